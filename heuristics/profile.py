@@ -1,0 +1,123 @@
+"""The input model: one profile as a page shows it, and a user's trusted contact.
+
+Every field may be missing; a signal whose inputs are missing does not fire. The limits here are
+the validation limits of the public API too, so a hostile client cannot make a signal do
+unbounded work.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+MAX_ID_LENGTH = 128
+MAX_HANDLE_LENGTH = 100
+MAX_NAME_LENGTH = 200
+MAX_BIO_LENGTH = 2_000
+MAX_URL_LENGTH = 2_048
+MAX_COUNT = 10_000_000_000
+MAX_NAME_CHANGES = 10_000
+MAX_HASH_HEX_LENGTH = 512
+
+_JOINED = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+
+
+def _replace_lone_surrogates(value: object) -> object:
+    # JSON may carry "\ud800" escapes that are not valid text; they would break UTF-8 encoding
+    # later (logs, Redis, responses), so they become U+FFFD here, before validation.
+    if isinstance(value, str) and _has_surrogate(value):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
+
+
+def _has_surrogate(value: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in value)
+
+
+def _check_hex(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not _HEX.match(value) or len(value) % 2:
+        raise ValueError("must be an even number of hexadecimal digits")
+    return value.lower()
+
+
+AccountId = Annotated[str, Field(max_length=MAX_ID_LENGTH), BeforeValidator(_replace_lone_surrogates)]
+Handle = Annotated[str, Field(max_length=MAX_HANDLE_LENGTH), BeforeValidator(_replace_lone_surrogates)]
+Name = Annotated[str, Field(max_length=MAX_NAME_LENGTH), BeforeValidator(_replace_lone_surrogates)]
+Bio = Annotated[str, Field(max_length=MAX_BIO_LENGTH), BeforeValidator(_replace_lone_surrogates)]
+Url = Annotated[str, Field(max_length=MAX_URL_LENGTH), BeforeValidator(_replace_lone_surrogates)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+HashHex = Annotated[str, Field(min_length=2, max_length=MAX_HASH_HEX_LENGTH), AfterValidator(_check_hex)]
+
+
+class Platform(StrEnum):
+    FACEBOOK = "facebook"
+    INSTAGRAM = "instagram"
+    X = "x"
+    TELEGRAM = "telegram"
+    OTHER = "other"
+
+
+class Profile(BaseModel):
+    """What a profile page shows. All fields optional; unknown fields are ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    account_id: AccountId | None = None
+    handle: Handle | None = None
+    display_name: Name | None = None
+    bio: Bio | None = None
+    profile_url: Url | None = None
+    followers: Count | None = None
+    following: Count | None = None
+    posts: Count | None = None
+    mutuals: Count | None = None
+    joined: str | None = Field(default=None, description="YYYY-MM-DD or YYYY-MM", max_length=10)
+    verified: bool | None = None
+    private: bool | None = None
+    name_changes: Annotated[int, Field(ge=0, le=MAX_NAME_CHANGES)] | None = None
+    has_avatar: bool | None = None
+
+    @field_validator("joined")
+    @classmethod
+    def _valid_joined(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_joined(value)
+        return value
+
+    @property
+    def joined_date(self) -> date | None:
+        return parse_joined(self.joined) if self.joined else None
+
+
+def parse_joined(value: str) -> date:
+    """Parse ``YYYY-MM-DD`` or ``YYYY-MM``.
+
+    A month alone means its first day: the oldest the account can be, so an age-based signal
+    never calls an account newer than it might be.
+    """
+    match = _JOINED.match(value)
+    if not match:
+        raise ValueError("must be YYYY-MM-DD or YYYY-MM")
+    year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
+    if year < 1990:
+        raise ValueError("year must be 1990 or later")
+    return date(year, month, day)  # raises ValueError for an impossible date
+
+
+class Contact(BaseModel):
+    """A user's trusted contact, sent with one check and never stored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    display_name: Name | None = None
+    platform: Platform | None = None
+    account_id: AccountId | None = None
+    handle: Handle | None = None
+    avatar_hash: HashHex | None = None

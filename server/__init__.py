@@ -1,0 +1,79 @@
+"""Haris server: the Flask app factory.
+
+``flask --app server run`` or ``gunicorn 'server:create_app()'``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response
+from flask_cors import CORS
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from heuristics.rules import load_default_rules, load_rules
+from server import api, health
+from server.config import load_config
+from server.errors import register_error_handlers
+from server.limits import init_limiter
+from server.metrics import init_metrics
+from server.redis_conn import connect
+from server.request_log import configure_logging, init_request_log
+from server.state import ActiveRules, Haris
+
+
+def _origin_patterns(value: str) -> list[re.Pattern[str]]:
+    """``chrome-extension://*`` style patterns to anchored regexes for flask-cors."""
+    patterns = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        patterns.append(re.compile("^" + re.escape(item).replace(r"\*", "[A-Za-z0-9._-]*") + "$"))
+    return patterns
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    settings = load_config(config)
+    configure_logging(settings["HARIS_LOG_LEVEL"])
+    app = Flask(__name__)
+    app.config.update(settings)
+    app.config.update(
+        SECRET_KEY=settings["HARIS_SECRET_KEY"],
+        MAX_CONTENT_LENGTH=settings["HARIS_MAX_BODY_BYTES"],
+        MAX_FORM_MEMORY_SIZE=settings["HARIS_MAX_BODY_BYTES"],
+        MAX_FORM_PARTS=50,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    if settings["HARIS_PROXY_COUNT"]:
+        count = settings["HARIS_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
+
+    rules = load_rules(settings["HARIS_RULES_FILE"]) if settings["HARIS_RULES_FILE"] else load_default_rules()
+    redis_handle = connect(settings)
+    metrics = init_metrics(app)
+    app.extensions["haris"] = Haris(redis=redis_handle, rules=ActiveRules(rules), metrics=metrics)
+
+    init_request_log(app)
+    register_error_handlers(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(health.bp)
+    CORS(
+        app,
+        resources={r"/v1/*": {"origins": _origin_patterns(settings["HARIS_CORS_ORIGINS"])}},
+        allow_headers=["Content-Type", "Authorization", "Accept-Language", "X-Request-ID"],
+        max_age=600,
+    )
+    app.after_request(_security_headers)
+    init_limiter(app, redis_handle.limiter_uri, anonymous=[api.bp])
+    return app

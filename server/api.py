@@ -1,0 +1,84 @@
+"""The public JSON API for the extension: ``POST /v1/check`` and ``GET /v1/rules``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+
+from heuristics.context import CheckContext
+from heuristics.engine import score
+from heuristics.profile import Profile
+from server.errors import APIError
+from server.i18n import choose_locale, render
+from server.requests import decode_base64, json_body, parse_json_bytes, validate
+from server.schemas import CheckRequest, CheckResponse, FindingOut
+from server.state import haris
+
+bp = Blueprint("api", __name__, url_prefix="/v1")
+
+MAX_AVATAR_BYTES = 4 * 1024 * 1024
+
+
+def _read_check() -> tuple[CheckRequest, bytes | None]:
+    """The check request and the avatar bytes, from JSON or from multipart (``check`` + ``avatar``)."""
+    if request.mimetype == "multipart/form-data":
+        part = request.files.get("check")
+        raw = part.read() if part else request.form.get("check", "").encode("utf-8")
+        if not raw:
+            raise APIError(400, "invalid_schema", "A multipart check needs a 'check' JSON part.", "check")
+        body = validate(CheckRequest, parse_json_bytes(raw, "check"))
+        avatar_file = request.files.get("avatar")
+        if avatar_file is not None:
+            avatar = avatar_file.read(MAX_AVATAR_BYTES + 1)
+            if len(avatar) > MAX_AVATAR_BYTES:
+                raise APIError(413, "avatar_too_large", f"The image is larger than {MAX_AVATAR_BYTES} bytes.", "avatar")
+            return body, avatar or None
+    else:
+        body = validate(CheckRequest, json_body(request))
+    avatar = decode_base64(body.avatar, "avatar", MAX_AVATAR_BYTES) if body.avatar else None
+    return body, avatar
+
+
+def build_context(body: CheckRequest, avatar: bytes | None) -> CheckContext:
+    state = haris()
+    return CheckContext(
+        platform=body.platform,
+        contacts=tuple(body.contacts or ()),
+        avatar=None,
+        services=dict(state.services),
+    )
+
+
+@bp.post("/check")
+def check() -> Any:
+    body, avatar = _read_check()
+    state = haris()
+    locale = choose_locale(body.locale, request)
+    rules = state.rules.current()
+    context = build_context(body, avatar)
+    report = score(body.profile or Profile(), context, rules)
+    state.metrics.checks.labels(report.level.value).inc()
+    for finding in report.findings:
+        state.metrics.findings.labels(finding.code).inc()
+    for code in report.unavailable:
+        state.metrics.unavailable.labels(code).inc()
+    response = CheckResponse(
+        risk=report.risk,
+        level=report.level.value,
+        findings=[
+            FindingOut(code=f.code, points=f.points, message=render(f.code, f.evidence, locale), evidence=f.evidence)
+            for f in report.findings
+        ],
+        avatar_hash=None,
+        rules_version=report.rules_version,
+        unavailable=list(report.unavailable),
+        locale=locale,
+    )
+    return jsonify(response.model_dump())
+
+
+@bp.get("/rules")
+def rules() -> Any:
+    """The active rules, public for transparency."""
+    return jsonify(haris().rules.current().to_dict())

@@ -1,0 +1,52 @@
+"""Configuration from the environment (names fixed by API.md), overridable by ``create_app(config)``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "REDIS_URL": None,
+    "HARIS_DATA_DIR": "./data",
+    "HARIS_ENV": "development",
+    "HARIS_SECRET_KEY": None,
+    "HARIS_CHECK_LIMIT": "60/minute",
+    "HARIS_BOOTSTRAP_KEY": None,
+    "HARIS_CORS_ORIGINS": "chrome-extension://*,moz-extension://*",
+    "HARIS_RULES_FILE": None,
+    "HARIS_MAX_BODY_BYTES": 6 * 1024 * 1024,
+    "HARIS_PROXY_COUNT": 0,
+    "HARIS_LOG_LEVEL": "INFO",
+    # Redis calls on the request path must fail fast: a slow Redis must not hang a check.
+    "HARIS_REDIS_TIMEOUT": 0.5,
+}
+_INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT"}
+_FLOATS = {"HARIS_REDIS_TIMEOUT"}
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The server refuses to start with this configuration."""
+
+
+def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    config = dict(DEFAULTS)
+    for key in DEFAULTS:
+        if key in os.environ:
+            config[key] = os.environ[key]
+    config.update(overrides or {})
+    for key in _INTS:
+        config[key] = int(config[key])
+    for key in _FLOATS:
+        config[key] = float(config[key])
+    if config["HARIS_ENV"] not in {"development", "production"}:
+        raise ConfigError("HARIS_ENV must be development or production")
+    secret = config["HARIS_SECRET_KEY"]
+    if config["HARIS_ENV"] == "production":
+        if not secret or len(secret) < MIN_SECRET_LENGTH:
+            raise ConfigError(f"production needs HARIS_SECRET_KEY of at least {MIN_SECRET_LENGTH} characters")
+    elif not secret:
+        config["HARIS_SECRET_KEY"] = secrets.token_urlsafe(32)
+    return config

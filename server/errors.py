@@ -1,0 +1,72 @@
+"""One error shape for every failure: ``{"error": {"code", "message", "field"?}}``."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("haris.errors")
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    408: "request_timeout",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_value",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class APIError(Exception):
+    """An error a client caused or should know about, with a stable code."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
+    body: dict[str, str] = {"code": code, "message": message}
+    if field:
+        body["field"] = field
+    response = jsonify({"error": body})
+    response.status_code = status
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(APIError)
+    def _api_error(error: APIError) -> Response:
+        return error_response(error.status, error.code, error.message, error.field)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        code = _HTTP_CODES.get(status, "http_error")
+        message = {
+            413: "The request body is too large.",
+            429: "Too many requests; retry later.",
+        }.get(status, error.description or error.name)
+        response = error_response(status, code, message)
+        if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        # Only the exception's type and where it was raised: its message may quote client data.
+        where = "".join(traceback.format_tb(error.__traceback__, limit=-3)).strip().replace("\n", " | ")
+        log.error("unhandled %s at %s", type(error).__name__, where)
+        return error_response(500, "internal_error", "An unexpected error occurred.")

@@ -1,0 +1,49 @@
+"""Operational endpoints: liveness, readiness, metrics and the OpenAPI description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+from flask import Blueprint, jsonify
+
+from server.openapi import openapi_document
+from server.state import haris
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> Any:
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/readyz")
+def readyz() -> Any:
+    state = haris()
+    checks = {"rules": state.rules.current().version}
+    try:
+        state.redis.client.ping()
+        checks["redis"] = "ok"
+    except (redis.RedisError, OSError):
+        checks["redis"] = "down"
+        response = jsonify(
+            {
+                "status": "unavailable",
+                "checks": checks,
+                "error": {"code": "redis_unavailable", "message": "Redis is not reachable."},
+            }
+        )
+        response.status_code = 503
+        return response
+    return jsonify({"status": "ready", "checks": checks})
+
+
+@bp.get("/metrics")
+def metrics() -> Any:
+    return haris().metrics.exposition()
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    return jsonify(openapi_document())

@@ -1,0 +1,115 @@
+"""``/openapi.json``: generated from the same pydantic models that validate requests."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from server.schemas import CheckRequest, CheckResponse, ErrorResponse
+
+REF = "#/components/schemas/{model}"
+# Other modules register their models and paths here before the document is first built.
+MODELS: list[type[BaseModel]] = [CheckRequest, CheckResponse, ErrorResponse]
+PATHS: dict[str, dict[str, Any]] = {}
+
+
+def ref(model: type[BaseModel] | str) -> dict[str, str]:
+    name = model if isinstance(model, str) else model.__name__
+    return {"$ref": REF.format(model=name)}
+
+
+def error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ref(ErrorResponse)}}}
+
+
+def json_response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+COMMON_ERRORS = {
+    "400": error("Malformed JSON or wrong shape; `field` names the path."),
+    "413": error("Body or image too large."),
+    "415": error("Unsupported media type."),
+    "422": error("Valid JSON with invalid values; `field` names the path."),
+    "429": error("Rate limited; see Retry-After."),
+}
+
+PATHS["/v1/check"] = {
+    "post": {
+        "summary": "Score one profile",
+        "operationId": "check",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": ref(CheckRequest)},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["check"],
+                        "properties": {
+                            "check": {"type": "string", "description": "The CheckRequest as JSON."},
+                            "avatar": {"type": "string", "format": "binary"},
+                        },
+                    }
+                },
+            },
+        },
+        "responses": {"200": json_response("The report.", ref(CheckResponse)), **COMMON_ERRORS},
+    }
+}
+PATHS["/v1/rules"] = {
+    "get": {
+        "summary": "The active rules (public, for transparency)",
+        "operationId": "getRules",
+        "responses": {
+            "200": json_response("Rules", {"type": "object", "required": ["version", "bias", "levels", "signals"]})
+        },
+    }
+}
+_STATUS = {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}}
+PATHS["/healthz"] = {
+    "get": {"summary": "Process is up", "operationId": "healthz", "responses": {"200": json_response("Up", _STATUS)}}
+}
+PATHS["/readyz"] = {
+    "get": {
+        "summary": "Redis reachable and rules loaded",
+        "operationId": "readyz",
+        "responses": {"200": json_response("Ready", _STATUS), "503": json_response("Not ready", _STATUS)},
+    }
+}
+PATHS["/metrics"] = {
+    "get": {
+        "summary": "Prometheus metrics",
+        "operationId": "metrics",
+        "responses": {
+            "200": {"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}
+        },
+    }
+}
+PATHS["/openapi.json"] = {
+    "get": {
+        "summary": "This document",
+        "operationId": "openapi",
+        "responses": {"200": json_response("OpenAPI 3.1", {"type": "object"})},
+    }
+}
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    _, schemas = models_json_schema(
+        [(m, "validation" if m is CheckRequest else "serialization") for m in MODELS], ref_template=REF
+    )
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Haris API",
+            "version": "1",
+            "description": "Warns people that a social-media profile is likely fake.",
+        },
+        "paths": PATHS,
+        "components": {"schemas": schemas.get("$defs", {})},
+    }

@@ -1,0 +1,73 @@
+"""Reading request bodies safely: media type, JSON parsing, multipart parts, schema errors."""
+
+from __future__ import annotations
+
+import binascii
+import json
+from typing import Any, TypeVar
+
+from flask import Request
+from pydantic import BaseModel, ValidationError
+
+from server.errors import APIError
+
+Model = TypeVar("Model", bound=BaseModel)
+
+# Pydantic error types that mean "wrong shape" (400) rather than "bad value" (422).
+_SHAPE_ERRORS = {
+    "missing",
+    "model_type",
+    "model_attributes_type",
+    "dict_type",
+    "list_type",
+    "string_type",
+    "int_type",
+    "float_type",
+    "bool_type",
+    "int_parsing",
+    "float_parsing",
+    "bool_parsing",
+    "int_from_float",
+    "none_required",
+    "is_instance_of",
+    "extra_forbidden",
+}
+
+
+def parse_json_bytes(raw: bytes, field: str | None = None) -> Any:
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise APIError(400, "bad_json", "The body is not valid UTF-8.", field) from None
+    except (ValueError, RecursionError):
+        # ValueError also covers integers too long to convert and NaN-like oddities.
+        raise APIError(400, "bad_json", "The body is not valid JSON.", field) from None
+
+
+def json_body(request: Request) -> Any:
+    if request.mimetype != "application/json":
+        raise APIError(415, "unsupported_media_type", "Send application/json.")
+    return parse_json_bytes(request.get_data(cache=False))
+
+
+def validate(model: type[Model], data: Any, prefix: str = "") -> Model:
+    if not isinstance(data, dict):
+        raise APIError(400, "invalid_schema", "The body must be a JSON object.", prefix.rstrip(".") or None)
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors(include_input=False, include_url=False)[0]
+        where = prefix + ".".join(str(part) for part in first["loc"])
+        if first["type"] in _SHAPE_ERRORS:
+            raise APIError(400, "invalid_schema", first["msg"], where or None) from None
+        raise APIError(422, "invalid_value", first["msg"], where or None) from None
+
+
+def decode_base64(value: str, field: str, max_bytes: int) -> bytes:
+    try:
+        data = binascii.a2b_base64(value.encode("ascii"), strict_mode=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raise APIError(422, "invalid_base64", "Not valid base64.", field) from None
+    if len(data) > max_bytes:
+        raise APIError(413, "avatar_too_large", f"The image is larger than {max_bytes} bytes.", field)
+    return data
