@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from heuristics.rules import load_default_rules, load_rules
 from server import api, health
+from server.cli import register_cli
 from server.config import load_config
 from server.errors import register_error_handlers
 from server.limits import init_limiter
@@ -76,4 +77,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.after_request(_security_headers)
     init_limiter(app, redis_handle.limiter_uri, anonymous=[api.bp])
+    register_cli(app)
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis
 from flask import Blueprint, jsonify, request
 
 from heuristics.context import CheckContext
@@ -11,8 +12,9 @@ from heuristics.engine import score
 from heuristics.profile import Profile
 from server.errors import APIError
 from server.i18n import choose_locale, render
+from server.reports import ReportStore
 from server.requests import decode_base64, json_body, parse_json_bytes, validate
-from server.schemas import CheckRequest, CheckResponse, FindingOut
+from server.schemas import Accepted, CheckRequest, CheckResponse, FindingOut, ReportRequest
 from server.state import haris
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
@@ -76,6 +78,18 @@ def check() -> Any:
         locale=locale,
     )
     return jsonify(response.model_dump())
+
+
+@bp.post("/reports")
+def report() -> Any:
+    """A user reports a profile for trainers to review (202: queued)."""
+    body = validate(ReportRequest, json_body(request))
+    store = ReportStore(haris().redis.client)
+    try:
+        report_id = store.add(body.model_dump(mode="json", exclude_none=True))
+    except (redis.RedisError, OSError):
+        raise APIError(503, "storage_unavailable", "The report could not be stored; try again later.") from None
+    return jsonify(Accepted(id=report_id).model_dump()), 202
 
 
 @bp.get("/rules")

@@ -8,11 +8,11 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from server.schemas import CheckRequest, CheckResponse, ErrorResponse
+from server.schemas import Accepted, CheckRequest, CheckResponse, ErrorResponse, ReportRequest
 
 REF = "#/components/schemas/{model}"
 # Other modules register their models and paths here before the document is first built.
-MODELS: list[type[BaseModel]] = [CheckRequest, CheckResponse, ErrorResponse]
+MODELS: list[type[BaseModel]] = [CheckRequest, CheckResponse, ErrorResponse, ReportRequest, Accepted]
 PATHS: dict[str, dict[str, Any]] = {}
 
 
@@ -58,6 +58,18 @@ PATHS["/v1/check"] = {
             },
         },
         "responses": {"200": json_response("The report.", ref(CheckResponse)), **COMMON_ERRORS},
+    }
+}
+PATHS["/v1/reports"] = {
+    "post": {
+        "summary": "Report a profile for trainers to review (anonymous)",
+        "operationId": "createReport",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": ref(ReportRequest)}}},
+        "responses": {
+            "202": json_response("Queued", ref(Accepted)),
+            **COMMON_ERRORS,
+            "503": error("Storage is unavailable."),
+        },
     }
 }
 PATHS["/v1/rules"] = {

@@ -6,6 +6,7 @@ cannot drift from what the server does.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,6 +32,29 @@ class CheckRequest(BaseModel):
         Annotated[str, Field(max_length=35, description="ar | en | fr (a BCP 47 tag is reduced to its language)")]
         | None
     ) = None
+
+
+class ReportReason(StrEnum):
+    IMPERSONATION = "impersonation"
+    ENTRAPMENT = "entrapment"
+    HARASSMENT = "harassment"
+    OTHER = "other"
+
+
+class ReportRequest(BaseModel):
+    """``POST /v1/reports``: a user reports a profile. Nothing about the reporter is kept."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    platform: Platform
+    profile: Profile | None = None
+    avatar_hash: HashHex | None = None
+    reason: ReportReason
+    note: Annotated[str, Field(max_length=1000)] | None = None
+
+
+class Accepted(BaseModel):
+    id: str
 
 
 class FindingOut(BaseModel):

@@ -1,0 +1,102 @@
+"""API keys and roles for the trainer and maintainer endpoints.
+
+Keys are random tokens shown once; Redis keeps only their SHA-256 (a key is 256 bits of
+randomness, so a fast hash is enough) under ``haris:apikey:<sha256>`` with the role and a label.
+``HARIS_BOOTSTRAP_KEY``, when set, is a maintainer key for first set-up and tests.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import redis
+from flask import current_app, g, request
+
+from server.errors import APIError
+from server.state import haris
+
+F = TypeVar("F", bound=Callable[..., Any])
+KEY_PREFIX = "haris:apikey:"
+
+
+class Role(StrEnum):
+    TRAINER = "trainer"
+    MAINTAINER = "maintainer"
+
+
+# A maintainer can do everything a trainer can.
+_GRANTS = {Role.TRAINER: {Role.TRAINER}, Role.MAINTAINER: {Role.TRAINER, Role.MAINTAINER}}
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def create_api_key(client: redis.Redis, role: Role, label: str) -> str:
+    """Create a key, store its hash, and return the key (the only time it is visible)."""
+    key = "hk_" + secrets.token_urlsafe(32)
+    client.hset(KEY_PREFIX + _digest(key), mapping={"role": role.value, "label": label, "created": int(time.time())})
+    return key
+
+
+def revoke_api_key(client: redis.Redis, key: str) -> bool:
+    return bool(client.delete(KEY_PREFIX + _digest(key)))
+
+
+def role_for_key(key: str) -> tuple[Role, str] | None:
+    """The role and label of a presented key, or None."""
+    bootstrap = current_app.config.get("HARIS_BOOTSTRAP_KEY")
+    if bootstrap and hmac.compare_digest(key.encode("utf-8", "surrogatepass"), bootstrap.encode()):
+        return Role.MAINTAINER, "bootstrap"
+    try:
+        # The lookup is by hash, so timing reveals nothing about stored keys.
+        record = haris().redis.client.hgetall(KEY_PREFIX + _digest(key))
+    except (redis.RedisError, OSError):
+        raise APIError(503, "auth_unavailable", "Cannot verify the key right now.") from None
+    if not record:
+        return None
+    return Role(record[b"role"].decode()), record.get(b"label", b"").decode()
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def require_role(role: Role | str) -> Callable[[F], F]:
+    """Decorator: 401 without a valid key, 403 when the key's role does not grant ``role``.
+
+    Sets ``g.role`` and ``g.principal`` (the key's label, for audit trails).
+    """
+    needed = Role(role)
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            authenticate(needed)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def authenticate(needed: Role) -> None:
+    if getattr(g, "role", None) is None:
+        token = bearer_token()
+        if token is None:
+            raise APIError(401, "unauthorized", "An API key is required (Authorization: Bearer …).")
+        found = role_for_key(token)
+        if found is None:
+            raise APIError(401, "unauthorized", "The API key is not valid.")
+        g.role, g.principal = found
+    if needed not in _GRANTS[g.role]:
+        raise APIError(403, "forbidden", f"This needs the {needed.value} role.")
