@@ -56,13 +56,15 @@ def effective_table(rules: Rules) -> list[str]:
     lines.append(f"{'signal':30} {'on':3} {'points':>7}  params (defaults filled in)")
     for code, rule in sorted(rules.rules.items()):
         params = ", ".join(f"{k}={v}" for k, v in _params(rules, code).items())
-        lines.append(f"{code:30} {'yes' if rule.enabled else 'no':3} {rule.points:7.2f}  {params}")
+        lines.append(f"{code:30} {'yes' if rule.enabled else 'no':3} {rule.points:7.2f}  {params}".rstrip())
     return lines
 
 
 def rules_diff(active: Rules, new: Rules) -> list[str]:
     """Human-readable changes from ``active`` to ``new`` (empty when they score identically)."""
     changes = []
+    if active.version != new.version:
+        changes.append(f"version: {active.version} → {new.version}")
     if active.bias != new.bias:
         changes.append(f"bias: {active.bias:g} → {new.bias:g}")
     for level in ("medium", "high"):
@@ -172,7 +174,7 @@ def register_rules_cli(app: Flask) -> None:
         active = _active_rules()
         changes = rules_diff(active, new)
         click.echo("")
-        click.echo(f"compared with the active rules ({active.version}): " + ("no change" if not changes else ""))
+        click.echo(f"compared with the active rules ({active.version}): " + ("no change" if not changes else "changes"))
         for line in changes:
             click.echo(f"  {line}")
 
