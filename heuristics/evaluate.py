@@ -687,9 +687,12 @@ def fit_rules(
     nothing about it) and enters the fit as a fixed offset. Returns the CV ROC-AUC of the
     current rules and of the proposal, on the same folds.
     """
+    y = np.array([e.fake for e in examples], dtype=float)
+    smaller_class = int(min(y.sum(), len(y) - y.sum()))
+    if smaller_class < folds:
+        raise ValueError(f"{folds}-fold cross-validation needs at least {folds} fakes and {folds} genuine profiles")
     codes = [rule.code for rule in rules.enabled()]
     x = strengths(examples, rules, codes)
-    y = np.array([e.fake for e in examples], dtype=float)
     support = (x > 0).sum(axis=0)
     fitted = [c for j, c in enumerate(codes) if support[j] >= min_support]
     kept = [c for c in codes if c not in fitted]

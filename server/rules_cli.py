@@ -236,7 +236,10 @@ def register_rules_cli(app: Flask) -> None:
             protected = [Path(p) for p in (rules_file, app.config.get("HARIS_RULES_FILE")) if p]
             protected.append(Path(__file__).resolve().parent.parent / "heuristics" / "rules" / "default.toml")
             _guard_output(Path(fit_out), protected)
-            fit = ev.fit_rules(examples, rules, l2=l2, folds=folds)
+            try:
+                fit = ev.fit_rules(examples, rules, l2=l2, folds=folds)
+            except ValueError as error:
+                raise click.ClickException(str(error)) from None
             version = (rules.version + "-fit")[:64]
             text = ev.rewrite_rules_text(rules.source, fit.bias, fit.points, version)
             parse_rules(text)  # the proposal must itself be a valid rules file

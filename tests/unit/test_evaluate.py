@@ -316,3 +316,11 @@ def test_evaluate_reports_worst_mistakes_with_findings() -> None:
     as_json = json.loads(json.dumps(result.to_dict()))
     assert as_json["worst_false_positives"][0]["label"] == "genuine"
     assert {c["level"] for c in as_json["cutoffs"]} == {"medium", "high"}
+
+
+def test_fit_needs_enough_of_each_class_for_its_folds() -> None:
+    profile = ev.instafake_profile(_instafake_row())
+    examples = [ev.Example(profile, i < 3, f"line {i}") for i in range(40)]  # 3 fakes, 37 genuine
+    with pytest.raises(ValueError, match="5-fold cross-validation needs at least 5 fakes"):
+        ev.fit_rules(examples, load_default_rules(), folds=5)
+    assert ev.fit_rules(examples, load_default_rules(), folds=3).folds == 3
