@@ -19,6 +19,7 @@ import redis
 from flask import Flask
 
 from heuristics import evaluate as ev
+from heuristics import rules as rules_package
 from heuristics.rules import Rules, RulesError, load_rules, parse_rules
 from server.state import haris, publish_rules
 
@@ -234,7 +235,7 @@ def register_rules_cli(app: Flask) -> None:
         fit = None
         if fit_out:
             protected = [Path(p) for p in (rules_file, app.config.get("HARIS_RULES_FILE")) if p]
-            protected.append(Path(__file__).resolve().parent.parent / "heuristics" / "rules" / "default.toml")
+            protected.append(Path(rules_package.__file__).parent / "default.toml")
             _guard_output(Path(fit_out), protected)
             try:
                 fit = ev.fit_rules(examples, rules, l2=l2, folds=folds)

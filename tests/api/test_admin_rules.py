@@ -245,3 +245,30 @@ def test_every_response_is_consistent_with_exactly_one_version_under_load(server
             ("activity.few_posts", expected_points[version])
         ]
     assert {body["rules_version"] for _, body in seen} >= {"load-0", "load-5"}
+
+
+@pytest.mark.parametrize(("text", "status"), [(rules_text("doc-1"), 200), ("version = [", 422)])
+def test_publish_responses_match_the_openapi_document(client: FlaskClient, text: str, status: int) -> None:
+    from tests.api.test_openapi import response_schema, validator_for
+
+    document = client.get("/openapi.json").get_json()
+    response = publish(client, text)
+    assert response.status_code == status
+    schema = response_schema(document, "/v1/admin/rules", "post", status)
+    validator_for(document, schema).validate(response.get_json())
+
+
+def test_checks_do_not_pay_a_redis_round_trip_each(app: Flask, redis_client: redis.Redis) -> None:
+    active = app.extensions["haris"].rules
+    active.sync()
+
+    def gets() -> int:
+        return int(redis_client.info("commandstats").get("cmdstat_get", {}).get("calls", 0))
+
+    before = gets()
+    started = time.monotonic()
+    for _ in range(2000):
+        active.current()
+    elapsed = time.monotonic() - started
+    # At most one look per started second of the interval (plus the one that may be due now).
+    assert gets() - before <= int(elapsed) + 1

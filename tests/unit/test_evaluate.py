@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
 
@@ -324,3 +326,17 @@ def test_fit_needs_enough_of_each_class_for_its_folds() -> None:
     with pytest.raises(ValueError, match="5-fold cross-validation needs at least 5 fakes"):
         ev.fit_rules(examples, load_default_rules(), folds=5)
     assert ev.fit_rules(examples, load_default_rules(), folds=3).folds == 3
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.booleans()), min_size=2, max_size=40).filter(
+        lambda pairs: len({label for _, label in pairs}) == 2
+    )
+)
+def test_roc_auc_equals_the_share_of_ordered_pairs(pairs: list[tuple[int, bool]]) -> None:
+    # The definition, counted pair by pair (O(n²)): independent of the rank formula.
+    fakes = [s for s, fake in pairs if fake]
+    genuine = [s for s, fake in pairs if not fake]
+    wins = sum(1.0 if f > g else 0.5 if f == g else 0.0 for f in fakes for g in genuine)
+    scores, labels = zip(*pairs, strict=True)
+    assert ev.roc_auc(scores, labels) == pytest.approx(wins / (len(fakes) * len(genuine)))
