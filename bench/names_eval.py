@@ -25,8 +25,8 @@ from rapidfuzz import fuzz
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from heuristics.names import NormalisedName, normalise  # noqa: E402
-from heuristics.names.similarity import compare  # noqa: E402
+from heuristics.names import NormalisedName, normalise
+from heuristics.names.similarity import compare
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "names" / "ar2en-train.tsv"
 FALLBACK_DATA = Path("/work/shared/data/names/ar2en-train.tsv")

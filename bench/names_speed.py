@@ -21,8 +21,8 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.names_eval import DEFAULT_DATA, FALLBACK_DATA, read_pairs  # noqa: E402
-from heuristics.names import NameIndex  # noqa: E402
+from bench.names_eval import DEFAULT_DATA, FALLBACK_DATA, read_pairs
+from heuristics.names import NameIndex
 
 
 def make_names(count: int, seed: int) -> list[str]:

@@ -62,9 +62,9 @@ def fold_arabic(text: str) -> str:
     return _MARKS.sub("", unicodedata.normalize("NFC", text)).translate(_FOLD)
 
 
-def strip_article(token: str) -> str:
+def strip_article(word: str) -> str:
     """``الشريف`` → ``شريف``, but ``الله`` stays. Run before folding, which erases أ/ا."""
-    return token if token == "الله" else _ARTICLE.sub("", token)
+    return word if word == "الله" else _ARTICLE.sub("", word)
 
 
 def _letter(ch: str, final: bool) -> str:
