@@ -48,7 +48,7 @@ _ARTICLE = re.compile(r"^ال(?=..)")
 # Letters anyascii leaves out or spells in a way that hides a long vowel.
 _LONG_VOWELS = {"ا": "a", "و": "w", "ي": "y", "ء": "'", "ع": "`"}
 # anyascii spells some letters with two Latin letters; one symbol each keeps خ+ه apart from kh.
-_DIGRAPH_SYMBOLS = {"kh": "X", "gh": "G", "sh": "S", "th": "T", "dh": "D", "ch": "S", "zh": "j"}
+_DIGRAPH_SYMBOLS = {"kh": "X", "gh": "G", "sh": "S", "th": "T", "dh": "D", "ch": "S", "zh": "g"}
 
 
 def is_arabic_text(text: str) -> bool:
@@ -79,5 +79,6 @@ def _letter(ch: str, final: bool) -> str:
 def arabic_to_latin(token: str) -> str:
     """Transliterate a folded Arabic token letter by letter with anyascii, keeping long vowels
     visible (anyascii drops alef) and giving each letter one symbol (see :mod:`latin`)."""
+    token = token.replace("تش", "چ")  # how Arabic spells ch/č (تشيرو Ciro, فويتشخ Wojciech)
     last = len(token) - 1
     return "".join(_letter(ch, index == last and index > 0) for index, ch in enumerate(token))

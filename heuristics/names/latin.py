@@ -30,6 +30,7 @@ _DIGRAPHS = (
     ("oo", "u"),
 )
 _SOFT_C = re.compile("c(?=[eiy])")
+_HARD_CH = re.compile("ch(?=[rl])")  # Christie, Chloe
 _LETTERS = str.maketrans({"c": "k", "q": "k", "j": "g", "p": "b", "v": "f", "w": "u", "y": "i"})
 _VOWELS = str.maketrans({"e": "i", "o": "u"})
 _DOUBLES = re.compile(r"(.)\1+")
@@ -56,7 +57,7 @@ def fold_token(token: str, from_arabic: bool = False) -> str:
         text = _NOT_NAME.sub("", token)
     else:
         text = _NOT_NAME.sub("", token.lower()).replace("x", "ks")
-        text = _SOFT_C.sub("s", text)
+        text = _HARD_CH.sub("k", _SOFT_C.sub("s", text))
         for digraph, symbol in _DIGRAPHS:
             text = text.replace(digraph, symbol)
     text = text.translate(_LETTERS).translate(_VOWELS)
@@ -88,5 +89,8 @@ def consonant_key(token: str) -> str:
     if token == MOHAMMED:
         return token
     initial = "a" if token[:1] in CONSONANT_SILENT else ""
+    # A final vowel is written in both scripts (ة ا ى ي / a e i y): Samira ≠ Samir. A final h
+    # counts too: Latin drops it after a vowel (Fatimah), so صالح and Saleh must agree.
+    final = "a" if len(token) > 1 and token[-1] in CONSONANT_SILENT else ""
     body = "".join(ch for ch in token if ch not in CONSONANT_SILENT).translate(_CLASSES)
-    return _DOUBLES.sub(r"\1", initial + body)
+    return _DOUBLES.sub(r"\1", initial + body + final)
