@@ -40,8 +40,8 @@ _FINAL_H = re.compile(r"(?<=[aiu])h$")
 # (no vowel between h and m) stays out; Cyrillic spells the h as kh (Мохамед). The family gets one
 # symbol; محمد (no vowels) joins it.
 MOHAMMED = "MM"
-_MOHAMMED = re.compile(r"^(?:m[aiu][hX][aiu]m[aiu]d|mhmd|muhd|mhd)$")
-_MOHAMMED_PREFIX = re.compile(r"^(m[aiu][hX][aiu]m[aiu]d)(.{3,})$")
+_MOHAMMED = re.compile(r"^(?:m[aiu][hX][aiu]m[aiu]?d|mhmd|muhd|mhd)$")
+_MOHAMMED_PREFIX = re.compile(r"^(m[aiu][hX][aiu]m[aiu]?d)(.{3,})$")
 VOWELISH = frozenset("aiu'`")
 CONSONANT_SILENT = VOWELISH | {"h"}
 _CLASSES = str.maketrans({"G": "g", "D": "d", "T": "t", "X": "k", "S": "s", "z": "s"})

@@ -134,6 +134,9 @@ def clean_unicode(text: str) -> str:
     # Removed, not turned into spaces: they are used to split a name so it evades matching.
     visible = "".join(ch for ch in text if not is_invisible(ch))
     folded = unicodedata.normalize("NFKC", visible)
+    # Combining marks left after NFKC are Arabic harakat or decoration (strike-through M̶); both
+    # would otherwise split a word in two below.
+    folded = "".join(ch for ch in folded if unicodedata.category(ch) not in ("Mn", "Me"))
     return " ".join(_NON_NAME.sub(" ", folded.lstrip("@")).split())
 
 
