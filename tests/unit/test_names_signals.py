@@ -135,7 +135,7 @@ def test_the_engine_lists_the_signal_unavailable_without_or_with_a_broken_regist
     assert "impersonation.protected_person" in missing.unavailable
     assert "impersonation.protected_person" in broken.unavailable
     assert "impersonation.protected_person" not in working.unavailable
-    assert [f.code for f in working.findings][0] == "impersonation.protected_person"
+    assert working.findings[0].code == "impersonation.protected_person"
 
 
 # --- name.lookalike_characters and name.deceptive_characters ----------------------------------
