@@ -182,6 +182,10 @@ class ProtectedRegistryService:
             self._checked_at = now
             return self._snapshot
 
+    def invalidate(self) -> None:
+        """Re-read the version on the next match (this worker changed the registry itself)."""
+        self._checked_at = float("-inf")
+
     def match(self, name: str, min_similarity: float) -> Sequence[ProtectedMatch]:
         snapshot = self._current()
         matches = []
@@ -203,6 +207,13 @@ def _store() -> ProtectedStore:
     return ProtectedStore(haris().redis.client)
 
 
+def _changed() -> None:
+    # This worker sees its own change at once; the others within VERSION_CHECK_SECONDS.
+    service = haris().services.get("protected")
+    if isinstance(service, ProtectedRegistryService):
+        service.invalidate()
+
+
 def _storage_error() -> APIError:
     return APIError(503, "storage_unavailable", "The registry cannot be reached; try again later.")
 
@@ -222,6 +233,7 @@ def create() -> Any:
         person_id = _store().add(body, created_by=getattr(g, "principal", ""))
     except (redis.RedisError, OSError):
         raise _storage_error() from None
+    _changed()
     return jsonify(Accepted(id=person_id).model_dump()), 201
 
 
@@ -254,6 +266,7 @@ def delete_person(person_id: str) -> Any:
         deleted = _store().delete(person_id)
     except (redis.RedisError, OSError):
         raise _storage_error() from None
+    _changed()
     if not deleted:
         raise APIError(404, "not_found", "No protected person with this id.")
     return "", 204
