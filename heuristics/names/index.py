@@ -1,19 +1,22 @@
 """An index of stored names: keys computed once, one query scored against all of them at once.
 
-Scores are those of :func:`heuristics.names.similarity.compare`; rapidfuzz's ``process.cdist``
-computes a key family against every stored key in C, and only the few names over the cut-off are
-compared again in Python to get their evidence.
+Scores are those of :func:`heuristics.names.similarity.compare`. Each key family is a column of
+strings sorted by length: ``ratio`` (2·matches / total length) cannot reach a cut-off ``c`` when
+the lengths differ by more than a factor ``(2 − c) / c``, so only a slice of each column is handed
+to rapidfuzz's ``process.cdist``, which scores it in C. The few names over the cut-off are compared
+again with ``compare`` to get their evidence.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from heuristics.names.normalise import NormalisedName, normalise
+from heuristics.names.normalise import NameKeys, NormalisedName, normalise
 from heuristics.names.similarity import CROSS_CONSONANT_WEIGHT, NameSimilarity, compare
 
 
@@ -26,40 +29,53 @@ class NameMatch:
     similarity: NameSimilarity
 
 
-@dataclass(frozen=True, slots=True)
+class _Column:
+    """One key family of many rows, sorted by length so a length window is one slice."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.order = np.argsort(np.array([len(k) for k in keys], dtype=np.int64), kind="stable")
+        self.keys = [keys[i] for i in self.order]
+        self.lengths = np.array([len(k) for k in self.keys], dtype=np.int64)
+
+    def hits(self, query: str, cutoff: float) -> dict[int, float]:
+        """Rows whose ``ratio`` with ``query`` reaches ``cutoff`` (0–100), with their scores."""
+        if not self.keys or not query:
+            return {}
+        share = min(max(cutoff, 1e-6), 100.0) / 100
+        shortest = math.ceil(len(query) * share / (2 - share) - 1e-9)
+        longest = math.floor(len(query) * (2 - share) / share + 1e-9)
+        start, stop = np.searchsorted(self.lengths, [shortest, longest + 1])
+        if start >= stop:
+            return {}
+        found = process.cdist([query], self.keys[start:stop], scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)[0]
+        positions = np.flatnonzero(found)
+        return dict(zip(self.order[positions + start].tolist(), found[positions].tolist(), strict=True))
+
+
+def _merge(into: dict[int, float], other: dict[int, float]) -> dict[int, float]:
+    for row, score in other.items():
+        if score > into.get(row, 0.0):
+            into[row] = score
+    return into
+
+
 class _Rows:
-    """The keys of every reading of the stored names of one script, column by column."""
+    """The keys of every reading of the stored names of one script."""
 
-    owners: np.ndarray  # row → entry number
-    latin: list[str]
-    latin_joined: list[str]
-    consonants: list[str]
-    consonants_joined: list[str]
-    arabic: list[str]
-    arabic_joined: list[str]
+    def __init__(self, entries: list[tuple[int, NormalisedName]]) -> None:
+        readings = [(number, keys) for number, form in entries for keys in form.readings]
+        self.owners = [number for number, _ in readings]
+        self.keys: list[NameKeys] = [keys for _, keys in readings]
+        self.columns = {
+            family: _Column([getattr(keys, family) for keys in self.keys])
+            for family in ("latin", "latin_joined", "consonants", "consonants_joined", "arabic", "arabic_joined")
+        }
 
-
-def _rows(entries: list[tuple[int, NormalisedName]]) -> _Rows:
-    readings = [(number, keys) for number, form in entries for keys in form.readings]
-    return _Rows(
-        owners=np.array([number for number, _ in readings], dtype=np.int64),
-        latin=[k.latin for _, k in readings],
-        latin_joined=[k.latin_joined for _, k in readings],
-        consonants=[k.consonants for _, k in readings],
-        consonants_joined=[k.consonants_joined for _, k in readings],
-        arabic=[k.arabic for _, k in readings],
-        arabic_joined=[k.arabic_joined for _, k in readings],
-    )
-
-
-def _best_of(query: tuple[str, str], choices: tuple[list[str], list[str]], cutoff: float) -> np.ndarray:
-    """Per row, the better of ``ratio`` on sorted tokens and on glued tokens (0–100); rows under
-    ``cutoff`` read 0 (rapidfuzz skips most of their work)."""
-    if not choices[0]:
-        return np.zeros(0, dtype=np.float32)
-    by_sorted = process.cdist([query[0]], choices[0], scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)[0]
-    by_joined = process.cdist([query[1]], choices[1], scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)[0]
-    return np.maximum(by_sorted, by_joined)
+    def best(self, family: str, query: NameKeys, cutoff: float) -> dict[int, float]:
+        """Rows reaching ``cutoff`` on the better of the sorted-token and glued-token keys."""
+        by_sorted = self.columns[family].hits(getattr(query, family), cutoff)
+        by_joined = self.columns[family + "_joined"].hits(getattr(query, family + "_joined"), cutoff)
+        return _merge(by_sorted, by_joined)
 
 
 class NameIndex:
@@ -73,38 +89,31 @@ class NameIndex:
             if not form.is_empty:
                 self._entries.append((key, name, form))
         numbered = list(enumerate(form for _, _, form in self._entries))
-        self._latin = _rows([(n, f) for n, f in numbered if f.script == "latin"])
-        self._arabic = _rows([(n, f) for n, f in numbered if f.script == "arabic"])
+        self._latin = _Rows([(n, f) for n, f in numbered if f.script == "latin"])
+        self._arabic = _Rows([(n, f) for n, f in numbered if f.script == "arabic"])
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def _scores(self, query: NormalisedName, cutoff: float) -> tuple[np.ndarray, np.ndarray]:
-        """(entry numbers, scores 0–100) of the stored readings scoring at least ``cutoff``."""
+    def _scores(self, query: NormalisedName, cutoff: float) -> dict[int, float]:
+        """Entry number → score (0–100) of the stored names that reach ``cutoff``."""
         same, other = (self._arabic, self._latin) if query.script == "arabic" else (self._latin, self._arabic)
-        same_best = np.zeros(len(same.owners), dtype=np.float32)
-        other_best = np.zeros(len(other.owners), dtype=np.float32)
+        same_family = "arabic" if query.script == "arabic" else "latin"
         # Across scripts the score is w·consonants + (1−w)·latin with latin ≤ 100, so a row can only
         # reach the cut-off if its consonant score reaches this; the latin part is computed for those.
-        consonant_cutoff = max(0.0, (cutoff - (1 - CROSS_CONSONANT_WEIGHT) * 100) / CROSS_CONSONANT_WEIGHT)
+        weight = CROSS_CONSONANT_WEIGHT
+        consonant_cutoff = max(0.0, (cutoff - (1 - weight) * 100) / weight)
+        scores: dict[int, float] = {}
         for keys in query.readings:
             if not keys.latin:
                 continue
-            if query.script == "arabic":
-                score = _best_of((keys.arabic, keys.arabic_joined), (same.arabic, same.arabic_joined), cutoff)
-            else:
-                score = _best_of((keys.latin, keys.latin_joined), (same.latin, same.latin_joined), cutoff)
-            same_best = np.maximum(same_best, score)
-            consonants = _best_of(
-                (keys.consonants, keys.consonants_joined), (other.consonants, other.consonants_joined), consonant_cutoff
-            )
-            for row in np.nonzero(consonants)[0]:
-                latin = max(
-                    fuzz.ratio(keys.latin, other.latin[row]), fuzz.ratio(keys.latin_joined, other.latin_joined[row])
-                )
-                cross = CROSS_CONSONANT_WEIGHT * consonants[row] + (1 - CROSS_CONSONANT_WEIGHT) * latin
-                other_best[row] = max(other_best[row], cross)
-        return np.concatenate([same.owners, other.owners]), np.concatenate([same_best, other_best])
+            for row, score in same.best(same_family, keys, cutoff).items():
+                _merge(scores, {same.owners[row]: score})
+            for row, consonants in other.best("consonants", keys, consonant_cutoff).items():
+                stored = other.keys[row]
+                latin = max(fuzz.ratio(keys.latin, stored.latin), fuzz.ratio(keys.latin_joined, stored.latin_joined))
+                _merge(scores, {other.owners[row]: weight * consonants + (1 - weight) * latin})
+        return scores
 
     def search(self, name: str, min_similarity: float, limit: int = 5) -> list[NameMatch]:
         """Stored names at least ``min_similarity`` (0–1) alike to ``name``, best first, at most one
@@ -114,11 +123,12 @@ class NameIndex:
             return []
         # A hair below the cut-off: float32 sums may differ from compare()'s doubles in the last bit.
         cutoff = max(min_similarity * 100 - 1e-3, 0.0)
-        owners, scores = self._scores(query, cutoff)
-        hits = np.nonzero((scores > 0) & (scores >= cutoff))[0]
+        candidates = sorted(
+            ((score, entry) for entry, score in self._scores(query, cutoff).items() if score >= cutoff), reverse=True
+        )
         best: dict[str, NameMatch] = {}
-        for row in hits[np.argsort(-scores[hits], kind="stable")]:
-            key, stored, form = self._entries[int(owners[row])]
+        for _, entry in candidates:
+            key, stored, form = self._entries[entry]
             if key in best:
                 continue
             found = compare(query, form)
