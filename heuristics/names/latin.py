@@ -68,6 +68,15 @@ def fold_token(token: str, from_arabic: bool = False) -> str:
     return text
 
 
+_READABLE = {MOHAMMED: "muhammad", "X": "kh", "G": "gh", "S": "sh", "T": "th", "D": "dh"}
+_SYMBOL = re.compile("|".join(sorted(map(re.escape, _READABLE), key=len, reverse=True)))
+
+
+def readable(key: str) -> str:
+    """A key with its one-letter symbols spelled out again, for evidence shown to people."""
+    return _SYMBOL.sub(lambda m: _READABLE[m[0]], key)
+
+
 def split_glued(token: str) -> list[str]:
     """A handle such as ``mohamedsaleh`` starts with the Mohammed family: split it off."""
     match = _MOHAMMED_PREFIX.match(token)

@@ -19,6 +19,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
+from heuristics.names.latin import readable
 from heuristics.names.normalise import NameKeys, NormalisedName, normalise
 
 Mode = Literal["latin", "arabic", "cross"]
@@ -42,8 +43,8 @@ class NameSimilarity:
         return {
             "name_similarity": round(self.score, 3),
             "compared_as": self.mode,
-            "normalised_name": self.query_key,
-            "normalised_match": self.candidate_key,
+            "normalised_name": readable(self.query_key),
+            "normalised_match": readable(self.candidate_key),
         }
 
 
