@@ -1,20 +1,20 @@
 """An index of stored names: keys computed once, one query scored against all of them at once.
 
-Scores are those of :func:`heuristics.names.similarity.compare`. Each key family is a column of
-strings sorted by length: ``ratio`` (2·matches / total length) cannot reach a cut-off ``c`` when
-the lengths differ by more than a factor ``(2 − c) / c``, so only a slice of each column is handed
-to rapidfuzz's ``process.cdist``, which scores it in C. The few names over the cut-off are compared
-again with ``compare`` to get their evidence.
+Scores are those of :func:`heuristics.names.similarity.compare`. ``ratio`` is 2·(longest common
+subsequence) / (total length), and a common subsequence cannot be longer than the letters two keys
+share counted with multiplicity. Each key family therefore keeps a matrix of letter counts (one row
+per stored reading); one numpy pass bounds every row's best possible score, and only the rows whose
+bound reaches the cut-off (few, at the cut-offs used) are scored exactly with rapidfuzz. The bound
+never drops a row that could match, so results equal comparing one by one (a test checks this).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from heuristics.names.normalise import NameKeys, NormalisedName, normalise
 from heuristics.names.similarity import CROSS_CONSONANT_WEIGHT, NameSimilarity, compare
@@ -29,34 +29,42 @@ class NameMatch:
     similarity: NameSimilarity
 
 
-class _Column:
-    """One key family of many rows, sorted by length so a length window is one slice."""
+class _Family:
+    """One key family (latin, consonants or arabic) of many rows: the sorted-token keys, the glued
+    keys, and their letter counts (spaces apart, since only the sorted keys have them)."""
 
-    def __init__(self, keys: list[str]) -> None:
-        self.order = np.argsort(np.array([len(k) for k in keys], dtype=np.int64), kind="stable")
-        self.keys = [keys[i] for i in self.order]
-        self.lengths = np.array([len(k) for k in self.keys], dtype=np.int64)
+    def __init__(self, sorted_keys: list[str], joined_keys: list[str]) -> None:
+        self.sorted_keys = sorted_keys
+        self.joined_keys = joined_keys
+        alphabet = sorted({ch for key in joined_keys for ch in key} - {" "})
+        self.column = {ch: number for number, ch in enumerate(alphabet)}
+        counts = np.zeros((len(joined_keys), max(len(alphabet), 1)), dtype=np.uint8)
+        for row, key in enumerate(joined_keys):
+            for ch in key:
+                if ch in self.column:
+                    counts[row, self.column[ch]] = min(int(counts[row, self.column[ch]]) + 1, 255)
+        self.counts = counts
+        self.spaces = np.array([key.count(" ") for key in sorted_keys], dtype=np.int32)
+        self.sorted_lengths = np.array([len(key) for key in sorted_keys], dtype=np.int32)
+        self.joined_lengths = np.array([len(key) for key in joined_keys], dtype=np.int32)
 
-    def hits(self, query: str, cutoff: float) -> dict[int, float]:
-        """Rows whose ``ratio`` with ``query`` reaches ``cutoff`` (0–100), with their scores."""
-        if not self.keys or not query:
-            return {}
-        share = min(max(cutoff, 1e-6), 100.0) / 100
-        shortest = math.ceil(len(query) * share / (2 - share) - 1e-9)
-        longest = math.floor(len(query) * (2 - share) / share + 1e-9)
-        start, stop = np.searchsorted(self.lengths, [shortest, longest + 1])
-        if start >= stop:
-            return {}
-        found = process.cdist([query], self.keys[start:stop], scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)[0]
-        positions = np.flatnonzero(found)
-        return dict(zip(self.order[positions + start].tolist(), found[positions].tolist(), strict=True))
+    def candidates(self, sorted_query: str, joined_query: str, cutoff: float) -> np.ndarray:
+        """Rows whose ratio on sorted or on glued keys may reach ``cutoff`` (0–100)."""
+        if not self.sorted_keys or not joined_query:
+            return np.zeros(0, dtype=np.int64)
+        query = np.zeros(self.counts.shape[1], dtype=np.uint8)
+        for ch in joined_query:
+            if ch in self.column:
+                query[self.column[ch]] = min(int(query[self.column[ch]]) + 1, 255)
+        shared = np.minimum(self.counts, query).sum(axis=1, dtype=np.int32)
+        shared_sorted = shared + np.minimum(self.spaces, sorted_query.count(" "))
+        # Compare 2·shared·100 ≥ cutoff·total in integers-and-floats without dividing.
+        by_sorted = 200 * shared_sorted >= cutoff * (self.sorted_lengths + len(sorted_query))
+        by_joined = 200 * shared >= cutoff * (self.joined_lengths + len(joined_query))
+        return np.flatnonzero(by_sorted | by_joined)
 
-
-def _merge(into: dict[int, float], other: dict[int, float]) -> dict[int, float]:
-    for row, score in other.items():
-        if score > into.get(row, 0.0):
-            into[row] = score
-    return into
+    def score(self, row: int, sorted_query: str, joined_query: str) -> float:
+        return max(fuzz.ratio(sorted_query, self.sorted_keys[row]), fuzz.ratio(joined_query, self.joined_keys[row]))
 
 
 class _Rows:
@@ -66,16 +74,28 @@ class _Rows:
         readings = [(number, keys) for number, form in entries for keys in form.readings]
         self.owners = [number for number, _ in readings]
         self.keys: list[NameKeys] = [keys for _, keys in readings]
-        self.columns = {
-            family: _Column([getattr(keys, family) for keys in self.keys])
-            for family in ("latin", "latin_joined", "consonants", "consonants_joined", "arabic", "arabic_joined")
+        self.families = {
+            family: _Family(
+                [getattr(k, family) for k in self.keys], [getattr(k, family + "_joined") for k in self.keys]
+            )
+            for family in ("latin", "consonants", "arabic")
         }
 
     def best(self, family: str, query: NameKeys, cutoff: float) -> dict[int, float]:
         """Rows reaching ``cutoff`` on the better of the sorted-token and glued-token keys."""
-        by_sorted = self.columns[family].hits(getattr(query, family), cutoff)
-        by_joined = self.columns[family + "_joined"].hits(getattr(query, family + "_joined"), cutoff)
-        return _merge(by_sorted, by_joined)
+        keys = self.families[family]
+        sorted_query, joined_query = getattr(query, family), getattr(query, family + "_joined")
+        found: dict[int, float] = {}
+        for row in keys.candidates(sorted_query, joined_query, cutoff).tolist():
+            score = keys.score(row, sorted_query, joined_query)
+            if score >= cutoff:
+                found[row] = score
+        return found
+
+
+def _merge(into: dict[int, float], row: int, score: float) -> None:
+    if score > into.get(row, -1.0):
+        into[row] = score
 
 
 class NameIndex:
@@ -108,11 +128,10 @@ class NameIndex:
             if not keys.latin:
                 continue
             for row, score in same.best(same_family, keys, cutoff).items():
-                _merge(scores, {same.owners[row]: score})
+                _merge(scores, same.owners[row], score)
             for row, consonants in other.best("consonants", keys, consonant_cutoff).items():
-                stored = other.keys[row]
-                latin = max(fuzz.ratio(keys.latin, stored.latin), fuzz.ratio(keys.latin_joined, stored.latin_joined))
-                _merge(scores, {other.owners[row]: weight * consonants + (1 - weight) * latin})
+                latin = other.families["latin"].score(row, keys.latin, keys.latin_joined)
+                _merge(scores, other.owners[row], weight * consonants + (1 - weight) * latin)
         return scores
 
     def search(self, name: str, min_similarity: float, limit: int = 5) -> list[NameMatch]:
