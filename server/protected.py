@@ -55,7 +55,7 @@ VERSION_CHECK_SECONDS = 1.0
 class ProtectedAccount(BaseModel):
     """One genuine account of the person: a platform and its account id and/or handle."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="ignore")
 
     platform: Platform
     account_id: AccountId | None = None
@@ -69,9 +69,9 @@ class ProtectedAccount(BaseModel):
 
 
 class ProtectedCreate(BaseModel):
-    """``POST /v1/protected``."""
+    """``POST /v1/protected``. Unknown fields are ignored, as in the other request bodies."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="ignore")
 
     display_names: Annotated[list[Name], Field(min_length=1, max_length=MAX_NAMES)]
     accounts: Annotated[list[ProtectedAccount], Field(max_length=MAX_ACCOUNTS)] = []
@@ -286,7 +286,7 @@ openapi.PATHS["/v1/protected"] = {
         "requestBody": {"required": True, "content": {"application/json": {"schema": openapi.ref(ProtectedCreate)}}},
         "responses": {
             "201": openapi.json_response("Registered", openapi.ref(Accepted)),
-            **openapi.COMMON_ERRORS,
+            **{code: e for code, e in openapi.COMMON_ERRORS.items() if code != "429"},  # not rate-limited
             **_AUTH_ERRORS,
         },
     },

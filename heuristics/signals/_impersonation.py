@@ -21,6 +21,13 @@ class ImpersonationParams(SignalParams):
     avatar_boost: float = Field(0.2, ge=0, le=1, description="Added to the strength when the avatar matches too.")
 
 
+def strength(params: ImpersonationParams, avatar_matches: bool = False) -> float:
+    """A name match alone gives ``name_strength``; a matching avatar adds ``avatar_boost``.
+
+    The avatar half is wired when avatar hashing lands (evidence key ``avatar_distance``)."""
+    return min(1.0, params.name_strength + (params.avatar_boost if avatar_matches else 0.0))
+
+
 def clean_handle(handle: str | None) -> str:
     return (handle or "").strip().lstrip("@").casefold()
 

@@ -7,7 +7,7 @@ from heuristics.context import CheckContext
 from heuristics.findings import Detection
 from heuristics.names import NameIndex
 from heuristics.profile import Profile
-from heuristics.signals._impersonation import ImpersonationParams, is_same_account, names_of
+from heuristics.signals._impersonation import ImpersonationParams, is_same_account, names_of, strength
 from heuristics.signals.base import Signal, SignalParams
 
 
@@ -35,4 +35,4 @@ class ImpersonatesContact(Signal):
         if best is None:
             return None
         evidence = {"contact": best.name, **best.similarity.evidence()}
-        return Detection(evidence, strength=params.name_strength)
+        return Detection(evidence, strength=strength(params))

@@ -15,7 +15,7 @@ from heuristics.context import CheckContext
 from heuristics.findings import Detection
 from heuristics.names import NameSimilarity
 from heuristics.profile import Platform, Profile
-from heuristics.signals._impersonation import ImpersonationParams, is_same_account, names_of
+from heuristics.signals._impersonation import ImpersonationParams, is_same_account, names_of, strength
 from heuristics.signals.base import Signal, SignalParams
 
 SERVICE = "protected"
@@ -56,4 +56,4 @@ class ImpersonatesProtectedPerson(Signal):
         if best is None:
             return None
         evidence = {"protected_person": best.name, "protected_id": best.person_id, **best.similarity.evidence()}
-        return Detection(evidence, strength=params.name_strength)
+        return Detection(evidence, strength=strength(params))

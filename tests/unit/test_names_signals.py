@@ -160,3 +160,11 @@ def test_one_trick_is_counted_once() -> None:
     both = detect("name.deceptive_characters", display_name="Моhamed\u200b Saleh")
     assert both is not None and both.evidence["kinds"] == ["invisible"]
     assert detect("name.lookalike_characters", display_name="Моhamed\u200b Saleh") is not None
+
+
+def test_an_avatar_match_will_raise_the_strength_to_one() -> None:
+    from heuristics.signals._impersonation import ImpersonationParams, strength
+
+    params = ImpersonationParams()
+    assert strength(params) == pytest.approx(0.8)
+    assert strength(params, avatar_matches=True) == pytest.approx(1.0)
