@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.names_eval import DEFAULT_DATA, FALLBACK_DATA, read_pairs
-from heuristics.names import NameIndex
+from heuristics.names import NameIndex, normalise
 
 
 def make_names(count: int, seed: int) -> list[str]:
@@ -78,7 +78,11 @@ def main() -> None:
         """One C-level pass of rapidfuzz ratio over 10,000 keys: the machine's speed right now."""
         return process.cdist([query], yardstick_keys, scorer=fuzz.ratio, workers=1)
 
-    functions = {"baseline": baseline, "haris": haris, "yardstick": yardstick}
+    def normalise_one(query: str) -> object:
+        """What each contact sent with a check costs (contacts are normalised per check)."""
+        return normalise(query)
+
+    functions = {"baseline": baseline, "haris": haris, "yardstick": yardstick, "normalise": normalise_one}
     for function in functions.values():  # warm caches and code paths
         for query in queries[:20]:
             function(query)
@@ -87,6 +91,7 @@ def main() -> None:
     print(f"  baseline (anyascii + token_sort_ratio extract, cut-off 90): {medians['baseline']:.3f} ms")
     print(f"  haris NameIndex.search (all keys, cut-off 0.9, evidence):   {medians['haris']:.3f} ms")
     print(f"  yardstick: one rapidfuzz cdist ratio over 10,000 keys:      {medians['yardstick']:.3f} ms")
+    print(f"  normalise() of one name (the per-contact cost of a check):  {medians['normalise']:.3f} ms")
     print(f"  haris / baseline = {medians['haris'] / medians['baseline']:.2f}")
     print(f"  haris / yardstick = {medians['haris'] / medians['yardstick']:.2f}")
 

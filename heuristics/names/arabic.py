@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 from anyascii import anyascii
 
@@ -67,13 +68,18 @@ def strip_article(word: str) -> str:
     return word if word == "الله" else _ARTICLE.sub("", word)
 
 
-def _letter(ch: str, final: bool) -> str:
-    if ch == "ه" and final:
-        return "a"  # ta marbuta or a final vowel: Ghada, Nadia, Goethe
+@cache
+def _symbol(ch: str) -> str:
     if ch in _LONG_VOWELS:
         return _LONG_VOWELS[ch]
     latin = anyascii(ch).lower()
     return _DIGRAPH_SYMBOLS.get(latin, latin)
+
+
+def _letter(ch: str, final: bool) -> str:
+    if ch == "ه" and final:
+        return "a"  # ta marbuta or a final vowel: Ghada, Nadia, Goethe
+    return _symbol(ch)  # cached per character: letters, not names
 
 
 def arabic_to_latin(token: str) -> str:

@@ -38,12 +38,11 @@ class _Family:
         self.joined_keys = joined_keys
         alphabet = sorted({ch for key in joined_keys for ch in key} - {" "})
         self.column = {ch: number for number, ch in enumerate(alphabet)}
-        counts = np.zeros((len(joined_keys), max(len(alphabet), 1)), dtype=np.uint8)
-        for row, key in enumerate(joined_keys):
-            for ch in key:
-                if ch in self.column:
-                    counts[row, self.column[ch]] = min(int(counts[row, self.column[ch]]) + 1, 255)
-        self.counts = counts
+        rows = [row for row, key in enumerate(joined_keys) for _ in key]
+        columns = [self.column[ch] for key in joined_keys for ch in key]
+        counts = np.zeros((len(joined_keys), max(len(alphabet), 1)), dtype=np.int32)
+        np.add.at(counts, (np.array(rows, dtype=np.int64), np.array(columns, dtype=np.int64)), 1)
+        self.counts = np.minimum(counts, 255).astype(np.uint8)  # small rows scan faster
         self.spaces = np.array([key.count(" ") for key in sorted_keys], dtype=np.int32)
         self.sorted_lengths = np.array([len(key) for key in sorted_keys], dtype=np.int32)
         self.joined_lengths = np.array([len(key) for key in joined_keys], dtype=np.int32)
@@ -52,11 +51,11 @@ class _Family:
         """Rows whose ratio on sorted or on glued keys may reach ``cutoff`` (0–100)."""
         if not self.sorted_keys or not joined_query:
             return np.zeros(0, dtype=np.int64)
-        query = np.zeros(self.counts.shape[1], dtype=np.uint8)
+        query = np.zeros(self.counts.shape[1], dtype=np.int32)
         for ch in joined_query:
             if ch in self.column:
-                query[self.column[ch]] = min(int(query[self.column[ch]]) + 1, 255)
-        shared = np.minimum(self.counts, query).sum(axis=1, dtype=np.int32)
+                query[self.column[ch]] += 1
+        shared = np.minimum(self.counts, np.minimum(query, 255).astype(np.uint8)).sum(axis=1, dtype=np.int32)
         shared_sorted = shared + np.minimum(self.spaces, sorted_query.count(" "))
         # Compare 2·shared·100 ≥ cutoff·total in integers-and-floats without dividing.
         by_sorted = 200 * shared_sorted >= cutoff * (self.sorted_lengths + len(sorted_query))

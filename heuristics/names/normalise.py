@@ -140,7 +140,7 @@ def clean_unicode(text: str) -> str:
 
 
 def _digit_readings(token: str) -> dict[Reading, str]:
-    token = token.translate(LEET_SYMBOLS) if re.search(r"[@$]", token) else token
+    token = token.translate(LEET_SYMBOLS)
     stripped = _TRAILING_DIGITS.sub("", token)
     if not _DIGIT.search(stripped):
         return {"plain": stripped}
@@ -219,16 +219,13 @@ def normalise(name: str) -> NormalisedName:
         cleaned_words.append(word)
     words = [w.casefold() for w in cleaned_words]
     words = [w for w in words if not w.isdigit() and not _is_decoration(w)]
-    per_reading: dict[Reading, list[tuple[str, str]]] = {"plain": [], "arabizi": [], "leet": []}
-    has_digits = False
-    for word in words:
-        readings = _digit_readings(word)
-        has_digits = has_digits or "plain" not in readings
-        for reading in per_reading:
-            text = readings.get(reading) or readings.get("plain") or ""
-            per_reading[reading].append(_transliterate(text))
+    word_readings = [_digit_readings(word) for word in words]
+    has_digits = any("plain" not in readings for readings in word_readings)
     chosen: tuple[Reading, ...] = ("arabizi", "leet") if has_digits else ("plain",)
-    keys = tuple(_keys(reading, per_reading[reading]) for reading in chosen)
+    keys = tuple(
+        _keys(reading, [_transliterate(readings.get(reading) or readings["plain"]) for readings in word_readings])
+        for reading in chosen
+    )
     cleaned = " ".join(cleaned_words)
     script: Script = "arabic" if is_arabic_text(cleaned) else "latin"
     return NormalisedName(name, cleaned, script, tuple(lookalikes), keys)
