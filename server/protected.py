@@ -11,7 +11,7 @@ Redis keys:
 - ``haris:protected:ids`` — set of all ids. No TTL (same lifetime as the records).
 - ``haris:protected:version`` — counter incremented on every change. No TTL. Each worker keeps an
   in-memory :class:`heuristics.names.NameIndex` of the registered names and rebuilds it when this
-  version changes; it reads the version at most once a second.
+  version changes; it reads the version at most once a second (see ProtectedRegistryService).
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ MAX_NAMES = 20
 MAX_ACCOUNTS = 50
 MAX_AVATARS = 10
 VERSION_CHECK_SECONDS = 1.0
+REDIS_DOWN_BACKOFF_SECONDS = 5.0
 
 
 class ProtectedAccount(BaseModel):
@@ -157,20 +158,40 @@ class _Snapshot:
 @dataclass
 class ProtectedRegistryService:
     """The ``protected`` check service: matches names against the registry through an in-memory
-    index, rebuilt when the registry's version changes (checked at most once a second)."""
+    index, rebuilt when the registry's version changes.
+
+    At most once per ``check_every`` seconds one request thread reads the version (one GET of a
+    small integer); the others keep using the snapshot they have instead of waiting. When Redis
+    cannot answer, matching raises ``ServiceUnavailable`` (the check then lists the signal as
+    unavailable) and Redis is left alone for ``down_backoff`` seconds, so checks do not each pay
+    a connection timeout.
+    """
 
     store: ProtectedStore
     check_every: float = VERSION_CHECK_SECONDS
+    down_backoff: float = REDIS_DOWN_BACKOFF_SECONDS
     _snapshot: _Snapshot | None = None
-    _checked_at: float = float("-inf")
+    _next_check: float = 0.0
+    _down_until: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def invalidate(self) -> None:
+        """Re-read the version on the next match (this worker changed the registry itself)."""
+        self._next_check = 0.0
+        self._down_until = 0.0
 
     def _current(self) -> _Snapshot:
         now = time.monotonic()
+        if now < self._down_until:
+            raise ServiceUnavailable("protected people registry unreachable")
         snapshot = self._snapshot
-        if snapshot is not None and now - self._checked_at < self.check_every:
+        if snapshot is not None and now < self._next_check:
             return snapshot
-        with self._lock:
+        if not self._lock.acquire(blocking=snapshot is None):
+            assert snapshot is not None
+            return snapshot  # another thread is refreshing; this one keeps the current index
+        try:
+            self._next_check = now + self.check_every
             try:
                 version = self.store.version()
                 if self._snapshot is None or self._snapshot.version != version:
@@ -178,13 +199,12 @@ class ProtectedRegistryService:
                     index = NameIndex((p.id, name) for p in people.values() for name in p.display_names)
                     self._snapshot = _Snapshot(version, index, people)
             except (redis.RedisError, OSError):
+                self._down_until = time.monotonic() + self.down_backoff
+                self._next_check = 0.0
                 raise ServiceUnavailable("protected people registry unreachable") from None
-            self._checked_at = now
             return self._snapshot
-
-    def invalidate(self) -> None:
-        """Re-read the version on the next match (this worker changed the registry itself)."""
-        self._checked_at = float("-inf")
+        finally:
+            self._lock.release()
 
     def match(self, name: str, min_similarity: float) -> Sequence[ProtectedMatch]:
         snapshot = self._current()

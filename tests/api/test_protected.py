@@ -4,6 +4,7 @@ check then returns; and impersonation of the contacts sent with a check."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -226,3 +227,28 @@ def test_contacts_are_neither_stored_nor_logged(
     for secret in (b"Amal Haddad", b"100002", b"Mohamed Saleh"):
         assert secret not in stored
         assert secret.decode() not in caplog.text
+
+
+def test_registry_reads_the_version_at_most_once_a_second(app: Any, redis_client: redis.Redis) -> None:
+    service = app.extensions["haris"].services["protected"]
+
+    def gets() -> int:
+        return int(redis_client.info("commandstats").get("cmdstat_get", {}).get("calls", 0))
+
+    service.match("Hala Ahed", 0.92)  # first look: builds the (empty) index
+    before = gets()
+    started = time.monotonic()
+    for _ in range(500):
+        service.match("Hala Ahed", 0.92)
+    assert gets() - before <= int(time.monotonic() - started) + 1
+
+
+def test_registry_down_backs_off_instead_of_retrying_every_check(make_app: Any, tmp_path: Any) -> None:
+    from heuristics.context import ServiceUnavailable
+
+    app = make_app(REDIS_URL=f"unix://{tmp_path}/nothing.sock")
+    service = app.extensions["haris"].services["protected"]
+    for _ in range(3):
+        with pytest.raises(ServiceUnavailable):
+            service.match("Hala Ahed", 0.92)
+    assert service._down_until > time.monotonic()  # later checks skip Redis until then
