@@ -1,14 +1,28 @@
 """``impersonation.contact``: the profile's name matches one of the user's trusted contacts (sent
-with this check only), but it is not that contact's account."""
+with this check only), but it is not that contact's account.
+
+The profile's display name and handle are compared with each contact's display name and handle
+(a clone often copies the handle with one character changed: ``mo.saleh`` → ``mo_saleh1``).
+"""
 
 from __future__ import annotations
 
 from heuristics.context import CheckContext
 from heuristics.findings import Detection
 from heuristics.names import NameIndex
-from heuristics.profile import Profile
+from heuristics.profile import Contact, Profile
 from heuristics.signals._impersonation import ImpersonationParams, is_same_account, names_of, strength
 from heuristics.signals.base import Signal, SignalParams
+
+
+def _contact_names(contacts: list[Contact]) -> list[tuple[str, str]]:
+    """(contact number, name) for every display name and handle of the contacts."""
+    return [
+        (str(number), name)
+        for number, contact in enumerate(contacts)
+        for name in (contact.display_name, contact.handle)
+        if name and name.strip()
+    ]
 
 
 class ImpersonatesContact(Signal):
@@ -19,10 +33,11 @@ class ImpersonatesContact(Signal):
     def detect(self, profile: Profile, context: CheckContext, params: SignalParams) -> Detection | None:
         assert isinstance(params, ImpersonationParams)
         names = names_of(profile)
-        contacts = [c for c in context.contacts if c.display_name and c.display_name.strip()]
-        if not names or not contacts:
+        contacts = list(context.contacts)
+        entries = _contact_names(contacts)
+        if not names or not entries:
             return None
-        index = NameIndex((str(number), c.display_name or "") for number, c in enumerate(contacts))
+        index = NameIndex(entries)
         best = None
         for name in names:
             for match in index.search(name, params.min_similarity, limit=len(contacts)):
@@ -30,9 +45,10 @@ class ImpersonatesContact(Signal):
                 if is_same_account(profile, context.platform, [(contact.platform, contact.account_id, contact.handle)]):
                     # The profile is this contact (or one of several contacts with that name).
                     return None
-                if best is None or match.similarity.score > best.similarity.score:
-                    best = match
+                if best is None or match.similarity.score > best[1].similarity.score:
+                    best = (contact, match)
         if best is None:
             return None
-        evidence = {"contact": best.name, **best.similarity.evidence()}
+        contact, match = best
+        evidence = {"contact": contact.display_name or match.name, **match.similarity.evidence()}
         return Detection(evidence, strength=strength(params))

@@ -168,3 +168,13 @@ def test_an_avatar_match_will_raise_the_strength_to_one() -> None:
     params = ImpersonationParams()
     assert strength(params) == pytest.approx(0.8)
     assert strength(params, avatar_matches=True) == pytest.approx(1.0)
+
+
+def test_a_copied_handle_with_one_character_changed_fires() -> None:
+    friend = Contact(display_name="Mo", platform=Platform.INSTAGRAM, account_id="1", handle="mohamed.saleh")
+    context = with_contacts(friend, platform=Platform.INSTAGRAM)
+    found = detect(
+        "impersonation.contact", context=context, handle="mohamed_saleh1", display_name="M.S.", account_id="2"
+    )
+    assert found is not None and found.evidence["contact"] == "Mo"
+    assert detect("impersonation.contact", context=context, handle="mohamed.saleh", account_id="2") is None
