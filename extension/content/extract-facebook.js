@@ -28,7 +28,7 @@
       const id = new URL(location.href).searchParams.get("id");
       return /^\d{1,30}$/.test(id || "") ? { id, vanity: null } : null;
     }
-    if (parts.length < 1 || parts.length > 2) return null;
+    if (parts.length < 1 || parts.length > 2 || !["about", "friends", "followers", "following", "photos", "videos", "posts", undefined].includes(parts[1])) return null;
     const vanity = parts[0];
     if (!VANITY.test(vanity) || RESERVED.has(vanity.toLowerCase())) return null;
     return { id: null, vanity };
@@ -57,6 +57,23 @@
     return null;
   }
 
+  /**
+   * The bio: the first free text after the "Intro" title, within the nearest ancestor that has
+   * any. Intro list items (city, workplace, "Joined …") are not the bio.
+   */
+  function bioAfter(title) {
+    let scope = title.parentElement;
+    for (let depth = 0; scope && depth < 5; depth += 1, scope = scope.parentElement) {
+      const leaves = Array.from(scope.querySelectorAll("span, div")).filter(
+        (n) =>
+          n.children.length === 0 && !n.closest("li") && (title.compareDocumentPosition(n) & 4) !== 0 &&
+          !title.contains(n) && clean(n.textContent) && !INTRO.test(clean(n.textContent)) && !JOINED.test(clean(n.textContent)),
+      );
+      if (leaves.length) return text(leaves[0]);
+    }
+    return null;
+  }
+
   function extract(doc, location) {
     const who = identity(location);
     if (!who) return null;
@@ -80,7 +97,9 @@
     // The heading may hold a badge and a nickname in parentheses; the first text run is the name.
     const firstRun = Array.from(heading.childNodes).map((n) => n.textContent).find((t) => clean(t));
     profile.display_name = clean(firstRun) || text(heading);
-    profile.verified = Array.from(main.querySelectorAll("[aria-label], [title]")).some((n) =>
+    // Only the badge next to the name counts: the feed below shows other people's badges.
+    const nameBlock = heading.parentElement || heading;
+    profile.verified = Array.from(nameBlock.querySelectorAll("[aria-label], [title]")).some((n) =>
       VERIFIED.test((n.getAttribute("aria-label") || n.getAttribute("title") || "").trim()),
     );
     profile.followers = linkCount(main, ["followers", "sk=followers"]);
@@ -92,14 +111,7 @@
       const value = text(node);
       if (!value) continue;
       if (profile.joined == null && JOINED.test(value)) profile.joined = parseJoined(value);
-      if (profile.bio == null && INTRO.test(value)) {
-        // The bio is the first text block after the "Intro" title in the same card.
-        const card = node.closest("section, [data-pagelet], div[class]") || node.parentElement;
-        const after = card ? Array.from(card.querySelectorAll("span, div")).find(
-          (n) => n !== node && !n.contains(node) && !node.contains(n) && n.children.length === 0 && clean(n.textContent) && !INTRO.test(clean(n.textContent)),
-        ) : null;
-        profile.bio = text(after);
-      }
+      if (profile.bio == null && INTRO.test(value)) profile.bio = bioAfter(node);
     }
 
     let avatar = null;

@@ -25,7 +25,7 @@
 
   function handleFromPath(location) {
     const parts = location.pathname.split("/").filter(Boolean);
-    if (parts.length < 1 || parts.length > 2) return null;
+    if (parts.length < 1 || parts.length > 2 || !["reels", "tagged", "saved", "followers", "following", undefined].includes(parts[1])) return null;
     const handle = parts[0];
     if (!HANDLE.test(handle) || RESERVED.has(handle.toLowerCase())) return null;
     return handle;
@@ -93,9 +93,9 @@
         VERIFIED.test((n.getAttribute("aria-label") || n.getAttribute("title") || "").trim()),
       );
       if (!profile.display_name) {
-        const named = header.querySelector("[data-haris-name], section span[dir='auto']");
-        const candidate = text(named);
-        if (candidate && candidate.toLowerCase() !== lower) profile.display_name = candidate;
+        // The first free-text span near the header that is not the handle is the display name.
+        const named = Array.from(scope.querySelectorAll("span[dir='auto']")).map(text).find((v) => v && v.toLowerCase() !== lower);
+        if (named && !PRIVATE.test(named)) profile.display_name = named;
       }
       const bio = scope.querySelector("h1[dir='auto'], span[dir='auto'][class*='_ap3a'], [data-testid='bio']");
       const bioText = text(bio);

@@ -19,8 +19,13 @@
   ]);
   const HANDLE = /^[A-Za-z0-9_]{1,15}$/;
 
+  // Tabs of a profile page; any other sub-path (a post, a list) is not the profile.
+  const PROFILE_TABS = new Set(["", "with_replies", "media", "likes", "highlights", "articles", "superfollows", "verified_followers", "followers", "following", "followers_you_follow"]);
+
   function handleFromPath(location) {
-    const segment = location.pathname.split("/")[1] || "";
+    const parts = location.pathname.split("/").filter(Boolean);
+    const segment = parts[0] || "";
+    if (parts.length > 2 || !PROFILE_TABS.has(parts[1] || "")) return null;
     if (!HANDLE.test(segment) || RESERVED.has(segment.toLowerCase())) return null;
     return segment;
   }
