@@ -177,10 +177,10 @@
   api.storage.onChanged.addListener((changes, area) => {
     // A new language or contact list: redraw in the new language, re-check with the new contacts.
     if (area === "local" && (changes.language || changes.contactsRev || changes.backendUrl)) {
-      strings = null;
-      if (current && !dismissed.has(current.key)) {
-        loadStrings().then(() => scan(true)).catch(() => {});
-      }
+      // The old strings stay usable until the new ones are in (a click may be mid-way).
+      loadStrings()
+        .then(() => (current && !dismissed.has(current.key) ? scan(true) : null))
+        .catch(() => {});
     }
   });
   schedule();

@@ -1,0 +1,166 @@
+"""The unpacked extension in Chromium, on x.com pages served under the real host names, against
+the real Flask server: the banner, Arabic right-to-left, trusted contacts against a clone, and the
+honest state when the backend cannot answer.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from heuristics.signals import registry
+from tests.browser.conftest import PAGES, Backend, Browser
+
+pytestmark = pytest.mark.browser
+
+BANNER = "haris-banner"
+TIMEOUT_MS = 10_000
+
+
+def open_profile(browser: Browser, url: str) -> Any:
+    page = browser.context.new_page()
+    page.goto(url)
+    return page
+
+
+def wait_for_state(page: Any, state: str) -> Any:
+    page.wait_for_selector(f'{BANNER}[data-state="{state}"]', state="attached", timeout=TIMEOUT_MS)
+    return page.locator(BANNER)
+
+
+def reasons(page: Any) -> dict[str, str]:
+    items = page.locator(f"{BANNER} li[data-code]")
+    return {items.nth(i).get_attribute("data-code"): items.nth(i).inner_text() for i in range(items.count())}
+
+
+def test_high_risk_banner_in_english(browser: Browser, backend: Backend, artifacts: Path) -> None:
+    browser.configure(backend.url, "en")
+    page = open_profile(browser, "https://x.com/sara19283746")
+    banner = wait_for_state(page, "result")
+
+    assert banner.get_attribute("data-level") == "high"
+    box = page.locator(f"{BANNER} section.banner")
+    assert box.get_attribute("role") == "alert"
+    assert box.get_attribute("dir") == "ltr"
+    shown = reasons(page)
+    assert len(shown) == 3
+    assert shown["activity.few_posts"] == "This account has almost no posts (0)."
+    assert "avatar.missing_or_default" in shown
+    assert "Do not agree to meet this person." in box.inner_text()
+    # Keyboard: the banner's buttons are reachable with Tab from the top of the page.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") == "HARIS-BANNER"
+
+    # What left the browser is what the page showed, in the user's language.
+    assert backend.checks[-1] == {
+        "platform": "x",
+        "locale": "en",
+        "profile": {
+            "handle": "sara19283746",
+            "profile_url": "https://x.com/sara19283746",
+            "display_name": "Sara",
+            "verified": False,
+            "bio": "",
+            "joined": "2026-11",
+            "followers": 1,
+            "following": 900,
+            "posts": 0,
+            "private": False,
+            "has_avatar": False,
+        },
+    }
+    page.locator(f"{BANNER} section.banner").screenshot(path=str(artifacts / "banner-en.png"))
+
+
+def test_arabic_banner_is_right_to_left(browser: Browser, backend: Backend, artifacts: Path) -> None:
+    browser.configure(backend.url, "ar")
+    page = open_profile(browser, "https://x.com/sara19283746")
+    wait_for_state(page, "result")
+
+    box = page.locator(f"{BANNER} section.banner")
+    assert box.get_attribute("dir") == "rtl"
+    assert box.get_attribute("lang") == "ar"
+    assert page.locator(BANNER).get_attribute("data-level") == "high"
+    assert box.locator("h2").inner_text().startswith("خطر مرتفع")
+    # The server renders the reasons in the requested language.
+    assert any("\u0600" <= ch <= "\u06ff" for ch in reasons(page)["activity.few_posts"])
+    assert backend.checks[-1]["locale"] == "ar"
+    assert page.locator(f'{BANNER} button[data-action="friend"]').inner_text() == "هذا صديقي الحقيقي"
+    box.screenshot(path=str(artifacts / "banner-ar.png"))
+
+
+def test_real_friend_then_a_clone_of_that_friend(browser: Browser, backend: Backend) -> None:
+    browser.configure(backend.url, "en")
+    page = open_profile(browser, "https://x.com/m_salih")
+    wait_for_state(page, "result")
+    # The worker fetched the photo from the platform's CDN (host permission) and sent its bytes.
+    photo = (PAGES / "img" / "m_salih.png").read_bytes()
+    assert base64.b64decode(backend.checks[-1]["avatar"]) == photo
+
+    page.click(f'{BANNER} button[data-action="friend"]')
+    page.wait_for_selector(f'{BANNER} [data-note="friend-saved"]', state="attached")
+    # Saving re-checks with the new contact list; the friend now shows as trusted.
+    page.wait_for_selector(f"{BANNER} [data-trusted]", state="attached")
+
+    options = browser.context.new_page()
+    options.goto(browser.url("options/options.html"))
+    row = options.locator("#contacts tbody tr")
+    row.first.wait_for()
+    assert row.count() == 1
+    assert row.first.locator("td").nth(0).inner_text() == "Mohammed Salih"
+    assert row.first.locator("td").nth(2).inner_text() == "88001234"
+
+    clone = open_profile(browser, "https://x.com/m_salih_real")
+    wait_for_state(clone, "result")
+    sent = backend.checks[-1]
+    assert sent["profile"]["account_id"] == "1861000000000000001"
+    assert base64.b64decode(sent["avatar"]) == photo
+    [contact] = sent["contacts"]
+    assert {k: contact[k] for k in ("display_name", "platform", "account_id", "handle")} == {
+        "display_name": "Mohammed Salih",
+        "platform": "x",
+        "account_id": "88001234",
+        "handle": "m_salih",
+    }
+    if "impersonation.contact" in registry():
+        assert "impersonation.contact" in reasons(clone)
+        assert clone.locator(BANNER).get_attribute("data-level") in {"medium", "high"}
+
+
+def test_backend_down_is_an_honest_could_not_check(browser: Browser, closed_port: int) -> None:
+    browser.configure(f"http://127.0.0.1:{closed_port}", "en")
+    page = open_profile(browser, "https://x.com/sara19283746")
+    banner = wait_for_state(page, "unavailable")
+    assert banner.get_attribute("data-level") is None
+    text = page.locator(f"{BANNER} section.banner").inner_text()
+    assert "Haris could not check this profile" in text
+    assert "This is not a verdict" in text
+    assert page.locator(f'{BANNER} [data-reason="down"]').count() == 1
+    assert page.locator(f"{BANNER} li[data-code]").count() == 0
+
+
+def test_rate_limited_backend_is_could_not_check(browser: Browser, serve_backend: Any) -> None:
+    backend = serve_backend(HARIS_CHECK_LIMIT="1/minute")
+    browser.configure(backend.url, "en")
+    first = open_profile(browser, "https://x.com/m_salih")
+    wait_for_state(first, "result")
+    second = open_profile(browser, "https://x.com/sara19283746")
+    wait_for_state(second, "unavailable")
+    assert second.locator(f'{BANNER} [data-reason="rate_limited"]').count() == 1
+    assert second.locator(BANNER).get_attribute("data-level") is None
+
+
+def test_follows_single_page_navigation(browser: Browser, backend: Backend) -> None:
+    browser.configure(backend.url, "en")
+    page = open_profile(browser, "https://x.com/sara19283746")
+    wait_for_state(page, "result")
+    assert page.locator(BANNER).get_attribute("data-level") == "high"
+    page.click("#next")  # pushState + re-render, no page load
+    page.wait_for_function(
+        "() => document.querySelector('haris-banner')?.getAttribute('data-level') === 'low'", timeout=TIMEOUT_MS
+    )
+    assert backend.checks[-1]["profile"]["handle"] == "m_salih"
+    assert len(backend.checks) == 2
