@@ -10,7 +10,6 @@ permissions under test are exactly the manifest users install, and nothing leave
 from __future__ import annotations
 
 import http.server
-import shutil
 import socket
 import ssl
 import threading
@@ -39,7 +38,10 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("pbs.twimg.com", "/profile_images/1500000000000000001/m_salih_200x200.png"): ("image/png", "img/m_salih.png"),
     # The clone steals the friend's photo: same bytes, its own URL.
     ("pbs.twimg.com", "/profile_images/1861000000000000009/copy_200x200.png"): ("image/png", "img/m_salih.png"),
-    ("abs.twimg.com", "/sticky/default_profile_images/default_profile_200x200.png"): ("image/png", "img/default_profile.png"),
+    ("abs.twimg.com", "/sticky/default_profile_images/default_profile_200x200.png"): (
+        "image/png",
+        "img/default_profile.png",
+    ),
 }
 
 
@@ -174,13 +176,18 @@ class Browser:
         return self.context.service_workers[0]
 
 
-@pytest.fixture
-def browser(playwright_driver: Any, platform_site: PlatformSite, tmp_path: Path) -> Iterator[Browser]:
-    """A fresh Chromium profile with the unpacked extension loaded, headless."""
+@pytest.fixture(scope="module")
+def chromium(
+    playwright_driver: Any, platform_site: PlatformSite, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Browser]:
+    """One headless Chromium per test module with the unpacked extension loaded (starting one
+    costs seconds; tests get a clean state from the `browser` fixture instead)."""
     port = platform_site.port
-    rules = ", ".join([f"MAP {host} 127.0.0.1:{port}" for host in PLATFORM_HOSTS] + ["MAP * ~NOTFOUND", "EXCLUDE 127.0.0.1"])
+    rules = ", ".join(
+        [f"MAP {host} 127.0.0.1:{port}" for host in PLATFORM_HOSTS] + ["MAP * ~NOTFOUND", "EXCLUDE 127.0.0.1"]
+    )
     context = playwright_driver.chromium.launch_persistent_context(
-        str(tmp_path / "profile"),
+        str(tmp_path_factory.mktemp("chromium-profile")),
         executable_path=chromium_path(),
         headless=True,
         viewport={"width": 1000, "height": 720},
@@ -200,15 +207,25 @@ def browser(playwright_driver: Any, platform_site: PlatformSite, tmp_path: Path)
     )
     try:
         worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
-        extension_id = worker.url.split("/")[2]
-        yield Browser(context=context, extension_id=extension_id)
+        yield Browser(context=context, extension_id=worker.url.split("/")[2])
     finally:
         context.close()
+
+
+@pytest.fixture
+def browser(chromium: Browser) -> Iterator[Browser]:
+    """The module's Chromium with no open tab and empty extension storage (settings, contacts,
+    cached verdicts), as after a fresh install."""
+    page = chromium.context.new_page()
+    page.goto(chromium.url("options/options.html"))
+    page.evaluate("Promise.all([chrome.storage.local.clear(), chrome.storage.session.clear()])")
+    page.close()
+    yield chromium
+    for page in list(chromium.context.pages):
+        page.close()
 
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-
-

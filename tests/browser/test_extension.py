@@ -50,6 +50,7 @@ def test_high_risk_banner_in_english(browser: Browser, backend: Backend, artifac
     assert shown["activity.few_posts"] == "This account has almost no posts (0)."
     assert "avatar.missing_or_default" in shown
     assert "Do not agree to meet this person." in box.inner_text()
+    box.screenshot(path=str(artifacts / "banner-en.png"))
     # Keyboard: the banner's buttons are reachable with Tab from the top of the page.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.tagName") == "HARIS-BANNER"
@@ -72,7 +73,6 @@ def test_high_risk_banner_in_english(browser: Browser, backend: Backend, artifac
             "has_avatar": False,
         },
     }
-    page.locator(f"{BANNER} section.banner").screenshot(path=str(artifacts / "banner-en.png"))
 
 
 def test_arabic_banner_is_right_to_left(browser: Browser, backend: Backend, artifacts: Path) -> None:
