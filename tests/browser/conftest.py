@@ -92,7 +92,7 @@ def platform_site() -> Iterator[PlatformSite]:
     server.socket = context.wrap_socket(server.socket, server_side=True)
     site = PlatformSite(port=server.server_address[1])
     _PlatformHandler.site = site
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield site
     server.shutdown()
@@ -122,7 +122,7 @@ def serve_backend(make_app: Callable[..., Flask]) -> Iterator[Callable[..., Back
                 backend.checks.append(request.get_json(silent=True) or {})
 
         server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         servers.append(server)
         backend.url = f"http://127.0.0.1:{server.server_port}"
         return backend
@@ -163,6 +163,13 @@ class Browser:
         return f"chrome-extension://{self.extension_id}/{path}"
 
     def configure(self, backend_url: str, language: str) -> None:
+        """Set the backend and language in extension storage, where the options page puts them."""
+        page = self.context.new_page()
+        page.goto(self.url("options/options.html"))
+        page.evaluate("s => chrome.storage.local.set(s)", {"backendUrl": backend_url, "language": language})
+        page.close()
+
+    def configure_through_options(self, backend_url: str, language: str) -> None:
         """Set the backend and language through the options page, as a user would."""
         page = self.context.new_page()
         page.goto(self.url("options/options.html"))

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 
 from heuristics.signals import registry
+from server.reports import ReportStore
 from tests.browser.conftest import PAGES, Backend, Browser
 
 pytestmark = pytest.mark.browser
@@ -37,7 +39,7 @@ def reasons(page: Any) -> dict[str, str]:
 
 
 def test_high_risk_banner_in_english(browser: Browser, backend: Backend, artifacts: Path) -> None:
-    browser.configure(backend.url, "en")
+    browser.configure_through_options(backend.url, "en")
     page = open_profile(browser, "https://x.com/sara19283746")
     banner = wait_for_state(page, "result")
 
@@ -131,7 +133,7 @@ def test_real_friend_then_a_clone_of_that_friend(browser: Browser, backend: Back
 
 
 def test_backend_down_is_an_honest_could_not_check(browser: Browser, closed_port: int) -> None:
-    browser.configure(f"http://127.0.0.1:{closed_port}", "en")
+    browser.configure_through_options(f"http://127.0.0.1:{closed_port}", "en")
     page = open_profile(browser, "https://x.com/sara19283746")
     banner = wait_for_state(page, "unavailable")
     assert banner.get_attribute("data-level") is None
@@ -164,3 +166,49 @@ def test_follows_single_page_navigation(browser: Browser, backend: Backend) -> N
     )
     assert backend.checks[-1]["profile"]["handle"] == "m_salih"
     assert len(backend.checks) == 2
+
+
+def test_details_popup_lists_every_finding(browser: Browser, backend: Backend) -> None:
+    browser.configure(backend.url, "fr")
+    page = open_profile(browser, "https://x.com/sara19283746")
+    wait_for_state(page, "result")
+    popup = browser.context.new_page()
+    popup.goto(browser.url("popup/popup.html"))
+    stored = popup.evaluate("chrome.storage.session.get(null)")
+    [tab_key] = [key for key in stored if key.startswith("tab|")]
+    popup.goto(browser.url(f"popup/popup.html?tab={tab_key.split('|')[1]}"))
+    popup.wait_for_selector("#findings li")
+    assert popup.locator("html").get_attribute("lang") == "fr"
+    assert popup.locator("#verdict").get_attribute("data-level") == "high"
+    answered = backend.app.test_client().post("/v1/check", json=backend.checks[-1]).get_json()
+    items = popup.locator("#findings li")
+    assert [items.nth(i).get_attribute("data-code") for i in range(items.count())] == [
+        f["code"] for f in answered["findings"]
+    ]
+    assert "points" in items.first.inner_text()
+
+
+def test_report_reaches_the_review_queue(browser: Browser, backend: Backend, redis_client: redis.Redis) -> None:
+    browser.configure(backend.url, "en")
+    page = open_profile(browser, "https://x.com/sara19283746")
+    wait_for_state(page, "result")
+    page.click(f'{BANNER} button[data-action="report"]')
+    page.click(f'{BANNER} button[data-action="report-entrapment"]')
+    page.wait_for_selector(f'{BANNER} [data-note="report-sent"]', state="attached")
+    [report] = ReportStore(redis_client).pending()
+    assert report["reason"] == "entrapment"
+    assert report["platform"] == "x"
+    assert report["profile"]["handle"] == "sara19283746"
+
+
+def test_not_now_hides_the_banner_for_this_profile(browser: Browser, backend: Backend) -> None:
+    browser.configure(backend.url, "en")
+    page = open_profile(browser, "https://x.com/sara19283746")
+    wait_for_state(page, "result")
+    page.click(f'{BANNER} button[data-action="dismiss"]')
+    page.wait_for_selector(BANNER, state="detached")
+    again = open_profile(browser, "https://x.com/sara19283746")
+    other = open_profile(browser, "https://x.com/m_salih")
+    wait_for_state(other, "result")  # the same worker answered the other profile meanwhile
+    assert again.locator(BANNER).count() == 0
+    assert len(backend.checks) == 2, "a dismissed profile is not even checked again"
