@@ -71,9 +71,12 @@ if (typeof importScripts === "function" && !globalThis.HarisChecker) {
     await api.storage.session.set({ [key]: value });
   }
 
+  /** Forget verdicts, last profiles and per-tab reports older than the cache lifetime. */
   async function pruneCache(now) {
     const all = await api.storage.session.get(null);
-    const stale = Object.keys(all).filter((k) => k.startsWith("v|") && now - all[k].at > CACHE_TTL_MS);
+    const stale = Object.keys(all).filter(
+      (k) => /^(v|last|tab)\|/.test(k) && !(all[k] && now - all[k].at <= CACHE_TTL_MS),
+    );
     if (stale.length) await api.storage.session.remove(stale);
   }
 
@@ -135,7 +138,6 @@ if (typeof importScripts === "function" && !globalThis.HarisChecker) {
             unavailable: report.unavailable || [], avatarHash: report.avatar_hash || null, rulesVersion: report.rules_version,
           };
           await sessionSet(cacheKey, { at: now, view: { ...view, state: undefined } });
-          await pruneCache(now);
         } else {
           if (answer.reason === "rate_limited") {
             await api.storage.session.set({ backoffUntil: now + answer.retryAfter * 1000, backoffBackend: settings.backendUrl });
@@ -146,7 +148,8 @@ if (typeof importScripts === "function" && !globalThis.HarisChecker) {
     }
     view.trusted = trusted;
     // What the popup's Details shows, and what "This is my real friend" stores.
-    await sessionSet(`last|${message.key}`, { platform: message.platform, profile: message.profile, avatarHash: view.avatarHash || null });
+    await pruneCache(now);
+    await sessionSet(`last|${message.key}`, { at: now, platform: message.platform, profile: message.profile, avatarHash: view.avatarHash || null });
     if (tabId != null) await sessionSet(`tab|${tabId}`, { platform: message.platform, profile: message.profile, view, locale, at: now });
     await setBadge(tabId, view);
     return { view, locale };
