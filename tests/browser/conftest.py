@@ -28,7 +28,17 @@ EXTENSION = REPO / "extension"
 PAGES = Path(__file__).with_name("pages")
 ARTIFACTS = REPO / "artifacts"
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
-PLATFORM_HOSTS = ("x.com", "pbs.twimg.com", "abs.twimg.com")
+PLATFORM_HOSTS = (
+    "x.com",
+    "pbs.twimg.com",
+    "abs.twimg.com",
+    "www.instagram.com",
+    "scontent-cdg4-1.cdninstagram.com",
+    "www.facebook.com",
+    "scontent.fbey5-1.fna.fbcdn.net",
+    "web.telegram.org",
+)
+EXTRACTOR_FIXTURES = REPO / "tests" / "extension" / "fixtures"
 
 # (host, path) -> (content type, file under pages/)
 ROUTES: dict[tuple[str, str], tuple[str, str]] = {
@@ -42,6 +52,12 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
         "image/png",
         "img/default_profile.png",
     ),
+    # The other platforms: the extractor tests' desktop fixtures, under their real addresses.
+    ("www.instagram.com", "/nour.khalil.art/"): ("text/html; charset=utf-8", "@instagram-desktop.html"),
+    ("scontent-cdg4-1.cdninstagram.com", "/v/t51.2885-19/123_n.jpg"): ("image/png", "img/m_salih.png"),
+    ("www.facebook.com", "/hala.ahed.rights"): ("text/html; charset=utf-8", "@facebook-desktop.html"),
+    ("scontent.fbey5-1.fna.fbcdn.net", "/v/t39.30808-1/p200x200/hala.jpg"): ("image/png", "img/m_salih.png"),
+    ("web.telegram.org", "/k/"): ("text/html; charset=utf-8", "@telegram-k.html"),
 }
 
 
@@ -70,7 +86,7 @@ class _PlatformHandler(http.server.BaseHTTPRequestHandler):
             self.send_error(404)
             return
         content_type, name = route
-        body = (PAGES / name).read_bytes()
+        body = (EXTRACTOR_FIXTURES / name[1:] if name.startswith("@") else PAGES / name).read_bytes()
         self.send_response(200)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))

@@ -212,3 +212,23 @@ def test_not_now_hides_the_banner_for_this_profile(browser: Browser, backend: Ba
     wait_for_state(other, "result")  # the same worker answered the other profile meanwhile
     assert again.locator(BANNER).count() == 0
     assert len(backend.checks) == 2, "a dismissed profile is not even checked again"
+
+
+@pytest.mark.parametrize(
+    ("url", "platform", "account_id"),
+    [
+        ("https://www.instagram.com/nour.khalil.art/", "instagram", "5521987341"),
+        ("https://www.facebook.com/hala.ahed.rights", "facebook", "100004567890123"),
+        ("https://web.telegram.org/k/#@karim_mansour_news", "telegram", "5123456789"),
+    ],
+)
+def test_other_platforms_get_a_banner(
+    browser: Browser, backend: Backend, url: str, platform: str, account_id: str
+) -> None:
+    browser.configure(backend.url, "en")
+    page = open_profile(browser, url)
+    wait_for_state(page, "result")
+    sent = backend.checks[-1]
+    assert (sent["platform"], sent["profile"]["account_id"]) == (platform, account_id)
+    if platform != "telegram":  # Telegram's photo is a blob: of the real app, absent from the fixture
+        assert base64.b64decode(sent["avatar"]) == (PAGES / "img" / "m_salih.png").read_bytes()
