@@ -6,6 +6,7 @@ honest state when the backend cannot answer.
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 from typing import Any
 
@@ -232,3 +233,52 @@ def test_other_platforms_get_a_banner(
     assert (sent["platform"], sent["profile"]["account_id"]) == (platform, account_id)
     if platform != "telegram":  # Telegram's photo is a blob: of the real app, absent from the fixture
         assert base64.b64decode(sent["avatar"]) == (PAGES / "img" / "m_salih.png").read_bytes()
+
+
+def test_trusted_contacts_import_edit_export_delete(browser: Browser, tmp_path: Path) -> None:
+    exported = {
+        "format": "haris-contacts",
+        "version": 1,
+        "contacts": [
+            {
+                "display_name": "Hala Ahed",
+                "platform": "facebook",
+                "account_id": "100004567890123",
+                "avatar_hash": "C3D4",
+            },
+            {"display_name": "Karim", "platform": "telegram", "handle": "karim_mansour_news"},
+            {"display_name": "<img src=x onerror=alert(1)>", "platform": "nowhere", "avatar_hash": "not hex"},
+            {"note": "nothing that identifies anyone"},
+        ],
+    }
+    upload = tmp_path / "contacts.json"
+    upload.write_text(json.dumps(exported), encoding="utf-8")
+    page = browser.context.new_page()
+    page.goto(browser.url("options/options.html"))
+    page.set_input_files("#import", str(upload))
+    page.wait_for_selector('#contacts-status[data-kind="ok"]:not(:empty)')
+    rows = page.locator("#contacts tbody tr")
+    assert rows.count() == 3
+    # Imported files are untrusted: unknown platform and bad fingerprint dropped, text kept as text.
+    assert rows.nth(2).locator("td").nth(0).inner_text() == "<img src=x onerror=alert(1)>"
+    assert rows.nth(2).locator("td").nth(1).inner_text() == "—"
+    assert rows.nth(0).locator("td.hash").inner_text() == "c3d4"
+
+    rows.nth(1).locator('[data-action="edit"]').click()
+    rows.nth(1).locator("td").nth(0).locator("input").fill("Karim Mansour")
+    rows.nth(1).locator('[data-action="save"]').click()
+    page.wait_for_function(
+        "() => document.querySelector('#contacts tbody tr:nth-child(2) td').textContent === 'Karim Mansour'"
+    )
+
+    rows.nth(2).locator('[data-action="delete"]').click()
+    page.wait_for_function("() => document.querySelectorAll('#contacts tbody tr').length === 2")
+
+    with page.expect_download() as download:
+        page.click("#export")
+    saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert saved["format"] == "haris-contacts"
+    assert [(c["display_name"], c["platform"]) for c in saved["contacts"]] == [
+        ("Hala Ahed", "facebook"),
+        ("Karim Mansour", "telegram"),
+    ]
