@@ -49,6 +49,7 @@
     }
     await S.saveSettings({ backendUrl: backend, apiKey: $("api-key").value.trim(), language: $("language").value });
     await applyLanguage();
+    await drawContacts(); // its buttons are in the language just chosen
     status("status", t.saved);
   });
 
