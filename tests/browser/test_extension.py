@@ -39,6 +39,13 @@ def reasons(page: Any) -> dict[str, str]:
     return {items.nth(i).get_attribute("data-code"): items.nth(i).inner_text() for i in range(items.count())}
 
 
+def server_answer(backend: Backend, body: dict[str, Any]) -> dict[str, Any]:
+    """What the server answers to a request the extension sent (to compare with what it shows)."""
+    response = backend.app.test_client().post("/v1/check", json=body)
+    assert response.status_code == 200
+    return response.get_json()
+
+
 def test_high_risk_banner_in_english(browser: Browser, backend: Backend, artifacts: Path) -> None:
     browser.configure_through_options(backend.url, "en")
     page = open_profile(browser, "https://x.com/sara19283746")
@@ -48,10 +55,11 @@ def test_high_risk_banner_in_english(browser: Browser, backend: Backend, artifac
     box = page.locator(f"{BANNER} section.banner")
     assert box.get_attribute("role") == "alert"
     assert box.get_attribute("dir") == "ltr"
-    shown = reasons(page)
-    assert len(shown) == 3
-    assert shown["activity.few_posts"] == "This account has almost no posts (0)."
-    assert "avatar.missing_or_default" in shown
+    # The banner shows the server's top three reasons, in order, with the server's own text.
+    answer = server_answer(backend, backend.checks[-1])
+    top = [f for f in answer["findings"] if f["points"] > 0][:3]
+    assert len(top) == 3
+    assert list(reasons(page).items()) == [(f["code"], f["message"]) for f in top]
     assert "Do not agree to meet this person." in box.inner_text()
     box.screenshot(path=str(artifacts / "banner-en.png"))
     # Keyboard: the banner's buttons are reachable with Tab from the top of the page.
@@ -89,7 +97,10 @@ def test_arabic_banner_is_right_to_left(browser: Browser, backend: Backend, arti
     assert page.locator(BANNER).get_attribute("data-level") == "high"
     assert box.locator("h2").inner_text().startswith("خطر مرتفع")
     # The server renders the reasons in the requested language.
-    assert any("\u0600" <= ch <= "\u06ff" for ch in reasons(page)["activity.few_posts"])
+    shown = reasons(page)
+    assert shown
+    assert list(shown.values()) == [f["message"] for f in server_answer(backend, backend.checks[-1])["findings"]][:3]
+    assert all(any("\u0600" <= ch <= "\u06ff" for ch in message) for message in shown.values())
     assert backend.checks[-1]["locale"] == "ar"
     assert page.locator(f'{BANNER} button[data-action="friend"]').inner_text() == "هذا صديقي الحقيقي"
     box.screenshot(path=str(artifacts / "banner-ar.png"))
@@ -181,7 +192,7 @@ def test_details_popup_lists_every_finding(browser: Browser, backend: Backend) -
     popup.wait_for_selector("#findings li")
     assert popup.locator("html").get_attribute("lang") == "fr"
     assert popup.locator("#verdict").get_attribute("data-level") == "high"
-    answered = backend.app.test_client().post("/v1/check", json=backend.checks[-1]).get_json()
+    answered = server_answer(backend, backend.checks[-1])
     items = popup.locator("#findings li")
     assert [items.nth(i).get_attribute("data-code") for i in range(items.count())] == [
         f["code"] for f in answered["findings"]
