@@ -174,16 +174,14 @@ def playwright_driver() -> Iterator[Any]:
 class Browser:
     context: Any
     extension_id: str
+    control: Any = None  # an extension page kept open to reach extension storage
 
     def url(self, path: str) -> str:
         return f"chrome-extension://{self.extension_id}/{path}"
 
     def configure(self, backend_url: str, language: str) -> None:
         """Set the backend and language in extension storage, where the options page puts them."""
-        page = self.context.new_page()
-        page.goto(self.url("options/options.html"))
-        page.evaluate("s => chrome.storage.local.set(s)", {"backendUrl": backend_url, "language": language})
-        page.close()
+        self.control.evaluate("s => chrome.storage.local.set(s)", {"backendUrl": backend_url, "language": language})
 
     def configure_through_options(self, backend_url: str, language: str) -> None:
         """Set the backend and language through the options page, as a user would."""
@@ -230,7 +228,10 @@ def chromium(
     )
     try:
         worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
-        yield Browser(context=context, extension_id=worker.url.split("/")[2])
+        browser = Browser(context=context, extension_id=worker.url.split("/")[2])
+        browser.control = context.new_page()
+        browser.control.goto(browser.url("options/options.html"))
+        yield browser
     finally:
         context.close()
 
@@ -239,13 +240,11 @@ def chromium(
 def browser(chromium: Browser) -> Iterator[Browser]:
     """The module's Chromium with no open tab and empty extension storage (settings, contacts,
     cached verdicts), as after a fresh install."""
-    page = chromium.context.new_page()
-    page.goto(chromium.url("options/options.html"))
-    page.evaluate("Promise.all([chrome.storage.local.clear(), chrome.storage.session.clear()])")
-    page.close()
+    chromium.control.evaluate("Promise.all([chrome.storage.local.clear(), chrome.storage.session.clear()])")
     yield chromium
     for page in list(chromium.context.pages):
-        page.close()
+        if page != chromium.control:
+            page.close()
 
 
 @pytest.fixture(scope="session")
