@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import time
 
-from flask import Blueprint, Flask, current_app, request
-from flask_limiter import Limiter
+import redis
+from flask import Blueprint, Flask, Response, current_app, request
+from flask_limiter import Limiter, RateLimitExceeded
+
+from server.errors import error_response
 
 
 def client_key() -> str:
@@ -17,19 +22,20 @@ def client_key() -> str:
 
 
 def init_limiter(app: Flask, storage_uri: str, anonymous: list[Blueprint]) -> Limiter:
-    """Limit every route of the ``anonymous`` blueprints by ``HARIS_CHECK_LIMIT`` per client."""
+    """Limit every route of the ``anonymous`` blueprints by ``HARIS_CHECK_LIMIT`` per client.
+
+    One Redis round trip per request: a fixed window (INCR + EXPIRE) and no X-RateLimit headers
+    on every response; the window is read only to answer a 429 with its ``Retry-After``.
+    """
+    timeout = app.config["HARIS_REDIS_TIMEOUT"]
     limiter = Limiter(
         key_func=client_key,
         app=app,
         storage_uri=storage_uri,
         # Keys become haris:LIMITER/limits/<hmac of address>/<endpoint>/…, all under haris:.
-        storage_options={
-            "key_prefix": "haris",
-            "socket_timeout": app.config["HARIS_REDIS_TIMEOUT"],
-            "socket_connect_timeout": app.config["HARIS_REDIS_TIMEOUT"],
-        },
-        strategy="moving-window",
-        headers_enabled=True,
+        storage_options={"key_prefix": "haris", "socket_timeout": timeout, "socket_connect_timeout": timeout},
+        strategy="fixed-window",
+        headers_enabled=False,
         key_prefix="limits",
         # Anonymous checks fail open when Redis is down: a warning that cannot be counted is
         # still worth giving. (Admin routes authenticate separately.)
@@ -37,4 +43,22 @@ def init_limiter(app: Flask, storage_uri: str, anonymous: list[Blueprint]) -> Li
     )
     for blueprint in anonymous:
         limiter.limit(lambda: current_app.config["HARIS_CHECK_LIMIT"])(blueprint)
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(error: RateLimitExceeded) -> Response:
+        response = error_response(429, "rate_limited", "Too many requests; retry later.")
+        response.headers["Retry-After"] = str(_retry_after(limiter, error))
+        return response
+
     return limiter
+
+
+def _retry_after(limiter: Limiter, error: RateLimitExceeded) -> int:
+    window_seconds = error.limit.limit.get_expiry()
+    current = limiter.current_limit
+    if current is not None:
+        try:
+            return max(1, math.ceil(current.reset_at - time.time()))
+        except (redis.RedisError, OSError):
+            pass
+    return window_seconds
