@@ -37,6 +37,18 @@
   const REPORT_REASONS = ["impersonation", "entrapment", "harassment", "other"];
 
   /**
+   * The three reasons to show: findings that raised the risk, highest points first — except that
+   * "looks like someone you know / a protected person" always leads, because it is the one a user
+   * can act on (ask that person through another channel).
+   */
+  function topReasons(findings) {
+    const raising = (findings || []).filter((f) => f.points > 0);
+    const impersonation = raising.filter((f) => f.code.startsWith("impersonation."));
+    const rest = raising.filter((f) => !f.code.startsWith("impersonation."));
+    return impersonation.concat(rest).slice(0, 3);
+  }
+
+  /**
    * @param {Document} doc
    * @param {{onDetails, onFriend, onDismiss, onReport, onRetry}} actions
    */
@@ -126,7 +138,7 @@
           this.el("span", { class: "risk", text: t.riskScore.replace("$1", String(view.risk)) }),
         ]);
         box.appendChild(title);
-        const top = (view.findings || []).filter((f) => f.points > 0).slice(0, 3);
+        const top = topReasons(view.findings);
         if (top.length) {
           box.appendChild(this.el("ul", { class: "reasons" }, top.map((f) => this.el("li", { "data-code": f.code, text: f.message }))));
         } else {
@@ -170,4 +182,5 @@
   }
 
   Haris.Banner = Banner;
+  Haris.topReasons = topReasons;
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -38,6 +38,19 @@ describe("banner", () => {
     assert.match(box.querySelector("h2").textContent, /High risk.*risk 91\/100/);
   });
 
+  test("a look-alike of someone the user knows leads, even with fewer points", () => {
+    const { banner } = setup();
+    const findings = [
+      { code: "activity.follow_ratio", points: 4.7, message: "Follows many." },
+      { code: "activity.few_followers", points: 1.0, message: "Few followers." },
+      { code: "impersonation.contact", points: 4.4, message: "Looks like your contact." },
+      { code: "activity.few_posts", points: 0.9, message: "Few posts." },
+    ];
+    const box = banner.render({ ...HIGH, findings }, strings("en"), "en");
+    const codes = Array.from(box.querySelectorAll("li[data-code]")).map((li) => li.getAttribute("data-code"));
+    assert.deepEqual(codes, ["impersonation.contact", "activity.follow_ratio", "activity.few_followers"]);
+  });
+
   test("server text is shown as text, never parsed as HTML", () => {
     const { banner } = setup();
     const box = banner.render(HIGH, strings("en"), "en");
