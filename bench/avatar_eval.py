@@ -24,7 +24,7 @@ from PIL import Image, ImageEnhance, ImageOps
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint, decode, fingerprint  # noqa: E402
+from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint, decode, fingerprint
 
 Transform = Callable[[Image.Image], Image.Image]
 
