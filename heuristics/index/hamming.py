@@ -67,8 +67,9 @@ class HammingIndex:
     """
 
     def __init__(self, hashes: Iterable[int] | Hashes, substrings: int = 4) -> None:
-        if not 1 <= substrings <= 8:
-            raise ValueError("substrings must be 1–8")
+        # Fewer than 4 substrings would need 2^22+ offsets per table (tens of MB, mostly empty).
+        if not 4 <= substrings <= 8:
+            raise ValueError("substrings must be 4–8")
         self.hashes = as_hash_array(hashes)
         self.substrings = substrings
         self.widths = _widths(64, substrings)
