@@ -1,16 +1,19 @@
 """The ``reuse`` check service: how many distinct accounts showed the same avatar recently.
 
 Account ids are never stored: only ``HMAC-SHA256(HARIS_SECRET_KEY, "platform:account_id")``
-(truncated to 128 bits), and every key expires. Near-duplicates are found through the four 16-bit
-bands of the avatar's primary hash: two re-uploads of one photo (typically 0–4 bits apart) share
-at least one band whenever they are at most 3 bits apart, and usually when further; band
-candidates are then confirmed against the query's probe hashes at the match threshold.
+(truncated to 128 bits), and every key expires. An avatar is recorded under its primary hash, and
+each of its reference and probe hashes is filed under its four 16-bit bands. A new avatar
+looks up the bands of its probes and references: two hashes at most 3 bits apart always share a
+band, and usually further apart; band candidates are then confirmed with the fingerprint rule (a
+probe within the match threshold of a reference, either way round). So a cropped or mirrored
+re-upload counts as the same avatar, as in the banks.
 
 Redis keys (all expire ``RETENTION_SECONDS`` after their last write; members older than that are
 removed on write, so an active key cannot keep old observations):
 - ``haris:reuse:acct:<hash hex>`` — sorted set: account HMAC → last time it showed this avatar.
-- ``haris:reuse:band:<0-3>:<4 hex>`` — sorted set: avatar hash hex → last time it was seen, for
-  every avatar hash whose 16-bit band ``j`` has this value.
+- ``haris:reuse:band:<0-3>:<4 hex>`` — sorted set: ``<r|p><hash hex><primary hash hex>`` (r: a
+  reference hash, p: a probe hash of the avatar with that primary hash) → last time it was seen,
+  for every such hash whose 16-bit band ``j`` has this value.
 """
 
 from __future__ import annotations
@@ -57,30 +60,42 @@ class RedisReuse:
     def _observe(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int) -> int:
         now = time.time()
         since = now - min(window_seconds, RETENTION_SECONDS)
+        lookups = dict.fromkeys(
+            band for value in (*fingerprint.probes, *fingerprint.references) for band in _bands(value)
+        )
         with self.client.pipeline(transaction=False) as pipe:
-            for probe in fingerprint.probes:
-                for band in _bands(probe):
-                    pipe.zrevrangebyscore(band, "+inf", since, start=0, num=MAX_CANDIDATES)  # newest first
+            for band in lookups:
+                pipe.zrevrangebyscore(band, "+inf", since, start=0, num=MAX_CANDIDATES)  # newest first
             replies = pipe.execute()
-        seen = {int(member, 16) for reply in replies for member in reply}
-        close = [h for h in seen if min((h ^ p).bit_count() for p in fingerprint.probes) <= MATCH_THRESHOLD]
+        close: set[str] = set()
+        for member in {m for reply in replies for m in reply}:
+            kind, value, primary_hex = member[:1], int(member[1:17], 16), member[17:33].decode()
+            # The same rule as AvatarFingerprint.distance: a probe of one near a reference of the
+            # other, either way round.
+            against = fingerprint.probes if kind == b"r" else fingerprint.references
+            if min((value ^ h).bit_count() for h in against) <= MATCH_THRESHOLD:
+                close.add(primary_hex)
         accounts = {self.account_key(account)}
         if close:
             with self.client.pipeline(transaction=False) as pipe:
-                for value in close[:MAX_CANDIDATES]:
-                    pipe.zrangebyscore(f"haris:reuse:acct:{_hash_hex(value)}", since, "+inf")
+                for primary_hex in sorted(close)[:MAX_CANDIDATES]:
+                    pipe.zrangebyscore(f"haris:reuse:acct:{primary_hex}", since, "+inf")
                 for reply in pipe.execute():
                     accounts.update(member.decode() for member in reply)
-        self._record(fingerprint.primary, self.account_key(account), now)
+        self._record(fingerprint, self.account_key(account), now)
         return len(accounts)
 
-    def _record(self, value: int, account_key: str, now: float) -> None:
+    def _record(self, fingerprint: AvatarFingerprint, account_key: str, now: float) -> None:
         expired = now - RETENTION_SECONDS
-        keys = {f"haris:reuse:acct:{_hash_hex(value)}": account_key}
-        keys.update({band: _hash_hex(value) for band in _bands(value)})
+        primary = _hash_hex(fingerprint.primary)
+        writes: dict[str, dict[str, float]] = {f"haris:reuse:acct:{primary}": {account_key: now}}
+        filed = [("r", h) for h in fingerprint.references] + [("p", h) for h in fingerprint.probes]
+        for kind, value in filed:
+            for band in _bands(value):
+                writes.setdefault(band, {})[kind + _hash_hex(value) + primary] = now
         with self.client.pipeline(transaction=False) as pipe:
-            for key, member in keys.items():
-                pipe.zadd(key, {member: now})
+            for key, members in writes.items():
+                pipe.zadd(key, members)
                 pipe.zremrangebyscore(key, "-inf", expired)
                 pipe.expire(key, RETENTION_SECONDS)
             pipe.execute()
