@@ -227,3 +227,26 @@ def test_redis_down_lists_avatar_signals_as_unavailable(make_app: Any, tmp_path:
     report = app.test_client().post("/v1/check", json=body).get_json()
     assert {"avatar.known_bad", "avatar.reused"} <= set(report["unavailable"])
     assert report["avatar_hash"]
+
+
+def test_bank_responses_match_the_openapi_document(client: FlaskClient, trainer: dict[str, str]) -> None:
+    from tests.api.test_openapi import response_schema, validator_for
+
+    document = client.get("/openapi.json").get_json()
+    created = add(client, "ngo-1", trainer, avatar=b64(photo_bytes("coffee")), label="other")
+    validator_for(document, response_schema(document, "/v1/banks/{bank}/entries", "post", 201)).validate(
+        created.get_json()
+    )
+    listing = client.get("/v1/banks", headers=trainer)
+    validator_for(document, response_schema(document, "/v1/banks", "get", 200)).validate(listing.get_json())
+    exported = client.get("/v1/banks/ngo-1/export", headers=trainer).get_data()
+    imported = client.post(
+        "/v1/banks/b2/import", data=exported, headers=MAINTAINER, content_type="application/x-ndjson"
+    )
+    validator_for(document, response_schema(document, "/v1/banks/{bank}/import", "post", 200)).validate(
+        imported.get_json()
+    )
+    refused = client.post("/v1/banks/ngo-1/entries", json={"label": "other"})
+    validator_for(document, response_schema(document, "/v1/banks/{bank}/entries", "post", 401)).validate(
+        refused.get_json()
+    )
