@@ -28,7 +28,7 @@ from typing import Final
 
 import imagehash
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 MAX_IMAGE_BYTES: Final = 4 * 1024 * 1024
 # A 4096×4096 avatar is already far beyond what any platform serves; anything larger is refused
@@ -109,8 +109,10 @@ def decode(
         raise
     except Image.DecompressionBombError:
         raise ImageRejected("image_too_many_pixels", "The image declares too many pixels.") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError):
-        # Pillow signals damaged data with any of these (truncated data is an OSError).
+    except Exception:
+        # Damaged data surfaces from Pillow's decoders as many exception types (OSError for
+        # truncation, SyntaxError, struct.error, zlib.error, …); for untrusted bytes every one of
+        # them means the same thing to the client.
         raise ImageRejected("image_corrupt", "The image could not be decoded.") from None
 
 

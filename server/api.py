@@ -11,7 +11,7 @@ from heuristics.context import CheckContext
 from heuristics.engine import score
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Profile
-from server.bank_api import fingerprint_from
+from server.avatars import fingerprint_from
 from server.errors import APIError
 from server.i18n import choose_locale, render
 from server.reports import ReportStore

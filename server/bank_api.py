@@ -21,10 +21,10 @@ from flask import Blueprint, Flask, Response, g, request
 from pydantic import BaseModel, ConfigDict, Field
 
 from heuristics.banks import BankLabel
-from heuristics.images import AvatarFingerprint, ImageRejected, fingerprint_bytes
 from heuristics.profile import AccountId, HashHex, Platform
 from server import openapi
 from server.auth import Role, require_role
+from server.avatars import fingerprint_from
 from server.banks import MAX_NOTE_LENGTH, BankImportError, BankStore, make_entry, parse_jsonl, valid_bank_name
 from server.errors import APIError
 from server.requests import decode_base64, json_body, validate
@@ -35,14 +35,6 @@ bp = Blueprint("banks", __name__, url_prefix="/v1/banks")
 
 MAX_AVATAR_BYTES = 4 * 1024 * 1024
 JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/x-jsonlines", "text/plain"}
-
-# Stable API codes for image refusals → HTTP status.
-IMAGE_ERROR_STATUS = {
-    "image_too_large": 413,
-    "image_too_many_pixels": 413,
-    "image_format_not_allowed": 415,
-    "image_corrupt": 422,
-}
 
 
 class BankEntryRequest(BaseModel):
@@ -70,25 +62,6 @@ class BankList(BaseModel):
 
 class ImportResult(BaseModel):
     imported: int
-
-
-def image_error(error: ImageRejected, field: str = "avatar") -> APIError:
-    return APIError(IMAGE_ERROR_STATUS.get(error.code, 422), error.code, error.message, field)
-
-
-def fingerprint_from(avatar_bytes: bytes | None, avatar_hash: str | None, hash_field: str) -> AvatarFingerprint | None:
-    """The fingerprint of sent bytes (preferred) or of a sent hex hash; 4xx errors name the field."""
-    if avatar_bytes:
-        try:
-            return fingerprint_bytes(avatar_bytes)
-        except ImageRejected as error:
-            raise image_error(error) from None
-    if avatar_hash:
-        try:
-            return AvatarFingerprint.from_hex(avatar_hash)
-        except ValueError as error:
-            raise APIError(422, "invalid_value", f"Not an avatar fingerprint: {error}.", hash_field) from None
-    return None
 
 
 def _bank_name(bank: str) -> str:

@@ -237,3 +237,28 @@ def test_best_match_takes_hex_skips_junk_and_prefers_the_closest(originals: dict
     found = best_match(query, stored)
     assert found is not None and found.index in {3, 4} and found.distance <= MATCH_THRESHOLD
     assert best_match(query, [originals["coffee"], originals["brick"]]) is None
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "GIF", "WEBP"])
+def test_damaged_files_either_decode_or_are_refused_never_crash(fmt: str) -> None:
+    import random
+
+    original = encode(photo("chelsea").resize((64, 48)), fmt)
+    rng = random.Random(fmt)
+    for _ in range(150):
+        damaged = bytearray(original)
+        for _ in range(rng.randint(1, 12)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        cut = damaged[: rng.randint(1, len(damaged))] if rng.random() < 0.3 else damaged
+        try:
+            image = decode(bytes(cut))
+        except ImageRejected as error:
+            assert error.code in {"image_corrupt", "image_format_not_allowed", "image_too_many_pixels"}
+        else:
+            assert image.mode == "RGB" and image.width * image.height <= MAX_IMAGE_PIXELS
+
+
+@pytest.mark.parametrize("size", [(1, 1), (1, 300), (300, 1), (3, 2)])
+def test_tiny_and_skinny_images_still_fingerprint(size: tuple[int, int]) -> None:
+    fp = fingerprint_bytes(encode(Image.new("RGB", size, (90, 30, 200))))
+    assert AvatarFingerprint.from_hex(fp.hex) == fp
