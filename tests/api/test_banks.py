@@ -250,3 +250,25 @@ def test_bank_responses_match_the_openapi_document(client: FlaskClient, trainer:
     validator_for(document, response_schema(document, "/v1/banks/{bank}/entries", "post", 401)).validate(
         refused.get_json()
     )
+
+
+def test_worker_index_rebuilds_only_when_a_bank_version_changes(redis_client: redis.Redis) -> None:
+    from heuristics.banks import BankLabel
+    from server.banks import BankStore, RedisBanks, make_entry
+
+    store = BankStore(redis_client)
+    service = RedisBanks(store)
+    astronaut = fingerprint(decode(photo_bytes("astronaut")))
+    copy = fingerprint(decode(cropped_mirrored_copy("astronaut")))
+    assert service.match(copy) is None
+    store.add("a", [make_entry(astronaut, BankLabel.ENTRAPMENT, "trainer")])
+    store.add("b", [make_entry(fingerprint(decode(photo_bytes("coffee"))), BankLabel.OTHER, "trainer")])
+    found = service.match(copy)
+    assert found is not None and found.entry.bank == "a"
+    index_a, index_b = service._loaded["a"].index, service._loaded["b"].index
+    service.match(copy)
+    assert service._loaded["a"].index is index_a  # nothing changed: nothing rebuilt
+    store.add("b", [make_entry(fingerprint(decode(photo_bytes("rocket"))), BankLabel.OTHER, "trainer")])
+    service.match(copy)
+    assert service._loaded["a"].index is index_a and service._loaded["b"].index is not index_b
+    assert len(service._loaded["b"].index) == 2
