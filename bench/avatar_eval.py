@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import random
 import statistics
 import sys
 import time
@@ -42,6 +43,14 @@ def crop(image: Image.Image, keep: float, ax: float = 0.5, ay: float = 0.5) -> I
     return image.crop((left, top, left + round(w * keep), top + round(h * keep)))
 
 
+_RANDOM = random.Random(10)
+
+
+def random_crop(image: Image.Image) -> Image.Image:
+    """Keep 88–95% of each side at a random position (seeded: the same crops every run)."""
+    return crop(image, _RANDOM.uniform(0.88, 0.95), _RANDOM.random(), _RANDOM.random())
+
+
 def border(image: Image.Image, share: float, colour: tuple[int, int, int]) -> Image.Image:
     return ImageOps.expand(image, border=round(max(image.size) * share), fill=colour)
 
@@ -56,6 +65,9 @@ TRANSFORMS: dict[str, tuple[Transform, str]] = {
     "crop_10%_centred": (lambda im: crop(im, 0.9), "png"),
     "crop_10%_corner": (lambda im: crop(im, 0.9, 0, 0), "png"),
     "crop_10%_side": (lambda im: crop(im, 0.9, 1, 0.5), "png"),
+    "crop_10%_random_a": (lambda im: random_crop(im), "jpeg80"),
+    "crop_10%_random_b": (lambda im: random_crop(im), "jpeg80"),
+    "crop_10%_random_c": (lambda im: random_crop(im), "jpeg80"),
     "crop_square": (lambda im: ImageOps.fit(im, (min(im.size),) * 2), "png"),
     "border_white_6%": (lambda im: border(im, 0.06, (255, 255, 255)), "jpeg85"),
     "border_black_10%": (lambda im: border(im, 0.10, (0, 0, 0)), "png"),
