@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import Field
+
 from heuristics.banks import BankLookup
 from heuristics.context import CheckContext
 from heuristics.findings import Detection
@@ -11,6 +15,9 @@ from heuristics.signals.base import Signal, SignalParams
 
 
 class KnownBadParams(SignalParams):
+    # Operators can demand closer matches than the fingerprint's own threshold (never looser:
+    # the index only finds candidates within it).
+    max_distance: Annotated[int, Field(ge=0, le=MATCH_THRESHOLD)] = MATCH_THRESHOLD
     # A match at distance 0 counts fully; the strength falls linearly to ``min_strength`` at the
     # match threshold (a looser match is still the same photo, but less certainly).
     min_strength: float = 0.7
@@ -29,7 +36,7 @@ class AvatarKnownBad(Signal):
             return None
         banks: BankLookup = context.service("banks")
         found = banks.match(context.avatar)
-        if found is None:
+        if found is None or found.distance > params.max_distance:
             return None
         strength = 1.0 - (1.0 - params.min_strength) * found.distance / MATCH_THRESHOLD
         evidence = {"bank": found.entry.bank, "label": found.entry.label.value, "distance": found.distance}

@@ -50,6 +50,17 @@ def test_known_bad_fires_on_a_cropped_mirrored_copy_with_bank_label_distance() -
     assert 0.7 <= found.strength <= 1.0
 
 
+def test_known_bad_respects_a_tighter_max_distance_from_the_rules() -> None:
+    coffee = fp("coffee")
+    two_bits_off = AvatarFingerprint(coffee.probes, tuple(r ^ 0b11 for r in coffee.references))
+    bank_of_one = BankIndex([BankEntry("e", "ngo", BankLabel.STOCK_PHOTO, two_bits_off)])
+    only_probes = AvatarFingerprint(coffee.probes, (coffee.probes[0] ^ (1 << 63) ^ (1 << 62) ^ (1 << 61) ^ 1,))
+    query = context(only_probes, banks=bank_of_one)
+    found = detect("avatar.known_bad", context=query)
+    assert found is not None and found.evidence["distance"] == 2 and found.strength < 1.0
+    assert detect("avatar.known_bad", context=query, params={"max_distance": 0}) is None
+
+
 def test_known_bad_is_silent_for_other_photos_defaults_and_no_avatar() -> None:
     assert detect("avatar.known_bad", context=context(fp("chelsea"), banks=bank())) is None
     assert detect("avatar.known_bad", context=context(None, banks=bank())) is None

@@ -162,6 +162,8 @@ TRANSFORMS: dict[str, Callable[[Image.Image], AvatarFingerprint]] = {
     "crop_10%_centred": lambda im: reupload(crop(im, 0.9)),
     "crop_10%_corner": lambda im: reupload(crop(im, 0.9, 1, 1)),
     "crop_10%_side": lambda im: reupload(crop(im, 0.9, 0, 0.5)),
+    "crop_random_positions": lambda im: reupload(crop(im, 0.9, 0.2, 0.8), "JPEG", quality=80),
+    "crop_8%_off_grid": lambda im: reupload(crop(im, 0.92, 0.7, 0.35)),
     "crop_square": lambda im: reupload(ImageOps.fit(im, (min(im.size),) * 2)),
     "border": lambda im: reupload(ImageOps.expand(im, border=16, fill=(255, 255, 255)), "JPEG", quality=85),
     "mirror": lambda im: reupload(ImageOps.mirror(im)),
@@ -169,6 +171,10 @@ TRANSFORMS: dict[str, Callable[[Image.Image], AvatarFingerprint]] = {
     "darker": lambda im: reupload(ImageEnhance.Brightness(im).enhance(0.7)),
     "crop_mirror_jpeg": lambda im: reupload(ImageOps.mirror(crop(im, 0.9)), "JPEG", quality=75),
 }
+
+
+TEXTURES = {"brick", "grass", "gravel"}
+OFF_GRID_CROPS = {"crop_random_positions", "crop_8%_off_grid"}
 
 
 @pytest.fixture(scope="module")
@@ -186,6 +192,8 @@ def test_every_transform_of_every_photo_matches_its_original(
     label: str, originals: dict[str, AvatarFingerprint], copies: dict[tuple[str, str], AvatarFingerprint]
 ) -> None:
     for name in NAMES:
+        if label in OFF_GRID_CROPS and name in TEXTURES:
+            continue  # a texture's crops at off-grid positions are new textures to phash (see docs)
         distance = originals[name].distance(copies[(name, label)])
         assert distance <= MATCH_THRESHOLD, (name, label, distance)
 
