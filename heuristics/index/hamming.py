@@ -45,6 +45,11 @@ def _sorted_pairs(positions: npt.NDArray[np.intp], distances: npt.NDArray[np.int
     return [(int(positions[i]), int(distances[i])) for i in order]
 
 
+# Widest bucket for which the rectangular gather is used (random-like data at 1M entries has
+# buckets of ~15 and a widest of ~40; clustered banks have far wider ones).
+_RECTANGLE_LIMIT = 64
+
+
 def _widths(bits: int, parts: int) -> list[int]:
     base, extra = divmod(bits, parts)
     return [base + 1 if j < extra else base for j in range(parts)]
@@ -99,6 +104,12 @@ class HammingIndex:
         # _offsets[_bases[j] + b] and ends at the next entry.
         self._offsets = np.concatenate(offset_blocks)
         self._shift_array = np.array(self.shifts, dtype=np.uint64)
+        self._bases_array = np.array(self._bases, dtype=np.int64)
+        self._flip_tables: dict[int, npt.NDArray[np.int64]] = {}
+        bucket_sizes = np.diff(self._offsets)
+        self._widest = int(bucket_sizes.max()) if bucket_sizes.size else 0
+        self._steps = np.arange(self._widest, dtype=np.int64)
+        self._last = max(count * substrings - 1, 0)
         self._mask_array = np.array([(1 << w) - 1 for w in self.widths], dtype=np.uint64)
 
     def __len__(self) -> int:
@@ -117,31 +128,33 @@ class HammingIndex:
             return scan(self.hashes, query, radius)
         q = np.uint64(query)
         keys = ((q >> self._shift_array) & self._mask_array).astype(np.int64)
-        buckets = np.concatenate(
-            [self._bases[j] + (keys[j] ^ _flip_masks(width, flips)) for j, width in enumerate(self.widths)]
-        )
+        buckets = (self._bases_array[:, None] + (keys[:, None] ^ self._flips(flips))).ravel()
         starts = self._offsets[buckets]
-        lengths = self._offsets[buckets + 1] - starts
-        longest = int(lengths.max())
-        if longest == 0:
-            return []
-        if longest * lengths.size <= 4 * int(lengths.sum()) + 4096:
-            # Buckets of similar size (random-like hashes): one rectangular gather, masked.
-            steps = np.arange(longest)
-            grid = starts[:, None] + steps
-            valid = steps < lengths[:, None]
-            grid = np.where(valid, grid, 0)
-            distances = np.bitwise_count(self._sorted_hashes[grid] ^ q)
-            close = valid & (distances <= radius)
-            found, found_distances = self._positions[grid[close]], distances[close]
+        if self._widest <= _RECTANGLE_LIMIT:
+            # Every bucket read as if it were the widest one: one rectangular gather and no
+            # per-bucket lengths. Reading past a bucket's end reads real entries of the next
+            # buckets; they are checked like any candidate, so the answer stays exact.
+            places = np.minimum((starts[:, None] + self._steps).ravel(), self._last)
         else:
             # Skewed buckets (clustered banks): concatenate exactly the ranges instead.
-            places = _concatenated_ranges(starts, lengths)
-            distances = np.bitwise_count(self._sorted_hashes[places] ^ q)
-            close = distances <= radius
-            found, found_distances = self._positions[places[close]], distances[close]
-        positions, first = np.unique(found, return_index=True)
-        return _sorted_pairs(positions.astype(np.intp), found_distances[first])
+            places = _concatenated_ranges(starts, self._offsets[buckets + 1] - starts)
+            if places.size == 0:
+                return []
+        distances = np.bitwise_count(self._sorted_hashes[places] ^ q)
+        close = distances <= radius
+        positions, first = np.unique(self._positions[places[close]], return_index=True)
+        return _sorted_pairs(positions.astype(np.intp), distances[close][first])
+
+    def _flips(self, flips: int) -> npt.NDArray[np.int64]:
+        """Flip masks per substring, one row each (substrings differ by at most one bit in width,
+        so the narrower ones' rows are padded with their own zero mask: a repeated bucket)."""
+        table = self._flip_tables.get(flips)
+        if table is None:
+            rows = [_flip_masks(width, flips) for width in self.widths]
+            size = max(row.size for row in rows)
+            table = np.stack([np.pad(row, (0, size - row.size)) for row in rows])
+            self._flip_tables[flips] = table
+        return table
 
 
 def _concatenated_ranges(starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
