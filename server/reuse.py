@@ -2,18 +2,19 @@
 
 Account ids are never stored: only ``HMAC-SHA256(HARIS_SECRET_KEY, "platform:account_id")``
 (truncated to 128 bits), and every key expires. An avatar is recorded under its primary hash, and
-each of its reference and probe hashes is filed under its four 16-bit bands. A new avatar
-looks up the bands of its probes and references: two hashes at most 3 bits apart always share a
-band, and usually further apart; band candidates are then confirmed with the fingerprint rule (a
-probe within the match threshold of a reference, either way round). So a cropped or mirrored
-re-upload counts as the same avatar, as in the banks.
+its probe hashes (the picture, its mirror) are filed under their four 16-bit bands — ≤ 16 small
+members per distinct avatar, whatever the number of checks. A new avatar looks up the bands of its
+references (the picture, its square and 90% crops): two hashes at most 3 bits apart always share a
+band, and usually further apart; candidates are confirmed at the match threshold. So re-encodes,
+resizes, borders and mirrors of one photo count as one avatar in any order, and crops do once the
+wider picture is checked after them (filing every reference too would catch crops in both orders
+at ~6× the storage).
 
 Redis keys (all expire ``RETENTION_SECONDS`` after their last write; members older than that are
 removed on write, so an active key cannot keep old observations):
 - ``haris:reuse:acct:<hash hex>`` — sorted set: account HMAC → last time it showed this avatar.
-- ``haris:reuse:band:<0-3>:<4 hex>`` — sorted set: ``<r|p><hash hex><primary hash hex>`` (r: a
-  reference hash, p: a probe hash of the avatar with that primary hash) → last time it was seen,
-  for every such hash whose 16-bit band ``j`` has this value.
+- ``haris:reuse:band:<0-3>:<4 hex>`` — sorted set: ``<probe hash hex><primary hash hex>`` → last
+  time it was seen, for every probe hash whose 16-bit band ``j`` has this value.
 """
 
 from __future__ import annotations
@@ -69,11 +70,10 @@ class RedisReuse:
             replies = pipe.execute()
         close: set[str] = set()
         for member in {m for reply in replies for m in reply}:
-            kind, value, primary_hex = member[:1], int(member[1:17], 16), member[17:33].decode()
-            # The same rule as AvatarFingerprint.distance: a probe of one near a reference of the
-            # other, either way round.
-            against = fingerprint.probes if kind == b"r" else fingerprint.references
-            if min((value ^ h).bit_count() for h in against) <= MATCH_THRESHOLD:
+            value, primary_hex = int(member[:16], 16), member[16:32].decode()
+            # A stored probe near one of this avatar's references (the rule of
+            # AvatarFingerprint.distance, in the direction the stored hashes allow).
+            if min((value ^ h).bit_count() for h in fingerprint.references) <= MATCH_THRESHOLD:
                 close.add(primary_hex)
         accounts = {self.account_key(account)}
         if close:
@@ -89,10 +89,9 @@ class RedisReuse:
         expired = now - RETENTION_SECONDS
         primary = _hash_hex(fingerprint.primary)
         writes: dict[str, dict[str, float]] = {f"haris:reuse:acct:{primary}": {account_key: now}}
-        filed = [("r", h) for h in fingerprint.references] + [("p", h) for h in fingerprint.probes]
-        for kind, value in filed:
-            for band in _bands(value):
-                writes.setdefault(band, {})[kind + _hash_hex(value) + primary] = now
+        for probe in fingerprint.probes:
+            for band in _bands(probe):
+                writes.setdefault(band, {})[_hash_hex(probe) + primary] = now
         with self.client.pipeline(transaction=False) as pipe:
             for key, members in writes.items():
                 pipe.zadd(key, members)
