@@ -45,9 +45,6 @@ MATCH_THRESHOLD: Final = 10
 FINGERPRINT_VERSION: Final = 1
 _HASH_BYTES: Final = 8
 
-# Magic bytes of the allowed formats → Pillow format name.
-_ALLOWED = {"JPEG", "PNG", "WEBP", "GIF"}
-
 
 class ImageRejected(ValueError):
     """The bytes are not an image Haris will decode. ``code`` is stable (API error code)."""
