@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import redis
@@ -48,6 +49,7 @@ def _hash_hex(value: int) -> str:
 class RedisReuse:
     client: redis.Redis
     secret: bytes
+    clock: Callable[[], float] = time.time
 
     def account_key(self, account: str) -> str:
         return hmac.new(self.secret, account.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
@@ -59,7 +61,7 @@ class RedisReuse:
             raise ServiceUnavailable("reuse") from None
 
     def _observe(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int) -> int:
-        now = time.time()
+        now = self.clock()
         since = now - min(window_seconds, RETENTION_SECONDS)
         lookups = dict.fromkeys(
             band for value in (*fingerprint.probes, *fingerprint.references) for band in _bands(value)

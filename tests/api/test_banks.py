@@ -272,3 +272,23 @@ def test_worker_index_rebuilds_only_when_a_bank_version_changes(redis_client: re
     service.match(copy)
     assert service._loaded["a"].index is index_a and service._loaded["b"].index is not index_b
     assert len(service._loaded["b"].index) == 2
+
+
+def test_reuse_counts_only_accounts_inside_the_window_and_mirrors_in_any_order(redis_client: redis.Redis) -> None:
+    from PIL import ImageOps
+
+    from server.reuse import RedisReuse
+
+    now = [1_800_000_000.0]
+    reuse = RedisReuse(redis_client, b"k" * 32, clock=lambda: now[0])
+    image = decode(photo_bytes("coffee"))
+    original, mirrored = fingerprint(image), fingerprint(ImageOps.mirror(image))
+    day = 86_400
+    assert reuse.observe(mirrored, "x:1", 30 * day) == 1
+    now[0] += 10 * day
+    assert reuse.observe(original, "x:2", 30 * day) == 2  # the mirror seen first still counts
+    now[0] += 25 * day
+    assert reuse.observe(original, "x:3", 30 * day) == 2  # x:1 was 35 days ago: outside the window
+    assert reuse.observe(fingerprint(decode(photo_bytes("rocket"))), "x:4", 30 * day) == 1
+    other_secret = RedisReuse(redis_client, b"j" * 32, clock=lambda: now[0])
+    assert other_secret.account_key("x:1") != reuse.account_key("x:1")
