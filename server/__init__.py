@@ -14,8 +14,9 @@ from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from heuristics.rules import load_default_rules, load_rules
-from server import api, health
+from server import api, bank_api, health
 from server.admin import init_admin
+from server.banks import BankStore, RedisBanks
 from server.cli import register_cli
 from server.config import load_config
 from server.errors import register_error_handlers
@@ -24,6 +25,7 @@ from server.metrics import init_metrics
 from server.protected import init_protected
 from server.redis_conn import connect
 from server.request_log import configure_logging, init_request_log
+from server.reuse import RedisReuse
 from server.rules_cli import register_rules_cli
 from server.state import ActiveRules, Haris
 
@@ -67,6 +69,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     redis_handle = connect(settings)
     metrics = init_metrics(app)
     app.extensions["haris"] = Haris(redis=redis_handle, rules=ActiveRules(rules, redis_handle.client), metrics=metrics)
+    app.extensions["haris"].services.update(
+        banks=RedisBanks(BankStore(redis_handle.client)),
+        reuse=RedisReuse(redis_handle.client, settings["HARIS_SECRET_KEY"].encode("utf-8")),
+    )
 
     init_request_log(app)
     register_error_handlers(app)
@@ -74,6 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     init_admin(app, app.extensions["haris"].rules)
     init_protected(app)
+    app.register_blueprint(bank_api.bp)
     CORS(
         app,
         resources={r"/v1/*": {"origins": _origin_patterns(settings["HARIS_CORS_ORIGINS"])}},
@@ -84,4 +91,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_limiter(app, redis_handle.limiter_uri, anonymous=[api.bp])
     register_cli(app)
     register_rules_cli(app)
+    bank_api.register_bank_cli(app)
     return app

@@ -9,7 +9,9 @@ from flask import Blueprint, jsonify, request
 
 from heuristics.context import CheckContext
 from heuristics.engine import score
+from heuristics.images import AvatarFingerprint
 from heuristics.profile import Profile
+from server.avatars import fingerprint_from
 from server.errors import APIError
 from server.i18n import choose_locale, render
 from server.reports import ReportStore
@@ -42,12 +44,12 @@ def _read_check() -> tuple[CheckRequest, bytes | None]:
     return body, avatar
 
 
-def build_context(body: CheckRequest, avatar: bytes | None) -> CheckContext:
+def build_context(body: CheckRequest, avatar: AvatarFingerprint | None) -> CheckContext:
     state = haris()
     return CheckContext(
         platform=body.platform,
         contacts=tuple(body.contacts or ()),
-        avatar=None,
+        avatar=avatar,
         services=dict(state.services),
     )
 
@@ -58,7 +60,11 @@ def check() -> Any:
     state = haris()
     locale = choose_locale(body.locale, request)
     rules = state.rules.current()
-    context = build_context(body, avatar)
+    # The bytes are decoded and fingerprinted here and then dropped: never stored, never logged.
+    # Sent bytes win over a sent hash (the hash may come from an older fingerprint version).
+    avatar_fingerprint = fingerprint_from(avatar, body.avatar_hash, "avatar_hash")
+    del avatar
+    context = build_context(body, avatar_fingerprint)
     report = score(body.profile or Profile(), context, rules)
     state.metrics.checks.labels(report.level.value).inc()
     for finding in report.findings:
@@ -72,7 +78,7 @@ def check() -> Any:
             FindingOut(code=f.code, points=f.points, message=render(f.code, f.evidence, locale), evidence=f.evidence)
             for f in report.findings
         ],
-        avatar_hash=None,
+        avatar_hash=avatar_fingerprint.hex if avatar_fingerprint else None,
         rules_version=report.rules_version,
         unavailable=list(report.unavailable),
         locale=locale,

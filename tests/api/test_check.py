@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from PIL import Image
 
 FAKE_LOOKING = {
     "platform": "instagram",
@@ -103,10 +104,24 @@ def test_unknown_fields_are_ignored_for_forward_compatibility(client: FlaskClien
 
 
 def test_multipart_with_check_part_and_avatar_file(client: FlaskClient) -> None:
-    data = {"check": json.dumps(FAKE_LOOKING), "avatar": (io.BytesIO(b"\xff\xd8 not really"), "a.jpg", "image/jpeg")}
+    photo = io.BytesIO()
+    Image.effect_mandelbrot((96, 96), (-2, -1.5, 1, 1.5), 60).convert("RGB").save(photo, "JPEG")
+    data = {"check": json.dumps(FAKE_LOOKING), "avatar": (io.BytesIO(photo.getvalue()), "a.jpg", "image/jpeg")}
     response = client.post("/v1/check", data=data, content_type="multipart/form-data")
     assert response.status_code == 200
     assert response.get_json()["level"] == "high"
+    assert response.get_json()["avatar_hash"]
+
+
+def test_multipart_avatar_that_is_not_an_image_is_refused(client: FlaskClient) -> None:
+    data = {"check": json.dumps(FAKE_LOOKING), "avatar": (io.BytesIO(b"\xff\xd8 not really"), "a.jpg", "image/jpeg")}
+    response = client.post("/v1/check", data=data, content_type="multipart/form-data")
+    assert response.status_code == 415
+    assert error_of(response) == {
+        "code": "image_format_not_allowed",
+        "message": "Only JPEG, PNG, WebP and GIF images are accepted.",
+        "field": "avatar",
+    }
 
 
 def test_multipart_check_as_a_file_part(client: FlaskClient) -> None:

@@ -1,0 +1,223 @@
+"""Hash banks: named sets of fingerprints of known-bad avatars, kept in Redis, searched in memory.
+
+Only fingerprints are stored (:mod:`heuristics.images`), never the photos. Each worker keeps one
+:class:`heuristics.banks.BankIndex` per bank and rebuilds a bank's index (then swaps it in) when
+that bank's version key has changed since it was loaded — checked on each lookup, one round trip.
+
+Redis keys (none expires: a bank is curated data, kept until an operator removes it):
+- ``haris:banks`` — set of bank names.
+- ``haris:bank:<name>:entries`` — hash: entry id → JSON entry (``fingerprint`` hex, ``label``,
+  ``platform``, ``account_id`` of the bad account if known, ``note``, ``added_at`` (Unix time),
+  ``added_by`` (role)).
+- ``haris:bank:<name>:version`` — integer bumped on every change of that bank.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import redis
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from heuristics.banks import BankEntry, BankIndex, BankLabel, BankMatch
+from heuristics.context import ServiceUnavailable
+from heuristics.images import AvatarFingerprint
+from heuristics.profile import AccountId, HashHex, Platform
+
+BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+MAX_NOTE_LENGTH = 1000
+_BANKS = "haris:banks"
+
+
+def _entries_key(bank: str) -> str:
+    return f"haris:bank:{bank}:entries"
+
+
+def _version_key(bank: str) -> str:
+    return f"haris:bank:{bank}:version"
+
+
+def valid_bank_name(name: str) -> bool:
+    return bool(BANK_NAME.match(name))
+
+
+class StoredEntry(BaseModel):
+    """One bank entry as stored and as exported (one JSONL line)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+    fingerprint: HashHex
+    label: BankLabel
+    platform: Platform | None = None
+    account_id: AccountId | None = None
+    note: Annotated[str, Field(max_length=MAX_NOTE_LENGTH)] | None = None
+    added_at: Annotated[int, Field(ge=0)]
+    added_by: Annotated[str, Field(max_length=64)]
+
+    @field_validator("fingerprint")
+    @classmethod
+    def _parsable(cls, value: str) -> str:
+        AvatarFingerprint.from_hex(value)  # ValueError → validation error
+        return value
+
+    def to_bank_entry(self, bank: str) -> BankEntry:
+        return BankEntry(self.id, bank, self.label, AvatarFingerprint.from_hex(self.fingerprint))
+
+
+class BankImportError(ValueError):
+    """A JSONL line that is not a valid entry; ``line`` is 1-based."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+def new_entry_id() -> str:
+    return secrets.token_hex(8)
+
+
+def parse_jsonl(lines: Iterable[str | bytes]) -> list[StoredEntry]:
+    """Every entry of a JSONL export, all validated before anything is written."""
+    entries = []
+    for number, line in enumerate(lines, start=1):
+        text = line.decode("utf-8") if isinstance(line, bytes) else line
+        if not text.strip():
+            continue
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise BankImportError(number, "not valid JSON") from None
+        if not isinstance(data, dict):
+            raise BankImportError(number, "not a JSON object")
+        try:
+            entries.append(StoredEntry.model_validate(data))
+        except ValidationError as error:
+            first = error.errors(include_input=False, include_url=False)[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise BankImportError(number, f"{where}: {first['msg']}") from None
+    return entries
+
+
+@dataclass
+class BankStore:
+    """Bank entries in Redis (see module doc for the keys)."""
+
+    client: redis.Redis
+
+    def add(self, bank: str, entries: Iterable[StoredEntry]) -> int:
+        """Add (or replace, by id) entries; returns how many were written."""
+        mapping = {e.id: e.model_dump_json(exclude_none=True) for e in entries}
+        if not mapping:
+            return 0
+        key = _entries_key(bank)
+        with self.client.pipeline() as pipe:
+            pipe.sadd(_BANKS, bank)
+            for start in range(0, len(mapping), 1000):
+                chunk = dict(list(mapping.items())[start : start + 1000])
+                pipe.hset(key, mapping=chunk)
+            pipe.incr(_version_key(bank))
+            pipe.execute()
+        return len(mapping)
+
+    def banks(self) -> list[dict[str, Any]]:
+        names = sorted(n.decode() for n in self.client.smembers(_BANKS))
+        with self.client.pipeline() as pipe:
+            for name in names:
+                pipe.hlen(_entries_key(name))
+                pipe.get(_version_key(name))
+            replies = pipe.execute()
+        return [
+            {"name": name, "entries": int(replies[2 * i]), "version": int(replies[2 * i + 1] or 0)}
+            for i, name in enumerate(names)
+        ]
+
+    def exists(self, bank: str) -> bool:
+        return bool(self.client.sismember(_BANKS, bank))
+
+    def entries(self, bank: str) -> Iterator[StoredEntry]:
+        """All entries of a bank, in id order (HSCAN: no single huge reply)."""
+        rows = dict(self.client.hscan_iter(_entries_key(bank), count=2000))
+        for entry_id in sorted(rows):
+            yield StoredEntry.model_validate_json(rows[entry_id])
+
+    def versions(self) -> dict[str, int]:
+        """Every bank's version, in one round trip."""
+        names = sorted(n.decode() for n in self.client.smembers(_BANKS))
+        if not names:
+            return {}
+        values = self.client.mget([_version_key(name) for name in names])
+        return {name: int(v or 0) for name, v in zip(names, values, strict=True)}
+
+
+@dataclass
+class _LoadedBank:
+    version: int
+    index: BankIndex
+
+
+@dataclass
+class RedisBanks:
+    """The ``banks`` check service: per-worker indexes kept in step with Redis."""
+
+    store: BankStore
+    _loaded: dict[str, _LoadedBank] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def refresh(self) -> dict[str, _LoadedBank]:
+        """Rebuild the indexes of banks whose version changed; return the current set."""
+        try:
+            versions = self.store.versions()
+            if all(name in self._loaded and self._loaded[name].version == v for name, v in versions.items()) and len(
+                versions
+            ) == len(self._loaded):
+                return self._loaded
+            with self._lock:
+                loaded = dict(self._loaded)
+                for name in set(loaded) - set(versions):
+                    del loaded[name]
+                for name, version in versions.items():
+                    if name not in loaded or loaded[name].version != version:
+                        entries = [e.to_bank_entry(name) for e in self.store.entries(name)]
+                        loaded[name] = _LoadedBank(version, BankIndex(entries))
+                # One reference assignment: checks running now keep the snapshot they started with.
+                self._loaded = loaded
+                return loaded
+        except (redis.RedisError, OSError):
+            raise ServiceUnavailable("banks") from None
+
+    def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
+        best: BankMatch | None = None
+        for bank in self.refresh().values():
+            found = bank.index.match(fingerprint, defaults=defaults)
+            if found is not None and (best is None or found.distance < best.distance):
+                best = found
+        return best
+
+
+def make_entry(
+    fingerprint: AvatarFingerprint,
+    label: BankLabel,
+    added_by: str,
+    platform: Platform | None = None,
+    account_id: str | None = None,
+    note: str | None = None,
+) -> StoredEntry:
+    return StoredEntry(
+        id=new_entry_id(),
+        fingerprint=fingerprint.hex,
+        label=label,
+        platform=platform,
+        account_id=account_id,
+        note=note,
+        added_at=int(time.time()),
+        added_by=added_by,
+    )

@@ -1,0 +1,102 @@
+"""The ``reuse`` check service: how many distinct accounts showed the same avatar recently.
+
+Account ids are never stored: only ``HMAC-SHA256(HARIS_SECRET_KEY, "platform:account_id")``
+(truncated to 128 bits), and every key expires. An avatar is recorded under its primary hash, and
+its probe hashes (the picture, its mirror) are filed under their four 16-bit bands — ≤ 16 small
+members per distinct avatar, whatever the number of checks. A new avatar looks up the bands of its
+references (the picture, its square and 90% crops): two hashes at most 3 bits apart always share a
+band, and usually further apart; candidates are confirmed at the match threshold. So re-encodes,
+resizes, borders and mirrors of one photo count as one avatar in any order, and crops do once the
+wider picture is checked after them (filing every reference too would catch crops in both orders
+at ~6× the storage).
+
+Redis keys (all expire ``RETENTION_SECONDS`` after their last write; members older than that are
+removed on write, so an active key cannot keep old observations):
+- ``haris:reuse:acct:<hash hex>`` — sorted set: account HMAC → last time it showed this avatar.
+- ``haris:reuse:band:<0-3>:<4 hex>`` — sorted set: ``<probe hash hex><primary hash hex>`` → last
+  time it was seen, for every probe hash whose 16-bit band ``j`` has this value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import redis
+
+from heuristics.context import ServiceUnavailable
+from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
+from heuristics.signals.avatar_reused import MAX_WINDOW_DAYS
+
+RETENTION_SECONDS = MAX_WINDOW_DAYS * 86_400
+_BANDS = 4
+# A re-upload storm of one photo must not make a lookup unbounded.
+MAX_CANDIDATES = 200
+
+
+def _bands(value: int) -> list[str]:
+    return [f"haris:reuse:band:{j}:{(value >> (48 - 16 * j)) & 0xFFFF:04x}" for j in range(_BANDS)]
+
+
+def _hash_hex(value: int) -> str:
+    return f"{value:016x}"
+
+
+@dataclass
+class RedisReuse:
+    client: redis.Redis
+    secret: bytes
+    clock: Callable[[], float] = time.time
+
+    def account_key(self, account: str) -> str:
+        return hmac.new(self.secret, account.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
+
+    def observe(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int) -> int:
+        try:
+            return self._observe(fingerprint, account, window_seconds)
+        except (redis.RedisError, OSError):
+            raise ServiceUnavailable("reuse") from None
+
+    def _observe(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int) -> int:
+        now = self.clock()
+        since = now - min(window_seconds, RETENTION_SECONDS)
+        lookups = dict.fromkeys(
+            band for value in (*fingerprint.probes, *fingerprint.references) for band in _bands(value)
+        )
+        with self.client.pipeline(transaction=False) as pipe:
+            for band in lookups:
+                pipe.zrevrangebyscore(band, "+inf", since, start=0, num=MAX_CANDIDATES)  # newest first
+            replies = pipe.execute()
+        close: set[str] = set()
+        for member in {m for reply in replies for m in reply}:
+            value, primary_hex = int(member[:16], 16), member[16:32].decode()
+            # A stored probe near one of this avatar's references (the rule of
+            # AvatarFingerprint.distance, in the direction the stored hashes allow).
+            if min((value ^ h).bit_count() for h in fingerprint.references) <= MATCH_THRESHOLD:
+                close.add(primary_hex)
+        accounts = {self.account_key(account)}
+        if close:
+            with self.client.pipeline(transaction=False) as pipe:
+                for primary_hex in sorted(close)[:MAX_CANDIDATES]:
+                    pipe.zrangebyscore(f"haris:reuse:acct:{primary_hex}", since, "+inf")
+                for reply in pipe.execute():
+                    accounts.update(member.decode() for member in reply)
+        self._record(fingerprint, self.account_key(account), now)
+        return len(accounts)
+
+    def _record(self, fingerprint: AvatarFingerprint, account_key: str, now: float) -> None:
+        expired = now - RETENTION_SECONDS
+        primary = _hash_hex(fingerprint.primary)
+        writes: dict[str, dict[str, float]] = {f"haris:reuse:acct:{primary}": {account_key: now}}
+        for probe in fingerprint.probes:
+            for band in _bands(probe):
+                writes.setdefault(band, {})[_hash_hex(probe) + primary] = now
+        with self.client.pipeline(transaction=False) as pipe:
+            for key, members in writes.items():
+                pipe.zadd(key, members)
+                pipe.zremrangebyscore(key, "-inf", expired)
+                pipe.expire(key, RETENTION_SECONDS)
+            pipe.execute()

@@ -1,0 +1,294 @@
+"""Hash banks over HTTP and the CLI, avatars in /v1/check, and the reuse counter, on a real Redis."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+from PIL import Image, ImageOps
+
+from heuristics.images import AvatarFingerprint, decode, fingerprint
+from server.auth import Role, create_api_key
+
+PHOTOS = Path(__file__).resolve().parents[1] / "data" / "photos"
+MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
+
+
+def photo_bytes(name: str) -> bytes:
+    return (PHOTOS / f"{name}.jpg").read_bytes()
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def cropped_mirrored_copy(name: str) -> bytes:
+    image = decode(photo_bytes(name), target_side=None)
+    w, h = image.size
+    copy = ImageOps.mirror(image.crop((w // 20, h // 20, w - w // 20, h - h // 20))).resize((150, 150))
+    out = io.BytesIO()
+    copy.save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+@pytest.fixture
+def trainer(redis_client: redis.Redis) -> dict[str, str]:
+    return {"Authorization": f"Bearer {create_api_key(redis_client, Role.TRAINER, 'amal')}"}
+
+
+def add(client: FlaskClient, bank: str, headers: dict[str, str], **body: Any) -> Any:
+    return client.post(f"/v1/banks/{bank}/entries", json=body, headers=headers)
+
+
+def codes(report: dict[str, Any]) -> set[str]:
+    return {f["code"] for f in report["findings"]}
+
+
+def test_check_with_cropped_mirrored_copy_of_a_banked_photo_is_known_bad(
+    client: FlaskClient, trainer: dict[str, str]
+) -> None:
+    created = add(client, "ngo-1", trainer, avatar=b64(photo_bytes("astronaut")), label="stolen_photo", platform="x")
+    assert created.status_code == 201 and created.get_json()["id"]
+    body = {"platform": "instagram", "profile": {"has_avatar": True}, "avatar": b64(cropped_mirrored_copy("astronaut"))}
+    report = client.post("/v1/check", json=body).get_json()
+    finding = next(f for f in report["findings"] if f["code"] == "avatar.known_bad")
+    assert finding["evidence"]["bank"] == "ngo-1" and finding["evidence"]["label"] == "stolen_photo"
+    assert 0 <= finding["evidence"]["distance"] <= 10 and finding["points"] > 4
+    assert "ngo-1" in finding["message"] and "stolen photo" in finding["message"]
+    assert report["level"] == "high"
+    assert AvatarFingerprint.from_hex(report["avatar_hash"]).probes
+
+    other = dict(body, avatar=b64(photo_bytes("chelsea")))
+    assert "avatar.known_bad" not in codes(client.post("/v1/check", json=other).get_json())
+
+
+def test_a_client_sent_avatar_hash_is_used_when_no_bytes_are_sent(client: FlaskClient, trainer: dict[str, str]) -> None:
+    stored = fingerprint(decode(photo_bytes("coffee")))
+    assert add(client, "ngo-1", trainer, avatar_hash=stored.hex, label="campaign").status_code == 201
+    # The extension keeps the avatar_hash a previous check returned, never the photo.
+    first = client.post("/v1/check", json={"platform": "x", "avatar": b64(cropped_mirrored_copy("coffee"))}).get_json()
+    again = client.post("/v1/check", json={"platform": "x", "avatar_hash": first["avatar_hash"]}).get_json()
+    assert "avatar.known_bad" in codes(again) and again["avatar_hash"] == first["avatar_hash"]
+    bad = client.post("/v1/check", json={"platform": "x", "avatar_hash": "abcd"})
+    assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "avatar_hash"
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "code"),
+    [
+        (png_declaring(50_000, 50_000), 413, "image_too_many_pixels"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", 415, "image_format_not_allowed"),
+        (photo_bytes("rocket")[:300], 422, "image_corrupt"),
+    ],
+)
+def test_check_refuses_bad_images_with_a_4xx_naming_avatar(
+    client: FlaskClient, data: bytes, status: int, code: str
+) -> None:
+    response = client.post("/v1/check", json={"platform": "x", "avatar": b64(data)})
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code and response.get_json()["error"]["field"] == "avatar"
+    multipart = client.post(
+        "/v1/check",
+        data={"check": json.dumps({"platform": "x"}), "avatar": (io.BytesIO(data), "a.png", "image/png")},
+        content_type="multipart/form-data",
+    )
+    assert multipart.status_code == status and multipart.get_json()["error"]["field"] == "avatar"
+
+
+def test_bank_entries_need_a_trainer_and_valid_input(client: FlaskClient, trainer: dict[str, str]) -> None:
+    entry = {"avatar": b64(photo_bytes("astronaut")), "label": "entrapment"}
+    assert client.post("/v1/banks/ngo-1/entries", json=entry).status_code == 401
+    assert add(client, "ngo-1", trainer, label="entrapment").get_json()["error"]["field"] == "avatar"
+    both = add(client, "ngo-1", trainer, avatar=entry["avatar"], avatar_hash="ab" * 8, label="other")
+    assert both.status_code == 422
+    assert add(client, "ngo-1", trainer, avatar=entry["avatar"], label="villain").status_code == 422
+    assert add(client, "Bad Name!", trainer, **entry).get_json()["error"]["field"] == "bank"
+    html = add(client, "ngo-1", trainer, avatar=b64(b"<html></html>"), label="other")
+    assert html.status_code == 415 and html.get_json()["error"]["code"] == "image_format_not_allowed"
+    assert client.get("/v1/banks", headers=trainer).get_json() == {"banks": []}
+
+
+def test_bank_round_trips_through_export_and_import(
+    client: FlaskClient, trainer: dict[str, str], redis_client: redis.Redis
+) -> None:
+    for name, label in (("astronaut", "entrapment"), ("coffee", "stock_photo")):
+        response = add(client, "ngo-1", trainer, avatar=b64(photo_bytes(name)), label=label, account_id="99", note="n")
+        assert response.status_code == 201
+    listing = client.get("/v1/banks", headers=trainer).get_json()["banks"]
+    assert [(b["name"], b["entries"]) for b in listing] == [("ngo-1", 2)]
+
+    exported = client.get("/v1/banks/ngo-1/export", headers=trainer)
+    assert exported.status_code == 200 and exported.mimetype == "application/x-ndjson"
+    lines = [json.loads(line) for line in exported.get_data(as_text=True).splitlines()]
+    assert {line["label"] for line in lines} == {"entrapment", "stock_photo"}
+    assert all(line["added_by"] == "trainer" and line["account_id"] == "99" for line in lines)
+    # The photo itself is nowhere in Redis: only fingerprints.
+    raw = b"".join(v for k in redis_client.keys("haris:bank:*:entries") for v in redis_client.hgetall(k).values())
+    assert b64(photo_bytes("astronaut"))[:40].encode() not in raw and b"JFIF" not in raw
+
+    body = exported.get_data()
+    imported_by_trainer = client.post(
+        "/v1/banks/copy/import", data=body, headers=trainer, content_type="application/x-ndjson"
+    )
+    assert imported_by_trainer.status_code == 403
+    imported = client.post("/v1/banks/copy/import", data=body, headers=MAINTAINER, content_type="application/x-ndjson")
+    assert imported.status_code == 200 and imported.get_json() == {"imported": 2}
+    again = client.get("/v1/banks/copy/export", headers=trainer).get_data()
+    assert again == body
+
+    broken = body + b'{"id": "x", "fingerprint": "zz", "label": "other", "added_at": 1, "added_by": "m"}\n'
+    refused = client.post(
+        "/v1/banks/copy2/import", data=broken, headers=MAINTAINER, content_type="application/x-ndjson"
+    )
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "line 3"
+    assert client.get("/v1/banks/copy2/export", headers=trainer).status_code == 404  # nothing half-written
+
+
+def test_cli_export_then_import_round_trips(
+    app: Flask, client: FlaskClient, trainer: dict[str, str], tmp_path: Path
+) -> None:
+    assert add(client, "ngo-1", trainer, avatar=b64(photo_bytes("rocket")), label="campaign").status_code == 201
+    runner = app.test_cli_runner()
+    target = tmp_path / "ngo-1.jsonl"
+    exported = runner.invoke(args=["bank", "export", "ngo-1", "--output", str(target)])
+    assert exported.exit_code == 0, exported.output
+    imported = runner.invoke(args=["bank", "import", "mirror", str(target)])
+    assert imported.exit_code == 0 and "imported 1" in imported.output
+    stdout = runner.invoke(args=["bank", "export", "mirror"])
+    assert stdout.exit_code == 0 and stdout.stdout == target.read_text()
+    assert runner.invoke(args=["bank", "export", "nope"]).exit_code != 0
+    (tmp_path / "bad.jsonl").write_text("not json\n")
+    assert runner.invoke(args=["bank", "import", "x", str(tmp_path / "bad.jsonl")]).exit_code != 0
+
+    # The new bank is matched by checks in this worker: its version changed, so its index reloads.
+    body = {"platform": "x", "avatar": b64(cropped_mirrored_copy("rocket"))}
+    findings = client.post("/v1/check", json=body).get_json()["findings"]
+    assert {f["evidence"]["bank"] for f in findings if f["code"] == "avatar.known_bad"} <= {"ngo-1", "mirror"}
+    assert any(f["code"] == "avatar.known_bad" for f in findings)
+
+
+def test_defaults_bank_makes_missing_or_default_fire(client: FlaskClient, trainer: dict[str, str]) -> None:
+    silhouette = Image.new("RGB", (120, 120), (210, 210, 210))
+    silhouette.paste((150, 150, 150), (40, 20, 80, 60))
+    silhouette.paste((150, 150, 150), (25, 70, 95, 120))
+    out = io.BytesIO()
+    silhouette.save(out, "PNG")
+    assert add(client, "platform-defaults", trainer, avatar=b64(out.getvalue()), label="other").status_code == 201
+    shown = io.BytesIO()
+    silhouette.resize((64, 64)).save(shown, "JPEG", quality=80)
+    report = client.post("/v1/check", json={"platform": "x", "avatar": b64(shown.getvalue())}).get_json()
+    assert "avatar.missing_or_default" in codes(report) and "avatar.known_bad" not in codes(report)
+
+
+def test_reused_avatar_fires_on_the_third_account_and_stores_no_account_id(
+    client: FlaskClient, redis_client: redis.Redis
+) -> None:
+    def check(account: str, data: bytes) -> dict[str, Any]:
+        body = {"platform": "instagram", "profile": {"account_id": account}, "avatar": b64(data)}
+        return client.post("/v1/check", json=body).get_json()
+
+    original = photo_bytes("chelsea")
+    assert "avatar.reused" not in codes(check("acct-111", original))
+    assert "avatar.reused" not in codes(check("acct-111", original))  # same account again
+    assert "avatar.reused" not in codes(check("acct-222", cropped_mirrored_copy("chelsea")))
+    third = check("acct-333", original)
+    finding = next(f for f in third["findings"] if f["code"] == "avatar.reused")
+    assert finding["evidence"] == {"count": 3, "window_days": 30}
+    assert "avatar.reused" not in codes(check("acct-444", photo_bytes("coffee")))
+
+    keys = redis_client.keys("haris:reuse:*")
+    assert keys and all(redis_client.ttl(k) > 0 for k in keys)
+    dump = b" ".join(keys) + b" ".join(m for k in keys for m in redis_client.zrange(k, 0, -1))
+    assert b"acct-" not in dump
+
+
+def test_redis_down_lists_avatar_signals_as_unavailable(make_app: Any, tmp_path: Path) -> None:
+    app = make_app(REDIS_URL=f"unix://{tmp_path}/nothing.sock")
+    body = {"platform": "x", "profile": {"account_id": "1"}, "avatar": b64(photo_bytes("astronaut"))}
+    report = app.test_client().post("/v1/check", json=body).get_json()
+    assert {"avatar.known_bad", "avatar.reused"} <= set(report["unavailable"])
+    assert report["avatar_hash"]
+
+
+def test_bank_responses_match_the_openapi_document(client: FlaskClient, trainer: dict[str, str]) -> None:
+    from tests.api.test_openapi import response_schema, validator_for
+
+    document = client.get("/openapi.json").get_json()
+    created = add(client, "ngo-1", trainer, avatar=b64(photo_bytes("coffee")), label="other")
+    validator_for(document, response_schema(document, "/v1/banks/{bank}/entries", "post", 201)).validate(
+        created.get_json()
+    )
+    listing = client.get("/v1/banks", headers=trainer)
+    validator_for(document, response_schema(document, "/v1/banks", "get", 200)).validate(listing.get_json())
+    exported = client.get("/v1/banks/ngo-1/export", headers=trainer).get_data()
+    imported = client.post(
+        "/v1/banks/b2/import", data=exported, headers=MAINTAINER, content_type="application/x-ndjson"
+    )
+    validator_for(document, response_schema(document, "/v1/banks/{bank}/import", "post", 200)).validate(
+        imported.get_json()
+    )
+    refused = client.post("/v1/banks/ngo-1/entries", json={"label": "other"})
+    validator_for(document, response_schema(document, "/v1/banks/{bank}/entries", "post", 401)).validate(
+        refused.get_json()
+    )
+
+
+def test_worker_index_rebuilds_only_when_a_bank_version_changes(redis_client: redis.Redis) -> None:
+    from heuristics.banks import BankLabel
+    from server.banks import BankStore, RedisBanks, make_entry
+
+    store = BankStore(redis_client)
+    service = RedisBanks(store)
+    astronaut = fingerprint(decode(photo_bytes("astronaut")))
+    copy = fingerprint(decode(cropped_mirrored_copy("astronaut")))
+    assert service.match(copy) is None
+    store.add("a", [make_entry(astronaut, BankLabel.ENTRAPMENT, "trainer")])
+    store.add("b", [make_entry(fingerprint(decode(photo_bytes("coffee"))), BankLabel.OTHER, "trainer")])
+    found = service.match(copy)
+    assert found is not None and found.entry.bank == "a"
+    index_a, index_b = service._loaded["a"].index, service._loaded["b"].index
+    service.match(copy)
+    assert service._loaded["a"].index is index_a  # nothing changed: nothing rebuilt
+    store.add("b", [make_entry(fingerprint(decode(photo_bytes("rocket"))), BankLabel.OTHER, "trainer")])
+    service.match(copy)
+    assert service._loaded["a"].index is index_a and service._loaded["b"].index is not index_b
+    assert len(service._loaded["b"].index) == 2
+
+
+def test_reuse_counts_only_accounts_inside_the_window_and_mirrors_in_any_order(redis_client: redis.Redis) -> None:
+    from PIL import ImageOps
+
+    from server.reuse import RedisReuse
+
+    now = [1_800_000_000.0]
+    reuse = RedisReuse(redis_client, b"k" * 32, clock=lambda: now[0])
+    image = decode(photo_bytes("coffee"))
+    original, mirrored = fingerprint(image), fingerprint(ImageOps.mirror(image))
+    day = 86_400
+    assert reuse.observe(mirrored, "x:1", 30 * day) == 1
+    now[0] += 10 * day
+    assert reuse.observe(original, "x:2", 30 * day) == 2  # the mirror seen first still counts
+    now[0] += 25 * day
+    assert reuse.observe(original, "x:3", 30 * day) == 2  # x:1 was 35 days ago: outside the window
+    assert reuse.observe(fingerprint(decode(photo_bytes("rocket"))), "x:4", 30 * day) == 1
+    other_secret = RedisReuse(redis_client, b"j" * 32, clock=lambda: now[0])
+    assert other_secret.account_key("x:1") != reuse.account_key("x:1")

@@ -1,0 +1,127 @@
+"""avatar.known_bad, avatar.reused and avatar.missing_or_default, with in-memory services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from heuristics.banks import DEFAULTS_BANK, BankEntry, BankIndex, BankLabel
+from heuristics.context import CheckContext, ServiceUnavailable
+from heuristics.engine import score
+from heuristics.images import AvatarFingerprint, decode, fingerprint
+from heuristics.profile import Platform, Profile
+from heuristics.rules import load_default_rules
+from tests.unit.helpers import NOW, detect
+
+PHOTOS = Path(__file__).resolve().parents[1] / "data" / "photos"
+
+
+def fp(name: str) -> AvatarFingerprint:
+    return fingerprint(decode((PHOTOS / f"{name}.jpg").read_bytes()))
+
+
+def cropped_mirror(name: str) -> AvatarFingerprint:
+    image = decode((PHOTOS / f"{name}.jpg").read_bytes())
+    w, h = image.size
+    return fingerprint(ImageOps.mirror(image.crop((w // 20, h // 20, w - w // 20, h - h // 20))))
+
+
+def bank() -> BankIndex:
+    return BankIndex(
+        [
+            BankEntry("e1", "ngo-entrapment", BankLabel.ENTRAPMENT, fp("astronaut")),
+            BankEntry("e2", "ngo-entrapment", BankLabel.STOCK_PHOTO, fp("coffee")),
+            BankEntry("d1", DEFAULTS_BANK, BankLabel.OTHER, fingerprint(Image.new("RGB", (64, 64), (200, 200, 200)))),
+        ]
+    )
+
+
+def context(avatar: AvatarFingerprint | None, **services: object) -> CheckContext:
+    return CheckContext(platform=Platform.INSTAGRAM, now=NOW, avatar=avatar, services=services)
+
+
+def test_known_bad_fires_on_a_cropped_mirrored_copy_with_bank_label_distance() -> None:
+    found = detect("avatar.known_bad", context=context(cropped_mirror("astronaut"), banks=bank()))
+    assert found is not None
+    assert found.evidence["bank"] == "ngo-entrapment" and found.evidence["label"] == "entrapment"
+    assert 0 <= found.evidence["distance"] <= 10
+    assert 0.7 <= found.strength <= 1.0
+
+
+def test_known_bad_respects_a_tighter_max_distance_from_the_rules() -> None:
+    coffee = fp("coffee")
+    two_bits_off = AvatarFingerprint(coffee.probes, tuple(r ^ 0b11 for r in coffee.references))
+    bank_of_one = BankIndex([BankEntry("e", "ngo", BankLabel.STOCK_PHOTO, two_bits_off)])
+    only_probes = AvatarFingerprint(coffee.probes, (coffee.probes[0] ^ (1 << 63) ^ (1 << 62) ^ (1 << 61) ^ 1,))
+    query = context(only_probes, banks=bank_of_one)
+    found = detect("avatar.known_bad", context=query)
+    assert found is not None and found.evidence["distance"] == 2 and found.strength < 1.0
+    assert detect("avatar.known_bad", context=query, params={"max_distance": 0}) is None
+
+
+def test_known_bad_is_silent_for_other_photos_defaults_and_no_avatar() -> None:
+    assert detect("avatar.known_bad", context=context(fp("chelsea"), banks=bank())) is None
+    assert detect("avatar.known_bad", context=context(None, banks=bank())) is None
+    grey = fingerprint(Image.new("RGB", (80, 80), (200, 200, 200)))
+    assert detect("avatar.known_bad", context=context(grey, banks=bank())) is None
+
+
+def test_missing_or_default_fires_on_the_defaults_bank_only() -> None:
+    grey = fingerprint(Image.new("RGB", (80, 80), (200, 200, 200)))
+    found = detect("avatar.missing_or_default", context=context(grey, banks=bank()))
+    assert found is not None and found.evidence["avatar"] == "default"
+    assert detect("avatar.missing_or_default", context=context(fp("astronaut"), banks=bank())) is None
+    assert detect("avatar.missing_or_default", context=context(grey)) is None  # no banks service
+    missing = detect("avatar.missing_or_default", context=context(None), has_avatar=False)
+    assert missing is not None and missing.evidence == {"avatar": "missing"}
+
+
+@dataclass
+class CountingReuse:
+    """In-memory ReuseCounter: exact primary hash → set of accounts."""
+
+    seen: dict[int, set[str]] = field(default_factory=dict)
+    down: bool = False
+
+    def observe(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int) -> int:
+        if self.down:
+            raise ServiceUnavailable("reuse")
+        accounts = self.seen.setdefault(fingerprint.primary, set())
+        accounts.add(account)
+        return len(accounts)
+
+
+def test_reused_fires_from_the_third_distinct_account() -> None:
+    reuse = CountingReuse()
+    avatar = fp("chelsea")
+    results = [
+        detect("avatar.reused", context=context(avatar, reuse=reuse), account_id=account)
+        for account in ("1", "2", "2", "3", "4")
+    ]
+    assert results[:3] == [None, None, None]
+    assert results[3] is not None and results[3].evidence == {"count": 3, "window_days": 30}
+    assert results[4] is not None and results[4].strength > results[3].strength
+
+
+def test_reused_needs_an_avatar_and_an_account_id() -> None:
+    reuse = CountingReuse()
+    assert detect("avatar.reused", context=context(None, reuse=reuse), account_id="1") is None
+    assert detect("avatar.reused", context=context(fp("chelsea"), reuse=reuse)) is None
+    assert reuse.seen == {}
+
+
+def test_services_down_make_the_avatar_signals_unavailable_not_clean() -> None:
+    rules = load_default_rules()
+
+    class DownBanks:
+        def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> None:
+            raise ServiceUnavailable("banks")
+
+    ctx = context(fp("astronaut"), banks=DownBanks(), reuse=CountingReuse(down=True))
+    report = score(Profile(account_id="42", has_avatar=True), ctx, rules)
+    assert {"avatar.known_bad", "avatar.reused"} <= set(report.unavailable)
+    assert "avatar.missing_or_default" not in report.unavailable
+    absent = score(Profile(account_id="42"), context(fp("astronaut")), rules)
+    assert {"avatar.known_bad", "avatar.reused"} <= set(absent.unavailable)

@@ -1,0 +1,62 @@
+"""The multi-index Hamming index returns exactly what a brute-force scan returns."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from heuristics.index import HammingIndex, scan
+
+
+def brute_force(hashes: list[int], query: int, radius: int) -> list[tuple[int, int]]:
+    found = [(i, (h ^ query).bit_count()) for i, h in enumerate(hashes)]
+    return sorted(((i, d) for i, d in found if d <= radius), key=lambda pair: (pair[1], pair[0]))
+
+
+def near(value: int, bits: int, rng: random.Random) -> int:
+    for bit in rng.sample(range(64), bits):
+        value ^= 1 << bit
+    return value
+
+
+@pytest.mark.parametrize("substrings", [4, 5, 6, 8])
+@pytest.mark.parametrize("radius", [0, 3, 10, 16])
+def test_index_equals_brute_force_on_random_hashes_with_planted_neighbours(substrings: int, radius: int) -> None:
+    rng = random.Random(substrings * 100 + radius)
+    hashes = [rng.getrandbits(64) for _ in range(20_000)]
+    queries = [rng.getrandbits(64) for _ in range(40)]
+    for number, query in enumerate(queries):
+        for k in range(4):  # neighbours at, inside and just outside the radius
+            hashes[number * 4 + k] = near(query, max(0, radius + k - 2), rng)
+    index = HammingIndex(hashes, substrings)
+    for query in queries:
+        expected = brute_force(hashes, query, radius)
+        assert index.search(query, radius) == expected
+        assert scan(index.hashes, query, radius) == expected
+    assert any(index.search(q, radius) for q in queries)
+
+
+def test_clustered_hashes_take_the_skewed_path_and_stay_exact() -> None:
+    rng = random.Random(5)
+    centre = rng.getrandbits(64)
+    # A real bank clusters: thousands of hashes sharing most bits, so a few buckets are huge.
+    hashes = [near(centre, rng.randint(0, 6), rng) for _ in range(5000)] + [rng.getrandbits(64) for _ in range(5000)]
+    index = HammingIndex(hashes)
+    for query in [centre, near(centre, 9, rng), rng.getrandbits(64)]:
+        assert index.search(query, 10) == brute_force(hashes, query, 10)
+
+
+def test_edge_cases() -> None:
+    assert HammingIndex([]).search(123, 10) == []
+    index = HammingIndex(np.array([0, 2**64 - 1], dtype=np.uint64))
+    assert index.search(0, 0) == [(0, 0)]
+    assert index.search(2**64 - 1, 3) == [(1, 0)]
+    assert index.search(0, 64) == [(0, 0), (1, 64)]
+    assert index.search(0, -1) == []
+    assert len(index) == 2
+    with pytest.raises(ValueError):
+        HammingIndex([1], substrings=9)
+    with pytest.raises(ValueError):
+        HammingIndex([1], substrings=2)
