@@ -30,13 +30,16 @@ from flask import Blueprint, g, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from heuristics.context import ServiceUnavailable
+from heuristics.images import ImageRejected, fingerprint_bytes
 from heuristics.names import NameIndex, normalise
 from heuristics.profile import AccountId, Handle, HashHex, Name, Platform
 from heuristics.signals.impersonation_protected import ProtectedMatch
 from server import openapi
+from server.api import MAX_AVATAR_BYTES
 from server.auth import Role, require_role
+from server.avatars import image_error
 from server.errors import APIError
-from server.requests import json_body, validate
+from server.requests import decode_base64, json_body, validate
 from server.schemas import MAX_AVATAR_BASE64, Accepted
 from server.state import haris
 
@@ -212,8 +215,24 @@ class ProtectedRegistryService:
         for found in snapshot.index.search(name, min_similarity):
             person = snapshot.people[found.key]
             accounts = tuple((a.platform, a.account_id, a.handle) for a in person.accounts)
-            matches.append(ProtectedMatch(person.id, found.name, found.similarity, accounts))
+            matches.append(
+                ProtectedMatch(person.id, found.name, found.similarity, accounts, tuple(person.avatar_hashes))
+            )
         return matches
+
+    def with_avatars(self) -> Sequence[ProtectedMatch]:
+        snapshot = self._current()
+        return [
+            ProtectedMatch(
+                person.id,
+                person.display_names[0] if person.display_names else person.id,
+                None,
+                tuple((a.platform, a.account_id, a.handle) for a in person.accounts),
+                tuple(person.avatar_hashes),
+            )
+            for person in snapshot.people.values()
+            if person.avatar_hashes
+        ]
 
 
 def init_protected(app: Any) -> None:
@@ -234,6 +253,13 @@ def _changed() -> None:
         service.invalidate()
 
 
+def _fingerprint(avatar_base64: str, field: str) -> str:
+    try:
+        return fingerprint_bytes(decode_base64(avatar_base64, field, MAX_AVATAR_BYTES)).hex
+    except ImageRejected as error:
+        raise image_error(error, field) from None
+
+
 def _storage_error() -> APIError:
     return APIError(503, "storage_unavailable", "The registry cannot be reached; try again later.")
 
@@ -243,12 +269,9 @@ def _storage_error() -> APIError:
 def create() -> Any:
     body = validate(ProtectedCreate, json_body(request))
     if body.avatars:
-        raise APIError(
-            422,
-            "avatar_hashing_unavailable",
-            "This server cannot hash avatar images yet; send avatar_hashes instead.",
-            "avatars",
-        )
+        # Genuine photos are hashed here and never stored: only their fingerprints are kept.
+        hashes = [_fingerprint(avatar, f"avatars.{n}") for n, avatar in enumerate(body.avatars)]
+        body = body.model_copy(update={"avatars": [], "avatar_hashes": [*body.avatar_hashes, *hashes]})
     try:
         person_id = _store().add(body, created_by=getattr(g, "principal", ""))
     except (redis.RedisError, OSError):

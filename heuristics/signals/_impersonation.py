@@ -1,8 +1,10 @@
 """What the impersonation signals share: the name threshold, whether a profile *is* the account
 it resembles, and the strength of a finding.
 
-A name match alone fires the finding at ``name_strength``; avatar evidence (``avatar_distance``,
-added once avatar hashing lands) is meant to raise it towards 1 by ``avatar_boost``.
+A name match alone fires the finding at ``name_strength``; the checked photo matching the
+person's photo adds ``avatar_boost`` (evidence ``avatar_distance``). The photo alone, under another
+name, fires at ``name_strength`` too: a friend's photo on a stranger's account is the entrapment
+pattern itself.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from collections.abc import Iterable
 
 from pydantic import Field
 
+from heuristics.context import CheckContext
+from heuristics.images import best_match
 from heuristics.profile import Platform, Profile
 from heuristics.signals.base import SignalParams
 
@@ -24,7 +28,7 @@ class ImpersonationParams(SignalParams):
 def strength(params: ImpersonationParams, avatar_matches: bool = False) -> float:
     """A name match alone gives ``name_strength``; a matching avatar adds ``avatar_boost``.
 
-    The avatar half is wired when avatar hashing lands (evidence key ``avatar_distance``)."""
+    Evidence key ``avatar_distance`` carries the photo match."""
     return min(1.0, params.name_strength + (params.avatar_boost if avatar_matches else 0.0))
 
 
@@ -51,3 +55,11 @@ def is_same_account(
 def names_of(profile: Profile) -> list[str]:
     """The names a profile shows, display name first."""
     return [name for name in (profile.display_name, profile.handle) if name and name.strip()]
+
+
+def avatar_distance(context: CheckContext, hashes: Iterable[str | None]) -> int | None:
+    """Distance from the checked avatar to the closest of ``hashes`` if within the match threshold."""
+    if context.avatar is None:
+        return None
+    found = best_match(context.avatar, list(hashes))
+    return None if found is None else found.distance

@@ -15,7 +15,13 @@ from heuristics.context import CheckContext
 from heuristics.findings import Detection
 from heuristics.names import NameSimilarity
 from heuristics.profile import Platform, Profile
-from heuristics.signals._impersonation import ImpersonationParams, is_same_account, names_of, strength
+from heuristics.signals._impersonation import (
+    ImpersonationParams,
+    avatar_distance,
+    is_same_account,
+    names_of,
+    strength,
+)
 from heuristics.signals.base import Signal, SignalParams
 
 SERVICE = "protected"
@@ -27,13 +33,18 @@ class ProtectedMatch:
 
     person_id: str
     name: str
-    similarity: NameSimilarity
+    similarity: NameSimilarity | None  # None when listed for photo matching only
     accounts: tuple[tuple[Platform | None, str | None, str | None], ...]  # (platform, account_id, handle)
+    avatar_hashes: tuple[str, ...] = ()
 
 
 class ProtectedRegistry(Protocol):
     def match(self, name: str, min_similarity: float) -> Sequence[ProtectedMatch]:
         """Protected people with a name at least ``min_similarity`` alike, best first."""
+        ...
+
+    def with_avatars(self) -> Sequence[ProtectedMatch]:
+        """Every protected person who has registered avatar hashes (for photo-only matching)."""
         ...
 
 
@@ -53,7 +64,33 @@ class ImpersonatesProtectedPerson(Signal):
                     return None  # the person's own account
                 if best is None or match.similarity.score > best.similarity.score:
                     best = match
-        if best is None:
+        if best is not None:
+            evidence = {"protected_person": best.name, "protected_id": best.person_id, **best.similarity.evidence()}
+            distance = avatar_distance(context, best.avatar_hashes)
+            if distance is not None:
+                evidence["avatar_distance"] = distance
+            return Detection(evidence, strength=strength(params, avatar_matches=distance is not None))
+        return self._photo_only(profile, context, registry, params)
+
+    @staticmethod
+    def _photo_only(
+        profile: Profile, context: CheckContext, registry: ProtectedRegistry, params: ImpersonationParams
+    ) -> Detection | None:
+        """A protected person's photo on an account that is none of theirs, whatever its name."""
+        if context.avatar is None:
             return None
-        evidence = {"protected_person": best.name, "protected_id": best.person_id, **best.similarity.evidence()}
+        found = []
+        for person in registry.with_avatars():
+            distance = avatar_distance(context, person.avatar_hashes)
+            if distance is not None and not is_same_account(profile, context.platform, person.accounts):
+                found.append((distance, person))
+        if not found:
+            return None
+        distance, person = min(found, key=lambda pair: pair[0])
+        evidence = {
+            "protected_person": person.name,
+            "protected_id": person.person_id,
+            "name_similarity": 0.0,
+            "avatar_distance": distance,
+        }
         return Detection(evidence, strength=strength(params))

@@ -108,7 +108,7 @@ def test_odd_ids_are_404_not_errors(client: FlaskClient, trainer: dict[str, str]
             "invalid_value",
             "accounts.0.platform",
         ),
-        ({"display_names": ["Hala"], "avatars": ["aGVsbG8="]}, 422, "avatar_hashing_unavailable", "avatars"),
+        ({"display_names": ["Hala"], "avatars": ["aGVsbG8="]}, 415, "image_format_not_allowed", "avatars.0"),
         ({"display_names": ["x" * 201]}, 422, "invalid_value", "display_names.0"),
     ],
 )

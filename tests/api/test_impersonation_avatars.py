@@ -1,0 +1,110 @@
+"""Avatar evidence in impersonation: a friend's or protected person's photo on another account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from tests.api.test_banks import b64, cropped_mirrored_copy, photo_bytes
+
+BOOTSTRAP = {"Authorization": "Bearer test-bootstrap-key"}
+
+
+def finding(report: dict[str, Any], code: str) -> dict[str, Any] | None:
+    return next((f for f in report["findings"] if f["code"] == code), None)
+
+
+def contact_hash(client: FlaskClient, photo: str) -> str:
+    """What the extension keeps for a trusted contact: the fingerprint a check returned."""
+    report = client.post("/v1/check", json={"platform": "facebook", "avatar": b64(photo_bytes(photo))}).get_json()
+    assert report["avatar_hash"]
+    return report["avatar_hash"]
+
+
+def test_name_and_photo_of_a_contact_give_full_strength(client: FlaskClient) -> None:
+    friend = {
+        "display_name": "Mohamed Saleh",
+        "platform": "facebook",
+        "account_id": "100",
+        "avatar_hash": contact_hash(client, "astronaut"),
+    }
+    clone = {
+        "platform": "facebook",
+        "profile": {"display_name": "محمد صالح", "account_id": "999"},
+        "avatar": b64(cropped_mirrored_copy("astronaut")),
+        "contacts": [friend],
+    }
+    found = finding(client.post("/v1/check", json=clone).get_json(), "impersonation.contact")
+    assert found is not None and "avatar_distance" in found["evidence"]
+    assert found["points"] == 5.5  # name_strength 0.8 + avatar_boost 0.2 → full points
+
+
+def test_a_contacts_photo_under_another_name_fires_on_the_photo_alone(client: FlaskClient) -> None:
+    friend = {
+        "display_name": "Mohamed Saleh",
+        "platform": "facebook",
+        "account_id": "100",
+        "avatar_hash": contact_hash(client, "astronaut"),
+    }
+    clone = {
+        "platform": "facebook",
+        "profile": {"display_name": "Sami K", "account_id": "999"},
+        "avatar": b64(cropped_mirrored_copy("astronaut")),
+        "contacts": [friend],
+        "locale": "en",
+    }
+    found = finding(client.post("/v1/check", json=clone).get_json(), "impersonation.contact")
+    assert found is not None and found["evidence"]["name_similarity"] == 0.0
+    assert "Mohamed Saleh" in found["message"]
+
+
+def test_the_contacts_own_account_and_other_photos_do_not_fire(client: FlaskClient) -> None:
+    friend = {
+        "display_name": "Mohamed Saleh",
+        "platform": "facebook",
+        "account_id": "100",
+        "avatar_hash": contact_hash(client, "astronaut"),
+    }
+    own = {
+        "platform": "facebook",
+        "profile": {"display_name": "Mohamed Saleh", "account_id": "100"},
+        "avatar": b64(photo_bytes("astronaut")),
+        "contacts": [friend],
+    }
+    assert finding(client.post("/v1/check", json=own).get_json(), "impersonation.contact") is None
+    other = {
+        "platform": "facebook",
+        "profile": {"display_name": "Sami K", "account_id": "999"},
+        "avatar": b64(photo_bytes("coffee")),
+        "contacts": [friend],
+    }
+    assert finding(client.post("/v1/check", json=other).get_json(), "impersonation.contact") is None
+
+
+def test_protected_person_registered_with_a_photo_is_matched_on_the_photo(client: FlaskClient) -> None:
+    created = client.post(
+        "/v1/protected",
+        headers=BOOTSTRAP,
+        json={
+            "display_names": ["Hala Ahed"],
+            "accounts": [{"platform": "x", "account_id": "42"}],
+            "avatars": [b64(photo_bytes("chelsea"))],
+        },
+    )
+    assert created.status_code == 201
+    stored = client.get(f"/v1/protected/{created.get_json()['id']}", headers=BOOTSTRAP).get_json()
+    assert len(stored["avatar_hashes"]) == 1 and not stored.get("avatars")  # the photo itself is not kept
+    clone = {
+        "platform": "x",
+        "profile": {"display_name": "Free Voice", "account_id": "7"},
+        "avatar": b64(cropped_mirrored_copy("chelsea")),
+    }
+    found = finding(client.post("/v1/check", json=clone).get_json(), "impersonation.protected_person")
+    assert found is not None and "avatar_distance" in found["evidence"]
+    genuine = {
+        "platform": "x",
+        "profile": {"display_name": "Hala Ahed", "account_id": "42"},
+        "avatar": b64(photo_bytes("chelsea")),
+    }
+    assert finding(client.post("/v1/check", json=genuine).get_json(), "impersonation.protected_person") is None
