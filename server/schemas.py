@@ -15,7 +15,6 @@ from heuristics.profile import Contact, HashHex, Platform, Profile
 
 MAX_CONTACTS = 2_000
 MAX_AVATAR_BASE64 = 6 * 1024 * 1024
-LOCALES = ("ar", "en", "fr")
 
 
 class CheckRequest(BaseModel):
