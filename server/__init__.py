@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from heuristics.rules import load_default_rules, load_rules
 from server import api, health
+from server.admin import init_admin
 from server.cli import register_cli
 from server.config import load_config
 from server.errors import register_error_handlers
@@ -22,6 +23,7 @@ from server.limits import init_limiter
 from server.metrics import init_metrics
 from server.redis_conn import connect
 from server.request_log import configure_logging, init_request_log
+from server.rules_cli import register_rules_cli
 from server.state import ActiveRules, Haris
 
 
@@ -63,12 +65,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     rules = load_rules(settings["HARIS_RULES_FILE"]) if settings["HARIS_RULES_FILE"] else load_default_rules()
     redis_handle = connect(settings)
     metrics = init_metrics(app)
-    app.extensions["haris"] = Haris(redis=redis_handle, rules=ActiveRules(rules), metrics=metrics)
+    app.extensions["haris"] = Haris(redis=redis_handle, rules=ActiveRules(rules, redis_handle.client), metrics=metrics)
 
     init_request_log(app)
     register_error_handlers(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
+    init_admin(app, app.extensions["haris"].rules)
     CORS(
         app,
         resources={r"/v1/*": {"origins": _origin_patterns(settings["HARIS_CORS_ORIGINS"])}},
@@ -78,4 +81,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(_security_headers)
     init_limiter(app, redis_handle.limiter_uri, anonymous=[api.bp])
     register_cli(app)
+    register_rules_cli(app)
     return app

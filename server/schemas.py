@@ -81,3 +81,11 @@ class ErrorDetail(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorDetail
+
+
+class RulesPublished(BaseModel):
+    """``POST /v1/admin/rules``: the version now in force everywhere (within about a second)."""
+
+    rules_version: str
+    previous_version: str
+    generation: Annotated[int, Field(ge=1, description="Publication counter; grows with every publish")]
