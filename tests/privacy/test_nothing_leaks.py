@@ -27,6 +27,7 @@ import redis
 from flask import Flask
 from PIL import Image
 
+from heuristics.rules import default_rules_text
 from tests.conftest import TEST_SECRET
 from tests.privacy.harness import all_logs, dump_redis, find, marker, unkeyed_hashes
 
@@ -43,6 +44,7 @@ IDENTITY_HEADERS = {
 NO_TTL_FAMILIES = {
     r"^haris:apikey:[0-9a-f]{64}$": "API keys live until revoked; the key holds only a SHA-256 of a random token",
     r"^haris:reports:pending$": "the review queue's index; ids older than the report TTL are pruned on every write",
+    r"^haris:rules:(active|version)$": "the published rules file and its generation: configuration, no user data",
 }
 # Keys where markers from a user's report may appear (the report itself).
 REPORT_KEY = re.compile(rb"^haris:report:[0-9a-f]{16}$")
@@ -174,13 +176,29 @@ def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], lis
     client.get("/v1/rules", headers={"Authorization": f"Bearer {wrong_key}"}, environ_base=environ)
     forbidden.append(wrong_key)
 
-    # 7. Rate limited: the limiter's record of this client is keyed, not the address.
+    # 7. A maintainer publishes rules: the key is not logged or stored; the label (an operator's
+    # name for the key, not a user's) may be logged for the audit trail.
+    from server.auth import Role, create_api_key
+
+    maintainer_key = create_api_key(app.extensions["haris"].redis.client, Role.MAINTAINER, "ops")
+    rules = default_rules_text().replace('version = "', 'version = "privacy-', 1)
+    published = client.post(
+        "/v1/admin/rules",
+        data=rules.encode(),
+        content_type="application/toml",
+        headers={"Authorization": f"Bearer {maintainer_key}", **IDENTITY_HEADERS},
+        environ_base=environ,
+    )
+    assert published.status_code in {200, 201}, published.get_data()
+    forbidden.append(maintainer_key)
+
+    # 8. Rate limited: the limiter's record of this client is keyed, not the address.
     limited = make_app(HARIS_CHECK_LIMIT="1/minute").test_client()
     for _ in range(2):
         last = limited.post("/v1/check", json={"platform": "x"}, environ_base=environ, headers=IDENTITY_HEADERS)
     assert last.status_code == 429
 
-    # 8. What an operator can read: metrics and readiness.
+    # 9. What an operator can read: metrics and readiness.
     scraped = client.get("/metrics").get_data() + client.get("/readyz").get_data()
     found = find(forbidden + report_allowed, scraped)
     assert found == [], f"markers in /metrics or /readyz: {found}"
