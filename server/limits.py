@@ -8,6 +8,10 @@ When Redis cannot be reached the limiter cannot count. For the anonymous bluepri
 check and report endpoints) ``HARIS_LIMIT_FAIL_OPEN`` (default true) lets the request through:
 a warning that cannot be counted is still worth giving to someone at risk. With it false, and for
 every other rate-limited route, the request fails closed with 503 ``limiter_unavailable``.
+
+After a storage failure the anonymous routes do not try Redis again for ``STORAGE_RETRY_SECONDS``: a
+hung Redis (accepting connections, never answering) would otherwise cost every request the full
+``HARIS_REDIS_TIMEOUT``, twice.
 """
 
 from __future__ import annotations
@@ -30,28 +34,40 @@ from server.redis_conn import fast_fail_options
 log = logging.getLogger("haris.limits")
 # While Redis is down every request would log the same warning; one line per interval is enough.
 _WARN_INTERVAL_SECONDS = 30.0
+STORAGE_RETRY_SECONDS = 1.0
 
 
 class _FaultTolerantLimiter(Limiter):
     """A Limiter that fails open or closed by route when its storage is unreachable."""
 
-    def __init__(self, *args: Any, fail_open_blueprints: set[str], fail_open: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, anonymous_blueprints: set[str], fail_open: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._fail_open_blueprints = fail_open_blueprints
+        self._anonymous_blueprints = anonymous_blueprints
         self._fail_open = fail_open
         self._warn_lock = threading.Lock()
         self._last_warning = 0.0
+        self._retry_storage_at = 0.0
         self.storage_failures = 0
 
     def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
+        # The anonymous blueprints are limited on every route, so they can skip a Redis known to be
+        # down; other routes may not be limited at all and take the normal path.
+        if time.monotonic() < self._retry_storage_at and request.blueprint in self._anonymous_blueprints:
+            self._storage_unavailable()
+            return
         try:
             super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
         except (redis.RedisError, OSError) as error:
             self.storage_failures += 1
+            self._retry_storage_at = time.monotonic() + STORAGE_RETRY_SECONDS
             self._warn(type(error).__name__)
-            if self._fail_open and request.blueprint in self._fail_open_blueprints:
-                return
-            raise APIError(503, "limiter_unavailable", "The rate limiter is unavailable; retry later.") from None
+            self._storage_unavailable()
+
+    def _storage_unavailable(self) -> None:
+        """Let the request through or refuse it, by route (see the module docstring)."""
+        if self._fail_open and request.blueprint in self._anonymous_blueprints:
+            return
+        raise APIError(503, "limiter_unavailable", "The rate limiter is unavailable; retry later.")
 
     def _warn(self, error_name: str) -> None:
         now = time.monotonic()
@@ -89,7 +105,7 @@ def init_limiter(app: Flask, storage_uri: str, anonymous: list[Blueprint]) -> Li
         key_prefix="limits",
         # Storage errors reach _FaultTolerantLimiter, which decides per route (see module doc).
         swallow_errors=False,
-        fail_open_blueprints={blueprint.name for blueprint in anonymous},
+        anonymous_blueprints={blueprint.name for blueprint in anonymous},
         fail_open=app.config["HARIS_LIMIT_FAIL_OPEN"],
     )
     for blueprint in anonymous:

@@ -229,3 +229,35 @@ def test_fail_open_setting_is_validated(make_app: Any) -> None:
     assert make_app(HARIS_LIMIT_FAIL_OPEN="off").config["HARIS_LIMIT_FAIL_OPEN"] is False
     with pytest.raises(ConfigError):
         make_app(HARIS_LIMIT_FAIL_OPEN="maybe")
+
+
+def test_a_hung_redis_costs_one_timeout_not_one_per_check(redis_server: RedisProcess, tmp_path: Path) -> None:
+    """SIGSTOP'd Redis: connections hang until HARIS_REDIS_TIMEOUT. The limiter stops asking it for a
+    second after a failure, so ten checks take about one timeout, not ten."""
+    from server import create_app
+
+    app = create_app(
+        {
+            "REDIS_URL": redis_server.url,
+            "HARIS_SECRET_KEY": TEST_SECRET,
+            "HARIS_CHECK_LIMIT": "100000/minute",
+            "HARIS_REDIS_TIMEOUT": 0.3,
+        }
+    )
+    client = app.test_client()
+    assert client.post("/v1/check", json=CHECK).status_code == 200
+    redis_server.pause()
+    try:
+        started = time.perf_counter()
+        statuses = [client.post("/v1/check", json=CHECK).status_code for _ in range(10)]
+        elapsed = time.perf_counter() - started
+        assert statuses == [200] * 10
+        # Without the limiter's back-off: at least 10 x 0.3 s. With it: one or two timed-out calls
+        # (plus the rules poll, which backs off too).
+        assert elapsed < 2.5, elapsed
+    finally:
+        redis_server.resume()
+    deadline = time.monotonic() + 5
+    while client.get("/readyz").status_code != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
