@@ -256,3 +256,21 @@ def test_wrong_media_type(client: FlaskClient, content_type: str) -> None:
     response = client.post("/v1/check", data=b'{"platform": "x"}', content_type=content_type)
     assert response.status_code in {400, 415}
     assert error_code(response)
+
+
+def test_the_largest_contact_list_is_answered_in_bounded_time(client: FlaskClient) -> None:
+    """2000 contacts (the maximum) with maximal, hard-to-normalise names: a hang guard, not a timing
+    (bench/ measures speed). Name matching must not be quadratic in anything a client controls."""
+    import time
+
+    noisy = "Mо\u0307h\u200dａmed صالح\u0640\u064e ΜοΗ 𝐌 " * 8
+    contacts = [
+        {"display_name": (noisy + str(i))[:200], "handle": ("m0hamed_" + str(i) * 20)[:100], "account_id": str(i)}
+        for i in range(2000)
+    ]
+    body = {"platform": "x", "profile": {"display_name": noisy[:200], "handle": "m0hamed_1"}, "contacts": contacts}
+    started = time.perf_counter()
+    response = post_json(client, body)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200, response.get_data()[:300]
+    assert elapsed < 10.0, elapsed
