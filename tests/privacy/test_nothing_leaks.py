@@ -45,9 +45,12 @@ NO_TTL_FAMILIES = {
     r"^haris:apikey:[0-9a-f]{64}$": "API keys live until revoked; the key holds only a SHA-256 of a random token",
     r"^haris:reports:pending$": "the review queue's index; ids older than the report TTL are pruned on every write",
     r"^haris:rules:(active|version)$": "the published rules file and its generation: configuration, no user data",
+    r"^haris:protected:([0-9a-f]{16}|ids|version)$": "protected people stay until a trainer deletes them",
 }
 # Keys where markers from a user's report may appear (the report itself).
 REPORT_KEY = re.compile(rb"^haris:report:[0-9a-f]{16}$")
+# Keys where what a trainer registered about a protected person may appear (the record itself).
+PROTECTED_KEY = re.compile(rb"^haris:protected:[0-9a-f]{16}$")
 
 PROFILE_TEXT_FIELDS = ["account_id", "handle", "display_name", "bio", "profile_url"]
 
@@ -105,12 +108,14 @@ def app(make_app: Any) -> Flask:
     return app
 
 
-def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], list[bytes]]:
-    """Run each flow; return (markers that must be nowhere, markers allowed in reports, raw blobs)."""
+def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], list[str], list[bytes]]:
+    """Run each flow; return markers that must be nowhere, markers allowed in reports, markers
+    allowed in protected people's records, and raw avatar bytes."""
     client = app.test_client()
     environ = {"REMOTE_ADDR": CLIENT_IP}
     forbidden: list[str] = []
     report_allowed: list[str] = []
+    protected_allowed: list[str] = []
     raw_blobs: list[bytes] = []
 
     def post(path: str, **kwargs: Any) -> Any:
@@ -192,26 +197,56 @@ def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], lis
     assert published.status_code in {200, 201}, published.get_data()
     forbidden.append(maintainer_key)
 
-    # 8. Rate limited: the limiter's record of this client is keyed, not the address.
+    # 8. A trainer registers a protected person; a check then impersonates them. What the trainer
+    # registered may be kept in the person's record only; the impersonating check leaves nothing.
+    protected = {
+        "display_names": [f"Hala {marker('protectedname')}", "هالة عاهد"],
+        "accounts": [{"platform": "x", "account_id": marker("protectedaccount"), "handle": "hala_ahed"}],
+        "note": f"{marker('protectednote')} registered at her request",
+    }
+    registered = client.post(
+        "/v1/protected",
+        json=protected,
+        headers={"Authorization": f"Bearer {maintainer_key}", **IDENTITY_HEADERS},
+        environ_base=environ,
+    )
+    assert registered.status_code == 201, registered.get_data()
+    protected_allowed.extend([marker("protectedname"), marker("protectedaccount"), marker("protectednote")])
+    impersonation = {
+        "platform": "x",
+        "profile": {
+            "display_name": f"Hala {marker('protectedname')}",
+            "account_id": marker("impostorid"),
+            "handle": marker("impostorhandle").lower(),
+        },
+        "contacts": [{"display_name": marker("contactofvictim"), "account_id": marker("contactid")}],
+    }
+    client.get("/v1/protected", headers={"Authorization": f"Bearer {maintainer_key}"})
+    checked = post("/v1/check", json=impersonation)
+    assert checked.status_code == 200
+    assert "impersonation.protected_person" in {finding["code"] for finding in checked.get_json()["findings"]}
+    forbidden.extend([marker("impostorid"), marker("impostorhandle"), marker("contactofvictim"), marker("contactid")])
+
+    # 9. Rate limited: the limiter's record of this client is keyed, not the address.
     limited = make_app(HARIS_CHECK_LIMIT="1/minute").test_client()
     for _ in range(2):
         last = limited.post("/v1/check", json={"platform": "x"}, environ_base=environ, headers=IDENTITY_HEADERS)
     assert last.status_code == 429
 
-    # 9. What an operator can read: metrics and readiness.
+    # 10. What an operator can read: metrics and readiness.
     scraped = client.get("/metrics").get_data() + client.get("/readyz").get_data()
-    found = find(forbidden + report_allowed, scraped)
+    found = find(forbidden + report_allowed + protected_allowed, scraped)
     assert found == [], f"markers in /metrics or /readyz: {found}"
 
     forbidden += [IDENTITY_HEADERS["User-Agent"], IDENTITY_HEADERS["Referer"], marker("useragent"), marker("referer")]
-    return forbidden, report_allowed, raw_blobs
+    return forbidden, report_allowed, protected_allowed, raw_blobs
 
 
 def test_no_marker_survives_anywhere_but_documented_places(
     app: Flask, make_app: Any, redis_client: redis.Redis, capfd: pytest.CaptureFixture[str]
 ) -> None:
     with all_logs() as logs:
-        forbidden, report_allowed, raw_blobs = run_every_flow(app, make_app)
+        forbidden, report_allowed, protected_allowed, raw_blobs = run_every_flow(app, make_app)
     printed = capfd.readouterr()
     log_text = ("\n".join(logs.lines) + printed.out + printed.err).encode("utf-8", "backslashreplace")
     # The capture really saw the request log and the unexpected-error log.
@@ -220,7 +255,7 @@ def test_no_marker_survives_anywhere_but_documented_places(
 
     identities = [CLIENT_IP, FORWARDED_IP]
     # Nothing a client sent is logged, not even what a report may store.
-    assert find(forbidden + report_allowed + identities, log_text) == []
+    assert find(forbidden + report_allowed + protected_allowed + identities, log_text) == []
     for needle in identities:
         for digest in unkeyed_hashes(needle):
             assert digest not in log_text
@@ -237,6 +272,8 @@ def test_no_marker_survives_anywhere_but_documented_places(
         assert not any(raw in blob for raw in raw_blobs), f"avatar bytes in {where}"
         if not REPORT_KEY.match(entry.key):
             assert find(report_allowed, blob) == [], where
+        if not PROTECTED_KEY.match(entry.key):
+            assert find(protected_allowed, blob) == [], where
         if entry.ttl < 0:
             assert any(re.match(pattern, where) for pattern in NO_TTL_FAMILIES), f"{where} has no TTL"
 
@@ -244,6 +281,9 @@ def test_no_marker_survives_anywhere_but_documented_places(
     reports = [entry for entry in entries if REPORT_KEY.match(entry.key)]
     assert len(reports) == 1 and marker("reportnote").encode() in reports[0].blob()
     assert 0 < reports[0].ttl <= 30 * 24 * 3600
+
+    protected_records = [entry for entry in entries if PROTECTED_KEY.match(entry.key)]
+    assert len(protected_records) == 1 and marker("protectednote").encode() in protected_records[0].blob()
 
     # The limiter keeps a keyed HMAC of the address, which only the server's secret can link.
     keyed = hmac.new(TEST_SECRET.encode(), b"limit:" + CLIENT_IP.encode(), hashlib.sha256).hexdigest()[:24]
