@@ -18,6 +18,29 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+from typing import Any
+
+from gunicorn.glogging import Logger
+
+
+class PrivateLogger(Logger):
+    """gunicorn's logger minus what clients send: on a malformed request gunicorn logs the
+    client's address and the offending request line ("Invalid request from ip=…"), and when a
+    request errors outside the app, its full URI. Those lines keep only what went wrong."""
+
+    def warning(self, msg: Any, *args: Any, **kwargs: Any) -> None:
+        if str(msg).startswith("Invalid request from ip="):
+            msg, args = "invalid HTTP request refused (client address and request withheld)", ()
+        super().warning(msg, *args, **kwargs)
+
+    def exception(self, msg: Any, *args: Any, **kwargs: Any) -> None:
+        if str(msg).startswith("Error handling request"):
+            error = sys.exc_info()[1]
+            # The exception's message may quote the request too: its type is enough to start from.
+            super().error("error handling a request: %s (request withheld)", type(error).__name__)
+            return
+        super().exception(msg, *args, **kwargs)
 
 
 def _int(name: str, default: int, *aliases: str) -> int:
@@ -48,6 +71,7 @@ limit_request_fields = 60
 limit_request_field_size = 8190
 
 accesslog = None
+logger_class = PrivateLogger
 disable_redirect_access_to_syslog = True
 errorlog = "-"
 loglevel = os.environ.get("HARIS_GUNICORN_LOG_LEVEL", "warning")

@@ -7,13 +7,8 @@ workers answered; the test only concludes once both did.
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TEST_SECRET
-from tests.reliability.redis_process import RedisProcess, free_port
+from tests.reliability.gunicorn_process import gunicorn_server, request
+from tests.reliability.redis_process import RedisProcess
 
-ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 7
 CHECK_COUNTER = re.compile(r'^haris_http_requests_total\{method="POST",route="/v1/check",status="(\d+)"\} (\S+)$', re.M)
 
@@ -32,52 +27,18 @@ CHECK_COUNTER = re.compile(r'^haris_http_requests_total\{method="POST",route="/v
 def gunicorn(tmp_path: Path) -> Iterator[int]:
     redis_server = RedisProcess(tmp_path / "redis")
     redis_server.start()
-    port = free_port()
-    env = dict(
-        os.environ,
-        REDIS_URL=redis_server.url,
-        HARIS_SECRET_KEY=TEST_SECRET,
-        HARIS_CHECK_LIMIT=f"{LIMIT}/minute",
-        HARIS_BIND=f"127.0.0.1:{port}",
-        HARIS_WORKERS="2",
-        HARIS_THREADS="4",
-        PYTHONPATH=str(ROOT),
-    )
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and config
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    env = {
+        "REDIS_URL": redis_server.url,
+        "HARIS_SECRET_KEY": TEST_SECRET,
+        "HARIS_CHECK_LIMIT": f"{LIMIT}/minute",
+        "HARIS_WORKERS": "2",
+        "HARIS_THREADS": "4",
+    }
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if get(port, "/readyz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None, server.stderr.read().decode() if server.stderr else "gunicorn died"
-            assert time.monotonic() < deadline, "gunicorn did not become ready"
-            time.sleep(0.1)
-        yield port
+        with gunicorn_server(env, tmp_path / "gunicorn.err") as port:
+            yield port
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         redis_server.stop()
-
-
-def request(port: int, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
-    # A new connection per request, so the workers' accept loops share the traffic.
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        headers = {"Content-Type": "application/json", "Connection": "close"} if body else {"Connection": "close"}
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
