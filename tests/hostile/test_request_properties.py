@@ -175,3 +175,37 @@ def test_request_models_validate_or_raise_validation_error(body: Any) -> None:
             continue
         # What validates serialises back to UTF-8 JSON (no lone surrogates survive validation).
         parsed.model_dump_json().encode("utf-8")
+
+
+# Names built from the characters that make cross-script matching hard: Arabic letters and
+# harakat, tatweel, look-alike Cyrillic/Greek/mathematical letters, digits used as letters,
+# zero-width and bidi controls.
+NAMEISH = st.text(
+    st.sampled_from(list("MohamedSalhAيعمدصالحسنхоеаΜοΗ3579 _.\u200b\u200f\u202e\u064e\u0640𝐌Ｍᴍ@$0")),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=NAMEISH,
+    handle=st.one_of(st.none(), NAMEISH),
+    contacts=st.lists(st.fixed_dictionaries({"display_name": NAMEISH}, optional={"handle": NAMEISH}), max_size=6),
+    locale=st.sampled_from(["ar", "en", "fr"]),
+)
+def test_name_matching_never_breaks_a_check(
+    hostile_client: FlaskClient, name: str, handle: str | None, contacts: list[dict[str, str]], locale: str
+) -> None:
+    body = {
+        "platform": "facebook",
+        "profile": {"display_name": name, "handle": handle, "account_id": "1"},
+        "contacts": contacts,
+        "locale": locale,
+    }
+    response = hostile_client.post("/v1/check", json=body)
+    assert response.status_code == 200, response.get_data()[:300]
+    for finding in response.get_json()["findings"]:
+        # Every message rendered, with its placeholders filled, in the asked language.
+        assert finding["message"] and "{" not in finding["message"], finding
+        json.dumps(finding["evidence"], ensure_ascii=False).encode("utf-8")
