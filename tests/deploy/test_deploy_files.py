@@ -69,3 +69,11 @@ def test_gunicorn_config(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings["preload_app"] is False
     assert gunicorn_settings(monkeypatch, WEB_CONCURRENCY="5")["workers"] == 5
     assert gunicorn_settings(monkeypatch)["bind"] == "127.0.0.1:8000"
+
+
+def test_compose_sets_only_settings_that_exist(compose: dict[str, Any]) -> None:
+    from server.config import DEFAULTS
+
+    gunicorn_conf = (ROOT / "gunicorn.conf.py").read_text(encoding="utf-8")
+    for name in compose["services"]["app"]["environment"]:
+        assert name in DEFAULTS or f'"{name}"' in gunicorn_conf, f"{name} is read by nothing"
