@@ -48,13 +48,15 @@ def read_body(request: Request) -> bytes:
     """The whole body; 413 when it goes past ``MAX_CONTENT_LENGTH``, with or without Content-Length.
 
     For a body without Content-Length (chunked), werkzeug's stream stops at the limit and
-    ``get_data()`` returns the first ``MAX_CONTENT_LENGTH`` bytes as if that were all; reading
-    until the stream itself says it ended makes it raise 413 instead of silently truncating.
+    ``get_data()`` returns the first ``MAX_CONTENT_LENGTH`` bytes as if that were all. A body that
+    reached the limit is checked by reading one byte more: werkzeug raises 413 if the client sent
+    more. (``get_data`` also returns the body when an earlier hook already read it.)
     """
-    chunks = []
-    while chunk := request.stream.read(64 * 1024):
-        chunks.append(chunk)
-    return b"".join(chunks)
+    data = request.get_data(cache=False)
+    limit = request.max_content_length
+    if limit is not None and len(data) >= limit:
+        request.stream.read(1)
+    return data
 
 
 def json_body(request: Request) -> Any:

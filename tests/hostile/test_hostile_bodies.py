@@ -274,3 +274,17 @@ def test_the_largest_contact_list_is_answered_in_bounded_time(client: FlaskClien
     elapsed = time.perf_counter() - started
     assert response.status_code == 200, response.get_data()[:300]
     assert elapsed < 10.0, elapsed
+
+
+def test_body_already_read_by_a_hook_is_still_the_body(make_app: Any) -> None:
+    """Reading past the limit must not read the stream again when a hook already cached the body."""
+    app = make_app()
+
+    @app.before_request
+    def peek() -> None:
+        from flask import request
+
+        request.get_json(silent=True)
+
+    response = app.test_client().post("/v1/check", json={"platform": "x", "profile": {"posts": 0}})
+    assert response.status_code == 200, response.get_data()
