@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+LOAD_SECONDS ?= 300
 # The extension's test tools (jsdom, web-ext) live here, pinned by its package-lock.json.
 EXT_TESTS := tests/extension
 # Root installs system packages directly; anyone else goes through sudo.
@@ -42,16 +43,23 @@ test-extension: $(EXT_TESTS)/node_modules/.installed
 	cd $(EXT_TESTS) && node --test
 	cd $(EXT_TESTS) && npx --no-install web-ext lint --source-dir ../../extension
 
-test: test-deps
-	$(BIN)/ruff check .
+test: test-deps lint
 	$(MAKE) test-extension
 	$(BIN)/python -m pytest
 
+# pip-audit asks PyPI's vulnerability data (or OSV: PIP_AUDIT_FLAGS="-s osv"). Offline it lists
+# every package as "could not be audited" and passes; CI with network can add --strict to fail then.
+PIP_AUDIT_FLAGS ?=
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r server heuristics
+	$(BIN)/pip-audit --progress-spinner off $(PIP_AUDIT_FLAGS)
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/check_api.py
+	$(BIN)/python bench/faults.py
+	$(BIN)/python bench/load.py --seconds $(LOAD_SECONDS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(EXT_TESTS)/node_modules artifacts

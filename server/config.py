@@ -21,9 +21,15 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_LOG_LEVEL": "INFO",
     # Redis calls on the request path must fail fast: a slow Redis must not hang a check.
     "HARIS_REDIS_TIMEOUT": 0.5,
+    # When the limiter's Redis is down, anonymous checks and reports are still answered (fail
+    # open: a warning that cannot be counted is still worth giving); "false" answers them 503.
+    # Any other rate-limited route always fails closed.
+    "HARIS_LIMIT_FAIL_OPEN": True,
 }
 _INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT"}
 _FLOATS = {"HARIS_REDIS_TIMEOUT"}
+_BOOLS = {"HARIS_LIMIT_FAIL_OPEN"}
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 MIN_SECRET_LENGTH = 32
 
 
@@ -41,6 +47,8 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         config[key] = int(config[key])
     for key in _FLOATS:
         config[key] = float(config[key])
+    for key in _BOOLS:
+        config[key] = _boolean(key, config[key])
     if config["HARIS_ENV"] not in {"development", "production"}:
         raise ConfigError("HARIS_ENV must be development or production")
     secret = config["HARIS_SECRET_KEY"]
@@ -50,3 +58,14 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     elif not secret:
         config["HARIS_SECRET_KEY"] = secrets.token_urlsafe(32)
     return config
+
+
+def _boolean(key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"{key} must be true or false, not {value!r}")

@@ -1,17 +1,83 @@
-"""Rate limits (flask-limiter) with counters in the app's Redis, keyed without client identity."""
+"""Rate limits (flask-limiter) with counters in the app's Redis, keyed without client identity.
+
+Redis keys: ``haris:LIMITER/limits/<hmac of client address>/<route>/…`` — one fixed-window
+counter per client and limited route; expires with its window (at most the limit's period, e.g.
+one minute for ``60/minute``).
+
+When Redis cannot be reached the limiter cannot count. For the anonymous blueprints (the public
+check and report endpoints) ``HARIS_LIMIT_FAIL_OPEN`` (default true) lets the request through:
+a warning that cannot be counted is still worth giving to someone at risk. With it false, and for
+every other rate-limited route, the request fails closed with 503 ``limiter_unavailable``.
+
+After a storage failure the anonymous routes do not try Redis again for ``STORAGE_RETRY_SECONDS``: a
+hung Redis (accepting connections, never answering) would otherwise cost every request the full
+``HARIS_REDIS_TIMEOUT``, twice.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
+import threading
 import time
+from typing import Any
 
 import redis
 from flask import Blueprint, Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
 
-from server.errors import error_response
+from server.errors import APIError, error_response
+from server.redis_conn import fast_fail_options
+
+log = logging.getLogger("haris.limits")
+# While Redis is down every request would log the same warning; one line per interval is enough.
+_WARN_INTERVAL_SECONDS = 30.0
+STORAGE_RETRY_SECONDS = 1.0
+
+
+class _FaultTolerantLimiter(Limiter):
+    """A Limiter that fails open or closed by route when its storage is unreachable."""
+
+    def __init__(self, *args: Any, anonymous_blueprints: set[str], fail_open: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._anonymous_blueprints = anonymous_blueprints
+        self._fail_open = fail_open
+        self._warn_lock = threading.Lock()
+        self._last_warning = 0.0
+        self._retry_storage_at = 0.0
+        self.storage_failures = 0
+
+    def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
+        # The anonymous blueprints are limited on every route, so they can skip a Redis known to be
+        # down; other routes may not be limited at all and take the normal path.
+        if time.monotonic() < self._retry_storage_at and request.blueprint in self._anonymous_blueprints:
+            self._storage_unavailable()
+            return
+        try:
+            super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
+        except (redis.RedisError, OSError) as error:
+            self.storage_failures += 1
+            self._retry_storage_at = time.monotonic() + STORAGE_RETRY_SECONDS
+            self._warn(type(error).__name__)
+            self._storage_unavailable()
+
+    def _storage_unavailable(self) -> None:
+        """Let the request through or refuse it, by route (see the module docstring)."""
+        if self._fail_open and request.blueprint in self._anonymous_blueprints:
+            return
+        raise APIError(503, "limiter_unavailable", "The rate limiter is unavailable; retry later.")
+
+    def _warn(self, error_name: str) -> None:
+        now = time.monotonic()
+        with self._warn_lock:
+            if now - self._last_warning < _WARN_INTERVAL_SECONDS:
+                return
+            self._last_warning = now
+        log.warning(
+            "rate limit storage unreachable (%s); failing %s", error_name, "open" if self._fail_open else "closed"
+        )
 
 
 def client_key() -> str:
@@ -28,18 +94,19 @@ def init_limiter(app: Flask, storage_uri: str, anonymous: list[Blueprint]) -> Li
     on every response; the window is read only to answer a 429 with its ``Retry-After``.
     """
     timeout = app.config["HARIS_REDIS_TIMEOUT"]
-    limiter = Limiter(
+    limiter = _FaultTolerantLimiter(
         key_func=client_key,
         app=app,
         storage_uri=storage_uri,
         # Keys become haris:LIMITER/limits/<hmac of address>/<endpoint>/…, all under haris:.
-        storage_options={"key_prefix": "haris", "socket_timeout": timeout, "socket_connect_timeout": timeout},
+        storage_options={"key_prefix": "haris", **fast_fail_options(timeout)},
         strategy="fixed-window",
         headers_enabled=False,
         key_prefix="limits",
-        # Anonymous checks fail open when Redis is down: a warning that cannot be counted is
-        # still worth giving. (Admin routes authenticate separately.)
-        swallow_errors=True,
+        # Storage errors reach _FaultTolerantLimiter, which decides per route (see module doc).
+        swallow_errors=False,
+        anonymous_blueprints={blueprint.name for blueprint in anonymous},
+        fail_open=app.config["HARIS_LIMIT_FAIL_OPEN"],
     )
     for blueprint in anonymous:
         limiter.limit(lambda: current_app.config["HARIS_CHECK_LIMIT"])(blueprint)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 
 @dataclass
@@ -24,9 +26,18 @@ def limiter_storage_uri(redis_url: str) -> str:
     return redis_url
 
 
+def fast_fail_options(timeout: float) -> dict[str, Any]:
+    """Client options for Redis calls on the request path: bounded by ``timeout``, retried once.
+
+    redis-py's default retries three times with exponential backoff, so a refused connection
+    took about 5 s; with Redis down every check would hang that long. One immediate retry still
+    hides a pooled connection that died when Redis restarted.
+    """
+    return {"socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 1)}
+
+
 def connect(config: dict[str, Any]) -> RedisHandle:
-    timeout = config["HARIS_REDIS_TIMEOUT"]
-    options = {"socket_timeout": timeout, "socket_connect_timeout": timeout, "decode_responses": False}
+    options = {**fast_fail_options(config["HARIS_REDIS_TIMEOUT"]), "decode_responses": False}
     url = config["REDIS_URL"]
     if url:
         return RedisHandle(redis.Redis.from_url(url, **options), limiter_storage_uri(url))

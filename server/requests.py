@@ -44,10 +44,25 @@ def parse_json_bytes(raw: bytes, field: str | None = None) -> Any:
         raise APIError(400, "bad_json", "The body is not valid JSON.", field) from None
 
 
+def read_body(request: Request) -> bytes:
+    """The whole body; 413 when it goes past ``MAX_CONTENT_LENGTH``, with or without Content-Length.
+
+    For a body without Content-Length (chunked), werkzeug's stream stops at the limit and
+    ``get_data()`` returns the first ``MAX_CONTENT_LENGTH`` bytes as if that were all. A body that
+    reached the limit is checked by reading one byte more: werkzeug raises 413 if the client sent
+    more. (``get_data`` also returns the body when an earlier hook already read it.)
+    """
+    data = request.get_data(cache=False)
+    limit = request.max_content_length
+    if limit is not None and len(data) >= limit:
+        request.stream.read(1)
+    return data
+
+
 def json_body(request: Request) -> Any:
     if request.mimetype != "application/json":
         raise APIError(415, "unsupported_media_type", "Send application/json.")
-    return parse_json_bytes(request.get_data(cache=False))
+    return parse_json_bytes(read_body(request))
 
 
 def validate(model: type[Model], data: Any, prefix: str = "") -> Model:

@@ -1,0 +1,79 @@
+"""The deployment files parse and say what docs/deployment.md promises (Docker is not needed)."""
+
+from __future__ import annotations
+
+import re
+import runpy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text(encoding="utf-8"))
+
+
+def test_compose_has_the_app_and_a_persistent_redis(compose: dict[str, Any]) -> None:
+    assert set(compose["services"]) == {"app", "redis"}
+    redis = compose["services"]["redis"]
+    command = " ".join(redis["command"])
+    assert "--appendonly yes" in command and "--requirepass" in command
+    assert "noeviction" in command  # evicting keys would silently drop banks and API keys
+    assert any(volume.endswith(":/data") for volume in redis["volumes"])
+    assert "ports" not in redis, "Redis must not be published"
+    assert redis["healthcheck"]["test"]
+
+
+def test_compose_app_is_production_with_required_secrets(compose: dict[str, Any]) -> None:
+    app = compose["services"]["app"]
+    env = app["environment"]
+    assert env["HARIS_ENV"] == "production"
+    # ${VAR:?message} makes compose refuse to start without the secret; no default secret exists.
+    assert re.fullmatch(r"\$\{HARIS_SECRET_KEY:\?[^}]+\}", env["HARIS_SECRET_KEY"])
+    assert "${REDIS_PASSWORD:?" in env["REDIS_URL"] and env["REDIS_URL"].endswith("@redis:6379/0")
+    assert app["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert "/readyz" in " ".join(app["healthcheck"]["test"])
+    assert all(port.startswith("127.0.0.1:") for port in app["ports"])
+    assert app["read_only"] is True and app["cap_drop"] == ["ALL"]
+    names = set(env)
+    documented = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    for name in names:
+        assert name in documented, f"{name} is not documented in docs/deployment.md"
+
+
+def test_dockerfile_runs_gunicorn_with_the_config_as_non_root() -> None:
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    assert "COPY gunicorn.conf.py" in dockerfile and '"gunicorn.conf.py"' in dockerfile
+    assert re.search(r"^USER (?!root)\w+", dockerfile, re.M)
+
+
+def gunicorn_settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, Any]:
+    for name in ("HARIS_BIND", "HARIS_WORKERS", "WEB_CONCURRENCY", "HARIS_THREADS", "HARIS_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_gunicorn_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = gunicorn_settings(monkeypatch, HARIS_WORKERS="3", HARIS_THREADS="4", HARIS_BIND="0.0.0.0:9000")
+    assert settings["workers"] == 3 and settings["threads"] == 4 and settings["bind"] == "0.0.0.0:9000"
+    assert settings["worker_class"] == "gthread" and settings["wsgi_app"] == "server:create_app()"
+    # No access log: it would hold client addresses and URLs.
+    assert settings["accesslog"] is None
+    assert settings["preload_app"] is False
+    assert gunicorn_settings(monkeypatch, WEB_CONCURRENCY="5")["workers"] == 5
+    assert gunicorn_settings(monkeypatch)["bind"] == "127.0.0.1:8000"
+
+
+def test_compose_sets_only_settings_that_exist(compose: dict[str, Any]) -> None:
+    from server.config import DEFAULTS
+
+    gunicorn_conf = (ROOT / "gunicorn.conf.py").read_text(encoding="utf-8")
+    for name in compose["services"]["app"]["environment"]:
+        assert name in DEFAULTS or f'"{name}"' in gunicorn_conf, f"{name} is read by nothing"

@@ -1,0 +1,302 @@
+"""Privacy proof: run every flow with markers in every field, then search every log line and every
+Redis key and value for them.
+
+A seized or subpoenaed server must reveal nothing about who checked whom. The only places a
+marker may appear are the documented exceptions below (docs/privacy.md lists the same):
+
+- ``haris:report:<id>``: a user's report keeps what the user chose to send about the *reported*
+  profile (its fields, the reason, the note) for trainers to review, for 30 days.
+
+Everything else a client sends — the checked profile, trusted contacts, avatar bytes, the
+client's address, user agent, referer, query string, API keys — must be nowhere. Every key must
+start with ``haris:`` and have a TTL unless its family is in ``NO_TTL_FAMILIES`` with a reason.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import io
+import json
+import re
+from typing import Any
+
+import pytest
+import redis
+from flask import Flask
+from PIL import Image
+
+from heuristics.rules import default_rules_text
+from tests.conftest import TEST_SECRET
+from tests.privacy.harness import all_logs, dump_redis, find, marker, unkeyed_hashes
+
+CLIENT_IP = "203.0.113.77"
+FORWARDED_IP = "198.51.100.23"
+IDENTITY_HEADERS = {
+    "User-Agent": f"Mozilla/5.0 {marker('useragent')}",
+    "Referer": f"https://www.facebook.com/{marker('referer')}",
+    "X-Forwarded-For": FORWARDED_IP,
+    "Accept-Language": "ar-EG,ar;q=0.9",
+}
+
+# Key families that may live without a TTL, each with the reason (mirrored in docs/privacy.md).
+NO_TTL_FAMILIES = {
+    r"^haris:apikey:[0-9a-f]{64}$": "API keys live until revoked; the key holds only a SHA-256 of a random token",
+    r"^haris:reports:pending$": "the review queue's index; ids older than the report TTL are pruned on every write",
+    r"^haris:rules:(active|version)$": "the published rules file and its generation: configuration, no user data",
+    r"^haris:protected:([0-9a-f]{16}|ids|version)$": "protected people stay until a trainer deletes them",
+}
+# Keys where markers from a user's report may appear (the report itself).
+REPORT_KEY = re.compile(rb"^haris:report:[0-9a-f]{16}$")
+# Keys where what a trainer registered about a protected person may appear (the record itself).
+PROTECTED_KEY = re.compile(rb"^haris:protected:[0-9a-f]{16}$")
+
+PROFILE_TEXT_FIELDS = ["account_id", "handle", "display_name", "bio", "profile_url"]
+
+
+def profile_with_markers(prefix: str) -> dict[str, Any]:
+    profile: dict[str, Any] = {name: marker(f"{prefix}{name}") for name in PROFILE_TEXT_FIELDS}
+    profile["handle"] = marker(f"{prefix}handle").lower()
+    profile["display_name"] = f"{marker(prefix + 'display_name')} هالة"
+    profile.update(followers=3, following=900, posts=1, joined="2026-11-01", has_avatar=True, name_changes=4)
+    return profile
+
+
+def contact_markers(count: int = 3) -> list[dict[str, Any]]:
+    return [
+        {
+            "display_name": marker(f"contactname{i}"),
+            "handle": marker(f"contacthandle{i}").lower(),
+            "account_id": marker(f"contactid{i}"),
+            "platform": "facebook",
+            "avatar_hash": f"{0xC0FFEE0 + i:08x}" * 2,
+        }
+        for i in range(count)
+    ]
+
+
+def avatar_jpeg(label: str) -> bytes:
+    image = Image.new("RGB", (96, 96), (200, 40, 90))
+    for x in range(0, 96, 8):
+        for y in range(0, 96, 8):
+            image.putpixel((x, y), (x * 2, y * 2, 255 - x))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85, comment=marker(label).encode())
+    return out.getvalue()
+
+
+def strings_of(value: Any) -> list[str]:
+    """The distinctive strings of a body: markers and the contacts' made-up avatar hashes."""
+    if isinstance(value, str):
+        return [value] if "MRK" in value or "c0ffee" in value else []
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in strings_of(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in strings_of(item)]
+    return []
+
+
+@pytest.fixture
+def app(make_app: Any) -> Flask:
+    app: Flask = make_app()
+
+    @app.get("/_test/crash")
+    def crash() -> Any:
+        raise ValueError(f"client data in an exception: {marker('exceptiontext')}")
+
+    return app
+
+
+def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], list[str], list[bytes]]:
+    """Run each flow; return markers that must be nowhere, markers allowed in reports, markers
+    allowed in protected people's records, and raw avatar bytes."""
+    client = app.test_client()
+    environ = {"REMOTE_ADDR": CLIENT_IP}
+    forbidden: list[str] = []
+    report_allowed: list[str] = []
+    protected_allowed: list[str] = []
+    raw_blobs: list[bytes] = []
+
+    def post(path: str, **kwargs: Any) -> Any:
+        return client.post(path, environ_base=environ, headers=IDENTITY_HEADERS, **kwargs)
+
+    # 1. A check, JSON, with a base64 avatar and trusted contacts.
+    avatar = avatar_jpeg("avatarjson")
+    body = {
+        "platform": "facebook",
+        "profile": profile_with_markers("check"),
+        "contacts": contact_markers(),
+        "avatar": base64.b64encode(avatar).decode(),
+        "locale": "ar",
+    }
+    response = post(f"/v1/check?q={marker('querystring')}", json=body)
+    assert response.status_code == 200, response.get_data()
+    forbidden += strings_of(body["profile"]) + strings_of(body["contacts"]) + [marker("avatarjson")]
+    forbidden += [marker("querystring")]
+    raw_blobs.append(avatar[-48:])
+    if response.get_json()["avatar_hash"]:
+        forbidden.append(response.get_json()["avatar_hash"])
+
+    # 2. A check, multipart, with an avatar file.
+    avatar = avatar_jpeg("avatarmultipart")
+    part = {"platform": "instagram", "profile": profile_with_markers("multipart"), "contacts": contact_markers(2)}
+    response = post(
+        "/v1/check",
+        data={"check": json.dumps(part), "avatar": (io.BytesIO(avatar), f"{marker('filename')}.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200, response.get_data()
+    forbidden += [*strings_of(part["profile"]), marker("avatarmultipart"), marker("filename")]
+    raw_blobs.append(avatar[-48:])
+
+    # 3. Refused checks: a bad value, bad JSON, a wrong media type — their markers must not be logged.
+    bad_value = {"platform": "x", "profile": {"joined": marker("badjoined"), "handle": marker("badhandle")}}
+    assert post("/v1/check", json=bad_value).status_code == 422
+    assert (
+        post("/v1/check", data=f'{{"platform": "{marker("badjson")}"', content_type="application/json").status_code
+        == 400
+    )
+    assert post("/v1/check", data=marker("badmedia"), content_type="text/plain").status_code == 415
+    forbidden += [marker("badjoined"), marker("badhandle"), marker("badjson"), marker("badmedia")]
+
+    # 4. A report: its fields may be kept in the report record, nowhere else.
+    report = {
+        "platform": "facebook",
+        "profile": profile_with_markers("report"),
+        "reason": "entrapment",
+        "note": f"{marker('reportnote')} he asked to meet",
+    }
+    response = post("/v1/reports", json=report)
+    assert response.status_code == 202
+    report_allowed += [*strings_of(report["profile"]), marker("reportnote")]
+
+    # 5. An unexpected error whose message quotes client data.
+    crashed = client.get("/_test/crash", environ_base=environ, headers=IDENTITY_HEADERS)
+    assert crashed.status_code == 500
+    forbidden.append(marker("exceptiontext"))
+
+    # 6. Wrong API keys.
+    wrong_key = f"hk_{marker('wrongkey')}"
+    client.get("/v1/rules", headers={"Authorization": f"Bearer {wrong_key}"}, environ_base=environ)
+    forbidden.append(wrong_key)
+
+    # 7. A maintainer publishes rules: the key is not logged or stored; the label (an operator's
+    # name for the key, not a user's) may be logged for the audit trail.
+    from server.auth import Role, create_api_key
+
+    maintainer_key = create_api_key(app.extensions["haris"].redis.client, Role.MAINTAINER, "ops")
+    rules = default_rules_text().replace('version = "', 'version = "privacy-', 1)
+    published = client.post(
+        "/v1/admin/rules",
+        data=rules.encode(),
+        content_type="application/toml",
+        headers={"Authorization": f"Bearer {maintainer_key}", **IDENTITY_HEADERS},
+        environ_base=environ,
+    )
+    assert published.status_code in {200, 201}, published.get_data()
+    forbidden.append(maintainer_key)
+
+    # 8. A trainer registers a protected person; a check then impersonates them. What the trainer
+    # registered may be kept in the person's record only; the impersonating check leaves nothing.
+    protected = {
+        "display_names": [f"Hala {marker('protectedname')}", "هالة عاهد"],
+        "accounts": [{"platform": "x", "account_id": marker("protectedaccount"), "handle": "hala_ahed"}],
+        "note": f"{marker('protectednote')} registered at her request",
+    }
+    registered = client.post(
+        "/v1/protected",
+        json=protected,
+        headers={"Authorization": f"Bearer {maintainer_key}", **IDENTITY_HEADERS},
+        environ_base=environ,
+    )
+    assert registered.status_code == 201, registered.get_data()
+    protected_allowed.extend([marker("protectedname"), marker("protectedaccount"), marker("protectednote")])
+    impersonation = {
+        "platform": "x",
+        "profile": {
+            "display_name": f"Hala {marker('protectedname')}",
+            "account_id": marker("impostorid"),
+            "handle": marker("impostorhandle").lower(),
+        },
+        "contacts": [{"display_name": marker("contactofvictim"), "account_id": marker("contactid")}],
+    }
+    client.get("/v1/protected", headers={"Authorization": f"Bearer {maintainer_key}"})
+    checked = post("/v1/check", json=impersonation)
+    assert checked.status_code == 200
+    assert "impersonation.protected_person" in {finding["code"] for finding in checked.get_json()["findings"]}
+    forbidden.extend([marker("impostorid"), marker("impostorhandle"), marker("contactofvictim"), marker("contactid")])
+
+    # 9. Rate limited: the limiter's record of this client is keyed, not the address.
+    limited = make_app(HARIS_CHECK_LIMIT="1/minute").test_client()
+    for _ in range(2):
+        last = limited.post("/v1/check", json={"platform": "x"}, environ_base=environ, headers=IDENTITY_HEADERS)
+    assert last.status_code == 429
+
+    # 10. What an operator can read: metrics and readiness.
+    scraped = client.get("/metrics").get_data() + client.get("/readyz").get_data()
+    found = find(forbidden + report_allowed + protected_allowed, scraped)
+    assert found == [], f"markers in /metrics or /readyz: {found}"
+
+    forbidden += [IDENTITY_HEADERS["User-Agent"], IDENTITY_HEADERS["Referer"], marker("useragent"), marker("referer")]
+    return forbidden, report_allowed, protected_allowed, raw_blobs
+
+
+def test_no_marker_survives_anywhere_but_documented_places(
+    app: Flask, make_app: Any, redis_client: redis.Redis, capfd: pytest.CaptureFixture[str]
+) -> None:
+    with all_logs() as logs:
+        forbidden, report_allowed, protected_allowed, raw_blobs = run_every_flow(app, make_app)
+    printed = capfd.readouterr()
+    log_text = ("\n".join(logs.lines) + printed.out + printed.err).encode("utf-8", "backslashreplace")
+    # The capture really saw the request log and the unexpected-error log.
+    assert any(line.startswith("haris.request ") for line in logs.lines)
+    assert any(line.startswith("haris.errors ERROR unhandled ValueError") for line in logs.lines)
+
+    identities = [CLIENT_IP, FORWARDED_IP]
+    # Nothing a client sent is logged, not even what a report may store.
+    assert find(forbidden + report_allowed + protected_allowed + identities, log_text) == []
+    for needle in identities:
+        for digest in unkeyed_hashes(needle):
+            assert digest not in log_text
+
+    entries = dump_redis(redis_client)
+    assert entries, "the flows stored nothing: the proof would be vacuous"
+    for entry in entries:
+        blob = entry.blob()
+        where = entry.key.decode(errors="replace")
+        assert entry.key.startswith(b"haris:"), where
+        assert find(forbidden + identities, blob) == [], where
+        for needle in identities:
+            assert not any(digest in blob for digest in unkeyed_hashes(needle)), where
+        assert not any(raw in blob for raw in raw_blobs), f"avatar bytes in {where}"
+        if not REPORT_KEY.match(entry.key):
+            assert find(report_allowed, blob) == [], where
+        if not PROTECTED_KEY.match(entry.key):
+            assert find(protected_allowed, blob) == [], where
+        if entry.ttl < 0:
+            assert any(re.match(pattern, where) for pattern in NO_TTL_FAMILIES), f"{where} has no TTL"
+
+    # The report really kept what the user sent (the exception is real, not an accident).
+    reports = [entry for entry in entries if REPORT_KEY.match(entry.key)]
+    assert len(reports) == 1 and marker("reportnote").encode() in reports[0].blob()
+    assert 0 < reports[0].ttl <= 30 * 24 * 3600
+
+    protected_records = [entry for entry in entries if PROTECTED_KEY.match(entry.key)]
+    assert len(protected_records) == 1 and marker("protectednote").encode() in protected_records[0].blob()
+
+    # The limiter keeps a keyed HMAC of the address, which only the server's secret can link.
+    keyed = hmac.new(TEST_SECRET.encode(), b"limit:" + CLIENT_IP.encode(), hashlib.sha256).hexdigest()[:24]
+    assert any(keyed.encode() in entry.key for entry in entries if entry.key.startswith(b"haris:LIMITER"))
+
+
+def test_the_search_would_find_a_leak(redis_client: redis.Redis) -> None:
+    """The proof is not vacuous: values stored in any type and encoding are found."""
+    needle = marker("planted")
+    redis_client.hset("haris:test:hash", "f", needle.lower())
+    redis_client.xadd("haris:test:stream", {"v": base64.b64encode(needle.encode())})
+    redis_client.zadd("haris:test:zset", {needle.encode().hex(): 1})
+    entries = {entry.key: entry for entry in dump_redis(redis_client)}
+    for key in (b"haris:test:hash", b"haris:test:stream", b"haris:test:zset"):
+        assert find([needle], entries[key].blob()) == [needle], key
+        assert entries[key].ttl == -1

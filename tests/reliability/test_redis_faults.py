@@ -1,0 +1,285 @@
+"""Redis killed (SIGKILL) and restarted under traffic: the app degrades, never 500s, and recovers
+by itself without being restarted.
+
+The app talks to a redis-server process of this test's own on a loopback port. A test-only signal
+that needs Redis (registered explicitly, with a rules file enabling it) shows that signals which
+cannot reach Redis are listed in ``unavailable`` instead of silently passing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from flask import Blueprint, Flask
+
+from heuristics.context import CheckContext, ServiceUnavailable
+from heuristics.findings import Detection
+from heuristics.profile import Profile
+from heuristics.rules import default_rules_text
+from heuristics.signals import registry
+from heuristics.signals.base import Signal, SignalParams
+from server.auth import Role, create_api_key, require_role
+from tests.conftest import TEST_SECRET
+from tests.reliability.redis_process import RedisProcess
+
+PROBE = "test.redis_probe"
+# Services the server backs with Redis; every signal needing one must be listed unavailable (after
+# at most its back-off) while Redis is down, and come back by itself.
+REDIS_SERVICES = {"redis_probe", "protected", "banks", "reuse"}
+CHECK = {"platform": "x", "profile": {"handle": "someone", "posts": 3, "followers": 2}}
+REPORT = {"platform": "x", "reason": "other", "profile": {"handle": "someone"}}
+# A hang guard only (real timings are in bench/faults.py): far above a fast failure, far below
+# redis-py's default 5 s of retries that a check used to wait out per Redis call.
+HANG_GUARD_SECONDS = 2.0
+
+
+class RedisProbeSignal(Signal):
+    """Test-only: reads Redis on every check, like the bank and reuse signals will."""
+
+    code = PROBE
+    description = "test only: needs Redis"
+    needs = frozenset({"redis_probe"})
+    Params = SignalParams
+
+    def detect(self, profile: Profile, context: CheckContext, params: SignalParams) -> Detection | None:
+        try:
+            context.service("redis_probe").get("haris:test:probe")
+        except (redis.RedisError, OSError):
+            raise ServiceUnavailable("redis") from None
+        return None
+
+
+@pytest.fixture
+def probe_signal() -> Iterator[None]:
+    signals = registry()
+    signals[PROBE] = RedisProbeSignal()
+    try:
+        yield
+    finally:
+        del signals[PROBE]
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisProcess]:
+    server = RedisProcess(tmp_path / "redis")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def build_app(redis_server: RedisProcess, tmp_path: Path, **overrides: Any) -> Flask:
+    from server import create_app
+
+    rules_file = tmp_path / "rules.toml"
+    rules_file.write_text(default_rules_text() + f'\n[signals."{PROBE}"]\npoints = 1.0\n', encoding="utf-8")
+    config = {
+        "REDIS_URL": redis_server.url,
+        "HARIS_SECRET_KEY": TEST_SECRET,
+        "HARIS_DATA_DIR": str(tmp_path / "data"),
+        "HARIS_CHECK_LIMIT": "100000/minute",
+        "HARIS_BOOTSTRAP_KEY": "test-bootstrap-key",
+        "HARIS_RULES_FILE": str(rules_file),
+        **overrides,
+    }
+    app = create_app(config)
+    app.testing = True
+    state = app.extensions["haris"]
+    state.services["redis_probe"] = state.redis.client
+
+    admin = Blueprint("fault_admin", __name__)
+
+    @admin.get("/fault/trainer")
+    @require_role(Role.TRAINER)
+    def trainer_only() -> Any:
+        return {"ok": True}
+
+    app.register_blueprint(admin)
+    return app
+
+
+def redis_backed_signals(app: Flask) -> set[str]:
+    rules = app.extensions["haris"].rules.current()
+    signals = registry()
+    return {rule.code for rule in rules.enabled() if signals[rule.code].needs & REDIS_SERVICES}
+
+
+def timed_check(client: Any) -> tuple[Any, float]:
+    started = time.perf_counter()
+    response = client.post("/v1/check", json=CHECK)
+    return response, time.perf_counter() - started
+
+
+def test_checks_survive_redis_killed_and_recover_without_restart(
+    probe_signal: None, redis_server: RedisProcess, tmp_path: Path
+) -> None:
+    app = build_app(redis_server, tmp_path)
+    client = app.test_client()
+    trainer_key = create_api_key(redis.Redis.from_url(redis_server.url), Role.TRAINER, "fault-test")
+    auth = {"Authorization": f"Bearer {trainer_key}"}
+
+    # Healthy.
+    response, _ = timed_check(client)
+    assert response.status_code == 200 and response.get_json()["unavailable"] == []
+    assert client.get("/readyz").status_code == 200
+    assert client.get("/fault/trainer", headers=auth).status_code == 200
+
+    # Background traffic through the whole kill/restart cycle: every answer must be a 200.
+    statuses: Counter[int] = Counter()
+    stop = threading.Event()
+
+    def traffic() -> None:
+        own = app.test_client()
+        while not stop.is_set():
+            statuses[own.post("/v1/check", json=CHECK).status_code] += 1
+
+    worker = threading.Thread(target=traffic, daemon=True)
+    worker.start()
+    try:
+        time.sleep(0.2)
+        redis_server.kill()
+
+        # Down: checks still answer 200, quickly. Signals reading Redis on every check are listed
+        # unavailable at once; those serving an in-memory snapshot follow when they next look at
+        # Redis (about a second) — and none is ever silently treated as clean.
+        expected = redis_backed_signals(app)
+        assert PROBE in expected and "impersonation.protected_person" in expected
+        deadline = time.monotonic() + 5
+        while True:
+            response, elapsed = timed_check(client)
+            assert response.status_code == 200
+            assert elapsed < HANG_GUARD_SECONDS
+            unavailable = set(response.get_json()["unavailable"])
+            assert PROBE in unavailable and unavailable <= expected
+            if unavailable == expected:
+                break
+            assert time.monotonic() < deadline, f"still available with Redis down: {expected - unavailable}"
+            time.sleep(0.1)
+        ready = client.get("/readyz")
+        assert ready.status_code == 503 and ready.get_json()["checks"]["redis"] == "down"
+        stored = client.post("/v1/reports", json=REPORT)
+        assert stored.status_code == 503 and stored.get_json()["error"]["code"] == "storage_unavailable"
+        # Admin routes fail closed: the key cannot be verified.
+        denied = client.get("/fault/trainer", headers=auth)
+        assert denied.status_code == 503 and denied.get_json()["error"]["code"] == "auth_unavailable"
+        # The bootstrap key needs no Redis lookup, but an unknown key must not slip through.
+        assert client.get("/fault/trainer", headers={"Authorization": "Bearer hk_guess"}).status_code == 503
+        time.sleep(0.2)
+
+        redis_server.start()
+
+        # Recovered by itself: same app object, no restart.
+        deadline = time.monotonic() + 5
+        while client.get("/readyz").status_code != 200:
+            assert time.monotonic() < deadline, "readyz did not recover"
+            time.sleep(0.05)
+        # Services that backed off try Redis again after their back-off (a few seconds).
+        while (response := timed_check(client)[0]).get_json()["unavailable"]:
+            assert response.status_code == 200
+            assert time.monotonic() < deadline + 10, response.get_json()["unavailable"]
+            time.sleep(0.1)
+        assert client.post("/v1/reports", json=REPORT).status_code == 202
+        # The key written before the crash survived it (append-only file, fsync always).
+        assert client.get("/fault/trainer", headers=auth).status_code == 200
+        time.sleep(0.2)
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+
+    assert set(statuses) == {200}, statuses
+    assert statuses[200] > 10
+    # The limiter counts again after recovery: its counters are back in Redis.
+    fresh = redis.Redis.from_url(redis_server.url)
+    assert fresh.keys("haris:LIMITER/limits/*")
+
+
+def test_limiter_fails_closed_when_configured(probe_signal: None, redis_server: RedisProcess, tmp_path: Path) -> None:
+    app = build_app(redis_server, tmp_path, HARIS_LIMIT_FAIL_OPEN="false")
+    client = app.test_client()
+    assert client.post("/v1/check", json=CHECK).status_code == 200
+    redis_server.kill()
+    for path, body in (("/v1/check", CHECK), ("/v1/reports", REPORT)):
+        started = time.perf_counter()
+        response = client.post(path, json=body)
+        assert time.perf_counter() - started < HANG_GUARD_SECONDS
+        assert response.status_code == 503
+        assert response.get_json()["error"]["code"] == "limiter_unavailable"
+    # Unlimited operational routes still answer.
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 503
+    redis_server.start()
+    deadline = time.monotonic() + 5
+    while client.post("/v1/check", json=CHECK).status_code != 200:
+        assert time.monotonic() < deadline, "the limiter did not recover"
+        time.sleep(0.05)
+
+
+def test_fail_open_is_the_default_for_anonymous_routes_only(
+    probe_signal: None, redis_server: RedisProcess, tmp_path: Path
+) -> None:
+    app = build_app(redis_server, tmp_path)
+    assert app.config["HARIS_LIMIT_FAIL_OPEN"] is True
+    # A rate-limited route outside the anonymous blueprints (as an admin blueprint would be).
+    limited = Blueprint("fault_limited", __name__)
+
+    @limited.get("/fault/limited")
+    def limited_route() -> Any:
+        return {"ok": True}
+
+    (limiter,) = app.extensions["limiter"]
+    limiter.limit("100/minute")(limited)
+    app.register_blueprint(limited)
+    client = app.test_client()
+    assert client.get("/fault/limited").status_code == 200
+    redis_server.kill()
+    assert client.post("/v1/check", json=CHECK).status_code == 200
+    closed = client.get("/fault/limited")
+    assert closed.status_code == 503 and closed.get_json()["error"]["code"] == "limiter_unavailable"
+
+
+def test_fail_open_setting_is_validated(make_app: Any) -> None:
+    from server.config import ConfigError
+
+    assert make_app(HARIS_LIMIT_FAIL_OPEN="off").config["HARIS_LIMIT_FAIL_OPEN"] is False
+    with pytest.raises(ConfigError):
+        make_app(HARIS_LIMIT_FAIL_OPEN="maybe")
+
+
+def test_a_hung_redis_costs_one_timeout_not_one_per_check(redis_server: RedisProcess, tmp_path: Path) -> None:
+    """SIGSTOP'd Redis: connections hang until HARIS_REDIS_TIMEOUT. The limiter stops asking it for a
+    second after a failure, so ten checks take about one timeout, not ten."""
+    from server import create_app
+
+    app = create_app(
+        {
+            "REDIS_URL": redis_server.url,
+            "HARIS_SECRET_KEY": TEST_SECRET,
+            "HARIS_CHECK_LIMIT": "100000/minute",
+            "HARIS_REDIS_TIMEOUT": 0.3,
+        }
+    )
+    client = app.test_client()
+    assert client.post("/v1/check", json=CHECK).status_code == 200
+    redis_server.pause()
+    try:
+        started = time.perf_counter()
+        statuses = [client.post("/v1/check", json=CHECK).status_code for _ in range(10)]
+        elapsed = time.perf_counter() - started
+        assert statuses == [200] * 10
+        # Without the limiter's back-off: at least 10 x 0.3 s. With it: one or two timed-out calls
+        # (plus the rules poll, which backs off too).
+        assert elapsed < 2.5, elapsed
+    finally:
+        redis_server.resume()
+    deadline = time.monotonic() + 5
+    while client.get("/readyz").status_code != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
