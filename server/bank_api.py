@@ -216,6 +216,7 @@ def _register_openapi() -> None:
                     "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
                 },
                 "404": openapi.error("No such bank."),
+                "422": openapi.error("Not a valid bank name; `field` is `bank`."),
                 **auth_errors,
             },
         }

@@ -27,9 +27,9 @@ import redis
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from heuristics.banks import BankEntry, BankIndex, BankLabel, BankMatch
-from heuristics.context import ServiceUnavailable
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import AccountId, HashHex, Platform
+from server.redis_breaker import RedisBreaker
 
 BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_NOTE_LENGTH = 1000
@@ -169,30 +169,31 @@ class RedisBanks:
     """The ``banks`` check service: per-worker indexes kept in step with Redis."""
 
     store: BankStore
+    breaker: RedisBreaker = field(default_factory=lambda: RedisBreaker("banks"))
     _loaded: dict[str, _LoadedBank] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def refresh(self) -> dict[str, _LoadedBank]:
         """Rebuild the indexes of banks whose version changed; return the current set."""
-        try:
-            versions = self.store.versions()
-            if all(name in self._loaded and self._loaded[name].version == v for name, v in versions.items()) and len(
-                versions
-            ) == len(self._loaded):
-                return self._loaded
-            with self._lock:
-                loaded = dict(self._loaded)
-                for name in set(loaded) - set(versions):
-                    del loaded[name]
-                for name, version in versions.items():
-                    if name not in loaded or loaded[name].version != version:
-                        entries = [e.to_bank_entry(name) for e in self.store.entries(name)]
-                        loaded[name] = _LoadedBank(version, BankIndex(entries))
-                # One reference assignment: checks running now keep the snapshot they started with.
-                self._loaded = loaded
-                return loaded
-        except (redis.RedisError, OSError):
-            raise ServiceUnavailable("banks") from None
+        return self.breaker.call(self._refresh)
+
+    def _refresh(self) -> dict[str, _LoadedBank]:
+        versions = self.store.versions()
+        if all(name in self._loaded and self._loaded[name].version == v for name, v in versions.items()) and len(
+            versions
+        ) == len(self._loaded):
+            return self._loaded
+        with self._lock:
+            loaded = dict(self._loaded)
+            for name in set(loaded) - set(versions):
+                del loaded[name]
+            for name, version in versions.items():
+                if name not in loaded or loaded[name].version != version:
+                    entries = [e.to_bank_entry(name) for e in self.store.entries(name)]
+                    loaded[name] = _LoadedBank(version, BankIndex(entries))
+            # One reference assignment: checks running now keep the snapshot they started with.
+            self._loaded = loaded
+            return loaded
 
     def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
         best: BankMatch | None = None

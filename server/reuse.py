@@ -23,13 +23,13 @@ import hashlib
 import hmac
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import redis
 
-from heuristics.context import ServiceUnavailable
 from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
 from heuristics.signals.avatar_reused import MAX_WINDOW_DAYS
+from server.redis_breaker import RedisBreaker
 
 RETENTION_SECONDS = MAX_WINDOW_DAYS * 86_400
 _BANDS = 4
@@ -50,15 +50,13 @@ class RedisReuse:
     client: redis.Redis
     secret: bytes
     clock: Callable[[], float] = time.time
+    breaker: RedisBreaker = field(default_factory=lambda: RedisBreaker("reuse"))
 
     def account_key(self, account: str) -> str:
         return hmac.new(self.secret, account.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
 
     def observe(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int) -> int:
-        try:
-            return self._observe(fingerprint, account, window_seconds)
-        except (redis.RedisError, OSError):
-            raise ServiceUnavailable("reuse") from None
+        return self.breaker.call(lambda: self._observe(fingerprint, account, window_seconds))
 
     def _observe(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int) -> int:
         now = self.clock()

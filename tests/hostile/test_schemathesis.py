@@ -7,6 +7,7 @@ requests never crash it. Example counts are bounded so the file runs in seconds.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,7 +80,17 @@ def _rules_files() -> st.SearchStrategy[bytes]:
     )
 
 
+def _bank_jsonl() -> st.SearchStrategy[bytes]:
+    """JSONL bodies for POST /v1/banks/{bank}/import: valid entries, broken lines and noise."""
+    entry = st.fixed_dictionaries(
+        {"fingerprint": st.sampled_from(["00" * 8, "ff" * 8, "zz", ""]), "label": st.sampled_from(["other", "bad"])}
+    ).map(lambda item: json.dumps(item))
+    lines = st.lists(st.one_of(entry, st.text(max_size=40)), max_size=5).map("\n".join)
+    return st.one_of(lines.map(lambda text: text.encode("utf-8", "surrogatepass")), st.binary(max_size=200))
+
+
 schemathesis.openapi.media_type("application/toml", _rules_files())
+schemathesis.openapi.media_type("application/x-ndjson", _bank_jsonl())
 APP = _build_app()
 schema = schemathesis.openapi.from_wsgi("/openapi.json", APP)
 
