@@ -14,9 +14,11 @@ from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from heuristics.rules import load_default_rules, load_rules
-from server import api, health
+from server import api, health, review
 from server.cli import register_cli
 from server.config import load_config
+from server.console import init_console
+from server.console.views import login as console_login
 from server.errors import register_error_handlers
 from server.limits import init_limiter
 from server.metrics import init_metrics
@@ -69,6 +71,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(review.bp)
+    init_console(app)
     CORS(
         app,
         resources={r"/v1/*": {"origins": _origin_patterns(settings["HARIS_CORS_ORIGINS"])}},
@@ -76,6 +80,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         max_age=600,
     )
     app.after_request(_security_headers)
-    init_limiter(app, redis_handle.limiter_uri, anonymous=[api.bp])
+    init_limiter(app, redis_handle.limiter_uri, anonymous=[api.bp], sign_in=[console_login])
     register_cli(app)
     return app

@@ -21,9 +21,15 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_LOG_LEVEL": "INFO",
     # Redis calls on the request path must fail fast: a slow Redis must not hang a check.
     "HARIS_REDIS_TIMEOUT": 0.5,
+    # Console sign-in: failed attempts allowed per client address and per account name.
+    "HARIS_LOGIN_LIMIT": "10/minute;50/hour",
+    "HARIS_LOGIN_ACCOUNT_LIMIT": "20/hour",
+    # Console session cookies are Secure (HTTPS only); turn off only for plain-http local dev.
+    "HARIS_SECURE_COOKIES": True,
 }
 _INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT"}
 _FLOATS = {"HARIS_REDIS_TIMEOUT"}
+_BOOLS = {"HARIS_SECURE_COOKIES"}
 MIN_SECRET_LENGTH = 32
 
 
@@ -41,12 +47,27 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         config[key] = int(config[key])
     for key in _FLOATS:
         config[key] = float(config[key])
+    for key in _BOOLS:
+        config[key] = _boolean(key, config[key])
     if config["HARIS_ENV"] not in {"development", "production"}:
         raise ConfigError("HARIS_ENV must be development or production")
     secret = config["HARIS_SECRET_KEY"]
     if config["HARIS_ENV"] == "production":
         if not secret or len(secret) < MIN_SECRET_LENGTH:
             raise ConfigError(f"production needs HARIS_SECRET_KEY of at least {MIN_SECRET_LENGTH} characters")
+        if not config["HARIS_SECURE_COOKIES"]:
+            raise ConfigError("production refuses HARIS_SECURE_COOKIES=false: console sessions need HTTPS")
     elif not secret:
         config["HARIS_SECRET_KEY"] = secrets.token_urlsafe(32)
     return config
+
+
+def _boolean(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false")

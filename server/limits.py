@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
+from typing import Any
 
-from flask import Blueprint, Flask, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 from flask_limiter import Limiter
 
 
@@ -16,8 +18,24 @@ def client_key() -> str:
     return hmac.new(secret, b"limit:" + address, hashlib.sha256).hexdigest()[:24]
 
 
-def init_limiter(app: Flask, storage_uri: str, anonymous: list[Blueprint]) -> Limiter:
-    """Limit every route of the ``anonymous`` blueprints by ``HARIS_CHECK_LIMIT`` per client."""
+def account_key() -> str:
+    """The account name a sign-in form names, as an HMAC (limits guessing one account's password)."""
+    username = request.form.get("username", "").strip().lower()[:64].encode()
+    secret = current_app.config["HARIS_SECRET_KEY"].encode()
+    return hmac.new(secret, b"login:" + username, hashlib.sha256).hexdigest()[:24]
+
+
+def _failed_sign_in(response: Response) -> bool:
+    # A successful sign-in redirects (303); only failures use up the allowance.
+    return response.status_code != 303
+
+
+def init_limiter(
+    app: Flask, storage_uri: str, anonymous: list[Blueprint], sign_in: list[Callable[..., Any]] | None = None
+) -> Limiter:
+    """Limit every route of the ``anonymous`` blueprints by ``HARIS_CHECK_LIMIT`` per client, and
+    failed POSTs to the ``sign_in`` views by ``HARIS_LOGIN_LIMIT`` per client and
+    ``HARIS_LOGIN_ACCOUNT_LIMIT`` per account name."""
     limiter = Limiter(
         key_func=client_key,
         app=app,
@@ -37,4 +55,16 @@ def init_limiter(app: Flask, storage_uri: str, anonymous: list[Blueprint]) -> Li
     )
     for blueprint in anonymous:
         limiter.limit(lambda: current_app.config["HARIS_CHECK_LIMIT"])(blueprint)
+    for view in sign_in or ():
+        # Registered by the view's qualified name, so decorating the already-routed function works.
+        limiter.limit(lambda: current_app.config["HARIS_LOGIN_LIMIT"], methods=["POST"], deduct_when=_failed_sign_in)(
+            view
+        )
+        limiter.limit(
+            lambda: current_app.config["HARIS_LOGIN_ACCOUNT_LIMIT"],
+            key_func=account_key,
+            methods=["POST"],
+            deduct_when=_failed_sign_in,
+            scope="login-account",
+        )(view)
     return limiter
