@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import time
 from collections.abc import Callable
 from typing import Any
 
+import redis
 from flask import Blueprint, Flask, Response, current_app, request
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RateLimitExceeded
+
+from server.errors import error_response
 
 
 def client_key() -> str:
@@ -35,19 +40,20 @@ def init_limiter(
 ) -> Limiter:
     """Limit every route of the ``anonymous`` blueprints by ``HARIS_CHECK_LIMIT`` per client, and
     failed POSTs to the ``sign_in`` views by ``HARIS_LOGIN_LIMIT`` per client and
-    ``HARIS_LOGIN_ACCOUNT_LIMIT`` per account name."""
+    ``HARIS_LOGIN_ACCOUNT_LIMIT`` per account name.
+
+    One Redis round trip per request: a fixed window (INCR + EXPIRE) and no X-RateLimit headers
+    on every response; the window is read only to answer a 429 with its ``Retry-After``.
+    """
+    timeout = app.config["HARIS_REDIS_TIMEOUT"]
     limiter = Limiter(
         key_func=client_key,
         app=app,
         storage_uri=storage_uri,
         # Keys become haris:LIMITER/limits/<hmac of address>/<endpoint>/…, all under haris:.
-        storage_options={
-            "key_prefix": "haris",
-            "socket_timeout": app.config["HARIS_REDIS_TIMEOUT"],
-            "socket_connect_timeout": app.config["HARIS_REDIS_TIMEOUT"],
-        },
-        strategy="moving-window",
-        headers_enabled=True,
+        storage_options={"key_prefix": "haris", "socket_timeout": timeout, "socket_connect_timeout": timeout},
+        strategy="fixed-window",
+        headers_enabled=False,
         key_prefix="limits",
         # Anonymous checks fail open when Redis is down: a warning that cannot be counted is
         # still worth giving. (Admin routes authenticate separately.)
@@ -67,4 +73,24 @@ def init_limiter(
             deduct_when=_failed_sign_in,
             scope="login-account",
         )(view)
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(error: RateLimitExceeded) -> Response:
+        response = error_response(429, "rate_limited", "Too many requests; retry later.")
+        response.headers["Retry-After"] = str(retry_after(error))
+        return response
+
     return limiter
+
+
+def retry_after(error: RateLimitExceeded) -> int:
+    """Seconds until the exceeded window resets (for the ``Retry-After`` of a 429)."""
+    window_seconds = error.limit.limit.get_expiry()
+    limiter = next(iter(current_app.extensions["limiter"]))
+    current = limiter.current_limit
+    if current is not None:
+        try:
+            return max(1, math.ceil(current.reset_at - time.time()))
+        except (redis.RedisError, OSError):
+            pass
+    return window_seconds

@@ -10,11 +10,13 @@ from urllib.parse import urlsplit
 
 import redis
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, session, url_for
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from server.auth import Role, role_grants
 from server.console.i18n import LANGUAGE_NAMES, direction, pick_locale, translate
+from server.limits import retry_after
 from server.state import haris
 from server.users import SignedIn, UserStore
 
@@ -145,6 +147,14 @@ def _error_page(status: int, key: str) -> tuple[str, int]:
 @bp.errorhandler(CSRFError)
 def _csrf_error(_error: CSRFError) -> tuple[str, int]:
     return _error_page(400, "error.csrf")
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _rate_limited(error: RateLimitExceeded) -> Response:
+    body, status = _error_page(429, "error.rate_limited")
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers["Retry-After"] = str(retry_after(error))
+    return response
 
 
 @bp.errorhandler(HTTPException)

