@@ -18,7 +18,6 @@ from server import api, health, review
 from server.cli import register_cli
 from server.config import load_config
 from server.console import init_console
-from server.console.views import login as console_login
 from server.errors import register_error_handlers
 from server.limits import init_limiter
 from server.metrics import init_metrics
@@ -80,6 +79,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         max_age=600,
     )
     app.after_request(_security_headers)
-    init_limiter(app, redis_handle.limiter_uri, anonymous=[api.bp], sign_in=[console_login])
+    init_limiter(app, redis_handle.limiter_uri, anonymous=[api.bp], sign_in=["console.login"])
     register_cli(app)
     return app

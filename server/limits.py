@@ -6,8 +6,6 @@ import hashlib
 import hmac
 import math
 import time
-from collections.abc import Callable
-from typing import Any
 
 import redis
 from flask import Blueprint, Flask, Response, current_app, request
@@ -35,11 +33,9 @@ def _failed_sign_in(response: Response) -> bool:
     return response.status_code != 303
 
 
-def init_limiter(
-    app: Flask, storage_uri: str, anonymous: list[Blueprint], sign_in: list[Callable[..., Any]] | None = None
-) -> Limiter:
+def init_limiter(app: Flask, storage_uri: str, anonymous: list[Blueprint], sign_in: list[str] | None = None) -> Limiter:
     """Limit every route of the ``anonymous`` blueprints by ``HARIS_CHECK_LIMIT`` per client, and
-    failed POSTs to the ``sign_in`` views by ``HARIS_LOGIN_LIMIT`` per client and
+    failed POSTs to the ``sign_in`` endpoints by ``HARIS_LOGIN_LIMIT`` per client and
     ``HARIS_LOGIN_ACCOUNT_LIMIT`` per account name.
 
     One Redis round trip per request: a fixed window (INCR + EXPIRE) and no X-RateLimit headers
@@ -61,18 +57,20 @@ def init_limiter(
     )
     for blueprint in anonymous:
         limiter.limit(lambda: current_app.config["HARIS_CHECK_LIMIT"])(blueprint)
-    for view in sign_in or ():
-        # Registered by the view's qualified name, so decorating the already-routed function works.
-        limiter.limit(lambda: current_app.config["HARIS_LOGIN_LIMIT"], methods=["POST"], deduct_when=_failed_sign_in)(
-            view
-        )
-        limiter.limit(
+    for endpoint in sign_in or ():
+        # Decorated limits are checked when the view runs, so the routed view is replaced by the
+        # limited one (inner decorator: per address; outer: per account name).
+        view = limiter.limit(
+            lambda: current_app.config["HARIS_LOGIN_LIMIT"], methods=["POST"], deduct_when=_failed_sign_in
+        )(app.view_functions[endpoint])
+        view = limiter.limit(
             lambda: current_app.config["HARIS_LOGIN_ACCOUNT_LIMIT"],
             key_func=account_key,
             methods=["POST"],
             deduct_when=_failed_sign_in,
             scope="login-account",
         )(view)
+        app.view_functions[endpoint] = view
 
     @app.errorhandler(RateLimitExceeded)
     def _rate_limited(error: RateLimitExceeded) -> Response:
