@@ -112,11 +112,12 @@ class UserStore:
 
     def authenticate(self, username: str, password: str) -> Role | None:
         """The user's role if the password is right; None otherwise (same cost either way)."""
-        record = self.client.hmget(USER_PREFIX + username, "role", "password") if valid_username(username) else None
+        plausible = valid_username(username) and len(password) <= MAX_PASSWORD_LENGTH
+        record = self.client.hmget(USER_PREFIX + username, "role", "password") if plausible else None
         if not record or record[0] is None or record[1] is None:
-            check_password_hash(_decoy_hash(), password)
+            check_password_hash(_decoy_hash(), password[:MAX_PASSWORD_LENGTH])
             return None
-        if not check_password_hash(record[1].decode(), password[:MAX_PASSWORD_LENGTH]):
+        if not check_password_hash(record[1].decode(), password):
             return None
         return Role(record[0].decode())
 

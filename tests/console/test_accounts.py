@@ -25,6 +25,7 @@ def test_passwords_are_stored_only_as_scrypt_hashes(redis_client: redis.Redis) -
     assert store.authenticate("amal", PASSWORD) is Role.TRAINER
     assert store.authenticate("amal", PASSWORD + "x") is None
     assert store.authenticate("nobody", PASSWORD) is None
+    assert store.authenticate("amal", PASSWORD + "x" * 2000) is None
 
 
 @pytest.mark.parametrize(
