@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from heuristics.rules import load_default_rules, load_rules
 from server import api, health, review
+from server.admin import init_admin
 from server.cli import register_cli
 from server.config import load_config
 from server.console import init_console
@@ -23,6 +24,7 @@ from server.limits import init_limiter
 from server.metrics import init_metrics
 from server.redis_conn import connect
 from server.request_log import configure_logging, init_request_log
+from server.rules_cli import register_rules_cli
 from server.state import ActiveRules, Haris
 
 
@@ -64,7 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     rules = load_rules(settings["HARIS_RULES_FILE"]) if settings["HARIS_RULES_FILE"] else load_default_rules()
     redis_handle = connect(settings)
     metrics = init_metrics(app)
-    app.extensions["haris"] = Haris(redis=redis_handle, rules=ActiveRules(rules), metrics=metrics)
+    app.extensions["haris"] = Haris(redis=redis_handle, rules=ActiveRules(rules, redis_handle.client), metrics=metrics)
 
     init_request_log(app)
     register_error_handlers(app)
@@ -72,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(review.bp)
     init_console(app)
+    init_admin(app, app.extensions["haris"].rules)
     CORS(
         app,
         resources={r"/v1/*": {"origins": _origin_patterns(settings["HARIS_CORS_ORIGINS"])}},
@@ -81,4 +84,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(_security_headers)
     init_limiter(app, redis_handle.limiter_uri, anonymous=[api.bp], sign_in=["console.login"])
     register_cli(app)
+    register_rules_cli(app)
     return app

@@ -8,11 +8,11 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from server.schemas import Accepted, CheckRequest, CheckResponse, ErrorResponse, ReportRequest
+from server.schemas import Accepted, CheckRequest, CheckResponse, ErrorResponse, ReportRequest, RulesPublished
 
 REF = "#/components/schemas/{model}"
 # Other modules register their models and paths here before the document is first built.
-MODELS: list[type[BaseModel]] = [CheckRequest, CheckResponse, ErrorResponse, ReportRequest, Accepted]
+MODELS: list[type[BaseModel]] = [CheckRequest, CheckResponse, ErrorResponse, ReportRequest, Accepted, RulesPublished]
 PATHS: dict[str, dict[str, Any]] = {}
 
 
@@ -78,6 +78,29 @@ PATHS["/v1/rules"] = {
         "operationId": "getRules",
         "responses": {
             "200": json_response("Rules", {"type": "object", "required": ["version", "bias", "levels", "signals"]})
+        },
+    }
+}
+PATHS["/v1/admin/rules"] = {
+    "post": {
+        "summary": "Publish a new rules version to every worker (maintainer: Authorization: Bearer <key>)",
+        "operationId": "publishRules",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/toml": {"schema": {"type": "string", "description": "A rules file (TOML)"}},
+                "text/plain": {"schema": {"type": "string", "description": "A rules file (TOML)"}},
+            },
+        },
+        "responses": {
+            "200": json_response("Published; the old rules are replaced within about a second", ref(RulesPublished)),
+            "400": error("Not UTF-8."),
+            "401": error("No or unknown API key."),
+            "403": error("The key is not a maintainer's."),
+            "413": error("Rules file too large."),
+            "415": error("Not application/toml or text/plain."),
+            "422": error("Invalid rules (or the version already in force); `field` names the key. Nothing changed."),
+            "503": error("Redis is unavailable; nothing changed."),
         },
     }
 }

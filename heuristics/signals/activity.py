@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from pydantic import Field, ValidationInfo, field_validator
+
 from heuristics.context import CheckContext
 from heuristics.findings import Detection
 from heuristics.profile import Profile
@@ -46,23 +48,34 @@ class FewFollowers(Signal):
 
 
 class FollowRatioParams(SignalParams):
-    min_following: int = 100
-    min_ratio: float = 5.0
-    full_ratio: float = 50.0
+    min_following: int = Field(default=100, ge=0)
+    min_ratio: float = Field(default=2.0, ge=1.0)
+    full_ratio: float = Field(default=20.0, gt=1.0)
+
+    @field_validator("full_ratio")
+    @classmethod
+    def _full_above_min(cls, value: float, info: ValidationInfo) -> float:
+        if value <= info.data.get("min_ratio", 1.0):
+            raise ValueError("must be greater than min_ratio")
+        return value
 
 
 class FollowRatio(Signal):
     code = "activity.follow_ratio"
-    description = "Follows many accounts but few follow back (mass-following to look connected)."
+    description = (
+        "Follows many more accounts than follow it back (mass-following to look connected): "
+        "none at min_ratio, growing on a log scale to full points at full_ratio."
+    )
     Params = FollowRatioParams
 
     def detect(self, profile: Profile, context: CheckContext, params: FollowRatioParams) -> Detection | None:  # type: ignore[override]
         if profile.following is None or profile.followers is None or profile.following < params.min_following:
             return None
         ratio = profile.following / max(profile.followers, 1)
-        if ratio < params.min_ratio:
+        if ratio <= params.min_ratio:
             return None
-        strength = min(1.0, math.log(ratio / params.min_ratio) / math.log(params.full_ratio / params.min_ratio) + 0.25)
+        # Log scale: doubt grows with each multiple, so 6× sits halfway between 2× and 20×.
+        strength = min(1.0, math.log(ratio / params.min_ratio) / math.log(params.full_ratio / params.min_ratio))
         return Detection(
             {"following": profile.following, "followers": profile.followers, "ratio": round(ratio, 1)},
             strength,

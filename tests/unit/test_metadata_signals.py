@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from heuristics.platforms import created_from_id
@@ -76,6 +78,27 @@ def test_mass_following_fires_with_ratio() -> None:
     assert found is not None and found.evidence["ratio"] == 200.0
     assert detect("activity.follow_ratio", following=300, followers=250) is None
     assert detect("activity.follow_ratio", following=40, followers=0) is None  # too few to judge
+
+
+def test_follow_ratio_grows_on_a_log_scale_from_min_to_full_ratio() -> None:
+    def strength(following: int, followers: int) -> float:
+        found = detect("activity.follow_ratio", following=following, followers=followers)
+        return 0.0 if found is None else found.strength
+
+    assert strength(400, 200) == 0.0  # exactly min_ratio (2×): nothing yet
+    # 2× → 20× spans one factor of ten; 6× is log(3)/log(10) of the way.
+    assert strength(600, 100) == pytest.approx(math.log(3) / math.log(10))
+    assert strength(2000, 100) == 1.0 and strength(5000, 100) == 1.0
+    assert strength(300, 100) < strength(600, 100) < strength(1200, 100)
+
+
+def test_follow_ratio_params_must_be_ordered() -> None:
+    from heuristics.rules import RulesError, parse_rules
+
+    text = 'version = "t"\nbias = 0\n[levels]\nmedium = 40\nhigh = 70\n[signals."activity.follow_ratio"]\npoints = 1\n'
+    with pytest.raises(RulesError) as error:
+        parse_rules(text + "min_ratio = 5.0\nfull_ratio = 3.0\n")
+    assert error.value.key == "signals.activity.follow_ratio.full_ratio"
 
 
 # --- handle patterns ---------------------------------------------------------------------------
