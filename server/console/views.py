@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import redis
@@ -20,9 +21,11 @@ from server.i18n import LOCALES
 from server.reports import ReportStore
 from server.requests import validate
 from server.review import BANK_LABELS, ConfirmRequest, RejectRequest, decide
+from server.schemas import CheckRequest
 from server.state import haris
 
 Page = str | tuple[str, int] | Response
+REPORT_ID = re.compile(r"^[0-9a-f]{16}$")
 
 
 def _redis() -> redis.Redis:
@@ -131,6 +134,31 @@ def reports() -> Page:
         "console/reports.html",
         pending=pending,
         decided=decided,
+        labels=BANK_LABELS,
+        evidence_json=_evidence_json,
+    )
+
+
+@bp.get("/reports/<report_id>")
+@require_console_role(Role.TRAINER)
+def report_detail(report_id: str) -> Page:
+    """One report, run through the same check as the extension would, to help decide it."""
+    try:
+        report = ReportStore(_redis()).get(report_id) if REPORT_ID.match(report_id) else None
+    except (redis.RedisError, OSError):
+        abort(503)
+    if report is None:
+        abort(404)
+    body = CheckRequest.model_validate(
+        {key: report.get(key) for key in ("platform", "profile", "avatar_hash")} | {"locale": _locale()}
+    )
+    result = run_check(body, None, _locale())
+    return render_template(
+        "console/report_detail.html",
+        report=report,
+        result=result,
+        profile=body.profile,
+        detail=True,
         labels=BANK_LABELS,
         evidence_json=_evidence_json,
     )

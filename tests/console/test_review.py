@@ -189,3 +189,20 @@ def test_every_console_string_exists_in_every_language(console_app: Flask) -> No
         "label.": ["entrapment", "stolen_photo", "stock_photo", "campaign", "other"],
     }.items():
         assert {prefix + value for value in values} <= set(english)
+
+
+def test_a_report_can_be_checked_before_deciding(trainer: FlaskClient, anonymous: FlaskClient) -> None:
+    report_id = file_report(anonymous, profile={"handle": "hala12345678", "posts": 0, "joined": "2026-11"})
+    queue = trainer.get("/console/reports").get_data(as_text=True)
+    assert f"/console/reports/{report_id}" in queue
+    page = trainer.get(f"/console/reports/{report_id}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'data-code="handle.digits"' in text and 'data-code="activity.few_posts"' in text
+    assert "Confirm" in text  # the decision forms are on the page too
+    token = page_token(trainer, f"/console/reports/{report_id}")
+    trainer.post(f"/console/reports/{report_id}/reject", data={"csrf_token": token})
+    decided = trainer.get(f"/console/reports/{report_id}").get_data(as_text=True)
+    assert "rejected" in decided and "amal" in decided and "Confirm</button>" not in decided
+    assert trainer.get("/console/reports/0123456789abcdef").status_code == 404
+    assert trainer.get("/console/reports/not-an-id").status_code == 404
