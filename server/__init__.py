@@ -22,6 +22,7 @@ from server.console import init_console
 from server.errors import register_error_handlers
 from server.limits import init_limiter
 from server.metrics import init_metrics
+from server.protected import init_protected
 from server.redis_conn import connect
 from server.request_log import configure_logging, init_request_log
 from server.rules_cli import register_rules_cli
@@ -75,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(review.bp)
     init_console(app)
     init_admin(app, app.extensions["haris"].rules)
+    init_protected(app)
     CORS(
         app,
         resources={r"/v1/*": {"origins": _origin_patterns(settings["HARIS_CORS_ORIGINS"])}},

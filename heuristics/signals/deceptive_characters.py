@@ -7,6 +7,7 @@ import unicodedata
 
 from heuristics.context import CheckContext
 from heuristics.findings import Detection
+from heuristics.names.confusables import is_lookalike_token
 from heuristics.profile import Profile
 from heuristics.signals.base import Signal, SignalParams
 from heuristics.text import is_decorative, is_invisible, joiner_is_legitimate, script_of
@@ -22,7 +23,8 @@ def deceptive_kinds(text: str) -> dict[str, int]:
             kinds["decorative"] = kinds.get("decorative", 0) + 1
     for word in unicodedata.normalize("NFC", text).split():
         scripts = {s for s in map(script_of, word) if s is not None}
-        if len(scripts) > 1:
+        # Latin words with look-alike foreign letters are name.lookalike_characters' evidence.
+        if len(scripts) > 1 and not is_lookalike_token(word):
             kinds["mixed_script"] = kinds.get("mixed_script", 0) + 1
     return kinds
 

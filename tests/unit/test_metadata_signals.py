@@ -149,7 +149,8 @@ def test_related_or_too_short_pairs_do_not_fire(name: str, handle: str) -> None:
         ("Moha\u200bmed Saleh", "invisible"),
         ("\u202eMohamed", "invisible"),
         ("Hala\u3164Ahed", "invisible"),
-        ("Mоhamed", "mixed_script"),  # Cyrillic о
+        ("Salehصالح", "mixed_script"),  # Latin glued to Arabic; Latin + Cyrillic look-alikes are
+        # name.lookalike_characters' evidence (tests/unit/test_names_signals.py)
         ("𝐌𝐨𝐡𝐚𝐦𝐞𝐝", "decorative"),
         ("Ｍｏｈａｍｅｄ", "decorative"),
         ("ᴍᴏʜᴀᴍᴇᴅ", "decorative"),

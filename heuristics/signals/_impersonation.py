@@ -1,0 +1,53 @@
+"""What the impersonation signals share: the name threshold, whether a profile *is* the account
+it resembles, and the strength of a finding.
+
+A name match alone fires the finding at ``name_strength``; avatar evidence (``avatar_distance``,
+added once avatar hashing lands) is meant to raise it towards 1 by ``avatar_boost``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import Field
+
+from heuristics.profile import Platform, Profile
+from heuristics.signals.base import SignalParams
+
+
+class ImpersonationParams(SignalParams):
+    min_similarity: float = Field(0.92, gt=0, le=1, description="Name similarity (0–1) that counts as a match.")
+    name_strength: float = Field(0.8, gt=0, le=1, description="Strength of a finding on the name alone.")
+    avatar_boost: float = Field(0.2, ge=0, le=1, description="Added to the strength when the avatar matches too.")
+
+
+def strength(params: ImpersonationParams, avatar_matches: bool = False) -> float:
+    """A name match alone gives ``name_strength``; a matching avatar adds ``avatar_boost``.
+
+    The avatar half is wired when avatar hashing lands (evidence key ``avatar_distance``)."""
+    return min(1.0, params.name_strength + (params.avatar_boost if avatar_matches else 0.0))
+
+
+def clean_handle(handle: str | None) -> str:
+    return (handle or "").strip().lstrip("@").casefold()
+
+
+def is_same_account(
+    profile: Profile, platform: Platform, accounts: Iterable[tuple[Platform | None, str | None, str | None]]
+) -> bool:
+    """True when the checked profile is one of ``accounts`` ((platform, account_id, handle) each):
+    the same account id on the same platform (or no platform given), or the same handle."""
+    handle = clean_handle(profile.handle)
+    for account_platform, account_id, account_handle in accounts:
+        if account_platform not in (None, platform, Platform.OTHER) and platform is not Platform.OTHER:
+            continue
+        if profile.account_id and account_id and profile.account_id == account_id:
+            return True
+        if handle and handle == clean_handle(account_handle):
+            return True
+    return False
+
+
+def names_of(profile: Profile) -> list[str]:
+    """The names a profile shows, display name first."""
+    return [name for name in (profile.display_name, profile.handle) if name and name.strip()]

@@ -1,0 +1,254 @@
+"""Protected people through the API: trainer endpoints, the registry in Redis, and the findings a
+check then returns; and impersonation of the contacts sent with a check."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+import redis
+from flask.testing import FlaskClient
+
+from server.auth import Role, create_api_key
+from tests.api.test_openapi import response_schema, validator_for
+
+HALA = {
+    "display_names": ["Hala Ahed", "هالة عاهد"],
+    "accounts": [{"platform": "x", "account_id": "42"}, {"platform": "instagram", "handle": "hala.ahed"}],
+    "avatar_hashes": ["c3d4e5f6a7b8c9d0"],
+    "note": "lawyer, cloned in 2025",
+}
+
+
+@pytest.fixture
+def trainer(redis_client: redis.Redis) -> dict[str, str]:
+    return {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "ngo-trainer")}
+
+
+def register(client: FlaskClient, headers: dict[str, str], body: dict[str, Any] = HALA) -> str:
+    response = client.post("/v1/protected", json=body, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def check(client: FlaskClient, profile: dict[str, Any], platform: str = "x", **extra: Any) -> dict[str, Any]:
+    response = client.post("/v1/check", json={"platform": platform, "profile": profile, **extra})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def codes(report: dict[str, Any]) -> list[str]:
+    return [f["code"] for f in report["findings"]]
+
+
+# --- roles -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/v1/protected"),
+        ("get", "/v1/protected"),
+        ("get", "/v1/protected/0123456789abcdef"),
+        ("delete", "/v1/protected/0123456789abcdef"),
+    ],
+)
+def test_every_route_needs_a_key(client: FlaskClient, method: str, path: str) -> None:
+    response = getattr(client, method)(path, json=HALA)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
+    assert getattr(client, method)(path, json=HALA, headers={"Authorization": "Bearer hk_nope"}).status_code == 401
+
+
+def test_trainer_and_maintainer_keys_may_register(client: FlaskClient, trainer: dict[str, str]) -> None:
+    register(client, trainer)
+    register(client, {"Authorization": "Bearer test-bootstrap-key"})
+    assert len(client.get("/v1/protected", headers=trainer).get_json()["people"]) == 2
+
+
+# --- the registry ----------------------------------------------------------------------------
+
+
+def test_register_list_get_delete(client: FlaskClient, trainer: dict[str, str], redis_client: redis.Redis) -> None:
+    person_id = register(client, trainer)
+    listed = client.get("/v1/protected", headers=trainer).get_json()["people"]
+    assert [p["id"] for p in listed] == [person_id]
+    one = client.get(f"/v1/protected/{person_id}", headers=trainer).get_json()
+    assert one["display_names"] == HALA["display_names"]
+    assert one["accounts"][1] == {"platform": "instagram", "account_id": None, "handle": "hala.ahed"}
+    assert one["avatar_hashes"] == ["c3d4e5f6a7b8c9d0"]
+    assert one["created_by"] == "ngo-trainer"
+    # Deliberately registered: kept without expiry until a trainer deletes it.
+    assert redis_client.ttl(f"haris:protected:{person_id}") == -1
+    assert client.delete(f"/v1/protected/{person_id}", headers=trainer).status_code == 204
+    assert client.get(f"/v1/protected/{person_id}", headers=trainer).status_code == 404
+    again = client.delete(f"/v1/protected/{person_id}", headers=trainer)
+    assert again.status_code == 404 and again.get_json()["error"]["code"] == "not_found"
+    assert redis_client.keys("haris:protected:[0-9a-f]*") == []
+
+
+def test_odd_ids_are_404_not_errors(client: FlaskClient, trainer: dict[str, str]) -> None:
+    for odd in ("x", "..", "*", "0123456789ABCDEF", "%00"):
+        assert client.get(f"/v1/protected/{odd}", headers=trainer).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "field"),
+    [
+        ({}, 400, "invalid_schema", "display_names"),
+        ({"display_names": []}, 422, "invalid_value", "display_names"),
+        ({"display_names": ["🙂 1234"]}, 422, "invalid_value", "display_names"),
+        ({"display_names": ["Hala"], "avatar_hashes": ["xyz"]}, 422, "invalid_value", "avatar_hashes.0"),
+        ({"display_names": ["Hala"], "accounts": [{"platform": "x"}]}, 422, "invalid_value", "accounts.0"),
+        (
+            {"display_names": ["Hala"], "accounts": [{"platform": "myspace", "handle": "h"}]},
+            422,
+            "invalid_value",
+            "accounts.0.platform",
+        ),
+        ({"display_names": ["Hala"], "avatars": ["aGVsbG8="]}, 422, "avatar_hashing_unavailable", "avatars"),
+        ({"display_names": ["x" * 201]}, 422, "invalid_value", "display_names.0"),
+    ],
+)
+def test_bad_registrations_get_stable_codes(
+    client: FlaskClient, trainer: dict[str, str], body: dict[str, Any], status: int, code: str, field: str
+) -> None:
+    response = client.post("/v1/protected", json=body, headers=trainer)
+    assert response.status_code == status
+    error = response.get_json()["error"]
+    assert error["code"] == code
+    assert error["field"] == field
+
+
+def test_not_json_is_415(client: FlaskClient, trainer: dict[str, str]) -> None:
+    response = client.post("/v1/protected", data="display_names=Hala", headers=trainer)
+    assert response.status_code == 415
+
+
+def test_responses_match_the_openapi_document(client: FlaskClient, trainer: dict[str, str]) -> None:
+    document = client.get("/openapi.json").get_json()
+    created = client.post("/v1/protected", json=HALA, headers=trainer)
+    validator_for(document, response_schema(document, "/v1/protected", "post", 201)).validate(created.get_json())
+    person_id = created.get_json()["id"]
+    listed = client.get("/v1/protected", headers=trainer)
+    validator_for(document, response_schema(document, "/v1/protected", "get", 200)).validate(listed.get_json())
+    one = client.get(f"/v1/protected/{person_id}", headers=trainer)
+    path = "/v1/protected/{person_id}"
+    validator_for(document, response_schema(document, path, "get", 200)).validate(one.get_json())
+    missing = client.get("/v1/protected/0000000000000000", headers=trainer)
+    validator_for(document, response_schema(document, path, "get", 404)).validate(missing.get_json())
+
+
+# --- checks against the registry -------------------------------------------------------------
+
+
+def test_a_clone_of_a_protected_person_is_flagged_end_to_end(client: FlaskClient, trainer: dict[str, str]) -> None:
+    assert "impersonation.protected_person" not in codes(check(client, {"display_name": "هالة عاهد"}))
+    person_id = register(client, trainer)
+    report = check(client, {"display_name": "هالة عاهد", "account_id": "777", "handle": "hala_ahed_2"}, locale="ar")
+    finding = report["findings"][0]
+    assert finding["code"] == "impersonation.protected_person"
+    assert finding["evidence"]["protected_id"] == person_id
+    assert finding["evidence"]["name_similarity"] >= 0.92
+    assert finding["points"] == pytest.approx(4.8)  # 6.0 points × 0.8 for a name match alone
+    assert "هالة عاهد" in finding["message"] or "Hala Ahed" in finding["message"]
+    assert report["level"] in ("medium", "high")
+    # Her own accounts are not flagged, whatever the name.
+    assert "impersonation.protected_person" not in codes(
+        check(client, {"display_name": "Hala Ahed", "account_id": "42"})
+    )
+    own_instagram = check(client, {"display_name": "Hala Ahed", "handle": "Hala.Ahed"}, platform="instagram")
+    assert "impersonation.protected_person" not in codes(own_instagram)
+    # Unrelated names are not flagged; after deletion the clone is not either.
+    assert "impersonation.protected_person" not in codes(check(client, {"display_name": "Huda Amer"}))
+    client.delete(f"/v1/protected/{person_id}", headers=trainer)
+    assert "impersonation.protected_person" not in codes(check(client, {"display_name": "هالة عاهد"}))
+
+
+def test_other_workers_reload_when_the_registry_version_changes(make_app: Any, trainer: dict[str, str]) -> None:
+    writer, reader = make_app().test_client(), make_app().test_client()
+    service = reader.application.extensions["haris"].services["protected"]
+    service.check_every = 0.0  # read the version on every check (the default reads it once a second)
+    assert "impersonation.protected_person" not in codes(check(reader, {"display_name": "Hala Ahed"}))
+    register(writer, trainer)
+    assert "impersonation.protected_person" in codes(check(reader, {"display_name": "Hala Ahed"}))
+
+
+def test_registry_down_means_unavailable_not_clean(make_app: Any, tmp_path: Any) -> None:
+    client = make_app(REDIS_URL=f"unix://{tmp_path}/nothing.sock").test_client()
+    report = check(client, {"display_name": "Hala Ahed"})
+    assert "impersonation.protected_person" in report["unavailable"]
+    assert client.get("/v1/protected", headers={"Authorization": "Bearer test-bootstrap-key"}).status_code == 503
+
+
+# --- contacts sent with a check --------------------------------------------------------------
+
+CONTACTS = [
+    {"display_name": "Mohamed Saleh", "platform": "facebook", "account_id": "100001"},
+    {"display_name": "Amal Haddad", "platform": "facebook", "account_id": "100002"},
+]
+
+
+def test_an_arabic_clone_of_a_latin_contact_is_flagged(client: FlaskClient) -> None:
+    report = check(client, {"display_name": "محمد صالح", "account_id": "555"}, platform="facebook", contacts=CONTACTS)
+    finding = next(f for f in report["findings"] if f["code"] == "impersonation.contact")
+    assert finding["evidence"]["contact"] == "Mohamed Saleh"
+    assert finding["evidence"]["name_similarity"] >= 0.92
+    assert finding["evidence"]["compared_as"] == "cross"
+    assert "Mohamed Saleh" in finding["message"]
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        {"display_name": "Omar Khaled", "account_id": "555"},  # unrelated name
+        {"display_name": "محمد صالح", "account_id": "100001"},  # the contact's own account
+    ],
+)
+def test_unrelated_names_and_the_contact_itself_are_not_flagged(client: FlaskClient, profile: dict[str, Any]) -> None:
+    report = check(client, profile, platform="facebook", contacts=CONTACTS)
+    assert "impersonation.contact" not in codes(report)
+
+
+def test_contacts_are_neither_stored_nor_logged(
+    client: FlaskClient, redis_client: redis.Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    check(client, {"display_name": "محمد صالح", "account_id": "555"}, platform="facebook", contacts=CONTACTS)
+    stored = b" ".join(redis_client.keys("*"))
+    for key in redis_client.keys("*"):
+        kind = redis_client.type(key)
+        if kind == b"string":
+            stored += redis_client.get(key) or b""
+        elif kind == b"hash":
+            stored += json.dumps({k.decode(): v.decode() for k, v in redis_client.hgetall(key).items()}).encode()
+    for secret in (b"Amal Haddad", b"100002", b"Mohamed Saleh"):
+        assert secret not in stored
+        assert secret.decode() not in caplog.text
+
+
+def test_registry_reads_the_version_at_most_once_a_second(app: Any, redis_client: redis.Redis) -> None:
+    service = app.extensions["haris"].services["protected"]
+
+    def gets() -> int:
+        return int(redis_client.info("commandstats").get("cmdstat_get", {}).get("calls", 0))
+
+    service.match("Hala Ahed", 0.92)  # first look: builds the (empty) index
+    before = gets()
+    started = time.monotonic()
+    for _ in range(500):
+        service.match("Hala Ahed", 0.92)
+    assert gets() - before <= int(time.monotonic() - started) + 1
+
+
+def test_registry_down_backs_off_instead_of_retrying_every_check(make_app: Any, tmp_path: Any) -> None:
+    from heuristics.context import ServiceUnavailable
+
+    app = make_app(REDIS_URL=f"unix://{tmp_path}/nothing.sock")
+    service = app.extensions["haris"].services["protected"]
+    for _ in range(3):
+        with pytest.raises(ServiceUnavailable):
+            service.match("Hala Ahed", 0.92)
+    assert service._down_until > time.monotonic()  # later checks skip Redis until then
