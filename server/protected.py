@@ -134,6 +134,27 @@ class ProtectedStore:
         raws = self.client.mget([_RECORD + i for i in ids]) if ids else []
         return [ProtectedPerson.model_validate_json(raw) for raw in raws if raw]
 
+    def replace(self, person_id: str, body: ProtectedCreate) -> bool:
+        """Replace a person's names, accounts, fingerprints and note (the console's edit);
+        creation time and author stay. False if there is no such person."""
+        current = self.get(person_id)
+        if current is None:
+            return False
+        record = current.model_copy(
+            update={
+                "display_names": body.display_names,
+                "accounts": body.accounts,
+                "avatar_hashes": body.avatar_hashes,
+                "note": body.note,
+            }
+        )
+        with self.client.pipeline() as pipe:
+            # XX: never resurrect a person deleted since the read above.
+            pipe.set(_RECORD + person_id, record.model_dump_json(), xx=True)
+            pipe.incr(_VERSION)
+            written, _ = pipe.execute()
+        return bool(written)
+
     def delete(self, person_id: str) -> bool:
         if not _ID.match(person_id):
             return False
@@ -232,6 +253,11 @@ def _changed() -> None:
     service = haris().services.get("protected")
     if isinstance(service, ProtectedRegistryService):
         service.invalidate()
+
+
+def registry_changed() -> None:
+    """Call after changing the registry outside this module (the console does)."""
+    _changed()
 
 
 def _storage_error() -> APIError:

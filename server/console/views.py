@@ -16,6 +16,7 @@ from server.audit import AuditLog
 from server.auth import Role
 from server.console.blueprint import actor, bp, current_user, require_console_role, safe_next, t, users
 from server.console.forms import check_request_from_form, read_avatar
+from server.console.report_view import report_context
 from server.errors import APIError
 from server.i18n import LOCALES
 from server.reports import ReportStore
@@ -107,9 +108,8 @@ def manual_check() -> Page:
         "console/check.html",
         platforms=platforms,
         form=form,
-        result=result,
-        profile=body.profile,
         evidence_json=_evidence_json,
+        **report_context(result, body.profile),
     )
 
 
@@ -156,9 +156,8 @@ def report_detail(report_id: str) -> Page:
     return render_template(
         "console/report_detail.html",
         report=report,
-        result=result,
-        profile=body.profile,
         detail=True,
+        **report_context(result, body.profile),
         labels=BANK_LABELS,
         evidence_json=_evidence_json,
     )

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from server.users import UserStore
 from tests.console.conftest import PASSWORD, csrf_from, page_token, sign_in
 
-TRAINER_PAGES = ["/console/", "/console/check", "/console/reports"]
+TRAINER_PAGES = ["/console/", "/console/check", "/console/reports", "/console/protected", "/console/protected/new"]
 MAINTAINER_PAGES = ["/console/audit", "/console/users"]
 # Every POST of the console with a harmless body (the CSRF token is added by the tests).
 POSTS = [
@@ -21,6 +21,9 @@ POSTS = [
     "/console/reports/0123456789abcdef/confirm",
     "/console/reports/0123456789abcdef/reject",
     "/console/users/amal/revoke",
+    "/console/protected/new",
+    "/console/protected/0123456789abcdef/edit",
+    "/console/protected/0123456789abcdef/delete",
 ]
 
 
