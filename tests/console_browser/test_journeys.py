@@ -138,3 +138,26 @@ def test_confirm_a_reported_profile(page: Page, live_server: str) -> None:
     expect(page.locator("table")).to_contain_text("confirmed a report")
     expect(page.locator("table")).to_contain_text(report_id)
     assert problems == []
+
+
+def test_register_a_protected_person_then_catch_a_clone(page: Page, live_server: str) -> None:
+    problems = watch_for_policy_violations(page)
+    sign_in(page, live_server, "amal")
+    page.get_by_role("link", name="Protected people").first.click()
+    page.get_by_role("link", name="Register a person").click()
+    page.get_by_label("Names (one per line").fill("Hala Ahed\nهالة عاهد")
+    page.get_by_label("Genuine accounts").fill("x @hala_ahed")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text("Saved.")
+    expect(page.locator("article.person")).to_contain_text("هالة عاهد")
+
+    page.get_by_role("link", name="Manual check").first.click()
+    page.get_by_label("Platform").select_option("x")
+    page.get_by_label("Username (handle)").fill("hala_ahed_official")
+    page.get_by_label("Display name").fill("هاله عاهد")
+    page.get_by_role("button", name="Check this profile").click()
+    match = page.locator("li.match.protected")
+    expect(match).to_contain_text("Name matches the protected person")
+    expect(page.locator("tr.finding[data-code='impersonation.protected_person']")).to_be_visible()
+    shot(page, "protected-person-match")
+    assert problems == []
