@@ -4,8 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The extension's test tools (jsdom, web-ext) live here, pinned by its package-lock.json.
+EXT_TESTS := tests/extension
+# Root installs system packages directly; anyone else goes through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-deps test-extension lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +26,25 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.runtime
 	$(BIN)/flask --app server run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev
+# Everything the tests need: Python tools, the extension's npm tools, and Debian's Chromium for
+# the browser tests (Playwright drives it; `playwright install` is never used).
+test-deps: $(VENV)/.dev $(EXT_TESTS)/node_modules/.installed
+	@if [ ! -x /usr/bin/chromium ]; then \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+$(EXT_TESTS)/node_modules/.installed: $(EXT_TESTS)/package.json $(EXT_TESTS)/package-lock.json
+	cd $(EXT_TESTS) && npm ci --no-audit --no-fund
+	touch $@
+
+# The extension alone: extractor/banner/client unit tests (node:test + jsdom) and web-ext lint.
+test-extension: $(EXT_TESTS)/node_modules/.installed
+	cd $(EXT_TESTS) && node --test
+	cd $(EXT_TESTS) && npx --no-install web-ext lint --source-dir ../../extension
+
+test: test-deps
 	$(BIN)/ruff check .
+	$(MAKE) test-extension
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev
@@ -33,4 +54,4 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/check_api.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(EXT_TESTS)/node_modules artifacts

@@ -1,0 +1,186 @@
+/*
+ * The in-page banner. Drawn in a shadow root so the platform's CSS cannot restyle or hide parts
+ * of it, and built with textContent only: server messages and profile names are never parsed as
+ * HTML. No chrome.* calls: strings and actions are handed in, so jsdom can test it.
+ *
+ * States: "checking", "result" (level low | medium | high), "unavailable" (the backend could not
+ * answer — shown as such, never as a clean result).
+ */
+(function (root) {
+  "use strict";
+  const Haris = (root.Haris = root.Haris || {});
+
+  const STYLE = `
+    :host { all: initial; }
+    .banner { position: fixed; inset-inline: 12px; top: 12px; z-index: 2147483647; max-width: 560px;
+      margin-inline-start: auto; box-sizing: border-box; padding: 14px 16px; border-radius: 10px;
+      font: 15px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans Arabic", Tahoma, sans-serif;
+      color: #fff; box-shadow: 0 6px 24px rgba(0,0,0,.35); border: 2px solid rgba(255,255,255,.25); }
+    .banner[data-level="high"] { background: #8f1515; }
+    .banner[data-level="medium"] { background: #6b4200; }
+    .banner[data-level="low"] { background: #24415f; }
+    .banner[data-state="unavailable"], .banner[data-state="checking"] { background: #3d4148; }
+    h2 { margin: 0 0 6px; font-size: 16px; font-weight: 700; }
+    .risk { font-weight: 400; opacity: .9; margin-inline-start: .5em; font-size: 14px; }
+    ul { margin: 6px 0; padding-inline-start: 20px; }
+    li { margin: 2px 0; }
+    .advice { margin: 8px 0; padding: 8px 10px; border-radius: 6px; background: rgba(0,0,0,.28); }
+    .advice strong { display: block; margin-bottom: 2px; }
+    .note { margin: 6px 0 0; font-size: 13px; opacity: .95; }
+    .actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 10px; }
+    button { font: inherit; font-size: 14px; padding: 6px 12px; border-radius: 6px; cursor: pointer;
+      border: 1px solid #fff; background: #fff; color: #111; }
+    button.secondary { background: transparent; color: #fff; }
+    button:focus-visible { outline: 3px solid #ffd34d; outline-offset: 2px; }
+  `;
+
+  const REPORT_REASONS = ["impersonation", "entrapment", "harassment", "other"];
+
+  /**
+   * The three reasons to show: findings that raised the risk, highest points first — except that
+   * "looks like someone you know / a protected person" always leads, because it is the one a user
+   * can act on (ask that person through another channel).
+   */
+  function topReasons(findings) {
+    const raising = (findings || []).filter((f) => f.points > 0);
+    const impersonation = raising.filter((f) => f.code.startsWith("impersonation."));
+    const rest = raising.filter((f) => !f.code.startsWith("impersonation."));
+    return impersonation.concat(rest).slice(0, 3);
+  }
+
+  /**
+   * @param {Document} doc
+   * @param {{onDetails, onFriend, onDismiss, onReport, onRetry}} actions
+   */
+  class Banner {
+    constructor(doc, actions) {
+      this.doc = doc;
+      this.actions = actions;
+      this.host = null;
+      this.shadow = null;
+    }
+
+    /** Put the host back if the page's own rendering removed it. */
+    ensureAttached() {
+      if (!this.host) {
+        this.host = this.doc.createElement("haris-banner");
+        this.shadow = this.host.attachShadow({ mode: "open" });
+      }
+      if (!this.host.isConnected) {
+        // First in <body> so it comes early in the keyboard's tab order.
+        const parent = this.doc.body || this.doc.documentElement;
+        parent.insertBefore(this.host, parent.firstChild);
+      }
+    }
+
+    remove() {
+      if (this.host) this.host.remove();
+      this.host = null;
+      this.shadow = null;
+    }
+
+    el(tag, props, children) {
+      const node = this.doc.createElement(tag);
+      for (const [key, value] of Object.entries(props || {})) {
+        if (key === "text") node.textContent = value;
+        else if (key === "onclick") node.addEventListener("click", value);
+        else node.setAttribute(key, value);
+      }
+      for (const child of children || []) if (child) node.appendChild(child);
+      return node;
+    }
+
+    button(label, onclick, secondary, name) {
+      return this.el("button", { type: "button", class: secondary ? "secondary" : "primary", "data-action": name, text: label, onclick });
+    }
+
+    /**
+     * @param {object} view {state, level, risk, findings, unavailable, reason, trusted, note}
+     * @param {object} t strings of the chosen language ({key: text}); t.dir is "rtl" or "ltr"
+     */
+    render(view, t, locale) {
+      this.ensureAttached();
+      const shadow = this.shadow;
+      while (shadow.firstChild) shadow.removeChild(shadow.firstChild);
+      shadow.appendChild(this.el("style", { text: STYLE }));
+      const urgent = view.state === "result" && (view.level === "high" || view.level === "medium");
+      const box = this.el("section", {
+        class: "banner",
+        role: urgent ? "alert" : "status",
+        "aria-live": urgent ? "assertive" : "polite",
+        "aria-labelledby": "haris-title",
+        dir: t.dir || "ltr",
+        lang: locale,
+        "data-state": view.state,
+      });
+      this.host.setAttribute("data-state", view.state);
+      this.host.setAttribute("lang", locale);
+      this.host.setAttribute("dir", t.dir || "ltr");
+      if (view.state === "result") {
+        box.setAttribute("data-level", view.level);
+        this.host.setAttribute("data-level", view.level);
+      } else {
+        this.host.removeAttribute("data-level");
+      }
+
+      if (view.state === "checking") {
+        box.appendChild(this.el("h2", { id: "haris-title", text: t.checking }));
+      } else if (view.state === "unavailable") {
+        box.appendChild(this.el("h2", { id: "haris-title", text: t.couldNotCheckTitle }));
+        box.appendChild(this.el("p", { class: "note", "data-reason": view.reason, text: t[`couldNotCheck_${view.reason}`] || t.couldNotCheck_down }));
+        box.appendChild(this.el("p", { class: "note", text: t.notAVerdict }));
+        box.appendChild(this.el("div", { class: "actions" }, [
+          this.button(t.retry, () => this.actions.onRetry(), false, "retry"),
+          this.button(t.notNow, () => this.actions.onDismiss(), true, "dismiss"),
+        ]));
+      } else {
+        const title = this.el("h2", { id: "haris-title", text: t[`title_${view.level}`] }, [
+          this.el("span", { class: "risk", text: t.riskScore.replace("$1", String(view.risk)) }),
+        ]);
+        box.appendChild(title);
+        const top = topReasons(view.findings);
+        if (top.length) {
+          box.appendChild(this.el("ul", { class: "reasons" }, top.map((f) => this.el("li", { "data-code": f.code, text: f.message }))));
+        } else {
+          box.appendChild(this.el("p", { class: "note", text: t.noReasons }));
+        }
+        if (view.level === "high") {
+          box.appendChild(this.el("div", { class: "advice" }, [
+            this.el("strong", { text: t.adviceTitle }),
+            this.el("ul", {}, [t.adviceVerify, t.adviceNoMeet, t.adviceNoContacts].map((a) => this.el("li", { text: a }))),
+          ]));
+        }
+        if ((view.unavailable || []).length) box.appendChild(this.el("p", { class: "note", "data-partial": "true", text: t.partial }));
+        if (view.level === "low") box.appendChild(this.el("p", { class: "note", text: t.lowIsNotProof }));
+        if (view.trusted) box.appendChild(this.el("p", { class: "note", "data-trusted": "true", text: t.trustedContact }));
+        if (view.note) box.appendChild(this.el("p", { class: "note", "data-note": view.noteKind || "info", role: "status", text: view.note }));
+        const actions = this.el("div", { class: "actions" }, [
+          this.button(t.details, () => this.actions.onDetails(), false, "details"),
+          view.trusted ? null : this.button(t.realFriend, () => this.actions.onFriend(), true, "friend"),
+          this.button(t.notNow, () => this.actions.onDismiss(), true, "dismiss"),
+          this.button(t.report, () => this.showReportChoices(box, t), true, "report"),
+        ]);
+        box.appendChild(actions);
+      }
+      shadow.appendChild(box);
+      return box;
+    }
+
+    showReportChoices(box, t) {
+      const existing = box.querySelector(".report-choices");
+      if (existing) return;
+      const choices = this.el("div", { class: "actions report-choices", role: "group", "aria-label": t.reportWhy }, [
+        this.el("span", { text: t.reportWhy }),
+        ...REPORT_REASONS.map((reason) =>
+          this.button(t[`reason_${reason}`], () => this.actions.onReport(reason), true, `report-${reason}`),
+        ),
+      ]);
+      box.appendChild(choices);
+      const first = choices.querySelector("button");
+      if (first) first.focus();
+    }
+  }
+
+  Haris.Banner = Banner;
+  Haris.topReasons = topReasons;
+})(typeof globalThis !== "undefined" ? globalThis : this);

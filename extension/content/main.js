@@ -1,0 +1,187 @@
+/*
+ * Content-script glue: find the profile on screen, ask the service worker to check it, draw the
+ * banner. Follows single-page navigation (history, hash, DOM mutations) with a debounce, and
+ * checks again when the profile on screen changes — or when more of it has rendered.
+ */
+(function (root) {
+  "use strict";
+  const Haris = root.Haris;
+  const api = root.browser && root.browser.runtime ? root.browser : root.chrome;
+
+  const QUIET_MS = 350; // wait for the page to settle…
+  const MAX_WAIT_MS = 1500; // …but not forever on pages that never stop changing
+  const MAX_RECHECKS = 2; // per profile, when more fields render after the first check
+  const MAX_BLOB_BYTES = 4 * 1024 * 1024;
+
+  let strings = null;
+  let locale = "en";
+  let current = null; // {key, platform, profile, fields, rechecks}
+  let view = null;
+  let note = null;
+  let timer = null;
+  let firstPending = 0;
+  let lastHref = root.location.href;
+  const dismissed = new Set();
+
+  const banner = new Haris.Banner(root.document, {
+    onDetails: () => send({ type: "details" }),
+    onFriend: markFriend,
+    onDismiss: dismiss,
+    onReport: report,
+    onRetry: () => scan(true),
+  });
+
+  function send(message) {
+    return api.runtime.sendMessage(message);
+  }
+
+  async function loadStrings() {
+    const answer = await send({ type: "strings" });
+    strings = answer.strings;
+    locale = answer.locale;
+  }
+
+  function draw() {
+    if (!current || !view || dismissed.has(current.key)) return;
+    banner.render({ ...view, note: note && note.text, noteKind: note && note.kind }, strings, locale);
+  }
+
+  function presentFields(profile) {
+    return Object.keys(profile).filter((k) => profile[k] !== null && profile[k] !== undefined).length;
+  }
+
+  async function blobToBase64(blobUrl) {
+    try {
+      const response = await fetch(blobUrl);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (!bytes.length || bytes.length > MAX_BLOB_BYTES) return null;
+      let binary = "";
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+      return btoa(binary);
+    } catch (_error) {
+      return null;
+    }
+  }
+
+  async function scan(force) {
+    const found = Haris.extractProfile(root.document, root.location);
+    if (!found) {
+      if (current) banner.remove();
+      current = null;
+      view = null;
+      return;
+    }
+    const fields = presentFields(found.profile);
+    const same = current && current.key === found.key;
+    if (same && !force) {
+      const grew = fields > current.fields && current.rechecks < MAX_RECHECKS;
+      if (!grew) {
+        if (view && !dismissed.has(current.key) && !banner.host?.isConnected) draw();
+        return;
+      }
+      current.rechecks += 1;
+    }
+    if (!same) {
+      note = null;
+      view = null;
+      if (dismissed.has(found.key) || (await send({ type: "isDismissed", key: found.key })).dismissed) {
+        dismissed.add(found.key);
+        banner.remove();
+        current = { ...found, fields, rechecks: 0 };
+        return;
+      }
+    }
+    current = { ...found, fields, rechecks: same ? current.rechecks : 0 };
+    if (!strings) await loadStrings();
+    if (!view) {
+      view = { state: "checking" };
+      draw();
+    }
+    let avatar = null;
+    if (found.avatar && found.avatar.url) avatar = { url: found.avatar.url };
+    else if (found.avatar && found.avatar.blobUrl) {
+      const base64 = await blobToBase64(found.avatar.blobUrl);
+      if (base64) avatar = { base64 };
+    }
+    const key = found.key;
+    let answer;
+    try {
+      answer = await send({ type: "check", platform: found.platform, key, profile: found.profile, avatar, force: Boolean(force || same) });
+    } catch (_error) {
+      answer = { view: { state: "unavailable", reason: "error" } };
+    }
+    if (!current || current.key !== key) return; // the user moved on meanwhile
+    if (answer.locale && answer.locale !== locale) await loadStrings();
+    view = answer.view;
+    draw();
+  }
+
+  async function markFriend() {
+    if (!current) return;
+    let answer = null;
+    try {
+      answer = await send({ type: "friend", platform: current.platform, key: current.key, profile: current.profile });
+    } catch (_error) {
+      answer = null;
+    }
+    note = answer && answer.ok ? { text: strings.friendSaved, kind: "friend-saved" } : { text: strings.friendFailed, kind: "friend-failed" };
+    if (answer && answer.ok) view = { ...view, trusted: true };
+    draw();
+  }
+
+  async function report(reason) {
+    if (!current) return;
+    let answer = null;
+    try {
+      answer = await send({ type: "report", platform: current.platform, key: current.key, profile: current.profile, reason });
+    } catch (_error) {
+      answer = null;
+    }
+    note = answer && answer.ok ? { text: strings.reportSent, kind: "report-sent" } : { text: strings.reportFailed, kind: "report-failed" };
+    draw();
+  }
+
+  function dismiss() {
+    if (!current) return;
+    dismissed.add(current.key);
+    send({ type: "dismiss", key: current.key }).catch(() => {});
+    banner.remove();
+  }
+
+  /** Debounced: quiet for QUIET_MS, or at most MAX_WAIT_MS after the first change. */
+  function schedule() {
+    const now = Date.now();
+    if (!timer) firstPending = now;
+    clearTimeout(timer);
+    const wait = Math.max(0, Math.min(QUIET_MS, firstPending + MAX_WAIT_MS - now));
+    timer = setTimeout(() => {
+      timer = null;
+      scan(false).catch(() => {});
+    }, wait);
+  }
+
+  const observer = new MutationObserver((records) => {
+    const own = banner.host;
+    if (own && records.every((r) => r.target === own || own.contains(r.target) || Array.from(r.addedNodes).includes(own) || Array.from(r.removedNodes).includes(own))) {
+      if (own.isConnected || !view) return; // our own drawing; a removed banner is put back below
+    }
+    if (root.location.href !== lastHref) {
+      lastHref = root.location.href;
+    }
+    schedule();
+  });
+  observer.observe(root.document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["src", "href", "data-peer-id", "content"] });
+  root.addEventListener("popstate", schedule);
+  root.addEventListener("hashchange", schedule);
+  if (root.navigation && root.navigation.addEventListener) root.navigation.addEventListener("navigatesuccess", schedule);
+  api.storage.onChanged.addListener((changes, area) => {
+    // A new language or contact list: redraw in the new language, re-check with the new contacts.
+    if (area === "local" && (changes.language || changes.contactsRev || changes.backendUrl)) {
+      // The old strings stay usable until the new ones are in (a click may be mid-way).
+      loadStrings()
+        .then(() => (current && !dismissed.has(current.key) ? scan(true) : null))
+        .catch(() => {});
+    }
+  });
+  schedule();
+})(globalThis);

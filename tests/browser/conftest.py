@@ -1,0 +1,253 @@
+"""End-to-end fixtures: the unpacked extension in Debian's Chromium, the real Flask server, and
+fixture pages served under the platforms' real host names.
+
+Chromium resolves x.com, pbs.twimg.com and abs.twimg.com to a local TLS server (throwaway
+certificate from trustme, accepted through --ignore-certificate-errors) with
+--host-resolver-rules, and every other name to nothing, so the content-script matches and host
+permissions under test are exactly the manifest users install, and nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import ssl
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+from flask import Flask, request
+from werkzeug.serving import make_server
+
+REPO = Path(__file__).resolve().parents[2]
+EXTENSION = REPO / "extension"
+PAGES = Path(__file__).with_name("pages")
+ARTIFACTS = REPO / "artifacts"
+CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
+PLATFORM_HOSTS = (
+    "x.com",
+    "pbs.twimg.com",
+    "abs.twimg.com",
+    "www.instagram.com",
+    "scontent-cdg4-1.cdninstagram.com",
+    "www.facebook.com",
+    "scontent.fbey5-1.fna.fbcdn.net",
+    "web.telegram.org",
+)
+EXTRACTOR_FIXTURES = REPO / "tests" / "extension" / "fixtures"
+
+# (host, path) -> (content type, file under pages/)
+ROUTES: dict[tuple[str, str], tuple[str, str]] = {
+    ("x.com", "/sara19283746"): ("text/html; charset=utf-8", "x/sara19283746.html"),
+    ("x.com", "/m_salih"): ("text/html; charset=utf-8", "x/m_salih.html"),
+    ("x.com", "/m_salih_real"): ("text/html; charset=utf-8", "x/m_salih_real.html"),
+    ("pbs.twimg.com", "/profile_images/1500000000000000001/m_salih_200x200.png"): ("image/png", "img/m_salih.png"),
+    # The clone steals the friend's photo: same bytes, its own URL.
+    ("pbs.twimg.com", "/profile_images/1861000000000000009/copy_200x200.png"): ("image/png", "img/m_salih.png"),
+    ("abs.twimg.com", "/sticky/default_profile_images/default_profile_200x200.png"): (
+        "image/png",
+        "img/default_profile.png",
+    ),
+    # The other platforms: the extractor tests' desktop fixtures, under their real addresses.
+    ("www.instagram.com", "/nour.khalil.art/"): ("text/html; charset=utf-8", "@instagram-desktop.html"),
+    ("scontent-cdg4-1.cdninstagram.com", "/v/t51.2885-19/123_n.jpg"): ("image/png", "img/m_salih.png"),
+    ("www.facebook.com", "/hala.ahed.rights"): ("text/html; charset=utf-8", "@facebook-desktop.html"),
+    ("scontent.fbey5-1.fna.fbcdn.net", "/v/t39.30808-1/p200x200/hala.jpg"): ("image/png", "img/m_salih.png"),
+    ("web.telegram.org", "/k/"): ("text/html; charset=utf-8", "@telegram-k.html"),
+}
+
+
+def chromium_path() -> str:
+    for candidate in CHROMIUM_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    raise RuntimeError("Chromium is missing: `make test-deps` installs Debian's chromium package.")
+
+
+@dataclass
+class PlatformSite:
+    port: int
+    requests: list[tuple[str, str]] = field(default_factory=list)
+
+
+class _PlatformHandler(http.server.BaseHTTPRequestHandler):
+    site: PlatformSite
+
+    def do_GET(self) -> None:
+        host = (self.headers.get("Host") or "").split(":")[0]
+        path = self.path.split("?")[0]
+        self.site.requests.append((host, path))
+        route = ROUTES.get((host, path))
+        if route is None:
+            self.send_error(404)
+            return
+        content_type, name = route
+        body = (EXTRACTOR_FIXTURES / name[1:] if name.startswith("@") else PAGES / name).read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet test output
+        return
+
+
+@pytest.fixture(scope="session")
+def platform_site() -> Iterator[PlatformSite]:
+    """An HTTPS server answering for the platforms' host names."""
+    authority = trustme.CA()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    authority.issue_cert(*PLATFORM_HOSTS).configure_cert(context)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _PlatformHandler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    site = PlatformSite(port=server.server_address[1])
+    _PlatformHandler.site = site
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield site
+    server.shutdown()
+    server.server_close()
+
+
+@dataclass
+class Backend:
+    url: str
+    app: Flask
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+
+@pytest.fixture
+def serve_backend(make_app: Callable[..., Flask]) -> Iterator[Callable[..., Backend]]:
+    """Start the real Flask app (threaded, as a worker's parallel fetches need) on 127.0.0.1."""
+    servers: list[Any] = []
+
+    def start(**config: Any) -> Backend:
+        app = make_app(**config)
+        backend = Backend(url="", app=app)
+
+        @app.before_request
+        def record_check() -> None:
+            # What the extension sent, so tests can see exactly what left the browser.
+            if request.path == "/v1/check":
+                backend.checks.append(request.get_json(silent=True) or {})
+
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        servers.append(server)
+        backend.url = f"http://127.0.0.1:{server.server_port}"
+        return backend
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def backend(serve_backend: Callable[..., Backend]) -> Backend:
+    return serve_backend()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nothing listens on: the backend is down."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver
+
+
+@dataclass
+class Browser:
+    context: Any
+    extension_id: str
+    control: Any = None  # an extension page kept open to reach extension storage
+
+    def url(self, path: str) -> str:
+        return f"chrome-extension://{self.extension_id}/{path}"
+
+    def configure(self, backend_url: str, language: str) -> None:
+        """Set the backend and language in extension storage, where the options page puts them."""
+        self.control.evaluate("s => chrome.storage.local.set(s)", {"backendUrl": backend_url, "language": language})
+
+    def configure_through_options(self, backend_url: str, language: str) -> None:
+        """Set the backend and language through the options page, as a user would."""
+        page = self.context.new_page()
+        page.goto(self.url("options/options.html"))
+        page.fill("#backend-url", backend_url)
+        page.select_option("#language", language)
+        page.click("#save")
+        page.wait_for_selector('#status[data-kind="ok"]:not(:empty)')
+        page.close()
+
+    def worker(self) -> Any:
+        return self.context.service_workers[0]
+
+
+@pytest.fixture(scope="module")
+def chromium(
+    playwright_driver: Any, platform_site: PlatformSite, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Browser]:
+    """One headless Chromium per test module with the unpacked extension loaded (starting one
+    costs seconds; tests get a clean state from the `browser` fixture instead)."""
+    port = platform_site.port
+    rules = ", ".join(
+        [f"MAP {host} 127.0.0.1:{port}" for host in PLATFORM_HOSTS] + ["MAP * ~NOTFOUND", "EXCLUDE 127.0.0.1"]
+    )
+    context = playwright_driver.chromium.launch_persistent_context(
+        str(tmp_path_factory.mktemp("chromium-profile")),
+        executable_path=chromium_path(),
+        headless=True,
+        viewport={"width": 1000, "height": 720},
+        args=[
+            f"--disable-extensions-except={EXTENSION}",
+            f"--load-extension={EXTENSION}",
+            f"--host-resolver-rules={rules}",
+            "--ignore-certificate-errors",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            "--lang=en-US",
+        ],
+    )
+    try:
+        worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+        browser = Browser(context=context, extension_id=worker.url.split("/")[2])
+        browser.control = context.new_page()
+        browser.control.goto(browser.url("options/options.html"))
+        yield browser
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def browser(chromium: Browser) -> Iterator[Browser]:
+    """The module's Chromium with no open tab and empty extension storage (settings, contacts,
+    cached verdicts), as after a fresh install."""
+    chromium.control.evaluate("Promise.all([chrome.storage.local.clear(), chrome.storage.session.clear()])")
+    yield chromium
+    for page in list(chromium.context.pages):
+        if page != chromium.control:
+            page.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,128 @@
+// Banner tests in jsdom: levels, reasons, advice, right-to-left, honest "could not check", safety.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { pageAt, strings } from "./helpers.mjs";
+
+function setup() {
+  const window = pageAt("https://x.com/someone", { html: "<body><div id=react-root>page</div></body>" });
+  const calls = [];
+  const actions = Object.fromEntries(["onDetails", "onFriend", "onDismiss", "onReport", "onRetry"].map((name) => [name, (arg) => calls.push([name, arg])]));
+  const banner = new window.Haris.Banner(window.document, actions);
+  return { window, banner, calls };
+}
+
+const HIGH = {
+  state: "result",
+  level: "high",
+  risk: 91,
+  findings: [
+    { code: "impersonation.contact", points: 3.2, message: "Looks like your contact <b>Mohammed</b>." },
+    { code: "activity.few_posts", points: 1.2, message: "Almost no posts (0)." },
+    { code: "handle.digits", points: 0.8, message: "Digits." },
+    { code: "bio.empty_or_link_only", points: 0.5, message: "Empty bio." },
+    { code: "account.verified", points: -2, message: "Verified." },
+  ],
+  unavailable: [],
+};
+
+describe("banner", () => {
+  test("high risk: alert role, level, top three positive reasons in order, safety advice", () => {
+    const { banner } = setup();
+    const box = banner.render(HIGH, strings("en"), "en");
+    assert.equal(banner.host.getAttribute("data-level"), "high");
+    assert.equal(box.getAttribute("role"), "alert");
+    assert.equal(box.getAttribute("dir"), "ltr");
+    const codes = Array.from(box.querySelectorAll("li[data-code]")).map((li) => li.getAttribute("data-code"));
+    assert.deepEqual(codes, ["impersonation.contact", "activity.few_posts", "handle.digits"]);
+    assert.match(box.textContent, /Do not agree to meet this person/);
+    assert.match(box.querySelector("h2").textContent, /High risk.*risk 91\/100/);
+  });
+
+  test("a look-alike of someone the user knows leads, even with fewer points", () => {
+    const { banner } = setup();
+    const findings = [
+      { code: "activity.follow_ratio", points: 4.7, message: "Follows many." },
+      { code: "activity.few_followers", points: 1.0, message: "Few followers." },
+      { code: "impersonation.contact", points: 4.4, message: "Looks like your contact." },
+      { code: "activity.few_posts", points: 0.9, message: "Few posts." },
+    ];
+    const box = banner.render({ ...HIGH, findings }, strings("en"), "en");
+    const codes = Array.from(box.querySelectorAll("li[data-code]")).map((li) => li.getAttribute("data-code"));
+    assert.deepEqual(codes, ["impersonation.contact", "activity.follow_ratio", "activity.few_followers"]);
+  });
+
+  test("server text is shown as text, never parsed as HTML", () => {
+    const { banner } = setup();
+    const box = banner.render(HIGH, strings("en"), "en");
+    assert.equal(box.querySelector("b"), null);
+    assert.equal(box.querySelector('li[data-code="impersonation.contact"]').textContent, "Looks like your contact <b>Mohammed</b>.");
+  });
+
+  test("Arabic is right-to-left with Arabic strings", () => {
+    const { banner } = setup();
+    const box = banner.render({ ...HIGH, level: "medium" }, strings("ar"), "ar");
+    assert.equal(box.getAttribute("dir"), "rtl");
+    assert.equal(box.getAttribute("lang"), "ar");
+    assert.equal(banner.host.getAttribute("dir"), "rtl");
+    assert.match(box.querySelector("h2").textContent, /انتبه/);
+    assert.equal(box.querySelector(".advice"), null, "safety advice is for high risk");
+  });
+
+  test("low risk is a polite status that says a low score proves nothing", () => {
+    const { banner } = setup();
+    const box = banner.render({ state: "result", level: "low", risk: 8, findings: [], unavailable: ["avatar.reused"] }, strings("fr"), "fr");
+    assert.equal(box.getAttribute("role"), "status");
+    assert.match(box.textContent, /ne prouve pas que le compte est authentique/);
+    assert.ok(box.querySelector("[data-partial]"), "skipped checks are said, so a partial answer is not taken as clean");
+  });
+
+  test("could not check: no level, says it is not a verdict, offers retry", () => {
+    const { banner, calls } = setup();
+    const box = banner.render({ state: "unavailable", reason: "rate_limited" }, strings("en"), "en");
+    assert.equal(banner.host.getAttribute("data-state"), "unavailable");
+    assert.equal(banner.host.hasAttribute("data-level"), false);
+    assert.match(box.textContent, /could not check/);
+    assert.match(box.textContent, /asked to try again later/);
+    assert.match(box.textContent, /not a verdict/);
+    box.querySelector('[data-action="retry"]').click();
+    assert.deepEqual(calls, [["onRetry", undefined]]);
+  });
+
+  test("buttons are real buttons and call their actions; Report asks why first", () => {
+    const { banner, calls } = setup();
+    const box = banner.render(HIGH, strings("en"), "en");
+    for (const button of box.querySelectorAll("button")) assert.equal(button.getAttribute("type"), "button");
+    box.querySelector('[data-action="friend"]').click();
+    box.querySelector('[data-action="details"]').click();
+    box.querySelector('[data-action="report"]').click();
+    box.querySelector('[data-action="report-entrapment"]').click();
+    box.querySelector('[data-action="dismiss"]').click();
+    assert.deepEqual(calls.map((c) => c[0]), ["onFriend", "onDetails", "onReport", "onDismiss"]);
+    assert.equal(calls[2][1], "entrapment");
+  });
+
+  test("a trusted contact gets no 'real friend' button; the banner is put back if the page removes it", () => {
+    const { window, banner } = setup();
+    banner.render({ ...HIGH, trusted: true }, strings("en"), "en");
+    assert.equal(banner.shadow.querySelector('[data-action="friend"]'), null);
+    assert.ok(banner.shadow.querySelector("[data-trusted]"));
+    banner.host.remove();
+    banner.render(HIGH, strings("en"), "en");
+    assert.equal(window.document.body.firstChild, banner.host, "first in body, early in the tab order");
+    assert.equal(window.document.querySelectorAll("haris-banner").length, 1);
+  });
+});
+
+describe("locales", () => {
+  test("ar, en and fr define the same keys, none empty, placeholders kept", () => {
+    const en = strings("en");
+    for (const locale of ["ar", "fr"]) {
+      const other = strings(locale);
+      assert.deepEqual(Object.keys(other).sort(), Object.keys(en).sort(), locale);
+      for (const [key, value] of Object.entries(other)) {
+        assert.ok(value, `${locale}.${key} is empty`);
+        assert.equal(value.includes("$1"), en[key].includes("$1"), `${locale}.${key} placeholder`);
+      }
+    }
+  });
+});

@@ -1,0 +1,112 @@
+// The backend client against real local HTTP servers: only a well-formed 200 is a result.
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { after, before, describe, test } from "node:test";
+import { runInThisContext } from "node:vm";
+import { source } from "./helpers.mjs";
+
+runInThisContext(source("background/checker.js"));
+const Checker = globalThis.HarisChecker;
+
+const GOOD = { risk: 12, level: "low", findings: [], avatar_hash: null, rules_version: "t", unavailable: [], locale: "en" };
+let server;
+let base;
+const seen = [];
+
+// One server; the path picks the behaviour, the check body is recorded.
+before(async () => {
+  server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      seen.push({ url: req.url, headers: req.headers, body: body ? JSON.parse(body) : null });
+      const mode = req.url.split("/")[1];
+      const json = (status, data, headers = {}) => {
+        res.writeHead(status, { "Content-Type": "application/json", ...headers });
+        res.end(JSON.stringify(data));
+      };
+      if (mode === "ok") json(200, GOOD);
+      else if (mode === "limited") json(429, { error: { code: "rate_limited", message: "slow down" } }, { "Retry-After": "42" });
+      else if (mode === "unavailable") json(503, { error: { code: "storage_unavailable", message: "x" } });
+      else if (mode === "broken") json(500, { error: { code: "internal", message: "x" } });
+      else if (mode === "invalid") json(422, { error: { code: "invalid_value", message: "x", field: "profile.joined" } });
+      else if (mode === "html") {
+        res.writeHead(200, { "Content-Type": "text/html" });
+        res.end("<html>captive portal</html>");
+      } else if (mode === "wrong") json(200, { risk: 5, level: "safe", findings: [] });
+      else if (mode === "slow") setTimeout(() => json(200, GOOD), 2000);
+      else if (mode === "accepted") json(202, { id: "r1" });
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${server.address().port}`;
+});
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+const request = { platform: "x", profile: { handle: "a" }, locale: "ar", contacts: [] };
+
+describe("checkProfile", () => {
+  test("a well-formed 200 is a result; contacts carry only API fields; the API key is a bearer token", async () => {
+    const contacts = [
+      { display_name: "Mohammed", platform: "x", account_id: "1", handle: "m", avatar_hash: "ab", added: "2026-11-23", note: "x" },
+      { display_name: "", platform: "x" },
+    ];
+    const answer = await Checker.checkProfile(fetch, { backendUrl: `${base}/ok/`, apiKey: "k1" }, { ...request, contacts });
+    assert.deepEqual(answer, { ok: true, report: GOOD });
+    const last = seen.at(-1);
+    assert.equal(last.url, "/ok/v1/check");
+    assert.equal(last.headers.authorization, "Bearer k1");
+    assert.equal(last.headers.cookie, undefined);
+    assert.deepEqual(last.body, {
+      platform: "x", profile: { handle: "a" }, locale: "ar",
+      contacts: [{ display_name: "Mohammed", platform: "x", account_id: "1", handle: "m", avatar_hash: "ab" }],
+    });
+  });
+
+  test("429 is 'rate_limited' with the server's Retry-After", async () => {
+    assert.deepEqual(await Checker.checkProfile(fetch, { backendUrl: `${base}/limited` }, request), { ok: false, reason: "rate_limited", status: 429, retryAfter: 42 });
+  });
+
+  test("503 is 'down'; 500 and 422 are 'error' with the code", async () => {
+    assert.deepEqual(await Checker.checkProfile(fetch, { backendUrl: `${base}/unavailable` }, request), { ok: false, reason: "down", status: 503 });
+    assert.deepEqual(await Checker.checkProfile(fetch, { backendUrl: `${base}/broken` }, request), { ok: false, reason: "error", status: 500, code: "internal" });
+    assert.equal((await Checker.checkProfile(fetch, { backendUrl: `${base}/invalid` }, request)).code, "invalid_value");
+  });
+
+  test("a 200 that is not a Haris report (captive portal, unknown level) is an error, not a result", async () => {
+    assert.equal((await Checker.checkProfile(fetch, { backendUrl: `${base}/html` }, request)).reason, "error");
+    assert.equal((await Checker.checkProfile(fetch, { backendUrl: `${base}/wrong` }, request)).code, "malformed_response");
+  });
+
+  test("a slow server is a 'timeout'", async () => {
+    const started = Date.now();
+    assert.deepEqual(await Checker.checkProfile(fetch, { backendUrl: `${base}/slow`, timeoutMs: 150 }, request), { ok: false, reason: "timeout" });
+    assert.ok(Date.now() - started < 1500);
+  });
+
+  test("nothing listening is 'down'; a non-http backend is refused before any request", async () => {
+    const closed = createServer();
+    await new Promise((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = closed.address().port;
+    await new Promise((resolve) => closed.close(resolve));
+    assert.deepEqual(await Checker.checkProfile(fetch, { backendUrl: `http://127.0.0.1:${port}` }, request), { ok: false, reason: "down" });
+    assert.equal((await Checker.checkProfile(fetch, { backendUrl: "file:///etc/passwd" }, request)).code, "bad_backend_url");
+    assert.equal((await Checker.checkProfile(fetch, { backendUrl: "http://user:pw@127.0.0.1" }, request)).code, "bad_backend_url");
+  });
+});
+
+describe("sendReport and helpers", () => {
+  test("a 202 with an id is sent; anything else is not", async () => {
+    assert.deepEqual(await Checker.sendReport(fetch, { backendUrl: `${base}/accepted` }, { platform: "x", profile: {}, reason: "entrapment", avatarHash: "ff" }), { ok: true, id: "r1" });
+    assert.deepEqual(seen.at(-1).body, { platform: "x", profile: {}, reason: "entrapment", avatar_hash: "ff" });
+    assert.equal((await Checker.sendReport(fetch, { backendUrl: `${base}/ok` }, { platform: "x", profile: {}, reason: "other" })).ok, false);
+  });
+
+  test("toBase64 matches Node's encoder, also for large photos", () => {
+    const bytes = new Uint8Array(300_001).map((_, i) => (i * 31) % 256);
+    assert.equal(Checker.toBase64(bytes), Buffer.from(bytes).toString("base64"));
+  });
+});
