@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import redis
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright
 from werkzeug.serving import make_server
 
 from server.auth import Role
@@ -48,19 +48,19 @@ def live_server(make_app: Any, redis_client: redis.Redis) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+@pytest.fixture(scope="module")
+def console_browser(playwright_driver: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (see Makefile)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+        pytest.fail(f"{CHROMIUM} is missing: `make test-deps` installs Debian's chromium package")
+    launched = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+def page(console_browser: Browser) -> Iterator[Page]:
+    """A fresh browser context (no cookies) per test."""
+    context = console_browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     opened = context.new_page()
     yield opened
     context.close()
