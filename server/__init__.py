@@ -14,11 +14,12 @@ from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from heuristics.rules import load_default_rules, load_rules
-from server import api, bank_api, health
+from server import api, bank_api, health, review
 from server.admin import init_admin
 from server.banks import BankStore, RedisBanks
 from server.cli import register_cli
 from server.config import load_config
+from server.console import init_console
 from server.errors import register_error_handlers
 from server.limits import init_limiter
 from server.metrics import init_metrics
@@ -78,6 +79,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(review.bp)
+    init_console(app)
     init_admin(app, app.extensions["haris"].rules)
     init_protected(app)
     app.register_blueprint(bank_api.bp)
@@ -88,7 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         max_age=600,
     )
     app.after_request(_security_headers)
-    init_limiter(app, redis_handle.limiter_uri, anonymous=[api.bp])
+    init_limiter(app, redis_handle.limiter_uri, anonymous=[api.bp], sign_in=["console.login"])
     register_cli(app)
     register_rules_cli(app)
     bank_api.register_bank_cli(app)

@@ -57,8 +57,13 @@ def build_context(body: CheckRequest, avatar: AvatarFingerprint | None) -> Check
 @bp.post("/check")
 def check() -> Any:
     body, avatar = _read_check()
-    state = haris()
     locale = choose_locale(body.locale, request)
+    return jsonify(run_check(body, avatar, locale).model_dump())
+
+
+def run_check(body: CheckRequest, avatar: bytes | None, locale: str) -> CheckResponse:
+    """Score one profile and explain it: the one scoring path of the API and the console."""
+    state = haris()
     rules = state.rules.current()
     # The bytes are decoded and fingerprinted here and then dropped: never stored, never logged.
     # Sent bytes win over a sent hash (the hash may come from an older fingerprint version).
@@ -71,7 +76,7 @@ def check() -> Any:
         state.metrics.findings.labels(finding.code).inc()
     for code in report.unavailable:
         state.metrics.unavailable.labels(code).inc()
-    response = CheckResponse(
+    return CheckResponse(
         risk=report.risk,
         level=report.level.value,
         findings=[
@@ -83,7 +88,6 @@ def check() -> Any:
         unavailable=list(report.unavailable),
         locale=locale,
     )
-    return jsonify(response.model_dump())
 
 
 @bp.post("/reports")

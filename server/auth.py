@@ -35,6 +35,11 @@ class Role(StrEnum):
 _GRANTS = {Role.TRAINER: {Role.TRAINER}, Role.MAINTAINER: {Role.TRAINER, Role.MAINTAINER}}
 
 
+def role_grants(held: Role, needed: Role) -> bool:
+    """Whether someone holding ``held`` may do what needs ``needed``."""
+    return needed in _GRANTS[held]
+
+
 def _digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 

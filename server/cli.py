@@ -7,6 +7,7 @@ from flask import Flask
 
 from server.auth import Role, create_api_key, revoke_api_key
 from server.state import haris
+from server.users import AccountError, UserStore
 
 
 def register_cli(app: Flask) -> None:
@@ -27,3 +28,38 @@ def register_cli(app: Flask) -> None:
         if not revoke_api_key(haris().redis.client, key):
             raise click.ClickException("no such key")
         click.echo("revoked")
+
+    @app.cli.group("user")
+    def user() -> None:
+        """Create and revoke console accounts (trainers and maintainers)."""
+
+    @user.command("create")
+    @click.argument("username")
+    @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+    @click.option(
+        "--password",
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        envvar="HARIS_NEW_PASSWORD",
+        help="Prompted for when not given (preferred: a password on the command line stays in shell history).",
+    )
+    def create_user(username: str, role: str, password: str) -> None:
+        try:
+            UserStore(haris().redis.client).create(username, password, Role(role))
+        except AccountError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"created {role} {username}")
+
+    @user.command("revoke")
+    @click.argument("username")
+    def revoke_user(username: str) -> None:
+        """Delete the account and end all its sessions at once."""
+        if not UserStore(haris().redis.client).revoke(username):
+            raise click.ClickException("no such user")
+        click.echo(f"revoked {username} and ended its sessions")
+
+    @user.command("list")
+    def list_users() -> None:
+        for account in UserStore(haris().redis.client).list():
+            click.echo(f"{account['username']}\t{account['role']}")

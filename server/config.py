@@ -25,10 +25,15 @@ DEFAULTS: dict[str, Any] = {
     # open: a warning that cannot be counted is still worth giving); "false" answers them 503.
     # Any other rate-limited route always fails closed.
     "HARIS_LIMIT_FAIL_OPEN": True,
+    # Console sign-in: failed attempts allowed per client address and per account name.
+    "HARIS_LOGIN_LIMIT": "10/minute;50/hour",
+    "HARIS_LOGIN_ACCOUNT_LIMIT": "20/hour",
+    # Console session cookies are Secure (HTTPS only); turn off only for plain-http local dev.
+    "HARIS_SECURE_COOKIES": True,
 }
 _INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT"}
 _FLOATS = {"HARIS_REDIS_TIMEOUT"}
-_BOOLS = {"HARIS_LIMIT_FAIL_OPEN"}
+_BOOLS = {"HARIS_LIMIT_FAIL_OPEN", "HARIS_SECURE_COOKIES"}
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 MIN_SECRET_LENGTH = 32
 
@@ -55,6 +60,8 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     if config["HARIS_ENV"] == "production":
         if not secret or len(secret) < MIN_SECRET_LENGTH:
             raise ConfigError(f"production needs HARIS_SECRET_KEY of at least {MIN_SECRET_LENGTH} characters")
+        if not config["HARIS_SECURE_COOKIES"]:
+            raise ConfigError("production refuses HARIS_SECURE_COOKIES=false: console sessions need HTTPS")
     elif not secret:
         config["HARIS_SECRET_KEY"] = secrets.token_urlsafe(32)
     return config

@@ -137,6 +137,27 @@ class ProtectedStore:
         raws = self.client.mget([_RECORD + i for i in ids]) if ids else []
         return [ProtectedPerson.model_validate_json(raw) for raw in raws if raw]
 
+    def replace(self, person_id: str, body: ProtectedCreate) -> bool:
+        """Replace a person's names, accounts, fingerprints and note (the console's edit);
+        creation time and author stay. False if there is no such person."""
+        current = self.get(person_id)
+        if current is None:
+            return False
+        record = current.model_copy(
+            update={
+                "display_names": body.display_names,
+                "accounts": body.accounts,
+                "avatar_hashes": body.avatar_hashes,
+                "note": body.note,
+            }
+        )
+        with self.client.pipeline() as pipe:
+            # XX: never resurrect a person deleted since the read above.
+            pipe.set(_RECORD + person_id, record.model_dump_json(), xx=True)
+            pipe.incr(_VERSION)
+            written, _ = pipe.execute()
+        return bool(written)
+
     def delete(self, person_id: str) -> bool:
         if not _ID.match(person_id):
             return False
@@ -258,6 +279,11 @@ def _fingerprint(avatar_base64: str, field: str) -> str:
         return fingerprint_bytes(decode_base64(avatar_base64, field, MAX_AVATAR_BYTES)).hex
     except ImageRejected as error:
         raise image_error(error, field) from None
+
+
+def registry_changed() -> None:
+    """Call after changing the registry outside this module (the console does)."""
+    _changed()
 
 
 def _storage_error() -> APIError:

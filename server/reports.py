@@ -5,6 +5,9 @@ Redis keys:
   avatar_hash, reason, note) and when; expires after ``REPORT_TTL_SECONDS``.
 - ``haris:reports:pending`` — sorted set of pending report ids by time; ids whose report has
   expired are pruned when the queue is read.
+- ``haris:reports:decided`` — sorted set of confirmed/rejected report ids by decision time, for
+  the console's "recently decided" list; pruned like the pending set (the records expire with
+  their original TTL, which a decision does not extend).
 """
 
 from __future__ import annotations
@@ -20,6 +23,11 @@ import redis
 REPORT_TTL_SECONDS = 30 * 24 * 3600
 _REPORT = "haris:report:"
 _PENDING = "haris:reports:pending"
+_DECIDED = "haris:reports:decided"
+
+
+class AlreadyDecided(Exception):
+    """The report was confirmed or rejected by someone else first."""
 
 
 @dataclass
@@ -49,14 +57,31 @@ class ReportStore:
         reports = [self.get(report_id) for report_id in ids]
         return [r for r in reports if r is not None]
 
+    def count_pending(self) -> int:
+        return int(self.client.zcard(_PENDING))
+
+    def decided(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Recently confirmed or rejected reports, newest decision first."""
+        self.client.zremrangebyscore(_DECIDED, 0, int(time.time()) - self.ttl)
+        ids = [i.decode() for i in self.client.zrevrange(_DECIDED, 0, limit - 1)]
+        reports = [self.get(report_id) for report_id in ids]
+        return [r for r in reports if r is not None]
+
     def resolve(self, report_id: str, status: str, **fields: Any) -> dict[str, Any] | None:
-        """Mark a report confirmed or rejected and take it off the queue (its record keeps its TTL)."""
+        """Mark a report confirmed or rejected and take it off the queue (its record keeps its TTL).
+
+        None if there is no such report; AlreadyDecided if it was not pending. Taking the id off
+        the pending set is the atomic step: of two concurrent decisions only one removes it.
+        """
         record = self.get(report_id)
         if record is None:
             return None
-        record.update(fields, status=status)
+        if record.get("status") != "pending" or not self.client.zrem(_PENDING, report_id):
+            raise AlreadyDecided(report_id)
+        now = int(time.time())
+        record.update(fields, status=status, decided_at=now)
         with self.client.pipeline() as pipe:
             pipe.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), keepttl=True)
-            pipe.zrem(_PENDING, report_id)
+            pipe.zadd(_DECIDED, {report_id: now})
             pipe.execute()
         return record

@@ -69,3 +69,13 @@ def app(make_app: Any) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Any]:
+    """One Playwright driver for the whole session, shared by every browser test directory: the
+    sync API allows only one running driver per thread."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver

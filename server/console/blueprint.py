@@ -1,0 +1,170 @@
+"""The console blueprint: who is signed in, CSRF, language, headers, role checks and error pages."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import redis
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, session, url_for
+from flask_limiter import RateLimitExceeded
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from server.auth import Role, role_grants
+from server.console.i18n import LANGUAGE_NAMES, direction, pick_locale, translate
+from server.limits import retry_after
+from server.state import haris
+from server.users import SignedIn, UserStore
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+csrf = CSRFProtect()
+
+CONSOLE_CSP = (
+    "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def users() -> UserStore:
+    return UserStore(haris().redis.client)
+
+
+def current_user() -> SignedIn | None:
+    return g.get("console_user")
+
+
+def t(key: str, **values: object) -> str:
+    return translate(key, g.get("locale", "en"), **values)
+
+
+def actor() -> str:
+    user = current_user()
+    assert user is not None
+    return user.username
+
+
+@bp.before_request
+def _load_user() -> None:
+    g.locale = pick_locale(session.get("lang"), request)
+    g.console_user = None
+    session_id = session.get("sid")
+    if session_id:
+        try:
+            g.console_user = users().resume(session_id)
+        except (redis.RedisError, OSError):
+            abort(503)
+        if g.console_user is None:
+            # Revoked, expired or signed out elsewhere: drop the dead cookie, keep the language.
+            language = session.get("lang")
+            session.clear()
+            if language:
+                session["lang"] = language
+    if request.method == "POST":
+        csrf.protect()
+
+
+@bp.after_request
+def _console_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CONSOLE_CSP
+    # Flask-WTF checks the Referer of HTTPS form posts against this host, so pages must send it to
+    # their own origin (the API's default is no-referrer); nothing leaves the origin.
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    response.vary.add("Cookie")
+    response.vary.add("Accept-Language")
+    return response
+
+
+@bp.app_template_global()
+def console_t(key: str, **values: object) -> str:
+    return t(key, **values)
+
+
+@bp.app_template_filter("console_time")
+def console_time(timestamp: int | None) -> str:
+    if not timestamp:
+        return ""
+    return datetime.fromtimestamp(int(timestamp), UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@bp.context_processor
+def _template_globals() -> dict[str, Any]:
+    locale = g.get("locale", "en")
+    return {
+        "locale": locale,
+        "dir": direction(locale),
+        "languages": LANGUAGE_NAMES,
+        "user": current_user(),
+        "t": t,
+        "is_maintainer": (user := current_user()) is not None and user.role is Role.MAINTAINER,
+    }
+
+
+def require_console_role(role: Role) -> Callable[[F], F]:
+    """Signed-in users with ``role`` only: anonymous visitors go to sign in, others get 403."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                if request.method == "GET":
+                    return redirect(url_for("console.login", next=request.full_path.rstrip("?")))
+                return redirect(url_for("console.login"))
+            if not role_grants(user.role, role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def safe_next(target: str | None) -> str:
+    """A redirect target inside the console only (no open redirect to another site)."""
+    default = url_for("console.home")
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/console") or "\\" in target:
+        return default
+    return target
+
+
+def _error_page(status: int, key: str) -> tuple[str, int]:
+    return render_template("console/error.html", status=status, message=t(key)), status
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(_error: CSRFError) -> tuple[str, int]:
+    return _error_page(400, "error.csrf")
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _rate_limited(error: RateLimitExceeded) -> Response:
+    body, status = _error_page(429, "error.rate_limited")
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers["Retry-After"] = str(retry_after(error))
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> tuple[str, int]:
+    status = error.code or 500
+    key = {
+        403: "error.forbidden",
+        404: "error.not_found",
+        413: "error.too_large",
+        429: "error.rate_limited",
+        503: "error.unavailable",
+    }.get(status, "error.generic")
+    return _error_page(status, key)

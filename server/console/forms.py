@@ -1,0 +1,88 @@
+"""Turning console form posts into the API's request models, so both validate the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from werkzeug.datastructures import FileStorage, MultiDict
+
+from server.api import MAX_AVATAR_BYTES
+from server.errors import APIError
+from server.requests import validate
+from server.schemas import CheckRequest
+
+TEXT_FIELDS = ("account_id", "handle", "display_name", "bio", "profile_url", "joined")
+COUNT_FIELDS = ("followers", "following", "posts", "mutuals", "name_changes")
+TRISTATE_FIELDS = ("verified", "private", "has_avatar")
+# Path segments of profile URLs that are not a handle.
+_NOT_HANDLES = {"profile.php", "people", "user", "users", "u", "in", "s", "i", "home", "intent", "share"}
+
+
+def handle_from_url(url: str) -> str | None:
+    """``https://x.com/some_name`` → ``some_name``; None when the URL names no handle."""
+    try:
+        parts = urlsplit(url if "://" in url else "https://" + url)
+    except ValueError:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments or segments[0].lower() in _NOT_HANDLES:
+        return None
+    return segments[0].lstrip("@") or None
+
+
+def account_id_from_url(url: str) -> str | None:
+    """Facebook's ``profile.php?id=…`` carries the stable account id."""
+    try:
+        parts = urlsplit(url if "://" in url else "https://" + url)
+    except ValueError:
+        return None
+    if parts.path.rstrip("/").endswith("profile.php"):
+        ids = parse_qs(parts.query).get("id")
+        return ids[0] if ids else None
+    return None
+
+
+def profile_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
+    profile: dict[str, Any] = {}
+    for name in TEXT_FIELDS:
+        value = form.get(name, "").strip()
+        if value:
+            profile[name] = value
+    for name in COUNT_FIELDS:
+        value = form.get(name, "").strip().replace(",", "").replace(" ", "")
+        if not value:
+            continue
+        if not value.isdigit():
+            raise APIError(422, "invalid_value", "must be a whole number", "profile." + name)
+        profile[name] = int(value)
+    for name in TRISTATE_FIELDS:
+        value = form.get(name, "")
+        if value in {"yes", "no"}:
+            profile[name] = value == "yes"
+    url = profile.get("profile_url")
+    if url and "handle" not in profile:
+        handle = handle_from_url(url)
+        if handle:
+            profile["handle"] = handle
+    if url and "account_id" not in profile:
+        account_id = account_id_from_url(url)
+        if account_id:
+            profile["account_id"] = account_id
+    return profile
+
+
+def read_avatar(upload: FileStorage | None) -> bytes | None:
+    if upload is None or not upload.filename:
+        return None
+    data = upload.read(MAX_AVATAR_BYTES + 1)
+    if len(data) > MAX_AVATAR_BYTES:
+        raise APIError(413, "avatar_too_large", f"The image is larger than {MAX_AVATAR_BYTES} bytes.", "avatar")
+    return data or None
+
+
+def check_request_from_form(form: MultiDict[str, str], locale: str, has_upload: bool) -> CheckRequest:
+    profile = profile_from_form(form)
+    if has_upload:
+        profile["has_avatar"] = True
+    return validate(CheckRequest, {"platform": form.get("platform", ""), "profile": profile, "locale": locale})

@@ -1,0 +1,180 @@
+"""Console pages for protected people: list, create, edit, delete.
+
+Built on ``server.protected.ProtectedStore`` and validated by its ``ProtectedCreate`` model, like
+``POST /v1/protected``. Genuine photos are fingerprinted on upload and dropped: only the
+fingerprints are kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Response
+
+from heuristics.images import ImageRejected, fingerprint_bytes
+from heuristics.profile import Platform
+from server.audit import AuditLog
+from server.auth import Role
+from server.avatars import image_error
+from server.console.blueprint import actor, bp, require_console_role, t
+from server.console.forms import read_avatar
+from server.errors import APIError
+from server.protected import MAX_AVATARS, ProtectedCreate, ProtectedPerson, ProtectedStore, registry_changed
+from server.requests import validate
+from server.state import haris
+
+Page = str | tuple[str, int] | Response
+
+
+def _store() -> ProtectedStore:
+    return ProtectedStore(haris().redis.client)
+
+
+def parse_accounts(text: str) -> list[dict[str, str]]:
+    """One account per line: ``<platform> <handle>`` or ``<platform> id:<account id>``."""
+    accounts = []
+    platforms = {p.value for p in Platform}
+    for number, line in enumerate(text.splitlines(), start=1):
+        words = line.split()
+        if not words:
+            continue
+        if len(words) != 2 or words[0].lower() not in platforms:
+            raise APIError(422, "invalid_value", t("protected.bad_account", line=number), f"accounts.{number}")
+        platform, value = words[0].lower(), words[1]
+        if value.lower().startswith("id:"):
+            accounts.append({"platform": platform, "account_id": value[3:]})
+        else:
+            accounts.append({"platform": platform, "handle": value.lstrip("@")})
+    return accounts
+
+
+def accounts_text(person: ProtectedPerson) -> str:
+    lines = []
+    for account in person.accounts:
+        if account.handle:
+            lines.append(f"{account.platform.value} @{account.handle}")
+        if account.account_id:
+            lines.append(f"{account.platform.value} id:{account.account_id}")
+    return "\n".join(lines)
+
+
+def _uploaded_fingerprints(files: list[FileStorage]) -> list[str]:
+    uploads = [f for f in files if f.filename]
+    if len(uploads) > MAX_AVATARS:
+        raise APIError(422, "invalid_value", t("protected.too_many_photos", count=MAX_AVATARS), "avatars")
+    fingerprints = []
+    for upload in uploads:
+        data = read_avatar(upload)
+        if data is not None:
+            fingerprints.append(fingerprint_upload(data))
+        del data  # fingerprinted, never kept
+    return fingerprints
+
+
+def fingerprint_upload(data: bytes) -> str:
+    try:
+        return fingerprint_bytes(data).hex
+    except ImageRejected as error:
+        raise image_error(error, "avatars") from None
+
+
+def _body_from_form(kept_hashes: list[str]) -> ProtectedCreate:
+    form = request.form
+    names = [line.strip() for line in form.get("display_names", "").splitlines() if line.strip()]
+    typed = [line.strip().lower() for line in form.get("avatar_hashes", "").splitlines() if line.strip()]
+    uploaded = _uploaded_fingerprints(request.files.getlist("avatars"))
+    hashes = list(dict.fromkeys(kept_hashes + typed + uploaded))
+    data: dict[str, Any] = {
+        "display_names": names,
+        "accounts": parse_accounts(form.get("accounts", "")),
+        "avatar_hashes": hashes,
+    }
+    note = form.get("note", "").strip()
+    if note:
+        data["note"] = note
+    return validate(ProtectedCreate, data)
+
+
+def _form_page(person: ProtectedPerson | None, error: APIError | None = None) -> tuple[str, int]:
+    form = {key: value for key, value in request.form.items() if key != "csrf_token"}
+    return render_template("console/protected_form.html", person=person, form=form, error=error), (
+        error.status if error else 200
+    )
+
+
+@bp.get("/protected")
+@require_console_role(Role.TRAINER)
+def protected_people() -> Page:
+    try:
+        people = sorted(_store().all(), key=lambda p: -p.created_at)
+    except (redis.RedisError, OSError):
+        abort(503)
+    return render_template("console/protected.html", people=people)
+
+
+@bp.route("/protected/new", methods=["GET", "POST"])
+@require_console_role(Role.TRAINER)
+def new_protected() -> Page:
+    if request.method == "GET":
+        return render_template("console/protected_form.html", person=None, form={}, error=None)
+    try:
+        body = _body_from_form([])
+        person_id = _store().add(body, created_by=actor())
+        registry_changed()
+        AuditLog(haris().redis.client).record(actor(), "protected.created", person_id)
+    except APIError as error:
+        return _form_page(None, error)
+    except (redis.RedisError, OSError):
+        abort(503)
+    flash(t("protected.saved"), "ok")
+    return redirect(url_for("console.protected_people"), code=303)
+
+
+@bp.route("/protected/<person_id>/edit", methods=["GET", "POST"])
+@require_console_role(Role.TRAINER)
+def edit_protected(person_id: str) -> Page:
+    try:
+        person = _store().get(person_id)
+    except (redis.RedisError, OSError):
+        abort(503)
+    if person is None:
+        abort(404)
+    if request.method == "GET":
+        form = {
+            "display_names": "\n".join(person.display_names),
+            "accounts": accounts_text(person),
+            "note": person.note or "",
+        }
+        return render_template("console/protected_form.html", person=person, form=form, error=None)
+    kept = [h for h in request.form.getlist("keep_hash") if h in person.avatar_hashes]
+    try:
+        body = _body_from_form(kept)
+        if not _store().replace(person_id, body):
+            abort(404)
+        registry_changed()
+        AuditLog(haris().redis.client).record(actor(), "protected.edited", person_id)
+    except APIError as error:
+        return _form_page(person, error)
+    except (redis.RedisError, OSError):
+        abort(503)
+    flash(t("protected.saved"), "ok")
+    return redirect(url_for("console.protected_people"), code=303)
+
+
+@bp.post("/protected/<person_id>/delete")
+@require_console_role(Role.TRAINER)
+def delete_protected(person_id: str) -> Response:
+    try:
+        deleted = _store().delete(person_id)
+        if deleted:
+            registry_changed()
+            AuditLog(haris().redis.client).record(actor(), "protected.deleted", person_id)
+    except (redis.RedisError, OSError):
+        abort(503)
+    if not deleted:
+        abort(404)
+    flash(t("protected.deleted"), "ok")
+    return redirect(url_for("console.protected_people"), code=303)

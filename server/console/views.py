@@ -1,0 +1,226 @@
+"""Console pages: sign-in, manual check, report queue, audit trail and accounts."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import redis
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from heuristics.profile import Platform
+from server.api import run_check
+from server.audit import AuditLog
+from server.auth import Role
+from server.console.blueprint import actor, bp, current_user, require_console_role, safe_next, t, users
+from server.console.forms import check_request_from_form, read_avatar
+from server.console.report_view import report_context
+from server.errors import APIError
+from server.i18n import LOCALES
+from server.reports import ReportStore
+from server.requests import validate
+from server.review import BANK_LABELS, ConfirmRequest, RejectRequest, decide
+from server.schemas import CheckRequest
+from server.state import haris
+
+Page = str | tuple[str, int] | Response
+REPORT_ID = re.compile(r"^[0-9a-f]{16}$")
+
+
+def _redis() -> redis.Redis:
+    return haris().redis.client
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Page:
+    next_page = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if current_user() is not None:
+            return redirect(next_page)
+        return render_template("console/login.html", next=next_page, username="")
+    username = request.form.get("username", "").strip().lower()[:64]
+    password = request.form.get("password", "")
+    try:
+        role = users().authenticate(username, password)
+        session_id = users().start_session(username) if role is not None else None
+    except (redis.RedisError, OSError):
+        abort(503)
+    if session_id is None:
+        # One message for an unknown user and a wrong password: no account enumeration.
+        return render_template("console/login.html", next=next_page, username=username, error=t("login.failed")), 401
+    language = session.get("lang")
+    session.clear()  # a fresh session (and CSRF token) on sign-in: no session fixation
+    session.permanent = True
+    session["sid"] = session_id
+    if language:
+        session["lang"] = language
+    return redirect(next_page, code=303)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    user = current_user()
+    if user is not None:
+        users().end_session(user.session_id)
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    return redirect(url_for("console.login"), code=303)
+
+
+@bp.get("/lang/<code>")
+def choose_language(code: str) -> Response:
+    if code not in LOCALES:
+        abort(404)
+    session["lang"] = code
+    return redirect(safe_next(request.args.get("next")))
+
+
+@bp.get("/")
+@require_console_role(Role.TRAINER)
+def home() -> Page:
+    try:
+        pending = ReportStore(_redis()).count_pending()
+    except (redis.RedisError, OSError):
+        abort(503)
+    return render_template("console/home.html", pending=pending)
+
+
+@bp.route("/check", methods=["GET", "POST"])
+@require_console_role(Role.TRAINER)
+def manual_check() -> Page:
+    platforms = [p.value for p in Platform]
+    if request.method == "GET":
+        return render_template("console/check.html", platforms=platforms, form={}, result=None)
+    form = request.form
+    try:
+        avatar = read_avatar(request.files.get("avatar"))
+        body = check_request_from_form(form, _locale(), has_upload=avatar is not None)
+        result = run_check(body, avatar, _locale())
+    except APIError as error:
+        return render_template(
+            "console/check.html", platforms=platforms, form=form, result=None, error=error
+        ), error.status
+    return render_template(
+        "console/check.html",
+        platforms=platforms,
+        form=form,
+        evidence_json=_evidence_json,
+        **report_context(result, body.profile),
+    )
+
+
+def _evidence_json(evidence: dict[str, Any]) -> str:
+    return json.dumps(evidence, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def _locale() -> str:
+    return str(g.locale)
+
+
+@bp.get("/reports")
+@require_console_role(Role.TRAINER)
+def reports() -> Page:
+    store = ReportStore(_redis())
+    try:
+        pending = store.pending(limit=100)
+        decided = store.decided(limit=30)
+    except (redis.RedisError, OSError):
+        abort(503)
+    return render_template(
+        "console/reports.html",
+        pending=pending,
+        decided=decided,
+        labels=BANK_LABELS,
+        evidence_json=_evidence_json,
+    )
+
+
+@bp.get("/reports/<report_id>")
+@require_console_role(Role.TRAINER)
+def report_detail(report_id: str) -> Page:
+    """One report, run through the same check as the extension would, to help decide it."""
+    try:
+        report = ReportStore(_redis()).get(report_id) if REPORT_ID.match(report_id) else None
+    except (redis.RedisError, OSError):
+        abort(503)
+    if report is None:
+        abort(404)
+    body = CheckRequest.model_validate(
+        {key: report.get(key) for key in ("platform", "profile", "avatar_hash")} | {"locale": _locale()}
+    )
+    result = run_check(body, None, _locale())
+    return render_template(
+        "console/report_detail.html",
+        report=report,
+        detail=True,
+        **report_context(result, body.profile),
+        labels=BANK_LABELS,
+        evidence_json=_evidence_json,
+    )
+
+
+@bp.post("/reports/<report_id>/<decision>")
+@require_console_role(Role.TRAINER)
+def decide_report(report_id: str, decision: str) -> Response:
+    if decision not in {"confirm", "reject"}:
+        abort(404)
+    fields = {key: value.strip() for key, value in request.form.items() if key in {"bank", "label", "note"}}
+    fields = {key: value for key, value in fields.items() if value}
+    try:
+        body: ConfirmRequest | RejectRequest
+        if decision == "confirm":
+            body = validate(ConfirmRequest, fields)
+        else:
+            body = validate(RejectRequest, {k: v for k, v in fields.items() if k == "note"})
+        decide(report_id, decision == "confirm", actor(), body, ReportStore(_redis()))
+    except APIError as error:
+        if error.status == 404:
+            abort(404)
+        flash(t("reports.already_decided") if error.status == 409 else error.message, "error")
+        return redirect(url_for("console.reports"), code=303)
+    except (redis.RedisError, OSError):
+        abort(503)
+    flash(t("reports.confirmed" if decision == "confirm" else "reports.rejected"), "ok")
+    return redirect(url_for("console.reports"), code=303)
+
+
+@bp.get("/audit")
+@require_console_role(Role.MAINTAINER)
+def audit() -> Page:
+    try:
+        entries = AuditLog(_redis()).recent(limit=300)
+    except (redis.RedisError, OSError):
+        abort(503)
+    return render_template("console/audit.html", entries=entries)
+
+
+@bp.get("/users")
+@require_console_role(Role.MAINTAINER)
+def accounts() -> Page:
+    try:
+        listed = users().list()
+    except (redis.RedisError, OSError):
+        abort(503)
+    return render_template("console/users.html", accounts=listed)
+
+
+@bp.post("/users/<username>/revoke")
+@require_console_role(Role.MAINTAINER)
+def revoke_account(username: str) -> Response:
+    if username == actor():
+        flash(t("users.cannot_revoke_self"), "error")
+        return redirect(url_for("console.accounts"), code=303)
+    try:
+        revoked = users().revoke(username)
+        if revoked:
+            AuditLog(_redis()).record(actor(), "user.revoked", username)
+    except (redis.RedisError, OSError):
+        abort(503)
+    if not revoked:
+        abort(404)
+    flash(t("users.revoked", username=username), "ok")
+    return redirect(url_for("console.accounts"), code=303)

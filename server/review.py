@@ -1,0 +1,195 @@
+"""Trainers review reported profiles: ``GET /v1/reports``, ``POST /v1/reports/{id}/confirm|reject``.
+
+The console and the JSON endpoints share ``decide``, so a decision made either way does the same
+thing and leaves the same audit entry (``server.audit``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import redis
+from flask import Blueprint, g, jsonify, request
+from pydantic import BaseModel, ConfigDict, Field
+
+from heuristics.profile import Platform
+from server import openapi
+from server.audit import AuditLog
+from server.auth import Role, require_role
+from server.errors import APIError
+from server.reports import AlreadyDecided, ReportStore
+from server.requests import json_body, validate
+from server.state import haris
+
+bp = Blueprint("review", __name__, url_prefix="/v1")
+
+MAX_PAGE = 200
+
+BANK_LABELS = ("entrapment", "stolen_photo", "stock_photo", "campaign", "other")
+BankLabel = Literal["entrapment", "stolen_photo", "stock_photo", "campaign", "other"]
+Note = Annotated[str, Field(max_length=1000)]
+
+
+class ReportOut(BaseModel):
+    """A queued report: only what the user chose to send, and no reporter identity."""
+
+    id: str
+    created_at: int
+    status: Literal["pending", "confirmed", "rejected"]
+    platform: Platform
+    reason: str
+    profile: dict[str, Any] | None = None
+    avatar_hash: str | None = None
+    note: str | None = None
+    decided_by: str | None = None
+    decided_at: int | None = None
+    bank: str | None = None
+    label: str | None = None
+    decision_note: str | None = None
+
+
+class ReportList(BaseModel):
+    reports: list[ReportOut]
+    pending: int
+    offset: int
+    limit: int
+
+
+class ConfirmRequest(BaseModel):
+    """Confirm a report; with ``bank`` and ``label`` its fingerprint and account id join that bank."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bank: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_-]+$")] | None = None
+    label: BankLabel | None = None
+    note: Note | None = None
+
+
+class RejectRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Note | None = None
+
+
+def report_out(record: dict[str, Any]) -> ReportOut:
+    return ReportOut.model_validate({key: value for key, value in record.items() if key in ReportOut.model_fields})
+
+
+def decide(
+    report_id: str, confirm: bool, actor: str, body: ConfirmRequest | RejectRequest, store: ReportStore
+) -> dict[str, Any]:
+    """Confirm or reject one pending report and record who did it. Raises APIError 404/409."""
+    fields: dict[str, Any] = {"decided_by": actor}
+    if body.note:
+        fields["decision_note"] = body.note
+    if isinstance(body, ConfirmRequest):
+        fields.update({key: value for key, value in (("bank", body.bank), ("label", body.label)) if value})
+    try:
+        record = store.resolve(report_id, "confirmed" if confirm else "rejected", **fields)
+    except AlreadyDecided:
+        raise APIError(409, "already_decided", "This report was already confirmed or rejected.") from None
+    if record is None:
+        raise APIError(404, "not_found", "No such report (reports expire after 30 days).")
+    detail = {key: record[key] for key in ("bank", "label") if record.get(key)}
+    AuditLog(store.client).record(actor, "report." + record["status"], report_id, **detail)
+    return record
+
+
+def _store() -> ReportStore:
+    return ReportStore(haris().redis.client)
+
+
+def _actor() -> str:
+    return f"key:{g.principal}"
+
+
+def _paging() -> tuple[int, int]:
+    try:
+        limit = int(request.args.get("limit", 50))
+        offset = int(request.args.get("offset", 0))
+    except ValueError:
+        raise APIError(422, "invalid_value", "limit and offset must be integers.", "limit") from None
+    if not 1 <= limit <= MAX_PAGE or offset < 0:
+        raise APIError(422, "invalid_value", f"limit must be 1–{MAX_PAGE} and offset ≥ 0.", "limit")
+    return limit, offset
+
+
+@bp.get("/reports")
+@require_role(Role.TRAINER)
+def list_reports() -> Any:
+    """Pending reports, newest first."""
+    limit, offset = _paging()
+    store = _store()
+    try:
+        reports = store.pending(limit=limit, offset=offset)
+        pending = store.count_pending()
+    except (redis.RedisError, OSError):
+        raise APIError(503, "storage_unavailable", "Reports cannot be read right now.") from None
+    body = ReportList(reports=[report_out(r) for r in reports], pending=pending, offset=offset, limit=limit)
+    return jsonify(body.model_dump(exclude_none=True))
+
+
+def _decision(report_id: str, confirm: bool) -> Any:
+    model: type[ConfirmRequest | RejectRequest] = ConfirmRequest if confirm else RejectRequest
+    raw = json_body(request) if request.content_length else {}
+    body = validate(model, raw)
+    try:
+        record = decide(report_id, confirm, _actor(), body, _store())
+    except (redis.RedisError, OSError):
+        raise APIError(503, "storage_unavailable", "The decision could not be stored; try again.") from None
+    return jsonify(report_out(record).model_dump(exclude_none=True))
+
+
+@bp.post("/reports/<report_id>/confirm")
+@require_role(Role.TRAINER)
+def confirm_report(report_id: str) -> Any:
+    return _decision(report_id, confirm=True)
+
+
+@bp.post("/reports/<report_id>/reject")
+@require_role(Role.TRAINER)
+def reject_report(report_id: str) -> Any:
+    return _decision(report_id, confirm=False)
+
+
+openapi.MODELS.extend([ReportOut, ReportList, ConfirmRequest, RejectRequest])
+_AUTH_ERRORS = {
+    "401": openapi.error("No or invalid API key."),
+    "403": openapi.error("The key's role does not allow this."),
+    "503": openapi.error("Storage is unavailable."),
+}
+_ID_PARAMETER = [{"name": "report_id", "in": "path", "required": True, "schema": {"type": "string"}}]
+openapi.PATHS.setdefault("/v1/reports", {})["get"] = {
+    "summary": "Pending reports, newest first (trainer)",
+    "operationId": "listReports",
+    "parameters": [
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
+        {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+    ],
+    "responses": {
+        "200": openapi.json_response("Reports", openapi.ref(ReportList)),
+        "422": openapi.error("Bad limit or offset."),
+        **_AUTH_ERRORS,
+    },
+}
+for _action, _model, _summary in (
+    ("confirm", ConfirmRequest, "Confirm a report; optionally add its fingerprint to a bank (trainer)"),
+    ("reject", RejectRequest, "Reject a report (trainer)"),
+):
+    openapi.PATHS["/v1/reports/{report_id}/" + _action] = {
+        "post": {
+            "summary": _summary,
+            "operationId": _action + "Report",
+            "parameters": _ID_PARAMETER,
+            "requestBody": {"required": False, "content": {"application/json": {"schema": openapi.ref(_model)}}},
+            "responses": {
+                "200": openapi.json_response("The decided report", openapi.ref(ReportOut)),
+                "400": openapi.error("Malformed JSON or wrong shape."),
+                "404": openapi.error("No such report."),
+                "409": openapi.error("Already confirmed or rejected."),
+                "415": openapi.error("Unsupported media type."),
+                "422": openapi.error("Invalid values."),
+                **_AUTH_ERRORS,
+            },
+        }
+    }

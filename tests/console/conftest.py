@@ -1,0 +1,90 @@
+"""Console fixtures: accounts, a signed-in test client, and the CSRF token of the last page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+
+from server.auth import Role
+from server.users import UserStore
+
+PASSWORD = "correct horse battery staple"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def page_token(client: FlaskClient, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return csrf_from(response.get_data(as_text=True))
+
+
+def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
+    token = page_token(client, "/console/login")
+    return client.post("/console/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+class HttpsClient(FlaskClient):
+    """A test client that talks https, so the Secure cookie flag stays on as in production."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if not args or isinstance(args[0], str):
+            kwargs.setdefault("base_url", "https://localhost")
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def console_app(make_app: Any) -> Flask:
+    app: Flask = make_app()
+    app.test_client_class = HttpsClient
+    return app
+
+
+@pytest.fixture
+def accounts(redis_client: redis.Redis) -> UserStore:
+    store = UserStore(redis_client)
+    store.create("amal", PASSWORD, Role.TRAINER)
+    store.create("omar", PASSWORD, Role.MAINTAINER)
+    return store
+
+
+@pytest.fixture
+def new_client(console_app: Flask) -> Callable[[], FlaskClient]:
+    def build() -> FlaskClient:
+        client = console_app.test_client()
+        # Browsers send a same-origin Referer (the console's Referrer-Policy); over HTTPS
+        # Flask-WTF refuses a form post without one.
+        client.environ_base["HTTP_REFERER"] = "https://localhost/console/"
+        return client
+
+    return build
+
+
+@pytest.fixture
+def anonymous(new_client: Callable[[], FlaskClient]) -> FlaskClient:
+    return new_client()
+
+
+@pytest.fixture
+def trainer(new_client: Callable[[], FlaskClient], accounts: UserStore) -> FlaskClient:
+    client = new_client()
+    assert sign_in(client, "amal").status_code == 303
+    return client
+
+
+@pytest.fixture
+def maintainer(new_client: Callable[[], FlaskClient], accounts: UserStore) -> FlaskClient:
+    client = new_client()
+    assert sign_in(client, "omar").status_code == 303
+    return client

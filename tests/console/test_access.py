@@ -1,0 +1,260 @@
+"""Who may see and do what in the console: sign-in, cookies, CSRF, roles, headers, rate limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import redis
+from flask.testing import FlaskClient
+
+from server.users import UserStore
+from tests.console.conftest import PASSWORD, csrf_from, page_token, sign_in
+
+TRAINER_PAGES = ["/console/", "/console/check", "/console/reports", "/console/protected", "/console/protected/new"]
+MAINTAINER_PAGES = ["/console/audit", "/console/users"]
+# Every POST of the console with a harmless body (the CSRF token is added by the tests).
+POSTS = [
+    "/console/logout",
+    "/console/check",
+    "/console/reports/0123456789abcdef/confirm",
+    "/console/reports/0123456789abcdef/reject",
+    "/console/users/amal/revoke",
+    "/console/protected/new",
+    "/console/protected/0123456789abcdef/edit",
+    "/console/protected/0123456789abcdef/delete",
+]
+
+
+@pytest.mark.parametrize("path", TRAINER_PAGES + MAINTAINER_PAGES)
+def test_anonymous_visitors_are_sent_to_sign_in(anonymous: FlaskClient, path: str) -> None:
+    response = anonymous.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/console/login?next=")
+    assert "Welcome" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", [p for p in POSTS if p != "/console/logout"])
+def test_anonymous_posts_do_nothing(anonymous: FlaskClient, path: str, redis_client: redis.Redis) -> None:
+    token = page_token(anonymous, "/console/login")
+    response = anonymous.post(path, data={"csrf_token": token, "platform": "x"})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/console/login")
+    assert redis_client.keys("haris:audit") == []
+
+
+@pytest.mark.parametrize("path", TRAINER_PAGES)
+def test_a_trainer_sees_trainer_pages(trainer: FlaskClient, path: str) -> None:
+    assert trainer.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", MAINTAINER_PAGES)
+def test_a_trainer_cannot_do_a_maintainers_job(trainer: FlaskClient, maintainer: FlaskClient, path: str) -> None:
+    refused = trainer.get(path)
+    assert refused.status_code == 403
+    assert "does not allow" in refused.get_data(as_text=True)
+    assert maintainer.get(path).status_code == 200
+
+
+def test_a_trainer_cannot_revoke_accounts(trainer: FlaskClient, accounts: UserStore, redis_client: redis.Redis) -> None:
+    token = page_token(trainer, "/console/check")
+    response = trainer.post("/console/users/omar/revoke", data={"csrf_token": token})
+    assert response.status_code == 403
+    assert redis_client.exists("haris:user:omar")
+
+
+def test_a_maintainer_revokes_an_account_and_it_is_audited(
+    maintainer: FlaskClient, trainer: FlaskClient, redis_client: redis.Redis
+) -> None:
+    token = page_token(maintainer, "/console/users")
+    response = maintainer.post("/console/users/amal/revoke", data={"csrf_token": token}, follow_redirects=True)
+    assert response.status_code == 200 and "amal revoked" in response.get_data(as_text=True)
+    assert not redis_client.exists("haris:user:amal")
+    assert trainer.get("/console/check").status_code == 302
+    audit = maintainer.get("/console/audit").get_data(as_text=True)
+    assert "revoked an account" in audit and "omar" in audit
+    assert maintainer.post("/console/users/amal/revoke", data={"csrf_token": token}).status_code == 404
+    own = maintainer.post("/console/users/omar/revoke", data={"csrf_token": token}, follow_redirects=True)
+    assert "cannot revoke your own" in own.get_data(as_text=True)
+    assert redis_client.exists("haris:user:omar")
+
+
+@pytest.mark.parametrize("path", POSTS)
+def test_posts_without_a_csrf_token_are_refused(trainer: FlaskClient, path: str, redis_client: redis.Redis) -> None:
+    response = trainer.post(path, data={"platform": "x"})
+    assert response.status_code == 400
+    assert "did not come from this console" in response.get_data(as_text=True)
+    # Still signed in: the refused logout did not happen.
+    assert trainer.get("/console/check").status_code == 200
+
+
+def test_a_wrong_csrf_token_and_a_cross_site_referer_are_refused(trainer: FlaskClient) -> None:
+    token = page_token(trainer, "/console/check")
+    assert trainer.post("/console/check", data={"csrf_token": token + "x", "platform": "x"}).status_code == 400
+    cross_site = trainer.post(
+        "/console/check", data={"csrf_token": token, "platform": "x"}, headers={"Referer": "https://evil.example/"}
+    )
+    assert cross_site.status_code == 400
+    assert trainer.post("/console/check", data={"csrf_token": token, "platform": "x"}).status_code == 200
+
+
+def test_sign_in_without_csrf_is_refused(anonymous: FlaskClient, accounts: UserStore) -> None:
+    response = anonymous.post("/console/login", data={"username": "amal", "password": PASSWORD})
+    assert response.status_code == 400
+    assert anonymous.get("/console/check").status_code == 302
+
+
+def test_failed_sign_in_says_the_same_for_unknown_users_and_wrong_passwords(
+    anonymous: FlaskClient, accounts: UserStore
+) -> None:
+    wrong_password = sign_in(anonymous, "amal", "not the password at all")
+    unknown_user = sign_in(anonymous, "nobody", PASSWORD)
+    assert wrong_password.status_code == unknown_user.status_code == 401
+    message = "Sign-in failed: check the username and password."
+    assert message in wrong_password.get_data(as_text=True) and message in unknown_user.get_data(as_text=True)
+    assert anonymous.get("/console/check").status_code == 302
+
+
+def test_session_cookie_flags_and_rotation(new_client: Callable[[], FlaskClient], accounts: UserStore) -> None:
+    client = new_client()
+    client.get("/console/login")
+    before = client.get_cookie("haris_console", path="/console")
+    response = sign_in(client, "amal")
+    assert response.status_code == 303 and response.headers["Location"] == "/console/"
+    header = response.headers["Set-Cookie"]
+    for flag in ("Secure", "HttpOnly", "SameSite=Strict", "Path=/console"):
+        assert flag in header
+    after = client.get_cookie("haris_console", path="/console")
+    assert before is not None and after is not None and before.value != after.value
+
+
+def test_insecure_cookies_only_when_configured(make_app: Any, accounts: UserStore) -> None:
+    client = make_app(HARIS_SECURE_COOKIES="false").test_client()
+    response = sign_in(client, "amal")
+    assert response.status_code == 303
+    assert "Secure" not in response.headers["Set-Cookie"]
+    assert client.get("/console/check").status_code == 200
+
+
+def test_sign_out_ends_the_server_side_session(
+    new_client: Callable[[], FlaskClient], accounts: UserStore, redis_client: redis.Redis
+) -> None:
+    client = new_client()
+    sign_in(client, "amal")
+    stolen = client.get_cookie("haris_console", path="/console")
+    assert stolen is not None
+    token = page_token(client, "/console/check")
+    assert client.post("/console/logout", data={"csrf_token": token}).status_code == 303
+    assert redis_client.keys("haris:session:*") == []
+    replay = new_client()
+    replay.set_cookie("haris_console", stolen.value, path="/console")
+    assert replay.get("/console/check").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/console/reports", "/console/reports"),
+        ("https://evil.example/console/", "/console/"),
+        ("//evil.example/console", "/console/"),
+        ("/v1/check", "/console/"),
+        ("/console\\@evil.example", "/console/"),
+    ],
+)
+def test_sign_in_redirects_only_inside_the_console(
+    anonymous: FlaskClient, accounts: UserStore, target: str, expected: str
+) -> None:
+    token = page_token(anonymous, "/console/login")
+    response = anonymous.post(
+        "/console/login", data={"username": "amal", "password": PASSWORD, "csrf_token": token, "next": target}
+    )
+    assert response.status_code == 303 and response.headers["Location"] == expected
+
+
+def test_pages_carry_a_strict_content_security_policy(trainer: FlaskClient) -> None:
+    response = trainer.get("/console/check")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'none'" in policy and "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert "style-src 'self'" in policy and "form-action 'self'" in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Strict-Transport-Security" in response.headers
+    html = response.get_data(as_text=True)
+    assert "<script" not in html and " style=" not in html and "onclick" not in html
+    # The API keeps its own, stricter policy.
+    assert trainer.get("/v1/rules").headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_the_stylesheet_is_served(anonymous: FlaskClient) -> None:
+    response = anonymous.get("/static/console.css")
+    assert response.status_code == 200 and response.mimetype == "text/css"
+
+
+def test_failed_sign_ins_are_rate_limited_per_address(make_app: Any, accounts: UserStore) -> None:
+    client = make_app(HARIS_LOGIN_LIMIT="3/minute").test_client()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    assert [sign_in(client, "amal", "wrong password!!").status_code for _ in range(3)] == [401, 401, 401]
+    limited = sign_in(client, "amal")
+    assert limited.status_code == 429
+    assert int(limited.headers["Retry-After"]) > 0
+    assert "Too many attempts" in limited.get_data(as_text=True)
+    other = make_app(HARIS_LOGIN_LIMIT="3/minute").test_client()
+    other.environ_base["REMOTE_ADDR"] = "198.51.100.8"
+    assert sign_in(other, "amal").status_code == 303
+
+
+def test_successful_sign_ins_do_not_use_up_the_allowance(make_app: Any, accounts: UserStore) -> None:
+    app = make_app(HARIS_LOGIN_LIMIT="2/minute")
+    for _ in range(4):
+        assert sign_in(app.test_client(), "amal").status_code == 303
+
+
+def test_guessing_one_account_from_many_addresses_is_limited(make_app: Any, accounts: UserStore) -> None:
+    app = make_app(HARIS_LOGIN_ACCOUNT_LIMIT="2/hour")
+    statuses = []
+    for address in ("203.0.113.1", "203.0.113.2", "203.0.113.3"):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        statuses.append(sign_in(client, "amal", "wrong password!!").status_code)
+    assert statuses == [401, 401, 429]
+    other_account = app.test_client()
+    other_account.environ_base["REMOTE_ADDR"] = "203.0.113.4"
+    assert sign_in(other_account, "omar").status_code == 303
+
+
+def test_language_follows_the_users_choice_then_accept_language(anonymous: FlaskClient) -> None:
+    arabic = anonymous.get("/console/login", headers={"Accept-Language": "ar-MA,ar;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in arabic and "تسجيل الدخول" in arabic
+    chosen = anonymous.get("/console/lang/fr?next=/console/login")
+    assert chosen.status_code == 302 and chosen.headers["Location"] == "/console/login"
+    french = anonymous.get("/console/login", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in french and "Connexion" in french
+    assert anonymous.get("/console/lang/de").status_code == 404
+    assert anonymous.get("/console/lang/en?next=https://evil.example/").headers["Location"] == "/console/"
+
+
+def test_language_choice_survives_sign_in(anonymous: FlaskClient, accounts: UserStore) -> None:
+    anonymous.get("/console/lang/ar")
+    sign_in(anonymous, "amal")
+    page = anonymous.get("/console/check").get_data(as_text=True)
+    assert 'dir="rtl"' in page and "فحص يدوي" in page
+
+
+def test_unknown_decisions_and_reports_are_html_404s(trainer: FlaskClient) -> None:
+    token = page_token(trainer, "/console/reports")
+    for path in ("/console/reports/0123456789abcdef/nonsense", "/console/reports/0123456789abcdef/confirm"):
+        response = trainer.post(path, data={"csrf_token": token})
+        assert response.status_code == 404 and response.mimetype == "text/html"
+        assert "There is nothing here." in response.get_data(as_text=True)
+
+
+def test_the_login_page_token_is_tied_to_the_session(
+    new_client: Callable[[], FlaskClient], accounts: UserStore
+) -> None:
+    first, second = new_client(), new_client()
+    token = csrf_from(first.get("/console/login").get_data(as_text=True))
+    second.get("/console/login")
+    response = second.post("/console/login", data={"username": "amal", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 400

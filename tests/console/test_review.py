@@ -1,0 +1,208 @@
+"""The report queue: trainer JSON endpoints and the console page, decisions and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+
+from server.audit import AUDIT_KEY, AuditLog
+from server.auth import Role, create_api_key
+from tests.api.test_openapi import response_schema, validator_for
+from tests.console.conftest import page_token
+
+REPORT = {
+    "platform": "instagram",
+    "profile": {"handle": "hala.ahed.official", "display_name": "Hala Ahed", "followers": 12},
+    "avatar_hash": "ffd8c0e0f0f8fcfe",
+    "reason": "impersonation",
+    "note": "pretends to be our colleague",
+}
+
+
+def file_report(client: FlaskClient, **changes: Any) -> str:
+    response = client.post("/v1/reports", json=dict(REPORT, **changes))
+    assert response.status_code == 202
+    return response.get_json()["id"]
+
+
+@pytest.fixture
+def trainer_key(redis_client: redis.Redis) -> dict[str, str]:
+    return {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "ngo-amal")}
+
+
+def test_reports_are_listed_newest_first_for_trainers_only(
+    anonymous: FlaskClient, trainer_key: dict[str, str], redis_client: redis.Redis
+) -> None:
+    first = file_report(anonymous, reason="entrapment")
+    redis_client.zincrby("haris:reports:pending", -10, first)  # make the first one clearly older
+    second = file_report(anonymous)
+    assert anonymous.get("/v1/reports").status_code == 401
+    assert anonymous.get("/v1/reports", headers={"Authorization": "Bearer hk_nope"}).status_code == 401
+    listed = anonymous.get("/v1/reports", headers=trainer_key)
+    assert listed.status_code == 200
+    body = listed.get_json()
+    assert [r["id"] for r in body["reports"]] == [second, first]
+    assert body["pending"] == 2
+    assert body["reports"][0]["profile"]["handle"] == "hala.ahed.official"
+    assert anonymous.get("/v1/reports?limit=1&offset=1", headers=trainer_key).get_json()["reports"][0]["id"] == first
+    for bad in ("limit=0", "limit=abc", "offset=-1", f"limit={10**4}"):
+        response = anonymous.get(f"/v1/reports?{bad}", headers=trainer_key)
+        assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid_value"
+
+
+def test_confirm_and_reject_record_who_decided(
+    anonymous: FlaskClient, trainer_key: dict[str, str], redis_client: redis.Redis
+) -> None:
+    confirmed, rejected = file_report(anonymous), file_report(anonymous)
+    response = anonymous.post(
+        f"/v1/reports/{confirmed}/confirm", json={"label": "stolen_photo", "note": "same photo"}, headers=trainer_key
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "confirmed" and body["decided_by"] == "key:ngo-amal" and body["label"] == "stolen_photo"
+    assert anonymous.post(f"/v1/reports/{rejected}/reject", headers=trainer_key).get_json()["status"] == "rejected"
+    assert anonymous.get("/v1/reports", headers=trainer_key).get_json()["reports"] == []
+
+    again = anonymous.post(f"/v1/reports/{confirmed}/reject", headers=trainer_key)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_decided"
+    missing = anonymous.post("/v1/reports/0123456789abcdef/confirm", headers=trainer_key)
+    assert missing.status_code == 404
+
+    entries = AuditLog(redis_client).recent()
+    assert [(e["actor"], e["action"], e["target"]) for e in entries] == [
+        ("key:ngo-amal", "report.rejected", rejected),
+        ("key:ngo-amal", "report.confirmed", confirmed),
+    ]
+    assert entries[1]["detail"] == {"label": "stolen_photo"}
+    # The audit trail names decisions, never the reported profile.
+    raw = b" ".join(v for _, fields in redis_client.xrange(AUDIT_KEY) for v in fields.values())
+    assert b"hala" not in raw.lower()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "code"),
+    [
+        ({"data": "{", "content_type": "application/json"}, 400, "bad_json"),
+        ({"json": {"label": "nonsense"}}, 422, "invalid_value"),
+        ({"json": {"unexpected": 1}}, 400, "invalid_schema"),
+        ({"json": ["label"]}, 400, "invalid_schema"),
+        ({"data": "label=x", "content_type": "application/x-www-form-urlencoded"}, 415, "unsupported_media_type"),
+        ({"json": {"note": "x" * 1001}}, 422, "invalid_value"),
+    ],
+)
+def test_bad_decision_bodies_are_clear_4xx(
+    anonymous: FlaskClient, trainer_key: dict[str, str], kwargs: dict[str, Any], status: int, code: str
+) -> None:
+    report_id = file_report(anonymous)
+    response = anonymous.post(f"/v1/reports/{report_id}/confirm", headers=trainer_key, **kwargs)
+    assert response.status_code == status, response.get_json()
+    assert response.get_json()["error"]["code"] == code
+    assert anonymous.get("/v1/reports", headers=trainer_key).get_json()["pending"] == 1
+
+
+def test_the_openapi_document_describes_the_review_endpoints(
+    anonymous: FlaskClient, trainer_key: dict[str, str]
+) -> None:
+    document = anonymous.get("/openapi.json").get_json()
+    report_id = file_report(anonymous)
+    listed = anonymous.get("/v1/reports", headers=trainer_key)
+    validator_for(document, response_schema(document, "/v1/reports", "get", 200)).validate(listed.get_json())
+    decided = anonymous.post(f"/v1/reports/{report_id}/confirm", json={"label": "other"}, headers=trainer_key)
+    path = "/v1/reports/{report_id}/confirm"
+    validator_for(document, response_schema(document, path, "post", 200)).validate(decided.get_json())
+    conflict = anonymous.post(f"/v1/reports/{report_id}/confirm", headers=trainer_key)
+    validator_for(document, response_schema(document, path, "post", 409)).validate(conflict.get_json())
+    unauthorized = anonymous.get("/v1/reports")
+    validator_for(document, response_schema(document, "/v1/reports", "get", 401)).validate(unauthorized.get_json())
+
+
+def test_the_console_queue_confirms_and_rejects(
+    trainer: FlaskClient, maintainer: FlaskClient, anonymous: FlaskClient, redis_client: redis.Redis
+) -> None:
+    older = file_report(anonymous, reason="entrapment", note="asked to meet")
+    redis_client.zincrby("haris:reports:pending", -10, older)
+    newer = file_report(anonymous)
+    page = trainer.get("/console/reports").get_data(as_text=True)
+    assert page.index(newer) < page.index(older)
+    assert "hala.ahed.official" in page and "asked to meet" in page and "ffd8c0e0f0f8fcfe" in page
+
+    token = page_token(trainer, "/console/reports")
+    done = trainer.post(
+        f"/console/reports/{newer}/confirm",
+        data={"csrf_token": token, "label": "stolen_photo", "note": "known clone"},
+        follow_redirects=True,
+    )
+    assert done.status_code == 200 and "Report confirmed." in done.get_data(as_text=True)
+    rejected = trainer.post(f"/console/reports/{older}/reject", data={"csrf_token": token}, follow_redirects=True)
+    assert "Report rejected." in rejected.get_data(as_text=True)
+    twice = trainer.post(f"/console/reports/{older}/confirm", data={"csrf_token": token}, follow_redirects=True)
+    assert "Someone already decided this report." in twice.get_data(as_text=True)
+
+    queue = trainer.get("/console/reports").get_data(as_text=True)
+    assert "No reports are waiting." in queue
+    assert "Recently decided" in queue and "amal" in queue and "stolen photo" in queue
+
+    audit = maintainer.get("/console/audit").get_data(as_text=True)
+    assert audit.index(older) < audit.index(newer)  # newest decision first
+    assert "confirmed a report" in audit and "rejected a report" in audit and "label=stolen_photo" in audit
+
+
+def test_a_bad_label_from_the_console_is_refused_without_deciding(trainer: FlaskClient, anonymous: FlaskClient) -> None:
+    report_id = file_report(anonymous)
+    token = page_token(trainer, "/console/reports")
+    response = trainer.post(
+        f"/console/reports/{report_id}/confirm", data={"csrf_token": token, "label": "<b>x</b>"}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "<b>x</b>" not in response.get_data(as_text=True)
+    assert report_id in trainer.get("/console/reports").get_data(as_text=True).split("Recently decided")[0]
+
+
+def test_audit_entries_older_than_the_retention_are_trimmed(redis_client: redis.Redis) -> None:
+    redis_client.xadd(
+        AUDIT_KEY, {"actor": "old", "action": "report.confirmed", "target": "x", "detail": "{}"}, id="1-0"
+    )
+    AuditLog(redis_client).record("amal", "report.rejected", "y")
+    assert [e["actor"] for e in AuditLog(redis_client).recent()] == ["amal"]
+
+
+def test_every_console_string_exists_in_every_language(console_app: Flask) -> None:
+    import pathlib
+    import re
+
+    from server.console.i18n import strings
+
+    english, arabic, french = strings("en"), strings("ar"), strings("fr")
+    assert set(english) == set(arabic) == set(french)
+    templates = pathlib.Path(console_app.root_path, "templates", "console")
+    used = set()
+    for template in templates.glob("*.html"):
+        used |= set(re.findall(r'\bt\("([a-z_.]*[a-z_])"[,)]', template.read_text(encoding="utf-8")))
+    assert used and used <= set(english), used - set(english)
+    for prefix, values in {
+        "platform.": ["facebook", "instagram", "x", "telegram", "other"],
+        "reason.": ["impersonation", "entrapment", "harassment", "other"],
+        "label.": ["entrapment", "stolen_photo", "stock_photo", "campaign", "other"],
+    }.items():
+        assert {prefix + value for value in values} <= set(english)
+
+
+def test_a_report_can_be_checked_before_deciding(trainer: FlaskClient, anonymous: FlaskClient) -> None:
+    report_id = file_report(anonymous, profile={"handle": "hala12345678", "posts": 0, "joined": "2026-11"})
+    queue = trainer.get("/console/reports").get_data(as_text=True)
+    assert f"/console/reports/{report_id}" in queue
+    page = trainer.get(f"/console/reports/{report_id}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'data-code="handle.digits"' in text and 'data-code="activity.few_posts"' in text
+    assert "Confirm" in text  # the decision forms are on the page too
+    token = page_token(trainer, f"/console/reports/{report_id}")
+    trainer.post(f"/console/reports/{report_id}/reject", data={"csrf_token": token})
+    decided = trainer.get(f"/console/reports/{report_id}").get_data(as_text=True)
+    assert "rejected" in decided and "amal" in decided and "Confirm</button>" not in decided
+    assert trainer.get("/console/reports/0123456789abcdef").status_code == 404
+    assert trainer.get("/console/reports/not-an-id").status_code == 404

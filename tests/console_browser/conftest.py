@@ -1,0 +1,81 @@
+"""A live Haris server in a thread and Debian's Chromium driven by Playwright (no downloaded browsers).
+
+Screenshots go to ``artifacts/console/`` (gitignored) so a failed journey can be looked at.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from playwright.sync_api import Browser, Page, Playwright
+from werkzeug.serving import make_server
+
+from server.auth import Role
+from server.users import UserStore
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "console"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def live_server(make_app: Any, redis_client: redis.Redis) -> Iterator[str]:
+    # Secure cookies stay on: Chromium treats http://127.0.0.1 as a secure context.
+    app = make_app(HARIS_CHECK_LIMIT="10000/minute")
+    UserStore(redis_client).create("amal", PASSWORD, Role.TRAINER)
+    UserStore(redis_client).create("omar", PASSWORD, Role.MAINTAINER)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def console_browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test-deps` installs Debian's chromium package")
+    launched = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
+
+
+@pytest.fixture
+def page(console_browser: Browser) -> Iterator[Page]:
+    """A fresh browser context (no cookies) per test."""
+    context = console_browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def shot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(base + "/console/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(base + "/console/")
