@@ -12,10 +12,13 @@ import redis
 from flask import Blueprint, g, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field
 
+from heuristics.banks import BankLabel as HeuristicBankLabel
+from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform
 from server import openapi
 from server.audit import AuditLog
 from server.auth import Role, require_role
+from server.banks import BankStore, make_entry
 from server.errors import APIError
 from server.reports import AlreadyDecided, ReportStore
 from server.requests import json_body, validate
@@ -26,7 +29,7 @@ bp = Blueprint("review", __name__, url_prefix="/v1")
 MAX_PAGE = 200
 
 BANK_LABELS = ("entrapment", "stolen_photo", "stock_photo", "campaign", "other")
-BankLabel = Literal["entrapment", "stolen_photo", "stock_photo", "campaign", "other"]
+BankLabel = Literal["entrapment", "stolen_photo", "stock_photo", "campaign", "other"]  # = heuristics.banks
 Note = Annotated[str, Field(max_length=1000)]
 
 
@@ -91,8 +94,32 @@ def decide(
     if record is None:
         raise APIError(404, "not_found", "No such report (reports expire after 30 days).")
     detail = {key: record[key] for key in ("bank", "label") if record.get(key)}
+    if isinstance(body, ConfirmRequest) and body.bank and body.label:
+        entry_id = _add_to_bank(record, body.bank, body.label, store.client)
+        if entry_id:
+            detail["bank_entry"] = record["bank_entry"] = entry_id
     AuditLog(store.client).record(actor, "report." + record["status"], report_id, **detail)
     return record
+
+
+def _add_to_bank(record: dict[str, Any], bank: str, label: str, client: redis.Redis) -> str | None:
+    """A confirmed report's avatar fingerprint (and account id) joins ``bank``; None without one."""
+    try:
+        fingerprint = AvatarFingerprint.from_hex(record.get("avatar_hash") or "")
+    except ValueError:
+        return None
+    profile = record.get("profile") or {}
+    platform = record.get("platform")
+    entry = make_entry(
+        fingerprint,
+        HeuristicBankLabel(label),
+        added_by=Role(getattr(g, "role", Role.TRAINER)).value,  # the console signs in trainers too
+        platform=Platform(platform) if platform else None,
+        account_id=profile.get("account_id"),
+        note=f"report {record['id']}",
+    )
+    BankStore(client).add(bank, [entry])
+    return entry.id
 
 
 def _store() -> ReportStore:
