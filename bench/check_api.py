@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import socket
 import statistics
 import subprocess
@@ -25,6 +24,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._serve import ensure_wrk, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = {
@@ -41,23 +43,6 @@ BODY = {
     },
     "locale": "ar",
 }
-
-
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    if os.geteuid() == 0:
-        subprocess.run(["apt-get", "update", "-qq"], check=False, capture_output=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, capture_output=True)
-        return shutil.which("wrk") or sys.exit("wrk did not install")
-    sys.exit("bench/check_api.py needs wrk: apt-get install wrk")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_listening(port: int, timeout: float = 20) -> None:

@@ -18,14 +18,15 @@ import io
 import json
 import os
 import random
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._serve import ensure_wrk, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ["Sara Haddad", "هالة عاهد", "Mohammed Salih", "Yasmine B.", "Omar_1987", "نور الهدى", "Karim Benali"]
@@ -129,12 +130,6 @@ def write_bodies(directory: Path, rng: random.Random) -> dict[str, int]:
     return kinds
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_ready(port: int, timeout: float = 30) -> None:
     import http.client
 
@@ -159,7 +154,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    wrk = shutil.which("wrk") or sys.exit("bench/load.py needs wrk: apt-get install wrk")
+    wrk = ensure_wrk()
 
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
