@@ -136,8 +136,10 @@ class NameIndex:
     def search(self, name: str, min_similarity: float, limit: int = 5) -> list[NameMatch]:
         """Stored names at least ``min_similarity`` (0–1) alike to ``name``, best first, at most one
         per key."""
+        if not self._entries:
+            return []  # nothing registered: skip normalising the query (every check pays it)
         query = normalise(name)
-        if query.is_empty or not self._entries:
+        if query.is_empty:
             return []
         # A hair below the cut-off: float32 sums may differ from compare()'s doubles in the last bit.
         cutoff = max(min_similarity * 100 - 1e-3, 0.0)
