@@ -26,6 +26,7 @@ from server.state import haris
 
 bp = Blueprint("review", __name__, url_prefix="/v1")
 
+MAX_OFFSET = 1_000_000
 MAX_PAGE = 200
 
 BANK_LABELS = ("entrapment", "stolen_photo", "stock_photo", "campaign", "other")
@@ -136,8 +137,11 @@ def _paging() -> tuple[int, int]:
         offset = int(request.args.get("offset", 0))
     except ValueError:
         raise APIError(422, "invalid_value", "limit and offset must be integers.", "limit") from None
-    if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise APIError(422, "invalid_value", f"limit must be 1–{MAX_PAGE} and offset ≥ 0.", "limit")
+    if not 1 <= limit <= MAX_PAGE:
+        raise APIError(422, "invalid_value", f"limit must be 1–{MAX_PAGE}.", "limit")
+    # Redis takes 64-bit offsets; a larger one would make the store fail with a 503.
+    if not 0 <= offset <= MAX_OFFSET:
+        raise APIError(422, "invalid_value", f"offset must be 0–{MAX_OFFSET}.", "offset")
     return limit, offset
 
 
