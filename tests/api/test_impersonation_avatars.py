@@ -22,13 +22,18 @@ def contact_hash(client: FlaskClient, photo: str) -> str:
     return report["avatar_hash"]
 
 
-def test_name_and_photo_of_a_contact_give_full_strength(client: FlaskClient) -> None:
-    friend = {
+def saved_friend(client: FlaskClient) -> dict[str, str]:
+    """Mohamed Saleh's account 100, kept as a trusted contact with his photo's fingerprint."""
+    return {
         "display_name": "Mohamed Saleh",
         "platform": "facebook",
         "account_id": "100",
         "avatar_hash": contact_hash(client, "astronaut"),
     }
+
+
+def test_name_and_photo_of_a_contact_give_full_strength(client: FlaskClient) -> None:
+    friend = saved_friend(client)
     clone = {
         "platform": "facebook",
         "profile": {"display_name": "محمد صالح", "account_id": "999"},
@@ -41,12 +46,7 @@ def test_name_and_photo_of_a_contact_give_full_strength(client: FlaskClient) -> 
 
 
 def test_a_contacts_photo_under_another_name_fires_on_the_photo_alone(client: FlaskClient) -> None:
-    friend = {
-        "display_name": "Mohamed Saleh",
-        "platform": "facebook",
-        "account_id": "100",
-        "avatar_hash": contact_hash(client, "astronaut"),
-    }
+    friend = saved_friend(client)
     clone = {
         "platform": "facebook",
         "profile": {"display_name": "Sami K", "account_id": "999"},
@@ -60,12 +60,7 @@ def test_a_contacts_photo_under_another_name_fires_on_the_photo_alone(client: Fl
 
 
 def test_the_contacts_own_account_and_other_photos_do_not_fire(client: FlaskClient) -> None:
-    friend = {
-        "display_name": "Mohamed Saleh",
-        "platform": "facebook",
-        "account_id": "100",
-        "avatar_hash": contact_hash(client, "astronaut"),
-    }
+    friend = saved_friend(client)
     own = {
         "platform": "facebook",
         "profile": {"display_name": "Mohamed Saleh", "account_id": "100"},
