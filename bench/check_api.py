@@ -86,9 +86,9 @@ def run_target(
             "-w",
             "2",
             "-k",
-            "gthread",
+            args.worker_class,
             "--threads",
-            "8",
+            str(args.threads),
             "-b",
             f"127.0.0.1:{port}",
             app,
@@ -129,6 +129,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (-k)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (gthread)")
     args = parser.parse_args()
     wrk = ensure_wrk()
     with tempfile.TemporaryDirectory() as tmp:
@@ -152,8 +154,8 @@ def main() -> None:
             PYTHONPATH=str(ROOT),
         )
         print(
-            f"POST /v1/check, gunicorn 2 workers (gthread x8), wrk {args.connections} connections,"
-            f" {args.seconds}s x {args.repeats}"
+            f"POST /v1/check, gunicorn 2 workers ({args.worker_class} x{args.threads}),"
+            f" wrk {args.connections} connections, {args.seconds}s x {args.repeats}"
         )
         trivial = run_target("trivial", "bench.trivial_app:app", env, wrk, script, args)
         check = run_target("check", "server:create_app()", env, wrk, script, args)

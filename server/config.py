@@ -7,6 +7,8 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from limits import parse_many
+
 DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
     "HARIS_DATA_DIR": "./data",
@@ -34,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
 _INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT"}
 _FLOATS = {"HARIS_REDIS_TIMEOUT"}
 _BOOLS = {"HARIS_LIMIT_FAIL_OPEN", "HARIS_SECURE_COOKIES"}
+_RATE_LIMITS = {"HARIS_CHECK_LIMIT", "HARIS_LOGIN_LIMIT", "HARIS_LOGIN_ACCOUNT_LIMIT"}
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 MIN_SECRET_LENGTH = 32
 
@@ -54,6 +57,8 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         config[key] = float(config[key])
     for key in _BOOLS:
         config[key] = _boolean(key, config[key])
+    for key in _RATE_LIMITS:
+        _check_rate_limit(key, config[key])
     if config["HARIS_ENV"] not in {"development", "production"}:
         raise ConfigError("HARIS_ENV must be development or production")
     secret = config["HARIS_SECRET_KEY"]
@@ -65,6 +70,14 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     elif not secret:
         config["HARIS_SECRET_KEY"] = secrets.token_urlsafe(32)
     return config
+
+
+def _check_rate_limit(key: str, value: Any) -> None:
+    """Refuse at start-up a limit the limiter could only refuse on the first request (a 500)."""
+    try:
+        parse_many(str(value))
+    except ValueError:
+        raise ConfigError(f"{key} must be limits like '60/minute' or '10/minute;50/hour', not {value!r}") from None
 
 
 def _boolean(key: str, value: Any) -> bool:

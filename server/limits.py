@@ -27,6 +27,7 @@ from typing import Any
 import redis
 from flask import Blueprint, Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
+from limits import RateLimitItem, parse_many
 
 from server.errors import APIError, error_response
 from server.redis_conn import fast_fail_options
@@ -35,6 +36,14 @@ log = logging.getLogger("haris.limits")
 # While Redis is down every request would log the same warning; one line per interval is enough.
 _WARN_INTERVAL_SECONDS = 30.0
 STORAGE_RETRY_SECONDS = 1.0
+
+
+class AnonymousLimitReached(Exception):
+    """``HARIS_CHECK_LIMIT`` reached: answered 429 ``rate_limited`` with ``Retry-After``."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("rate limited")
+        self.retry_after = retry_after
 
 
 class _FaultTolerantLimiter(Limiter):
@@ -48,20 +57,43 @@ class _FaultTolerantLimiter(Limiter):
         self._last_warning = 0.0
         self._retry_storage_at = 0.0
         self.storage_failures = 0
+        self._parsed_limits: dict[str, list[RateLimitItem]] = {}
 
     def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
+        anonymous = request.blueprint in self._anonymous_blueprints
         # The anonymous blueprints are limited on every route, so they can skip a Redis known to be
         # down; other routes may not be limited at all and take the normal path.
-        if time.monotonic() < self._retry_storage_at and request.blueprint in self._anonymous_blueprints:
+        if anonymous and time.monotonic() < self._retry_storage_at:
             self._storage_unavailable()
             return
         try:
-            super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
+            if anonymous and in_middleware:
+                self._check_anonymous_limit()
+            else:
+                super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
         except (redis.RedisError, OSError) as error:
             self.storage_failures += 1
             self._retry_storage_at = time.monotonic() + STORAGE_RETRY_SECONDS
             self._warn(type(error).__name__)
             self._storage_unavailable()
+
+    def _check_anonymous_limit(self) -> None:
+        """``HARIS_CHECK_LIMIT`` per client and route, hit with flask-limiter's own strategy and storage.
+
+        The public check is the hot path and its blueprint has this one static limit, so the
+        per-request limit resolution of ``Limiter`` (exemption scopes, dynamic limits, meta limits:
+        a third of a check's time, measured with bench/check_api.py) is skipped. The keys are the
+        ones ``Limiter`` would write: ``LIMITER/limits/<client>/<endpoint>/<limit>``.
+        """
+        limit_text = current_app.config["HARIS_CHECK_LIMIT"]
+        items = self._parsed_limits.get(limit_text)
+        if items is None:
+            items = self._parsed_limits[limit_text] = sorted(parse_many(limit_text))
+        identifiers = (self._key_prefix, client_key(), request.endpoint or "")
+        for item in items:
+            if not self.limiter.hit(item, *identifiers):
+                reset_at = self.limiter.get_window_stats(item, *identifiers).reset_time
+                raise AnonymousLimitReached(max(1, math.ceil(reset_at - time.time())))
 
     def _storage_unavailable(self) -> None:
         """Let the request through or refuse it, by route (see the module docstring)."""
@@ -141,11 +173,19 @@ def init_limiter(app: Flask, storage_uri: str, anonymous: list[Blueprint], sign_
 
     @app.errorhandler(RateLimitExceeded)
     def _rate_limited(error: RateLimitExceeded) -> Response:
-        response = error_response(429, "rate_limited", "Too many requests; retry later.")
-        response.headers["Retry-After"] = str(retry_after(error))
-        return response
+        return _too_many_requests(retry_after(error))
+
+    @app.errorhandler(AnonymousLimitReached)
+    def _anonymous_limit_reached(error: AnonymousLimitReached) -> Response:
+        return _too_many_requests(error.retry_after)
 
     return limiter
+
+
+def _too_many_requests(retry_after_seconds: int) -> Response:
+    response = error_response(429, "rate_limited", "Too many requests; retry later.")
+    response.headers["Retry-After"] = str(retry_after_seconds)
+    return response
 
 
 def retry_after(error: RateLimitExceeded) -> int:

@@ -139,6 +139,20 @@ def clean_unicode(text: str) -> str:
     return " ".join(_NON_NAME.sub(" ", folded.lstrip("@")).split())
 
 
+def unmask_words(name: str) -> tuple[str, tuple[str, ...]]:
+    """The name after :func:`clean_unicode` with mixed-script words unmasked (Cyrillic о → o),
+    and those words as written: the first step of :func:`normalise`, for callers that need no keys.
+    """
+    cleaned_words: list[str] = []
+    lookalikes: list[str] = []
+    for word in clean_unicode(name).split():
+        if is_lookalike_token(word):
+            lookalikes.append(word)
+            word = unmask_lookalikes(word)
+        cleaned_words.append(word)
+    return " ".join(cleaned_words), tuple(lookalikes)
+
+
 def _digit_readings(token: str) -> dict[Reading, str]:
     token = token.translate(LEET_SYMBOLS)
     stripped = _TRAILING_DIGITS.sub("", token)
@@ -210,13 +224,8 @@ def normalise(name: str) -> NormalisedName:
     which a worker must not keep in memory after the check (a cache would be a log of them).
     Stored names are normalised once, by :class:`heuristics.names.NameIndex`.
     """
-    cleaned_words: list[str] = []
-    lookalikes: list[str] = []
-    for word in clean_unicode(name).split():
-        if is_lookalike_token(word):
-            lookalikes.append(word)
-            word = unmask_lookalikes(word)
-        cleaned_words.append(word)
+    cleaned, lookalikes = unmask_words(name)
+    cleaned_words = cleaned.split()
     words = [w.casefold() for w in cleaned_words]
     words = [w for w in words if not w.isdigit() and not _is_decoration(w)]
     word_readings = [_digit_readings(word) for word in words]
@@ -226,6 +235,5 @@ def normalise(name: str) -> NormalisedName:
         _keys(reading, [_transliterate(readings.get(reading) or readings["plain"]) for readings in word_readings])
         for reading in chosen
     )
-    cleaned = " ".join(cleaned_words)
     script: Script = "arabic" if is_arabic_text(cleaned) else "latin"
-    return NormalisedName(name, cleaned, script, tuple(lookalikes), keys)
+    return NormalisedName(name, cleaned, script, lookalikes, keys)

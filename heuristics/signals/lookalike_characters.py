@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from heuristics.context import CheckContext
 from heuristics.findings import Detection
-from heuristics.names import normalise
+from heuristics.names.normalise import unmask_words
 from heuristics.profile import Profile
 from heuristics.signals.base import Signal, SignalParams
 
@@ -23,10 +23,11 @@ class LookalikeCharacters(Signal):
         words: list[str] = []
         reads_as: list[str] = []
         for text in (profile.display_name, profile.handle):
-            form = normalise(text or "")
-            if form.lookalikes:
-                words.extend(form.lookalikes)
-                reads_as.append(form.cleaned)
+            # Only the unmasking step of normalise(): the folded keys are not needed here.
+            cleaned, lookalikes = unmask_words(text or "")
+            if lookalikes:
+                words.extend(lookalikes)
+                reads_as.append(cleaned)
         if not words:
             return None
         return Detection({"words": len(words), "reads_as": reads_as[0]})

@@ -9,6 +9,8 @@ import pytest
 import redis
 from flask.testing import FlaskClient
 
+from server.config import ConfigError
+
 
 def test_limiter_really_limits_with_json_429_and_retry_after(make_app: Any, redis_client: redis.Redis) -> None:
     client = make_app(HARIS_CHECK_LIMIT="3/minute").test_client()
@@ -38,6 +40,29 @@ def test_two_apps_share_one_limit_through_redis(make_app: Any) -> None:
     assert first.test_client().post("/v1/check", json={"platform": "x"}).status_code == 200
     assert second.test_client().post("/v1/check", json={"platform": "x"}).status_code == 200
     assert first.test_client().post("/v1/check", json={"platform": "x"}).status_code == 429
+
+
+def test_every_limit_of_a_list_is_enforced(make_app: Any) -> None:
+    client = make_app(HARIS_CHECK_LIMIT="100/hour;2/minute").test_client()
+    statuses = [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    # The minute window answered, so the wait is at most a minute, not the hour's.
+    retry = int(client.post("/v1/check", json={"platform": "x"}).headers["Retry-After"])
+    assert 0 < retry <= 60
+
+
+def test_check_and_report_are_counted_apart(make_app: Any) -> None:
+    client = make_app(HARIS_CHECK_LIMIT="1/minute").test_client()
+    assert client.post("/v1/check", json={"platform": "x"}).status_code == 200
+    assert client.post("/v1/check", json={"platform": "x"}).status_code == 429
+    report = {"platform": "x", "profile": {"handle": "someone"}, "reason": "impersonation"}
+    assert client.post("/v1/reports", json=report).status_code == 202
+
+
+@pytest.mark.parametrize("setting", ["HARIS_CHECK_LIMIT", "HARIS_LOGIN_LIMIT", "HARIS_LOGIN_ACCOUNT_LIMIT"])
+def test_a_malformed_limit_stops_the_start(make_app: Any, setting: str) -> None:
+    with pytest.raises(ConfigError, match=setting):
+        make_app(**{setting: "sixty a minute"})
 
 
 def test_health_and_readiness(client: FlaskClient) -> None:
