@@ -38,6 +38,7 @@ def script_of(ch: str) -> str | None:
     return word
 
 
+@lru_cache(maxsize=4096)
 def is_decorative(ch: str) -> bool:
     """Styled letters used to dress up a name: mathematical alphanumerics, fullwidth, enclosed,
     small capitals and superscripts — anything NFKC folds to a different letter, or a small cap."""

@@ -20,6 +20,7 @@ from server.banks import BankStore, RedisBanks
 from server.cli import register_cli
 from server.config import load_config
 from server.console import init_console
+from server.console.session import ConsoleSessionInterface
 from server.errors import register_error_handlers
 from server.limits import init_limiter
 from server.metrics import init_metrics
@@ -39,12 +40,19 @@ def _origin_patterns(value: str) -> list[re.Pattern[str]]:
     return patterns
 
 
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    ("Cache-Control", "no-store"),
+)
+
+
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-    response.headers.setdefault("Cache-Control", "no-store")
+    """Defaults for every response; a page that set its own (the console's CSP) keeps it."""
+    present = {name.lower() for name in response.headers.keys()}  # noqa: SIM118 (Headers iterates pairs)
+    response.headers.extend([(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present])
     return response
 
 
@@ -81,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(review.bp)
     init_console(app)
+    app.session_interface = ConsoleSessionInterface()
     init_admin(app, app.extensions["haris"].rules)
     init_protected(app)
     app.register_blueprint(bank_api.bp)

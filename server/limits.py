@@ -68,7 +68,8 @@ class _FaultTolerantLimiter(Limiter):
             return
         try:
             if anonymous and in_middleware:
-                self._check_anonymous_limit()
+                if self.enabled:  # RATELIMIT_ENABLED, as Limiter honours it
+                    self._check_anonymous_limit()
             else:
                 super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
         except (redis.RedisError, OSError) as error:

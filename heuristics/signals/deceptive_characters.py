@@ -16,6 +16,8 @@ from heuristics.text import is_decorative, is_invisible, joiner_is_legitimate, s
 def deceptive_kinds(text: str) -> dict[str, int]:
     """Count each kind of deceptive character in ``text`` (only kinds that occur)."""
     kinds: dict[str, int] = {}
+    if text.isascii():  # no ASCII character is invisible, decorative or of a second script
+        return kinds
     for index, ch in enumerate(text):
         if is_invisible(ch) and not joiner_is_legitimate(text, index):
             kinds["invisible"] = kinds.get("invisible", 0) + 1

@@ -23,8 +23,10 @@ class LookalikeCharacters(Signal):
         words: list[str] = []
         reads_as: list[str] = []
         for text in (profile.display_name, profile.handle):
+            if not text or text.isascii():  # look-alikes are letters of another alphabet
+                continue
             # Only the unmasking step of normalise(): the folded keys are not needed here.
-            cleaned, lookalikes = unmask_words(text or "")
+            cleaned, lookalikes = unmask_words(text)
             if lookalikes:
                 words.extend(lookalikes)
                 reads_as.append(cleaned)

@@ -7,7 +7,6 @@ evidence values such as ``"invisible"``.
 
 from __future__ import annotations
 
-import string
 import tomllib
 from functools import cache
 from importlib import resources
@@ -47,9 +46,6 @@ def _term(value: Any, terms: dict[str, str]) -> Any:
     return value
 
 
-_FORMATTER = string.Formatter()
-
-
 def render(code: str, evidence: dict[str, Any], locale: str) -> str:
     """The human message for a finding; falls back to English, then to the code itself."""
     for candidate in (locale, DEFAULT_LOCALE):
@@ -59,7 +55,7 @@ def render(code: str, evidence: dict[str, Any], locale: str) -> str:
         terms = catalogue(candidate).get("terms", {})
         values = _Evidence({key: _term(value, terms) for key, value in evidence.items()})
         try:
-            return _FORMATTER.vformat(entry["message"], (), values)
+            return entry["message"].format_map(values)
         except (ValueError, TypeError, KeyError, IndexError):
             continue
     return code

@@ -59,6 +59,11 @@ def test_check_and_report_are_counted_apart(make_app: Any) -> None:
     assert client.post("/v1/reports", json=report).status_code == 202
 
 
+def test_ratelimit_enabled_false_turns_the_limiter_off(make_app: Any) -> None:
+    client = make_app(HARIS_CHECK_LIMIT="1/minute", RATELIMIT_ENABLED=False).test_client()
+    assert [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(3)] == [200] * 3
+
+
 @pytest.mark.parametrize("setting", ["HARIS_CHECK_LIMIT", "HARIS_LOGIN_LIMIT", "HARIS_LOGIN_ACCOUNT_LIMIT"])
 def test_a_malformed_limit_stops_the_start(make_app: Any, setting: str) -> None:
     with pytest.raises(ConfigError, match=setting):

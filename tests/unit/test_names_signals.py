@@ -9,9 +9,11 @@ import pytest
 from heuristics.context import CheckContext, ServiceUnavailable
 from heuristics.engine import score
 from heuristics.names import NameIndex
+from heuristics.names.confusables import is_lookalike_token
 from heuristics.profile import Contact, Platform, Profile
 from heuristics.rules import load_default_rules
 from heuristics.signals.impersonation_protected import ProtectedMatch
+from heuristics.text import is_decorative, is_invisible, script_of
 from tests.unit.helpers import NOW, detect
 
 FRIEND = Contact(display_name="Mohamed Saleh", platform=Platform.FACEBOOK, account_id="100001", handle="mo.saleh")
@@ -178,3 +180,11 @@ def test_a_copied_handle_with_one_character_changed_fires() -> None:
     )
     assert found is not None and found.evidence["contact"] == "Mo"
     assert detect("impersonation.contact", context=context, handle="mohamed.saleh", account_id="2") is None
+
+
+def test_no_ascii_character_is_deceptive_so_ascii_names_can_skip_the_scan() -> None:
+    # deceptive_characters and lookalike_characters return early for ASCII text; this is why.
+    ascii_chars = [chr(code) for code in range(128)]
+    assert not any(is_invisible(ch) or is_decorative(ch) for ch in ascii_chars)
+    assert {script_of(ch) for ch in ascii_chars} == {"LATIN", None}
+    assert not is_lookalike_token("".join(ch for ch in ascii_chars if ch.isalpha()))
