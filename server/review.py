@@ -17,7 +17,7 @@ from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform
 from server import openapi
 from server.audit import AuditLog
-from server.auth import Role, require_role
+from server.auth import Role, key_actor, require_role
 from server.banks import BankStore, make_entry
 from server.errors import APIError
 from server.reports import AlreadyDecided, ReportStore
@@ -127,10 +127,6 @@ def _store() -> ReportStore:
     return ReportStore(haris().redis.client)
 
 
-def _actor() -> str:
-    return f"key:{g.principal}"
-
-
 def _paging() -> tuple[int, int]:
     try:
         limit = int(request.args.get("limit", 50))
@@ -165,7 +161,7 @@ def _decision(report_id: str, confirm: bool) -> Any:
     raw = json_body(request) if request.content_length else {}
     body = validate(model, raw)
     try:
-        record = decide(report_id, confirm, _actor(), body, _store())
+        record = decide(report_id, confirm, key_actor(), body, _store())
     except (redis.RedisError, OSError):
         raise APIError(503, "storage_unavailable", "The decision could not be stored; try again.") from None
     return jsonify(report_out(record).model_dump(exclude_none=True))
