@@ -18,7 +18,7 @@ from heuristics.profile import Platform
 from server import openapi
 from server.audit import AuditLog
 from server.auth import Role, key_actor, require_role
-from server.banks import BankStore, make_entry
+from server.banks import BANK_NAME, BankStore, make_entry
 from server.errors import APIError
 from server.reports import AlreadyDecided, ReportStore
 from server.requests import json_body, validate
@@ -64,7 +64,7 @@ class ConfirmRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    bank: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_-]+$")] | None = None
+    bank: Annotated[str, Field(pattern=BANK_NAME.pattern)] | None = None
     label: BankLabel | None = None
     note: Note | None = None
 

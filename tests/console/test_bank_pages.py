@@ -177,6 +177,31 @@ def test_the_next_check_matches_a_photo_added_from_the_page(trainer: FlaskClient
     assert finding["evidence"]["bank"] == "ngo-1" and finding["evidence"]["label"] == "stolen_photo"
 
 
+def test_the_report_queue_confirms_into_a_bank_listed_there(
+    trainer: FlaskClient, anonymous: FlaskClient, redis_client: redis.Redis
+) -> None:
+    report = {"platform": "x", "avatar_hash": "ffd8c0e0f0f8fcfe", "reason": "entrapment"}
+    assert add_photo(trainer, "entrapment-cases", photo_bytes("astronaut")).status_code == 303
+    report_id = anonymous.post("/v1/reports", json=report).get_json()["id"]
+    queue = trainer.get("/console/reports").get_data(as_text=True)
+    assert '<option value="entrapment-cases">entrapment-cases</option>' in queue
+    detail = trainer.get(f"/console/reports/{report_id}").get_data(as_text=True)
+    assert '<option value="entrapment-cases">' in detail
+
+    token = page_token(trainer, "/console/reports")
+    crafted = trainer.post(
+        f"/console/reports/{report_id}/confirm", data={"csrf_token": token, "bank": "-x", "label": "entrapment"}
+    )
+    assert crafted.status_code == 303 and redis_client.sismember("haris:banks", "-x") == 0
+    done = trainer.post(
+        f"/console/reports/{report_id}/confirm",
+        data={"csrf_token": token, "bank": "entrapment-cases", "label": "entrapment"},
+        follow_redirects=True,
+    )
+    assert "Report confirmed." in done.get_data(as_text=True)
+    assert counts(trainer) == {"entrapment-cases": 2}
+
+
 # --- export and import ------------------------------------------------------------------------
 
 
