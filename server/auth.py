@@ -105,3 +105,8 @@ def authenticate(needed: Role) -> None:
         g.role, g.principal = found
     if needed not in _GRANTS[g.role]:
         raise APIError(403, "forbidden", f"This needs the {needed.value} role.")
+
+
+def key_actor() -> str:
+    """Who an API call acts as in the audit trail: its key's label (set by ``require_role``)."""
+    return f"key:{g.principal}"

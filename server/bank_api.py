@@ -6,7 +6,12 @@
 - ``GET /v1/banks/{bank}/export`` (trainer): JSONL, one entry per line.
 - ``POST /v1/banks/{bank}/import`` (maintainer): JSONL as exported; all lines are validated before
   any is written. Maintainer, because a bulk import adopts another organisation's labels for
-  every check at once, while a trainer's entries are vetted one by one.
+  every check at once, while a trainer's entries are vetted one by one. The file is bounded by
+  the request body limit (``HARIS_MAX_BODY_BYTES``); larger banks go through ``flask bank import``.
+
+The console's bank pages (``server.console.bank_pages``) go through the same functions below
+(``new_entry``, ``entries_from_jsonl``, ``add_to_bank``, ``import_into_bank``), so an entry added
+or a file imported from either place is checked, stored and audited the same way.
 """
 
 from __future__ import annotations
@@ -23,17 +28,26 @@ from pydantic import BaseModel, ConfigDict, Field
 from heuristics.banks import BankLabel
 from heuristics.profile import AccountId, HashHex, Platform
 from server import openapi
-from server.auth import Role, require_role
+from server.api import MAX_AVATAR_BYTES
+from server.audit import AuditLog
+from server.auth import Role, key_actor, require_role
 from server.avatars import fingerprint_from
-from server.banks import MAX_NOTE_LENGTH, BankImportError, BankStore, make_entry, parse_jsonl, valid_bank_name
+from server.banks import (
+    MAX_NOTE_LENGTH,
+    BankImportError,
+    BankStore,
+    StoredEntry,
+    make_entry,
+    parse_jsonl,
+    valid_bank_name,
+)
 from server.errors import APIError
-from server.requests import decode_base64, json_body, validate
+from server.requests import decode_base64, json_body, read_body, validate
 from server.schemas import MAX_AVATAR_BASE64
 from server.state import haris
 
 bp = Blueprint("banks", __name__, url_prefix="/v1/banks")
 
-MAX_AVATAR_BYTES = 4 * 1024 * 1024
 JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/x-jsonlines", "text/plain"}
 
 
@@ -74,8 +88,75 @@ def _store() -> BankStore:
     return BankStore(haris().redis.client)
 
 
-def _storage_down() -> APIError:
+def storage_down() -> APIError:
     return APIError(503, "storage_unavailable", "The banks are unavailable; try again later.")
+
+
+def new_entry(body: BankEntryRequest, avatar: bytes | None, added_by: str) -> StoredEntry:
+    """The entry for one photo (fingerprinted, then dropped by the caller) or one fingerprint.
+
+    ``added_by`` is a role, not a person: entries travel to other organisations in exports.
+    """
+    if bool(avatar) == bool(body.avatar_hash):
+        raise APIError(422, "invalid_value", "Send exactly one of 'avatar' and 'avatar_hash'.", "avatar")
+    found = fingerprint_from(avatar, body.avatar_hash, "avatar_hash")
+    assert found is not None
+    return make_entry(found, body.label, added_by, body.platform, body.account_id, body.note)
+
+
+def entries_from_jsonl(data: bytes) -> list[StoredEntry]:
+    """Every entry of an export file, all validated first; a bad line is named in ``field``."""
+    try:
+        return parse_jsonl(data.splitlines())
+    except UnicodeDecodeError:
+        raise APIError(400, "bad_json", "The file is not valid UTF-8.") from None
+    except BankImportError as error:
+        raise APIError(422, "invalid_value", error.message, f"line {error.line}") from None
+
+
+def add_to_bank(bank: str, entry: StoredEntry, actor: str) -> None:
+    """Store one entry and record who added it; 503 when storage is down."""
+    client = haris().redis.client
+    try:
+        BankStore(client).add(bank, [entry])
+        AuditLog(client).record(actor, "bank.added", entry.id, bank=bank, label=entry.label.value)
+    except (redis.RedisError, OSError):
+        raise storage_down() from None
+
+
+def import_into_bank(bank: str, entries: list[StoredEntry], actor: str) -> int:
+    """Store imported entries (replacing same ids) and record who imported how many."""
+    client = haris().redis.client
+    try:
+        count = BankStore(client).add(bank, entries)
+        AuditLog(client).record(actor, "bank.imported", bank, bank=bank, entries=count)
+    except (redis.RedisError, OSError):
+        raise storage_down() from None
+    return count
+
+
+def export_lines(bank: str) -> list[str] | None:
+    """A bank as JSONL lines, or None when there is no such bank; 503 when storage is down."""
+    store = _store()
+    try:
+        if not store.exists(bank):
+            return None
+        return [entry.model_dump_json(exclude_none=True) + "\n" for entry in store.entries(bank)]
+    except (redis.RedisError, OSError):
+        raise storage_down() from None
+
+
+def export_response(bank: str, lines: list[str]) -> Response:
+    response = Response("".join(lines), mimetype="application/x-ndjson")
+    response.headers["Content-Disposition"] = f'attachment; filename="{bank}.jsonl"'
+    return response
+
+
+def bank_summaries() -> list[BankSummary]:
+    try:
+        return [BankSummary(**b) for b in _store().banks()]
+    except (redis.RedisError, OSError):
+        raise storage_down() from None
 
 
 @bp.post("/<bank>/entries")
@@ -83,42 +164,27 @@ def _storage_down() -> APIError:
 def add_entry(bank: str) -> Any:
     bank = _bank_name(bank)
     body = validate(BankEntryRequest, json_body(request))
-    if bool(body.avatar) == bool(body.avatar_hash):
-        raise APIError(422, "invalid_value", "Send exactly one of 'avatar' and 'avatar_hash'.", "avatar")
     avatar = decode_base64(body.avatar, "avatar", MAX_AVATAR_BYTES) if body.avatar else None
-    found = fingerprint_from(avatar, body.avatar_hash, "avatar_hash")
-    assert found is not None
-    entry = make_entry(found, body.label, g.role.value, body.platform, body.account_id, body.note)
-    try:
-        _store().add(bank, [entry])
-    except (redis.RedisError, OSError):
-        raise _storage_down() from None
+    entry = new_entry(body, avatar, g.role.value)
+    del avatar  # fingerprinted, never kept
+    add_to_bank(bank, entry, key_actor())
     return {"id": entry.id}, 201
 
 
 @bp.get("")
 @require_role(Role.TRAINER)
 def list_banks() -> Any:
-    try:
-        return BankList(banks=[BankSummary(**b) for b in _store().banks()]).model_dump()
-    except (redis.RedisError, OSError):
-        raise _storage_down() from None
+    return BankList(banks=bank_summaries()).model_dump()
 
 
 @bp.get("/<bank>/export")
 @require_role(Role.TRAINER)
 def export_bank(bank: str) -> Any:
     bank = _bank_name(bank)
-    store = _store()
-    try:
-        if not store.exists(bank):
-            raise APIError(404, "not_found", "No such bank.", "bank")
-        lines = [entry.model_dump_json(exclude_none=True) + "\n" for entry in store.entries(bank)]
-    except (redis.RedisError, OSError):
-        raise _storage_down() from None
-    response = Response("".join(lines), mimetype="application/x-ndjson")
-    response.headers["Content-Disposition"] = f'attachment; filename="{bank}.jsonl"'
-    return response
+    lines = export_lines(bank)
+    if lines is None:
+        raise APIError(404, "not_found", "No such bank.", "bank")
+    return export_response(bank, lines)
 
 
 @bp.post("/<bank>/import")
@@ -127,17 +193,10 @@ def import_bank(bank: str) -> Any:
     bank = _bank_name(bank)
     if request.mimetype not in JSONL_TYPES:
         raise APIError(415, "unsupported_media_type", "Send JSONL (application/x-ndjson).")
-    try:
-        entries = parse_jsonl(request.get_data(cache=False).splitlines())
-    except UnicodeDecodeError:
-        raise APIError(400, "bad_json", "The body is not valid UTF-8.") from None
-    except BankImportError as error:
-        raise APIError(422, "invalid_value", error.message, f"line {error.line}") from None
-    try:
-        count = _store().add(bank, entries)
-    except (redis.RedisError, OSError):
-        raise _storage_down() from None
-    return ImportResult(imported=count).model_dump()
+    # read_body, not get_data: a chunked body over the limit is refused, never cut short and
+    # imported in part.
+    entries = entries_from_jsonl(read_body(request))
+    return ImportResult(imported=import_into_bank(bank, entries, key_actor())).model_dump()
 
 
 def register_bank_cli(app: Flask) -> None:

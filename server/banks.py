@@ -129,7 +129,7 @@ class BankStore:
         return len(mapping)
 
     def banks(self) -> list[dict[str, Any]]:
-        names = sorted(n.decode() for n in self.client.smembers(_BANKS))
+        names = self.names()
         with self.client.pipeline() as pipe:
             for name in names:
                 pipe.hlen(_entries_key(name))
@@ -139,6 +139,9 @@ class BankStore:
             {"name": name, "entries": int(replies[2 * i]), "version": int(replies[2 * i + 1] or 0)}
             for i, name in enumerate(names)
         ]
+
+    def names(self) -> list[str]:
+        return sorted(n.decode() for n in self.client.smembers(_BANKS))
 
     def exists(self, bank: str) -> bool:
         return bool(self.client.sismember(_BANKS, bank))
@@ -151,7 +154,7 @@ class BankStore:
 
     def versions(self) -> dict[str, int]:
         """Every bank's version, in one round trip."""
-        names = sorted(n.decode() for n in self.client.smembers(_BANKS))
+        names = self.names()
         if not names:
             return {}
         values = self.client.mget([_version_key(name) for name in names])

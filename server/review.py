@@ -17,8 +17,8 @@ from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform
 from server import openapi
 from server.audit import AuditLog
-from server.auth import Role, require_role
-from server.banks import BankStore, make_entry
+from server.auth import Role, key_actor, require_role
+from server.banks import BANK_NAME, BankStore, make_entry
 from server.errors import APIError
 from server.reports import AlreadyDecided, ReportStore
 from server.requests import json_body, validate
@@ -64,7 +64,7 @@ class ConfirmRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    bank: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_-]+$")] | None = None
+    bank: Annotated[str, Field(pattern=BANK_NAME.pattern)] | None = None
     label: BankLabel | None = None
     note: Note | None = None
 
@@ -127,10 +127,6 @@ def _store() -> ReportStore:
     return ReportStore(haris().redis.client)
 
 
-def _actor() -> str:
-    return f"key:{g.principal}"
-
-
 def _paging() -> tuple[int, int]:
     try:
         limit = int(request.args.get("limit", 50))
@@ -165,7 +161,7 @@ def _decision(report_id: str, confirm: bool) -> Any:
     raw = json_body(request) if request.content_length else {}
     body = validate(model, raw)
     try:
-        record = decide(report_id, confirm, _actor(), body, _store())
+        record = decide(report_id, confirm, key_actor(), body, _store())
     except (redis.RedisError, OSError):
         raise APIError(503, "storage_unavailable", "The decision could not be stored; try again.") from None
     return jsonify(report_out(record).model_dump(exclude_none=True))

@@ -12,7 +12,7 @@ import redis
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, session, url_for
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from server.auth import Role, role_grants
 from server.console.i18n import LANGUAGE_NAMES, direction, pick_locale, translate
@@ -109,6 +109,20 @@ def _template_globals() -> dict[str, Any]:
     }
 
 
+# Form posts whose page explains an upload over the body limit itself: endpoint → (role needed,
+# function rendering that page with the error). See ``explain_too_large``.
+_TOO_LARGE_PAGES: dict[str, tuple[Role, Callable[[], Any]]] = {}
+
+
+def explain_too_large(endpoint: str, role: Role, render: Callable[[], Any]) -> None:
+    """Answer a too-large post to ``endpoint`` with ``render()`` (its form page and a message).
+
+    Werkzeug refuses such a body while the CSRF check first reads the form — before the view and
+    its role check run — so the role is checked here before anything is rendered.
+    """
+    _TOO_LARGE_PAGES[endpoint] = (role, render)
+
+
 def require_console_role(role: Role) -> Callable[[F], F]:
     """Signed-in users with ``role`` only: anonymous visitors go to sign in, others get 403."""
 
@@ -155,6 +169,15 @@ def _rate_limited(error: RateLimitExceeded) -> Response:
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Retry-After"] = str(retry_after(error))
     return response
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge) -> Any:
+    page = _TOO_LARGE_PAGES.get(request.endpoint or "")
+    user = current_user()
+    if page is not None and user is not None and role_grants(user.role, page[0]):
+        return page[1]()
+    return _http_error(error)
 
 
 @bp.errorhandler(HTTPException)

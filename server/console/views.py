@@ -14,6 +14,7 @@ from heuristics.profile import Platform
 from server.api import run_check
 from server.audit import AuditLog
 from server.auth import Role
+from server.banks import BankStore
 from server.console.blueprint import actor, bp, current_user, require_console_role, safe_next, t, users
 from server.console.forms import check_request_from_form, read_avatar
 from server.console.report_view import report_context
@@ -128,12 +129,14 @@ def reports() -> Page:
     try:
         pending = store.pending(limit=100)
         decided = store.decided(limit=30)
+        banks = BankStore(_redis()).names()
     except (redis.RedisError, OSError):
         abort(503)
     return render_template(
         "console/reports.html",
         pending=pending,
         decided=decided,
+        banks=banks,
         labels=BANK_LABELS,
         evidence_json=_evidence_json,
     )
@@ -145,6 +148,7 @@ def report_detail(report_id: str) -> Page:
     """One report, run through the same check as the extension would, to help decide it."""
     try:
         report = ReportStore(_redis()).get(report_id) if REPORT_ID.match(report_id) else None
+        banks = BankStore(_redis()).names()
     except (redis.RedisError, OSError):
         abort(503)
     if report is None:
@@ -158,6 +162,7 @@ def report_detail(report_id: str) -> Page:
         report=report,
         detail=True,
         **report_context(result, body.profile),
+        banks=banks,
         labels=BANK_LABELS,
         evidence_json=_evidence_json,
     )

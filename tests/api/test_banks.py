@@ -292,3 +292,44 @@ def test_reuse_counts_only_accounts_inside_the_window_and_mirrors_in_any_order(r
     assert reuse.observe(fingerprint(decode(photo_bytes("rocket"))), "x:4", 30 * day) == 1
     other_secret = RedisReuse(redis_client, b"j" * 32, clock=lambda: now[0])
     assert other_secret.account_key("x:1") != reuse.account_key("x:1")
+
+
+def test_api_additions_and_imports_are_audited_with_the_keys_label(
+    client: FlaskClient, trainer: dict[str, str], redis_client: redis.Redis
+) -> None:
+    from server.audit import AuditLog
+
+    created = add(client, "ngo-1", trainer, avatar=b64(photo_bytes("coffee")), label="campaign")
+    assert created.status_code == 201
+    exported = client.get("/v1/banks/ngo-1/export", headers=trainer).get_data()
+    imported = client.post(
+        "/v1/banks/b2/import", data=exported, headers=MAINTAINER, content_type="application/x-ndjson"
+    )
+    assert imported.status_code == 200
+    assert [(e["actor"], e["action"], e["target"], e["detail"]) for e in AuditLog(redis_client).recent()] == [
+        ("key:bootstrap", "bank.imported", "b2", {"bank": "b2", "entries": 1}),
+        ("key:amal", "bank.added", created.get_json()["id"], {"bank": "ngo-1", "label": "campaign"}),
+    ]
+
+
+def test_a_chunked_import_over_the_body_limit_is_refused_not_cut_short(make_app: Any) -> None:
+    """Without Content-Length, werkzeug stops reading at the limit; a cut that falls between two
+    lines would look like a complete, shorter file and be imported in part."""
+    line = b'{"id": "%08d", "fingerprint": "ffd8c0e0f0f8fcfe", "label": "other", "added_at": 1, "added_by": "m"}\n'
+    size = len(line % 0)
+    app = make_app(HARIS_MAX_BODY_BYTES=size * 100)  # the limit falls exactly after line 100
+    client = app.test_client()
+    body = b"".join(line % i for i in range(150))
+    response = client.post(
+        "/v1/banks/big/import",
+        input_stream=io.BytesIO(body),
+        content_type="application/x-ndjson",
+        headers=MAINTAINER,
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+    )
+    assert response.status_code == 413 and response.get_json()["error"]["code"] == "body_too_large"
+    assert client.get("/v1/banks/big/export", headers=MAINTAINER).status_code == 404
+    whole = client.post(
+        "/v1/banks/big/import", data=body[: size * 99], content_type="application/x-ndjson", headers=MAINTAINER
+    )
+    assert whole.status_code == 200 and whole.get_json() == {"imported": 99}

@@ -12,7 +12,14 @@ from flask.testing import FlaskClient
 from server.users import UserStore
 from tests.console.conftest import PASSWORD, csrf_from, page_token, sign_in
 
-TRAINER_PAGES = ["/console/", "/console/check", "/console/reports", "/console/protected", "/console/protected/new"]
+TRAINER_PAGES = [
+    "/console/",
+    "/console/check",
+    "/console/reports",
+    "/console/protected",
+    "/console/protected/new",
+    "/console/banks",
+]
 MAINTAINER_PAGES = ["/console/audit", "/console/users"]
 # Every POST of the console with a harmless body (the CSRF token is added by the tests).
 POSTS = [
@@ -24,6 +31,8 @@ POSTS = [
     "/console/protected/new",
     "/console/protected/0123456789abcdef/edit",
     "/console/protected/0123456789abcdef/delete",
+    "/console/banks/entries",
+    "/console/banks/import",
 ]
 
 

@@ -1,4 +1,5 @@
-"""The console's main journeys in a real Chromium: sign in, check with an avatar, review reports."""
+"""The console's main journeys in a real Chromium: sign in, check with an avatar, review reports,
+protect a person, grow a bank."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.console_browser.conftest import PASSWORD, shot, sign_in
+
+# A public-domain NASA portrait (tests/data/photos/PROVENANCE.md).
+PORTRAIT = Path(__file__).resolve().parents[1] / "data" / "photos" / "astronaut.jpg"
 
 pytestmark = pytest.mark.browser
 
@@ -27,9 +31,10 @@ def avatar_file(tmp_path: Path) -> Path:
     return path
 
 
-def post_json(url: str, body: dict[str, object]) -> dict[str, object]:
+def post_json(url: str, body: dict[str, object], key: str | None = None) -> dict[str, object]:
+    headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {key}"} if key else {})
     request = urllib.request.Request(  # noqa: S310 (the test's own loopback server)
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+        url, data=json.dumps(body).encode(), headers=headers, method="POST"
     )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
         return json.loads(response.read())
@@ -160,4 +165,41 @@ def test_register_a_protected_person_then_catch_a_clone(page: Page, live_server:
     expect(match).to_contain_text("Name matches the protected person")
     expect(page.locator("tr.finding[data-code='impersonation.protected_person']")).to_be_visible()
     shot(page, "protected-person-match")
+    assert problems == []
+
+
+def test_see_the_bank_grow_and_the_next_check_match(page: Page, live_server: str) -> None:
+    problems = watch_for_policy_violations(page)
+    # A partner's bank already holds one fingerprint (another photo).
+    post_json(
+        live_server + "/v1/banks/ngo-1/entries",
+        {"avatar_hash": "ffd8c0e0f0f8fcfe", "label": "campaign"},
+        key="test-bootstrap-key",
+    )
+    sign_in(page, live_server, "amal")
+    page.get_by_role("link", name="Banks").first.click()
+    expect(page.get_by_role("heading", name="Hash banks")).to_be_visible()
+    count = page.locator("tr[data-bank='ngo-1'] td.count")
+    expect(count).to_have_text("1")
+    expect(page.get_by_text("Import a bank export")).to_have_count(0)  # maintainers only
+
+    page.get_by_label("Bank name").fill("ngo-1")
+    page.get_by_label("Label").select_option("stolen_photo")
+    page.get_by_label("Photo", exact=True).set_input_files(str(PORTRAIT))
+    page.get_by_label("Note").fill("used by an entrapment account")
+    page.get_by_role("button", name="Add to bank").click()
+    expect(page.get_by_role("status")).to_have_text("Added to bank “ngo-1”.")
+    expect(count).to_have_text("2")
+    shot(page, "bank-grew")
+
+    page.get_by_role("link", name="Manual check").first.click()
+    page.get_by_label("Platform").select_option("instagram")
+    page.get_by_label("Username (handle)").fill("new.friend.2026")
+    page.get_by_label("Profile photo (optional)").set_input_files(str(PORTRAIT))
+    page.get_by_role("button", name="Check this profile").click()
+    match = page.locator("li.match.bank[data-bank='ngo-1']")
+    expect(match).to_contain_text("Photo matches bank “ngo-1” (stolen photo) at distance 0")
+    expect(page.locator("tr.finding[data-code='avatar.known_bad']")).to_contain_text("ngo-1")
+    match.scroll_into_view_if_needed()
+    shot(page, "bank-match")
     assert problems == []

@@ -1,0 +1,144 @@
+"""Console pages for hash banks: the list with entry counts, add one photo or fingerprint, export a
+bank as JSONL, and import an export (maintainers only, as for ``POST /v1/banks/{bank}/import``).
+
+Everything a bank page does goes through the functions the JSON API uses (``server.bank_api``):
+the same validation, fingerprinting, storage, audit entries and size limit (the request body
+limit, ``HARIS_MAX_BODY_BYTES``). An uploaded photo is fingerprinted and dropped, never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import redis
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from heuristics.banks import BankLabel
+from heuristics.profile import Platform
+from server.auth import Role
+from server.bank_api import (
+    BankEntryRequest,
+    add_to_bank,
+    entries_from_jsonl,
+    export_lines,
+    export_response,
+    import_into_bank,
+    new_entry,
+)
+from server.banks import BankStore, valid_bank_name
+from server.console.blueprint import actor, bp, current_user, explain_too_large, require_console_role, t
+from server.console.forms import read_avatar
+from server.errors import APIError
+from server.requests import validate
+from server.state import haris
+
+Page = str | tuple[str, int] | Response
+# What the add form may set (the photo comes as a file upload, never as a form field).
+ENTRY_FIELDS = ("label", "platform", "account_id", "note", "avatar_hash")
+
+
+def _page(
+    failed: str | None = None, form: dict[str, str] | None = None, error: APIError | None = None
+) -> tuple[str, int]:
+    """The banks page; after a refused post, that form ("add" or "import") as typed and why."""
+    try:
+        banks = BankStore(haris().redis.client).banks()
+    except (redis.RedisError, OSError):
+        abort(503)
+    page = render_template(
+        "console/banks.html",
+        banks=banks,
+        labels=[label.value for label in BankLabel],
+        platforms=[platform.value for platform in Platform],
+        form=form if failed == "add" and form else {},
+        import_form=form if failed == "import" and form else {},
+        failed=failed,
+        error=error,
+    )
+    return page, error.status if error else 200
+
+
+def _refused(failed: str, form: dict[str, str], error: APIError) -> tuple[str, int]:
+    if error.status == 503:
+        abort(503)  # storage down: the console's own 503 page, not a form error
+    return _page(failed, form, error)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f}".removesuffix(".0") + " MB"
+
+
+def _too_large(failed: str, field: str) -> Callable[[], tuple[str, int]]:
+    """The page for a post over the body limit (its form fields are unread, so not kept)."""
+
+    def render() -> tuple[str, int]:
+        size = _megabytes(current_app.config["MAX_CONTENT_LENGTH"])
+        return _page(failed, error=APIError(413, "body_too_large", t("banks.too_large", size=size), field))
+
+    return render
+
+
+@bp.get("/banks")
+@require_console_role(Role.TRAINER)
+def banks() -> Page:
+    return _page()
+
+
+@bp.post("/banks/entries")
+@require_console_role(Role.TRAINER)
+def add_bank_entry() -> Page:
+    form = {key: request.form.get(key, "").strip() for key in ("bank", *ENTRY_FIELDS)}
+    bank = form["bank"]
+    user = current_user()
+    assert user is not None
+    try:
+        if not valid_bank_name(bank):
+            raise APIError(422, "invalid_value", t("banks.bad_name"), "bank")
+        avatar = read_avatar(request.files.get("avatar"))
+        if bool(avatar) == bool(form["avatar_hash"]):
+            raise APIError(422, "invalid_value", t("banks.one_of"), "avatar")
+        body = validate(BankEntryRequest, {key: form[key] for key in ENTRY_FIELDS if form[key]})
+        # Exports carry the role, never the trainer's name; the audit trail names the trainer.
+        entry = new_entry(body, avatar, user.role.value)
+        del avatar  # fingerprinted, never kept
+        add_to_bank(bank, entry, actor())
+    except APIError as error:
+        return _refused("add", form, error)
+    flash(t("banks.added", bank=bank), "ok")
+    return redirect(url_for("console.banks"), code=303)
+
+
+@bp.get("/banks/<bank>/export")
+@require_console_role(Role.TRAINER)
+def export_bank(bank: str) -> Response:
+    try:
+        lines = export_lines(bank) if valid_bank_name(bank) else None
+    except APIError:
+        abort(503)
+    if lines is None:
+        abort(404)
+    return export_response(bank, lines)
+
+
+@bp.post("/banks/import")
+@require_console_role(Role.MAINTAINER)
+def import_bank() -> Page:
+    bank = request.form.get("bank", "").strip()
+    upload = request.files.get("file")
+    try:
+        if not valid_bank_name(bank):
+            raise APIError(422, "invalid_value", t("banks.bad_name"), "bank")
+        if upload is None or not upload.filename:
+            raise APIError(422, "invalid_value", t("banks.no_file"), "file")
+        # The whole request is already bounded by the body limit, so reading the file is too.
+        entries = entries_from_jsonl(upload.read())
+        count = import_into_bank(bank, entries, actor())
+    except APIError as error:
+        return _refused("import", {"bank": bank}, error)
+    flash(t("banks.imported", count=count, bank=bank), "ok")
+    return redirect(url_for("console.banks"), code=303)
+
+
+explain_too_large("console.add_bank_entry", Role.TRAINER, _too_large("add", "avatar"))
+explain_too_large("console.import_bank", Role.MAINTAINER, _too_large("import", "file"))
