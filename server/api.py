@@ -72,11 +72,7 @@ def run_check(body: CheckRequest, avatar: bytes | None, locale: str) -> CheckRes
     del avatar
     context = build_context(body, avatar_fingerprint)
     report = score(body.profile or Profile(), context, rules)
-    state.metrics.checks.labels(report.level.value).inc()
-    for finding in report.findings:
-        state.metrics.findings.labels(finding.code).inc()
-    for code in report.unavailable:
-        state.metrics.unavailable.labels(code).inc()
+    state.metrics.count_check(report)
     return CheckResponse(
         risk=report.risk,
         level=report.level.value,

@@ -7,9 +7,16 @@ sees one worker. Labels are route templates and finding codes only, never client
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
+from typing import Any
 
 from flask import Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+
+from heuristics.findings import Report
+
+# Any token is a valid HTTP method; unknown ones share one label so clients cannot grow the series.
+_KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class Metrics:
@@ -31,6 +38,27 @@ class Metrics:
             "haris_signals_unavailable_total", "Signals skipped for a down dependency", ["code"], registry=self.registry
         )
 
+        # Labelled children by label values: ``labels()`` validates and locks on every call, and a
+        # check increments several counters. Label values are codes and routes, a bounded set.
+        self._children: dict[tuple[Any, ...], Any] = {}
+
+    def child(self, metric: Counter | Histogram, *values: str) -> Any:
+        key = (id(metric), *values)
+        found = self._children.get(key)
+        if found is None:
+            found = self._children[key] = metric.labels(*values)
+        return found
+
+    def count_check(self, report: Report) -> None:
+        """One check: its level, each finding's code, each signal skipped for a down dependency."""
+        self.child(self.checks, report.level.value).inc()
+        self._count_each(self.findings, (finding.code for finding in report.findings))
+        self._count_each(self.unavailable, report.unavailable)
+
+    def _count_each(self, metric: Counter, codes: Iterable[str]) -> None:
+        for code in codes:
+            self.child(metric, code).inc()
+
     def exposition(self) -> Response:
         return Response(generate_latest(self.registry), mimetype=CONTENT_TYPE_LATEST)
 
@@ -44,11 +72,13 @@ def init_metrics(app: Flask) -> Metrics:
 
     @app.after_request
     def _count(response: Response) -> Response:
-        route = request.url_rule.rule if request.url_rule else "<unmatched>"
-        metrics.requests.labels(route, request.method, str(response.status_code)).inc()
+        rule = request.url_rule
+        route = rule.rule if rule else "<unmatched>"
+        method = request.method if request.method in _KNOWN_METHODS else "OTHER"
+        metrics.child(metrics.requests, route, method, str(response.status_code)).inc()
         started = g.get("metrics_started")
         if started is not None:
-            metrics.latency.labels(route).observe(time.perf_counter() - started)
+            metrics.child(metrics.latency, route).observe(time.perf_counter() - started)
         return response
 
     return metrics

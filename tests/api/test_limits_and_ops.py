@@ -92,6 +92,18 @@ def test_metrics_count_checks_and_findings(client: FlaskClient) -> None:
     assert 'haris_http_requests_total{method="POST",route="/v1/check",status="200"} 1.0' in text
 
 
+def test_metrics_count_repeated_checks_and_bound_the_method_label(client: FlaskClient) -> None:
+    for _ in range(3):
+        client.post("/v1/check", json={"platform": "x", "profile": {"posts": 0}})
+    for method in ("BREW", "PROPFIND", "X-ANYTHING"):
+        client.open("/nowhere", method=method)
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'haris_findings_total{code="activity.few_posts"} 3.0' in text
+    assert 'haris_checks_total{level="low"} 3.0' in text
+    assert 'haris_http_requests_total{method="OTHER",route="<unmatched>",status="404"} 3.0' in text
+    assert "BREW" not in text and "PROPFIND" not in text
+
+
 def test_one_log_line_per_request_without_any_profile_data(
     client: FlaskClient, caplog: pytest.LogCaptureFixture
 ) -> None:
