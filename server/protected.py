@@ -39,6 +39,7 @@ from server.api import MAX_AVATAR_BYTES
 from server.auth import Role, require_role
 from server.avatars import image_error
 from server.errors import APIError
+from server.redis_breaker import RedisBreaker
 from server.requests import decode_base64, json_body, validate
 from server.schemas import MAX_AVATAR_BASE64, Accepted
 from server.state import haris
@@ -53,7 +54,6 @@ MAX_NAMES = 20
 MAX_ACCOUNTS = 50
 MAX_AVATARS = 10
 VERSION_CHECK_SECONDS = 1.0
-REDIS_DOWN_BACKOFF_SECONDS = 5.0
 
 
 class ProtectedAccount(BaseModel):
@@ -187,27 +187,26 @@ class ProtectedRegistryService:
     At most once per ``check_every`` seconds one request thread reads the version (one GET of a
     small integer); the others keep using the snapshot they have instead of waiting. When Redis
     cannot answer, matching raises ``ServiceUnavailable`` (the check then lists the signal as
-    unavailable) and Redis is left alone for ``down_backoff`` seconds, so checks do not each pay
-    a connection timeout.
+    unavailable) and its :class:`RedisBreaker` leaves Redis alone for a few seconds, so checks do
+    not each pay a connection timeout.
     """
 
     store: ProtectedStore
     check_every: float = VERSION_CHECK_SECONDS
-    down_backoff: float = REDIS_DOWN_BACKOFF_SECONDS
+    breaker: RedisBreaker = field(default_factory=lambda: RedisBreaker("protected people registry unreachable"))
     _snapshot: _Snapshot | None = None
     _next_check: float = 0.0
-    _down_until: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def invalidate(self) -> None:
         """Re-read the version on the next match (this worker changed the registry itself)."""
         self._next_check = 0.0
-        self._down_until = 0.0
+        self.breaker.reset()
 
     def _current(self) -> _Snapshot:
+        if self.breaker.is_down:
+            raise ServiceUnavailable(self.breaker.name)
         now = time.monotonic()
-        if now < self._down_until:
-            raise ServiceUnavailable("protected people registry unreachable")
         snapshot = self._snapshot
         if snapshot is not None and now < self._next_check:
             return snapshot
@@ -217,18 +216,22 @@ class ProtectedRegistryService:
         try:
             self._next_check = now + self.check_every
             try:
-                version = self.store.version()
-                if self._snapshot is None or self._snapshot.version != version:
-                    people = {p.id: p for p in self.store.all()}
-                    index = NameIndex((p.id, name) for p in people.values() for name in p.display_names)
-                    self._snapshot = _Snapshot(version, index, people)
-            except (redis.RedisError, OSError):
-                self._down_until = time.monotonic() + self.down_backoff
+                self._snapshot = self.breaker.call(self._read)
+            except ServiceUnavailable:
                 self._next_check = 0.0
-                raise ServiceUnavailable("protected people registry unreachable") from None
+                raise
             return self._snapshot
         finally:
             self._lock.release()
+
+    def _read(self) -> _Snapshot:
+        """The registry's snapshot: the current one while the version is unchanged, else re-read."""
+        version = self.store.version()
+        if self._snapshot is not None and self._snapshot.version == version:
+            return self._snapshot
+        people = {p.id: p for p in self.store.all()}
+        index = NameIndex((p.id, name) for p in people.values() for name in p.display_names)
+        return _Snapshot(version, index, people)
 
     def match(self, name: str, min_similarity: float) -> Sequence[ProtectedMatch]:
         snapshot = self._current()

@@ -29,8 +29,12 @@ class RedisBreaker:
     def reset(self) -> None:
         self._down_until = 0.0
 
+    @property
+    def is_down(self) -> bool:
+        return time.monotonic() < self._down_until
+
     def call(self, action: Callable[[], T]) -> T:
-        if time.monotonic() < self._down_until:
+        if self.is_down:
             raise ServiceUnavailable(self.name)
         try:
             return action()
