@@ -59,6 +59,7 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python bench/check_api.py
 	$(BIN)/python bench/faults.py
+	$(BIN)/python bench/protected_photos.py
 	$(BIN)/python bench/load.py --seconds $(LOAD_SECONDS)
 
 clean:

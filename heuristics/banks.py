@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
-from heuristics.index import HammingIndex
+from heuristics.index import FingerprintIndex
 
 # A bank with this name holds platforms' default avatars (silhouettes, initials on a colour): a
 # match there means "no photo of its own", not "known bad".
@@ -60,48 +60,20 @@ class ReuseCounter(Protocol):
 
 
 class BankIndex:
-    """Near-duplicate search over bank entries (immutable; rebuild and swap to change).
-
-    Two Hamming indexes: the entries' reference hashes (searched with a query's probes: the query
-    is a crop/mirror/re-encode of a banked photo) and their probe hashes (searched with the
-    query's references: the banked picture is itself a crop of the query). Candidates are then
-    confirmed with the full fingerprint distance, the same rule as :meth:`AvatarFingerprint.distance`.
-    """
+    """Near-duplicate search over bank entries (immutable; rebuild and swap to change), through a
+    :class:`~heuristics.index.FingerprintIndex` of their fingerprints."""
 
     def __init__(self, entries: Sequence[BankEntry], threshold: int = MATCH_THRESHOLD) -> None:
         self.entries = tuple(entries)
         self.threshold = threshold
-        ref_owner: list[int] = []
-        ref_hashes: list[int] = []
-        probe_owner: list[int] = []
-        probe_hashes: list[int] = []
-        for number, entry in enumerate(self.entries):
-            ref_hashes += entry.fingerprint.references
-            ref_owner += [number] * len(entry.fingerprint.references)
-            probe_hashes += entry.fingerprint.probes
-            probe_owner += [number] * len(entry.fingerprint.probes)
-        self._ref_owner, self._probe_owner = ref_owner, probe_owner
-        self._refs = HammingIndex(ref_hashes)
-        self._probes = HammingIndex(probe_hashes)
+        self._index = FingerprintIndex([entry.fingerprint for entry in self.entries], threshold)
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def candidates(self, fingerprint: AvatarFingerprint) -> set[int]:
-        found: set[int] = set()
-        for probe in fingerprint.probes:
-            found.update(self._ref_owner[pos] for pos, _ in self._refs.search(probe, self.threshold))
-        for reference in fingerprint.references:
-            found.update(self._probe_owner[pos] for pos, _ in self._probes.search(reference, self.threshold))
-        return found
-
     def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
-        best: BankMatch | None = None
-        for number in sorted(self.candidates(fingerprint)):
-            entry = self.entries[number]
-            if (entry.bank == DEFAULTS_BANK) != defaults:
-                continue
-            distance = fingerprint.distance(entry.fingerprint)
-            if distance <= self.threshold and (best is None or distance < best.distance):
-                best = BankMatch(entry, distance)
-        return best
+        for found in self._index.matches(fingerprint):
+            entry = self.entries[found.index]
+            if (entry.bank == DEFAULTS_BANK) == defaults:
+                return BankMatch(entry, found.distance)
+        return None

@@ -30,7 +30,8 @@ from flask import Blueprint, g, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from heuristics.context import ServiceUnavailable
-from heuristics.images import ImageRejected, fingerprint_bytes
+from heuristics.images import AvatarFingerprint, ImageRejected, fingerprint_bytes
+from heuristics.index import FingerprintIndex
 from heuristics.names import NameIndex, normalise
 from heuristics.profile import AccountId, Handle, HashHex, Name, Platform
 from heuristics.signals.impersonation_protected import ProtectedMatch
@@ -177,6 +178,21 @@ class _Snapshot:
     version: int
     index: NameIndex
     people: dict[str, ProtectedPerson]
+    photos: FingerprintIndex  # every registered photo of every person …
+    photo_owner: list[str]  # … and whose it is (person id, by position in photos)
+
+
+def _photo_index(people: dict[str, ProtectedPerson]) -> tuple[FingerprintIndex, list[str]]:
+    fingerprints: list[AvatarFingerprint] = []
+    owners: list[str] = []
+    for person in people.values():
+        for value in person.avatar_hashes:
+            try:
+                fingerprints.append(AvatarFingerprint.from_hex(value))
+            except ValueError:
+                continue  # one unparsable stored hash must not hide the person's other photos
+            owners.append(person.id)
+    return FingerprintIndex(fingerprints), owners
 
 
 @dataclass
@@ -231,7 +247,7 @@ class ProtectedRegistryService:
             return self._snapshot
         people = {p.id: p for p in self.store.all()}
         index = NameIndex((p.id, name) for p in people.values() for name in p.display_names)
-        return _Snapshot(version, index, people)
+        return _Snapshot(version, index, people, *_photo_index(people))
 
     def match(self, name: str, min_similarity: float) -> Sequence[ProtectedMatch]:
         snapshot = self._current()
@@ -244,19 +260,19 @@ class ProtectedRegistryService:
             )
         return matches
 
-    def with_avatars(self) -> Sequence[ProtectedMatch]:
+    def photo_matches(self, fingerprint: AvatarFingerprint) -> Sequence[tuple[int, ProtectedMatch]]:
         snapshot = self._current()
-        return [
-            ProtectedMatch(
-                person.id,
-                person.display_names[0] if person.display_names else person.id,
-                None,
-                tuple((a.platform, a.account_id, a.handle) for a in person.accounts),
-                tuple(person.avatar_hashes),
-            )
-            for person in snapshot.people.values()
-            if person.avatar_hashes
-        ]
+        found: list[tuple[int, ProtectedMatch]] = []
+        seen: set[str] = set()
+        for match in snapshot.photos.matches(fingerprint):  # closest first
+            person = snapshot.people[snapshot.photo_owner[match.index]]
+            if person.id in seen:
+                continue
+            seen.add(person.id)
+            accounts = tuple((a.platform, a.account_id, a.handle) for a in person.accounts)
+            name = person.display_names[0] if person.display_names else person.id
+            found.append((match.distance, ProtectedMatch(person.id, name, None, accounts, tuple(person.avatar_hashes))))
+        return found
 
 
 def init_protected(app: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from heuristics.context import CheckContext
 from heuristics.findings import Detection
+from heuristics.images import AvatarFingerprint
 from heuristics.names import NameSimilarity
 from heuristics.profile import Platform, Profile
 from heuristics.signals._impersonation import (
@@ -43,8 +44,9 @@ class ProtectedRegistry(Protocol):
         """Protected people with a name at least ``min_similarity`` alike, best first."""
         ...
 
-    def with_avatars(self) -> Sequence[ProtectedMatch]:
-        """Every protected person who has registered avatar hashes (for photo-only matching)."""
+    def photo_matches(self, fingerprint: AvatarFingerprint) -> Sequence[tuple[int, ProtectedMatch]]:
+        """Protected people with a registered photo within the match threshold of ``fingerprint``,
+        with that distance, closest first (one entry per person)."""
         ...
 
 
@@ -79,14 +81,15 @@ class ImpersonatesProtectedPerson(Signal):
         """A protected person's photo on an account that is none of theirs, whatever its name."""
         if context.avatar is None:
             return None
-        found = []
-        for person in registry.with_avatars():
-            distance = avatar_distance(context, person.avatar_hashes)
-            if distance is not None and not is_same_account(profile, context.platform, person.accounts):
-                found.append((distance, person))
-        if not found:
+        found = (
+            (distance, person)
+            for distance, person in registry.photo_matches(context.avatar)
+            if not is_same_account(profile, context.platform, person.accounts)
+        )
+        closest = next(found, None)
+        if closest is None:
             return None
-        distance, person = min(found, key=lambda pair: pair[0])
+        distance, person = closest
         evidence = {
             "protected_person": person.name,
             "protected_id": person.person_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -103,3 +104,30 @@ def test_protected_person_registered_with_a_photo_is_matched_on_the_photo(client
         "avatar": b64(photo_bytes("chelsea")),
     }
     assert finding(client.post("/v1/check", json=genuine).get_json(), "impersonation.protected_person") is None
+
+
+def test_among_many_protected_people_the_photo_finds_the_right_one(client: FlaskClient) -> None:
+    rng = random.Random(11)
+    for number in range(150):  # people with unrelated photos (random 64-bit fingerprints)
+        person = {"display_names": [f"Person {number}"], "avatar_hashes": [f"{rng.getrandbits(64):016x}"]}
+        assert client.post("/v1/protected", headers=BOOTSTRAP, json=person).status_code == 201
+    hala = {"display_names": ["Hala Ahed"], "accounts": [{"platform": "x", "account_id": "42"}]}
+    for name, account in (("Hala Ahed", "42"), ("Nour Saad", "43")):
+        # Two people registered with the same picture (a shared photo): each one's own account
+        # still flags the other's.
+        body = {**hala, "display_names": [name], "accounts": [{"platform": "x", "account_id": account}]}
+        body["avatars"] = [b64(photo_bytes("chelsea"))]
+        assert client.post("/v1/protected", headers=BOOTSTRAP, json=body).status_code == 201
+
+    def photo_finding(account_id: str) -> dict[str, Any] | None:
+        clone = {
+            "platform": "x",
+            "profile": {"display_name": "Free Voice", "account_id": account_id},
+            "avatar": b64(cropped_mirrored_copy("chelsea")),
+        }
+        return finding(client.post("/v1/check", json=clone).get_json(), "impersonation.protected_person")
+
+    stranger = photo_finding("7")
+    assert stranger is not None and stranger["evidence"]["protected_person"] in {"Hala Ahed", "Nour Saad"}
+    own = photo_finding("42")
+    assert own is not None and own["evidence"]["protected_person"] == "Nour Saad"

@@ -7,7 +7,8 @@ import random
 import numpy as np
 import pytest
 
-from heuristics.index import HammingIndex, scan
+from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
+from heuristics.index import FingerprintIndex, HammingIndex, scan
 
 
 def brute_force(hashes: list[int], query: int, radius: int) -> list[tuple[int, int]]:
@@ -60,3 +61,28 @@ def test_edge_cases() -> None:
         HammingIndex([1], substrings=9)
     with pytest.raises(ValueError):
         HammingIndex([1], substrings=2)
+
+
+def test_fingerprint_index_equals_a_scan_of_full_fingerprint_distances() -> None:
+    rng = random.Random(7)
+
+    def fingerprint(probes: list[int], references: list[int]) -> AvatarFingerprint:
+        return AvatarFingerprint(tuple(probes), tuple(references))
+
+    stored = [fingerprint([rng.getrandbits(64)], [rng.getrandbits(64) for _ in range(3)]) for _ in range(3000)]
+    queries = []
+    for number in range(30):
+        target = stored[number * 50]
+        # A copy whose probe is near one stored reference, and one whose reference is near the
+        # stored probe: each direction of AvatarFingerprint.distance, at and around the threshold.
+        bits = MATCH_THRESHOLD + number % 5 - 2
+        queries.append(fingerprint([near(target.references[number % 3], bits, rng)], [rng.getrandbits(64)]))
+        queries.append(fingerprint([rng.getrandbits(64)], [near(target.probes[0], bits, rng)]))
+    index = FingerprintIndex(stored)
+    for query in queries:
+        expected = sorted(
+            ((i, query.distance(f)) for i, f in enumerate(stored) if query.distance(f) <= MATCH_THRESHOLD),
+            key=lambda pair: (pair[1], pair[0]),
+        )
+        assert [(m.index, m.distance) for m in index.matches(query)] == expected
+    assert sum(bool(index.matches(query)) for query in queries) >= 30
