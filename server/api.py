@@ -14,6 +14,7 @@ from heuristics.profile import Profile
 from server.avatars import fingerprint_from
 from server.errors import APIError
 from server.i18n import choose_locale, render
+from server.limits import charge_for_contacts
 from server.reports import ReportStore
 from server.requests import decode_base64, json_body, parse_json_bytes, validate
 from server.schemas import Accepted, CheckRequest, CheckResponse, FindingOut, ReportRequest
@@ -57,6 +58,7 @@ def build_context(body: CheckRequest, avatar: AvatarFingerprint | None) -> Check
 @bp.post("/check")
 def check() -> Any:
     body, avatar = _read_check()
+    charge_for_contacts(len(body.contacts or ()))
     locale = choose_locale(body.locale, request)
     # Serialised by pydantic in one step (no dict copy for jsonify): this is the hot path.
     return Response(run_check(body, avatar, locale).model_dump_json(), mimetype="application/json")

@@ -22,6 +22,7 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -60,6 +61,20 @@ class _FaultTolerantLimiter(Limiter):
         self._parsed_limits: dict[str, list[RateLimitItem]] = {}
 
     def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
+        if request.blueprint in self._anonymous_blueprints and in_middleware:
+            if self.enabled:  # RATELIMIT_ENABLED, as Limiter honours it
+                self._guarded(self._check_anonymous_limit)
+        else:
+            self._guarded(lambda: super(_FaultTolerantLimiter, self)._check_request_limit(callable_name, in_middleware))
+
+    def charge(self, cost: int) -> None:
+        """Count this request ``cost`` more times against ``HARIS_CHECK_LIMIT`` (its client and
+        route): for a request that turned out to cost as much as several."""
+        if cost > 0 and self.enabled:
+            self._guarded(lambda: self._check_anonymous_limit(cost))
+
+    def _guarded(self, check: Callable[[], None]) -> None:
+        """Run a limit check; when Redis fails, fail open or closed by route (module docstring)."""
         anonymous = request.blueprint in self._anonymous_blueprints
         # The anonymous blueprints are limited on every route, so they can skip a Redis known to be
         # down; other routes may not be limited at all and take the normal path.
@@ -67,18 +82,14 @@ class _FaultTolerantLimiter(Limiter):
             self._storage_unavailable()
             return
         try:
-            if anonymous and in_middleware:
-                if self.enabled:  # RATELIMIT_ENABLED, as Limiter honours it
-                    self._check_anonymous_limit()
-            else:
-                super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
+            check()
         except (redis.RedisError, OSError) as error:
             self.storage_failures += 1
             self._retry_storage_at = time.monotonic() + STORAGE_RETRY_SECONDS
             self._warn(type(error).__name__)
             self._storage_unavailable()
 
-    def _check_anonymous_limit(self) -> None:
+    def _check_anonymous_limit(self, cost: int = 1) -> None:
         """``HARIS_CHECK_LIMIT`` per client and route, hit with flask-limiter's own strategy and storage.
 
         The public check is the hot path and its blueprint has this one static limit, so the
@@ -92,7 +103,7 @@ class _FaultTolerantLimiter(Limiter):
             items = self._parsed_limits[limit_text] = sorted(parse_many(limit_text))
         identifiers = (self._key_prefix, client_key(), request.endpoint or "")
         for item in items:
-            if not self.limiter.hit(item, *identifiers):
+            if not self.limiter.hit(item, *identifiers, cost=cost):
                 reset_at = self.limiter.get_window_stats(item, *identifiers).reset_time
                 raise AnonymousLimitReached(max(1, math.ceil(reset_at - time.time())))
 
@@ -111,6 +122,23 @@ class _FaultTolerantLimiter(Limiter):
         log.warning(
             "rate limit storage unreachable (%s); failing %s", error_name, "open" if self._fail_open else "closed"
         )
+
+
+# Matching a profile against trusted contacts costs ~0.2 ms of CPU per contact (their names are
+# normalised), so a check with the maximum 2,000 contacts costs as much as hundreds without. Up
+# to FREE_CONTACTS a check counts once against HARIS_CHECK_LIMIT; beyond, once more per started
+# CONTACTS_PER_EXTRA_CHECK: 2,000 contacts count 7 times. Ordinary lists are never charged more.
+FREE_CONTACTS = 500
+CONTACTS_PER_EXTRA_CHECK = 250
+
+
+def charge_for_contacts(count: int) -> None:
+    """Charge a check that sent ``count`` trusted contacts (429 if that passes the limit)."""
+    extra = math.ceil(max(0, count - FREE_CONTACTS) / CONTACTS_PER_EXTRA_CHECK)
+    if extra:
+        limiter = next(iter(current_app.extensions["limiter"]))
+        assert isinstance(limiter, _FaultTolerantLimiter)
+        limiter.charge(extra)
 
 
 def client_key() -> str:

@@ -59,6 +59,30 @@ def test_check_and_report_are_counted_apart(make_app: Any) -> None:
     assert client.post("/v1/reports", json=report).status_code == 202
 
 
+def contacts(count: int) -> list[dict[str, str]]:
+    return [{"display_name": f"Friend {number}", "account_id": str(number)} for number in range(count)]
+
+
+def test_a_check_with_a_very_long_contact_list_counts_as_several(make_app: Any) -> None:
+    client = make_app(HARIS_CHECK_LIMIT="10/minute").test_client()
+    ordinary = {"platform": "x", "profile": {"display_name": "Sami K"}, "contacts": contacts(500)}
+    assert client.post("/v1/check", json=ordinary).status_code == 200  # 500 contacts: counted once
+    longest = {**ordinary, "contacts": contacts(2000)}
+    assert client.post("/v1/check", json=longest).status_code == 200  # counted 1 + 6 times: 8 of 10
+    statuses = [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_a_long_contact_list_past_the_limit_is_refused_and_still_counted(make_app: Any) -> None:
+    client = make_app(HARIS_CHECK_LIMIT="5/minute").test_client()
+    first = client.post("/v1/check", json={"platform": "x", "contacts": contacts(1001)})  # 1 + 3
+    assert first.status_code == 200
+    refused = client.post("/v1/check", json={"platform": "x", "contacts": contacts(1001)})
+    assert refused.status_code == 429 and refused.get_json()["error"]["code"] == "rate_limited"
+    assert int(refused.headers["Retry-After"]) > 0
+    assert client.post("/v1/check", json={"platform": "x"}).status_code == 429
+
+
 def test_ratelimit_enabled_false_turns_the_limiter_off(make_app: Any) -> None:
     client = make_app(HARIS_CHECK_LIMIT="1/minute", RATELIMIT_ENABLED=False).test_client()
     assert [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(3)] == [200] * 3
@@ -81,8 +105,9 @@ def test_readyz_fails_when_redis_is_unreachable(make_app: Any, tmp_path: Any) ->
     client = app.test_client()
     ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.get_json()["checks"]["redis"] == "down"
-    # Checks still answer (the limiter fails open for anonymous checks).
+    # Checks still answer (the limiter fails open for anonymous checks), long contact lists too.
     assert client.post("/v1/check", json={"platform": "x"}).status_code == 200
+    assert client.post("/v1/check", json={"platform": "x", "contacts": contacts(2000)}).status_code == 200
 
 
 def test_metrics_count_checks_and_findings(client: FlaskClient) -> None:
