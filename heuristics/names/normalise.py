@@ -130,6 +130,8 @@ class NormalisedName:
 
 def clean_unicode(text: str) -> str:
     """NFKC, without invisible/bidi/format characters; punctuation and emoji become spaces."""
+    if text.isascii():  # ASCII is NFKC-stable and has no invisible characters or combining marks
+        return " ".join(_NON_NAME.sub(" ", text.lstrip("@")).split())
     # Removed, not turned into spaces: they are used to split a name so it evades matching.
     visible = "".join(ch for ch in text if not is_invisible(ch))
     folded = unicodedata.normalize("NFKC", visible)
@@ -146,7 +148,7 @@ def unmask_words(name: str) -> tuple[str, tuple[str, ...]]:
     cleaned_words: list[str] = []
     lookalikes: list[str] = []
     for word in clean_unicode(name).split():
-        if is_lookalike_token(word):
+        if not word.isascii() and is_lookalike_token(word):
             lookalikes.append(word)
             word = unmask_lookalikes(word)
         cleaned_words.append(word)
@@ -163,6 +165,8 @@ def _digit_readings(token: str) -> dict[Reading, str]:
 
 def _transliterate(token: str) -> tuple[str, str]:
     """A cleaned, case-folded token → (folded Arabic or "", lower-case Latin)."""
+    if token.isascii():  # already Latin: anyascii would return it unchanged
+        return "", token.lower()
     if any(script_of(ch) == "ARABIC" for ch in token):
         arabic = fold_arabic(strip_article(token))
         return arabic, arabic_to_latin(arabic)

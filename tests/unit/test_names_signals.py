@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 import pytest
+from anyascii import anyascii
 
 from heuristics.context import CheckContext, ServiceUnavailable
 from heuristics.engine import score
@@ -183,8 +185,12 @@ def test_a_copied_handle_with_one_character_changed_fires() -> None:
 
 
 def test_no_ascii_character_is_deceptive_so_ascii_names_can_skip_the_scan() -> None:
-    # deceptive_characters and lookalike_characters return early for ASCII text; this is why.
+    # deceptive_characters, lookalike_characters and normalise() take shortcuts for ASCII text
+    # (no clean-up scan, no NFKC, no transliteration); this is why they give the same answer.
     ascii_chars = [chr(code) for code in range(128)]
     assert not any(is_invisible(ch) or is_decorative(ch) for ch in ascii_chars)
+    assert all(unicodedata.normalize("NFKC", ch) == ch for ch in ascii_chars)
+    assert not any(unicodedata.category(ch) in ("Mn", "Me") for ch in ascii_chars)
+    assert all(anyascii(ch) == ch for ch in ascii_chars)
     assert {script_of(ch) for ch in ascii_chars} == {"LATIN", None}
     assert not is_lookalike_token("".join(ch for ch in ascii_chars if ch.isalpha()))
