@@ -136,9 +136,14 @@ def charge_for_contacts(count: int) -> None:
     """Charge a check that sent ``count`` trusted contacts (429 if that passes the limit)."""
     extra = math.ceil(max(0, count - FREE_CONTACTS) / CONTACTS_PER_EXTRA_CHECK)
     if extra:
-        limiter = next(iter(current_app.extensions["limiter"]))
-        assert isinstance(limiter, _FaultTolerantLimiter)
-        limiter.charge(extra)
+        _app_limiter().charge(extra)
+
+
+def _app_limiter() -> _FaultTolerantLimiter:
+    """The limiter ``init_limiter`` gave this app."""
+    limiter = next(iter(current_app.extensions["limiter"]))
+    assert isinstance(limiter, _FaultTolerantLimiter)
+    return limiter
 
 
 def client_key() -> str:
@@ -219,8 +224,7 @@ def _too_many_requests(retry_after_seconds: int) -> Response:
 def retry_after(error: RateLimitExceeded) -> int:
     """Seconds until the exceeded window resets (for the ``Retry-After`` of a 429)."""
     window_seconds = error.limit.limit.get_expiry()
-    limiter = next(iter(current_app.extensions["limiter"]))
-    current = limiter.current_limit
+    current = _app_limiter().current_limit
     if current is not None:
         try:
             return max(1, math.ceil(current.reset_at - time.time()))

@@ -136,9 +136,7 @@ def reports() -> Page:
         "console/reports.html",
         pending=pending,
         decided=decided,
-        banks=banks,
-        labels=BANK_LABELS,
-        evidence_json=_evidence_json,
+        **_decision_form(banks),
     )
 
 
@@ -162,10 +160,13 @@ def report_detail(report_id: str) -> Page:
         report=report,
         detail=True,
         **report_context(result, body.profile),
-        banks=banks,
-        labels=BANK_LABELS,
-        evidence_json=_evidence_json,
+        **_decision_form(banks),
     )
+
+
+def _decision_form(banks: list[str]) -> dict[str, Any]:
+    """What a report's confirm/reject form needs: the banks to confirm into, labels, evidence."""
+    return {"banks": banks, "labels": BANK_LABELS, "evidence_json": _evidence_json}
 
 
 @bp.post("/reports/<report_id>/<decision>")
