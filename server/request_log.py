@@ -45,7 +45,8 @@ def configure_logging(level: str) -> None:
 def init_request_log(app: Flask) -> None:
     @app.before_request
     def _start() -> None:
-        incoming = request.headers.get("X-Request-ID", "")
+        # From the WSGI environ: a missing header costs werkzeug's Headers.get an exception.
+        incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
         g.request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         g.started = time.perf_counter()
 
