@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from heuristics.context import ServiceUnavailable
 from heuristics.images import AvatarFingerprint, ImageRejected, fingerprint_bytes
 from heuristics.index import FingerprintIndex
-from heuristics.names import NameIndex, normalise
+from heuristics.names import NameIndex, NameSimilarity, normalise
 from heuristics.profile import AccountId, Handle, HashHex, Name, Platform
 from heuristics.signals.impersonation_protected import ProtectedMatch
 from server import openapi
@@ -182,6 +182,12 @@ class _Snapshot:
     photo_owner: list[str]  # … and whose it is (person id, by position in photos)
 
 
+def _as_match(person: ProtectedPerson, name: str, similarity: NameSimilarity | None) -> ProtectedMatch:
+    """``person`` as the signal sees them, found under ``name`` (``similarity`` None: by photo)."""
+    accounts = tuple((a.platform, a.account_id, a.handle) for a in person.accounts)
+    return ProtectedMatch(person.id, name, similarity, accounts, tuple(person.avatar_hashes))
+
+
 def _photo_index(people: dict[str, ProtectedPerson]) -> tuple[FingerprintIndex, list[str]]:
     fingerprints: list[AvatarFingerprint] = []
     owners: list[str] = []
@@ -253,11 +259,7 @@ class ProtectedRegistryService:
         snapshot = self._current()
         matches = []
         for found in snapshot.index.search(name, min_similarity):
-            person = snapshot.people[found.key]
-            accounts = tuple((a.platform, a.account_id, a.handle) for a in person.accounts)
-            matches.append(
-                ProtectedMatch(person.id, found.name, found.similarity, accounts, tuple(person.avatar_hashes))
-            )
+            matches.append(_as_match(snapshot.people[found.key], found.name, found.similarity))
         return matches
 
     def photo_matches(self, fingerprint: AvatarFingerprint) -> Sequence[tuple[int, ProtectedMatch]]:
@@ -269,9 +271,8 @@ class ProtectedRegistryService:
             if person.id in seen:
                 continue
             seen.add(person.id)
-            accounts = tuple((a.platform, a.account_id, a.handle) for a in person.accounts)
             name = person.display_names[0] if person.display_names else person.id
-            found.append((match.distance, ProtectedMatch(person.id, name, None, accounts, tuple(person.avatar_hashes))))
+            found.append((match.distance, _as_match(person, name, None)))
         return found
 
 
