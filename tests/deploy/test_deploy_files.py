@@ -67,6 +67,9 @@ def test_gunicorn_config(monkeypatch: pytest.MonkeyPatch) -> None:
     # No access log: it would hold client addresses and URLs.
     assert settings["accesslog"] is None
     assert settings["preload_app"] is False
+    # One socket per worker for TCP (the kernel balances connections); never for a Unix socket.
+    assert settings["reuse_port"] is True
+    assert gunicorn_settings(monkeypatch, HARIS_BIND="unix:/run/haris.sock")["reuse_port"] is False
     assert gunicorn_settings(monkeypatch, WEB_CONCURRENCY="5")["workers"] == 5
     assert gunicorn_settings(monkeypatch)["bind"] == "127.0.0.1:8000"
 

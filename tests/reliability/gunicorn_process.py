@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -58,3 +59,26 @@ def gunicorn_server(env: dict[str, str], stderr_path: Path) -> Iterator[int]:
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+_LISTEN, _ESTABLISHED = "0A", "01"
+
+
+def sockets_by_process(port: int, state: str) -> Counter[int]:
+    """How many IPv4 TCP sockets bound locally to ``port`` in ``state`` (``/proc/net/tcp``
+    states: ``0A`` listening, ``01`` established) each process holds. Linux only."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
+            inodes.add(f"socket:[{fields[9]}]")
+    holders: Counter[int] = Counter()
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            links = [os.readlink(fd) for fd in fd_dir.iterdir()]
+        except OSError:  # the process ended, or is not ours to inspect
+            continue
+        held = sum(link in inodes for link in links)
+        if held:
+            holders[int(fd_dir.parent.name)] = held
+    return holders

@@ -7,8 +7,10 @@ workers answered; the test only concludes once both did.
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TEST_SECRET
-from tests.reliability.gunicorn_process import gunicorn_server, request
+from tests.reliability.gunicorn_process import gunicorn_server, request, sockets_by_process
 from tests.reliability.redis_process import RedisProcess
 
 LIMIT = 7
@@ -39,6 +41,16 @@ def gunicorn(tmp_path: Path) -> Iterator[int]:
             yield port
     finally:
         redis_server.stop()
+
+
+@pytest.fixture
+def two_listening_workers(gunicorn: int) -> int:
+    """The fixture's gunicorn once both workers listen, each on its own socket (reuse_port)."""
+    deadline = time.monotonic() + 30
+    while len(sockets_by_process(gunicorn, "0A")) < 2:
+        assert time.monotonic() < deadline, "the second worker never listened"
+        time.sleep(0.1)
+    return gunicorn
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
@@ -76,3 +88,24 @@ def test_two_workers_enforce_one_rate_limit(gunicorn: int) -> None:
     totals = [sum(count for _, count in view) for view in views]
     assert sum(totals) == len(statuses) and all(total > 0 for total in totals)
     assert sum(count for view in views for status, count in view if status == "200") == LIMIT
+
+
+def test_keep_alive_connections_spread_over_both_workers(two_listening_workers: int) -> None:
+    port = two_listening_workers
+    listeners = sockets_by_process(port, "0A")
+    assert sorted(listeners.values()) == [1, 1], "each worker should listen on its own socket"
+    # 32 persistent clients, as behind a proxy that keeps upstream connections open. With one
+    # shared listening socket, one worker could take them all and leave a core idle.
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(32)]
+    try:
+        for connection in connections:
+            connection.request("GET", "/healthz")
+            assert connection.getresponse().status == 200
+        held = sockets_by_process(port, "01")
+    finally:
+        for connection in connections:
+            connection.close()
+    # The kernel hashes each connection to a worker's socket: fewer than 4 of 32 on one worker
+    # happens with probability ~3e-6.
+    assert set(held) == set(listeners), held
+    assert min(held.values()) >= 4 and sum(held.values()) == 32, held
