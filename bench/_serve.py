@@ -46,19 +46,28 @@ def bench_redis(directory: Path) -> Iterator[str]:
         embedded.shutdown(nosave=True)
 
 
-def wait_listening(port: int, timeout: float = 30) -> None:
+def listening_sockets(port: int) -> int:
+    """IPv4 TCP sockets listening on ``port`` (``/proc/net/tcp``; state ``0A`` is LISTEN)."""
+    lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(int(line.split()[1].rsplit(":", 1)[1], 16) == port and line.split()[3] == "0A" for line in lines)
+
+
+def wait_listening(port: int, sockets: int = 1, timeout: float = 30) -> None:
+    """Wait until ``sockets`` sockets listen on ``port``: with gunicorn's ``reuse_port`` (as in
+    gunicorn.conf.py) each worker opens its own once its app is built. Load started before the
+    last one is up would all go to the first workers, and keep-alive connections stay there."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
+        if listening_sockets(port) >= sockets:
+            return
         time.sleep(0.1)
-    raise RuntimeError(f"nothing listening on {port}")
+    raise RuntimeError(f"{listening_sockets(port)} of {sockets} sockets listening on {port}")
 
 
 @contextlib.contextmanager
-def gunicorn(arguments: list[str], env: dict[str, str], port: int, cwd: Path) -> Iterator[None]:
-    """gunicorn with ``arguments`` (its output discarded), listening on ``port`` until the block ends."""
+def gunicorn(arguments: list[str], env: dict[str, str], port: int, cwd: Path, workers: int = 1) -> Iterator[None]:
+    """gunicorn with ``arguments`` (its output discarded) until the block ends, once its ``workers``
+    (each with its own socket, gunicorn.conf.py's ``reuse_port``) listen on ``port``."""
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", *arguments],
         cwd=cwd,
@@ -67,7 +76,7 @@ def gunicorn(arguments: list[str], env: dict[str, str], port: int, cwd: Path) ->
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_listening(port)
+        wait_listening(port, workers)
         yield
     finally:
         server.terminate()

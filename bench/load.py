@@ -174,7 +174,7 @@ def main() -> int:
             HARIS_LOG_LEVEL="WARNING",
             PYTHONPATH=str(ROOT),
         )
-        with gunicorn(["-c", str(ROOT / "gunicorn.conf.py")], env, port, ROOT):
+        with gunicorn(["-c", str(ROOT / "gunicorn.conf.py")], env, port, ROOT, workers=args.workers):
             wait_ready(port)
             url = f"http://127.0.0.1:{port}"
             subprocess.run(  # warm-up: imports, first decodes, Redis connections
