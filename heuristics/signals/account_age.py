@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from heuristics.context import CheckContext
 from heuristics.findings import Detection
 from heuristics.platforms import created_from_id
 from heuristics.profile import Profile
 from heuristics.signals.base import Signal, SignalParams
+
+
+def account_created(profile: Profile, context: CheckContext) -> tuple[date, str] | None:
+    """When the account was created and from what: its id (exact on X) or its join date."""
+    created = created_from_id(context.platform, profile.account_id)
+    if created is not None:
+        return created, "account_id"
+    if profile.joined_date is not None:
+        return profile.joined_date, "joined"
+    return None
 
 
 class AccountAgeParams(SignalParams):
@@ -20,12 +32,10 @@ class NewAccount(Signal):
     Params = AccountAgeParams
 
     def detect(self, profile: Profile, context: CheckContext, params: AccountAgeParams) -> Detection | None:  # type: ignore[override]
-        created = created_from_id(context.platform, profile.account_id)
-        source = "account_id"
-        if created is None:
-            created, source = profile.joined_date, "joined"
-        if created is None:
+        known = account_created(profile, context)
+        if known is None:
             return None
+        created, source = known
         age_days = (context.now.date() - created).days
         if age_days < -2 or age_days >= params.max_days:
             return None  # a join date in the future is bad data, not evidence

@@ -105,6 +105,42 @@ def test_reused_fires_from_the_third_distinct_account() -> None:
     assert results[4] is not None and results[4].strength > results[3].strength
 
 
+def test_reused_counts_but_never_flags_an_established_account() -> None:
+    """The owner of a photo that clones (or a campaign's made-up ids) reuse is not flagged for it."""
+    reuse = CountingReuse()
+    avatar = fp("chelsea")
+    for clone in ("c1", "c2", "c3"):
+        detect("avatar.reused", context=context(avatar, reuse=reuse), account_id=clone, joined="2026-10-01")
+    owner = detect("avatar.reused", context=context(avatar, reuse=reuse), account_id="owner", joined="2019-03-01")
+    assert owner is None and len(reuse.seen[avatar.primary]) == 4  # counted, not flagged
+    new_clone = detect("avatar.reused", context=context(avatar, reuse=reuse), account_id="c4", joined="2026-11-01")
+    assert new_clone is not None and new_clone.evidence["count"] == 5
+    # Age unknown: flagged as before. established_days = 0 turns the exemption off.
+    assert detect("avatar.reused", context=context(avatar, reuse=reuse), account_id="c5") is not None
+    assert (
+        detect(
+            "avatar.reused",
+            context=context(avatar, reuse=reuse),
+            params={"established_days": 0},
+            account_id="owner",
+            joined="2019-03-01",
+        )
+        is not None
+    )
+
+
+def test_reused_dates_an_x_account_by_its_id() -> None:
+    reuse = CountingReuse()
+    avatar = fp("chelsea")
+    x_context = CheckContext(platform=Platform.X, now=NOW, avatar=avatar, services={"reuse": reuse})
+    for clone in ("c1", "c2"):
+        detect("avatar.reused", context=x_context, account_id=clone)
+    # 12 (2006), an X id long before snowflakes, dates nothing; a 2019 snowflake dates the account.
+    snowflake_2019 = str((1_546_300_800_000 - 1_288_834_974_657) << 22)
+    assert detect("avatar.reused", context=x_context, account_id=snowflake_2019) is None
+    assert detect("avatar.reused", context=x_context, account_id="12") is not None
+
+
 def test_reused_needs_an_avatar_and_an_account_id() -> None:
     reuse = CountingReuse()
     assert detect("avatar.reused", context=context(None, reuse=reuse), account_id="1") is None
