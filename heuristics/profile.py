@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 MAX_ID_LENGTH = 128
 MAX_HANDLE_LENGTH = 100
@@ -24,6 +25,7 @@ MAX_NAME_CHANGES = 10_000
 MAX_HASH_HEX_LENGTH = 512
 
 _JOINED = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+MIN_JOINED_YEAR = 1990
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 
 
@@ -43,7 +45,7 @@ def _check_hex(value: str | None) -> str | None:
     if value is None:
         return None
     if not _HEX.match(value) or len(value) % 2:
-        raise ValueError("must be an even number of hexadecimal digits")
+        raise PydanticCustomError("hex_format", "must be an even number of hexadecimal digits")
     return value.lower()
 
 
@@ -102,13 +104,17 @@ def parse_joined(value: str) -> date:
     A month alone means its first day: the oldest the account can be, so an age-based signal
     never calls an account newer than it might be.
     """
+    # Typed errors (ValueError subclasses) so the console can say what is wrong in its language.
     match = _JOINED.match(value)
     if not match:
-        raise ValueError("must be YYYY-MM-DD or YYYY-MM")
+        raise PydanticCustomError("joined_format", "must be YYYY-MM-DD or YYYY-MM")
     year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
-    if year < 1990:
-        raise ValueError("year must be 1990 or later")
-    return date(year, month, day)  # raises ValueError for an impossible date
+    if year < MIN_JOINED_YEAR:
+        raise PydanticCustomError("joined_too_early", "year must be {min_year} or later", {"min_year": MIN_JOINED_YEAR})
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise PydanticCustomError("joined_impossible", "not a real date") from None
 
 
 class Contact(BaseModel):

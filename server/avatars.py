@@ -18,7 +18,7 @@ IMAGE_ERROR_STATUS = {
 
 
 def image_error(error: ImageRejected, field: str = "avatar") -> APIError:
-    return APIError(IMAGE_ERROR_STATUS.get(error.code, 422), error.code, error.message, field)
+    return APIError(IMAGE_ERROR_STATUS.get(error.code, 422), error.code, error.message, field, reason=error.code)
 
 
 def fingerprint_from(avatar_bytes: bytes | None, avatar_hash: str | None, hash_field: str) -> AvatarFingerprint | None:
@@ -32,5 +32,6 @@ def fingerprint_from(avatar_bytes: bytes | None, avatar_hash: str | None, hash_f
         try:
             return AvatarFingerprint.from_hex(avatar_hash)
         except ValueError as error:
-            raise APIError(422, "invalid_value", f"Not an avatar fingerprint: {error}.", hash_field) from None
+            message = f"Not an avatar fingerprint: {error}."
+            raise APIError(422, "invalid_value", message, hash_field, reason="avatar_fingerprint") from None
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Mapping
 
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
@@ -27,14 +28,28 @@ _HTTP_CODES = {
 
 
 class APIError(Exception):
-    """An error a client caused or should know about, with a stable code."""
+    """An error a client caused or should know about, with a stable code.
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+    ``reason`` and ``values`` say what was wrong in a form pages can translate (e.g.
+    ``string_too_long`` with ``{"max_length": 200}``); the API sends only the English ``message``.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        field: str | None = None,
+        reason: str | None = None,
+        values: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.reason = reason
+        self.values = dict(values or {})
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:

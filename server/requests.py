@@ -73,9 +73,10 @@ def validate(model: type[Model], data: Any, prefix: str = "") -> Model:
     except ValidationError as error:
         first = error.errors(include_input=False, include_url=False)[0]
         where = prefix + ".".join(str(part) for part in first["loc"])
-        if first["type"] in _SHAPE_ERRORS:
-            raise APIError(400, "invalid_schema", first["msg"], where or None) from None
-        raise APIError(422, "invalid_value", first["msg"], where or None) from None
+        # Plain context values only (a value_error's context holds the exception itself).
+        values = {k: v for k, v in first.get("ctx", {}).items() if isinstance(v, str | int | float)}
+        status, code = (400, "invalid_schema") if first["type"] in _SHAPE_ERRORS else (422, "invalid_value")
+        raise APIError(status, code, first["msg"], where or None, first["type"], values) from None
 
 
 def decode_base64(value: str, field: str, max_bytes: int) -> bytes:

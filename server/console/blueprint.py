@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from server.auth import Role, role_grants
 from server.console.i18n import LANGUAGE_NAMES, direction, pick_locale, translate
+from server.errors import APIError
 from server.limits import retry_after
 from server.state import haris
 from server.users import SignedIn, UserStore
@@ -87,6 +88,20 @@ def _console_headers(response: Response) -> Response:
 @bp.app_template_global()
 def console_t(key: str, **values: object) -> str:
     return t(key, **values)
+
+
+@bp.app_template_global()
+def error_text(error: APIError) -> str:
+    """A refused form's error in the page's language (from ``validation.<reason>``), else as the API says it."""
+    if error.reason:
+        key = f"validation.{error.reason}"
+        try:
+            text = t(key, **error.values)
+        except (KeyError, IndexError, ValueError):  # a catalogue placeholder this error does not fill
+            return error.message
+        if text != key:
+            return text
+    return error.message
 
 
 @bp.app_template_filter("console_time")

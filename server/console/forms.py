@@ -54,7 +54,7 @@ def profile_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
         if not value:
             continue
         if not value.isdigit():
-            raise APIError(422, "invalid_value", "must be a whole number", "profile." + name)
+            raise APIError(422, "invalid_value", "must be a whole number", "profile." + name, "int_parsing")
         profile[name] = int(value)
     for name in TRISTATE_FIELDS:
         value = form.get(name, "")
@@ -77,7 +77,10 @@ def read_avatar(upload: FileStorage | None) -> bytes | None:
         return None
     data = upload.read(MAX_AVATAR_BYTES + 1)
     if len(data) > MAX_AVATAR_BYTES:
-        raise APIError(413, "avatar_too_large", f"The image is larger than {MAX_AVATAR_BYTES} bytes.", "avatar")
+        size = f"{MAX_AVATAR_BYTES // 2**20} MB"
+        raise APIError(
+            413, "avatar_too_large", f"The image is larger than {size}.", "avatar", "avatar_too_large", {"size": size}
+        )
     return data or None
 
 

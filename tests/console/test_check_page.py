@@ -83,6 +83,36 @@ def test_bad_values_come_back_as_a_form_error_not_a_crash(trainer: FlaskClient) 
     assert status == 422 and "platform" in page
 
 
+@pytest.mark.parametrize(
+    ("language", "field", "value", "expected"),
+    [
+        ("fr", "joined", "2026-13-40", "cette date n’existe pas"),
+        ("fr", "joined", "1985-01", "l’année doit être 1990 ou après"),
+        ("ar", "followers", "many", "يجب أن يكون عددًا صحيحًا"),
+        ("ar", "display_name", "x" * 201, "يجب ألّا يتجاوز 200 حرفًا"),
+        ("en", "joined", "March 2020", "write it YYYY-MM-DD or YYYY-MM"),
+        ("fr", "platform", "myspace", "doit être l’une de ces valeurs : 'facebook'"),
+    ],
+)
+def test_a_refused_form_says_why_in_the_trainers_language(
+    trainer: FlaskClient, language: str, field: str, value: str, expected: str
+) -> None:
+    trainer.get(f"/console/lang/{language}")
+    status, page = post_check(trainer, **{field: value})
+    assert status == 422
+    assert expected in html.unescape(page)
+
+
+def test_an_oversized_avatar_is_refused_in_the_trainers_language(trainer: FlaskClient) -> None:
+    trainer.get("/console/lang/ar")
+    status, page = post_check(trainer, avatar=(io.BytesIO(b"0" * (MAX_AVATAR_BYTES + 1)), "huge.png"))
+    assert status == 413 and "حجم الصورة أكبر من 4 MB" in html.unescape(page)
+    trainer.get("/console/lang/fr")
+    broken = (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 64), "broken.png")
+    status, page = post_check(trainer, avatar=broken)
+    assert status == 422 and "l’image est illisible" in html.unescape(page)
+
+
 def test_an_avatar_upload_is_accepted_and_oversized_ones_refused(trainer: FlaskClient) -> None:
     from PIL import Image
 
