@@ -27,6 +27,7 @@ from server.metrics import init_metrics
 from server.protected import init_protected
 from server.redis_conn import connect
 from server.request_log import configure_logging, init_request_log
+from server.requests import InMemoryRequest
 from server.reuse import RedisReuse
 from server.rules_cli import register_rules_cli
 from server.state import ActiveRules, Haris
@@ -60,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings = load_config(config)
     configure_logging(settings["HARIS_LOG_LEVEL"])
     app = Flask(__name__)
+    app.request_class = InMemoryRequest
     app.config.update(settings)
     app.config.update(
         SECRET_KEY=settings["HARIS_SECRET_KEY"],

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import binascii
+import io
 import json
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from flask import Request
 from pydantic import BaseModel, ValidationError
@@ -32,6 +33,21 @@ _SHAPE_ERRORS = {
     "is_instance_of",
     "extra_forbidden",
 }
+
+
+class InMemoryRequest(Request):
+    """Uploaded files stay in memory. Werkzeug spools a multipart body over 500 KB to a temporary
+    file, so a profile photo (or a bank file) would reach the disk, where a seized server could
+    give it back; the body limit (``MAX_CONTENT_LENGTH``) already bounds the memory."""
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        return io.BytesIO()
 
 
 def parse_json_bytes(raw: bytes, field: str | None = None) -> Any:

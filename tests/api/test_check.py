@@ -11,6 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 from PIL import Image
 
+from server.api import MAX_AVATAR_BYTES
+
 FAKE_LOOKING = {
     "platform": "instagram",
     "profile": {
@@ -111,6 +113,35 @@ def test_multipart_with_check_part_and_avatar_file(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert response.get_json()["level"] == "high"
     assert response.get_json()["avatar_hash"]
+
+
+def test_a_large_multipart_avatar_never_touches_the_disk(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Werkzeug spools multipart bodies over 500 KB to a temporary file; Haris keeps them in memory."""
+    import werkzeug.formparser
+    from flask import Request
+
+    photo = io.BytesIO()
+    Image.effect_noise((1000, 1000), 80).convert("RGB").save(photo, "JPEG", quality=95)
+    assert 1_000_000 < len(photo.getvalue()) < MAX_AVATAR_BYTES
+    spooled: list[int] = []
+
+    class Tripwire(werkzeug.formparser.SpooledTemporaryFile):  # type: ignore[misc, name-defined]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            spooled.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(werkzeug.formparser, "SpooledTemporaryFile", Tripwire)
+
+    def post() -> Any:
+        data = {"check": json.dumps(FAKE_LOOKING), "avatar": (io.BytesIO(photo.getvalue()), "a.jpg", "image/jpeg")}
+        return client.post("/v1/check", data=data, content_type="multipart/form-data")
+
+    response = post()
+    assert response.status_code == 200 and response.get_json()["avatar_hash"]
+    assert spooled == []
+    # The tripwire works: Flask's own request class would have spooled this body.
+    monkeypatch.setattr(client.application, "request_class", Request)
+    assert post().status_code == 200 and spooled
 
 
 def test_multipart_avatar_that_is_not_an_image_is_refused(client: FlaskClient) -> None:
