@@ -105,9 +105,18 @@
     return { ok: true, status: response.status, json };
   }
 
+  // A connection that fails before any answer (a server worker restarting, a proxy reset) is
+  // tried once more. Only checks: asking twice changes nothing, but a report would be filed twice.
+  const CHECK_RETRY_DELAY_MS = 300;
+
   /** Score one profile. Resolves to {ok: true, report} or {ok: false, reason, …}. */
   async function checkProfile(fetchImpl, settings, request) {
-    const answer = await postJson(fetchImpl, settings.backendUrl, "/v1/check", buildCheckBody(request), settings);
+    const body = buildCheckBody(request);
+    let answer = await postJson(fetchImpl, settings.backendUrl, "/v1/check", body, settings);
+    if (!answer.ok && answer.reason === "down" && answer.status === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, settings.retryDelayMs ?? CHECK_RETRY_DELAY_MS));
+      answer = await postJson(fetchImpl, settings.backendUrl, "/v1/check", body, settings);
+    }
     if (!answer.ok) return answer;
     if (!looksLikeReport(answer.json)) return { ok: false, reason: "error", status: answer.status, code: "malformed_response" };
     return { ok: true, report: answer.json };

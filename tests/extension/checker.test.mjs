@@ -12,6 +12,7 @@ const GOOD = { risk: 12, level: "low", findings: [], avatar_hash: null, rules_ve
 let server;
 let base;
 const seen = [];
+const resets = new Map();
 
 // One server; the path picks the behaviour, the check body is recorded.
 before(async () => {
@@ -36,6 +37,12 @@ before(async () => {
       } else if (mode === "wrong") json(200, { risk: 5, level: "safe", findings: [] });
       else if (mode === "slow") setTimeout(() => json(200, GOOD), 2000);
       else if (mode === "accepted") json(202, { id: "r1" });
+      else if (mode === "reset-once" || mode === "reset-always") {
+        // The connection dies before any answer, as when a server worker restarts.
+        resets.set(mode, (resets.get(mode) || 0) + 1);
+        if (mode === "reset-always" || resets.get(mode) === 1) req.socket.destroy();
+        else json(200, GOOD);
+      }
     });
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -85,6 +92,22 @@ describe("checkProfile", () => {
     const started = Date.now();
     assert.deepEqual(await Checker.checkProfile(fetch, { backendUrl: `${base}/slow`, timeoutMs: 150 }, request), { ok: false, reason: "timeout" });
     assert.ok(Date.now() - started < 1500);
+  });
+
+  test("a connection reset before any answer is tried once more; a report is never sent twice", async () => {
+    const settings = (path) => ({ backendUrl: `${base}/${path}`, retryDelayMs: 10 });
+    const again = await Checker.checkProfile(fetch, settings("reset-once"), request);
+    assert.equal(again.ok, true);
+    assert.equal(resets.get("reset-once"), 2);
+    assert.deepEqual(await Checker.checkProfile(fetch, settings("reset-always"), request), { ok: false, reason: "down" });
+    assert.equal(resets.get("reset-always"), 2);
+    const report = { platform: "x", profile: { handle: "a" }, reason: "other" };
+    assert.deepEqual(await Checker.sendReport(fetch, settings("reset-always"), report), { ok: false, reason: "down" });
+    assert.equal(resets.get("reset-always"), 3);
+    // An answer, even an error, is not retried.
+    const before = seen.length;
+    assert.equal((await Checker.checkProfile(fetch, settings("unavailable"), request)).reason, "down");
+    assert.equal(seen.length, before + 1);
   });
 
   test("nothing listening is 'down'; a non-http backend is refused before any request", async () => {
