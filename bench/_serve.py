@@ -64,10 +64,25 @@ def wait_listening(port: int, sockets: int = 1, timeout: float = 30) -> None:
     raise RuntimeError(f"{listening_sockets(port)} of {sockets} sockets listening on {port}")
 
 
+def children_cpu_seconds(parent: int) -> float:
+    """User + system CPU time so far of ``parent``'s living child processes (gunicorn's workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == parent:  # fields: state, ppid, …, utime (12th), stime (13th)
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 @contextlib.contextmanager
-def gunicorn(arguments: list[str], env: dict[str, str], port: int, cwd: Path, workers: int = 1) -> Iterator[None]:
+def gunicorn(arguments: list[str], env: dict[str, str], port: int, cwd: Path, workers: int = 1) -> Iterator[int]:
     """gunicorn with ``arguments`` (its output discarded) until the block ends, once its ``workers``
-    (each with its own socket, gunicorn.conf.py's ``reuse_port``) listen on ``port``."""
+    (each with its own socket, gunicorn.conf.py's ``reuse_port``) listen on ``port``. Yields the
+    master's pid (its children are the workers)."""
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", *arguments],
         cwd=cwd,
@@ -77,7 +92,7 @@ def gunicorn(arguments: list[str], env: dict[str, str], port: int, cwd: Path, wo
     )
     try:
         wait_listening(port, workers)
-        yield
+        yield server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -4,7 +4,8 @@ Runs the real app and a trivial Flask endpoint (bench/trivial_app.py) under the 
 settings (gunicorn.conf.py, with 2 workers, gthread x8 unless --worker-class, and no worker
 recycling) against the same wrk load (32 connections), started once both workers listen. The
 two loads alternate, and the ratio is the median of neighbouring pairs' ratios; req/s, p50 and
-p99 of each are medians of the repeats.
+p99 of each are medians of the repeats. It also prints the workers' CPU time per request (from
+/proc), the same comparison without the load generator's and Redis's share of the two cores.
 Target (issue 2): ≥ 50% of the trivial endpoint's throughput, p99 < 25 ms.
 
     .venv/bin/python bench/check_api.py [--seconds 10] [--repeats 5] [--connections 32]
@@ -28,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._serve import bench_redis, ensure_wrk, free_port, gunicorn
+from bench._serve import bench_redis, children_cpu_seconds, ensure_wrk, free_port, gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = {
@@ -56,12 +57,14 @@ def parse_wrk(output: str) -> dict[str, float]:
         return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
+    requests = float(re.search(r"(\d+) requests in", output)[1])  # type: ignore[index]
     p50 = millis(re.search(r"^\s+50%\s+(\S+)", output, re.M)[1])  # type: ignore[index]
     p99 = millis(re.search(r"^\s+99%\s+(\S+)", output, re.M)[1])  # type: ignore[index]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)", output)
     return {
         "rps": rps,
+        "requests": requests,
         "p50": p50,
         "p99": p99,
         "errors": float(errors[1]) if errors else 0.0,
@@ -70,25 +73,31 @@ def parse_wrk(output: str) -> dict[str, float]:
 
 
 @contextlib.contextmanager
-def serve(app: str, env: dict[str, str], args: argparse.Namespace) -> Iterator[str]:
-    """``app`` under gunicorn with the bench's settings; yields the check URL once both workers listen."""
+def serve(app: str, env: dict[str, str], args: argparse.Namespace) -> Iterator[tuple[str, int]]:
+    """``app`` under gunicorn with the bench's settings; yields the check URL and gunicorn's pid
+    once both workers listen."""
     port = free_port()
     arguments = ["-w", "2", "-k", args.worker_class, "--threads", str(args.threads), "-b", f"127.0.0.1:{port}"]
     # Steady state: no worker recycling mid-run. A restart moves its kept-alive connections onto
     # the other worker for the rest of the run, and would hit the faster endpoint more often.
     arguments += ["--max-requests", "0", app]
-    with gunicorn(arguments, env, port, ROOT, workers=2):
-        yield f"http://127.0.0.1:{port}/v1/check"
+    with gunicorn(arguments, env, port, ROOT, workers=2) as master:
+        yield f"http://127.0.0.1:{port}/v1/check", master
 
 
-def load(wrk: str, url: str, script: Path, seconds: int, args: argparse.Namespace) -> dict[str, float]:
+def load(wrk: str, target: tuple[str, int], script: Path, seconds: int, args: argparse.Namespace) -> dict[str, float]:
+    """One wrk run; also the workers' CPU time per request (steadier than req/s on a shared VM)."""
+    url, master = target
+    cpu_before = children_cpu_seconds(master)
     out = subprocess.run(
         [wrk, "-t2", f"-c{args.connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    return parse_wrk(out)
+    result = parse_wrk(out)
+    result["cpu_ms"] = (children_cpu_seconds(master) - cpu_before) * 1000 / max(result["requests"], 1)
+    return result
 
 
 def report(name: str, runs: list[dict[str, float]]) -> dict[str, float]:
@@ -96,7 +105,7 @@ def report(name: str, runs: list[dict[str, float]]) -> dict[str, float]:
     each = " ".join(f"{run['rps']:.0f}" for run in runs)
     print(
         f"{name:>10}: {result['rps']:8.0f} req/s  p50 {result['p50']:6.2f} ms  p99 {result['p99']:6.2f} ms"
-        f"  non-2xx {result['errors']:.0f}  (median of {len(runs)}: {each})"
+        f"  worker CPU {result['cpu_ms']:.2f} ms/req  non-2xx {result['errors']:.0f}  (median of {len(runs)}: {each})"
     )
     return result
 
@@ -133,22 +142,25 @@ def main() -> None:
         # shared VM drifts by tens of percent over a minute, and pairs of neighbouring runs see
         # the same drift. The ratio reported is the median of the per-pair ratios.
         with (
-            serve("bench.trivial_app:app", env, args) as trivial_url,
-            serve("server:create_app()", env, args) as check_url,
+            serve("bench.trivial_app:app", env, args) as trivial_target,
+            serve("server:create_app()", env, args) as check_target,
         ):
-            for url in (trivial_url, check_url):
-                load(wrk, url, script, 2, args)  # warm-up: imports, first requests, Redis connections
+            for target in (trivial_target, check_target):
+                load(wrk, target, script, 2, args)  # warm-up: imports, first requests, Redis connections
             trivial_runs, check_runs = [], []
             for _ in range(args.repeats):
-                trivial_runs.append(load(wrk, trivial_url, script, args.seconds, args))
-                check_runs.append(load(wrk, check_url, script, args.seconds, args))
+                trivial_runs.append(load(wrk, trivial_target, script, args.seconds, args))
+                check_runs.append(load(wrk, check_target, script, args.seconds, args))
         report("trivial", trivial_runs)
         check = report("check", check_runs)
-    ratio = statistics.median(c["rps"] / t["rps"] for t, c in zip(trivial_runs, check_runs, strict=True))
+    pairs = list(zip(trivial_runs, check_runs, strict=True))
+    ratio = statistics.median(c["rps"] / t["rps"] for t, c in pairs)
+    cpu_ratio = statistics.median(t["cpu_ms"] / c["cpu_ms"] for t, c in pairs)
     print(
         f"ratio check/trivial throughput: {ratio:.2f} (median of {args.repeats} neighbouring pairs; target >= 0.50);"
         f" check p99 {check['p99']:.2f} ms (target < 25 ms)"
     )
+    print(f"ratio trivial/check worker CPU per request: {cpu_ratio:.2f} (the same comparison, without Redis and wrk)")
 
 
 if __name__ == "__main__":
