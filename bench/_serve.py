@@ -46,10 +46,22 @@ def bench_redis(directory: Path) -> Iterator[str]:
         embedded.shutdown(nosave=True)
 
 
+LISTEN, ESTABLISHED = "0A", "01"  # socket states in /proc/net/tcp
+
+
+def tcp_sockets(port: int, state: str) -> set[str]:
+    """The inodes (as ``socket:[N]``, the way /proc/<pid>/fd links name them) of the IPv4 TCP
+    sockets bound locally to ``port`` in ``state``. Linux only."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
+            inodes.add(f"socket:[{fields[9]}]")
+    return inodes
+
+
 def listening_sockets(port: int) -> int:
-    """IPv4 TCP sockets listening on ``port`` (``/proc/net/tcp``; state ``0A`` is LISTEN)."""
-    lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
-    return sum(int(line.split()[1].rsplit(":", 1)[1], 16) == port and line.split()[3] == "0A" for line in lines)
+    return len(tcp_sockets(port, LISTEN))
 
 
 def wait_listening(port: int, sockets: int = 1, timeout: float = 30) -> None:

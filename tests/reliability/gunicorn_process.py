@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench._serve import tcp_sockets
 from tests.reliability.redis_process import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,17 +62,10 @@ def gunicorn_server(env: dict[str, str], stderr_path: Path) -> Iterator[int]:
             server.wait(timeout=30)
 
 
-_LISTEN, _ESTABLISHED = "0A", "01"
-
-
 def sockets_by_process(port: int, state: str) -> Counter[int]:
-    """How many IPv4 TCP sockets bound locally to ``port`` in ``state`` (``/proc/net/tcp``
-    states: ``0A`` listening, ``01`` established) each process holds. Linux only."""
-    inodes = set()
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
-            inodes.add(f"socket:[{fields[9]}]")
+    """How many IPv4 TCP sockets bound locally to ``port`` in ``state`` (``LISTEN`` or
+    ``ESTABLISHED``) each process holds. Linux only."""
+    inodes = tcp_sockets(port, state)
     holders: Counter[int] = Counter()
     for fd_dir in Path("/proc").glob("[0-9]*/fd"):
         try:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bench._serve import ESTABLISHED, LISTEN
 from tests.conftest import TEST_SECRET
 from tests.reliability.gunicorn_process import gunicorn_server, request, sockets_by_process
 from tests.reliability.redis_process import RedisProcess
@@ -47,7 +48,7 @@ def gunicorn(tmp_path: Path) -> Iterator[int]:
 def two_listening_workers(gunicorn: int) -> int:
     """The fixture's gunicorn once both workers listen, each on its own socket (reuse_port)."""
     deadline = time.monotonic() + 30
-    while len(sockets_by_process(gunicorn, "0A")) < 2:
+    while len(sockets_by_process(gunicorn, LISTEN)) < 2:
         assert time.monotonic() < deadline, "the second worker never listened"
         time.sleep(0.1)
     return gunicorn
@@ -92,7 +93,7 @@ def test_two_workers_enforce_one_rate_limit(gunicorn: int) -> None:
 
 def test_keep_alive_connections_spread_over_both_workers(two_listening_workers: int) -> None:
     port = two_listening_workers
-    listeners = sockets_by_process(port, "0A")
+    listeners = sockets_by_process(port, LISTEN)
     assert sorted(listeners.values()) == [1, 1], "each worker should listen on its own socket"
     # 32 persistent clients, as behind a proxy that keeps upstream connections open. With one
     # shared listening socket, one worker could take them all and leave a core idle.
@@ -101,7 +102,7 @@ def test_keep_alive_connections_spread_over_both_workers(two_listening_workers: 
         for connection in connections:
             connection.request("GET", "/healthz")
             assert connection.getresponse().status == 200
-        held = sockets_by_process(port, "01")
+        held = sockets_by_process(port, ESTABLISHED)
     finally:
         for connection in connections:
             connection.close()
