@@ -104,6 +104,15 @@ def error_text(error: APIError) -> str:
     return error.message
 
 
+@bp.app_template_global()
+def field_label(field: str, form: str) -> str | None:
+    """The label ``form``'s page shows for an API field path (``profile.followers`` → "Followers"
+    on the check form), or None when the page has no such field."""
+    key = f"{form}.{field.rsplit('.', 1)[-1]}"
+    text = t(key)
+    return None if text == key else text
+
+
 @bp.app_template_filter("console_time")
 def console_time(timestamp: int | None) -> str:
     if not timestamp:

@@ -101,6 +101,11 @@ def test_a_refused_form_says_why_in_the_trainers_language(
     status, page = post_check(trainer, **{field: value})
     assert status == 422
     assert expected in html.unescape(page)
+    # The field is named by the form's own label too, not only by its API path.
+    label = {"joined": {"fr": "Inscription", "en": "Joined"}, "followers": {"ar": "المتابِعون"}}
+    label |= {"display_name": {"ar": "الاسم الظاهر"}, "platform": {"fr": "Plateforme"}}
+    alert = re.search(r'<p class="flash error" role="alert">(.*?)</p>', html.unescape(page), re.S)
+    assert alert and f"<strong>{label[field][language]}" in alert[1]
 
 
 def test_an_oversized_avatar_is_refused_in_the_trainers_language(trainer: FlaskClient) -> None:
