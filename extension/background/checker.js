@@ -108,14 +108,26 @@
   // A connection that fails before any answer (a server worker restarting, a proxy reset) is
   // tried once more. Only checks: asking twice changes nothing, but a report would be filed twice.
   const CHECK_RETRY_DELAY_MS = 300;
+  // Refusals of the photo alone (a format the server does not take, such as AVIF; too many pixels;
+  // damaged; a body too large with it). A warning from everything else beats no warning, so the
+  // check is asked again without the photo.
+  const PHOTO_REFUSALS = new Set([
+    "image_format_not_allowed", "image_corrupt", "image_too_large", "image_too_many_pixels",
+    "avatar_too_large", "invalid_base64", "body_too_large",
+  ]);
+
+  async function postCheck(fetchImpl, settings, body) {
+    const answer = await postJson(fetchImpl, settings.backendUrl, "/v1/check", body, settings);
+    if (answer.ok || answer.reason !== "down" || answer.status !== undefined) return answer;
+    await new Promise((resolve) => setTimeout(resolve, settings.retryDelayMs ?? CHECK_RETRY_DELAY_MS));
+    return postJson(fetchImpl, settings.backendUrl, "/v1/check", body, settings);
+  }
 
   /** Score one profile. Resolves to {ok: true, report} or {ok: false, reason, …}. */
   async function checkProfile(fetchImpl, settings, request) {
-    const body = buildCheckBody(request);
-    let answer = await postJson(fetchImpl, settings.backendUrl, "/v1/check", body, settings);
-    if (!answer.ok && answer.reason === "down" && answer.status === undefined) {
-      await new Promise((resolve) => setTimeout(resolve, settings.retryDelayMs ?? CHECK_RETRY_DELAY_MS));
-      answer = await postJson(fetchImpl, settings.backendUrl, "/v1/check", body, settings);
+    let answer = await postCheck(fetchImpl, settings, buildCheckBody(request));
+    if (!answer.ok && request.avatarBase64 && PHOTO_REFUSALS.has(answer.code)) {
+      answer = await postCheck(fetchImpl, settings, buildCheckBody({ ...request, avatarBase64: null }));
     }
     if (!answer.ok) return answer;
     if (!looksLikeReport(answer.json)) return { ok: false, reason: "error", status: answer.status, code: "malformed_response" };

@@ -37,7 +37,12 @@ before(async () => {
       } else if (mode === "wrong") json(200, { risk: 5, level: "safe", findings: [] });
       else if (mode === "slow") setTimeout(() => json(200, GOOD), 2000);
       else if (mode === "accepted") json(202, { id: "r1" });
-      else if (mode === "reset-once" || mode === "reset-always") {
+      else if (mode === "no-avif") {
+        // Refuses any photo, as for a format it does not take; answers without one.
+        const sent = JSON.parse(body);
+        if (sent.avatar) json(415, { error: { code: "image_format_not_allowed", message: "x", field: "avatar" } });
+        else json(200, GOOD);
+      } else if (mode === "reset-once" || mode === "reset-always") {
         // The connection dies before any answer, as when a server worker restarts.
         resets.set(mode, (resets.get(mode) || 0) + 1);
         if (mode === "reset-always" || resets.get(mode) === 1) req.socket.destroy();
@@ -108,6 +113,23 @@ describe("checkProfile", () => {
     const before = seen.length;
     assert.equal((await Checker.checkProfile(fetch, settings("unavailable"), request)).reason, "down");
     assert.equal(seen.length, before + 1);
+  });
+
+  test("a photo the server refuses is dropped and the check asked again without it; other refusals are final", async () => {
+    const before = seen.length;
+    const withPhoto = { ...request, avatarBase64: "AAAA" };
+    const answer = await Checker.checkProfile(fetch, { backendUrl: `${base}/no-avif` }, withPhoto);
+    assert.equal(answer.ok, true);
+    const asked = seen.slice(before);
+    assert.equal(asked.length, 2);
+    assert.equal(asked[0].body.avatar, "AAAA");
+    assert.equal("avatar" in asked[1].body, false);
+    assert.deepEqual(asked[1].body.profile, request.profile);
+    // Not about the photo (a bad join date), or no photo was sent: not asked again.
+    const middle = seen.length;
+    assert.equal((await Checker.checkProfile(fetch, { backendUrl: `${base}/invalid` }, withPhoto)).code, "invalid_value");
+    assert.equal((await Checker.checkProfile(fetch, { backendUrl: `${base}/no-avif` }, request)).ok, true);
+    assert.equal(seen.length, middle + 2);
   });
 
   test("nothing listening is 'down'; a non-http backend is refused before any request", async () => {
