@@ -28,7 +28,7 @@ from server.bank_api import (
 )
 from server.banks import BankStore, valid_bank_name
 from server.console.blueprint import actor, bp, current_user, explain_too_large, require_console_role, t
-from server.console.forms import read_avatar
+from server.console.forms import megabytes, read_avatar
 from server.errors import APIError
 from server.requests import validate
 from server.state import haris
@@ -65,15 +65,11 @@ def _refused(failed: str, form: dict[str, str], error: APIError) -> tuple[str, i
     return _page(failed, form, error)
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 2**20:.1f}".removesuffix(".0") + " MB"
-
-
 def _too_large(failed: str, field: str) -> Callable[[], tuple[str, int]]:
     """The page for a post over the body limit (its form fields are unread, so not kept)."""
 
     def render() -> tuple[str, int]:
-        size = _megabytes(current_app.config["MAX_CONTENT_LENGTH"])
+        size = megabytes(current_app.config["MAX_CONTENT_LENGTH"])
         return _page(failed, error=APIError(413, "body_too_large", t("banks.too_large", size=size), field))
 
     return render

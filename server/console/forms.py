@@ -72,12 +72,16 @@ def profile_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
     return profile
 
 
+def megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f}".removesuffix(".0") + " MB"
+
+
 def read_avatar(upload: FileStorage | None) -> bytes | None:
     if upload is None or not upload.filename:
         return None
     data = upload.read(MAX_AVATAR_BYTES + 1)
     if len(data) > MAX_AVATAR_BYTES:
-        size = f"{MAX_AVATAR_BYTES // 2**20} MB"
+        size = megabytes(MAX_AVATAR_BYTES)
         raise APIError(
             413, "avatar_too_large", f"The image is larger than {size}.", "avatar", "avatar_too_large", {"size": size}
         )
