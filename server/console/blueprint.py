@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from server.auth import Role, role_grants
-from server.console.i18n import LANGUAGE_NAMES, direction, pick_locale, translate
+from server.console.i18n import LANGUAGE_NAMES, direction, lookup, pick_locale, translate
 from server.errors import APIError
 from server.limits import retry_after
 from server.state import haris
@@ -40,8 +40,13 @@ def current_user() -> SignedIn | None:
     return g.get("console_user")
 
 
+def page_locale() -> str:
+    """The language of the page being rendered (chosen in ``_load_user``)."""
+    return str(g.get("locale", "en"))
+
+
 def t(key: str, **values: object) -> str:
-    return translate(key, g.get("locale", "en"), **values)
+    return translate(key, page_locale(), **values)
 
 
 def actor() -> str:
@@ -93,24 +98,20 @@ def console_t(key: str, **values: object) -> str:
 @bp.app_template_global()
 def error_text(error: APIError) -> str:
     """A refused form's error in the page's language (from ``validation.<reason>``), else as the API says it."""
-    if error.reason:
-        key = f"validation.{error.reason}"
-        try:
-            text = t(key, **error.values)
-        except (KeyError, IndexError, ValueError):  # a catalogue placeholder this error does not fill
-            return error.message
-        if text != key:
-            return text
-    return error.message
+    text = lookup(f"validation.{error.reason}", page_locale()) if error.reason else None
+    if text is None:
+        return error.message
+    try:
+        return text.format(**error.values)
+    except (KeyError, IndexError, ValueError):  # a catalogue placeholder this error does not fill
+        return error.message
 
 
 @bp.app_template_global()
 def field_label(field: str, form: str) -> str | None:
     """The label ``form``'s page shows for an API field path (``profile.followers`` → "Followers"
     on the check form), or None when the page has no such field."""
-    key = f"{form}.{field.rsplit('.', 1)[-1]}"
-    text = t(key)
-    return None if text == key else text
+    return lookup(f"{form}.{field.rsplit('.', 1)[-1]}", page_locale())
 
 
 @bp.app_template_filter("console_time")
@@ -122,7 +123,7 @@ def console_time(timestamp: int | None) -> str:
 
 @bp.context_processor
 def _template_globals() -> dict[str, Any]:
-    locale = g.get("locale", "en")
+    locale = page_locale()
     return {
         "locale": locale,
         "dir": direction(locale),

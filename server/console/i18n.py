@@ -24,13 +24,21 @@ def strings(locale: str) -> dict[str, str]:
     return tomllib.loads(text)
 
 
-def translate(key: str, locale: str, **values: object) -> str:
-    """The UI string for ``key``; English if this locale lacks it; the key itself as a last resort."""
+def lookup(key: str, locale: str) -> str | None:
+    """The UI string for ``key`` (unformatted); English if this locale lacks it; None if neither has it."""
     for candidate in (locale, DEFAULT_LOCALE):
         text = strings(candidate).get(key)
         if text is not None:
-            return text.format(**values) if values else text
-    return key
+            return text
+    return None
+
+
+def translate(key: str, locale: str, **values: object) -> str:
+    """The UI string for ``key``; English if this locale lacks it; the key itself as a last resort."""
+    text = lookup(key, locale)
+    if text is None:
+        return key
+    return text.format(**values) if values else text
 
 
 def pick_locale(chosen: str | None, request: Request) -> str:

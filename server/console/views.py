@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import redis
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from heuristics.profile import Platform
@@ -15,7 +15,7 @@ from server.api import run_check
 from server.audit import AuditLog
 from server.auth import Role
 from server.banks import BankStore
-from server.console.blueprint import actor, bp, current_user, require_console_role, safe_next, t, users
+from server.console.blueprint import actor, bp, current_user, page_locale, require_console_role, safe_next, t, users
 from server.console.forms import check_request_from_form, read_avatar
 from server.console.report_view import report_context
 from server.errors import APIError
@@ -99,8 +99,8 @@ def manual_check() -> Page:
     form = request.form
     try:
         avatar = read_avatar(request.files.get("avatar"))
-        body = check_request_from_form(form, _locale(), has_upload=avatar is not None)
-        result = run_check(body, avatar, _locale())
+        body = check_request_from_form(form, page_locale(), has_upload=avatar is not None)
+        result = run_check(body, avatar, page_locale())
     except APIError as error:
         return render_template(
             "console/check.html", platforms=platforms, form=form, result=None, error=error
@@ -116,10 +116,6 @@ def manual_check() -> Page:
 
 def _evidence_json(evidence: dict[str, Any]) -> str:
     return json.dumps(evidence, ensure_ascii=False, indent=1, sort_keys=True)
-
-
-def _locale() -> str:
-    return str(g.locale)
 
 
 @bp.get("/reports")
@@ -152,9 +148,9 @@ def report_detail(report_id: str) -> Page:
     if report is None:
         abort(404)
     body = CheckRequest.model_validate(
-        {key: report.get(key) for key in ("platform", "profile", "avatar_hash")} | {"locale": _locale()}
+        {key: report.get(key) for key in ("platform", "profile", "avatar_hash")} | {"locale": page_locale()}
     )
-    result = run_check(body, None, _locale())
+    result = run_check(body, None, page_locale())
     return render_template(
         "console/report_detail.html",
         report=report,
