@@ -11,10 +11,20 @@ from limits import parse_many
 
 DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
+    # The store of rate-limit counters only; it must not persist (server/redis_conn.py). Unset: an
+    # embedded non-persistent Redis, or with REDIS_URL, refused in production.
+    "HARIS_LIMITER_URL": None,
     "HARIS_DATA_DIR": "./data",
     "HARIS_ENV": "development",
     "HARIS_SECRET_KEY": None,
     "HARIS_CHECK_LIMIT": "60/minute",
+    # Anonymous reports per client address: far tighter than checks (a report is kept 30 days).
+    "HARIS_REPORT_LIMIT": "5/hour;20/day",
+    # Checks whose names or photo matched the protected-people registry, per client address: the
+    # registry answers whether an account is a registered person's (docs/privacy.md).
+    "HARIS_REGISTRY_LIMIT": "20/hour;60/day",
+    # Failed API keys (Authorization: Bearer …) per client address.
+    "HARIS_KEY_FAILURE_LIMIT": "10/minute;50/hour",
     "HARIS_BOOTSTRAP_KEY": None,
     "HARIS_CORS_ORIGINS": "chrome-extension://*,moz-extension://*",
     "HARIS_RULES_FILE": None,
@@ -36,9 +46,17 @@ DEFAULTS: dict[str, Any] = {
 _INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT"}
 _FLOATS = {"HARIS_REDIS_TIMEOUT"}
 _BOOLS = {"HARIS_LIMIT_FAIL_OPEN", "HARIS_SECURE_COOKIES"}
-_RATE_LIMITS = {"HARIS_CHECK_LIMIT", "HARIS_LOGIN_LIMIT", "HARIS_LOGIN_ACCOUNT_LIMIT"}
+_RATE_LIMITS = {
+    "HARIS_CHECK_LIMIT",
+    "HARIS_REPORT_LIMIT",
+    "HARIS_REGISTRY_LIMIT",
+    "HARIS_KEY_FAILURE_LIMIT",
+    "HARIS_LOGIN_LIMIT",
+    "HARIS_LOGIN_ACCOUNT_LIMIT",
+}
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 MIN_SECRET_LENGTH = 32
+MIN_BOOTSTRAP_KEY_LENGTH = 32
 
 
 class ConfigError(RuntimeError):
@@ -65,6 +83,9 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     if config["HARIS_ENV"] == "production":
         if not secret or len(secret) < MIN_SECRET_LENGTH:
             raise ConfigError(f"production needs HARIS_SECRET_KEY of at least {MIN_SECRET_LENGTH} characters")
+        bootstrap = config["HARIS_BOOTSTRAP_KEY"]
+        if bootstrap and len(bootstrap) < MIN_BOOTSTRAP_KEY_LENGTH:
+            raise ConfigError(f"production refuses a HARIS_BOOTSTRAP_KEY shorter than {MIN_BOOTSTRAP_KEY_LENGTH} characters")
         if not config["HARIS_SECURE_COOKIES"]:
             raise ConfigError("production refuses HARIS_SECURE_COOKIES=false: console sessions need HTTPS")
     elif not secret:

@@ -20,7 +20,7 @@ from server.audit import AuditLog
 from server.auth import Role, key_actor, require_role
 from server.banks import BANK_NAME, BankStore, make_entry
 from server.errors import APIError
-from server.reports import AlreadyDecided, ReportStore
+from server.reports import AlreadyDecided, ReportStore, report_store
 from server.requests import json_body, validate
 from server.state import haris
 
@@ -124,7 +124,7 @@ def _add_to_bank(record: dict[str, Any], bank: str, label: str, client: redis.Re
 
 
 def _store() -> ReportStore:
-    return ReportStore(haris().redis.client)
+    return report_store()
 
 
 def _paging() -> tuple[int, int]:

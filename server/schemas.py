@@ -9,11 +9,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from heuristics.profile import Contact, HashHex, Platform, Profile
+from heuristics.profile import _replace_lone_surrogates as replace_lone_surrogates
 
 MAX_CONTACTS = 2_000
+# Reports are kept for 30 days: their free text is smaller than a check's.
+MAX_REPORT_TEXT = 500
+MAX_REPORT_URL = 512
 MAX_AVATAR_BASE64 = 6 * 1024 * 1024
 
 
@@ -40,16 +44,26 @@ class ReportReason(StrEnum):
     OTHER = "other"
 
 
+class ReportedProfile(Profile):
+    """The reported profile: as a check's, with shorter free text (a report is kept 30 days)."""
+
+    bio: Annotated[str, Field(max_length=MAX_REPORT_TEXT), BeforeValidator(replace_lone_surrogates)] | None = None
+    profile_url: Annotated[str, Field(max_length=MAX_REPORT_URL), BeforeValidator(replace_lone_surrogates)] | None = None
+
+
 class ReportRequest(BaseModel):
-    """``POST /v1/reports``: a user reports a profile. Nothing about the reporter is kept."""
+    """``POST /v1/reports``: a user reports a profile. Nothing about the reporter is kept.
+
+    ``avatar_hash`` is shown to trainers and compared, never banked: only a photo a trainer
+    provides is (``server.review``)."""
 
     model_config = ConfigDict(extra="ignore")
 
     platform: Platform
-    profile: Profile | None = None
+    profile: ReportedProfile | None = None
     avatar_hash: HashHex | None = None
     reason: ReportReason
-    note: Annotated[str, Field(max_length=1000)] | None = None
+    note: Annotated[str, Field(max_length=MAX_REPORT_TEXT)] | None = None
 
 
 class Accepted(BaseModel):

@@ -20,7 +20,8 @@ from server.console.forms import check_request_from_form, read_avatar
 from server.console.report_view import report_context
 from server.errors import APIError
 from server.i18n import LOCALES
-from server.reports import ReportStore
+from server.limits import LimitReached, limits
+from server.reports import report_store
 from server.requests import validate
 from server.review import BANK_LABELS, ConfirmRequest, RejectRequest, decide
 from server.schemas import CheckRequest
@@ -43,14 +44,31 @@ def login() -> Page:
         return render_template("console/login.html", next=next_page, username="")
     username = request.form.get("username", "").strip().lower()[:64]
     password = request.form.get("password", "")
+    # Failures per address stop a guesser here; failures per account name stop guessing one
+    # account from many addresses, but never lock its owner out: the right password still gets in
+    # from an address that has not failed.
+    allowance = limits()
+    here = allowance.login.standing()
+    if here is not None and here.used_up:
+        raise LimitReached(here.retry_after)
+    account = allowance.login_account.standing()
     try:
         role = users().authenticate(username, password)
-        session_id = users().start_session(username) if role is not None else None
     except (redis.RedisError, OSError):
         abort(503)
-    if session_id is None:
+    if role is None:
+        allowance.login.charge(refuse=False)
+        allowance.login_account.charge(refuse=False)
+        if account is not None and account.used_up:
+            raise LimitReached(account.retry_after)
         # One message for an unknown user and a wrong password: no account enumeration.
         return render_template("console/login.html", next=next_page, username=username, error=t("login.failed")), 401
+    if account is not None and account.used_up and here is not None and here.used:
+        raise LimitReached(account.retry_after)
+    try:
+        session_id = users().start_session(username)
+    except (redis.RedisError, OSError):
+        abort(503)
     language = session.get("lang")
     session.clear()  # a fresh session (and CSRF token) on sign-in: no session fixation
     session.permanent = True
@@ -84,7 +102,7 @@ def choose_language(code: str) -> Response:
 @require_console_role(Role.TRAINER)
 def home() -> Page:
     try:
-        pending = ReportStore(_redis()).count_pending()
+        pending = report_store().count_pending()
     except (redis.RedisError, OSError):
         abort(503)
     return render_template("console/home.html", pending=pending)
@@ -121,7 +139,7 @@ def _evidence_json(evidence: dict[str, Any]) -> str:
 @bp.get("/reports")
 @require_console_role(Role.TRAINER)
 def reports() -> Page:
-    store = ReportStore(_redis())
+    store = report_store()
     try:
         pending = store.pending(limit=100)
         decided = store.decided(limit=30)
@@ -141,7 +159,7 @@ def reports() -> Page:
 def report_detail(report_id: str) -> Page:
     """One report, run through the same check as the extension would, to help decide it."""
     try:
-        report = ReportStore(_redis()).get(report_id) if REPORT_ID.match(report_id) else None
+        report = report_store().get(report_id) if REPORT_ID.match(report_id) else None
         banks = BankStore(_redis()).names()
     except (redis.RedisError, OSError):
         abort(503)
@@ -178,7 +196,7 @@ def decide_report(report_id: str, decision: str) -> Response:
             body = validate(ConfirmRequest, fields)
         else:
             body = validate(RejectRequest, {k: v for k, v in fields.items() if k == "note"})
-        decide(report_id, decision == "confirm", actor(), body, ReportStore(_redis()))
+        decide(report_id, decision == "confirm", actor(), body, report_store())
     except APIError as error:
         if error.status == 404:
             abort(404)
