@@ -31,7 +31,6 @@ from server.reuse import RedisReuse
 from server.rules_cli import register_rules_cli
 from server.state import ActiveRules, Haris
 
-
 SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "no-referrer"),

@@ -13,7 +13,8 @@ from heuristics.context import CheckContext
 from heuristics.engine import score
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Contact, Profile
-from heuristics.signals.impersonation_protected import SERVICE as REGISTRY, ProtectedMatch, ProtectedRegistry
+from heuristics.signals.impersonation_protected import SERVICE as REGISTRY
+from heuristics.signals.impersonation_protected import ProtectedMatch, ProtectedRegistry
 from server.auth import Role, caller_has_role
 from server.avatars import fingerprint_from, refuse_foreign_fingerprint
 from server.errors import APIError
@@ -131,7 +132,9 @@ def run_check(body: CheckRequest, avatar: bytes | None, locale: str, privileged:
         evidence = f.evidence
         if not privileged and f.code in ANONYMOUS_EVIDENCE:
             evidence = {key: value for key, value in evidence.items() if key in ANONYMOUS_EVIDENCE[f.code]}
-        findings.append(FindingOut(code=f.code, points=f.points, message=render(f.code, evidence, locale), evidence=evidence))
+        findings.append(
+            FindingOut(code=f.code, points=f.points, message=render(f.code, evidence, locale), evidence=evidence)
+        )
     return CheckResponse(
         risk=report.risk,
         level=report.level.value,

@@ -20,6 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_CHECK_LIMIT": "60/minute",
     # Anonymous reports per client address: far tighter than checks (a report is kept 30 days).
     "HARIS_REPORT_LIMIT": "5/hour;20/day",
+    # Reports waiting for review at most; past it new reports are refused (503 report_queue_full).
+    "HARIS_MAX_PENDING_REPORTS": 1_000,
     # Checks whose names or photo matched the protected-people registry, per client address: the
     # registry answers whether an account is a registered person's (docs/privacy.md).
     "HARIS_REGISTRY_LIMIT": "20/hour;60/day",
@@ -43,7 +45,7 @@ DEFAULTS: dict[str, Any] = {
     # Console session cookies are Secure (HTTPS only); turn off only for plain-http local dev.
     "HARIS_SECURE_COOKIES": True,
 }
-_INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT"}
+_INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT", "HARIS_MAX_PENDING_REPORTS"}
 _FLOATS = {"HARIS_REDIS_TIMEOUT"}
 _BOOLS = {"HARIS_LIMIT_FAIL_OPEN", "HARIS_SECURE_COOKIES"}
 _RATE_LIMITS = {
@@ -85,7 +87,9 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
             raise ConfigError(f"production needs HARIS_SECRET_KEY of at least {MIN_SECRET_LENGTH} characters")
         bootstrap = config["HARIS_BOOTSTRAP_KEY"]
         if bootstrap and len(bootstrap) < MIN_BOOTSTRAP_KEY_LENGTH:
-            raise ConfigError(f"production refuses a HARIS_BOOTSTRAP_KEY shorter than {MIN_BOOTSTRAP_KEY_LENGTH} characters")
+            raise ConfigError(
+                f"production refuses a HARIS_BOOTSTRAP_KEY shorter than {MIN_BOOTSTRAP_KEY_LENGTH} characters"
+            )
         if not config["HARIS_SECURE_COOKIES"]:
             raise ConfigError("production refuses HARIS_SECURE_COOKIES=false: console sessions need HTTPS")
     elif not secret:

@@ -43,6 +43,7 @@ small adapter; ``tests/api/test_limits_and_ops.py`` fails if the library stops c
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -207,10 +208,8 @@ class Allowance:
         found: list[Any] = []
 
         def read() -> None:
-            try:
+            with contextlib.suppress(RateLimitExceeded):  # a used-up allowance is what we read below
                 self._call(0)
-            except RateLimitExceeded:
-                pass
             found.extend(self._limiter.current_limits)
 
         if not self._limiter.enabled:
@@ -265,7 +264,9 @@ class Limits:
         def setting(name: str) -> Callable[[], str]:
             return lambda: current_app.config[name]
 
-        def allowance(scope: str, limit: str, key: Callable[[], str] | None = None, anonymous: bool = False) -> Allowance:
+        def allowance(
+            scope: str, limit: str, key: Callable[[], str] | None = None, anonymous: bool = False
+        ) -> Allowance:
             return Allowance(self.limiter, self.guard, scope, setting(limit), key or self.client_key, anonymous)
 
         self.check = allowance("check", "HARIS_CHECK_LIMIT", anonymous=True)

@@ -4,7 +4,7 @@ A report's time is kept to the hour only (``created_at`` is the hour it arrived)
 time could be matched with an ISP's record of who connected to the server at that second. The
 queue keeps its order with a counter instead.
 
-Bounded against floods: at most ``MAX_PENDING`` reports wait for review (then new ones are refused
+Bounded against floods: at most ``HARIS_MAX_PENDING_REPORTS`` (1,000) reports wait for review (then new ones are refused
 with 503 ``report_queue_full``), a second report of the same account (platform and account id,
 or handle) while the first is pending adds to the first (``reports``: how many) instead of
 queueing again, the fields are smaller than a check's (``server.schemas.ReportRequest``), and
@@ -39,7 +39,6 @@ import redis
 from flask import current_app
 
 REPORT_TTL_SECONDS = 30 * 24 * 3600
-MAX_PENDING = 1_000
 TIME_GRAIN_SECONDS = 3600
 _REPORT = "haris:report:"
 _PENDING = "haris:reports:pending"
@@ -53,7 +52,7 @@ class AlreadyDecided(Exception):
 
 
 class QueueFull(Exception):
-    """``MAX_PENDING`` reports already wait for review."""
+    """``max_pending`` reports already wait for review."""
 
 
 def coarse_time(now: float) -> int:
@@ -66,7 +65,7 @@ class ReportStore:
     client: redis.Redis
     secret: bytes = b""
     ttl: int = REPORT_TTL_SECONDS
-    max_pending: int = MAX_PENDING
+    max_pending: int = 1_000
 
     def _account_key(self, report: dict[str, Any]) -> str | None:
         profile = report.get("profile") or {}
@@ -176,4 +175,7 @@ class ReportStore:
 def report_store() -> ReportStore:
     """The reports of the current app (keyed with its secret)."""
     state = current_app.extensions["haris"]
-    return ReportStore(state.redis.client, current_app.config["HARIS_SECRET_KEY"].encode("utf-8"))
+    config = current_app.config
+    return ReportStore(
+        state.redis.client, config["HARIS_SECRET_KEY"].encode("utf-8"), max_pending=config["HARIS_MAX_PENDING_REPORTS"]
+    )

@@ -93,14 +93,14 @@ class RedisReuse:
         accounts = {key} | self._stored_accounts(fingerprint, since)
         with self._lock:
             accounts.update(
-                seen.account_key
-                for seen in self._waiting
-                if seen.day > since and seen.fingerprint.matches(fingerprint)
+                seen.account_key for seen in self._waiting if seen.day > since and seen.fingerprint.matches(fingerprint)
             )
             self._waiting.append(_Observation(fingerprint, key, today, window_days))
             if len(self._waiting) == 1:
                 self._first_waiting_at = time.monotonic()
-            due = len(self._waiting) >= self.batch_size or time.monotonic() - self._first_waiting_at >= self.batch_seconds
+            due = (
+                len(self._waiting) >= self.batch_size or time.monotonic() - self._first_waiting_at >= self.batch_seconds
+            )
             batch, self._waiting = (self._waiting, []) if due else ([], self._waiting)
         if batch:
             self._write(batch)

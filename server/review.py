@@ -22,7 +22,6 @@ from server.banks import BANK_NAME, BankStore, make_entry
 from server.errors import APIError
 from server.reports import AlreadyDecided, ReportStore, report_store
 from server.requests import json_body, validate
-from server.state import haris
 
 bp = Blueprint("review", __name__, url_prefix="/v1")
 

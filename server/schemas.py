@@ -48,7 +48,9 @@ class ReportedProfile(Profile):
     """The reported profile: as a check's, with shorter free text (a report is kept 30 days)."""
 
     bio: Annotated[str, Field(max_length=MAX_REPORT_TEXT), BeforeValidator(replace_lone_surrogates)] | None = None
-    profile_url: Annotated[str, Field(max_length=MAX_REPORT_URL), BeforeValidator(replace_lone_surrogates)] | None = None
+    profile_url: Annotated[str, Field(max_length=MAX_REPORT_URL), BeforeValidator(replace_lone_surrogates)] | None = (
+        None
+    )
 
 
 class ReportRequest(BaseModel):

@@ -82,6 +82,7 @@ def make_app(redis_client: redis.Redis, redis_url: str, limiter_url: str, tmp_pa
             "HARIS_SECRET_KEY": TEST_SECRET,
             "HARIS_DATA_DIR": str(tmp_path / "data"),
             "HARIS_CHECK_LIMIT": "10000/minute",
+            "HARIS_REPORT_LIMIT": "10000/minute",
             "HARIS_BOOTSTRAP_KEY": "test-bootstrap-key",
         }
         config.update(overrides)

@@ -36,4 +36,6 @@ class LookalikeCharacters(Signal):
             words.extend(lookalikes)
         if not words:
             return None
-        return Detection({"words": len(words), "lookalike_words": [word[:MAX_WORD_LENGTH] for word in words[:MAX_WORDS]]})
+        return Detection(
+            {"words": len(words), "lookalike_words": [word[:MAX_WORD_LENGTH] for word in words[:MAX_WORDS]]}
+        )

@@ -36,9 +36,7 @@ def test_limiter_really_limits_with_json_429_and_retry_after(
     assert redis_client.keys("haris:LIMITER*") == [] and redis_client.keys("haris:limiter*") == []
 
 
-def test_limiter_keys_come_from_a_random_pepper_not_the_secret(
-    make_app: Any, limiter_client: redis.Redis
-) -> None:
+def test_limiter_keys_come_from_a_random_pepper_not_the_secret(make_app: Any, limiter_client: redis.Redis) -> None:
     """With the server's secret and the address, the counter's key cannot be computed: it is an
     HMAC under a random pepper that lives only in the limiter store's memory."""
     make_app(HARIS_CHECK_LIMIT="3/minute").test_client().post(
@@ -106,7 +104,10 @@ def test_cross_site_posts_do_not_use_up_the_users_allowance(make_app: Any) -> No
 
 
 def named_contacts(count: int, name_length: int) -> list[dict[str, str]]:
-    return [{"display_name": f"{number:06d}" + "a" * (name_length - 6), "account_id": str(number)} for number in range(count)]
+    return [
+        {"display_name": f"{number:06d}" + "a" * (name_length - 6), "account_id": str(number)}
+        for number in range(count)
+    ]
 
 
 def test_contacts_are_charged_by_the_length_of_their_names(make_app: Any) -> None:
@@ -155,9 +156,7 @@ def test_a_long_contact_list_past_the_limit_is_refused_and_still_counted(make_ap
 def test_failed_api_keys_are_limited_per_address(make_app: Any) -> None:
     """Finding 22: past HARIS_KEY_FAILURE_LIMIT, every key from that address is refused unread."""
     client = make_app(HARIS_KEY_FAILURE_LIMIT="3/minute").test_client()
-    guesses = [
-        client.get("/v1/reports", headers={"Authorization": f"Bearer guess-{n}"}).status_code for n in range(4)
-    ]
+    guesses = [client.get("/v1/reports", headers={"Authorization": f"Bearer guess-{n}"}).status_code for n in range(4)]
     assert guesses == [401, 401, 401, 429]
     right = client.get("/v1/reports", headers={"Authorization": "Bearer test-bootstrap-key"})
     assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0

@@ -34,7 +34,11 @@ def register(client: FlaskClient, headers: dict[str, str], body: dict[str, Any] 
 
 
 def check(
-    client: FlaskClient, profile: dict[str, Any], platform: str = "x", headers: dict[str, str] | None = None, **extra: Any
+    client: FlaskClient,
+    profile: dict[str, Any],
+    platform: str = "x",
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     body = {"platform": platform, "profile": profile, **extra}
     response = client.post("/v1/check", json=body, headers=headers or {})
@@ -197,12 +201,8 @@ def test_checks_that_hit_the_registry_have_a_tighter_limit(make_app: Any, traine
     # Nothing in the answer says a signal was held back.
     assert check(client, clone)["unavailable"] == []
     # Checks that match nobody do not use the allowance; other addresses and trainers keep theirs.
-    assert "impersonation.protected_person" in codes(
-        check(client, clone, headers=trainer)
-    )
-    other = client.post(
-        "/v1/check", json={"platform": "x", "profile": clone}, environ_base={"REMOTE_ADDR": "10.4.4.4"}
-    )
+    assert "impersonation.protected_person" in codes(check(client, clone, headers=trainer))
+    other = client.post("/v1/check", json={"platform": "x", "profile": clone}, environ_base={"REMOTE_ADDR": "10.4.4.4"})
     assert "impersonation.protected_person" in codes(other.get_json())
 
 
