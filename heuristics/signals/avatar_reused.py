@@ -52,13 +52,14 @@ class AvatarReused(Signal):
         reuse: ReuseCounter = context.service("reuse")
         account = f"{context.platform.value}:{profile.account_id}"
         count = reuse.observe(context.avatar, account, params.window_days * 86_400)
-        if count < params.min_accounts or _established(profile, context, params.established_days):
+        if count < params.min_accounts or established(profile, context, params.established_days):
             return None
         span = max(params.full_accounts - params.min_accounts, 1)
         strength = 0.5 + 0.5 * min(1.0, (count - params.min_accounts) / span)
         return Detection({"count": count, "window_days": params.window_days}, strength)
 
 
-def _established(profile: Profile, context: CheckContext, established_days: int) -> bool:
+def established(profile: Profile, context: CheckContext, established_days: int) -> bool:
+    """Whether the account is known to be at least ``established_days`` old (0: never)."""
     known = account_created(profile, context)
     return established_days > 0 and known is not None and (context.now.date() - known[0]).days >= established_days

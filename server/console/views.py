@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from typing import Any
@@ -10,12 +11,23 @@ import redis
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from heuristics.images import sniff_format
 from heuristics.profile import Platform
 from server.api import run_check
 from server.audit import AuditLog
 from server.auth import Role
 from server.banks import BankStore
-from server.console.blueprint import actor, bp, current_user, page_locale, require_console_role, safe_next, t, users
+from server.console.blueprint import (
+    actor,
+    bp,
+    current_user,
+    error_text,
+    page_locale,
+    require_console_role,
+    safe_next,
+    t,
+    users,
+)
 from server.console.forms import check_request_from_form, read_avatar
 from server.console.report_view import report_context
 from server.errors import APIError
@@ -23,7 +35,7 @@ from server.i18n import LOCALES
 from server.limits import LimitReached, limits
 from server.reports import report_store
 from server.requests import validate
-from server.review import BANK_LABELS, ConfirmRequest, RejectRequest, decide
+from server.review import BANK_LABELS, ConfirmRequest, RejectRequest, bank_fingerprint, decide
 from server.schemas import CheckRequest
 from server.state import haris
 
@@ -118,7 +130,7 @@ def manual_check() -> Page:
     try:
         avatar = read_avatar(request.files.get("avatar"))
         body = check_request_from_form(form, page_locale(), has_upload=avatar is not None)
-        result = run_check(body, avatar, page_locale())
+        result = run_check(body, avatar, page_locale(), privileged=True)
     except APIError as error:
         return render_template(
             "console/check.html", platforms=platforms, form=form, result=None, error=error
@@ -168,7 +180,7 @@ def report_detail(report_id: str) -> Page:
     body = CheckRequest.model_validate(
         {key: report.get(key) for key in ("platform", "profile", "avatar_hash")} | {"locale": page_locale()}
     )
-    result = run_check(body, None, page_locale())
+    result = run_check(body, None, page_locale(), privileged=True)
     return render_template(
         "console/report_detail.html",
         report=report,
@@ -185,7 +197,9 @@ def _decision_form(banks: list[str]) -> dict[str, Any]:
 
 @bp.post("/reports/<report_id>/<decision>")
 @require_console_role(Role.TRAINER)
-def decide_report(report_id: str, decision: str) -> Response:
+def decide_report(report_id: str, decision: str) -> Page:
+    """Confirm or reject a report. Confirming into a bank takes two posts: the first uploads the
+    reported profile's photo and shows it (``report_bank_preview.html``), the second banks it."""
     if decision not in {"confirm", "reject"}:
         abort(404)
     fields = {key: value.strip() for key, value in request.form.items() if key in {"bank", "label", "note"}}
@@ -193,6 +207,15 @@ def decide_report(report_id: str, decision: str) -> Response:
     try:
         body: ConfirmRequest | RejectRequest
         if decision == "confirm":
+            if fields.get("bank"):
+                photo = request.form.get("photo_b64") or _uploaded_base64()
+                if not photo:
+                    flash(t("reports.photo_required"), "error")
+                    return redirect(url_for("console.report_detail", report_id=report_id), code=303)
+                validate(ConfirmRequest, fields)  # a bad bank name or label is refused before the preview
+                if request.form.get("reviewed") != "yes":
+                    return _bank_preview(report_id, fields, photo)
+                fields["avatar"] = photo
             body = validate(ConfirmRequest, fields)
         else:
             body = validate(RejectRequest, {k: v for k, v in fields.items() if k == "note"})
@@ -200,12 +223,36 @@ def decide_report(report_id: str, decision: str) -> Response:
     except APIError as error:
         if error.status == 404:
             abort(404)
-        flash(t("reports.already_decided") if error.status == 409 else error.message, "error")
+        already = error.code == "already_decided"
+        flash(t("reports.already_decided") if already else error_text(error), "error")
         return redirect(url_for("console.reports"), code=303)
     except (redis.RedisError, OSError):
         abort(503)
-    flash(t("reports.confirmed" if decision == "confirm" else "reports.rejected"), "ok")
+    banked = decision == "confirm" and fields.get("bank")
+    flash(t("reports.banked", bank=fields["bank"]) if banked else t(f"reports.{decision}ed"), "ok")
     return redirect(url_for("console.reports"), code=303)
+
+
+def _uploaded_base64() -> str | None:
+    data = read_avatar(request.files.get("photo"))
+    return base64.b64encode(data).decode("ascii") if data else None
+
+
+def _bank_preview(report_id: str, fields: dict[str, str], photo: str) -> Page:
+    """The photo as it will be banked, its fingerprint, and the button that banks it."""
+    fingerprint = bank_fingerprint(photo)  # 4xx for a bad image or a protected person's photo
+    report = report_store().get(report_id) if REPORT_ID.match(report_id) else None
+    if report is None:
+        abort(404)
+    kind = sniff_format(base64.b64decode(photo)) or "JPEG"
+    return render_template(
+        "console/report_bank_preview.html",
+        report=report,
+        fields=fields,
+        photo=photo,
+        photo_type=f"image/{kind.lower()}",
+        fingerprint=fingerprint.hex,
+    )
 
 
 @bp.get("/audit")
