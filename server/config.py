@@ -20,6 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_CHECK_LIMIT": "60/minute",
     # Anonymous reports per client address: far tighter than checks (a report is kept 30 days).
     "HARIS_REPORT_LIMIT": "5/hour;20/day",
+    # Seconds checks by level and findings by code are held back before /metrics shows them.
+    "HARIS_METRICS_DELAY": 600.0,
     # Reports waiting for review at most; past it new reports are refused (503 report_queue_full).
     "HARIS_MAX_PENDING_REPORTS": 1_000,
     # Checks whose names or photo matched the protected-people registry, per client address: the
@@ -46,7 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_SECURE_COOKIES": True,
 }
 _INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT", "HARIS_MAX_PENDING_REPORTS"}
-_FLOATS = {"HARIS_REDIS_TIMEOUT"}
+_FLOATS = {"HARIS_REDIS_TIMEOUT", "HARIS_METRICS_DELAY"}
 _BOOLS = {"HARIS_LIMIT_FAIL_OPEN", "HARIS_SECURE_COOKIES"}
 _RATE_LIMITS = {
     "HARIS_CHECK_LIMIT",

@@ -20,15 +20,16 @@ from flask import Flask
 
 from heuristics import evaluate as ev
 from heuristics import rules as rules_package
-from heuristics.rules import Rules, RulesError, load_rules, parse_rules
-from server.state import haris, publish_rules
+from heuristics.rules import Rules, RulesError, parse_rules
+from server.state import checked_rules, haris, publish_rules
 
 PROGRESS_FROM = 200  # examples; below this the run is instant and a bar is noise
 
 
 def _load_rules_file(path: str) -> Rules:
+    """A rules file checked as a publication would be (``server.state.checked_rules``)."""
     try:
-        return load_rules(path)
+        return checked_rules(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
         raise click.ClickException(f"{path}: {error.strerror or error}") from None
     except UnicodeDecodeError:

@@ -29,12 +29,12 @@ MAX_WINDOW_DAYS = 90  # the reuse store keeps observations this long at most
 
 
 class ReusedParams(SignalParams):
-    min_accounts: Annotated[int, Field(ge=2)] = 3
+    min_accounts: Annotated[int, Field(ge=2, le=10_000)] = 3
     window_days: Annotated[int, Field(ge=1, le=MAX_WINDOW_DAYS)] = 30
     # Accounts at which the signal reaches full strength.
-    full_accounts: Annotated[int, Field(ge=2)] = 6
+    full_accounts: Annotated[int, Field(ge=2, le=10_000)] = 6
     # An account at least this old (from its id or join date) is not flagged; 0: no exemption.
-    established_days: Annotated[int, Field(ge=0)] = 365
+    established_days: Annotated[int, Field(ge=0, le=36_500)] = 365
 
 
 class AvatarReused(Signal):

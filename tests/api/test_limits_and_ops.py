@@ -249,23 +249,48 @@ def test_readyz_fails_when_redis_is_unreachable(make_app: Any, tmp_path: Any) ->
     assert client.post("/v1/check", json={"platform": "x", "contacts": named_contacts(500, 200)}).status_code == 200
 
 
-def test_metrics_count_checks_and_findings(client: FlaskClient) -> None:
+MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
+
+
+def test_metrics_count_checks_and_findings(make_app: Any) -> None:
+    client = make_app(HARIS_METRICS_DELAY=0).test_client()
     client.post("/v1/check", json={"platform": "x", "profile": {"posts": 0}})
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers=MAINTAINER).get_data(as_text=True)
     assert 'haris_findings_total{code="activity.few_posts"} 1.0' in text
     assert 'haris_http_requests_total{method="POST",route="/v1/check",status="200"} 1.0' in text
 
 
-def test_metrics_count_repeated_checks_and_bound_the_method_label(client: FlaskClient) -> None:
+def test_metrics_count_repeated_checks_and_bound_the_method_label(make_app: Any) -> None:
+    client = make_app(HARIS_METRICS_DELAY=0).test_client()
     for _ in range(3):
         client.post("/v1/check", json={"platform": "x", "profile": {"posts": 0}})
     for method in ("BREW", "PROPFIND", "X-ANYTHING"):
         client.open("/nowhere", method=method)
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers=MAINTAINER).get_data(as_text=True)
     assert 'haris_findings_total{code="activity.few_posts"} 3.0' in text
     assert 'haris_checks_total{level="low"} 3.0' in text
     assert 'haris_http_requests_total{method="OTHER",route="<unmatched>",status="404"} 3.0' in text
     assert "BREW" not in text and "PROPFIND" not in text
+
+
+def test_metrics_need_a_maintainer_key_and_hold_findings_back(make_app: Any, redis_client: redis.Redis) -> None:
+    """Finding 14: /metrics is not public, and a scrape does not show a check as it happens."""
+    from server.auth import Role, create_api_key
+
+    client = make_app().test_client()
+    assert client.get("/metrics").status_code == 401
+    trainer = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "t")}
+    assert client.get("/metrics", headers=trainer).status_code == 403
+    before = client.get("/metrics", headers=MAINTAINER).get_data(as_text=True)
+    client.post("/v1/check", json={"platform": "x", "profile": {"posts": 0, "followers": 1}})
+    after = client.get("/metrics", headers=MAINTAINER).get_data(as_text=True)
+    assert "haris_findings_total{" not in after and "haris_checks_total{" not in after
+    assert 'route="/v1/check"' in after and 'route="/v1/check"' not in before  # requests are still counted
+    metrics = client.application.extensions["haris"].metrics
+    metrics.delay_seconds = 0
+    metrics._next_release = 0.0
+    released = client.get("/metrics", headers=MAINTAINER).get_data(as_text=True)
+    assert 'haris_findings_total{code="activity.few_posts"} 1.0' in released
 
 
 def test_one_log_line_per_request_without_any_profile_data(
