@@ -290,8 +290,8 @@ def test_every_signal_parameter_is_bounded() -> None:
     """Every number a rules file can set has both bounds, so no value can reach a signal unchecked."""
     from heuristics.signals import registry
 
-    for code, signal in registry().items():
-        for name, field in signal.Params.model_fields.items():
+    for code, each in registry().items():
+        for name, field in each.Params.model_fields.items():
             if field.annotation in (int, float):
                 kinds = {type(item).__name__ for item in field.metadata}
                 assert kinds & {"Ge", "Gt"} and kinds & {"Le", "Lt"}, f"{code}.{name} needs both bounds"
