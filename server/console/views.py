@@ -106,7 +106,11 @@ def logout() -> Response:
 def choose_language(code: str) -> Response:
     if code not in LOCALES:
         abort(404)
-    session["lang"] = code
+    # A link from another site arrives without the SameSite=Strict cookie; answering it with a
+    # new cookie would replace a signed-in trainer's session (a forced sign-out). Browsers say
+    # where a navigation came from in Sec-Fetch-Site: only the console's own links set the language.
+    if request.headers.get("Sec-Fetch-Site", "same-origin") in {"same-origin", "none"}:
+        session["lang"] = code
     return redirect(safe_next(request.args.get("next")))
 
 
