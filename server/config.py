@@ -19,14 +19,14 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_SECRET_KEY": None,
     "HARIS_CHECK_LIMIT": "60/minute",
     # Anonymous reports per client address: far tighter than checks (a report is kept 30 days).
-    "HARIS_REPORT_LIMIT": "5/hour;20/day",
+    "HARIS_REPORT_LIMIT": "5/hour",
     # Seconds checks by level and findings by code are held back before /metrics shows them.
     "HARIS_METRICS_DELAY": 600.0,
     # Reports waiting for review at most; past it new reports are refused (503 report_queue_full).
     "HARIS_MAX_PENDING_REPORTS": 1_000,
     # Checks whose names or photo matched the protected-people registry, per client address: the
     # registry answers whether an account is a registered person's (docs/privacy.md).
-    "HARIS_REGISTRY_LIMIT": "20/hour;60/day",
+    "HARIS_REGISTRY_LIMIT": "20/hour",
     # Failed API keys (Authorization: Bearer …) per client address.
     "HARIS_KEY_FAILURE_LIMIT": "10/minute;50/hour",
     "HARIS_BOOTSTRAP_KEY": None,
@@ -99,12 +99,19 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return config
 
 
+# Limiter keys change every hour (a new random pepper, server/limits.py): a longer window could
+# not be counted.
+MAX_LIMIT_WINDOW_SECONDS = 3600
+
+
 def _check_rate_limit(key: str, value: Any) -> None:
     """Refuse at start-up a limit the limiter could only refuse on the first request (a 500)."""
     try:
-        parse_many(str(value))
+        items = parse_many(str(value))
     except ValueError:
         raise ConfigError(f"{key} must be limits like '60/minute' or '10/minute;50/hour', not {value!r}") from None
+    if any(item.get_expiry() > MAX_LIMIT_WINDOW_SECONDS for item in items):
+        raise ConfigError(f"{key}: windows longer than an hour cannot be counted (limiter keys change hourly)")
 
 
 def _boolean(key: str, value: Any) -> bool:

@@ -358,3 +358,8 @@ def test_production_refuses_to_start_without_a_secret(make_app: Any) -> None:
         make_app(HARIS_ENV="production", HARIS_SECRET_KEY=None)
     with pytest.raises(ConfigError):
         make_app(HARIS_ENV="production", HARIS_SECRET_KEY="short")
+
+
+def test_a_limit_longer_than_the_pepper_hour_stops_the_start(make_app: Any) -> None:
+    with pytest.raises(ConfigError, match="HARIS_REPORT_LIMIT"):
+        make_app(HARIS_REPORT_LIMIT="5/hour;20/day")
