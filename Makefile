@@ -10,7 +10,7 @@ EXT_TESTS := tests/extension
 # Root installs system packages directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-deps test-extension lint bench clean
+.PHONY: run test test-deps test-extension lint bench figures figures-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,19 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/faults.py
 	$(BIN)/python bench/protected_photos.py
 	$(BIN)/python bench/load.py --seconds $(LOAD_SECONDS)
+
+# Every table and example output published in README.md and docs/ (see docs/figures.md). Data that
+# may not live in the repository is given by path, e.g.
+#   make figures FIGURES_DATA="cresci=E13-genuine.csv cresci=INT-fake.csv"
+# Figures whose data is not given are left as they are and listed.
+FIGURES_DATA ?=
+
+figures: $(VENV)/.dev
+	$(BIN)/python -m bench.figures $(foreach d,$(FIGURES_DATA),--data $(d))
+
+# Writes nothing; fails if a figure is out of date.
+figures-check: $(VENV)/.dev
+	$(BIN)/python -m bench.figures --check $(foreach d,$(FIGURES_DATA),--data $(d))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(EXT_TESTS)/node_modules artifacts
