@@ -56,18 +56,28 @@ class Figure:
     generate: Callable[[Inputs], str]
     # Runs in seconds and needs nothing outside the repository: tests check it has no diff.
     fast: bool
+    # Named data from outside the repository that the generator asks for (``Inputs.files``).
+    needs: tuple[str, ...]
+
+    @property
+    def summary(self) -> str:
+        return " ".join((self.generate.__doc__ or "").strip().split("\n\n")[0].split())
 
 
 FIGURES: dict[str, Figure] = {}
 
 
-def figure(name: str, *, fast: bool = False) -> Callable[[Callable[[Inputs], str]], Callable[[Inputs], str]]:
+def figure(
+    name: str, *, fast: bool = False, needs: tuple[str, ...] = ()
+) -> Callable[[Callable[[Inputs], str]], Callable[[Inputs], str]]:
     """Register ``generate`` as the generator of the regions marked ``figure:name``."""
 
     def register(generate: Callable[[Inputs], str]) -> Callable[[Inputs], str]:
         if name in FIGURES:
             raise ValueError(f"figure {name!r} is registered twice")
-        FIGURES[name] = Figure(name, generate, fast)
+        if fast and needs:
+            raise ValueError(f"figure {name!r} needs outside data, so it cannot be checked as fast")
+        FIGURES[name] = Figure(name, generate, fast, needs)
         return generate
 
     return register
@@ -75,7 +85,7 @@ def figure(name: str, *, fast: bool = False) -> Callable[[Callable[[Inputs], str
 
 def load_generators() -> dict[str, Figure]:
     """Import every generator module (each registers its figures) and return the registry."""
-    from bench.figures import api_examples, evaluation  # noqa: F401 (imported to register)
+    from bench.figures import api_examples, evaluation, index  # noqa: F401 (imported to register)
 
     return FIGURES
 

@@ -29,6 +29,7 @@ THROWAWAY_CHECK: dict[str, Any] = {
 
 @figure("readme-check-example", fast=True)
 def readme_check_example(inputs: Inputs) -> str:
+    """The README's example check and the server's real answer, on a fixed day."""
     with throwaway_app(clock=CHECKED_ON) as app:
         response = app.test_client().post("/v1/check", json=THROWAWAY_CHECK)
     if response.status_code != 200:

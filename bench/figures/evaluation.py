@@ -58,6 +58,8 @@ def _cresci(inputs: Inputs) -> list[ev.Example]:
 
 @figure("evaluation-instafake")
 def instafake_table(inputs: Inputs) -> str:
+    """The fitting procedure's 5-fold cross-validated ROC-AUC (seeds 0–4), and the default rules
+    in-sample, on InstaFake dev."""
     rules = load_default_rules()
     examples = ev.load_dataset(INSTAFAKE)
     cv = [ev.fit_rules(examples, rules, l2=1.0, folds=5, seed=seed).cv_auc for seed in SEEDS]
@@ -73,17 +75,18 @@ def instafake_table(inputs: Inputs) -> str:
     )
 
 
-@figure("evaluation-cresci")
+@figure("evaluation-cresci", needs=("cresci",))
 def cresci_table(inputs: Inputs) -> str:
+    """The default rules on Cresci 2015 E13 + INT, where no points were fitted."""
     rules = load_default_rules()
     result = _evaluation(_cresci(inputs), rules)
     label = f"Cresci 2015 E13 + INT (X, 2013–15; no points fitted on it): default rules {rules.version}"
     return "\n".join([*TABLE_HEADER, _row(label, result)])
 
 
-@figure("evaluation-cresci-handle-mismatch")
+@figure("evaluation-cresci-handle-mismatch", needs=("cresci",))
 def cresci_handle_mismatch(inputs: Inputs) -> str:
-    """The measurement behind ``name.handle_mismatch`` being off by default."""
+    """`name.handle_mismatch` on Cresci 2015: the measurement behind it being off by default."""
     code = "name.handle_mismatch"
     rules = load_default_rules()
     switched_on = dataclasses.replace(
@@ -141,7 +144,8 @@ def _cv_auc_of_sklearn(x: np.ndarray, y: np.ndarray, seed: int) -> float:
 
 @figure("evaluation-baselines")
 def baselines(inputs: Inputs) -> str:
-    """Reference models on the same folds: what the readable rules give up, if anything."""
+    """Logistic regressions over InstaFake's raw columns (scikit-learn) and Haris's fit, refitted
+    on the same folds: what the readable rules give up, if anything."""
     x, y = _instafake_columns(INSTAFAKE)
     logged = x.copy()
     counts = [j for j, c in enumerate(INSTAFAKE_COLUMNS) if c not in FLAGS]
@@ -173,7 +177,7 @@ def baselines(inputs: Inputs) -> str:
 
 @figure("evaluation-holdout")
 def holdout(inputs: Inputs) -> str:
-    """How much one held-out figure varies by chance on a file this size."""
+    """200 random 70/30 refits on InstaFake dev: how much one held-out figure varies by chance."""
     examples = ev.load_dataset(INSTAFAKE)
     repeats, share = 200, 0.3
     aucs = ev.holdout_aucs(examples, load_default_rules(), repeats=repeats, test_share=share, seed=0)
@@ -194,7 +198,7 @@ def holdout(inputs: Inputs) -> str:
 
 @figure("evaluation-full-output", fast=True)
 def full_output(inputs: Inputs) -> str:
-    """The report of ``flask --app server evaluate tests/data/instafake-dev.jsonl``, run for real."""
+    """The report of `flask --app server evaluate tests/data/instafake-dev.jsonl`, run for real."""
     with throwaway_app() as app:
         result = app.test_cli_runner().invoke(args=["evaluate", str(INSTAFAKE)])
     if result.exit_code != 0:
@@ -232,6 +236,7 @@ NEW_OR_BARE_ACCOUNTS: dict[str, dict[str, Any]] = {
 
 @figure("evaluation-new-accounts", fast=True)
 def new_accounts(inputs: Inputs) -> str:
+    """The risk of ordinary people whose accounts are new or bare, on a fixed day."""
     rules = load_default_rules()
     lines = [f"| ordinary person (Instagram, seen {SEEN_ON:%Y-%m-%d}) | risk | level | findings |", "|---|---|---|---|"]
     for name, fields in NEW_OR_BARE_ACCOUNTS.items():
