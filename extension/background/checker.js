@@ -26,7 +26,7 @@
     }
   }
 
-  /** Only the contact fields API.md defines, without empty ones. */
+  /** Only the contact fields the API's check request defines (see /openapi.json), without empty ones. */
   function contactForRequest(contact) {
     const out = {};
     for (const field of CONTACT_FIELDS) {

@@ -203,7 +203,7 @@ def test_fitting_is_the_only_part_that_imports_scipy() -> None:
         "import sys; import heuristics.evaluation, server.evaluate_cli; "
         "print('scipy.optimize' in sys.modules)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)  # noqa: S603
     assert result.stdout.strip() == "False"
 
 
