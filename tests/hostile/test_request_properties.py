@@ -31,7 +31,6 @@ PROFILE_FIELDS = [
     "followers",
     "following",
     "posts",
-    "mutuals",
     "joined",
     "verified",
     "private",
