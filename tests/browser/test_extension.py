@@ -112,7 +112,7 @@ def test_arabic_banner_is_right_to_left(browser: Browser, backend: Backend, arti
 def test_real_friend_confirmed_in_the_popup_then_a_clone(browser: Browser, backend: Backend, artifacts: Path) -> None:
     browser.configure(backend.url, "en", everywhere=True)
     browser.create_vault(PASSPHRASE)
-    page, banner = open_profile(browser, "https://x.com/m_salih")
+    _page, banner = open_profile(browser, "https://x.com/m_salih")
     banner.wait_state("result")
     # The worker fetched the photo from the platform's CDN (host permission) and sent its bytes.
     photo = (PAGES / "img" / "m_salih.png").read_bytes()
@@ -139,7 +139,7 @@ def test_real_friend_confirmed_in_the_popup_then_a_clone(browser: Browser, backe
     assert row.first.locator("td").nth(0).inner_text() == "Mohammed Salih"
     assert row.first.locator("td").nth(2).inner_text() == "88001234"
 
-    clone, clone_banner = open_profile(browser, "https://x.com/m_salih_real")
+    _clone, clone_banner = open_profile(browser, "https://x.com/m_salih_real")
     clone_banner.wait_state("result")
     sent = backend.checks[-1]
     assert sent["profile"]["account_id"] == "1861000000000000001"
@@ -222,7 +222,7 @@ def test_follows_single_page_navigation(browser: Browser, backend: Backend) -> N
 
 def test_details_popup_lists_every_finding(browser: Browser, backend: Backend) -> None:
     browser.configure(backend.url, "fr")
-    page, banner = open_profile(browser, "https://x.com/sara19283746")
+    _page, banner = open_profile(browser, "https://x.com/sara19283746")
     banner.wait_state("result")
     popup = popup_for(browser, "sara19283746")
     popup.wait_for_selector("#findings li")
