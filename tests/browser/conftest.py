@@ -196,6 +196,10 @@ class Browser:
                 session: await chrome.storage.session.get(null), sync: await chrome.storage.sync.get(null)})"""
         )
 
+    def contacts(self) -> list[dict[str, Any]]:
+        """The trusted contacts as the extension reads them ([] while the vault is locked)."""
+        return self.control.evaluate("import('./../shared/contacts.js').then(m => m.getContacts())")
+
     def configure_through_options(self, backend_url: str, language: str) -> None:
         """Set the backend and language through the options page, as a user would."""
         page = self.context.new_page()

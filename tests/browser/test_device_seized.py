@@ -132,7 +132,7 @@ def journey(browser: Browser, backend: Backend, tmp_path: Path) -> str:
     reported.wait(lambda s: s.find(lambda n: n.get("data-note") == "report-sent") is not None)
     assert backend.checks[-1]["contacts"][-1]["handle"] == "m_salih", "the checks used the unlocked contacts"
 
-    contacts = browser.control.evaluate("import('./../shared/contacts.js').then(m => m.getContacts())")
+    contacts = browser.contacts()
     [friend] = [c for c in contacts if c["handle"] == "m_salih"]
     assert friend["account_id"] == "88001234"
     assert friend["avatar_hash"]
@@ -190,11 +190,11 @@ def test_wipe_leaves_nothing_and_a_wrong_passphrase_opens_nothing(
     popup.wait_for_selector('#unlock-status[data-kind="error"]:not(:empty)')
     assert popup.locator("#unlock-status").inner_text() == "This passphrase opens nothing."
     assert "vaultKey" not in browser.storage()["session"]
-    assert browser.control.evaluate("import('./../shared/contacts.js').then(m => m.getContacts())") == []
+    assert browser.contacts() == []
     popup.fill("#unlock-passphrase", PASSPHRASE)
     popup.click('#unlock-form button[type="submit"]')
     popup.wait_for_selector("#unlock-form[hidden]", state="attached")
-    assert len(browser.control.evaluate("import('./../shared/contacts.js').then(m => m.getContacts())")) == 3
+    assert len(browser.contacts()) == 3
 
     # One press: nothing of Haris's left in local, session or sync storage.
     popup.click("#wipe")

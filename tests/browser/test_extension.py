@@ -122,7 +122,7 @@ def test_real_friend_confirmed_in_the_popup_then_a_clone(browser: Browser, backe
     # headless Chromium draws no toolbar, so the test opens the same page for that tab).
     banner.press("friend")
     banner.wait(lambda s: s.find(lambda n: n.get("data-note") == "friend-confirm") is not None)
-    assert browser.control.evaluate("import('./../shared/contacts.js').then(m => m.getContacts())") == []
+    assert browser.contacts() == []
     popup = popup_for(browser, "m_salih")
     popup.wait_for_selector("#friend-save")
     assert "Mohammed Salih" in popup.locator("#profile").inner_text()
@@ -298,7 +298,7 @@ def test_a_page_script_cannot_read_or_press_the_banner(browser: Browser, backend
     page.wait_for_timeout(500)
     assert not [p for p in browser.context.pages if "popup/popup.html" in p.url], "no window opened"
     assert browser.control.evaluate("chrome.storage.session.get(null)").get("vaultKey")
-    stored = browser.control.evaluate("import('./../shared/contacts.js').then(m => m.getContacts())")
+    stored = browser.contacts()
     assert stored == []
 
 
