@@ -44,11 +44,14 @@ Promise.all([api.local.get(null), api.session.get(null), api.sync.get(null)])
 
 
 @pytest.fixture
-def firefox() -> Iterator[Marionette]:
+def firefox(tmp_path: Path) -> Iterator[Marionette]:
     if not Path(FIREFOX).exists():
         raise RuntimeError("Firefox is missing: `make test-deps` installs Debian's firefox-esr package.")
     client = Marionette(
-        bin=FIREFOX, headless=True, prefs={"extensions.webextensions.uuids": json.dumps({GECKO_ID: UUID})}
+        bin=FIREFOX,
+        headless=True,
+        gecko_log=str(tmp_path / "gecko.log"),
+        prefs={"extensions.webextensions.uuids": json.dumps({GECKO_ID: UUID})},
     )
     client.start_session()
     try:
