@@ -23,11 +23,13 @@ import trustme
 from flask import Flask, request
 from werkzeug.serving import make_server
 
+from tests.chromium import ARGS as CHROMIUM_ARGS
+from tests.chromium import chromium_path
+
 REPO = Path(__file__).resolve().parents[2]
 EXTENSION = REPO / "extension"
 PAGES = Path(__file__).with_name("pages")
 ARTIFACTS = REPO / "artifacts"
-CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
 PLATFORM_HOSTS = (
     "x.com",
     "pbs.twimg.com",
@@ -59,13 +61,6 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("scontent.fbey5-1.fna.fbcdn.net", "/v/t39.30808-1/p200x200/hala.jpg"): ("image/png", "img/m_salih.png"),
     ("web.telegram.org", "/k/"): ("text/html; charset=utf-8", "@telegram-k.html"),
 }
-
-
-def chromium_path() -> str:
-    for candidate in CHROMIUM_CANDIDATES:
-        if Path(candidate).exists():
-            return candidate
-    raise RuntimeError("Chromium is missing: `make test-deps` installs Debian's chromium package.")
 
 
 @dataclass
@@ -230,12 +225,7 @@ def launch_chromium(playwright_driver: Any, platform_site: PlatformSite, profile
             f"--load-extension={EXTENSION}",
             f"--host-resolver-rules={rules}",
             "--ignore-certificate-errors",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
+            *CHROMIUM_ARGS,
             "--lang=en-US",
         ],
     )
