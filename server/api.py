@@ -117,7 +117,11 @@ def run_check(body: CheckRequest, avatar: bytes | None, locale: str, privileged:
     if not privileged and REGISTRY in services:
         watched = services[REGISTRY] = _WatchedRegistry(services[REGISTRY])
     context = CheckContext(
-        platform=body.platform, contacts=tuple(body.contacts or ()), avatar=avatar_fingerprint, services=services
+        platform=body.platform,
+        now=state.clock(),
+        contacts=tuple(body.contacts or ()),
+        avatar=avatar_fingerprint,
+        services=services,
     )
     report = score(body.profile or Profile(), context, rules)
     if watched is not None and watched.matched:

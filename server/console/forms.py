@@ -13,7 +13,7 @@ from server.requests import validate
 from server.schemas import CheckRequest
 
 TEXT_FIELDS = ("account_id", "handle", "display_name", "bio", "profile_url", "joined")
-COUNT_FIELDS = ("followers", "following", "posts", "mutuals", "name_changes")
+COUNT_FIELDS = ("followers", "following", "posts", "name_changes")
 TRISTATE_FIELDS = ("verified", "private", "has_avatar")
 # Path segments of profile URLs that are not a handle.
 _NOT_HANDLES = {"profile.php", "people", "user", "users", "u", "in", "s", "i", "home", "intent", "share"}
