@@ -7,7 +7,7 @@ queue keeps its order with a counter instead.
 Bounded against floods: at most ``HARIS_MAX_PENDING_REPORTS`` (1,000) reports wait for review (then new ones are refused
 with 503 ``report_queue_full``), a second report of the same account (platform and account id,
 or handle) while the first is pending adds to the first (``reports``: how many) instead of
-queueing again, the fields are smaller than a check's (``server.schemas.ReportRequest``), and
+queueing again, a reported bio is cut to 500 characters (``server.schemas.ReportedProfile``), and
 anonymous reports have their own tight rate limit (``HARIS_REPORT_LIMIT``).
 
 Redis keys:

@@ -15,7 +15,7 @@ from heuristics.profile import Contact, HashHex, Platform, Profile
 from heuristics.profile import _replace_lone_surrogates as replace_lone_surrogates
 
 MAX_CONTACTS = 2_000
-# Reports are kept for 30 days: their free text is smaller than a check's.
+# Reports are kept for 30 days: a reported bio is cut to this length.
 MAX_REPORT_TEXT = 500
 MAX_REPORT_URL = 512
 MAX_AVATAR_BASE64 = 6 * 1024 * 1024
@@ -44,10 +44,17 @@ class ReportReason(StrEnum):
     OTHER = "other"
 
 
-class ReportedProfile(Profile):
-    """The reported profile: as a check's, with shorter free text (a report is kept 30 days)."""
+def _shortened(value: object) -> object:
+    value = replace_lone_surrogates(value)
+    return value[:MAX_REPORT_TEXT] if isinstance(value, str) else value
 
-    bio: Annotated[str, Field(max_length=MAX_REPORT_TEXT), BeforeValidator(replace_lone_surrogates)] | None = None
+
+class ReportedProfile(Profile):
+    """The reported profile: as a check's, with less free text (a report is kept 30 days). A
+    longer bio is cut, not refused: the extension sends what the page shows, and the report
+    must not be lost for it."""
+
+    bio: Annotated[str, BeforeValidator(_shortened)] | None = None
     profile_url: Annotated[str, Field(max_length=MAX_REPORT_URL), BeforeValidator(replace_lone_surrogates)] | None = (
         None
     )
@@ -65,7 +72,7 @@ class ReportRequest(BaseModel):
     profile: ReportedProfile | None = None
     avatar_hash: HashHex | None = None
     reason: ReportReason
-    note: Annotated[str, Field(max_length=MAX_REPORT_TEXT)] | None = None
+    note: Annotated[str, Field(max_length=1000)] | None = None
 
 
 class Accepted(BaseModel):
