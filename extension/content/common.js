@@ -170,6 +170,13 @@
   // Elements whose text a person does not read as part of the field.
   const UNREAD = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "svg", "SVG"]);
 
+  function hiddenElement(element) {
+    if (element.hasAttribute("hidden") || element.getAttribute("aria-hidden") === "true") return true;
+    // The style attribute, not element.style: parsing every element's style is slow on big pages.
+    const style = element.getAttribute("style");
+    return Boolean(style && /display\s*:\s*none/i.test(style));
+  }
+
   /**
    * The text a person reads in `node`: emoji drawn as <img alt="😀"> count, <br> is a line break,
    * and what the page hides (aria-hidden="true", the hidden attribute, display:none) does not.
@@ -182,8 +189,7 @@
         if (child.nodeType === 3) {
           parts.push(child.nodeValue);
         } else if (child.nodeType === 1) {
-          if (UNREAD.has(child.tagName) || child.hasAttribute("hidden") || child.getAttribute("aria-hidden") === "true") continue;
-          if (child.style && child.style.display === "none") continue;
+          if (UNREAD.has(child.tagName) || hiddenElement(child)) continue;
           if (child.tagName === "BR") parts.push("\n");
           else if (child.tagName === "IMG") parts.push(child.getAttribute("alt") || "");
           else walk(child);
@@ -191,6 +197,26 @@
       }
     })(node);
     return clean(parts.join(""));
+  }
+
+  /**
+   * The short text runs of `scope` (one text node each, cleaned, at most `max` characters), with
+   * their parent element: a single pass over the page, cheap enough to repeat on every change.
+   */
+  function textRuns(scope, max = 200) {
+    const out = [];
+    if (!scope) return out;
+    const doc = scope.ownerDocument || scope;
+    const walker = doc.createTreeWalker(scope, 4);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const value = node.nodeValue;
+      if (value.length > max * 2 || !value.trim()) continue;
+      const parent = node.parentElement;
+      if (!parent || UNREAD.has(parent.tagName)) continue;
+      const text = clean(value);
+      if (text && text.length <= max) out.push({ text, element: parent });
+    }
+    return out;
   }
 
   /** An absolute http(s) URL, or null (blob:, data: and relative junk are handled by callers). */
@@ -212,19 +238,14 @@
    */
   function labelledValues(scope, labels) {
     const out = {};
-    if (!scope) return out;
-    for (const node of scope.querySelectorAll("span, div, dt, dd, li, h3, h4, strong, p")) {
-      if (node.children.length > 3) continue;
-      const own = visibleText(node);
-      if (!own || own.length > 200) continue;
+    for (const { text: own, element } of textRuns(scope)) {
       for (const [field, label] of Object.entries(labels)) {
         if (out[field] != null) continue;
         if (label.test(own)) {
           // "label" alone: the value is the next block that says something.
-          let next = node.nextElementSibling;
-          let value = next ? visibleText(next) : null;
-          for (let up = node.parentElement, depth = 0; !value && up && depth < 3; up = up.parentElement, depth += 1) {
-            next = up.nextElementSibling;
+          let value = null;
+          for (let node = element, depth = 0; !value && node && node !== scope && depth < 4; node = node.parentElement, depth += 1) {
+            const next = node.nextElementSibling;
             value = next ? visibleText(next) : null;
           }
           if (value) out[field] = value;
@@ -314,7 +335,7 @@
 
   Haris.util = {
     westernDigits, clean, parseCount, parseJoined, isoDay, meta, urlPath, jsonLd, scriptMatch, scriptTexts,
-    escapeRegExp, text, visibleText, httpUrl, labelledValues, compact,
+    escapeRegExp, text, visibleText, textRuns, httpUrl, labelledValues, compact,
   };
   Haris.register = register;
   Haris.readPage = readPage;

@@ -17,7 +17,7 @@
  */
 (function (root) {
   "use strict";
-  const { clean, parseCount, parseJoined, meta, urlPath, scriptTexts, escapeRegExp, visibleText, httpUrl, labelledValues } = root.Haris.util;
+  const { clean, parseCount, parseJoined, meta, urlPath, scriptTexts, escapeRegExp, visibleText, textRuns, httpUrl, labelledValues } = root.Haris.util;
 
   const HOSTS = /^((www|web|m|mbasic|touch|[a-z]{2}-[a-z]{2})\.)?facebook\.com$/;
   const RESERVED = new Set([
@@ -163,13 +163,16 @@
     return block;
   }
 
-  /** A login wall or checkpoint served at a profile's address: no profile on it. */
+  /**
+   * A login wall or checkpoint served at a profile's address: no profile on it. (Logged-out pages
+   * also carry a small login form in their top bar, so the form alone does not count.)
+   */
   function loginWall(doc) {
     for (const url of [meta(doc, "og:url"), doc.querySelector("link[rel='canonical']")?.getAttribute("href")]) {
       const first = (urlPath(url) || "").split("/").filter(Boolean)[0] || "";
       if (/^(login|login\.php|checkpoint|recover)$/i.test(first)) return true;
     }
-    return Boolean(doc.querySelector("form#login_form, form[action*='/login'] input[type='password']")) && !doc.querySelector("[role='main'] h1");
+    return /^(log ?in|log into|se connecter|connexion|تسجيل الدخول)\b/i.test(clean(doc.title) || "") && Boolean(doc.querySelector("input[type='password']"));
   }
 
   function isVerifiedBadge(node) {
@@ -180,6 +183,7 @@
   function linkCount(scope, suffix) {
     for (const link of scope.querySelectorAll("a[href]")) {
       const href = link.getAttribute("href") || "";
+      if (!href.includes(suffix)) continue;
       let path;
       try {
         const url = new URL(href, "https://www.facebook.com");
@@ -196,11 +200,12 @@
   }
 
   /** "3,846 people follow this" / "3.7K followers" printed as text (no link). */
-  function textCount(scope, pattern) {
-    for (const node of scope.querySelectorAll("span, div, a")) {
-      if (node.children.length > 2) continue;
-      const value = visibleText(node);
-      const match = value && value.length < 60 ? value.match(pattern) : null;
+  function textCount(runs, pattern) {
+    for (const { text, element } of runs) {
+      if (!/[\d٠-٩]/.test(text)) continue;
+      // One text run, or a number and its word split over two spans of one line.
+      const line = text.length < 60 && element.parentElement && element.parentElement.children.length <= 3 ? visibleText(element.parentElement) : null;
+      const match = text.match(pattern) || (line && line.length < 60 ? line.match(pattern) : null);
       if (match) return parseCount(match[1]);
     }
     return null;
@@ -272,21 +277,27 @@
     if (block) {
       profile.verified = Array.from(block.querySelectorAll("[aria-label], [title], img[alt], title")).some(isVerifiedBadge);
     }
-    profile.followers = linkCount(main, "followers") ?? textCount(main, FOLLOWERS_TEXT);
-    profile.following = linkCount(main, "following") ?? textCount(main, FOLLOWING_TEXT);
+    const runs = textRuns(main, 160);
+    profile.followers = linkCount(main, "followers") ?? textCount(runs, FOLLOWERS_TEXT);
+    profile.following = linkCount(main, "following") ?? textCount(runs, FOLLOWING_TEXT);
     profile.bio = bioFrom(main);
 
     const transparency = labelledValues(main, TRANSPARENCY_LABELS);
-    for (const node of main.querySelectorAll("span, div, li")) {
-      if (profile.joined || node.children.length > 2) continue;
-      const value = visibleText(node);
-      if (value && value.length < 80 && JOINED.test(value)) profile.joined = parseJoined(value);
+    for (const { text, element } of runs) {
+      if (profile.joined) break;
+      if (!JOINED.test(text)) continue;
+      // "Joined" and its date may be two spans of one line.
+      profile.joined = parseJoined(text) || parseJoined(visibleText(element.parentElement));
     }
     if (!profile.joined && transparency.joined) profile.joined = parseJoined(transparency.joined);
     if (transparency.based_in) profile.based_in = transparency.based_in.replace(/\s*\(\d+\)$/, "").slice(0, 100);
 
     let avatar = null;
-    const pictures = Array.from(main.querySelectorAll("svg image, img")).map(pictureUrl).filter((src) => src && PROFILE_PICTURE.test(src));
+    // The first profile picture of the header: lists, posts and comments hold other accounts' pictures.
+    const pictures = Array.from(main.querySelectorAll("svg image, img"))
+      .filter((node) => !node.closest("li, ul, [role='article'], [role='feed'], [role='list'], [role='listitem']"))
+      .map(pictureUrl)
+      .filter((src) => src && PROFILE_PICTURE.test(src));
     const fallback = main.querySelector("a[aria-label] svg image, svg[aria-label] image, svg[role='img'] image, img.profpic, img[data-sigil*='profile'], [data-testid='profile-photo'] img");
     const src = pictures[0] || (fallback && pictureUrl(fallback)) || (fresh ? meta(doc, "og:image") : null);
     const url = httpUrl(src, location.href);
