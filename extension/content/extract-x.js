@@ -84,7 +84,8 @@
 
   /** The header's name line: the first block of the UserName header that is not "@handle". */
   function displayName(header) {
-    for (const block of header.querySelectorAll("[dir]")) {
+    const blocks = header.querySelectorAll("[dir]");
+    for (const block of blocks.length ? blocks : header.querySelectorAll("span")) {
       const value = visibleText(block);
       if (value && !value.startsWith("@")) return value;
     }
