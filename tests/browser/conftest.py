@@ -58,6 +58,7 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("www.facebook.com", "/hala.ahed.rights"): ("text/html; charset=utf-8", "@facebook/invented-desktop.html"),
     ("scontent.fbey5-1.fna.fbcdn.net", "/v/t39.30808-1/p200x200/hala.jpg"): ("image/png", "img/m_salih.png"),
     ("web.telegram.org", "/k/"): ("text/html; charset=utf-8", "@telegram/invented-k.html"),
+    ("web.telegram.org", "/a/"): ("text/html; charset=utf-8", "telegram/nour_khalil_loading.html"),
 }
 
 
