@@ -27,11 +27,12 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.runtime
 	$(BIN)/flask --app server run --host $(HOST) --port $(PORT)
 
-# Everything the tests need: Python tools, the extension's npm tools, and Debian's Chromium for
-# the browser tests (Playwright drives it; `playwright install` is never used).
+# Everything the tests need: Python tools, the extension's npm tools, and Debian's Chromium and
+# Firefox ESR for the browser tests (Playwright drives Chromium, `playwright install` is never
+# used; marionette-driver drives Firefox through its own Marionette protocol).
 test-deps: $(VENV)/.dev $(EXT_TESTS)/node_modules/.installed
-	@if [ ! -x /usr/bin/chromium ]; then \
-		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/firefox-esr ]; then \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium firefox-esr; \
 	fi
 
 $(EXT_TESTS)/node_modules/.installed: $(EXT_TESTS)/package.json $(EXT_TESTS)/package-lock.json
