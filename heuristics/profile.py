@@ -68,17 +68,15 @@ class Platform(StrEnum):
     OTHER = "other"
 
 
+# What a platform's badge says, where the page tells them apart (X's colours).
 class VerifiedType(StrEnum):
-    """What a platform's badge says, where the page tells them apart (X's colours)."""
-
     PAID = "paid"  # bought (X Premium): no identity check
     BUSINESS = "business"  # a verified organisation
     GOVERNMENT = "government"  # a government or multilateral account
 
 
+# A verdict the platform itself prints next to the name (Telegram's SCAM and FAKE marks).
 class PlatformLabel(StrEnum):
-    """A verdict the platform itself prints next to the name (Telegram's SCAM and FAKE marks)."""
-
     SCAM = "scam"
     FAKE = "fake"
 

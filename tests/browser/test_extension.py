@@ -325,9 +325,9 @@ def test_other_platforms_get_a_banner(
 def test_a_photo_drawn_after_the_first_check_is_checked_again(browser: Browser, backend: Backend) -> None:
     """Telegram shows initials while the photo loads: the first check says nothing about a photo,
     and the photo, once drawn (a blob: URL the content script reads itself), is sent in a second."""
-    browser.configure(backend.url, "en")
-    page = open_profile(browser, "https://web.telegram.org/a/#7001234567")
-    wait_for_state(page, "result")
+    browser.configure(backend.url, "en", everywhere=True)
+    page, banner = open_profile(browser, "https://web.telegram.org/a/#7001234567")
+    banner.wait_state("result")
     [first] = backend.checks
     assert first["profile"]["account_id"] == "7001234567" and "has_avatar" not in first["profile"]
     assert "avatar" not in first
@@ -341,7 +341,7 @@ def test_a_photo_drawn_after_the_first_check_is_checked_again(browser: Browser, 
         }""",
         list(photo),
     )
-    for _ in range(TIMEOUT_MS // 100):  # polled, not timed: the page settles, then the check goes out
+    for _ in range(100):  # polled, not timed: the page settles, then the check goes out
         if len(backend.checks) >= 2:
             break
         page.wait_for_timeout(100)

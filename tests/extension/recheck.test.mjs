@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import { JSDOM } from "jsdom";
 import { fixture, source, strings } from "./helpers.mjs";
 
-const SCRIPTS = ["content/common.js", "content/extract-facebook.js", "content/extract-instagram.js", "content/extract-x.js", "content/extract-telegram.js", "content/banner.js", "content/main.js"];
+const SCRIPTS = ["shared/protocol.js", "content/common.js", "content/extract-facebook.js", "content/extract-instagram.js", "content/extract-x.js", "content/extract-telegram.js", "content/banner.js", "content/main.js"];
 
 /** A page at `url` running the content scripts; timers advance only through `advance(ms)`. */
 function contentScriptAt(url, html) {
@@ -27,7 +27,7 @@ function contentScriptAt(url, html) {
     runtime: {
       sendMessage: async (message) => {
         sent.push(JSON.parse(JSON.stringify(message)));
-        if (message.type === "strings") return { strings: strings("en"), locale: "en" };
+        if (message.type === "pageSetup") return { strings: strings("en"), locale: "en", everywhere: true };
         if (message.type === "isDismissed") return { dismissed: false };
         if (message.type === "check") return { view: { state: "result", level: "low", risk: 3, findings: [] }, locale: "en" };
         return { ok: true };
