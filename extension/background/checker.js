@@ -64,6 +64,9 @@ export function clampProfile(profile) {
   for (const field of LIMITS.flags) {
     if (typeof profile[field] === "boolean") out[field] = profile[field];
   }
+  for (const [field, values] of Object.entries(LIMITS.choices)) {
+    if (values.includes(profile[field])) out[field] = profile[field];
+  }
   return out;
 }
 

@@ -1,7 +1,8 @@
 /*
  * Content-script glue: find the profile on screen, ask the service worker to check it, draw the
  * banner. Follows single-page navigation (history, hash, DOM mutations) with a debounce, and
- * checks again when the profile on screen changes — or when more of it has rendered.
+ * checks again when the profile on screen changes — or when a field appears or changes value
+ * (a photo replacing its placeholder, a header drawn after the page's tags), a few times at most.
  */
 (function (root) {
   "use strict";
@@ -11,13 +12,13 @@
 
   const QUIET_MS = 350; // wait for the page to settle…
   const MAX_WAIT_MS = 1500; // …but not forever on pages that never stop changing
-  const MAX_RECHECKS = 2; // per profile, when more fields render after the first check
+  const MAX_RECHECKS = 3; // per profile, when fields appear or change after the first check
   const MAX_BLOB_BYTES = 4 * 1024 * 1024;
 
   let strings = null;
   let locale = "en";
   let everywhere = false; // discreet by default: only medium and high risk get a banner
-  let current = null; // {key, platform, profile, fields, rechecks}
+  let current = null; // {key, platform, profile, avatar, rechecks}
   let view = null;
   let note = null;
   let timer = null;
@@ -58,8 +59,17 @@
     banner.render({ ...view, note: note && note.text, noteKind: note && note.kind }, strings, locale);
   }
 
-  function presentFields(profile) {
-    return Object.keys(profile).filter((k) => profile[k] !== null && profile[k] !== undefined).length;
+  function avatarId(avatar) {
+    return avatar ? avatar.url || avatar.blobUrl || null : null;
+  }
+
+  /**
+   * Whether `found` shows something the last check did not have: a new field, a new value, a new
+   * photo. A field that vanished is not a change (pages redraw), so no check is sent for it.
+   */
+  function changedSince(previous, found) {
+    if (avatarId(found.avatar) && avatarId(found.avatar) !== avatarId(previous.avatar)) return true;
+    return Object.keys(found.profile).some((field) => JSON.stringify(found.profile[field]) !== JSON.stringify(previous.profile[field]));
   }
 
   async function blobToBase64(blobUrl) {
@@ -76,18 +86,20 @@
   }
 
   async function scan(force) {
-    const found = Haris.extractProfile(root.document, root.location);
+    // readPage also says why a page gave no profile, and which core fields were missing: what a
+    // content-free health counter (issue 17) would count, per platform and extractor version.
+    const outcome = Haris.readPage(root.document, root.location);
+    const found = outcome.found;
     if (!found) {
       if (current) banner.remove();
       current = null;
       view = null;
       return;
     }
-    const fields = presentFields(found.profile);
     const same = current && current.key === found.key;
     if (same && !force) {
-      const grew = fields > current.fields && current.rechecks < MAX_RECHECKS;
-      if (!grew) {
+      const changed = changedSince(current, found) && current.rechecks < MAX_RECHECKS;
+      if (!changed) {
         if (view && !dismissed.has(current.key) && !banner.host?.isConnected) draw();
         return;
       }
@@ -99,11 +111,11 @@
       if (dismissed.has(found.key) || (await send({ type: MESSAGES.IS_DISMISSED, key: found.key })).dismissed) {
         dismissed.add(found.key);
         banner.remove();
-        current = { ...found, fields, rechecks: 0 };
+        current = { ...found, rechecks: 0 };
         return;
       }
     }
-    current = { ...found, fields, rechecks: same ? current.rechecks : 0 };
+    current = { ...found, rechecks: same ? current.rechecks : 0 };
     if (!strings) await loadStrings();
     if (!view) {
       view = { state: "checking" };
@@ -182,7 +194,12 @@
     }
     schedule();
   });
-  observer.observe(root.document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["src", "href", "data-peer-id", "content"] });
+  // Text edited in place (characterData) and swapped labels count: a value may change without
+  // any element being added.
+  observer.observe(root.document.documentElement, {
+    childList: true, subtree: true, characterData: true, attributes: true,
+    attributeFilter: ["src", "href", "data-peer-id", "content", "alt", "aria-label", "title", "data-testid"],
+  });
   root.addEventListener("popstate", schedule);
   root.addEventListener("hashchange", schedule);
   if (root.navigation && root.navigation.addEventListener) root.navigation.addEventListener("navigatesuccess", schedule);

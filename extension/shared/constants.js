@@ -18,10 +18,12 @@ export const CONTACT_PLATFORMS = Object.freeze([...PLATFORMS, "other"]);
  * cut identifier names another account.
  */
 export const LIMITS = Object.freeze({
-  text: Object.freeze({ display_name: 200, bio: 2000 }),
+  text: Object.freeze({ display_name: 200, bio: 2000, based_in: 100 }),
   identifiers: Object.freeze({ account_id: 128, handle: 100, profile_url: 2048, joined: 10 }),
   counts: Object.freeze({ followers: 10_000_000_000, following: 10_000_000_000, posts: 10_000_000_000, name_changes: 10_000 }),
   flags: Object.freeze(["verified", "private", "has_avatar"]),
+  // Fields that take one of a few values (heuristics/profile.py's VerifiedType and PlatformLabel).
+  choices: Object.freeze({ verified_type: Object.freeze(["paid", "business", "government"]), platform_label: Object.freeze(["scam", "fake"]) }),
   hashHex: 512,
   contacts: 2000,
   reportNote: 1000,

@@ -110,6 +110,31 @@ def test_only_platform_is_required(client: FlaskClient) -> None:
     assert check(client, {"platform": "x", "profile": None, "contacts": None, "avatar": None}).status_code == 200
 
 
+def test_a_platform_scam_label_alone_is_high_risk_and_explained_in_three_languages(client: FlaskClient) -> None:
+    body = {
+        "platform": "telegram",
+        "profile": {
+            "account_id": "5123456789",
+            "handle": "support_desk_official",
+            "display_name": "Support",
+            "platform_label": "scam",
+            "has_avatar": True,
+        },
+    }
+    words = {"ar": "احتيال", "en": "SCAM", "fr": "ARNAQUE"}
+    for locale, word in words.items():
+        report = check(client, dict(body, locale=locale)).get_json()
+        assert report["level"] == "high"
+        [finding] = [f for f in report["findings"] if f["code"] == "platform.labelled_scam"]
+        assert finding["evidence"] == {"label": "scam"} and finding["points"] > 0
+        assert word in finding["message"], locale
+
+
+def test_badge_type_and_country_are_accepted_evidence(client: FlaskClient) -> None:
+    profile = {"verified": True, "verified_type": "government", "based_in": "Egypt", "platform_label": "fake"}
+    assert check(client, {"platform": "x", "profile": profile}).status_code == 200
+
+
 def test_unknown_fields_are_ignored_for_forward_compatibility(client: FlaskClient) -> None:
     body = dict(FAKE_LOOKING, future_field={"a": 1})
     assert check(client, body).status_code == 200
@@ -192,6 +217,9 @@ def error_of(response: Any) -> dict[str, Any]:
         ({"platform": "x", "profile": {"joined": "2020-02-30"}}, 422, "invalid_value", "profile.joined"),
         ({"platform": "x", "profile": {"display_name": "x" * 201}}, 422, "invalid_value", "profile.display_name"),
         ({"platform": "x", "profile": {"bio": "b" * 2001}}, 422, "invalid_value", "profile.bio"),
+        ({"platform": "x", "profile": {"platform_label": "dodgy"}}, 422, "invalid_value", "profile.platform_label"),
+        ({"platform": "x", "profile": {"verified_type": "gold"}}, 422, "invalid_value", "profile.verified_type"),
+        ({"platform": "x", "profile": {"based_in": "x" * 101}}, 422, "invalid_value", "profile.based_in"),
         (
             {"platform": "x", "contacts": [{"display_name": "ok"}, {"display_name": 7}]},
             400,

@@ -55,11 +55,12 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
         "img/default_profile.png",
     ),
     # The other platforms: the extractor tests' desktop fixtures, under their real addresses.
-    ("www.instagram.com", "/nour.khalil.art/"): ("text/html; charset=utf-8", "@instagram-desktop.html"),
+    ("www.instagram.com", "/nour.khalil.art/"): ("text/html; charset=utf-8", "@instagram/invented-desktop.html"),
     ("scontent-cdg4-1.cdninstagram.com", "/v/t51.2885-19/123_n.jpg"): ("image/png", "img/m_salih.png"),
-    ("www.facebook.com", "/hala.ahed.rights"): ("text/html; charset=utf-8", "@facebook-desktop.html"),
+    ("www.facebook.com", "/hala.ahed.rights"): ("text/html; charset=utf-8", "@facebook/invented-desktop.html"),
     ("scontent.fbey5-1.fna.fbcdn.net", "/v/t39.30808-1/p200x200/hala.jpg"): ("image/png", "img/m_salih.png"),
-    ("web.telegram.org", "/k/"): ("text/html; charset=utf-8", "@telegram-k.html"),
+    ("web.telegram.org", "/k/"): ("text/html; charset=utf-8", "@telegram/invented-k.html"),
+    ("web.telegram.org", "/a/"): ("text/html; charset=utf-8", "telegram/nour_khalil_loading.html"),
 }
 
 

@@ -322,6 +322,35 @@ def test_other_platforms_get_a_banner(
         assert base64.b64decode(sent["avatar"]) == (PAGES / "img" / "m_salih.png").read_bytes()
 
 
+def test_a_photo_drawn_after_the_first_check_is_checked_again(browser: Browser, backend: Backend) -> None:
+    """Telegram shows initials while the photo loads: the first check says nothing about a photo,
+    and the photo, once drawn (a blob: URL the content script reads itself), is sent in a second."""
+    browser.configure(backend.url, "en", everywhere=True)
+    page, banner = open_profile(browser, "https://web.telegram.org/a/#7001234567")
+    banner.wait_state("result")
+    [first] = backend.checks
+    assert first["profile"]["account_id"] == "7001234567" and "has_avatar" not in first["profile"]
+    assert "avatar" not in first
+    photo = (PAGES / "img" / "m_salih.png").read_bytes()
+    page.evaluate(
+        """bytes => {
+            const url = URL.createObjectURL(new Blob([new Uint8Array(bytes)], { type: "image/png" }));
+            const avatar = document.querySelector(".Avatar");
+            avatar.classList.remove("no-photo");
+            avatar.innerHTML = `<div class="inner"><img class="Avatar__media avatar-media" src="${url}"></div>`;
+        }""",
+        list(photo),
+    )
+    for _ in range(100):  # polled, not timed: the page settles, then the check goes out
+        if len(backend.checks) >= 2:
+            break
+        page.wait_for_timeout(100)
+    assert len(backend.checks) == 2, "one re-check when the photo appears"
+    second = backend.checks[1]
+    assert second["profile"]["has_avatar"] is True
+    assert base64.b64decode(second["avatar"]) == photo
+
+
 def test_trusted_contacts_import_edit_export_delete(browser: Browser, tmp_path: Path) -> None:
     exported = {
         "format": "haris-contacts",

@@ -205,6 +205,15 @@ describe("finding 18: every field within the API's limits, and one refused field
     assert.deepEqual(body.contacts, [{ display_name: "n".repeat(200) }]);
   });
 
+  test("the platforms' own evidence is kept when it is one of the API's values, and the country is cut", () => {
+    const profile = { verified_type: "government", platform_label: "scam", based_in: "é".repeat(150), name_changes: 2 };
+    assert.deepEqual(Checker.buildCheckBody({ platform: "telegram", profile, locale: "en" }).profile, {
+      verified_type: "government", platform_label: "scam", based_in: "é".repeat(100), name_changes: 2,
+    });
+    const odd = Checker.buildCheckBody({ platform: "x", profile: { verified_type: "gold", platform_label: "SCAM" }, locale: "en" });
+    assert.deepEqual(odd.profile, {});
+  });
+
   test("a 2,001-character bio still gets a verdict (the reproducer's case)", async () => {
     const answer = await Checker.checkProfile(fetch, { backendUrl: `${base}/ok` }, { ...request, profile: { handle: "bait", bio: "x".repeat(2001) } });
     assert.equal(answer.ok, true);

@@ -12,7 +12,7 @@ const constant = (text, name) => Number(text.match(new RegExp(`^${name} = ([\\d_
 test("limits equal heuristics/profile.py and server/schemas.py", () => {
   const profile = python("heuristics/profile.py");
   const schemas = python("server/schemas.py");
-  assert.deepEqual(C.LIMITS.text, { display_name: constant(profile, "MAX_NAME_LENGTH"), bio: constant(profile, "MAX_BIO_LENGTH") });
+  assert.deepEqual(C.LIMITS.text, { display_name: constant(profile, "MAX_NAME_LENGTH"), bio: constant(profile, "MAX_BIO_LENGTH"), based_in: constant(profile, "MAX_PLACE_LENGTH") });
   assert.equal(C.LIMITS.identifiers.account_id, constant(profile, "MAX_ID_LENGTH"));
   assert.equal(C.LIMITS.identifiers.handle, constant(profile, "MAX_HANDLE_LENGTH"));
   assert.equal(C.LIMITS.identifiers.profile_url, constant(profile, "MAX_URL_LENGTH"));
@@ -31,6 +31,8 @@ test("report reasons and platforms equal the server's enums", () => {
   const enumValues = (text, name) => [...text.split(`class ${name}(StrEnum):`)[1].split("\n\n")[0].matchAll(/= "(\w+)"/g)].map((m) => m[1]);
   assert.deepEqual([...C.REPORT_REASONS], enumValues(python("server/schemas.py"), "ReportReason"));
   assert.deepEqual([...C.CONTACT_PLATFORMS], enumValues(python("heuristics/profile.py"), "Platform"));
+  assert.deepEqual([...C.LIMITS.choices.verified_type], enumValues(python("heuristics/profile.py"), "VerifiedType"));
+  assert.deepEqual([...C.LIMITS.choices.platform_label], enumValues(python("heuristics/profile.py"), "PlatformLabel"));
 });
 
 test("content scripts take message types and reasons from shared/protocol.js, not their own copies", () => {
