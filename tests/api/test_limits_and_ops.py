@@ -349,6 +349,10 @@ def test_embedded_redis_starts_by_itself_and_keeps_data(tmp_path: Any) -> None:
     again = create_app(config)
     assert again.extensions["haris"].redis.client.get("haris:test:persist") == b"1"
     again.extensions["haris"].redis.embedded.shutdown(nosave=True)
+    # The embedded limiter store (one server for both apps) holds nothing worth keeping.
+    limiter = again.extensions["haris"].redis.limiter
+    assert limiter.client is not None and limiter.client.config_get("save") == {"save": ""}
+    limiter.embedded.shutdown(nosave=True)
 
 
 def test_production_refuses_to_start_without_a_secret(make_app: Any) -> None:
