@@ -160,6 +160,10 @@ def _seconds_to(limit: Any) -> int:
     return max(1, min(limit.limit.get_expiry(), math.ceil(limit.reset_at - time.time())))
 
 
+def _not_through_an_allowance() -> bool:
+    return "haris_limit_cost" not in g
+
+
 def _requested_cost() -> int:
     return int(g.get("haris_limit_cost", 1))
 
@@ -260,6 +264,10 @@ class Limits:
             # Storage errors reach StorageGuard, which decides per allowance (module docstring).
             swallow_errors=False,
         )
+
+        # flask-limiter also checks limits before every request; every limit here is counted where
+        # the code calls an Allowance, so everything else is exempt (documented: request_filter).
+        self.limiter.request_filter(_not_through_an_allowance)
 
         def setting(name: str) -> Callable[[], str]:
             return lambda: current_app.config[name]
