@@ -14,7 +14,7 @@ from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from heuristics.rules import load_default_rules, load_rules
-from server import api, bank_api, health, review
+from server import api, bank_api, case_api, health, review
 from server.admin import init_admin
 from server.banks import BankStore, RedisBanks
 from server.cli import register_cli
@@ -95,6 +95,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_admin(app, app.extensions["haris"].rules)
     init_protected(app)
     app.register_blueprint(bank_api.bp)
+    app.register_blueprint(case_api.bp)
     CORS(
         app,
         resources={r"/v1/*": {"origins": _origin_patterns(settings["HARIS_CORS_ORIGINS"])}},
