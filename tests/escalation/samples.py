@@ -30,7 +30,10 @@ PRIVATE = "MRKPRIVATENOTEQ7Z"
 NOTIFIER = Notifier(name="Digital Safety Helpline", email="helpline@ngo.example")
 URLS = {
     Platform.X: ("https://x.com/hala_ahed", "https://x.com/ha1a_ahed"),
-    Platform.FACEBOOK: ("https://www.facebook.com/hala.ahed", "https://www.facebook.com/profile.php?id=100090000000001"),
+    Platform.FACEBOOK: (
+        "https://www.facebook.com/hala.ahed",
+        "https://www.facebook.com/profile.php?id=100090000000001",
+    ),
     Platform.INSTAGRAM: ("https://www.instagram.com/hala.ahed/", "https://www.instagram.com/hala.ahed.official/"),
     Platform.TELEGRAM: ("https://t.me/hala_ahed", "https://t.me/hala_ahed_support"),
 }
@@ -73,7 +76,9 @@ def sample_case(platform: Platform = Platform.X) -> tuple[Case, dict[str, bytes]
     files = {"01": avatar, "02": screenshot, "03": page}
     items = [
         evidence(1, avatar, EvidenceKind.AVATAR, "image/png", f"{TRAINER}-avatar.png", source_url=suspect_url),
-        evidence(2, screenshot, EvidenceKind.SCREENSHOT, "image/png", "profile.png", source_url=suspect_url, share=True),
+        evidence(
+            2, screenshot, EvidenceKind.SCREENSHOT, "image/png", "profile.png", source_url=suspect_url, share=True
+        ),
         evidence(3, page, EvidenceKind.PAGE, "text/html", "saved-page.html", source_url=suspect_url),
     ]
     check = CheckSnapshot(
@@ -108,7 +113,9 @@ def sample_case(platform: Platform = Platform.X) -> tuple[Case, dict[str, bytes]
         check=check,
         notes=[
             CaseNote(at=OPENED_AT, by=TRAINER, by_role="trainer", text="Asks her colleagues to meet in person."),
-            CaseNote(at=OPENED_AT, by=TRAINER_KEY, by_role="trainer", text=f"{PRIVATE} source is her sister", private=True),
+            CaseNote(
+                at=OPENED_AT, by=TRAINER_KEY, by_role="trainer", text=f"{PRIVATE} source is her sister", private=True
+            ),
         ],
         evidence=items,
         statuses={
