@@ -17,6 +17,7 @@ from heuristics.rules import load_default_rules, load_rules
 from server import api, bank_api, case_api, health, review
 from server.admin import init_admin
 from server.banks import BankStore, RedisBanks
+from server.case_cli import register_case_cli
 from server.cli import register_cli
 from server.config import load_config
 from server.console import init_console
@@ -107,4 +108,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_cli(app)
     register_rules_cli(app)
     bank_api.register_bank_cli(app)
+    register_case_cli(app)
     return app

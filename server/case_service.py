@@ -9,6 +9,7 @@ request — and raise :class:`~server.errors.APIError` with a stable code for wh
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import json
 import secrets
@@ -259,7 +260,7 @@ def add_evidence(
             raise APIError(409, "too_many_files", f"A case keeps at most {MAX_EVIDENCE_FILES} files.", "file")
         if case.evidence_bytes() + len(data) > MAX_CASE_EVIDENCE_BYTES:
             raise APIError(413, "case_too_large", f"A case keeps at most {MAX_CASE_EVIDENCE_BYTES} bytes.", "file")
-        if any(item.sha256 == digest for item in case.evidence):
+        if any(hmac.compare_digest(item.sha256, digest) for item in case.evidence):
             raise APIError(409, "duplicate_file", "This file is already in the case.", "file")
         item = Evidence(
             id=f"{len(case.evidence) + 1:02d}",
@@ -412,7 +413,7 @@ def _verified_files(cases: CaseStore, case: Case) -> dict[str, bytes]:
     files = cases.files(case)
     for item in case.evidence:
         data = files.get(item.id)
-        if data is None or hashlib.sha256(data).hexdigest() != item.sha256:
+        if data is None or not hmac.compare_digest(hashlib.sha256(data).hexdigest(), item.sha256):
             raise ValueError(f"evidence {item.id} is missing or does not match the hash taken at capture")
     return files
 

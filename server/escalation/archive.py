@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import hmac
 import io
 import json
 import re
@@ -126,7 +127,7 @@ def build_archive(case: Case, files: Mapping[str, bytes], redacted: bool = False
     entries: dict[str, bytes] = {}
     for item in included:
         data = files.get(item.id)
-        if data is None or hashlib.sha256(data).hexdigest() != item.sha256:
+        if data is None or not hmac.compare_digest(hashlib.sha256(data).hexdigest(), item.sha256):
             raise ValueError(f"evidence {item.id} does not match the hash taken at capture")
         entries[item.archive_name] = data
     entries[CASE_RECORD] = _json(record.model_dump(mode="json"))
@@ -230,7 +231,7 @@ def verify(path: Path | str) -> Verification:
                 limit = MAX_EVIDENCE_BYTES if name.startswith("evidence/") else MAX_RECORD_BYTES
                 digest = hashlib.sha256(_read_entry(archive, info, limit)).hexdigest()
                 result.files += 1
-                if digest != listed[name]:
+                if not hmac.compare_digest(digest, listed[name]):
                     result.problems.append(f"changed: {name} (sha256 {digest}, manifest {listed[name]})")
             if not result.problems:
                 result.problems.extend(_log_problems(archive, listed))
