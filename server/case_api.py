@@ -23,11 +23,11 @@ from heuristics.profile import Platform
 from server import openapi
 from server.audit import AuditLog
 from server.auth import Role, key_actor, require_role
+from server.case_download import default_notifier, download, requested_locale, requested_platform
 from server.case_service import EXPORT_KINDS, Actor, add_evidence, export_case, get_case, open_case, set_platform_status
 from server.case_store import CaseStore
 from server.errors import APIError, error_response
-from server.escalation.model import MAX_EVIDENCE_BYTES, Case, CaseCreate, EvidenceKind, Notifier, StatusUpdate
-from server.escalation.tickets import LOCALES
+from server.escalation.model import MAX_EVIDENCE_BYTES, Case, CaseCreate, EvidenceKind, StatusUpdate
 from server.reports import ReportStore
 from server.requests import json_body, validate
 from server.state import haris
@@ -89,12 +89,6 @@ def _audit() -> AuditLog:
 
 def _actor() -> Actor:
     return Actor(key_actor(), Role(g.role).value, "api")
-
-
-def default_notifier() -> Notifier | None:
-    """HARIS_NOTIFIER_NAME / HARIS_NOTIFIER_EMAIL, when both are set."""
-    name, email = current_app.config.get("HARIS_NOTIFIER_NAME"), current_app.config.get("HARIS_NOTIFIER_EMAIL")
-    return Notifier(name=name, email=email) if name and email else None
 
 
 @bp.errorhandler(redis.RedisError)
@@ -173,46 +167,20 @@ def record_status(case_id: str) -> Any:
     return summary(set_platform_status(_cases(), _audit(), case_id, update, _actor())).model_dump()
 
 
-def requested_locale() -> str:
-    value = request.args.get("locale")
-    if value is None:
-        return request.accept_languages.best_match(LOCALES) or "en"
-    language = value.replace("_", "-").split("-", 1)[0].lower()
-    if language not in LOCALES:
-        raise APIError(422, "invalid_value", f"locale is one of {', '.join(LOCALES)}.", "locale")
-    return language
-
-
-def requested_platform() -> Platform | None:
-    value = request.args.get("platform")
-    if not value:
-        return None
-    try:
-        return Platform(value)
-    except ValueError:
-        raise APIError(
-            422, "invalid_value", f"platform is one of {', '.join(p.value for p in Platform)}.", "platform"
-        ) from None
-
-
-def export_response(case_id: str, kind: str, actor: Actor) -> Response:
-    """The export as a download; shared by the console's export buttons."""
-    result = export_case(
-        _cases(), _audit(), case_id, kind, actor, requested_platform(), requested_locale(), default_notifier()
-    )
-    response = Response(result.data, mimetype=result.media_type.split(";")[0])
-    if result.media_type.startswith("text/"):
-        response.charset = "utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-    if result.manifest_sha256:
-        response.headers["X-Manifest-SHA256"] = result.manifest_sha256
-    return response
-
-
 @bp.get("/<case_id>/export/<kind>")
 @require_role(Role.TRAINER)
 def export(case_id: str, kind: str) -> Response:
-    return export_response(case_id, kind, _actor())
+    result = export_case(
+        _cases(),
+        _audit(),
+        case_id,
+        kind,
+        _actor(),
+        requested_platform(request),
+        requested_locale(request),
+        default_notifier(current_app.config),
+    )
+    return download(result)
 
 
 def _register_openapi() -> None:

@@ -8,11 +8,11 @@ import click
 from flask import Flask, current_app
 
 from server.audit import AuditLog
+from server.case_download import default_notifier
 from server.case_service import EXPORT_KINDS, Actor, export_case
 from server.case_store import CaseStore
 from server.errors import APIError
 from server.escalation.archive import verify
-from server.escalation.model import Notifier
 from server.state import haris
 
 
@@ -43,8 +43,7 @@ def register_case_cli(app: Flask) -> None:
     def export_command(case_id: str, kind: str, output: Path, locale: str) -> None:
         """Write one export of a case to a file (recorded in the audit trail as the operator)."""
         client = haris().redis.client
-        name, email = current_app.config.get("HARIS_NOTIFIER_NAME"), current_app.config.get("HARIS_NOTIFIER_EMAIL")
-        notifier = Notifier(name=name, email=email) if name and email else None
+        notifier = default_notifier(current_app.config)
         try:
             result = export_case(
                 CaseStore(client), AuditLog(client), case_id, kind, Actor("cli", "maintainer", "console"),
