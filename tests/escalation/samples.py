@@ -49,7 +49,9 @@ def portrait(shade: int = 0) -> bytes:
     return out.getvalue()
 
 
-def evidence(number: int, data: bytes, kind: EvidenceKind, media_type: str, name: str, **extra: object) -> Evidence:
+def evidence(
+    number: int, data: bytes, kind: EvidenceKind, media_type: str, name: str, trainer: str = TRAINER, **extra: object
+) -> Evidence:
     fingerprint = fingerprint_bytes(data).hex if media_type.startswith("image/") else None
     return Evidence(
         id=f"{number:02d}",
@@ -59,7 +61,7 @@ def evidence(number: int, data: bytes, kind: EvidenceKind, media_type: str, name
         media_type=media_type,
         kind=kind,
         added_at=OPENED_AT + 60 * number,
-        added_by=TRAINER,
+        added_by=trainer,
         added_by_role="trainer",
         method="upload (console)",
         fingerprint=fingerprint,
@@ -67,19 +69,30 @@ def evidence(number: int, data: bytes, kind: EvidenceKind, media_type: str, name
     )
 
 
-def sample_case(platform: Platform = Platform.X) -> tuple[Case, dict[str, bytes]]:
-    """A case on ``platform`` and its evidence files by id."""
+def sample_case(
+    platform: Platform = Platform.X, trainer: str = TRAINER, trainer_key: str = TRAINER_KEY, private: str = PRIVATE
+) -> tuple[Case, dict[str, bytes]]:
+    """A case on ``platform`` and its evidence files by id (markers where trainers and private
+    notes go, unless other values are given)."""
+    TRAINER, TRAINER_KEY, PRIVATE = trainer, trainer_key, private
     original_url, suspect_url = URLS[platform]
     avatar = portrait()
     screenshot = portrait(40)
     page = f"<!doctype html><title>{TRAINER} saved this</title><p>{PRIVATE}</p>".encode()
     files = {"01": avatar, "02": screenshot, "03": page}
     items = [
-        evidence(1, avatar, EvidenceKind.AVATAR, "image/png", f"{TRAINER}-avatar.png", source_url=suspect_url),
+        evidence(1, avatar, EvidenceKind.AVATAR, "image/png", f"{TRAINER}-avatar.png", TRAINER, source_url=suspect_url),
         evidence(
-            2, screenshot, EvidenceKind.SCREENSHOT, "image/png", "profile.png", source_url=suspect_url, share=True
+            2,
+            screenshot,
+            EvidenceKind.SCREENSHOT,
+            "image/png",
+            "profile.png",
+            TRAINER,
+            source_url=suspect_url,
+            share=True,
         ),
-        evidence(3, page, EvidenceKind.PAGE, "text/html", "saved-page.html", source_url=suspect_url),
+        evidence(3, page, EvidenceKind.PAGE, "text/html", "saved-page.html", TRAINER, source_url=suspect_url),
     ]
     check = CheckSnapshot(
         risk=91,
