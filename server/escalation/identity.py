@@ -11,16 +11,17 @@ to describe in the notes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
 from heuristics.names import similarity
+from heuristics.platforms import handle_from_url as handle_of
 from server.escalation.model import Case, EvidenceKind
+
+__all__ = ["Element", "copied_elements", "handle_of"]
 
 # The impersonation signals' default cut-off (heuristics/rules/default.toml, min_similarity).
 NAME_SIMILARITY = 0.92
 HANDLE_SIMILARITY = 0.85
-_NOT_HANDLES = {"profile.php", "people", "user", "users", "u", "in", "s", "i", "home", "intent", "share"}
 
 
 @dataclass(frozen=True)
@@ -29,20 +30,6 @@ class Element:
 
     name: str  # "name" | "photo" | "username"
     evidence: str
-
-
-def handle_of(url: str | None) -> str | None:
-    """The first path segment of a profile URL (``https://x.com/hala`` → ``hala``), if any."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url if "://" in url else "https://" + url)
-    except ValueError:
-        return None
-    segments = [segment for segment in parts.path.split("/") if segment]
-    if not segments or segments[0].lower() in _NOT_HANDLES:
-        return None
-    return segments[0].lstrip("@") or None
 
 
 def copied_elements(case: Case) -> list[Element]:

@@ -30,10 +30,10 @@ from pymisp import MISPEvent, MISPObject
 
 from heuristics.profile import Platform, parse_joined
 from server.escalation.disarm import techniques_for
-from server.escalation.identity import copied_elements, handle_of
+from server.escalation.identity import handle_of
 from server.escalation.model import Case, Evidence, EvidenceKind, Impersonated, Suspect
 from server.escalation.redact import leaves_as_bytes, shareable
-from server.escalation.tickets import text_for
+from server.escalation.summary import reason_lines
 
 NAMESPACE = uuid.UUID("0b6e4f1a-8a1f-5b9e-9c2a-6861726973ff")  # Haris's own uuid5 namespace
 ACCOUNT_TEMPLATES = {
@@ -112,23 +112,7 @@ def _file(item: Evidence) -> MISPObject:
 
 
 def _annotation(case: Case) -> MISPObject:
-    lines = [f"Haris case {case.id} ({case.kind}) on {case.platform.value}."]
-    if case.check is not None:
-        lines.append(f"Risk {case.check.risk}/100 ({case.check.level}), rules {case.check.rules_version}.")
-    lines.append("Reasons:")
-    for code in case.reasons:
-        finding = case.finding(code)
-        facts = json.dumps(finding.evidence, ensure_ascii=False, sort_keys=True) if finding else "{}"
-        lines.append(f"- {code}: {text_for('reason.' + code, 'en')} {facts}")
-    elements = copied_elements(case)
-    if elements:
-        lines.append("Identity elements copied: " + ", ".join(f"{e.name} ({e.evidence})" for e in elements))
-    fingerprint = case.avatar_fingerprint()
-    if fingerprint:
-        lines.append(f"Suspect photo fingerprint (Haris avatar fingerprint v1, perceptual): {fingerprint}")
-    lines.append("DISARM: " + ", ".join(f"{t.id} {t.name}" for t in techniques_for(case)))
-    for note in case.public_notes():
-        lines.append(f"Note: {note.text}")
+    lines = reason_lines(case)
     obj = MISPObject("annotation", strict=True)
     obj.add_attribute("text", value="\n".join(lines))
     obj.add_attribute("type", value="Annotation")

@@ -24,10 +24,10 @@ import stix2
 
 from heuristics.profile import Platform
 from server.escalation.disarm import techniques_for
-from server.escalation.identity import copied_elements, handle_of
+from server.escalation.identity import handle_of
 from server.escalation.model import Case
 from server.escalation.redact import shareable
-from server.escalation.tickets import text_for
+from server.escalation.summary import reason_lines
 
 NAMESPACE = uuid.UUID("0b6e4f1a-8a1f-5b9e-9c2a-6861726973ff")
 _TLP = {"clear": stix2.TLP_WHITE, "green": stix2.TLP_GREEN, "amber": stix2.TLP_AMBER, "red": stix2.TLP_RED}
@@ -64,24 +64,6 @@ def _account(platform: Platform, url: str, account_id: str | None, handle: str |
             tzinfo=UTC
         )
     return stix2.UserAccount(**{key: value for key, value in values.items() if value})
-
-
-def _reasons_text(case: Case) -> str:
-    lines = [f"Haris case {case.id}: {case.kind} on {case.platform.value}."]
-    if case.check is not None:
-        lines.append(f"Risk {case.check.risk}/100 ({case.check.level}), rules {case.check.rules_version}.")
-    for code in case.reasons:
-        finding = case.finding(code)
-        facts = json.dumps(finding.evidence, ensure_ascii=False, sort_keys=True) if finding else "{}"
-        lines.append(f"- {code}: {text_for('reason.' + code, 'en')} {facts}")
-    elements = copied_elements(case)
-    if elements:
-        lines.append("Identity elements copied: " + ", ".join(f"{e.name} ({e.evidence})" for e in elements))
-    fingerprint = case.avatar_fingerprint()
-    if fingerprint:
-        lines.append(f"Suspect photo fingerprint (Haris avatar fingerprint v1, perceptual): {fingerprint}")
-    lines.extend(f"Note: {note.text}" for note in case.public_notes())
-    return "\n".join(lines)
 
 
 def build_bundle(case: Case) -> stix2.Bundle:
@@ -138,7 +120,7 @@ def build_bundle(case: Case) -> stix2.Bundle:
     note = stix2.Note(
         id=_id("note", case.id, "reasons"),
         abstract="Why this account impersonates (reason codes, evidence, photo fingerprint)",
-        content=_reasons_text(shared),
+        content="\n".join(reason_lines(shared)),
         object_refs=[suspect.id, original.id, indicator.id, *(f.id for f in files)],
         **common,
     )

@@ -158,6 +158,12 @@ def test_refused_forms_say_why(trainer: FlaskClient) -> None:
     case_id = open_from_console(trainer)
     big = post_on_case(trainer, case_id, "evidence", file=(io.BytesIO(b"x" * (MAX_EVIDENCE_BYTES + 10)), "big.bin"))
     assert big.status_code == 413
+    token = page_token(trainer, f"/console/cases/{case_id}")
+    huge = trainer.post(
+        f"/console/cases/{case_id}/evidence",
+        data={"csrf_token": token, "file": (io.BytesIO(b"x" * (7 * 1024 * 1024)), "huge.bin")},
+    )
+    assert huge.status_code == 413 and "at most 6 MB per request" in huge.get_data(as_text=True)
     assert trainer.get("/console/cases/ffffffffffffffff").status_code == 404
     assert trainer.get(f"/console/cases/{case_id}/export/pdf").status_code == 404
 
