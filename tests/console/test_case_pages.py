@@ -7,6 +7,7 @@ import hashlib
 import html
 import io
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -214,12 +215,24 @@ def test_lists_outcomes_and_arabic_pages(trainer: FlaskClient, client: FlaskClie
     case_id = open_from_console(trainer)
     listing = trainer.get("/console/cases").get_data(as_text=True)
     assert f'data-case="{case_id}"' in listing
-    assert (
-        post_on_case(trainer, case_id, "status", platform="x", reported_on="2026-01-10", outcome="removed").status_code
-        == 303
-    )
+    # Reported yesterday, found removed today: in both windows (dates only; no timing is asserted).
+    today = datetime.now(UTC).date()
+    removed = {"platform": "instagram", "reported_on": str(today - timedelta(days=1)), "outcome": "removed",
+               "rechecked_on": str(today)}  # fmt: skip
+    assert post_on_case(trainer, case_id, "status", **removed).status_code == 303
+    older = {"platform": "x", "reported_on": str(today - timedelta(days=20)), "outcome": "still_up"}
+    assert post_on_case(trainer, case_id, "status", **older).status_code == 303
     outcomes = trainer.get("/console/outcomes").get_data(as_text=True)
-    assert 'data-days="7"' in outcomes and 'data-days="30"' in outcomes
+    week = outcomes[outcomes.index('data-days="7"') : outcomes.index('data-days="30"')]
+    month = outcomes[outcomes.index('data-days="30"') :]
+    row = re.compile(
+        r'data-platform="(\w+)".*?class="num reported">(\d+)<.*?class="num removed">(\d+)<.*?class="num rate">([^<]+)<',
+        re.S,
+    )
+    assert {p: (int(r), int(m), rate) for p, r, m, rate in row.findall(week)} == {
+        "facebook": (0, 0, "—"), "instagram": (1, 1, "100%"), "x": (0, 0, "—"), "telegram": (0, 0, "—")
+    }  # fmt: skip
+    assert {p: (int(r), int(m), rate) for p, r, m, rate in row.findall(month)}["x"] == (1, 0, "0%")
     trainer.get("/console/lang/ar")
     page = trainer.get(f"/console/cases/{case_id}").get_data(as_text=True)
     assert 'dir="rtl"' in page and "الأدلة" in page
