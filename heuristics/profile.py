@@ -79,7 +79,6 @@ class Profile(BaseModel):
     followers: Count | None = None
     following: Count | None = None
     posts: Count | None = None
-    mutuals: Count | None = None
     joined: str | None = Field(default=None, description="YYYY-MM-DD or YYYY-MM", max_length=10)
     verified: bool | None = None
     private: bool | None = None

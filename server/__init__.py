@@ -23,6 +23,7 @@ from server.config import load_config
 from server.console import init_console
 from server.console.session import ConsoleSessionInterface
 from server.errors import register_error_handlers
+from server.evaluate_cli import register_evaluate_cli
 from server.limits import init_limiter
 from server.metrics import init_metrics
 from server.protected import init_protected
@@ -107,6 +108,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_limiter(app, redis_handle.limiter_uri, anonymous=[api.bp], sign_in=["console.login"])
     register_cli(app)
     register_rules_cli(app)
+    register_evaluate_cli(app)
     bank_api.register_bank_cli(app)
     register_case_cli(app)
     return app

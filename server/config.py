@@ -1,4 +1,4 @@
-"""Configuration from the environment (names fixed by API.md), overridable by ``create_app(config)``."""
+"""Configuration from the environment (names listed in the README), overridable by ``create_app(config)``."""
 
 from __future__ import annotations
 

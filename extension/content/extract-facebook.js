@@ -104,7 +104,6 @@
     );
     profile.followers = linkCount(main, ["followers", "sk=followers"]);
     profile.following = linkCount(main, ["following", "sk=following"]);
-    profile.mutuals = linkCount(main, ["friends_mutual", "mutual_friends"]);
 
     for (const node of main.querySelectorAll("span, div, li")) {
       if (node.children.length > 2) continue;

@@ -6,6 +6,7 @@
 (function (root) {
   "use strict";
   const Haris = root.Haris;
+  const { MESSAGES } = root.HarisProtocol;
   const api = root.browser && root.browser.runtime ? root.browser : root.chrome;
 
   const QUIET_MS = 350; // wait for the page to settle…
@@ -15,6 +16,7 @@
 
   let strings = null;
   let locale = "en";
+  let everywhere = false; // discreet by default: only medium and high risk get a banner
   let current = null; // {key, platform, profile, fields, rechecks}
   let view = null;
   let note = null;
@@ -24,7 +26,7 @@
   const dismissed = new Set();
 
   const banner = new Haris.Banner(root.document, {
-    onDetails: () => send({ type: "details" }),
+    onDetails: () => send({ type: MESSAGES.DETAILS }),
     onFriend: markFriend,
     onDismiss: dismiss,
     onReport: report,
@@ -36,13 +38,23 @@
   }
 
   async function loadStrings() {
-    const answer = await send({ type: "strings" });
+    const answer = await send({ type: MESSAGES.PAGE_SETUP });
     strings = answer.strings;
     locale = answer.locale;
+    everywhere = answer.everywhere === true;
+  }
+
+  /** Checking, could-not-check and low risk stay in the popup unless the user asked for them here. */
+  function shown(v) {
+    return everywhere || (v.state === "result" && (v.level === "high" || v.level === "medium"));
   }
 
   function draw() {
     if (!current || !view || dismissed.has(current.key)) return;
+    if (!shown(view)) {
+      banner.remove();
+      return;
+    }
     banner.render({ ...view, note: note && note.text, noteKind: note && note.kind }, strings, locale);
   }
 
@@ -84,7 +96,7 @@
     if (!same) {
       note = null;
       view = null;
-      if (dismissed.has(found.key) || (await send({ type: "isDismissed", key: found.key })).dismissed) {
+      if (dismissed.has(found.key) || (await send({ type: MESSAGES.IS_DISMISSED, key: found.key })).dismissed) {
         dismissed.add(found.key);
         banner.remove();
         current = { ...found, fields, rechecks: 0 };
@@ -106,7 +118,7 @@
     const key = found.key;
     let answer;
     try {
-      answer = await send({ type: "check", platform: found.platform, key, profile: found.profile, avatar, force: Boolean(force || same) });
+      answer = await send({ type: MESSAGES.CHECK, platform: found.platform, key, profile: found.profile, avatar, force: Boolean(force || same) });
     } catch (_error) {
       answer = { view: { state: "unavailable", reason: "error" } };
     }
@@ -116,16 +128,16 @@
     draw();
   }
 
+  /** Saving is confirmed in the extension's own window, out of the page's reach. */
   async function markFriend() {
     if (!current) return;
     let answer = null;
     try {
-      answer = await send({ type: "friend", platform: current.platform, key: current.key, profile: current.profile });
+      answer = await send({ type: MESSAGES.FRIEND });
     } catch (_error) {
       answer = null;
     }
-    note = answer && answer.ok ? { text: strings.friendSaved, kind: "friend-saved" } : { text: strings.friendFailed, kind: "friend-failed" };
-    if (answer && answer.ok) view = { ...view, trusted: true };
+    note = answer && answer.ok ? { text: strings.friendConfirm, kind: "friend-confirm" } : { text: strings.friendFailed, kind: "friend-failed" };
     draw();
   }
 
@@ -133,7 +145,7 @@
     if (!current) return;
     let answer = null;
     try {
-      answer = await send({ type: "report", platform: current.platform, key: current.key, profile: current.profile, reason });
+      answer = await send({ type: MESSAGES.REPORT, platform: current.platform, key: current.key, profile: current.profile, reason });
     } catch (_error) {
       answer = null;
     }
@@ -144,7 +156,7 @@
   function dismiss() {
     if (!current) return;
     dismissed.add(current.key);
-    send({ type: "dismiss", key: current.key }).catch(() => {});
+    send({ type: MESSAGES.DISMISS, key: current.key }).catch(() => {});
     banner.remove();
   }
 
@@ -176,7 +188,7 @@
   if (root.navigation && root.navigation.addEventListener) root.navigation.addEventListener("navigatesuccess", schedule);
   api.storage.onChanged.addListener((changes, area) => {
     // A new language or contact list: redraw in the new language, re-check with the new contacts.
-    if (area === "local" && (changes.language || changes.contactsRev || changes.backendUrl)) {
+    if (area === "local" && (changes.language || changes.vault || changes.backendUrl || changes.bannerEverywhere)) {
       // The old strings stay usable until the new ones are in (a click may be mid-way).
       loadStrings()
         .then(() => (current && !dismissed.has(current.key) ? scan(true) : null))

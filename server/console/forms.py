@@ -14,7 +14,7 @@ from server.requests import validate
 from server.schemas import CheckRequest
 
 TEXT_FIELDS = ("account_id", "handle", "display_name", "bio", "profile_url", "joined")
-COUNT_FIELDS = ("followers", "following", "posts", "mutuals", "name_changes")
+COUNT_FIELDS = ("followers", "following", "posts", "name_changes")
 TRISTATE_FIELDS = ("verified", "private", "has_avatar")
 __all__ = ["account_id_from_url", "handle_from_url", "profile_from_form"]
 

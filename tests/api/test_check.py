@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import io
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
@@ -32,14 +34,22 @@ def check(client: FlaskClient, body: Any, **kwargs: Any) -> Any:
     return client.post("/v1/check", json=body, **kwargs)
 
 
-def test_report_carries_code_points_evidence_and_message(client: FlaskClient) -> None:
-    response = check(client, FAKE_LOOKING)
+# The day the checks are about: FAKE_LOOKING joined 8 days before, so it is a new account on any
+# real date the suite runs (the wall clock would make it old from 2027-05-14).
+CHECKED_ON = datetime(2026, 11, 23, 12, tzinfo=UTC)
+
+
+def test_report_carries_code_points_evidence_and_message(app: Flask) -> None:
+    app.extensions["haris"].clock = lambda: CHECKED_ON
+    response = check(app.test_client(), FAKE_LOOKING)
     assert response.status_code == 200
     report = response.get_json()
     assert report["level"] == "high" and 70 <= report["risk"] <= 100
     assert report["rules_version"] and report["unavailable"] == [] and report["avatar_hash"] is None
     codes = [f["code"] for f in report["findings"]]
     assert {"account.new", "activity.few_posts", "avatar.missing_or_default"} <= set(codes)
+    [new] = [f for f in report["findings"] if f["code"] == "account.new"]
+    assert new["evidence"]["age_days"] == 8
     points = [f["points"] for f in report["findings"]]
     assert points == sorted(points, reverse=True)
     for finding in report["findings"]:

@@ -4,6 +4,7 @@ import { JSDOM } from "jsdom";
 
 export const EXTENSION = new URL("../../extension/", import.meta.url);
 const CONTENT_SCRIPTS = [
+  "shared/protocol.js",
   "content/common.js",
   "content/extract-facebook.js",
   "content/extract-instagram.js",
