@@ -17,7 +17,7 @@ from server.audit import AuditLog
 from server.auth import Role, create_api_key
 from server.case_store import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS
 from server.escalation.model import MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES
-from tests.escalation.samples import portrait
+from tests.escalation.samples import entries_about, portrait
 
 KEY = {"Authorization": "Bearer test-bootstrap-key"}
 
@@ -69,7 +69,7 @@ def test_open_a_case_and_read_it_back(client: FlaskClient, redis_client: redis.R
     assert 0 < redis_client.ttl("haris:cases") <= CLOSED_TTL_SECONDS
     listed = client.get("/v1/cases", headers=KEY).get_json()
     assert listed["total"] == 1 and listed["cases"][0]["id"] == case_id
-    (entry,) = AuditLog(redis_client).for_target(case_id)
+    (entry,) = entries_about(AuditLog(redis_client), case_id)
     assert (entry["action"], entry["actor"], entry["detail"]) == (
         "case.opened", "key:bootstrap", {"kind": "impersonation", "platform": "x"}
     )  # fmt: skip
@@ -226,7 +226,9 @@ def test_every_export_and_the_verify_command(app: Flask, client: FlaskClient, tm
     assert result.exit_code == 1 and "FAIL changed: evidence/02-page.html" in result.output
     # Every export is in the audit trail, archives with their manifest's hash.
     exports = [
-        e for e in AuditLog(app.extensions["haris"].redis.client).for_target(case_id) if e["action"] == "case.exported"
+        e
+        for e in entries_about(AuditLog(app.extensions["haris"].redis.client), case_id)
+        if e["action"] == "case.exported"
     ]
     assert {e["detail"]["kind"] for e in exports} == set(kinds)
     assert any(e["detail"].get("manifest_sha256") == archive.headers["X-Manifest-SHA256"] for e in exports)

@@ -19,7 +19,7 @@ from server.console.blueprint import CONSOLE_CSP
 from server.escalation import archive
 from server.escalation.model import MAX_EVIDENCE_BYTES
 from tests.console.conftest import page_token
-from tests.escalation.samples import portrait
+from tests.escalation.samples import entries_about, portrait
 
 API_KEY = {"Authorization": "Bearer test-bootstrap-key"}
 TYPED = {
@@ -197,7 +197,7 @@ def test_both_doors_leave_the_same_audit_entries(
     audit = AuditLog(redis_client)
 
     def trail(case_id: str) -> list[tuple[str, dict[str, Any]]]:
-        entries = list(reversed(audit.for_target(case_id)))
+        entries = list(reversed(entries_about(audit, case_id)))
         return [(e["action"], {k: v for k, v in e["detail"].items() if k != "manifest_sha256"}) for e in entries]
 
     assert trail(from_console) == trail(from_api)
@@ -207,8 +207,8 @@ def test_both_doors_leave_the_same_audit_entries(
         "case.status_set",
         "case.exported",
     ]
-    assert {e["actor"] for e in audit.for_target(from_console)} == {"amal"}
-    assert {e["actor"] for e in audit.for_target(from_api)} == {"key:bootstrap"}
+    assert {e["actor"] for e in entries_about(audit, from_console)} == {"amal"}
+    assert {e["actor"] for e in entries_about(audit, from_api)} == {"key:bootstrap"}
 
 
 def test_lists_outcomes_and_arabic_pages(trainer: FlaskClient, client: FlaskClient) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+from typing import Any
 
 from PIL import Image, ImageDraw
 
 from heuristics.images import fingerprint_bytes
 from heuristics.profile import Platform
+from server.audit import AuditLog
 from server.escalation.model import (
     Case,
     CaseNote,
@@ -37,6 +39,11 @@ URLS = {
     Platform.INSTAGRAM: ("https://www.instagram.com/hala.ahed/", "https://www.instagram.com/hala.ahed.official/"),
     Platform.TELEGRAM: ("https://t.me/hala_ahed", "https://t.me/hala_ahed_support"),
 }
+
+
+def entries_about(audit: AuditLog, target: str) -> list[dict[str, Any]]:
+    """The audit trail's entries about one case, newest first."""
+    return [entry for entry in audit.recent(limit=1000) if entry["target"] == target]
 
 
 def portrait(shade: int = 0) -> bytes:
