@@ -12,9 +12,10 @@ from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from heuristics.rules import load_default_rules, load_rules
-from server import api, bank_api, health, review
+from server import api, bank_api, case_api, health, review
 from server.admin import init_admin
 from server.banks import BankStore, RedisBanks
+from server.case_cli import register_case_cli
 from server.cli import register_cli
 from server.config import load_config
 from server.console import init_console
@@ -86,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_admin(app, app.extensions["haris"].rules)
     init_protected(app)
     app.register_blueprint(bank_api.bp)
+    app.register_blueprint(case_api.bp)
     init_origins(app)
     app.after_request(_security_headers)
     init_limiter(app, redis_handle.limiter, anonymous=[api.bp])
@@ -93,4 +95,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_rules_cli(app)
     register_evaluate_cli(app)
     bank_api.register_bank_cli(app)
+    register_case_cli(app)
     return app
