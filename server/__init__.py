@@ -12,26 +12,26 @@ from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from heuristics.rules import load_default_rules, load_rules
-from server import api, bank_api, case_api, health, review
-from server.admin import init_admin
+from server import bank_api
+from server.api import admin, cases, check, health, reviews
 from server.banks import BankStore, RedisBanks
-from server.case_cli import register_case_cli
-from server.cli import register_cli
+from server.cli.accounts import register_cli
+from server.cli.cases import register_case_cli
+from server.cli.evaluate import register_evaluate_cli
+from server.cli.rules import register_rules_cli
 from server.config import load_config
 from server.console import init_console
 from server.console.session import ConsoleSessionInterface
-from server.errors import register_error_handlers
-from server.evaluate_cli import register_evaluate_cli
-from server.limits import init_limiter
-from server.metrics import init_metrics
-from server.origins import init_origins
 from server.protected import init_protected
-from server.redis_conn import connect
-from server.request_log import configure_logging, init_request_log
-from server.requests import InMemoryRequest
 from server.reuse import RedisReuse
-from server.rules_cli import register_rules_cli
 from server.state import ActiveRules, Haris
+from server.storage.connection import connect
+from server.web.body import InMemoryRequest
+from server.web.errors import register_error_handlers
+from server.web.limits import init_limiter
+from server.web.metrics import init_metrics
+from server.web.request_log import configure_logging, init_request_log
+from server.web.security import init_origins
 
 SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
@@ -79,18 +79,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_request_log(app)
     register_error_handlers(app)
-    app.register_blueprint(api.bp)
+    app.register_blueprint(check.bp)
     app.register_blueprint(health.bp)
-    app.register_blueprint(review.bp)
+    app.register_blueprint(reviews.bp)
     init_console(app)
     app.session_interface = ConsoleSessionInterface()
-    init_admin(app, app.extensions["haris"].rules)
+    admin.init_admin(app, app.extensions["haris"].rules)
     init_protected(app)
     app.register_blueprint(bank_api.bp)
-    app.register_blueprint(case_api.bp)
+    app.register_blueprint(cases.bp)
     init_origins(app)
     app.after_request(_security_headers)
-    init_limiter(app, redis_handle.limiter, anonymous=[api.bp])
+    init_limiter(app, redis_handle.limiter, anonymous=[check.bp])
     register_cli(app)
     register_rules_cli(app)
     register_evaluate_cli(app)

@@ -27,11 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from heuristics.banks import BankLabel
 from heuristics.profile import AccountId, HashHex, Platform
-from server import openapi
-from server.api import MAX_AVATAR_BYTES
-from server.audit import AuditLog
-from server.auth import Role, key_actor, require_role
-from server.avatars import fingerprint_from
+from server.api.check import MAX_AVATAR_BYTES
 from server.banks import (
     MAX_NOTE_LENGTH,
     BankImportError,
@@ -41,10 +37,14 @@ from server.banks import (
     parse_jsonl,
     valid_bank_name,
 )
-from server.errors import APIError
-from server.requests import decode_base64, json_body, read_body, validate
 from server.schemas import MAX_AVATAR_BASE64
+from server.services.avatars import fingerprint_from
 from server.state import haris
+from server.storage.audit import AuditLog
+from server.web import openapi
+from server.web.auth import Role, key_actor, require_role
+from server.web.body import decode_base64, json_body, read_body, validate
+from server.web.errors import APIError
 
 bp = Blueprint("banks", __name__, url_prefix="/v1/banks")
 

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from heuristics.banks import BankEntry, BankIndex, BankLabel, BankMatch
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import AccountId, HashHex, Platform
-from server.redis_breaker import RedisBreaker
+from server.storage.breaker import RedisBreaker
 
 BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_NOTE_LENGTH = 1000

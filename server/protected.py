@@ -35,15 +35,15 @@ from heuristics.index import FingerprintIndex
 from heuristics.names import NameIndex, NameSimilarity, normalise
 from heuristics.profile import AccountId, Handle, HashHex, Name, Platform
 from heuristics.signals.impersonation_protected import ProtectedMatch
-from server import openapi
-from server.api import MAX_AVATAR_BYTES
-from server.auth import Role, require_role
-from server.avatars import image_error
-from server.errors import APIError
-from server.redis_breaker import RedisBreaker
-from server.requests import decode_base64, json_body, validate
+from server.api.check import MAX_AVATAR_BYTES
 from server.schemas import MAX_AVATAR_BASE64, Accepted
+from server.services.avatars import image_error
 from server.state import haris
+from server.storage.breaker import RedisBreaker
+from server.web import openapi
+from server.web.auth import Role, require_role
+from server.web.body import decode_base64, json_body, validate
+from server.web.errors import APIError
 
 bp = Blueprint("protected", __name__, url_prefix="/v1")
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 import redis
 
 from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
-from server.redis_breaker import RedisBreaker
+from server.storage.breaker import RedisBreaker
 
 DAY_SECONDS = 86_400
 _BANDS = 4

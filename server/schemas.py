@@ -64,7 +64,7 @@ class ReportRequest(BaseModel):
     """``POST /v1/reports``: a user reports a profile. Nothing about the reporter is kept.
 
     ``avatar_hash`` is shown to trainers and compared, never banked: only a photo a trainer
-    provides is (``server.review``)."""
+    provides is (``server.api.reviews``)."""
 
     model_config = ConfigDict(extra="ignore")
 

@@ -23,9 +23,9 @@ import redis
 from flask import current_app
 
 from heuristics.rules import Rules, RulesError, parse_rules
-from server.metrics import Metrics
-from server.redis_conn import RedisHandle
-from server.rules_smoke import smoke_test
+from server.services.rules_smoke import smoke_test
+from server.storage.connection import RedisHandle
+from server.web.metrics import Metrics
 
 log = logging.getLogger("haris.rules")
 
@@ -124,7 +124,7 @@ class ActiveRules:
 def checked_rules(text: str) -> Rules:
     """A rules file fit to publish: valid (``parse_rules``), not nested past the TOML parser's
     recursion limit, and running every enabled signal over test profiles without an exception
-    (``server.rules_smoke``). Raises :class:`RulesError`."""
+    (``server.services.rules_smoke``). Raises :class:`RulesError`."""
     try:
         rules = parse_rules(text)
     except RecursionError:

@@ -46,7 +46,7 @@ def limiter_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if external:
         yield external
         return
-    from server.redis_conn import start_embedded_limiter
+    from server.storage.connection import start_embedded_limiter
 
     server = start_embedded_limiter(str(tmp_path_factory.mktemp("limiter")))
     yield f"unix://{server.socket_file}"

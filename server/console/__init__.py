@@ -1,14 +1,14 @@
 """The trainer console: server-rendered pages under ``/console`` (no JavaScript needed).
 
 Security model, in one place:
-- Accounts and sessions live in Redis (``server.users``); the browser holds a Flask-signed cookie
+- Accounts and sessions live in Redis (``server.storage.users``); the browser holds a Flask-signed cookie
   with only a random session id (plus the CSRF token and chosen language). The cookie is
   HttpOnly, SameSite=Strict and Secure unless ``HARIS_SECURE_COOKIES`` is off (plain-http dev).
 - Every POST under /console needs the Flask-WTF CSRF token (the JSON API is not cookie-authenticated
   and is not CSRF-checked).
 - Pages carry their own Content-Security-Policy: no script at all, styles and images only from
   this origin, forms only to this origin, never framed.
-- Sign-in failures are rate-limited per client address and per account name (``server.limits``)
+- Sign-in failures are rate-limited per client address and per account name (``server.web.limits``)
   and answered with one generic message.
 """
 

@@ -16,7 +16,6 @@ from werkzeug.wrappers import Response
 
 from heuristics.banks import BankLabel
 from heuristics.profile import Platform
-from server.auth import Role
 from server.bank_api import (
     BankEntryRequest,
     add_to_bank,
@@ -29,9 +28,10 @@ from server.bank_api import (
 from server.banks import BankStore, valid_bank_name
 from server.console.blueprint import actor, bp, current_user, explain_too_large, require_console_role, t
 from server.console.forms import megabytes, read_avatar
-from server.errors import APIError
-from server.requests import validate
 from server.state import haris
+from server.web.auth import Role
+from server.web.body import validate
+from server.web.errors import APIError
 
 Page = str | tuple[str, int] | Response
 # What the add form may set (the photo comes as a file upload, never as a form field).

@@ -14,12 +14,12 @@ from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from server.auth import Role, role_grants
 from server.console.i18n import LANGUAGE_NAMES, direction, lookup, pick_locale, translate
-from server.errors import APIError
-from server.limits import LimitReached, retry_after
 from server.state import haris
-from server.users import SignedIn, UserStore
+from server.storage.users import SignedIn, UserStore
+from server.web.auth import Role, role_grants
+from server.web.errors import APIError
+from server.web.limits import LimitReached, retry_after
 
 F = TypeVar("F", bound=Callable[..., Any])
 

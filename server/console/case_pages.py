@@ -1,7 +1,7 @@
 """Console pages for escalation cases: the list, opening a case (from a confirmed report, a manual
 check or by hand), the case page (evidence, notes, platform statuses, exports) and the outcomes.
 
-Every change goes through :mod:`server.case_service`, as ``/v1/cases`` does, so a case changed
+Every change goes through :mod:`server.services.cases`, as ``/v1/cases`` does, so a case changed
 from either door is checked, stored and audited the same way.
 """
 
@@ -17,25 +17,8 @@ from werkzeug.wrappers import Response
 
 from heuristics.profile import Platform
 from heuristics.signals import registry
-from server.audit import AuditLog
-from server.auth import Role
-from server.case_download import default_notifier, download, requested_locale, requested_platform
-from server.case_service import (
-    EXPORT_KINDS,
-    Actor,
-    add_evidence,
-    add_note,
-    export_case,
-    get_case,
-    open_case,
-    outcomes,
-    set_platform_status,
-    set_state,
-)
-from server.case_store import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS, CaseStore
 from server.console.blueprint import bp, current_user, explain_too_large, page_locale, require_console_role, t
 from server.console.forms import megabytes, profile_from_form
-from server.errors import APIError
 from server.escalation.identity import copied_elements
 from server.escalation.model import (
     MAX_EVIDENCE_BYTES,
@@ -47,9 +30,26 @@ from server.escalation.model import (
 )
 from server.escalation.tickets import LOCALES
 from server.protected import ProtectedStore
-from server.reports import ReportStore
-from server.requests import validate
+from server.services.cases import (
+    EXPORT_KINDS,
+    Actor,
+    add_evidence,
+    add_note,
+    export_case,
+    get_case,
+    open_case,
+    outcomes,
+    set_platform_status,
+    set_state,
+)
 from server.state import haris
+from server.storage.audit import AuditLog
+from server.storage.cases import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS, CaseStore
+from server.storage.reports import ReportStore
+from server.web.auth import Role
+from server.web.body import validate
+from server.web.downloads import default_notifier, download, requested_locale, requested_platform
+from server.web.errors import APIError
 
 Page = str | tuple[str, int] | Response
 KINDS = ("impersonation", "entrapment", "campaign")

@@ -16,15 +16,15 @@ from werkzeug.wrappers import Response
 
 from heuristics.images import ImageRejected, fingerprint_bytes
 from heuristics.profile import Platform
-from server.audit import AuditLog
-from server.auth import Role
-from server.avatars import image_error
 from server.console.blueprint import actor, bp, require_console_role, t
 from server.console.forms import read_avatar
-from server.errors import APIError
 from server.protected import MAX_AVATARS, ProtectedCreate, ProtectedPerson, ProtectedStore, registry_changed
-from server.requests import validate
+from server.services.avatars import image_error
 from server.state import haris
+from server.storage.audit import AuditLog
+from server.web.auth import Role
+from server.web.body import validate
+from server.web.errors import APIError
 
 Page = str | tuple[str, int] | Response
 

@@ -13,9 +13,8 @@ from werkzeug.wrappers import Response
 
 from heuristics.images import sniff_format
 from heuristics.profile import Platform
-from server.api import run_check
-from server.audit import AuditLog
-from server.auth import Role
+from server.api.check import run_check
+from server.api.reviews import BANK_LABELS, ConfirmRequest, RejectRequest, bank_fingerprint, decide
 from server.banks import BankStore
 from server.console.blueprint import (
     actor,
@@ -30,14 +29,15 @@ from server.console.blueprint import (
 )
 from server.console.forms import check_request_from_form, read_avatar
 from server.console.report_view import report_context
-from server.errors import APIError
 from server.i18n import LOCALES
-from server.limits import LimitReached, limits
-from server.reports import report_store
-from server.requests import validate
-from server.review import BANK_LABELS, ConfirmRequest, RejectRequest, bank_fingerprint, decide
 from server.schemas import CheckRequest
 from server.state import haris
+from server.storage.audit import AuditLog
+from server.storage.reports import report_store
+from server.web.auth import Role
+from server.web.body import validate
+from server.web.errors import APIError
+from server.web.limits import LimitReached, limits
 
 Page = str | tuple[str, int] | Response
 REPORT_ID = re.compile(r"^[0-9a-f]{16}$")

@@ -20,8 +20,8 @@ from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from heuristics.rules import default_rules_text
-from server.auth import Role, create_api_key
 from server.state import RULES_TEXT_KEY, RULES_VERSION_KEY
+from server.web.auth import Role, create_api_key
 
 MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
 TOML = {"Content-Type": "application/toml"}
@@ -305,7 +305,7 @@ def test_candidate_rules_run_over_test_profiles_before_publishing() -> None:
     from heuristics.rules import RulesError, parse_rules
     from heuristics.signals import registry
     from heuristics.signals.base import Signal, SignalParams
-    from server.rules_smoke import smoke_test
+    from server.services.rules_smoke import smoke_test
 
     class FragileParams(SignalParams):
         divisor: int = 1

@@ -7,7 +7,7 @@ from typing import Any
 import redis
 from flask import Blueprint, Flask
 
-from server.auth import Role, create_api_key, require_role
+from server.web.auth import Role, create_api_key, require_role
 
 
 def app_with_protected_routes(make_app: Any) -> Flask:

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from PIL import Image, ImageOps
 
 from heuristics.images import AvatarFingerprint, decode, fingerprint
-from server.auth import Role, create_api_key
+from server.web.auth import Role, create_api_key
 
 PHOTOS = Path(__file__).resolve().parents[1] / "data" / "photos"
 MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
@@ -321,7 +321,7 @@ def test_reuse_keeps_days_not_times_and_expires_with_the_window(redis_client: re
 def test_api_additions_and_imports_are_audited_with_the_keys_label(
     client: FlaskClient, trainer: dict[str, str], redis_client: redis.Redis
 ) -> None:
-    from server.audit import AuditLog
+    from server.storage.audit import AuditLog
 
     created = add(client, "ngo-1", trainer, avatar=b64(photo_bytes("coffee")), label="campaign")
     assert created.status_code == 201

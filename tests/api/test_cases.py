@@ -14,10 +14,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from heuristics.images import decode, fingerprint
-from server.audit import AuditLog
-from server.auth import Role, create_api_key
-from server.case_store import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS
 from server.escalation.model import MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES
+from server.storage.audit import AuditLog
+from server.storage.cases import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS
+from server.web.auth import Role, create_api_key
 from tests.api.test_banks import photo_bytes
 from tests.escalation.samples import entries_about, portrait
 

@@ -11,7 +11,7 @@ import pytest
 import redis
 from flask.testing import FlaskClient
 
-from server.auth import Role, create_api_key
+from server.web.auth import Role, create_api_key
 from tests.api.test_openapi import response_schema, validator_for
 
 HALA = {

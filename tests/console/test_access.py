@@ -9,7 +9,7 @@ import pytest
 import redis
 from flask.testing import FlaskClient
 
-from server.users import UserStore
+from server.storage.users import UserStore
 from tests.console.conftest import PASSWORD, csrf_from, page_token, sign_in
 
 TRAINER_PAGES = [

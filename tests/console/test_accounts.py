@@ -9,8 +9,8 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server.auth import Role
-from server.users import AccountError, UserStore
+from server.storage.users import AccountError, UserStore
+from server.web.auth import Role
 from tests.console.conftest import PASSWORD, sign_in
 
 

@@ -18,9 +18,9 @@ from flask.testing import FlaskClient
 
 from heuristics.banks import BankLabel
 from heuristics.images import AvatarFingerprint, decode, fingerprint
-from server.audit import AuditLog
 from server.banks import BankStore, make_entry
-from server.users import UserStore
+from server.storage.audit import AuditLog
+from server.storage.users import UserStore
 from tests.api.test_banks import b64, cropped_mirrored_copy, photo_bytes
 from tests.console.conftest import HttpsClient, page_token, sign_in
 

@@ -199,7 +199,7 @@ def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], lis
 
     # 7. A maintainer publishes rules: the key is not logged or stored; the label (an operator's
     # name for the key, not a user's) may be logged for the audit trail.
-    from server.auth import Role, create_api_key
+    from server.web.auth import Role, create_api_key
 
     maintainer_key = create_api_key(app.extensions["haris"].redis.client, Role.MAINTAINER, "ops")
     rules = default_rules_text().replace('version = "', 'version = "privacy-', 1)

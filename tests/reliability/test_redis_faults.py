@@ -25,7 +25,7 @@ from heuristics.profile import Profile
 from heuristics.rules import default_rules_text
 from heuristics.signals import registry
 from heuristics.signals.base import Signal, SignalParams
-from server.auth import Role, create_api_key, require_role
+from server.web.auth import Role, create_api_key, require_role
 from tests.conftest import TEST_SECRET
 from tests.reliability.redis_process import RedisProcess
 

@@ -3,7 +3,7 @@
 Counters live in each process (one registry per app); under several gunicorn workers each scrape
 sees one worker. Labels are route templates and finding codes only, never client data.
 
-``/metrics`` needs a maintainer key (``server.health``). Checks by level and findings by code are
+``/metrics`` needs a maintainer key (``server.api.health``). Checks by level and findings by code are
 not shown live: they are added to the exported counters only every ``HARIS_METRICS_DELAY``
 seconds (10 minutes by default), all at once, so a scrape cannot tell that someone just checked a
 profile with a particular signature (a bait account's operator watching for its target).

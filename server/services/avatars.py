@@ -6,7 +6,7 @@ The bytes are decoded with :func:`heuristics.images.decode` and dropped: never s
 from __future__ import annotations
 
 from heuristics.images import AvatarFingerprint, ImageRejected, fingerprint_bytes
-from server.errors import APIError
+from server.web.errors import APIError
 
 # Stable API codes for image refusals → HTTP status.
 IMAGE_ERROR_STATUS = {

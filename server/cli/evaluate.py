@@ -22,7 +22,7 @@ from heuristics import evaluation as ev
 from heuristics import rules as rules_package
 from heuristics.rules import Rules, parse_rules
 from heuristics.rules.rewrite import rewrite_rules_text
-from server.rules_cli import active_rules, load_rules_file
+from server.cli.rules import active_rules, load_rules_file
 
 PROGRESS_FROM = 200  # examples; below this the run is instant and a bar is noise
 

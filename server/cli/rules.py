@@ -1,7 +1,7 @@
 """Maintainer commands: ``flask --app server rules check|publish``.
 
 ``check`` validates a rules file and shows how it differs from the rules in force; ``publish``
-makes it the rules of every worker. ``flask --app server evaluate`` is in :mod:`server.evaluate_cli`.
+makes it the rules of every worker. ``flask --app server evaluate`` is in :mod:`server.cli.evaluate`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ tools (docs/escalation.md):
   archive (zip), redacted (zip).
 
 Also ``GET /v1/cases``, ``GET /v1/cases/{id}`` and ``POST /v1/cases/{id}/status``. Every operation
-goes through :mod:`server.case_service`, as the console's do.
+goes through :mod:`server.services.cases`, as the console's do.
 """
 
 from __future__ import annotations
@@ -20,17 +20,25 @@ from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, Field
 
 from heuristics.profile import Platform
-from server import openapi
-from server.audit import AuditLog
-from server.auth import Role, key_actor, require_role
-from server.case_download import default_notifier, download, requested_locale, requested_platform
-from server.case_service import EXPORT_KINDS, Actor, add_evidence, export_case, get_case, open_case, set_platform_status
-from server.case_store import CaseStore
-from server.errors import APIError, error_response
 from server.escalation.model import MAX_EVIDENCE_BYTES, Case, CaseCreate, EvidenceKind, StatusUpdate
-from server.reports import ReportStore
-from server.requests import json_body, validate
+from server.services.cases import (
+    EXPORT_KINDS,
+    Actor,
+    add_evidence,
+    export_case,
+    get_case,
+    open_case,
+    set_platform_status,
+)
 from server.state import haris
+from server.storage.audit import AuditLog
+from server.storage.cases import CaseStore
+from server.storage.reports import ReportStore
+from server.web import openapi
+from server.web.auth import Role, key_actor, require_role
+from server.web.body import json_body, validate
+from server.web.downloads import default_notifier, download, requested_locale, requested_platform
+from server.web.errors import APIError, error_response
 
 bp = Blueprint("cases", __name__, url_prefix="/v1/cases")
 MAX_PAGE = 200

@@ -15,15 +15,15 @@ from heuristics.images import AvatarFingerprint
 from heuristics.profile import Contact, Profile
 from heuristics.signals.impersonation_protected import SERVICE as REGISTRY
 from heuristics.signals.impersonation_protected import ProtectedMatch, ProtectedRegistry
-from server.auth import Role, caller_has_role
-from server.avatars import fingerprint_from, refuse_foreign_fingerprint
-from server.errors import APIError
 from server.i18n import choose_locale, render
-from server.limits import charge_for_contacts, limits
-from server.reports import QueueFull, report_store
-from server.requests import decode_base64, json_body, parse_json_bytes, validate
 from server.schemas import Accepted, CheckRequest, CheckResponse, FindingOut, ReportRequest
+from server.services.avatars import fingerprint_from, refuse_foreign_fingerprint
 from server.state import haris
+from server.storage.reports import QueueFull, report_store
+from server.web.auth import Role, caller_has_role
+from server.web.body import decode_base64, json_body, parse_json_bytes, validate
+from server.web.errors import APIError
+from server.web.limits import charge_for_contacts, limits
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 
@@ -56,7 +56,7 @@ ANONYMOUS_EVIDENCE = {"impersonation.protected_person": frozenset({"name_similar
 
 
 def contact_characters(contacts: Iterable[Contact]) -> int:
-    """The total length of the contacts' names: what matching them costs (``server.limits``)."""
+    """The total length of the contacts' names: what matching them costs (``server.web.limits``)."""
     return sum(len(contact.display_name or "") + len(contact.handle or "") for contact in contacts)
 
 

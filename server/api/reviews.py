@@ -1,7 +1,7 @@
 """Trainers review reported profiles: ``GET /v1/reports``, ``POST /v1/reports/{id}/confirm|reject``.
 
 The console and the JSON endpoints share ``decide``, so a decision made either way does the same
-thing and leaves the same audit entry (``server.audit``).
+thing and leaves the same audit entry (``server.storage.audit``).
 
 Only fingerprints the server computed reach a bank: confirming a report into a bank needs the
 photo itself (``avatar``: the trainer saves it from the reported profile and uploads it; the
@@ -24,17 +24,17 @@ from heuristics.context import ServiceUnavailable
 from heuristics.images import AvatarFingerprint, ImageRejected, fingerprint_bytes
 from heuristics.profile import Platform
 from heuristics.signals.impersonation_protected import SERVICE as REGISTRY
-from server import openapi
-from server.api import MAX_AVATAR_BYTES
-from server.audit import AuditLog
-from server.auth import Role, key_actor, require_role
-from server.avatars import image_error
+from server.api.check import MAX_AVATAR_BYTES
 from server.banks import BANK_NAME, BankStore, make_entry
-from server.errors import APIError
-from server.reports import AlreadyDecided, ReportStore, report_store
-from server.requests import decode_base64, json_body, validate
 from server.schemas import MAX_AVATAR_BASE64
+from server.services.avatars import image_error
 from server.state import haris
+from server.storage.audit import AuditLog
+from server.storage.reports import AlreadyDecided, ReportStore, report_store
+from server.web import openapi
+from server.web.auth import Role, key_actor, require_role
+from server.web.body import decode_base64, json_body, validate
+from server.web.errors import APIError
 
 bp = Blueprint("review", __name__, url_prefix="/v1")
 

@@ -7,9 +7,9 @@ from typing import Any
 import redis
 from flask import Blueprint, jsonify
 
-from server.auth import Role, require_role
-from server.openapi import openapi_document
 from server.state import haris
+from server.web.auth import Role, require_role
+from server.web.openapi import openapi_document
 
 bp = Blueprint("health", __name__)
 

@@ -8,10 +8,10 @@ from typing import Any
 from flask import Request, Response
 
 from heuristics.profile import Platform
-from server.case_service import Export
-from server.errors import APIError
 from server.escalation.model import Notifier
 from server.escalation.tickets import LOCALES
+from server.services.cases import Export
+from server.web.errors import APIError
 
 
 def default_notifier(config: Mapping[str, Any]) -> Notifier | None:

@@ -10,7 +10,7 @@ from typing import IO, Any, TypeVar
 from flask import Request
 from pydantic import BaseModel, ValidationError
 
-from server.errors import APIError
+from server.web.errors import APIError
 
 Model = TypeVar("Model", bound=BaseModel)
 

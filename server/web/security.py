@@ -4,7 +4,7 @@
 CORS only decides whether a page may *read* an answer: a web page can still make a browser send
 no-preflight POSTs (``text/plain``, ``multipart/form-data``) to the API, with its own ``Origin``.
 Such a request is refused here, before the view runs: it costs no CPU and, as it never reaches a
-view, uses up nobody's rate limit (``server.limits``). Requests without an ``Origin`` (the
+view, uses up nobody's rate limit (``server.web.limits``). Requests without an ``Origin`` (the
 extension's service worker sends its extension origin; non-browser clients send none) pass.
 """
 
@@ -15,7 +15,7 @@ import re
 from flask import Flask, current_app, request
 from flask_cors import CORS
 
-from server.errors import APIError
+from server.web.errors import APIError
 
 
 def origin_patterns(value: str) -> list[re.Pattern[str]]:

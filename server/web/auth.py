@@ -5,7 +5,7 @@ randomness, so a fast hash is enough) under ``haris:apikey:<sha256>`` with the r
 ``HARIS_BOOTSTRAP_KEY``, when set, is a maintainer key for first set-up and tests (production
 refuses one shorter than 32 characters).
 
-Failed keys are counted per client address (``HARIS_KEY_FAILURE_LIMIT``, ``server.limits``): past
+Failed keys are counted per client address (``HARIS_KEY_FAILURE_LIMIT``, ``server.web.limits``): past
 the limit every bearer key from that address is refused with 429 before it is looked at, so a
 guesser learns nothing more until the window ends.
 """
@@ -24,9 +24,9 @@ from typing import Any, TypeVar
 import redis
 from flask import current_app, g, request
 
-from server.errors import APIError
-from server.limits import LimitReached, limits
 from server.state import haris
+from server.web.errors import APIError
+from server.web.limits import LimitReached, limits
 
 F = TypeVar("F", bound=Callable[..., Any])
 KEY_PREFIX = "haris:apikey:"

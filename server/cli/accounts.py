@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from server.auth import Role, create_api_key, revoke_api_key
 from server.state import haris
-from server.users import AccountError, UserStore
+from server.storage.users import AccountError, UserStore
+from server.web.auth import Role, create_api_key, revoke_api_key
 
 
 def register_cli(app: Flask) -> None:

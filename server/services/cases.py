@@ -1,9 +1,9 @@
-"""Escalation case operations, one function each, shared by the API (``server.case_api``) and the
+"""Escalation case operations, one function each, shared by the API (``server.api.cases``) and the
 console (``server.console.case_pages``): the same checks, the same storage and one audit entry
-(``server.audit``) per operation, whichever door it came through.
+(``server.storage.audit``) per operation, whichever door it came through.
 
 Functions take plain values (stores, an :class:`Actor`, validated bodies, a clock) — never a
-request — and raise :class:`~server.errors.APIError` with a stable code for what a client got wrong.
+request — and raise :class:`~server.web.errors.APIError` with a stable code for what a client got wrong.
 """
 
 from __future__ import annotations
@@ -27,9 +27,6 @@ from heuristics.images import AvatarFingerprint
 from heuristics.profile import Contact, Platform, Profile
 from heuristics.rules import Rules
 from heuristics.signals import registry
-from server.audit import AuditLog
-from server.case_store import CaseBusy, CaseNotFound, CaseStore
-from server.errors import APIError
 from server.escalation import archive, misp, stix
 from server.escalation.evidence import default_kind, image_fingerprint, sniff_media_type
 from server.escalation.identity import handle_of
@@ -55,7 +52,10 @@ from server.escalation.model import (
 from server.escalation.outcomes import WINDOWS, PlatformOutcome, removal_rates
 from server.escalation.tickets import LOCALES, build_ticket
 from server.i18n import render
-from server.reports import ReportStore
+from server.storage.audit import AuditLog
+from server.storage.cases import CaseBusy, CaseNotFound, CaseStore
+from server.storage.reports import ReportStore
+from server.web.errors import APIError
 
 ExportKind = Literal["ticket", "misp", "stix", "archive", "redacted"]
 EXPORT_KINDS: tuple[ExportKind, ...] = ("ticket", "misp", "stix", "archive", "redacted")

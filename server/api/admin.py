@@ -18,10 +18,10 @@ import redis
 from flask import Blueprint, Flask, g, jsonify, request
 
 from heuristics.rules import RulesError, default_rules_text
-from server.auth import Role, require_role
-from server.errors import APIError
 from server.schemas import RulesPublished
 from server.state import ActiveRules, checked_rules, haris, publish_rules
+from server.web.auth import Role, require_role
+from server.web.errors import APIError
 
 log = logging.getLogger("haris.admin")
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from server.audit import AuditLog
-from server.case_download import default_notifier
-from server.case_service import EXPORT_KINDS, Actor, export_case
-from server.case_store import CaseStore
-from server.errors import APIError
 from server.escalation.archive import verify
+from server.services.cases import EXPORT_KINDS, Actor, export_case
 from server.state import haris
+from server.storage.audit import AuditLog
+from server.storage.cases import CaseStore
+from server.web.downloads import default_notifier
+from server.web.errors import APIError
 
 
 def register_case_cli(app: Flask) -> None:

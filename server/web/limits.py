@@ -1,6 +1,6 @@
 """Rate limits, through flask-limiter's documented API, in a store that never persists.
 
-Where counters live: the **limiter store** (``server.redis_conn``), never the main Redis. Redis
+Where counters live: the **limiter store** (``server.storage.connection``), never the main Redis. Redis
 writes every command to its append-only file in order, so a persisted counter keyed by a client's
 address next to that client's check would tell a seized server who checked what.
 
@@ -20,11 +20,11 @@ Limits (``init_limiter``):
 
 - anonymous routes (``/v1/check``, ``/v1/reports``, ``/v1/rules``): ``HARIS_CHECK_LIMIT``, reports
   ``HARIS_REPORT_LIMIT``. Counted only for requests that reach the view with no ``Origin`` or an
-  allowed one (``server.origins`` refuses the others first) and, for POST, a JSON or multipart
+  allowed one (``server.web.security`` refuses the others first) and, for POST, a JSON or multipart
   body (others get 415 uncounted): a web page's no-preflight ``text/plain`` POSTs cannot use up
   a user's allowance. A check's trusted contacts are charged by their total name length
   (``charge_for_contacts``), and a check that matched the protected-people registry counts
-  against ``HARIS_REGISTRY_LIMIT`` too (``server.api``).
+  against ``HARIS_REGISTRY_LIMIT`` too (``server.api.check``).
 - failed API keys, per address (``HARIS_KEY_FAILURE_LIMIT``): past it, every bearer key from that
   address is refused (429) until the window ends, so guessing stops there.
 - console sign-in: failures per address (``HARIS_LOGIN_LIMIT``) and per account name
@@ -61,8 +61,8 @@ from flask import Blueprint, Flask, Response, current_app, g, request
 from flask_limiter import Limiter, RateLimitExceeded
 from werkzeug.exceptions import TooManyRequests
 
-from server.errors import APIError, error_response
-from server.redis_conn import LimiterStore, fast_fail_options
+from server.storage.connection import LimiterStore, fast_fail_options
+from server.web.errors import APIError, error_response
 
 log = logging.getLogger("haris.limits")
 # While the store is down every request would log the same warning; one line per interval is enough.
