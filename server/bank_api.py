@@ -22,12 +22,13 @@ from typing import Annotated, Any
 
 import click
 import redis
-from flask import Blueprint, Flask, Response, g, request
+from flask import Blueprint, Response, g, request
+from flask.cli import AppGroup
 from pydantic import BaseModel, ConfigDict, Field
 
 from heuristics.banks import BankLabel
 from heuristics.profile import AccountId, HashHex, Platform
-from server.api.check import MAX_AVATAR_BYTES
+from server.services.avatars import MAX_AVATAR_BYTES
 from server.banks import (
     MAX_NOTE_LENGTH,
     BankImportError,
@@ -37,12 +38,13 @@ from server.banks import (
     parse_jsonl,
     valid_bank_name,
 )
+from server.roles import Role
 from server.schemas import MAX_AVATAR_BASE64
 from server.services.avatars import fingerprint_from
-from server.state import haris
+from server.state import app_state
 from server.storage.audit import AuditLog
 from server.web import openapi
-from server.web.auth import Role, key_actor, require_role
+from server.web.auth import key_actor, require_role
 from server.web.body import decode_base64, json_body, read_body, validate
 from server.web.errors import APIError
 
@@ -85,7 +87,7 @@ def _bank_name(bank: str) -> str:
 
 
 def _store() -> BankStore:
-    return BankStore(haris().redis.client)
+    return BankStore(app_state().redis.client)
 
 
 def storage_down() -> APIError:
@@ -116,7 +118,7 @@ def entries_from_jsonl(data: bytes) -> list[StoredEntry]:
 
 def add_to_bank(bank: str, entry: StoredEntry, actor: str) -> None:
     """Store one entry and record who added it; 503 when storage is down."""
-    client = haris().redis.client
+    client = app_state().redis.client
     try:
         BankStore(client).add(bank, [entry])
         AuditLog(client).record(actor, "bank.added", entry.id, bank=bank, label=entry.label.value)
@@ -126,7 +128,7 @@ def add_to_bank(bank: str, entry: StoredEntry, actor: str) -> None:
 
 def import_into_bank(bank: str, entries: list[StoredEntry], actor: str) -> int:
     """Store imported entries (replacing same ids) and record who imported how many."""
-    client = haris().redis.client
+    client = app_state().redis.client
     try:
         count = BankStore(client).add(bank, entries)
         AuditLog(client).record(actor, "bank.imported", bank, bank=bank, entries=count)
@@ -199,41 +201,42 @@ def import_bank(bank: str) -> Any:
     return ImportResult(imported=import_into_bank(bank, entries, key_actor())).model_dump()
 
 
-def register_bank_cli(app: Flask) -> None:
-    @app.cli.group("bank")
-    def bank_group() -> None:
-        """Export and import hash banks as JSONL."""
+@click.group("bank", cls=AppGroup)
+def bank_group() -> None:
+    """Export and import hash banks as JSONL."""
 
-    @bank_group.command("export")
-    @click.argument("bank")
-    @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout).")
-    def export_command(bank: str, output: Path | None) -> None:
-        store = BankStore(haris().redis.client)
-        if not valid_bank_name(bank) or not store.exists(bank):
-            raise click.ClickException(f"no such bank: {bank}")
-        stream = output.open("w", encoding="utf-8") if output else sys.stdout
-        count = 0
-        try:
-            for entry in store.entries(bank):
-                stream.write(entry.model_dump_json(exclude_none=True) + "\n")
-                count += 1
-        finally:
-            if output:
-                stream.close()
-        click.echo(f"exported {count} entries", err=True)
 
-    @bank_group.command("import")
-    @click.argument("bank")
-    @click.argument("source", type=click.File("rb"))
-    def import_command(bank: str, source: Any) -> None:
-        if not valid_bank_name(bank):
-            raise click.ClickException("bank names are 1–64 of a-z, 0-9, '_' and '-'")
-        try:
-            entries = parse_jsonl(source)
-        except (BankImportError, UnicodeDecodeError) as error:
-            raise click.ClickException(str(error)) from None
-        count = BankStore(haris().redis.client).add(bank, entries)
-        click.echo(f"imported {count} entries into {bank}")
+@bank_group.command("export")
+@click.argument("bank")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout).")
+def export_command(bank: str, output: Path | None) -> None:
+    store = BankStore(app_state().redis.client)
+    if not valid_bank_name(bank) or not store.exists(bank):
+        raise click.ClickException(f"no such bank: {bank}")
+    stream = output.open("w", encoding="utf-8") if output else sys.stdout
+    count = 0
+    try:
+        for entry in store.entries(bank):
+            stream.write(entry.model_dump_json(exclude_none=True) + "\n")
+            count += 1
+    finally:
+        if output:
+            stream.close()
+    click.echo(f"exported {count} entries", err=True)
+
+
+@bank_group.command("import")
+@click.argument("bank")
+@click.argument("source", type=click.File("rb"))
+def import_command(bank: str, source: Any) -> None:
+    if not valid_bank_name(bank):
+        raise click.ClickException("bank names are 1–64 of a-z, 0-9, '_' and '-'")
+    try:
+        entries = parse_jsonl(source)
+    except (BankImportError, UnicodeDecodeError) as error:
+        raise click.ClickException(str(error)) from None
+    count = BankStore(app_state().redis.client).add(bank, entries)
+    click.echo(f"imported {count} entries into {bank}")
 
 
 def _register_openapi() -> None:

@@ -35,13 +35,14 @@ from heuristics.index import FingerprintIndex
 from heuristics.names import NameIndex, NameSimilarity, normalise
 from heuristics.profile import AccountId, Handle, HashHex, Name, Platform
 from heuristics.signals.impersonation_protected import ProtectedMatch
-from server.api.check import MAX_AVATAR_BYTES
+from server.services.avatars import MAX_AVATAR_BYTES
+from server.roles import Role
 from server.schemas import MAX_AVATAR_BASE64, Accepted
 from server.services.avatars import image_error
-from server.state import haris
+from server.state import app_state
 from server.storage.breaker import RedisBreaker
 from server.web import openapi
-from server.web.auth import Role, require_role
+from server.web.auth import require_role
 from server.web.body import decode_base64, json_body, validate
 from server.web.errors import APIError
 
@@ -276,20 +277,13 @@ class ProtectedRegistryService:
         return found
 
 
-def init_protected(app: Any) -> None:
-    """Register the blueprint and the ``protected`` service of this app."""
-    state = app.extensions["haris"]
-    state.services["protected"] = ProtectedRegistryService(ProtectedStore(state.redis.client))
-    app.register_blueprint(bp)
-
-
 def _store() -> ProtectedStore:
-    return ProtectedStore(haris().redis.client)
+    return ProtectedStore(app_state().redis.client)
 
 
 def _changed() -> None:
     # This worker sees its own change at once; the others within VERSION_CHECK_SECONDS.
-    service = haris().services.get("protected")
+    service = app_state().lookups.get("protected")
     if isinstance(service, ProtectedRegistryService):
         service.invalidate()
 

@@ -11,8 +11,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from heuristics.banks import BankLabel
 from heuristics.profile import Contact, HashHex, Platform, Profile
 from heuristics.profile import _replace_lone_surrogates as replace_lone_surrogates
+from server.banks import BANK_NAME
 
 MAX_CONTACTS = 2_000
 # Reports are kept for 30 days: a reported bio is cut to this length.
@@ -73,6 +75,56 @@ class ReportRequest(BaseModel):
     avatar_hash: HashHex | None = None
     reason: ReportReason
     note: Annotated[str, Field(max_length=1000)] | None = None
+
+
+Note = Annotated[str, Field(max_length=1000)]
+# Report review (``GET /v1/reports``, ``POST /v1/reports/{id}/confirm|reject``, the console's pages).
+
+
+class ReportOut(BaseModel):
+    """A queued report: only what the user chose to send, and no reporter identity."""
+
+    id: str
+    created_at: int
+    status: Literal["pending", "confirmed", "rejected"]
+    platform: Platform
+    reason: str
+    profile: dict[str, Any] | None = None
+    avatar_hash: str | None = None
+    note: str | None = None
+    decided_by: str | None = None
+    decided_at: int | None = None
+    bank: str | None = None
+    label: str | None = None
+    decision_note: str | None = None
+    bank_entry: str | None = None
+    banked_fingerprint: str | None = None
+    reports: int | None = None
+
+
+class ReportList(BaseModel):
+    reports: list[ReportOut]
+    pending: int
+    offset: int
+    limit: int
+
+
+class ConfirmRequest(BaseModel):
+    """Confirm a report; with ``bank``, ``label`` and ``avatar`` (the reported profile's photo, as
+    base64) the photo's fingerprint, computed here, and the account id join that bank."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bank: Annotated[str, Field(pattern=BANK_NAME.pattern)] | None = None
+    label: BankLabel | None = None
+    note: Note | None = None
+    avatar: Annotated[str, Field(max_length=MAX_AVATAR_BASE64, description="base64 image bytes")] | None = None
+
+
+class RejectRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Note | None = None
 
 
 class Accepted(BaseModel):

@@ -21,21 +21,22 @@ from pydantic import BaseModel, Field
 
 from heuristics.profile import Platform
 from server.escalation.model import MAX_EVIDENCE_BYTES, Case, CaseCreate, EvidenceKind, StatusUpdate
+from server.roles import Role
+from server.services import Actor
 from server.services.cases import (
     EXPORT_KINDS,
-    Actor,
     add_evidence,
     export_case,
     get_case,
     open_case,
     set_platform_status,
 )
-from server.state import haris
+from server.state import app_state
 from server.storage.audit import AuditLog
 from server.storage.cases import CaseStore
 from server.storage.reports import ReportStore
 from server.web import openapi
-from server.web.auth import Role, key_actor, require_role
+from server.web.auth import key_actor, require_role
 from server.web.body import json_body, validate
 from server.web.downloads import default_notifier, download, requested_locale, requested_platform
 from server.web.errors import APIError, error_response
@@ -88,11 +89,11 @@ def summary(case: Case) -> CaseSummary:
 
 
 def _cases() -> CaseStore:
-    return CaseStore(haris().redis.client)
+    return CaseStore(app_state().redis.client)
 
 
 def _audit() -> AuditLog:
-    return AuditLog(haris().redis.client)
+    return AuditLog(app_state().redis.client)
 
 
 def _actor() -> Actor:
@@ -109,10 +110,10 @@ def _storage_error(_error: Exception) -> Response:
 @require_role(Role.TRAINER)
 def create_case() -> Any:
     body = validate(CaseCreate, json_body(request))
-    state = haris()
+    state = app_state()
     client = state.redis.client
     case = open_case(
-        CaseStore(client), ReportStore(client), AuditLog(client), body, _actor(), state.rules.current(), state.services
+        CaseStore(client), ReportStore(client), AuditLog(client), body, _actor(), state.rules.current(), state.lookups
     )
     return CaseCreated(id=case.id).model_dump(), 201
 

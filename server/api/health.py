@@ -7,8 +7,9 @@ from typing import Any
 import redis
 from flask import Blueprint, jsonify
 
-from server.state import haris
-from server.web.auth import Role, require_role
+from server.roles import Role
+from server.state import app_state
+from server.web.auth import require_role
 from server.web.openapi import openapi_document
 
 bp = Blueprint("health", __name__)
@@ -21,7 +22,7 @@ def healthz() -> Any:
 
 @bp.get("/readyz")
 def readyz() -> Any:
-    state = haris()
+    state = app_state()
     checks = {"rules": state.rules.current().version}
     try:
         state.redis.client.ping()
@@ -44,7 +45,7 @@ def readyz() -> Any:
 @require_role(Role.MAINTAINER)
 def metrics() -> Any:
     """Prometheus metrics, for a maintainer key only (``Authorization: Bearer``)."""
-    return haris().metrics.exposition()
+    return app_state().metrics.exposition()
 
 
 @bp.get("/openapi.json")

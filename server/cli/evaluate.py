@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
+from flask import current_app
+from flask.cli import with_appcontext
 
 from heuristics import evaluation as ev
 from heuristics import rules as rules_package
@@ -150,57 +151,57 @@ def _fit_and_write(
     return fit, version
 
 
-def register_evaluate_cli(app: Flask) -> None:
-    @app.cli.command("evaluate")
-    @click.argument("data", nargs=-1, required=True, type=click.Path(dir_okay=False))
-    @click.option("--rules", "rules_file", type=click.Path(dir_okay=False), help="Rules to evaluate (default: active).")
-    @click.option("--compare", "compare_file", type=click.Path(dir_okay=False), help="Second rules file to compare.")
-    @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-    @click.option("--dataset-format", type=click.Choice(ev.FORMATS), default="auto", show_default=True)
-    @click.option("--fit", "fit_out", type=click.Path(dir_okay=False), help="Write proposed points to this NEW file.")
-    @click.option("--l2", type=click.FloatRange(min=1e-6), default=1.0, show_default=True, help="Fit: L2 penalty.")
-    @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Fit: CV folds.")
-    @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Fit: how folds are drawn.")
-    @click.option("--worst", type=click.IntRange(0, 100), default=5, show_default=True)
-    def evaluate_command(
-        data: tuple[str, ...],
-        rules_file: str | None,
-        compare_file: str | None,
-        fmt: str,
-        dataset_format: str,
-        fit_out: str | None,
-        l2: float,
-        folds: int,
-        seed: int,
-        worst: int,
-    ) -> None:
-        """Score labelled profiles in DATA (one or more files) and report how good the rules are.
+@click.command("evaluate")
+@with_appcontext
+@click.argument("data", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False), help="Rules to evaluate (default: active).")
+@click.option("--compare", "compare_file", type=click.Path(dir_okay=False), help="Second rules file to compare.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--dataset-format", type=click.Choice(ev.FORMATS), default="auto", show_default=True)
+@click.option("--fit", "fit_out", type=click.Path(dir_okay=False), help="Write proposed points to this NEW file.")
+@click.option("--l2", type=click.FloatRange(min=1e-6), default=1.0, show_default=True, help="Fit: L2 penalty.")
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Fit: CV folds.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Fit: how folds are drawn.")
+@click.option("--worst", type=click.IntRange(0, 100), default=5, show_default=True)
+def evaluate_command(
+    data: tuple[str, ...],
+    rules_file: str | None,
+    compare_file: str | None,
+    fmt: str,
+    dataset_format: str,
+    fit_out: str | None,
+    l2: float,
+    folds: int,
+    seed: int,
+    worst: int,
+) -> None:
+    """Score labelled profiles in DATA (one or more files) and report how good the rules are.
 
-        DATA: JSONL of check requests with "label": "fake"|"genuine", an InstaFake JSONL, or
-        Cresci 2015 CSVs (label from the file name: …fake… / …genuine…).
-        """
-        examples = _load_examples(data, dataset_format)
-        rules = load_rules_file(rules_file) if rules_file else active_rules()
-        runs = [(rules_file or "active rules", rules)]
-        if compare_file:
-            runs.append((compare_file, load_rules_file(compare_file)))
-        results = [(label, _evaluate(examples, r, label, fmt == "text", worst)) for label, r in runs]
-        fit = version = None
-        if fit_out:
-            protected = [Path(p) for p in (rules_file, app.config.get("HARIS_RULES_FILE")) if p]
-            protected.append(Path(rules_package.__file__).parent / "default.toml")
-            fit, version = _fit_and_write(examples, rules, Path(fit_out), protected, l2=l2, folds=folds, seed=seed)
-        if fmt == "json":
-            payload: dict[str, Any] = {"data": list(data), "results": [r.to_dict() for _, r in results]}
-            if fit is not None:
-                payload["fit"] = {**fit.to_dict(), "written_to": fit_out}
-            click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-            return
-        lines: list[str] = []
-        for label, result in results:
-            lines += [*evaluation_text(result, label), ""]
-        if len(results) == 2:
-            lines += [*comparison_text(results[0], results[1]), ""]
-        if fit is not None and fit_out and version:
-            lines += fit_text(fit, rules, fit_out, version)
-        click.echo("\n".join(lines))
+    DATA: JSONL of check requests with "label": "fake"|"genuine", an InstaFake JSONL, or
+    Cresci 2015 CSVs (label from the file name: …fake… / …genuine…).
+    """
+    examples = _load_examples(data, dataset_format)
+    rules = load_rules_file(rules_file) if rules_file else active_rules()
+    runs = [(rules_file or "active rules", rules)]
+    if compare_file:
+        runs.append((compare_file, load_rules_file(compare_file)))
+    results = [(label, _evaluate(examples, r, label, fmt == "text", worst)) for label, r in runs]
+    fit = version = None
+    if fit_out:
+        protected = [Path(p) for p in (rules_file, current_app.config.get("HARIS_RULES_FILE")) if p]
+        protected.append(Path(rules_package.__file__).parent / "default.toml")
+        fit, version = _fit_and_write(examples, rules, Path(fit_out), protected, l2=l2, folds=folds, seed=seed)
+    if fmt == "json":
+        payload: dict[str, Any] = {"data": list(data), "results": [r.to_dict() for _, r in results]}
+        if fit is not None:
+            payload["fit"] = {**fit.to_dict(), "written_to": fit_out}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    lines: list[str] = []
+    for label, result in results:
+        lines += [*evaluation_text(result, label), ""]
+    if len(results) == 2:
+        lines += [*comparison_text(results[0], results[1]), ""]
+    if fit is not None and fit_out and version:
+        lines += fit_text(fit, rules, fit_out, version)
+    click.echo("\n".join(lines))

@@ -11,14 +11,15 @@ from typing import Any
 
 import click
 import redis
-from flask import Flask
+from flask.cli import AppGroup
 
 from heuristics.rules import Rules, RulesError
-from server.state import checked_rules, haris, publish_rules
+from server.services.rules import SameVersion, checked_rules, publish
+from server.state import app_state
 
 
 def load_rules_file(path: str) -> Rules:
-    """A rules file checked as a publication would be (``server.state.checked_rules``)."""
+    """A rules file checked as a publication would be (``server.services.rules.checked_rules``)."""
     try:
         return checked_rules(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
@@ -31,7 +32,7 @@ def load_rules_file(path: str) -> Rules:
 
 def active_rules() -> Rules:
     """The rules in force: the version published in Redis, else the configured file or defaults."""
-    return haris().rules.sync()
+    return app_state().rules.sync()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -82,37 +83,39 @@ def rules_diff(active: Rules, new: Rules) -> list[str]:
     return changes
 
 
-def register_rules_cli(app: Flask) -> None:
-    @app.cli.group("rules")
-    def rules_group() -> None:
-        """Validate and publish rules files."""
+@click.group("rules", cls=AppGroup)
+def rules_group() -> None:
+    """Validate and publish rules files."""
 
-    @rules_group.command("check")
-    @click.argument("file", type=click.Path(dir_okay=False))
-    def check(file: str) -> None:
-        """Validate FILE; print its effective weights and how it differs from the active rules."""
-        new = load_rules_file(file)
-        click.echo(f"{file}: valid")
-        for line in effective_table(new):
-            click.echo(line)
-        active = active_rules()
-        changes = rules_diff(active, new)
-        click.echo("")
-        click.echo(f"compared with the active rules ({active.version}): " + ("no change" if not changes else "changes"))
-        for line in changes:
-            click.echo(f"  {line}")
 
-    @rules_group.command("publish")
-    @click.argument("file", type=click.Path(dir_okay=False))
-    def publish(file: str) -> None:
-        """Validate FILE and make it the active rules of every worker (as POST /v1/admin/rules)."""
-        new = load_rules_file(file)
-        active = active_rules()
-        if new.version == active.version:
-            raise click.ClickException(f"version {new.version!r} is already in force; give the file a new version")
-        try:
-            rules, generation = publish_rules(haris().redis.client, new.source)
-        except (redis.RedisError, OSError) as error:
-            raise click.ClickException(f"cannot publish: {type(error).__name__}") from None
-        haris().rules.replace(rules, generation)
-        click.echo(f"published {rules.version} (was {active.version}; generation {generation})")
+@rules_group.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+def check(file: str) -> None:
+    """Validate FILE; print its effective weights and how it differs from the active rules."""
+    new = load_rules_file(file)
+    click.echo(f"{file}: valid")
+    for line in effective_table(new):
+        click.echo(line)
+    active = active_rules()
+    changes = rules_diff(active, new)
+    click.echo("")
+    click.echo(f"compared with the active rules ({active.version}): " + ("no change" if not changes else "changes"))
+    for line in changes:
+        click.echo(f"  {line}")
+
+
+@rules_group.command("publish")
+@click.argument("file", type=click.Path(dir_okay=False))
+def publish_command(file: str) -> None:
+    """Validate FILE and make it the active rules of every worker (as POST /v1/admin/rules)."""
+    new = load_rules_file(file)
+    active_rules()  # the version in force, read from Redis now
+    try:
+        rules, active, generation = publish(app_state(), new.source)
+    except SameVersion:
+        raise click.ClickException(
+            f"version {new.version!r} is already in force; give the file a new version"
+        ) from None
+    except (redis.RedisError, OSError) as error:
+        raise click.ClickException(f"cannot publish: {type(error).__name__}") from None
+    click.echo(f"published {rules.version} (was {active.version}; generation {generation})")

@@ -17,15 +17,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 
 from server.console import bank_pages, case_pages, protected_pages, views
 from server.console.blueprint import CONSOLE_CSP, bp, csrf
+from server.console.session import ConsoleSessionInterface
 
-__all__ = ["CONSOLE_CSP", "bank_pages", "bp", "case_pages", "init_console", "protected_pages", "views"]
+__all__ = ["CONSOLE_CSP", "bank_pages", "bp", "case_pages", "init_app", "protected_pages", "views"]
 
 
-def init_console(app: Flask) -> CSRFProtect:
+def init_app(app: Flask) -> None:
     app.config.update(
         SESSION_COOKIE_NAME="haris_console",
         SESSION_COOKIE_HTTPONLY=True,
@@ -39,5 +39,5 @@ def init_console(app: Flask) -> CSRFProtect:
         WTF_CSRF_TIME_LIMIT=None,
     )
     csrf.init_app(app)
+    app.session_interface = ConsoleSessionInterface()
     app.register_blueprint(bp)
-    return csrf

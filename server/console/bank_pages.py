@@ -28,8 +28,8 @@ from server.bank_api import (
 from server.banks import BankStore, valid_bank_name
 from server.console.blueprint import actor, bp, current_user, explain_too_large, require_console_role, t
 from server.console.forms import megabytes, read_avatar
-from server.state import haris
-from server.web.auth import Role
+from server.roles import Role
+from server.state import app_state
 from server.web.body import validate
 from server.web.errors import APIError
 
@@ -43,7 +43,7 @@ def _page(
 ) -> tuple[str, int]:
     """The banks page; after a refused post, that form ("add" or "import") as typed and why."""
     try:
-        banks = BankStore(haris().redis.client).banks()
+        banks = BankStore(app_state().redis.client).banks()
     except (redis.RedisError, OSError):
         abort(503)
     page = render_template(

@@ -8,17 +8,17 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-import redis
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, session, url_for
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from server.console.i18n import LANGUAGE_NAMES, direction, lookup, pick_locale, translate
-from server.state import haris
+from server.roles import Role, role_grants
+from server.services import Actor
+from server.state import app_state
 from server.storage.users import SignedIn, UserStore
-from server.web.auth import Role, role_grants
-from server.web.errors import APIError
+from server.web.errors import STORAGE_ERRORS, APIError
 from server.web.limits import LimitReached, retry_after
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,7 +33,7 @@ CONSOLE_CSP = (
 
 
 def users() -> UserStore:
-    return UserStore(haris().redis.client)
+    return app_state().stores.users
 
 
 def current_user() -> SignedIn | None:
@@ -55,16 +55,20 @@ def actor() -> str:
     return user.username
 
 
+def console_actor() -> Actor:
+    """The signed-in user, as the services record them."""
+    user = current_user()
+    assert user is not None
+    return Actor(user.username, user.role.value, "console")
+
+
 @bp.before_request
 def _load_user() -> None:
     g.locale = pick_locale(session.get("lang"), request)
     g.console_user = None
     session_id = session.get("sid")
     if session_id:
-        try:
-            g.console_user = users().resume(session_id)
-        except (redis.RedisError, OSError):
-            abort(503)
+        g.console_user = users().resume(session_id)
         if g.console_user is None:
             # Revoked, expired or signed out elsewhere: drop the dead cookie, keep the language.
             language = session.get("lang")
@@ -195,6 +199,15 @@ def _rate_limited(error: RateLimitExceeded | LimitReached) -> Response:
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Retry-After"] = str(retry_after(error))
     return response
+
+
+def _storage_unavailable(_error: Exception) -> tuple[str, int]:
+    """Redis cannot answer: the console's own 503 page, for every page (no page catches it)."""
+    return _error_page(503, "error.unavailable")
+
+
+for _kind in STORAGE_ERRORS:
+    bp.register_error_handler(_kind, _storage_unavailable)
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -17,7 +17,14 @@ from werkzeug.wrappers import Response
 
 from heuristics.profile import Platform
 from heuristics.signals import registry
-from server.console.blueprint import bp, current_user, explain_too_large, page_locale, require_console_role, t
+from server.console.blueprint import (
+    bp,
+    console_actor,
+    explain_too_large,
+    page_locale,
+    require_console_role,
+    t,
+)
 from server.console.forms import megabytes, profile_from_form
 from server.escalation.identity import copied_elements
 from server.escalation.model import (
@@ -30,9 +37,10 @@ from server.escalation.model import (
 )
 from server.escalation.tickets import LOCALES
 from server.protected import ProtectedStore
+from server.roles import Role
+from server.services import Actor
 from server.services.cases import (
     EXPORT_KINDS,
-    Actor,
     add_evidence,
     add_note,
     export_case,
@@ -42,11 +50,10 @@ from server.services.cases import (
     set_platform_status,
     set_state,
 )
-from server.state import haris
+from server.state import app_state
 from server.storage.audit import AuditLog
 from server.storage.cases import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS, CaseStore
 from server.storage.reports import ReportStore
-from server.web.auth import Role
 from server.web.body import validate
 from server.web.downloads import default_notifier, download, requested_locale, requested_platform
 from server.web.errors import APIError
@@ -63,7 +70,7 @@ _PROFILE_URLS = {
 
 
 def _client() -> redis.Redis:
-    return haris().redis.client
+    return app_state().redis.client
 
 
 def _cases() -> CaseStore:
@@ -71,9 +78,7 @@ def _cases() -> CaseStore:
 
 
 def _actor() -> Actor:
-    user = current_user()
-    assert user is not None
-    return Actor(user.username, user.role.value, "console")
+    return console_actor()
 
 
 def _form_context(form: dict[str, Any], error: APIError | None = None) -> dict[str, Any]:
@@ -175,11 +180,11 @@ def new_case() -> Page:
         platform = form_data.get("platform", "")
         prefill.update(platform=platform, impersonated_platform=platform, avatar_hash=form_data.get("avatar_hash", ""))
         return render_template("console/case_new.html", **_form_context(prefill))
-    state = haris()
+    state = app_state()
     try:
         body = case_body_from_form(request.form)
         case = open_case(
-            _cases(), ReportStore(_client()), AuditLog(_client()), body, _actor(), state.rules.current(), state.services
+            _cases(), ReportStore(_client()), AuditLog(_client()), body, _actor(), state.rules.current(), state.lookups
         )
     except APIError as error:
         return render_template("console/case_new.html", **_form_context(form_data, error)), error.status

@@ -19,10 +19,10 @@ from heuristics.profile import Platform
 from server.console.blueprint import actor, bp, require_console_role, t
 from server.console.forms import read_avatar
 from server.protected import MAX_AVATARS, ProtectedCreate, ProtectedPerson, ProtectedStore, registry_changed
+from server.roles import Role
 from server.services.avatars import image_error
-from server.state import haris
+from server.state import app_state
 from server.storage.audit import AuditLog
-from server.web.auth import Role
 from server.web.body import validate
 from server.web.errors import APIError
 
@@ -30,7 +30,7 @@ Page = str | tuple[str, int] | Response
 
 
 def _store() -> ProtectedStore:
-    return ProtectedStore(haris().redis.client)
+    return ProtectedStore(app_state().redis.client)
 
 
 def parse_accounts(text: str) -> list[dict[str, str]]:
@@ -124,7 +124,7 @@ def new_protected() -> Page:
         body = _body_from_form([])
         person_id = _store().add(body, created_by=actor())
         registry_changed()
-        AuditLog(haris().redis.client).record(actor(), "protected.created", person_id)
+        AuditLog(app_state().redis.client).record(actor(), "protected.created", person_id)
     except APIError as error:
         return _form_page(None, error)
     except (redis.RedisError, OSError):
@@ -155,7 +155,7 @@ def edit_protected(person_id: str) -> Page:
         if not _store().replace(person_id, body):
             abort(404)
         registry_changed()
-        AuditLog(haris().redis.client).record(actor(), "protected.edited", person_id)
+        AuditLog(app_state().redis.client).record(actor(), "protected.edited", person_id)
     except APIError as error:
         return _form_page(person, error)
     except (redis.RedisError, OSError):
@@ -171,7 +171,7 @@ def delete_protected(person_id: str) -> Response:
         deleted = _store().delete(person_id)
         if deleted:
             registry_changed()
-            AuditLog(haris().redis.client).record(actor(), "protected.deleted", person_id)
+            AuditLog(app_state().redis.client).record(actor(), "protected.deleted", person_id)
     except (redis.RedisError, OSError):
         abort(503)
     if not deleted:

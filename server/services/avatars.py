@@ -5,8 +5,12 @@ The bytes are decoded with :func:`heuristics.images.decode` and dropped: never s
 
 from __future__ import annotations
 
-from heuristics.images import AvatarFingerprint, ImageRejected, fingerprint_bytes
+from heuristics.images import MAX_IMAGE_BYTES, AvatarFingerprint, ImageRejected, fingerprint_bytes
+from server.web.body import decode_base64
 from server.web.errors import APIError
+
+# The largest avatar a client may send, as bytes or base64 (the image decoder's own limit).
+MAX_AVATAR_BYTES = MAX_IMAGE_BYTES
 
 # Stable API codes for image refusals → HTTP status.
 IMAGE_ERROR_STATUS = {
@@ -21,13 +25,23 @@ def image_error(error: ImageRejected, field: str = "avatar") -> APIError:
     return APIError(IMAGE_ERROR_STATUS.get(error.code, 422), error.code, error.message, field, reason=error.code)
 
 
+def fingerprint_image(data: bytes, field: str = "avatar") -> AvatarFingerprint:
+    """The fingerprint of an image; a 4xx naming ``field`` when it is not one this server reads."""
+    try:
+        return fingerprint_bytes(data)
+    except ImageRejected as error:
+        raise image_error(error, field) from None
+
+
+def fingerprint_base64(value: str, field: str) -> AvatarFingerprint:
+    """The fingerprint of a base64 image (at most ``MAX_AVATAR_BYTES``); 4xx errors name ``field``."""
+    return fingerprint_image(decode_base64(value, field, MAX_AVATAR_BYTES), field)
+
+
 def fingerprint_from(avatar_bytes: bytes | None, avatar_hash: str | None, hash_field: str) -> AvatarFingerprint | None:
     """The fingerprint of sent bytes (preferred) or of a sent hex hash; 4xx errors name the field."""
     if avatar_bytes:
-        try:
-            return fingerprint_bytes(avatar_bytes)
-        except ImageRejected as error:
-            raise image_error(error) from None
+        return fingerprint_image(avatar_bytes)
     if avatar_hash:
         try:
             return AvatarFingerprint.from_hex(avatar_hash)

@@ -52,6 +52,7 @@ from server.escalation.model import (
 from server.escalation.outcomes import WINDOWS, PlatformOutcome, removal_rates
 from server.escalation.tickets import LOCALES, build_ticket
 from server.i18n import render
+from server.services import Actor
 from server.storage.audit import AuditLog
 from server.storage.cases import CaseBusy, CaseNotFound, CaseStore
 from server.storage.reports import ReportStore
@@ -62,15 +63,6 @@ EXPORT_KINDS: tuple[ExportKind, ...] = ("ticket", "misp", "stix", "archive", "re
 MAX_SOURCE_URL = 2048
 # A user report's reason → the case's kind.
 _KIND_OF_REASON = {"entrapment": "entrapment", "harassment": "campaign"}
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a console username or ``key:<label>``, their role, and the door they used."""
-
-    name: str
-    role: str
-    door: Literal["console", "api"]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ after a Redis error every call raises :class:`heuristics.context.ServiceUnavaila
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,8 +17,11 @@ import redis
 
 from heuristics.context import ServiceUnavailable
 
+log = logging.getLogger("haris.redis")
 T = TypeVar("T")
 DOWN_BACKOFF_SECONDS = 5.0
+# While Redis stays down every back-off would log the same warning; one line per interval is enough.
+WARN_INTERVAL_SECONDS = 30.0
 
 
 @dataclass
@@ -25,6 +29,8 @@ class RedisBreaker:
     name: str
     backoff: float = DOWN_BACKOFF_SECONDS
     _down_until: float = 0.0
+    _warned_at: float = -WARN_INTERVAL_SECONDS
+    failures: int = 0
 
     def reset(self) -> None:
         self._down_until = 0.0
@@ -38,6 +44,11 @@ class RedisBreaker:
             raise ServiceUnavailable(self.name)
         try:
             return action()
-        except (redis.RedisError, OSError):
-            self._down_until = time.monotonic() + self.backoff
+        except (redis.RedisError, OSError) as error:
+            now = time.monotonic()
+            self._down_until = now + self.backoff
+            self.failures += 1
+            if now - self._warned_at >= WARN_INTERVAL_SECONDS:
+                self._warned_at = now
+                log.warning("%s: Redis unreachable (%s)", self.name, type(error).__name__)
             raise ServiceUnavailable(self.name) from None

@@ -26,7 +26,7 @@ from functools import cache
 import redis
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from server.web.auth import Role
+from server.roles import Role
 
 USER_PREFIX = "haris:user:"
 SESSION_PREFIX = "haris:session:"

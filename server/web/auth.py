@@ -1,7 +1,6 @@
-"""API keys and roles for the trainer and maintainer endpoints.
+"""API keys on the trainer and maintainer endpoints: ``Authorization: Bearer <key>``.
 
-Keys are random tokens shown once; Redis keeps only their SHA-256 (a key is 256 bits of
-randomness, so a fast hash is enough) under ``haris:apikey:<sha256>`` with the role and a label.
+Keys are stored hashed (``server.storage.apikeys``).
 ``HARIS_BOOTSTRAP_KEY``, when set, is a maintainer key for first set-up and tests (production
 refuses one shorter than 32 characters).
 
@@ -13,52 +12,20 @@ guesser learns nothing more until the window ends.
 from __future__ import annotations
 
 import functools
-import hashlib
 import hmac
-import secrets
-import time
 from collections.abc import Callable
-from enum import StrEnum
 from typing import Any, TypeVar
 
 import redis
 from flask import current_app, g, request
 
-from server.state import haris
+from server.roles import Role, role_grants
+from server.state import app_state
+from server.storage.apikeys import stored_key
 from server.web.errors import APIError
 from server.web.limits import LimitReached, limits
 
 F = TypeVar("F", bound=Callable[..., Any])
-KEY_PREFIX = "haris:apikey:"
-
-
-class Role(StrEnum):
-    TRAINER = "trainer"
-    MAINTAINER = "maintainer"
-
-
-# A maintainer can do everything a trainer can.
-_GRANTS = {Role.TRAINER: {Role.TRAINER}, Role.MAINTAINER: {Role.TRAINER, Role.MAINTAINER}}
-
-
-def role_grants(held: Role, needed: Role) -> bool:
-    """Whether someone holding ``held`` may do what needs ``needed``."""
-    return needed in _GRANTS[held]
-
-
-def _digest(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def create_api_key(client: redis.Redis, role: Role, label: str) -> str:
-    """Create a key, store its hash, and return the key (the only time it is visible)."""
-    key = "hk_" + secrets.token_urlsafe(32)
-    client.hset(KEY_PREFIX + _digest(key), mapping={"role": role.value, "label": label, "created": int(time.time())})
-    return key
-
-
-def revoke_api_key(client: redis.Redis, key: str) -> bool:
-    return bool(client.delete(KEY_PREFIX + _digest(key)))
 
 
 def role_for_key(key: str) -> tuple[Role, str] | None:
@@ -67,13 +34,9 @@ def role_for_key(key: str) -> tuple[Role, str] | None:
     if bootstrap and hmac.compare_digest(key.encode("utf-8", "surrogatepass"), bootstrap.encode()):
         return Role.MAINTAINER, "bootstrap"
     try:
-        # The lookup is by hash, so timing reveals nothing about stored keys.
-        record = haris().redis.client.hgetall(KEY_PREFIX + _digest(key))
+        return stored_key(app_state().stores.client, key)
     except (redis.RedisError, OSError):
         raise APIError(503, "auth_unavailable", "Cannot verify the key right now.") from None
-    if not record:
-        return None
-    return Role(record[b"role"].decode()), record.get(b"label", b"").decode()
 
 
 def bearer_token() -> str | None:
@@ -109,7 +72,7 @@ def authenticate(needed: Role) -> None:
         if found is None:
             raise APIError(401, "unauthorized", "The API key is not valid.")
         g.role, g.principal = found
-    if needed not in _GRANTS[g.role]:
+    if not role_grants(g.role, needed):
         raise APIError(403, "forbidden", f"This needs the {needed.value} role.")
 
 
@@ -133,7 +96,7 @@ def caller_has_role(needed: Role) -> bool:
         found = verify_key(token)
     except (LimitReached, APIError):
         return False
-    return found is not None and needed in _GRANTS[found[0]]
+    return found is not None and role_grants(found[0], needed)
 
 
 def key_actor() -> str:

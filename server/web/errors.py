@@ -1,4 +1,6 @@
-"""One error shape for every failure: ``{"error": {"code", "message", "field"?}}``."""
+"""One error shape for every failure: ``{"error": {"code", "message", "field"?}}``, and one
+policy for a Redis that cannot answer: each JSON blueprint answers it once, 503
+``storage_unavailable`` (:func:`answer_storage_errors`), so no route catches it by hand."""
 
 from __future__ import annotations
 
@@ -6,7 +8,8 @@ import logging
 import traceback
 from collections.abc import Mapping
 
-from flask import Flask, Response, jsonify
+import redis
+from flask import Blueprint, Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("haris.errors")
@@ -61,7 +64,21 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return response
 
 
-def register_error_handlers(app: Flask) -> None:
+# What a store raises when Redis cannot answer (redis-py also lets some socket errors through).
+STORAGE_ERRORS: tuple[type[Exception], ...] = (redis.RedisError, OSError)
+
+
+def answer_storage_errors(blueprint: Blueprint, message: str) -> None:
+    """Answer a Redis failure in any of ``blueprint``'s views with 503 ``storage_unavailable``."""
+
+    def unavailable(_error: Exception) -> Response:
+        return error_response(503, "storage_unavailable", message)
+
+    for kind in STORAGE_ERRORS:
+        blueprint.register_error_handler(kind, unavailable)
+
+
+def init_app(app: Flask) -> None:
     @app.errorhandler(APIError)
     def _api_error(error: APIError) -> Response:
         return error_response(error.status, error.code, error.message, error.field)

@@ -16,7 +16,7 @@ Redis keys (limiter store only): ``haris:LIMITER/limits/<hmac>/<scope>/<limit>``
 fixed-window counter per client (or per console account name) and limit, expiring with its
 window; ``haris:limiter:pepper:<hour>`` — the pepper, two hours.
 
-Limits (``init_limiter``):
+Limits (``Limits``; anonymous views are decorated with :func:`counted`):
 
 - anonymous routes (``/v1/check``, ``/v1/reports``, ``/v1/rules``): ``HARIS_CHECK_LIMIT``, reports
   ``HARIS_REPORT_LIMIT``. Counted only for requests that reach the view with no ``Origin`` or an
@@ -50,23 +50,23 @@ import hmac
 import logging
 import math
 import secrets
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter, RateLimitExceeded
 from werkzeug.exceptions import TooManyRequests
 
+from heuristics.context import ServiceUnavailable
+from server.storage.breaker import RedisBreaker
 from server.storage.connection import LimiterStore, fast_fail_options
 from server.web.errors import APIError, error_response
 
 log = logging.getLogger("haris.limits")
-# While the store is down every request would log the same warning; one line per interval is enough.
-_WARN_INTERVAL_SECONDS = 30.0
+F = TypeVar("F", bound=Callable[..., Any])
 STORAGE_RETRY_SECONDS = 1.0
 PEPPER_SECONDS = 3600
 PEPPER_KEY = "haris:limiter:pepper:"
@@ -102,39 +102,23 @@ class Peppers:
 
 
 class StorageGuard:
-    """What to do when the limiter store fails: fail open or closed, and back off for a moment."""
+    """What to do when the limiter store fails: fail open or closed; after a failure the store is
+    left alone for ``STORAGE_RETRY_SECONDS`` (a :class:`RedisBreaker`, as every Redis lookup has)."""
 
     def __init__(self, fail_open: bool) -> None:
         self.fail_open = fail_open
-        self.failures = 0
-        self._retry_at = 0.0
-        self._warn_lock = threading.Lock()
-        self._last_warning = 0.0
+        self.breaker = RedisBreaker("rate limit storage", backoff=STORAGE_RETRY_SECONDS)
+
+    @property
+    def failures(self) -> int:
+        return self.breaker.failures
 
     def run(self, check: Callable[[], None], may_fail_open: bool) -> None:
-        if time.monotonic() < self._retry_at:
-            self._unavailable(may_fail_open)
-            return
         try:
-            check()
-        except (redis.RedisError, OSError) as error:
-            self.failures += 1
-            self._retry_at = time.monotonic() + STORAGE_RETRY_SECONDS
-            self._warn(type(error).__name__)
-            self._unavailable(may_fail_open)
-
-    def _unavailable(self, may_fail_open: bool) -> None:
-        if self.fail_open and may_fail_open:
-            return
-        raise APIError(503, "limiter_unavailable", "The rate limiter is unavailable; retry later.")
-
-    def _warn(self, error_name: str) -> None:
-        now = time.monotonic()
-        with self._warn_lock:
-            if now - self._last_warning < _WARN_INTERVAL_SECONDS:
-                return
-            self._last_warning = now
-        log.warning("rate limit storage unreachable (%s)", error_name)
+            self.breaker.call(check)
+        except ServiceUnavailable:
+            if not (self.fail_open and may_fail_open):
+                raise APIError(503, "limiter_unavailable", "The rate limiter is unavailable; retry later.") from None
 
 
 class LimitReached(TooManyRequests):
@@ -298,7 +282,7 @@ class Limits:
 
 
 def limits() -> Limits:
-    """This app's limits (``init_limiter``)."""
+    """This app's limits (``init_app``)."""
     return current_app.extensions["haris_limits"]
 
 
@@ -309,14 +293,21 @@ def countable() -> bool:
     return request.method != "POST" or request.mimetype in COUNTED_MEDIA_TYPES
 
 
-def _counted_view(view: Callable[..., Any], allowance: Allowance) -> Callable[..., Any]:
-    @functools.wraps(view)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        if countable():
-            allowance.charge()
-        return view(*args, **kwargs)
+def counted(allowance: str) -> Callable[[F], F]:
+    """Decorator of an anonymous view: each request that reaches it counts against the named
+    allowance of :class:`Limits` (``check``, ``report``, ``rules``), if :func:`countable`."""
 
-    return run
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if countable():
+                getattr(limits(), allowance).charge()
+            return view(*args, **kwargs)
+
+        run.haris_allowance = allowance  # type: ignore[attr-defined]  # tests/security/test_routes.py reads it
+        return run  # type: ignore[return-value]
+
+    return decorate
 
 
 # Matching a profile against trusted contacts costs CPU in proportion to the contacts' names
@@ -341,15 +332,9 @@ def charge_for_contacts(characters: int) -> None:
         limits().check.charge(extra)
 
 
-def init_limiter(app: Flask, store: LimiterStore, anonymous: list[Blueprint]) -> Limits:
-    """Limit the views of the ``anonymous`` blueprints (module docstring) and answer 429s."""
-    found = Limits(app, store)
-    app.extensions["haris_limits"] = found
-    by_endpoint = {"api.report": found.report, "api.rules": found.rules}
-    names = {blueprint.name for blueprint in anonymous}
-    for endpoint, view in list(app.view_functions.items()):
-        if endpoint.split(".", 1)[0] in names:
-            app.view_functions[endpoint] = _counted_view(view, by_endpoint.get(endpoint, found.check))
+def init_app(app: Flask) -> None:
+    """This app's limits, counted in its limiter store (``server.storage.connection``), and its 429s."""
+    app.extensions["haris_limits"] = Limits(app, app.extensions["haris"].redis.limiter)
 
     @app.errorhandler(RateLimitExceeded)
     def _rate_limited(error: RateLimitExceeded) -> Response:
@@ -358,8 +343,6 @@ def init_limiter(app: Flask, store: LimiterStore, anonymous: list[Blueprint]) ->
     @app.errorhandler(LimitReached)
     def _limit_reached(error: LimitReached) -> Response:
         return too_many_requests(error.retry_after)
-
-    return found
 
 
 def too_many_requests(retry_after_seconds: int) -> Response:

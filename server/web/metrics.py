@@ -89,8 +89,9 @@ class Metrics:
         return Response(generate_latest(self.registry), mimetype=CONTENT_TYPE_LATEST)
 
 
-def init_metrics(app: Flask) -> Metrics:
-    metrics = Metrics(app.config["HARIS_METRICS_DELAY"])
+def init_app(app: Flask) -> None:
+    """Time and count every request in the app's :class:`Metrics` (made by ``server.state``)."""
+    metrics: Metrics = app.extensions["haris"].metrics
 
     @app.before_request
     def _start() -> None:
@@ -106,5 +107,3 @@ def init_metrics(app: Flask) -> Metrics:
         if started is not None:
             metrics.child(metrics.latency, route).observe(time.perf_counter() - started)
         return response
-
-    return metrics

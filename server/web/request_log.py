@@ -42,7 +42,7 @@ def configure_logging(level: str) -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
-def init_request_log(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     @app.before_request
     def _start() -> None:
         # From the WSGI environ: a missing header costs werkzeug's Headers.get an exception.

@@ -1,5 +1,5 @@
-"""Which browser origins may call the API: CORS for them; for the others, a 403 before any work
-(every ``/v1/`` route).
+"""Browser-facing defences of every response: security headers, and which browser origins may
+call the API — CORS for them; for the others, a 403 before any work (every ``/v1/`` route).
 
 CORS only decides whether a page may *read* an answer: a web page can still make a browser send
 no-preflight POSTs (``text/plain``, ``multipart/form-data``) to the API, with its own ``Origin``.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 from flask_cors import CORS
 
 from server.web.errors import APIError
@@ -37,7 +37,23 @@ def _refuse_foreign_origin() -> None:
         raise APIError(403, "origin_not_allowed", "This origin may not call the API.")
 
 
-def init_origins(app: Flask) -> None:
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    ("Cache-Control", "no-store"),
+)
+
+
+def _security_headers(response: Response) -> Response:
+    """Defaults for every response; a page that set its own (the console's CSP) keeps it."""
+    present = {name.lower() for name in response.headers.keys()}  # noqa: SIM118 (Headers iterates pairs)
+    response.headers.extend([(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present])
+    return response
+
+
+def init_app(app: Flask) -> None:
     patterns = origin_patterns(app.config["HARIS_CORS_ORIGINS"])
     app.config["HARIS_ORIGIN_PATTERNS"] = patterns
     CORS(
@@ -47,3 +63,4 @@ def init_origins(app: Flask) -> None:
         max_age=600,
     )
     app.before_request(_refuse_foreign_origin)
+    app.after_request(_security_headers)

@@ -17,7 +17,8 @@ from flask.testing import FlaskClient
 from PIL import Image, ImageOps
 
 from heuristics.images import AvatarFingerprint, decode, fingerprint
-from server.web.auth import Role, create_api_key
+from server.roles import Role
+from server.storage.apikeys import create_api_key
 
 PHOTOS = Path(__file__).resolve().parents[1] / "data" / "photos"
 MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
@@ -214,7 +215,7 @@ def test_reused_avatar_fires_on_the_third_account_and_stores_no_account_id(
     finding = next(f for f in third["findings"] if f["code"] == "avatar.reused")
     assert finding["evidence"] == {"count": 3, "window_days": 30}
     assert "avatar.reused" not in codes(check("acct-444", photo_bytes("coffee")))
-    client.application.extensions["haris"].services["reuse"].flush()
+    client.application.extensions["haris"].lookups["reuse"].flush()
     keys = redis_client.keys("haris:reuse:*")
     assert keys and all(redis_client.ttl(k) > 0 for k in keys)
     dump = b" ".join(keys) + b" ".join(m for k in keys for m in redis_client.zrange(k, 0, -1))

@@ -15,9 +15,10 @@ from flask.testing import FlaskClient
 
 from heuristics.images import decode, fingerprint
 from server.escalation.model import MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES
+from server.roles import Role
+from server.storage.apikeys import create_api_key
 from server.storage.audit import AuditLog
 from server.storage.cases import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS
-from server.web.auth import Role, create_api_key
 from tests.api.test_banks import photo_bytes
 from tests.escalation.samples import entries_about, portrait
 

@@ -275,7 +275,8 @@ def test_metrics_count_repeated_checks_and_bound_the_method_label(make_app: Any)
 
 def test_metrics_need_a_maintainer_key_and_hold_findings_back(make_app: Any, redis_client: redis.Redis) -> None:
     """Finding 14: /metrics is not public, and a scrape does not show a check as it happens."""
-    from server.web.auth import Role, create_api_key
+    from server.roles import Role
+    from server.storage.apikeys import create_api_key
 
     client = make_app().test_client()
     assert client.get("/metrics").status_code == 401

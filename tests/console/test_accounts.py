@@ -9,8 +9,8 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
+from server.roles import Role
 from server.storage.users import AccountError, UserStore
-from server.web.auth import Role
 from tests.console.conftest import PASSWORD, sign_in
 
 

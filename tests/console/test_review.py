@@ -11,8 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from heuristics.images import decode, fingerprint
+from server.roles import Role
+from server.storage.apikeys import create_api_key
 from server.storage.audit import AUDIT_KEY, AuditLog
-from server.web.auth import Role, create_api_key
 from tests.api.test_banks import photo_bytes
 from tests.api.test_openapi import response_schema, validator_for
 from tests.console.conftest import page_token

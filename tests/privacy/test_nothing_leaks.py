@@ -199,7 +199,8 @@ def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], lis
 
     # 7. A maintainer publishes rules: the key is not logged or stored; the label (an operator's
     # name for the key, not a user's) may be logged for the audit trail.
-    from server.web.auth import Role, create_api_key
+    from server.roles import Role
+    from server.storage.apikeys import create_api_key
 
     maintainer_key = create_api_key(app.extensions["haris"].redis.client, Role.MAINTAINER, "ops")
     rules = default_rules_text().replace('version = "', 'version = "privacy-', 1)
@@ -288,7 +289,7 @@ def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], lis
 
     forbidden += [IDENTITY_HEADERS["User-Agent"], IDENTITY_HEADERS["Referer"], marker("useragent"), marker("referer")]
     # Observations the reuse counter holds in memory are written now, so the search sees them.
-    app.extensions["haris"].services["reuse"].flush()
+    app.extensions["haris"].lookups["reuse"].flush()
     return forbidden, report_allowed, protected_allowed, case_allowed, raw_blobs
 
 

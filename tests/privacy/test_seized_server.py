@@ -143,7 +143,7 @@ def test_a_seized_server_cannot_say_who_checked_whom(make_app: Any, tmp_path: Pa
         flows.append((time.time(), address, "report"))
         assert client.post("/v1/reports", json=report, environ_base=environ).status_code == 202
     state = app.extensions["haris"]
-    state.services["reuse"].flush()
+    state.lookups["reuse"].flush()
     state.redis.client.save()  # the snapshot a seizure would take
 
     found = adversary(data, TEST_SECRET.encode(), flows)

@@ -25,7 +25,9 @@ from heuristics.profile import Profile
 from heuristics.rules import default_rules_text
 from heuristics.signals import registry
 from heuristics.signals.base import Signal, SignalParams
-from server.web.auth import Role, create_api_key, require_role
+from server.roles import Role
+from server.storage.apikeys import create_api_key
+from server.web.auth import require_role
 from tests.conftest import TEST_SECRET
 from tests.reliability.redis_process import RedisProcess
 
@@ -115,7 +117,7 @@ def build_app(redis_server: RedisProcess, tmp_path: Path, **overrides: Any) -> F
     app = create_app(config)
     app.testing = True
     state = app.extensions["haris"]
-    state.services["redis_probe"] = state.redis.client
+    state.lookups["redis_probe"] = state.redis.client
 
     admin = Blueprint("fault_admin", __name__)
 

@@ -15,7 +15,8 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server.web.auth import Role, create_api_key
+from server.roles import Role
+from server.storage.apikeys import create_api_key
 
 # (method, rule) pairs anyone may call. Keep this list short and deliberate.
 PUBLIC_ROUTES = {
@@ -121,7 +122,7 @@ def test_roles_on_every_non_public_route(app: Flask, redis_client: redis.Redis) 
 
 
 def test_revoked_key_is_refused(app: Flask, redis_client: redis.Redis) -> None:
-    from server.web.auth import revoke_api_key
+    from server.storage.apikeys import revoke_api_key
 
     key = create_api_key(redis_client, Role.MAINTAINER, "to revoke")
     revoke_api_key(redis_client, key)
