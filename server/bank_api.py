@@ -28,7 +28,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from heuristics.banks import BankLabel
 from heuristics.profile import AccountId, HashHex, Platform
-from server.services.avatars import MAX_AVATAR_BYTES
 from server.banks import (
     MAX_NOTE_LENGTH,
     BankImportError,
@@ -40,7 +39,7 @@ from server.banks import (
 )
 from server.roles import Role
 from server.schemas import MAX_AVATAR_BASE64
-from server.services.avatars import fingerprint_from
+from server.services.avatars import MAX_AVATAR_BYTES, fingerprint_from
 from server.state import app_state
 from server.storage.audit import AuditLog
 from server.web import openapi

@@ -5,11 +5,11 @@ Only fingerprints are stored (:mod:`heuristics.images`), never the photos. Each 
 that bank's version key has changed since it was loaded — checked on each lookup, one round trip.
 
 Redis keys (none expires: a bank is curated data, kept until an operator removes it):
-- ``haris:banks`` — set of bank names.
-- ``haris:bank:<name>:entries`` — hash: entry id → JSON entry (``fingerprint`` hex, ``label``,
+- ``haris:{banks}:names`` — set of bank names.
+- ``haris:{banks}:bank:<name>:entries`` — hash: entry id → JSON entry (``fingerprint`` hex, ``label``,
   ``platform``, ``account_id`` of the bad account if known, ``note``, ``added_at`` (Unix time),
   ``added_by`` (role)).
-- ``haris:bank:<name>:version`` — integer bumped on every change of that bank.
+- ``haris:{banks}:bank:<name>:version`` — integer bumped on every change of that bank.
 """
 
 from __future__ import annotations
@@ -33,15 +33,15 @@ from server.storage.breaker import RedisBreaker
 
 BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_NOTE_LENGTH = 1000
-_BANKS = "haris:banks"
+_BANKS = "haris:{banks}:names"
 
 
 def _entries_key(bank: str) -> str:
-    return f"haris:bank:{bank}:entries"
+    return f"haris:{{banks}}:bank:{bank}:entries"
 
 
 def _version_key(bank: str) -> str:
-    return f"haris:bank:{bank}:version"
+    return f"haris:{{banks}}:bank:{bank}:version"
 
 
 def valid_bank_name(name: str) -> bool:
@@ -119,7 +119,7 @@ class BankStore:
         if not mapping:
             return 0
         key = _entries_key(bank)
-        with self.client.pipeline() as pipe:
+        with self.client.pipeline(transaction=True) as pipe:
             pipe.sadd(_BANKS, bank)
             for start in range(0, len(mapping), 1000):
                 chunk = dict(list(mapping.items())[start : start + 1000])
@@ -130,7 +130,7 @@ class BankStore:
 
     def banks(self) -> list[dict[str, Any]]:
         names = self.names()
-        with self.client.pipeline() as pipe:
+        with self.client.pipeline(transaction=True) as pipe:
             for name in names:
                 pipe.hlen(_entries_key(name))
                 pipe.get(_version_key(name))

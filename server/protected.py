@@ -4,12 +4,12 @@ Endpoints (trainer role): ``POST /v1/protected`` → 201 ``{"id"}``, ``GET /v1/p
 ``GET /v1/protected/{id}``, ``DELETE /v1/protected/{id}`` → 204.
 
 Redis keys:
-- ``haris:protected:<id>`` — JSON record: display names, genuine accounts, avatar hashes, note,
+- ``haris:{protected}:person:<id>`` — JSON record: display names, genuine accounts, avatar hashes, note,
   created_at and the registering key's label. No TTL: a person is protected because a trainer
   decided so, and protection must not lapse silently; the record lives until ``DELETE``.
   It holds nothing about who checks whom.
-- ``haris:protected:ids`` — set of all ids. No TTL (same lifetime as the records).
-- ``haris:protected:version`` — counter incremented on every change. No TTL. Each worker keeps an
+- ``haris:{protected}:ids`` — set of all ids. No TTL (same lifetime as the records).
+- ``haris:{protected}:version`` — counter incremented on every change. No TTL. Each worker keeps an
   in-memory :class:`heuristics.names.NameIndex` of the registered names and rebuilds it when this
   version changes; it reads the version at most once a second (see ProtectedRegistryService).
 """
@@ -35,10 +35,9 @@ from heuristics.index import FingerprintIndex
 from heuristics.names import NameIndex, NameSimilarity, normalise
 from heuristics.profile import AccountId, Handle, HashHex, Name, Platform
 from heuristics.signals.impersonation_protected import ProtectedMatch
-from server.services.avatars import MAX_AVATAR_BYTES
 from server.roles import Role
 from server.schemas import MAX_AVATAR_BASE64, Accepted
-from server.services.avatars import image_error
+from server.services.avatars import MAX_AVATAR_BYTES, image_error
 from server.state import app_state
 from server.storage.breaker import RedisBreaker
 from server.web import openapi
@@ -48,9 +47,9 @@ from server.web.errors import APIError
 
 bp = Blueprint("protected", __name__, url_prefix="/v1")
 
-_RECORD = "haris:protected:"
-_IDS = "haris:protected:ids"
-_VERSION = "haris:protected:version"
+_RECORD = "haris:{protected}:person:"
+_IDS = "haris:{protected}:ids"
+_VERSION = "haris:{protected}:version"
 _ID = re.compile(r"^[0-9a-f]{16}$")
 MAX_NAMES = 20
 MAX_ACCOUNTS = 50
@@ -123,7 +122,7 @@ class ProtectedStore:
             created_at=int(time.time()),
             created_by=created_by,
         )
-        with self.client.pipeline() as pipe:
+        with self.client.pipeline(transaction=True) as pipe:
             pipe.set(_RECORD + person_id, record.model_dump_json())
             pipe.sadd(_IDS, person_id)
             pipe.incr(_VERSION)
@@ -153,7 +152,7 @@ class ProtectedStore:
                 "note": body.note,
             }
         )
-        with self.client.pipeline() as pipe:
+        with self.client.pipeline(transaction=True) as pipe:
             # XX: never resurrect a person deleted since the read above.
             pipe.set(_RECORD + person_id, record.model_dump_json(), xx=True)
             pipe.incr(_VERSION)
@@ -163,7 +162,7 @@ class ProtectedStore:
     def delete(self, person_id: str) -> bool:
         if not _ID.match(person_id):
             return False
-        with self.client.pipeline() as pipe:
+        with self.client.pipeline(transaction=True) as pipe:
             pipe.delete(_RECORD + person_id)
             pipe.srem(_IDS, person_id)
             pipe.incr(_VERSION)

@@ -3,18 +3,23 @@ per-worker lookups that signals call during a check."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import redis
 from flask import Flask, current_app
 
 from heuristics.rules import load_default_rules, load_rules
 from server.lookups.rules import ActiveRules
 from server.storage import Stores
 from server.storage.connection import RedisHandle, connect
+from server.storage.migrate import migrate
 from server.web.metrics import Metrics
+
+log = logging.getLogger("haris.redis")
 
 
 @dataclass
@@ -39,6 +44,11 @@ def app_state() -> AppState:
 def init_app(app: Flask) -> None:
     settings = app.config
     handle = connect(settings)
+    if not handle.cluster:  # a cluster deployment never had the old names
+        try:
+            migrate(handle.client)
+        except (redis.RedisError, OSError):
+            log.warning("Redis unreachable at start-up: old key names are renamed at the next start")
     stores = Stores.over(handle.client, settings)
     rules = load_rules(settings["HARIS_RULES_FILE"]) if settings["HARIS_RULES_FILE"] else load_default_rules()
     app.extensions["haris"] = AppState(

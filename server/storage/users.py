@@ -6,12 +6,12 @@ The browser holds only a Flask-signed cookie carrying a random session id; the s
 lives in Redis, so revoking a user ends every session at once.
 
 Redis keys:
-- ``haris:user:<username>`` — hash ``role``, ``password`` (scrypt hash), ``created`` (unix time).
+- ``haris:{users}:user:<username>`` — hash ``role``, ``password`` (scrypt hash), ``created`` (unix time).
   Kept until the account is revoked (``flask --app server user revoke``).
-- ``haris:session:<session id>`` — hash ``user``, ``created``. Expires after
+- ``haris:{users}:session:<session id>`` — hash ``user``, ``created``. Expires after
   ``idle_seconds`` without use (refreshed on each request) and is refused after
   ``max_seconds`` from sign-in whatever the activity.
-- ``haris:user-sessions:<username>`` — set of that user's session ids, so revocation can delete
+- ``haris:{users}:user-sessions:<username>`` — set of that user's session ids, so revocation can delete
   them; expires with the newest session (same idle lifetime, refreshed on sign-in).
 """
 
@@ -28,9 +28,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.roles import Role
 
-USER_PREFIX = "haris:user:"
-SESSION_PREFIX = "haris:session:"
-USER_SESSIONS_PREFIX = "haris:user-sessions:"
+USER_PREFIX = "haris:{users}:user:"
+SESSION_PREFIX = "haris:{users}:session:"
+USER_SESSIONS_PREFIX = "haris:{users}:user-sessions:"
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
@@ -87,7 +87,7 @@ class UserStore:
         """Delete the account and end all of its sessions. False if there was no such user."""
         sessions_key = USER_SESSIONS_PREFIX + username
         session_ids = self.client.smembers(sessions_key)
-        with self.client.pipeline() as pipe:
+        with self.client.pipeline(transaction=True) as pipe:
             pipe.delete(USER_PREFIX + username)
             for session_id in session_ids:
                 pipe.delete(SESSION_PREFIX + session_id.decode())
@@ -123,7 +123,7 @@ class UserStore:
 
     def start_session(self, username: str) -> str:
         session_id = secrets.token_urlsafe(32)
-        with self.client.pipeline() as pipe:
+        with self.client.pipeline(transaction=True) as pipe:
             pipe.hset(
                 SESSION_PREFIX + session_id,
                 mapping={"user": username, "created": int(time.time())},
@@ -156,7 +156,7 @@ class UserStore:
     def end_session(self, session_id: str) -> None:
         key = SESSION_PREFIX + session_id
         username = self.client.hget(key, "user")
-        with self.client.pipeline() as pipe:
+        with self.client.pipeline(transaction=True) as pipe:
             pipe.delete(key)
             if username is not None:
                 pipe.srem(USER_SESSIONS_PREFIX + username.decode(), session_id)

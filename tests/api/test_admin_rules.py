@@ -21,8 +21,8 @@ from werkzeug.serving import make_server
 
 from heuristics.rules import default_rules_text
 from server.roles import Role
-from server.storage.rules import RULES_TEXT_KEY, RULES_VERSION_KEY
 from server.storage.apikeys import create_api_key
+from server.storage.rules import RULES_TEXT_KEY, RULES_VERSION_KEY
 
 MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
 TOML = {"Content-Type": "application/toml"}

@@ -143,7 +143,8 @@ def test_bank_round_trips_through_export_and_import(
     assert {line["label"] for line in lines} == {"entrapment", "stock_photo"}
     assert all(line["added_by"] == "trainer" and line["account_id"] == "99" for line in lines)
     # The photo itself is nowhere in Redis: only fingerprints.
-    raw = b"".join(v for k in redis_client.keys("haris:bank:*:entries") for v in redis_client.hgetall(k).values())
+    entries = redis_client.keys("haris:{banks}:bank:*:entries")
+    raw = b"".join(v for k in entries for v in redis_client.hgetall(k).values())
     assert b64(photo_bytes("astronaut"))[:40].encode() not in raw and b"JFIF" not in raw
 
     body = exported.get_data()

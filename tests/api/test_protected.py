@@ -89,12 +89,12 @@ def test_register_list_get_delete(client: FlaskClient, trainer: dict[str, str], 
     assert one["avatar_hashes"] == ["c3d4e5f6a7b8c9d0"]
     assert one["created_by"] == "ngo-trainer"
     # Deliberately registered: kept without expiry until a trainer deletes it.
-    assert redis_client.ttl(f"haris:protected:{person_id}") == -1
+    assert redis_client.ttl(f"haris:{{protected}}:person:{person_id}") == -1
     assert client.delete(f"/v1/protected/{person_id}", headers=trainer).status_code == 204
     assert client.get(f"/v1/protected/{person_id}", headers=trainer).status_code == 404
     again = client.delete(f"/v1/protected/{person_id}", headers=trainer)
     assert again.status_code == 404 and again.get_json()["error"]["code"] == "not_found"
-    assert redis_client.keys("haris:protected:[0-9a-f]*") == []
+    assert redis_client.keys("haris:{protected}:person:[0-9a-f]*") == []
 
 
 def test_odd_ids_are_404_not_errors(client: FlaskClient, trainer: dict[str, str]) -> None:

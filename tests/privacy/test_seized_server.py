@@ -117,7 +117,7 @@ def adversary(data_dir: Path, secret: bytes, flows: list[tuple[float, str, str]]
     reports = [
         json.loads(command[2])
         for command in commands
-        if command[0].upper() == b"SET" and command[1].startswith(b"haris:report:")
+        if command[0].upper() == b"SET" and command[1].startswith(b"haris:{reports}:report:")
     ]
     report_flows = [(moment, address) for moment, address, kind in flows if kind == "report"]
     reporters: dict[str, set[str]] = {}
