@@ -18,7 +18,7 @@ from heuristics.context import CheckContext
 from heuristics.findings import Detection
 from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
 from heuristics.profile import Profile
-from heuristics.signals.avatar_reused import established
+from heuristics.signals.avatar import established
 from heuristics.signals.base import Signal, SignalParams
 
 

@@ -22,7 +22,7 @@ from heuristics.context import CheckContext
 from heuristics.findings import Detection
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Profile
-from heuristics.signals.account_age import account_created
+from heuristics.signals.account import account_created
 from heuristics.signals.base import Signal, SignalParams
 
 MAX_WINDOW_DAYS = 90  # the reuse store keeps observations this long at most
