@@ -1,4 +1,4 @@
-"""``account.new``: the account was created recently (from the join date, or from an X id)."""
+"""``account.*``: what the account's age and the platform's badge say."""
 
 from __future__ import annotations
 
@@ -23,17 +23,25 @@ def account_created(profile: Profile, context: CheckContext) -> tuple[date, str]
     return None
 
 
-class AccountAgeParams(SignalParams):
+def established(profile: Profile, context: CheckContext, established_days: int) -> bool:
+    """Whether the account is known to be at least ``established_days`` old (0: never)."""
+    known = account_created(profile, context)
+    return established_days > 0 and known is not None and (context.now.date() - known[0]).days >= established_days
+
+
+class AccountNewParams(SignalParams):
     full_days: int = Field(30, ge=0, le=36_500)
     max_days: int = Field(180, ge=1, le=36_500)
 
 
-class NewAccount(Signal):
+class AccountNew(Signal[AccountNewParams]):
+    """``account.new``: the account was created recently (from the join date, or from an X id)."""
+
     code = "account.new"
     description = "Account created recently: full points up to full_days, fading to none at max_days."
-    Params = AccountAgeParams
+    Params = AccountNewParams
 
-    def detect(self, profile: Profile, context: CheckContext, params: AccountAgeParams) -> Detection | None:  # type: ignore[override]
+    def detect(self, profile: Profile, context: CheckContext, params: AccountNewParams) -> Detection | None:
         known = account_created(profile, context)
         if known is None:
             return None
@@ -47,3 +55,14 @@ class NewAccount(Signal):
         else:
             strength = (params.max_days - age_days) / (params.max_days - params.full_days)
         return Detection({"age_days": age_days, "source": source}, strength)
+
+
+class AccountVerified(Signal[SignalParams]):
+    """``account.verified``: the platform vouches for the account. Negative points: it lowers risk."""
+
+    code = "account.verified"
+    description = "Platform verification badge (paid badges exist, so keep its weight modest)."
+    Params = SignalParams
+
+    def detect(self, profile: Profile, context: CheckContext, params: SignalParams) -> Detection | None:
+        return Detection({"verified": True}) if profile.verified else None

@@ -1,4 +1,4 @@
-"""Low activity: few posts, few followers, following many more accounts than follow back."""
+"""``activity.*``: few posts, few followers, following many more accounts than follow back."""
 
 from __future__ import annotations
 
@@ -17,37 +17,37 @@ def _log_shortfall(value: int, limit: int) -> float:
     return max(0.0, 1.0 - math.log1p(value) / math.log1p(limit))
 
 
-class FewPostsParams(SignalParams):
+class ActivityFewPostsParams(SignalParams):
     max_posts: int = Field(10, ge=1, le=1_000_000)
 
 
-class FewPosts(Signal):
+class ActivityFewPosts(Signal[ActivityFewPostsParams]):
     code = "activity.few_posts"
     description = "Few or no posts: strongest at zero, fading to none at max_posts."
-    Params = FewPostsParams
+    Params = ActivityFewPostsParams
 
-    def detect(self, profile: Profile, context: CheckContext, params: FewPostsParams) -> Detection | None:  # type: ignore[override]
+    def detect(self, profile: Profile, context: CheckContext, params: ActivityFewPostsParams) -> Detection | None:
         if profile.posts is None or profile.posts >= params.max_posts:
             return None
         return Detection({"posts": profile.posts}, _log_shortfall(profile.posts, params.max_posts))
 
 
-class FewFollowersParams(SignalParams):
+class ActivityFewFollowersParams(SignalParams):
     max_followers: int = Field(50, ge=1, le=1_000_000_000)
 
 
-class FewFollowers(Signal):
+class ActivityFewFollowers(Signal[ActivityFewFollowersParams]):
     code = "activity.few_followers"
     description = "Few followers: strongest at zero, fading to none at max_followers."
-    Params = FewFollowersParams
+    Params = ActivityFewFollowersParams
 
-    def detect(self, profile: Profile, context: CheckContext, params: FewFollowersParams) -> Detection | None:  # type: ignore[override]
+    def detect(self, profile: Profile, context: CheckContext, params: ActivityFewFollowersParams) -> Detection | None:
         if profile.followers is None or profile.followers >= params.max_followers:
             return None
         return Detection({"followers": profile.followers}, _log_shortfall(profile.followers, params.max_followers))
 
 
-class FollowRatioParams(SignalParams):
+class ActivityFollowRatioParams(SignalParams):
     min_following: int = Field(default=100, ge=0, le=1_000_000_000)
     min_ratio: float = Field(default=2.0, ge=1.0, le=1_000_000)
     full_ratio: float = Field(default=20.0, gt=1.0, le=1_000_000)
@@ -60,15 +60,15 @@ class FollowRatioParams(SignalParams):
         return value
 
 
-class FollowRatio(Signal):
+class ActivityFollowRatio(Signal[ActivityFollowRatioParams]):
     code = "activity.follow_ratio"
     description = (
         "Follows many more accounts than follow it back (mass-following to look connected): "
         "none at min_ratio, growing on a log scale to full points at full_ratio."
     )
-    Params = FollowRatioParams
+    Params = ActivityFollowRatioParams
 
-    def detect(self, profile: Profile, context: CheckContext, params: FollowRatioParams) -> Detection | None:  # type: ignore[override]
+    def detect(self, profile: Profile, context: CheckContext, params: ActivityFollowRatioParams) -> Detection | None:
         if profile.following is None or profile.followers is None or profile.following < params.min_following:
             return None
         ratio = profile.following / max(profile.followers, 1)

@@ -1,4 +1,4 @@
-"""Handles that look generated: long digit runs, many digits, or random letter strings."""
+"""``handle.*``: handles that look generated — long digit runs, many digits, or random letter strings."""
 
 from __future__ import annotations
 
@@ -24,14 +24,14 @@ class HandleDigitsParams(SignalParams):
     min_share: float = Field(0.3, gt=0, le=1)
 
 
-class HandleDigits(Signal):
+class HandleDigits(Signal[HandleDigitsParams]):
     code = "handle.digits"
     description = (
         "Handle with a long run of digits or a large share of digits (name + 8 digits); a year alone does not count."
     )
     Params = HandleDigitsParams
 
-    def detect(self, profile: Profile, context: CheckContext, params: HandleDigitsParams) -> Detection | None:  # type: ignore[override]
+    def detect(self, profile: Profile, context: CheckContext, params: HandleDigitsParams) -> Detection | None:
         handle = _YEAR.sub("", (profile.handle or "").lstrip("@"))
         if not handle:
             return None
@@ -44,22 +44,22 @@ class HandleDigits(Signal):
         return Detection({"digits": digits, "longest_run": longest, "digit_share": round(share, 2)}, strength)
 
 
-class RandomHandleParams(SignalParams):
+class HandleRandomParams(SignalParams):
     min_transitions: int = Field(4, ge=1, le=100)
     min_vowelless_letters: int = Field(12, ge=1, le=100)
     max_vowel_share: float = Field(0.1, ge=0, le=1)
 
 
-class RandomHandle(Signal):
+class HandleRandom(Signal[HandleRandomParams]):
     code = "handle.random"
     description = (
         "Handle that reads like a generated string: letters and digits interleaved (a8x3k9q2), "
         "or a long string with almost no vowels. Deliberately strict: vowel-less transliterations "
         "of Arabic names (mhmd, abdlrhmn) are ordinary and must not fire."
     )
-    Params = RandomHandleParams
+    Params = HandleRandomParams
 
-    def detect(self, profile: Profile, context: CheckContext, params: RandomHandleParams) -> Detection | None:  # type: ignore[override]
+    def detect(self, profile: Profile, context: CheckContext, params: HandleRandomParams) -> Detection | None:
         handle = (profile.handle or "").lower().lstrip("@")
         if not handle.isascii():
             return None

@@ -1,4 +1,7 @@
-"""``platform.labelled_scam``: the platform itself marks the account SCAM or FAKE (Telegram)."""
+"""``platform.*``: what the platform itself says about the account.
+
+``platform.labelled_scam``: the platform marks the account SCAM or FAKE (Telegram).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from heuristics.profile import Profile
 from heuristics.signals.base import Signal, SignalParams
 
 
-class PlatformLabelled(Signal):
+class PlatformLabelledScam(Signal[SignalParams]):
     code = "platform.labelled_scam"
     description = "The platform's own SCAM/FAKE label next to the name: a verdict it reached on reports."
     Params = SignalParams

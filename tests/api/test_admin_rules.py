@@ -311,17 +311,16 @@ def test_candidate_rules_run_over_test_profiles_before_publishing() -> None:
     class FragileParams(SignalParams):
         divisor: int = 1
 
-    class Fragile(Signal):
+    class Fragile(Signal[FragileParams]):
         code = "test.fragile"
         description = "test only: divides by a parameter"
         Params = FragileParams
 
-        def detect(self, profile: Profile, context: CheckContext, params: SignalParams) -> Detection | None:
-            assert isinstance(params, FragileParams)
+        def detect(self, profile: Profile, context: CheckContext, params: FragileParams) -> Detection | None:
             return Detection({"x": len(profile.handle or "") // params.divisor})
 
     signals = registry()
-    signals["test.fragile"] = Fragile()
+    signals.register(Fragile())
     try:
         text = default_rules_text() + '\n[signals."test.fragile"]\npoints = 1.0\ndivisor = {}\n'
         smoke_test(parse_rules(text.format(2)))
@@ -329,4 +328,4 @@ def test_candidate_rules_run_over_test_profiles_before_publishing() -> None:
             smoke_test(parse_rules(text.format(0)))
         assert refused.value.key == "signals.test.fragile" and "ZeroDivisionError" in refused.value.message
     finally:
-        del signals["test.fragile"]
+        signals.remove("test.fragile")

@@ -61,7 +61,7 @@ REPORT = {"platform": "x", "reason": "other", "profile": {"handle": "someone"}}
 HANG_GUARD_SECONDS = 2.0
 
 
-class RedisProbeSignal(Signal):
+class RedisProbeSignal(Signal[SignalParams]):
     """Test-only: reads Redis on every check, as the bank, reuse and protected-person signals do."""
 
     code = PROBE
@@ -80,11 +80,11 @@ class RedisProbeSignal(Signal):
 @pytest.fixture
 def probe_signal() -> Iterator[None]:
     signals = registry()
-    signals[PROBE] = RedisProbeSignal()
+    signals.register(RedisProbeSignal())
     try:
         yield
     finally:
-        del signals[PROBE]
+        signals.remove(PROBE)
 
 
 @pytest.fixture
