@@ -100,15 +100,19 @@ def run_check(
         services[REGISTRY] = _NoMatches()
         report = score(body.profile or Profile(), context, rules)
     state.metrics.count_check(report)
+    # The answer is made here from the engine's own values, so it is built without validating it
+    # again (pydantic's model_construct): this is the hot path of every check.
     findings = []
     for f in report.findings:
         evidence = f.evidence
         if not privileged and f.code in ANONYMOUS_EVIDENCE:
             evidence = {key: value for key, value in evidence.items() if key in ANONYMOUS_EVIDENCE[f.code]}
         findings.append(
-            FindingOut(code=f.code, points=f.points, message=render(f.code, evidence, locale), evidence=evidence)
+            FindingOut.model_construct(
+                code=f.code, points=f.points, message=render(f.code, evidence, locale), evidence=evidence
+            )
         )
-    return CheckResponse(
+    return CheckResponse.model_construct(
         risk=report.risk,
         level=report.level.value,
         findings=findings,

@@ -164,7 +164,7 @@ class Allowance:
         limiter: Limiter,
         guard: StorageGuard,
         scope: str,
-        limit: Callable[[], str],
+        limit: str,
         key_func: Callable[[], str],
         may_fail_open: bool = False,
     ) -> None:
@@ -253,13 +253,11 @@ class Limits:
         # the code calls an Allowance, so everything else is exempt (documented: request_filter).
         self.limiter.request_filter(_not_through_an_allowance)
 
-        def setting(name: str) -> Callable[[], str]:
-            return lambda: current_app.config[name]
-
         def allowance(
             scope: str, limit: str, key: Callable[[], str] | None = None, anonymous: bool = False
         ) -> Allowance:
-            return Allowance(self.limiter, self.guard, scope, setting(limit), key or self.client_key, anonymous)
+            # The limit string is read once: flask-limiter parses a static limit when it is declared.
+            return Allowance(self.limiter, self.guard, scope, config[limit], key or self.client_key, anonymous)
 
         self.check = allowance("check", "HARIS_CHECK_LIMIT", anonymous=True)
         self.report = allowance("report", "HARIS_REPORT_LIMIT", anonymous=True)
