@@ -11,9 +11,16 @@ the full distance, so the answer is exactly that of a scan over all fingerprints
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint, Match
+from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
 from heuristics.index.hamming import HammingIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    index: int
+    distance: int
 
 
 class FingerprintIndex:

@@ -1,0 +1,195 @@
+"""Is this avatar a copy of that stored one? Two stages, one matcher for every feature.
+
+1. **Candidates** — the phash stage (:class:`~heuristics.index.FingerprintIndex`, or a direct
+   comparison for a handful of fingerprints): a probe of one fingerprint within
+   :data:`~heuristics.images.MATCH_THRESHOLD` bits of a reference of the other. Its recall on
+   copies is the point; portraits of different people pass it too (aligned faces share the
+   coarse layout a 64-bit phash sees).
+2. **Confirmation** — the stored picture's 256-bit detail hash of its centre (the region any crop
+   of up to 10% from a side keeps) against the checked picture's detail hash of *the same
+   region*. The candidate pair says where that region is in the checked picture (which crop of
+   which picture, mirrored or not); when the checked picture's pixels are at hand (``source``,
+   every check that sent a photo), its detail hash is taken there and at ±:data:`SHIFT` of the
+   region's size around it (a 10% crop at any position falls between two crop references), and the
+   closest counts. A fingerprint sent without pixels (a hex hash) compares its own centre's detail
+   hash, which confirms re-encodes, resizes, borders, brightness and mirrors but not crops.
+   Confirmed when within :data:`DETAIL_THRESHOLD` of 256 bits.
+
+Legacy fingerprints (version 1 and bare 64-bit phashes) have no detail hash: they still find
+candidates but never confirm, on either side. Measured per-pair rates of both stages are in
+docs/avatars.md (``bench/portraits.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from heuristics.images import DETAIL_BOX, MATCH_THRESHOLD, AvatarFingerprint, Box, Variant
+from heuristics.index.fingerprints import FingerprintIndex
+from heuristics.phash import MIRROR_MASK
+
+
+# Confirmation with the checked picture's pixels: differing detail-hash bits (of 255) at or under
+# which the region is the same picture, and differing bits among its STRONGEST (128) strongest
+# coefficients (the ones a re-upload does not flip).
+DETAIL_THRESHOLD: Final = 56
+STRONG_THRESHOLD: Final = 20
+# Confirmation hash against hash (no pixels): differing bits of all 255.
+HASH_DETAIL_THRESHOLD: Final = 48
+# Shift of the confirmation region searched around the place the candidate pair gives, as a
+# share of the region's size (the crop references are 3.3% apart).
+SHIFT: Final = 0.02
+# Candidate pairs of variants tried per stored fingerprint, closest first.
+MAX_RELATIONS: Final = 4
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoMatch:
+    index: int  # position among the stored fingerprints
+    distance: int  # candidate stage: phash bits (of 64)
+    detail: int  # confirmation: detail bits (of 256)
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A candidate pair of variants: ``query_variant`` shows what ``stored_variant`` shows."""
+
+    distance: int
+    query_variant: Variant
+    stored_variant: Variant
+
+
+def relations(query: AvatarFingerprint, stored: AvatarFingerprint, threshold: int = MATCH_THRESHOLD) -> list[Relation]:
+    """Every probe/reference pair within ``threshold``, either way round, closest first."""
+    query_layout, stored_layout = query.variants(), stored.variants()
+    if query_layout is None or stored_layout is None:
+        return []
+    found = []
+    for probes, references, probes_of_query in (
+        (query.probes, stored.references, True),
+        (stored.probes, query.references, False),
+    ):
+        distances = np.bitwise_count(
+            np.array(probes, dtype=np.uint64)[:, None] ^ np.array(references, dtype=np.uint64)[None, :]
+        )
+        for p, r in zip(*np.nonzero(distances <= threshold), strict=True):
+            if probes_of_query:
+                pair = (query_layout[0][p], stored_layout[1][r])
+            else:
+                pair = (query_layout[1][r], stored_layout[0][p])
+            found.append(Relation(int(distances[p, r]), *pair))
+    return sorted(found, key=lambda relation: relation.distance)
+
+
+def _through(value: float, start: float, stop: float, mirrored: bool) -> float:
+    """A unit-square coordinate of a picture as a share of a variant's span (and back)."""
+    share = (value - start) / (stop - start)
+    return 1 - share if mirrored else share
+
+
+def mapped_region(relation: Relation) -> tuple[Box, bool]:
+    """The stored picture's detail region in the query picture's unit square, and whether it
+    appears mirrored there."""
+    s, q = relation.stored_variant, relation.query_variant
+    flipped = s.mirrored != q.mirrored
+    xs = [_through(x, s.box[0], s.box[2], s.mirrored) for x in (DETAIL_BOX[0], DETAIL_BOX[2])]
+    ys = [_through(y, s.box[1], s.box[3], False) for y in (DETAIL_BOX[1], DETAIL_BOX[3])]
+    qx = sorted(q.box[0] + (1 - x if q.mirrored else x) * (q.box[2] - q.box[0]) for x in xs)
+    qy = [q.box[1] + y * (q.box[3] - q.box[1]) for y in ys]
+    return (qx[0], qy[0], qx[1], qy[1]), flipped
+
+
+def _shifted(box: Box) -> list[Box]:
+    width, height = box[2] - box[0], box[3] - box[1]
+    steps = (-SHIFT, 0.0, SHIFT)
+    return [(box[0] + dx * width, box[1] + dy * height, box[2] + dx * width, box[3] + dy * height) for dy in steps for dx in steps]
+
+
+def detail_distance(query: AvatarFingerprint, stored: AvatarFingerprint, found: Sequence[Relation]) -> int | None:
+    """The closest confirming detail distance (all bits) over the candidate relations: 256 when
+    no place confirms, None when it cannot be measured (a legacy fingerprint on either side).
+
+    With the checked picture's pixels, a place confirms when all 255 bits are within
+    :data:`DETAIL_THRESHOLD` and its :data:`~heuristics.images.STRONGEST` strongest coefficients
+    within :data:`STRONG_THRESHOLD`; hash against hash, all bits within
+    :data:`HASH_DETAIL_THRESHOLD`."""
+    if query.legacy or stored.legacy or not found:
+        return None
+    best = 256
+    for relation in list(dict.fromkeys(found))[:MAX_RELATIONS]:
+        target = stored.details[relation.stored_variant.picture]
+        region, flipped = mapped_region(relation)
+        mirror = MIRROR_MASK if flipped else 0
+        if query.source is None:
+            differ = (query.details[relation.query_variant.picture] ^ mirror ^ target).bit_count()
+            best = min(best, differ if differ <= HASH_DETAIL_THRESHOLD else 256)
+            continue
+        picture = relation.query_variant.picture
+        boxes = [query.source.to_pixels(picture, box) for box in _shifted(region)]
+        for detail, strong in query.source.details([b for b in boxes if b[2] - b[0] >= 1 and b[3] - b[1] >= 1]):
+            differ = detail ^ mirror ^ target
+            if differ.bit_count() <= DETAIL_THRESHOLD and (differ & strong).bit_count() <= STRONG_THRESHOLD:
+                best = min(best, differ.bit_count())
+    return best
+
+
+def compare(query: AvatarFingerprint, stored: AvatarFingerprint, index: int = 0) -> PhotoMatch | None:
+    """The confirmed match of one stored fingerprint, or None."""
+    found = relations(query, stored)
+    detail = detail_distance(query, stored, found)
+    if detail is None or detail == 256:
+        return None
+    return PhotoMatch(index, found[0].distance, detail)
+
+
+def parse(value: AvatarFingerprint | str | None) -> AvatarFingerprint | None:
+    """A stored fingerprint, or None for a missing or unparsable one (skipped, so one bad stored
+    value cannot hide a match with another)."""
+    if value is None or isinstance(value, AvatarFingerprint):
+        return value
+    try:
+        return AvatarFingerprint.from_hex(value)
+    except ValueError:
+        return None
+
+
+def best_match(query: AvatarFingerprint, stored: Sequence[AvatarFingerprint | str | None]) -> PhotoMatch | None:
+    """The closest confirmed match among a few stored fingerprints (contacts, a person's photos)."""
+    found = (compare(query, fp, n) for n, fp in enumerate(map(parse, stored)) if fp is not None)
+    return min((m for m in found if m is not None), key=lambda m: (m.distance, m.detail), default=None)
+
+
+class PhotoMatcher:
+    """Both stages over many stored fingerprints (a bank, the protected people's photos):
+    candidates from a :class:`FingerprintIndex`, each confirmed. Immutable; rebuild to change."""
+
+    def __init__(self, fingerprints: Sequence[AvatarFingerprint]) -> None:
+        self.fingerprints = tuple(fingerprints)
+        self._index = FingerprintIndex(self.fingerprints)
+
+    def __len__(self) -> int:
+        return len(self.fingerprints)
+
+    def candidates(self, query: AvatarFingerprint) -> list[int]:
+        return sorted(self._index.candidates(query))
+
+    def matches(self, query: AvatarFingerprint) -> list[PhotoMatch]:
+        """Every confirmed match, closest first."""
+        found = (compare(query, self.fingerprints[i], i) for i in self.candidates(query))
+        return sorted((m for m in found if m is not None), key=lambda m: (m.distance, m.detail, m.index))
+
+
+__all__ = [
+    "DETAIL_THRESHOLD",
+    "PhotoMatch",
+    "PhotoMatcher",
+    "Relation",
+    "best_match",
+    "compare",
+    "mapped_region",
+    "relations",
+]
