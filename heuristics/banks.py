@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
-from heuristics.index import FingerprintIndex
+from heuristics.images import AvatarFingerprint
+from heuristics.matching import PhotoMatcher
 
 # A bank with this name holds platforms' default avatars (silhouettes, initials on a colour): a
 # match there means "no photo of its own", not "known bad".
@@ -61,12 +61,12 @@ class ReuseCounter(Protocol):
 
 class BankIndex:
     """Near-duplicate search over bank entries (immutable; rebuild and swap to change), through a
-    :class:`~heuristics.index.FingerprintIndex` of their fingerprints."""
+    :class:`~heuristics.matching.PhotoMatcher` of their fingerprints: phash candidates, each
+    confirmed by its detail hash (legacy entries never confirm)."""
 
-    def __init__(self, entries: Sequence[BankEntry], threshold: int = MATCH_THRESHOLD) -> None:
+    def __init__(self, entries: Sequence[BankEntry]) -> None:
         self.entries = tuple(entries)
-        self.threshold = threshold
-        self._index = FingerprintIndex([entry.fingerprint for entry in self.entries], threshold)
+        self._index = PhotoMatcher([entry.fingerprint for entry in self.entries])
 
     def __len__(self) -> int:
         return len(self.entries)

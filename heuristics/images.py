@@ -187,8 +187,9 @@ CROP_BOXES: Final = tuple(
     for x, y in _ANCHORS
 )
 REFERENCE_COUNT: Final = 2 + len(CROP_BOXES)  # the trimmed picture, its centred square, the crops
-# The region a detail hash covers: the centre, which any crop of up to 10% from each side keeps.
-DETAIL_BOX: Final = (0.1, 0.1, 0.9, 0.9)
+# The region a detail hash covers: the inner 80% of the picture's centred square, which any crop
+# of up to 10% from each side keeps, and so does cropping the picture to a square.
+DETAIL_MARGIN: Final = 0.1
 # With the checked picture's pixels at hand, confirmation compares only its strongest detail
 # coefficients, the bits a re-upload does not flip (heuristics.matching).
 STRONGEST: Final = 128
@@ -210,6 +211,14 @@ def square_box(aspect: float) -> Box:
         return (0.5 - half, 0.0, 0.5 + half, 1.0)
     half = 0.5 * aspect
     return (0.0, 0.5 - half, 1.0, 0.5 + half)
+
+
+def detail_box(picture: int, aspect: float) -> Box:
+    """Where the detail hash of a picture (TRIMMED, of this aspect; or WHOLE) is taken, in its
+    unit square. The WHOLE picture's aspect is not kept: its detail is the inner 80% of it."""
+    left, top, right, bottom = square_box(aspect) if picture == TRIMMED else UNIT
+    dx, dy = (right - left) * DETAIL_MARGIN, (bottom - top) * DETAIL_MARGIN
+    return (left + dx, top + dy, right - dx, bottom - dy)
 
 
 def probe_variants(count: int) -> tuple[Variant, ...]:
@@ -288,8 +297,7 @@ class AvatarFingerprint:
         if self.legacy:
             head = bytes([1, len(self.probes)])
             return (head + b"".join(h.to_bytes(_HASH_BYTES, "big") for h in (*self.probes, *self.references))).hex()
-        aspect = min(255, max(0, round(math.log2(self.aspect) * _ASPECT_STEPS) + 128))
-        head = bytes([FINGERPRINT_VERSION, len(self.probes), aspect])
+        head = bytes([FINGERPRINT_VERSION, len(self.probes), aspect_byte(self.aspect)])
         body = b"".join(h.to_bytes(_HASH_BYTES, "big") for h in (*self.probes, *self.references))
         return (head + body + b"".join(d.to_bytes(_DETAIL_BYTES, "big") for d in self.details)).hex()
 
@@ -311,12 +319,14 @@ class AvatarFingerprint:
         if len(raw) < 3 or raw[0] != FINGERPRINT_VERSION:
             raise ValueError("not an avatar fingerprint of a known version")
         probes = raw[1]
-        if probes not in (2, 4) or len(raw) != 3 + _HASH_BYTES * (probes + REFERENCE_COUNT) + _DETAIL_BYTES * probes // 2:
+        if (
+            probes not in (2, 4)
+            or len(raw) != 3 + _HASH_BYTES * (probes + REFERENCE_COUNT) + _DETAIL_BYTES * probes // 2
+        ):
             raise ValueError("avatar fingerprint has the wrong length")
         hashes = _split(raw[3 : 3 + _HASH_BYTES * (probes + REFERENCE_COUNT)], _HASH_BYTES)
         details = _split(raw[3 + _HASH_BYTES * (probes + REFERENCE_COUNT) :], _DETAIL_BYTES)
-        aspect = 2.0 ** ((raw[2] - 128) / _ASPECT_STEPS)
-        return cls(tuple(hashes[:probes]), tuple(hashes[probes:]), tuple(details), aspect)
+        return cls(tuple(hashes[:probes]), tuple(hashes[probes:]), tuple(details), aspect_of(raw[2]))
 
     @classmethod
     def _from_version_1(cls, raw: bytes) -> AvatarFingerprint:
@@ -335,6 +345,16 @@ class AvatarFingerprint:
 
 
 _ASPECT_STEPS = 32  # aspect byte: 128 + 32·log2(width / height)
+
+
+def aspect_byte(aspect: float) -> int:
+    return min(255, max(0, round(math.log2(aspect) * _ASPECT_STEPS) + 128))
+
+
+def aspect_of(value: int) -> float:
+    return 2.0 ** ((value - 128) / _ASPECT_STEPS)
+
+
 _DETAIL_BYTES: Final = 32
 
 
@@ -358,14 +378,14 @@ def fingerprint(image: Image.Image) -> AvatarFingerprint:
     trimmed: Box = tuple(map(float, uniform_border_box(pixels)))  # type: ignore[assignment]
     source = Source(RegionHasher(pixels), (trimmed, whole))
     aspect = (trimmed[2] - trimmed[0]) / (trimmed[3] - trimmed[1])
-    # The aspect travels in one byte: use the value the stored form will give back.
-    aspect = 2.0 ** (min(127, max(-128, round(math.log2(aspect) * _ASPECT_STEPS))) / _ASPECT_STEPS)
+    aspect = aspect_of(aspect_byte(aspect))  # what the stored form (one byte) will give back
     probes = probe_variants(2 if trimmed == whole else 4)
     variants = (*probes, *reference_variants(aspect))
     hashes = source.hasher.phashes(
         [source.to_pixels(v.picture, v.box) for v in variants], [v.mirrored for v in variants]
     )
-    details = [d for d, _ in source.details([source.to_pixels(p, DETAIL_BOX) for p in range(len(probes) // 2)])]
+    regions = [source.to_pixels(p, detail_box(p, aspect)) for p in range(len(probes) // 2)]
+    details = [d for d, _ in source.details(regions)]
     return AvatarFingerprint(tuple(hashes[: len(probes)]), tuple(hashes[len(probes) :]), tuple(details), aspect, source)
 
 

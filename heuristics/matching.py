@@ -28,10 +28,9 @@ from typing import Final
 
 import numpy as np
 
-from heuristics.images import DETAIL_BOX, MATCH_THRESHOLD, AvatarFingerprint, Box, Variant
+from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint, Box, Variant, detail_box, probe_variants
 from heuristics.index.fingerprints import FingerprintIndex
 from heuristics.phash import MIRROR_MASK
-
 
 # Confirmation with the checked picture's pixels: differing detail-hash bits (of 255) at or under
 # which the region is the same picture, and differing bits among its STRONGEST (128) strongest
@@ -91,13 +90,14 @@ def _through(value: float, start: float, stop: float, mirrored: bool) -> float:
     return 1 - share if mirrored else share
 
 
-def mapped_region(relation: Relation) -> tuple[Box, bool]:
+def mapped_region(relation: Relation, stored_aspect: float) -> tuple[Box, bool]:
     """The stored picture's detail region in the query picture's unit square, and whether it
     appears mirrored there."""
     s, q = relation.stored_variant, relation.query_variant
+    region = detail_box(s.picture, stored_aspect)
     flipped = s.mirrored != q.mirrored
-    xs = [_through(x, s.box[0], s.box[2], s.mirrored) for x in (DETAIL_BOX[0], DETAIL_BOX[2])]
-    ys = [_through(y, s.box[1], s.box[3], False) for y in (DETAIL_BOX[1], DETAIL_BOX[3])]
+    xs = [_through(x, s.box[0], s.box[2], s.mirrored) for x in (region[0], region[2])]
+    ys = [_through(y, s.box[1], s.box[3], False) for y in (region[1], region[3])]
     qx = sorted(q.box[0] + (1 - x if q.mirrored else x) * (q.box[2] - q.box[0]) for x in xs)
     qy = [q.box[1] + y * (q.box[3] - q.box[1]) for y in ys]
     return (qx[0], qy[0], qx[1], qy[1]), flipped
@@ -106,7 +106,11 @@ def mapped_region(relation: Relation) -> tuple[Box, bool]:
 def _shifted(box: Box) -> list[Box]:
     width, height = box[2] - box[0], box[3] - box[1]
     steps = (-SHIFT, 0.0, SHIFT)
-    return [(box[0] + dx * width, box[1] + dy * height, box[2] + dx * width, box[3] + dy * height) for dy in steps for dx in steps]
+    return [
+        (box[0] + dx * width, box[1] + dy * height, box[2] + dx * width, box[3] + dy * height)
+        for dy in steps
+        for dx in steps
+    ]
 
 
 def detail_distance(query: AvatarFingerprint, stored: AvatarFingerprint, found: Sequence[Relation]) -> int | None:
@@ -122,7 +126,7 @@ def detail_distance(query: AvatarFingerprint, stored: AvatarFingerprint, found: 
     best = 256
     for relation in list(dict.fromkeys(found))[:MAX_RELATIONS]:
         target = stored.details[relation.stored_variant.picture]
-        region, flipped = mapped_region(relation)
+        region, flipped = mapped_region(relation, stored.aspect)
         mirror = MIRROR_MASK if flipped else 0
         if query.source is None:
             differ = (query.details[relation.query_variant.picture] ^ mirror ^ target).bit_count()
@@ -144,6 +148,26 @@ def compare(query: AvatarFingerprint, stored: AvatarFingerprint, index: int = 0)
     if detail is None or detail == 256:
         return None
     return PhotoMatch(index, found[0].distance, detail)
+
+
+def confirms_probe(query: AvatarFingerprint, probe: int, slot: int, detail: int, aspect: float) -> bool:
+    """Whether ``query`` matches a picture known only by one of its probe hashes (``slot`` in the
+    probe layout), the detail hash of that probe's picture and its aspect: the reuse store keeps
+    no more."""
+    layout = query.variants()
+    if layout is None:
+        return False
+    stored_variant = probe_variants(4)[slot]
+    found = sorted(
+        (
+            Relation(distance, layout[1][r], stored_variant)
+            for r, reference in enumerate(query.references)
+            if (distance := (reference ^ probe).bit_count()) <= MATCH_THRESHOLD
+        ),
+        key=lambda relation: relation.distance,
+    )
+    known = AvatarFingerprint((probe,), (), (detail, detail), aspect)  # details by picture: the same one
+    return detail_distance(query, known, found) not in (None, 256)
 
 
 def parse(value: AvatarFingerprint | str | None) -> AvatarFingerprint | None:
@@ -190,6 +214,7 @@ __all__ = [
     "Relation",
     "best_match",
     "compare",
+    "confirms_probe",
     "mapped_region",
     "relations",
 ]

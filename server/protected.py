@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from heuristics.context import ServiceUnavailable
 from heuristics.images import AvatarFingerprint, ImageRejected, fingerprint_bytes
-from heuristics.index import FingerprintIndex
+from heuristics.matching import PhotoMatcher
 from heuristics.names import NameIndex, NameSimilarity, normalise
 from heuristics.profile import AccountId, Handle, HashHex, Name, Platform
 from heuristics.signals.impersonation_protected import ProtectedMatch
@@ -178,7 +178,7 @@ class _Snapshot:
     version: int
     index: NameIndex
     people: dict[str, ProtectedPerson]
-    photos: FingerprintIndex  # every registered photo of every person …
+    photos: PhotoMatcher  # every registered photo of every person …
     photo_owner: list[str]  # … and whose it is (person id, by position in photos)
 
 
@@ -188,7 +188,7 @@ def _as_match(person: ProtectedPerson, name: str, similarity: NameSimilarity | N
     return ProtectedMatch(person.id, name, similarity, accounts, tuple(person.avatar_hashes))
 
 
-def _photo_index(people: dict[str, ProtectedPerson]) -> tuple[FingerprintIndex, list[str]]:
+def _photo_index(people: dict[str, ProtectedPerson]) -> tuple[PhotoMatcher, list[str]]:
     fingerprints: list[AvatarFingerprint] = []
     owners: list[str] = []
     for person in people.values():
@@ -198,7 +198,7 @@ def _photo_index(people: dict[str, ProtectedPerson]) -> tuple[FingerprintIndex, 
             except ValueError:
                 continue  # one unparsable stored hash must not hide the person's other photos
             owners.append(person.id)
-    return FingerprintIndex(fingerprints), owners
+    return PhotoMatcher(fingerprints), owners
 
 
 @dataclass

@@ -13,8 +13,12 @@ at ~6× the storage).
 Redis keys (all expire ``RETENTION_SECONDS`` after their last write; members older than that are
 removed on write, so an active key cannot keep old observations):
 - ``haris:reuse:acct:<hash hex>`` — sorted set: account HMAC → last time it showed this avatar.
-- ``haris:reuse:band:<0-3>:<4 hex>`` — sorted set: ``<probe hash hex><primary hash hex>`` → last
-  time it was seen, for every probe hash whose 16-bit band ``j`` has this value.
+- ``haris:reuse:band:<0-3>:<4 hex>`` — sorted set: ``<probe hash hex><primary hash hex><slot>
+  <aspect><detail hex>`` → last time it was seen, for every probe hash whose 16-bit band ``j`` has
+  this value; ``slot`` (one hex digit) says which probe it is (picture, mirror), ``aspect`` (two)
+  is the picture's aspect byte and the 64 hex digits are the detail hash of that probe's
+  picture, which confirms a candidate (:func:`heuristics.matching.confirms_probe`). Members
+  without them (written before fingerprint version 2, or from a legacy hash) never confirm.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from dataclasses import dataclass, field
 
 import redis
 
-from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
+from heuristics.images import AvatarFingerprint, aspect_byte, aspect_of
+from heuristics.matching import confirms_probe
 from heuristics.signals.avatar_reused import MAX_WINDOW_DAYS
 from server.redis_breaker import RedisBreaker
 
@@ -35,6 +40,9 @@ RETENTION_SECONDS = MAX_WINDOW_DAYS * 86_400
 _BANDS = 4
 # A re-upload storm of one photo must not make a lookup unbounded.
 MAX_CANDIDATES = 200
+
+
+_MEMBER_LENGTH = 16 + 16 + 1 + 2 + 64
 
 
 def _bands(value: int) -> list[str]:
@@ -71,9 +79,11 @@ class RedisReuse:
         close: set[str] = set()
         for member in {m for reply in replies for m in reply}:
             value, primary_hex = int(member[:16], 16), member[16:32].decode()
-            # A stored probe near one of this avatar's references (the rule of
-            # AvatarFingerprint.distance, in the direction the stored hashes allow).
-            if min((value ^ h).bit_count() for h in fingerprint.references) <= MATCH_THRESHOLD:
+            # A stored probe near one of this avatar's references, confirmed by its detail hash
+            # (heuristics.matching, in the direction the stored hashes allow).
+            if len(member) == _MEMBER_LENGTH and confirms_probe(
+                fingerprint, value, int(member[32:33], 16), int(member[35:], 16), aspect_of(int(member[33:35], 16))
+            ):
                 close.add(primary_hex)
         accounts = {self.account_key(account)}
         if close:
@@ -89,9 +99,12 @@ class RedisReuse:
         expired = now - RETENTION_SECONDS
         primary = _hash_hex(fingerprint.primary)
         writes: dict[str, dict[str, float]] = {f"haris:reuse:acct:{primary}": {account_key: now}}
-        for probe in fingerprint.probes:
+        for slot, probe in enumerate(fingerprint.probes):
+            member = _hash_hex(probe) + primary
+            if not fingerprint.legacy:
+                member += f"{slot:x}{aspect_byte(fingerprint.aspect):02x}{fingerprint.details[slot // 2]:064x}"
             for band in _bands(probe):
-                writes.setdefault(band, {})[_hash_hex(probe) + primary] = now
+                writes.setdefault(band, {})[member] = now
         with self.client.pipeline(transaction=False) as pipe:
             for key, members in writes.items():
                 pipe.zadd(key, members)
