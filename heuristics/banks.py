@@ -72,8 +72,11 @@ class BankIndex:
         return len(self.entries)
 
     def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
-        for found in self._index.matches(fingerprint):
-            entry = self.entries[found.index]
+        # Platforms' default avatars (flat silhouettes and initials) have no detail to confirm
+        # with, and calling a photo a default is a weak finding: the candidate stage decides.
+        found = self._index.candidate_matches(fingerprint) if defaults else self._index.matches(fingerprint)
+        for match in found:
+            entry = self.entries[match.index]
             if (entry.bank == DEFAULTS_BANK) == defaults:
-                return BankMatch(entry, found.distance)
+                return BankMatch(entry, match.distance)
         return None

@@ -201,6 +201,11 @@ class PhotoMatcher:
     def candidates(self, query: AvatarFingerprint) -> list[int]:
         return sorted(self._index.candidates(query))
 
+    def candidate_matches(self, query: AvatarFingerprint) -> list[PhotoMatch]:
+        """Stage 1 only, closest first (``detail`` 256: not measured). For flat graphics such as
+        platforms' default avatars, whose detail hashes are noise."""
+        return [PhotoMatch(m.index, m.distance, 256) for m in self._index.matches(query)]
+
     def matches(self, query: AvatarFingerprint) -> list[PhotoMatch]:
         """Every confirmed match, closest first."""
         found = (compare(query, self.fingerprints[i], i) for i in self.candidates(query))

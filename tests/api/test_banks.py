@@ -74,10 +74,19 @@ def test_check_with_cropped_mirrored_copy_of_a_banked_photo_is_known_bad(
 def test_a_client_sent_avatar_hash_is_used_when_no_bytes_are_sent(client: FlaskClient, trainer: dict[str, str]) -> None:
     stored = fingerprint(decode(photo_bytes("coffee")))
     assert add(client, "ngo-1", trainer, avatar_hash=stored.hex, label="campaign").status_code == 201
-    # The extension keeps the avatar_hash a previous check returned, never the photo.
-    first = client.post("/v1/check", json={"platform": "x", "avatar": b64(cropped_mirrored_copy("coffee"))}).get_json()
+    # The extension keeps the avatar_hash a previous check returned, never the photo. Hash
+    # against hash, the detail hashes of the pictures' centres confirm a mirrored re-encode…
+    image = decode(photo_bytes("coffee"), target_side=None)
+    out = io.BytesIO()
+    ImageOps.mirror(image).resize((200, 133)).save(out, "JPEG", quality=70)
+    first = client.post("/v1/check", json={"platform": "x", "avatar": b64(out.getvalue())}).get_json()
     again = client.post("/v1/check", json={"platform": "x", "avatar_hash": first["avatar_hash"]}).get_json()
     assert "avatar.known_bad" in codes(again) and again["avatar_hash"] == first["avatar_hash"]
+    # … but a crop only with the checked picture's pixels, which place the stored centre in it.
+    cropped = client.post("/v1/check", json={"platform": "x", "avatar": b64(cropped_mirrored_copy("coffee"))})
+    assert "avatar.known_bad" in codes(cropped.get_json())
+    hash_only = {"platform": "x", "avatar_hash": cropped.get_json()["avatar_hash"]}
+    assert "avatar.known_bad" not in codes(client.post("/v1/check", json=hash_only).get_json())
     bad = client.post("/v1/check", json={"platform": "x", "avatar_hash": "abcd"})
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "avatar_hash"
 
