@@ -42,7 +42,8 @@ def test_fast_phashes_and_details_equal_the_reference(number: int) -> None:
     boxes = boxes_for(picture)
     mirrored = [i % 2 == 1 for i in range(len(boxes))]
     hasher = RegionHasher(picture)
-    assert hasher.phashes(boxes, mirrored) == [reference_phash(picture, b, m) for b, m in zip(boxes, mirrored, strict=True)]
+    expected = [reference_phash(picture, b, m) for b, m in zip(boxes, mirrored, strict=True)]
+    assert hasher.phashes(boxes, mirrored) == expected
     assert hasher.details(boxes) == [reference_detail(picture, b) for b in boxes]
     pairs = hasher.details_and_strongest(boxes, 128)
     assert [s for _, s in pairs] == [reference_strongest(picture, b, 128) for b in boxes]
