@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-
 import sys
 from typing import Any
 
