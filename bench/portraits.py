@@ -32,6 +32,7 @@ import random
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,8 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint, fingerprint_bytes
-from heuristics.matching import DETAIL_THRESHOLD, compare, detail_distance, relations
+from heuristics.keypoints import align
+from heuristics.matching import ALIGNED_THRESHOLD, DETAIL_THRESHOLD, MIN_INLIERS, compare, detail_distance, relations
 
 SIDE = 256
 
@@ -220,38 +222,76 @@ def rate(count: int, total: int) -> str:
     return f"{count:,} of {total:,} ({count / total:.2e})"
 
 
+def stored_forms(data: bytes) -> tuple[AvatarFingerprint, AvatarFingerprint, AvatarFingerprint]:
+    """A picture as a check sees it (pixels), as a stored hash (contacts, reports) and as a
+    stored picture made from the photo (banks, protected people: hash and keypoints)."""
+    checked = fingerprint_bytes(data)
+    stored = AvatarFingerprint.from_hex(checked.hex)
+    with_keypoints = replace(stored, keypoints=checked.with_keypoints().keypoints)
+    return checked, stored, with_keypoints
+
+
+def geometry(query: AvatarFingerprint, stored: AvatarFingerprint) -> tuple[int, int]:
+    """(most keypoints agreeing on one transform, aligned detail distance when confirmed else 256)
+    over both orientations; (0, 256) when not even a candidate."""
+    found = relations(query, stored)
+    if not found or query.source is None or stored.keypoints is None:
+        return 0, 256
+    alignments = [a for flip in (False, True) for a in align(query.source.keypoints(flip), stored.keypoints)]
+    inliers = max((a.inliers for a in alignments if a is not None), default=0)
+    detail = detail_distance(query, stored, found)
+    return inliers, 256 if detail is None else detail
+
+
 def pair_rates(name: str, images: list[Image.Image]) -> None:
-    data = [encode(im) for im in images]
-    with_pixels = [fingerprint_bytes(d) for d in data]
-    stored = [AvatarFingerprint.from_hex(fp.hex) for fp in with_pixels]
+    forms = [stored_forms(encode(im)) for im in images]
+    checked, stored, banked = (list(column) for column in zip(*forms, strict=True))
     total = len(images) * (len(images) - 1) // 2
     candidates = candidate_pairs(stored)
-    confirmed_pixels = confirmed_hashes = 0
-    closest = 256
+    geometric = confirmed_pixels = confirmed_hashes = 0
+    closest_detail, most_inliers = 256, 0
+    closest_aligned = 256
     for i, j, _ in candidates:
         for q, s in ((i, j), (j, i)):
-            found = relations(with_pixels[q], stored[s])
-            detail = detail_distance(with_pixels[q], stored[s], found)
-            closest = min(closest, detail if detail is not None else 256)
-            confirmed_pixels += compare(with_pixels[q], stored[s]) is not None
+            inliers, aligned = geometry(checked[q], banked[s])
+            most_inliers = max(most_inliers, inliers)
+            if inliers >= MIN_INLIERS:
+                closest_aligned = min(closest_aligned, aligned)
+            geometric += compare(checked[q], banked[s]) is not None
+            detail = detail_distance(checked[q], stored[s], relations(checked[q], stored[s]))
+            closest_detail = min(closest_detail, detail if detail is not None else 256)
+            confirmed_pixels += compare(checked[q], stored[s]) is not None
             confirmed_hashes += compare(stored[q], stored[s]) is not None
-    print(f"{name}: {len(images)} people, {total:,} pairs")
+    print(f"{name}: {len(images)} people, {total:,} pairs, {2 * total:,} ordered (checked, stored)")
     print(f"  stage 1 candidates (phash fingerprint <= {MATCH_THRESHOLD} bits): {rate(len(candidates), total)}")
-    print(f"  stage 2 confirmed, checked picture's pixels (either direction): {rate(confirmed_pixels, 2 * total)}")
-    print(f"  stage 2 confirmed, hash against hash (either direction):       {rate(confirmed_hashes, 2 * total)}")
-    print(f"  closest detail distance among candidates: {closest} of 256 (threshold {DETAIL_THRESHOLD})")
+    print(f"  stage 2, stored keypoints (banks, protected): {rate(geometric, 2 * total)}")
+    print(
+        f"    most keypoints on one transform: {most_inliers} (needs {MIN_INLIERS});"
+        f" closest aligned detail: {closest_aligned} of 256 (confirms <= {ALIGNED_THRESHOLD})"
+    )
+    print(f"  stage 2, stored hash, checked pixels (contacts): {rate(confirmed_pixels, 2 * total)}")
+    print(f"    closest detail distance: {closest_detail} of 256 (threshold {DETAIL_THRESHOLD})")
+    print(f"  stage 2, hash against hash (hash-only checks): {rate(confirmed_hashes, 2 * total)}")
 
 
 def recall(name: str, images: list[Image.Image]) -> None:
-    stored = [AvatarFingerprint.from_hex(fingerprint_bytes(encode(im)).hex) for im in images]
-    print(f"{name}: copy recall, {len(images)} portraits (with pixels | hash only)")
+    stored = [stored_forms(encode(im))[1:] for im in images]
+    print(f"{name}: copy recall, {len(images)} portraits (stored keypoints | stored hash with pixels | hash only)")
+    print(f"  {'':18s} {'recall':>22s}   fewest inliers, worst aligned detail of a confirmed copy")
     for label, transform in TRANSFORMS.items():
         copies = [fingerprint_bytes(transform(im)) for im in images]
-        pixels = sum(compare(c, s) is not None for c, s in zip(copies, stored, strict=True))
-        hashes = sum(
-            compare(AvatarFingerprint.from_hex(c.hex), s) is not None for c, s in zip(copies, stored, strict=True)
-        )
-        print(f"  {label:18s} {pixels / len(images):.3f} | {hashes / len(images):.3f}")
+        counts = [0, 0, 0]
+        fewest, worst = 10**6, 0
+        for copy, (hashed, banked) in zip(copies, stored, strict=True):
+            found = compare(copy, banked)
+            counts[0] += found is not None
+            counts[1] += compare(copy, hashed) is not None
+            counts[2] += compare(AvatarFingerprint.from_hex(copy.hex), hashed) is not None
+            if found is not None:
+                fewest = min(fewest, geometry(copy, banked)[0])
+                worst = max(worst, found.detail)
+        shares = " | ".join(f"{count / len(images):.3f}" for count in counts)
+        print(f"  {label:18s} {shares}   {fewest}, {worst}")
 
 
 def api_false_alarms(portraits: list[Image.Image], bank_size: int, checks: int) -> None:

@@ -26,12 +26,13 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 import numpy as np
 from PIL import Image, ImageOps
 
+from heuristics.keypoints import QUERY_KEYPOINTS, STORED_KEYPOINTS, Keypoints, detect, frame
 from heuristics.phash import RegionHasher
 
 MAX_IMAGE_BYTES: Final = 4 * 1024 * 1024
@@ -239,6 +240,29 @@ class Source:
         self.hasher = hasher
         self.pictures = pictures  # pixel boxes of TRIMMED and WHOLE
         self._details: dict[tuple[float, ...], tuple[int, int]] = {}
+        self._frame: tuple[np.ndarray, float] | None = None
+        self._keypoints: dict[tuple[bool, int], Keypoints] = {}
+
+    def frame(self) -> tuple[np.ndarray, float]:
+        """The trimmed picture as :mod:`heuristics.keypoints` sees it, and its scale."""
+        if self._frame is None:
+            self._frame = frame(self.hasher.picture, self.pictures[TRIMMED])
+        return self._frame
+
+    def keypoints(self, mirrored: bool = False, count: int = QUERY_KEYPOINTS) -> Keypoints:
+        """ORB keypoints of the trimmed picture's frame (or of its mirror image), computed once."""
+        key = (mirrored, count)
+        if key not in self._keypoints:
+            image = self.frame()[0]
+            self._keypoints[key] = detect(np.ascontiguousarray(image[:, ::-1]) if mirrored else image, count)
+        return self._keypoints[key]
+
+    def from_frame(self, box: Box, mirrored: bool) -> Box:
+        """A box in (mirrored) frame pixels as a box in picture pixels (may reach past the edges)."""
+        image, scale = self.frame()
+        left, top = self.pictures[TRIMMED][:2]
+        x0, x1 = (image.shape[1] - box[2], image.shape[1] - box[0]) if mirrored else (box[0], box[2])
+        return (left + x0 / scale, top + box[1] / scale, left + x1 / scale, top + box[3] / scale)
 
     def to_pixels(self, picture: int, box: Box) -> Box:
         left, top, right, bottom = self.pictures[picture]
@@ -274,6 +298,8 @@ class AvatarFingerprint:
     details: tuple[int, ...] = ()
     aspect: float = 1.0  # width / height of the trimmed picture
     source: Source | None = field(default=None, compare=False, repr=False)
+    # Kept beside stored pictures made from a photo (banks, protected people), never on the wire.
+    keypoints: Keypoints | None = field(default=None, compare=False, repr=False)
 
     @property
     def legacy(self) -> bool:
@@ -283,6 +309,13 @@ class AvatarFingerprint:
     def primary(self) -> int:
         """The hash of the picture as it is (trimmed): the one 64-bit value to show or index."""
         return self.probes[0]
+
+    def with_keypoints(self) -> AvatarFingerprint:
+        """This fingerprint with the ORB keypoints a stored picture keeps (needs the pixels:
+        a fingerprint made from a photo, not parsed from hex)."""
+        if self.source is None:
+            raise ValueError("keypoints need the picture's pixels")
+        return replace(self, keypoints=self.source.keypoints(count=STORED_KEYPOINTS))
 
     def variants(self) -> tuple[tuple[Variant, ...], tuple[Variant, ...]] | None:
         """Where each probe and reference was taken (None for legacy fingerprints, deduplicated)."""

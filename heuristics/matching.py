@@ -15,6 +15,15 @@
    hash, which confirms re-encodes, resizes, borders, brightness and mirrors but not crops.
    Confirmed when within :data:`DETAIL_THRESHOLD` of 256 bits.
 
+   A stored picture made from a photo (bank entries, protected people's photos) also keeps its
+   ORB keypoints (:mod:`heuristics.keypoints`). Against it, a checked picture with pixels is
+   confirmed geometrically instead: at least :data:`MIN_INLIERS` of its keypoints must match the
+   stored ones under one transform (a similarity, else an affine one) (the mirror image's keypoints when the candidate
+   pair is mirrored), and its detail hash taken *exactly where that transform puts the stored
+   region* must be within :data:`ALIGNED_THRESHOLD` bits. Two look-alike faces may share a few
+   corners (eyes, mouth) in place; their detail, compared at the same place to a fraction of a
+   pixel, still differs. A copy passes both by a wide margin, whatever crop it is.
+
 Legacy fingerprints (version 1 and bare 64-bit phashes) have no detail hash: they still find
 candidates but never confirm, on either side. Measured per-pair rates of both stages are in
 docs/avatars.md (``bench/portraits.py``).
@@ -28,8 +37,17 @@ from typing import Final
 
 import numpy as np
 
-from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint, Box, Variant, detail_box, probe_variants
+from heuristics.images import (
+    MATCH_THRESHOLD,
+    TRIMMED,
+    AvatarFingerprint,
+    Box,
+    Variant,
+    detail_box,
+    probe_variants,
+)
 from heuristics.index.fingerprints import FingerprintIndex
+from heuristics.keypoints import align
 from heuristics.phash import MIRROR_MASK
 
 # Confirmation with the checked picture's pixels: differing detail-hash bits (of 255) at or under
@@ -44,6 +62,10 @@ HASH_DETAIL_THRESHOLD: Final = 48
 SHIFT: Final = 0.02
 # Candidate pairs of variants tried per stored fingerprint, closest first.
 MAX_RELATIONS: Final = 4
+# Geometric confirmation against stored keypoints: keypoints agreeing on one transform, and the
+# detail bits (of 255) that may differ at the place it gives.
+MIN_INLIERS: Final = 8
+ALIGNED_THRESHOLD: Final = 28
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +145,8 @@ def detail_distance(query: AvatarFingerprint, stored: AvatarFingerprint, found: 
     :data:`HASH_DETAIL_THRESHOLD`."""
     if query.legacy or stored.legacy or not found:
         return None
+    if stored.keypoints is not None and query.source is not None:
+        return aligned_distance(query, stored, found)
     best = 256
     for relation in list(dict.fromkeys(found))[:MAX_RELATIONS]:
         target = stored.details[relation.stored_variant.picture]
@@ -139,6 +163,31 @@ def detail_distance(query: AvatarFingerprint, stored: AvatarFingerprint, found: 
             if differ.bit_count() <= DETAIL_THRESHOLD and (differ & strong).bit_count() <= STRONG_THRESHOLD:
                 best = min(best, differ.bit_count())
     return best
+
+
+def aligned_distance(query: AvatarFingerprint, stored: AvatarFingerprint, found: Sequence[Relation]) -> int:
+    """The geometric confirmation (module doc): the detail distance at the place the keypoints'
+    transform gives, or 256 when too few keypoints agree or the detail differs too much. The
+    orientation (mirrored or not) the closest candidate pair suggests is tried first, then the
+    other: faces are nearly symmetric, so a candidate pair may pair a copy with its mirror."""
+    assert query.source is not None and stored.keypoints is not None
+    source, keypoints = query.source, stored.keypoints
+    width, height = keypoints.size
+    region = detail_box(TRIMMED, stored.aspect)
+    corners = np.array([[region[0] * width, region[1] * height], [region[2] * width, region[3] * height]])
+    corners = np.array([corners[0], corners[1], [corners[0, 0], corners[1, 1]], [corners[1, 0], corners[0, 1]]])
+    hinted = found[0].stored_variant.mirrored != found[0].query_variant.mirrored
+    for flipped in (hinted, not hinted):
+        for alignment in align(source.keypoints(flipped), keypoints):
+            if alignment.inliers < MIN_INLIERS:
+                continue
+            mapped = alignment.apply(corners)  # a parallelogram: its bounding box is close enough
+            box = source.from_frame((*mapped.min(axis=0), *mapped.max(axis=0)), flipped)
+            detail = source.details([box])[0][0]
+            differ = (detail ^ (MIRROR_MASK if flipped else 0) ^ stored.details[TRIMMED]).bit_count()
+            if differ <= ALIGNED_THRESHOLD:
+                return differ
+    return 256
 
 
 def compare(query: AvatarFingerprint, stored: AvatarFingerprint, index: int = 0) -> PhotoMatch | None:
@@ -213,10 +262,13 @@ class PhotoMatcher:
 
 
 __all__ = [
+    "ALIGNED_THRESHOLD",
     "DETAIL_THRESHOLD",
+    "MIN_INLIERS",
     "PhotoMatch",
     "PhotoMatcher",
     "Relation",
+    "aligned_distance",
     "best_match",
     "compare",
     "confirms_probe",

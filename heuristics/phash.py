@@ -1,7 +1,9 @@
 """Perceptual hashes of many regions of one grey picture at once, and their readable reference.
 
 A *region* is a box ``(left, top, right, bottom)`` in pixel units (floats allowed) of a grey
-picture held as a 2-D array. Its *grid* is its area average on :data:`GRID`×:data:`GRID` cells:
+picture held as a 2-D array. A region may reach past the picture's edges (a copy aligned by its
+keypoints, :mod:`heuristics.keypoints`): outside pixels repeat the nearest edge pixel.
+Its *grid* is its area average on :data:`GRID`×:data:`GRID` cells:
 each cell is the mean of the picture over the cell, every pixel counted by the share of it the
 cell covers. Two hashes are taken from the grid's 2-D DCT-II (scipy's, unnormalised):
 
@@ -93,6 +95,7 @@ def reference_grid(picture: Array, box: Box) -> Array:
     left, top, right, bottom = box
     cell_w, cell_h = (right - left) / GRID, (bottom - top) / GRID
     grid = np.empty((GRID, GRID))
+    height, width = picture.shape
     for i in range(GRID):
         y0, y1 = top + i * cell_h, top + (i + 1) * cell_h
         for j in range(GRID):
@@ -102,7 +105,7 @@ def reference_grid(picture: Array, box: Box) -> Array:
                 share_y = min(y + 1, y1) - max(y, y0)
                 for x in range(int(np.floor(x0)), int(np.ceil(x1))):
                     share_x = min(x + 1, x1) - max(x, x0)
-                    total += picture[y, x] * share_y * share_x
+                    total += picture[min(max(y, 0), height - 1), min(max(x, 0), width - 1)] * share_y * share_x
             grid[i, j] = total / (cell_w * cell_h)
     return grid
 
@@ -138,11 +141,18 @@ def area_weights(starts: Array, stops: Array, size: int) -> Array:
     cell's length — one axis of :func:`reference_grid` as a matrix.
 
     How much of pixel ``p`` lies before an edge ``e`` is ``clip(e - p, 0, 1)``; a cell's share is
-    that at its right edge minus that at its left edge."""
+    that at its right edge minus that at its left edge. Pixels beyond the picture (a span reaching
+    past its edges) count as the nearest edge pixel."""
     cell = (stops - starts) / GRID
     edges = starts[:, None] + cell[:, None] * np.arange(GRID + 1)[None, :]
-    before = np.clip(edges[:, :, None] - np.arange(size, dtype=np.float64), 0.0, 1.0)
-    return np.diff(before, axis=1) / cell[:, None, None]
+    low = min(0, int(np.floor(edges.min())))
+    high = max(size, int(np.ceil(edges.max())))
+    before = np.clip(edges[:, :, None] - np.arange(low, high, dtype=np.float64), 0.0, 1.0)
+    weights = np.diff(before, axis=1) / cell[:, None, None]
+    if low == 0 and high == size:
+        return weights
+    pixel = np.clip(np.arange(low, high), 0, size - 1)
+    return weights @ (pixel[:, None] == np.arange(size)[None, :])
 
 
 class RegionHasher:

@@ -6,7 +6,8 @@ that bank's version key has changed since it was loaded — checked on each look
 
 Redis keys (none expires: a bank is curated data, kept until an operator removes it):
 - ``haris:banks`` — set of bank names.
-- ``haris:bank:<name>:entries`` — hash: entry id → JSON entry (``fingerprint`` hex, ``label``,
+- ``haris:bank:<name>:entries`` — hash: entry id → JSON entry (``fingerprint`` hex, ``keypoints``
+  (base64, for entries added from a photo: :mod:`heuristics.keypoints`, ≤ 5.8 KB), ``label``,
   ``platform``, ``account_id`` of the bad account if known, ``note``, ``added_at`` (Unix time),
   ``added_by`` (role)).
 - ``haris:bank:<name>:version`` — integer bumped on every change of that bank.
@@ -14,13 +15,15 @@ Redis keys (none expires: a bank is curated data, kept until an operator removes
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 import secrets
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 import redis
@@ -28,12 +31,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from heuristics.banks import BankEntry, BankIndex, BankLabel, BankMatch
 from heuristics.images import AvatarFingerprint
+from heuristics.keypoints import MAX_STORED_BYTES, Keypoints
 from heuristics.profile import AccountId, HashHex, Platform
 from server.redis_breaker import RedisBreaker
 
 BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_NOTE_LENGTH = 1000
 _BANKS = "haris:banks"
+MAX_KEYPOINTS_BASE64 = 4 * ((MAX_STORED_BYTES + 2) // 3)
 
 
 def _entries_key(bank: str) -> str:
@@ -55,6 +60,9 @@ class StoredEntry(BaseModel):
 
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
     fingerprint: HashHex
+    # The picture's ORB keypoints when the entry was made from its photo: what confirms a match
+    # geometrically (heuristics.matching). Entries made from a hash alone have none.
+    keypoints: Annotated[str, Field(max_length=MAX_KEYPOINTS_BASE64)] | None = None
     label: BankLabel
     platform: Platform | None = None
     account_id: AccountId | None = None
@@ -68,8 +76,25 @@ class StoredEntry(BaseModel):
         AvatarFingerprint.from_hex(value)  # ValueError → validation error
         return value
 
+    @field_validator("keypoints")
+    @classmethod
+    def _keypoints(cls, value: str | None) -> str | None:
+        if value is not None:
+            _parse_keypoints(value)  # ValueError → validation error
+        return value
+
     def to_bank_entry(self, bank: str) -> BankEntry:
-        return BankEntry(self.id, bank, self.label, AvatarFingerprint.from_hex(self.fingerprint))
+        found = AvatarFingerprint.from_hex(self.fingerprint)
+        if self.keypoints is not None and not found.legacy:
+            found = replace(found, keypoints=_parse_keypoints(self.keypoints))
+        return BankEntry(self.id, bank, self.label, found)
+
+
+def _parse_keypoints(value: str) -> Keypoints:
+    try:
+        return Keypoints.from_bytes(base64.b64decode(value, validate=True))
+    except binascii.Error:
+        raise ValueError("keypoints are not base64") from None
 
 
 class BankImportError(ValueError):
@@ -215,9 +240,13 @@ def make_entry(
     account_id: str | None = None,
     note: str | None = None,
 ) -> StoredEntry:
+    if fingerprint.keypoints is None and fingerprint.source is not None:
+        fingerprint = fingerprint.with_keypoints()  # made from the photo: keep what confirms it
+    keypoints = fingerprint.keypoints
     return StoredEntry(
         id=new_entry_id(),
         fingerprint=fingerprint.hex,
+        keypoints=base64.b64encode(keypoints.to_bytes()).decode() if keypoints is not None else None,
         label=label,
         platform=platform,
         account_id=account_id,

@@ -71,3 +71,14 @@ def test_flat_pictures_hash_deterministically() -> None:
     hasher = RegionHasher(flat)
     assert hasher.details([(0, 0, 30, 30)]) == [0]
     assert hasher.phashes([(0, 0, 30, 30)], [False]) == [reference_phash(flat, (0, 0, 30, 30))]
+
+
+def test_regions_past_the_edges_repeat_the_edge_pixels() -> None:
+    picture = pictures()[0]
+    h, w = picture.shape
+    boxes = [(-3.5, -2.0, w + 1.25, h - 4.0), (2.0, 1.5, w + 6.0, h + 3.5)]
+    hasher = RegionHasher(picture)
+    assert hasher.details(boxes) == [reference_detail(picture, b) for b in boxes]
+    padded = np.pad(picture, 8, mode="edge")
+    shifted = [(b[0] + 8, b[1] + 8, b[2] + 8, b[3] + 8) for b in boxes]
+    assert hasher.details(boxes) == RegionHasher(padded).details(shifted)
