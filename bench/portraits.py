@@ -312,6 +312,7 @@ def api_false_alarms(portraits: list[Image.Image], bank_size: int, checks: int) 
                     "HARIS_SECRET_KEY": "bench-secret-" + "x" * 32,
                     "HARIS_DATA_DIR": str(Path(tmp) / "data"),
                     "HARIS_CHECK_LIMIT": "100000000/minute",
+                    "HARIS_LOG_LEVEL": "WARNING",
                 }
             )
             client = app.test_client()

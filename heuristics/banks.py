@@ -71,6 +71,13 @@ class BankIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def weak_entries(self) -> tuple[int, int]:
+        """How many entries can never confirm a match (legacy fingerprints: version 1 or a bare
+        phash), and how many confirm only by their detail hash (no keypoints: added from a
+        fingerprint, not a photo). Adding the photo again upgrades either kind."""
+        legacy = sum(e.fingerprint.legacy for e in self.entries)
+        return legacy, sum(not e.fingerprint.legacy and e.fingerprint.keypoints is None for e in self.entries)
+
     def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
         # Platforms' default avatars (flat silhouettes and initials) have no detail to confirm
         # with, and calling a photo a default is a weak finding: the candidate stage decides.

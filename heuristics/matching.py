@@ -66,12 +66,16 @@ MAX_RELATIONS: Final = 4
 # detail bits (of 255) that may differ at the place it gives.
 MIN_INLIERS: Final = 8
 ALIGNED_THRESHOLD: Final = 28
+# Where the geometric confirmation decides, the candidate stage may cast a wider net: phash
+# fingerprints within this many bits (a copy cropped between two crop references, or brightened
+# until its highlights clip, lands 12–14 bits from its original; bench/portraits.py).
+GEOMETRIC_CANDIDATE_THRESHOLD: Final = 14
 
 
 @dataclass(frozen=True, slots=True)
 class PhotoMatch:
     index: int  # position among the stored fingerprints
-    distance: int  # candidate stage: phash bits (of 64)
+    distance: int  # candidate stage: phash bits (of 64), capped at MATCH_THRESHOLD
     detail: int  # confirmation: detail bits (of 256)
 
 
@@ -190,13 +194,21 @@ def aligned_distance(query: AvatarFingerprint, stored: AvatarFingerprint, found:
     return 256
 
 
+def candidate_threshold(query: AvatarFingerprint, stored: AvatarFingerprint) -> int:
+    """The candidate stage's threshold for this pair: wider when the geometric check decides."""
+    geometric = stored.keypoints is not None and query.source is not None
+    return GEOMETRIC_CANDIDATE_THRESHOLD if geometric else MATCH_THRESHOLD
+
+
 def compare(query: AvatarFingerprint, stored: AvatarFingerprint, index: int = 0) -> PhotoMatch | None:
     """The confirmed match of one stored fingerprint, or None."""
-    found = relations(query, stored)
+    found = relations(query, stored, candidate_threshold(query, stored))
     detail = detail_distance(query, stored, found)
     if detail is None or detail == 256:
         return None
-    return PhotoMatch(index, found[0].distance, detail)
+    # Past MATCH_THRESHOLD only the geometric check vouches for the pair: the signals, whose
+    # strength and max_distance are in phash bits up to that threshold, see it as their weakest.
+    return PhotoMatch(index, min(found[0].distance, MATCH_THRESHOLD), detail)
 
 
 def confirms_probe(query: AvatarFingerprint, probe: int, slot: int, detail: int, aspect: float) -> bool:
@@ -243,12 +255,14 @@ class PhotoMatcher:
     def __init__(self, fingerprints: Sequence[AvatarFingerprint]) -> None:
         self.fingerprints = tuple(fingerprints)
         self._index = FingerprintIndex(self.fingerprints)
+        self._geometric = any(fp.keypoints is not None for fp in self.fingerprints)
 
     def __len__(self) -> int:
         return len(self.fingerprints)
 
     def candidates(self, query: AvatarFingerprint) -> list[int]:
-        return sorted(self._index.candidates(query))
+        wide = self._geometric and query.source is not None
+        return sorted(self._index.candidates(query, GEOMETRIC_CANDIDATE_THRESHOLD if wide else None))
 
     def candidate_matches(self, query: AvatarFingerprint) -> list[PhotoMatch]:
         """Stage 1 only, closest first (``detail`` 256: not measured). For flat graphics such as

@@ -223,6 +223,10 @@ class RedisBanks:
             self._loaded = loaded
             return loaded
 
+    def weak_entries(self) -> dict[str, tuple[int, int]]:
+        """Each bank's entries that never confirm and that lack keypoints (BankIndex.weak_entries)."""
+        return {name: bank.index.weak_entries() for name, bank in self.refresh().items()}
+
     def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
         best: BankMatch | None = None
         for bank in self.refresh().values():
