@@ -6,7 +6,7 @@ recycling) against the same wrk load (32 connections), started once both workers
 two loads alternate, and the ratio is the median of neighbouring pairs' ratios; req/s, p50 and
 p99 of each are medians of the repeats. It also prints the workers' CPU time per request (from
 /proc), the same comparison without the load generator's and Redis's share of the two cores.
-Target (issue 2): ≥ 50% of the trivial endpoint's throughput, p99 < 25 ms.
+Target: ≥ 50% of the trivial endpoint's throughput, p99 < 25 ms.
 
     .venv/bin/python bench/check_api.py [--seconds 10] [--repeats 5] [--connections 32]
 

@@ -7,8 +7,11 @@ left out: they are the same name written on two lines). For each method the thre
 lowest score that keeps the impostor pairs at or under the false-match rate; recall is the share
 of genuine pairs at or above it.
 
-    .venv/bin/python bench/names_eval.py [path/to/pairs.tsv] [--impostors N]
-    .venv/bin/python bench/names_eval.py ../shared/data/names/wikidata-ar-en-name-tokens.tsv
+    .venv/bin/python bench/names_eval.py PATH/ar2en-train.tsv [--impostors N]
+    .venv/bin/python bench/names_eval.py PATH/wikidata-ar-en-name-tokens.tsv
+
+The data files are not in the repository (tests/data/ holds a 300-line sample of ar2en-train):
+give their path; there is no default.
 """
 
 from __future__ import annotations
@@ -29,8 +32,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from heuristics.names import NormalisedName, normalise
 from heuristics.names.similarity import compare
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "names" / "ar2en-train.tsv"
-FALLBACK_DATA = Path("/work/shared/data/names/ar2en-train.tsv")
 RATES = (0.01, 0.001)
 SIGNAL_THRESHOLD = 0.92  # min_similarity of the impersonation signals in default.toml
 
@@ -107,7 +108,7 @@ def evaluate(name: str, scorer: Callable[[str, str], float], genuine_pairs, impo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA if DEFAULT_DATA.exists() else FALLBACK_DATA)
+    parser.add_argument("data", type=Path, help="pairs file: ar2en (arabic<TAB>latin) or Wikidata tokens")
     parser.add_argument("--impostors", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=20261123)
     args = parser.parse_args()

@@ -14,14 +14,16 @@ from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from heuristics.rules import load_default_rules, load_rules
-from server import api, bank_api, health, review
+from server import api, bank_api, case_api, health, review
 from server.admin import init_admin
 from server.banks import BankStore, RedisBanks
+from server.case_cli import register_case_cli
 from server.cli import register_cli
 from server.config import load_config
 from server.console import init_console
 from server.console.session import ConsoleSessionInterface
 from server.errors import register_error_handlers
+from server.evaluate_cli import register_evaluate_cli
 from server.limits import init_limiter
 from server.metrics import init_metrics
 from server.protected import init_protected
@@ -95,6 +97,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_admin(app, app.extensions["haris"].rules)
     init_protected(app)
     app.register_blueprint(bank_api.bp)
+    app.register_blueprint(case_api.bp)
     CORS(
         app,
         resources={r"/v1/*": {"origins": _origin_patterns(settings["HARIS_CORS_ORIGINS"])}},
@@ -105,5 +108,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_limiter(app, redis_handle.limiter_uri, anonymous=[api.bp], sign_in=["console.login"])
     register_cli(app)
     register_rules_cli(app)
+    register_evaluate_cli(app)
     bank_api.register_bank_cli(app)
+    register_case_cli(app)
     return app

@@ -49,6 +49,7 @@ def build_context(body: CheckRequest, avatar: AvatarFingerprint | None) -> Check
     state = haris()
     return CheckContext(
         platform=body.platform,
+        now=state.clock(),
         contacts=tuple(body.contacts or ()),
         avatar=avatar,
         services=dict(state.services),

@@ -1,4 +1,4 @@
-"""Configuration from the environment (names fixed by API.md), overridable by ``create_app(config)``."""
+"""Configuration from the environment (names listed in the README), overridable by ``create_app(config)``."""
 
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_LOGIN_ACCOUNT_LIMIT": "20/hour",
     # Console session cookies are Secure (HTTPS only); turn off only for plain-http local dev.
     "HARIS_SECURE_COOKIES": True,
+    # Who files takedown notices for escalation cases (EU DSA Art. 16: name and e-mail), usually
+    # the organisation running this server; a case may name its own (docs/escalation.md).
+    "HARIS_NOTIFIER_NAME": None,
+    "HARIS_NOTIFIER_EMAIL": None,
 }
 _INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT"}
 _FLOATS = {"HARIS_REDIS_TIMEOUT"}

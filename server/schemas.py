@@ -1,4 +1,4 @@
-"""Request and response bodies of the public API (API.md), as pydantic models.
+"""Request and response bodies of the public API, as pydantic models.
 
 These models both validate requests and generate ``/openapi.json``, so the served description
 cannot drift from what the server does.

@@ -14,7 +14,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import redis
@@ -138,6 +140,9 @@ class Haris:
     metrics: Metrics
     # Services offered to signals through CheckContext.services (banks, protected people, …).
     services: dict[str, Any] = field(default_factory=dict)
+    # "Now" for every check (account age): one place to pin the day a published example or a
+    # test is about, instead of the wall clock.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
 def haris() -> Haris:

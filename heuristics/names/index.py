@@ -141,7 +141,8 @@ class NameIndex:
         query = normalise(name)
         if query.is_empty:
             return []
-        # A hair below the cut-off: float32 sums may differ from compare()'s doubles in the last bit.
+        # A hair below the cut-off: these scores and compare()'s are the same doubles reached by
+        # different operations, which may differ in the last bit.
         cutoff = max(min_similarity * 100 - 1e-3, 0.0)
         candidates = sorted(
             ((score, entry) for entry, score in self._scores(query, cutoff).items() if score >= cutoff), reverse=True

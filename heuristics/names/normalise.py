@@ -1,6 +1,6 @@
 """From a display name or handle as typed to the keys it is compared on.
 
-Order matters (see /work/shared/design/FINDINGS.md, "Names across scripts"):
+Order matters (docs/names.md, "How names are compared", says why):
 Unicode clean-up → digit readings (Arabizi and leet) → TR39 look-alikes in mixed-script Latin
 words (before case folding) → case fold → Arabic orthographic folding → transliteration with
 anyascii → variant folding → keys.

@@ -6,6 +6,8 @@ marker may appear are the documented exceptions below (docs/privacy.md lists the
 
 - ``haris:report:<id>``: a user's report keeps what the user chose to send about the *reported*
   profile (its fields, the reason, the note) for trainers to review, for 30 days.
+- ``haris:case:<id>`` and ``haris:case:<id>:file:<nn>``: an escalation case keeps what a trainer
+  put in it (accounts, notes, private notes, evidence files) until it expires (180/365 days).
 
 Everything else a client sends — the checked profile, trusted contacts, avatar bytes, the
 client's address, user agent, referer, query string, API keys — must be nowhere. Every key must
@@ -46,11 +48,14 @@ NO_TTL_FAMILIES = {
     r"^haris:reports:pending$": "the review queue's index; ids older than the report TTL are pruned on every write",
     r"^haris:rules:(active|version)$": "the published rules file and its generation: configuration, no user data",
     r"^haris:protected:([0-9a-f]{16}|ids|version)$": "protected people stay until a trainer deletes them",
+    r"^haris:audit$": "the audit stream: entries older than a year are trimmed on every write; no profile data",
 }
 # Keys where markers from a user's report may appear (the report itself).
 REPORT_KEY = re.compile(rb"^haris:report:[0-9a-f]{16}$")
 # Keys where what a trainer registered about a protected person may appear (the record itself).
 PROTECTED_KEY = re.compile(rb"^haris:protected:[0-9a-f]{16}$")
+# Keys where what a trainer put in an escalation case may appear (the record and its files).
+CASE_KEY = re.compile(rb"^haris:case:[0-9a-f]{16}(:file:[0-9]{2})?$")
 
 PROFILE_TEXT_FIELDS = ["account_id", "handle", "display_name", "bio", "profile_url"]
 
@@ -108,14 +113,15 @@ def app(make_app: Any) -> Flask:
     return app
 
 
-def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], list[str], list[bytes]]:
+def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], list[str], list[str], list[bytes]]:
     """Run each flow; return markers that must be nowhere, markers allowed in reports, markers
-    allowed in protected people's records, and raw avatar bytes."""
+    allowed in protected people's records, markers allowed in escalation cases, and raw avatar bytes."""
     client = app.test_client()
     environ = {"REMOTE_ADDR": CLIENT_IP}
     forbidden: list[str] = []
     report_allowed: list[str] = []
     protected_allowed: list[str] = []
+    case_allowed: list[str] = []
     raw_blobs: list[bytes] = []
 
     def post(path: str, **kwargs: Any) -> Any:
@@ -227,26 +233,58 @@ def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], lis
     assert "impersonation.protected_person" in {finding["code"] for finding in checked.get_json()["findings"]}
     forbidden.extend([marker("impostorid"), marker("impostorhandle"), marker("contactofvictim"), marker("contactid")])
 
-    # 9. Rate limited: the limiter's record of this client is keyed, not the address.
+    # 9. A trainer opens an escalation case, adds evidence and exports it: what the trainer put in
+    # the case may stay in the case's keys, nowhere else (not in the audit trail, not in logs).
+    case_body = {
+        "platform": "x",
+        "suspect": {"profile_url": f"https://x.com/{marker('casesuspect')}", "display_name": marker("casesuspectname")},
+        "impersonated": {
+            "display_name": marker("caseoriginal"),
+            "profile_url": f"https://x.com/{marker('caseoriginalurl')}",
+            "platform": "x",
+        },
+        "notes": marker("casenote"),
+        "private_notes": marker("caseprivatenote"),
+        "notifier": {"name": marker("casenotifier"), "email": "helpline@ngo.example"},
+    }
+    trainer_headers = {"Authorization": f"Bearer {maintainer_key}", **IDENTITY_HEADERS}
+    opened = client.post("/v1/cases", json=case_body, headers=trainer_headers, environ_base=environ)
+    assert opened.status_code == 201, opened.get_data()
+    case_id = opened.get_json()["id"]
+    evidence = client.post(
+        f"/v1/cases/{case_id}/evidence",
+        data={"file": (io.BytesIO(marker("caseevidence").encode()), f"{marker('casefilename')}.txt")},
+        content_type="multipart/form-data",
+        headers=trainer_headers,
+        environ_base=environ,
+    )
+    assert evidence.status_code == 201, evidence.get_data()
+    for kind in ("ticket", "misp", "stix", "archive", "redacted"):
+        assert client.get(f"/v1/cases/{case_id}/export/{kind}", headers=trainer_headers).status_code == 200
+    case_fields = ("casesuspect", "casesuspectname", "caseoriginal", "caseoriginalurl", "casenote", "caseprivatenote")
+    case_allowed += [marker(name) for name in (*case_fields, "casenotifier", "caseevidence")]
+    case_allowed.append(marker("casefilename"))  # kept as the file's sanitised name
+
+    # 10. Rate limited: the limiter's record of this client is keyed, not the address.
     limited = make_app(HARIS_CHECK_LIMIT="1/minute").test_client()
     for _ in range(2):
         last = limited.post("/v1/check", json={"platform": "x"}, environ_base=environ, headers=IDENTITY_HEADERS)
     assert last.status_code == 429
 
-    # 10. What an operator can read: metrics and readiness.
+    # 11. What an operator can read: metrics and readiness.
     scraped = client.get("/metrics").get_data() + client.get("/readyz").get_data()
-    found = find(forbidden + report_allowed + protected_allowed, scraped)
+    found = find(forbidden + report_allowed + protected_allowed + case_allowed, scraped)
     assert found == [], f"markers in /metrics or /readyz: {found}"
 
     forbidden += [IDENTITY_HEADERS["User-Agent"], IDENTITY_HEADERS["Referer"], marker("useragent"), marker("referer")]
-    return forbidden, report_allowed, protected_allowed, raw_blobs
+    return forbidden, report_allowed, protected_allowed, case_allowed, raw_blobs
 
 
 def test_no_marker_survives_anywhere_but_documented_places(
     app: Flask, make_app: Any, redis_client: redis.Redis, capfd: pytest.CaptureFixture[str]
 ) -> None:
     with all_logs() as logs:
-        forbidden, report_allowed, protected_allowed, raw_blobs = run_every_flow(app, make_app)
+        forbidden, report_allowed, protected_allowed, case_allowed, raw_blobs = run_every_flow(app, make_app)
     printed = capfd.readouterr()
     log_text = ("\n".join(logs.lines) + printed.out + printed.err).encode("utf-8", "backslashreplace")
     # The capture really saw the request log and the unexpected-error log.
@@ -255,7 +293,7 @@ def test_no_marker_survives_anywhere_but_documented_places(
 
     identities = [CLIENT_IP, FORWARDED_IP]
     # Nothing a client sent is logged, not even what a report may store.
-    assert find(forbidden + report_allowed + protected_allowed + identities, log_text) == []
+    assert find(forbidden + report_allowed + protected_allowed + case_allowed + identities, log_text) == []
     for needle in identities:
         for digest in unkeyed_hashes(needle):
             assert digest not in log_text
@@ -274,6 +312,8 @@ def test_no_marker_survives_anywhere_but_documented_places(
             assert find(report_allowed, blob) == [], where
         if not PROTECTED_KEY.match(entry.key):
             assert find(protected_allowed, blob) == [], where
+        if not CASE_KEY.match(entry.key):
+            assert find(case_allowed, blob) == [], where
         if entry.ttl < 0:
             assert any(re.match(pattern, where) for pattern in NO_TTL_FAMILIES), f"{where} has no TTL"
 
@@ -281,6 +321,10 @@ def test_no_marker_survives_anywhere_but_documented_places(
     reports = [entry for entry in entries if REPORT_KEY.match(entry.key)]
     assert len(reports) == 1 and marker("reportnote").encode() in reports[0].blob()
     assert 0 < reports[0].ttl <= 30 * 24 * 3600
+
+    case_records = b"".join(entry.blob() for entry in entries if CASE_KEY.match(entry.key))
+    assert find(case_allowed, case_records) == case_allowed  # the exception is real
+    assert all(0 < entry.ttl <= 365 * 24 * 3600 for entry in entries if CASE_KEY.match(entry.key))
 
     protected_records = [entry for entry in entries if PROTECTED_KEY.match(entry.key)]
     assert len(protected_records) == 1 and marker("protectednote").encode() in protected_records[0].blob()

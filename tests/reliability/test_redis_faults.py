@@ -60,7 +60,7 @@ HANG_GUARD_SECONDS = 2.0
 
 
 class RedisProbeSignal(Signal):
-    """Test-only: reads Redis on every check, like the bank and reuse signals will."""
+    """Test-only: reads Redis on every check, as the bank, reuse and protected-person signals do."""
 
     code = PROBE
     description = "test only: needs Redis"
