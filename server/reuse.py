@@ -69,18 +69,21 @@ class RedisReuse:
     def _observe(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int) -> int:
         now = self.clock()
         since = now - min(window_seconds, RETENTION_SECONDS)
-        lookups = dict.fromkeys(
-            band for value in (*fingerprint.probes, *fingerprint.references) for band in _bands(value)
-        )
+        # Stored members are probes, confirmed against this avatar's references (its first
+        # reference is its first probe): only the references' bands are looked up.
+        lookups = dict.fromkeys(band for value in fingerprint.references for band in _bands(value))
         with self.client.pipeline(transaction=False) as pipe:
             for band in lookups:
                 pipe.zrevrangebyscore(band, "+inf", since, start=0, num=MAX_CANDIDATES)  # newest first
             replies = pipe.execute()
         close: set[str] = set()
-        for member in {m for reply in replies for m in reply}:
+        for member in sorted({m for reply in replies for m in reply}):
             value, primary_hex = int(member[:16], 16), member[16:32].decode()
             # A stored probe near one of this avatar's references, confirmed by its detail hash
-            # (heuristics.matching, in the direction the stored hashes allow).
+            # (heuristics.matching, in the direction the stored hashes allow); one confirmed
+            # probe of a picture is enough.
+            if primary_hex in close:
+                continue
             if len(member) == _MEMBER_LENGTH and confirms_probe(
                 fingerprint, value, int(member[32:33], 16), int(member[35:], 16), aspect_of(int(member[33:35], 16))
             ):
