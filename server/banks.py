@@ -177,12 +177,19 @@ class BankStore:
         for entry_id in sorted(rows):
             yield StoredEntry.model_validate_json(rows[entry_id])
 
-    def versions(self) -> dict[str, int]:
-        """Every bank's version, in one round trip."""
-        names = self.names()
+    def versions(self, known: Iterable[str] = ()) -> dict[str, int]:
+        """Every bank's version: one round trip when the banks are the ``known`` ones (the set of
+        names and their versions are read together), two when a bank came or went."""
+        expected = sorted(known)
+        with self.client.pipeline(transaction=False) as pipe:
+            pipe.smembers(_BANKS)
+            if expected:
+                pipe.mget([_version_key(name) for name in expected])
+            replies = pipe.execute()
+        names = sorted(n.decode() for n in replies[0])
         if not names:
             return {}
-        values = self.client.mget([_version_key(name) for name in names])
+        values = replies[1] if names == expected else self.client.mget([_version_key(name) for name in names])
         return {name: int(v or 0) for name, v in zip(names, values, strict=True)}
 
 
@@ -206,7 +213,7 @@ class RedisBanks:
         return self.breaker.call(self._refresh)
 
     def _refresh(self) -> dict[str, _LoadedBank]:
-        versions = self.store.versions()
+        versions = self.store.versions(self._loaded)
         if all(name in self._loaded and self._loaded[name].version == v for name, v in versions.items()) and len(
             versions
         ) == len(self._loaded):

@@ -3,12 +3,13 @@
 Account ids are never stored: only ``HMAC-SHA256(HARIS_SECRET_KEY, "platform:account_id")``
 (truncated to 128 bits), and every key expires. An avatar is recorded under its primary hash, and
 its probe hashes (the picture, its mirror) are filed under their four 16-bit bands — ≤ 16 small
-members per distinct avatar, whatever the number of checks. A new avatar looks up the bands of its
-references (the picture, its square and 90% crops): two hashes at most 3 bits apart always share a
-band, and usually further apart; candidates are confirmed at the match threshold. So re-encodes,
-resizes, borders and mirrors of one photo count as one avatar in any order, and crops do once the
-wider picture is checked after them (filing every reference too would catch crops in both orders
-at ~6× the storage).
+members per distinct avatar, whatever the number of checks. A check looks up the bands of three
+of its references (the picture, its centred square and its centred 90% crop: twelve keys, one
+round trip): two hashes at most 3 bits apart always share a band, and usually further apart;
+candidates are confirmed by :func:`heuristics.matching.confirms_probe`. So re-encodes, resizes,
+borders and mirrors of one photo count as one avatar in any order, and a square or centred crop
+does once the wider picture is checked after it (other crops are not counted: looking up every
+crop reference cost 76 keys per check).
 
 Redis keys (all expire ``RETENTION_SECONDS`` after their last write; members older than that are
 removed on write, so an active key cannot keep old observations):
@@ -49,6 +50,16 @@ def _bands(value: int) -> list[str]:
     return [f"haris:reuse:band:{j}:{(value >> (48 - 16 * j)) & 0xFFFF:04x}" for j in range(_BANDS)]
 
 
+def _looked_up(fingerprint: AvatarFingerprint) -> list[int]:
+    """The hashes whose bands a check looks up: stored members are probes (a picture and its
+    mirror), confirmed against this avatar's references, of which three are looked up — the
+    picture itself (a re-encode, resize, border or mirror of a stored one), its centred square
+    and its centred 90% crop (a stored picture that is such a crop of this one). Twelve keys in
+    one round trip; crops at other positions are not counted (issue 16: cost)."""
+    references = fingerprint.references
+    return list(dict.fromkeys((references[0], *references[1:2], references[-1])))
+
+
 def _hash_hex(value: int) -> str:
     return f"{value:016x}"
 
@@ -69,9 +80,7 @@ class RedisReuse:
     def _observe(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int) -> int:
         now = self.clock()
         since = now - min(window_seconds, RETENTION_SECONDS)
-        # Stored members are probes, confirmed against this avatar's references (its first
-        # reference is its first probe): only the references' bands are looked up.
-        lookups = dict.fromkeys(band for value in fingerprint.references for band in _bands(value))
+        lookups = dict.fromkeys(band for value in _looked_up(fingerprint) for band in _bands(value))
         with self.client.pipeline(transaction=False) as pipe:
             for band in lookups:
                 pipe.zrevrangebyscore(band, "+inf", since, start=0, num=MAX_CANDIDATES)  # newest first
