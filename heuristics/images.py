@@ -315,7 +315,9 @@ class AvatarFingerprint:
         a fingerprint made from a photo, not parsed from hex)."""
         if self.source is None:
             raise ValueError("keypoints need the picture's pixels")
-        return replace(self, keypoints=self.source.keypoints(count=STORED_KEYPOINTS))
+        found = self.source.keypoints(count=STORED_KEYPOINTS)
+        region = self.source.to_pixels(TRIMMED, detail_box(TRIMMED, self.aspect))
+        return replace(self, keypoints=replace(found, fine=self.source.hasher.fine([region])[0]))
 
     def variants(self) -> tuple[tuple[Variant, ...], tuple[Variant, ...]] | None:
         """Where each probe and reference was taken (None for legacy fingerprints, deduplicated)."""

@@ -17,8 +17,12 @@ scale), resized so its longer side is :data:`FRAME_SIDE` pixels: the *frame* all
 here are in. The transform found says exactly where the stored picture lies in the checked one;
 :mod:`heuristics.matching` takes the checked picture's detail hash there.
 
+Beside its keypoints a stored picture keeps the *fine hash* of its detail region
+(:func:`heuristics.phash.reference_fine`): once the keypoints place that region exactly in a
+checked picture, its edges and texture must agree there too.
+
 Keypoints are derived from the photo, never the photo: 32-byte descriptors of small patches at up
-to :data:`STORED_KEYPOINTS` places (docs/privacy.md).
+to :data:`STORED_KEYPOINTS` places, and 256 signs of fine DCT coefficients (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -53,7 +57,8 @@ _FORMAT: Final = 1
 _HEADER: Final = struct.Struct(">BHHH")  # format, frame width, frame height, count
 _POINT_UNITS: Final = 64  # coordinates stored in 1/64 pixel (uint16: frames up to 1023 px)
 _DESCRIPTOR_BYTES: Final = 32
-MAX_STORED_BYTES: Final = _HEADER.size + STORED_KEYPOINTS * (4 + _DESCRIPTOR_BYTES)
+_FINE_BYTES: Final = 128  # 32×32 bits: the fine hash's signs, then its mask
+MAX_STORED_BYTES: Final = _HEADER.size + STORED_KEYPOINTS * (4 + _DESCRIPTOR_BYTES) + 2 * _FINE_BYTES
 
 UInt8Array = npt.NDArray[np.uint8]
 FloatArray = npt.NDArray[np.float32]
@@ -67,18 +72,21 @@ def _detector(count: int) -> cv2.ORB:
 
 @dataclass(frozen=True, slots=True)
 class Keypoints:
-    """Keypoint positions (n, 2) in frame pixels and their ORB descriptors (n, 32)."""
+    """Keypoint positions (n, 2) in frame pixels and their ORB descriptors (n, 32); for a stored
+    picture, the fine hash (signs, mask) of its detail region."""
 
     points: FloatArray
     descriptors: UInt8Array
     size: tuple[int, int]  # frame width, height
+    fine: tuple[int, int] = (0, 0)
 
     def __len__(self) -> int:
         return len(self.points)
 
     def to_bytes(self) -> bytes:
         points = np.round(self.points * _POINT_UNITS).astype(">u2")
-        return _HEADER.pack(_FORMAT, *self.size, len(self)) + points.tobytes() + self.descriptors.tobytes()
+        fine = b"".join(value.to_bytes(_FINE_BYTES, "big") for value in self.fine)
+        return _HEADER.pack(_FORMAT, *self.size, len(self)) + points.tobytes() + self.descriptors.tobytes() + fine
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> Keypoints:
@@ -88,12 +96,14 @@ class Keypoints:
         version, width, height, count = _HEADER.unpack_from(raw)
         if version != _FORMAT or count > STORED_KEYPOINTS or not 0 < width <= 1023 or not 0 < height <= 1023:
             raise ValueError("not keypoints of a known format")
-        if len(raw) != _HEADER.size + count * (4 + _DESCRIPTOR_BYTES):
+        if len(raw) != _HEADER.size + count * (4 + _DESCRIPTOR_BYTES) + 2 * _FINE_BYTES:
             raise ValueError("keypoints have the wrong length")
-        body = raw[_HEADER.size :]
+        body = raw[_HEADER.size : len(raw) - 2 * _FINE_BYTES]
         points = np.frombuffer(body[: 4 * count], dtype=">u2").reshape(count, 2).astype(np.float32) / _POINT_UNITS
         descriptors = np.frombuffer(body[4 * count :], dtype=np.uint8).reshape(count, _DESCRIPTOR_BYTES).copy()
-        return cls(points, descriptors, (width, height))
+        fine = raw[len(raw) - 2 * _FINE_BYTES :]
+        signs, mask = (int.from_bytes(fine[i : i + _FINE_BYTES], "big") for i in (0, _FINE_BYTES))
+        return cls(points, descriptors, (width, height), (signs, mask))
 
 
 def frame(picture: npt.NDArray[np.float64], box: tuple[float, float, float, float]) -> tuple[UInt8Array, float]:
@@ -126,16 +136,16 @@ class Alignment:
         return points @ self.matrix[:, :2].T + self.matrix[:, 2]
 
 
-def align(query: Keypoints, stored: Keypoints) -> list[Alignment]:
+def align(query: Keypoints, stored: Keypoints, min_inliers: int = 3) -> list[Alignment]:
     """The transforms most of the stored keypoints agree on, with how many do: a similarity, then
-    a full affine transform, each kept only when it is a plausible re-upload. Empty when too few
-    descriptors match."""
+    a full affine transform, each kept only when it is a plausible re-upload. Empty when fewer
+    than ``min_inliers`` descriptors match (no transform could then gather that many)."""
     if len(query) < 2 or len(stored) < 2:
         return []
     pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(query.descriptors, stored.descriptors, k=2)
     good = [best for best, second in (p for p in pairs if len(p) == 2) if best.distance < RATIO * second.distance]
-    if len(good) < 3:
-        return []
+    if len(good) < max(3, min_inliers):
+        return []  # no transform can gather more keypoints than matched
     source = stored.points[[m.trainIdx for m in good]]
     target = query.points[[m.queryIdx for m in good]]
     found = []

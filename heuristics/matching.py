@@ -19,10 +19,12 @@
    ORB keypoints (:mod:`heuristics.keypoints`). Against it, a checked picture with pixels is
    confirmed geometrically instead: at least :data:`MIN_INLIERS` of its keypoints must match the
    stored ones under one transform (a similarity, else an affine one) (the mirror image's keypoints when the candidate
-   pair is mirrored), and its detail hash taken *exactly where that transform puts the stored
-   region* must be within :data:`ALIGNED_THRESHOLD` bits. Two look-alike faces may share a few
-   corners (eyes, mouth) in place; their detail, compared at the same place to a fraction of a
-   pixel, still differs. A copy passes both by a wide margin, whatever crop it is.
+   pair is mirrored), and, *exactly where that transform puts the stored region*, its detail hash
+   must be within :data:`ALIGNED_THRESHOLD` bits and its fine hash within :data:`FINE_THRESHOLD`
+   of the stored picture's 256 strongest fine coefficients. Two look-alike faces may share a few
+   corners (eyes, mouth) in place, even their coarse detail; their edges and texture, compared
+   at the same place to a fraction of a pixel, still differ. A copy passes all three by a wide
+   margin, whatever crop it is.
 
 Legacy fingerprints (version 1 and bare 64-bit phashes) have no detail hash: they still find
 candidates but never confirm, on either side. Measured per-pair rates of both stages are in
@@ -48,7 +50,7 @@ from heuristics.images import (
 )
 from heuristics.index.fingerprints import FingerprintIndex
 from heuristics.keypoints import align
-from heuristics.phash import MIRROR_MASK
+from heuristics.phash import FINE_MIRROR_MASK, MIRROR_MASK
 
 # Confirmation with the checked picture's pixels: differing detail-hash bits (of 255) at or under
 # which the region is the same picture, and differing bits among its STRONGEST (128) strongest
@@ -66,6 +68,7 @@ MAX_RELATIONS: Final = 4
 # detail bits (of 255) that may differ at the place it gives.
 MIN_INLIERS: Final = 8
 ALIGNED_THRESHOLD: Final = 28
+FINE_THRESHOLD: Final = 8
 # Where the geometric confirmation decides, the candidate stage may cast a wider net: phash
 # fingerprints within this many bits (a copy cropped between two crop references, or brightened
 # until its highlights clip, lands 12–14 bits from its original; bench/portraits.py).
@@ -177,9 +180,18 @@ def detail_distance(query: AvatarFingerprint, stored: AvatarFingerprint, found: 
 
 def aligned_distance(query: AvatarFingerprint, stored: AvatarFingerprint, found: Sequence[Relation]) -> int:
     """The geometric confirmation (module doc): the detail distance at the place the keypoints'
-    transform gives, or 256 when too few keypoints agree or the detail differs too much. The
-    orientation (mirrored or not) the closest candidate pair suggests is tried first, then the
-    other: faces are nearly symmetric, so a candidate pair may pair a copy with its mirror."""
+    transform gives, or 256 when too few keypoints agree or the detail or fine hash differs too
+    much there."""
+    return geometric_evidence(query, stored, found)[1]
+
+
+def geometric_evidence(
+    query: AvatarFingerprint, stored: AvatarFingerprint, found: Sequence[Relation]
+) -> tuple[int, int, int]:
+    """(most keypoints agreeing on one plausible transform; the confirming aligned detail
+    distance, or 256; the closest fine distance where the detail agreed, or 256). The orientation
+    (mirrored or not) the closest candidate pair suggests is tried first, then the other: faces
+    are nearly symmetric, so a candidate pair may pair a copy with its mirror."""
     assert query.source is not None and stored.keypoints is not None
     source, keypoints = query.source, stored.keypoints
     width, height = keypoints.size
@@ -187,17 +199,24 @@ def aligned_distance(query: AvatarFingerprint, stored: AvatarFingerprint, found:
     corners = np.array([[region[0] * width, region[1] * height], [region[2] * width, region[3] * height]])
     corners = np.array([corners[0], corners[1], [corners[0, 0], corners[1, 1]], [corners[1, 0], corners[0, 1]]])
     hinted = found[0].stored_variant.mirrored != found[0].query_variant.mirrored
+    most, closest_fine = 0, 256
     for flipped in (hinted, not hinted):
-        for alignment in align(source.keypoints(flipped), keypoints):
+        for alignment in align(source.keypoints(flipped), keypoints, MIN_INLIERS):
+            most = max(most, alignment.inliers)
             if alignment.inliers < MIN_INLIERS:
                 continue
             mapped = alignment.apply(corners)  # a parallelogram: its bounding box is close enough
             box = source.from_frame((*mapped.min(axis=0), *mapped.max(axis=0)), flipped)
             detail = source.details([box])[0][0]
             differ = (detail ^ (MIRROR_MASK if flipped else 0) ^ stored.details[TRIMMED]).bit_count()
-            if differ <= ALIGNED_THRESHOLD:
-                return differ
-    return 256
+            if differ > ALIGNED_THRESHOLD:
+                continue
+            signs, mask = keypoints.fine
+            fine = source.hasher.fine([box])[0][0] ^ (FINE_MIRROR_MASK if flipped else 0)
+            closest_fine = min(closest_fine, ((fine ^ signs) & mask).bit_count())
+            if closest_fine <= FINE_THRESHOLD:
+                return most, differ, closest_fine
+    return most, 256, closest_fine
 
 
 def candidate_threshold(query: AvatarFingerprint, stored: AvatarFingerprint) -> int:
@@ -290,8 +309,10 @@ __all__ = [
     "Relation",
     "aligned_distance",
     "best_match",
+    "candidate_threshold",
     "compare",
     "confirms_probe",
+    "geometric_evidence",
     "mapped_region",
     "relations",
 ]

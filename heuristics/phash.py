@@ -21,6 +21,13 @@ one matrix per region and axis, so all regions' coefficients come from one matri
 the picture (no resized copies, no full 32×32 DCTs). ``tests/unit/test_phash.py`` checks it
 gives exactly the reference's bits.
 
+- :func:`reference_fine` — the *fine* hash, taken only where a stored picture's keypoints place
+  its region exactly (:mod:`heuristics.matching`): the signs of all 32×32 coefficients and the
+  mask of the :data:`FINE_BITS` strongest of those at or above frequency :data:`FINE_BAND` on
+  either axis — edges and texture at a scale no two people share, compared only where the
+  stored picture's mask says they are strong. Mirroring flips the odd horizontal frequencies
+  here too (:data:`FINE_MIRROR_MASK`).
+
 Coefficients are rounded to :data:`_DECIMALS` decimals before thresholding, so flat pictures
 (every AC coefficient zero up to rounding noise) hash the same way on both paths.
 """
@@ -38,23 +45,27 @@ from scipy import fft
 GRID: Final = 32
 PHASH_SIDE: Final = 8
 DETAIL_SIDE: Final = 16
+FINE_BAND: Final = 12
+FINE_BITS: Final = 256
 _DECIMALS: Final = 3
 
 Box = tuple[float, float, float, float]
 Array = npt.NDArray[np.float64]
 
 
-def _mirror_mask() -> int:
+def _mirror_mask(side: int = DETAIL_SIDE) -> int:
     mask = 0
-    for row in range(DETAIL_SIDE):
-        for column in range(1, DETAIL_SIDE, 2):
-            mask |= 1 << (255 - (row * DETAIL_SIDE + column))
+    for row in range(side):
+        for column in range(1, side, 2):
+            mask |= 1 << (side * side - 1 - (row * side + column))
     return mask
 
 
 # Bits of a detail hash whose coefficient changes sign when the region is mirrored (odd
 # horizontal frequency). The most significant bit is coefficient (0, 0).
 MIRROR_MASK: Final = _mirror_mask()
+# The same for the fine hash's 32×32 signs.
+FINE_MIRROR_MASK: Final = _mirror_mask(GRID)
 
 
 def _pack(bits: npt.NDArray[np.bool_]) -> list[int]:
@@ -85,6 +96,17 @@ def _strongest(low: Array, count: int) -> list[int]:
     mask = np.zeros(magnitude.shape, dtype=bool)
     np.put_along_axis(mask, order, True, axis=1)
     return _pack(mask)
+
+
+def _fine_bits(full: Array) -> list[tuple[int, int]]:
+    """(n, 32, 32) coefficients → n (signs, mask of the FINE_BITS strongest in the fine band)."""
+    rounded = np.round(full, _DECIMALS).reshape(len(full), -1)
+    frequency = np.maximum.outer(np.arange(GRID), np.arange(GRID)).ravel()
+    magnitude = np.where(frequency >= FINE_BAND, np.abs(rounded), -1.0)
+    order = np.argsort(-magnitude, axis=1, kind="stable")[:, :FINE_BITS]
+    mask = np.zeros(rounded.shape, dtype=bool)
+    np.put_along_axis(mask, order, True, axis=1)
+    return list(zip(_pack(rounded > 0), _pack(mask), strict=True))
 
 
 # --- the reference: one region at a time, the grid spelt out -----------------------------------
@@ -123,6 +145,10 @@ def reference_detail(picture: Array, box: Box) -> int:
 
 def reference_strongest(picture: Array, box: Box, count: int) -> int:
     return _strongest(fft.dctn(reference_grid(picture, box), type=2)[None, :DETAIL_SIDE, :DETAIL_SIDE], count)[0]
+
+
+def reference_fine(picture: Array, box: Box) -> tuple[int, int]:
+    return _fine_bits(fft.dctn(reference_grid(picture, box), type=2)[None])[0]
 
 
 # --- the fast path --------------------------------------------------------------------------------
@@ -183,6 +209,10 @@ class RegionHasher:
 
     def details(self, boxes: Sequence[Box]) -> list[int]:
         return _detail_bits(self._low(boxes, DETAIL_SIDE))
+
+    def fine(self, boxes: Sequence[Box]) -> list[tuple[int, int]]:
+        """Each box's fine hash: (signs, mask), see :func:`reference_fine`."""
+        return _fine_bits(self._low(boxes, GRID))
 
     def details_and_strongest(self, boxes: Sequence[Box], count: int) -> list[tuple[int, int]]:
         """Each box's detail hash and the mask of its ``count`` strongest coefficients."""

@@ -15,7 +15,7 @@ from PIL import Image, ImageEnhance, ImageOps
 from bench.portraits import draw_portrait, family_base
 from heuristics.images import AvatarFingerprint, decode, fingerprint, fingerprint_bytes
 from heuristics.keypoints import MAX_STORED_BYTES, STORED_KEYPOINTS, Keypoints, align
-from heuristics.matching import ALIGNED_THRESHOLD, MIN_INLIERS, compare, relations
+from heuristics.matching import ALIGNED_THRESHOLD, MIN_INLIERS, compare, geometric_evidence, relations
 
 PHOTOS = Path(__file__).resolve().parents[1] / "data" / "photos"
 NAMES = ("astronaut", "chelsea", "coffee", "rocket", "brick", "grass", "gravel")
@@ -56,6 +56,7 @@ def test_keypoints_round_trip_through_bytes_and_are_bounded() -> None:
     assert len(raw) <= MAX_STORED_BYTES
     back = Keypoints.from_bytes(raw)
     assert np.array_equal(back.descriptors, made.descriptors) and back.size == made.size
+    assert back.fine == made.fine and made.fine[1].bit_count() == 256
     assert np.abs(back.points - made.points).max() <= 1 / 128
 
 
@@ -81,6 +82,7 @@ def test_copies_agree_on_one_transform_and_confirm(name: str) -> None:
         flipped = label.startswith("mirror")
         assert kept.keypoints is not None
         assert max(a.inliers for a in align(checked.source.keypoints(flipped), kept.keypoints)) >= 2 * MIN_INLIERS
+        assert geometric_evidence(checked, kept, relations(checked, kept, 14))[2] <= 4
 
 
 def test_different_photos_never_confirm_even_as_candidates() -> None:

@@ -10,9 +10,11 @@ from PIL import Image
 
 from heuristics.images import CROP_BOXES, decode
 from heuristics.phash import (
+    FINE_MIRROR_MASK,
     MIRROR_MASK,
     RegionHasher,
     reference_detail,
+    reference_fine,
     reference_grid,
     reference_phash,
     reference_strongest,
@@ -48,6 +50,9 @@ def test_fast_phashes_and_details_equal_the_reference(number: int) -> None:
     pairs = hasher.details_and_strongest(boxes, 128)
     assert [s for _, s in pairs] == [reference_strongest(picture, b, 128) for b in boxes]
     assert all(s.bit_count() == 128 for _, s in pairs)
+    fine = hasher.fine(boxes)
+    assert fine == [reference_fine(picture, b) for b in boxes]
+    assert all(mask.bit_count() == 256 for _, mask in fine)
 
 
 def test_reference_grid_is_an_area_average() -> None:
@@ -57,13 +62,15 @@ def test_reference_grid_is_an_area_average() -> None:
     assert grid.mean() == pytest.approx(picture.mean())
 
 
-def test_the_mirror_of_a_detail_hash_is_an_xor() -> None:
+def test_the_mirror_of_a_detail_or_fine_hash_is_an_xor() -> None:
     picture = pictures()[0]
     mirrored = np.ascontiguousarray(picture[:, ::-1])
     h, w = picture.shape
     box = (0.0, 0.0, float(w), float(h))
     differ = reference_detail(picture, box) ^ MIRROR_MASK ^ reference_detail(mirrored, box)
     assert differ.bit_count() <= 2  # 8-bit rounding only
+    (signs, mask), (mirror_signs, _) = reference_fine(picture, box), reference_fine(mirrored, box)
+    assert ((signs ^ FINE_MIRROR_MASK ^ mirror_signs) & mask).bit_count() <= 2
 
 
 def test_flat_pictures_hash_deterministically() -> None:
