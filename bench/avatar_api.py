@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
-import os
 import statistics
 import sys
 import tempfile
@@ -24,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._serve import bench_redis, ensure_wrk
-from bench.check_api import BODY, load, report, serve
+from bench.check_api import BODY, load, post_script, report, serve, server_env
 from bench.portraits import drawn_portraits, encode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,19 +41,9 @@ def main() -> None:
     body = {**BODY, "profile": {**BODY["profile"], "account_id": "1234567890"}}
     body["avatar"] = base64.b64encode(avatar).decode()
     with tempfile.TemporaryDirectory() as tmp, bench_redis(Path(tmp)) as redis_url:
-        script, bare = Path(tmp) / "post.lua", Path(tmp) / "bare.lua"
-        for path, payload in ((script, body), (bare, {k: v for k, v in body.items() if k != "avatar"})):
-            escaped = json.dumps(payload).replace("\\", "\\\\").replace('"', '\\"')
-            path.write_text(
-                f'wrk.method = "POST"\nwrk.body = "{escaped}"\nwrk.headers["Content-Type"] = "application/json"\n'
-            )
-        env = dict(
-            os.environ,
-            REDIS_URL=redis_url,
-            HARIS_SECRET_KEY="bench-secret-" + "x" * 32,
-            HARIS_CHECK_LIMIT="100000000/minute",
-            PYTHONPATH=str(ROOT),
-        )
+        script = post_script(Path(tmp) / "post.lua", body)
+        bare = post_script(Path(tmp) / "bare.lua", {k: v for k, v in body.items() if k != "avatar"})
+        env = server_env(redis_url)
         print(f"POST /v1/check, a {len(avatar):,}-byte 400x400 JPEG avatar; gunicorn 2 workers, wrk {args.connections}")
         with (
             serve("bench.phash_app:app", env, args) as baseline_target,
