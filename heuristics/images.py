@@ -416,11 +416,10 @@ def fingerprint(image: Image.Image) -> AvatarFingerprint:
     aspect = aspect_of(aspect_byte(aspect))  # what the stored form (one byte) will give back
     probes = probe_variants(2 if trimmed == whole else 4)
     variants = (*probes, *reference_variants(aspect))
-    hashes = source.hasher.phashes(
-        [source.to_pixels(v.picture, v.box) for v in variants], [v.mirrored for v in variants]
-    )
     regions = [source.to_pixels(p, detail_box(p, aspect)) for p in range(len(probes) // 2)]
-    details = [d for d, _ in source.details(regions)]
+    hashes, details = source.hasher.phashes_and_details(
+        [source.to_pixels(v.picture, v.box) for v in variants], [v.mirrored for v in variants], regions
+    )
     return AvatarFingerprint(tuple(hashes[: len(probes)]), tuple(hashes[len(probes) :]), tuple(details), aspect, source)
 
 

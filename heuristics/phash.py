@@ -109,6 +109,13 @@ def _fine_bits(full: Array) -> list[tuple[int, int]]:
     return list(zip(_pack(rounded > 0), _pack(mask), strict=True))
 
 
+def _mirrored_phash_bits(low: Array, mirrored: Sequence[bool]) -> list[int]:
+    """(n, 8, 8) coefficients of unmirrored regions → n phashes, mirrored where asked (mirroring
+    negates the odd horizontal frequencies)."""
+    signs = np.where(np.arange(PHASH_SIDE) % 2, -1.0, 1.0)
+    return _phash_bits(np.where(np.asarray(mirrored)[:, None, None], low * signs, low))
+
+
 # --- the reference: one region at a time, the grid spelt out -----------------------------------
 
 
@@ -198,14 +205,23 @@ class RegionHasher:
         xs, x_of = np.unique(spans[:, 0::2], axis=0, return_inverse=True)
         rows = dct @ area_weights(ys[:, 0], ys[:, 1], height)  # (row spans, f, height)
         columns = dct @ area_weights(xs[:, 0], xs[:, 1], width)  # (column spans, f, width)
-        partial = (rows.reshape(-1, height) @ self.picture).reshape(len(ys), frequencies, width)
-        return partial[y_of.ravel()] @ columns[x_of.ravel()].transpose(0, 2, 1)
+        partial = rows.reshape(-1, height) @ self.picture  # (row spans · f, width)
+        # Every row span with every column span in one product (a few more pairs than regions,
+        # but one matrix multiplication instead of one small one per region).
+        every = (partial @ columns.reshape(-1, width).T).reshape(len(ys), frequencies, len(xs), frequencies)
+        return every[y_of.ravel(), :, x_of.ravel(), :]
 
     def phashes(self, boxes: Sequence[Box], mirrored: Sequence[bool]) -> list[int]:
-        low = self._low(boxes, PHASH_SIDE)
-        signs = np.where(np.arange(PHASH_SIDE) % 2, -1.0, 1.0)  # mirroring negates odd columns
-        low = np.where(np.asarray(mirrored)[:, None, None], low * signs, low)
-        return _phash_bits(low)
+        return _mirrored_phash_bits(self._low(boxes, PHASH_SIDE), mirrored)
+
+    def phashes_and_details(
+        self, boxes: Sequence[Box], mirrored: Sequence[bool], detail_boxes: Sequence[Box]
+    ) -> tuple[list[int], list[int]]:
+        """:meth:`phashes` of ``boxes`` and :meth:`details` of ``detail_boxes`` from one pass
+        (a phash's 8×8 coefficients are the corner of a detail hash's 16×16): a fingerprint's."""
+        low = self._low([*boxes, *detail_boxes], DETAIL_SIDE)
+        phashes = _mirrored_phash_bits(low[: len(boxes), :PHASH_SIDE, :PHASH_SIDE], mirrored)
+        return phashes, _detail_bits(low[len(boxes) :])
 
     def details(self, boxes: Sequence[Box]) -> list[int]:
         return _detail_bits(self._low(boxes, DETAIL_SIDE))

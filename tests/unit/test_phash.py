@@ -50,6 +50,7 @@ def test_fast_phashes_and_details_equal_the_reference(number: int) -> None:
     pairs = hasher.details_and_strongest(boxes, 128)
     assert [s for _, s in pairs] == [reference_strongest(picture, b, 128) for b in boxes]
     assert all(s.bit_count() == 128 for _, s in pairs)
+    assert hasher.phashes_and_details(boxes, mirrored, boxes[:2]) == (expected, hasher.details(boxes[:2]))
     fine = hasher.fine(boxes)
     assert fine == [reference_fine(picture, b) for b in boxes]
     assert all(mask.bit_count() == 256 for _, mask in fine)
