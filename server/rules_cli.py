@@ -6,19 +6,21 @@ makes it the rules of every worker. ``flask --app server evaluate`` is in :mod:`
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 import redis
 from flask import Flask
 
-from heuristics.rules import Rules, RulesError, load_rules
-from server.state import haris, publish_rules
+from heuristics.rules import Rules, RulesError
+from server.state import checked_rules, haris, publish_rules
 
 
 def load_rules_file(path: str) -> Rules:
+    """A rules file checked as a publication would be (``server.state.checked_rules``)."""
     try:
-        return load_rules(path)
+        return checked_rules(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
         raise click.ClickException(f"{path}: {error.strerror or error}") from None
     except UnicodeDecodeError:

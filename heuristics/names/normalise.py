@@ -88,6 +88,10 @@ _ARTICLE_PREFIX = re.compile(r"^(?:al|il|ul)(?=.{3,})")
 _NON_NAME = re.compile(r"[^\w@$]+|_+")
 _DIGIT = re.compile(r"\d")
 _TRAILING_DIGITS = re.compile(r"(?<=[^\W\d_]{2})\d+$")
+# NFKC can expand one character to 18 (U+FDFA), and everything after it costs per character: the
+# cleaned text is cut to this length, so a name's cost is bounded whatever it expands to (API
+# names are at most 200 characters as sent, so ordinary names are never cut).
+MAX_CLEANED_LENGTH = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,12 +133,13 @@ class NormalisedName:
 
 
 def clean_unicode(text: str) -> str:
-    """NFKC, without invisible/bidi/format characters; punctuation and emoji become spaces."""
+    """NFKC, without invisible/bidi/format characters; punctuation and emoji become spaces; at most
+    ``MAX_CLEANED_LENGTH`` characters of it."""
     if text.isascii():  # ASCII is NFKC-stable and has no invisible characters or combining marks
-        return " ".join(_NON_NAME.sub(" ", text.lstrip("@")).split())
+        return " ".join(_NON_NAME.sub(" ", text[:MAX_CLEANED_LENGTH].lstrip("@")).split())
     # Removed, not turned into spaces: they are used to split a name so it evades matching.
     visible = "".join(ch for ch in text if not is_invisible(ch))
-    folded = unicodedata.normalize("NFKC", visible)
+    folded = unicodedata.normalize("NFKC", visible)[:MAX_CLEANED_LENGTH]
     # Combining marks left after NFKC are Arabic harakat or decoration (strike-through M̶); both
     # would otherwise split a word in two below.
     folded = "".join(ch for ch in folded if unicodedata.category(ch) not in ("Mn", "Me"))

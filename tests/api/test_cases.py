@@ -13,11 +13,16 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
+from heuristics.images import decode, fingerprint
 from server.audit import AuditLog
 from server.auth import Role, create_api_key
 from server.case_store import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS
 from server.escalation.model import MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES
+from tests.api.test_banks import photo_bytes
 from tests.escalation.samples import entries_about, portrait
+
+# Reports carry fingerprints the server makes (a bare 64-bit hash is refused).
+REPORTED_HASH = fingerprint(decode(photo_bytes("rocket"))).hex
 
 KEY = {"Authorization": "Bearer test-bootstrap-key"}
 
@@ -87,7 +92,7 @@ def test_a_case_from_a_confirmed_report_takes_its_fingerprint_and_kind(client: F
     report = {
         "platform": "x",
         "profile": {"handle": "ha1a_ahed"},
-        "avatar_hash": "ffd8c0e0f0f8fcfe",
+        "avatar_hash": REPORTED_HASH,
         "reason": "entrapment",
     }
     report_id = client.post("/v1/reports", json=report).get_json()["id"]
@@ -96,7 +101,7 @@ def test_a_case_from_a_confirmed_report_takes_its_fingerprint_and_kind(client: F
     assert client.post(f"/v1/reports/{report_id}/confirm", json={}, headers=KEY).status_code == 200
     case_id = open_case(client, report_id=report_id)
     case = client.get(f"/v1/cases/{case_id}", headers=KEY).get_json()
-    assert case["suspect"]["avatar_hash"] == "ffd8c0e0f0f8fcfe" and case["kind"] == "entrapment"
+    assert case["suspect"]["avatar_hash"] == REPORTED_HASH and case["kind"] == "entrapment"
     assert case["report_id"] == report_id
     response = client.post("/v1/cases", json=case_body(report_id="0" * 16), headers=KEY)
     assert response.status_code == 422 and response.get_json()["error"]["field"] == "report_id"

