@@ -120,11 +120,10 @@ class RedisReuse:
         key = self.account_key(account)
         accounts = {key} | self._stored_accounts(fingerprint, since)
         with self._lock:
-            accounts.update(
-                seen.account_key
-                for seen in self._waiting
-                if seen.day > since and compare(fingerprint, seen.fingerprint) is not None
-            )
+            for seen in self._waiting:  # an account already counted needs no comparison
+                fresh = seen.account_key not in accounts and seen.day > since
+                if fresh and compare(fingerprint, seen.fingerprint) is not None:
+                    accounts.add(seen.account_key)
             # Only the fingerprint waits, never the pixels behind it.
             self._waiting.append(_Observation(replace(fingerprint, source=None), key, today, window_days))
             if len(self._waiting) == 1:
