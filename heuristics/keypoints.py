@@ -142,12 +142,11 @@ def align(query: Keypoints, stored: Keypoints, min_inliers: int = 3) -> list[Ali
     than ``min_inliers`` descriptors match (no transform could then gather that many)."""
     if len(query) < 2 or len(stored) < 2:
         return []
-    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(query.descriptors, stored.descriptors, k=2)
-    good = [best for best, second in (p for p in pairs if len(p) == 2) if best.distance < RATIO * second.distance]
-    if len(good) < max(3, min_inliers):
+    queried, nearest = _matches(query.descriptors, stored.descriptors)
+    if len(queried) < max(3, min_inliers):
         return []  # no transform can gather more keypoints than matched
-    source = stored.points[[m.trainIdx for m in good]]
-    target = query.points[[m.queryIdx for m in good]]
+    source = stored.points[nearest]
+    target = query.points[queried]
     found = []
     for estimate in (cv2.estimateAffinePartial2D, cv2.estimateAffine2D):
         matrix, inliers = estimate(
@@ -156,6 +155,15 @@ def align(query: Keypoints, stored: Keypoints, min_inliers: int = 3) -> list[Ali
         if matrix is not None and np.isfinite(matrix).all() and plausible(matrix[:, :2]):
             found.append(Alignment(matrix.astype(np.float64), int(inliers.sum())))
     return found
+
+
+def _matches(query: UInt8Array, stored: UInt8Array) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """(query rows, their stored rows) of the descriptors whose nearest stored descriptor (Hamming
+    distance) is clearly nearer than the second nearest (Lowe's ratio test); ``cv2.batchDistance``
+    gives both nearest at once, without a Python object per match as ``BFMatcher.knnMatch``."""
+    distances, nearest = cv2.batchDistance(query, stored, cv2.CV_32S, normType=cv2.NORM_HAMMING, K=2)
+    keep = np.flatnonzero(distances[:, 0] < RATIO * distances[:, 1])
+    return keep, nearest[keep, 0].astype(np.intp)
 
 
 def plausible(linear: npt.NDArray[np.float64]) -> bool:

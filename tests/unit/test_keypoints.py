@@ -109,3 +109,18 @@ def test_look_alike_portraits_are_candidates_but_never_confirm() -> None:
                     assert compare(query, other) is None
             assert compare(query, kept[q]) is not None
     assert candidates > 0  # the phash stage alone would have accused someone
+
+
+def test_descriptor_matches_are_those_of_opencvs_brute_force_matcher() -> None:
+    import cv2
+
+    from heuristics.keypoints import RATIO, _matches
+
+    rng = np.random.default_rng(1)
+    stored_rows = rng.integers(0, 256, (160, 32), dtype=np.uint8)
+    flipped = (rng.random((50, 32)) < 0.02).astype(np.uint8) << rng.integers(0, 8, (50, 32)).astype(np.uint8)
+    query_rows = np.concatenate([stored_rows[:50] ^ flipped, rng.integers(0, 256, (350, 32), dtype=np.uint8)])
+    queried, nearest = _matches(query_rows, stored_rows)
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(query_rows, stored_rows, k=2)
+    expected = sorted((a.queryIdx, a.trainIdx) for a, b in pairs if a.distance < RATIO * b.distance)
+    assert sorted(zip(queried.tolist(), nearest.tolist(), strict=True)) == expected and len(expected) >= 50
