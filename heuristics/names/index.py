@@ -1,11 +1,14 @@
-"""An index of stored names: keys computed once, one query scored against all of them at once.
+"""An index of stored names: one query scored against many names, skipping most of them unscored.
 
-Scores are those of :func:`heuristics.names.similarity.compare`. ``ratio`` is 2·(longest common
-subsequence) / (total length), and a common subsequence cannot be longer than the letters two keys
-share counted with multiplicity. Each key family therefore keeps a matrix of letter counts (one row
-per stored reading); one numpy pass bounds every row's best possible score, and only the rows whose
-bound reaches the cut-off (few, at the cut-offs used) are scored exactly with rapidfuzz. The bound
-never drops a row that could match, so results equal comparing one by one (a test checks this).
+Scores are those of :func:`heuristics.names.similarity.compare`. Every valid alignment pairs the
+two names' given names, and their family names unless one name has a single part (:mod:`align`);
+every scored pair must pass the consonant-skeleton gate (:func:`similarity.passes_gate`). So a stored name
+can only match when one of its *given-name units* (runs of parts starting at its first or second
+part) passes the gate against one of the query's, and one of its *family units* (runs ending at
+its last part or starting at its first) against one of the query's. The index keeps those units'
+skeletons; two rapidfuzz ``cdist`` passes find the names that can match, and only those are
+compared in full. Nothing that could match is skipped, so
+results equal comparing one by one (tests check this).
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
-from heuristics.names.normalise import NameKeys, NormalisedName, normalise
-from heuristics.names.similarity import CROSS_CONSONANT_WEIGHT, NameSimilarity, compare
+from heuristics.names.align import MAX_MERGED
+from heuristics.names.normalise import NameReading, NormalisedName, normalise
+from heuristics.names.similarity import GATE_EDITS, GATE_RATIO, NameSimilarity, compare, unit_skeleton
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,72 +34,76 @@ class NameMatch:
     similarity: NameSimilarity
 
 
-class _Family:
-    """One key family (latin, consonants or arabic) of many rows: the sorted-token keys, the glued
-    keys, and their letter counts (spaces apart, since only the sorted keys have them)."""
+@dataclass(frozen=True, slots=True)
+class BlockingKeys:
+    """Skeletons of the units that can hold a reading's given and family names.
 
-    def __init__(self, sorted_keys: list[str], joined_keys: list[str]) -> None:
-        self.sorted_keys = sorted_keys
-        self.joined_keys = joined_keys
-        alphabet = sorted({ch for key in joined_keys for ch in key} - {" "})
-        self.column = {ch: number for number, ch in enumerate(alphabet)}
-        rows = [row for row, key in enumerate(joined_keys) for _ in key]
-        columns = [self.column[ch] for key in joined_keys for ch in key]
-        counts = np.zeros((len(joined_keys), max(len(alphabet), 1)), dtype=np.int32)
-        np.add.at(counts, (np.array(rows, dtype=np.int64), np.array(columns, dtype=np.int64)), 1)
-        self.counts = np.minimum(counts, 255).astype(np.uint8)  # small rows scan faster
-        self.spaces = np.array([key.count(" ") for key in sorted_keys], dtype=np.int32)
-        self.sorted_lengths = np.array([len(key) for key in sorted_keys], dtype=np.int32)
-        self.joined_lengths = np.array([len(key) for key in joined_keys], dtype=np.int32)
+    Against a name of two parts or more: ``given``/``family`` as written (runs starting at the
+    first part / ending at the last), ``given_first``/``family_first`` written family first (runs
+    starting at the second part / the first part alone). Against a name of one part: ``whole``,
+    the whole name as one unit (``single``: the same, for a name of one part only). Runs are of up
+    to MAX_MERGED parts, each with and without its first part's particle; a run mixing scripts is
+    left out (it never pairs)."""
 
-    def candidates(self, sorted_query: str, joined_query: str, cutoff: float) -> np.ndarray:
-        """Rows whose ratio on sorted or on glued keys may reach ``cutoff`` (0–100)."""
-        if not self.sorted_keys or not joined_query:
-            return np.zeros(0, dtype=np.int64)
-        query = np.zeros(self.counts.shape[1], dtype=np.int32)
-        for ch in joined_query:
-            if ch in self.column:
-                query[self.column[ch]] += 1
-        shared = np.minimum(self.counts, np.minimum(query, 255).astype(np.uint8)).sum(axis=1, dtype=np.int32)
-        shared_sorted = shared + np.minimum(self.spaces, sorted_query.count(" "))
-        # Compare 2·shared·100 ≥ cutoff·total in integers-and-floats without dividing.
-        by_sorted = 200 * shared_sorted >= cutoff * (self.sorted_lengths + len(sorted_query))
-        by_joined = 200 * shared >= cutoff * (self.joined_lengths + len(joined_query))
-        return np.flatnonzero(by_sorted | by_joined)
-
-    def score(self, row: int, sorted_query: str, joined_query: str) -> float:
-        return max(fuzz.ratio(sorted_query, self.sorted_keys[row]), fuzz.ratio(joined_query, self.joined_keys[row]))
+    given: list[str]
+    family: list[str]
+    given_first: list[str]
+    family_first: list[str]
+    whole: list[str]
+    single: list[str]
 
 
-class _Rows:
-    """The keys of every reading of the stored names of one script."""
+def blocking_keys(reading: NameReading) -> BlockingKeys:
+    parts = reading.parts
+    count = len(parts)
+    skeletons = [part.skeleton for part in parts]
+    mixed = any(part.script != parts[0].script for part in parts)
 
-    def __init__(self, entries: list[tuple[int, NormalisedName]]) -> None:
-        readings = [(number, keys) for number, form in entries for keys in form.readings]
-        self.owners = [number for number, _ in readings]
-        self.keys: list[NameKeys] = [keys for _, keys in readings]
-        self.families = {
-            family: _Family(
-                [getattr(k, family) for k in self.keys], [getattr(k, family + "_joined") for k in self.keys]
-            )
-            for family in ("latin", "consonants", "arabic")
-        }
+    def units(spans: Iterable[tuple[int, int]]) -> list[str]:
+        keys = []
+        for start, end in spans:
+            if mixed and any(part.script != parts[start].script for part in parts[start:end]):
+                continue
+            keys.append("".join(skeletons[start:end]))
+            if parts[start].particle:
+                keys.append(unit_skeleton(parts[start:end], parts[start].particle))
+        return keys
 
-    def best(self, family: str, query: NameKeys, cutoff: float) -> dict[int, float]:
-        """Rows reaching ``cutoff`` on the better of the sorted-token and glued-token keys."""
-        keys = self.families[family]
-        sorted_query, joined_query = getattr(query, family), getattr(query, family + "_joined")
-        found: dict[int, float] = {}
-        for row in keys.candidates(sorted_query, joined_query, cutoff).tolist():
-            score = keys.score(row, sorted_query, joined_query)
-            if score >= cutoff:
-                found[row] = score
-        return found
+    whole = units([(0, count)])
+    if count == 1:
+        return BlockingKeys([], [], [], [], whole, whole)
+    sizes = range(1, min(MAX_MERGED, count - 1) + 1)
+    return BlockingKeys(
+        given=units((0, size) for size in sizes),
+        family=units((count - size, count) for size in sizes),
+        given_first=units((1, 1 + size) for size in sizes),
+        family_first=units([(0, 1)]),
+        whole=whole,
+        single=[],
+    )
 
 
-def _merge(into: dict[int, float], row: int, score: float) -> None:
-    if score > into.get(row, -1.0):
-        into[row] = score
+class _Keys:
+    """Skeletons of many names' units and whose they are; the names a set of skeletons passes."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.owners: list[int] = []
+
+    def add(self, owner: int, keys: list[str]) -> None:
+        self.keys += keys
+        self.owners += [owner] * len(keys)
+
+    def freeze(self) -> None:
+        self.owner_array = np.array(self.owners, dtype=np.int64)
+
+    def passing(self, keys: list[str]) -> set[int]:
+        if not keys or not self.keys:
+            return set()
+        alike = process.cdist(keys, self.keys, scorer=fuzz.ratio, score_cutoff=GATE_RATIO, workers=1)
+        near = process.cdist(keys, self.keys, scorer=Levenshtein.distance, score_cutoff=GATE_EDITS, workers=1)
+        passing = ((alike >= GATE_RATIO) | (near <= GATE_EDITS)).any(axis=0)
+        return set(self.owner_array[np.flatnonzero(passing)].tolist())
 
 
 class NameIndex:
@@ -103,35 +112,44 @@ class NameIndex:
 
     def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
         self._entries: list[tuple[str, str, NormalisedName]] = []
+        self._keys = {field: _Keys() for field in BlockingKeys.__slots__}
         for key, name in entries:
             form = normalise(name)
-            if not form.is_empty:
-                self._entries.append((key, name, form))
-        numbered = list(enumerate(form for _, _, form in self._entries))
-        self._latin = _Rows([(n, f) for n, f in numbered if f.script == "latin"])
-        self._arabic = _Rows([(n, f) for n, f in numbered if f.script == "arabic"])
+            if form.is_empty:
+                continue
+            number = len(self._entries)
+            self._entries.append((key, name, form))
+            for reading in form.readings:
+                found = blocking_keys(reading)
+                for field, keys in self._keys.items():
+                    keys.add(number, getattr(found, field))
+        for keys in self._keys.values():
+            keys.freeze()
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def _scores(self, query: NormalisedName, cutoff: float) -> dict[int, float]:
-        """Entry number → score (0–100) of the stored names that reach ``cutoff``."""
-        same, other = (self._arabic, self._latin) if query.script == "arabic" else (self._latin, self._arabic)
-        same_family = "arabic" if query.script == "arabic" else "latin"
-        # Across scripts the score is w·consonants + (1−w)·latin with latin ≤ 100, so a row can only
-        # reach the cut-off if its consonant score reaches this; the latin part is computed for those.
-        weight = CROSS_CONSONANT_WEIGHT
-        consonant_cutoff = max(0.0, (cutoff - (1 - weight) * 100) / weight)
-        scores: dict[int, float] = {}
-        for keys in query.readings:
-            if not keys.latin:
+    def candidates(self, query: NormalisedName) -> list[int]:
+        """Entry numbers of the names that can match the query: their given-name units and, when
+        both names have two parts or more, their family units pass the gate against the query's,
+        in one of the three readings (as written; the query family first; the stored name family
+        first); a one-part name against the other's whole name."""
+        found: set[int] = set()
+        for reading in query.readings:
+            keys = blocking_keys(reading)
+            if len(reading.parts) == 1:
+                found |= self._keys["whole"].passing(keys.whole)
                 continue
-            for row, score in same.best(same_family, keys, cutoff).items():
-                _merge(scores, same.owners[row], score)
-            for row, consonants in other.best("consonants", keys, consonant_cutoff).items():
-                latin = other.families["latin"].score(row, keys.latin, keys.latin_joined)
-                _merge(scores, other.owners[row], weight * consonants + (1 - weight) * latin)
-        return scores
+            found |= self._keys["single"].passing(keys.whole)
+            for given, stored_given, family, stored_family in (
+                (keys.given, "given", keys.family, "family"),
+                (keys.given_first, "given", keys.family_first, "family"),
+                (keys.given, "given_first", keys.family, "family_first"),
+            ):
+                by_given = self._keys[stored_given].passing(given)
+                if by_given:
+                    found |= by_given & self._keys[stored_family].passing(family)
+        return sorted(found)
 
     def search(self, name: str, min_similarity: float, limit: int = 5) -> list[NameMatch]:
         """Stored names at least ``min_similarity`` (0–1) alike to ``name``, best first, at most one
@@ -141,19 +159,12 @@ class NameIndex:
         query = normalise(name)
         if query.is_empty:
             return []
-        # A hair below the cut-off: float32 sums may differ from compare()'s doubles in the last bit.
-        cutoff = max(min_similarity * 100 - 1e-3, 0.0)
-        candidates = sorted(
-            ((score, entry) for entry, score in self._scores(query, cutoff).items() if score >= cutoff), reverse=True
-        )
+        # A hair below the cut-off, so that the pruning never drops a score equal to it.
+        cutoff = max(0.0, min_similarity - 1e-9)
         best: dict[str, NameMatch] = {}
-        for _, entry in candidates:
+        for entry in self.candidates(query):
             key, stored, form = self._entries[entry]
-            if key in best:
-                continue
-            found = compare(query, form)
-            if found.score >= min_similarity:
+            found = compare(query, form, at_least=cutoff)
+            if found.score >= min_similarity and (key not in best or found.score > best[key].similarity.score):
                 best[key] = NameMatch(key, stored, found)
-            if len(best) >= limit:
-                break
-        return sorted(best.values(), key=lambda m: -m.similarity.score)
+        return sorted(best.values(), key=lambda m: -m.similarity.score)[:limit]
