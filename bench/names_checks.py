@@ -34,19 +34,19 @@ import re
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.names_data import data_argument, pairs_on
+from bench.names_data import NamePair, data_argument, pairs_on
 from heuristics.context import CheckContext
 from heuristics.profile import Contact, Platform, Profile
 from heuristics.signals._impersonation import ImpersonationParams
 from heuristics.signals.impersonation_contact import ImpersonatesContact
 
-CUTOFFS = (0.85, 0.88, 0.90, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97)
+CUTOFFS = (0.80, 0.85, 0.88, 0.90, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98)
 SEED = 20261129
 RULES_CUTOFF = 0.92  # min_similarity of impersonation.contact in heuristics/rules/default.toml
 
@@ -67,8 +67,13 @@ ROMAN_NUMERAL = re.compile(r"^(?:i{1,3}|iv|vi{0,3}|ix|x)$")  # regnal numbers (H
 
 
 def held_out_words(directory: Path) -> list[Word]:
+    return words_of(pairs_on("held-out", directory, wikidata_min_count=3))
+
+
+def words_of(pairs: Iterable[NamePair]) -> list[Word]:
+    """Each Arabic word with its Latin spellings and how often each was carried."""
     spellings: dict[str, dict[str, int]] = defaultdict(dict)
-    for pair in pairs_on("held-out", directory, wikidata_min_count=3):
+    for pair in pairs:
         latin = pair.latin.lower()
         if ROMAN_NUMERAL.match(latin):
             continue

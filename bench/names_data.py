@@ -1,6 +1,7 @@
 """The name pairs the name benches learn from and test on, and their fixed train/held-out split.
 
-Two files of /work/shared/data/names (see its PROVENANCE.md), found with ``--data DIR``:
+Two files of the project's shared name data (``../shared/data/names``, see its PROVENANCE.md),
+found with ``--data DIR``:
 
 - ``ar2en-train.tsv`` (google/transliteration, Apache-2.0): ``arabic<TAB>latin``, one name a line;
 - ``wikidata-ar-en-name-tokens.tsv`` (NETransliteration-COLING2018, CC0):
@@ -9,15 +10,22 @@ Two files of /work/shared/data/names (see its PROVENANCE.md), found with ``--dat
 Every Arabic word belongs to one side of the split, with all its Latin spellings: ``held-out`` when
 a hash of its folded letters falls in the first ``HELD_OUT_PERCENT`` of the range. The learner
 (``bench/names_learn.py``) only reads the ``train`` side; every benchmark only the ``held-out`` one.
+The unit tests' sample of the held-out side is printed by
+
+    .venv/bin/python bench/names_data.py --data ../shared/data/names > tests/data/names-held-out.tsv
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import random
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from heuristics.names.arabic import fold_arabic
 
@@ -66,6 +74,15 @@ def pairs_on(side: Side, directory: Path, wikidata_min_count: int) -> list[NameP
     return [pair for pair in every if side_of(pair.arabic) == side]
 
 
+def read_sample(path: Path) -> list[NamePair]:
+    """Pairs as :func:`main` prints them: ``arabic<TAB>latin<TAB>count<TAB>source``."""
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        arabic, latin, count, source = line.split("\t")
+        pairs.append(NamePair(arabic, latin, int(count), source))
+    return pairs
+
+
 def data_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
@@ -73,3 +90,19 @@ def data_argument(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_DIR,
         help="folder holding ar2en-train.tsv and wikidata-ar-en-name-tokens.tsv (default: ../shared/data/names)",
     )
+
+
+def main() -> None:
+    """Print a fixed sample of held-out pairs (the unit tests' copy: tests/data/names-held-out.tsv)."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    data_argument(parser)
+    parser.add_argument("--sample", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    pairs = pairs_on("held-out", args.data, wikidata_min_count=3)
+    for pair in sorted(random.Random(args.seed).sample(pairs, args.sample), key=lambda p: (p.source, p.arabic)):
+        print(f"{pair.arabic}\t{pair.latin}\t{pair.count}\t{pair.source}")
+
+
+if __name__ == "__main__":
+    main()

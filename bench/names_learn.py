@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.names_data import AR2EN, HELD_OUT_PERCENT, WIKIDATA, data_argument, pairs_on
 from heuristics.names import normalise
 from heuristics.names.learn import HAND_SET, train
-from heuristics.names.similarity import arabic_symbols
 from heuristics.names.transliteration import TABLE, latin_letters
+from heuristics.names.units import arabic_symbols
 
 WIKIDATA_MIN_COUNT = 2
 COMMAND = "bench/names_learn.py --data ../shared/data/names"

@@ -27,8 +27,9 @@ carry one weaker spelling.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 Span = tuple[int, int]  # [start, end) of a name's parts
 FLOOR = 0.5
@@ -53,22 +54,34 @@ class Alignment:
     missing_b: tuple[int, ...]
 
 
+@cache
 def _units(count: int, other: int) -> list[Span]:
     """Single parts, runs of up to MAX_MERGED, and the whole name when the other has one part."""
     longest = count if other == 1 else min(MAX_MERGED, count)
     return [(start, start + size) for size in range(1, longest + 1) for start in range(count - size + 1)]
 
 
-def _unit_pairs(count_a: int, count_b: int) -> Iterator[tuple[Span, Span]]:
+@cache
+def _unit_pairs(count_a: int, count_b: int) -> tuple[tuple[Span, Span], ...]:
     """Pairs of units where at least one side is a single part."""
-    for a in _units(count_a, count_b):
-        for b in _units(count_b, count_a):
-            if a[1] - a[0] == 1 or b[1] - b[0] == 1:
-                yield a, b
+    return tuple(
+        (a, b)
+        for a in _units(count_a, count_b)
+        for b in _units(count_b, count_a)
+        if a[1] - a[0] == 1 or b[1] - b[0] == 1
+    )
 
 
 def _overlaps(span: Span, used: set[int]) -> bool:
     return any(index in used for index in range(*span))
+
+
+@cache
+def given_pairs(count_a: int, count_b: int) -> tuple[tuple[Span, Span], ...]:
+    """The unit pairs :func:`align` tries as the two given names: starting at both first parts, or
+    at one name's second part (that name written family first)."""
+    readings = [(0, 0)] + [(1, 0)] * (count_a > 1) + [(0, 1)] * (count_b > 1)
+    return tuple((a, b) for given in readings for a, b in _unit_pairs(count_a, count_b) if (a[0], b[0]) == given)
 
 
 def align(
@@ -87,34 +100,30 @@ def align(
             scores[a, b] = pair_score(a, b)
         return scores[a, b]
 
-    pairs = list(_unit_pairs(count_a, count_b))
-    readings = [(0, 0)] + [(1, 0)] * (count_a > 1) + [(0, 1)] * (count_b > 1)
+    pairs = _unit_pairs(count_a, count_b)
     best: Alignment | None = None
-    for given_a, given_b in readings:
-        for a, b in pairs:
-            if a[0] != given_a or b[0] != given_b:
-                continue
-            given = score(a, b)
-            if given < max(FLOOR, at_least) or (best is not None and given <= best.score):
-                continue
-            found = _complete(Pair(a, b, given), pairs, score, count_a, count_b)
-            if found is None:
-                continue
-            # The family names must pair: the last part, or the first when written family first.
-            family_a = 0 if given_a == 1 else count_a - 1
-            family_b = 0 if given_b == 1 else count_b - 1
-            if family_a in found.missing_a or family_b in found.missing_b:
-                continue
-            if (given_a, given_b) != (0, 0) and (found.missing_a or found.missing_b):
-                continue
-            if best is None or found.score > best.score:
-                best = found
+    for a, b in given_pairs(count_a, count_b):
+        given = score(a, b)
+        if given < max(FLOOR, at_least) or (best is not None and given <= best.score):
+            continue
+        found = _complete(Pair(a, b, given), pairs, score, count_a, count_b)
+        if found is None:
+            continue
+        # The family names must pair: the last part, or the first when written family first.
+        family_a = 0 if a[0] == 1 else count_a - 1
+        family_b = 0 if b[0] == 1 else count_b - 1
+        if family_a in found.missing_a or family_b in found.missing_b:
+            continue
+        if (a[0], b[0]) != (0, 0) and (found.missing_a or found.missing_b):
+            continue
+        if best is None or found.score > best.score:
+            best = found
     return best
 
 
 def _complete(
     given: Pair,
-    pairs: list[tuple[Span, Span]],
+    pairs: tuple[tuple[Span, Span], ...],
     score: Callable[[Span, Span], float],
     count_a: int,
     count_b: int,

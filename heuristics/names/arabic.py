@@ -71,13 +71,14 @@ def is_arabic_text(text: str) -> bool:
     return bool(letters) and 2 * sum(s == "ARABIC" for s in letters) >= len(letters)
 
 
-def is_arabic_word(word: str) -> bool:
-    return any(script_of(ch) == "ARABIC" for ch in word)
-
-
 def fold_arabic(text: str) -> str:
     """Fold the orthographic variants of Arabic script (other characters pass through)."""
     return _MARKS.sub("", unicodedata.normalize("NFC", text)).translate(_FOLD)
+
+
+def fold_letters(letters: str) -> str:
+    """:func:`fold_arabic` for text that is only Arabic letters already (no marks to remove)."""
+    return letters.translate(_FOLD)
 
 
 def same_script_key(letters: str) -> str:

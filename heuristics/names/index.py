@@ -2,7 +2,7 @@
 
 Scores are those of :func:`heuristics.names.similarity.compare`. Every valid alignment pairs the
 two names' given names, and their family names unless one name has a single part (:mod:`align`);
-every scored pair must pass the consonant-skeleton gate (:func:`similarity.passes_gate`). So a stored name
+every scored pair must pass the consonant-skeleton gate (:func:`units.passes_gate`). So a stored name
 can only match when one of its *given-name units* (runs of parts starting at its first or second
 part) passes the gate against one of the query's, and one of its *family units* (runs ending at
 its last part or starting at its first) against one of the query's. The index keeps those units'
@@ -17,12 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
 
-from heuristics.names.align import MAX_MERGED
+from heuristics.names.align import MAX_MERGED, given_pairs
 from heuristics.names.normalise import NameReading, NormalisedName, normalise
-from heuristics.names.similarity import GATE_EDITS, GATE_RATIO, NameSimilarity, compare, unit_skeleton
+from heuristics.names.similarity import Known, NameSimilarity, compare
+from heuristics.names.units import GATE_EDITS, GATE_SHARE, passes_gate, unit_scores, unit_skeleton
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,9 @@ def blocking_keys(reading: NameReading) -> BlockingKeys:
     count = len(parts)
     skeletons = [part.skeleton for part in parts]
     mixed = any(part.script != parts[0].script for part in parts)
+    if count == 2 and not mixed and not parts[0].particle and not parts[1].particle:
+        first, last = skeletons  # the commonest name: first and family, no particle
+        return BlockingKeys([first], [last], [last], [first], [first + last], [])
 
     def units(spans: Iterable[tuple[int, int]]) -> list[str]:
         keys = []
@@ -83,73 +87,126 @@ def blocking_keys(reading: NameReading) -> BlockingKeys:
     )
 
 
-class _Keys:
-    """Skeletons of many names' units and whose they are; the names a set of skeletons passes."""
-
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-        self.owners: list[int] = []
-
-    def add(self, owner: int, keys: list[str]) -> None:
-        self.keys += keys
-        self.owners += [owner] * len(keys)
-
-    def freeze(self) -> None:
-        self.owner_array = np.array(self.owners, dtype=np.int64)
-
-    def passing(self, keys: list[str]) -> set[int]:
-        if not keys or not self.keys:
-            return set()
-        alike = process.cdist(keys, self.keys, scorer=fuzz.ratio, score_cutoff=GATE_RATIO, workers=1)
-        near = process.cdist(keys, self.keys, scorer=Levenshtein.distance, score_cutoff=GATE_EDITS, workers=1)
-        passing = ((alike >= GATE_RATIO) | (near <= GATE_EDITS)).any(axis=0)
-        return set(self.owner_array[np.flatnonzero(passing)].tolist())
-
-
 class NameIndex:
     """Immutable index of ``(key, name)`` entries; one key (a person, a contact) may own several
-    names. Build it once per version of the stored names and share it between requests."""
+    names. Build it once per version of the stored names and share it between requests.
+
+    Each distinct skeleton is kept once (names share them: محمد, Mohamed, Mohammed are all "mmt");
+    for each kind of unit (:class:`BlockingKeys`), which skeleton each name's units have."""
 
     def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
         self._entries: list[tuple[str, str, NormalisedName]] = []
-        self._keys = {field: _Keys() for field in BlockingKeys.__slots__}
+        numbers: dict[str, int] = {}
+        fields = BlockingKeys.__slots__
+        units: dict[str, tuple[list[int], list[int]]] = {field: ([], []) for field in fields}
         for key, name in entries:
             form = normalise(name)
             if form.is_empty:
                 continue
-            number = len(self._entries)
+            owner = len(self._entries)
             self._entries.append((key, name, form))
             for reading in form.readings:
                 found = blocking_keys(reading)
-                for field, keys in self._keys.items():
-                    keys.add(number, getattr(found, field))
-        for keys in self._keys.values():
-            keys.freeze()
+                for field in fields:
+                    skeletons, owners = units[field]
+                    for skeleton in getattr(found, field):
+                        number = numbers.get(skeleton)
+                        if number is None:
+                            number = numbers[skeleton] = len(numbers)
+                        skeletons.append(number)
+                        owners.append(owner)
+        self._numbers = numbers
+        self._skeletons = list(numbers)
+        self._lengths = np.array([len(skeleton) for skeleton in self._skeletons], dtype=np.float64)
+        self._units = {
+            field: (np.array(skeletons, dtype=np.int64), np.array(owners, dtype=np.int64))
+            for field, (skeletons, owners) in units.items()
+        }
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def _passing(self, keys: list[str]) -> np.ndarray:
+        """For each of ``keys``, which stored skeletons pass the gate with it (keys × skeletons)."""
+        if not keys or not self._skeletons:
+            return np.zeros((len(keys), len(self._skeletons)), dtype=bool)
+        distances = process.cdist(keys, self._skeletons, scorer=Indel.distance, workers=1)
+        limits = np.maximum(GATE_EDITS, GATE_SHARE * (np.array([len(k) for k in keys])[:, None] + self._lengths))
+        return distances <= limits
 
     def candidates(self, query: NormalisedName) -> list[int]:
         """Entry numbers of the names that can match the query: their given-name units and, when
         both names have two parts or more, their family units pass the gate against the query's,
         in one of the three readings (as written; the query family first; the stored name family
         first); a one-part name against the other's whole name."""
+        return self._candidates(query, *self._gate_table(query))[0]
+
+    def _gate_table(self, query: NormalisedName) -> tuple[list[BlockingKeys], dict[str, int], np.ndarray]:
+        """The query readings' blocking keys, their rows, and which stored skeletons each passes."""
+        readings = [blocking_keys(reading) for reading in query.readings]
+        keys = sorted({key for found in readings for field in BlockingKeys.__slots__ for key in getattr(found, field)})
+        return readings, {key: number for number, key in enumerate(keys)}, self._passing(keys)
+
+    def _candidates(
+        self, query: NormalisedName, readings: list[BlockingKeys], row: dict[str, int], passing: np.ndarray
+    ) -> tuple[list[int], dict[str, int], np.ndarray]:
+
+        def owners(query_keys: list[str], field: str) -> set[int]:
+            if not query_keys:
+                return set()
+            passes = passing[[row[key] for key in query_keys]].any(axis=0)
+            skeletons, owners = self._units[field]
+            return set(owners[passes[skeletons]].tolist())
+
         found: set[int] = set()
-        for reading in query.readings:
-            keys = blocking_keys(reading)
+        for reading, keys_of in zip(query.readings, readings, strict=True):
             if len(reading.parts) == 1:
-                found |= self._keys["whole"].passing(keys.whole)
+                found |= owners(keys_of.whole, "whole")
                 continue
-            found |= self._keys["single"].passing(keys.whole)
+            found |= owners(keys_of.whole, "single")
             for given, stored_given, family, stored_family in (
-                (keys.given, "given", keys.family, "family"),
-                (keys.given_first, "given", keys.family_first, "family"),
-                (keys.given, "given_first", keys.family, "family_first"),
+                (keys_of.given, "given", keys_of.family, "family"),
+                (keys_of.given_first, "given", keys_of.family_first, "family"),
+                (keys_of.given, "given_first", keys_of.family, "family_first"),
             ):
-                by_given = self._keys[stored_given].passing(given)
+                by_given = owners(given, stored_given)
                 if by_given:
-                    found |= by_given & self._keys[stored_family].passing(family)
-        return sorted(found)
+                    found |= by_given & owners(family, stored_family)
+        return sorted(found), row, passing
+
+    def _given_name_scores(
+        self, query: NormalisedName, forms: list[NormalisedName], row: dict[str, int], passing: np.ndarray
+    ) -> Known:
+        """The scores of the pairs of units :func:`align.align` tries as given names, between the
+        query and each stored name, in one batch (most candidates stop there). Pairs whose
+        skeletons fail the gate (looked up in ``passing``) score 0 without being scored."""
+        requests = []
+        for form in forms:
+            for reading in query.readings:
+                for stored in form.readings:
+                    for span_a, span_b in given_pairs(len(reading.parts), len(stored.parts)):
+                        unit_a, unit_b = reading.parts[span_a[0] : span_a[1]], stored.parts[span_b[0] : span_b[1]]
+                        if unit_a[0].particle or unit_b[0].particle or self._gated(unit_a, unit_b, row, passing):
+                            requests.append((reading, span_a, stored, span_b, unit_a, unit_b))
+        scores = unit_scores([(unit_a, unit_b) for *_, unit_a, unit_b in requests])
+        known: Known = {}
+        for form in forms:  # the rest fail the gate
+            for reading in query.readings:
+                for stored in form.readings:
+                    for span_a, span_b in given_pairs(len(reading.parts), len(stored.parts)):
+                        known[id(reading), span_a, id(stored), span_b] = 0.0
+        for (a, span_a, b, span_b, *_), score in zip(requests, scores, strict=True):
+            known[id(a), span_a, id(b), span_b] = score
+        return known
+
+    def _gated(self, unit_a: tuple, unit_b: tuple, row: dict[str, int], passing: np.ndarray) -> bool:
+        """Whether two units (no particles) pass the gate, from the query's table when it has both."""
+        key_a = "".join(part.skeleton for part in unit_a)
+        key_b = "".join(part.skeleton for part in unit_b)
+        found_a, found_b = row.get(key_a), self._numbers.get(key_b)
+        if found_a is None or found_b is None:
+            return passes_gate(key_a, key_b)
+        return bool(passing[found_a, found_b])
 
     def search(self, name: str, min_similarity: float, limit: int = 5) -> list[NameMatch]:
         """Stored names at least ``min_similarity`` (0–1) alike to ``name``, best first, at most one
@@ -161,10 +218,12 @@ class NameIndex:
             return []
         # A hair below the cut-off, so that the pruning never drops a score equal to it.
         cutoff = max(0.0, min_similarity - 1e-9)
+        found, row, passing = self._candidates(query, *self._gate_table(query))
+        entries = [self._entries[entry] for entry in found]
+        known = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
         best: dict[str, NameMatch] = {}
-        for entry in self.candidates(query):
-            key, stored, form = self._entries[entry]
-            found = compare(query, form, at_least=cutoff)
+        for key, stored, form in entries:
+            found = compare(query, form, at_least=cutoff, known=known)
             if found.score >= min_similarity and (key not in best or found.score > best[key].similarity.score):
                 best[key] = NameMatch(key, stored, found)
         return sorted(best.values(), key=lambda m: -m.similarity.score)[:limit]

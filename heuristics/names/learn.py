@@ -51,7 +51,7 @@ CONVENTIONS = {
     "ب": ("b", "p"),
     "ت": ("t",),
     "ث": ("th", "t", "s"),
-    "ج": ("j", "dj", "g", "dj", "zh"),
+    "ج": ("j", "dj", "g", "zh"),
     "ح": ("h", ""),
     "خ": ("kh", "h", "x", "ch", "j"),
     "د": ("d",),
@@ -181,6 +181,8 @@ def _normalised(counts: dict[str, dict[str, float]], minimum: float) -> dict[str
     out = {}
     for symbol, segments in counts.items():
         total = sum(segments.values())
+        if total <= 0.0:
+            continue
         kept = {segment: value / total for segment, value in segments.items() if value / total >= minimum}
         mass = sum(kept.values())
         out[symbol] = {segment: value / mass for segment, value in kept.items()}
@@ -210,7 +212,7 @@ def train(
     for iteration in range(iterations):
         counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         likelihood = sum(_expected_counts(pair, probabilities, max_segment, counts) for pair in pairs)
-        for symbol in {*counts, *_every_symbol()}:
+        for symbol in {*counts, *_every_symbol()} if prior_weight else ():
             for segment, weight in _prior(symbol, max_segment).items():
                 counts[symbol][segment] += prior_weight * weight
         probabilities = _normalised(counts, 1e-4)
@@ -223,9 +225,9 @@ def train(
         if general is not table:
             table = {s: (1 - backoff) * table.get(s, 0.0) + backoff * general.get(s, 0.0) for s in {*table, *general}}
         emissions[symbol] = table
-    emissions[LINK] = dict(LINK_EMISSIONS)
-    emissions[ADDED] = dict(ADDED_EMISSIONS)
     emissions = _normalised(emissions, minimum)
+    emissions[LINK] = dict(LINK_EMISSIONS)  # as set: nothing pruned
+    emissions[ADDED] = dict(ADDED_EMISSIONS)
     return {
         "max_segment": max_segment,
         "unseen": round(math.log(1e-6), 3),

@@ -18,8 +18,8 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache, cached_property
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal, NamedTuple
 
 from anyascii import anyascii
@@ -27,6 +27,7 @@ from anyascii import anyascii
 from heuristics.names.arabic import (
     arabic_to_latin,
     fold_arabic,
+    fold_letters,
     is_arabic_text,
     same_script_key,
     split_article,
@@ -43,7 +44,7 @@ Reading = Literal["plain", "arabizi", "leet"]
 MAX_CLEANED = 256
 MAX_PARTS = 8
 MAX_PART_LETTERS = 24
-LINK = "|"  # inside an Arabic part's letters: a compound's article (عبد|رحمن)
+COMPOUND_ARTICLE = "|"  # inside an Arabic part's letters: a compound's article (عبد|رحمن)
 
 # Arabizi: digits that look like Arabic letters (3 = ع, 7 = ح, …). Leet: digits that look like
 # Latin letters. A digit run may mean either, so both readings are kept and the better one wins.
@@ -137,9 +138,9 @@ _ANY_ARABIC = re.compile(f"[{_ARABIC_LETTERS}]")
 _NOT_ARABIC_LETTER = re.compile(r"[^\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06fc]")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=True)
 class Part:
-    """One part of a name, as every comparison needs it.
+    """One part of a name, as every comparison needs it (treat as read-only).
 
     ``text``: Latin — lower-case letters (and Arabizi ' `) as the learned model reads them;
     Arabic — folded letters without the article (``article`` says it had one), with ``|`` where
@@ -154,15 +155,19 @@ class Part:
     skeleton: str
     article: bool = False
     particle: str = ""
+    _key: str | None = field(default=None, repr=False, compare=False)
 
-    @cached_property
+    @property
     def key(self) -> str:
         """The same-script comparison key: variant-folded Latin (abd + name for Abdul-, Abdel-
         …), or Arabic with ta marbuta as ha. Computed when first compared (most parts never are)."""
-        if self.script == "arabic":
-            return same_script_key(self.text)
-        glued = _ABD_GLUED.match(self.text)
-        return "abd" + _latin_key(glued[1]) if glued else _latin_key(self.text)
+        if self._key is None:
+            if self.script == "arabic":
+                self._key = same_script_key(self.text)
+            else:
+                glued = _ABD_GLUED.match(self.text)
+                self._key = "abd" + _latin_key(glued[1]) if glued else _latin_key(self.text)
+        return self._key
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,14 +181,14 @@ class NameReading:
     def latin(self) -> str:
         """The parts in Latin letters (Arabic ones transliterated), for people to read."""
         return " ".join(
-            readable(part.key) if part.script == "latin" else arabic_to_latin(part.key.replace(LINK, ""))
+            readable(part.key) if part.script == "latin" else arabic_to_latin(part.key.replace(COMPOUND_ARTICLE, ""))
             for part in self.parts
         )
 
     @property
     def arabic(self) -> str:
         """The Arabic parts' folded letters ("" for a Latin name)."""
-        return " ".join(part.key.replace(LINK, " ") for part in self.parts if part.script == "arabic")
+        return " ".join(part.key.replace(COMPOUND_ARTICLE, " ") for part in self.parts if part.script == "arabic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,7 +313,7 @@ def _part(words: list[_Word], particle: str) -> Part:
     if first.script == "arabic":
         text = first.text
         for word in words[1:]:
-            text += (LINK if word.article else "") + word.text
+            text += (COMPOUND_ARTICLE if word.article else "") + word.text
         return Part(shown, "arabic", text, arabic_skeleton(text), first.article, particle)
     text = "".join(w.text for w in words)
     return Part(shown, "latin", text, latin_skeleton(text), False, particle)
@@ -383,7 +388,9 @@ def _parts(words: list[_Word]) -> tuple[Part, ...]:
 
 
 def _is_decoration(token: str) -> bool:
-    return token in DECORATION_WORDS or (not token.isascii() and fold_arabic(token) in DECORATION_WORDS)
+    return token in DECORATION_WORDS or (
+        not token.isascii() and same_script_key(fold_arabic(token)) in DECORATION_WORDS
+    )
 
 
 def normalise(name: str) -> NormalisedName:
@@ -425,11 +432,53 @@ def _script(cleaned: str) -> Script:
 # Most names are words of plain ASCII letters or of Arabic (and Persian) base letters, one space
 # apart: nothing to clean, unmask or read as digits. They skip to the words (tested equal to
 # normalise_reference).
-_PLAIN_WORD = "(?:[A-Za-z]+|[\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]+)"
+_ARABIC_PLAIN_WORD = "[\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]+"
+_PLAIN_WORD = f"(?:[A-Za-z]+|{_ARABIC_PLAIN_WORD})"
 _PLAIN_NAME = re.compile(f"(?=.{{1,{MAX_CLEANED}}}$){_PLAIN_WORD}(?: {_PLAIN_WORD})*")
 
 
+# Words that make a Latin name need the general grouping (articles, heads, particles, tails,
+# decoration); any other plain ASCII name is one part per word.
+_LATIN_SPECIAL = LATIN_ARTICLES | LATIN_HEADS.keys() | LATIN_PARTICLES | LATIN_ALLAH | DECORATION_WORDS
+
+
+_ARABIC_NAME = re.compile(f"{_ARABIC_PLAIN_WORD}(?: {_ARABIC_PLAIN_WORD})*")
+
+
+def _is_arabic_special(letters: str, article: bool) -> bool:
+    """A folded Arabic word that the general grouping treats specially (or drops)."""
+    return (
+        letters in ARABIC_HEADS
+        or letters in ARABIC_PARTICLES
+        or letters == "ال"
+        or (article and letters in ARABIC_TAILS)
+        or same_script_key(letters) in DECORATION_WORDS
+        or len(split_glued_compound(letters)) > 1
+    )
+
+
 def _normalise_plain(name: str) -> NormalisedName:
+    if name.isascii():
+        tokens = name.lower().split(" ")
+        if len(tokens) <= MAX_PARTS and not any(
+            token in _LATIN_SPECIAL or (len(token) <= 3 and _SUN_ARTICLE.match(token)) for token in tokens
+        ):
+            parts = tuple(
+                Part(shown, "latin", text, latin_skeleton(text))
+                for shown, token in zip(name.split(" "), tokens, strict=True)
+                for text in (token[:MAX_PART_LETTERS],)
+            )
+            return NormalisedName(name, name, "latin", (), (NameReading("plain", parts),))
+    elif _ARABIC_NAME.fullmatch(name):
+        found = []
+        for shown in name.split(" "):
+            article, bare = split_article(shown)
+            letters = fold_letters(bare)[:MAX_PART_LETTERS]
+            if _is_arabic_special(letters, article) or len(found) == MAX_PARTS:
+                break
+            found.append(Part(shown, "arabic", letters, arabic_skeleton(letters), article))
+        else:
+            return NormalisedName(name, name, "arabic", (), (NameReading("plain", tuple(found)),))
     words = [
         word
         for shown in name.split(" ")
