@@ -79,9 +79,21 @@ def _overlaps(span: Span, used: set[int]) -> bool:
 @cache
 def given_pairs(count_a: int, count_b: int) -> tuple[tuple[Span, Span], ...]:
     """The unit pairs :func:`align` tries as the two given names: starting at both first parts, or
-    at one name's second part (that name written family first)."""
+    at one name's second part (that name written family first). When both names have two parts or
+    more, a given-name unit never takes in its name's family part (which must pair elsewhere)."""
     readings = [(0, 0)] + [(1, 0)] * (count_a > 1) + [(0, 1)] * (count_b > 1)
-    return tuple((a, b) for given in readings for a, b in _unit_pairs(count_a, count_b) if (a[0], b[0]) == given)
+    both = count_a > 1 and count_b > 1
+
+    def keeps_family(span: Span, given: int, count: int) -> bool:
+        family = 0 if given == 1 else count - 1
+        return not (both and span[0] <= family < span[1])
+
+    return tuple(
+        (a, b)
+        for given in readings
+        for a, b in _unit_pairs(count_a, count_b)
+        if (a[0], b[0]) == given and keeps_family(a, a[0], count_a) and keeps_family(b, b[0], count_b)
+    )
 
 
 def align(
