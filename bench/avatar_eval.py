@@ -1,6 +1,7 @@
 """Avatar fingerprint evaluation on real photos: recall per transform, false matches between images.
 
-Usage: ``.venv/bin/python bench/avatar_eval.py [PHOTO_DIR]`` (default /work/shared/data/photos).
+Usage: ``.venv/bin/python bench/avatar_eval.py PHOTO_DIR`` (a folder of photos; no default: the
+evaluation set is not in the repository, tests/data/photos holds a few of its photos).
 
 Each photo goes through the transforms a re-uploaded avatar suffers (every copy is re-encoded and
 decoded through :func:`heuristics.images.decode`, as the server does); the copy's fingerprint is
@@ -55,7 +56,7 @@ def border(image: Image.Image, share: float, colour: tuple[int, int, int]) -> Im
     return ImageOps.expand(image, border=round(max(image.size) * share), fill=colour)
 
 
-# The six transforms of the issue (resize, recompress, ~10% crop, border, mirror, brightness), in
+# The six transforms a re-uploaded avatar suffers (resize, recompress, ~10% crop, border, mirror, brightness), in
 # several strengths, and combinations a re-upload typically has.
 TRANSFORMS: dict[str, tuple[Transform, str]] = {
     "resize_1/3": (lambda im: im.resize((max(8, im.width // 3), max(8, im.height // 3)), Image.BILINEAR), "png"),
@@ -91,7 +92,9 @@ def quadrants(image: Image.Image) -> list[Image.Image]:
 
 
 def main() -> None:
-    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/photos")
+    if len(sys.argv) != 2:
+        sys.exit("usage: bench/avatar_eval.py PHOTO_DIR")
+    folder = Path(sys.argv[1])
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in {".png", ".jpg", ".jpeg", ".webp", ".gif"})
     originals = {p.name: decode(p.read_bytes(), target_side=None) for p in paths}
     stored = {name: fingerprint(decode(encode(im))) for name, im in originals.items()}

@@ -49,7 +49,18 @@ function load(dir)
 end
 
 load("__DIR__")
-math.randomseed(os.time())
+
+-- Each wrk thread draws its own fixed sequence of bodies (seed + thread number), so the mix is
+-- the same from run to run.
+local threads = 0
+function setup(thread)
+  thread:set("thread_number", threads)
+  threads = threads + 1
+end
+
+function init(args)
+  math.randomseed(__SEED__ + thread_number)
+end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 
@@ -160,7 +171,7 @@ def main() -> int:
         directory = Path(tmp)
         kinds = write_bodies(directory, random.Random(args.seed))
         script = directory / "mixed.lua"
-        script.write_text(LUA.replace("__DIR__", str(directory)))
+        script.write_text(LUA.replace("__DIR__", str(directory)).replace("__SEED__", str(args.seed)))
 
         port = free_port()
         env = dict(

@@ -23,7 +23,7 @@ cut-off; a check is a hit at cut-off t when the signal's best match is the right
 a score ≥ t, a false alarm when its best match scores ≥ t. Fixed seeds: the same command prints
 the same table.
 
-    .venv/bin/python bench/names_checks.py --data ../shared/data/names [--checks 1000]
+    .venv/bin/python bench/names_checks.py --data PATH [--checks 1000]
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The name pairs the name benches learn from and test on, and their fixed train/held-out split.
 
-Two files of the project's shared name data (``../shared/data/names``, see its PROVENANCE.md),
-found with ``--data DIR``:
+Two files of the project's name data (not in the repository; see its PROVENANCE.md), found with
+``--data DIR``:
 
 - ``ar2en-train.tsv`` (google/transliteration, Apache-2.0): ``arabic<TAB>latin``, one name a line;
 - ``wikidata-ar-en-name-tokens.tsv`` (NETransliteration-COLING2018, CC0):
@@ -12,7 +12,7 @@ a hash of its folded letters falls in the first ``HELD_OUT_PERCENT`` of the rang
 (``bench/names_learn.py``) only reads the ``train`` side; every benchmark only the ``held-out`` one.
 The unit tests' sample of the held-out side is printed by
 
-    .venv/bin/python bench/names_data.py --data ../shared/data/names > tests/data/names-held-out.tsv
+    .venv/bin/python bench/names_data.py --data PATH > tests/data/names-held-out.tsv
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from heuristics.names.arabic import fold_arabic
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "names"
 AR2EN = "ar2en-train.tsv"
 WIKIDATA = "wikidata-ar-en-name-tokens.tsv"
 HELD_OUT_PERCENT = 30
@@ -84,11 +83,9 @@ def read_sample(path: Path) -> list[NamePair]:
 
 
 def data_argument(parser: argparse.ArgumentParser) -> None:
+    """The data are not in the repository (tests/data holds a held-out sample): give their folder."""
     parser.add_argument(
-        "--data",
-        type=Path,
-        default=DEFAULT_DIR,
-        help="folder holding ar2en-train.tsv and wikidata-ar-en-name-tokens.tsv (default: ../shared/data/names)",
+        "--data", type=Path, required=True, help="folder holding ar2en-train.tsv and wikidata-ar-en-name-tokens.tsv"
     )
 
 

@@ -9,7 +9,7 @@ each other's spellings. For each method the threshold is the lowest score that k
 at or under the rate; recall is the share of genuine pairs at or above it. Per pair is not how a
 user meets names (bench/names_checks.py is); it shows what one part's comparison is worth.
 
-    .venv/bin/python bench/names_eval.py --data ../shared/data/names [--impostors N]
+    .venv/bin/python bench/names_eval.py --data PATH [--impostors N]
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ tokens seen at least twice, weighted by how often), so every benchmark on the ``
 measures names the table never saw. Expectation-maximisation (heuristics/names/learn.py);
 deterministic: the same data gives the same file.
 
-    .venv/bin/python bench/names_learn.py --data ../shared/data/names
+    .venv/bin/python bench/names_learn.py --data PATH
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from heuristics.names.transliteration import TABLE, latin_letters
 from heuristics.names.units import arabic_symbols
 
 WIKIDATA_MIN_COUNT = 2
-COMMAND = "bench/names_learn.py --data ../shared/data/names"
+COMMAND = "bench/names_learn.py --data PATH"
 
 
 def as_model_input(arabic: str, latin: str) -> tuple[list[str], str] | None:

@@ -11,7 +11,7 @@ The machine is shared, so a yardstick is printed too: one plain rapidfuzz ``cdis
 over 10,000 short strings, whose speed moves with the machine's. Figures are CPU time
 (``time.process_time``), steadier than wall time when other work shares the cores.
 
-    .venv/bin/python bench/names_speed.py --data ../shared/data/names
+    .venv/bin/python bench/names_speed.py --data PATH
 """
 
 from __future__ import annotations

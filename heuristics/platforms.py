@@ -1,8 +1,10 @@
-"""Facts about platforms' account ids that date an account without asking the platform."""
+"""Facts about platforms' account ids and profile URLs: what dates an account without asking the
+platform, and which handle a profile URL names."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
 
 from heuristics.profile import Platform
 
@@ -25,3 +27,21 @@ def created_from_id(platform: Platform, account_id: str | None) -> date | None:
         return None
     millis = (snowflake >> 22) + X_SNOWFLAKE_EPOCH_MS
     return datetime.fromtimestamp(millis / 1000, tz=UTC).date()
+
+
+# Path segments of profile URLs that are not a handle.
+_NOT_HANDLES = {"profile.php", "people", "user", "users", "u", "in", "s", "i", "home", "intent", "share"}
+
+
+def handle_from_url(url: str | None) -> str | None:
+    """``https://x.com/some_name`` → ``some_name``; None when the URL names no handle."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url if "://" in url else "https://" + url)
+    except ValueError:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments or segments[0].lower() in _NOT_HANDLES:
+        return None
+    return segments[0].lstrip("@") or None

@@ -23,6 +23,7 @@ MAX_URL_LENGTH = 2_048
 MAX_COUNT = 10_000_000_000
 MAX_NAME_CHANGES = 10_000
 MAX_HASH_HEX_LENGTH = 512
+MAX_PLACE_LENGTH = 100
 
 _JOINED = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 MIN_JOINED_YEAR = 1990
@@ -54,6 +55,7 @@ Handle = Annotated[str, Field(max_length=MAX_HANDLE_LENGTH), BeforeValidator(_re
 Name = Annotated[str, Field(max_length=MAX_NAME_LENGTH), BeforeValidator(_replace_lone_surrogates)]
 Bio = Annotated[str, Field(max_length=MAX_BIO_LENGTH), BeforeValidator(_replace_lone_surrogates)]
 Url = Annotated[str, Field(max_length=MAX_URL_LENGTH), BeforeValidator(_replace_lone_surrogates)]
+Place = Annotated[str, Field(max_length=MAX_PLACE_LENGTH), BeforeValidator(_replace_lone_surrogates)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 HashHex = Annotated[str, Field(min_length=2, max_length=MAX_HASH_HEX_LENGTH), AfterValidator(_check_hex)]
 
@@ -64,6 +66,19 @@ class Platform(StrEnum):
     X = "x"
     TELEGRAM = "telegram"
     OTHER = "other"
+
+
+# What a platform's badge says, where the page tells them apart (X's colours).
+class VerifiedType(StrEnum):
+    PAID = "paid"  # bought (X Premium): no identity check
+    BUSINESS = "business"  # a verified organisation
+    GOVERNMENT = "government"  # a government or multilateral account
+
+
+# A verdict the platform itself prints next to the name (Telegram's SCAM and FAKE marks).
+class PlatformLabel(StrEnum):
+    SCAM = "scam"
+    FAKE = "fake"
 
 
 class Profile(BaseModel):
@@ -79,12 +94,16 @@ class Profile(BaseModel):
     followers: Count | None = None
     following: Count | None = None
     posts: Count | None = None
-    mutuals: Count | None = None
     joined: str | None = Field(default=None, description="YYYY-MM-DD or YYYY-MM", max_length=10)
     verified: bool | None = None
     private: bool | None = None
     name_changes: Annotated[int, Field(ge=0, le=MAX_NAME_CHANGES)] | None = None
     has_avatar: bool | None = None
+    # Evidence the platform itself shows: its badge type, its own scam/fake label, and the country
+    # its transparency panel says the account is based in ("About this account").
+    verified_type: VerifiedType | None = None
+    platform_label: PlatformLabel | None = None
+    based_in: Place | None = None
 
     @field_validator("joined")
     @classmethod

@@ -5,25 +5,26 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response
-from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from heuristics.rules import load_default_rules, load_rules
-from server import api, bank_api, health, review
+from server import api, bank_api, case_api, health, review
 from server.admin import init_admin
 from server.banks import BankStore, RedisBanks
+from server.case_cli import register_case_cli
 from server.cli import register_cli
 from server.config import load_config
 from server.console import init_console
 from server.console.session import ConsoleSessionInterface
 from server.errors import register_error_handlers
+from server.evaluate_cli import register_evaluate_cli
 from server.limits import init_limiter
 from server.metrics import init_metrics
+from server.origins import init_origins
 from server.protected import init_protected
 from server.redis_conn import connect
 from server.request_log import configure_logging, init_request_log
@@ -31,15 +32,6 @@ from server.requests import InMemoryRequest
 from server.reuse import RedisReuse
 from server.rules_cli import register_rules_cli
 from server.state import ActiveRules, Haris
-
-
-def _origin_patterns(value: str) -> list[re.Pattern[str]]:
-    """``chrome-extension://*`` style patterns to anchored regexes for flask-cors."""
-    patterns = []
-    for item in filter(None, (part.strip() for part in value.split(","))):
-        patterns.append(re.compile("^" + re.escape(item).replace(r"\*", "[A-Za-z0-9._-]*") + "$"))
-    return patterns
-
 
 SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
@@ -95,15 +87,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_admin(app, app.extensions["haris"].rules)
     init_protected(app)
     app.register_blueprint(bank_api.bp)
-    CORS(
-        app,
-        resources={r"/v1/*": {"origins": _origin_patterns(settings["HARIS_CORS_ORIGINS"])}},
-        allow_headers=["Content-Type", "Authorization", "Accept-Language", "X-Request-ID"],
-        max_age=600,
-    )
+    app.register_blueprint(case_api.bp)
+    init_origins(app)
     app.after_request(_security_headers)
-    init_limiter(app, redis_handle.limiter_uri, anonymous=[api.bp], sign_in=["console.login"])
+    init_limiter(app, redis_handle.limiter, anonymous=[api.bp])
     register_cli(app)
     register_rules_cli(app)
+    register_evaluate_cli(app)
     bank_api.register_bank_cli(app)
+    register_case_cli(app)
     return app

@@ -17,11 +17,11 @@ from typing import Any
 import redis
 from flask import Blueprint, Flask, g, jsonify, request
 
-from heuristics.rules import RulesError, default_rules_text, parse_rules
+from heuristics.rules import RulesError, default_rules_text
 from server.auth import Role, require_role
 from server.errors import APIError
 from server.schemas import RulesPublished
-from server.state import ActiveRules, haris, publish_rules
+from server.state import ActiveRules, checked_rules, haris, publish_rules
 
 log = logging.getLogger("haris.admin")
 
@@ -46,7 +46,7 @@ def publish() -> Any:
     state = haris()
     active = state.rules.current()
     try:
-        rules = parse_rules(text)
+        rules = checked_rules(text)
     except RulesError as error:
         raise APIError(422, "invalid_rules", error.message, error.key) from None
     if rules.version == active.version:

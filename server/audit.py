@@ -55,6 +55,3 @@ class AuditLog:
                 }
             )
         return entries
-
-    def for_target(self, target: str, limit: int = 1000) -> list[dict[str, Any]]:
-        return [entry for entry in self.recent(limit) if entry["target"] == target]

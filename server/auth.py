@@ -2,7 +2,12 @@
 
 Keys are random tokens shown once; Redis keeps only their SHA-256 (a key is 256 bits of
 randomness, so a fast hash is enough) under ``haris:apikey:<sha256>`` with the role and a label.
-``HARIS_BOOTSTRAP_KEY``, when set, is a maintainer key for first set-up and tests.
+``HARIS_BOOTSTRAP_KEY``, when set, is a maintainer key for first set-up and tests (production
+refuses one shorter than 32 characters).
+
+Failed keys are counted per client address (``HARIS_KEY_FAILURE_LIMIT``, ``server.limits``): past
+the limit every bearer key from that address is refused with 429 before it is looked at, so a
+guesser learns nothing more until the window ends.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import redis
 from flask import current_app, g, request
 
 from server.errors import APIError
+from server.limits import LimitReached, limits
 from server.state import haris
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -99,12 +105,35 @@ def authenticate(needed: Role) -> None:
         token = bearer_token()
         if token is None:
             raise APIError(401, "unauthorized", "An API key is required (Authorization: Bearer …).")
-        found = role_for_key(token)
+        found = verify_key(token)
         if found is None:
             raise APIError(401, "unauthorized", "The API key is not valid.")
         g.role, g.principal = found
     if needed not in _GRANTS[g.role]:
         raise APIError(403, "forbidden", f"This needs the {needed.value} role.")
+
+
+def verify_key(token: str) -> tuple[Role, str] | None:
+    """``role_for_key``, throttled: LimitReached (429) while this address has used up its failures."""
+    failures = limits().key_failures
+    failures.refuse_when_used_up()
+    found = role_for_key(token)
+    if found is None:
+        failures.charge(refuse=False)
+    return found
+
+
+def caller_has_role(needed: Role) -> bool:
+    """Whether a route open to anyone was called with a key granting ``needed``. A missing, wrong
+    or throttled key, or one that cannot be verified now, only means an anonymous answer."""
+    token = bearer_token()
+    if token is None:
+        return False
+    try:
+        found = verify_key(token)
+    except (LimitReached, APIError):
+        return False
+    return found is not None and needed in _GRANTS[found[0]]
 
 
 def key_actor() -> str:

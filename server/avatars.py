@@ -35,3 +35,34 @@ def fingerprint_from(avatar_bytes: bytes | None, avatar_hash: str | None, hash_f
             message = f"Not an avatar fingerprint: {error}."
             raise APIError(422, "invalid_value", message, hash_field, reason="avatar_fingerprint") from None
     return None
+
+
+# The most hashes heuristics.images.fingerprint() ever puts in a fingerprint: the trimmed picture
+# and its mirror, plus the untrimmed pair when trimming changed anything; the trimmed picture, its
+# square and 17 crops. A client-made fingerprint with more (several photos' hashes merged into
+# one, so that one bank entry would match them all) or a bare 64-bit hash is not one a server
+# made, and is refused. tests/unit/test_images.py checks real photos stay within these bounds.
+SERVER_MAX_PROBES = 4
+SERVER_MAX_REFERENCES = 19
+
+
+def is_server_shaped(fingerprint: AvatarFingerprint, value: str) -> bool:
+    """Whether a fingerprint has a shape ``fingerprint()`` produces (see the bounds above)."""
+    if len(value) == 16:  # a bare 64-bit hash: older clients' form, never the server's
+        return False
+    return 0 < len(fingerprint.probes) <= SERVER_MAX_PROBES and 0 < len(fingerprint.references) <= SERVER_MAX_REFERENCES
+
+
+def refuse_foreign_fingerprint(value: str | None, field: str) -> None:
+    """422 for a sent fingerprint the server would never have made (see SERVER_MAX_PROBES)."""
+    if value is None:
+        return
+    try:
+        fingerprint = AvatarFingerprint.from_hex(value)
+    except ValueError as error:
+        message = f"Not an avatar fingerprint: {error}."
+        raise APIError(422, "invalid_value", message, field, reason="avatar_fingerprint") from None
+    if not is_server_shaped(fingerprint, value):
+        raise APIError(
+            422, "invalid_value", "Not an avatar fingerprint this server makes.", field, reason="avatar_fingerprint"
+        )

@@ -1,4 +1,4 @@
-"""Trainer and maintainer endpoints for hash banks (API.md), and the ``flask bank`` CLI.
+"""Trainer and maintainer endpoints for hash banks (described at ``/openapi.json``), and the ``flask bank`` CLI.
 
 - ``POST /v1/banks/{bank}/entries`` (trainer): one photo (``avatar``, base64) or fingerprint
   (``avatar_hash``) with a label → 201 ``{"id"}``. The photo is fingerprinted and dropped.

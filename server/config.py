@@ -1,4 +1,4 @@
-"""Configuration from the environment (names fixed by API.md), overridable by ``create_app(config)``."""
+"""Configuration from the environment (names listed in the README), overridable by ``create_app(config)``."""
 
 from __future__ import annotations
 
@@ -11,10 +11,24 @@ from limits import parse_many
 
 DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
+    # The store of rate-limit counters only; it must not persist (server/redis_conn.py). Unset: an
+    # embedded non-persistent Redis, or with REDIS_URL, refused in production.
+    "HARIS_LIMITER_URL": None,
     "HARIS_DATA_DIR": "./data",
     "HARIS_ENV": "development",
     "HARIS_SECRET_KEY": None,
     "HARIS_CHECK_LIMIT": "60/minute",
+    # Anonymous reports per client address: far tighter than checks (a report is kept 30 days).
+    "HARIS_REPORT_LIMIT": "5/hour",
+    # Seconds checks by level and findings by code are held back before /metrics shows them.
+    "HARIS_METRICS_DELAY": 600.0,
+    # Reports waiting for review at most; past it new reports are refused (503 report_queue_full).
+    "HARIS_MAX_PENDING_REPORTS": 1_000,
+    # Checks whose names or photo matched the protected-people registry, per client address: the
+    # registry answers whether an account is a registered person's (docs/privacy.md).
+    "HARIS_REGISTRY_LIMIT": "20/hour",
+    # Failed API keys (Authorization: Bearer …) per client address.
+    "HARIS_KEY_FAILURE_LIMIT": "10/minute;50/hour",
     "HARIS_BOOTSTRAP_KEY": None,
     "HARIS_CORS_ORIGINS": "chrome-extension://*,moz-extension://*",
     "HARIS_RULES_FILE": None,
@@ -32,13 +46,25 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_LOGIN_ACCOUNT_LIMIT": "20/hour",
     # Console session cookies are Secure (HTTPS only); turn off only for plain-http local dev.
     "HARIS_SECURE_COOKIES": True,
+    # Who files takedown notices for escalation cases (EU DSA Art. 16: name and e-mail), usually
+    # the organisation running this server; a case may name its own (docs/escalation.md).
+    "HARIS_NOTIFIER_NAME": None,
+    "HARIS_NOTIFIER_EMAIL": None,
 }
-_INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT"}
-_FLOATS = {"HARIS_REDIS_TIMEOUT"}
+_INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT", "HARIS_MAX_PENDING_REPORTS"}
+_FLOATS = {"HARIS_REDIS_TIMEOUT", "HARIS_METRICS_DELAY"}
 _BOOLS = {"HARIS_LIMIT_FAIL_OPEN", "HARIS_SECURE_COOKIES"}
-_RATE_LIMITS = {"HARIS_CHECK_LIMIT", "HARIS_LOGIN_LIMIT", "HARIS_LOGIN_ACCOUNT_LIMIT"}
+_RATE_LIMITS = {
+    "HARIS_CHECK_LIMIT",
+    "HARIS_REPORT_LIMIT",
+    "HARIS_REGISTRY_LIMIT",
+    "HARIS_KEY_FAILURE_LIMIT",
+    "HARIS_LOGIN_LIMIT",
+    "HARIS_LOGIN_ACCOUNT_LIMIT",
+}
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 MIN_SECRET_LENGTH = 32
+MIN_BOOTSTRAP_KEY_LENGTH = 32
 
 
 class ConfigError(RuntimeError):
@@ -65,6 +91,11 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     if config["HARIS_ENV"] == "production":
         if not secret or len(secret) < MIN_SECRET_LENGTH:
             raise ConfigError(f"production needs HARIS_SECRET_KEY of at least {MIN_SECRET_LENGTH} characters")
+        bootstrap = config["HARIS_BOOTSTRAP_KEY"]
+        if bootstrap and len(bootstrap) < MIN_BOOTSTRAP_KEY_LENGTH:
+            raise ConfigError(
+                f"production refuses a HARIS_BOOTSTRAP_KEY shorter than {MIN_BOOTSTRAP_KEY_LENGTH} characters"
+            )
         if not config["HARIS_SECURE_COOKIES"]:
             raise ConfigError("production refuses HARIS_SECURE_COOKIES=false: console sessions need HTTPS")
     elif not secret:
@@ -72,12 +103,19 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return config
 
 
+# Limiter keys change every hour (a new random pepper, server/limits.py): a longer window could
+# not be counted.
+MAX_LIMIT_WINDOW_SECONDS = 3600
+
+
 def _check_rate_limit(key: str, value: Any) -> None:
     """Refuse at start-up a limit the limiter could only refuse on the first request (a 500)."""
     try:
-        parse_many(str(value))
+        items = parse_many(str(value))
     except ValueError:
         raise ConfigError(f"{key} must be limits like '60/minute' or '10/minute;50/hour', not {value!r}") from None
+    if any(item.get_expiry() > MAX_LIMIT_WINDOW_SECONDS for item in items):
+        raise ConfigError(f"{key}: windows longer than an hour cannot be counted (limiter keys change hourly)")
 
 
 def _boolean(key: str, value: Any) -> bool:

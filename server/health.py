@@ -7,6 +7,7 @@ from typing import Any
 import redis
 from flask import Blueprint, jsonify
 
+from server.auth import Role, require_role
 from server.openapi import openapi_document
 from server.state import haris
 
@@ -40,7 +41,9 @@ def readyz() -> Any:
 
 
 @bp.get("/metrics")
+@require_role(Role.MAINTAINER)
 def metrics() -> Any:
+    """Prometheus metrics, for a maintainer key only (``Authorization: Bearer``)."""
     return haris().metrics.exposition()
 
 

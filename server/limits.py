@@ -1,115 +1,130 @@
-"""Rate limits (flask-limiter) with counters in the app's Redis, keyed without client identity.
+"""Rate limits, through flask-limiter's documented API, in a store that never persists.
 
-Redis keys: ``haris:LIMITER/limits/<hmac of client address>/<route>/…`` — one fixed-window
-counter per client and limited route; expires with its window (at most the limit's period, e.g.
-one minute for ``60/minute``).
+Where counters live: the **limiter store** (``server.redis_conn``), never the main Redis. Redis
+writes every command to its append-only file in order, so a persisted counter keyed by a client's
+address next to that client's check would tell a seized server who checked what.
 
-When Redis cannot be reached the limiter cannot count. For the anonymous blueprints (the public
-check and report endpoints) ``HARIS_LIMIT_FAIL_OPEN`` (default true) lets the request through:
-a warning that cannot be counted is still worth giving to someone at risk. With it false, and for
-every other rate-limited route, the request fails closed with 503 ``limiter_unavailable``.
+How they are keyed: ``HMAC-SHA256(pepper, client address)``, truncated. The pepper is random,
+made by whichever worker first needs it in a clock hour, shared between workers and nodes only in
+the limiter store's memory (``haris:limiter:pepper:<hour number>``, SET NX, expires after two
+hours) and cached per worker. It is never derived from ``HARIS_SECRET_KEY`` and never written to
+disk, so with the server's disk and its secret the keys cannot be linked to an address; with
+live memory, only the current hour's counters can. A new pepper each hour starts every counter
+afresh: around the hour an hourly limit allows up to twice its amount.
 
-After a storage failure the anonymous routes do not try Redis again for ``STORAGE_RETRY_SECONDS``: a
-hung Redis (accepting connections, never answering) would otherwise cost every request the full
-``HARIS_REDIS_TIMEOUT``, twice.
+Redis keys (limiter store only): ``haris:LIMITER/limits/<hmac>/<scope>/<limit>`` — one
+fixed-window counter per client (or per console account name) and limit, expiring with its
+window; ``haris:limiter:pepper:<hour>`` — the pepper, two hours.
+
+Limits (``init_limiter``):
+
+- anonymous routes (``/v1/check``, ``/v1/reports``, ``/v1/rules``): ``HARIS_CHECK_LIMIT``, reports
+  ``HARIS_REPORT_LIMIT``. Counted only for requests that reach the view with no ``Origin`` or an
+  allowed one (``server.origins`` refuses the others first) and, for POST, a JSON or multipart
+  body (others get 415 uncounted): a web page's no-preflight ``text/plain`` POSTs cannot use up
+  a user's allowance. A check's trusted contacts are charged by their total name length
+  (``charge_for_contacts``), and a check that matched the protected-people registry counts
+  against ``HARIS_REGISTRY_LIMIT`` too (``server.api``).
+- failed API keys, per address (``HARIS_KEY_FAILURE_LIMIT``): past it, every bearer key from that
+  address is refused (429) until the window ends, so guessing stops there.
+- console sign-in: failures per address (``HARIS_LOGIN_LIMIT``) and per account name
+  (``HARIS_LOGIN_ACCOUNT_LIMIT``). An account under attack from elsewhere still lets its owner in
+  with the right password from an address that has not failed.
+
+When the limiter store cannot be reached, anonymous checks and reports are answered uncounted
+with ``HARIS_LIMIT_FAIL_OPEN`` (default true; false: 503 ``limiter_unavailable``); every other
+limit fails closed. After a failure the store is left alone for ``STORAGE_RETRY_SECONDS``.
+
+flask-limiter is used only through documented API: ``Limiter.shared_limit`` decorating plain
+functions (limited when called inside a request) with a ``cost`` callable, ``current_limit(s)``
+and ``RequestLimit`` for ``Retry-After`` and remaining allowance. :class:`Allowance` is the one
+small adapter; ``tests/api/test_limits_and_ops.py`` fails if the library stops counting through it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import hmac
 import logging
 import math
+import secrets
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import redis
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 from flask_limiter import Limiter, RateLimitExceeded
-from limits import RateLimitItem, parse_many
+from werkzeug.exceptions import TooManyRequests
 
 from server.errors import APIError, error_response
-from server.redis_conn import fast_fail_options
+from server.redis_conn import LimiterStore, fast_fail_options
 
 log = logging.getLogger("haris.limits")
-# While Redis is down every request would log the same warning; one line per interval is enough.
+# While the store is down every request would log the same warning; one line per interval is enough.
 _WARN_INTERVAL_SECONDS = 30.0
 STORAGE_RETRY_SECONDS = 1.0
+PEPPER_SECONDS = 3600
+PEPPER_KEY = "haris:limiter:pepper:"
+COUNTED_MEDIA_TYPES = frozenset({"application/json", "multipart/form-data"})
 
 
-class AnonymousLimitReached(Exception):
-    """``HARIS_CHECK_LIMIT`` reached: answered 429 ``rate_limited`` with ``Retry-After``."""
+class Peppers:
+    """The current hour's random pepper for limiter keys (module docstring), cached per worker."""
 
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("rate limited")
-        self.retry_after = retry_after
+    def __init__(self, client: redis.Redis | None, clock: Callable[[], float] = time.time) -> None:
+        self._client = client
+        self._clock = clock
+        self._cached: tuple[int, bytes] | None = None
+
+    def current(self) -> bytes:
+        hour = int(self._clock() // PEPPER_SECONDS)
+        cached = self._cached
+        if cached is not None and cached[0] == hour:
+            return cached[1]
+        pepper = self._fetch(hour)
+        self._cached = (hour, pepper)
+        return pepper
+
+    def _fetch(self, hour: int) -> bytes:
+        candidate = secrets.token_bytes(32)
+        if self._client is None:  # counting in process memory: the pepper never leaves it either
+            return candidate
+        with self._client.pipeline(transaction=False) as pipe:
+            pipe.set(PEPPER_KEY + str(hour), candidate, nx=True, ex=2 * PEPPER_SECONDS)
+            pipe.get(PEPPER_KEY + str(hour))
+            _, stored = pipe.execute()
+        return stored or candidate
 
 
-class _FaultTolerantLimiter(Limiter):
-    """A Limiter that fails open or closed by route when its storage is unreachable."""
+class StorageGuard:
+    """What to do when the limiter store fails: fail open or closed, and back off for a moment."""
 
-    def __init__(self, *args: Any, anonymous_blueprints: set[str], fail_open: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._anonymous_blueprints = anonymous_blueprints
-        self._fail_open = fail_open
+    def __init__(self, fail_open: bool) -> None:
+        self.fail_open = fail_open
+        self.failures = 0
+        self._retry_at = 0.0
         self._warn_lock = threading.Lock()
         self._last_warning = 0.0
-        self._retry_storage_at = 0.0
-        self.storage_failures = 0
-        self._parsed_limits: dict[str, list[RateLimitItem]] = {}
 
-    def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
-        if request.blueprint in self._anonymous_blueprints and in_middleware:
-            if self.enabled:  # RATELIMIT_ENABLED, as Limiter honours it
-                self._guarded(self._check_anonymous_limit)
-        else:
-            self._guarded(lambda: super(_FaultTolerantLimiter, self)._check_request_limit(callable_name, in_middleware))
-
-    def charge(self, cost: int) -> None:
-        """Count this request ``cost`` more times against ``HARIS_CHECK_LIMIT`` (its client and
-        route): for a request that turned out to cost as much as several."""
-        if cost > 0 and self.enabled:
-            self._guarded(lambda: self._check_anonymous_limit(cost))
-
-    def _guarded(self, check: Callable[[], None]) -> None:
-        """Run a limit check; when Redis fails, fail open or closed by route (module docstring)."""
-        anonymous = request.blueprint in self._anonymous_blueprints
-        # The anonymous blueprints are limited on every route, so they can skip a Redis known to be
-        # down; other routes may not be limited at all and take the normal path.
-        if anonymous and time.monotonic() < self._retry_storage_at:
-            self._storage_unavailable()
+    def run(self, check: Callable[[], None], may_fail_open: bool) -> None:
+        if time.monotonic() < self._retry_at:
+            self._unavailable(may_fail_open)
             return
         try:
             check()
         except (redis.RedisError, OSError) as error:
-            self.storage_failures += 1
-            self._retry_storage_at = time.monotonic() + STORAGE_RETRY_SECONDS
+            self.failures += 1
+            self._retry_at = time.monotonic() + STORAGE_RETRY_SECONDS
             self._warn(type(error).__name__)
-            self._storage_unavailable()
+            self._unavailable(may_fail_open)
 
-    def _check_anonymous_limit(self, cost: int = 1) -> None:
-        """``HARIS_CHECK_LIMIT`` per client and route, hit with flask-limiter's own strategy and storage.
-
-        The public check is the hot path and its blueprint has this one static limit, so the
-        per-request limit resolution of ``Limiter`` (exemption scopes, dynamic limits, meta limits:
-        ~0.3 ms of a 1.8 ms check, profiled in-process) is skipped. The keys are the
-        ones ``Limiter`` would write: ``LIMITER/limits/<client>/<endpoint>/<limit>``.
-        """
-        limit_text = current_app.config["HARIS_CHECK_LIMIT"]
-        items = self._parsed_limits.get(limit_text)
-        if items is None:
-            items = self._parsed_limits[limit_text] = sorted(parse_many(limit_text))
-        identifiers = (self._key_prefix, client_key(), request.endpoint or "")
-        for item in items:
-            if not self.limiter.hit(item, *identifiers, cost=cost):
-                reset_at = self.limiter.get_window_stats(item, *identifiers).reset_time
-                raise AnonymousLimitReached(max(1, math.ceil(reset_at - time.time())))
-
-    def _storage_unavailable(self) -> None:
-        """Let the request through or refuse it, by route (see the module docstring)."""
-        if self._fail_open and request.blueprint in self._anonymous_blueprints:
+    def _unavailable(self, may_fail_open: bool) -> None:
+        if self.fail_open and may_fail_open:
             return
         raise APIError(503, "limiter_unavailable", "The rate limiter is unavailable; retry later.")
 
@@ -119,115 +134,249 @@ class _FaultTolerantLimiter(Limiter):
             if now - self._last_warning < _WARN_INTERVAL_SECONDS:
                 return
             self._last_warning = now
-        log.warning(
-            "rate limit storage unreachable (%s); failing %s", error_name, "open" if self._fail_open else "closed"
+        log.warning("rate limit storage unreachable (%s)", error_name)
+
+
+class LimitReached(TooManyRequests):
+    """An allowance used up, found before doing the work it guards: 429 with ``Retry-After``."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__()
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a client is in an allowance, without counting anything."""
+
+    used: bool  # some of it is used in the current window
+    used_up: bool
+    retry_after: int  # seconds until a used-up allowance is available again
+
+
+def _seconds_to(limit: Any) -> int:
+    """Seconds until a flask-limiter ``RequestLimit`` resets (its ``reset_at`` is rounded up by a
+    second), never more than its window."""
+    return max(1, min(limit.limit.get_expiry(), math.ceil(limit.reset_at - time.time())))
+
+
+def _not_through_an_allowance() -> bool:
+    return "haris_limit_cost" not in g
+
+
+def _requested_cost() -> int:
+    return int(g.get("haris_limit_cost", 1))
+
+
+class Allowance:
+    """One limit, counted where the code calls :meth:`charge` (the adapter in the module docstring).
+
+    A plain function decorated with ``Limiter.shared_limit`` is limited each time it is called in
+    a request; the scope names the counter, so every call of one allowance counts on one counter.
+    """
+
+    def __init__(
+        self,
+        limiter: Limiter,
+        guard: StorageGuard,
+        scope: str,
+        limit: Callable[[], str],
+        key_func: Callable[[], str],
+        may_fail_open: bool = False,
+    ) -> None:
+        def counted() -> None:
+            return None
+
+        # flask-limiter files decorated limits by the function's qualified name: one per allowance.
+        counted.__name__ = counted.__qualname__ = f"allowance_{scope.replace('-', '_')}"
+        self.scope = scope
+        self._limiter = limiter
+        self._guard = guard
+        self._may_fail_open = may_fail_open
+        self._counted = limiter.shared_limit(limit, scope=scope, key_func=key_func, cost=_requested_cost)(counted)
+
+    def charge(self, cost: int = 1, refuse: bool = True) -> None:
+        """Count this request ``cost`` times. Once past the limit: RateLimitExceeded (a 429), or
+        nothing with ``refuse=False`` (the caller decides what a used-up allowance means)."""
+        if cost < 0 or not self._limiter.enabled:
+            return
+        try:
+            self._guard.run(functools.partial(self._call, cost), self._may_fail_open)
+        except RateLimitExceeded:
+            if refuse:
+                raise
+
+    def standing(self) -> Standing | None:
+        """Where this client stands, without counting (a hit of cost 0); None when the limiter is
+        off, or the store cannot say and the allowance may fail open."""
+        found: list[Any] = []
+
+        def read() -> None:
+            with contextlib.suppress(RateLimitExceeded):  # a used-up allowance is what we read below
+                self._call(0)
+            found.extend(self._limiter.current_limits)
+
+        if not self._limiter.enabled:
+            return None
+        self._guard.run(read, self._may_fail_open)
+        if not found:
+            return None
+        used_up = [limit for limit in found if limit.breached or limit.remaining <= 0]
+        return Standing(
+            used=any(limit.remaining < limit.limit.amount for limit in found),
+            used_up=bool(used_up),
+            retry_after=max((_seconds_to(limit) for limit in used_up), default=1),
         )
 
+    def refuse_when_used_up(self) -> None:
+        """LimitReached (429) if this client has used the allowance up."""
+        standing = self.standing()
+        if standing is not None and standing.used_up:
+            raise LimitReached(standing.retry_after)
 
-# Matching a profile against trusted contacts costs ~0.2 ms of CPU per contact (their names are
-# normalised), so a check with the maximum 2,000 contacts costs as much as hundreds without. Up
-# to FREE_CONTACTS a check counts once against HARIS_CHECK_LIMIT; beyond, once more per started
-# CONTACTS_PER_EXTRA_CHECK: 2,000 contacts count 7 times. Ordinary lists are never charged more.
-FREE_CONTACTS = 500
-CONTACTS_PER_EXTRA_CHECK = 250
+    def _call(self, cost: int) -> None:
+        g.haris_limit_cost = cost
+        try:
+            self._counted()
+        finally:
+            g.pop("haris_limit_cost", None)
 
 
-def charge_for_contacts(count: int) -> None:
-    """Charge a check that sent ``count`` trusted contacts (429 if that passes the limit)."""
-    extra = math.ceil(max(0, count - FREE_CONTACTS) / CONTACTS_PER_EXTRA_CHECK)
+class Limits:
+    """This app's limiter and its allowances (``app.extensions["haris_limits"]``)."""
+
+    def __init__(self, app: Flask, store: LimiterStore) -> None:
+        config = app.config
+        self.peppers = Peppers(store.client)
+        self.guard = StorageGuard(config["HARIS_LIMIT_FAIL_OPEN"])
+        storage_options: dict[str, Any] = {}
+        if store.client is not None:
+            storage_options = {"key_prefix": "haris", **fast_fail_options(config["HARIS_REDIS_TIMEOUT"])}
+        self.limiter = Limiter(
+            key_func=self.client_key,
+            app=app,
+            storage_uri=store.uri,
+            # Keys become haris:LIMITER/limits/<hmac of address>/<scope>/…, all under haris:.
+            storage_options=storage_options,
+            strategy="fixed-window",
+            headers_enabled=False,
+            key_prefix="limits",
+            # Storage errors reach StorageGuard, which decides per allowance (module docstring).
+            swallow_errors=False,
+        )
+
+        # flask-limiter also checks limits before every request; every limit here is counted where
+        # the code calls an Allowance, so everything else is exempt (documented: request_filter).
+        self.limiter.request_filter(_not_through_an_allowance)
+
+        def setting(name: str) -> Callable[[], str]:
+            return lambda: current_app.config[name]
+
+        def allowance(
+            scope: str, limit: str, key: Callable[[], str] | None = None, anonymous: bool = False
+        ) -> Allowance:
+            return Allowance(self.limiter, self.guard, scope, setting(limit), key or self.client_key, anonymous)
+
+        self.check = allowance("check", "HARIS_CHECK_LIMIT", anonymous=True)
+        self.report = allowance("report", "HARIS_REPORT_LIMIT", anonymous=True)
+        self.rules = allowance("rules", "HARIS_CHECK_LIMIT", anonymous=True)
+        self.registry = allowance("registry", "HARIS_REGISTRY_LIMIT", anonymous=True)
+        self.key_failures = allowance("key-failures", "HARIS_KEY_FAILURE_LIMIT")
+        self.login = allowance("login", "HARIS_LOGIN_LIMIT")
+        self.login_account = allowance("login-account", "HARIS_LOGIN_ACCOUNT_LIMIT", key=self.account_key)
+
+    def keyed(self, label: bytes, value: bytes) -> str:
+        return hmac.new(self.peppers.current(), label + value, hashlib.sha256).hexdigest()[:24]
+
+    def client_key(self) -> str:
+        """The client's address as a peppered HMAC: never the address, never from the secret."""
+        return self.keyed(b"address:", (request.remote_addr or "unknown").encode())
+
+    def account_key(self) -> str:
+        """The account name a sign-in form names, as a peppered HMAC."""
+        return self.keyed(b"login:", request.form.get("username", "").strip().lower()[:64].encode())
+
+
+def limits() -> Limits:
+    """This app's limits (``init_limiter``)."""
+    return current_app.extensions["haris_limits"]
+
+
+def countable() -> bool:
+    """Whether an anonymous request uses up its client's allowance: a POST only with a JSON or
+    multipart body (a browser page cannot send those cross-site without CORS, except multipart,
+    which carries the page's Origin and is refused before the view)."""
+    return request.method != "POST" or request.mimetype in COUNTED_MEDIA_TYPES
+
+
+def _counted_view(view: Callable[..., Any], allowance: Allowance) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        if countable():
+            allowance.charge()
+        return view(*args, **kwargs)
+
+    return run
+
+
+# Matching a profile against trusted contacts costs CPU in proportion to the contacts' names
+# (each is normalised; normalise() caps its cleaned text), so a check is charged by the total
+# length of its contacts' display names and handles: up to FREE_CONTACT_CHARACTERS it counts
+# once against HARIS_CHECK_LIMIT; beyond, once more per started CONTACT_CHARACTERS_PER_CHECK.
+# 500 contacts of ordinary names (~40 characters) are free; 2,000 contacts of 300 characters
+# each (the most a check may send) count 1 + 59 times, a whole minute's allowance at 60/minute.
+FREE_CONTACT_CHARACTERS = 20_000
+CONTACT_CHARACTERS_PER_CHECK = 10_000
+
+
+def contact_charge(characters: int) -> int:
+    """How many extra counts a check's contacts cost, by their total name length."""
+    return math.ceil(max(0, characters - FREE_CONTACT_CHARACTERS) / CONTACT_CHARACTERS_PER_CHECK)
+
+
+def charge_for_contacts(characters: int) -> None:
+    """Charge a check whose trusted contacts' names add up to ``characters`` (429 past the limit)."""
+    extra = contact_charge(characters)
     if extra:
-        _app_limiter().charge(extra)
+        limits().check.charge(extra)
 
 
-def _app_limiter() -> _FaultTolerantLimiter:
-    """The limiter ``init_limiter`` gave this app."""
-    limiter = next(iter(current_app.extensions["limiter"]))
-    assert isinstance(limiter, _FaultTolerantLimiter)
-    return limiter
-
-
-def client_key() -> str:
-    """The client's address as an HMAC, so limiter keys in Redis never hold an IP address."""
-    address = (request.remote_addr or "unknown").encode()
-    secret = current_app.config["HARIS_SECRET_KEY"].encode()
-    return hmac.new(secret, b"limit:" + address, hashlib.sha256).hexdigest()[:24]
-
-
-def account_key() -> str:
-    """The account name a sign-in form names, as an HMAC (limits guessing one account's password)."""
-    username = request.form.get("username", "").strip().lower()[:64].encode()
-    secret = current_app.config["HARIS_SECRET_KEY"].encode()
-    return hmac.new(secret, b"login:" + username, hashlib.sha256).hexdigest()[:24]
-
-
-def _failed_sign_in(response: Response) -> bool:
-    # A successful sign-in redirects (303); only failures use up the allowance.
-    return response.status_code != 303
-
-
-def init_limiter(app: Flask, storage_uri: str, anonymous: list[Blueprint], sign_in: list[str] | None = None) -> Limiter:
-    """Limit every route of the ``anonymous`` blueprints by ``HARIS_CHECK_LIMIT`` per client, and
-    failed POSTs to the ``sign_in`` endpoints by ``HARIS_LOGIN_LIMIT`` per client and
-    ``HARIS_LOGIN_ACCOUNT_LIMIT`` per account name.
-
-    One Redis round trip per request: a fixed window (INCR + EXPIRE) and no X-RateLimit headers
-    on every response; the window is read only to answer a 429 with its ``Retry-After``.
-    """
-    timeout = app.config["HARIS_REDIS_TIMEOUT"]
-    limiter = _FaultTolerantLimiter(
-        key_func=client_key,
-        app=app,
-        storage_uri=storage_uri,
-        # Keys become haris:LIMITER/limits/<hmac of address>/<endpoint>/…, all under haris:.
-        storage_options={"key_prefix": "haris", **fast_fail_options(timeout)},
-        strategy="fixed-window",
-        headers_enabled=False,
-        key_prefix="limits",
-        # Storage errors reach _FaultTolerantLimiter, which decides per route (see module doc).
-        swallow_errors=False,
-        anonymous_blueprints={blueprint.name for blueprint in anonymous},
-        fail_open=app.config["HARIS_LIMIT_FAIL_OPEN"],
-    )
-    # The anonymous blueprints' limit (HARIS_CHECK_LIMIT) is checked by _check_anonymous_limit.
-    for endpoint in sign_in or ():
-        # Decorated limits are checked when the view runs, so the routed view is replaced by the
-        # limited one (inner decorator: per address; outer: per account name).
-        view = limiter.limit(
-            lambda: current_app.config["HARIS_LOGIN_LIMIT"], methods=["POST"], deduct_when=_failed_sign_in
-        )(app.view_functions[endpoint])
-        view = limiter.limit(
-            lambda: current_app.config["HARIS_LOGIN_ACCOUNT_LIMIT"],
-            key_func=account_key,
-            methods=["POST"],
-            deduct_when=_failed_sign_in,
-            scope="login-account",
-        )(view)
-        app.view_functions[endpoint] = view
+def init_limiter(app: Flask, store: LimiterStore, anonymous: list[Blueprint]) -> Limits:
+    """Limit the views of the ``anonymous`` blueprints (module docstring) and answer 429s."""
+    found = Limits(app, store)
+    app.extensions["haris_limits"] = found
+    by_endpoint = {"api.report": found.report, "api.rules": found.rules}
+    names = {blueprint.name for blueprint in anonymous}
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint.split(".", 1)[0] in names:
+            app.view_functions[endpoint] = _counted_view(view, by_endpoint.get(endpoint, found.check))
 
     @app.errorhandler(RateLimitExceeded)
     def _rate_limited(error: RateLimitExceeded) -> Response:
-        return _too_many_requests(retry_after(error))
+        return too_many_requests(retry_after(error))
 
-    @app.errorhandler(AnonymousLimitReached)
-    def _anonymous_limit_reached(error: AnonymousLimitReached) -> Response:
-        return _too_many_requests(error.retry_after)
+    @app.errorhandler(LimitReached)
+    def _limit_reached(error: LimitReached) -> Response:
+        return too_many_requests(error.retry_after)
 
-    return limiter
+    return found
 
 
-def _too_many_requests(retry_after_seconds: int) -> Response:
+def too_many_requests(retry_after_seconds: int) -> Response:
     response = error_response(429, "rate_limited", "Too many requests; retry later.")
     response.headers["Retry-After"] = str(retry_after_seconds)
     return response
 
 
-def retry_after(error: RateLimitExceeded) -> int:
+def retry_after(error: RateLimitExceeded | LimitReached) -> int:
     """Seconds until the exceeded window resets (for the ``Retry-After`` of a 429)."""
+    if isinstance(error, LimitReached):
+        return error.retry_after
     window_seconds = error.limit.limit.get_expiry()
-    current = _app_limiter().current_limit
-    if current is not None:
-        try:
-            return max(1, math.ceil(current.reset_at - time.time()))
-        except (redis.RedisError, OSError):
-            pass
+    try:
+        breached = [limit for limit in limits().limiter.current_limits if limit.breached]
+        if breached:
+            return max(_seconds_to(limit) for limit in breached)
+    except (redis.RedisError, OSError):
+        pass
     return window_seconds

@@ -2,11 +2,18 @@
 
 Counters live in each process (one registry per app); under several gunicorn workers each scrape
 sees one worker. Labels are route templates and finding codes only, never client data.
+
+``/metrics`` needs a maintainer key (``server.health``). Checks by level and findings by code are
+not shown live: they are added to the exported counters only every ``HARIS_METRICS_DELAY``
+seconds (10 minutes by default), all at once, so a scrape cannot tell that someone just checked a
+profile with a particular signature (a bait account's operator watching for its target).
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import Counter as Tally
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,7 +27,11 @@ _KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OP
 
 
 class Metrics:
-    def __init__(self) -> None:
+    def __init__(self, delay_seconds: float = 600.0) -> None:
+        self.delay_seconds = delay_seconds
+        self._held: Tally[tuple[str, str]] = Tally()  # (metric, label) → count not yet exported
+        self._held_lock = threading.Lock()
+        self._next_release = time.monotonic() + delay_seconds
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "haris_http_requests_total", "HTTP requests", ["route", "method", "status"], registry=self.registry
@@ -50,21 +61,36 @@ class Metrics:
         return found
 
     def count_check(self, report: Report) -> None:
-        """One check: its level, each finding's code, each signal skipped for a down dependency."""
-        self.child(self.checks, report.level.value).inc()
-        self._count_each(self.findings, (finding.code for finding in report.findings))
+        """One check: its level, each finding's code (held back, see the module docstring), each
+        signal skipped for a down dependency (an operational signal, shown at once)."""
+        with self._held_lock:
+            self._held["level", report.level.value] += 1
+            for finding in report.findings:
+                self._held["code", finding.code] += 1
         self._count_each(self.unavailable, report.unavailable)
+        self.release_when_due()
+
+    def release_when_due(self) -> None:
+        """Add the held-back counts to the exported counters once the delay has passed."""
+        if time.monotonic() < self._next_release:
+            return
+        with self._held_lock:
+            held, self._held = self._held, Tally()
+            self._next_release = time.monotonic() + self.delay_seconds
+        for (kind, label), count in held.items():
+            self.child(self.checks if kind == "level" else self.findings, label).inc(count)
 
     def _count_each(self, metric: Counter, codes: Iterable[str]) -> None:
         for code in codes:
             self.child(metric, code).inc()
 
     def exposition(self) -> Response:
+        self.release_when_due()
         return Response(generate_latest(self.registry), mimetype=CONTENT_TYPE_LATEST)
 
 
 def init_metrics(app: Flask) -> Metrics:
-    metrics = Metrics()
+    metrics = Metrics(app.config["HARIS_METRICS_DELAY"])
 
     @app.before_request
     def _start() -> None:

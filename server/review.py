@@ -2,6 +2,13 @@
 
 The console and the JSON endpoints share ``decide``, so a decision made either way does the same
 thing and leaves the same audit entry (``server.audit``).
+
+Only fingerprints the server computed reach a bank: confirming a report into a bank needs the
+photo itself (``avatar``: the trainer saves it from the reported profile and uploads it; the
+console shows it before it is banked), which the server fingerprints. The report's own
+``avatar_hash`` was made by whoever filed it — one made-up fingerprint can stand for several
+people's photos — and never enters a bank. A photo that matches a protected person's registered
+photo is refused (409 ``matches_protected_person``): a campaign would report her own photo.
 """
 
 from __future__ import annotations
@@ -13,15 +20,20 @@ from flask import Blueprint, g, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field
 
 from heuristics.banks import BankLabel as HeuristicBankLabel
-from heuristics.images import AvatarFingerprint
+from heuristics.context import ServiceUnavailable
+from heuristics.images import AvatarFingerprint, ImageRejected, fingerprint_bytes
 from heuristics.profile import Platform
+from heuristics.signals.impersonation_protected import SERVICE as REGISTRY
 from server import openapi
+from server.api import MAX_AVATAR_BYTES
 from server.audit import AuditLog
 from server.auth import Role, key_actor, require_role
+from server.avatars import image_error
 from server.banks import BANK_NAME, BankStore, make_entry
 from server.errors import APIError
-from server.reports import AlreadyDecided, ReportStore
-from server.requests import json_body, validate
+from server.reports import AlreadyDecided, ReportStore, report_store
+from server.requests import decode_base64, json_body, validate
+from server.schemas import MAX_AVATAR_BASE64
 from server.state import haris
 
 bp = Blueprint("review", __name__, url_prefix="/v1")
@@ -50,6 +62,9 @@ class ReportOut(BaseModel):
     bank: str | None = None
     label: str | None = None
     decision_note: str | None = None
+    bank_entry: str | None = None
+    banked_fingerprint: str | None = None
+    reports: int | None = None
 
 
 class ReportList(BaseModel):
@@ -60,13 +75,15 @@ class ReportList(BaseModel):
 
 
 class ConfirmRequest(BaseModel):
-    """Confirm a report; with ``bank`` and ``label`` its fingerprint and account id join that bank."""
+    """Confirm a report; with ``bank``, ``label`` and ``avatar`` (the reported profile's photo, as
+    base64) the photo's fingerprint, computed here, and the account id join that bank."""
 
     model_config = ConfigDict(extra="forbid")
 
     bank: Annotated[str, Field(pattern=BANK_NAME.pattern)] | None = None
     label: BankLabel | None = None
     note: Note | None = None
+    avatar: Annotated[str, Field(max_length=MAX_AVATAR_BASE64, description="base64 image bytes")] | None = None
 
 
 class RejectRequest(BaseModel):
@@ -82,12 +99,17 @@ def report_out(record: dict[str, Any]) -> ReportOut:
 def decide(
     report_id: str, confirm: bool, actor: str, body: ConfirmRequest | RejectRequest, store: ReportStore
 ) -> dict[str, Any]:
-    """Confirm or reject one pending report and record who did it. Raises APIError 404/409."""
+    """Confirm or reject one pending report and record who did it. Raises APIError 404/409, and
+    422/409 for a bank photo that is missing, not an image, or a protected person's."""
     fields: dict[str, Any] = {"decided_by": actor}
     if body.note:
         fields["decision_note"] = body.note
+    banked: AvatarFingerprint | None = None
     if isinstance(body, ConfirmRequest):
         fields.update({key: value for key, value in (("bank", body.bank), ("label", body.label)) if value})
+        if body.bank and body.label:
+            banked = bank_fingerprint(body.avatar)
+            fields["banked_fingerprint"] = banked.hex
     try:
         record = store.resolve(report_id, "confirmed" if confirm else "rejected", **fields)
     except AlreadyDecided:
@@ -95,20 +117,53 @@ def decide(
     if record is None:
         raise APIError(404, "not_found", "No such report (reports expire after 30 days).")
     detail = {key: record[key] for key in ("bank", "label") if record.get(key)}
-    if isinstance(body, ConfirmRequest) and body.bank and body.label:
-        entry_id = _add_to_bank(record, body.bank, body.label, store.client)
-        if entry_id:
-            detail["bank_entry"] = record["bank_entry"] = entry_id
+    if isinstance(body, ConfirmRequest) and body.bank and body.label and banked is not None:
+        detail["bank_entry"] = record["bank_entry"] = _add_to_bank(record, body.bank, body.label, banked, store.client)
     AuditLog(store.client).record(actor, "report." + record["status"], report_id, **detail)
     return record
 
 
-def _add_to_bank(record: dict[str, Any], bank: str, label: str, client: redis.Redis) -> str | None:
-    """A confirmed report's avatar fingerprint (and account id) joins ``bank``; None without one."""
+def bank_fingerprint(avatar_base64: str | None) -> AvatarFingerprint:
+    """The fingerprint of the photo a trainer provides to bank, computed here (module docstring)."""
+    if not avatar_base64:
+        raise APIError(
+            422,
+            "photo_required",
+            "A bank needs the reported profile's photo (avatar): a report's own fingerprint is never banked.",
+            "avatar",
+            reason="photo_required",
+        )
     try:
-        fingerprint = AvatarFingerprint.from_hex(record.get("avatar_hash") or "")
-    except ValueError:
-        return None
+        fingerprint = fingerprint_bytes(decode_base64(avatar_base64, "avatar", MAX_AVATAR_BYTES))
+    except ImageRejected as error:
+        raise image_error(error, "avatar") from None
+    refuse_protected_photo(fingerprint)
+    return fingerprint
+
+
+def refuse_protected_photo(fingerprint: AvatarFingerprint) -> None:
+    """409 when the photo is a protected person's registered photo (it must never become "bad")."""
+    registry = haris().services.get(REGISTRY)
+    if registry is None:
+        return
+    try:
+        matches = registry.photo_matches(fingerprint)
+    except ServiceUnavailable:
+        raise APIError(503, "storage_unavailable", "The protected-people registry cannot be checked now.") from None
+    if matches:
+        raise APIError(
+            409,
+            "matches_protected_person",
+            "This photo matches a protected person's photo; it cannot go into a bank.",
+            "avatar",
+            reason="matches_protected_person",
+        )
+
+
+def _add_to_bank(
+    record: dict[str, Any], bank: str, label: str, fingerprint: AvatarFingerprint, client: redis.Redis
+) -> str:
+    """The trainer's photo's fingerprint (and the reported account id) joins ``bank``."""
     profile = record.get("profile") or {}
     platform = record.get("platform")
     entry = make_entry(
@@ -124,7 +179,7 @@ def _add_to_bank(record: dict[str, Any], bank: str, label: str, client: redis.Re
 
 
 def _store() -> ReportStore:
-    return ReportStore(haris().redis.client)
+    return report_store()
 
 
 def _paging() -> tuple[int, int]:

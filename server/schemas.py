@@ -1,4 +1,4 @@
-"""Request and response bodies of the public API (API.md), as pydantic models.
+"""Request and response bodies of the public API, as pydantic models.
 
 These models both validate requests and generate ``/openapi.json``, so the served description
 cannot drift from what the server does.
@@ -9,11 +9,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from heuristics.profile import Contact, HashHex, Platform, Profile
+from heuristics.profile import _replace_lone_surrogates as replace_lone_surrogates
 
 MAX_CONTACTS = 2_000
+# Reports are kept for 30 days: a reported bio is cut to this length.
+MAX_REPORT_TEXT = 500
+MAX_REPORT_URL = 512
 MAX_AVATAR_BASE64 = 6 * 1024 * 1024
 
 
@@ -40,13 +44,32 @@ class ReportReason(StrEnum):
     OTHER = "other"
 
 
+def _shortened(value: object) -> object:
+    value = replace_lone_surrogates(value)
+    return value[:MAX_REPORT_TEXT] if isinstance(value, str) else value
+
+
+class ReportedProfile(Profile):
+    """The reported profile: as a check's, with less free text (a report is kept 30 days). A
+    longer bio is cut, not refused: the extension sends what the page shows, and the report
+    must not be lost for it."""
+
+    bio: Annotated[str, BeforeValidator(_shortened)] | None = None
+    profile_url: Annotated[str, Field(max_length=MAX_REPORT_URL), BeforeValidator(replace_lone_surrogates)] | None = (
+        None
+    )
+
+
 class ReportRequest(BaseModel):
-    """``POST /v1/reports``: a user reports a profile. Nothing about the reporter is kept."""
+    """``POST /v1/reports``: a user reports a profile. Nothing about the reporter is kept.
+
+    ``avatar_hash`` is shown to trainers and compared, never banked: only a photo a trainer
+    provides is (``server.review``)."""
 
     model_config = ConfigDict(extra="ignore")
 
     platform: Platform
-    profile: Profile | None = None
+    profile: ReportedProfile | None = None
     avatar_hash: HashHex | None = None
     reason: ReportReason
     note: Annotated[str, Field(max_length=1000)] | None = None

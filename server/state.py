@@ -14,7 +14,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import redis
@@ -23,6 +25,7 @@ from flask import current_app
 from heuristics.rules import Rules, RulesError, parse_rules
 from server.metrics import Metrics
 from server.redis_conn import RedisHandle
+from server.rules_smoke import smoke_test
 
 log = logging.getLogger("haris.rules")
 
@@ -118,12 +121,24 @@ class ActiveRules:
         log.info("rules version %s (generation %d) in force", rules.version, generation)
 
 
+def checked_rules(text: str) -> Rules:
+    """A rules file fit to publish: valid (``parse_rules``), not nested past the TOML parser's
+    recursion limit, and running every enabled signal over test profiles without an exception
+    (``server.rules_smoke``). Raises :class:`RulesError`."""
+    try:
+        rules = parse_rules(text)
+    except RecursionError:
+        raise RulesError("(file)", "not valid TOML: nested too deeply") from None
+    smoke_test(rules)
+    return rules
+
+
 def publish_rules(client: redis.Redis, text: str) -> tuple[Rules, int]:
     """Validate a rules file and publish it to every worker; return the rules and their generation.
 
-    Raises :class:`RulesError` (nothing is published) for a bad file.
+    Raises :class:`RulesError` (nothing is published) for a bad file (``checked_rules``).
     """
-    rules = parse_rules(text)
+    rules = checked_rules(text)
     pipe = client.pipeline(transaction=True)
     pipe.set(RULES_TEXT_KEY, text.encode("utf-8"))
     pipe.incr(RULES_VERSION_KEY)
@@ -138,6 +153,9 @@ class Haris:
     metrics: Metrics
     # Services offered to signals through CheckContext.services (banks, protected people, …).
     services: dict[str, Any] = field(default_factory=dict)
+    # "Now" for every check (account age): one place to pin the day a published example or a
+    # test is about, instead of the wall clock.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
 def haris() -> Haris:

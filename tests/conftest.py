@@ -39,8 +39,31 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.shutdown(nosave=True)
 
 
+@pytest.fixture(scope="session")
+def limiter_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The limiter store, as production embeds it: a second Redis that never persists."""
+    external = os.environ.get("HARIS_LIMITER_URL")
+    if external:
+        yield external
+        return
+    from server.redis_conn import start_embedded_limiter
+
+    server = start_embedded_limiter(str(tmp_path_factory.mktemp("limiter")))
+    yield f"unix://{server.socket_file}"
+    server.shutdown(nosave=True)
+
+
 @pytest.fixture
-def redis_client(redis_url: str) -> Iterator[redis.Redis]:
+def limiter_client(limiter_url: str) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(limiter_url)
+    client.flushdb()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def redis_client(redis_url: str, limiter_client: redis.Redis) -> Iterator[redis.Redis]:
+    """The main store, empty; the limiter store is emptied too (``limiter_client``)."""
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
     yield client
@@ -48,16 +71,19 @@ def redis_client(redis_url: str) -> Iterator[redis.Redis]:
 
 
 @pytest.fixture
-def make_app(redis_client: redis.Redis, redis_url: str, tmp_path: Path) -> Iterator[Any]:
+def make_app(redis_client: redis.Redis, redis_url: str, limiter_url: str, tmp_path: Path) -> Iterator[Any]:
     """Build apps with test settings; extra settings override them."""
     from server import create_app
 
     def build(**overrides: Any) -> Flask:
         config = {
             "REDIS_URL": redis_url,
+            "HARIS_LIMITER_URL": limiter_url,
             "HARIS_SECRET_KEY": TEST_SECRET,
             "HARIS_DATA_DIR": str(tmp_path / "data"),
             "HARIS_CHECK_LIMIT": "10000/minute",
+            "HARIS_REPORT_LIMIT": "10000/minute",
+            "HARIS_KEY_FAILURE_LIMIT": "10000/minute",
             "HARIS_BOOTSTRAP_KEY": "test-bootstrap-key",
         }
         config.update(overrides)

@@ -1,158 +1,215 @@
 /*
  * Talking to the Haris backend: build the request, call it with a deadline, and classify every
- * outcome. No chrome.* calls (fetch is passed in), so Node's test runner can drive it against
+ * outcome. No browser-API calls (fetch is passed in), so Node's test runner drives it against
  * real local servers.
  *
  * The one rule here: only a well-formed 200 answer becomes a result. Refused connections,
  * timeouts, 429, 5xx, error bodies and malformed JSON all become {ok: false, reason}, which the
  * banner shows as "could not check" — never as a low-risk result.
  */
-(function (root) {
-  "use strict";
+import { LIMITS } from "../shared/constants.js";
 
-  const LEVELS = new Set(["low", "medium", "high"]);
-  const CONTACT_FIELDS = ["display_name", "platform", "account_id", "handle", "avatar_hash"];
-  const MAX_RETRY_AFTER_S = 15 * 60;
+const LEVELS = new Set(["low", "medium", "high"]);
+const CONTACT_FIELDS = ["display_name", "platform", "account_id", "handle", "avatar_hash"];
+const MAX_RETRY_AFTER_S = 15 * 60;
+// The extension's calls need no role: the API key never goes with them, so a seized server
+// cannot tie a check or a report to the person or organisation the key was issued to.
+const ANONYMOUS_PATHS = new Set(["/v1/check", "/v1/reports"]);
+const LOOPBACK_V4 = /^127(\.\d{1,3}){3}$/;
 
-  /** The backend base URL without trailing slash, or null if it is not http(s). */
-  function normaliseBackend(value) {
-    try {
-      const url = new URL(String(value || "").trim());
-      if (url.protocol !== "http:" && url.protocol !== "https:") return null;
-      if (url.username || url.password) return null;
-      return url.href.replace(/\/+$/, "");
-    } catch (_error) {
-      return null;
-    }
+function isLoopback(hostname) {
+  return hostname === "localhost" || hostname === "[::1]" || LOOPBACK_V4.test(hostname);
+}
+
+/**
+ * The backend base URL without trailing slash, or null: https, or plain http only to this
+ * computer (127.0.0.0/8, ::1, localhost), where nothing crosses a network. The options page
+ * uses this same function.
+ */
+export function normaliseBackend(value) {
+  try {
+    const url = new URL(String(value || "").trim());
+    if (url.username || url.password) return null;
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) return null;
+    return url.href.replace(/\/+$/, "");
+  } catch (_error) {
+    return null;
   }
+}
 
-  /** Only the contact fields API.md defines, without empty ones. */
-  function contactForRequest(contact) {
-    const out = {};
-    for (const field of CONTACT_FIELDS) {
-      const value = contact[field];
-      if (value !== null && value !== undefined && value !== "") out[field] = value;
-    }
-    return out;
+/** Cut text to `max` characters (code points, as the server counts), never inside a pair. */
+function cut(value, max) {
+  if (value.length <= max) return value;
+  return Array.from(value).slice(0, max).join("");
+}
+
+const codePoints = (value) => (value.length <= 0xffff ? Array.from(value).length : Infinity);
+
+/**
+ * The profile as the API takes it: known fields only, free text cut to its limit, identifiers
+ * over their limit dropped (a cut id would name another account), counts within range.
+ */
+export function clampProfile(profile) {
+  const out = {};
+  for (const [field, max] of Object.entries(LIMITS.text)) {
+    if (typeof profile[field] === "string") out[field] = cut(profile[field], max);
   }
-
-  function buildCheckBody({ platform, profile, avatarBase64, contacts, locale }) {
-    const body = { platform, profile, locale };
-    if (avatarBase64) body.avatar = avatarBase64;
-    const sent = (contacts || []).map(contactForRequest).filter((c) => c.display_name || c.account_id || c.handle);
-    if (sent.length) body.contacts = sent;
-    return body;
+  for (const [field, max] of Object.entries(LIMITS.identifiers)) {
+    if (typeof profile[field] === "string" && codePoints(profile[field]) <= max) out[field] = profile[field];
   }
-
-  function looksLikeReport(json) {
-    return (
-      json && typeof json === "object" && LEVELS.has(json.level) && Number.isFinite(json.risk) &&
-      Array.isArray(json.findings) && json.findings.every((f) => f && typeof f.code === "string" && typeof f.message === "string")
-    );
+  for (const [field, max] of Object.entries(LIMITS.counts)) {
+    const value = profile[field];
+    if (Number.isInteger(value) && value >= 0) out[field] = Math.min(value, max);
   }
-
-  function retryAfterSeconds(header) {
-    const seconds = Number.parseInt(header || "", 10);
-    if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, MAX_RETRY_AFTER_S);
-    return 60;
+  for (const field of LIMITS.flags) {
+    if (typeof profile[field] === "boolean") out[field] = profile[field];
   }
-
-  /**
-   * POST a JSON body to the backend. Resolves (never rejects) to
-   * {ok: true, status, json} or {ok: false, reason: "down"|"timeout"|"rate_limited"|"error", status?, retryAfter?, code?}.
-   */
-  async function postJson(fetchImpl, backend, path, body, { apiKey, timeoutMs = 8000 } = {}) {
-    const base = normaliseBackend(backend);
-    if (!base) return { ok: false, reason: "error", code: "bad_backend_url" };
-    const headers = { "Content-Type": "application/json", Accept: "application/json" };
-    if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    let response;
-    try {
-      response = await fetchImpl(`${base}${path}`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify(body),
-        signal: controller.signal,
-        credentials: "omit",
-        cache: "no-store",
-        referrerPolicy: "no-referrer",
-      });
-    } catch (error) {
-      clearTimeout(timer);
-      return { ok: false, reason: controller.signal.aborted ? "timeout" : "down" };
-    }
-    let json = null;
-    try {
-      json = await response.json();
-    } catch (_error) {
-      json = null;
-    } finally {
-      clearTimeout(timer);
-    }
-    if (controller.signal.aborted) return { ok: false, reason: "timeout" };
-    if (response.status === 429) {
-      return { ok: false, reason: "rate_limited", status: 429, retryAfter: retryAfterSeconds(response.headers.get("Retry-After")) };
-    }
-    if (response.status === 502 || response.status === 503 || response.status === 504) {
-      return { ok: false, reason: "down", status: response.status };
-    }
-    if (response.status < 200 || response.status >= 300) {
-      const code = json && json.error && typeof json.error.code === "string" ? json.error.code : null;
-      return { ok: false, reason: "error", status: response.status, code };
-    }
-    return { ok: true, status: response.status, json };
+  for (const [field, values] of Object.entries(LIMITS.choices)) {
+    if (values.includes(profile[field])) out[field] = profile[field];
   }
+  return out;
+}
 
-  // A connection that fails before any answer (a server worker restarting, a proxy reset) is
-  // tried once more. Only checks: asking twice changes nothing, but a report would be filed twice.
-  const CHECK_RETRY_DELAY_MS = 300;
-  // Refusals of the photo alone (a format the server does not take, such as AVIF; too many pixels;
-  // damaged; a body too large with it). A warning from everything else beats no warning, so the
-  // check is asked again without the photo.
-  const PHOTO_REFUSALS = new Set([
-    "image_format_not_allowed", "image_corrupt", "image_too_large", "image_too_many_pixels",
-    "avatar_too_large", "invalid_base64", "body_too_large",
-  ]);
-
-  async function postCheck(fetchImpl, settings, body) {
-    const answer = await postJson(fetchImpl, settings.backendUrl, "/v1/check", body, settings);
-    if (answer.ok || answer.reason !== "down" || answer.status !== undefined) return answer;
-    await new Promise((resolve) => setTimeout(resolve, settings.retryDelayMs ?? CHECK_RETRY_DELAY_MS));
-    return postJson(fetchImpl, settings.backendUrl, "/v1/check", body, settings);
+/** Only the contact fields the API defines, without empty ones, within its limits. */
+export function contactForRequest(contact) {
+  const out = {};
+  for (const field of CONTACT_FIELDS) {
+    const value = contact[field];
+    if (value !== null && value !== undefined && value !== "") out[field] = value;
   }
-
-  /** Score one profile. Resolves to {ok: true, report} or {ok: false, reason, …}. */
-  async function checkProfile(fetchImpl, settings, request) {
-    let answer = await postCheck(fetchImpl, settings, buildCheckBody(request));
-    if (!answer.ok && request.avatarBase64 && PHOTO_REFUSALS.has(answer.code)) {
-      answer = await postCheck(fetchImpl, settings, buildCheckBody({ ...request, avatarBase64: null }));
-    }
-    if (!answer.ok) return answer;
-    if (!looksLikeReport(answer.json)) return { ok: false, reason: "error", status: answer.status, code: "malformed_response" };
-    return { ok: true, report: answer.json };
+  if (typeof out.display_name === "string") out.display_name = cut(out.display_name, LIMITS.text.display_name);
+  for (const field of ["account_id", "handle"]) {
+    if (typeof out[field] === "string" && codePoints(out[field]) > LIMITS.identifiers[field]) delete out[field];
   }
+  if (typeof out.avatar_hash === "string" && !(out.avatar_hash.length <= LIMITS.hashHex && /^([0-9a-f]{2})+$/i.test(out.avatar_hash))) delete out.avatar_hash;
+  return out;
+}
 
-  /** Send a user's report. Resolves to {ok: true, id} or {ok: false, reason}. */
-  async function sendReport(fetchImpl, settings, { platform, profile, avatarHash, reason }) {
-    const body = { platform, profile, reason };
-    if (avatarHash) body.avatar_hash = avatarHash;
-    const answer = await postJson(fetchImpl, settings.backendUrl, "/v1/reports", body, settings);
-    if (!answer.ok) return answer;
-    if (answer.status !== 202 || !answer.json || typeof answer.json.id !== "string") return { ok: false, reason: "error", code: "malformed_response" };
-    return { ok: true, id: answer.json.id };
+export function buildCheckBody({ platform, profile, avatarBase64, contacts, locale }) {
+  const body = { platform, profile: clampProfile(profile || {}), locale };
+  if (avatarBase64) body.avatar = avatarBase64;
+  const sent = (contacts || []).map(contactForRequest).filter((c) => c.display_name || c.account_id || c.handle);
+  if (sent.length) body.contacts = sent.slice(0, LIMITS.contacts);
+  return body;
+}
+
+export function looksLikeReport(json) {
+  return (
+    json && typeof json === "object" && LEVELS.has(json.level) && Number.isFinite(json.risk) &&
+    Array.isArray(json.findings) && json.findings.every((f) => f && typeof f.code === "string" && typeof f.message === "string")
+  );
+}
+
+function retryAfterSeconds(header) {
+  const seconds = Number.parseInt(header || "", 10);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, MAX_RETRY_AFTER_S);
+  return 60;
+}
+
+/**
+ * POST a JSON body to the backend. Resolves (never rejects) to {ok: true, status, json} or
+ * {ok: false, reason: "down"|"timeout"|"rate_limited"|"error", status?, retryAfter?, code?, field?}.
+ * The API key goes only to paths that need a role.
+ */
+export async function postJson(fetchImpl, backend, path, body, { apiKey, timeoutMs = 8000 } = {}) {
+  const base = normaliseBackend(backend);
+  if (!base) return { ok: false, reason: "error", code: "bad_backend_url" };
+  const headers = { "Content-Type": "application/json", Accept: "application/json" };
+  if (apiKey && !ANONYMOUS_PATHS.has(path)) headers.Authorization = `Bearer ${apiKey}`;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let response;
+  try {
+    response = await fetchImpl(`${base}${path}`, {
+      method: "POST", headers, body: JSON.stringify(body), signal: controller.signal,
+      credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer", redirect: "error",
+    });
+  } catch (_error) {
+    clearTimeout(timer);
+    return { ok: false, reason: controller.signal.aborted ? "timeout" : "down" };
   }
-
-  /** base64 of bytes, in chunks so a 4 MB photo does not overflow the argument list. */
-  function toBase64(bytes) {
-    let binary = "";
-    const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-    for (let i = 0; i < view.length; i += 0x8000) {
-      binary += String.fromCharCode.apply(null, view.subarray(i, i + 0x8000));
-    }
-    return btoa(binary);
+  let json = null;
+  try {
+    json = await response.json();
+  } catch (_error) {
+    json = null;
+  } finally {
+    clearTimeout(timer);
   }
+  if (controller.signal.aborted) return { ok: false, reason: "timeout" };
+  if (response.status === 429) {
+    return { ok: false, reason: "rate_limited", status: 429, retryAfter: retryAfterSeconds(response.headers.get("Retry-After")) };
+  }
+  if (response.status === 502 || response.status === 503 || response.status === 504) return { ok: false, reason: "down", status: response.status };
+  if (response.status < 200 || response.status >= 300) {
+    const error = json && json.error && typeof json.error === "object" ? json.error : {};
+    const answer = { ok: false, reason: "error", status: response.status, code: typeof error.code === "string" ? error.code : null };
+    if (typeof error.field === "string") answer.field = error.field;
+    return answer;
+  }
+  return { ok: true, status: response.status, json };
+}
 
-  root.HarisChecker = { normaliseBackend, contactForRequest, buildCheckBody, looksLikeReport, postJson, checkProfile, sendReport, toBase64 };
-})(typeof globalThis !== "undefined" ? globalThis : this);
+// A connection that fails before any answer (a server worker restarting, a proxy reset) is
+// tried once more. Only checks: asking twice changes nothing, but a report would be filed twice.
+const CHECK_RETRY_DELAY_MS = 300;
+// Refusals of the photo alone (a format the server does not take, such as AVIF; too many pixels;
+// damaged; a body too large with it).
+const PHOTO_REFUSALS = new Set([
+  "image_format_not_allowed", "image_corrupt", "image_too_large", "image_too_many_pixels",
+  "avatar_too_large", "invalid_base64", "body_too_large",
+]);
+
+async function postCheck(fetchImpl, settings, body) {
+  const answer = await postJson(fetchImpl, settings.backendUrl, "/v1/check", body, settings);
+  if (answer.ok || answer.reason !== "down" || answer.status !== undefined) return answer;
+  await new Promise((resolve) => setTimeout(resolve, settings.retryDelayMs ?? CHECK_RETRY_DELAY_MS));
+  return postJson(fetchImpl, settings.backendUrl, "/v1/check", body, settings);
+}
+
+/**
+ * The same body without what the server refused, or null when there is nothing to drop: the
+ * photo, one profile field (422 names it, e.g. "profile.joined"), or one contact.
+ */
+export function withoutRefused(body, answer) {
+  if (body.avatar && (PHOTO_REFUSALS.has(answer.code) || answer.field === "avatar")) {
+    const { avatar: _dropped, ...rest } = body;
+    return rest;
+  }
+  if (answer.status !== 422 || typeof answer.field !== "string") return null;
+  const [area, name] = answer.field.split(".");
+  if (area === "profile" && name && Object.hasOwn(body.profile || {}, name)) {
+    const { [name]: _dropped, ...profile } = body.profile;
+    return { ...body, profile };
+  }
+  const index = Number(name);
+  if (area === "contacts" && Array.isArray(body.contacts) && Number.isInteger(index) && index < body.contacts.length) {
+    return { ...body, contacts: body.contacts.filter((_c, i) => i !== index) };
+  }
+  return null;
+}
+
+/**
+ * Score one profile. Resolves to {ok: true, report} or {ok: false, reason, …}. A warning from
+ * everything else beats no warning: when the server refuses one part (the photo, one field), the
+ * check is asked once more without it.
+ */
+export async function checkProfile(fetchImpl, settings, request) {
+  const body = buildCheckBody(request);
+  let answer = await postCheck(fetchImpl, settings, body);
+  const smaller = answer.ok ? null : withoutRefused(body, answer);
+  if (smaller) answer = await postCheck(fetchImpl, settings, smaller);
+  if (!answer.ok) return answer;
+  if (!looksLikeReport(answer.json)) return { ok: false, reason: "error", status: answer.status, code: "malformed_response" };
+  return { ok: true, report: answer.json };
+}
+
+/** Send a user's report. Resolves to {ok: true, id} or {ok: false, reason}. */
+export async function sendReport(fetchImpl, settings, { platform, profile, avatarHash, reason }) {
+  const body = { platform, profile: clampProfile(profile || {}), reason };
+  if (typeof avatarHash === "string" && avatarHash.length <= LIMITS.hashHex) body.avatar_hash = avatarHash;
+  const answer = await postJson(fetchImpl, settings.backendUrl, "/v1/reports", body, settings);
+  if (!answer.ok) return answer;
+  if (answer.status !== 202 || !answer.json || typeof answer.json.id !== "string") return { ok: false, reason: "error", code: "malformed_response" };
+  return { ok: true, id: answer.json.id };
+}

@@ -1,7 +1,9 @@
 /*
- * The in-page banner. Drawn in a shadow root so the platform's CSS cannot restyle or hide parts
- * of it, and built with textContent only: server messages and profile names are never parsed as
- * HTML. No chrome.* calls: strings and actions are handed in, so jsdom can test it.
+ * The in-page banner. Drawn in a closed shadow root, so the platform's CSS cannot restyle it and
+ * the platform's scripts cannot read it (the verdict stays between the user and Haris); built
+ * with textContent only, so server messages and profile names are never parsed as HTML. Its
+ * buttons act only on the user's own clicks (`isTrusted`): a page script's synthetic click does
+ * nothing. No browser-API calls: strings and actions are handed in, so jsdom can test it.
  *
  * States: "checking", "result" (level low | medium | high), "unavailable" (the backend could not
  * answer — shown as such, never as a clean result).
@@ -34,7 +36,7 @@
     button:focus-visible { outline: 3px solid #ffd34d; outline-offset: 2px; }
   `;
 
-  const REPORT_REASONS = ["impersonation", "entrapment", "harassment", "other"];
+  const { REPORT_REASONS } = root.HarisProtocol;
 
   /**
    * The three reasons to show: findings that raised the risk, highest points first — except that
@@ -53,18 +55,21 @@
    * @param {{onDetails, onFriend, onDismiss, onReport, onRetry}} actions
    */
   class Banner {
+    // The closed root is reachable only through this field, which lives in the content script's
+    // isolated world: the page sees an empty <haris-banner> whose shadowRoot is null.
+    #shadow = null;
+
     constructor(doc, actions) {
       this.doc = doc;
       this.actions = actions;
       this.host = null;
-      this.shadow = null;
     }
 
     /** Put the host back if the page's own rendering removed it. */
     ensureAttached() {
       if (!this.host) {
         this.host = this.doc.createElement("haris-banner");
-        this.shadow = this.host.attachShadow({ mode: "open" });
+        this.#shadow = this.host.attachShadow({ mode: "closed" });
       }
       if (!this.host.isConnected) {
         // First in <body> so it comes early in the keyboard's tab order.
@@ -76,14 +81,16 @@
     remove() {
       if (this.host) this.host.remove();
       this.host = null;
-      this.shadow = null;
+      this.#shadow = null;
     }
 
     el(tag, props, children) {
       const node = this.doc.createElement(tag);
       for (const [key, value] of Object.entries(props || {})) {
         if (key === "text") node.textContent = value;
-        else if (key === "onclick") node.addEventListener("click", value);
+        else if (key === "onclick") node.addEventListener("click", (event) => {
+          if (event.isTrusted) value(event); // a page script's .click() or dispatchEvent is ignored
+        });
         else node.setAttribute(key, value);
       }
       for (const child of children || []) if (child) node.appendChild(child);
@@ -100,7 +107,7 @@
      */
     render(view, t, locale) {
       this.ensureAttached();
-      const shadow = this.shadow;
+      const shadow = this.#shadow;
       while (shadow.firstChild) shadow.removeChild(shadow.firstChild);
       shadow.appendChild(this.el("style", { text: STYLE }));
       const urgent = view.state === "result" && (view.level === "high" || view.level === "medium");
@@ -113,15 +120,8 @@
         lang: locale,
         "data-state": view.state,
       });
-      this.host.setAttribute("data-state", view.state);
-      this.host.setAttribute("lang", locale);
-      this.host.setAttribute("dir", t.dir || "ltr");
-      if (view.state === "result") {
-        box.setAttribute("data-level", view.level);
-        this.host.setAttribute("data-level", view.level);
-      } else {
-        this.host.removeAttribute("data-level");
-      }
+      // Nothing on the host itself: its attributes are in the page's DOM, readable by the page.
+      if (view.state === "result") box.setAttribute("data-level", view.level);
 
       if (view.state === "checking") {
         box.appendChild(this.el("h2", { id: "haris-title", text: t.checking }));

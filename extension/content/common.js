@@ -21,9 +21,12 @@
     });
   }
 
+  // Bidirectional marks platforms wrap names and numbers in (LRM, RLM, embeddings, isolates).
+  const BIDI_MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
   function clean(text) {
     if (text == null) return null;
-    const value = String(text).replace(/\s+/g, " ").trim();
+    const value = String(text).replace(BIDI_MARKS, "").replace(/\s+/g, " ").trim();
     return value === "" ? null : value;
   }
 
@@ -40,7 +43,7 @@
    */
   function parseCount(text) {
     if (text == null) return null;
-    let value = westernDigits(String(text)).replace(/[\u00a0\u202f\u2009]/g, " ").trim();
+    let value = westernDigits(String(text)).replace(BIDI_MARKS, "").replace(/[\u00a0\u202f\u2009]/g, " ").trim();
     value = value.replace(/٬/g, ",").replace(/٫/g, ".");
     const match = value.match(/(\d[\d., ]*\d|\d)\s*([^\d\s,.]+\.?)?/);
     if (!match) return null;
@@ -70,24 +73,40 @@
     jan: 1, feb: 2, mar: 3, apr: 4, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
     janvier: 1, "février": 2, fevrier: 2, mars: 3, avril: 4, mai: 5, juin: 6, juillet: 7,
     "août": 8, aout: 8, septembre: 9, octobre: 10, novembre: 11, "décembre": 12, decembre: 12,
+    "janv.": 1, "févr.": 2, "avr.": 4, "juil.": 7, "sept.": 9, "oct.": 10, "nov.": 11, "déc.": 12,
     "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "إبريل": 4, "ابريل": 4, "مايو": 5, "يونيو": 6,
     "يوليو": 7, "أغسطس": 8, "اغسطس": 8, "سبتمبر": 9, "أكتوبر": 10, "اكتوبر": 10, "نوفمبر": 11,
     "ديسمبر": 12, "كانون الثاني": 1, "شباط": 2, "آذار": 3, "نيسان": 4, "أيار": 5, "حزيران": 6,
     "تموز": 7, "آب": 8, "أيلول": 9, "تشرين الأول": 10, "تشرين الثاني": 11, "كانون الأول": 12,
     "جانفي": 1, "فيفري": 2, "أفريل": 4, "ماي": 5, "جوان": 6, "جويلية": 7, "أوت": 8,
   };
+  // Longest month names first so "تشرين الثاني" wins over a shorter one inside it.
+  const MONTH_NAMES = Object.keys(MONTHS).sort((a, b) => b.length - a.length);
+  const MONTH_PATTERNS = MONTH_NAMES.map((name) => [
+    name,
+    new RegExp(`(^|[^\\p{L}])(\\d{1,2})?(?:er)?\\s*${name.replace(".", "\\.")}(?=$|[^\\p{L}])\\s*(\\d{1,2})?(?!\\d)`, "u"),
+  ]);
 
-  /** "Joined March 2015", "A rejoint X en mars 2015", "انضم في مارس ٢٠١٥" → "2015-03"; else null. */
+  /**
+   * "Joined March 2015", "A rejoint X en mars 2015", "انضم في مارس ٢٠١٥" → "2015-03";
+   * "Page created - January 7, 2009", "7 janvier 2009" → "2009-01-07"; else null.
+   */
   function parseJoined(text) {
     if (!text) return null;
-    const value = westernDigits(String(text)).toLowerCase();
-    const year = value.match(/\b(19[9]\d|20\d\d)\b/);
+    const value = westernDigits(String(text)).replace(BIDI_MARKS, "").toLowerCase();
+    const year = value.match(/(?<!\d)(199\d|20\d\d)(?!\d)/);
     if (!year) return null;
-    // Longest month names first so "تشرين الثاني" wins over a shorter one inside it.
-    const names = Object.keys(MONTHS).sort((a, b) => b.length - a.length);
-    for (const name of names) {
-      const pattern = new RegExp(`(^|[^\\p{L}])${name}($|[^\\p{L}])`, "u");
-      if (pattern.test(value)) return `${year[1]}-${String(MONTHS[name]).padStart(2, "0")}`;
+    for (const [name, pattern] of MONTH_PATTERNS) {
+      const match = value.match(pattern);
+      if (!match) continue;
+      const month = String(MONTHS[name]).padStart(2, "0");
+      // A day written next to the month ("7 janvier", "January 7,") and not the year itself.
+      const day = Number(match[2] || match[3] || 0);
+      if (day >= 1 && day <= 31) {
+        const date = new Date(Date.UTC(Number(year[1]), MONTHS[name] - 1, day));
+        if (date.getUTCDate() === day) return `${year[1]}-${month}-${String(day).padStart(2, "0")}`;
+      }
+      return `${year[1]}-${month}`;
     }
     return null;
   }
@@ -101,6 +120,16 @@
   function meta(doc, key) {
     const node = doc.querySelector(`meta[property="${key}"], meta[name="${key}"]`);
     return node ? clean(node.getAttribute("content")) : null;
+  }
+
+  /** The path of an absolute URL the page names about itself (og:url, canonical), or null. */
+  function urlPath(value) {
+    if (!value) return null;
+    try {
+      return new URL(value, "https://invalid.example").pathname;
+    } catch (_error) {
+      return null;
+    }
   }
 
   /** Every JSON-LD block of the page, parsed; broken blocks are skipped. */
@@ -125,8 +154,69 @@
     return null;
   }
 
+  /** The inline scripts' text, one string per script (embedded JSON a page carries). */
+  function scriptTexts(doc) {
+    return Array.from(doc.querySelectorAll("script:not([src])"), (node) => node.textContent);
+  }
+
+  function escapeRegExp(value) {
+    return String(value).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+
   function text(node) {
     return node ? clean(node.textContent) : null;
+  }
+
+  // Elements whose text a person does not read as part of the field.
+  const UNREAD = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "svg", "SVG"]);
+
+  function hiddenElement(element) {
+    if (element.hasAttribute("hidden") || element.getAttribute("aria-hidden") === "true") return true;
+    // The style attribute, not element.style: parsing every element's style is slow on big pages.
+    const style = element.getAttribute("style");
+    return Boolean(style && /display\s*:\s*none/i.test(style));
+  }
+
+  /**
+   * The text a person reads in `node`: emoji drawn as <img alt="😀"> count, <br> is a line break,
+   * and what the page hides (aria-hidden="true", the hidden attribute, display:none) does not.
+   */
+  function visibleText(node) {
+    if (!node) return null;
+    const parts = [];
+    (function walk(current) {
+      for (const child of current.childNodes) {
+        if (child.nodeType === 3) {
+          parts.push(child.nodeValue);
+        } else if (child.nodeType === 1) {
+          if (UNREAD.has(child.tagName) || hiddenElement(child)) continue;
+          if (child.tagName === "BR") parts.push("\n");
+          else if (child.tagName === "IMG") parts.push(child.getAttribute("alt") || "");
+          else walk(child);
+        }
+      }
+    })(node);
+    return clean(parts.join(""));
+  }
+
+  /**
+   * The short text runs of `scope` (one text node each, cleaned, at most `max` characters), with
+   * their parent element: a single pass over the page, cheap enough to repeat on every change.
+   */
+  function textRuns(scope, max = 200) {
+    const out = [];
+    if (!scope) return out;
+    const doc = scope.ownerDocument || scope;
+    const walker = doc.createTreeWalker(scope, 4);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const value = node.nodeValue;
+      if (value.length > max * 2 || !value.trim()) continue;
+      const parent = node.parentElement;
+      if (!parent || UNREAD.has(parent.tagName)) continue;
+      const text = clean(value);
+      if (text && text.length <= max) out.push({ text, element: parent });
+    }
+    return out;
   }
 
   /** An absolute http(s) URL, or null (blob:, data: and relative junk are handled by callers). */
@@ -140,6 +230,34 @@
     }
   }
 
+  /**
+   * Label → value pairs a page prints as "label" then "value" ("Account based in" / "Egypt"), or
+   * as one line "label - value" / "label: value". `labels` maps a field name to a RegExp that
+   * matches the whole label. Used for transparency panels ("About this account", "Page
+   * transparency"), whose layout is a list of such pairs. Returns {field: value text}.
+   */
+  function labelledValues(scope, labels) {
+    const out = {};
+    for (const { text: own, element } of textRuns(scope)) {
+      for (const [field, label] of Object.entries(labels)) {
+        if (out[field] != null) continue;
+        if (label.test(own)) {
+          // "label" alone: the value is the next block that says something.
+          let value = null;
+          for (let node = element, depth = 0; !value && node && node !== scope && depth < 4; node = node.parentElement, depth += 1) {
+            const next = node.nextElementSibling;
+            value = next ? visibleText(next) : null;
+          }
+          if (value) out[field] = value;
+        } else {
+          const inline = own.match(/^(.{2,60}?)\s*[-–:·]\s+(.+)$/u);
+          if (inline && label.test(inline[1].trim())) out[field] = clean(inline[2]);
+        }
+      }
+    }
+    return out;
+  }
+
   /** Drop null/undefined fields so the request says only what the page showed. */
   function compact(object) {
     const out = {};
@@ -151,16 +269,60 @@
     return out;
   }
 
-  /** The identity of the profile on screen: account id when known, else the handle. */
-  function profileKey(platform, profile) {
-    if (profile.account_id) return `${platform}:id:${profile.account_id}`;
-    if (profile.handle) return `${platform}:h:${profile.handle.toLowerCase()}`;
+  /**
+   * The identity of the profile on screen, from the fields the extractor names in `keyFields`, in
+   * order. X, Instagram and Facebook key on the handle of the URL, which every scan of the page
+   * has, so a dismissal or a cached answer holds whether or not the account id was readable at
+   * that moment; Telegram keys on the peer id its panel always carries.
+   */
+  function profileKey(platform, profile, keyFields = ["handle", "account_id"]) {
+    for (const field of keyFields) {
+      const value = profile[field];
+      if (!value) continue;
+      return field === "handle" ? `${platform}:h:${String(value).toLowerCase()}` : `${platform}:id:${value}`;
+    }
     return null;
   }
 
+  /**
+   * Add an extractor: {platform, matches(location), extract(doc, location)} and, optionally,
+   * version (counted by a future health counter), core (the fields a profile page always shows,
+   * whose absence says the layout changed) and keyFields (see profileKey).
+   */
   function register(extractor) {
     Haris.extractors = Haris.extractors.filter((e) => e.platform !== extractor.platform);
     Haris.extractors.push(extractor);
+  }
+
+  /**
+   * What one look at the page gives: {platform, version, status, found, missing}. status is
+   * "none" (no extractor for this site), "skipped" (a page of the site that is not a profile, or
+   * not yet rendered), "error" (the extractor threw: a layout it does not understand) or "profile";
+   * missing lists the extractor's core fields the profile lacks. Nothing here holds page content
+   * beyond `found`, so a content-free health counter can count status and missing alone.
+   */
+  function readPage(doc, location) {
+    for (const extractor of Haris.extractors) {
+      if (!extractor.matches(location)) continue;
+      const outcome = { platform: extractor.platform, version: extractor.version || null, status: "skipped", found: null, missing: [] };
+      let raw = null;
+      try {
+        raw = extractor.extract(doc, location);
+      } catch (_error) {
+        // A page we do not understand is "nothing to check", never a crash in the user's tab.
+        outcome.status = "error";
+        return outcome;
+      }
+      if (!raw || !raw.profile) return outcome;
+      const profile = compact(raw.profile);
+      const key = profileKey(extractor.platform, profile, extractor.keyFields);
+      if (!key) return outcome;
+      outcome.status = "profile";
+      outcome.found = { platform: extractor.platform, key, profile, avatar: raw.avatar || null };
+      outcome.missing = (extractor.core || []).filter((field) => profile[field] === undefined);
+      return outcome;
+    }
+    return { platform: null, version: null, status: "none", found: null, missing: [] };
   }
 
   /**
@@ -168,26 +330,15 @@
    * Returns {platform, key, profile, avatar: {url} | {blobUrl} | null}.
    */
   function extractProfile(doc, location) {
-    for (const extractor of Haris.extractors) {
-      if (!extractor.matches(location)) continue;
-      let found = null;
-      try {
-        found = extractor.extract(doc, location);
-      } catch (_error) {
-        // A page we do not understand is "nothing to check", never a crash in the user's tab.
-        found = null;
-      }
-      if (!found || !found.profile) return null;
-      const profile = compact(found.profile);
-      const key = profileKey(extractor.platform, profile);
-      if (!key) return null;
-      return { platform: extractor.platform, key, profile, avatar: found.avatar || null };
-    }
-    return null;
+    return readPage(doc, location).found;
   }
 
-  Haris.util = { westernDigits, clean, parseCount, parseJoined, isoDay, meta, jsonLd, scriptMatch, text, httpUrl, compact };
+  Haris.util = {
+    westernDigits, clean, parseCount, parseJoined, isoDay, meta, urlPath, jsonLd, scriptMatch, scriptTexts,
+    escapeRegExp, text, visibleText, textRuns, httpUrl, labelledValues, compact,
+  };
   Haris.register = register;
+  Haris.readPage = readPage;
   Haris.extractProfile = extractProfile;
   Haris.profileKey = profileKey;
 })(typeof globalThis !== "undefined" ? globalThis : this);

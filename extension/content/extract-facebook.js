@@ -1,137 +1,318 @@
 /*
- * Facebook (www., web. and m.facebook.com): /<vanity> and /profile.php?id=<id>.
+ * Facebook (www., web., m., mbasic. and touch.facebook.com): personal profiles and Pages at
+ * /<vanity>, /profile.php?id=<id>, /people/<name>/<id>, /pages/<name>/<id>, /<numeric id> and the
+ * old Page addresses /<name-in-any-script>-<id> (percent-encoded in the URL).
  *
- * Sources: the URL (profile.php?id=), the embedded "userVanity"/"userID" pair — matched against the
- * vanity in the URL so a stale block from an earlier page is never used — app-link meta tags of a
- * fresh load, then structure: the main region's heading, links to …/followers and …/following,
- * aria labels for the verified badge, the profile picture's <image>/<img>.
+ * Sources:
+ *  - the URL: the vanity or the numeric id;
+ *  - embedded data that binds an id to this vanity inside one object ("userID"/"userVanity",
+ *    "id"/"uri_token"), so a block left over from an earlier page is never used;
+ *  - the server's tags (og:title, og:image, app links fb://profile/<id>), only when og:url,
+ *    the canonical link or the app link names this profile — m.facebook.com pages have no other
+ *    hook for the name;
+ *  - the rendered header: the main region's <h1>, the badge next to it, the profile picture
+ *    (Facebook serves profile pictures under a "…-1/" content type), links to …/followers, the
+ *    "Intro"/"About" card for the bio, and "Page transparency" for the creation date.
+ * Nothing about the viewer is read (mutual friends, "Followed by …").
  */
 (function (root) {
   "use strict";
-  const { clean, parseCount, parseJoined, meta, scriptMatch, text, httpUrl } = root.Haris.util;
+  const { clean, parseCount, parseJoined, meta, urlPath, scriptTexts, escapeRegExp, visibleText, textRuns, httpUrl, labelledValues } = root.Haris.util;
 
+  const HOSTS = /^((www|web|m|mbasic|touch|[a-z]{2}-[a-z]{2})\.)?facebook\.com$/;
   const RESERVED = new Set([
-    "groups", "pages", "watch", "marketplace", "gaming", "events", "messages", "notifications",
-    "friends", "settings", "photo", "photo.php", "photos", "story.php", "permalink.php", "reel",
-    "reels", "stories", "help", "login", "login.php", "bookmarks", "saved", "search", "hashtag",
-    "ads", "business", "privacy", "policies", "home.php", "sharer", "sharer.php", "share", "dialog",
-    "checkpoint", "recover", "memories", "fundraisers", "live", "feeds", "me",
+    "groups", "pages", "people", "watch", "marketplace", "gaming", "events", "messages", "notifications",
+    "friends", "settings", "photo", "photo.php", "photos", "story.php", "permalink.php", "reel", "video.php",
+    "reels", "stories", "help", "login", "login.php", "bookmarks", "saved", "search", "hashtag", "ads",
+    "business", "privacy", "policies", "home.php", "sharer", "sharer.php", "share", "dialog", "plugins",
+    "checkpoint", "recover", "memories", "fundraisers", "live", "livemap", "feeds", "me", "l.php", "media",
+    "composer", "notes", "legal", "terms", "about", "careers", "games", "jobs", "messenger", "offers",
+    "onthisday", "weather", "lite", "mobile", "reg", "r.php", "findfriends", "find-friends", "buddylist.php",
+    "places", "pg", "latest", "profile", "audio", "shops", "stars", "ad_campaign", "events.php", "help.php",
+    "category", "directory", "public", "topic", "communities", "coronavirus_info", "climatescienceinfo",
+    "menu", "videos", "posts", "permalink", "collections", "campaign", "instantgames", "salegroups",
   ]);
-  const VANITY = /^[A-Za-z0-9.]{5,50}$/;
-  const VERIFIED = /^(verified( account)?|compte vérifié|vérifié|حساب موثّق|حساب موثق|موثّق|موثق)$/i;
-  const JOINED = /^(joined|a rejoint|membre depuis|inscrit|انضم|انضمت|انضم إلى)/i;
-  const INTRO = /^(intro|présentation|نبذة|المقدمة|مقدمة)$/i;
+  const TABS = [
+    undefined, "about", "about_overview", "about_work_and_education", "about_places", "about_contact_and_basic_info",
+    "about_family_and_relationships", "about_details", "about_life_events", "about_profile_transparency",
+    "followers", "following", "photos", "videos", "posts", "reels", "mentions", "reviews", "community",
+    "live_videos", "events", "map", "music", "sports", "likes", "groups", "friends_likes", "page_transparency",
+  ];
+  const VANITY = /^[A-Za-z0-9.]{3,50}$/;
+  const SLUG_ID = /^([\p{L}\p{M}\p{N}.'’_-]{1,150})-(\d{5,30})$/u;
+  const VERIFIED = /^(verified( account| page| profile)?|compte vérifié|page vérifiée|profil vérifié|vérifié|حساب موثّق|حساب موثق|صفحة موثّقة|صفحة موثقة|موثّق|موثق|تم التحقق منه)$/i;
+  const JOINED = /^(joined|a rejoint|membre depuis|inscrit|page created|page créée|créée? le|creation date|date de création|انضم|انضمت|انضم إلى|تم إنشاء الصفحة|تاريخ الإنشاء)/i;
+  const CARD_TITLE = /^(intro|présentation|à propos|about|نبذة|المقدمة|مقدمة|حول)$/i;
+  // Card titles that only ever name the Intro card, whatever element draws them (m.facebook.com
+  // draws them as plain text; "About" there may also be a tab).
+  const INTRO_TEXT = /^(intro|présentation|المقدمة|مقدمة)$/i;
+  // Lines of the Intro/About card that are not the bio.
+  const NOT_BIO = [
+    JOINED,
+    /^(page|profile|profil|صفحة|ملف شخصي)\s*[·•]/i,
+    /^(rating|note|évaluation|التقييم|تقييم)\b/i,
+    /^(see all|voir tout|عرض الكل|see more|voir plus|عرض المزيد)\b/i,
+    /^(lives in|from|works at|worked at|studied|studies|went to|goes to|married|single|in a relationship|followed by|habite à|de |travaille|a étudié|étudie|suivi\(e\) par|يقيم في|من |يعمل|عمل|درس|يدرس|متزوج|أعزب|يتابعه)/i,
+    /\d[\d.,\s]*\s*[KkMm]?\s*(people|personnes|شخص|أشخاص)?\s*(like this|follow this|likes|followers|checked in|were here|talking about|aiment ça|suivent ceci|j’aime|abonnés|متابع|معجب|سجلوا)/i,
+  ];
+  const FOLLOWERS_TEXT = /^([\d.,\s٠-٩٬٫]+\s*(?:[KkMm]|mil|ألف|مليون)?)\s*(?:people follow this|followers|personnes suivent ceci|abonnés|abonné\(e\)s|متابِع|متابع|متابعين|متابعون|شخصًا يتابعون هذا|أشخاص يتابعون هذا)$/i;
+  const FOLLOWING_TEXT = /^([\d.,\s٠-٩٬٫]+\s*(?:[KkMm]|mil|ألف|مليون)?)\s*(?:following|abonnements|يتابع|متابَع)$/i;
+  const TRANSPARENCY_LABELS = {
+    joined: /^(page created|creation date|date de création|page créée le|تاريخ الإنشاء|تم إنشاء الصفحة|date joined|joined)$/i,
+    based_in: /^(primary country\/region location for people who manage this page|country\/region|pays\/région principal.*|الموقع الأساسي للبلد\/المنطقة.*|account based in)$/i,
+  };
+  // Facebook's grey silhouette for accounts without a picture.
+  const SILHOUETTE = /\/84628273_176159830277856_972693363922829312_n\.|\/1379841_10150004552801901_469209496895221757_n\./;
+  // Profile pictures are served under a content type ending in "-1" (cover photos "-6"/"-9").
+  const PROFILE_PICTURE = /\/v\/t\d+\.\d+-1\//;
 
-  function identity(location) {
-    const parts = location.pathname.split("/").filter(Boolean);
-    if (parts[0] === "profile.php") {
-      const id = new URL(location.href).searchParams.get("id");
-      return /^\d{1,30}$/.test(id || "") ? { id, vanity: null } : null;
+  function decoded(segment) {
+    try {
+      return decodeURIComponent(segment);
+    } catch (_error) {
+      return segment;
     }
-    if (parts.length < 1 || parts.length > 2 || !["about", "friends", "followers", "following", "photos", "videos", "posts", undefined].includes(parts[1])) return null;
-    const vanity = parts[0];
-    if (!VANITY.test(vanity) || RESERVED.has(vanity.toLowerCase())) return null;
-    return { id: null, vanity };
   }
 
-  function escapeRegExp(value) {
-    return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  /** {id, vanity} from the URL, or null when the address is not a profile or Page. */
+  function identity(location) {
+    const parts = location.pathname.split("/").filter(Boolean).map(decoded);
+    const params = new URL(location.href).searchParams;
+    if (parts[0] === "profile.php") {
+      const id = params.get("id");
+      return parts.length === 1 && /^\d{1,30}$/.test(id || "") ? { id, vanity: null } : null;
+    }
+    if (parts[0] === "people" || parts[0] === "pages") {
+      // /people/<Name>/<id>, /pages/<Name>/<id>; /pages/category/… is a directory.
+      if (parts.length < 3 || parts.length > 4 || parts[1].toLowerCase() === "category") return null;
+      if (!TABS.includes(parts[3])) return null;
+      return /^\d{1,30}$/.test(parts[2]) ? { id: parts[2], vanity: null } : null;
+    }
+    if (parts.length < 1 || parts.length > 2 || !TABS.includes(parts[1])) return null;
+    const first = parts[0];
+    if (RESERVED.has(first.toLowerCase())) return null;
+    if (/^\d{1,30}$/.test(first)) return { id: first, vanity: null };
+    const slug = first.match(SLUG_ID);
+    if (slug && !VANITY.test(first)) return { id: slug[2], vanity: null };
+    if (VANITY.test(first) && /[A-Za-z]/.test(first)) return { id: null, vanity: first };
+    return slug ? { id: slug[2], vanity: null } : null;
   }
 
+  /** An id bound to this vanity inside one object of the embedded data, or null. */
   function idForVanity(doc, vanity) {
     const v = escapeRegExp(vanity);
-    return (
-      scriptMatch(doc, new RegExp(`"userVanity"\\s*:\\s*"${v}"[^{}]{0,300}?"userID"\\s*:\\s*"(\\d{1,30})"`, "i")) ||
-      scriptMatch(doc, new RegExp(`"userID"\\s*:\\s*"(\\d{1,30})"[^{}]{0,300}?"userVanity"\\s*:\\s*"${v}"`, "i"))
-    );
-  }
-
-  function linkCount(scope, suffixes) {
-    for (const link of scope.querySelectorAll("a[href]")) {
-      const href = link.getAttribute("href") || "";
-      if (suffixes.some((suffix) => new RegExp(`[/&?=_]${suffix}(/|$|&)`).test(href))) {
-        const value = parseCount(text(link));
-        if (value !== null) return value;
+    const key = `"(?:userVanity|uri_token|vanity|username)"\\s*:\\s*"${v}"`;
+    const id = `"(?:userID|pageID|id)"\\s*:\\s*"(\\d{1,30})"`;
+    const patterns = [new RegExp(`${id}[^{}]{0,400}?${key}`, "i"), new RegExp(`${key}[^{}]{0,400}?${id}`, "i")];
+    for (const script of scriptTexts(doc)) {
+      if (!script.toLowerCase().includes(vanity.toLowerCase())) continue;
+      for (const pattern of patterns) {
+        const match = script.match(pattern);
+        if (match) return match[1];
       }
     }
     return null;
   }
 
   /**
-   * The bio: the first free text after the "Intro" title, within the nearest ancestor that has
-   * any. Intro list items (city, workplace, "Joined …") are not the bio.
+   * Whether the server's tags describe this profile (a fresh load): og:url or the canonical link
+   * names the vanity or id, or an app link fb://profile/<id> names the id.
    */
-  function bioAfter(title) {
-    let scope = title.parentElement;
-    for (let depth = 0; scope && depth < 5; depth += 1, scope = scope.parentElement) {
-      const leaves = Array.from(scope.querySelectorAll("span, div")).filter(
-        (n) =>
-          n.children.length === 0 && !n.closest("li") && (title.compareDocumentPosition(n) & 4) !== 0 &&
-          !title.contains(n) && clean(n.textContent) && !INTRO.test(clean(n.textContent)) && !JOINED.test(clean(n.textContent)),
-      );
-      if (leaves.length) return text(leaves[0]);
+  function freshTags(doc, who) {
+    const named = [meta(doc, "og:url"), doc.querySelector("link[rel='canonical']")?.getAttribute("href")].filter(Boolean);
+    if (!named.length && !meta(doc, "al:android:url")) return false;
+    for (const url of named) {
+      const path = (urlPath(url) || "").split("/").filter(Boolean).map(decoded);
+      if (path[0] === "login" || path[0] === "login.php" || path[0] === "checkpoint") return false;
+      if (who.vanity && path[0] && path[0].toLowerCase() === who.vanity.toLowerCase()) return true;
+      if (who.id && (path.includes(who.id) || new URL(url, "https://www.facebook.com").searchParams.get("id") === who.id)) return true;
+    }
+    const appLink = meta(doc, "al:android:url") || meta(doc, "al:ios:url") || "";
+    return Boolean(who.id && appLink.match(/^fb:\/\/(?:profile|page)\/(\d{1,30})/)?.[1] === who.id);
+  }
+
+  /** The heading's name: its text up to a nickname "(…)" or a badge, emoji included. */
+  function nameOf(heading) {
+    const parts = [];
+    for (const child of heading.childNodes) {
+      if (child.nodeType === 3) parts.push(child.nodeValue);
+      else if (child.nodeType === 1) {
+        if (child.tagName === "IMG") parts.push(child.getAttribute("alt") || "");
+        else if (child.querySelector("svg, [role='img']") || child.tagName.toLowerCase() === "svg") continue;
+        else {
+          const value = visibleText(child) || "";
+          if (value.startsWith("(")) break;
+          parts.push(value);
+        }
+      }
+    }
+    return clean(parts.join(" ")) || visibleText(heading);
+  }
+
+  /**
+   * The name's line: the name and what is drawn next to it (a badge), up to three levels around
+   * it, never as far as the profile picture, a tab bar, a card title or the feed.
+   */
+  function nameBlock(name) {
+    let block = name;
+    for (let up = name.parentElement, depth = 0; up && depth < 3; up = up.parentElement, depth += 1) {
+      if (up.querySelector("[role='tablist'], [role='article'], [role='feed'], h2, ul, [data-pagelet]")) break;
+      if (Array.from(up.querySelectorAll("image, img")).some((n) => PROFILE_PICTURE.test(pictureUrl(n) || ""))) break;
+      block = up;
+    }
+    return block;
+  }
+
+  /**
+   * A login wall or checkpoint served at a profile's address: no profile on it. (Logged-out pages
+   * also carry a small login form in their top bar, so the form alone does not count.)
+   */
+  function loginWall(doc) {
+    for (const url of [meta(doc, "og:url"), doc.querySelector("link[rel='canonical']")?.getAttribute("href")]) {
+      const first = (urlPath(url) || "").split("/").filter(Boolean)[0] || "";
+      if (/^(login|login\.php|checkpoint|recover)$/i.test(first)) return true;
+    }
+    return /^(log ?in|log into|se connecter|connexion|تسجيل الدخول)\b/i.test(clean(doc.title) || "") && Boolean(doc.querySelector("input[type='password']"));
+  }
+
+  function isVerifiedBadge(node) {
+    const label = node.getAttribute("aria-label") || node.getAttribute("title") || node.getAttribute("alt") || (node.tagName.toLowerCase() === "title" ? node.textContent : "") || "";
+    return VERIFIED.test(label.trim());
+  }
+
+  function linkCount(scope, suffix) {
+    for (const link of scope.querySelectorAll("a[href]")) {
+      const href = link.getAttribute("href") || "";
+      if (!href.includes(suffix)) continue;
+      let path;
+      try {
+        const url = new URL(href, "https://www.facebook.com");
+        path = `${url.pathname.replace(/\/$/, "")}?${url.searchParams.get("sk") || ""}`;
+      } catch (_error) {
+        continue;
+      }
+      if (path.split("?")[0].endsWith(`/${suffix}`) || path.endsWith(`?${suffix}`)) {
+        const value = parseCount(visibleText(link));
+        if (value !== null) return value;
+      }
     }
     return null;
   }
 
+  /** "3,846 people follow this" / "3.7K followers" printed as text (no link). */
+  function textCount(runs, pattern) {
+    for (const { text, element } of runs) {
+      if (!/[\d٠-٩]/.test(text)) continue;
+      // One text run, or a number and its word split over two spans of one line.
+      const line = text.length < 60 && element.parentElement && element.parentElement.children.length <= 3 ? visibleText(element.parentElement) : null;
+      const match = text.match(pattern) || (line && line.length < 60 ? line.match(pattern) : null);
+      if (match) return parseCount(match[1]);
+    }
+    return null;
+  }
+
+  /** The bio: the first line of the Intro/About card that is not a detail, a count or a link. */
+  function bioFrom(main) {
+    const headings = Array.from(main.querySelectorAll("h2, h3, [role='heading']"));
+    for (const node of main.querySelectorAll("span, div")) {
+      if (node.children.length === 0 && INTRO_TEXT.test(clean(node.textContent) || "") && !node.closest("h2, h3, [role='heading'], a, [role='tab']")) headings.push(node);
+    }
+    for (const heading of headings) {
+      const title = clean(Array.from(heading.querySelectorAll("span, a")).concat([heading]).map((n) =>
+        Array.from(n.childNodes).filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join(" "),
+      ).find((t) => clean(t)));
+      if (!title || !CARD_TITLE.test(title) || heading.closest("[role='tablist'], [role='tab']")) continue;
+      // The card: the nearest ancestor that holds more than the heading.
+      let card = heading.parentElement;
+      while (card && card !== main && visibleText(card) === visibleText(heading)) card = card.parentElement;
+      for (let depth = 0; card && card !== main && depth < 14; depth += 1, card = card.parentElement) {
+        for (const node of card.querySelectorAll("span, div")) {
+          if ((heading.compareDocumentPosition(node) & 4) === 0 || heading.contains(node)) continue;
+          if (node.closest("a, ul, li, h2, h3, [role='heading']")) continue;
+          if (!Array.from(node.childNodes).some((c) => c.nodeType === 3 && c.nodeValue.trim())) continue;
+          const value = visibleText(node);
+          if (!value || NOT_BIO.some((pattern) => pattern.test(value))) continue;
+          if (node.querySelector("a")) continue; // a detail line ("Lives in <place>")
+          return value;
+        }
+        if (card.parentElement && card.parentElement.querySelectorAll("h2, h3").length > 1) break;
+      }
+    }
+    return null;
+  }
+
+  function pictureUrl(node) {
+    const src = node.getAttribute("xlink:href") || node.getAttributeNS("http://www.w3.org/1999/xlink", "href") || node.getAttribute("href") || node.getAttribute("src");
+    return src;
+  }
+
   function extract(doc, location) {
     const who = identity(location);
-    if (!who) return null;
-    const main = doc.querySelector('[role="main"]') || doc.querySelector("#m-timeline-cover-section, #root, body");
+    if (!who || loginWall(doc)) return null;
+    // The main region (www.); the mobile sites have none, and their top bar holds no profile.
+    const main = doc.querySelector('[role="main"]') || doc.body;
+    if (!main) return null;
     const profile = {};
     if (who.vanity) profile.handle = who.vanity;
-    profile.account_id = who.id || (who.vanity ? idForVanity(doc, who.vanity) : null);
-    if (!profile.account_id && who.vanity) {
-      // App links of a fresh load: fb://profile/<id>, trusted only if og:url is this vanity.
-      const ogUrl = (meta(doc, "og:url") || "").toLowerCase();
+    profile.account_id = who.id || idForVanity(doc, who.vanity);
+    const fresh = freshTags(doc, who);
+    if (!profile.account_id && who.vanity && fresh) {
+      // App links of a fresh load: fb://profile/<id>.
       const appLink = meta(doc, "al:android:url") || meta(doc, "al:ios:url") || "";
-      const id = appLink.match(/^fb:\/\/profile\/(\d{1,30})/);
-      if (id && ogUrl.replace(/\/$/, "").endsWith(`/${who.vanity.toLowerCase()}`)) profile.account_id = id[1];
+      profile.account_id = appLink.match(/^fb:\/\/(?:profile|page)\/(\d{1,30})/)?.[1] || null;
     }
-    profile.profile_url = who.id
-      ? `https://www.facebook.com/profile.php?id=${who.id}`
-      : `https://www.facebook.com/${who.vanity}`;
+    profile.profile_url = who.vanity ? `https://www.facebook.com/${who.vanity}` : `https://www.facebook.com/profile.php?id=${who.id}`;
 
     const heading = main.querySelector("h1") || doc.querySelector("#cover-name-root h3, [data-sigil='profile-name']");
-    if (!heading) return null; // not a profile (or not rendered yet)
-    // The heading may hold a badge and a nickname in parentheses; the first text run is the name.
-    const firstRun = Array.from(heading.childNodes).map((n) => n.textContent).find((t) => clean(t));
-    profile.display_name = clean(firstRun) || text(heading);
-    // Only the badge next to the name counts: the feed below shows other people's badges.
-    const nameBlock = heading.parentElement || heading;
-    profile.verified = Array.from(nameBlock.querySelectorAll("[aria-label], [title]")).some((n) =>
-      VERIFIED.test((n.getAttribute("aria-label") || n.getAttribute("title") || "").trim()),
-    );
-    profile.followers = linkCount(main, ["followers", "sk=followers"]);
-    profile.following = linkCount(main, ["following", "sk=following"]);
-    profile.mutuals = linkCount(main, ["friends_mutual", "mutual_friends"]);
+    const tagName = fresh ? clean((meta(doc, "og:title") || "").replace(/\s*\|\s*Facebook$/i, "")) : null;
+    if (!heading && !tagName) return null; // not a profile (a login wall, a page still rendering)
+    profile.display_name = heading ? nameOf(heading) : tagName;
 
-    for (const node of main.querySelectorAll("span, div, li")) {
-      if (node.children.length > 2) continue;
-      const value = text(node);
-      if (!value) continue;
-      if (profile.joined == null && JOINED.test(value)) profile.joined = parseJoined(value);
-      if (profile.bio == null && INTRO.test(value)) profile.bio = bioAfter(node);
+    // Only the badge next to the name counts: the feed below shows other people's badges.
+    let block = heading ? nameBlock(heading) : null;
+    if (!block && tagName) {
+      const label = Array.from(main.querySelectorAll("span, div, h2, h3")).find((n) => n.children.length <= 2 && visibleText(n) === tagName);
+      block = label ? nameBlock(label) : null;
     }
+    if (block) {
+      profile.verified = Array.from(block.querySelectorAll("[aria-label], [title], img[alt], title")).some(isVerifiedBadge);
+    }
+    const runs = textRuns(main, 160);
+    profile.followers = linkCount(main, "followers") ?? textCount(runs, FOLLOWERS_TEXT);
+    profile.following = linkCount(main, "following") ?? textCount(runs, FOLLOWING_TEXT);
+    profile.bio = bioFrom(main);
+
+    const transparency = labelledValues(main, TRANSPARENCY_LABELS);
+    for (const { text, element } of runs) {
+      if (profile.joined) break;
+      if (!JOINED.test(text)) continue;
+      // "Joined" and its date may be two spans of one line.
+      profile.joined = parseJoined(text) || parseJoined(visibleText(element.parentElement));
+    }
+    if (!profile.joined && transparency.joined) profile.joined = parseJoined(transparency.joined);
+    if (transparency.based_in) profile.based_in = transparency.based_in.replace(/\s*\(\d+\)$/, "").slice(0, 100);
 
     let avatar = null;
-    const image =
-      main.querySelector('svg[aria-label] image, a[aria-label] svg image, svg[role="img"] image') ||
-      main.querySelector("img.profpic, img[data-sigil*='profile'], [data-testid='profile-photo'] img");
-    const src = image
-      ? image.getAttribute("xlink:href") || image.getAttributeNS("http://www.w3.org/1999/xlink", "href") || image.getAttribute("href") || image.getAttribute("src")
-      : null;
+    // The first profile picture of the header: lists, posts and comments hold other accounts' pictures.
+    const pictures = Array.from(main.querySelectorAll("svg image, img"))
+      .filter((node) => !node.closest("li, ul, [role='article'], [role='feed'], [role='list'], [role='listitem']"))
+      .map(pictureUrl)
+      .filter((src) => src && PROFILE_PICTURE.test(src));
+    const fallback = main.querySelector("a[aria-label] svg image, svg[aria-label] image, svg[role='img'] image, img.profpic, img[data-sigil*='profile'], [data-testid='profile-photo'] img");
+    const src = pictures[0] || (fallback && pictureUrl(fallback)) || (fresh ? meta(doc, "og:image") : null);
     const url = httpUrl(src, location.href);
     if (url) {
-      profile.has_avatar = true;
-      avatar = { url };
+      profile.has_avatar = !SILHOUETTE.test(url);
+      if (profile.has_avatar) avatar = { url };
     }
     return { profile, avatar };
   }
 
   root.Haris.register({
     platform: "facebook",
-    matches: (location) => /^((www|web|m|mbasic)\.)?facebook\.com$/.test(location.hostname),
+    version: "2026.1",
+    core: ["display_name", "has_avatar"],
+    matches: (location) => HOSTS.test(location.hostname),
     extract,
   });
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -1,37 +1,83 @@
 /*
- * Instagram (www.instagram.com/<handle>/).
+ * Instagram (www.instagram.com/<handle>/ and its tabs).
  *
- * Sources: the Open Graph tags of a freshly loaded profile ("1,234 Followers, 5 Following, 3 Posts
- * - … (@handle)") and the page's embedded "profilePage_<id>" marker — trusted only when they name
- * the handle in the URL, since after in-app navigation they still describe the first page — then
- * the header's structure: links to /<handle>/followers/ (whose span title holds the exact count),
- * aria labels, and the header image.
+ * Two sources, each trusted only when it is about the handle in the URL (after in-app navigation
+ * the <head> and the embedded JSON still describe the first page loaded):
+ *  - the server's tags: og:url (set by Instagram, never by the account owner), og:title / <title>
+ *    "Name (@handle) • Instagram …", og:description / description "1,234 Followers, 5 Following,
+ *    3 Posts - … Name (@handle) on Instagram: "bio"", og:image, and the route data that binds the
+ *    profile's id to its username. The handle Instagram appends is anchored at its fixed place
+ *    (the last "(@…)" before " • ", the one ending the description), so a display name that
+ *    contains "(@friend)" cannot pass for the friend's page;
+ *  - the rendered header: links to /<handle>/followers/ (whose span title holds the exact count),
+ *    aria labels, the profile picture, and the text blocks under the name.
+ * What the header shows wins over the tags. `private` is sent only with evidence: the "This
+ * account is private" notice (true), or the posts grid (false).
  */
 (function (root) {
   "use strict";
-  const { clean, parseCount, meta, scriptMatch, text, httpUrl } = root.Haris.util;
+  const { clean, parseCount, parseJoined, meta, urlPath, scriptMatch, scriptTexts, escapeRegExp, visibleText, httpUrl, labelledValues } = root.Haris.util;
 
   const RESERVED = new Set([
-    "explore", "reels", "reel", "p", "stories", "direct", "accounts", "tv", "about", "legal",
+    "explore", "reels", "reel", "p", "tv", "stories", "direct", "accounts", "about", "legal",
     "developer", "challenge", "emails", "session", "web", "create", "your_activity", "archive",
+    "settings", "notifications", "login", "signup", "privacy", "terms", "help", "api", "graphql",
+    "lite", "ar", "nametag", "topics", "saved", "audio", "locations", "tags", "explore_tags",
+    "invites", "press", "blog", "oauth", "data", "download", "threads", "meta_verified", "instagram",
   ]);
   const HANDLE = /^[A-Za-z0-9._]{1,30}$/;
+  const TABS = ["reels", "tagged", "saved", "followers", "following", "igtv", "channel", "guides", undefined];
 
   const FOLLOWERS = /(followers?|abonné(?:e)?s?|متابِع|متابع|متابعين|متابعون)/i;
-  const FOLLOWING = /(following|abonnements?|يتابع|تتابع|المتابَعون|متابَع)/i;
+  const FOLLOWING = /(following|abonnements?|يتابع|تتابع|المتابَعون|متابَع|تتم متابعتهم)/i;
   const POSTS = /(posts?|publications?|منشور|منشورات)/i;
-  const VERIFIED = /^(verified|vérifié|تم التحقق منه|موثّق|موثق)$/i;
+  const VERIFIED = /^(verified|vérifié|تم التحقق منه|موثّق|موثق|حساب موثّق|حساب موثق)$/i;
   const PRIVATE = /(this account is private|ce compte est privé|هذا الحساب خاص)/i;
+  const NOT_BIO = /^(followed by|suivi\(e\) par|suivi par|يتابعه|تتابعه|translation|see translation|voir la traduction|عرض الترجمة)\b/i;
+  // Instagram's anonymous silhouette is served from a fixed path with this id.
+  const SILHOUETTE = /\/44884218_345707102882519_2446069589734326272_n\./;
+  const ABOUT_LABELS = {
+    joined: /^(date joined|date d['’]inscription|a rejoint instagram|تاريخ الانضمام)$/i,
+    based_in: /^(account based in|compte basé (en|au|aux|à)|موقع الحساب|مقر الحساب|البلد المرتبط بالحساب)$/i,
+    name_changes: /^(former usernames|anciens noms d['’]utilisateur|أسماء المستخدمين السابقة)$/i,
+  };
 
   function handleFromPath(location) {
     const parts = location.pathname.split("/").filter(Boolean);
-    if (parts.length < 1 || parts.length > 2 || !["reels", "tagged", "saved", "followers", "following", undefined].includes(parts[1])) return null;
+    if (parts.length < 1 || parts.length > 2 || !TABS.includes(parts[1])) return null;
     const handle = parts[0];
     if (!HANDLE.test(handle) || RESERVED.has(handle.toLowerCase())) return null;
     return handle;
   }
 
-  /** Counts from og:description, by keyword so a localized order still reads right. */
+  /** The handle Instagram appended to og:title / <title>: the last "(@…)" before " • ". */
+  function titleHandle(title) {
+    const head = title.split(/\s[•·]\s/)[0];
+    const all = Array.from(head.matchAll(/\(@([A-Za-z0-9._]{1,30})\)/g));
+    if (!all.length) return null;
+    const last = all[all.length - 1];
+    return { handle: last[1], name: clean(head.slice(0, last.index)) };
+  }
+
+  /**
+   * Whether the server's tags are about this handle: og:url decides when present (Instagram sets
+   * it), else the handle appended to the title. Returns null when they are about another profile
+   * or absent, else {ogUrl, name}.
+   */
+  function freshTags(doc, lower) {
+    const ogUrl = meta(doc, "og:url");
+    const fromTitle = titleHandle(meta(doc, "og:title") || clean(doc.title) || "");
+    const titleMatches = Boolean(fromTitle && fromTitle.handle.toLowerCase() === lower);
+    if (ogUrl) {
+      const path = (urlPath(ogUrl) || "").split("/").filter(Boolean);
+      if (path.length !== 1 || path[0].toLowerCase() !== lower) return null;
+    } else if (!titleMatches) {
+      return null;
+    }
+    return { ogUrl: Boolean(ogUrl), name: titleMatches ? fromTitle.name : null };
+  }
+
+  /** "2,187 Followers, 110 Following, 142 Posts - …", by keyword so a localized order reads right. */
   function countsFromDescription(description) {
     const counts = {};
     const head = description.split(/\s[-–]\s/)[0];
@@ -45,11 +91,89 @@
     return counts;
   }
 
-  function linkCount(header, handle, suffix) {
-    const link = header.querySelector(`a[href="/${handle}/${suffix}/" i], a[href="/${handle}/${suffix}" i]`);
-    if (!link) return null;
-    const titled = link.querySelector("[title]");
-    return parseCount(titled ? titled.getAttribute("title") : text(link));
+  /** The bio the description carries after "(@handle) on Instagram:", quotes removed. */
+  function bioFromDescription(description, lower) {
+    const marker = new RegExp(`\\(@${escapeRegExp(lower)}\\)[^:："«“]{0,40}Instagram\\s*[:：]\\s*`, "i");
+    const found = description.match(marker);
+    if (!found) return null;
+    let bio = description.slice(found.index + found[0].length).trim();
+    bio = bio.replace(/^["“«]\s*/, "").replace(/\s*["”»]$/, "");
+    return clean(bio);
+  }
+
+  /**
+   * The account id from the route data of the server HTML, only where that data names this
+   * handle as well (a signed-in page also carries the viewer's own id and username).
+   */
+  function idFromRoute(doc, lower) {
+    const handle = escapeRegExp(lower);
+    for (const script of scriptTexts(doc)) {
+      if (!script.toLowerCase().includes(`"${lower}"`)) continue;
+      const patterns = [
+        // Polaris route props: {"id":"…", … "profile_id":"…", … "query":{"username":"…"}}
+        new RegExp(`"profile_id"\\s*:\\s*"(\\d{1,30})"[^{}]{0,400}\\}[\\s\\S]{0,1500}?"username"\\s*:\\s*"${handle}"`, "i"),
+        // The user object of _sharedData: "id":"…" … "username":"…" within one object.
+        new RegExp(`"id"\\s*:\\s*"(\\d{1,30})"[^{}]{0,3000}?"username"\\s*:\\s*"${handle}"`, "i"),
+        new RegExp(`"username"\\s*:\\s*"${handle}"[^{}]{0,3000}?"id"\\s*:\\s*"(\\d{1,30})"`, "i"),
+      ];
+      for (const pattern of patterns) {
+        const match = script.match(pattern);
+        if (match) return match[1];
+      }
+    }
+    return null;
+  }
+
+  /** The profile header: the <header> whose text shows the handle (the page has other headers). */
+  function findHeader(doc, lower) {
+    const main = doc.querySelector("main") || doc.body || doc;
+    return Array.from(main.querySelectorAll("header")).find((h) =>
+      Array.from(h.querySelectorAll("h1, h2, span, a, div")).some((n) => n.children.length <= 1 && (n.textContent || "").trim().toLowerCase() === lower),
+    );
+  }
+
+  /**
+   * The blocks of the header's profile area, in reading order: the header itself and, on phones,
+   * the sections after it, up to the tab bar or the posts.
+   */
+  function headerArea(header) {
+    const area = [header];
+    for (let next = header.nextElementSibling; next; next = next.nextElementSibling) {
+      if (next.matches("[role='tablist'], article") || next.querySelector("[role='tablist'], article, a[href*='/p/'], a[href*='/reel/']")) break;
+      if (PRIVATE.test(next.textContent || "")) break;
+      area.push(next);
+    }
+    return area;
+  }
+
+  const SKIP = "ul, li, a, button, [role='button'], [role='link'], [role='tablist'], h2, svg, time, [aria-hidden='true']";
+
+  /** Free-text blocks of the header area (name, category, pronouns, bio), in reading order. */
+  function textBlocks(area, lower) {
+    const blocks = [];
+    for (const part of area) {
+      for (const node of part.querySelectorAll("h1, span, div")) {
+        if (node.closest(SKIP)) continue;
+        const own = Array.from(node.childNodes).some((c) => c.nodeType === 3 && c.nodeValue.trim());
+        if (!own) continue;
+        if (blocks.some((b) => b.contains(node))) continue; // part of a block already taken
+        const value = visibleText(node);
+        if (!value || value.toLowerCase() === lower || PRIVATE.test(value) || NOT_BIO.test(value)) continue;
+        if (parseCount(value) !== null && (POSTS.test(value) || FOLLOWERS.test(value) || FOLLOWING.test(value))) continue;
+        blocks.push(node);
+      }
+    }
+    return blocks.map((node) => visibleText(node));
+  }
+
+  function linkCount(area, handle, suffix) {
+    for (const part of area) {
+      const link = part.querySelector(`a[href="/${handle}/${suffix}/" i], a[href="/${handle}/${suffix}" i]`);
+      if (!link) continue;
+      const titled = link.querySelector("[title]");
+      return parseCount(titled ? titled.getAttribute("title") : visibleText(link));
+    }
+    return null;
   }
 
   function extract(doc, location) {
@@ -57,58 +181,88 @@
     if (!handle) return null;
     const lower = handle.toLowerCase();
     const profile = { handle, profile_url: `https://www.instagram.com/${handle}/` };
+    const main = doc.querySelector("main") || doc.body || doc;
 
-    const ogTitle = meta(doc, "og:title") || "";
-    const ogDescription = meta(doc, "og:description") || meta(doc, "description") || "";
-    const freshPage = ogTitle.toLowerCase().includes(`@${lower})`) || ogDescription.toLowerCase().includes(`@${lower})`);
-    if (freshPage) {
-      const name = ogTitle.match(/^(.*?)\s*\(@[^)]+\)/);
-      profile.display_name = name ? clean(name[1]) : null;
-      Object.assign(profile, countsFromDescription(ogDescription));
-      profile.account_id = scriptMatch(doc, /"profilePage_(\d{1,30})"/) || scriptMatch(doc, /"profile_id"\s*:\s*"(\d{1,30})"/);
+    const tags = freshTags(doc, lower);
+    let tagBio = null;
+    let tagImage = null;
+    if (tags) {
+      profile.display_name = tags.name;
+      const ogDescription = meta(doc, "og:description") || "";
+      const description = meta(doc, "description") || "";
+      Object.assign(profile, countsFromDescription(ogDescription || description));
+      tagBio = bioFromDescription(description, lower) ?? bioFromDescription(ogDescription, lower);
+      if (tags.ogUrl) {
+        // A fresh load of this profile: its logging id and owner tag are this profile's.
+        profile.account_id = meta(doc, "instapp:owner_user_id") || scriptMatch(doc, /"profilePage_(\d{1,30})"/);
+        tagImage = httpUrl(meta(doc, "og:image"), location.href);
+      }
     }
+    // The route data binds id and username; on a fresh load it is this profile's.
+    if (!profile.account_id) profile.account_id = idFromRoute(doc, lower);
+    if (profile.account_id && !/^\d{1,30}$/.test(profile.account_id)) profile.account_id = null;
 
-    // The profile header: the <header> whose text shows the handle (the page has other headers).
-    const main = doc.querySelector("main") || doc;
-    const header = Array.from(main.querySelectorAll("header")).find((h) =>
-      Array.from(h.querySelectorAll("h1, h2, span, a")).some((n) => (n.textContent || "").trim().toLowerCase() === lower),
-    );
-    if (!header && !freshPage) return null;
+    const header = findHeader(doc, lower);
+    if (!header && !tags) return null;
 
-    // On mobile the counts and bio sit in the section right after the header, not inside it.
-    const scope = header ? header.parentElement || header : main;
     if (header) {
-      if (profile.followers == null) profile.followers = linkCount(scope, handle, "followers");
-      if (profile.following == null) profile.following = linkCount(scope, handle, "following");
-      if (profile.posts == null) {
-        for (const item of scope.querySelectorAll("li")) {
-          const value = text(item);
-          if (value && POSTS.test(value)) {
-            profile.posts = parseCount(value);
-            break;
-          }
+      const area = headerArea(header);
+      for (const [field, suffix] of [["followers", "followers"], ["following", "following"]]) {
+        const value = linkCount(area, handle, suffix);
+        if (value !== null) profile[field] = value;
+      }
+      for (const part of area) {
+        const item = Array.from(part.querySelectorAll("li")).find((li) => POSTS.test(li.textContent || ""));
+        const value = item ? parseCount(visibleText(item)) : null;
+        if (value !== null) {
+          profile.posts = value;
+          break;
         }
       }
-      profile.verified = Array.from(header.querySelectorAll("svg[aria-label], [title]")).some((n) =>
-        VERIFIED.test((n.getAttribute("aria-label") || n.getAttribute("title") || "").trim()),
+      profile.verified = area.some((part) =>
+        Array.from(part.querySelectorAll("svg[aria-label], [title], img[alt]")).some((n) =>
+          VERIFIED.test((n.getAttribute("aria-label") || n.getAttribute("title") || n.getAttribute("alt") || "").trim()),
+        ),
       );
-      if (!profile.display_name) {
-        // The first free-text span near the header that is not the handle is the display name.
-        const named = Array.from(scope.querySelectorAll("span[dir='auto']")).map(text).find((v) => v && v.toLowerCase() !== lower);
-        if (named && !PRIVATE.test(named)) profile.display_name = named;
+      // Name first, then category or pronouns, then the bio: the bio is the last free text block.
+      // On desktop all of it is inside the header; phones put it in the sections after it.
+      let blocks = textBlocks([header], lower);
+      if (!blocks.length) blocks = textBlocks(area, lower);
+      const named = profile.display_name;
+      if (!named && blocks.length) profile.display_name = blocks[0];
+      const rest = blocks.filter((b, i) => !(i === 0 && !named) && b !== profile.display_name);
+      if (tagBio) {
+        profile.bio = tagBio;
+      } else if (rest.length) {
+        profile.bio = rest[rest.length - 1];
       }
-      const bio = scope.querySelector("h1[dir='auto'], span[dir='auto'][class*='_ap3a'], [data-testid='bio']");
-      const bioText = text(bio);
-      if (bioText && bioText.toLowerCase() !== lower && bioText !== profile.display_name) profile.bio = bioText;
+      // No block under the name: left out rather than "" (a layout we misread must not say "no bio").
+      if (PRIVATE.test(visibleText(main) || "")) profile.private = true;
+      else if (main.querySelector("a[href*='/p/'], a[href*='/reel/']")) profile.private = false;
+    } else if (tagBio) {
+      profile.bio = tagBio;
     }
-    profile.private = PRIVATE.test(text(main) || "");
+
+    // "About this account" (a dialog over the profile): join date, country, former usernames.
+    const dialog = Array.from(doc.querySelectorAll("[role='dialog']")).find((d) =>
+      /(about this account|à propos de ce compte|حول هذا الحساب)/i.test(d.textContent || ""),
+    );
+    if (dialog && (dialog.textContent || "").toLowerCase().includes(lower)) {
+      const about = labelledValues(dialog, ABOUT_LABELS);
+      if (about.joined) profile.joined = parseJoined(about.joined);
+      if (about.based_in) profile.based_in = about.based_in.slice(0, 100);
+      const changes = about.name_changes ? parseCount(about.name_changes) : null;
+      if (changes !== null) profile.name_changes = changes;
+    }
 
     let avatar = null;
-    const image = header && header.querySelector("img");
-    const url = (image && httpUrl(image.getAttribute("src"), location.href)) || (freshPage ? httpUrl(meta(doc, "og:image"), location.href) : null);
+    const image =
+      header &&
+      (header.querySelector("img[data-testid='user-avatar'], img[alt*='profile picture' i], img[alt*='photo de profil' i], img[alt*='صورة الملف الشخصي']") ||
+        header.querySelector("img"));
+    const url = (image && httpUrl(image.getAttribute("src"), location.href)) || tagImage;
     if (url) {
-      // Instagram's anonymous silhouette is served from a fixed path with this id.
-      profile.has_avatar = !/\/44884218_345707102882519_2446069589734326272_n\./.test(url);
+      profile.has_avatar = !SILHOUETTE.test(url);
       if (profile.has_avatar) avatar = { url };
     }
     return { profile, avatar };
@@ -116,7 +270,9 @@
 
   root.Haris.register({
     platform: "instagram",
-    matches: (location) => /^(www\.)?instagram\.com$/.test(location.hostname),
+    version: "2026.1",
+    core: ["display_name", "followers", "has_avatar"],
+    matches: (location) => /^(www\.|m\.)?instagram\.com$/.test(location.hostname),
     extract,
   });
 })(typeof globalThis !== "undefined" ? globalThis : this);

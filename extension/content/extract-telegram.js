@@ -1,18 +1,28 @@
 /*
  * Telegram Web (web.telegram.org/k/ and /a/): the user profile open in the right-hand column.
  *
- * Sources: the data-peer-id attributes both clients put on avatars and titles (the account id;
- * positive ids are users, negative ones groups and channels, which are not checked), the chat in
- * the URL hash (#@handle or #<id>), and the info rows, recognised by their caption ("Username",
- * "Bio" in the user's UI language) rather than by class names. Avatars are blob: URLs of the page,
- * so the content script reads their bytes itself.
+ * Sources:
+ *  - the profile header's own peer id: data-peer-id on the name's .peer-title (Web K) or on the
+ *    header avatar (Web A). Positive ids are users; groups and channels (negative ids) are not
+ *    checked. Other peer ids in the panel (a personal channel, common groups, members) are never
+ *    used; without a header id, the chat in the URL hash (#<id>) is used only for a user's panel;
+ *  - the info rows, recognised by their caption ("Username", "Bio" in the UI language, or
+ *    "also @other" when the user has several usernames) rather than by class names; rows the
+ *    client has hidden (display: none) hold the previous peer's text and are skipped;
+ *  - the labels next to the name: verified badge, and Telegram's own SCAM / FAKE marks.
+ * Avatars are blob: URLs of the page, so the content script reads their bytes itself. Initials
+ * on a coloured circle are drawn while the photo loads as well as when there is none, so they
+ * alone never mean "no photo".
  */
 (function (root) {
   "use strict";
-  const { clean, text } = root.Haris.util;
+  const { clean, visibleText } = root.Haris.util;
 
   const USERNAME = /^(username|nom d['’]utilisateur|اسم المستخدم)$/i;
-  const BIO = /^(bio|about|à propos|biographie|نبذة|النبذة|نبذة تعريفية|حول)$/i;
+  const ALSO = /^(also|aussi|et aussi|أيضًا|أيضا)\b/i;
+  const BIO = /^(bio|about|à propos|biographie|nabdha|نبذة|النبذة|نبذة تعريفية|النبذة التعريفية|حول)$/i;
+  const FAKE = /^(fake|faux|factice|مزيف|مزيّف|وهمي)$/i;
+  const HANDLE = /^@?([A-Za-z0-9_]{4,32})$/;
 
   function panel(doc) {
     return doc.querySelector(
@@ -20,58 +30,130 @@
     );
   }
 
-  /** The info rows as [value, caption] pairs, whichever client drew them. */
+  function hidden(node, scope) {
+    for (let current = node; current && current !== scope; current = current.parentElement) {
+      if ((current.style && current.style.display === "none") || current.hasAttribute("hidden")) return true;
+    }
+    return false;
+  }
+
+  /** The header: the name's title block, the avatar(s) and status around it. */
+  function headerOf(scope) {
+    return scope.querySelector(".profile-avatars-container, .ProfileInfo, .profile-info") ||
+      scope.querySelector(".profile-name")?.parentElement || null;
+  }
+
+  /** The name's container: Web K's .profile-name, Web A's FullNameTitle .title. */
+  function titleOf(scope) {
+    return scope.querySelector(".profile-name, .ProfileInfo .title, .profile-info .title, .info .title");
+  }
+
+  /** The peer id of the profile shown: on the name (K), else on the header's avatar (A). */
+  function headerPeerId(scope, header, title) {
+    const onTitle = title && (title.matches("[data-peer-id]") ? title : title.querySelector("[data-peer-id]"));
+    if (onTitle) return onTitle.getAttribute("data-peer-id");
+    const onAvatar = header && header.querySelector(".profile-avatars-avatar[data-peer-id], .avatar[data-peer-id], .Avatar[data-peer-id], .ProfilePhoto[data-peer-id], [data-peer-id]");
+    return onAvatar && (!title || !onAvatar.closest(".chatlist, .search-super, .Chat, .ListItem")) ? onAvatar.getAttribute("data-peer-id") : null;
+  }
+
+  /** The info rows as {value, caption, captionNode}, whichever client drew them. */
   function rows(scope) {
     const out = [];
-    for (const row of scope.querySelectorAll(".row, .ListItem, .multiline-item")) {
-      const title = row.querySelector(".row-title, .title");
-      const caption = row.querySelector(".row-subtitle, .subtitle");
-      if (title && caption) out.push([text(title), text(caption)]);
+    for (const row of scope.querySelectorAll(".row, .ListItem")) {
+      if (hidden(row, scope)) continue;
+      const title = row.querySelector(".row-title, .multiline-item .title, .title");
+      const caption = row.querySelector(".row-subtitle, .multiline-item .subtitle, .subtitle");
+      if (!title || !caption) continue;
+      // Web A puts "also @other" in the caption before the word "Username".
+      const captionOwn = clean(Array.from(caption.childNodes).filter((c) => !(c.nodeType === 1 && c.matches(".other-usernames"))).map((c) => c.textContent).join(" "));
+      out.push({ value: visibleText(title), caption: captionOwn || "", full: visibleText(caption) || "" });
     }
     return out;
+  }
+
+  const BADGES = {
+    verified: ".verified-icon, .VerifiedIcon, [class*='verified-icon'], [class*='VerifiedIcon']",
+    mark: ".badge-fake, .badge-scam, .FakeIcon",
+    other: ".emoji-status, .premium-icon, .StarIcon, .CustomEmoji, .custom-emoji, .bot-verification-icon",
+  };
+
+  /** The name as drawn (emoji from <img alt>), without the badges drawn inside or after it. */
+  function nameOf(title) {
+    const name = (title.querySelector(".peer-title, .fullName, h3") || title).cloneNode(true);
+    for (const badge of name.querySelectorAll(`${BADGES.verified}, ${BADGES.mark}, ${BADGES.other}`)) badge.remove();
+    return visibleText(name);
+  }
+
+  function avatarOf(header, scope) {
+    const area = header || scope;
+    const photos = area.querySelectorAll(
+      ".profile-avatars-avatar img, .profile-avatars-avatars img, .ProfilePhoto img.avatar-media, .ProfilePhoto img.thumb, .Avatar img, .avatar img, img.avatar-photo, img.avatar-media",
+    );
+    for (const image of photos) {
+      const src = image.getAttribute("src") || "";
+      if (src.startsWith("blob:")) return { has: true, avatar: { blobUrl: src } };
+      if (/^https:\/\//.test(src)) return { has: true, avatar: { url: src } };
+    }
+    // A photo whose bytes are still loading: the blurred thumbnail, or Web K's list of photos.
+    if (area.querySelector(".ProfilePhoto canvas.thumb, .profile-avatars-avatar:not(.profile-avatars-avatar-fake)")) return { has: true, avatar: null };
+    // Web K draws its photo carousel for every user and leaves it empty when there is no photo.
+    const carousel = area.querySelector(".profile-avatars-avatars");
+    if (carousel && carousel.children.length === 0 && area.querySelector(".profile-avatars-avatar-fake")) return { has: false, avatar: null };
+    return { has: null, avatar: null };
   }
 
   function extract(doc, location) {
     const scope = panel(doc);
     if (!scope) return null;
-    const peer = scope.querySelector("[data-peer-id]");
-    const peerId = peer ? peer.getAttribute("data-peer-id") : null;
+    const header = headerOf(scope);
+    const title = titleOf(scope);
     const hash = decodeURIComponent(location.hash.replace(/^#/, ""));
-    const hashId = /^\d{1,20}$/.test(hash) ? hash : null;
-    const accountId = peerId || hashId;
-    if (accountId && !/^\d{1,20}$/.test(accountId)) return null; // a group or channel
+    const peerId = headerPeerId(scope, header, title);
+    if (peerId && !/^\d{1,20}$/.test(peerId)) return null; // a group or channel
 
-    const profile = { account_id: accountId };
-    for (const [value, caption] of rows(scope)) {
-      if (!value || !caption) continue;
-      if (USERNAME.test(caption) && profile.handle == null) profile.handle = value.replace(/^@/, "");
-      else if (BIO.test(caption) && profile.bio == null) profile.bio = value;
+    const profile = {};
+    let usernameRow = false;
+    for (const { value, caption, full } of rows(scope)) {
+      if (!value) continue;
+      const handle = value.match(HANDLE);
+      const isUsername = USERNAME.test(caption) || (ALSO.test(full) && /@[A-Za-z0-9_]{4,32}/.test(full));
+      if (isUsername && handle) {
+        usernameRow = true;
+        if (profile.handle == null) profile.handle = handle[1];
+      } else if (BIO.test(caption) && profile.bio == null) {
+        profile.bio = value;
+      }
     }
-    if (!profile.handle && /^@[A-Za-z0-9_]{4,32}$/.test(hash)) profile.handle = hash.slice(1);
+    if (peerId) {
+      profile.account_id = peerId;
+    } else if (/^\d{1,20}$/.test(hash) && (usernameRow || profile.bio != null)) {
+      // No id on the header: the chat in the URL, when the panel is a user's (it has user rows).
+      profile.account_id = hash;
+    } else if (!usernameRow) {
+      return null; // a group's, a channel's or a still-empty panel
+    }
+    if (!profile.handle && /^@[A-Za-z0-9_]{4,32}$/.test(hash) && peerId) profile.handle = hash.slice(1);
     if (profile.handle) profile.profile_url = `https://t.me/${profile.handle}`;
-    const name = scope.querySelector(".profile-name .peer-title, .profile-name, .fullName, h3");
-    const nameRun = name ? Array.from(name.childNodes).map((n) => n.textContent).find((t) => clean(t)) : null;
-    profile.display_name = clean(nameRun);
-    profile.verified = Boolean(scope.querySelector(".verified-icon, .VerifiedIcon, [class*='verified-icon']"));
 
-    let avatar = null;
-    const image = scope.querySelector(".profile-avatars-avatar img, .ProfilePhoto img, .avatar-photo, img.avatar-media");
-    const src = image ? image.getAttribute("src") || "" : "";
-    if (src.startsWith("blob:")) {
-      profile.has_avatar = true;
-      avatar = { blobUrl: src };
-    } else if (/^https:\/\//.test(src)) {
-      profile.has_avatar = true;
-      avatar = { url: src };
-    } else if (profile.display_name) {
-      // Both clients draw initials on a coloured circle when there is no photo.
-      profile.has_avatar = false;
+    if (title) {
+      profile.display_name = nameOf(title);
+      profile.verified = Boolean(title.querySelector(BADGES.verified));
+      const mark = title.querySelector(BADGES.mark);
+      // The client writes SCAM or FAKE in the UI language under one class; unknown words count as SCAM.
+      if (mark) profile.platform_label = FAKE.test(clean(mark.textContent) || "") ? "fake" : "scam";
     }
-    return { profile, avatar };
+    if (!profile.display_name && !profile.handle) return null; // the header is not drawn yet
+
+    const found = avatarOf(header, scope);
+    if (found.has !== null) profile.has_avatar = found.has;
+    return { profile, avatar: found.avatar };
   }
 
   root.Haris.register({
     platform: "telegram",
+    version: "2026.1",
+    core: ["display_name"],
+    keyFields: ["account_id", "handle"],
     matches: (location) => location.hostname === "web.telegram.org",
     extract,
   });

@@ -1,26 +1,41 @@
 /*
- * X (x.com, twitter.com, mobile.*): the profile at /<handle>.
+ * X (x.com, twitter.com, mobile.*): the profile at /<handle> and its tabs, including the
+ * "About this account" page (/<handle>/about).
  *
  * Sources, most stable first: the ProfilePage JSON-LD X embeds for search engines (account id,
  * creation date, counts) — used only when it names the handle in the URL, because after a
  * single-page navigation it can still describe the previous profile; then data-testid hooks and
- * link targets (/<handle>/followers), which survive class-name churn.
+ * link targets (/<handle>/followers), which survive class-name churn. Everything is looked for
+ * inside the primary column: the side navigation before it holds the signed-in viewer's own
+ * avatar and name.
  */
 (function (root) {
   "use strict";
-  const { clean, parseCount, parseJoined, isoDay, jsonLd, text, httpUrl } = root.Haris.util;
+  const { clean, parseCount, parseJoined, isoDay, jsonLd, visibleText, httpUrl, labelledValues } = root.Haris.util;
 
   const HOSTS = /^(www\.|mobile\.)?(x|twitter)\.com$/;
   // First path segments that are X's own pages, not handles.
   const RESERVED = new Set([
     "home", "explore", "notifications", "messages", "i", "settings", "search", "compose", "login",
     "logout", "signup", "tos", "privacy", "jobs", "about", "account", "hashtag", "intent", "share",
-    "download", "communities", "lists", "bookmarks", "premium", "grok", "jobs", "verified-choose",
+    "download", "communities", "lists", "bookmarks", "premium", "grok", "verified-choose", "following",
+    "followers", "topics", "sw.js", "login_verification", "account_access", "display", "keyboard_shortcuts",
+    "jobs", "spaces", "creators", "ads", "business", "rules", "help", "x", "twitter", "verified-orgs-signup",
+    "premium_sign_up", "tweetdeck", "oauth", "oauth2", "web", "en", "fr", "ar", "resources", "safety",
   ]);
   const HANDLE = /^[A-Za-z0-9_]{1,15}$/;
 
-  // Tabs of a profile page; any other sub-path (a post, a list) is not the profile.
-  const PROFILE_TABS = new Set(["", "with_replies", "media", "likes", "highlights", "articles", "superfollows", "verified_followers", "followers", "following", "followers_you_follow"]);
+  // Tabs of a profile page; any other sub-path (a post, a list, a photo viewer) is not the profile.
+  const PROFILE_TABS = new Set([
+    "", "with_replies", "media", "likes", "highlights", "articles", "superfollows", "verified_followers",
+    "followers", "following", "followers_you_follow", "creator-subscriptions", "about",
+  ]);
+
+  const ABOUT_LABELS = {
+    joined: /^(date joined|joined|a rejoint x|date d['’]inscription|inscrit\(e\)? le|تاريخ الانضمام|انضم)$/i,
+    based_in: /^(account based in|compte basé (en|au|aux|à)|basé (en|au|aux|à)|مقر الحساب|الحساب موجود في|مقيم في)$/i,
+    name_changes: /^(username changes|changements? (du |de )?nom d['’]utilisateur|تغييرات اسم المستخدم)$/i,
+  };
 
   function handleFromPath(location) {
     const parts = location.pathname.split("/").filter(Boolean);
@@ -48,18 +63,18 @@
     for (const stat of person.interactionStatistic || []) {
       if (names.includes(stat.name) || names.includes(String(stat.interactionType || "").split("/").pop())) {
         const value = Number(stat.userInteractionCount);
-        if (Number.isFinite(value)) return value;
+        if (Number.isFinite(value) && value >= 0) return value;
       }
     }
     return null;
   }
 
-  function linkCount(doc, handle, suffixes) {
+  function linkCount(scope, handle, suffixes) {
     for (const suffix of suffixes) {
-      for (const link of doc.querySelectorAll(`a[href$="/${suffix}"]`)) {
+      for (const link of scope.querySelectorAll(`a[href$="/${suffix}"]`)) {
         const path = new URL(link.getAttribute("href"), "https://x.com").pathname.toLowerCase();
         if (path === `/${handle.toLowerCase()}/${suffix}`) {
-          const value = parseCount(text(link));
+          const value = parseCount(visibleText(link));
           if (value !== null) return value;
         }
       }
@@ -67,17 +82,57 @@
     return null;
   }
 
+  /** The header's name line: the first block of the UserName header that is not "@handle". */
+  function displayName(header) {
+    const blocks = header.querySelectorAll("[dir]");
+    for (const block of blocks.length ? blocks : header.querySelectorAll("span")) {
+      const value = visibleText(block);
+      if (value && !value.startsWith("@")) return value;
+    }
+    return null;
+  }
+
+  /**
+   * X's badge: blue (a paid X Premium subscription, or granted), gold (a verified organisation,
+   * drawn with a gradient), grey (a government or multilateral account).
+   */
+  function verifiedType(badge) {
+    if (badge.querySelector("linearGradient, radialGradient, stop")) return "business";
+    const colour = `${badge.getAttribute("fill") || ""} ${badge.getAttribute("style") || ""} ${badge.getAttribute("color") || ""}`;
+    for (const node of [badge, ...badge.querySelectorAll("[fill]")]) {
+      if (/829aab|rgb\(\s*130,\s*154,\s*171\s*\)/i.test(`${node.getAttribute("fill")} ${colour}`)) return "government";
+    }
+    return "paid";
+  }
+
+  /**
+   * The title bar's "23.9K posts" (the only place the page prints the post count), under an
+   * <h2> that must carry this profile's name: phones draw the bar outside the primary column.
+   */
+  function postsFromTitleBar(doc, name) {
+    for (const node of doc.querySelectorAll("[data-testid='primaryColumn'] h2 ~ div, [data-testid='TopNavBar'] h2 ~ div")) {
+      const title = Array.from(node.parentElement.children).find((c) => c.tagName === "H2");
+      if (name && title && visibleText(title) !== name) continue;
+      const match = (visibleText(node) || "").match(/^([\d.,\s٠-٩٬٫]+\s*(?:[KkMm]|mil|k)?)\s+(posts?|tweets?|publications?|منشور|منشورات|تغريدة|تغريدات)$/i);
+      if (match) return parseCount(match[1]);
+    }
+    return null;
+  }
+
   function extract(doc, location) {
     const handle = handleFromPath(location);
     if (!handle) return null;
-    const header = doc.querySelector('[data-testid="UserName"]');
+    // Only the primary column shows the profile; a page without one is not rendered yet.
+    const column = doc.querySelector('[data-testid="primaryColumn"]') || doc.querySelector("main, [role='main']");
+    const header = column ? column.querySelector('[data-testid="UserName"]') : null;
     const schema = schemaFor(doc, handle);
-    if (!header && !schema) return null; // a tweet, a list, or a page still loading
+    const onAbout = /\/about\/?$/i.test(location.pathname);
+    if (!header && !schema && !(onAbout && column)) return null; // a page still loading
 
     const profile = { handle, profile_url: `https://x.com/${handle}` };
     if (schema) {
       const person = schema.person;
-      profile.account_id = clean(person.identifier);
+      profile.account_id = /^\d{1,30}$/.test(String(person.identifier || "")) ? String(person.identifier) : null;
       profile.display_name = clean(person.givenName || person.name);
       profile.bio = clean(person.description);
       profile.joined = isoDay(schema.page.dateCreated);
@@ -86,30 +141,41 @@
       profile.posts = counter(person, ["Tweets", "WriteAction"]);
     }
     if (header) {
-      // The header shows "Name" then "@handle"; the first text block is the display name.
-      const nameNode = header.querySelector("span");
-      profile.display_name = profile.display_name || text(nameNode);
-      profile.verified = Boolean(header.querySelector('[data-testid="icon-verified"], svg[aria-label*="erified"]'));
+      // What the header shows wins over the schema: emoji are <img alt>, links show their domain.
+      profile.display_name = displayName(header) || profile.display_name;
+      const badge = header.querySelector('[data-testid="icon-verified"], svg[aria-label*="erified"], svg[aria-label*="érifié"], svg[aria-label*="موثق"]');
+      profile.verified = Boolean(badge);
+      if (badge) profile.verified_type = verifiedType(badge);
+      profile.private = Boolean(header.querySelector('[data-testid="icon-lock"], svg[aria-label*="rotected"], svg[aria-label*="rotégé"]'));
+      const bio = column.querySelector('[data-testid="UserDescription"]');
+      // A rendered header without a bio block is a profile with an empty bio.
+      profile.bio = bio ? visibleText(bio) || "" : "";
+      const joined = parseJoined(visibleText(column.querySelector('[data-testid="UserJoinDate"]')));
+      if (profile.joined == null) profile.joined = joined;
+      if (profile.followers == null) profile.followers = linkCount(column, handle, ["verified_followers", "followers"]);
+      if (profile.following == null) profile.following = linkCount(column, handle, ["following"]);
+      if (profile.posts == null) profile.posts = postsFromTitleBar(doc, profile.display_name);
     }
-    const bio = doc.querySelector('[data-testid="UserDescription"]');
-    if (!profile.bio) profile.bio = bio ? text(bio) : header ? "" : null;
-    if (profile.joined == null) profile.joined = parseJoined(text(doc.querySelector('[data-testid="UserJoinDate"]')));
-    if (profile.followers == null) profile.followers = linkCount(doc, handle, ["verified_followers", "followers"]);
-    if (profile.following == null) profile.following = linkCount(doc, handle, ["following"]);
-    if (profile.posts == null) {
-      // The sticky title bar says "1,234 posts" under the name.
-      for (const node of doc.querySelectorAll('[data-testid="primaryColumn"] h2 ~ div, [data-testid="TopNavBar"] div')) {
-        const match = (node.textContent || "").match(/^\s*([\d.,\s٠-٩٬٫]+\s*[KkMm]?)\s+(posts|post|tweets|publications|منشور|منشورات|تغريدة|تغريدات)\s*$/i);
-        if (match) {
-          profile.posts = parseCount(match[1]);
-          break;
-        }
-      }
+    if (onAbout && column) {
+      const about = labelledValues(column, ABOUT_LABELS);
+      if (!header && !schema && !Object.keys(about).length) return null; // the panel is still loading
+      if (profile.joined == null) profile.joined = parseJoined(about.joined);
+      profile.based_in = about.based_in ? about.based_in.slice(0, 100) : null;
+      const changes = about.name_changes ? parseCount(about.name_changes) : null;
+      if (changes !== null) profile.name_changes = changes;
     }
-    profile.private = Boolean(doc.querySelector('[data-testid="icon-lock"]'));
 
     let avatar = null;
-    const photo = doc.querySelector(`a[href$="/${handle}/photo" i] img, [data-testid^="UserAvatar-Container"] img`);
+    // Only this handle's own avatar in the primary column: the viewer's is in the side navigation.
+    const lower = handle.toLowerCase();
+    const photo =
+      (column && Array.from(column.querySelectorAll('a[href$="/photo" i] img')).find((img) => {
+        const href = img.closest("a").getAttribute("href") || "";
+        return new URL(href, "https://x.com").pathname.toLowerCase() === `/${lower}/photo`;
+      })) ||
+      (column && Array.from(column.querySelectorAll('[data-testid^="UserAvatar-Container-"]')).find(
+        (node) => node.getAttribute("data-testid").slice("UserAvatar-Container-".length).toLowerCase() === lower,
+      )?.querySelector("img"));
     const photoUrl = photo ? httpUrl(photo.getAttribute("src"), location.href) : null;
     const schemaImage = schema && schema.person.image && (schema.person.image.contentUrl || schema.person.image);
     const url = photoUrl || httpUrl(typeof schemaImage === "string" ? schemaImage : null, location.href);
@@ -122,6 +188,8 @@
 
   root.Haris.register({
     platform: "x",
+    version: "2026.1",
+    core: ["display_name", "followers", "has_avatar"],
     matches: (location) => HOSTS.test(location.hostname),
     extract,
   });

@@ -1,21 +1,24 @@
 /*
  * Content-script glue: find the profile on screen, ask the service worker to check it, draw the
  * banner. Follows single-page navigation (history, hash, DOM mutations) with a debounce, and
- * checks again when the profile on screen changes — or when more of it has rendered.
+ * checks again when the profile on screen changes — or when a field appears or changes value
+ * (a photo replacing its placeholder, a header drawn after the page's tags), a few times at most.
  */
 (function (root) {
   "use strict";
   const Haris = root.Haris;
+  const { MESSAGES } = root.HarisProtocol;
   const api = root.browser && root.browser.runtime ? root.browser : root.chrome;
 
   const QUIET_MS = 350; // wait for the page to settle…
   const MAX_WAIT_MS = 1500; // …but not forever on pages that never stop changing
-  const MAX_RECHECKS = 2; // per profile, when more fields render after the first check
+  const MAX_RECHECKS = 3; // per profile, when fields appear or change after the first check
   const MAX_BLOB_BYTES = 4 * 1024 * 1024;
 
   let strings = null;
   let locale = "en";
-  let current = null; // {key, platform, profile, fields, rechecks}
+  let everywhere = false; // discreet by default: only medium and high risk get a banner
+  let current = null; // {key, platform, profile, avatar, rechecks}
   let view = null;
   let note = null;
   let timer = null;
@@ -24,7 +27,7 @@
   const dismissed = new Set();
 
   const banner = new Haris.Banner(root.document, {
-    onDetails: () => send({ type: "details" }),
+    onDetails: () => send({ type: MESSAGES.DETAILS }),
     onFriend: markFriend,
     onDismiss: dismiss,
     onReport: report,
@@ -36,18 +39,37 @@
   }
 
   async function loadStrings() {
-    const answer = await send({ type: "strings" });
+    const answer = await send({ type: MESSAGES.PAGE_SETUP });
     strings = answer.strings;
     locale = answer.locale;
+    everywhere = answer.everywhere === true;
+  }
+
+  /** Checking, could-not-check and low risk stay in the popup unless the user asked for them here. */
+  function shown(v) {
+    return everywhere || (v.state === "result" && (v.level === "high" || v.level === "medium"));
   }
 
   function draw() {
     if (!current || !view || dismissed.has(current.key)) return;
+    if (!shown(view)) {
+      banner.remove();
+      return;
+    }
     banner.render({ ...view, note: note && note.text, noteKind: note && note.kind }, strings, locale);
   }
 
-  function presentFields(profile) {
-    return Object.keys(profile).filter((k) => profile[k] !== null && profile[k] !== undefined).length;
+  function avatarId(avatar) {
+    return avatar ? avatar.url || avatar.blobUrl || null : null;
+  }
+
+  /**
+   * Whether `found` shows something the last check did not have: a new field, a new value, a new
+   * photo. A field that vanished is not a change (pages redraw), so no check is sent for it.
+   */
+  function changedSince(previous, found) {
+    if (avatarId(found.avatar) && avatarId(found.avatar) !== avatarId(previous.avatar)) return true;
+    return Object.keys(found.profile).some((field) => JSON.stringify(found.profile[field]) !== JSON.stringify(previous.profile[field]));
   }
 
   async function blobToBase64(blobUrl) {
@@ -64,18 +86,20 @@
   }
 
   async function scan(force) {
-    const found = Haris.extractProfile(root.document, root.location);
+    // readPage also says why a page gave no profile, and which core fields were missing: what a
+    // content-free health counter (issue 17) would count, per platform and extractor version.
+    const outcome = Haris.readPage(root.document, root.location);
+    const found = outcome.found;
     if (!found) {
       if (current) banner.remove();
       current = null;
       view = null;
       return;
     }
-    const fields = presentFields(found.profile);
     const same = current && current.key === found.key;
     if (same && !force) {
-      const grew = fields > current.fields && current.rechecks < MAX_RECHECKS;
-      if (!grew) {
+      const changed = changedSince(current, found) && current.rechecks < MAX_RECHECKS;
+      if (!changed) {
         if (view && !dismissed.has(current.key) && !banner.host?.isConnected) draw();
         return;
       }
@@ -84,14 +108,14 @@
     if (!same) {
       note = null;
       view = null;
-      if (dismissed.has(found.key) || (await send({ type: "isDismissed", key: found.key })).dismissed) {
+      if (dismissed.has(found.key) || (await send({ type: MESSAGES.IS_DISMISSED, key: found.key })).dismissed) {
         dismissed.add(found.key);
         banner.remove();
-        current = { ...found, fields, rechecks: 0 };
+        current = { ...found, rechecks: 0 };
         return;
       }
     }
-    current = { ...found, fields, rechecks: same ? current.rechecks : 0 };
+    current = { ...found, rechecks: same ? current.rechecks : 0 };
     if (!strings) await loadStrings();
     if (!view) {
       view = { state: "checking" };
@@ -106,7 +130,7 @@
     const key = found.key;
     let answer;
     try {
-      answer = await send({ type: "check", platform: found.platform, key, profile: found.profile, avatar, force: Boolean(force || same) });
+      answer = await send({ type: MESSAGES.CHECK, platform: found.platform, key, profile: found.profile, avatar, force: Boolean(force || same) });
     } catch (_error) {
       answer = { view: { state: "unavailable", reason: "error" } };
     }
@@ -116,16 +140,16 @@
     draw();
   }
 
+  /** Saving is confirmed in the extension's own window, out of the page's reach. */
   async function markFriend() {
     if (!current) return;
     let answer = null;
     try {
-      answer = await send({ type: "friend", platform: current.platform, key: current.key, profile: current.profile });
+      answer = await send({ type: MESSAGES.FRIEND });
     } catch (_error) {
       answer = null;
     }
-    note = answer && answer.ok ? { text: strings.friendSaved, kind: "friend-saved" } : { text: strings.friendFailed, kind: "friend-failed" };
-    if (answer && answer.ok) view = { ...view, trusted: true };
+    note = answer && answer.ok ? { text: strings.friendConfirm, kind: "friend-confirm" } : { text: strings.friendFailed, kind: "friend-failed" };
     draw();
   }
 
@@ -133,7 +157,7 @@
     if (!current) return;
     let answer = null;
     try {
-      answer = await send({ type: "report", platform: current.platform, key: current.key, profile: current.profile, reason });
+      answer = await send({ type: MESSAGES.REPORT, platform: current.platform, key: current.key, profile: current.profile, reason });
     } catch (_error) {
       answer = null;
     }
@@ -144,7 +168,7 @@
   function dismiss() {
     if (!current) return;
     dismissed.add(current.key);
-    send({ type: "dismiss", key: current.key }).catch(() => {});
+    send({ type: MESSAGES.DISMISS, key: current.key }).catch(() => {});
     banner.remove();
   }
 
@@ -170,13 +194,18 @@
     }
     schedule();
   });
-  observer.observe(root.document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["src", "href", "data-peer-id", "content"] });
+  // Text edited in place (characterData) and swapped labels count: a value may change without
+  // any element being added.
+  observer.observe(root.document.documentElement, {
+    childList: true, subtree: true, characterData: true, attributes: true,
+    attributeFilter: ["src", "href", "data-peer-id", "content", "alt", "aria-label", "title", "data-testid"],
+  });
   root.addEventListener("popstate", schedule);
   root.addEventListener("hashchange", schedule);
   if (root.navigation && root.navigation.addEventListener) root.navigation.addEventListener("navigatesuccess", schedule);
   api.storage.onChanged.addListener((changes, area) => {
     // A new language or contact list: redraw in the new language, re-check with the new contacts.
-    if (area === "local" && (changes.language || changes.contactsRev || changes.backendUrl)) {
+    if (area === "local" && (changes.language || changes.vault || changes.backendUrl || changes.bannerEverywhere)) {
       // The old strings stay usable until the new ones are in (a click may be mid-way).
       loadStrings()
         .then(() => (current && !dismissed.has(current.key) ? scan(true) : null))

@@ -1,184 +1,290 @@
-/* Options: backend, API key, language, trusted contacts (view, edit, delete, export, import). */
-(async function () {
-  "use strict";
-  const S = globalThis.HarisSettings;
-  const { api } = S;
-  const $ = (id) => document.getElementById(id);
-  const EXPORT_FORMAT = "haris-contacts";
+/*
+ * Options: server, language, where banners show; the passphrase (create, unlock, lock, change,
+ * second passphrase); trusted contacts and API key while unlocked (view, edit, delete, encrypted
+ * export, import); the wipe.
+ */
+import { normaliseBackend } from "../background/checker.js";
+import { api } from "../shared/browser.js";
+import { MAX_IMPORT_BYTES, STORAGE } from "../shared/constants.js";
+import { cleanContact, exportContacts, getContacts, importContacts, setContacts } from "../shared/contacts.js";
+import { loadStrings, resolveLocale, translatePage } from "../shared/i18n.js";
+import { getSettings, saveSettings } from "../shared/settings.js";
+import { changePassphrase, createVault, lock, readSecrets, setDuressPassphrase, unlock, updateSecrets, vaultState } from "../shared/vault.js";
+import { wipeEverything } from "../shared/wipe.js";
 
-  let t = null;
+const $ = (id) => document.getElementById(id);
+let t = null;
 
-  async function applyLanguage() {
-    const locale = S.resolveLocale((await S.getSettings()).language);
-    t = await S.loadStrings(locale);
-    document.documentElement.lang = locale;
-    document.documentElement.dir = t.dir;
-    document.title = t.optionsTitle;
-    for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t[node.dataset.i18n];
+const VAULT_ERRORS = {
+  wrong_passphrase: "wrongPassphrase", short_passphrase: "shortPassphrase", same_passphrase: "duressSame",
+  not_main: "duressUnavailable", no_vault: "needsVault", locked: "needsUnlock",
+};
+
+function status(id, text, kind = "ok") {
+  $(id).textContent = text;
+  $(id).dataset.kind = kind;
+}
+
+function vaultError(id, error) {
+  status(id, t[VAULT_ERRORS[error && error.code]] || t.importFailed, "error");
+}
+
+async function applyLanguage() {
+  const locale = resolveLocale((await getSettings()).language);
+  t = await loadStrings(locale);
+  translatePage(document, t, locale);
+  document.title = t.optionsTitle;
+}
+
+async function fillSettings() {
+  const settings = await getSettings();
+  $("backend-url").value = settings.backendUrl;
+  $("language").value = settings.language;
+  $("banner-everywhere").checked = settings.bannerEverywhere;
+}
+
+$("settings").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const backend = normaliseBackend($("backend-url").value);
+  if (!backend) {
+    status("status", t.invalidUrl, "error");
+    return;
   }
-
-  function status(id, text, kind) {
-    $(id).textContent = text;
-    $(id).dataset.kind = kind || "ok";
+  // Asked inside the click, as browsers require; already-granted origins resolve at once.
+  let granted = false;
+  try {
+    granted = await api.permissions.request({ origins: [`${new URL(backend).origin}/*`] });
+  } catch (_error) {
+    granted = false;
   }
-
-  async function fillForm() {
-    const settings = await S.getSettings();
-    $("backend-url").value = settings.backendUrl;
-    $("api-key").value = settings.apiKey;
-    $("language").value = settings.language;
+  if (!granted) {
+    status("status", t.permissionDenied, "error");
+    return;
   }
-
-  $("settings").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const backend = normalise($("backend-url").value);
-    if (!backend) {
-      status("status", t.invalidUrl, "error");
-      return;
-    }
-    // Asked inside the click, as browsers require; already-granted origins resolve at once.
-    let granted = false;
-    try {
-      granted = await api.permissions.request({ origins: [`${new URL(backend).origin}/*`] });
-    } catch (_error) {
-      granted = false;
-    }
-    if (!granted) {
-      status("status", t.permissionDenied, "error");
-      return;
-    }
-    await S.saveSettings({ backendUrl: backend, apiKey: $("api-key").value.trim(), language: $("language").value });
-    await applyLanguage();
-    await drawContacts(); // its buttons are in the language just chosen
-    status("status", t.saved);
-  });
-
-  function normalise(value) {
-    try {
-      const url = new URL(String(value || "").trim());
-      if ((url.protocol !== "http:" && url.protocol !== "https:") || url.username || url.password) return null;
-      return url.href.replace(/\/+$/, "");
-    } catch (_error) {
-      return null;
-    }
-  }
-
-  function cell(text, className) {
-    const td = document.createElement("td");
-    td.textContent = text || "—";
-    if (className) td.className = className;
-    return td;
-  }
-
-  async function drawContacts() {
-    const contacts = await S.getContacts();
-    const body = $("contacts").querySelector("tbody");
-    body.replaceChildren();
-    $("contacts").hidden = contacts.length === 0;
-    $("contacts-empty").hidden = contacts.length !== 0;
-    contacts.forEach((contact, index) => {
-      const row = document.createElement("tr");
-      row.dataset.index = String(index);
-      row.append(
-        cell(contact.display_name), cell(contact.platform), cell(contact.account_id), cell(contact.handle && `@${contact.handle}`),
-        cell(contact.avatar_hash ? contact.avatar_hash.slice(0, 16) : null, "hash"),
-      );
-      const actions = document.createElement("td");
-      const edit = document.createElement("button");
-      edit.type = "button";
-      edit.className = "secondary";
-      edit.textContent = t.edit;
-      edit.dataset.action = "edit";
-      edit.addEventListener("click", () => editRow(row, index, contact));
-      const remove = document.createElement("button");
-      remove.type = "button";
-      remove.className = "secondary";
-      remove.textContent = t.delete;
-      remove.dataset.action = "delete";
-      remove.addEventListener("click", async () => {
-        const all = await S.getContacts();
-        all.splice(index, 1);
-        await S.setContacts(all);
-        await drawContacts();
-      });
-      actions.append(edit, " ", remove);
-      row.append(actions);
-      body.append(row);
-    });
-  }
-
-  /** Name and username are editable; the platform, id and fingerprint identify the account. */
-  function editRow(row, index, contact) {
-    const name = document.createElement("input");
-    name.value = contact.display_name || "";
-    name.setAttribute("aria-label", t.contactName);
-    const handle = document.createElement("input");
-    handle.value = contact.handle || "";
-    handle.setAttribute("aria-label", t.contactHandle);
-    handle.dir = "ltr";
-    row.children[0].replaceChildren(name);
-    row.children[3].replaceChildren(handle);
-    const save = document.createElement("button");
-    save.type = "button";
-    save.textContent = t.save;
-    save.dataset.action = "save";
-    save.addEventListener("click", async () => {
-      const all = await S.getContacts();
-      const updated = S.cleanContact({ ...all[index], display_name: name.value, handle: handle.value.replace(/^@/, "") });
-      if (updated) all[index] = updated;
-      await S.setContacts(all);
-      await drawContacts();
-    });
-    row.lastChild.replaceChildren(save);
-    name.focus();
-  }
-
-  $("export").addEventListener("click", async () => {
-    const data = { format: EXPORT_FORMAT, version: 1, exported: new Date().toISOString(), contacts: await S.getContacts() };
-    const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = "haris-contacts.json";
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  });
-
-  $("import").addEventListener("change", async (event) => {
-    const file = event.target.files[0];
-    event.target.value = "";
-    if (!file) return;
-    let data = null;
-    try {
-      data = file.size <= 5 * 1024 * 1024 ? JSON.parse(await file.text()) : null;
-    } catch (_error) {
-      data = null;
-    }
-    if (!data || data.format !== EXPORT_FORMAT || !Array.isArray(data.contacts)) {
-      status("contacts-status", t.importFailed, "error");
-      return;
-    }
-    const all = await S.getContacts();
-    let count = 0;
-    for (const raw of data.contacts.slice(0, 2000)) {
-      const contact = S.cleanContact(raw);
-      if (!contact) continue;
-      const index = all.findIndex((c) => S.sameAccount(c, contact));
-      if (index >= 0) all[index] = contact;
-      else all.push(contact);
-      count += 1;
-    }
-    await S.setContacts(all);
-    status("contacts-status", t.importDone.replace("$1", String(count)));
-    await drawContacts();
-  });
-
-  api.storage.onChanged.addListener((changes, area) => {
-    if (area === "local" && changes.contacts) drawContacts();
-  });
-
+  await saveSettings({ backendUrl: backend, language: $("language").value, bannerEverywhere: $("banner-everywhere").checked });
   await applyLanguage();
-  await fillForm();
-  await drawContacts();
-})();
+  await drawAll(); // buttons in the language just chosen
+  status("status", t.saved);
+});
+
+/** Passphrases typed twice must match and be long enough before anything is derived. */
+function twice(first, second, statusId) {
+  if ($(first).value !== $(second).value) {
+    status(statusId, t.passphraseMismatch, "error");
+    return null;
+  }
+  return $(first).value;
+}
+
+function clearFields(...ids) {
+  for (const id of ids) $(id).value = "";
+}
+
+$("create-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const passphrase = twice("create-passphrase", "create-repeat", "vault-status");
+  if (passphrase === null) return;
+  try {
+    await createVault(passphrase);
+    clearFields("create-passphrase", "create-repeat");
+    status("vault-status", t.vaultCreated);
+  } catch (error) {
+    vaultError("vault-status", error);
+  }
+  await drawAll();
+});
+
+$("unlock-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    await unlock($("unlock-passphrase").value);
+    status("vault-status", t.vaultUnlocked);
+  } catch (error) {
+    vaultError("vault-status", error);
+  }
+  clearFields("unlock-passphrase");
+  await drawAll();
+});
+
+$("lock").addEventListener("click", async () => {
+  await lock();
+  status("vault-status", t.vaultLocked);
+  await drawAll();
+});
+
+$("change-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const next = twice("change-new", "change-repeat", "vault-status");
+  if (next === null) return;
+  try {
+    await changePassphrase($("change-current").value, next);
+    status("vault-status", t.passphraseChanged);
+  } catch (error) {
+    vaultError("vault-status", error);
+  }
+  clearFields("change-current", "change-new", "change-repeat");
+});
+
+$("duress-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const passphrase = twice("duress-passphrase", "duress-repeat", "vault-status");
+  if (passphrase === null) return;
+  try {
+    await setDuressPassphrase(passphrase);
+    status("vault-status", t.duressSet);
+  } catch (error) {
+    vaultError("vault-status", error);
+  }
+  clearFields("duress-passphrase", "duress-repeat");
+});
+
+$("api-key-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    const apiKey = $("api-key").value.trim();
+    await updateSecrets(() => ({ apiKey }));
+    status("key-status", t.saved);
+  } catch (error) {
+    vaultError("key-status", error);
+  }
+});
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text || "—";
+  if (className) td.className = className;
+  return td;
+}
+
+function actionButton(label, action, onclick) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "secondary";
+  button.textContent = label;
+  button.dataset.action = action;
+  button.addEventListener("click", onclick);
+  return button;
+}
+
+function drawContacts(contacts) {
+  const body = $("contacts").querySelector("tbody");
+  body.replaceChildren();
+  $("contacts").hidden = contacts.length === 0;
+  $("contacts-empty").hidden = contacts.length !== 0;
+  contacts.forEach((contact, index) => {
+    const row = document.createElement("tr");
+    row.dataset.index = String(index);
+    row.append(
+      cell(contact.display_name), cell(contact.platform), cell(contact.account_id), cell(contact.handle && `@${contact.handle}`),
+      cell(contact.avatar_hash ? contact.avatar_hash.slice(0, 16) : null, "hash"),
+    );
+    const actions = document.createElement("td");
+    actions.append(
+      actionButton(t.edit, "edit", () => editRow(row, index, contact)), " ",
+      actionButton(t.delete, "delete", async () => {
+        const all = await getContacts();
+        all.splice(index, 1);
+        await setContacts(all);
+      }),
+    );
+    row.append(actions);
+    body.append(row);
+  });
+}
+
+/** Name and username are editable; the platform, id and fingerprint identify the account. */
+function editRow(row, index, contact) {
+  const name = document.createElement("input");
+  name.value = contact.display_name || "";
+  name.setAttribute("aria-label", t.contactName);
+  const handle = document.createElement("input");
+  handle.value = contact.handle || "";
+  handle.setAttribute("aria-label", t.contactHandle);
+  handle.dir = "ltr";
+  row.children[0].replaceChildren(name);
+  row.children[3].replaceChildren(handle);
+  row.lastChild.replaceChildren(actionButton(t.save, "save", async () => {
+    const all = await getContacts();
+    const updated = cleanContact({ ...all[index], display_name: name.value, handle: handle.value.replace(/^@/, "") });
+    if (updated) all[index] = updated;
+    await setContacts(all);
+  }));
+  row.lastChild.firstChild.className = "";
+  name.focus();
+}
+
+/** Show what the vault's state allows: create, unlock, or the open vault's contents. */
+async function drawAll() {
+  const state = await vaultState();
+  $("create-form").hidden = state !== "none";
+  $("unlock-form").hidden = state !== "locked";
+  $("unlocked").hidden = state !== "unlocked";
+  $("contacts-locked").hidden = state === "unlocked";
+  $("secrets").hidden = state !== "unlocked";
+  const secrets = state === "unlocked" ? await readSecrets() : null;
+  drawContacts(secrets ? secrets.contacts : []);
+  $("api-key").value = secrets ? secrets.apiKey : "";
+}
+
+function download(name, data) {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+$("export").addEventListener("click", async () => {
+  if ((await vaultState()) !== "unlocked") {
+    status("contacts-status", t.needsUnlock, "error");
+    return;
+  }
+  try {
+    download("haris-contacts.json", await exportContacts($("file-passphrase").value));
+    status("contacts-status", t.saved);
+  } catch (error) {
+    vaultError("contacts-status", error);
+  }
+});
+
+$("import").addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  event.target.value = "";
+  if (!file) return;
+  const state = await vaultState();
+  if (state !== "unlocked") {
+    status("contacts-status", state === "none" ? t.needsVault : t.needsUnlock, "error");
+    return;
+  }
+  let data = null;
+  try {
+    data = file.size <= MAX_IMPORT_BYTES ? JSON.parse(await file.text()) : null;
+  } catch (_error) {
+    data = null;
+  }
+  try {
+    const count = await importContacts(data, $("file-passphrase").value);
+    status("contacts-status", t.importDone.replace("$1", String(count)));
+  } catch (error) {
+    if (error && error.code === "wrong_passphrase") status("contacts-status", t.wrongPassphrase, "error");
+    else status("contacts-status", t.importFailed, "error");
+  }
+});
+
+$("wipe").addEventListener("click", async () => {
+  await wipeEverything();
+  await fillSettings();
+  await drawAll();
+  status("wipe-status", t.wiped);
+});
+
+api.storage.onChanged.addListener((changes, area) => {
+  if ((area === "local" && changes[STORAGE.local.vault]) || (area === "session" && changes[STORAGE.session.vaultKey])) drawAll();
+});
+
+await applyLanguage();
+await fillSettings();
+await drawAll();

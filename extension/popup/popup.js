@@ -1,38 +1,64 @@
-/* The popup: the last report for this tab, in full (every finding, its points and message). */
-(async function () {
-  "use strict";
-  const { api, getSettings, resolveLocale, loadStrings } = globalThis.HarisSettings;
-  const $ = (id) => document.getElementById(id);
+/*
+ * The popup: the last report for this tab in full (every finding, its points and message — the
+ * only place a contact's name is shown), "Save as a trusted contact" out of the page's reach,
+ * unlocking the vault, and the wipe.
+ */
+import { api } from "../shared/browser.js";
+import { STORAGE } from "../shared/constants.js";
+import { upsertContact } from "../shared/contacts.js";
+import { loadStrings, resolveLocale, translatePage } from "../shared/i18n.js";
+import { getSettings } from "../shared/settings.js";
+import { unlock, vaultState } from "../shared/vault.js";
+import { wipeEverything } from "../shared/wipe.js";
 
-  const locale = resolveLocale((await getSettings()).language);
-  const t = await loadStrings(locale);
-  document.documentElement.lang = locale;
-  document.documentElement.dir = t.dir;
-  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t[node.dataset.i18n];
+const $ = (id) => document.getElementById(id);
+const locale = resolveLocale((await getSettings()).language);
+const t = await loadStrings(locale);
+translatePage(document, t, locale);
 
-  $("options").addEventListener("click", (event) => {
-    event.preventDefault();
-    api.runtime.openOptionsPage();
-  });
+function status(id, text, kind = "ok") {
+  $(id).textContent = text;
+  $(id).dataset.kind = kind;
+}
 
-  // Opened from the banner's Details in a tab of its own, the page says which tab it is about.
+async function drawVault() {
+  const state = await vaultState();
+  $("novault-note").hidden = state !== "none";
+  $("unlock-form").hidden = state !== "locked";
+  return state;
+}
+
+$("unlock-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    await unlock($("unlock-passphrase").value);
+    $("unlock-passphrase").value = "";
+    await drawVault();
+  } catch (_error) {
+    status("unlock-status", t.wrongPassphrase, "error");
+  }
+});
+
+$("options").addEventListener("click", (event) => {
+  event.preventDefault();
+  api.runtime.openOptionsPage();
+});
+
+$("wipe").addEventListener("click", async () => {
+  await wipeEverything();
+  for (const id of ["report", "unlock-form", "novault-note", "empty"]) $(id).hidden = true;
+  status("wipe-status", t.wiped);
+});
+
+/** The tab this popup is about: given by the banner's Details (a tab of its own), else the active one. */
+async function currentTab() {
   const param = new URLSearchParams(location.search).get("tab");
-  let tabId = param && /^\d+$/.test(param) ? Number(param) : null;
-  if (tabId === null) {
-    const [tab] = await api.tabs.query({ active: true, currentWindow: true });
-    tabId = tab ? tab.id : null;
-  }
-  const key = `tab|${tabId}`;
-  const last = tabId === null ? null : (await api.storage.session.get(key))[key];
-  if (!last || !last.view) {
-    $("empty").hidden = false;
-    return;
-  }
-  const { profile, view, platform } = last;
-  $("report").hidden = false;
-  const who = [profile.display_name, profile.handle ? `@${profile.handle}` : null].filter(Boolean).join(" · ");
-  $("profile").textContent = `${t.popupProfile}: ${who} (${platform})`;
+  if (param && /^\d+$/.test(param)) return Number(param);
+  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  return tab ? tab.id : null;
+}
 
+function drawFindings(view) {
   const verdict = $("verdict");
   verdict.dataset.state = view.state;
   if (view.state === "unavailable") {
@@ -62,4 +88,45 @@
     $("unavailable").textContent = `${t.popupUnavailable} ${view.unavailable.join(", ")}`;
   }
   $("rules").textContent = t.popupRules.replace("$1", view.rulesVersion || "?");
-})();
+}
+
+/** "Save as a trusted contact": only here, in the extension's own window, never by a click in the page. */
+function offerFriend(record) {
+  const { platform, profile, view } = record;
+  $("trusted").hidden = !view.trusted;
+  $("friend").hidden = Boolean(view.trusted);
+  $("friend-save").addEventListener("click", async () => {
+    const state = await drawVault();
+    if (state !== "unlocked") {
+      status("friend-status", state === "none" ? t.friendNeedsVault : t.needsUnlock, "error");
+      if (state === "locked") $("unlock-passphrase").focus();
+      return;
+    }
+    try {
+      await upsertContact({
+        display_name: profile.display_name, platform, account_id: profile.account_id, handle: profile.handle,
+        avatar_hash: view.avatarHash || null,
+      });
+      $("friend-save").hidden = true;
+      $("trusted").hidden = false;
+      status("friend-status", t.friendSaved);
+    } catch (_error) {
+      status("friend-status", t.friendFailed, "error");
+    }
+  });
+}
+
+await drawVault();
+const tabId = await currentTab();
+const key = `${STORAGE.sessionPrefixes.tab}${tabId}`;
+const record = tabId === null ? null : (await api.storage.session.get(key))[key];
+if (!record || !record.view) {
+  $("empty").hidden = false;
+} else {
+  const { profile, platform, view } = record;
+  $("report").hidden = false;
+  const who = [profile.display_name, profile.handle ? `@${profile.handle}` : null].filter(Boolean).join(" · ");
+  $("profile").textContent = `${t.popupProfile}: ${who} (${platform})`;
+  drawFindings(view);
+  offerFriend(record);
+}

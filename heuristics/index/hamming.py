@@ -10,9 +10,9 @@ so a lookup is a slice. All probes of all substrings are gathered with a handful
 (no Python loop per bucket), which is what makes wide probing (4 × 16-bit substrings, 2 flips
 each, 137 buckets per substring) cheaper than one flat scan over a million hashes.
 
-Memory for ``n`` hashes: 8n (hashes) + 12n·m (positions, hashes in table order) + 8·m·2^(64/m) bytes (offsets): about
-58 MB at one million entries with m = 4 (8n more for a
-copy of the hashes in each table's order, which keeps candidate checks cache-friendly).
+Memory for ``n`` hashes in ``m`` tables: 8n (the hashes) + 12n·m (per table, each entry's position
+and a copy of its hash in table order, which keeps candidate checks cache-friendly) +
+8·m·2^(64/m) bytes (offsets): about 58 MB at one million entries with m = 4.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """From a display name or handle as typed to the parts it is compared on.
 
-Order matters (see /work/shared/design/FINDINGS.md, "Names across scripts"):
+Order matters (docs/names.md, "How names are compared", says why):
 Unicode clean-up → digit readings (Arabizi and leet) → TR39 look-alikes in mixed-script Latin
 words (before case folding) → case fold → words → name parts. A *part* is one word of the name,
 or a compound the two scripts write in different ways: abd/abu with the next word (عبد الرحمن,
@@ -8,8 +8,9 @@ Abdul Rahman, Abdelrahman), and a nasab particle (bin, ben, ould, بن) kept bes
 introduces, since one spelling glues it (Benkirane) and another does not (بن كيران).
 Articles (al-, el-, ur-, ad- …) are dropped from Latin words and remembered on Arabic ones.
 
-Cost is bounded for hostile text: the cleaned name is cut at ``MAX_CLEANED`` characters after NFKC
-(one U+FDFA becomes 18), a name keeps at most ``MAX_PARTS`` parts of at most ``MAX_PART_LETTERS``.
+Cost is bounded for hostile text: the cleaned name is cut at ``MAX_CLEANED_LENGTH`` characters
+after NFKC (one U+FDFA becomes 18; API names are at most 200 characters as sent, so ordinary names
+are never cut), and a name keeps at most ``MAX_PARTS`` parts of at most ``MAX_PART_LETTERS``.
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ from heuristics.names.skeleton import arabic_skeleton, latin_skeleton
 from heuristics.text import is_invisible
 
 Script = Literal["arabic", "latin"]
-Reading = Literal["plain", "arabizi", "leet"]
+Reading = Literal["plain", "arabizi", "leet", "leet-l"]
 
-MAX_CLEANED = 256
+MAX_CLEANED_LENGTH = 256
 MAX_PARTS = 8
 MAX_PART_LETTERS = 24
 COMPOUND_ARTICLE = "|"  # inside an Arabic part's letters: a compound's article (عبد|رحمن)
@@ -52,6 +53,7 @@ ARABIZI = str.maketrans({"2": "'", "3": "`", "5": "kh", "6": "t", "7": "h", "8":
 LEET = str.maketrans(
     {"0": "o", "1": "i", "2": "z", "3": "e", "4": "a", "5": "s", "6": "b", "7": "t", "8": "b", "9": "g"}
 )
+LEET_L = str.maketrans({**LEET, ord("1"): "l"})
 LEET_SYMBOLS = str.maketrans({"@": "a", "$": "s"})
 # Words that dress up a clone ("Mohamed Saleh official", "backup account"): not part of a name.
 DECORATION_WORDS = frozenset(
@@ -244,13 +246,13 @@ def _unwanted() -> tuple[re.Pattern[str], re.Pattern[str]]:
 def clean_unicode(text: str) -> str:
     """NFKC, without invisible/bidi/format characters; punctuation and emoji become spaces.
 
-    At most ``MAX_CLEANED`` characters come out, whatever NFKC expanded (U+FDFA is 18 characters)."""
+    At most ``MAX_CLEANED_LENGTH`` characters come out, whatever NFKC expanded (U+FDFA is 18 characters)."""
     if text.isascii():  # ASCII is NFKC-stable and has no invisible characters or combining marks
-        text = _INNER_APOSTROPHE.sub("", text[:MAX_CLEANED])
+        text = _INNER_APOSTROPHE.sub("", text[:MAX_CLEANED_LENGTH])
         return " ".join(_NON_NAME.sub(" ", text.lstrip("@")).split())
     invisible, marks = _unwanted()
     # Removed, not turned into spaces: they are used to split a name so it evades matching.
-    folded = unicodedata.normalize("NFKC", invisible.sub("", text))[:MAX_CLEANED]
+    folded = unicodedata.normalize("NFKC", invisible.sub("", text))[:MAX_CLEANED_LENGTH]
     # Combining marks left after NFKC are Arabic harakat or decoration (strike-through M̶); both
     # would otherwise split a word in two below.
     folded = _INNER_APOSTROPHE.sub("", marks.sub("", folded))
@@ -276,7 +278,10 @@ def _digit_readings(token: str) -> dict[Reading, str]:
     stripped = _TRAILING_DIGITS.sub("", token)
     if not _DIGIT.search(stripped):
         return {"plain": stripped}
-    return {"arabizi": stripped.translate(ARABIZI), "leet": stripped.translate(LEET)}
+    found: dict[Reading, str] = {"arabizi": stripped.translate(ARABIZI), "leet": stripped.translate(LEET)}
+    if "1" in stripped:  # 1 stands for l as often as for i (ha1a = hala, sa1d = said)
+        found["leet-l"] = stripped.translate(LEET_L)
+    return found
 
 
 class _Word(NamedTuple):
@@ -415,11 +420,15 @@ def normalise_reference(name: str) -> NormalisedName:
     ]
     word_readings = [(shown, _digit_readings(word)) for shown, word in kept]
     has_digits = any("plain" not in readings for _, readings in word_readings)
-    chosen: tuple[Reading, ...] = ("arabizi", "leet") if has_digits else ("plain",)
+    chosen: tuple[Reading, ...] = ("plain",)
+    if has_digits:
+        chosen = ("arabizi", "leet", "leet-l") if any("leet-l" in r for _, r in word_readings) else ("arabizi", "leet")
     readings = []
     for reading in chosen:
         words = [
-            word for shown, options in word_readings for word in _words(shown, options.get(reading) or options["plain"])
+            word
+            for shown, options in word_readings
+            for word in _words(shown, options.get(reading) or options.get("leet") or options["plain"])
         ]
         readings.append(NameReading(reading, _parts(words)))
     return NormalisedName(name, cleaned, _script(cleaned), lookalikes, tuple(readings))
@@ -434,7 +443,7 @@ def _script(cleaned: str) -> Script:
 # normalise_reference).
 _ARABIC_PLAIN_WORD = "[\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]+"
 _PLAIN_WORD = f"(?:[A-Za-z]+|{_ARABIC_PLAIN_WORD})"
-_PLAIN_NAME = re.compile(f"(?=.{{1,{MAX_CLEANED}}}$){_PLAIN_WORD}(?: {_PLAIN_WORD})*")
+_PLAIN_NAME = re.compile(f"(?=.{{1,{MAX_CLEANED_LENGTH}}}$){_PLAIN_WORD}(?: {_PLAIN_WORD})*")
 
 
 # Words that make a Latin name need the general grouping (articles, heads, particles, tails,

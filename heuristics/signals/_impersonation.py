@@ -39,15 +39,18 @@ def clean_handle(handle: str | None) -> str:
 def is_same_account(
     profile: Profile, platform: Platform, accounts: Iterable[tuple[Platform | None, str | None, str | None]]
 ) -> bool:
-    """True when the checked profile is one of ``accounts`` ((platform, account_id, handle) each):
-    the same account id on the same platform (or no platform given), or the same handle."""
+    """True when the checked profile is one of ``accounts`` ((platform, account_id, handle) each)
+    on the same platform (or no platform given): the same account id when both ids are known —
+    only the id then, since X, Instagram and Telegram give a released handle to anyone who asks,
+    and a clone holding the old handle is not the person — else the same handle."""
     handle = clean_handle(profile.handle)
     for account_platform, account_id, account_handle in accounts:
         if account_platform not in (None, platform, Platform.OTHER) and platform is not Platform.OTHER:
             continue
-        if profile.account_id and account_id and profile.account_id == account_id:
-            return True
-        if handle and handle == clean_handle(account_handle):
+        if profile.account_id and account_id:
+            if profile.account_id == account_id:
+                return True
+        elif handle and handle == clean_handle(account_handle):
             return True
     return False
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import Field
+
 from heuristics.context import CheckContext
 from heuristics.findings import Detection
 from heuristics.platforms import created_from_id
@@ -22,8 +24,8 @@ def account_created(profile: Profile, context: CheckContext) -> tuple[date, str]
 
 
 class AccountAgeParams(SignalParams):
-    full_days: int = 30
-    max_days: int = 180
+    full_days: int = Field(30, ge=0, le=36_500)
+    max_days: int = Field(180, ge=1, le=36_500)
 
 
 class NewAccount(Signal):

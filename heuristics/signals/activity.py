@@ -18,7 +18,7 @@ def _log_shortfall(value: int, limit: int) -> float:
 
 
 class FewPostsParams(SignalParams):
-    max_posts: int = 10
+    max_posts: int = Field(10, ge=1, le=1_000_000)
 
 
 class FewPosts(Signal):
@@ -33,7 +33,7 @@ class FewPosts(Signal):
 
 
 class FewFollowersParams(SignalParams):
-    max_followers: int = 50
+    max_followers: int = Field(50, ge=1, le=1_000_000_000)
 
 
 class FewFollowers(Signal):
@@ -48,9 +48,9 @@ class FewFollowers(Signal):
 
 
 class FollowRatioParams(SignalParams):
-    min_following: int = Field(default=100, ge=0)
-    min_ratio: float = Field(default=2.0, ge=1.0)
-    full_ratio: float = Field(default=20.0, gt=1.0)
+    min_following: int = Field(default=100, ge=0, le=1_000_000_000)
+    min_ratio: float = Field(default=2.0, ge=1.0, le=1_000_000)
+    full_ratio: float = Field(default=20.0, gt=1.0, le=1_000_000)
 
     @field_validator("full_ratio")
     @classmethod

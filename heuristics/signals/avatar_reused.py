@@ -29,12 +29,12 @@ MAX_WINDOW_DAYS = 90  # the reuse store keeps observations this long at most
 
 
 class ReusedParams(SignalParams):
-    min_accounts: Annotated[int, Field(ge=2)] = 3
+    min_accounts: Annotated[int, Field(ge=2, le=10_000)] = 3
     window_days: Annotated[int, Field(ge=1, le=MAX_WINDOW_DAYS)] = 30
     # Accounts at which the signal reaches full strength.
-    full_accounts: Annotated[int, Field(ge=2)] = 6
+    full_accounts: Annotated[int, Field(ge=2, le=10_000)] = 6
     # An account at least this old (from its id or join date) is not flagged; 0: no exemption.
-    established_days: Annotated[int, Field(ge=0)] = 365
+    established_days: Annotated[int, Field(ge=0, le=36_500)] = 365
 
 
 class AvatarReused(Signal):
@@ -52,13 +52,14 @@ class AvatarReused(Signal):
         reuse: ReuseCounter = context.service("reuse")
         account = f"{context.platform.value}:{profile.account_id}"
         count = reuse.observe(context.avatar, account, params.window_days * 86_400)
-        if count < params.min_accounts or _established(profile, context, params.established_days):
+        if count < params.min_accounts or established(profile, context, params.established_days):
             return None
         span = max(params.full_accounts - params.min_accounts, 1)
         strength = 0.5 + 0.5 * min(1.0, (count - params.min_accounts) / span)
         return Detection({"count": count, "window_days": params.window_days}, strength)
 
 
-def _established(profile: Profile, context: CheckContext, established_days: int) -> bool:
+def established(profile: Profile, context: CheckContext, established_days: int) -> bool:
+    """Whether the account is known to be at least ``established_days`` old (0: never)."""
     known = account_created(profile, context)
     return established_days > 0 and known is not None and (context.now.date() - known[0]).days >= established_days

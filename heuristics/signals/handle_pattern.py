@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from pydantic import Field
+
 from heuristics.context import CheckContext
 from heuristics.findings import Detection
 from heuristics.profile import Profile
@@ -18,8 +20,8 @@ _VOWELS = frozenset("aeiouy")
 
 
 class HandleDigitsParams(SignalParams):
-    min_run: int = 4
-    min_share: float = 0.3
+    min_run: int = Field(4, ge=1, le=100)
+    min_share: float = Field(0.3, gt=0, le=1)
 
 
 class HandleDigits(Signal):
@@ -43,9 +45,9 @@ class HandleDigits(Signal):
 
 
 class RandomHandleParams(SignalParams):
-    min_transitions: int = 4
-    min_vowelless_letters: int = 12
-    max_vowel_share: float = 0.1
+    min_transitions: int = Field(4, ge=1, le=100)
+    min_vowelless_letters: int = Field(12, ge=1, le=100)
+    max_vowel_share: float = Field(0.1, ge=0, le=1)
 
 
 class RandomHandle(Signal):

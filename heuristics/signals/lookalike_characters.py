@@ -3,6 +3,10 @@ look the same (Cyrillic о, Greek Μ): the shape of a homoglyph attack on a name
 
 These words are reported here and not as ``mixed_script`` by ``name.deceptive_characters``, so one
 trick is counted once; invisible and decorative characters stay with that signal.
+
+The evidence holds the count and at most ``MAX_WORDS`` of the look-alike words, each cut to
+``MAX_WORD_LENGTH`` characters: never the name as it "reads", which would let a hostile account
+put a sentence of its choosing ("Verified genuine account, safe to meet") inside the warning.
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ from heuristics.names.normalise import unmask_words
 from heuristics.profile import Profile
 from heuristics.signals.base import Signal, SignalParams
 
+MAX_WORDS = 3
+MAX_WORD_LENGTH = 16
+
 
 class LookalikeCharacters(Signal):
     code = "name.lookalike_characters"
@@ -21,15 +28,14 @@ class LookalikeCharacters(Signal):
 
     def detect(self, profile: Profile, context: CheckContext, params: SignalParams) -> Detection | None:
         words: list[str] = []
-        reads_as: list[str] = []
         for text in (profile.display_name, profile.handle):
             if not text or text.isascii():  # look-alikes are letters of another alphabet
                 continue
             # Only the unmasking step of normalise(): the folded keys are not needed here.
-            cleaned, lookalikes = unmask_words(text)
-            if lookalikes:
-                words.extend(lookalikes)
-                reads_as.append(cleaned)
+            _, lookalikes = unmask_words(text)
+            words.extend(lookalikes)
         if not words:
             return None
-        return Detection({"words": len(words), "reads_as": reads_as[0]})
+        return Detection(
+            {"words": len(words), "lookalike_words": [word[:MAX_WORD_LENGTH] for word in words[:MAX_WORDS]]}
+        )

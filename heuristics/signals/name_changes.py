@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from heuristics.context import CheckContext
 from heuristics.findings import Detection
 from heuristics.profile import Profile
@@ -9,7 +11,7 @@ from heuristics.signals.base import Signal, SignalParams
 
 
 class NameChangesParams(SignalParams):
-    full_changes: int = 3
+    full_changes: int = Field(3, ge=1, le=10_000)
 
 
 class NameRecentlyChanged(Signal):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from anyascii import anyascii
+from pydantic import Field
 from rapidfuzz import fuzz
 
 from heuristics.context import CheckContext
@@ -22,8 +23,8 @@ _VOWELS = re.compile(r"[aeiouy]")
 
 
 class NameHandleParams(SignalParams):
-    min_token_length: int = 3
-    min_similarity: float = 75.0
+    min_token_length: int = Field(3, ge=1, le=100)
+    min_similarity: float = Field(75.0, ge=0, le=100)
 
 
 def _consonants(text: str) -> str:

@@ -19,10 +19,10 @@ from datetime import timedelta
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from server.console import bank_pages, protected_pages, views
+from server.console import bank_pages, case_pages, protected_pages, views
 from server.console.blueprint import CONSOLE_CSP, bp, csrf
 
-__all__ = ["CONSOLE_CSP", "bank_pages", "bp", "init_console", "protected_pages", "views"]
+__all__ = ["CONSOLE_CSP", "bank_pages", "bp", "case_pages", "init_console", "protected_pages", "views"]
 
 
 def init_console(app: Flask) -> CSRFProtect:

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from server.auth import Role, role_grants
 from server.console.i18n import LANGUAGE_NAMES, direction, lookup, pick_locale, translate
 from server.errors import APIError
-from server.limits import retry_after
+from server.limits import LimitReached, retry_after
 from server.state import haris
 from server.users import SignedIn, UserStore
 
@@ -189,7 +189,8 @@ def _csrf_error(_error: CSRFError) -> tuple[str, int]:
 
 
 @bp.errorhandler(RateLimitExceeded)
-def _rate_limited(error: RateLimitExceeded) -> Response:
+@bp.errorhandler(LimitReached)
+def _rate_limited(error: RateLimitExceeded | LimitReached) -> Response:
     body, status = _error_page(429, "error.rate_limited")
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Retry-After"] = str(retry_after(error))

@@ -7,28 +7,16 @@ from urllib.parse import parse_qs, urlsplit
 
 from werkzeug.datastructures import FileStorage, MultiDict
 
+from heuristics.platforms import handle_from_url
 from server.api import MAX_AVATAR_BYTES
 from server.errors import APIError
 from server.requests import validate
 from server.schemas import CheckRequest
 
 TEXT_FIELDS = ("account_id", "handle", "display_name", "bio", "profile_url", "joined")
-COUNT_FIELDS = ("followers", "following", "posts", "mutuals", "name_changes")
+COUNT_FIELDS = ("followers", "following", "posts", "name_changes")
 TRISTATE_FIELDS = ("verified", "private", "has_avatar")
-# Path segments of profile URLs that are not a handle.
-_NOT_HANDLES = {"profile.php", "people", "user", "users", "u", "in", "s", "i", "home", "intent", "share"}
-
-
-def handle_from_url(url: str) -> str | None:
-    """``https://x.com/some_name`` → ``some_name``; None when the URL names no handle."""
-    try:
-        parts = urlsplit(url if "://" in url else "https://" + url)
-    except ValueError:
-        return None
-    segments = [s for s in parts.path.split("/") if s]
-    if not segments or segments[0].lower() in _NOT_HANDLES:
-        return None
-    return segments[0].lstrip("@") or None
+__all__ = ["account_id_from_url", "handle_from_url", "profile_from_form"]
 
 
 def account_id_from_url(url: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from typing import Any
@@ -10,19 +11,31 @@ import redis
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from heuristics.images import sniff_format
 from heuristics.profile import Platform
 from server.api import run_check
 from server.audit import AuditLog
 from server.auth import Role
 from server.banks import BankStore
-from server.console.blueprint import actor, bp, current_user, page_locale, require_console_role, safe_next, t, users
+from server.console.blueprint import (
+    actor,
+    bp,
+    current_user,
+    error_text,
+    page_locale,
+    require_console_role,
+    safe_next,
+    t,
+    users,
+)
 from server.console.forms import check_request_from_form, read_avatar
 from server.console.report_view import report_context
 from server.errors import APIError
 from server.i18n import LOCALES
-from server.reports import ReportStore
+from server.limits import LimitReached, limits
+from server.reports import report_store
 from server.requests import validate
-from server.review import BANK_LABELS, ConfirmRequest, RejectRequest, decide
+from server.review import BANK_LABELS, ConfirmRequest, RejectRequest, bank_fingerprint, decide
 from server.schemas import CheckRequest
 from server.state import haris
 
@@ -43,14 +56,31 @@ def login() -> Page:
         return render_template("console/login.html", next=next_page, username="")
     username = request.form.get("username", "").strip().lower()[:64]
     password = request.form.get("password", "")
+    # Failures per address stop a guesser here; failures per account name stop guessing one
+    # account from many addresses, but never lock its owner out: the right password still gets in
+    # from an address that has not failed.
+    allowance = limits()
+    here = allowance.login.standing()
+    if here is not None and here.used_up:
+        raise LimitReached(here.retry_after)
+    account = allowance.login_account.standing()
     try:
         role = users().authenticate(username, password)
-        session_id = users().start_session(username) if role is not None else None
     except (redis.RedisError, OSError):
         abort(503)
-    if session_id is None:
+    if role is None:
+        allowance.login.charge(refuse=False)
+        allowance.login_account.charge(refuse=False)
+        if account is not None and account.used_up:
+            raise LimitReached(account.retry_after)
         # One message for an unknown user and a wrong password: no account enumeration.
         return render_template("console/login.html", next=next_page, username=username, error=t("login.failed")), 401
+    if account is not None and account.used_up and here is not None and here.used:
+        raise LimitReached(account.retry_after)
+    try:
+        session_id = users().start_session(username)
+    except (redis.RedisError, OSError):
+        abort(503)
     language = session.get("lang")
     session.clear()  # a fresh session (and CSRF token) on sign-in: no session fixation
     session.permanent = True
@@ -76,7 +106,11 @@ def logout() -> Response:
 def choose_language(code: str) -> Response:
     if code not in LOCALES:
         abort(404)
-    session["lang"] = code
+    # A link from another site arrives without the SameSite=Strict cookie; answering it with a
+    # new cookie would replace a signed-in trainer's session (a forced sign-out). Browsers say
+    # where a navigation came from in Sec-Fetch-Site: only the console's own links set the language.
+    if request.headers.get("Sec-Fetch-Site", "same-origin") in {"same-origin", "none"}:
+        session["lang"] = code
     return redirect(safe_next(request.args.get("next")))
 
 
@@ -84,7 +118,7 @@ def choose_language(code: str) -> Response:
 @require_console_role(Role.TRAINER)
 def home() -> Page:
     try:
-        pending = ReportStore(_redis()).count_pending()
+        pending = report_store().count_pending()
     except (redis.RedisError, OSError):
         abort(503)
     return render_template("console/home.html", pending=pending)
@@ -100,7 +134,7 @@ def manual_check() -> Page:
     try:
         avatar = read_avatar(request.files.get("avatar"))
         body = check_request_from_form(form, page_locale(), has_upload=avatar is not None)
-        result = run_check(body, avatar, page_locale())
+        result = run_check(body, avatar, page_locale(), privileged=True)
     except APIError as error:
         return render_template(
             "console/check.html", platforms=platforms, form=form, result=None, error=error
@@ -121,7 +155,7 @@ def _evidence_json(evidence: dict[str, Any]) -> str:
 @bp.get("/reports")
 @require_console_role(Role.TRAINER)
 def reports() -> Page:
-    store = ReportStore(_redis())
+    store = report_store()
     try:
         pending = store.pending(limit=100)
         decided = store.decided(limit=30)
@@ -141,7 +175,7 @@ def reports() -> Page:
 def report_detail(report_id: str) -> Page:
     """One report, run through the same check as the extension would, to help decide it."""
     try:
-        report = ReportStore(_redis()).get(report_id) if REPORT_ID.match(report_id) else None
+        report = report_store().get(report_id) if REPORT_ID.match(report_id) else None
         banks = BankStore(_redis()).names()
     except (redis.RedisError, OSError):
         abort(503)
@@ -150,7 +184,7 @@ def report_detail(report_id: str) -> Page:
     body = CheckRequest.model_validate(
         {key: report.get(key) for key in ("platform", "profile", "avatar_hash")} | {"locale": page_locale()}
     )
-    result = run_check(body, None, page_locale())
+    result = run_check(body, None, page_locale(), privileged=True)
     return render_template(
         "console/report_detail.html",
         report=report,
@@ -167,7 +201,9 @@ def _decision_form(banks: list[str]) -> dict[str, Any]:
 
 @bp.post("/reports/<report_id>/<decision>")
 @require_console_role(Role.TRAINER)
-def decide_report(report_id: str, decision: str) -> Response:
+def decide_report(report_id: str, decision: str) -> Page:
+    """Confirm or reject a report. Confirming into a bank takes two posts: the first uploads the
+    reported profile's photo and shows it (``report_bank_preview.html``), the second banks it."""
     if decision not in {"confirm", "reject"}:
         abort(404)
     fields = {key: value.strip() for key, value in request.form.items() if key in {"bank", "label", "note"}}
@@ -175,19 +211,52 @@ def decide_report(report_id: str, decision: str) -> Response:
     try:
         body: ConfirmRequest | RejectRequest
         if decision == "confirm":
+            if fields.get("bank"):
+                photo = request.form.get("photo_b64") or _uploaded_base64()
+                if not photo:
+                    flash(t("reports.photo_required"), "error")
+                    return redirect(url_for("console.report_detail", report_id=report_id), code=303)
+                validate(ConfirmRequest, fields)  # a bad bank name or label is refused before the preview
+                if request.form.get("reviewed") != "yes":
+                    return _bank_preview(report_id, fields, photo)
+                fields["avatar"] = photo
             body = validate(ConfirmRequest, fields)
         else:
             body = validate(RejectRequest, {k: v for k, v in fields.items() if k == "note"})
-        decide(report_id, decision == "confirm", actor(), body, ReportStore(_redis()))
+        decide(report_id, decision == "confirm", actor(), body, report_store())
     except APIError as error:
         if error.status == 404:
             abort(404)
-        flash(t("reports.already_decided") if error.status == 409 else error.message, "error")
+        already = error.code == "already_decided"
+        flash(t("reports.already_decided") if already else error_text(error), "error")
         return redirect(url_for("console.reports"), code=303)
     except (redis.RedisError, OSError):
         abort(503)
-    flash(t("reports.confirmed" if decision == "confirm" else "reports.rejected"), "ok")
+    banked = decision == "confirm" and fields.get("bank")
+    flash(t("reports.banked", bank=fields["bank"]) if banked else t(f"reports.{decision}ed"), "ok")
     return redirect(url_for("console.reports"), code=303)
+
+
+def _uploaded_base64() -> str | None:
+    data = read_avatar(request.files.get("photo"))
+    return base64.b64encode(data).decode("ascii") if data else None
+
+
+def _bank_preview(report_id: str, fields: dict[str, str], photo: str) -> Page:
+    """The photo as it will be banked, its fingerprint, and the button that banks it."""
+    fingerprint = bank_fingerprint(photo)  # 4xx for a bad image or a protected person's photo
+    report = report_store().get(report_id) if REPORT_ID.match(report_id) else None
+    if report is None:
+        abort(404)
+    kind = sniff_format(base64.b64decode(photo)) or "JPEG"
+    return render_template(
+        "console/report_bank_preview.html",
+        report=report,
+        fields=fields,
+        photo=photo,
+        photo_type=f"image/{kind.lower()}",
+        fingerprint=fingerprint.hex,
+    )
 
 
 @bp.get("/audit")

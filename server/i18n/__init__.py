@@ -59,7 +59,3 @@ def render(code: str, evidence: dict[str, Any], locale: str) -> str:
         except (ValueError, TypeError, KeyError, IndexError):
             continue
     return code
-
-
-def codes_with_messages(locale: str) -> set[str]:
-    return set(catalogue(locale).get("findings", {}))

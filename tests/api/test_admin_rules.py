@@ -272,3 +272,60 @@ def test_checks_do_not_pay_a_redis_round_trip_each(app: Flask, redis_client: red
     elapsed = time.monotonic() - started
     # At most one look per started second of the interval (plus the one that may be due now).
     assert gets() - before <= int(elapsed) + 1
+
+
+def test_rules_that_would_break_every_check_are_refused(client: FlaskClient) -> None:
+    """Finding 13: min_run = 0 (a division by zero in handle.digits) and a TOML nested 20,000
+    deep are refused with 422; the rules in force stay, and checks still answer."""
+    broken = default_rules_text().replace("min_run = 4", "min_run = 0").replace('version = "', 'version = "zero-', 1)
+    refused = client.post("/v1/admin/rules", data=broken, content_type="application/toml", headers=MAINTAINER)
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "signals.handle.digits.min_run"
+    deep = 'version = "deep"\nx = ' + "[" * 20_000 + "]" * 20_000 + "\n"
+    nested = client.post("/v1/admin/rules", data=deep, content_type="application/toml", headers=MAINTAINER)
+    assert nested.status_code == 422 and nested.get_json()["error"]["code"] == "invalid_rules"
+    assert client.post("/v1/check", json={"platform": "x", "profile": {"handle": "hala"}}).status_code == 200
+
+
+def test_every_signal_parameter_is_bounded() -> None:
+    """Every number a rules file can set has both bounds, so no value can reach a signal unchecked."""
+    from heuristics.signals import registry
+
+    for code, each in registry().items():
+        for name, field in each.Params.model_fields.items():
+            if field.annotation in (int, float):
+                kinds = {type(item).__name__ for item in field.metadata}
+                assert kinds & {"Ge", "Gt"} and kinds & {"Le", "Lt"}, f"{code}.{name} needs both bounds"
+
+
+def test_candidate_rules_run_over_test_profiles_before_publishing() -> None:
+    """A value within bounds that still makes a signal raise is refused before it is published."""
+    from heuristics.context import CheckContext
+    from heuristics.findings import Detection
+    from heuristics.profile import Profile
+    from heuristics.rules import RulesError, parse_rules
+    from heuristics.signals import registry
+    from heuristics.signals.base import Signal, SignalParams
+    from server.rules_smoke import smoke_test
+
+    class FragileParams(SignalParams):
+        divisor: int = 1
+
+    class Fragile(Signal):
+        code = "test.fragile"
+        description = "test only: divides by a parameter"
+        Params = FragileParams
+
+        def detect(self, profile: Profile, context: CheckContext, params: SignalParams) -> Detection | None:
+            assert isinstance(params, FragileParams)
+            return Detection({"x": len(profile.handle or "") // params.divisor})
+
+    signals = registry()
+    signals["test.fragile"] = Fragile()
+    try:
+        text = default_rules_text() + '\n[signals."test.fragile"]\npoints = 1.0\ndivisor = {}\n'
+        smoke_test(parse_rules(text.format(2)))
+        with pytest.raises(RulesError) as refused:
+            smoke_test(parse_rules(text.format(0)))
+        assert refused.value.key == "signals.test.fragile" and "ZeroDivisionError" in refused.value.message
+    finally:
+        del signals["test.fragile"]

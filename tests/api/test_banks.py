@@ -214,7 +214,7 @@ def test_reused_avatar_fires_on_the_third_account_and_stores_no_account_id(
     finding = next(f for f in third["findings"] if f["code"] == "avatar.reused")
     assert finding["evidence"] == {"count": 3, "window_days": 30}
     assert "avatar.reused" not in codes(check("acct-444", photo_bytes("coffee")))
-
+    client.application.extensions["haris"].services["reuse"].flush()
     keys = redis_client.keys("haris:reuse:*")
     assert keys and all(redis_client.ttl(k) > 0 for k in keys)
     dump = b" ".join(keys) + b" ".join(m for k in keys for m in redis_client.zrange(k, 0, -1))
@@ -292,6 +292,30 @@ def test_reuse_counts_only_accounts_inside_the_window_and_mirrors_in_any_order(r
     assert reuse.observe(fingerprint(decode(photo_bytes("rocket"))), "x:4", 30 * day) == 1
     other_secret = RedisReuse(redis_client, b"j" * 32, clock=lambda: now[0])
     assert other_secret.account_key("x:1") != reuse.account_key("x:1")
+
+
+def test_reuse_keeps_days_not_times_and_expires_with_the_window(redis_client: redis.Redis) -> None:
+    """Findings 1 and 17: scores are day numbers (no check's time to the second), keys expire
+    window_days after the day of their last write (30 by default, as documented), and a batch is
+    written in shuffled order, seen by other workers only once written."""
+    from server.reuse import DAY_SECONDS, RedisReuse
+
+    now = [1_800_000_000.0 + 12_345.678]
+    writer = RedisReuse(redis_client, b"k" * 32, clock=lambda: now[0], batch_size=3)
+    reader = RedisReuse(redis_client, b"k" * 32, clock=lambda: now[0])
+    photos = [fingerprint(decode(photo_bytes(name))) for name in ("coffee", "rocket", "chelsea")]
+    for number, photo in enumerate(photos[:2]):
+        writer.observe(photo, f"x:{number}", 30 * DAY_SECONDS)
+    assert redis_client.keys("haris:reuse:*") == []  # waiting in the worker
+    assert reader.observe(photos[0], "x:9", 30 * DAY_SECONDS) == 1
+    writer.observe(photos[2], "x:2", 30 * DAY_SECONDS)  # the third: the batch is written
+    assert reader.observe(photos[0], "x:8", 30 * DAY_SECONDS) == 3  # x:0 written, x:9 waiting here
+    today = int(now[0] // DAY_SECONDS)
+    for key in redis_client.keys("haris:reuse:*"):
+        scores = {score for _, score in redis_client.zrange(key, 0, -1, withscores=True)}
+        assert scores == {float(today)}, key
+        expected = int((today + 31) * DAY_SECONDS - now[0])  # the day's end plus 30 days, by the service's clock
+        assert expected - 2 <= redis_client.ttl(key) <= expected
 
 
 def test_api_additions_and_imports_are_audited_with_the_keys_label(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import io
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
@@ -32,14 +34,22 @@ def check(client: FlaskClient, body: Any, **kwargs: Any) -> Any:
     return client.post("/v1/check", json=body, **kwargs)
 
 
-def test_report_carries_code_points_evidence_and_message(client: FlaskClient) -> None:
-    response = check(client, FAKE_LOOKING)
+# The day the checks are about: FAKE_LOOKING joined 8 days before, so it is a new account on any
+# real date the suite runs (the wall clock would make it old from 2027-05-14).
+CHECKED_ON = datetime(2026, 11, 23, 12, tzinfo=UTC)
+
+
+def test_report_carries_code_points_evidence_and_message(app: Flask) -> None:
+    app.extensions["haris"].clock = lambda: CHECKED_ON
+    response = check(app.test_client(), FAKE_LOOKING)
     assert response.status_code == 200
     report = response.get_json()
     assert report["level"] == "high" and 70 <= report["risk"] <= 100
     assert report["rules_version"] and report["unavailable"] == [] and report["avatar_hash"] is None
     codes = [f["code"] for f in report["findings"]]
     assert {"account.new", "activity.few_posts", "avatar.missing_or_default"} <= set(codes)
+    [new] = [f for f in report["findings"] if f["code"] == "account.new"]
+    assert new["evidence"]["age_days"] == 8
     points = [f["points"] for f in report["findings"]]
     assert points == sorted(points, reverse=True)
     for finding in report["findings"]:
@@ -98,6 +108,31 @@ def test_ordinary_profile_is_low(client: FlaskClient) -> None:
 def test_only_platform_is_required(client: FlaskClient) -> None:
     assert check(client, {"platform": "telegram"}).status_code == 200
     assert check(client, {"platform": "x", "profile": None, "contacts": None, "avatar": None}).status_code == 200
+
+
+def test_a_platform_scam_label_alone_is_high_risk_and_explained_in_three_languages(client: FlaskClient) -> None:
+    body = {
+        "platform": "telegram",
+        "profile": {
+            "account_id": "5123456789",
+            "handle": "support_desk_official",
+            "display_name": "Support",
+            "platform_label": "scam",
+            "has_avatar": True,
+        },
+    }
+    words = {"ar": "احتيال", "en": "SCAM", "fr": "ARNAQUE"}
+    for locale, word in words.items():
+        report = check(client, dict(body, locale=locale)).get_json()
+        assert report["level"] == "high"
+        [finding] = [f for f in report["findings"] if f["code"] == "platform.labelled_scam"]
+        assert finding["evidence"] == {"label": "scam"} and finding["points"] > 0
+        assert word in finding["message"], locale
+
+
+def test_badge_type_and_country_are_accepted_evidence(client: FlaskClient) -> None:
+    profile = {"verified": True, "verified_type": "government", "based_in": "Egypt", "platform_label": "fake"}
+    assert check(client, {"platform": "x", "profile": profile}).status_code == 200
 
 
 def test_unknown_fields_are_ignored_for_forward_compatibility(client: FlaskClient) -> None:
@@ -182,6 +217,9 @@ def error_of(response: Any) -> dict[str, Any]:
         ({"platform": "x", "profile": {"joined": "2020-02-30"}}, 422, "invalid_value", "profile.joined"),
         ({"platform": "x", "profile": {"display_name": "x" * 201}}, 422, "invalid_value", "profile.display_name"),
         ({"platform": "x", "profile": {"bio": "b" * 2001}}, 422, "invalid_value", "profile.bio"),
+        ({"platform": "x", "profile": {"platform_label": "dodgy"}}, 422, "invalid_value", "profile.platform_label"),
+        ({"platform": "x", "profile": {"verified_type": "gold"}}, 422, "invalid_value", "profile.verified_type"),
+        ({"platform": "x", "profile": {"based_in": "x" * 101}}, 422, "invalid_value", "profile.based_in"),
         (
             {"platform": "x", "contacts": [{"display_name": "ok"}, {"display_name": 7}]},
             400,

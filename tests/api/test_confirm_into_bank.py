@@ -1,37 +1,116 @@
-"""Confirming a report puts its photo fingerprint into a bank, and the next check matches it."""
+"""Confirming a report into a bank: only the photo a trainer provides is fingerprinted and banked,
+and the next check matches it. A report's own fingerprint never reaches a bank (finding 3)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.testing import FlaskClient
 
+from heuristics.images import AvatarFingerprint, fingerprint_bytes
 from tests.api.test_banks import b64, cropped_mirrored_copy, photo_bytes
 
 BOOTSTRAP = {"Authorization": "Bearer test-bootstrap-key"}
+VICTIMS = ("coffee", "rocket", "brick")
 
 
-def test_confirmed_report_grows_the_bank_and_the_next_check_matches(client: FlaskClient) -> None:
-    avatar_hash = client.post("/v1/check", json={"platform": "x", "avatar": b64(photo_bytes("rocket"))}).get_json()[
-        "avatar_hash"
-    ]
-    report_id = client.post(
-        "/v1/reports",
-        json={"platform": "x", "profile": {"account_id": "77"}, "avatar_hash": avatar_hash, "reason": "entrapment"},
-    ).get_json()["id"]
+def report(client: FlaskClient, avatar_hash: str | None = None, account_id: str = "77") -> Any:
+    body: dict[str, Any] = {"platform": "x", "profile": {"account_id": account_id}, "reason": "entrapment"}
+    if avatar_hash:
+        body["avatar_hash"] = avatar_hash
+    return client.post("/v1/reports", json=body)
+
+
+def known_bad(client: FlaskClient, photo: bytes, **profile: Any) -> list[dict[str, Any]]:
+    body = {"platform": "x", "avatar": b64(photo), "profile": {"account_id": "78", **profile}}
+    return [f for f in client.post("/v1/check", json=body).get_json()["findings"] if f["code"] == "avatar.known_bad"]
+
+
+def test_the_trainers_photo_is_banked_and_the_next_check_matches(client: FlaskClient) -> None:
+    report_id = report(client).get_json()["id"]
     confirmed = client.post(
-        f"/v1/reports/{report_id}/confirm", headers=BOOTSTRAP, json={"bank": "entrapment-cases", "label": "entrapment"}
+        f"/v1/reports/{report_id}/confirm",
+        headers=BOOTSTRAP,
+        json={"bank": "entrapment-cases", "label": "entrapment", "avatar": b64(photo_bytes("rocket"))},
+    )
+    assert confirmed.status_code == 200, confirmed.get_json()
+    body = confirmed.get_json()
+    assert body["banked_fingerprint"] == fingerprint_bytes(photo_bytes("rocket")).hex
+    found = known_bad(client, cropped_mirrored_copy("rocket"))
+    assert found and found[0]["evidence"]["bank"] == "entrapment-cases"
+
+
+def test_confirming_into_a_bank_needs_the_photo(client: FlaskClient) -> None:
+    avatar_hash = fingerprint_bytes(photo_bytes("rocket")).hex
+    report_id = report(client, avatar_hash).get_json()["id"]
+    refused = client.post(
+        f"/v1/reports/{report_id}/confirm", headers=BOOTSTRAP, json={"bank": "b", "label": "entrapment"}
+    )
+    assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "photo_required"
+    assert known_bad(client, photo_bytes("rocket")) == []
+    # Still pending: the trainer can confirm it with the photo, or without a bank.
+    plain = client.post(f"/v1/reports/{report_id}/confirm", headers=BOOTSTRAP, json={"label": "other"})
+    assert plain.status_code == 200 and "bank_entry" not in plain.get_json()
+
+
+def test_a_crafted_report_fingerprint_is_refused_and_never_banked(client: FlaskClient) -> None:
+    """The reproducer of finding 3: one fingerprint whose references are three people's photos."""
+    photos = [fingerprint_bytes(photo_bytes(name)) for name in VICTIMS]
+    merged = tuple(h for fp in photos for h in (*fp.probes, *fp.references))
+    refused = report(client, AvatarFingerprint((photos[0].primary,), merged[:30]).hex)
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "avatar_hash"
+    bare = report(client, f"{photos[0].primary:016x}")
+    assert bare.status_code == 422  # a bare 64-bit hash is no server fingerprint either
+    # A merged fingerprint small enough to pass for a server's is kept for the trainer to see,
+    # but confirming the report banks only the photo the trainer provides (the bait's own).
+    small = AvatarFingerprint((photos[0].primary,), tuple(h for fp in photos for h in fp.probes))
+    report_id = report(client, small.hex).get_json()["id"]
+    confirmed = client.post(
+        f"/v1/reports/{report_id}/confirm",
+        headers=BOOTSTRAP,
+        json={"bank": "entrapment-mena", "label": "entrapment", "avatar": b64(photo_bytes("gravel"))},
     )
     assert confirmed.status_code == 200
-    banks = client.get("/v1/banks", headers=BOOTSTRAP).get_json()
-    assert "entrapment-cases" in str(banks)
-    report = client.post(
-        "/v1/check",
-        json={"platform": "x", "avatar": b64(cropped_mirrored_copy("rocket")), "profile": {"account_id": "78"}},
-    ).get_json()
-    known = [f for f in report["findings"] if f["code"] == "avatar.known_bad"]
-    assert known and known[0]["evidence"]["bank"] == "entrapment-cases"
+    for name in VICTIMS:
+        assert known_bad(client, photo_bytes(name), joined="2026-10") == []
 
 
-def test_confirm_without_a_fingerprint_still_confirms(client: FlaskClient) -> None:
-    report_id = client.post("/v1/reports", json={"platform": "x", "reason": "other"}).get_json()["id"]
-    response = client.post(f"/v1/reports/{report_id}/confirm", headers=BOOTSTRAP, json={"bank": "b", "label": "other"})
-    assert response.status_code == 200 and "bank_entry" not in response.get_json()
+def test_a_bank_match_does_not_brand_an_established_account(client: FlaskClient) -> None:
+    report_id = report(client).get_json()["id"]
+    client.post(
+        f"/v1/reports/{report_id}/confirm",
+        headers=BOOTSTRAP,
+        json={"bank": "entrapment-mena", "label": "entrapment", "avatar": b64(photo_bytes("coffee"))},
+    )
+    assert known_bad(client, photo_bytes("coffee"), joined="2026-10")  # a new account: flagged
+    assert known_bad(client, photo_bytes("coffee"), joined="2015-03") == []  # a defender's real account
+
+
+def test_a_protected_persons_photo_cannot_be_banked(client: FlaskClient) -> None:
+    person = {"display_names": ["Hala Ahed"], "avatars": [b64(photo_bytes("chelsea"))]}
+    assert client.post("/v1/protected", json=person, headers=BOOTSTRAP).status_code == 201
+    report_id = report(client).get_json()["id"]
+    refused = client.post(
+        f"/v1/reports/{report_id}/confirm",
+        headers=BOOTSTRAP,
+        json={"bank": "entrapment-mena", "label": "entrapment", "avatar": b64(cropped_mirrored_copy("chelsea"))},
+    )
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "matches_protected_person"
+    assert known_bad(client, photo_bytes("chelsea"), joined="2026-10") == []
+
+
+def test_real_photos_fingerprint_within_the_shape_reports_must_have() -> None:
+    """The bounds that refuse client-made fingerprints (server.avatars) hold every fingerprint the
+    server makes, trimmed or not: if the fingerprint format grows, this fails first."""
+    from PIL import Image, ImageOps
+
+    from heuristics.images import decode, fingerprint
+    from server.avatars import SERVER_MAX_PROBES, SERVER_MAX_REFERENCES, is_server_shaped
+
+    names = ("astronaut", "brick", "chelsea", "coffee", "grass", "gravel", "rocket")
+    for name in names:
+        image = decode(photo_bytes(name))
+        bordered = ImageOps.expand(image, border=30, fill=(255, 255, 255))
+        for made in (fingerprint(image), fingerprint(bordered), fingerprint(Image.new("RGB", (64, 64), "white"))):
+            assert len(made.probes) <= SERVER_MAX_PROBES and len(made.references) <= SERVER_MAX_REFERENCES
+            assert is_server_shaped(made, made.hex)

@@ -125,7 +125,9 @@ def test_among_many_protected_people_the_photo_finds_the_right_one(client: Flask
             "profile": {"display_name": "Free Voice", "account_id": account_id},
             "avatar": b64(cropped_mirrored_copy("chelsea")),
         }
-        return finding(client.post("/v1/check", json=clone).get_json(), "impersonation.protected_person")
+        return finding(
+            client.post("/v1/check", json=clone, headers=BOOTSTRAP).get_json(), "impersonation.protected_person"
+        )
 
     stranger = photo_finding("7")
     assert stranger is not None and stranger["evidence"]["protected_person"] in {"Hala Ahed", "Nour Saad"}

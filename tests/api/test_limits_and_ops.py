@@ -2,28 +2,55 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from typing import Any
 
 import pytest
 import redis
 from flask.testing import FlaskClient
+from flask_limiter import RateLimitExceeded
 
 from server.config import ConfigError
+from server.limits import Standing
+from tests.conftest import TEST_SECRET
+from tests.reliability.redis_process import RedisProcess
 
 
-def test_limiter_really_limits_with_json_429_and_retry_after(make_app: Any, redis_client: redis.Redis) -> None:
+def test_limiter_really_limits_with_json_429_and_retry_after(
+    make_app: Any, redis_client: redis.Redis, limiter_client: redis.Redis
+) -> None:
     client = make_app(HARIS_CHECK_LIMIT="3/minute").test_client()
     statuses = [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     response = client.post("/v1/check", json={"platform": "x"})
     assert response.status_code == 429
     assert response.get_json()["error"]["code"] == "rate_limited"
-    assert int(response.headers["Retry-After"]) > 0
-    # Counters are in the shared Redis, under our prefix, and keyed without the client address.
-    keys = [key.decode() for key in redis_client.keys("*")]
-    assert keys and all(key.startswith("haris:LIMITER/limits/") for key in keys)
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    # Counters are in the limiter store only, under our prefix, keyed without the client address.
+    keys = [key.decode() for key in limiter_client.keys("*")]
+    counters = [key for key in keys if key.startswith("haris:LIMITER/limits/")]
+    assert counters and all(key.startswith(("haris:LIMITER/limits/", "haris:limiter:pepper:")) for key in keys)
     assert not any("127.0.0.1" in key for key in keys)
+    assert redis_client.keys("haris:LIMITER*") == [] and redis_client.keys("haris:limiter*") == []
+
+
+def test_limiter_keys_come_from_a_random_pepper_not_the_secret(make_app: Any, limiter_client: redis.Redis) -> None:
+    """With the server's secret and the address, the counter's key cannot be computed: it is an
+    HMAC under a random pepper that lives only in the limiter store's memory."""
+    make_app(HARIS_CHECK_LIMIT="3/minute").test_client().post(
+        "/v1/check", json={"platform": "x"}, environ_base={"REMOTE_ADDR": "203.0.113.9"}
+    )
+    [counter] = [key for key in limiter_client.keys("haris:LIMITER/limits/*")]
+    for label in (b"limit:", b"address:", b""):
+        from_secret = hmac.new(TEST_SECRET.encode(), label + b"203.0.113.9", hashlib.sha256).hexdigest()[:24]
+        assert from_secret.encode() not in counter
+    [pepper_key] = limiter_client.keys("haris:limiter:pepper:*")
+    pepper = limiter_client.get(pepper_key)
+    assert len(pepper) == 32 and 0 < limiter_client.ttl(pepper_key) <= 7200
+    peppered = hmac.new(pepper, b"address:203.0.113.9", hashlib.sha256).hexdigest()[:24]
+    assert peppered.encode() in counter
 
 
 def test_limit_is_per_client(make_app: Any) -> None:
@@ -35,7 +62,7 @@ def test_limit_is_per_client(make_app: Any) -> None:
     assert blocked.status_code == 429 and other.status_code == 200
 
 
-def test_two_apps_share_one_limit_through_redis(make_app: Any) -> None:
+def test_two_apps_share_one_limit_through_the_limiter_store(make_app: Any) -> None:
     first, second = make_app(HARIS_CHECK_LIMIT="2/minute"), make_app(HARIS_CHECK_LIMIT="2/minute")
     assert first.test_client().post("/v1/check", json={"platform": "x"}).status_code == 200
     assert second.test_client().post("/v1/check", json={"platform": "x"}).status_code == 200
@@ -51,36 +78,149 @@ def test_every_limit_of_a_list_is_enforced(make_app: Any) -> None:
     assert 0 < retry <= 60
 
 
-def test_check_and_report_are_counted_apart(make_app: Any) -> None:
-    client = make_app(HARIS_CHECK_LIMIT="1/minute").test_client()
-    assert client.post("/v1/check", json={"platform": "x"}).status_code == 200
-    assert client.post("/v1/check", json={"platform": "x"}).status_code == 429
+def test_reports_have_their_own_much_tighter_limit(make_app: Any) -> None:
+    client = make_app(HARIS_CHECK_LIMIT="100/minute", HARIS_REPORT_LIMIT="2/hour").test_client()
     report = {"platform": "x", "profile": {"handle": "someone"}, "reason": "impersonation"}
-    assert client.post("/v1/reports", json=report).status_code == 202
+    statuses = [client.post("/v1/reports", json=report).status_code for _ in range(3)]
+    assert statuses == [202, 202, 429]
+    assert client.post("/v1/check", json={"platform": "x"}).status_code == 200
 
 
-def contacts(count: int) -> list[dict[str, str]]:
-    return [{"display_name": f"Friend {number}", "account_id": str(number)} for number in range(count)]
+def test_cross_site_posts_do_not_use_up_the_users_allowance(make_app: Any) -> None:
+    """Finding 8: a web page's no-preflight POSTs (text/plain, or multipart with its Origin) are
+    refused without being counted, so the user's own checks still answer."""
+    client = make_app(HARIS_CHECK_LIMIT="3/minute").test_client()
+    hostile = {"Origin": "https://evil.example"}
+    for _ in range(10):
+        plain = client.post("/v1/check", data="x", content_type="text/plain", headers=hostile)
+        assert plain.status_code == 403 and plain.get_json()["error"]["code"] == "origin_not_allowed"
+        multipart = client.post("/v1/check", data={"check": "{}"}, content_type="multipart/form-data", headers=hostile)
+        assert multipart.status_code == 403
+        # Without an Origin (a non-browser client), a wrong media type is refused uncounted too.
+        assert client.post("/v1/check", data="x", content_type="text/plain").status_code == 415
+    extension = {"Origin": "chrome-extension://abcdefghijklmnopabcdefghijklmnop"}
+    statuses = [client.post("/v1/check", json={"platform": "x"}, headers=extension).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
 
 
-def test_a_check_with_a_very_long_contact_list_counts_as_several(make_app: Any) -> None:
+def named_contacts(count: int, name_length: int) -> list[dict[str, str]]:
+    return [
+        {"display_name": f"{number:06d}" + "a" * (name_length - 6), "account_id": str(number)}
+        for number in range(count)
+    ]
+
+
+def test_contacts_are_charged_by_the_length_of_their_names(make_app: Any) -> None:
     client = make_app(HARIS_CHECK_LIMIT="10/minute").test_client()
-    ordinary = {"platform": "x", "profile": {"display_name": "Sami K"}, "contacts": contacts(500)}
-    assert client.post("/v1/check", json=ordinary).status_code == 200  # 500 contacts: counted once
-    longest = {**ordinary, "contacts": contacts(2000)}
-    assert client.post("/v1/check", json=longest).status_code == 200  # counted 1 + 6 times: 8 of 10
+    ordinary = {"platform": "x", "profile": {"display_name": "Sami K"}, "contacts": named_contacts(500, 40)}
+    assert client.post("/v1/check", json=ordinary).status_code == 200  # 20,000 characters: counted once
+    longest = {**ordinary, "contacts": named_contacts(200, 200)}  # 40,000 characters: 1 + 2 counts
+    assert client.post("/v1/check", json=longest).status_code == 200
+    statuses = [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(7)]
+    assert statuses == [200] * 6 + [429]
+
+
+def test_expanding_contact_names_cost_bounded_work_and_are_charged(make_app: Any) -> None:
+    """Finding 4: contacts named with U+FDFA ×200 (each character expands to 18 under NFKC) are
+    normalised from bounded text, and are charged by what they send: 100 such contacts with
+    100-character handles are 30,000 characters, two counts."""
+    from heuristics.names.normalise import MAX_CLEANED_LENGTH, MAX_PART_LETTERS, MAX_PARTS, clean_unicode, normalise
+
+    expanding = "\ufdfa" * 200
+    assert len(clean_unicode(expanding)) <= MAX_CLEANED_LENGTH < 18 * 200
+    normalised = normalise(expanding)
+    assert len(normalised.cleaned) <= MAX_CLEANED_LENGTH
+    assert all(len(reading.parts) <= MAX_PARTS for reading in normalised.readings)
+    assert all(len(part.text) <= MAX_PART_LETTERS for reading in normalised.readings for part in reading.parts)
+    client = make_app(HARIS_CHECK_LIMIT="4/minute").test_client()
+    body = {
+        "platform": "x",
+        "profile": {"display_name": "\ufdfa" * 3},
+        "contacts": [{"display_name": expanding, "handle": "h" * 100} for _ in range(100)],
+    }
+    assert client.post("/v1/check", json=body).status_code == 200  # 1 + 1 counts
     statuses = [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
 
 
 def test_a_long_contact_list_past_the_limit_is_refused_and_still_counted(make_app: Any) -> None:
     client = make_app(HARIS_CHECK_LIMIT="5/minute").test_client()
-    first = client.post("/v1/check", json={"platform": "x", "contacts": contacts(1001)})  # 1 + 3
-    assert first.status_code == 200
-    refused = client.post("/v1/check", json={"platform": "x", "contacts": contacts(1001)})
+    body = {"platform": "x", "contacts": named_contacts(300, 100)}  # 30,000 characters: 1 + 1
+    assert client.post("/v1/check", json=body).status_code == 200
+    assert client.post("/v1/check", json=body).status_code == 200  # 4 of 5
+    refused = client.post("/v1/check", json=body)
     assert refused.status_code == 429 and refused.get_json()["error"]["code"] == "rate_limited"
     assert int(refused.headers["Retry-After"]) > 0
     assert client.post("/v1/check", json={"platform": "x"}).status_code == 429
+
+
+def test_failed_api_keys_are_limited_per_address(make_app: Any) -> None:
+    """Finding 22: past HARIS_KEY_FAILURE_LIMIT, every key from that address is refused unread."""
+    client = make_app(HARIS_KEY_FAILURE_LIMIT="3/minute").test_client()
+    guesses = [client.get("/v1/reports", headers={"Authorization": f"Bearer guess-{n}"}).status_code for n in range(4)]
+    assert guesses == [401, 401, 401, 429]
+    right = client.get("/v1/reports", headers={"Authorization": "Bearer test-bootstrap-key"})
+    assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0
+    elsewhere = client.get(
+        "/v1/reports", headers={"Authorization": "Bearer test-bootstrap-key"}, environ_base={"REMOTE_ADDR": "10.9.9.9"}
+    )
+    assert elsewhere.status_code == 200
+    # A check is answered anyway (anonymously) from the throttled address.
+    assert client.post("/v1/check", json={"platform": "x"}, headers={"Authorization": "Bearer x"}).status_code == 200
+
+
+def test_the_limiter_adapter_still_counts_through_flask_limiter(make_app: Any, limiter_client: redis.Redis) -> None:
+    """server.limits.Allowance relies on flask-limiter limiting a plain function decorated with
+    ``shared_limit`` (with a ``cost`` callable) when it is called in a request: if the library
+    stops doing so, this fails."""
+    from server.limits import limits
+
+    app = make_app(HARIS_CHECK_LIMIT="5/minute")
+    with app.test_request_context("/v1/check", method="POST", environ_base={"REMOTE_ADDR": "10.1.1.1"}):
+        allowance = limits().check
+        assert allowance.standing() == Standing(used=False, used_up=False, retry_after=1)
+        allowance.charge(3)
+        [counter] = limiter_client.keys("haris:LIMITER/limits/*/check/*")
+        assert limiter_client.get(counter) == b"3"
+        standing = allowance.standing()
+        assert standing is not None and standing.used and not standing.used_up
+        allowance.charge(2)
+        with pytest.raises(RateLimitExceeded):
+            allowance.charge()
+        standing = allowance.standing()
+        assert standing is not None and standing.used_up and 0 < standing.retry_after <= 60
+        assert limiter_client.get(counter) == b"6"
+
+
+def test_production_needs_a_limiter_store_that_does_not_persist(make_app: Any, tmp_path: Any) -> None:
+    production = {"HARIS_ENV": "production", "HARIS_BOOTSTRAP_KEY": None}
+    with pytest.raises(ConfigError, match="HARIS_LIMITER_URL"):
+        make_app(HARIS_LIMITER_URL=None, **production)
+    persisting = RedisProcess(tmp_path / "persisting")  # appendonly yes, like a main store
+    persisting.start()
+    try:
+        with pytest.raises(ConfigError, match="persists"):
+            make_app(HARIS_LIMITER_URL=persisting.url, **production)
+    finally:
+        persisting.stop()
+    assert make_app(**production).config["HARIS_ENV"] == "production"  # the tests' limiter store
+
+
+def test_development_without_a_limiter_store_counts_in_memory(
+    make_app: Any, caplog: pytest.LogCaptureFixture, limiter_client: redis.Redis
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="haris.redis"):
+        app = make_app(HARIS_LIMITER_URL=None, HARIS_CHECK_LIMIT="2/minute")
+    assert "HARIS_LIMITER_URL is not set" in caplog.text
+    client = app.test_client()
+    assert [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(3)] == [200, 200, 429]
+    assert limiter_client.keys("*") == []
+
+
+def test_production_refuses_a_short_bootstrap_key(make_app: Any) -> None:
+    with pytest.raises(ConfigError, match="HARIS_BOOTSTRAP_KEY"):
+        make_app(HARIS_ENV="production", HARIS_BOOTSTRAP_KEY="short-key")
+    assert make_app(HARIS_ENV="production", HARIS_BOOTSTRAP_KEY="k" * 32).config["HARIS_BOOTSTRAP_KEY"] == "k" * 32
 
 
 def test_ratelimit_enabled_false_turns_the_limiter_off(make_app: Any) -> None:
@@ -107,26 +247,51 @@ def test_readyz_fails_when_redis_is_unreachable(make_app: Any, tmp_path: Any) ->
     assert ready.status_code == 503 and ready.get_json()["checks"]["redis"] == "down"
     # Checks still answer (the limiter fails open for anonymous checks), long contact lists too.
     assert client.post("/v1/check", json={"platform": "x"}).status_code == 200
-    assert client.post("/v1/check", json={"platform": "x", "contacts": contacts(2000)}).status_code == 200
+    assert client.post("/v1/check", json={"platform": "x", "contacts": named_contacts(500, 200)}).status_code == 200
 
 
-def test_metrics_count_checks_and_findings(client: FlaskClient) -> None:
+MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
+
+
+def test_metrics_count_checks_and_findings(make_app: Any) -> None:
+    client = make_app(HARIS_METRICS_DELAY=0).test_client()
     client.post("/v1/check", json={"platform": "x", "profile": {"posts": 0}})
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers=MAINTAINER).get_data(as_text=True)
     assert 'haris_findings_total{code="activity.few_posts"} 1.0' in text
     assert 'haris_http_requests_total{method="POST",route="/v1/check",status="200"} 1.0' in text
 
 
-def test_metrics_count_repeated_checks_and_bound_the_method_label(client: FlaskClient) -> None:
+def test_metrics_count_repeated_checks_and_bound_the_method_label(make_app: Any) -> None:
+    client = make_app(HARIS_METRICS_DELAY=0).test_client()
     for _ in range(3):
         client.post("/v1/check", json={"platform": "x", "profile": {"posts": 0}})
     for method in ("BREW", "PROPFIND", "X-ANYTHING"):
         client.open("/nowhere", method=method)
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers=MAINTAINER).get_data(as_text=True)
     assert 'haris_findings_total{code="activity.few_posts"} 3.0' in text
     assert 'haris_checks_total{level="low"} 3.0' in text
     assert 'haris_http_requests_total{method="OTHER",route="<unmatched>",status="404"} 3.0' in text
     assert "BREW" not in text and "PROPFIND" not in text
+
+
+def test_metrics_need_a_maintainer_key_and_hold_findings_back(make_app: Any, redis_client: redis.Redis) -> None:
+    """Finding 14: /metrics is not public, and a scrape does not show a check as it happens."""
+    from server.auth import Role, create_api_key
+
+    client = make_app().test_client()
+    assert client.get("/metrics").status_code == 401
+    trainer = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "t")}
+    assert client.get("/metrics", headers=trainer).status_code == 403
+    before = client.get("/metrics", headers=MAINTAINER).get_data(as_text=True)
+    client.post("/v1/check", json={"platform": "x", "profile": {"posts": 0, "followers": 1}})
+    after = client.get("/metrics", headers=MAINTAINER).get_data(as_text=True)
+    assert "haris_findings_total{" not in after and "haris_checks_total{" not in after
+    assert 'route="/v1/check"' in after and 'route="/v1/check"' not in before  # requests are still counted
+    metrics = client.application.extensions["haris"].metrics
+    metrics.delay_seconds = 0
+    metrics._next_release = 0.0
+    released = client.get("/metrics", headers=MAINTAINER).get_data(as_text=True)
+    assert 'haris_findings_total{code="activity.few_posts"} 1.0' in released
 
 
 def test_one_log_line_per_request_without_any_profile_data(
@@ -185,6 +350,10 @@ def test_embedded_redis_starts_by_itself_and_keeps_data(tmp_path: Any) -> None:
     again = create_app(config)
     assert again.extensions["haris"].redis.client.get("haris:test:persist") == b"1"
     again.extensions["haris"].redis.embedded.shutdown(nosave=True)
+    # The embedded limiter store (one server for both apps) holds nothing worth keeping.
+    limiter = again.extensions["haris"].redis.limiter
+    assert limiter.client is not None and limiter.client.config_get("save") == {"save": ""}
+    limiter.embedded.shutdown(nosave=True)
 
 
 def test_production_refuses_to_start_without_a_secret(make_app: Any) -> None:
@@ -194,3 +363,8 @@ def test_production_refuses_to_start_without_a_secret(make_app: Any) -> None:
         make_app(HARIS_ENV="production", HARIS_SECRET_KEY=None)
     with pytest.raises(ConfigError):
         make_app(HARIS_ENV="production", HARIS_SECRET_KEY="short")
+
+
+def test_a_limit_longer_than_the_pepper_hour_stops_the_start(make_app: Any) -> None:
+    with pytest.raises(ConfigError, match="HARIS_REPORT_LIMIT"):
+        make_app(HARIS_REPORT_LIMIT="5/hour;20/day")

@@ -83,4 +83,5 @@ def test_valid_requests_validate_against_the_request_schema(document: dict[str, 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz", "/v1/rules"])
 def test_simple_get_responses_match(client: FlaskClient, document: dict[str, Any], path: str) -> None:
     response = client.get(path)
+    assert response.status_code == 200, (path, response.get_data(as_text=True))  # Redis is up: all is well
     validator_for(document, response_schema(document, path, "get", response.status_code)).validate(response.get_json())

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
+import pytest
 import redis
 from flask.testing import FlaskClient
 
@@ -50,3 +52,71 @@ def test_reports_are_listed_newest_first_and_resolved(redis_client: redis.Redis)
     assert resolved is not None and resolved["status"] == "rejected"
     assert [r["id"] for r in store.pending()] == [second]
     assert store.resolve("nope", "rejected") is None
+
+
+def test_a_report_keeps_its_hour_not_its_time(client: FlaskClient, redis_client: redis.Redis) -> None:
+    """Finding 1: a report's write time to the second could be matched with an ISP's flow
+    records; it keeps the hour only, and the queue its order by arrival number."""
+    ids = [
+        client.post(
+            "/v1/reports", json={"platform": "x", "reason": "other", "profile": {"handle": f"h{n}"}}
+        ).get_json()["id"]
+        for n in range(3)
+    ]
+    store = ReportStore(redis_client)
+    for report_id in ids:
+        record = store.get(report_id)
+        assert record is not None and record["created_at"] % 3600 == 0
+    scores = [score for _, score in redis_client.zrange("haris:reports:pending", 0, -1, withscores=True)]
+    assert scores == [1.0, 2.0, 3.0]
+    assert [r["id"] for r in store.pending()] == ids[::-1]
+
+
+def test_reports_of_one_account_are_merged_while_pending(client: FlaskClient, redis_client: redis.Redis) -> None:
+    body = {"platform": "instagram", "reason": "entrapment", "profile": {"account_id": "555", "handle": "bait"}}
+    first = client.post("/v1/reports", json=body).get_json()["id"]
+    again = client.post("/v1/reports", json={**body, "note": "he asked to meet"}).get_json()["id"]
+    assert again == first
+    store = ReportStore(redis_client)
+    [pending] = store.pending()
+    assert pending["reports"] == 2
+    other_platform = client.post("/v1/reports", json={**body, "platform": "x"}).get_json()["id"]
+    assert other_platform != first
+    store.resolve(first, "rejected", decided_by="t")
+    assert client.post("/v1/reports", json=body).get_json()["id"] != first  # decided: a new report
+    assert not any(b"555" in key for key in redis_client.keys("haris:reports:account:*"))
+
+
+def test_the_pending_queue_is_capped(make_app: Any, redis_client: redis.Redis) -> None:
+    client = make_app(HARIS_REPORT_LIMIT="1000/minute", HARIS_MAX_PENDING_REPORTS=3).test_client()
+    statuses = [
+        client.post(
+            "/v1/reports", json={"platform": "x", "reason": "other", "profile": {"handle": f"h{n}"}}
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses == [202, 202, 202, 503]
+    store = ReportStore(redis_client)
+    full = client.post("/v1/reports", json={"platform": "x", "reason": "other", "profile": {"handle": "late"}})
+    assert full.status_code == 503 and full.get_json()["error"]["code"] == "report_queue_full"
+    assert store.count_pending() == 3
+
+
+@pytest.mark.parametrize(
+    ("field", "body"),
+    [
+        ("note", {"note": "n" * 1001}),
+        ("profile.profile_url", {"profile": {"profile_url": "https://x.com/" + "u" * 600}}),
+    ],
+)
+def test_report_fields_are_smaller_than_a_checks(client: FlaskClient, field: str, body: dict[str, Any]) -> None:
+    response = client.post("/v1/reports", json={"platform": "x", "reason": "other", **body})
+    assert response.status_code == 422 and response.get_json()["error"]["field"] == field
+
+
+def test_a_long_reported_bio_is_cut_not_refused(client: FlaskClient, redis_client: redis.Redis) -> None:
+    body = {"platform": "x", "reason": "other", "profile": {"handle": "h", "bio": "b" * 2000}}
+    response = client.post("/v1/reports", json=body)
+    assert response.status_code == 202
+    stored = ReportStore(redis_client).get(response.get_json()["id"])
+    assert stored is not None and stored["profile"]["bio"] == "b" * 500

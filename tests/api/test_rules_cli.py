@@ -82,7 +82,10 @@ def test_evaluate_fit_writes_a_new_valid_file_and_never_overwrites(app: Flask, t
     out = tmp_path / "proposed.toml"
     result = app.test_cli_runner().invoke(args=["evaluate", INSTAFAKE, "--fit", str(out), "--folds", "3"])
     assert result.exit_code == 0, result.output
-    assert "cross-validated ROC-AUC: current points" in result.output
+    # Only the refitted proposal is called cross-validated; the current points are not refitted.
+    [cross_validated] = [line for line in result.output.splitlines() if "cross-validated" in line]
+    assert cross_validated.startswith("proposal, refitted on each training fold")
+    assert "current points as they are, same test folds (not refitted" in result.output
     proposed = load_rules(out)
     assert proposed.version.endswith("-fit")
     assert proposed.rules["activity.follow_ratio"].points > 0

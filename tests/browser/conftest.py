@@ -23,11 +23,13 @@ import trustme
 from flask import Flask, request
 from werkzeug.serving import make_server
 
+from tests.chromium import ARGS as CHROMIUM_ARGS
+from tests.chromium import chromium_path
+
 REPO = Path(__file__).resolve().parents[2]
 EXTENSION = REPO / "extension"
 PAGES = Path(__file__).with_name("pages")
 ARTIFACTS = REPO / "artifacts"
-CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
 PLATFORM_HOSTS = (
     "x.com",
     "pbs.twimg.com",
@@ -53,19 +55,13 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
         "img/default_profile.png",
     ),
     # The other platforms: the extractor tests' desktop fixtures, under their real addresses.
-    ("www.instagram.com", "/nour.khalil.art/"): ("text/html; charset=utf-8", "@instagram-desktop.html"),
+    ("www.instagram.com", "/nour.khalil.art/"): ("text/html; charset=utf-8", "@instagram/invented-desktop.html"),
     ("scontent-cdg4-1.cdninstagram.com", "/v/t51.2885-19/123_n.jpg"): ("image/png", "img/m_salih.png"),
-    ("www.facebook.com", "/hala.ahed.rights"): ("text/html; charset=utf-8", "@facebook-desktop.html"),
+    ("www.facebook.com", "/hala.ahed.rights"): ("text/html; charset=utf-8", "@facebook/invented-desktop.html"),
     ("scontent.fbey5-1.fna.fbcdn.net", "/v/t39.30808-1/p200x200/hala.jpg"): ("image/png", "img/m_salih.png"),
-    ("web.telegram.org", "/k/"): ("text/html; charset=utf-8", "@telegram-k.html"),
+    ("web.telegram.org", "/k/"): ("text/html; charset=utf-8", "@telegram/invented-k.html"),
+    ("web.telegram.org", "/a/"): ("text/html; charset=utf-8", "telegram/nour_khalil_loading.html"),
 }
-
-
-def chromium_path() -> str:
-    for candidate in CHROMIUM_CANDIDATES:
-        if Path(candidate).exists():
-            return candidate
-    raise RuntimeError("Chromium is missing: `make test-deps` installs Debian's chromium package.")
 
 
 @dataclass
@@ -171,9 +167,34 @@ class Browser:
     def url(self, path: str) -> str:
         return f"chrome-extension://{self.extension_id}/{path}"
 
-    def configure(self, backend_url: str, language: str) -> None:
-        """Set the backend and language in extension storage, where the options page puts them."""
-        self.control.evaluate("s => chrome.storage.local.set(s)", {"backendUrl": backend_url, "language": language})
+    def configure(self, backend_url: str, language: str, *, everywhere: bool = False) -> None:
+        """Set the backend and language in extension storage, where the options page puts them
+        (`everywhere`: banners also for low risk, checking and could-not-check)."""
+        self.control.evaluate(
+            "s => chrome.storage.local.set(s)",
+            {"backendUrl": backend_url, "language": language, "bannerEverywhere": everywhere},
+        )
+
+    def create_vault(self, passphrase: str) -> None:
+        """Choose the passphrase in the options page, as a user would; the vault is then open."""
+        page = self.context.new_page()
+        page.goto(self.url("options/options.html"))
+        page.fill("#create-passphrase", passphrase)
+        page.fill("#create-repeat", passphrase)
+        page.click('#create-form button[type="submit"]')
+        page.wait_for_selector('#vault-status[data-kind="ok"]:not(:empty)')
+        page.close()
+
+    def storage(self) -> dict[str, Any]:
+        """Everything in the extension's local, session and sync storage, read back from its own page."""
+        return self.control.evaluate(
+            """async () => ({local: await chrome.storage.local.get(null),
+                session: await chrome.storage.session.get(null), sync: await chrome.storage.sync.get(null)})"""
+        )
+
+    def contacts(self) -> list[dict[str, Any]]:
+        """The trusted contacts as the extension reads them ([] while the vault is locked)."""
+        return self.control.evaluate("import('./../shared/contacts.js').then(m => m.getContacts())")
 
     def configure_through_options(self, backend_url: str, language: str) -> None:
         """Set the backend and language through the options page, as a user would."""
@@ -189,18 +210,14 @@ class Browser:
         return self.context.service_workers[0]
 
 
-@pytest.fixture(scope="module")
-def chromium(
-    playwright_driver: Any, platform_site: PlatformSite, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Browser]:
-    """One headless Chromium per test module with the unpacked extension loaded (starting one
-    costs seconds; tests get a clean state from the `browser` fixture instead)."""
+def launch_chromium(playwright_driver: Any, platform_site: PlatformSite, profile: Path) -> Browser:
+    """Headless Chromium with the unpacked extension, its user data in `profile`."""
     port = platform_site.port
     rules = ", ".join(
         [f"MAP {host} 127.0.0.1:{port}" for host in PLATFORM_HOSTS] + ["MAP * ~NOTFOUND", "EXCLUDE 127.0.0.1"]
     )
     context = playwright_driver.chromium.launch_persistent_context(
-        str(tmp_path_factory.mktemp("chromium-profile")),
+        str(profile),
         executable_path=chromium_path(),
         headless=True,
         viewport={"width": 1000, "height": 720},
@@ -209,12 +226,7 @@ def chromium(
             f"--load-extension={EXTENSION}",
             f"--host-resolver-rules={rules}",
             "--ignore-certificate-errors",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
+            *CHROMIUM_ARGS,
             "--lang=en-US",
         ],
     )
@@ -223,9 +235,23 @@ def chromium(
         browser = Browser(context=context, extension_id=worker.url.split("/")[2])
         browser.control = context.new_page()
         browser.control.goto(browser.url("options/options.html"))
+    except BaseException:
+        context.close()
+        raise
+    return browser
+
+
+@pytest.fixture(scope="module")
+def chromium(
+    playwright_driver: Any, platform_site: PlatformSite, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Browser]:
+    """One headless Chromium per test module with the unpacked extension loaded (starting one
+    costs seconds; tests get a clean state from the `browser` fixture instead)."""
+    browser = launch_chromium(playwright_driver, platform_site, tmp_path_factory.mktemp("chromium-profile"))
+    try:
         yield browser
     finally:
-        context.close()
+        browser.context.close()
 
 
 @pytest.fixture
@@ -233,6 +259,7 @@ def browser(chromium: Browser) -> Iterator[Browser]:
     """The module's Chromium with no open tab and empty extension storage (settings, contacts,
     cached verdicts), as after a fresh install."""
     chromium.control.evaluate("Promise.all([chrome.storage.local.clear(), chrome.storage.session.clear()])")
+    chromium.control.reload()
     yield chromium
     for page in list(chromium.context.pages):
         if page != chromium.control:

@@ -267,3 +267,32 @@ def test_the_login_page_token_is_tied_to_the_session(
     second.get("/console/login")
     response = second.post("/console/login", data={"username": "amal", "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 400
+
+
+def test_a_link_from_another_site_cannot_replace_the_session_cookie(anonymous: FlaskClient) -> None:
+    """GET /console/lang/<code> from a cross-site link arrives without the Strict cookie: it must
+    not answer with a new cookie, which would sign a trainer out."""
+    cross = anonymous.get("/console/lang/fr?next=/console/", headers={"Sec-Fetch-Site": "cross-site"})
+    assert cross.status_code == 302 and "Set-Cookie" not in cross.headers
+    own = anonymous.get("/console/lang/fr?next=/console/", headers={"Sec-Fetch-Site": "same-origin"})
+    assert own.status_code == 302 and "haris_console=" in own.headers.get("Set-Cookie", "")
+
+
+def test_the_owner_still_signs_in_while_the_account_is_guessed_elsewhere(
+    make_app: Any, accounts: UserStore
+) -> None:
+    """Finding 12: 21 wrong passwords from three addresses lock the guessers out, not amal."""
+    app = make_app(HARIS_LOGIN_ACCOUNT_LIMIT="20/hour")
+    statuses = []
+    for address in ("127.0.0.10", "127.0.0.11", "127.0.0.12"):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        statuses += [sign_in(client, "amal", "wrong password!!").status_code for _ in range(7)]
+    assert statuses[:20] == [401] * 20 and statuses[20] == 429
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "127.0.0.99"
+    assert sign_in(owner, "amal").status_code == 303
+    # A guesser's address that failed before stays refused, even with the right password.
+    guesser = app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "127.0.0.12"
+    assert sign_in(guesser, "amal").status_code == 429

@@ -177,29 +177,63 @@ def test_the_next_check_matches_a_photo_added_from_the_page(trainer: FlaskClient
     assert finding["evidence"]["bank"] == "ngo-1" and finding["evidence"]["label"] == "stolen_photo"
 
 
-def test_the_report_queue_confirms_into_a_bank_listed_there(
+def test_the_report_queue_confirms_into_a_bank_with_the_trainers_photo(
     trainer: FlaskClient, anonymous: FlaskClient, redis_client: redis.Redis
 ) -> None:
-    report = {"platform": "x", "avatar_hash": "ffd8c0e0f0f8fcfe", "reason": "entrapment"}
+    """Finding 3: only a photo the trainer uploads and sees is banked, never the report's hash."""
+    reported_hash = fingerprint(decode(photo_bytes("rocket"))).hex
+    report = {"platform": "x", "avatar_hash": reported_hash, "reason": "entrapment"}
     assert add_photo(trainer, "entrapment-cases", photo_bytes("astronaut")).status_code == 303
     report_id = anonymous.post("/v1/reports", json=report).get_json()["id"]
     queue = trainer.get("/console/reports").get_data(as_text=True)
     assert '<option value="entrapment-cases">entrapment-cases</option>' in queue
     detail = trainer.get(f"/console/reports/{report_id}").get_data(as_text=True)
-    assert '<option value="entrapment-cases">' in detail
+    assert '<option value="entrapment-cases">' in detail and 'type="file" name="photo"' in detail
 
     token = page_token(trainer, "/console/reports")
     crafted = trainer.post(
-        f"/console/reports/{report_id}/confirm", data={"csrf_token": token, "bank": "-x", "label": "entrapment"}
+        f"/console/reports/{report_id}/confirm",
+        data={
+            "csrf_token": token,
+            "bank": "-x",
+            "label": "entrapment",
+            "photo": (io.BytesIO(photo_bytes("coffee")), "p.jpg"),
+        },
+        content_type="multipart/form-data",
     )
     assert crafted.status_code == 303 and redis_client.sismember("haris:banks", "-x") == 0
-    done = trainer.post(
+    without_photo = trainer.post(
         f"/console/reports/{report_id}/confirm",
         data={"csrf_token": token, "bank": "entrapment-cases", "label": "entrapment"},
         follow_redirects=True,
     )
-    assert "Report confirmed." in done.get_data(as_text=True)
+    assert "upload the reported profile" in without_photo.get_data(as_text=True)
+    assert counts(trainer) == {"entrapment-cases": 1}
+
+    # First post: the photo is shown with its fingerprint; nothing is banked yet.
+    preview = trainer.post(
+        f"/console/reports/{report_id}/confirm",
+        data={
+            "csrf_token": token,
+            "bank": "entrapment-cases",
+            "label": "entrapment",
+            "photo": (io.BytesIO(photo_bytes("coffee")), "bait.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
+    page = html.unescape(preview.get_data(as_text=True))
+    assert preview.status_code == 200 and '<img src="data:image/jpeg;base64,' in page
+    assert fingerprint(decode(photo_bytes("coffee"))).hex in page
+    assert counts(trainer) == {"entrapment-cases": 1}
+    # Second post: banked, and it is the trainer's photo, not the report's fingerprint.
+    fields = dict(re.findall(r'<input type="hidden" name="([a-z0-9_]+)" value="([^"]*)">', page))
+    done = trainer.post(f"/console/reports/{report_id}/confirm", data=fields, follow_redirects=True)
+    assert "Report confirmed; its photo fingerprint was added to bank" in html.unescape(done.get_data(as_text=True))
     assert counts(trainer) == {"entrapment-cases": 2}
+    checked = trainer.post("/v1/check", json={"platform": "x", "avatar": b64(photo_bytes("rocket"))}).get_json()
+    assert "avatar.known_bad" not in {f["code"] for f in checked["findings"]}
+    checked = trainer.post("/v1/check", json={"platform": "x", "avatar": b64(photo_bytes("coffee"))}).get_json()
+    assert "avatar.known_bad" in {f["code"] for f in checked["findings"]}
 
 
 # --- export and import ------------------------------------------------------------------------

@@ -86,7 +86,10 @@ def test_bad_protected_forms_are_explained_and_nothing_is_saved(
         assert response.status_code in {400, 422}, changes
         page = response.get_data(as_text=True)
         assert field in page and "Please correct the form" in page
-        assert "Hala" in page or changes.get("display_names") is not None  # what was typed is kept
+        # What was typed is kept: the refused field as typed, and the fields around it.
+        typed = {"display_names": "Hala Ahed", "accounts": "x @hala_ahed", **changes}
+        for value in [*typed.values(), "WHRD, cloned twice in 2026"]:
+            assert html.escape(value) in page, (changes, value)
     assert ProtectedStore(redis_client).all() == []
 
 

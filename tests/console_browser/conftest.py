@@ -17,17 +17,9 @@ from werkzeug.serving import make_server
 
 from server.auth import Role
 from server.users import UserStore
+from tests.chromium import ARGS as CHROMIUM_ARGS
+from tests.chromium import chromium_path
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "console"
 PASSWORD = "correct horse battery staple"
 
@@ -50,9 +42,9 @@ def live_server(make_app: Any, redis_client: redis.Redis) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def console_browser(playwright_driver: Playwright) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test-deps` installs Debian's chromium package")
-    launched = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    launched = playwright_driver.chromium.launch(
+        executable_path=chromium_path(), args=["--headless=new", *CHROMIUM_ARGS]
+    )
     yield launched
     launched.close()
 

@@ -11,6 +11,8 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import ConsoleMessage, Page, expect
 
+from heuristics.images import decode, fingerprint
+from tests.api.test_banks import photo_bytes
 from tests.console_browser.conftest import PASSWORD, shot, sign_in
 
 # A public-domain NASA portrait (tests/data/photos/PROVENANCE.md).
@@ -116,7 +118,7 @@ def test_confirm_a_reported_profile(page: Page, live_server: str) -> None:
         {
             "platform": "instagram",
             "profile": {"handle": "hala.ahed.official", "display_name": "Hala Ahed"},
-            "avatar_hash": "ffd8c0e0f0f8fcfe",
+            "avatar_hash": fingerprint(decode(photo_bytes("rocket"))).hex,
             "reason": "impersonation",
             "note": "pretends to be our colleague",
         },

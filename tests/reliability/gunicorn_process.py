@@ -18,11 +18,13 @@ from tests.reliability.redis_process import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def request(port: int, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+def request(
+    port: int, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
     # A new connection per request, so the workers' accept loops share the traffic.
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        headers = {"Connection": "close"}
+        headers = {"Connection": "close", **(headers or {})}
         if body is not None:
             headers["Content-Type"] = "application/json"
         connection.request(method, path, body=body, headers=headers)

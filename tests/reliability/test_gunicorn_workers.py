@@ -32,7 +32,11 @@ def gunicorn(tmp_path: Path) -> Iterator[int]:
     redis_server.start()
     env = {
         "REDIS_URL": redis_server.url,
+        # The limiter store shared by both workers (this test's Redis; production runs a second,
+        # non-persistent one).
+        "HARIS_LIMITER_URL": redis_server.url,
         "HARIS_SECRET_KEY": TEST_SECRET,
+        "HARIS_BOOTSTRAP_KEY": "test-bootstrap-key",
         "HARIS_CHECK_LIMIT": f"{LIMIT}/minute",
         "HARIS_WORKERS": "2",
         "HARIS_THREADS": "4",
@@ -66,7 +70,7 @@ def worker_views(port: int, scrapes: int) -> set[tuple[tuple[str, float], ...]]:
     """Distinct per-worker counts of /v1/check answers seen on /metrics."""
     views = set()
     for _ in range(scrapes):
-        text = get(port, "/metrics")[1].decode()
+        text = request(port, "GET", "/metrics", headers={"Authorization": "Bearer test-bootstrap-key"})[1].decode()
         views.add(tuple(sorted((status, float(count)) for status, count in CHECK_COUNTER.findall(text))))
     return views
 

@@ -60,7 +60,7 @@ HANG_GUARD_SECONDS = 2.0
 
 
 class RedisProbeSignal(Signal):
-    """Test-only: reads Redis on every check, like the bank and reuse signals will."""
+    """Test-only: reads Redis on every check, as the bank, reuse and protected-person signals do."""
 
     code = PROBE
     description = "test only: needs Redis"
@@ -102,6 +102,9 @@ def build_app(redis_server: RedisProcess, tmp_path: Path, **overrides: Any) -> F
     rules_file.write_text(default_rules_text() + f'\n[signals."{PROBE}"]\npoints = 1.0\n', encoding="utf-8")
     config = {
         "REDIS_URL": redis_server.url,
+        # One Redis for both stores here, so killing it takes the limiter down too (production
+        # keeps the limiter's counters in a second, non-persistent one).
+        "HARIS_LIMITER_URL": redis_server.url,
         "HARIS_SECRET_KEY": TEST_SECRET,
         "HARIS_DATA_DIR": str(tmp_path / "data"),
         "HARIS_CHECK_LIMIT": "100000/minute",
@@ -186,9 +189,10 @@ def test_checks_survive_redis_killed_and_recover_without_restart(
         assert ready.status_code == 503 and ready.get_json()["checks"]["redis"] == "down"
         stored = client.post("/v1/reports", json=REPORT)
         assert stored.status_code == 503 and stored.get_json()["error"]["code"] == "storage_unavailable"
-        # Admin routes fail closed: the key cannot be verified.
+        # Admin routes fail closed: the key (nor its address's failed keys) cannot be verified.
         denied = client.get("/fault/trainer", headers=auth)
-        assert denied.status_code == 503 and denied.get_json()["error"]["code"] == "auth_unavailable"
+        assert denied.status_code == 503
+        assert denied.get_json()["error"]["code"] in {"auth_unavailable", "limiter_unavailable"}
         # The bootstrap key needs no Redis lookup, but an unknown key must not slip through.
         assert client.get("/fault/trainer", headers={"Authorization": "Bearer hk_guess"}).status_code == 503
         time.sleep(0.2)
@@ -246,21 +250,13 @@ def test_fail_open_is_the_default_for_anonymous_routes_only(
 ) -> None:
     app = build_app(redis_server, tmp_path)
     assert app.config["HARIS_LIMIT_FAIL_OPEN"] is True
-    # A rate-limited route outside the anonymous blueprints (as an admin blueprint would be).
-    limited = Blueprint("fault_limited", __name__)
-
-    @limited.get("/fault/limited")
-    def limited_route() -> Any:
-        return {"ok": True}
-
-    (limiter,) = app.extensions["limiter"]
-    limiter.limit("100/minute")(limited)
-    app.register_blueprint(limited)
     client = app.test_client()
-    assert client.get("/fault/limited").status_code == 200
+    guess = {"Authorization": "Bearer hk_guess"}
+    assert client.get("/fault/trainer", headers=guess).status_code == 401
     redis_server.kill()
     assert client.post("/v1/check", json=CHECK).status_code == 200
-    closed = client.get("/fault/limited")
+    # Failed keys per address are a limit too, outside the anonymous routes: it fails closed.
+    closed = client.get("/fault/trainer", headers=guess)
     assert closed.status_code == 503 and closed.get_json()["error"]["code"] == "limiter_unavailable"
 
 
@@ -280,6 +276,7 @@ def test_a_hung_redis_costs_one_timeout_not_one_per_check(redis_server: RedisPro
     app = create_app(
         {
             "REDIS_URL": redis_server.url,
+            "HARIS_LIMITER_URL": redis_server.url,
             "HARIS_SECRET_KEY": TEST_SECRET,
             "HARIS_CHECK_LIMIT": "100000/minute",
             "HARIS_REDIS_TIMEOUT": 0.3,

@@ -24,7 +24,6 @@ PUBLIC_ROUTES = {
     ("GET", "/v1/rules"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
-    ("GET", "/metrics"),
     ("GET", "/openapi.json"),
 }
 # Public pages of the trainer console (its login form and static assets), when it lands.

@@ -1,4 +1,5 @@
-"""The default rules are good on real labelled data, reproducible, and gentle with ordinary people."""
+"""The default rules are good on real labelled data, reproducible, and do not rate established
+ordinary people high."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import pytest
 
 from heuristics import CheckContext, Profile, load_default_rules, score
-from heuristics import evaluate as ev
+from heuristics import evaluation as ev
 from heuristics.findings import Level
 from heuristics.profile import Platform
 from tests.unit.helpers import NOW
@@ -22,7 +23,10 @@ def instafake() -> list[ev.Example]:
     return ev.load_dataset(INSTAFAKE)
 
 
-def test_default_rules_meet_the_target_on_instafake(instafake: list[ev.Example]) -> None:
+def test_default_rules_keep_their_in_sample_auc_on_instafake(instafake: list[ev.Example]) -> None:
+    # In-sample (the default points were fitted on this file): a regression gate, not an estimate
+    # of quality on unseen profiles — that is the cross-validated test below. It can still fail:
+    # flat points (all six fitted signals at 1.0) give about 0.97.
     rules = load_default_rules()
     result = ev.evaluate(ev.run(instafake, rules), rules)
     assert result.count == 835 and result.fakes == 140
@@ -33,10 +37,11 @@ def test_the_fitting_procedure_meets_the_target_out_of_sample(instafake: list[ev
     # The default points were fitted on this file, so their AUC above is in-sample; the honest
     # estimate for unseen profiles is the cross-validated AUC of the procedure that made them.
     fit = ev.fit_rules(instafake, load_default_rules(), l2=1.0, folds=5)
-    assert fit.cv_auc_after >= TARGET_AUC
+    assert fit.cv_auc >= TARGET_AUC
 
 
-def test_default_points_are_what_the_documented_fit_proposes(instafake: list[ev.Example]) -> None:
+def test_default_points_are_reproduced_by_the_documented_fit(instafake: list[ev.Example]) -> None:
+    # A reproducibility check, not a quality one: the expected values are the fit's own output.
     rules = load_default_rules()
     fit = ev.fit_rules(instafake, rules, l2=1.0, folds=5)
     assert fit.bias == pytest.approx(rules.bias, abs=0.02)
@@ -82,12 +87,26 @@ ORDINARY_PEOPLE: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.mark.parametrize("platform", [Platform.INSTAGRAM, Platform.FACEBOOK, Platform.X])
 @pytest.mark.parametrize("name", sorted(ORDINARY_PEOPLE))
-def test_ordinary_people_are_not_rated_high(name: str, platform: Platform) -> None:
+def test_ordinary_people_are_not_rated_high(name: str) -> None:
+    # No metadata signal reads the platform (only an X account id would date an account), so one
+    # platform covers the others. New accounts that are also bare *are* rated high: a known issue
+    # (docs/evaluation.md, "Known issues"), shown there rather than hidden by these cases.
     fields = {"has_avatar": True, **ORDINARY_PEOPLE[name]}
-    report = score(Profile(**fields), CheckContext(platform=platform, now=NOW), load_default_rules())
+    report = score(Profile(**fields), CheckContext(platform=Platform.INSTAGRAM, now=NOW), load_default_rules())
     assert report.level is not Level.HIGH, (name, report.risk, report.findings)
+
+
+def test_the_ordinary_profiles_score_alike_on_every_platform() -> None:
+    # Why one platform is enough above: if a signal starts reading the platform, this fails and
+    # the cases above should cover each platform again.
+    rules = load_default_rules()
+    for name, fields in ORDINARY_PEOPLE.items():
+        risks = {
+            score(Profile(**{"has_avatar": True, **fields}), CheckContext(platform=platform, now=NOW), rules).risk
+            for platform in (Platform.INSTAGRAM, Platform.FACEBOOK, Platform.X)
+        }
+        assert len(risks) == 1, (name, risks)
 
 
 def test_a_typical_throwaway_is_rated_high() -> None:

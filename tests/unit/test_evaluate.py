@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +15,13 @@ from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from heuristics import evaluate as ev
+from heuristics import evaluation as ev
 from heuristics.findings import Finding, Level, Report
 from heuristics.profile import Platform
 from heuristics.rules import load_default_rules, parse_rules
+from heuristics.rules.rewrite import rewrite_rules_text
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # --- ROC-AUC and average precision, by hand ---------------------------------------------------
 
@@ -147,10 +152,65 @@ def test_stratified_folds_partition_and_balance() -> None:
     assert [f.tolist() for f in folds] == [f.tolist() for f in ev.stratified_folds(labels, 5, seed=3)]
 
 
+def test_stratified_split_keeps_the_share_of_each_class() -> None:
+    labels = [True] * 20 + [False] * 80
+    rng = np.random.default_rng(5)
+    test = ev.stratified_split(labels, 0.3, rng)
+    assert len(test) == 30 and sum(labels[i] for i in test) == 6
+    assert len(set(test.tolist())) == 30
+    assert ev.stratified_split(labels, 0.3, rng).tolist() != test.tolist()  # a new draw each call
+
+
+def test_cross_validation_refits_inside_the_folds_so_shuffled_labels_score_chance() -> None:
+    # Strong signals, then labels shuffled: a fit that saw the test labels would still score
+    # well; one refitted on the training folds only scores about 0.5.
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(400):
+        fake = i % 4 == 0
+        rows.append(
+            _instafake_row(
+                userFollowerCount=int(rng.integers(0, 30) if fake else rng.integers(60, 900)),
+                userMediaCount=int(rng.integers(0, 3) if fake else rng.integers(20, 200)),
+                userHasProfilPic=int(not fake or rng.random() < 0.3),
+                isFake=int(fake),
+            )
+        )
+    examples = [ev.Example(ev.instafake_profile(r), bool(r["isFake"]), f"r{i}") for i, r in enumerate(rows)]
+    labels = [e.fake for e in examples]
+    rng.shuffle(labels)
+    shuffled = [ev.Example(e.profile, fake, e.ref) for e, fake in zip(examples, labels, strict=True)]
+    fit = ev.fit_rules(shuffled, load_default_rules(), folds=5)
+    assert abs(fit.cv_auc - 0.5) < 0.1, fit.cv_auc
+    holdout = ev.holdout_aucs(shuffled, load_default_rules(), repeats=10, seed=1)
+    assert len(holdout) == 10 and abs(float(np.mean(holdout)) - 0.5) < 0.1
+    # The same data with its real labels: the refitted procedure separates them.
+    assert ev.fit_rules(examples, load_default_rules(), folds=5).cv_auc > 0.9
+
+
+def test_the_fit_seed_draws_other_folds_and_is_reproducible() -> None:
+    examples = ev.load_dataset(Path(__file__).parents[1] / "data" / "instafake-dev.jsonl")[:300]
+    rules = load_default_rules()
+    first, again, other = (ev.fit_rules(examples, rules, folds=3, seed=s) for s in (0, 0, 1))
+    assert first.cv_auc == again.cv_auc and first.seed == 0 and other.seed == 1
+    assert first.cv_auc != other.cv_auc
+    assert first.bias == other.bias  # the proposal itself is fitted on all examples: no seed
+
+
+def test_fitting_is_the_only_part_that_imports_scipy() -> None:
+    # scipy costs start-up time in every server worker; only the fit needs it.
+    code = (
+        "import sys; import heuristics.evaluation, server.evaluate_cli; "
+        "print('scipy.optimize' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)  # noqa: S603
+    assert result.stdout.strip() == "False"
+
+
 def test_rewrite_rules_keeps_comments_and_params() -> None:
     rules = load_default_rules()
     points = {code: 0.5 for code in rules.rules}
-    text = ev.rewrite_rules_text(rules.source, -1.25, points, "fitted-1")
+    text = rewrite_rules_text(rules.source, -1.25, points, "fitted-1")
     new = parse_rules(text)
     assert new.version == "fitted-1" and new.bias == -1.25
     assert all(rule.points == 0.5 for rule in new.rules.values())
@@ -192,10 +252,10 @@ def test_fit_rules_improves_on_bad_points_and_keeps_silent_signals(tmp_path: Pat
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     examples = ev.load_dataset(path)
     # Start from deliberately poor points: the fit must do better, cross-validated.
-    text = ev.rewrite_rules_text(load_default_rules().source, 0.0, {"activity.follow_ratio": 0.01}, "poor")
+    text = rewrite_rules_text(load_default_rules().source, 0.0, {"activity.follow_ratio": 0.01}, "poor")
     rules = parse_rules(text)
     fit = ev.fit_rules(examples, rules, folds=3)
-    assert fit.cv_auc_after > fit.cv_auc_before
+    assert fit.cv_auc > fit.current_auc
     assert "activity.follow_ratio" in fit.fitted and fit.points["activity.follow_ratio"] > 0.5
     assert "account.new" in fit.kept and fit.points["account.new"] == rules.rules["account.new"].points
     assert fit.points["account.verified"] < 0

@@ -198,3 +198,9 @@ def test_name_changes() -> None:
 def test_verified() -> None:
     assert detect("account.verified", verified=True) is not None
     assert detect("account.verified", verified=False) is None
+
+
+def test_the_platforms_own_scam_or_fake_label() -> None:
+    found = detect("platform.labelled_scam", platform_label="fake")
+    assert found is not None and found.evidence == {"label": "fake"} and found.strength == 1.0
+    assert detect("platform.labelled_scam", verified=True, verified_type="government", based_in="Egypt") is None

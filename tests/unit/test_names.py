@@ -1,4 +1,4 @@
-"""Name normalisation and similarity across scripts: every attack from issue 3, and the hard
+"""Name normalisation and similarity across scripts: every impersonation trick docs/names.md lists, and the hard
 negatives (different people whose names differ by one letter)."""
 
 from __future__ import annotations

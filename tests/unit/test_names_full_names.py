@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from heuristics.names import normalise, similarity
-from heuristics.names.normalise import MAX_CLEANED, MAX_PART_LETTERS, MAX_PARTS
+from heuristics.names.normalise import MAX_CLEANED_LENGTH, MAX_PART_LETTERS, MAX_PARTS
 from heuristics.rules import load_default_rules
 
 MATCH = load_default_rules().rules["impersonation.contact"].params.min_similarity  # type: ignore[attr-defined]
@@ -118,7 +118,7 @@ def test_parts_say_what_was_grouped() -> None:
 
 def test_hostile_text_costs_a_bounded_amount() -> None:
     expanding = normalise("\ufdfa" * 200)  # one character NFKC makes 18
-    assert len(expanding.cleaned) <= MAX_CLEANED
+    assert len(expanding.cleaned) <= MAX_CLEANED_LENGTH
     many = normalise(" ".join(["Mohamed"] * 100) + " " + "x" * 500)
     assert len(many.primary.parts) <= MAX_PARTS
     assert all(len(part.text) <= MAX_PART_LETTERS for part in many.primary.parts)

@@ -146,11 +146,27 @@ def test_the_engine_lists_the_signal_unavailable_without_or_with_a_broken_regist
 
 
 @pytest.mark.parametrize("name", ["Моhamed Saleh", "Mohamed Ѕaleh", "Ηala Ahed"])
-def test_lookalike_letters_fire_and_read_as_latin(name: str) -> None:
+def test_lookalike_letters_fire_and_name_the_word(name: str) -> None:
     found = detect("name.lookalike_characters", display_name=name)
     assert found is not None
     assert found.evidence["words"] == 1
-    assert found.evidence["reads_as"] in ("Mohamed Saleh", "Hala Ahed")
+    assert found.evidence["lookalike_words"] == [word for word in name.split() if not word.isascii()]
+
+
+def test_a_lookalike_sentence_does_not_reach_the_warning() -> None:
+    """Finding 16: the warning says how many words, never what the hostile name "reads as"."""
+    from server.i18n import render
+
+    sentence = "Vеrіfіеd gеnuіnе аccоunt, sаfе tо mееt"  # Cyrillic е, і, а, о
+    found = detect("name.lookalike_characters", display_name=sentence)
+    assert found is not None and found.evidence["words"] == 6
+    assert len(found.evidence["lookalike_words"]) <= 3
+    assert all(len(word) <= 16 for word in found.evidence["lookalike_words"])
+    for locale in ("ar", "en", "fr"):
+        message = render("name.lookalike_characters", found.evidence, locale)
+        assert "6" in message
+        for word in ("Verified", "genuine", "safe", "meet", "Vеrіfіеd", "mееt"):
+            assert word.lower() not in message.lower()
 
 
 @pytest.mark.parametrize("name", ["Mohamed Saleh", "Мохамед Салех", "Σοφία", "محمد صالح", "Élodie", "𝐌𝐨𝐡𝐚𝐦𝐞𝐝", None])
@@ -181,7 +197,12 @@ def test_a_copied_handle_with_one_character_changed_fires() -> None:
         "impersonation.contact", context=context, handle="mohamed_saleh1", display_name="M.S.", account_id="2"
     )
     assert found is not None and found.evidence["contact"] == "Mo"
-    assert detect("impersonation.contact", context=context, handle="mohamed.saleh", account_id="2") is None
+    # The same handle is the friend only when an id is missing on one side (finding 5: a clone can
+    # take a released handle, so with both ids known only the ids decide).
+    assert detect("impersonation.contact", context=context, handle="mohamed.saleh") is None
+    assert detect("impersonation.contact", context=context, handle="mohamed.saleh", account_id="1") is None
+    squatter = detect("impersonation.contact", context=context, handle="mohamed.saleh", account_id="2")
+    assert squatter is not None and squatter.evidence["contact"] == "Mo"
 
 
 def test_no_ascii_character_is_deceptive_so_ascii_names_can_skip_the_scan() -> None:

@@ -1,0 +1,157 @@
+/*
+ * One check, in small steps: what the check needs (settings, language, contacts if the vault is
+ * open), a cached verdict, the server's backoff, the permission, the photo, the server's answer,
+ * what is remembered for the popup (session storage only), the badge, and what the page is shown.
+ */
+import { api } from "../shared/browser.js";
+import { CACHE_TTL_MS, PLATFORMS, STORAGE } from "../shared/constants.js";
+import { sameAccount } from "../shared/contacts.js";
+import { loadStrings, resolveLocale } from "../shared/i18n.js";
+import { getSettings } from "../shared/settings.js";
+import { readSecrets } from "../shared/vault.js";
+import { fetchAvatar, MAX_AVATAR_BASE64 } from "./avatar.js";
+import { checkProfile, normaliseBackend } from "./checker.js";
+
+const PREFIX = STORAGE.sessionPrefixes;
+const SESSION = STORAGE.session;
+const session = () => api.storage.session;
+
+export async function sessionGet(key) {
+  return (await session().get(key))[key];
+}
+
+export async function sessionSet(key, value) {
+  await session().set({ [key]: value });
+}
+
+export function validRequest(message) {
+  return Boolean(
+    message && PLATFORMS.includes(message.platform) && typeof message.key === "string" && message.key.length < 300 &&
+    message.profile && typeof message.profile === "object",
+  );
+}
+
+/** May the worker reach the server? Loopback is granted at install; anything else is asked in Options. */
+export async function backendAllowed(backendUrl) {
+  const base = normaliseBackend(backendUrl);
+  if (!base) return false;
+  try {
+    return await api.permissions.contains({ origins: [`${new URL(base).origin}/*`] });
+  } catch (_error) {
+    return true; // a browser without the permissions API: let the fetch itself decide
+  }
+}
+
+/** Settings, language and the contacts (none while the vault is locked) for one check. */
+async function checkContext(message, sender) {
+  const settings = await getSettings();
+  const locale = resolveLocale(settings.language);
+  const secrets = await readSecrets();
+  const contacts = secrets ? secrets.contacts : [];
+  return {
+    settings, locale, contacts,
+    trusted: contacts.some((c) => sameAccount(c, { platform: message.platform, ...message.profile })),
+    tabId: sender.tab ? sender.tab.id : null,
+    now: Date.now(),
+    cacheKey: `${PREFIX.verdict}${message.key}|${locale}|${secrets ? "open" : "locked"}|${settings.backendUrl}`,
+  };
+}
+
+async function cachedView(context, message) {
+  if (message.force) return null;
+  const cached = await sessionGet(context.cacheKey);
+  return cached && context.now - cached.at < CACHE_TTL_MS ? { state: "result", ...cached.view } : null;
+}
+
+async function refusal(context) {
+  const until = (await sessionGet(SESSION.backoffUntil)) || 0;
+  if (context.now < until && (await sessionGet(SESSION.backoffBackend)) === context.settings.backendUrl) {
+    return { state: "unavailable", reason: "rate_limited" };
+  }
+  if (!(await backendAllowed(context.settings.backendUrl))) return { state: "unavailable", reason: "permission" };
+  return null;
+}
+
+/** The photo: downloaded by the worker from the CDN, or read by the content script from a blob:. */
+async function avatarOf(message) {
+  const avatar = message.avatar;
+  if (avatar && typeof avatar.url === "string") return fetchAvatar(fetch, avatar.url);
+  if (avatar && typeof avatar.base64 === "string" && avatar.base64.length <= MAX_AVATAR_BASE64) return avatar.base64;
+  return null;
+}
+
+async function askServer(context, message) {
+  const answer = await checkProfile(fetch, context.settings, {
+    platform: message.platform, profile: message.profile, avatarBase64: await avatarOf(message),
+    contacts: context.contacts, locale: context.locale,
+  });
+  if (!answer.ok) {
+    if (answer.reason === "rate_limited") {
+      await session().set({ [SESSION.backoffUntil]: context.now + answer.retryAfter * 1000, [SESSION.backoffBackend]: context.settings.backendUrl });
+    }
+    return { state: "unavailable", reason: answer.reason };
+  }
+  const report = answer.report;
+  const view = {
+    state: "result", level: report.level, risk: report.risk, findings: report.findings,
+    unavailable: report.unavailable || [], avatarHash: report.avatar_hash || null, rulesVersion: report.rules_version,
+  };
+  await sessionSet(context.cacheKey, { at: context.now, view: { ...view, state: undefined } });
+  return view;
+}
+
+/** Forget verdicts, last profiles and per-tab reports older than the cache lifetime. */
+async function pruneSession(now) {
+  const all = await session().get(null);
+  const records = [PREFIX.verdict, PREFIX.last, PREFIX.tab];
+  const stale = Object.keys(all).filter((k) => records.some((p) => k.startsWith(p)) && !(all[k] && now - all[k].at <= CACHE_TTL_MS));
+  if (stale.length) await session().remove(stale);
+}
+
+/** What the popup's Details shows and Save and Report use: in session storage, gone when the browser closes. */
+async function remember(context, message, view) {
+  await pruneSession(context.now);
+  const { platform, profile } = message;
+  await sessionSet(`${PREFIX.last}${message.key}`, { at: context.now, platform, profile, avatarHash: view.avatarHash || null });
+  if (context.tabId != null) {
+    await sessionSet(`${PREFIX.tab}${context.tabId}`, { at: context.now, key: message.key, platform, profile, view, locale: context.locale });
+  }
+}
+
+export async function setBadge(tabId, view) {
+  if (tabId == null || !api.action) return;
+  const badge =
+    view.state === "unavailable" ? { text: "?", color: "#555" }
+    : view.level === "high" ? { text: "!", color: "#8f1515" }
+    : view.level === "medium" ? { text: "!", color: "#b36b00" }
+    : { text: "", color: "#24415f" };
+  try {
+    await api.action.setBadgeText({ tabId, text: badge.text });
+    await api.action.setBadgeBackgroundColor({ tabId, color: badge.color });
+  } catch (_error) {
+    // The tab may have closed meanwhile.
+  }
+}
+
+/**
+ * What the page may see: no evidence, no photo fingerprint, and never a contact's name — a
+ * finding about a contact says "one of your contacts"; which one is shown in the popup only.
+ */
+export function pageView(view, strings) {
+  const out = { state: view.state, trusted: Boolean(view.trusted) };
+  if (view.state !== "result") return { ...out, reason: view.reason };
+  const findings = (view.findings || []).map((f) => {
+    const aboutContact = f.code === "impersonation.contact" || Boolean(f.evidence && Object.hasOwn(f.evidence, "contact"));
+    return { code: f.code, points: f.points, message: aboutContact ? strings.contactLookalike : f.message };
+  });
+  return { ...out, level: view.level, risk: view.risk, findings, unavailable: view.unavailable || [] };
+}
+
+export async function check(message, sender) {
+  const context = await checkContext(message, sender);
+  const view = (await cachedView(context, message)) || (await refusal(context)) || (await askServer(context, message));
+  view.trusted = context.trusted;
+  await remember(context, message, view);
+  await setBadge(context.tabId, view);
+  return { view: pageView(view, await loadStrings(context.locale)), locale: context.locale };
+}

@@ -1,0 +1,55 @@
+/*
+ * Every list and limit the extension's modules share, in one place. Content scripts (classic
+ * scripts) get message types and report reasons from shared/protocol.js, imported here too, so no
+ * list is written twice.
+ */
+import "./protocol.js";
+
+export const { MESSAGES, REPORT_REASONS } = globalThis.HarisProtocol;
+
+export const LOCALES = Object.freeze(["ar", "en", "fr"]);
+/** Platforms the content scripts read; a contact may also be on "other". */
+export const PLATFORMS = Object.freeze(["facebook", "instagram", "x", "telegram"]);
+export const CONTACT_PLATFORMS = Object.freeze([...PLATFORMS, "other"]);
+
+/**
+ * The public API's validation limits (heuristics/profile.py and server/schemas.py; a test keeps
+ * them equal). Free text over its limit is cut; an identifier over its limit is dropped, because a
+ * cut identifier names another account.
+ */
+export const LIMITS = Object.freeze({
+  text: Object.freeze({ display_name: 200, bio: 2000, based_in: 100 }),
+  identifiers: Object.freeze({ account_id: 128, handle: 100, profile_url: 2048, joined: 10 }),
+  counts: Object.freeze({ followers: 10_000_000_000, following: 10_000_000_000, posts: 10_000_000_000, name_changes: 10_000 }),
+  flags: Object.freeze(["verified", "private", "has_avatar"]),
+  // Fields that take one of a few values (heuristics/profile.py's VerifiedType and PlatformLabel).
+  choices: Object.freeze({ verified_type: Object.freeze(["paid", "business", "government"]), platform_label: Object.freeze(["scam", "fake"]) }),
+  hashHex: 512,
+  contacts: 2000,
+  reportNote: 1000,
+});
+
+/** Where things are kept. `local` is on disk; `session` is memory only, gone when the browser closes. */
+export const STORAGE = Object.freeze({
+  local: Object.freeze({ backendUrl: "backendUrl", language: "language", everywhere: "bannerEverywhere", vault: "vault" }),
+  session: Object.freeze({ vaultKey: "vaultKey", backoffUntil: "backoffUntil", backoffBackend: "backoffBackend" }),
+  // Per-profile and per-tab records, session storage only: verdicts, the last profile seen, Not now.
+  sessionPrefixes: Object.freeze({ verdict: "v|", last: "last|", tab: "tab|", dismissed: "dismissed|" }),
+  // What older versions kept in clear in `local`; moved into the vault, then deleted.
+  legacyClear: Object.freeze(["contacts", "apiKey", "contactsRev"]),
+});
+
+export const DEFAULT_SETTINGS = Object.freeze({ backendUrl: "http://127.0.0.1:5000", language: "auto", bannerEverywhere: false });
+
+/** PBKDF2-SHA256 at OWASP's 2023 work factor; AES-256-GCM with a fresh 96-bit IV per write. */
+export const KDF = Object.freeze({ name: "PBKDF2", hash: "SHA-256", iterations: 600_000, saltBytes: 16 });
+export const CIPHER = Object.freeze({ name: "AES-GCM", keyBits: 256, ivBytes: 12 });
+export const MIN_PASSPHRASE_LENGTH = 8;
+
+export const CACHE_TTL_MS = 10 * 60 * 1000;
+export const AVATAR_TIMEOUT_MS = 5000;
+export const MAX_AVATAR_BYTES = 4 * 1024 * 1024;
+export const AVATAR_HOSTS = Object.freeze([/^pbs\.twimg\.com$/, /^abs\.twimg\.com$/, /(^|\.)cdninstagram\.com$/, /(^|\.)fbcdn\.net$/]);
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+export const EXPORT_FORMAT = "haris-contacts";
+export const ENCRYPTED_EXPORT_FORMAT = "haris-contacts-encrypted";

@@ -1,0 +1,98 @@
+/*
+ * Trusted contacts: what one is, when two are the same account, and how imported files are
+ * cleaned. They are kept only inside the vault (shared/vault.js).
+ */
+import { CONTACT_PLATFORMS, EXPORT_FORMAT, ENCRYPTED_EXPORT_FORMAT, LIMITS } from "./constants.js";
+import { decryptExport, encryptExport, readSecrets, updateSecrets, VaultError } from "./vault.js";
+
+/** Same platform, and the same account id when both have one; else the same handle. */
+export function sameAccount(a, b) {
+  if (a.platform !== b.platform) return false;
+  if (a.account_id && b.account_id) return a.account_id === b.account_id;
+  return Boolean(a.handle && b.handle && a.handle.toLowerCase() === b.handle.toLowerCase());
+}
+
+/** Keep only known fields of sane size: imported files and pages are untrusted input. */
+export function cleanContact(raw) {
+  if (!raw || typeof raw !== "object") return null;
+  const text = (value, max) => (typeof value === "string" && value.trim() ? value.trim().slice(0, max) : null);
+  const hash = raw.avatar_hash;
+  const contact = {
+    display_name: text(raw.display_name, LIMITS.text.display_name),
+    platform: CONTACT_PLATFORMS.includes(raw.platform) ? raw.platform : null,
+    account_id: text(raw.account_id, LIMITS.identifiers.account_id),
+    handle: text(raw.handle, LIMITS.identifiers.handle),
+    avatar_hash: typeof hash === "string" && hash.length <= LIMITS.hashHex && /^([0-9a-f]{2})+$/i.test(hash) ? hash.toLowerCase() : null,
+    added: typeof raw.added === "string" ? raw.added.slice(0, 40) : new Date().toISOString(),
+  };
+  if (!contact.display_name && !contact.account_id && !contact.handle) return null;
+  return contact;
+}
+
+/** Merge cleaned contacts into a list: the same account is updated in place, others appended. */
+export function mergeContacts(list, incoming) {
+  const all = list.slice();
+  let count = 0;
+  for (const raw of incoming.slice(0, LIMITS.contacts)) {
+    const contact = cleanContact(raw);
+    if (!contact) continue;
+    const index = all.findIndex((c) => sameAccount(c, contact));
+    if (index >= 0) all[index] = { ...all[index], ...contact, added: all[index].added };
+    else all.push(contact);
+    count += 1;
+  }
+  return { contacts: all.slice(0, LIMITS.contacts), count };
+}
+
+/** The contacts while the vault is open; [] while it is locked or not set up. */
+export async function getContacts() {
+  const secrets = await readSecrets();
+  return secrets ? secrets.contacts : [];
+}
+
+export async function setContacts(contacts) {
+  await updateSecrets(() => ({ contacts }));
+}
+
+/** Add or update one contact (the popup's "Save as a trusted contact"). Needs the vault open. */
+export async function upsertContact(raw) {
+  if (!cleanContact(raw)) throw new Error("invalid contact");
+  let saved = null;
+  await updateSecrets((secrets) => {
+    const merged = mergeContacts(secrets.contacts, [raw]);
+    saved = merged.contacts.find((c) => sameAccount(c, cleanContact(raw)));
+    return { contacts: merged.contacts };
+  });
+  return saved;
+}
+
+/** The export file: always encrypted, under a passphrase chosen for the file. */
+export async function exportContacts(passphrase) {
+  const payload = { format: EXPORT_FORMAT, version: 1, contacts: await getContacts() };
+  return { format: ENCRYPTED_EXPORT_FORMAT, version: 1, ...(await encryptExport(passphrase, payload)) };
+}
+
+/**
+ * The contacts of an export file: an encrypted one (with its passphrase) or a plain one from an
+ * older version or another tool. Throws VaultError("wrong_passphrase") or Error("not_an_export").
+ */
+export async function readExport(data, passphrase) {
+  let plain = data;
+  if (data && data.format === ENCRYPTED_EXPORT_FORMAT) plain = await decryptExport(passphrase, data);
+  if (!plain || plain.format !== EXPORT_FORMAT || !Array.isArray(plain.contacts)) throw new Error("not_an_export");
+  return plain.contacts;
+}
+
+/** Import a file's contacts into the open vault: encrypted on arrival, whatever the file was. */
+export async function importContacts(data, passphrase) {
+  const incoming = await readExport(data, passphrase);
+  let count = 0;
+  await updateSecrets((secrets) => {
+    const merged = mergeContacts(secrets.contacts, incoming);
+    count = merged.count;
+    return { contacts: merged.contacts };
+  });
+  return count;
+}
+
+export { VaultError };

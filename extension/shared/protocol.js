@@ -1,0 +1,20 @@
+/*
+ * What the content scripts and the extension's own pages must agree on: message types and report
+ * reasons. A classic script, because content scripts cannot be ES modules in Manifest V3; the
+ * modules get the same objects through shared/constants.js, which imports this file.
+ */
+(function (root) {
+  "use strict";
+  root.HarisProtocol = Object.freeze({
+    MESSAGES: Object.freeze({
+      PAGE_SETUP: "pageSetup", // strings, locale and whether to draw low-risk banners
+      CHECK: "check",
+      FRIEND: "friend", // opens the extension's own window, where the user confirms
+      REPORT: "report",
+      DISMISS: "dismiss",
+      IS_DISMISSED: "isDismissed",
+      DETAILS: "details",
+    }),
+    REPORT_REASONS: Object.freeze(["impersonation", "entrapment", "harassment", "other"]),
+  });
+})(globalThis);

@@ -1,0 +1,256 @@
+/*
+ * The vault: trusted contacts and the API key, encrypted at rest.
+ *
+ * AES-256-GCM under a key derived from the user's passphrase with PBKDF2-SHA256 (600,000
+ * iterations, a random salt per passphrase). The ciphertext is in `local` storage (on disk); the
+ * derived key's raw bytes are in `session` storage (memory only, trusted contexts only), so the
+ * vault is unlocked once per browser session and locked again when the browser closes.
+ *
+ * Two slots, always: the main one and either random bytes or a decoy opened by a second
+ * ("duress") passphrase, which shows an empty contact list. Both are padded to the same length,
+ * so the stored record does not say whether a decoy exists.
+ */
+import { api } from "./browser.js";
+import { fromBase64, toBase64 } from "./base64.js";
+import { CIPHER, KDF, MIN_PASSPHRASE_LENGTH, STORAGE } from "./constants.js";
+
+const subtle = globalThis.crypto.subtle;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const AAD = encoder.encode("haris-vault-v1");
+const EXPORT_AAD = encoder.encode("haris-export-v1");
+const PAD_BYTES = 4096;
+const TAG_BYTES = 16;
+const VAULT = STORAGE.local.vault;
+const SESSION = STORAGE.session.vaultKey;
+
+export class VaultError extends Error {
+  /** @param {"no_vault"|"exists"|"locked"|"wrong_passphrase"|"short_passphrase"|"same_passphrase"|"not_main"|"corrupt"} code */
+  constructor(code) {
+    super(code);
+    this.name = "VaultError";
+    this.code = code;
+  }
+}
+
+const randomBytes = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n));
+
+function checkPassphrase(passphrase) {
+  if (typeof passphrase !== "string" || [...passphrase].length < MIN_PASSPHRASE_LENGTH) throw new VaultError("short_passphrase");
+}
+
+/** The raw key bytes for a passphrase and salt (NFC first, so the same words typed on another keyboard match). */
+async function deriveKey(passphrase, salt, iterations = KDF.iterations) {
+  const material = await subtle.importKey("raw", encoder.encode(passphrase.normalize("NFC")), "PBKDF2", false, ["deriveBits"]);
+  const bits = await subtle.deriveBits({ name: KDF.name, hash: KDF.hash, salt, iterations }, material, CIPHER.keyBits);
+  return new Uint8Array(bits);
+}
+
+const aesKey = (raw) => subtle.importKey("raw", raw, { name: CIPHER.name }, false, ["encrypt", "decrypt"]);
+
+/** Encrypt a JSON value, padded with spaces to at least `length` bytes of ciphertext. */
+async function seal(raw, value, aad, length = 0) {
+  const json = encoder.encode(JSON.stringify(value));
+  const size = Math.max(Math.ceil((json.length + 1) / PAD_BYTES) * PAD_BYTES, length - TAG_BYTES);
+  const padded = new Uint8Array(size).fill(0x20);
+  padded.set(json);
+  const iv = randomBytes(CIPHER.ivBytes);
+  const data = new Uint8Array(await subtle.encrypt({ name: CIPHER.name, iv, additionalData: aad }, await aesKey(raw), padded));
+  return { iv: toBase64(iv), data: toBase64(data) };
+}
+
+/** Decrypt; a wrong key fails AES-GCM's tag check and opens nothing. */
+async function unseal(raw, sealed, aad) {
+  let plain;
+  try {
+    plain = await subtle.decrypt({ name: CIPHER.name, iv: fromBase64(sealed.iv), additionalData: aad }, await aesKey(raw), fromBase64(sealed.data));
+  } catch (_error) {
+    throw new VaultError("wrong_passphrase");
+  }
+  try {
+    return JSON.parse(decoder.decode(plain));
+  } catch (_error) {
+    throw new VaultError("corrupt");
+  }
+}
+
+const cipherLength = (slot) => Math.floor((slot.data.length * 3) / 4);
+
+function filler(salt, length) {
+  return { salt, iv: toBase64(randomBytes(CIPHER.ivBytes)), data: toBase64(randomBytes(length)) };
+}
+
+async function readRecord() {
+  const record = (await api.storage.local.get(VAULT))[VAULT];
+  if (!record) return null;
+  if (record.version !== 1 || !Array.isArray(record.slots) || record.slots.length !== 2) throw new VaultError("corrupt");
+  return record;
+}
+
+async function sessionKey() {
+  const stored = (await api.storage.session.get(SESSION))[SESSION];
+  return stored && typeof stored.key === "string" ? { slot: stored.slot, raw: fromBase64(stored.key) } : null;
+}
+
+async function rememberKey(slot, raw) {
+  await api.storage.session.set({ [SESSION]: { slot, key: toBase64(raw) } });
+}
+
+function cleanSecrets(value) {
+  return {
+    role: value && value.role === "decoy" ? "decoy" : "main",
+    contacts: value && Array.isArray(value.contacts) ? value.contacts : [],
+    apiKey: value && typeof value.apiKey === "string" ? value.apiKey : "",
+    peerKey: value && typeof value.peerKey === "string" ? value.peerKey : null,
+  };
+}
+
+/** "none" (no passphrase chosen yet), "locked", or "unlocked". */
+export async function vaultState() {
+  if (!(await readRecord())) return "none";
+  return (await sessionKey()) ? "unlocked" : "locked";
+}
+
+/** Choose the passphrase: a new vault holding `secrets`, unlocked for this session. */
+export async function createVault(passphrase, { contacts = [], apiKey = "" } = {}) {
+  checkPassphrase(passphrase);
+  if (await readRecord()) throw new VaultError("exists");
+  // What an older version kept in clear moves in, then the clear copy goes.
+  const legacy = await api.storage.local.get(STORAGE.legacyClear);
+  if (Array.isArray(legacy.contacts)) contacts = [...legacy.contacts, ...contacts];
+  if (!apiKey && typeof legacy.apiKey === "string") apiKey = legacy.apiKey;
+  const salt = randomBytes(KDF.saltBytes);
+  const raw = await deriveKey(passphrase, salt);
+  const main = { salt: toBase64(salt), ...(await seal(raw, { role: "main", contacts, apiKey }, AAD)) };
+  const index = randomBytes(1)[0] & 1;
+  const slots = [];
+  slots[index] = main;
+  slots[1 - index] = filler(toBase64(randomBytes(KDF.saltBytes)), cipherLength(main));
+  await api.storage.local.set({ [VAULT]: { version: 1, kdf: { name: KDF.name, hash: KDF.hash, iterations: KDF.iterations }, slots } });
+  await api.storage.local.remove(STORAGE.legacyClear);
+  await rememberKey(index, raw);
+}
+
+/** Try the passphrase on both slots; remember the key of the one it opens. */
+export async function unlock(passphrase) {
+  const record = await readRecord();
+  if (!record) throw new VaultError("no_vault");
+  if (typeof passphrase !== "string" || !passphrase) throw new VaultError("wrong_passphrase");
+  const keys = await Promise.all(record.slots.map((slot) => deriveKey(passphrase, fromBase64(slot.salt), record.kdf.iterations)));
+  for (let index = 0; index < keys.length; index += 1) {
+    try {
+      await unseal(keys[index], record.slots[index], AAD);
+      await rememberKey(index, keys[index]);
+      return;
+    } catch (error) {
+      if (error.code !== "wrong_passphrase") throw error;
+    }
+  }
+  throw new VaultError("wrong_passphrase");
+}
+
+/** Forget the key: the contacts stay encrypted until the passphrase is typed again. */
+export async function lock() {
+  await api.storage.session.remove(SESSION);
+}
+
+async function openSlot() {
+  const record = await readRecord();
+  if (!record) throw new VaultError("no_vault");
+  const key = await sessionKey();
+  if (!key) throw new VaultError("locked");
+  return { record, key, secrets: cleanSecrets(await unseal(key.raw, record.slots[key.slot], AAD)) };
+}
+
+/** {contacts, apiKey}, or null while there is no vault or it is locked. */
+export async function readSecrets() {
+  try {
+    const { secrets } = await openSlot();
+    return { contacts: secrets.contacts, apiKey: secrets.apiKey };
+  } catch (error) {
+    if (error.code === "no_vault" || error.code === "locked") return null;
+    throw error;
+  }
+}
+
+/**
+ * Re-encrypt the open slot with `update(secrets)` applied. The other slot is kept at the same
+ * length: random bytes are drawn again, a decoy is re-sealed with its key, and a slot this one
+ * cannot open (the main one, seen from the decoy) is left as it is.
+ */
+export async function updateSecrets(update) {
+  const { record, key, secrets } = await openSlot();
+  const next = cleanSecrets({ ...secrets, ...update(secrets) });
+  const other = 1 - key.slot;
+  const slots = record.slots.slice();
+  let peer = null;
+  if (next.role === "main" && next.peerKey) {
+    try {
+      peer = { raw: fromBase64(next.peerKey), value: await unseal(fromBase64(next.peerKey), slots[other], AAD) };
+    } catch (_error) {
+      peer = null; // the decoy's passphrase changed from inside it; leave it alone
+    }
+  }
+  const sealed = await seal(key.raw, next, AAD, next.role === "main" ? 0 : cipherLength(slots[other]));
+  slots[key.slot] = { salt: slots[key.slot].salt, ...sealed };
+  const length = cipherLength(slots[key.slot]);
+  if (next.role === "main" && peer) slots[other] = { salt: slots[other].salt, ...(await seal(peer.raw, peer.value, AAD, length)) };
+  else if (next.role === "main" && !next.peerKey) slots[other] = filler(slots[other].salt, length);
+  await api.storage.local.set({ [VAULT]: { ...record, slots } });
+  return { contacts: next.contacts, apiKey: next.apiKey };
+}
+
+/** A new passphrase for the open slot (the current one is asked again): new salt, new key, re-encrypted. */
+export async function changePassphrase(current, next) {
+  checkPassphrase(next);
+  const { record, key, secrets } = await openSlot();
+  const check = await deriveKey(current, fromBase64(record.slots[key.slot].salt), record.kdf.iterations);
+  await unseal(check, record.slots[key.slot], AAD);
+  const salt = randomBytes(KDF.saltBytes);
+  const raw = await deriveKey(next, salt);
+  const slots = record.slots.slice();
+  slots[key.slot] = { salt: toBase64(salt), ...(await seal(raw, secrets, AAD, cipherLength(slots[key.slot]))) };
+  await api.storage.local.set({ [VAULT]: { ...record, kdf: { name: KDF.name, hash: KDF.hash, iterations: KDF.iterations }, slots } });
+  await rememberKey(key.slot, raw);
+}
+
+/**
+ * A second passphrase that opens an empty contact list (set from the main slot only). Typing it
+ * instead of the real one, under pressure, shows a Haris with no trusted contacts.
+ */
+export async function setDuressPassphrase(passphrase) {
+  checkPassphrase(passphrase);
+  const { record, key, secrets } = await openSlot();
+  if (secrets.role !== "main") throw new VaultError("not_main");
+  const own = await deriveKey(passphrase, fromBase64(record.slots[key.slot].salt), record.kdf.iterations);
+  try {
+    await unseal(own, record.slots[key.slot], AAD);
+    throw new VaultError("same_passphrase");
+  } catch (error) {
+    if (error.code !== "wrong_passphrase") throw error;
+  }
+  const salt = randomBytes(KDF.saltBytes);
+  const raw = await deriveKey(passphrase, salt);
+  const other = 1 - key.slot;
+  const slots = record.slots.slice();
+  slots[other] = { salt: toBase64(salt), ...(await seal(raw, { role: "decoy", contacts: [], apiKey: "" }, AAD, cipherLength(slots[key.slot]))) };
+  await api.storage.local.set({ [VAULT]: { ...record, slots } });
+  await updateSecrets(() => ({ peerKey: toBase64(raw) }));
+}
+
+/** A file for export: the contacts sealed under a passphrase of the user's choice. */
+export async function encryptExport(passphrase, payload) {
+  checkPassphrase(passphrase);
+  const salt = randomBytes(KDF.saltBytes);
+  const raw = await deriveKey(passphrase, salt);
+  return { kdf: { name: KDF.name, hash: KDF.hash, iterations: KDF.iterations, salt: toBase64(salt) }, ...(await seal(raw, payload, EXPORT_AAD)) };
+}
+
+export async function decryptExport(passphrase, sealed) {
+  const kdf = sealed && sealed.kdf;
+  if (!kdf || kdf.name !== KDF.name || kdf.hash !== KDF.hash || !Number.isInteger(kdf.iterations) || kdf.iterations < 1 || kdf.iterations > 10_000_000) {
+    throw new VaultError("corrupt");
+  }
+  const raw = await deriveKey(String(passphrase || ""), fromBase64(kdf.salt), kdf.iterations);
+  return unseal(raw, sealed, EXPORT_AAD);
+}

@@ -1,0 +1,333 @@
+"""Console pages for escalation cases: the list, opening a case (from a confirmed report, a manual
+check or by hand), the case page (evidence, notes, platform statuses, exports) and the outcomes.
+
+Every change goes through :mod:`server.case_service`, as ``/v1/cases`` does, so a case changed
+from either door is checked, stored and audited the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import redis
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from heuristics.profile import Platform
+from heuristics.signals import registry
+from server.audit import AuditLog
+from server.auth import Role
+from server.case_download import default_notifier, download, requested_locale, requested_platform
+from server.case_service import (
+    EXPORT_KINDS,
+    Actor,
+    add_evidence,
+    add_note,
+    export_case,
+    get_case,
+    open_case,
+    outcomes,
+    set_platform_status,
+    set_state,
+)
+from server.case_store import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS, CaseStore
+from server.console.blueprint import bp, current_user, explain_too_large, page_locale, require_console_role, t
+from server.console.forms import megabytes, profile_from_form
+from server.errors import APIError
+from server.escalation.identity import copied_elements
+from server.escalation.model import (
+    MAX_EVIDENCE_BYTES,
+    TAKEDOWN_PLATFORMS,
+    CaseCreate,
+    EvidenceKind,
+    Outcome,
+    StatusUpdate,
+)
+from server.escalation.tickets import LOCALES
+from server.protected import ProtectedStore
+from server.reports import ReportStore
+from server.requests import validate
+from server.state import haris
+
+Page = str | tuple[str, int] | Response
+KINDS = ("impersonation", "entrapment", "campaign")
+# Profile URL of an account from its handle, for a protected person's genuine account.
+_PROFILE_URLS = {
+    Platform.X: "https://x.com/{}",
+    Platform.INSTAGRAM: "https://www.instagram.com/{}/",
+    Platform.FACEBOOK: "https://www.facebook.com/{}",
+    Platform.TELEGRAM: "https://t.me/{}",
+}
+
+
+def _client() -> redis.Redis:
+    return haris().redis.client
+
+
+def _cases() -> CaseStore:
+    return CaseStore(_client())
+
+
+def _actor() -> Actor:
+    user = current_user()
+    assert user is not None
+    return Actor(user.username, user.role.value, "console")
+
+
+def _form_context(form: dict[str, Any], error: APIError | None = None) -> dict[str, Any]:
+    try:
+        people = sorted(ProtectedStore(_client()).all(), key=lambda p: p.display_names[0].lower())
+    except (redis.RedisError, OSError):
+        abort(503)
+    return {
+        "form": form,
+        "error": error,
+        "platforms": [p.value for p in Platform],
+        "kinds": KINDS,
+        "codes": sorted(registry()),
+        "people": people,
+    }
+
+
+def _prefill_from_report(report_id: str) -> dict[str, Any]:
+    report = ReportStore(_client()).get(report_id) if len(report_id) == 16 else None
+    if report is None:
+        abort(404)
+    profile = report.get("profile") or {}
+    form = {f"suspect_{key}": str(value) for key, value in profile.items() if value is not None}
+    form.update(platform=report.get("platform", ""), report_id=report_id, avatar_hash=report.get("avatar_hash") or "")
+    form["kind"] = {"entrapment": "entrapment", "harassment": "campaign"}.get(report.get("reason", ""), "impersonation")
+    form["impersonated_platform"] = form["platform"]
+    return form
+
+
+def _impersonated_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
+    """Typed by the trainer, or filled from a protected person (typed fields win)."""
+    data: dict[str, Any] = {
+        key: form.get(f"impersonated_{key}", "").strip()
+        for key in ("display_name", "profile_url", "platform", "joined", "handle")
+    }
+    person_id = form.get("protected_id", "").strip()
+    if person_id:
+        person = ProtectedStore(_client()).get(person_id)
+        if person is None:
+            raise APIError(422, "invalid_value", t("cases.no_such_person"), "impersonated.protected_id")
+        data["protected_id"] = person.id
+        data["display_name"] = data["display_name"] or person.display_names[0]
+        platform = data["platform"] or form.get("platform", "")
+        account = next((a for a in person.accounts if a.platform.value == platform and a.handle), None)
+        if account and not data["profile_url"]:
+            data["profile_url"] = _PROFILE_URLS.get(account.platform, "{}").format(account.handle)
+            data["handle"] = data["handle"] or account.handle
+        data["platform"] = platform
+    data["platform"] = data["platform"] or form.get("platform", "")
+    return {key: value for key, value in data.items() if value}
+
+
+def case_body_from_form(form: MultiDict[str, str]) -> CaseCreate:
+    suspect_form = MultiDict({key.removeprefix("suspect_"): value for key, value in form.items(multi=True)
+                              if key.startswith("suspect_")})  # fmt: skip
+    suspect = profile_from_form(suspect_form)
+    if form.get("avatar_hash", "").strip():
+        suspect["avatar_hash"] = form["avatar_hash"].strip().lower()
+    data: dict[str, Any] = {
+        "platform": form.get("platform", ""),
+        "suspect": suspect,
+        "impersonated": _impersonated_from_form(form),
+        "kind": form.get("kind") or None,
+    }
+    reasons = [code for code in form.getlist("reasons") if code]
+    if reasons:
+        data["reasons"] = reasons
+    for key in ("notes", "private_notes", "report_id"):
+        value = form.get(key, "").strip()
+        if value:
+            data[key] = value
+    return validate(CaseCreate, data)
+
+
+@bp.get("/cases")
+@require_console_role(Role.TRAINER)
+def cases() -> Page:
+    try:
+        listed = _cases().recent(limit=200)
+    except (redis.RedisError, OSError):
+        abort(503)
+    return render_template(
+        "console/cases.html", cases=listed, open_days=OPEN_TTL_SECONDS // 86400, closed_days=CLOSED_TTL_SECONDS // 86400
+    )
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@require_console_role(Role.TRAINER)
+def new_case() -> Page:
+    if request.method == "GET":
+        report_id = request.args.get("report", "")
+        form = _prefill_from_report(report_id) if report_id else {}
+        return render_template("console/case_new.html", **_form_context(form))
+    form_data = {key: value for key, value in request.form.items() if key != "csrf_token"}
+    if request.form.get("prefill"):
+        # From the manual check page: its fields become the suspect's, nothing is created yet.
+        skip = {"platform", "prefill", "avatar_hash"}
+        prefill = {f"suspect_{key}": value for key, value in form_data.items() if key not in skip}
+        platform = form_data.get("platform", "")
+        prefill.update(platform=platform, impersonated_platform=platform, avatar_hash=form_data.get("avatar_hash", ""))
+        return render_template("console/case_new.html", **_form_context(prefill))
+    state = haris()
+    try:
+        body = case_body_from_form(request.form)
+        case = open_case(
+            _cases(), ReportStore(_client()), AuditLog(_client()), body, _actor(), state.rules.current(), state.services
+        )
+    except APIError as error:
+        return render_template("console/case_new.html", **_form_context(form_data, error)), error.status
+    except (redis.RedisError, OSError):
+        abort(503)
+    flash(t("cases.opened"), "ok")
+    return redirect(url_for("console.case_page", case_id=case.id), code=303)
+
+
+def _case_page(case_id: str, error: APIError | None = None, failed: str = "") -> tuple[str, int]:
+    try:
+        case = get_case(_cases(), case_id)
+    except APIError:
+        abort(404)
+    except (redis.RedisError, OSError):
+        abort(503)
+    return render_template(
+        "console/case.html",
+        case=case,
+        elements=copied_elements(case),
+        error=error,
+        failed=failed,
+        locale_messages=page_locale(),
+        evidence_json=lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True),
+        evidence_kinds=[k.value for k in EvidenceKind],
+        takedown_platforms=[p.value for p in TAKEDOWN_PLATFORMS],
+        outcomes=[o.value for o in Outcome],
+        export_kinds=[k for k in EXPORT_KINDS if k != "ticket"],
+        locales=LOCALES,
+        max_size=megabytes(MAX_EVIDENCE_BYTES),
+    ), (error.status if error else 200)
+
+
+@bp.get("/cases/<case_id>")
+@require_console_role(Role.TRAINER)
+def case_page(case_id: str) -> Page:
+    return _case_page(case_id)
+
+
+def _change(case_id: str, failed: str, operation: Any, done: str) -> Page:
+    try:
+        operation()
+    except APIError as error:
+        if error.status == 404:
+            abort(404)
+        return _case_page(case_id, error, failed)
+    except (redis.RedisError, OSError):
+        abort(503)
+    flash(t(done), "ok")
+    return redirect(url_for("console.case_page", case_id=case_id) + f"#{failed}", code=303)
+
+
+@bp.post("/cases/<case_id>/evidence")
+@require_console_role(Role.TRAINER)
+def case_evidence(case_id: str) -> Page:
+    def operation() -> None:
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            raise APIError(422, "invalid_value", t("cases.no_file"), "file")
+        kind = request.form.get("kind") or None
+        add_evidence(
+            _cases(),
+            AuditLog(_client()),
+            case_id,
+            upload.read(MAX_EVIDENCE_BYTES + 1),
+            upload.filename,
+            _actor(),
+            source_url=request.form.get("source_url"),
+            kind=EvidenceKind(kind) if kind in {k.value for k in EvidenceKind} else None,
+            share=request.form.get("share") == "yes",
+        )
+
+    return _change(case_id, "evidence", operation, "cases.evidence_added")
+
+
+def _too_large_upload() -> Any:
+    error = APIError(
+        413, "file_too_large", t("cases.too_large", size=megabytes(current_app.config["MAX_CONTENT_LENGTH"]))
+    )
+    return _case_page(request.view_args["case_id"] if request.view_args else "", error, "evidence")
+
+
+explain_too_large("console.case_evidence", Role.TRAINER, _too_large_upload)
+
+
+@bp.post("/cases/<case_id>/status")
+@require_console_role(Role.TRAINER)
+def case_status(case_id: str) -> Page:
+    def operation() -> None:
+        fields = {key: value.strip() for key, value in request.form.items() if key != "csrf_token" and value.strip()}
+        update = validate(StatusUpdate, fields)
+        set_platform_status(_cases(), AuditLog(_client()), case_id, update, _actor())
+
+    return _change(case_id, "statuses", operation, "cases.status_saved")
+
+
+@bp.post("/cases/<case_id>/notes")
+@require_console_role(Role.TRAINER)
+def case_note(case_id: str) -> Page:
+    def operation() -> None:
+        private = request.form.get("private") == "yes"
+        add_note(_cases(), AuditLog(_client()), case_id, request.form.get("text", ""), private, _actor())
+
+    return _change(case_id, "notes", operation, "cases.note_added")
+
+
+@bp.post("/cases/<case_id>/<state>")
+@require_console_role(Role.TRAINER)
+def case_state(case_id: str, state: str) -> Page:
+    if state not in {"close", "reopen"}:
+        abort(404)
+    target = "closed" if state == "close" else "open"
+    return _change(
+        case_id,
+        "state",
+        lambda: set_state(_cases(), AuditLog(_client()), case_id, target, _actor()),
+        f"cases.now_{target}",
+    )
+
+
+@bp.get("/cases/<case_id>/export/<kind>")
+@require_console_role(Role.TRAINER)
+def case_export(case_id: str, kind: str) -> Page:
+    try:
+        result = export_case(
+            _cases(),
+            AuditLog(_client()),
+            case_id,
+            kind,
+            _actor(),
+            requested_platform(request),
+            requested_locale(request, page_locale()),
+            default_notifier(current_app.config),
+        )
+    except APIError as error:
+        if error.status == 404:
+            abort(404)
+        return _case_page(case_id, error, "exports")
+    except (redis.RedisError, OSError):
+        abort(503)
+    return download(result)
+
+
+@bp.get("/outcomes")
+@require_console_role(Role.TRAINER)
+def case_outcomes() -> Page:
+    try:
+        table = outcomes(_cases())
+    except (redis.RedisError, OSError):
+        abort(503)
+    return render_template("console/outcomes.html", table=table)

@@ -1,0 +1,266 @@
+"""Escalation cases over the API: the fixed contract, stable 4xx codes, hostile inputs, the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+
+from heuristics.images import decode, fingerprint
+from server.audit import AuditLog
+from server.auth import Role, create_api_key
+from server.case_store import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS
+from server.escalation.model import MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES
+from tests.api.test_banks import photo_bytes
+from tests.escalation.samples import entries_about, portrait
+
+# Reports carry fingerprints the server makes (a bare 64-bit hash is refused).
+REPORTED_HASH = fingerprint(decode(photo_bytes("rocket"))).hex
+
+KEY = {"Authorization": "Bearer test-bootstrap-key"}
+
+
+def case_body(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "platform": "x",
+        "suspect": {
+            "profile_url": "https://x.com/ha1a_ahed",
+            "display_name": "Hala Ahed",
+            "handle": "ha1a_ahed",
+            "followers": 3,
+            "joined": "2026-05-20",
+        },
+        "impersonated": {"display_name": "Hala Ahed", "profile_url": "https://x.com/hala_ahed", "platform": "x"},
+        "notes": "Asks her colleagues to meet.",
+        "private_notes": "Her sister told us.",
+    }
+    body.update(changes)
+    return body
+
+
+def open_case(client: FlaskClient, **changes: Any) -> str:
+    response = client.post("/v1/cases", json=case_body(**changes), headers=KEY)
+    assert response.status_code == 201, response.get_json()
+    return str(response.get_json()["id"])
+
+
+def upload(client: FlaskClient, case_id: str, data: bytes, name: str = "shot.png", **fields: str) -> Any:
+    form: dict[str, Any] = {"file": (io.BytesIO(data), name), **fields}
+    return client.post(f"/v1/cases/{case_id}/evidence", data=form, content_type="multipart/form-data", headers=KEY)
+
+
+def test_open_a_case_and_read_it_back(client: FlaskClient, redis_client: redis.Redis) -> None:
+    case_id = open_case(client)
+    case = client.get(f"/v1/cases/{case_id}", headers=KEY).get_json()
+    assert case["state"] == "open" and case["kind"] == "impersonation"
+    codes = [finding["code"] for finding in case["check"]["findings"]]
+    assert "impersonation.contact" in codes  # the impersonated person is the check's contact
+    assert case["reasons"] == [code for code in codes if code != "account.verified"]
+    contact = next(f for f in case["check"]["findings"] if f["code"] == "impersonation.contact")
+    assert set(contact["messages"]) == {"ar", "en", "fr"}
+    assert [(n["text"], n["private"]) for n in case["notes"]] == [
+        ("Asks her colleagues to meet.", False),
+        ("Her sister told us.", True),
+    ]
+    assert case["created_by"] == "key:bootstrap" and case["created_by_role"] == "maintainer"
+    assert 0 < redis_client.ttl(f"haris:case:{case_id}") <= OPEN_TTL_SECONDS
+    assert 0 < redis_client.ttl("haris:cases") <= CLOSED_TTL_SECONDS
+    listed = client.get("/v1/cases", headers=KEY).get_json()
+    assert listed["total"] == 1 and listed["cases"][0]["id"] == case_id
+    (entry,) = entries_about(AuditLog(redis_client), case_id)
+    assert (entry["action"], entry["actor"], entry["detail"]) == (
+        "case.opened", "key:bootstrap", {"kind": "impersonation", "platform": "x"}
+    )  # fmt: skip
+
+
+def test_a_trainer_key_opens_cases_and_anonymous_callers_are_refused(app: Flask, client: FlaskClient) -> None:
+    trainer = create_api_key(app.extensions["haris"].redis.client, Role.TRAINER, "amal-laptop")
+    response = client.post("/v1/cases", json=case_body(), headers={"Authorization": f"Bearer {trainer}"})
+    assert response.status_code == 201
+    assert client.post("/v1/cases", json=case_body()).status_code == 401
+    assert client.get("/v1/cases/0123456789abcdef/export/archive").status_code == 401
+
+
+def test_a_case_from_a_confirmed_report_takes_its_fingerprint_and_kind(client: FlaskClient) -> None:
+    report = {
+        "platform": "x",
+        "profile": {"handle": "ha1a_ahed"},
+        "avatar_hash": REPORTED_HASH,
+        "reason": "entrapment",
+    }
+    report_id = client.post("/v1/reports", json=report).get_json()["id"]
+    response = client.post("/v1/cases", json=case_body(report_id=report_id), headers=KEY)
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "report_not_confirmed"
+    assert client.post(f"/v1/reports/{report_id}/confirm", json={}, headers=KEY).status_code == 200
+    case_id = open_case(client, report_id=report_id)
+    case = client.get(f"/v1/cases/{case_id}", headers=KEY).get_json()
+    assert case["suspect"]["avatar_hash"] == REPORTED_HASH and case["kind"] == "entrapment"
+    assert case["report_id"] == report_id
+    response = client.post("/v1/cases", json=case_body(report_id="0" * 16), headers=KEY)
+    assert response.status_code == 422 and response.get_json()["error"]["field"] == "report_id"
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "field"),
+    [
+        ({"platform": "myspace"}, 422, "platform"),
+        ({"suspect": {"display_name": "x"}}, 400, "suspect.profile_url"),
+        ({"suspect": {"profile_url": "  "}}, 422, "suspect.profile_url"),
+        ({"impersonated": {"display_name": "Hala", "platform": "x"}}, 400, "impersonated.profile_url"),
+        ({"reasons": ["not.a_finding"]}, 422, "reasons.0"),
+        ({"reasons": ["DROP TABLE"]}, 422, "reasons.0"),
+        ({"reasons": ["account.new"] * 33}, 422, "reasons"),
+        ({"notes": "x" * 4001}, 422, "notes"),
+        ({"report_id": "../../etc"}, 422, "report_id"),
+        ({"suspect": {"profile_url": "https://x.com/a", "joined": "2026-02-31"}}, 422, "suspect.joined"),
+        ({"suspect": {"profile_url": "https://x.com/a", "avatar_hash": "zz"}}, 422, "suspect.avatar_hash"),
+        ({"suspect": {"profile_url": "https://x.com/a", "avatar_hash": "abcd"}}, 422, "suspect.avatar_hash"),
+        ({"notifier": {"name": "NGO", "email": "not-an-email"}}, 422, "notifier.email"),
+        ({"tlp": "purple"}, 422, "tlp"),
+    ],
+)
+def test_bad_bodies_get_stable_codes(client: FlaskClient, change: dict[str, Any], status: int, field: str) -> None:
+    response = client.post("/v1/cases", json=case_body(**change), headers=KEY)
+    assert response.status_code == status, response.get_json()
+    assert response.get_json()["error"]["field"] == field
+
+
+def test_not_json_is_refused(client: FlaskClient) -> None:
+    assert client.post("/v1/cases", data="{", content_type="application/json", headers=KEY).status_code == 400
+    assert client.post("/v1/cases", data="x", content_type="text/plain", headers=KEY).status_code == 415
+    assert client.post("/v1/cases", json=[1], headers=KEY).status_code == 400
+
+
+def test_evidence_is_hashed_on_arrival_and_bounded(client: FlaskClient, redis_client: redis.Redis) -> None:
+    case_id = open_case(client)
+    photo = portrait()
+    response = upload(
+        client, case_id, photo, "../../Amal's shot.png", source_url="https://x.com/ha1a_ahed", kind="avatar"
+    )
+    assert response.status_code == 201
+    assert response.get_json() == {"sha256": hashlib.sha256(photo).hexdigest(), "id": "01"}
+    (item,) = client.get(f"/v1/cases/{case_id}", headers=KEY).get_json()["evidence"]
+    assert (item["filename"], item["media_type"], item["kind"], item["method"]) == (
+        "Amal_s_shot.png", "image/png", "avatar", "upload (api)"
+    )  # fmt: skip
+    assert item["added_by"] == "key:bootstrap" and item["fingerprint"]
+    assert redis_client.get(f"haris:case:{case_id}:file:01") == photo
+    assert 0 < redis_client.ttl(f"haris:case:{case_id}:file:01") <= OPEN_TTL_SECONDS
+
+    def code(response: Any) -> tuple[int, str]:
+        return response.status_code, response.get_json()["error"]["code"]
+
+    assert code(upload(client, case_id, photo)) == (409, "duplicate_file")
+    assert code(upload(client, case_id, b"")) == (422, "empty_file")
+    assert code(upload(client, case_id, b"x" * (MAX_EVIDENCE_BYTES + 1))) == (413, "file_too_large")
+    assert code(upload(client, case_id, b"y", source_url="javascript:alert(1)")) == (422, "invalid_value")
+    assert code(upload(client, case_id, b"y", kind="passport")) == (422, "invalid_value")
+    no_file = client.post(
+        f"/v1/cases/{case_id}/evidence",
+        data={"source_url": "https://x.com"},
+        content_type="multipart/form-data",
+        headers=KEY,
+    )
+    assert code(no_file) == (400, "invalid_schema")
+    as_json = client.post(f"/v1/cases/{case_id}/evidence", json={"file": "x"}, headers=KEY)
+    assert code(as_json) == (415, "unsupported_media_type")
+    broken = client.post(
+        f"/v1/cases/{case_id}/evidence",
+        data=b'--b\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nabc',  # never closed
+        content_type="multipart/form-data; boundary=b",
+        headers=KEY,
+    )
+    assert broken.status_code in {400, 413}
+    huge = client.post(
+        f"/v1/cases/{case_id}/evidence",
+        data={"file": (io.BytesIO(b"z" * (7 * 1024 * 1024)), "big.bin")},
+        content_type="multipart/form-data",
+        headers=KEY,
+    )
+    assert code(huge)[0] == 413
+    for bad_id in ("0123456789abcdeg", "..%2F..%2Fetc", "x" * 300, "%00", "ﾟ"):
+        assert upload(client, bad_id, b"q").status_code == 404, bad_id
+        assert client.get(f"/v1/cases/{bad_id}/export/archive", headers=KEY).status_code == 404
+    for number in range(2, MAX_EVIDENCE_FILES + 1):
+        assert upload(client, case_id, f"file {number}".encode(), "n.txt").status_code == 201
+    assert code(upload(client, case_id, b"one too many")) == (409, "too_many_files")
+
+
+def test_every_export_and_the_verify_command(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
+    case_id = open_case(client)
+    assert upload(client, case_id, portrait(), "avatar.png", kind="avatar").status_code == 201
+    assert (
+        upload(client, case_id, b"<html>saved</html>", "page.html", source_url="https://x.com/ha1a_ahed").status_code
+        == 201
+    )
+    kinds = {"ticket": "text/plain", "misp": "application/json", "stix": "application/json",
+             "archive": "application/zip", "redacted": "application/zip"}  # fmt: skip
+    for kind, media_type in kinds.items():
+        response = client.get(f"/v1/cases/{case_id}/export/{kind}", headers=KEY)
+        assert response.status_code == 200 and response.mimetype == media_type, kind
+        assert f'filename="haris-case-{case_id}' in response.headers["Content-Disposition"]
+    ticket = client.get(f"/v1/cases/{case_id}/export/ticket?platform=telegram&locale=ar", headers=KEY)
+    assert "@notoscam" in ticket.get_data(as_text=True) and "قانون الخدمات الرقمية" in ticket.get_data(as_text=True)
+    assert client.get(f"/v1/cases/{case_id}/export/ticket?locale=de", headers=KEY).status_code == 422
+    assert client.get(f"/v1/cases/{case_id}/export/ticket?platform=myspace", headers=KEY).status_code == 422
+    assert client.get(f"/v1/cases/{case_id}/export/pdf", headers=KEY).status_code == 404
+    assert client.get(f"/v1/cases/{'f' * 16}/export/misp", headers=KEY).status_code == 404
+
+    archive = client.get(f"/v1/cases/{case_id}/export/archive", headers=KEY)
+    path = tmp_path / "case.zip"
+    path.write_bytes(archive.data)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["case", "verify", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"manifest sha256 {archive.headers['X-Manifest-SHA256']}" in result.output
+    assert "OK 4 files match the manifest" in result.output
+    with zipfile.ZipFile(path) as opened:
+        contents = {name: opened.read(name) for name in opened.namelist()}
+    contents["evidence/02-page.html"] = b"<html>saved!</html>"
+    with zipfile.ZipFile(path, "w") as written:
+        for name, data in contents.items():
+            written.writestr(name, data)
+    result = runner.invoke(args=["case", "verify", str(path)])
+    assert result.exit_code == 1 and "FAIL changed: evidence/02-page.html" in result.output
+    # Every export is in the audit trail, archives with their manifest's hash.
+    exports = [
+        e
+        for e in entries_about(AuditLog(app.extensions["haris"].redis.client), case_id)
+        if e["action"] == "case.exported"
+    ]
+    assert {e["detail"]["kind"] for e in exports} == set(kinds)
+    assert any(e["detail"].get("manifest_sha256") == archive.headers["X-Manifest-SHA256"] for e in exports)
+
+
+def test_evidence_changed_in_storage_is_never_exported(client: FlaskClient, redis_client: redis.Redis) -> None:
+    case_id = open_case(client)
+    assert upload(client, case_id, b"original bytes", "a.txt").status_code == 201
+    redis_client.set(f"haris:case:{case_id}:file:01", b"tampered bytes", keepttl=True)
+    for kind in ("archive", "redacted", "misp"):
+        response = client.get(f"/v1/cases/{case_id}/export/{kind}", headers=KEY)
+        assert response.status_code == 409 and response.get_json()["error"]["code"] == "evidence_mismatch"
+
+
+def test_platform_status_dates_are_checked(client: FlaskClient) -> None:
+    case_id = open_case(client)
+    status = {
+        "platform": "x",
+        "reported_on": "2026-01-10",
+        "reference": "X-123",
+        "outcome": "removed",
+        "rechecked_on": "2026-01-12",
+    }
+    response = client.post(f"/v1/cases/{case_id}/status", json=status, headers=KEY)
+    assert response.status_code == 200 and response.get_json()["reported_on"] == ["x"]
+    bad = [({"reported_on": "2999-01-01"}, "reported_on"), ({"rechecked_on": "2026-01-01"}, "rechecked_on"),
+           ({"outcome": "deleted"}, "outcome"), ({"reported_on": "2026-13-01"}, "reported_on")]  # fmt: skip
+    for change, field in bad:
+        response = client.post(f"/v1/cases/{case_id}/status", json=status | change, headers=KEY)
+        assert response.status_code == 422 and response.get_json()["error"]["field"] == field, change

@@ -1,0 +1,174 @@
+"""The evidence archive: a manifest that verifies, catches a changed byte, a missing or an extra
+file, refuses zip bombs and odd names, and comes out the same for the same case."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from heuristics.profile import Platform
+from server.escalation import archive
+from server.escalation.model import MAX_EVIDENCE_BYTES
+from tests.escalation.samples import sample_case
+
+
+def write(tmp_path: Path, data: bytes, name: str = "case.zip") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def entries(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as opened:
+        return {name: opened.read(name) for name in opened.namelist()}
+
+
+def rezip(contents: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as written:
+        for name, data in contents.items():
+            written.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.fixture
+def built() -> bytes:
+    case, files = sample_case(Platform.X)
+    return archive.build_archive(case, files)
+
+
+def test_layout_manifest_and_collection_log(built: bytes, tmp_path: Path) -> None:
+    case, files = sample_case(Platform.X)
+    contents = entries(built)
+    assert set(contents) == {
+        "manifest.json",
+        "case.json",
+        "collection_log.csv",
+        *(e.archive_name for e in case.evidence),
+    }
+    manifest = json.loads(contents["manifest.json"])
+    assert manifest["files"] == {n: hashlib.sha256(d).hexdigest() for n, d in contents.items() if n != "manifest.json"}
+    for item in case.evidence:
+        assert contents[item.archive_name] == files[item.id]
+    rows = list(csv.DictReader(io.StringIO(contents["collection_log.csv"].decode())))
+    captured = [row for row in rows if row["action"] == "captured"]
+    assert [(r["item"], r["sha256"], r["source_url"], r["who"], r["method"]) for r in captured] == [
+        (e.archive_name, e.sha256, e.source_url, e.added_by, e.method) for e in case.evidence
+    ]
+    assert captured[0]["utc_time"] == "2026-05-28T20:27:40Z"
+    result = archive.verify(write(tmp_path, built))
+    assert result.ok, result.problems
+    assert result.files == len(contents) - 1
+    assert result.manifest_sha256 == hashlib.sha256(contents["manifest.json"]).hexdigest()
+
+
+def test_same_case_same_bytes() -> None:
+    case, files = sample_case(Platform.TELEGRAM)
+    assert archive.build_archive(case, files) == archive.build_archive(case, dict(reversed(files.items())))
+    assert archive.build_archive(case, files, redacted=True) == archive.build_archive(case, files, redacted=True)
+
+
+@pytest.mark.parametrize("target", ["case.json", "collection_log.csv", "evidence/02-profile.png", "manifest.json"])
+def test_a_changed_byte_is_caught(built: bytes, tmp_path: Path, target: str) -> None:
+    contents = entries(built)
+    data = bytearray(contents[target])
+    data[len(data) // 2] ^= 0x01
+    contents[target] = bytes(data)
+    result = archive.verify(write(tmp_path, rezip(contents)))
+    assert not result.ok
+    if target != "manifest.json":
+        assert result.problems == [f"changed: {target} (sha256 {hashlib.sha256(data).hexdigest()}, "
+                                   f"manifest {json.loads(contents['manifest.json'])['files'][target]})"]  # fmt: skip
+
+
+def test_a_changed_byte_in_the_zip_itself_is_caught(built: bytes, tmp_path: Path) -> None:
+    """Flip bytes all over the file: either verify fails, or the byte was zip bookkeeping (a time
+    stamp, an attribute) and every entry still reads back exactly as exported."""
+    original = entries(built)
+    caught = 0
+    for offset in range(0, len(built), max(1, len(built) // 60)):
+        damaged = bytearray(built)
+        damaged[offset] ^= 0xFF
+        if not archive.verify(write(tmp_path, bytes(damaged))).ok:
+            caught += 1
+            continue
+        assert entries(bytes(damaged)) == original, offset
+    assert caught > 40
+
+
+def test_missing_and_extra_files_are_caught(built: bytes, tmp_path: Path) -> None:
+    contents = entries(built)
+    del contents["evidence/03-saved-page.html"]
+    assert archive.verify(write(tmp_path, rezip(contents))).problems == ["missing: evidence/03-saved-page.html"]
+    contents = entries(built)
+    contents["evidence/04-planted.png"] = b"\x89PNG planted"
+    assert archive.verify(write(tmp_path, rezip(contents))).problems == ["not in the manifest: evidence/04-planted.png"]
+
+
+def test_a_log_that_disagrees_with_the_files_is_caught(built: bytes, tmp_path: Path) -> None:
+    contents = entries(built)
+    manifest = json.loads(contents["manifest.json"])
+    log = (
+        contents["collection_log.csv"]
+        .decode()
+        .replace(manifest["files"]["evidence/01-MRKTRAINERNAMEQ7Z-avatar.png"], "0" * 64)
+    )
+    contents["collection_log.csv"] = log.encode()
+    manifest["files"]["collection_log.csv"] = hashlib.sha256(log.encode()).hexdigest()
+    contents["manifest.json"] = json.dumps(manifest).encode()
+    problems = archive.verify(write(tmp_path, rezip(contents))).problems
+    assert problems == ["collection log hash of evidence/01-MRKTRAINERNAMEQ7Z-avatar.png differs from the file's"]
+
+
+def test_zip_bombs_odd_names_and_non_archives_are_refused(tmp_path: Path) -> None:
+    bomb = rezip({"manifest.json": b"{}", "evidence/01-a.bin": b"\0" * (MAX_EVIDENCE_BYTES // 2)})
+    assert "zip bomb" in archive.verify(write(tmp_path, bomb)).problems[0]
+    big = rezip({"evidence/01-a.bin": b"\0" * (MAX_EVIDENCE_BYTES + 1)}, zipfile.ZIP_STORED)
+    assert "declares" in archive.verify(write(tmp_path, big)).problems[0]
+    for name in ("../escape.txt", "/etc/passwd", "evidence/../../x", "evidence\\01-a.png", "évidence.txt"):
+        result = archive.verify(write(tmp_path, rezip({"manifest.json": b"{}", name: b"x"})))
+        assert result.problems == [f"unexpected entry name {name!r}"]
+    many = rezip({f"evidence/{i:02d}-a.txt": b"x" for i in range(archive.MAX_ENTRIES + 1)})
+    assert "entries" in archive.verify(write(tmp_path, many)).problems[0]
+    assert "not a readable case archive" in archive.verify(write(tmp_path, b"PK\x03\x04 not a zip")).problems[0]
+    assert archive.verify(tmp_path / "absent.zip").problems[0].startswith("cannot read")
+    assert archive.verify(write(tmp_path, rezip({"case.json": b"{}"}))).problems == ["manifest.json is missing"]
+    not_ours = rezip({"manifest.json": b"[1, 2]"})
+    assert archive.verify(write(tmp_path, not_ours)).problems == ["manifest.json is not a Haris case manifest"]
+
+
+def test_evidence_that_no_longer_matches_its_hash_is_never_exported() -> None:
+    case, files = sample_case(Platform.X)
+    files["02"] = files["02"] + b"!"
+    with pytest.raises(ValueError, match="evidence 02"):
+        archive.build_archive(case, files)
+
+
+@pytest.mark.parametrize(
+    ("name", "media_type", "expected"),
+    [
+        ("../../etc/passwd", "text/plain", "passwd.txt"),
+        ("C:\\Users\\amal\\shot.PNG", "image/png", "shot.png"),
+        ("لقطة شاشة.png", "image/png", "file.png"),
+        ("Écran 1.jpg", "image/jpeg", "Ecran_1.jpg"),
+        (".htaccess", "text/plain", "file.txt"),
+        ("a" * 500 + ".html", "text/html", "a" * 80 + ".html"),
+        (None, "application/octet-stream", "file.bin"),
+        ("evil.exe", "image/png", "evil.png"),
+    ],
+)
+def test_file_names_are_sanitised(name: str | None, media_type: str, expected: str) -> None:
+    assert archive.safe_filename(name, media_type) == expected
+
+
+def test_spreadsheet_formulas_in_the_log_are_neutralised() -> None:
+    case, files = sample_case(Platform.X)
+    case.evidence[0] = case.evidence[0].model_copy(update={"source_url": '=HYPERLINK("http://evil")'})
+    log = entries(archive.build_archive(case, files))["collection_log.csv"].decode()
+    assert "'=HYPERLINK" in log

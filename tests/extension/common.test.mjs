@@ -1,0 +1,76 @@
+// Helpers shared by the extractors (extension/content/common.js), and the one extractor shape.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { pageAt } from "./helpers.mjs";
+
+const window = pageAt("https://x.com/", { html: "" });
+const { parseCount, parseJoined, visibleText, labelledValues } = window.Haris.util;
+
+describe("helpers", () => {
+  test("parseCount reads the ways platforms print counts", () => {
+    const cases = {
+      "1,234": 1234, "1.234": 1234, "1 234": 1234, "1\u202f234 abonnés": 1234, "12": 12, "1.2K": 1200,
+      "12,5 k": 12500, "3.4M followers": 3400000, "١٬٢٣٤": 1234, "٣": 3, "١٫٥ ألف": 1500, "2 Mio": 2000000,
+      "\u200f٢٦ ألف متابع": 26000, "23.9K posts": 23900,
+    };
+    for (const [text, expected] of Object.entries(cases)) assert.equal(parseCount(text), expected, text);
+  });
+
+  test("parseCount refuses what it cannot read with confidence", () => {
+    for (const text of ["", "followers", "1,23", "1.2345", null]) assert.equal(parseCount(text), null, String(text));
+  });
+
+  test("parseJoined reads month and year, and the day when one is printed, in English, French and Arabic", () => {
+    const cases = {
+      "Joined June 2011": "2011-06", "A rejoint X en mars 2015": "2015-03", "Membre depuis août 2019": "2019-08",
+      "انضم في نوفمبر ٢٠٢٦": "2026-11", "انضم في تشرين الثاني 2020": "2020-11", "انضم في كانون الثاني 2020": "2020-01",
+      "Page created - January 7, 2009": "2009-01-07", "Créée le 7 janvier 2009": "2009-01-07", "١٢ مارس ٢٠١٥": "2015-03-12",
+      "Joined 12 June 2011": "2011-06-12", "1er avril 2020": "2020-04-01",
+    };
+    for (const [text, expected] of Object.entries(cases)) assert.equal(parseJoined(text), expected, text);
+    assert.equal(parseJoined("Joined recently"), null);
+    assert.equal(parseJoined("Joined 2011"), null, "a year alone is not a month");
+    assert.equal(parseJoined("February 30, 2020"), "2020-02", "an impossible day is left out");
+  });
+
+  test("visibleText reads emoji images, skips what the page hides and icons' titles", () => {
+    const node = window.document.createElement("div");
+    node.innerHTML = `<span>Hi </span><img alt="👋"><span aria-hidden="true">http://</span>site.example<svg><title>Verified</title></svg><span style="display:none">old</span><br>second`;
+    assert.equal(visibleText(node), "Hi 👋site.example second");
+  });
+
+  test("labelledValues reads label/value pairs and 'label - value' lines", () => {
+    const node = window.document.createElement("div");
+    node.innerHTML = `<div><span>Account based in</span></div><div><span>Egypt</span></div><div><span>Page created - January 7, 2009</span></div>`;
+    assert.deepEqual({ ...labelledValues(node, { based_in: /^account based in$/i, joined: /^page created$/i }) }, { based_in: "Egypt", joined: "January 7, 2009" });
+  });
+});
+
+describe("one extractor shape", () => {
+  test("every platform registers {platform, matches, extract} with a version and its core fields", () => {
+    const extractors = window.Haris.extractors;
+    assert.deepEqual(JSON.parse(JSON.stringify(Array.from(extractors, (e) => e.platform).sort())), ["facebook", "instagram", "telegram", "x"]);
+    for (const extractor of extractors) {
+      assert.equal(typeof extractor.matches, "function", extractor.platform);
+      assert.equal(typeof extractor.extract, "function", extractor.platform);
+      assert.match(extractor.version, /^\d{4}\.\d+$/, extractor.platform);
+      assert.ok(extractor.core.length > 0, extractor.platform);
+    }
+  });
+
+  test("readPage says why a page gave nothing, without page content: none, skipped, error, profile + missing core", () => {
+    const read = (url, html) => {
+      const page = pageAt(url, { html });
+      const outcome = page.Haris.readPage(page.document, page.location);
+      return JSON.parse(JSON.stringify({ ...outcome, found: outcome.found && outcome.found.key }));
+    };
+    assert.deepEqual(read("https://example.org/", "<p>hi</p>"), { platform: null, version: null, status: "none", found: null, missing: [] });
+    assert.equal(read("https://x.com/home", "<main></main>").status, "skipped");
+    const bare = read("https://x.com/sara_h", `<div data-testid="primaryColumn"><div data-testid="UserName"><div dir="ltr"><span>Sara</span></div></div></div>`);
+    assert.deepEqual({ status: bare.status, found: bare.found, missing: bare.missing }, { status: "profile", found: "x:h:sara_h", missing: ["followers", "has_avatar"] });
+    // A layout that throws is an "error" outcome, never an exception in the user's tab.
+    const page = pageAt("https://x.com/sara_h", { html: "" });
+    page.Haris.register({ platform: "x", version: "0.0", core: [], matches: () => true, extract: () => { throw new Error("layout changed"); } });
+    assert.equal(page.Haris.readPage(page.document, page.location).status, "error");
+  });
+});

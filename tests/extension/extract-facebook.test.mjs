@@ -1,0 +1,190 @@
+// Facebook extractor on real saved pages (fixtures/facebook/real-*) and invented ones.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { extractAt, fixture, pageAt } from "./helpers.mjs";
+
+const PAGE_2023 = "facebook/real-heymeedan-2023-01-31.html";
+const PAGE_2022 = "facebook/real-heymeedan-2022-08-29-oldpage.html";
+
+/** Extract from one loaded window at other addresses (parsing a 1 MB page once). */
+function extractFrom(window, url) {
+  return JSON.parse(JSON.stringify(window.Haris.extractProfile(window.document, new URL(url))));
+}
+
+describe("Facebook, real pages", () => {
+  test("heymeedan, 2023 profile-style Page layout, logged out: what the page shows, id from the vanity/id pair", () => {
+    assert.deepEqual(extractAt("https://www.facebook.com/heymeedan", { fixture: PAGE_2023 }), {
+      platform: "facebook",
+      key: "facebook:h:heymeedan",
+      profile: {
+        handle: "heymeedan",
+        account_id: "100067935271247",
+        profile_url: "https://www.facebook.com/heymeedan",
+        display_name: "Meedan",
+        verified: false,
+        followers: 3700, // "3.7K followers": the page prints no exact count
+        bio: "Make sense of the global web.",
+        has_avatar: true,
+      },
+      avatar: {
+        url: "https://scontent-lax3-1.xx.fbcdn.net/v/t39.30808-1/310513247_435753678699138_2623398131510754475_n.png?stp=dst-png_p480x480&_nc_cat=110&ccb=1-7&_nc_sid=c6021c&_nc_ohc=d6UgzKKHMJ8AX9tPN2o&_nc_ht=scontent-lax3-1.xx&oh=00_AfCbAaA11HZ2gUaRJPUC0HygEF0fqhvXiZTcrSunT8VSAQ&oe=63DDB83C",
+      },
+    });
+  });
+
+  test("heymeedan, retired 2022 Pages layout: followers printed as text, bio from the About card, creation date, page id", () => {
+    assert.deepEqual(extractAt("https://www.facebook.com/heymeedan/", { fixture: PAGE_2022 }), {
+      platform: "facebook",
+      key: "facebook:h:heymeedan",
+      profile: {
+        handle: "heymeedan",
+        account_id: "54421674438", // the Page id, bound to the vanity in the embedded data
+        profile_url: "https://www.facebook.com/heymeedan",
+        display_name: "Meedan",
+        verified: false, // "Verified account" in "Pages Liked by This Page" is another Page's
+        followers: 3846, // "3,846 people follow this" (3,738 like it: not followers)
+        bio: "Make sense of the global web.",
+        joined: "2009-01-07", // Page transparency: "Page created - January 7, 2009"
+        has_avatar: true,
+      },
+      avatar: {
+        url: "https://scontent-sjc3-1.xx.fbcdn.net/v/t1.6435-1/48405270_10156958756529439_588050386544230400_n.png?stp=dst-png_p148x148&_nc_cat=103&ccb=1-7&_nc_sid=1eb0c7&_nc_ohc=w2hdxeS94B8AX_zmwZp&_nc_ht=scontent-sjc3-1.xx&oh=00_AT-tNizSyA8Ln6DN4td99caXG1HebfpcNbkJsRebrTyzMg&oe=6332ED6F",
+      },
+    });
+  });
+
+  test("another profile's address over a real page (in-app navigation): the vanity/id pair of heymeedan is not used", () => {
+    const window = pageAt("https://www.facebook.com/heymeedan", { fixture: PAGE_2023 });
+    const found = extractFrom(window, "https://www.facebook.com/someone.else.here");
+    assert.equal(found.profile.account_id, undefined);
+    assert.equal(found.key, "facebook:h:someone.else.here");
+  });
+
+  test("posts, photos, videos, groups, search and the feed over a real page yield nothing", () => {
+    const window = pageAt("https://www.facebook.com/heymeedan", { fixture: PAGE_2023 });
+    for (const path of [
+      "/", "/heymeedan/posts/pfbid0abc", "/heymeedan/videos/1522700938072473/", "/photo/?fbid=435753682032471",
+      "/groups/123456/", "/watch/?v=1", "/search/top?q=meedan", "/permalink.php?story_fbid=1&id=2", "/story.php?story_fbid=1",
+      "/events/123/", "/marketplace/", "/settings/?tab=account", "/pages/category/media/", "/hashtag/news", "/reel/123",
+    ]) {
+      assert.equal(extractFrom(window, `https://www.facebook.com${path}`), null, path);
+    }
+  });
+});
+
+describe("Facebook, invented pages", () => {
+  test("desktop vanity URL: id from the embedded vanity/id pair, SVG picture, Intro card", () => {
+    assert.deepEqual(extractAt("https://www.facebook.com/hala.ahed.rights", { fixture: "facebook/invented-desktop.html" }), {
+      platform: "facebook",
+      key: "facebook:h:hala.ahed.rights",
+      profile: {
+        handle: "hala.ahed.rights",
+        account_id: "100004567890123",
+        profile_url: "https://www.facebook.com/hala.ahed.rights",
+        display_name: "Hala Ahed",
+        verified: true,
+        followers: 12000,
+        following: 301,
+        bio: "Human-rights defender. Lawyer. Views my own.",
+        joined: "2012-03",
+        has_avatar: true,
+      },
+      avatar: { url: "https://scontent.fbey5-1.fna.fbcdn.net/v/t39.30808-1/p200x200/hala.jpg?_nc_cat=1&ccb=1-7" },
+    });
+  });
+
+  test("old mobile profile.php, Arabic UI: id from the URL, name from the cover, Arabic dates and digits", () => {
+    assert.deepEqual(extractAt("https://m.facebook.com/profile.php?id=61558800011122", { fixture: "facebook/invented-mobile.html" }), {
+      platform: "facebook",
+      key: "facebook:id:61558800011122",
+      profile: {
+        account_id: "61558800011122",
+        profile_url: "https://www.facebook.com/profile.php?id=61558800011122",
+        display_name: "هالة عاهد",
+        verified: false,
+        followers: 3,
+        joined: "2026-11",
+        has_avatar: true,
+      },
+      avatar: { url: "https://scontent.fcai19-2.fna.fbcdn.net/v/t39.30808-1/c0.0.100.100/p100x100/clone.jpg" },
+    });
+  });
+
+  test("m.facebook.com Page (no h1, no main region): name and id from the tags, badge, photo, followers, bio", () => {
+    assert.deepEqual(extractAt("https://m.facebook.com/salam.media.net/", { fixture: "facebook/invented-m-page.html" }), {
+      platform: "facebook",
+      key: "facebook:h:salam.media.net",
+      profile: {
+        handle: "salam.media.net",
+        account_id: "100064400011122",
+        profile_url: "https://www.facebook.com/salam.media.net",
+        display_name: "شبكة سلام للإعلام",
+        verified: true,
+        followers: 13000,
+        bio: "أخبار مستقلة من شمال أفريقيا.",
+        has_avatar: true,
+      },
+      avatar: { url: "https://scontent.fcai19-3.fna.fbcdn.net/v/t39.30808-1/448000000_1_n.jpg?stp=dst-jpg_s200x200" },
+    });
+    // The badge of a post's author further down is not this Page's.
+    const unbadged = fixture("facebook/invented-m-page.html").replace(/<div class="m" data-mcomponent="ImageArea"><img class="img" data-type="image" alt="حساب موثّق"[^>]*><\/div>/, "");
+    assert.equal(extractAt("https://m.facebook.com/salam.media.net/", { html: unbadged }).profile.verified, false);
+  });
+
+  test("percent-encoded Arabic address /<name>-<id>/: the Page id from the URL, the rest from the header", () => {
+    const url = `https://www.facebook.com/${encodeURIComponent("جمعية-النور-الثقافية-108765432109876")}/`;
+    assert.deepEqual(extractAt(url, { fixture: "facebook/invented-arabic-page.html" }), {
+      platform: "facebook",
+      key: "facebook:id:108765432109876",
+      profile: {
+        account_id: "108765432109876",
+        profile_url: "https://www.facebook.com/profile.php?id=108765432109876",
+        display_name: "جمعية النور الثقافية",
+        verified: false,
+        followers: 26000,
+        bio: "جمعية ثقافية في بيروت منذ ١٩٩٨.",
+        has_avatar: true,
+      },
+      avatar: { url: "https://scontent-cdg4-1.xx.fbcdn.net/v/t39.30808-1/annour_p480x480.png" },
+    });
+    // The same address unencoded, and the /people/ and /pages/ forms, carry the id too.
+    const window = pageAt(url, { fixture: "facebook/invented-arabic-page.html" });
+    for (const other of ["https://www.facebook.com/جمعية-النور-الثقافية-108765432109876/", "https://www.facebook.com/pages/Annour/108765432109876", "https://www.facebook.com/108765432109876"]) {
+      assert.equal(extractFrom(window, other).profile.account_id, "108765432109876", other);
+    }
+  });
+
+  test("personal profile, signed in (2025 layout): no mutual friends, no viewer picture, no feed badge", () => {
+    const found = extractAt("https://www.facebook.com/karim.nasser.law", { fixture: "facebook/invented-personal-2025.html" });
+    assert.deepEqual(found.profile, {
+      handle: "karim.nasser.law",
+      account_id: "100001234500001",
+      profile_url: "https://www.facebook.com/karim.nasser.law",
+      display_name: "Karim Nasser",
+      verified: true,
+      followers: 3400,
+      following: 210,
+      bio: "Lawyer in Amman 🇯🇴 Human rights, refugees.",
+      has_avatar: true,
+    });
+    assert.equal(found.avatar.url, "https://scontent.fbey5-1.fna.fbcdn.net/v/t39.30808-1/karim_p200x200.jpg?_nc_cat=1");
+    assert.equal("mutuals" in found.profile, false, "information about the viewer is never sent (security review 15)");
+  });
+
+  test("security finding 15: a mutual-friends link is not read", () => {
+    const html = `<body><div role="main"><h1>Sara Hadid</h1>
+      <a href="/sara.hadid.5/friends_mutual">12 mutual friends</a>
+      <a href="/sara.hadid.5/followers">340 followers</a></div></body>`;
+    assert.deepEqual(extractAt("https://www.facebook.com/sara.hadid.5", { html }).profile, {
+      handle: "sara.hadid.5", profile_url: "https://www.facebook.com/sara.hadid.5", display_name: "Sara Hadid", verified: false, followers: 340,
+    });
+  });
+
+  test("a login wall at a profile's address, and the default silhouette", () => {
+    assert.equal(extractAt("https://www.facebook.com/some.profile", { fixture: "facebook/invented-login.html" }), null);
+    const html = `<div role="main"><svg role="img"><image xlink:href="https://scontent.xx.fbcdn.net/v/t1.30497-1/84628273_176159830277856_972693363922829312_n.jpg?stp=c1.0.200.200"></image></svg><h1>Nobody Yet</h1></div>`;
+    const found = extractAt("https://www.facebook.com/profile.php?id=61550000000001", { html });
+    assert.equal(found.profile.has_avatar, false);
+    assert.equal(found.avatar, null);
+  });
+});

@@ -1,0 +1,186 @@
+// Instagram extractor on real saved pages (fixtures/instagram/real-*) and invented ones.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { extractAt, fixture } from "./helpers.mjs";
+
+const PLUTO = "instagram/real-pluto__travel-2021-06-09-rendered.html";
+const MEGADETH = "instagram/real-megadeth-2022-08-23-shell.html";
+
+describe("Instagram, real pages", () => {
+  test("pluto__travel rendered, signed in (2021): header, counts, bio, id; the viewer's data is not read", () => {
+    assert.deepEqual(extractAt("https://www.instagram.com/pluto__travel/", { fixture: PLUTO }), {
+      platform: "instagram",
+      key: "instagram:h:pluto__travel",
+      profile: {
+        handle: "pluto__travel",
+        profile_url: "https://www.instagram.com/pluto__travel/",
+        display_name: "Pluto",
+        followers: 2187,
+        following: 110,
+        posts: 142,
+        account_id: "3640900328",
+        verified: false,
+        // After the category "Product/Service"; the link linkin.bio/… is not the bio.
+        bio: "Where travel lovers go to escape. Our mobile app helps you organise a trip, get inspiration and protect yourself all in one place. ——",
+        private: false, // posts are shown
+        has_avatar: true,
+      },
+      avatar: {
+        url: "https://scontent-mad1-1.cdninstagram.com/v/t51.2885-19/s320x320/133834346_403703180893250_1427065180629518897_n.jpg?tp=1&_nc_ht=scontent-mad1-1.cdninstagram.com&_nc_ohc=Bq78-dxCd5QAX_03O3s&edm=ABfd0MgBAAAA&ccb=7-4&oh=cda8be3081ac2092de13bf1fbeb47c5d&oe=60C87C73&_nc_sid=7bff83",
+      },
+    });
+  });
+
+  test("megadeth app shell (2022): only the tab title shows; the id comes from route data naming the handle", () => {
+    // The inline config also holds the signed-in viewer's own account (is_private: true): unused.
+    assert.deepEqual(extractAt("https://www.instagram.com/megadeth/", { fixture: MEGADETH }), {
+      platform: "instagram",
+      key: "instagram:h:megadeth",
+      profile: {
+        handle: "megadeth",
+        profile_url: "https://www.instagram.com/megadeth/",
+        display_name: "Megadeth",
+        account_id: "343260652",
+      },
+      avatar: null,
+    });
+  });
+
+  test("after in-app navigation away from a real page, nothing of that page is sent for the next profile", () => {
+    // The DOM and head still show @pluto__travel (whose data also lists other accounts' ids and
+    // usernames) while the URL names another account: no header for it, stale tags, nothing read.
+    for (const handle of ["artistresidence", "someone.else"]) {
+      assert.equal(extractAt(`https://www.instagram.com/${handle}/`, { fixture: PLUTO }), null, handle);
+    }
+    const title = fixture(MEGADETH).replace(/<title>[^<]*<\/title>/, "<title>Someone (&#064;someone.else) • Instagram photos and videos</title>");
+    const found = extractAt("https://www.instagram.com/someone.else/", { html: title });
+    assert.equal(found.profile.account_id, undefined, "megadeth's route data does not name @someone.else");
+    assert.equal(found.profile.display_name, "Someone");
+  });
+
+  test("posts, reels, stories and Instagram's own pages are not profiles", () => {
+    for (const path of ["/p/CP5xM7lnOVp/", "/reel/Cabc/", "/stories/pluto__travel/123/", "/explore/", "/direct/inbox/", "/accounts/edit/", "/pluto__travel/p/x/"]) {
+      assert.equal(extractAt(`https://www.instagram.com${path}`, { fixture: PLUTO }), null, path);
+    }
+  });
+});
+
+describe("Instagram, invented pages", () => {
+  test("desktop, fresh load: Open Graph counts, embedded profile id, header structure", () => {
+    assert.deepEqual(extractAt("https://www.instagram.com/nour.khalil.art/", { fixture: "instagram/invented-desktop.html" }), {
+      platform: "instagram",
+      key: "instagram:h:nour.khalil.art",
+      profile: {
+        handle: "nour.khalil.art",
+        profile_url: "https://www.instagram.com/nour.khalil.art/",
+        display_name: "Nour Khalil",
+        followers: 2451,
+        following: 318,
+        posts: 87,
+        account_id: "5521987341",
+        verified: true,
+        bio: "Illustrator · Beirut → Marseille ✏️ commissions open",
+        private: false,
+        has_avatar: true,
+      },
+      avatar: {
+        url: "https://scontent-cdg4-1.cdninstagram.com/v/t51.2885-19/123_n.jpg?stp=dst-jpg_s150x150&_nc_ht=scontent-cdg4-1.cdninstagram.com",
+      },
+    });
+  });
+
+  test("mobile, Arabic UI, after in-app navigation: stale tags ignored, Arabic digits read, private", () => {
+    const found = extractAt("https://www.instagram.com/sara19283746/", { fixture: "instagram/invented-mobile.html" });
+    assert.deepEqual(found.profile, {
+      handle: "sara19283746",
+      profile_url: "https://www.instagram.com/sara19283746/",
+      followers: 3,
+      following: 900,
+      posts: 0,
+      verified: false,
+      display_name: "سارة",
+      private: true,
+      has_avatar: false,
+    });
+    assert.equal(found.key, "instagram:h:sara19283746");
+    assert.equal(found.avatar, null, "the anonymous silhouette is not downloaded");
+  });
+
+  test("server HTML of 2024 (head only): bio, counts, id and photo from the tags; no private, no badge", () => {
+    assert.deepEqual(extractAt("https://www.instagram.com/rania.azzam.studio/", { fixture: "instagram/invented-server-2024.html" }), {
+      platform: "instagram",
+      key: "instagram:h:rania.azzam.studio",
+      profile: {
+        handle: "rania.azzam.studio",
+        profile_url: "https://www.instagram.com/rania.azzam.studio/",
+        display_name: "Rania Azzam",
+        followers: 48200,
+        following: 806,
+        posts: 91,
+        account_id: "6543210987",
+        bio: "Ceramics & glaze 🏺 Tunis → Lyon DM for commissions",
+        has_avatar: true,
+      },
+      avatar: { url: "https://scontent-cdg4-2.cdninstagram.com/v/t51.2885-19/440000001_1_n.jpg?stp=dst-jpg_s100x100" },
+    });
+  });
+
+  test("private only with evidence, and corrected when the header appears", () => {
+    const head = fixture("instagram/invented-server-2024.html");
+    assert.equal(extractAt("https://www.instagram.com/rania.azzam.studio/", { html: head }).profile.private, undefined);
+    const header = `<main><header><section><h2>rania.azzam.studio</h2></section><section><ul>
+      <li><span>91</span> posts</li><li><a href="/rania.azzam.studio/followers/"><span title="48,213">48.2K</span> followers</a></li>
+      <li><a href="/rania.azzam.studio/following/"><span>806</span> following</a></li></ul>
+      <div><span dir="auto">Rania Azzam</span><span dir="auto">Ceramics &amp; glaze</span></div></section></header>
+      <div><h2>This account is private</h2><span>Follow to see their photos and videos.</span></div></main>`;
+    const drawn = extractAt("https://www.instagram.com/rania.azzam.studio/", { html: head.replace('<div id="mount_0_0_Qz"></div>', header) });
+    assert.equal(drawn.profile.private, true);
+    assert.equal(drawn.profile.followers, 48213, "the exact count of the header wins over the tags' 48.2K");
+    assert.equal(drawn.profile.bio, "Ceramics & glaze 🏺 Tunis → Lyon DM for commissions", "the full bio of the tags");
+  });
+
+  test("security finding 11: a display name holding '(@friend)' does not make stale tags look fresh", () => {
+    // The first page loaded was @evil.acct, named "(@nour.khalil.art)"; the user then followed a
+    // link to the real @nour.khalil.art. Tags and inline ids still describe @evil.acct.
+    const stale = fixture("instagram/invented-desktop.html")
+      .replace(/content="Nour Khalil \(@nour\.khalil\.art\) • Instagram photos and videos"/, 'content="(@nour.khalil.art) (@evil.acct) • Instagram photos and videos"')
+      .replace(/content="2,451 Followers, 318 Following, 87 Posts - See Instagram photos and videos from Nour Khalil \(@nour\.khalil\.art\)"/, 'content="3 Followers, 950 Following, 0 Posts - See Instagram photos and videos from (@nour.khalil.art) (@evil.acct)"')
+      .replace(/profilePage_5521987341/g, "profilePage_666000666")
+      .replace('content="https://www.instagram.com/nour.khalil.art/"', 'content="https://www.instagram.com/evil.acct/"');
+    const found = extractAt("https://www.instagram.com/nour.khalil.art/", { html: stale });
+    assert.equal(found.profile.account_id, undefined, "the hostile account's id is dropped");
+    assert.equal(found.key, "instagram:h:nour.khalil.art");
+    assert.deepEqual([found.profile.followers, found.profile.following, found.profile.posts], [2451, 318, 87], "counts from the header");
+    // Without og:url, the handle Instagram appends (the last before " • ") decides.
+    const noUrl = stale.replace(/<meta property="og:url"[^>]*>/, "");
+    const again = extractAt("https://www.instagram.com/nour.khalil.art/", { html: noUrl });
+    assert.equal(again.profile.account_id, undefined);
+    assert.equal(again.profile.display_name, "Nour Khalil", "the name from the header, not '(@nour.khalil.art)'");
+  });
+
+  test("current header: name, category, then bio; a name alone gives no bio", () => {
+    const page = (rest) => `<main><header><section><img alt="lina.k's profile picture" src="https://scontent.cdninstagram.com/v/t51.2885-19/5_n.jpg"></section>
+      <section><div><a href="/lina.k/"><h2><span>lina.k</span></h2></a><div><button>Follow</button></div></div>
+      <ul><li><span>12</span> posts</li><li><a href="/lina.k/followers/"><span title="1,002">1,002</span> followers</a></li><li><a href="/lina.k/following/"><span>99</span> following</a></li></ul>
+      <div><span dir="auto">Lina K.</span>${rest}<a href="/lina.k/followers/mutualOnly"><span>Followed by nour.khalil.art</span></a></div></section></header>
+      <div role="tablist"><a href="/lina.k/" role="tab">Posts</a></div><article><a href="/p/Cxyz/"><img src="https://scontent.cdninstagram.com/p.jpg"></a></article></main>`;
+    const full = extractAt("https://www.instagram.com/lina.k/", { html: page(`<div dir="auto">Photographer</div><span dir="auto">Light, <a href="/explore/tags/amman/">#amman</a> and people</span>`) });
+    assert.equal(full.profile.display_name, "Lina K.");
+    assert.equal(full.profile.bio, "Light, #amman and people");
+    assert.equal(full.profile.private, false);
+    assert.equal(full.profile.followers, 1002);
+    const bare = extractAt("https://www.instagram.com/lina.k/", { html: page("") });
+    assert.equal(bare.profile.display_name, "Lina K.");
+    assert.equal(bare.profile.bio, undefined, "absent rather than a guessed empty bio");
+  });
+
+  test("'About this account' dialog: join date, country, former usernames", () => {
+    const dialog = `<div role="dialog"><h1>About this account</h1><span>nour.khalil.art</span>
+      <div><div><span>Date joined</span></div><div><span>March 2015</span></div></div>
+      <div><div><span>Account based in</span></div><div><span>Lebanon</span></div></div>
+      <div><div><span>Former usernames</span></div><div><span>2</span></div></div></div>`;
+    const html = fixture("instagram/invented-desktop.html").replace("</body>", `${dialog}</body>`);
+    const found = extractAt("https://www.instagram.com/nour.khalil.art/", { html });
+    assert.deepEqual([found.profile.joined, found.profile.based_in, found.profile.name_changes], ["2015-03", "Lebanon", 2]);
+  });
+});

@@ -1,0 +1,169 @@
+// Telegram Web extractor: Web A panels reconstructed from the client's source
+// (fixtures/telegram/reconstructed-*), and invented Web K and Web A panels.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { extractAt, fixture } from "./helpers.mjs";
+
+const BASE_A = fixture("telegram/reconstructed-a-base.html");
+const BLOB = "blob:https://web.telegram.org/6f1c2d3e-0000-4000-8000-000000000001";
+const AVATAR_A = `<div class="Avatar interactive" data-peer-id="7001234567"><div class="inner"><img src="${BLOB}" class="Avatar__media avatar-media" alt="Nour Khalil"></div></div>`;
+
+/** A Web A panel from the reconstruction's template. */
+function panelA({ avatar = AVATAR_A, titleExtra = "", usernameSub = "Username", after = "" } = {}) {
+  // The template's comment names the placeholders too: fill them after the comment.
+  const [comment, body] = BASE_A.split("-->");
+  const filled = body.replace("@@AVATAR@@", avatar).replace("@@TITLEEXTRA@@", titleExtra).replace("@@USERNAME_SUB@@", usernameSub).replace("@@AFTER@@", after);
+  return `${comment}-->${filled}`;
+}
+
+/** A Web K panel (tweb's PeerProfile): header block, then rows; `personal` goes before them. */
+function panelK({ header, rows, personal = "" }) {
+  return `<div class="tabs-tab sidebar sidebar-right active" id="column-right"><div class="sidebar-content"><div class="profile-container">
+    <div class="profile-content">${header}${personal}
+      <div class="sidebar-left-section-container"><div class="sidebar-left-section no-delimiter"><div class="sidebar-left-section-content">${rows}</div></div></div>
+    </div></div></div></div>`;
+}
+const NAME_K = (extra = "") => `<div class="profile-name"><span class="peer-title" data-peer-id="5123456789">Karim Mansour</span>${extra}</div><div class="profile-subtitle"><span>last seen recently</span></div>`;
+const ROW = (title, subtitle, style = "") => `<div class="row row-with-icon row-with-padding"${style}><div class="row-title">${title}</div><div class="row-subtitle">${subtitle}</div></div>`;
+const CAROUSEL = (avatars) => `<div class="profile-avatars-container"><div class="avatar avatar-like profile-avatars-avatar-fake" data-peer-id="5123456789"><span class="avatar-photo-initials">KM</span></div><div class="profile-avatars-avatars">${avatars}</div><div class="profile-avatars-info">${NAME_K()}</div></div>`;
+
+describe("Telegram Web A, reconstructed from the client's source", () => {
+  test("a1, minimized photo: the header's peer id, rows by caption, blob photo, verified", () => {
+    assert.deepEqual(extractAt("https://web.telegram.org/a/#7001234567", { fixture: "telegram/reconstructed-a1-minimized-photo.html" }), {
+      platform: "telegram",
+      key: "telegram:id:7001234567",
+      profile: {
+        handle: "nour_khalil",
+        bio: "Illustrator in Beirut.",
+        account_id: "7001234567",
+        profile_url: "https://t.me/nour_khalil",
+        display_name: "Nour Khalil",
+        verified: true,
+        has_avatar: true,
+      },
+      avatar: { blobUrl: BLOB },
+    });
+  });
+
+  test("a2, two usernames ('also @nour_art' in the caption): the handle is kept", () => {
+    const found = extractAt("https://web.telegram.org/a/#7001234567", { fixture: "telegram/reconstructed-a2-multi-usernames.html" });
+    assert.equal(found.profile.handle, "nour_khalil");
+    assert.equal(found.profile.profile_url, "https://t.me/nour_khalil");
+  });
+
+  test("SCAM and FAKE labels next to the name (UI language: English, French, Arabic)", () => {
+    for (const [word, label] of [["SCAM", "scam"], ["FAKE", "fake"], ["ARNAQUE", "scam"], ["FAUX", "fake"], ["احتيال", "scam"], ["مزيف", "fake"]]) {
+      const html = panelA({ titleExtra: `<span class="FakeIcon">${word}</span>` });
+      const found = extractAt("https://web.telegram.org/a/#7001234567", { html });
+      assert.equal(found.profile.platform_label, label, word);
+      assert.equal(found.profile.display_name, "Nour Khalil");
+    }
+    assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html: panelA() }).profile.platform_label, undefined);
+  });
+
+  test("initials while the photo loads are not 'no photo'; the photo, once drawn, is", () => {
+    const initials = `<div class="Avatar no-photo color-bg-3" data-peer-id="7001234567">NK</div>`;
+    const loading = extractAt("https://web.telegram.org/a/#7001234567", { html: panelA({ avatar: initials }) });
+    assert.equal(loading.profile.has_avatar, undefined, "absent until known");
+    assert.equal(loading.avatar, null);
+    const expanded = `<div class="ProfilePhoto"><canvas class="thumb"></canvas><img class="avatar-media" alt=""></div>`;
+    assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html: panelA({ avatar: expanded }) }).profile.has_avatar, true, "a blurred thumbnail means a photo");
+  });
+
+  test("expanded photo without a peer id on the header: the user in the URL, never a group's id below", () => {
+    const expanded = `<div class="ProfilePhoto"><img class="thumb" src="${BLOB}"></div>`;
+    const groups = `<div class="shared-media"><div class="ListItem chat-item-clickable"><div class="Avatar" data-peer-id="-1001234567890"></div><div class="info"><h3 class="fullName">Common group</h3></div></div></div>`;
+    const found = extractAt("https://web.telegram.org/a/#7001234567", { html: panelA({ avatar: expanded, after: groups }) });
+    assert.equal(found.profile.account_id, "7001234567");
+    assert.equal(found.profile.has_avatar, true);
+    // In a group chat (#-100…) the member's panel has no id of its own: keyed by the handle alone.
+    const inGroup = extractAt("https://web.telegram.org/a/#-1001234567890", { html: panelA({ avatar: expanded, after: groups }) });
+    assert.equal(inGroup.profile.account_id, undefined);
+    assert.equal(inGroup.key, "telegram:h:nour_khalil");
+  });
+
+  test("group chats and channels yield nothing", () => {
+    const channel = `<div id="RightColumn"><div class="Profile"><div class="profile-info"><div class="ProfileInfo"><div class="Avatar" data-peer-id="-1001234567890"></div>
+      <div class="info"><div class="title"><h3 class="fullName">News</h3></div><span class="status">12 400 subscribers</span></div></div></div>
+      <div class="ChatExtra"><div class="ListItem"><div class="multiline-item"><span class="title">t.me/news</span><span class="subtitle">Link</span></div></div></div></div></div>`;
+    assert.equal(extractAt("https://web.telegram.org/a/#-1001234567890", { html: channel }), null);
+    const group = channel.replace(' data-peer-id="-1001234567890"', "").replace("12 400 subscribers", "812 members");
+    assert.equal(extractAt("https://web.telegram.org/a/#-1001234567890", { html: group }), null, "no header id, no user rows");
+    assert.equal(extractAt("https://web.telegram.org/a/#-1001234567890", { html: "<div id=LeftColumn></div><div id=MiddleColumn></div>" }), null);
+  });
+});
+
+describe("Telegram Web K, invented", () => {
+  test("desktop: peer id, rows recognised by caption, blob avatar read by the page", () => {
+    assert.deepEqual(extractAt("https://web.telegram.org/k/#@karim_mansour_news", { fixture: "telegram/invented-k.html" }), {
+      platform: "telegram",
+      key: "telegram:id:5123456789",
+      profile: {
+        bio: "Journalist. DMs open for tips, PGP on request.",
+        handle: "karim_mansour_news",
+        account_id: "5123456789",
+        profile_url: "https://t.me/karim_mansour_news",
+        display_name: "Karim Mansour",
+        verified: true,
+        has_avatar: true,
+      },
+      avatar: { blobUrl: "blob:https://web.telegram.org/4b6f1c1e-8a7d-4c55-9d0e-1f2e3d4c5b6a" },
+    });
+  });
+
+  test("several usernames: the row says 'also @karim_news, @km_press' instead of 'Username'", () => {
+    const html = panelK({ header: CAROUSEL(`<div class="profile-avatars-avatar"><img class="avatar-photo" src="${BLOB}"></div>`), rows: ROW("karim_mansour_news", 'also <a href="https://t.me/karim_news">@karim_news</a>, <a>@km_press</a>') });
+    const found = extractAt("https://web.telegram.org/k/#@karim_mansour_news", { html });
+    assert.equal(found.profile.handle, "karim_mansour_news");
+    assert.equal(found.profile.has_avatar, true);
+  });
+
+  test("Web K's empty photo carousel means no photo; its initials alone do not", () => {
+    const none = extractAt("https://web.telegram.org/k/", { html: panelK({ header: CAROUSEL(""), rows: ROW("karim_mansour_news", "Username") }) });
+    assert.equal(none.profile.has_avatar, false);
+    const simple = `<div class="avatar profile-avatar avatar-120" data-peer-id="5123456789"><span class="avatar-photo-initials">KM</span></div>${NAME_K()}`;
+    const loading = extractAt("https://web.telegram.org/k/", { html: panelK({ header: simple, rows: ROW("karim_mansour_news", "Username") }) });
+    assert.equal(loading.profile.has_avatar, undefined);
+    const loaded = extractAt("https://web.telegram.org/k/", { html: panelK({ header: simple.replace('<span class="avatar-photo-initials">KM</span>', `<img class="avatar-photo" src="${BLOB}">`), rows: "" }) });
+    assert.equal(loaded.profile.has_avatar, true);
+    assert.equal(loaded.avatar.blobUrl, BLOB);
+  });
+
+  test("SCAM mark and the personal channel drawn before the rows: the user's id, not the channel's", () => {
+    const personal = `<div class="sidebar-left-section-container"><div class="personal-channel-name">Channel</div><ul class="chatlist"><a class="row chatlist-chat" data-peer-id="-1009876543210"><div class="avatar" data-peer-id="-1009876543210"></div><div class="row-title"><span class="peer-title" data-peer-id="-1009876543210">Karim's channel</span><span class="verified-icon"></span></div><div class="row-subtitle">1 200 subscribers</div></a></ul></div>`;
+    const header = `<div class="avatar profile-avatar avatar-120" data-peer-id="5123456789"><span>KM</span></div>${NAME_K('<span class="badge-fake">SCAM</span>')}`;
+    const found = extractAt("https://web.telegram.org/k/#@karim_mansour_news", { html: panelK({ header, personal, rows: ROW("karim_mansour_news", "Username") }) });
+    assert.equal(found.profile.account_id, "5123456789");
+    assert.equal(found.profile.platform_label, "scam");
+    assert.equal(found.profile.display_name, "Karim Mansour");
+    assert.equal(found.profile.verified, false, "the channel's badge is not the user's");
+  });
+
+  test("rows the client hid still hold the previous peer's text and are skipped", () => {
+    const rows = ROW("old_peer_handle", "Username", ' style="display: none;"') + ROW("An old bio", "Bio", ' style="display: none;"');
+    const found = extractAt("https://web.telegram.org/k/", { html: panelK({ header: CAROUSEL(""), rows }) });
+    assert.equal(found.profile.handle, undefined);
+    assert.equal(found.profile.bio, undefined);
+    assert.equal(found.profile.account_id, "5123456789");
+  });
+
+  test("a group's or a channel's panel yields nothing", () => {
+    const header = `<div class="profile-name"><span class="peer-title" data-peer-id="-1001234567890">News</span></div><div class="profile-subtitle">12 400 subscribers</div>`;
+    assert.equal(extractAt("https://web.telegram.org/k/#-1001234567890", { html: panelK({ header, rows: ROW("t.me/news", "also @news_ar") + ROW("Daily news", "Info") }) }), null);
+  });
+
+  test("Web A, phone, French UI, initials: no photo is not assumed", () => {
+    assert.deepEqual(extractAt("https://web.telegram.org/a/#7001234567", { fixture: "telegram/invented-a.html" }), {
+      platform: "telegram",
+      key: "telegram:id:7001234567",
+      profile: {
+        handle: "yasmine_b_2026",
+        account_id: "7001234567",
+        profile_url: "https://t.me/yasmine_b_2026",
+        display_name: "Yasmine B.",
+        verified: false,
+      },
+      avatar: null,
+    });
+  });
+});

@@ -1,0 +1,168 @@
+// X extractor on real saved pages (fixtures/x/real-*) and invented ones (fixtures/x/invented-*).
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { extractAt, fixture } from "./helpers.mjs";
+
+const REAL = "x/real-kikobeats-2025-12-23.html";
+// X's signed-in side navigation: the account switcher shows the viewer's own avatar and name,
+// before the primary column (security review, finding 10).
+const SIDE_NAV = `<header role="banner"><nav aria-label="Primary"><a href="/home">Home</a>
+  <a href="/viewer_me" aria-label="Profile"><span>Profile</span></a></nav>
+  <div data-testid="SideNav_AccountSwitcher_Button"><div data-testid="UserAvatar-Container-viewer_me"><img alt="" src="https://pbs.twimg.com/profile_images/999/VIEWER_OWN_PHOTO_normal.jpg"></div>
+  <div dir="ltr"><span>Viewer Me</span></div><div dir="ltr"><span>@viewer_me</span></div></div></header>`;
+
+function signedIn(markup) {
+  return markup.replace(/(<header role="banner"[^>]*>)/, `${SIDE_NAV}$1`);
+}
+
+describe("X, real pages", () => {
+  test("x.com/Kikobeats rendered (2025-12-23): every field a person reads, id and exact counts from JSON-LD", () => {
+    assert.deepEqual(extractAt("https://x.com/Kikobeats", { fixture: REAL }), {
+      platform: "x",
+      key: "x:h:kikobeats",
+      profile: {
+        handle: "Kikobeats",
+        profile_url: "https://x.com/Kikobeats",
+        account_id: "101198215",
+        display_name: "Kiko Beats",
+        // As shown: link domains, not the t.co addresses the JSON-LD holds; hidden "http://" left out.
+        bio: "Building web infra & open source Running microlink.io · unavatar.io Formerly @vercel ▲",
+        joined: "2010-01-02",
+        followers: 3893,
+        following: 406,
+        posts: 23961,
+        verified: false, // the badge in the timeline belongs to another account's post
+        private: false,
+        has_avatar: true,
+      },
+      avatar: { url: "https://pbs.twimg.com/profile_images/2000931726244106244/Ty7-KT2j_400x400.jpg" },
+    });
+  });
+
+  test("the same page after in-app navigation (no JSON-LD): the same key, fields from the header", () => {
+    const markup = fixture(REAL).replace(/<script[^>]*UserProfileSchema-test[^>]*>[\s\S]*?<\/script>/, "");
+    const found = extractAt("https://x.com/Kikobeats", { html: markup });
+    assert.equal(found.key, "x:h:kikobeats", "one key per profile, whatever was present when scanned");
+    assert.equal(found.profile.account_id, undefined);
+    assert.equal(found.profile.display_name, "Kiko Beats");
+    assert.equal(found.profile.followers, 3893);
+    assert.equal(found.profile.following, 406);
+    assert.equal(found.profile.posts, 23900, "23.9K posts in the title bar");
+    assert.equal(found.profile.joined, "2010-01");
+  });
+
+  test("signed in: the viewer's own avatar and name in the side navigation are never read", () => {
+    const found = extractAt("https://x.com/Kikobeats", { html: signedIn(fixture(REAL)) });
+    assert.equal(found.avatar.url, "https://pbs.twimg.com/profile_images/2000931726244106244/Ty7-KT2j_400x400.jpg");
+    assert.equal(found.profile.display_name, "Kiko Beats");
+    // Even with no /photo link, only the container named after this handle counts.
+    const noLink = signedIn(fixture(REAL)).replace(/href="\/Kikobeats\/photo"/g, 'href="/Kikobeats/header_photo"');
+    assert.equal(extractAt("https://x.com/Kikobeats", { html: noLink }).avatar.url, found.avatar.url);
+  });
+
+  test("server HTML before the app runs (2024-12-07 shell): the page shows nothing, nothing is sent", () => {
+    assert.equal(extractAt("https://x.com/Kikobeats", { fixture: "x/real-kikobeats-2024-12-07-shell.html" }), null);
+  });
+
+  test("a post, the home feed, search and settings on the real page yield nothing", () => {
+    for (const path of ["/Kikobeats/status/1870000000000000000", "/home", "/search?q=kiko", "/settings/account", "/i/bookmarks", "/explore"]) {
+      assert.equal(extractAt(`https://x.com${path}`, { fixture: REAL }), null, path);
+    }
+  });
+});
+
+describe("X, invented pages", () => {
+  test("desktop: JSON-LD gives id, exact join date and counts; DOM gives the rest", () => {
+    assert.deepEqual(extractAt("https://x.com/layla_h1987", { fixture: "x/invented-desktop.html" }), {
+      platform: "x",
+      key: "x:h:layla_h1987",
+      profile: {
+        handle: "layla_h1987",
+        profile_url: "https://x.com/layla_h1987",
+        account_id: "301245778",
+        display_name: "Layla Haddad",
+        bio: "Architect in Amman. Coffee, maps, and old cities.",
+        joined: "2011-06-14",
+        followers: 1834,
+        following: 412,
+        posts: 5120,
+        verified: false,
+        private: false,
+        has_avatar: true,
+      },
+      avatar: { url: "https://pbs.twimg.com/profile_images/1790000000000000001/aBcD_200x200.jpg" },
+    });
+  });
+
+  test("mobile, French UI, after in-app navigation: stale JSON-LD of the previous profile is ignored", () => {
+    const found = extractAt("https://mobile.x.com/m_salih", { fixture: "x/invented-mobile.html" });
+    assert.deepEqual(found.profile, {
+      handle: "m_salih",
+      profile_url: "https://x.com/m_salih",
+      display_name: "Mohammed Salih",
+      verified: true,
+      verified_type: "paid",
+      bio: "",
+      joined: "2015-03",
+      followers: 12500,
+      following: 1204,
+      posts: 1200,
+      private: false,
+      has_avatar: true,
+    });
+    assert.equal(found.key, "x:h:m_salih");
+    assert.equal(found.profile.account_id, undefined, "the JSON-LD names @layla_h1987, not this profile");
+  });
+
+  test("twitter.com and profile tabs are profiles; posts, lists and X's own pages are not", () => {
+    assert.equal(extractAt("https://twitter.com/layla_h1987/media", { fixture: "x/invented-desktop.html" }).profile.account_id, "301245778");
+    for (const path of ["/home", "/explore", "/layla_h1987/status/1790000000000000009", "/i/lists/12", "/search?q=x", "/layla_h1987/photo"]) {
+      assert.equal(extractAt(`https://x.com${path}`, { fixture: "x/invented-desktop.html" }), null, path);
+    }
+  });
+
+  test("emoji drawn as <img alt> stay in the name and the bio", () => {
+    const html = `<div data-testid="primaryColumn"><div data-testid="UserName"><div><div dir="ltr"><span><span>Sara </span><img alt="🌙" src="https://abs-0.twimg.com/emoji/v2/svg/1f319.svg"><span> حداد</span></span></div></div>
+      <div><div dir="ltr"><span>@sara_h</span></div></div></div>
+      <div data-testid="UserDescription"><span>Night owl </span><img alt="🦉" src="https://abs-0.twimg.com/emoji/v2/svg/1f989.svg"><span> Beirut</span></div></div>`;
+    const found = extractAt("https://x.com/sara_h", { html });
+    assert.equal(found.profile.display_name, "Sara 🌙 حداد");
+    assert.equal(found.profile.bio, "Night owl 🦉 Beirut");
+  });
+
+  test("verification types: gold (organisation) and grey (government) badges; a protected account", () => {
+    const header = (badge) => `<div data-testid="primaryColumn"><div data-testid="UserName"><div><div dir="ltr"><span>Ministry</span>${badge}</div></div><div><div dir="ltr"><span>@ministry_x</span></div></div></div></div>`;
+    const gold = `<svg aria-label="Verified account" data-testid="icon-verified"><g><linearGradient id="a"><stop offset="0" stop-color="#f4e72a"></stop></linearGradient><path fill="url(#a)" d="M0"></path></g></svg>`;
+    const grey = `<svg aria-label="Verified account" data-testid="icon-verified"><g><path fill="#829aab" d="M0"></path></g></svg>`;
+    const lock = `<svg aria-label="Protected account" data-testid="icon-lock"><g><path d="M0"></path></g></svg>`;
+    assert.equal(extractAt("https://x.com/ministry_x", { html: header(gold) }).profile.verified_type, "business");
+    assert.equal(extractAt("https://x.com/ministry_x", { html: header(grey) }).profile.verified_type, "government");
+    const locked = extractAt("https://x.com/ministry_x", { html: header(lock) }).profile;
+    assert.equal(locked.private, true);
+    assert.equal(locked.verified, false);
+    assert.equal(locked.verified_type, undefined);
+  });
+
+  test("the default egg avatar means no photo, and nothing to download", () => {
+    const html = `<div data-testid="primaryColumn"><div data-testid="UserName"><div dir="ltr"><span>Sara</span></div><div dir="ltr"><span>@sara19283746</span></div></div>
+      <a href="/sara19283746/photo"><img src="https://abs.twimg.com/sticky/default_profile_images/default_profile_200x200.png"></a></div>`;
+    const found = extractAt("https://x.com/sara19283746", { html });
+    assert.equal(found.profile.has_avatar, false);
+    assert.equal(found.avatar, null);
+    assert.equal(found.profile.bio, "", "a rendered header without a bio block means an empty bio");
+  });
+
+  test("'About this account' (/<handle>/about): join date, country, username changes", () => {
+    const found = extractAt("https://x.com/m_salih/about", { fixture: "x/invented-about.html" });
+    assert.equal(found.key, "x:h:m_salih");
+    assert.equal(found.profile.joined, "2015-03");
+    assert.equal(found.profile.based_in, "Egypt");
+    assert.equal(found.profile.name_changes, 4);
+    assert.equal(found.profile.display_name, undefined, "the about page does not print the name");
+  });
+
+  test("a page still loading (no header, no schema) is not checked yet", () => {
+    assert.equal(extractAt("https://x.com/layla_h1987", { html: "<div id=react-root></div>" }), null);
+    assert.equal(extractAt("https://x.com/layla_h1987/about", { html: "<main><div data-testid='primaryColumn'></div></main>" }), null);
+  });
+});

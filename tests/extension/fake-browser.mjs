@@ -1,0 +1,117 @@
+// A faithful stand-in for Firefox's promise-based `browser.*` API as the extension's modules use
+// it: storage areas (local, session, sync) with get/set/remove/clear, values stored as copies
+// (structured clone, as the browser serialises them), onChanged events with {oldValue, newValue}
+// per key and the area's name, session's setAccessLevel, runtime and i18n. It has to be installed
+// before the first import of a module that reads `browser`.
+import { readFileSync } from "node:fs";
+
+function event() {
+  const listeners = [];
+  return {
+    listeners,
+    addListener: (fn) => listeners.push(fn),
+    removeListener: (fn) => listeners.splice(listeners.indexOf(fn), 1),
+    hasListener: (fn) => listeners.includes(fn),
+    emit: (...args) => listeners.map((fn) => fn(...args)),
+  };
+}
+
+function area(name, onChanged) {
+  const data = new Map();
+  const notify = (changes) => {
+    if (Object.keys(changes).length) onChanged.emit(changes, name);
+  };
+  const api = {
+    data,
+    accessLevel: "TRUSTED_CONTEXTS",
+    async get(keys) {
+      if (keys === null || keys === undefined) return Object.fromEntries([...data].map(([k, v]) => [k, structuredClone(v)]));
+      const wanted = typeof keys === "string" ? { [keys]: undefined } : Array.isArray(keys) ? Object.fromEntries(keys.map((k) => [k, undefined])) : keys;
+      const out = {};
+      for (const [key, fallback] of Object.entries(wanted)) {
+        if (data.has(key)) out[key] = structuredClone(data.get(key));
+        else if (fallback !== undefined) out[key] = fallback;
+      }
+      return out;
+    },
+    async set(items) {
+      const changes = {};
+      for (const [key, value] of Object.entries(items)) {
+        if (value === undefined) continue;
+        const copy = structuredClone(value);
+        changes[key] = { oldValue: data.get(key), newValue: structuredClone(copy) };
+        data.set(key, copy);
+      }
+      notify(changes);
+    },
+    async remove(keys) {
+      const changes = {};
+      for (const key of typeof keys === "string" ? [keys] : keys) {
+        if (data.has(key)) changes[key] = { oldValue: data.get(key) };
+        data.delete(key);
+      }
+      notify(changes);
+    },
+    async clear() {
+      const changes = Object.fromEntries([...data].map(([k, v]) => [k, { oldValue: v }]));
+      data.clear();
+      notify(changes);
+    },
+  };
+  if (name === "session") {
+    api.setAccessLevel = async ({ accessLevel }) => {
+      if (!["TRUSTED_CONTEXTS", "TRUSTED_AND_UNTRUSTED_CONTEXTS"].includes(accessLevel)) throw new Error("bad access level");
+      api.accessLevel = accessLevel;
+    };
+  }
+  return api;
+}
+
+export const EXTENSION_ROOT = new URL("../../extension/", import.meta.url);
+
+export function installFakeBrowser({ uiLanguage = "en-US" } = {}) {
+  const onChanged = event();
+  const browser = {
+    storage: { onChanged, local: area("local", onChanged), session: area("session", onChanged), sync: area("sync", onChanged) },
+    runtime: {
+      id: "haris@test",
+      getURL: (path) => new URL(path, EXTENSION_ROOT).href,
+      onMessage: event(),
+      openOptionsPage: async () => {},
+    },
+    i18n: { getUILanguage: () => uiLanguage },
+    permissions: { contains: async () => true, request: async () => true },
+    action: { badges: new Map(), setBadgeText: async ({ tabId, text }) => browser.action.badges.set(tabId, text), setBadgeBackgroundColor: async () => {}, openPopup: async () => { throw new Error("no window"); } },
+    tabs: { created: [], query: async () => [{ id: 7 }], create: async (props) => browser.tabs.created.push(props) },
+    commands: { onCommand: event() },
+  };
+  globalThis.browser = browser;
+  // The extension fetches its own files (string catalogues) by URL; Node's fetch has no file:.
+  if (!globalThis.fetch.extensionFiles) {
+    const realFetch = globalThis.fetch;
+    const fetchWithFiles = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.startsWith("file:")) return new Response(readFileSync(new URL(url)), { headers: { "Content-Type": "application/json" } });
+      return realFetch(input, init);
+    };
+    fetchWithFiles.extensionFiles = true;
+    globalThis.fetch = fetchWithFiles;
+  }
+  return browser;
+}
+
+/** Send a message to the worker's listener as a content script of tab `tabId` would. */
+export function sendToWorker(browser, message, { tabId = 7, id = browser.runtime.id } = {}) {
+  return new Promise((resolve) => {
+    const sender = { id, tab: tabId === null ? undefined : { id: tabId } };
+    const kept = browser.runtime.onMessage.listeners.map((fn) => fn(message, sender, resolve));
+    if (!kept.includes(true)) resolve(undefined);
+  });
+}
+
+/** Every stored value of every area, as one string, to look for clear text in. */
+export async function everythingStored(browser) {
+  const all = {};
+  for (const name of ["local", "session", "sync"]) all[name] = await browser.storage[name].get(null);
+  return JSON.stringify(all);
+}

@@ -1,0 +1,136 @@
+// The content script's scan loop (extension/content/main.js) in jsdom, with a fake service worker
+// and a fake clock: when it checks, when it checks again, when it does not.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { JSDOM } from "jsdom";
+import { fixture, source, strings } from "./helpers.mjs";
+
+const SCRIPTS = ["shared/protocol.js", "content/common.js", "content/extract-facebook.js", "content/extract-instagram.js", "content/extract-x.js", "content/extract-telegram.js", "content/banner.js", "content/main.js"];
+
+/** A page at `url` running the content scripts; timers advance only through `advance(ms)`. */
+function contentScriptAt(url, html) {
+  const dom = new JSDOM(html, { url, runScripts: "outside-only", pretendToBeVisual: true });
+  const window = dom.window;
+  let now = 1_000_000;
+  let timers = [];
+  let nextId = 1;
+  window.Date.now = () => now;
+  window.setTimeout = (fn, ms) => {
+    timers.push({ id: nextId, at: now + (ms || 0), fn });
+    return nextId++;
+  };
+  window.clearTimeout = (id) => {
+    timers = timers.filter((t) => t.id !== id);
+  };
+  const sent = [];
+  window.chrome = {
+    runtime: {
+      sendMessage: async (message) => {
+        sent.push(JSON.parse(JSON.stringify(message)));
+        if (message.type === "pageSetup") return { strings: strings("en"), locale: "en", everywhere: true };
+        if (message.type === "isDismissed") return { dismissed: false };
+        if (message.type === "check") return { view: { state: "result", level: "low", risk: 3, findings: [] }, locale: "en" };
+        return { ok: true };
+      },
+    },
+    storage: { onChanged: { addListener() {} } },
+  };
+  for (const script of SCRIPTS) window.eval(source(script));
+
+  /** Let mutation observers and promises settle, then run the timers due within `ms`. */
+  async function advance(ms) {
+    const until = now + ms;
+    for (;;) {
+      for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+      const due = timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      timers = timers.filter((t) => t !== due);
+      now = Math.max(now, due.at);
+      due.fn();
+    }
+    now = until;
+    for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+  }
+  const checks = () => sent.filter((m) => m.type === "check");
+  return { window, document: window.document, advance, checks };
+}
+
+const TELEGRAM_LOADING = fixture("telegram/reconstructed-a-base.html")
+  .split("-->")
+  .map((part, i) => (i === 0 ? part : part.replace("@@AVATAR@@", '<div class="Avatar no-photo" data-peer-id="7001234567">NK</div>').replace(/@@[A-Z_]+@@/g, "")))
+  .join("-->");
+
+describe("re-checks", () => {
+  test("a photo replacing Telegram's initials is sent in a second check; the first had no has_avatar", async () => {
+    const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING);
+    await page.advance(2000);
+    assert.equal(page.checks().length, 1);
+    assert.equal(page.checks()[0].profile.has_avatar, undefined, "initials are not 'no photo'");
+    assert.equal(page.checks()[0].key, "telegram:id:7001234567");
+    const avatar = page.document.querySelector(".Avatar");
+    avatar.classList.remove("no-photo");
+    avatar.innerHTML = '<div class="inner"><img class="Avatar__media avatar-media" src="blob:https://web.telegram.org/00000000-0000-4000-8000-000000000009"></div>';
+    await page.advance(2000);
+    assert.equal(page.checks().length, 2);
+    assert.equal(page.checks()[1].profile.has_avatar, true);
+    assert.equal(page.checks()[1].force, true, "a re-check bypasses the cached answer");
+  });
+
+  test("a value edited in place (same fields, new text) is checked again; a vanished field is not", async () => {
+    const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING);
+    await page.advance(2000);
+    assert.equal(page.checks().length, 1);
+    page.document.querySelector(".ChatExtra .ListItem:nth-child(2) .title").firstChild.nodeValue = "Illustrator in Marseille.";
+    await page.advance(2000);
+    assert.equal(page.checks().length, 2);
+    assert.equal(page.checks()[1].profile.bio, "Illustrator in Marseille.");
+    page.document.querySelector(".ChatExtra .ListItem:nth-child(2)").remove();
+    await page.advance(2000);
+    assert.equal(page.checks().length, 2, "no check for a field that disappeared");
+  });
+
+  test("a page that keeps changing is re-checked three times at most, and the checks are debounced", async () => {
+    const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING);
+    await page.advance(2000);
+    const bio = page.document.querySelector(".ChatExtra .ListItem:nth-child(2) .title").firstChild;
+    for (let i = 0; i < 10; i += 1) {
+      bio.nodeValue = `Bio ${i}`;
+      await page.advance(100); // faster than the page settles: one check for the burst
+    }
+    await page.advance(2000);
+    assert.equal(page.checks().length, 2, "ten edits within the debounce window: one re-check");
+    for (let i = 10; i < 20; i += 1) {
+      bio.nodeValue = `Bio ${i}`;
+      await page.advance(2000);
+    }
+    assert.equal(page.checks().length, 4, "1 check + 3 re-checks");
+  });
+
+  test("Instagram: the server's tags are checked, then the header drawn later corrects the profile", async () => {
+    const head = fixture("instagram/invented-server-2024.html");
+    const page = contentScriptAt("https://www.instagram.com/rania.azzam.studio/", head);
+    await page.advance(2000);
+    assert.equal(page.checks().length, 1);
+    assert.equal(page.checks()[0].profile.private, undefined);
+    page.document.getElementById("mount_0_0_Qz").innerHTML = `<main><header><section><h2>rania.azzam.studio</h2></section>
+      <section><div><span dir="auto">Rania Azzam</span></div></section></header><div><span>This account is private</span></div></main>`;
+    await page.advance(2000);
+    assert.equal(page.checks().length, 2);
+    assert.equal(page.checks()[1].profile.private, true);
+    assert.equal(page.checks()[1].key, page.checks()[0].key, "the same profile, the same key");
+  });
+
+  test("X: the JSON-LD inserted after the header adds the id under the same key", async () => {
+    const real = fixture("x/real-kikobeats-2025-12-23.html");
+    const schema = real.match(/<script[^>]*UserProfileSchema-test[^>]*>[\s\S]*?<\/script>/)[0];
+    const page = contentScriptAt("https://x.com/Kikobeats", real.replace(schema, ""));
+    await page.advance(2000);
+    assert.equal(page.checks().length, 1);
+    assert.equal(page.checks()[0].profile.account_id, undefined);
+    page.document.head.insertAdjacentHTML("beforeend", schema);
+    await page.advance(2000);
+    assert.equal(page.checks().length, 2);
+    assert.equal(page.checks()[1].profile.account_id, "101198215");
+    assert.deepEqual([page.checks()[0].key, page.checks()[1].key], ["x:h:kikobeats", "x:h:kikobeats"], "one key, so a dismissal covers both");
+  });
+});

@@ -1,0 +1,171 @@
+// The vault (issue 21, security review finding 19) through Firefox's promise-based storage API:
+// a faithful fake of `browser.storage` (fake-browser.mjs) and Node's real WebCrypto. Chromium's
+// real storage is covered in tests/browser.
+import assert from "node:assert/strict";
+import { beforeEach, describe, test } from "node:test";
+import { everythingStored, installFakeBrowser } from "./fake-browser.mjs";
+
+const browser = installFakeBrowser();
+const Vault = await import("../../extension/shared/vault.js");
+const Contacts = await import("../../extension/shared/contacts.js");
+const { wipeEverything } = await import("../../extension/shared/wipe.js");
+const { KDF } = await import("../../extension/shared/constants.js");
+
+const PASS = "olive tram seventeen lantern";
+const FRIENDS = [
+  { display_name: "Zaynab Haddad", platform: "instagram", account_id: "77001234", handle: "zaynab.h", avatar_hash: "8f3a9c0d11223344" },
+  { display_name: "سامي الأحمد", platform: "x", account_id: "99005678", handle: "sami_ahmad" },
+];
+const SECRETS_IN_CLEAR = ["Zaynab", "zaynab.h", "77001234", "8f3a9c0d11223344", "سامي", "sami_ahmad", "99005678", "hk_secret_api_key"];
+
+async function clearAll() {
+  for (const name of ["local", "session", "sync"]) await browser.storage[name].clear();
+}
+
+function assertNothingInClear(text) {
+  for (const secret of SECRETS_IN_CLEAR) assert.equal(text.includes(secret), false, `${secret} found in clear`);
+}
+
+beforeEach(clearAll);
+
+describe("vault", () => {
+  test("contacts and API key are stored encrypted; readable only while unlocked", async () => {
+    assert.equal(await Vault.vaultState(), "none");
+    assert.equal(await Vault.readSecrets(), null);
+    await Vault.createVault(PASS, { contacts: FRIENDS, apiKey: "hk_secret_api_key" });
+    assert.equal(await Vault.vaultState(), "unlocked");
+    assert.deepEqual((await Vault.readSecrets()).contacts, FRIENDS);
+
+    const stored = await browser.storage.local.get(null);
+    assert.deepEqual(Object.keys(stored), ["vault"]);
+    assertNothingInClear(JSON.stringify(stored));
+    assert.equal(stored.vault.kdf.name, "PBKDF2");
+    assert.equal(stored.vault.kdf.hash, "SHA-256");
+    assert.ok(stored.vault.kdf.iterations >= 600_000, "OWASP 2023 work factor");
+    // The key is in session storage, which Firefox keeps in memory; never in `local`.
+    assert.ok((await browser.storage.session.get("vaultKey")).vaultKey);
+
+    await Vault.lock();
+    assert.equal(await Vault.vaultState(), "locked");
+    assert.equal(await Vault.readSecrets(), null);
+    assert.deepEqual(await Contacts.getContacts(), []);
+    await assert.rejects(Contacts.setContacts([]), { code: "locked" });
+    await Vault.unlock(PASS);
+    assert.equal((await Vault.readSecrets()).apiKey, "hk_secret_api_key");
+  });
+
+  test("a wrong passphrase opens nothing, and says so", async () => {
+    await Vault.createVault(PASS, { contacts: FRIENDS });
+    await Vault.lock();
+    const before = await browser.storage.local.get(null);
+    await assert.rejects(Vault.unlock("olive tram seventeen lanterns"), { name: "VaultError", code: "wrong_passphrase" });
+    await assert.rejects(Vault.unlock(""), { code: "wrong_passphrase" });
+    assert.equal(await Vault.vaultState(), "locked");
+    assert.deepEqual(await browser.storage.session.get(null), {});
+    assert.deepEqual(await browser.storage.local.get(null), before, "a failed unlock changes nothing");
+  });
+
+  test("a tampered ciphertext opens nothing either (AES-GCM's tag)", async () => {
+    await Vault.createVault(PASS, { contacts: FRIENDS });
+    const { vault } = await browser.storage.local.get("vault");
+    for (const slot of vault.slots) slot.data = `${slot.data[0] === "A" ? "B" : "A"}${slot.data.slice(1)}`;
+    await browser.storage.local.set({ vault });
+    await Vault.lock();
+    await assert.rejects(Vault.unlock(PASS), { code: "wrong_passphrase" });
+  });
+
+  test("passphrases shorter than 8 characters are refused", async () => {
+    await assert.rejects(Vault.createVault("short"), { code: "short_passphrase" });
+    assert.equal(await Vault.vaultState(), "none");
+  });
+
+  test("changing the passphrase re-encrypts: new salt and ciphertext, old passphrase opens nothing", async () => {
+    await Vault.createVault(PASS, { contacts: FRIENDS });
+    const before = (await browser.storage.local.get("vault")).vault;
+    await assert.rejects(Vault.changePassphrase("not the passphrase", "a new long passphrase"), { code: "wrong_passphrase" });
+    await Vault.changePassphrase(PASS, "a new long passphrase");
+    const after = (await browser.storage.local.get("vault")).vault;
+    const changed = after.slots.filter((slot, i) => slot.salt !== before.slots[i].salt && slot.data !== before.slots[i].data);
+    assert.equal(changed.length, 1);
+    await Vault.lock();
+    await assert.rejects(Vault.unlock(PASS), { code: "wrong_passphrase" });
+    await Vault.unlock("a new long passphrase");
+    assert.deepEqual((await Vault.readSecrets()).contacts, FRIENDS);
+  });
+
+  test("a second (duress) passphrase opens an empty list; the record does not show whether one exists", async () => {
+    await Vault.createVault(PASS, { contacts: FRIENDS });
+    const lengths = (record) => record.slots.map((s) => s.data.length);
+    const plain = (await browser.storage.local.get("vault")).vault;
+    assert.equal(new Set(lengths(plain)).size, 1, "random filler of the same length");
+    await assert.rejects(Vault.setDuressPassphrase(PASS), { code: "same_passphrase" });
+    await Vault.setDuressPassphrase("nothing to see here");
+    const withDecoy = (await browser.storage.local.get("vault")).vault;
+    assert.equal(new Set(lengths(withDecoy)).size, 1);
+    assert.deepEqual(Object.keys(withDecoy).sort(), Object.keys(plain).sort());
+
+    await Vault.lock();
+    await Vault.unlock("nothing to see here");
+    assert.deepEqual(await Vault.readSecrets(), { contacts: [], apiKey: "" });
+    await assert.rejects(Vault.setDuressPassphrase("yet another passphrase"), { code: "not_main" });
+    // Used under pressure, the decoy behaves like a vault: a contact saved there stays there.
+    await Contacts.upsertContact({ display_name: "Decoy friend", platform: "x", handle: "decoy" });
+    await Vault.lock();
+    await Vault.unlock(PASS);
+    assert.deepEqual((await Vault.readSecrets()).contacts, FRIENDS);
+    // The main slot's writes keep the decoy's length in step with its own.
+    await Contacts.setContacts([...FRIENDS, ...Array.from({ length: 60 }, (_, i) => ({ display_name: `Friend ${i}`, platform: "x", handle: `f${i}` }))]);
+    assert.equal(new Set(lengths((await browser.storage.local.get("vault")).vault)).size, 1);
+    await Vault.lock();
+    await Vault.unlock("nothing to see here");
+    assert.deepEqual((await Vault.readSecrets()).contacts.map((c) => c.handle), ["decoy"]);
+  });
+
+  test("what an older version kept in clear moves into the vault and the clear copy goes", async () => {
+    await browser.storage.local.set({ contacts: FRIENDS, apiKey: "hk_secret_api_key", contactsRev: 3, backendUrl: "https://h.example" });
+    await Vault.createVault(PASS);
+    const stored = await browser.storage.local.get(null);
+    assert.deepEqual(Object.keys(stored).sort(), ["backendUrl", "vault"]);
+    assertNothingInClear(JSON.stringify(stored));
+    assert.deepEqual(await Vault.readSecrets(), { contacts: FRIENDS, apiKey: "hk_secret_api_key" });
+  });
+});
+
+describe("contacts export and import", () => {
+  test("export is encrypted; importing it needs its passphrase", async () => {
+    await Vault.createVault(PASS, { contacts: FRIENDS });
+    const file = await Contacts.exportContacts("file passphrase 1");
+    assert.equal(file.format, "haris-contacts-encrypted");
+    assert.ok(file.kdf.iterations >= KDF.iterations);
+    assertNothingInClear(JSON.stringify(file));
+    await Contacts.setContacts([]);
+    await assert.rejects(Contacts.importContacts(file, "file passphrase 2"), { code: "wrong_passphrase" });
+    assert.deepEqual(await Contacts.getContacts(), []);
+    assert.equal(await Contacts.importContacts(file, "file passphrase 1"), 2);
+    assert.deepEqual((await Contacts.getContacts()).map((c) => c.handle), ["zaynab.h", "sami_ahmad"]);
+  });
+
+  test("a plain import is still accepted, cleaned, and encrypted on arrival", async () => {
+    await Vault.createVault(PASS);
+    const plain = { format: "haris-contacts", version: 1, contacts: [...FRIENDS, { display_name: "<b>x</b>", platform: "nowhere", avatar_hash: "zz" }, { note: "nobody" }] };
+    assert.equal(await Contacts.importContacts(plain, ""), 3);
+    const [, , odd] = await Contacts.getContacts();
+    assert.deepEqual([odd.display_name, odd.platform, odd.avatar_hash], ["<b>x</b>", null, null]);
+    assertNothingInClear(await everythingStored(browser));
+    await assert.rejects(Contacts.importContacts({ contacts: [] }, ""), /not_an_export/);
+  });
+});
+
+describe("wipe", () => {
+  test("one call leaves nothing of Haris's in local, session or sync storage", async () => {
+    await Vault.createVault(PASS, { contacts: FRIENDS, apiKey: "hk_secret_api_key" });
+    await browser.storage.local.set({ backendUrl: "https://h.example", language: "ar", bannerEverywhere: true });
+    await browser.storage.session.set({ "v|x:id:1|en|open|https://h.example": { at: 1 }, "dismissed|x:id:2": true, "tab|7": { at: 1 } });
+    await browser.storage.sync.set({ anything: 1 });
+    await browser.action.setBadgeText({ tabId: 7, text: "!" });
+    await wipeEverything();
+    for (const name of ["local", "session", "sync"]) assert.deepEqual(await browser.storage[name].get(null), {}, name);
+    assert.equal(browser.action.badges.get(7), "");
+    assert.equal(await Vault.vaultState(), "none");
+  });
+});

@@ -1,0 +1,130 @@
+// The background module through Firefox's `browser.*` API (fake-browser.mjs) against a real local
+// HTTP server standing in for the Haris API: what it sends, what the page is shown, what it keeps.
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { after, before, beforeEach, describe, test } from "node:test";
+import { everythingStored, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
+import { strings } from "./helpers.mjs";
+
+const browser = installFakeBrowser();
+const Vault = await import("../../extension/shared/vault.js");
+const { fetchAvatar } = await import("../../extension/background/avatar.js");
+await import("../../extension/background/service-worker.js");
+
+const PASS = "olive tram seventeen lantern";
+const FRIEND = { display_name: "Mohamed Saleh", platform: "x", account_id: "111111", handle: "mo_saleh" };
+const CLONE = { platform: "x", key: "x:id:999999", profile: { display_name: "Mohamed Saleh", account_id: "999999", handle: "mo_saleh_1" } };
+const seen = [];
+let server;
+let base;
+
+before(async () => {
+  server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      const sent = JSON.parse(body);
+      seen.push({ url: req.url, headers: req.headers, body: sent });
+      res.writeHead(req.url === "/v1/reports" ? 202 : 200, { "Content-Type": "application/json" });
+      if (req.url === "/v1/reports") return res.end(JSON.stringify({ id: "r1" }));
+      const findings = (sent.contacts || []).length
+        ? [{ code: "impersonation.contact", points: 4.4, message: `This account looks like your contact “${sent.contacts[0].display_name}”.`, evidence: { contact: sent.contacts[0].display_name } }]
+        : [];
+      res.end(JSON.stringify({ risk: findings.length ? 80 : 5, level: findings.length ? "high" : "low", findings, avatar_hash: "c0ffee00c0ffee00", rules_version: "t", unavailable: [], locale: "en" }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${server.address().port}`;
+});
+after(() => server.close());
+
+beforeEach(async () => {
+  for (const name of ["local", "session", "sync"]) await browser.storage[name].clear();
+  await browser.storage.local.set({ backendUrl: base, language: "en" });
+  seen.length = 0;
+});
+
+describe("background", () => {
+  test("session storage is restricted to the extension's own pages at start", () => {
+    assert.equal(browser.storage.session.accessLevel, "TRUSTED_CONTEXTS");
+  });
+
+  test("locked: the check runs without contacts; unlocked: with them, and the page never gets the contact's name", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND], apiKey: "hk_secret_api_key" });
+    await Vault.lock();
+    const locked = await sendToWorker(browser, { type: "check", ...CLONE });
+    assert.equal(locked.view.level, "low");
+    assert.equal("contacts" in seen.at(-1).body, false);
+
+    await Vault.unlock(PASS);
+    const open = await sendToWorker(browser, { type: "check", ...CLONE });
+    assert.deepEqual(seen.at(-1).body.contacts, [FRIEND]);
+    assert.equal(seen.at(-1).headers.authorization, undefined, "no API key on /v1/check");
+    assert.equal(open.view.level, "high");
+    const page = JSON.stringify(open);
+    assert.equal(page.includes("Mohamed Saleh"), false, "finding 7: the name stays out of the page");
+    assert.equal(page.includes("c0ffee00"), false, "nor the photo fingerprint");
+    assert.equal(open.view.findings[0].message, strings("en").contactLookalike);
+    // The popup (extension UI) has the full finding, from session storage.
+    const record = (await browser.storage.session.get("tab|7"))["tab|7"];
+    assert.match(record.view.findings[0].message, /Mohamed Saleh/);
+  });
+
+  test("nothing about checked, dismissed or reported profiles is written to local storage", async () => {
+    await sendToWorker(browser, { type: "check", ...CLONE });
+    await sendToWorker(browser, { type: "dismiss", key: CLONE.key });
+    assert.deepEqual(await sendToWorker(browser, { type: "isDismissed", key: CLONE.key }), { dismissed: true });
+    assert.equal((await sendToWorker(browser, { type: "report", reason: "entrapment", ...CLONE })).ok, true);
+    assert.equal(seen.at(-1).url, "/v1/reports");
+    const local = JSON.stringify(await browser.storage.local.get(null));
+    for (const trace of ["999999", "mo_saleh", "Mohamed"]) assert.equal(local.includes(trace), false, trace);
+  });
+
+  test("'This is my real friend' saves nothing by itself: it opens the extension's window", async () => {
+    await Vault.createVault(PASS);
+    browser.tabs.created.length = 0;
+    assert.deepEqual(await sendToWorker(browser, { type: "friend", ...CLONE }), { ok: true });
+    assert.deepEqual(await Vault.readSecrets(), { contacts: [], apiKey: "" });
+    assert.equal(browser.tabs.created.length, 1);
+    assert.match(browser.tabs.created[0].url, /popup\/popup\.html\?tab=7$/);
+  });
+
+  test("messages from elsewhere are ignored", async () => {
+    assert.equal(await sendToWorker(browser, { type: "check", ...CLONE }, { id: "another-extension" }), undefined);
+    assert.equal(seen.length, 0);
+  });
+
+  test("the keyboard shortcut wipes everything at once", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND], apiKey: "hk_secret_api_key" });
+    await sendToWorker(browser, { type: "check", ...CLONE });
+    await sendToWorker(browser, { type: "dismiss", key: CLONE.key });
+    assert.notEqual(await everythingStored(browser), JSON.stringify({ local: {}, session: {}, sync: {} }));
+    browser.commands.onCommand.emit("wipe");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(await everythingStored(browser), JSON.stringify({ local: {}, session: {}, sync: {} }));
+  });
+
+  test("page setup: the low-risk banner is off by default", async () => {
+    assert.equal((await sendToWorker(browser, { type: "pageSetup" })).everywhere, false);
+    await browser.storage.local.set({ bannerEverywhere: true });
+    assert.equal((await sendToWorker(browser, { type: "pageSetup" })).everywhere, true);
+  });
+});
+
+describe("finding 20: the avatar fetch", () => {
+  const image = (url, redirected = false) => ({ ok: true, url, redirected, headers: new Headers({ "Content-Type": "image/png" }), arrayBuffer: async () => new Uint8Array([1, 2, 3]).buffer });
+
+  test("follows no redirect, and refuses an answer from anywhere but the allowed CDNs", async () => {
+    const inits = [];
+    const direct = await fetchAvatar(async (url, init) => (inits.push(init), image(url)), "https://pbs.twimg.com/profile_images/1/a.png");
+    assert.equal(direct, "AQID");
+    assert.equal(inits[0].redirect, "error");
+    assert.equal(inits[0].credentials, "omit");
+    // A fetch that followed a redirect anyway (an open redirect on the CDN to a loopback server).
+    const moved = await fetchAvatar(async () => image("http://127.0.0.1:5000/secret", true), "https://pbs.twimg.com/profile_images/1/a.png");
+    assert.equal(moved, null);
+    const elsewhere = await fetchAvatar(async () => image("https://evil.example/a.png"), "https://pbs.twimg.com/profile_images/1/a.png");
+    assert.equal(elsewhere, null);
+    assert.equal(await fetchAvatar(async () => image("x"), "http://pbs.twimg.com/a.png"), null, "https only");
+  });
+});
