@@ -32,7 +32,6 @@ import argparse
 import random
 import re
 import sys
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -271,15 +270,16 @@ def official_set(words: list[Word], checks: int, size: int, rng: random.Random) 
     return outcomes
 
 
-def curve(title: str, outcomes: Outcomes) -> None:
+def curve(title: str, outcomes: Outcomes) -> str:
+    """The recall and false alarms of one set at each cut-off, as a Markdown table."""
     kinds = list(outcomes.alarms)
-    header = "| cut-off | recall | " + " | ".join(f"false alarms, {kind} checks" for kind in kinds) + " |"
-    print(
-        f"{title}: {len(outcomes.hits)} clone checks, " + ", ".join(f"{len(v)} {k}" for k, v in outcomes.alarms.items())
-    )
-    print()
-    print(header)
-    print("|" + "---|" * (2 + len(kinds)))
+    counts = ", ".join(f"{len(v)} {k} checks" for k, v in outcomes.alarms.items())
+    lines = [
+        f"{title}: {len(outcomes.hits)} clone checks, {counts}",
+        "",
+        "| cut-off | recall | " + " | ".join(f"false alarms, {kind} checks" for kind in kinds) + " |",
+        "|" + "---|" * (2 + len(kinds)),
+    ]
     for cutoff in CUTOFFS:
         recall = sum(score >= cutoff for score in outcomes.hits) / len(outcomes.hits)
         cells = [
@@ -287,8 +287,19 @@ def curve(title: str, outcomes: Outcomes) -> None:
             for kind in kinds
         ]
         mark = " (rules)" if cutoff == RULES_CUTOFF else ""
-        print(f"| {cutoff:.2f}{mark} | {recall:.3f} | " + " | ".join(cells) + " |")
-    print()
+        lines.append(f"| {cutoff:.2f}{mark} | {recall:.3f} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def report(directory: Path, checks: int = 1000, sets: Iterable[str] = ("contacts", "official")) -> str:
+    """Every set's curve (what ``main`` prints, and docs/names.md shows as ``names-checks``)."""
+    words = held_out_words(directory)
+    out = [f"{len(words)} held-out Arabic words (seed {SEED})"]
+    for name in sets:
+        make, size = SETS[name]
+        outcomes = make(words, checks, size, random.Random(f"{SEED}-{name}"))
+        out += ["", curve(f"{name} ({size} contacts a check)", outcomes)]
+    return "\n".join(out)
 
 
 SETS: dict[str, tuple[Callable[..., Outcomes], int]] = {"contacts": (contacts_set, 300), "official": (official_set, 50)}
@@ -301,17 +312,16 @@ def main() -> None:
     parser.add_argument("--sets", nargs="*", default=list(SETS), choices=list(SETS))
     parser.add_argument("--show", type=int, default=0, help="also print this many missed clones and alarms per set")
     args = parser.parse_args()
+    if not args.show:
+        print(report(args.data, args.checks, args.sets))
+        return
     words = held_out_words(args.data)
-    print(f"{len(words)} held-out Arabic words (seed {SEED})")
-    print()
     for name in args.sets:
         make, size = SETS[name]
-        started = time.perf_counter()
         outcomes = make(words, args.checks, size, random.Random(f"{SEED}-{name}"))
-        curve(f"{name} ({size} contacts a check)", outcomes)
+        print(curve(f"{name} ({size} contacts a check)", outcomes))
         for line in outcomes.examples[: args.show]:
-            print(line, file=sys.stderr)
-        print(f"[{time.perf_counter() - started:.0f} s]", file=sys.stderr)
+            print(line)
 
 
 if __name__ == "__main__":

@@ -28,17 +28,23 @@ EXAMPLES = [
 ]
 
 
-def main() -> None:
+def table() -> str:
+    """The examples as a Markdown table (docs/names.md shows it: figure ``names-examples``)."""
     cutoff = load_default_rules().rules["impersonation.contact"].params.min_similarity  # type: ignore[attr-defined]
-    print(f"rules' cut-off (min_similarity): {cutoff}")
-    print()
-    print("| Arabic | Latin | pair | matched | score | parts aligned (score) |")
-    print("|---|---|---|---|---|---|")
+    lines = [
+        f"| Arabic | Latin | pair | matched at {cutoff} | score | parts aligned (score) |",
+        "|---|---|---|---|---|---|",
+    ]
     for arabic, latin, what in EXAMPLES:
         found = similarity(arabic, latin)
         parts = "; ".join(f"{a} = {b} ({score:.2f})" for a, b, score in found.aligned_parts()) or "given names differ"
         matched = "yes" if found.score >= cutoff else "no"
-        print(f"| {arabic} | {latin} | {what} | {matched} | {found.score:.3f} | {parts} |")
+        lines.append(f"| {arabic} | {latin} | {what} | {matched} | {found.score:.3f} | {parts} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    print(table())
 
 
 if __name__ == "__main__":
