@@ -233,7 +233,9 @@ def train(
         "unseen": round(math.log(1e-6), 3),
         "background": {ch: round(value, 3) for ch, value in background.items()},
         "emissions": {
-            symbol: {segment: round(math.log(p), 3) for segment, p in sorted(table.items(), key=lambda kv: -kv[1])}
+            symbol: {
+                segment: round(math.log(p), 3) for segment, p in sorted(table.items(), key=lambda kv: (-kv[1], kv[0]))
+            }
             for symbol, table in sorted(emissions.items())
         },
     }
