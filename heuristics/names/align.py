@@ -97,25 +97,30 @@ def given_pairs(count_a: int, count_b: int) -> tuple[tuple[Span, Span], ...]:
 
 
 def align(
-    count_a: int, count_b: int, pair_score: Callable[[Span, Span], float], at_least: float = 0.0
+    count_a: int,
+    count_b: int,
+    pair_scores: Callable[[list[tuple[Span, Span]]], list[float]],
+    at_least: float = 0.0,
 ) -> Alignment | None:
     """The best valid alignment of names of ``count_a`` and ``count_b`` parts, or None.
 
-    ``at_least``: only alignments scoring at least this are wanted (an alignment never scores more
-    than its given-name pair, so given-name pairs under it are not followed)."""
+    ``pair_scores`` scores a list of unit pairs at once (the given-name pairs first, then, if one
+    reaches the floor, every other pair in one call). ``at_least``: only alignments scoring at least
+    this are wanted (an alignment never scores more than its given-name pair, so given-name pairs
+    under it are not followed)."""
     if not count_a or not count_b:
         return None
-    scores: dict[tuple[Span, Span], float] = {}
-
-    def score(a: Span, b: Span) -> float:
-        if (a, b) not in scores:
-            scores[a, b] = pair_score(a, b)
-        return scores[a, b]
-
+    candidates = given_pairs(count_a, count_b)
+    scores = dict(zip(candidates, pair_scores(list(candidates)), strict=True))
     pairs = _unit_pairs(count_a, count_b)
+    if not any(value >= max(FLOOR, at_least) for value in scores.values()):
+        return None
+    rest = [pair for pair in pairs if pair not in scores]
+    scores.update(zip(rest, pair_scores(rest), strict=True))
+    score = scores.__getitem__
     best: Alignment | None = None
-    for a, b in given_pairs(count_a, count_b):
-        given = score(a, b)
+    for a, b in candidates:
+        given = score((a, b))
         if given < max(FLOOR, at_least) or (best is not None and given <= best.score):
             continue
         found = _complete(Pair(a, b, given), pairs, score, count_a, count_b)
@@ -136,7 +141,7 @@ def align(
 def _complete(
     given: Pair,
     pairs: tuple[tuple[Span, Span], ...],
-    score: Callable[[Span, Span], float],
+    score: Callable[[tuple[Span, Span]], float],
     count_a: int,
     count_b: int,
 ) -> Alignment | None:
@@ -147,7 +152,7 @@ def _complete(
         (
             (s, a, b)
             for a, b in pairs
-            if not _overlaps(a, used_a) and not _overlaps(b, used_b) and (s := score(a, b)) >= FLOOR
+            if not _overlaps(a, used_a) and not _overlaps(b, used_b) and (s := score((a, b))) >= FLOOR
         ),
         key=lambda option: (-option[0], option[1], option[2]),
     )

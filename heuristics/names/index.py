@@ -2,13 +2,15 @@
 
 Scores are those of :func:`heuristics.names.similarity.compare`. Every valid alignment pairs the
 two names' given names, and their family names unless one name has a single part (:mod:`align`);
-every scored pair must pass the consonant-skeleton gate (:func:`units.passes_gate`). So a stored name
-can only match when one of its *given-name units* (runs of parts starting at its first or second
-part) passes the gate against one of the query's, and one of its *family units* (runs ending at
-its last part or starting at its first) against one of the query's. The index keeps those units'
-skeletons; two rapidfuzz ``cdist`` passes find the names that can match, and only those are
-compared in full. Nothing that could match is skipped, so
-results equal comparing one by one (tests check this).
+every scored pair must pass the consonant-skeleton gate (:func:`units.passes_gate`). So a stored
+name can only match when one of its *given-name units* (runs of parts starting at its first or
+second part) passes the gate against one of the query's, and one of its *family units* (runs
+ending at its last part or starting at its first) against one of the query's. The index keeps each
+distinct skeleton once; one rapidfuzz ``cdist`` finds the names that can match, their given-name
+pairs are scored in one batch, and only those whose given names reach the cut-off are aligned in
+full (at most ``MAX_ALIGNED``, best first, of at most ``MAX_CANDIDATES`` candidates: cost stays
+bounded whatever the names). Within these bounds nothing that could match is skipped, so results
+equal comparing one by one (tests check this).
 """
 
 from __future__ import annotations
@@ -85,6 +87,14 @@ def blocking_keys(reading: NameReading) -> BlockingKeys:
         whole=whole,
         single=[],
     )
+
+
+# Bounds on one search, whatever the stored names (a hostile contact list of look-alike names):
+# candidates whose given names are scored, and full alignments (best given-name scores first).
+# Ordinary searches have tens of candidates and a few alignments; within these bounds the results
+# equal comparing one by one.
+MAX_CANDIDATES = 512
+MAX_ALIGNED = 32
 
 
 class NameIndex:
@@ -176,10 +186,11 @@ class NameIndex:
 
     def _given_name_scores(
         self, query: NormalisedName, forms: list[NormalisedName], row: dict[str, int], passing: np.ndarray
-    ) -> Known:
+    ) -> tuple[Known, list[float]]:
         """The scores of the pairs of units :func:`align.align` tries as given names, between the
         query and each stored name, in one batch (most candidates stop there). Pairs whose
-        skeletons fail the gate (looked up in ``passing``) score 0 without being scored."""
+        skeletons fail the gate (looked up in ``passing``) score 0 without being scored. Also each
+        form's best given-name score (an alignment never scores more)."""
         requests = []
         for form in forms:
             for reading in query.readings:
@@ -190,6 +201,7 @@ class NameIndex:
                             requests.append((reading, span_a, stored, span_b, unit_a, unit_b))
         scores = unit_scores([(unit_a, unit_b) for *_, unit_a, unit_b in requests])
         known: Known = {}
+        best = {id(stored): 0.0 for form in forms for stored in form.readings}
         for form in forms:  # the rest fail the gate
             for reading in query.readings:
                 for stored in form.readings:
@@ -197,7 +209,8 @@ class NameIndex:
                         known[id(reading), span_a, id(stored), span_b] = 0.0
         for (a, span_a, b, span_b, *_), score in zip(requests, scores, strict=True):
             known[id(a), span_a, id(b), span_b] = score
-        return known
+            best[id(b)] = max(best[id(b)], score)
+        return known, [max(best[id(stored)] for stored in form.readings) for form in forms]
 
     def _gated(self, unit_a: tuple, unit_b: tuple, row: dict[str, int], passing: np.ndarray) -> bool:
         """Whether two units (no particles) pass the gate, from the query's table when it has both."""
@@ -219,10 +232,13 @@ class NameIndex:
         # A hair below the cut-off, so that the pruning never drops a score equal to it.
         cutoff = max(0.0, min_similarity - 1e-9)
         found, row, passing = self._candidates(query, *self._gate_table(query))
-        entries = [self._entries[entry] for entry in found]
-        known = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
+        entries = [self._entries[entry] for entry in found[:MAX_CANDIDATES]]
+        known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
+        reaching = sorted(
+            (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
+        )
         best: dict[str, NameMatch] = {}
-        for key, stored, form in entries:
+        for key, stored, form in (entries[number] for number in reaching[:MAX_ALIGNED]):
             found = compare(query, form, at_least=cutoff, known=known)
             if found.score >= min_similarity and (key not in best or found.score > best[key].similarity.score):
                 best[key] = NameMatch(key, stored, found)

@@ -43,8 +43,8 @@ Script = Literal["arabic", "latin"]
 Reading = Literal["plain", "arabizi", "leet", "leet-l"]
 
 MAX_CLEANED_LENGTH = 256
-MAX_PARTS = 8
-MAX_PART_LETTERS = 24
+MAX_PARTS = 6
+MAX_PART_LETTERS = 20
 COMPOUND_ARTICLE = "|"  # inside an Arabic part's letters: a compound's article (عبد|رحمن)
 
 # Arabizi: digits that look like Arabic letters (3 = ع, 7 = ح, …). Leet: digits that look like

@@ -8,7 +8,7 @@ from typing import Literal
 
 from heuristics.names.align import Alignment, Span, align
 from heuristics.names.normalise import NameReading, NormalisedName, normalise
-from heuristics.names.units import unit_score
+from heuristics.names.units import unit_scores
 
 Mode = Literal["latin", "arabic", "cross"]
 
@@ -72,13 +72,17 @@ def compare_readings(
 ) -> Alignment | None:
     """The best alignment of two readings' parts (see :func:`align.align` for ``at_least``)."""
 
-    def score(span_a: Span, span_b: Span) -> float:
-        found = None if known is None else known.get((id(a), span_a, id(b), span_b))
-        if found is None:
-            found = unit_score(a.parts[span_a[0] : span_a[1]], b.parts[span_b[0] : span_b[1]])
-        return found
+    def scores(pairs: list[tuple[Span, Span]]) -> list[float]:
+        found = [None if known is None else known.get((id(a), sa, id(b), sb)) for sa, sb in pairs]
+        missing = [number for number, value in enumerate(found) if value is None]
+        fresh = unit_scores(
+            [(a.parts[pairs[n][0][0] : pairs[n][0][1]], b.parts[pairs[n][1][0] : pairs[n][1][1]]) for n in missing]
+        )
+        for number, value in zip(missing, fresh, strict=True):
+            found[number] = value
+        return [value if value is not None else 0.0 for value in found]
 
-    return align(len(a.parts), len(b.parts), score, at_least)
+    return align(len(a.parts), len(b.parts), scores, at_least)
 
 
 def compare(a: NormalisedName, b: NormalisedName, at_least: float = 0.0, known: Known | None = None) -> NameSimilarity:
