@@ -32,6 +32,7 @@ RENAMED_KEYS = {
 RENAMED_PREFIXES = {
     "haris:reports:account:": "haris:{reports}:account:",
     "haris:report:": "haris:{reports}:report:",
+    "haris:protected:keypoints:": "haris:{protected}:keypoints:",
     "haris:protected:": "haris:{protected}:person:",
     "haris:bank:": "haris:{banks}:bank:",
     "haris:case:": "haris:{cases}:case:",

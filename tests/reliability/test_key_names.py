@@ -22,7 +22,12 @@ def test_keys_that_travel_together_share_a_slot() -> None:
 
     families = {
         "rules": [rules.RULES_TEXT_KEY, rules.RULES_VERSION_KEY],
-        "protected": [protected._RECORD + "0123456789abcdef", protected._IDS, protected._VERSION],
+        "protected": [
+            protected._RECORD + "0123456789abcdef",
+            protected._KEYPOINTS + "0123456789abcdef",
+            protected._IDS,
+            protected._VERSION,
+        ],
         "banks": [banks._BANKS, _entries_key("ngo-1"), _version_key("ngo-1"), _version_key("other")],
         "reports": [
             reports._REPORT + "ab",
@@ -43,6 +48,7 @@ def test_old_key_names_are_renamed_once_with_values_and_ttls(redis_client: redis
     redis_client.zadd("haris:reports:pending", {"0123456789abcdef": 1})
     redis_client.set("haris:protected:fedcba9876543210", b"{}")
     redis_client.sadd("haris:protected:ids", "fedcba9876543210")
+    redis_client.hset("haris:protected:keypoints:fedcba9876543210", "ab", "cd")
     redis_client.hset("haris:bank:ngo-1:entries", "a", "{}")
     redis_client.sadd("haris:banks", "ngo-1")
     redis_client.hset("haris:user:amal", "role", "trainer")
@@ -54,6 +60,7 @@ def test_old_key_names_are_renamed_once_with_values_and_ttls(redis_client: redis
     assert 0 < redis_client.ttl("haris:{reports}:report:0123456789abcdef") <= 3600
     assert redis_client.zscore("haris:{reports}:pending", "0123456789abcdef") == 1
     assert redis_client.exists("haris:{protected}:person:fedcba9876543210", "haris:{protected}:ids") == 2
+    assert redis_client.hget("haris:{protected}:keypoints:fedcba9876543210", "ab") == b"cd"
     assert redis_client.hget("haris:{banks}:bank:ngo-1:entries", "a") == b"{}"
     assert redis_client.smembers("haris:{banks}:names") == {b"ngo-1"}
     assert redis_client.hget("haris:{users}:user:amal", "role") == b"trainer"
