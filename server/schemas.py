@@ -9,12 +9,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from heuristics.banks import BankLabel
-from heuristics.profile import Contact, HashHex, Platform, Profile
+from heuristics.names import normalise
+from heuristics.profile import AccountId, Contact, HashHex, Name, Platform, Profile
 from heuristics.profile import _replace_lone_surrogates as replace_lone_surrogates
-from server.banks import BANK_NAME
+from server.storage.banks import BANK_NAME, MAX_NOTE_LENGTH
+from server.storage.protected import ProtectedAccount, ProtectedPerson
 
 MAX_CONTACTS = 2_000
 # Reports are kept for 30 days: a reported bio is cut to this length.
@@ -78,6 +80,8 @@ class ReportRequest(BaseModel):
 
 
 Note = Annotated[str, Field(max_length=1000)]
+
+
 # Report review (``GET /v1/reports``, ``POST /v1/reports/{id}/confirm|reject``, the console's pages).
 
 
@@ -125,6 +129,73 @@ class RejectRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: Note | None = None
+
+
+# Protected people (``/v1/protected``, the console's pages).
+MAX_NAMES = 20
+MAX_ACCOUNTS = 50
+MAX_AVATARS = 10
+
+
+class ProtectedCreate(BaseModel):
+    """``POST /v1/protected``. Unknown fields are ignored, as in the other request bodies."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    display_names: Annotated[list[Name], Field(min_length=1, max_length=MAX_NAMES)]
+    accounts: Annotated[list[ProtectedAccount], Field(max_length=MAX_ACCOUNTS)] = []
+    avatars: Annotated[list[Annotated[str, Field(max_length=MAX_AVATAR_BASE64)]], Field(max_length=MAX_AVATARS)] = []
+    avatar_hashes: Annotated[list[HashHex], Field(max_length=MAX_AVATARS * 4)] = []
+    note: Annotated[str, Field(max_length=1000)] | None = None
+
+    @field_validator("display_names")
+    @classmethod
+    def _names_have_letters(cls, names: list[str]) -> list[str]:
+        for name in names:
+            if normalise(name).is_empty:
+                raise ValueError(f"the name {name!r} has no letters to match on")
+        return names
+
+
+class ProtectedList(BaseModel):
+    people: list[ProtectedPerson]
+
+
+# Hash banks (``/v1/banks``, the console's bank pages).
+
+
+class BankEntryRequest(BaseModel):
+    """``POST /v1/banks/{bank}/entries``: exactly one of ``avatar`` and ``avatar_hash``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    avatar: Annotated[str, Field(max_length=MAX_AVATAR_BASE64, description="base64 image bytes")] | None = None
+    avatar_hash: HashHex | None = None
+    label: BankLabel
+    platform: Platform | None = None
+    account_id: AccountId | None = None
+    note: Annotated[str, Field(max_length=MAX_NOTE_LENGTH)] | None = None
+
+
+class BankSummary(BaseModel):
+    name: str
+    entries: int
+    version: int
+    never_confirm: int = Field(
+        0,
+        description="Legacy fingerprints (version 1, bare phash): never confirm a match; add the photo again",
+    )
+    without_keypoints: int = Field(
+        0, description="Entries added from a fingerprint, not a photo: confirmed by the detail hash alone"
+    )
+
+
+class BankList(BaseModel):
+    banks: list[BankSummary]
+
+
+class ImportResult(BaseModel):
+    imported: int
 
 
 class Accepted(BaseModel):

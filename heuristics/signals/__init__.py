@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from heuristics.signals import account, activity, avatar, bio, handle, name, platform
+from heuristics.signals import account, activity, avatar, bio, handle, impersonation, name, platform
 from heuristics.signals.base import Signal, SignalParams
-from heuristics.signals.impersonation_contact import ImpersonatesContact
-from heuristics.signals.impersonation_protected import ImpersonatesProtectedPerson
 
 DEFAULT_SIGNALS: tuple[Signal[Any], ...] = (
     account.AccountNew(),
@@ -27,8 +25,8 @@ DEFAULT_SIGNALS: tuple[Signal[Any], ...] = (
     bio.BioEmptyOrLinkOnly(),
     handle.HandleDigits(),
     handle.HandleRandom(),
-    ImpersonatesContact(),
-    ImpersonatesProtectedPerson(),
+    impersonation.ImpersonationContact(),
+    impersonation.ImpersonationProtectedPerson(),
     name.NameDeceptiveCharacters(),
     name.NameLookalikeCharacters(),
     name.NameRecentlyChanged(),

@@ -4,7 +4,7 @@
 - :mod:`.reports` — ``POST /v1/reports`` (anonymous, rate-limited);
 - :mod:`.reviews` — trainers decide reports;
 - :mod:`.cases` — escalation cases;
-- banks and protected people (``server.bank_api``, ``server.protected``);
+- :mod:`.banks`, :mod:`.protected` — hash banks and protected people (trainers, maintainers);
 - :mod:`.admin` — maintainers publish rules;
 - :mod:`.health` — liveness, readiness, metrics and ``/openapi.json``.
 
@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server import bank_api, protected
-from server.api import admin, cases, check, health, reports, reviews
+from server.api import admin, banks, cases, check, health, protected, reports, reviews
 
-BLUEPRINTS = (check.bp, reports.bp, health.bp, reviews.bp, admin.bp, protected.bp, bank_api.bp, cases.bp)
+BLUEPRINTS = (check.bp, reports.bp, health.bp, reviews.bp, admin.bp, protected.bp, banks.bp, cases.bp)
 
 
 def init_app(app: Flask) -> None:

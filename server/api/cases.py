@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import redis
 from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, Field
 
@@ -39,9 +38,10 @@ from server.web import openapi
 from server.web.auth import key_actor, require_role
 from server.web.body import json_body, validate
 from server.web.downloads import default_notifier, download, requested_locale, requested_platform
-from server.web.errors import APIError, error_response
+from server.web.errors import APIError, answer_storage_errors
 
 bp = Blueprint("cases", __name__, url_prefix="/v1/cases")
+answer_storage_errors(bp, "Cases are unavailable right now; try again later.")
 MAX_PAGE = 200
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -100,10 +100,6 @@ def _actor() -> Actor:
     return Actor(key_actor(), Role(g.role).value, "api")
 
 
-@bp.errorhandler(redis.RedisError)
-@bp.errorhandler(OSError)
-def _storage_error(_error: Exception) -> Response:
-    return error_response(503, "storage_unavailable", "Cases are unavailable right now; try again later.")
 
 
 @bp.post("")
@@ -194,11 +190,7 @@ def export(case_id: str, kind: str) -> Response:
 
 def _register_openapi() -> None:
     openapi.MODELS.extend([CaseCreate, CaseCreated, EvidenceAdded, CaseSummary, CaseList, Case, StatusUpdate])
-    auth_errors = {
-        "401": openapi.error("No or invalid API key."),
-        "403": openapi.error("The key's role is not allowed."),
-        "503": openapi.error("Storage is unavailable."),
-    }
+    auth_errors = openapi.AUTH_ERRORS
     case_param = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
     not_found = {"404": openapi.error("No such case (cases expire).")}
     openapi.PATHS["/v1/cases"] = {

@@ -78,11 +78,6 @@ def reject_report(report_id: str) -> Any:
 
 
 openapi.MODELS.extend([ReportOut, ReportList, ConfirmRequest, RejectRequest])
-_AUTH_ERRORS = {
-    "401": openapi.error("No or invalid API key."),
-    "403": openapi.error("The key's role does not allow this."),
-    "503": openapi.error("Storage is unavailable."),
-}
 _ID_PARAMETER = [{"name": "report_id", "in": "path", "required": True, "schema": {"type": "string"}}]
 openapi.PATHS.setdefault("/v1/reports", {})["get"] = {
     "summary": "Pending reports, newest first (trainer)",
@@ -94,7 +89,7 @@ openapi.PATHS.setdefault("/v1/reports", {})["get"] = {
     "responses": {
         "200": openapi.json_response("Reports", openapi.ref(ReportList)),
         "422": openapi.error("Bad limit or offset."),
-        **_AUTH_ERRORS,
+        **openapi.AUTH_ERRORS,
     },
 }
 for _action, _model, _summary in (
@@ -114,7 +109,7 @@ for _action, _model, _summary in (
                 "409": openapi.error("Already confirmed or rejected."),
                 "415": openapi.error("Unsupported media type."),
                 "422": openapi.error("Invalid values."),
-                **_AUTH_ERRORS,
+                **openapi.AUTH_ERRORS,
             },
         }
     }

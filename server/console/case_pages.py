@@ -36,7 +36,6 @@ from server.escalation.model import (
     StatusUpdate,
 )
 from server.escalation.tickets import LOCALES
-from server.protected import ProtectedStore
 from server.roles import Role
 from server.services import Actor
 from server.services.cases import (
@@ -53,6 +52,7 @@ from server.services.cases import (
 from server.state import app_state
 from server.storage.audit import AuditLog
 from server.storage.cases import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS, CaseStore
+from server.storage.protected import ProtectedStore
 from server.storage.reports import ReportStore
 from server.web.body import validate
 from server.web.downloads import default_notifier, download, requested_locale, requested_platform
@@ -82,10 +82,7 @@ def _actor() -> Actor:
 
 
 def _form_context(form: dict[str, Any], error: APIError | None = None) -> dict[str, Any]:
-    try:
-        people = sorted(ProtectedStore(_client()).all(), key=lambda p: p.display_names[0].lower())
-    except (redis.RedisError, OSError):
-        abort(503)
+    people = sorted(ProtectedStore(_client()).all(), key=lambda p: p.display_names[0].lower())
     return {
         "form": form,
         "error": error,
@@ -156,10 +153,7 @@ def case_body_from_form(form: MultiDict[str, str]) -> CaseCreate:
 @bp.get("/cases")
 @require_console_role(Role.TRAINER)
 def cases() -> Page:
-    try:
-        listed = _cases().recent(limit=200)
-    except (redis.RedisError, OSError):
-        abort(503)
+    listed = _cases().recent(limit=200)
     return render_template(
         "console/cases.html", cases=listed, open_days=OPEN_TTL_SECONDS // 86400, closed_days=CLOSED_TTL_SECONDS // 86400
     )
@@ -188,8 +182,6 @@ def new_case() -> Page:
         )
     except APIError as error:
         return render_template("console/case_new.html", **_form_context(form_data, error)), error.status
-    except (redis.RedisError, OSError):
-        abort(503)
     flash(t("cases.opened"), "ok")
     return redirect(url_for("console.case_page", case_id=case.id), code=303)
 
@@ -199,8 +191,6 @@ def _case_page(case_id: str, error: APIError | None = None, failed: str = "") ->
         case = get_case(_cases(), case_id)
     except APIError:
         abort(404)
-    except (redis.RedisError, OSError):
-        abort(503)
     return render_template(
         "console/case.html",
         case=case,
@@ -231,8 +221,6 @@ def _change(case_id: str, failed: str, operation: Any, done: str) -> Page:
         if error.status == 404:
             abort(404)
         return _case_page(case_id, error, failed)
-    except (redis.RedisError, OSError):
-        abort(503)
     flash(t(done), "ok")
     return redirect(url_for("console.case_page", case_id=case_id) + f"#{failed}", code=303)
 
@@ -323,16 +311,11 @@ def case_export(case_id: str, kind: str) -> Page:
         if error.status == 404:
             abort(404)
         return _case_page(case_id, error, "exports")
-    except (redis.RedisError, OSError):
-        abort(503)
     return download(result)
 
 
 @bp.get("/outcomes")
 @require_console_role(Role.TRAINER)
 def case_outcomes() -> Page:
-    try:
-        table = outcomes(_cases())
-    except (redis.RedisError, OSError):
-        abort(503)
+    table = outcomes(_cases())
     return render_template("console/outcomes.html", table=table)

@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 from heuristics.banks import BankLabel
 from heuristics.images import sniff_format
 from heuristics.profile import Platform
-from server.banks import BankStore
 from server.console.blueprint import (
     actor,
     bp,
@@ -35,6 +34,7 @@ from server.services.accounts import revoke_user
 from server.services.check import run_check
 from server.services.reports import bank_fingerprint, decide
 from server.state import app_state
+from server.storage.banks import BankStore
 from server.web.body import validate
 from server.web.errors import APIError
 from server.web.limits import LimitReached, limits

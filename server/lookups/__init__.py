@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from flask import Flask
 
+from heuristics.services import BANKS, PROTECTED, REUSE
+from server.lookups.banks import BanksLookup
+from server.lookups.protected import ProtectedLookup
+from server.lookups.reuse import ReuseLookup
+
 
 def init_app(app: Flask) -> None:
-    from server.banks import BankStore, RedisBanks
-    from server.protected import ProtectedRegistryService, ProtectedStore
-    from server.reuse import RedisReuse
-
     state = app.extensions["haris"]
-    client = state.redis.client
+    secret = app.config["HARIS_SECRET_KEY"].encode("utf-8")
     state.lookups.update(
-        banks=RedisBanks(BankStore(client)),
-        reuse=RedisReuse(client, app.config["HARIS_SECRET_KEY"].encode("utf-8")),
-        protected=ProtectedRegistryService(ProtectedStore(client)),
+        {
+            BANKS: BanksLookup(state.stores.banks),
+            REUSE: ReuseLookup(state.stores.client, secret),
+            PROTECTED: ProtectedLookup(state.stores.protected),
+        }
     )

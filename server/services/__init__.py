@@ -22,5 +22,11 @@ class Actor:
     role: str
     door: Literal["console", "api", "cli"]
 
+    @property
+    def label(self) -> str:
+        """The name without the API's ``key:`` prefix: a key's label, a username, ``cli`` (what a
+        record's ``created_by`` keeps)."""
+        return self.name.removeprefix("key:")
+
 
 CLI_ACTOR = Actor("cli", "maintainer", "cli")

@@ -18,8 +18,8 @@ from heuristics.context import CheckContext
 from heuristics.engine import score
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Contact, Profile
-from heuristics.signals.impersonation_protected import SERVICE as REGISTRY
-from heuristics.signals.impersonation_protected import ProtectedMatch, ProtectedRegistry
+from heuristics.services import PROTECTED as REGISTRY
+from heuristics.services import ProtectedMatch, ProtectedRegistry
 from server.i18n import render
 from server.schemas import CheckRequest, CheckResponse, FindingOut
 from server.services.avatars import fingerprint_from

@@ -18,12 +18,12 @@ from heuristics.banks import BankLabel
 from heuristics.context import ServiceUnavailable
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform
-from heuristics.signals.impersonation_protected import SERVICE as REGISTRY
-from server.banks import BankStore, make_entry
+from heuristics.services import PROTECTED as REGISTRY
 from server.schemas import ConfirmRequest, RejectRequest, ReportRequest
 from server.services import Actor
 from server.services.avatars import fingerprint_base64, refuse_foreign_fingerprint
 from server.state import app_state
+from server.storage.banks import BankStore, make_entry
 from server.storage.reports import AlreadyDecided, QueueFull
 from server.web.errors import APIError
 

@@ -15,8 +15,8 @@ from heuristics.context import CheckContext, ServiceUnavailable
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Contact, Platform, Profile
 from heuristics.rules import Rules, RulesError
+from heuristics.services import ProtectedMatch
 from heuristics.signals import registry
-from heuristics.signals.impersonation_protected import ProtectedMatch
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 AVATAR = AvatarFingerprint((0x0F0F0F0F0F0F0F0F, 0xF0F0F0F0F0F0F0F0), (0x0F0F0F0F0F0F0F0F, 0x0F0F0F0F0F0F0F0E))

@@ -15,7 +15,9 @@ import redis
 from flask import current_app
 
 from server.storage.audit import AuditLog
+from server.storage.banks import BankStore
 from server.storage.cases import CaseStore
+from server.storage.protected import ProtectedStore
 from server.storage.reports import ReportStore
 from server.storage.rules import RulesStore
 from server.storage.users import UserStore
@@ -31,6 +33,8 @@ class Stores:
     users: UserStore
     cases: CaseStore
     rules: RulesStore
+    banks: BankStore
+    protected: ProtectedStore
 
     @classmethod
     def over(cls, client: redis.Redis, config: Mapping[str, Any]) -> Stores:
@@ -42,6 +46,8 @@ class Stores:
             users=UserStore(client),
             cases=CaseStore(client),
             rules=RulesStore(client),
+            banks=BankStore(client),
+            protected=ProtectedStore(client),
         )
 
 

@@ -1,4 +1,4 @@
-"""Case exports as HTTP downloads, for the API and the console alike (neither imports the other)."""
+"""Exports as HTTP downloads (cases, banks), for the API and the console alike (neither imports the other)."""
 
 from __future__ import annotations
 
@@ -49,4 +49,11 @@ def download(result: Export) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     if result.manifest_sha256:
         response.headers["X-Manifest-SHA256"] = result.manifest_sha256
+    return response
+
+
+def jsonl_download(name: str, lines: list[str]) -> Response:
+    """A bank export as a JSONL attachment (the API and the console's export)."""
+    response = Response("".join(lines), mimetype="application/x-ndjson")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.jsonl"'
     return response

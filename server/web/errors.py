@@ -12,6 +12,8 @@ import redis
 from flask import Blueprint, Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
+from heuristics.context import ServiceUnavailable
+
 log = logging.getLogger("haris.errors")
 
 _HTTP_CODES = {
@@ -64,8 +66,9 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return response
 
 
-# What a store raises when Redis cannot answer (redis-py also lets some socket errors through).
-STORAGE_ERRORS: tuple[type[Exception], ...] = (redis.RedisError, OSError)
+# What a store raises when Redis cannot answer (redis-py also lets some socket errors through),
+# and what a lookup raises while its breaker leaves Redis alone.
+STORAGE_ERRORS: tuple[type[Exception], ...] = (redis.RedisError, OSError, ServiceUnavailable)
 
 
 def answer_storage_errors(blueprint: Blueprint, message: str) -> None:

@@ -29,6 +29,12 @@ def json_response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+# What a route behind an API key may answer besides its own errors.
+AUTH_ERRORS = {
+    "401": error("No or invalid API key."),
+    "403": error("The key's role does not allow this."),
+    "503": error("Storage is unavailable."),
+}
 COMMON_ERRORS = {
     "400": error("Malformed JSON or wrong shape; `field` names the path."),
     "413": error("Body or image too large."),

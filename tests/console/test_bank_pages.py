@@ -18,8 +18,8 @@ from flask.testing import FlaskClient
 
 from heuristics.banks import BankLabel
 from heuristics.images import AvatarFingerprint, decode, fingerprint
-from server.banks import BankStore, make_entry
 from server.storage.audit import AuditLog
+from server.storage.banks import BankStore, make_entry
 from server.storage.users import UserStore
 from tests.api.test_banks import b64, cropped_mirrored_copy, photo_bytes
 from tests.console.conftest import HttpsClient, page_token, sign_in

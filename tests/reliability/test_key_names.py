@@ -8,7 +8,7 @@ from typing import Any
 import redis
 from redis.crc import key_slot
 
-from server.banks import _entries_key, _version_key
+from server.storage.banks import _entries_key, _version_key
 from server.storage.migrate import SCHEMA_KEY, migrate
 
 
@@ -17,8 +17,7 @@ def slot(key: str) -> int:
 
 
 def test_keys_that_travel_together_share_a_slot() -> None:
-    from server import banks, protected
-    from server.storage import cases, reports, rules, users
+    from server.storage import banks, cases, protected, reports, rules, users
 
     families = {
         "rules": [rules.RULES_TEXT_KEY, rules.RULES_VERSION_KEY],

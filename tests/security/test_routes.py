@@ -186,3 +186,20 @@ def test_the_walk_catches_a_route_left_open(app: Flask) -> None:
         if not is_public(method, rule) and not refused_anonymously(call(client, method, rule))
     ]
     assert open_routes == [("GET", "/v1/admin/leaky")]
+
+
+def test_every_anonymous_api_route_is_rate_limited(app: Flask) -> None:
+    """A public ``/v1`` route counts each request against an allowance (``@counted`` in
+    server/web/limits.py); one added without it would fail here."""
+    views = {
+        (method, rule.rule): app.view_functions[rule.endpoint]
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods or ()
+    }
+    public_api = [(method, rule) for method, rule in PUBLIC_ROUTES if rule.startswith("/v1/")]
+    assert public_api
+    assert {route: getattr(views[route], "haris_allowance", None) for route in public_api} == {
+        ("POST", "/v1/check"): "check",
+        ("POST", "/v1/reports"): "report",
+        ("GET", "/v1/rules"): "rules",
+    }

@@ -1,4 +1,5 @@
-"""The ``reuse`` check service: how many distinct accounts showed the same avatar recently.
+"""The ``reuse`` lookup (a service of :mod:`heuristics.services`): how many distinct accounts showed
+the same avatar recently.
 
 Account ids are never stored: only ``HMAC-SHA256(HARIS_SECRET_KEY, "platform:account_id")``
 (truncated to 128 bits). An avatar is recorded under its primary hash, and its probe hashes (the
@@ -96,7 +97,7 @@ class _Observation:
 
 
 @dataclass
-class RedisReuse:
+class ReuseLookup:
     client: redis.Redis
     secret: bytes
     clock: Callable[[], float] = time.time

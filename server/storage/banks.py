@@ -1,8 +1,7 @@
-"""Hash banks: named sets of fingerprints of known-bad avatars, kept in Redis, searched in memory.
+"""Hash banks in Redis: named sets of fingerprints of known-bad avatars (searched in memory by
+``server.lookups.banks``, which rebuilds a bank's index when that bank's version key moves).
 
-Only fingerprints are stored (:mod:`heuristics.images`), never the photos. Each worker keeps one
-:class:`heuristics.banks.BankIndex` per bank and rebuilds a bank's index (then swaps it in) when
-that bank's version key has changed since it was loaded — checked on each lookup, one round trip.
+Only fingerprints are stored (:mod:`heuristics.images`), never the photos.
 
 Redis keys (none expires: a bank is curated data, kept until an operator removes it):
 - ``haris:{banks}:names`` — set of bank names.
@@ -21,20 +20,18 @@ import binascii
 import json
 import re
 import secrets
-import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 import redis
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from heuristics.banks import BankEntry, BankIndex, BankLabel, BankMatch
+from heuristics.banks import BankEntry, BankLabel
 from heuristics.images import AvatarFingerprint
 from heuristics.keypoints import MAX_STORED_BYTES, Keypoints
 from heuristics.profile import AccountId, HashHex, Platform
-from server.storage.breaker import RedisBreaker
 
 BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_NOTE_LENGTH = 1000
@@ -192,56 +189,6 @@ class BankStore:
             return {}
         values = replies[1] if names == expected else self.client.mget([_version_key(name) for name in names])
         return {name: int(v or 0) for name, v in zip(names, values, strict=True)}
-
-
-@dataclass
-class _LoadedBank:
-    version: int
-    index: BankIndex
-
-
-@dataclass
-class RedisBanks:
-    """The ``banks`` check service: per-worker indexes kept in step with Redis."""
-
-    store: BankStore
-    breaker: RedisBreaker = field(default_factory=lambda: RedisBreaker("banks"))
-    _loaded: dict[str, _LoadedBank] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def refresh(self) -> dict[str, _LoadedBank]:
-        """Rebuild the indexes of banks whose version changed; return the current set."""
-        return self.breaker.call(self._refresh)
-
-    def _refresh(self) -> dict[str, _LoadedBank]:
-        versions = self.store.versions(self._loaded)
-        if all(name in self._loaded and self._loaded[name].version == v for name, v in versions.items()) and len(
-            versions
-        ) == len(self._loaded):
-            return self._loaded
-        with self._lock:
-            loaded = dict(self._loaded)
-            for name in set(loaded) - set(versions):
-                del loaded[name]
-            for name, version in versions.items():
-                if name not in loaded or loaded[name].version != version:
-                    entries = [e.to_bank_entry(name) for e in self.store.entries(name)]
-                    loaded[name] = _LoadedBank(version, BankIndex(entries))
-            # One reference assignment: checks running now keep the snapshot they started with.
-            self._loaded = loaded
-            return loaded
-
-    def weak_entries(self) -> dict[str, tuple[int, int]]:
-        """Each bank's entries that never confirm and that lack keypoints (BankIndex.weak_entries)."""
-        return {name: bank.index.weak_entries() for name, bank in self.refresh().items()}
-
-    def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
-        best: BankMatch | None = None
-        for bank in self.refresh().values():
-            found = bank.index.match(fingerprint, defaults=defaults)
-            if found is not None and (best is None or found.distance < best.distance):
-                best = found
-        return best
 
 
 def make_entry(
