@@ -33,7 +33,6 @@ from server.services.cases import (
 from server.state import app_state
 from server.storage.audit import AuditLog
 from server.storage.cases import CaseStore
-from server.storage.reports import ReportStore
 from server.web import openapi
 from server.web.auth import key_actor, require_role
 from server.web.body import json_body, validate
@@ -89,11 +88,11 @@ def summary(case: Case) -> CaseSummary:
 
 
 def _cases() -> CaseStore:
-    return CaseStore(app_state().redis.client)
+    return app_state().stores.cases
 
 
 def _audit() -> AuditLog:
-    return AuditLog(app_state().redis.client)
+    return app_state().stores.audit
 
 
 def _actor() -> Actor:
@@ -107,10 +106,8 @@ def _actor() -> Actor:
 def create_case() -> Any:
     body = validate(CaseCreate, json_body(request))
     state = app_state()
-    client = state.redis.client
-    case = open_case(
-        CaseStore(client), ReportStore(client), AuditLog(client), body, _actor(), state.rules.current(), state.lookups
-    )
+    stores = state.stores
+    case = open_case(stores.cases, stores.reports, stores.audit, body, _actor(), state.rules.current(), state.lookups)
     return CaseCreated(id=case.id).model_dump(), 201
 
 

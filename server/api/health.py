@@ -25,7 +25,7 @@ def readyz() -> Any:
     state = app_state()
     checks = {"rules": state.rules.current().version}
     try:
-        state.redis.client.ping()
+        state.stores.client.ping()
         checks["redis"] = "ok"
     except (redis.RedisError, OSError):
         checks["redis"] = "down"

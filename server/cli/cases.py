@@ -12,8 +12,6 @@ from server.escalation.archive import verify
 from server.services import CLI_ACTOR
 from server.services.cases import EXPORT_KINDS, export_case
 from server.state import app_state
-from server.storage.audit import AuditLog
-from server.storage.cases import CaseStore
 from server.web.downloads import default_notifier
 from server.web.errors import APIError
 
@@ -45,11 +43,11 @@ def verify_command(archive: Path) -> None:
 @click.option("--locale", default="en", type=click.Choice(["ar", "en", "fr"]))
 def export_command(case_id: str, kind: str, output: Path, locale: str) -> None:
     """Write one export of a case to a file (recorded in the audit trail as the operator)."""
-    client = app_state().redis.client
+    stores = app_state().stores
     notifier = default_notifier(current_app.config)
     try:
         result = export_case(
-            CaseStore(client), AuditLog(client), case_id, kind, CLI_ACTOR,
+            stores.cases, stores.audit, case_id, kind, CLI_ACTOR,
             locale=locale, default_notifier=notifier,
         )  # fmt: skip
     except APIError as error:

@@ -15,7 +15,9 @@ from werkzeug.wrappers import Response
 
 from heuristics.banks import BankLabel
 from heuristics.profile import Platform
-from server.console.blueprint import bp, console_actor, explain_too_large, require_console_role, t
+from server.console.auth import console_actor, require_console_role
+from server.console.blueprint import bp, t
+from server.console.errors import explain_too_large
 from server.console.forms import megabytes, read_avatar
 from server.roles import Role
 from server.schemas import BankEntryRequest

@@ -10,21 +10,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import redis
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from heuristics.profile import Platform
 from heuristics.signals import registry
-from server.console.blueprint import (
-    bp,
-    console_actor,
-    explain_too_large,
-    page_locale,
-    require_console_role,
-    t,
-)
+from server.console.auth import console_actor, require_console_role
+from server.console.blueprint import bp, page_locale, t
+from server.console.errors import explain_too_large
 from server.console.forms import megabytes, profile_from_form
 from server.escalation.identity import copied_elements
 from server.escalation.model import (
@@ -50,10 +44,7 @@ from server.services.cases import (
     set_state,
 )
 from server.state import app_state
-from server.storage.audit import AuditLog
 from server.storage.cases import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS, CaseStore
-from server.storage.protected import ProtectedStore
-from server.storage.reports import ReportStore
 from server.web.body import validate
 from server.web.downloads import default_notifier, download, requested_locale, requested_platform
 from server.web.errors import APIError
@@ -69,12 +60,8 @@ _PROFILE_URLS = {
 }
 
 
-def _client() -> redis.Redis:
-    return app_state().redis.client
-
-
 def _cases() -> CaseStore:
-    return CaseStore(_client())
+    return app_state().stores.cases
 
 
 def _actor() -> Actor:
@@ -82,7 +69,7 @@ def _actor() -> Actor:
 
 
 def _form_context(form: dict[str, Any], error: APIError | None = None) -> dict[str, Any]:
-    people = sorted(ProtectedStore(_client()).all(), key=lambda p: p.display_names[0].lower())
+    people = sorted(app_state().stores.protected.all(), key=lambda p: p.display_names[0].lower())
     return {
         "form": form,
         "error": error,
@@ -94,7 +81,7 @@ def _form_context(form: dict[str, Any], error: APIError | None = None) -> dict[s
 
 
 def _prefill_from_report(report_id: str) -> dict[str, Any]:
-    report = ReportStore(_client()).get(report_id) if len(report_id) == 16 else None
+    report = app_state().stores.reports.get(report_id) if len(report_id) == 16 else None
     if report is None:
         abort(404)
     profile = report.get("profile") or {}
@@ -113,7 +100,7 @@ def _impersonated_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
     }
     person_id = form.get("protected_id", "").strip()
     if person_id:
-        person = ProtectedStore(_client()).get(person_id)
+        person = app_state().stores.protected.get(person_id)
         if person is None:
             raise APIError(422, "invalid_value", t("cases.no_such_person"), "impersonated.protected_id")
         data["protected_id"] = person.id
@@ -177,8 +164,9 @@ def new_case() -> Page:
     state = app_state()
     try:
         body = case_body_from_form(request.form)
+        stores = state.stores
         case = open_case(
-            _cases(), ReportStore(_client()), AuditLog(_client()), body, _actor(), state.rules.current(), state.lookups
+            stores.cases, stores.reports, stores.audit, body, _actor(), state.rules.current(), state.lookups
         )
     except APIError as error:
         return render_template("console/case_new.html", **_form_context(form_data, error)), error.status
@@ -235,7 +223,7 @@ def case_evidence(case_id: str) -> Page:
         kind = request.form.get("kind") or None
         add_evidence(
             _cases(),
-            AuditLog(_client()),
+            app_state().stores.audit,
             case_id,
             upload.read(MAX_EVIDENCE_BYTES + 1),
             upload.filename,
@@ -264,7 +252,7 @@ def case_status(case_id: str) -> Page:
     def operation() -> None:
         fields = {key: value.strip() for key, value in request.form.items() if key != "csrf_token" and value.strip()}
         update = validate(StatusUpdate, fields)
-        set_platform_status(_cases(), AuditLog(_client()), case_id, update, _actor())
+        set_platform_status(_cases(), app_state().stores.audit, case_id, update, _actor())
 
     return _change(case_id, "statuses", operation, "cases.status_saved")
 
@@ -274,7 +262,7 @@ def case_status(case_id: str) -> Page:
 def case_note(case_id: str) -> Page:
     def operation() -> None:
         private = request.form.get("private") == "yes"
-        add_note(_cases(), AuditLog(_client()), case_id, request.form.get("text", ""), private, _actor())
+        add_note(_cases(), app_state().stores.audit, case_id, request.form.get("text", ""), private, _actor())
 
     return _change(case_id, "notes", operation, "cases.note_added")
 
@@ -288,7 +276,7 @@ def case_state(case_id: str, state: str) -> Page:
     return _change(
         case_id,
         "state",
-        lambda: set_state(_cases(), AuditLog(_client()), case_id, target, _actor()),
+        lambda: set_state(_cases(), app_state().stores.audit, case_id, target, _actor()),
         f"cases.now_{target}",
     )
 
@@ -299,7 +287,7 @@ def case_export(case_id: str, kind: str) -> Page:
     try:
         result = export_case(
             _cases(),
-            AuditLog(_client()),
+            app_state().stores.audit,
             case_id,
             kind,
             _actor(),

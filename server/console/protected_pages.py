@@ -14,7 +14,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from heuristics.profile import Platform
-from server.console.blueprint import bp, console_actor, require_console_role, t
+from server.console.auth import console_actor, require_console_role
+from server.console.blueprint import bp, t
 from server.console.forms import read_avatar
 from server.roles import Role
 from server.schemas import MAX_AVATARS, ProtectedCreate

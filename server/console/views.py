@@ -13,18 +13,8 @@ from werkzeug.wrappers import Response
 from heuristics.banks import BankLabel
 from heuristics.images import sniff_format
 from heuristics.profile import Platform
-from server.console.blueprint import (
-    actor,
-    bp,
-    console_actor,
-    current_user,
-    error_text,
-    page_locale,
-    require_console_role,
-    safe_next,
-    t,
-    users,
-)
+from server.console.auth import actor, console_actor, current_user, require_console_role, safe_next, users
+from server.console.blueprint import bp, error_text, page_locale, t
 from server.console.forms import check_request_from_form, read_avatar
 from server.console.report_view import report_context
 from server.i18n import LOCALES
@@ -34,7 +24,6 @@ from server.services.accounts import revoke_user
 from server.services.check import run_check
 from server.services.reports import bank_fingerprint, decide
 from server.state import app_state
-from server.storage.banks import BankStore
 from server.web.body import validate
 from server.web.errors import APIError
 from server.web.limits import LimitReached, limits
@@ -145,7 +134,7 @@ def reports() -> Page:
     store = app_state().stores.reports
     pending = store.pending(limit=100)
     decided = store.decided(limit=30)
-    banks = BankStore(app_state().stores.client).names()
+    banks = app_state().stores.banks.names()
     return render_template(
         "console/reports.html",
         pending=pending,
@@ -159,7 +148,7 @@ def reports() -> Page:
 def report_detail(report_id: str) -> Page:
     """One report, run through the same check as the extension would, to help decide it."""
     report = app_state().stores.reports.get(report_id) if REPORT_ID.match(report_id) else None
-    banks = BankStore(app_state().stores.client).names()
+    banks = app_state().stores.banks.names()
     if report is None:
         abort(404)
     body = CheckRequest.model_validate(

@@ -23,7 +23,7 @@ from server.schemas import ConfirmRequest, RejectRequest, ReportRequest
 from server.services import Actor
 from server.services.avatars import fingerprint_base64, refuse_foreign_fingerprint
 from server.state import app_state
-from server.storage.banks import BankStore, make_entry
+from server.storage.banks import make_entry
 from server.storage.reports import AlreadyDecided, QueueFull
 from server.web.errors import APIError
 
@@ -111,5 +111,5 @@ def _add_to_bank(
         account_id=profile.get("account_id"),
         note=f"report {record['id']}",
     )
-    BankStore(app_state().stores.client).add(bank, [entry])
+    app_state().stores.banks.add(bank, [entry])
     return entry.id

@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
-from flask import current_app
 
 REPORT_TTL_SECONDS = 30 * 24 * 3600
 TIME_GRAIN_SECONDS = 3600
@@ -170,12 +169,3 @@ class ReportStore:
                 pipe.delete(account_key)
             pipe.execute()
         return record
-
-
-def report_store() -> ReportStore:
-    """The reports of the current app (keyed with its secret)."""
-    state = current_app.extensions["haris"]
-    config = current_app.config
-    return ReportStore(
-        state.redis.client, config["HARIS_SECRET_KEY"].encode("utf-8"), max_pending=config["HARIS_MAX_PENDING_REPORTS"]
-    )
