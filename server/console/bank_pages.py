@@ -1,7 +1,7 @@
 """Console pages for hash banks: the list with entry counts, add one photo or fingerprint, export a
 bank as JSONL, and import an export (maintainers only, as for ``POST /v1/banks/{bank}/import``).
 
-Everything a bank page does goes through the functions the JSON API uses (``server.bank_api``):
+Everything a bank page does goes through the functions the JSON API uses (``server.services.banks``):
 the same validation, fingerprinting, storage, audit entries and size limit (the request body
 limit, ``HARIS_MAX_BODY_BYTES``). An uploaded photo is fingerprinted and dropped, never stored.
 """
