@@ -179,15 +179,16 @@ class BankStore:
         """Every bank's version: one round trip when the banks are the ``known`` ones (the set of
         names and their versions are read together), two when a bank came or went."""
         expected = sorted(known)
+        # GETs, not one MGET: a Redis Cluster client refuses MGET inside a pipeline.
         with self.client.pipeline(transaction=False) as pipe:
             pipe.smembers(_BANKS)
-            if expected:
-                pipe.mget([_version_key(name) for name in expected])
+            for name in expected:
+                pipe.get(_version_key(name))
             replies = pipe.execute()
         names = sorted(n.decode() for n in replies[0])
         if not names:
             return {}
-        values = replies[1] if names == expected else self.client.mget([_version_key(name) for name in names])
+        values = replies[1:] if names == expected else self.client.mget([_version_key(name) for name in names])
         return {name: int(v or 0) for name, v in zip(names, values, strict=True)}
 
 
