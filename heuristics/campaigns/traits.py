@@ -73,9 +73,7 @@ def creation_families(profile: Profile, platform: Platform) -> list[Family]:
     if times.hour is not None:
         found.append(_buckets("hour", platform, times.hour, HOUR, fine=True))
     if times.day is not None:
-        joined = profile.joined_time
-        coarse_day = joined is not None and joined.unit == "day" and times.day == joined.time.timestamp()
-        found.append(_buckets("day", platform, times.day, DAY, fine=not coarse_day))
+        found.append(_buckets("day", platform, times.day, DAY, fine=not times.day_from_joined))
     return found
 
 

@@ -21,7 +21,7 @@ from heuristics.signals.base import Signal
 
 
 class BurstParams(CountParams):
-    # Within a day, the same strength needs this many times more accounts than within an hour.
+    # An account created within a day (but not an hour) counts 1/day_factor of one within an hour.
     day_factor: Annotated[float, Field(ge=1, le=100)] = 3.0
 
 
@@ -29,7 +29,7 @@ class CreationBurst(Signal):
     code = "campaign.creation_burst"
     description = (
         "At least min_others other accounts checked recently were created within an hour of this one"
-        " (or day_factor times as many within a day); full points at full_others."
+        " (one created within a day counts 1/day_factor); full points at full_others."
     )
     needs = frozenset({SERVICE})
     Params = BurstParams
@@ -37,13 +37,14 @@ class CreationBurst(Signal):
     def detect(self, profile: Profile, context: CheckContext, params: BurstParams) -> Detection | None:  # type: ignore[override]
         found = counts(profile, context)
         hour, day = found.others("hour"), found.others("day")
-        by_hour = strength(hour, params)
-        by_day = strength(day / params.day_factor, params)
-        if max(by_hour, by_day) <= 0:
+        # Accounts made within the hour are within the day too: the day adds only those beyond.
+        weighted = hour + max(0.0, day - hour) / params.day_factor
+        value = strength(weighted, params)
+        if value <= 0:
             return None
-        window, others = ("hour", hour) if by_hour >= by_day else ("day", day)
+        window, others = ("hour", hour) if hour >= params.min_others else ("day", max(day, hour))
         evidence: dict[str, object] = {"accounts": round(others) + 1, "window": window}
         created = estimate(profile, context.platform)
         if created is not None:
             evidence.update(created.evidence())
-        return Detection(evidence, max(by_hour, by_day))
+        return Detection(evidence, value)
