@@ -7,11 +7,11 @@ checked (docs/campaigns.md, "What the aggregate reveals"):
   8-bit counters. A trait key (``traits.py``) is placed at ``HMAC(epoch key, family | key) mod
   cells``; nothing else is stored — no account id, no hash of one, no time. Different traits
   share counters by chance.
-- **Pre-filled noise.** A table is created with every counter set to a random draw from a
-  geometric distribution (ratio ``noise``): a counter reads the same whether or not one more
-  account was added to it, up to a likelihood ratio of 1/``noise``, and every counter exists
-  from the start, so a counter that is not zero says nothing by itself. Reads subtract the
-  expected noise.
+- **Pre-filled noise.** A table is created with every counter set to a random whole number
+  from 0 to ``noise`` (uniform): every counter exists from the start, and a counter of 1 or 2
+  reads the same whether or not one more account was added to it. Reads subtract the most the
+  noise can be, so a count is never more than the accounts really added: a flood capped at N
+  contributions can never lift a count by more than N (the signals' thresholds sit above it).
 - **Distinct accounts, deniably.** An account is added once per window: a bit at its keyed-hash
   position in a ``seen_bits`` bitmap is tested and set first. The bitmap is pre-filled (share
   ``seen_prefill`` of bits set), so a set bit does not confirm a check either; the price is that
@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -44,13 +44,10 @@ DAY_SECONDS = 86_400
 class AggregateSettings:
     cells: int = 1 << 18
     seen_bits: int = 1 << 21
-    noise: float = 0.5  # ratio of the geometric pre-fill; 0: none
+    noise: int = 2  # counters start at a uniform 0..noise; 0: none
     seen_prefill: float = 0.15
     epoch_days: int = 15
 
-    @property
-    def expected_noise(self) -> float:
-        return self.noise / (1 - self.noise)
 
     @property
     def ttl_seconds(self) -> int:
@@ -134,11 +131,11 @@ class Counts:
         return self.families.get(name)
 
 
-def noise_table(size: int, ratio: float, rng: np.random.Generator) -> bytes:
-    """``size`` counters drawn from the geometric distribution P(k) = (1 − ratio)·ratioᵏ, ≤ 255."""
-    if ratio <= 0:
+def noise_table(size: int, most: int, rng: np.random.Generator) -> bytes:
+    """``size`` counters drawn uniformly from 0..``most``."""
+    if most <= 0:
         return bytes(size)
-    return np.minimum(rng.geometric(1 - ratio, size=size) - 1, 255).astype(np.uint8).tobytes()
+    return rng.integers(0, most + 1, size=size, dtype=np.uint8).tobytes()
 
 
 def bitmap(bits: int, share: float, rng: np.random.Generator) -> bytes:
@@ -151,7 +148,7 @@ def bitmap(bits: int, share: float, rng: np.random.Generator) -> bytes:
 class CampaignAggregate:
     store: CellStore
     settings: AggregateSettings = field(default_factory=AggregateSettings)
-    clock: Callable[[], float] = field(default=lambda: __import__("time").time())
+    clock: Callable[[], float] = time.time
     # Noise and keys; a seeded generator makes two stores comparable (tests, evaluation).
     rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(secrets.randbits(128)))
 
@@ -197,7 +194,7 @@ class CampaignAggregate:
                     for epoch, _ in epochs:
                         value = next(values)
                         if exists[self._table(epoch, family.name)]:
-                            total += value - self.settings.expected_noise
+                            total += value - self.settings.noise
                     if maybe_self and trait in family.write:
                         total -= 1  # this account may be in it already (a set bit may be noise)
                 estimates.append(total)
@@ -243,7 +240,3 @@ class CampaignAggregate:
         self.store.increment(writes)
         return True
 
-
-def geometric_likelihood_bound(ratio: float) -> float:
-    """The most one counter's value can say for "this account was added" against "it was not"."""
-    return math.inf if ratio <= 0 else 1 / ratio
