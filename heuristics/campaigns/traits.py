@@ -17,8 +17,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from datasketch import MinHash
-
 from heuristics.campaigns.creation import DAY, HOUR, burst_times
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform, Profile
@@ -122,6 +120,8 @@ def bio_bands(bio: str | None) -> list[str] | None:
     text = normalised_bio(bio or "")
     if len(text) < MIN_BIO_CHARACTERS:
         return None
+    from datasketch import MinHash  # here, not at import: datasketch imports scipy (a worker's start-up)
+
     minhash = MinHash(num_perm=NUM_PERM, seed=20)
     minhash.update_batch([text[i : i + SHINGLE].encode("utf-8") for i in range(len(text) - SHINGLE + 1)])
     rows = NUM_PERM // BANDS
