@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from marionette_driver.addons import Addons
 from marionette_driver.by import By
+from marionette_driver.errors import TimeoutException
 from marionette_driver.marionette import Marionette
 from marionette_driver.wait import Wait
 
@@ -37,6 +38,18 @@ CONTACTS = [
     {"display_name": "نجلاء الزهراني", "platform": "x", "account_id": "90817263", "handle": "najla_zx"},
 ]
 SECRETS = [API_KEY, "Wardah Qutaybi", "wardah.qx", "4815162342", "نجلاء الزهراني", "najla_zx", "90817263"]
+PAGE_LOAD_SECONDS = 30
+# No background connections from a browser on a machine without network: update checks,
+# telemetry, captive-portal and connectivity probes only add load and stray timeouts.
+QUIET_PREFS = {
+    "app.update.enabled": False,
+    "extensions.update.enabled": False,
+    "datareporting.policy.dataSubmissionEnabled": False,
+    "toolkit.telemetry.enabled": False,
+    "network.captive-portal-service.enabled": False,
+    "network.connectivity-service.enabled": False,
+    "browser.safebrowsing.downloads.remote.enabled": False,
+}
 STORAGE = """const done = arguments[0];
 const api = window.wrappedJSObject.browser.storage;
 Promise.all([api.local.get(null), api.session.get(null), api.sync.get(null)])
@@ -51,9 +64,12 @@ def firefox(tmp_path: Path) -> Iterator[Marionette]:
         bin=FIREFOX,
         headless=True,
         gecko_log=str(tmp_path / "gecko.log"),
-        prefs={"extensions.webextensions.uuids": json.dumps({GECKO_ID: UUID})},
+        prefs={"extensions.webextensions.uuids": json.dumps({GECKO_ID: UUID}), **QUIET_PREFS},
     )
     client.start_session()
+    # A page of the extension loads in well under a second; a hung load is retried, not waited on
+    # for Marionette's default five minutes.
+    client.timeout.page_load = PAGE_LOAD_SECONDS
     try:
         Addons(client).install(str(EXTENSION), temp=True)
         yield client
@@ -62,7 +78,15 @@ def firefox(tmp_path: Path) -> Iterator[Marionette]:
 
 
 def open_page(client: Marionette, path: str) -> None:
-    client.navigate(f"moz-extension://{UUID}/{path}")
+    """Open one of the extension's pages. Right after a temporary install, Firefox may not serve
+    the extension's address yet and the first load can hang: try again, a few times."""
+    for attempt in range(3):
+        try:
+            client.navigate(f"moz-extension://{UUID}/{path}")
+            return
+        except TimeoutException:
+            if attempt == 2:
+                raise
 
 
 def storage(client: Marionette) -> dict[str, Any]:
