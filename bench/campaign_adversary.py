@@ -27,7 +27,7 @@ from heuristics.profile import Platform, Profile
 
 EPOCH_MS = 1_288_834_974_657
 CLOCK = datetime(2026, 1, 10, tzinfo=UTC).timestamp()
-WORDS = ["sun", "river", "book", "tea", "city", "music", "night", "garden", "sea", "road", "light", "stone", "friend", "rain"]
+WORDS = ["sun", "river", "book", "tea", "city", "music", "night", "garden", "sea", "road", "light", "stone"]
 
 
 def account(rng: np.random.Generator, number: int) -> Profile:
@@ -80,7 +80,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     print(
-        "| other checks in the window | adversary ROC-AUC (checked vs not) | a counter above the noise: checked | never checked |"
+        "| other checks in the window | adversary ROC-AUC (checked vs not)"
+        " | a counter above the noise: checked | never checked |"
     )
     print("|---|---|---|---|")
     for traffic in (args.traffic // 10, args.traffic, args.traffic * 10):

@@ -31,7 +31,6 @@ MAX_PLACE_LENGTH = 100
 _JOINED = re.compile(
     r"^(\d{4})-(\d{2})(?:-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})?)?)?$"
 )
-MAX_JOINED_LENGTH = 35
 MIN_JOINED_YEAR = 1990
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 
@@ -100,9 +99,7 @@ class Profile(BaseModel):
     followers: Count | None = None
     following: Count | None = None
     posts: Count | None = None
-    joined: str | None = Field(
-        default=None, description="YYYY-MM, YYYY-MM-DD or an RFC 3339 date-time", max_length=MAX_JOINED_LENGTH
-    )
+    joined: str | None = Field(default=None, max_length=35, description="YYYY-MM, YYYY-MM-DD or RFC 3339 date-time")
     verified: bool | None = None
     private: bool | None = None
     name_changes: Annotated[int, Field(ge=0, le=MAX_NAME_CHANGES)] | None = None
