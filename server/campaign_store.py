@@ -31,28 +31,31 @@ from collections.abc import Callable, Sequence
 import redis
 
 from heuristics.campaigns import AggregateSettings, CampaignAggregate, CellStore, MemoryCellStore
-from heuristics.context import ServiceUnavailable
 from server.errors import APIError
 from server.limits import limits
+from server.redis_breaker import RedisBreaker
 
 log = logging.getLogger("haris.campaigns")
 PREFIX = "haris:campaign:"
 
 
 class RedisCellStore:
-    """:class:`~heuristics.campaigns.CellStore` in Redis strings (BITFIELD counters, SETBIT bits)."""
+    """:class:`~heuristics.campaigns.CellStore` in Redis strings (BITFIELD counters, SETBIT bits).
+    After a Redis error it leaves Redis alone for a moment (``RedisBreaker``): the campaign
+    signals are listed unavailable, and no check pays a timeout meanwhile."""
 
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
+        self.breaker = RedisBreaker("campaigns")
 
     def _run(self, commands: Sequence[tuple]) -> list:
-        try:
+        def run() -> list:
             with self.client.pipeline(transaction=False) as pipe:
                 for command in commands:
                     pipe.execute_command(*command)
                 return pipe.execute()
-        except (redis.RedisError, OSError) as error:
-            raise ServiceUnavailable(type(error).__name__) from None
+
+        return self.breaker.call(run)
 
     def epoch_key(self, epoch: int, candidate: bytes, ttl: int) -> bytes:
         name = f"{PREFIX}key:{epoch}"
