@@ -1,10 +1,17 @@
-"""Speed of one name query against 10,000 stored names (median of repeats, one thread).
+"""Speed of name matching (medians of repeats, one thread, CPU time of this process).
 
-Stored names are two-word names made from the ar2en pairs, half in Arabic script and half in
-Latin letters. The baseline is the simplest thing that works: anyascii transliteration of the
-stored names done once, then rapidfuzz ``process.extract`` with ``token_sort_ratio``.
+1. A check with 300 trusted contacts: ``impersonation.contact`` normalises every contact's name,
+   builds a throw-away index (nothing about contacts may outlive the check) and searches it for the
+   profile's name. Contacts are full names (first + family) of held-out words, half in Arabic
+   script, half in Latin letters; the profile is one contact's name in the other script.
+2. The protected-people registry: one query against 500, 2,000 and 10,000 stored two-word names
+   (same words), each index built once.
 
-    .venv/bin/python bench/names_speed.py [--names 10000] [--queries 300]
+The machine is shared, so a yardstick is printed too: one plain rapidfuzz ``cdist`` ratio pass
+over 10,000 short strings, whose speed moves with the machine's. Figures are CPU time
+(``time.process_time``), steadier than wall time when other work shares the cores.
+
+    .venv/bin/python bench/names_speed.py --data PATH
 """
 
 from __future__ import annotations
@@ -22,78 +29,79 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.names_eval import DEFAULT_DATA, FALLBACK_DATA, read_pairs
+from bench.names_checks import contact_list, held_out_words, other, plain_person, shown
+from bench.names_data import data_argument
+from heuristics.context import CheckContext
 from heuristics.names import NameIndex, normalise
+from heuristics.profile import Platform, Profile
+from heuristics.signals._impersonation import ImpersonationParams
+from heuristics.signals.impersonation_contact import ImpersonatesContact
+
+SEED = 20261129
+SIZES = (500, 2_000, 10_000)
 
 
-def make_names(count: int, seed: int) -> list[str]:
-    pairs = read_pairs(DEFAULT_DATA if DEFAULT_DATA.exists() else FALLBACK_DATA)
-    rng = random.Random(seed)
-    names = []
-    for number in range(count):
-        first, last = rng.choice(pairs), rng.choice(pairs)
-        script = number % 2
-        names.append(f"{first[script]} {last[script]}")
-    return names
-
-
-def interleaved_ms(
-    functions: dict[str, Callable[[str], object]], queries: list[str], block: int = 50
-) -> dict[str, float]:
-    """Median ms per query of each function. The functions take turns in blocks of ``block``
-    queries, so they share whatever load the (shared) machine has, while each block runs with
-    its own data in the CPU caches (alternating every query would make each evict the others)."""
-    timings: dict[str, list[float]] = {name: [] for name in functions}
-    for first in range(0, len(queries), block):
-        for name, function in functions.items():
-            for query in queries[first : first + block]:
-                started = time.perf_counter()
-                function(query)
-                timings[name].append(time.perf_counter() - started)
-    return {name: statistics.median(values) * 1000 for name, values in timings.items()}
+def median_ms(function: Callable[[], object], repeats: int) -> float:
+    """Median CPU milliseconds of ``repeats`` calls."""
+    times = []
+    for _ in range(repeats):
+        started = time.process_time()
+        function()
+        times.append(time.process_time() - started)
+    return statistics.median(times) * 1000
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--names", type=int, default=10_000)
-    parser.add_argument("--queries", type=int, default=300)
+    data_argument(parser)
+    parser.add_argument("--checks", type=int, default=50)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    stored = make_names(args.names, seed=1)
-    queries = make_names(args.queries, seed=2)
+    words = held_out_words(args.data)
+    rng = random.Random(SEED)
 
-    started = time.perf_counter()
-    index = NameIndex((f"p{number}", name) for number, name in enumerate(stored))
-    built = time.perf_counter() - started
+    checks = []
+    for _ in range(args.checks):
+        people = [plain_person(words, rng)[0] for _ in range(300)]
+        scripts = ["arabic", "latin"] * 150
+        target = rng.randrange(300)
+        checks.append((contact_list(people, scripts), shown(people[target], other(scripts[target]))))
+    signal, params = ImpersonatesContact(), ImpersonationParams()
+
+    def matching(contacts, name) -> Callable[[], object]:
+        return lambda: NameIndex((str(n), c.display_name) for n, c in enumerate(contacts)).search(name, 0.92)
+
+    def detect(contacts, name) -> Callable[[], object]:
+        context = CheckContext(platform=Platform.FACEBOOK, contacts=contacts)
+        return lambda: signal.detect(Profile(display_name=name, account_id="999"), context, params)
+
+    def normalising(contacts, name) -> Callable[[], object]:
+        return lambda: [normalise(c.display_name) for c in contacts]
+
+    stored = [shown(plain_person(words, rng)[0], rng.choice(["arabic", "latin"])) for _ in range(10_000)]
+    registries = {size: NameIndex((f"p{n}", name) for n, name in enumerate(stored[:size])) for size in SIZES}
+    queries = [shown(plain_person(words, rng)[0], rng.choice(["arabic", "latin"])) for _ in range(args.checks)]
     plain = [anyascii(name).lower() for name in stored]
 
-    def baseline(query: str) -> object:
-        return process.extract(anyascii(query).lower(), plain, scorer=fuzz.token_sort_ratio, limit=5, score_cutoff=90)
-
-    def haris(query: str) -> object:
-        return index.search(query, min_similarity=0.9)
-
-    yardstick_keys = [anyascii(name).lower() for name in stored]
-
-    def yardstick(query: str) -> object:
-        """One C-level pass of rapidfuzz ratio over 10,000 keys: the machine's speed right now."""
-        return process.cdist([query], yardstick_keys, scorer=fuzz.ratio, workers=1)
-
-    def normalise_one(query: str) -> object:
-        """What each contact sent with a check costs (contacts are normalised per check)."""
-        return normalise(query)
-
-    functions = {"baseline": baseline, "haris": haris, "yardstick": yardstick, "normalise": normalise_one}
-    for function in functions.values():  # warm caches and code paths
-        for query in queries[:20]:
-            function(query)
-    medians = interleaved_ms(functions, queries)
-    print(f"{len(index)} stored names, index built in {built:.2f} s; {len(queries)} queries, medians:")
-    print(f"  baseline (anyascii + token_sort_ratio extract, cut-off 90): {medians['baseline']:.3f} ms")
-    print(f"  haris NameIndex.search (all keys, cut-off 0.9, evidence):   {medians['haris']:.3f} ms")
-    print(f"  yardstick: one rapidfuzz cdist ratio over 10,000 keys:      {medians['yardstick']:.3f} ms")
-    print(f"  normalise() of one name (the per-contact cost of a check):  {medians['normalise']:.3f} ms")
-    print(f"  haris / baseline = {medians['haris'] / medians['baseline']:.2f}")
-    print(f"  haris / yardstick = {medians['haris'] / medians['yardstick']:.2f}")
+    rows: dict[str, list[float]] = {name: [] for name in ("matching", "detect", "normalise", "yardstick", *SIZES)}
+    for (contacts, name), query in zip(checks, queries, strict=True):  # interleaved: they share the load
+        rows["matching"].append(median_ms(matching(contacts, name), args.repeats))
+        rows["detect"].append(median_ms(detect(contacts, name), args.repeats))
+        rows["normalise"].append(median_ms(normalising(contacts, name), args.repeats))
+        for size, registry in registries.items():
+            rows[size].append(median_ms(lambda q=query, r=registry: r.search(q, 0.92), args.repeats))
+        yardstick = lambda q=query: process.cdist([q], plain, scorer=fuzz.ratio, workers=1)  # noqa: E731
+        rows["yardstick"].append(median_ms(yardstick, args.repeats))
+    ms = {name: statistics.median(values) for name, values in rows.items()}
+    print(f"{args.checks} checks of 300 contacts, {args.repeats} repeats each; medians, CPU ms:")
+    print(f"  matching (normalise 300 names, index, search):  {ms['matching']:.2f} ms")
+    print(f"  impersonation.contact detect, whole signal:      {ms['detect']:.2f} ms")
+    print(f"    of which normalising the 300 names:          {ms['normalise']:.2f} ms")
+    print("protected registry, one query (NameIndex.search):")
+    for size in SIZES:
+        print(f"  {size:>6} stored names:                          {ms[size]:.2f} ms")
+    print(f"yardstick, one rapidfuzz cdist over 10,000 keys:   {ms['yardstick']:.3f} ms")
+    print(f"matching / yardstick = {ms['matching'] / ms['yardstick']:.1f}")
 
 
 if __name__ == "__main__":

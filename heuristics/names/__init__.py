@@ -7,15 +7,16 @@ True
 """
 
 from heuristics.names.index import NameIndex, NameMatch
-from heuristics.names.normalise import NameKeys, NormalisedName, normalise
+from heuristics.names.normalise import NameReading, NormalisedName, Part, normalise
 from heuristics.names.similarity import NameSimilarity, compare, similarity
 
 __all__ = [
     "NameIndex",
-    "NameKeys",
     "NameMatch",
+    "NameReading",
     "NameSimilarity",
     "NormalisedName",
+    "Part",
     "compare",
     "normalise",
     "similarity",

@@ -1,8 +1,11 @@
-"""Arabic orthographic folding and transliteration to Latin letters.
+"""Arabic-script words: orthographic folding, the article, and transliteration for display.
 
 Folding removes what varies between spellings of the same Arabic name without changing it: short
-vowel marks and tatweel, the hamza forms of alef, ta marbuta/ha, alef maqsura/ya, hamza on waw and
-ya, and Persian/Urdu letter shapes that stand for Arabic letters.
+vowel marks and tatweel, the hamza forms of alef, alef maqsura/ya, hamza on waw and ya, and the
+Persian and Urdu letters, which stand for Arabic letters or for sounds Arabic writes with its
+nearest letter (پ → ب, چ → ش, ژ → ج, گ → غ: how Arabic-script spellings of the same names write
+them). Ta marbuta stays (its Latin spellings a, ah, e, at are learned); the Arabic↔Arabic key
+folds it into ha (:func:`same_script_key`), since people write هالة and هاله alike.
 """
 
 from __future__ import annotations
@@ -25,31 +28,41 @@ _FOLD = str.maketrans(
         "ٱ": "ا",
         "ٲ": "ا",
         "ٳ": "ا",
-        "ة": "ه",
-        "ۀ": "ه",
-        "ہ": "ه",
-        "ھ": "ه",
-        "ۃ": "ه",
         "ى": "ي",
         "ی": "ي",
         "ې": "ي",
         "ۍ": "ي",
+        "ے": "ي",
         "ئ": "ي",
         "ؤ": "و",
         "ۇ": "و",
         "ک": "ك",
         "ڪ": "ك",
+        "ګ": "غ",
+        "گ": "غ",
+        "پ": "ب",
+        "چ": "ش",
+        "ژ": "ج",
+        "ڤ": "ف",
+        "ڨ": "ق",
         "ٹ": "ت",
         "ڈ": "د",
         "ڑ": "ر",
+        "ں": "ن",
+        "ۀ": "ة",
+        "ۃ": "ة",
+        "ہ": "ه",
+        "ھ": "ه",
     }
 )
-# The definite article as a word prefix (bare alef only: ألدا is not al + دا); "الله" keeps it.
-_ARTICLE = re.compile(r"^ال(?=..)")
-# Letters anyascii leaves out or spells in a way that hides a long vowel.
-_LONG_VOWELS = {"ا": "a", "و": "w", "ي": "y", "ء": "'", "ع": "`"}
-# anyascii spells some letters with two Latin letters; one symbol each keeps خ+ه apart from kh.
-_DIGRAPH_SYMBOLS = {"kh": "X", "gh": "G", "sh": "S", "th": "T", "dh": "D", "ch": "S", "zh": "g"}
+_TA_MARBUTA = str.maketrans({"ة": "ه"})
+ARTICLE = "ال"
+# A compound's article inside a word, as the Latin side would see it: Abd al-Rahman written
+# عبدالرحمن, Nasr al-Din written نصرالدين. Only after these heads and before these tails.
+_GLUED_HEAD = re.compile(r"^(عبد|ابو)ال(?=..)")
+_GLUED_TAIL = re.compile(r"(?<=..)ال(له|دين)$")
+# Letters anyascii leaves out or spells in a way that hides a long vowel (display only).
+_LONG_VOWELS = {"ا": "a", "و": "w", "ي": "y", "ء": "'", "ع": "`", "ة": "a"}
 
 
 def is_arabic_text(text: str) -> bool:
@@ -63,28 +76,41 @@ def fold_arabic(text: str) -> str:
     return _MARKS.sub("", unicodedata.normalize("NFC", text)).translate(_FOLD)
 
 
-def strip_article(word: str) -> str:
-    """``الشريف`` → ``شريف``, but ``الله`` stays. Run before folding, which erases أ/ا."""
-    return word if word == "الله" else _ARTICLE.sub("", word)
+def fold_letters(letters: str) -> str:
+    """:func:`fold_arabic` for text that is only Arabic letters already (no marks to remove)."""
+    return letters.translate(_FOLD)
+
+
+def same_script_key(letters: str) -> str:
+    """What Arabic↔Arabic comparisons use: the folded letters with ta marbuta as ha."""
+    return letters.translate(_TA_MARBUTA)
+
+
+def split_article(word: str) -> tuple[bool, str]:
+    """``الشريف`` → (True, ``شريف``); a word of three letters or fewer keeps them (الم is not
+    al + م). Run before folding, which erases the difference between ال and أل (ألفونس)."""
+    if word.startswith(ARTICLE) and len(word) > 3:
+        return True, word[2:]
+    return False, word
+
+
+def split_glued_compound(word: str) -> list[tuple[bool, str]]:
+    """A folded word that glues a compound's article: عبدالظاهر → [(False, عبد), (True, ظاهر)],
+    هدايتالله → [(False, هدايت), (True, له)]. Other words: [(False, word)]."""
+    head = _GLUED_HEAD.match(word)
+    if head:
+        return [(False, head[1]), (True, word[head.end() :])]
+    tail = _GLUED_TAIL.search(word)
+    if tail:
+        return [(False, word[: tail.start()]), (True, tail[1])]
+    return [(False, word)]
 
 
 @cache
 def _symbol(ch: str) -> str:
-    if ch in _LONG_VOWELS:
-        return _LONG_VOWELS[ch]
-    latin = anyascii(ch).lower()
-    return _DIGRAPH_SYMBOLS.get(latin, latin)
+    return _LONG_VOWELS.get(ch) or anyascii(ch).lower()
 
 
-def _letter(ch: str, final: bool) -> str:
-    if ch == "ه" and final:
-        return "a"  # ta marbuta or a final vowel: Ghada, Nadia, Goethe
-    return _symbol(ch)  # cached per character: letters, not names
-
-
-def arabic_to_latin(token: str) -> str:
-    """Transliterate a folded Arabic token letter by letter with anyascii, keeping long vowels
-    visible (anyascii drops alef) and giving each letter one symbol (see :mod:`latin`)."""
-    token = token.replace("تش", "چ")  # how Arabic spells ch/č (تشيرو Ciro, فويتشخ Wojciech)
-    last = len(token) - 1
-    return "".join(_letter(ch, index == last and index > 0) for index, ch in enumerate(token))
+def arabic_to_latin(letters: str) -> str:
+    """A readable Latin form of folded Arabic letters, letter by letter (for evidence)."""
+    return "".join(_symbol(ch) for ch in letters)

@@ -1,11 +1,16 @@
-"""An index of stored names: keys computed once, one query scored against all of them at once.
+"""An index of stored names: one query scored against many names, skipping most of them unscored.
 
-Scores are those of :func:`heuristics.names.similarity.compare`. ``ratio`` is 2·(longest common
-subsequence) / (total length), and a common subsequence cannot be longer than the letters two keys
-share counted with multiplicity. Each key family therefore keeps a matrix of letter counts (one row
-per stored reading); one numpy pass bounds every row's best possible score, and only the rows whose
-bound reaches the cut-off (few, at the cut-offs used) are scored exactly with rapidfuzz. The bound
-never drops a row that could match, so results equal comparing one by one (a test checks this).
+Scores are those of :func:`heuristics.names.similarity.compare`. Every valid alignment pairs the
+two names' given names, and their family names unless one name has a single part (:mod:`align`);
+every scored pair must pass the consonant-skeleton gate (:func:`units.passes_gate`). So a stored
+name can only match when one of its *given-name units* (runs of parts starting at its first or
+second part) passes the gate against one of the query's, and one of its *family units* (runs
+ending at its last part or starting at its first) against one of the query's. The index keeps each
+distinct skeleton once; one rapidfuzz ``cdist`` finds the names that can match, their given-name
+pairs are scored in one batch, and only those whose given names reach the cut-off are aligned in
+full (at most ``MAX_ALIGNED``, best first, of at most ``MAX_CANDIDATES`` candidates: cost stays
+bounded whatever the names). Within these bounds nothing that could match is skipped, so results
+equal comparing one by one (tests check this).
 """
 
 from __future__ import annotations
@@ -14,10 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
 
-from heuristics.names.normalise import NameKeys, NormalisedName, normalise
-from heuristics.names.similarity import CROSS_CONSONANT_WEIGHT, NameSimilarity, compare
+from heuristics.names.align import MAX_MERGED, given_pairs
+from heuristics.names.normalise import NameReading, NormalisedName, normalise
+from heuristics.names.similarity import Known, NameSimilarity, compare
+from heuristics.names.units import GATE_EDITS, GATE_SHARE, passes_gate, unit_scores, unit_skeleton
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,109 +37,189 @@ class NameMatch:
     similarity: NameSimilarity
 
 
-class _Family:
-    """One key family (latin, consonants or arabic) of many rows: the sorted-token keys, the glued
-    keys, and their letter counts (spaces apart, since only the sorted keys have them)."""
+@dataclass(frozen=True, slots=True)
+class BlockingKeys:
+    """Skeletons of the units that can hold a reading's given and family names.
 
-    def __init__(self, sorted_keys: list[str], joined_keys: list[str]) -> None:
-        self.sorted_keys = sorted_keys
-        self.joined_keys = joined_keys
-        alphabet = sorted({ch for key in joined_keys for ch in key} - {" "})
-        self.column = {ch: number for number, ch in enumerate(alphabet)}
-        rows = [row for row, key in enumerate(joined_keys) for _ in key]
-        columns = [self.column[ch] for key in joined_keys for ch in key]
-        counts = np.zeros((len(joined_keys), max(len(alphabet), 1)), dtype=np.int32)
-        np.add.at(counts, (np.array(rows, dtype=np.int64), np.array(columns, dtype=np.int64)), 1)
-        self.counts = np.minimum(counts, 255).astype(np.uint8)  # small rows scan faster
-        self.spaces = np.array([key.count(" ") for key in sorted_keys], dtype=np.int32)
-        self.sorted_lengths = np.array([len(key) for key in sorted_keys], dtype=np.int32)
-        self.joined_lengths = np.array([len(key) for key in joined_keys], dtype=np.int32)
+    Against a name of two parts or more: ``given``/``family`` as written (runs starting at the
+    first part / ending at the last), ``given_first``/``family_first`` written family first (runs
+    starting at the second part / the first part alone). Against a name of one part: ``whole``,
+    the whole name as one unit (``single``: the same, for a name of one part only). Runs are of up
+    to MAX_MERGED parts, each with and without its first part's particle; a run mixing scripts is
+    left out (it never pairs)."""
 
-    def candidates(self, sorted_query: str, joined_query: str, cutoff: float) -> np.ndarray:
-        """Rows whose ratio on sorted or on glued keys may reach ``cutoff`` (0–100)."""
-        if not self.sorted_keys or not joined_query:
-            return np.zeros(0, dtype=np.int64)
-        query = np.zeros(self.counts.shape[1], dtype=np.int32)
-        for ch in joined_query:
-            if ch in self.column:
-                query[self.column[ch]] += 1
-        shared = np.minimum(self.counts, np.minimum(query, 255).astype(np.uint8)).sum(axis=1, dtype=np.int32)
-        shared_sorted = shared + np.minimum(self.spaces, sorted_query.count(" "))
-        # Compare 2·shared·100 ≥ cutoff·total in integers-and-floats without dividing.
-        by_sorted = 200 * shared_sorted >= cutoff * (self.sorted_lengths + len(sorted_query))
-        by_joined = 200 * shared >= cutoff * (self.joined_lengths + len(joined_query))
-        return np.flatnonzero(by_sorted | by_joined)
-
-    def score(self, row: int, sorted_query: str, joined_query: str) -> float:
-        return max(fuzz.ratio(sorted_query, self.sorted_keys[row]), fuzz.ratio(joined_query, self.joined_keys[row]))
+    given: list[str]
+    family: list[str]
+    given_first: list[str]
+    family_first: list[str]
+    whole: list[str]
+    single: list[str]
 
 
-class _Rows:
-    """The keys of every reading of the stored names of one script."""
+def blocking_keys(reading: NameReading) -> BlockingKeys:
+    parts = reading.parts
+    count = len(parts)
+    skeletons = [part.skeleton for part in parts]
+    mixed = any(part.script != parts[0].script for part in parts)
+    if count == 2 and not mixed and not parts[0].particle and not parts[1].particle:
+        first, last = skeletons  # the commonest name: first and family, no particle
+        return BlockingKeys([first], [last], [last], [first], [first + last], [])
 
-    def __init__(self, entries: list[tuple[int, NormalisedName]]) -> None:
-        readings = [(number, keys) for number, form in entries for keys in form.readings]
-        self.owners = [number for number, _ in readings]
-        self.keys: list[NameKeys] = [keys for _, keys in readings]
-        self.families = {
-            family: _Family(
-                [getattr(k, family) for k in self.keys], [getattr(k, family + "_joined") for k in self.keys]
-            )
-            for family in ("latin", "consonants", "arabic")
-        }
+    def units(spans: Iterable[tuple[int, int]]) -> list[str]:
+        keys = []
+        for start, end in spans:
+            if mixed and any(part.script != parts[start].script for part in parts[start:end]):
+                continue
+            keys.append("".join(skeletons[start:end]))
+            if parts[start].particle:
+                keys.append(unit_skeleton(parts[start:end], parts[start].particle))
+        return keys
 
-    def best(self, family: str, query: NameKeys, cutoff: float) -> dict[int, float]:
-        """Rows reaching ``cutoff`` on the better of the sorted-token and glued-token keys."""
-        keys = self.families[family]
-        sorted_query, joined_query = getattr(query, family), getattr(query, family + "_joined")
-        found: dict[int, float] = {}
-        for row in keys.candidates(sorted_query, joined_query, cutoff).tolist():
-            score = keys.score(row, sorted_query, joined_query)
-            if score >= cutoff:
-                found[row] = score
-        return found
+    whole = units([(0, count)])
+    if count == 1:
+        return BlockingKeys([], [], [], [], whole, whole)
+    sizes = range(1, min(MAX_MERGED, count - 1) + 1)
+    return BlockingKeys(
+        given=units((0, size) for size in sizes),
+        family=units((count - size, count) for size in sizes),
+        given_first=units((1, 1 + size) for size in sizes),
+        family_first=units([(0, 1)]),
+        whole=whole,
+        single=[],
+    )
 
 
-def _merge(into: dict[int, float], row: int, score: float) -> None:
-    if score > into.get(row, -1.0):
-        into[row] = score
+# Bounds on one search, whatever the stored names (a hostile contact list of look-alike names):
+# candidates whose given names are scored, and full alignments (best given-name scores first).
+# Ordinary searches have tens of candidates and a few alignments; within these bounds the results
+# equal comparing one by one.
+MAX_CANDIDATES = 512
+MAX_ALIGNED = 32
 
 
 class NameIndex:
     """Immutable index of ``(key, name)`` entries; one key (a person, a contact) may own several
-    names. Build it once per version of the stored names and share it between requests."""
+    names. Build it once per version of the stored names and share it between requests.
+
+    Each distinct skeleton is kept once (names share them: محمد, Mohamed, Mohammed are all "mmt");
+    for each kind of unit (:class:`BlockingKeys`), which skeleton each name's units have."""
 
     def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
         self._entries: list[tuple[str, str, NormalisedName]] = []
+        numbers: dict[str, int] = {}
+        fields = BlockingKeys.__slots__
+        units: dict[str, tuple[list[int], list[int]]] = {field: ([], []) for field in fields}
         for key, name in entries:
             form = normalise(name)
-            if not form.is_empty:
-                self._entries.append((key, name, form))
-        numbered = list(enumerate(form for _, _, form in self._entries))
-        self._latin = _Rows([(n, f) for n, f in numbered if f.script == "latin"])
-        self._arabic = _Rows([(n, f) for n, f in numbered if f.script == "arabic"])
+            if form.is_empty:
+                continue
+            owner = len(self._entries)
+            self._entries.append((key, name, form))
+            for reading in form.readings:
+                found = blocking_keys(reading)
+                for field in fields:
+                    skeletons, owners = units[field]
+                    for skeleton in getattr(found, field):
+                        number = numbers.get(skeleton)
+                        if number is None:
+                            number = numbers[skeleton] = len(numbers)
+                        skeletons.append(number)
+                        owners.append(owner)
+        self._numbers = numbers
+        self._skeletons = list(numbers)
+        self._lengths = np.array([len(skeleton) for skeleton in self._skeletons], dtype=np.float64)
+        self._units = {
+            field: (np.array(skeletons, dtype=np.int64), np.array(owners, dtype=np.int64))
+            for field, (skeletons, owners) in units.items()
+        }
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def _scores(self, query: NormalisedName, cutoff: float) -> dict[int, float]:
-        """Entry number → score (0–100) of the stored names that reach ``cutoff``."""
-        same, other = (self._arabic, self._latin) if query.script == "arabic" else (self._latin, self._arabic)
-        same_family = "arabic" if query.script == "arabic" else "latin"
-        # Across scripts the score is w·consonants + (1−w)·latin with latin ≤ 100, so a row can only
-        # reach the cut-off if its consonant score reaches this; the latin part is computed for those.
-        weight = CROSS_CONSONANT_WEIGHT
-        consonant_cutoff = max(0.0, (cutoff - (1 - weight) * 100) / weight)
-        scores: dict[int, float] = {}
-        for keys in query.readings:
-            if not keys.latin:
+    def _passing(self, keys: list[str]) -> np.ndarray:
+        """For each of ``keys``, which stored skeletons pass the gate with it (keys × skeletons)."""
+        if not keys or not self._skeletons:
+            return np.zeros((len(keys), len(self._skeletons)), dtype=bool)
+        distances = process.cdist(keys, self._skeletons, scorer=Indel.distance, workers=1)
+        limits = np.maximum(GATE_EDITS, GATE_SHARE * (np.array([len(k) for k in keys])[:, None] + self._lengths))
+        return distances <= limits
+
+    def candidates(self, query: NormalisedName) -> list[int]:
+        """Entry numbers of the names that can match the query: their given-name units and, when
+        both names have two parts or more, their family units pass the gate against the query's,
+        in one of the three readings (as written; the query family first; the stored name family
+        first); a one-part name against the other's whole name."""
+        return self._candidates(query, *self._gate_table(query))[0]
+
+    def _gate_table(self, query: NormalisedName) -> tuple[list[BlockingKeys], dict[str, int], np.ndarray]:
+        """The query readings' blocking keys, their rows, and which stored skeletons each passes."""
+        readings = [blocking_keys(reading) for reading in query.readings]
+        keys = sorted({key for found in readings for field in BlockingKeys.__slots__ for key in getattr(found, field)})
+        return readings, {key: number for number, key in enumerate(keys)}, self._passing(keys)
+
+    def _candidates(
+        self, query: NormalisedName, readings: list[BlockingKeys], row: dict[str, int], passing: np.ndarray
+    ) -> tuple[list[int], dict[str, int], np.ndarray]:
+
+        def owners(query_keys: list[str], field: str) -> set[int]:
+            if not query_keys:
+                return set()
+            passes = passing[[row[key] for key in query_keys]].any(axis=0)
+            skeletons, owners = self._units[field]
+            return set(owners[passes[skeletons]].tolist())
+
+        found: set[int] = set()
+        for reading, keys_of in zip(query.readings, readings, strict=True):
+            if len(reading.parts) == 1:
+                found |= owners(keys_of.whole, "whole")
                 continue
-            for row, score in same.best(same_family, keys, cutoff).items():
-                _merge(scores, same.owners[row], score)
-            for row, consonants in other.best("consonants", keys, consonant_cutoff).items():
-                latin = other.families["latin"].score(row, keys.latin, keys.latin_joined)
-                _merge(scores, other.owners[row], weight * consonants + (1 - weight) * latin)
-        return scores
+            found |= owners(keys_of.whole, "single")
+            for given, stored_given, family, stored_family in (
+                (keys_of.given, "given", keys_of.family, "family"),
+                (keys_of.given_first, "given", keys_of.family_first, "family"),
+                (keys_of.given, "given_first", keys_of.family, "family_first"),
+            ):
+                by_given = owners(given, stored_given)
+                if by_given:
+                    found |= by_given & owners(family, stored_family)
+        return sorted(found), row, passing
+
+    def _given_name_scores(
+        self, query: NormalisedName, forms: list[NormalisedName], row: dict[str, int], passing: np.ndarray
+    ) -> tuple[Known, list[float]]:
+        """The scores of the pairs of units :func:`align.align` tries as given names, between the
+        query and each stored name, in one batch (most candidates stop there). Pairs whose
+        skeletons fail the gate (looked up in ``passing``) score 0 without being scored. Also each
+        form's best given-name score (an alignment never scores more)."""
+        requests = []
+        for form in forms:
+            for reading in query.readings:
+                for stored in form.readings:
+                    for span_a, span_b in given_pairs(len(reading.parts), len(stored.parts)):
+                        unit_a, unit_b = reading.parts[span_a[0] : span_a[1]], stored.parts[span_b[0] : span_b[1]]
+                        if unit_a[0].particle or unit_b[0].particle or self._gated(unit_a, unit_b, row, passing):
+                            requests.append((reading, span_a, stored, span_b, unit_a, unit_b))
+        scores = unit_scores([(unit_a, unit_b) for *_, unit_a, unit_b in requests])
+        known: Known = {}
+        best = {id(stored): 0.0 for form in forms for stored in form.readings}
+        for form in forms:  # the rest fail the gate
+            for reading in query.readings:
+                for stored in form.readings:
+                    for span_a, span_b in given_pairs(len(reading.parts), len(stored.parts)):
+                        known[id(reading), span_a, id(stored), span_b] = 0.0
+        for (a, span_a, b, span_b, *_), score in zip(requests, scores, strict=True):
+            known[id(a), span_a, id(b), span_b] = score
+            best[id(b)] = max(best[id(b)], score)
+        return known, [max(best[id(stored)] for stored in form.readings) for form in forms]
+
+    def _gated(self, unit_a: tuple, unit_b: tuple, row: dict[str, int], passing: np.ndarray) -> bool:
+        """Whether two units (no particles) pass the gate, from the query's table when it has both."""
+        key_a = "".join(part.skeleton for part in unit_a)
+        key_b = "".join(part.skeleton for part in unit_b)
+        found_a, found_b = row.get(key_a), self._numbers.get(key_b)
+        if found_a is None or found_b is None:
+            return passes_gate(key_a, key_b)
+        return bool(passing[found_a, found_b])
 
     def search(self, name: str, min_similarity: float, limit: int = 5) -> list[NameMatch]:
         """Stored names at least ``min_similarity`` (0–1) alike to ``name``, best first, at most one
@@ -141,20 +229,17 @@ class NameIndex:
         query = normalise(name)
         if query.is_empty:
             return []
-        # A hair below the cut-off: these scores and compare()'s are the same doubles reached by
-        # different operations, which may differ in the last bit.
-        cutoff = max(min_similarity * 100 - 1e-3, 0.0)
-        candidates = sorted(
-            ((score, entry) for entry, score in self._scores(query, cutoff).items() if score >= cutoff), reverse=True
+        # A hair below the cut-off, so that the pruning never drops a score equal to it.
+        cutoff = max(0.0, min_similarity - 1e-9)
+        found, row, passing = self._candidates(query, *self._gate_table(query))
+        entries = [self._entries[entry] for entry in found[:MAX_CANDIDATES]]
+        known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
+        reaching = sorted(
+            (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
         )
         best: dict[str, NameMatch] = {}
-        for _, entry in candidates:
-            key, stored, form = self._entries[entry]
-            if key in best:
-                continue
-            found = compare(query, form)
-            if found.score >= min_similarity:
+        for key, stored, form in (entries[number] for number in reaching[:MAX_ALIGNED]):
+            found = compare(query, form, at_least=cutoff, known=known)
+            if found.score >= min_similarity and (key not in best or found.score > best[key].similarity.score):
                 best[key] = NameMatch(key, stored, found)
-            if len(best) >= limit:
-                break
-        return sorted(best.values(), key=lambda m: -m.similarity.score)
+        return sorted(best.values(), key=lambda m: -m.similarity.score)[:limit]

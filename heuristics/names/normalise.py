@@ -1,27 +1,51 @@
-"""From a display name or handle as typed to the keys it is compared on.
+"""From a display name or handle as typed to the parts it is compared on.
 
 Order matters (docs/names.md, "How names are compared", says why):
 Unicode clean-up → digit readings (Arabizi and leet) → TR39 look-alikes in mixed-script Latin
-words (before case folding) → case fold → Arabic orthographic folding → transliteration with
-anyascii → variant folding → keys.
+words (before case folding) → case fold → words → name parts. A *part* is one word of the name,
+or a compound the two scripts write in different ways: abd/abu with the next word (عبد الرحمن,
+Abdul Rahman, Abdelrahman), and a nasab particle (bin, ben, ould, بن) kept beside the word it
+introduces, since one spelling glues it (Benkirane) and another does not (بن كيران).
+Articles (al-, el-, ur-, ad- …) are dropped from Latin words and remembered on Arabic ones.
+
+Cost is bounded for hostile text: the cleaned name is cut at ``MAX_CLEANED_LENGTH`` characters
+after NFKC (one U+FDFA becomes 18; API names are at most 200 characters as sent, so ordinary names
+are never cut), and a name keeps at most ``MAX_PARTS`` parts of at most ``MAX_PART_LETTERS``.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal, NamedTuple
 
 from anyascii import anyascii
 
-from heuristics.names.arabic import arabic_to_latin, fold_arabic, is_arabic_text, strip_article
+from heuristics.names.arabic import (
+    arabic_to_latin,
+    fold_arabic,
+    fold_letters,
+    is_arabic_text,
+    same_script_key,
+    split_article,
+    split_glued_compound,
+)
 from heuristics.names.confusables import is_lookalike_token, unmask_lookalikes
-from heuristics.names.latin import consonant_key, fold_token, split_glued, vowel_key
-from heuristics.text import is_invisible, script_of
+from heuristics.names.latin import fold_token, readable
+from heuristics.names.skeleton import arabic_skeleton, latin_skeleton
+from heuristics.text import is_invisible
 
 Script = Literal["arabic", "latin"]
-Reading = Literal["plain", "arabizi", "leet"]
+Reading = Literal["plain", "arabizi", "leet", "leet-l"]
+
+MAX_CLEANED_LENGTH = 256
+MAX_PARTS = 6
+MAX_PART_LETTERS = 20
+COMPOUND_ARTICLE = "|"  # inside an Arabic part's letters: a compound's article (عبد|رحمن)
 
 # Arabizi: digits that look like Arabic letters (3 = ع, 7 = ح, …). Leet: digits that look like
 # Latin letters. A digit run may mean either, so both readings are kept and the better one wins.
@@ -29,6 +53,7 @@ ARABIZI = str.maketrans({"2": "'", "3": "`", "5": "kh", "6": "t", "7": "h", "8":
 LEET = str.maketrans(
     {"0": "o", "1": "i", "2": "z", "3": "e", "4": "a", "5": "s", "6": "b", "7": "t", "8": "b", "9": "g"}
 )
+LEET_L = str.maketrans({**LEET, ord("1"): "l"})
 LEET_SYMBOLS = str.maketrans({"@": "a", "$": "s"})
 # Words that dress up a clone ("Mohamed Saleh official", "backup account"): not part of a name.
 DECORATION_WORDS = frozenset(
@@ -67,50 +92,105 @@ DECORATION_WORDS = frozenset(
         "د",
     }
 )
-# Prefix words joined to the next word (عبد الله = Abdallah), by their folded Latin form.
-_JOINING = {
+# abd/abu make one name with the next word, in both scripts.
+LATIN_HEADS = {
     "abd": "abd",
-    "bd": "abd",
     "abdul": "abd",
-    "abdil": "abd",
+    "abdel": "abd",
     "abdal": "abd",
+    "abdil": "abd",
+    "abdol": "abd",
+    "abdoul": "abd",
+    "abdou": "abd",
+    "abdu": "abd",
     "abu": "abu",
+    "abou": "abu",
+    "abo": "abu",
+    "bou": "abu",
     "bu": "abu",
-    "bin": "bin",
-    "bn": "bin",
-    "ibn": "bin",
-    "abn": "bin",
-    "uld": "uld",
 }
-_ABD_GLUED = re.compile(r"^abd(?:ul|il|al|u|i|a)?(.{3,})$")
-_ARTICLE_WORDS = frozenset({"al", "il", "ul", "'l", "`l"})
-_ARTICLE_PREFIX = re.compile(r"^(?:al|il|ul)(?=.{3,})")
+ARABIC_HEADS = frozenset({"عبد", "ابو", "بو"})
+# Nasab and tribal particles: "son/daughter of". Dropped from the chain, kept beside the next word.
+LATIN_PARTICLES = frozenset({"bin", "ben", "ibn", "bint", "binti", "ould", "uld", "ag"})
+ARABIC_PARTICLES = frozenset({"بن", "ابن", "بنت", "ولد"})
+# Second words of compounds that carry the article (عبد الله aside: a head takes its next word).
+ARABIC_TAILS = frozenset({"له", "دين", "رحمن", "رحيم", "حق", "نبي", "اسلام", "زمان"})
+LATIN_ALLAH = frozenset({"ullah", "ulla", "allah", "alla", "ollah", "olla", "ellah", "illah", "ulah"})
+LATIN_TAILS = frozenset(
+    {"din", "deen", "dine", "rahman", "rahmane", "rehman", "rahim", "haq", "haque", "nabi", "islam"}
+)
+LATIN_ARTICLES = frozenset({"al", "el", "ul", "il", "l", "'l", "`l"})
+# The article assimilated to a sun letter, written as its own word: ar-Rahman, ud-Din, as-Sayed.
+_SUN_ARTICLE = re.compile(r"^[aeiu](d|dh|n|r|s|sh|t|th|z)$")
+# Abd glued to its name: Abdulrahman, Abdelkader, Abdurrahman, Abdallah (= Abd + the name).
+_ABD_GLUED = re.compile(r"^abd(?:ul|el|al|il|ol|ou|u|e|a|i|o)?(.{3,})$")
+
 _NON_NAME = re.compile(r"[^\w@$]+|_+")
+# Apostrophes inside a word mark hamza or ain (Sa'id, Ma'mun) or an elision (O'Neil): removed,
+# not turned into a space, so the word stays whole.
+_INNER_APOSTROPHE = re.compile(r"(?<=[^\W\d_])['’‘ʼʻʿʾ`´](?=[^\W\d_])")
 _DIGIT = re.compile(r"\d")
 _TRAILING_DIGITS = re.compile(r"(?<=[^\W\d_]{2})\d+$")
-# NFKC can expand one character to 18 (U+FDFA), and everything after it costs per character: the
-# cleaned text is cut to this length, so a name's cost is bounded whatever it expands to (API
-# names are at most 200 characters as sent, so ordinary names are never cut).
-MAX_CLEANED_LENGTH = 256
+_NOT_LATIN = re.compile(r"[^a-z'`]")
+# Arabic script letters after NFKC (presentation forms are folded by then): a word made only of
+# them needs no look-alike check, and one with any of them is read as Arabic.
+_ARABIC_LETTERS = "\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_ARABIC_WORD = re.compile(f"[{_ARABIC_LETTERS}]+")
+_ANY_ARABIC = re.compile(f"[{_ARABIC_LETTERS}]")
+_NOT_ARABIC_LETTER = re.compile(r"[^\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06fc]")
+
+
+@dataclass(slots=True, eq=True)
+class Part:
+    """One part of a name, as every comparison needs it (treat as read-only).
+
+    ``text``: Latin — lower-case letters (and Arabizi ' `) as the learned model reads them;
+    Arabic — folded letters without the article (``article`` says it had one), with ``|`` where
+    a compound's article was (عبد|رحمن). ``skeleton``: the consonant classes every pair must
+    roughly share before it is scored (the index's blocking key). ``particle``: bin/ben/ould …
+    written before this part, as its folded text.
+    """
+
+    shown: str
+    script: Script
+    text: str
+    skeleton: str
+    article: bool = False
+    particle: str = ""
+    _key: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def key(self) -> str:
+        """The same-script comparison key: variant-folded Latin (abd + name for Abdul-, Abdel-
+        …), or Arabic with ta marbuta as ha. Computed when first compared (most parts never are)."""
+        if self._key is None:
+            if self.script == "arabic":
+                self._key = same_script_key(self.text)
+            else:
+                glued = _ABD_GLUED.match(self.text)
+                self._key = "abd" + _latin_key(glued[1]) if glued else _latin_key(self.text)
+        return self._key
 
 
 @dataclass(frozen=True, slots=True)
-class NameKeys:
-    """One reading of a name, as the strings similarity is computed on.
-
-    ``latin`` keeps vowels (Latin↔Latin); ``consonants`` drops them (across scripts); ``arabic`` is
-    the folded Arabic text (Arabic↔Arabic), empty for Latin names. Each key is given twice: tokens
-    sorted and joined by a space (order-insensitive), and tokens in order without spaces (glued
-    handles such as ``mohamedsaleh``).
-    """
+class NameReading:
+    """The parts of one reading of a name (digits read as Arabizi or as leet, or none)."""
 
     reading: Reading
-    latin: str
-    latin_joined: str
-    consonants: str
-    consonants_joined: str
-    arabic: str
-    arabic_joined: str
+    parts: tuple[Part, ...]
+
+    @property
+    def latin(self) -> str:
+        """The parts in Latin letters (Arabic ones transliterated), for people to read."""
+        return " ".join(
+            readable(part.key) if part.script == "latin" else arabic_to_latin(part.key.replace(COMPOUND_ARTICLE, ""))
+            for part in self.parts
+        )
+
+    @property
+    def arabic(self) -> str:
+        """The Arabic parts' folded letters ("" for a Latin name)."""
+        return " ".join(part.key.replace(COMPOUND_ARTICLE, " ") for part in self.parts if part.script == "arabic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,39 +201,72 @@ class NormalisedName:
     cleaned: str  # after Unicode clean-up and look-alike unmasking, before folding
     script: Script
     lookalikes: tuple[str, ...]  # mixed-script words that were unmasked, as written
-    readings: tuple[NameKeys, ...]
+    readings: tuple[NameReading, ...]
 
     @property
-    def primary(self) -> NameKeys:
+    def primary(self) -> NameReading:
         return self.readings[0]
 
     @property
     def is_empty(self) -> bool:
-        return not self.primary.latin
+        return not self.primary.parts
+
+
+# Format characters and combining marks live in these planes only (BMP, SMP, SSP; a unit test
+# checks every code point).
+_SCANNED = (range(0xD800), range(0xE000, 0x20000), range(0xE0000, 0xE1000), [-1])
+
+
+def _character_class(wanted: Callable[[str], bool]) -> re.Pattern[str]:
+    """A regex matching every code point for which ``wanted`` is true (ranges, built once)."""
+    ranges: list[str] = []
+    start = None
+    previous = -2
+    for code in itertools.chain(*_SCANNED):
+        hit = code >= 0 and wanted(chr(code))
+        if start is not None and (not hit or code != previous + 1):
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(previous))}")
+            start = None
+        if hit and start is None:
+            start = code
+        previous = code
+    return re.compile(f"[{''.join(ranges)}]")
+
+
+@cache
+def _unwanted() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Regexes of the invisible characters (:func:`heuristics.text.is_invisible`) and of the
+    combining marks (Mn, Me): one scan of Unicode, the first time a non-ASCII name is cleaned."""
+    return (
+        _character_class(is_invisible),
+        _character_class(lambda ch: unicodedata.category(ch) in ("Mn", "Me")),
+    )
 
 
 def clean_unicode(text: str) -> str:
-    """NFKC, without invisible/bidi/format characters; punctuation and emoji become spaces; at most
-    ``MAX_CLEANED_LENGTH`` characters of it."""
+    """NFKC, without invisible/bidi/format characters; punctuation and emoji become spaces.
+
+    At most ``MAX_CLEANED_LENGTH`` characters come out, whatever NFKC expanded (U+FDFA is 18 characters)."""
     if text.isascii():  # ASCII is NFKC-stable and has no invisible characters or combining marks
-        return " ".join(_NON_NAME.sub(" ", text[:MAX_CLEANED_LENGTH].lstrip("@")).split())
+        text = _INNER_APOSTROPHE.sub("", text[:MAX_CLEANED_LENGTH])
+        return " ".join(_NON_NAME.sub(" ", text.lstrip("@")).split())
+    invisible, marks = _unwanted()
     # Removed, not turned into spaces: they are used to split a name so it evades matching.
-    visible = "".join(ch for ch in text if not is_invisible(ch))
-    folded = unicodedata.normalize("NFKC", visible)[:MAX_CLEANED_LENGTH]
+    folded = unicodedata.normalize("NFKC", invisible.sub("", text))[:MAX_CLEANED_LENGTH]
     # Combining marks left after NFKC are Arabic harakat or decoration (strike-through M̶); both
     # would otherwise split a word in two below.
-    folded = "".join(ch for ch in folded if unicodedata.category(ch) not in ("Mn", "Me"))
+    folded = _INNER_APOSTROPHE.sub("", marks.sub("", folded))
     return " ".join(_NON_NAME.sub(" ", folded.lstrip("@")).split())
 
 
 def unmask_words(name: str) -> tuple[str, tuple[str, ...]]:
     """The name after :func:`clean_unicode` with mixed-script words unmasked (Cyrillic о → o),
-    and those words as written: the first step of :func:`normalise`, for callers that need no keys.
+    and those words as written: the first step of :func:`normalise`, for callers that need no parts.
     """
     cleaned_words: list[str] = []
     lookalikes: list[str] = []
     for word in clean_unicode(name).split():
-        if not word.isascii() and is_lookalike_token(word):
+        if not word.isascii() and not _ARABIC_WORD.fullmatch(word) and is_lookalike_token(word):
             lookalikes.append(word)
             word = unmask_lookalikes(word)
         cleaned_words.append(word)
@@ -165,84 +278,220 @@ def _digit_readings(token: str) -> dict[Reading, str]:
     stripped = _TRAILING_DIGITS.sub("", token)
     if not _DIGIT.search(stripped):
         return {"plain": stripped}
-    return {"arabizi": stripped.translate(ARABIZI), "leet": stripped.translate(LEET)}
+    found: dict[Reading, str] = {"arabizi": stripped.translate(ARABIZI), "leet": stripped.translate(LEET)}
+    if "1" in stripped:  # 1 stands for l as often as for i (ha1a = hala, sa1d = said)
+        found["leet-l"] = stripped.translate(LEET_L)
+    return found
 
 
-def _transliterate(token: str) -> tuple[str, str]:
-    """A cleaned, case-folded token → (folded Arabic or "", lower-case Latin)."""
-    if token.isascii():  # already Latin: anyascii would return it unchanged
-        return "", token.lower()
-    if any(script_of(ch) == "ARABIC" for ch in token):
-        arabic = fold_arabic(strip_article(token))
-        return arabic, arabic_to_latin(arabic)
-    return "", anyascii(token).lower()
+class _Word(NamedTuple):
+    shown: str
+    script: Script
+    text: str  # Latin letters, or folded Arabic letters without the article
+    article: bool = False
 
 
-def _join_prefixes(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Drop article words and glue abd/abu/bin/ould to the next word, in both Arabic and Latin."""
-    out: list[tuple[str, str]] = []
-    pending: tuple[str, str] | None = None
-    for arabic, latin in tokens:
-        bare = vowel_key(latin)
-        if latin in _ARTICLE_WORDS and not arabic:
+def _words(shown: str, token: str) -> list[_Word]:
+    """One cleaned, case-folded word → its letters (an Arabic word with a glued compound → two)."""
+    if not token.isascii() and _ANY_ARABIC.search(token):
+        article, bare = split_article(token)
+        letters = _NOT_ARABIC_LETTER.sub("", fold_arabic(bare))
+        pieces = split_glued_compound(letters)
+        return [
+            _Word(shown, "arabic", text[:MAX_PART_LETTERS], article if number == 0 else linked)
+            for number, (linked, text) in enumerate(pieces)
+            if text
+        ]
+    latin = token if token.isascii() else anyascii(token).lower()
+    text = _NOT_LATIN.sub("", latin)[:MAX_PART_LETTERS]
+    return [_Word(shown, "latin", text)] if text else []
+
+
+def _latin_key(text: str) -> str:
+    return fold_token(text) or text
+
+
+def _part(words: list[_Word], particle: str) -> Part:
+    """A part from one word, or from a head (abd, abu, عبد, ابو) and the words it governs."""
+    first = words[0]
+    shown = " ".join(dict.fromkeys(w.shown for w in words))
+    if first.script == "arabic":
+        text = first.text
+        for word in words[1:]:
+            text += (COMPOUND_ARTICLE if word.article else "") + word.text
+        return Part(shown, "arabic", text, arabic_skeleton(text), first.article, particle)
+    text = "".join(w.text for w in words)
+    return Part(shown, "latin", text, latin_skeleton(text), False, particle)
+
+
+def _is_article(words: list[_Word], index: int) -> bool:
+    """al, el …, or an assimilated article before a word starting with its consonant (ur-Rahman);
+    آل / ال written apart (آل نهيان, Al Nahyan)."""
+    word = words[index]
+    if word.script != "latin":
+        return word.text == "ال"
+    if word.text in LATIN_ARTICLES:
+        return True
+    match = _SUN_ARTICLE.match(word.text)
+    return bool(match and index + 1 < len(words) and words[index + 1].text.startswith(match[1]))
+
+
+def _is_tail(words: list[_Word], index: int) -> bool:
+    """The second word of a compound that carries the article: الله, الدين, الرحمن … (Arabic),
+    -ullah, or a tail after its article (ud-Din, ur-Rahman) (Latin)."""
+    word = words[index]
+    if word.script == "arabic":
+        return word.article and word.text in ARABIC_TAILS
+    if word.text in LATIN_ALLAH:
+        return True
+    return _is_article(words, index) and index + 1 < len(words) and words[index + 1].text in LATIN_TAILS
+
+
+def _parts(words: list[_Word]) -> tuple[Part, ...]:
+    """Group words into parts: drop Latin articles, glue heads to what follows and compound tails
+    to what precedes, keep particles beside the word they introduce."""
+    groups: list[tuple[list[_Word], str]] = []  # words of a part, and its particle
+    particle = ""
+    index = 0
+    while index < len(words) and len(groups) <= MAX_PARTS:
+        word = words[index]
+        following = words[index + 1] if index + 1 < len(words) else None
+        if groups and groups[-1][0][-1].script == word.script and _is_tail(words, index):
+            # Shams + ur-Rahman, Hidayat + ullah, نصر + الدين: one given name.
+            end = index + (1 if word.script == "arabic" or word.text in LATIN_ALLAH else 2)
+            groups[-1][0].extend(words[index:end])
+            index = end
             continue
-        if pending is not None:
-            latin = _ARTICLE_PREFIX.sub("", latin)
-            arabic, latin = pending[0] + arabic, pending[1] + latin
-            pending = None
-        elif bare in _JOINING:
-            pending = (arabic, _JOINING[bare])
+        if _is_article(words, index):
+            if following is None and not groups:
+                groups.append(([word], ""))  # a name that is only "Al"
+            index += 1
             continue
-        else:
-            glued = _ABD_GLUED.match(latin)
-            if glued:
-                latin = "abd" + _ARTICLE_PREFIX.sub("", glued[1])
-        out.append((arabic, latin))
-    if pending is not None:
-        out.append(pending)
-    return out
-
-
-def _keys(reading: Reading, tokens: list[tuple[str, str]]) -> NameKeys:
-    folded: list[tuple[str, str]] = []
-    for arabic, latin in tokens:
-        folded.extend((arabic, part) for part in split_glued(fold_token(latin, from_arabic=bool(arabic))))
-    folded = _join_prefixes([(a, f) for a, f in folded if f])
-    latin_tokens = [vowel_key(f) for _, f in folded]
-    consonant_tokens = [consonant_key(f) for _, f in folded]
-    arabic_tokens = [a for a, _ in folded if a]
-    return NameKeys(
-        reading=reading,
-        latin=" ".join(sorted(t for t in latin_tokens if t)),
-        latin_joined="".join(latin_tokens),
-        consonants=" ".join(sorted(t for t in consonant_tokens if t)),
-        consonants_joined="".join(consonant_tokens),
-        arabic=" ".join(sorted(arabic_tokens)),
-        arabic_joined="".join(arabic_tokens),
-    )
+        is_particle = word.text in (LATIN_PARTICLES if word.script == "latin" else ARABIC_PARTICLES)
+        if is_particle and groups and following is not None:
+            particle = word.text
+            index += 1
+            continue
+        group = [word]
+        is_head = word.text in (LATIN_HEADS if word.script == "latin" else ARABIC_HEADS)
+        if is_head and following is not None:
+            # The head takes the next word, and on the Latin side an article written between.
+            index += 1
+            while index + 1 < len(words) and _is_article(words, index):
+                group.append(words[index])
+                index += 1
+            if index < len(words):
+                group.append(words[index])
+        elif word.script == "arabic" and following is not None and following.article and following.shown == word.shown:
+            # A glued compound split in two by split_glued_compound: its two halves share a word.
+            group.append(following)
+            index += 1
+        groups.append((group, particle))
+        particle = ""
+        index += 1
+    return tuple(_part(group, particle) for group, particle in groups[:MAX_PARTS])
 
 
 def _is_decoration(token: str) -> bool:
-    return token in DECORATION_WORDS or fold_arabic(token) in DECORATION_WORDS
+    return token in DECORATION_WORDS or (
+        not token.isascii() and same_script_key(fold_arabic(token)) in DECORATION_WORDS
+    )
 
 
 def normalise(name: str) -> NormalisedName:
-    """Normalise a display name or handle. Pure: the same text gives the same keys.
+    """Normalise a display name or handle. Pure: the same text gives the same parts.
 
     Deliberately not cached: the names passing through are checked profiles and users' contacts,
     which a worker must not keep in memory after the check (a cache would be a log of them).
-    Stored names are normalised once, by :class:`heuristics.names.NameIndex`.
     """
+    if _PLAIN_NAME.fullmatch(name):
+        return _normalise_plain(name)
+    return normalise_reference(name)
+
+
+def normalise_reference(name: str) -> NormalisedName:
+    """:func:`normalise` for any text, step by step (the reference the plain-name path equals)."""
     cleaned, lookalikes = unmask_words(name)
-    cleaned_words = cleaned.split()
-    words = [w.casefold() for w in cleaned_words]
-    words = [w for w in words if not w.isdigit() and not _is_decoration(w)]
-    word_readings = [_digit_readings(word) for word in words]
-    has_digits = any("plain" not in readings for readings in word_readings)
-    chosen: tuple[Reading, ...] = ("arabizi", "leet") if has_digits else ("plain",)
-    keys = tuple(
-        _keys(reading, [_transliterate(readings.get(reading) or readings["plain"]) for readings in word_readings])
-        for reading in chosen
+    shown_words = cleaned.split()
+    kept = [
+        (shown, word)
+        for shown, word in zip(shown_words, (w.casefold() for w in shown_words), strict=True)
+        if not word.isdigit() and not _is_decoration(word)
+    ]
+    word_readings = [(shown, _digit_readings(word)) for shown, word in kept]
+    has_digits = any("plain" not in readings for _, readings in word_readings)
+    chosen: tuple[Reading, ...] = ("plain",)
+    if has_digits:
+        chosen = ("arabizi", "leet", "leet-l") if any("leet-l" in r for _, r in word_readings) else ("arabizi", "leet")
+    readings = []
+    for reading in chosen:
+        words = [
+            word
+            for shown, options in word_readings
+            for word in _words(shown, options.get(reading) or options.get("leet") or options["plain"])
+        ]
+        readings.append(NameReading(reading, _parts(words)))
+    return NormalisedName(name, cleaned, _script(cleaned), lookalikes, tuple(readings))
+
+
+def _script(cleaned: str) -> Script:
+    return "arabic" if not cleaned.isascii() and is_arabic_text(cleaned) else "latin"
+
+
+# Most names are words of plain ASCII letters or of Arabic (and Persian) base letters, one space
+# apart: nothing to clean, unmask or read as digits. They skip to the words (tested equal to
+# normalise_reference).
+_ARABIC_PLAIN_WORD = "[\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]+"
+_PLAIN_WORD = f"(?:[A-Za-z]+|{_ARABIC_PLAIN_WORD})"
+_PLAIN_NAME = re.compile(f"(?=.{{1,{MAX_CLEANED_LENGTH}}}$){_PLAIN_WORD}(?: {_PLAIN_WORD})*")
+
+
+# Words that make a Latin name need the general grouping (articles, heads, particles, tails,
+# decoration); any other plain ASCII name is one part per word.
+_LATIN_SPECIAL = LATIN_ARTICLES | LATIN_HEADS.keys() | LATIN_PARTICLES | LATIN_ALLAH | DECORATION_WORDS
+
+
+_ARABIC_NAME = re.compile(f"{_ARABIC_PLAIN_WORD}(?: {_ARABIC_PLAIN_WORD})*")
+
+
+def _is_arabic_special(letters: str, article: bool) -> bool:
+    """A folded Arabic word that the general grouping treats specially (or drops)."""
+    return (
+        letters in ARABIC_HEADS
+        or letters in ARABIC_PARTICLES
+        or letters == "ال"
+        or (article and letters in ARABIC_TAILS)
+        or same_script_key(letters) in DECORATION_WORDS
+        or len(split_glued_compound(letters)) > 1
     )
-    script: Script = "arabic" if is_arabic_text(cleaned) else "latin"
-    return NormalisedName(name, cleaned, script, lookalikes, keys)
+
+
+def _normalise_plain(name: str) -> NormalisedName:
+    if name.isascii():
+        tokens = name.lower().split(" ")
+        if len(tokens) <= MAX_PARTS and not any(
+            token in _LATIN_SPECIAL or (len(token) <= 3 and _SUN_ARTICLE.match(token)) for token in tokens
+        ):
+            parts = tuple(
+                Part(shown, "latin", text, latin_skeleton(text))
+                for shown, token in zip(name.split(" "), tokens, strict=True)
+                for text in (token[:MAX_PART_LETTERS],)
+            )
+            return NormalisedName(name, name, "latin", (), (NameReading("plain", parts),))
+    elif _ARABIC_NAME.fullmatch(name):
+        found = []
+        for shown in name.split(" "):
+            article, bare = split_article(shown)
+            letters = fold_letters(bare)[:MAX_PART_LETTERS]
+            if _is_arabic_special(letters, article) or len(found) == MAX_PARTS:
+                break
+            found.append(Part(shown, "arabic", letters, arabic_skeleton(letters), article))
+        else:
+            return NormalisedName(name, name, "arabic", (), (NameReading("plain", tuple(found)),))
+    words = [
+        word
+        for shown in name.split(" ")
+        if not _is_decoration(token := shown.casefold())
+        for word in _words(shown, token)
+    ]
+    return NormalisedName(name, name, _script(name), (), (NameReading("plain", _parts(words)),))

@@ -1,51 +1,16 @@
-"""How alike two names are, on keys chosen by the two names' scripts.
-
-- Latin ↔ Latin compares folded spellings *with* vowels, so Salih ≠ Salah and Samir ≠ Samira.
-- Arabic ↔ Arabic compares the folded Arabic letters, so حسن ≠ حسين and محمد ≠ محمود.
-- Across scripts Arabic writes no short vowels, so consonant skeletons carry the decision; the
-  vowel-keeping keys (where Arabic long vowels ا و ي still show) break ties between names whose
-  consonants agree (حسين is closer to Hussein than to Hassan).
-
-Each key is compared twice with :func:`rapidfuzz.fuzz.ratio`: on its tokens sorted (order does not
-matter: "Omar Khaled" = "Khaled Omar") and on its tokens glued (a handle ``mohamedsaleh`` against
-"Mohamed Saleh"); the better of the two counts. Sorting is done once, when keys are made, so
-``ratio`` on sorted keys is rapidfuzz's ``token_sort_ratio`` without re-sorting per comparison.
-"""
+"""How alike two names are: their parts aligned (:mod:`align`), each pair of units scored by
+:mod:`units`, and the evidence of why (which parts aligned, how well, which were missing)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz
-
-from heuristics.names.latin import readable
-from heuristics.names.normalise import NameKeys, NormalisedName, normalise
+from heuristics.names.align import Alignment, Span, align
+from heuristics.names.normalise import NameReading, NormalisedName, normalise
+from heuristics.names.units import unit_scores
 
 Mode = Literal["latin", "arabic", "cross"]
-# Weight of the consonant skeleton across scripts; the rest goes to the vowel-keeping key.
-CROSS_CONSONANT_WEIGHT = 0.8
-
-
-@dataclass(frozen=True, slots=True)
-class NameSimilarity:
-    """A score in [0, 1] and the forms it was computed on (for evidence)."""
-
-    score: float
-    mode: Mode
-    query: NormalisedName
-    candidate: NormalisedName
-    query_key: str
-    candidate_key: str
-
-    def evidence(self) -> dict[str, object]:
-        """JSON evidence: the similarity and the normalised forms that produced it."""
-        return {
-            "name_similarity": round(self.score, 3),
-            "compared_as": self.mode,
-            "normalised_name": readable(self.query_key),
-            "normalised_match": readable(self.candidate_key),
-        }
 
 
 def mode_for(a: NormalisedName, b: NormalisedName) -> Mode:
@@ -54,41 +19,86 @@ def mode_for(a: NormalisedName, b: NormalisedName) -> Mode:
     return "cross"
 
 
-def _best(sorted_a: str, sorted_b: str, joined_a: str, joined_b: str) -> float:
-    return max(fuzz.ratio(sorted_a, sorted_b), fuzz.ratio(joined_a, joined_b))
+@dataclass(frozen=True, slots=True)
+class NameSimilarity:
+    """A score in [0, 1], the readings compared, and how their parts aligned (for evidence)."""
+
+    score: float
+    mode: Mode
+    query: NormalisedName
+    candidate: NormalisedName
+    query_reading: NameReading
+    candidate_reading: NameReading
+    alignment: Alignment | None
+
+    def aligned_parts(self) -> list[list[object]]:
+        """[[query part(s), candidate part(s), score], …] in the query's order."""
+        if self.alignment is None:
+            return []
+        rows: list[list[object]] = []
+        for pair in sorted(self.alignment.pairs, key=lambda pair: pair.a):
+            query = " ".join(p.shown for p in self.query_reading.parts[pair.a[0] : pair.a[1]])
+            candidate = " ".join(p.shown for p in self.candidate_reading.parts[pair.b[0] : pair.b[1]])
+            rows.append([query, candidate, round(pair.score, 3)])
+        return rows
+
+    def missing_parts(self) -> list[str]:
+        """Parts of either name with no partner in the other (a nasab chain cut short)."""
+        if self.alignment is None:
+            return []
+        return [self.query_reading.parts[i].shown for i in self.alignment.missing_a] + [
+            self.candidate_reading.parts[i].shown for i in self.alignment.missing_b
+        ]
+
+    def evidence(self) -> dict[str, object]:
+        """JSON evidence: the similarity, the names as compared and which parts aligned."""
+        return {
+            "name_similarity": round(self.score, 3),
+            "compared_as": self.mode,
+            "normalised_name": self.query_reading.latin,
+            "normalised_match": self.candidate_reading.latin,
+            "aligned_parts": self.aligned_parts(),
+            "missing_parts": self.missing_parts(),
+        }
 
 
-def key_score(a: NameKeys, b: NameKeys, mode: Mode) -> float:
-    """0–100 for one reading of each name."""
-    if mode == "arabic" and a.arabic and b.arabic:
-        return _best(a.arabic, b.arabic, a.arabic_joined, b.arabic_joined)
-    latin = _best(a.latin, b.latin, a.latin_joined, b.latin_joined)
-    if mode != "cross":
-        return latin
-    consonants = _best(a.consonants, b.consonants, a.consonants_joined, b.consonants_joined)
-    return CROSS_CONSONANT_WEIGHT * consonants + (1 - CROSS_CONSONANT_WEIGHT) * latin
+# Unit scores already known, by (id of reading a, span in a, id of reading b, span in b): the index
+# scores the given-name units of all its candidates in one batch before comparing them.
+Known = dict[tuple[int, Span, int, Span], float]
 
 
-def key_for(keys: NameKeys, mode: Mode) -> str:
-    """The key shown in evidence for a comparison mode."""
-    if mode == "arabic" and keys.arabic:
-        return keys.arabic
-    return keys.consonants if mode == "cross" else keys.latin
+def compare_readings(
+    a: NameReading, b: NameReading, at_least: float = 0.0, known: Known | None = None
+) -> Alignment | None:
+    """The best alignment of two readings' parts (see :func:`align.align` for ``at_least``)."""
+
+    def scores(pairs: list[tuple[Span, Span]]) -> list[float]:
+        found = [None if known is None else known.get((id(a), sa, id(b), sb)) for sa, sb in pairs]
+        missing = [number for number, value in enumerate(found) if value is None]
+        fresh = unit_scores(
+            [(a.parts[pairs[n][0][0] : pairs[n][0][1]], b.parts[pairs[n][1][0] : pairs[n][1][1]]) for n in missing]
+        )
+        for number, value in zip(missing, fresh, strict=True):
+            found[number] = value
+        return [value if value is not None else 0.0 for value in found]
+
+    return align(len(a.parts), len(b.parts), scores, at_least)
 
 
-def compare(a: NormalisedName, b: NormalisedName) -> NameSimilarity:
-    """Similarity of two normalised names: the best pair of their readings."""
-    mode = mode_for(a, b)
-    best = (-1.0, a.primary, b.primary)
-    for keys_a in a.readings:
-        for keys_b in b.readings:
-            score = key_score(keys_a, keys_b, mode) if keys_a.latin and keys_b.latin else 0.0
+def compare(a: NormalisedName, b: NormalisedName, at_least: float = 0.0, known: Known | None = None) -> NameSimilarity:
+    """Similarity of two normalised names: the best pair of their readings. With ``at_least``,
+    a score under it may be reported as 0 (work is saved where it cannot be reached)."""
+    best = (-1.0, a.primary, b.primary, None)
+    for reading_a in a.readings:
+        for reading_b in b.readings:
+            found = compare_readings(reading_a, reading_b, at_least, known)
+            score = found.score if found is not None else 0.0
             if score > best[0]:
-                best = (score, keys_a, keys_b)
-    score, keys_a, keys_b = best
-    return NameSimilarity(max(score, 0.0) / 100, mode, a, b, key_for(keys_a, mode), key_for(keys_b, mode))
+                best = (score, reading_a, reading_b, found)
+    score, reading_a, reading_b, alignment = best
+    return NameSimilarity(max(score, 0.0), mode_for(a, b), a, b, reading_a, reading_b, alignment)
 
 
 def similarity(a: str, b: str) -> NameSimilarity:
-    """Similarity of two names as written, in [0, 1], with the normalised forms."""
+    """Similarity of two names as written, in [0, 1], with how their parts aligned."""
     return compare(normalise(a), normalise(b))

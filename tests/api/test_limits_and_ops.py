@@ -126,13 +126,14 @@ def test_expanding_contact_names_cost_bounded_work_and_are_charged(make_app: Any
     """Finding 4: contacts named with U+FDFA ×200 (each character expands to 18 under NFKC) are
     normalised from bounded text, and are charged by what they send: 100 such contacts with
     100-character handles are 30,000 characters, two counts."""
-    from heuristics.names.normalise import MAX_CLEANED_LENGTH, clean_unicode, normalise
+    from heuristics.names.normalise import MAX_CLEANED_LENGTH, MAX_PART_LETTERS, MAX_PARTS, clean_unicode, normalise
 
     expanding = "\ufdfa" * 200
     assert len(clean_unicode(expanding)) <= MAX_CLEANED_LENGTH < 18 * 200
     normalised = normalise(expanding)
     assert len(normalised.cleaned) <= MAX_CLEANED_LENGTH
-    assert all(len(keys.latin_joined) <= 2 * MAX_CLEANED_LENGTH for keys in normalised.readings)
+    assert all(len(reading.parts) <= MAX_PARTS for reading in normalised.readings)
+    assert all(len(part.text) <= MAX_PART_LETTERS for reading in normalised.readings for part in reading.parts)
     client = make_app(HARIS_CHECK_LIMIT="4/minute").test_client()
     body = {
         "platform": "x",

@@ -60,3 +60,30 @@ def test_empty_index_and_empty_query() -> None:
     index = NameIndex([("p", "Mohamed"), ("junk", "🙂")])
     assert len(index) == 1
     assert index.search("🙂", 0.1) == []
+
+
+def test_a_hostile_list_of_look_alike_names_costs_bounded_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """600 long identical names, each matching: the learned model scores a bounded number of
+    pairs (the candidates' given names, then at most MAX_ALIGNED full alignments), not all."""
+    from heuristics.names import index as index_module
+    from heuristics.names.align import _unit_pairs, given_pairs
+    from heuristics.names.normalise import MAX_PARTS
+    from heuristics.names.transliteration import Transliteration
+
+    scored: list[int] = []
+    original = Transliteration.batch_log_likelihoods
+
+    def counting(self: Transliteration, pairs: list) -> object:
+        scored.append(len(pairs))
+        return original(self, pairs)
+
+    monkeypatch.setattr(Transliteration, "batch_log_likelihoods", counting)
+    long_name = " ".join(["بابابابابابابابابابابابا"] * 8)
+    index = NameIndex((str(number), long_name) for number in range(600))
+    found = index.search(" ".join(["babababababababababababa"] * 8), 0.92, limit=1000)
+    assert len(found) == index_module.MAX_ALIGNED
+    parts = len(normalise(long_name).primary.parts)
+    assert parts == MAX_PARTS
+    per_name = len(given_pairs(parts, parts))  # the given-name pairs of one candidate
+    per_alignment = len(_unit_pairs(parts, parts))  # every pair of units of two such names
+    assert sum(scored) <= index_module.MAX_CANDIDATES * per_name + index_module.MAX_ALIGNED * per_alignment

@@ -3,10 +3,15 @@ similarity is symmetric, and the index agrees with one-by-one comparison."""
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from heuristics.names import NameIndex, compare, normalise, similarity
+from heuristics.names.normalise import _unwanted, normalise_reference
+from heuristics.text import is_invisible
 
 # Every plane including surrogates-free astral characters, marks, format controls, digits.
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=60)
@@ -42,3 +47,30 @@ def test_index_agrees_with_compare(names: list[str], query: str, threshold: floa
         if not normalise(name).is_empty and compare(normalise(query), normalise(name)).score >= threshold
     }
     assert {m.key for m in index.search(query, threshold, limit=len(names))} == expected
+
+
+# Plain names (ASCII letters or Arabic/Persian base letters, one space apart) take a fast path.
+PLAIN_WORD = st.one_of(
+    st.text(st.sampled_from(list("MohamedSalAbdulbinBenalOuldELKhrzy")), min_size=1, max_size=9),
+    st.sampled_from(["al", "el", "ur", "ud", "Abd", "Abdul", "bin", "ben", "Ould", "ullah", "official", "ag"]),
+    st.text(st.sampled_from(list("محمدصالعبنوليةأإآىئؤکیگپچژ")), min_size=1, max_size=8),
+    st.sampled_from(["عبد", "ابو", "بن", "ال", "آل", "الله", "الدين", "الرحمن", "عبدالله", "رسمي"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(PLAIN_WORD, min_size=1, max_size=6))
+def test_the_plain_name_path_equals_the_reference(words: list[str]) -> None:
+    name = " ".join(words)
+    assert normalise(name) == normalise_reference(name)
+
+
+def test_the_clean_up_regexes_equal_the_character_predicates() -> None:
+    """Every code point: the scan that builds them skips planes with no format characters or marks."""
+    invisible, marks = _unwanted()
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = chr(code)
+        assert bool(invisible.fullmatch(ch)) == is_invisible(ch), hex(code)
+        assert bool(marks.fullmatch(ch)) == (unicodedata.category(ch) in ("Mn", "Me")), hex(code)

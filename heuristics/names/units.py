@@ -1,0 +1,159 @@
+"""How alike two units of name parts are: one part, or neighbouring parts written as one word
+(ولی جان / Walijan, a handle ``mohamedsaleh``), by the scripts they are written in.
+
+- Latin ↔ Latin compares variant-folded spellings *with* vowels (Salih ≠ Salah, Samir ≠ Samira)
+  with :func:`rapidfuzz.fuzz.ratio`.
+- Arabic ↔ Arabic compares the folded Arabic letters (حسن ≠ حسين, محمد ≠ محمود) the same way.
+- Across scripts the learned transliteration model (:mod:`transliteration`) gives log-odds, less
+  ``SKELETON_PENALTY`` per point of consonant-skeleton difference, mapped to 0–1 by a logistic
+  curve (``CROSS_MIDPOINT``, ``CROSS_SCALE``) placed so that the rules' cut-off (0.92) keeps false
+  alarms on checks holding a namesake or a brother at or under 1 % (``bench/names_checks.py``).
+
+محمد and the Latin spellings of the Mohammed family (Mohamed, Muhammad, Mouhamed …) match only each
+other: the commonest name has near neighbours (محمود / Mahmoud, Ahmed) that letter correspondences
+alone score as well as its own spellings.
+
+Before any of these, the two units' consonant skeletons (:mod:`skeleton`) must be at most two
+insertions or deletions apart or at least 60 % alike (:func:`passes_gate`); pairs that are not
+score 0. The gate costs
+little, lets the index skip most names without scoring them, and keeps index and one-by-one
+comparison equal. A nasab particle (bin, ben, ould, بن) beside a part is tried both ways: glued to
+it (Benkirane = بن كيران) and left out (bin Saleh = صالح).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from heuristics.names.latin import MOHAMMED
+from heuristics.names.normalise import COMPOUND_ARTICLE, Part
+from heuristics.names.skeleton import arabic_skeleton, latin_skeleton
+from heuristics.names.transliteration import ARTICLE, LINK, latin_letters, letter_symbols, model
+
+MOHAMMED_ARABIC = "محمد"
+# The gate: skeletons at most GATE_EDITS insertions or deletions apart (a substitution is two), or
+# at most GATE_SHARE of their letters apart (rapidfuzz ratio ≥ 60: ratio is 1 − InDel / lengths).
+GATE_EDITS = 2
+GATE_SHARE = 0.4
+CROSS_MIDPOINT = -12.5
+CROSS_SCALE = 4.0
+# Across scripts, each point of consonant-skeleton difference costs this much evidence: the model
+# alone lets an Arabic consonant go unwritten cheaply (عبيد / Ayed), the skeletons do not.
+SKELETON_PENALTY = 0.2
+
+
+def arabic_symbols(parts: Sequence[Part], particle: str = "") -> list[str]:
+    """The model's symbols for Arabic parts written as one Latin word."""
+    symbols: list[str] = []
+    for number, part in enumerate(parts):
+        for piece_number, piece in enumerate(part.text.split(COMPOUND_ARTICLE)):
+            if piece_number:
+                symbols.append(LINK)
+            elif part.article:
+                symbols.append(ARTICLE if number == 0 and not particle else LINK)
+            if number == 0 and piece_number == 0 and particle:
+                piece = particle + piece
+            symbols.extend(letter_symbols(piece))
+    return symbols
+
+
+def cross_score(evidence: float) -> float:
+    """0–1 from the model's log likelihood ratio."""
+    if evidence == float("-inf"):
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-(evidence - CROSS_MIDPOINT) / CROSS_SCALE))
+
+
+def gate_limit(length_a: int, length_b: int) -> float:
+    """The largest InDel distance between skeletons of these lengths that passes the gate."""
+    return max(GATE_EDITS, GATE_SHARE * (length_a + length_b))
+
+
+def passes_gate(skeleton_a: str, skeleton_b: str) -> bool:
+    """Whether two units' skeletons are close enough for the pair to be scored at all."""
+    return Indel.distance(skeleton_a, skeleton_b) <= gate_limit(len(skeleton_a), len(skeleton_b))
+
+
+def unit_skeleton(parts: Sequence[Part], particle: str = "") -> str:
+    """The gate key of a unit, with ``particle`` glued before it."""
+    script = parts[0].script
+    head = (arabic_skeleton if script == "arabic" else latin_skeleton)(particle) if particle else ""
+    return head + "".join(part.skeleton for part in parts)
+
+
+def unit_score(a: Sequence[Part], b: Sequence[Part]) -> float:
+    """0–1: how alike two units (runs of parts, each run written as one word) are."""
+    return unit_scores([(a, b)])[0]
+
+
+def unit_scores(pairs: Sequence[tuple[Sequence[Part], Sequence[Part]]]) -> list[float]:
+    """:func:`unit_score` of many pairs, the learned model scoring all cross-script ones at once."""
+    best = [0.0] * len(pairs)
+    crossing: list[tuple[int, float, tuple[list[str], str]]] = []  # pair, gate, model input
+    for number, (a, b) in enumerate(pairs):
+        for particle_a, particle_b, gate in _gated_variants(a, b):
+            if a[0].script == b[0].script:
+                same = fuzz.ratio(_same_script_key(a, particle_a), _same_script_key(b, particle_b)) / 100
+                best[number] = max(best[number], same)
+            elif a[0].script == "arabic":
+                _add_cross(crossing, number, gate, a, particle_a, b, particle_b)
+            else:
+                _add_cross(crossing, number, gate, b, particle_b, a, particle_a)
+    evidences = model().evidences([inputs for _, _, inputs in crossing])
+    for (number, gate, _), evidence in zip(crossing, evidences, strict=True):
+        best[number] = max(best[number], cross_score(evidence - SKELETON_PENALTY * (100.0 - gate)))
+    return best
+
+
+def _gated_variants(a: Sequence[Part], b: Sequence[Part]) -> list[tuple[str, str, float]]:
+    """(particle of a, particle of b, skeleton ratio) of the ways to read the pair that pass the
+    gate: without particles, or with the particle one side writes (never both)."""
+    script_a, script_b = a[0].script, b[0].script
+    if any(p.script != script_a for p in a) or any(p.script != script_b for p in b):
+        return []
+    readings = [("", "")]
+    if a[0].particle:
+        readings.append((a[0].particle, ""))
+    if b[0].particle:
+        readings.append(("", b[0].particle))
+    variants = []
+    for particle_a, particle_b in readings:
+        skeleton_a, skeleton_b = unit_skeleton(a, particle_a), unit_skeleton(b, particle_b)
+        if passes_gate(skeleton_a, skeleton_b):
+            variants.append((particle_a, particle_b, fuzz.ratio(skeleton_a, skeleton_b)))
+    return variants
+
+
+def _add_cross(
+    crossing: list[tuple[int, float, tuple[list[str], str]]],
+    number: int,
+    gate: float,
+    arabic: Sequence[Part],
+    arabic_particle: str,
+    latin: Sequence[Part],
+    latin_particle: str,
+) -> None:
+    if _is_mohammed_arabic(arabic, arabic_particle) != _is_mohammed_latin(latin, latin_particle):
+        return  # score 0
+    letters = latin_letters(latin_particle + "".join(part.text for part in latin))
+    crossing.append((number, gate, (arabic_symbols(arabic, arabic_particle), letters)))
+
+
+def _same_script_key(parts: Sequence[Part], particle: str) -> str:
+    """One part's key; parts written as one word are keyed as that word (mohamedsaleh)."""
+    if len(parts) == 1 and not particle:
+        return parts[0].key.replace(COMPOUND_ARTICLE, "")
+    glued = Part("", parts[0].script, particle + "".join(part.text for part in parts), "")
+    return glued.key.replace(COMPOUND_ARTICLE, "")
+
+
+def _is_mohammed_arabic(parts: Sequence[Part], particle: str) -> bool:
+    return len(parts) == 1 and not particle and parts[0].text == MOHAMMED_ARABIC
+
+
+def _is_mohammed_latin(parts: Sequence[Part], particle: str) -> bool:
+    return len(parts) == 1 and not particle and parts[0].key == MOHAMMED
