@@ -28,6 +28,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._serve import bench_redis, children_cpu_seconds, ensure_wrk, free_port, gunicorn
@@ -101,6 +102,26 @@ def load(wrk: str, target: tuple[str, int], script: Path, seconds: int, args: ar
     return result
 
 
+def post_script(path: Path, body: dict[str, Any]) -> Path:
+    """A wrk script that POSTs ``body`` as JSON."""
+    escaped = json.dumps(body).replace("\\", "\\\\").replace('"', '\\"')
+    path.write_text(f'wrk.method = "POST"\nwrk.body = "{escaped}"\nwrk.headers["Content-Type"] = "application/json"\n')
+    return path
+
+
+def server_env(redis_url: str) -> dict[str, str]:
+    """The served app's environment: the bench Redis, a fixed secret, no rate limit in the way."""
+    return dict(
+        os.environ,
+        REDIS_URL=redis_url,
+        # The counters' own store, as production has it (here the same server: one Redis).
+        HARIS_LIMITER_URL=redis_url,
+        HARIS_SECRET_KEY="bench-secret-" + "x" * 32,
+        HARIS_CHECK_LIMIT="100000000/minute",
+        PYTHONPATH=str(ROOT),
+    )
+
+
 def report(name: str, runs: list[dict[str, float]]) -> dict[str, float]:
     result = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
     each = " ".join(f"{run['rps']:.0f}" for run in runs)
@@ -123,20 +144,8 @@ def main() -> None:
     args = parser.parse_args()
     wrk = ensure_wrk()
     with tempfile.TemporaryDirectory() as tmp, bench_redis(Path(tmp)) as redis_url:
-        script = Path(tmp) / "post.lua"
-        body = json.dumps(ARABIC_BODY if args.arabic else BODY).replace("\\", "\\\\").replace('"', '\\"')
-        script.write_text(
-            f'wrk.method = "POST"\nwrk.body = "{body}"\nwrk.headers["Content-Type"] = "application/json"\n'
-        )
-        env = dict(
-            os.environ,
-            REDIS_URL=redis_url,
-            # The counters' own store, as production has it (here the same server: one Redis).
-            HARIS_LIMITER_URL=redis_url,
-            HARIS_SECRET_KEY="bench-secret-" + "x" * 32,
-            HARIS_CHECK_LIMIT="100000000/minute",
-            PYTHONPATH=str(ROOT),
-        )
+        script = post_script(Path(tmp) / "post.lua", ARABIC_BODY if args.arabic else BODY)
+        env = server_env(redis_url)
         print(
             f"POST /v1/check, gunicorn 2 workers ({args.worker_class} x{args.threads}),"
             f" wrk {args.connections} connections, {args.seconds}s x {args.repeats}"

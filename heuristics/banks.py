@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
-from heuristics.index import FingerprintIndex
+from heuristics.images import AvatarFingerprint
+from heuristics.matching import PhotoMatcher
 
 # A bank with this name holds platforms' default avatars (silhouettes, initials on a colour): a
 # match there means "no photo of its own", not "known bad".
@@ -61,19 +61,29 @@ class ReuseCounter(Protocol):
 
 class BankIndex:
     """Near-duplicate search over bank entries (immutable; rebuild and swap to change), through a
-    :class:`~heuristics.index.FingerprintIndex` of their fingerprints."""
+    :class:`~heuristics.matching.PhotoMatcher` of their fingerprints: phash candidates, each
+    confirmed by its detail hash (legacy entries never confirm)."""
 
-    def __init__(self, entries: Sequence[BankEntry], threshold: int = MATCH_THRESHOLD) -> None:
+    def __init__(self, entries: Sequence[BankEntry]) -> None:
         self.entries = tuple(entries)
-        self.threshold = threshold
-        self._index = FingerprintIndex([entry.fingerprint for entry in self.entries], threshold)
+        self._index = PhotoMatcher([entry.fingerprint for entry in self.entries])
 
     def __len__(self) -> int:
         return len(self.entries)
 
+    def weak_entries(self) -> tuple[int, int]:
+        """How many entries can never confirm a match (legacy fingerprints: version 1 or a bare
+        phash), and how many confirm only by their detail hash (no keypoints: added from a
+        fingerprint, not a photo). Adding the photo again upgrades either kind."""
+        legacy = sum(e.fingerprint.legacy for e in self.entries)
+        return legacy, sum(not e.fingerprint.legacy and e.fingerprint.keypoints is None for e in self.entries)
+
     def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
-        for found in self._index.matches(fingerprint):
-            entry = self.entries[found.index]
+        # Platforms' default avatars (flat silhouettes and initials) have no detail to confirm
+        # with, and calling a photo a default is a weak finding: the candidate stage decides.
+        found = self._index.candidate_matches(fingerprint) if defaults else self._index.matches(fingerprint)
+        for match in found:
+            entry = self.entries[match.index]
             if (entry.bank == DEFAULTS_BANK) == defaults:
-                return BankMatch(entry, found.distance)
+                return BankMatch(entry, match.distance)
         return None

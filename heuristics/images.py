@@ -5,45 +5,52 @@ header declaring too many pixels (decompression bombs), formats outside an allow
 by their magic bytes, so SVG/HTML/TIFF never reach a Pillow plug-in). Every refusal is an
 :class:`ImageRejected` with a stable ``code`` the server turns into a 4xx answer.
 
-A fingerprint is a handful of 64-bit imagehash ``phash`` values of one picture (see
-docs/avatars.md for the measurements behind the design):
+A fingerprint (docs/avatars.md has the measurements behind the design) has two stages:
 
-- *probes* — what a freshly seen picture looks like: the picture with uniform borders trimmed,
-  its mirror image, and (when trimming changed anything) the untrimmed picture and its mirror;
-- *references* — what copies of it may look like: the trimmed picture, its centred square, and crops
-  keeping 90% of each side at 17 positions (a 4×4 grid and the centre).
+- candidates: 64-bit phashes of *probes* — what a freshly seen picture looks like: the picture
+  with uniform borders trimmed, its mirror image, and (when trimming changed anything) the whole
+  picture and its mirror — and of *references* — what copies of it may look like: the trimmed
+  picture, its centred square, and crops keeping 90% of each side at 17 positions. Two
+  fingerprints are candidates when a probe of one is within :data:`MATCH_THRESHOLD` bits of a
+  reference of the other (either way round): that survives resizing, recompression, brightness,
+  borders (trimmed), mirroring (mirror probe) and crops of about 10% (crop references).
+- confirmation: a 256-bit *detail* hash of the centre of the trimmed (and whole) picture. Look-
+  alike portraits share phashes; they do not share detail (:mod:`heuristics.matching`).
 
-Two fingerprints match when a probe of one is within :data:`MATCH_THRESHOLD` bits of a reference
-of the other (either way round). That survives resizing, recompression, brightness, borders (they
-are trimmed), mirroring (mirror probe), and crops of about 10% (crop references) — without ever
-keeping the photo: the hex form is what the check response returns and what banks store.
+The hex form is what the check response returns, what banks store and what the extension keeps
+for contacts: never the photo.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Final
 
-import imagehash
 import numpy as np
 from PIL import Image, ImageOps
+
+from heuristics.keypoints import QUERY_KEYPOINTS, STORED_KEYPOINTS, Keypoints, detect, frame
+from heuristics.phash import RegionHasher
 
 MAX_IMAGE_BYTES: Final = 4 * 1024 * 1024
 # A 2048×2048 avatar is already far beyond what any platform serves, and fingerprints work at
 # WORK_SIDE; anything larger is refused from the header, before decoding (Pillow's own bomb check
 # only starts at ~89 Mpx). 4096² cost ~0.5 s to decode for a 706-byte WebP.
 MAX_IMAGE_PIXELS: Final = 2048 * 2048
-# Fingerprints need little resolution: JPEGs are decoded at a reduced scale (draft mode) and
-# everything is reduced to at most this many pixels per side before hashing.
-WORK_SIDE: Final = 256
-# Fingerprints work at this size (measured: 128 px loses recall on crops and borders).
-HASH_SIDE: Final = 256
+# Fingerprints need little resolution: JPEGs are decoded at a reduced scale (draft mode, the
+# smallest DCT scale keeping this many pixels per side) and larger pictures are reduced by an
+# integer factor towards it before hashing (bench/avatar_eval.py measures recall at this size).
+WORK_SIDE: Final = 128
+# What :func:`decode` reduces pictures to by default (the console shows them; fingerprints use
+# ``WORK_SIDE``).
+DECODE_SIDE: Final = 256
 BACKGROUND: Final = (255, 255, 255)
 # Probe-to-reference Hamming distance at or under which two pictures are the same photo.
 MATCH_THRESHOLD: Final = 10
-FINGERPRINT_VERSION: Final = 1
+FINGERPRINT_VERSION: Final = 2
 _HASH_BYTES: Final = 8
 
 
@@ -74,13 +81,16 @@ def decode(
     *,
     max_bytes: int = MAX_IMAGE_BYTES,
     max_pixels: int = MAX_IMAGE_PIXELS,
-    target_side: int | None = WORK_SIDE,
+    target_side: int | None = DECODE_SIDE,
+    grey: bool = False,
 ) -> Image.Image:
     """Decode untrusted bytes to an RGB image, upright (EXIF), transparency flattened onto white.
 
     With ``target_side`` set, JPEGs are decoded at the smallest DCT scale that is still at least
     that large and the result is reduced to fit in ``target_side``² (enough for fingerprints and
-    several times faster). Animated GIF/WebP/PNG: the first frame only.
+    several times faster). Animated GIF/WebP/PNG: the first frame only. ``grey``: a greyscale
+    ("L") picture, decoded from a JPEG's luma alone, and not reduced further (fingerprints reduce
+    by an integer factor themselves).
     """
     if len(data) > max_bytes:
         raise ImageRejected("image_too_large", f"The image is larger than {max_bytes} bytes.")
@@ -97,10 +107,10 @@ def decode(
                 "image_too_many_pixels", f"The image declares {width}×{height} pixels; the limit is {max_pixels}."
             )
         if target_side and image.format == "JPEG":
-            image.draft("RGB", (target_side, target_side))
+            image.draft("L" if grey else "RGB", (target_side, target_side))
         image.load()
-        image = _flatten(ImageOps.exif_transpose(image))
-        if target_side and max(image.size) > target_side:
+        image = _flatten(ImageOps.exif_transpose(image), "L" if grey else "RGB")
+        if target_side and max(image.size) > target_side and not grey:
             image.thumbnail((target_side, target_side), Image.Resampling.BILINEAR)
         return image
     except ImageRejected:
@@ -114,90 +124,222 @@ def decode(
         raise ImageRejected("image_corrupt", "The image could not be decoded.") from None
 
 
-def _flatten(image: Image.Image) -> Image.Image:
-    """RGB, with any transparency composited onto one background colour."""
+def _flatten(image: Image.Image, mode: str = "RGB") -> Image.Image:
+    """``mode`` (RGB or L), with any transparency composited onto one background colour."""
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
     if has_alpha:
         rgba = image.convert("RGBA")
         canvas = Image.new("RGBA", rgba.size, (*BACKGROUND, 255))
         canvas.alpha_composite(rgba)
-        return canvas.convert("RGB")
+        return canvas.convert(mode)
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         # 16-bit greyscale: scale to 8 bits instead of clipping everything to white.
         array = np.asarray(image, dtype=np.float64)
         peak = float(array.max()) or 1.0
         image = Image.fromarray((array * (255.0 / peak)).astype(np.uint8), "L")
-    return image.convert("RGB")
+    return image if image.mode == mode else image.convert(mode)
 
 
 # ---------------------------------------------------------------------------------------------
 # Fingerprints
 
 
-def trim_uniform_border(image: Image.Image, tolerance: int = 20, max_share: float = 0.01) -> Image.Image:
-    """Cut away rows and columns at the edges that are (almost) all the border colour.
+def uniform_border_box(grey: np.ndarray, tolerance: int = 20, max_share: float = 0.01) -> tuple[int, int, int, int]:
+    """The box ``(left, top, right, bottom)`` left when rows and columns at the edges that are
+    (almost) all the border colour are cut away; the whole picture when there are none.
 
     The border colour is the median of the outermost pixels; a row or column counts as border when
     at most ``max_share`` of its pixels differ from it by more than ``tolerance`` grey levels (JPEG
     noise). Never cuts more than half of either side: a mostly uniform picture is kept whole.
     """
-    grey = np.asarray(image.convert("L"), dtype=np.int16)
+    height, width = grey.shape
+    whole = (0, 0, width, height)
     edge = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    differs = np.abs(grey - int(np.median(edge))) > tolerance
+    differs = np.abs(grey - float(np.median(edge))) > tolerance
     rows = np.flatnonzero(differs.mean(axis=1) > max_share)
     cols = np.flatnonzero(differs.mean(axis=0) > max_share)
     if rows.size == 0 or cols.size == 0:
-        return image
+        return whole
     top, bottom, left, right = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
-    if (bottom - top) * 2 < grey.shape[0] or (right - left) * 2 < grey.shape[1]:
-        return image
-    if (top, left, bottom, right) == (0, 0, grey.shape[0], grey.shape[1]):
-        return image
-    return image.crop((left, top, right, bottom))
+    if (bottom - top) * 2 < height or (right - left) * 2 < width:
+        return whole
+    return (left, top, right, bottom)
 
 
-def _phash(image: Image.Image) -> int:
-    bits = imagehash.phash(image).hash.flatten()
-    return int.from_bytes(np.packbits(bits).tobytes(), "big")
+def trim_uniform_border(image: Image.Image, tolerance: int = 20, max_share: float = 0.01) -> Image.Image:
+    """``image`` without its uniform border (:func:`uniform_border_box`); itself when it has none."""
+    box = uniform_border_box(np.asarray(image.convert("L"), dtype=np.int16), tolerance, max_share)
+    return image if box == (0, 0, *image.size) else image.crop(box)
 
 
+# What a fingerprint hashes, in the order its hashes are stored (version 2). A variant is a
+# picture (TRIMMED: borders cut; WHOLE: as sent), a box in that picture's unit square, and
+# whether it is mirrored. WHOLE variants exist only when trimming cut something.
+TRIMMED: Final = 0
+WHOLE: Final = 1
+UNIT: Final = (0.0, 0.0, 1.0, 1.0)
+CROP_KEEP: Final = 0.9
 # Where the 90% crop references sit: a 4×4 grid of positions plus the centre. Measured: with only
 # corners, side middles and centre, 10% crops at random positions matched 94% of the time; with
 # this grid, all of them (bench/avatar_eval.py, "crop_10%_random").
 _GRID = (0.0, 1 / 3, 2 / 3, 1.0)
 _ANCHORS = (*((x, y) for y in _GRID for x in _GRID), (0.5, 0.5))
+CROP_BOXES: Final = tuple(
+    ((1 - CROP_KEEP) * x, (1 - CROP_KEEP) * y, (1 - CROP_KEEP) * x + CROP_KEEP, (1 - CROP_KEEP) * y + CROP_KEEP)
+    for x, y in _ANCHORS
+)
+REFERENCE_COUNT: Final = 2 + len(CROP_BOXES)  # the trimmed picture, its centred square, the crops
+# The region a detail hash covers: the inner 80% of the picture's centred square, which any crop
+# of up to 10% from each side keeps, and so does cropping the picture to a square.
+DETAIL_MARGIN: Final = 0.1
+# With the checked picture's pixels at hand, confirmation compares only its strongest detail
+# coefficients, the bits a re-upload does not flip (heuristics.matching).
+STRONGEST: Final = 128
+
+Box = tuple[float, float, float, float]
 
 
-def _crop(image: Image.Image, keep: float, anchor_x: float = 0.5, anchor_y: float = 0.5) -> Image.Image:
-    """Keep ``keep`` of each side; the anchor (0 = left/top, 1 = right/bottom) places the window."""
-    width, height = image.size
-    cut_x, cut_y = width * (1 - keep), height * (1 - keep)
-    left, top = round(cut_x * anchor_x), round(cut_y * anchor_y)
-    return image.crop((left, top, left + max(1, round(width * keep)), top + max(1, round(height * keep))))
+@dataclass(frozen=True, slots=True)
+class Variant:
+    picture: int  # TRIMMED or WHOLE
+    box: Box  # in the picture's unit square
+    mirrored: bool = False
+
+
+def square_box(aspect: float) -> Box:
+    """The centred square of a picture ``aspect`` (width / height) times as wide as tall."""
+    if aspect >= 1:
+        half = 0.5 / aspect
+        return (0.5 - half, 0.0, 0.5 + half, 1.0)
+    half = 0.5 * aspect
+    return (0.0, 0.5 - half, 1.0, 0.5 + half)
+
+
+def detail_box(picture: int, aspect: float) -> Box:
+    """Where the detail hash of a picture (TRIMMED, of this aspect; or WHOLE) is taken, in its
+    unit square. The WHOLE picture's aspect is not kept: its detail is the inner 80% of it."""
+    left, top, right, bottom = square_box(aspect) if picture == TRIMMED else UNIT
+    dx, dy = (right - left) * DETAIL_MARGIN, (bottom - top) * DETAIL_MARGIN
+    return (left + dx, top + dy, right - dx, bottom - dy)
+
+
+def probe_variants(count: int) -> tuple[Variant, ...]:
+    both = (Variant(TRIMMED, UNIT), Variant(TRIMMED, UNIT, True), Variant(WHOLE, UNIT), Variant(WHOLE, UNIT, True))
+    return both[:count]
+
+
+def reference_variants(aspect: float) -> tuple[Variant, ...]:
+    return (Variant(TRIMMED, UNIT), Variant(TRIMMED, square_box(aspect)), *(Variant(TRIMMED, b) for b in CROP_BOXES))
+
+
+class Source:
+    """The decoded picture behind a fingerprint, kept only while a check runs: detail hashes of
+    any region on demand (a match is confirmed against the stored picture's detail hash, at the
+    place the candidate stage says it is), each computed once."""
+
+    def __init__(self, hasher: RegionHasher, pictures: tuple[Box, Box]) -> None:
+        self.hasher = hasher
+        self.pictures = pictures  # pixel boxes of TRIMMED and WHOLE
+        self._details: dict[tuple[float, ...], tuple[int, int]] = {}
+        self._frame: tuple[np.ndarray, float] | None = None
+        self._keypoints: dict[tuple[bool, int], Keypoints] = {}
+
+    def frame(self) -> tuple[np.ndarray, float]:
+        """The trimmed picture as :mod:`heuristics.keypoints` sees it, and its scale."""
+        if self._frame is None:
+            self._frame = frame(self.hasher.picture, self.pictures[TRIMMED])
+        return self._frame
+
+    def keypoints(self, mirrored: bool = False, count: int = QUERY_KEYPOINTS) -> Keypoints:
+        """ORB keypoints of the trimmed picture's frame (or of its mirror image), computed once."""
+        key = (mirrored, count)
+        if key not in self._keypoints:
+            image = self.frame()[0]
+            self._keypoints[key] = detect(np.ascontiguousarray(image[:, ::-1]) if mirrored else image, count)
+        return self._keypoints[key]
+
+    def from_frame(self, box: Box, mirrored: bool) -> Box:
+        """A box in (mirrored) frame pixels as a box in picture pixels (may reach past the edges)."""
+        image, scale = self.frame()
+        left, top = self.pictures[TRIMMED][:2]
+        x0, x1 = (image.shape[1] - box[2], image.shape[1] - box[0]) if mirrored else (box[0], box[2])
+        return (left + x0 / scale, top + box[1] / scale, left + x1 / scale, top + box[3] / scale)
+
+    def to_pixels(self, picture: int, box: Box) -> Box:
+        left, top, right, bottom = self.pictures[picture]
+        width, height = right - left, bottom - top
+        height_px, width_px = self.hasher.picture.shape
+        x0, x1 = sorted((left + box[0] * width, left + box[2] * width))
+        y0, y1 = top + box[1] * height, top + box[3] * height
+        return (max(0.0, x0), max(0.0, y0), min(float(width_px), x1), min(float(height_px), y1))
+
+    def details(self, boxes: Sequence[Box]) -> list[tuple[int, int]]:
+        """Detail hashes of pixel boxes and masks of their :data:`STRONGEST` strongest
+        coefficients (see :mod:`heuristics.phash`)."""
+        keys = [tuple(round(v, 2) for v in box) for box in boxes]
+        missing = list(dict.fromkeys(k for k in keys if k not in self._details))
+        if missing:
+            found = self.hasher.details_and_strongest(missing, STRONGEST)  # type: ignore[arg-type]
+            self._details.update(zip(missing, found, strict=True))
+        return [self._details[k] for k in keys]
 
 
 @dataclass(frozen=True, slots=True)
 class AvatarFingerprint:
-    """Perceptual fingerprint of one picture: probe and reference 64-bit phashes (see module doc)."""
+    """Perceptual fingerprint of one picture (see module doc and docs/avatars.md).
+
+    ``probes`` and ``references`` are the candidate stage's 64-bit phashes; ``details`` the
+    256-bit detail hashes of the centre of the trimmed (and whole) picture that confirm a
+    candidate. Version 1 fingerprints and bare 64-bit phashes have no details (``legacy``): they
+    still find candidates but never confirm a match.
+    """
 
     probes: tuple[int, ...]
     references: tuple[int, ...]
+    details: tuple[int, ...] = ()
+    aspect: float = 1.0  # width / height of the trimmed picture
+    source: Source | None = field(default=None, compare=False, repr=False)
+    # Kept beside stored pictures made from a photo (banks, protected people), never on the wire.
+    keypoints: Keypoints | None = field(default=None, compare=False, repr=False)
 
     @property
-    def hex(self) -> str:
-        """Compact form: version byte, probe count byte, probes, references (8 bytes each)."""
-        head = bytes([FINGERPRINT_VERSION, len(self.probes)])
-        body = b"".join(h.to_bytes(_HASH_BYTES, "big") for h in (*self.probes, *self.references))
-        return (head + body).hex()
+    def legacy(self) -> bool:
+        return not self.details
 
     @property
     def primary(self) -> int:
         """The hash of the picture as it is (trimmed): the one 64-bit value to show or index."""
         return self.probes[0]
 
+    def with_keypoints(self) -> AvatarFingerprint:
+        """This fingerprint with the ORB keypoints a stored picture keeps (needs the pixels:
+        a fingerprint made from a photo, not parsed from hex)."""
+        if self.source is None:
+            raise ValueError("keypoints need the picture's pixels")
+        found = self.source.keypoints(count=STORED_KEYPOINTS)
+        region = self.source.to_pixels(TRIMMED, detail_box(TRIMMED, self.aspect))
+        return replace(self, keypoints=replace(found, fine=self.source.hasher.fine([region])[0]))
+
+    def variants(self) -> tuple[tuple[Variant, ...], tuple[Variant, ...]] | None:
+        """Where each probe and reference was taken (None for legacy fingerprints, deduplicated)."""
+        if self.legacy:
+            return None
+        return probe_variants(len(self.probes)), reference_variants(self.aspect)
+
+    @property
+    def hex(self) -> str:
+        """Compact form (version 2): version byte, probe count byte, aspect byte, probes,
+        references (8 bytes each), details (32 bytes each). 502 hex digits at most."""
+        if self.legacy:
+            head = bytes([1, len(self.probes)])
+            return (head + b"".join(h.to_bytes(_HASH_BYTES, "big") for h in (*self.probes, *self.references))).hex()
+        head = bytes([FINGERPRINT_VERSION, len(self.probes), aspect_byte(self.aspect)])
+        body = b"".join(h.to_bytes(_HASH_BYTES, "big") for h in (*self.probes, *self.references))
+        return (head + body + b"".join(d.to_bytes(_DETAIL_BYTES, "big") for d in self.details)).hex()
+
     @classmethod
     def from_hex(cls, value: str) -> AvatarFingerprint:
-        """Parse :attr:`hex`; a bare 16-digit hex is taken as one plain 64-bit phash.
+        """Parse :attr:`hex` (versions 1 and 2); a bare 16-digit hex is one plain 64-bit phash.
 
         Raises ValueError for anything else.
         """
@@ -208,79 +350,80 @@ class AvatarFingerprint:
         if len(raw) == _HASH_BYTES:
             single = int.from_bytes(raw, "big")
             return cls((single,), (single,))
-        if len(raw) < 2 or raw[0] != FINGERPRINT_VERSION:
+        if len(raw) >= 2 and raw[0] == 1:
+            return cls._from_version_1(raw)
+        if len(raw) < 3 or raw[0] != FINGERPRINT_VERSION:
             raise ValueError("not an avatar fingerprint of a known version")
-        count = raw[1]
-        body = raw[2:]
+        probes = raw[1]
+        if (
+            probes not in (2, 4)
+            or len(raw) != 3 + _HASH_BYTES * (probes + REFERENCE_COUNT) + _DETAIL_BYTES * probes // 2
+        ):
+            raise ValueError("avatar fingerprint has the wrong length")
+        hashes = _split(raw[3 : 3 + _HASH_BYTES * (probes + REFERENCE_COUNT)], _HASH_BYTES)
+        details = _split(raw[3 + _HASH_BYTES * (probes + REFERENCE_COUNT) :], _DETAIL_BYTES)
+        return cls(tuple(hashes[:probes]), tuple(hashes[probes:]), tuple(details), aspect_of(raw[2]))
+
+    @classmethod
+    def _from_version_1(cls, raw: bytes) -> AvatarFingerprint:
+        count, body = raw[1], raw[2:]
         if len(body) % _HASH_BYTES or not 0 < count < len(body) // _HASH_BYTES:
             raise ValueError("avatar fingerprint has the wrong length")
-        hashes = [int.from_bytes(body[i : i + _HASH_BYTES], "big") for i in range(0, len(body), _HASH_BYTES)]
+        hashes = _split(body, _HASH_BYTES)
         return cls(tuple(hashes[:count]), tuple(hashes[count:]))
 
     def distance(self, other: AvatarFingerprint) -> int:
-        """Smallest probe-to-reference Hamming distance, either way round (0–64)."""
+        """The candidate stage's distance: smallest probe-to-reference Hamming distance, either
+        way round (0–64). A match also needs confirmation (:mod:`heuristics.matching`)."""
         forward = min((p ^ r).bit_count() for p in self.probes for r in other.references)
         backward = min((p ^ r).bit_count() for p in other.probes for r in self.references)
         return min(forward, backward)
 
-    def matches(self, other: AvatarFingerprint, threshold: int = MATCH_THRESHOLD) -> bool:
-        return self.distance(other) <= threshold
+
+_ASPECT_STEPS = 32  # aspect byte: 128 + 32·log2(width / height)
+
+
+def aspect_byte(aspect: float) -> int:
+    return min(255, max(0, round(math.log2(aspect) * _ASPECT_STEPS) + 128))
+
+
+def aspect_of(value: int) -> float:
+    return 2.0 ** ((value - 128) / _ASPECT_STEPS)
+
+
+_DETAIL_BYTES: Final = 32
+
+
+def _split(raw: bytes, size: int) -> list[int]:
+    return [int.from_bytes(raw[i : i + size], "big") for i in range(0, len(raw), size)]
 
 
 def fingerprint(image: Image.Image) -> AvatarFingerprint:
-    """The fingerprint of a decoded image (use :func:`decode` first for untrusted bytes)."""
-    # phash only sees grey levels: converting once here saves a conversion per hash.
-    image = image.convert("L")
-    if max(image.size) > HASH_SIDE:
-        image.thumbnail((HASH_SIDE, HASH_SIDE), Image.Resampling.BILINEAR)
-    trimmed = trim_uniform_border(image)
-    probes = [_phash(trimmed), _phash(ImageOps.mirror(trimmed))]
-    if trimmed is not image:
-        # Trimming can mistake a flat sky or wall for a border; the untrimmed picture is kept as a
-        # probe so a copy that trims differently still meets it.
-        probes += [_phash(image), _phash(ImageOps.mirror(image))]
-    side = min(trimmed.size)
-    references = [
-        probes[0],
-        _phash(ImageOps.fit(trimmed, (side, side))),
-        *(_phash(_crop(trimmed, 0.9, ax, ay)) for ax, ay in _ANCHORS),
-    ]
-    return AvatarFingerprint(tuple(_dedupe(probes)), tuple(_dedupe(references)))
+    """The fingerprint of a decoded image (use :func:`decode` first for untrusted bytes).
+
+    All phashes come from one :class:`~heuristics.phash.RegionHasher` pass over the grey picture;
+    the fingerprint keeps it (``source``) so a check can confirm candidates without decoding again.
+    """
+    grey = image if image.mode == "L" else image.convert("L")
+    factor = min(grey.size) // WORK_SIDE
+    if factor >= 2:
+        grey = grey.reduce(factor)  # box filter in C: the hashes average areas anyway
+    pixels = np.asarray(grey, dtype=np.float64)
+    height, width = pixels.shape
+    whole: Box = (0.0, 0.0, float(width), float(height))
+    trimmed: Box = tuple(map(float, uniform_border_box(pixels)))  # type: ignore[assignment]
+    source = Source(RegionHasher(pixels), (trimmed, whole))
+    aspect = (trimmed[2] - trimmed[0]) / (trimmed[3] - trimmed[1])
+    aspect = aspect_of(aspect_byte(aspect))  # what the stored form (one byte) will give back
+    probes = probe_variants(2 if trimmed == whole else 4)
+    variants = (*probes, *reference_variants(aspect))
+    regions = [source.to_pixels(p, detail_box(p, aspect)) for p in range(len(probes) // 2)]
+    hashes, details = source.hasher.phashes_and_details(
+        [source.to_pixels(v.picture, v.box) for v in variants], [v.mirrored for v in variants], regions
+    )
+    return AvatarFingerprint(tuple(hashes[: len(probes)]), tuple(hashes[len(probes) :]), tuple(details), aspect, source)
 
 
 def fingerprint_bytes(data: bytes, **limits: int) -> AvatarFingerprint:
     """Safely decode untrusted bytes and fingerprint them (raises :class:`ImageRejected`)."""
-    return fingerprint(decode(data, **limits))
-
-
-def _dedupe(values: Iterable[int]) -> list[int]:
-    return list(dict.fromkeys(values))
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    index: int
-    distance: int
-
-
-def best_match(
-    query: AvatarFingerprint, stored: Sequence[AvatarFingerprint | str | None], threshold: int = MATCH_THRESHOLD
-) -> Match | None:
-    """The closest stored fingerprint within ``threshold``, or None.
-
-    ``stored`` may hold hex strings (e.g. contacts' ``avatar_hash``); unparsable or missing ones
-    are skipped, so one bad stored value cannot hide a match with another.
-    """
-    best: Match | None = None
-    for index, item in enumerate(stored):
-        if item is None:
-            continue
-        if isinstance(item, str):
-            try:
-                item = AvatarFingerprint.from_hex(item)
-            except ValueError:
-                continue
-        distance = query.distance(item)
-        if distance <= threshold and (best is None or distance < best.distance):
-            best = Match(index, distance)
-    return best
+    return fingerprint(decode(data, target_side=WORK_SIDE, grey=True, **limits))

@@ -26,6 +26,7 @@ from flask import Blueprint, Flask, Response, g, request
 from pydantic import BaseModel, ConfigDict, Field
 
 from heuristics.banks import BankLabel
+from heuristics.context import ServiceUnavailable
 from heuristics.profile import AccountId, HashHex, Platform
 from server import openapi
 from server.api import MAX_AVATAR_BYTES
@@ -68,6 +69,13 @@ class BankSummary(BaseModel):
     name: str
     entries: int
     version: int
+    never_confirm: int = Field(
+        0,
+        description="Legacy fingerprints (version 1, bare phash): never confirm a match; add the photo again",
+    )
+    without_keypoints: int = Field(
+        0, description="Entries added from a fingerprint, not a photo: confirmed by the detail hash alone"
+    )
 
 
 class BankList(BaseModel):
@@ -153,10 +161,17 @@ def export_response(bank: str, lines: list[str]) -> Response:
 
 
 def bank_summaries() -> list[BankSummary]:
+    """Every bank with its counts, and (from this worker's indexes) its entries that never
+    confirm a match or confirm without keypoints (docs/avatars.md, "Legacy entries")."""
     try:
-        return [BankSummary(**b) for b in _store().banks()]
-    except (redis.RedisError, OSError):
+        banks = _store().banks()
+        weak = haris().services["banks"].weak_entries()
+    except (redis.RedisError, OSError, ServiceUnavailable):
         raise storage_down() from None
+    return [
+        BankSummary(**b, never_confirm=weak.get(b["name"], (0, 0))[0], without_keypoints=weak.get(b["name"], (0, 0))[1])
+        for b in banks
+    ]
 
 
 @bp.post("/<bank>/entries")

@@ -6,7 +6,8 @@ that bank's version key has changed since it was loaded — checked on each look
 
 Redis keys (none expires: a bank is curated data, kept until an operator removes it):
 - ``haris:banks`` — set of bank names.
-- ``haris:bank:<name>:entries`` — hash: entry id → JSON entry (``fingerprint`` hex, ``label``,
+- ``haris:bank:<name>:entries`` — hash: entry id → JSON entry (``fingerprint`` hex, ``keypoints``
+  (base64, for entries added from a photo: :mod:`heuristics.keypoints`, ≤ 5.8 KB), ``label``,
   ``platform``, ``account_id`` of the bad account if known, ``note``, ``added_at`` (Unix time),
   ``added_by`` (role)).
 - ``haris:bank:<name>:version`` — integer bumped on every change of that bank.
@@ -14,13 +15,15 @@ Redis keys (none expires: a bank is curated data, kept until an operator removes
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 import secrets
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 import redis
@@ -28,12 +31,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from heuristics.banks import BankEntry, BankIndex, BankLabel, BankMatch
 from heuristics.images import AvatarFingerprint
+from heuristics.keypoints import MAX_STORED_BYTES, Keypoints
 from heuristics.profile import AccountId, HashHex, Platform
 from server.redis_breaker import RedisBreaker
 
 BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_NOTE_LENGTH = 1000
 _BANKS = "haris:banks"
+MAX_KEYPOINTS_BASE64 = 4 * ((MAX_STORED_BYTES + 2) // 3)
 
 
 def _entries_key(bank: str) -> str:
@@ -55,6 +60,9 @@ class StoredEntry(BaseModel):
 
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
     fingerprint: HashHex
+    # The picture's ORB keypoints when the entry was made from its photo: what confirms a match
+    # geometrically (heuristics.matching). Entries made from a hash alone have none.
+    keypoints: Annotated[str, Field(max_length=MAX_KEYPOINTS_BASE64)] | None = None
     label: BankLabel
     platform: Platform | None = None
     account_id: AccountId | None = None
@@ -68,8 +76,25 @@ class StoredEntry(BaseModel):
         AvatarFingerprint.from_hex(value)  # ValueError → validation error
         return value
 
+    @field_validator("keypoints")
+    @classmethod
+    def _keypoints(cls, value: str | None) -> str | None:
+        if value is not None:
+            _parse_keypoints(value)  # ValueError → validation error
+        return value
+
     def to_bank_entry(self, bank: str) -> BankEntry:
-        return BankEntry(self.id, bank, self.label, AvatarFingerprint.from_hex(self.fingerprint))
+        found = AvatarFingerprint.from_hex(self.fingerprint)
+        if self.keypoints is not None and not found.legacy:
+            found = replace(found, keypoints=_parse_keypoints(self.keypoints))
+        return BankEntry(self.id, bank, self.label, found)
+
+
+def _parse_keypoints(value: str) -> Keypoints:
+    try:
+        return Keypoints.from_bytes(base64.b64decode(value, validate=True))
+    except binascii.Error:
+        raise ValueError("keypoints are not base64") from None
 
 
 class BankImportError(ValueError):
@@ -152,12 +177,19 @@ class BankStore:
         for entry_id in sorted(rows):
             yield StoredEntry.model_validate_json(rows[entry_id])
 
-    def versions(self) -> dict[str, int]:
-        """Every bank's version, in one round trip."""
-        names = self.names()
+    def versions(self, known: Iterable[str] = ()) -> dict[str, int]:
+        """Every bank's version: one round trip when the banks are the ``known`` ones (the set of
+        names and their versions are read together), two when a bank came or went."""
+        expected = sorted(known)
+        with self.client.pipeline(transaction=False) as pipe:
+            pipe.smembers(_BANKS)
+            if expected:
+                pipe.mget([_version_key(name) for name in expected])
+            replies = pipe.execute()
+        names = sorted(n.decode() for n in replies[0])
         if not names:
             return {}
-        values = self.client.mget([_version_key(name) for name in names])
+        values = replies[1] if names == expected else self.client.mget([_version_key(name) for name in names])
         return {name: int(v or 0) for name, v in zip(names, values, strict=True)}
 
 
@@ -181,7 +213,7 @@ class RedisBanks:
         return self.breaker.call(self._refresh)
 
     def _refresh(self) -> dict[str, _LoadedBank]:
-        versions = self.store.versions()
+        versions = self.store.versions(self._loaded)
         if all(name in self._loaded and self._loaded[name].version == v for name, v in versions.items()) and len(
             versions
         ) == len(self._loaded):
@@ -197,6 +229,10 @@ class RedisBanks:
             # One reference assignment: checks running now keep the snapshot they started with.
             self._loaded = loaded
             return loaded
+
+    def weak_entries(self) -> dict[str, tuple[int, int]]:
+        """Each bank's entries that never confirm and that lack keypoints (BankIndex.weak_entries)."""
+        return {name: bank.index.weak_entries() for name, bank in self.refresh().items()}
 
     def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
         best: BankMatch | None = None
@@ -215,9 +251,13 @@ def make_entry(
     account_id: str | None = None,
     note: str | None = None,
 ) -> StoredEntry:
+    if fingerprint.keypoints is None and fingerprint.source is not None:
+        fingerprint = fingerprint.with_keypoints()  # made from the photo: keep what confirms it
+    keypoints = fingerprint.keypoints
     return StoredEntry(
         id=new_entry_id(),
         fingerprint=fingerprint.hex,
+        keypoints=base64.b64encode(keypoints.to_bytes()).decode() if keypoints is not None else None,
         label=label,
         platform=platform,
         account_id=account_id,

@@ -8,6 +8,10 @@ Redis keys:
   created_at and the registering key's label. No TTL: a person is protected because a trainer
   decided so, and protection must not lapse silently; the record lives until ``DELETE``.
   It holds nothing about who checks whom.
+- ``haris:protected:keypoints:<id>`` — hash: fingerprint hex of a photo registered from its
+  bytes → its ORB keypoints (base64, ≤ 5.8 KB; :mod:`heuristics.keypoints`), which confirm photo
+  matches geometrically. Same lifetime as the record; a field goes when its photo leaves the
+  record. Like the fingerprint, derived from the photo, never the photo.
 - ``haris:protected:ids`` — set of all ids. No TTL (same lifetime as the records).
 - ``haris:protected:version`` — counter incremented on every change. No TTL. Each worker keeps an
   in-memory :class:`heuristics.names.NameIndex` of the registered names and rebuilds it when this
@@ -16,13 +20,14 @@ Redis keys:
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import secrets
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 import redis
@@ -31,7 +36,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from heuristics.context import ServiceUnavailable
 from heuristics.images import AvatarFingerprint, ImageRejected, fingerprint_bytes
-from heuristics.index import FingerprintIndex
+from heuristics.keypoints import Keypoints
+from heuristics.matching import PhotoMatcher
 from heuristics.names import NameIndex, NameSimilarity, normalise
 from heuristics.profile import AccountId, Handle, HashHex, Name, Platform
 from heuristics.signals.impersonation_protected import ProtectedMatch
@@ -50,6 +56,7 @@ bp = Blueprint("protected", __name__, url_prefix="/v1")
 _RECORD = "haris:protected:"
 _IDS = "haris:protected:ids"
 _VERSION = "haris:protected:version"
+_KEYPOINTS = "haris:protected:keypoints:"
 _ID = re.compile(r"^[0-9a-f]{16}$")
 MAX_NAMES = 20
 MAX_ACCOUNTS = 50
@@ -111,7 +118,8 @@ class ProtectedList(BaseModel):
 class ProtectedStore:
     client: redis.Redis
 
-    def add(self, body: ProtectedCreate, created_by: str) -> str:
+    def add(self, body: ProtectedCreate, created_by: str, keypoints: Mapping[str, str] | None = None) -> str:
+        """Store a new person; ``keypoints`` (fingerprint hex → base64) of photos sent as bytes."""
         person_id = secrets.token_hex(8)
         record = ProtectedPerson(
             id=person_id,
@@ -125,9 +133,33 @@ class ProtectedStore:
         with self.client.pipeline() as pipe:
             pipe.set(_RECORD + person_id, record.model_dump_json())
             pipe.sadd(_IDS, person_id)
+            self._keep_keypoints(pipe, person_id, body.avatar_hashes, keypoints or {})
             pipe.incr(_VERSION)
             pipe.execute()
         return person_id
+
+    @staticmethod
+    def _keep_keypoints(
+        pipe: Any, person_id: str, hashes: Sequence[str], keypoints: Mapping[str, str], dropped: Sequence[str] = ()
+    ) -> None:
+        """Keep the keypoints of photos the record now has; drop those of photos it no longer has."""
+        kept = {h: k for h, k in keypoints.items() if h in hashes}
+        if kept:
+            pipe.hset(_KEYPOINTS + person_id, mapping=kept)
+        gone = [h for h in dropped if h not in hashes]
+        if gone:
+            pipe.hdel(_KEYPOINTS + person_id, *gone)
+
+    def keypoints(self, person_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """Each person's photos' keypoints (base64) by fingerprint hex, in one round trip."""
+        with self.client.pipeline(transaction=False) as pipe:
+            for person_id in person_ids:
+                pipe.hgetall(_KEYPOINTS + person_id)
+            replies = pipe.execute()
+        return {
+            person_id: {k.decode(): v.decode() for k, v in reply.items()}
+            for person_id, reply in zip(person_ids, replies, strict=True)
+        }
 
     def get(self, person_id: str) -> ProtectedPerson | None:
         raw = self.client.get(_RECORD + person_id) if _ID.match(person_id) else None
@@ -138,7 +170,7 @@ class ProtectedStore:
         raws = self.client.mget([_RECORD + i for i in ids]) if ids else []
         return [ProtectedPerson.model_validate_json(raw) for raw in raws if raw]
 
-    def replace(self, person_id: str, body: ProtectedCreate) -> bool:
+    def replace(self, person_id: str, body: ProtectedCreate, keypoints: Mapping[str, str] | None = None) -> bool:
         """Replace a person's names, accounts, fingerprints and note (the console's edit);
         creation time and author stay. False if there is no such person."""
         current = self.get(person_id)
@@ -156,7 +188,8 @@ class ProtectedStore:
             # XX: never resurrect a person deleted since the read above.
             pipe.set(_RECORD + person_id, record.model_dump_json(), xx=True)
             pipe.incr(_VERSION)
-            written, _ = pipe.execute()
+            self._keep_keypoints(pipe, person_id, body.avatar_hashes, keypoints or {}, current.avatar_hashes)
+            written = pipe.execute()[0]
         return bool(written)
 
     def delete(self, person_id: str) -> bool:
@@ -166,7 +199,8 @@ class ProtectedStore:
             pipe.delete(_RECORD + person_id)
             pipe.srem(_IDS, person_id)
             pipe.incr(_VERSION)
-            deleted, _, _ = pipe.execute()
+            pipe.delete(_KEYPOINTS + person_id)
+            deleted = pipe.execute()[0]
         return bool(deleted)
 
     def version(self) -> int:
@@ -178,7 +212,7 @@ class _Snapshot:
     version: int
     index: NameIndex
     people: dict[str, ProtectedPerson]
-    photos: FingerprintIndex  # every registered photo of every person …
+    photos: PhotoMatcher  # every registered photo of every person …
     photo_owner: list[str]  # … and whose it is (person id, by position in photos)
 
 
@@ -188,17 +222,23 @@ def _as_match(person: ProtectedPerson, name: str, similarity: NameSimilarity | N
     return ProtectedMatch(person.id, name, similarity, accounts, tuple(person.avatar_hashes))
 
 
-def _photo_index(people: dict[str, ProtectedPerson]) -> tuple[FingerprintIndex, list[str]]:
+def _photo_index(
+    people: dict[str, ProtectedPerson], keypoints: Mapping[str, Mapping[str, str]]
+) -> tuple[PhotoMatcher, list[str]]:
     fingerprints: list[AvatarFingerprint] = []
     owners: list[str] = []
     for person in people.values():
+        own = keypoints.get(person.id, {})
         for value in person.avatar_hashes:
             try:
-                fingerprints.append(AvatarFingerprint.from_hex(value))
+                found = AvatarFingerprint.from_hex(value)
+                if value in own and not found.legacy:
+                    found = replace(found, keypoints=Keypoints.from_bytes(base64.b64decode(own[value])))
             except ValueError:
-                continue  # one unparsable stored hash must not hide the person's other photos
+                continue  # one unparsable stored value must not hide the person's other photos
+            fingerprints.append(found)
             owners.append(person.id)
-    return FingerprintIndex(fingerprints), owners
+    return PhotoMatcher(fingerprints), owners
 
 
 @dataclass
@@ -253,7 +293,7 @@ class ProtectedRegistryService:
             return self._snapshot
         people = {p.id: p for p in self.store.all()}
         index = NameIndex((p.id, name) for p in people.values() for name in p.display_names)
-        return _Snapshot(version, index, people, *_photo_index(people))
+        return _Snapshot(version, index, people, *_photo_index(people, self.store.keypoints(list(people))))
 
     def match(self, name: str, min_similarity: float) -> Sequence[ProtectedMatch]:
         snapshot = self._current()
@@ -294,11 +334,14 @@ def _changed() -> None:
         service.invalidate()
 
 
-def _fingerprint(avatar_base64: str, field: str) -> str:
+def photo_fingerprint(data: bytes, field: str) -> tuple[str, str]:
+    """A genuine photo's fingerprint hex and its keypoints (base64); the bytes are not kept."""
     try:
-        return fingerprint_bytes(decode_base64(avatar_base64, field, MAX_AVATAR_BYTES)).hex
+        made = fingerprint_bytes(data).with_keypoints()
     except ImageRejected as error:
         raise image_error(error, field) from None
+    assert made.keypoints is not None
+    return made.hex, base64.b64encode(made.keypoints.to_bytes()).decode()
 
 
 def registry_changed() -> None:
@@ -316,10 +359,15 @@ def create() -> Any:
     body = validate(ProtectedCreate, json_body(request))
     if body.avatars:
         # Genuine photos are hashed here and never stored: only their fingerprints are kept.
-        hashes = [_fingerprint(avatar, f"avatars.{n}") for n, avatar in enumerate(body.avatars)]
-        body = body.model_copy(update={"avatars": [], "avatar_hashes": [*body.avatar_hashes, *hashes]})
+        made = dict(
+            photo_fingerprint(decode_base64(avatar, f"avatars.{n}", MAX_AVATAR_BYTES), f"avatars.{n}")
+            for n, avatar in enumerate(body.avatars)
+        )
+        body = body.model_copy(update={"avatars": [], "avatar_hashes": [*body.avatar_hashes, *made]})
+    else:
+        made = {}
     try:
-        person_id = _store().add(body, created_by=getattr(g, "principal", ""))
+        person_id = _store().add(body, created_by=getattr(g, "principal", ""), keypoints=made)
     except (redis.RedisError, OSError):
         raise _storage_error() from None
     _changed()

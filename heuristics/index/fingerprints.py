@@ -11,9 +11,16 @@ the full distance, so the answer is exactly that of a scan over all fingerprints
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint, Match
+from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
 from heuristics.index.hamming import HammingIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    index: int
+    distance: int
 
 
 class FingerprintIndex:
@@ -37,20 +44,23 @@ class FingerprintIndex:
     def __len__(self) -> int:
         return len(self.fingerprints)
 
-    def candidates(self, query: AvatarFingerprint) -> set[int]:
-        """Positions that may be within the threshold (a superset of :meth:`matches`)."""
+    def candidates(self, query: AvatarFingerprint, threshold: int | None = None) -> set[int]:
+        """Positions that may be within the threshold (the index's unless given; a superset of
+        :meth:`matches`)."""
+        radius = self.threshold if threshold is None else threshold
         found: set[int] = set()
         for probe in query.probes:
-            found.update(self._ref_owner[pos] for pos, _ in self._references.search(probe, self.threshold))
+            found.update(self._ref_owner[pos] for pos, _ in self._references.search(probe, radius))
         for reference in query.references:
-            found.update(self._probe_owner[pos] for pos, _ in self._probes.search(reference, self.threshold))
+            found.update(self._probe_owner[pos] for pos, _ in self._probes.search(reference, radius))
         return found
 
-    def matches(self, query: AvatarFingerprint) -> list[Match]:
+    def matches(self, query: AvatarFingerprint, threshold: int | None = None) -> list[Match]:
         """Every stored fingerprint within the threshold of ``query``, closest first."""
+        radius = self.threshold if threshold is None else threshold
         found = []
-        for position in self.candidates(query):
+        for position in self.candidates(query, radius):
             distance = query.distance(self.fingerprints[position])
-            if distance <= self.threshold:
+            if distance <= radius:
                 found.append(Match(position, distance))
         return sorted(found, key=lambda match: (match.distance, match.index))

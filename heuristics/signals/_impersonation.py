@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pydantic import Field
 
 from heuristics.context import CheckContext
-from heuristics.images import best_match
+from heuristics.matching import best_match
 from heuristics.profile import Platform, Profile
 from heuristics.signals.base import SignalParams
 
@@ -61,7 +61,8 @@ def names_of(profile: Profile) -> list[str]:
 
 
 def avatar_distance(context: CheckContext, hashes: Iterable[str | None]) -> int | None:
-    """Distance from the checked avatar to the closest of ``hashes`` if within the match threshold."""
+    """Phash distance from the checked avatar to the closest of ``hashes`` that it matches (both
+    stages of :mod:`heuristics.matching`: a candidate, confirmed), else None."""
     if context.avatar is None:
         return None
     found = best_match(context.avatar, list(hashes))

@@ -45,8 +45,8 @@ class ProtectedRegistry(Protocol):
         ...
 
     def photo_matches(self, fingerprint: AvatarFingerprint) -> Sequence[tuple[int, ProtectedMatch]]:
-        """Protected people with a registered photo within the match threshold of ``fingerprint``,
-        with that distance, closest first (one entry per person)."""
+        """Protected people with a registered photo matching ``fingerprint`` (both stages of
+        :mod:`heuristics.matching`), with the phash distance, closest first (one per person)."""
         ...
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import redis
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -20,18 +19,18 @@ from server.auth import Role
 from server.bank_api import (
     BankEntryRequest,
     add_to_bank,
+    bank_summaries,
     entries_from_jsonl,
     export_lines,
     export_response,
     import_into_bank,
     new_entry,
 )
-from server.banks import BankStore, valid_bank_name
+from server.banks import valid_bank_name
 from server.console.blueprint import actor, bp, current_user, explain_too_large, require_console_role, t
 from server.console.forms import megabytes, read_avatar
 from server.errors import APIError
 from server.requests import validate
-from server.state import haris
 
 Page = str | tuple[str, int] | Response
 # What the add form may set (the photo comes as a file upload, never as a form field).
@@ -43,8 +42,8 @@ def _page(
 ) -> tuple[str, int]:
     """The banks page; after a refused post, that form ("add" or "import") as typed and why."""
     try:
-        banks = BankStore(haris().redis.client).banks()
-    except (redis.RedisError, OSError):
+        banks = bank_summaries()
+    except APIError:
         abort(503)
     page = render_template(
         "console/banks.html",

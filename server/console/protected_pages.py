@@ -14,15 +14,20 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
-from heuristics.images import ImageRejected, fingerprint_bytes
 from heuristics.profile import Platform
 from server.audit import AuditLog
 from server.auth import Role
-from server.avatars import image_error
 from server.console.blueprint import actor, bp, require_console_role, t
 from server.console.forms import read_avatar
 from server.errors import APIError
-from server.protected import MAX_AVATARS, ProtectedCreate, ProtectedPerson, ProtectedStore, registry_changed
+from server.protected import (
+    MAX_AVATARS,
+    ProtectedCreate,
+    ProtectedPerson,
+    ProtectedStore,
+    photo_fingerprint,
+    registry_changed,
+)
 from server.requests import validate
 from server.state import haris
 
@@ -61,32 +66,27 @@ def accounts_text(person: ProtectedPerson) -> str:
     return "\n".join(lines)
 
 
-def _uploaded_fingerprints(files: list[FileStorage]) -> list[str]:
+def _uploaded_fingerprints(files: list[FileStorage]) -> dict[str, str]:
+    """Uploaded photos' fingerprint hex → keypoints (base64); the bytes are dropped."""
     uploads = [f for f in files if f.filename]
     if len(uploads) > MAX_AVATARS:
         raise APIError(422, "invalid_value", t("protected.too_many_photos", count=MAX_AVATARS), "avatars")
-    fingerprints = []
+    fingerprints: dict[str, str] = {}
     for upload in uploads:
         data = read_avatar(upload)
         if data is not None:
-            fingerprints.append(fingerprint_upload(data))
+            fingerprints.update([photo_fingerprint(data, "avatars")])
         del data  # fingerprinted, never kept
     return fingerprints
 
 
-def fingerprint_upload(data: bytes) -> str:
-    try:
-        return fingerprint_bytes(data).hex
-    except ImageRejected as error:
-        raise image_error(error, "avatars") from None
-
-
-def _body_from_form(kept_hashes: list[str]) -> ProtectedCreate:
+def _body_from_form(kept_hashes: list[str]) -> tuple[ProtectedCreate, dict[str, str]]:
+    """The form as a registry body, and the keypoints of the photos uploaded with it."""
     form = request.form
     names = [line.strip() for line in form.get("display_names", "").splitlines() if line.strip()]
     typed = [line.strip().lower() for line in form.get("avatar_hashes", "").splitlines() if line.strip()]
     uploaded = _uploaded_fingerprints(request.files.getlist("avatars"))
-    hashes = list(dict.fromkeys(kept_hashes + typed + uploaded))
+    hashes = list(dict.fromkeys(kept_hashes + typed + list(uploaded)))
     data: dict[str, Any] = {
         "display_names": names,
         "accounts": parse_accounts(form.get("accounts", "")),
@@ -95,7 +95,7 @@ def _body_from_form(kept_hashes: list[str]) -> ProtectedCreate:
     note = form.get("note", "").strip()
     if note:
         data["note"] = note
-    return validate(ProtectedCreate, data)
+    return validate(ProtectedCreate, data), uploaded
 
 
 def _form_page(person: ProtectedPerson | None, error: APIError | None = None) -> tuple[str, int]:
@@ -121,8 +121,8 @@ def new_protected() -> Page:
     if request.method == "GET":
         return render_template("console/protected_form.html", person=None, form={}, error=None)
     try:
-        body = _body_from_form([])
-        person_id = _store().add(body, created_by=actor())
+        body, keypoints = _body_from_form([])
+        person_id = _store().add(body, created_by=actor(), keypoints=keypoints)
         registry_changed()
         AuditLog(haris().redis.client).record(actor(), "protected.created", person_id)
     except APIError as error:
@@ -151,8 +151,8 @@ def edit_protected(person_id: str) -> Page:
         return render_template("console/protected_form.html", person=person, form=form, error=None)
     kept = [h for h in request.form.getlist("keep_hash") if h in person.avatar_hashes]
     try:
-        body = _body_from_form(kept)
-        if not _store().replace(person_id, body):
+        body, keypoints = _body_from_form(kept)
+        if not _store().replace(person_id, body, keypoints):
             abort(404)
         registry_changed()
         AuditLog(haris().redis.client).record(actor(), "protected.edited", person_id)

@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image, ImageOps
 
-from heuristics.images import AvatarFingerprint, decode, fingerprint
+from heuristics.images import AvatarFingerprint, decode, fingerprint, fingerprint_bytes
 from server.auth import Role, create_api_key
 
 PHOTOS = Path(__file__).resolve().parents[1] / "data" / "photos"
@@ -75,10 +75,19 @@ def test_check_with_cropped_mirrored_copy_of_a_banked_photo_is_known_bad(
 def test_a_client_sent_avatar_hash_is_used_when_no_bytes_are_sent(client: FlaskClient, trainer: dict[str, str]) -> None:
     stored = fingerprint(decode(photo_bytes("coffee")))
     assert add(client, "ngo-1", trainer, avatar_hash=stored.hex, label="campaign").status_code == 201
-    # The extension keeps the avatar_hash a previous check returned, never the photo.
-    first = client.post("/v1/check", json={"platform": "x", "avatar": b64(cropped_mirrored_copy("coffee"))}).get_json()
+    # The extension keeps the avatar_hash a previous check returned, never the photo. Hash
+    # against hash, the detail hashes of the pictures' centres confirm a mirrored re-encode…
+    image = decode(photo_bytes("coffee"), target_side=None)
+    out = io.BytesIO()
+    ImageOps.mirror(image).resize((200, 133)).save(out, "JPEG", quality=70)
+    first = client.post("/v1/check", json={"platform": "x", "avatar": b64(out.getvalue())}).get_json()
     again = client.post("/v1/check", json={"platform": "x", "avatar_hash": first["avatar_hash"]}).get_json()
     assert "avatar.known_bad" in codes(again) and again["avatar_hash"] == first["avatar_hash"]
+    # … but a crop only with the checked picture's pixels, which place the stored centre in it.
+    cropped = client.post("/v1/check", json={"platform": "x", "avatar": b64(cropped_mirrored_copy("coffee"))})
+    assert "avatar.known_bad" in codes(cropped.get_json())
+    hash_only = {"platform": "x", "avatar_hash": cropped.get_json()["avatar_hash"]}
+    assert "avatar.known_bad" not in codes(client.post("/v1/check", json=hash_only).get_json())
     bad = client.post("/v1/check", json={"platform": "x", "avatar_hash": "abcd"})
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "avatar_hash"
 
@@ -362,3 +371,22 @@ def test_a_chunked_import_over_the_body_limit_is_refused_not_cut_short(make_app:
         "/v1/banks/big/import", data=body[: size * 99], content_type="application/x-ndjson", headers=MAINTAINER
     )
     assert whole.status_code == 200 and whole.get_json() == {"imported": 99}
+
+
+def test_the_listing_counts_entries_that_never_confirm_and_adding_the_photo_upgrades_them(
+    client: FlaskClient, trainer: dict[str, str]
+) -> None:
+    """Migration: a legacy entry (version 1 or bare phash) still finds candidates but never
+    confirms; an entry made from a fingerprint confirms by its detail hash alone; the listing says
+    how many of each, and adding the photo again gives an entry that confirms geometrically."""
+    made = fingerprint_bytes(photo_bytes("rocket"))
+    legacy = "01" + "01" + f"{made.primary:016x}" * 2  # version 1: one probe, one reference
+    assert add(client, "old", trainer, avatar_hash=legacy, label="campaign").status_code == 201
+    assert add(client, "old", trainer, avatar_hash=made.hex, label="campaign").status_code == 201
+    listing = client.get("/v1/banks", headers=trainer).get_json()["banks"]
+    assert [(b["entries"], b["never_confirm"], b["without_keypoints"]) for b in listing] == [(2, 1, 1)]
+    assert add(client, "old", trainer, avatar=b64(photo_bytes("rocket")), label="campaign").status_code == 201
+    listing = client.get("/v1/banks", headers=trainer).get_json()["banks"]
+    assert [(b["entries"], b["never_confirm"], b["without_keypoints"]) for b in listing] == [(3, 1, 1)]
+    found = client.post("/v1/check", json={"platform": "x", "avatar": b64(cropped_mirrored_copy("rocket"))}).get_json()
+    assert any(f["code"] == "avatar.known_bad" for f in found["findings"])

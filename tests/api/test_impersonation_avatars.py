@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
@@ -133,3 +134,16 @@ def test_among_many_protected_people_the_photo_finds_the_right_one(client: Flask
     assert stranger is not None and stranger["evidence"]["protected_person"] in {"Hala Ahed", "Nour Saad"}
     own = photo_finding("42")
     assert own is not None and own["evidence"]["protected_person"] == "Nour Saad"
+
+
+def test_a_registered_photo_keeps_keypoints_until_it_leaves_the_record(client: FlaskClient, redis_client: Any) -> None:
+    """Photos sent as bytes keep their keypoints (geometric confirmation) beside the record, and
+    they go with the person."""
+    body = {"display_names": ["Hala Ahed"], "avatars": [b64(photo_bytes("chelsea")), b64(photo_bytes("coffee"))]}
+    person_id = client.post("/v1/protected", headers=BOOTSTRAP, json=body).get_json()["id"]
+    stored = client.get(f"/v1/protected/{person_id}", headers=BOOTSTRAP).get_json()
+    kept = redis_client.hgetall(f"haris:protected:keypoints:{person_id}")
+    assert sorted(k.decode() for k in kept) == sorted(stored["avatar_hashes"])
+    assert "keypoints" not in json.dumps(stored)  # the API shows fingerprints only
+    assert client.delete(f"/v1/protected/{person_id}", headers=BOOTSTRAP).status_code == 204
+    assert not redis_client.exists(f"haris:protected:keypoints:{person_id}")

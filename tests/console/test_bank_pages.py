@@ -471,3 +471,14 @@ def test_the_banks_page_speaks_arabic_right_to_left_and_every_string_is_translat
     assert "banks." not in page.replace("/console/banks", "")  # no key shown untranslated
     english = set(strings("en"))
     assert set(strings("ar")) == english == set(strings("fr"))
+
+
+def test_the_list_shows_entries_that_never_confirm_or_lack_keypoints(trainer: FlaskClient) -> None:
+    made = fingerprint(decode(photo_bytes("coffee")))
+    legacy = "01" + "01" + f"{made.primary:016x}" * 2  # a version 1 fingerprint
+    assert add_photo(trainer, "ngo-1", avatar_hash=legacy).status_code in (200, 303)
+    assert add_photo(trainer, "ngo-1", avatar_hash=made.hex).status_code in (200, 303)
+    assert add_photo(trainer, "ngo-1", photo_bytes("rocket")).status_code in (200, 303)
+    page = trainer.get("/console/banks").get_data(as_text=True)
+    assert re.search(r'<td class="num weak">1 / 1</td>', page)
+    assert "Add the photo again" in page

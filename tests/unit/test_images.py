@@ -17,12 +17,18 @@ from heuristics.images import (
     MAX_IMAGE_PIXELS,
     AvatarFingerprint,
     ImageRejected,
-    best_match,
     decode,
     fingerprint,
     fingerprint_bytes,
     trim_uniform_border,
 )
+from heuristics.matching import best_match, compare
+
+
+def matches(query: AvatarFingerprint, stored: AvatarFingerprint) -> bool:
+    """Both stages, the way a check sees it: the query with its pixels, the stored side as hex."""
+    return compare(query, AvatarFingerprint.from_hex(stored.hex)) is not None
+
 
 PHOTOS = Path(__file__).resolve().parents[1] / "data" / "photos"
 NAMES = sorted(p.stem for p in PHOTOS.glob("*.jpg"))
@@ -197,6 +203,7 @@ def test_every_transform_of_every_photo_matches_its_original(
             continue  # a texture's crops at off-grid positions are new textures to phash (see docs)
         distance = originals[name].distance(copies[(name, label)])
         assert distance <= MATCH_THRESHOLD, (name, label, distance)
+        assert matches(copies[(name, label)], originals[name]), (name, label)  # confirmed too
 
 
 def test_different_photos_do_not_match_even_transformed(
@@ -204,16 +211,16 @@ def test_different_photos_do_not_match_even_transformed(
 ) -> None:
     assert len(NAMES) >= 7
     for a, b in itertools.permutations(NAMES, 2):
-        assert not originals[a].matches(originals[b]), (a, b)
+        assert not matches(originals[a], originals[b]), (a, b)
         for label in TRANSFORMS:
-            assert not originals[a].matches(copies[(b, label)]), (a, b, label)
+            assert not matches(copies[(b, label)], originals[a]), (a, b, label)
 
 
 def test_plain_phash_alone_misses_mirrors_which_is_why_probes_exist(originals: dict[str, AvatarFingerprint]) -> None:
     image = photo("astronaut")
     mirrored = fingerprint(ImageOps.mirror(image))
     assert (originals["astronaut"].primary ^ mirrored.primary).bit_count() > MATCH_THRESHOLD
-    assert originals["astronaut"].matches(mirrored)
+    assert matches(mirrored, originals["astronaut"])
 
 
 def test_trim_removes_a_uniform_border_but_not_content() -> None:
@@ -228,10 +235,18 @@ def test_hex_round_trip_and_bare_phash(originals: dict[str, AvatarFingerprint]) 
     fp = originals["chelsea"]
     assert AvatarFingerprint.from_hex(fp.hex) == fp
     assert AvatarFingerprint.from_hex(fp.hex.upper()) == fp
-    assert len(fp.hex) <= 2 * (2 + 8 * (4 + 19))
+    assert len(fp.hex) <= 2 * (3 + 8 * (4 + 19) + 32 * 2) <= 512  # the API's and the extension's limit
     bare = AvatarFingerprint.from_hex(f"{fp.primary:016x}")
     assert bare.probes == bare.references == (fp.primary,)
-    assert bare.distance(fp) == 0
+    assert bare.distance(fp) == 0 and bare.legacy
+
+
+def test_legacy_fingerprints_are_candidates_that_never_confirm(originals: dict[str, AvatarFingerprint]) -> None:
+    fp = originals["chelsea"]
+    version_1 = "01" + f"{len(fp.probes):02x}" + "".join(f"{h:016x}" for h in (*fp.probes, *fp.references))
+    legacy = AvatarFingerprint.from_hex(version_1)
+    assert legacy.legacy and legacy.probes == fp.probes and legacy.distance(fp) == 0
+    assert compare(fp, legacy) is None and compare(legacy, fp) is None
 
 
 @pytest.mark.parametrize("value", ["", "zz", "abcd", "02" + "00" * 17, "0100" + "00" * 8, "0109" + "00" * 16, "01"])

@@ -1,0 +1,72 @@
+"""Throughput of POST /v1/check with a 400 px JPEG avatar against decode + one imagehash.phash.
+
+    .venv/bin/python bench/avatar_api.py [--seconds 10] [--repeats 5] [--connections 32]
+
+The real app and a bare endpoint that decodes the same image and takes one ``imagehash.phash``
+(bench/phash_app.py) run under the same gunicorn settings and the same wrk load, alternating, as
+in bench/check_api.py (whose machinery this reuses); the ratio is the median of neighbouring
+pairs' ratios. Target (issue 16): >= 0.8. The avatar is a generated portrait (bench/portraits.py)
+encoded as a 400x400 JPEG (quality 85), checked with a profile and an account id, so the check
+runs every avatar signal: banks, protected people, reuse. The same check without the avatar runs
+in the same loop and bounds what any avatar work can reach: its ratio is the ceiling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._serve import bench_redis, ensure_wrk
+from bench.check_api import BODY, load, post_script, report, serve, server_env
+from bench.portraits import drawn_portraits, encode
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    wrk = ensure_wrk()
+    avatar = encode(drawn_portraits(1)[0].resize((400, 400)), quality=85)
+    body = {**BODY, "profile": {**BODY["profile"], "account_id": "1234567890"}}
+    body["avatar"] = base64.b64encode(avatar).decode()
+    with tempfile.TemporaryDirectory() as tmp, bench_redis(Path(tmp)) as redis_url:
+        script = post_script(Path(tmp) / "post.lua", body)
+        bare = post_script(Path(tmp) / "bare.lua", {k: v for k, v in body.items() if k != "avatar"})
+        env = server_env(redis_url)
+        print(f"POST /v1/check, a {len(avatar):,}-byte 400x400 JPEG avatar; gunicorn 2 workers, wrk {args.connections}")
+        with (
+            serve("bench.phash_app:app", env, args) as baseline_target,
+            serve("server:create_app()", env, args) as check_target,
+        ):
+            for target in (baseline_target, check_target):
+                load(wrk, target, script, 2, args)
+            baseline_runs, check_runs, bare_runs = [], [], []
+            for _ in range(args.repeats):
+                baseline_runs.append(load(wrk, baseline_target, script, args.seconds, args))
+                check_runs.append(load(wrk, check_target, script, args.seconds, args))
+                bare_runs.append(load(wrk, check_target, bare, args.seconds, args))
+        report("phash", baseline_runs)
+        report("check", check_runs)
+        report("no avatar", bare_runs)
+    pairs = list(zip(baseline_runs, check_runs, strict=True))
+    ratio = statistics.median(c["rps"] / b["rps"] for b, c in pairs)
+    cpu_ratio = statistics.median(b["cpu_ms"] / c["cpu_ms"] for b, c in pairs)
+    print(f"ratio check / decode+phash throughput: {ratio:.2f} (median of {args.repeats} pairs; target >= 0.80)")
+    print(f"ratio decode+phash / check worker CPU per request: {cpu_ratio:.2f}")
+    ceiling = statistics.median(c["rps"] / b["rps"] for b, c in zip(baseline_runs, bare_runs, strict=True))
+    print(f"ratio check without avatar / decode+phash throughput: {ceiling:.2f} (the ceiling)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,318 @@
+"""Is this avatar a copy of that stored one? Two stages, one matcher for every feature.
+
+1. **Candidates** — the phash stage (:class:`~heuristics.index.FingerprintIndex`, or a direct
+   comparison for a handful of fingerprints): a probe of one fingerprint within
+   :data:`~heuristics.images.MATCH_THRESHOLD` bits of a reference of the other. Its recall on
+   copies is the point; portraits of different people pass it too (aligned faces share the
+   coarse layout a 64-bit phash sees).
+2. **Confirmation** — the stored picture's 256-bit detail hash of its centre (the region any crop
+   of up to 10% from a side keeps) against the checked picture's detail hash of *the same
+   region*. The candidate pair says where that region is in the checked picture (which crop of
+   which picture, mirrored or not); when the checked picture's pixels are at hand (``source``,
+   every check that sent a photo), its detail hash is taken there and at ±:data:`SHIFT` of the
+   region's size around it (a 10% crop at any position falls between two crop references), and the
+   closest counts. A fingerprint sent without pixels (a hex hash) compares its own centre's detail
+   hash, which confirms re-encodes, resizes, borders, brightness and mirrors but not crops.
+   Confirmed when within :data:`DETAIL_THRESHOLD` of 256 bits.
+
+   A stored picture made from a photo (bank entries, protected people's photos) also keeps its
+   ORB keypoints (:mod:`heuristics.keypoints`). Against it, a checked picture with pixels is
+   confirmed geometrically instead: at least :data:`MIN_INLIERS` of its keypoints must match the
+   stored ones under one transform (a similarity, else an affine one) (the mirror image's keypoints when the candidate
+   pair is mirrored), and, *exactly where that transform puts the stored region*, its detail hash
+   must be within :data:`ALIGNED_THRESHOLD` bits and its fine hash within :data:`FINE_THRESHOLD`
+   of the stored picture's 256 strongest fine coefficients. Two look-alike faces may share a few
+   corners (eyes, mouth) in place, even their coarse detail; their edges and texture, compared
+   at the same place to a fraction of a pixel, still differ. A copy passes all three by a wide
+   margin, whatever crop it is.
+
+Legacy fingerprints (version 1 and bare 64-bit phashes) have no detail hash: they still find
+candidates but never confirm, on either side. Measured per-pair rates of both stages are in
+docs/avatars.md (``bench/portraits.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from heuristics.images import (
+    MATCH_THRESHOLD,
+    TRIMMED,
+    AvatarFingerprint,
+    Box,
+    Variant,
+    detail_box,
+    probe_variants,
+)
+from heuristics.index.fingerprints import FingerprintIndex
+from heuristics.keypoints import align
+from heuristics.phash import FINE_MIRROR_MASK, MIRROR_MASK
+
+# Confirmation with the checked picture's pixels: differing detail-hash bits (of 255) at or under
+# which the region is the same picture, and differing bits among its STRONGEST (128) strongest
+# coefficients (the ones a re-upload does not flip).
+DETAIL_THRESHOLD: Final = 56
+STRONG_THRESHOLD: Final = 20
+# Confirmation hash against hash (no pixels): differing bits of all 255.
+HASH_DETAIL_THRESHOLD: Final = 48
+# Shift of the confirmation region searched around the place the candidate pair gives, as a
+# share of the region's size (the crop references are 3.3% apart).
+SHIFT: Final = 0.02
+# Candidate pairs of variants tried per stored fingerprint, closest first.
+MAX_RELATIONS: Final = 4
+# Geometric confirmation against stored keypoints: keypoints agreeing on one transform, and the
+# detail bits (of 255) that may differ at the place it gives.
+MIN_INLIERS: Final = 8
+ALIGNED_THRESHOLD: Final = 28
+FINE_THRESHOLD: Final = 8
+# Where the geometric confirmation decides, the candidate stage may cast a wider net: phash
+# fingerprints within this many bits (a copy cropped between two crop references, or brightened
+# until its highlights clip, lands 12–14 bits from its original; bench/portraits.py).
+GEOMETRIC_CANDIDATE_THRESHOLD: Final = 14
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoMatch:
+    index: int  # position among the stored fingerprints
+    distance: int  # candidate stage: phash bits (of 64), capped at MATCH_THRESHOLD
+    detail: int  # confirmation: detail bits (of 256)
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A candidate pair of variants: ``query_variant`` shows what ``stored_variant`` shows."""
+
+    distance: int
+    query_variant: Variant
+    stored_variant: Variant
+
+
+def relations(query: AvatarFingerprint, stored: AvatarFingerprint, threshold: int = MATCH_THRESHOLD) -> list[Relation]:
+    """Every probe/reference pair within ``threshold``, either way round, closest first."""
+    query_layout, stored_layout = query.variants(), stored.variants()
+    if query_layout is None or stored_layout is None:
+        return []
+    found = []
+    for probes, references, probes_of_query in (
+        (query.probes, stored.references, True),
+        (stored.probes, query.references, False),
+    ):
+        distances = np.bitwise_count(
+            np.array(probes, dtype=np.uint64)[:, None] ^ np.array(references, dtype=np.uint64)[None, :]
+        )
+        for p, r in zip(*np.nonzero(distances <= threshold), strict=True):
+            if probes_of_query:
+                pair = (query_layout[0][p], stored_layout[1][r])
+            else:
+                pair = (query_layout[1][r], stored_layout[0][p])
+            found.append(Relation(int(distances[p, r]), *pair))
+    return sorted(found, key=lambda relation: relation.distance)
+
+
+def _through(value: float, start: float, stop: float, mirrored: bool) -> float:
+    """A unit-square coordinate of a picture as a share of a variant's span (and back)."""
+    share = (value - start) / (stop - start)
+    return 1 - share if mirrored else share
+
+
+def mapped_region(relation: Relation, stored_aspect: float) -> tuple[Box, bool]:
+    """The stored picture's detail region in the query picture's unit square, and whether it
+    appears mirrored there."""
+    s, q = relation.stored_variant, relation.query_variant
+    region = detail_box(s.picture, stored_aspect)
+    flipped = s.mirrored != q.mirrored
+    xs = [_through(x, s.box[0], s.box[2], s.mirrored) for x in (region[0], region[2])]
+    ys = [_through(y, s.box[1], s.box[3], False) for y in (region[1], region[3])]
+    qx = sorted(q.box[0] + (1 - x if q.mirrored else x) * (q.box[2] - q.box[0]) for x in xs)
+    qy = [q.box[1] + y * (q.box[3] - q.box[1]) for y in ys]
+    return (qx[0], qy[0], qx[1], qy[1]), flipped
+
+
+def _shifted(box: Box) -> list[Box]:
+    width, height = box[2] - box[0], box[3] - box[1]
+    steps = (-SHIFT, 0.0, SHIFT)
+    return [
+        (box[0] + dx * width, box[1] + dy * height, box[2] + dx * width, box[3] + dy * height)
+        for dy in steps
+        for dx in steps
+    ]
+
+
+def detail_distance(query: AvatarFingerprint, stored: AvatarFingerprint, found: Sequence[Relation]) -> int | None:
+    """The closest confirming detail distance (all bits) over the candidate relations: 256 when
+    no place confirms, None when it cannot be measured (a legacy fingerprint on either side).
+
+    With the checked picture's pixels, a place confirms when all 255 bits are within
+    :data:`DETAIL_THRESHOLD` and its :data:`~heuristics.images.STRONGEST` strongest coefficients
+    within :data:`STRONG_THRESHOLD`; hash against hash, all bits within
+    :data:`HASH_DETAIL_THRESHOLD`."""
+    if query.legacy or stored.legacy or not found:
+        return None
+    if stored.keypoints is not None and query.source is not None:
+        return aligned_distance(query, stored, found)
+    best = 256
+    for relation in list(dict.fromkeys(found))[:MAX_RELATIONS]:
+        target = stored.details[relation.stored_variant.picture]
+        region, flipped = mapped_region(relation, stored.aspect)
+        mirror = MIRROR_MASK if flipped else 0
+        if query.source is None:
+            differ = (query.details[relation.query_variant.picture] ^ mirror ^ target).bit_count()
+            best = min(best, differ if differ <= HASH_DETAIL_THRESHOLD else 256)
+            continue
+        picture = relation.query_variant.picture
+        boxes = [query.source.to_pixels(picture, box) for box in _shifted(region)]
+        boxes = [b for b in boxes if b[2] - b[0] >= 1 and b[3] - b[1] >= 1]
+        # The place the pair gives first (a re-encode confirms there), then the shifts around it.
+        centre = boxes[len(boxes) // 2 : len(boxes) // 2 + 1] if len(boxes) == 9 else []
+        for tried in (centre, boxes):
+            for detail, strong in query.source.details(tried):
+                differ = detail ^ mirror ^ target
+                if differ.bit_count() <= DETAIL_THRESHOLD and (differ & strong).bit_count() <= STRONG_THRESHOLD:
+                    best = min(best, differ.bit_count())
+            if best < 256:
+                return best
+    return best
+
+
+def aligned_distance(query: AvatarFingerprint, stored: AvatarFingerprint, found: Sequence[Relation]) -> int:
+    """The geometric confirmation (module doc): the detail distance at the place the keypoints'
+    transform gives, or 256 when too few keypoints agree or the detail or fine hash differs too
+    much there."""
+    return geometric_evidence(query, stored, found)[1]
+
+
+def geometric_evidence(
+    query: AvatarFingerprint, stored: AvatarFingerprint, found: Sequence[Relation]
+) -> tuple[int, int, int]:
+    """(most keypoints agreeing on one plausible transform; the confirming aligned detail
+    distance, or 256; the closest fine distance where the detail agreed, or 256). The orientation
+    (mirrored or not) the closest candidate pair suggests is tried first, then the other: faces
+    are nearly symmetric, so a candidate pair may pair a copy with its mirror."""
+    assert query.source is not None and stored.keypoints is not None
+    source, keypoints = query.source, stored.keypoints
+    width, height = keypoints.size
+    region = detail_box(TRIMMED, stored.aspect)
+    corners = np.array([[region[0] * width, region[1] * height], [region[2] * width, region[3] * height]])
+    corners = np.array([corners[0], corners[1], [corners[0, 0], corners[1, 1]], [corners[1, 0], corners[0, 1]]])
+    hinted = found[0].stored_variant.mirrored != found[0].query_variant.mirrored
+    most, closest_fine = 0, 256
+    for flipped in (hinted, not hinted):
+        for alignment in align(source.keypoints(flipped), keypoints, MIN_INLIERS):
+            most = max(most, alignment.inliers)
+            if alignment.inliers < MIN_INLIERS:
+                continue
+            mapped = alignment.apply(corners)  # a parallelogram: its bounding box is close enough
+            box = source.from_frame((*mapped.min(axis=0), *mapped.max(axis=0)), flipped)
+            detail = source.details([box])[0][0]
+            differ = (detail ^ (MIRROR_MASK if flipped else 0) ^ stored.details[TRIMMED]).bit_count()
+            if differ > ALIGNED_THRESHOLD:
+                continue
+            signs, mask = keypoints.fine
+            fine = source.hasher.fine([box])[0][0] ^ (FINE_MIRROR_MASK if flipped else 0)
+            closest_fine = min(closest_fine, ((fine ^ signs) & mask).bit_count())
+            if closest_fine <= FINE_THRESHOLD:
+                return most, differ, closest_fine
+    return most, 256, closest_fine
+
+
+def candidate_threshold(query: AvatarFingerprint, stored: AvatarFingerprint) -> int:
+    """The candidate stage's threshold for this pair: wider when the geometric check decides."""
+    geometric = stored.keypoints is not None and query.source is not None
+    return GEOMETRIC_CANDIDATE_THRESHOLD if geometric else MATCH_THRESHOLD
+
+
+def compare(query: AvatarFingerprint, stored: AvatarFingerprint, index: int = 0) -> PhotoMatch | None:
+    """The confirmed match of one stored fingerprint, or None."""
+    found = relations(query, stored, candidate_threshold(query, stored))
+    detail = detail_distance(query, stored, found)
+    if detail is None or detail == 256:
+        return None
+    # Past MATCH_THRESHOLD only the geometric check vouches for the pair: the signals, whose
+    # strength and max_distance are in phash bits up to that threshold, see it as their weakest.
+    return PhotoMatch(index, min(found[0].distance, MATCH_THRESHOLD), detail)
+
+
+def confirms_probe(query: AvatarFingerprint, probe: int, slot: int, detail: int, aspect: float) -> bool:
+    """Whether ``query`` matches a picture known only by one of its probe hashes (``slot`` in the
+    probe layout), the detail hash of that probe's picture and its aspect: the reuse store keeps
+    no more."""
+    layout = query.variants()
+    if layout is None:
+        return False
+    stored_variant = probe_variants(4)[slot]
+    found = sorted(
+        (
+            Relation(distance, layout[1][r], stored_variant)
+            for r, reference in enumerate(query.references)
+            if (distance := (reference ^ probe).bit_count()) <= MATCH_THRESHOLD
+        ),
+        key=lambda relation: relation.distance,
+    )
+    known = AvatarFingerprint((probe,), (), (detail, detail), aspect)  # details by picture: the same one
+    return detail_distance(query, known, found) not in (None, 256)
+
+
+def parse(value: AvatarFingerprint | str | None) -> AvatarFingerprint | None:
+    """A stored fingerprint, or None for a missing or unparsable one (skipped, so one bad stored
+    value cannot hide a match with another)."""
+    if value is None or isinstance(value, AvatarFingerprint):
+        return value
+    try:
+        return AvatarFingerprint.from_hex(value)
+    except ValueError:
+        return None
+
+
+def best_match(query: AvatarFingerprint, stored: Sequence[AvatarFingerprint | str | None]) -> PhotoMatch | None:
+    """The closest confirmed match among a few stored fingerprints (contacts, a person's photos)."""
+    found = (compare(query, fp, n) for n, fp in enumerate(map(parse, stored)) if fp is not None)
+    return min((m for m in found if m is not None), key=lambda m: (m.distance, m.detail), default=None)
+
+
+class PhotoMatcher:
+    """Both stages over many stored fingerprints (a bank, the protected people's photos):
+    candidates from a :class:`FingerprintIndex`, each confirmed. Immutable; rebuild to change."""
+
+    def __init__(self, fingerprints: Sequence[AvatarFingerprint]) -> None:
+        self.fingerprints = tuple(fingerprints)
+        self._index = FingerprintIndex(self.fingerprints)
+        self._geometric = any(fp.keypoints is not None for fp in self.fingerprints)
+
+    def __len__(self) -> int:
+        return len(self.fingerprints)
+
+    def candidates(self, query: AvatarFingerprint) -> list[int]:
+        wide = self._geometric and query.source is not None
+        return sorted(self._index.candidates(query, GEOMETRIC_CANDIDATE_THRESHOLD if wide else None))
+
+    def candidate_matches(self, query: AvatarFingerprint) -> list[PhotoMatch]:
+        """Stage 1 only, closest first (``detail`` 256: not measured). For flat graphics such as
+        platforms' default avatars, whose detail hashes are noise."""
+        return [PhotoMatch(m.index, m.distance, 256) for m in self._index.matches(query)]
+
+    def matches(self, query: AvatarFingerprint) -> list[PhotoMatch]:
+        """Every confirmed match, closest first."""
+        found = (compare(query, self.fingerprints[i], i) for i in self.candidates(query))
+        return sorted((m for m in found if m is not None), key=lambda m: (m.distance, m.detail, m.index))
+
+
+__all__ = [
+    "ALIGNED_THRESHOLD",
+    "DETAIL_THRESHOLD",
+    "MIN_INLIERS",
+    "PhotoMatch",
+    "PhotoMatcher",
+    "Relation",
+    "aligned_distance",
+    "best_match",
+    "candidate_threshold",
+    "compare",
+    "confirms_probe",
+    "geometric_evidence",
+    "mapped_region",
+    "relations",
+]
