@@ -15,6 +15,7 @@ from heuristics.rules import load_default_rules, load_rules
 from server import api, bank_api, case_api, health, review
 from server.admin import init_admin
 from server.banks import BankStore, RedisBanks
+from server.campaign_store import make_aggregate
 from server.case_cli import register_case_cli
 from server.cli import register_cli
 from server.config import load_config
@@ -75,6 +76,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["haris"].services.update(
         banks=RedisBanks(BankStore(redis_handle.client)),
         reuse=RedisReuse(redis_handle.client, settings["HARIS_SECRET_KEY"].encode("utf-8")),
+    )
+    # The campaign aggregate lives in the limiter store (never on disk); its epochs follow the
+    # checks' clock, so a pinned clock pins them too.
+    app.extensions["haris"].campaigns = make_aggregate(
+        redis_handle.limiter.client, clock=lambda: app.extensions["haris"].clock().timestamp()
     )
 
     init_request_log(app)

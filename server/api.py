@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -9,7 +10,9 @@ import redis
 from flask import Blueprint, Response, jsonify, request
 from flask_limiter import RateLimitExceeded
 
-from heuristics.context import CheckContext
+from heuristics.campaigns import SERVICE as CAMPAIGNS
+from heuristics.campaigns import CampaignCheck
+from heuristics.context import CheckContext, ServiceUnavailable
 from heuristics.engine import score
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Contact, Profile
@@ -17,6 +20,7 @@ from heuristics.signals.impersonation_protected import SERVICE as REGISTRY
 from heuristics.signals.impersonation_protected import ProtectedMatch, ProtectedRegistry
 from server.auth import Role, caller_has_role
 from server.avatars import fingerprint_from, refuse_foreign_fingerprint
+from server.campaign_store import may_contribute
 from server.errors import APIError
 from server.i18n import choose_locale, render
 from server.limits import charge_for_contacts, limits
@@ -113,6 +117,9 @@ def run_check(body: CheckRequest, avatar: bytes | None, locale: str, privileged:
     avatar_fingerprint = fingerprint_from(avatar, body.avatar_hash, "avatar_hash")
     del avatar
     services = dict(state.services)
+    campaign = None
+    if state.campaigns is not None:
+        campaign = services[CAMPAIGNS] = CampaignCheck(state.campaigns)
     watched = None
     if not privileged and REGISTRY in services:
         watched = services[REGISTRY] = _WatchedRegistry(services[REGISTRY])
@@ -131,6 +138,12 @@ def run_check(body: CheckRequest, avatar: bytes | None, locale: str, privileged:
             services[REGISTRY] = _NoMatches()
             report = score(body.profile or Profile(), context, rules)
     state.metrics.count_check(report)
+    profile = body.profile or Profile()
+    if campaign is not None and profile.account_id and may_contribute(privileged):
+        # After scoring: a check's counts are of the OTHER accounts (heuristics.campaigns). A
+        # count that cannot be added is lost; the answer stands.
+        with contextlib.suppress(ServiceUnavailable):
+            campaign.contribute(profile, body.platform, avatar_fingerprint)
     findings = []
     for f in report.findings:
         evidence = f.evidence

@@ -156,6 +156,8 @@ class Haris:
     # "Now" for every check (account age): one place to pin the day a published example or a
     # test is about, instead of the wall clock.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # The campaign aggregate (heuristics.campaigns; tables in the limiter store: server/campaign_store.py).
+    campaigns: Any = None
 
 
 def haris() -> Haris:
