@@ -7,8 +7,10 @@ unbounded work.
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
@@ -25,7 +27,10 @@ MAX_NAME_CHANGES = 10_000
 MAX_HASH_HEX_LENGTH = 512
 MAX_PLACE_LENGTH = 100
 
-_JOINED = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+# YYYY-MM, YYYY-MM-DD, or an RFC 3339 date-time (a platform's API, or a page that shows the time).
+_JOINED = re.compile(
+    r"^(\d{4})-(\d{2})(?:-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})?)?)?$"
+)
 MIN_JOINED_YEAR = 1990
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 
@@ -94,7 +99,7 @@ class Profile(BaseModel):
     followers: Count | None = None
     following: Count | None = None
     posts: Count | None = None
-    joined: str | None = Field(default=None, description="YYYY-MM-DD or YYYY-MM", max_length=10)
+    joined: str | None = Field(default=None, max_length=35, description="YYYY-MM, YYYY-MM-DD or RFC 3339 date-time")
     verified: bool | None = None
     private: bool | None = None
     name_changes: Annotated[int, Field(ge=0, le=MAX_NAME_CHANGES)] | None = None
@@ -116,24 +121,64 @@ class Profile(BaseModel):
     def joined_date(self) -> date | None:
         return parse_joined(self.joined) if self.joined else None
 
+    @property
+    def joined_time(self) -> JoinedTime | None:
+        return parse_joined_time(self.joined) if self.joined else None
+
+
+@dataclass(frozen=True, slots=True)
+class JoinedTime:
+    """A join date as an instant and how far off it may be: the middle of the month or day it
+    names (± half of it), or the time itself (± a second) when the page gave one."""
+
+    time: datetime  # UTC
+    precision_seconds: int
+    unit: str  # "month" | "day" | "time"
+
 
 def parse_joined(value: str) -> date:
-    """Parse ``YYYY-MM-DD`` or ``YYYY-MM``.
+    """The calendar date of ``YYYY-MM``, ``YYYY-MM-DD`` or an RFC 3339 date-time (in UTC).
 
     A month alone means its first day: the oldest the account can be, so an age-based signal
     never calls an account newer than it might be.
     """
+    return _parse(value)[0].date()
+
+
+def parse_joined_time(value: str) -> JoinedTime:
+    """The join date as an instant with its precision (see :class:`JoinedTime`)."""
+    start, unit = _parse(value)
+    if unit == "month":
+        days = calendar.monthrange(start.year, start.month)[1]
+        return JoinedTime(start + timedelta(days=days / 2), days * 43_200, unit)
+    if unit == "day":
+        return JoinedTime(start + timedelta(hours=12), 43_200, unit)
+    return JoinedTime(start, 1, unit)
+
+
+def _parse(value: str) -> tuple[datetime, str]:
     # Typed errors (ValueError subclasses) so the console can say what is wrong in its language.
     match = _JOINED.match(value)
     if not match:
-        raise PydanticCustomError("joined_format", "must be YYYY-MM-DD or YYYY-MM")
+        raise PydanticCustomError("joined_format", "must be YYYY-MM-DD, YYYY-MM or an RFC 3339 date-time")
     year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
     if year < MIN_JOINED_YEAR:
         raise PydanticCustomError("joined_too_early", "year must be {min_year} or later", {"min_year": MIN_JOINED_YEAR})
     try:
-        return date(year, month, day)
+        start = datetime(year, month, day, int(match[4] or 0), int(match[5] or 0), int(match[6] or 0), tzinfo=UTC)
     except ValueError:
         raise PydanticCustomError("joined_impossible", "not a real date") from None
+    if match[4] is None:
+        return start, "day" if match[3] else "month"
+    zone = match[7] or "Z"
+    if zone not in "Zz":
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        offset = sign * (int(digits[:2]) * 60 + int(digits[2:]))
+        if abs(offset) >= 24 * 60:
+            raise PydanticCustomError("joined_impossible", "not a real date")
+        start -= timedelta(minutes=offset)
+    return start, "time"
 
 
 class Contact(BaseModel):

@@ -27,6 +27,9 @@ DEFAULTS: dict[str, Any] = {
     # Checks whose names or photo matched the protected-people registry, per client address: the
     # registry answers whether an account is a registered person's (docs/privacy.md).
     "HARIS_REGISTRY_LIMIT": "20/hour",
+    # Checks per client address that add to the campaign aggregate (docs/campaigns.md); the
+    # campaign signals need more other accounts than one client may add across an hour boundary.
+    "HARIS_CAMPAIGN_CONTRIBUTIONS": "2/hour",
     # Failed API keys (Authorization: Bearer …) per client address.
     "HARIS_KEY_FAILURE_LIMIT": "10/minute;50/hour",
     "HARIS_BOOTSTRAP_KEY": None,
@@ -58,6 +61,7 @@ _RATE_LIMITS = {
     "HARIS_CHECK_LIMIT",
     "HARIS_REPORT_LIMIT",
     "HARIS_REGISTRY_LIMIT",
+    "HARIS_CAMPAIGN_CONTRIBUTIONS",
     "HARIS_KEY_FAILURE_LIMIT",
     "HARIS_LOGIN_LIMIT",
     "HARIS_LOGIN_ACCOUNT_LIMIT",

@@ -34,6 +34,8 @@ class AppState:
     # "Now" for every check (account age): one place to pin the day a published example or a
     # test is about, instead of the wall clock.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # The campaign aggregate (heuristics.campaigns; tables in the limiter store: server/storage/campaigns.py).
+    campaigns: Any = None
 
 
 def app_state() -> AppState:

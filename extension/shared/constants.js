@@ -19,7 +19,7 @@ export const CONTACT_PLATFORMS = Object.freeze([...PLATFORMS, "other"]);
  */
 export const LIMITS = Object.freeze({
   text: Object.freeze({ display_name: 200, bio: 2000, based_in: 100 }),
-  identifiers: Object.freeze({ account_id: 128, handle: 100, profile_url: 2048, joined: 10 }),
+  identifiers: Object.freeze({ account_id: 128, handle: 100, profile_url: 2048, joined: 35 }),
   counts: Object.freeze({ followers: 10_000_000_000, following: 10_000_000_000, posts: 10_000_000_000, name_changes: 10_000 }),
   flags: Object.freeze(["verified", "private", "has_avatar"]),
   // Fields that take one of a few values (heuristics/profile.py's VerifiedType and PlatformLabel).

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from heuristics.signals import account, activity, avatar, bio, handle, impersonation, name, platform
+from heuristics.signals import account, activity, avatar, bio, campaign, handle, impersonation, name, platform
 from heuristics.signals.base import Signal, SignalParams
 
 DEFAULT_SIGNALS: tuple[Signal[Any], ...] = (
@@ -19,10 +19,15 @@ DEFAULT_SIGNALS: tuple[Signal[Any], ...] = (
     activity.ActivityFewPosts(),
     activity.ActivityFewFollowers(),
     activity.ActivityFollowRatio(),
+    activity.ActivityLowForAge(),
     avatar.AvatarKnownBad(),
     avatar.AvatarMissingOrDefault(),
     avatar.AvatarReused(),
     bio.BioEmptyOrLinkOnly(),
+    campaign.CampaignCreationBurst(),
+    campaign.CampaignTemplateName(),
+    campaign.CampaignTemplateBio(),
+    campaign.CampaignSharedPhoto(),
     handle.HandleDigits(),
     handle.HandleRandom(),
     impersonation.ImpersonationContact(),

@@ -50,6 +50,21 @@ def _registry_allowed() -> bool:
     return True
 
 
+def _may_contribute() -> bool:
+    """Whether this anonymous check adds to the campaign aggregate: while the client is within
+    ``HARIS_CAMPAIGN_CONTRIBUTIONS`` (counted here); never when the limiter store cannot count (a
+    flood must not pass uncounted)."""
+    allowance = limits().campaign
+    try:
+        standing = allowance.standing()
+        if standing is None or standing.used_up:
+            return False
+        allowance.charge(1, refuse=False)
+    except APIError:  # the limiter store is down: it fails closed
+        return False
+    return True
+
+
 @bp.post("/check")
 @counted("check")
 def check() -> Any:
@@ -57,7 +72,9 @@ def check() -> Any:
     charge_for_contacts(contact_characters(body.contacts or ()))
     locale = choose_locale(body.locale, request)
     privileged = caller_has_role(Role.TRAINER)
-    result = run_check(body, avatar, locale, privileged, registry_allowed=_registry_allowed)
+    result = run_check(
+        body, avatar, locale, privileged, registry_allowed=_registry_allowed, may_contribute=_may_contribute
+    )
     # Serialised by pydantic in one step (no dict copy for jsonify): this is the hot path.
     return Response(result.model_dump_json(), mimetype="application/json")
 

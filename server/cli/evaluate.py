@@ -107,6 +107,31 @@ def fit_text(fit: ev.FitResult, rules: Rules, out: str, version: str) -> list[st
     return lines
 
 
+def stream_text(
+    examples: Sequence[ev.Example], rules: Rules, fraction: float, seed: int, holdout: float, worst: int
+) -> list[str]:
+    """The stream report (docs/campaigns.md): the whole stream, the held-out part scored in it,
+    and the bare baseline (earlier-checked accounts created within a day) on the same checks."""
+    from heuristics.evaluation.stream import holdout_split, replay
+
+    run = replay(examples, rules, fraction, seed)
+    result = ev.evaluate(run.scored, rules, worst)
+    labels = [s.example.fake for s in run.scored]
+    lines = [
+        f"stream: {len(run.scored)} of {len(examples)} profiles checked (fraction {fraction:g}, seed {seed})",
+        *evaluation_text(result, "stream, every check"),
+        f"baseline (earlier-checked accounts created within a day) ROC-AUC {_num(ev.roc_auc(run.baseline, labels))}",
+    ]
+    if holdout > 0:
+        _, held = holdout_split(examples, holdout, seed)
+        held_refs = {examples[i].ref for i in held}
+        part = [s for s in run.scored if s.example.ref in held_refs]
+        base = [b for s, b in zip(run.scored, run.baseline, strict=True) if s.example.ref in held_refs]
+        lines += ["", *evaluation_text(ev.evaluate(part, rules, worst), f"held-out {holdout:g} of the stream")]
+        lines.append(f"baseline on the held-out part ROC-AUC {_num(ev.roc_auc(base, [s.example.fake for s in part]))}")
+    return lines
+
+
 def _load_examples(data: Sequence[str], dataset_format: str) -> list[ev.Example]:
     try:
         examples = [e for path in data for e in ev.load_dataset(path, dataset_format)]
@@ -163,6 +188,11 @@ def _fit_and_write(
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Fit: CV folds.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Fit: how folds are drawn.")
 @click.option("--worst", type=click.IntRange(0, 100), default=5, show_default=True)
+@click.option("--stream", is_flag=True, help="Replay DATA in a random order through a fresh campaign aggregate.")
+@click.option("--fraction", type=click.FloatRange(0.01, 1.0), default=1.0, show_default=True,
+              help="Stream: share of the profiles ever checked.")  # fmt: skip
+@click.option("--holdout", type=click.FloatRange(0.0, 0.9), default=0.0, show_default=True,
+              help="Stream: also report this held-out share (stratified, seeded by --seed) alone.")  # fmt: skip
 def evaluate_command(
     data: tuple[str, ...],
     rules_file: str | None,
@@ -174,6 +204,9 @@ def evaluate_command(
     folds: int,
     seed: int,
     worst: int,
+    stream: bool,
+    fraction: float,
+    holdout: float,
 ) -> None:
     """Score labelled profiles in DATA (one or more files) and report how good the rules are.
 
@@ -182,6 +215,9 @@ def evaluate_command(
     """
     examples = _load_examples(data, dataset_format)
     rules = load_rules_file(rules_file) if rules_file else active_rules()
+    if stream:
+        click.echo("\n".join(stream_text(examples, rules, fraction, seed, holdout, worst)))
+        return
     runs = [(rules_file or "active rules", rules)]
     if compare_file:
         runs.append((compare_file, load_rules_file(compare_file)))

@@ -2,7 +2,8 @@
 
 Each keeps an in-memory copy of shared state that is canonical in Redis (``server.storage``) and
 answers in microseconds during a check: the rules in force (:mod:`.rules`), the hash banks, the
-avatar-reuse counts and the protected-people registry. They are offered to signals by name
+avatar-reuse counts, the protected-people registry, and the campaign aggregate (kept in the
+limiter store: ``server.storage.campaigns``). They are offered to signals by name
 through ``CheckContext.services``; when Redis cannot answer they raise
 :class:`heuristics.context.ServiceUnavailable`, and the check lists the signal as unavailable.
 """
@@ -15,6 +16,7 @@ from heuristics.services import BANKS, PROTECTED, REUSE
 from server.lookups.banks import BanksLookup
 from server.lookups.protected import ProtectedLookup
 from server.lookups.reuse import ReuseLookup
+from server.storage.campaigns import make_aggregate
 
 
 def init_app(app: Flask) -> None:
@@ -27,3 +29,7 @@ def init_app(app: Flask) -> None:
             PROTECTED: ProtectedLookup(state.stores.protected),
         }
     )
+    # The campaign aggregate lives in the limiter store (never on disk); its epochs follow the
+    # checks' clock, so a pinned clock pins them too. Each check gets its own view of it
+    # (heuristics.campaigns.CampaignCheck, server.services.check).
+    state.campaigns = make_aggregate(state.redis.limiter.client, clock=lambda: state.clock().timestamp())

@@ -12,9 +12,12 @@ The path of a check, from the route to the signals and back:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 
-from heuristics.context import CheckContext
+from heuristics.campaigns import SERVICE as CAMPAIGNS
+from heuristics.campaigns import CampaignCheck
+from heuristics.context import CheckContext, ServiceUnavailable
 from heuristics.engine import score
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Contact, Profile
@@ -69,6 +72,7 @@ def run_check(
     locale: str,
     privileged: bool,
     registry_allowed: Callable[[], bool] | None = None,
+    may_contribute: Callable[[], bool] | None = None,
 ) -> CheckResponse:
     """Score one profile and explain it.
 
@@ -76,7 +80,9 @@ def run_check(
     protected-person finding is about; anyone else gets :data:`ANONYMOUS_EVIDENCE` only. For an
     anonymous check that matched the registry, ``registry_allowed()`` says whether the caller may
     still be answered from it (``HARIS_REGISTRY_LIMIT``, counted by the route): when it says no,
-    the check is scored again as if nobody were registered.
+    the check is scored again as if nobody were registered. A privileged check adds its account to
+    the campaign aggregate; an anonymous one only when ``may_contribute()`` says so
+    (``HARIS_CAMPAIGN_CONTRIBUTIONS``, counted by the route).
     """
     state = app_state()
     rules = state.rules.current()
@@ -85,6 +91,9 @@ def run_check(
     avatar_fingerprint = fingerprint_from(avatar, body.avatar_hash, "avatar_hash")
     del avatar
     services = dict(state.lookups)
+    campaign = None
+    if state.campaigns is not None:
+        campaign = services[CAMPAIGNS] = CampaignCheck(state.campaigns)
     watched = None
     if not privileged and REGISTRY in services:
         watched = services[REGISTRY] = _WatchedRegistry(services[REGISTRY])
@@ -100,6 +109,16 @@ def run_check(
         services[REGISTRY] = _NoMatches()
         report = score(body.profile or Profile(), context, rules)
     state.metrics.count_check(report)
+    profile = body.profile or Profile()
+    if (
+        campaign is not None
+        and profile.account_id
+        and (privileged or (may_contribute is not None and may_contribute()))
+    ):
+        # After scoring: a check's counts are of the OTHER accounts (heuristics.campaigns). A
+        # count that cannot be added is lost; the answer stands.
+        with contextlib.suppress(ServiceUnavailable):
+            campaign.contribute(profile, body.platform, avatar_fingerprint)
     # The answer is made here from the engine's own values, so it is built without validating it
     # again (pydantic's model_construct): this is the hot path of every check.
     findings = []

@@ -263,6 +263,8 @@ class Limits:
         self.report = allowance("report", "HARIS_REPORT_LIMIT", anonymous=True)
         self.rules = allowance("rules", "HARIS_CHECK_LIMIT", anonymous=True)
         self.registry = allowance("registry", "HARIS_REGISTRY_LIMIT", anonymous=True)
+        # Not anonymous: when the store cannot count, nothing is added to the aggregate.
+        self.campaign = allowance("campaign", "HARIS_CAMPAIGN_CONTRIBUTIONS")
         self.key_failures = allowance("key-failures", "HARIS_KEY_FAILURE_LIMIT")
         self.login = allowance("login", "HARIS_LOGIN_LIMIT")
         self.login_account = allowance("login-account", "HARIS_LOGIN_ACCOUNT_LIMIT", key=self.account_key)

@@ -10,6 +10,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import redis
 from flask import Flask
@@ -210,33 +211,37 @@ def test_defaults_bank_makes_missing_or_default_fire(client: FlaskClient, traine
     assert "avatar.missing_or_default" in codes(report) and "avatar.known_bad" not in codes(report)
 
 
-def test_reused_avatar_fires_on_the_third_account_and_stores_no_account_id(
-    client: FlaskClient, redis_client: redis.Redis
+def test_shared_photo_fires_past_the_cap_and_stores_nothing_in_the_main_store(
+    client: FlaskClient, redis_client: redis.Redis, limiter_client: redis.Redis
 ) -> None:
-    def check(account: str, data: bytes) -> dict[str, Any]:
-        body = {"platform": "instagram", "profile": {"account_id": account}, "avatar": b64(data)}
-        return client.post("/v1/check", json=body).get_json()
+    """The photo part of the campaign aggregate (docs/campaigns.md): copies of one photo on new
+    accounts checked from different clients are counted, once per account; nothing of it is in
+    the main store, and the limiter store holds counters only, no account id."""
 
+    def check(account: str, data: bytes, address: str) -> dict[str, Any]:
+        body = {"platform": "instagram", "profile": {"account_id": account, "joined": "2026-10"}, "avatar": b64(data)}
+        return client.post("/v1/check", json=body, environ_base={"REMOTE_ADDR": address}).get_json()
+
+    client.application.extensions["haris"].campaigns.rng = np.random.default_rng(7)  # noise and keys: seeded
     original = photo_bytes("chelsea")
-    assert "avatar.reused" not in codes(check("acct-111", original))
-    assert "avatar.reused" not in codes(check("acct-111", original))  # same account again
-    assert "avatar.reused" not in codes(check("acct-222", cropped_mirrored_copy("chelsea")))
-    third = check("acct-333", original)
-    finding = next(f for f in third["findings"] if f["code"] == "avatar.reused")
-    assert finding["evidence"] == {"count": 3, "window_days": 30}
-    assert "avatar.reused" not in codes(check("acct-444", photo_bytes("coffee")))
-    client.application.extensions["haris"].lookups["reuse"].flush()
-    keys = redis_client.keys("haris:reuse:*")
-    assert keys and all(redis_client.ttl(k) > 0 for k in keys)
-    dump = b" ".join(keys) + b" ".join(m for k in keys for m in redis_client.zrange(k, 0, -1))
-    assert b"acct-" not in dump
+    for n in range(12):
+        data = original if n % 2 else cropped_mirrored_copy("chelsea")
+        assert "campaign.shared_photo" not in codes(check("acct-111", data, f"203.0.113.{n}"))  # one account
+    for n in range(12):
+        last = check(f"acct-{200 + n}", original, f"198.51.100.{n}")
+    assert "campaign.shared_photo" in codes(last)
+    assert "campaign.shared_photo" not in codes(check("acct-999", photo_bytes("coffee"), "192.0.2.1"))
+    assert not redis_client.keys("haris:reuse:*") and not redis_client.keys("haris:campaign:*")
+    keys = limiter_client.keys("haris:campaign:*")
+    assert keys and all(limiter_client.ttl(k) > 0 for k in keys)
+    assert b"acct-" not in b" ".join(keys + [limiter_client.get(k) or b"" for k in keys])
 
 
 def test_redis_down_lists_avatar_signals_as_unavailable(make_app: Any, tmp_path: Path) -> None:
     app = make_app(REDIS_URL=f"unix://{tmp_path}/nothing.sock")
     body = {"platform": "x", "profile": {"account_id": "1"}, "avatar": b64(photo_bytes("astronaut"))}
     report = app.test_client().post("/v1/check", json=body).get_json()
-    assert {"avatar.known_bad", "avatar.reused"} <= set(report["unavailable"])
+    assert "avatar.known_bad" in set(report["unavailable"])
     assert report["avatar_hash"]
 
 

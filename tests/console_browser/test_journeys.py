@@ -85,14 +85,15 @@ def test_manual_check_with_an_avatar_upload(page: Page, live_server: str, tmp_pa
     page.get_by_label("Followers").fill("3")
     page.get_by_label("Following", exact=True).fill("1200")
     page.get_by_label("Posts").fill("0")
-    page.get_by_label("Joined").fill("2026-11")
+    # Years old and bare: high on any day (a new account's bareness gets grace since rules 2026.12.1).
+    page.get_by_label("Joined").fill("2019-03")
     page.get_by_label("Profile photo (optional)").set_input_files(str(avatar_file(tmp_path)))
     page.get_by_role("button", name="Check this profile").click()
 
     report = page.locator("section.report")
     expect(report).to_be_visible()
     expect(report.locator(".badge")).to_have_text("high")
-    expect(report.locator("tr.finding[data-code='account.new']")).to_contain_text("created only")
+    expect(report.locator("tr.finding[data-code='activity.low_for_age']")).to_contain_text("posts only")
     expect(report.locator("tr.finding[data-code='handle.digits']")).to_contain_text('"longest_run": 8')
     expect(report).to_contain_text("Rules version")
     # The form keeps what was typed, so the trainer can adjust and re-check.

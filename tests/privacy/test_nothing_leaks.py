@@ -361,10 +361,16 @@ def test_no_marker_survives_anywhere_but_documented_places(
     assert not any(entry.key.lower().startswith(b"haris:limiter") for entry in entries)
     everything = b"\n".join(entry.blob() for entry in entries)
     assert not any(digest in everything for digest in keyed_identities(TEST_SECRET.encode(), identities))
-    # The limiter store holds counters keyed under its random pepper, and the pepper: nothing else.
+    # The limiter store holds counters keyed under its random pepper, the pepper, and the campaign
+    # aggregate (counters and bits at random-keyed places, docs/campaigns.md): nothing else.
     limiter_entries = dump_redis(limiter_client)
     assert any(entry.key.startswith(b"haris:LIMITER/limits/") for entry in limiter_entries)
+    assert any(entry.key.startswith(b"haris:campaign:") for entry in limiter_entries)
     for entry in limiter_entries:
+        if entry.key.startswith(b"haris:campaign:"):
+            assert 0 < entry.ttl <= 31 * 24 * 3600 and find(forbidden + identities, entry.blob()) == []
+            assert re.fullmatch(rb"haris:campaign:(key:\d+|\d+:(hour|day|name|bio|photo|seen))", entry.key), entry.key
+            continue
         assert entry.key.startswith((b"haris:LIMITER/limits/", b"haris:limiter:pepper:")), entry.key
         assert 0 < entry.ttl <= 7200 and find(forbidden + identities, entry.blob()) == []
         assert not any(digest in entry.blob() for digest in keyed_identities(TEST_SECRET.encode(), identities))

@@ -34,7 +34,7 @@ from tests.reliability.redis_process import RedisProcess
 PROBE = "test.redis_probe"
 # Services the server backs with Redis; every signal needing one must be listed unavailable (after
 # at most its back-off) while Redis is down, and come back by itself.
-REDIS_SERVICES = {"redis_probe", "protected", "banks", "reuse"}
+REDIS_SERVICES = {"redis_probe", "protected", "banks", "reuse", "campaigns"}
 
 
 def _small_jpeg() -> str:

@@ -169,7 +169,8 @@ def test_services_down_make_the_avatar_signals_unavailable_not_clean() -> None:
 
     ctx = context(fp("astronaut"), banks=DownBanks(), reuse=CountingReuse(down=True))
     report = score(Profile(account_id="42", has_avatar=True), ctx, rules)
-    assert {"avatar.known_bad", "avatar.reused"} <= set(report.unavailable)
+    # avatar.reused is off by default since 2026.12.1; campaign.shared_photo needs the aggregate.
+    assert {"avatar.known_bad", "campaign.shared_photo"} <= set(report.unavailable)
     assert "avatar.missing_or_default" not in report.unavailable
     absent = score(Profile(account_id="42"), context(fp("astronaut")), rules)
-    assert {"avatar.known_bad", "avatar.reused"} <= set(absent.unavailable)
+    assert {"avatar.known_bad", "campaign.shared_photo"} <= set(absent.unavailable)

@@ -3,6 +3,7 @@ ordinary people high."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +114,16 @@ def test_a_typical_throwaway_is_rated_high() -> None:
     profile = Profile(handle="sara19283746", posts=0, followers=3, following=1500, has_avatar=False, bio="")
     report = score(profile, CheckContext(platform=Platform.INSTAGRAM, now=NOW), load_default_rules())
     assert report.level is Level.HIGH
+
+
+@pytest.mark.parametrize("age_days", [0, 7, 14, 30])
+def test_newness_alone_never_reaches_high(age_days: int) -> None:
+    """An account in its first month, as bare as it can be — no photo, no posts, no followers,
+    following many, an empty bio — is a person's first weeks as much as a bulk fake: never "high"
+    on that alone (rules 2026.12.1: the activity signals fade in over young_grace_days). Older and
+    still that bare, it is no longer newness (docs/evaluation.md, "Known issues")."""
+    joined = (NOW.date() - timedelta(days=age_days)).isoformat()
+    for following in (0, 150, 900):
+        profile = Profile(posts=0, followers=0, following=following, joined=joined, has_avatar=False, bio="")
+        report = score(profile, CheckContext(platform=Platform.INSTAGRAM, now=NOW), load_default_rules())
+        assert report.level is not Level.HIGH, (age_days, following, report.risk)

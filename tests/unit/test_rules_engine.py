@@ -48,7 +48,8 @@ def test_invalid_rules_name_the_offending_key(text: str, key: str) -> None:
 
 def test_risk_is_sigmoid_of_bias_plus_points_and_findings_are_ordered() -> None:
     rules = load_default_rules()
-    profile = Profile(handle="sara19283746", posts=0, followers=0, joined="2026-11-20", has_avatar=False)
+    # Age unknown: the activity signals count in full (a new account gets grace, rules 2026.12.1).
+    profile = Profile(handle="sara19283746", posts=0, followers=0, has_avatar=False)
     report = score(profile, CheckContext(now=NOW), rules)
     points = [f.points for f in report.findings]
     assert points == sorted(points, reverse=True)

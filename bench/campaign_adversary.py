@@ -1,0 +1,93 @@
+"""The adversary who takes the running limiter store: can it tell, for a known account, whether it
+was checked? (docs/campaigns.md, "What the aggregate reveals")
+
+It holds every table and the epoch key (the disk holds none of them: that adversary learns
+nothing). For each candidate account it knows every trait (creation time, handle, bio, photo),
+reads the counters at those traits' places and the account's seen bit, and scores "checked" by
+the best test the layout allows: the seen bit, plus, per counter, how far it is above what the
+noise alone can reach. Half the candidates were checked (once), half never; the other checks are
+ordinary traffic. Printed: the ROC-AUC of that score (0.5 = chance), and how often a counter at a
+candidate's traits is above the noise's maximum, for checked and never-checked candidates (when
+the second is near the first, such a counter confirms nothing).
+
+    .venv/bin/python -m bench.campaign_adversary [--traffic 5000] [--candidates 1000] [--seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+
+import numpy as np
+
+from heuristics.campaigns import AggregateSettings, CampaignAggregate, MemoryCellStore
+from heuristics.campaigns.traits import traits
+from heuristics.evaluation.metrics import roc_auc
+from heuristics.profile import Platform, Profile
+
+EPOCH_MS = 1_288_834_974_657
+CLOCK = datetime(2026, 1, 10, tzinfo=UTC).timestamp()
+WORDS = ["sun", "river", "book", "tea", "city", "music", "night", "garden", "sea", "road", "light", "stone"]
+
+
+def account(rng: np.random.Generator, number: int) -> Profile:
+    created = rng.uniform(datetime(2016, 3, 1, tzinfo=UTC).timestamp(), CLOCK - 86_400)
+    snowflake = ((int(created * 1000) - EPOCH_MS) << 22) | number
+    handle = "".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), size=int(rng.integers(4, 10))))
+    if rng.random() < 0.5:
+        handle += str(int(rng.integers(10, 10_000)))
+    bio = " ".join(rng.choice(WORDS, size=int(rng.integers(0, 12))))
+    return Profile(account_id=str(snowflake), handle=handle, bio=bio)
+
+
+def run(traffic: int, candidates: int, seed: int, settings: AggregateSettings) -> tuple[float, float]:
+    rng = np.random.default_rng(seed)
+    aggregate = CampaignAggregate(MemoryCellStore(), settings, clock=lambda: CLOCK, rng=np.random.default_rng(seed))
+    people = [account(rng, n) for n in range(candidates)]
+    checked = rng.random(candidates) < 0.5
+    others = [account(rng, candidates + n) for n in range(traffic)]
+    stream = [*(p for p, c in zip(people, checked, strict=True) if c), *others]
+    order = rng.permutation(len(stream))
+    for i in order:
+        aggregate.contribute(traits(stream[i], Platform.X))
+    store: MemoryCellStore = aggregate.store  # type: ignore[assignment]
+    epoch = int(CLOCK // (settings.epoch_days * 86_400))
+    key = store.keys[epoch]
+    scores = []
+    above_checked = above_unchecked = 0
+    for person, was_checked in zip(people, checked, strict=True):
+        found = traits(person, Platform.X)
+        seen = store.bits([(f"{epoch}:seen", aggregate._index(key, "seen|" + str(found.account), settings.seen_bits))])
+        score = float(seen[0]) * 2
+        above = False
+        for family in found.families:
+            for trait in family.write:
+                index = aggregate._index(key, family.name + "|" + trait, settings.cells)
+                value = store.counters([(f"{epoch}:{family.name}", index)])[0]
+                score += max(0, value - settings.noise / 2)
+                above = above or value > settings.noise
+        scores.append(score)
+        above_checked += int(was_checked and above)
+        above_unchecked += int(not was_checked and above)
+    share = (above_checked / max(1, int(checked.sum())), above_unchecked / max(1, int((~checked).sum())))
+    return roc_auc(scores, checked.tolist()), share
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--traffic", type=int, default=5_000)
+    parser.add_argument("--candidates", type=int, default=1_000)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    print(
+        "| other checks in the window | adversary ROC-AUC (checked vs not)"
+        " | a counter above the noise: checked | never checked |"
+    )
+    print("|---|---|---|---|")
+    for traffic in (args.traffic // 10, args.traffic, args.traffic * 10):
+        auc, (checked, unchecked) = run(traffic, args.candidates, args.seed, AggregateSettings())
+        print(f"| {traffic:,} | {auc:.3f} | {100 * checked:.0f}% | {100 * unchecked:.0f}% |")
+
+
+if __name__ == "__main__":
+    main()

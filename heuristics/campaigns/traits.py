@@ -1,0 +1,155 @@
+"""What a checked account shares with a campaign's other accounts, as trait keys.
+
+A trait key is a string that accounts of one campaign have in common: the hour or day they were
+created, the template of their handle, a band of their bio's MinHash, a band of their photo's
+perceptual hash. The aggregate (``aggregate.py``) counts, per key, the distinct accounts checked
+recently; it never stores a key itself, only counters at keyed-hash positions.
+
+Each family says which keys an account adds itself to (``write``) and how its count is read
+(``read``: alternatives, each a sum of keys; ``combine``: the largest alternative, or the
+second largest where one chance collision must not decide).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from heuristics.campaigns.creation import DAY, HOUR, burst_times
+from heuristics.images import AvatarFingerprint
+from heuristics.profile import Platform, Profile
+
+WEEK = 7 * DAY
+# MinHash of a bio: NUM_PERM permutations cut into BANDS bands of NUM_PERM // BANDS rows. Two
+# bios share a band with probability J^rows per band (J: Jaccard similarity of their 4-grams):
+# 0.93 for J = 0.8, 0.27 for J = 0.5, 0.01 for J = 0.2 over 4 bands of 4.
+NUM_PERM = 16
+BANDS = 4
+SHINGLE = 4
+MIN_BIO_CHARACTERS = 24
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_SPACE = re.compile(r"\s+")
+# A photo's 64-bit perceptual hash in four 16-bit bands: a copy within 2 bits shares at least two.
+PHOTO_BANDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    name: str
+    write: tuple[str, ...]
+    read: tuple[tuple[str, ...], ...]
+    combine: str = "max"  # "max" | "second"
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Traits:
+    account: str | None  # "platform:account id": what makes two checks the same account
+    families: tuple[Family, ...]
+
+    def family(self, name: str) -> Family | None:
+        return next((f for f in self.families if f.name == name), None)
+
+
+def _buckets(name: str, platform: Platform, time: float, size: int, fine: bool) -> Family:
+    """One bucket written (the one the time falls in); read with the nearer neighbour when the
+    time is finer than the bucket, so "within a bucket's length" does not stop at its edge."""
+    number = int(time // size)
+    own = f"{platform.value}|{name}|{number}"
+    keys = (own,)
+    if fine:
+        neighbour = number - 1 if time - number * size < size / 2 else number + 1
+        keys = (own, f"{platform.value}|{name}|{neighbour}")
+    return Family(name, (own,), (keys,))
+
+
+def creation_families(profile: Profile, platform: Platform) -> list[Family]:
+    times = burst_times(profile, platform)
+    found = []
+    if times.hour is not None:
+        found.append(_buckets("hour", platform, times.hour, HOUR, fine=True))
+    if times.day is not None:
+        found.append(_buckets("day", platform, times.day, DAY, fine=not times.day_from_joined))
+    return found
+
+
+def handle_template(handle: str) -> str | None:
+    """The shape of a handle: letters → ``a`` (a run of letters is one ``a``), digits → ``0``
+    (each kept, so the count of digits is part of the shape), other characters as they are.
+    ``maria_7734`` → ``a_0000``. None for a handle with no digits or separators: ``a`` is every
+    plain name, not a template."""
+    text = unicodedata.normalize("NFKC", handle).lower().lstrip("@")
+    shape: list[str] = []
+    for ch in text:
+        kind = "0" if ch.isdigit() else "a" if ch.isalpha() else ch
+        if kind == "a" and shape and shape[-1] == "a":
+            continue
+        shape.append(kind)
+    template = "".join(shape)
+    digits = template.count("0")
+    if digits < 2 and len(template) < 3:
+        return None
+    return template[:40]
+
+
+def name_family(profile: Profile, platform: Platform) -> Family | None:
+    """Handles of one template among accounts created the same week (a template alone, such as
+    ``a_00``, is shared by many ordinary people; made together it is a campaign's pattern)."""
+    if not profile.handle:
+        return None
+    template = handle_template(profile.handle)
+    times = burst_times(profile, platform)
+    when = times.day if times.day is not None else times.hour
+    if template is None or when is None:
+        return None
+    week = int(when // WEEK)
+    key = f"{platform.value}|name|{template}|{week}"
+    return Family("name", (key,), ((key,),), evidence={"template": template, "window_days": 7})
+
+
+def normalised_bio(bio: str) -> str:
+    text = _URL.sub(" ", unicodedata.normalize("NFKC", bio).casefold())
+    return _SPACE.sub(" ", text).strip()
+
+
+def bio_bands(bio: str | None) -> list[str] | None:
+    """The LSH band hashes of a bio's MinHash (4-grams of its normalised text), or None for a bio
+    too short to say anything (empty bios are everyone's)."""
+    text = normalised_bio(bio or "")
+    if len(text) < MIN_BIO_CHARACTERS:
+        return None
+    from datasketch import MinHash  # here, not at import: datasketch imports scipy (a worker's start-up)
+
+    minhash = MinHash(num_perm=NUM_PERM, seed=20)
+    minhash.update_batch([text[i : i + SHINGLE].encode("utf-8") for i in range(len(text) - SHINGLE + 1)])
+    rows = NUM_PERM // BANDS
+    values = minhash.hashvalues
+    return [".".join(str(int(v)) for v in values[b * rows : (b + 1) * rows]) for b in range(BANDS)]
+
+
+def bio_family(profile: Profile) -> Family | None:
+    bands = bio_bands(profile.bio)
+    if bands is None:
+        return None
+    keys = tuple(f"bio|{b}|{band}" for b, band in enumerate(bands))
+    return Family("bio", keys, tuple((key,) for key in keys))
+
+
+def photo_family(avatar: AvatarFingerprint | None) -> Family | None:
+    """Bands of the photo's primary perceptual hash. A copy within 2 bits shares at least two of
+    the four bands, so the count read is the second largest (one band shared by chance with an
+    unrelated photo does not count)."""
+    if not isinstance(avatar, AvatarFingerprint):
+        return None
+    value = avatar.primary
+    keys = tuple(f"photo|{j}|{(value >> (48 - 16 * j)) & 0xFFFF:04x}" for j in range(PHOTO_BANDS))
+    return Family("photo", keys, tuple((key,) for key in keys), combine="second")
+
+
+def traits(profile: Profile, platform: Platform, avatar: AvatarFingerprint | None = None) -> Traits:
+    account = f"{platform.value}:{profile.account_id}" if profile.account_id else None
+    families = creation_families(profile, platform)
+    families += [f for f in (name_family(profile, platform), bio_family(profile), photo_family(avatar)) if f]
+    return Traits(account, tuple(families))
