@@ -42,8 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.names_data import NamePair, data_argument, pairs_on
 from heuristics.context import CheckContext
 from heuristics.profile import Contact, Platform, Profile
-from heuristics.signals._impersonation import ImpersonationParams
-from heuristics.signals.impersonation_contact import ImpersonatesContact
+from heuristics.signals.impersonation import ImpersonationContact, ImpersonationParams
 
 CUTOFFS = (0.80, 0.85, 0.88, 0.90, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98)
 SEED = 20261129
@@ -190,7 +189,7 @@ def other(script: str) -> str:
     return "latin" if script == "arabic" else "arabic"
 
 
-SIGNAL = ImpersonatesContact()
+SIGNAL = ImpersonationContact()
 PARAMS = ImpersonationParams(min_similarity=min(CUTOFFS))
 
 

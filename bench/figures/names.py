@@ -111,7 +111,8 @@ HALA = {
 def names_check_examples(inputs: Inputs) -> str:
     """Example checks and the server's real answers: a protected person's clone, her own account, a
     contact's clone in the other script, a full official name and his brother, look-alike letters."""
-    from server.auth import Role, create_api_key
+    from server.roles import Role
+    from server.storage.apikeys import create_api_key
 
     blocks = []
     with throwaway_app() as app:

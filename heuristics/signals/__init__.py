@@ -1,36 +1,82 @@
-"""The signal registry: every :class:`Signal` subclass in this package, by code.
+"""The signals, one module per code family (``account.py`` holds ``account.*``), and their registry.
 
-Adding a signal is adding a module here (one job per module) and an entry in the rules file.
+:data:`DEFAULT_SIGNALS` is the explicit list the engine runs (when the rules enable them);
+:func:`register` adds another (a plug-in, a test) under a code no other signal has. Adding a
+signal is a class in its family's module, an entry here, and an entry in the rules file.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+from collections.abc import Iterator, Mapping
+from typing import Any
 
+from heuristics.signals import account, activity, avatar, bio, campaign, handle, impersonation, name, platform
 from heuristics.signals.base import Signal, SignalParams
 
-_REGISTRY: dict[str, Signal] = {}
+DEFAULT_SIGNALS: tuple[Signal[Any], ...] = (
+    account.AccountNew(),
+    account.AccountVerified(),
+    activity.ActivityFewPosts(),
+    activity.ActivityFewFollowers(),
+    activity.ActivityFollowRatio(),
+    activity.ActivityLowForAge(),
+    avatar.AvatarKnownBad(),
+    avatar.AvatarMissingOrDefault(),
+    avatar.AvatarReused(),
+    bio.BioEmptyOrLinkOnly(),
+    campaign.CampaignCreationBurst(),
+    campaign.CampaignTemplateName(),
+    campaign.CampaignTemplateBio(),
+    campaign.CampaignSharedPhoto(),
+    handle.HandleDigits(),
+    handle.HandleRandom(),
+    impersonation.ImpersonationContact(),
+    impersonation.ImpersonationProtectedPerson(),
+    name.NameDeceptiveCharacters(),
+    name.NameLookalikeCharacters(),
+    name.NameRecentlyChanged(),
+    name.NameHandleMismatch(),
+    platform.PlatformLabelledScam(),
+)
 
 
-def _collect(cls: type[Signal]) -> None:
-    for sub in cls.__subclasses__():
-        # Only signals defined in this package's modules; others (tests, plug-ins) register explicitly.
-        if not getattr(sub, "__abstractmethods__", None) and sub.__module__.startswith(__name__ + "."):
-            if sub.code in _REGISTRY and type(_REGISTRY[sub.code]) is not sub:
-                raise RuntimeError(f"two signals share the code {sub.code!r}")
-            _REGISTRY[sub.code] = sub()
-        _collect(sub)
+class SignalRegistry(Mapping[str, Signal[Any]]):
+    """Signals by code: read like a mapping, changed only through :meth:`register` and :meth:`remove`."""
+
+    def __init__(self, signals: tuple[Signal[Any], ...] = ()) -> None:
+        self._signals: dict[str, Signal[Any]] = {}
+        for signal in signals:
+            self.register(signal)
+
+    def register(self, signal: Signal[Any]) -> None:
+        if signal.code in self._signals:
+            raise ValueError(f"two signals share the code {signal.code!r}")
+        self._signals[signal.code] = signal
+
+    def remove(self, code: str) -> None:
+        del self._signals[code]
+
+    def __getitem__(self, code: str) -> Signal[Any]:
+        return self._signals[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._signals)
+
+    def __len__(self) -> int:
+        return len(self._signals)
 
 
-def registry() -> dict[str, Signal]:
-    """All signals by code (modules are imported on first use)."""
-    if not _REGISTRY:
-        for module in pkgutil.iter_modules(__path__):
-            if module.name != "base":
-                importlib.import_module(f"{__name__}.{module.name}")
-        _collect(Signal)
+_REGISTRY = SignalRegistry(DEFAULT_SIGNALS)
+
+
+def registry() -> SignalRegistry:
+    """Every signal by code: the defaults and any registered since."""
     return _REGISTRY
 
 
-__all__ = ["Signal", "SignalParams", "registry"]
+def register(signal: Signal[Any]) -> None:
+    """Add a signal (a plug-in's, a test's); its code must be new."""
+    _REGISTRY.register(signal)
+
+
+__all__ = ["DEFAULT_SIGNALS", "Signal", "SignalParams", "SignalRegistry", "register", "registry"]

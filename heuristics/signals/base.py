@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -18,19 +18,24 @@ class SignalParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Signal(ABC):
-    """One reason a profile may be risky.
+P = TypeVar("P", bound=SignalParams)
 
-    Subclasses set ``code`` (stable, ``family.name``), ``description`` (for maintainers),
-    optionally ``needs`` (service names from the context) and ``Params``; and implement
-    ``detect``, which returns ``None`` when the signal does not fire or its inputs are missing.
+
+class Signal(ABC, Generic[P]):
+    """One reason a profile may be risky, generic in its parameters' type ``P``.
+
+    Subclasses set ``code`` (stable, ``family.name``: the family names the module it lives in),
+    ``description`` (for maintainers), optionally ``needs`` (names from :mod:`heuristics.services`)
+    and ``Params`` (``P`` itself); and implement ``detect``, which returns ``None`` when the signal
+    does not fire or its inputs are missing. The rules parser validates each rule's parameters
+    with ``Params``, so ``detect`` receives exactly a ``P``.
     """
 
     code: ClassVar[str]
     description: ClassVar[str]
     needs: ClassVar[frozenset[str]] = frozenset()
-    Params: ClassVar[type[SignalParams]] = SignalParams
+    Params: type[P]
 
     @abstractmethod
-    def detect(self, profile: Profile, context: CheckContext, params: SignalParams) -> Detection | None:
+    def detect(self, profile: Profile, context: CheckContext, params: P) -> Detection | None:
         """Return a detection if the signal fires for this profile."""

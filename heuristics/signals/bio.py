@@ -12,7 +12,7 @@ from heuristics.signals.base import Signal, SignalParams
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b\S+\.(?:com|net|org|me|ly|io|link|site|xyz|ru|info)(?:/\S*)?\b", re.I)
 
 
-class EmptyBio(Signal):
+class BioEmptyOrLinkOnly(Signal[SignalParams]):
     code = "bio.empty_or_link_only"
     description = "The bio is empty or holds only links (a missing bio is not evidence)."
     Params = SignalParams

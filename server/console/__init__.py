@@ -1,14 +1,14 @@
 """The trainer console: server-rendered pages under ``/console`` (no JavaScript needed).
 
 Security model, in one place:
-- Accounts and sessions live in Redis (``server.users``); the browser holds a Flask-signed cookie
+- Accounts and sessions live in Redis (``server.storage.users``); the browser holds a Flask-signed cookie
   with only a random session id (plus the CSRF token and chosen language). The cookie is
   HttpOnly, SameSite=Strict and Secure unless ``HARIS_SECURE_COOKIES`` is off (plain-http dev).
 - Every POST under /console needs the Flask-WTF CSRF token (the JSON API is not cookie-authenticated
   and is not CSRF-checked).
 - Pages carry their own Content-Security-Policy: no script at all, styles and images only from
   this origin, forms only to this origin, never framed.
-- Sign-in failures are rate-limited per client address and per account name (``server.limits``)
+- Sign-in failures are rate-limited per client address and per account name (``server.web.limits``)
   and answered with one generic message.
 """
 
@@ -17,15 +17,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 
-from server.console import bank_pages, case_pages, protected_pages, views
+from server.console import bank_pages, case_pages, errors, protected_pages, views
 from server.console.blueprint import CONSOLE_CSP, bp, csrf
+from server.console.session import ConsoleSessionInterface
 
-__all__ = ["CONSOLE_CSP", "bank_pages", "bp", "case_pages", "init_console", "protected_pages", "views"]
+__all__ = ["CONSOLE_CSP", "bank_pages", "bp", "case_pages", "errors", "init_app", "protected_pages", "views"]
 
 
-def init_console(app: Flask) -> CSRFProtect:
+def init_app(app: Flask) -> None:
     app.config.update(
         SESSION_COOKIE_NAME="haris_console",
         SESSION_COOKIE_HTTPONLY=True,
@@ -39,5 +39,5 @@ def init_console(app: Flask) -> CSRFProtect:
         WTF_CSRF_TIME_LIMIT=None,
     )
     csrf.init_app(app)
+    app.session_interface = ConsoleSessionInterface()
     app.register_blueprint(bp)
-    return csrf

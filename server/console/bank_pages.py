@@ -1,7 +1,7 @@
 """Console pages for hash banks: the list with entry counts, add one photo or fingerprint, export a
 bank as JSONL, and import an export (maintainers only, as for ``POST /v1/banks/{bank}/import``).
 
-Everything a bank page does goes through the functions the JSON API uses (``server.bank_api``):
+Everything a bank page does goes through the functions the JSON API uses (``server.services.banks``):
 the same validation, fingerprinting, storage, audit entries and size limit (the request body
 limit, ``HARIS_MAX_BODY_BYTES``). An uploaded photo is fingerprinted and dropped, never stored.
 """
@@ -15,22 +15,24 @@ from werkzeug.wrappers import Response
 
 from heuristics.banks import BankLabel
 from heuristics.profile import Platform
-from server.auth import Role
-from server.bank_api import (
-    BankEntryRequest,
+from server.console.auth import console_actor, require_console_role
+from server.console.blueprint import bp, t
+from server.console.errors import explain_too_large
+from server.console.forms import megabytes, read_avatar
+from server.roles import Role
+from server.schemas import BankEntryRequest
+from server.services.banks import (
     add_to_bank,
     bank_summaries,
     entries_from_jsonl,
     export_lines,
-    export_response,
     import_into_bank,
     new_entry,
 )
-from server.banks import valid_bank_name
-from server.console.blueprint import actor, bp, current_user, explain_too_large, require_console_role, t
-from server.console.forms import megabytes, read_avatar
-from server.errors import APIError
-from server.requests import validate
+from server.storage.banks import valid_bank_name
+from server.web.body import validate
+from server.web.downloads import jsonl_download
+from server.web.errors import APIError
 
 Page = str | tuple[str, int] | Response
 # What the add form may set (the photo comes as a file upload, never as a form field).
@@ -41,10 +43,7 @@ def _page(
     failed: str | None = None, form: dict[str, str] | None = None, error: APIError | None = None
 ) -> tuple[str, int]:
     """The banks page; after a refused post, that form ("add" or "import") as typed and why."""
-    try:
-        banks = bank_summaries()
-    except APIError:
-        abort(503)
+    banks = bank_summaries()
     page = render_template(
         "console/banks.html",
         banks=banks,
@@ -85,8 +84,6 @@ def banks() -> Page:
 def add_bank_entry() -> Page:
     form = {key: request.form.get(key, "").strip() for key in ("bank", *ENTRY_FIELDS)}
     bank = form["bank"]
-    user = current_user()
-    assert user is not None
     try:
         if not valid_bank_name(bank):
             raise APIError(422, "invalid_value", t("banks.bad_name"), "bank")
@@ -95,9 +92,9 @@ def add_bank_entry() -> Page:
             raise APIError(422, "invalid_value", t("banks.one_of"), "avatar")
         body = validate(BankEntryRequest, {key: form[key] for key in ENTRY_FIELDS if form[key]})
         # Exports carry the role, never the trainer's name; the audit trail names the trainer.
-        entry = new_entry(body, avatar, user.role.value)
+        entry = new_entry(body, avatar, console_actor())
         del avatar  # fingerprinted, never kept
-        add_to_bank(bank, entry, actor())
+        add_to_bank(bank, entry, console_actor())
     except APIError as error:
         return _refused("add", form, error)
     flash(t("banks.added", bank=bank), "ok")
@@ -107,13 +104,10 @@ def add_bank_entry() -> Page:
 @bp.get("/banks/<bank>/export")
 @require_console_role(Role.TRAINER)
 def export_bank(bank: str) -> Response:
-    try:
-        lines = export_lines(bank) if valid_bank_name(bank) else None
-    except APIError:
-        abort(503)
+    lines = export_lines(bank)
     if lines is None:
         abort(404)
-    return export_response(bank, lines)
+    return jsonl_download(bank, lines)
 
 
 @bp.post("/banks/import")
@@ -127,8 +121,8 @@ def import_bank() -> Page:
         if upload is None or not upload.filename:
             raise APIError(422, "invalid_value", t("banks.no_file"), "file")
         # The whole request is already bounded by the body limit, so reading the file is too.
-        entries = entries_from_jsonl(upload.read())
-        count = import_into_bank(bank, entries, actor())
+        entries = entries_from_jsonl(upload.read().splitlines())
+        count = import_into_bank(bank, entries, console_actor())
     except APIError as error:
         return _refused("import", {"bank": bank}, error)
     flash(t("banks.imported", count=count, bank=bank), "ok")

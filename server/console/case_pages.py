@@ -1,7 +1,7 @@
 """Console pages for escalation cases: the list, opening a case (from a confirmed report, a manual
 check or by hand), the case page (evidence, notes, platform statuses, exports) and the outcomes.
 
-Every change goes through :mod:`server.case_service`, as ``/v1/cases`` does, so a case changed
+Every change goes through :mod:`server.services.cases`, as ``/v1/cases`` does, so a case changed
 from either door is checked, stored and audited the same way.
 """
 
@@ -10,32 +10,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import redis
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from heuristics.profile import Platform
 from heuristics.signals import registry
-from server.audit import AuditLog
-from server.auth import Role
-from server.case_download import default_notifier, download, requested_locale, requested_platform
-from server.case_service import (
-    EXPORT_KINDS,
-    Actor,
-    add_evidence,
-    add_note,
-    export_case,
-    get_case,
-    open_case,
-    outcomes,
-    set_platform_status,
-    set_state,
-)
-from server.case_store import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS, CaseStore
-from server.console.blueprint import bp, current_user, explain_too_large, page_locale, require_console_role, t
+from server.console.auth import console_actor, require_console_role
+from server.console.blueprint import bp, page_locale, t
+from server.console.errors import explain_too_large
 from server.console.forms import megabytes, profile_from_form
-from server.errors import APIError
 from server.escalation.identity import copied_elements
 from server.escalation.model import (
     MAX_EVIDENCE_BYTES,
@@ -46,10 +30,24 @@ from server.escalation.model import (
     StatusUpdate,
 )
 from server.escalation.tickets import LOCALES
-from server.protected import ProtectedStore
-from server.reports import ReportStore
-from server.requests import validate
-from server.state import haris
+from server.roles import Role
+from server.services import Actor
+from server.services.cases import (
+    EXPORT_KINDS,
+    add_evidence,
+    add_note,
+    export_case,
+    get_case,
+    open_case,
+    outcomes,
+    set_platform_status,
+    set_state,
+)
+from server.state import app_state
+from server.storage.cases import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS, CaseStore
+from server.web.body import validate
+from server.web.downloads import default_notifier, download, requested_locale, requested_platform
+from server.web.errors import APIError
 
 Page = str | tuple[str, int] | Response
 KINDS = ("impersonation", "entrapment", "campaign")
@@ -62,25 +60,16 @@ _PROFILE_URLS = {
 }
 
 
-def _client() -> redis.Redis:
-    return haris().redis.client
-
-
 def _cases() -> CaseStore:
-    return CaseStore(_client())
+    return app_state().stores.cases
 
 
 def _actor() -> Actor:
-    user = current_user()
-    assert user is not None
-    return Actor(user.username, user.role.value, "console")
+    return console_actor()
 
 
 def _form_context(form: dict[str, Any], error: APIError | None = None) -> dict[str, Any]:
-    try:
-        people = sorted(ProtectedStore(_client()).all(), key=lambda p: p.display_names[0].lower())
-    except (redis.RedisError, OSError):
-        abort(503)
+    people = sorted(app_state().stores.protected.all(), key=lambda p: p.display_names[0].lower())
     return {
         "form": form,
         "error": error,
@@ -92,7 +81,7 @@ def _form_context(form: dict[str, Any], error: APIError | None = None) -> dict[s
 
 
 def _prefill_from_report(report_id: str) -> dict[str, Any]:
-    report = ReportStore(_client()).get(report_id) if len(report_id) == 16 else None
+    report = app_state().stores.reports.get(report_id) if len(report_id) == 16 else None
     if report is None:
         abort(404)
     profile = report.get("profile") or {}
@@ -111,7 +100,7 @@ def _impersonated_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
     }
     person_id = form.get("protected_id", "").strip()
     if person_id:
-        person = ProtectedStore(_client()).get(person_id)
+        person = app_state().stores.protected.get(person_id)
         if person is None:
             raise APIError(422, "invalid_value", t("cases.no_such_person"), "impersonated.protected_id")
         data["protected_id"] = person.id
@@ -151,10 +140,7 @@ def case_body_from_form(form: MultiDict[str, str]) -> CaseCreate:
 @bp.get("/cases")
 @require_console_role(Role.TRAINER)
 def cases() -> Page:
-    try:
-        listed = _cases().recent(limit=200)
-    except (redis.RedisError, OSError):
-        abort(503)
+    listed = _cases().recent(limit=200)
     return render_template(
         "console/cases.html", cases=listed, open_days=OPEN_TTL_SECONDS // 86400, closed_days=CLOSED_TTL_SECONDS // 86400
     )
@@ -175,16 +161,15 @@ def new_case() -> Page:
         platform = form_data.get("platform", "")
         prefill.update(platform=platform, impersonated_platform=platform, avatar_hash=form_data.get("avatar_hash", ""))
         return render_template("console/case_new.html", **_form_context(prefill))
-    state = haris()
+    state = app_state()
     try:
         body = case_body_from_form(request.form)
+        stores = state.stores
         case = open_case(
-            _cases(), ReportStore(_client()), AuditLog(_client()), body, _actor(), state.rules.current(), state.services
+            stores.cases, stores.reports, stores.audit, body, _actor(), state.rules.current(), state.lookups
         )
     except APIError as error:
         return render_template("console/case_new.html", **_form_context(form_data, error)), error.status
-    except (redis.RedisError, OSError):
-        abort(503)
     flash(t("cases.opened"), "ok")
     return redirect(url_for("console.case_page", case_id=case.id), code=303)
 
@@ -194,8 +179,6 @@ def _case_page(case_id: str, error: APIError | None = None, failed: str = "") ->
         case = get_case(_cases(), case_id)
     except APIError:
         abort(404)
-    except (redis.RedisError, OSError):
-        abort(503)
     return render_template(
         "console/case.html",
         case=case,
@@ -226,8 +209,6 @@ def _change(case_id: str, failed: str, operation: Any, done: str) -> Page:
         if error.status == 404:
             abort(404)
         return _case_page(case_id, error, failed)
-    except (redis.RedisError, OSError):
-        abort(503)
     flash(t(done), "ok")
     return redirect(url_for("console.case_page", case_id=case_id) + f"#{failed}", code=303)
 
@@ -242,7 +223,7 @@ def case_evidence(case_id: str) -> Page:
         kind = request.form.get("kind") or None
         add_evidence(
             _cases(),
-            AuditLog(_client()),
+            app_state().stores.audit,
             case_id,
             upload.read(MAX_EVIDENCE_BYTES + 1),
             upload.filename,
@@ -271,7 +252,7 @@ def case_status(case_id: str) -> Page:
     def operation() -> None:
         fields = {key: value.strip() for key, value in request.form.items() if key != "csrf_token" and value.strip()}
         update = validate(StatusUpdate, fields)
-        set_platform_status(_cases(), AuditLog(_client()), case_id, update, _actor())
+        set_platform_status(_cases(), app_state().stores.audit, case_id, update, _actor())
 
     return _change(case_id, "statuses", operation, "cases.status_saved")
 
@@ -281,7 +262,7 @@ def case_status(case_id: str) -> Page:
 def case_note(case_id: str) -> Page:
     def operation() -> None:
         private = request.form.get("private") == "yes"
-        add_note(_cases(), AuditLog(_client()), case_id, request.form.get("text", ""), private, _actor())
+        add_note(_cases(), app_state().stores.audit, case_id, request.form.get("text", ""), private, _actor())
 
     return _change(case_id, "notes", operation, "cases.note_added")
 
@@ -295,7 +276,7 @@ def case_state(case_id: str, state: str) -> Page:
     return _change(
         case_id,
         "state",
-        lambda: set_state(_cases(), AuditLog(_client()), case_id, target, _actor()),
+        lambda: set_state(_cases(), app_state().stores.audit, case_id, target, _actor()),
         f"cases.now_{target}",
     )
 
@@ -306,7 +287,7 @@ def case_export(case_id: str, kind: str) -> Page:
     try:
         result = export_case(
             _cases(),
-            AuditLog(_client()),
+            app_state().stores.audit,
             case_id,
             kind,
             _actor(),
@@ -318,16 +299,11 @@ def case_export(case_id: str, kind: str) -> Page:
         if error.status == 404:
             abort(404)
         return _case_page(case_id, error, "exports")
-    except (redis.RedisError, OSError):
-        abort(503)
     return download(result)
 
 
 @bp.get("/outcomes")
 @require_console_role(Role.TRAINER)
 def case_outcomes() -> Page:
-    try:
-        table = outcomes(_cases())
-    except (redis.RedisError, OSError):
-        abort(503)
+    table = outcomes(_cases())
     return render_template("console/outcomes.html", table=table)

@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from heuristics.platforms import handle_from_url
-from server.api import MAX_AVATAR_BYTES
-from server.errors import APIError
-from server.requests import validate
 from server.schemas import CheckRequest
+from server.services.avatars import MAX_AVATAR_BYTES
+from server.web.body import validate
+from server.web.errors import APIError
 
 TEXT_FIELDS = ("account_id", "handle", "display_name", "bio", "profile_url", "joined")
 COUNT_FIELDS = ("followers", "following", "posts", "name_changes")

@@ -1,41 +1,32 @@
 """Console pages for protected people: list, create, edit, delete.
 
-Built on ``server.protected.ProtectedStore`` and validated by its ``ProtectedCreate`` model, like
-``POST /v1/protected``. Genuine photos are fingerprinted on upload and dropped: only the
-fingerprints are kept.
+Validated by the ``ProtectedCreate`` model and changed through :mod:`server.services.protected`,
+as ``/v1/protected`` is, so both doors store and audit alike. Genuine photos are fingerprinted on
+upload and dropped: only the fingerprints are kept.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import redis
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from heuristics.profile import Platform
-from server.audit import AuditLog
-from server.auth import Role
-from server.console.blueprint import actor, bp, require_console_role, t
+from server.console.auth import console_actor, require_console_role
+from server.console.blueprint import bp, t
 from server.console.forms import read_avatar
-from server.errors import APIError
-from server.protected import (
-    MAX_AVATARS,
-    ProtectedCreate,
-    ProtectedPerson,
-    ProtectedStore,
-    photo_fingerprint,
-    registry_changed,
-)
-from server.requests import validate
-from server.state import haris
+from server.roles import Role
+from server.schemas import MAX_AVATARS, ProtectedCreate
+from server.services import protected
+from server.services.protected import photo_fingerprint
+from server.state import app_state
+from server.storage.protected import ProtectedPerson
+from server.web.body import validate
+from server.web.errors import APIError
 
 Page = str | tuple[str, int] | Response
-
-
-def _store() -> ProtectedStore:
-    return ProtectedStore(haris().redis.client)
 
 
 def parse_accounts(text: str) -> list[dict[str, str]]:
@@ -108,10 +99,7 @@ def _form_page(person: ProtectedPerson | None, error: APIError | None = None) ->
 @bp.get("/protected")
 @require_console_role(Role.TRAINER)
 def protected_people() -> Page:
-    try:
-        people = sorted(_store().all(), key=lambda p: -p.created_at)
-    except (redis.RedisError, OSError):
-        abort(503)
+    people = sorted(app_state().stores.protected.all(), key=lambda p: -p.created_at)
     return render_template("console/protected.html", people=people)
 
 
@@ -122,13 +110,9 @@ def new_protected() -> Page:
         return render_template("console/protected_form.html", person=None, form={}, error=None)
     try:
         body, keypoints = _body_from_form([])
-        person_id = _store().add(body, created_by=actor(), keypoints=keypoints)
-        registry_changed()
-        AuditLog(haris().redis.client).record(actor(), "protected.created", person_id)
+        protected.register(body, console_actor(), keypoints)
     except APIError as error:
         return _form_page(None, error)
-    except (redis.RedisError, OSError):
-        abort(503)
     flash(t("protected.saved"), "ok")
     return redirect(url_for("console.protected_people"), code=303)
 
@@ -136,10 +120,7 @@ def new_protected() -> Page:
 @bp.route("/protected/<person_id>/edit", methods=["GET", "POST"])
 @require_console_role(Role.TRAINER)
 def edit_protected(person_id: str) -> Page:
-    try:
-        person = _store().get(person_id)
-    except (redis.RedisError, OSError):
-        abort(503)
+    person = app_state().stores.protected.get(person_id)
     if person is None:
         abort(404)
     if request.method == "GET":
@@ -152,14 +133,10 @@ def edit_protected(person_id: str) -> Page:
     kept = [h for h in request.form.getlist("keep_hash") if h in person.avatar_hashes]
     try:
         body, keypoints = _body_from_form(kept)
-        if not _store().replace(person_id, body, keypoints):
+        if not protected.replace(person_id, body, console_actor(), keypoints):
             abort(404)
-        registry_changed()
-        AuditLog(haris().redis.client).record(actor(), "protected.edited", person_id)
     except APIError as error:
         return _form_page(person, error)
-    except (redis.RedisError, OSError):
-        abort(503)
     flash(t("protected.saved"), "ok")
     return redirect(url_for("console.protected_people"), code=303)
 
@@ -167,14 +144,7 @@ def edit_protected(person_id: str) -> Page:
 @bp.post("/protected/<person_id>/delete")
 @require_console_role(Role.TRAINER)
 def delete_protected(person_id: str) -> Response:
-    try:
-        deleted = _store().delete(person_id)
-        if deleted:
-            registry_changed()
-            AuditLog(haris().redis.client).record(actor(), "protected.deleted", person_id)
-    except (redis.RedisError, OSError):
-        abort(503)
-    if not deleted:
+    if not protected.delete(person_id, console_actor()):
         abort(404)
     flash(t("protected.deleted"), "ok")
     return redirect(url_for("console.protected_people"), code=303)

@@ -7,44 +7,29 @@ import json
 import re
 from typing import Any
 
-import redis
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from heuristics.banks import BankLabel
 from heuristics.images import sniff_format
 from heuristics.profile import Platform
-from server.api import run_check
-from server.audit import AuditLog
-from server.auth import Role
-from server.banks import BankStore
-from server.console.blueprint import (
-    actor,
-    bp,
-    current_user,
-    error_text,
-    page_locale,
-    require_console_role,
-    safe_next,
-    t,
-    users,
-)
+from server.console.auth import actor, console_actor, current_user, require_console_role, safe_next, users
+from server.console.blueprint import bp, error_text, page_locale, t
 from server.console.forms import check_request_from_form, read_avatar
 from server.console.report_view import report_context
-from server.errors import APIError
 from server.i18n import LOCALES
-from server.limits import LimitReached, limits
-from server.reports import report_store
-from server.requests import validate
-from server.review import BANK_LABELS, ConfirmRequest, RejectRequest, bank_fingerprint, decide
-from server.schemas import CheckRequest
-from server.state import haris
+from server.roles import Role
+from server.schemas import CheckRequest, ConfirmRequest, RejectRequest
+from server.services.accounts import revoke_user
+from server.services.check import run_check
+from server.services.reports import bank_fingerprint, decide
+from server.state import app_state
+from server.web.body import validate
+from server.web.errors import APIError
+from server.web.limits import LimitReached, limits
 
 Page = str | tuple[str, int] | Response
 REPORT_ID = re.compile(r"^[0-9a-f]{16}$")
-
-
-def _redis() -> redis.Redis:
-    return haris().redis.client
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -64,10 +49,7 @@ def login() -> Page:
     if here is not None and here.used_up:
         raise LimitReached(here.retry_after)
     account = allowance.login_account.standing()
-    try:
-        role = users().authenticate(username, password)
-    except (redis.RedisError, OSError):
-        abort(503)
+    role = users().authenticate(username, password)
     if role is None:
         allowance.login.charge(refuse=False)
         allowance.login_account.charge(refuse=False)
@@ -77,10 +59,7 @@ def login() -> Page:
         return render_template("console/login.html", next=next_page, username=username, error=t("login.failed")), 401
     if account is not None and account.used_up and here is not None and here.used:
         raise LimitReached(account.retry_after)
-    try:
-        session_id = users().start_session(username)
-    except (redis.RedisError, OSError):
-        abort(503)
+    session_id = users().start_session(username)
     language = session.get("lang")
     session.clear()  # a fresh session (and CSRF token) on sign-in: no session fixation
     session.permanent = True
@@ -117,10 +96,7 @@ def choose_language(code: str) -> Response:
 @bp.get("/")
 @require_console_role(Role.TRAINER)
 def home() -> Page:
-    try:
-        pending = report_store().count_pending()
-    except (redis.RedisError, OSError):
-        abort(503)
+    pending = app_state().stores.reports.count_pending()
     return render_template("console/home.html", pending=pending)
 
 
@@ -155,13 +131,10 @@ def _evidence_json(evidence: dict[str, Any]) -> str:
 @bp.get("/reports")
 @require_console_role(Role.TRAINER)
 def reports() -> Page:
-    store = report_store()
-    try:
-        pending = store.pending(limit=100)
-        decided = store.decided(limit=30)
-        banks = BankStore(_redis()).names()
-    except (redis.RedisError, OSError):
-        abort(503)
+    store = app_state().stores.reports
+    pending = store.pending(limit=100)
+    decided = store.decided(limit=30)
+    banks = app_state().stores.banks.names()
     return render_template(
         "console/reports.html",
         pending=pending,
@@ -174,11 +147,8 @@ def reports() -> Page:
 @require_console_role(Role.TRAINER)
 def report_detail(report_id: str) -> Page:
     """One report, run through the same check as the extension would, to help decide it."""
-    try:
-        report = report_store().get(report_id) if REPORT_ID.match(report_id) else None
-        banks = BankStore(_redis()).names()
-    except (redis.RedisError, OSError):
-        abort(503)
+    report = app_state().stores.reports.get(report_id) if REPORT_ID.match(report_id) else None
+    banks = app_state().stores.banks.names()
     if report is None:
         abort(404)
     body = CheckRequest.model_validate(
@@ -196,7 +166,7 @@ def report_detail(report_id: str) -> Page:
 
 def _decision_form(banks: list[str]) -> dict[str, Any]:
     """What a report's confirm/reject form needs: the banks to confirm into, labels, evidence."""
-    return {"banks": banks, "labels": BANK_LABELS, "evidence_json": _evidence_json}
+    return {"banks": banks, "labels": [label.value for label in BankLabel], "evidence_json": _evidence_json}
 
 
 @bp.post("/reports/<report_id>/<decision>")
@@ -223,15 +193,13 @@ def decide_report(report_id: str, decision: str) -> Page:
             body = validate(ConfirmRequest, fields)
         else:
             body = validate(RejectRequest, {k: v for k, v in fields.items() if k == "note"})
-        decide(report_id, decision == "confirm", actor(), body, report_store())
+        decide(report_id, decision == "confirm", console_actor(), body)
     except APIError as error:
         if error.status == 404:
             abort(404)
         already = error.code == "already_decided"
         flash(t("reports.already_decided") if already else error_text(error), "error")
         return redirect(url_for("console.reports"), code=303)
-    except (redis.RedisError, OSError):
-        abort(503)
     banked = decision == "confirm" and fields.get("bank")
     flash(t("reports.banked", bank=fields["bank"]) if banked else t(f"reports.{decision}ed"), "ok")
     return redirect(url_for("console.reports"), code=303)
@@ -245,7 +213,7 @@ def _uploaded_base64() -> str | None:
 def _bank_preview(report_id: str, fields: dict[str, str], photo: str) -> Page:
     """The photo as it will be banked, its fingerprint, and the button that banks it."""
     fingerprint = bank_fingerprint(photo)  # 4xx for a bad image or a protected person's photo
-    report = report_store().get(report_id) if REPORT_ID.match(report_id) else None
+    report = app_state().stores.reports.get(report_id) if REPORT_ID.match(report_id) else None
     if report is None:
         abort(404)
     kind = sniff_format(base64.b64decode(photo)) or "JPEG"
@@ -262,20 +230,14 @@ def _bank_preview(report_id: str, fields: dict[str, str], photo: str) -> Page:
 @bp.get("/audit")
 @require_console_role(Role.MAINTAINER)
 def audit() -> Page:
-    try:
-        entries = AuditLog(_redis()).recent(limit=300)
-    except (redis.RedisError, OSError):
-        abort(503)
+    entries = app_state().stores.audit.recent(limit=300)
     return render_template("console/audit.html", entries=entries)
 
 
 @bp.get("/users")
 @require_console_role(Role.MAINTAINER)
 def accounts() -> Page:
-    try:
-        listed = users().list()
-    except (redis.RedisError, OSError):
-        abort(503)
+    listed = users().list()
     return render_template("console/users.html", accounts=listed)
 
 
@@ -285,13 +247,7 @@ def revoke_account(username: str) -> Response:
     if username == actor():
         flash(t("users.cannot_revoke_self"), "error")
         return redirect(url_for("console.accounts"), code=303)
-    try:
-        revoked = users().revoke(username)
-        if revoked:
-            AuditLog(_redis()).record(actor(), "user.revoked", username)
-    except (redis.RedisError, OSError):
-        abort(503)
-    if not revoked:
+    if not revoke_user(username, console_actor()):
         abort(404)
     flash(t("users.revoked", username=username), "ok")
     return redirect(url_for("console.accounts"), code=303)

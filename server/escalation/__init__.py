@@ -15,5 +15,5 @@ One job a module, none of them importing Flask or Redis (``tests/escalation/test
 - :mod:`~server.escalation.archive` — the evidence zip, its manifest and its verification;
 - :mod:`~server.escalation.outcomes` — removal rates per platform.
 
-Storage is :mod:`server.case_store`, the operations both doors use are :mod:`server.case_service`.
+Storage is :mod:`server.storage.cases`, the operations both doors use are :mod:`server.services.cases`.
 """

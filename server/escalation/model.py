@@ -239,7 +239,7 @@ class HistoryEntry(BaseModel):
 
 
 class Case(BaseModel):
-    """The stored case (``haris:case:<id>``)."""
+    """The stored case (``haris:{cases}:case:<id>``)."""
 
     id: Annotated[str, Field(pattern=CASE_ID.pattern)]
     state: Literal["open", "closed"] = "open"

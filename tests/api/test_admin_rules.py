@@ -20,8 +20,9 @@ from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from heuristics.rules import default_rules_text
-from server.auth import Role, create_api_key
-from server.state import RULES_TEXT_KEY, RULES_VERSION_KEY
+from server.roles import Role
+from server.storage.apikeys import create_api_key
+from server.storage.rules import RULES_TEXT_KEY, RULES_VERSION_KEY
 
 MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
 TOML = {"Content-Type": "application/toml"}
@@ -305,22 +306,21 @@ def test_candidate_rules_run_over_test_profiles_before_publishing() -> None:
     from heuristics.rules import RulesError, parse_rules
     from heuristics.signals import registry
     from heuristics.signals.base import Signal, SignalParams
-    from server.rules_smoke import smoke_test
+    from server.services.rules_smoke import smoke_test
 
     class FragileParams(SignalParams):
         divisor: int = 1
 
-    class Fragile(Signal):
+    class Fragile(Signal[FragileParams]):
         code = "test.fragile"
         description = "test only: divides by a parameter"
         Params = FragileParams
 
-        def detect(self, profile: Profile, context: CheckContext, params: SignalParams) -> Detection | None:
-            assert isinstance(params, FragileParams)
+        def detect(self, profile: Profile, context: CheckContext, params: FragileParams) -> Detection | None:
             return Detection({"x": len(profile.handle or "") // params.divisor})
 
     signals = registry()
-    signals["test.fragile"] = Fragile()
+    signals.register(Fragile())
     try:
         text = default_rules_text() + '\n[signals."test.fragile"]\npoints = 1.0\ndivisor = {}\n'
         smoke_test(parse_rules(text.format(2)))
@@ -328,4 +328,4 @@ def test_candidate_rules_run_over_test_profiles_before_publishing() -> None:
             smoke_test(parse_rules(text.format(0)))
         assert refused.value.key == "signals.test.fragile" and "ZeroDivisionError" in refused.value.message
     finally:
-        del signals["test.fragile"]
+        signals.remove("test.fragile")

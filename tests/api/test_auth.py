@@ -7,7 +7,9 @@ from typing import Any
 import redis
 from flask import Blueprint, Flask
 
-from server.auth import Role, create_api_key, require_role
+from server.roles import Role
+from server.storage.apikeys import create_api_key
+from server.web.auth import require_role
 
 
 def app_with_protected_routes(make_app: Any) -> Flask:

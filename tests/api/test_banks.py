@@ -18,7 +18,8 @@ from flask.testing import FlaskClient
 from PIL import Image, ImageOps
 
 from heuristics.images import AvatarFingerprint, decode, fingerprint, fingerprint_bytes
-from server.auth import Role, create_api_key
+from server.roles import Role
+from server.storage.apikeys import create_api_key
 
 PHOTOS = Path(__file__).resolve().parents[1] / "data" / "photos"
 MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
@@ -152,7 +153,8 @@ def test_bank_round_trips_through_export_and_import(
     assert {line["label"] for line in lines} == {"entrapment", "stock_photo"}
     assert all(line["added_by"] == "trainer" and line["account_id"] == "99" for line in lines)
     # The photo itself is nowhere in Redis: only fingerprints.
-    raw = b"".join(v for k in redis_client.keys("haris:bank:*:entries") for v in redis_client.hgetall(k).values())
+    entries = redis_client.keys("haris:{banks}:bank:*:entries")
+    raw = b"".join(v for k in entries for v in redis_client.hgetall(k).values())
     assert b64(photo_bytes("astronaut"))[:40].encode() not in raw and b"JFIF" not in raw
 
     body = exported.get_data()
@@ -268,10 +270,11 @@ def test_bank_responses_match_the_openapi_document(client: FlaskClient, trainer:
 
 def test_worker_index_rebuilds_only_when_a_bank_version_changes(redis_client: redis.Redis) -> None:
     from heuristics.banks import BankLabel
-    from server.banks import BankStore, RedisBanks, make_entry
+    from server.lookups.banks import BanksLookup
+    from server.storage.banks import BankStore, make_entry
 
     store = BankStore(redis_client)
-    service = RedisBanks(store)
+    service = BanksLookup(store)
     astronaut = fingerprint(decode(photo_bytes("astronaut")))
     copy = fingerprint(decode(cropped_mirrored_copy("astronaut")))
     assert service.match(copy) is None
@@ -279,22 +282,22 @@ def test_worker_index_rebuilds_only_when_a_bank_version_changes(redis_client: re
     store.add("b", [make_entry(fingerprint(decode(photo_bytes("coffee"))), BankLabel.OTHER, "trainer")])
     found = service.match(copy)
     assert found is not None and found.entry.bank == "a"
-    index_a, index_b = service._loaded["a"].index, service._loaded["b"].index
+    index_a, index_b = service.copy.loaded[1]["a"], service.copy.loaded[1]["b"]
     service.match(copy)
-    assert service._loaded["a"].index is index_a  # nothing changed: nothing rebuilt
+    assert service.copy.loaded[1]["a"] is index_a  # nothing changed: nothing rebuilt
     store.add("b", [make_entry(fingerprint(decode(photo_bytes("rocket"))), BankLabel.OTHER, "trainer")])
     service.match(copy)
-    assert service._loaded["a"].index is index_a and service._loaded["b"].index is not index_b
-    assert len(service._loaded["b"].index) == 2
+    assert service.copy.loaded[1]["a"] is index_a and service.copy.loaded[1]["b"] is not index_b
+    assert len(service.copy.loaded[1]["b"]) == 2
 
 
 def test_reuse_counts_only_accounts_inside_the_window_and_mirrors_in_any_order(redis_client: redis.Redis) -> None:
     from PIL import ImageOps
 
-    from server.reuse import RedisReuse
+    from server.lookups.reuse import ReuseLookup
 
     now = [1_800_000_000.0]
-    reuse = RedisReuse(redis_client, b"k" * 32, clock=lambda: now[0])
+    reuse = ReuseLookup(redis_client, b"k" * 32, clock=lambda: now[0])
     image = decode(photo_bytes("coffee"))
     original, mirrored = fingerprint(image), fingerprint(ImageOps.mirror(image))
     day = 86_400
@@ -304,7 +307,7 @@ def test_reuse_counts_only_accounts_inside_the_window_and_mirrors_in_any_order(r
     now[0] += 25 * day
     assert reuse.observe(original, "x:3", 30 * day) == 2  # x:1 was 35 days ago: outside the window
     assert reuse.observe(fingerprint(decode(photo_bytes("rocket"))), "x:4", 30 * day) == 1
-    other_secret = RedisReuse(redis_client, b"j" * 32, clock=lambda: now[0])
+    other_secret = ReuseLookup(redis_client, b"j" * 32, clock=lambda: now[0])
     assert other_secret.account_key("x:1") != reuse.account_key("x:1")
 
 
@@ -312,11 +315,11 @@ def test_reuse_keeps_days_not_times_and_expires_with_the_window(redis_client: re
     """Findings 1 and 17: scores are day numbers (no check's time to the second), keys expire
     window_days after the day of their last write (30 by default, as documented), and a batch is
     written in shuffled order, seen by other workers only once written."""
-    from server.reuse import DAY_SECONDS, RedisReuse
+    from server.lookups.reuse import DAY_SECONDS, ReuseLookup
 
     now = [1_800_000_000.0 + 12_345.678]
-    writer = RedisReuse(redis_client, b"k" * 32, clock=lambda: now[0], batch_size=3)
-    reader = RedisReuse(redis_client, b"k" * 32, clock=lambda: now[0])
+    writer = ReuseLookup(redis_client, b"k" * 32, clock=lambda: now[0], batch_size=3)
+    reader = ReuseLookup(redis_client, b"k" * 32, clock=lambda: now[0])
     photos = [fingerprint(decode(photo_bytes(name))) for name in ("coffee", "rocket", "chelsea")]
     for number, photo in enumerate(photos[:2]):
         writer.observe(photo, f"x:{number}", 30 * DAY_SECONDS)
@@ -335,7 +338,7 @@ def test_reuse_keeps_days_not_times_and_expires_with_the_window(redis_client: re
 def test_api_additions_and_imports_are_audited_with_the_keys_label(
     client: FlaskClient, trainer: dict[str, str], redis_client: redis.Redis
 ) -> None:
-    from server.audit import AuditLog
+    from server.storage.audit import AuditLog
 
     created = add(client, "ngo-1", trainer, avatar=b64(photo_bytes("coffee")), label="campaign")
     assert created.status_code == 201

@@ -14,10 +14,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from heuristics.images import decode, fingerprint
-from server.audit import AuditLog
-from server.auth import Role, create_api_key
-from server.case_store import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS
 from server.escalation.model import MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES
+from server.roles import Role
+from server.storage.apikeys import create_api_key
+from server.storage.audit import AuditLog
+from server.storage.cases import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS
 from tests.api.test_banks import photo_bytes
 from tests.escalation.samples import entries_about, portrait
 
@@ -70,8 +71,8 @@ def test_open_a_case_and_read_it_back(client: FlaskClient, redis_client: redis.R
         ("Her sister told us.", True),
     ]
     assert case["created_by"] == "key:bootstrap" and case["created_by_role"] == "maintainer"
-    assert 0 < redis_client.ttl(f"haris:case:{case_id}") <= OPEN_TTL_SECONDS
-    assert 0 < redis_client.ttl("haris:cases") <= CLOSED_TTL_SECONDS
+    assert 0 < redis_client.ttl(f"haris:{{cases}}:case:{case_id}") <= OPEN_TTL_SECONDS
+    assert 0 < redis_client.ttl("haris:{cases}:index") <= CLOSED_TTL_SECONDS
     listed = client.get("/v1/cases", headers=KEY).get_json()
     assert listed["total"] == 1 and listed["cases"][0]["id"] == case_id
     (entry,) = entries_about(AuditLog(redis_client), case_id)
@@ -151,8 +152,8 @@ def test_evidence_is_hashed_on_arrival_and_bounded(client: FlaskClient, redis_cl
         "Amal_s_shot.png", "image/png", "avatar", "upload (api)"
     )  # fmt: skip
     assert item["added_by"] == "key:bootstrap" and item["fingerprint"]
-    assert redis_client.get(f"haris:case:{case_id}:file:01") == photo
-    assert 0 < redis_client.ttl(f"haris:case:{case_id}:file:01") <= OPEN_TTL_SECONDS
+    assert redis_client.get(f"haris:{{cases}}:case:{case_id}:file:01") == photo
+    assert 0 < redis_client.ttl(f"haris:{{cases}}:case:{case_id}:file:01") <= OPEN_TTL_SECONDS
 
     def code(response: Any) -> tuple[int, str]:
         return response.status_code, response.get_json()["error"]["code"]
@@ -242,7 +243,7 @@ def test_every_export_and_the_verify_command(app: Flask, client: FlaskClient, tm
 def test_evidence_changed_in_storage_is_never_exported(client: FlaskClient, redis_client: redis.Redis) -> None:
     case_id = open_case(client)
     assert upload(client, case_id, b"original bytes", "a.txt").status_code == 201
-    redis_client.set(f"haris:case:{case_id}:file:01", b"tampered bytes", keepttl=True)
+    redis_client.set(f"haris:{{cases}}:case:{case_id}:file:01", b"tampered bytes", keepttl=True)
     for kind in ("archive", "redacted", "misp"):
         response = client.get(f"/v1/cases/{case_id}/export/{kind}", headers=KEY)
         assert response.status_code == 409 and response.get_json()["error"]["code"] == "evidence_mismatch"

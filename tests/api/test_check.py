@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
-from server.api import MAX_AVATAR_BYTES
+from server.services.avatars import MAX_AVATAR_BYTES
 
 FAKE_LOOKING = {
     "platform": "instagram",

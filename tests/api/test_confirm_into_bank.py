@@ -100,12 +100,12 @@ def test_a_protected_persons_photo_cannot_be_banked(client: FlaskClient) -> None
 
 
 def test_real_photos_fingerprint_within_the_shape_reports_must_have() -> None:
-    """The bounds that refuse client-made fingerprints (server.avatars) hold every fingerprint the
+    """The bounds that refuse client-made fingerprints (server.services.avatars) hold every fingerprint the
     server makes, trimmed or not: if the fingerprint format grows, this fails first."""
     from PIL import Image, ImageOps
 
     from heuristics.images import decode, fingerprint
-    from server.avatars import SERVER_MAX_PROBES, SERVER_MAX_REFERENCES, is_server_shaped
+    from server.services.avatars import SERVER_MAX_PROBES, SERVER_MAX_REFERENCES, is_server_shaped
 
     names = ("astronaut", "brick", "chelsea", "coffee", "grass", "gravel", "rocket")
     for name in names:

@@ -12,7 +12,8 @@ import redis
 from flask.testing import FlaskClient
 
 from bench.names_data import read_sample
-from server.auth import Role, create_api_key
+from server.roles import Role
+from server.storage.apikeys import create_api_key
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "names-held-out.tsv"
 TIKRITI = "AYMAN SABAWI IBRAHIM HASAN AL-TIKRITI"

@@ -142,8 +142,8 @@ def test_a_registered_photo_keeps_keypoints_until_it_leaves_the_record(client: F
     body = {"display_names": ["Hala Ahed"], "avatars": [b64(photo_bytes("chelsea")), b64(photo_bytes("coffee"))]}
     person_id = client.post("/v1/protected", headers=BOOTSTRAP, json=body).get_json()["id"]
     stored = client.get(f"/v1/protected/{person_id}", headers=BOOTSTRAP).get_json()
-    kept = redis_client.hgetall(f"haris:protected:keypoints:{person_id}")
+    kept = redis_client.hgetall(f"haris:{{protected}}:keypoints:{person_id}")
     assert sorted(k.decode() for k in kept) == sorted(stored["avatar_hashes"])
     assert "keypoints" not in json.dumps(stored)  # the API shows fingerprints only
     assert client.delete(f"/v1/protected/{person_id}", headers=BOOTSTRAP).status_code == 204
-    assert not redis_client.exists(f"haris:protected:keypoints:{person_id}")
+    assert not redis_client.exists(f"haris:{{protected}}:keypoints:{person_id}")

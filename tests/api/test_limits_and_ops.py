@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from flask_limiter import RateLimitExceeded
 
 from server.config import ConfigError
-from server.limits import Standing
+from server.web.limits import Standing
 from tests.conftest import TEST_SECRET
 from tests.reliability.redis_process import RedisProcess
 
@@ -172,10 +172,10 @@ def test_failed_api_keys_are_limited_per_address(make_app: Any) -> None:
 
 
 def test_the_limiter_adapter_still_counts_through_flask_limiter(make_app: Any, limiter_client: redis.Redis) -> None:
-    """server.limits.Allowance relies on flask-limiter limiting a plain function decorated with
+    """server.web.limits.Allowance relies on flask-limiter limiting a plain function decorated with
     ``shared_limit`` (with a ``cost`` callable) when it is called in a request: if the library
     stops doing so, this fails."""
-    from server.limits import limits
+    from server.web.limits import limits
 
     app = make_app(HARIS_CHECK_LIMIT="5/minute")
     with app.test_request_context("/v1/check", method="POST", environ_base={"REMOTE_ADDR": "10.1.1.1"}):
@@ -278,7 +278,8 @@ def test_metrics_count_repeated_checks_and_bound_the_method_label(make_app: Any)
 
 def test_metrics_need_a_maintainer_key_and_hold_findings_back(make_app: Any, redis_client: redis.Redis) -> None:
     """Finding 14: /metrics is not public, and a scrape does not show a check as it happens."""
-    from server.auth import Role, create_api_key
+    from server.roles import Role
+    from server.storage.apikeys import create_api_key
 
     client = make_app().test_client()
     assert client.get("/metrics").status_code == 401

@@ -11,7 +11,8 @@ import pytest
 import redis
 from flask.testing import FlaskClient
 
-from server.auth import Role, create_api_key
+from server.roles import Role
+from server.storage.apikeys import create_api_key
 from tests.api.test_openapi import response_schema, validator_for
 
 HALA = {
@@ -88,12 +89,12 @@ def test_register_list_get_delete(client: FlaskClient, trainer: dict[str, str], 
     assert one["avatar_hashes"] == ["c3d4e5f6a7b8c9d0"]
     assert one["created_by"] == "ngo-trainer"
     # Deliberately registered: kept without expiry until a trainer deletes it.
-    assert redis_client.ttl(f"haris:protected:{person_id}") == -1
+    assert redis_client.ttl(f"haris:{{protected}}:person:{person_id}") == -1
     assert client.delete(f"/v1/protected/{person_id}", headers=trainer).status_code == 204
     assert client.get(f"/v1/protected/{person_id}", headers=trainer).status_code == 404
     again = client.delete(f"/v1/protected/{person_id}", headers=trainer)
     assert again.status_code == 404 and again.get_json()["error"]["code"] == "not_found"
-    assert redis_client.keys("haris:protected:[0-9a-f]*") == []
+    assert redis_client.keys("haris:{protected}:person:[0-9a-f]*") == []
 
 
 def test_odd_ids_are_404_not_errors(client: FlaskClient, trainer: dict[str, str]) -> None:
@@ -220,7 +221,7 @@ def test_a_clone_that_took_her_released_handle_is_still_flagged(client: FlaskCli
 
 def test_other_workers_reload_when_the_registry_version_changes(make_app: Any, trainer: dict[str, str]) -> None:
     writer, reader = make_app().test_client(), make_app().test_client()
-    service = reader.application.extensions["haris"].services["protected"]
+    service = reader.application.extensions["haris"].lookups["protected"]
     service.check_every = 0.0  # read the version on every check (the default reads it once a second)
     assert "impersonation.protected_person" not in codes(check(reader, {"display_name": "Hala Ahed"}))
     register(writer, trainer)
@@ -281,7 +282,7 @@ def test_contacts_are_neither_stored_nor_logged(
 
 
 def test_registry_reads_the_version_at_most_once_a_second(app: Any, redis_client: redis.Redis) -> None:
-    service = app.extensions["haris"].services["protected"]
+    service = app.extensions["haris"].lookups["protected"]
 
     def gets() -> int:
         return int(redis_client.info("commandstats").get("cmdstat_get", {}).get("calls", 0))
@@ -298,7 +299,7 @@ def test_registry_down_backs_off_instead_of_retrying_every_check(make_app: Any, 
     from heuristics.context import ServiceUnavailable
 
     app = make_app(REDIS_URL=f"unix://{tmp_path}/nothing.sock")
-    service = app.extensions["haris"].services["protected"]
+    service = app.extensions["haris"].lookups["protected"]
     for _ in range(3):
         with pytest.raises(ServiceUnavailable):
             service.match("Hala Ahed", 0.92)

@@ -9,7 +9,7 @@ import pytest
 import redis
 from flask.testing import FlaskClient
 
-from server.reports import ReportStore
+from server.storage.reports import ReportStore
 
 
 def test_report_is_queued_without_reporter_identity(client: FlaskClient, redis_client: redis.Redis) -> None:
@@ -30,9 +30,9 @@ def test_report_is_queued_without_reporter_identity(client: FlaskClient, redis_c
     stored = ReportStore(redis_client).pending()
     assert [r["id"] for r in stored] == [report_id]
     assert stored[0]["reason"] == "impersonation" and stored[0]["profile"]["display_name"] == "Hala Ahed"
-    everything = b" ".join(redis_client.get(k) or b"" for k in redis_client.keys("haris:report:*"))
+    everything = b" ".join(redis_client.get(k) or b"" for k in redis_client.keys("haris:{reports}:report:*"))
     assert b"198.51.100.77" not in everything and b"MarkerAgent" not in everything
-    assert 0 < redis_client.ttl(f"haris:report:{report_id}") <= 30 * 24 * 3600
+    assert 0 < redis_client.ttl(f"haris:{{reports}}:report:{report_id}") <= 30 * 24 * 3600
 
 
 def test_report_needs_a_valid_reason(client: FlaskClient) -> None:
@@ -46,7 +46,7 @@ def test_reports_are_listed_newest_first_and_resolved(redis_client: redis.Redis)
     store = ReportStore(redis_client)
     first, second = store.add({"platform": "x", "reason": "other"}), store.add({"platform": "x", "reason": "other"})
     now = int(time.time())
-    redis_client.zadd("haris:reports:pending", {first: now - 60, second: now}, xx=True)  # a minute apart
+    redis_client.zadd("haris:{reports}:pending", {first: now - 60, second: now}, xx=True)  # a minute apart
     assert [r["id"] for r in store.pending()] == [second, first]
     resolved = store.resolve(first, "rejected", decided_by="trainer-1")
     assert resolved is not None and resolved["status"] == "rejected"
@@ -67,7 +67,7 @@ def test_a_report_keeps_its_hour_not_its_time(client: FlaskClient, redis_client:
     for report_id in ids:
         record = store.get(report_id)
         assert record is not None and record["created_at"] % 3600 == 0
-    scores = [score for _, score in redis_client.zrange("haris:reports:pending", 0, -1, withscores=True)]
+    scores = [score for _, score in redis_client.zrange("haris:{reports}:pending", 0, -1, withscores=True)]
     assert scores == [1.0, 2.0, 3.0]
     assert [r["id"] for r in store.pending()] == ids[::-1]
 
@@ -84,7 +84,7 @@ def test_reports_of_one_account_are_merged_while_pending(client: FlaskClient, re
     assert other_platform != first
     store.resolve(first, "rejected", decided_by="t")
     assert client.post("/v1/reports", json=body).get_json()["id"] != first  # decided: a new report
-    assert not any(b"555" in key for key in redis_client.keys("haris:reports:account:*"))
+    assert not any(b"555" in key for key in redis_client.keys("haris:{reports}:account:*"))
 
 
 def test_the_pending_queue_is_capped(make_app: Any, redis_client: redis.Redis) -> None:

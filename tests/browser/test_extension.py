@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import redis
 
-from server.reports import ReportStore
+from server.storage.reports import ReportStore
 from tests.browser.banner_view import BannerView
 from tests.browser.conftest import PAGES, Backend, Browser
 

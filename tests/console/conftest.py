@@ -11,8 +11,8 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server.auth import Role
-from server.users import UserStore
+from server.roles import Role
+from server.storage.users import UserStore
 
 PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -88,3 +88,9 @@ def maintainer(new_client: Callable[[], FlaskClient], accounts: UserStore) -> Fl
     client = new_client()
     assert sign_in(client, "omar").status_code == 303
     return client
+
+
+@pytest.fixture(params=["single", "cluster"])
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """Every test here runs on a single Redis and on a three-node Redis Cluster (tests/conftest.py)."""
+    return request.param

@@ -9,7 +9,7 @@ import pytest
 import redis
 from flask.testing import FlaskClient
 
-from server.users import UserStore
+from server.storage.users import UserStore
 from tests.console.conftest import PASSWORD, csrf_from, page_token, sign_in
 
 TRAINER_PAGES = [
@@ -69,7 +69,7 @@ def test_a_trainer_cannot_revoke_accounts(trainer: FlaskClient, accounts: UserSt
     token = page_token(trainer, "/console/check")
     response = trainer.post("/console/users/omar/revoke", data={"csrf_token": token})
     assert response.status_code == 403
-    assert redis_client.exists("haris:user:omar")
+    assert redis_client.exists("haris:{users}:user:omar")
 
 
 def test_a_maintainer_revokes_an_account_and_it_is_audited(
@@ -78,14 +78,14 @@ def test_a_maintainer_revokes_an_account_and_it_is_audited(
     token = page_token(maintainer, "/console/users")
     response = maintainer.post("/console/users/amal/revoke", data={"csrf_token": token}, follow_redirects=True)
     assert response.status_code == 200 and "amal revoked" in response.get_data(as_text=True)
-    assert not redis_client.exists("haris:user:amal")
+    assert not redis_client.exists("haris:{users}:user:amal")
     assert trainer.get("/console/check").status_code == 302
     audit = maintainer.get("/console/audit").get_data(as_text=True)
     assert "revoked an account" in audit and "omar" in audit
     assert maintainer.post("/console/users/amal/revoke", data={"csrf_token": token}).status_code == 404
     own = maintainer.post("/console/users/omar/revoke", data={"csrf_token": token}, follow_redirects=True)
     assert "cannot revoke your own" in own.get_data(as_text=True)
-    assert redis_client.exists("haris:user:omar")
+    assert redis_client.exists("haris:{users}:user:omar")
 
 
 @pytest.mark.parametrize("path", POSTS)
@@ -154,7 +154,7 @@ def test_sign_out_ends_the_server_side_session(
     assert stolen is not None
     token = page_token(client, "/console/check")
     assert client.post("/console/logout", data={"csrf_token": token}).status_code == 303
-    assert redis_client.keys("haris:session:*") == []
+    assert redis_client.keys("haris:{users}:session:*") == []
     replay = new_client()
     replay.set_cookie("haris_console", stolen.value, path="/console")
     assert replay.get("/console/check").status_code == 302

@@ -9,15 +9,15 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server.auth import Role
-from server.users import AccountError, UserStore
+from server.roles import Role
+from server.storage.users import AccountError, UserStore
 from tests.console.conftest import PASSWORD, sign_in
 
 
 def test_passwords_are_stored_only_as_scrypt_hashes(redis_client: redis.Redis) -> None:
     store = UserStore(redis_client)
     store.create("amal", PASSWORD, Role.TRAINER)
-    record = redis_client.hgetall("haris:user:amal")
+    record = redis_client.hgetall("haris:{users}:user:amal")
     assert record[b"role"] == b"trainer"
     assert record[b"password"].startswith(b"scrypt:32768:8:1$")
     everything = b" ".join(v for key in redis_client.keys("*") for v in redis_client.hgetall(key).values())
@@ -35,7 +35,7 @@ def test_passwords_are_stored_only_as_scrypt_hashes(redis_client: redis.Redis) -
 def test_bad_usernames_and_weak_passwords_are_refused(redis_client: redis.Redis, username: str, password: str) -> None:
     with pytest.raises(AccountError):
         UserStore(redis_client).create(username, password, Role.TRAINER)
-    assert redis_client.keys("haris:user:*") == []
+    assert redis_client.keys("haris:{users}:user:*") == []
 
 
 def test_an_existing_user_is_not_overwritten(redis_client: redis.Redis) -> None:
@@ -66,15 +66,15 @@ def test_revoking_a_user_ends_their_live_sessions(
     assert sign_in(laptop, "amal").status_code == 303
     assert sign_in(phone, "amal").status_code == 303
     assert laptop.get("/console/reports").status_code == 200
-    assert len(redis_client.smembers("haris:user-sessions:amal")) == 2
+    assert len(redis_client.smembers("haris:{users}:user-sessions:amal")) == 2
 
     result = console_app.test_cli_runner().invoke(args=["user", "revoke", "amal"])
     assert result.exit_code == 0, result.output
     for client in (laptop, phone):
         response = client.get("/console/reports")
         assert response.status_code == 302 and "/console/login" in response.headers["Location"]
-    assert redis_client.keys("haris:session:*") == []
-    assert not redis_client.exists("haris:user-sessions:amal")
+    assert redis_client.keys("haris:{users}:session:*") == []
+    assert not redis_client.exists("haris:{users}:user-sessions:amal")
     assert sign_in(new_client(), "amal").status_code == 401
     assert console_app.test_cli_runner().invoke(args=["user", "revoke", "amal"]).exit_code != 0
 
@@ -83,15 +83,15 @@ def test_sessions_expire_after_their_maximum_age(redis_client: redis.Redis) -> N
     store = UserStore(redis_client, max_seconds=0)
     store.create("amal", PASSWORD, Role.TRAINER)
     session_id = store.start_session("amal")
-    redis_client.hset(f"haris:session:{session_id}", "created", 1)
+    redis_client.hset(f"haris:{{users}}:session:{session_id}", "created", 1)
     assert store.resume(session_id) is None
-    assert not redis_client.exists(f"haris:session:{session_id}")
+    assert not redis_client.exists(f"haris:{{users}}:session:{session_id}")
 
 
 def test_idle_sessions_expire_in_redis(redis_client: redis.Redis) -> None:
     store = UserStore(redis_client, idle_seconds=600)
     store.create("amal", PASSWORD, Role.TRAINER)
     session_id = store.start_session("amal")
-    assert 0 < redis_client.ttl(f"haris:session:{session_id}") <= 600
+    assert 0 < redis_client.ttl(f"haris:{{users}}:session:{session_id}") <= 600
     signed_in = store.resume(session_id)
     assert signed_in is not None and signed_in.username == "amal" and signed_in.role is Role.TRAINER

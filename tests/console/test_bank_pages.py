@@ -18,9 +18,9 @@ from flask.testing import FlaskClient
 
 from heuristics.banks import BankLabel
 from heuristics.images import AvatarFingerprint, decode, fingerprint
-from server.audit import AuditLog
-from server.banks import BankStore, make_entry
-from server.users import UserStore
+from server.storage.audit import AuditLog
+from server.storage.banks import BankStore, make_entry
+from server.storage.users import UserStore
 from tests.api.test_banks import b64, cropped_mirrored_copy, photo_bytes
 from tests.console.conftest import HttpsClient, page_token, sign_in
 
@@ -76,7 +76,7 @@ def test_anonymous_visitors_see_no_bank_and_change_nothing(anonymous: FlaskClien
         data = {"csrf_token": token, "bank": "ngo-1", "label": "other", "avatar_hash": "ffd8c0e0f0f8fcfe"}
         response = anonymous.post(path, data=data, content_type="multipart/form-data")
         assert response.status_code == 302 and response.headers["Location"] == "/console/login"
-    assert redis_client.keys("haris:bank*") == [] and redis_client.keys("haris:audit") == []
+    assert redis_client.keys("haris:{banks}*") == [] and redis_client.keys("haris:audit") == []
 
 
 def test_a_trainer_lists_adds_and_exports_but_cannot_import(trainer: FlaskClient, redis_client: redis.Redis) -> None:
@@ -201,7 +201,7 @@ def test_the_report_queue_confirms_into_a_bank_with_the_trainers_photo(
         },
         content_type="multipart/form-data",
     )
-    assert crafted.status_code == 303 and redis_client.sismember("haris:banks", "-x") == 0
+    assert crafted.status_code == 303 and redis_client.sismember("haris:{banks}:names", "-x") == 0
     without_photo = trainer.post(
         f"/console/reports/{report_id}/confirm",
         data={"csrf_token": token, "bank": "entrapment-cases", "label": "entrapment"},
@@ -438,7 +438,7 @@ def test_bank_storage_failing_under_a_working_session_is_a_503_page(
     """Sessions still work but the bank keys cannot be used (a real Redis error: wrong type)."""
     token = page_token(trainer, "/console/banks")
     maintainer_token = page_token(maintainer, "/console/banks")
-    redis_client.set("haris:bank:ngo-1:entries", "not a hash")
+    redis_client.set("haris:{banks}:bank:ngo-1:entries", "not a hash")
     added = trainer.post(
         "/console/banks/entries",
         data={"csrf_token": token, "bank": "ngo-1", "label": "other", "avatar_hash": "ffd8c0e0f0f8fcfe"},
@@ -452,7 +452,7 @@ def test_bank_storage_failing_under_a_working_session_is_a_503_page(
         content_type="multipart/form-data",
     )
     assert imported.status_code == 503
-    redis_client.sadd("haris:banks", "ngo-1")
+    redis_client.sadd("haris:{banks}:names", "ngo-1")
     assert trainer.get("/console/banks").status_code == 503  # its count cannot be read
     assert trainer.get("/console/banks/ngo-1/export").status_code == 503
     assert redis_client.keys("haris:audit") == []

@@ -15,10 +15,10 @@ import redis
 from flask.testing import FlaskClient
 
 from heuristics.images import decode, fingerprint
-from server.audit import AuditLog
 from server.console.blueprint import CONSOLE_CSP
 from server.escalation import archive
 from server.escalation.model import MAX_EVIDENCE_BYTES
+from server.storage.audit import AuditLog
 from tests.api.test_banks import photo_bytes
 from tests.console.conftest import page_token
 from tests.escalation.samples import entries_about, portrait

@@ -9,8 +9,8 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from server.api import MAX_AVATAR_BYTES
 from server.console.forms import account_id_from_url, handle_from_url
+from server.services.avatars import MAX_AVATAR_BYTES
 from tests.console.conftest import page_token
 
 FORM = {

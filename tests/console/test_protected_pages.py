@@ -7,8 +7,8 @@ import html
 import redis
 from flask.testing import FlaskClient
 
-from server.audit import AuditLog
-from server.protected import ProtectedStore
+from server.storage.audit import AuditLog
+from server.storage.protected import ProtectedStore
 from tests.console.conftest import page_token
 
 

@@ -11,8 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from heuristics.images import decode, fingerprint
-from server.audit import AUDIT_KEY, AuditLog
-from server.auth import Role, create_api_key
+from server.roles import Role
+from server.storage.apikeys import create_api_key
+from server.storage.audit import AUDIT_KEY, AuditLog
 from tests.api.test_banks import photo_bytes
 from tests.api.test_openapi import response_schema, validator_for
 from tests.console.conftest import page_token
@@ -45,7 +46,7 @@ def test_reports_are_listed_newest_first_for_trainers_only(
     anonymous: FlaskClient, trainer_key: dict[str, str], redis_client: redis.Redis
 ) -> None:
     first = file_report(anonymous, reason="entrapment")
-    redis_client.zincrby("haris:reports:pending", -10, first)  # make the first one clearly older
+    redis_client.zincrby("haris:{reports}:pending", -10, first)  # make the first one clearly older
     second = file_report(anonymous)
     assert anonymous.get("/v1/reports").status_code == 401
     assert anonymous.get("/v1/reports", headers={"Authorization": "Bearer hk_nope"}).status_code == 401
@@ -131,7 +132,7 @@ def test_the_console_queue_confirms_and_rejects(
     trainer: FlaskClient, maintainer: FlaskClient, anonymous: FlaskClient, redis_client: redis.Redis
 ) -> None:
     older = file_report(anonymous, reason="entrapment", note="asked to meet")
-    redis_client.zincrby("haris:reports:pending", -10, older)
+    redis_client.zincrby("haris:{reports}:pending", -10, older)
     newer = file_report(anonymous)
     page = trainer.get("/console/reports").get_data(as_text=True)
     assert page.index(newer) < page.index(older)

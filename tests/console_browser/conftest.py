@@ -15,8 +15,8 @@ import redis
 from playwright.sync_api import Browser, Page, Playwright
 from werkzeug.serving import make_server
 
-from server.auth import Role
-from server.users import UserStore
+from server.roles import Role
+from server.storage.users import UserStore
 from tests.chromium import ARGS as CHROMIUM_ARGS
 from tests.chromium import chromium_path
 

@@ -10,7 +10,6 @@ from PIL import Image, ImageDraw
 
 from heuristics.images import fingerprint_bytes
 from heuristics.profile import Platform
-from server.audit import AuditLog
 from server.escalation.model import (
     Case,
     CaseNote,
@@ -24,6 +23,7 @@ from server.escalation.model import (
     PlatformStatus,
     Suspect,
 )
+from server.storage.audit import AuditLog
 
 OPENED_AT = 1_780_000_000  # 2026-05-28 UTC: a fixed clock, never the real one
 TRAINER = "MRKTRAINERNAMEQ7Z"

@@ -25,12 +25,12 @@ MAX_RSS_GROWTH_MIB = 300
 
 
 @pytest.fixture(scope="module")
-def results(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+def results(single_redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     completed = subprocess.run(  # noqa: S603 - our own interpreter and script
         [
             sys.executable,
             str(ROOT / "tests" / "hostile" / "post_images.py"),
-            redis_url,
+            single_redis_url,
             str(tmp_path_factory.mktemp("hostile-images")),
             str(HEADROOM_MIB),
         ],

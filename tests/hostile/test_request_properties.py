@@ -109,14 +109,14 @@ PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_ch
 
 
 @pytest.fixture(scope="module")
-def hostile_app(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Flask:
+def hostile_app(tmp_path_factory: pytest.TempPathFactory, single_redis_url: str) -> Flask:
     """One app for all examples (hypothesis reuses it; the limit is out of the way)."""
     from server import create_app
     from tests.conftest import TEST_SECRET
 
     app = create_app(
         {
-            "REDIS_URL": redis_url,
+            "REDIS_URL": single_redis_url,
             "HARIS_SECRET_KEY": TEST_SECRET,
             "HARIS_DATA_DIR": str(tmp_path_factory.mktemp("hostile")),
             "HARIS_CHECK_LIMIT": "1000000/minute",

@@ -4,9 +4,9 @@ Redis key and value for them.
 A seized or subpoenaed server must reveal nothing about who checked whom. The only places a
 marker may appear are the documented exceptions below (docs/privacy.md lists the same):
 
-- ``haris:report:<id>``: a user's report keeps what the user chose to send about the *reported*
+- ``haris:{reports}:report:<id>``: a user's report keeps what the user chose to send about the *reported*
   profile (its fields, the reason, the note) for trainers to review, for 30 days.
-- ``haris:case:<id>`` and ``haris:case:<id>:file:<nn>``: an escalation case keeps what a trainer
+- ``haris:{cases}:case:<id>`` and ``haris:{cases}:case:<id>:file:<nn>``: an escalation case keeps what a trainer
   put in it (accounts, notes, private notes, evidence files) until it expires (180/365 days).
 
 The same search runs over the main store's append-only file and snapshot on disk, and the limiter
@@ -51,18 +51,19 @@ IDENTITY_HEADERS = {
 # Key families that may live without a TTL, each with the reason (mirrored in docs/privacy.md).
 NO_TTL_FAMILIES = {
     r"^haris:apikey:[0-9a-f]{64}$": "API keys live until revoked; the key holds only a SHA-256 of a random token",
-    r"^haris:reports:pending$": "the review queue's index; ids of expired reports are pruned when it is read or full",
-    r"^haris:reports:sequence$": "the reports' arrival counter: a number, no user data",
-    r"^haris:rules:(active|version)$": "the published rules file and its generation: configuration, no user data",
-    r"^haris:protected:([0-9a-f]{16}|ids|version)$": "protected people stay until a trainer deletes them",
+    r"^haris:\{reports\}:pending$": "the review queue's index; expired reports' ids are pruned when it is read or full",
+    r"^haris:\{reports\}:sequence$": "the reports' arrival counter: a number, no user data",
+    r"^haris:\{rules\}:(active|version)$": "the published rules file and its generation: configuration, no user data",
+    r"^haris:\{protected\}:(person:[0-9a-f]{16}|ids|version)$": "protected people stay until a trainer deletes them",
+    r"^haris:schema$": "the version of the key names (server/storage/migrate.py): a number, no user data",
     r"^haris:audit$": "the audit stream: entries older than a year are trimmed on every write; no profile data",
 }
 # Keys where markers from a user's report may appear (the report itself).
-REPORT_KEY = re.compile(rb"^haris:report:[0-9a-f]{16}$")
+REPORT_KEY = re.compile(rb"^haris:\{reports\}:report:[0-9a-f]{16}$")
 # Keys where what a trainer registered about a protected person may appear (the record itself).
-PROTECTED_KEY = re.compile(rb"^haris:protected:[0-9a-f]{16}$")
+PROTECTED_KEY = re.compile(rb"^haris:\{protected\}:person:[0-9a-f]{16}$")
 # Keys where what a trainer put in an escalation case may appear (the record and its files).
-CASE_KEY = re.compile(rb"^haris:case:[0-9a-f]{16}(:file:[0-9]{2})?$")
+CASE_KEY = re.compile(rb"^haris:\{cases\}:case:[0-9a-f]{16}(:file:[0-9]{2})?$")
 
 PROFILE_TEXT_FIELDS = ["account_id", "handle", "display_name", "bio", "profile_url"]
 
@@ -199,7 +200,8 @@ def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], lis
 
     # 7. A maintainer publishes rules: the key is not logged or stored; the label (an operator's
     # name for the key, not a user's) may be logged for the audit trail.
-    from server.auth import Role, create_api_key
+    from server.roles import Role
+    from server.storage.apikeys import create_api_key
 
     maintainer_key = create_api_key(app.extensions["haris"].redis.client, Role.MAINTAINER, "ops")
     rules = default_rules_text().replace('version = "', 'version = "privacy-', 1)
@@ -288,7 +290,7 @@ def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], lis
 
     forbidden += [IDENTITY_HEADERS["User-Agent"], IDENTITY_HEADERS["Referer"], marker("useragent"), marker("referer")]
     # Observations the reuse counter holds in memory are written now, so the search sees them.
-    app.extensions["haris"].services["reuse"].flush()
+    app.extensions["haris"].lookups["reuse"].flush()
     return forbidden, report_allowed, protected_allowed, case_allowed, raw_blobs
 
 
@@ -393,7 +395,7 @@ def test_nothing_on_disk_links_a_client_to_what_it_did(make_app: Any, tmp_path: 
     main.client.save()  # the snapshot a seizure would take
     aof = (data / "appendonly.aof").read_bytes()
     rdb = (data / "haris.rdb").read_bytes()
-    assert b"haris:report:" in aof and len(rdb) > 100  # the search below looks at real files
+    assert b"haris:{reports}:report:" in aof and len(rdb) > 100  # the search below looks at real files
     identities = [CLIENT_IP, FORWARDED_IP]
     for name, content in (("appendonly.aof", aof), ("haris.rdb", rdb)):
         assert find(forbidden + identities, content) == [], name

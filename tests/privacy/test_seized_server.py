@@ -117,7 +117,7 @@ def adversary(data_dir: Path, secret: bytes, flows: list[tuple[float, str, str]]
     reports = [
         json.loads(command[2])
         for command in commands
-        if command[0].upper() == b"SET" and command[1].startswith(b"haris:report:")
+        if command[0].upper() == b"SET" and command[1].startswith(b"haris:{reports}:report:")
     ]
     report_flows = [(moment, address) for moment, address, kind in flows if kind == "report"]
     reporters: dict[str, set[str]] = {}
@@ -143,7 +143,7 @@ def test_a_seized_server_cannot_say_who_checked_whom(make_app: Any, tmp_path: Pa
         flows.append((time.time(), address, "report"))
         assert client.post("/v1/reports", json=report, environ_base=environ).status_code == 202
     state = app.extensions["haris"]
-    state.services["reuse"].flush()
+    state.lookups["reuse"].flush()
     state.redis.client.save()  # the snapshot a seizure would take
 
     found = adversary(data, TEST_SECRET.encode(), flows)

@@ -25,7 +25,9 @@ from heuristics.profile import Profile
 from heuristics.rules import default_rules_text
 from heuristics.signals import registry
 from heuristics.signals.base import Signal, SignalParams
-from server.auth import Role, create_api_key, require_role
+from server.roles import Role
+from server.storage.apikeys import create_api_key
+from server.web.auth import require_role
 from tests.conftest import TEST_SECRET
 from tests.reliability.redis_process import RedisProcess
 
@@ -59,7 +61,7 @@ REPORT = {"platform": "x", "reason": "other", "profile": {"handle": "someone"}}
 HANG_GUARD_SECONDS = 2.0
 
 
-class RedisProbeSignal(Signal):
+class RedisProbeSignal(Signal[SignalParams]):
     """Test-only: reads Redis on every check, as the bank, reuse and protected-person signals do."""
 
     code = PROBE
@@ -78,11 +80,11 @@ class RedisProbeSignal(Signal):
 @pytest.fixture
 def probe_signal() -> Iterator[None]:
     signals = registry()
-    signals[PROBE] = RedisProbeSignal()
+    signals.register(RedisProbeSignal())
     try:
         yield
     finally:
-        del signals[PROBE]
+        signals.remove(PROBE)
 
 
 @pytest.fixture
@@ -115,7 +117,7 @@ def build_app(redis_server: RedisProcess, tmp_path: Path, **overrides: Any) -> F
     app = create_app(config)
     app.testing = True
     state = app.extensions["haris"]
-    state.services["redis_probe"] = state.redis.client
+    state.lookups["redis_probe"] = state.redis.client
 
     admin = Blueprint("fault_admin", __name__)
 

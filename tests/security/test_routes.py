@@ -15,7 +15,8 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server.auth import Role, create_api_key
+from server.roles import Role
+from server.storage.apikeys import create_api_key
 
 # (method, rule) pairs anyone may call. Keep this list short and deliberate.
 PUBLIC_ROUTES = {
@@ -121,7 +122,7 @@ def test_roles_on_every_non_public_route(app: Flask, redis_client: redis.Redis) 
 
 
 def test_revoked_key_is_refused(app: Flask, redis_client: redis.Redis) -> None:
-    from server.auth import revoke_api_key
+    from server.storage.apikeys import revoke_api_key
 
     key = create_api_key(redis_client, Role.MAINTAINER, "to revoke")
     revoke_api_key(redis_client, key)
@@ -185,3 +186,20 @@ def test_the_walk_catches_a_route_left_open(app: Flask) -> None:
         if not is_public(method, rule) and not refused_anonymously(call(client, method, rule))
     ]
     assert open_routes == [("GET", "/v1/admin/leaky")]
+
+
+def test_every_anonymous_api_route_is_rate_limited(app: Flask) -> None:
+    """A public ``/v1`` route counts each request against an allowance (``@counted`` in
+    server/web/limits.py); one added without it would fail here."""
+    views = {
+        (method, rule.rule): app.view_functions[rule.endpoint]
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods or ()
+    }
+    public_api = [(method, rule) for method, rule in PUBLIC_ROUTES if rule.startswith("/v1/")]
+    assert public_api
+    assert {route: getattr(views[route], "haris_allowance", None) for route in public_api} == {
+        ("POST", "/v1/check"): "check",
+        ("POST", "/v1/reports"): "report",
+        ("GET", "/v1/rules"): "rules",
+    }

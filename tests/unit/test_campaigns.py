@@ -79,7 +79,7 @@ def test_counts_are_of_other_accounts_never_above_those_added_and_once_per_accou
 
 
 def test_redis_store_gives_the_same_answers_as_memory(limiter_client: object) -> None:
-    from server.campaign_store import RedisCellStore
+    from server.storage.campaigns import RedisCellStore
 
     profiles = burst(20)
     assert replay(RedisCellStore(limiter_client), profiles) == replay(MemoryCellStore(), profiles)  # type: ignore[arg-type]

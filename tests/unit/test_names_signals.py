@@ -14,7 +14,7 @@ from heuristics.names import NameIndex
 from heuristics.names.confusables import is_lookalike_token
 from heuristics.profile import Contact, Platform, Profile
 from heuristics.rules import load_default_rules
-from heuristics.signals.impersonation_protected import ProtectedMatch
+from heuristics.services import ProtectedMatch
 from heuristics.text import is_decorative, is_invisible, script_of
 from tests.unit.helpers import NOW, detect
 
@@ -183,7 +183,7 @@ def test_one_trick_is_counted_once() -> None:
 
 
 def test_an_avatar_match_will_raise_the_strength_to_one() -> None:
-    from heuristics.signals._impersonation import ImpersonationParams, strength
+    from heuristics.signals.impersonation import ImpersonationParams, strength
 
     params = ImpersonationParams()
     assert strength(params) == pytest.approx(0.8)

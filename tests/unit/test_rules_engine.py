@@ -10,7 +10,7 @@ from heuristics import CheckContext, Profile, load_default_rules, score
 from heuristics.context import ServiceUnavailable
 from heuristics.findings import Detection
 from heuristics.rules import RulesError, default_rules_text, parse_rules
-from heuristics.signals import Signal, SignalParams, registry
+from heuristics.signals import Signal, SignalParams, register, registry
 from tests.unit.helpers import NOW
 
 MINIMAL = 'version = "t1"\nbias = -2.0\n[levels]\nmedium = 40\nhigh = 70\n'
@@ -79,7 +79,7 @@ def test_levels_follow_cut_offs() -> None:
     assert score(Profile(), CheckContext(now=NOW), parse_rules(text)).level.value == "high"
 
 
-class _NeedsStore(Signal):
+class _NeedsStore(Signal[SignalParams]):
     code = "test.needs_store"
     description = "Test signal that needs a service."
     needs = frozenset({"store"})
@@ -101,14 +101,14 @@ class _UpStore:
 
 
 def test_signals_whose_service_is_missing_or_down_are_listed_unavailable() -> None:
-    registry()["test.needs_store"] = _NeedsStore()
+    register(_NeedsStore())
     try:
         rules = parse_rules(MINIMAL + '[signals."test.needs_store"]\npoints = 1.0\n')
         missing = score(Profile(), CheckContext(now=NOW), rules)
         down = score(Profile(), CheckContext(now=NOW, services={"store": _DownStore()}), rules)
         up = score(Profile(), CheckContext(now=NOW, services={"store": _UpStore()}), rules)
     finally:
-        del registry()["test.needs_store"]
+        registry().remove("test.needs_store")
     assert missing.unavailable == ("test.needs_store",) and not missing.findings
     assert down.unavailable == ("test.needs_store",)
     assert up.unavailable == () and up.findings[0].code == "test.needs_store"

@@ -1,0 +1,68 @@
+"""``account.*``: what the account's age and the platform's badge say."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from heuristics.context import CheckContext
+from heuristics.findings import Detection
+from heuristics.platforms import created_from_id
+from heuristics.profile import Profile
+from heuristics.signals.base import Signal, SignalParams
+
+
+def account_created(profile: Profile, context: CheckContext) -> tuple[date, str] | None:
+    """When the account was created and from what: its id (exact on X) or its join date."""
+    created = created_from_id(context.platform, profile.account_id)
+    if created is not None:
+        return created, "account_id"
+    if profile.joined_date is not None:
+        return profile.joined_date, "joined"
+    return None
+
+
+def established(profile: Profile, context: CheckContext, established_days: int) -> bool:
+    """Whether the account is known to be at least ``established_days`` old (0: never)."""
+    known = account_created(profile, context)
+    return established_days > 0 and known is not None and (context.now.date() - known[0]).days >= established_days
+
+
+class AccountNewParams(SignalParams):
+    full_days: int = Field(30, ge=0, le=36_500)
+    max_days: int = Field(180, ge=1, le=36_500)
+
+
+class AccountNew(Signal[AccountNewParams]):
+    """``account.new``: the account was created recently (from the join date, or from an X id)."""
+
+    code = "account.new"
+    description = "Account created recently: full points up to full_days, fading to none at max_days."
+    Params = AccountNewParams
+
+    def detect(self, profile: Profile, context: CheckContext, params: AccountNewParams) -> Detection | None:
+        known = account_created(profile, context)
+        if known is None:
+            return None
+        created, source = known
+        age_days = (context.now.date() - created).days
+        if age_days < -2 or age_days >= params.max_days:
+            return None  # a join date in the future is bad data, not evidence
+        age_days = max(age_days, 0)
+        if age_days <= params.full_days:
+            strength = 1.0
+        else:
+            strength = (params.max_days - age_days) / (params.max_days - params.full_days)
+        return Detection({"age_days": age_days, "source": source}, strength)
+
+
+class AccountVerified(Signal[SignalParams]):
+    """``account.verified``: the platform vouches for the account. Negative points: it lowers risk."""
+
+    code = "account.verified"
+    description = "Platform verification badge (paid badges exist, so keep its weight modest)."
+    Params = SignalParams
+
+    def detect(self, profile: Profile, context: CheckContext, params: SignalParams) -> Detection | None:
+        return Detection({"verified": True}) if profile.verified else None

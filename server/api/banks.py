@@ -1,0 +1,146 @@
+"""Trainer and maintainer endpoints for hash banks (described at ``/openapi.json``).
+
+- ``POST /v1/banks/{bank}/entries`` (trainer): one photo (``avatar``, base64) or fingerprint
+  (``avatar_hash``) with a label → 201 ``{"id"}``. The photo is fingerprinted and dropped.
+- ``GET /v1/banks`` (trainer): names, entry counts and versions.
+- ``GET /v1/banks/{bank}/export`` (trainer): JSONL, one entry per line.
+- ``POST /v1/banks/{bank}/import`` (maintainer): JSONL as exported; all lines are validated before
+  any is written. Maintainer, because a bulk import adopts another organisation's labels for
+  every check at once, while a trainer's entries are vetted one by one. The file is bounded by
+  the request body limit (``HARIS_MAX_BODY_BYTES``); larger banks go through ``flask bank import``.
+
+The console's bank pages and ``flask bank`` go through the same functions
+(:mod:`server.services.banks`), so an entry added or a file imported from any door is checked,
+stored and audited the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, request
+
+from server.roles import Role
+from server.schemas import BankEntryRequest, BankList, BankSummary, ImportResult
+from server.services import Actor
+from server.services.avatars import MAX_AVATAR_BYTES
+from server.services.banks import (
+    add_to_bank,
+    bank_name,
+    bank_summaries,
+    entries_from_jsonl,
+    export_lines,
+    import_into_bank,
+    new_entry,
+)
+from server.web import openapi
+from server.web.auth import key_actor, require_role
+from server.web.body import decode_base64, json_body, read_body, validate
+from server.web.downloads import jsonl_download
+from server.web.errors import APIError, answer_storage_errors
+
+bp = Blueprint("banks", __name__, url_prefix="/v1/banks")
+answer_storage_errors(bp, "The banks are unavailable; try again later.")
+
+JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/x-jsonlines", "text/plain"}
+
+
+def _actor() -> Actor:
+    return Actor(key_actor(), g.role.value, "api")
+
+
+@bp.post("/<bank>/entries")
+@require_role(Role.TRAINER)
+def add_entry(bank: str) -> Any:
+    bank = bank_name(bank)
+    body = validate(BankEntryRequest, json_body(request))
+    avatar = decode_base64(body.avatar, "avatar", MAX_AVATAR_BYTES) if body.avatar else None
+    entry = new_entry(body, avatar, _actor())
+    del avatar  # fingerprinted, never kept
+    add_to_bank(bank, entry, _actor())
+    return {"id": entry.id}, 201
+
+
+@bp.get("")
+@require_role(Role.TRAINER)
+def list_banks() -> Any:
+    return BankList(banks=bank_summaries()).model_dump()
+
+
+@bp.get("/<bank>/export")
+@require_role(Role.TRAINER)
+def export_bank(bank: str) -> Any:
+    lines = export_lines(bank_name(bank))
+    if lines is None:
+        raise APIError(404, "not_found", "No such bank.", "bank")
+    return jsonl_download(bank, lines)
+
+
+@bp.post("/<bank>/import")
+@require_role(Role.MAINTAINER)
+def import_bank(bank: str) -> Any:
+    bank = bank_name(bank)
+    if request.mimetype not in JSONL_TYPES:
+        raise APIError(415, "unsupported_media_type", "Send JSONL (application/x-ndjson).")
+    # read_body, not get_data: a chunked body over the limit is refused, never cut short and
+    # imported in part.
+    entries = entries_from_jsonl(read_body(request).splitlines())
+    return ImportResult(imported=import_into_bank(bank, entries, _actor())).model_dump()
+
+
+def _register_openapi() -> None:
+    openapi.MODELS.extend([BankEntryRequest, BankList, BankSummary, ImportResult])
+    auth_errors = openapi.AUTH_ERRORS
+    bank_param = [{"name": "bank", "in": "path", "required": True, "schema": {"type": "string"}}]
+    created = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+    openapi.PATHS["/v1/banks"] = {
+        "get": {
+            "summary": "List hash banks (trainer)",
+            "operationId": "listBanks",
+            "responses": {"200": openapi.json_response("Banks", openapi.ref(BankList)), **auth_errors},
+        }
+    }
+    openapi.PATHS["/v1/banks/{bank}/entries"] = {
+        "post": {
+            "summary": "Add a photo or fingerprint to a bank (trainer)",
+            "operationId": "addBankEntry",
+            "parameters": bank_param,
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": openapi.ref(BankEntryRequest)}},
+            },
+            "responses": {"201": openapi.json_response("Added", created), **openapi.COMMON_ERRORS, **auth_errors},
+        }
+    }
+    openapi.PATHS["/v1/banks/{bank}/export"] = {
+        "get": {
+            "summary": "Export a bank as JSONL (trainer)",
+            "operationId": "exportBank",
+            "parameters": bank_param,
+            "responses": {
+                "200": {
+                    "description": "One entry per line",
+                    "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+                },
+                "404": openapi.error("No such bank."),
+                "422": openapi.error("Not a valid bank name; `field` is `bank`."),
+                **auth_errors,
+            },
+        }
+    }
+    openapi.PATHS["/v1/banks/{bank}/import"] = {
+        "post": {
+            "summary": "Import JSONL entries into a bank (maintainer)",
+            "operationId": "importBank",
+            "parameters": bank_param,
+            "requestBody": {"required": True, "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
+            "responses": {
+                "200": openapi.json_response("Imported", openapi.ref(ImportResult)),
+                **openapi.COMMON_ERRORS,
+                **auth_errors,
+            },
+        }
+    }
+
+
+_register_openapi()

@@ -1,0 +1,86 @@
+"""The anonymous API of the extension: ``POST /v1/check`` and ``GET /v1/rules``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from flask_limiter import RateLimitExceeded
+
+from server.i18n import choose_locale
+from server.roles import Role
+from server.schemas import CheckRequest
+from server.services.avatars import MAX_AVATAR_BYTES
+from server.services.check import contact_characters, run_check
+from server.state import app_state
+from server.web.auth import caller_has_role
+from server.web.body import decode_base64, json_body, parse_json_bytes, validate
+from server.web.errors import APIError
+from server.web.limits import charge_for_contacts, counted, limits
+
+bp = Blueprint("api", __name__, url_prefix="/v1")
+
+
+def _read_check() -> tuple[CheckRequest, bytes | None]:
+    """The check request and the avatar bytes, from JSON or from multipart (``check`` + ``avatar``)."""
+    if request.mimetype == "multipart/form-data":
+        part = request.files.get("check")
+        raw = part.read() if part else request.form.get("check", "").encode("utf-8")
+        if not raw:
+            raise APIError(400, "invalid_schema", "A multipart check needs a 'check' JSON part.", "check")
+        body = validate(CheckRequest, parse_json_bytes(raw, "check"))
+        avatar_file = request.files.get("avatar")
+        if avatar_file is not None:
+            avatar = avatar_file.read(MAX_AVATAR_BYTES + 1)
+            if len(avatar) > MAX_AVATAR_BYTES:
+                raise APIError(413, "avatar_too_large", f"The image is larger than {MAX_AVATAR_BYTES} bytes.", "avatar")
+            return body, avatar or None
+    else:
+        body = validate(CheckRequest, json_body(request))
+    avatar = decode_base64(body.avatar, "avatar", MAX_AVATAR_BYTES) if body.avatar else None
+    return body, avatar
+
+
+def _registry_allowed() -> bool:
+    """Count a check that matched the protected-people registry (``HARIS_REGISTRY_LIMIT``)."""
+    try:
+        limits().registry.charge()
+    except RateLimitExceeded:
+        return False
+    return True
+
+
+def _may_contribute() -> bool:
+    """Whether this anonymous check adds to the campaign aggregate: while the client is within
+    ``HARIS_CAMPAIGN_CONTRIBUTIONS`` (counted here); never when the limiter store cannot count (a
+    flood must not pass uncounted)."""
+    allowance = limits().campaign
+    try:
+        standing = allowance.standing()
+        if standing is None or standing.used_up:
+            return False
+        allowance.charge(1, refuse=False)
+    except APIError:  # the limiter store is down: it fails closed
+        return False
+    return True
+
+
+@bp.post("/check")
+@counted("check")
+def check() -> Any:
+    body, avatar = _read_check()
+    charge_for_contacts(contact_characters(body.contacts or ()))
+    locale = choose_locale(body.locale, request)
+    privileged = caller_has_role(Role.TRAINER)
+    result = run_check(
+        body, avatar, locale, privileged, registry_allowed=_registry_allowed, may_contribute=_may_contribute
+    )
+    # Serialised by pydantic in one step (no dict copy for jsonify): this is the hot path.
+    return Response(result.model_dump_json(), mimetype="application/json")
+
+
+@bp.get("/rules")
+@counted("rules")
+def rules() -> Any:
+    """The active rules, public for transparency."""
+    return jsonify(app_state().rules.current().to_dict())

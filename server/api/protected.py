@@ -1,0 +1,102 @@
+"""Protected people over the JSON API (trainer role): ``POST /v1/protected`` → 201 ``{"id"}``,
+``GET /v1/protected``, ``GET /v1/protected/{id}``, ``DELETE /v1/protected/{id}`` → 204.
+
+Changes go through :mod:`server.services.protected`, as the console's pages do.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, g, jsonify, request
+
+from server.roles import Role
+from server.schemas import Accepted, ProtectedCreate, ProtectedList
+from server.services import Actor, protected
+from server.state import app_state
+from server.storage.protected import ProtectedPerson
+from server.web import openapi
+from server.web.auth import key_actor, require_role
+from server.web.body import json_body, validate
+from server.web.errors import APIError, answer_storage_errors
+
+bp = Blueprint("protected", __name__, url_prefix="/v1")
+answer_storage_errors(bp, "The registry cannot be reached; try again later.")
+
+
+def _actor() -> Actor:
+    return Actor(key_actor(), g.role.value, "api")
+
+
+@bp.post("/protected")
+@require_role(Role.TRAINER)
+def create() -> Any:
+    person_id = protected.register(validate(ProtectedCreate, json_body(request)), _actor())
+    return jsonify(Accepted(id=person_id).model_dump()), 201
+
+
+@bp.get("/protected")
+@require_role(Role.TRAINER)
+def list_people() -> Any:
+    people = app_state().stores.protected.all()
+    return jsonify(json.loads(ProtectedList(people=people).model_dump_json()))
+
+
+@bp.get("/protected/<person_id>")
+@require_role(Role.TRAINER)
+def get_person(person_id: str) -> Any:
+    person = app_state().stores.protected.get(person_id)
+    if person is None:
+        raise APIError(404, "not_found", "No protected person with this id.")
+    return jsonify(json.loads(person.model_dump_json()))
+
+
+@bp.delete("/protected/<person_id>")
+@require_role(Role.TRAINER)
+def delete_person(person_id: str) -> Any:
+    if not protected.delete(person_id, _actor()):
+        raise APIError(404, "not_found", "No protected person with this id.")
+    return "", 204
+
+
+openapi.MODELS.extend([ProtectedCreate, ProtectedPerson, ProtectedList])
+_ID_PARAMETER = [{"name": "person_id", "in": "path", "required": True, "schema": {"type": "string"}}]
+openapi.PATHS["/v1/protected"] = {
+    "post": {
+        "summary": "Register a protected person (trainer)",
+        "operationId": "createProtected",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": openapi.ref(ProtectedCreate)}}},
+        "responses": {
+            "201": openapi.json_response("Registered", openapi.ref(Accepted)),
+            **{code: e for code, e in openapi.COMMON_ERRORS.items() if code != "429"},  # not rate-limited
+            **openapi.AUTH_ERRORS,
+        },
+    },
+    "get": {
+        "summary": "List protected people (trainer)",
+        "operationId": "listProtected",
+        "responses": {
+            "200": openapi.json_response("All protected people", openapi.ref(ProtectedList)),
+            **openapi.AUTH_ERRORS,
+        },
+    },
+}
+openapi.PATHS["/v1/protected/{person_id}"] = {
+    "get": {
+        "summary": "One protected person (trainer)",
+        "operationId": "getProtected",
+        "parameters": _ID_PARAMETER,
+        "responses": {
+            "200": openapi.json_response("The person", openapi.ref(ProtectedPerson)),
+            "404": openapi.error("No such id."),
+            **openapi.AUTH_ERRORS,
+        },
+    },
+    "delete": {
+        "summary": "Stop protecting a person (trainer)",
+        "operationId": "deleteProtected",
+        "parameters": _ID_PARAMETER,
+        "responses": {"204": {"description": "Deleted"}, "404": openapi.error("No such id."), **openapi.AUTH_ERRORS},
+    },
+}

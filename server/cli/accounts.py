@@ -1,0 +1,72 @@
+"""``flask --app server …`` commands for operators."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from server.roles import Role
+from server.services import CLI_ACTOR, accounts
+from server.state import app_state
+from server.storage.apikeys import create_api_key, revoke_api_key
+from server.storage.users import AccountError
+
+
+@click.group("apikey", cls=AppGroup)
+def apikey() -> None:
+    """Create and revoke API keys for the trainer and maintainer endpoints."""
+
+
+@apikey.command("create")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--label", required=True, help="Who or what the key is for (kept for audit trails).")
+def create(role: str, label: str) -> None:
+    key = create_api_key(app_state().stores.client, Role(role), label)
+    click.echo(key)
+
+
+@apikey.command("revoke")
+@click.argument("key")
+def revoke(key: str) -> None:
+    if not revoke_api_key(app_state().stores.client, key):
+        raise click.ClickException("no such key")
+    click.echo("revoked")
+
+
+@click.group("user", cls=AppGroup)
+def user() -> None:
+    """Create and revoke console accounts (trainers and maintainers)."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="HARIS_NEW_PASSWORD",
+    help="Prompted for when not given (preferred: a password on the command line stays in shell history).",
+)
+def create_user_command(username: str, role: str, password: str) -> None:
+    try:
+        accounts.create_user(username, password, Role(role), CLI_ACTOR)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"created {role} {username}")
+
+
+@user.command("revoke")
+@click.argument("username")
+def revoke_user_command(username: str) -> None:
+    """Delete the account and end all its sessions at once."""
+    if not accounts.revoke_user(username, CLI_ACTOR):
+        raise click.ClickException("no such user")
+    click.echo(f"revoked {username} and ended its sessions")
+
+
+@user.command("list")
+def list_users() -> None:
+    for account in app_state().stores.users.list():
+        click.echo(f"{account['username']}\t{account['role']}")

@@ -1,0 +1,121 @@
+"""Maintainer commands: ``flask --app server rules check|publish``.
+
+``check`` validates a rules file and shows how it differs from the rules in force; ``publish``
+makes it the rules of every worker. ``flask --app server evaluate`` is in :mod:`server.cli.evaluate`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import redis
+from flask.cli import AppGroup
+
+from heuristics.rules import Rules, RulesError
+from server.services.rules import SameVersion, checked_rules, publish
+from server.state import app_state
+
+
+def load_rules_file(path: str) -> Rules:
+    """A rules file checked as a publication would be (``server.services.rules.checked_rules``)."""
+    try:
+        return checked_rules(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise click.ClickException(f"{path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{path}: not UTF-8 text") from None
+    except RulesError as error:
+        raise click.ClickException(f"{path}: {error.key}: {error.message}") from None
+
+
+def active_rules() -> Rules:
+    """The rules in force: the version published in Redis, else the configured file or defaults."""
+    return app_state().rules.sync()
+
+
+# ---------------------------------------------------------------------------------------------
+# rules check: effective weights and the difference from the active rules
+
+
+def _params(rules: Rules, code: str) -> dict[str, Any]:
+    return rules.rules[code].params.model_dump()
+
+
+def effective_table(rules: Rules) -> list[str]:
+    lines = [
+        f"rules version {rules.version}: bias {rules.bias:g}, levels medium ≥ {rules.medium:g}, high ≥ {rules.high:g}"
+    ]
+    lines.append(f"{'signal':30} {'on':3} {'points':>7}  params (defaults filled in)")
+    for code, rule in sorted(rules.rules.items()):
+        params = ", ".join(f"{k}={v}" for k, v in _params(rules, code).items())
+        lines.append(f"{code:30} {'yes' if rule.enabled else 'no':3} {rule.points:7.2f}  {params}".rstrip())
+    return lines
+
+
+def rules_diff(active: Rules, new: Rules) -> list[str]:
+    """Human-readable changes from ``active`` to ``new`` (empty when they score identically)."""
+    changes = []
+    if active.version != new.version:
+        changes.append(f"version: {active.version} → {new.version}")
+    if active.bias != new.bias:
+        changes.append(f"bias: {active.bias:g} → {new.bias:g}")
+    for level in ("medium", "high"):
+        if getattr(active, level) != getattr(new, level):
+            changes.append(f"levels.{level}: {getattr(active, level):g} → {getattr(new, level):g}")
+    for code in sorted(set(active.rules) | set(new.rules)):
+        old, now = active.rules.get(code), new.rules.get(code)
+        if old is None:
+            changes.append(f"{code}: added ({now.points:g} points)")  # type: ignore[union-attr]
+            continue
+        if now is None:
+            changes.append(f"{code}: removed (was {old.points:g} points; it will not run)")
+            continue
+        if old.enabled != now.enabled:
+            changes.append(f"{code}: {'enabled' if now.enabled else 'disabled'}")
+        if old.points != now.points:
+            changes.append(f"{code}.points: {old.points:g} → {now.points:g}")
+        before, after = _params(active, code), _params(new, code)
+        for key in sorted(before):
+            if before[key] != after[key]:
+                changes.append(f"{code}.{key}: {before[key]} → {after[key]}")
+    return changes
+
+
+@click.group("rules", cls=AppGroup)
+def rules_group() -> None:
+    """Validate and publish rules files."""
+
+
+@rules_group.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+def check(file: str) -> None:
+    """Validate FILE; print its effective weights and how it differs from the active rules."""
+    new = load_rules_file(file)
+    click.echo(f"{file}: valid")
+    for line in effective_table(new):
+        click.echo(line)
+    active = active_rules()
+    changes = rules_diff(active, new)
+    click.echo("")
+    click.echo(f"compared with the active rules ({active.version}): " + ("no change" if not changes else "changes"))
+    for line in changes:
+        click.echo(f"  {line}")
+
+
+@rules_group.command("publish")
+@click.argument("file", type=click.Path(dir_okay=False))
+def publish_command(file: str) -> None:
+    """Validate FILE and make it the active rules of every worker (as POST /v1/admin/rules)."""
+    new = load_rules_file(file)
+    active_rules()  # the version in force, read from Redis now
+    try:
+        rules, active, generation = publish(app_state(), new.source)
+    except SameVersion:
+        raise click.ClickException(
+            f"version {new.version!r} is already in force; give the file a new version"
+        ) from None
+    except (redis.RedisError, OSError) as error:
+        raise click.ClickException(f"cannot publish: {type(error).__name__}") from None
+    click.echo(f"published {rules.version} (was {active.version}; generation {generation})")

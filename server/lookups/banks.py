@@ -1,0 +1,62 @@
+"""The ``banks`` lookup: one :class:`heuristics.banks.BankIndex` per bank in this worker, rebuilt
+when that bank's version key in Redis moves (``server.storage.banks``).
+
+The versions are read at every lookup, in one round trip (a bank added from any worker or node
+counts from the next check); only a bank whose version moved is reloaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from heuristics.banks import BankIndex, BankMatch
+from heuristics.images import AvatarFingerprint
+from server.lookups.versioned import Versioned
+from server.storage.banks import BankStore
+from server.storage.breaker import RedisBreaker
+
+Versions = dict[str, int]
+Indexes = dict[str, BankIndex]
+
+
+class BanksLookup:
+    """The ``banks`` service of :mod:`heuristics.services`."""
+
+    def __init__(self, store: BankStore) -> None:
+        self.store = store
+        self.copy: Versioned[Versions, Indexes] = Versioned(self._versions, self._indexes, RedisBreaker("banks"))
+
+    @property
+    def breaker(self) -> RedisBreaker:
+        return self.copy.breaker
+
+    def _versions(self) -> Versions:
+        loaded = self.copy.loaded
+        return self.store.versions(loaded[1] if loaded else ())
+
+    def _indexes(self, versions: Versions, previous: Indexes | None) -> Indexes:
+        """The indexes of ``versions``: unchanged banks kept, changed ones rebuilt, gone ones dropped."""
+        loaded = self.copy.loaded
+        old_versions: Mapping[str, int] = loaded[0] if loaded else {}
+        indexes: Indexes = {}
+        for name, version in versions.items():
+            if previous is not None and name in previous and old_versions.get(name) == version:
+                indexes[name] = previous[name]
+            else:
+                indexes[name] = BankIndex([entry.to_bank_entry(name) for entry in self.store.entries(name)])
+        return indexes
+
+    def indexes(self) -> Indexes:
+        return self.copy.current()
+
+    def weak_entries(self) -> dict[str, tuple[int, int]]:
+        """Each bank's entries that never confirm and that lack keypoints (BankIndex.weak_entries)."""
+        return {name: index.weak_entries() for name, index in self.indexes().items()}
+
+    def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
+        best: BankMatch | None = None
+        for index in self.indexes().values():
+            found = index.match(fingerprint, defaults=defaults)
+            if found is not None and (best is None or found.distance < best.distance):
+                best = found
+        return best

@@ -1,0 +1,109 @@
+"""The ``protected`` lookup: the protected-people registry in this worker's memory — a
+:class:`heuristics.names.NameIndex` of their names and a photo matcher of their photos — rebuilt
+when the registry's version in Redis moves (``server.storage.protected``).
+
+At most once per ``check_every`` seconds one request thread reads the version (one GET of a small
+integer); the others keep the copy they have. A worker that changed the registry itself sees the
+change at once (``invalidate``); the others within a second.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from heuristics.images import AvatarFingerprint
+from heuristics.keypoints import Keypoints
+from heuristics.matching import PhotoMatcher
+from heuristics.names import NameIndex, NameSimilarity
+from heuristics.services import ProtectedMatch
+from server.lookups.versioned import Versioned
+from server.storage.breaker import RedisBreaker
+from server.storage.protected import ProtectedPerson, ProtectedStore
+
+VERSION_CHECK_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class _Registry:
+    index: NameIndex
+    people: dict[str, ProtectedPerson]
+    photos: PhotoMatcher  # every registered photo of every person …
+    photo_owner: list[str]  # … and whose it is (person id, by position in photos)
+
+
+def _as_match(person: ProtectedPerson, name: str, similarity: NameSimilarity | None) -> ProtectedMatch:
+    """``person`` as the signal sees them, found under ``name`` (``similarity`` None: by photo)."""
+    accounts = tuple((a.platform, a.account_id, a.handle) for a in person.accounts)
+    return ProtectedMatch(person.id, name, similarity, accounts, tuple(person.avatar_hashes))
+
+
+def _photo_index(
+    people: dict[str, ProtectedPerson], keypoints: Mapping[str, Mapping[str, str]]
+) -> tuple[PhotoMatcher, list[str]]:
+    fingerprints: list[AvatarFingerprint] = []
+    owners: list[str] = []
+    for person in people.values():
+        own = keypoints.get(person.id, {})
+        for value in person.avatar_hashes:
+            try:
+                found = AvatarFingerprint.from_hex(value)
+                if value in own and not found.legacy:
+                    found = replace(found, keypoints=Keypoints.from_bytes(base64.b64decode(own[value])))
+            except ValueError:
+                continue  # one unparsable stored value must not hide the person's other photos
+            fingerprints.append(found)
+            owners.append(person.id)
+    return PhotoMatcher(fingerprints), owners
+
+
+class ProtectedLookup:
+    """The ``protected`` service of :mod:`heuristics.services`."""
+
+    def __init__(self, store: ProtectedStore, check_every: float = VERSION_CHECK_SECONDS) -> None:
+        self.store = store
+        self.copy: Versioned[int, _Registry] = Versioned(
+            store.version, self._load, RedisBreaker("protected people registry unreachable"), check_every
+        )
+
+    @property
+    def breaker(self) -> RedisBreaker:
+        return self.copy.breaker
+
+    @property
+    def check_every(self) -> float:
+        return self.copy.every
+
+    @check_every.setter
+    def check_every(self, seconds: float) -> None:
+        self.copy.every = seconds
+
+    def invalidate(self) -> None:
+        """Read the version at the next match (this worker changed the registry itself)."""
+        self.copy.invalidate()
+
+    def _load(self, version: int, previous: _Registry | None) -> _Registry:
+        people = {p.id: p for p in self.store.all()}
+        index = NameIndex((p.id, name) for p in people.values() for name in p.display_names)
+        return _Registry(index, people, *_photo_index(people, self.store.keypoints(list(people))))
+
+    def match(self, name: str, min_similarity: float) -> Sequence[ProtectedMatch]:
+        registry = self.copy.current()
+        return [
+            _as_match(registry.people[found.key], found.name, found.similarity)
+            for found in registry.index.search(name, min_similarity)
+        ]
+
+    def photo_matches(self, fingerprint: AvatarFingerprint) -> Sequence[tuple[int, ProtectedMatch]]:
+        registry = self.copy.current()
+        found: list[tuple[int, ProtectedMatch]] = []
+        seen: set[str] = set()
+        for match in registry.photos.matches(fingerprint):  # closest first
+            person = registry.people[registry.photo_owner[match.index]]
+            if person.id in seen:
+                continue
+            seen.add(person.id)
+            name = person.display_names[0] if person.display_names else person.id
+            found.append((match.distance, _as_match(person, name, None)))
+        return found

@@ -1,0 +1,82 @@
+"""From what a client sent (image bytes or a hex fingerprint) to an avatar fingerprint, or a 4xx.
+
+The bytes are decoded with :func:`heuristics.images.decode` and dropped: never stored, never logged.
+"""
+
+from __future__ import annotations
+
+from heuristics.images import MAX_IMAGE_BYTES, AvatarFingerprint, ImageRejected, fingerprint_bytes
+from server.web.body import decode_base64
+from server.web.errors import APIError
+
+# The largest avatar a client may send, as bytes or base64 (the image decoder's own limit).
+MAX_AVATAR_BYTES = MAX_IMAGE_BYTES
+
+# Stable API codes for image refusals → HTTP status.
+IMAGE_ERROR_STATUS = {
+    "image_too_large": 413,
+    "image_too_many_pixels": 413,
+    "image_format_not_allowed": 415,
+    "image_corrupt": 422,
+}
+
+
+def image_error(error: ImageRejected, field: str = "avatar") -> APIError:
+    return APIError(IMAGE_ERROR_STATUS.get(error.code, 422), error.code, error.message, field, reason=error.code)
+
+
+def fingerprint_image(data: bytes, field: str = "avatar") -> AvatarFingerprint:
+    """The fingerprint of an image; a 4xx naming ``field`` when it is not one this server reads."""
+    try:
+        return fingerprint_bytes(data)
+    except ImageRejected as error:
+        raise image_error(error, field) from None
+
+
+def fingerprint_base64(value: str, field: str) -> AvatarFingerprint:
+    """The fingerprint of a base64 image (at most ``MAX_AVATAR_BYTES``); 4xx errors name ``field``."""
+    return fingerprint_image(decode_base64(value, field, MAX_AVATAR_BYTES), field)
+
+
+def fingerprint_from(avatar_bytes: bytes | None, avatar_hash: str | None, hash_field: str) -> AvatarFingerprint | None:
+    """The fingerprint of sent bytes (preferred) or of a sent hex hash; 4xx errors name the field."""
+    if avatar_bytes:
+        return fingerprint_image(avatar_bytes)
+    if avatar_hash:
+        try:
+            return AvatarFingerprint.from_hex(avatar_hash)
+        except ValueError as error:
+            message = f"Not an avatar fingerprint: {error}."
+            raise APIError(422, "invalid_value", message, hash_field, reason="avatar_fingerprint") from None
+    return None
+
+
+# The most hashes heuristics.images.fingerprint() ever puts in a fingerprint: the trimmed picture
+# and its mirror, plus the untrimmed pair when trimming changed anything; the trimmed picture, its
+# square and 17 crops. A client-made fingerprint with more (several photos' hashes merged into
+# one, so that one bank entry would match them all) or a bare 64-bit hash is not one a server
+# made, and is refused. tests/unit/test_images.py checks real photos stay within these bounds.
+SERVER_MAX_PROBES = 4
+SERVER_MAX_REFERENCES = 19
+
+
+def is_server_shaped(fingerprint: AvatarFingerprint, value: str) -> bool:
+    """Whether a fingerprint has a shape ``fingerprint()`` produces (see the bounds above)."""
+    if len(value) == 16:  # a bare 64-bit hash: older clients' form, never the server's
+        return False
+    return 0 < len(fingerprint.probes) <= SERVER_MAX_PROBES and 0 < len(fingerprint.references) <= SERVER_MAX_REFERENCES
+
+
+def refuse_foreign_fingerprint(value: str | None, field: str) -> None:
+    """422 for a sent fingerprint the server would never have made (see SERVER_MAX_PROBES)."""
+    if value is None:
+        return
+    try:
+        fingerprint = AvatarFingerprint.from_hex(value)
+    except ValueError as error:
+        message = f"Not an avatar fingerprint: {error}."
+        raise APIError(422, "invalid_value", message, field, reason="avatar_fingerprint") from None
+    if not is_server_shaped(fingerprint, value):
+        raise APIError(
+            422, "invalid_value", "Not an avatar fingerprint this server makes.", field, reason="avatar_fingerprint"
+        )

@@ -1,0 +1,82 @@
+"""Hash banks: what ``/v1/banks``, the console's bank pages and ``flask bank`` all do.
+
+An entry added or a file imported from any door is checked, stored and audited the same way. A
+photo is fingerprinted and dropped; only fingerprints (and, for photos, their keypoints) are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from heuristics.services import BANKS
+from server.schemas import BankEntryRequest, BankSummary
+from server.services import Actor
+from server.services.avatars import fingerprint_from
+from server.state import app_state
+from server.storage.banks import BankImportError, StoredEntry, make_entry, parse_jsonl, valid_bank_name
+from server.web.errors import APIError
+
+
+def bank_name(bank: str) -> str:
+    """``bank`` when it is a valid bank name; 422 naming the ``bank`` field otherwise."""
+    if not valid_bank_name(bank):
+        raise APIError(422, "invalid_value", "Bank names are 1–64 of a-z, 0-9, '_' and '-'.", "bank")
+    return bank
+
+
+def new_entry(body: BankEntryRequest, avatar: bytes | None, actor: Actor) -> StoredEntry:
+    """The entry for one photo (fingerprinted, then dropped by the caller) or one fingerprint.
+
+    The entry says who added it by role, not by name: entries travel to other organisations in
+    exports (the audit trail names the person).
+    """
+    if bool(avatar) == bool(body.avatar_hash):
+        raise APIError(422, "invalid_value", "Send exactly one of 'avatar' and 'avatar_hash'.", "avatar")
+    found = fingerprint_from(avatar, body.avatar_hash, "avatar_hash")
+    assert found is not None
+    return make_entry(found, body.label, actor.role, body.platform, body.account_id, body.note)
+
+
+def entries_from_jsonl(lines: Iterable[bytes | str]) -> list[StoredEntry]:
+    """Every entry of an export file, all validated first; a bad line is named in ``field``."""
+    try:
+        return parse_jsonl(lines)
+    except UnicodeDecodeError:
+        raise APIError(400, "bad_json", "The file is not valid UTF-8.") from None
+    except BankImportError as error:
+        raise APIError(422, "invalid_value", error.message, f"line {error.line}") from None
+
+
+def add_to_bank(bank: str, entry: StoredEntry, actor: Actor) -> None:
+    """Store one entry and record who added it."""
+    stores = app_state().stores
+    stores.banks.add(bank_name(bank), [entry])
+    stores.audit.record(actor.name, "bank.added", entry.id, bank=bank, label=entry.label.value)
+
+
+def import_into_bank(bank: str, entries: list[StoredEntry], actor: Actor) -> int:
+    """Store imported entries (replacing same ids) and record who imported how many."""
+    stores = app_state().stores
+    count = stores.banks.add(bank_name(bank), entries)
+    stores.audit.record(actor.name, "bank.imported", bank, bank=bank, entries=count)
+    return count
+
+
+def export_lines(bank: str) -> list[str] | None:
+    """A bank as JSONL lines, or None when there is no such bank."""
+    store = app_state().stores.banks
+    if not valid_bank_name(bank) or not store.exists(bank):
+        return None
+    return [entry.model_dump_json(exclude_none=True) + "\n" for entry in store.entries(bank)]
+
+
+def bank_summaries() -> list[BankSummary]:
+    """Every bank with its counts, and (from this worker's indexes) its entries that never
+    confirm a match or confirm without keypoints (docs/avatars.md, "Legacy entries")."""
+    state = app_state()
+    banks = state.stores.banks.banks()
+    weak = state.lookups[BANKS].weak_entries()
+    return [
+        BankSummary(**b, never_confirm=weak.get(b["name"], (0, 0))[0], without_keypoints=weak.get(b["name"], (0, 0))[1])
+        for b in banks
+    ]

@@ -1,0 +1,426 @@
+"""Escalation case operations, one function each, shared by the API (``server.api.cases``) and the
+console (``server.console.case_pages``): the same checks, the same storage and one audit entry
+(``server.storage.audit``) per operation, whichever door it came through.
+
+Functions take plain values (stores, an :class:`Actor`, validated bodies, a clock) — never a
+request — and raise :class:`~server.web.errors.APIError` with a stable code for what a client got wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import secrets
+import time
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from heuristics.context import CheckContext
+from heuristics.engine import score
+from heuristics.images import AvatarFingerprint
+from heuristics.profile import Contact, Platform, Profile
+from heuristics.rules import Rules
+from heuristics.signals import registry
+from server.escalation import archive, misp, stix
+from server.escalation.evidence import default_kind, image_fingerprint, sniff_media_type
+from server.escalation.identity import handle_of
+from server.escalation.model import (
+    MAX_CASE_EVIDENCE_BYTES,
+    MAX_EVIDENCE_BYTES,
+    MAX_EVIDENCE_FILES,
+    MAX_HISTORY,
+    MAX_NOTE_LENGTH,
+    MAX_NOTES,
+    Case,
+    CaseCreate,
+    CaseNote,
+    CheckSnapshot,
+    Evidence,
+    EvidenceKind,
+    FindingSnapshot,
+    HistoryEntry,
+    Notifier,
+    PlatformStatus,
+    StatusUpdate,
+)
+from server.escalation.outcomes import WINDOWS, PlatformOutcome, removal_rates
+from server.escalation.tickets import LOCALES, build_ticket
+from server.i18n import render
+from server.services import Actor
+from server.storage.audit import AuditLog
+from server.storage.cases import CaseBusy, CaseNotFound, CaseStore
+from server.storage.reports import ReportStore
+from server.web.errors import APIError
+
+ExportKind = Literal["ticket", "misp", "stix", "archive", "redacted"]
+EXPORT_KINDS: tuple[ExportKind, ...] = ("ticket", "misp", "stix", "archive", "redacted")
+MAX_SOURCE_URL = 2048
+# A user report's reason → the case's kind.
+_KIND_OF_REASON = {"entrapment": "entrapment", "harassment": "campaign"}
+
+
+@dataclass(frozen=True)
+class Export:
+    data: bytes
+    media_type: str
+    filename: str
+    manifest_sha256: str | None = None
+
+
+def _now(now: int | None) -> int:
+    return int(time.time()) if now is None else now
+
+
+def _missing() -> APIError:
+    return APIError(404, "not_found", "No such case (cases expire; see docs/escalation.md).")
+
+
+def _busy() -> APIError:
+    return APIError(409, "case_busy", "The case is being changed by someone else; try again.")
+
+
+def _history(case: Case, actor: Actor, action: str, at: int, **detail: str) -> None:
+    case.history.append(HistoryEntry(at=at, by=actor.name, by_role=actor.role, action=action, detail=detail))
+    del case.history[:-MAX_HISTORY]
+
+
+def _update(cases: CaseStore, case_id: str, change: Any, files: Any = None) -> tuple[Case, Any]:
+    try:
+        return cases.update(case_id, change, files)
+    except CaseNotFound:
+        raise _missing() from None
+    except CaseBusy:
+        raise _busy() from None
+
+
+def get_case(cases: CaseStore, case_id: str) -> Case:
+    case = cases.get(case_id)
+    if case is None:
+        raise _missing()
+    return case
+
+
+def check_snapshot(
+    body: CaseCreate, avatar_hash: str | None, rules: Rules, services: Mapping[str, Any], now: int
+) -> CheckSnapshot:
+    """Haris's findings on the suspect when the case opens, explained in every language. The
+    impersonated person is the check's trusted contact, so a copied name or photo is measured."""
+    avatar = None
+    if avatar_hash:
+        try:
+            avatar = AvatarFingerprint.from_hex(avatar_hash)
+        except ValueError:
+            raise APIError(
+                422, "invalid_value", "Not an avatar fingerprint.", "suspect.avatar_hash", "avatar_fingerprint"
+            ) from None
+    original = body.impersonated
+    contact = Contact(
+        display_name=original.display_name,
+        platform=original.platform,
+        handle=original.handle or handle_of(original.profile_url),
+        account_id=original.account_id,
+    )
+    profile = Profile.model_validate(body.suspect.model_dump(exclude={"avatar_hash"}))
+    context = CheckContext(
+        platform=body.platform,
+        now=datetime.fromtimestamp(now, UTC),
+        contacts=(contact,),
+        avatar=avatar,
+        services=dict(services),
+    )
+    report = score(profile, context, rules)
+    return CheckSnapshot(
+        risk=report.risk,
+        level=report.level.value,
+        rules_version=report.rules_version,
+        checked_at=now,
+        findings=[
+            FindingSnapshot(
+                code=f.code,
+                points=f.points,
+                evidence=f.evidence,
+                messages={locale: render(f.code, f.evidence, locale) for locale in LOCALES},
+            )
+            for f in report.findings
+        ],
+        unavailable=list(report.unavailable),
+    )
+
+
+def open_case(
+    cases: CaseStore,
+    reports: ReportStore,
+    audit: AuditLog,
+    body: CaseCreate,
+    actor: Actor,
+    rules: Rules,
+    services: Mapping[str, Any],
+    now: int | None = None,
+) -> Case:
+    """Open a case from a confirmed report or a manual check (``POST /v1/cases``)."""
+    at = _now(now)
+    known = registry()
+    for index, code in enumerate(body.reasons or ()):
+        if code not in known:
+            raise APIError(422, "invalid_value", f"Unknown finding code {code!r}.", f"reasons.{index}")
+    report = None
+    if body.report_id:
+        report = reports.get(body.report_id)
+        if report is None:
+            raise APIError(422, "invalid_value", "No such report (reports expire after 30 days).", "report_id")
+        if report.get("status") != "confirmed":
+            raise APIError(409, "report_not_confirmed", "Confirm the report before opening a case from it.")
+    avatar_hash = body.suspect.avatar_hash or (report or {}).get("avatar_hash")
+    snapshot = check_snapshot(body, avatar_hash, rules, services, at)
+    reasons = list(dict.fromkeys(body.reasons or [f.code for f in snapshot.findings if f.points > 0]))
+    kind = body.kind or _KIND_OF_REASON.get(str((report or {}).get("reason")), "impersonation")
+    notes = [
+        CaseNote(at=at, by=actor.name, by_role=actor.role, text=text, private=private)
+        for text, private in ((body.notes, False), (body.private_notes, True))
+        if text and text.strip()
+    ]
+    suspect = body.suspect.model_copy(update={"avatar_hash": avatar_hash})
+    case = Case(
+        id=secrets.token_hex(8),
+        platform=body.platform,
+        suspect=suspect,
+        impersonated=body.impersonated,
+        reasons=reasons,
+        check=snapshot,
+        notes=notes,
+        report_id=body.report_id,
+        notifier=body.notifier,
+        tlp=body.tlp,
+        kind=kind,  # type: ignore[arg-type]
+        created_at=at,
+        created_by=actor.name,
+        created_by_role=actor.role,
+        updated_at=at,
+    )
+    detail = {"platform": body.platform.value, "kind": case.kind} | ({"report": body.report_id} if report else {})
+    _history(case, actor, "case.opened", at, **detail)
+    cases.create(case)
+    audit.record(actor.name, "case.opened", case.id, **detail)
+    return case
+
+
+def _source_url(value: str | None) -> str | None:
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if len(value) > MAX_SOURCE_URL:
+        raise APIError(422, "invalid_value", f"At most {MAX_SOURCE_URL} characters.", "source_url")
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise APIError(422, "invalid_value", "An http(s) URL.", "source_url")
+    return value
+
+
+def add_evidence(
+    cases: CaseStore,
+    audit: AuditLog,
+    case_id: str,
+    data: bytes,
+    filename: str | None,
+    actor: Actor,
+    source_url: str | None = None,
+    kind: EvidenceKind | None = None,
+    share: bool = False,
+    now: int | None = None,
+) -> Evidence:
+    """Keep one evidence file, hashed (SHA-256) as it arrives, with the UTC time and who added it."""
+    at = _now(now)
+    if not data:
+        raise APIError(422, "empty_file", "The file is empty.", "file")
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise APIError(413, "file_too_large", f"An evidence file is at most {MAX_EVIDENCE_BYTES} bytes.", "file")
+    source = _source_url(source_url)
+    digest = hashlib.sha256(data).hexdigest()
+    media_type = sniff_media_type(data)
+    fingerprint = image_fingerprint(data, media_type)
+
+    def change(case: Case) -> Evidence:
+        if case.state != "open":
+            raise APIError(409, "case_closed", "The case is closed; reopen it to add evidence.")
+        if len(case.evidence) >= MAX_EVIDENCE_FILES:
+            raise APIError(409, "too_many_files", f"A case keeps at most {MAX_EVIDENCE_FILES} files.", "file")
+        if case.evidence_bytes() + len(data) > MAX_CASE_EVIDENCE_BYTES:
+            raise APIError(413, "case_too_large", f"A case keeps at most {MAX_CASE_EVIDENCE_BYTES} bytes.", "file")
+        if any(hmac.compare_digest(item.sha256, digest) for item in case.evidence):
+            raise APIError(409, "duplicate_file", "This file is already in the case.", "file")
+        item = Evidence(
+            id=f"{len(case.evidence) + 1:02d}",
+            filename=archive.safe_filename(filename, media_type),
+            sha256=digest,
+            size=len(data),
+            media_type=media_type,
+            kind=kind or default_kind(media_type),
+            added_at=at,
+            added_by=actor.name,
+            added_by_role=actor.role,
+            method=f"upload ({actor.door})",
+            source_url=source,
+            share=share,
+            fingerprint=fingerprint,
+        )
+        case.evidence.append(item)
+        case.updated_at = at
+        _history(case, actor, "case.evidence_added", at, evidence=item.id, sha256=digest)
+        return item
+
+    _, item = _update(cases, case_id, change, lambda case: {case.evidence[-1].id: data})
+    audit.record(actor.name, "case.evidence_added", case_id, evidence=item.id, sha256=digest, size=len(data))
+    return item
+
+
+def set_platform_status(
+    cases: CaseStore, audit: AuditLog, case_id: str, update: StatusUpdate, actor: Actor, now: int | None = None
+) -> Case:
+    """Record where the case was reported, its reference number, and the outcome of a re-check."""
+    at = _now(now)
+    today = datetime.fromtimestamp(at, UTC).date()
+    for field in ("reported_on", "rechecked_on"):
+        value = getattr(update, field)
+        if value and date.fromisoformat(value) > today:
+            raise APIError(422, "invalid_value", "A date in the future.", field)
+    if update.rechecked_on and update.rechecked_on < update.reported_on:
+        raise APIError(422, "invalid_value", "Re-checked before it was reported.", "rechecked_on")
+
+    def change(case: Case) -> None:
+        case.statuses[update.platform.value] = PlatformStatus(
+            reported_on=update.reported_on,
+            reference=update.reference or None,
+            outcome=update.outcome,
+            rechecked_on=update.rechecked_on,
+            updated_at=at,
+            updated_by=actor.name,
+            updated_by_role=actor.role,
+        )
+        case.updated_at = at
+        _history(case, actor, "case.status_set", at, platform=update.platform.value, outcome=update.outcome.value)
+
+    case, _ = _update(cases, case_id, change)
+    audit.record(actor.name, "case.status_set", case_id, platform=update.platform.value, outcome=update.outcome.value)
+    return case
+
+
+def add_note(
+    cases: CaseStore, audit: AuditLog, case_id: str, text: str, private: bool, actor: Actor, now: int | None = None
+) -> Case:
+    at = _now(now)
+    text = text.strip()
+    if not text:
+        raise APIError(422, "invalid_value", "The note is empty.", "text", "missing")
+    if len(text) > MAX_NOTE_LENGTH:
+        raise APIError(
+            422, "invalid_value", f"At most {MAX_NOTE_LENGTH} characters.", "text", "string_too_long",
+            {"max_length": MAX_NOTE_LENGTH},
+        )  # fmt: skip
+
+    def change(case: Case) -> None:
+        if len(case.notes) >= MAX_NOTES:
+            raise APIError(409, "too_many_notes", f"A case keeps at most {MAX_NOTES} notes.", "text")
+        case.notes.append(CaseNote(at=at, by=actor.name, by_role=actor.role, text=text, private=private))
+        case.updated_at = at
+        _history(case, actor, "case.note_added", at, private="yes" if private else "no")
+
+    case, _ = _update(cases, case_id, change)
+    audit.record(actor.name, "case.note_added", case_id, private=private)
+    return case
+
+
+def set_state(
+    cases: CaseStore, audit: AuditLog, case_id: str, state: Literal["open", "closed"], actor: Actor,
+    now: int | None = None,
+) -> Case:  # fmt: skip
+    """Close a case (it then expires a year after its last change) or reopen it."""
+    at = _now(now)
+    action = "case.closed" if state == "closed" else "case.reopened"
+
+    def change(case: Case) -> None:
+        if case.state == state:
+            raise APIError(409, "already_" + state, f"The case is already {state}.")
+        case.state = state
+        case.closed_at = at if state == "closed" else None
+        case.updated_at = at
+        _history(case, actor, action, at)
+
+    case, _ = _update(cases, case_id, change)
+    audit.record(actor.name, action, case_id)
+    return case
+
+
+def export_case(
+    cases: CaseStore,
+    audit: AuditLog,
+    case_id: str,
+    kind: str,
+    actor: Actor,
+    platform: Platform | None = None,
+    locale: str = "en",
+    default_notifier: Notifier | None = None,
+) -> Export:
+    """One export of a case (``GET /v1/cases/{id}/export/{kind}``), recorded in the audit trail
+    with the archive's manifest hash, so a copy can later be checked against what left."""
+    if kind not in EXPORT_KINDS:
+        raise APIError(404, "not_found", f"No such export; one of {', '.join(EXPORT_KINDS)}.", "kind")
+    if locale not in LOCALES:
+        raise APIError(422, "invalid_value", f"locale is one of {', '.join(LOCALES)}.", "locale")
+    case = get_case(cases, case_id)
+    stem = f"haris-case-{case.id}"
+    detail: dict[str, Any] = {"kind": kind}
+    try:
+        if kind == "ticket":
+            chosen = platform or case.platform
+            ticket = build_ticket(case, chosen, locale, case.notifier or default_notifier)
+            result = Export(
+                ticket.text.encode("utf-8"), "text/plain; charset=utf-8", f"{stem}-{chosen.value}-{locale}.txt"
+            )
+            detail |= {"platform": chosen.value, "locale": locale}
+        elif kind == "stix":
+            result = Export(_json(stix.bundle_json(case)), "application/json", f"{stem}-stix.json")
+        else:
+            files = _verified_files(cases, case)
+            if kind == "misp":
+                result = Export(_json(misp.event_json(case, files)), "application/json", f"{stem}-misp.json")
+            else:
+                redacted = kind == "redacted"
+                data = archive.build_archive(case, files, redacted=redacted)
+                manifest = _manifest_sha256(data)
+                result = Export(data, "application/zip", f"{stem}-{kind}.zip", manifest)
+                detail["manifest_sha256"] = manifest
+    except ValueError as error:  # an evidence file that no longer matches its hash
+        raise APIError(409, "evidence_mismatch", str(error)) from None
+    audit.record(actor.name, "case.exported", case.id, **detail)
+    return result
+
+
+def _verified_files(cases: CaseStore, case: Case) -> dict[str, bytes]:
+    files = cases.files(case)
+    for item in case.evidence:
+        data = files.get(item.id)
+        if data is None or not hmac.compare_digest(hashlib.sha256(data).hexdigest(), item.sha256):
+            raise ValueError(f"evidence {item.id} is missing or does not match the hash taken at capture")
+    return files
+
+
+def _manifest_sha256(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as written:
+        return hashlib.sha256(written.read(archive.MANIFEST)).hexdigest()
+
+
+def _json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+def outcomes(cases: CaseStore, now: int | None = None) -> dict[int, list[PlatformOutcome]]:
+    """Removal rates per platform over the last 7 and 30 days."""
+    today = datetime.fromtimestamp(_now(now), UTC).date()
+    live = cases.all()
+    return {days: removal_rates(live, today, days) for days in WINDOWS}

@@ -1,0 +1,142 @@
+"""Scoring one profile and explaining it: the one check of the API, the console and case opening.
+
+The path of a check, from the route to the signals and back:
+
+1. the route reads and validates the body (``server.api.check``, ``server.web.body``);
+2. :func:`run_check` fingerprints the avatar bytes and drops them, builds a
+   :class:`heuristics.context.CheckContext` with this worker's lookups (``server.lookups``), and
+   scores with the rules in force (``heuristics.engine.score``);
+3. each finding is explained in the caller's language (``server.i18n``) and, for an anonymous
+   caller, stripped of who a protected person is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Sequence
+
+from heuristics.campaigns import SERVICE as CAMPAIGNS
+from heuristics.campaigns import CampaignCheck
+from heuristics.context import CheckContext, ServiceUnavailable
+from heuristics.engine import score
+from heuristics.images import AvatarFingerprint
+from heuristics.profile import Contact, Profile
+from heuristics.services import PROTECTED as REGISTRY
+from heuristics.services import ProtectedMatch, ProtectedRegistry
+from server.i18n import render
+from server.schemas import CheckRequest, CheckResponse, FindingOut
+from server.services.avatars import fingerprint_from
+from server.state import app_state
+
+# What an anonymous answer may say about a protected person: how alike the names are and how
+# close the photo is — never who she is (name, id, her registered name's normalised form).
+ANONYMOUS_EVIDENCE = {"impersonation.protected_person": frozenset({"name_similarity", "avatar_distance"})}
+
+
+def contact_characters(contacts: Iterable[Contact]) -> int:
+    """The total length of the contacts' names: what matching them costs (``server.web.limits``)."""
+    return sum(len(contact.display_name or "") + len(contact.handle or "") for contact in contacts)
+
+
+class _WatchedRegistry:
+    """The protected-people registry, noting whether this check matched anyone in it."""
+
+    def __init__(self, registry: ProtectedRegistry) -> None:
+        self._registry = registry
+        self.matched = False
+
+    def match(self, name: str, min_similarity: float) -> Sequence[ProtectedMatch]:
+        found = self._registry.match(name, min_similarity)
+        self.matched = self.matched or bool(found)
+        return found
+
+    def photo_matches(self, fingerprint: AvatarFingerprint) -> Sequence[tuple[int, ProtectedMatch]]:
+        found = self._registry.photo_matches(fingerprint)
+        self.matched = self.matched or bool(found)
+        return found
+
+
+class _NoMatches:
+    """The registry for a client past ``HARIS_REGISTRY_LIMIT``: as if nobody were registered."""
+
+    def match(self, name: str, min_similarity: float) -> Sequence[ProtectedMatch]:
+        return ()
+
+    def photo_matches(self, fingerprint: AvatarFingerprint) -> Sequence[tuple[int, ProtectedMatch]]:
+        return ()
+
+
+def run_check(
+    body: CheckRequest,
+    avatar: bytes | None,
+    locale: str,
+    privileged: bool,
+    registry_allowed: Callable[[], bool] | None = None,
+    may_contribute: Callable[[], bool] | None = None,
+) -> CheckResponse:
+    """Score one profile and explain it.
+
+    ``privileged`` (a trainer or maintainer: the console, or the API with a key) sees who a
+    protected-person finding is about; anyone else gets :data:`ANONYMOUS_EVIDENCE` only. For an
+    anonymous check that matched the registry, ``registry_allowed()`` says whether the caller may
+    still be answered from it (``HARIS_REGISTRY_LIMIT``, counted by the route): when it says no,
+    the check is scored again as if nobody were registered. A privileged check adds its account to
+    the campaign aggregate; an anonymous one only when ``may_contribute()`` says so
+    (``HARIS_CAMPAIGN_CONTRIBUTIONS``, counted by the route).
+    """
+    state = app_state()
+    rules = state.rules.current()
+    # The bytes are decoded and fingerprinted here and then dropped: never stored, never logged.
+    # Sent bytes win over a sent hash (the hash may come from an older fingerprint version).
+    avatar_fingerprint = fingerprint_from(avatar, body.avatar_hash, "avatar_hash")
+    del avatar
+    services = dict(state.lookups)
+    campaign = None
+    if state.campaigns is not None:
+        campaign = services[CAMPAIGNS] = CampaignCheck(state.campaigns)
+    watched = None
+    if not privileged and REGISTRY in services:
+        watched = services[REGISTRY] = _WatchedRegistry(services[REGISTRY])
+    context = CheckContext(
+        platform=body.platform,
+        now=state.clock(),
+        contacts=tuple(body.contacts or ()),
+        avatar=avatar_fingerprint,
+        services=services,
+    )
+    report = score(body.profile or Profile(), context, rules)
+    if watched is not None and watched.matched and registry_allowed is not None and not registry_allowed():
+        services[REGISTRY] = _NoMatches()
+        report = score(body.profile or Profile(), context, rules)
+    state.metrics.count_check(report)
+    profile = body.profile or Profile()
+    if (
+        campaign is not None
+        and profile.account_id
+        and (privileged or (may_contribute is not None and may_contribute()))
+    ):
+        # After scoring: a check's counts are of the OTHER accounts (heuristics.campaigns). A
+        # count that cannot be added is lost; the answer stands.
+        with contextlib.suppress(ServiceUnavailable):
+            campaign.contribute(profile, body.platform, avatar_fingerprint)
+    # The answer is made here from the engine's own values, so it is built without validating it
+    # again (pydantic's model_construct): this is the hot path of every check.
+    findings = []
+    for f in report.findings:
+        evidence = f.evidence
+        if not privileged and f.code in ANONYMOUS_EVIDENCE:
+            evidence = {key: value for key, value in evidence.items() if key in ANONYMOUS_EVIDENCE[f.code]}
+        findings.append(
+            FindingOut.model_construct(
+                code=f.code, points=f.points, message=render(f.code, evidence, locale), evidence=evidence
+            )
+        )
+    return CheckResponse.model_construct(
+        risk=report.risk,
+        level=report.level.value,
+        findings=findings,
+        avatar_hash=avatar_fingerprint.hex if avatar_fingerprint else None,
+        rules_version=report.rules_version,
+        unavailable=list(report.unavailable),
+        locale=locale,
+    )

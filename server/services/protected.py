@@ -1,0 +1,78 @@
+"""Protected people: what ``/v1/protected`` and the console's protected-people pages both do.
+
+Each change is stored, made visible to this worker's lookup at once (the others within a
+second), and recorded in the audit trail — whichever door it came through. Genuine photos are
+fingerprinted here and dropped: only their fingerprints and keypoints are kept.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+
+from heuristics.images import ImageRejected, fingerprint_bytes
+from heuristics.services import PROTECTED
+from server.schemas import ProtectedCreate
+from server.services import Actor
+from server.services.avatars import MAX_AVATAR_BYTES, image_error
+from server.state import app_state
+from server.web.body import decode_base64
+
+
+def photo_fingerprint(data: bytes, field: str) -> tuple[str, str]:
+    """A genuine photo's fingerprint hex and its keypoints (base64); the bytes are not kept."""
+    try:
+        made = fingerprint_bytes(data).with_keypoints()
+    except ImageRejected as error:
+        raise image_error(error, field) from None
+    assert made.keypoints is not None
+    return made.hex, base64.b64encode(made.keypoints.to_bytes()).decode()
+
+
+def with_sent_photos(body: ProtectedCreate) -> tuple[ProtectedCreate, dict[str, str]]:
+    """The body with the photos it sent (base64) replaced by their fingerprints, and their keypoints."""
+    if not body.avatars:
+        return body, {}
+    made = dict(
+        photo_fingerprint(decode_base64(avatar, f"avatars.{n}", MAX_AVATAR_BYTES), f"avatars.{n}")
+        for n, avatar in enumerate(body.avatars)
+    )
+    return body.model_copy(update={"avatars": [], "avatar_hashes": [*body.avatar_hashes, *made]}), made
+
+
+def register(body: ProtectedCreate, actor: Actor, keypoints: Mapping[str, str] | None = None) -> str:
+    """Register a person (``keypoints``: of photos already fingerprinted, by fingerprint hex); the id."""
+    body, made = with_sent_photos(body)
+    state = app_state()
+    person_id = state.stores.protected.add(body, created_by=actor.label, keypoints={**(keypoints or {}), **made})
+    _changed()
+    state.stores.audit.record(actor.name, "protected.created", person_id)
+    return person_id
+
+
+def replace(person_id: str, body: ProtectedCreate, actor: Actor, keypoints: Mapping[str, str] | None = None) -> bool:
+    """Replace a person's names, accounts, photos and note; False when there is no such person."""
+    body, made = with_sent_photos(body)
+    state = app_state()
+    if not state.stores.protected.replace(person_id, body, {**(keypoints or {}), **made}):
+        return False
+    _changed()
+    state.stores.audit.record(actor.name, "protected.edited", person_id)
+    return True
+
+
+def delete(person_id: str, actor: Actor) -> bool:
+    """Stop protecting a person; False when there is no such person."""
+    state = app_state()
+    if not state.stores.protected.delete(person_id):
+        return False
+    _changed()
+    state.stores.audit.record(actor.name, "protected.deleted", person_id)
+    return True
+
+
+def _changed() -> None:
+    """This worker sees its own change at once; the others within the lookup's interval."""
+    lookup = app_state().lookups.get(PROTECTED)
+    if lookup is not None:
+        lookup.invalidate()

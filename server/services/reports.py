@@ -1,0 +1,115 @@
+"""Reports: an anonymous user files one; a trainer confirms or rejects it (API and console alike).
+
+A decision leaves one audit entry (``server.storage.audit``) whichever door it came through.
+
+Only fingerprints the server computed reach a bank: confirming a report into a bank needs the
+photo itself (``avatar``: the trainer saves it from the reported profile and uploads it; the
+console shows it before it is banked), which the server fingerprints. The report's own
+``avatar_hash`` was made by whoever filed it — one made-up fingerprint can stand for several
+people's photos — and never enters a bank. A photo that matches a protected person's registered
+photo is refused (409 ``matches_protected_person``): a campaign would report her own photo.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from heuristics.banks import BankLabel
+from heuristics.context import ServiceUnavailable
+from heuristics.images import AvatarFingerprint
+from heuristics.profile import Platform
+from heuristics.services import PROTECTED as REGISTRY
+from server.schemas import ConfirmRequest, RejectRequest, ReportRequest
+from server.services import Actor
+from server.services.avatars import fingerprint_base64, refuse_foreign_fingerprint
+from server.state import app_state
+from server.storage.banks import make_entry
+from server.storage.reports import AlreadyDecided, QueueFull
+from server.web.errors import APIError
+
+
+def file_report(body: ReportRequest) -> str:
+    """Queue an anonymous report (or add it to the pending report of the same account); its id."""
+    refuse_foreign_fingerprint(body.avatar_hash, "avatar_hash")
+    try:
+        return app_state().stores.reports.add(body.model_dump(mode="json", exclude_none=True))
+    except QueueFull:
+        raise APIError(503, "report_queue_full", "Too many reports wait for review; try again later.") from None
+
+
+def decide(report_id: str, confirm: bool, actor: Actor, body: ConfirmRequest | RejectRequest) -> dict[str, Any]:
+    """Confirm or reject one pending report and record who did it. Raises APIError 404/409, and
+    422/409 for a bank photo that is missing, not an image, or a protected person's."""
+    stores = app_state().stores
+    fields: dict[str, Any] = {"decided_by": actor.name}
+    if body.note:
+        fields["decision_note"] = body.note
+    banked: AvatarFingerprint | None = None
+    if isinstance(body, ConfirmRequest):
+        fields.update({key: value for key, value in (("bank", body.bank), ("label", body.label)) if value})
+        if body.bank and body.label:
+            banked = bank_fingerprint(body.avatar)
+            fields["banked_fingerprint"] = banked.hex
+    try:
+        record = stores.reports.resolve(report_id, "confirmed" if confirm else "rejected", **fields)
+    except AlreadyDecided:
+        raise APIError(409, "already_decided", "This report was already confirmed or rejected.") from None
+    if record is None:
+        raise APIError(404, "not_found", "No such report (reports expire after 30 days).")
+    detail = {key: record[key] for key in ("bank", "label") if record.get(key)}
+    if isinstance(body, ConfirmRequest) and body.bank and body.label and banked is not None:
+        detail["bank_entry"] = record["bank_entry"] = _add_to_bank(record, body.bank, body.label, banked, actor)
+    stores.audit.record(actor.name, "report." + record["status"], report_id, **detail)
+    return record
+
+
+def bank_fingerprint(avatar_base64: str | None) -> AvatarFingerprint:
+    """The fingerprint of the photo a trainer provides to bank, computed here (module docstring)."""
+    if not avatar_base64:
+        raise APIError(
+            422,
+            "photo_required",
+            "A bank needs the reported profile's photo (avatar): a report's own fingerprint is never banked.",
+            "avatar",
+            reason="photo_required",
+        )
+    fingerprint = fingerprint_base64(avatar_base64, "avatar")
+    refuse_protected_photo(fingerprint)
+    return fingerprint
+
+
+def refuse_protected_photo(fingerprint: AvatarFingerprint) -> None:
+    """409 when the photo is a protected person's registered photo (it must never become "bad")."""
+    registry = app_state().lookups.get(REGISTRY)
+    if registry is None:
+        return
+    try:
+        matches = registry.photo_matches(fingerprint)
+    except ServiceUnavailable:
+        raise APIError(503, "storage_unavailable", "The protected-people registry cannot be checked now.") from None
+    if matches:
+        raise APIError(
+            409,
+            "matches_protected_person",
+            "This photo matches a protected person's photo; it cannot go into a bank.",
+            "avatar",
+            reason="matches_protected_person",
+        )
+
+
+def _add_to_bank(
+    record: dict[str, Any], bank: str, label: BankLabel, fingerprint: AvatarFingerprint, actor: Actor
+) -> str:
+    """The trainer's photo's fingerprint (and the reported account id) joins ``bank``."""
+    profile = record.get("profile") or {}
+    platform = record.get("platform")
+    entry = make_entry(
+        fingerprint,
+        BankLabel(label),
+        added_by=actor.role,  # a role, not a person: entries travel to other organisations in exports
+        platform=Platform(platform) if platform else None,
+        account_id=profile.get("account_id"),
+        note=f"report {record['id']}",
+    )
+    app_state().stores.banks.add(bank, [entry])
+    return entry.id

@@ -1,0 +1,56 @@
+"""Redis storage: every store of the main Redis, behind one accessor (:func:`stores`).
+
+Each store module opens with its key table and lifetimes (docs/privacy.md gathers them). Stores
+raise ``redis.RedisError`` (or ``OSError``) when Redis cannot answer; routes do not catch it: each
+blueprint answers it once (``server.web.errors.answer_storage_errors``, the console's error page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from flask import current_app
+
+from server.storage.audit import AuditLog
+from server.storage.banks import BankStore
+from server.storage.cases import CaseStore
+from server.storage.protected import ProtectedStore
+from server.storage.reports import ReportStore
+from server.storage.rules import RulesStore
+from server.storage.users import UserStore
+
+
+@dataclass(frozen=True)
+class Stores:
+    """The stores of one app, made once; each is a thin object over the same Redis client."""
+
+    client: redis.Redis
+    audit: AuditLog
+    reports: ReportStore
+    users: UserStore
+    cases: CaseStore
+    rules: RulesStore
+    banks: BankStore
+    protected: ProtectedStore
+
+    @classmethod
+    def over(cls, client: redis.Redis, config: Mapping[str, Any]) -> Stores:
+        secret = config["HARIS_SECRET_KEY"].encode("utf-8")
+        return cls(
+            client=client,
+            audit=AuditLog(client),
+            reports=ReportStore(client, secret, max_pending=config["HARIS_MAX_PENDING_REPORTS"]),
+            users=UserStore(client),
+            cases=CaseStore(client),
+            rules=RulesStore(client),
+            banks=BankStore(client),
+            protected=ProtectedStore(client),
+        )
+
+
+def stores() -> Stores:
+    """The current app's stores (needs an app context, as flaskr's ``get_db``)."""
+    return current_app.extensions["haris"].stores

@@ -1,0 +1,216 @@
+"""Hash banks in Redis: named sets of fingerprints of known-bad avatars (searched in memory by
+``server.lookups.banks``, which rebuilds a bank's index when that bank's version key moves).
+
+Only fingerprints are stored (:mod:`heuristics.images`), never the photos.
+
+Redis keys (none expires: a bank is curated data, kept until an operator removes it):
+- ``haris:{banks}:names`` — set of bank names.
+- ``haris:{banks}:bank:<name>:entries`` — hash: entry id → JSON entry (``fingerprint`` hex,
+  ``keypoints`` (base64, for entries added from a photo: :mod:`heuristics.keypoints`, ≤ 5.8 KB),
+  ``label``,
+  ``platform``, ``account_id`` of the bad account if known, ``note``, ``added_at`` (Unix time),
+  ``added_by`` (role)).
+- ``haris:{banks}:bank:<name>:version`` — integer bumped on every change of that bank.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import secrets
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Annotated, Any
+
+import redis
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from heuristics.banks import BankEntry, BankLabel
+from heuristics.images import AvatarFingerprint
+from heuristics.keypoints import MAX_STORED_BYTES, Keypoints
+from heuristics.profile import AccountId, HashHex, Platform
+
+BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+MAX_NOTE_LENGTH = 1000
+_BANKS = "haris:{banks}:names"
+MAX_KEYPOINTS_BASE64 = 4 * ((MAX_STORED_BYTES + 2) // 3)
+
+
+def _entries_key(bank: str) -> str:
+    return f"haris:{{banks}}:bank:{bank}:entries"
+
+
+def _version_key(bank: str) -> str:
+    return f"haris:{{banks}}:bank:{bank}:version"
+
+
+def valid_bank_name(name: str) -> bool:
+    return bool(BANK_NAME.match(name))
+
+
+class StoredEntry(BaseModel):
+    """One bank entry as stored and as exported (one JSONL line)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+    fingerprint: HashHex
+    # The picture's ORB keypoints when the entry was made from its photo: what confirms a match
+    # geometrically (heuristics.matching). Entries made from a hash alone have none.
+    keypoints: Annotated[str, Field(max_length=MAX_KEYPOINTS_BASE64)] | None = None
+    label: BankLabel
+    platform: Platform | None = None
+    account_id: AccountId | None = None
+    note: Annotated[str, Field(max_length=MAX_NOTE_LENGTH)] | None = None
+    added_at: Annotated[int, Field(ge=0)]
+    added_by: Annotated[str, Field(max_length=64)]
+
+    @field_validator("fingerprint")
+    @classmethod
+    def _parsable(cls, value: str) -> str:
+        AvatarFingerprint.from_hex(value)  # ValueError → validation error
+        return value
+
+    @field_validator("keypoints")
+    @classmethod
+    def _keypoints(cls, value: str | None) -> str | None:
+        if value is not None:
+            _parse_keypoints(value)  # ValueError → validation error
+        return value
+
+    def to_bank_entry(self, bank: str) -> BankEntry:
+        found = AvatarFingerprint.from_hex(self.fingerprint)
+        if self.keypoints is not None and not found.legacy:
+            found = replace(found, keypoints=_parse_keypoints(self.keypoints))
+        return BankEntry(self.id, bank, self.label, found)
+
+
+def _parse_keypoints(value: str) -> Keypoints:
+    try:
+        return Keypoints.from_bytes(base64.b64decode(value, validate=True))
+    except binascii.Error:
+        raise ValueError("keypoints are not base64") from None
+
+
+class BankImportError(ValueError):
+    """A JSONL line that is not a valid entry; ``line`` is 1-based."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+def new_entry_id() -> str:
+    return secrets.token_hex(8)
+
+
+def parse_jsonl(lines: Iterable[str | bytes]) -> list[StoredEntry]:
+    """Every entry of a JSONL export, all validated before anything is written."""
+    entries = []
+    for number, line in enumerate(lines, start=1):
+        text = line.decode("utf-8") if isinstance(line, bytes) else line
+        if not text.strip():
+            continue
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise BankImportError(number, "not valid JSON") from None
+        if not isinstance(data, dict):
+            raise BankImportError(number, "not a JSON object")
+        try:
+            entries.append(StoredEntry.model_validate(data))
+        except ValidationError as error:
+            first = error.errors(include_input=False, include_url=False)[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise BankImportError(number, f"{where}: {first['msg']}") from None
+    return entries
+
+
+@dataclass
+class BankStore:
+    """Bank entries in Redis (see module doc for the keys)."""
+
+    client: redis.Redis
+
+    def add(self, bank: str, entries: Iterable[StoredEntry]) -> int:
+        """Add (or replace, by id) entries; returns how many were written."""
+        mapping = {e.id: e.model_dump_json(exclude_none=True) for e in entries}
+        if not mapping:
+            return 0
+        key = _entries_key(bank)
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.sadd(_BANKS, bank)
+            for start in range(0, len(mapping), 1000):
+                chunk = dict(list(mapping.items())[start : start + 1000])
+                pipe.hset(key, mapping=chunk)
+            pipe.incr(_version_key(bank))
+            pipe.execute()
+        return len(mapping)
+
+    def banks(self) -> list[dict[str, Any]]:
+        names = self.names()
+        with self.client.pipeline(transaction=True) as pipe:
+            for name in names:
+                pipe.hlen(_entries_key(name))
+                pipe.get(_version_key(name))
+            replies = pipe.execute()
+        return [
+            {"name": name, "entries": int(replies[2 * i]), "version": int(replies[2 * i + 1] or 0)}
+            for i, name in enumerate(names)
+        ]
+
+    def names(self) -> list[str]:
+        return sorted(n.decode() for n in self.client.smembers(_BANKS))
+
+    def exists(self, bank: str) -> bool:
+        return bool(self.client.sismember(_BANKS, bank))
+
+    def entries(self, bank: str) -> Iterator[StoredEntry]:
+        """All entries of a bank, in id order (HSCAN: no single huge reply)."""
+        rows = dict(self.client.hscan_iter(_entries_key(bank), count=2000))
+        for entry_id in sorted(rows):
+            yield StoredEntry.model_validate_json(rows[entry_id])
+
+    def versions(self, known: Iterable[str] = ()) -> dict[str, int]:
+        """Every bank's version: one round trip when the banks are the ``known`` ones (the set of
+        names and their versions are read together), two when a bank came or went."""
+        expected = sorted(known)
+        # GETs, not one MGET: a Redis Cluster client refuses MGET inside a pipeline.
+        with self.client.pipeline(transaction=False) as pipe:
+            pipe.smembers(_BANKS)
+            for name in expected:
+                pipe.get(_version_key(name))
+            replies = pipe.execute()
+        names = sorted(n.decode() for n in replies[0])
+        if not names:
+            return {}
+        values = replies[1:] if names == expected else self.client.mget([_version_key(name) for name in names])
+        return {name: int(v or 0) for name, v in zip(names, values, strict=True)}
+
+
+def make_entry(
+    fingerprint: AvatarFingerprint,
+    label: BankLabel,
+    added_by: str,
+    platform: Platform | None = None,
+    account_id: str | None = None,
+    note: str | None = None,
+) -> StoredEntry:
+    if fingerprint.keypoints is None and fingerprint.source is not None:
+        fingerprint = fingerprint.with_keypoints()  # made from the photo: keep what confirms it
+    keypoints = fingerprint.keypoints
+    return StoredEntry(
+        id=new_entry_id(),
+        fingerprint=fingerprint.hex,
+        keypoints=base64.b64encode(keypoints.to_bytes()).decode() if keypoints is not None else None,
+        label=label,
+        platform=platform,
+        account_id=account_id,
+        note=note,
+        added_at=int(time.time()),
+        added_by=added_by,
+    )

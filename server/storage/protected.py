@@ -1,0 +1,167 @@
+"""Protected people in Redis: registered by trainers (``server.services.protected``), matched
+against every checked profile from each worker's copy (``server.lookups.protected``).
+
+Redis keys:
+- ``haris:{protected}:person:<id>`` — JSON record: display names, genuine accounts, avatar hashes, note,
+  created_at and the registering key's label. No TTL: a person is protected because a trainer
+  decided so, and protection must not lapse silently; the record lives until ``DELETE``.
+  It holds nothing about who checks whom.
+- ``haris:{protected}:keypoints:<id>`` — hash: fingerprint hex of a photo registered from its
+  bytes → its ORB keypoints (base64, ≤ 5.8 KB; :mod:`heuristics.keypoints`), which confirm photo
+  matches geometrically. Same lifetime as the record; a field goes when its photo leaves the
+  record. Like the fingerprint, derived from the photo, never the photo.
+- ``haris:{protected}:ids`` — set of all ids. No TTL (same lifetime as the records).
+- ``haris:{protected}:version`` — counter incremented on every change. No TTL. Each worker keeps an
+  in-memory :class:`heuristics.names.NameIndex` of the registered names and rebuilds it when this
+  version changes; it reads the version at most once a second (``server.lookups.protected``).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import redis
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from heuristics.profile import AccountId, Handle, Platform
+
+_RECORD = "haris:{protected}:person:"
+_IDS = "haris:{protected}:ids"
+_VERSION = "haris:{protected}:version"
+_KEYPOINTS = "haris:{protected}:keypoints:"
+ID = re.compile(r"^[0-9a-f]{16}$")
+
+
+class ProtectedAccount(BaseModel):
+    """One genuine account of the person: a platform and its account id and/or handle."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    platform: Platform
+    account_id: AccountId | None = None
+    handle: Handle | None = None
+
+    @model_validator(mode="after")
+    def _identified(self) -> ProtectedAccount:
+        if not (self.account_id or self.handle):
+            raise ValueError("an account needs an account_id or a handle")
+        return self
+
+
+class ProtectedPerson(BaseModel):
+    id: str
+    display_names: list[str]
+    accounts: list[ProtectedAccount]
+    avatar_hashes: list[str]
+    note: str | None = None
+    created_at: int
+    created_by: str
+
+
+class PersonDetails(Protocol):
+    """What a trainer says about a person (``server.schemas.ProtectedCreate`` is one)."""
+
+    display_names: list[str]
+    accounts: list[ProtectedAccount]
+    avatar_hashes: list[str]
+    note: str | None
+
+
+@dataclass
+class ProtectedStore:
+    client: redis.Redis
+
+    def add(self, details: PersonDetails, created_by: str, keypoints: Mapping[str, str] | None = None) -> str:
+        """Store a new person; ``keypoints`` (fingerprint hex → base64) of photos sent as bytes."""
+        person_id = secrets.token_hex(8)
+        record = ProtectedPerson(
+            id=person_id,
+            display_names=details.display_names,
+            accounts=details.accounts,
+            avatar_hashes=details.avatar_hashes,
+            note=details.note,
+            created_at=int(time.time()),
+            created_by=created_by,
+        )
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.set(_RECORD + person_id, record.model_dump_json())
+            pipe.sadd(_IDS, person_id)
+            self._keep_keypoints(pipe, person_id, details.avatar_hashes, keypoints or {})
+            pipe.incr(_VERSION)
+            pipe.execute()
+        return person_id
+
+    @staticmethod
+    def _keep_keypoints(
+        pipe: Any, person_id: str, hashes: Sequence[str], keypoints: Mapping[str, str], dropped: Sequence[str] = ()
+    ) -> None:
+        """Keep the keypoints of photos the record now has; drop those of photos it no longer has."""
+        kept = {h: k for h, k in keypoints.items() if h in hashes}
+        if kept:
+            pipe.hset(_KEYPOINTS + person_id, mapping=kept)
+        gone = [h for h in dropped if h not in hashes]
+        if gone:
+            pipe.hdel(_KEYPOINTS + person_id, *gone)
+
+    def keypoints(self, person_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """Each person's photos' keypoints (base64) by fingerprint hex, in one round trip."""
+        with self.client.pipeline(transaction=False) as pipe:
+            for person_id in person_ids:
+                pipe.hgetall(_KEYPOINTS + person_id)
+            replies = pipe.execute()
+        return {
+            person_id: {k.decode(): v.decode() for k, v in reply.items()}
+            for person_id, reply in zip(person_ids, replies, strict=True)
+        }
+
+    def get(self, person_id: str) -> ProtectedPerson | None:
+        raw = self.client.get(_RECORD + person_id) if ID.match(person_id) else None
+        return ProtectedPerson.model_validate_json(raw) if raw else None
+
+    def all(self) -> list[ProtectedPerson]:
+        ids = sorted(i.decode() for i in self.client.smembers(_IDS))
+        raws = self.client.mget([_RECORD + i for i in ids]) if ids else []
+        return [ProtectedPerson.model_validate_json(raw) for raw in raws if raw]
+
+    def replace(self, person_id: str, body: PersonDetails, keypoints: Mapping[str, str] | None = None) -> bool:
+        """Replace a person's names, accounts, fingerprints and note (the console's edit);
+        creation time and author stay. False if there is no such person."""
+        current = self.get(person_id)
+        if current is None:
+            return False
+        record = current.model_copy(
+            update={
+                "display_names": body.display_names,
+                "accounts": body.accounts,
+                "avatar_hashes": body.avatar_hashes,
+                "note": body.note,
+            }
+        )
+        with self.client.pipeline(transaction=True) as pipe:
+            # XX: never resurrect a person deleted since the read above.
+            pipe.set(_RECORD + person_id, record.model_dump_json(), xx=True)
+            pipe.incr(_VERSION)
+            self._keep_keypoints(pipe, person_id, body.avatar_hashes, keypoints or {}, current.avatar_hashes)
+            written = pipe.execute()[0]
+        return bool(written)
+
+    def delete(self, person_id: str) -> bool:
+        if not ID.match(person_id):
+            return False
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.delete(_RECORD + person_id)
+            pipe.srem(_IDS, person_id)
+            pipe.incr(_VERSION)
+            pipe.delete(_KEYPOINTS + person_id)
+            deleted = pipe.execute()[0]
+        return bool(deleted)
+
+    def version(self) -> int:
+        return int(self.client.get(_VERSION) or 0)
+
+

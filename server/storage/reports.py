@@ -1,0 +1,171 @@
+"""User reports of a profile: kept for trainers to review, without any reporter identity.
+
+A report's time is kept to the hour only (``created_at`` is the hour it arrived): an exact write
+time could be matched with an ISP's record of who connected to the server at that second. The
+queue keeps its order with a counter instead.
+
+Bounded against floods: at most ``HARIS_MAX_PENDING_REPORTS`` (1,000) reports wait for review (then new ones are refused
+with 503 ``report_queue_full``), a second report of the same account (platform and account id,
+or handle) while the first is pending adds to the first (``reports``: how many) instead of
+queueing again, a reported bio is cut to 500 characters (``server.schemas.ReportedProfile``), and
+anonymous reports have their own tight rate limit (``HARIS_REPORT_LIMIT``).
+
+Redis keys:
+- ``haris:{reports}:report:<id>`` — JSON of what the user chose to send (platform, profile fields,
+  avatar_hash, reason, note), the hour it arrived and how many reports it stands for; expires
+  after ``REPORT_TTL_SECONDS``.
+- ``haris:{reports}:pending`` — sorted set of pending report ids by arrival number; ids whose report
+  has expired are pruned when the queue is read or full.
+- ``haris:{reports}:sequence`` — the arrival counter (no TTL: a number, no user data).
+- ``haris:{reports}:account:<hmac>`` — the pending report of one reported account, keyed by
+  HMAC-SHA256(secret, platform and account id or handle), truncated; expires with the report and
+  is deleted when it is decided.
+- ``haris:{reports}:decided`` — sorted set of confirmed/rejected report ids by decision time, for
+  the console's "recently decided" list; pruned after the report TTL (the records expire with
+  their original TTL, which a decision does not extend).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+REPORT_TTL_SECONDS = 30 * 24 * 3600
+TIME_GRAIN_SECONDS = 3600
+_REPORT = "haris:{reports}:report:"
+_PENDING = "haris:{reports}:pending"
+_SEQUENCE = "haris:{reports}:sequence"
+_BY_ACCOUNT = "haris:{reports}:account:"
+_DECIDED = "haris:{reports}:decided"
+
+
+class AlreadyDecided(Exception):
+    """The report was confirmed or rejected by someone else first."""
+
+
+class QueueFull(Exception):
+    """``max_pending`` reports already wait for review."""
+
+
+def coarse_time(now: float) -> int:
+    """``now`` to the hour (the only time a report keeps)."""
+    return int(now // TIME_GRAIN_SECONDS) * TIME_GRAIN_SECONDS
+
+
+@dataclass
+class ReportStore:
+    client: redis.Redis
+    secret: bytes = b""
+    ttl: int = REPORT_TTL_SECONDS
+    max_pending: int = 1_000
+
+    def _account_key(self, report: dict[str, Any]) -> str | None:
+        profile = report.get("profile") or {}
+        if profile.get("account_id"):
+            identity = f"{report.get('platform')}:id:{profile['account_id']}"
+        elif profile.get("handle"):
+            identity = f"{report.get('platform')}:handle:{str(profile['handle']).lstrip('@').casefold()}"
+        else:
+            return None
+        digest = hmac.new(self.secret, identity.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+        return _BY_ACCOUNT + digest[:32]
+
+    def add(self, report: dict[str, Any]) -> str:
+        """Queue a report (or add it to the pending report of the same account); its id.
+
+        Raises QueueFull when ``max_pending`` reports are waiting."""
+        account_key = self._account_key(report)
+        if account_key is not None:
+            existing = self._merge(account_key)
+            if existing is not None:
+                return existing
+        if self.client.zcard(_PENDING) >= self.max_pending and self._prune() >= self.max_pending:
+            raise QueueFull()
+        report_id = secrets.token_hex(8)
+        record = dict(report, id=report_id, created_at=coarse_time(time.time()), status="pending", reports=1)
+        position = self.client.incr(_SEQUENCE)
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), ex=self.ttl)
+            pipe.zadd(_PENDING, {report_id: position})
+            if account_key is not None:
+                pipe.set(account_key, report_id, ex=self.ttl)
+            pipe.execute()
+        return report_id
+
+    def _merge(self, account_key: str) -> str | None:
+        """Count one more report on the pending report of this account; its id, or None."""
+        raw_id = self.client.get(account_key)
+        if raw_id is None:
+            return None
+        report_id = raw_id.decode()
+        record = self.get(report_id)
+        if record is None or record.get("status") != "pending":
+            self.client.delete(account_key)
+            return None
+        record["reports"] = int(record.get("reports", 1)) + 1
+        self.client.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), keepttl=True)
+        return report_id
+
+    def _prune(self) -> int:
+        """Drop pending ids whose report expired; how many remain."""
+        ids = self.client.zrange(_PENDING, 0, -1)
+        with self.client.pipeline(transaction=False) as pipe:
+            for report_id in ids:
+                pipe.exists(_REPORT + report_id.decode())
+            alive = pipe.execute()
+        gone = [report_id for report_id, exists in zip(ids, alive, strict=True) if not exists]
+        if gone:
+            self.client.zrem(_PENDING, *gone)
+        return len(ids) - len(gone)
+
+    def get(self, report_id: str) -> dict[str, Any] | None:
+        raw = self.client.get(_REPORT + report_id)
+        return json.loads(raw) if raw else None
+
+    def pending(self, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        """Pending reports, newest first."""
+        ids = [i.decode() for i in self.client.zrevrange(_PENDING, offset, offset + limit - 1)]
+        reports = [self.get(report_id) for report_id in ids]
+        expired = [report_id for report_id, report in zip(ids, reports, strict=True) if report is None]
+        if expired:
+            self.client.zrem(_PENDING, *expired)
+        return [r for r in reports if r is not None]
+
+    def count_pending(self) -> int:
+        return int(self.client.zcard(_PENDING))
+
+    def decided(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Recently confirmed or rejected reports, newest decision first."""
+        self.client.zremrangebyscore(_DECIDED, 0, int(time.time()) - self.ttl)
+        ids = [i.decode() for i in self.client.zrevrange(_DECIDED, 0, limit - 1)]
+        reports = [self.get(report_id) for report_id in ids]
+        return [r for r in reports if r is not None]
+
+    def resolve(self, report_id: str, status: str, **fields: Any) -> dict[str, Any] | None:
+        """Mark a report confirmed or rejected and take it off the queue (its record keeps its TTL).
+
+        None if there is no such report; AlreadyDecided if it was not pending. Taking the id off
+        the pending set is the atomic step: of two concurrent decisions only one removes it.
+        """
+        record = self.get(report_id)
+        if record is None:
+            return None
+        if record.get("status") != "pending" or not self.client.zrem(_PENDING, report_id):
+            raise AlreadyDecided(report_id)
+        now = int(time.time())
+        record.update(fields, status=status, decided_at=now)
+        account_key = self._account_key(record)
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), keepttl=True)
+            pipe.zadd(_DECIDED, {report_id: now})
+            if account_key is not None:
+                pipe.delete(account_key)
+            pipe.execute()
+        return record

@@ -1,0 +1,163 @@
+"""Console accounts (trainers and maintainers) and their server-side sessions.
+
+Passwords are hashed with scrypt (werkzeug's ``generate_password_hash``: N=32768, r=8, p=1, a
+random salt per hash): slow on purpose, so a stolen Redis dump does not give passwords away.
+The browser holds only a Flask-signed cookie carrying a random session id; the session itself
+lives in Redis, so revoking a user ends every session at once.
+
+Redis keys:
+- ``haris:{users}:user:<username>`` — hash ``role``, ``password`` (scrypt hash), ``created`` (unix time).
+  Kept until the account is revoked (``flask --app server user revoke``).
+- ``haris:{users}:session:<session id>`` — hash ``user``, ``created``. Expires after
+  ``idle_seconds`` without use (refreshed on each request) and is refused after
+  ``max_seconds`` from sign-in whatever the activity.
+- ``haris:{users}:user-sessions:<username>`` — set of that user's session ids, so revocation can delete
+  them; expires with the newest session (same idle lifetime, refreshed on sign-in).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from functools import cache
+
+import redis
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from server.roles import Role
+
+USER_PREFIX = "haris:{users}:user:"
+SESSION_PREFIX = "haris:{users}:session:"
+USER_SESSIONS_PREFIX = "haris:{users}:user-sessions:"
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024
+PASSWORD_METHOD = "scrypt"  # noqa: S105 (a KDF name, not a password)
+IDLE_SECONDS = 2 * 3600
+MAX_SECONDS = 12 * 3600
+
+
+class AccountError(ValueError):
+    """An account cannot be created as asked (bad name, weak password, already exists)."""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    username: str
+    role: Role
+    session_id: str
+
+
+@cache
+def _decoy_hash() -> str:
+    # Checked when the username does not exist, so a failed sign-in takes as long either way
+    # and response time does not reveal which usernames exist.
+    return generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
+
+
+def valid_username(username: str) -> bool:
+    return bool(USERNAME_PATTERN.match(username))
+
+
+@dataclass
+class UserStore:
+    client: redis.Redis
+    idle_seconds: int = IDLE_SECONDS
+    max_seconds: int = MAX_SECONDS
+
+    def create(self, username: str, password: str, role: Role) -> None:
+        if not valid_username(username):
+            raise AccountError("usernames are 2–64 characters: lower-case letters, digits, '.', '_' or '-'")
+        if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+            raise AccountError(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
+        record = {
+            "role": role.value,
+            "password": generate_password_hash(password, method=PASSWORD_METHOD),
+            "created": int(time.time()),
+        }
+        key = USER_PREFIX + username
+        # HSETNX on the first field makes creation atomic: two concurrent creates cannot both win.
+        if not self.client.hsetnx(key, "role", record["role"]):
+            raise AccountError(f"user {username!r} already exists")
+        self.client.hset(key, mapping=record)
+
+    def revoke(self, username: str) -> bool:
+        """Delete the account and end all of its sessions. False if there was no such user."""
+        sessions_key = USER_SESSIONS_PREFIX + username
+        session_ids = self.client.smembers(sessions_key)
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.delete(USER_PREFIX + username)
+            for session_id in session_ids:
+                pipe.delete(SESSION_PREFIX + session_id.decode())
+            pipe.delete(sessions_key)
+            existed, *_ = pipe.execute()
+        return bool(existed)
+
+    def list(self) -> list[dict[str, str | int]]:
+        users = []
+        for key in self.client.scan_iter(match=USER_PREFIX + "*", count=500):
+            record = self.client.hmget(key, "role", "created")
+            if record[0] is None:
+                continue
+            users.append(
+                {
+                    "username": key.decode()[len(USER_PREFIX) :],
+                    "role": record[0].decode(),
+                    "created": int(record[1] or 0),
+                }
+            )
+        return sorted(users, key=lambda user: str(user["username"]))
+
+    def authenticate(self, username: str, password: str) -> Role | None:
+        """The user's role if the password is right; None otherwise (same cost either way)."""
+        plausible = valid_username(username) and len(password) <= MAX_PASSWORD_LENGTH
+        record = self.client.hmget(USER_PREFIX + username, "role", "password") if plausible else None
+        if not record or record[0] is None or record[1] is None:
+            check_password_hash(_decoy_hash(), password[:MAX_PASSWORD_LENGTH])
+            return None
+        if not check_password_hash(record[1].decode(), password):
+            return None
+        return Role(record[0].decode())
+
+    def start_session(self, username: str) -> str:
+        session_id = secrets.token_urlsafe(32)
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.hset(
+                SESSION_PREFIX + session_id,
+                mapping={"user": username, "created": int(time.time())},
+            )
+            pipe.expire(SESSION_PREFIX + session_id, self.idle_seconds)
+            pipe.sadd(USER_SESSIONS_PREFIX + username, session_id)
+            pipe.expire(USER_SESSIONS_PREFIX + username, self.max_seconds)
+            pipe.execute()
+        return session_id
+
+    def resume(self, session_id: str) -> SignedIn | None:
+        """The signed-in user of a live session (refreshing its idle timer), or None."""
+        key = SESSION_PREFIX + session_id
+        record = self.client.hgetall(key)
+        if not record:
+            return None
+        username = record[b"user"].decode()
+        if time.time() - int(record.get(b"created", b"0")) > self.max_seconds:
+            self.end_session(session_id)
+            return None
+        # The account may have been revoked between two requests of this session: check it exists
+        # and take its current role, so a role change applies at once.
+        role = self.client.hget(USER_PREFIX + username, "role")
+        if role is None:
+            self.end_session(session_id)
+            return None
+        self.client.expire(key, self.idle_seconds)
+        return SignedIn(username=username, role=Role(role.decode()), session_id=session_id)
+
+    def end_session(self, session_id: str) -> None:
+        key = SESSION_PREFIX + session_id
+        username = self.client.hget(key, "user")
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.delete(key)
+            if username is not None:
+                pipe.srem(USER_SESSIONS_PREFIX + username.decode(), session_id)
+            pipe.execute()

@@ -1,0 +1,365 @@
+"""Rate limits, through flask-limiter's documented API, in a store that never persists.
+
+Where counters live: the **limiter store** (``server.storage.connection``), never the main Redis. Redis
+writes every command to its append-only file in order, so a persisted counter keyed by a client's
+address next to that client's check would tell a seized server who checked what.
+
+How they are keyed: ``HMAC-SHA256(pepper, client address)``, truncated. The pepper is random,
+made by whichever worker first needs it in a clock hour, shared between workers and nodes only in
+the limiter store's memory (``haris:limiter:pepper:<hour number>``, SET NX, expires after two
+hours) and cached per worker. It is never derived from ``HARIS_SECRET_KEY`` and never written to
+disk, so with the server's disk and its secret the keys cannot be linked to an address; with
+live memory, only the current hour's counters can. A new pepper each hour starts every counter
+afresh: around the hour an hourly limit allows up to twice its amount.
+
+Redis keys (limiter store only): ``haris:LIMITER/limits/<hmac>/<scope>/<limit>`` — one
+fixed-window counter per client (or per console account name) and limit, expiring with its
+window; ``haris:limiter:pepper:<hour>`` — the pepper, two hours.
+
+Limits (``Limits``; anonymous views are decorated with :func:`counted`):
+
+- anonymous routes (``/v1/check``, ``/v1/reports``, ``/v1/rules``): ``HARIS_CHECK_LIMIT``, reports
+  ``HARIS_REPORT_LIMIT``. Counted only for requests that reach the view with no ``Origin`` or an
+  allowed one (``server.web.security`` refuses the others first) and, for POST, a JSON or multipart
+  body (others get 415 uncounted): a web page's no-preflight ``text/plain`` POSTs cannot use up
+  a user's allowance. A check's trusted contacts are charged by their total name length
+  (``charge_for_contacts``), and a check that matched the protected-people registry counts
+  against ``HARIS_REGISTRY_LIMIT`` too (``server.api.check``).
+- failed API keys, per address (``HARIS_KEY_FAILURE_LIMIT``): past it, every bearer key from that
+  address is refused (429) until the window ends, so guessing stops there.
+- console sign-in: failures per address (``HARIS_LOGIN_LIMIT``) and per account name
+  (``HARIS_LOGIN_ACCOUNT_LIMIT``). An account under attack from elsewhere still lets its owner in
+  with the right password from an address that has not failed.
+
+When the limiter store cannot be reached, anonymous checks and reports are answered uncounted
+with ``HARIS_LIMIT_FAIL_OPEN`` (default true; false: 503 ``limiter_unavailable``); every other
+limit fails closed. After a failure the store is left alone for ``STORAGE_RETRY_SECONDS``.
+
+flask-limiter is used only through documented API: ``Limiter.shared_limit`` decorating plain
+functions (limited when called inside a request) with a ``cost`` callable, ``current_limit(s)``
+and ``RequestLimit`` for ``Retry-After`` and remaining allowance. :class:`Allowance` is the one
+small adapter; ``tests/api/test_limits_and_ops.py`` fails if the library stops counting through it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import hmac
+import logging
+import math
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import redis
+from flask import Flask, Response, current_app, g, request
+from flask_limiter import Limiter, RateLimitExceeded
+from werkzeug.exceptions import TooManyRequests
+
+from heuristics.context import ServiceUnavailable
+from server.storage.breaker import RedisBreaker
+from server.storage.connection import LimiterStore, fast_fail_options
+from server.web.errors import APIError, error_response
+
+log = logging.getLogger("haris.limits")
+F = TypeVar("F", bound=Callable[..., Any])
+STORAGE_RETRY_SECONDS = 1.0
+PEPPER_SECONDS = 3600
+PEPPER_KEY = "haris:limiter:pepper:"
+COUNTED_MEDIA_TYPES = frozenset({"application/json", "multipart/form-data"})
+
+
+class Peppers:
+    """The current hour's random pepper for limiter keys (module docstring), cached per worker."""
+
+    def __init__(self, client: redis.Redis | None, clock: Callable[[], float] = time.time) -> None:
+        self._client = client
+        self._clock = clock
+        self._cached: tuple[int, bytes] | None = None
+
+    def current(self) -> bytes:
+        hour = int(self._clock() // PEPPER_SECONDS)
+        cached = self._cached
+        if cached is not None and cached[0] == hour:
+            return cached[1]
+        pepper = self._fetch(hour)
+        self._cached = (hour, pepper)
+        return pepper
+
+    def _fetch(self, hour: int) -> bytes:
+        candidate = secrets.token_bytes(32)
+        if self._client is None:  # counting in process memory: the pepper never leaves it either
+            return candidate
+        with self._client.pipeline(transaction=False) as pipe:
+            pipe.set(PEPPER_KEY + str(hour), candidate, nx=True, ex=2 * PEPPER_SECONDS)
+            pipe.get(PEPPER_KEY + str(hour))
+            _, stored = pipe.execute()
+        return stored or candidate
+
+
+class StorageGuard:
+    """What to do when the limiter store fails: fail open or closed; after a failure the store is
+    left alone for ``STORAGE_RETRY_SECONDS`` (a :class:`RedisBreaker`, as every Redis lookup has)."""
+
+    def __init__(self, fail_open: bool) -> None:
+        self.fail_open = fail_open
+        self.breaker = RedisBreaker("rate limit storage", backoff=STORAGE_RETRY_SECONDS)
+
+    @property
+    def failures(self) -> int:
+        return self.breaker.failures
+
+    def run(self, check: Callable[[], None], may_fail_open: bool) -> None:
+        try:
+            self.breaker.call(check)
+        except ServiceUnavailable:
+            if not (self.fail_open and may_fail_open):
+                raise APIError(503, "limiter_unavailable", "The rate limiter is unavailable; retry later.") from None
+
+
+class LimitReached(TooManyRequests):
+    """An allowance used up, found before doing the work it guards: 429 with ``Retry-After``."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__()
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a client is in an allowance, without counting anything."""
+
+    used: bool  # some of it is used in the current window
+    used_up: bool
+    retry_after: int  # seconds until a used-up allowance is available again
+
+
+def _seconds_to(limit: Any) -> int:
+    """Seconds until a flask-limiter ``RequestLimit`` resets (its ``reset_at`` is rounded up by a
+    second), never more than its window."""
+    return max(1, min(limit.limit.get_expiry(), math.ceil(limit.reset_at - time.time())))
+
+
+def _not_through_an_allowance() -> bool:
+    return "haris_limit_cost" not in g
+
+
+def _requested_cost() -> int:
+    return int(g.get("haris_limit_cost", 1))
+
+
+class Allowance:
+    """One limit, counted where the code calls :meth:`charge` (the adapter in the module docstring).
+
+    A plain function decorated with ``Limiter.shared_limit`` is limited each time it is called in
+    a request; the scope names the counter, so every call of one allowance counts on one counter.
+    """
+
+    def __init__(
+        self,
+        limiter: Limiter,
+        guard: StorageGuard,
+        scope: str,
+        limit: str,
+        key_func: Callable[[], str],
+        may_fail_open: bool = False,
+    ) -> None:
+        def counted() -> None:
+            return None
+
+        # flask-limiter files decorated limits by the function's qualified name: one per allowance.
+        counted.__name__ = counted.__qualname__ = f"allowance_{scope.replace('-', '_')}"
+        self.scope = scope
+        self._limiter = limiter
+        self._guard = guard
+        self._may_fail_open = may_fail_open
+        self._counted = limiter.shared_limit(limit, scope=scope, key_func=key_func, cost=_requested_cost)(counted)
+
+    def charge(self, cost: int = 1, refuse: bool = True) -> None:
+        """Count this request ``cost`` times. Once past the limit: RateLimitExceeded (a 429), or
+        nothing with ``refuse=False`` (the caller decides what a used-up allowance means)."""
+        if cost < 0 or not self._limiter.enabled:
+            return
+        try:
+            self._guard.run(functools.partial(self._call, cost), self._may_fail_open)
+        except RateLimitExceeded:
+            if refuse:
+                raise
+
+    def standing(self) -> Standing | None:
+        """Where this client stands, without counting (a hit of cost 0); None when the limiter is
+        off, or the store cannot say and the allowance may fail open."""
+        found: list[Any] = []
+
+        def read() -> None:
+            with contextlib.suppress(RateLimitExceeded):  # a used-up allowance is what we read below
+                self._call(0)
+            found.extend(self._limiter.current_limits)
+
+        if not self._limiter.enabled:
+            return None
+        self._guard.run(read, self._may_fail_open)
+        if not found:
+            return None
+        used_up = [limit for limit in found if limit.breached or limit.remaining <= 0]
+        return Standing(
+            used=any(limit.remaining < limit.limit.amount for limit in found),
+            used_up=bool(used_up),
+            retry_after=max((_seconds_to(limit) for limit in used_up), default=1),
+        )
+
+    def refuse_when_used_up(self) -> None:
+        """LimitReached (429) if this client has used the allowance up."""
+        standing = self.standing()
+        if standing is not None and standing.used_up:
+            raise LimitReached(standing.retry_after)
+
+    def _call(self, cost: int) -> None:
+        g.haris_limit_cost = cost
+        try:
+            self._counted()
+        finally:
+            g.pop("haris_limit_cost", None)
+
+
+class Limits:
+    """This app's limiter and its allowances (``app.extensions["haris_limits"]``)."""
+
+    def __init__(self, app: Flask, store: LimiterStore) -> None:
+        config = app.config
+        self.peppers = Peppers(store.client)
+        self.guard = StorageGuard(config["HARIS_LIMIT_FAIL_OPEN"])
+        storage_options: dict[str, Any] = {}
+        if store.client is not None:
+            storage_options = {"key_prefix": "haris", **fast_fail_options(config["HARIS_REDIS_TIMEOUT"])}
+        self.limiter = Limiter(
+            key_func=self.client_key,
+            app=app,
+            storage_uri=store.uri,
+            # Keys become haris:LIMITER/limits/<hmac of address>/<scope>/…, all under haris:.
+            storage_options=storage_options,
+            strategy="fixed-window",
+            headers_enabled=False,
+            key_prefix="limits",
+            # Storage errors reach StorageGuard, which decides per allowance (module docstring).
+            swallow_errors=False,
+        )
+
+        # flask-limiter also checks limits before every request; every limit here is counted where
+        # the code calls an Allowance, so everything else is exempt (documented: request_filter).
+        self.limiter.request_filter(_not_through_an_allowance)
+
+        def allowance(
+            scope: str, limit: str, key: Callable[[], str] | None = None, anonymous: bool = False
+        ) -> Allowance:
+            # The limit string is read once: flask-limiter parses a static limit when it is declared.
+            return Allowance(self.limiter, self.guard, scope, config[limit], key or self.client_key, anonymous)
+
+        self.check = allowance("check", "HARIS_CHECK_LIMIT", anonymous=True)
+        self.report = allowance("report", "HARIS_REPORT_LIMIT", anonymous=True)
+        self.rules = allowance("rules", "HARIS_CHECK_LIMIT", anonymous=True)
+        self.registry = allowance("registry", "HARIS_REGISTRY_LIMIT", anonymous=True)
+        # Not anonymous: when the store cannot count, nothing is added to the aggregate.
+        self.campaign = allowance("campaign", "HARIS_CAMPAIGN_CONTRIBUTIONS")
+        self.key_failures = allowance("key-failures", "HARIS_KEY_FAILURE_LIMIT")
+        self.login = allowance("login", "HARIS_LOGIN_LIMIT")
+        self.login_account = allowance("login-account", "HARIS_LOGIN_ACCOUNT_LIMIT", key=self.account_key)
+
+    def keyed(self, label: bytes, value: bytes) -> str:
+        return hmac.new(self.peppers.current(), label + value, hashlib.sha256).hexdigest()[:24]
+
+    def client_key(self) -> str:
+        """The client's address as a peppered HMAC: never the address, never from the secret."""
+        return self.keyed(b"address:", (request.remote_addr or "unknown").encode())
+
+    def account_key(self) -> str:
+        """The account name a sign-in form names, as a peppered HMAC."""
+        return self.keyed(b"login:", request.form.get("username", "").strip().lower()[:64].encode())
+
+
+def limits() -> Limits:
+    """This app's limits (``init_app``)."""
+    return current_app.extensions["haris_limits"]
+
+
+def countable() -> bool:
+    """Whether an anonymous request uses up its client's allowance: a POST only with a JSON or
+    multipart body (a browser page cannot send those cross-site without CORS, except multipart,
+    which carries the page's Origin and is refused before the view)."""
+    return request.method != "POST" or request.mimetype in COUNTED_MEDIA_TYPES
+
+
+def counted(allowance: str) -> Callable[[F], F]:
+    """Decorator of an anonymous view: each request that reaches it counts against the named
+    allowance of :class:`Limits` (``check``, ``report``, ``rules``), if :func:`countable`."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if countable():
+                getattr(limits(), allowance).charge()
+            return view(*args, **kwargs)
+
+        run.haris_allowance = allowance  # type: ignore[attr-defined]  # tests/security/test_routes.py reads it
+        return run  # type: ignore[return-value]
+
+    return decorate
+
+
+# Matching a profile against trusted contacts costs CPU in proportion to the contacts' names
+# (each is normalised; normalise() caps its cleaned text), so a check is charged by the total
+# length of its contacts' display names and handles: up to FREE_CONTACT_CHARACTERS it counts
+# once against HARIS_CHECK_LIMIT; beyond, once more per started CONTACT_CHARACTERS_PER_CHECK.
+# 500 contacts of ordinary names (~40 characters) are free; 2,000 contacts of 300 characters
+# each (the most a check may send) count 1 + 59 times, a whole minute's allowance at 60/minute.
+FREE_CONTACT_CHARACTERS = 20_000
+CONTACT_CHARACTERS_PER_CHECK = 10_000
+
+
+def contact_charge(characters: int) -> int:
+    """How many extra counts a check's contacts cost, by their total name length."""
+    return math.ceil(max(0, characters - FREE_CONTACT_CHARACTERS) / CONTACT_CHARACTERS_PER_CHECK)
+
+
+def charge_for_contacts(characters: int) -> None:
+    """Charge a check whose trusted contacts' names add up to ``characters`` (429 past the limit)."""
+    extra = contact_charge(characters)
+    if extra:
+        limits().check.charge(extra)
+
+
+def init_app(app: Flask) -> None:
+    """This app's limits, counted in its limiter store (``server.storage.connection``), and its 429s."""
+    app.extensions["haris_limits"] = Limits(app, app.extensions["haris"].redis.limiter)
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(error: RateLimitExceeded) -> Response:
+        return too_many_requests(retry_after(error))
+
+    @app.errorhandler(LimitReached)
+    def _limit_reached(error: LimitReached) -> Response:
+        return too_many_requests(error.retry_after)
+
+
+def too_many_requests(retry_after_seconds: int) -> Response:
+    response = error_response(429, "rate_limited", "Too many requests; retry later.")
+    response.headers["Retry-After"] = str(retry_after_seconds)
+    return response
+
+
+def retry_after(error: RateLimitExceeded | LimitReached) -> int:
+    """Seconds until the exceeded window resets (for the ``Retry-After`` of a 429)."""
+    if isinstance(error, LimitReached):
+        return error.retry_after
+    window_seconds = error.limit.limit.get_expiry()
+    try:
+        breached = [limit for limit in limits().limiter.current_limits if limit.breached]
+        if breached:
+            return max(_seconds_to(limit) for limit in breached)
+    except (redis.RedisError, OSError):
+        pass
+    return window_seconds

@@ -1,0 +1,109 @@
+"""Prometheus metrics: request counts and latency by route, checks by level, findings by code.
+
+Counters live in each process (one registry per app); under several gunicorn workers each scrape
+sees one worker. Labels are route templates and finding codes only, never client data.
+
+``/metrics`` needs a maintainer key (``server.api.health``). Checks by level and findings by code are
+not shown live: they are added to the exported counters only every ``HARIS_METRICS_DELAY``
+seconds (10 minutes by default), all at once, so a scrape cannot tell that someone just checked a
+profile with a particular signature (a bait account's operator watching for its target).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter as Tally
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Flask, Response, g, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+
+from heuristics.findings import Report
+
+# Any token is a valid HTTP method; unknown ones share one label so clients cannot grow the series.
+_KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+class Metrics:
+    def __init__(self, delay_seconds: float = 600.0) -> None:
+        self.delay_seconds = delay_seconds
+        self._held: Tally[tuple[str, str]] = Tally()  # (metric, label) → count not yet exported
+        self._held_lock = threading.Lock()
+        self._next_release = time.monotonic() + delay_seconds
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "haris_http_requests_total", "HTTP requests", ["route", "method", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "haris_http_request_duration_seconds",
+            "Request latency",
+            ["route"],
+            registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+        )
+        self.checks = Counter("haris_checks_total", "Checks by resulting level", ["level"], registry=self.registry)
+        self.findings = Counter("haris_findings_total", "Findings by code", ["code"], registry=self.registry)
+        self.unavailable = Counter(
+            "haris_signals_unavailable_total", "Signals skipped for a down dependency", ["code"], registry=self.registry
+        )
+
+        # Labelled children by label values: ``labels()`` validates and locks on every call, and a
+        # check increments several counters. Label values are codes and routes, a bounded set.
+        self._children: dict[tuple[Any, ...], Any] = {}
+
+    def child(self, metric: Counter | Histogram, *values: str) -> Any:
+        key = (id(metric), *values)
+        found = self._children.get(key)
+        if found is None:
+            found = self._children[key] = metric.labels(*values)
+        return found
+
+    def count_check(self, report: Report) -> None:
+        """One check: its level, each finding's code (held back, see the module docstring), each
+        signal skipped for a down dependency (an operational signal, shown at once)."""
+        with self._held_lock:
+            self._held["level", report.level.value] += 1
+            for finding in report.findings:
+                self._held["code", finding.code] += 1
+        self._count_each(self.unavailable, report.unavailable)
+        self.release_when_due()
+
+    def release_when_due(self) -> None:
+        """Add the held-back counts to the exported counters once the delay has passed."""
+        if time.monotonic() < self._next_release:
+            return
+        with self._held_lock:
+            held, self._held = self._held, Tally()
+            self._next_release = time.monotonic() + self.delay_seconds
+        for (kind, label), count in held.items():
+            self.child(self.checks if kind == "level" else self.findings, label).inc(count)
+
+    def _count_each(self, metric: Counter, codes: Iterable[str]) -> None:
+        for code in codes:
+            self.child(metric, code).inc()
+
+    def exposition(self) -> Response:
+        self.release_when_due()
+        return Response(generate_latest(self.registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def init_app(app: Flask) -> None:
+    """Time and count every request in the app's :class:`Metrics` (made by ``server.state``)."""
+    metrics: Metrics = app.extensions["haris"].metrics
+
+    @app.before_request
+    def _start() -> None:
+        g.metrics_started = time.perf_counter()
+
+    @app.after_request
+    def _count(response: Response) -> Response:
+        rule = request.url_rule
+        route = rule.rule if rule else "<unmatched>"
+        method = request.method if request.method in _KNOWN_METHODS else "OTHER"
+        metrics.child(metrics.requests, route, method, str(response.status_code)).inc()
+        started = g.get("metrics_started")
+        if started is not None:
+            metrics.child(metrics.latency, route).observe(time.perf_counter() - started)
+        return response
