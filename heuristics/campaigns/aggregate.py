@@ -38,6 +38,9 @@ import numpy as np
 from heuristics.campaigns.traits import Family, Traits
 
 DAY_SECONDS = 86_400
+# How long a process trusts the epoch key it read (it never changes within an epoch, first writer
+# wins; re-read now and then so that after a restart of the store every process agrees again).
+KEY_CACHE_SECONDS = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +50,6 @@ class AggregateSettings:
     noise: int = 2  # counters start at a uniform 0..noise; 0: none
     seen_prefill: float = 0.15
     epoch_days: int = 15
-
 
     @property
     def ttl_seconds(self) -> int:
@@ -69,6 +71,12 @@ class CellStore(Protocol):
     def increment(self, writes: Sequence[tuple[str, int]]) -> None: ...
 
     def bits(self, reads: Sequence[tuple[str, int]]) -> list[bool]: ...
+
+    def snapshot(
+        self, tables: Sequence[str], counters: Sequence[tuple[str, int]], bits: Sequence[tuple[str, int]]
+    ) -> tuple[list[bool], list[int], list[bool]]:
+        """``existing``, ``counters`` and ``bits`` at once (one round trip: a check's whole read)."""
+        ...
 
     def set_bit(self, table: str, index: int) -> bool:
         """Set a bit; return whether it was already set."""
@@ -102,6 +110,11 @@ class MemoryCellStore:
 
     def bits(self, reads: Sequence[tuple[str, int]]) -> list[bool]:
         return [bool(self.tables[t][i >> 3] & (0x80 >> (i & 7))) if t in self.tables else False for t, i in reads]
+
+    def snapshot(
+        self, tables: Sequence[str], counters: Sequence[tuple[str, int]], bits: Sequence[tuple[str, int]]
+    ) -> tuple[list[bool], list[int], list[bool]]:
+        return self.existing(tables), self.counters(counters), self.bits(bits)
 
     def set_bit(self, table: str, index: int) -> bool:
         cells = self.tables[table]
@@ -151,12 +164,21 @@ class CampaignAggregate:
     clock: Callable[[], float] = time.time
     # Noise and keys; a seeded generator makes two stores comparable (tests, evaluation).
     rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(secrets.randbits(128)))
+    # epoch → (key, when read): saves a round trip per epoch on every check (KEY_CACHE_SECONDS).
+    _keys: dict[int, tuple[bytes, float]] = field(default_factory=dict, repr=False)
 
     def _epoch(self) -> int:
         return int(self.clock() // (self.settings.epoch_days * DAY_SECONDS))
 
     def _key(self, epoch: int) -> bytes:
-        return self.store.epoch_key(epoch, self.rng.bytes(32), self.settings.ttl_seconds)
+        now = self.clock()
+        cached = self._keys.get(epoch)
+        if cached is not None and 0 <= now - cached[1] < KEY_CACHE_SECONDS:
+            return cached[0]
+        key = self.store.epoch_key(epoch, self.rng.bytes(32), self.settings.ttl_seconds)
+        self._keys = {e: v for e, v in self._keys.items() if e >= epoch - 1}  # older epochs are gone
+        self._keys[epoch] = (key, now)
+        return key
 
     @staticmethod
     def _table(epoch: int, name: str) -> str:
@@ -171,11 +193,11 @@ class CampaignAggregate:
         return [(epoch, self._key(epoch)) for epoch in (current - 1, current)]
 
     def lookup(self, traits: Traits) -> Counts:
-        """Distinct OTHER accounts per family, in the current and previous epochs."""
+        """Distinct OTHER accounts per family, in the current and previous epochs (one read of the
+        store: which tables exist, the counters, and this account's seen bits)."""
         epochs = self._epochs()
         names = [f.name for f in traits.families]
         tables = [self._table(e, n) for e, _ in epochs for n in (*names, "seen")]
-        exists = dict(zip(tables, self.store.existing(tables), strict=True))
         reads: list[tuple[str, int]] = []
         for family in traits.families:
             for alternative in family.read:
@@ -183,8 +205,17 @@ class CampaignAggregate:
                     for epoch, key in epochs:
                         reads.append((self._table(epoch, family.name), self._index(key, family.name + "|" + trait,
                                                                                   self.settings.cells)))  # fmt: skip
-        values = iter(self.store.counters(reads))
-        maybe_self = traits.account is not None and any(self._seen(epochs, traits.account, exists))
+        seen_reads = []
+        if traits.account is not None:
+            seen_reads = [
+                (self._table(e, "seen"), self._index(k, "seen|" + traits.account, self.settings.seen_bits))
+                for e, k in epochs
+            ]
+        there, counters, seen = self.store.snapshot(tables, reads, seen_reads)
+        exists = dict(zip(tables, there, strict=True))
+        values = iter(counters)
+        # A bit of a table that does not exist reads 0: only bits of existing tables can say "seen".
+        maybe_self = any(seen)
         found: dict[str, FamilyCount] = {}
         for family in traits.families:
             estimates = []
@@ -202,14 +233,6 @@ class CampaignAggregate:
             picked = estimates[1] if family.combine == "second" and len(estimates) > 1 else estimates[0]
             found[family.name] = FamilyCount(max(0.0, picked), family)
         return Counts(found)
-
-    def _seen(self, epochs: list[tuple[int, bytes]], account: str, exists: dict[str, bool]) -> list[bool]:
-        reads = [
-            (self._table(e, "seen"), self._index(k, "seen|" + account, self.settings.seen_bits))
-            for e, k in epochs
-            if exists[self._table(e, "seen")]
-        ]
-        return self.store.bits(reads)
 
     def contribute(self, traits: Traits) -> bool:
         """Add this account to its traits' counters, once per window; whether it was added."""
@@ -239,4 +262,3 @@ class CampaignAggregate:
         ]
         self.store.increment(writes)
         return True
-

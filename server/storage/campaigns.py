@@ -91,6 +91,26 @@ class RedisCellStore:
     def bits(self, reads: Sequence[tuple[str, int]]) -> list[bool]:
         return [bool(bit) for bit in self._run([("GETBIT", PREFIX + t, i) for t, i in reads])]
 
+    def snapshot(
+        self, tables: Sequence[str], counters: Sequence[tuple[str, int]], bits: Sequence[tuple[str, int]]
+    ) -> tuple[list[bool], list[int], list[bool]]:
+        # One pipeline. BITFIELD GET and GETBIT of a missing key read 0 and create nothing.
+        by_table: dict[str, list[int]] = defaultdict(list)
+        for table, index in counters:
+            by_table[table].append(index)
+        counted = list(by_table)
+        replies = self._run(
+            [
+                *[("EXISTS", PREFIX + t) for t in tables],
+                *[("BITFIELD", PREFIX + t, *[p for i in by_table[t] for p in ("GET", "u8", f"#{i}")]) for t in counted],
+                *[("GETBIT", PREFIX + t, i) for t, i in bits],
+            ]
+        )
+        first_bit = len(tables) + len(counted)
+        there = [bool(found) for found in replies[: len(tables)]]
+        values = {t: iter(r) for t, r in zip(counted, replies[len(tables) : first_bit], strict=True)}
+        return there, [int(next(values[t])) for t, _ in counters], [bool(b) for b in replies[first_bit:]]
+
     def set_bit(self, table: str, index: int) -> bool:
         return bool(self._run([("SETBIT", PREFIX + table, index, 1)])[0])
 

@@ -94,3 +94,28 @@ def test_a_capped_flood_cannot_lift_a_count_past_what_it_added(noise: int) -> No
     for profile in burst(5)[1:]:
         aggregate.contribute(traits(profile, Platform.X))
     assert aggregate.lookup(target).others("hour") <= before + 4
+
+
+def test_the_epoch_key_is_read_once_a_minute_and_again_after_a_store_restart() -> None:
+    class CountingStore(MemoryCellStore):
+        def __init__(self) -> None:
+            super().__init__()
+            self.key_reads = 0
+
+        def epoch_key(self, epoch: int, candidate: bytes, ttl: int) -> bytes:
+            self.key_reads += 1
+            return super().epoch_key(epoch, candidate, ttl)
+
+    now = [CLOCK]
+    store = CountingStore()
+    aggregate = CampaignAggregate(store, SMALL, clock=lambda: now[0], rng=np.random.default_rng(3))
+    target = traits(burst(1)[0], Platform.X)
+    for _ in range(5):
+        aggregate.lookup(target)
+    assert store.key_reads == 2  # the previous and the current epoch, once
+    store.keys.clear()  # the store restarted: another process makes new keys
+    aggregate.contribute(traits(burst(2)[1], Platform.X))
+    now[0] += 61
+    aggregate.lookup(target)
+    assert store.key_reads == 4
+    assert aggregate._key(aggregate._epoch()) == store.keys[aggregate._epoch()]
