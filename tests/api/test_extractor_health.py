@@ -102,9 +102,7 @@ def test_bad_bodies_are_refused(client: FlaskClient) -> None:
     assert client.post("/v1/extractor-health", json=[reads()]).status_code == 400
 
 
-def test_reports_are_limited_per_address_and_the_limit_fails_closed(
-    make_app: Any, limiter_client: redis.Redis
-) -> None:
+def test_reports_are_limited_per_address_and_the_limit_fails_closed(make_app: Any, limiter_client: redis.Redis) -> None:
     client = make_app(HARIS_EXTRACTOR_HEALTH_LIMIT="2/hour").test_client()
     assert [post(client, reads()).status_code for _ in range(3)] == [202, 202, 429]
     limited = post(client, reads())
