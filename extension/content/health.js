@@ -5,9 +5,9 @@
  *
  * A visit starts at the first look at an address that should show a profile (the extractor's
  * `expects`), or that gave one. It is judged once, SETTLE_MS after it started, on everything the
- * page showed meanwhile: "complete" (every core field was read), "incomplete" (a profile, but
- * some core fields never appeared: their names go along), "error" (the extractor threw and no
- * profile came) or "no_profile". A visit cut short by a new address or a closed tab is not
+ * page showed meanwhile: `complete` (every core field was read), `incomplete` (a profile, but
+ * some core fields never appeared: their names go along), `error` (the extractor threw and no
+ * profile came) or `no_profile`. A visit cut short by a new address or a closed tab is not
  * counted at all, whatever it showed so far: only pages given time to render are judged, so
  * slow pages do not read as broken ones, and short visits bias neither way.
  *
@@ -19,14 +19,15 @@
   const Haris = (root.Haris = root.Haris || {});
 
   const SETTLE_MS = 10_000;
+  const [COMPLETE, INCOMPLETE, NO_PROFILE, ERROR] = root.HarisProtocol.HEALTH_OUTCOMES;
 
   /** The outcome of one visit: {outcome, missing}. */
   function judge(visit) {
     if (visit.profile) {
       const missing = visit.core.filter((field) => !visit.seen.has(field));
-      return { outcome: missing.length ? "incomplete" : "complete", missing };
+      return { outcome: missing.length ? INCOMPLETE : COMPLETE, missing };
     }
-    return { outcome: visit.error ? "error" : "no_profile", missing: [] };
+    return { outcome: visit.error ? ERROR : NO_PROFILE, missing: [] };
   }
 
   class HealthTally {
