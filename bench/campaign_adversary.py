@@ -50,25 +50,16 @@ def run(traffic: int, candidates: int, seed: int, settings: AggregateSettings) -
     order = rng.permutation(len(stream))
     for i in order:
         aggregate.contribute(traits(stream[i], Platform.X))
-    store: MemoryCellStore = aggregate.store  # type: ignore[assignment]
-    epoch = int(CLOCK // (settings.epoch_days * 86_400))
-    key = store.keys[epoch]
     scores = []
     above_checked = above_unchecked = 0
     for person, was_checked in zip(people, checked, strict=True):
-        found = traits(person, Platform.X)
-        seen = store.bits([(f"{epoch}:seen", aggregate._index(key, "seen|" + str(found.account), settings.seen_bits))])
-        score = float(seen[0]) * 2
-        above = False
-        for family in found.families:
-            for trait in family.write:
-                index = aggregate._index(key, family.name + "|" + trait, settings.cells)
-                value = store.counters([(f"{epoch}:{family.name}", index)])[0]
-                score += max(0, value - settings.noise / 2)
-                above = above or value > settings.noise
-        scores.append(score)
+        # What a holder of the store and its key reads: the account's seen bit and its traits' counters.
+        seen, values = aggregate.probe(traits(person, Platform.X))
+        score = float(seen) * 2 + sum(max(0, value - settings.noise / 2) for value in values)
+        above = any(value > settings.noise for value in values)
         above_checked += int(was_checked and above)
         above_unchecked += int(not was_checked and above)
+        scores.append(score)
     share = (above_checked / max(1, int(checked.sum())), above_unchecked / max(1, int((~checked).sum())))
     return roc_auc(scores, checked.tolist()), share
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
-from flask_limiter import RateLimitExceeded
 
 from server.i18n import choose_locale
 from server.roles import Role
@@ -16,7 +15,7 @@ from server.state import app_state
 from server.web.auth import caller_has_role
 from server.web.body import decode_base64, json_body, parse_json_bytes, validate
 from server.web.errors import APIError
-from server.web.limits import charge_for_contacts, counted, limits
+from server.web.limits import LimitReached, charge_for_contacts, counted, limits
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 
@@ -45,7 +44,7 @@ def _registry_allowed() -> bool:
     """Count a check that matched the protected-people registry (``HARIS_REGISTRY_LIMIT``)."""
     try:
         limits().registry.charge()
-    except RateLimitExceeded:
+    except LimitReached:
         return False
     return True
 
