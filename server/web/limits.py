@@ -178,12 +178,12 @@ class Allowance:
         # The counter's key: haris:LIMITER/limits/<peppered HMAC>/<scope>/<limit> (module docstring).
         return (KEY_PREFIX, self._key_func(), self.scope)
 
-    def charge(self, cost: int = 1, refuse: bool = True) -> None:
-        """Count this request ``cost`` times against every limit of the list. Once past one:
-        LimitReached (a 429), or nothing with ``refuse=False`` (the caller decides what a used-up
-        allowance means)."""
+    def charge(self, cost: int = 1, refuse: bool = True) -> bool:
+        """Count this request ``cost`` times against every limit of the list; whether it was
+        within all of them. Once past one: LimitReached (a 429), or False with ``refuse=False``
+        (the caller decides what a used-up allowance means)."""
         if cost <= 0 or not self._limiter.enabled:
-            return
+            return True
         identifiers = self._identifiers()
         refused: list[RateLimitItem] = []
 
@@ -194,6 +194,7 @@ class Allowance:
         self._guard.run(hit, self._may_fail_open)
         if refused and refuse:
             raise LimitReached(self._retry_after(refused, identifiers))
+        return not refused
 
     def standing(self) -> Standing | None:
         """Where this client stands, without counting; None when the limiter is off, or the store
