@@ -184,16 +184,18 @@ class Allowance:
         (the caller decides what a used-up allowance means)."""
         if cost <= 0 or not self._limiter.enabled:
             return True
-        identifiers = self._identifiers()
         refused: list[RateLimitItem] = []
+        identifiers: list[str] = []
 
         def hit() -> None:
+            # The key inside the guard: making it may fetch the hour's pepper from the store.
+            identifiers.extend(self._identifiers())
             strategy = self._limiter.limiter
             refused.extend(item for item in self.items if not strategy.hit(item, *identifiers, cost=cost))
 
         self._guard.run(hit, self._may_fail_open)
         if refused and refuse:
-            raise LimitReached(self._retry_after(refused, identifiers))
+            raise LimitReached(self._retry_after(refused, tuple(identifiers)))
         return not refused
 
     def standing(self) -> Standing | None:
@@ -201,10 +203,10 @@ class Allowance:
         cannot say and the allowance may fail open."""
         if not self._limiter.enabled:
             return None
-        identifiers = self._identifiers()
         found: list[tuple[RateLimitItem, WindowStats]] = []
 
         def read() -> None:
+            identifiers = self._identifiers()  # inside the guard, as in charge()
             strategy = self._limiter.limiter
             found.extend((item, strategy.get_window_stats(item, *identifiers)) for item in self.items)
 
