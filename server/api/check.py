@@ -51,17 +51,14 @@ def _registry_allowed() -> bool:
 
 def _may_contribute() -> bool:
     """Whether this anonymous check adds to the campaign aggregate: while the client is within
-    ``HARIS_CAMPAIGN_CONTRIBUTIONS`` (counted here); never when the limiter store cannot count (a
-    flood must not pass uncounted)."""
-    allowance = limits().campaign
+    ``HARIS_CAMPAIGN_CONTRIBUTIONS`` (counted here, one Redis call); never when the limiter store
+    cannot count (a flood must not pass uncounted)."""
+    if not limits().limiter.enabled:
+        return False  # nothing counts: nothing would cap a flood
     try:
-        standing = allowance.standing()
-        if standing is None or standing.used_up:
-            return False
-        allowance.charge(1, refuse=False)
+        return limits().campaign.charge(1, refuse=False)
     except APIError:  # the limiter store is down: it fails closed
         return False
-    return True
 
 
 @bp.post("/check")

@@ -178,32 +178,35 @@ class Allowance:
         # The counter's key: haris:LIMITER/limits/<peppered HMAC>/<scope>/<limit> (module docstring).
         return (KEY_PREFIX, self._key_func(), self.scope)
 
-    def charge(self, cost: int = 1, refuse: bool = True) -> None:
-        """Count this request ``cost`` times against every limit of the list. Once past one:
-        LimitReached (a 429), or nothing with ``refuse=False`` (the caller decides what a used-up
-        allowance means)."""
+    def charge(self, cost: int = 1, refuse: bool = True) -> bool:
+        """Count this request ``cost`` times against every limit of the list; whether it was
+        within all of them. Once past one: LimitReached (a 429), or False with ``refuse=False``
+        (the caller decides what a used-up allowance means)."""
         if cost <= 0 or not self._limiter.enabled:
-            return
-        identifiers = self._identifiers()
+            return True
         refused: list[RateLimitItem] = []
+        identifiers: list[str] = []
 
         def hit() -> None:
+            # The key inside the guard: making it may fetch the hour's pepper from the store.
+            identifiers.extend(self._identifiers())
             strategy = self._limiter.limiter
             refused.extend(item for item in self.items if not strategy.hit(item, *identifiers, cost=cost))
 
         self._guard.run(hit, self._may_fail_open)
         if refused and refuse:
-            raise LimitReached(self._retry_after(refused, identifiers))
+            raise LimitReached(self._retry_after(refused, tuple(identifiers)))
+        return not refused
 
     def standing(self) -> Standing | None:
         """Where this client stands, without counting; None when the limiter is off, or the store
         cannot say and the allowance may fail open."""
         if not self._limiter.enabled:
             return None
-        identifiers = self._identifiers()
         found: list[tuple[RateLimitItem, WindowStats]] = []
 
         def read() -> None:
+            identifiers = self._identifiers()  # inside the guard, as in charge()
             strategy = self._limiter.limiter
             found.extend((item, strategy.get_window_stats(item, *identifiers)) for item in self.items)
 
