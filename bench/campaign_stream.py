@@ -117,6 +117,7 @@ class StreamSpec:
     friends_share: float = 0.10  # genuine accounts in small groups made together
     name_template_share: float = 0.4  # batches whose handles follow one template
     bio_template_share: float = 0.3  # batches whose bios follow one template
+    now: datetime = NOW  # when every account is checked (the API bench: the server's clock)
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ class Account:
 
 def _creation_time(rng: np.random.Generator, spec: StreamSpec) -> float:
     """When a genuine account (or a batch's centre) was created: uniform over the years, or new."""
-    now = NOW.timestamp()
+    now = spec.now.timestamp()
     if rng.random() < spec.new_share:  # the newer, the likelier to be checked: a month on average
         return now - min(rng.exponential(30), 180) * DAY
     return rng.uniform(FIRST, now - 180 * DAY)
@@ -145,13 +146,13 @@ def _x_id(rng: np.random.Generator, created: float) -> str:
     return str(int(np.interp(bent, table.times, table.ids)))
 
 
-def _metadata(rng: np.random.Generator, created: float) -> dict[str, object]:
+def _metadata(rng: np.random.Generator, created: float, now: datetime) -> dict[str, object]:
     """Followers, following, posts, photo and privacy of an ordinary person for the account's age.
 
     Log-normal, with the spread and the followers–following correlation (0.77) of Cresci 2015's
     genuine accounts (E13: median 100 followers, 225 following, 280 posts a year at 3.5 years
     old; summary figures only), growing with age; a tenth are readers who hardly post."""
-    years = max((NOW.timestamp() - created) / YEAR, 1 / 365)
+    years = max((now.timestamp() - created) / YEAR, 1 / 365)
     grown = math.log1p(2 * years)
     first, second = rng.standard_normal(2)
     followers = math.exp(3.0 + 0.9 * grown + 1.3 * first)
@@ -214,7 +215,7 @@ def _fill(template: str, rng: np.random.Generator) -> str:
     )  # fmt: skip
 
 
-def _person(rng: np.random.Generator, created: float, fake: bool, handle: str | None = None,
+def _person(rng: np.random.Generator, created: float, now: datetime, fake: bool, handle: str | None = None,
             bio: str | None = None) -> Account:  # fmt: skip
     first, last = _pick(rng, FIRST_NAMES), _pick(rng, LAST_NAMES)
     profile = Profile(
@@ -224,7 +225,7 @@ def _person(rng: np.random.Generator, created: float, fake: bool, handle: str | 
         bio=_bio(rng) if bio is None else bio,
         joined=datetime.fromtimestamp(created, tz=UTC).strftime("%Y-%m"),
         verified=bool(not fake and rng.random() < 0.01),
-        **_metadata(rng, created),  # type: ignore[arg-type]
+        **_metadata(rng, created, now),  # type: ignore[arg-type]
     )
     return Account(profile, fake, created)
 
@@ -232,7 +233,7 @@ def _person(rng: np.random.Generator, created: float, fake: bool, handle: str | 
 def _batch(rng: np.random.Generator, spec: StreamSpec) -> list[Account]:
     size = round(math.exp(rng.uniform(math.log(spec.batch_min), math.log(spec.batch_max))))
     spread = math.exp(rng.uniform(0, math.log(max(spec.spread_hours, 1.0)))) * HOUR
-    start = min(_creation_time(rng, spec), NOW.timestamp() - spread - HOUR)
+    start = min(_creation_time(rng, spec), spec.now.timestamp() - spread - HOUR)
     steady = rng.random() < 0.5  # a steady trickle, or at random within the window
     times = np.linspace(0, spread, size) if steady else np.sort(rng.uniform(0, spread, size))
     named = rng.random() < spec.name_template_share
@@ -244,7 +245,7 @@ def _batch(rng: np.random.Generator, spec: StreamSpec) -> list[Account]:
         first = _pick(rng, FIRST_NAMES)
         handle = f"{first}_{int(rng.integers(10 ** (digits - 1), 10**digits))}" if named else None
         bio = _fill(template, rng) if templated_bio else None
-        members.append(_person(rng, start + float(offset), True, handle, bio))
+        members.append(_person(rng, start + float(offset), spec.now, True, handle, bio))
     return members
 
 
@@ -252,7 +253,8 @@ def _friends(rng: np.random.Generator, spec: StreamSpec) -> list[Account]:
     size = int(rng.integers(2, 9))
     start = _creation_time(rng, spec)
     spread = math.exp(rng.uniform(math.log(0.5), math.log(72))) * HOUR
-    return [_person(rng, min(start + rng.uniform(0, spread), NOW.timestamp() - HOUR), False) for _ in range(size)]
+    latest = spec.now.timestamp() - HOUR
+    return [_person(rng, min(start + rng.uniform(0, spread), latest), spec.now, False) for _ in range(size)]
 
 
 def accounts(spec: StreamSpec, seed: int) -> list[Account]:
@@ -269,12 +271,12 @@ def accounts(spec: StreamSpec, seed: int) -> list[Account]:
         group = _friends(rng, spec)
         found += group
         grouped += len(group)
-    found += [_person(rng, _creation_time(rng, spec), False) for _ in range(spec.genuine - grouped)]
+    found += [_person(rng, _creation_time(rng, spec), spec.now, False) for _ in range(spec.genuine - grouped)]
     return found
 
 
 def examples(spec: StreamSpec, seed: int) -> list[Example]:
-    return [Example(a.profile, a.fake, f"stream:{n}", Platform.X, NOW) for n, a in enumerate(accounts(spec, seed))]
+    return [Example(a.profile, a.fake, f"stream:{n}", Platform.X, spec.now) for n, a in enumerate(accounts(spec, seed))]
 
 
 def request_lines(items: Sequence[Example]) -> Iterator[str]:
@@ -360,10 +362,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--write", type=Path, help="write the labelled stream (JSONL of check requests) here")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--grid", action="store_true", help="print the table of docs/campaigns.md")
-    for name, value in asdict(StreamSpec()).items():
+    shape = {name: value for name, value in asdict(StreamSpec()).items() if isinstance(value, int | float)}
+    for name, value in shape.items():
         parser.add_argument("--" + name.replace("_", "-"), type=type(value), default=value)
     args = parser.parse_args(argv)
-    spec = replace(StreamSpec(), **{k: getattr(args, k) for k in asdict(StreamSpec())})
+    spec = replace(StreamSpec(), **{name: getattr(args, name) for name in shape})
     if args.grid:
         print(grid_table(load_default_rules()))
     if args.write:
