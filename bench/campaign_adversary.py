@@ -6,10 +6,11 @@ nothing). For each candidate account it knows every trait (creation time, handle
 reads the counters at those traits' places and the account's seen bit, and scores "checked" by
 the best test the layout allows: the seen bit, plus, per counter, how far it is above what the
 noise alone can reach — over every family, or over the fine ones only (the wide creation windows'
-counters hold many accounts each), whichever tells better. Half the candidates were checked (once), half never; the other checks are
-ordinary traffic. Printed: the ROC-AUC of that score (0.5 = chance), and how often a counter at a
-candidate's traits is above the noise's maximum, for checked and never-checked candidates (when
-the second is near the first, such a counter confirms nothing).
+counters hold many accounts each), whichever tells better. Half the candidates were checked
+(once), half never; the other checks are ordinary traffic. Printed: the ROC-AUC of that score
+(0.5 = chance), and how often a counter at a candidate's fine traits is above the noise's
+maximum, for checked and never-checked candidates (when the second is near the first, such a
+counter confirms nothing).
 
     .venv/bin/python -m bench.campaign_adversary [--traffic 5000] [--candidates 1000] [--seed 0]
 """

@@ -136,9 +136,9 @@ def bursts(found: Counts, created: float, now: float, params: CampaignCreationBu
 
     The background of a narrow window is the wider count less the narrow one, spread evenly over
     the rest of the wider window (times after the check excluded). The widest level is skipped
-    when the creation time sits in the wider window's last third: for recent accounts its later
-    side has not happened yet, and the newest accounts are checked the most, so an even spread of
-    the earlier side would understate the background."""
+    when the day of the check cuts the eight weeks short and the account sits in the last third
+    of what remains: its later side has not happened yet, and the newest accounts are checked the
+    most, so an even spread of the earlier side would understate the background."""
     found_bursts = []
     for narrow_name, wide_name in BURST_LEVELS:
         narrow, wide = found.family(narrow_name), found.family(wide_name)
@@ -149,7 +149,8 @@ def bursts(found: Counts, created: float, now: float, params: CampaignCreationBu
         if others < params.min_others or around is None or inner is None or outer is None:
             continue
         around = max(around, others)
-        if wide_name == "season" and outer[1] - created < (created - outer[0]) / 2:
+        cut = wide.family.window is not None and outer[1] < wide.family.window[1]
+        if wide_name == "season" and cut and outer[1] - created < (created - outer[0]) / 2:
             continue
         inner_width = max(inner[1] - inner[0], 1.0)
         rest = max(outer[1] - outer[0] - inner_width, inner_width)
