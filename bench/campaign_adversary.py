@@ -54,9 +54,6 @@ def run(traffic: int, candidates: int, seed: int, settings: AggregateSettings) -
     order = rng.permutation(len(stream))
     for i in order:
         aggregate.contribute(traits(stream[i], Platform.X))
-    store: MemoryCellStore = aggregate.store  # type: ignore[assignment]
-    epoch = int(CLOCK // (settings.epoch_days * 86_400))
-    key = store.keys[epoch]
     # Two tests, the better one counts: every counter at the candidate's traits summed (as far as
     # each stands above the noise), or only the fine families' (hour, day, name, bio, photo): the
     # wide creation windows hold many accounts each, so their counters are above the noise for
@@ -64,22 +61,14 @@ def run(traffic: int, candidates: int, seed: int, settings: AggregateSettings) -
     scores: dict[str, list[float]] = {"all": [], "fine": []}
     above_checked = above_unchecked = 0
     for person, was_checked in zip(people, checked, strict=True):
+        # What a holder of the store and its key reads: the account's seen bit and its traits' counters.
         found = traits(person, Platform.X)
-        seen = store.bits([(f"{epoch}:seen", aggregate._index(key, "seen|" + str(found.account), settings.seen_bits))])
-        score = {"all": float(seen[0]) * 2, "fine": float(seen[0]) * 2}
-        above = False
-        for family in found.families:
-            fine = family.name not in WIDE_FAMILIES
-            for trait in family.write:
-                index = aggregate._index(key, family.name + "|" + trait, settings.cells)
-                value = store.counters([(f"{epoch}:{family.name}", index)])[0]
-                excess = max(0, value - settings.noise / 2)
-                score["all"] += excess
-                if fine:
-                    score["fine"] += excess
-                    above = above or value > settings.noise
-        for test, value in score.items():
-            scores[test].append(value)
+        seen, values = aggregate.probe(found)
+        fine = [f.name not in WIDE_FAMILIES for f in found.families for _ in f.write]
+        excess = [max(0, value - settings.noise / 2) for value in values]
+        scores["all"].append(float(seen) * 2 + sum(excess))
+        scores["fine"].append(float(seen) * 2 + sum(e for e, f in zip(excess, fine, strict=True) if f))
+        above = any(value > settings.noise for value, f in zip(values, fine, strict=True) if f)
         above_checked += int(was_checked and above)
         above_unchecked += int(not was_checked and above)
     share = (above_checked / max(1, int(checked.sum())), above_unchecked / max(1, int((~checked).sum())))
