@@ -186,11 +186,12 @@ class CampaignCreationBurst(Signal[CampaignCreationBurstParams]):
     Params = CampaignCreationBurstParams
 
     def detect(self, profile: Profile, context: CheckContext, params: CampaignCreationBurstParams) -> Detection | None:
+        found_counts = counts(profile, context)  # first: a store that cannot answer says so
         times = burst_times(profile, context.platform)
         created = times.hour if times.hour is not None else times.day
         if created is None:
             return None
-        found = bursts(counts(profile, context), created, context.now.timestamp(), params)
+        found = bursts(found_counts, created, context.now.timestamp(), params)
         if not found:
             return None
 
