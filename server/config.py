@@ -29,7 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_REGISTRY_LIMIT": "20/hour",
     # Checks per client address that add to the campaign aggregate (docs/campaigns.md); the
     # campaign signals need more other accounts than one client may add across an hour boundary.
-    "HARIS_CAMPAIGN_CONTRIBUTIONS": "2/hour",
+    "HARIS_CAMPAIGN_CONTRIBUTIONS": "1/hour",
     # Extractor health reports per client address (the extension sends one a day, docs/extension.md).
     "HARIS_EXTRACTOR_HEALTH_LIMIT": "2/hour",
     # Failed API keys (Authorization: Bearer …) per client address.

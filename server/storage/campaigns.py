@@ -12,8 +12,8 @@ made; nothing is ever renewed):
 
 - ``haris:campaign:key:<epoch>`` — 32 random bytes that place trait keys in that epoch's tables.
 - ``haris:campaign:<epoch>`` — the epoch's table (``heuristics.campaigns.aggregate.Layout``): a
-  marker byte, ``cells`` 8-bit counters shared by the trait families (hour, day, name, bio,
-  photo), pre-filled with noise, then a bitmap, one bit per keyed-hash position of an account,
+  marker byte, ``cells`` 8-bit counters shared by every trait family (``heuristics.campaigns.traits``),
+  pre-filled with noise, then a bitmap, one bit per keyed-hash position of an account,
   pre-filled with random bits.
 
 Which clients contribute: ``server.api.check`` counts an anonymous client at most
