@@ -71,6 +71,18 @@ def strength(others: float, params: CountParams) -> float:
     return min(1.0, 0.5 + 0.5 * math.log(others / params.min_others) / span)
 
 
+def family_detection(profile: Profile, context: CheckContext, params: CountParams, family: str) -> Detection | None:
+    """The detection of a trait family's count (template_name, template_bio, shared_photo): the
+    accounts sharing the trait, this one included, and the family's own evidence."""
+    found = counts(profile, context).family(family)
+    if found is None:
+        return None
+    value = strength(found.others, params)
+    if value <= 0:
+        return None
+    return Detection({"accounts": round(found.others) + 1, **found.family.evidence}, value)
+
+
 # The levels of campaign.creation_burst: a narrow window measured against the wider one around it.
 BURST_LEVELS = (("hour", "day"), ("day", "week"), ("week", "season"))
 # A count this large may sit on a saturated counter (one byte each, 255 an epoch): the wider
@@ -223,14 +235,7 @@ class CampaignTemplateName(Signal[CountParams]):
     Params = CountParams
 
     def detect(self, profile: Profile, context: CheckContext, params: CountParams) -> Detection | None:
-        found = counts(profile, context).family("name")
-        if found is None:
-            return None
-        value = strength(found.others, params)
-        if value <= 0:
-            return None
-        evidence = {"accounts": round(found.others) + 1, **found.family.evidence}
-        return Detection(evidence, value)
+        return family_detection(profile, context, params, "name")
 
 
 class CampaignTemplateBio(Signal[CountParams]):
@@ -242,11 +247,7 @@ class CampaignTemplateBio(Signal[CountParams]):
     Params = CountParams
 
     def detect(self, profile: Profile, context: CheckContext, params: CountParams) -> Detection | None:
-        found = counts(profile, context).family("bio")
-        if found is None:
-            return None
-        value = strength(found.others, params)
-        return Detection({"accounts": round(found.others) + 1}, value) if value > 0 else None
+        return family_detection(profile, context, params, "bio")
 
 
 class CampaignSharedPhotoParams(CountParams):
@@ -263,8 +264,5 @@ class CampaignSharedPhoto(Signal[CampaignSharedPhotoParams]):
     Params = CampaignSharedPhotoParams
 
     def detect(self, profile: Profile, context: CheckContext, params: CampaignSharedPhotoParams) -> Detection | None:
-        found = counts(profile, context).family("photo")
-        if found is None or established(profile, context, params.established_days):
-            return None
-        value = strength(found.others, params)
-        return Detection({"accounts": round(found.others) + 1}, value) if value > 0 else None
+        found = family_detection(profile, context, params, "photo")  # reads the aggregate first, as the others do
+        return None if found is None or established(profile, context, params.established_days) else found
