@@ -35,7 +35,8 @@ Coefficients are rounded to :data:`_DECIMALS` decimals before thresholding, so f
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Final
 
 import numpy as np
@@ -66,6 +67,8 @@ def _mirror_mask(side: int = DETAIL_SIDE) -> int:
 MIRROR_MASK: Final = _mirror_mask()
 # The same for the fine hash's 32×32 signs.
 FINE_MIRROR_MASK: Final = _mirror_mask(GRID)
+# What mirroring multiplies a phash's 8×8 coefficients by (each row alike).
+_PHASH_MIRROR_SIGNS: Final = np.where(np.arange(PHASH_SIDE) % 2, -1.0, 1.0)
 
 
 def _pack(bits: npt.NDArray[np.bool_]) -> list[int]:
@@ -75,9 +78,12 @@ def _pack(bits: npt.NDArray[np.bool_]) -> list[int]:
 
 
 def _phash_bits(low: Array) -> list[int]:
-    """(n, 8, 8) coefficients → n phashes."""
+    """(n, 8, 8) coefficients → n phashes: a bit set where the coefficient is above their median
+    (of 64 values: the mean of the 32nd and 33rd smallest, as ``np.median`` takes it, without
+    its per-call overhead)."""
     flat = np.round(low, _DECIMALS).reshape(len(low), -1)
-    return _pack(flat > np.median(flat, axis=1, keepdims=True))
+    middle = np.sort(flat, axis=1)[:, flat.shape[1] // 2 - 1 : flat.shape[1] // 2 + 1]
+    return _pack(flat > middle.sum(axis=1, keepdims=True) / 2)
 
 
 def _detail_bits(low: Array) -> list[int]:
@@ -112,8 +118,7 @@ def _fine_bits(full: Array) -> list[tuple[int, int]]:
 def _mirrored_phash_bits(low: Array, mirrored: Sequence[bool]) -> list[int]:
     """(n, 8, 8) coefficients of unmirrored regions → n phashes, mirrored where asked (mirroring
     negates the odd horizontal frequencies)."""
-    signs = np.where(np.arange(PHASH_SIDE) % 2, -1.0, 1.0)
-    return _phash_bits(np.where(np.asarray(mirrored)[:, None, None], low * signs, low))
+    return _phash_bits(low * np.where(np.asarray(mirrored)[:, None, None], _PHASH_MIRROR_SIGNS, 1.0))
 
 
 # --- the reference: one region at a time, the grid spelt out -----------------------------------
@@ -169,59 +174,149 @@ def _dct_rows(frequencies: int) -> Array:
     return 2.0 * np.cos(np.pi * k * (2 * n + 1) / (2 * GRID))
 
 
-def area_weights(starts: Array, stops: Array, size: int) -> Array:
-    """(spans, GRID, size): the share of pixel ``p`` in cell ``i`` of each span, divided by the
-    cell's length — one axis of :func:`reference_grid` as a matrix.
+@cache
+def _dct_running(frequencies: int) -> tuple[Array, Array]:
+    """The first ``frequencies`` DCT rows summed over the cells before each cell edge (f, GRID + 1),
+    and the rows themselves with a zero after the last cell (f, GRID + 1)."""
+    rows = _dct_rows(frequencies)
+    running = np.zeros((frequencies, GRID + 1))
+    np.cumsum(rows, axis=1, out=running[:, 1:])
+    step = np.zeros((frequencies, GRID + 1))
+    step[:, :GRID] = rows
+    return running, step
 
-    How much of pixel ``p`` lies before an edge ``e`` is ``clip(e - p, 0, 1)``; a cell's share is
-    that at its right edge minus that at its left edge. Pixels beyond the picture (a span reaching
-    past its edges) count as the nearest edge pixel."""
+
+Spans = tuple[tuple[float, float], ...]
+
+
+def dct_weights(spans: Spans, size: int, frequencies: int) -> Array:
+    """(spans, f, size): for each ``(start, stop)`` span of an axis of ``size`` pixels, the first
+    ``f`` DCT rows applied to the span's area weights (one axis of :func:`reference_grid`: the
+    share of pixel ``p`` in cell ``i``, divided by the cell's length) — row ``k``'s weight of
+    each pixel.
+
+    Over a span, DCT row ``k`` divided by the cell length is a step function of position with one
+    step per cell; pixel ``p``'s weight is its integral over ``[p, p + 1]``: the difference of its
+    running integral at the pixel's two edges. That running integral, ``c + t`` cells into the
+    span, is the row summed over the ``c`` cells before plus ``t`` times its value at cell ``c``:
+    one gather per pixel edge. Pixels beyond the picture (a span reaching past its edges) count
+    as the nearest edge pixel."""
+    bounds = np.array(spans, dtype=np.float64).reshape(-1, 2)
+    starts, stops = bounds[:, 0], bounds[:, 1]
     cell = (stops - starts) / GRID
-    edges = starts[:, None] + cell[:, None] * np.arange(GRID + 1)[None, :]
-    low = min(0, int(np.floor(edges.min())))
-    high = max(size, int(np.ceil(edges.max())))
-    before = np.clip(edges[:, :, None] - np.arange(low, high, dtype=np.float64), 0.0, 1.0)
-    weights = np.diff(before, axis=1) / cell[:, None, None]
+    low = min(0, int(np.floor(starts.min())))
+    high = max(size, int(np.ceil(stops.max())))
+    position = np.clip((np.arange(low, high + 1, dtype=np.float64) - starts[:, None]) / cell[:, None], 0.0, GRID)
+    index = position.astype(np.intp)  # the cell each pixel edge lies in (GRID: past the span)
+    running, step = _dct_running(frequencies)
+    integral = running[:, index] + step[:, index] * (position - index)  # (f, spans, size + 1)
+    weights = np.diff(integral, axis=2).transpose(1, 0, 2)
     if low == 0 and high == size:
         return weights
-    pixel = np.clip(np.arange(low, high), 0, size - 1)
-    return weights @ (pixel[:, None] == np.arange(size)[None, :])
+    inside = weights[:, :, -low : size - low].copy()
+    inside[:, :, 0] += weights[:, :, :-low].sum(axis=2)
+    inside[:, :, -1] += weights[:, :, size - low :].sum(axis=2)
+    return inside
+
+
+def _spans(boxes: Sequence[Box], start: int) -> tuple[Spans, npt.NDArray[np.intp]]:
+    """The distinct (start, stop) spans of the boxes on one axis (``start`` 0: x, 1: y) and each
+    box's span."""
+    distinct: dict[tuple[float, float], int] = {}
+    of = [distinct.setdefault((float(box[start]), float(box[start + 2])), len(distinct)) for box in boxes]
+    return tuple(distinct), np.array(of, dtype=np.intp)
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """How one group of boxes (one number of frequencies) is read off the stacked product."""
+
+    first_row: int  # where the group's row weights start in the stack
+    row_spans: int
+    frequencies: int
+    columns: Array  # (column spans · f, width)
+    y_of: npt.NDArray[np.intp]
+    x_of: npt.NDArray[np.intp]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Everything about a set of regions that does not depend on the pixels."""
+
+    rows: Array  # (all groups' row spans · f, height)
+    groups: tuple[_Group, ...]
+
+
+BoxGroups = tuple[tuple[tuple[Box, ...], int], ...]
+
+
+def _plan(groups: BoxGroups, height: int, width: int) -> _Plan:
+    stacked, found, first = [], [], 0
+    for boxes, frequencies in groups:
+        ys, y_of = _spans(boxes, 1)
+        xs, x_of = _spans(boxes, 0)
+        stacked.append(dct_weights(ys, height, frequencies).reshape(-1, height))
+        columns = dct_weights(xs, width, frequencies).reshape(-1, width)
+        columns.flags.writeable = False
+        found.append(_Group(first, len(ys), frequencies, columns, y_of, x_of))
+        first += len(ys) * frequencies
+    rows = np.concatenate(stacked)
+    rows.flags.writeable = False
+    return _Plan(rows, tuple(found))
+
+
+# Plans shared between pictures: a fingerprint's regions depend on the picture's size alone, and a
+# few sizes cover most avatars. Only for pictures no larger than SHARED_MAX_SIDE a side (a plan
+# grows with the side: ≤ ~300 KB at 256 px, so ≤ ~20 MB per process for the whole cache).
+SHARED_MAX_SIDE: Final = 256
+_shared_plan = lru_cache(maxsize=64)(_plan)
 
 
 class RegionHasher:
-    """Hashes of many regions of one grey picture (a 2-D float array)."""
+    """Hashes of many regions of one grey picture (a 2-D float array).
+
+    Every region's coefficients are ``rows @ picture @ columns.T``, where ``rows`` and ``columns``
+    are :func:`dct_weights` of its vertical and horizontal span. Regions share spans (a grid of
+    crops has a few distinct columns and rows), so weights are made once per distinct span, the
+    row weights of all spans (and all groups of regions) are stacked into one matrix that meets
+    the picture in one product, and every row span meets every column span in a second one.
+    ``shared`` (a fingerprint's own regions, which depend only on the picture's size) keeps the
+    weights in a small per-process cache (:data:`SHARED_MAX_SIDE`), keyed by the boxes and the
+    picture's size: geometry, never pixels.
+    """
 
     def __init__(self, picture: Array) -> None:
         self.picture = np.ascontiguousarray(picture, dtype=np.float64)
 
+    def _coefficients(self, groups: Sequence[tuple[Sequence[Box], int]], shared: bool = False) -> list[Array]:
+        """For each group of boxes and a number of frequencies ``f``: (boxes, f, f), the lowest
+        f×f DCT coefficients of each box's grid. One pass over the picture for all groups."""
+        key = tuple((tuple(tuple(map(float, box)) for box in boxes), f) for boxes, f in groups)
+        shared = shared and max(self.picture.shape) <= SHARED_MAX_SIDE
+        plan = (_shared_plan if shared else _plan)(key, *self.picture.shape)
+        partial = plan.rows @ self.picture  # (all row spans · f, width)
+        found = []
+        for group in plan.groups:
+            f = group.frequencies
+            block = partial[group.first_row : group.first_row + group.row_spans * f]
+            every = (block @ group.columns.T).reshape(group.row_spans, f, -1, f)
+            found.append(every[group.y_of, :, group.x_of, :])
+        return found
+
     def _low(self, boxes: Sequence[Box], frequencies: int) -> Array:
         """(regions, f, f): the lowest f×f DCT coefficients of each region's grid."""
-        height, width = self.picture.shape
-        spans = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
-        dct = _dct_rows(frequencies)
-        # Regions share spans (a grid of crops has a few distinct columns and rows): weights and
-        # the product over the picture are computed once per distinct span.
-        ys, y_of = np.unique(spans[:, 1::2], axis=0, return_inverse=True)
-        xs, x_of = np.unique(spans[:, 0::2], axis=0, return_inverse=True)
-        rows = dct @ area_weights(ys[:, 0], ys[:, 1], height)  # (row spans, f, height)
-        columns = dct @ area_weights(xs[:, 0], xs[:, 1], width)  # (column spans, f, width)
-        partial = rows.reshape(-1, height) @ self.picture  # (row spans · f, width)
-        # Every row span with every column span in one product (a few more pairs than regions,
-        # but one matrix multiplication instead of one small one per region).
-        every = (partial @ columns.reshape(-1, width).T).reshape(len(ys), frequencies, len(xs), frequencies)
-        return every[y_of.ravel(), :, x_of.ravel(), :]
+        return self._coefficients([(boxes, frequencies)])[0]
 
     def phashes(self, boxes: Sequence[Box], mirrored: Sequence[bool]) -> list[int]:
         return _mirrored_phash_bits(self._low(boxes, PHASH_SIDE), mirrored)
 
     def phashes_and_details(
-        self, boxes: Sequence[Box], mirrored: Sequence[bool], detail_boxes: Sequence[Box]
+        self, boxes: Sequence[Box], mirrored: Sequence[bool], detail_boxes: Sequence[Box], *, shared: bool = False
     ) -> tuple[list[int], list[int]]:
         """:meth:`phashes` of ``boxes`` and :meth:`details` of ``detail_boxes`` from one pass
-        (a phash's 8×8 coefficients are the corner of a detail hash's 16×16): a fingerprint's."""
-        low = self._low([*boxes, *detail_boxes], DETAIL_SIDE)
-        phashes = _mirrored_phash_bits(low[: len(boxes), :PHASH_SIDE, :PHASH_SIDE], mirrored)
-        return phashes, _detail_bits(low[len(boxes) :])
+        over the picture: a fingerprint's. ``shared``: see the class."""
+        low, detail = self._coefficients([(boxes, PHASH_SIDE), (detail_boxes, DETAIL_SIDE)], shared)
+        return _mirrored_phash_bits(low, mirrored), _detail_bits(detail)
 
     def details(self, boxes: Sequence[Box]) -> list[int]:
         return _detail_bits(self._low(boxes, DETAIL_SIDE))
