@@ -74,6 +74,8 @@ _PHASH_MIRROR_SIGNS: Final = np.where(np.arange(PHASH_SIDE) % 2, -1.0, 1.0)
 def _pack(bits: npt.NDArray[np.bool_]) -> list[int]:
     """Rows of bits as integers, the first bit most significant."""
     packed = np.packbits(bits, axis=1)
+    if packed.shape[1] == 8:  # 64 bits: one big-endian word per row
+        return packed.view(">u8").ravel().tolist()
     return [int.from_bytes(row.tobytes(), "big") for row in packed]
 
 
@@ -291,7 +293,8 @@ class RegionHasher:
     def _coefficients(self, groups: Sequence[tuple[Sequence[Box], int]], shared: bool = False) -> list[Array]:
         """For each group of boxes and a number of frequencies ``f``: (boxes, f, f), the lowest
         f×f DCT coefficients of each box's grid. One pass over the picture for all groups."""
-        key = tuple((tuple(tuple(map(float, box)) for box in boxes), f) for boxes, f in groups)
+        # A plan's key: the boxes as tuples (a shared plan's boxes are tuples of floats already).
+        key = tuple((tuple(map(tuple, boxes)), f) for boxes, f in groups)
         shared = shared and max(self.picture.shape) <= SHARED_MAX_SIDE
         plan = (_shared_plan if shared else _plan)(key, *self.picture.shape)
         partial = plan.rows @ self.picture  # (all row spans · f, width)
