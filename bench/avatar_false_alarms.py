@@ -33,7 +33,6 @@ import tempfile
 from pathlib import Path
 
 from PIL import Image
-from scipy.stats import beta
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -48,6 +47,8 @@ CHECK_QUALITY = 85
 
 def upper_bound(count: int, total: int) -> float:
     """The exact one-sided 95% upper bound of a rate seen ``count`` times in ``total`` (Clopper-Pearson)."""
+    from scipy.stats import beta
+
     return 1.0 if count >= total else float(beta.ppf(0.95, count + 1, total - count))
 
 

@@ -288,7 +288,8 @@ class RegionHasher:
     """
 
     def __init__(self, picture: Array) -> None:
-        self.picture = np.ascontiguousarray(picture, dtype=np.float64)
+        # A view (a picture cut out of a larger array) is used as it is: BLAS reads it in place.
+        self.picture = np.asarray(picture, dtype=np.float64)
 
     def _coefficients(self, groups: Sequence[tuple[Sequence[Box], int]], shared: bool = False) -> list[Array]:
         """For each group of boxes and a number of frequencies ``f``: (boxes, f, f), the lowest
