@@ -176,57 +176,32 @@ def _dct_rows(frequencies: int) -> Array:
     return 2.0 * np.cos(np.pi * k * (2 * n + 1) / (2 * GRID))
 
 
-@cache
-def _dct_running(frequencies: int) -> tuple[Array, Array]:
-    """The first ``frequencies`` DCT rows summed over the cells before each cell edge (f, GRID + 1),
-    and the rows themselves with a zero after the last cell (f, GRID + 1)."""
-    rows = _dct_rows(frequencies)
-    running = np.zeros((frequencies, GRID + 1))
-    np.cumsum(rows, axis=1, out=running[:, 1:])
-    step = np.zeros((frequencies, GRID + 1))
-    step[:, :GRID] = rows
-    return running, step
+def area_weights(starts: Array, stops: Array, size: int) -> Array:
+    """(spans, GRID, size): the share of pixel ``p`` in cell ``i`` of each span, divided by the
+    cell's length — one axis of :func:`reference_grid` as a matrix.
 
-
-Spans = tuple[tuple[float, float], ...]
-
-
-def dct_weights(spans: Spans, size: int, frequencies: int) -> Array:
-    """(spans, f, size): for each ``(start, stop)`` span of an axis of ``size`` pixels, the first
-    ``f`` DCT rows applied to the span's area weights (one axis of :func:`reference_grid`: the
-    share of pixel ``p`` in cell ``i``, divided by the cell's length) — row ``k``'s weight of
-    each pixel.
-
-    Over a span, DCT row ``k`` divided by the cell length is a step function of position with one
-    step per cell; pixel ``p``'s weight is its integral over ``[p, p + 1]``: the difference of its
-    running integral at the pixel's two edges. That running integral, ``c + t`` cells into the
-    span, is the row summed over the ``c`` cells before plus ``t`` times its value at cell ``c``:
-    one gather per pixel edge. Pixels beyond the picture (a span reaching past its edges) count
-    as the nearest edge pixel."""
-    bounds = np.array(spans, dtype=np.float64).reshape(-1, 2)
-    starts, stops = bounds[:, 0], bounds[:, 1]
+    How much of pixel ``p`` lies before an edge ``e`` is ``clip(e - p, 0, 1)``; a cell's share is
+    that at its right edge minus that at its left edge. Pixels beyond the picture (a span reaching
+    past its edges) count as the nearest edge pixel."""
     cell = (stops - starts) / GRID
-    low = min(0, int(np.floor(starts.min())))
-    high = max(size, int(np.ceil(stops.max())))
-    position = np.clip((np.arange(low, high + 1, dtype=np.float64) - starts[:, None]) / cell[:, None], 0.0, GRID)
-    index = position.astype(np.intp)  # the cell each pixel edge lies in (GRID: past the span)
-    running, step = _dct_running(frequencies)
-    integral = running[:, index] + step[:, index] * (position - index)  # (f, spans, size + 1)
-    weights = np.diff(integral, axis=2).transpose(1, 0, 2)
+    edges = starts[:, None] + cell[:, None] * np.arange(GRID + 1)[None, :]
+    low = min(0, int(np.floor(edges.min())))
+    high = max(size, int(np.ceil(edges.max())))
+    before = np.clip(edges[:, :, None] - np.arange(low, high, dtype=np.float64), 0.0, 1.0)
+    weights = np.diff(before, axis=1) / cell[:, None, None]
     if low == 0 and high == size:
         return weights
-    inside = weights[:, :, -low : size - low].copy()
-    inside[:, :, 0] += weights[:, :, :-low].sum(axis=2)
-    inside[:, :, -1] += weights[:, :, size - low :].sum(axis=2)
-    return inside
+    pixel = np.clip(np.arange(low, high), 0, size - 1)
+    return weights @ (pixel[:, None] == np.arange(size)[None, :])
 
 
-def _spans(boxes: Sequence[Box], start: int) -> tuple[Spans, npt.NDArray[np.intp]]:
-    """The distinct (start, stop) spans of the boxes on one axis (``start`` 0: x, 1: y) and each
-    box's span."""
-    distinct: dict[tuple[float, float], int] = {}
-    of = [distinct.setdefault((float(box[start]), float(box[start + 2])), len(distinct)) for box in boxes]
-    return tuple(distinct), np.array(of, dtype=np.intp)
+def _spans(boxes: Sequence[Box], start: int) -> tuple[Array, npt.NDArray[np.intp]]:
+    """The distinct (start, stop) spans of the boxes on one axis (``start`` 0: x, 1: y), in
+    order, and each box's span."""
+    spans = [(float(box[start]), float(box[start + 2])) for box in boxes]
+    distinct = sorted(set(spans))
+    position = {span: n for n, span in enumerate(distinct)}
+    return np.array(distinct, dtype=np.float64).reshape(-1, 2), np.array([position[s] for s in spans], dtype=np.intp)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,8 +232,9 @@ def _plan(groups: BoxGroups, height: int, width: int) -> _Plan:
     for boxes, frequencies in groups:
         ys, y_of = _spans(boxes, 1)
         xs, x_of = _spans(boxes, 0)
-        stacked.append(dct_weights(ys, height, frequencies).reshape(-1, height))
-        columns = dct_weights(xs, width, frequencies).reshape(-1, width)
+        dct = _dct_rows(frequencies)
+        stacked.append((dct @ area_weights(ys[:, 0], ys[:, 1], height)).reshape(-1, height))
+        columns = (dct @ area_weights(xs[:, 0], xs[:, 1], width)).reshape(-1, width)
         columns.flags.writeable = False
         found.append(_Group(first, len(ys), frequencies, columns, y_of, x_of))
         first += len(ys) * frequencies
@@ -278,13 +254,13 @@ class RegionHasher:
     """Hashes of many regions of one grey picture (a 2-D float array).
 
     Every region's coefficients are ``rows @ picture @ columns.T``, where ``rows`` and ``columns``
-    are :func:`dct_weights` of its vertical and horizontal span. Regions share spans (a grid of
-    crops has a few distinct columns and rows), so weights are made once per distinct span, the
-    row weights of all spans (and all groups of regions) are stacked into one matrix that meets
-    the picture in one product, and every row span meets every column span in a second one.
-    ``shared`` (a fingerprint's own regions, which depend only on the picture's size) keeps the
-    weights in a small per-process cache (:data:`SHARED_MAX_SIDE`), keyed by the boxes and the
-    picture's size: geometry, never pixels.
+    are the lowest DCT rows times the :func:`area_weights` of its vertical and horizontal span.
+    Regions share spans (a grid of crops has a few distinct columns and rows), so weights are made
+    once per distinct span, the row weights of all spans (and all groups of regions) are stacked
+    into one matrix that meets the picture in one product, and every row span meets every column
+    span in a second one. ``shared`` (a fingerprint's own regions, which depend only on the
+    picture's size) keeps the weights in a small per-process cache (:data:`SHARED_MAX_SIDE`),
+    keyed by the boxes and the picture's size: geometry, never pixels.
     """
 
     def __init__(self, picture: Array) -> None:
