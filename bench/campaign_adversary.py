@@ -5,10 +5,12 @@ It holds every table and the epoch key (the disk holds none of them: that advers
 nothing). For each candidate account it knows every trait (creation time, handle, bio, photo),
 reads the counters at those traits' places and the account's seen bit, and scores "checked" by
 the best test the layout allows: the seen bit, plus, per counter, how far it is above what the
-noise alone can reach. Half the candidates were checked (once), half never; the other checks are
-ordinary traffic. Printed: the ROC-AUC of that score (0.5 = chance), and how often a counter at a
-candidate's traits is above the noise's maximum, for checked and never-checked candidates (when
-the second is near the first, such a counter confirms nothing).
+noise alone can reach — over every family, or over the fine ones only (the wide creation windows'
+counters hold many accounts each), whichever tells better. Half the candidates were checked
+(once), half never; the other checks are ordinary traffic. Printed: the ROC-AUC of that score
+(0.5 = chance), and how often a counter at a candidate's fine traits is above the noise's
+maximum, for checked and never-checked candidates (when the second is near the first, such a
+counter confirms nothing).
 
     .venv/bin/python -m bench.campaign_adversary [--traffic 5000] [--candidates 1000] [--seed 0]
 """
@@ -26,6 +28,8 @@ from heuristics.evaluation.metrics import roc_auc
 from heuristics.profile import Platform, Profile
 
 EPOCH_MS = 1_288_834_974_657
+# Creation windows of a week and more (and their sampled twins): many accounts share each counter.
+WIDE_FAMILIES = frozenset({"week", "season", "day_sampled", "week_sampled", "season_sampled"})
 CLOCK = datetime(2026, 1, 10, tzinfo=UTC).timestamp()
 WORDS = ["sun", "river", "book", "tea", "city", "music", "night", "garden", "sea", "road", "light", "stone"]
 
@@ -50,27 +54,25 @@ def run(traffic: int, candidates: int, seed: int, settings: AggregateSettings) -
     order = rng.permutation(len(stream))
     for i in order:
         aggregate.contribute(traits(stream[i], Platform.X))
-    store: MemoryCellStore = aggregate.store  # type: ignore[assignment]
-    epoch = int(CLOCK // (settings.epoch_days * 86_400))
-    key = store.keys[epoch]
-    scores = []
+    # Two tests, the better one counts: every counter at the candidate's traits summed (as far as
+    # each stands above the noise), or only the fine families' (hour, day, name, bio, photo): the
+    # wide creation windows hold many accounts each, so their counters are above the noise for
+    # checked and unchecked candidates alike and only blur the first test.
+    scores: dict[str, list[float]] = {"all": [], "fine": []}
     above_checked = above_unchecked = 0
     for person, was_checked in zip(people, checked, strict=True):
+        # What a holder of the store and its key reads: the account's seen bit and its traits' counters.
         found = traits(person, Platform.X)
-        seen = store.bits([(f"{epoch}:seen", aggregate._index(key, "seen|" + str(found.account), settings.seen_bits))])
-        score = float(seen[0]) * 2
-        above = False
-        for family in found.families:
-            for trait in family.write:
-                index = aggregate._index(key, family.name + "|" + trait, settings.cells)
-                value = store.counters([(f"{epoch}:{family.name}", index)])[0]
-                score += max(0, value - settings.noise / 2)
-                above = above or value > settings.noise
-        scores.append(score)
+        seen, values = aggregate.probe(found)
+        fine = [f.name not in WIDE_FAMILIES for f in found.families for _ in f.write]
+        excess = [max(0, value - settings.noise / 2) for value in values]
+        scores["all"].append(float(seen) * 2 + sum(excess))
+        scores["fine"].append(float(seen) * 2 + sum(e for e, f in zip(excess, fine, strict=True) if f))
+        above = any(value > settings.noise for value, f in zip(values, fine, strict=True) if f)
         above_checked += int(was_checked and above)
         above_unchecked += int(not was_checked and above)
     share = (above_checked / max(1, int(checked.sum())), above_unchecked / max(1, int((~checked).sum())))
-    return roc_auc(scores, checked.tolist()), share
+    return max(roc_auc(values, checked.tolist()) for values in scores.values()), share
 
 
 def main() -> None:

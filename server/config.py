@@ -29,7 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_REGISTRY_LIMIT": "20/hour",
     # Checks per client address that add to the campaign aggregate (docs/campaigns.md); the
     # campaign signals need more other accounts than one client may add across an hour boundary.
-    "HARIS_CAMPAIGN_CONTRIBUTIONS": "2/hour",
+    "HARIS_CAMPAIGN_CONTRIBUTIONS": "1/hour",
     # Failed API keys (Authorization: Bearer …) per client address.
     "HARIS_KEY_FAILURE_LIMIT": "10/minute;50/hour",
     "HARIS_BOOTSTRAP_KEY": None,

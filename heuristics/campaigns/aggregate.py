@@ -3,21 +3,25 @@
 Built so that whoever holds its contents, and its key, cannot confirm that a given account was
 checked (docs/campaigns.md, "What the aggregate reveals"):
 
-- **Counters only.** Per epoch (``epoch_days``) and trait family, one fixed table of ``cells``
-  8-bit counters. A trait key (``traits.py``) is placed at ``HMAC(epoch key, family | key) mod
-  cells``; nothing else is stored — no account id, no hash of one, no time. Different traits
-  share counters by chance.
+- **Counters only.** Per epoch (``epoch_days``), one table: ``cells`` 8-bit counters shared by
+  every trait family. A trait key (``traits.py``) is placed at ``HMAC(epoch key, family | key)
+  mod cells``; nothing else is stored — no account id, no hash of one, no time. Different
+  traits, of one family or of several, share counters by chance.
 - **Pre-filled noise.** A table is created with every counter set to a random whole number
   from 0 to ``noise`` (uniform): every counter exists from the start, and a counter of 1 or 2
   reads the same whether or not one more account was added to it. Reads subtract the most the
   noise can be, so a count is never more than the accounts really added: a flood capped at N
   contributions can never lift a count by more than N (the signals' thresholds sit above it).
 - **Distinct accounts, deniably.** An account is added once per window: a bit at its keyed-hash
-  position in a ``seen_bits`` bitmap is tested and set first. The bitmap is pre-filled (share
-  ``seen_prefill`` of bits set), so a set bit does not confirm a check either; the price is that
-  that share of first checks is not counted.
+  position in the table's ``seen_bits`` bitmap is tested and set first. The bitmap is pre-filled
+  (share ``seen_prefill`` of bits set), so a set bit does not confirm a check either; the price
+  is that that share of first checks is not counted.
 - **Coarse time.** Only the epoch (15 days by default) a counter was added in is kept: a count
   covers the current and the previous epoch, and both expire after two epochs.
+
+A table is one byte string (:class:`Layout`): a marker byte (1: the table exists), the
+counters, then the bitmap. One table per epoch lets a check read everything it needs — both
+epochs' counters and seen bits — in one command per epoch (one round trip to Redis).
 
 The counting is the library's; storage is a :class:`CellStore` — ``MemoryCellStore`` here (the
 stream evaluation, tests) or the server's Redis store, tested to give equal answers.
@@ -45,7 +49,7 @@ KEY_CACHE_SECONDS = 60.0
 
 @dataclass(frozen=True, slots=True)
 class AggregateSettings:
-    cells: int = 1 << 18
+    cells: int = 1 << 20  # shared by the five families (each had 2¹⁸ of its own before)
     seen_bits: int = 1 << 21
     noise: int = 2  # counters start at a uniform 0..noise; 0: none
     seen_prefill: float = 0.15
@@ -56,29 +60,54 @@ class AggregateSettings:
         return (2 * self.epoch_days + 1) * DAY_SECONDS
 
 
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where things are in an epoch's table: byte 0 is the marker (1 once the table exists),
+    counter ``i`` is byte ``1 + i``, seen bit ``j`` is bit ``8 * (1 + cells) + j`` (bits count
+    from the high bit of a byte, as Redis's do)."""
+
+    cells: int
+    seen_bits: int
+
+    def counter(self, index: int) -> int:
+        return 1 + index
+
+    def bit(self, index: int) -> int:
+        return 8 * (1 + self.cells) + index
+
+
+@dataclass(frozen=True, slots=True)
+class TableRead:
+    """What a check reads of one table: counters at byte offsets, bits at bit offsets."""
+
+    table: str
+    counters: tuple[int, ...] = ()
+    bits: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TableState:
+    exists: bool
+    counters: tuple[int, ...]
+    bits: tuple[bool, ...]
+
+
 class CellStore(Protocol):
-    """Where the tables live. Tables are byte strings: counters (one byte each, saturating at
-    255) or bitmaps. ``create`` writes a table only if it does not exist (first writer wins)."""
+    """Where the tables live: byte strings of one-byte counters (saturating at 255) and bits.
+    A missing table reads all zeros, marker included. ``create`` writes a table only if it does
+    not exist (first writer wins); writes go only to tables that exist."""
 
     def epoch_key(self, epoch: int, candidate: bytes, ttl: int) -> bytes: ...
 
-    def existing(self, tables: Sequence[str]) -> list[bool]: ...
+    def read(self, reads: Sequence[TableRead]) -> list[TableState]:
+        """Every table's marker, counters and bits at once (one round trip: a check's whole read)."""
+        ...
 
     def create(self, table: str, initial: bytes, ttl: int) -> None: ...
 
-    def counters(self, reads: Sequence[tuple[str, int]]) -> list[int]: ...
+    def increment(self, table: str, offsets: Sequence[int]) -> None: ...
 
-    def increment(self, writes: Sequence[tuple[str, int]]) -> None: ...
-
-    def bits(self, reads: Sequence[tuple[str, int]]) -> list[bool]: ...
-
-    def snapshot(
-        self, tables: Sequence[str], counters: Sequence[tuple[str, int]], bits: Sequence[tuple[str, int]]
-    ) -> tuple[list[bool], list[int], list[bool]]:
-        """``existing``, ``counters`` and ``bits`` at once (one round trip: a check's whole read)."""
-        ...
-
-    def set_bit(self, table: str, index: int) -> bool:
+    def set_bit(self, table: str, offset: int) -> bool:
         """Set a bit; return whether it was already set."""
         ...
 
@@ -94,33 +123,30 @@ class MemoryCellStore:
     def epoch_key(self, epoch: int, candidate: bytes, ttl: int) -> bytes:
         return self.keys.setdefault(epoch, candidate)
 
-    def existing(self, tables: Sequence[str]) -> list[bool]:
-        return [name in self.tables for name in tables]
+    def read(self, reads: Sequence[TableRead]) -> list[TableState]:
+        found = []
+        for read in reads:
+            cells = self.tables.get(read.table)
+            if cells is None:
+                found.append(TableState(False, (0,) * len(read.counters), (False,) * len(read.bits)))
+                continue
+            bits = tuple(bool(cells[b >> 3] & (0x80 >> (b & 7))) for b in read.bits)
+            found.append(TableState(cells[0] != 0, tuple(cells[c] for c in read.counters), bits))
+        return found
 
     def create(self, table: str, initial: bytes, ttl: int) -> None:
         self.tables.setdefault(table, bytearray(initial))
 
-    def counters(self, reads: Sequence[tuple[str, int]]) -> list[int]:
-        return [self.tables[t][i] if t in self.tables else 0 for t, i in reads]
-
-    def increment(self, writes: Sequence[tuple[str, int]]) -> None:
-        for table, index in writes:
-            cells = self.tables[table]
-            cells[index] = min(255, cells[index] + 1)
-
-    def bits(self, reads: Sequence[tuple[str, int]]) -> list[bool]:
-        return [bool(self.tables[t][i >> 3] & (0x80 >> (i & 7))) if t in self.tables else False for t, i in reads]
-
-    def snapshot(
-        self, tables: Sequence[str], counters: Sequence[tuple[str, int]], bits: Sequence[tuple[str, int]]
-    ) -> tuple[list[bool], list[int], list[bool]]:
-        return self.existing(tables), self.counters(counters), self.bits(bits)
-
-    def set_bit(self, table: str, index: int) -> bool:
+    def increment(self, table: str, offsets: Sequence[int]) -> None:
         cells = self.tables[table]
-        mask = 0x80 >> (index & 7)  # Redis SETBIT's bit order: the first bit is the high one
-        was = bool(cells[index >> 3] & mask)
-        cells[index >> 3] |= mask
+        for offset in offsets:
+            cells[offset] = min(255, cells[offset] + 1)
+
+    def set_bit(self, table: str, offset: int) -> bool:
+        cells = self.tables[table]
+        mask = 0x80 >> (offset & 7)  # Redis SETBIT's bit order: the first bit is the high one
+        was = bool(cells[offset >> 3] & mask)
+        cells[offset >> 3] |= mask
         return was
 
 
@@ -144,17 +170,14 @@ class Counts:
         return self.families.get(name)
 
 
-def noise_table(size: int, most: int, rng: np.random.Generator) -> bytes:
-    """``size`` counters drawn uniformly from 0..``most``."""
-    if most <= 0:
-        return bytes(size)
-    return rng.integers(0, most + 1, size=size, dtype=np.uint8).tobytes()
-
-
-def bitmap(bits: int, share: float, rng: np.random.Generator) -> bytes:
-    if share <= 0:
-        return bytes(bits // 8)
-    return np.packbits(rng.random(bits) < share).tobytes()
+def initial_table(settings: AggregateSettings, rng: np.random.Generator) -> bytes:
+    """A new epoch's table: the marker, counters drawn uniformly from 0..``noise``, and the seen
+    bitmap with a share ``seen_prefill`` of its bits set at random."""
+    counters = (rng.integers(0, settings.noise + 1, size=settings.cells, dtype=np.uint8).tobytes()
+                if settings.noise > 0 else bytes(settings.cells))  # fmt: skip
+    seen = (np.packbits(rng.random(settings.seen_bits) < settings.seen_prefill).tobytes()
+            if settings.seen_prefill > 0 else bytes(settings.seen_bits // 8))  # fmt: skip
+    return b"\x01" + counters + seen
 
 
 @dataclass
@@ -180,13 +203,23 @@ class CampaignAggregate:
         self._keys[epoch] = (key, now)
         return key
 
+    @property
+    def layout(self) -> Layout:
+        return Layout(self.settings.cells, self.settings.seen_bits)
+
     @staticmethod
-    def _table(epoch: int, name: str) -> str:
-        return f"{epoch}:{name}"
+    def table(epoch: int) -> str:
+        return str(epoch)
 
     def _index(self, key: bytes, label: str, size: int) -> int:
         digest = hmac.new(key, label.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
         return int.from_bytes(digest[:8], "big") % size
+
+    def counter_offset(self, key: bytes, family: str, trait: str) -> int:
+        return self.layout.counter(self._index(key, family + "|" + trait, self.settings.cells))
+
+    def seen_offset(self, key: bytes, account: str) -> int:
+        return self.layout.bit(self._index(key, "seen|" + account, self.settings.seen_bits))
 
     def _epochs(self) -> list[tuple[int, bytes]]:
         current = self._epoch()
@@ -194,42 +227,31 @@ class CampaignAggregate:
 
     def lookup(self, traits: Traits) -> Counts:
         """Distinct OTHER accounts per family, in the current and previous epochs (one read of the
-        store: which tables exist, the counters, and this account's seen bits)."""
+        store: both tables' markers, the counters, and this account's seen bits)."""
         epochs = self._epochs()
-        names = [f.name for f in traits.families]
-        tables = [self._table(e, n) for e, _ in epochs for n in (*names, "seen")]
-        reads: list[tuple[str, int]] = []
-        for family in traits.families:
-            for alternative in family.read:
-                for trait in alternative:
-                    for epoch, key in epochs:
-                        reads.append((self._table(epoch, family.name), self._index(key, family.name + "|" + trait,
-                                                                                  self.settings.cells)))  # fmt: skip
-        seen_reads = []
-        if traits.account is not None:
-            seen_reads = [
-                (self._table(e, "seen"), self._index(k, "seen|" + traits.account, self.settings.seen_bits))
-                for e, k in epochs
-            ]
-        there, counters, seen = self.store.snapshot(tables, reads, seen_reads)
-        exists = dict(zip(tables, there, strict=True))
-        values = iter(counters)
-        # A bit of a table that does not exist reads 0: only bits of existing tables can say "seen".
-        maybe_self = any(seen)
+        # Every trait read, in order: (family, alternative, trait).
+        wanted = [(f, n, t) for f in traits.families for n, alternative in enumerate(f.read) for t in alternative]
+        reads = [
+            TableRead(
+                self.table(epoch),
+                tuple(self.counter_offset(key, f.name, t) for f, _, t in wanted),
+                (self.seen_offset(key, traits.account),) if traits.account is not None else (),
+            )
+            for epoch, key in epochs
+        ]
+        states = self.store.read(reads)
+        # A missing table reads 0 everywhere: only an existing table's bit can say "seen".
+        maybe_self = any(bit for state in states for bit in state.bits)
+        totals: dict[tuple[str, int], float] = {}
+        for position, (family, alternative, trait) in enumerate(wanted):
+            # Noise is subtracted only where a table exists (a missing one reads 0).
+            value = sum(state.counters[position] - self.settings.noise for state in states if state.exists)
+            if maybe_self and trait in family.write:
+                value -= 1  # this account may be in it already (a set bit may be noise)
+            totals[family.name, alternative] = totals.get((family.name, alternative), 0.0) + value
         found: dict[str, FamilyCount] = {}
         for family in traits.families:
-            estimates = []
-            for alternative in family.read:
-                total = 0.0
-                for trait in alternative:
-                    for epoch, _ in epochs:
-                        value = next(values)
-                        if exists[self._table(epoch, family.name)]:
-                            total += value - self.settings.noise
-                    if maybe_self and trait in family.write:
-                        total -= 1  # this account may be in it already (a set bit may be noise)
-                estimates.append(total)
-            estimates.sort(reverse=True)
+            estimates = sorted((totals[family.name, n] for n in range(len(family.read))), reverse=True)
             picked = estimates[1] if family.combine == "second" and len(estimates) > 1 else estimates[0]
             found[family.name] = FamilyCount(max(0.0, picked), family)
         return Counts(found)
@@ -238,27 +260,28 @@ class CampaignAggregate:
         """Add this account to its traits' counters, once per window; whether it was added."""
         if traits.account is None or not traits.families:
             return False  # without an id, two checks of one account could not be told apart
-        epochs = self._epochs()
-        (previous, previous_key), (current, key) = epochs
-        names = [f.name for f in traits.families]
-        wanted = [self._table(current, n) for n in (*names, "seen")]
-        missing = [t for t, there in zip(wanted, self.store.existing(wanted), strict=True) if not there]
-        for table in missing:
-            initial = (bitmap(self.settings.seen_bits, self.settings.seen_prefill, self.rng) if table.endswith(":seen")
-                       else noise_table(self.settings.cells, self.settings.noise, self.rng))  # fmt: skip
-            self.store.create(table, initial, self.settings.ttl_seconds)
-        previous_table = self._table(previous, "seen")
-        if self.store.existing([previous_table])[0]:
-            index = self._index(previous_key, "seen|" + traits.account, self.settings.seen_bits)
-            if self.store.bits([(previous_table, index)])[0]:
-                return False
-        if self.store.set_bit(self._table(current, "seen"), self._index(key, "seen|" + traits.account,
-                                                                         self.settings.seen_bits)):  # fmt: skip
+        (previous, previous_key), (current, key) = self._epochs()
+        previous_seen = self.seen_offset(previous_key, traits.account)
+        before, now = self.store.read(
+            [TableRead(self.table(previous), bits=(previous_seen,)), TableRead(self.table(current))]
+        )
+        if before.exists and before.bits[0]:
             return False
-        writes = [
-            (self._table(current, f.name), self._index(key, f.name + "|" + trait, self.settings.cells))
-            for f in traits.families
-            for trait in f.write
-        ]
-        self.store.increment(writes)
+        table = self.table(current)
+        if not now.exists:
+            self.store.create(table, initial_table(self.settings, self.rng), self.settings.ttl_seconds)
+        if self.store.set_bit(table, self.seen_offset(key, traits.account)):
+            return False
+        self.store.increment(
+            table, [self.counter_offset(key, f.name, trait) for f in traits.families for trait in f.write]
+        )
         return True
+
+    def probe(self, traits: Traits) -> tuple[bool, list[int]]:
+        """What a holder of the store and its key reads for an account in the current epoch: its
+        seen bit and the raw counters of its traits (bench/campaign_adversary.py)."""
+        epoch, key = self._epochs()[1]
+        offsets = tuple(self.counter_offset(key, f.name, trait) for f in traits.families for trait in f.write)
+        seen = (self.seen_offset(key, traits.account),) if traits.account is not None else ()
+        [state] = self.store.read([TableRead(self.table(epoch), offsets, seen)])
+        return any(state.bits), list(state.counters)

@@ -12,6 +12,7 @@ second largest where one chance collision must not decide).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,6 +23,13 @@ from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform, Profile
 
 WEEK = 7 * DAY
+SEASON = 8 * WEEK
+# Wide creation windows are also counted over a sample of accounts (one in BACKGROUND_SAMPLE,
+# decided by a hash of the account): a one-byte counter saturates at 255 accounts an epoch, and a
+# big batch (or a busy server's recent weeks) passes that. The sampled count, times the sample
+# size, says how many there are where the full count cannot (``campaign.creation_burst``).
+BACKGROUND_SAMPLE = 8
+SAMPLED = "_sampled"
 # MinHash of a bio: NUM_PERM permutations cut into BANDS bands of NUM_PERM // BANDS rows. Two
 # bios share a band with probability J^rows per band (J: Jaccard similarity of their 4-grams):
 # 0.93 for J = 0.8, 0.27 for J = 0.5, 0.01 for J = 0.2 over 4 bands of 4.
@@ -42,6 +50,8 @@ class Family:
     read: tuple[tuple[str, ...], ...]
     combine: str = "max"  # "max" | "second"
     evidence: dict[str, Any] = field(default_factory=dict)
+    # Creation-time families: the span of creation times (unix seconds) the widest read covers.
+    window: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,20 +68,42 @@ def _buckets(name: str, platform: Platform, time: float, size: int, fine: bool) 
     time is finer than the bucket, so "within a bucket's length" does not stop at its edge."""
     number = int(time // size)
     own = f"{platform.value}|{name}|{number}"
-    keys = (own,)
-    if fine:
-        neighbour = number - 1 if time - number * size < size / 2 else number + 1
-        keys = (own, f"{platform.value}|{name}|{neighbour}")
-    return Family(name, (own,), (keys,))
+    if not fine:
+        return Family(name, (own,), ((own,),), window=(number * size, (number + 1) * size))
+    neighbour = number - 1 if time - number * size < size / 2 else number + 1
+    # Read alone too: each counter read costs up to the noise (counts subtract it at its most),
+    # so when the neighbour holds no one, the own bucket alone is the better count.
+    read = ((own,), (own, f"{platform.value}|{name}|{neighbour}"))
+    return Family(name, (own,), read, window=(min(number, neighbour) * size, (max(number, neighbour) + 1) * size))
 
 
-def creation_families(profile: Profile, platform: Platform) -> list[Family]:
+def in_background_sample(account: str | None) -> bool:
+    """Whether an account adds itself to the sampled counts (the same answer on every server)."""
+    if account is None:
+        return False
+    digest = hashlib.blake2b(account.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % BACKGROUND_SAMPLE == 0
+
+
+def creation_families(profile: Profile, platform: Platform, account: str | None = None) -> list[Family]:
+    """Creation-time buckets of nested widths: an hour, a day, a week and eight weeks. Each width
+    divides the next and the neighbour read is the nearer one, so a narrower window always lies
+    within the wider one: the wider count is the background the narrower one is measured against
+    (``campaign.creation_burst``). The day, week and eight weeks are also counted over a sample
+    of accounts (``BACKGROUND_SAMPLE``), for when their full count saturates."""
     times = burst_times(profile, platform)
     found = []
     if times.hour is not None:
         found.append(_buckets("hour", platform, times.hour, HOUR, fine=True))
     if times.day is not None:
         found.append(_buckets("day", platform, times.day, DAY, fine=not times.day_from_joined))
+        found.append(_buckets("week", platform, times.day, WEEK, fine=True))
+        found.append(_buckets("season", platform, times.day, SEASON, fine=True))
+        writes = in_background_sample(account)
+        for name, size in (("day", DAY), ("week", WEEK), ("season", SEASON)):
+            full = _buckets(name + SAMPLED, platform, times.day, size, fine=name != "day" or not times.day_from_joined)
+            found.append(Family(full.name, full.write if writes else (), full.read[-1:], window=full.window,
+                                evidence={"sample": BACKGROUND_SAMPLE}))  # fmt: skip
     return found
 
 
@@ -150,6 +182,6 @@ def photo_family(avatar: AvatarFingerprint | None) -> Family | None:
 
 def traits(profile: Profile, platform: Platform, avatar: AvatarFingerprint | None = None) -> Traits:
     account = f"{platform.value}:{profile.account_id}" if profile.account_id else None
-    families = creation_families(profile, platform)
+    families = creation_families(profile, platform, account)
     families += [f for f in (name_family(profile, platform), bio_family(profile), photo_family(avatar)) if f]
     return Traits(account, tuple(families))

@@ -14,6 +14,7 @@ figures measure the engine as the extension runs it. Labels are ``True`` for fak
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 from collections.abc import Callable, Iterator
@@ -21,12 +22,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from heuristics.context import CheckContext
 from heuristics.profile import Contact, Platform, Profile
+
+if TYPE_CHECKING:
+    from heuristics.images import AvatarFingerprint
 
 FORMATS: tuple[str, ...] = ("auto", "requests", "instafake", "cresci")
 
@@ -49,11 +53,13 @@ class Example:
     platform: Platform = Platform.OTHER
     now: datetime | None = None
     contacts: tuple[Contact, ...] = ()
+    # The photo's fingerprint, when the request carries one (``avatar_hash`` or ``avatar`` bytes).
+    avatar: AvatarFingerprint | None = None
 
     def context(self) -> CheckContext:
         if self.now is None:
-            return CheckContext(platform=self.platform, contacts=self.contacts)
-        return CheckContext(platform=self.platform, now=self.now, contacts=self.contacts)
+            return CheckContext(platform=self.platform, contacts=self.contacts, avatar=self.avatar)
+        return CheckContext(platform=self.platform, now=self.now, contacts=self.contacts, avatar=self.avatar)
 
 
 def _label(value: Any, where: str) -> bool:
@@ -79,6 +85,17 @@ def _jsonl(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             yield where, row
 
 
+def _avatar(row: dict[str, Any]) -> AvatarFingerprint | None:
+    """The photo as the API reads it: sent bytes (base64) win over a sent fingerprint."""
+    from heuristics.images import AvatarFingerprint, fingerprint_bytes  # Pillow: only when asked
+
+    if row.get("avatar"):
+        return fingerprint_bytes(base64.b64decode(str(row["avatar"]), validate=True))
+    if row.get("avatar_hash"):
+        return AvatarFingerprint.from_hex(str(row["avatar_hash"]))
+    return None
+
+
 def load_requests(path: Path) -> list[Example]:
     """JSONL of check requests, each with ``label`` (fake | genuine) and optionally ``now``."""
     examples = []
@@ -88,11 +105,12 @@ def load_requests(path: Path) -> list[Example]:
             profile = Profile.model_validate(row.get("profile") or {})
             contacts = tuple(Contact.model_validate(c) for c in row.get("contacts") or ())
             now = datetime.fromisoformat(row["now"]) if row.get("now") else None
+            avatar = _avatar(row)
         except (ValidationError, ValueError, TypeError) as error:
             raise DatasetError(where, f"invalid check request: {error}") from None
         if now is not None and now.tzinfo is None:
             now = now.replace(tzinfo=UTC)
-        examples.append(Example(profile, _label(row.get("label"), where), where, platform, now, contacts))
+        examples.append(Example(profile, _label(row.get("label"), where), where, platform, now, contacts, avatar))
     return examples
 
 

@@ -89,7 +89,7 @@ def replay(
             low, high = bisect.bisect_left(seen_days, when - 86_400), bisect.bisect_right(seen_days, when + 86_400)
             baseline.append(float(high - low))
             bisect.insort(seen_days, when)
-        check.contribute(example.profile, example.platform, None)
+        check.contribute(example.profile, example.platform, base.avatar)
         if progress is not None:
             progress(1)
     strengths = np.array(rows) if record else None

@@ -2,8 +2,11 @@
 with one photo or bio — counted over other recently checked accounts (:mod:`heuristics.campaigns`,
 the ``campaigns`` service: its counts are of the OTHER accounts, read once per check).
 
-- ``campaign.creation_burst``: the account was created within an hour or a day of several other
-  accounts checked recently — the trace of accounts made in a batch.
+- ``campaign.creation_burst``: the account was created within an hour, a day or a week of several
+  other accounts checked recently, many more than the accounts checked here from around that time
+  would put in such a window — the trace of accounts made in a batch. Measured against the
+  background, a burst means the same on a quiet server and a busy one, in a quiet year of the
+  platform and a busy one.
 
   Aged or repurposed accounts escape it (bought years after they were made, they were made with
   many others unrelated to this campaign's); activists who open accounts together trip it, which
@@ -24,11 +27,14 @@ the ``campaigns`` service: its counts are of the OTHER accounts, read once per c
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import Field, ValidationInfo, field_validator
 
 from heuristics.campaigns import SERVICE, CampaignCheck, Counts, estimate
+from heuristics.campaigns.creation import burst_times
+from heuristics.campaigns.traits import SAMPLED
 from heuristics.context import CheckContext
 from heuristics.findings import Detection
 from heuristics.profile import Profile
@@ -65,34 +71,146 @@ def strength(others: float, params: CountParams) -> float:
     return min(1.0, 0.5 + 0.5 * math.log(others / params.min_others) / span)
 
 
-class CampaignCreationBurstParams(CountParams):
-    # An account created within a day (but not an hour) counts 1/day_factor of one within an hour.
-    day_factor: Annotated[float, Field(ge=1, le=100)] = 3.0
+# The levels of campaign.creation_burst: a narrow window measured against the wider one around it.
+BURST_LEVELS = (("hour", "day"), ("day", "week"), ("week", "season"))
+# A count this large may sit on a saturated counter (one byte each, 255 an epoch): the wider
+# count then comes from the sampled twin (traits.BACKGROUND_SAMPLE); past the sample's range too,
+# the background is unknown and the level says nothing rather than find bursts in a busy period.
+SATURATED_COUNT = 240
+# A narrower window is named when its strength is within this of the strongest level's.
+NARROWER_TOLERANCE = 0.05
+
+
+class CampaignCreationBurstParams(SignalParams):
+    """A level (hour in its day, day in its week, week in its eight weeks) fires when its count of
+    other accounts reaches ``min_others`` (above what one anonymous client may add across an hour
+    boundary: docs/campaigns.md) and exceeds the background by ``min_excess`` times; full strength
+    at ``full_excess`` times (log scale). The background is what the wider count, spread evenly,
+    would put in the narrow window; ``prior_accounts`` is added to both sides of the ratio, so a
+    handful of accounts in an empty period is not an "infinite" excess."""
+
+    min_others: Annotated[float, Field(ge=1, le=10_000)] = 3
+    min_excess: Annotated[float, Field(gt=1, le=1_000)] = 2.0
+    full_excess: Annotated[float, Field(gt=1, le=100_000)] = 30.0
+    prior_accounts: Annotated[float, Field(gt=0, le=1_000)] = 1.0
+
+    @field_validator("full_excess")
+    @classmethod
+    def _full_above_min(cls, value: float, info: ValidationInfo) -> float:
+        if value <= info.data.get("min_excess", 1):
+            raise ValueError("must be greater than min_excess")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Burst:
+    """One level's reading: ``others`` in the narrow ``window`` where ``expected`` were."""
+
+    window: str
+    others: float
+    expected: float
+    excess: float
+
+
+def _span(window: tuple[float, float] | None, now: float) -> tuple[float, float] | None:
+    """A window's creation times that can exist (none after the check)."""
+    if window is None or window[0] >= now:
+        return None
+    return window[0], min(window[1], now)
+
+
+def background(found: Counts, name: str) -> float | None:
+    """The count of a wide window: the full count, or where it may be saturated, the larger of it
+    and the sampled count scaled up; None when that saturates too."""
+    full = found.others(name)
+    if full < SATURATED_COUNT:
+        return full
+    sampled = found.family(name + SAMPLED)
+    if sampled is None or sampled.others >= SATURATED_COUNT:
+        return None
+    return max(full, sampled.others * sampled.family.evidence.get("sample", 1))
+
+
+def bursts(found: Counts, created: float, now: float, params: CampaignCreationBurstParams) -> list[Burst]:
+    """Each level where the narrow count stands out from its background (docs/campaigns.md).
+
+    The background of a narrow window is the wider count less the narrow one, spread evenly over
+    the rest of the wider window (times after the check excluded). The widest level is skipped
+    when the day of the check cuts the eight weeks short and the account sits in the last third
+    of what remains: its later side has not happened yet, and the newest accounts are checked the
+    most, so an even spread of the earlier side would understate the background."""
+    found_bursts = []
+    for narrow_name, wide_name in BURST_LEVELS:
+        narrow, wide = found.family(narrow_name), found.family(wide_name)
+        if narrow is None or wide is None:
+            continue
+        others, around = narrow.others, background(found, wide_name)
+        inner, outer = _span(narrow.family.window, now), _span(wide.family.window, now)
+        if others < params.min_others or around is None or inner is None or outer is None:
+            continue
+        around = max(around, others)
+        cut = wide.family.window is not None and outer[1] < wide.family.window[1]
+        if wide_name == "season" and cut and outer[1] - created < (created - outer[0]) / 2:
+            continue
+        inner_width = max(inner[1] - inner[0], 1.0)
+        rest = max(outer[1] - outer[0] - inner_width, inner_width)
+        expected = (around - others) * inner_width / rest
+        excess = (others + params.prior_accounts) / (expected + params.prior_accounts)
+        if excess >= params.min_excess and _reaches(found, narrow_name, others, inner_width, now, params):
+            found_bursts.append(Burst(narrow_name, others, expected, excess))
+    return found_bursts
+
+
+def _reaches(found: Counts, narrow_name: str, others: float, width: float, now: float,
+             params: CampaignCreationBurstParams) -> bool:  # fmt: skip
+    """Whether a burst in the narrow window reaches down to the account: the next narrower count
+    is not ``min_excess`` times below what the burst's density would put there. An account made
+    three days before a batch shares the batch's week, not its day."""
+    below = next((n for n, w in BURST_LEVELS if w == narrow_name), None)
+    finer = found.family(below) if below else None
+    span = _span(finer.family.window, now) if finer is not None else None
+    if finer is None or span is None:
+        return True
+    density_share = others * max(span[1] - span[0], 1.0) / width
+    return (finer.others + params.prior_accounts) * params.min_excess >= density_share + params.prior_accounts
 
 
 class CampaignCreationBurst(Signal[CampaignCreationBurstParams]):
     code = "campaign.creation_burst"
     description = (
-        "At least min_others other accounts checked recently were created within an hour of this one"
-        " (one created within a day counts 1/day_factor); full points at full_others."
+        "At least min_others other accounts checked recently were created within an hour, a day or a week of this"
+        " one, at least min_excess times more than the accounts checked here from around that time would put in"
+        " such a window; full points at full_excess times (log scale)."
     )
     needs = frozenset({SERVICE})
     Params = CampaignCreationBurstParams
 
     def detect(self, profile: Profile, context: CheckContext, params: CampaignCreationBurstParams) -> Detection | None:
-        found = counts(profile, context)
-        hour, day = found.others("hour"), found.others("day")
-        # Accounts made within the hour are within the day too: the day adds only those beyond.
-        weighted = hour + max(0.0, day - hour) / params.day_factor
-        value = strength(weighted, params)
-        if value <= 0:
+        found_counts = counts(profile, context)  # first: a store that cannot answer says so
+        times = burst_times(profile, context.platform)
+        created = times.hour if times.hour is not None else times.day
+        if created is None:
             return None
-        window, others = ("hour", hour) if hour >= params.min_others else ("day", max(day, hour))
-        evidence: dict[str, object] = {"accounts": round(others) + 1, "window": window}
-        created = estimate(profile, context.platform)
-        if created is not None:
-            evidence.update(created.evidence())
-        return Detection(evidence, value)
+        found = bursts(found_counts, created, context.now.timestamp(), params)
+        if not found:
+            return None
+
+        def value(burst: Burst) -> float:
+            return min(1.0, math.log(burst.excess) / math.log(params.full_excess))
+
+        # The narrowest window that says (nearly) as much as the strongest: "within an hour" tells
+        # more than "within a day" about the same accounts.
+        best = max(value(b) for b in found)
+        chosen = next(b for b in found if value(b) >= best - NARROWER_TOLERANCE)
+        evidence: dict[str, object] = {
+            "accounts": round(chosen.others) + 1,
+            "window": chosen.window,
+            "expected": round(chosen.expected, 1),
+        }
+        estimated = estimate(profile, context.platform)
+        if estimated is not None:
+            evidence.update(estimated.evidence())
+        return Detection(evidence, value(chosen))
 
 
 class CampaignTemplateName(Signal[CountParams]):

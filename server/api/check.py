@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
-from flask_limiter import RateLimitExceeded
 
 from server.i18n import choose_locale
 from server.roles import Role
@@ -16,7 +15,7 @@ from server.state import app_state
 from server.web.auth import caller_has_role
 from server.web.body import decode_base64, json_body, parse_json_bytes, validate
 from server.web.errors import APIError
-from server.web.limits import charge_for_contacts, counted, limits
+from server.web.limits import LimitReached, charge_for_contacts, counted, limits
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 
@@ -45,24 +44,21 @@ def _registry_allowed() -> bool:
     """Count a check that matched the protected-people registry (``HARIS_REGISTRY_LIMIT``)."""
     try:
         limits().registry.charge()
-    except RateLimitExceeded:
+    except LimitReached:
         return False
     return True
 
 
 def _may_contribute() -> bool:
     """Whether this anonymous check adds to the campaign aggregate: while the client is within
-    ``HARIS_CAMPAIGN_CONTRIBUTIONS`` (counted here); never when the limiter store cannot count (a
-    flood must not pass uncounted)."""
-    allowance = limits().campaign
+    ``HARIS_CAMPAIGN_CONTRIBUTIONS`` (counted here, one Redis call); never when the limiter store
+    cannot count (a flood must not pass uncounted)."""
+    if not limits().limiter.enabled:
+        return False  # nothing counts: nothing would cap a flood
     try:
-        standing = allowance.standing()
-        if standing is None or standing.used_up:
-            return False
-        allowance.charge(1, refuse=False)
+        return limits().campaign.charge(1, refuse=False)
     except APIError:  # the limiter store is down: it fails closed
         return False
-    return True
 
 
 @bp.post("/check")

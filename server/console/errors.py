@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, render_template, request
-from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -15,7 +14,7 @@ from server.console.auth import current_user
 from server.console.blueprint import bp, t
 from server.roles import Role, role_grants
 from server.web.errors import STORAGE_ERRORS
-from server.web.limits import LimitReached, retry_after
+from server.web.limits import LimitReached
 
 # Form posts whose page explains an upload over the body limit itself: endpoint → (role needed,
 # function rendering that page with the error). See ``explain_too_large``.
@@ -40,12 +39,11 @@ def _csrf_error(_error: CSRFError) -> tuple[str, int]:
     return _error_page(400, "error.csrf")
 
 
-@bp.errorhandler(RateLimitExceeded)
 @bp.errorhandler(LimitReached)
-def _rate_limited(error: RateLimitExceeded | LimitReached) -> Response:
+def _rate_limited(error: LimitReached) -> Response:
     body, status = _error_page(429, "error.rate_limited")
     response = Response(body, status=status, mimetype="text/html")
-    response.headers["Retry-After"] = str(retry_after(error))
+    response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 

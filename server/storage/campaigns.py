@@ -11,9 +11,9 @@ Redis keys (limiter store only; every key expires two epochs — 31 days by defa
 made; nothing is ever renewed):
 
 - ``haris:campaign:key:<epoch>`` — 32 random bytes that place trait keys in that epoch's tables.
-- ``haris:campaign:<epoch>:<family>`` — ``cells`` 8-bit counters (hour, day, name, bio, photo),
-  pre-filled with noise.
-- ``haris:campaign:<epoch>:seen`` — a bitmap, one bit per keyed-hash position of an account,
+- ``haris:campaign:<epoch>`` — the epoch's table (``heuristics.campaigns.aggregate.Layout``): a
+  marker byte, ``cells`` 8-bit counters shared by every trait family (``heuristics.campaigns.traits``),
+  pre-filled with noise, then a bitmap, one bit per keyed-hash position of an account,
   pre-filled with random bits.
 
 Which clients contribute: ``server.api.check`` counts an anonymous client at most
@@ -25,12 +25,12 @@ checks always contribute (``server.services.check``).
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 import redis
 
 from heuristics.campaigns import AggregateSettings, CampaignAggregate, CellStore, MemoryCellStore
+from heuristics.campaigns.aggregate import TableRead, TableState
 from server.storage.breaker import RedisBreaker
 
 log = logging.getLogger("haris.campaigns")
@@ -38,9 +38,11 @@ PREFIX = "haris:campaign:"
 
 
 class RedisCellStore:
-    """:class:`~heuristics.campaigns.CellStore` in Redis strings (BITFIELD counters, SETBIT bits).
-    After a Redis error it leaves Redis alone for a moment (``RedisBreaker``): the campaign
-    signals are listed unavailable, and no check pays a timeout meanwhile."""
+    """:class:`~heuristics.campaigns.CellStore` in Redis strings: one BITFIELD per table reads
+    its marker, counters and bits (a missing key reads 0 and is not created); writes are
+    BITFIELD INCRBY (saturating) and SETBIT. After a Redis error it leaves Redis alone for a
+    moment (``RedisBreaker``): the campaign signals are listed unavailable, and no check pays a
+    timeout meanwhile."""
 
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
@@ -60,59 +62,32 @@ class RedisCellStore:
         _, stored = self._run([("SET", name, candidate, "NX", "EX", ttl), ("GET", name)])
         return stored or candidate
 
-    def existing(self, tables: Sequence[str]) -> list[bool]:
-        return [bool(found) for found in self._run([("EXISTS", PREFIX + t) for t in tables])]
+    def read(self, reads: Sequence[TableRead]) -> list[TableState]:
+        commands = []
+        for read in reads:
+            parts = ["GET", "u8", "#0"]
+            for offset in read.counters:
+                parts += ["GET", "u8", f"#{offset}"]
+            for offset in read.bits:
+                parts += ["GET", "u1", str(offset)]
+            commands.append(("BITFIELD", PREFIX + read.table, *parts))
+        found = []
+        for read, reply in zip(reads, self._run(commands), strict=True):
+            counters = len(read.counters)
+            found.append(TableState(bool(reply[0]), tuple(int(v) for v in reply[1 : 1 + counters]),
+                                    tuple(bool(v) for v in reply[1 + counters :])))  # fmt: skip
+        return found
 
     def create(self, table: str, initial: bytes, ttl: int) -> None:
         self._run([("SET", PREFIX + table, initial, "NX", "EX", ttl)])
 
-    def counters(self, reads: Sequence[tuple[str, int]]) -> list[int]:
-        by_table: dict[str, list[int]] = defaultdict(list)
-        for table, index in reads:
-            by_table[table].append(index)
-        tables = list(by_table)
-        replies = self._run(
-            [("BITFIELD", PREFIX + t, *[part for i in by_table[t] for part in ("GET", "u8", f"#{i}")]) for t in tables]
-        )
-        values = {t: iter(reply) for t, reply in zip(tables, replies, strict=True)}
-        return [int(next(values[table])) for table, _ in reads]
+    def increment(self, table: str, offsets: Sequence[int]) -> None:
+        if offsets:
+            parts = [p for offset in offsets for p in ("INCRBY", "u8", f"#{offset}", 1)]
+            self._run([("BITFIELD", PREFIX + table, "OVERFLOW", "SAT", *parts)])
 
-    def increment(self, writes: Sequence[tuple[str, int]]) -> None:
-        by_table: dict[str, list[int]] = defaultdict(list)
-        for table, index in writes:
-            by_table[table].append(index)
-        self._run(
-            [
-                ("BITFIELD", PREFIX + t, "OVERFLOW", "SAT", *[p for i in idx for p in ("INCRBY", "u8", f"#{i}", 1)])
-                for t, idx in by_table.items()
-            ]
-        )
-
-    def bits(self, reads: Sequence[tuple[str, int]]) -> list[bool]:
-        return [bool(bit) for bit in self._run([("GETBIT", PREFIX + t, i) for t, i in reads])]
-
-    def snapshot(
-        self, tables: Sequence[str], counters: Sequence[tuple[str, int]], bits: Sequence[tuple[str, int]]
-    ) -> tuple[list[bool], list[int], list[bool]]:
-        # One pipeline. BITFIELD GET and GETBIT of a missing key read 0 and create nothing.
-        by_table: dict[str, list[int]] = defaultdict(list)
-        for table, index in counters:
-            by_table[table].append(index)
-        counted = list(by_table)
-        replies = self._run(
-            [
-                *[("EXISTS", PREFIX + t) for t in tables],
-                *[("BITFIELD", PREFIX + t, *[p for i in by_table[t] for p in ("GET", "u8", f"#{i}")]) for t in counted],
-                *[("GETBIT", PREFIX + t, i) for t, i in bits],
-            ]
-        )
-        first_bit = len(tables) + len(counted)
-        there = [bool(found) for found in replies[: len(tables)]]
-        values = {t: iter(r) for t, r in zip(counted, replies[len(tables) : first_bit], strict=True)}
-        return there, [int(next(values[t])) for t, _ in counters], [bool(b) for b in replies[first_bit:]]
-
-    def set_bit(self, table: str, index: int) -> bool:
-        return bool(self._run([("SETBIT", PREFIX + table, index, 1)])[0])
+    def set_bit(self, table: str, offset: int) -> bool:
+        return bool(self._run([("SETBIT", PREFIX + table, offset, 1)])[0])
 
 
 def make_aggregate(

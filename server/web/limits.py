@@ -35,15 +35,19 @@ When the limiter store cannot be reached, anonymous checks and reports are answe
 with ``HARIS_LIMIT_FAIL_OPEN`` (default true; false: 503 ``limiter_unavailable``); every other
 limit fails closed. After a failure the store is left alone for ``STORAGE_RETRY_SECONDS``.
 
-flask-limiter is used only through documented API: ``Limiter.shared_limit`` decorating plain
-functions (limited when called inside a request) with a ``cost`` callable, ``current_limit(s)``
-and ``RequestLimit`` for ``Retry-After`` and remaining allowance. :class:`Allowance` is the one
-small adapter; ``tests/api/test_limits_and_ops.py`` fails if the library stops counting through it.
+flask-limiter and its ``limits`` library are used only through documented API: flask-limiter's
+``Limiter`` reads the storage and strategy configuration and builds them (``storage_uri``,
+``storage_options``, ``strategy``, ``key_prefix``; a ``request_filter`` exempts every request
+from its own before-request check), and :class:`Allowance` — the one small adapter — counts with the strategy it
+exposes (``Limiter.limiter``) through the ``limits`` calls ``hit`` (with a cost) and
+``get_window_stats``. ``tests/api/test_limits_and_ops.py`` fails if either library stops counting
+through it. (The earlier adapter decorated a plain function with ``Limiter.shared_limit`` and a
+cost callable; the per-call route, blueprint and exemption bookkeeping that comes with it cost
+more than the counter itself on every check: bench/check_api.py.)
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import hmac
@@ -56,8 +60,9 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import redis
-from flask import Flask, Response, current_app, g, request
-from flask_limiter import Limiter, RateLimitExceeded
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter
+from limits import RateLimitItem, WindowStats, parse_many
 from werkzeug.exceptions import TooManyRequests
 
 from heuristics.context import ServiceUnavailable
@@ -70,6 +75,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 STORAGE_RETRY_SECONDS = 1.0
 PEPPER_SECONDS = 3600
 PEPPER_KEY = "haris:limiter:pepper:"
+KEY_PREFIX = "limits"  # the first part of every counter's identifiers (as flask-limiter names them)
 COUNTED_MEDIA_TYPES = frozenset({"application/json", "multipart/form-data"})
 
 
@@ -138,25 +144,18 @@ class Standing:
     retry_after: int  # seconds until a used-up allowance is available again
 
 
-def _seconds_to(limit: Any) -> int:
-    """Seconds until a flask-limiter ``RequestLimit`` resets (its ``reset_at`` is rounded up by a
-    second), never more than its window."""
-    return max(1, min(limit.limit.get_expiry(), math.ceil(limit.reset_at - time.time())))
-
-
-def _not_through_an_allowance() -> bool:
-    return "haris_limit_cost" not in g
-
-
-def _requested_cost() -> int:
-    return int(g.get("haris_limit_cost", 1))
+def _counted_by_allowances() -> bool:
+    return True
 
 
 class Allowance:
-    """One limit, counted where the code calls :meth:`charge` (the adapter in the module docstring).
+    """One limit (or a list of them, "10/minute;50/hour"), counted where the code calls
+    :meth:`charge` (the adapter in the module docstring).
 
-    A plain function decorated with ``Limiter.shared_limit`` is limited each time it is called in
-    a request; the scope names the counter, so every call of one allowance counts on one counter.
+    It counts with the strategy flask-limiter built for this app (``Limiter.limiter``, a
+    ``limits`` fixed-window rate limiter on the limiter store) through the ``limits`` library's
+    documented calls: ``hit`` (with a cost) and ``get_window_stats``. One Redis script per limit
+    of the list per charge; a standing is read only where a caller asks for it.
     """
 
     def __init__(
@@ -168,48 +167,57 @@ class Allowance:
         key_func: Callable[[], str],
         may_fail_open: bool = False,
     ) -> None:
-        def counted() -> None:
-            return None
-
-        # flask-limiter files decorated limits by the function's qualified name: one per allowance.
-        counted.__name__ = counted.__qualname__ = f"allowance_{scope.replace('-', '_')}"
         self.scope = scope
+        self.items: list[RateLimitItem] = parse_many(limit)
         self._limiter = limiter
         self._guard = guard
+        self._key_func = key_func
         self._may_fail_open = may_fail_open
-        self._counted = limiter.shared_limit(limit, scope=scope, key_func=key_func, cost=_requested_cost)(counted)
 
-    def charge(self, cost: int = 1, refuse: bool = True) -> None:
-        """Count this request ``cost`` times. Once past the limit: RateLimitExceeded (a 429), or
-        nothing with ``refuse=False`` (the caller decides what a used-up allowance means)."""
-        if cost < 0 or not self._limiter.enabled:
-            return
-        try:
-            self._guard.run(functools.partial(self._call, cost), self._may_fail_open)
-        except RateLimitExceeded:
-            if refuse:
-                raise
+    def _identifiers(self) -> tuple[str, str, str]:
+        # The counter's key: haris:LIMITER/limits/<peppered HMAC>/<scope>/<limit> (module docstring).
+        return (KEY_PREFIX, self._key_func(), self.scope)
+
+    def charge(self, cost: int = 1, refuse: bool = True) -> bool:
+        """Count this request ``cost`` times against every limit of the list; whether it was
+        within all of them. Once past one: LimitReached (a 429), or False with ``refuse=False``
+        (the caller decides what a used-up allowance means)."""
+        if cost <= 0 or not self._limiter.enabled:
+            return True
+        refused: list[RateLimitItem] = []
+        identifiers: list[str] = []
+
+        def hit() -> None:
+            # The key inside the guard: making it may fetch the hour's pepper from the store.
+            identifiers.extend(self._identifiers())
+            strategy = self._limiter.limiter
+            refused.extend(item for item in self.items if not strategy.hit(item, *identifiers, cost=cost))
+
+        self._guard.run(hit, self._may_fail_open)
+        if refused and refuse:
+            raise LimitReached(self._retry_after(refused, tuple(identifiers)))
+        return not refused
 
     def standing(self) -> Standing | None:
-        """Where this client stands, without counting (a hit of cost 0); None when the limiter is
-        off, or the store cannot say and the allowance may fail open."""
-        found: list[Any] = []
-
-        def read() -> None:
-            with contextlib.suppress(RateLimitExceeded):  # a used-up allowance is what we read below
-                self._call(0)
-            found.extend(self._limiter.current_limits)
-
+        """Where this client stands, without counting; None when the limiter is off, or the store
+        cannot say and the allowance may fail open."""
         if not self._limiter.enabled:
             return None
+        found: list[tuple[RateLimitItem, WindowStats]] = []
+
+        def read() -> None:
+            identifiers = self._identifiers()  # inside the guard, as in charge()
+            strategy = self._limiter.limiter
+            found.extend((item, strategy.get_window_stats(item, *identifiers)) for item in self.items)
+
         self._guard.run(read, self._may_fail_open)
         if not found:
             return None
-        used_up = [limit for limit in found if limit.breached or limit.remaining <= 0]
+        used_up = [(item, stats) for item, stats in found if stats.remaining <= 0]
         return Standing(
-            used=any(limit.remaining < limit.limit.amount for limit in found),
+            used=any(stats.remaining < item.amount for item, stats in found),
             used_up=bool(used_up),
-            retry_after=max((_seconds_to(limit) for limit in used_up), default=1),
+            retry_after=max((self._seconds_to(item, stats.reset_time) for item, stats in used_up), default=1),
         )
 
     def refuse_when_used_up(self) -> None:
@@ -218,12 +226,19 @@ class Allowance:
         if standing is not None and standing.used_up:
             raise LimitReached(standing.retry_after)
 
-    def _call(self, cost: int) -> None:
-        g.haris_limit_cost = cost
+    @staticmethod
+    def _seconds_to(item: RateLimitItem, reset_time: float) -> int:
+        """Seconds until a limit's window resets, never more than the window."""
+        return max(1, min(item.get_expiry(), math.ceil(reset_time - time.time())))
+
+    def _retry_after(self, refused: list[RateLimitItem], identifiers: tuple[str, ...]) -> int:
+        """The wait before every refused limit has room again (its window's end)."""
         try:
-            self._counted()
-        finally:
-            g.pop("haris_limit_cost", None)
+            strategy = self._limiter.limiter
+            return max(self._seconds_to(item, strategy.get_window_stats(item, *identifiers).reset_time)
+                       for item in refused)  # fmt: skip
+        except (redis.RedisError, OSError):
+            return max(item.get_expiry() for item in refused)
 
 
 class Limits:
@@ -244,14 +259,14 @@ class Limits:
             storage_options=storage_options,
             strategy="fixed-window",
             headers_enabled=False,
-            key_prefix="limits",
+            key_prefix=KEY_PREFIX,
             # Storage errors reach StorageGuard, which decides per allowance (module docstring).
             swallow_errors=False,
         )
-
-        # flask-limiter also checks limits before every request; every limit here is counted where
-        # the code calls an Allowance, so everything else is exempt (documented: request_filter).
-        self.limiter.request_filter(_not_through_an_allowance)
+        # flask-limiter also checks its own limits before every request; every limit here is
+        # counted where the code calls an Allowance, so every request is exempt from that
+        # (documented: request_filter).
+        self.limiter.request_filter(_counted_by_allowances)
 
         def allowance(
             scope: str, limit: str, key: Callable[[], str] | None = None, anonymous: bool = False
@@ -336,10 +351,6 @@ def init_app(app: Flask) -> None:
     """This app's limits, counted in its limiter store (``server.storage.connection``), and its 429s."""
     app.extensions["haris_limits"] = Limits(app, app.extensions["haris"].redis.limiter)
 
-    @app.errorhandler(RateLimitExceeded)
-    def _rate_limited(error: RateLimitExceeded) -> Response:
-        return too_many_requests(retry_after(error))
-
     @app.errorhandler(LimitReached)
     def _limit_reached(error: LimitReached) -> Response:
         return too_many_requests(error.retry_after)
@@ -349,17 +360,3 @@ def too_many_requests(retry_after_seconds: int) -> Response:
     response = error_response(429, "rate_limited", "Too many requests; retry later.")
     response.headers["Retry-After"] = str(retry_after_seconds)
     return response
-
-
-def retry_after(error: RateLimitExceeded | LimitReached) -> int:
-    """Seconds until the exceeded window resets (for the ``Retry-After`` of a 429)."""
-    if isinstance(error, LimitReached):
-        return error.retry_after
-    window_seconds = error.limit.limit.get_expiry()
-    try:
-        breached = [limit for limit in limits().limiter.current_limits if limit.breached]
-        if breached:
-            return max(_seconds_to(limit) for limit in breached)
-    except (redis.RedisError, OSError):
-        pass
-    return window_seconds

@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 import redis
 from flask.testing import FlaskClient
-from flask_limiter import RateLimitExceeded
 
 from server.config import ConfigError
-from server.web.limits import Standing
+from server.web.limits import LimitReached, Standing
 from tests.conftest import TEST_SECRET
 from tests.reliability.redis_process import RedisProcess
 
@@ -171,10 +170,10 @@ def test_failed_api_keys_are_limited_per_address(make_app: Any) -> None:
     assert client.post("/v1/check", json={"platform": "x"}, headers={"Authorization": "Bearer x"}).status_code == 200
 
 
-def test_the_limiter_adapter_still_counts_through_flask_limiter(make_app: Any, limiter_client: redis.Redis) -> None:
-    """server.web.limits.Allowance relies on flask-limiter limiting a plain function decorated with
-    ``shared_limit`` (with a ``cost`` callable) when it is called in a request: if the library
-    stops doing so, this fails."""
+def test_the_limiter_adapter_counts_through_flask_limiters_strategy(make_app: Any, limiter_client: redis.Redis) -> None:
+    """server.web.limits.Allowance relies on the strategy flask-limiter builds (``Limiter.limiter``)
+    counting through the ``limits`` API (``hit`` with a cost, ``get_window_stats``) in the
+    limiter store, under flask-limiter's key prefix: if either library stops doing so, this fails."""
     from server.web.limits import limits
 
     app = make_app(HARIS_CHECK_LIMIT="5/minute")
@@ -187,8 +186,9 @@ def test_the_limiter_adapter_still_counts_through_flask_limiter(make_app: Any, l
         standing = allowance.standing()
         assert standing is not None and standing.used and not standing.used_up
         allowance.charge(2)
-        with pytest.raises(RateLimitExceeded):
+        with pytest.raises(LimitReached) as refused:
             allowance.charge()
+        assert 0 < refused.value.retry_after <= 60
         standing = allowance.standing()
         assert standing is not None and standing.used_up and 0 < standing.retry_after <= 60
         assert limiter_client.get(counter) == b"6"

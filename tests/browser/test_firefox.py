@@ -12,6 +12,7 @@ Chromium, tests/browser/test_extension.py.)
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,7 +67,9 @@ def firefox(tmp_path: Path) -> Iterator[Marionette]:
         gecko_log=str(tmp_path / "gecko.log"),
         prefs={"extensions.webextensions.uuids": json.dumps({GECKO_ID: UUID}), **QUIET_PREFS},
     )
-    client.start_session()
+    # "eager": a navigation returns once the document is parsed (the tests then wait for what
+    # they need on it), not after every subresource and the extension's own start-up.
+    client.start_session({"pageLoadStrategy": "eager"})
     # A page of the extension loads in well under a second; a hung load is retried, not waited on
     # for Marionette's default five minutes.
     client.timeout.page_load = PAGE_LOAD_SECONDS
@@ -80,13 +83,17 @@ def firefox(tmp_path: Path) -> Iterator[Marionette]:
 def open_page(client: Marionette, path: str) -> None:
     """Open one of the extension's pages. Right after a temporary install, Firefox may not serve
     the extension's address yet and the first load can hang: try again, a few times."""
-    for attempt in range(3):
+    for attempt in range(4):
         try:
             client.navigate(f"moz-extension://{UUID}/{path}")
             return
         except TimeoutException:
-            if attempt == 2:
+            if attempt == 3:
                 raise
+            # Leave the hung load behind before asking again (on a loaded machine the first
+            # load after the install can stall until something else is navigated to).
+            with contextlib.suppress(TimeoutException):
+                client.navigate("about:blank")
 
 
 def storage(client: Marionette) -> dict[str, Any]:

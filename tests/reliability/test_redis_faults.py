@@ -247,6 +247,18 @@ def test_limiter_fails_closed_when_configured(probe_signal: None, redis_server: 
         time.sleep(0.05)
 
 
+def test_a_worker_that_never_reached_the_limiter_store_fails_open_all_the_same(
+    probe_signal: None, redis_server: RedisProcess, tmp_path: Path
+) -> None:
+    """The hour's pepper is fetched from the limiter store when a client's key is first made:
+    a store that is down before that is a limiter failure like any other (fail open for the
+    anonymous routes), not a 503 from outside the limiter's guard."""
+    app = build_app(redis_server, tmp_path)
+    client = app.test_client()
+    redis_server.kill()
+    assert client.post("/v1/check", json=CHECK).status_code == 200
+
+
 def test_fail_open_is_the_default_for_anonymous_routes_only(
     probe_signal: None, redis_server: RedisProcess, tmp_path: Path
 ) -> None:

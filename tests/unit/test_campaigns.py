@@ -7,13 +7,18 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from heuristics.campaigns import AggregateSettings, CampaignAggregate, MemoryCellStore
+from heuristics.campaigns import SERVICE, AggregateSettings, CampaignAggregate, CampaignCheck, MemoryCellStore
 from heuristics.campaigns.creation import anchor_tables, burst_times, estimate, from_id, isotonic
 from heuristics.campaigns.traits import bio_bands, handle_template, traits
+from heuristics.context import CheckContext
+from heuristics.findings import Detection
 from heuristics.profile import Platform, Profile
+from heuristics.rules import load_default_rules
+from heuristics.signals.campaign import CampaignCreationBurst
 
 CLOCK = datetime(2026, 1, 10, tzinfo=UTC).timestamp()
 SMALL = AggregateSettings(cells=1 << 12, seen_bits=1 << 14)
+DAY = 86_400
 
 
 def test_snowflake_ids_are_exact_and_old_ids_fall_between_their_anchors() -> None:
@@ -52,8 +57,8 @@ def test_handle_templates_and_bio_bands() -> None:
     assert bio_bands("short") is None
 
 
-def replay(store: object, profiles: list[Profile]) -> list[dict[str, float]]:
-    aggregate = CampaignAggregate(store, SMALL, clock=lambda: CLOCK, rng=np.random.default_rng(3))  # type: ignore[arg-type]
+def replay(store: object, profiles: list[Profile], settings: AggregateSettings = SMALL) -> list[dict[str, float]]:
+    aggregate = CampaignAggregate(store, settings, clock=lambda: CLOCK, rng=np.random.default_rng(3))  # type: ignore[arg-type]
     seen = []
     for profile in profiles:
         found = traits(profile, Platform.X)
@@ -71,11 +76,16 @@ def burst(count: int) -> list[Profile]:
 
 
 def test_counts_are_of_other_accounts_never_above_those_added_and_once_per_account() -> None:
-    counts = replay(MemoryCellStore(), [*burst(12), *burst(12)])
-    hours = [c["hour"] for c in counts]
-    assert hours[0] == 0 and all(h <= n for n, h in enumerate(hours[:12]))
-    assert hours[11] >= 6
+    # Without noise and pre-set bits the count is exact: the accounts before this one.
+    exact = AggregateSettings(cells=1 << 12, seen_bits=1 << 14, noise=0, seen_prefill=0)
+    hours = [c["hour"] for c in replay(MemoryCellStore(), [*burst(12), *burst(12)], exact)]
+    assert hours[:12] == list(range(12))
     assert max(hours[12:]) <= 11  # the same twelve accounts again add nothing
+    # With them, a count never exceeds the accounts added before, and still grows.
+    hours = [c["hour"] for c in replay(MemoryCellStore(), [*burst(12), *burst(12)])]
+    assert hours[0] == 0 and all(h <= n for n, h in enumerate(hours[:12]))
+    assert hours[11] >= 3
+    assert max(hours[12:]) <= 11
 
 
 def test_redis_store_gives_the_same_answers_as_memory(limiter_client: object) -> None:
@@ -119,3 +129,92 @@ def test_the_epoch_key_is_read_once_a_minute_and_again_after_a_store_restart() -
     aggregate.lookup(target)
     assert store.key_reads == 4
     assert aggregate._key(aggregate._epoch()) == store.keys[aggregate._epoch()]
+
+
+def test_reading_creates_no_table_in_redis(limiter_client: object) -> None:
+    from server.storage.campaigns import RedisCellStore
+
+    aggregate = CampaignAggregate(RedisCellStore(limiter_client), SMALL, clock=lambda: CLOCK)  # type: ignore[arg-type]
+    assert aggregate.lookup(traits(burst(1)[0], Platform.X)).others("hour") == 0
+    assert sorted(limiter_client.keys("haris:campaign:*")) == sorted(  # type: ignore[attr-defined]
+        f"haris:campaign:key:{aggregate._epoch() + d}".encode() for d in (-1, 0)
+    )
+
+
+# campaign.creation_burst: a burst is measured against the background of its time.
+
+EXACT = AggregateSettings(cells=1 << 16, seen_bits=1 << 18, noise=0, seen_prefill=0)
+SEEN_AT = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def x_account(moment: float, sequence: int) -> Profile:
+    return Profile(account_id=str(((int(moment * 1000) - 1_288_834_974_657) << 22) | sequence))
+
+
+def burst_after(created: list[float], target: float, settings: AggregateSettings = EXACT) -> Detection | None:
+    """campaign.creation_burst for an account made at ``target`` once accounts made at ``created``
+    were checked (the default rules' params)."""
+    aggregate = CampaignAggregate(MemoryCellStore(), settings, clock=lambda: CLOCK, rng=np.random.default_rng(7))
+    for n, moment in enumerate(created):
+        aggregate.contribute(traits(x_account(moment, n), Platform.X))
+    check = CampaignCheck(aggregate)
+    context = CheckContext(Platform.X, SEEN_AT, services={SERVICE: check})
+    rule = load_default_rules().rules[CampaignCreationBurst.code]
+    return CampaignCreationBurst().detect(x_account(target, 999_999), context, rule.params)  # type: ignore[arg-type]
+
+
+def test_a_batch_in_a_quiet_period_is_a_burst_named_by_its_narrowest_window() -> None:
+    made = datetime(2024, 3, 5, 9, 0, tzinfo=UTC).timestamp()
+    quiet = [made - 40 * DAY + n * 6 * DAY for n in range(12)]  # one account every six days
+    found = burst_after([*quiet, *(made + 60 * n for n in range(8))], made + 300)
+    assert found is not None
+    assert found.evidence["window"] == "hour" and found.evidence["accounts"] == 9
+    assert found.evidence["expected"] < 1
+
+
+def test_as_many_accounts_in_a_busy_period_are_no_burst() -> None:
+    made = datetime(2024, 3, 5, 9, 0, tzinfo=UTC).timestamp()
+    # 8 an hour around the clock for two weeks: the same 8 in the account's hour are ordinary there.
+    busy = [made - 7 * DAY + n * 450 for n in range(14 * 24 * 8)]
+    assert burst_after(busy, made + 300) is None
+
+
+def test_an_account_made_days_before_a_batch_shares_its_week_not_its_burst() -> None:
+    made = datetime(2024, 3, 5, 9, 0, tzinfo=UTC).timestamp()
+    batch = [made + 60 * n for n in range(60)]
+    assert burst_after(batch, made - 3 * DAY) is None
+    inside = burst_after(batch, made + 1_800)
+    assert inside is not None and inside.evidence["window"] == "hour"
+
+
+def test_a_batch_past_what_a_counter_holds_is_still_a_burst() -> None:
+    # 600 accounts within a day overflow the one-byte counters (255 an epoch): the background
+    # comes from the sampled counts, and the batch still stands out from its quiet weeks.
+    made = datetime(2024, 3, 5, 0, 0, tzinfo=UTC).timestamp()
+    quiet = [made - 50 * DAY + n * 5 * DAY for n in range(20)]
+    found = burst_after([*quiet, *(made + 140 * n for n in range(600))], made + 40_000)
+    assert found is not None and found.strength > 0.4
+    assert found.evidence["window"] in {"day", "week"}
+
+
+def test_the_newest_accounts_are_not_a_weekly_burst_against_their_one_sided_weeks() -> None:
+    # Checked accounts get denser towards today (the newest are checked most): the last week
+    # holds far more than the eight weeks before, spread evenly. That is no burst.
+    now = SEEN_AT.timestamp()
+    rng = np.random.default_rng(3)
+    recent = sorted(now - rng.exponential(20 * DAY, 400))
+    assert burst_after([t for t in recent if t < now - 3_600], now - 2 * DAY) is None
+
+
+def test_every_campaign_threshold_sits_above_what_one_anonymous_client_may_add() -> None:
+    """A flood from one client adds at most twice its allowance (a fixed window and the next): no
+    campaign signal of the default rules may fire on that alone (docs/campaigns.md)."""
+    from limits import parse_many
+
+    from server.config import DEFAULTS
+
+    allowance = min(item.amount for item in parse_many(DEFAULTS["HARIS_CAMPAIGN_CONTRIBUTIONS"]))
+    rules = load_default_rules()
+    for code, rule in rules.rules.items():
+        if code.startswith("campaign."):
+            assert rule.params.min_others > 2 * allowance, code  # type: ignore[attr-defined]
