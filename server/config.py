@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     # Checks per client address that add to the campaign aggregate (docs/campaigns.md); the
     # campaign signals need more other accounts than one client may add across an hour boundary.
     "HARIS_CAMPAIGN_CONTRIBUTIONS": "1/hour",
+    # Extractor health reports per client address (the extension sends one a day, docs/extension.md).
+    "HARIS_EXTRACTOR_HEALTH_LIMIT": "2/hour",
     # Failed API keys (Authorization: Bearer …) per client address.
     "HARIS_KEY_FAILURE_LIMIT": "10/minute;50/hour",
     "HARIS_BOOTSTRAP_KEY": None,
@@ -62,6 +64,7 @@ _RATE_LIMITS = {
     "HARIS_REPORT_LIMIT",
     "HARIS_REGISTRY_LIMIT",
     "HARIS_CAMPAIGN_CONTRIBUTIONS",
+    "HARIS_EXTRACTOR_HEALTH_LIMIT",
     "HARIS_KEY_FAILURE_LIMIT",
     "HARIS_LOGIN_LIMIT",
     "HARIS_LOGIN_ACCOUNT_LIMIT",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from heuristics.banks import BankLabel
 from heuristics.names import normalise
@@ -235,3 +235,93 @@ class RulesPublished(BaseModel):
     rules_version: str
     previous_version: str
     generation: Annotated[int, Field(ge=1, description="Publication counter; grows with every publish")]
+
+
+# Extractor health (``POST /v1/extractor-health``; the extension's background/health-counts.js
+# sends it, and tests/extension/constants.test.mjs keeps its limits equal to these).
+HEALTH_GRAIN = 5
+MAX_HEALTH_COUNT = 1_000
+MAX_HEALTH_ENTRIES = 12
+EXTRACTOR_VERSION = r"^\d{4}\.\d{1,3}$"
+HEALTH_OUTCOMES = ("complete", "incomplete", "no_profile", "error")
+HEALTH_DAYS = 14
+
+# The fields a core list may name: the profile's own.
+ProfileField = StrEnum("ProfileField", {name: name for name in Profile.model_fields})
+HealthCount = Annotated[
+    int,
+    Field(strict=True, ge=0, le=MAX_HEALTH_COUNT, multiple_of=HEALTH_GRAIN, description="visits, a multiple of 5"),
+]
+
+
+def _read_platform(value: Platform) -> Platform:
+    if value is Platform.OTHER:
+        raise ValueError("the extension reads facebook, instagram, x and telegram pages only")
+    return value
+
+
+class ExtractorReads(BaseModel):
+    """How one extractor version read profile pages: visits by outcome, and how many incomplete
+    visits lacked each core field. Counts only: no page, no account, no time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    platform: Annotated[Platform, AfterValidator(_read_platform)]
+    version: Annotated[str, Field(pattern=EXTRACTOR_VERSION, max_length=8, description="the extractor's YYYY.N")]
+    complete: HealthCount = 0
+    incomplete: HealthCount = 0
+    no_profile: HealthCount = 0
+    error: HealthCount = 0
+    missing: Annotated[dict[ProfileField, HealthCount], Field(max_length=len(Profile.model_fields))] = {}
+
+    @property
+    def visits(self) -> int:
+        return self.complete + self.incomplete + self.no_profile + self.error
+
+
+class ExtractorHealthReport(BaseModel):
+    """``POST /v1/extractor-health``: one browser's coarse counts since its last report."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    extractors: Annotated[list[ExtractorReads], Field(min_length=1, max_length=MAX_HEALTH_ENTRIES)]
+
+
+class HealthAccepted(BaseModel):
+    visits: Annotated[int, Field(ge=0, description="how many visits the counts stand for")]
+
+
+class HealthDay(BaseModel):
+    day: str
+    visits: int
+    complete: int
+    incomplete: int
+    no_profile: int
+    error: int
+    failure_share: float | None = Field(description="(incomplete + no_profile + error) / visits; null without visits")
+
+
+class HealthShare(BaseModel):
+    visits: int
+    failures: int
+    share: float | None
+
+
+class ExtractorHealthRow(BaseModel):
+    """One platform and extractor version over the window, oldest day first."""
+
+    platform: str
+    version: str
+    days: list[HealthDay]
+    recent: HealthShare = Field(description="the last days the jump rule looks at")
+    baseline: HealthShare = Field(description="the week before them (the platform's, when this version has too few)")
+    missing: dict[str, int] = Field(description="incomplete visits that lacked each core field, over the window")
+    jump: bool = Field(description="the failure share rose well above the baseline (docs/extension.md)")
+
+
+class ExtractorHealthTable(BaseModel):
+    """``GET /v1/extractor-health``: per platform and extractor version, the last days' visits."""
+
+    first_day: str
+    last_day: str
+    extractors: list[ExtractorHealthRow]

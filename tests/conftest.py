@@ -129,6 +129,7 @@ def make_app(redis_client: redis.Redis, redis_url: str, limiter_url: str, tmp_pa
             "HARIS_DATA_DIR": str(tmp_path / "data"),
             "HARIS_CHECK_LIMIT": "10000/minute",
             "HARIS_REPORT_LIMIT": "10000/minute",
+            "HARIS_EXTRACTOR_HEALTH_LIMIT": "10000/minute",
             "HARIS_KEY_FAILURE_LIMIT": "10000/minute",
             "HARIS_BOOTSTRAP_KEY": "test-bootstrap-key",
         }

@@ -7,14 +7,14 @@
  * timeouts, 429, 5xx, error bodies and malformed JSON all become {ok: false, reason}, which the
  * banner shows as "could not check" — never as a low-risk result.
  */
-import { LIMITS } from "../shared/constants.js";
+import { HEALTH, LIMITS } from "../shared/constants.js";
 
 const LEVELS = new Set(["low", "medium", "high"]);
 const CONTACT_FIELDS = ["display_name", "platform", "account_id", "handle", "avatar_hash"];
 const MAX_RETRY_AFTER_S = 15 * 60;
 // The extension's calls need no role: the API key never goes with them, so a seized server
-// cannot tie a check or a report to the person or organisation the key was issued to.
-const ANONYMOUS_PATHS = new Set(["/v1/check", "/v1/reports"]);
+// cannot tie a check, a report or health counts to the person or organisation the key was issued to.
+const ANONYMOUS_PATHS = new Set(["/v1/check", "/v1/reports", HEALTH.path]);
 const LOOPBACK_V4 = /^127(\.\d{1,3}){3}$/;
 
 function isLoopback(hostname) {
@@ -212,4 +212,14 @@ export async function sendReport(fetchImpl, settings, { platform, profile, avata
   if (!answer.ok) return answer;
   if (answer.status !== 202 || !answer.json || typeof answer.json.id !== "string") return { ok: false, reason: "error", code: "malformed_response" };
   return { ok: true, id: answer.json.id };
+}
+
+/**
+ * Send the health counter's coarse counts (background/health-counts.js reportBody): a request
+ * of its own, never sent again automatically. Resolves to {ok: true} or {ok: false, reason, …}.
+ */
+export async function sendHealth(fetchImpl, settings, body) {
+  const answer = await postJson(fetchImpl, settings.backendUrl, HEALTH.path, body, settings);
+  if (!answer.ok) return answer;
+  return answer.status === 202 ? { ok: true } : { ok: false, reason: "error", code: "malformed_response" };
 }

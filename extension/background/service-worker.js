@@ -11,6 +11,7 @@ import { getSettings } from "../shared/settings.js";
 import { wipeEverything } from "../shared/wipe.js";
 import { backendAllowed, check, sessionGet, sessionSet, validRequest } from "./check.js";
 import { sendReport } from "./checker.js";
+import { initHealth, recordVisit } from "./health.js";
 
 const PREFIX = STORAGE.sessionPrefixes;
 const UNAVAILABLE = { view: { state: "unavailable", reason: "error" } };
@@ -59,6 +60,9 @@ async function handle(message, sender) {
       return { ok: true };
     case MESSAGES.IS_DISMISSED:
       return { dismissed: Boolean(await sessionGet(`${PREFIX.dismissed}${message.key}`)) };
+    case MESSAGES.HEALTH:
+      // Counted only if the user opted in; never sent from here (an alarm sends, once a day).
+      return recordVisit(message);
     default:
       return { ok: false };
   }
@@ -77,6 +81,8 @@ if (api.commands && api.commands.onCommand) {
     if (command === "wipe") wipeEverything().catch(() => {});
   });
 }
+
+initHealth();
 
 // The vault's key is in session storage: never where a content script can read it.
 if (api.storage.session.setAccessLevel) {

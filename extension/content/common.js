@@ -285,26 +285,48 @@
   }
 
   /**
-   * Add an extractor: {platform, matches(location), extract(doc, location)} and, optionally,
-   * version (counted by a future health counter), core (the fields a profile page always shows,
-   * whose absence says the layout changed) and keyFields (see profileKey).
+   * Add an extractor: {platform, matches(location), extract(doc, location)} and, for the health
+   * counter (docs/extension.md, "Knowing when a platform changes"): version (a "YYYY.N" string,
+   * bumped whenever what the extractor reads changes), core (the fields every profile page of
+   * this view shows, whose absence says the layout changed: a list, or a function of the
+   * location), expects(doc, location) (whether this page should show a profile: a profile's
+   * address, not a login wall) and keyFields (see profileKey).
    */
   function register(extractor) {
     Haris.extractors = Haris.extractors.filter((e) => e.platform !== extractor.platform);
     Haris.extractors.push(extractor);
   }
 
+  function coreFields(extractor, location) {
+    const core = typeof extractor.core === "function" ? extractor.core(location) : extractor.core;
+    return Array.isArray(core) ? core : [];
+  }
+
+  function expectsProfile(extractor, doc, location) {
+    try {
+      return Boolean(extractor.expects && extractor.expects(doc, location));
+    } catch (_error) {
+      return false;
+    }
+  }
+
   /**
-   * What one look at the page gives: {platform, version, status, found, missing}. status is
-   * "none" (no extractor for this site), "skipped" (a page of the site that is not a profile, or
-   * not yet rendered), "error" (the extractor threw: a layout it does not understand) or "profile";
-   * missing lists the extractor's core fields the profile lacks. Nothing here holds page content
-   * beyond `found`, so a content-free health counter can count status and missing alone.
+   * What one look at the page gives: {platform, version, status, found, missing, core, expected}.
+   * status is "none" (no extractor for this site), "skipped" (a page of the site that is not a
+   * profile, or not yet rendered), "error" (the extractor threw: a layout it does not understand)
+   * or "profile"; core lists the fields this view of the platform always shows and missing those
+   * of them the profile lacks; expected says whether the page should show a profile (its address
+   * is a profile's). Nothing here holds page content beyond `found`, so the health counter
+   * (content/health.js) counts status and missing alone.
    */
   function readPage(doc, location) {
     for (const extractor of Haris.extractors) {
       if (!extractor.matches(location)) continue;
-      const outcome = { platform: extractor.platform, version: extractor.version || null, status: "skipped", found: null, missing: [] };
+      const core = coreFields(extractor, location);
+      const outcome = {
+        platform: extractor.platform, version: extractor.version || null, status: "skipped", found: null, missing: [],
+        core, expected: expectsProfile(extractor, doc, location),
+      };
       let raw = null;
       try {
         raw = extractor.extract(doc, location);
@@ -319,10 +341,10 @@
       if (!key) return outcome;
       outcome.status = "profile";
       outcome.found = { platform: extractor.platform, key, profile, avatar: raw.avatar || null };
-      outcome.missing = (extractor.core || []).filter((field) => profile[field] === undefined);
+      outcome.missing = core.filter((field) => profile[field] === undefined);
       return outcome;
     }
-    return { platform: null, version: null, status: "none", found: null, missing: [] };
+    return { platform: null, version: null, status: "none", found: null, missing: [], core: [], expected: false };
   }
 
   /**

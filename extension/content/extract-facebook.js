@@ -311,7 +311,10 @@
   root.Haris.register({
     platform: "facebook",
     version: "2026.1",
+    // Every profile and Page shows a name and a picture (the silhouette is "no photo"); counts
+    // and bios are not on every one. A login wall at a profile's address is not a profile page.
     core: ["display_name", "has_avatar"],
+    expects: (doc, location) => identity(location) !== null && !loginWall(doc),
     matches: (location) => HOSTS.test(location.hostname),
     extract,
   });

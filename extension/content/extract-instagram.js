@@ -271,7 +271,10 @@
   root.Haris.register({
     platform: "instagram",
     version: "2026.1",
-    core: ["display_name", "followers", "has_avatar"],
+    // Every profile shows its follower count and a photo (the silhouette is "no photo"); a name is
+    // optional on Instagram, so its absence says nothing about the layout.
+    core: ["followers", "has_avatar"],
+    expects: (_doc, location) => handleFromPath(location) !== null,
     matches: (location) => /^(www\.|m\.)?instagram\.com$/.test(location.hostname),
     extract,
   });

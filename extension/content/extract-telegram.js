@@ -23,6 +23,7 @@
   const BIO = /^(bio|about|à propos|biographie|nabdha|نبذة|النبذة|نبذة تعريفية|النبذة التعريفية|حول)$/i;
   const FAKE = /^(fake|faux|factice|مزيف|مزيّف|وهمي)$/i;
   const HANDLE = /^@?([A-Za-z0-9_]{4,32})$/;
+  const USER_CHAT = /^(\d{1,20}|@[A-Za-z0-9_]{4,32})$/;
 
   function panel(doc) {
     return doc.querySelector(
@@ -152,7 +153,10 @@
   root.Haris.register({
     platform: "telegram",
     version: "2026.1",
+    // Every user has a name; Web A never tells "no photo" from "loading", so the photo is not core.
     core: ["display_name"],
+    // A user's chat (a positive id or @username in the address) with its profile panel open.
+    expects: (doc, location) => USER_CHAT.test(decodeURIComponent(location.hash.replace(/^#/, ""))) && Boolean(panel(doc)),
     keyFields: ["account_id", "handle"],
     matches: (location) => location.hostname === "web.telegram.org",
     extract,

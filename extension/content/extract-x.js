@@ -37,12 +37,19 @@
     name_changes: /^(username changes|changements? (du |de )?nom d['’]utilisateur|تغييرات اسم المستخدم)$/i,
   };
 
+  // Tabs that draw the profile's header (name, counts, photo); the others list other accounts.
+  const HEADER_TABS = new Set(["", "with_replies", "media", "likes", "highlights", "articles", "superfollows"]);
+
   function handleFromPath(location) {
     const parts = location.pathname.split("/").filter(Boolean);
     const segment = parts[0] || "";
     if (parts.length > 2 || !PROFILE_TABS.has(parts[1] || "")) return null;
     if (!HANDLE.test(segment) || RESERVED.has(segment.toLowerCase())) return null;
     return segment;
+  }
+
+  function isAbout(location) {
+    return /\/about\/?$/i.test(location.pathname);
   }
 
   function schemaFor(doc, handle) {
@@ -126,7 +133,7 @@
     const column = doc.querySelector('[data-testid="primaryColumn"]') || doc.querySelector("main, [role='main']");
     const header = column ? column.querySelector('[data-testid="UserName"]') : null;
     const schema = schemaFor(doc, handle);
-    const onAbout = /\/about\/?$/i.test(location.pathname);
+    const onAbout = isAbout(location);
     if (!header && !schema && !(onAbout && column)) return null; // a page still loading
 
     const profile = { handle, profile_url: `https://x.com/${handle}` };
@@ -189,7 +196,13 @@
   root.Haris.register({
     platform: "x",
     version: "2026.1",
-    core: ["display_name", "followers", "has_avatar"],
+    // Every profile shows a name, a follower count and a photo (the egg is "no photo"); the
+    // "About this account" page shows none of them, but always the join date.
+    core: (location) => (isAbout(location) ? ["joined"] : ["display_name", "followers", "has_avatar"]),
+    expects: (_doc, location) => {
+      const tab = location.pathname.split("/").filter(Boolean)[1] || "";
+      return handleFromPath(location) !== null && (HEADER_TABS.has(tab) || isAbout(location));
+    },
     matches: (location) => HOSTS.test(location.hostname),
     extract,
   });

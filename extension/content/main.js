@@ -26,6 +26,15 @@
   let lastHref = root.location.href;
   const dismissed = new Set();
 
+  // The opt-in health counter's visits (content/health.js): the worker counts them only if asked to.
+  const tally = new Haris.health.HealthTally({
+    read: () => Haris.readPage(root.document, root.location),
+    href: () => root.location.href,
+    send: (message) => send(message).catch(() => {}),
+    setTimer: (fn, ms) => root.setTimeout(fn, ms),
+    clearTimer: (id) => root.clearTimeout(id),
+  });
+
   const banner = new Haris.Banner(root.document, {
     onDetails: () => send({ type: MESSAGES.DETAILS }),
     onFriend: markFriend,
@@ -86,9 +95,10 @@
   }
 
   async function scan(force) {
-    // readPage also says why a page gave no profile, and which core fields were missing: what a
-    // content-free health counter (issue 17) would count, per platform and extractor version.
+    // readPage also says why a page gave no profile, and which core fields were missing: what the
+    // health counter judges a visit on (content/health.js).
     const outcome = Haris.readPage(root.document, root.location);
+    tally.observe(outcome, root.location.href);
     const found = outcome.found;
     if (!found) {
       if (current) banner.remove();

@@ -1,9 +1,10 @@
 /*
  * Options: server, language, where banners show; the passphrase (create, unlock, lock, change,
  * second passphrase); trusted contacts and API key while unlocked (view, edit, delete, encrypted
- * export, import); the wipe.
+ * export, import); the opt-in health counter; the wipe.
  */
 import { normaliseBackend } from "../background/checker.js";
+import { asksDataConsent, DATA_CONSENT } from "../background/health.js";
 import { api } from "../shared/browser.js";
 import { MAX_IMPORT_BYTES, STORAGE } from "../shared/constants.js";
 import { cleanContact, exportContacts, getContacts, importContacts, setContacts } from "../shared/contacts.js";
@@ -41,6 +42,7 @@ async function fillSettings() {
   $("backend-url").value = settings.backendUrl;
   $("language").value = settings.language;
   $("banner-everywhere").checked = settings.bannerEverywhere;
+  $("health-counter").checked = settings.healthCounter;
 }
 
 $("settings").addEventListener("submit", async (event) => {
@@ -65,6 +67,27 @@ $("settings").addEventListener("submit", async (event) => {
   await applyLanguage();
   await drawAll(); // buttons in the language just chosen
   status("status", t.saved);
+});
+
+// The health counter applies at once. On Firefox it needs the browser's own consent to send
+// technical data, asked inside the click as browsers require; the worker plans or stops the sends.
+$("health-counter").addEventListener("change", async (event) => {
+  const on = event.target.checked;
+  if (on && asksDataConsent()) {
+    let granted = false;
+    try {
+      granted = await api.permissions.request(DATA_CONSENT);
+    } catch (_error) {
+      granted = false;
+    }
+    if (!granted) {
+      event.target.checked = false;
+      status("health-status", t.healthConsentDenied, "error");
+      return;
+    }
+  }
+  await saveSettings({ healthCounter: on });
+  status("health-status", on ? t.healthOn : t.healthOff);
 });
 
 /** Passphrases typed twice must match and be long enough before anything is derived. */

@@ -5,7 +5,7 @@
  */
 import "./protocol.js";
 
-export const { MESSAGES, REPORT_REASONS } = globalThis.HarisProtocol;
+export const { MESSAGES, REPORT_REASONS, HEALTH_OUTCOMES } = globalThis.HarisProtocol;
 
 export const LOCALES = Object.freeze(["ar", "en", "fr"]);
 /** Platforms the content scripts read; a contact may also be on "other". */
@@ -31,7 +31,12 @@ export const LIMITS = Object.freeze({
 
 /** Where things are kept. `local` is on disk; `session` is memory only, gone when the browser closes. */
 export const STORAGE = Object.freeze({
-  local: Object.freeze({ backendUrl: "backendUrl", language: "language", everywhere: "bannerEverywhere", vault: "vault" }),
+  local: Object.freeze({
+    backendUrl: "backendUrl", language: "language", everywhere: "bannerEverywhere", vault: "vault",
+    // The opt-in health counter: the choice, the counts since the last send, when to send next
+    // (set at a send, never at a page read) and how many sends found too few counts.
+    health: "healthCounter", healthCounts: "healthCounts", healthNextSend: "healthNextSend", healthIdle: "healthIdle",
+  }),
   session: Object.freeze({ vaultKey: "vaultKey", backoffUntil: "backoffUntil", backoffBackend: "backoffBackend" }),
   // Per-profile and per-tab records, session storage only: verdicts, the last profile seen, Not now.
   sessionPrefixes: Object.freeze({ verdict: "v|", last: "last|", tab: "tab|", dismissed: "dismissed|" }),
@@ -39,7 +44,36 @@ export const STORAGE = Object.freeze({
   legacyClear: Object.freeze(["contacts", "apiKey", "contactsRev"]),
 });
 
-export const DEFAULT_SETTINGS = Object.freeze({ backendUrl: "http://127.0.0.1:5000", language: "auto", bannerEverywhere: false });
+export const DEFAULT_SETTINGS = Object.freeze({ backendUrl: "http://127.0.0.1:5000", language: "auto", bannerEverywhere: false, healthCounter: false });
+
+const HOUR_MS = 60 * 60 * 1000;
+/**
+ * The opt-in extractor health counter (background/health.js; the server's limits are in
+ * server/schemas.py, and a test keeps them equal). Counts are sent about once a day at a random
+ * hour, only when they stand for at least `minVisits` visits, each rounded at random to a
+ * multiple of `grain` (unbiased: the server's totals stay right, one browser's are coarse).
+ */
+export const HEALTH = Object.freeze({
+  path: "/v1/extractor-health",
+  alarm: "haris-health",
+  grain: 5,
+  minVisits: 20,
+  maxCount: 1000,
+  maxEntries: 12,
+  versionPattern: /^\d{4}\.\d{1,3}$/,
+  // The profile fields a core list may name (heuristics/profile.py's Profile).
+  fields: Object.freeze([
+    "account_id", "handle", "display_name", "bio", "profile_url", "followers", "following", "posts", "joined",
+    "verified", "private", "name_changes", "has_avatar", "verified_type", "platform_label", "based_in",
+  ]),
+  everyMs: 24 * HOUR_MS,
+  jitterMs: 6 * HOUR_MS,
+  retryMs: 3 * HOUR_MS,
+  // After the browser was closed past the time: soon after it starts, but not with it.
+  lateMs: Object.freeze([10 * 60 * 1000, HOUR_MS]),
+  // Counts that waited this many sends for company are dropped: they describe old pages.
+  maxIdleSends: 14,
+});
 
 /** PBKDF2-SHA256 at OWASP's 2023 work factor; AES-256-GCM with a fresh 96-bit IV per write. */
 export const KDF = Object.freeze({ name: "PBKDF2", hash: "SHA-256", iterations: 600_000, saltBytes: 16 });

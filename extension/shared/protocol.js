@@ -1,7 +1,7 @@
 /*
- * What the content scripts and the extension's own pages must agree on: message types and report
- * reasons. A classic script, because content scripts cannot be ES modules in Manifest V3; the
- * modules get the same objects through shared/constants.js, which imports this file.
+ * What the content scripts and the extension's own pages must agree on: message types, report
+ * reasons and health outcomes. A classic script, because content scripts cannot be ES modules in
+ * Manifest V3; the modules get the same objects through shared/constants.js, which imports this file.
  */
 (function (root) {
   "use strict";
@@ -14,7 +14,10 @@
       DISMISS: "dismiss",
       IS_DISMISSED: "isDismissed",
       DETAILS: "details",
+      HEALTH: "health", // one judged visit of a profile page, for the opt-in health counter
     }),
     REPORT_REASONS: Object.freeze(["impersonation", "entrapment", "harassment", "other"]),
+    // How a visit of a profile page went, for the health counter (content/health.js).
+    HEALTH_OUTCOMES: Object.freeze(["complete", "incomplete", "no_profile", "error"]),
   });
 })(globalThis);

@@ -1,7 +1,7 @@
 /*
- * The settings that are not secret (server address, language, where banners show), in `local`
- * storage. They must stay readable while the vault is locked, so that checks still run; what they
- * reveal on a seized device is written down in docs/extension.md.
+ * The settings that are not secret (server address, language, where banners show, the health
+ * counter's opt-in), in `local` storage. They must stay readable while the vault is locked, so
+ * that checks still run; what they reveal on a seized device is written down in docs/extension.md.
  */
 import { api } from "./browser.js";
 import { DEFAULT_SETTINGS, STORAGE } from "./constants.js";
@@ -9,18 +9,20 @@ import { DEFAULT_SETTINGS, STORAGE } from "./constants.js";
 const KEYS = STORAGE.local;
 
 export async function getSettings() {
-  const stored = await api.storage.local.get([KEYS.backendUrl, KEYS.language, KEYS.everywhere]);
+  const stored = await api.storage.local.get([KEYS.backendUrl, KEYS.language, KEYS.everywhere, KEYS.health]);
   return {
     backendUrl: typeof stored[KEYS.backendUrl] === "string" ? stored[KEYS.backendUrl] : DEFAULT_SETTINGS.backendUrl,
     language: typeof stored[KEYS.language] === "string" ? stored[KEYS.language] : DEFAULT_SETTINGS.language,
     bannerEverywhere: stored[KEYS.everywhere] === true,
+    healthCounter: stored[KEYS.health] === true,
   };
 }
 
-export async function saveSettings({ backendUrl, language, bannerEverywhere }) {
+export async function saveSettings({ backendUrl, language, bannerEverywhere, healthCounter }) {
   const values = {};
   if (backendUrl !== undefined) values[KEYS.backendUrl] = backendUrl;
   if (language !== undefined) values[KEYS.language] = language;
   if (bannerEverywhere !== undefined) values[KEYS.everywhere] = Boolean(bannerEverywhere);
+  if (healthCounter !== undefined) values[KEYS.health] = Boolean(healthCounter);
   await api.storage.local.set(values);
 }

@@ -2,6 +2,8 @@
 
 - :mod:`.check` — ``POST /v1/check``, ``GET /v1/rules`` (anonymous, rate-limited);
 - :mod:`.reports` — ``POST /v1/reports`` (anonymous, rate-limited);
+- :mod:`.extractor_health` — ``POST /v1/extractor-health`` (anonymous, rate-limited, opt-in counts
+  from the extension) and its table for maintainers;
 - :mod:`.reviews` — trainers decide reports;
 - :mod:`.cases` — escalation cases;
 - :mod:`.banks`, :mod:`.protected` — hash banks and protected people (trainers, maintainers);
@@ -16,9 +18,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server.api import admin, banks, cases, check, health, protected, reports, reviews
+from server.api import admin, banks, cases, check, extractor_health, health, protected, reports, reviews
 
-BLUEPRINTS = (check.bp, reports.bp, health.bp, reviews.bp, admin.bp, protected.bp, banks.bp, cases.bp)
+BLUEPRINTS = (
+    check.bp,
+    reports.bp,
+    extractor_health.bp,
+    health.bp,
+    reviews.bp,
+    admin.bp,
+    protected.bp,
+    banks.bp,
+    cases.bp,
+)
 
 
 def init_app(app: Flask) -> None:

@@ -18,11 +18,21 @@ from datetime import timedelta
 
 from flask import Flask
 
-from server.console import bank_pages, case_pages, errors, protected_pages, views
+from server.console import bank_pages, case_pages, errors, extractor_pages, protected_pages, views
 from server.console.blueprint import CONSOLE_CSP, bp, csrf
 from server.console.session import ConsoleSessionInterface
 
-__all__ = ["CONSOLE_CSP", "bank_pages", "bp", "case_pages", "errors", "init_app", "protected_pages", "views"]
+__all__ = [
+    "CONSOLE_CSP",
+    "bank_pages",
+    "bp",
+    "case_pages",
+    "errors",
+    "extractor_pages",
+    "init_app",
+    "protected_pages",
+    "views",
+]
 
 
 def init_app(app: Flask) -> None:

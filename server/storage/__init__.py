@@ -17,6 +17,7 @@ from flask import current_app
 from server.storage.audit import AuditLog
 from server.storage.banks import BankStore
 from server.storage.cases import CaseStore
+from server.storage.extractor_health import ExtractorHealthStore
 from server.storage.protected import ProtectedStore
 from server.storage.reports import ReportStore
 from server.storage.rules import RulesStore
@@ -35,6 +36,7 @@ class Stores:
     rules: RulesStore
     banks: BankStore
     protected: ProtectedStore
+    extractor_health: ExtractorHealthStore
 
     @classmethod
     def over(cls, client: redis.Redis, config: Mapping[str, Any]) -> Stores:
@@ -48,6 +50,7 @@ class Stores:
             rules=RulesStore(client),
             banks=BankStore(client),
             protected=ProtectedStore(client),
+            extractor_health=ExtractorHealthStore(client),
         )
 
 

@@ -278,6 +278,7 @@ class Limits:
         self.report = allowance("report", "HARIS_REPORT_LIMIT", anonymous=True)
         self.rules = allowance("rules", "HARIS_CHECK_LIMIT", anonymous=True)
         self.registry = allowance("registry", "HARIS_REGISTRY_LIMIT", anonymous=True)
+        self.extractor_health = allowance("extractor-health", "HARIS_EXTRACTOR_HEALTH_LIMIT")
         # Not anonymous: when the store cannot count, nothing is added to the aggregate.
         self.campaign = allowance("campaign", "HARIS_CAMPAIGN_CONTRIBUTIONS")
         self.key_failures = allowance("key-failures", "HARIS_KEY_FAILURE_LIMIT")

@@ -20,7 +20,7 @@ TRAINER_PAGES = [
     "/console/protected/new",
     "/console/banks",
 ]
-MAINTAINER_PAGES = ["/console/audit", "/console/users"]
+MAINTAINER_PAGES = ["/console/audit", "/console/users", "/console/extractors"]
 # Every POST of the console with a harmless body (the CSRF token is added by the tests).
 POSTS = [
     "/console/logout",

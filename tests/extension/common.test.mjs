@@ -54,7 +54,9 @@ describe("one extractor shape", () => {
       assert.equal(typeof extractor.matches, "function", extractor.platform);
       assert.equal(typeof extractor.extract, "function", extractor.platform);
       assert.match(extractor.version, /^\d{4}\.\d+$/, extractor.platform);
-      assert.ok(extractor.core.length > 0, extractor.platform);
+      const core = typeof extractor.core === "function" ? extractor.core(new URL("https://example.org/")) : extractor.core;
+      assert.ok(core.length > 0, extractor.platform);
+      assert.equal(typeof extractor.expects, "function", extractor.platform);
     }
   });
 
@@ -64,7 +66,7 @@ describe("one extractor shape", () => {
       const outcome = page.Haris.readPage(page.document, page.location);
       return JSON.parse(JSON.stringify({ ...outcome, found: outcome.found && outcome.found.key }));
     };
-    assert.deepEqual(read("https://example.org/", "<p>hi</p>"), { platform: null, version: null, status: "none", found: null, missing: [] });
+    assert.deepEqual(read("https://example.org/", "<p>hi</p>"), { platform: null, version: null, status: "none", found: null, missing: [], core: [], expected: false });
     assert.equal(read("https://x.com/home", "<main></main>").status, "skipped");
     const bare = read("https://x.com/sara_h", `<div data-testid="primaryColumn"><div data-testid="UserName"><div dir="ltr"><span>Sara</span></div></div></div>`);
     assert.deepEqual({ status: bare.status, found: bare.found, missing: bare.missing }, { status: "profile", found: "x:h:sara_h", missing: ["followers", "has_avatar"] });

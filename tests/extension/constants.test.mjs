@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { source } from "./helpers.mjs";
+import { pageAt, source } from "./helpers.mjs";
 
 const C = await import("../../extension/shared/constants.js");
 const python = (path) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
@@ -27,6 +27,27 @@ test("limits equal heuristics/profile.py and server/schemas.py", () => {
   assert.deepEqual(fields.filter((f) => f !== "mutuals").sort(), [...Object.keys(C.LIMITS.counts), ...C.LIMITS.flags].sort());
 });
 
+test("the health counter's limits equal server/schemas.py's and the extractors' versions fit them", () => {
+  const schemas = python("server/schemas.py");
+  assert.equal(C.HEALTH.grain, constant(schemas, "HEALTH_GRAIN"));
+  assert.equal(C.HEALTH.maxCount, constant(schemas, "MAX_HEALTH_COUNT"));
+  assert.equal(C.HEALTH.maxEntries, constant(schemas, "MAX_HEALTH_ENTRIES"));
+  assert.equal(C.HEALTH.versionPattern.source, schemas.match(/^EXTRACTOR_VERSION = r"(.+)"$/m)[1]);
+  assert.deepEqual([...C.HEALTH_OUTCOMES], [...schemas.match(/^HEALTH_OUTCOMES = \((.+)\)$/m)[1].matchAll(/"(\w+)"/g)].map((m) => m[1]));
+  assert.equal(C.HEALTH.path, "/v1/extractor-health");
+  // The core fields a profile may lack are the profile model's own fields.
+  const profile = python("heuristics/profile.py").split("class Profile(BaseModel):")[1].split("@field_validator")[0];
+  assert.deepEqual([...C.HEALTH.fields].sort(), [...profile.matchAll(/^ {4}(\w+): /gm)].map((m) => m[1]).filter((f) => f !== "model_config").sort());
+  const page = pageAt("https://example.org/", { html: "" });
+  for (const extractor of page.Haris.extractors) {
+    assert.match(extractor.version, C.HEALTH.versionPattern, extractor.platform);
+    for (const url of ["https://x.com/a_b", "https://x.com/a_b/about", "https://example.org/"]) {
+      const core = typeof extractor.core === "function" ? extractor.core(new URL(url)) : extractor.core;
+      for (const field of core) assert.ok(C.HEALTH.fields.includes(field), `${extractor.platform}: ${field}`);
+    }
+  }
+});
+
 test("report reasons and platforms equal the server's enums", () => {
   const enumValues = (text, name) => [...text.split(`class ${name}(StrEnum):`)[1].split("\n\n")[0].matchAll(/= "(\w+)"/g)].map((m) => m[1]);
   assert.deepEqual([...C.REPORT_REASONS], enumValues(python("server/schemas.py"), "ReportReason"));
@@ -36,9 +57,10 @@ test("report reasons and platforms equal the server's enums", () => {
 });
 
 test("content scripts take message types and reasons from shared/protocol.js, not their own copies", () => {
-  for (const file of ["content/banner.js", "content/main.js"]) {
+  for (const file of ["content/banner.js", "content/main.js", "content/health.js"]) {
     const text = source(file);
     assert.equal(/"(entrapment|harassment)"/.test(text), false, `${file} lists report reasons`);
+    assert.equal(/"(no_profile|incomplete)"/.test(text), false, `${file} lists health outcomes`);
     assert.equal(/type: "(?!button")\w+"/.test(text), false, `${file} writes a message type`);
   }
   const manifest = JSON.parse(source("manifest.json"));
@@ -51,6 +73,9 @@ test("manifest: module background for both browsers, https-only optional hosts, 
   assert.deepEqual(manifest.optional_host_permissions, ["https://*/*"]);
   assert.deepEqual(manifest.host_permissions.filter((h) => h.startsWith("http:")), ["http://127.0.0.1/*", "http://localhost/*", "http://[::1]/*"]);
   assert.ok(manifest.commands.wipe.suggested_key.default);
+  // The health counter's daily send needs alarms; Firefox's consent to it is optional, asked in Options.
+  assert.deepEqual(manifest.permissions, ["alarms", "storage"]);
+  assert.deepEqual(manifest.browser_specific_settings.gecko.data_collection_permissions.optional, ["technicalAndInteraction"]);
   for (const page of ["popup/popup.html", "options/options.html"]) {
     assert.match(source(page), /<script type="module" src="\w+\.js"><\/script>/);
   }

@@ -1,7 +1,8 @@
 // A faithful stand-in for Firefox's promise-based `browser.*` API as the extension's modules use
 // it: storage areas (local, session, sync) with get/set/remove/clear, values stored as copies
 // (structured clone, as the browser serialises them), onChanged events with {oldValue, newValue}
-// per key and the area's name, session's setAccessLevel, runtime and i18n. It has to be installed
+// per key and the area's name, session's setAccessLevel, alarms (scheduled, never fired by a
+// clock: tests fire them with `fire`), runtime and i18n. It has to be installed
 // before the first import of a module that reads `browser`.
 import { readFileSync } from "node:fs";
 
@@ -84,6 +85,26 @@ export function installFakeBrowser({ uiLanguage = "en-US" } = {}) {
     action: { badges: new Map(), setBadgeText: async ({ tabId, text }) => browser.action.badges.set(tabId, text), setBadgeBackgroundColor: async () => {}, openPopup: async () => { throw new Error("no window"); } },
     tabs: { created: [], query: async () => [{ id: 7 }], create: async (props) => browser.tabs.created.push(props) },
     commands: { onCommand: event() },
+    alarms: {
+      scheduled: new Map(),
+      onAlarm: event(),
+      async create(name, { when }) {
+        browser.alarms.scheduled.set(name, { name, scheduledTime: when });
+      },
+      async get(name) {
+        const alarm = browser.alarms.scheduled.get(name);
+        return alarm ? { ...alarm } : undefined;
+      },
+      async clear(name) {
+        return browser.alarms.scheduled.delete(name);
+      },
+      /** The alarm `name` goes off (as the browser would at its time); the listeners' promises. */
+      fire(name) {
+        const alarm = browser.alarms.scheduled.get(name);
+        browser.alarms.scheduled.delete(name);
+        return Promise.all(browser.alarms.onAlarm.emit(alarm || { name }));
+      },
+    },
   };
   globalThis.browser = browser;
   // The extension fetches its own files (string catalogues) by URL; Node's fetch has no file:.

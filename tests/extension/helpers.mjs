@@ -3,15 +3,10 @@ import { readFileSync } from "node:fs";
 import { JSDOM } from "jsdom";
 
 export const EXTENSION = new URL("../../extension/", import.meta.url);
-const CONTENT_SCRIPTS = [
-  "shared/protocol.js",
-  "content/common.js",
-  "content/extract-facebook.js",
-  "content/extract-instagram.js",
-  "content/extract-x.js",
-  "content/extract-telegram.js",
-  "content/banner.js",
-];
+/** The content scripts in the order the manifest loads them. */
+export const MANIFEST_SCRIPTS = JSON.parse(readFileSync(new URL("manifest.json", EXTENSION), "utf8")).content_scripts[0].js;
+// All but the glue (main.js), which tests start themselves with a stand-in worker.
+const CONTENT_SCRIPTS = MANIFEST_SCRIPTS.filter((script) => script !== "content/main.js");
 
 export function source(path) {
   return readFileSync(new URL(path, EXTENSION), "utf8");
@@ -43,4 +38,55 @@ export function strings(locale) {
   const out = Object.fromEntries(Object.entries(messages).map(([key, value]) => [key, value.message]));
   out.dir = out.direction === "rtl" ? "rtl" : "ltr";
   return out;
+}
+
+/**
+ * A page at `url` running every content script with a stand-in service worker (its messages are
+ * in `sent`); timers advance only through `advance(ms)`.
+ */
+export function contentScriptAt(url, html) {
+  const dom = new JSDOM(html, { url, runScripts: "outside-only", pretendToBeVisual: true });
+  const window = dom.window;
+  let now = 1_000_000;
+  let timers = [];
+  let nextId = 1;
+  window.Date.now = () => now;
+  window.setTimeout = (fn, ms) => {
+    timers.push({ id: nextId, at: now + (ms || 0), fn });
+    return nextId++;
+  };
+  window.clearTimeout = (id) => {
+    timers = timers.filter((t) => t.id !== id);
+  };
+  const sent = [];
+  window.chrome = {
+    runtime: {
+      sendMessage: async (message) => {
+        sent.push(JSON.parse(JSON.stringify(message)));
+        if (message.type === "pageSetup") return { strings: strings("en"), locale: "en", everywhere: true };
+        if (message.type === "isDismissed") return { dismissed: false };
+        if (message.type === "check") return { view: { state: "result", level: "low", risk: 3, findings: [] }, locale: "en" };
+        return { ok: true };
+      },
+    },
+    storage: { onChanged: { addListener() {} } },
+  };
+  for (const script of MANIFEST_SCRIPTS) window.eval(source(script));
+
+  /** Let mutation observers and promises settle, then run the timers due within `ms`. */
+  async function advance(ms) {
+    const until = now + ms;
+    for (;;) {
+      for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+      const due = timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      timers = timers.filter((t) => t !== due);
+      now = Math.max(now, due.at);
+      due.fn();
+    }
+    now = until;
+    for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+  }
+  const checks = () => sent.filter((m) => m.type === "check");
+  return { window, document: window.document, advance, checks, sent };
 }

@@ -2,58 +2,7 @@
 // and a fake clock: when it checks, when it checks again, when it does not.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { JSDOM } from "jsdom";
-import { fixture, source, strings } from "./helpers.mjs";
-
-const SCRIPTS = ["shared/protocol.js", "content/common.js", "content/extract-facebook.js", "content/extract-instagram.js", "content/extract-x.js", "content/extract-telegram.js", "content/banner.js", "content/main.js"];
-
-/** A page at `url` running the content scripts; timers advance only through `advance(ms)`. */
-function contentScriptAt(url, html) {
-  const dom = new JSDOM(html, { url, runScripts: "outside-only", pretendToBeVisual: true });
-  const window = dom.window;
-  let now = 1_000_000;
-  let timers = [];
-  let nextId = 1;
-  window.Date.now = () => now;
-  window.setTimeout = (fn, ms) => {
-    timers.push({ id: nextId, at: now + (ms || 0), fn });
-    return nextId++;
-  };
-  window.clearTimeout = (id) => {
-    timers = timers.filter((t) => t.id !== id);
-  };
-  const sent = [];
-  window.chrome = {
-    runtime: {
-      sendMessage: async (message) => {
-        sent.push(JSON.parse(JSON.stringify(message)));
-        if (message.type === "pageSetup") return { strings: strings("en"), locale: "en", everywhere: true };
-        if (message.type === "isDismissed") return { dismissed: false };
-        if (message.type === "check") return { view: { state: "result", level: "low", risk: 3, findings: [] }, locale: "en" };
-        return { ok: true };
-      },
-    },
-    storage: { onChanged: { addListener() {} } },
-  };
-  for (const script of SCRIPTS) window.eval(source(script));
-
-  /** Let mutation observers and promises settle, then run the timers due within `ms`. */
-  async function advance(ms) {
-    const until = now + ms;
-    for (;;) {
-      for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
-      const due = timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      timers = timers.filter((t) => t !== due);
-      now = Math.max(now, due.at);
-      due.fn();
-    }
-    now = until;
-    for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
-  }
-  const checks = () => sent.filter((m) => m.type === "check");
-  return { window, document: window.document, advance, checks };
-}
+import { contentScriptAt, fixture } from "./helpers.mjs";
 
 const TELEGRAM_LOADING = fixture("telegram/reconstructed-a-base.html")
   .split("-->")

@@ -9,6 +9,9 @@ marker may appear are the documented exceptions below (docs/privacy.md lists the
 - ``haris:{cases}:case:<id>`` and ``haris:{cases}:case:<id>:file:<nn>``: an escalation case keeps what a trainer
   put in it (accounts, notes, private notes, evidence files) until it expires (180/365 days).
 
+The extractor health sums (``haris:{extractors}:day:<date>``) are shown to hold only known names
+and numbers, written as one sum of several reports.
+
 The same search runs over the main store's append-only file and snapshot on disk, and the limiter
 store is shown to write no file at all (``test_nothing_on_disk_links_a_client_to_what_it_did``).
 
@@ -64,6 +67,11 @@ REPORT_KEY = re.compile(rb"^haris:\{reports\}:report:[0-9a-f]{16}$")
 PROTECTED_KEY = re.compile(rb"^haris:\{protected\}:person:[0-9a-f]{16}$")
 # Keys where what a trainer put in an escalation case may appear (the record and its files).
 CASE_KEY = re.compile(rb"^haris:\{cases\}:case:[0-9a-f]{16}(:file:[0-9]{2})?$")
+# The extractor health sums: a day, and per platform, extractor version and outcome a number.
+HEALTH_KEY = re.compile(rb"^haris:\{extractors\}:day:\d{4}-\d{2}-\d{2}$")
+HEALTH_FIELD = re.compile(
+    rb"^(facebook|instagram|x|telegram)\|\d{4}\.\d{1,3}\|(complete|incomplete|no_profile|error|missing:[a-z_]+)$"
+)
 
 PROFILE_TEXT_FIELDS = ["account_id", "handle", "display_name", "bio", "profile_url"]
 
@@ -283,14 +291,43 @@ def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], lis
         last = limited.post("/v1/check", json={"platform": "x"}, environ_base=environ, headers=IDENTITY_HEADERS)
     assert last.status_code == 429
 
-    # 11. What an operator can read: metrics (a maintainer key) and readiness.
+    # 11. Opted-in browsers send extractor health counts, between checks; refused bodies with
+    # markers leave nothing. Nothing is written while they are answered (per-worker sums).
+    health = {
+        "extractors": [
+            {"platform": "x", "version": "2026.1", "complete": 20, "incomplete": 5, "missing": {"followers": 5}},
+            {"platform": "telegram", "version": "2026.1", "no_profile": 5},
+        ]
+    }
+    assert post(f"/v1/extractor-health?q={marker('healthquery')}", json=health).status_code == 202
+    assert post("/v1/check", json={"platform": "x", "profile": profile_with_markers("healthcheck")}).status_code == 200
+    assert post("/v1/extractor-health", json=health).status_code == 202
+    refused_health = [
+        {"extractors": [{"platform": "x", "version": marker("healthversion"), "complete": 20}]},
+        {"extractors": [{"platform": "x", "version": "2026.1", "complete": 20, "url": marker("healthurl")}]},
+        {
+            "extractors": [
+                {"platform": "x", "version": "2026.1", "incomplete": 5, "missing": {marker("healthfield"): 5}}
+            ]
+        },
+    ]
+    for body in refused_health:
+        assert post("/v1/extractor-health", json=body).status_code in {400, 422}
+    forbidden += [marker("healthquery"), marker("healthversion"), marker("healthurl"), marker("healthfield")]
+    forbidden += strings_of(profile_with_markers("healthcheck"))
+    health_keys = app.extensions["haris"].redis.client.keys("haris:{extractors}:*")
+    assert health_keys == [], "no health write while a report is answered"
+
+    # 12. What an operator can read: metrics (a maintainer key) and readiness.
     scraped = client.get("/metrics", headers=MAINTAINER).get_data() + client.get("/readyz").get_data()
     found = find(forbidden + report_allowed + protected_allowed + case_allowed, scraped)
     assert found == [], f"markers in /metrics or /readyz: {found}"
 
     forbidden += [IDENTITY_HEADERS["User-Agent"], IDENTITY_HEADERS["Referer"], marker("useragent"), marker("referer")]
-    # Observations the reuse counter holds in memory are written now, so the search sees them.
+    # Observations the reuse counter holds in memory, and the extractor health sums, are written
+    # now, so the search sees them.
     app.extensions["haris"].lookups["reuse"].flush()
+    app.extensions["haris"].stores.extractor_health.flush()
     return forbidden, report_allowed, protected_allowed, case_allowed, raw_blobs
 
 
@@ -354,6 +391,16 @@ def test_no_marker_survives_anywhere_but_documented_places(
     assert find(case_allowed, case_records) == case_allowed  # the exception is real
     assert all(0 < entry.ttl <= 365 * 24 * 3600 for entry in entries if CASE_KEY.match(entry.key))
 
+    # The extractor health sums are content-free: a day, known names, numbers; no time finer than
+    # the day, nothing of any check (its handle, name, address) or of the browser that sent them.
+    health = [entry for entry in entries if entry.key.startswith(b"haris:{extractors}")]
+    assert len(health) == 1 and HEALTH_KEY.match(health[0].key)
+    assert 0 < health[0].ttl <= 91 * 24 * 3600
+    names, values = health[0].parts[0::2], health[0].parts[1::2]
+    assert all(HEALTH_FIELD.match(name) for name in names), names
+    assert all(value.isdigit() for value in values), values
+    assert dict(zip(names, values, strict=True))[b"x|2026.1|complete"] == b"40", "the two reports, summed"
+
     protected_records = [entry for entry in entries if PROTECTED_KEY.match(entry.key)]
     assert len(protected_records) == 1 and marker("protectednote").encode() in protected_records[0].blob()
 
@@ -396,6 +443,9 @@ def test_nothing_on_disk_links_a_client_to_what_it_did(make_app: Any, tmp_path: 
     aof = (data / "appendonly.aof").read_bytes()
     rdb = (data / "haris.rdb").read_bytes()
     assert b"haris:{reports}:report:" in aof and len(rdb) > 100  # the search below looks at real files
+    # The health counts reached the disk as one sum of both reports, not report by report.
+    assert b"haris:{extractors}:day:" in aof and b"haris:{extractors}:day:" in rdb
+    assert re.findall(rb"x\|2026\.1\|complete\r\n\$\d+\r\n(\d+)\r\n", aof) == [b"40"]
     identities = [CLIENT_IP, FORWARDED_IP]
     for name, content in (("appendonly.aof", aof), ("haris.rdb", rdb)):
         assert find(forbidden + identities, content) == [], name

@@ -17,7 +17,9 @@ def slot(key: str) -> int:
 
 
 def test_keys_that_travel_together_share_a_slot() -> None:
-    from server.storage import banks, cases, protected, reports, rules, users
+    from datetime import date
+
+    from server.storage import banks, cases, extractor_health, protected, reports, rules, users
 
     families = {
         "rules": [rules.RULES_TEXT_KEY, rules.RULES_VERSION_KEY],
@@ -37,6 +39,8 @@ def test_keys_that_travel_together_share_a_slot() -> None:
         ],
         "users": [users.USER_PREFIX + "amal", users.SESSION_PREFIX + "s1", users.USER_SESSIONS_PREFIX + "amal"],
         "cases": [cases._RECORD + "c1", cases._file_key("c1", "01"), cases._INDEX],
+        # The console reads a fortnight of days in one pipeline.
+        "extractors": [extractor_health.day_key(date(2026, 3, day)) for day in (1, 14, 31)],
     }
     for family, keys in families.items():
         assert len({slot(key) for key in keys}) == 1, family

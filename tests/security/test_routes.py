@@ -22,6 +22,7 @@ from server.storage.apikeys import create_api_key
 PUBLIC_ROUTES = {
     ("POST", "/v1/check"),
     ("POST", "/v1/reports"),
+    ("POST", "/v1/extractor-health"),  # opt-in coarse counts from the extension
     ("GET", "/v1/rules"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
@@ -36,6 +37,7 @@ PUBLIC_RULES = {"/console/login", "/console/lang/<code>"}  # sign-in and the lan
 MAINTAINER_ONLY = {
     ("POST", "/v1/admin/rules"),
     ("POST", "/v1/banks/<bank>/import"),
+    ("GET", "/v1/extractor-health"),
 }
 ANONYMOUS_REFUSALS = {401, 403}
 SECURITY_HEADERS = {
@@ -201,5 +203,6 @@ def test_every_anonymous_api_route_is_rate_limited(app: Flask) -> None:
     assert {route: getattr(views[route], "haris_allowance", None) for route in public_api} == {
         ("POST", "/v1/check"): "check",
         ("POST", "/v1/reports"): "report",
+        ("POST", "/v1/extractor-health"): "extractor_health",
         ("GET", "/v1/rules"): "rules",
     }

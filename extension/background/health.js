@@ -1,0 +1,126 @@
+/*
+ * The opt-in extractor health counter (docs/extension.md, "Knowing when a platform changes"):
+ * counts of judged visits (content/health.js) kept in `local` storage, sent to the server about
+ * once a day by an alarm — never with a check, never at the moment of a page read.
+ *
+ * Off by default. Turning it off deletes the counts and the alarm. On Firefox it also needs the
+ * browser's own "technical and interaction data" consent (asked in Options), and a revoked
+ * consent stops it. What is kept: the counts (no address, no handle, no time) and the time of
+ * the next send, set at a send and never at a page read.
+ */
+import { api } from "../shared/browser.js";
+import { HEALTH, STORAGE } from "../shared/constants.js";
+import { getSettings } from "../shared/settings.js";
+import { backendAllowed } from "./check.js";
+import { sendHealth } from "./checker.js";
+import { addVisit, lateSend, nextSend, reportBody, validVisit, visitsIn } from "./health-counts.js";
+
+const KEYS = STORAGE.local;
+export const DATA_CONSENT = Object.freeze({ data_collection: ["technicalAndInteraction"] });
+
+/** A uniform number in [0, 1) from the browser's cryptographic generator. */
+export function secureRandom() {
+  return crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32;
+}
+
+/** The clock and the random draws of sends and rounding (tests pin them). */
+export const timing = { now: () => Date.now(), random: secureRandom };
+
+/** Firefox alone asks for data-collection consent (runtime.getBrowserInfo is Firefox's). */
+export function asksDataConsent() {
+  return Boolean(api.runtime && api.runtime.getBrowserInfo);
+}
+
+async function consented() {
+  if (!asksDataConsent()) return true;
+  try {
+    return await api.permissions.contains(DATA_CONSENT);
+  } catch (_error) {
+    return false;
+  }
+}
+
+// Counts are read, changed and written back: one change at a time, so no visit is lost.
+let queue = Promise.resolve();
+function serial(task) {
+  const run = queue.then(task, task);
+  queue = run.catch(() => {});
+  return run;
+}
+
+/** Count one judged visit, if the user opted in. */
+export function recordVisit(message) {
+  return serial(async () => {
+    if (!validVisit(message) || !(await getSettings()).healthCounter || !(await consented())) return { ok: false };
+    const stored = await api.storage.local.get(KEYS.healthCounts);
+    await api.storage.local.set({ [KEYS.healthCounts]: addVisit(stored[KEYS.healthCounts], message) });
+    return { ok: true };
+  });
+}
+
+async function planSend(when) {
+  await api.storage.local.set({ [KEYS.healthNextSend]: when });
+  await api.alarms.create(HEALTH.alarm, { when });
+}
+
+/** Off: no counts, no planned send, no alarm. */
+async function forget() {
+  await api.storage.local.remove([KEYS.healthCounts, KEYS.healthNextSend, KEYS.healthIdle]);
+  await api.alarms.clear(HEALTH.alarm);
+}
+
+/**
+ * Make the alarm agree with the choice (at start-up and when the choice changes): a first send a
+ * day after opting in; a time that passed while the browser was closed, soon after it starts.
+ */
+export function syncHealth(now = timing.now(), random = timing.random) {
+  return serial(async () => {
+    if (!(await getSettings()).healthCounter) return forget();
+    const planned = (await api.storage.local.get(KEYS.healthNextSend))[KEYS.healthNextSend];
+    if (!Number.isFinite(planned)) return planSend(nextSend(now, random));
+    if (planned <= now) return planSend(lateSend(now, random));
+    const alarm = await api.alarms.get(HEALTH.alarm);
+    if (!alarm || alarm.scheduledTime !== planned) await api.alarms.create(HEALTH.alarm, { when: planned });
+    return null;
+  });
+}
+
+/**
+ * The alarm: send the counts if they stand for enough visits, then plan the next send. Counts
+ * stay for the next try when the server cannot take them now (down, rate limited, not allowed);
+ * a refusal of the counts themselves (4xx) drops them, since they would be refused again.
+ */
+export function sendDue(now = timing.now(), random = timing.random) {
+  return serial(async () => {
+    const settings = await getSettings();
+    if (!settings.healthCounter) return forget();
+    const stored = await api.storage.local.get([KEYS.healthCounts, KEYS.healthIdle]);
+    const counts = stored[KEYS.healthCounts] || {};
+    if (!(await consented())) return planSend(nextSend(now, random));
+    if (visitsIn(counts) < HEALTH.minVisits) {
+      const idle = (stored[KEYS.healthIdle] || 0) + 1;
+      if (idle > HEALTH.maxIdleSends) await api.storage.local.remove([KEYS.healthCounts, KEYS.healthIdle]);
+      else await api.storage.local.set({ [KEYS.healthIdle]: idle });
+      return planSend(nextSend(now, random));
+    }
+    const body = reportBody(counts, random);
+    const answer = (await backendAllowed(settings.backendUrl)) && body.extractors.length
+      ? await sendHealth(fetch, settings, body)
+      : { ok: false, reason: body.extractors.length ? "permission" : "empty" };
+    if (answer.ok || answer.reason === "empty" || (answer.reason === "error" && answer.status >= 400 && answer.status < 500)) {
+      await api.storage.local.remove([KEYS.healthCounts, KEYS.healthIdle]);
+      return planSend(nextSend(now, random));
+    }
+    return planSend(nextSend(now, random, HEALTH.retryMs));
+  });
+}
+
+/** Listeners of the worker: the alarm, the choice in Options, and a start of the worker. */
+export function initHealth() {
+  if (!api.alarms) return;
+  api.alarms.onAlarm.addListener((alarm) => (alarm.name === HEALTH.alarm ? sendDue().catch(() => {}) : undefined));
+  api.storage.onChanged.addListener((changes, area) => {
+    if (area === "local" && Object.hasOwn(changes, KEYS.health)) syncHealth().catch(() => {});
+  });
+  syncHealth().catch(() => {});
+}
