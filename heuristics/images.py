@@ -27,6 +27,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Final
 
 import numpy as np
@@ -151,13 +152,39 @@ def uniform_border_box(grey: np.ndarray, tolerance: int = 20, max_share: float =
     The border colour is the median of the outermost pixels; a row or column counts as border when
     at most ``max_share`` of its pixels differ from it by more than ``tolerance`` grey levels (JPEG
     noise). Never cuts more than half of either side: a mostly uniform picture is kept whole.
+
+    ``grey`` holds whole grey levels (uint8 is cheapest). :func:`reference_uniform_border_box`
+    spells the same out; here a level differs when it is above ``floor(border + tolerance)`` or
+    below ``ceil(border - tolerance)`` (the same for whole levels), compared in the array's own
+    type, and rows and columns count their differing pixels as bytes.
     """
     height, width = grey.shape
-    whole = (0, 0, width, height)
+    edge = np.sort(np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]]))
+    middle = len(edge) // 2  # the edge has an even length: its median is the mean of the middle two
+    border = (float(edge[middle - 1]) + float(edge[middle])) / 2
+    differs = (grey > math.floor(border + tolerance)).view(np.uint8)
+    differs |= (grey < math.ceil(border - tolerance)).view(np.uint8)
+    rows = np.flatnonzero(differs.sum(axis=1, dtype=np.int32) / width > max_share)
+    cols = np.flatnonzero(differs.sum(axis=0, dtype=np.int32) / height > max_share)
+    return _kept_box(rows, cols, width, height)
+
+
+def reference_uniform_border_box(
+    grey: np.ndarray, tolerance: int = 20, max_share: float = 0.01
+) -> tuple[int, int, int, int]:
+    """:func:`uniform_border_box`, readably (tests/unit/test_images.py checks they agree)."""
+    height, width = grey.shape
     edge = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    differs = np.abs(grey - float(np.median(edge))) > tolerance
+    differs = np.abs(grey.astype(np.float64) - float(np.median(edge))) > tolerance
     rows = np.flatnonzero(differs.mean(axis=1) > max_share)
     cols = np.flatnonzero(differs.mean(axis=0) > max_share)
+    return _kept_box(rows, cols, width, height)
+
+
+def _kept_box(rows: np.ndarray, cols: np.ndarray, width: int, height: int) -> tuple[int, int, int, int]:
+    """The box from the first to the last row and column that are not border; the whole picture
+    when there are none or when it would cut more than half of a side."""
+    whole = (0, 0, width, height)
     if rows.size == 0 or cols.size == 0:
         return whole
     top, bottom, left, right = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
@@ -168,7 +195,7 @@ def uniform_border_box(grey: np.ndarray, tolerance: int = 20, max_share: float =
 
 def trim_uniform_border(image: Image.Image, tolerance: int = 20, max_share: float = 0.01) -> Image.Image:
     """``image`` without its uniform border (:func:`uniform_border_box`); itself when it has none."""
-    box = uniform_border_box(np.asarray(image.convert("L"), dtype=np.int16), tolerance, max_share)
+    box = uniform_border_box(np.asarray(image.convert("L")), tolerance, max_share)
     return image if box == (0, 0, *image.size) else image.crop(box)
 
 
@@ -232,6 +259,17 @@ def reference_variants(aspect: float) -> tuple[Variant, ...]:
     return (Variant(TRIMMED, UNIT), Variant(TRIMMED, square_box(aspect)), *(Variant(TRIMMED, b) for b in CROP_BOXES))
 
 
+def pixel_box(box: Box, picture: Box, shape: tuple[int, ...]) -> Box:
+    """``box``, in the unit square of a picture lying at ``picture`` (pixels) in an array of
+    ``shape``, as pixels of that array, clipped to it."""
+    left, top, right, bottom = picture
+    width, height = right - left, bottom - top
+    height_px, width_px = shape
+    x0, x1 = sorted((left + box[0] * width, left + box[2] * width))
+    y0, y1 = top + box[1] * height, top + box[3] * height
+    return (max(0.0, x0), max(0.0, y0), min(float(width_px), x1), min(float(height_px), y1))
+
+
 class Source:
     """The decoded picture behind a fingerprint, kept only while a check runs: detail hashes of
     any region on demand (a match is confirmed against the stored picture's detail hash, at the
@@ -266,12 +304,7 @@ class Source:
         return (left + x0 / scale, top + box[1] / scale, left + x1 / scale, top + box[3] / scale)
 
     def to_pixels(self, picture: int, box: Box) -> Box:
-        left, top, right, bottom = self.pictures[picture]
-        width, height = right - left, bottom - top
-        height_px, width_px = self.hasher.picture.shape
-        x0, x1 = sorted((left + box[0] * width, left + box[2] * width))
-        y0, y1 = top + box[1] * height, top + box[3] * height
-        return (max(0.0, x0), max(0.0, y0), min(float(width_px), x1), min(float(height_px), y1))
+        return pixel_box(box, self.pictures[picture], self.hasher.picture.shape)
 
     def details(self, boxes: Sequence[Box]) -> list[tuple[int, int]]:
         """Detail hashes of pixel boxes and masks of their :data:`STRONGEST` strongest
@@ -401,27 +434,66 @@ def _split(raw: bytes, size: int) -> list[int]:
 def fingerprint(image: Image.Image) -> AvatarFingerprint:
     """The fingerprint of a decoded image (use :func:`decode` first for untrusted bytes).
 
-    All phashes come from one :class:`~heuristics.phash.RegionHasher` pass over the grey picture;
-    the fingerprint keeps it (``source``) so a check can confirm candidates without decoding again.
+    All hashes of one picture (trimmed, or whole) come from one
+    :class:`~heuristics.phash.RegionHasher` pass over that picture, cut out of the grey array: its
+    regions then depend on its size alone, so the weights that average and transform them are
+    shared between checks (geometry only, never pixels). The fingerprint keeps the grey array
+    (``source``) so a check can confirm candidates without decoding again.
     """
     grey = image if image.mode == "L" else image.convert("L")
     factor = min(grey.size) // WORK_SIDE
     if factor >= 2:
         grey = grey.reduce(factor)  # box filter in C: the hashes average areas anyway
-    pixels = np.asarray(grey, dtype=np.float64)
+    levels = np.asarray(grey)
+    pixels = levels.astype(np.float64)
     height, width = pixels.shape
     whole: Box = (0.0, 0.0, float(width), float(height))
-    trimmed: Box = tuple(map(float, uniform_border_box(pixels)))  # type: ignore[assignment]
+    trimmed: Box = tuple(map(float, uniform_border_box(levels)))  # type: ignore[assignment]
     source = Source(RegionHasher(pixels), (trimmed, whole))
     aspect = (trimmed[2] - trimmed[0]) / (trimmed[3] - trimmed[1])
     aspect = aspect_of(aspect_byte(aspect))  # what the stored form (one byte) will give back
-    probes = probe_variants(2 if trimmed == whole else 4)
-    variants = (*probes, *reference_variants(aspect))
-    regions = [source.to_pixels(p, detail_box(p, aspect)) for p in range(len(probes) // 2)]
-    hashes, details = source.hasher.phashes_and_details(
-        [source.to_pixels(v.picture, v.box) for v in variants], [v.mirrored for v in variants], regions
+    # Probes and references in the order of probe_variants() and reference_variants(); the
+    # whole picture only when trimming cut something.
+    pictures = (TRIMMED,) if trimmed == whole else (TRIMMED, WHOLE)
+    found = [_picture_hashes(pixels, source.pictures[p], p, aspect) for p in pictures]
+    own, details = [hashes for hashes, _ in found], tuple(detail for _, detail in found)
+    probes = tuple(hashes for picture in own for hashes in picture[:2])
+    return AvatarFingerprint(probes, tuple(own[TRIMMED][2:]), details, aspect, source)
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """A picture's hashed regions in its own pixels: its probes (picture and mirror), then, for
+    the trimmed picture, its references; and its detail region."""
+
+    boxes: tuple[Box, ...]
+    mirrored: tuple[bool, ...]
+    detail: Box
+
+
+@lru_cache(maxsize=256)
+def _layout(width: int, height: int, picture: int, aspect: float) -> _Layout:
+    own: Box = (0.0, 0.0, float(width), float(height))
+    variants = probe_variants(4)[2 * picture : 2 * picture + 2]
+    if picture == TRIMMED:
+        variants += reference_variants(aspect)
+    shape = (height, width)
+    return _Layout(
+        tuple(pixel_box(v.box, own, shape) for v in variants),
+        tuple(v.mirrored for v in variants),
+        pixel_box(detail_box(picture, aspect), own, shape),
     )
-    return AvatarFingerprint(tuple(hashes[: len(probes)]), tuple(hashes[len(probes) :]), tuple(details), aspect, source)
+
+
+def _picture_hashes(pixels: np.ndarray, picture: Box, kind: int, aspect: float) -> tuple[list[int], int]:
+    """The phashes of one picture's variants (:class:`_Layout`) and its detail hash, taken on the
+    picture (``picture``: whole pixels of ``pixels``) cut out: the same boxes as on the whole
+    array, counted from the picture's corner, so they depend on its size alone."""
+    left, top, right, bottom = (int(v) for v in picture)
+    layout = _layout(right - left, bottom - top, kind, aspect)
+    hasher = RegionHasher(pixels[top:bottom, left:right])
+    found, details = hasher.phashes_and_details(layout.boxes, layout.mirrored, (layout.detail,), shared=True)
+    return found, details[0]
 
 
 def fingerprint_bytes(data: bytes, **limits: int) -> AvatarFingerprint:

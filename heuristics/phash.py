@@ -35,7 +35,8 @@ Coefficients are rounded to :data:`_DECIMALS` decimals before thresholding, so f
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Final
 
 import numpy as np
@@ -66,18 +67,25 @@ def _mirror_mask(side: int = DETAIL_SIDE) -> int:
 MIRROR_MASK: Final = _mirror_mask()
 # The same for the fine hash's 32×32 signs.
 FINE_MIRROR_MASK: Final = _mirror_mask(GRID)
+# What mirroring multiplies a phash's 8×8 coefficients by (each row alike).
+_PHASH_MIRROR_SIGNS: Final = np.where(np.arange(PHASH_SIDE) % 2, -1.0, 1.0)
 
 
 def _pack(bits: npt.NDArray[np.bool_]) -> list[int]:
     """Rows of bits as integers, the first bit most significant."""
     packed = np.packbits(bits, axis=1)
+    if packed.shape[1] == 8:  # 64 bits: one big-endian word per row
+        return packed.view(">u8").ravel().tolist()
     return [int.from_bytes(row.tobytes(), "big") for row in packed]
 
 
 def _phash_bits(low: Array) -> list[int]:
-    """(n, 8, 8) coefficients → n phashes."""
+    """(n, 8, 8) coefficients → n phashes: a bit set where the coefficient is above their median
+    (of 64 values: the mean of the 32nd and 33rd smallest, as ``np.median`` takes it, without
+    its per-call overhead)."""
     flat = np.round(low, _DECIMALS).reshape(len(low), -1)
-    return _pack(flat > np.median(flat, axis=1, keepdims=True))
+    middle = np.sort(flat, axis=1)[:, flat.shape[1] // 2 - 1 : flat.shape[1] // 2 + 1]
+    return _pack(flat > middle.sum(axis=1, keepdims=True) / 2)
 
 
 def _detail_bits(low: Array) -> list[int]:
@@ -112,8 +120,7 @@ def _fine_bits(full: Array) -> list[tuple[int, int]]:
 def _mirrored_phash_bits(low: Array, mirrored: Sequence[bool]) -> list[int]:
     """(n, 8, 8) coefficients of unmirrored regions → n phashes, mirrored where asked (mirroring
     negates the odd horizontal frequencies)."""
-    signs = np.where(np.arange(PHASH_SIDE) % 2, -1.0, 1.0)
-    return _phash_bits(np.where(np.asarray(mirrored)[:, None, None], low * signs, low))
+    return _phash_bits(low * np.where(np.asarray(mirrored)[:, None, None], _PHASH_MIRROR_SIGNS, 1.0))
 
 
 # --- the reference: one region at a time, the grid spelt out -----------------------------------
@@ -188,40 +195,108 @@ def area_weights(starts: Array, stops: Array, size: int) -> Array:
     return weights @ (pixel[:, None] == np.arange(size)[None, :])
 
 
+def _spans(boxes: Sequence[Box], start: int) -> tuple[Array, npt.NDArray[np.intp]]:
+    """The distinct (start, stop) spans of the boxes on one axis (``start`` 0: x, 1: y), in
+    order, and each box's span."""
+    spans = [(float(box[start]), float(box[start + 2])) for box in boxes]
+    distinct = sorted(set(spans))
+    position = {span: n for n, span in enumerate(distinct)}
+    return np.array(distinct, dtype=np.float64).reshape(-1, 2), np.array([position[s] for s in spans], dtype=np.intp)
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """How one group of boxes (one number of frequencies) is read off the stacked product."""
+
+    first_row: int  # where the group's row weights start in the stack
+    row_spans: int
+    frequencies: int
+    columns: Array  # (column spans · f, width)
+    y_of: npt.NDArray[np.intp]
+    x_of: npt.NDArray[np.intp]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Everything about a set of regions that does not depend on the pixels."""
+
+    rows: Array  # (all groups' row spans · f, height)
+    groups: tuple[_Group, ...]
+
+
+BoxGroups = tuple[tuple[tuple[Box, ...], int], ...]
+
+
+def _plan(groups: BoxGroups, height: int, width: int) -> _Plan:
+    stacked, found, first = [], [], 0
+    for boxes, frequencies in groups:
+        ys, y_of = _spans(boxes, 1)
+        xs, x_of = _spans(boxes, 0)
+        dct = _dct_rows(frequencies)
+        stacked.append((dct @ area_weights(ys[:, 0], ys[:, 1], height)).reshape(-1, height))
+        columns = (dct @ area_weights(xs[:, 0], xs[:, 1], width)).reshape(-1, width)
+        columns.flags.writeable = False
+        found.append(_Group(first, len(ys), frequencies, columns, y_of, x_of))
+        first += len(ys) * frequencies
+    rows = np.concatenate(stacked)
+    rows.flags.writeable = False
+    return _Plan(rows, tuple(found))
+
+
+# Plans shared between pictures: a fingerprint's regions depend on the picture's size alone, and a
+# few sizes cover most avatars. Only for pictures no larger than SHARED_MAX_SIDE a side (a plan
+# grows with the side: ≤ ~300 KB at 256 px, so ≤ ~20 MB per process for the whole cache).
+SHARED_MAX_SIDE: Final = 256
+_shared_plan = lru_cache(maxsize=64)(_plan)
+
+
 class RegionHasher:
-    """Hashes of many regions of one grey picture (a 2-D float array)."""
+    """Hashes of many regions of one grey picture (a 2-D float array).
+
+    Every region's coefficients are ``rows @ picture @ columns.T``, where ``rows`` and ``columns``
+    are the lowest DCT rows times the :func:`area_weights` of its vertical and horizontal span.
+    Regions share spans (a grid of crops has a few distinct columns and rows), so weights are made
+    once per distinct span, the row weights of all spans (and all groups of regions) are stacked
+    into one matrix that meets the picture in one product, and every row span meets every column
+    span in a second one. ``shared`` (a fingerprint's own regions, which depend only on the
+    picture's size) keeps the weights in a small per-process cache (:data:`SHARED_MAX_SIDE`),
+    keyed by the boxes and the picture's size: geometry, never pixels.
+    """
 
     def __init__(self, picture: Array) -> None:
-        self.picture = np.ascontiguousarray(picture, dtype=np.float64)
+        # A view (a picture cut out of a larger array) is used as it is: BLAS reads it in place.
+        self.picture = np.asarray(picture, dtype=np.float64)
+
+    def _coefficients(self, groups: Sequence[tuple[Sequence[Box], int]], shared: bool = False) -> list[Array]:
+        """For each group of boxes and a number of frequencies ``f``: (boxes, f, f), the lowest
+        f×f DCT coefficients of each box's grid. One pass over the picture for all groups."""
+        # A plan's key: the boxes as tuples (a shared plan's boxes are tuples of floats already).
+        key = tuple((tuple(map(tuple, boxes)), f) for boxes, f in groups)
+        shared = shared and max(self.picture.shape) <= SHARED_MAX_SIDE
+        plan = (_shared_plan if shared else _plan)(key, *self.picture.shape)
+        partial = plan.rows @ self.picture  # (all row spans · f, width)
+        found = []
+        for group in plan.groups:
+            f = group.frequencies
+            block = partial[group.first_row : group.first_row + group.row_spans * f]
+            every = (block @ group.columns.T).reshape(group.row_spans, f, -1, f)
+            found.append(every[group.y_of, :, group.x_of, :])
+        return found
 
     def _low(self, boxes: Sequence[Box], frequencies: int) -> Array:
         """(regions, f, f): the lowest f×f DCT coefficients of each region's grid."""
-        height, width = self.picture.shape
-        spans = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
-        dct = _dct_rows(frequencies)
-        # Regions share spans (a grid of crops has a few distinct columns and rows): weights and
-        # the product over the picture are computed once per distinct span.
-        ys, y_of = np.unique(spans[:, 1::2], axis=0, return_inverse=True)
-        xs, x_of = np.unique(spans[:, 0::2], axis=0, return_inverse=True)
-        rows = dct @ area_weights(ys[:, 0], ys[:, 1], height)  # (row spans, f, height)
-        columns = dct @ area_weights(xs[:, 0], xs[:, 1], width)  # (column spans, f, width)
-        partial = rows.reshape(-1, height) @ self.picture  # (row spans · f, width)
-        # Every row span with every column span in one product (a few more pairs than regions,
-        # but one matrix multiplication instead of one small one per region).
-        every = (partial @ columns.reshape(-1, width).T).reshape(len(ys), frequencies, len(xs), frequencies)
-        return every[y_of.ravel(), :, x_of.ravel(), :]
+        return self._coefficients([(boxes, frequencies)])[0]
 
     def phashes(self, boxes: Sequence[Box], mirrored: Sequence[bool]) -> list[int]:
         return _mirrored_phash_bits(self._low(boxes, PHASH_SIDE), mirrored)
 
     def phashes_and_details(
-        self, boxes: Sequence[Box], mirrored: Sequence[bool], detail_boxes: Sequence[Box]
+        self, boxes: Sequence[Box], mirrored: Sequence[bool], detail_boxes: Sequence[Box], *, shared: bool = False
     ) -> tuple[list[int], list[int]]:
         """:meth:`phashes` of ``boxes`` and :meth:`details` of ``detail_boxes`` from one pass
-        (a phash's 8×8 coefficients are the corner of a detail hash's 16×16): a fingerprint's."""
-        low = self._low([*boxes, *detail_boxes], DETAIL_SIDE)
-        phashes = _mirrored_phash_bits(low[: len(boxes), :PHASH_SIDE, :PHASH_SIDE], mirrored)
-        return phashes, _detail_bits(low[len(boxes) :])
+        over the picture: a fingerprint's. ``shared``: see the class."""
+        low, detail = self._coefficients([(boxes, PHASH_SIDE), (detail_boxes, DETAIL_SIDE)], shared)
+        return _mirrored_phash_bits(low, mirrored), _detail_bits(detail)
 
     def details(self, boxes: Sequence[Box]) -> list[int]:
         return _detail_bits(self._low(boxes, DETAIL_SIDE))

@@ -44,15 +44,15 @@ class FingerprintIndex:
     def __len__(self) -> int:
         return len(self.fingerprints)
 
-    def candidates(self, query: AvatarFingerprint, threshold: int | None = None) -> set[int]:
+    def candidates(self, query: AvatarFingerprint, threshold: int | None = None, method: str = "auto") -> set[int]:
         """Positions that may be within the threshold (the index's unless given; a superset of
-        :meth:`matches`)."""
+        :meth:`matches`). ``method``: how the Hamming indexes search (:meth:`HammingIndex.search`)."""
         radius = self.threshold if threshold is None else threshold
         found: set[int] = set()
         for probe in query.probes:
-            found.update(self._ref_owner[pos] for pos, _ in self._references.search(probe, radius))
+            found.update(self._ref_owner[pos] for pos, _ in self._references.search(probe, radius, method))
         for reference in query.references:
-            found.update(self._probe_owner[pos] for pos, _ in self._probes.search(reference, radius))
+            found.update(self._probe_owner[pos] for pos, _ in self._probes.search(reference, radius, method))
         return found
 
     def matches(self, query: AvatarFingerprint, threshold: int | None = None) -> list[Match]:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
-from heuristics.index import FingerprintIndex, HammingIndex, scan
+from heuristics.index import FingerprintIndex, HammingIndex, hamming, scan
 
 
 def brute_force(hashes: list[int], query: int, radius: int) -> list[tuple[int, int]]:
@@ -34,7 +34,8 @@ def test_index_equals_brute_force_on_random_hashes_with_planted_neighbours(subst
     index = HammingIndex(hashes, substrings)
     for query in queries:
         expected = brute_force(hashes, query, radius)
-        assert index.search(query, radius) == expected
+        for method in ("auto", "index", "scan"):
+            assert index.search(query, radius, method) == expected
         assert scan(index.hashes, query, radius) == expected
     assert any(index.search(q, radius) for q in queries)
 
@@ -46,7 +47,26 @@ def test_clustered_hashes_take_the_skewed_path_and_stay_exact() -> None:
     hashes = [near(centre, rng.randint(0, 6), rng) for _ in range(5000)] + [rng.getrandbits(64) for _ in range(5000)]
     index = HammingIndex(hashes)
     for query in [centre, near(centre, 9, rng), rng.getrandbits(64)]:
-        assert index.search(query, 10) == brute_force(hashes, query, 10)
+        for radius in (10, 14):
+            expected = brute_force(hashes, query, radius)
+            assert index.search(query, radius, "index") == index.search(query, radius) == expected
+
+
+def test_small_sets_are_scanned_large_ones_probed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which way ``auto`` goes (the answer is the same either way): a scan reads every hash, so it
+    wins while the set is small next to the buckets a probe reads."""
+    rng = random.Random(9)
+    scanned: list[int] = []
+
+    def spy(hashes: np.ndarray, query: int, radius: int) -> list[tuple[int, int]]:
+        scanned.append(len(hashes))
+        return scan(hashes, query, radius)
+
+    monkeypatch.setattr(hamming, "scan", spy)
+    for size in (300, 400_000):
+        hashes = [rng.getrandbits(64) for _ in range(size)]
+        HammingIndex(hashes).search(hashes[0], 10)
+    assert scanned == [300]
 
 
 def test_edge_cases() -> None:

@@ -9,20 +9,33 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageEnhance, ImageOps
 
 from heuristics.images import (
     MATCH_THRESHOLD,
     MAX_IMAGE_PIXELS,
+    TRIMMED,
+    WHOLE,
     AvatarFingerprint,
     ImageRejected,
+    Variant,
+    aspect_byte,
+    aspect_of,
     decode,
+    detail_box,
     fingerprint,
     fingerprint_bytes,
+    pixel_box,
+    probe_variants,
+    reference_uniform_border_box,
+    reference_variants,
     trim_uniform_border,
+    uniform_border_box,
 )
 from heuristics.matching import best_match, compare
+from heuristics.phash import reference_detail, reference_phash
 
 
 def matches(query: AvatarFingerprint, stored: AvatarFingerprint) -> bool:
@@ -229,6 +242,61 @@ def test_trim_removes_a_uniform_border_but_not_content() -> None:
     assert trim_uniform_border(framed).size == pytest.approx(image.size, abs=2)
     flat = Image.new("RGB", (50, 50), (128, 128, 128))
     assert trim_uniform_border(flat) is flat
+
+
+def bordered_pictures() -> list[np.ndarray]:
+    """Grey pictures with and without borders of several colours, with JPEG-like noise."""
+    rng = np.random.default_rng(11)
+    found = []
+    for name in NAMES:
+        base = np.asarray(photo(name).convert("L").resize((61, 47)), dtype=np.int16)
+        for sides, level in (((0, 0, 0, 0), 0), ((6, 0, 9, 3), 255), ((2, 7, 0, 5), 0), ((4, 4, 4, 4), 130)):
+            framed = np.pad(base, ((sides[0], sides[1]), (sides[2], sides[3])), constant_values=level)
+            noise = rng.integers(-30, 31, framed.shape) * (rng.random(framed.shape) < 0.03)
+            found.append(np.clip(framed + noise, 0, 255).astype(np.uint8))
+    return found
+
+
+def test_the_fast_border_box_is_the_reference_one() -> None:
+    trimmed = 0
+    for levels in bordered_pictures():
+        expected = reference_uniform_border_box(levels)
+        trimmed += expected != (0, 0, levels.shape[1], levels.shape[0])
+        for same in (levels, levels.astype(np.int16), levels.astype(np.float64)):
+            assert uniform_border_box(same) == expected
+    assert trimmed >= len(NAMES) * 2  # the pictures exercise both outcomes
+
+
+def reference_fingerprint(image: Image.Image) -> AvatarFingerprint:
+    """:func:`fingerprint` spelt out: each probe's and reference's phash and each picture's detail
+    hash taken one at a time by the readable reference of heuristics.phash, on the whole grey
+    picture (the fast path cuts each picture out and shares weights between pictures)."""
+    pixels = np.asarray(image.convert("L"), dtype=np.float64)
+    height, width = pixels.shape
+    trimmed = tuple(map(float, reference_uniform_border_box(pixels)))
+    pictures = {TRIMMED: trimmed, WHOLE: (0.0, 0.0, float(width), float(height))}
+    aspect = aspect_of(aspect_byte((trimmed[2] - trimmed[0]) / (trimmed[3] - trimmed[1])))
+    probes = probe_variants(2 if pictures[TRIMMED] == pictures[WHOLE] else 4)
+
+    def phash(variant: Variant) -> int:
+        box = pixel_box(variant.box, pictures[variant.picture], pixels.shape)
+        return reference_phash(pixels, box, variant.mirrored)
+
+    details = [
+        reference_detail(pixels, pixel_box(detail_box(p, aspect), pictures[p], pixels.shape))
+        for p in range(len(probes) // 2)
+    ]
+    return AvatarFingerprint(
+        tuple(map(phash, probes)), tuple(map(phash, reference_variants(aspect))), tuple(details), aspect
+    )
+
+
+@pytest.mark.parametrize("number", range(0, 28, 3))
+def test_fingerprints_equal_the_reference(number: int) -> None:
+    # Small pictures (the reference sums pixel by pixel), bordered or not, several of one size:
+    # the weights the fast path shares between pictures of one size carry nothing of a picture.
+    image = Image.fromarray(bordered_pictures()[number], "L")
+    assert fingerprint(image) == reference_fingerprint(image)
 
 
 def test_hex_round_trip_and_bare_phash(originals: dict[str, AvatarFingerprint]) -> None:

@@ -1,0 +1,43 @@
+"""Figures of docs/avatars.md: portrait-safe matching on the bench's own portraits (fixed seeds).
+
+Both are what a bench prints, run for real: the per-pair rates and copy recall of
+bench/portraits.py (the better part of an hour on 2 cores), and the API false alarms of
+bench/avatar_false_alarms.py (about as long: every check of a look-alike is confirmed against its
+family in a 1,500-photo bank and registry). Timings are measurements, not figures (the
+throughput in docs/avatars.md gives its command, date and machine).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Callable
+
+from bench import avatar_false_alarms, portraits
+from bench.figures import Inputs, figure
+
+# The sizes docs/avatars.md publishes (and says in its commands).
+PEOPLE, ORDINARY, RECALL = 1200, 1750, 300
+BANK, CHECKS = 1500, 1500
+
+
+def _printed(run: Callable[..., None], *args: int) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        run(*args)
+    return f"```\n{out.getvalue().rstrip()}\n```"
+
+
+@figure("avatars-portraits")
+def pair_rates_and_recall(inputs: Inputs) -> str:
+    """`bench/portraits.py --people 1200 --ordinary 1750 --recall 300`: per-pair false matches of
+    each stage on real aligned faces and drawn look-alikes, and copy recall per storage form."""
+    return _printed(portraits.run, PEOPLE, ORDINARY, RECALL)
+
+
+@figure("avatars-false-alarms")
+def false_alarms(inputs: Inputs) -> str:
+    """`bench/avatar_false_alarms.py --bank 1500 --checks 1500`: checks of look-alikes through the
+    API against a 1,500-portrait bank and registry; `avatar.known_bad` and photo-only
+    protected-person findings with their 95% upper bounds."""
+    return _printed(avatar_false_alarms.run, BANK, CHECKS)
