@@ -76,12 +76,13 @@ FINE_THRESHOLD: Final = 8
 GEOMETRIC_CANDIDATE_THRESHOLD: Final = 14
 # The confirmation budget of one check against many stored pictures (PhotoMatcher; measured in
 # bench/avatar_candidates.py and docs/avatars.md). Geometric checks run per check: each is one
-# descriptor match and up to four RANSAC fits, ~2 ms; a copy's original ranks first by the vote
+# descriptor match and up to four RANSAC fits, ~2 ms; a copy's original ranked first by the vote
 # in every measured case, so 8 leaves room for the copy among a few look-alikes with a strong
 # vote. The vote: the check's VOTE_KEYPOINTS strongest keypoints in each orientation against the
-# stored keypoints (<= 160 each) of at most MAX_VOTERS candidates, closest in phash first: at
-# most 2 × 150 × 256 × 160 ≈ 12 million descriptor comparisons (~6 ns each here). Stored
-# pictures without keypoints: detail-hash confirmations (~0.1 ms each), closest in phash first.
+# stored keypoints (<= 160 each) of at most MAX_VOTERS candidates (half closest in phash, half
+# closest by detail hash): at most 2 × 150 × 256 × 160 ≈ 12 million descriptor comparisons
+# (~7 ns each here). Stored pictures without keypoints: detail-hash confirmations, closest in
+# phash first.
 MAX_GEOMETRIC_CONFIRMATIONS: Final = 8
 VOTE_KEYPOINTS: Final = 150
 MAX_VOTERS: Final = 256
@@ -313,6 +314,9 @@ class PhotoMatcher:
         # every candidate in a few numpy operations.
         self._probes = _padded([fp.probes for fp in self.fingerprints])
         self._references = _padded([fp.references for fp in self.fingerprints])
+        # The trimmed pictures' detail hashes as rows of four 64-bit words (zeros for legacy ones,
+        # which never confirm): the second way of choosing who enters the vote.
+        self._details = _words([fp.details[TRIMMED] if fp.details else 0 for fp in self.fingerprints])
         # Stored keypoints' descriptors stacked once, with the row range of each picture.
         with_keypoints = [fp.keypoints for fp in self.fingerprints]
         counts = np.array([len(k) if k is not None else 0 for k in with_keypoints], dtype=np.intp)
@@ -377,8 +381,8 @@ class PhotoMatcher:
         if len(positions) <= MAX_GEOMETRIC_CONFIRMATIONS:
             return [int(i) for i in positions]
         assert query.source is not None
-        closest = np.argsort(distances, kind="stable")[:MAX_VOTERS]
-        positions, distances = positions[closest], distances[closest]
+        voters = self._voters(query, positions, distances)
+        positions, distances = positions[voters], distances[voters]
         rows = [np.arange(self._starts[i], self._starts[i + 1]) for i in positions]
         owners = np.concatenate([np.full(len(r), n, dtype=np.intp) for n, r in enumerate(rows)])
         stacked = self._descriptors[np.concatenate(rows)]
@@ -391,6 +395,34 @@ class PhotoMatcher:
         )
         ranked = np.lexsort((distances, -counted))  # most votes first, then closest in phash
         return [int(i) for i in positions[ranked[:MAX_GEOMETRIC_CONFIRMATIONS]]]
+
+    def _voters(
+        self, query: AvatarFingerprint, positions: npt.NDArray[np.intp], distances: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.intp]:
+        """Which of the candidates at ``positions`` enter the vote (indexes into them): all when
+        they fit :data:`MAX_VOTERS`, else half of them closest in phash and the rest closest by
+        their detail hash to the check's own (either orientation). A cropped copy keeps a close
+        phash; a brightened or re-encoded one, whose phash may have drifted behind hundreds of
+        look-alikes', keeps its detail hash (hash against hash: docs/avatars.md)."""
+        if len(positions) <= MAX_VOTERS:
+            return np.arange(len(positions))
+        own = _words([query.details[TRIMMED], query.details[TRIMMED] ^ MIRROR_MASK])
+        stored = self._details[positions]
+        detail = np.bitwise_count(stored[:, None, :] ^ own[None, :, :]).sum(axis=2).min(axis=1)
+        by_phash = np.argsort(distances, kind="stable")
+        by_detail = np.lexsort((distances, detail))
+        chosen = dict.fromkeys(by_phash[: MAX_VOTERS // 2].tolist())
+        for n in by_detail.tolist():  # then the closest by detail not already chosen
+            if len(chosen) == MAX_VOTERS:
+                break
+            chosen.setdefault(n)
+        return np.array(list(chosen), dtype=np.intp)
+
+
+def _words(values: Sequence[int]) -> npt.NDArray[np.uint64]:
+    """256-bit values as rows of four 64-bit words."""
+    mask = (1 << 64) - 1
+    return np.array([[(v >> (64 * k)) & mask for k in range(4)] for v in values], dtype=np.uint64).reshape(-1, 4)
 
 
 def _padded(rows: Sequence[tuple[int, ...]]) -> npt.NDArray[np.uint64]:
