@@ -79,13 +79,14 @@ GEOMETRIC_CANDIDATE_THRESHOLD: Final = 14
 # descriptor match and up to four RANSAC fits, ~2 ms; a copy's original ranked first by the vote
 # in every measured case, so 8 leaves room for the copy among a few look-alikes with a strong
 # vote. The vote: the check's VOTE_KEYPOINTS strongest keypoints in each orientation against the
-# stored keypoints (<= 160 each) of at most MAX_VOTERS candidates (half closest in phash, half
-# closest by detail hash): at most 2 × 150 × 256 × 160 ≈ 12 million descriptor comparisons
-# (~7 ns each here). Stored pictures without keypoints: detail-hash confirmations, closest in
-# phash first.
+# stored keypoints (<= 160 each) of at most MAX_VOTERS candidates (closest in phash, and
+# DETAIL_VOTERS of them closest by detail hash): at most 2 × 150 × 256 × 160 ≈ 12 million
+# descriptor comparisons (~7 ns each here). Stored pictures without keypoints: detail-hash
+# confirmations, closest in phash first.
 MAX_GEOMETRIC_CONFIRMATIONS: Final = 8
 VOTE_KEYPOINTS: Final = 150
 MAX_VOTERS: Final = 256
+DETAIL_VOTERS: Final = 64
 MAX_DETAIL_CONFIRMATIONS: Final = 64
 
 
@@ -400,10 +401,11 @@ class PhotoMatcher:
         self, query: AvatarFingerprint, positions: npt.NDArray[np.intp], distances: npt.NDArray[np.intp]
     ) -> npt.NDArray[np.intp]:
         """Which of the candidates at ``positions`` enter the vote (indexes into them): all when
-        they fit :data:`MAX_VOTERS`, else half of them closest in phash and the rest closest by
-        their detail hash to the check's own (either orientation). A cropped copy keeps a close
-        phash; a brightened or re-encoded one, whose phash may have drifted behind hundreds of
-        look-alikes', keeps its detail hash (hash against hash: docs/avatars.md)."""
+        they fit :data:`MAX_VOTERS`, else those closest in phash and :data:`DETAIL_VOTERS`
+        closest by their detail hash to the check's own (either orientation). A cropped copy
+        keeps a close phash but not its detail hash; a brightened or re-encoded one, whose phash
+        may have drifted behind hundreds of look-alikes', keeps its detail hash (hash against
+        hash, where a look-alike within 48 bits is a few in a million: docs/avatars.md)."""
         if len(positions) <= MAX_VOTERS:
             return np.arange(len(positions))
         own = _words([query.details[TRIMMED], query.details[TRIMMED] ^ MIRROR_MASK])
@@ -411,7 +413,7 @@ class PhotoMatcher:
         detail = np.bitwise_count(stored[:, None, :] ^ own[None, :, :]).sum(axis=2).min(axis=1)
         by_phash = np.argsort(distances, kind="stable")
         by_detail = np.lexsort((distances, detail))
-        chosen = dict.fromkeys(by_phash[: MAX_VOTERS // 2].tolist())
+        chosen = dict.fromkeys(by_phash[: MAX_VOTERS - DETAIL_VOTERS].tolist())
         for n in by_detail.tolist():  # then the closest by detail not already chosen
             if len(chosen) == MAX_VOTERS:
                 break
@@ -437,6 +439,7 @@ def _sorted(found: Iterable[PhotoMatch | None]) -> list[PhotoMatch]:
 __all__ = [
     "ALIGNED_THRESHOLD",
     "DETAIL_THRESHOLD",
+    "DETAIL_VOTERS",
     "MAX_DETAIL_CONFIRMATIONS",
     "MAX_GEOMETRIC_CONFIRMATIONS",
     "MAX_VOTERS",
