@@ -12,7 +12,9 @@ the first families, each fingerprinted from a JPEG (q85) as a check is. For each
 probed, ``method="index"``, and as they choose, ``"auto"``: a scan for small sets); the
 confirmation, keypoints of the check included, by :meth:`PhotoMatcher.reference_matches`
 (every candidate confirmed) and by :meth:`PhotoMatcher.matches` (the budget: one descriptor vote,
-at most ``MAX_GEOMETRIC_CONFIRMATIONS`` geometric checks). Median and worst over checks.
+at most ``MAX_GEOMETRIC_CONFIRMATIONS`` geometric checks). Median and worst over checks. The
+same for the bank as entries without keypoints (detail-hash confirmation, at most
+``MAX_DETAIL_CONFIRMATIONS`` per check).
 
 Copy recall: the first ``--recall`` portraits of the largest bank, each under the six transforms
 (bench/portraits.py's TRANSFORMS), checked against that bank: the share whose original is among
@@ -38,7 +40,9 @@ from bench.portraits import TRANSFORMS, drawn_portraits, encode, stored_forms
 from heuristics.images import AvatarFingerprint, fingerprint_bytes
 from heuristics.index import FingerprintIndex
 from heuristics.matching import (
+    DETAIL_VOTERS,
     GEOMETRIC_CANDIDATE_THRESHOLD,
+    MAX_DETAIL_CONFIRMATIONS,
     MAX_GEOMETRIC_CONFIRMATIONS,
     MAX_VOTERS,
     VOTE_KEYPOINTS,
@@ -93,11 +97,29 @@ def costs(stored: list[AvatarFingerprint], checked: list[bytes], repeats: int) -
         f" most {max(counts['candidates']):,}; geometric checks with the budget: most {max(counts['geometric'])}"
     )
     print(
-        f"  confirmation CPU per check (keypoints of the check included), median / worst:"
+        f"  confirmation CPU per check (with the candidate search and the check's keypoints), median / worst:"
         f" every candidate {median['reference']:.1f} / {worst['reference']:.1f} ms,"
         f" budget {median['budget']:.1f} / {worst['budget']:.1f} ms"
         f" ({median['reference'] / max(median['budget'], 1e-9):.1f}x"
         f" / {worst['reference'] / max(worst['budget'], 1e-9):.1f}x less)"
+    )
+    hashed(stored, checked, repeats)
+
+
+def hashed(stored: list[AvatarFingerprint], checked: list[bytes], repeats: int) -> None:
+    """The same bank as entries without keypoints (added from a fingerprint): detail-hash
+    confirmation, at most MAX_DETAIL_CONFIRMATIONS per check."""
+    matcher = PhotoMatcher([AvatarFingerprint.from_hex(fp.hex) for fp in stored])
+    candidates, reference, budget = [], [], []
+    for data in checked:
+        candidates.append(len(matcher.candidates(fingerprint_bytes(data))))
+        reference.append(confirmation_ms(data, matcher.reference_matches, repeats))
+        budget.append(confirmation_ms(data, matcher.matches, repeats))
+    print(
+        f"  the same bank without keypoints: candidates per check median {statistics.median(candidates):g},"
+        f" most {max(candidates):,}; confirmation CPU per check, median / worst: every candidate"
+        f" {statistics.median(reference):.1f} / {max(reference):.1f} ms,"
+        f" budget ({MAX_DETAIL_CONFIRMATIONS}) {statistics.median(budget):.1f} / {max(budget):.1f} ms"
     )
 
 
@@ -140,6 +162,7 @@ def main() -> None:
     print(
         f"budget: {MAX_GEOMETRIC_CONFIRMATIONS} geometric checks per check, chosen by a vote of the check's"
         f" {VOTE_KEYPOINTS} keypoints (each orientation) over at most {MAX_VOTERS} candidates"
+        f" ({DETAIL_VOTERS} of them by detail hash)"
     )
     for size in sizes:
         costs(stored[:size], checked, args.repeats)
