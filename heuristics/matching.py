@@ -76,13 +76,13 @@ FINE_THRESHOLD: Final = 8
 GEOMETRIC_CANDIDATE_THRESHOLD: Final = 14
 # The confirmation budget of one check against many stored pictures (PhotoMatcher; measured in
 # bench/avatar_candidates.py and docs/avatars.md). Geometric checks run per check: each is one
-# descriptor match and up to four RANSAC fits, ~2 ms; a copy's original ranked first by the vote
-# in every measured case, so 8 leaves room for the copy among a few look-alikes with a strong
-# vote. The vote: the check's VOTE_KEYPOINTS strongest keypoints in each orientation against the
-# stored keypoints (<= 160 each) of at most MAX_VOTERS candidates (closest in phash, and
-# DETAIL_VOTERS of them closest by detail hash): at most 2 × 150 × 256 × 160 ≈ 12 million
-# descriptor comparisons (~7 ns each here). Stored pictures without keypoints: detail-hash
-# confirmations, closest in phash first.
+# descriptor match and up to four RANSAC fits, ~2 ms; a copy shares dozens of keypoints with
+# its original, a look-alike a handful, so 8 leaves room for a copy behind a few look-alikes
+# that vote well (copy recall in bench/avatar_candidates.py). The vote: the check's
+# VOTE_KEYPOINTS strongest keypoints in each orientation against the stored keypoints (<= 160
+# each) of at most MAX_VOTERS candidates (closest in phash, and DETAIL_VOTERS of them closest by
+# detail hash): at most 2 × 150 × 256 × 160 ≈ 12 million descriptor comparisons (~7 ns each
+# here). Stored pictures without keypoints: detail-hash confirmations, closest in phash first.
 MAX_GEOMETRIC_CONFIRMATIONS: Final = 8
 VOTE_KEYPOINTS: Final = 150
 MAX_VOTERS: Final = 256
@@ -297,7 +297,7 @@ class PhotoMatcher:
     geometric check ~2 ms: :meth:`matches` bounds what one check costs. Stored pictures with
     keypoints (the geometric check decides) are ranked by one descriptor vote
     (:func:`heuristics.keypoints.votes`: the check's keypoints, in both orientations, against
-    the stacked keypoints of the :data:`MAX_VOTERS` candidates closest in phash) and only the
+    the stacked keypoints of at most :data:`MAX_VOTERS` candidates, :meth:`_voters`) and only the
     :data:`MAX_GEOMETRIC_CONFIRMATIONS` with the most votes (ties: closest in phash) are
     checked. A copy shares dozens of keypoints with its original, a look-alike a handful, so
     the copy stays on top even when hundreds of look-alikes are closer in phash (a cropped or
@@ -318,15 +318,6 @@ class PhotoMatcher:
         # The trimmed pictures' detail hashes as rows of four 64-bit words (zeros for legacy ones,
         # which never confirm): the second way of choosing who enters the vote.
         self._details = _words([fp.details[TRIMMED] if fp.details else 0 for fp in self.fingerprints])
-        # Stored keypoints' descriptors stacked once, with the row range of each picture.
-        with_keypoints = [fp.keypoints for fp in self.fingerprints]
-        counts = np.array([len(k) if k is not None else 0 for k in with_keypoints], dtype=np.intp)
-        self._starts = np.concatenate(([0], np.cumsum(counts)))
-        self._descriptors = (
-            np.concatenate([k.descriptors for k in with_keypoints if k is not None and len(k)])
-            if counts.sum()
-            else np.zeros((0, 32), np.uint8)
-        )
 
     def __len__(self) -> int:
         return len(self.fingerprints)
@@ -384,9 +375,10 @@ class PhotoMatcher:
         assert query.source is not None
         voters = self._voters(query, positions, distances)
         positions, distances = positions[voters], distances[voters]
-        rows = [np.arange(self._starts[i], self._starts[i + 1]) for i in positions]
-        owners = np.concatenate([np.full(len(r), n, dtype=np.intp) for n, r in enumerate(rows)])
-        stacked = self._descriptors[np.concatenate(rows)]
+        # Stacked per check (≤ 256 × 5 KB), not kept: a worker already holds each picture's keypoints.
+        kept = [self.fingerprints[i].keypoints for i in positions]
+        stacked = np.concatenate([k.descriptors for k in kept if k is not None])
+        owners = np.repeat(np.arange(len(kept), dtype=np.intp), [len(k) if k is not None else 0 for k in kept])
         # Both orientations: a mirrored copy's keypoints match only its mirror image's.
         counted = np.maximum(
             *(
