@@ -4,9 +4,10 @@ was checked? (docs/campaigns.md, "What the aggregate reveals")
 It holds every table and the epoch key (the disk holds none of them: that adversary learns
 nothing). For each candidate account it knows every trait (creation time, handle, bio, photo),
 reads the counters at those traits' places and the account's seen bit, and scores "checked" by
-the best test the layout allows: the seen bit alone; or the seen bit plus, per counter, how far
-it is above what the noise alone can reach — over every family, or over the fine ones only (the
-wide creation windows' counters hold many accounts each); whichever tells best. Half the candidates were checked
+the best test the layout allows: the seen bit, then (among candidates with the same bit) how far
+each counter is above what the noise alone can reach — over every family, or over the fine ones
+only (the wide creation windows' counters hold many accounts each); whichever tells best. The
+seen bit alone and the counters alone are printed too. Half the candidates were checked
 (once), half never; the other checks are ordinary traffic. Printed: the ROC-AUC of that score
 (0.5 = chance), and how often a counter at a candidate's fine traits is above the noise's
 maximum, for checked and never-checked candidates (when the second is near the first, such a
@@ -49,7 +50,7 @@ def account(rng: np.random.Generator, number: int) -> Profile:
 class Reading:
     """What the adversary tells at one traffic level."""
 
-    auc: float  # the best of the three tests
+    auc: float  # the best test: the seen bit, then the counters
     seen_auc: float  # the seen bit alone
     counters_auc: float  # the counters alone (best of every family and the fine ones, no seen bit)
     seen_unchecked: float  # share of never-checked candidates whose seen bit is set
@@ -67,12 +68,12 @@ def run(traffic: int, candidates: int, seed: int, settings: AggregateSettings) -
     order = rng.permutation(len(stream))
     for i in order:
         aggregate.contribute(traits(stream[i], Platform.X))
-    # Three tests, the best one counts: the seen bit alone (set for every account added, and for
-    # the pre-filled share of the others: on a busy server the counters blur, this does not);
-    # every counter at the candidate's traits summed (as far as each stands above the noise), with
-    # the seen bit; or only the fine families' (hour, day, name, bio, photo): the wide creation
-    # windows hold many accounts each, so their counters are above the noise for checked and
-    # unchecked candidates alike and only blur the second test.
+    # The tests, the best one counts: the seen bit alone (set for every account added, and for
+    # the pre-filled share of the others: on a busy server the counters blur, this does not); the
+    # seen bit, then (among candidates with the same bit) the counters at the candidate's traits
+    # summed (as far as each stands above the noise) — every family's, or only the fine families'
+    # (hour, day, name, bio, photo): the wide creation windows hold many accounts each, so their
+    # counters are above the noise for checked and unchecked candidates alike and only blur.
     scores: dict[str, list[float]] = {"seen": [], "all": [], "fine": [], "all counters": [], "fine counters": []}
     seen_unchecked = above_checked = above_unchecked = 0
     for person, was_checked in zip(people, checked, strict=True):
@@ -83,8 +84,8 @@ def run(traffic: int, candidates: int, seed: int, settings: AggregateSettings) -
         excess = [max(0, value - settings.noise / 2) for value in values]
         fine_excess = sum(e for e, f in zip(excess, fine, strict=True) if f)
         scores["seen"].append(float(seen))
-        scores["all"].append(float(seen) * 2 + sum(excess))
-        scores["fine"].append(float(seen) * 2 + fine_excess)
+        scores["all"].append(float(seen) * 1e6 + sum(excess))
+        scores["fine"].append(float(seen) * 1e6 + fine_excess)
         scores["all counters"].append(sum(excess))
         scores["fine counters"].append(fine_excess)
         above = any(value > settings.noise for value, f in zip(values, fine, strict=True) if f)
