@@ -14,7 +14,7 @@ checked (docs/campaigns.md, "What the aggregate reveals"):
   capped at N contributions can never lift a count by more than N (the signals' thresholds sit
   above it). Each unit of noise costs every count up to one account; the seen bit below tells a
   holder of the store more than the counters do (bench/campaign_adversary.py), so the noise is
-  1 (2 until rules 2026.12.3: the counters alone told a little less, the best test the same;
+  1 (2 until rules 2026.12.4: the counters alone told a little less, the best test the same;
   docs/campaigns.md).
 - **Distinct accounts, deniably.** An account is added once per window: a bit at its keyed-hash
   position in the table's ``seen_bits`` bitmap is tested and set first. The bitmap is pre-filled
