@@ -217,16 +217,14 @@ class Allowance:
             strategy = self._strategy()
             keys = [tuple(identifiers)]
             if self._previous_key is not None:
-                # Also counted under the previous hour's key, which the previous hour's requests
-                # were counted under: one allowance across the pepper's change (see Limits). Tested
-                # first, so that a refused request uses up neither (a client checking every half
-                # hour would otherwise never be within it again).
-                keys.append((KEY_PREFIX, self._previous_key(), self.scope))
-                closed = [i for i in self.items if not all(strategy.test(i, *k, cost=cost) for k in keys)]
-                if closed:
-                    refused.extend(closed)
-                    return
-            refused.extend(i for i in self.items if not all([strategy.hit(i, *k, cost=cost) for k in keys]))
+                # Counted under the previous hour's key too (the previous hour's requests were
+                # counted under it): one allowance across the pepper's change (see Limits). That
+                # key first, and this hour's only if it passed: a refused request then uses up
+                # nothing this hour's later requests read (a moving window records only what it
+                # allows; a previous-hour entry left by a request that this hour's key refused
+                # sits beside an entry of this hour that refuses them anyway).
+                keys.insert(0, (KEY_PREFIX, self._previous_key(), self.scope))
+            refused.extend(i for i in self.items if not all(strategy.hit(i, *k, cost=cost) for k in keys))
 
         self._guard.run(hit, self._may_fail_open)
         if refused and refuse:
