@@ -1,0 +1,71 @@
+"""How many Redis commands one check makes, counted by the servers themselves (``INFO
+commandstats``), so that a change adding a round trip to the hot path cannot pass unnoticed
+(bench/check_api.py measures what each costs).
+
+Some reads are periodic, not per check (the rules' and the registry's versions at most once a
+second, the campaign aggregate's epoch key once a minute): each case counts several checks in a
+row and keeps the one with the fewest commands, the steady state of a busy worker.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import redis
+from flask.testing import FlaskClient
+
+from heuristics.images import fingerprint_bytes
+
+PHOTOS = Path(__file__).resolve().parents[1] / "data" / "photos"
+# Commands this test sends itself to count the others.
+_OWN = {"info", "config"}
+
+
+def _commands(client: redis.Redis) -> Counter[str]:
+    stats = client.info("commandstats")
+    return Counter({name.removeprefix("cmdstat_"): int(value["calls"]) for name, value in stats.items()
+                    if name.removeprefix("cmdstat_") not in _OWN})  # fmt: skip
+
+
+def _steady_commands(
+    client: FlaskClient, main: redis.Redis, limiter: redis.Redis, body: dict[str, Any], checks: int = 6
+) -> tuple[Counter[str], Counter[str]]:
+    """The main store's and the limiter store's commands of the check (of ``checks`` in a row)
+    that made the fewest."""
+    found = []
+    for _ in range(checks):
+        for store in (main, limiter):
+            store.config_resetstat()
+        assert client.post("/v1/check", json=body).status_code == 200
+        found.append((_commands(main), _commands(limiter)))
+    return min(found, key=lambda pair: pair[0].total() + pair[1].total())
+
+
+def test_a_metadata_check_makes_two_round_trips_to_the_limiter_store_and_none_to_the_main_store(
+    make_app: Any, redis_client: redis.Redis, limiter_client: redis.Redis
+) -> None:
+    client = make_app().test_client()
+    body = {"platform": "instagram", "profile": {"handle": "sara19283746", "display_name": "Sara", "followers": 3}}
+    client.post("/v1/check", json=body)  # first check: rules, registry and epoch key read, scripts loaded
+    main, limiter = _steady_commands(client, redis_client, limiter_client, body)
+    assert main == Counter()
+    # The rate limit's counter (one script, which runs INCRBY), and one pipeline reading the
+    # campaign aggregate's two epoch tables.
+    assert limiter == Counter({"evalsha": 1, "incrby": 1, "bitfield": 2})
+
+
+def test_a_check_with_an_avatar_reads_the_bank_versions_once(
+    make_app: Any, redis_client: redis.Redis, limiter_client: redis.Redis
+) -> None:
+    client = make_app().test_client()
+    avatar = fingerprint_bytes((PHOTOS / "astronaut.jpg").read_bytes()).hex
+    body = {"platform": "instagram", "profile": {"handle": "sara19283746", "account_id": "9001"}, "avatar_hash": avatar}
+    for _ in range(3):  # past the campaign contributions this client may make in an hour
+        client.post("/v1/check", json=body)
+    main, limiter = _steady_commands(client, redis_client, limiter_client, body)
+    # avatar.known_bad and avatar.missing_or_default share one read of the banks' versions.
+    assert main == Counter({"smembers": 1})
+    # The rate limit and the campaign-contribution allowance (a script each), and the aggregate's read.
+    assert limiter == Counter({"evalsha": 2, "incrby": 2, "bitfield": 2})
