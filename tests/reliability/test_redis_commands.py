@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 import redis
 from flask.testing import FlaskClient
 
@@ -69,3 +70,29 @@ def test_a_check_with_an_avatar_reads_the_bank_versions_once(
     assert main == Counter({"smembers": 1})
     # The rate limit and the campaign-contribution allowance (a script each), and the aggregate's read.
     assert limiter == Counter({"evalsha": 2, "incrby": 2, "bitfield": 2})
+
+
+def test_a_checks_bank_view_reads_once_and_the_next_check_sees_a_new_bank(redis_client: redis.Redis) -> None:
+    from heuristics.banks import BankLabel
+    from heuristics.context import ServiceUnavailable
+    from server.lookups.banks import BanksLookup
+    from server.storage.banks import BankStore, make_entry
+
+    store = BankStore(redis_client)
+    lookup = BanksLookup(store)
+    photo = fingerprint_bytes((PHOTOS / "astronaut.jpg").read_bytes())
+    first = lookup.for_check()
+    assert first.match(photo) is None
+    store.add("ngo", [make_entry(photo, BankLabel.ENTRAPMENT, "trainer")])
+    redis_client.config_resetstat()
+    assert first.match(photo) is None and first.match(photo, defaults=True) is None  # the check's own read
+    assert _commands(redis_client) == Counter()
+    found = lookup.for_check().match(photo)  # the next check: one read, the new bank
+    assert found is not None and found.entry.bank == "ngo"
+    assert _commands(redis_client) == Counter({"smembers": 1, "mget": 1, "hscan": 1})  # versions, then the new bank
+    # A read that failed is not kept: the next signal asks again (and the breaker answers at once).
+    broken = BanksLookup(BankStore(redis.Redis(unix_socket_path="/nonexistent/haris.sock")))
+    view = broken.for_check()
+    for _ in range(2):
+        with pytest.raises(ServiceUnavailable):
+            view.match(photo)
