@@ -29,3 +29,13 @@ def test_positions_are_the_documented_hmac_across_epochs() -> None:
                 assert aggregate.seen_offset(key, label) == seen
     # Only the keys of the epochs a check can still read stay prepared.
     assert len(aggregate._hmacs) <= 2
+
+
+def test_positions_under_keys_of_any_length_are_the_documented_hmac() -> None:
+    """An epoch key comes from the store (first writer wins): the padding follows RFC 2104 for a
+    key shorter than, as long as, and longer than SHA-256's 64-byte block."""
+    aggregate = CampaignAggregate(MemoryCellStore(), clock=lambda: 0.0)
+    for key in (b"", b"k", bytes(range(32)), bytes(range(64)), bytes(range(65)), bytes(200)):
+        aggregate._keys = {0: (key, 0.0)}
+        for label in ("hour|x", "seen|instagram:1", ""):
+            assert aggregate._index(key, label, 1 << 20) == reference_position(key, label, 1 << 20)
