@@ -47,8 +47,8 @@ through it.
 (:func:`_limiter_settings`), not the serving app: on the app it is given, flask-limiter also
 adds a before-request check, an after-request header writer and a teardown to every request,
 and here every limit is counted where the code calls an Allowance, so those hooks would only
-find each request exempt — about 25 µs of a worker's CPU per request for nothing
-(bench/check_api.py). (An earlier adapter decorated a plain function with
+find each request exempt: CPU spent on every request for nothing (bench/check_cost.py measures
+the hooks that remain). (An earlier adapter decorated a plain function with
 ``Limiter.shared_limit`` and a cost callable; its per-call route, blueprint and exemption
 bookkeeping cost more than the counter itself.)
 """
