@@ -27,8 +27,8 @@ DEFAULTS: dict[str, Any] = {
     # Checks whose names or photo matched the protected-people registry, per client address: the
     # registry answers whether an account is a registered person's (docs/privacy.md).
     "HARIS_REGISTRY_LIMIT": "20/hour",
-    # Checks per client address that add to the campaign aggregate (docs/campaigns.md); the
-    # campaign signals need more other accounts than one client may add across an hour boundary.
+    # Checks per client address that add to the campaign aggregate in any hour (a moving window
+    # across the hourly pepper: docs/campaigns.md); the campaign signals need more other accounts.
     "HARIS_CAMPAIGN_CONTRIBUTIONS": "1/hour",
     # Extractor health reports per client address (the extension sends one a day, docs/extension.md).
     "HARIS_EXTRACTOR_HEALTH_LIMIT": "2/hour",

@@ -8,10 +8,14 @@ checked (docs/campaigns.md, "What the aggregate reveals"):
   mod cells``; nothing else is stored — no account id, no hash of one, no time. Different
   traits, of one family or of several, share counters by chance.
 - **Pre-filled noise.** A table is created with every counter set to a random whole number
-  from 0 to ``noise`` (uniform): every counter exists from the start, and a counter of 1 or 2
-  reads the same whether or not one more account was added to it. Reads subtract the most the
-  noise can be, so a count is never more than the accounts really added: a flood capped at N
-  contributions can never lift a count by more than N (the signals' thresholds sit above it).
+  from 0 to ``noise`` (uniform): every counter exists from the start, and a counter of 1 (up
+  to ``noise``) reads the same whether or not one more account was added to it. Reads subtract
+  the most the noise can be, so a count is never more than the accounts really added: a flood
+  capped at N contributions can never lift a count by more than N (the signals' thresholds sit
+  above it). Each unit of noise costs every count up to one account; the seen bit below tells a
+  holder of the store more than the counters do (bench/campaign_adversary.py), so the noise is
+  1 (2 until rules 2026.12.4: the counters alone told a little less, the best test the same;
+  docs/campaigns.md).
 - **Distinct accounts, deniably.** An account is added once per window: a bit at its keyed-hash
   position in the table's ``seen_bits`` bitmap is tested and set first. The bitmap is pre-filled
   (share ``seen_prefill`` of bits set), so a set bit does not confirm a check either; the price
@@ -52,7 +56,7 @@ _SHA256_BLOCK = 64  # bytes: HMAC pads its key to the hash's block (RFC 2104)
 class AggregateSettings:
     cells: int = 1 << 20  # shared by the five families (each had 2¹⁸ of its own before)
     seen_bits: int = 1 << 21
-    noise: int = 2  # counters start at a uniform 0..noise; 0: none
+    noise: int = 1  # counters start at a uniform 0..noise; 0: none
     seen_prefill: float = 0.15
     epoch_days: int = 15
 

@@ -95,8 +95,8 @@ NARROWER_TOLERANCE = 0.05
 
 class CampaignCreationBurstParams(SignalParams):
     """A level (hour in its day, day in its week, week in its eight weeks) fires when its count of
-    other accounts reaches ``min_others`` (above what one anonymous client may add across an hour
-    boundary: docs/campaigns.md) and exceeds the background by ``min_excess`` times; full strength
+    other accounts reaches ``min_others`` (above what one anonymous client may add in any hour:
+    docs/campaigns.md) and exceeds the background by ``min_excess`` times; full strength
     at ``full_excess`` times (log scale). The background is what the wider count, spread evenly,
     would put in the narrow window; ``prior_accounts`` is added to both sides of the ratio, so a
     handful of accounts in an empty period is not an "infinite" excess."""

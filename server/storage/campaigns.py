@@ -17,8 +17,8 @@ made; nothing is ever renewed):
   pre-filled with random bits.
 
 Which clients contribute: ``server.api.check`` counts an anonymous client at most
-``HARIS_CAMPAIGN_CONTRIBUTIONS`` checks (2 an hour by default), like a rate limit (a peppered HMAC
-of its address in the limiter store, no link to what it checked); a trainer's or maintainer's
+``HARIS_CAMPAIGN_CONTRIBUTIONS`` checks (1 in any hour by default), like a rate limit (a peppered
+HMAC of its address in the limiter store, no link to what it checked); a trainer's or maintainer's
 checks always contribute (``server.services.check``).
 """
 

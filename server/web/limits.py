@@ -14,7 +14,10 @@ afresh: around the hour an hourly limit allows up to twice its amount.
 
 Redis keys (limiter store only): ``haris:LIMITER/limits/<hmac>/<scope>/<limit>`` — one
 fixed-window counter per client (or per console account name) and limit, expiring with its
-window; ``haris:limiter:pepper:<hour>`` — the pepper, two hours.
+window; for the campaign contributions (``HARIS_CAMPAIGN_CONTRIBUTIONS``) a moving window
+instead (``limits``' list of the times of the client's contributions in the last window), under
+this hour's key and the previous hour's (so the cap holds in any hour, across the pepper's change);
+``haris:limiter:pepper:<hour>`` — the pepper, two hours.
 
 Limits (``Limits``; anonymous views are decorated with :func:`counted`):
 
@@ -70,6 +73,7 @@ import redis
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter
 from limits import RateLimitItem, WindowStats, parse_many
+from limits.strategies import MovingWindowRateLimiter, RateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 from heuristics.context import ServiceUnavailable
@@ -93,6 +97,7 @@ class Peppers:
         self._client = client
         self._clock = clock
         self._cached: tuple[int, bytes] | None = None
+        self._previous: tuple[int, bytes] | None = None
 
     def current(self) -> bytes:
         hour = int(self._clock() // PEPPER_SECONDS)
@@ -101,6 +106,16 @@ class Peppers:
             return cached[1]
         pepper = self._fetch(hour)
         self._cached = (hour, pepper)
+        return pepper
+
+    def previous(self) -> bytes:
+        """The previous hour's pepper (still in the store: it lives two hours), cached per worker."""
+        hour = int(self._clock() // PEPPER_SECONDS) - 1
+        cached = self._previous
+        if cached is not None and cached[0] == hour:
+            return cached[1]
+        pepper = self._fetch(hour)
+        self._previous = (hour, pepper)
         return pepper
 
     def _fetch(self, hour: int) -> bytes:
@@ -177,6 +192,7 @@ class Allowance:
         limit: str,
         key_func: Callable[[], str],
         may_fail_open: bool = False,
+        previous_key: Callable[[], str] | None = None,
     ) -> None:
         self.scope = scope
         self.items: list[RateLimitItem] = parse_many(limit)
@@ -184,10 +200,18 @@ class Allowance:
         self._guard = guard
         self._key_func = key_func
         self._may_fail_open = may_fail_open
+        self._previous_key = previous_key
 
     def _identifiers(self) -> tuple[str, str, str]:
         # The counter's key: haris:LIMITER/limits/<peppered HMAC>/<scope>/<limit> (module docstring).
         return (KEY_PREFIX, self._key_func(), self.scope)
+
+    def _strategy(self) -> RateLimiter:
+        """flask-limiter's fixed window; a moving window (``limits``' own strategy, on the same
+        storage) where the client is also counted under the previous hour's pepper: a client's
+        allowance then holds in any hour, across the hour boundary where its key changes."""
+        strategy = self._limiter.limiter
+        return strategy if self._previous_key is None else MovingWindowRateLimiter(strategy.storage)
 
     def charge(self, cost: int = 1, refuse: bool = True) -> bool:
         """Count this request ``cost`` times against every limit of the list; whether it was
@@ -201,8 +225,17 @@ class Allowance:
         def hit() -> None:
             # The key inside the guard: making it may fetch the hour's pepper from the store.
             identifiers.extend(self._identifiers())
-            strategy = self._limiter.limiter
-            refused.extend(item for item in self.items if not strategy.hit(item, *identifiers, cost=cost))
+            strategy = self._strategy()
+            keys = [tuple(identifiers)]
+            if self._previous_key is not None:
+                # Counted under the previous hour's key too (the previous hour's requests were
+                # counted under it): one allowance across the pepper's change (see Limits). That
+                # key first, and this hour's only if it passed: a refused request then uses up
+                # nothing this hour's later requests read (a moving window records only what it
+                # allows; a previous-hour entry left by a request that this hour's key refused
+                # sits beside an entry of this hour that refuses them anyway).
+                keys.insert(0, (KEY_PREFIX, self._previous_key(), self.scope))
+            refused.extend(i for i in self.items if not all(strategy.hit(i, *k, cost=cost) for k in keys))
 
         self._guard.run(hit, self._may_fail_open)
         if refused and refuse:
@@ -218,7 +251,7 @@ class Allowance:
 
         def read() -> None:
             identifiers = self._identifiers()  # inside the guard, as in charge()
-            strategy = self._limiter.limiter
+            strategy = self._strategy()
             found.extend((item, strategy.get_window_stats(item, *identifiers)) for item in self.items)
 
         self._guard.run(read, self._may_fail_open)
@@ -245,7 +278,7 @@ class Allowance:
     def _retry_after(self, refused: list[RateLimitItem], identifiers: tuple[str, ...]) -> int:
         """The wait before every refused limit has room again (its window's end)."""
         try:
-            strategy = self._limiter.limiter
+            strategy = self._strategy()
             return max(self._seconds_to(item, strategy.get_window_stats(item, *identifiers).reset_time)
                        for item in refused)  # fmt: skip
         except (redis.RedisError, OSError):
@@ -277,18 +310,23 @@ class Limits:
         )
 
         def allowance(
-            scope: str, limit: str, key: Callable[[], str] | None = None, anonymous: bool = False
-        ) -> Allowance:
+            scope: str, limit: str, key: Callable[[], str] | None = None, anonymous: bool = False,
+            previous_key: Callable[[], str] | None = None,
+        ) -> Allowance:  # fmt: skip
             # The limit string is read once: flask-limiter parses a static limit when it is declared.
-            return Allowance(self.limiter, self.guard, scope, config[limit], key or self.client_key, anonymous)
+            return Allowance(self.limiter, self.guard, scope, config[limit], key or self.client_key, anonymous,
+                             previous_key)  # fmt: skip
 
         self.check = allowance("check", "HARIS_CHECK_LIMIT", anonymous=True)
         self.report = allowance("report", "HARIS_REPORT_LIMIT", anonymous=True)
         self.rules = allowance("rules", "HARIS_CHECK_LIMIT", anonymous=True)
         self.registry = allowance("registry", "HARIS_REGISTRY_LIMIT", anonymous=True)
         self.extractor_health = allowance("extractor-health", "HARIS_EXTRACTOR_HEALTH_LIMIT")
-        # Not anonymous: when the store cannot count, nothing is added to the aggregate.
-        self.campaign = allowance("campaign", "HARIS_CAMPAIGN_CONTRIBUTIONS")
+        # Not anonymous: when the store cannot count, nothing is added to the aggregate. Counted in
+        # a moving window under this hour's key and the previous hour's: the campaign signals'
+        # thresholds rest on "at most N contributions in any hour", which a fixed window (or a new
+        # pepper) would double at the boundary (docs/campaigns.md, "Poisoning and floods").
+        self.campaign = allowance("campaign", "HARIS_CAMPAIGN_CONTRIBUTIONS", previous_key=self.previous_client_key)
         self.key_failures = allowance("key-failures", "HARIS_KEY_FAILURE_LIMIT")
         self.login = allowance("login", "HARIS_LOGIN_LIMIT")
         self.login_account = allowance("login-account", "HARIS_LOGIN_ACCOUNT_LIMIT", key=self.account_key)
@@ -299,6 +337,11 @@ class Limits:
     def client_key(self) -> str:
         """The client's address as a peppered HMAC: never the address, never from the secret."""
         return self.keyed(b"address:", (request.remote_addr or "unknown").encode())
+
+    def previous_client_key(self) -> str:
+        """The client's key as it was in the previous hour (that hour's pepper)."""
+        address = (request.remote_addr or "unknown").encode()
+        return hmac.new(self.peppers.previous(), b"address:" + address, hashlib.sha256).hexdigest()[:24]
 
     def account_key(self) -> str:
         """The account name a sign-in form names, as a peppered HMAC."""

@@ -91,3 +91,26 @@ def test_a_trainers_checks_are_counted_beyond_the_cap(make_app: Any) -> None:
     seen = check(client, "203.0.113.200", {"account_id": snowflake(made, 99), "posts": 30})
     assert "campaign.creation_burst" in {f["code"] for f in seen["findings"]}
 
+
+def test_one_clients_contributions_are_capped_in_any_hour_across_the_peppers_change(make_app: Any) -> None:
+    """The cap holds across the hour where the client's key changes (a new pepper): a client that
+    contributed just before it is not let in again just after it (a fixed window keyed by the
+    hour's pepper would allow two in a minute); a refused request uses up nothing."""
+    from server.web.limits import Peppers, limits
+
+    app = pinned(make_app(HARIS_PROXY_COUNT=1))
+    hours = [490_000 * 3_600 + 3_599.0]  # the pepper's clock: one second before an hour ends
+    state = app.extensions["haris_limits"]
+    state.peppers = Peppers(app.extensions["haris"].redis.limiter.client, clock=lambda: hours[0])
+
+    def contributes(address: str = "192.0.2.66") -> bool:
+        with app.test_request_context("/v1/check", method="POST", environ_base={"REMOTE_ADDR": address}):
+            return limits().campaign.charge(1, refuse=False)
+
+    assert contributes()
+    assert not contributes()  # the same hour
+    hours[0] += 1  # the next hour (a new pepper, a new key): still within an hour of the first
+    assert not contributes()
+    assert contributes("192.0.2.67")  # another client is not held back
+    hours[0] += 3_600  # two pepper hours later: both keys are new to this client
+    assert contributes()
