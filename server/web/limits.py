@@ -39,21 +39,18 @@ with ``HARIS_LIMIT_FAIL_OPEN`` (default true; false: 503 ``limiter_unavailable``
 limit fails closed. After a failure the store is left alone for ``STORAGE_RETRY_SECONDS``.
 
 flask-limiter and its ``limits`` library are used only through documented API: flask-limiter's
-``Limiter`` reads the storage and strategy configuration and builds them in ``init_app``
-(``storage_uri``, ``storage_options``, ``strategy``, ``key_prefix``, ``enabled`` and the app's
-``RATELIMIT_*`` settings), and :class:`Allowance` — the one small adapter — counts with the strategy
-it exposes (``Limiter.limiter``) through the ``limits`` calls ``hit`` (with a cost) and
-``get_window_stats``. ``tests/api/test_limits_and_ops.py`` fails if either library stops counting
-through it.
-
-``init_app`` is given a Flask object of its own that carries only those settings
-(:func:`_limiter_settings`), not the serving app: on the app it is given, flask-limiter also
-adds a before-request check, an after-request header writer and a teardown to every request,
-and here every limit is counted where the code calls an Allowance, so those hooks would only
-find each request exempt: CPU spent on every request for nothing (bench/check_cost.py measures
-the hooks that remain). (An earlier adapter decorated a plain function with
-``Limiter.shared_limit`` and a cost callable; its per-call route, blueprint and exemption
-bookkeeping cost more than the counter itself.)
+``Limiter`` reads the storage and strategy configuration and builds them (``storage_uri``,
+``storage_options``, ``strategy``, ``key_prefix``, the app's ``RATELIMIT_*`` settings; a
+``request_filter`` exempts every request from its own before-request check, since every limit
+here is counted where the code calls an Allowance), and :class:`Allowance` — the one small
+adapter — counts with the strategy it exposes (``Limiter.limiter``) through the ``limits`` calls
+``hit`` (with a cost) and ``get_window_stats``. ``tests/api/test_limits_and_ops.py`` fails if
+either library stops counting through it. flask-limiter's hooks, exempt on every request, cost a
+few tens of microseconds of a worker's CPU (bench/check_cost.py measures the hooks); initialising
+it on a stand-in app to drop them was tried and not kept: it works around the extension rather
+than through it, and hides the app's limiter from ``flask limiter``. (An earlier adapter
+decorated a plain function with ``Limiter.shared_limit`` and a cost callable; its per-call route,
+blueprint and exemption bookkeeping cost more than the counter itself.)
 """
 
 from __future__ import annotations
@@ -166,12 +163,8 @@ class Standing:
     retry_after: int  # seconds until a used-up allowance is available again
 
 
-def _limiter_settings(app: Flask) -> Flask:
-    """A Flask object carrying only the serving app's flask-limiter settings (``RATELIMIT_*``),
-    for ``Limiter.init_app`` (module docstring). It serves no request."""
-    holder = Flask(app.import_name)
-    holder.config.update({key: value for key, value in app.config.items() if key.startswith("RATELIMIT_")})
-    return holder
+def _counted_by_allowances() -> bool:
+    return True
 
 
 class Allowance:
@@ -297,8 +290,7 @@ class Limits:
             storage_options = {"key_prefix": "haris", **fast_fail_options(config["HARIS_REDIS_TIMEOUT"])}
         self.limiter = Limiter(
             key_func=self.client_key,
-            # Its settings only, not the serving app: no per-request hooks (module docstring).
-            app=_limiter_settings(app),
+            app=app,
             storage_uri=store.uri,
             # Keys become haris:LIMITER/limits/<hmac of address>/<scope>/…, all under haris:.
             storage_options=storage_options,
@@ -308,6 +300,9 @@ class Limits:
             # Storage errors reach StorageGuard, which decides per allowance (module docstring).
             swallow_errors=False,
         )
+        # Every limit is counted where the code calls an Allowance: every request is exempt from
+        # flask-limiter's own before-request check (documented: request_filter).
+        self.limiter.request_filter(_counted_by_allowances)
 
         def allowance(
             scope: str, limit: str, key: Callable[[], str] | None = None, anonymous: bool = False,
