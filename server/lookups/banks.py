@@ -1,8 +1,10 @@
 """The ``banks`` lookup: one :class:`heuristics.banks.BankIndex` per bank in this worker, rebuilt
 when that bank's version key in Redis moves (``server.storage.banks``).
 
-The versions are read at every lookup, in one round trip (a bank added from any worker or node
-counts from the next check); only a bank whose version moved is reloaded.
+The versions are read once per check, in one round trip (a bank added from any worker or node
+counts from the next check); only a bank whose version moved is reloaded. A check's avatar
+signals (``avatar.known_bad``, ``avatar.missing_or_default``) share that read through
+:meth:`BanksLookup.for_check`.
 """
 
 from __future__ import annotations
@@ -54,9 +56,33 @@ class BanksLookup:
         return {name: index.weak_entries() for name, index in self.indexes().items()}
 
     def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
-        best: BankMatch | None = None
-        for index in self.indexes().values():
-            found = index.match(fingerprint, defaults=defaults)
-            if found is not None and (best is None or found.distance < best.distance):
-                best = found
-        return best
+        return best_match(self.indexes(), fingerprint, defaults)
+
+    def for_check(self) -> CheckBanks:
+        """The banks as one check sees them (the versions read at its first match, then kept)."""
+        return CheckBanks(self)
+
+
+class CheckBanks:
+    """The ``banks`` service for one check: the versions are read at the first match only, so a
+    check's avatar signals cost one round trip together (a failed read is not kept: the next
+    match asks again, and the breaker answers at once)."""
+
+    def __init__(self, lookup: BanksLookup) -> None:
+        self._lookup = lookup
+        self._indexes: Indexes | None = None
+
+    def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
+        if self._indexes is None:
+            self._indexes = self._lookup.indexes()
+        return best_match(self._indexes, fingerprint, defaults)
+
+
+def best_match(indexes: Indexes, fingerprint: AvatarFingerprint, defaults: bool) -> BankMatch | None:
+    """The closest match over every bank's index (of the defaults bank only, with ``defaults``)."""
+    best: BankMatch | None = None
+    for index in indexes.values():
+        found = index.match(fingerprint, defaults=defaults)
+        if found is not None and (best is None or found.distance < best.distance):
+            best = found
+    return best

@@ -21,8 +21,8 @@ from heuristics.context import CheckContext, ServiceUnavailable
 from heuristics.engine import score
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Contact, Profile
+from heuristics.services import BANKS, ProtectedMatch, ProtectedRegistry
 from heuristics.services import PROTECTED as REGISTRY
-from heuristics.services import ProtectedMatch, ProtectedRegistry
 from server.i18n import render
 from server.schemas import CheckRequest, CheckResponse, FindingOut
 from server.services.avatars import fingerprint_from
@@ -91,6 +91,8 @@ def run_check(
     avatar_fingerprint = fingerprint_from(avatar, body.avatar_hash, "avatar_hash")
     del avatar
     services = dict(state.lookups)
+    if BANKS in services:  # the bank versions are read once for the check's avatar signals
+        services[BANKS] = services[BANKS].for_check()
     campaign = None
     if state.campaigns is not None:
         campaign = services[CAMPAIGNS] = CampaignCheck(state.campaigns)

@@ -40,7 +40,9 @@ def role_for_key(key: str) -> tuple[Role, str] | None:
 
 
 def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
+    # From the WSGI environ: a missing header costs werkzeug's Headers.get an exception, and most
+    # checks send none.
+    header = request.environ.get("HTTP_AUTHORIZATION", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 

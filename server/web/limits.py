@@ -40,13 +40,17 @@ limit fails closed. After a failure the store is left alone for ``STORAGE_RETRY_
 
 flask-limiter and its ``limits`` library are used only through documented API: flask-limiter's
 ``Limiter`` reads the storage and strategy configuration and builds them (``storage_uri``,
-``storage_options``, ``strategy``, ``key_prefix``; a ``request_filter`` exempts every request
-from its own before-request check), and :class:`Allowance` — the one small adapter — counts with the strategy it
-exposes (``Limiter.limiter``) through the ``limits`` calls ``hit`` (with a cost) and
-``get_window_stats``. ``tests/api/test_limits_and_ops.py`` fails if either library stops counting
-through it. (The earlier adapter decorated a plain function with ``Limiter.shared_limit`` and a
-cost callable; the per-call route, blueprint and exemption bookkeeping that comes with it cost
-more than the counter itself on every check: bench/check_api.py.)
+``storage_options``, ``strategy``, ``key_prefix``, the app's ``RATELIMIT_*`` settings; a
+``request_filter`` exempts every request from its own before-request check, since every limit
+here is counted where the code calls an Allowance), and :class:`Allowance` — the one small
+adapter — counts with the strategy it exposes (``Limiter.limiter``) through the ``limits`` calls
+``hit`` (with a cost) and ``get_window_stats``. ``tests/api/test_limits_and_ops.py`` fails if
+either library stops counting through it. flask-limiter's hooks, exempt on every request, cost a
+few tens of microseconds of a worker's CPU (bench/check_cost.py measures the hooks); initialising
+it on a stand-in app to drop them was tried and not kept: it works around the extension rather
+than through it, and hides the app's limiter from ``flask limiter``. (An earlier adapter
+decorated a plain function with ``Limiter.shared_limit`` and a cost callable; its per-call route,
+blueprint and exemption bookkeeping cost more than the counter itself.)
 """
 
 from __future__ import annotations
@@ -296,9 +300,8 @@ class Limits:
             # Storage errors reach StorageGuard, which decides per allowance (module docstring).
             swallow_errors=False,
         )
-        # flask-limiter also checks its own limits before every request; every limit here is
-        # counted where the code calls an Allowance, so every request is exempt from that
-        # (documented: request_filter).
+        # Every limit is counted where the code calls an Allowance: every request is exempt from
+        # flask-limiter's own before-request check (documented: request_filter).
         self.limiter.request_filter(_counted_by_allowances)
 
         def allowance(

@@ -1,0 +1,100 @@
+"""How many Redis commands one check makes, counted by the servers themselves (``INFO
+commandstats``), so that a change adding a round trip to the hot path cannot pass unnoticed
+(bench/check_api.py measures what each costs).
+
+Some reads are periodic, not per check (the rules' and the registry's versions at most once a
+second, the campaign aggregate's epoch key once a minute): each case counts several checks in a
+row and keeps the one with the fewest commands, the steady state of a busy worker.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from flask.testing import FlaskClient
+
+from heuristics.images import fingerprint_bytes
+
+PHOTOS = Path(__file__).resolve().parents[1] / "data" / "photos"
+# Commands this test sends itself to count the others.
+_OWN = {"info", "config"}
+
+
+def _commands(client: redis.Redis) -> Counter[str]:
+    stats = client.info("commandstats")
+    return Counter({name.removeprefix("cmdstat_"): int(value["calls"]) for name, value in stats.items()
+                    if name.removeprefix("cmdstat_") not in _OWN})  # fmt: skip
+
+
+def _steady_commands(
+    client: FlaskClient, main: redis.Redis, limiter: redis.Redis, body: dict[str, Any], checks: int = 6
+) -> tuple[Counter[str], Counter[str]]:
+    """The main store's and the limiter store's commands of the check (of ``checks`` in a row)
+    that made the fewest."""
+    found = []
+    for _ in range(checks):
+        for store in (main, limiter):
+            store.config_resetstat()
+        assert client.post("/v1/check", json=body).status_code == 200
+        found.append((_commands(main), _commands(limiter)))
+    return min(found, key=lambda pair: pair[0].total() + pair[1].total())
+
+
+def test_a_metadata_check_makes_two_round_trips_to_the_limiter_store_and_none_to_the_main_store(
+    make_app: Any, redis_client: redis.Redis, limiter_client: redis.Redis
+) -> None:
+    client = make_app().test_client()
+    body = {"platform": "instagram", "profile": {"handle": "sara19283746", "display_name": "Sara", "followers": 3}}
+    client.post("/v1/check", json=body)  # first check: rules, registry and epoch key read, scripts loaded
+    main, limiter = _steady_commands(client, redis_client, limiter_client, body)
+    assert main == Counter()
+    # The rate limit's counter (one script, which runs INCRBY), and one pipeline reading the
+    # campaign aggregate's two epoch tables.
+    assert limiter == Counter({"evalsha": 1, "incrby": 1, "bitfield": 2})
+
+
+def test_a_check_with_an_avatar_reads_the_bank_versions_once(
+    make_app: Any, redis_client: redis.Redis, limiter_client: redis.Redis
+) -> None:
+    client = make_app().test_client()
+    avatar = fingerprint_bytes((PHOTOS / "astronaut.jpg").read_bytes()).hex
+    body = {"platform": "instagram", "profile": {"handle": "sara19283746", "account_id": "9001"}, "avatar_hash": avatar}
+    for _ in range(3):  # past the campaign contributions this client may make in an hour (1)
+        client.post("/v1/check", json=body)
+    main, limiter = _steady_commands(client, redis_client, limiter_client, body)
+    # avatar.known_bad and avatar.missing_or_default share one read of the banks' versions.
+    assert main == Counter({"smembers": 1})
+    # The rate limit (a script: INCRBY), the campaign-contribution allowance (a moving-window
+    # script that finds the client past its cap under the first of its two keys: LINDEX), and the
+    # aggregate's read.
+    assert limiter == Counter({"evalsha": 2, "incrby": 1, "lindex": 1, "bitfield": 2})
+
+
+def test_a_checks_bank_view_reads_once_and_the_next_check_sees_a_new_bank(redis_client: redis.Redis) -> None:
+    from heuristics.banks import BankLabel
+    from heuristics.context import ServiceUnavailable
+    from server.lookups.banks import BanksLookup
+    from server.storage.banks import BankStore, make_entry
+
+    store = BankStore(redis_client)
+    lookup = BanksLookup(store)
+    photo = fingerprint_bytes((PHOTOS / "astronaut.jpg").read_bytes())
+    first = lookup.for_check()
+    assert first.match(photo) is None
+    store.add("ngo", [make_entry(photo, BankLabel.ENTRAPMENT, "trainer")])
+    redis_client.config_resetstat()
+    assert first.match(photo) is None and first.match(photo, defaults=True) is None  # the check's own read
+    assert _commands(redis_client) == Counter()
+    found = lookup.for_check().match(photo)  # the next check: one read, the new bank
+    assert found is not None and found.entry.bank == "ngo"
+    assert _commands(redis_client) == Counter({"smembers": 1, "mget": 1, "hscan": 1})  # versions, then the new bank
+    # A read that failed is not kept: the next signal asks again (and the breaker answers at once).
+    broken = BanksLookup(BankStore(redis.Redis(unix_socket_path="/nonexistent/haris.sock")))
+    view = broken.for_check()
+    for _ in range(2):
+        with pytest.raises(ServiceUnavailable):
+            view.match(photo)
