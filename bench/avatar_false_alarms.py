@@ -19,7 +19,8 @@ same drawing. Members 1 and 2 of a family go to the bank, 3 and 4 to the registr
 checked: every checked person has two look-alikes in each. The bench also counts, outside the
 app and with the same matcher, how many checks had stage-1 candidates among them (the checks that
 reached confirmation), so a zero is a zero of the confirmation stage, not of a candidate stage
-that never fired.
+that never fired, and how many of them the matcher's per-check budget confirmed
+(``PhotoMatcher.shortlist``: the geometric checks run).
 
 A proxy, as bench/portraits.py says: the verdict on real portraits comes from held-out real photos.
 """
@@ -81,8 +82,10 @@ class Offline:
         self.matcher = PhotoMatcher(self.stored)
         self.sent = sent
 
-    def candidates(self) -> list[int]:
-        return [len(self.matcher.candidates(fingerprint_bytes(data))) for data in self.sent]
+    def candidates(self) -> tuple[list[int], list[int]]:
+        """Per check: its stage-1 candidates, and those the matcher's budget confirms."""
+        queries = [fingerprint_bytes(data) for data in self.sent]
+        return [len(self.matcher.candidates(q)) for q in queries], [len(self.matcher.shortlist(q)) for q in queries]
 
     def explain(self, check: int) -> list[str]:
         """Each stored picture the check confirmed against: which family, and the evidence."""
@@ -159,12 +162,13 @@ def run(bank: int, checks: int) -> None:
         ("impersonation.protected_person (photo only)", registered, raised["photo"]),
     ):
         offline = Offline(stored, sent)
-        counts = offline.candidates()
+        counts, confirmed = offline.candidates()
         reached = sum(count > 0 for count in counts)
         print(f"  {name}: {rate(len(found), len(checked))}")
         print(
             f"    checks with stage-1 candidates: {reached:,} of {len(checked):,};"
-            f" candidates per check: median {statistics.median(counts):g}, most {max(counts):,}"
+            f" candidates per check: median {statistics.median(counts):g}, most {max(counts):,};"
+            f" confirmed per check (budget): median {statistics.median(confirmed):g}, most {max(confirmed):,}"
         )
         for check in found:
             print("\n".join(offline.explain(check)))

@@ -33,11 +33,12 @@ docs/avatars.md (``bench/portraits.py``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 
 from heuristics.images import (
     MATCH_THRESHOLD,
@@ -49,7 +50,7 @@ from heuristics.images import (
     probe_variants,
 )
 from heuristics.index.fingerprints import FingerprintIndex
-from heuristics.keypoints import align
+from heuristics.keypoints import align, votes
 from heuristics.phash import FINE_MIRROR_MASK, MIRROR_MASK
 
 # Confirmation with the checked picture's pixels: differing detail-hash bits (of 255) at or under
@@ -73,6 +74,20 @@ FINE_THRESHOLD: Final = 8
 # fingerprints within this many bits (a copy cropped between two crop references, or brightened
 # until its highlights clip, lands 12–14 bits from its original; bench/portraits.py).
 GEOMETRIC_CANDIDATE_THRESHOLD: Final = 14
+# The confirmation budget of one check against many stored pictures (PhotoMatcher; measured in
+# bench/avatar_candidates.py and docs/avatars.md). Geometric checks run per check: each is one
+# descriptor match and up to four RANSAC fits, ~2 ms; a copy shares dozens of keypoints with
+# its original, a look-alike a handful, so 8 leaves room for a copy behind a few look-alikes
+# that vote well (copy recall in bench/avatar_candidates.py). The vote: the check's
+# VOTE_KEYPOINTS strongest keypoints in each orientation against the stored keypoints (<= 160
+# each) of at most MAX_VOTERS candidates (closest in phash, and DETAIL_VOTERS of them closest by
+# detail hash): at most 2 × 150 × 256 × 160 ≈ 12 million descriptor comparisons (~7 ns each
+# here). Stored pictures without keypoints: detail-hash confirmations, closest in phash first.
+MAX_GEOMETRIC_CONFIRMATIONS: Final = 8
+VOTE_KEYPOINTS: Final = 150
+MAX_VOTERS: Final = 256
+DETAIL_VOTERS: Final = 64
+MAX_DETAIL_CONFIRMATIONS: Final = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,12 +290,34 @@ def best_match(query: AvatarFingerprint, stored: Sequence[AvatarFingerprint | st
 
 class PhotoMatcher:
     """Both stages over many stored fingerprints (a bank, the protected people's photos):
-    candidates from a :class:`FingerprintIndex`, each confirmed. Immutable; rebuild to change."""
+    candidates from a :class:`FingerprintIndex`, then confirmation within a per-check budget.
+    Immutable; rebuild to change.
+
+    A check of a portrait can have hundreds of candidates among look-alike portraits, each
+    geometric check ~2 ms: :meth:`matches` bounds what one check costs. Stored pictures with
+    keypoints (the geometric check decides) are ranked by one descriptor vote
+    (:func:`heuristics.keypoints.votes`: the check's keypoints, in both orientations, against
+    the stacked keypoints of at most :data:`MAX_VOTERS` candidates, :meth:`_voters`) and only the
+    :data:`MAX_GEOMETRIC_CONFIRMATIONS` with the most votes (ties: closest in phash) are
+    checked. A copy shares dozens of keypoints with its original, a look-alike a handful, so
+    the copy stays on top even when hundreds of look-alikes are closer in phash (a cropped or
+    brightened copy can be 12–14 bits away). Stored pictures without keypoints (detail-hash
+    confirmation, much cheaper) are confirmed closest in phash first, at most
+    :data:`MAX_DETAIL_CONFIRMATIONS`. :meth:`reference_matches` confirms every candidate: the
+    same answer whenever a check has no more candidates than the budgets (tested)."""
 
     def __init__(self, fingerprints: Sequence[AvatarFingerprint]) -> None:
         self.fingerprints = tuple(fingerprints)
         self._index = FingerprintIndex(self.fingerprints)
         self._geometric = any(fp.keypoints is not None for fp in self.fingerprints)
+        # Probes and references of every stored fingerprint as rows (padded by repeating a row's
+        # first hash, which leaves each row's minimum distance as it is): the phash distance of
+        # every candidate in a few numpy operations.
+        self._probes = _padded([fp.probes for fp in self.fingerprints])
+        self._references = _padded([fp.references for fp in self.fingerprints])
+        # The trimmed pictures' detail hashes as rows of four 64-bit words (zeros for legacy ones,
+        # which never confirm): the second way of choosing who enters the vote.
+        self._details = _words([fp.details[TRIMMED] if fp.details else 0 for fp in self.fingerprints])
 
     def __len__(self) -> int:
         return len(self.fingerprints)
@@ -294,16 +331,112 @@ class PhotoMatcher:
         platforms' default avatars, whose detail hashes are noise."""
         return [PhotoMatch(m.index, m.distance, 256) for m in self._index.matches(query)]
 
+    def reference_matches(self, query: AvatarFingerprint) -> list[PhotoMatch]:
+        """Every confirmed match, closest first, every candidate confirmed (no budget): the
+        readable reference of :meth:`matches`."""
+        return _sorted(compare(query, self.fingerprints[i], i) for i in self.candidates(query))
+
     def matches(self, query: AvatarFingerprint) -> list[PhotoMatch]:
-        """Every confirmed match, closest first."""
-        found = (compare(query, self.fingerprints[i], i) for i in self.candidates(query))
-        return sorted((m for m in found if m is not None), key=lambda m: (m.distance, m.detail, m.index))
+        """Every confirmed match among the candidates the budget confirms, closest first."""
+        return _sorted(compare(query, self.fingerprints[i], i) for i in self.shortlist(query))
+
+    def shortlist(self, query: AvatarFingerprint) -> list[int]:
+        """The candidates :meth:`matches` confirms: those that can confirm at all (neither side
+        legacy, within the pair's candidate threshold), within the budgets (class doc)."""
+        found = np.array(self.candidates(query), dtype=np.intp)
+        if query.legacy or not len(found):
+            return []
+        distances = self.distances(query, found)
+        geometric = np.array([self.fingerprints[i].keypoints is not None for i in found], dtype=bool)
+        geometric &= query.source is not None
+        legacy = np.array([self.fingerprints[i].legacy for i in found], dtype=bool)
+        threshold = np.where(geometric, GEOMETRIC_CANDIDATE_THRESHOLD, MATCH_THRESHOLD)
+        usable = ~legacy & (distances <= threshold)
+        detail = found[usable & ~geometric][np.argsort(distances[usable & ~geometric], kind="stable")]
+        by_keypoints = found[usable & geometric]
+        voted = self._voted(query, by_keypoints, distances[usable & geometric])
+        return sorted([*voted, *(int(i) for i in detail[:MAX_DETAIL_CONFIRMATIONS])])
+
+    def distances(self, query: AvatarFingerprint, positions: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+        """The candidate stage's distance (:meth:`AvatarFingerprint.distance`) to each stored
+        fingerprint at ``positions``."""
+        probes = np.array(query.probes, dtype=np.uint64)
+        references = np.array(query.references, dtype=np.uint64)
+        forward = np.bitwise_count(probes[None, :, None] ^ self._references[positions][:, None, :]).min(axis=(1, 2))
+        backward = np.bitwise_count(self._probes[positions][:, :, None] ^ references[None, None, :]).min(axis=(1, 2))
+        return np.minimum(forward, backward).astype(np.intp)
+
+    def _voted(
+        self, query: AvatarFingerprint, positions: npt.NDArray[np.intp], distances: npt.NDArray[np.intp]
+    ) -> list[int]:
+        """The :data:`MAX_GEOMETRIC_CONFIRMATIONS` geometric candidates with the most votes."""
+        if len(positions) <= MAX_GEOMETRIC_CONFIRMATIONS:
+            return [int(i) for i in positions]
+        assert query.source is not None
+        voters = self._voters(query, positions, distances)
+        positions, distances = positions[voters], distances[voters]
+        # Stacked per check (≤ 256 × 5 KB), not kept: a worker already holds each picture's keypoints.
+        kept = [self.fingerprints[i].keypoints for i in positions]
+        stacked = np.concatenate([k.descriptors for k in kept if k is not None])
+        owners = np.repeat(np.arange(len(kept), dtype=np.intp), [len(k) if k is not None else 0 for k in kept])
+        # Both orientations: a mirrored copy's keypoints match only its mirror image's.
+        counted = np.maximum(
+            *(
+                votes(query.source.keypoints(flipped, VOTE_KEYPOINTS), stacked, owners, len(positions))
+                for flipped in (False, True)
+            )
+        )
+        ranked = np.lexsort((distances, -counted))  # most votes first, then closest in phash
+        return [int(i) for i in positions[ranked[:MAX_GEOMETRIC_CONFIRMATIONS]]]
+
+    def _voters(
+        self, query: AvatarFingerprint, positions: npt.NDArray[np.intp], distances: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.intp]:
+        """Which of the candidates at ``positions`` enter the vote (indexes into them): all when
+        they fit :data:`MAX_VOTERS`, else those closest in phash and :data:`DETAIL_VOTERS`
+        closest by their detail hash to the check's own (either orientation). A cropped copy
+        keeps a close phash but not its detail hash; a brightened or re-encoded one, whose phash
+        may have drifted behind hundreds of look-alikes', keeps its detail hash (hash against
+        hash, where a look-alike within 48 bits is a few in a million: docs/avatars.md)."""
+        if len(positions) <= MAX_VOTERS:
+            return np.arange(len(positions))
+        own = _words([query.details[TRIMMED], query.details[TRIMMED] ^ MIRROR_MASK])
+        stored = self._details[positions]
+        detail = np.bitwise_count(stored[:, None, :] ^ own[None, :, :]).sum(axis=2).min(axis=1)
+        by_phash = np.argsort(distances, kind="stable")
+        by_detail = np.lexsort((distances, detail))
+        chosen = dict.fromkeys(by_phash[: MAX_VOTERS - DETAIL_VOTERS].tolist())
+        for n in by_detail.tolist():  # then the closest by detail not already chosen
+            if len(chosen) == MAX_VOTERS:
+                break
+            chosen.setdefault(n)
+        return np.array(list(chosen), dtype=np.intp)
+
+
+def _words(values: Sequence[int]) -> npt.NDArray[np.uint64]:
+    """256-bit values as rows of four 64-bit words."""
+    mask = (1 << 64) - 1
+    return np.array([[(v >> (64 * k)) & mask for k in range(4)] for v in values], dtype=np.uint64).reshape(-1, 4)
+
+
+def _padded(rows: Sequence[tuple[int, ...]]) -> npt.NDArray[np.uint64]:
+    width = max((len(r) for r in rows), default=1)
+    return np.array([(*r, *(r[:1] * (width - len(r)))) for r in rows], dtype=np.uint64).reshape(len(rows), width)
+
+
+def _sorted(found: Iterable[PhotoMatch | None]) -> list[PhotoMatch]:
+    return sorted((m for m in found if m is not None), key=lambda m: (m.distance, m.detail, m.index))
 
 
 __all__ = [
     "ALIGNED_THRESHOLD",
     "DETAIL_THRESHOLD",
+    "DETAIL_VOTERS",
+    "MAX_DETAIL_CONFIRMATIONS",
+    "MAX_GEOMETRIC_CONFIRMATIONS",
+    "MAX_VOTERS",
     "MIN_INLIERS",
+    "VOTE_KEYPOINTS",
     "PhotoMatch",
     "PhotoMatcher",
     "Relation",
