@@ -93,26 +93,22 @@ class Peppers:
     def __init__(self, client: redis.Redis | None, clock: Callable[[], float] = time.time) -> None:
         self._client = client
         self._clock = clock
-        self._cached: tuple[int, bytes] | None = None
-        self._previous: tuple[int, bytes] | None = None
+        # The last hours' peppers this worker used (the current one and the one before it).
+        self._by_hour: dict[int, bytes] = {}
 
     def current(self) -> bytes:
-        hour = int(self._clock() // PEPPER_SECONDS)
-        cached = self._cached
-        if cached is not None and cached[0] == hour:
-            return cached[1]
-        pepper = self._fetch(hour)
-        self._cached = (hour, pepper)
-        return pepper
+        return self._at(int(self._clock() // PEPPER_SECONDS))
 
     def previous(self) -> bytes:
         """The previous hour's pepper (still in the store: it lives two hours), cached per worker."""
-        hour = int(self._clock() // PEPPER_SECONDS) - 1
-        cached = self._previous
-        if cached is not None and cached[0] == hour:
-            return cached[1]
-        pepper = self._fetch(hour)
-        self._previous = (hour, pepper)
+        return self._at(int(self._clock() // PEPPER_SECONDS) - 1)
+
+    def _at(self, hour: int) -> bytes:
+        pepper = self._by_hour.get(hour)
+        if pepper is None:
+            pepper = self._fetch(hour)
+            # Replaced, not mutated: request threads read it without a lock.
+            self._by_hour = {h: p for h, p in self._by_hour.items() if h >= hour - 1} | {hour: pepper}
         return pepper
 
     def _fetch(self, hour: int) -> bytes:
