@@ -2,9 +2,9 @@
 // Firefox's `browser.*` API (fake-browser.mjs) against a real local HTTP server: off by default,
 // what it keeps, when it sends, what the request holds, and what it does with each answer.
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { everythingStored, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
+import { jsonServer } from "./helpers.mjs";
 
 const browser = installFakeBrowser();
 const Vault = await import("../../extension/shared/vault.js");
@@ -27,17 +27,11 @@ let server;
 let base;
 
 before(async () => {
-  server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      received.push({ url: req.url, headers: req.headers, body: JSON.parse(body) });
-      res.writeHead(answer.status, { "Content-Type": "application/json" });
-      res.end(JSON.stringify(answer.body));
-    });
+  server = await jsonServer((req, sent) => {
+    received.push({ url: req.url, headers: req.headers, body: sent });
+    return answer;
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${server.address().port}`;
+  base = server.base;
 });
 after(() => server.close());
 

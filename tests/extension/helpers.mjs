@@ -1,5 +1,6 @@
 // Load the extension's chrome-free content scripts into a jsdom window, as the browser would.
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { JSDOM } from "jsdom";
 
 export const EXTENSION = new URL("../../extension/", import.meta.url);
@@ -89,4 +90,23 @@ export function contentScriptAt(url, html) {
   }
   const checks = () => sent.filter((m) => m.type === "check");
   return { window, document: window.document, advance, checks, sent };
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 standing in for the Haris API: `respond(req, sent)` gets each
+ * request and its JSON body, and returns `{ status, body }` to answer with as JSON.
+ * Resolves to `{ base, close }`.
+ */
+export async function jsonServer(respond) {
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      const answer = respond(req, JSON.parse(body));
+      res.writeHead(answer.status, { "Content-Type": "application/json" });
+      res.end(JSON.stringify(answer.body));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { base: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
 }

@@ -1,10 +1,9 @@
 // The background module through Firefox's `browser.*` API (fake-browser.mjs) against a real local
 // HTTP server standing in for the Haris API: what it sends, what the page is shown, what it keeps.
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { everythingStored, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
-import { strings } from "./helpers.mjs";
+import { jsonServer, strings } from "./helpers.mjs";
 
 const browser = installFakeBrowser();
 const Vault = await import("../../extension/shared/vault.js");
@@ -19,22 +18,15 @@ let server;
 let base;
 
 before(async () => {
-  server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      const sent = JSON.parse(body);
-      seen.push({ url: req.url, headers: req.headers, body: sent });
-      res.writeHead(req.url === "/v1/reports" ? 202 : 200, { "Content-Type": "application/json" });
-      if (req.url === "/v1/reports") return res.end(JSON.stringify({ id: "r1" }));
-      const findings = (sent.contacts || []).length
-        ? [{ code: "impersonation.contact", points: 4.4, message: `This account looks like your contact “${sent.contacts[0].display_name}”.`, evidence: { contact: sent.contacts[0].display_name } }]
-        : [];
-      res.end(JSON.stringify({ risk: findings.length ? 80 : 5, level: findings.length ? "high" : "low", findings, avatar_hash: "c0ffee00c0ffee00", rules_version: "t", unavailable: [], locale: "en" }));
-    });
+  server = await jsonServer((req, sent) => {
+    seen.push({ url: req.url, headers: req.headers, body: sent });
+    if (req.url === "/v1/reports") return { status: 202, body: { id: "r1" } };
+    const findings = (sent.contacts || []).length
+      ? [{ code: "impersonation.contact", points: 4.4, message: `This account looks like your contact “${sent.contacts[0].display_name}”.`, evidence: { contact: sent.contacts[0].display_name } }]
+      : [];
+    return { status: 200, body: { risk: findings.length ? 80 : 5, level: findings.length ? "high" : "low", findings, avatar_hash: "c0ffee00c0ffee00", rules_version: "t", unavailable: [], locale: "en" } };
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${server.address().port}`;
+  base = server.base;
 });
 after(() => server.close());
 
