@@ -310,11 +310,6 @@ class PhotoMatcher:
         self.fingerprints = tuple(fingerprints)
         self._index = FingerprintIndex(self.fingerprints)
         self._geometric = any(fp.keypoints is not None for fp in self.fingerprints)
-        # Probes and references of every stored fingerprint as rows (padded by repeating a row's
-        # first hash, which leaves each row's minimum distance as it is): the phash distance of
-        # every candidate in a few numpy operations.
-        self._probes = _padded([fp.probes for fp in self.fingerprints])
-        self._references = _padded([fp.references for fp in self.fingerprints])
         # The trimmed pictures' detail hashes as rows of four 64-bit words (zeros for legacy ones,
         # which never confirm): the second way of choosing who enters the vote.
         self._details = _words([fp.details[TRIMMED] if fp.details else 0 for fp in self.fingerprints])
@@ -322,9 +317,19 @@ class PhotoMatcher:
     def __len__(self) -> int:
         return len(self.fingerprints)
 
-    def candidates(self, query: AvatarFingerprint) -> list[int]:
+    def _radius(self, query: AvatarFingerprint) -> int | None:
+        """The candidate search's radius: wider when the geometric check can decide."""
         wide = self._geometric and query.source is not None
-        return sorted(self._index.candidates(query, GEOMETRIC_CANDIDATE_THRESHOLD if wide else None))
+        return GEOMETRIC_CANDIDATE_THRESHOLD if wide else None
+
+    def candidates(self, query: AvatarFingerprint) -> list[int]:
+        return sorted(self._index.candidates(query, self._radius(query)))
+
+    def distances(self, query: AvatarFingerprint, positions: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+        """The candidate stage's distance (:meth:`AvatarFingerprint.distance`) to each candidate
+        at ``positions`` (as the candidate search found it)."""
+        found = self._index.distances(query, self._radius(query))
+        return np.array([found[int(p)] for p in positions], dtype=np.intp)
 
     def candidate_matches(self, query: AvatarFingerprint) -> list[PhotoMatch]:
         """Stage 1 only, closest first (``detail`` 256: not measured). For flat graphics such as
@@ -343,10 +348,11 @@ class PhotoMatcher:
     def shortlist(self, query: AvatarFingerprint) -> list[int]:
         """The candidates :meth:`matches` confirms: those that can confirm at all (neither side
         legacy, within the pair's candidate threshold), within the budgets (class doc)."""
-        found = np.array(self.candidates(query), dtype=np.intp)
-        if query.legacy or not len(found):
+        nearest = sorted(self._index.distances(query, self._radius(query)).items())
+        if query.legacy or not nearest:
             return []
-        distances = self.distances(query, found)
+        found = np.array([position for position, _ in nearest], dtype=np.intp)
+        distances = np.array([distance for _, distance in nearest], dtype=np.intp)
         geometric = np.array([self.fingerprints[i].keypoints is not None for i in found], dtype=bool)
         geometric &= query.source is not None
         legacy = np.array([self.fingerprints[i].legacy for i in found], dtype=bool)
@@ -356,15 +362,6 @@ class PhotoMatcher:
         by_keypoints = found[usable & geometric]
         voted = self._voted(query, by_keypoints, distances[usable & geometric])
         return sorted([*voted, *(int(i) for i in detail[:MAX_DETAIL_CONFIRMATIONS])])
-
-    def distances(self, query: AvatarFingerprint, positions: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
-        """The candidate stage's distance (:meth:`AvatarFingerprint.distance`) to each stored
-        fingerprint at ``positions``."""
-        probes = np.array(query.probes, dtype=np.uint64)
-        references = np.array(query.references, dtype=np.uint64)
-        forward = np.bitwise_count(probes[None, :, None] ^ self._references[positions][:, None, :]).min(axis=(1, 2))
-        backward = np.bitwise_count(self._probes[positions][:, :, None] ^ references[None, None, :]).min(axis=(1, 2))
-        return np.minimum(forward, backward).astype(np.intp)
 
     def _voted(
         self, query: AvatarFingerprint, positions: npt.NDArray[np.intp], distances: npt.NDArray[np.intp]
@@ -417,11 +414,6 @@ def _words(values: Sequence[int]) -> npt.NDArray[np.uint64]:
     """256-bit values as rows of four 64-bit words."""
     mask = (1 << 64) - 1
     return np.array([[(v >> (64 * k)) & mask for k in range(4)] for v in values], dtype=np.uint64).reshape(-1, 4)
-
-
-def _padded(rows: Sequence[tuple[int, ...]]) -> npt.NDArray[np.uint64]:
-    width = max((len(r) for r in rows), default=1)
-    return np.array([(*r, *(r[:1] * (width - len(r)))) for r in rows], dtype=np.uint64).reshape(len(rows), width)
 
 
 def _sorted(found: Iterable[PhotoMatch | None]) -> list[PhotoMatch]:

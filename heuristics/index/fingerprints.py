@@ -45,22 +45,25 @@ class FingerprintIndex:
         return len(self.fingerprints)
 
     def candidates(self, query: AvatarFingerprint, threshold: int | None = None, method: str = "auto") -> set[int]:
-        """Positions that may be within the threshold (the index's unless given; a superset of
-        :meth:`matches`). ``method``: how the Hamming indexes search (:meth:`HammingIndex.search`)."""
+        """Positions within the threshold (the index's unless given). ``method``: how the Hamming
+        indexes search (:meth:`HammingIndex.search`)."""
+        return set(self.distances(query, threshold, method))
+
+    def distances(self, query: AvatarFingerprint, threshold: int | None = None, method: str = "auto") -> dict[int, int]:
+        """Position → candidate-stage distance (:meth:`AvatarFingerprint.distance`) of every
+        stored fingerprint within the threshold: the smallest probe-to-reference distance the
+        searches found, either way round, which is that distance whenever it is within reach."""
         radius = self.threshold if threshold is None else threshold
-        found: set[int] = set()
-        for probe in query.probes:
-            found.update(self._ref_owner[pos] for pos, _ in self._references.search(probe, radius, method))
-        for reference in query.references:
-            found.update(self._probe_owner[pos] for pos, _ in self._probes.search(reference, radius, method))
+        found: dict[int, int] = {}
+        searches = [(self._references, self._ref_owner, probe) for probe in query.probes]
+        searches += [(self._probes, self._probe_owner, reference) for reference in query.references]
+        for hashes, owner, value in searches:
+            for pos, distance in hashes.search(value, radius, method):
+                position = owner[pos]
+                found[position] = min(distance, found.get(position, distance))
         return found
 
     def matches(self, query: AvatarFingerprint, threshold: int | None = None) -> list[Match]:
         """Every stored fingerprint within the threshold of ``query``, closest first."""
-        radius = self.threshold if threshold is None else threshold
-        found = []
-        for position in self.candidates(query, radius):
-            distance = query.distance(self.fingerprints[position])
-            if distance <= radius:
-                found.append(Match(position, distance))
-        return sorted(found, key=lambda match: (match.distance, match.index))
+        found = self.distances(query, threshold)
+        return sorted((Match(p, d) for p, d in found.items()), key=lambda match: (match.distance, match.index))
