@@ -322,21 +322,25 @@ class Limits:
         self.login = allowance("login", "HARIS_LOGIN_LIMIT")
         self.login_account = allowance("login-account", "HARIS_LOGIN_ACCOUNT_LIMIT", key=self.account_key)
 
-    def keyed(self, label: bytes, value: bytes) -> str:
-        return hmac.new(self.peppers.current(), label + value, hashlib.sha256).hexdigest()[:24]
+    def keyed(self, label: bytes, value: bytes, *, previous_hour: bool = False) -> str:
+        pepper = self.peppers.previous() if previous_hour else self.peppers.current()
+        return hmac.new(pepper, label + value, hashlib.sha256).hexdigest()[:24]
 
     def client_key(self) -> str:
         """The client's address as a peppered HMAC: never the address, never from the secret."""
-        return self.keyed(b"address:", (request.remote_addr or "unknown").encode())
+        return self.keyed(b"address:", _address())
 
     def previous_client_key(self) -> str:
         """The client's key as it was in the previous hour (that hour's pepper)."""
-        address = (request.remote_addr or "unknown").encode()
-        return hmac.new(self.peppers.previous(), b"address:" + address, hashlib.sha256).hexdigest()[:24]
+        return self.keyed(b"address:", _address(), previous_hour=True)
 
     def account_key(self) -> str:
         """The account name a sign-in form names, as a peppered HMAC."""
         return self.keyed(b"login:", request.form.get("username", "").strip().lower()[:64].encode())
+
+
+def _address() -> bytes:
+    return (request.remote_addr or "unknown").encode()
 
 
 def limits() -> Limits:
