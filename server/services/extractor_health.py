@@ -134,13 +134,13 @@ def health_table(today: date | None = None, days: int = HEALTH_DAYS, rule: JumpR
     platform_baseline: dict[str, Share] = defaultdict(lambda: Share(0, 0))
     for (platform, _), by_day in counts.items():
         platform_baseline[platform] += _share([by_day.get(day, {}) for day in baseline_days])
+    shown = window[-days:]
     rows = []
     for (platform, version), by_day in sorted(counts.items()):
         recent = _share([by_day.get(day, {}) for day in recent_days])
         baseline = _share([by_day.get(day, {}) for day in baseline_days])
         if baseline.visits < rule.min_baseline_visits:
             baseline = platform_baseline[platform]
-        shown = window[-days:]
         missing: dict[str, int] = defaultdict(int)
         for day in shown:
             for outcome, value in by_day.get(day, {}).items():
@@ -166,7 +166,7 @@ def health_table(today: date | None = None, days: int = HEALTH_DAYS, rule: JumpR
         if kept[row.platform] <= rule.versions_shown:
             shown_rows.append(row)
     shown_rows.sort(key=lambda row: (row.platform, row.version))
-    return ExtractorHealthTable(first_day=window[-days].isoformat(), last_day=today.isoformat(), extractors=shown_rows)
+    return ExtractorHealthTable(first_day=shown[0].isoformat(), last_day=today.isoformat(), extractors=shown_rows)
 
 
 def _day(day: date, fields: dict[str, int]) -> HealthDay:
