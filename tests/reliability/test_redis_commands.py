@@ -53,8 +53,8 @@ def test_a_metadata_check_makes_two_round_trips_to_the_limiter_store_and_none_to
     main, limiter = _steady_commands(client, redis_client, limiter_client, body)
     assert main == Counter()
     # The rate limit's counter (one script, which runs INCRBY), and one pipeline reading the
-    # campaign aggregate's two epoch tables.
-    assert limiter == Counter({"evalsha": 1, "incrby": 1, "bitfield": 2})
+    # campaign aggregate's two epoch tables (BITFIELD_RO, read-only).
+    assert limiter == Counter({"evalsha": 1, "incrby": 1, "bitfield_ro": 2})
 
 
 def test_a_check_with_an_avatar_reads_the_bank_versions_once(
@@ -71,7 +71,7 @@ def test_a_check_with_an_avatar_reads_the_bank_versions_once(
     # The rate limit (a script: INCRBY), the campaign-contribution allowance (a moving-window
     # script that finds the client past its cap under the first of its two keys: LINDEX), and the
     # aggregate's read.
-    assert limiter == Counter({"evalsha": 2, "incrby": 1, "lindex": 1, "bitfield": 2})
+    assert limiter == Counter({"evalsha": 2, "incrby": 1, "lindex": 1, "bitfield_ro": 2})
 
 
 def test_a_checks_bank_view_reads_once_and_the_next_check_sees_a_new_bank(redis_client: redis.Redis) -> None:

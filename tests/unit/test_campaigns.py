@@ -133,12 +133,12 @@ def test_the_epoch_key_is_read_once_a_minute_and_again_after_a_store_restart() -
 
 
 def test_reading_creates_no_table_in_redis(limiter_client: object) -> None:
-    from server.storage.campaigns import RedisCellStore
+    from server.storage.campaigns import PREFIX, RedisCellStore
 
     aggregate = CampaignAggregate(RedisCellStore(limiter_client), SMALL, clock=lambda: CLOCK)  # type: ignore[arg-type]
     assert aggregate.lookup(traits(burst(1)[0], Platform.X)).others("hour") == 0
-    assert sorted(limiter_client.keys("haris:campaign:*")) == sorted(  # type: ignore[attr-defined]
-        f"haris:campaign:key:{aggregate._epoch() + d}".encode() for d in (-1, 0)
+    assert sorted(limiter_client.keys("haris:*campaign*")) == sorted(  # type: ignore[attr-defined]
+        f"{PREFIX}key:{aggregate._epoch() + d}".encode() for d in (-1, 0)
     )
 
 
