@@ -114,3 +114,29 @@ def test_one_clients_contributions_are_capped_in_any_hour_across_the_peppers_cha
     assert contributes("192.0.2.67")  # another client is not held back
     hours[0] += 3_600  # two pepper hours later: both keys are new to this client
     assert contributes()
+
+
+def test_the_contribution_allowance_keeps_one_moving_window_per_storage() -> None:
+    """The campaign allowance's moving window is built once, on the storage flask-limiter's
+    strategy uses, and built anew when that strategy moves to another storage (flask-limiter's
+    in-memory fallback): the contributions are then counted where the strategy counts."""
+    from limits.storage import MemoryStorage
+    from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
+
+    from server.web.limits import Allowance, StorageGuard
+
+    class Extension:  # what Allowance reads of flask-limiter's Limiter: its switch and its strategy
+        enabled = True
+        limiter = FixedWindowRateLimiter(MemoryStorage())
+
+    extension = Extension()
+    allowance = Allowance(extension, StorageGuard(fail_open=False), "campaign", "1/hour",  # type: ignore[arg-type]
+                          lambda: "client", previous_key=lambda: "client-before")  # fmt: skip
+    first = allowance._strategy()
+    assert isinstance(first, MovingWindowRateLimiter) and first.storage is extension.limiter.storage
+    assert allowance.charge(refuse=False) and not allowance.charge(refuse=False)
+    assert allowance._strategy() is first
+    extension.limiter = FixedWindowRateLimiter(MemoryStorage())  # the strategy moved to another storage
+    moved = allowance._strategy()
+    assert moved is not first and moved.storage is extension.limiter.storage
+    assert allowance.charge(refuse=False)  # counted afresh where the strategy now counts
