@@ -12,6 +12,7 @@ second largest where one chance collision must not decide).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -34,6 +35,8 @@ SAMPLED = "_sampled"
 # bios share a band with probability J^rows per band (J: Jaccard similarity of their 4-grams):
 # 0.93 for J = 0.8, 0.27 for J = 0.5, 0.01 for J = 0.2 over 4 bands of 4.
 NUM_PERM = 16
+BIO_SEED = 20
+BIO_SCHEME = "affine32"  # datasketch's default since 2.0.0, named: MinHash(permutations=…) asks for it
 BANDS = 4
 SHINGLE = 4
 MIN_BIO_CHARACTERS = 24
@@ -152,15 +155,26 @@ def normalised_bio(bio: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@functools.cache
+def _bio_permutations() -> tuple[Any, Any]:
+    """The permutations of the bios' MinHash (seed 20), drawn once per process: drawing them is
+    most of what making a MinHash costs. Constants of the hash, nothing of any check."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=BIO_SEED).permutations
+
+
 def bio_bands(bio: str | None) -> list[str] | None:
     """The LSH band hashes of a bio's MinHash (4-grams of its normalised text), or None for a bio
-    too short to say anything (empty bios are everyone's)."""
+    too short to say anything (empty bios are everyone's). The MinHash is ``MinHash(num_perm=16,
+    seed=20)``'s, made from its permutations drawn once (datasketch's documented ``permutations``
+    argument; tests/unit/test_campaigns.py compares the two)."""
     text = normalised_bio(bio or "")
     if len(text) < MIN_BIO_CHARACTERS:
         return None
     from datasketch import MinHash  # here, not at import: datasketch imports scipy (a worker's start-up)
 
-    minhash = MinHash(num_perm=NUM_PERM, seed=20)
+    minhash = MinHash(num_perm=NUM_PERM, permutations=_bio_permutations(), scheme=BIO_SCHEME)
     minhash.update_batch([text[i : i + SHINGLE].encode("utf-8") for i in range(len(text) - SHINGLE + 1)])
     rows = NUM_PERM // BANDS
     values = minhash.hashvalues
