@@ -48,9 +48,9 @@ PREFIX = "haris:{campaign}:v2:"
 class RedisCellStore:
     """:class:`~heuristics.campaigns.CellStore` in Redis strings: one BITFIELD_RO per table reads
     its marker, counters and bits (a missing key reads 0 and is not created), both tables in one
-    pipeline; writes are BITFIELD INCRBY (saturating) and SETBIT. After a Redis error it leaves Redis alone for a
-    moment (``RedisBreaker``): the campaign signals are listed unavailable, and no check pays a
-    timeout meanwhile."""
+    pipeline; writes are BITFIELD INCRBY (saturating) and SETBIT. After a Redis error it leaves
+    Redis alone for a moment (``RedisBreaker``): the campaign signals are listed unavailable, and
+    no check pays a timeout meanwhile."""
 
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
