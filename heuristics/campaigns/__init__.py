@@ -51,6 +51,14 @@ class CampaignCheck:
             self._counts = self.aggregate.lookup(found)
         return self._counts
 
+    def may_add(self, profile: Profile, platform: Platform, avatar: AvatarFingerprint | None) -> bool:
+        """Whether ``contribute`` could add this account, from what this check has already read:
+        False when its counts found the account's seen bit set (``Counts.maybe_counted``; a
+        contribution would change nothing, so no allowance need be spent on it); True when they
+        did not, or were not read (the campaign signals disabled or unavailable)."""
+        self.traits_of(profile, platform, avatar)
+        return self._counts is None or not self._counts.maybe_counted
+
     def contribute(self, profile: Profile, platform: Platform, avatar: AvatarFingerprint | None) -> bool:
         return self.aggregate.contribute(self.traits_of(profile, platform, avatar))
 

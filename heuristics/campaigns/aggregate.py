@@ -166,6 +166,9 @@ class FamilyCount:
 @dataclass(frozen=True, slots=True)
 class Counts:
     families: dict[str, FamilyCount]
+    # This account's seen bit is set in an existing table of the current or previous epoch:
+    # ``contribute`` would add nothing (the bit may be pre-filled noise; it is then never added).
+    maybe_counted: bool = False
 
     def others(self, name: str) -> float:
         found = self.families.get(name)
@@ -272,7 +275,7 @@ class CampaignAggregate:
             estimates = sorted((totals[family.name, n] for n in range(len(family.read))), reverse=True)
             picked = estimates[1] if family.combine == "second" and len(estimates) > 1 else estimates[0]
             found[family.name] = FamilyCount(max(0.0, picked), family)
-        return Counts(found)
+        return Counts(found, maybe_counted=maybe_self)
 
     def contribute(self, traits: Traits) -> bool:
         """Add this account to its traits' counters, once per window; whether it was added."""

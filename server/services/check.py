@@ -115,10 +115,14 @@ def run_check(
     if (
         campaign is not None
         and profile.account_id
+        and campaign.may_add(profile, body.platform, avatar_fingerprint)
         and (privileged or (may_contribute is not None and may_contribute()))
     ):
         # After scoring: a check's counts are of the OTHER accounts (heuristics.campaigns). A
-        # count that cannot be added is lost; the answer stands.
+        # count that cannot be added is lost; the answer stands. An account this check's read
+        # found already counted (its seen bit set) is not offered again: the contribution would
+        # add nothing, and an anonymous client's allowance is kept for one that can (a repeated
+        # check of one account costs no allowance and no Redis round trip for it).
         with contextlib.suppress(ServiceUnavailable):
             campaign.contribute(profile, body.platform, avatar_fingerprint)
     # The answer is made here from the engine's own values, so it is built without validating it

@@ -114,3 +114,23 @@ def test_one_clients_contributions_are_capped_in_any_hour_across_the_peppers_cha
     assert contributes("192.0.2.67")  # another client is not held back
     hours[0] += 3_600  # two pepper hours later: both keys are new to this client
     assert contributes()
+
+
+def test_a_check_of_an_account_already_counted_spends_no_contribution_allowance(make_app: Any) -> None:
+    """An anonymous client's one contribution an hour is not used up by checking an account the
+    aggregate already holds (its seen bit set: the contribution would add nothing): it is kept
+    for an account that can be added."""
+    from server.web.limits import limits
+
+    app = pinned(make_app(HARIS_PROXY_COUNT=1))
+    client = app.test_client()
+    made = datetime(2026, 10, 2, 8, 0, tzinfo=UTC)
+    counted = {"account_id": snowflake(made, 1), "posts": 30}
+    trainer = {"Authorization": "Bearer test-bootstrap-key"}
+    # A trainer's check adds it (or finds its bit pre-filled): either way its seen bit is set.
+    assert client.post("/v1/check", json={"platform": "x", "profile": counted}, headers=trainer).status_code == 200
+    for _ in range(3):
+        check(client, "192.0.2.66", counted)
+    with app.test_request_context("/v1/check", method="POST", environ_base={"REMOTE_ADDR": "192.0.2.66"}):
+        assert limits().campaign.charge(1, refuse=False)  # still whole: nothing was spent above
+        assert not limits().campaign.charge(1, refuse=False)  # one an hour: now it is spent

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import redis
 from flask.testing import FlaskClient
@@ -69,10 +70,33 @@ def test_a_check_with_an_avatar_makes_no_round_trip_to_the_main_store(
     # avatar.known_bad and avatar.missing_or_default answer from this worker's copy of the banks,
     # whose versions are read at most once a second (the test below counts that read).
     assert main == Counter()
-    # The rate limit (a script: INCRBY), the campaign-contribution allowance (a moving-window
-    # script that finds the client past its cap under the first of its two keys: LINDEX), and the
-    # aggregate's read.
-    assert limiter == Counter({"evalsha": 2, "incrby": 1, "lindex": 1, "bitfield": 2})
+    # The rate limit (a script: INCRBY) and the aggregate's read, which finds this account's seen
+    # bit set (the first check added it): no contribution allowance is spent on it.
+    assert limiter == Counter({"evalsha": 1, "incrby": 1, "bitfield": 2})
+
+
+def test_a_check_that_may_contribute_charges_the_allowance_once(
+    make_app: Any, redis_client: redis.Redis, limiter_client: redis.Redis
+) -> None:
+    app = make_app()
+    # Keys and pre-filled bits from a seeded generator: 5 new accounts all pre-filled would be a
+    # draw of 0.15^5 with a random one.
+    app.extensions["haris"].campaigns.rng = np.random.default_rng(20)
+    client = app.test_client()
+    bodies = iter(
+        {"platform": "instagram", "profile": {"handle": "sara19283746", "account_id": str(9100 + n)}} for n in range(20)
+    )
+    for _ in range(2):  # scripts loaded, epoch key read, this client's one contribution an hour used
+        client.post("/v1/check", json=next(bodies))
+    found = []
+    for _ in range(5):  # new accounts: each may contribute (unless its seen bit is pre-filled)
+        for store in (redis_client, limiter_client):
+            store.config_resetstat()
+        assert client.post("/v1/check", json=next(bodies)).status_code == 200
+        found.append(_commands(limiter_client))
+    # The rate limit, the aggregate's read, and the contribution allowance (a moving-window script
+    # that finds the client past its cap under the first of its two keys: LINDEX).
+    assert Counter({"evalsha": 2, "incrby": 1, "lindex": 1, "bitfield": 2}) in found
 
 
 class _Clock:
