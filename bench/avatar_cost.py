@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import sys
 import threading
@@ -23,6 +24,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# As gunicorn.conf.py sets it for the workers, before numpy is imported: without it each call's
+# small matrix products start a BLAS thread pool, and the fingerprint measured ~5 ms, not ~0.7.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import imagehash
 from PIL import Image

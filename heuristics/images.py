@@ -110,7 +110,8 @@ def decode(
         if target_side and image.format == "JPEG":
             image.draft("L" if grey else "RGB", (target_side, target_side))
         image.load()
-        image = _flatten(ImageOps.exif_transpose(image), "L" if grey else "RGB")
+        ImageOps.exif_transpose(image, in_place=True)  # upright; in place: no copy when already so
+        image = _flatten(image, "L" if grey else "RGB")
         if target_side and max(image.size) > target_side and not grey:
             image.thumbnail((target_side, target_side), Image.Resampling.BILINEAR)
         return image

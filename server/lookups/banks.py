@@ -1,19 +1,23 @@
 """The ``banks`` lookup: one :class:`heuristics.banks.BankIndex` per bank in this worker, rebuilt
 when that bank's version key in Redis moves (``server.storage.banks``).
 
-The versions are read once per check, in one round trip (a bank added from any worker or node
-counts from the next check); only a bank whose version moved is reloaded. A check's avatar
-signals (``avatar.known_bad``, ``avatar.missing_or_default``) share that read through
+The versions are read in one round trip at most once per ``check_every`` seconds
+(:data:`~server.lookups.versioned.VERSION_CHECK_SECONDS`, 1 s) by one request thread; the others
+answer from the copy they have. So an entry added from another worker or node counts within a
+second, and one added through this worker (its ``BankStore``: the API, the console, a confirmed
+report) at its next check. Only a bank whose version moved is reloaded. A check's avatar signals
+(``avatar.known_bad``, ``avatar.missing_or_default``) see the same copy through
 :meth:`BanksLookup.for_check`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 
 from heuristics.banks import BankIndex, BankMatch
 from heuristics.images import AvatarFingerprint
-from server.lookups.versioned import Versioned
+from server.lookups.versioned import VERSION_CHECK_SECONDS, Versioned
 from server.storage.banks import BankStore
 from server.storage.breaker import RedisBreaker
 
@@ -24,9 +28,14 @@ Indexes = dict[str, BankIndex]
 class BanksLookup:
     """The ``banks`` service of :mod:`heuristics.services`."""
 
-    def __init__(self, store: BankStore) -> None:
+    def __init__(
+        self, store: BankStore, check_every: float = VERSION_CHECK_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.store = store
-        self.copy: Versioned[Versions, Indexes] = Versioned(self._versions, self._indexes, RedisBreaker("banks"))
+        self.copy: Versioned[Versions, Indexes] = Versioned(
+            self._versions, self._indexes, RedisBreaker("banks"), check_every, clock=clock
+        )
+        self._writes_seen = store.writes
 
     @property
     def breaker(self) -> RedisBreaker:
@@ -49,6 +58,10 @@ class BanksLookup:
         return indexes
 
     def indexes(self) -> Indexes:
+        writes = self.store.writes
+        if writes != self._writes_seen:  # this worker changed a bank: look now, not in a second
+            self._writes_seen = writes
+            self.copy.invalidate()
         return self.copy.current()
 
     def weak_entries(self) -> dict[str, tuple[int, int]]:
@@ -64,9 +77,9 @@ class BanksLookup:
 
 
 class CheckBanks:
-    """The ``banks`` service for one check: the versions are read at the first match only, so a
-    check's avatar signals cost one round trip together (a failed read is not kept: the next
-    match asks again, and the breaker answers at once)."""
+    """The ``banks`` service for one check: the copy is taken at the first match and kept, so a
+    check's avatar signals see the same banks and cost one version read at most together (a
+    failed read is not kept: the next match asks again, and the breaker answers at once)."""
 
     def __init__(self, lookup: BanksLookup) -> None:
         self._lookup = lookup

@@ -18,11 +18,9 @@ from heuristics.keypoints import Keypoints
 from heuristics.matching import PhotoMatcher
 from heuristics.names import NameIndex, NameSimilarity
 from heuristics.services import ProtectedMatch
-from server.lookups.versioned import Versioned
+from server.lookups.versioned import VERSION_CHECK_SECONDS, Versioned
 from server.storage.breaker import RedisBreaker
 from server.storage.protected import ProtectedPerson, ProtectedStore
-
-VERSION_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)

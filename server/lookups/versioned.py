@@ -10,6 +10,7 @@ with every change, moves. :class:`Versioned` is that copy:
 - When the version differs from the one the copy was built from, ``build(version, previous)``
   makes the new copy (it may reuse the unchanged parts of ``previous``), and one reference
   assignment swaps it in: a check running meanwhile keeps the copy it started with.
+- ``clock`` (seconds, monotonic) is injectable so tests can move time instead of waiting.
 - When Redis fails, reads raise :class:`heuristics.context.ServiceUnavailable` at once for a few
   seconds (:class:`~server.storage.breaker.RedisBreaker`), so checks do not each pay a timeout.
 """
@@ -28,6 +29,12 @@ V = TypeVar("V")
 T = TypeVar("T")
 
 
+# How long a worker may answer from its copy before reading the version again (the banks', the
+# protected-people registry's): a change made from another worker or node counts within this
+# many seconds; a change made through this worker counts at its next check (``invalidate``).
+VERSION_CHECK_SECONDS = 1.0
+
+
 class Versioned(Generic[V, T]):
     def __init__(
         self,
@@ -36,6 +43,7 @@ class Versioned(Generic[V, T]):
         breaker: RedisBreaker,
         every: float = 0.0,
         initial: tuple[V, T] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._version = version
         self._build = build
@@ -44,6 +52,7 @@ class Versioned(Generic[V, T]):
         self._loaded: tuple[V, T] | None = initial
         self._next_check = 0.0
         self._lock = threading.Lock()
+        self._clock = clock
 
     @property
     def loaded(self) -> tuple[V, T] | None:
@@ -55,14 +64,14 @@ class Versioned(Generic[V, T]):
         if self.breaker.is_down:
             raise ServiceUnavailable(self.breaker.name)
         loaded = self._loaded
-        if loaded is not None and time.monotonic() < self._next_check:
+        if loaded is not None and self._clock() < self._next_check:
             return loaded[1]
         if not self._lock.acquire(blocking=loaded is None):
             assert loaded is not None
             return loaded[1]  # another thread is looking; this one keeps the copy it has
         try:
             loaded = self._loaded
-            if loaded is not None and time.monotonic() < self._next_check:
+            if loaded is not None and self._clock() < self._next_check:
                 return loaded[1]  # built by the thread this one waited for
             return self._look()
         finally:
@@ -86,7 +95,7 @@ class Versioned(Generic[V, T]):
 
     def _look(self) -> T:
         loaded = self._loaded
-        self._next_check = time.monotonic() + self.every
+        self._next_check = self._clock() + self.every
         try:
             self._loaded = self.breaker.call(lambda: self._rebuilt(loaded))
         except ServiceUnavailable:

@@ -22,7 +22,7 @@ import re
 import secrets
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 import redis
@@ -132,9 +132,12 @@ def parse_jsonl(lines: Iterable[str | bytes]) -> list[StoredEntry]:
 
 @dataclass
 class BankStore:
-    """Bank entries in Redis (see module doc for the keys)."""
+    """Bank entries in Redis (see module doc for the keys). ``writes`` counts the changes made
+    through this object: this process's lookup (``server.lookups.banks``) looks at the versions
+    again at its next check when it moved, instead of waiting for its next periodic read."""
 
     client: redis.Redis
+    writes: int = field(default=0, compare=False)
 
     def add(self, bank: str, entries: Iterable[StoredEntry]) -> int:
         """Add (or replace, by id) entries; returns how many were written."""
@@ -149,6 +152,7 @@ class BankStore:
                 pipe.hset(key, mapping=chunk)
             pipe.incr(_version_key(bank))
             pipe.execute()
+        self.writes += 1
         return len(mapping)
 
     def banks(self) -> list[dict[str, Any]]:
