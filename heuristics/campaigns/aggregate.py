@@ -4,9 +4,9 @@ Built so that whoever holds its contents, and its key, cannot confirm that a giv
 checked (docs/campaigns.md, "What the aggregate reveals"):
 
 - **Counters only.** Per epoch (``epoch_days``), one table: ``cells`` 8-bit counters shared by
-  every trait family. A trait key (``traits.py``) is placed at ``HMAC(epoch key, family | key)
-  mod cells``; nothing else is stored — no account id, no hash of one, no time. Different
-  traits, of one family or of several, share counters by chance.
+  every trait family. A trait key (``traits.py``) is placed at ``BLAKE2b(family | key, keyed with
+  the epoch key) mod cells`` (:func:`position`); nothing else is stored — no account id, no hash
+  of one, no time. Different traits, of one family or of several, share counters by chance.
 - **Pre-filled noise.** A table is created with every counter set to a random whole number
   from 0 to ``noise`` (uniform): every counter exists from the start, and a counter of 1 (up
   to ``noise``) reads the same whether or not one more account was added to it. Reads subtract
@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import hmac
 import secrets
 import time
 from collections.abc import Callable, Sequence
@@ -188,6 +187,25 @@ def initial_table(settings: AggregateSettings, rng: np.random.Generator) -> byte
     return b"\x01" + counters + seen
 
 
+# BLAKE2b's own key limit: an epoch key is 32 random bytes (``_key``); a longer one read from the
+# store is hashed to this length first, as HMAC does with a key longer than its block.
+MAX_KEY_BYTES = 64
+
+
+def position(key: bytes, label: str, size: int) -> int:
+    """Where ``label`` (``family|trait``, or ``seen|account``) sits among ``size`` places under an
+    epoch key: BLAKE2b in its keyed mode (a PRF; RFC 7693, ``hashlib.blake2b(key=…)``), 8 bytes,
+    big-endian, mod ``size`` — one call per position, where HMAC-SHA256 took three. Without the
+    key a position cannot be computed; with it, only for a label one already knows (what that
+    reveals: docs/campaigns.md). Every table under ``server.storage.campaigns.PREFIX`` is placed
+    this way: a change here needs a new prefix (tests/unit/test_campaign_positions.py pins known
+    answers), so that no table ever mixes two placements."""
+    if len(key) > MAX_KEY_BYTES:
+        key = hashlib.blake2b(key).digest()
+    digest = hashlib.blake2b(label.encode("utf-8", "surrogatepass"), key=key, digest_size=8).digest()
+    return int.from_bytes(digest, "big") % size
+
+
 @dataclass
 class CampaignAggregate:
     store: CellStore
@@ -197,7 +215,6 @@ class CampaignAggregate:
     rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(secrets.randbits(128)))
     # epoch → (key, when read): saves a round trip per epoch on every check (KEY_CACHE_SECONDS).
     _keys: dict[int, tuple[bytes, float]] = field(default_factory=dict, repr=False)
-    _hmacs: dict[bytes, hmac.HMAC] = field(default_factory=dict, repr=False)  # _keyed()
 
     def _epoch(self) -> int:
         return int(self.clock() // (self.settings.epoch_days * DAY_SECONDS))
@@ -220,27 +237,11 @@ class CampaignAggregate:
     def table(epoch: int) -> str:
         return str(epoch)
 
-    def _keyed(self, key: bytes) -> hmac.HMAC:
-        """An HMAC-SHA256 object under ``key`` with nothing hashed yet, kept per epoch key: a check
-        takes ~30 positions under the same two epoch keys, and copying it (``HMAC.copy``, made for
-        this) costs less than an ``hmac.new``. Only the keys of the epochs in ``_keys`` are kept."""
-        found = self._hmacs.get(key)
-        if found is None:
-            live = {cached[0] for cached in self._keys.values()}
-            self._hmacs = {k: v for k, v in self._hmacs.items() if k in live}
-            found = self._hmacs[key] = hmac.new(key, digestmod=hashlib.sha256)
-        return found
-
-    def _index(self, key: bytes, label: str, size: int) -> int:
-        keyed = self._keyed(key).copy()
-        keyed.update(label.encode("utf-8", "surrogatepass"))
-        return int.from_bytes(keyed.digest()[:8], "big") % size
-
     def counter_offset(self, key: bytes, family: str, trait: str) -> int:
-        return self.layout.counter(self._index(key, family + "|" + trait, self.settings.cells))
+        return self.layout.counter(position(key, family + "|" + trait, self.settings.cells))
 
     def seen_offset(self, key: bytes, account: str) -> int:
-        return self.layout.bit(self._index(key, "seen|" + account, self.settings.seen_bits))
+        return self.layout.bit(position(key, "seen|" + account, self.settings.seen_bits))
 
     def _epochs(self) -> list[tuple[int, bytes]]:
         current = self._epoch()
@@ -250,24 +251,29 @@ class CampaignAggregate:
         """Distinct OTHER accounts per family, in the current and previous epochs (one read of the
         store: both tables' markers, the counters, and this account's seen bits)."""
         epochs = self._epochs()
-        # Every trait read, in order: (family, alternative, trait).
-        wanted = [(f, n, t) for f in traits.families for n, alternative in enumerate(f.read) for t in alternative]
+        # Every trait read, in order: (family, alternative, label). A label read by several
+        # alternatives (a bucket read alone and with its neighbour) is placed and read once.
+        wanted = [(f, n, f.name + "|" + t, t in f.write)
+                  for f in traits.families for n, alternative in enumerate(f.read) for t in alternative]  # fmt: skip
+        labels = list(dict.fromkeys(label for _, _, label, _ in wanted))
         reads = [
             TableRead(
                 self.table(epoch),
-                tuple(self.counter_offset(key, f.name, t) for f, _, t in wanted),
+                tuple(self.layout.counter(position(key, label, self.settings.cells)) for label in labels),
                 (self.seen_offset(key, traits.account),) if traits.account is not None else (),
             )
             for epoch, key in epochs
         ]
-        states = self.store.read(reads)
+        # Noise is subtracted only where a table exists (a missing one reads 0).
+        existing = [state for state in self.store.read(reads) if state.exists]
         # A missing table reads 0 everywhere: only an existing table's bit can say "seen".
-        maybe_self = any(bit for state in states for bit in state.bits)
+        maybe_self = any(bit for state in existing for bit in state.bits)
+        noise = self.settings.noise * len(existing)
+        counted = {label: sum(state.counters[i] for state in existing) - noise for i, label in enumerate(labels)}
         totals: dict[tuple[str, int], float] = {}
-        for position, (family, alternative, trait) in enumerate(wanted):
-            # Noise is subtracted only where a table exists (a missing one reads 0).
-            value = sum(state.counters[position] - self.settings.noise for state in states if state.exists)
-            if maybe_self and trait in family.write:
+        for family, alternative, label, written in wanted:
+            value = counted[label]
+            if maybe_self and written:
                 value -= 1  # this account may be in it already (a set bit may be noise)
             totals[family.name, alternative] = totals.get((family.name, alternative), 0.0) + value
         found: dict[str, FamilyCount] = {}

@@ -12,13 +12,14 @@ second largest where one chance collision must not decide).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from heuristics.campaigns.creation import DAY, HOUR, burst_times
+from heuristics.campaigns.creation import DAY, HOUR, BurstTimes, burst_times
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform, Profile
 
@@ -34,6 +35,8 @@ SAMPLED = "_sampled"
 # bios share a band with probability J^rows per band (J: Jaccard similarity of their 4-grams):
 # 0.93 for J = 0.8, 0.27 for J = 0.5, 0.01 for J = 0.2 over 4 bands of 4.
 NUM_PERM = 16
+BIO_SEED = 20
+BIO_SCHEME = "affine32"  # datasketch's default since 2.0.0, named: MinHash(permutations=…) asks for it
 BANDS = 4
 SHINGLE = 4
 MIN_BIO_CHARACTERS = 24
@@ -58,6 +61,9 @@ class Family:
 class Traits:
     account: str | None  # "platform:account id": what makes two checks the same account
     families: tuple[Family, ...]
+    # When the account was created, as the creation buckets place it (``BurstTimes``: the hour's
+    # time, else the day's; unix seconds), or None.
+    created: float | None = None
 
     def family(self, name: str) -> Family | None:
         return next((f for f in self.families if f.name == name), None)
@@ -85,13 +91,16 @@ def in_background_sample(account: str | None) -> bool:
     return int.from_bytes(digest, "big") % BACKGROUND_SAMPLE == 0
 
 
-def creation_families(profile: Profile, platform: Platform, account: str | None = None) -> list[Family]:
+def creation_families(
+    profile: Profile, platform: Platform, account: str | None = None, times: BurstTimes | None = None
+) -> list[Family]:
     """Creation-time buckets of nested widths: an hour, a day, a week and eight weeks. Each width
     divides the next and the neighbour read is the nearer one, so a narrower window always lies
     within the wider one: the wider count is the background the narrower one is measured against
     (``campaign.creation_burst``). The day, week and eight weeks are also counted over a sample
-    of accounts (``BACKGROUND_SAMPLE``), for when their full count saturates."""
-    times = burst_times(profile, platform)
+    of accounts (``BACKGROUND_SAMPLE``), for when their full count saturates. ``times``: the
+    profile's ``burst_times``, if the caller has them already."""
+    times = burst_times(profile, platform) if times is None else times
     found = []
     if times.hour is not None:
         found.append(_buckets("hour", platform, times.hour, HOUR, fine=True))
@@ -126,13 +135,13 @@ def handle_template(handle: str) -> str | None:
     return template[:40]
 
 
-def name_family(profile: Profile, platform: Platform) -> Family | None:
+def name_family(profile: Profile, platform: Platform, times: BurstTimes | None = None) -> Family | None:
     """Handles of one template among accounts created the same week (a template alone, such as
     ``a_00``, is shared by many ordinary people; made together it is a campaign's pattern)."""
     if not profile.handle:
         return None
     template = handle_template(profile.handle)
-    times = burst_times(profile, platform)
+    times = burst_times(profile, platform) if times is None else times
     when = times.day if times.day is not None else times.hour
     if template is None or when is None:
         return None
@@ -146,15 +155,26 @@ def normalised_bio(bio: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@functools.cache
+def _bio_permutations() -> tuple[Any, Any]:
+    """The permutations of the bios' MinHash (seed 20), drawn once per process: drawing them is
+    most of what making a MinHash costs. Constants of the hash, nothing of any check."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=BIO_SEED).permutations
+
+
 def bio_bands(bio: str | None) -> list[str] | None:
     """The LSH band hashes of a bio's MinHash (4-grams of its normalised text), or None for a bio
-    too short to say anything (empty bios are everyone's)."""
+    too short to say anything (empty bios are everyone's). The MinHash is ``MinHash(num_perm=16,
+    seed=20)``'s, made from its permutations drawn once (datasketch's documented ``permutations``
+    argument; tests/unit/test_campaigns.py compares the two)."""
     text = normalised_bio(bio or "")
     if len(text) < MIN_BIO_CHARACTERS:
         return None
     from datasketch import MinHash  # here, not at import: datasketch imports scipy (a worker's start-up)
 
-    minhash = MinHash(num_perm=NUM_PERM, seed=20)
+    minhash = MinHash(num_perm=NUM_PERM, permutations=_bio_permutations(), scheme=BIO_SCHEME)
     minhash.update_batch([text[i : i + SHINGLE].encode("utf-8") for i in range(len(text) - SHINGLE + 1)])
     rows = NUM_PERM // BANDS
     values = minhash.hashvalues
@@ -182,6 +202,7 @@ def photo_family(avatar: AvatarFingerprint | None) -> Family | None:
 
 def traits(profile: Profile, platform: Platform, avatar: AvatarFingerprint | None = None) -> Traits:
     account = f"{platform.value}:{profile.account_id}" if profile.account_id else None
-    families = creation_families(profile, platform, account)
-    families += [f for f in (name_family(profile, platform), bio_family(profile), photo_family(avatar)) if f]
-    return Traits(account, tuple(families))
+    times = burst_times(profile, platform)  # once: the creation buckets and the name's week use it
+    families = creation_families(profile, platform, account, times)
+    families += [f for f in (name_family(profile, platform, times), bio_family(profile), photo_family(avatar)) if f]
+    return Traits(account, tuple(families), times.hour if times.hour is not None else times.day)

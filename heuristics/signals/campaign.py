@@ -33,7 +33,6 @@ from typing import Annotated
 from pydantic import Field, ValidationInfo, field_validator
 
 from heuristics.campaigns import SERVICE, CampaignCheck, Counts, estimate
-from heuristics.campaigns.creation import burst_times
 from heuristics.campaigns.traits import SAMPLED
 from heuristics.context import CheckContext
 from heuristics.findings import Detection
@@ -61,6 +60,13 @@ class CountParams(SignalParams):
 def counts(profile: Profile, context: CheckContext) -> Counts:
     check: CampaignCheck = context.service(SERVICE)
     return check.counts(profile, context.platform, context.avatar)
+
+
+def created(profile: Profile, context: CheckContext) -> float | None:
+    """When the account was created, as the creation buckets place it (the check's traits, made
+    once per check)."""
+    check: CampaignCheck = context.service(SERVICE)
+    return check.traits_of(profile, context.platform, context.avatar).created
 
 
 def strength(others: float, params: CountParams) -> float:
@@ -199,11 +205,10 @@ class CampaignCreationBurst(Signal[CampaignCreationBurstParams]):
 
     def detect(self, profile: Profile, context: CheckContext, params: CampaignCreationBurstParams) -> Detection | None:
         found_counts = counts(profile, context)  # first: a store that cannot answer says so
-        times = burst_times(profile, context.platform)
-        created = times.hour if times.hour is not None else times.day
-        if created is None:
+        when = created(profile, context)
+        if when is None:
             return None
-        found = bursts(found_counts, created, context.now.timestamp(), params)
+        found = bursts(found_counts, when, context.now.timestamp(), params)
         if not found:
             return None
 

@@ -8,13 +8,21 @@ limits: a seized disk must hold nothing of it, not even its order of writes. Wit
 A restart of the limiter store starts the aggregate afresh.
 
 Redis keys (limiter store only; every key expires two epochs — 31 days by default — after it is
-made; nothing is ever renewed):
+made; nothing is ever renewed; all under one hash tag, ``{campaign}``, so that on a Redis Cluster a
+check's read of both epochs' tables goes to one node in one round trip):
 
-- ``haris:campaign:key:<epoch>`` — 32 random bytes that place trait keys in that epoch's tables.
-- ``haris:campaign:<epoch>`` — the epoch's table (``heuristics.campaigns.aggregate.Layout``): a
+- ``haris:{campaign}:v2:key:<epoch>`` — 32 random bytes that place trait keys in that epoch's table
+  (``heuristics.campaigns.aggregate.position``: keyed BLAKE2b).
+- ``haris:{campaign}:v2:<epoch>`` — the epoch's table (``heuristics.campaigns.aggregate.Layout``): a
   marker byte, ``cells`` 8-bit counters shared by every trait family (``heuristics.campaigns.traits``),
   pre-filled with noise, then a bitmap, one bit per keyed-hash position of an account,
   pre-filled with random bits.
+
+``v2``: positions by keyed BLAKE2b. The tables of v1 (``haris:campaign:key:<epoch>``,
+``haris:campaign:<epoch>``: HMAC-SHA256 positions) are never read again and expire on their own;
+a new placement needs a new prefix, so that no table mixes two, even while a deploy runs old and
+new workers side by side. (Changing the prefix starts the aggregate afresh, as a restart of the
+limiter store does.)
 
 Which clients contribute: ``server.api.check`` counts an anonymous client at most
 ``HARIS_CAMPAIGN_CONTRIBUTIONS`` checks (1 in any hour by default), like a rate limit (a peppered
@@ -34,15 +42,15 @@ from heuristics.campaigns.aggregate import TableRead, TableState
 from server.storage.breaker import RedisBreaker
 
 log = logging.getLogger("haris.campaigns")
-PREFIX = "haris:campaign:"
+PREFIX = "haris:{campaign}:v2:"
 
 
 class RedisCellStore:
-    """:class:`~heuristics.campaigns.CellStore` in Redis strings: one BITFIELD per table reads
-    its marker, counters and bits (a missing key reads 0 and is not created); writes are
-    BITFIELD INCRBY (saturating) and SETBIT. After a Redis error it leaves Redis alone for a
-    moment (``RedisBreaker``): the campaign signals are listed unavailable, and no check pays a
-    timeout meanwhile."""
+    """:class:`~heuristics.campaigns.CellStore` in Redis strings: one BITFIELD_RO per table reads
+    its marker, counters and bits (a missing key reads 0 and is not created), both tables in one
+    pipeline; writes are BITFIELD INCRBY (saturating) and SETBIT. After a Redis error it leaves
+    Redis alone for a moment (``RedisBreaker``): the campaign signals are listed unavailable, and
+    no check pays a timeout meanwhile."""
 
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
@@ -65,17 +73,16 @@ class RedisCellStore:
     def read(self, reads: Sequence[TableRead]) -> list[TableState]:
         commands = []
         for read in reads:
-            parts = ["GET", "u8", "#0"]
+            fields = ["GET", "u8", "#0"]
             for offset in read.counters:
-                parts += ["GET", "u8", f"#{offset}"]
+                fields += ("GET", "u8", f"#{offset}")
             for offset in read.bits:
-                parts += ["GET", "u1", str(offset)]
-            commands.append(("BITFIELD", PREFIX + read.table, *parts))
+                fields += ("GET", "u1", offset)
+            commands.append(("BITFIELD_RO", PREFIX + read.table, *fields))
         found = []
         for read, reply in zip(reads, self._run(commands), strict=True):
-            counters = len(read.counters)
-            found.append(TableState(bool(reply[0]), tuple(int(v) for v in reply[1 : 1 + counters]),
-                                    tuple(bool(v) for v in reply[1 + counters :])))  # fmt: skip
+            counters = 1 + len(read.counters)
+            found.append(TableState(reply[0] != 0, tuple(reply[1:counters]), tuple(v != 0 for v in reply[counters:])))
         return found
 
     def create(self, table: str, initial: bytes, ttl: int) -> None:

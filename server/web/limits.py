@@ -70,6 +70,7 @@ import redis
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter
 from limits import RateLimitItem, WindowStats, parse_many
+from limits.storage import Storage
 from limits.strategies import MovingWindowRateLimiter, RateLimiter
 from werkzeug.exceptions import TooManyRequests
 
@@ -190,6 +191,9 @@ class Allowance:
         self._key_func = key_func
         self._may_fail_open = may_fail_open
         self._previous_key = previous_key
+        # The moving window built on the strategy's storage, with that storage: built once, not per
+        # charge, and again only if flask-limiter's strategy moves to another storage.
+        self._moving: tuple[Storage, MovingWindowRateLimiter] | None = None
 
     def _identifiers(self) -> tuple[str, str, str]:
         # The counter's key: haris:LIMITER/limits/<peppered HMAC>/<scope>/<limit> (module docstring).
@@ -200,7 +204,13 @@ class Allowance:
         storage) where the client is also counted under the previous hour's pepper: a client's
         allowance then holds in any hour, across the hour boundary where its key changes."""
         strategy = self._limiter.limiter
-        return strategy if self._previous_key is None else MovingWindowRateLimiter(strategy.storage)
+        if self._previous_key is None:
+            return strategy
+        moving = self._moving
+        if moving is None or moving[0] is not strategy.storage:
+            # Replaced whole, not mutated: request threads read it without a lock.
+            moving = self._moving = (strategy.storage, MovingWindowRateLimiter(strategy.storage))
+        return moving[1]
 
     def charge(self, cost: int = 1, refuse: bool = True) -> bool:
         """Count this request ``cost`` times against every limit of the list; whether it was

@@ -231,8 +231,8 @@ def test_shared_photo_fires_past_the_cap_and_stores_nothing_in_the_main_store(
         last = check(f"acct-{200 + n}", original, f"198.51.100.{n}")
     assert "campaign.shared_photo" in codes(last)
     assert "campaign.shared_photo" not in codes(check("acct-999", photo_bytes("coffee"), "192.0.2.1"))
-    assert not redis_client.keys("haris:reuse:*") and not redis_client.keys("haris:campaign:*")
-    keys = limiter_client.keys("haris:campaign:*")
+    assert not redis_client.keys("haris:reuse:*") and not redis_client.keys("haris:*campaign*")
+    keys = limiter_client.keys("haris:{campaign}:*")
     assert keys and all(limiter_client.ttl(k) > 0 for k in keys)
     assert b"acct-" not in b" ".join(keys + [limiter_client.get(k) or b"" for k in keys])
 

@@ -134,3 +134,29 @@ def test_a_check_of_an_account_already_counted_spends_no_contribution_allowance(
     with app.test_request_context("/v1/check", method="POST", environ_base={"REMOTE_ADDR": "192.0.2.66"}):
         assert limits().campaign.charge(1, refuse=False)  # still whole: nothing was spent above
         assert not limits().campaign.charge(1, refuse=False)  # one an hour: now it is spent
+
+
+def test_the_contribution_allowance_keeps_one_moving_window_per_storage() -> None:
+    """The campaign allowance's moving window is built once, on the storage flask-limiter's
+    strategy uses, and built anew when that strategy moves to another storage (flask-limiter's
+    in-memory fallback): the contributions are then counted where the strategy counts."""
+    from limits.storage import MemoryStorage
+    from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
+
+    from server.web.limits import Allowance, StorageGuard
+
+    class Extension:  # what Allowance reads of flask-limiter's Limiter: its switch and its strategy
+        enabled = True
+        limiter = FixedWindowRateLimiter(MemoryStorage())
+
+    extension = Extension()
+    allowance = Allowance(extension, StorageGuard(fail_open=False), "campaign", "1/hour",  # type: ignore[arg-type]
+                          lambda: "client", previous_key=lambda: "client-before")  # fmt: skip
+    first = allowance._strategy()
+    assert isinstance(first, MovingWindowRateLimiter) and first.storage is extension.limiter.storage
+    assert allowance.charge(refuse=False) and not allowance.charge(refuse=False)
+    assert allowance._strategy() is first
+    extension.limiter = FixedWindowRateLimiter(MemoryStorage())  # the strategy moved to another storage
+    moved = allowance._strategy()
+    assert moved is not first and moved.storage is extension.limiter.storage
+    assert allowance.charge(refuse=False)  # counted afresh where the strategy now counts

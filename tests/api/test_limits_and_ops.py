@@ -31,7 +31,7 @@ def test_limiter_really_limits_with_json_429_and_retry_after(
     keys = [key.decode() for key in limiter_client.keys("*")]
     counters = [key for key in keys if key.startswith("haris:LIMITER/limits/")]
     assert counters and all(
-        key.startswith(("haris:LIMITER/limits/", "haris:limiter:pepper:", "haris:campaign:")) for key in keys
+        key.startswith(("haris:LIMITER/limits/", "haris:limiter:pepper:", "haris:{campaign}:")) for key in keys
     )
     assert not any("127.0.0.1" in key for key in keys)
     assert redis_client.keys("haris:LIMITER*") == [] and redis_client.keys("haris:limiter*") == []

@@ -412,11 +412,11 @@ def test_no_marker_survives_anywhere_but_documented_places(
     # aggregate (counters and bits at random-keyed places, docs/campaigns.md): nothing else.
     limiter_entries = dump_redis(limiter_client)
     assert any(entry.key.startswith(b"haris:LIMITER/limits/") for entry in limiter_entries)
-    assert any(entry.key.startswith(b"haris:campaign:") for entry in limiter_entries)
+    assert any(entry.key.startswith(b"haris:{campaign}:") for entry in limiter_entries)
     for entry in limiter_entries:
-        if entry.key.startswith(b"haris:campaign:"):
+        if entry.key.startswith(b"haris:{campaign}:"):
             assert 0 < entry.ttl <= 31 * 24 * 3600 and find(forbidden + identities, entry.blob()) == []
-            assert re.fullmatch(rb"haris:campaign:(key:)?\d+", entry.key), entry.key
+            assert re.fullmatch(rb"haris:\{campaign\}:v2:(key:)?\d+", entry.key), entry.key
             continue
         assert entry.key.startswith((b"haris:LIMITER/limits/", b"haris:limiter:pepper:")), entry.key
         assert 0 < entry.ttl <= 7200 and find(forbidden + identities, entry.blob()) == []

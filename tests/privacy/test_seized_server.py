@@ -150,7 +150,8 @@ def test_a_seized_server_cannot_say_who_checked_whom(make_app: Any, tmp_path: Pa
     # Since rules 2026.12.1 a check writes nothing to disk (the campaign aggregate lives in the
     # limiter store): even with the secret the adversary cannot tell which accounts were checked,
     assert found["checked"] == set()
-    assert b"haris:campaign" not in (data / "appendonly.aof").read_bytes() + (data / "haris.rdb").read_bytes()
+    on_disk = (data / "appendonly.aof").read_bytes() + (data / "haris.rdb").read_bytes()
+    assert b"haris:campaign" not in on_disk and b"haris:{campaign}" not in on_disk
     # ... nor, a fortiori, by whom.
     assert found["candidates"] == {address: set() for address in ADDRESSES}
     # Nor who reported what.

@@ -19,7 +19,7 @@ def slot(key: str) -> int:
 def test_keys_that_travel_together_share_a_slot() -> None:
     from datetime import date
 
-    from server.storage import banks, cases, extractor_health, protected, reports, rules, users
+    from server.storage import banks, campaigns, cases, extractor_health, protected, reports, rules, users
 
     families = {
         "rules": [rules.RULES_TEXT_KEY, rules.RULES_VERSION_KEY],
@@ -41,6 +41,8 @@ def test_keys_that_travel_together_share_a_slot() -> None:
         "cases": [cases._RECORD + "c1", cases._file_key("c1", "01"), cases._INDEX],
         # The console reads a fortnight of days in one pipeline.
         "extractors": [extractor_health.day_key(date(2026, 3, day)) for day in (1, 14, 31)],
+        # A check reads two epochs' tables in one pipeline (in the limiter store).
+        "campaign": [campaigns.PREFIX + "key:1363", campaigns.PREFIX + "1363", campaigns.PREFIX + "1364"],
     }
     for family, keys in families.items():
         assert len({slot(key) for key in keys}) == 1, family

@@ -54,8 +54,8 @@ def test_a_metadata_check_makes_two_round_trips_to_the_limiter_store_and_none_to
     main, limiter = _steady_commands(client, redis_client, limiter_client, body)
     assert main == Counter()
     # The rate limit's counter (one script, which runs INCRBY), and one pipeline reading the
-    # campaign aggregate's two epoch tables.
-    assert limiter == Counter({"evalsha": 1, "incrby": 1, "bitfield": 2})
+    # campaign aggregate's two epoch tables (BITFIELD_RO, read-only).
+    assert limiter == Counter({"evalsha": 1, "incrby": 1, "bitfield_ro": 2})
 
 
 def test_a_check_with_an_avatar_makes_no_round_trip_to_the_main_store(
@@ -72,7 +72,7 @@ def test_a_check_with_an_avatar_makes_no_round_trip_to_the_main_store(
     assert main == Counter()
     # The rate limit (a script: INCRBY) and the aggregate's read, which finds this account's seen
     # bit set (the first check added it): no contribution allowance is spent on it.
-    assert limiter == Counter({"evalsha": 1, "incrby": 1, "bitfield": 2})
+    assert limiter == Counter({"evalsha": 1, "incrby": 1, "bitfield_ro": 2})
 
 
 def test_a_check_that_may_contribute_charges_the_allowance_once(
@@ -96,7 +96,7 @@ def test_a_check_that_may_contribute_charges_the_allowance_once(
         found.append(_commands(limiter_client))
     # The rate limit, the aggregate's read, and the contribution allowance (a moving-window script
     # that finds the client past its cap under the first of its two keys: LINDEX).
-    assert Counter({"evalsha": 2, "incrby": 1, "lindex": 1, "bitfield": 2}) in found
+    assert Counter({"evalsha": 2, "incrby": 1, "lindex": 1, "bitfield_ro": 2}) in found
 
 
 class _Clock:

@@ -58,6 +58,30 @@ def test_handle_templates_and_bio_bands() -> None:
     assert bio_bands("short") is None
 
 
+def test_bio_bands_are_those_of_a_minhash_made_from_its_seed() -> None:
+    """bio_bands reuses the permutations MinHash(num_perm=16, seed=20) draws; the bands are those
+    of a MinHash made from the seed each time (the readable reference)."""
+    from datasketch import MinHash
+
+    from heuristics.campaigns.traits import BANDS, NUM_PERM, SHINGLE, normalised_bio
+
+    def reference(bio: str) -> list[str]:
+        text = normalised_bio(bio)
+        minhash = MinHash(num_perm=NUM_PERM, seed=20)
+        minhash.update_batch([text[i : i + SHINGLE].encode("utf-8") for i in range(len(text) - SHINGLE + 1)])
+        rows = NUM_PERM // BANDS
+        return [".".join(str(int(v)) for v in minhash.hashvalues[b * rows : (b + 1) * rows]) for b in range(BANDS)]
+
+    bios = [
+        "Proud mother, teacher and citizen. Love my country and my family.",
+        "ناشطة في حقوق المرأة. صحفية. الآراء آرائي الشخصية فقط",
+        "Journaliste indépendante — Tunis / Paris. DM ouverts.",
+        "x" * 24,
+    ]
+    for bio in bios:
+        assert bio_bands(bio) == reference(bio)
+
+
 def replay(store: object, profiles: list[Profile], settings: AggregateSettings = SMALL) -> list[dict[str, float]]:
     aggregate = CampaignAggregate(store, settings, clock=lambda: CLOCK, rng=np.random.default_rng(3))  # type: ignore[arg-type]
     seen = []
@@ -133,12 +157,12 @@ def test_the_epoch_key_is_read_once_a_minute_and_again_after_a_store_restart() -
 
 
 def test_reading_creates_no_table_in_redis(limiter_client: object) -> None:
-    from server.storage.campaigns import RedisCellStore
+    from server.storage.campaigns import PREFIX, RedisCellStore
 
     aggregate = CampaignAggregate(RedisCellStore(limiter_client), SMALL, clock=lambda: CLOCK)  # type: ignore[arg-type]
     assert aggregate.lookup(traits(burst(1)[0], Platform.X)).others("hour") == 0
-    assert sorted(limiter_client.keys("haris:campaign:*")) == sorted(  # type: ignore[attr-defined]
-        f"haris:campaign:key:{aggregate._epoch() + d}".encode() for d in (-1, 0)
+    assert sorted(limiter_client.keys("haris:*campaign*")) == sorted(  # type: ignore[attr-defined]
+        f"{PREFIX}key:{aggregate._epoch() + d}".encode() for d in (-1, 0)
     )
 
 
