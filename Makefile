@@ -55,6 +55,7 @@ PIP_AUDIT_FLAGS ?=
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -c pyproject.toml -r server heuristics
 	@out=$$(mktemp); $(BIN)/pip-audit --progress-spinner off $(PIP_AUDIT_FLAGS) >$$out 2>&1; status=$$?; \
 	unaudited=$$(grep -c "could not be audited" $$out); \

@@ -99,8 +99,6 @@ def _actor() -> Actor:
     return Actor(key_actor(), Role(g.role).value, "api")
 
 
-
-
 @bp.post("")
 @require_role(Role.TRAINER)
 def create_case() -> Any:

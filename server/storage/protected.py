@@ -163,5 +163,3 @@ class ProtectedStore:
 
     def version(self) -> int:
         return int(self.client.get(_VERSION) or 0)
-
-

@@ -278,9 +278,7 @@ def test_a_link_from_another_site_cannot_replace_the_session_cookie(anonymous: F
     assert own.status_code == 302 and "haris_console=" in own.headers.get("Set-Cookie", "")
 
 
-def test_the_owner_still_signs_in_while_the_account_is_guessed_elsewhere(
-    make_app: Any, accounts: UserStore
-) -> None:
+def test_the_owner_still_signs_in_while_the_account_is_guessed_elsewhere(make_app: Any, accounts: UserStore) -> None:
     """Finding 12: 21 wrong passwords from three addresses lock the guessers out, not amal."""
     app = make_app(HARIS_LOGIN_ACCOUNT_LIMIT="20/hour")
     statuses = []

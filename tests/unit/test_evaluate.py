@@ -199,10 +199,7 @@ def test_the_fit_seed_draws_other_folds_and_is_reproducible() -> None:
 
 def test_fitting_is_the_only_part_that_imports_scipy() -> None:
     # scipy costs start-up time in every server worker; only the fit needs it.
-    code = (
-        "import sys; import heuristics.evaluation, server.cli.evaluate; "
-        "print('scipy.optimize' in sys.modules)"
-    )
+    code = "import sys; import heuristics.evaluation, server.cli.evaluate; print('scipy.optimize' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)  # noqa: S603
     assert result.stdout.strip() == "False"
 
