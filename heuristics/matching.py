@@ -63,6 +63,12 @@ DETAIL_THRESHOLD: Final = 56
 STRONG_THRESHOLD: Final = 20
 # Confirmation hash against hash (no pixels): differing bits of all 255.
 HASH_DETAIL_THRESHOLD: Final = 48
+# The same in a list of strangers' photos (banks, the registry: PhotoMatcher), tighter: there one
+# check meets thousands of look-alikes at once, so a false match must be about one in a million
+# pairs. Copies land far inside it (re-encodes, resizes, mirrors, borders: 95% within 25 bits on
+# bench/portraits.py's look-alikes) and the false matches of look-alikes near its edge
+# (bench/avatar_false_alarms.py --from-fingerprints: 42–48 bits for most).
+LIST_HASH_DETAIL_THRESHOLD: Final = 40
 # Shift of the confirmation region searched around the place the candidate pair gives, as a
 # share of the region's size (the crop references are 3.3% apart).
 SHIFT: Final = 0.02
@@ -161,17 +167,22 @@ def _shifted(box: Box) -> list[Box]:
 
 
 def detail_distance(
-    query: AvatarFingerprint, stored: AvatarFingerprint, found: Sequence[Relation], *, pixels: bool = True
+    query: AvatarFingerprint,
+    stored: AvatarFingerprint,
+    found: Sequence[Relation],
+    *,
+    pixels: bool = True,
+    hash_threshold: int = HASH_DETAIL_THRESHOLD,
 ) -> int | None:
     """The closest confirming detail distance (all bits) over the candidate relations: 256 when
     no place confirms, None when it cannot be measured (a legacy fingerprint on either side).
 
     With the checked picture's pixels, a place confirms when all 255 bits are within
     :data:`DETAIL_THRESHOLD` and its :data:`~heuristics.images.STRONGEST` strongest coefficients
-    within :data:`STRONG_THRESHOLD`; hash against hash, all bits within
-    :data:`HASH_DETAIL_THRESHOLD`. ``pixels=False``: a stored picture without keypoints is
+    within :data:`STRONG_THRESHOLD`; hash against hash, all bits within ``hash_threshold``
+    (:data:`HASH_DETAIL_THRESHOLD`). ``pixels=False``: a stored picture without keypoints is
     compared hash against hash even when the checked picture's pixels are at hand
-    (:class:`PhotoMatcher`'s curated lists)."""
+    (:class:`PhotoMatcher`'s lists of strangers, with :data:`LIST_HASH_DETAIL_THRESHOLD`)."""
     if query.legacy or stored.legacy or not found:
         return None
     if stored.keypoints is not None and query.source is not None:
@@ -184,7 +195,7 @@ def detail_distance(
         mirror = MIRROR_MASK if flipped else 0
         if by_hash:
             differ = (query.details[relation.query_variant.picture] ^ mirror ^ target).bit_count()
-            best = min(best, differ if differ <= HASH_DETAIL_THRESHOLD else 256)
+            best = min(best, differ if differ <= hash_threshold else 256)
             continue
         assert query.source is not None
         picture = relation.query_variant.picture
@@ -250,12 +261,17 @@ def candidate_threshold(query: AvatarFingerprint, stored: AvatarFingerprint) -> 
 
 
 def compare(
-    query: AvatarFingerprint, stored: AvatarFingerprint, index: int = 0, *, pixels: bool = True
+    query: AvatarFingerprint,
+    stored: AvatarFingerprint,
+    index: int = 0,
+    *,
+    pixels: bool = True,
+    hash_threshold: int = HASH_DETAIL_THRESHOLD,
 ) -> PhotoMatch | None:
-    """The confirmed match of one stored fingerprint, or None (``pixels``: see
-    :func:`detail_distance`)."""
+    """The confirmed match of one stored fingerprint, or None (``pixels``, ``hash_threshold``:
+    see :func:`detail_distance`)."""
     found = relations(query, stored, candidate_threshold(query, stored))
-    detail = detail_distance(query, stored, found, pixels=pixels)
+    detail = detail_distance(query, stored, found, pixels=pixels, hash_threshold=hash_threshold)
     if detail is None or detail == 256:
         return None
     # Past MATCH_THRESHOLD only the geometric check vouches for the pair: the signals, whose
@@ -323,18 +339,20 @@ class PhotoMatcher:
 
     A stored picture without keypoints (added from a fingerprint: a confirmed report, an
     ``avatar_hash``) is confirmed **hash against hash** here, even when the check sent a photo:
-    its centre's detail hash against the checked picture's own (:data:`HASH_DETAIL_THRESHOLD`).
-    That confirms re-uploads (re-encodes, resizes, borders, mirrors, most brightness changes) but
-    not crops, at a few false matches per million look-alike pairs; the checked picture's pixels
-    around the place a candidate pair gives (what :func:`best_match` does for contacts) would find
-    crops too, at about one per 5,000 look-alike pairs (bench/portraits.py): against a list of
-    1,500 strangers' photos, a false accusation for a large share of portraits checked. Adding
-    the photo again gives an entry keypoints, and crops with them.
-    ``crops_without_keypoints=True`` restores the pixel confirmation (benches compare the two)."""
+    its centre's detail hash against the checked picture's own, within
+    :data:`LIST_HASH_DETAIL_THRESHOLD` (as is any hash-only check). That confirms re-uploads
+    (re-encodes, resizes, borders, mirrors, most brightness changes) but not crops. The checked
+    picture's pixels around the place a candidate pair gives (what :func:`best_match` does for
+    contacts) would find crops too, but at about one false match per 5,000 look-alike pairs
+    (bench/portraits.py): against 1,500 strangers' look-alikes, a false accusation for about 40%
+    of the portraits checked (bench/avatar_false_alarms.py --from-fingerprints). Adding the photo
+    again gives an entry keypoints, and crops with them. ``crops_without_keypoints=True``
+    restores the contacts' confirmation (benches compare the two)."""
 
     def __init__(self, fingerprints: Sequence[AvatarFingerprint], *, crops_without_keypoints: bool = False) -> None:
         self.fingerprints = tuple(fingerprints)
         self._pixels = crops_without_keypoints
+        self._hash_threshold = HASH_DETAIL_THRESHOLD if crops_without_keypoints else LIST_HASH_DETAIL_THRESHOLD
         self._index = FingerprintIndex(self.fingerprints)
         self._geometric = any(fp.keypoints is not None for fp in self.fingerprints)
         # The trimmed pictures' detail hashes as rows of four 64-bit words (zeros for legacy ones,
@@ -366,11 +384,14 @@ class PhotoMatcher:
     def reference_matches(self, query: AvatarFingerprint) -> list[PhotoMatch]:
         """Every confirmed match, closest first, every candidate confirmed (no budget): the
         readable reference of :meth:`matches`."""
-        return _sorted(compare(query, self.fingerprints[i], i, pixels=self._pixels) for i in self.candidates(query))
+        return _sorted(self._compare(query, i) for i in self.candidates(query))
 
     def matches(self, query: AvatarFingerprint) -> list[PhotoMatch]:
         """Every confirmed match among the candidates the budget confirms, closest first."""
-        return _sorted(compare(query, self.fingerprints[i], i, pixels=self._pixels) for i in self.shortlist(query))
+        return _sorted(self._compare(query, i) for i in self.shortlist(query))
+
+    def _compare(self, query: AvatarFingerprint, index: int) -> PhotoMatch | None:
+        return compare(query, self.fingerprints[index], index, pixels=self._pixels, hash_threshold=self._hash_threshold)
 
     def shortlist(self, query: AvatarFingerprint) -> list[int]:
         """The candidates :meth:`matches` confirms: those that can confirm at all (neither side
@@ -451,6 +472,7 @@ __all__ = [
     "ALIGNED_THRESHOLD",
     "DETAIL_THRESHOLD",
     "DETAIL_VOTERS",
+    "LIST_HASH_DETAIL_THRESHOLD",
     "MAX_DETAIL_CONFIRMATIONS",
     "MAX_GEOMETRIC_CONFIRMATIONS",
     "MAX_VOTERS",

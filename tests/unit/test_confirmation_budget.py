@@ -171,3 +171,20 @@ def test_entries_without_keypoints_confirm_hash_against_hash_in_a_list_of_strang
     if transform in ("resize", "jpeg_q60", "mirror", "border"):
         assert [m.index for m in strict] == [0]
     assert PhotoMatcher([banked[0]]).matches(copy)  # with keypoints, every transform matches
+
+
+@pytest.mark.parametrize(("differing", "in_a_list"), [(36, True), (40, True), (44, False), (48, False)])
+def test_a_list_of_strangers_confirms_hash_against_hash_within_a_tighter_limit(
+    differing: int, in_a_list: bool, banked: list[AvatarFingerprint]
+) -> None:
+    # The same picture, its stored centre's detail hash moved by `differing` bits: what a
+    # look-alike near the edge looks like hash against hash. A few named pictures (best_match)
+    # accept up to HASH_DETAIL_THRESHOLD; a bank or registry only up to LIST_HASH_DETAIL_THRESHOLD.
+    query = AvatarFingerprint.from_hex(banked[0].hex)
+    moved = (1 << differing) - 1  # the lowest `differing` of the 255 bits
+    stored = replace(query, details=tuple(detail ^ moved for detail in query.details))
+    assert matching.LIST_HASH_DETAIL_THRESHOLD < differing <= matching.HASH_DETAIL_THRESHOLD or in_a_list
+    named = matching.best_match(query, [stored])
+    assert named is not None and named.detail == differing
+    assert [m.index for m in PhotoMatcher([stored]).matches(query)] == ([0] if in_a_list else [])
+    assert [m.index for m in PhotoMatcher([stored], crops_without_keypoints=True).matches(query)] == [0]
