@@ -1,6 +1,7 @@
 """Throughput of POST /v1/check with a 400 px JPEG avatar against decode + one imagehash.phash.
 
     .venv/bin/python bench/avatar_api.py [--seconds 10] [--repeats 5] [--connections 32]
+        [--no-campaign-signals]
 
 The real app and a bare endpoint that decodes the same image and takes one ``imagehash.phash``
 (bench/phash_app.py) run under the same gunicorn settings and the same wrk load, alternating, as
@@ -11,7 +12,9 @@ runs every avatar signal: banks, protected people, the campaign aggregate's phot
 same loop run the same check without the avatar, which bounds what any avatar work can reach
 (its ratio is the ceiling), and the same check sending the avatar's fingerprint instead of its
 bytes (``avatar_hash``: every avatar lookup, no decoding or hashing), which splits the avatar's
-cost into the fingerprint and the rest. Worker CPU per request (from /proc) is steadier than
+cost into the fingerprint and the rest. ``--no-campaign-signals`` runs the check with the four
+``campaign.*`` signals disabled in its rules file (as bench/check_api.py does): what the campaign
+aggregate costs the ratio. Worker CPU per request (from /proc) is steadier than
 req/s on a shared machine: the differences of the three checks' CPU are printed too.
 """
 
@@ -40,6 +43,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--no-campaign-signals",
+        action="store_true",
+        help="the check with the four campaign.* signals disabled in its rules (no campaign aggregate read)",
+    )
     args = parser.parse_args()
     wrk = ensure_wrk()
     avatar = encode(drawn_portraits(1)[0].resize((400, 400)), quality=85)
@@ -51,10 +59,18 @@ def main() -> None:
         bare = post_script(Path(tmp) / "bare.lua", without)
         hashed = post_script(Path(tmp) / "hash.lua", {**without, "avatar_hash": fingerprint_bytes(avatar).hex})
         env = server_env(redis_url)
-        print(f"POST /v1/check, a {len(avatar):,}-byte 400x400 JPEG avatar; gunicorn 2 workers, wrk {args.connections}")
+        check_env = dict(env)
+        if args.no_campaign_signals:
+            from bench.check_cost import without_campaign_signals
+
+            check_env["HARIS_RULES_FILE"] = str(without_campaign_signals(Path(tmp) / "rules.toml"))
+        print(
+            f"POST /v1/check, a {len(avatar):,}-byte 400x400 JPEG avatar; gunicorn 2 workers, wrk {args.connections}"
+            + (", campaign signals disabled" if args.no_campaign_signals else "")
+        )
         with (
             serve("bench.phash_app:app", env, args) as baseline_target,
-            serve("server:create_app()", env, args) as check_target,
+            serve("server:create_app()", check_env, args) as check_target,
         ):
             for target in (baseline_target, check_target):
                 load(wrk, target, script, 2, args)

