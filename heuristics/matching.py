@@ -13,7 +13,10 @@
    region's size around it (a 10% crop at any position falls between two crop references), and the
    closest counts. A fingerprint sent without pixels (a hex hash) compares its own centre's detail
    hash, which confirms re-encodes, resizes, borders, brightness and mirrors but not crops.
-   Confirmed when within :data:`DETAIL_THRESHOLD` of 256 bits.
+   Confirmed when within :data:`DETAIL_THRESHOLD` of 256 bits. Lists of strangers' photos
+   (banks, the registry: :class:`PhotoMatcher`) confirm a stored picture without keypoints hash
+   against hash even when the pixels are at hand: the shifted search finds crops, but at a
+   false-match rate per pair that a list of thousands turns into accusations.
 
    A stored picture made from a photo (bank entries, protected people's photos) also keeps its
    ORB keypoints (:mod:`heuristics.keypoints`). Against it, a checked picture with pixels is
@@ -157,27 +160,33 @@ def _shifted(box: Box) -> list[Box]:
     ]
 
 
-def detail_distance(query: AvatarFingerprint, stored: AvatarFingerprint, found: Sequence[Relation]) -> int | None:
+def detail_distance(
+    query: AvatarFingerprint, stored: AvatarFingerprint, found: Sequence[Relation], *, pixels: bool = True
+) -> int | None:
     """The closest confirming detail distance (all bits) over the candidate relations: 256 when
     no place confirms, None when it cannot be measured (a legacy fingerprint on either side).
 
     With the checked picture's pixels, a place confirms when all 255 bits are within
     :data:`DETAIL_THRESHOLD` and its :data:`~heuristics.images.STRONGEST` strongest coefficients
     within :data:`STRONG_THRESHOLD`; hash against hash, all bits within
-    :data:`HASH_DETAIL_THRESHOLD`."""
+    :data:`HASH_DETAIL_THRESHOLD`. ``pixels=False``: a stored picture without keypoints is
+    compared hash against hash even when the checked picture's pixels are at hand
+    (:class:`PhotoMatcher`'s curated lists)."""
     if query.legacy or stored.legacy or not found:
         return None
     if stored.keypoints is not None and query.source is not None:
         return aligned_distance(query, stored, found)
+    by_hash = query.source is None or not pixels
     best = 256
     for relation in list(dict.fromkeys(found))[:MAX_RELATIONS]:
         target = stored.details[relation.stored_variant.picture]
         region, flipped = mapped_region(relation, stored.aspect)
         mirror = MIRROR_MASK if flipped else 0
-        if query.source is None:
+        if by_hash:
             differ = (query.details[relation.query_variant.picture] ^ mirror ^ target).bit_count()
             best = min(best, differ if differ <= HASH_DETAIL_THRESHOLD else 256)
             continue
+        assert query.source is not None
         picture = relation.query_variant.picture
         boxes = [query.source.to_pixels(picture, box) for box in _shifted(region)]
         boxes = [b for b in boxes if b[2] - b[0] >= 1 and b[3] - b[1] >= 1]
@@ -240,10 +249,13 @@ def candidate_threshold(query: AvatarFingerprint, stored: AvatarFingerprint) -> 
     return GEOMETRIC_CANDIDATE_THRESHOLD if geometric else MATCH_THRESHOLD
 
 
-def compare(query: AvatarFingerprint, stored: AvatarFingerprint, index: int = 0) -> PhotoMatch | None:
-    """The confirmed match of one stored fingerprint, or None."""
+def compare(
+    query: AvatarFingerprint, stored: AvatarFingerprint, index: int = 0, *, pixels: bool = True
+) -> PhotoMatch | None:
+    """The confirmed match of one stored fingerprint, or None (``pixels``: see
+    :func:`detail_distance`)."""
     found = relations(query, stored, candidate_threshold(query, stored))
-    detail = detail_distance(query, stored, found)
+    detail = detail_distance(query, stored, found, pixels=pixels)
     if detail is None or detail == 256:
         return None
     # Past MATCH_THRESHOLD only the geometric check vouches for the pair: the signals, whose
@@ -283,7 +295,10 @@ def parse(value: AvatarFingerprint | str | None) -> AvatarFingerprint | None:
 
 
 def best_match(query: AvatarFingerprint, stored: Sequence[AvatarFingerprint | str | None]) -> PhotoMatch | None:
-    """The closest confirmed match among a few stored fingerprints (contacts, a person's photos)."""
+    """The closest confirmed match among a few stored fingerprints (contacts, a person's photos):
+    a stored picture without keypoints is confirmed with the checked picture's pixels (crops too).
+    These are a few pictures a finding names for the user to compare (a contact of theirs, a
+    person whose name the profile already matches), not a list of strangers (PhotoMatcher)."""
     found = (compare(query, fp, n) for n, fp in enumerate(map(parse, stored)) if fp is not None)
     return min((m for m in found if m is not None), key=lambda m: (m.distance, m.detail), default=None)
 
@@ -304,10 +319,22 @@ class PhotoMatcher:
     brightened copy can be 12–14 bits away). Stored pictures without keypoints (detail-hash
     confirmation, much cheaper) are confirmed closest in phash first, at most
     :data:`MAX_DETAIL_CONFIRMATIONS`. :meth:`reference_matches` confirms every candidate: the
-    same answer whenever a check has no more candidates than the budgets (tested)."""
+    same answer whenever a check has no more candidates than the budgets (tested).
 
-    def __init__(self, fingerprints: Sequence[AvatarFingerprint]) -> None:
+    A stored picture without keypoints (added from a fingerprint: a confirmed report, an
+    ``avatar_hash``) is confirmed **hash against hash** here, even when the check sent a photo:
+    its centre's detail hash against the checked picture's own (:data:`HASH_DETAIL_THRESHOLD`).
+    That confirms re-uploads (re-encodes, resizes, borders, mirrors, most brightness changes) but
+    not crops, at a few false matches per million look-alike pairs; the checked picture's pixels
+    around the place a candidate pair gives (what :func:`best_match` does for contacts) would find
+    crops too, at about one per 5,000 look-alike pairs (bench/portraits.py): against a list of
+    1,500 strangers' photos, a false accusation for a large share of portraits checked. Adding
+    the photo again gives an entry keypoints, and crops with them.
+    ``crops_without_keypoints=True`` restores the pixel confirmation (benches compare the two)."""
+
+    def __init__(self, fingerprints: Sequence[AvatarFingerprint], *, crops_without_keypoints: bool = False) -> None:
         self.fingerprints = tuple(fingerprints)
+        self._pixels = crops_without_keypoints
         self._index = FingerprintIndex(self.fingerprints)
         self._geometric = any(fp.keypoints is not None for fp in self.fingerprints)
         # The trimmed pictures' detail hashes as rows of four 64-bit words (zeros for legacy ones,
@@ -339,11 +366,11 @@ class PhotoMatcher:
     def reference_matches(self, query: AvatarFingerprint) -> list[PhotoMatch]:
         """Every confirmed match, closest first, every candidate confirmed (no budget): the
         readable reference of :meth:`matches`."""
-        return _sorted(compare(query, self.fingerprints[i], i) for i in self.candidates(query))
+        return _sorted(compare(query, self.fingerprints[i], i, pixels=self._pixels) for i in self.candidates(query))
 
     def matches(self, query: AvatarFingerprint) -> list[PhotoMatch]:
         """Every confirmed match among the candidates the budget confirms, closest first."""
-        return _sorted(compare(query, self.fingerprints[i], i) for i in self.shortlist(query))
+        return _sorted(compare(query, self.fingerprints[i], i, pixels=self._pixels) for i in self.shortlist(query))
 
     def shortlist(self, query: AvatarFingerprint) -> list[int]:
         """The candidates :meth:`matches` confirms: those that can confirm at all (neither side

@@ -186,7 +186,9 @@ class BankSummary(BaseModel):
         description="Legacy fingerprints (version 1, bare phash): never confirm a match; add the photo again",
     )
     without_keypoints: int = Field(
-        0, description="Entries added from a fingerprint, not a photo: confirmed by the detail hash alone"
+        0,
+        description="Entries added from a fingerprint, not a photo: confirmed hash against hash"
+        " (re-uploads, not crops); add the photo again",
     )
 
 

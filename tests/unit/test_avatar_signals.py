@@ -29,10 +29,12 @@ def cropped_mirror(name: str) -> AvatarFingerprint:
 
 
 def bank() -> BankIndex:
+    """Entries as a bank keeps them when added from the photo: with keypoints (an entry added
+    from a fingerprint alone matches re-uploads, not crops: tests/api/test_banks.py)."""
     return BankIndex(
         [
-            BankEntry("e1", "ngo-entrapment", BankLabel.ENTRAPMENT, fp("astronaut")),
-            BankEntry("e2", "ngo-entrapment", BankLabel.STOCK_PHOTO, fp("coffee")),
+            BankEntry("e1", "ngo-entrapment", BankLabel.ENTRAPMENT, fp("astronaut").with_keypoints()),
+            BankEntry("e2", "ngo-entrapment", BankLabel.STOCK_PHOTO, fp("coffee").with_keypoints()),
             BankEntry("d1", DEFAULTS_BANK, BankLabel.OTHER, fingerprint(Image.new("RGB", (64, 64), (200, 200, 200)))),
         ]
     )
@@ -66,10 +68,16 @@ def test_known_bad_needs_confirmation_not_just_a_phash_candidate() -> None:
     # stage sees it. And the same picture as a version 1 hash, which cannot be confirmed.
     look_alike = AvatarFingerprint(astronaut.probes, astronaut.references, fp("chelsea").details, astronaut.aspect)
     legacy = AvatarFingerprint(astronaut.probes, astronaut.references)
+    # A mirrored copy, not cropped: entries without keypoints confirm it hash against hash.
+    mirrored = fingerprint(ImageOps.mirror(decode((PHOTOS / "astronaut.jpg").read_bytes())))
     for stored in (look_alike, legacy):
         banks = BankIndex([BankEntry("e", "ngo", BankLabel.ENTRAPMENT, stored)])
+        assert detect("avatar.known_bad", context=context(mirrored, banks=banks)) is None
         assert detect("avatar.known_bad", context=context(cropped_mirror("astronaut"), banks=banks)) is None
     banks = BankIndex([BankEntry("e", "ngo", BankLabel.ENTRAPMENT, astronaut)])
+    assert detect("avatar.known_bad", context=context(mirrored, banks=banks)) is not None
+    # With keypoints (added from the photo), the cropped mirror image is confirmed too.
+    banks = BankIndex([BankEntry("e", "ngo", BankLabel.ENTRAPMENT, astronaut.with_keypoints())])
     assert detect("avatar.known_bad", context=context(cropped_mirror("astronaut"), banks=banks)) is not None
 
 

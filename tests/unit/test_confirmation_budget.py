@@ -46,9 +46,11 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> list[AvatarFingerprint]:
     calls: list[AvatarFingerprint] = []
     original: Callable[..., matching.PhotoMatch | None] = matching.compare
 
-    def compare(query: AvatarFingerprint, stored: AvatarFingerprint, index: int = 0) -> matching.PhotoMatch | None:
+    def compare(
+        query: AvatarFingerprint, stored: AvatarFingerprint, index: int = 0, **options: bool
+    ) -> matching.PhotoMatch | None:
         calls.append(stored)
-        return original(query, stored, index)
+        return original(query, stored, index, **options)
 
     monkeypatch.setattr(matching, "compare", compare)
     return calls
@@ -144,3 +146,28 @@ def test_over_the_budget_every_match_is_one_the_reference_confirms(
     fast, reference = matcher.matches(copy), matcher.reference_matches(copy)
     assert fast and set(fast) <= set(reference)
     assert len(banked) - 1 in [m.index for m in fast]
+
+
+@pytest.mark.parametrize("transform", SIX)
+def test_entries_without_keypoints_confirm_hash_against_hash_in_a_list_of_strangers(
+    transform: str, portraits: list[Image.Image], banked: list[AvatarFingerprint]
+) -> None:
+    # A bank or registry entry added from a fingerprint (a confirmed report, an avatar_hash) has
+    # no keypoints. In a PhotoMatcher it is confirmed hash against hash even when the check sends
+    # the photo: re-uploads match, crops do not (the checked picture's pixels would find crops,
+    # at a false-match rate per look-alike pair a list of thousands cannot carry). best_match,
+    # for a few pictures a finding names (contacts), still uses the pixels.
+    copy = fingerprint_bytes(TRANSFORMS[transform](portraits[0]))
+    hashed = AvatarFingerprint.from_hex(banked[0].hex)
+    assert copy.source is not None and hashed.keypoints is None
+    by_pixels = matching.best_match(copy, [hashed])
+    assert by_pixels is not None  # the contacts' confirmation finds every one of the six
+    assert PhotoMatcher([hashed], crops_without_keypoints=True).matches(copy) == [by_pixels]
+    strict = PhotoMatcher([hashed]).matches(copy)
+    without_pixels = matching.best_match(AvatarFingerprint.from_hex(copy.hex), [hashed])
+    assert [m.index for m in strict] == ([0] if without_pixels is not None else [])
+    if transform.startswith("crop"):
+        assert strict == []  # a crop needs the photo again (keypoints) to match in a bank
+    if transform in ("resize", "jpeg_q60", "mirror", "border"):
+        assert [m.index for m in strict] == [0]
+    assert PhotoMatcher([banked[0]]).matches(copy)  # with keypoints, every transform matches
