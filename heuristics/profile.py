@@ -177,7 +177,10 @@ def _parse(value: str) -> tuple[datetime, str]:
         offset = sign * (int(digits[:2]) * 60 + int(digits[2:]))
         if abs(offset) >= 24 * 60:
             raise PydanticCustomError("joined_impossible", "not a real date")
-        start -= timedelta(minutes=offset)
+        try:
+            start -= timedelta(minutes=offset)
+        except OverflowError:  # 9999-12-31T23:00-05:00 is past the last date there is
+            raise PydanticCustomError("joined_impossible", "not a real date") from None
     return start, "time"
 
 

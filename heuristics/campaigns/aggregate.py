@@ -21,7 +21,8 @@ checked (docs/campaigns.md, "What the aggregate reveals"):
   (share ``seen_prefill`` of bits set), so a set bit does not confirm a check either; the price
   is that that share of first checks is not counted.
 - **Coarse time.** Only the epoch (15 days by default) a counter was added in is kept: a count
-  covers the current and the previous epoch, and both expire after two epochs.
+  covers the current and the previous epoch, and both expire a day after the next epoch ends
+  (one moment, whenever they were made: a TTL from the write would date it).
 
 A table is one byte string (:class:`Layout`): a marker byte (1: the table exists), the
 counters, then the bitmap. One table per epoch lets a check read everything it needs — both
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import secrets
 import time
 from collections.abc import Callable, Sequence
@@ -58,10 +60,6 @@ class AggregateSettings:
     noise: int = 1  # counters start at a uniform 0..noise; 0: none
     seen_prefill: float = 0.15
     epoch_days: int = 15
-
-    @property
-    def ttl_seconds(self) -> int:
-        return (2 * self.epoch_days + 1) * DAY_SECONDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,12 +217,20 @@ class CampaignAggregate:
     def _epoch(self) -> int:
         return int(self.clock() // (self.settings.epoch_days * DAY_SECONDS))
 
+    def _ttl(self, epoch: int) -> int:
+        """Seconds until an epoch's key and table expire: a day after the following epoch ends (the
+        last one that reads them). One moment for every key of the epoch, whenever it was made:
+        a TTL counted from the write would date the epoch's first check, or its first
+        contribution, to the second for whoever reads the store."""
+        expires = ((epoch + 2) * self.settings.epoch_days + 1) * DAY_SECONDS
+        return max(1, math.ceil(expires - self.clock()))
+
     def _key(self, epoch: int) -> bytes:
         now = self.clock()
         cached = self._keys.get(epoch)
         if cached is not None and 0 <= now - cached[1] < KEY_CACHE_SECONDS:
             return cached[0]
-        key = self.store.epoch_key(epoch, self.rng.bytes(32), self.settings.ttl_seconds)
+        key = self.store.epoch_key(epoch, self.rng.bytes(32), self._ttl(epoch))
         self._keys = {e: v for e, v in self._keys.items() if e >= epoch - 1}  # older epochs are gone
         self._keys[epoch] = (key, now)
         return key
@@ -296,7 +302,7 @@ class CampaignAggregate:
             return False
         table = self.table(current)
         if not now.exists:
-            self.store.create(table, initial_table(self.settings, self.rng), self.settings.ttl_seconds)
+            self.store.create(table, initial_table(self.settings, self.rng), self._ttl(current))
         if self.store.set_bit(table, self.seen_offset(key, traits.account)):
             return False
         self.store.increment(

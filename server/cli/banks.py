@@ -1,6 +1,6 @@
-"""``flask --app server bank export|import``: hash banks as JSONL files, for banks larger than
-a request body. An import goes through :mod:`server.services.banks`, as ``POST /v1/banks/{bank}/import``
-does, and is audited the same way."""
+"""``flask --app server bank export|import|remove``: hash banks as JSONL files, for banks larger
+than a request body, and entries removed by id. An import goes through :mod:`server.services.banks`,
+as ``POST /v1/banks/{bank}/import`` does, and is audited the same way; so is a removal."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import click
 from flask.cli import AppGroup
 
 from server.services import CLI_ACTOR
-from server.services.banks import entries_from_jsonl, import_into_bank
+from server.services.banks import entries_from_jsonl, import_into_bank, remove_from_bank
 from server.state import app_state
 from server.storage.banks import valid_bank_name
 from server.web.errors import APIError
@@ -20,7 +20,7 @@ from server.web.errors import APIError
 
 @click.group("bank", cls=AppGroup)
 def bank_group() -> None:
-    """Export and import hash banks as JSONL."""
+    """Export and import hash banks as JSONL; remove entries."""
 
 
 @bank_group.command("export")
@@ -53,3 +53,15 @@ def import_command(bank: str, source: Any) -> None:
     except APIError as error:
         raise click.ClickException(f"{error.field}: {error.message}" if error.field else error.message) from None
     click.echo(f"imported {count} entries into {bank}")
+
+
+@bank_group.command("remove")
+@click.argument("bank")
+@click.argument("entry_ids", nargs=-1, required=True)
+def remove_command(bank: str, entry_ids: tuple[str, ...]) -> None:
+    """Remove entries by id (``bank export`` lists them): every worker stops matching them within
+    a second. Never delete them in Redis by hand: that moves no version, and workers keep them."""
+    if not valid_bank_name(bank) or not app_state().stores.banks.exists(bank):
+        raise click.ClickException(f"no such bank: {bank}")
+    removed = remove_from_bank(bank, list(entry_ids), CLI_ACTOR)
+    click.echo(f"removed {removed} of {len(entry_ids)} entries from {bank}")

@@ -22,7 +22,7 @@ from typing import Any
 
 import stix2
 
-from heuristics.profile import Platform
+from heuristics.profile import Platform, parse_joined
 from server.escalation.disarm import techniques_for
 from server.escalation.identity import handle_of
 from server.escalation.model import Case
@@ -59,10 +59,9 @@ def _account(platform: Platform, url: str, account_id: str | None, handle: str |
         "account_login": handle,
         "display_name": name,
     }
-    if joined:
-        values["account_created"] = datetime.fromisoformat(joined if len(joined) == 10 else joined + "-01").replace(
-            tzinfo=UTC
-        )
+    if joined:  # a month, a day or an RFC 3339 time, as a profile takes it: the day it names (as in MISP)
+        day = parse_joined(joined)
+        values["account_created"] = datetime(day.year, day.month, day.day, tzinfo=UTC)
     return stix2.UserAccount(**{key: value for key, value in values.items() if value})
 
 

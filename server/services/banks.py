@@ -62,6 +62,14 @@ def import_into_bank(bank: str, entries: list[StoredEntry], actor: Actor) -> int
     return count
 
 
+def remove_from_bank(bank: str, entry_ids: list[str], actor: Actor) -> int:
+    """Remove entries by id (a photo banked by mistake) and record who removed how many."""
+    stores = app_state().stores
+    removed = stores.banks.remove(bank_name(bank), entry_ids)
+    stores.audit.record(actor.name, "bank.removed", bank, bank=bank, entries=removed)
+    return removed
+
+
 def export_lines(bank: str) -> list[str] | None:
     """A bank as JSONL lines, or None when there is no such bank."""
     store = app_state().stores.banks

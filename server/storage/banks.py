@@ -3,7 +3,8 @@
 
 Only fingerprints are stored (:mod:`heuristics.images`), never the photos.
 
-Redis keys (none expires: a bank is curated data, kept until an operator removes it):
+Redis keys (none expires: a bank is curated data, kept until an operator removes it; entries go
+through :meth:`BankStore.remove`, ``flask bank remove``, which moves the version with them):
 - ``haris:{banks}:names`` — set of bank names.
 - ``haris:{banks}:bank:<name>:entries`` — hash: entry id → JSON entry (``fingerprint`` hex,
   ``keypoints`` (base64, for entries added from a photo: :mod:`heuristics.keypoints`, ≤ 5.8 KB),
@@ -154,6 +155,20 @@ class BankStore:
             pipe.execute()
         self.writes += 1
         return len(mapping)
+
+    def remove(self, bank: str, entry_ids: Iterable[str]) -> int:
+        """Remove entries by id; returns how many there were. The version moves in the same
+        transaction, so every worker drops them within a second (an entry deleted by hand moves
+        no version: workers would keep matching it until the bank next changed)."""
+        ids = list(dict.fromkeys(entry_ids))
+        if not ids:
+            return 0
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.hdel(_entries_key(bank), *ids)
+            pipe.incr(_version_key(bank))
+            removed, _ = pipe.execute()
+        self.writes += 1
+        return int(removed)
 
     def banks(self) -> list[dict[str, Any]]:
         names = self.names()

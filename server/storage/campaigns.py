@@ -7,8 +7,9 @@ limits: a seized disk must hold nothing of it, not even its order of writes. Wit
 (development with ``REDIS_URL`` and no ``HARIS_LIMITER_URL``) each process counts in its own memory.
 A restart of the limiter store starts the aggregate afresh.
 
-Redis keys (limiter store only; every key expires two epochs — 31 days by default — after it is
-made; nothing is ever renewed; all under one hash tag, ``{campaign}``, so that on a Redis Cluster a
+Redis keys (limiter store only; an epoch's key and table expire a day after the following epoch
+ends — at most 31 days by default —, one moment whenever they were made, so a TTL dates no check;
+nothing is ever renewed; all under one hash tag, ``{campaign}``, so that on a Redis Cluster a
 check's read of both epochs' tables goes to one node in one round trip):
 
 - ``haris:{campaign}:v2:key:<epoch>`` — 32 random bytes that place trait keys in that epoch's table

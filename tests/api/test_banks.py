@@ -357,6 +357,41 @@ def test_api_additions_and_imports_are_audited_with_the_keys_label(
     ]
 
 
+def test_a_removed_entry_stops_matching_in_every_worker_within_a_second(
+    app: Flask, client: FlaskClient, trainer: dict[str, str], redis_client: redis.Redis
+) -> None:
+    """A wrongly banked photo (a genuine person's) must stop accusing. No door removed an entry:
+    deleted by hand in Redis it moved no version, so every running worker kept matching it until
+    the bank next changed (tests showed it an hour later). ``flask bank remove`` deletes entries
+    and moves the version in one transaction, and the audit trail says who removed how many."""
+    from server.lookups.banks import BanksLookup
+    from server.storage.audit import AuditLog
+    from server.storage.banks import BankStore
+
+    now = [0.0]
+    other_worker = BanksLookup(BankStore(redis_client), clock=lambda: now[0])
+    wrong = add(client, "ngo-1", trainer, avatar=b64(photo_bytes("astronaut")), label="entrapment")
+    kept = add(client, "ngo-1", trainer, avatar=b64(photo_bytes("rocket")), label="campaign")
+    copy = fingerprint(decode(cropped_mirrored_copy("astronaut")))
+    assert other_worker.match(copy) is not None
+    runner = app.test_cli_runner()
+    removed = runner.invoke(args=["bank", "remove", "ngo-1", wrong.get_json()["id"], "no-such-id"])
+    assert removed.exit_code == 0 and "removed 1 of 2 entries from ngo-1" in removed.output
+    assert other_worker.match(copy) is not None  # its copy is a second old at most …
+    now[0] += 1.01
+    assert other_worker.match(copy) is None  # … then gone
+    assert other_worker.match(fingerprint(decode(cropped_mirrored_copy("rocket")))) is not None
+    body = {"platform": "x", "avatar": b64(cropped_mirrored_copy("astronaut"))}
+    assert "avatar.known_bad" not in codes(client.post("/v1/check", json=body).get_json())  # this worker: at once
+    assert [e["id"] for e in json.loads("[" + ",".join(client.get("/v1/banks/ngo-1/export", headers=trainer)
+                                                        .get_data(as_text=True).splitlines()) + "]")] == [
+        kept.get_json()["id"]
+    ]  # fmt: skip
+    (entry,) = [e for e in AuditLog(redis_client).recent() if e["action"] == "bank.removed"]
+    assert (entry["actor"], entry["target"], entry["detail"]) == ("cli", "ngo-1", {"bank": "ngo-1", "entries": 1})
+    assert runner.invoke(args=["bank", "remove", "nope", "x"]).exit_code != 0
+
+
 def test_a_chunked_import_over_the_body_limit_is_refused_not_cut_short(make_app: Any) -> None:
     """Without Content-Length, werkzeug stops reading at the limit; a cut that falls between two
     lines would look like a complete, shorter file and be imported in part."""

@@ -217,6 +217,8 @@ def error_of(response: Any) -> dict[str, Any]:
         ({"platform": "x", "profile": {"followers": "many"}}, 400, "invalid_schema", "profile.followers"),
         ({"platform": "x", "profile": {"joined": "last year"}}, 422, "invalid_value", "profile.joined"),
         ({"platform": "x", "profile": {"joined": "2020-02-30"}}, 422, "invalid_value", "profile.joined"),
+        # Its offset moves it past the last date Python can hold (was an OverflowError: a 500).
+        ({"platform": "x", "profile": {"joined": "9999-12-31T23:00:00-05:00"}}, 422, "invalid_value", "profile.joined"),
         ({"platform": "x", "profile": {"display_name": "x" * 201}}, 422, "invalid_value", "profile.display_name"),
         ({"platform": "x", "profile": {"bio": "b" * 2001}}, 422, "invalid_value", "profile.bio"),
         ({"platform": "x", "profile": {"platform_label": "dodgy"}}, 422, "invalid_value", "profile.platform_label"),

@@ -63,6 +63,31 @@ def test_limit_is_per_client(make_app: Any) -> None:
     assert blocked.status_code == 429 and other.status_code == 200
 
 
+def test_an_ipv6_client_is_one_client_across_its_64(make_app: Any) -> None:
+    """One host (or home network) gets a whole IPv6 /64 and may send from any of its 2⁶⁴
+    addresses: counted address by address, every limit (checks, the registry, campaign
+    contributions) would let it through. So an IPv6 client is its /64, and an IPv4-mapped address
+    is its IPv4 address; another /64 is another client."""
+    from server.web.limits import limits
+
+    app = make_app(HARIS_CHECK_LIMIT="2/minute")
+    client = app.test_client()
+
+    def contributes(address: str) -> bool:
+        with app.test_request_context("/v1/check", method="POST", environ_base={"REMOTE_ADDR": address}):
+            return limits().campaign.charge(1, refuse=False)
+
+    def status(address: str) -> int:
+        return client.post("/v1/check", json={"platform": "x"}, environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert [status("2001:db8:7:1::1"), status("2001:db8:7:1::2")] == [200, 200]
+    assert status("2001:db8:7:1:ffff:ffff:ffff:ffff") == 429
+    assert status("2001:db8:7:2::1") == 200
+    assert [status("192.0.2.44"), status("::ffff:192.0.2.44")] == [200, 200]
+    assert status("192.0.2.44") == 429
+    assert contributes("2001:db8:9:1::1") and not contributes("2001:db8:9:1::2")  # one an hour (the default)
+
+
 def test_two_apps_share_one_limit_through_the_limiter_store(make_app: Any) -> None:
     first, second = make_app(HARIS_CHECK_LIMIT="2/minute"), make_app(HARIS_CHECK_LIMIT="2/minute")
     assert first.test_client().post("/v1/check", json={"platform": "x"}).status_code == 200

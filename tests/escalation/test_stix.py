@@ -59,3 +59,16 @@ def test_quotes_in_an_account_id_do_not_break_the_pattern() -> None:
     case.suspect = case.suspect.model_copy(update={"account_id": "it's\\odd"})
     result = validate_string(json.dumps(bundle_json(case)), ValidationOptions(version="2.1"))
     assert result.is_valid, [str(error) for error in result.errors]
+
+
+@pytest.mark.parametrize("joined", ["2025-03", "2025-03-04", "2025-03-04T22:15:00Z", "2025-03-04T22:15:00.5+03:00"])
+def test_every_join_date_a_profile_takes_is_an_account_creation_time(joined: str) -> None:
+    """A suspect is a profile: its join date may be a month, a day or an RFC 3339 time (as a check
+    takes it). The bundle dates the account from the day it names (a time was a ValueError, which
+    the export answered as 409 evidence_mismatch: a false alarm that an evidence file changed)."""
+    case, _ = sample_case(Platform.X)
+    case.suspect = case.suspect.model_copy(update={"joined": joined})
+    bundle = bundle_json(case)
+    assert validate_string(json.dumps(bundle), ValidationOptions(version="2.1")).is_valid
+    created = {a.get("account_created") for a in bundle["objects"] if a["type"] == "user-account"}
+    assert any(str(value).startswith(joined[:7]) for value in created)

@@ -166,6 +166,28 @@ def test_reading_creates_no_table_in_redis(limiter_client: object) -> None:
     )
 
 
+def test_an_epochs_key_and_table_expire_at_one_moment_whoever_made_them(limiter_client: object) -> None:
+    """A seized limiter store shows each key's TTL. Counted from when the key was made, the
+    epoch key's TTL would date the epoch's first check, and the table's its first contribution,
+    to the second; both expire instead a day after the following epoch ends, the same moment
+    whenever in the epoch they were made."""
+    from server.storage.campaigns import PREFIX, RedisCellStore
+
+    epoch_seconds = SMALL.epoch_days * DAY
+    start = (CLOCK // epoch_seconds) * epoch_seconds
+    expiries = []
+    for made in (start + DAY, start + 9 * DAY + 3_723):
+        limiter_client.flushdb()  # type: ignore[attr-defined]
+        aggregate = CampaignAggregate(RedisCellStore(limiter_client), SMALL, clock=lambda made=made: made)  # type: ignore[arg-type]
+        assert aggregate.contribute(traits(burst(1)[0], Platform.X))
+        epoch = aggregate._epoch()
+        ttls = [limiter_client.ttl(f"{PREFIX}{name}") for name in (f"key:{epoch}", str(epoch), f"key:{epoch - 1}")]  # type: ignore[attr-defined]
+        expiries.append([made + ttl for ttl in ttls])
+    for first, second in zip(*expiries, strict=True):
+        assert abs(first - second) <= 5  # seconds of the test's own run, not the days between the two
+    assert abs(expiries[0][0] - (start + 2 * epoch_seconds + DAY)) <= 5
+
+
 # campaign.creation_burst: a burst is measured against the background of its time.
 
 EXACT = AggregateSettings(cells=1 << 16, seen_bits=1 << 18, noise=0, seen_prefill=0)
