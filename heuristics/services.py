@@ -19,7 +19,7 @@ from typing import Protocol
 from heuristics.banks import BankMatch
 from heuristics.images import AvatarFingerprint
 from heuristics.names import NameSimilarity
-from heuristics.profile import Platform
+from heuristics.profile import Platform, Profile
 
 BANKS = "banks"
 REUSE = "reuse"
@@ -72,4 +72,9 @@ class ProtectedRegistry(Protocol):
     def photo_matches(self, fingerprint: AvatarFingerprint) -> Sequence[tuple[int, ProtectedMatch]]:
         """Protected people with a registered photo within the match threshold of ``fingerprint``,
         with that distance, closest first (one entry per person)."""
+        ...
+
+    def owns(self, profile: Profile, platform: Platform) -> bool:
+        """Whether ``profile`` is one of a protected person's own registered accounts (the rule of
+        :func:`heuristics.signals.impersonation.is_same_account`)."""
         ...

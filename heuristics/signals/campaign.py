@@ -22,6 +22,15 @@ the ``campaigns`` service: its counts are of the OTHER accounts, read once per c
   under made-up ids, her own account shows a "shared" photo too. So an account known to be older
   than ``established_days`` is never flagged by this signal: clone and entrapment accounts are new,
   and a profile's age comes from the page the person is looking at, which a campaign cannot fake.
+
+No signal here flags one of a **protected person's own registered accounts** (the registry's
+:meth:`~heuristics.services.ProtectedRegistry.owns`, asked only when a signal would fire). The
+counts are of what clients sent, and a client may send made-up accounts around any profile it
+has seen: one address adding one an hour puts "accounts" created within minutes of a defender's,
+with her bio and photo, into the weeks the counts cover (docs/campaigns.md, "Poisoning and
+floods"). For an anonymous check this counts as a registry match (``HARIS_REGISTRY_LIMIT``):
+past the limit the check is answered as if nobody were registered, so the silence is no faster
+an oracle on the registry than a name is.
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ from heuristics.campaigns.traits import SAMPLED
 from heuristics.context import CheckContext
 from heuristics.findings import Detection
 from heuristics.profile import Profile
+from heuristics.services import PROTECTED, ProtectedRegistry
 from heuristics.signals.account import established
 from heuristics.signals.base import Signal, SignalParams
 
@@ -69,6 +79,12 @@ def created(profile: Profile, context: CheckContext) -> float | None:
     return check.traits_of(profile, context.platform, context.avatar).created
 
 
+def registered_own_account(profile: Profile, context: CheckContext) -> bool:
+    """Whether the profile is one of a protected person's own registered accounts (module doc)."""
+    registry: ProtectedRegistry | None = context.services.get(PROTECTED)
+    return registry is not None and registry.owns(profile, context.platform)
+
+
 def strength(others: float, params: CountParams) -> float:
     """0 below ``min_others``; from 0.5 there to 1.0 at ``full_others`` (log scale)."""
     if others < params.min_others:
@@ -84,7 +100,7 @@ def family_detection(profile: Profile, context: CheckContext, params: CountParam
     if found is None:
         return None
     value = strength(found.others, params)
-    if value <= 0:
+    if value <= 0 or registered_own_account(profile, context):
         return None
     return Detection({"accounts": round(found.others) + 1, **found.family.evidence}, value)
 
@@ -209,7 +225,7 @@ class CampaignCreationBurst(Signal[CampaignCreationBurstParams]):
         if when is None:
             return None
         found = bursts(found_counts, when, context.now.timestamp(), params)
-        if not found:
+        if not found or registered_own_account(profile, context):
             return None
 
         def value(burst: Burst) -> float:

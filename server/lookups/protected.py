@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from heuristics.images import AvatarFingerprint
 from heuristics.keypoints import Keypoints
 from heuristics.matching import PhotoMatcher
 from heuristics.names import NameIndex, NameSimilarity
-from heuristics.services import ProtectedMatch
+from heuristics.profile import Platform, Profile
+from heuristics.services import Account, ProtectedMatch
+from heuristics.signals.impersonation import clean_handle, is_same_account
 from server.lookups.versioned import VERSION_CHECK_SECONDS, Versioned
 from server.storage.breaker import RedisBreaker
 from server.storage.protected import ProtectedPerson, ProtectedStore
@@ -29,6 +31,8 @@ class _Registry:
     people: dict[str, ProtectedPerson]
     photos: PhotoMatcher  # every registered photo of every person …
     photo_owner: list[str]  # … and whose it is (person id, by position in photos)
+    # Every person's registered accounts by account id and by handle (casefolded, no "@").
+    accounts: dict[tuple[str, str], list[Account]] = field(default_factory=dict)
 
 
 def _as_match(person: ProtectedPerson, name: str, similarity: NameSimilarity | None) -> ProtectedMatch:
@@ -84,7 +88,15 @@ class ProtectedLookup:
     def _load(self, version: int, previous: _Registry | None) -> _Registry:
         people = {p.id: p for p in self.store.all()}
         index = NameIndex((p.id, name) for p in people.values() for name in p.display_names)
-        return _Registry(index, people, *_photo_index(people, self.store.keypoints(list(people))))
+        accounts: dict[tuple[str, str], list[Account]] = {}
+        for person in people.values():
+            for a in person.accounts:
+                account = (a.platform, a.account_id, a.handle)
+                if a.account_id:
+                    accounts.setdefault(("id", a.account_id), []).append(account)
+                if clean_handle(a.handle):
+                    accounts.setdefault(("handle", clean_handle(a.handle)), []).append(account)
+        return _Registry(index, people, *_photo_index(people, self.store.keypoints(list(people))), accounts)
 
     def match(self, name: str, min_similarity: float) -> Sequence[ProtectedMatch]:
         registry = self.copy.current()
@@ -92,6 +104,14 @@ class ProtectedLookup:
             _as_match(registry.people[found.key], found.name, found.similarity)
             for found in registry.index.search(name, min_similarity)
         ]
+
+    def owns(self, profile: Profile, platform: Platform) -> bool:
+        registry = self.copy.current()
+        found = [
+            *registry.accounts.get(("id", profile.account_id or ""), ()),
+            *registry.accounts.get(("handle", clean_handle(profile.handle)), ()),
+        ]
+        return bool(found) and is_same_account(profile, platform, found)
 
     def photo_matches(self, fingerprint: AvatarFingerprint) -> Sequence[tuple[int, ProtectedMatch]]:
         registry = self.copy.current()

@@ -20,7 +20,7 @@ from heuristics.campaigns import CampaignCheck
 from heuristics.context import CheckContext, ServiceUnavailable
 from heuristics.engine import score
 from heuristics.images import AvatarFingerprint
-from heuristics.profile import Contact, Profile
+from heuristics.profile import Contact, Platform, Profile
 from heuristics.services import BANKS, ProtectedMatch, ProtectedRegistry
 from heuristics.services import PROTECTED as REGISTRY
 from server.i18n import render
@@ -55,6 +55,11 @@ class _WatchedRegistry:
         self.matched = self.matched or bool(found)
         return found
 
+    def owns(self, profile: Profile, platform: Platform) -> bool:
+        found = self._registry.owns(profile, platform)
+        self.matched = self.matched or found
+        return found
+
 
 class _NoMatches:
     """The registry for a client past ``HARIS_REGISTRY_LIMIT``: as if nobody were registered."""
@@ -64,6 +69,9 @@ class _NoMatches:
 
     def photo_matches(self, fingerprint: AvatarFingerprint) -> Sequence[tuple[int, ProtectedMatch]]:
         return ()
+
+    def owns(self, profile: Profile, platform: Platform) -> bool:
+        return False
 
 
 def run_check(

@@ -58,6 +58,9 @@ class _Registry:
     def photo_matches(self, fingerprint: AvatarFingerprint) -> Sequence[tuple[int, ProtectedMatch]]:
         return ()
 
+    def owns(self, profile: Profile, platform: Platform) -> bool:
+        return False
+
 
 def _contexts() -> Iterator[CheckContext]:
     for platform in (Platform.X, Platform.INSTAGRAM, Platform.OTHER):

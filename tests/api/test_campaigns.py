@@ -80,6 +80,51 @@ def test_a_flood_from_one_client_changes_nothing_for_an_established_account(make
     assert not any(f["code"].startswith("campaign.") for f in after["findings"])
 
 
+def test_made_up_accounts_an_hour_apart_never_flag_a_protected_persons_own_account(make_app: Any) -> None:
+    """The cap holds for an hour, the counts for weeks: one address sending one made-up account an
+    hour, each dated within minutes of a defender's account and wearing her bio, makes
+    creation_burst and template_bio fire on that account (docs/campaigns.md, "Poisoning and
+    floods"). Registered as a protected person, her own account is never flagged by a campaign
+    signal; for an anonymous client that silence counts against HARIS_REGISTRY_LIMIT, past which
+    the answer is the one anybody's account gets."""
+    from server.web.limits import Peppers
+
+    app = pinned(make_app(HARIS_PROXY_COUNT=1, HARIS_REGISTRY_LIMIT="1/hour"))
+    client = app.test_client()
+    hours = [490_000 * 3_600.0]  # the pepper's clock: a new key every hour, so the cap lets one in
+    state = app.extensions["haris_limits"]
+    state.peppers = Peppers(app.extensions["haris"].redis.limiter.client, clock=lambda: hours[0])
+    bio = "Journalist and human rights defender. Tweets in Arabic, English and French."
+    hers = {"account_id": snowflake(datetime(2019, 5, 4, 10, 30, tzinfo=UTC), 7), "handle": "hala_ahed1", "bio": bio}
+    other = {"account_id": snowflake(datetime(2018, 2, 1, 8, 0, tzinfo=UTC), 9), "handle": "rim_s1", "bio": bio + "!"}
+    person = {"display_names": ["Hala Ahed"], "accounts": [{"platform": "x", "account_id": hers["account_id"]}]}
+    key = {"Authorization": "Bearer test-bootstrap-key"}
+    assert client.post("/v1/protected", json=person, headers=key).status_code == 201
+    for n in range(4):
+        for profile, number in ((hers, 5000), (other, 6000)):
+            hours[0] += 2 * 3_600
+            made = int(profile["account_id"]) >> 22  # its creation, in ms since the snowflake epoch
+            moment = datetime.fromtimestamp((made + SNOWFLAKE_EPOCH_MS) / 1000 + (n - 2) * 60, tz=UTC)
+            made_up = {
+                **profile,
+                "account_id": snowflake(moment, number + n),
+                "handle": f"{profile['handle'][:-1]}{n + 2}",
+            }
+            check(client, "192.0.2.66", made_up)
+    flagged = {f["code"] for f in check(client, "198.51.100.7", other)["findings"]}
+    assert {"campaign.creation_burst", "campaign.template_bio"} <= flagged  # an unregistered account
+    first = check(client, "198.51.100.8", hers)
+    assert not any(f["code"].startswith("campaign.") for f in first["findings"])
+    assert first["unavailable"] == []  # nothing says a signal was held back
+    # The same client again, past its registry allowance: the answer anybody's account gets.
+    again = {f["code"] for f in check(client, "198.51.100.8", hers)["findings"]}
+    assert {"campaign.creation_burst", "campaign.template_bio"} <= again
+    # A trainer is never limited.
+    body = {"platform": "x", "profile": hers}
+    trainer = client.post("/v1/check", json=body, headers=key).get_json()
+    assert not any(f["code"].startswith("campaign.") for f in trainer["findings"])
+
+
 def test_a_trainers_checks_are_counted_beyond_the_cap(make_app: Any) -> None:
     app = pinned(make_app(HARIS_PROXY_COUNT=1))
     client = app.test_client()
