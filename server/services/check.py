@@ -27,6 +27,7 @@ from server.i18n import render
 from server.schemas import CheckRequest, CheckResponse, FindingOut
 from server.services.avatars import fingerprint_from
 from server.state import app_state
+from server.web.limits import CONTACT_CHARACTERS, CONTACT_PHOTO_CHARACTERS
 
 # What an anonymous answer may say about a protected person: how alike the names are and how
 # close the photo is — never who she is (name, id, her registered name's normalised form).
@@ -34,8 +35,16 @@ ANONYMOUS_EVIDENCE = {"impersonation.protected_person": frozenset({"name_similar
 
 
 def contact_characters(contacts: Iterable[Contact]) -> int:
-    """The total length of the contacts' names: what matching them costs (``server.web.limits``)."""
-    return sum(len(contact.display_name or "") + len(contact.handle or "") for contact in contacts)
+    """What matching the contacts costs, in characters of names (``server.web.limits``): each
+    contact's names, plus what any contact costs whatever its names' length and what comparing
+    its photo costs (``CONTACT_CHARACTERS``, ``CONTACT_PHOTO_CHARACTERS``)."""
+    return sum(
+        CONTACT_CHARACTERS
+        + len(contact.display_name or "")
+        + len(contact.handle or "")
+        + (CONTACT_PHOTO_CHARACTERS if contact.avatar_hash else 0)
+        for contact in contacts
+    )
 
 
 class _WatchedRegistry:

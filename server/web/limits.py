@@ -26,9 +26,10 @@ Limits (``Limits``; anonymous views are decorated with :func:`counted`):
   ``HARIS_REPORT_LIMIT``. Counted only for requests that reach the view with no ``Origin`` or an
   allowed one (``server.web.security`` refuses the others first) and, for POST, a JSON or multipart
   body (others get 415 uncounted): a web page's no-preflight ``text/plain`` POSTs cannot use up
-  a user's allowance. A check's trusted contacts are charged by their total name length
-  (``charge_for_contacts``), and a check that matched the protected-people registry counts
-  against ``HARIS_REGISTRY_LIMIT`` too (``server.api.check``).
+  a user's allowance. A check's trusted contacts are charged by what matching them costs: per
+  contact, per character of their names and per photo (``charge_for_contacts``), and a check
+  that matched the protected-people registry counts against ``HARIS_REGISTRY_LIMIT`` too
+  (``server.api.check``).
 - failed API keys, per address (``HARIS_KEY_FAILURE_LIMIT``): past it, every bearer key from that
   address is refused (429) until the window ends, so guessing stops there.
 - console sign-in: failures per address (``HARIS_LOGIN_LIMIT``) and per account name
@@ -397,13 +398,19 @@ def counted(allowance: str) -> Callable[[F], F]:
     return decorate
 
 
-# Matching a profile against trusted contacts costs CPU in proportion to the contacts' names
-# (each is normalised; normalise() caps its cleaned text), so a check is charged by the total
-# length of its contacts' display names and handles: up to FREE_CONTACT_CHARACTERS it counts
-# once against HARIS_CHECK_LIMIT; beyond, once more per started CONTACT_CHARACTERS_PER_CHECK.
-# 500 contacts of ordinary names (~40 characters) are free; 2,000 contacts of 300 characters
-# each (the most a check may send) count 1 + 59 times, a whole minute's allowance at 60/minute.
-FREE_CONTACT_CHARACTERS = 20_000
+# Matching a profile against trusted contacts costs CPU per contact, per character of its names
+# (each is normalised; normalise() caps its cleaned text) and per photo compared, so a check is
+# charged by its contacts' cost in characters of names (server.services.check.contact_characters):
+# each contact's display name and handle, plus CONTACT_CHARACTERS for any contact and
+# CONTACT_PHOTO_CHARACTERS for one with a photo's fingerprint — measured through the app, a
+# contact costs about as much as 220 characters of its names, and comparing a photo as 145.
+# Up to FREE_CONTACT_CHARACTERS a check counts once against HARIS_CHECK_LIMIT; beyond, once more
+# per started CONTACT_CHARACTERS_PER_CHECK. 500 contacts of ordinary names (~40 characters) are
+# free (about 300 with photos); 2,000 contacts of 300 characters with photos (the most a check may
+# send) count 1 + 118 times, two minutes' allowance at 60/minute.
+CONTACT_CHARACTERS = 200
+CONTACT_PHOTO_CHARACTERS = 150
+FREE_CONTACT_CHARACTERS = 120_000
 CONTACT_CHARACTERS_PER_CHECK = 10_000
 
 

@@ -11,8 +11,10 @@ import pytest
 import redis
 from flask.testing import FlaskClient
 
+from heuristics.images import fingerprint_bytes
 from server.config import ConfigError
 from server.web.limits import LimitReached, Standing
+from tests.api.test_banks import photo_bytes
 from tests.conftest import TEST_SECRET
 from tests.reliability.redis_process import RedisProcess
 
@@ -136,20 +138,28 @@ def named_contacts(count: int, name_length: int) -> list[dict[str, str]]:
     ]
 
 
-def test_contacts_are_charged_by_the_length_of_their_names(make_app: Any) -> None:
-    client = make_app(HARIS_CHECK_LIMIT="10/minute").test_client()
+def test_contacts_are_charged_by_what_matching_them_costs(make_app: Any) -> None:
+    """Per contact (200 characters' worth), per character of its names and per photo (150): 500
+    contacts of ordinary names are free; many short names or photos are not (each contact costs
+    about as much to normalise, and each photo to compare, whatever its names' length)."""
+    client = make_app(HARIS_CHECK_LIMIT="20/minute").test_client()
     ordinary = {"platform": "x", "profile": {"display_name": "Sami K"}, "contacts": named_contacts(500, 40)}
-    assert client.post("/v1/check", json=ordinary).status_code == 200  # 20,000 characters: counted once
-    longest = {**ordinary, "contacts": named_contacts(200, 200)}  # 40,000 characters: 1 + 2 counts
-    assert client.post("/v1/check", json=longest).status_code == 200
-    statuses = [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(7)]
-    assert statuses == [200] * 6 + [429]
+    assert client.post("/v1/check", json=ordinary).status_code == 200  # 500 × 240 = 120,000: counted once
+    longer = {**ordinary, "contacts": named_contacts(500, 60)}  # 500 × 260 = 130,000: 1 + 1 counts
+    assert client.post("/v1/check", json=longer).status_code == 200
+    short = {**ordinary, "contacts": named_contacts(700, 6)}  # 700 × 206 = 144,200: 1 + 3 counts
+    assert client.post("/v1/check", json=short).status_code == 200
+    photo = fingerprint_bytes(photo_bytes("coffee")).hex
+    photos = {**ordinary, "contacts": [{**c, "avatar_hash": photo} for c in named_contacts(320, 40)]}
+    assert client.post("/v1/check", json=photos).status_code == 200  # 320 × 390 = 124,800: 1 + 1 counts
+    statuses = [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(12)]
+    assert statuses == [200] * 11 + [429]  # 20 − (1 + 2 + 4 + 2) = 11 left
 
 
 def test_expanding_contact_names_cost_bounded_work_and_are_charged(make_app: Any) -> None:
     """Finding 4: contacts named with U+FDFA ×200 (each character expands to 18 under NFKC) are
-    normalised from bounded text, and are charged by what they send: 100 such contacts with
-    100-character handles are 30,000 characters, two counts."""
+    normalised from bounded text, and are charged by what they send: 300 such contacts with
+    100-character handles are 300 × (200 + 300) = 150,000 characters, 1 + 3 counts."""
     from heuristics.names.normalise import MAX_CLEANED_LENGTH, MAX_PART_LETTERS, MAX_PARTS, clean_unicode, normalise
 
     expanding = "\ufdfa" * 200
@@ -158,20 +168,20 @@ def test_expanding_contact_names_cost_bounded_work_and_are_charged(make_app: Any
     assert len(normalised.cleaned) <= MAX_CLEANED_LENGTH
     assert all(len(reading.parts) <= MAX_PARTS for reading in normalised.readings)
     assert all(len(part.text) <= MAX_PART_LETTERS for reading in normalised.readings for part in reading.parts)
-    client = make_app(HARIS_CHECK_LIMIT="4/minute").test_client()
+    client = make_app(HARIS_CHECK_LIMIT="6/minute").test_client()
     body = {
         "platform": "x",
         "profile": {"display_name": "\ufdfa" * 3},
-        "contacts": [{"display_name": expanding, "handle": "h" * 100} for _ in range(100)],
+        "contacts": [{"display_name": expanding, "handle": "h" * 100} for _ in range(300)],
     }
-    assert client.post("/v1/check", json=body).status_code == 200  # 1 + 1 counts
+    assert client.post("/v1/check", json=body).status_code == 200  # 1 + 3 counts
     statuses = [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
 
 
 def test_a_long_contact_list_past_the_limit_is_refused_and_still_counted(make_app: Any) -> None:
     client = make_app(HARIS_CHECK_LIMIT="5/minute").test_client()
-    body = {"platform": "x", "contacts": named_contacts(300, 100)}  # 30,000 characters: 1 + 1
+    body = {"platform": "x", "contacts": named_contacts(420, 100)}  # 420 × (200 + 100) = 126,000: 1 + 1
     assert client.post("/v1/check", json=body).status_code == 200
     assert client.post("/v1/check", json=body).status_code == 200  # 4 of 5
     refused = client.post("/v1/check", json=body)
