@@ -175,13 +175,30 @@ class Counts:
         return self.families.get(name)
 
 
-def initial_table(settings: AggregateSettings, rng: np.random.Generator) -> bytes:
+def initial_table(settings: AggregateSettings, rng: np.random.Generator | None = None) -> bytes:
     """A new epoch's table: the marker, counters drawn uniformly from 0..``noise``, and the seen
-    bitmap with a share ``seen_prefill`` of its bits set at random."""
-    counters = (rng.integers(0, settings.noise + 1, size=settings.cells, dtype=np.uint8).tobytes()
-                if settings.noise > 0 else bytes(settings.cells))  # fmt: skip
-    seen = (np.packbits(rng.random(settings.seen_bits) < settings.seen_prefill).tobytes()
-            if settings.seen_prefill > 0 else bytes(settings.seen_bits // 8))  # fmt: skip
+    bitmap with a share ``seen_prefill`` of its bits set at random.
+
+    Without ``rng`` the draws come from the operating system (``secrets``): the noise and the
+    pre-filled bits are what make a count or a set bit deniable, so nobody may replay them — not
+    from the table's own values, and not from a seized worker's memory, where a seeded
+    generator's state could be stepped back to the draw. ``rng`` (seeded) is for tests and
+    evaluation, which must be reproducible."""
+    if rng is None:
+        # 32-bit draws: a modulo or a threshold on them is uniform to within 2^-32 per value.
+        def uniform(count: int) -> np.ndarray:
+            return np.frombuffer(secrets.token_bytes(4 * count), dtype=np.uint32)
+
+        counter_values = uniform(settings.cells) % (settings.noise + 1) if settings.noise > 0 else None
+        seen_bits = (
+            uniform(settings.seen_bits) < round(settings.seen_prefill * 2**32) if settings.seen_prefill else None
+        )
+    else:
+        counter_values = (rng.integers(0, settings.noise + 1, size=settings.cells, dtype=np.uint8)
+                          if settings.noise > 0 else None)  # fmt: skip
+        seen_bits = rng.random(settings.seen_bits) < settings.seen_prefill if settings.seen_prefill > 0 else None
+    counters = counter_values.astype(np.uint8).tobytes() if counter_values is not None else bytes(settings.cells)
+    seen = np.packbits(seen_bits).tobytes() if seen_bits is not None else bytes(settings.seen_bits // 8)
     return b"\x01" + counters + seen
 
 
@@ -209,8 +226,9 @@ class CampaignAggregate:
     store: CellStore
     settings: AggregateSettings = field(default_factory=AggregateSettings)
     clock: Callable[[], float] = time.time
-    # Noise and keys; a seeded generator makes two stores comparable (tests, evaluation).
-    rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(secrets.randbits(128)))
+    # Noise and keys. None: from the operating system's randomness (initial_table); a seeded
+    # generator makes two stores comparable (tests, evaluation).
+    rng: np.random.Generator | None = None
     # epoch → (key, when read): saves a round trip per epoch on every check (KEY_CACHE_SECONDS).
     _keys: dict[int, tuple[bytes, float]] = field(default_factory=dict, repr=False)
 
@@ -230,7 +248,8 @@ class CampaignAggregate:
         cached = self._keys.get(epoch)
         if cached is not None and 0 <= now - cached[1] < KEY_CACHE_SECONDS:
             return cached[0]
-        key = self.store.epoch_key(epoch, self.rng.bytes(32), self._ttl(epoch))
+        candidate = secrets.token_bytes(32) if self.rng is None else self.rng.bytes(32)
+        key = self.store.epoch_key(epoch, candidate, self._ttl(epoch))
         self._keys = {e: v for e, v in self._keys.items() if e >= epoch - 1}  # older epochs are gone
         self._keys[epoch] = (key, now)
         return key

@@ -273,3 +273,23 @@ def test_every_campaign_threshold_sits_above_what_one_anonymous_client_may_add()
     for code, rule in rules.rules.items():
         if code.startswith("campaign."):
             assert rule.params.min_others > per_hour, code  # type: ignore[attr-defined]
+
+
+def test_a_new_tables_noise_and_seen_bits_come_from_the_systems_randomness() -> None:
+    """Unseeded, a table is drawn from the operating system (never replayable from a worker's
+    memory): its counters uniform over 0..noise, a share seen_prefill of its bits set, and two
+    draws different. Seeded, it is reproducible (tests and evaluation)."""
+    from heuristics.campaigns.aggregate import initial_table
+
+    settings = AggregateSettings()  # the defaults: 2^16 counters, noise 0–1, 2^21 bits, 15% set
+    first, second = initial_table(settings), initial_table(settings)
+    assert first != second and len(first) == 1 + settings.cells + settings.seen_bits // 8 and first[0] == 1
+    counters = np.frombuffer(first[1 : 1 + settings.cells], dtype=np.uint8)
+    assert set(np.unique(counters)) == set(range(settings.noise + 1))
+    assert abs(counters.mean() - settings.noise / 2) < 0.02
+    bits = np.unpackbits(np.frombuffer(first[1 + settings.cells :], dtype=np.uint8))
+    assert abs(bits.mean() - settings.seen_prefill) < 0.005
+    seeded = [initial_table(settings, np.random.default_rng(3)) for _ in range(2)]
+    assert seeded[0] == seeded[1]
+    aggregate = CampaignAggregate(MemoryCellStore(), settings)
+    assert aggregate.rng is None and aggregate._key(1) != CampaignAggregate(MemoryCellStore(), settings)._key(1)
