@@ -33,7 +33,10 @@ def _read_check() -> tuple[CheckRequest, bytes | None]:
             avatar = avatar_file.read(MAX_AVATAR_BYTES + 1)
             if len(avatar) > MAX_AVATAR_BYTES:
                 raise APIError(413, "avatar_too_large", f"The image is larger than {MAX_AVATAR_BYTES} bytes.", "avatar")
-            return body, avatar or None
+            if avatar:
+                return body, avatar
+            # An empty file part sends no image: the JSON part's own avatar, if any, is read below
+            # (and refused when it is not base64), never silently dropped.
     else:
         body = validate(CheckRequest, json_body(request))
     avatar = decode_base64(body.avatar, "avatar", MAX_AVATAR_BYTES) if body.avatar else None

@@ -152,6 +152,18 @@ def test_multipart_with_check_part_and_avatar_file(client: FlaskClient) -> None:
     assert response.get_json()["avatar_hash"]
 
 
+def test_an_empty_multipart_avatar_does_not_hide_a_bad_one_in_the_json_part(client: FlaskClient) -> None:
+    """An empty avatar file sends no image: the check part's own avatar is read, and refused when
+    it is not base64 (it was silently dropped: a 200 for bad input)."""
+    data = {"check": json.dumps(dict(FAKE_LOOKING, avatar="not base64!")), "avatar": (io.BytesIO(b""), "a.jpg")}
+    response = client.post("/v1/check", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "invalid_base64"
+    plain = {"check": json.dumps(FAKE_LOOKING), "avatar": (io.BytesIO(b""), "a.jpg")}
+    answer = client.post("/v1/check", data=plain, content_type="multipart/form-data")
+    assert answer.status_code == 200 and answer.get_json()["avatar_hash"] is None
+
+
 def test_a_large_multipart_avatar_never_touches_the_disk(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """Werkzeug spools multipart bodies over 500 KB to a temporary file; Haris keeps them in memory."""
     import werkzeug.formparser
