@@ -92,3 +92,12 @@ def test_compose_sets_only_settings_that_exist(compose: dict[str, Any]) -> None:
     gunicorn_conf = (ROOT / "gunicorn.conf.py").read_text(encoding="utf-8")
     for name in compose["services"]["app"]["environment"]:
         assert name in DEFAULTS or f'"{name}"' in gunicorn_conf, f"{name} is read by nothing"
+
+
+def test_the_limiter_store_evicts_short_lived_counters_before_the_campaign_aggregate(compose: dict[str, Any]) -> None:
+    """Under memory pressure the limiter store drops the keys nearest their end (rate counters,
+    an hour at most), never first the campaign tables that last weeks (volatile-lru could)."""
+    command = compose["services"]["limiter"]["command"]
+    policy = command[command.index("--maxmemory-policy") + 1]
+    assert policy == "volatile-ttl"
+    assert "--slowlog-log-slower-than" in command and command[command.index("--slowlog-log-slower-than") + 1] == "-1"
