@@ -356,17 +356,28 @@ def _address() -> bytes:
     """The client as every limit counts it: its IPv4 address, or its IPv6 address's /64. A host
     or home network is given a whole /64 and may send from any of its addresses: counted one by
     one, they would let a single client past every limit (checks, the registry, campaign
-    contributions). An IPv4-mapped IPv6 address is its IPv4 address."""
+    contributions). An IPv4-mapped IPv6 address is its IPv4 address. A port some proxies append
+    to the forwarded address (``192.0.2.1:5060``, ``[2001:db8::1]:443``) is not part of it: each
+    connection would otherwise be a new client."""
     raw = request.remote_addr or "unknown"
     try:
-        address = ipaddress.ip_address(raw)
+        address = ipaddress.ip_address(_without_port(raw))
     except ValueError:
         return raw.encode()
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped is not None:
             return str(address.ipv4_mapped).encode()
         return str(ipaddress.IPv6Network((int(address) >> 64 << 64, 64))).encode()
-    return raw.encode()
+    return str(address).encode()
+
+
+def _without_port(raw: str) -> str:
+    """``raw`` without a trailing port: ``[v6]:port`` and ``v4:port`` (a bare IPv6 address has
+    several colons and no brackets, and is left as it is)."""
+    if raw.startswith("[") and "]" in raw:
+        return raw[1 : raw.index("]")]
+    host, colon, port = raw.rpartition(":")
+    return host if colon and port.isdigit() and host.count(":") == 0 else raw
 
 
 def limits() -> Limits:

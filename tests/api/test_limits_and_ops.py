@@ -88,6 +88,11 @@ def test_an_ipv6_client_is_one_client_across_its_64(make_app: Any) -> None:
     assert [status("192.0.2.44"), status("::ffff:192.0.2.44")] == [200, 200]
     assert status("192.0.2.44") == 429
     assert contributes("2001:db8:9:1::1") and not contributes("2001:db8:9:1::2")  # one an hour (the default)
+    # A port a proxy appended is not part of the client's address.
+    assert [status("198.51.100.9:40001"), status("198.51.100.9:40002")] == [200, 200]
+    assert status("198.51.100.9") == 429
+    assert [status("[2001:db8:5:1::1]:443"), status("2001:db8:5:1::9")] == [200, 200]
+    assert status("[2001:db8:5:1::2]:8443") == 429
 
 
 def test_two_apps_share_one_limit_through_the_limiter_store(make_app: Any) -> None:
