@@ -118,9 +118,15 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
+class EvidenceMismatch(ValueError):
+    """An evidence file whose stored bytes no longer match the hash taken at capture (or that is
+    gone): the export is refused, never made. Only this is reported as a mismatch — any other
+    error is not evidence of tampering."""
+
+
 def build_archive(case: Case, files: Mapping[str, bytes], redacted: bool = False) -> bytes:
     """The zip of a case. ``files`` maps evidence id → bytes (as stored); a file whose bytes no
-    longer match the hash taken at capture is refused (ValueError), never exported."""
+    longer match the hash taken at capture is refused (:class:`EvidenceMismatch`), never exported."""
     record = shareable(case) if redacted else case
     included = [item for item in record.evidence if not redacted or leaves_as_bytes(item)]
     names = {item.id: item.archive_name for item in included}
@@ -128,7 +134,7 @@ def build_archive(case: Case, files: Mapping[str, bytes], redacted: bool = False
     for item in included:
         data = files.get(item.id)
         if data is None or not hmac.compare_digest(hashlib.sha256(data).hexdigest(), item.sha256):
-            raise ValueError(f"evidence {item.id} does not match the hash taken at capture")
+            raise EvidenceMismatch(f"evidence {item.id} does not match the hash taken at capture")
         entries[item.archive_name] = data
     entries[CASE_RECORD] = _json(record.model_dump(mode="json"))
     entries[COLLECTION_LOG] = collection_log(record, names)

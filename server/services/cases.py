@@ -395,7 +395,7 @@ def export_case(
                 manifest = _manifest_sha256(data)
                 result = Export(data, "application/zip", f"{stem}-{kind}.zip", manifest)
                 detail["manifest_sha256"] = manifest
-    except ValueError as error:  # an evidence file that no longer matches its hash
+    except archive.EvidenceMismatch as error:  # only that: another error is not a changed file
         raise APIError(409, "evidence_mismatch", str(error)) from None
     audit.record(actor.name, "case.exported", case.id, **detail)
     return result
@@ -406,7 +406,7 @@ def _verified_files(cases: CaseStore, case: Case) -> dict[str, bytes]:
     for item in case.evidence:
         data = files.get(item.id)
         if data is None or not hmac.compare_digest(hashlib.sha256(data).hexdigest(), item.sha256):
-            raise ValueError(f"evidence {item.id} is missing or does not match the hash taken at capture")
+            raise archive.EvidenceMismatch(f"evidence {item.id} is missing or does not match the hash taken at capture")
     return files
 
 

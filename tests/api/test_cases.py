@@ -249,6 +249,26 @@ def test_evidence_changed_in_storage_is_never_exported(client: FlaskClient, redi
         assert response.status_code == 409 and response.get_json()["error"]["code"] == "evidence_mismatch"
 
 
+def test_an_export_that_fails_otherwise_is_not_reported_as_changed_evidence(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a stored file that no longer matches its hash is evidence_mismatch: a trainer told
+    that evidence changed would suspect tampering. Any other failure of an export (here a fault
+    injected into the STIX builder) is the server's own error."""
+    from server.escalation import stix
+
+    case_id = open_case(client)
+    assert upload(client, case_id, b"original bytes", "a.txt").status_code == 201
+
+    def broken(case: object) -> dict[str, object]:
+        raise ValueError("a bug, not a changed file")
+
+    monkeypatch.setattr(stix, "bundle_json", broken)
+    response = client.get(f"/v1/cases/{case_id}/export/stix", headers=KEY)
+    assert response.status_code == 500 and response.get_json()["error"]["code"] == "internal_error"
+    assert client.get(f"/v1/cases/{case_id}/export/archive", headers=KEY).status_code == 200
+
+
 def test_platform_status_dates_are_checked(client: FlaskClient) -> None:
     case_id = open_case(client)
     status = {
