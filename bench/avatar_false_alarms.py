@@ -24,10 +24,11 @@ that never fired, and how many of them the matcher's per-check budget confirmed
 (``PhotoMatcher.shortlist``: the geometric checks run).
 
 ``--from-fingerprints`` adds the same pictures as their fingerprints instead (``avatar_hash`` for
-the bank, ``avatar_hashes`` for the registry: no keypoints, as a confirmed report makes a bank
-entry). The app then confirms them hash against hash (heuristics.matching.PhotoMatcher); the bench
-also counts, outside the app, what confirming them with the checked picture's pixels would raise
-(``PhotoMatcher(crops_without_keypoints=True)``, the contacts' confirmation).
+the bank, ``avatar_hashes`` for the registry: no keypoints, as a partner's fingerprints or an
+import without keypoints make them). The app then confirms them hash against hash
+(heuristics.matching.PhotoMatcher); the bench also counts, outside the app, what confirming them
+with the checked picture's pixels would raise (``PhotoMatcher(crops_without_keypoints=True)``,
+the contacts' confirmation).
 
 ``--recall N`` then checks copies of the first N banked pictures under each of bench/portraits.py's
 transforms through the same app, and counts those that raise ``avatar.known_bad``: what a bank so

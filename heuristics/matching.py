@@ -337,9 +337,10 @@ class PhotoMatcher:
     :data:`MAX_DETAIL_CONFIRMATIONS`. :meth:`reference_matches` confirms every candidate: the
     same answer whenever a check has no more candidates than the budgets (tested).
 
-    A stored picture without keypoints (added from a fingerprint: a confirmed report, an
-    ``avatar_hash``) is confirmed **hash against hash** here, even when the check sent a photo:
-    its centre's detail hash against the checked picture's own, within
+    A stored picture without keypoints (added from a fingerprint: an ``avatar_hash``, an import
+    of entries exported without them, an entry older than keypoints) is confirmed **hash against
+    hash** here, even when the check sent a photo: its centre's detail hash against the checked
+    picture's own, within
     :data:`LIST_HASH_DETAIL_THRESHOLD` (as is any hash-only check). That confirms re-uploads
     (re-encodes, resizes, borders, mirrors, most brightness changes) but not crops. The checked
     picture's pixels around the place a candidate pair gives (what :func:`best_match` does for
