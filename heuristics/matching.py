@@ -167,27 +167,23 @@ def _shifted(box: Box) -> list[Box]:
 
 
 def detail_distance(
-    query: AvatarFingerprint,
-    stored: AvatarFingerprint,
-    found: Sequence[Relation],
-    *,
-    pixels: bool = True,
-    hash_threshold: int = HASH_DETAIL_THRESHOLD,
+    query: AvatarFingerprint, stored: AvatarFingerprint, found: Sequence[Relation], *, strangers: bool = False
 ) -> int | None:
     """The closest confirming detail distance (all bits) over the candidate relations: 256 when
     no place confirms, None when it cannot be measured (a legacy fingerprint on either side).
 
     With the checked picture's pixels, a place confirms when all 255 bits are within
     :data:`DETAIL_THRESHOLD` and its :data:`~heuristics.images.STRONGEST` strongest coefficients
-    within :data:`STRONG_THRESHOLD`; hash against hash, all bits within ``hash_threshold``
-    (:data:`HASH_DETAIL_THRESHOLD`). ``pixels=False``: a stored picture without keypoints is
-    compared hash against hash even when the checked picture's pixels are at hand
-    (:class:`PhotoMatcher`'s lists of strangers, with :data:`LIST_HASH_DETAIL_THRESHOLD`)."""
+    within :data:`STRONG_THRESHOLD`; hash against hash, all bits within
+    :data:`HASH_DETAIL_THRESHOLD`. ``strangers`` (:class:`PhotoMatcher`'s lists of strangers'
+    photos): a stored picture without keypoints is compared hash against hash even when the
+    checked picture's pixels are at hand, and within :data:`LIST_HASH_DETAIL_THRESHOLD`."""
     if query.legacy or stored.legacy or not found:
         return None
     if stored.keypoints is not None and query.source is not None:
         return aligned_distance(query, stored, found)
-    by_hash = query.source is None or not pixels
+    by_hash = query.source is None or strangers
+    hash_threshold = LIST_HASH_DETAIL_THRESHOLD if strangers else HASH_DETAIL_THRESHOLD
     best = 256
     for relation in list(dict.fromkeys(found))[:MAX_RELATIONS]:
         target = stored.details[relation.stored_variant.picture]
@@ -261,17 +257,12 @@ def candidate_threshold(query: AvatarFingerprint, stored: AvatarFingerprint) -> 
 
 
 def compare(
-    query: AvatarFingerprint,
-    stored: AvatarFingerprint,
-    index: int = 0,
-    *,
-    pixels: bool = True,
-    hash_threshold: int = HASH_DETAIL_THRESHOLD,
+    query: AvatarFingerprint, stored: AvatarFingerprint, index: int = 0, *, strangers: bool = False
 ) -> PhotoMatch | None:
-    """The confirmed match of one stored fingerprint, or None (``pixels``, ``hash_threshold``:
-    see :func:`detail_distance`)."""
+    """The confirmed match of one stored fingerprint, or None (``strangers``: see
+    :func:`detail_distance`)."""
     found = relations(query, stored, candidate_threshold(query, stored))
-    detail = detail_distance(query, stored, found, pixels=pixels, hash_threshold=hash_threshold)
+    detail = detail_distance(query, stored, found, strangers=strangers)
     if detail is None or detail == 256:
         return None
     # Past MATCH_THRESHOLD only the geometric check vouches for the pair: the signals, whose
@@ -340,8 +331,8 @@ class PhotoMatcher:
     A stored picture without keypoints (added from a fingerprint: an ``avatar_hash``, an import
     of entries exported without them, an entry older than keypoints) is confirmed **hash against
     hash** here, even when the check sent a photo: its centre's detail hash against the checked
-    picture's own, within
-    :data:`LIST_HASH_DETAIL_THRESHOLD` (as is any hash-only check). That confirms re-uploads
+    picture's own, within :data:`LIST_HASH_DETAIL_THRESHOLD` (as is any hash-only check). That
+    confirms re-uploads
     (re-encodes, resizes, borders, mirrors, most brightness changes) but not crops. The checked
     picture's pixels around the place a candidate pair gives (what :func:`best_match` does for
     contacts) would find crops too, but at about one false match per 5,000 look-alike pairs
@@ -352,8 +343,7 @@ class PhotoMatcher:
 
     def __init__(self, fingerprints: Sequence[AvatarFingerprint], *, crops_without_keypoints: bool = False) -> None:
         self.fingerprints = tuple(fingerprints)
-        self._pixels = crops_without_keypoints
-        self._hash_threshold = HASH_DETAIL_THRESHOLD if crops_without_keypoints else LIST_HASH_DETAIL_THRESHOLD
+        self._strangers = not crops_without_keypoints
         self._index = FingerprintIndex(self.fingerprints)
         self._geometric = any(fp.keypoints is not None for fp in self.fingerprints)
         # The trimmed pictures' detail hashes as rows of four 64-bit words (zeros for legacy ones,
@@ -392,7 +382,7 @@ class PhotoMatcher:
         return _sorted(self._compare(query, i) for i in self.shortlist(query))
 
     def _compare(self, query: AvatarFingerprint, index: int) -> PhotoMatch | None:
-        return compare(query, self.fingerprints[index], index, pixels=self._pixels, hash_threshold=self._hash_threshold)
+        return compare(query, self.fingerprints[index], index, strangers=self._strangers)
 
     def shortlist(self, query: AvatarFingerprint) -> list[int]:
         """The candidates :meth:`matches` confirms: those that can confirm at all (neither side
