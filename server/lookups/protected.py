@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from heuristics.images import AvatarFingerprint
 from heuristics.keypoints import Keypoints
@@ -32,13 +32,29 @@ class _Registry:
     photos: PhotoMatcher  # every registered photo of every person …
     photo_owner: list[str]  # … and whose it is (person id, by position in photos)
     # Every person's registered accounts by account id and by handle (casefolded, no "@").
-    accounts: dict[tuple[str, str], list[Account]] = field(default_factory=dict)
+    accounts: dict[tuple[str, str], list[Account]]
+
+
+def _accounts(person: ProtectedPerson) -> tuple[Account, ...]:
+    """``person``'s registered accounts as the signals compare them: (platform, id, handle)."""
+    return tuple((a.platform, a.account_id, a.handle) for a in person.accounts)
 
 
 def _as_match(person: ProtectedPerson, name: str, similarity: NameSimilarity | None) -> ProtectedMatch:
     """``person`` as the signal sees them, found under ``name`` (``similarity`` None: by photo)."""
-    accounts = tuple((a.platform, a.account_id, a.handle) for a in person.accounts)
-    return ProtectedMatch(person.id, name, similarity, accounts, tuple(person.avatar_hashes))
+    return ProtectedMatch(person.id, name, similarity, _accounts(person), tuple(person.avatar_hashes))
+
+
+def _account_index(people: Mapping[str, ProtectedPerson]) -> dict[tuple[str, str], list[Account]]:
+    """Every registered account under its id and its cleaned handle (:meth:`ProtectedLookup.owns`)."""
+    index: dict[tuple[str, str], list[Account]] = {}
+    for person in people.values():
+        for account in _accounts(person):
+            _, account_id, handle = account
+            for key in (("id", account_id or ""), ("handle", clean_handle(handle))):
+                if key[1]:
+                    index.setdefault(key, []).append(account)
+    return index
 
 
 def _photo_index(
@@ -88,15 +104,8 @@ class ProtectedLookup:
     def _load(self, version: int, previous: _Registry | None) -> _Registry:
         people = {p.id: p for p in self.store.all()}
         index = NameIndex((p.id, name) for p in people.values() for name in p.display_names)
-        accounts: dict[tuple[str, str], list[Account]] = {}
-        for person in people.values():
-            for a in person.accounts:
-                account = (a.platform, a.account_id, a.handle)
-                if a.account_id:
-                    accounts.setdefault(("id", a.account_id), []).append(account)
-                if clean_handle(a.handle):
-                    accounts.setdefault(("handle", clean_handle(a.handle)), []).append(account)
-        return _Registry(index, people, *_photo_index(people, self.store.keypoints(list(people))), accounts)
+        photos = _photo_index(people, self.store.keypoints(list(people)))
+        return _Registry(index, people, *photos, _account_index(people))
 
     def match(self, name: str, min_similarity: float) -> Sequence[ProtectedMatch]:
         registry = self.copy.current()
