@@ -10,7 +10,7 @@ from server.i18n import choose_locale
 from server.roles import Role
 from server.schemas import CheckRequest
 from server.services.avatars import MAX_AVATAR_BYTES
-from server.services.check import contact_characters, run_check
+from server.services.check import run_check
 from server.state import app_state
 from server.web.auth import caller_has_role
 from server.web.body import decode_base64, json_body, parse_json_bytes, validate
@@ -68,7 +68,7 @@ def _may_contribute() -> bool:
 @counted("check")
 def check() -> Any:
     body, avatar = _read_check()
-    charge_for_contacts(contact_characters(body.contacts or ()))
+    charge_for_contacts(body.contacts or ())
     locale = choose_locale(body.locale, request)
     privileged = caller_has_role(Role.TRAINER)
     result = run_check(

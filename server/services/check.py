@@ -13,38 +13,24 @@ The path of a check, from the route to the signals and back:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from heuristics.campaigns import SERVICE as CAMPAIGNS
 from heuristics.campaigns import CampaignCheck
 from heuristics.context import CheckContext, ServiceUnavailable
 from heuristics.engine import score
 from heuristics.images import AvatarFingerprint
-from heuristics.profile import Contact, Platform, Profile
+from heuristics.profile import Platform, Profile
 from heuristics.services import BANKS, ProtectedMatch, ProtectedRegistry
 from heuristics.services import PROTECTED as REGISTRY
 from server.i18n import render
 from server.schemas import CheckRequest, CheckResponse, FindingOut
 from server.services.avatars import fingerprint_from
 from server.state import app_state
-from server.web.limits import CONTACT_CHARACTERS, CONTACT_PHOTO_CHARACTERS
 
 # What an anonymous answer may say about a protected person: how alike the names are and how
 # close the photo is — never who she is (name, id, her registered name's normalised form).
 ANONYMOUS_EVIDENCE = {"impersonation.protected_person": frozenset({"name_similarity", "avatar_distance"})}
-
-
-def contact_characters(contacts: Iterable[Contact]) -> int:
-    """What matching the contacts costs, in characters of names (``server.web.limits``): each
-    contact's names, plus what any contact costs whatever its names' length and what comparing
-    its photo costs (``CONTACT_CHARACTERS``, ``CONTACT_PHOTO_CHARACTERS``)."""
-    return sum(
-        CONTACT_CHARACTERS
-        + len(contact.display_name or "")
-        + len(contact.handle or "")
-        + (CONTACT_PHOTO_CHARACTERS if contact.avatar_hash else 0)
-        for contact in contacts
-    )
 
 
 class _WatchedRegistry:

@@ -65,7 +65,7 @@ import logging
 import math
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -78,6 +78,7 @@ from limits.strategies import MovingWindowRateLimiter, RateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 from heuristics.context import ServiceUnavailable
+from heuristics.profile import Contact
 from server.storage.breaker import RedisBreaker
 from server.storage.connection import LimiterStore, fast_fail_options
 from server.web.errors import APIError, error_response
@@ -411,7 +412,7 @@ def counted(allowance: str) -> Callable[[F], F]:
 
 # Matching a profile against trusted contacts costs CPU per contact, per character of its names
 # (each is normalised; normalise() caps its cleaned text) and per photo compared, so a check is
-# charged by its contacts' cost in characters of names (server.services.check.contact_characters):
+# charged by its contacts' cost in characters of names (contact_characters):
 # each contact's display name and handle, plus CONTACT_CHARACTERS for any contact and
 # CONTACT_PHOTO_CHARACTERS for one with a photo's fingerprint — measured through the app, a
 # contact costs about as much as 220 characters of its names, and comparing a photo as 145.
@@ -425,14 +426,26 @@ FREE_CONTACT_CHARACTERS = 120_000
 CONTACT_CHARACTERS_PER_CHECK = 10_000
 
 
+def contact_characters(contacts: Iterable[Contact]) -> int:
+    """What matching the contacts costs, in characters of names: each contact's names, plus what
+    any contact costs whatever its names' length and what comparing its photo costs."""
+    return sum(
+        CONTACT_CHARACTERS
+        + len(contact.display_name or "")
+        + len(contact.handle or "")
+        + (CONTACT_PHOTO_CHARACTERS if contact.avatar_hash else 0)
+        for contact in contacts
+    )
+
+
 def contact_charge(characters: int) -> int:
-    """How many extra counts a check's contacts cost, by their total name length."""
+    """How many extra counts a check's contacts cost, by their :func:`contact_characters`."""
     return math.ceil(max(0, characters - FREE_CONTACT_CHARACTERS) / CONTACT_CHARACTERS_PER_CHECK)
 
 
-def charge_for_contacts(characters: int) -> None:
-    """Charge a check whose trusted contacts' names add up to ``characters`` (429 past the limit)."""
-    extra = contact_charge(characters)
+def charge_for_contacts(contacts: Iterable[Contact]) -> None:
+    """Charge a check for matching its trusted ``contacts`` (429 past the limit)."""
+    extra = contact_charge(contact_characters(contacts))
     if extra:
         limits().check.charge(extra)
 
