@@ -368,7 +368,7 @@ def _address() -> bytes:
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped is not None:
             return str(address.ipv4_mapped).encode()
-        return str(ipaddress.IPv6Network((int(address) >> 64 << 64, 64))).encode()
+        return str(ipaddress.ip_network((address, 64), strict=False)).encode()  # its /64
     return str(address).encode()
 
 
