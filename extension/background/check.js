@@ -4,7 +4,7 @@
  * what is remembered for the popup (session storage only), the badge, and what the page is shown.
  */
 import { api } from "../shared/browser.js";
-import { CACHE_TTL_MS, PLATFORMS, STORAGE } from "../shared/constants.js";
+import { CACHE_TTL_MS, FORGET_ALARM, PLATFORMS, STORAGE } from "../shared/constants.js";
 import { sameAccount } from "../shared/contacts.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
@@ -101,11 +101,24 @@ async function askServer(context, message) {
 }
 
 /** Forget verdicts, last profiles and per-tab reports older than the cache lifetime. */
-async function pruneSession(now) {
+export async function pruneSession(now) {
   const all = await session().get(null);
   const records = [PREFIX.verdict, PREFIX.last, PREFIX.tab];
   const stale = Object.keys(all).filter((k) => records.some((p) => k.startsWith(p)) && !(all[k] && now - all[k].at <= CACHE_TTL_MS));
   if (stale.length) await session().remove(stale);
+}
+
+/**
+ * The records of a check are forgotten when they are CACHE_TTL_MS old even if no other check
+ * comes to prune them: an alarm just after that, moved later by every check (one alarm, one name).
+ */
+async function planForget(now) {
+  if (!api.alarms) return;
+  try {
+    await api.alarms.create(FORGET_ALARM, { when: now + CACHE_TTL_MS + 1000 });
+  } catch (_error) {
+    // No alarm: the next check prunes them.
+  }
 }
 
 /** What the popup's Details shows and Save and Report use: in session storage, gone when the browser closes. */
@@ -116,6 +129,7 @@ async function remember(context, message, view) {
   if (context.tabId != null) {
     await sessionSet(`${PREFIX.tab}${context.tabId}`, { at: context.now, key: message.key, platform, profile, view, locale: context.locale });
   }
+  await planForget(context.now);
 }
 
 export async function setBadge(tabId, view) {

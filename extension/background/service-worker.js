@@ -5,11 +5,11 @@
  * correspondents; the extension's own pages use the shared modules directly.
  */
 import { api } from "../shared/browser.js";
-import { MESSAGES, REPORT_REASONS, STORAGE } from "../shared/constants.js";
+import { FORGET_ALARM, MESSAGES, REPORT_REASONS, STORAGE } from "../shared/constants.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
 import { wipeEverything } from "../shared/wipe.js";
-import { backendAllowed, check, sessionGet, sessionSet, validRequest } from "./check.js";
+import { backendAllowed, check, pruneSession, sessionGet, sessionSet, validRequest } from "./check.js";
 import { sendReport } from "./checker.js";
 import { initHealth, recordVisit } from "./health.js";
 
@@ -92,11 +92,22 @@ if (api.storage.session.setAccessLevel) {
 api.storage.onChanged.addListener((changes, area) => {
   const local = STORAGE.local;
   const changed = (key) => Object.hasOwn(changes, key);
+  // The contacts changed, or the vault was locked or opened (perhaps with the second passphrase):
+  // the per-tab reports go too, since their findings name contacts (which the popup shows) and a
+  // lock must leave no contact readable, nor a hint that the list just opened is not the real one.
+  const contacts = (area === "local" && changed(local.vault)) || (area === "session" && changed(STORAGE.session.vaultKey));
   // New contacts, a new server or language, a lock or unlock: cached verdicts and backoff are stale.
-  if ((area === "local" && [local.vault, local.backendUrl, local.language].some(changed)) || (area === "session" && changed(STORAGE.session.vaultKey))) {
+  if (contacts || (area === "local" && [local.backendUrl, local.language].some(changed))) {
     api.storage.session.get(null).then((all) => {
-      const stale = Object.keys(all).filter((k) => k.startsWith(PREFIX.verdict) || k === STORAGE.session.backoffUntil);
+      const stale = Object.keys(all).filter((k) =>
+        k.startsWith(PREFIX.verdict) || k === STORAGE.session.backoffUntil || (contacts && k.startsWith(PREFIX.tab)));
       return stale.length ? api.storage.session.remove(stale) : null;
     }).catch(() => {});
   }
 });
+
+// Checks' records (verdicts, last profiles, per-tab reports) are forgotten once they are
+// CACHE_TTL_MS old, whether or not another check comes (background/check.js plans the alarm).
+if (api.alarms) {
+  api.alarms.onAlarm.addListener((alarm) => (alarm.name === FORGET_ALARM ? pruneSession(Date.now()).catch(() => {}) : undefined));
+}

@@ -81,6 +81,8 @@ export const CIPHER = Object.freeze({ name: "AES-GCM", keyBits: 256, ivBytes: 12
 export const MIN_PASSPHRASE_LENGTH = 8;
 
 export const CACHE_TTL_MS = 10 * 60 * 1000;
+/** The alarm that forgets verdicts, last profiles and per-tab reports once they are CACHE_TTL_MS old. */
+export const FORGET_ALARM = "haris-forget";
 export const AVATAR_TIMEOUT_MS = 5000;
 export const MAX_AVATAR_BYTES = 4 * 1024 * 1024;
 export const AVATAR_HOSTS = Object.freeze([/^pbs\.twimg\.com$/, /^abs\.twimg\.com$/, /(^|\.)cdninstagram\.com$/, /(^|\.)fbcdn\.net$/]);

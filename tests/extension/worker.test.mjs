@@ -62,6 +62,36 @@ describe("background", () => {
     assert.match(record.view.findings[0].message, /Mohamed Saleh/);
   });
 
+  test("a lock leaves no contact readable: the popup's per-tab reports, whose findings name contacts, go with the key", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    await sendToWorker(browser, { type: "check", ...CLONE });
+    assert.match(JSON.stringify(await browser.storage.session.get("tab|7")), /your contact “Mohamed Saleh”/);
+    await Vault.lock();
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the worker's storage listener
+    assert.deepEqual(await browser.storage.session.get("tab|7"), {});
+    assert.equal((await everythingStored(browser)).includes("your contact"), false);
+    // The same when another slot is opened (the second passphrase) or the contacts change.
+    await Vault.unlock(PASS);
+    await sendToWorker(browser, { type: "check", ...CLONE });
+    await Vault.updateSecrets(() => ({ contacts: [] }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal((await everythingStored(browser)).includes("your contact"), false);
+  });
+
+  test("a check's records are forgotten after the cache lifetime even if no other check comes", async () => {
+    await sendToWorker(browser, { type: "check", ...CLONE });
+    const session = browser.storage.session;
+    const kept = Object.keys(await session.get(null)).filter((k) => /^(v|last|tab)\|/.test(k));
+    assert.equal(kept.length, 3, "a verdict, the last profile and the tab's report");
+    const at = (await session.get("tab|7"))["tab|7"].at;
+    const alarm = await browser.alarms.get("haris-forget");
+    assert.equal(alarm.scheduledTime, at + 10 * 60 * 1000 + 1000);
+    // The clock reaches the alarm: the records are now older than the lifetime.
+    for (const key of kept) await session.set({ [key]: { ...(await session.get(key))[key], at: at - 10 * 60 * 1000 - 1000 } });
+    await browser.alarms.fire("haris-forget");
+    assert.deepEqual(Object.keys(await session.get(null)).filter((k) => /^(v|last|tab)\|/.test(k)), []);
+  });
+
   test("nothing about checked, dismissed or reported profiles is written to local storage", async () => {
     await sendToWorker(browser, { type: "check", ...CLONE });
     await sendToWorker(browser, { type: "dismiss", key: CLONE.key });
