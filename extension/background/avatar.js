@@ -17,6 +17,37 @@ export function allowedAvatarUrl(value) {
   }
 }
 
+/**
+ * The body's bytes, or null when it is longer than `max`: a declared length over it is refused
+ * before reading, and the stream is cancelled as soon as it passes it, so a huge file on the CDN
+ * costs the worker at most `max` bytes of memory, never its whole size.
+ */
+async function boundedBody(response, max) {
+  const declared = Number(response.headers.get("Content-Length"));
+  if (Number.isFinite(declared) && declared > max) return null;
+  if (!response.body) return null;
+  const reader = response.body.getReader();
+  const chunks = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.length;
+    if (length > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
+
 /** base64 of the photo, or null (then the check runs without it). */
 export async function fetchAvatar(fetchImpl, value, timeoutMs = AVATAR_TIMEOUT_MS) {
   const url = allowedAvatarUrl(value);
@@ -30,8 +61,8 @@ export async function fetchAvatar(fetchImpl, value, timeoutMs = AVATAR_TIMEOUT_M
     // Checked again after the fact, in case a fetch implementation followed a redirect anyway.
     if (response.redirected || (response.url && !allowedAvatarUrl(response.url))) return null;
     if (!response.ok || !/^image\//.test(response.headers.get("Content-Type") || "")) return null;
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (!bytes.length || bytes.length > MAX_AVATAR_BYTES) return null;
+    const bytes = await boundedBody(response, MAX_AVATAR_BYTES);
+    if (!bytes || !bytes.length) return null;
     return toBase64(bytes);
   } catch (_error) {
     return null;

@@ -84,8 +84,10 @@
   async function blobToBase64(blobUrl) {
     try {
       const response = await fetch(blobUrl);
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      if (!bytes.length || bytes.length > MAX_BLOB_BYTES) return null;
+      // The blob's size is known before its bytes are copied: a huge one is not read at all.
+      const blob = await response.blob();
+      if (!blob.size || blob.size > MAX_BLOB_BYTES) return null;
+      const bytes = new Uint8Array(await blob.arrayBuffer());
       let binary = "";
       for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
       return btoa(binary);

@@ -25,6 +25,28 @@ describe("re-checks", () => {
     assert.equal(page.checks()[1].force, true, "a re-check bypasses the cached answer");
   });
 
+  test("a huge blob: photo is neither copied nor sent; a photo within the limit is", async () => {
+    const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING);
+    const copied = [];
+    page.window.fetch = async (url) => ({
+      blob: async () => {
+        const size = url.endsWith("9") ? 512 * 1024 * 1024 : 3;
+        return { size, arrayBuffer: async () => (copied.push(size), new Uint8Array(size).fill(65).buffer) };
+      },
+      arrayBuffer: async () => (copied.push("whole response"), new Uint8Array(512 * 1024 * 1024).buffer),
+    });
+    const avatar = page.document.querySelector(".Avatar");
+    avatar.classList.remove("no-photo");
+    avatar.innerHTML = '<div class="inner"><img class="Avatar__media avatar-media" src="blob:https://web.telegram.org/00000000-0000-4000-8000-000000000009"></div>';
+    await page.advance(2000);
+    assert.deepEqual(copied, [], "512 MB are not copied");
+    assert.equal(page.checks().at(-1).avatar, null);
+    page.document.querySelector(".Avatar img").setAttribute("src", "blob:https://web.telegram.org/00000000-0000-4000-8000-000000000008");
+    await page.advance(2000);
+    assert.deepEqual(copied, [3]);
+    assert.deepEqual(page.checks().at(-1).avatar, { base64: "QUFB" });
+  });
+
   test("a value edited in place (same fields, new text) is checked again; a vanished field is not", async () => {
     const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING);
     await page.advance(2000);

@@ -134,7 +134,8 @@ describe("background", () => {
 });
 
 describe("finding 20: the avatar fetch", () => {
-  const image = (url, redirected = false) => ({ ok: true, url, redirected, headers: new Headers({ "Content-Type": "image/png" }), arrayBuffer: async () => new Uint8Array([1, 2, 3]).buffer });
+  const image = (url, redirected = false, body = new Response(new Uint8Array([1, 2, 3])).body, headers = {}) =>
+    ({ ok: true, url, redirected, headers: new Headers({ "Content-Type": "image/png", ...headers }), body, arrayBuffer: () => new Response(body).arrayBuffer() });
 
   test("follows no redirect, and refuses an answer from anywhere but the allowed CDNs", async () => {
     const inits = [];
@@ -148,5 +149,26 @@ describe("finding 20: the avatar fetch", () => {
     const elsewhere = await fetchAvatar(async () => image("https://evil.example/a.png"), "https://pbs.twimg.com/profile_images/1/a.png");
     assert.equal(elsewhere, null);
     assert.equal(await fetchAvatar(async () => image("x"), "http://pbs.twimg.com/a.png"), null, "https only");
+  });
+
+  test("a huge file on the CDN costs at most the photo limit: refused by its declared length, or cut off while read", async () => {
+    const url = "https://scontent.cdninstagram.com/v/huge.jpg";
+    const MB = 1024 * 1024;
+    let pulled = 0;
+    const endless = new ReadableStream({
+      pull(controller) {
+        pulled += MB;
+        controller.enqueue(new Uint8Array(MB));
+        if (pulled >= 256 * MB) controller.close();
+      },
+    }, { highWaterMark: 0 });
+    assert.equal(await fetchAvatar(async () => image(url, false, endless), url), null);
+    assert.ok(pulled <= 6 * MB, `read ${pulled / MB} MB of a 256 MB file`);
+    let touched = false;
+    const declared = new ReadableStream({ pull() { touched = true; } }, { highWaterMark: 0 });
+    assert.equal(await fetchAvatar(async () => image(url, false, declared, { "Content-Length": String(64 * MB) }), url), null);
+    assert.equal(touched, false, "a declared length over the limit is not read at all");
+    const fine = new Response(new Uint8Array(3 * MB).fill(7)).body;
+    assert.equal((await fetchAvatar(async () => image(url, false, fine), url)).length, Math.ceil((3 * MB) / 3) * 4);
   });
 });
