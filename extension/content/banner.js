@@ -12,8 +12,12 @@
   "use strict";
   const Haris = (root.Haris = root.Haris || {});
 
+  // The host is in the page's DOM, where the page's style sheets and its own style attribute reach
+  // it. "!important" here wins over the page's even !important rules (inside a shadow tree,
+  // important declarations come last in the cascade), so the page cannot hide, fade, move or
+  // clip the banner through its host.
   const STYLE = `
-    :host { all: initial; }
+    :host { all: initial !important; }
     .banner { position: fixed; inset-inline: 12px; top: 12px; z-index: 2147483647; max-width: 560px;
       margin-inline-start: auto; box-sizing: border-box; padding: 14px 16px; border-radius: 10px;
       font: 15px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans Arabic", Tahoma, sans-serif;

@@ -302,6 +302,38 @@ def test_a_page_script_cannot_read_or_press_the_banner(browser: Browser, backend
     assert stored == []
 
 
+def test_the_page_css_cannot_hide_or_move_the_banner(browser: Browser, backend: Backend) -> None:
+    """The page's style sheets and the host's own style attribute, even !important, do not reach
+    the banner: its :host rules are !important, which wins over the page's (the inner context's
+    important declarations come last in the cascade)."""
+    browser.configure(backend.url, "en")
+    page, banner = open_profile(browser, "https://x.com/sara19283746")
+    box = banner.wait_state("result")
+    before = banner.box(box)
+    page.add_style_tag(
+        content="haris-banner, body > * { display: none !important; visibility: hidden !important;"
+        " opacity: 0 !important; transform: translate(-5000px, -5000px) !important;"
+        " clip-path: inset(50%) !important; position: absolute !important; }"
+    )
+    page.evaluate("""document.querySelector("haris-banner").style.setProperty("display", "none", "important")""")
+    page.wait_for_timeout(200)
+    section = banner.section()
+    assert section is not None
+    after = banner.box(section)  # raises when the section has no box (display: none)
+    assert after == before, "where the page drew nothing, the banner stays where it was"
+    center = [after["x"] + after["width"] / 2, after["y"] + after["height"] / 2]
+    seen = page.evaluate(
+        """([x, y]) => {
+            const host = document.querySelector("haris-banner");
+            const style = getComputedStyle(host);
+            return {hit: document.elementFromPoint(x, y) === host, display: style.display,
+                    visibility: style.visibility, opacity: style.opacity};
+        }""",
+        center,
+    )
+    assert seen == {"hit": True, "display": "inline", "visibility": "visible", "opacity": "1"}
+
+
 @pytest.mark.parametrize(
     ("url", "platform", "account_id"),
     [
