@@ -9,6 +9,7 @@ import { sameAccount } from "../shared/contacts.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
 import { readSecrets } from "../shared/vault.js";
+import { noteUse } from "./auto-lock.js";
 import { fetchAvatar, MAX_AVATAR_BASE64 } from "./avatar.js";
 import { checkProfile, normaliseBackend } from "./checker.js";
 
@@ -49,7 +50,7 @@ async function checkContext(message, sender) {
   const secrets = await readSecrets();
   const contacts = secrets ? secrets.contacts : [];
   return {
-    settings, locale, contacts,
+    settings, locale, contacts, open: Boolean(secrets),
     trusted: contacts.some((c) => sameAccount(c, { platform: message.platform, ...message.profile })),
     tabId: sender.tab ? sender.tab.id : null,
     now: Date.now(),
@@ -163,6 +164,8 @@ export function pageView(view, strings) {
 
 export async function check(message, sender) {
   const context = await checkContext(message, sender);
+  // A check that sends the contacts is a use of the vault: it stays open the chosen time from now.
+  if (context.open) await noteUse();
   const view = (await cachedView(context, message)) || (await refusal(context)) || (await askServer(context, message));
   view.trusted = context.trusted;
   await remember(context, message, view);

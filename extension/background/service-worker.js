@@ -11,6 +11,7 @@ import { getSettings } from "../shared/settings.js";
 import { wipeEverything } from "../shared/wipe.js";
 import { backendAllowed, check, pruneSession, sessionGet, sessionSet, validRequest } from "./check.js";
 import { sendReport } from "./checker.js";
+import { initAutoLock } from "./auto-lock.js";
 import { initHealth, recordVisit } from "./health.js";
 
 const PREFIX = STORAGE.sessionPrefixes;
@@ -83,6 +84,7 @@ if (api.commands && api.commands.onCommand) {
 }
 
 initHealth();
+initAutoLock();
 
 // The vault's key is in session storage: never where a content script can read it.
 if (api.storage.session.setAccessLevel) {

@@ -32,7 +32,7 @@ export const LIMITS = Object.freeze({
 /** Where things are kept. `local` is on disk; `session` is memory only, gone when the browser closes. */
 export const STORAGE = Object.freeze({
   local: Object.freeze({
-    backendUrl: "backendUrl", language: "language", everywhere: "bannerEverywhere", vault: "vault",
+    backendUrl: "backendUrl", language: "language", everywhere: "bannerEverywhere", vault: "vault", autoLock: "autoLockMinutes",
     // The opt-in health counter: the choice, the counts since the last send, when to send next
     // (set at a send, never at a page read) and how many sends found too few counts.
     health: "healthCounter", healthCounts: "healthCounts", healthNextSend: "healthNextSend", healthIdle: "healthIdle",
@@ -44,7 +44,16 @@ export const STORAGE = Object.freeze({
   legacyClear: Object.freeze(["contacts", "apiKey", "contactsRev"]),
 });
 
-export const DEFAULT_SETTINGS = Object.freeze({ backendUrl: "http://127.0.0.1:5000", language: "auto", bannerEverywhere: false, healthCounter: false });
+export const DEFAULT_SETTINGS = Object.freeze({
+  backendUrl: "http://127.0.0.1:5000", language: "auto", bannerEverywhere: false, healthCounter: false, autoLockMinutes: 60,
+});
+
+/**
+ * The vault locks itself after this many minutes without use (an unlock, or a check that sent the
+ * contacts), and when the device's screen locks where the browser reports it (background/auto-lock.js);
+ * 0 is "only when the browser closes". Options offers these choices.
+ */
+export const AUTO_LOCK = Object.freeze({ alarm: "haris-lock", choices: Object.freeze([15, 60, 240, 0]) });
 
 const HOUR_MS = 60 * 60 * 1000;
 /**

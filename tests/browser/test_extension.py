@@ -334,6 +334,31 @@ def test_the_page_css_cannot_hide_or_move_the_banner(browser: Browser, backend: 
     assert seen == {"hit": True, "display": "inline", "visibility": "visible", "opacity": "1"}
 
 
+def test_the_vault_locks_itself_after_the_chosen_time(browser: Browser) -> None:
+    """Options → "Lock by itself after" plans the worker's lock alarm from the last use; when it
+    goes off (brought forward here) the key is gone and the popup asks for the passphrase."""
+    browser.create_vault(PASSPHRASE)
+    options = browser.context.new_page()
+    options.goto(browser.url("options/options.html"))
+    assert options.input_value("#auto-lock") == "60", "an hour by default"
+    options.select_option("#auto-lock", "15")
+    options.wait_for_selector('#vault-status[data-kind="ok"]:not(:empty)')
+    worker = browser.worker()
+    ahead = worker.evaluate("chrome.alarms.get('haris-lock').then(a => (a.scheduledTime - Date.now()) / 60000)")
+    assert 14 < ahead <= 15
+    assert browser.storage()["session"].get("vaultKey")
+    worker.evaluate("chrome.alarms.create('haris-lock', { when: Date.now() + 500 })")
+    for _ in range(100):
+        if not browser.storage()["session"].get("vaultKey"):
+            break
+        options.wait_for_timeout(100)
+    assert not browser.storage()["session"].get("vaultKey"), "the key is forgotten"
+    assert browser.contacts() == []
+    popup = browser.context.new_page()
+    popup.goto(browser.url("popup/popup.html"))
+    popup.wait_for_selector("#unlock-form:not([hidden])")
+
+
 @pytest.mark.parametrize(
     ("url", "platform", "account_id"),
     [

@@ -2,7 +2,7 @@
 // it: storage areas (local, session, sync) with get/set/remove/clear, values stored as copies
 // (structured clone, as the browser serialises them), onChanged events with {oldValue, newValue}
 // per key and the area's name, session's setAccessLevel, alarms (scheduled, never fired by a
-// clock: tests fire them with `fire`), runtime and i18n. It has to be installed
+// clock: tests fire them with `fire`), idle's state events (emitted by tests), runtime and i18n. It has to be installed
 // before the first import of a module that reads `browser`.
 import { readFileSync } from "node:fs";
 
@@ -85,6 +85,7 @@ export function installFakeBrowser({ uiLanguage = "en-US" } = {}) {
     action: { badges: new Map(), setBadgeText: async ({ tabId, text }) => browser.action.badges.set(tabId, text), setBadgeBackgroundColor: async () => {}, openPopup: async () => { throw new Error("no window"); } },
     tabs: { created: [], query: async () => [{ id: 7 }], create: async (props) => browser.tabs.created.push(props) },
     commands: { onCommand: event() },
+    idle: { onStateChanged: event() },
     alarms: {
       scheduled: new Map(),
       onAlarm: event(),
