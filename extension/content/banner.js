@@ -55,24 +55,36 @@
   }
 
   /**
+   * A custom element name drawn at random for each page ("qzkrw-plvbn"): the host is in the page's
+   * DOM, and a fixed name such as <haris-banner> would be a marker any page — or a platform's list
+   * of known extensions — could look for to learn that this person uses Haris.
+   */
+  function randomTagName() {
+    const letters = root.crypto.getRandomValues(new Uint8Array(12));
+    const word = (bytes) => Array.from(bytes, (b) => String.fromCharCode(97 + (b % 26))).join("");
+    return `${word(letters.subarray(0, 6))}-${word(letters.subarray(6))}`;
+  }
+
+  /**
    * @param {Document} doc
    * @param {{onDetails, onFriend, onDismiss, onReport, onRetry}} actions
    */
   class Banner {
     // The closed root is reachable only through this field, which lives in the content script's
-    // isolated world: the page sees an empty <haris-banner> whose shadowRoot is null.
+    // isolated world: the page sees an empty element of a random name whose shadowRoot is null.
     #shadow = null;
 
     constructor(doc, actions) {
       this.doc = doc;
       this.actions = actions;
       this.host = null;
+      this.tagName = randomTagName();
     }
 
     /** Put the host back if the page's own rendering removed it. */
     ensureAttached() {
       if (!this.host) {
-        this.host = this.doc.createElement("haris-banner");
+        this.host = this.doc.createElement(this.tagName);
         this.#shadow = this.host.attachShadow({ mode: "closed" });
       }
       if (!this.host.isConnected) {

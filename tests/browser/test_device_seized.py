@@ -121,7 +121,7 @@ def journey(browser: Browser, backend: Backend, tmp_path: Path) -> str:
     dismissed.goto("https://x.com/sara19283746")
     BannerView(dismissed).wait_state("result")
     BannerView(dismissed).press("dismiss")
-    dismissed.wait_for_selector("haris-banner", state="detached")
+    BannerView(dismissed).wait_gone()
     clone = browser.context.new_page()
     clone.goto("https://x.com/m_salih_real")
     reported = BannerView(clone)
