@@ -61,7 +61,7 @@ async function checkContext(message, sender) {
 async function cachedView(context, message) {
   if (message.force) return null;
   const cached = await sessionGet(context.cacheKey);
-  return cached && context.now - cached.at < CACHE_TTL_MS ? { state: "result", ...cached.view } : null;
+  return cached && context.now - cached.at < CACHE_TTL_MS ? { ...cached.view, state: "result" } : null;
 }
 
 async function refusal(context) {
@@ -97,7 +97,10 @@ async function askServer(context, message) {
     state: "result", level: report.level, risk: report.risk, findings: report.findings,
     unavailable: report.unavailable || [], avatarHash: report.avatar_hash || null, rulesVersion: report.rules_version,
   };
-  await sessionSet(context.cacheKey, { at: context.now, view: { ...view, state: undefined } });
+  // Without its state: Firefox stores values by structured clone, which keeps a key set to
+  // undefined, and a cached view's `state: undefined` hid the next visit's warning.
+  const { state: _state, ...stored } = view;
+  await sessionSet(context.cacheKey, { at: context.now, view: stored });
   return view;
 }
 

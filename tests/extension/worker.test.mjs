@@ -92,6 +92,16 @@ describe("background", () => {
     assert.deepEqual(Object.keys(await session.get(null)).filter((k) => /^(v|last|tab)\|/.test(k)), []);
   });
 
+  test("a risky profile opened again within the cache lifetime is answered from the cache, still risky (Firefox keeps undefined keys)", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    const first = await sendToWorker(browser, { type: "check", ...CLONE });
+    const again = await sendToWorker(browser, { type: "check", ...CLONE }, { tabId: 8 });
+    assert.equal(seen.length, 1, "the second answer comes from the cache");
+    assert.deepEqual(again, first);
+    assert.equal(again.view.state, "result");
+    assert.equal(again.view.level, "high");
+  });
+
   test("nothing about checked, dismissed or reported profiles is written to local storage", async () => {
     await sendToWorker(browser, { type: "check", ...CLONE });
     await sendToWorker(browser, { type: "dismiss", key: CLONE.key });
