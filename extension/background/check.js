@@ -3,6 +3,7 @@
  * open), a cached verdict, the server's backoff, the permission, the photo, the server's answer,
  * what is remembered for the popup (session storage only), the badge, and what the page is shown.
  */
+import { toBase64 } from "../shared/base64.js";
 import { api } from "../shared/browser.js";
 import { CACHE_TTL_MS, FORGET_ALARM, PLATFORMS, STORAGE } from "../shared/constants.js";
 import { sameAccount } from "../shared/contacts.js";
@@ -43,6 +44,18 @@ export async function backendAllowed(backendUrl) {
   }
 }
 
+/**
+ * What was asked: a digest of the profile and photo the content script read. A cached answer is
+ * used only for the same request — the key names the profile's handle or id alone, and a page
+ * that drew other fields under that handle (a fake header in one tab) must not leave its answer
+ * for the real profile opened in another.
+ */
+async function requestDigest(message) {
+  const request = JSON.stringify({ platform: message.platform, profile: message.profile, avatar: message.avatar || null });
+  const hash = await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(request));
+  return toBase64(new Uint8Array(hash));
+}
+
 /** Settings, language and the contacts (none while the vault is locked) for one check. */
 async function checkContext(message, sender) {
   const settings = await getSettings();
@@ -55,13 +68,15 @@ async function checkContext(message, sender) {
     tabId: sender.tab ? sender.tab.id : null,
     now: Date.now(),
     cacheKey: `${PREFIX.verdict}${message.key}|${locale}|${secrets ? "open" : "locked"}|${settings.backendUrl}`,
+    request: await requestDigest(message),
   };
 }
 
 async function cachedView(context, message) {
   if (message.force) return null;
   const cached = await sessionGet(context.cacheKey);
-  return cached && context.now - cached.at < CACHE_TTL_MS ? { ...cached.view, state: "result" } : null;
+  const fresh = cached && context.now - cached.at < CACHE_TTL_MS && cached.request === context.request;
+  return fresh ? { ...cached.view, state: "result" } : null;
 }
 
 async function refusal(context) {
@@ -100,7 +115,7 @@ async function askServer(context, message) {
   // Without its state: Firefox stores values by structured clone, which keeps a key set to
   // undefined, and a cached view's `state: undefined` hid the next visit's warning.
   const { state: _state, ...stored } = view;
-  await sessionSet(context.cacheKey, { at: context.now, view: stored });
+  await sessionSet(context.cacheKey, { at: context.now, request: context.request, view: stored });
   return view;
 }
 

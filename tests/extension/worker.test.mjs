@@ -21,7 +21,8 @@ before(async () => {
   server = await jsonServer((req, sent) => {
     seen.push({ url: req.url, headers: req.headers, body: sent });
     if (req.url === "/v1/reports") return { status: 202, body: { id: "r1" } };
-    const findings = (sent.contacts || []).length
+    // A clone: a contact's name on another account.
+    const findings = (sent.contacts || []).some((c) => c.display_name === sent.profile.display_name)
       ? [{ code: "impersonation.contact", points: 4.4, message: `This account looks like your contact “${sent.contacts[0].display_name}”.`, evidence: { contact: sent.contacts[0].display_name } }]
       : [];
     return { status: 200, body: { risk: findings.length ? 80 : 5, level: findings.length ? "high" : "low", findings, avatar_hash: "c0ffee00c0ffee00", rules_version: "t", unavailable: [], locale: "en" } };
@@ -90,6 +91,20 @@ describe("background", () => {
     for (const key of kept) await session.set({ [key]: { ...(await session.get(key))[key], at: at - 10 * 60 * 1000 - 1000 } });
     await browser.alarms.fire("haris-forget");
     assert.deepEqual(Object.keys(await session.get(null)).filter((k) => /^(v|last|tab)\|/.test(k)), []);
+  });
+
+  test("a cached answer is reused only for the same profile read: a fake header under a handle leaves nothing for the real one", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    // One tab: a page draws a harmless header under the clone's handle (a page script, a fake page).
+    const fake = { ...CLONE, profile: { handle: "mo_saleh_1", display_name: "Cooking tips" } };
+    assert.equal((await sendToWorker(browser, { type: "check", ...fake }, { tabId: 8 })).view.level, "low");
+    // Another tab opens the real clone: asked again, not answered from the cache.
+    const real = await sendToWorker(browser, { type: "check", ...CLONE }, { tabId: 9 });
+    assert.equal(seen.length, 2);
+    assert.equal(real.view.level, "high");
+    // The same profile read again is answered from the cache.
+    assert.equal((await sendToWorker(browser, { type: "check", ...CLONE }, { tabId: 10 })).view.level, "high");
+    assert.equal(seen.length, 2);
   });
 
   test("a risky profile opened again within the cache lifetime is answered from the cache, still risky (Firefox keeps undefined keys)", async () => {
