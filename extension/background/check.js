@@ -171,8 +171,11 @@ export async function setBadge(tabId, view) {
  * finding about a contact says "one of your contacts"; which one is shown in the popup only.
  */
 export function pageView(view, strings) {
+  // Whether the profile is a trusted contact goes only with a server's answer: a "could not check"
+  // comes at once, with no request, and would let whatever sends checks from the page's tab (a
+  // compromised renderer) test handles against the contact list as fast as it likes.
+  if (view.state !== "result") return { state: view.state, trusted: false, reason: view.reason };
   const out = { state: view.state, trusted: Boolean(view.trusted) };
-  if (view.state !== "result") return { ...out, reason: view.reason };
   const findings = (view.findings || []).map((f) => {
     const aboutContact = f.code === "impersonation.contact" || Boolean(f.evidence && Object.hasOwn(f.evidence, "contact"));
     return { code: f.code, points: f.points, message: aboutContact ? strings.contactLookalike : f.message };

@@ -117,6 +117,17 @@ describe("background", () => {
     assert.equal(again.view.level, "high");
   });
 
+  test("whether a profile is a contact is told only with a server's answer, never with an instant 'could not check'", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    const own = { type: "check", platform: "x", key: "x:id:111111", profile: { account_id: "111111", handle: "mo_saleh", display_name: "Mohamed Saleh" } };
+    assert.equal((await sendToWorker(browser, own)).view.trusted, true);
+    // The server is rate limiting: every check is refused at once, without a request.
+    await browser.storage.session.set({ backoffUntil: Date.now() + 60_000, backoffBackend: base });
+    const refused = await sendToWorker(browser, { ...own, key: "x:h:mo_saleh", force: true });
+    assert.deepEqual(refused.view, { state: "unavailable", trusted: false, reason: "rate_limited" });
+    assert.equal(seen.length, 1);
+  });
+
   test("nothing about checked, dismissed or reported profiles is written to local storage", async () => {
     await sendToWorker(browser, { type: "check", ...CLONE });
     await sendToWorker(browser, { type: "dismiss", key: CLONE.key });
