@@ -99,6 +99,11 @@ export function installFakeBrowser({ uiLanguage = "en-US" } = {}) {
       async clear(name) {
         return browser.alarms.scheduled.delete(name);
       },
+      async clearAll() {
+        const had = browser.alarms.scheduled.size > 0;
+        browser.alarms.scheduled.clear();
+        return had;
+      },
       /** The alarm `name` goes off (as the browser would at its time); the listeners' promises. */
       fire(name) {
         const alarm = browser.alarms.scheduled.get(name);

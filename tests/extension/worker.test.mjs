@@ -157,9 +157,11 @@ describe("background", () => {
     await sendToWorker(browser, { type: "check", ...CLONE });
     await sendToWorker(browser, { type: "dismiss", key: CLONE.key });
     assert.notEqual(await everythingStored(browser), JSON.stringify({ local: {}, session: {}, sync: {} }));
+    assert.ok(browser.alarms.scheduled.has("haris-forget"), "the check's records are to be forgotten");
     browser.commands.onCommand.emit("wipe");
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(await everythingStored(browser), JSON.stringify({ local: {}, session: {}, sync: {} }));
+    assert.deepEqual([...browser.alarms.scheduled.keys()], [], "no alarm left to say Haris was used lately");
   });
 
   test("page setup: the low-risk banner is off by default", async () => {
