@@ -8,7 +8,7 @@ import { api } from "../shared/browser.js";
 import { FORGET_ALARM, MESSAGES, REPORT_REASONS, STORAGE } from "../shared/constants.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
-import { wipeEverything } from "../shared/wipe.js";
+import { forgetInTabs, wipeEverything } from "../shared/wipe.js";
 import { backendAllowed, check, pruneSession, sessionGet, sessionSet, validRequest } from "./check.js";
 import { sendReport } from "./checker.js";
 import { initAutoLock } from "./auto-lock.js";
@@ -98,6 +98,8 @@ api.storage.onChanged.addListener((changes, area) => {
   // the per-tab reports go too, since their findings name contacts (which the popup shows) and a
   // lock must leave no contact readable, nor a hint that the list just opened is not the real one.
   const contacts = (area === "local" && changed(local.vault)) || (area === "session" && changed(STORAGE.session.vaultKey));
+  // Locked or opened: the banners drawn with the old contacts go, and their profiles are checked again.
+  if (area === "session" && changed(STORAGE.session.vaultKey)) forgetInTabs().catch(() => {});
   // New contacts, a new server or language, a lock or unlock: cached verdicts and backoff are stale.
   if (contacts || (area === "local" && [local.backendUrl, local.language].some(changed))) {
     api.storage.session.get(null).then((all) => {

@@ -184,6 +184,20 @@
     banner.remove();
   }
 
+  /**
+   * The worker's FORGET (a lock, an unlock, a wipe): the banner drawn with the old contacts goes
+   * — a "trusted contact" note left on screen would name a contact on a locked or wiped device —
+   * and the profile is checked again as if first seen.
+   */
+  function forget() {
+    banner.remove();
+    current = null;
+    view = null;
+    note = null;
+    dismissed.clear();
+    schedule();
+  }
+
   /** Debounced: quiet for QUIET_MS, or at most MAX_WAIT_MS after the first change. */
   function schedule() {
     const now = Date.now();
@@ -211,6 +225,9 @@
   observer.observe(root.document.documentElement, {
     childList: true, subtree: true, characterData: true, attributes: true,
     attributeFilter: ["src", "href", "data-peer-id", "content", "alt", "aria-label", "title", "data-testid"],
+  });
+  api.runtime.onMessage.addListener((message, sender) => {
+    if (sender && sender.id === api.runtime.id && message && message.type === MESSAGES.FORGET) forget();
   });
   root.addEventListener("popstate", schedule);
   root.addEventListener("hashchange", schedule);

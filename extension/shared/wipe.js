@@ -1,8 +1,10 @@
 /*
  * One-step wipe: everything Haris keeps in this browser — the vault (contacts, API key), its key,
- * settings, cached verdicts, dismissals — goes at once, with no dialog that would name any of it.
+ * settings, cached verdicts, dismissals, alarms, badges and the banners in open pages — goes at
+ * once, with no dialog that would name any of it.
  */
 import { api } from "./browser.js";
+import { MESSAGES } from "./constants.js";
 
 export async function wipeEverything() {
   const areas = [api.storage.local, api.storage.session, api.storage.sync].filter(Boolean);
@@ -10,11 +12,22 @@ export async function wipeEverything() {
   // A planned alarm would say Haris was used lately (a check in the last 10 minutes, an unlock in
   // the last hour): none is left.
   if (api.alarms && api.alarms.clearAll) await api.alarms.clearAll().catch(() => {});
-  // A "!" left on the toolbar would still say which tab was flagged.
+  // A "!" left on the toolbar would still say which tab was flagged, and a banner left in a page
+  // what Haris said there ("one of your trusted contacts").
+  await forgetInTabs({ badges: true });
+}
+
+/** Every tab's content script takes its banner down (MESSAGES.FORGET); `badges`: the toolbar's too. */
+export async function forgetInTabs({ badges = false } = {}) {
+  let tabs = [];
   try {
-    const tabs = await api.tabs.query({});
-    await Promise.all(tabs.map((tab) => api.action.setBadgeText({ tabId: tab.id, text: "" }).catch(() => {})));
+    tabs = await api.tabs.query({});
   } catch (_error) {
-    // No tabs API here (a test double): nothing shown to clear.
+    return; // No tabs API here (a test double): nothing shown to clear.
   }
+  await Promise.all(tabs.map(async (tab) => {
+    if (badges) await api.action.setBadgeText({ tabId: tab.id, text: "" }).catch(() => {});
+    // Tabs without Haris's content script refuse the message.
+    await Promise.resolve().then(() => api.tabs.sendMessage(tab.id, { type: MESSAGES.FORGET })).catch(() => {});
+  }));
 }

@@ -364,6 +364,22 @@ def test_the_vault_locks_itself_after_the_chosen_time(browser: Browser) -> None:
     popup.wait_for_selector("#unlock-form:not([hidden])")
 
 
+def test_a_lock_takes_the_banners_drawn_with_the_contacts_down(browser: Browser, backend: Backend) -> None:
+    """Lock now in Options: the open tab's banner (drawn while the contacts were open) goes at once,
+    and the profile is checked again without them."""
+    browser.configure(backend.url, "en", everywhere=True)
+    browser.create_vault(PASSPHRASE)
+    _page, banner = open_profile(browser, "https://x.com/sara19283746")
+    banner.wait_state("result")
+    checks = len(backend.checks)
+    options = browser.context.new_page()
+    options.goto(browser.url("options/options.html"))
+    options.click("#lock")
+    # The banner was taken down and the profile checked again (it was drawn once, and nothing on
+    # the page changed since).
+    banner.wait(lambda section: len(backend.checks) > checks and section.get("data-state") == "result")
+
+
 @pytest.mark.parametrize(
     ("url", "platform", "account_id"),
     [

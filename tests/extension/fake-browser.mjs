@@ -83,7 +83,10 @@ export function installFakeBrowser({ uiLanguage = "en-US" } = {}) {
     i18n: { getUILanguage: () => uiLanguage },
     permissions: { contains: async () => true, request: async () => true },
     action: { badges: new Map(), setBadgeText: async ({ tabId, text }) => browser.action.badges.set(tabId, text), setBadgeBackgroundColor: async () => {}, openPopup: async () => { throw new Error("no window"); } },
-    tabs: { created: [], query: async () => [{ id: 7 }], create: async (props) => browser.tabs.created.push(props) },
+    tabs: {
+      created: [], messages: [], query: async () => [{ id: 7 }], create: async (props) => browser.tabs.created.push(props),
+      sendMessage: async (tabId, message) => browser.tabs.messages.push({ tabId, message: structuredClone(message) }),
+    },
     commands: { onCommand: event() },
     idle: { onStateChanged: event() },
     alarms: {

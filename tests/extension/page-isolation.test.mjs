@@ -15,6 +15,8 @@ test("a page script cannot read the banner or press 'This is my real friend' or 
   const en = strings("en");
   window.chrome = {
     runtime: {
+      id: "haris@test",
+      onMessage: { addListener() {} },
       sendMessage: async (message) => {
         sent.push(message);
         if (message.type === "pageSetup") return { locale: "en", strings: en, everywhere: false };

@@ -47,6 +47,25 @@ describe("re-checks", () => {
     assert.deepEqual(page.checks().at(-1).avatar, { base64: "QUFB" });
   });
 
+  test("the worker's FORGET (a lock, an unlock, a wipe) takes the banner down; the profile is then checked again", async () => {
+    const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING);
+    const host = () => {
+      const first = page.document.body.firstElementChild;
+      return first && /^[a-z]+-[a-z]+$/.test(first.localName) ? first : null;
+    };
+    await page.advance(2000);
+    assert.equal(page.checks().length, 1);
+    assert.ok(host(), "a banner is drawn");
+    page.deliver({ type: "forget" }, "another-extension");
+    assert.ok(host(), "another extension cannot take it down");
+    page.deliver({ type: "forget" });
+    assert.equal(host(), null, "gone at once");
+    await page.advance(2000);
+    assert.equal(page.checks().length, 2);
+    assert.equal(page.checks()[1].force, false, "checked as if first seen (the cache may answer)");
+    assert.ok(host());
+  });
+
   test("a value edited in place (same fields, new text) is checked again; a vanished field is not", async () => {
     const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING);
     await page.advance(2000);
