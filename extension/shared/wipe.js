@@ -14,11 +14,14 @@ export async function wipeEverything() {
   if (api.alarms && api.alarms.clearAll) await api.alarms.clearAll().catch(() => {});
   // A "!" left on the toolbar would still say which tab was flagged, and a banner left in a page
   // what Haris said there ("one of your trusted contacts").
-  await forgetInTabs({ badges: true });
+  await forgetInTabs({ badges: true, quiet: true });
 }
 
-/** Every tab's content script takes its banner down (MESSAGES.FORGET); `badges`: the toolbar's too. */
-export async function forgetInTabs({ badges = false } = {}) {
+/**
+ * Every tab's content script takes its banner down (MESSAGES.FORGET) and checks its profile again,
+ * or (`quiet`, after a wipe) not before the address changes; `badges`: the toolbar's go too.
+ */
+export async function forgetInTabs({ badges = false, quiet = false } = {}) {
   let tabs = [];
   try {
     tabs = await api.tabs.query({});
@@ -28,6 +31,6 @@ export async function forgetInTabs({ badges = false } = {}) {
   await Promise.all(tabs.map(async (tab) => {
     if (badges) await api.action.setBadgeText({ tabId: tab.id, text: "" }).catch(() => {});
     // Tabs without Haris's content script refuse the message.
-    await Promise.resolve().then(() => api.tabs.sendMessage(tab.id, { type: MESSAGES.FORGET })).catch(() => {});
+    await Promise.resolve().then(() => api.tabs.sendMessage(tab.id, { type: MESSAGES.FORGET, quiet })).catch(() => {});
   }));
 }

@@ -64,6 +64,16 @@ describe("re-checks", () => {
     assert.equal(page.checks().length, 2);
     assert.equal(page.checks()[1].force, false, "checked as if first seen (the cache may answer)");
     assert.ok(host());
+    // After a wipe: down, and not checked again on this address, even as the page keeps changing.
+    page.deliver({ type: "forget", quiet: true });
+    assert.equal(host(), null);
+    page.document.querySelector(".ChatExtra .ListItem:nth-child(2) .title").firstChild.nodeValue = "Illustrator in Marseille.";
+    await page.advance(2000);
+    assert.equal(page.checks().length, 2);
+    page.window.history.pushState({}, "", "https://web.telegram.org/a/#7001234568");
+    page.document.querySelector(".ChatExtra .ListItem:nth-child(2) .title").firstChild.nodeValue = "Another bio.";
+    await page.advance(2000);
+    assert.equal(page.checks().length, 3, "checking resumes at the next address");
   });
 
   test("a value edited in place (same fields, new text) is checked again; a vanished field is not", async () => {

@@ -71,7 +71,7 @@ describe("background", () => {
     await Vault.lock();
     await new Promise((resolve) => setTimeout(resolve, 20)); // the worker's storage listener
     assert.deepEqual(await browser.storage.session.get("tab|7"), {});
-    assert.deepEqual(browser.tabs.messages, [{ tabId: 7, message: { type: "forget" } }], "the page's banner goes too");
+    assert.deepEqual(browser.tabs.messages, [{ tabId: 7, message: { type: "forget", quiet: false } }], "the page's banner goes too");
     assert.equal((await everythingStored(browser)).includes("your contact"), false);
     // The same when another slot is opened (the second passphrase) or the contacts change.
     await Vault.unlock(PASS);
@@ -164,7 +164,7 @@ describe("background", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(await everythingStored(browser), JSON.stringify({ local: {}, session: {}, sync: {} }));
     assert.deepEqual([...browser.alarms.scheduled.keys()], [], "no alarm left to say Haris was used lately");
-    assert.ok(browser.tabs.messages.some((m) => m.tabId === 7 && m.message.type === "forget"), "nor a banner in a page");
+    assert.ok(browser.tabs.messages.some((m) => m.tabId === 7 && m.message.type === "forget" && m.message.quiet), "nor a banner in a page");
   });
 
   test("page setup: the low-risk banner is off by default", async () => {
