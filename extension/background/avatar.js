@@ -1,6 +1,6 @@
 /*
  * The profile photo's bytes, from the platform's own image CDN only: https, one of the allowed
- * hosts, no cookies, no referrer, and no redirect — the worker holds host permissions for
+ * hosts, no cookies, no referrer, not kept in the browser's cache, and no redirect — the worker holds host permissions for
  * loopback, so an open redirect on a CDN must not point it anywhere else.
  */
 import { toBase64 } from "../shared/base64.js";
@@ -55,8 +55,10 @@ export async function fetchAvatar(fetchImpl, value, timeoutMs = AVATAR_TIMEOUT_M
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
+    // no-store: the browser's disk cache would otherwise keep, under the extension's own name, the
+    // photo of every profile Haris checked — a list of them on a seized device.
     const response = await fetchImpl(url.href, {
-      credentials: "omit", referrerPolicy: "no-referrer", redirect: "error", signal: controller.signal,
+      credentials: "omit", referrerPolicy: "no-referrer", redirect: "error", cache: "no-store", signal: controller.signal,
     });
     // Checked again after the fact, in case a fetch implementation followed a redirect anyway.
     if (response.redirected || (response.url && !allowedAvatarUrl(response.url))) return null;

@@ -184,6 +184,7 @@ describe("finding 20: the avatar fetch", () => {
     assert.equal(direct, "AQID");
     assert.equal(inits[0].redirect, "error");
     assert.equal(inits[0].credentials, "omit");
+    assert.equal(inits[0].cache, "no-store", "not kept in the browser's disk cache under Haris's name");
     // A fetch that followed a redirect anyway (an open redirect on the CDN to a loopback server).
     const moved = await fetchAvatar(async () => image("http://127.0.0.1:5000/secret", true), "https://pbs.twimg.com/profile_images/1/a.png");
     assert.equal(moved, null);
