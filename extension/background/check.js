@@ -5,13 +5,14 @@
  */
 import { toBase64 } from "../shared/base64.js";
 import { api } from "../shared/browser.js";
-import { CACHE_TTL_MS, FORGET_ALARM, PLATFORMS, STORAGE } from "../shared/constants.js";
+import { CACHE_TTL_MS, FORGET, PLATFORMS, STORAGE } from "../shared/constants.js";
 import { sameAccount } from "../shared/contacts.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
 import { readSecrets } from "../shared/vault.js";
 import { noteUse } from "./auto-lock.js";
 import { fetchAvatar, MAX_AVATAR_BASE64 } from "./avatar.js";
+import { ensureGridAlarm } from "./grid-alarm.js";
 import { checkProfile, normaliseBackend } from "./checker.js";
 
 const PREFIX = STORAGE.sessionPrefixes;
@@ -119,22 +120,23 @@ async function askServer(context, message) {
   return view;
 }
 
-/** Forget verdicts, last profiles and per-tab reports older than the cache lifetime. */
+/** Forget verdicts, last profiles and per-tab reports older than the cache lifetime; how many are left. */
 export async function pruneSession(now) {
   const all = await session().get(null);
-  const records = [PREFIX.verdict, PREFIX.last, PREFIX.tab];
-  const stale = Object.keys(all).filter((k) => records.some((p) => k.startsWith(p)) && !(all[k] && now - all[k].at <= CACHE_TTL_MS));
+  const records = Object.keys(all).filter((k) => [PREFIX.verdict, PREFIX.last, PREFIX.tab].some((p) => k.startsWith(p)));
+  const stale = records.filter((k) => !(all[k] && now - all[k].at <= CACHE_TTL_MS));
   if (stale.length) await session().remove(stale);
+  return records.length - stale.length;
 }
 
 /**
  * The records of a check are forgotten when they are CACHE_TTL_MS old even if no other check
- * comes to prune them: an alarm just after that, moved later by every check (one alarm, one name).
+ * comes to prune them: a periodic alarm on the clock's grid, never one timed from the check
+ * (its time would be on disk); the worker clears it once nothing is left to forget.
  */
 async function planForget(now) {
-  if (!api.alarms) return;
   try {
-    await api.alarms.create(FORGET_ALARM, { when: now + CACHE_TTL_MS + 1000 });
+    await ensureGridAlarm(FORGET.alarm, FORGET.minutes, now);
   } catch (_error) {
     // No alarm: the next check prunes them.
   }

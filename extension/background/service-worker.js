@@ -5,7 +5,7 @@
  * correspondents; the extension's own pages use the shared modules directly.
  */
 import { api } from "../shared/browser.js";
-import { FORGET_ALARM, MESSAGES, REPORT_REASONS, STORAGE } from "../shared/constants.js";
+import { FORGET, MESSAGES, REPORT_REASONS, STORAGE } from "../shared/constants.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
 import { forgetInTabs, wipeEverything } from "../shared/wipe.js";
@@ -111,7 +111,11 @@ api.storage.onChanged.addListener((changes, area) => {
 });
 
 // Checks' records (verdicts, last profiles, per-tab reports) are forgotten once they are
-// CACHE_TTL_MS old, whether or not another check comes (background/check.js plans the alarm).
+// CACHE_TTL_MS old, whether or not another check comes (background/check.js plans the alarm);
+// with nothing left to forget, the alarm goes too.
+async function forgetDue() {
+  if ((await pruneSession(Date.now())) === 0) await api.alarms.clear(FORGET.alarm);
+}
 if (api.alarms) {
-  api.alarms.onAlarm.addListener((alarm) => (alarm.name === FORGET_ALARM ? pruneSession(Date.now()).catch(() => {}) : undefined));
+  api.alarms.onAlarm.addListener((alarm) => (alarm.name === FORGET.alarm ? forgetDue().catch(() => {}) : undefined));
 }

@@ -37,7 +37,8 @@ export const STORAGE = Object.freeze({
     // (set at a send, never at a page read) and how many sends found too few counts.
     health: "healthCounter", healthCounts: "healthCounts", healthNextSend: "healthNextSend", healthIdle: "healthIdle",
   }),
-  session: Object.freeze({ vaultKey: "vaultKey", backoffUntil: "backoffUntil", backoffBackend: "backoffBackend" }),
+  // lastUse: when the open vault was last used (background/auto-lock.js), in memory only.
+  session: Object.freeze({ vaultKey: "vaultKey", backoffUntil: "backoffUntil", backoffBackend: "backoffBackend", lastUse: "lastUse" }),
   // Per-profile and per-tab records, session storage only: verdicts, the last profile seen, Not now.
   sessionPrefixes: Object.freeze({ verdict: "v|", last: "last|", tab: "tab|", dismissed: "dismissed|" }),
   // What older versions kept in clear in `local`; moved into the vault, then deleted.
@@ -53,7 +54,7 @@ export const DEFAULT_SETTINGS = Object.freeze({
  * contacts), and when the device's screen locks where the browser reports it (background/auto-lock.js);
  * 0 is "only when the browser closes". Options offers these choices.
  */
-export const AUTO_LOCK = Object.freeze({ alarm: "haris-lock", choices: Object.freeze([15, 60, 240, 0]) });
+export const AUTO_LOCK = Object.freeze({ alarm: "haris-lock", everyMinutes: 1, choices: Object.freeze([15, 60, 240, 0]) });
 
 const HOUR_MS = 60 * 60 * 1000;
 /**
@@ -90,8 +91,12 @@ export const CIPHER = Object.freeze({ name: "AES-GCM", keyBits: 256, ivBytes: 12
 export const MIN_PASSPHRASE_LENGTH = 8;
 
 export const CACHE_TTL_MS = 10 * 60 * 1000;
-/** The alarm that forgets verdicts, last profiles and per-tab reports once they are CACHE_TTL_MS old. */
-export const FORGET_ALARM = "haris-forget";
+/**
+ * The alarm that forgets verdicts, last profiles and per-tab reports once they are CACHE_TTL_MS old:
+ * every `minutes`, on the wall clock's grid (background/grid-alarm.js), so records live at most
+ * CACHE_TTL_MS plus one period.
+ */
+export const FORGET = Object.freeze({ alarm: "haris-forget", minutes: 5 });
 export const AVATAR_TIMEOUT_MS = 5000;
 export const MAX_AVATAR_BYTES = 4 * 1024 * 1024;
 export const AVATAR_HOSTS = Object.freeze([/^pbs\.twimg\.com$/, /^abs\.twimg\.com$/, /(^|\.)cdninstagram\.com$/, /(^|\.)fbcdn\.net$/]);

@@ -339,8 +339,9 @@ def test_the_page_css_cannot_hide_or_move_the_banner(browser: Browser, backend: 
 
 
 def test_the_vault_locks_itself_after_the_chosen_time(browser: Browser) -> None:
-    """Options → "Lock by itself after" plans the worker's lock alarm from the last use; when it
-    goes off (brought forward here) the key is gone and the popup asks for the passphrase."""
+    """Options → "Lock by itself after": while the vault is open, the worker's watch (an alarm every
+    minute on the clock's grid, so that Chromium's record of it on disk says nothing of when Haris
+    was used) locks it once the chosen time has passed since the last use."""
     browser.create_vault(PASSPHRASE)
     options = browser.context.new_page()
     options.goto(browser.url("options/options.html"))
@@ -349,10 +350,16 @@ def test_the_vault_locks_itself_after_the_chosen_time(browser: Browser) -> None:
     options.select_option("#auto-lock", "15")
     options.wait_for_selector('#vault-status[data-kind="ok"]:not(:empty)')
     worker = browser.worker()
-    ahead = worker.evaluate("chrome.alarms.get('haris-lock').then(a => (a.scheduledTime - Date.now()) / 60000)")
-    assert 14 < ahead <= 15
+    watch = worker.evaluate("chrome.alarms.get('haris-lock')")
+    assert watch["periodInMinutes"] == 1 and watch["scheduledTime"] % 60_000 == 0
+    # Fourteen minutes since the last use: the watch leaves the vault open.
+    browser.control.evaluate("chrome.storage.session.set({ lastUse: Date.now() - 14 * 60000 })")
+    worker.evaluate("chrome.alarms.create('haris-lock', { when: Date.now() + 100, periodInMinutes: 1 })")
+    options.wait_for_timeout(1000)
     assert browser.storage()["session"].get("vaultKey")
-    worker.evaluate("chrome.alarms.create('haris-lock', { when: Date.now() + 500 })")
+    # Sixteen: it locks.
+    browser.control.evaluate("chrome.storage.session.set({ lastUse: Date.now() - 16 * 60000 })")
+    worker.evaluate("chrome.alarms.create('haris-lock', { when: Date.now() + 100, periodInMinutes: 1 })")
     for _ in range(100):
         if not browser.storage()["session"].get("vaultKey"):
             break

@@ -1,5 +1,6 @@
 // The vault locks itself (background/auto-lock.js) through Firefox's `browser.*` API
-// (fake-browser.mjs): after the chosen minutes without use, and when the screen locks.
+// (fake-browser.mjs): after the chosen minutes without use, and when the screen locks; and no
+// alarm's time (Chromium keeps alarms on disk) says when Haris was used.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
@@ -14,7 +15,9 @@ const PASS = "olive tram seventeen lantern";
 const FRIEND = { display_name: "Mohamed Saleh", platform: "x", account_id: "111111", handle: "mo_saleh" };
 const PROFILE = { type: "check", platform: "x", key: "x:h:someone", profile: { handle: "someone", display_name: "Someone" } };
 const MINUTE = 60 * 1000;
+const T0 = 1_000_123; // not on any grid
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20)); // the worker's storage listeners
+const watch = () => browser.alarms.fire("haris-lock");
 let server;
 
 before(async () => {
@@ -26,25 +29,39 @@ beforeEach(async () => {
   for (const name of ["local", "session", "sync"]) await browser.storage[name].clear();
   browser.alarms.scheduled.clear();
   await browser.storage.local.set({ backendUrl: server.base, language: "en" });
-  timing.now = () => 1_000_000;
+  timing.now = () => T0;
 });
 
 describe("auto-lock", () => {
   test("by default the vault locks itself an hour after its last use: the unlock, then each check that sent the contacts", async () => {
     await Vault.createVault(PASS, { contacts: [FRIEND] });
     await settle();
-    assert.equal((await browser.alarms.get("haris-lock")).scheduledTime, 1_000_000 + 60 * MINUTE);
-    timing.now = () => 2_000_000;
-    await sendToWorker(browser, PROFILE);
-    assert.equal((await browser.alarms.get("haris-lock")).scheduledTime, 2_000_000 + 60 * MINUTE, "a check is a use");
-    await browser.alarms.fire("haris-lock");
+    timing.now = () => T0 + 59 * MINUTE;
+    await watch();
+    assert.equal(await Vault.vaultState(), "unlocked");
+    timing.now = () => T0 + 59 * MINUTE + 1;
+    await sendToWorker(browser, PROFILE); // a use
+    timing.now = () => T0 + 119 * MINUTE;
+    await watch();
+    assert.equal(await Vault.vaultState(), "unlocked", "an hour counts from the check, not the unlock");
+    timing.now = () => T0 + 119 * MINUTE + 1;
+    await watch();
     assert.equal(await Vault.vaultState(), "locked");
     assert.equal(await Vault.readSecrets(), null);
     await settle();
-    assert.equal(await browser.alarms.get("haris-lock"), undefined, "a locked vault needs no alarm");
-    // Locked, checks run without the contacts and plan no lock.
+    assert.equal(await browser.alarms.get("haris-lock"), undefined, "a locked vault needs no watch");
+    assert.deepEqual(await browser.storage.session.get("lastUse"), {}, "nor its last use");
+  });
+
+  test("no alarm's time says when Haris was used: they run on the clock's grid", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    await settle();
     await sendToWorker(browser, PROFILE);
-    assert.equal(await browser.alarms.get("haris-lock"), undefined);
+    const lockWatch = await browser.alarms.get("haris-lock");
+    assert.deepEqual([lockWatch.periodInMinutes, lockWatch.scheduledTime % MINUTE], [1, 0]);
+    assert.equal(lockWatch.scheduledTime, 1_020_000, "the next whole minute, not the unlock's time plus an hour");
+    const forget = await browser.alarms.get("haris-forget");
+    assert.deepEqual([forget.periodInMinutes, forget.scheduledTime % (5 * MINUTE)], [5, 0]);
   });
 
   test("the screen locking locks the vault at once", async () => {
@@ -61,19 +78,24 @@ describe("auto-lock", () => {
     await browser.storage.local.set({ autoLockMinutes: 15 });
     await Vault.createVault(PASS);
     await settle();
-    assert.equal((await browser.alarms.get("haris-lock")).scheduledTime, 1_000_000 + 15 * MINUTE);
-    timing.now = () => 3_000_000;
+    timing.now = () => T0 + 15 * MINUTE;
+    await watch();
+    assert.equal(await Vault.vaultState(), "locked");
+    await Vault.unlock(PASS);
     await browser.storage.local.set({ autoLockMinutes: 0 });
     await settle();
     assert.equal(await browser.alarms.get("haris-lock"), undefined);
     browser.idle.onStateChanged.emit("locked");
     await settle();
     assert.equal(await Vault.vaultState(), "unlocked");
-    await browser.storage.local.set({ autoLockMinutes: 240 });
+    await browser.storage.local.set({ autoLockMinutes: 7 }); // not a choice: the default hour
     await settle();
-    assert.equal((await browser.alarms.get("haris-lock")).scheduledTime, 3_000_000 + 240 * MINUTE);
-    await browser.storage.local.set({ autoLockMinutes: 7 }); // not a choice: the default
-    await settle();
-    assert.equal((await browser.alarms.get("haris-lock")).scheduledTime, 3_000_000 + 60 * MINUTE);
+    assert.ok(await browser.alarms.get("haris-lock"));
+    timing.now = () => T0 + 15 * MINUTE + 59 * MINUTE;
+    await watch();
+    assert.equal(await Vault.vaultState(), "unlocked");
+    timing.now = () => T0 + 15 * MINUTE + 60 * MINUTE;
+    await watch();
+    assert.equal(await Vault.vaultState(), "locked");
   });
 });

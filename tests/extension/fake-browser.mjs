@@ -92,8 +92,8 @@ export function installFakeBrowser({ uiLanguage = "en-US" } = {}) {
     alarms: {
       scheduled: new Map(),
       onAlarm: event(),
-      async create(name, { when }) {
-        browser.alarms.scheduled.set(name, { name, scheduledTime: when });
+      async create(name, { when, periodInMinutes }) {
+        browser.alarms.scheduled.set(name, { name, scheduledTime: when, ...(periodInMinutes ? { periodInMinutes } : {}) });
       },
       async get(name) {
         const alarm = browser.alarms.scheduled.get(name);
@@ -107,10 +107,11 @@ export function installFakeBrowser({ uiLanguage = "en-US" } = {}) {
         browser.alarms.scheduled.clear();
         return had;
       },
-      /** The alarm `name` goes off (as the browser would at its time); the listeners' promises. */
+      /** The alarm `name` goes off (as the browser would at its time; a periodic one is planned a period later); the listeners' promises. */
       fire(name) {
         const alarm = browser.alarms.scheduled.get(name);
-        browser.alarms.scheduled.delete(name);
+        if (alarm && alarm.periodInMinutes) browser.alarms.scheduled.set(name, { ...alarm, scheduledTime: alarm.scheduledTime + alarm.periodInMinutes * 60_000 });
+        else browser.alarms.scheduled.delete(name);
         return Promise.all(browser.alarms.onAlarm.emit(alarm || { name }));
       },
     },

@@ -1,0 +1,23 @@
+/*
+ * Periodic alarms whose times lie on a fixed grid of the wall clock (every whole period since
+ * 1970). Chromium keeps an extension's alarms on disk, with their next time: an alarm planned from
+ * a check or an unlock ("10 minutes after it") would write when Haris was last used into the
+ * profile directory of a seized device. On the grid, an alarm's time says only that the browser ran.
+ */
+import { api } from "../shared/browser.js";
+
+const MINUTE_MS = 60 * 1000;
+
+/** The first grid time after `now` for a period of `minutes`. */
+export function nextOnGrid(now, minutes) {
+  const period = minutes * MINUTE_MS;
+  return (Math.floor(now / period) + 1) * period;
+}
+
+/** The periodic alarm `name`, created on the grid unless it is already there. */
+export async function ensureGridAlarm(name, minutes, now) {
+  if (!api.alarms) return;
+  const existing = await api.alarms.get(name);
+  if (existing && existing.periodInMinutes === minutes) return;
+  await api.alarms.create(name, { when: nextOnGrid(now, minutes), periodInMinutes: minutes });
+}
