@@ -5,15 +5,14 @@
  * last use, or taken with its screen locked, then holds no key: the contacts stay encrypted until
  * the passphrase — or the second one — is typed. "Only when the browser closes" turns both off.
  *
- * The time of the last use is kept in memory (`storage.session`) only. While the vault is open, a
- * periodic alarm on the clock's grid (background/grid-alarm.js) looks whether the time has come:
- * an alarm timed from the last use would be written, with that time, to the browser's profile.
+ * The time of the last use is kept in memory (`storage.session`) only, and the worker's tick
+ * (every 5 minutes, service-worker.js) looks whether it is time: an alarm timed from the last use
+ * would be written, with that time, to the browser's profile directory.
  */
 import { api } from "../shared/browser.js";
-import { AUTO_LOCK, STORAGE } from "../shared/constants.js";
+import { STORAGE } from "../shared/constants.js";
 import { getSettings } from "../shared/settings.js";
 import { lock, vaultState } from "../shared/vault.js";
-import { ensureGridAlarm } from "./grid-alarm.js";
 
 /** The clock (tests pin it). */
 export const timing = { now: () => Date.now() };
@@ -26,48 +25,27 @@ export async function noteUse(now = timing.now()) {
   await api.storage.session.set({ [LAST_USE]: now });
 }
 
-// One plan at a time, each on the settings and vault as they are when it runs: an unlock and a
-// new choice in Options at once must not leave the watch of the older state.
-let queue = Promise.resolve();
-
-/** The watch runs while the vault is open and locks itself; else there is no alarm. */
-function planWatch(now = timing.now()) {
-  const run = queue.then(async () => {
-    if (!api.alarms) return;
-    const { autoLockMinutes } = await getSettings();
-    if (autoLockMinutes && (await vaultState()) === "unlocked") await ensureGridAlarm(AUTO_LOCK.alarm, AUTO_LOCK.everyMinutes, now);
-    else await api.alarms.clear(AUTO_LOCK.alarm);
-  });
-  queue = run.catch(() => {});
-  return run;
-}
-
-/** The watch's alarm: lock when the chosen time has passed since the last use. */
+/** The tick: lock when the chosen time has passed since the last use. */
 export async function lockIfIdle(now = timing.now()) {
   const { autoLockMinutes } = await getSettings();
-  if (!autoLockMinutes || (await vaultState()) !== "unlocked") return planWatch(now);
+  if (!autoLockMinutes || (await vaultState()) !== "unlocked") return;
   const lastUse = (await api.storage.session.get(LAST_USE))[LAST_USE];
-  if (!Number.isFinite(lastUse) || now - lastUse >= autoLockMinutes * MINUTE_MS) await lock();
-  return null;
+  // Opened a moment ago, before the unlock's time was noted: it counts from now.
+  if (!Number.isFinite(lastUse)) await noteUse(now);
+  else if (now - lastUse >= autoLockMinutes * MINUTE_MS) await lock();
 }
 
 async function lockIfOpen() {
   if ((await vaultState()) === "unlocked") await lock();
 }
 
-/** Listeners of the worker: the watch, the screen lock, unlocks and locks, the choice in Options. */
+/** Listeners of the worker: unlocks and locks, the screen lock. */
 export function initAutoLock() {
-  if (!api.alarms) return;
-  api.alarms.onAlarm.addListener((alarm) => (alarm.name === AUTO_LOCK.alarm ? lockIfIdle().catch(() => {}) : undefined));
   api.storage.onChanged.addListener((changes, area) => {
     const key = area === "session" ? changes[STORAGE.session.vaultKey] : null;
-    if (key && key.newValue) {
-      // An unlock (or a new passphrase) is a use.
-      noteUse().then(() => planWatch()).catch(() => {});
-    } else if (key) {
-      Promise.all([planWatch(), api.storage.session.remove(LAST_USE)]).catch(() => {});
-    }
-    if (area === "local" && changes[STORAGE.local.autoLock]) planWatch().catch(() => {});
+    // An unlock (or a new passphrase) is a use; a lock leaves no time of use behind.
+    if (key && key.newValue) noteUse().catch(() => {});
+    else if (key) api.storage.session.remove(LAST_USE).catch(() => {});
   });
   if (api.idle && api.idle.onStateChanged) {
     api.idle.onStateChanged.addListener((state) => {

@@ -5,14 +5,13 @@
  */
 import { toBase64 } from "../shared/base64.js";
 import { api } from "../shared/browser.js";
-import { CACHE_TTL_MS, FORGET, PLATFORMS, STORAGE } from "../shared/constants.js";
+import { CACHE_TTL_MS, PLATFORMS, STORAGE } from "../shared/constants.js";
 import { sameAccount } from "../shared/contacts.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
 import { readSecrets } from "../shared/vault.js";
 import { noteUse } from "./auto-lock.js";
 import { fetchAvatar, MAX_AVATAR_BASE64 } from "./avatar.js";
-import { ensureGridAlarm } from "./grid-alarm.js";
 import { checkProfile, normaliseBackend } from "./checker.js";
 
 const PREFIX = STORAGE.sessionPrefixes;
@@ -120,27 +119,17 @@ async function askServer(context, message) {
   return view;
 }
 
-/** Forget verdicts, last profiles and per-tab reports older than the cache lifetime; how many are left. */
+/**
+ * Forget verdicts, last profiles and per-tab reports older than the cache lifetime (at each check,
+ * and at the worker's tick, so that they go even if no other check comes).
+ */
 export async function pruneSession(now) {
   const all = await session().get(null);
-  const records = Object.keys(all).filter((k) => [PREFIX.verdict, PREFIX.last, PREFIX.tab].some((p) => k.startsWith(p)));
-  const stale = records.filter((k) => !(all[k] && now - all[k].at <= CACHE_TTL_MS));
+  const records = [PREFIX.verdict, PREFIX.last, PREFIX.tab];
+  const stale = Object.keys(all).filter((k) => records.some((p) => k.startsWith(p)) && !(all[k] && now - all[k].at <= CACHE_TTL_MS));
   if (stale.length) await session().remove(stale);
-  return records.length - stale.length;
 }
 
-/**
- * The records of a check are forgotten when they are CACHE_TTL_MS old even if no other check
- * comes to prune them: a periodic alarm on the clock's grid, never one timed from the check
- * (its time would be on disk); the worker clears it once nothing is left to forget.
- */
-async function planForget(now) {
-  try {
-    await ensureGridAlarm(FORGET.alarm, FORGET.minutes, now);
-  } catch (_error) {
-    // No alarm: the next check prunes them.
-  }
-}
 
 /** What the popup's Details shows and Save and Report use: in session storage, gone when the browser closes. */
 async function remember(context, message, view) {
@@ -150,7 +139,6 @@ async function remember(context, message, view) {
   if (context.tabId != null) {
     await sessionSet(`${PREFIX.tab}${context.tabId}`, { at: context.now, key: message.key, platform, profile, view, locale: context.locale });
   }
-  await planForget(context.now);
 }
 
 export async function setBadge(tabId, view) {

@@ -1,8 +1,9 @@
 /*
  * Periodic alarms whose times lie on a fixed grid of the wall clock (every whole period since
- * 1970). Chromium keeps an extension's alarms on disk, with their next time: an alarm planned from
- * a check or an unlock ("10 minutes after it") would write when Haris was last used into the
- * profile directory of a seized device. On the grid, an alarm's time says only that the browser ran.
+ * 1970), for the worker's tick. Chromium keeps an extension's alarms on disk, with their next time
+ * and the delay they were made with: an alarm planned from a check or an unlock ("10 minutes after
+ * it") would write when Haris was last used into the profile directory of a seized device. The
+ * tick is made at install and start-up only, on the grid: its record says only that the browser ran.
  */
 import { api } from "../shared/browser.js";
 

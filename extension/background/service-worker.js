@@ -5,13 +5,14 @@
  * correspondents; the extension's own pages use the shared modules directly.
  */
 import { api } from "../shared/browser.js";
-import { FORGET, MESSAGES, REPORT_REASONS, STORAGE } from "../shared/constants.js";
+import { MESSAGES, REPORT_REASONS, STORAGE, TICK } from "../shared/constants.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
 import { forgetInTabs, wipeEverything } from "../shared/wipe.js";
 import { backendAllowed, check, pruneSession, sessionGet, sessionSet, validRequest } from "./check.js";
+import { ensureGridAlarm } from "./grid-alarm.js";
 import { sendReport } from "./checker.js";
-import { initAutoLock } from "./auto-lock.js";
+import { initAutoLock, lockIfIdle } from "./auto-lock.js";
 import { initHealth, recordVisit } from "./health.js";
 
 const PREFIX = STORAGE.sessionPrefixes;
@@ -110,12 +111,17 @@ api.storage.onChanged.addListener((changes, area) => {
   }
 });
 
-// Checks' records (verdicts, last profiles, per-tab reports) are forgotten once they are
-// CACHE_TTL_MS old, whether or not another check comes (background/check.js plans the alarm);
-// with nothing left to forget, the alarm goes too.
-async function forgetDue() {
-  if ((await pruneSession(Date.now())) === 0) await api.alarms.clear(FORGET.alarm);
-}
+// The tick (shared/constants.js TICK): checks' records older than the cache lifetime go, whether
+// or not another check comes, and a vault unused for the chosen time locks. The alarm is made at
+// install and start-up on the clock's grid and lives on: Chromium keeps alarms on disk with their
+// times (and the delay they were made with), so none is ever made or moved by a check or an unlock.
 if (api.alarms) {
-  api.alarms.onAlarm.addListener((alarm) => (alarm.name === FORGET.alarm ? forgetDue().catch(() => {}) : undefined));
+  const ensureTick = () => ensureGridAlarm(TICK.alarm, TICK.minutes, Date.now()).catch(() => {});
+  api.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name !== TICK.alarm) return undefined;
+    return Promise.all([pruneSession(Date.now()), lockIfIdle()]).catch(() => {});
+  });
+  if (api.runtime.onStartup) api.runtime.onStartup.addListener(ensureTick);
+  if (api.runtime.onInstalled) api.runtime.onInstalled.addListener(ensureTick);
+  ensureTick();
 }

@@ -51,10 +51,10 @@ export const DEFAULT_SETTINGS = Object.freeze({
 
 /**
  * The vault locks itself after this many minutes without use (an unlock, or a check that sent the
- * contacts), and when the device's screen locks where the browser reports it (background/auto-lock.js);
- * 0 is "only when the browser closes". Options offers these choices.
+ * contacts; at the next tick), and when the device's screen locks where the browser reports it
+ * (background/auto-lock.js); 0 is "only when the browser closes". Options offers these choices.
  */
-export const AUTO_LOCK = Object.freeze({ alarm: "haris-lock", everyMinutes: 1, choices: Object.freeze([15, 60, 240, 0]) });
+export const AUTO_LOCK = Object.freeze({ choices: Object.freeze([15, 60, 240, 0]) });
 
 const HOUR_MS = 60 * 60 * 1000;
 /**
@@ -92,11 +92,12 @@ export const MIN_PASSPHRASE_LENGTH = 8;
 
 export const CACHE_TTL_MS = 10 * 60 * 1000;
 /**
- * The alarm that forgets verdicts, last profiles and per-tab reports once they are CACHE_TTL_MS old:
- * every `minutes`, on the wall clock's grid (background/grid-alarm.js), so records live at most
- * CACHE_TTL_MS plus one period.
+ * The worker's tick: a periodic alarm on the wall clock's grid (background/grid-alarm.js), created
+ * at install and start-up and never timed from a use. Each tick forgets checks' records older than
+ * CACHE_TTL_MS (so they live at most CACHE_TTL_MS plus one period) and locks a vault unused for
+ * the chosen time (background/auto-lock.js).
  */
-export const FORGET = Object.freeze({ alarm: "haris-forget", minutes: 5 });
+export const TICK = Object.freeze({ alarm: "haris-tick", minutes: 5 });
 export const AVATAR_TIMEOUT_MS = 5000;
 export const MAX_AVATAR_BYTES = 4 * 1024 * 1024;
 export const AVATAR_HOSTS = Object.freeze([/^pbs\.twimg\.com$/, /^abs\.twimg\.com$/, /(^|\.)cdninstagram\.com$/, /(^|\.)fbcdn\.net$/]);

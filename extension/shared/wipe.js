@@ -1,6 +1,6 @@
 /*
  * One-step wipe: everything Haris keeps in this browser — the vault (contacts, API key), its key,
- * settings, cached verdicts, dismissals, alarms, badges and the banners in open pages — goes at
+ * settings, cached verdicts, dismissals, badges and the banners in open pages — goes at
  * once, with no dialog that would name any of it.
  */
 import { api } from "./browser.js";
@@ -9,9 +9,8 @@ import { MESSAGES } from "./constants.js";
 export async function wipeEverything() {
   const areas = [api.storage.local, api.storage.session, api.storage.sync].filter(Boolean);
   await Promise.all(areas.map((area) => area.clear()));
-  // A planned alarm would say Haris was used lately (a check in the last 10 minutes, an unlock in
-  // the last hour): none is left.
-  if (api.alarms && api.alarms.clearAll) await api.alarms.clearAll().catch(() => {});
+  // No alarm is left that says when Haris was used: the worker's tick is made at install and
+  // start-up only, and the health counter's send goes with its setting (background/health.js).
   // A "!" left on the toolbar would still say which tab was flagged, and a banner left in a page
   // what Haris said there ("one of your trusted contacts").
   await forgetInTabs({ badges: true, quiet: true });
