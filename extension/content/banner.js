@@ -12,6 +12,10 @@
   "use strict";
   const Haris = (root.Haris = root.Haris || {});
 
+  // Generic font families only: a page's @font-face rules apply inside the shadow root too, and a
+  // named family ("Segoe UI", "Noto Sans Arabic") that the system lacks — or that a character falls
+  // back to, as Arabic does past macOS's system font — would be drawn with the page's own font,
+  // whose glyphs could show other words than the warning's.
   // The host is in the page's DOM, where the page's style sheets and its own style attribute reach
   // it. "!important" here wins over the page's even !important rules (inside a shadow tree,
   // important declarations come last in the cascade), so the page cannot hide, fade, move or
@@ -20,7 +24,7 @@
     :host { all: initial !important; }
     .banner { position: fixed; inset-inline: 12px; top: 12px; z-index: 2147483647; max-width: 560px;
       margin-inline-start: auto; box-sizing: border-box; padding: 14px 16px; border-radius: 10px;
-      font: 15px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans Arabic", Tahoma, sans-serif;
+      font: 15px/1.45 system-ui, sans-serif;
       color: #fff; box-shadow: 0 6px 24px rgba(0,0,0,.35); border: 2px solid rgba(255,255,255,.25); }
     .banner[data-level="high"] { background: #8f1515; }
     .banner[data-level="medium"] { background: #6b4200; }

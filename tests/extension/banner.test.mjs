@@ -1,7 +1,7 @@
 // Banner tests in jsdom: levels, reasons, advice, right-to-left, honest "could not check", safety.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { pageAt, strings } from "./helpers.mjs";
+import { pageAt, source, strings } from "./helpers.mjs";
 
 function setup() {
   const window = pageAt("https://x.com/someone", { html: "<body><div id=react-root>page</div></body>" });
@@ -135,6 +135,18 @@ describe("banner", () => {
       names.push(name);
     }
     assert.equal(new Set(names).size, 3);
+  });
+});
+
+describe("page fonts", () => {
+  test("the banner names no font family a page's @font-face could define: generic families only", () => {
+    const style = source("content/banner.js").match(/const STYLE = `([^`]*)`/)[1];
+    const fonts = [...style.matchAll(/font(?:-family)?\s*:\s*([^;]+);/g)].map((m) => m[1]).filter((v) => v.trim() !== "inherit");
+    assert.ok(fonts.length > 0);
+    for (const value of fonts) {
+      const families = value.replace(/^[\d.]+px\/[\d.]+\s+/, "").split(",").map((f) => f.trim());
+      for (const family of families) assert.ok(["system-ui", "sans-serif", "serif", "monospace", "ui-sans-serif"].includes(family), family);
+    }
   });
 });
 
