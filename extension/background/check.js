@@ -3,12 +3,14 @@
  * open), a cached verdict, the server's backoff, the permission, the photo, the server's answer,
  * what is remembered for the popup (session storage only), the badge, and what the page is shown.
  */
+import { toBase64 } from "../shared/base64.js";
 import { api } from "../shared/browser.js";
 import { CACHE_TTL_MS, PLATFORMS, STORAGE } from "../shared/constants.js";
 import { sameAccount } from "../shared/contacts.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
 import { readSecrets } from "../shared/vault.js";
+import { noteUse } from "./auto-lock.js";
 import { fetchAvatar, MAX_AVATAR_BASE64 } from "./avatar.js";
 import { checkProfile, normaliseBackend } from "./checker.js";
 
@@ -42,6 +44,18 @@ export async function backendAllowed(backendUrl) {
   }
 }
 
+/**
+ * What was asked: a digest of the profile and photo the content script read. A cached answer is
+ * used only for the same request — the key names the profile's handle or id alone, and a page
+ * that drew other fields under that handle (a fake header in one tab) must not leave its answer
+ * for the real profile opened in another.
+ */
+async function requestDigest(message) {
+  const request = JSON.stringify({ platform: message.platform, profile: message.profile, avatar: message.avatar || null });
+  const hash = await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(request));
+  return toBase64(new Uint8Array(hash));
+}
+
 /** Settings, language and the contacts (none while the vault is locked) for one check. */
 async function checkContext(message, sender) {
   const settings = await getSettings();
@@ -49,18 +63,20 @@ async function checkContext(message, sender) {
   const secrets = await readSecrets();
   const contacts = secrets ? secrets.contacts : [];
   return {
-    settings, locale, contacts,
+    settings, locale, contacts, open: Boolean(secrets),
     trusted: contacts.some((c) => sameAccount(c, { platform: message.platform, ...message.profile })),
     tabId: sender.tab ? sender.tab.id : null,
     now: Date.now(),
     cacheKey: `${PREFIX.verdict}${message.key}|${locale}|${secrets ? "open" : "locked"}|${settings.backendUrl}`,
+    request: await requestDigest(message),
   };
 }
 
 async function cachedView(context, message) {
   if (message.force) return null;
   const cached = await sessionGet(context.cacheKey);
-  return cached && context.now - cached.at < CACHE_TTL_MS ? { state: "result", ...cached.view } : null;
+  const fresh = cached && context.now - cached.at < CACHE_TTL_MS && cached.request === context.request;
+  return fresh ? { ...cached.view, state: "result" } : null;
 }
 
 async function refusal(context) {
@@ -96,17 +112,24 @@ async function askServer(context, message) {
     state: "result", level: report.level, risk: report.risk, findings: report.findings,
     unavailable: report.unavailable || [], avatarHash: report.avatar_hash || null, rulesVersion: report.rules_version,
   };
-  await sessionSet(context.cacheKey, { at: context.now, view: { ...view, state: undefined } });
+  // Without its state: Firefox stores values by structured clone, which keeps a key set to
+  // undefined, and a cached view's `state: undefined` hid the next visit's warning.
+  const { state: _state, ...stored } = view;
+  await sessionSet(context.cacheKey, { at: context.now, request: context.request, view: stored });
   return view;
 }
 
-/** Forget verdicts, last profiles and per-tab reports older than the cache lifetime. */
-async function pruneSession(now) {
+/**
+ * Forget verdicts, last profiles and per-tab reports older than the cache lifetime (at each check,
+ * and at the worker's tick, so that they go even if no other check comes).
+ */
+export async function pruneSession(now) {
   const all = await session().get(null);
   const records = [PREFIX.verdict, PREFIX.last, PREFIX.tab];
   const stale = Object.keys(all).filter((k) => records.some((p) => k.startsWith(p)) && !(all[k] && now - all[k].at <= CACHE_TTL_MS));
   if (stale.length) await session().remove(stale);
 }
+
 
 /** What the popup's Details shows and Save and Report use: in session storage, gone when the browser closes. */
 async function remember(context, message, view) {
@@ -138,8 +161,11 @@ export async function setBadge(tabId, view) {
  * finding about a contact says "one of your contacts"; which one is shown in the popup only.
  */
 export function pageView(view, strings) {
+  // Whether the profile is a trusted contact goes only with a server's answer: a "could not check"
+  // comes at once, with no request, and would let whatever sends checks from the page's tab (a
+  // compromised renderer) test handles against the contact list as fast as it likes.
+  if (view.state !== "result") return { state: view.state, trusted: false, reason: view.reason };
   const out = { state: view.state, trusted: Boolean(view.trusted) };
-  if (view.state !== "result") return { ...out, reason: view.reason };
   const findings = (view.findings || []).map((f) => {
     const aboutContact = f.code === "impersonation.contact" || Boolean(f.evidence && Object.hasOwn(f.evidence, "contact"));
     return { code: f.code, points: f.points, message: aboutContact ? strings.contactLookalike : f.message };
@@ -149,6 +175,8 @@ export function pageView(view, strings) {
 
 export async function check(message, sender) {
   const context = await checkContext(message, sender);
+  // A check that sends the contacts is a use of the vault: it stays open the chosen time from now.
+  if (context.open) await noteUse();
   const view = (await cachedView(context, message)) || (await refusal(context)) || (await askServer(context, message));
   view.trusted = context.trusted;
   await remember(context, message, view);

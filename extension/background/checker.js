@@ -93,10 +93,14 @@ export function buildCheckBody({ platform, profile, avatarBase64, contacts, loca
   return body;
 }
 
+/** A finding as the banner and the popup draw it: a code, a message and points that are a number. */
+const looksLikeFinding = (f) => f && typeof f === "object" && typeof f.code === "string" && typeof f.message === "string" && Number.isFinite(f.points);
+
 export function looksLikeReport(json) {
-  return (
+  return Boolean(
     json && typeof json === "object" && LEVELS.has(json.level) && Number.isFinite(json.risk) &&
-    Array.isArray(json.findings) && json.findings.every((f) => f && typeof f.code === "string" && typeof f.message === "string")
+    Array.isArray(json.findings) && json.findings.every(looksLikeFinding) &&
+    (json.unavailable === undefined || (Array.isArray(json.unavailable) && json.unavailable.every((u) => typeof u === "string"))),
   );
 }
 

@@ -5,12 +5,14 @@
  * correspondents; the extension's own pages use the shared modules directly.
  */
 import { api } from "../shared/browser.js";
-import { MESSAGES, REPORT_REASONS, STORAGE } from "../shared/constants.js";
+import { MESSAGES, REPORT_REASONS, STORAGE, TICK } from "../shared/constants.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
-import { wipeEverything } from "../shared/wipe.js";
-import { backendAllowed, check, sessionGet, sessionSet, validRequest } from "./check.js";
+import { forgetInTabs, wipeEverything } from "../shared/wipe.js";
+import { backendAllowed, check, pruneSession, sessionGet, sessionSet, validRequest } from "./check.js";
+import { ensureGridAlarm } from "./grid-alarm.js";
 import { sendReport } from "./checker.js";
+import { initAutoLock, lockIfIdle } from "./auto-lock.js";
 import { initHealth, recordVisit } from "./health.js";
 
 const PREFIX = STORAGE.sessionPrefixes;
@@ -83,6 +85,7 @@ if (api.commands && api.commands.onCommand) {
 }
 
 initHealth();
+initAutoLock();
 
 // The vault's key is in session storage: never where a content script can read it.
 if (api.storage.session.setAccessLevel) {
@@ -92,11 +95,33 @@ if (api.storage.session.setAccessLevel) {
 api.storage.onChanged.addListener((changes, area) => {
   const local = STORAGE.local;
   const changed = (key) => Object.hasOwn(changes, key);
+  // The contacts changed, or the vault was locked or opened (perhaps with the second passphrase):
+  // the per-tab reports go too, since their findings name contacts (which the popup shows) and a
+  // lock must leave no contact readable, nor a hint that the list just opened is not the real one.
+  const contacts = (area === "local" && changed(local.vault)) || (area === "session" && changed(STORAGE.session.vaultKey));
+  // Locked or opened: the banners drawn with the old contacts go, and their profiles are checked again.
+  if (area === "session" && changed(STORAGE.session.vaultKey)) forgetInTabs().catch(() => {});
   // New contacts, a new server or language, a lock or unlock: cached verdicts and backoff are stale.
-  if ((area === "local" && [local.vault, local.backendUrl, local.language].some(changed)) || (area === "session" && changed(STORAGE.session.vaultKey))) {
+  if (contacts || (area === "local" && [local.backendUrl, local.language].some(changed))) {
     api.storage.session.get(null).then((all) => {
-      const stale = Object.keys(all).filter((k) => k.startsWith(PREFIX.verdict) || k === STORAGE.session.backoffUntil);
+      const stale = Object.keys(all).filter((k) =>
+        k.startsWith(PREFIX.verdict) || k === STORAGE.session.backoffUntil || (contacts && k.startsWith(PREFIX.tab)));
       return stale.length ? api.storage.session.remove(stale) : null;
     }).catch(() => {});
   }
 });
+
+// The tick (shared/constants.js TICK): checks' records older than the cache lifetime go, whether
+// or not another check comes, and a vault unused for the chosen time locks. The alarm is made at
+// install and start-up on the clock's grid and lives on: Chromium keeps alarms on disk with their
+// times (and the delay they were made with), so none is ever made or moved by a check or an unlock.
+if (api.alarms) {
+  const ensureTick = () => ensureGridAlarm(TICK.alarm, TICK.minutes, Date.now()).catch(() => {});
+  api.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name !== TICK.alarm) return undefined;
+    return Promise.all([pruneSession(Date.now()), lockIfIdle()]).catch(() => {});
+  });
+  if (api.runtime.onStartup) api.runtime.onStartup.addListener(ensureTick);
+  if (api.runtime.onInstalled) api.runtime.onInstalled.addListener(ensureTick);
+  ensureTick();
+}

@@ -12,11 +12,19 @@
   "use strict";
   const Haris = (root.Haris = root.Haris || {});
 
+  // Generic font families only: a page's @font-face rules apply inside the shadow root too, and a
+  // named family ("Segoe UI", "Noto Sans Arabic") that the system lacks — or that a character falls
+  // back to, as Arabic does past macOS's system font — would be drawn with the page's own font,
+  // whose glyphs could show other words than the warning's.
+  // The host is in the page's DOM, where the page's style sheets and its own style attribute reach
+  // it. "!important" here wins over the page's even !important rules (inside a shadow tree,
+  // important declarations come last in the cascade), so the page cannot hide, fade, move or
+  // clip the banner through its host.
   const STYLE = `
-    :host { all: initial; }
+    :host { all: initial !important; }
     .banner { position: fixed; inset-inline: 12px; top: 12px; z-index: 2147483647; max-width: 560px;
       margin-inline-start: auto; box-sizing: border-box; padding: 14px 16px; border-radius: 10px;
-      font: 15px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans Arabic", Tahoma, sans-serif;
+      font: 15px/1.45 system-ui, sans-serif;
       color: #fff; box-shadow: 0 6px 24px rgba(0,0,0,.35); border: 2px solid rgba(255,255,255,.25); }
     .banner[data-level="high"] { background: #8f1515; }
     .banner[data-level="medium"] { background: #6b4200; }
@@ -51,24 +59,36 @@
   }
 
   /**
+   * A custom element name drawn at random for each page ("qzkrw-plvbn"): the host is in the page's
+   * DOM, and a fixed name such as <haris-banner> would be a marker any page — or a platform's list
+   * of known extensions — could look for to learn that this person uses Haris.
+   */
+  function randomTagName() {
+    const letters = root.crypto.getRandomValues(new Uint8Array(12));
+    const word = (bytes) => Array.from(bytes, (b) => String.fromCharCode(97 + (b % 26))).join("");
+    return `${word(letters.subarray(0, 6))}-${word(letters.subarray(6))}`;
+  }
+
+  /**
    * @param {Document} doc
    * @param {{onDetails, onFriend, onDismiss, onReport, onRetry}} actions
    */
   class Banner {
     // The closed root is reachable only through this field, which lives in the content script's
-    // isolated world: the page sees an empty <haris-banner> whose shadowRoot is null.
+    // isolated world: the page sees an empty element of a random name whose shadowRoot is null.
     #shadow = null;
 
     constructor(doc, actions) {
       this.doc = doc;
       this.actions = actions;
       this.host = null;
+      this.tagName = randomTagName();
     }
 
     /** Put the host back if the page's own rendering removed it. */
     ensureAttached() {
       if (!this.host) {
-        this.host = this.doc.createElement("haris-banner");
+        this.host = this.doc.createElement(this.tagName);
         this.#shadow = this.host.attachShadow({ mode: "closed" });
       }
       if (!this.host.isConnected) {

@@ -202,13 +202,19 @@
   /**
    * The short text runs of `scope` (one text node each, cleaned, at most `max` characters), with
    * their parent element: a single pass over the page, cheap enough to repeat on every change.
+   * Elements matching the selector `skip` are left out with everything inside them (a feed of
+   * posts: text the account or others wrote, which may imitate the page's own labels).
    */
-  function textRuns(scope, max = 200) {
+  function textRuns(scope, max = 200, skip = null) {
     const out = [];
     if (!scope) return out;
     const doc = scope.ownerDocument || scope;
-    const walker = doc.createTreeWalker(scope, 4);
+    const filter = skip
+      ? { acceptNode: (node) => (node.nodeType === 3 ? 1 : node.matches(skip) ? 2 : 3) } // accept, reject subtree, skip
+      : null;
+    const walker = doc.createTreeWalker(scope, skip ? 1 | 4 : 4, filter);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeType !== 3) continue;
       const value = node.nodeValue;
       if (value.length > max * 2 || !value.trim()) continue;
       const parent = node.parentElement;
@@ -234,11 +240,12 @@
    * Label → value pairs a page prints as "label" then "value" ("Account based in" / "Egypt"), or
    * as one line "label - value" / "label: value". `labels` maps a field name to a RegExp that
    * matches the whole label. Used for transparency panels ("About this account", "Page
-   * transparency"), whose layout is a list of such pairs. Returns {field: value text}.
+   * transparency"), whose layout is a list of such pairs. Returns {field: value text}. `skip`: see
+   * textRuns.
    */
-  function labelledValues(scope, labels) {
+  function labelledValues(scope, labels, skip = null) {
     const out = {};
-    for (const { text: own, element } of textRuns(scope)) {
+    for (const { text: own, element } of textRuns(scope, 200, skip)) {
       for (const [field, label] of Object.entries(labels)) {
         if (out[field] != null) continue;
         if (label.test(own)) {

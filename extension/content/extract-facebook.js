@@ -61,6 +61,10 @@
     joined: /^(page created|creation date|date de création|page créée le|تاريخ الإنشاء|تم إنشاء الصفحة|date joined|joined)$/i,
     based_in: /^(primary country\/region location for people who manage this page|country\/region|pays\/région principal.*|الموقع الأساسي للبلد\/المنطقة.*|account based in)$/i,
   };
+  // Posts and comments (the feed, each an article): what the account or others wrote there is not
+  // what Facebook says about the account, and can be written to look like it ("Joined 2009",
+  // "2.5M followers", a link to some id's /followers), so no field is read inside them.
+  const POSTS = "[role='article'], [role='feed']";
   // Facebook's grey silhouette for accounts without a picture.
   const SILHOUETTE = /\/84628273_176159830277856_972693363922829312_n\.|\/1379841_10150004552801901_469209496895221757_n\./;
   // Profile pictures are served under a content type ending in "-1" (cover photos "-6"/"-9").
@@ -183,7 +187,7 @@
   function linkCount(scope, suffix) {
     for (const link of scope.querySelectorAll("a[href]")) {
       const href = link.getAttribute("href") || "";
-      if (!href.includes(suffix)) continue;
+      if (!href.includes(suffix) || link.closest(POSTS)) continue;
       let path;
       try {
         const url = new URL(href, "https://www.facebook.com");
@@ -218,6 +222,7 @@
       if (node.children.length === 0 && INTRO_TEXT.test(clean(node.textContent) || "") && !node.closest("h2, h3, [role='heading'], a, [role='tab']")) headings.push(node);
     }
     for (const heading of headings) {
+      if (heading.closest(POSTS)) continue;
       const title = clean(Array.from(heading.querySelectorAll("span, a")).concat([heading]).map((n) =>
         Array.from(n.childNodes).filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join(" "),
       ).find((t) => clean(t)));
@@ -228,7 +233,7 @@
       for (let depth = 0; card && card !== main && depth < 14; depth += 1, card = card.parentElement) {
         for (const node of card.querySelectorAll("span, div")) {
           if ((heading.compareDocumentPosition(node) & 4) === 0 || heading.contains(node)) continue;
-          if (node.closest("a, ul, li, h2, h3, [role='heading']")) continue;
+          if (node.closest(`a, ul, li, h2, h3, [role='heading'], ${POSTS}`)) continue;
           if (!Array.from(node.childNodes).some((c) => c.nodeType === 3 && c.nodeValue.trim())) continue;
           const value = visibleText(node);
           if (!value || NOT_BIO.some((pattern) => pattern.test(value))) continue;
@@ -271,18 +276,18 @@
     // Only the badge next to the name counts: the feed below shows other people's badges.
     let block = heading ? nameBlock(heading) : null;
     if (!block && tagName) {
-      const label = Array.from(main.querySelectorAll("span, div, h2, h3")).find((n) => n.children.length <= 2 && visibleText(n) === tagName);
+      const label = Array.from(main.querySelectorAll("span, div, h2, h3")).find((n) => n.children.length <= 2 && !n.closest(POSTS) && visibleText(n) === tagName);
       block = label ? nameBlock(label) : null;
     }
     if (block) {
       profile.verified = Array.from(block.querySelectorAll("[aria-label], [title], img[alt], title")).some(isVerifiedBadge);
     }
-    const runs = textRuns(main, 160);
+    const runs = textRuns(main, 160, POSTS);
     profile.followers = linkCount(main, "followers") ?? textCount(runs, FOLLOWERS_TEXT);
     profile.following = linkCount(main, "following") ?? textCount(runs, FOLLOWING_TEXT);
     profile.bio = bioFrom(main);
 
-    const transparency = labelledValues(main, TRANSPARENCY_LABELS);
+    const transparency = labelledValues(main, TRANSPARENCY_LABELS, POSTS);
     for (const { text, element } of runs) {
       if (profile.joined) break;
       if (!JOINED.test(text)) continue;
@@ -298,7 +303,8 @@
       .filter((node) => !node.closest("li, ul, [role='article'], [role='feed'], [role='list'], [role='listitem']"))
       .map(pictureUrl)
       .filter((src) => src && PROFILE_PICTURE.test(src));
-    const fallback = main.querySelector("a[aria-label] svg image, svg[aria-label] image, svg[role='img'] image, img.profpic, img[data-sigil*='profile'], [data-testid='profile-photo'] img");
+    const fallback = Array.from(main.querySelectorAll("a[aria-label] svg image, svg[aria-label] image, svg[role='img'] image, img.profpic, img[data-sigil*='profile'], [data-testid='profile-photo'] img"))
+      .find((node) => !node.closest(POSTS));
     const src = pictures[0] || (fallback && pictureUrl(fallback)) || (fresh ? meta(doc, "og:image") : null);
     const url = httpUrl(src, location.href);
     if (url) {
@@ -310,7 +316,7 @@
 
   root.Haris.register({
     platform: "facebook",
-    version: "2026.1",
+    version: "2026.2",
     // Every profile and Page shows a name and a picture (the silhouette is "no photo"); counts
     // and bios are not on every one. A login wall at a profile's address is not a profile page.
     core: ["display_name", "has_avatar"],

@@ -8,7 +8,8 @@
  *    used; without a header id, the chat in the URL hash (#<id>) is used only for a user's panel;
  *  - the info rows, recognised by their caption ("Username", "Bio" in the UI language, or
  *    "also @other" when the user has several usernames) rather than by class names; rows the
- *    client has hidden (display: none) hold the previous peer's text and are skipped;
+ *    client has hidden (display: none) hold the previous peer's text and are skipped, and so are
+ *    rows about another chat (a personal channel's name and last post, common groups);
  *  - the labels next to the name: verified badge, and Telegram's own SCAM / FAKE marks.
  * Avatars are blob: URLs of the page, so the content script reads their bytes itself. Initials
  * on a coloured circle are drawn while the photo loads as well as when there is none, so they
@@ -57,11 +58,23 @@
     return onAvatar && (!title || !onAvatar.closest(".chatlist, .search-super, .Chat, .ListItem")) ? onAvatar.getAttribute("data-peer-id") : null;
   }
 
+  // A row about another chat (the personal channel, a common group, shared media): its title and
+  // subtitle are that chat's name and last post, written by whoever runs it, and can read
+  // "@someone" over "Username".
+  const OTHER_CHAT = "[data-peer-id], .chatlist, .search-super";
+
+  function aboutOtherChat(row, scope) {
+    if (row.querySelector(OTHER_CHAT)) return true;
+    for (let node = row; node && node !== scope; node = node.parentElement) if (node.matches(OTHER_CHAT)) return true;
+    return false;
+  }
+
   /** The info rows as {value, caption, captionNode}, whichever client drew them. */
   function rows(scope) {
     const out = [];
     for (const row of scope.querySelectorAll(".row, .ListItem")) {
       if (hidden(row, scope)) continue;
+      if (aboutOtherChat(row, scope)) continue;
       const title = row.querySelector(".row-title, .multiline-item .title, .title");
       const caption = row.querySelector(".row-subtitle, .multiline-item .subtitle, .subtitle");
       if (!title || !caption) continue;
@@ -152,7 +165,7 @@
 
   root.Haris.register({
     platform: "telegram",
-    version: "2026.1",
+    version: "2026.2",
     // Every user has a name; Web A never tells "no photo" from "loading", so the photo is not core.
     core: ["display_name"],
     // A user's chat (a positive id or @username in the address) with its profile panel open.

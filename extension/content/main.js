@@ -24,6 +24,7 @@
   let timer = null;
   let firstPending = 0;
   let lastHref = root.location.href;
+  let quietHref = null; // after a wipe: this address is not checked again (the next one is)
   const dismissed = new Set();
 
   // The opt-in health counter's visits (content/health.js): the worker counts them only if asked to.
@@ -84,8 +85,10 @@
   async function blobToBase64(blobUrl) {
     try {
       const response = await fetch(blobUrl);
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      if (!bytes.length || bytes.length > MAX_BLOB_BYTES) return null;
+      // The blob's size is known before its bytes are copied: a huge one is not read at all.
+      const blob = await response.blob();
+      if (!blob.size || blob.size > MAX_BLOB_BYTES) return null;
+      const bytes = new Uint8Array(await blob.arrayBuffer());
       let binary = "";
       for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
       return btoa(binary);
@@ -95,6 +98,10 @@
   }
 
   async function scan(force) {
+    if (quietHref !== null) {
+      if (root.location.href === quietHref) return;
+      quietHref = null;
+    }
     // readPage also says why a page gave no profile, and which core fields were missing: what the
     // health counter judges a visit on (content/health.js).
     const outcome = Haris.readPage(root.document, root.location);
@@ -182,6 +189,22 @@
     banner.remove();
   }
 
+  /**
+   * The worker's FORGET (a lock, an unlock, a wipe): the banner drawn with the old contacts goes
+   * — a "trusted contact" note left on screen would name a contact on a locked or wiped device —
+   * and the profile is checked again as if first seen; after a wipe (`quiet`), only once the
+   * address changes, so that nothing is kept about it again at once.
+   */
+  function forget(quiet) {
+    banner.remove();
+    current = null;
+    view = null;
+    note = null;
+    dismissed.clear();
+    if (quiet) quietHref = root.location.href;
+    else schedule();
+  }
+
   /** Debounced: quiet for QUIET_MS, or at most MAX_WAIT_MS after the first change. */
   function schedule() {
     const now = Date.now();
@@ -209,6 +232,9 @@
   observer.observe(root.document.documentElement, {
     childList: true, subtree: true, characterData: true, attributes: true,
     attributeFilter: ["src", "href", "data-peer-id", "content", "alt", "aria-label", "title", "data-testid"],
+  });
+  api.runtime.onMessage.addListener((message, sender) => {
+    if (sender && sender.id === api.runtime.id && message && message.type === MESSAGES.FORGET) forget(message.quiet === true);
   });
   root.addEventListener("popstate", schedule);
   root.addEventListener("hashchange", schedule);

@@ -1,6 +1,6 @@
 /*
  * Options: server, language, where banners show; the passphrase (create, unlock, lock, change,
- * second passphrase); trusted contacts and API key while unlocked (view, edit, delete, encrypted
+ * second passphrase, when it locks itself); trusted contacts and API key while unlocked (view, edit, delete, encrypted
  * export, import); the opt-in health counter; the wipe.
  */
 import { normaliseBackend } from "../background/checker.js";
@@ -43,6 +43,7 @@ async function fillSettings() {
   $("language").value = settings.language;
   $("banner-everywhere").checked = settings.bannerEverywhere;
   $("health-counter").checked = settings.healthCounter;
+  $("auto-lock").value = String(settings.autoLockMinutes);
 }
 
 $("settings").addEventListener("submit", async (event) => {
@@ -88,6 +89,12 @@ $("health-counter").addEventListener("change", async (event) => {
   }
   await saveSettings({ healthCounter: on });
   status("health-status", on ? t.healthOn : t.healthOff);
+});
+
+// When the vault locks itself applies at once (the worker plans the lock: background/auto-lock.js).
+$("auto-lock").addEventListener("change", async (event) => {
+  await saveSettings({ autoLockMinutes: Number(event.target.value) });
+  status("vault-status", t.saved);
 });
 
 /** Passphrases typed twice must match and be long enough before anything is derived. */

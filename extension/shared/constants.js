@@ -32,19 +32,29 @@ export const LIMITS = Object.freeze({
 /** Where things are kept. `local` is on disk; `session` is memory only, gone when the browser closes. */
 export const STORAGE = Object.freeze({
   local: Object.freeze({
-    backendUrl: "backendUrl", language: "language", everywhere: "bannerEverywhere", vault: "vault",
+    backendUrl: "backendUrl", language: "language", everywhere: "bannerEverywhere", vault: "vault", autoLock: "autoLockMinutes",
     // The opt-in health counter: the choice, the counts since the last send, when to send next
     // (set at a send, never at a page read) and how many sends found too few counts.
     health: "healthCounter", healthCounts: "healthCounts", healthNextSend: "healthNextSend", healthIdle: "healthIdle",
   }),
-  session: Object.freeze({ vaultKey: "vaultKey", backoffUntil: "backoffUntil", backoffBackend: "backoffBackend" }),
+  // lastUse: when the open vault was last used (background/auto-lock.js), in memory only.
+  session: Object.freeze({ vaultKey: "vaultKey", backoffUntil: "backoffUntil", backoffBackend: "backoffBackend", lastUse: "lastUse" }),
   // Per-profile and per-tab records, session storage only: verdicts, the last profile seen, Not now.
   sessionPrefixes: Object.freeze({ verdict: "v|", last: "last|", tab: "tab|", dismissed: "dismissed|" }),
   // What older versions kept in clear in `local`; moved into the vault, then deleted.
   legacyClear: Object.freeze(["contacts", "apiKey", "contactsRev"]),
 });
 
-export const DEFAULT_SETTINGS = Object.freeze({ backendUrl: "http://127.0.0.1:5000", language: "auto", bannerEverywhere: false, healthCounter: false });
+export const DEFAULT_SETTINGS = Object.freeze({
+  backendUrl: "http://127.0.0.1:5000", language: "auto", bannerEverywhere: false, healthCounter: false, autoLockMinutes: 60,
+});
+
+/**
+ * The vault locks itself after this many minutes without use (an unlock, or a check that sent the
+ * contacts; at the next tick), and when the device's screen locks where the browser reports it
+ * (background/auto-lock.js); 0 is "only when the browser closes". Options offers these choices.
+ */
+export const AUTO_LOCK = Object.freeze({ choices: Object.freeze([15, 60, 240, 0]) });
 
 const HOUR_MS = 60 * 60 * 1000;
 /**
@@ -81,6 +91,13 @@ export const CIPHER = Object.freeze({ name: "AES-GCM", keyBits: 256, ivBytes: 12
 export const MIN_PASSPHRASE_LENGTH = 8;
 
 export const CACHE_TTL_MS = 10 * 60 * 1000;
+/**
+ * The worker's tick: a periodic alarm on the wall clock's grid (background/grid-alarm.js), created
+ * at install and start-up and never timed from a use. Each tick forgets checks' records older than
+ * CACHE_TTL_MS (so they live at most CACHE_TTL_MS plus one period) and locks a vault unused for
+ * the chosen time (background/auto-lock.js).
+ */
+export const TICK = Object.freeze({ alarm: "haris-tick", minutes: 5 });
 export const AVATAR_TIMEOUT_MS = 5000;
 export const MAX_AVATAR_BYTES = 4 * 1024 * 1024;
 export const AVATAR_HOSTS = Object.freeze([/^pbs\.twimg\.com$/, /^abs\.twimg\.com$/, /(^|\.)cdninstagram\.com$/, /(^|\.)fbcdn\.net$/]);

@@ -15,6 +15,9 @@
       IS_DISMISSED: "isDismissed",
       DETAILS: "details",
       HEALTH: "health", // one judged visit of a profile page, for the opt-in health counter
+      // From the worker to the content scripts: the vault was locked or opened, or everything was
+      // wiped; take the banner down and forget what was checked (it may say "trusted contact").
+      FORGET: "forget",
     }),
     REPORT_REASONS: Object.freeze(["impersonation", "entrapment", "harassment", "other"]),
     // How a visit of a profile page went, for the health counter (content/health.js).

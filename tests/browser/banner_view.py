@@ -22,6 +22,7 @@ class Node:
     attrs: dict[str, str]
     value: str = ""
     children: list[Node] = field(default_factory=list)
+    closed_root: bool = False  # the node hosts a closed shadow root
 
     def walk(self) -> Iterator[Node]:
         yield self
@@ -49,6 +50,7 @@ def _node(raw: dict[str, Any]) -> Node:
     )
     for child in raw.get("shadowRoots", []) + raw.get("children", []):
         node.children.append(_node(child))
+    node.closed_root = any(root.get("shadowRootType") == "closed" for root in raw.get("shadowRoots", []))
     return node
 
 
@@ -60,9 +62,10 @@ class BannerView:
         self.cdp = page.context.new_cdp_session(page)
 
     def section(self) -> Node | None:
-        """The banner's <section> inside the closed root, or None when no banner is drawn."""
+        """The banner's <section> inside the closed root, or None when no banner is drawn. The
+        host's name is random on every page: it is the element that hosts a closed shadow root."""
         document = _node(self.cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"])
-        host = document.find(lambda n: n.name == "haris-banner")
+        host = document.find(lambda n: n.closed_root)
         return host.find(lambda n: n.name == "section") if host else None
 
     def wait(self, predicate: Callable[[Node], bool], timeout: float = TIMEOUT_S) -> Node:

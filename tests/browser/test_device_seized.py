@@ -121,7 +121,7 @@ def journey(browser: Browser, backend: Backend, tmp_path: Path) -> str:
     dismissed.goto("https://x.com/sara19283746")
     BannerView(dismissed).wait_state("result")
     BannerView(dismissed).press("dismiss")
-    dismissed.wait_for_selector("haris-banner", state="detached")
+    BannerView(dismissed).wait_gone()
     clone = browser.context.new_page()
     clone.goto("https://x.com/m_salih_real")
     reported = BannerView(clone)
@@ -162,6 +162,13 @@ def test_a_seized_profile_directory_holds_no_contact_and_no_api_key(
     for secret in strict:
         assert files_containing(profile, secret) == [], f"{secret!r} in clear"
         assert not [e for e in contents if any(n in e for n in encodings(secret))], f"{secret!r} in a LevelDB"
+    # Chromium keeps an extension's alarms on disk, with their times and the delay they were made
+    # with: the journey's checks, unlock and saves made or moved none; the worker's tick alone is
+    # there, on the clock's five-minute grid.
+    [alarms] = [e.split(b"\x00", 1)[1] for e in contents if e.split(b"\x00", 1)[0].endswith(b".alarms")]
+    assert [(a["name"], a["periodInMinutes"], a["scheduledTime"] % 300_000) for a in json.loads(alarms)] == [
+        ("haris-tick", 5.0, 0)
+    ]
     # The friend's name and handle appear only where the browser records visited pages.
     for secret in ("Mohammed Salih", "m_salih"):
         leaks = [

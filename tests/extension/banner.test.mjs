@@ -1,7 +1,7 @@
 // Banner tests in jsdom: levels, reasons, advice, right-to-left, honest "could not check", safety.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { pageAt, strings } from "./helpers.mjs";
+import { pageAt, source, strings } from "./helpers.mjs";
 
 function setup() {
   const window = pageAt("https://x.com/someone", { html: "<body><div id=react-root>page</div></body>" });
@@ -101,7 +101,7 @@ describe("banner", () => {
   test("the page sees an empty host: closed shadow root, no verdict in its attributes or text", () => {
     const { window, banner } = setup();
     banner.render({ ...HIGH, trusted: true }, strings("en"), "en");
-    const host = window.document.querySelector("haris-banner");
+    const host = window.document.body.firstElementChild;
     assert.equal(host, banner.host);
     assert.equal(host.shadowRoot, null);
     assert.deepEqual(host.getAttributeNames(), []);
@@ -117,7 +117,36 @@ describe("banner", () => {
     banner.host.remove();
     banner.render(HIGH, strings("en"), "en");
     assert.equal(window.document.body.firstChild, banner.host, "first in body, early in the tab order");
-    assert.equal(window.document.querySelectorAll("haris-banner").length, 1);
+    assert.equal(window.document.querySelectorAll(banner.host.localName).length, 1);
+  });
+
+  test("the host's name does not say Haris, and differs from page to page: no fixed marker to look for", () => {
+    const names = [];
+    for (let i = 0; i < 3; i += 1) {
+      const { window, banner } = setup();
+      banner.render(HIGH, strings("en"), "en");
+      const name = banner.host.localName;
+      assert.match(name, /^[a-z]+-[a-z]+$/, "a valid custom element name");
+      assert.equal(/haris|banner|حارس/i.test(name), false, name);
+      banner.remove();
+      banner.render(HIGH, strings("en"), "en");
+      assert.equal(banner.host.localName, name, "one name for the life of the page");
+      assert.equal(window.document.querySelector("[data-haris], .haris, #haris"), null);
+      names.push(name);
+    }
+    assert.equal(new Set(names).size, 3);
+  });
+});
+
+describe("page fonts", () => {
+  test("the banner names no font family a page's @font-face could define: generic families only", () => {
+    const style = source("content/banner.js").match(/const STYLE = `([^`]*)`/)[1];
+    const fonts = [...style.matchAll(/font(?:-family)?\s*:\s*([^;]+);/g)].map((m) => m[1]).filter((v) => v.trim() !== "inherit");
+    assert.ok(fonts.length > 0);
+    for (const value of fonts) {
+      const families = value.replace(/^[\d.]+px\/[\d.]+\s+/, "").split(",").map((f) => f.trim());
+      for (const family of families) assert.ok(["system-ui", "sans-serif", "serif", "monospace", "ui-sans-serif"].includes(family), family);
+    }
   });
 });
 

@@ -101,6 +101,19 @@ describe("checkProfile", () => {
     assert.equal((await Checker.checkProfile(fetch, { backendUrl: `${base}/wrong` }, request)).code, "malformed_response");
   });
 
+  test("a report the popup could not draw (points not a number, unavailable not a list of names) is malformed, not a result", () => {
+    const good = { level: "high", risk: 80, findings: [{ code: "a.b", message: "m", points: 2.5 }], unavailable: ["avatar"] };
+    assert.equal(Checker.looksLikeReport(good), true);
+    assert.equal(Checker.looksLikeReport({ ...good, unavailable: undefined }), true);
+    for (const bad of [
+      { ...good, findings: [{ code: "a.b", message: "m" }] },
+      { ...good, findings: [{ code: "a.b", message: "m", points: "2.5" }] },
+      { ...good, findings: [{ code: "a.b", message: "m", points: null }] },
+      { ...good, unavailable: "avatar" },
+      { ...good, unavailable: [{ toString: 1 }] },
+    ]) assert.equal(Checker.looksLikeReport(bad), false, JSON.stringify(bad));
+  });
+
   test("a slow server is a 'timeout'", async () => {
     const started = Date.now();
     assert.deepEqual(await Checker.checkProfile(fetch, { backendUrl: `${base}/slow`, timeoutMs: 150 }, request), { ok: false, reason: "timeout" });

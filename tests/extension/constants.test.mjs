@@ -73,8 +73,9 @@ test("manifest: module background for both browsers, https-only optional hosts, 
   assert.deepEqual(manifest.optional_host_permissions, ["https://*/*"]);
   assert.deepEqual(manifest.host_permissions.filter((h) => h.startsWith("http:")), ["http://127.0.0.1/*", "http://localhost/*", "http://[::1]/*"]);
   assert.ok(manifest.commands.wipe.suggested_key.default);
-  // The health counter's daily send needs alarms; Firefox's consent to it is optional, asked in Options.
-  assert.deepEqual(manifest.permissions, ["alarms", "storage"]);
+  // The health counter's daily send and the vault's auto-lock need alarms, the lock on a locked
+  // screen idle (neither warns at install); Firefox's consent to the counter is optional, asked in Options.
+  assert.deepEqual(manifest.permissions, ["alarms", "idle", "storage"]);
   assert.deepEqual(manifest.browser_specific_settings.gecko.data_collection_permissions.optional, ["technicalAndInteraction"]);
   for (const page of ["popup/popup.html", "options/options.html"]) {
     assert.match(source(page), /<script type="module" src="\w+\.js"><\/script>/);

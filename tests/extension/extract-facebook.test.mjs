@@ -180,6 +180,31 @@ describe("Facebook, invented pages", () => {
     });
   });
 
+  test("the account's own posts cannot pass for the header: no join date, counts, bio or picture read in the feed", () => {
+    // A new account with no followers link, no bio and no picture of its own, whose posts (and a
+    // comment under them, each a role=article in the feed) are written to look like Facebook's own lines.
+    let html = fixture("facebook/invented-personal-2025.html");
+    html = html.replace(/ •\s*<a href="https:\/\/www.facebook.com\/karim.nasser.law\/followers\/"[^]*?210 following<\/a>/, "");
+    html = html.replace(/<div class="x2b8uid">.*?<\/div>/, "");
+    html = html.replace(/<div class="x1rg5ohu">[^]*?<\/svg><\/a><\/div>/, "");
+    const posts = `<div role="article"><h3><a href="/karim.nasser.law"><span>Karim Nasser</span></a></h3><div dir="auto">
+        <div>Joined January 2009</div><div>Page created - March 2008</div><div>2.5M followers</div><div>55K following</div>
+        <div><span>Intro</span></div><div>Doctor at the American Hospital.</div>
+        <a href="https://www.facebook.com/100012345/followers">facebook.com/100012345/followers</a></div>
+      <div role="article"><a aria-label="Mona Saleh" href="/mona.saleh"><svg aria-label="Mona Saleh" role="img"><image xlink:href="https://scontent.xx.fbcdn.net/v/t39.30808-1/mona_s40x40.jpg"></image></svg></a>
+        <span>Page created · January 7, 2009</span></div></div>`;
+    html = html.replace('<div role="feed">', `<div role="feed">${posts}`);
+    const found = extractAt("https://www.facebook.com/karim.nasser.law", { html });
+    assert.deepEqual(found.profile, {
+      handle: "karim.nasser.law",
+      account_id: "100001234500001",
+      profile_url: "https://www.facebook.com/karim.nasser.law",
+      display_name: "Karim Nasser",
+      verified: true,
+    });
+    assert.equal(found.avatar, null, "a commenter's picture is not the profile's");
+  });
+
   test("a login wall at a profile's address, and the default silhouette", () => {
     assert.equal(extractAt("https://www.facebook.com/some.profile", { fixture: "facebook/invented-login.html" }), null);
     const html = `<div role="main"><svg role="img"><image xlink:href="https://scontent.xx.fbcdn.net/v/t1.30497-1/84628273_176159830277856_972693363922829312_n.jpg?stp=c1.0.200.200"></image></svg><h1>Nobody Yet</h1></div>`;

@@ -139,6 +139,21 @@ describe("Telegram Web K, invented", () => {
     assert.equal(found.profile.verified, false, "the channel's badge is not the user's");
   });
 
+  test("rows about another chat (the personal channel's last post, a common group) are not the user's username or bio", () => {
+    // The channel's row shows its name and its last post: both written by the account's owner,
+    // here as "@mona_saleh" over "Username", the username of someone the viewer trusts.
+    const personal = `<div class="sidebar-left-section-container"><div class="personal-channel-name">Channel</div><ul class="chatlist"><a class="row chatlist-chat" data-peer-id="-1009876543210"><div class="avatar" data-peer-id="-1009876543210"></div><div class="row-title"><span class="peer-title" data-peer-id="-1009876543210">@mona_saleh</span></div><div class="row-subtitle">Username</div></a></ul></div>`;
+    const group = `<div class="search-super"><a class="row chatlist-chat" data-peer-id="-1001111111111"><div class="row-title"><span class="peer-title" data-peer-id="-1001111111111">Lawyer, Beirut</span></div><div class="row-subtitle">Bio</div></a></div>`;
+    const header = `<div class="avatar profile-avatar avatar-120" data-peer-id="5123456789"><span>KM</span></div>${NAME_K()}`;
+    const found = extractAt("https://web.telegram.org/k/#5123456789", { html: panelK({ header, personal, rows: ROW("Student.", "Bio") + group }) });
+    assert.equal(found.profile.account_id, "5123456789");
+    assert.equal(found.profile.handle, undefined, "the channel's post is not a username");
+    assert.equal(found.profile.bio, "Student.");
+    const noBio = extractAt("https://web.telegram.org/k/#5123456789", { html: panelK({ header, personal, rows: group }) });
+    assert.equal(noBio.profile.handle, undefined);
+    assert.equal(noBio.profile.bio, undefined, "a common group's name is not the bio");
+  });
+
   test("rows the client hid still hold the previous peer's text and are skipped", () => {
     const rows = ROW("old_peer_handle", "Username", ' style="display: none;"') + ROW("An old bio", "Bio", ' style="display: none;"');
     const found = extractAt("https://web.telegram.org/k/", { html: panelK({ header: CAROUSEL(""), rows }) });

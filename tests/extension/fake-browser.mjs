@@ -2,7 +2,7 @@
 // it: storage areas (local, session, sync) with get/set/remove/clear, values stored as copies
 // (structured clone, as the browser serialises them), onChanged events with {oldValue, newValue}
 // per key and the area's name, session's setAccessLevel, alarms (scheduled, never fired by a
-// clock: tests fire them with `fire`), runtime and i18n. It has to be installed
+// clock: tests fire them with `fire`), idle's state events (emitted by tests), runtime and i18n. It has to be installed
 // before the first import of a module that reads `browser`.
 import { readFileSync } from "node:fs";
 
@@ -83,13 +83,17 @@ export function installFakeBrowser({ uiLanguage = "en-US" } = {}) {
     i18n: { getUILanguage: () => uiLanguage },
     permissions: { contains: async () => true, request: async () => true },
     action: { badges: new Map(), setBadgeText: async ({ tabId, text }) => browser.action.badges.set(tabId, text), setBadgeBackgroundColor: async () => {}, openPopup: async () => { throw new Error("no window"); } },
-    tabs: { created: [], query: async () => [{ id: 7 }], create: async (props) => browser.tabs.created.push(props) },
+    tabs: {
+      created: [], messages: [], query: async () => [{ id: 7 }], create: async (props) => browser.tabs.created.push(props),
+      sendMessage: async (tabId, message) => browser.tabs.messages.push({ tabId, message: structuredClone(message) }),
+    },
     commands: { onCommand: event() },
+    idle: { onStateChanged: event() },
     alarms: {
       scheduled: new Map(),
       onAlarm: event(),
-      async create(name, { when }) {
-        browser.alarms.scheduled.set(name, { name, scheduledTime: when });
+      async create(name, { when, periodInMinutes }) {
+        browser.alarms.scheduled.set(name, { name, scheduledTime: when, ...(periodInMinutes ? { periodInMinutes } : {}) });
       },
       async get(name) {
         const alarm = browser.alarms.scheduled.get(name);
@@ -98,10 +102,16 @@ export function installFakeBrowser({ uiLanguage = "en-US" } = {}) {
       async clear(name) {
         return browser.alarms.scheduled.delete(name);
       },
-      /** The alarm `name` goes off (as the browser would at its time); the listeners' promises. */
+      async clearAll() {
+        const had = browser.alarms.scheduled.size > 0;
+        browser.alarms.scheduled.clear();
+        return had;
+      },
+      /** The alarm `name` goes off (as the browser would at its time; a periodic one is planned a period later); the listeners' promises. */
       fire(name) {
         const alarm = browser.alarms.scheduled.get(name);
-        browser.alarms.scheduled.delete(name);
+        if (alarm && alarm.periodInMinutes) browser.alarms.scheduled.set(name, { ...alarm, scheduledTime: alarm.scheduledTime + alarm.periodInMinutes * 60_000 });
+        else browser.alarms.scheduled.delete(name);
         return Promise.all(browser.alarms.onAlarm.emit(alarm || { name }));
       },
     },

@@ -60,8 +60,11 @@ export function contentScriptAt(url, html) {
     timers = timers.filter((t) => t.id !== id);
   };
   const sent = [];
+  const listeners = [];
   window.chrome = {
     runtime: {
+      id: "haris@test",
+      onMessage: { addListener: (fn) => listeners.push(fn) },
       sendMessage: async (message) => {
         sent.push(JSON.parse(JSON.stringify(message)));
         if (message.type === "pageSetup") return { strings: strings("en"), locale: "en", everywhere: true };
@@ -89,7 +92,9 @@ export function contentScriptAt(url, html) {
     for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
   }
   const checks = () => sent.filter((m) => m.type === "check");
-  return { window, document: window.document, advance, checks, sent };
+  /** A message from the worker (`from`: the sender's extension id). */
+  const deliver = (message, from = "haris@test") => listeners.forEach((fn) => fn(message, { id: from }));
+  return { window, document: window.document, advance, checks, sent, deliver };
 }
 
 /**

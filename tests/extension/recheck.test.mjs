@@ -25,6 +25,57 @@ describe("re-checks", () => {
     assert.equal(page.checks()[1].force, true, "a re-check bypasses the cached answer");
   });
 
+  test("a huge blob: photo is neither copied nor sent; a photo within the limit is", async () => {
+    const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING);
+    const copied = [];
+    page.window.fetch = async (url) => ({
+      blob: async () => {
+        const size = url.endsWith("9") ? 512 * 1024 * 1024 : 3;
+        return { size, arrayBuffer: async () => (copied.push(size), new Uint8Array(size).fill(65).buffer) };
+      },
+      arrayBuffer: async () => (copied.push("whole response"), new Uint8Array(512 * 1024 * 1024).buffer),
+    });
+    const avatar = page.document.querySelector(".Avatar");
+    avatar.classList.remove("no-photo");
+    avatar.innerHTML = '<div class="inner"><img class="Avatar__media avatar-media" src="blob:https://web.telegram.org/00000000-0000-4000-8000-000000000009"></div>';
+    await page.advance(2000);
+    assert.deepEqual(copied, [], "512 MB are not copied");
+    assert.equal(page.checks().at(-1).avatar, null);
+    page.document.querySelector(".Avatar img").setAttribute("src", "blob:https://web.telegram.org/00000000-0000-4000-8000-000000000008");
+    await page.advance(2000);
+    assert.deepEqual(copied, [3]);
+    assert.deepEqual(page.checks().at(-1).avatar, { base64: "QUFB" });
+  });
+
+  test("the worker's FORGET (a lock, an unlock, a wipe) takes the banner down; the profile is then checked again", async () => {
+    const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING);
+    const host = () => {
+      const first = page.document.body.firstElementChild;
+      return first && /^[a-z]+-[a-z]+$/.test(first.localName) ? first : null;
+    };
+    await page.advance(2000);
+    assert.equal(page.checks().length, 1);
+    assert.ok(host(), "a banner is drawn");
+    page.deliver({ type: "forget" }, "another-extension");
+    assert.ok(host(), "another extension cannot take it down");
+    page.deliver({ type: "forget" });
+    assert.equal(host(), null, "gone at once");
+    await page.advance(2000);
+    assert.equal(page.checks().length, 2);
+    assert.equal(page.checks()[1].force, false, "checked as if first seen (the cache may answer)");
+    assert.ok(host());
+    // After a wipe: down, and not checked again on this address, even as the page keeps changing.
+    page.deliver({ type: "forget", quiet: true });
+    assert.equal(host(), null);
+    page.document.querySelector(".ChatExtra .ListItem:nth-child(2) .title").firstChild.nodeValue = "Illustrator in Marseille.";
+    await page.advance(2000);
+    assert.equal(page.checks().length, 2);
+    page.window.history.pushState({}, "", "https://web.telegram.org/a/#7001234568");
+    page.document.querySelector(".ChatExtra .ListItem:nth-child(2) .title").firstChild.nodeValue = "Another bio.";
+    await page.advance(2000);
+    assert.equal(page.checks().length, 3, "checking resumes at the next address");
+  });
+
   test("a value edited in place (same fields, new text) is checked again; a vanished field is not", async () => {
     const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING);
     await page.advance(2000);

@@ -21,7 +21,8 @@ before(async () => {
   server = await jsonServer((req, sent) => {
     seen.push({ url: req.url, headers: req.headers, body: sent });
     if (req.url === "/v1/reports") return { status: 202, body: { id: "r1" } };
-    const findings = (sent.contacts || []).length
+    // A clone: a contact's name on another account.
+    const findings = (sent.contacts || []).some((c) => c.display_name === sent.profile.display_name)
       ? [{ code: "impersonation.contact", points: 4.4, message: `This account looks like your contact “${sent.contacts[0].display_name}”.`, evidence: { contact: sent.contacts[0].display_name } }]
       : [];
     return { status: 200, body: { risk: findings.length ? 80 : 5, level: findings.length ? "high" : "low", findings, avatar_hash: "c0ffee00c0ffee00", rules_version: "t", unavailable: [], locale: "en" } };
@@ -62,6 +63,77 @@ describe("background", () => {
     assert.match(record.view.findings[0].message, /Mohamed Saleh/);
   });
 
+  test("a lock leaves no contact readable: the popup's per-tab reports, whose findings name contacts, go with the key", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    await sendToWorker(browser, { type: "check", ...CLONE });
+    assert.match(JSON.stringify(await browser.storage.session.get("tab|7")), /your contact “Mohamed Saleh”/);
+    browser.tabs.messages.length = 0;
+    await Vault.lock();
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the worker's storage listener
+    assert.deepEqual(await browser.storage.session.get("tab|7"), {});
+    assert.deepEqual(browser.tabs.messages, [{ tabId: 7, message: { type: "forget", quiet: false } }], "the page's banner goes too");
+    assert.equal((await everythingStored(browser)).includes("your contact"), false);
+    // The same when another slot is opened (the second passphrase) or the contacts change.
+    await Vault.unlock(PASS);
+    await sendToWorker(browser, { type: "check", ...CLONE });
+    await Vault.updateSecrets(() => ({ contacts: [] }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal((await everythingStored(browser)).includes("your contact"), false);
+  });
+
+  test("a check's records are forgotten after the cache lifetime even if no other check comes", async () => {
+    await sendToWorker(browser, { type: "check", ...CLONE });
+    const session = browser.storage.session;
+    const kept = Object.keys(await session.get(null)).filter((k) => /^(v|last|tab)\|/.test(k));
+    assert.equal(kept.length, 3, "a verdict, the last profile and the tab's report");
+    const at = (await session.get("tab|7"))["tab|7"].at;
+    // The worker's tick: every 5 minutes on the clock's grid, made when the worker started.
+    const tick = await browser.alarms.get("haris-tick");
+    assert.deepEqual([tick.periodInMinutes, tick.scheduledTime % (5 * 60 * 1000)], [5, 0]);
+    await browser.alarms.fire("haris-tick");
+    assert.equal(Object.keys(await session.get(null)).filter((k) => /^(v|last|tab)\|/.test(k)).length, 3, "still fresh");
+    // The clock passes the lifetime: the records are now older than it.
+    for (const key of kept) await session.set({ [key]: { ...(await session.get(key))[key], at: at - 10 * 60 * 1000 - 1000 } });
+    await browser.alarms.fire("haris-tick");
+    assert.deepEqual(Object.keys(await session.get(null)).filter((k) => /^(v|last|tab)\|/.test(k)), []);
+    assert.ok(await browser.alarms.get("haris-tick"), "the tick lives on");
+  });
+
+  test("a cached answer is reused only for the same profile read: a fake header under a handle leaves nothing for the real one", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    // One tab: a page draws a harmless header under the clone's handle (a page script, a fake page).
+    const fake = { ...CLONE, profile: { handle: "mo_saleh_1", display_name: "Cooking tips" } };
+    assert.equal((await sendToWorker(browser, { type: "check", ...fake }, { tabId: 8 })).view.level, "low");
+    // Another tab opens the real clone: asked again, not answered from the cache.
+    const real = await sendToWorker(browser, { type: "check", ...CLONE }, { tabId: 9 });
+    assert.equal(seen.length, 2);
+    assert.equal(real.view.level, "high");
+    // The same profile read again is answered from the cache.
+    assert.equal((await sendToWorker(browser, { type: "check", ...CLONE }, { tabId: 10 })).view.level, "high");
+    assert.equal(seen.length, 2);
+  });
+
+  test("a risky profile opened again within the cache lifetime is answered from the cache, still risky (Firefox keeps undefined keys)", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    const first = await sendToWorker(browser, { type: "check", ...CLONE });
+    const again = await sendToWorker(browser, { type: "check", ...CLONE }, { tabId: 8 });
+    assert.equal(seen.length, 1, "the second answer comes from the cache");
+    assert.deepEqual(again, first);
+    assert.equal(again.view.state, "result");
+    assert.equal(again.view.level, "high");
+  });
+
+  test("whether a profile is a contact is told only with a server's answer, never with an instant 'could not check'", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    const own = { type: "check", platform: "x", key: "x:id:111111", profile: { account_id: "111111", handle: "mo_saleh", display_name: "Mohamed Saleh" } };
+    assert.equal((await sendToWorker(browser, own)).view.trusted, true);
+    // The server is rate limiting: every check is refused at once, without a request.
+    await browser.storage.session.set({ backoffUntil: Date.now() + 60_000, backoffBackend: base });
+    const refused = await sendToWorker(browser, { ...own, key: "x:h:mo_saleh", force: true });
+    assert.deepEqual(refused.view, { state: "unavailable", trusted: false, reason: "rate_limited" });
+    assert.equal(seen.length, 1);
+  });
+
   test("nothing about checked, dismissed or reported profiles is written to local storage", async () => {
     await sendToWorker(browser, { type: "check", ...CLONE });
     await sendToWorker(browser, { type: "dismiss", key: CLONE.key });
@@ -94,6 +166,8 @@ describe("background", () => {
     browser.commands.onCommand.emit("wipe");
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(await everythingStored(browser), JSON.stringify({ local: {}, session: {}, sync: {} }));
+    assert.deepEqual([...browser.alarms.scheduled.keys()], ["haris-tick"], "no alarm says Haris was used lately");
+    assert.ok(browser.tabs.messages.some((m) => m.tabId === 7 && m.message.type === "forget" && m.message.quiet), "nor a banner in a page");
   });
 
   test("page setup: the low-risk banner is off by default", async () => {
@@ -104,7 +178,8 @@ describe("background", () => {
 });
 
 describe("finding 20: the avatar fetch", () => {
-  const image = (url, redirected = false) => ({ ok: true, url, redirected, headers: new Headers({ "Content-Type": "image/png" }), arrayBuffer: async () => new Uint8Array([1, 2, 3]).buffer });
+  const image = (url, redirected = false, body = new Response(new Uint8Array([1, 2, 3])).body, headers = {}) =>
+    ({ ok: true, url, redirected, headers: new Headers({ "Content-Type": "image/png", ...headers }), body, arrayBuffer: () => new Response(body).arrayBuffer() });
 
   test("follows no redirect, and refuses an answer from anywhere but the allowed CDNs", async () => {
     const inits = [];
@@ -112,11 +187,33 @@ describe("finding 20: the avatar fetch", () => {
     assert.equal(direct, "AQID");
     assert.equal(inits[0].redirect, "error");
     assert.equal(inits[0].credentials, "omit");
+    assert.equal(inits[0].cache, "no-store", "not kept in the browser's disk cache under Haris's name");
     // A fetch that followed a redirect anyway (an open redirect on the CDN to a loopback server).
     const moved = await fetchAvatar(async () => image("http://127.0.0.1:5000/secret", true), "https://pbs.twimg.com/profile_images/1/a.png");
     assert.equal(moved, null);
     const elsewhere = await fetchAvatar(async () => image("https://evil.example/a.png"), "https://pbs.twimg.com/profile_images/1/a.png");
     assert.equal(elsewhere, null);
     assert.equal(await fetchAvatar(async () => image("x"), "http://pbs.twimg.com/a.png"), null, "https only");
+  });
+
+  test("a huge file on the CDN costs at most the photo limit: refused by its declared length, or cut off while read", async () => {
+    const url = "https://scontent.cdninstagram.com/v/huge.jpg";
+    const MB = 1024 * 1024;
+    let pulled = 0;
+    const endless = new ReadableStream({
+      pull(controller) {
+        pulled += MB;
+        controller.enqueue(new Uint8Array(MB));
+        if (pulled >= 256 * MB) controller.close();
+      },
+    }, { highWaterMark: 0 });
+    assert.equal(await fetchAvatar(async () => image(url, false, endless), url), null);
+    assert.ok(pulled <= 6 * MB, `read ${pulled / MB} MB of a 256 MB file`);
+    let touched = false;
+    const declared = new ReadableStream({ pull() { touched = true; } }, { highWaterMark: 0 });
+    assert.equal(await fetchAvatar(async () => image(url, false, declared, { "Content-Length": String(64 * MB) }), url), null);
+    assert.equal(touched, false, "a declared length over the limit is not read at all");
+    const fine = new Response(new Uint8Array(3 * MB).fill(7)).body;
+    assert.equal((await fetchAvatar(async () => image(url, false, fine), url)).length, Math.ceil((3 * MB) / 3) * 4);
   });
 });

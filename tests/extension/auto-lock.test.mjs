@@ -1,0 +1,101 @@
+// The vault locks itself (background/auto-lock.js) through Firefox's `browser.*` API
+// (fake-browser.mjs): after the chosen minutes without use (at the worker's tick), and when the
+// screen locks; and using Haris makes or moves no alarm (Chromium keeps them on disk).
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, test } from "node:test";
+import { installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
+import { jsonServer } from "./helpers.mjs";
+
+const browser = installFakeBrowser();
+const Vault = await import("../../extension/shared/vault.js");
+const { timing } = await import("../../extension/background/auto-lock.js");
+await import("../../extension/background/service-worker.js");
+
+const PASS = "olive tram seventeen lantern";
+const FRIEND = { display_name: "Mohamed Saleh", platform: "x", account_id: "111111", handle: "mo_saleh" };
+const PROFILE = { type: "check", platform: "x", key: "x:h:someone", profile: { handle: "someone", display_name: "Someone" } };
+const MINUTE = 60 * 1000;
+const T0 = 1_000_123; // not on any grid
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20)); // the worker's storage listeners
+const watch = () => browser.alarms.fire("haris-tick");
+let server;
+
+before(async () => {
+  server = await jsonServer(() => ({ status: 200, body: { risk: 5, level: "low", findings: [], rules_version: "t", unavailable: [] } }));
+});
+after(() => server.close());
+
+beforeEach(async () => {
+  for (const name of ["local", "session", "sync"]) await browser.storage[name].clear();
+  browser.alarms.scheduled.clear();
+  await browser.storage.local.set({ backendUrl: server.base, language: "en" });
+  timing.now = () => T0;
+});
+
+describe("auto-lock", () => {
+  test("by default the vault locks itself an hour after its last use: the unlock, then each check that sent the contacts", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    await settle();
+    timing.now = () => T0 + 59 * MINUTE;
+    await watch();
+    assert.equal(await Vault.vaultState(), "unlocked");
+    timing.now = () => T0 + 59 * MINUTE + 1;
+    await sendToWorker(browser, PROFILE); // a use
+    timing.now = () => T0 + 119 * MINUTE;
+    await watch();
+    assert.equal(await Vault.vaultState(), "unlocked", "an hour counts from the check, not the unlock");
+    timing.now = () => T0 + 119 * MINUTE + 1;
+    await watch();
+    assert.equal(await Vault.vaultState(), "locked");
+    assert.equal(await Vault.readSecrets(), null);
+    await settle();
+    assert.deepEqual(await browser.storage.session.get("lastUse"), {}, "a locked vault keeps no time of use");
+  });
+
+  test("using Haris makes or moves no alarm (Chromium keeps alarms, their times and delays, on disk)", async () => {
+    const tick = { name: "haris-tick", scheduledTime: 1_200_000, periodInMinutes: 5 };
+    browser.alarms.scheduled.set("haris-tick", tick);
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    await settle();
+    await sendToWorker(browser, PROFILE);
+    await Vault.lock();
+    await Vault.unlock(PASS);
+    await settle();
+    assert.deepEqual([...browser.alarms.scheduled.values()], [tick]);
+  });
+
+  test("the screen locking locks the vault at once", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    browser.idle.onStateChanged.emit("idle");
+    await settle();
+    assert.equal(await Vault.vaultState(), "unlocked", "idle is not a locked screen");
+    browser.idle.onStateChanged.emit("locked");
+    await settle();
+    assert.equal(await Vault.vaultState(), "locked");
+  });
+
+  test("the time is chosen in Options; 'only when the browser closes' keeps the key until then", async () => {
+    await browser.storage.local.set({ autoLockMinutes: 15 });
+    await Vault.createVault(PASS);
+    await settle();
+    timing.now = () => T0 + 15 * MINUTE;
+    await watch();
+    assert.equal(await Vault.vaultState(), "locked");
+    await Vault.unlock(PASS);
+    await settle();
+    await browser.storage.local.set({ autoLockMinutes: 0 });
+    timing.now = () => T0 + 1000 * MINUTE;
+    await watch();
+    assert.equal(await Vault.vaultState(), "unlocked");
+    browser.idle.onStateChanged.emit("locked");
+    await settle();
+    assert.equal(await Vault.vaultState(), "unlocked");
+    await browser.storage.local.set({ autoLockMinutes: 7 }); // not a choice: the default hour
+    timing.now = () => T0 + 15 * MINUTE + 59 * MINUTE;
+    await watch();
+    assert.equal(await Vault.vaultState(), "unlocked");
+    timing.now = () => T0 + 15 * MINUTE + 60 * MINUTE;
+    await watch();
+    assert.equal(await Vault.vaultState(), "locked");
+  });
+});
