@@ -5,11 +5,21 @@
 import { CONTACT_PLATFORMS, EXPORT_FORMAT, ENCRYPTED_EXPORT_FORMAT, LIMITS } from "./constants.js";
 import { decryptExport, encryptExport, readSecrets, updateSecrets, VaultError } from "./vault.js";
 
+/**
+ * A handle as its platform tells handles apart: case never counts, and on Facebook dots do not
+ * either (facebook.com/mo.saleh is facebook.com/mosaleh). The server compares them the same way
+ * (heuristics/signals/impersonation.py, handle_key).
+ */
+function handleKey(handle, platform) {
+  const key = handle.trim().replace(/^@+/, "").toLowerCase();
+  return platform === "facebook" ? key.replaceAll(".", "") : key;
+}
+
 /** Same platform, and the same account id when both have one; else the same handle. */
 export function sameAccount(a, b) {
   if (a.platform !== b.platform) return false;
   if (a.account_id && b.account_id) return a.account_id === b.account_id;
-  return Boolean(a.handle && b.handle && a.handle.toLowerCase() === b.handle.toLowerCase());
+  return Boolean(a.handle && b.handle && handleKey(a.handle, a.platform) === handleKey(b.handle, b.platform));
 }
 
 /** Keep only known fields of sane size: imported files and pages are untrusted input. */

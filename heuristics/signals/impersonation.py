@@ -89,19 +89,28 @@ def clean_handle(handle: str | None) -> str:
     return (handle or "").strip().lstrip("@").casefold()
 
 
+def handle_key(handle: str | None, platform: Platform | None) -> str:
+    """A handle as ``platform`` tells handles apart: case never counts, and on Facebook dots do
+    not either (facebook.com/mo.saleh and facebook.com/mosaleh are one account: nobody can
+    register one while the other exists). Instagram's dots count; X and Telegram allow none."""
+    cleaned = clean_handle(handle)
+    return cleaned.replace(".", "") if platform is Platform.FACEBOOK else cleaned
+
+
 def is_same_account(profile: Profile, platform: Platform, accounts: Iterable[Account]) -> bool:
     """True when the checked profile is one of ``accounts`` ((platform, account_id, handle) each)
     on the same platform (or no platform given): the same account id when both ids are known —
     only the id then, since X, Instagram and Telegram give a released handle to anyone who asks,
-    and a clone holding the old handle is not the person — else the same handle."""
-    handle = clean_handle(profile.handle)
+    and a clone holding the old handle is not the person — else the same handle as the checked
+    platform compares them (:func:`handle_key`)."""
+    handle = handle_key(profile.handle, platform)
     for account_platform, account_id, account_handle in accounts:
         if account_platform not in (None, platform, Platform.OTHER) and platform is not Platform.OTHER:
             continue
         if profile.account_id and account_id:
             if profile.account_id == account_id:
                 return True
-        elif handle and handle == clean_handle(account_handle):
+        elif handle and handle == handle_key(account_handle, platform):
             return True
     return False
 

@@ -19,7 +19,7 @@ from heuristics.matching import PhotoMatcher
 from heuristics.names import NameIndex, NameSimilarity
 from heuristics.profile import Platform, Profile
 from heuristics.services import Account, ProtectedMatch
-from heuristics.signals.impersonation import clean_handle, is_same_account
+from heuristics.signals.impersonation import handle_key, is_same_account
 from server.lookups.versioned import VERSION_CHECK_SECONDS, Versioned
 from server.storage.breaker import RedisBreaker
 from server.storage.protected import ProtectedPerson, ProtectedStore
@@ -46,15 +46,21 @@ def _as_match(person: ProtectedPerson, name: str, similarity: NameSimilarity | N
 
 
 def _account_index(people: Mapping[str, ProtectedPerson]) -> dict[tuple[str, str], list[Account]]:
-    """Every registered account under its id and its cleaned handle (:meth:`ProtectedLookup.owns`)."""
+    """Every registered account under its id and its handle's keys (:meth:`ProtectedLookup.owns`)."""
     index: dict[tuple[str, str], list[Account]] = {}
     for person in people.values():
         for account in _accounts(person):
             _, account_id, handle = account
-            for key in (("id", account_id or ""), ("handle", clean_handle(handle))):
+            for key in {("id", account_id or ""), *(("handle", found) for found in _handle_keys(handle))}:
                 if key[1]:
                     index.setdefault(key, []).append(account)
     return index
+
+
+def _handle_keys(handle: str | None) -> set[str]:
+    """A handle's keys under any platform's rules (:func:`handle_key`): a superset of the
+    candidates, which :func:`is_same_account` then decides on."""
+    return {handle_key(handle, None), handle_key(handle, Platform.FACEBOOK)}
 
 
 def _photo_index(
@@ -118,7 +124,7 @@ class ProtectedLookup:
         registry = self.copy.current()
         found = [
             *registry.accounts.get(("id", profile.account_id or ""), ()),
-            *registry.accounts.get(("handle", clean_handle(profile.handle)), ()),
+            *registry.accounts.get(("handle", handle_key(profile.handle, platform)), ()),
         ]
         return bool(found) and is_same_account(profile, platform, found)
 

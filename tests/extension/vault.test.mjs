@@ -169,3 +169,16 @@ describe("wipe", () => {
     assert.equal(await Vault.vaultState(), "none");
   });
 });
+
+describe("the same account", () => {
+  test("Facebook ignores dots and case in a handle; Instagram's dots count", () => {
+    const saved = { platform: "facebook", handle: "mo.saleh" };
+    assert.ok(Contacts.sameAccount(saved, { platform: "facebook", handle: "@MoSaleh" }));
+    assert.ok(!Contacts.sameAccount(saved, { platform: "facebook", handle: "mo.salehh" }));
+    assert.ok(!Contacts.sameAccount({ ...saved, platform: "instagram" }, { platform: "instagram", handle: "mosaleh" }));
+    assert.ok(Contacts.sameAccount({ ...saved, platform: "instagram" }, { platform: "instagram", handle: "Mo.Saleh" }));
+    assert.ok(!Contacts.sameAccount(saved, { platform: "x", handle: "mo.saleh" }));
+    // Both ids known: only the ids decide (a released handle is not the person).
+    assert.ok(!Contacts.sameAccount({ ...saved, account_id: "1" }, { platform: "facebook", handle: "mosaleh", account_id: "2" }));
+  });
+});

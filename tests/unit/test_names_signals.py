@@ -58,6 +58,18 @@ def test_the_contacts_own_account_does_not_fire(same: dict[str, str]) -> None:
     assert detect("impersonation.contact", context=with_contacts(FRIEND), display_name="محمد صالح", **same) is None
 
 
+def test_facebook_handles_are_compared_without_their_dots_and_instagrams_with_them() -> None:
+    """facebook.com/mo.saleh and facebook.com/MoSaleh are one account (Facebook ignores dots and
+    case in usernames); on Instagram mo.saleh and mosaleh are two."""
+    assert (
+        detect("impersonation.contact", context=with_contacts(FRIEND), display_name="محمد صالح", handle="MoSaleh")
+        is None
+    )
+    on_instagram = FRIEND.model_copy(update={"platform": Platform.INSTAGRAM, "account_id": None})
+    context = with_contacts(on_instagram, platform=Platform.INSTAGRAM)
+    assert detect("impersonation.contact", context=context, display_name="محمد صالح", handle="mosaleh") is not None
+
+
 def test_the_same_account_id_on_another_platform_is_another_account() -> None:
     context = with_contacts(FRIEND, platform=Platform.X)
     assert detect("impersonation.contact", context=context, display_name="محمد صالح", account_id="100001") is not None
