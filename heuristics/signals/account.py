@@ -10,6 +10,7 @@ from heuristics.context import CheckContext
 from heuristics.findings import Detection
 from heuristics.platforms import created_from_id
 from heuristics.profile import Profile
+from heuristics.services import PROTECTED, ProtectedRegistry
 from heuristics.signals.base import Signal, SignalParams
 
 
@@ -27,6 +28,17 @@ def established(profile: Profile, context: CheckContext, established_days: int) 
     """Whether the account is known to be at least ``established_days`` old (0: never)."""
     known = account_created(profile, context)
     return established_days > 0 and known is not None and (context.now.date() - known[0]).days >= established_days
+
+
+def registered_own_account(profile: Profile, context: CheckContext) -> bool:
+    """Whether the profile is one of a protected person's own registered accounts. Signals whose
+    evidence others can plant (counts of what clients sent, a bank entry made from a report of
+    her stolen photo) ask it, only when they would fire, and then stay silent: their finding
+    would flag her real account to everyone. For an anonymous check the registry counts the
+    question as a match (``HARIS_REGISTRY_LIMIT``), so the silence is no faster an oracle on the
+    registry than a name is."""
+    registry: ProtectedRegistry | None = context.services.get(PROTECTED)
+    return registry is not None and registry.owns(profile, context.platform)
 
 
 class AccountNewParams(SignalParams):

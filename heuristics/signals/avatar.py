@@ -5,7 +5,9 @@
   photo reported as an "entrapment" photo would then flag her real account to everyone. As with
   ``avatar.reused``, an account known to be older than ``established_days`` (from its id, or the
   join date the page shows) is not flagged: entrapment accounts are made for the purpose, and the
-  owner of a stolen photo is the old account that had it first.
+  owner of a stolen photo is the old account that had it first. Nor is one of a protected person's
+  own registered accounts, whatever its age (:func:`~heuristics.signals.account.registered_own_account`):
+  the fakes reported with her stolen photo may have put it in a bank before she was registered.
 - ``avatar.missing_or_default``: the profile shows no photo of its own. Either the page says there
   is no avatar, or the avatar matches the ``platform-defaults`` bank (silhouettes, initials on a
   colour) when the ``banks`` service is there.
@@ -17,7 +19,7 @@
   shows a "reused" photo too. So an account known to be older than ``established_days`` is still
   counted (it helps flag the copies) but never flagged by this signal: clone and entrapment
   accounts are new, and a profile's age comes from the page the person is looking at, which a
-  campaign cannot fake.
+  campaign cannot fake. A protected person's own registered accounts are never flagged either.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from heuristics.findings import Detection
 from heuristics.images import MATCH_THRESHOLD
 from heuristics.profile import Profile
 from heuristics.services import BANKS, REUSE, REUSE_MAX_WINDOW_DAYS, BankLookup, ReuseCounter
-from heuristics.signals.account import established
+from heuristics.signals.account import established, registered_own_account
 from heuristics.signals.base import Signal, SignalParams
 
 
@@ -62,7 +64,7 @@ class AvatarKnownBad(Signal[AvatarKnownBadParams]):
         found = banks.match(context.avatar)
         if found is None or found.distance > params.max_distance:
             return None
-        if established(profile, context, params.established_days):
+        if established(profile, context, params.established_days) or registered_own_account(profile, context):
             return None
         strength = 1.0 - (1.0 - params.min_strength) * found.distance / MATCH_THRESHOLD
         evidence = {"bank": found.entry.bank, "label": found.entry.label.value, "distance": found.distance}
@@ -115,6 +117,8 @@ class AvatarReused(Signal[AvatarReusedParams]):
         account = f"{context.platform.value}:{profile.account_id}"
         count = reuse.observe(context.avatar, account, params.window_days * 86_400)
         if count < params.min_accounts or established(profile, context, params.established_days):
+            return None
+        if registered_own_account(profile, context):
             return None
         span = max(params.full_accounts - params.min_accounts, 1)
         strength = 0.5 + 0.5 * min(1.0, (count - params.min_accounts) / span)

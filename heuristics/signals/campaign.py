@@ -46,8 +46,7 @@ from heuristics.campaigns.traits import SAMPLED
 from heuristics.context import CheckContext
 from heuristics.findings import Detection
 from heuristics.profile import Profile
-from heuristics.services import PROTECTED, ProtectedRegistry
-from heuristics.signals.account import established
+from heuristics.signals.account import established, registered_own_account
 from heuristics.signals.base import Signal, SignalParams
 
 
@@ -77,12 +76,6 @@ def created(profile: Profile, context: CheckContext) -> float | None:
     once per check)."""
     check: CampaignCheck = context.service(SERVICE)
     return check.traits_of(profile, context.platform, context.avatar).created
-
-
-def registered_own_account(profile: Profile, context: CheckContext) -> bool:
-    """Whether the profile is one of a protected person's own registered accounts (module doc)."""
-    registry: ProtectedRegistry | None = context.services.get(PROTECTED)
-    return registry is not None and registry.owns(profile, context.platform)
 
 
 def strength(others: float, params: CountParams) -> float:

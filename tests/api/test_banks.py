@@ -73,6 +73,32 @@ def test_check_with_cropped_mirrored_copy_of_a_banked_photo_is_known_bad(
     assert "avatar.known_bad" not in codes(client.post("/v1/check", json=other).get_json())
 
 
+def test_a_banked_photo_never_flags_a_protected_persons_own_accounts(
+    client: FlaskClient, trainer: dict[str, str]
+) -> None:
+    """Fakes reported with a defender's stolen photo may put it in a bank before she is registered
+    (registering her photo later refuses it, but not her accounts alone). Her own registered
+    accounts — by id, or by handle as the platform compares handles (Facebook ignores dots) — are
+    then never flagged by it; anybody else's new account with the photo still is."""
+    photo = b64(photo_bytes("astronaut"))
+    assert add(client, "ngo-1", trainer, avatar=photo, label="entrapment").status_code == 201
+    person = {
+        "display_names": ["Hala Ahed"],
+        "accounts": [{"platform": "x", "account_id": "4242"}, {"platform": "facebook", "handle": "hala.ahed"}],
+    }
+    assert client.post("/v1/protected", json=person, headers=MAINTAINER).status_code == 201
+
+    def flagged(platform: str, **profile: str) -> bool:
+        body = {"platform": platform, "profile": {"joined": "2026-10", **profile}, "avatar": photo}
+        return "avatar.known_bad" in codes(client.post("/v1/check", json=body).get_json())
+
+    assert not flagged("x", account_id="4242")
+    assert not flagged("facebook", handle="HalaAhed")  # facebook.com/hala.ahed is facebook.com/halaahed
+    assert flagged("x", account_id="4243")
+    assert flagged("instagram", handle="halaahed")  # Instagram's dots count: another account
+    assert flagged("x", handle="hala.ahed")  # her Facebook handle on X is somebody else's
+
+
 def test_a_client_sent_avatar_hash_is_used_when_no_bytes_are_sent(client: FlaskClient, trainer: dict[str, str]) -> None:
     stored = fingerprint(decode(photo_bytes("coffee")))
     assert add(client, "ngo-1", trainer, avatar_hash=stored.hex, label="campaign").status_code == 201
