@@ -2,7 +2,10 @@
 
 A report's time is kept to the hour only (``created_at`` is the hour it arrived): an exact write
 time could be matched with an ISP's record of who connected to the server at that second. The
-queue keeps its order with a counter instead.
+queue keeps its order with a counter instead, and a report's keys expire at a moment that names
+the hour too (``created_at`` + the TTL, as an absolute time): a TTL counted from the write would
+put the arrival time, to the millisecond, in the key's expiry (``PTTL``, and the ``PXAT`` that
+Redis writes to its append-only file and snapshot).
 
 Bounded against floods: at most ``HARIS_MAX_PENDING_REPORTS`` (1,000) reports wait for review (then new ones are refused
 with 503 ``report_queue_full``), a second report of the same account (platform and account id,
@@ -13,7 +16,7 @@ anonymous reports have their own tight rate limit (``HARIS_REPORT_LIMIT``).
 Redis keys:
 - ``haris:{reports}:report:<id>`` — JSON of what the user chose to send (platform, profile fields,
   avatar_hash, reason, note), the hour it arrived and how many reports it stands for; expires
-  after ``REPORT_TTL_SECONDS``.
+  ``REPORT_TTL_SECONDS`` after the start of that hour.
 - ``haris:{reports}:pending`` — sorted set of pending report ids by arrival number; ids whose report
   has expired are pruned when the queue is read or full.
 - ``haris:{reports}:sequence`` — the arrival counter (no TTL: a number, no user data).
@@ -89,13 +92,15 @@ class ReportStore:
         if self.client.zcard(_PENDING) >= self.max_pending and self._prune() >= self.max_pending:
             raise QueueFull()
         report_id = secrets.token_hex(8)
-        record = dict(report, id=report_id, created_at=coarse_time(time.time()), status="pending", reports=1)
+        created_at = coarse_time(time.time())
+        expires_at = created_at + self.ttl  # an hour boundary: the expiry says no more than created_at
+        record = dict(report, id=report_id, created_at=created_at, status="pending", reports=1)
         position = self.client.incr(_SEQUENCE)
         with self.client.pipeline(transaction=True) as pipe:
-            pipe.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), ex=self.ttl)
+            pipe.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), exat=expires_at)
             pipe.zadd(_PENDING, {report_id: position})
             if account_key is not None:
-                pipe.set(account_key, report_id, ex=self.ttl)
+                pipe.set(account_key, report_id, exat=expires_at)
             pipe.execute()
         return report_id
 

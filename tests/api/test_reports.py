@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import redis
 from flask.testing import FlaskClient
 
-from server.storage.reports import ReportStore
+from server.storage import reports as reports_storage
+from server.storage.reports import ReportStore, coarse_time
 
 
 def test_report_is_queued_without_reporter_identity(client: FlaskClient, redis_client: redis.Redis) -> None:
@@ -70,6 +72,27 @@ def test_a_report_keeps_its_hour_not_its_time(client: FlaskClient, redis_client:
     scores = [score for _, score in redis_client.zrange("haris:{reports}:pending", 0, -1, withscores=True)]
     assert scores == [1.0, 2.0, 3.0]
     assert [r["id"] for r in store.pending()] == ids[::-1]
+
+
+def test_a_reports_expiry_names_its_hour_not_its_time(
+    client: FlaskClient, redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A TTL counted from the write put the arrival time, to the millisecond, in the report's
+    expiry (PTTL live; PXAT in the append-only file): the created_at hour meant nothing. The
+    report and its account key expire 30 days after the hour it arrived, at an hour boundary."""
+    seconds, _ = redis_client.time()
+    arrived = coarse_time(seconds) + 1234.5  # well inside an hour, so the two expiries differ
+    monkeypatch.setattr(reports_storage, "time", SimpleNamespace(time=lambda: arrived))
+    body = {"platform": "instagram", "reason": "entrapment", "profile": {"account_id": "8675309"}}
+    report_id = client.post("/v1/reports", json=body).get_json()["id"]
+    record = ReportStore(redis_client).get(report_id)
+    assert record is not None and record["created_at"] == coarse_time(arrived)
+    [account_key] = redis_client.keys("haris:{reports}:account:*")
+    for key in (f"haris:{{reports}}:report:{report_id}", account_key):
+        remaining_ms = redis_client.pttl(key)
+        now_seconds, now_micro = redis_client.time()
+        expires_at = now_seconds + now_micro / 1e6 + remaining_ms / 1000
+        assert abs(expires_at - (record["created_at"] + 30 * 24 * 3600)) < 5, key
 
 
 def test_reports_of_one_account_are_merged_while_pending(client: FlaskClient, redis_client: redis.Redis) -> None:
