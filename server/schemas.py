@@ -104,6 +104,12 @@ class ReportOut(BaseModel):
     bank_entry: str | None = None
     banked_fingerprint: str | None = None
     reports: int | None = None
+    reasons: dict[str, int] | None = Field(
+        None, description="How many of the merged reports gave each reason (the first report's is ``reason``)"
+    )
+    notes: list[str] | None = Field(
+        None, description="Notes of later reports of the same account, merged into this one (at most 10)"
+    )
 
 
 class ReportList(BaseModel):

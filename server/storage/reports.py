@@ -10,12 +10,15 @@ Redis writes to its append-only file and snapshot).
 Bounded against floods: at most ``HARIS_MAX_PENDING_REPORTS`` (1,000) reports wait for review (then new ones are refused
 with 503 ``report_queue_full``), a second report of the same account (platform and account id,
 or handle) while the first is pending adds to the first (``reports``: how many) instead of
-queueing again, a reported bio is cut to 500 characters (``server.schemas.ReportedProfile``), and
+queueing again (keeping each later report's reason in ``reasons`` and, up to
+``MAX_MERGED_NOTES``, its note in ``notes``, so whoever reports an account first cannot hide
+what later reporters say about it), a reported bio is cut to 500 characters (``server.schemas.ReportedProfile``), and
 anonymous reports have their own tight rate limit (``HARIS_REPORT_LIMIT``).
 
 Redis keys:
 - ``haris:{reports}:report:<id>`` — JSON of what the user chose to send (platform, profile fields,
-  avatar_hash, reason, note), the hour it arrived and how many reports it stands for; expires
+  avatar_hash, reason, note), the hour it arrived, how many reports it stands for and, for those
+  merged into it, how many gave each reason and their notes (no time); expires
   ``REPORT_TTL_SECONDS`` after the start of that hour.
 - ``haris:{reports}:pending`` — sorted set of pending report ids by arrival number; ids whose report
   has expired are pruned when the queue is read or full.
@@ -42,6 +45,9 @@ import redis
 
 REPORT_TTL_SECONDS = 30 * 24 * 3600
 TIME_GRAIN_SECONDS = 3600
+# Notes of later reports of the same account kept on the pending report (each at most 1,000
+# characters, ``server.schemas.ReportRequest``): what a trainer reads, bounded per report.
+MAX_MERGED_NOTES = 10
 _REPORT = "haris:{reports}:report:"
 _PENDING = "haris:{reports}:pending"
 _SEQUENCE = "haris:{reports}:sequence"
@@ -86,7 +92,7 @@ class ReportStore:
         Raises QueueFull when ``max_pending`` reports are waiting."""
         account_key = self._account_key(report)
         if account_key is not None:
-            existing = self._merge(account_key)
+            existing = self._merge(account_key, report)
             if existing is not None:
                 return existing
         if self.client.zcard(_PENDING) >= self.max_pending and self._prune() >= self.max_pending:
@@ -95,6 +101,7 @@ class ReportStore:
         created_at = coarse_time(time.time())
         expires_at = created_at + self.ttl  # an hour boundary: the expiry says no more than created_at
         record = dict(report, id=report_id, created_at=created_at, status="pending", reports=1)
+        record["reasons"] = {str(report.get("reason")): 1}
         position = self.client.incr(_SEQUENCE)
         with self.client.pipeline(transaction=True) as pipe:
             pipe.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), exat=expires_at)
@@ -104,8 +111,13 @@ class ReportStore:
             pipe.execute()
         return report_id
 
-    def _merge(self, account_key: str) -> str | None:
-        """Count one more report on the pending report of this account; its id, or None."""
+    def _merge(self, account_key: str, report: dict[str, Any]) -> str | None:
+        """Count one more report on the pending report of this account; its id, or None.
+
+        The later report's reason is counted and its note kept (up to ``MAX_MERGED_NOTES``
+        different ones): otherwise whoever filed first — the account's own operator, say, with
+        "other" and a harmless note — would decide what every later reporter is shown to have said.
+        """
         raw_id = self.client.get(account_key)
         if raw_id is None:
             return None
@@ -115,6 +127,15 @@ class ReportStore:
             self.client.delete(account_key)
             return None
         record["reports"] = int(record.get("reports", 1)) + 1
+        reasons = record.setdefault("reasons", {str(record.get("reason")): 1})
+        reason = str(report.get("reason"))
+        reasons[reason] = int(reasons.get(reason, 0)) + 1
+        note = report.get("note")
+        notes = record.setdefault("notes", [])
+        if note and note != record.get("note") and note not in notes and len(notes) < MAX_MERGED_NOTES:
+            notes.append(note)
+        if not notes:
+            del record["notes"]
         self.client.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), keepttl=True)
         return report_id
 

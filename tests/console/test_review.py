@@ -14,6 +14,7 @@ from heuristics.images import decode, fingerprint
 from server.roles import Role
 from server.storage.apikeys import create_api_key
 from server.storage.audit import AUDIT_KEY, AuditLog
+from server.storage.reports import MAX_MERGED_NOTES
 from tests.api.test_banks import photo_bytes
 from tests.api.test_openapi import response_schema, validator_for
 from tests.console.conftest import page_token
@@ -214,3 +215,35 @@ def test_a_report_can_be_checked_before_deciding(trainer: FlaskClient, anonymous
     assert "rejected" in decided and "amal" in decided and "Confirm</button>" not in decided
     assert trainer.get("/console/reports/0123456789abcdef").status_code == 404
     assert trainer.get("/console/reports/not-an-id").status_code == 404
+
+
+def test_later_reports_of_an_account_keep_their_reasons_and_notes(
+    trainer: FlaskClient, anonymous: FlaskClient, trainer_key: dict[str, str]
+) -> None:
+    """Reports of one pending account are merged. If the merge kept only a count, whoever filed
+    first — the bait account's own operator, with "other" and a harmless note — would decide what
+    the trainer reads, and every victim's "entrapment" and note after it would be lost."""
+    profile = {"account_id": "4455667788", "handle": "friendly.guy"}
+    first = {"platform": "instagram", "profile": profile, "reason": "other", "note": "sorry, wrong account"}
+    assert anonymous.post("/v1/reports", json=first).status_code == 202
+    for note in ("he asked me to meet him alone", "he asked me to meet him alone", "police were waiting"):
+        later = {"platform": "instagram", "profile": profile, "reason": "entrapment", "note": note}
+        assert anonymous.post("/v1/reports", json=later).status_code == 202
+    [listed] = [r for r in trainer.get("/v1/reports", headers=trainer_key).get_json()["reports"]
+                if r["profile"].get("account_id") == "4455667788"]  # fmt: skip
+    assert listed["reports"] == 4 and listed["reason"] == "other"
+    assert listed["reasons"] == {"other": 1, "entrapment": 3}
+    assert listed["notes"] == ["he asked me to meet him alone", "police were waiting"]
+    page = trainer.get("/console/reports").get_data(as_text=True)
+    assert "police were waiting" in page and "he asked me to meet him alone" in page
+    assert "Entrapment × 3" in page and "Other × 1" in page
+
+
+def test_merged_notes_are_bounded(anonymous: FlaskClient, trainer: FlaskClient, trainer_key: dict[str, str]) -> None:
+    profile = {"handle": "flooded.account"}
+    for n in range(MAX_MERGED_NOTES + 5):
+        body = {"platform": "x", "profile": profile, "reason": "harassment", "note": f"note {n} " + "x" * 900}
+        assert anonymous.post("/v1/reports", json=body).status_code == 202
+    [listed] = [r for r in trainer.get("/v1/reports", headers=trainer_key).get_json()["reports"]
+                if r["profile"].get("handle") == "flooded.account"]  # fmt: skip
+    assert listed["reports"] == MAX_MERGED_NOTES + 5 and len(listed["notes"]) == MAX_MERGED_NOTES
