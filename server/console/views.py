@@ -30,6 +30,7 @@ from server.web.limits import LimitReached, limits
 
 Page = str | tuple[str, int] | Response
 REPORT_ID = re.compile(r"^[0-9a-f]{16}$")
+QUEUE_PAGE = 50  # pending reports per page of the queue
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -131,14 +132,27 @@ def _evidence_json(evidence: dict[str, Any]) -> str:
 @bp.get("/reports")
 @require_console_role(Role.TRAINER)
 def reports() -> Page:
+    """Pending reports, newest first, a page at a time: every waiting report can be reached, not
+    only the newest (a flood of reports must not push the others out of sight)."""
     store = app_state().stores.reports
-    pending = store.pending(limit=100)
-    decided = store.decided(limit=30)
+    total = store.count_pending()
+    last_page = max(1, -(-total // QUEUE_PAGE))
+    page = request.args.get("page", "1")
+    wanted = int(page) if page.isascii() and page.isdigit() and len(page) <= 9 else 1
+    page_number = min(max(wanted, 1), last_page)
+    offset = (page_number - 1) * QUEUE_PAGE
+    pending = store.pending(limit=QUEUE_PAGE, offset=offset)
+    decided = store.decided(limit=30) if page_number == 1 else []
     banks = app_state().stores.banks.names()
     return render_template(
         "console/reports.html",
         pending=pending,
         decided=decided,
+        total=total,
+        page=page_number,
+        last_page=last_page,
+        first_shown=offset + 1,
+        last_shown=offset + len(pending),
         **_decision_form(banks),
     )
 

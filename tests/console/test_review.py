@@ -247,3 +247,21 @@ def test_merged_notes_are_bounded(anonymous: FlaskClient, trainer: FlaskClient, 
     [listed] = [r for r in trainer.get("/v1/reports", headers=trainer_key).get_json()["reports"]
                 if r["profile"].get("handle") == "flooded.account"]  # fmt: skip
     assert listed["reports"] == MAX_MERGED_NOTES + 5 and len(listed["notes"]) == MAX_MERGED_NOTES
+
+
+def test_every_waiting_report_can_be_reached_in_the_console(
+    trainer: FlaskClient, redis_client: redis.Redis, console_app: Flask
+) -> None:
+    """The queue page showed the newest 100 reports and nothing else: 100 reports from a flood
+    pushed every older one out of the console. Pages of 50 now reach all of them."""
+    store = console_app.extensions["haris"].stores.reports
+    oldest = store.add({"platform": "x", "reason": "entrapment", "profile": {"handle": "the.real.one"}})
+    for n in range(120):
+        store.add({"platform": "x", "reason": "other", "profile": {"handle": f"flood{n}"}})
+    first = trainer.get("/console/reports").get_data(as_text=True)
+    assert oldest not in first and "Reports 1–50 of 121 waiting." in first and "Page 1 of 3" in first
+    last = trainer.get("/console/reports?page=3").get_data(as_text=True)
+    assert oldest in last and "the.real.one" in last and "Reports 101–121 of 121 waiting." in last
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    for bad in ("0", "-1", "x", "9" * 5000, "²", "99"):
+        assert trainer.get(f"/console/reports?page={bad}").status_code == 200
