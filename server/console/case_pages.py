@@ -86,7 +86,9 @@ def _prefill_from_report(report_id: str) -> dict[str, Any]:
         abort(404)
     profile = report.get("profile") or {}
     form = {f"suspect_{key}": str(value) for key, value in profile.items() if value is not None}
-    form.update(platform=report.get("platform", ""), report_id=report_id, avatar_hash=report.get("avatar_hash") or "")
+    # Not the report's avatar_hash: its filer made it (``server.services.cases.open_case``); the
+    # trainer uploads the suspect's photo as evidence instead.
+    form.update(platform=report.get("platform", ""), report_id=report_id)
     form["kind"] = {"entrapment": "entrapment", "harassment": "campaign"}.get(report.get("reason", ""), "impersonation")
     form["impersonated_platform"] = form["platform"]
     return form

@@ -115,7 +115,8 @@ def test_a_confirmed_report_and_a_manual_check_prefill_the_form(trainer: FlaskCl
     detail = trainer.get(f"/console/reports/{report_id}").get_data(as_text=True)
     assert f"/console/cases/new?report={report_id}" in detail
     form = html.unescape(trainer.get(f"/console/cases/new?report={report_id}").get_data(as_text=True))
-    assert 'value="hala.ahed.official"' in form and f'value="{REPORTED_HASH}"' in form
+    # The report's fingerprint is its filer's, not the trainer's: never prefilled as the suspect's photo.
+    assert 'value="hala.ahed.official"' in form and REPORTED_HASH not in form
     assert f'name="report_id" value="{report_id}"' in form
     assert trainer.get("/console/cases/new?report=0000000000000000").status_code == 404
 
