@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from server.storage.apikeys import create_api_key
 from server.storage.audit import AUDIT_KEY, AuditLog
 from server.storage.reports import MAX_MERGED_NOTES
 from tests.api.test_banks import photo_bytes
+from tests.api.test_campaigns import pinned, snowflake
 from tests.api.test_openapi import response_schema, validator_for
 from tests.console.conftest import page_token
 
@@ -265,3 +267,29 @@ def test_every_waiting_report_can_be_reached_in_the_console(
     assert 'rel="prev"' in last and 'rel="next"' not in last
     for bad in ("0", "-1", "x", "9" * 5000, "²", "99"):
         assert trainer.get(f"/console/reports?page={bad}").status_code == 200
+
+
+def test_reading_a_report_adds_nothing_to_the_campaign_aggregate(
+    console_app: Flask, trainer: FlaskClient, anonymous: FlaskClient
+) -> None:
+    """A report's page checks what its filer sent, as a trainer. A trainer's check counts in the
+    campaign aggregate without the anonymous cap (docs/campaigns.md) — so each made-up account a
+    reporter filed went in, past the cap, as soon as a trainer opened it, and a few of them dated
+    next to a real account made it look like part of a campaign. Reading a report is not vouching
+    for it: it adds nothing."""
+    pinned(console_app)
+    made = datetime(2026, 10, 2, 8, 0, tzinfo=UTC)
+    for n in range(16):
+        body = {"platform": "x", "reason": "harassment", "profile": {"account_id": snowflake(made, n), "posts": 30}}
+        report_id = anonymous.post("/v1/reports", json=body).get_json()["id"]
+        assert trainer.get(f"/console/reports/{report_id}").status_code == 200
+    hers = {"platform": "x", "profile": {"account_id": snowflake(made, 99), "posts": 30}}
+    answer = anonymous.post("/v1/check", json=hers).get_json()
+    assert not any(f["code"].startswith("campaign.") for f in answer["findings"])
+    # A trainer's own check of a profile still counts (the aggregate is on).
+    token = page_token(trainer, "/console/check")
+    for n in range(16, 32):
+        form = {"csrf_token": token, "platform": "x", "account_id": snowflake(made, n), "posts": "30"}
+        assert trainer.post("/console/check", data=form).status_code == 200
+    answer = anonymous.post("/v1/check", json=hers).get_json()
+    assert "campaign.creation_burst" in {f["code"] for f in answer["findings"]}
