@@ -293,3 +293,37 @@ def test_reading_a_report_adds_nothing_to_the_campaign_aggregate(
         assert trainer.post("/console/check", data=form).status_code == 200
     answer = anonymous.post("/v1/check", json=hers).get_json()
     assert "campaign.creation_burst" in {f["code"] for f in answer["findings"]}
+
+
+def test_characters_that_hide_or_rearrange_a_reporters_text_are_shown(
+    trainer: FlaskClient, anonymous: FlaskClient
+) -> None:
+    """A right-to-left override made a reported URL read, on the trainer's screen, as another
+    account's (a U+202E before "deha_alah" in a URL showed it as ".../hala_ahed"), a zero-width space
+    hid in a note, and a Cyrillic a (U+0430) passed for a Latin one in a handle. The console shows such
+    characters by code point, and marks non-ASCII letters in handles, URLs and ids."""
+    body = {
+        "platform": "x",
+        "reason": "impersonation",
+        "profile": {
+            "account_id": "31337",
+            "handle": "h\u0430la_ahed",
+            "display_name": "Hala\u200b Ahed",
+            "profile_url": "https://x.com/\u202edeha_alah",
+        },
+        "note": "this is \u2066her\u2069 account",
+    }
+    report_id = anonymous.post("/v1/reports", json=body).get_json()["id"]
+    for path in ("/console/reports", f"/console/reports/{report_id}"):
+        page = trainer.get(path).get_data(as_text=True)
+        for hidden in ("\u202e", "\u200b", "\u2066", "\u2069"):
+            assert hidden not in page, (path, hidden)
+        assert '<mark class="hidden-char" title="RIGHT-TO-LEFT OVERRIDE">U+202E</mark>' in page
+        assert "U+200B" in page and "U+2066" in page
+        assert '<mark class="non-ascii" title="U+0430 CYRILLIC SMALL LETTER A">\u0430</mark>' in page
+    # Arabic spelling keeps its joiners, and markup in the text stays text.
+    name = "می\u200cخواهم <b>"
+    arabic = {"platform": "x", "reason": "other", "profile": {"account_id": "31338", "display_name": name}}
+    arabic_id = anonymous.post("/v1/reports", json=arabic).get_json()["id"]
+    page = trainer.get(f"/console/reports/{arabic_id}").get_data(as_text=True)
+    assert "می\u200cخواهم &lt;b&gt;" in page and "<b>" not in page
