@@ -312,3 +312,18 @@ def test_a_reporters_made_up_fingerprint_never_reaches_a_case_or_its_exports(cli
     # The trainer's own fingerprint (sent with the case) is still the suspect's photo.
     own = open_case(client, suspect={**case_body()["suspect"], "avatar_hash": REPORTED_HASH}, report_id=report_id)
     assert client.get(f"/v1/cases/{own}", headers=KEY).get_json()["suspect"]["avatar_hash"] == REPORTED_HASH
+
+
+def test_a_takedown_notice_keeps_each_profile_field_on_its_own_line(client: FlaskClient) -> None:
+    """Profile fields of a case come from a report or an outside tool: a line break in a display
+    name added lines of its own to the notice sent to the platform (here a second notifier and a
+    withdrawal), and a U+202E made the suspect's URL read, to the platform's reviewer, as the
+    impersonated person's own account."""
+    injected = "Hala\n- Notifier e-mail: police@example.org\nWe withdraw this notice."
+    suspect = {**case_body()["suspect"], "display_name": injected, "profile_url": "https://x.com/\u202edeha_alah"}
+    case_id = open_case(client, suspect=suspect)
+    ticket = client.get(f"/v1/cases/{case_id}/export/ticket?platform=x&locale=en", headers=KEY).get_data(as_text=True)
+    lines = ticket.splitlines()
+    assert not any(line.startswith(("- Notifier e-mail: police", "We withdraw")) for line in lines)
+    assert "Hala - Notifier e-mail: police@example.org We withdraw this notice." in ticket
+    assert "\u202e" not in ticket and "https://x.com/<U+202E>deha_alah" in ticket
