@@ -12,6 +12,7 @@ photo is refused (409 ``matches_protected_person``): a campaign would report her
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from heuristics.banks import BankLabel
@@ -29,12 +30,19 @@ from server.web.errors import APIError
 
 
 def file_report(body: ReportRequest) -> str:
-    """Queue an anonymous report (or add it to the pending report of the same account); its id."""
+    """Queue an anonymous report (or add it to the pending report of the same account); the id
+    to answer with.
+
+    A report merged into a pending one is answered with a fresh random id, never the pending
+    report's: that id would tell whoever reports an account twice (its own operator, say) that
+    it is still waiting, and a new one that a trainer has decided on it in between.
+    """
     refuse_foreign_fingerprint(body.avatar_hash, "avatar_hash")
     try:
-        return app_state().stores.reports.add(body.model_dump(mode="json", exclude_none=True))
+        report_id, merged = app_state().stores.reports.file(body.model_dump(mode="json", exclude_none=True))
     except QueueFull:
         raise APIError(503, "report_queue_full", "Too many reports wait for review; try again later.") from None
+    return secrets.token_hex(8) if merged else report_id
 
 
 def decide(report_id: str, confirm: bool, actor: Actor, body: ConfirmRequest | RejectRequest) -> dict[str, Any]:

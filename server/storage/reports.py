@@ -90,11 +90,15 @@ class ReportStore:
         """Queue a report (or add it to the pending report of the same account); its id.
 
         Raises QueueFull when ``max_pending`` reports are waiting."""
+        return self.file(report)[0]
+
+    def file(self, report: dict[str, Any]) -> tuple[str, bool]:
+        """As :meth:`add`, and whether the report was merged into a pending one."""
         account_key = self._account_key(report)
         if account_key is not None:
             existing = self._merge(account_key, report)
             if existing is not None:
-                return existing
+                return existing, True
         if self.client.zcard(_PENDING) >= self.max_pending and self._prune() >= self.max_pending:
             raise QueueFull()
         report_id = secrets.token_hex(8)
@@ -109,7 +113,7 @@ class ReportStore:
             if account_key is not None:
                 pipe.set(account_key, report_id, exat=expires_at)
             pipe.execute()
-        return report_id
+        return report_id, False
 
     def _merge(self, account_key: str, report: dict[str, Any]) -> str | None:
         """Count one more report on the pending report of this account; its id, or None.

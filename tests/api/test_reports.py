@@ -99,15 +99,25 @@ def test_reports_of_one_account_are_merged_while_pending(client: FlaskClient, re
     body = {"platform": "instagram", "reason": "entrapment", "profile": {"account_id": "555", "handle": "bait"}}
     first = client.post("/v1/reports", json=body).get_json()["id"]
     again = client.post("/v1/reports", json={**body, "note": "he asked to meet"}).get_json()["id"]
-    assert again == first
     store = ReportStore(redis_client)
     [pending] = store.pending()
-    assert pending["reports"] == 2
+    assert pending["id"] == first and pending["reports"] == 2
+    assert again != first and store.get(again) is None  # answered with a receipt, not the pending id
     other_platform = client.post("/v1/reports", json={**body, "platform": "x"}).get_json()["id"]
-    assert other_platform != first
+    assert other_platform != first and store.get(other_platform) is not None
     store.resolve(first, "rejected", decided_by="t")
-    assert client.post("/v1/reports", json=body).get_json()["id"] != first  # decided: a new report
+    decided_again = client.post("/v1/reports", json=body).get_json()["id"]
+    assert store.get(decided_again) is not None and decided_again != first  # decided: a new report
     assert not any(b"555" in key for key in redis_client.keys("haris:{reports}:account:*"))
+
+
+def test_reporting_an_account_again_does_not_say_whether_a_trainer_decided(client: FlaskClient) -> None:
+    """The answer to a merged report was the pending report's id: its operator, reporting their
+    own bait account now and then, saw the same id while it waited and a new one as soon as a
+    trainer had decided on it — learning that the NGO had looked at the account."""
+    body = {"platform": "instagram", "reason": "other", "profile": {"account_id": "9090909"}}
+    answers = {client.post("/v1/reports", json=body).get_json()["id"] for _ in range(5)}
+    assert len(answers) == 5
 
 
 def test_the_pending_queue_is_capped(make_app: Any, redis_client: redis.Redis) -> None:
