@@ -129,6 +129,11 @@ class ConfirmRequest(BaseModel):
     label: BankLabel | None = None
     note: Note | None = None
     avatar: Annotated[str, Field(max_length=MAX_AVATAR_BASE64, description="base64 image bytes")] | None = None
+    with_account_id: bool = Field(
+        True,
+        description="Whether the reported account id joins the bank entry with the photo (the reporter wrote it;"
+        " the console asks the trainer, unticked)",
+    )
 
 
 class RejectRequest(BaseModel):

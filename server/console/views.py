@@ -206,7 +206,9 @@ def decide_report(report_id: str, decision: str) -> Page:
                 if request.form.get("reviewed") != "yes":
                     return _bank_preview(report_id, fields, photo)
                 fields["avatar"] = photo
-            body = validate(ConfirmRequest, fields)
+            # The reported account id joins the bank only when the trainer ticked it on the
+            # preview, where it is shown: the reporter wrote it.
+            body = validate(ConfirmRequest, {**fields, "with_account_id": request.form.get("with_account_id") == "yes"})
         else:
             body = validate(RejectRequest, {k: v for k, v in fields.items() if k == "note"})
         decide(report_id, decision == "confirm", console_actor(), body)

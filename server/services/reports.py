@@ -66,7 +66,9 @@ def decide(report_id: str, confirm: bool, actor: Actor, body: ConfirmRequest | R
         raise APIError(404, "not_found", "No such report (reports expire after 30 days).")
     detail = {key: record[key] for key in ("bank", "label") if record.get(key)}
     if isinstance(body, ConfirmRequest) and body.bank and body.label and banked is not None:
-        detail["bank_entry"] = record["bank_entry"] = _add_to_bank(record, body.bank, body.label, banked, actor)
+        detail["bank_entry"] = record["bank_entry"] = _add_to_bank(
+            record, body.bank, body.label, banked, actor, body.with_account_id
+        )
     stores.audit.record(actor.name, "report." + record["status"], report_id, **detail)
     return record
 
@@ -106,9 +108,17 @@ def refuse_protected_photo(fingerprint: AvatarFingerprint) -> None:
 
 
 def _add_to_bank(
-    record: dict[str, Any], bank: str, label: BankLabel, fingerprint: AvatarFingerprint, actor: Actor
+    record: dict[str, Any],
+    bank: str,
+    label: BankLabel,
+    fingerprint: AvatarFingerprint,
+    actor: Actor,
+    with_account_id: bool,
 ) -> str:
-    """The trainer's photo's fingerprint (and the reported account id) joins ``bank``."""
+    """The trainer's photo's fingerprint (and, if the trainer chose so, the reported account id)
+    joins ``bank``. The account id is the reporter's word: nothing on the reported page shows it
+    for most platforms, and a bank entry carries it to every organisation the bank is exported to
+    as a bad account's."""
     profile = record.get("profile") or {}
     platform = record.get("platform")
     entry = make_entry(
@@ -116,7 +126,7 @@ def _add_to_bank(
         BankLabel(label),
         added_by=actor.role,  # a role, not a person: entries travel to other organisations in exports
         platform=Platform(platform) if platform else None,
-        account_id=profile.get("account_id"),
+        account_id=profile.get("account_id") if with_account_id else None,
         note=f"report {record['id']}",
     )
     app_state().stores.banks.add(bank, [entry])
