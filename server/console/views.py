@@ -153,8 +153,35 @@ def reports() -> Page:
         last_page=last_page,
         first_shown=offset + 1,
         last_shown=offset + len(pending),
+        full=total >= app_state().stores.reports.max_pending,
         **_decision_form(banks),
     )
+
+
+@bp.post("/reports/reject")
+@require_console_role(Role.TRAINER)
+def reject_reports() -> Response:
+    """Reject the reports ticked on a page of the queue at once (each decided and audited as one
+    rejection): after a flood, a full queue refuses every new report until trainers clear it,
+    and one form per report would take a thousand posts."""
+    ids = list(dict.fromkeys(i for i in request.form.getlist("ids") if REPORT_ID.match(i)))[:QUEUE_PAGE]
+    note = request.form.get("note", "").strip()
+    try:
+        body = validate(RejectRequest, {"note": note} if note else {})
+    except APIError as error:
+        flash(error_text(error), "error")
+        return redirect(url_for("console.reports"), code=303)
+    rejected = 0
+    for report_id in ids:
+        try:
+            decide(report_id, False, console_actor(), body)
+        except APIError as error:
+            if error.status not in {404, 409}:  # gone or decided by someone else meanwhile
+                raise
+            continue
+        rejected += 1
+    flash(t("reports.bulk_rejected", count=rejected), "ok")
+    return redirect(url_for("console.reports"), code=303)
 
 
 @bp.get("/reports/<report_id>")

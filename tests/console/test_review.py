@@ -19,7 +19,7 @@ from server.storage.reports import MAX_MERGED_NOTES
 from tests.api.test_banks import photo_bytes
 from tests.api.test_campaigns import pinned, snowflake
 from tests.api.test_openapi import response_schema, validator_for
-from tests.console.conftest import page_token
+from tests.console.conftest import HttpsClient, page_token, sign_in
 
 REPORT = {
     "platform": "instagram",
@@ -327,3 +327,34 @@ def test_characters_that_hide_or_rearrange_a_reporters_text_are_shown(
     arabic_id = anonymous.post("/v1/reports", json=arabic).get_json()["id"]
     page = trainer.get(f"/console/reports/{arabic_id}").get_data(as_text=True)
     assert "می\u200cخواهم &lt;b&gt;" in page and "<b>" not in page
+
+
+def test_a_flooded_full_queue_is_said_and_cleared_in_one_post(
+    make_app: Any, redis_client: redis.Redis, accounts: Any
+) -> None:
+    """A flood fills the queue (then every new report, the real ones too, is refused with 503),
+    and the console showed neither that it was full nor any way to clear it but one post per
+    report. It says so, and rejects the reports ticked on a page together, each audited."""
+    app = make_app(HARIS_MAX_PENDING_REPORTS=4)
+    app.test_client_class = HttpsClient
+    anonymous, trainer = app.test_client(), app.test_client()
+    trainer.environ_base["HTTP_REFERER"] = "https://localhost/console/"
+    assert sign_in(trainer, "amal").status_code == 303
+    flood = [file_report(anonymous, reason="other", note=f"flood {n}") for n in range(3)]
+    real = file_report(anonymous, reason="entrapment", note="he asked me to meet")
+    assert anonymous.post("/v1/reports", json=dict(REPORT, profile={"account_id": "1"})).status_code == 503
+    page = trainer.get("/console/reports").get_data(as_text=True)
+    assert "The queue is full" in page and page.count('form="bulk-reject"') == 4
+    token = page_token(trainer, "/console/reports")
+    done = trainer.post(
+        "/console/reports/reject", data={"csrf_token": token, "ids": [*flood, "not-an-id"], "note": "flood"},
+        follow_redirects=True,
+    )  # fmt: skip
+    text = done.get_data(as_text=True)
+    assert "3 reports rejected." in text and "The queue is full" not in text and real in text
+    rejected = [e for e in AuditLog(redis_client).recent() if e["action"] == "report.rejected"]
+    assert sorted(e["target"] for e in rejected) == sorted(flood) and {e["actor"] for e in rejected} == {"amal"}
+    assert anonymous.post("/v1/reports", json=dict(REPORT, profile={"account_id": "2"})).status_code == 202
+    # CSRF and the role hold as for any console post.
+    assert trainer.post("/console/reports/reject", data={"ids": [real]}).status_code == 400
+    assert app.test_client().post("/console/reports/reject", data={"ids": [real]}).status_code in {302, 400}
