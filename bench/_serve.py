@@ -46,6 +46,27 @@ def bench_redis(directory: Path) -> Iterator[str]:
         embedded.shutdown(nosave=True)
 
 
+def without_campaign_signals(path: Path) -> Path:
+    """The packaged rules with the four ``campaign.*`` signals disabled: a check that never reads
+    the campaign aggregate (written to ``path``)."""
+    text = (Path(__file__).resolve().parents[1] / "heuristics" / "rules" / "default.toml").read_text()
+    lines = []
+    for line in text.splitlines():
+        lines.append(line)
+        if line.startswith('[signals."campaign.'):
+            lines.append("enabled = false")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def check_server_env(env: dict[str, str], folder: Path, no_campaign_signals: bool) -> dict[str, str]:
+    """The checking server's environment: ``env``, with the campaign signals disabled (their
+    rules file written in ``folder``) when a bench's ``--no-campaign-signals`` asks for it."""
+    if not no_campaign_signals:
+        return dict(env)
+    return {**env, "HARIS_RULES_FILE": str(without_campaign_signals(folder / "rules.toml"))}
+
+
 LISTEN, ESTABLISHED = "0A", "01"  # socket states in /proc/net/tcp
 
 

@@ -28,7 +28,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._serve import bench_redis, ensure_wrk
+from bench._serve import bench_redis, check_server_env, ensure_wrk
 from bench.check_api import BODY, load, post_script, report, serve, server_env
 from bench.portraits import drawn_portraits, encode
 from heuristics.images import fingerprint_bytes
@@ -59,11 +59,7 @@ def main() -> None:
         bare = post_script(Path(tmp) / "bare.lua", without)
         hashed = post_script(Path(tmp) / "hash.lua", {**without, "avatar_hash": fingerprint_bytes(avatar).hex})
         env = server_env(redis_url)
-        check_env = dict(env)
-        if args.no_campaign_signals:
-            from bench.check_cost import without_campaign_signals
-
-            check_env["HARIS_RULES_FILE"] = str(without_campaign_signals(Path(tmp) / "rules.toml"))
+        check_env = check_server_env(env, Path(tmp), args.no_campaign_signals)
         print(
             f"POST /v1/check, a {len(avatar):,}-byte 400x400 JPEG avatar; gunicorn 2 workers, wrk {args.connections}"
             + (", campaign signals disabled" if args.no_campaign_signals else "")

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._serve import bench_redis, children_cpu_seconds, ensure_wrk, free_port, gunicorn
+from bench._serve import bench_redis, check_server_env, children_cpu_seconds, ensure_wrk, free_port, gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = {
@@ -156,11 +156,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, bench_redis(Path(tmp)) as redis_url:
         script = post_script(Path(tmp) / "post.lua", ARABIC_BODY if args.arabic else BODY)
         env = server_env(redis_url)
-        check_env = dict(env)
-        if args.no_campaign_signals:
-            from bench.check_cost import without_campaign_signals
-
-            check_env["HARIS_RULES_FILE"] = str(without_campaign_signals(Path(tmp) / "rules.toml"))
+        check_env = check_server_env(env, Path(tmp), args.no_campaign_signals)
         print(
             f"POST /v1/check, gunicorn 2 workers ({args.worker_class} x{args.threads}),"
             f" wrk {args.connections} connections, {args.seconds}s x {args.repeats}"

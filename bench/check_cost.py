@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from flask import Flask, Response
 
-from bench._serve import bench_redis
+from bench._serve import bench_redis, without_campaign_signals
 from bench.check_api import BODY, server_env
 
 CHECK = "/v1/check"
@@ -111,19 +111,6 @@ def quiet_logs() -> Iterator[None]:
             for handler, stream in zip(handlers, streams, strict=False):
                 if stream is not None:
                     handler.setStream(stream)
-
-
-def without_campaign_signals(path: Path) -> Path:
-    """The packaged rules with the four ``campaign.*`` signals disabled: a check that never reads
-    the campaign aggregate (written to ``path``)."""
-    text = (Path(__file__).resolve().parents[1] / "heuristics" / "rules" / "default.toml").read_text()
-    lines = []
-    for line in text.splitlines():
-        lines.append(line)
-        if line.startswith('[signals."campaign.'):
-            lines.append("enabled = false")
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 def main() -> None:
