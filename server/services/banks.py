@@ -12,6 +12,7 @@ from heuristics.services import BANKS
 from server.schemas import BankEntryRequest, BankSummary
 from server.services import Actor
 from server.services.avatars import fingerprint_from
+from server.services.reports import refuse_protected_photo
 from server.state import app_state
 from server.storage.banks import BankImportError, StoredEntry, make_entry, parse_jsonl, valid_bank_name
 from server.web.errors import APIError
@@ -34,6 +35,9 @@ def new_entry(body: BankEntryRequest, avatar: bytes | None, actor: Actor) -> Sto
         raise APIError(422, "invalid_value", "Send exactly one of 'avatar' and 'avatar_hash'.", "avatar")
     found = fingerprint_from(avatar, body.avatar_hash, "avatar_hash")
     assert found is not None
+    # As for a report confirmed into a bank: a protected person's own photo never becomes "bad",
+    # whichever door it is added through (a trainer may add a photo saved from a report by hand).
+    refuse_protected_photo(found)
     return make_entry(found, body.label, actor.role, body.platform, body.account_id, body.note)
 
 

@@ -114,3 +114,20 @@ def test_real_photos_fingerprint_within_the_shape_reports_must_have() -> None:
         for made in (fingerprint(image), fingerprint(bordered), fingerprint(Image.new("RGB", (64, 64), "white"))):
             assert len(made.probes) <= SERVER_MAX_PROBES and len(made.references) <= SERVER_MAX_REFERENCES
             assert is_server_shaped(made, made.hex)
+
+
+def test_a_protected_persons_photo_cannot_be_banked_directly_either(client: FlaskClient) -> None:
+    """Only the report's door refused a protected person's photo: the same photo, saved from a
+    report by hand and added on the bank page or POST /v1/banks/{bank}/entries, was banked, and
+    her own accounts then showed as entrapment accounts."""
+    person = {"display_names": ["Hala Ahed"], "avatars": [b64(photo_bytes("chelsea"))]}
+    assert client.post("/v1/protected", json=person, headers=BOOTSTRAP).status_code == 201
+    for body in (
+        {"label": "entrapment", "avatar": b64(cropped_mirrored_copy("chelsea"))},
+        {"label": "entrapment", "avatar_hash": fingerprint_bytes(photo_bytes("chelsea")).hex},
+    ):
+        refused = client.post("/v1/banks/entrapment-mena/entries", headers=BOOTSTRAP, json=body)
+        assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "matches_protected_person"
+    assert known_bad(client, photo_bytes("chelsea"), joined="2026-10") == []
+    other = {"label": "entrapment", "avatar": b64(photo_bytes("coffee"))}
+    assert client.post("/v1/banks/entrapment-mena/entries", headers=BOOTSTRAP, json=other).status_code == 201
