@@ -110,6 +110,10 @@ class ReportOut(BaseModel):
     notes: list[str] | None = Field(
         None, description="Notes of later reports of the same account, merged into this one (at most 10)"
     )
+    variants: list[dict[str, Any]] | None = Field(
+        None,
+        description="Other versions of the profile (profile, avatar_hash) that later reports sent (at most 3)",
+    )
 
 
 class ReportList(BaseModel):

@@ -18,7 +18,8 @@ anonymous reports have their own tight rate limit (``HARIS_REPORT_LIMIT``).
 Redis keys:
 - ``haris:{reports}:report:<id>`` — JSON of what the user chose to send (platform, profile fields,
   avatar_hash, reason, note), the hour it arrived, how many reports it stands for and, for those
-  merged into it, how many gave each reason and their notes (no time); expires
+  merged into it, how many gave each reason, their notes and their differing versions of the
+  profile (no time); expires
   ``REPORT_TTL_SECONDS`` after the start of that hour.
 - ``haris:{reports}:pending`` — sorted set of pending report ids by arrival number; ids whose report
   has expired are pruned when the queue is read or full.
@@ -48,6 +49,9 @@ TIME_GRAIN_SECONDS = 3600
 # Notes of later reports of the same account kept on the pending report (each at most 1,000
 # characters, ``server.schemas.ReportRequest``): what a trainer reads, bounded per report.
 MAX_MERGED_NOTES = 10
+# Other versions of the reported profile (its fields and photo fingerprint) that later reports of
+# the same account sent, kept beside the first: the first reporter's version is not the only one.
+MAX_VARIANTS = 3
 _REPORT = "haris:{reports}:report:"
 _PENDING = "haris:{reports}:pending"
 _SEQUENCE = "haris:{reports}:sequence"
@@ -118,9 +122,11 @@ class ReportStore:
     def _merge(self, account_key: str, report: dict[str, Any]) -> str | None:
         """Count one more report on the pending report of this account; its id, or None.
 
-        The later report's reason is counted and its note kept (up to ``MAX_MERGED_NOTES``
-        different ones): otherwise whoever filed first — the account's own operator, say, with
-        "other" and a harmless note — would decide what every later reporter is shown to have said.
+        The later report's reason is counted, its note kept (up to ``MAX_MERGED_NOTES`` different
+        ones) and its version of the profile too when it differs (up to ``MAX_VARIANTS``):
+        otherwise whoever filed first — the account's own operator, say, with "other", a harmless
+        note and a harmless-looking profile — would decide what every later reporter is shown to
+        have said and seen.
         """
         raw_id = self.client.get(account_key)
         if raw_id is None:
@@ -140,6 +146,13 @@ class ReportStore:
             notes.append(note)
         if not notes:
             del record["notes"]
+        variant = {key: report[key] for key in ("profile", "avatar_hash") if report.get(key)}
+        variants = record.setdefault("variants", [])
+        first = {key: record[key] for key in ("profile", "avatar_hash") if record.get(key)}
+        if variant and variant != first and variant not in variants and len(variants) < MAX_VARIANTS:
+            variants.append(variant)
+        if not variants:
+            del record["variants"]
         self.client.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), keepttl=True)
         return report_id
 

@@ -15,7 +15,7 @@ from heuristics.images import decode, fingerprint
 from server.roles import Role
 from server.storage.apikeys import create_api_key
 from server.storage.audit import AUDIT_KEY, AuditLog
-from server.storage.reports import MAX_MERGED_NOTES
+from server.storage.reports import MAX_MERGED_NOTES, MAX_VARIANTS
 from tests.api.test_banks import photo_bytes
 from tests.api.test_campaigns import pinned, snowflake
 from tests.api.test_openapi import response_schema, validator_for
@@ -358,3 +358,27 @@ def test_a_flooded_full_queue_is_said_and_cleared_in_one_post(
     # CSRF and the role hold as for any console post.
     assert trainer.post("/console/reports/reject", data={"ids": [real]}).status_code == 400
     assert app.test_client().post("/console/reports/reject", data={"ids": [real]}).status_code in {302, 400}
+
+
+def test_later_reports_keep_their_version_of_the_profile(
+    trainer: FlaskClient, anonymous: FlaskClient, trainer_key: dict[str, str]
+) -> None:
+    """The operator of a bait account files first, with a plain-looking profile and no photo; the
+    victims' reports of the same account id, which show the name it impersonates and its photo,
+    were merged into a count and their version of the profile dropped."""
+    photo = fingerprint(decode(photo_bytes("rocket"))).hex
+    first = {"platform": "x", "reason": "other", "profile": {"account_id": "5656565656", "display_name": "Sam"}}
+    assert anonymous.post("/v1/reports", json=first).status_code == 202
+    seen = {"account_id": "5656565656", "display_name": "Hala Ahed", "handle": "hala_ahed_"}
+    for _ in range(2):  # the same version twice is kept once
+        later = {"platform": "x", "reason": "impersonation", "profile": seen, "avatar_hash": photo}
+        assert anonymous.post("/v1/reports", json=later).status_code == 202
+    for n in range(MAX_VARIANTS + 2):
+        other = {"platform": "x", "reason": "other", "profile": {"account_id": "5656565656", "display_name": f"v{n}"}}
+        assert anonymous.post("/v1/reports", json=other).status_code == 202
+    [listed] = [r for r in trainer.get("/v1/reports", headers=trainer_key).get_json()["reports"]
+                if r["profile"].get("account_id") == "5656565656"]  # fmt: skip
+    assert listed["profile"]["display_name"] == "Sam" and len(listed["variants"]) == MAX_VARIANTS
+    assert listed["variants"][0] == {"profile": seen, "avatar_hash": photo}
+    page = trainer.get("/console/reports").get_data(as_text=True)
+    assert "Another version of this profile" in page and "Hala Ahed" in page and photo in page
