@@ -25,7 +25,7 @@ from server.services import Actor
 from server.services.avatars import fingerprint_base64, refuse_foreign_fingerprint
 from server.state import app_state
 from server.storage.banks import make_entry
-from server.storage.reports import AlreadyDecided, QueueFull
+from server.storage.reports import AlreadyDecided, QueueFull, ReportBusy
 from server.web.errors import APIError
 
 
@@ -42,7 +42,13 @@ def file_report(body: ReportRequest) -> str:
         report_id, merged = app_state().stores.reports.file(body.model_dump(mode="json", exclude_none=True))
     except QueueFull:
         raise APIError(503, "report_queue_full", "Too many reports wait for review; try again later.") from None
+    except ReportBusy:
+        raise _busy() from None
     return secrets.token_hex(8) if merged else report_id
+
+
+def _busy() -> APIError:
+    return APIError(503, "report_busy", "Many reports of this account arrive at once; try again.")
 
 
 def decide(report_id: str, confirm: bool, actor: Actor, body: ConfirmRequest | RejectRequest) -> dict[str, Any]:
@@ -62,6 +68,8 @@ def decide(report_id: str, confirm: bool, actor: Actor, body: ConfirmRequest | R
         record = stores.reports.resolve(report_id, "confirmed" if confirm else "rejected", **fields)
     except AlreadyDecided:
         raise APIError(409, "already_decided", "This report was already confirmed or rejected.") from None
+    except ReportBusy:
+        raise _busy() from None
     if record is None:
         raise APIError(404, "not_found", "No such report (reports expire after 30 days).")
     detail = {key: record[key] for key in ("bank", "label") if record.get(key)}

@@ -15,6 +15,11 @@ queueing again (keeping each later report's reason in ``reasons`` and, up to
 what later reporters say about it), a reported bio is cut to 500 characters (``server.schemas.ReportedProfile``), and
 anonymous reports have their own tight rate limit (``HARIS_REPORT_LIMIT``).
 
+A merge and a decision are optimistic transactions on the report's record (WATCH): reports of
+one account that arrive together are all counted, and a decision never overwrites a report
+merged while it was being made (``ReportBusy`` — answered 503 ``report_busy`` — only if the
+record kept changing through every retry).
+
 Redis keys:
 - ``haris:{reports}:report:<id>`` — JSON of what the user chose to send (platform, profile fields,
   avatar_hash, reason, note), the hour it arrived, how many reports it stands for and, for those
@@ -46,6 +51,7 @@ import redis
 
 REPORT_TTL_SECONDS = 30 * 24 * 3600
 TIME_GRAIN_SECONDS = 3600
+_RETRIES = 100  # optimistic transactions: a retry is one round trip, a lost report is lost data
 # Notes of later reports of the same account kept on the pending report (each at most 1,000
 # characters, ``server.schemas.ReportRequest``): what a trainer reads, bounded per report.
 MAX_MERGED_NOTES = 10
@@ -65,6 +71,10 @@ class AlreadyDecided(Exception):
 
 class QueueFull(Exception):
     """``max_pending`` reports already wait for review."""
+
+
+class ReportBusy(Exception):
+    """The report kept changing under this write (many reports of its account at once)."""
 
 
 def coarse_time(now: float) -> int:
@@ -132,10 +142,32 @@ class ReportStore:
         if raw_id is None:
             return None
         report_id = raw_id.decode()
-        record = self.get(report_id)
-        if record is None or record.get("status") != "pending":
-            self.client.delete(account_key)
-            return None
+        key = _REPORT + report_id
+        # An optimistic transaction (WATCH the record): reports of one account arrive together —
+        # a campaign's, or a group's who all met the same bait — and a read-then-write lost most
+        # of them (their counts, reasons and notes) when they overlapped.
+        for _ in range(_RETRIES):
+            with self.client.pipeline(transaction=True) as pipe:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    record = json.loads(raw) if raw else None
+                    if record is None or record.get("status") != "pending":
+                        pipe.unwatch()
+                        self.client.delete(account_key)
+                        return None
+                    self._count_in(record, report)
+                    pipe.multi()
+                    pipe.set(key, json.dumps(record, ensure_ascii=False), keepttl=True)
+                    pipe.execute()
+                    return report_id
+                except redis.WatchError:
+                    continue
+        raise ReportBusy(report_id)
+
+    @staticmethod
+    def _count_in(record: dict[str, Any], report: dict[str, Any]) -> None:
+        """Add a later report of the same account to its pending record (see :meth:`_merge`)."""
         record["reports"] = int(record.get("reports", 1)) + 1
         reasons = record.setdefault("reasons", {str(record.get("reason")): 1})
         reason = str(report.get("reason"))
@@ -153,8 +185,6 @@ class ReportStore:
             variants.append(variant)
         if not variants:
             del record["variants"]
-        self.client.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), keepttl=True)
-        return report_id
 
     def _prune(self) -> int:
         """Drop pending ids whose report expired; how many remain."""
@@ -194,21 +224,32 @@ class ReportStore:
     def resolve(self, report_id: str, status: str, **fields: Any) -> dict[str, Any] | None:
         """Mark a report confirmed or rejected and take it off the queue (its record keeps its TTL).
 
-        None if there is no such report; AlreadyDecided if it was not pending. Taking the id off
-        the pending set is the atomic step: of two concurrent decisions only one removes it.
+        None if there is no such report; AlreadyDecided if it was not pending. The record is
+        WATCHed: of two concurrent decisions only the first commits (the other finds it decided),
+        and a report merged into it meanwhile is decided with it, not overwritten.
         """
-        record = self.get(report_id)
-        if record is None:
-            return None
-        if record.get("status") != "pending" or not self.client.zrem(_PENDING, report_id):
-            raise AlreadyDecided(report_id)
-        now = int(time.time())
-        record.update(fields, status=status, decided_at=now)
-        account_key = self._account_key(record)
-        with self.client.pipeline(transaction=True) as pipe:
-            pipe.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), keepttl=True)
-            pipe.zadd(_DECIDED, {report_id: now})
-            if account_key is not None:
-                pipe.delete(account_key)
-            pipe.execute()
-        return record
+        key = _REPORT + report_id
+        for _ in range(_RETRIES):
+            with self.client.pipeline(transaction=True) as pipe:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    if raw is None:
+                        return None
+                    record = json.loads(raw)
+                    if record.get("status") != "pending":
+                        raise AlreadyDecided(report_id)
+                    now = int(time.time())
+                    record.update(fields, status=status, decided_at=now)
+                    account_key = self._account_key(record)
+                    pipe.multi()
+                    pipe.set(key, json.dumps(record, ensure_ascii=False), keepttl=True)
+                    pipe.zrem(_PENDING, report_id)
+                    pipe.zadd(_DECIDED, {report_id: now})
+                    if account_key is not None:
+                        pipe.delete(account_key)
+                    pipe.execute()
+                    return record
+                except redis.WatchError:
+                    continue
+        raise ReportBusy(report_id)

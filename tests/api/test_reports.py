@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from types import SimpleNamespace
 from typing import Any
@@ -11,7 +12,8 @@ import redis
 from flask.testing import FlaskClient
 
 from server.storage import reports as reports_storage
-from server.storage.reports import ReportStore, coarse_time
+from server.storage.reports import MAX_MERGED_NOTES, ReportStore, coarse_time
+from tests.redis_cluster import open_client
 
 
 def test_report_is_queued_without_reporter_identity(client: FlaskClient, redis_client: redis.Redis) -> None:
@@ -153,3 +155,25 @@ def test_a_long_reported_bio_is_cut_not_refused(client: FlaskClient, redis_clien
     assert response.status_code == 202
     stored = ReportStore(redis_client).get(response.get_json()["id"])
     assert stored is not None and stored["profile"]["bio"] == "b" * 500
+
+
+def test_reports_of_one_account_arriving_together_are_all_counted(redis_client: redis.Redis, redis_url: str) -> None:
+    """A merge read the pending record and wrote it back: reports of one account that arrived
+    together — a campaign's, or those of a group who all met the same bait — overwrote each
+    other, and most of their counts, reasons and notes were lost (82 of 201 kept)."""
+    report_id = ReportStore(redis_client).add({"platform": "x", "reason": "other", "profile": {"handle": "bait"}})
+
+    def report_many(worker: int) -> None:
+        store = ReportStore(open_client(redis_url))
+        for n in range(25):
+            note = f"worker {worker} report {n}"
+            store.add({"platform": "x", "reason": "entrapment", "note": note, "profile": {"handle": "bait"}})
+
+    workers = [threading.Thread(target=report_many, args=(worker,)) for worker in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    record = ReportStore(redis_client).get(report_id)
+    assert record is not None and record["reports"] == 201
+    assert record["reasons"] == {"other": 1, "entrapment": 200} and len(record["notes"]) == MAX_MERGED_NOTES
