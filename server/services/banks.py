@@ -59,7 +59,19 @@ def add_to_bank(bank: str, entry: StoredEntry, actor: Actor) -> None:
 
 
 def import_into_bank(bank: str, entries: list[StoredEntry], actor: Actor) -> int:
-    """Store imported entries (replacing same ids) and record who imported how many."""
+    """Store imported entries (replacing same ids) and record who imported how many.
+
+    A file with an entry that matches a protected person's registered photo is refused whole
+    (409 ``matches_protected_person``, naming its line), as a photo added by hand is: another
+    organisation's bank may hold her photo, stolen by a bait account there."""
+    for number, entry in enumerate(entries, start=1):
+        try:
+            refuse_protected_photo(entry.to_bank_entry(bank_name(bank)).fingerprint)
+        except APIError as error:
+            if error.code != "matches_protected_person":
+                raise
+            message = f"Entry {number} matches a protected person's photo; nothing was imported."
+            raise APIError(409, error.code, message, f"entry {number}", reason=error.reason) from None
     stores = app_state().stores
     count = stores.banks.add(bank_name(bank), entries)
     stores.audit.record(actor.name, "bank.imported", bank, bank=bank, entries=count)
