@@ -327,3 +327,22 @@ def test_a_takedown_notice_keeps_each_profile_field_on_its_own_line(client: Flas
     assert not any(line.startswith(("- Notifier e-mail: police", "We withdraw")) for line in lines)
     assert "Hala - Notifier e-mail: police@example.org We withdraw this notice." in ticket
     assert "\u202e" not in ticket and "https://x.com/<U+202E>deha_alah" in ticket
+
+
+def test_the_share_copy_of_a_case_from_a_report_does_not_name_the_report(client: FlaskClient) -> None:
+    """The share copy drops the link to the user report (report_id), but the case's history kept
+    it ("case.opened … report=<id>") in the redacted archive's case.json and collection log."""
+    report = {"platform": "x", "profile": {"handle": "ha1a_ahed"}, "reason": "entrapment"}
+    report_id = client.post("/v1/reports", json=report).get_json()["id"]
+    assert client.post(f"/v1/reports/{report_id}/confirm", json={}, headers=KEY).status_code == 200
+    case_id = open_case(client, report_id=report_id)
+    full = client.get(f"/v1/cases/{case_id}/export/archive", headers=KEY).get_data()
+    with zipfile.ZipFile(io.BytesIO(full)) as opened:
+        assert report_id.encode() in opened.read("case.json")
+    for kind in ("redacted", "misp", "stix"):
+        exported = client.get(f"/v1/cases/{case_id}/export/{kind}", headers=KEY).get_data()
+        blobs = [exported]
+        if kind == "redacted":
+            with zipfile.ZipFile(io.BytesIO(exported)) as opened:
+                blobs += [opened.read(name) for name in opened.namelist()]
+        assert not any(report_id.encode() in blob for blob in blobs), kind
