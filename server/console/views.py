@@ -176,9 +176,10 @@ def reject_reports() -> Response:
         try:
             decide(report_id, False, console_actor(), body)
         except APIError as error:
-            if error.status not in {404, 409}:  # gone or decided by someone else meanwhile
-                raise
-            continue
+            if error.status in {404, 409}:  # gone, or decided by someone else meanwhile
+                continue
+            flash(error_text(error), "error")  # the rest stay pending, to be rejected again
+            break
         rejected += 1
     flash(t("reports.bulk_rejected", count=rejected), "ok")
     return redirect(url_for("console.reports"), code=303)

@@ -10,10 +10,11 @@ Redis writes to its append-only file and snapshot).
 Bounded against floods: at most ``HARIS_MAX_PENDING_REPORTS`` (1,000) reports wait for review (then new ones are refused
 with 503 ``report_queue_full``), a second report of the same account (platform and account id,
 or handle) while the first is pending adds to the first (``reports``: how many) instead of
-queueing again (keeping each later report's reason in ``reasons`` and, up to
-``MAX_MERGED_NOTES``, its note in ``notes``, so whoever reports an account first cannot hide
-what later reporters say about it), a reported bio is cut to 500 characters (``server.schemas.ReportedProfile``), and
-anonymous reports have their own tight rate limit (``HARIS_REPORT_LIMIT``).
+queueing again (keeping each later report's reason in ``reasons``, its note in ``notes`` and
+its version of the profile in ``variants``, each bounded, so whoever reports an account first
+cannot hide what later reporters say about it), a reported bio is cut to 500 characters
+(``server.schemas.ReportedProfile``), and anonymous reports have their own tight rate limit
+(``HARIS_REPORT_LIMIT``).
 
 A merge and a decision are optimistic transactions on the report's record (WATCH): reports of
 one account that arrive together are all counted, and a decision never overwrites a report
@@ -24,8 +25,7 @@ Redis keys:
 - ``haris:{reports}:report:<id>`` — JSON of what the user chose to send (platform, profile fields,
   avatar_hash, reason, note), the hour it arrived, how many reports it stands for and, for those
   merged into it, how many gave each reason, their notes and their differing versions of the
-  profile (no time); expires
-  ``REPORT_TTL_SECONDS`` after the start of that hour.
+  profile (no time); expires ``REPORT_TTL_SECONDS`` after the start of that hour.
 - ``haris:{reports}:pending`` — sorted set of pending report ids by arrival number; ids whose report
   has expired are pruned when the queue is read or full.
 - ``haris:{reports}:sequence`` — the arrival counter (no TTL: a number, no user data).
