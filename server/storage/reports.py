@@ -32,6 +32,8 @@ Redis keys:
 - ``haris:{reports}:account:<hmac>`` — the pending report of one reported account, keyed by
   HMAC-SHA256(secret, platform and account id or handle), truncated; expires with the report and
   is deleted when it is decided.
+- ``haris:{reports}:accounts`` — set of the account keys above (key names only), so each arrival
+  can touch them with the pending reports (``_touch_pending``); expires with the last report.
 - ``haris:{reports}:decided`` — sorted set of confirmed/rejected report ids by decision time, for
   the console's "recently decided" list; pruned after the report TTL (the records expire with
   their original TTL, which a decision does not extend).
@@ -63,6 +65,8 @@ _PENDING = "haris:{reports}:pending"
 _SEQUENCE = "haris:{reports}:sequence"
 _BY_ACCOUNT = "haris:{reports}:account:"
 _DECIDED = "haris:{reports}:decided"
+_ACCOUNTS = "haris:{reports}:accounts"
+_TOUCH_BATCH = 500
 
 
 class AlreadyDecided(Exception):
@@ -126,8 +130,28 @@ class ReportStore:
             pipe.zadd(_PENDING, {report_id: position})
             if account_key is not None:
                 pipe.set(account_key, report_id, exat=expires_at)
+                pipe.sadd(_ACCOUNTS, account_key)
+                pipe.expire(_ACCOUNTS, self.ttl + TIME_GRAIN_SECONDS)
             pipe.execute()
+        self._touch_pending()
         return report_id, False
+
+    def _touch_pending(self) -> None:
+        """Mark every pending report (and its account key) as used now.
+
+        Redis keeps, for each key, when it was last written or read (``OBJECT IDLETIME``): a report
+        nobody has opened since it arrived would give whoever takes over the running server its
+        arrival time, to ten seconds, whatever ``created_at`` says. Touched at each arrival, every
+        pending report's idle time is that of the newest, which the newest's own writes give away
+        in any case.
+        """
+        keys = [_REPORT + raw.decode() for raw in self.client.zrange(_PENDING, 0, -1)]
+        accounts = [raw.decode() for raw in self.client.smembers(_ACCOUNTS)]
+        if len(accounts) > self.max_pending:
+            accounts = self._prune_accounts(accounts)
+        keys += accounts
+        for start in range(0, len(keys), _TOUCH_BATCH):
+            self.client.touch(*keys[start : start + _TOUCH_BATCH])
 
     def _merge(self, account_key: str, report: dict[str, Any]) -> str | None:
         """Count one more report on the pending report of this account; its id, or None.
@@ -155,11 +179,13 @@ class ReportStore:
                     if record is None or record.get("status") != "pending":
                         pipe.unwatch()
                         self.client.delete(account_key)
+                        self.client.srem(_ACCOUNTS, account_key)
                         return None
                     self._count_in(record, report)
                     pipe.multi()
                     pipe.set(key, json.dumps(record, ensure_ascii=False), keepttl=True)
                     pipe.execute()
+                    self._touch_pending()
                     return report_id
                 except redis.WatchError:
                     continue
@@ -185,6 +211,17 @@ class ReportStore:
             variants.append(variant)
         if not variants:
             del record["variants"]
+
+    def _prune_accounts(self, accounts: list[str]) -> list[str]:
+        """Drop account keys that expired with their report from the set of them; those left."""
+        with self.client.pipeline(transaction=False) as pipe:
+            for key in accounts:
+                pipe.exists(key)
+            alive = pipe.execute()
+        gone = [key for key, exists in zip(accounts, alive, strict=True) if not exists]
+        if gone:
+            self.client.srem(_ACCOUNTS, *gone)
+        return [key for key, exists in zip(accounts, alive, strict=True) if exists]
 
     def _prune(self) -> int:
         """Drop pending ids whose report expired; how many remain."""
@@ -248,6 +285,7 @@ class ReportStore:
                     pipe.zadd(_DECIDED, {report_id: now})
                     if account_key is not None:
                         pipe.delete(account_key)
+                        pipe.srem(_ACCOUNTS, account_key)
                     pipe.execute()
                     return record
                 except redis.WatchError:

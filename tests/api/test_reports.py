@@ -177,3 +177,19 @@ def test_reports_of_one_account_arriving_together_are_all_counted(redis_client: 
     record = ReportStore(redis_client).get(report_id)
     assert record is not None and record["reports"] == 201
     assert record["reasons"] == {"other": 1, "entrapment": 200} and len(record["notes"]) == MAX_MERGED_NOTES
+
+
+def test_an_unread_report_does_not_keep_its_arrival_time_as_idle_time(
+    client: FlaskClient, redis_client: redis.Redis
+) -> None:
+    """Redis keeps when each key was last used (OBJECT IDLETIME): a report no trainer had opened
+    gave whoever took over the running server its arrival time, whatever created_at says. Each
+    arrival now touches every pending report and account key, so they all read as the newest."""
+    first = client.post("/v1/reports", json={"platform": "x", "reason": "other", "profile": {"handle": "a1"}})
+    first_id = first.get_json()["id"]
+    [first_account] = redis_client.keys("haris:{reports}:account:*")
+    time.sleep(2.2)  # Redis counts idle time in whole seconds
+    assert redis_client.object("idletime", f"haris:{{reports}}:report:{first_id}") >= 2
+    client.post("/v1/reports", json={"platform": "x", "reason": "other", "profile": {"handle": "b2"}})
+    for key in (f"haris:{{reports}}:report:{first_id}", first_account):
+        assert redis_client.object("idletime", key) <= 1, key
