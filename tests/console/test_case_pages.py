@@ -254,3 +254,5 @@ def test_the_case_page_shows_characters_that_rearrange_the_suspects_url(trainer:
     page = trainer.get(f"/console/cases/{case_id}").get_data(as_text=True)
     assert "\u202e" not in page and '<mark class="hidden-char" title="RIGHT-TO-LEFT OVERRIDE">U+202E</mark>' in page
     assert '<mark class="non-ascii" title="U+0430 CYRILLIC SMALL LETTER A">\u0430</mark>' in page
+    listed = trainer.get("/console/cases").get_data(as_text=True)
+    assert "\u202e" not in listed and "U+202E" in listed
