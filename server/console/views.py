@@ -141,7 +141,10 @@ def reports() -> Page:
     wanted = int(page) if page.isascii() and page.isdigit() and len(page) <= 9 else 1
     page_number = min(max(wanted, 1), last_page)
     offset = (page_number - 1) * QUEUE_PAGE
-    pending = store.pending(limit=QUEUE_PAGE, offset=offset)
+    # Oldest first: the reports that expire soonest (30 days after they arrived), which a flood
+    # of newer ones would otherwise keep out of sight until they are gone.
+    oldest_first = request.args.get("order") == "oldest"
+    pending = store.pending(limit=QUEUE_PAGE, offset=offset, oldest_first=oldest_first)
     decided = store.decided(limit=30) if page_number == 1 else []
     banks = app_state().stores.banks.names()
     return render_template(
@@ -154,6 +157,7 @@ def reports() -> Page:
         first_shown=offset + 1,
         last_shown=offset + len(pending),
         full=total >= app_state().stores.reports.max_pending,
+        order="oldest" if oldest_first else "newest",
         **_decision_form(banks),
     )
 

@@ -239,9 +239,10 @@ class ReportStore:
         raw = self.client.get(_REPORT + report_id)
         return json.loads(raw) if raw else None
 
-    def pending(self, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-        """Pending reports, newest first."""
-        ids = [i.decode() for i in self.client.zrevrange(_PENDING, offset, offset + limit - 1)]
+    def pending(self, limit: int = 100, offset: int = 0, oldest_first: bool = False) -> list[dict[str, Any]]:
+        """Pending reports, newest first (or oldest first: those closest to expiring unread)."""
+        read = self.client.zrange if oldest_first else self.client.zrevrange
+        ids = [i.decode() for i in read(_PENDING, offset, offset + limit - 1)]
         reports = [self.get(report_id) for report_id in ids]
         expired = [report_id for report_id, report in zip(ids, reports, strict=True) if report is None]
         if expired:

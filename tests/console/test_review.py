@@ -265,8 +265,13 @@ def test_every_waiting_report_can_be_reached_in_the_console(
     last = trainer.get("/console/reports?page=3").get_data(as_text=True)
     assert oldest in last and "the.real.one" in last and "Reports 101–121 of 121 waiting." in last
     assert 'rel="prev"' in last and 'rel="next"' not in last
+    assert 'href="/console/reports?page=2">' in first  # newest first: no order in the links
     for bad in ("0", "-1", "x", "9" * 5000, "²", "99"):
         assert trainer.get(f"/console/reports?page={bad}").status_code == 200
+    # Oldest first: the reports that expire soonest come first, and the pages keep the order.
+    oldest = trainer.get("/console/reports?order=oldest").get_data(as_text=True)
+    assert "the.real.one" in oldest and oldest.index("the.real.one") < oldest.index("flood0<")
+    assert "order=oldest" in oldest.split('rel="next"')[1].split(">")[0]
 
 
 def test_reading_a_report_adds_nothing_to_the_campaign_aggregate(
