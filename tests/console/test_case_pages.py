@@ -256,3 +256,15 @@ def test_the_case_page_shows_characters_that_rearrange_the_suspects_url(trainer:
     assert '<mark class="non-ascii" title="U+0430 CYRILLIC SMALL LETTER A">\u0430</mark>' in page
     listed = trainer.get("/console/cases").get_data(as_text=True)
     assert "\u202e" not in listed and "U+202E" in listed
+
+
+def test_a_reports_account_id_is_shown_not_prefilled_into_a_case(trainer: FlaskClient, client: FlaskClient) -> None:
+    """The case form took the report's account id as the suspect's: the reporter wrote it, the
+    trainer could not see whose it is on most platforms, and the case's STIX indicator and MISP
+    account then named that id — a defender's, say — as the impersonator's to partners."""
+    report = {"platform": "x", "profile": {"handle": "bait_acct", "account_id": "1234567890"}, "reason": "entrapment"}
+    report_id = client.post("/v1/reports", json=report).get_json()["id"]
+    client.post(f"/v1/reports/{report_id}/confirm", json={}, headers=API_KEY)
+    form = html.unescape(trainer.get(f"/console/cases/new?report={report_id}").get_data(as_text=True))
+    assert 'name="suspect_account_id" maxlength="128" dir="ltr" value="">' in form
+    assert 'value="bait_acct"' in form and "The report named this account id" in form and "1234567890" in form
