@@ -104,6 +104,16 @@ class ReportOut(BaseModel):
     bank_entry: str | None = None
     banked_fingerprint: str | None = None
     reports: int | None = None
+    reasons: dict[str, int] | None = Field(
+        None, description="How many of the merged reports gave each reason (the first report's is ``reason``)"
+    )
+    notes: list[str] | None = Field(
+        None, description="Notes of later reports of the same account, merged into this one (at most 10)"
+    )
+    variants: list[dict[str, Any]] | None = Field(
+        None,
+        description="Other versions of the profile (profile, avatar_hash) that later reports sent (at most 3)",
+    )
 
 
 class ReportList(BaseModel):
@@ -123,6 +133,11 @@ class ConfirmRequest(BaseModel):
     label: BankLabel | None = None
     note: Note | None = None
     avatar: Annotated[str, Field(max_length=MAX_AVATAR_BASE64, description="base64 image bytes")] | None = None
+    with_account_id: bool = Field(
+        True,
+        description="Whether the reported account id joins the bank entry with the photo (the reporter wrote it;"
+        " the console asks the trainer, unticked)",
+    )
 
 
 class RejectRequest(BaseModel):

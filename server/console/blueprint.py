@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, g, request, session
 from flask_wtf.csrf import CSRFProtect
+from markupsafe import Markup, escape
 
+from heuristics.text import is_invisible, joiner_is_legitimate
 from server.console.auth import current_user, users
 from server.console.i18n import LANGUAGE_NAMES, direction, lookup, pick_locale, translate
 from server.roles import Role
@@ -89,6 +92,38 @@ def field_label(field: str, form: str) -> str | None:
     """The label ``form``'s page shows for an API field path (``profile.followers`` → "Followers"
     on the check form), or None when the page has no such field."""
     return lookup(f"{form}.{field.rsplit('.', 1)[-1]}", page_locale())
+
+
+def _hidden(text: str, index: int) -> bool:
+    """A character that shows as nothing, or moves the text around it: a bidi override or
+    isolate, a zero-width character, a blank-looking letter, a control or a line separator."""
+    ch = text[index]
+    if is_invisible(ch):
+        return not joiner_is_legitimate(text, index)
+    return unicodedata.category(ch) in {"Cc", "Zl", "Zp"} and ch not in "\n\t"
+
+
+@bp.app_template_filter("reveal")
+def reveal(value: object, ascii_only: bool = False) -> Markup:
+    """Text someone else wrote (a reporter, a reported profile), with every character that would
+    hide or rearrange what the trainer reads shown by its code point instead (``U+202E``), and
+    with ``ascii_only`` (handles, URLs, ids: ASCII on the platforms) every other non-ASCII
+    character marked and named: a right-to-left override must not make one account's URL read
+    as another's, nor a Cyrillic "а" pass for a Latin "a"."""
+    text = "" if value is None else str(value)
+    if text.isascii() and text.isprintable():
+        return escape(text)
+    pieces: list[Markup] = []
+    for index, ch in enumerate(text):
+        name = unicodedata.name(ch, "")
+        code = f"U+{ord(ch):04X}"
+        if _hidden(text, index):
+            pieces.append(Markup('<mark class="hidden-char" title="{}">{}</mark>').format(name or code, code))
+        elif ascii_only and not ch.isascii():
+            pieces.append(Markup('<mark class="non-ascii" title="{} {}">{}</mark>').format(code, name, ch))
+        else:
+            pieces.append(escape(ch))
+    return Markup("").join(pieces)
 
 
 @bp.app_template_filter("console_time")

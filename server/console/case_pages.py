@@ -85,8 +85,15 @@ def _prefill_from_report(report_id: str) -> dict[str, Any]:
     if report is None:
         abort(404)
     profile = report.get("profile") or {}
-    form = {f"suspect_{key}": str(value) for key, value in profile.items() if value is not None}
-    form.update(platform=report.get("platform", ""), report_id=report_id, avatar_hash=report.get("avatar_hash") or "")
+    # Not the account id: the reporter wrote it, most platforms' pages do not show it, and the
+    # case's STIX indicator and MISP account name that id as the impersonator's to partners. It
+    # is shown beside the field for the trainer to type once checked.
+    form = {f"suspect_{key}": str(value) for key, value in profile.items() if value is not None and key != "account_id"}
+    if profile.get("account_id"):
+        form["reported_account_id"] = str(profile["account_id"])
+    # Not the report's avatar_hash: its filer made it (``server.services.cases.open_case``); the
+    # trainer uploads the suspect's photo as evidence instead.
+    form.update(platform=report.get("platform", ""), report_id=report_id)
     form["kind"] = {"entrapment": "entrapment", "harassment": "campaign"}.get(report.get("reason", ""), "impersonation")
     form["impersonated_platform"] = form["platform"]
     return form

@@ -30,6 +30,7 @@ from server.web.limits import LimitReached, limits
 
 Page = str | tuple[str, int] | Response
 REPORT_ID = re.compile(r"^[0-9a-f]{16}$")
+QUEUE_PAGE = 50  # pending reports per page of the queue
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -131,16 +132,61 @@ def _evidence_json(evidence: dict[str, Any]) -> str:
 @bp.get("/reports")
 @require_console_role(Role.TRAINER)
 def reports() -> Page:
+    """Pending reports, newest first, a page at a time: every waiting report can be reached, not
+    only the newest (a flood of reports must not push the others out of sight)."""
     store = app_state().stores.reports
-    pending = store.pending(limit=100)
-    decided = store.decided(limit=30)
+    total = store.count_pending()
+    last_page = max(1, -(-total // QUEUE_PAGE))
+    page = request.args.get("page", "1")
+    wanted = int(page) if page.isascii() and page.isdigit() and len(page) <= 9 else 1
+    page_number = min(max(wanted, 1), last_page)
+    offset = (page_number - 1) * QUEUE_PAGE
+    # Oldest first: the reports that expire soonest (30 days after they arrived), which a flood
+    # of newer ones would otherwise keep out of sight until they are gone.
+    oldest_first = request.args.get("order") == "oldest"
+    pending = store.pending(limit=QUEUE_PAGE, offset=offset, oldest_first=oldest_first)
+    decided = store.decided(limit=30) if page_number == 1 else []
     banks = app_state().stores.banks.names()
     return render_template(
         "console/reports.html",
         pending=pending,
         decided=decided,
+        total=total,
+        page=page_number,
+        last_page=last_page,
+        first_shown=offset + 1,
+        last_shown=offset + len(pending),
+        full=total >= app_state().stores.reports.max_pending,
+        order="oldest" if oldest_first else "newest",
         **_decision_form(banks),
     )
+
+
+@bp.post("/reports/reject")
+@require_console_role(Role.TRAINER)
+def reject_reports() -> Response:
+    """Reject the reports ticked on a page of the queue at once (each decided and audited as one
+    rejection): after a flood, a full queue refuses every new report until trainers clear it,
+    and one form per report would take a thousand posts."""
+    ids = list(dict.fromkeys(i for i in request.form.getlist("ids") if REPORT_ID.match(i)))[:QUEUE_PAGE]
+    note = request.form.get("note", "").strip()
+    try:
+        body = validate(RejectRequest, {"note": note} if note else {})
+    except APIError as error:
+        flash(error_text(error), "error")
+        return redirect(url_for("console.reports"), code=303)
+    rejected = 0
+    for report_id in ids:
+        try:
+            decide(report_id, False, console_actor(), body)
+        except APIError as error:
+            if error.status in {404, 409}:  # gone, or decided by someone else meanwhile
+                continue
+            flash(error_text(error), "error")  # the rest stay pending, to be rejected again
+            break
+        rejected += 1
+    flash(t("reports.bulk_rejected", count=rejected), "ok")
+    return redirect(url_for("console.reports"), code=303)
 
 
 @bp.get("/reports/<report_id>")
@@ -154,7 +200,9 @@ def report_detail(report_id: str) -> Page:
     body = CheckRequest.model_validate(
         {key: report.get(key) for key in ("platform", "profile", "avatar_hash")} | {"locale": page_locale()}
     )
-    result = run_check(body, None, page_locale(), privileged=True)
+    # What the reporter sent, checked for the trainer to read: it adds nothing to the campaign
+    # aggregate (a trainer's checks count there without the anonymous cap).
+    result = run_check(body, None, page_locale(), privileged=True, vouched=False)
     return render_template(
         "console/report_detail.html",
         report=report,
@@ -190,7 +238,9 @@ def decide_report(report_id: str, decision: str) -> Page:
                 if request.form.get("reviewed") != "yes":
                     return _bank_preview(report_id, fields, photo)
                 fields["avatar"] = photo
-            body = validate(ConfirmRequest, fields)
+            # The reported account id joins the bank only when the trainer ticked it on the
+            # preview, where it is shown: the reporter wrote it.
+            body = validate(ConfirmRequest, {**fields, "with_account_id": request.form.get("with_account_id") == "yes"})
         else:
             body = validate(RejectRequest, {k: v for k, v in fields.items() if k == "note"})
         decide(report_id, decision == "confirm", console_actor(), body)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -35,6 +36,20 @@ TAKEDOWN_PLATFORMS = (Platform.FACEBOOK, Platform.INSTAGRAM, Platform.X, Platfor
 Note = Annotated[str, Field(max_length=MAX_NOTE_LENGTH)]
 ReasonCode = Annotated[str, Field(max_length=64, pattern=REASON_CODE_PATTERN)]
 IsoDate = Annotated[str, Field(max_length=10, pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
+
+
+def _web_url(value: str) -> str:
+    """An account's address as a case keeps it: an http(s) URL. A case's URLs leave in notices
+    and in the MISP and STIX exports, where other tools show them as links; one that came from a
+    report (``javascript:…``, ``data:…``) must not become a link there."""
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        raise ValueError("must be an http(s) URL") from None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        raise ValueError("must be an http(s) URL")
+    return value
 
 
 def _real_date(value: str | None) -> str | None:
@@ -85,6 +100,25 @@ class Impersonated(BaseModel):
         return value.strip()
 
 
+class SuspectIn(Suspect):
+    """The suspect as a new case gives it: its URL an http(s) one (stored cases are read as
+    :class:`Suspect`, whatever older versions accepted)."""
+
+    @field_validator("profile_url")
+    @classmethod
+    def _web(cls, value: str) -> str:
+        return _web_url(value)
+
+
+class ImpersonatedIn(Impersonated):
+    """The impersonated person as a new case gives them (see :class:`SuspectIn`)."""
+
+    @field_validator("profile_url")
+    @classmethod
+    def _web(cls, value: str) -> str:
+        return _web_url(value)
+
+
 class Notifier(BaseModel):
     """Who files the notice (EU DSA Art. 16(2)(c)): usually the organisation, not a trainer."""
 
@@ -106,8 +140,8 @@ class CaseCreate(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     platform: Platform
-    suspect: Suspect
-    impersonated: Impersonated
+    suspect: SuspectIn
+    impersonated: ImpersonatedIn
     reasons: Annotated[list[ReasonCode], Field(max_length=MAX_REASONS)] | None = None
     notes: Note | None = None
     private_notes: Note | None = None

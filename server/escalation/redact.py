@@ -15,6 +15,8 @@ from server.escalation.model import Case, Evidence, EvidenceKind
 
 # Finding evidence keys that point into this server's own records.
 _INTERNAL_EVIDENCE = {"protected_id"}
+# History details that do (``case.opened`` names the user report it came from).
+_INTERNAL_HISTORY = {"report"}
 
 
 def shareable(case: Case) -> Case:
@@ -37,7 +39,15 @@ def shareable(case: Case) -> Case:
                 platform: status.model_copy(update={"updated_by": status.updated_by_role})
                 for platform, status in case.statuses.items()
             },
-            "history": [entry.model_copy(update={"by": entry.by_role}) for entry in case.history],
+            "history": [
+                entry.model_copy(
+                    update={
+                        "by": entry.by_role,
+                        "detail": {k: v for k, v in entry.detail.items() if k not in _INTERNAL_HISTORY},
+                    }
+                )
+                for entry in case.history
+            ],
             "impersonated": case.impersonated.model_copy(update={"protected_id": None}),
             "check": check,
             "notifier": None,

@@ -10,6 +10,7 @@ Only shareable facts go in: no trainer, no private note, evidence by hash under 
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from importlib import resources
 
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform
+from heuristics.text import is_invisible, joiner_is_legitimate
 from server.escalation.identity import Element, copied_elements, handle_of
 from server.escalation.model import Case, Notifier
 from server.escalation.platforms import PlatformProcedure, procedure
@@ -54,6 +56,26 @@ class Ticket:
             lines.append("")
             lines.extend(self.sections[key])
         return "\n".join(lines) + "\n"
+
+
+def one_line(value: object) -> str:
+    """A value of the case inside one line of the notice. Profile fields come from whoever filed
+    the report or typed the case: a line break in a display name would add lines of its own to
+    the notice (a second notifier, a claim), and a right-to-left override or a zero-width
+    character would make the suspect's URL read as another account's to the platform's reviewer.
+    Breaks and controls become spaces; characters that hide or rearrange text, ``<U+202E>``."""
+    text = str(value)
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for index, ch in enumerate(text):
+        if unicodedata.category(ch) in {"Cc", "Zl", "Zp"}:
+            out.append(" ")
+        elif is_invisible(ch) and not joiner_is_legitimate(text, index):
+            out.append(f"<U+{ord(ch):04X}>")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _date(timestamp: int) -> str:
@@ -97,7 +119,7 @@ def build_ticket(case: Case, platform: Platform, locale: str, notifier: Notifier
 
 
 def _account_lines(case: Case, t: Translate) -> list[str]:
-    lines = [f"- {t('label.url')}: {case.suspect.profile_url}"]
+    lines = [f"- {t('label.url')}: {one_line(case.suspect.profile_url)}"]
     for label, value in (
         ("label.platform", case.platform.value),
         ("label.account_id", case.suspect.account_id),
@@ -105,7 +127,7 @@ def _account_lines(case: Case, t: Translate) -> list[str]:
         ("label.display_name", case.suspect.display_name),
     ):
         if value:
-            lines.append(f"- {t(label)}: {value}")
+            lines.append(f"- {t(label)}: {one_line(value)}")
     return lines
 
 
@@ -128,7 +150,7 @@ def _pair_lines(case: Case, t: Translate) -> list[str]:
     for label, left, right in rows:
         if left is None and right is None and label in {"label.handle", "label.photo"}:
             continue
-        lines.append(f"- {t(label)}: {left or unknown}  |  {right or unknown}")
+        lines.append(f"- {t(label)}: {one_line(left or unknown)}  |  {one_line(right or unknown)}")
     return lines
 
 
@@ -157,7 +179,7 @@ def _reason_lines(case: Case, elements: list[Element], t: Translate) -> list[str
     for code in case.reasons:
         finding = case.finding(code)
         facts = ", ".join(
-            f"{key}={value}"
+            f"{key}={one_line(value)}"
             for key, value in sorted((finding.evidence if finding else {}).items())
             if isinstance(value, str | int | float) and not isinstance(value, bool)
         )
@@ -170,7 +192,8 @@ def _reason_lines(case: Case, elements: list[Element], t: Translate) -> list[str
     notes = case.public_notes()
     if notes:
         lines.append(t("notes.heading"))
-        lines.extend(f"  {note.text}" for note in notes)
+        # A trainer's note may run over several lines: each stays indented under the heading.
+        lines.extend(f"  {one_line(line)}" for note in notes for line in note.text.splitlines() if line.strip())
     return lines
 
 
@@ -184,7 +207,8 @@ def _policy_lines(case: Case, rules: PlatformProcedure, elements: list[Element],
             lines.append(f"{t('mark.confirm')} {t('point.' + point)}")
             continue
         state = "met" if met else "missing"
-        text = t(f"point.{point}.{state}", elements=names, count=len(elements), name=case.impersonated.display_name)
+        name = one_line(case.impersonated.display_name)
+        text = t(f"point.{point}.{state}", elements=names, count=len(elements), name=name)
         lines.append(f"{t('mark.' + state)} {text}")
     if rules.policy_url:
         source = t("policy.source", url=rules.policy_url)
@@ -202,7 +226,7 @@ def _evidence_lines(case: Case, t: Translate) -> list[str]:
     for item in case.evidence:
         line = f"- {item.neutral_name} · SHA-256 {item.sha256} · {_time(item.added_at)} UTC"
         if item.source_url:
-            line += " · " + t("evidence.source", url=item.source_url)
+            line += " · " + t("evidence.source", url=one_line(item.source_url))
         lines.append(line)
     return lines
 

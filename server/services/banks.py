@@ -12,6 +12,7 @@ from heuristics.services import BANKS
 from server.schemas import BankEntryRequest, BankSummary
 from server.services import Actor
 from server.services.avatars import fingerprint_from
+from server.services.reports import refuse_protected_photo
 from server.state import app_state
 from server.storage.banks import BankImportError, StoredEntry, make_entry, parse_jsonl, valid_bank_name
 from server.web.errors import APIError
@@ -34,6 +35,9 @@ def new_entry(body: BankEntryRequest, avatar: bytes | None, actor: Actor) -> Sto
         raise APIError(422, "invalid_value", "Send exactly one of 'avatar' and 'avatar_hash'.", "avatar")
     found = fingerprint_from(avatar, body.avatar_hash, "avatar_hash")
     assert found is not None
+    # As for a report confirmed into a bank: a protected person's own photo never becomes "bad",
+    # whichever door it is added through (a trainer may add a photo saved from a report by hand).
+    refuse_protected_photo(found)
     return make_entry(found, body.label, actor.role, body.platform, body.account_id, body.note)
 
 
@@ -55,7 +59,19 @@ def add_to_bank(bank: str, entry: StoredEntry, actor: Actor) -> None:
 
 
 def import_into_bank(bank: str, entries: list[StoredEntry], actor: Actor) -> int:
-    """Store imported entries (replacing same ids) and record who imported how many."""
+    """Store imported entries (replacing same ids) and record who imported how many.
+
+    A file with an entry that matches a protected person's registered photo is refused whole
+    (409 ``matches_protected_person``, naming its line), as a photo added by hand is: another
+    organisation's bank may hold her photo, stolen by a bait account there."""
+    for number, entry in enumerate(entries, start=1):
+        try:
+            refuse_protected_photo(entry.to_bank_entry(bank_name(bank)).fingerprint)
+        except APIError as error:
+            if error.code != "matches_protected_person":
+                raise
+            message = f"Entry {number} matches a protected person's photo; nothing was imported."
+            raise APIError(409, error.code, message, f"entry {number}", reason=error.reason) from None
     stores = app_state().stores
     count = stores.banks.add(bank_name(bank), entries)
     stores.audit.record(actor.name, "bank.imported", bank, bank=bank, entries=count)

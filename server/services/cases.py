@@ -176,7 +176,12 @@ def open_case(
             raise APIError(422, "invalid_value", "No such report (reports expire after 30 days).", "report_id")
         if report.get("status") != "confirmed":
             raise APIError(409, "report_not_confirmed", "Confirm the report before opening a case from it.")
-    avatar_hash = body.suspect.avatar_hash or (report or {}).get("avatar_hash")
+    # Only the trainer's fingerprint (sent, or from an avatar uploaded as evidence) stands for the
+    # suspect's photo: a report's own avatar_hash was made by whoever filed it, and one made-up
+    # fingerprint can stand for several people's photos (server.services.reports). Taken into the
+    # case, it would put their photos in the notice's "copies her photo" claim and in the MISP and
+    # STIX exports partners import, with nothing the trainer could see it stands for.
+    avatar_hash = body.suspect.avatar_hash
     snapshot = check_snapshot(body, avatar_hash, rules, services, at)
     reasons = list(dict.fromkeys(body.reasons or [f.code for f in snapshot.findings if f.points > 0]))
     kind = body.kind or _KIND_OF_REASON.get(str((report or {}).get("reason")), "impersonation")

@@ -76,6 +76,7 @@ def run_check(
     privileged: bool,
     registry_allowed: Callable[[], bool] | None = None,
     may_contribute: Callable[[], bool] | None = None,
+    vouched: bool = True,
 ) -> CheckResponse:
     """Score one profile and explain it.
 
@@ -85,7 +86,10 @@ def run_check(
     still be answered from it (``HARIS_REGISTRY_LIMIT``, counted by the route): when it says no,
     the check is scored again as if nobody were registered. A privileged check adds its account to
     the campaign aggregate; an anonymous one only when ``may_contribute()`` says so
-    (``HARIS_CAMPAIGN_CONTRIBUTIONS``, counted by the route).
+    (``HARIS_CAMPAIGN_CONTRIBUTIONS``, counted by the route). A check of what someone else sent —
+    a report's page, where a trainer reads what an anonymous reporter filed — is not ``vouched``
+    for and adds nothing: a trainer's contribution has no cap, so it must stand for a profile the
+    trainer looked at, never for whatever a reporter made up.
     """
     state = app_state()
     rules = state.rules.current()
@@ -119,6 +123,7 @@ def run_check(
         campaign is not None
         and profile.account_id
         and campaign.may_add(profile, body.platform, avatar_fingerprint)
+        and vouched
         and (privileged or (may_contribute is not None and may_contribute()))
     ):
         # After scoring: a check's counts are of the OTHER accounts (heuristics.campaigns). A

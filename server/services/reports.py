@@ -12,6 +12,7 @@ photo is refused (409 ``matches_protected_person``): a campaign would report her
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from heuristics.banks import BankLabel
@@ -24,17 +25,30 @@ from server.services import Actor
 from server.services.avatars import fingerprint_base64, refuse_foreign_fingerprint
 from server.state import app_state
 from server.storage.banks import make_entry
-from server.storage.reports import AlreadyDecided, QueueFull
+from server.storage.reports import AlreadyDecided, QueueFull, ReportBusy
 from server.web.errors import APIError
 
 
 def file_report(body: ReportRequest) -> str:
-    """Queue an anonymous report (or add it to the pending report of the same account); its id."""
+    """Queue an anonymous report (or add it to the pending report of the same account); the id
+    to answer with.
+
+    A report merged into a pending one is answered with a fresh random id, never the pending
+    report's: that id would tell whoever reports an account twice (its own operator, say) that
+    it is still waiting, and a new one that a trainer has decided on it in between.
+    """
     refuse_foreign_fingerprint(body.avatar_hash, "avatar_hash")
     try:
-        return app_state().stores.reports.add(body.model_dump(mode="json", exclude_none=True))
+        report_id, merged = app_state().stores.reports.file(body.model_dump(mode="json", exclude_none=True))
     except QueueFull:
         raise APIError(503, "report_queue_full", "Too many reports wait for review; try again later.") from None
+    except ReportBusy:
+        raise _busy() from None
+    return secrets.token_hex(8) if merged else report_id
+
+
+def _busy() -> APIError:
+    return APIError(503, "report_busy", "Many reports of this account arrive at once; try again.")
 
 
 def decide(report_id: str, confirm: bool, actor: Actor, body: ConfirmRequest | RejectRequest) -> dict[str, Any]:
@@ -54,11 +68,15 @@ def decide(report_id: str, confirm: bool, actor: Actor, body: ConfirmRequest | R
         record = stores.reports.resolve(report_id, "confirmed" if confirm else "rejected", **fields)
     except AlreadyDecided:
         raise APIError(409, "already_decided", "This report was already confirmed or rejected.") from None
+    except ReportBusy:
+        raise _busy() from None
     if record is None:
         raise APIError(404, "not_found", "No such report (reports expire after 30 days).")
     detail = {key: record[key] for key in ("bank", "label") if record.get(key)}
     if isinstance(body, ConfirmRequest) and body.bank and body.label and banked is not None:
-        detail["bank_entry"] = record["bank_entry"] = _add_to_bank(record, body.bank, body.label, banked, actor)
+        detail["bank_entry"] = record["bank_entry"] = _add_to_bank(
+            record, body.bank, body.label, banked, actor, body.with_account_id
+        )
     stores.audit.record(actor.name, "report." + record["status"], report_id, **detail)
     return record
 
@@ -98,9 +116,17 @@ def refuse_protected_photo(fingerprint: AvatarFingerprint) -> None:
 
 
 def _add_to_bank(
-    record: dict[str, Any], bank: str, label: BankLabel, fingerprint: AvatarFingerprint, actor: Actor
+    record: dict[str, Any],
+    bank: str,
+    label: BankLabel,
+    fingerprint: AvatarFingerprint,
+    actor: Actor,
+    with_account_id: bool,
 ) -> str:
-    """The trainer's photo's fingerprint (and the reported account id) joins ``bank``."""
+    """The trainer's photo's fingerprint (and, if the trainer chose so, the reported account id)
+    joins ``bank``. The account id is the reporter's word: nothing on the reported page shows it
+    for most platforms, and a bank entry carries it to every organisation the bank is exported to
+    as a bad account's."""
     profile = record.get("profile") or {}
     platform = record.get("platform")
     entry = make_entry(
@@ -108,7 +134,7 @@ def _add_to_bank(
         BankLabel(label),
         added_by=actor.role,  # a role, not a person: entries travel to other organisations in exports
         platform=Platform(platform) if platform else None,
-        account_id=profile.get("account_id"),
+        account_id=profile.get("account_id") if with_account_id else None,
         note=f"report {record['id']}",
     )
     app_state().stores.banks.add(bank, [entry])

@@ -2,24 +2,38 @@
 
 A report's time is kept to the hour only (``created_at`` is the hour it arrived): an exact write
 time could be matched with an ISP's record of who connected to the server at that second. The
-queue keeps its order with a counter instead.
+queue keeps its order with a counter instead, and a report's keys expire at a moment that names
+the hour too (``created_at`` + the TTL, as an absolute time): a TTL counted from the write would
+put the arrival time, to the millisecond, in the key's expiry (``PTTL``, and the ``PXAT`` that
+Redis writes to its append-only file and snapshot).
 
 Bounded against floods: at most ``HARIS_MAX_PENDING_REPORTS`` (1,000) reports wait for review (then new ones are refused
 with 503 ``report_queue_full``), a second report of the same account (platform and account id,
 or handle) while the first is pending adds to the first (``reports``: how many) instead of
-queueing again, a reported bio is cut to 500 characters (``server.schemas.ReportedProfile``), and
-anonymous reports have their own tight rate limit (``HARIS_REPORT_LIMIT``).
+queueing again (keeping each later report's reason in ``reasons``, its note in ``notes`` and
+its version of the profile in ``variants``, each bounded, so whoever reports an account first
+cannot hide what later reporters say about it), a reported bio is cut to 500 characters
+(``server.schemas.ReportedProfile``), and anonymous reports have their own tight rate limit
+(``HARIS_REPORT_LIMIT``).
+
+A merge and a decision are optimistic transactions on the report's record (WATCH): reports of
+one account that arrive together are all counted, and a decision never overwrites a report
+merged while it was being made (``ReportBusy`` — answered 503 ``report_busy`` — only if the
+record kept changing through every retry).
 
 Redis keys:
 - ``haris:{reports}:report:<id>`` — JSON of what the user chose to send (platform, profile fields,
-  avatar_hash, reason, note), the hour it arrived and how many reports it stands for; expires
-  after ``REPORT_TTL_SECONDS``.
+  avatar_hash, reason, note), the hour it arrived, how many reports it stands for and, for those
+  merged into it, how many gave each reason, their notes and their differing versions of the
+  profile (no time); expires ``REPORT_TTL_SECONDS`` after the start of that hour.
 - ``haris:{reports}:pending`` — sorted set of pending report ids by arrival number; ids whose report
   has expired are pruned when the queue is read or full.
 - ``haris:{reports}:sequence`` — the arrival counter (no TTL: a number, no user data).
 - ``haris:{reports}:account:<hmac>`` — the pending report of one reported account, keyed by
   HMAC-SHA256(secret, platform and account id or handle), truncated; expires with the report and
   is deleted when it is decided.
+- ``haris:{reports}:accounts`` — set of the account keys above (key names only), so each arrival
+  can touch them with the pending reports (``_touch_pending``); expires with the last report.
 - ``haris:{reports}:decided`` — sorted set of confirmed/rejected report ids by decision time, for
   the console's "recently decided" list; pruned after the report TTL (the records expire with
   their original TTL, which a decision does not extend).
@@ -39,11 +53,20 @@ import redis
 
 REPORT_TTL_SECONDS = 30 * 24 * 3600
 TIME_GRAIN_SECONDS = 3600
+_RETRIES = 100  # optimistic transactions: a retry is one round trip, a lost report is lost data
+# Notes of later reports of the same account kept on the pending report (each at most 1,000
+# characters, ``server.schemas.ReportRequest``): what a trainer reads, bounded per report.
+MAX_MERGED_NOTES = 10
+# Other versions of the reported profile (its fields and photo fingerprint) that later reports of
+# the same account sent, kept beside the first: the first reporter's version is not the only one.
+MAX_VARIANTS = 3
 _REPORT = "haris:{reports}:report:"
 _PENDING = "haris:{reports}:pending"
 _SEQUENCE = "haris:{reports}:sequence"
 _BY_ACCOUNT = "haris:{reports}:account:"
 _DECIDED = "haris:{reports}:decided"
+_ACCOUNTS = "haris:{reports}:accounts"
+_TOUCH_BATCH = 500
 
 
 class AlreadyDecided(Exception):
@@ -52,6 +75,10 @@ class AlreadyDecided(Exception):
 
 class QueueFull(Exception):
     """``max_pending`` reports already wait for review."""
+
+
+class ReportBusy(Exception):
+    """The report kept changing under this write (many reports of its account at once)."""
 
 
 def coarse_time(now: float) -> int:
@@ -81,37 +108,120 @@ class ReportStore:
         """Queue a report (or add it to the pending report of the same account); its id.
 
         Raises QueueFull when ``max_pending`` reports are waiting."""
+        return self.file(report)[0]
+
+    def file(self, report: dict[str, Any]) -> tuple[str, bool]:
+        """As :meth:`add`, and whether the report was merged into a pending one."""
         account_key = self._account_key(report)
         if account_key is not None:
-            existing = self._merge(account_key)
+            existing = self._merge(account_key, report)
             if existing is not None:
-                return existing
+                return existing, True
         if self.client.zcard(_PENDING) >= self.max_pending and self._prune() >= self.max_pending:
             raise QueueFull()
         report_id = secrets.token_hex(8)
-        record = dict(report, id=report_id, created_at=coarse_time(time.time()), status="pending", reports=1)
+        created_at = coarse_time(time.time())
+        expires_at = created_at + self.ttl  # an hour boundary: the expiry says no more than created_at
+        record = dict(report, id=report_id, created_at=created_at, status="pending", reports=1)
+        record["reasons"] = {str(report.get("reason")): 1}
         position = self.client.incr(_SEQUENCE)
         with self.client.pipeline(transaction=True) as pipe:
-            pipe.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), ex=self.ttl)
+            pipe.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), exat=expires_at)
             pipe.zadd(_PENDING, {report_id: position})
             if account_key is not None:
-                pipe.set(account_key, report_id, ex=self.ttl)
+                pipe.set(account_key, report_id, exat=expires_at)
+                pipe.sadd(_ACCOUNTS, account_key)
+                pipe.expire(_ACCOUNTS, self.ttl + TIME_GRAIN_SECONDS)
             pipe.execute()
-        return report_id
+        self._touch_pending()
+        return report_id, False
 
-    def _merge(self, account_key: str) -> str | None:
-        """Count one more report on the pending report of this account; its id, or None."""
+    def _touch_pending(self) -> None:
+        """Mark every pending report (and its account key) as used now.
+
+        Redis keeps, for each key, when it was last written or read (``OBJECT IDLETIME``): a report
+        nobody has opened since it arrived would give whoever takes over the running server its
+        arrival time, to ten seconds, whatever ``created_at`` says. Touched at each arrival, every
+        pending report's idle time is that of the newest, which the newest's own writes give away
+        in any case.
+        """
+        keys = [_REPORT + raw.decode() for raw in self.client.zrange(_PENDING, 0, -1)]
+        accounts = [raw.decode() for raw in self.client.smembers(_ACCOUNTS)]
+        if len(accounts) > self.max_pending:
+            accounts = self._prune_accounts(accounts)
+        keys += accounts
+        for start in range(0, len(keys), _TOUCH_BATCH):
+            self.client.touch(*keys[start : start + _TOUCH_BATCH])
+
+    def _merge(self, account_key: str, report: dict[str, Any]) -> str | None:
+        """Count one more report on the pending report of this account; its id, or None.
+
+        The later report's reason is counted, its note kept (up to ``MAX_MERGED_NOTES`` different
+        ones) and its version of the profile too when it differs (up to ``MAX_VARIANTS``):
+        otherwise whoever filed first — the account's own operator, say, with "other", a harmless
+        note and a harmless-looking profile — would decide what every later reporter is shown to
+        have said and seen.
+        """
         raw_id = self.client.get(account_key)
         if raw_id is None:
             return None
         report_id = raw_id.decode()
-        record = self.get(report_id)
-        if record is None or record.get("status") != "pending":
-            self.client.delete(account_key)
-            return None
+        key = _REPORT + report_id
+        # An optimistic transaction (WATCH the record): reports of one account arrive together —
+        # a campaign's, or a group's who all met the same bait — and a read-then-write lost most
+        # of them (their counts, reasons and notes) when they overlapped.
+        for _ in range(_RETRIES):
+            with self.client.pipeline(transaction=True) as pipe:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    record = json.loads(raw) if raw else None
+                    if record is None or record.get("status") != "pending":
+                        pipe.unwatch()
+                        self.client.delete(account_key)
+                        self.client.srem(_ACCOUNTS, account_key)
+                        return None
+                    self._count_in(record, report)
+                    pipe.multi()
+                    pipe.set(key, json.dumps(record, ensure_ascii=False), keepttl=True)
+                    pipe.execute()
+                    self._touch_pending()
+                    return report_id
+                except redis.WatchError:
+                    continue
+        raise ReportBusy(report_id)
+
+    @staticmethod
+    def _count_in(record: dict[str, Any], report: dict[str, Any]) -> None:
+        """Add a later report of the same account to its pending record (see :meth:`_merge`)."""
         record["reports"] = int(record.get("reports", 1)) + 1
-        self.client.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), keepttl=True)
-        return report_id
+        reasons = record.setdefault("reasons", {str(record.get("reason")): 1})
+        reason = str(report.get("reason"))
+        reasons[reason] = int(reasons.get(reason, 0)) + 1
+        note = report.get("note")
+        notes = record.setdefault("notes", [])
+        if note and note != record.get("note") and note not in notes and len(notes) < MAX_MERGED_NOTES:
+            notes.append(note)
+        if not notes:
+            del record["notes"]
+        variant = {key: report[key] for key in ("profile", "avatar_hash") if report.get(key)}
+        variants = record.setdefault("variants", [])
+        first = {key: record[key] for key in ("profile", "avatar_hash") if record.get(key)}
+        if variant and variant != first and variant not in variants and len(variants) < MAX_VARIANTS:
+            variants.append(variant)
+        if not variants:
+            del record["variants"]
+
+    def _prune_accounts(self, accounts: list[str]) -> list[str]:
+        """Drop account keys that expired with their report from the set of them; those left."""
+        with self.client.pipeline(transaction=False) as pipe:
+            for key in accounts:
+                pipe.exists(key)
+            alive = pipe.execute()
+        gone = [key for key, exists in zip(accounts, alive, strict=True) if not exists]
+        if gone:
+            self.client.srem(_ACCOUNTS, *gone)
+        return [key for key, exists in zip(accounts, alive, strict=True) if exists]
 
     def _prune(self) -> int:
         """Drop pending ids whose report expired; how many remain."""
@@ -129,9 +239,10 @@ class ReportStore:
         raw = self.client.get(_REPORT + report_id)
         return json.loads(raw) if raw else None
 
-    def pending(self, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-        """Pending reports, newest first."""
-        ids = [i.decode() for i in self.client.zrevrange(_PENDING, offset, offset + limit - 1)]
+    def pending(self, limit: int = 100, offset: int = 0, oldest_first: bool = False) -> list[dict[str, Any]]:
+        """Pending reports, newest first (or oldest first: those closest to expiring unread)."""
+        read = self.client.zrange if oldest_first else self.client.zrevrange
+        ids = [i.decode() for i in read(_PENDING, offset, offset + limit - 1)]
         reports = [self.get(report_id) for report_id in ids]
         expired = [report_id for report_id, report in zip(ids, reports, strict=True) if report is None]
         if expired:
@@ -151,21 +262,33 @@ class ReportStore:
     def resolve(self, report_id: str, status: str, **fields: Any) -> dict[str, Any] | None:
         """Mark a report confirmed or rejected and take it off the queue (its record keeps its TTL).
 
-        None if there is no such report; AlreadyDecided if it was not pending. Taking the id off
-        the pending set is the atomic step: of two concurrent decisions only one removes it.
+        None if there is no such report; AlreadyDecided if it was not pending. The record is
+        WATCHed: of two concurrent decisions only the first commits (the other finds it decided),
+        and a report merged into it meanwhile is decided with it, not overwritten.
         """
-        record = self.get(report_id)
-        if record is None:
-            return None
-        if record.get("status") != "pending" or not self.client.zrem(_PENDING, report_id):
-            raise AlreadyDecided(report_id)
-        now = int(time.time())
-        record.update(fields, status=status, decided_at=now)
-        account_key = self._account_key(record)
-        with self.client.pipeline(transaction=True) as pipe:
-            pipe.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), keepttl=True)
-            pipe.zadd(_DECIDED, {report_id: now})
-            if account_key is not None:
-                pipe.delete(account_key)
-            pipe.execute()
-        return record
+        key = _REPORT + report_id
+        for _ in range(_RETRIES):
+            with self.client.pipeline(transaction=True) as pipe:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    if raw is None:
+                        return None
+                    record = json.loads(raw)
+                    if record.get("status") != "pending":
+                        raise AlreadyDecided(report_id)
+                    now = int(time.time())
+                    record.update(fields, status=status, decided_at=now)
+                    account_key = self._account_key(record)
+                    pipe.multi()
+                    pipe.set(key, json.dumps(record, ensure_ascii=False), keepttl=True)
+                    pipe.zrem(_PENDING, report_id)
+                    pipe.zadd(_DECIDED, {report_id: now})
+                    if account_key is not None:
+                        pipe.delete(account_key)
+                        pipe.srem(_ACCOUNTS, account_key)
+                    pipe.execute()
+                    return record
+                except redis.WatchError:
+                    continue
+        raise ReportBusy(report_id)

@@ -13,7 +13,7 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from heuristics.images import decode, fingerprint
+from heuristics.images import AvatarFingerprint, decode, fingerprint
 from server.escalation.model import MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES
 from server.roles import Role
 from server.storage.apikeys import create_api_key
@@ -89,7 +89,7 @@ def test_a_trainer_key_opens_cases_and_anonymous_callers_are_refused(app: Flask,
     assert client.get("/v1/cases/0123456789abcdef/export/archive").status_code == 401
 
 
-def test_a_case_from_a_confirmed_report_takes_its_fingerprint_and_kind(client: FlaskClient) -> None:
+def test_a_case_from_a_confirmed_report_takes_its_kind_not_its_fingerprint(client: FlaskClient) -> None:
     report = {
         "platform": "x",
         "profile": {"handle": "ha1a_ahed"},
@@ -102,7 +102,7 @@ def test_a_case_from_a_confirmed_report_takes_its_fingerprint_and_kind(client: F
     assert client.post(f"/v1/reports/{report_id}/confirm", json={}, headers=KEY).status_code == 200
     case_id = open_case(client, report_id=report_id)
     case = client.get(f"/v1/cases/{case_id}", headers=KEY).get_json()
-    assert case["suspect"]["avatar_hash"] == REPORTED_HASH and case["kind"] == "entrapment"
+    assert case["suspect"]["avatar_hash"] is None and case["kind"] == "entrapment"
     assert case["report_id"] == report_id
     response = client.post("/v1/cases", json=case_body(report_id="0" * 16), headers=KEY)
     assert response.status_code == 422 and response.get_json()["error"]["field"] == "report_id"
@@ -114,6 +114,14 @@ def test_a_case_from_a_confirmed_report_takes_its_fingerprint_and_kind(client: F
         ({"platform": "myspace"}, 422, "platform"),
         ({"suspect": {"display_name": "x"}}, 400, "suspect.profile_url"),
         ({"suspect": {"profile_url": "  "}}, 422, "suspect.profile_url"),
+        ({"suspect": {"profile_url": "javascript:alert(document.domain)//x.com/a"}}, 422, "suspect.profile_url"),
+        ({"suspect": {"profile_url": "data:text/html,<script>alert(1)</script>"}}, 422, "suspect.profile_url"),
+        ({"suspect": {"profile_url": "x.com/ha1a_ahed"}}, 422, "suspect.profile_url"),
+        (
+            {"impersonated": {"display_name": "Hala", "platform": "x", "profile_url": "javascript:alert(1)"}},
+            422,
+            "impersonated.profile_url",
+        ),
         ({"impersonated": {"display_name": "Hala", "platform": "x"}}, 400, "impersonated.profile_url"),
         ({"reasons": ["not.a_finding"]}, 422, "reasons.0"),
         ({"reasons": ["DROP TABLE"]}, 422, "reasons.0"),
@@ -285,3 +293,64 @@ def test_platform_status_dates_are_checked(client: FlaskClient) -> None:
     for change, field in bad:
         response = client.post(f"/v1/cases/{case_id}/status", json=status | change, headers=KEY)
         assert response.status_code == 422 and response.get_json()["error"]["field"] == field, change
+
+
+def test_a_reporters_made_up_fingerprint_never_reaches_a_case_or_its_exports(client: FlaskClient) -> None:
+    """A report's avatar_hash is made by whoever filed it: one fingerprint can hold several
+    people's photos' hashes (small enough to pass for a server's). Taken into a case opened from
+    the report, it became the suspect's photo — in the notice's pair, and in the MISP and STIX
+    exports partners import — with nothing the trainer could see it stands for."""
+    victims = [fingerprint(decode(photo_bytes(name))) for name in ("astronaut", "coffee", "brick")]
+    crafted = AvatarFingerprint((victims[0].primary,), tuple(h for fp in victims for h in fp.probes)).hex
+    report = {"platform": "x", "profile": {"handle": "bait_account"}, "avatar_hash": crafted, "reason": "entrapment"}
+    filed = client.post("/v1/reports", json=report)
+    assert filed.status_code == 202
+    report_id = filed.get_json()["id"]
+    assert client.post(f"/v1/reports/{report_id}/confirm", json={}, headers=KEY).status_code == 200
+    case_id = open_case(client, report_id=report_id)
+    case = client.get(f"/v1/cases/{case_id}", headers=KEY).get_json()
+    assert case["suspect"]["avatar_hash"] is None
+    assert not any(f["code"].startswith("avatar.") for f in case["check"]["findings"])
+    short = f"{victims[0].primary:016x}"
+    for kind in ("stix", "misp", "ticket"):
+        exported = client.get(f"/v1/cases/{case_id}/export/{kind}", headers=KEY)
+        assert exported.status_code == 200
+        text = exported.get_data(as_text=True)
+        assert crafted not in text and short not in text, kind
+    # The trainer's own fingerprint (sent with the case) is still the suspect's photo.
+    own = open_case(client, suspect={**case_body()["suspect"], "avatar_hash": REPORTED_HASH}, report_id=report_id)
+    assert client.get(f"/v1/cases/{own}", headers=KEY).get_json()["suspect"]["avatar_hash"] == REPORTED_HASH
+
+
+def test_a_takedown_notice_keeps_each_profile_field_on_its_own_line(client: FlaskClient) -> None:
+    """Profile fields of a case come from a report or an outside tool: a line break in a display
+    name added lines of its own to the notice sent to the platform (here a second notifier and a
+    withdrawal), and a U+202E made the suspect's URL read, to the platform's reviewer, as the
+    impersonated person's own account."""
+    injected = "Hala\n- Notifier e-mail: police@example.org\nWe withdraw this notice."
+    suspect = {**case_body()["suspect"], "display_name": injected, "profile_url": "https://x.com/\u202edeha_alah"}
+    case_id = open_case(client, suspect=suspect)
+    ticket = client.get(f"/v1/cases/{case_id}/export/ticket?platform=x&locale=en", headers=KEY).get_data(as_text=True)
+    lines = ticket.splitlines()
+    assert not any(line.startswith(("- Notifier e-mail: police", "We withdraw")) for line in lines)
+    assert "Hala - Notifier e-mail: police@example.org We withdraw this notice." in ticket
+    assert "\u202e" not in ticket and "https://x.com/<U+202E>deha_alah" in ticket
+
+
+def test_the_share_copy_of_a_case_from_a_report_does_not_name_the_report(client: FlaskClient) -> None:
+    """The share copy drops the link to the user report (report_id), but the case's history kept
+    it ("case.opened … report=<id>") in the redacted archive's case.json and collection log."""
+    report = {"platform": "x", "profile": {"handle": "ha1a_ahed"}, "reason": "entrapment"}
+    report_id = client.post("/v1/reports", json=report).get_json()["id"]
+    assert client.post(f"/v1/reports/{report_id}/confirm", json={}, headers=KEY).status_code == 200
+    case_id = open_case(client, report_id=report_id)
+    full = client.get(f"/v1/cases/{case_id}/export/archive", headers=KEY).get_data()
+    with zipfile.ZipFile(io.BytesIO(full)) as opened:
+        assert report_id.encode() in opened.read("case.json")
+    for kind in ("redacted", "misp", "stix"):
+        exported = client.get(f"/v1/cases/{case_id}/export/{kind}", headers=KEY).get_data()
+        blobs = [exported]
+        if kind == "redacted":
+            with zipfile.ZipFile(io.BytesIO(exported)) as opened:
+                blobs += [opened.read(name) for name in opened.namelist()]
+        assert not any(report_id.encode() in blob for blob in blobs), kind

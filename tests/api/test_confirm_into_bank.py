@@ -3,6 +3,7 @@ and the next check matches it. A report's own fingerprint never reaches a bank (
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -114,3 +115,42 @@ def test_real_photos_fingerprint_within_the_shape_reports_must_have() -> None:
         for made in (fingerprint(image), fingerprint(bordered), fingerprint(Image.new("RGB", (64, 64), "white"))):
             assert len(made.probes) <= SERVER_MAX_PROBES and len(made.references) <= SERVER_MAX_REFERENCES
             assert is_server_shaped(made, made.hex)
+
+
+def test_a_protected_persons_photo_cannot_be_banked_directly_either(client: FlaskClient) -> None:
+    """Only the report's door refused a protected person's photo: the same photo, saved from a
+    report by hand and added on the bank page or POST /v1/banks/{bank}/entries, was banked, and
+    her own accounts then showed as entrapment accounts."""
+    person = {"display_names": ["Hala Ahed"], "avatars": [b64(photo_bytes("chelsea"))]}
+    assert client.post("/v1/protected", json=person, headers=BOOTSTRAP).status_code == 201
+    for body in (
+        {"label": "entrapment", "avatar": b64(cropped_mirrored_copy("chelsea"))},
+        {"label": "entrapment", "avatar_hash": fingerprint_bytes(photo_bytes("chelsea")).hex},
+    ):
+        refused = client.post("/v1/banks/entrapment-mena/entries", headers=BOOTSTRAP, json=body)
+        assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "matches_protected_person"
+    assert known_bad(client, photo_bytes("chelsea"), joined="2026-10") == []
+    other = {"label": "entrapment", "avatar": b64(photo_bytes("coffee"))}
+    assert client.post("/v1/banks/entrapment-mena/entries", headers=BOOTSTRAP, json=other).status_code == 201
+
+
+def test_an_imported_bank_with_a_protected_persons_photo_is_refused(client: FlaskClient) -> None:
+    """A partner's bank may hold her photo (a bait account there stole it): imported, her own
+    accounts showed as entrapment accounts here."""
+    person = {"display_names": ["Hala Ahed"], "avatars": [b64(photo_bytes("chelsea"))]}
+    assert client.post("/v1/protected", json=person, headers=BOOTSTRAP).status_code == 201
+    for name in ("coffee", "chelsea"):
+        body = {"label": "stolen_photo", "avatar": b64(photo_bytes(name))}
+        client.post("/v1/banks/partner/entries", headers=BOOTSTRAP, json=body)
+    exported = client.get("/v1/banks/partner/export", headers=BOOTSTRAP).get_data()
+    assert exported.count(b"\n") == 1  # her photo was refused here already
+    theirs = fingerprint_bytes(photo_bytes("chelsea"))
+    line = {"id": "p1", "fingerprint": theirs.hex, "label": "stolen_photo", "added_at": 1, "added_by": "trainer"}
+    payload = exported + (json.dumps(line) + "\n").encode()
+    jsonl = {**BOOTSTRAP, "Content-Type": "application/x-ndjson"}
+    refused = client.post("/v1/banks/imported/import", headers=jsonl, data=payload)
+    assert refused.status_code == 409, refused.get_json()
+    error = refused.get_json()["error"]
+    assert error["code"] == "matches_protected_person" and error["field"] == "entry 2"
+    assert client.get("/v1/banks/imported/export", headers=BOOTSTRAP).status_code == 404
+    assert client.post("/v1/banks/imported/import", headers=jsonl, data=exported).status_code == 200

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import redis
 from flask.testing import FlaskClient
 
-from server.storage.reports import ReportStore
+from server.storage import reports as reports_storage
+from server.storage.reports import MAX_MERGED_NOTES, ReportStore, coarse_time
+from tests.redis_cluster import open_client
 
 
 def test_report_is_queued_without_reporter_identity(client: FlaskClient, redis_client: redis.Redis) -> None:
@@ -72,19 +76,50 @@ def test_a_report_keeps_its_hour_not_its_time(client: FlaskClient, redis_client:
     assert [r["id"] for r in store.pending()] == ids[::-1]
 
 
+def test_a_reports_expiry_names_its_hour_not_its_time(
+    client: FlaskClient, redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A TTL counted from the write put the arrival time, to the millisecond, in the report's
+    expiry (PTTL live; PXAT in the append-only file): the created_at hour meant nothing. The
+    report and its account key expire 30 days after the hour it arrived, at an hour boundary."""
+    seconds, _ = redis_client.time()
+    arrived = coarse_time(seconds) + 1234.5  # well inside an hour, so the two expiries differ
+    monkeypatch.setattr(reports_storage, "time", SimpleNamespace(time=lambda: arrived))
+    body = {"platform": "instagram", "reason": "entrapment", "profile": {"account_id": "8675309"}}
+    report_id = client.post("/v1/reports", json=body).get_json()["id"]
+    record = ReportStore(redis_client).get(report_id)
+    assert record is not None and record["created_at"] == coarse_time(arrived)
+    [account_key] = redis_client.keys("haris:{reports}:account:*")
+    for key in (f"haris:{{reports}}:report:{report_id}", account_key):
+        remaining_ms = redis_client.pttl(key)
+        now_seconds, now_micro = redis_client.time()
+        expires_at = now_seconds + now_micro / 1e6 + remaining_ms / 1000
+        assert abs(expires_at - (record["created_at"] + 30 * 24 * 3600)) < 5, key
+
+
 def test_reports_of_one_account_are_merged_while_pending(client: FlaskClient, redis_client: redis.Redis) -> None:
     body = {"platform": "instagram", "reason": "entrapment", "profile": {"account_id": "555", "handle": "bait"}}
     first = client.post("/v1/reports", json=body).get_json()["id"]
     again = client.post("/v1/reports", json={**body, "note": "he asked to meet"}).get_json()["id"]
-    assert again == first
     store = ReportStore(redis_client)
     [pending] = store.pending()
-    assert pending["reports"] == 2
+    assert pending["id"] == first and pending["reports"] == 2
+    assert again != first and store.get(again) is None  # answered with a receipt, not the pending id
     other_platform = client.post("/v1/reports", json={**body, "platform": "x"}).get_json()["id"]
-    assert other_platform != first
+    assert other_platform != first and store.get(other_platform) is not None
     store.resolve(first, "rejected", decided_by="t")
-    assert client.post("/v1/reports", json=body).get_json()["id"] != first  # decided: a new report
+    decided_again = client.post("/v1/reports", json=body).get_json()["id"]
+    assert store.get(decided_again) is not None and decided_again != first  # decided: a new report
     assert not any(b"555" in key for key in redis_client.keys("haris:{reports}:account:*"))
+
+
+def test_reporting_an_account_again_does_not_say_whether_a_trainer_decided(client: FlaskClient) -> None:
+    """The answer to a merged report was the pending report's id: its operator, reporting their
+    own bait account now and then, saw the same id while it waited and a new one as soon as a
+    trainer had decided on it — learning that the NGO had looked at the account."""
+    body = {"platform": "instagram", "reason": "other", "profile": {"account_id": "9090909"}}
+    answers = {client.post("/v1/reports", json=body).get_json()["id"] for _ in range(5)}
+    assert len(answers) == 5
 
 
 def test_the_pending_queue_is_capped(make_app: Any, redis_client: redis.Redis) -> None:
@@ -120,3 +155,41 @@ def test_a_long_reported_bio_is_cut_not_refused(client: FlaskClient, redis_clien
     assert response.status_code == 202
     stored = ReportStore(redis_client).get(response.get_json()["id"])
     assert stored is not None and stored["profile"]["bio"] == "b" * 500
+
+
+def test_reports_of_one_account_arriving_together_are_all_counted(redis_client: redis.Redis, redis_url: str) -> None:
+    """A merge read the pending record and wrote it back: reports of one account that arrived
+    together — a campaign's, or those of a group who all met the same bait — overwrote each
+    other, and most of their counts, reasons and notes were lost (82 of 201 kept)."""
+    report_id = ReportStore(redis_client).add({"platform": "x", "reason": "other", "profile": {"handle": "bait"}})
+
+    def report_many(worker: int) -> None:
+        store = ReportStore(open_client(redis_url))
+        for n in range(25):
+            note = f"worker {worker} report {n}"
+            store.add({"platform": "x", "reason": "entrapment", "note": note, "profile": {"handle": "bait"}})
+
+    workers = [threading.Thread(target=report_many, args=(worker,)) for worker in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    record = ReportStore(redis_client).get(report_id)
+    assert record is not None and record["reports"] == 201
+    assert record["reasons"] == {"other": 1, "entrapment": 200} and len(record["notes"]) == MAX_MERGED_NOTES
+
+
+def test_an_unread_report_does_not_keep_its_arrival_time_as_idle_time(
+    client: FlaskClient, redis_client: redis.Redis
+) -> None:
+    """Redis keeps when each key was last used (OBJECT IDLETIME): a report no trainer had opened
+    gave whoever took over the running server its arrival time, whatever created_at says. Each
+    arrival now touches every pending report and account key, so they all read as the newest."""
+    first = client.post("/v1/reports", json={"platform": "x", "reason": "other", "profile": {"handle": "a1"}})
+    first_id = first.get_json()["id"]
+    [first_account] = redis_client.keys("haris:{reports}:account:*")
+    time.sleep(2.2)  # Redis counts idle time in whole seconds
+    assert redis_client.object("idletime", f"haris:{{reports}}:report:{first_id}") >= 2
+    client.post("/v1/reports", json={"platform": "x", "reason": "other", "profile": {"handle": "b2"}})
+    for key in (f"haris:{{reports}}:report:{first_id}", first_account):
+        assert redis_client.object("idletime", key) <= 1, key

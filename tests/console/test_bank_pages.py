@@ -482,3 +482,32 @@ def test_the_list_shows_entries_that_never_confirm_or_lack_keypoints(trainer: Fl
     page = trainer.get("/console/banks").get_data(as_text=True)
     assert re.search(r'<td class="num weak">1 / 1</td>', page)
     assert "Add the photo again" in page
+
+
+def test_a_reported_account_id_joins_a_bank_only_when_the_trainer_ticks_it(
+    trainer: FlaskClient, anonymous: FlaskClient
+) -> None:
+    """The account id of a report is the reporter's word, and the bank preview did not show it:
+    banking the bait's photo also banked whatever id the report named — a defender's, say — and
+    the bank's exports carried it to partner organisations as a bad account's."""
+    banked: dict[str, Any] = {}
+    for account_id, tick in (("1111222233", False), ("4444555566", True)):
+        body = {"platform": "x", "profile": {"account_id": account_id, "handle": "bait"}, "reason": "entrapment"}
+        report_id = anonymous.post("/v1/reports", json=body).get_json()["id"]
+        token = page_token(trainer, "/console/reports")
+        preview = trainer.post(
+            f"/console/reports/{report_id}/confirm",
+            data={"csrf_token": token, "bank": "bait-photos", "label": "entrapment",
+                  "photo": (io.BytesIO(photo_bytes("coffee" if tick else "gravel")), "bait.jpg")},
+            content_type="multipart/form-data",
+        )  # fmt: skip
+        page = html.unescape(preview.get_data(as_text=True))
+        assert preview.status_code == 200 and account_id in page and 'name="with_account_id"' in page
+        fields = dict(re.findall(r'<input type="hidden" name="([a-z0-9_]+)" value="([^"]*)">', page))
+        if tick:
+            fields["with_account_id"] = "yes"
+        assert trainer.post(f"/console/reports/{report_id}/confirm", data=fields).status_code == 303
+        lines = trainer.get("/console/banks/bait-photos/export").get_data(as_text=True).splitlines()
+        banked[account_id] = [json.loads(line).get("account_id") for line in lines]
+    assert banked["1111222233"] == [None]
+    assert sorted(banked["4444555566"], key=str) == sorted([None, "4444555566"], key=str)

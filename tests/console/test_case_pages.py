@@ -115,7 +115,8 @@ def test_a_confirmed_report_and_a_manual_check_prefill_the_form(trainer: FlaskCl
     detail = trainer.get(f"/console/reports/{report_id}").get_data(as_text=True)
     assert f"/console/cases/new?report={report_id}" in detail
     form = html.unescape(trainer.get(f"/console/cases/new?report={report_id}").get_data(as_text=True))
-    assert 'value="hala.ahed.official"' in form and f'value="{REPORTED_HASH}"' in form
+    # The report's fingerprint is its filer's, not the trainer's: never prefilled as the suspect's photo.
+    assert 'value="hala.ahed.official"' in form and REPORTED_HASH not in form
     assert f'name="report_id" value="{report_id}"' in form
     assert trainer.get("/console/cases/new?report=0000000000000000").status_code == 404
 
@@ -242,3 +243,28 @@ def test_lists_outcomes_and_arabic_pages(trainer: FlaskClient, client: FlaskClie
     page = trainer.get(f"/console/cases/{case_id}").get_data(as_text=True)
     assert 'dir="rtl"' in page and "الأدلة" in page
     assert "<script" not in page
+
+
+def test_the_case_page_shows_characters_that_rearrange_the_suspects_url(trainer: FlaskClient) -> None:
+    """A case opened from a report carries the reporter's URL and handle: a U+202E in them made
+    the suspect's URL read as the impersonated person's own on the case page."""
+    case_id = open_from_console(
+        trainer, suspect_profile_url="https://x.com/\u202edeha_alah", suspect_handle="h\u0430la_ahed"
+    )
+    page = trainer.get(f"/console/cases/{case_id}").get_data(as_text=True)
+    assert "\u202e" not in page and '<mark class="hidden-char" title="RIGHT-TO-LEFT OVERRIDE">U+202E</mark>' in page
+    assert '<mark class="non-ascii" title="U+0430 CYRILLIC SMALL LETTER A">\u0430</mark>' in page
+    listed = trainer.get("/console/cases").get_data(as_text=True)
+    assert "\u202e" not in listed and "U+202E" in listed
+
+
+def test_a_reports_account_id_is_shown_not_prefilled_into_a_case(trainer: FlaskClient, client: FlaskClient) -> None:
+    """The case form took the report's account id as the suspect's: the reporter wrote it, the
+    trainer could not see whose it is on most platforms, and the case's STIX indicator and MISP
+    account then named that id — a defender's, say — as the impersonator's to partners."""
+    report = {"platform": "x", "profile": {"handle": "bait_acct", "account_id": "1234567890"}, "reason": "entrapment"}
+    report_id = client.post("/v1/reports", json=report).get_json()["id"]
+    client.post(f"/v1/reports/{report_id}/confirm", json={}, headers=API_KEY)
+    form = html.unescape(trainer.get(f"/console/cases/new?report={report_id}").get_data(as_text=True))
+    assert 'name="suspect_account_id" maxlength="128" dir="ltr" value="">' in form
+    assert 'value="bait_acct"' in form and "The report named this account id" in form and "1234567890" in form

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,9 +15,11 @@ from heuristics.images import decode, fingerprint
 from server.roles import Role
 from server.storage.apikeys import create_api_key
 from server.storage.audit import AUDIT_KEY, AuditLog
+from server.storage.reports import MAX_MERGED_NOTES, MAX_VARIANTS
 from tests.api.test_banks import photo_bytes
+from tests.api.test_campaigns import pinned, snowflake
 from tests.api.test_openapi import response_schema, validator_for
-from tests.console.conftest import page_token
+from tests.console.conftest import HttpsClient, page_token, sign_in
 
 REPORT = {
     "platform": "instagram",
@@ -214,3 +217,173 @@ def test_a_report_can_be_checked_before_deciding(trainer: FlaskClient, anonymous
     assert "rejected" in decided and "amal" in decided and "Confirm</button>" not in decided
     assert trainer.get("/console/reports/0123456789abcdef").status_code == 404
     assert trainer.get("/console/reports/not-an-id").status_code == 404
+
+
+def test_later_reports_of_an_account_keep_their_reasons_and_notes(
+    trainer: FlaskClient, anonymous: FlaskClient, trainer_key: dict[str, str]
+) -> None:
+    """Reports of one pending account are merged. If the merge kept only a count, whoever filed
+    first — the bait account's own operator, with "other" and a harmless note — would decide what
+    the trainer reads, and every victim's "entrapment" and note after it would be lost."""
+    profile = {"account_id": "4455667788", "handle": "friendly.guy"}
+    first = {"platform": "instagram", "profile": profile, "reason": "other", "note": "sorry, wrong account"}
+    assert anonymous.post("/v1/reports", json=first).status_code == 202
+    for note in ("he asked me to meet him alone", "he asked me to meet him alone", "police were waiting"):
+        later = {"platform": "instagram", "profile": profile, "reason": "entrapment", "note": note}
+        assert anonymous.post("/v1/reports", json=later).status_code == 202
+    [listed] = [r for r in trainer.get("/v1/reports", headers=trainer_key).get_json()["reports"]
+                if r["profile"].get("account_id") == "4455667788"]  # fmt: skip
+    assert listed["reports"] == 4 and listed["reason"] == "other"
+    assert listed["reasons"] == {"other": 1, "entrapment": 3}
+    assert listed["notes"] == ["he asked me to meet him alone", "police were waiting"]
+    page = trainer.get("/console/reports").get_data(as_text=True)
+    assert "police were waiting" in page and "he asked me to meet him alone" in page
+    assert "Entrapment × 3" in page and "Other × 1" in page
+
+
+def test_merged_notes_are_bounded(anonymous: FlaskClient, trainer: FlaskClient, trainer_key: dict[str, str]) -> None:
+    profile = {"handle": "flooded.account"}
+    for n in range(MAX_MERGED_NOTES + 5):
+        body = {"platform": "x", "profile": profile, "reason": "harassment", "note": f"note {n} " + "x" * 900}
+        assert anonymous.post("/v1/reports", json=body).status_code == 202
+    [listed] = [r for r in trainer.get("/v1/reports", headers=trainer_key).get_json()["reports"]
+                if r["profile"].get("handle") == "flooded.account"]  # fmt: skip
+    assert listed["reports"] == MAX_MERGED_NOTES + 5 and len(listed["notes"]) == MAX_MERGED_NOTES
+
+
+def test_every_waiting_report_can_be_reached_in_the_console(
+    trainer: FlaskClient, redis_client: redis.Redis, console_app: Flask
+) -> None:
+    """The queue page showed the newest 100 reports and nothing else: 100 reports from a flood
+    pushed every older one out of the console. Pages of 50 now reach all of them."""
+    store = console_app.extensions["haris"].stores.reports
+    oldest = store.add({"platform": "x", "reason": "entrapment", "profile": {"handle": "the.real.one"}})
+    for n in range(120):
+        store.add({"platform": "x", "reason": "other", "profile": {"handle": f"flood{n}"}})
+    first = trainer.get("/console/reports").get_data(as_text=True)
+    assert oldest not in first and "Reports 1–50 of 121 waiting." in first and "Page 1 of 3" in first
+    last = trainer.get("/console/reports?page=3").get_data(as_text=True)
+    assert oldest in last and "the.real.one" in last and "Reports 101–121 of 121 waiting." in last
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    assert 'href="/console/reports?page=2">' in first  # newest first: no order in the links
+    for bad in ("0", "-1", "x", "9" * 5000, "²", "99"):
+        assert trainer.get(f"/console/reports?page={bad}").status_code == 200
+    # Oldest first: the reports that expire soonest come first, and the pages keep the order.
+    oldest = trainer.get("/console/reports?order=oldest").get_data(as_text=True)
+    assert "the.real.one" in oldest and oldest.index("the.real.one") < oldest.index("flood0<")
+    assert "order=oldest" in oldest.split('rel="next"')[1].split(">")[0]
+
+
+def test_reading_a_report_adds_nothing_to_the_campaign_aggregate(
+    console_app: Flask, trainer: FlaskClient, anonymous: FlaskClient
+) -> None:
+    """A report's page checks what its filer sent, as a trainer. A trainer's check counts in the
+    campaign aggregate without the anonymous cap (docs/campaigns.md) — so each made-up account a
+    reporter filed went in, past the cap, as soon as a trainer opened it, and a few of them dated
+    next to a real account made it look like part of a campaign. Reading a report is not vouching
+    for it: it adds nothing."""
+    pinned(console_app)
+    made = datetime(2026, 10, 2, 8, 0, tzinfo=UTC)
+    for n in range(16):
+        body = {"platform": "x", "reason": "harassment", "profile": {"account_id": snowflake(made, n), "posts": 30}}
+        report_id = anonymous.post("/v1/reports", json=body).get_json()["id"]
+        assert trainer.get(f"/console/reports/{report_id}").status_code == 200
+    hers = {"platform": "x", "profile": {"account_id": snowflake(made, 99), "posts": 30}}
+    answer = anonymous.post("/v1/check", json=hers).get_json()
+    assert not any(f["code"].startswith("campaign.") for f in answer["findings"])
+    # A trainer's own check of a profile still counts (the aggregate is on).
+    token = page_token(trainer, "/console/check")
+    for n in range(16, 32):
+        form = {"csrf_token": token, "platform": "x", "account_id": snowflake(made, n), "posts": "30"}
+        assert trainer.post("/console/check", data=form).status_code == 200
+    answer = anonymous.post("/v1/check", json=hers).get_json()
+    assert "campaign.creation_burst" in {f["code"] for f in answer["findings"]}
+
+
+def test_characters_that_hide_or_rearrange_a_reporters_text_are_shown(
+    trainer: FlaskClient, anonymous: FlaskClient
+) -> None:
+    """A right-to-left override made a reported URL read, on the trainer's screen, as another
+    account's (a U+202E before "deha_alah" in a URL showed it as ".../hala_ahed"), a zero-width space
+    hid in a note, and a Cyrillic a (U+0430) passed for a Latin one in a handle. The console shows such
+    characters by code point, and marks non-ASCII letters in handles, URLs and ids."""
+    body = {
+        "platform": "x",
+        "reason": "impersonation",
+        "profile": {
+            "account_id": "31337",
+            "handle": "h\u0430la_ahed",
+            "display_name": "Hala\u200b Ahed",
+            "profile_url": "https://x.com/\u202edeha_alah",
+        },
+        "note": "this is \u2066her\u2069 account",
+    }
+    report_id = anonymous.post("/v1/reports", json=body).get_json()["id"]
+    for path in ("/console/reports", f"/console/reports/{report_id}"):
+        page = trainer.get(path).get_data(as_text=True)
+        for hidden in ("\u202e", "\u200b", "\u2066", "\u2069"):
+            assert hidden not in page, (path, hidden)
+        assert '<mark class="hidden-char" title="RIGHT-TO-LEFT OVERRIDE">U+202E</mark>' in page
+        assert "U+200B" in page and "U+2066" in page
+        assert '<mark class="non-ascii" title="U+0430 CYRILLIC SMALL LETTER A">\u0430</mark>' in page
+    # Arabic spelling keeps its joiners, and markup in the text stays text.
+    name = "می\u200cخواهم <b>"
+    arabic = {"platform": "x", "reason": "other", "profile": {"account_id": "31338", "display_name": name}}
+    arabic_id = anonymous.post("/v1/reports", json=arabic).get_json()["id"]
+    page = trainer.get(f"/console/reports/{arabic_id}").get_data(as_text=True)
+    assert "می\u200cخواهم &lt;b&gt;" in page and "<b>" not in page
+
+
+def test_a_flooded_full_queue_is_said_and_cleared_in_one_post(
+    make_app: Any, redis_client: redis.Redis, accounts: Any
+) -> None:
+    """A flood fills the queue (then every new report, the real ones too, is refused with 503),
+    and the console showed neither that it was full nor any way to clear it but one post per
+    report. It says so, and rejects the reports ticked on a page together, each audited."""
+    app = make_app(HARIS_MAX_PENDING_REPORTS=4)
+    app.test_client_class = HttpsClient
+    anonymous, trainer = app.test_client(), app.test_client()
+    trainer.environ_base["HTTP_REFERER"] = "https://localhost/console/"
+    assert sign_in(trainer, "amal").status_code == 303
+    flood = [file_report(anonymous, reason="other", note=f"flood {n}") for n in range(3)]
+    real = file_report(anonymous, reason="entrapment", note="he asked me to meet")
+    assert anonymous.post("/v1/reports", json=dict(REPORT, profile={"account_id": "1"})).status_code == 503
+    page = trainer.get("/console/reports").get_data(as_text=True)
+    assert "The queue is full" in page and page.count('form="bulk-reject"') == 4
+    token = page_token(trainer, "/console/reports")
+    done = trainer.post(
+        "/console/reports/reject", data={"csrf_token": token, "ids": [*flood, "not-an-id"], "note": "flood"},
+        follow_redirects=True,
+    )  # fmt: skip
+    text = done.get_data(as_text=True)
+    assert "3 reports rejected." in text and "The queue is full" not in text and real in text
+    rejected = [e for e in AuditLog(redis_client).recent() if e["action"] == "report.rejected"]
+    assert sorted(e["target"] for e in rejected) == sorted(flood) and {e["actor"] for e in rejected} == {"amal"}
+    assert anonymous.post("/v1/reports", json=dict(REPORT, profile={"account_id": "2"})).status_code == 202
+    # CSRF and the role hold as for any console post.
+    assert trainer.post("/console/reports/reject", data={"ids": [real]}).status_code == 400
+    assert app.test_client().post("/console/reports/reject", data={"ids": [real]}).status_code in {302, 400}
+
+
+def test_later_reports_keep_their_version_of_the_profile(
+    trainer: FlaskClient, anonymous: FlaskClient, trainer_key: dict[str, str]
+) -> None:
+    """The operator of a bait account files first, with a plain-looking profile and no photo; the
+    victims' reports of the same account id, which show the name it impersonates and its photo,
+    were merged into a count and their version of the profile dropped."""
+    photo = fingerprint(decode(photo_bytes("rocket"))).hex
+    first = {"platform": "x", "reason": "other", "profile": {"account_id": "5656565656", "display_name": "Sam"}}
+    assert anonymous.post("/v1/reports", json=first).status_code == 202
+    seen = {"account_id": "5656565656", "display_name": "Hala Ahed", "handle": "hala_ahed_"}
+    for _ in range(2):  # the same version twice is kept once
+        later = {"platform": "x", "reason": "impersonation", "profile": seen, "avatar_hash": photo}
+        assert anonymous.post("/v1/reports", json=later).status_code == 202
+    for n in range(MAX_VARIANTS + 2):
+        other = {"platform": "x", "reason": "other", "profile": {"account_id": "5656565656", "display_name": f"v{n}"}}
+        assert anonymous.post("/v1/reports", json=other).status_code == 202
+    [listed] = [r for r in trainer.get("/v1/reports", headers=trainer_key).get_json()["reports"]
+                if r["profile"].get("account_id") == "5656565656"]  # fmt: skip
+    assert listed["profile"]["display_name"] == "Sam" and len(listed["variants"]) == MAX_VARIANTS
+    assert listed["variants"][0] == {"profile": seen, "avatar_hash": photo}
+    page = trainer.get("/console/reports").get_data(as_text=True)
+    assert "Another version of this profile" in page and "Hala Ahed" in page and photo in page

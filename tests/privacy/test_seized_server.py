@@ -11,7 +11,8 @@ The script tries every link the layout could give:
 - the order of writes in the append-only file, matched with the order of connections — the
   documented layout says reuse observations are written in shuffled batches, so a contiguous run
   of them is an unordered group, and each address can only be narrowed to its group;
-- a report's time (kept to the hour), matched with the connection times.
+- a report's time (kept to the hour), and the time its expiry counts from, matched with the
+  connection times.
 
 Not tried, because it is a documented residual (docs/privacy.md): the order in which reports
 were written, matched with the order of connections an ISP can tell are reports.
@@ -30,6 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from server.storage.reports import REPORT_TTL_SECONDS
 from tests.api.test_banks import photo_bytes
 from tests.conftest import TEST_SECRET
 
@@ -63,6 +65,15 @@ def keyed(secret: bytes, value: str) -> set[bytes]:
         digest = hmac.new(secret, label + value.encode(), hashlib.sha256).hexdigest()
         forms |= {digest.encode(), digest[:24].encode(), digest[:32].encode()}
     return forms
+
+
+def _expiry_ms(command: list[bytes]) -> int | None:
+    """The absolute expiry (ms) a SET command carries in the append-only file, if any."""
+    options = [part.upper() for part in command[3:]]
+    for name, scale in ((b"PXAT", 1), (b"EXAT", 1000)):
+        if name in options:
+            return int(command[3 + options.index(name) + 1]) * scale
+    return None
 
 
 def adversary(data_dir: Path, secret: bytes, flows: list[tuple[float, str, str]]) -> dict[str, Any]:
@@ -114,16 +125,20 @@ def adversary(data_dir: Path, secret: bytes, flows: list[tuple[float, str, str]]
             candidates[address] &= set(group)
 
     # 4. Reports: the time each was written, against the connection times of reports.
+    #    Its expiry too: 30 days after the time it names (the PXAT Redis writes for an EX/EXAT).
     reports = [
-        json.loads(command[2])
+        (json.loads(command[2]), _expiry_ms(command))
         for command in commands
         if command[0].upper() == b"SET" and command[1].startswith(b"haris:{reports}:report:")
     ]
     report_flows = [(moment, address) for moment, address, kind in flows if kind == "report"]
     reporters: dict[str, set[str]] = {}
-    for report in reports:
+    for report, expiry_ms in reports:
         account = f"instagram:{report['profile']['account_id']}"
         near = {address for moment, address in report_flows if abs(moment - report["created_at"]) < 1}
+        written = expiry_ms / 1000 - REPORT_TTL_SECONDS if expiry_ms else None
+        if written is not None and written % 3600:  # not an hour boundary: the moment it was written
+            near = {min(report_flows, key=lambda flow: abs(flow[0] - written))[1]}
         reporters[account] = near or {address for _, address in report_flows}
     return {"checked": checked, "candidates": candidates, "reporters": reporters}
 
