@@ -51,6 +51,9 @@ from typing import Any
 
 import redis
 
+from heuristics.profile import Platform
+from heuristics.signals.impersonation import handle_key
+
 REPORT_TTL_SECONDS = 30 * 24 * 3600
 TIME_GRAIN_SECONDS = 3600
 _RETRIES = 100  # optimistic transactions: a retry is one round trip, a lost report is lost data
@@ -98,7 +101,8 @@ class ReportStore:
         if profile.get("account_id"):
             identity = f"{report.get('platform')}:id:{profile['account_id']}"
         elif profile.get("handle"):
-            identity = f"{report.get('platform')}:handle:{str(profile['handle']).lstrip('@').casefold()}"
+            platform = Platform.FACEBOOK if report.get("platform") == Platform.FACEBOOK.value else None
+            identity = f"{report.get('platform')}:handle:{handle_key(str(profile['handle']), platform)}"
         else:
             return None
         digest = hmac.new(self.secret, identity.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()

@@ -113,6 +113,22 @@ def test_reports_of_one_account_are_merged_while_pending(client: FlaskClient, re
     assert not any(b"555" in key for key in redis_client.keys("haris:{reports}:account:*"))
 
 
+def test_a_facebook_handle_with_or_without_dots_is_one_pending_report(
+    client: FlaskClient, redis_client: redis.Redis
+) -> None:
+    """facebook.com/bait.acc and facebook.com/BaitAcc are one account; on Instagram they are two."""
+    for platform, handle in (
+        ("facebook", "bait.acc"),
+        ("facebook", "BaitAcc"),
+        ("instagram", "bait.acc"),
+        ("instagram", "baitacc"),
+    ):
+        body = {"platform": platform, "reason": "entrapment", "profile": {"handle": handle}}
+        assert client.post("/v1/reports", json=body).status_code == 202
+    pending = [report["platform"] for report in ReportStore(redis_client).pending()]
+    assert sorted(pending) == ["facebook", "instagram", "instagram"]
+
+
 def test_reporting_an_account_again_does_not_say_whether_a_trainer_decided(client: FlaskClient) -> None:
     """The answer to a merged report was the pending report's id: its operator, reporting their
     own bait account now and then, saw the same id while it waited and a new one as soon as a
