@@ -1,0 +1,110 @@
+"""Evasion red team: a clone's name written to read as a contact's or a protected person's to a
+human while dodging the matcher. Each attack must fire ``impersonation.contact`` at the rules'
+default cut-off; the guards below must not (different people, or not a name at all)."""
+
+from __future__ import annotations
+
+import pytest
+
+from heuristics.context import CheckContext
+from heuristics.names import normalise, similarity
+from heuristics.names.normalise import normalise_reference
+from heuristics.profile import Contact, Platform
+from tests.unit.helpers import NOW, detect
+
+HALA, HALA_AR = "Hala Ahed", "هالة عاهد"
+
+
+def fires(contact: str, clone: str, field: str = "display_name") -> bool:
+    context = CheckContext(platform=Platform.X, now=NOW, contacts=(Contact(display_name=contact, account_id="1"),))
+    return detect("impersonation.contact", context=context, account_id="2", **{field: clone}) is not None
+
+
+@pytest.mark.parametrize(
+    ("contact", "clone"),
+    [
+        # Kurdish/Sorani ae (ە) and Kurdish o/e letters for ه, و, ي
+        (HALA_AR, "هالە عاهد"),
+        ("نور يوسف", "نور یۆسف"),
+        # a final hamza after alef dropped (الزهراء / الزهرا)
+        ("فاطمة الزهراء", "فاطمه الزهرا"),
+        # Arabizi with Arabic-Indic and Eastern Arabic-Indic digits
+        (HALA_AR, "Hala ٣ahed"),
+        (HALA_AR, "Hala ۳ahed"),
+        (HALA, "Hala ٣ahed"),
+        ("محمد صالح", "Mo٧amed Sale٧"),
+        ("محمد صالح", "Mo۷amed Sale۷"),
+        # enclosed letters NFKC leaves alone or writes in parentheses
+        (HALA, "🅷🅰🅻🅰 🅰🅷🅴🅳"),
+        (HALA, "⒣⒜⒧⒜ ⒜⒣⒠⒟"),
+        (HALA, "🇭🇦🇱🇦 🇦🇭🇪🇩"),
+        # letters split by spaces, dots, underscores or emoji
+        (HALA, "H.a.l.a A.h.e.d"),
+        (HALA, "H a l a A h e d"),
+        (HALA, "H_a_l_a A_h_e_d"),
+        (HALA, "H🌸a🌸l🌸a Ahed"),
+        (HALA_AR, "ه ا ل ة ع ا ه د"),
+        (HALA_AR, "هالة ع ا ه د"),
+        # the name doubled
+        (HALA, "Hala Ahed Hala Ahed"),
+        (HALA_AR, "هالة عاهد هالة عاهد"),
+        # titles before or after the name
+        (HALA, "Prof. Hala Ahed"),
+        (HALA, "Me Hala Ahed"),
+        (HALA, "Maître Hala Ahed"),
+        (HALA, "Mme Hala Ahed"),
+        (HALA, "Eng. Hala Ahed"),
+        (HALA, "Hala Ahed, PhD"),
+        (HALA_AR, "أ. هالة عاهد"),
+        (HALA_AR, "م. هالة عاهد"),
+        (HALA_AR, "الأستاذة هالة عاهد"),
+        (HALA_AR, "المحامية هالة عاهد"),
+        (HALA_AR, "الدكتورة هالة عاهد"),
+        (HALA_AR, "السيدة هالة عاهد"),
+        # a tagline after a separator
+        (HALA, "Hala Ahed (lawyer)"),
+        (HALA, "Hala Ahed | محامية"),
+        (HALA, "Hala Ahed - Human rights lawyer"),
+    ],
+)
+def test_an_evasive_clone_still_fires(contact: str, clone: str) -> None:
+    assert fires(contact, clone), similarity(clone, contact)
+
+
+@pytest.mark.parametrize(
+    ("contact", "handle"),
+    [
+        (HALA, "h.a.l.a.a.h.e.d"),
+        (HALA, "x_hala_ahed_x"),
+        (HALA, "HalaAhedOfficial"),
+    ],
+)
+def test_an_evasive_handle_still_fires(contact: str, handle: str) -> None:
+    assert fires(contact, handle, "handle"), similarity(handle, contact)
+
+
+@pytest.mark.parametrize(
+    ("contact", "other"),
+    [
+        # a title is dropped only while two name words remain: a bare given name is not a full name
+        ("Sheikh Ali", "Ali Hassan"),
+        ("Prof. Hala", "Hala Ahmed"),
+        ("الأستاذة هالة", "هالة محمود"),
+        # a name is halved only when each half is a full name
+        ("Ahmed Ahmed", "Ahmed Saleh"),
+        # spaced letters of one name are not another's
+        ("H a l a A h e d", "Huda Ahmed"),
+        # two initials are not a spelled-out name
+        ("M. S.", "Mohamed Saleh"),
+    ],
+)
+def test_guards_do_not_fire(contact: str, other: str) -> None:
+    assert not fires(contact, other), similarity(other, contact)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["H a l a A h e d", "Hala Ahed Hala Ahed", "Prof Hala Ahed", "Hala Ahed PhD", "هالة عاهد هالة عاهد", "ه ا ل ة"],
+)
+def test_the_plain_path_equals_the_reference_on_the_new_word_rules(name: str) -> None:
+    assert normalise(name) == normalise_reference(name)
