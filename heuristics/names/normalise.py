@@ -34,7 +34,13 @@ from heuristics.names.arabic import (
     split_article,
     split_glued_compound,
 )
-from heuristics.names.confusables import is_lookalike_token, unmask_lookalikes
+from heuristics.names.confusables import (
+    LATIN,
+    is_lookalike_token,
+    is_whole_script_lookalike,
+    scripts_in,
+    unmask_lookalikes,
+)
 from heuristics.names.latin import fold_token, readable
 from heuristics.names.skeleton import arabic_skeleton, latin_skeleton
 from heuristics.text import is_invisible
@@ -350,10 +356,17 @@ def unmask_words(name: str) -> tuple[str, tuple[str, ...]]:
     """
     cleaned_words: list[str] = []
     lookalikes: list[str] = []
-    for word in clean_unicode(name).split():
-        if not word.isascii() and not _ARABIC_WORD.fullmatch(word) and is_lookalike_token(word):
+    words = clean_unicode(name).split()
+    among_latin = any(scripts_in(word) == {LATIN} for word in words)
+    for word in words:
+        if word.isascii() or _ARABIC_WORD.fullmatch(word):
+            pass
+        elif is_lookalike_token(word):
             lookalikes.append(word)
             word = unmask_lookalikes(word)
+        elif is_whole_script_lookalike(word, among_latin):
+            lookalikes.append(word)
+            word = unmask_lookalikes(word, whole_script=True)
         cleaned_words.append(word)
     return " ".join(cleaned_words), tuple(lookalikes)
 

@@ -38,6 +38,14 @@ def fires(contact: str, clone: str, field: str = "display_name") -> bool:
         (HALA, "🅷🅰🅻🅰 🅰🅷🅴🅳"),
         (HALA, "⒣⒜⒧⒜ ⒜⒣⒠⒟"),
         (HALA, "🇭🇦🇱🇦 🇦🇭🇪🇩"),
+        # whole words in a script whose every letter looks Latin: Cherokee, Lisu; Cyrillic among Latin
+        (HALA, "ᎻᎪᏞᎪ ᎪᎻᎬᎠ"),
+        (HALA, "ꓧꓮꓡꓮ Ahed"),
+        ("Mohamed Saleh", "Mohamed Ѕаӏеһ"),
+        # a bidi override that shows the letters reversed
+        (HALA, "\u202edehA alaH\u202c"),
+        (HALA, "\u2067\u202edehA alaH"),
+        (HALA_AR, "\u202dةلاه دهاع"),
         # letters split by spaces, dots, underscores or emoji
         (HALA, "H.a.l.a A.h.e.d"),
         (HALA, "H a l a A h e d"),
@@ -96,6 +104,8 @@ def test_an_evasive_handle_still_fires(contact: str, handle: str) -> None:
         ("H a l a A h e d", "Huda Ahmed"),
         # two initials are not a spelled-out name
         ("M. S.", "Mohamed Saleh"),
+        # a whole Cyrillic name is a transliteration (Сара is Sara, not "Capa")
+        ("Сара Салех", "Capa Saleh"),
     ],
 )
 def test_guards_do_not_fire(contact: str, other: str) -> None:
