@@ -11,6 +11,7 @@ spellings a, ah, e, at are learned); the Arabic↔Arabic key folds it into ha
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import cache
@@ -61,6 +62,26 @@ _FOLD = str.maketrans(
         "ھ": "ه",
     }
 )
+
+
+def _letters_with_marks() -> dict[int, str]:
+    """Arabic-script letters that are another letter with dots, a ring, a bar or a small v added
+    (ݢ KEHEH WITH DOT ABOVE, ۿ HEH WITH INVERTED V, ݐ BEH WITH THREE DOTS HORIZONTALLY BELOW): a
+    reader takes them for that letter. Folded to it, as Unicode names it, unless listed above."""
+    table: dict[int, str] = {}
+    for code in itertools.chain(range(0x0620, 0x0700), range(0x0750, 0x0780), range(0x0870, 0x0900)):
+        name = unicodedata.name(chr(code), "")
+        if code in _FOLD or not name.startswith("ARABIC LETTER ") or " WITH " not in name:
+            continue
+        try:
+            base = unicodedata.lookup(name.split(" WITH ", 1)[0])
+        except KeyError:
+            continue
+        table[code] = _FOLD.get(ord(base), base)
+    return table
+
+
+_FOLD.update(_letters_with_marks())
 _TA_MARBUTA = str.maketrans({"ة": "ه"})
 # A hamza after a final alef is often not written (الزهراء / الزهرا, إسراء / اسرا).
 _FINAL_HAMZA = re.compile(r"(?<=ا)ء(?=$|\|)")

@@ -26,6 +26,10 @@ def fires(contact: str, clone: str, field: str = "display_name") -> bool:
         # Kurdish/Sorani ae (ە) and Kurdish o/e letters for ه, و, ي
         (HALA_AR, "هالە عاهد"),
         ("نور يوسف", "نور یۆسف"),
+        # a letter with dots, a ring or a small v added reads as that letter (Unicode names it so)
+        ("كريم صالح", "ݢريم صالح"),
+        (HALA_AR, "هالة عاۿد"),
+        ("باسم صالح", "ݐاسم صالح"),
         # a final hamza after alef dropped (الزهراء / الزهرا)
         ("فاطمة الزهراء", "فاطمه الزهرا"),
         # Arabizi with Arabic-Indic and Eastern Arabic-Indic digits
