@@ -122,3 +122,10 @@ def test_guards_do_not_fire(contact: str, other: str) -> None:
 )
 def test_the_plain_path_equals_the_reference_on_the_new_word_rules(name: str) -> None:
     assert normalise(name) == normalise_reference(name)
+
+
+@pytest.mark.parametrize(("name", "words"), [("ᎻᎪᏞᎪ ᎪᎻᎬᎠ", ["ᎻᎪᏞᎪ", "ᎪᎻᎬᎠ"]), ("Mohamed Ѕаӏеһ", ["Ѕаӏеһ"])])
+def test_whole_words_that_look_latin_are_lookalike_evidence(name: str, words: list[str]) -> None:
+    found = detect("name.lookalike_characters", display_name=name)
+    assert found is not None and found.evidence["lookalike_words"] == words
+    assert detect("name.lookalike_characters", display_name="Мохамед Салех") is None
