@@ -38,6 +38,7 @@ from heuristics.names.confusables import (
     LATIN,
     is_lookalike_token,
     is_whole_script_lookalike,
+    prototype,
     scripts_in,
     unmask_lookalikes,
 )
@@ -60,6 +61,23 @@ LEET = str.maketrans(
     {"0": "o", "1": "i", "2": "z", "3": "e", "4": "a", "5": "s", "6": "b", "7": "t", "8": "b", "9": "g"}
 )
 LEET_L = str.maketrans({**LEET, ord("1"): "l"})
+# Arabic-Indic (٠–٩) and Persian (۰–۹) digits stay as they are until read: in Arabizi they are the
+# ASCII digits (Hala ٣ahed), but as leet they are the Latin letter they look like, by TR39
+# (٥ → o, ١ → l, ٧ → v: M٥hamed), where they look like one.
+_ARABIC_INDIC = {chr(base + value): str(value) for base in (0x0660, 0x06F0) for value in range(10)}
+ARABIZI.update({ord(ch): ARABIZI.get(ord(digit), digit) for ch, digit in _ARABIC_INDIC.items()})
+
+
+def _looks_like(ch: str, leet: dict[int, str]) -> str:
+    digit = _ARABIC_INDIC[ch]
+    shape = prototype(ch).lower()
+    if digit == "1" or not (shape.isascii() and shape.isalpha()):
+        return leet[ord(digit)]  # ١ is i or l as 1 is; a digit like no letter reads as its ASCII twin
+    return shape
+
+
+LEET.update({ord(ch): _looks_like(ch, LEET) for ch in _ARABIC_INDIC})
+LEET_L.update({ord(ch): _looks_like(ch, LEET_L) for ch in _ARABIC_INDIC})
 LEET_SYMBOLS = str.maketrans({"@": "a", "$": "s"})
 # Words that dress up a clone ("Mohamed Saleh official", "backup account"): not part of a name.
 DECORATION_WORDS = frozenset(
@@ -318,13 +336,13 @@ def _unwanted() -> tuple[re.Pattern[str], re.Pattern[str]]:
 @cache
 def _as_ascii() -> dict[int, str]:
     """What NFKC leaves or breaks up and a name means as one ASCII character: decimal digits of
-    every script (Arabizi written with Arabic-Indic ٣ or Persian ۳ for ع), and symbols that are a
+    every script but Arabic-Indic and Persian (read with the digits, see ``ARABIZI``), and symbols that are a
     letter in a box, a circle, parentheses or a flag tile (🅷, ⒣, 🇭; NFKC writes ⒣ as "(h)")."""
     table: dict[int, str] = {}
     for code in itertools.chain(*_SCANNED[:-1]):
         ch = chr(code)
         category = unicodedata.category(ch)
-        if category == "Nd" and code > 0x7F:
+        if category == "Nd" and code > 0x7F and chr(code) not in _ARABIC_INDIC:
             table[code] = str(unicodedata.decimal(ch))
         elif category == "So":
             letter = anyascii(ch).strip("()")
@@ -434,7 +452,7 @@ def _digit_readings(token: str) -> dict[Reading, str]:
     if not _DIGIT.search(stripped):
         return {"plain": stripped}
     found: dict[Reading, str] = {"arabizi": stripped.translate(ARABIZI), "leet": stripped.translate(LEET)}
-    if "1" in stripped:  # 1 stands for l as often as for i (ha1a = hala, sa1d = said)
+    if "1" in stripped or "١" in stripped or "۱" in stripped:  # 1 is l as often as i (ha1a, sa1d)
         found["leet-l"] = stripped.translate(LEET_L)
     return found
 

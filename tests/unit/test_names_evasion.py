@@ -38,6 +38,11 @@ def fires(contact: str, clone: str, field: str = "display_name") -> bool:
         (HALA, "Hala ٣ahed"),
         ("محمد صالح", "Mo٧amed Sale٧"),
         ("محمد صالح", "Mo۷amed Sale۷"),
+        # ... and as leet, the Latin letter they look like (٥ is o)
+        ("Mohamed Saleh", "M٥hamed Saleh"),
+        ("Mohamed Saleh", "M۵hamed Saleh"),
+        (HALA, "Ha١a Ahed"),
+        (HALA, "hala_ahed_٢٠٢٤"),
         # enclosed letters NFKC leaves alone or writes in parentheses
         (HALA, "🅷🅰🅻🅰 🅰🅷🅴🅳"),
         (HALA, "⒣⒜⒧⒜ ⒜⒣⒠⒟"),
