@@ -99,13 +99,18 @@ api.storage.onChanged.addListener((changes, area) => {
   // the per-tab reports go too, since their findings name contacts (which the popup shows) and a
   // lock must leave no contact readable, nor a hint that the list just opened is not the real one.
   const contacts = (area === "local" && changed(local.vault)) || (area === "session" && changed(STORAGE.session.vaultKey));
-  // Locked or opened: the banners drawn with the old contacts go, and their profiles are checked again.
-  if (area === "session" && changed(STORAGE.session.vaultKey)) forgetInTabs().catch(() => {});
+  // Locked or opened: the banners drawn with the old contacts go, and their profiles are checked
+  // again. The "Not now" dismissals and the last checks' records go too: they name the profiles
+  // the user looked at and the warnings she saw, and a lock (the user's "someone is taking my
+  // phone") must leave no such list behind (the open pages' profiles are checked again).
+  const lockedOrOpened = area === "session" && changed(STORAGE.session.vaultKey);
+  if (lockedOrOpened) forgetInTabs().catch(() => {});
   // New contacts, a new server or language, a lock or unlock: cached verdicts and backoff are stale.
   if (contacts || (area === "local" && [local.backendUrl, local.language].some(changed))) {
     api.storage.session.get(null).then((all) => {
       const stale = Object.keys(all).filter((k) =>
-        k.startsWith(PREFIX.verdict) || k === STORAGE.session.backoffUntil || (contacts && k.startsWith(PREFIX.tab)));
+        k.startsWith(PREFIX.verdict) || k === STORAGE.session.backoffUntil || (contacts && k.startsWith(PREFIX.tab))
+        || (lockedOrOpened && (k.startsWith(PREFIX.dismissed) || k.startsWith(PREFIX.last))));
       return stale.length ? api.storage.session.remove(stale) : null;
     }).catch(() => {});
   }

@@ -67,10 +67,16 @@ describe("background", () => {
     await Vault.createVault(PASS, { contacts: [FRIEND] });
     await sendToWorker(browser, { type: "check", ...CLONE });
     assert.match(JSON.stringify(await browser.storage.session.get("tab|7")), /your contact “Mohamed Saleh”/);
+    await sendToWorker(browser, { type: "dismiss", key: CLONE.key });
+    assert.equal((await sendToWorker(browser, { type: "isDismissed", key: CLONE.key })).dismissed, true);
     browser.tabs.messages.length = 0;
     await Vault.lock();
     await new Promise((resolve) => setTimeout(resolve, 20)); // the worker's storage listener
     assert.deepEqual(await browser.storage.session.get("tab|7"), {});
+    // The "Not now" list and the check's record named the profile whose warning the user saw:
+    // they go with the key.
+    assert.equal((await sendToWorker(browser, { type: "isDismissed", key: CLONE.key })).dismissed, false);
+    assert.equal((await everythingStored(browser)).includes(CLONE.key), false);
     assert.deepEqual(browser.tabs.messages, [{ tabId: 7, message: { type: "forget", quiet: false } }], "the page's banner goes too");
     assert.equal((await everythingStored(browser)).includes("your contact"), false);
     // The same when another slot is opened (the second passphrase) or the contacts change.
