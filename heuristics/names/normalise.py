@@ -583,7 +583,11 @@ def normalise(name: str) -> NormalisedName:
 
 
 def _has_word_tricks(words: list[str]) -> bool:
-    """Whether :func:`_name_words` may change these words (then the reference path runs)."""
+    """Whether :func:`_name_words` may change these words (then the reference path runs). It sees
+    them as the reference does, without decoration words."""
+    words = [word for word in words if not _is_decoration(word.casefold())]
+    if not words:
+        return True
     half = len(words) // 2
     return (
         any(len(word) == 1 or _CAMEL_WORD.fullmatch(word) for word in words)

@@ -123,7 +123,18 @@ def test_guards_do_not_fire(contact: str, other: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["H a l a A h e d", "Hala Ahed Hala Ahed", "Prof Hala Ahed", "Hala Ahed PhD", "هالة عاهد هالة عاهد", "ه ا ل ة"],
+    [
+        "H a l a A h e d",
+        "Hala Ahed Hala Ahed",
+        "Prof Hala Ahed",
+        "Hala Ahed PhD",
+        "هالة عاهد هالة عاهد",
+        "ه ا ل ة",
+        "AA AA AA AA رسمي",
+        "official Prof Hala Ahed",
+        "Hala Ahed PhD official",
+        "official",
+    ],
 )
 def test_the_plain_path_equals_the_reference_on_the_new_word_rules(name: str) -> None:
     assert normalise(name) == normalise_reference(name)
@@ -134,3 +145,14 @@ def test_whole_words_that_look_latin_are_lookalike_evidence(name: str, words: li
     found = detect("name.lookalike_characters", display_name=name)
     assert found is not None and found.evidence["lookalike_words"] == words
     assert detect("name.lookalike_characters", display_name="Мохамед Салех") is None
+
+
+@pytest.mark.parametrize(
+    "clone", ["Prof. Hala Ahed", "Hala Ahed | محامية", "\u202edehA alaH", "ᎻᎪᏞᎪ ᎪᎻᎬᎠ", "Hala ٣ahed", "H a l a A h e d"]
+)
+def test_the_protected_person_signal_sees_the_same_evasions(clone: str) -> None:
+    from tests.unit.test_names_signals import HALA as PEOPLE
+    from tests.unit.test_names_signals import Registry, protected_context
+
+    found = detect("impersonation.protected_person", context=protected_context(Registry(PEOPLE)), display_name=clone)
+    assert found is not None and found.evidence["protected_id"] == "p1"
