@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -55,3 +56,26 @@ def joiner_is_legitimate(text: str, index: int) -> bool:
     if text[index] not in _JOINERS or index == 0 or index == len(text) - 1:
         return False
     return script_of(text[index - 1]) == "ARABIC" and script_of(text[index + 1]) == "ARABIC"
+
+
+# A bidi override (LRO U+202D, RLO U+202E) up to the next bidi control. Embeddings, isolates and
+# marks never reorder the letters of one script; overrides do: "\u202edehA alaH" shows "Hala Ahed".
+_OVERRIDDEN = re.compile("([\u202d\u202e])([^\u202a-\u202e\u2066-\u2069]*)")
+_WORD = re.compile(r"\w+")
+
+
+def as_displayed(text: str) -> str:
+    """``text`` with the words under a bidi override in the order a reader meets their letters:
+    under RLO a left-to-right (Latin) word shows reversed, under LRO a right-to-left (Arabic) one.
+    The order of the words is left alone (names are compared order-free)."""
+
+    def overridden(override: re.Match[str]) -> str:
+        reversing_arabic = override[1] == "\u202d"
+
+        def shown(word: re.Match[str]) -> str:
+            is_arabic = any(script_of(ch) == "ARABIC" for ch in word[0])
+            return word[0][::-1] if is_arabic == reversing_arabic else word[0]
+
+        return override[1] + _WORD.sub(shown, override[2])
+
+    return _OVERRIDDEN.sub(overridden, text) if "\u202d" in text or "\u202e" in text else text

@@ -4,12 +4,14 @@ Folding removes what varies between spellings of the same Arabic name without ch
 vowel marks and tatweel, the hamza forms of alef, alef maqsura/ya, hamza on waw and ya, and the
 Persian and Urdu letters, which stand for Arabic letters or for sounds Arabic writes with its
 nearest letter (پ → ب, چ → ش, ژ → ج, گ → غ: how Arabic-script spellings of the same names write
-them). Ta marbuta stays (its Latin spellings a, ah, e, at are learned); the Arabic↔Arabic key
-folds it into ha (:func:`same_script_key`), since people write هالة and هاله alike.
+them), and the Kurdish letters (ە ۆ ێ ڵ ڕ) as their Arabic letters. Ta marbuta stays (its Latin
+spellings a, ah, e, at are learned); the Arabic↔Arabic key folds it into ha
+(:func:`same_script_key`), since people write هالة and هاله alike.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import cache
@@ -49,13 +51,40 @@ _FOLD = str.maketrans(
         "ڈ": "د",
         "ڑ": "ر",
         "ں": "ن",
+        "ۆ": "و",
+        "ێ": "ي",
+        "ڵ": "ل",
+        "ڕ": "ر",
+        "ە": "ه",
         "ۀ": "ة",
         "ۃ": "ة",
         "ہ": "ه",
         "ھ": "ه",
     }
 )
+
+
+def _letters_with_marks() -> dict[int, str]:
+    """Arabic-script letters that are another letter with dots, a ring, a bar or a small v added
+    (ݢ KEHEH WITH DOT ABOVE, ۿ HEH WITH INVERTED V, ݐ BEH WITH THREE DOTS HORIZONTALLY BELOW): a
+    reader takes them for that letter. Folded to it, as Unicode names it, unless listed above."""
+    table: dict[int, str] = {}
+    for code in itertools.chain(range(0x0620, 0x0700), range(0x0750, 0x0780), range(0x0870, 0x0900)):
+        name = unicodedata.name(chr(code), "")
+        if code in _FOLD or not name.startswith("ARABIC LETTER ") or " WITH " not in name:
+            continue
+        try:
+            base = unicodedata.lookup(name.split(" WITH ", 1)[0])
+        except KeyError:
+            continue
+        table[code] = _FOLD.get(ord(base), base)
+    return table
+
+
+_FOLD.update(_letters_with_marks())
 _TA_MARBUTA = str.maketrans({"ة": "ه"})
+# A hamza after a final alef is often not written (الزهراء / الزهرا, إسراء / اسرا).
+_FINAL_HAMZA = re.compile(r"(?<=ا)ء(?=$|\|)")
 ARTICLE = "ال"
 # A compound's article inside a word, as the Latin side would see it: Abd al-Rahman written
 # عبدالرحمن, Nasr al-Din written نصرالدين. Only after these heads and before these tails.
@@ -82,8 +111,9 @@ def fold_letters(letters: str) -> str:
 
 
 def same_script_key(letters: str) -> str:
-    """What Arabic↔Arabic comparisons use: the folded letters with ta marbuta as ha."""
-    return letters.translate(_TA_MARBUTA)
+    """What Arabic↔Arabic comparisons use: the folded letters with ta marbuta as ha, without a
+    hamza after a final alef."""
+    return _FINAL_HAMZA.sub("", letters.translate(_TA_MARBUTA))
 
 
 def split_article(word: str) -> tuple[bool, str]:

@@ -34,7 +34,14 @@ from heuristics.names.arabic import (
     split_article,
     split_glued_compound,
 )
-from heuristics.names.confusables import is_lookalike_token, unmask_lookalikes
+from heuristics.names.confusables import (
+    LATIN,
+    is_lookalike_token,
+    is_whole_script_lookalike,
+    prototype,
+    scripts_in,
+    unmask_lookalikes,
+)
 from heuristics.names.latin import fold_token, readable
 from heuristics.names.skeleton import arabic_skeleton, latin_skeleton
 from heuristics.text import is_invisible
@@ -54,6 +61,23 @@ LEET = str.maketrans(
     {"0": "o", "1": "i", "2": "z", "3": "e", "4": "a", "5": "s", "6": "b", "7": "t", "8": "b", "9": "g"}
 )
 LEET_L = str.maketrans({**LEET, ord("1"): "l"})
+# Arabic-Indic (٠–٩) and Persian (۰–۹) digits stay as they are until read: in Arabizi they are the
+# ASCII digits (Hala ٣ahed), but as leet they are the Latin letter they look like, by TR39
+# (٥ → o, ١ → l, ٧ → v: M٥hamed), where they look like one.
+_ARABIC_INDIC = {chr(base + value): str(value) for base in (0x0660, 0x06F0) for value in range(10)}
+ARABIZI.update({ord(ch): ARABIZI.get(ord(digit), digit) for ch, digit in _ARABIC_INDIC.items()})
+
+
+def _looks_like(ch: str, leet: dict[int, str]) -> str:
+    digit = _ARABIC_INDIC[ch]
+    shape = prototype(ch).lower()
+    if digit == "1" or not (shape.isascii() and shape.isalpha()):
+        return leet[ord(digit)]  # ١ is i or l as 1 is; a digit like no letter reads as its ASCII twin
+    return shape
+
+
+LEET.update({ord(ch): _looks_like(ch, LEET) for ch in _ARABIC_INDIC})
+LEET_L.update({ord(ch): _looks_like(ch, LEET_L) for ch in _ARABIC_INDIC})
 LEET_SYMBOLS = str.maketrans({"@": "a", "$": "s"})
 # Words that dress up a clone ("Mohamed Saleh official", "backup account"): not part of a name.
 DECORATION_WORDS = frozenset(
@@ -89,9 +113,75 @@ DECORATION_WORDS = frozenset(
         "الاحتياطي",
         "جديد",
         "الجديد",
-        "د",
     }
 )
+# Titles and roles written before a name ("Prof. Hala Ahed", "الأستاذة هالة عاهد") or after it
+# ("Hala Ahed, PhD"): dropped at either end while two name words remain. Only words that are not
+# also names: شيخة, Sheikha, سيدة are given names, and Sayed a family name. Arabic ones as folded by
+# same_script_key.
+LEADING_TITLES = frozenset(
+    {
+        "prof",
+        "professor",
+        "pr",
+        "doctor",
+        "docteur",
+        "me",
+        "maitre",
+        "mme",
+        "mlle",
+        "madame",
+        "eng",
+        "engr",
+        "ing",
+        "hajj",
+        "hajja",
+        "hadj",
+        "hadja",
+        "ustadh",
+        "ustadha",
+        "ustaz",
+        "ustaza",
+        "ust",
+        "av",
+        "adv",
+        "lawyer",
+        "avocat",
+        "avocate",
+        "journalist",
+        "journaliste",
+        "activist",
+        "activiste",
+        "استاذ",
+        "استاذه",
+        "الاستاذ",
+        "الاستاذه",
+        "دكتور",
+        "دكتوره",
+        "الدكتور",
+        "الدكتوره",
+        "دكتر",
+        "محامي",
+        "محاميه",
+        "المحامي",
+        "المحاميه",
+        "مهندس",
+        "مهندسه",
+        "المهندس",
+        "المهندسه",
+        "الشيخ",
+        "الشيخه",
+        "الحاج",
+        "الحاجه",
+        "السيده",
+        "الصحفي",
+        "الصحفيه",
+        "الناشط",
+        "الناشطه",
+        "خانم",
+    }
+)
+TRAILING_TITLES = LEADING_TITLES | {"phd", "md", "jr", "sr", "ii", "iii", "esq"}
 # abd/abu make one name with the next word, in both scripts.
 LATIN_HEADS = {
     "abd": "abd",
@@ -243,6 +333,24 @@ def _unwanted() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
 
 
+@cache
+def _as_ascii() -> dict[int, str]:
+    """What NFKC leaves or breaks up and a name means as one ASCII character: decimal digits of
+    every script but Arabic-Indic and Persian (read with the digits, see ``ARABIZI``), and symbols that are a
+    letter in a box, a circle, parentheses or a flag tile (🅷, ⒣, 🇭; NFKC writes ⒣ as "(h)")."""
+    table: dict[int, str] = {}
+    for code in itertools.chain(*_SCANNED[:-1]):
+        ch = chr(code)
+        category = unicodedata.category(ch)
+        if category == "Nd" and code > 0x7F and chr(code) not in _ARABIC_INDIC:
+            table[code] = str(unicodedata.decimal(ch))
+        elif category == "So":
+            letter = anyascii(ch).strip("()")
+            if len(letter) == 1 and letter.isascii() and letter.isalpha():
+                table[code] = letter
+    return table
+
+
 def clean_unicode(text: str) -> str:
     """NFKC, without invisible/bidi/format characters; punctuation and emoji become spaces.
 
@@ -252,7 +360,8 @@ def clean_unicode(text: str) -> str:
         return " ".join(_NON_NAME.sub(" ", text.lstrip("@")).split())
     invisible, marks = _unwanted()
     # Removed, not turned into spaces: they are used to split a name so it evades matching.
-    folded = unicodedata.normalize("NFKC", invisible.sub("", text))[:MAX_CLEANED_LENGTH]
+    text = invisible.sub("", text).translate(_as_ascii())
+    folded = unicodedata.normalize("NFKC", text)[:MAX_CLEANED_LENGTH]
     # Combining marks left after NFKC are Arabic harakat or decoration (strike-through M̶); both
     # would otherwise split a word in two below.
     folded = _INNER_APOSTROPHE.sub("", marks.sub("", folded))
@@ -265,12 +374,76 @@ def unmask_words(name: str) -> tuple[str, tuple[str, ...]]:
     """
     cleaned_words: list[str] = []
     lookalikes: list[str] = []
-    for word in clean_unicode(name).split():
-        if not word.isascii() and not _ARABIC_WORD.fullmatch(word) and is_lookalike_token(word):
+    words = clean_unicode(name).split()
+    among_latin = any(scripts_in(word) == {LATIN} for word in words)
+    for word in words:
+        if word.isascii() or _ARABIC_WORD.fullmatch(word):
+            pass
+        elif is_lookalike_token(word):
             lookalikes.append(word)
             word = unmask_lookalikes(word)
+        elif is_whole_script_lookalike(word, among_latin):
+            lookalikes.append(word)
+            word = unmask_lookalikes(word, whole_script=True)
         cleaned_words.append(word)
     return " ".join(cleaned_words), tuple(lookalikes)
+
+
+def _title_key(word: str) -> str:
+    """A cleaned, case-folded word as the title lists spell it."""
+    if word.isascii():
+        return word
+    if _ANY_ARABIC.search(word):
+        return same_script_key(fold_arabic(word))
+    return anyascii(word).lower()
+
+
+_SPELLED_OUT = 3  # this many one-letter words in a row spell one word out (H a l a, ه ا ل ة)
+# A word glued from capitalised words of three letters or more (HalaAhed, HalaAhedOfficial).
+_CAMEL_WORD = re.compile(r"(?:[A-Z][a-z]{2,}){2,}")
+_CAMEL_PIECE = re.compile(r"[A-Z][a-z]+")
+
+
+def _name_words(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Undo the word-level tricks on (shown, case-folded) words: letters spelled out one per word
+    are one word again; a capitalised word glued from words (HalaAhedOfficial) is split; one-letter
+    Arabic words (the abbreviations أ. د. م.) go; titles go from either end, and one-letter Latin
+    words (initials, a handle's padding x_hala_ahed_x) from the start and end, while two name
+    words of two letters or more remain; a name of two words or more written twice is kept once.
+    Every step only shortens or splits the list: cost stays bounded."""
+    joined: list[tuple[str, str]] = []
+    run: list[tuple[str, str]] = []
+    for shown, word in [*words, ("", "")]:
+        if len(word) == 1 and word.isalpha():
+            run.append((shown, word))
+            continue
+        if len(run) >= _SPELLED_OUT:
+            joined.append(("".join(s for s, _ in run), "".join(w for _, w in run)))
+        else:
+            joined.extend(run)
+        run = []
+        if _CAMEL_WORD.fullmatch(shown):
+            pieces = ((piece, piece.casefold()) for piece in _CAMEL_PIECE.findall(shown))
+            joined.extend(piece for piece in pieces if not _is_decoration(piece[1]))
+        elif word:
+            joined.append((shown, word))
+    if len(joined) > 1:
+        joined = [(shown, word) for shown, word in joined if len(word) > 1 or not _ANY_ARABIC.match(word)]
+
+    def full(kept: list[tuple[str, str]]) -> bool:
+        return sum(len(word) > 1 for _, word in kept) >= 2
+
+    def droppable(word: str, titles: frozenset[str]) -> bool:
+        return len(word) == 1 or _title_key(word) in titles
+
+    while len(joined) > 2 and droppable(joined[0][1], LEADING_TITLES) and full(joined[1:]):
+        joined = joined[1:]
+    while len(joined) > 2 and droppable(joined[-1][1], TRAILING_TITLES) and full(joined[:-1]):
+        joined = joined[:-1]
+    half = len(joined) // 2
+    if half >= 2 and len(joined) == 2 * half and [w for _, w in joined[:half]] == [w for _, w in joined[half:]]:
+        joined = joined[:half]
+    return joined
 
 
 def _digit_readings(token: str) -> dict[Reading, str]:
@@ -279,7 +452,7 @@ def _digit_readings(token: str) -> dict[Reading, str]:
     if not _DIGIT.search(stripped):
         return {"plain": stripped}
     found: dict[Reading, str] = {"arabizi": stripped.translate(ARABIZI), "leet": stripped.translate(LEET)}
-    if "1" in stripped:  # 1 stands for l as often as for i (ha1a = hala, sa1d = said)
+    if "1" in stripped or "١" in stripped or "۱" in stripped:  # 1 is l as often as i (ha1a, sa1d)
         found["leet-l"] = stripped.translate(LEET_L)
     return found
 
@@ -404,20 +577,37 @@ def normalise(name: str) -> NormalisedName:
     Deliberately not cached: the names passing through are checked profiles and users' contacts,
     which a worker must not keep in memory after the check (a cache would be a log of them).
     """
-    if _PLAIN_NAME.fullmatch(name):
+    if _PLAIN_NAME.fullmatch(name) and not _has_word_tricks(name.split(" ")):
         return _normalise_plain(name)
     return normalise_reference(name)
+
+
+def _has_word_tricks(words: list[str]) -> bool:
+    """Whether :func:`_name_words` may change these words (then the reference path runs). It sees
+    them as the reference does, without decoration words."""
+    words = [word for word in words if not _is_decoration(word.casefold())]
+    if not words:
+        return True
+    half = len(words) // 2
+    return (
+        any(len(word) == 1 or _CAMEL_WORD.fullmatch(word) for word in words)
+        or _title_key(words[0].casefold()) in LEADING_TITLES
+        or _title_key(words[-1].casefold()) in TRAILING_TITLES
+        or (half >= 2 and len(words) == 2 * half and words[:half] == words[half:])
+    )
 
 
 def normalise_reference(name: str) -> NormalisedName:
     """:func:`normalise` for any text, step by step (the reference the plain-name path equals)."""
     cleaned, lookalikes = unmask_words(name)
     shown_words = cleaned.split()
-    kept = [
-        (shown, word)
-        for shown, word in zip(shown_words, (w.casefold() for w in shown_words), strict=True)
-        if not word.isdigit() and not _is_decoration(word)
-    ]
+    kept = _name_words(
+        [
+            (shown, word)
+            for shown, word in zip(shown_words, (w.casefold() for w in shown_words), strict=True)
+            if not word.isdigit() and not _is_decoration(word)
+        ]
+    )
     word_readings = [(shown, _digit_readings(word)) for shown, word in kept]
     has_digits = any("plain" not in readings for _, readings in word_readings)
     chosen: tuple[Reading, ...] = ("plain",)

@@ -18,6 +18,7 @@ The profile being one of the person's own accounts silences both.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from heuristics.names import NameIndex, NameSimilarity
 from heuristics.profile import Contact, Platform, Profile
 from heuristics.services import PROTECTED, Account, ProtectedRegistry
 from heuristics.signals.base import Signal, SignalParams
+from heuristics.text import as_displayed
 
 
 class ImpersonationParams(SignalParams):
@@ -115,9 +117,27 @@ def is_same_account(profile: Profile, platform: Platform, accounts: Iterable[Acc
     return False
 
 
+# What sets a tagline apart from the name in a display name: "Hala Ahed | محامية", "Hala Ahed -
+# Human rights lawyer", "Hala Ahed (lawyer)", "هالة عاهد، محامية". A hyphen or dot inside a word
+# (Al-Amin, Ha·la) is not one.
+_TAGLINE = re.compile(r"\s[-–—|/•·:]\s|[|()\[\]{}«»,،]")
+MAX_SEGMENTS = 3
+
+
 def names_of(profile: Profile) -> list[str]:
-    """The names a profile shows, display name first."""
-    return [name for name in (profile.display_name, profile.handle) if name and name.strip()]
+    """The names a profile shows, display name first; a display name that sets a tagline apart
+    also gives its first ``MAX_SEGMENTS`` pieces, each compared alone (a name followed by words
+    that are not a name reads as the name to a person, not to an alignment of all its words); a
+    name under a bidi override also gives its letters as shown. At most 10 names."""
+    names = [name for name in (profile.display_name, profile.handle) if name and name.strip()]
+    if profile.display_name:
+        pieces = [piece for piece in _TAGLINE.split(profile.display_name) if piece.strip()]
+        if len(pieces) > 1:
+            names.extend(pieces[:MAX_SEGMENTS])
+    # A bidi override shows letters in another order than they are stored ("\u202edehA alaH"
+    # shows "Hala Ahed"): the name as shown is compared too.
+    names.extend(shown for name in list(names) if (shown := as_displayed(name)) != name)
+    return names
 
 
 def avatar_distance(context: CheckContext, hashes: Iterable[str | None]) -> int | None:

@@ -78,9 +78,9 @@ def test_a_hostile_list_of_look_alike_names_costs_bounded_work(monkeypatch: pyte
         return original(self, pairs)
 
     monkeypatch.setattr(Transliteration, "batch_log_likelihoods", counting)
-    long_name = " ".join(["بابابابابابابابابابابابا"] * 8)
+    long_name = " ".join(["بابابابابابابابابابابابا"] * 7)  # odd: a name written twice is halved
     index = NameIndex((str(number), long_name) for number in range(600))
-    found = index.search(" ".join(["babababababababababababa"] * 8), 0.92, limit=1000)
+    found = index.search(" ".join(["babababababababababababa"] * 7), 0.92, limit=1000)
     assert len(found) == index_module.MAX_ALIGNED
     parts = len(normalise(long_name).primary.parts)
     assert parts == MAX_PARTS
