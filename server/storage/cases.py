@@ -24,6 +24,7 @@ from typing import TypeVar
 import redis
 
 from server.escalation.model import CASE_ID, Case
+from server.storage.optimistic import watched
 
 OPEN_TTL_SECONDS = 180 * 24 * 3600
 CLOSED_TTL_SECONDS = 365 * 24 * 3600
@@ -75,23 +76,20 @@ class CaseStore:
         if not CASE_ID.match(case_id):
             raise CaseNotFound(case_id)
         key = _RECORD + case_id
-        for _ in range(_RETRIES):
-            with self.client.pipeline(transaction=True) as pipe:
-                try:
-                    pipe.watch(key)
-                    raw = pipe.get(key)
-                    if raw is None:
-                        raise CaseNotFound(case_id)
-                    case = Case.model_validate_json(raw)
-                    result = change(case)
-                    new_files = files(case) if files else {}
-                    pipe.multi()
-                    self._write(pipe, case, new_files)
-                    pipe.execute()
-                    return case, result
-                except redis.WatchError:
-                    continue
-        raise CaseBusy(case_id)
+
+        def attempt(pipe: redis.client.Pipeline) -> tuple[Case, T]:
+            raw = pipe.get(key)
+            if raw is None:
+                raise CaseNotFound(case_id)
+            case = Case.model_validate_json(raw)
+            result = change(case)
+            new_files = files(case) if files else {}
+            pipe.multi()
+            self._write(pipe, case, new_files)
+            pipe.execute()
+            return case, result
+
+        return watched(self.client, key, attempt, _RETRIES, CaseBusy(case_id))
 
     def _write(self, pipe: redis.client.Pipeline, case: Case, files: Mapping[str, bytes]) -> None:
         ttl = ttl_for(case)

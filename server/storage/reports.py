@@ -53,6 +53,7 @@ import redis
 
 from heuristics.profile import Platform
 from heuristics.signals.impersonation import handle_key
+from server.storage.optimistic import watched
 
 REPORT_TTL_SECONDS = 30 * 24 * 3600
 TIME_GRAIN_SECONDS = 3600
@@ -174,26 +175,25 @@ class ReportStore:
         # An optimistic transaction (WATCH the record): reports of one account arrive together —
         # a campaign's, or a group's who all met the same bait — and a read-then-write lost most
         # of them (their counts, reasons and notes) when they overlapped.
-        for _ in range(_RETRIES):
-            with self.client.pipeline(transaction=True) as pipe:
-                try:
-                    pipe.watch(key)
-                    raw = pipe.get(key)
-                    record = json.loads(raw) if raw else None
-                    if record is None or record.get("status") != "pending":
-                        pipe.unwatch()
-                        self.client.delete(account_key)
-                        self.client.srem(_ACCOUNTS, account_key)
-                        return None
-                    self._count_in(record, report)
-                    pipe.multi()
-                    pipe.set(key, json.dumps(record, ensure_ascii=False), keepttl=True)
-                    pipe.execute()
-                    self._touch_pending()
-                    return report_id
-                except redis.WatchError:
-                    continue
-        raise ReportBusy(report_id)
+
+        def attempt(pipe: redis.client.Pipeline) -> bool:
+            raw = pipe.get(key)
+            record = json.loads(raw) if raw else None
+            if record is None or record.get("status") != "pending":
+                pipe.unwatch()
+                self.client.delete(account_key)
+                self.client.srem(_ACCOUNTS, account_key)
+                return False
+            self._count_in(record, report)
+            pipe.multi()
+            pipe.set(key, json.dumps(record, ensure_ascii=False), keepttl=True)
+            pipe.execute()
+            return True
+
+        if not watched(self.client, key, attempt, _RETRIES, ReportBusy(report_id)):
+            return None
+        self._touch_pending()
+        return report_id
 
     @staticmethod
     def _count_in(record: dict[str, Any], report: dict[str, Any]) -> None:
@@ -271,28 +271,25 @@ class ReportStore:
         and a report merged into it meanwhile is decided with it, not overwritten.
         """
         key = _REPORT + report_id
-        for _ in range(_RETRIES):
-            with self.client.pipeline(transaction=True) as pipe:
-                try:
-                    pipe.watch(key)
-                    raw = pipe.get(key)
-                    if raw is None:
-                        return None
-                    record = json.loads(raw)
-                    if record.get("status") != "pending":
-                        raise AlreadyDecided(report_id)
-                    now = int(time.time())
-                    record.update(fields, status=status, decided_at=now)
-                    account_key = self._account_key(record)
-                    pipe.multi()
-                    pipe.set(key, json.dumps(record, ensure_ascii=False), keepttl=True)
-                    pipe.zrem(_PENDING, report_id)
-                    pipe.zadd(_DECIDED, {report_id: now})
-                    if account_key is not None:
-                        pipe.delete(account_key)
-                        pipe.srem(_ACCOUNTS, account_key)
-                    pipe.execute()
-                    return record
-                except redis.WatchError:
-                    continue
-        raise ReportBusy(report_id)
+
+        def attempt(pipe: redis.client.Pipeline) -> dict[str, Any] | None:
+            raw = pipe.get(key)
+            if raw is None:
+                return None
+            record = json.loads(raw)
+            if record.get("status") != "pending":
+                raise AlreadyDecided(report_id)
+            now = int(time.time())
+            record.update(fields, status=status, decided_at=now)
+            account_key = self._account_key(record)
+            pipe.multi()
+            pipe.set(key, json.dumps(record, ensure_ascii=False), keepttl=True)
+            pipe.zrem(_PENDING, report_id)
+            pipe.zadd(_DECIDED, {report_id: now})
+            if account_key is not None:
+                pipe.delete(account_key)
+                pipe.srem(_ACCOUNTS, account_key)
+            pipe.execute()
+            return record
+
+        return watched(self.client, key, attempt, _RETRIES, ReportBusy(report_id))
