@@ -91,12 +91,12 @@ def clean_handle(handle: str | None) -> str:
     return (handle or "").strip().lstrip("@").casefold()
 
 
-def handle_key(handle: str | None, platform: Platform | None) -> str:
+def handle_key(handle: str | None, platform: Platform | str | None) -> str:
     """A handle as ``platform`` tells handles apart: case never counts, and on Facebook dots do
     not either (facebook.com/mo.saleh and facebook.com/mosaleh are one account: nobody can
     register one while the other exists). Instagram's dots count; X and Telegram allow none."""
     cleaned = clean_handle(handle)
-    return cleaned.replace(".", "") if platform is Platform.FACEBOOK else cleaned
+    return cleaned.replace(".", "") if platform == Platform.FACEBOOK else cleaned  # a StrEnum: its value too
 
 
 def is_same_account(profile: Profile, platform: Platform, accounts: Iterable[Account]) -> bool:

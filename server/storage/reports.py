@@ -51,7 +51,6 @@ from typing import Any
 
 import redis
 
-from heuristics.profile import Platform
 from heuristics.signals.impersonation import handle_key
 from server.storage.optimistic import watched
 
@@ -102,8 +101,7 @@ class ReportStore:
         if profile.get("account_id"):
             identity = f"{report.get('platform')}:id:{profile['account_id']}"
         elif profile.get("handle"):
-            platform = Platform.FACEBOOK if report.get("platform") == Platform.FACEBOOK.value else None
-            identity = f"{report.get('platform')}:handle:{handle_key(str(profile['handle']), platform)}"
+            identity = f"{report.get('platform')}:handle:{handle_key(str(profile['handle']), report.get('platform'))}"
         else:
             return None
         digest = hmac.new(self.secret, identity.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
