@@ -95,22 +95,21 @@ if (api.storage.session.setAccessLevel) {
 api.storage.onChanged.addListener((changes, area) => {
   const local = STORAGE.local;
   const changed = (key) => Object.hasOwn(changes, key);
-  // The contacts changed, or the vault was locked or opened (perhaps with the second passphrase):
-  // the per-tab reports go too, since their findings name contacts (which the popup shows) and a
-  // lock must leave no contact readable, nor a hint that the list just opened is not the real one.
-  const contacts = (area === "local" && changed(local.vault)) || (area === "session" && changed(STORAGE.session.vaultKey));
-  // Locked or opened: the banners drawn with the old contacts go, and their profiles are checked
-  // again. The "Not now" dismissals and the last checks' records go too: they name the profiles
-  // the user looked at and the warnings she saw, and a lock (the user's "someone is taking my
-  // phone") must leave no such list behind (the open pages' profiles are checked again).
+  // Locked or opened (perhaps with the second passphrase): the banners drawn with the old contacts
+  // go, and their profiles are checked again. The "Not now" dismissals and the last checks'
+  // records go too: they name the profiles the user looked at and the warnings she saw, and a lock
+  // (the user's "someone is taking my phone") must leave no such list behind.
   const lockedOrOpened = area === "session" && changed(STORAGE.session.vaultKey);
   if (lockedOrOpened) forgetInTabs().catch(() => {});
+  // The contacts changed, or the vault was locked or opened: the per-tab reports go too, since
+  // their findings name contacts (which the popup shows) and a lock must leave no contact
+  // readable, nor a hint that the list just opened is not the real one.
+  const contacts = lockedOrOpened || (area === "local" && changed(local.vault));
   // New contacts, a new server or language, a lock or unlock: cached verdicts and backoff are stale.
   if (contacts || (area === "local" && [local.backendUrl, local.language].some(changed))) {
+    const prefixes = [PREFIX.verdict, ...(contacts ? [PREFIX.tab] : []), ...(lockedOrOpened ? [PREFIX.dismissed, PREFIX.last] : [])];
     api.storage.session.get(null).then((all) => {
-      const stale = Object.keys(all).filter((k) =>
-        k.startsWith(PREFIX.verdict) || k === STORAGE.session.backoffUntil || (contacts && k.startsWith(PREFIX.tab))
-        || (lockedOrOpened && (k.startsWith(PREFIX.dismissed) || k.startsWith(PREFIX.last))));
+      const stale = Object.keys(all).filter((k) => k === STORAGE.session.backoffUntil || prefixes.some((p) => k.startsWith(p)));
       return stale.length ? api.storage.session.remove(stale) : null;
     }).catch(() => {});
   }
