@@ -27,7 +27,12 @@
    of the stored picture's 256 strongest fine coefficients. Two look-alike faces may share a few
    corners (eyes, mouth) in place, even their coarse detail; their edges and texture, compared
    at the same place to a fraction of a pixel, still differ. A copy passes all three by a wide
-   margin, whatever crop it is.
+   margin, whatever crop it is. When the transform turns or skews the stored picture (a photo
+   straightened in an editor, a screen photographed off-axis), the upright box it gives holds
+   turned pixels: the checked picture is then warped upright into the stored frame through that
+   transform (:func:`heuristics.keypoints.straighten`, only for transforms a re-upload makes:
+   :func:`heuristics.keypoints.straightenable`) and both hashes compared again there, under the
+   same thresholds, at most :data:`MAX_STRAIGHTENED` times per geometric check.
 
 Legacy fingerprints (version 1 and bare 64-bit phashes) have no detail hash: they still find
 candidates but never confirm, on either side. Measured per-pair rates of both stages are in
