@@ -21,6 +21,7 @@ from typing import Any
 
 from heuristics.campaigns.creation import DAY, HOUR, BurstTimes, burst_times
 from heuristics.images import AvatarFingerprint
+from heuristics.names.normalise import clean_unicode
 from heuristics.profile import Platform, Profile
 
 WEEK = 7 * DAY
@@ -118,13 +119,23 @@ def creation_families(
 
 def handle_template(handle: str) -> str | None:
     """The shape of a handle: letters → ``a`` (a run of letters is one ``a``), digits → ``0``
-    (each kept, so the count of digits is part of the shape), other characters as they are.
+    (each kept, so the count of digits is part of the shape), a run of separators → ``_``.
     ``maria_7734`` → ``a_0000``. None for a handle with no digits or separators: ``a`` is every
-    plain name, not a template."""
-    text = unicodedata.normalize("NFKC", handle).lower().lstrip("@")
+    plain name, not a template.
+
+    Read as a person reads it (:func:`heuristics.names.normalise.clean_unicode`, the names' own
+    clean-up): invisible characters dropped; any run of separators (``_``, ``.``, ``-``, emoji…)
+    is one separator and none counts at either end (``maria.7734``, ``_maria__7734_`` are
+    ``maria_7734``); a single digit between two letters is a letter (leet: ``m4ria``). Where
+    the separator is, how many digits and in which order stay in the shape (docs/campaigns.md,
+    "Limits": merging them would merge most genuine "name and a number" handles)."""
+    words = clean_unicode(handle).split()
+    text = "_".join(words)
     shape: list[str] = []
-    for ch in text:
+    for i, ch in enumerate(text):
         kind = "0" if ch.isdigit() else "a" if ch.isalpha() else ch
+        if kind == "0" and 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha():
+            kind = "a"  # m4ria, mar1a: a digit standing for a letter
         if kind == "a" and shape and shape[-1] == "a":
             continue
         shape.append(kind)
