@@ -16,12 +16,14 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from heuristics.campaigns.creation import DAY, HOUR, BurstTimes, burst_times
 from heuristics.images import AvatarFingerprint
-from heuristics.names.normalise import clean_unicode
+from heuristics.names.arabic import fold_arabic
+from heuristics.names.normalise import clean_unicode, unmask_words
 from heuristics.profile import Platform, Profile
 
 WEEK = 7 * DAY
@@ -41,8 +43,15 @@ BIO_SCHEME = "affine32"  # datasketch's default since 2.0.0, named: MinHash(perm
 BANDS = 4
 SHINGLE = 4
 MIN_BIO_CHARACTERS = 24
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_SPACE = re.compile(r"\s+")
+# A bio is shingled as at most this many characters once cleaned (every platform's bio is far
+# shorter: X 160, Instagram 150), cleaned in pieces of whole words of at most BIO_PIECE.
+MAX_BIO_CHARACTERS = 1_000
+BIO_PIECE = 200
+# Links, and flags (regional indicators: the names' clean-up reads a lone one as a letter, 🇭 H;
+# in a bio they are decoration, like any emoji): removed before the clean-up.
+_URL = re.compile(r"https?://\S+|www\.\S+|[\U0001f1e6-\U0001f1ff]")
+# Combining diacritics of Latin, Greek and Cyrillic (after NFD): an accent added or left out.
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # A photo's 64-bit perceptual hash in four 16-bit bands: a copy within 2 bits shares at least two.
 PHOTO_BANDS = 4
 
@@ -161,9 +170,44 @@ def name_family(profile: Profile, platform: Platform, times: BurstTimes | None =
     return Family("name", (key,), ((key,),), evidence={"template": template, "window_days": 7})
 
 
+def _pieces(text: str) -> Iterator[str]:
+    """``text`` in pieces of whole words of at most ``BIO_PIECE`` characters (a longer word is
+    cut): the names' clean-up keeps 256 characters of what it is given."""
+    piece: list[str] = []
+    size = 0
+    for whole in text.split():
+        for start in range(0, len(whole), BIO_PIECE):
+            word = whole[start : start + BIO_PIECE]
+            if size + len(word) > BIO_PIECE and piece:
+                yield " ".join(piece)
+                piece, size = [], 0
+            piece.append(word)
+            size += len(word) + 1
+    if piece:
+        yield " ".join(piece)
+
+
 def normalised_bio(bio: str) -> str:
-    text = _URL.sub(" ", unicodedata.normalize("NFKC", bio).casefold())
-    return _SPACE.sub(" ", text).strip()
+    """A bio as a person reads it, with the names' own clean-up (``heuristics.names``): links
+    and flags removed; Arabic folded (harakat, tatweel, hamza and Persian letter forms:
+    :func:`~heuristics.names.arabic.fold_arabic`); invisible characters dropped, punctuation and
+    emoji as spaces, look-alike letters of another script in a Latin word read as Latin
+    (:func:`~heuristics.names.normalise.unmask_words`); case and accents folded. At most
+    ``MAX_BIO_CHARACTERS`` come out, whatever NFKC expands."""
+    text = _URL.sub(" ", unicodedata.normalize("NFKC", bio)[: 4 * MAX_BIO_CHARACTERS])
+    kept: list[str] = []
+    size = 0
+    for piece in _pieces(text):
+        cleaned = unmask_words(fold_arabic(piece))[0]
+        if cleaned:
+            kept.append(cleaned)
+            size += len(cleaned) + 1
+        if size >= MAX_BIO_CHARACTERS:
+            break
+    folded = " ".join(kept).casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFD", folded)))
+    return folded[:MAX_BIO_CHARACTERS]
 
 
 @functools.cache

@@ -4,9 +4,12 @@ different ones must not start sharing it (docs/campaigns.md, "The signals" and "
 
 from __future__ import annotations
 
+import unicodedata
+
+import numpy as np
 import pytest
 
-from heuristics.campaigns.traits import handle_template
+from heuristics.campaigns.traits import MAX_BIO_CHARACTERS, bio_bands, handle_template, normalised_bio
 
 # --- handles -----------------------------------------------------------------------------------
 
@@ -56,3 +59,83 @@ def test_handle_templates_that_differ_to_a_person_stay_apart() -> None:
     assert handle_template("johnsmith") is None
     assert handle_template("_johnsmith_") is None  # separators at the ends are not a shape
     assert handle_template("john.smith") == handle_template("john_smith") == "a_a"
+
+
+# --- bios --------------------------------------------------------------------------------------
+
+BIO = "Proud teacher from Beirut. Love my country, my family and poetry. Truth always wins!"
+ARABIC_BIO = "معلمة فخورة من بيروت. أحب بلدي وعائلتي والشعر. الحقيقة تنتصر دائما."
+FRENCH_BIO = "Fière enseignante de Beyrouth. J'aime mon pays, ma famille et la poésie."
+CYRILLIC = str.maketrans({"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "i": "і", "y": "у"})
+
+
+def _every(text: str, step: int, insert: str) -> str:
+    return "".join(ch + (insert if i % step == 0 else "") for i, ch in enumerate(text))
+
+
+def _homoglyphs(text: str, seed: int) -> str:
+    rng = np.random.default_rng(seed)
+    return "".join(ch.translate(CYRILLIC) if rng.random() < 0.4 else ch for ch in text)
+
+
+BIO_VARIANTS = {
+    "zero-width spaces": (BIO, _every(BIO, 3, "\u200b")),
+    "soft hyphens and word joiners": (BIO, _every(BIO, 2, "\u00ad") + "\u2060"),
+    "bidi marks": (BIO, "\u200f" + _every(BIO, 7, "\u200e")),
+    "Cyrillic look-alikes, 40% of letters": (BIO, _homoglyphs(BIO, 1)),
+    "Cyrillic look-alikes, another draw": (_homoglyphs(BIO, 2), _homoglyphs(BIO, 3)),
+    "every look-alike letter Cyrillic": (BIO, BIO.translate(CYRILLIC)),
+    "punctuation swapped": (BIO, BIO.replace(". ", " | ").replace(",", " ·").replace("!", "...")),
+    "emoji for punctuation": (BIO, BIO.replace(".", " 🇱🇧").replace(",", " ✨").replace("!", " 💪")),
+    "full-width letters": (BIO, "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in BIO)),
+    "accents added": (BIO, "".join(c + ("\u0301" if c in "aeo" else "") for c in BIO)),
+    "accents dropped": (FRENCH_BIO, "Fiere enseignante de Beyrouth. J'aime mon pays, ma famille et la poesie."),
+    "NFD": (FRENCH_BIO, unicodedata.normalize("NFD", FRENCH_BIO)),
+    "tatweel": (ARABIC_BIO, ARABIC_BIO.replace("م", "مـ").replace("ب", "بـ").replace("ل", "لـ")),
+    "harakat": (ARABIC_BIO, "".join(c + ("\u064e" if c.isalpha() and i % 2 else "") for i, c in enumerate(ARABIC_BIO))),
+    "hamza and Persian letter forms": (ARABIC_BIO, ARABIC_BIO.replace("أ", "ا").replace("ي", "ی").replace("ك", "ک")),
+    "ZWNJ between Arabic letters": (ARABIC_BIO, _every(ARABIC_BIO, 2, "\u200c")),
+    "a different link": (BIO + " https://t.co/aaaa", BIO + " ｈｔｔｐｓ://bit.ly/bbbbbbbb"),
+}
+
+
+@pytest.mark.parametrize("variant", list(BIO_VARIANTS))
+def test_bio_variants_a_person_reads_as_the_same_share_every_band(variant: str) -> None:
+    original, changed = BIO_VARIANTS[variant]
+    assert bio_bands(changed) == bio_bands(original)
+
+
+def test_bios_that_differ_to_a_person_share_no_band() -> None:
+    """The campaign bench's bio templates, filled differently, and bios of other words or of
+    another script: no band in common (what a person would call different bios)."""
+    from bench.campaign_stream import TEMPLATES
+
+    filled = [t.format(role="nurse", Role="Nurse", place="Tunis", interest="chess", Interest="Chess",
+                       interest2="jazz") for t in TEMPLATES]  # fmt: skip
+    bios = [
+        *filled,
+        BIO,
+        ARABIC_BIO,
+        FRENCH_BIO,
+        "Mother of two. Coffee addict. Runner. Views are my own.",
+        "Journalist covering Libya and Tunisia. Signal on request.",
+    ]
+    bands = [set(enumerate(bio_bands(bio) or [])) for bio in bios]
+    for i in range(len(bios)):
+        for j in range(i + 1, len(bios)):
+            assert not bands[i] & bands[j], (bios[i], bios[j])
+
+
+def test_a_hostile_bio_costs_a_bounded_normalisation() -> None:
+    """U+FDFA is 18 characters after NFKC: 2,000 of them (the longest bio a profile takes) are
+    shingled as at most MAX_BIO_CHARACTERS characters."""
+    assert len(normalised_bio("\ufdfa" * 2_000)) <= MAX_BIO_CHARACTERS
+    assert len(normalised_bio("word " * 400)) <= MAX_BIO_CHARACTERS
+    assert bio_bands("\u200b" * 2_000) is None
+
+
+def test_a_long_bio_is_read_past_its_first_few_hundred_characters() -> None:
+    """The names' clean-up cuts a name at 256 characters; a bio is cleaned in pieces, so two long
+    bios that differ only after that still differ."""
+    head = "Teacher, mother, reader of history and poetry, runner on Sundays. " * 5
+    assert bio_bands(head + "Beirut born, Paris based. " * 4) != bio_bands(head + "Casablanca girl in Doha now " * 4)
