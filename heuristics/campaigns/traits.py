@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from heuristics.campaigns.creation import DAY, HOUR, BurstTimes, burst_times
-from heuristics.images import AvatarFingerprint
+from heuristics.images import TRIMMED, AvatarFingerprint
 from heuristics.names.arabic import fold_arabic
 from heuristics.names.normalise import clean_unicode, unmask_words
 from heuristics.profile import Platform, Profile
@@ -247,12 +247,24 @@ def bio_family(profile: Profile) -> Family | None:
 def photo_family(avatar: AvatarFingerprint | None) -> Family | None:
     """Bands of the photo's primary perceptual hash. A copy within 2 bits shares at least two of
     the four bands, so the count read is the second largest (one band shared by chance with an
-    unrelated photo does not count)."""
+    unrelated photo does not count).
+
+    The bands of the mirrored picture's hash are written too (once each: a band both share is
+    one key): a mirrored copy's photo is the photo's mirror, so each orientation finds the
+    other's accounts — a flip costs an operator nothing and a person sees the same face. Only
+    the photo's own bands are read, so one account still lifts each count by at most 1."""
     if not isinstance(avatar, AvatarFingerprint):
         return None
-    value = avatar.primary
-    keys = tuple(f"photo|{j}|{(value >> (48 - 16 * j)) & 0xFFFF:04x}" for j in range(PHOTO_BANDS))
-    return Family("photo", keys, tuple((key,) for key in keys), combine="second")
+
+    def bands(value: int) -> tuple[str, ...]:
+        return tuple(f"photo|{j}|{(value >> (48 - 16 * j)) & 0xFFFF:04x}" for j in range(PHOTO_BANDS))
+
+    keys = bands(avatar.primary)
+    variants = avatar.variants()  # None for a bare phash: no mirror known
+    probes = variants[0] if variants else ()
+    mirror = next((avatar.probes[n] for n, v in enumerate(probes) if v.mirrored and v.picture == TRIMMED), None)
+    written = keys if mirror is None else tuple(dict.fromkeys(keys + bands(mirror)))
+    return Family("photo", written, tuple((key,) for key in keys), combine="second")
 
 
 def traits(profile: Profile, platform: Platform, avatar: AvatarFingerprint | None = None) -> Traits:

@@ -5,11 +5,19 @@ different ones must not start sharing it (docs/campaigns.md, "The signals" and "
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image, ImageOps
 
-from heuristics.campaigns.traits import MAX_BIO_CHARACTERS, bio_bands, handle_template, normalised_bio
+from heuristics.campaigns import AggregateSettings, CampaignAggregate, MemoryCellStore
+from heuristics.campaigns.traits import MAX_BIO_CHARACTERS, bio_bands, handle_template, normalised_bio, traits
+from heuristics.images import fingerprint
+from heuristics.profile import Platform, Profile
+
+PHOTOS = Path(__file__).parent.parent / "data" / "photos"
+CLOCK = 1_768_000_000.0
 
 # --- handles -----------------------------------------------------------------------------------
 
@@ -139,3 +147,57 @@ def test_a_long_bio_is_read_past_its_first_few_hundred_characters() -> None:
     bios that differ only after that still differ."""
     head = "Teacher, mother, reader of history and poetry, runner on Sundays. " * 5
     assert bio_bands(head + "Beirut born, Paris based. " * 4) != bio_bands(head + "Casablanca girl in Doha now " * 4)
+
+
+# --- photos ------------------------------------------------------------------------------------
+
+
+def _photo_checks(images: list[Image.Image]) -> list[float]:
+    """Each account's count of OTHER accounts showing its photo, the accounts checked in turn."""
+    settings = AggregateSettings(cells=1 << 14, seen_bits=1 << 14, noise=0, seen_prefill=0)
+    aggregate = CampaignAggregate(MemoryCellStore(), settings, clock=lambda: CLOCK, rng=np.random.default_rng(0))
+    seen = []
+    for n, image in enumerate(images):
+        found = traits(Profile(account_id=str(1_000 + n)), Platform.X, fingerprint(image))
+        seen.append(aggregate.lookup(found).others("photo"))
+        aggregate.contribute(found)
+    return seen
+
+
+def test_a_mirrored_copy_of_a_photo_counts_as_the_photo() -> None:
+    with Image.open(PHOTOS / "chelsea.jpg") as image:
+        image.load()
+        batch = [image, ImageOps.mirror(image), image, ImageOps.mirror(image)]
+        assert _photo_checks(batch) == [0, 1, 2, 3]
+
+
+def test_different_photos_and_their_mirrors_do_not_count_as_one() -> None:
+    images = []
+    for name in ("astronaut.jpg", "brick.jpg", "chelsea.jpg", "coffee.jpg", "grass.jpg", "gravel.jpg", "rocket.jpg"):
+        with Image.open(PHOTOS / name) as image:
+            image.load()
+            images += [image, ImageOps.mirror(image)]
+    counts = _photo_checks(images)
+    assert counts[1::2] == [1] * 7  # each photo's mirror finds the photo, and only it
+    assert counts[0::2] == [0] * 7
+
+
+def test_one_account_lifts_a_photo_count_by_at_most_one_whatever_its_symmetry() -> None:
+    """An account writes its photo's bands and its mirror's: a band both share is written once,
+    so a symmetric photo (its own mirror) still adds 1 to each count (the flood guarantee)."""
+    with Image.open(PHOTOS / "chelsea.jpg") as image:
+        left = image.convert("L").crop((0, 0, image.width // 2, image.height))
+    symmetric = Image.new("L", (left.width * 2, left.height))
+    symmetric.paste(left, (0, 0))
+    symmetric.paste(ImageOps.mirror(left), (left.width, 0))
+    found = traits(Profile(account_id="1"), Platform.X, fingerprint(symmetric)).family("photo")
+    assert found is not None and len(found.write) == len(set(found.write)) == 4  # its mirror is itself
+    assert _photo_checks([symmetric, symmetric, ImageOps.mirror(symmetric)]) == [0, 1, 2]
+
+
+def test_a_bare_perceptual_hash_has_no_mirror_to_write() -> None:
+    from heuristics.campaigns.traits import photo_family
+    from heuristics.images import AvatarFingerprint
+
+    found = photo_family(AvatarFingerprint.from_hex("b15fe6465121175e"))
+    assert found is not None and found.write == ("photo|0|b15f", "photo|1|e646", "photo|2|5121", "photo|3|175e")
