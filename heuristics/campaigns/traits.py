@@ -192,13 +192,17 @@ def normalised_bio(bio: str) -> str:
     and flags removed; Arabic folded (harakat, tatweel, hamza and Persian letter forms:
     :func:`~heuristics.names.arabic.fold_arabic`); invisible characters dropped, punctuation and
     emoji as spaces, look-alike letters of another script in a Latin word read as Latin
-    (:func:`~heuristics.names.normalise.unmask_words`); case and accents folded. At most
+    (:func:`~heuristics.names.normalise.unmask_words`; a second time where it unmasked any, so
+    that a short word wholly in look-alikes, ``ѕо``, is read among Latin words even when every
+    word had one); case and accents folded. At most
     ``MAX_BIO_CHARACTERS`` come out, whatever NFKC expands."""
     text = _URL.sub(" ", unicodedata.normalize("NFKC", bio)[: 4 * MAX_BIO_CHARACTERS])
     kept: list[str] = []
     size = 0
     for piece in _pieces(text):
-        cleaned = unmask_words(fold_arabic(piece))[0]
+        cleaned, lookalikes = unmask_words(fold_arabic(piece))
+        if lookalikes:  # words unmasked to Latin: whole look-alike words beside them are Latin too
+            cleaned = unmask_words(cleaned)[0]
         if cleaned:
             kept.append(cleaned)
             size += len(cleaned) + 1

@@ -73,8 +73,10 @@ def test_handle_templates_that_differ_to_a_person_stay_apart() -> None:
 
 BIO = "Proud teacher from Beirut. Love my country, my family and poetry. Truth always wins!"
 ARABIC_BIO = "معلمة فخورة من بيروت. أحب بلدي وعائلتي والشعر. الحقيقة تنتصر دائما."
+LONG_BIO = BIO + " I am a mother, so is she. He is my son."
 FRENCH_BIO = "Fière enseignante de Beyrouth. J'aime mon pays, ma famille et la poésie."
 CYRILLIC = str.maketrans({"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "i": "і", "y": "у"})
+WHOLE_CYRILLIC = str.maketrans({**{chr(k): v for k, v in CYRILLIC.items()}, "s": "ѕ", "h": "һ", "I": "І", "T": "Т"})
 
 
 def _every(text: str, step: int, insert: str) -> str:
@@ -86,6 +88,19 @@ def _homoglyphs(text: str, seed: int) -> str:
     return "".join(ch.translate(CYRILLIC) if rng.random() < 0.4 else ch for ch in text)
 
 
+def _in_every_word(text: str) -> str:
+    """A look-alike in every word that has one, and short words wholly Cyrillic (``а``, ``іѕ``,
+    ``ѕо``): no word is left all Latin to show the bio is written in Latin letters."""
+    words = []
+    for word in text.split(" "):
+        if len(word) <= 3:
+            words.append(word.translate(WHOLE_CYRILLIC))
+        else:
+            at = next((i for i, ch in enumerate(word) if ord(ch) in WHOLE_CYRILLIC), None)
+            words.append(word if at is None else word[:at] + word[at].translate(WHOLE_CYRILLIC) + word[at + 1 :])
+    return " ".join(words)
+
+
 BIO_VARIANTS = {
     "zero-width spaces": (BIO, _every(BIO, 3, "\u200b")),
     "soft hyphens and word joiners": (BIO, _every(BIO, 2, "\u00ad") + "\u2060"),
@@ -93,6 +108,7 @@ BIO_VARIANTS = {
     "Cyrillic look-alikes, 40% of letters": (BIO, _homoglyphs(BIO, 1)),
     "Cyrillic look-alikes, another draw": (_homoglyphs(BIO, 2), _homoglyphs(BIO, 3)),
     "every look-alike letter Cyrillic": (BIO, BIO.translate(CYRILLIC)),
+    "a look-alike in every word, short words wholly Cyrillic": (LONG_BIO, _in_every_word(LONG_BIO)),
     "punctuation swapped": (BIO, BIO.replace(". ", " | ").replace(",", " ·").replace("!", "...")),
     "emoji for punctuation": (BIO, BIO.replace(".", " 🇱🇧").replace(",", " ✨").replace("!", " 💪")),
     "full-width letters": (BIO, "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in BIO)),
@@ -201,3 +217,9 @@ def test_a_bare_perceptual_hash_has_no_mirror_to_write() -> None:
 
     found = photo_family(AvatarFingerprint.from_hex("b15fe6465121175e"))
     assert found is not None and found.write == ("photo|0|b15f", "photo|1|e646", "photo|2|5121", "photo|3|175e")
+
+
+def test_a_bio_written_in_cyrillic_stays_cyrillic() -> None:
+    """Look-alikes are read as Latin only beside Latin words: a Russian bio is a Russian bio."""
+    bio = "Учитель из Москвы. Люблю поэзию, семью и сор!"  # сор: every letter a Latin look-alike
+    assert normalised_bio(bio) == "учитель из москвы люблю поэзию семью и сор"
