@@ -52,6 +52,12 @@ def _registry_allowed() -> bool:
     return True
 
 
+def _registry_open() -> bool:
+    """Whether this client may be answered from the registry: not if this worker has seen it
+    refused in the current window (no Redis call, so a match and a miss cost the same)."""
+    return not limits().registry.known_used_up()
+
+
 def _may_contribute() -> bool:
     """Whether this anonymous check adds to the campaign aggregate: while the client is within
     ``HARIS_CAMPAIGN_CONTRIBUTIONS`` (counted here, one Redis call); never when the limiter store
@@ -72,7 +78,13 @@ def check() -> Any:
     locale = choose_locale(body.locale, request)
     privileged = caller_has_role(Role.TRAINER)
     result = run_check(
-        body, avatar, locale, privileged, registry_allowed=_registry_allowed, may_contribute=_may_contribute
+        body,
+        avatar,
+        locale,
+        privileged,
+        registry_allowed=_registry_allowed,
+        registry_open=_registry_open,
+        may_contribute=_may_contribute,
     )
     # Serialised by pydantic in one step (no dict copy for jsonify): this is the hot path.
     return Response(result.model_dump_json(), mimetype="application/json")

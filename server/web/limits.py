@@ -29,7 +29,9 @@ Limits (``Limits``; anonymous views are decorated with :func:`counted`):
   a user's allowance. A check's trusted contacts are charged by what matching them costs: per
   contact, per character of their names and per photo (``charge_for_contacts``), and a check
   that matched the protected-people registry counts against ``HARIS_REGISTRY_LIMIT`` too
-  (``server.api.check``).
+  (``server.api.check``). That allowance remembers, in the worker's memory until the window ends,
+  the (peppered) clients it refused, so that their checks can skip the registry without a Redis
+  call (``Allowance.known_used_up``): a match must not cost more than a miss.
 - failed API keys, per address (``HARIS_KEY_FAILURE_LIMIT``): past it, every bearer key from that
   address is refused (429) until the window ends, so guessing stops there.
 - console sign-in: failures per address (``HARIS_LOGIN_LIMIT``) and per account name
@@ -86,6 +88,8 @@ from server.web.errors import APIError, error_response
 log = logging.getLogger("haris.limits")
 F = TypeVar("F", bound=Callable[..., Any])
 STORAGE_RETRY_SECONDS = 1.0
+# Refusals an allowance made with ``remember_refusals`` keeps in a worker's memory (a few MB at most).
+MAX_REMEMBERED_REFUSALS = 20_000
 PEPPER_SECONDS = 3600
 PEPPER_KEY = "haris:limiter:pepper:"
 KEY_PREFIX = "limits"  # the first part of every counter's identifiers (as flask-limiter names them)
@@ -187,6 +191,7 @@ class Allowance:
         key_func: Callable[[], str],
         may_fail_open: bool = False,
         previous_key: Callable[[], str] | None = None,
+        remember_refusals: bool = False,
     ) -> None:
         self.scope = scope
         self.items: list[RateLimitItem] = parse_many(limit)
@@ -198,6 +203,10 @@ class Allowance:
         # The moving window built on the strategy's storage, with that storage: built once, not per
         # charge, and again only if flask-limiter's strategy moves to another storage.
         self._moving: tuple[Storage, MovingWindowRateLimiter] | None = None
+        # With ``remember_refusals``: client key → when (time.monotonic) the window that refused it
+        # ends, as this worker last saw it refused (:meth:`known_used_up`). Peppered keys, as in
+        # the store; at most MAX_REMEMBERED_REFUSALS.
+        self._refused_until: dict[str, float] | None = {} if remember_refusals else None
 
     def _identifiers(self) -> tuple[str, str, str]:
         # The counter's key: haris:LIMITER/limits/<peppered HMAC>/<scope>/<limit> (module docstring).
@@ -241,9 +250,37 @@ class Allowance:
             refused.extend(i for i in self.items if not all(strategy.hit(i, *k, cost=cost) for k in keys))
 
         self._guard.run(hit, self._may_fail_open)
-        if refused and refuse:
-            raise LimitReached(self._retry_after(refused, tuple(identifiers)))
+        if refused and (refuse or self._refused_until is not None):
+            retry_after = self._retry_after(refused, tuple(identifiers))
+            self._remember_refusal(identifiers[1], retry_after)
+            if refuse:
+                raise LimitReached(retry_after)
         return not refused
+
+    def known_used_up(self) -> bool:
+        """Whether this worker saw this client refused in its current window (an allowance made
+        with ``remember_refusals``), without a Redis call: a caller that must do the same work
+        whether or not the client would be charged (``server.api.check``: the registry) asks this
+        first. False when this worker has not seen it refused (it may still be, on another one)."""
+        remembered = self._refused_until
+        if not remembered:  # nobody refused here: no key to make
+            return False
+        keys: list[str] = []
+        self._guard.run(lambda: keys.append(self._key_func()), self._may_fail_open)  # may fetch the pepper
+        until = remembered.get(keys[0]) if keys else None
+        return until is not None and until > time.monotonic()
+
+    def _remember_refusal(self, key: str, retry_after: int) -> None:
+        remembered = self._refused_until
+        if remembered is None:
+            return
+        now = time.monotonic()
+        if len(remembered) >= MAX_REMEMBERED_REFUSALS:
+            # Replaced, not mutated: request threads read it without a lock.
+            remembered = self._refused_until = {k: until for k, until in remembered.items() if until > now}
+            if len(remembered) >= MAX_REMEMBERED_REFUSALS:
+                return  # full of live refusals: this one is found by charging, as before
+        remembered[key] = now + retry_after
 
     def standing(self) -> Standing | None:
         """Where this client stands, without counting; None when the limiter is off, or the store
@@ -316,16 +353,17 @@ class Limits:
 
         def allowance(
             scope: str, limit: str, key: Callable[[], str] | None = None, anonymous: bool = False,
-            previous_key: Callable[[], str] | None = None,
+            previous_key: Callable[[], str] | None = None, remember_refusals: bool = False,
         ) -> Allowance:  # fmt: skip
             # The limit string is read once: flask-limiter parses a static limit when it is declared.
             return Allowance(self.limiter, self.guard, scope, config[limit], key or self.client_key, anonymous,
-                             previous_key)  # fmt: skip
+                             previous_key, remember_refusals)  # fmt: skip
 
         self.check = allowance("check", "HARIS_CHECK_LIMIT", anonymous=True)
         self.report = allowance("report", "HARIS_REPORT_LIMIT", anonymous=True)
         self.rules = allowance("rules", "HARIS_CHECK_LIMIT", anonymous=True)
-        self.registry = allowance("registry", "HARIS_REGISTRY_LIMIT", anonymous=True)
+        # Remembers refusals: past it, a check must not ask the registry at all (server.api.check).
+        self.registry = allowance("registry", "HARIS_REGISTRY_LIMIT", anonymous=True, remember_refusals=True)
         self.extractor_health = allowance("extractor-health", "HARIS_EXTRACTOR_HEALTH_LIMIT")
         # Not anonymous: when the store cannot count, nothing is added to the aggregate. Counted in
         # a moving window under this hour's key and the previous hour's: the campaign signals'

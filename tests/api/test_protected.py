@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -204,6 +205,65 @@ def test_checks_that_hit_the_registry_have_a_tighter_limit(make_app: Any, traine
     # Checks that match nobody do not use the allowance; other addresses and trainers keep theirs.
     assert "impersonation.protected_person" in codes(check(client, clone, headers=trainer))
     other = client.post("/v1/check", json={"platform": "x", "profile": clone}, environ_base={"REMOTE_ADDR": "10.4.4.4"})
+    assert "impersonation.protected_person" in codes(other.get_json())
+
+
+class _CountingRegistry:
+    """The worker's real registry lookup, counting what a check asks it (not a stand-in: every
+    call goes to it)."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.calls: Counter[str] = Counter()
+
+    def match(self, *args: Any) -> Any:
+        self.calls["match"] += 1
+        return self.real.match(*args)
+
+    def photo_matches(self, *args: Any) -> Any:
+        self.calls["photo_matches"] += 1
+        return self.real.photo_matches(*args)
+
+    def owns(self, *args: Any) -> Any:
+        self.calls["owns"] += 1
+        return self.real.owns(*args)
+
+
+def _limiter_commands(client: redis.Redis) -> Counter[str]:
+    stats = client.info("commandstats")
+    return Counter({name.removeprefix("cmdstat_"): int(value["calls"]) for name, value in stats.items()
+                    if name.removeprefix("cmdstat_") not in {"info", "config"}})  # fmt: skip
+
+
+@pytest.mark.parametrize("store_kind", ["single"])  # counts one server's commands
+def test_past_the_registry_limit_a_match_costs_what_a_miss_costs(
+    make_app: Any, trainer: dict[str, str], limiter_client: redis.Redis
+) -> None:
+    """A timing oracle on the registry: past HARIS_REGISTRY_LIMIT the answer hides a match, so the
+    work must hide it too. Before, a matching check was scored twice (once with the registry,
+    once as if nobody were registered) and made two more limiter commands (the refused count and
+    its window): a script timing its probes (~1 ms more of ~1.3 ms) read every match the limit
+    was meant to hide. Now, once this worker has seen the address refused, its checks do not ask
+    the registry at all, and a match and a miss make the same Redis commands."""
+    app = make_app(HARIS_REGISTRY_LIMIT="2/hour")
+    client = app.test_client()
+    register(client, trainer)
+    state = app.extensions["haris"]
+    counting = state.lookups["protected"] = _CountingRegistry(state.lookups["protected"])
+    clone = {"display_name": "Hala Ahed", "account_id": "5555555555"}
+    stranger = {"display_name": "Huda Amer", "account_id": "5555555555"}
+    answered = [codes(check(client, clone)) for _ in range(3)]
+    assert ["impersonation.protected_person" in found for found in answered] == [True, True, False]
+    work = {}
+    for name, profile in (("clone", clone), ("stranger", stranger)):
+        counting.calls.clear()
+        limiter_client.config_resetstat()
+        assert "impersonation.protected_person" not in codes(check(client, profile))
+        work[name] = (dict(counting.calls), _limiter_commands(limiter_client))
+    assert work["clone"] == work["stranger"]
+    assert work["clone"][0] == {}  # the registry is not asked at all
+    # Another address is answered from the registry as before.
+    other = client.post("/v1/check", json={"platform": "x", "profile": clone}, environ_base={"REMOTE_ADDR": "10.4.4.5"})
     assert "impersonation.protected_person" in codes(other.get_json())
 
 
