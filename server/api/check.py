@@ -74,7 +74,6 @@ def _may_contribute() -> bool:
 @counted("check")
 def check() -> Any:
     body, avatar = _read_check()
-    charge_for_contacts(body.contacts or ())
     locale = choose_locale(body.locale, request)
     privileged = caller_has_role(Role.TRAINER)
     result = run_check(
@@ -85,6 +84,7 @@ def check() -> Any:
         registry_allowed=_registry_allowed,
         registry_open=_registry_open,
         may_contribute=_may_contribute,
+        charge_contacts=lambda candidates: charge_for_contacts(body.contacts or (), candidates),
     )
     # Serialised by pydantic in one step (no dict copy for jsonify): this is the hot path.
     return Response(result.model_dump_json(), mimetype="application/json")

@@ -19,8 +19,9 @@ from heuristics.campaigns import SERVICE as CAMPAIGNS
 from heuristics.campaigns import CampaignCheck
 from heuristics.context import CheckContext, ServiceUnavailable
 from heuristics.engine import score
-from heuristics.images import AvatarFingerprint
-from heuristics.profile import Platform, Profile
+from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
+from heuristics.matching import parse
+from heuristics.profile import Contact, Platform, Profile
 from heuristics.services import BANKS, ProtectedMatch, ProtectedRegistry
 from heuristics.services import PROTECTED as REGISTRY
 from server.i18n import render
@@ -31,6 +32,21 @@ from server.state import app_state
 # What an anonymous answer may say about a protected person: how alike the names are and how
 # close the photo is — never who she is (name, id, her registered name's normalised form).
 ANONYMOUS_EVIDENCE = {"impersonation.protected_person": frozenset({"name_similarity", "avatar_distance"})}
+
+
+def contact_photo_candidates(contacts: Sequence[Contact], avatar: AvatarFingerprint | None) -> int:
+    """How many distinct contact photos ``impersonation.contact`` confirms against the checked
+    photo's pixels: those whose phash is a candidate of it (each a confirmation at up to 36 places
+    of the pixels, :mod:`heuristics.matching`). Without pixels a confirmation compares two hashes,
+    as cheap as the candidate test: none is counted. Identical photos share their places."""
+    if avatar is None or avatar.source is None or avatar.legacy:
+        return 0
+    found = 0
+    for value in {contact.avatar_hash for contact in contacts if contact.avatar_hash}:
+        stored = parse(value)
+        if stored is not None and not stored.legacy and avatar.distance(stored) <= MATCH_THRESHOLD:
+            found += 1
+    return found
 
 
 class _CountedRegistry:
@@ -93,6 +109,7 @@ def run_check(
     registry_open: Callable[[], bool] | None = None,
     may_contribute: Callable[[], bool] | None = None,
     vouched: bool = True,
+    charge_contacts: Callable[[int], None] | None = None,
 ) -> CheckResponse:
     """Score one profile and explain it.
 
@@ -107,7 +124,9 @@ def run_check(
     (``HARIS_CAMPAIGN_CONTRIBUTIONS``, counted by the route). A check of what someone else sent —
     a report's page, where a trainer reads what an anonymous reporter filed — is not ``vouched``
     for and adds nothing: a trainer's contribution has no cap, so it must stand for a profile the
-    trainer looked at, never for whatever a reporter made up.
+    trainer looked at, never for whatever a reporter made up. ``charge_contacts(n)`` (the route's
+    rate limit) is called before scoring with the number of contact photos to be confirmed
+    against the checked photo's pixels (:func:`contact_photo_candidates`).
     """
     state = app_state()
     rules = state.rules.current()
@@ -115,6 +134,8 @@ def run_check(
     # Sent bytes win over a sent hash (the hash may come from an older fingerprint version).
     avatar_fingerprint = fingerprint_from(avatar, body.avatar_hash, "avatar_hash")
     del avatar
+    if charge_contacts is not None:  # the route's charge for matching the contacts, photos included
+        charge_contacts(contact_photo_candidates(body.contacts or (), avatar_fingerprint))
     services = dict(state.lookups)
     if BANKS in services:  # the bank versions are read once for the check's avatar signals
         services[BANKS] = services[BANKS].for_check()

@@ -458,8 +458,14 @@ def counted(allowance: str) -> Callable[[F], F]:
 # per started CONTACT_CHARACTERS_PER_CHECK. 500 contacts of ordinary names (~40 characters) are
 # free (about 300 with photos); 2,000 contacts of 300 characters with photos (the most a check may
 # send) count 1 + 118 times, two minutes' allowance at 60/minute.
+# A contact photo whose phash is a candidate of the checked photo, when the check sent its pixels,
+# is confirmed at up to 36 places of them (heuristics.matching): ~1.6 ms, as much as ~7,000
+# characters of names, so each such distinct photo costs CONTACT_CANDIDATE_CHARACTERS
+# (server.services.check.contact_photo_candidates counts them). A few among hundreds of contacts'
+# portraits are candidates of any portrait; 300 made to be candidates cost 0.5 s.
 CONTACT_CHARACTERS = 200
 CONTACT_PHOTO_CHARACTERS = 150
+CONTACT_CANDIDATE_CHARACTERS = 7_000
 FREE_CONTACT_CHARACTERS = 120_000
 CONTACT_CHARACTERS_PER_CHECK = 10_000
 
@@ -481,9 +487,10 @@ def contact_charge(characters: int) -> int:
     return math.ceil(max(0, characters - FREE_CONTACT_CHARACTERS) / CONTACT_CHARACTERS_PER_CHECK)
 
 
-def charge_for_contacts(contacts: Iterable[Contact]) -> None:
-    """Charge a check for matching its trusted ``contacts`` (429 past the limit)."""
-    extra = contact_charge(contact_characters(contacts))
+def charge_for_contacts(contacts: Iterable[Contact], photo_candidates: int = 0) -> None:
+    """Charge a check for matching its trusted ``contacts``, ``photo_candidates`` of whose photos
+    are confirmed against the checked photo's pixels (429 past the limit)."""
+    extra = contact_charge(contact_characters(contacts) + photo_candidates * CONTACT_CANDIDATE_CHARACTERS)
     if extra:
         limits().check.charge(extra)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
+import json
 import logging
 from typing import Any
 
@@ -14,7 +16,7 @@ from flask.testing import FlaskClient
 from heuristics.images import fingerprint_bytes
 from server.config import ConfigError
 from server.web.limits import LimitReached, Standing
-from tests.api.test_banks import photo_bytes
+from tests.api.test_banks import b64, photo_bytes
 from tests.conftest import TEST_SECRET
 from tests.reliability.redis_process import RedisProcess
 
@@ -159,6 +161,44 @@ def test_contacts_are_charged_by_what_matching_them_costs(make_app: Any) -> None
     assert client.post("/v1/check", json=photos).status_code == 200  # 320 × 390 = 124,800: 1 + 1 counts
     statuses = [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(12)]
     assert statuses == [200] * 11 + [429]  # 20 − (1 + 2 + 4 + 2) = 11 left
+
+
+def _never_confirming(fingerprint_hex: str, aspect: int) -> str:
+    """The same phashes (a candidate of that photo) with another aspect and inverted detail
+    hashes: a confirmation is tried, at a new place, and fails."""
+    raw = bytearray(bytes.fromhex(fingerprint_hex))
+    raw[2] = aspect
+    details = len(fingerprint_bytes(photo_bytes("coffee")).details) * 32
+    raw[-details:] = bytes(b ^ 0xFF for b in raw[-details:])
+    return raw.hex()
+
+
+def test_contact_photos_that_are_candidates_of_the_checked_photo_are_charged(make_app: Any) -> None:
+    """A check's photo sent as bytes is confirmed against every contact photo whose phash is a
+    candidate of it, at up to 36 places of its pixels each (~1.6 ms, where a contact photo that is
+    no candidate costs ~0.05 ms). 300 contacts with candidate photos cost ~0.5 s and were charged
+    as one check (300 × 390 characters, under the free 120,000): one address's 60 checks a minute
+    kept half a core busy. Each candidate now costs CONTACT_CANDIDATE_CHARACTERS (7,000) more;
+    without pixels (a hash) it is a cheap comparison and costs nothing more."""
+    from server.web.limits import CONTACT_CANDIDATE_CHARACTERS
+
+    assert CONTACT_CANDIDATE_CHARACTERS == 7_000
+    client = make_app(HARIS_CHECK_LIMIT="12/minute").test_client()
+    photo = photo_bytes("coffee")
+    own = fingerprint_bytes(photo).hex
+    contacts = [
+        {"display_name": f"{n:06d}aaaa", "avatar_hash": _never_confirming(own, 64 + n)} for n in range(20)
+    ]  # 20 × (200 + 10 + 150) = 7,200 characters, + 20 × 7,000 candidates = 147,200: 1 + 3 counts
+    strangers = [{**c, "avatar_hash": fingerprint_bytes(photo_bytes("brick")).hex} for c in contacts]
+    body = {"check": json.dumps({"platform": "x", "profile": {"display_name": "Zed"}, "contacts": contacts})}
+    multipart = client.post("/v1/check", data={**body, "avatar": (io.BytesIO(photo), "a.jpg")})
+    assert multipart.status_code == 200 and multipart.get_json()["findings"] == []
+    # The same contacts against the photo's hash (no pixels), or other photos: no more than before.
+    assert client.post("/v1/check", json={**json.loads(body["check"]), "avatar_hash": own}).status_code == 200
+    no_candidates = {**json.loads(body["check"]), "contacts": strangers, "avatar": b64(photo)}
+    assert client.post("/v1/check", json=no_candidates).status_code == 200
+    statuses = [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(7)]
+    assert statuses == [200] * 6 + [429]  # 12 − (4 + 1 + 1) = 6 left
 
 
 def test_expanding_contact_names_cost_bounded_work_and_are_charged(make_app: Any) -> None:
