@@ -7,14 +7,15 @@ the hour too (``created_at`` + the TTL, as an absolute time): a TTL counted from
 put the arrival time, to the millisecond, in the key's expiry (``PTTL``, and the ``PXAT`` that
 Redis writes to its append-only file and snapshot).
 
-Bounded against floods: at most ``HARIS_MAX_PENDING_REPORTS`` (1,000) reports wait for review (then new ones are refused
-with 503 ``report_queue_full``), a second report of the same account (platform and account id,
-or handle) while the first is pending adds to the first (``reports``: how many) instead of
-queueing again (keeping each later report's reason in ``reasons``, its note in ``notes`` and
-its version of the profile in ``variants``, each bounded, so whoever reports an account first
-cannot hide what later reporters say about it), a reported bio is cut to 500 characters
-(``server.schemas.ReportedProfile``), and anonymous reports have their own tight rate limit
-(``HARIS_REPORT_LIMIT``).
+Bounded against floods: at most ``HARIS_MAX_PENDING_REPORTS`` (1,000) reports wait for review (then
+every report is refused with 503 ``report_queue_full``, a report of an account already waiting too:
+merged, its 202 would tell whoever filled the queue that someone had reported that account), a
+second report of the same account (platform and account id, or handle) while the first is pending
+adds to the first (``reports``: how many) instead of queueing again (keeping each later report's
+reason in ``reasons``, its note in ``notes`` and its version of the profile in ``variants``, each
+bounded, so whoever reports an account first cannot hide what later reporters say about it), a
+reported bio is cut to 500 characters (``server.schemas.ReportedProfile``), and anonymous reports
+have their own tight rate limit (``HARIS_REPORT_LIMIT``).
 
 A merge and a decision are optimistic transactions on the report's record (WATCH): reports of
 one account that arrive together are all counted, and a decision never overwrites a report
@@ -110,18 +111,20 @@ class ReportStore:
     def add(self, report: dict[str, Any]) -> str:
         """Queue a report (or add it to the pending report of the same account); its id.
 
-        Raises QueueFull when ``max_pending`` reports are waiting."""
+        Raises QueueFull when ``max_pending`` reports are waiting (a report that would merge too)."""
         return self.file(report)[0]
 
     def file(self, report: dict[str, Any]) -> tuple[str, bool]:
         """As :meth:`add`, and whether the report was merged into a pending one."""
+        # Full is full for every report, one that would merge too: were it merged (202) while
+        # others get 503, whoever fills the queue could tell which accounts are already reported.
+        if self.client.zcard(_PENDING) >= self.max_pending and self._prune() >= self.max_pending:
+            raise QueueFull()
         account_key = self._account_key(report)
         if account_key is not None:
             existing = self._merge(account_key, report)
             if existing is not None:
                 return existing, True
-        if self.client.zcard(_PENDING) >= self.max_pending and self._prune() >= self.max_pending:
-            raise QueueFull()
         report_id = secrets.token_hex(8)
         created_at = coarse_time(time.time())
         expires_at = created_at + self.ttl  # an hour boundary: the expiry says no more than created_at

@@ -153,6 +153,23 @@ def test_the_pending_queue_is_capped(make_app: Any, redis_client: redis.Redis) -
     assert store.count_pending() == 3
 
 
+def test_a_full_queue_refuses_a_report_of_a_pending_account_too(make_app: Any, redis_client: redis.Redis) -> None:
+    """Once the queue was full, a report of an account already waiting was still merged (202)
+    while any other got 503: whoever fills the queue (a botnet's reports) could then tell, account
+    by account, which of their bait accounts someone had reported."""
+    client = make_app(HARIS_REPORT_LIMIT="1000/minute", HARIS_MAX_PENDING_REPORTS=2).test_client()
+
+    def report(handle: str) -> Any:
+        return client.post("/v1/reports", json={"platform": "x", "reason": "other", "profile": {"handle": handle}})
+
+    assert [report(handle).status_code for handle in ("reported", "filler")] == [202, 202]
+    pending, unknown = report("reported"), report("never-reported")
+    assert (pending.status_code, pending.get_json()) == (unknown.status_code, unknown.get_json())
+    assert pending.get_json()["error"]["code"] == "report_queue_full"
+    store = ReportStore(redis_client)
+    assert [r.get("reports") for r in store.pending() if r["profile"]["handle"] == "reported"] == [1]
+
+
 @pytest.mark.parametrize(
     ("field", "body"),
     [
