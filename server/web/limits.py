@@ -31,7 +31,8 @@ Limits (``Limits``; anonymous views are decorated with :func:`counted`):
   that matched the protected-people registry counts against ``HARIS_REGISTRY_LIMIT`` too
   (``server.api.check``). That allowance remembers, in the worker's memory until the window ends,
   the (peppered) clients it refused, so that their checks can skip the registry without a Redis
-  call (``Allowance.known_used_up``): a match must not cost more than a miss.
+  call (``Allowance.known_used_up``): a match must not cost more than a miss. Whatever else
+  makes a check slow is charged once it is done, by its thread's CPU (``charge_for_cpu``).
 - failed API keys, per address (``HARIS_KEY_FAILURE_LIMIT``): past it, every bearer key from that
   address is refused (429) until the window ends, so guessing stops there.
 - console sign-in: failures per address (``HARIS_LOGIN_LIMIT``) and per account name
@@ -81,6 +82,7 @@ from werkzeug.exceptions import TooManyRequests
 
 from heuristics.context import ServiceUnavailable
 from heuristics.profile import Contact
+from server.lookups.versioned import rebuild_seconds
 from server.storage.breaker import RedisBreaker
 from server.storage.connection import LimiterStore, fast_fail_options
 from server.web.errors import APIError, error_response
@@ -331,6 +333,8 @@ class Limits:
     def __init__(self, app: Flask, store: LimiterStore) -> None:
         config = app.config
         self.peppers = Peppers(store.client)
+        # The CPU time of the request's thread (charge_for_cpu); tests move their own.
+        self.cpu_clock: Callable[[], float] = time.thread_time
         self.guard = StorageGuard(config["HARIS_LIMIT_FAIL_OPEN"])
         storage_options: dict[str, Any] = {}
         if store.client is not None:
@@ -487,12 +491,34 @@ def contact_charge(characters: int) -> int:
     return math.ceil(max(0, characters - FREE_CONTACT_CHARACTERS) / CONTACT_CHARACTERS_PER_CHECK)
 
 
-def charge_for_contacts(contacts: Iterable[Contact], photo_candidates: int = 0) -> None:
+def charge_for_contacts(contacts: Iterable[Contact], photo_candidates: int = 0) -> int:
     """Charge a check for matching its trusted ``contacts``, ``photo_candidates`` of whose photos
-    are confirmed against the checked photo's pixels (429 past the limit)."""
+    are confirmed against the checked photo's pixels (429 past the limit); the counts charged."""
     extra = contact_charge(contact_characters(contacts) + photo_candidates * CONTACT_CANDIDATE_CHARACTERS)
     if extra:
         limits().check.charge(extra)
+    return extra
+
+
+# Whatever else makes one check cost (names that keep the name index aligning, a registry or
+# banks of thousands, an image slow to decode), it is charged once it is done: one more count per
+# started CHECK_CPU_SECONDS of its thread's CPU past the first, less what its contacts were
+# charged before. Ordinary checks take a few ms, with a photo ~10-20 ms, against 10,000 banked
+# portraits ~0.1 s (docs/avatars.md); a tagline of three six-part names against 300 contacts of
+# common names took 0.4 s. Charged after the work, it cannot refuse that check, but it keeps one
+# address's CPU within its allowance's worth (60/minute: 6 s of CPU a minute at most).
+CHECK_CPU_SECONDS = 0.1
+
+
+def charge_for_cpu(started: float, rebuilt: float, already: int) -> None:
+    """Charge a finished check for its CPU since ``started`` (``Limits.cpu_clock``), less what it
+    spent rebuilding this worker's copies since ``rebuilt`` (``rebuild_seconds``), beyond the
+    first CHECK_CPU_SECONDS and the ``already`` extra counts its contacts cost. Never refuses:
+    the answer is made; the client's next requests find the allowance used."""
+    spent = limits().cpu_clock() - started - (rebuild_seconds() - rebuilt)
+    extra = math.ceil(max(0.0, spent) / CHECK_CPU_SECONDS) - 1 - already
+    if extra > 0:
+        limits().check.charge(extra, refuse=False)
 
 
 def init_app(app: Flask) -> None:

@@ -201,6 +201,53 @@ def test_contact_photos_that_are_candidates_of_the_checked_photo_are_charged(mak
     assert statuses == [200] * 6 + [429]  # 12 − (4 + 1 + 1) = 6 left
 
 
+class _CpuClock:
+    """The check's CPU clock (``Limits.cpu_clock``), moved by the test: each check reads it when
+    it starts and when it ends, and is given ``spent`` seconds between the two."""
+
+    def __init__(self, spent: float) -> None:
+        self.spent = spent
+        self.now = 0.0
+        self.started = False
+
+    def __call__(self) -> float:
+        if self.started:
+            self.now += self.spent
+        self.started = not self.started
+        return self.now
+
+
+def test_a_check_is_charged_once_more_per_started_100_ms_of_cpu_past_the_first(make_app: Any) -> None:
+    """Whatever makes a check cost: names that keep the name index aligning (a tagline of three
+    six-part names against 300 contacts of common names took 0.41 s, charged as one check), a
+    registry of thousands, an image that is slow to decode. Each check is charged, once it is
+    done, one more count per started CHECK_CPU_SECONDS (0.1 s) of its thread's CPU past the first
+    (beyond what its contacts were already charged), so one address's CPU stays within its
+    allowance's worth; ordinary checks, photos included, take a few to ~20 ms and count once."""
+    from server.web.limits import CHECK_CPU_SECONDS
+
+    assert CHECK_CPU_SECONDS == 0.1
+    app = make_app(HARIS_CHECK_LIMIT="10/minute")
+    client = app.test_client()
+    limits = app.extensions["haris_limits"]
+    limits.cpu_clock = _CpuClock(0.35)  # 1 + 3 counts
+    assert client.post("/v1/check", json={"platform": "x", "profile": {"display_name": "Zed"}}).status_code == 200
+    # A refused body is charged for its CPU too (a photo that is slow to decode, then refused).
+    refused = client.post("/v1/check", json={"platform": "x", "avatar": "!!"})
+    assert refused.status_code == 422  # 1 + 3 counts
+    limits.cpu_clock = _CpuClock(0.05)
+    statuses = [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]  # 10 − 8 = 2 left
+    # Contacts' own charge counts towards it: 700 short names are 1 + 3 counts before scoring.
+    other = {"REMOTE_ADDR": "10.9.9.9"}
+    limits.cpu_clock = _CpuClock(0.35)
+    body = {"platform": "x", "contacts": named_contacts(700, 6)}
+    assert client.post("/v1/check", json=body, environ_base=other).status_code == 200  # 1 + 3, not 1 + 6
+    limits.cpu_clock = _CpuClock(0.05)
+    statuses = [client.post("/v1/check", json={"platform": "x"}, environ_base=other).status_code for _ in range(7)]
+    assert statuses == [200] * 6 + [429]
+
+
 def test_expanding_contact_names_cost_bounded_work_and_are_charged(make_app: Any) -> None:
     """Finding 4: contacts named with U+FDFA ×200 (each character expands to 18 under NFKC) are
     normalised from bounded text, and are charged by what they send: 300 such contacts with
