@@ -15,9 +15,10 @@ afresh: around the hour an hourly limit allows up to twice its amount.
 
 Redis keys (limiter store only): ``haris:LIMITER/limits/<hmac>/<scope>/<limit>`` — one
 fixed-window counter per client (or per console account name) and limit, expiring with its
-window; for the campaign contributions (``HARIS_CAMPAIGN_CONTRIBUTIONS``) a moving window
-instead (``limits``' list of the times of the client's contributions in the last window), under
-this hour's key and the previous hour's (so the cap holds in any hour, across the pepper's change);
+window; for the campaign contributions (``HARIS_CAMPAIGN_CONTRIBUTIONS``) and the registry's
+matches (``HARIS_REGISTRY_LIMIT``) a moving window instead (``limits``' list of the times of
+the client's contributions, or matches, in the last window), under this hour's key and the
+previous hour's (so the cap holds in any hour, across the pepper's change);
 ``haris:limiter:pepper:<hour>`` — the pepper, two hours.
 
 Limits (``Limits``; anonymous views are decorated with :func:`counted`):
@@ -367,7 +368,10 @@ class Limits:
         self.report = allowance("report", "HARIS_REPORT_LIMIT", anonymous=True)
         self.rules = allowance("rules", "HARIS_CHECK_LIMIT", anonymous=True)
         # Remembers refusals: past it, a check must not ask the registry at all (server.api.check).
-        self.registry = allowance("registry", "HARIS_REGISTRY_LIMIT", anonymous=True, remember_refusals=True)
+        # A moving window under this hour's key and the previous hour's, as the campaign's below:
+        # a fixed window keyed by the hour's pepper would answer twice the limit around the hour.
+        self.registry = allowance("registry", "HARIS_REGISTRY_LIMIT", anonymous=True,
+                                  previous_key=self.previous_client_key, remember_refusals=True)  # fmt: skip
         self.extractor_health = allowance("extractor-health", "HARIS_EXTRACTOR_HEALTH_LIMIT")
         # Not anonymous: when the store cannot count, nothing is added to the aggregate. Counted in
         # a moving window under this hour's key and the previous hour's: the campaign signals'

@@ -267,6 +267,30 @@ def test_past_the_registry_limit_a_match_costs_what_a_miss_costs(
     assert "impersonation.protected_person" in codes(other.get_json())
 
 
+def test_the_registry_limit_holds_across_the_peppers_change(make_app: Any, trainer: dict[str, str]) -> None:
+    """Counted under the hour's peppered key alone, the allowance started afresh with each new
+    pepper: 20 answers just before the hour and 20 more just after it, twice the limit within a
+    minute. Like the campaign contributions, it is a moving window counted under this hour's key
+    and the previous hour's."""
+    from server.web.limits import Peppers
+
+    app = make_app(HARIS_REGISTRY_LIMIT="2/hour")
+    hours = [490_000 * 3_600 + 3_598.0]  # the pepper's clock: two seconds before an hour ends
+    app.extensions["haris_limits"].peppers = Peppers(
+        app.extensions["haris"].redis.limiter.client, clock=lambda: hours[0]
+    )
+    client = app.test_client()
+    register(client, trainer)
+    clone = {"display_name": "Hala Ahed", "account_id": "5555555555"}
+    answered = []
+    for _ in range(4):
+        answered.append("impersonation.protected_person" in codes(check(client, clone)))
+        hours[0] += 1  # the third and fourth checks are in the next hour, under a new key
+    assert answered == [True, True, False, False]
+    hours[0] += 2 * 3_600  # two pepper hours later: both keys are new to this client
+    assert "impersonation.protected_person" in codes(check(client, clone))
+
+
 def test_a_clone_that_took_her_released_handle_is_still_flagged(client: FlaskClient, trainer: dict[str, str]) -> None:
     """Finding 5: with both account ids known, only the ids say whether it is her account."""
     account = {"platform": "instagram", "account_id": "42", "handle": "nour.haddad"}
