@@ -138,6 +138,14 @@ def test_cross_site_posts_do_not_use_up_the_users_allowance(make_app: Any) -> No
     assert statuses == [200, 200, 200, 429]
 
 
+def charged_by_contacts_only(app: Any) -> FlaskClient:
+    """A client of ``app`` whose checks' CPU charge is pinned (no CPU passes): these tests count
+    what a check's contacts are charged before scoring; what long contact lists cost in CPU on the
+    machine running the tests must not move their counts (the CPU charge has its own test)."""
+    app.extensions["haris_limits"].cpu_clock = lambda: 0.0
+    return app.test_client()
+
+
 def named_contacts(count: int, name_length: int) -> list[dict[str, str]]:
     return [
         {"display_name": f"{number:06d}" + "a" * (name_length - 6), "account_id": str(number)}
@@ -149,7 +157,7 @@ def test_contacts_are_charged_by_what_matching_them_costs(make_app: Any) -> None
     """Per contact (200 characters' worth), per character of its names and per photo (150): 500
     contacts of ordinary names are free; many short names or photos are not (each contact costs
     about as much to normalise, and each photo to compare, whatever its names' length)."""
-    client = make_app(HARIS_CHECK_LIMIT="20/minute").test_client()
+    client = charged_by_contacts_only(make_app(HARIS_CHECK_LIMIT="20/minute"))
     ordinary = {"platform": "x", "profile": {"display_name": "Sami K"}, "contacts": named_contacts(500, 40)}
     assert client.post("/v1/check", json=ordinary).status_code == 200  # 500 × 240 = 120,000: counted once
     longer = {**ordinary, "contacts": named_contacts(500, 60)}  # 500 × 260 = 130,000: 1 + 1 counts
@@ -183,7 +191,7 @@ def test_contact_photos_that_are_candidates_of_the_checked_photo_are_charged(mak
     from server.web.limits import CONTACT_CANDIDATE_CHARACTERS
 
     assert CONTACT_CANDIDATE_CHARACTERS == 7_000
-    client = make_app(HARIS_CHECK_LIMIT="12/minute").test_client()
+    client = charged_by_contacts_only(make_app(HARIS_CHECK_LIMIT="12/minute"))
     photo = photo_bytes("coffee")
     own = fingerprint_bytes(photo).hex
     contacts = [
@@ -260,7 +268,7 @@ def test_expanding_contact_names_cost_bounded_work_and_are_charged(make_app: Any
     assert len(normalised.cleaned) <= MAX_CLEANED_LENGTH
     assert all(len(reading.parts) <= MAX_PARTS for reading in normalised.readings)
     assert all(len(part.text) <= MAX_PART_LETTERS for reading in normalised.readings for part in reading.parts)
-    client = make_app(HARIS_CHECK_LIMIT="6/minute").test_client()
+    client = charged_by_contacts_only(make_app(HARIS_CHECK_LIMIT="6/minute"))
     body = {
         "platform": "x",
         "profile": {"display_name": "\ufdfa" * 3},
@@ -272,7 +280,7 @@ def test_expanding_contact_names_cost_bounded_work_and_are_charged(make_app: Any
 
 
 def test_a_long_contact_list_past_the_limit_is_refused_and_still_counted(make_app: Any) -> None:
-    client = make_app(HARIS_CHECK_LIMIT="5/minute").test_client()
+    client = charged_by_contacts_only(make_app(HARIS_CHECK_LIMIT="5/minute"))
     body = {"platform": "x", "contacts": named_contacts(420, 100)}  # 420 × (200 + 100) = 126,000: 1 + 1
     assert client.post("/v1/check", json=body).status_code == 200
     assert client.post("/v1/check", json=body).status_code == 200  # 4 of 5
