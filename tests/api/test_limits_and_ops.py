@@ -256,6 +256,40 @@ def test_a_check_is_charged_once_more_per_started_100_ms_of_cpu_past_the_first(m
     assert statuses == [200] * 6 + [429]
 
 
+class _ClockedStore:
+    """A protected-people store whose reads take ``seconds`` of a test's CPU clock (a registry of
+    thousands, rebuilt in a check's thread after a trainer's change); everything else as the real one."""
+
+    def __init__(self, real: Any, clock: list[float], seconds: float) -> None:
+        self.real, self.clock, self.seconds = real, clock, seconds
+
+    def all(self) -> Any:
+        self.clock[0] += self.seconds
+        return self.real.all()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+def test_a_check_is_not_charged_for_rebuilding_the_workers_copies(make_app: Any, monkeypatch: Any) -> None:
+    """The check that happens to find the registry (or a bank, or the rules) changed rebuilds this
+    worker's copy: the worker's work, not its client's, so its CPU is not charged to the client."""
+    from server.lookups import versioned
+
+    app = make_app(HARIS_CHECK_LIMIT="5/minute")
+    client = app.test_client()
+    clock = [0.0]
+    monkeypatch.setattr(versioned, "cpu_clock", lambda: clock[0])
+    app.extensions["haris_limits"].cpu_clock = lambda: clock[0]
+    lookup = app.extensions["haris"].lookups["protected"]
+    lookup.store = _ClockedStore(lookup.store, clock, 2.0)
+    lookup.invalidate()
+    statuses = [client.post("/v1/check", json={"platform": "x", "profile": {"display_name": "Zed"}}).status_code]
+    assert clock[0] == 2.0  # the first check rebuilt the registry
+    statuses += [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(5)]
+    assert statuses == [200] * 5 + [429]  # each check counted once
+
+
 def test_expanding_contact_names_cost_bounded_work_and_are_charged(make_app: Any) -> None:
     """Finding 4: contacts named with U+FDFA ×200 (each character expands to 18 under NFKC) are
     normalised from bounded text, and are charged by what they send: 300 such contacts with
