@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from heuristics.context import ServiceUnavailable
 from server.i18n import choose_locale
 from server.lookups.versioned import rebuild_seconds
 from server.roles import Role
@@ -55,8 +56,14 @@ def _registry_allowed() -> bool:
 
 def _registry_open() -> bool:
     """Whether this client may be answered from the registry: not if this worker has seen it
-    refused in the current window (no Redis call, so a match and a miss cost the same)."""
-    return not limits().registry.known_used_up()
+    refused in the current window (no Redis call, so a match and a miss cost the same).
+    ServiceUnavailable while the limiter store cannot count (this check's own count just failed):
+    the registry's answers must be counted, so it is not asked, and its signal is listed as
+    unavailable — for every check then, a match and a miss alike."""
+    registry = limits().registry
+    if registry.cannot_count():
+        raise ServiceUnavailable("rate limit storage")
+    return not registry.known_used_up()
 
 
 def _may_contribute() -> bool:

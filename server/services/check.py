@@ -119,8 +119,9 @@ def run_check(
     answered from the registry at all, and at its first match ``registry_allowed()`` counts it
     (``HARIS_REGISTRY_LIMIT``, both from the route): when either says no, the check is answered as
     if nobody were registered, and a client known to be past the limit does not reach the
-    registry (:class:`_CountedRegistry`). A privileged check adds its account to
-    the campaign aggregate; an anonymous one only when ``may_contribute()`` says so
+    registry (:class:`_CountedRegistry`); when ``registry_open()`` raises ServiceUnavailable (the
+    count cannot be made), the registry is left out and its signal listed as unavailable. A
+    privileged check adds its account to the campaign aggregate; an anonymous one only when ``may_contribute()`` says so
     (``HARIS_CAMPAIGN_CONTRIBUTIONS``, counted by the route). A check of what someone else sent —
     a report's page, where a trainer reads what an anonymous reporter filed — is not ``vouched``
     for and adds nothing: a trainer's contribution has no cap, so it must stand for a profile the
@@ -143,10 +144,14 @@ def run_check(
     if state.campaigns is not None:
         campaign = services[CAMPAIGNS] = CampaignCheck(state.campaigns)
     if not privileged and REGISTRY in services:
-        if registry_open is not None and not registry_open():
-            services[REGISTRY] = _NoMatches()
+        try:
+            registry_is_open = registry_open is None or registry_open()
+        except ServiceUnavailable:  # its answers could not be counted: not asked, listed unavailable
+            del services[REGISTRY]
         else:
-            services[REGISTRY] = _CountedRegistry(services[REGISTRY], registry_allowed)
+            services[REGISTRY] = (
+                _CountedRegistry(services[REGISTRY], registry_allowed) if registry_is_open else _NoMatches()
+            )
     context = CheckContext(
         platform=body.platform,
         now=state.clock(),

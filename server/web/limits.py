@@ -41,8 +41,9 @@ Limits (``Limits``; anonymous views are decorated with :func:`counted`):
   with the right password from an address that has not failed.
 
 When the limiter store cannot be reached, anonymous checks and reports are answered uncounted
-with ``HARIS_LIMIT_FAIL_OPEN`` (default true; false: 503 ``limiter_unavailable``); every other
-limit fails closed. After a failure the store is left alone for ``STORAGE_RETRY_SECONDS``.
+with ``HARIS_LIMIT_FAIL_OPEN`` (default true; false: 503 ``limiter_unavailable``), checks without
+the protected-people registry (``Allowance.cannot_count``: its answers must be counted); every
+other limit fails closed. After a failure the store is left alone for ``STORAGE_RETRY_SECONDS``.
 
 flask-limiter and its ``limits`` library are used only through documented API: flask-limiter's
 ``Limiter`` reads the storage and strategy configuration and builds them (``storage_uri``,
@@ -259,6 +260,11 @@ class Allowance:
             if refuse:
                 raise LimitReached(retry_after)
         return not refused
+
+    def cannot_count(self) -> bool:
+        """Whether the limiter store failed moments ago and is being left alone (no Redis call):
+        a charge now would not count (an anonymous allowance fails open)."""
+        return self._limiter.enabled and self._guard.breaker.is_down
 
     def known_used_up(self) -> bool:
         """Whether this worker saw this client refused in its current window (an allowance made

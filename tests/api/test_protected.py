@@ -291,6 +291,22 @@ def test_the_registry_limit_holds_across_the_peppers_change(make_app: Any, train
     assert "impersonation.protected_person" in codes(check(client, clone))
 
 
+def test_while_the_limiter_store_is_down_the_registry_is_unavailable_not_uncounted(
+    make_app: Any, trainer: dict[str, str], tmp_path: Any
+) -> None:
+    """Checks fail open when the limiter store cannot count (HARIS_LIMIT_FAIL_OPEN), and so did the
+    registry's allowance: while the store was down (or slowed past its timeout by a flood), a
+    script's registry probes were answered uncounted, as many as it could send. Now an anonymous
+    check answers without the registry then, listing its signal as unavailable, for a match and
+    a miss alike."""
+    register(make_app().test_client(), trainer)  # through a worker whose limiter store answers
+    client = make_app(HARIS_LIMITER_URL=f"unix://{tmp_path}/no-limiter.sock").test_client()
+    for profile in ({"display_name": "Hala Ahed", "account_id": "5555555555"}, {"display_name": "Huda Amer"}):
+        report = check(client, profile)
+        assert "impersonation.protected_person" not in codes(report)
+        assert "impersonation.protected_person" in report["unavailable"]
+
+
 def test_a_clone_that_took_her_released_handle_is_still_flagged(client: FlaskClient, trainer: dict[str, str]) -> None:
     """Finding 5: with both account ids known, only the ids say whether it is her account."""
     account = {"platform": "instagram", "account_id": "42", "handle": "nour.haddad"}
