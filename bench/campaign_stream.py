@@ -117,6 +117,8 @@ class StreamSpec:
     friends_share: float = 0.10  # genuine accounts in small groups made together
     name_template_share: float = 0.4  # batches whose handles follow one template
     bio_template_share: float = 0.3  # batches whose bios follow one template
+    # Each templated account varies its handle and bio in ways a person does not notice (``_evade``).
+    evasive: bool = False
     now: datetime = NOW  # when every account is checked (the API bench: the server's clock)
 
 
@@ -230,6 +232,41 @@ def _person(rng: np.random.Generator, created: float, now: datetime, fake: bool,
     return Account(profile, fake, created)
 
 
+# Look-alike letters of another script (Cyrillic), and what a person does not see or reads the same.
+LOOKALIKES = str.maketrans({"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "i": "і", "y": "у", "x": "х"})
+INVISIBLE = ("\u200b", "\u200c", "\u2060", "\u00ad")
+LEET_VOWELS = {"a": "4", "e": "3", "i": "1", "o": "0"}
+
+
+def _evade(rng: np.random.Generator, handle: str | None, bio: str | None) -> tuple[str | None, str | None]:
+    """What an operator who has read docs/campaigns.md does to each account of a templated batch,
+    at no cost and unseen by a person: the handle within X's characters (an underscore added at
+    either end or doubled, a leet digit for a vowel of the name, capitals); the bio with
+    look-alike letters, invisible characters and other punctuation or emoji. Varied per account."""
+    if handle is not None:
+        name, number = handle.split("_", 1)
+        choice = int(rng.integers(0, 5))
+        if choice == 1:
+            handle = f"_{name}_{number}"
+        elif choice == 2:
+            handle = f"{name}_{number}_"
+        elif choice == 3:
+            handle = f"{name}__{number}"
+        elif choice == 4:
+            vowels = [i for i, ch in enumerate(name[1:-1], 1) if ch in LEET_VOWELS]
+            if vowels:
+                at = vowels[int(rng.integers(0, len(vowels)))]
+                name = name[:at] + LEET_VOWELS[name[at]] + name[at + 1 :]
+            handle = f"{name.capitalize()}_{number}"
+    if bio is not None:
+        bio = bio.replace(". ", _pick(rng, (". ", " | ", " · ", " 🌿 ", "... ", " ✨ ")))
+        share = rng.uniform(0.1, 0.5)
+        bio = "".join(ch.translate(LOOKALIKES) if rng.random() < share else ch for ch in bio)
+        mark = _pick(rng, INVISIBLE)
+        bio = "".join(ch + (mark if rng.random() < 0.2 else "") for ch in bio)
+    return handle, bio
+
+
 def _batch(rng: np.random.Generator, spec: StreamSpec) -> list[Account]:
     size = round(math.exp(rng.uniform(math.log(spec.batch_min), math.log(spec.batch_max))))
     spread = math.exp(rng.uniform(0, math.log(max(spec.spread_hours, 1.0)))) * HOUR
@@ -245,6 +282,8 @@ def _batch(rng: np.random.Generator, spec: StreamSpec) -> list[Account]:
         first = _pick(rng, FIRST_NAMES)
         handle = f"{first}_{int(rng.integers(10 ** (digits - 1), 10**digits))}" if named else None
         bio = _fill(template, rng) if templated_bio else None
+        if spec.evasive:
+            handle, bio = _evade(rng, handle, bio)
         members.append(_person(rng, start + float(offset), spec.now, True, handle, bio))
     return members
 
@@ -327,6 +366,7 @@ GRID: tuple[tuple[str, StreamSpec, float], ...] = (
     *((f"batch sizes {a}–{b}", StreamSpec(batch_min=a, batch_max=b), 1.0) for a, b in ((5, 15), (15, 50), (50, 200))),
     *((f"fraction checked {f:g}", StreamSpec(), f) for f in (0.1, 0.3, 0.5)),
     ("sizes 5–15, spread ≤ 72 h, fraction 0.3", StreamSpec(batch_min=5, batch_max=15, spread_hours=72), 0.3),
+    ("templates varied per account, unseen by a person", StreamSpec(evasive=True), 1.0),
     ("no templates", StreamSpec(**PLAIN), 1.0),
     ("no templates, spread ≤ 1 h", StreamSpec(**PLAIN, spread_hours=1), 1.0),
     ("no templates, sizes 50–200", StreamSpec(**PLAIN, batch_min=50), 1.0),

@@ -1,13 +1,16 @@
 """Figures of docs/campaigns.md: the stream evaluation on Cresci 2015 (given by path) and on
-generated streams of human-looking fakes, the precision of creation times from ids, and the
-live-memory adversary's advantage."""
+generated streams of human-looking fakes, the precision of creation times from ids, the
+live-memory adversary's advantage, and how many genuine handles share a template."""
 
 from __future__ import annotations
 
+import collections
 import csv
 import dataclasses
 import itertools
+import re
 import statistics
+from collections.abc import Callable
 
 from bench.campaign_adversary import table as adversary_table_text
 from bench.campaign_stream import below_thresholds_table, grid_table
@@ -15,6 +18,7 @@ from bench.figures import Inputs, figure
 from bench.figures.evaluation import CRESCI_HINT, _cresci
 from heuristics import evaluation as ev
 from heuristics.campaigns.creation import from_id
+from heuristics.campaigns.traits import name_family
 from heuristics.evaluation.datasets import _twitter_time
 from heuristics.evaluation.stream import holdout_split, replay
 from heuristics.profile import Platform
@@ -116,3 +120,39 @@ def below_thresholds(inputs: Inputs) -> str:
     """bench/campaign_stream.py --below: where the generated streams' loss to the bare count lies —
     the burst alone, and the burst with the exact count below its thresholds."""
     return below_thresholds_table(load_default_rules())
+
+
+# How coarse a handle template could be: each row reads the template of name_family one way
+# coarser, as an operator's cheapest remaining variations would need (docs/campaigns.md, Limits).
+TEMPLATE_READINGS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
+    ("as read (separators one, none at either end, a leet digit a letter)", lambda t: t),
+    ("and a separator optional (`maria7734` = `maria_7734`)", lambda t: t.replace("_", "") or None),
+    ("and any number of digits (`maria_773` = `maria_7734`)", lambda t: re.sub("0+", "0", t)),
+    ("as read, templates with a digit only (no `a_a`)", lambda t: t if "0" in t else None),
+)
+
+
+@figure("campaigns-template-shapes", needs=("cresci",))
+def template_shapes(inputs: Inputs) -> str:
+    """Cresci 2015 E13 + INT accounts whose handle template (as ``campaign.template_name`` keys
+    it: template and creation week) is shared with at least 2 other accounts of the files, for
+    the template as read and for coarser readings that would close the remaining evasions."""
+    examples = _cresci(inputs)
+    keyed = []
+    for example in examples:
+        found = name_family(example.profile, Platform.X)
+        if found is not None:
+            _, _, template, week = found.write[0].split("|")
+            keyed.append((example.fake, template, week))
+    genuine = sum(not e.fake for e in examples)
+    rows = [
+        f"| handle template | genuine accounts (of {genuine:,}) sharing it with ≥ 2 others made the same week "
+        "| fake accounts |",
+        "|---|---|---|",
+    ]
+    for label, read in TEMPLATE_READINGS:
+        shapes = [(fake, read(template), week) for fake, template, week in keyed]
+        counts = collections.Counter((shape, week) for _, shape, week in shapes if shape)
+        shared = [fake for fake, shape, week in shapes if shape and counts[shape, week] >= 3]
+        rows.append(f"| {label} | {shared.count(False):,} | {shared.count(True):,} |")
+    return "\n".join(rows)

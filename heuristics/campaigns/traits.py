@@ -16,11 +16,14 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from heuristics.campaigns.creation import DAY, HOUR, BurstTimes, burst_times
-from heuristics.images import AvatarFingerprint
+from heuristics.images import TRIMMED, AvatarFingerprint
+from heuristics.names.arabic import fold_arabic
+from heuristics.names.normalise import clean_unicode, unmask_words
 from heuristics.profile import Platform, Profile
 
 WEEK = 7 * DAY
@@ -40,8 +43,15 @@ BIO_SCHEME = "affine32"  # datasketch's default since 2.0.0, named: MinHash(perm
 BANDS = 4
 SHINGLE = 4
 MIN_BIO_CHARACTERS = 24
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_SPACE = re.compile(r"\s+")
+# A bio is shingled as at most this many characters once cleaned (every platform's bio is far
+# shorter: X 160, Instagram 150), cleaned in pieces of whole words of at most BIO_PIECE.
+MAX_BIO_CHARACTERS = 1_000
+BIO_PIECE = 200
+# Links, and flags (regional indicators: the names' clean-up reads a lone one as a letter, 🇭 H;
+# in a bio they are decoration, like any emoji): removed before the clean-up.
+_URL = re.compile(r"https?://\S+|www\.\S+|[\U0001f1e6-\U0001f1ff]")
+# Combining diacritics of Latin, Greek and Cyrillic (after NFD): an accent added or left out.
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # A photo's 64-bit perceptual hash in four 16-bit bands: a copy within 2 bits shares at least two.
 PHOTO_BANDS = 4
 
@@ -118,13 +128,23 @@ def creation_families(
 
 def handle_template(handle: str) -> str | None:
     """The shape of a handle: letters → ``a`` (a run of letters is one ``a``), digits → ``0``
-    (each kept, so the count of digits is part of the shape), other characters as they are.
+    (each kept, so the count of digits is part of the shape), a run of separators → ``_``.
     ``maria_7734`` → ``a_0000``. None for a handle with no digits or separators: ``a`` is every
-    plain name, not a template."""
-    text = unicodedata.normalize("NFKC", handle).lower().lstrip("@")
+    plain name, not a template.
+
+    Read as a person reads it (:func:`heuristics.names.normalise.clean_unicode`, the names' own
+    clean-up): invisible characters dropped; any run of separators (``_``, ``.``, ``-``, emoji…)
+    is one separator and none counts at either end (``maria.7734``, ``_maria__7734_`` are
+    ``maria_7734``); a single digit between two letters is a letter (leet: ``m4ria``). Where
+    the separator is, how many digits and in which order stay in the shape (docs/campaigns.md,
+    "Limits": merging them would merge most genuine "name and a number" handles)."""
+    words = clean_unicode(handle).split()
+    text = "_".join(words)
     shape: list[str] = []
-    for ch in text:
+    for i, ch in enumerate(text):
         kind = "0" if ch.isdigit() else "a" if ch.isalpha() else ch
+        if kind == "0" and 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha():
+            kind = "a"  # m4ria, mar1a: a digit standing for a letter
         if kind == "a" and shape and shape[-1] == "a":
             continue
         shape.append(kind)
@@ -150,9 +170,48 @@ def name_family(profile: Profile, platform: Platform, times: BurstTimes | None =
     return Family("name", (key,), ((key,),), evidence={"template": template, "window_days": 7})
 
 
+def _pieces(text: str) -> Iterator[str]:
+    """``text`` in pieces of whole words of at most ``BIO_PIECE`` characters (a longer word is
+    cut): the names' clean-up keeps 256 characters of what it is given."""
+    piece: list[str] = []
+    size = 0
+    for whole in text.split():
+        for start in range(0, len(whole), BIO_PIECE):
+            word = whole[start : start + BIO_PIECE]
+            if size + len(word) > BIO_PIECE and piece:
+                yield " ".join(piece)
+                piece, size = [], 0
+            piece.append(word)
+            size += len(word) + 1
+    if piece:
+        yield " ".join(piece)
+
+
 def normalised_bio(bio: str) -> str:
-    text = _URL.sub(" ", unicodedata.normalize("NFKC", bio).casefold())
-    return _SPACE.sub(" ", text).strip()
+    """A bio as a person reads it, with the names' own clean-up (``heuristics.names``): links
+    and flags removed; Arabic folded (harakat, tatweel, hamza and Persian letter forms:
+    :func:`~heuristics.names.arabic.fold_arabic`); invisible characters dropped, punctuation and
+    emoji as spaces, look-alike letters of another script in a Latin word read as Latin
+    (:func:`~heuristics.names.normalise.unmask_words`; a second time where it unmasked any, so
+    that a short word wholly in look-alikes, ``ѕо``, is read among Latin words even when every
+    word had one); case and accents folded. At most
+    ``MAX_BIO_CHARACTERS`` come out, whatever NFKC expands."""
+    text = _URL.sub(" ", unicodedata.normalize("NFKC", bio)[: 4 * MAX_BIO_CHARACTERS])
+    kept: list[str] = []
+    size = 0
+    for piece in _pieces(text):
+        cleaned, lookalikes = unmask_words(fold_arabic(piece))
+        if lookalikes:  # words unmasked to Latin: whole look-alike words beside them are Latin too
+            cleaned = unmask_words(cleaned)[0]
+        if cleaned:
+            kept.append(cleaned)
+            size += len(cleaned) + 1
+        if size >= MAX_BIO_CHARACTERS:
+            break
+    folded = " ".join(kept).casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFD", folded)))
+    return folded[:MAX_BIO_CHARACTERS]
 
 
 @functools.cache
@@ -192,12 +251,24 @@ def bio_family(profile: Profile) -> Family | None:
 def photo_family(avatar: AvatarFingerprint | None) -> Family | None:
     """Bands of the photo's primary perceptual hash. A copy within 2 bits shares at least two of
     the four bands, so the count read is the second largest (one band shared by chance with an
-    unrelated photo does not count)."""
+    unrelated photo does not count).
+
+    The bands of the mirrored picture's hash are written too (once each: a band both share is
+    one key): a mirrored copy's photo is the photo's mirror, so each orientation finds the
+    other's accounts — a flip costs an operator nothing and a person sees the same face. Only
+    the photo's own bands are read, so one account still lifts each count by at most 1."""
     if not isinstance(avatar, AvatarFingerprint):
         return None
-    value = avatar.primary
-    keys = tuple(f"photo|{j}|{(value >> (48 - 16 * j)) & 0xFFFF:04x}" for j in range(PHOTO_BANDS))
-    return Family("photo", keys, tuple((key,) for key in keys), combine="second")
+
+    def bands(value: int) -> tuple[str, ...]:
+        return tuple(f"photo|{j}|{(value >> (48 - 16 * j)) & 0xFFFF:04x}" for j in range(PHOTO_BANDS))
+
+    keys = bands(avatar.primary)
+    variants = avatar.variants()  # None for a bare phash: no mirror known
+    probes = variants[0] if variants else ()
+    mirror = next((avatar.probes[n] for n, v in enumerate(probes) if v.mirrored and v.picture == TRIMMED), None)
+    written = keys if mirror is None else tuple(dict.fromkeys(keys + bands(mirror)))
+    return Family("photo", written, tuple((key,) for key in keys), combine="second")
 
 
 def traits(profile: Profile, platform: Platform, avatar: AvatarFingerprint | None = None) -> Traits:

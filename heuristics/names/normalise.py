@@ -368,6 +368,11 @@ def clean_unicode(text: str) -> str:
     return " ".join(_NON_NAME.sub(" ", folded.lstrip("@")).split())
 
 
+def _among_latin(words: list[str]) -> bool:
+    """Whether any of ``words`` is written in Latin letters alone."""
+    return any(scripts_in(word) == {LATIN} for word in words)
+
+
 def unmask_words(name: str) -> tuple[str, tuple[str, ...]]:
     """The name after :func:`clean_unicode` with mixed-script words unmasked (Cyrillic о → o),
     and those words as written: the first step of :func:`normalise`, for callers that need no parts.
@@ -375,14 +380,16 @@ def unmask_words(name: str) -> tuple[str, tuple[str, ...]]:
     cleaned_words: list[str] = []
     lookalikes: list[str] = []
     words = clean_unicode(name).split()
-    among_latin = any(scripts_in(word) == {LATIN} for word in words)
+    among_latin: bool | None = None  # asked only for a word in another script: Arabic text never is
     for word in words:
         if word.isascii() or _ARABIC_WORD.fullmatch(word):
             pass
         elif is_lookalike_token(word):
             lookalikes.append(word)
             word = unmask_lookalikes(word)
-        elif is_whole_script_lookalike(word, among_latin):
+        elif is_whole_script_lookalike(
+            word, among_latin := among_latin if among_latin is not None else _among_latin(words)
+        ):
             lookalikes.append(word)
             word = unmask_lookalikes(word, whole_script=True)
         cleaned_words.append(word)

@@ -12,18 +12,21 @@ ends — at most 31 days by default —, one moment whenever they were made, so 
 nothing is ever renewed; all under one hash tag, ``{campaign}``, so that on a Redis Cluster a
 check's read of both epochs' tables goes to one node in one round trip):
 
-- ``haris:{campaign}:v2:key:<epoch>`` — 32 random bytes that place trait keys in that epoch's table
+- ``haris:{campaign}:v3:key:<epoch>`` — 32 random bytes that place trait keys in that epoch's table
   (``heuristics.campaigns.aggregate.position``: keyed BLAKE2b).
-- ``haris:{campaign}:v2:<epoch>`` — the epoch's table (``heuristics.campaigns.aggregate.Layout``): a
+- ``haris:{campaign}:v3:<epoch>`` — the epoch's table (``heuristics.campaigns.aggregate.Layout``): a
   marker byte, ``cells`` 8-bit counters shared by every trait family (``heuristics.campaigns.traits``),
   pre-filled with noise, then a bitmap, one bit per keyed-hash position of an account,
   pre-filled with random bits.
 
-``v2``: positions by keyed BLAKE2b. The tables of v1 (``haris:campaign:key:<epoch>``,
+``v3``: positions by keyed BLAKE2b, of traits read as a person reads them (a handle's separators
+and a bio's look-alikes folded, a photo's mirror written beside it: docs/campaigns.md). The tables of v2
+(the same placement, traits read before that) and of v1 (``haris:campaign:key:<epoch>``,
 ``haris:campaign:<epoch>``: HMAC-SHA256 positions) are never read again and expire on their own;
-a new placement needs a new prefix, so that no table mixes two, even while a deploy runs old and
-new workers side by side. (Changing the prefix starts the aggregate afresh, as a restart of the
-limiter store does.)
+a new placement — or a trait that now has another key for the same account — needs a new prefix,
+so that no table mixes two, even while a deploy runs old and new workers side by side (an
+account counted by an old worker has its seen bit set, and a new one would never add its new
+keys). Changing the prefix starts the aggregate afresh, as a restart of the limiter store does.
 
 Which clients contribute: ``server.api.check`` counts an anonymous client at most
 ``HARIS_CAMPAIGN_CONTRIBUTIONS`` checks (1 in any hour by default), like a rate limit (a peppered
@@ -43,7 +46,7 @@ from heuristics.campaigns.aggregate import TableRead, TableState
 from server.storage.breaker import RedisBreaker
 
 log = logging.getLogger("haris.campaigns")
-PREFIX = "haris:{campaign}:v2:"
+PREFIX = "haris:{campaign}:v3:"
 
 
 class RedisCellStore:

@@ -416,7 +416,7 @@ def test_no_marker_survives_anywhere_but_documented_places(
     for entry in limiter_entries:
         if entry.key.startswith(b"haris:{campaign}:"):
             assert 0 < entry.ttl <= 31 * 24 * 3600 and find(forbidden + identities, entry.blob()) == []
-            assert re.fullmatch(rb"haris:\{campaign\}:v2:(key:)?\d+", entry.key), entry.key
+            assert re.fullmatch(rb"haris:\{campaign\}:v3:(key:)?\d+", entry.key), entry.key
             continue
         assert entry.key.startswith((b"haris:LIMITER/limits/", b"haris:limiter:pepper:")), entry.key
         assert 0 < entry.ttl <= 7200 and find(forbidden + identities, entry.blob()) == []
