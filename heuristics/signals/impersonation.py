@@ -128,16 +128,26 @@ def names_of(profile: Profile) -> list[str]:
     """The names a profile shows, display name first; a display name that sets a tagline apart
     also gives its first ``MAX_SEGMENTS`` pieces, each compared alone (a name followed by words
     that are not a name reads as the name to a person, not to an alignment of all its words); a
-    name under a bidi override also gives its letters as shown. At most 10 names."""
+    name under a bidi override also gives its letters as shown. At most 10 names, each once
+    (whatever its spacing and case: a name repeated as its own tagline would be searched again in
+    every name index, a body made to be slow)."""
     names = [name for name in (profile.display_name, profile.handle) if name and name.strip()]
     if profile.display_name:
         pieces = [piece for piece in _TAGLINE.split(profile.display_name) if piece.strip()]
         if len(pieces) > 1:
-            names.extend(pieces[:MAX_SEGMENTS])
+            names.extend(_distinct(pieces)[:MAX_SEGMENTS])
     # A bidi override shows letters in another order than they are stored ("\u202edehA alaH"
     # shows "Hala Ahed"): the name as shown is compared too.
     names.extend(shown for name in list(names) if (shown := as_displayed(name)) != name)
-    return names
+    return _distinct(names)
+
+
+def _distinct(names: Iterable[str]) -> list[str]:
+    """``names`` in order, without one that differs from an earlier one only by spacing or case."""
+    first: dict[str, str] = {}
+    for name in names:
+        first.setdefault(" ".join(name.split()).casefold(), name)
+    return list(first.values())
 
 
 def avatar_distance(context: CheckContext, hashes: Iterable[str | None]) -> int | None:

@@ -6,7 +6,9 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from heuristics.context import ServiceUnavailable
 from server.i18n import choose_locale
+from server.lookups.versioned import rebuild_seconds
 from server.roles import Role
 from server.schemas import CheckRequest
 from server.services.avatars import MAX_AVATAR_BYTES
@@ -15,7 +17,7 @@ from server.state import app_state
 from server.web.auth import caller_has_role
 from server.web.body import decode_base64, json_body, parse_json_bytes, validate
 from server.web.errors import APIError
-from server.web.limits import LimitReached, charge_for_contacts, counted, limits
+from server.web.limits import LimitReached, charge_for_contacts, charge_for_cpu, counted, limits
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 
@@ -52,6 +54,18 @@ def _registry_allowed() -> bool:
     return True
 
 
+def _registry_open() -> bool:
+    """Whether this client may be answered from the registry: not if this worker has seen it
+    refused in the current window (no Redis call, so a match and a miss cost the same).
+    ServiceUnavailable while the limiter store cannot count (this check's own count just failed):
+    the registry's answers must be counted, so it is not asked, and its signal is listed as
+    unavailable — for every check then, a match and a miss alike."""
+    registry = limits().registry
+    if registry.cannot_count():
+        raise ServiceUnavailable("rate limit storage")
+    return not registry.known_used_up()
+
+
 def _may_contribute() -> bool:
     """Whether this anonymous check adds to the campaign aggregate: while the client is within
     ``HARIS_CAMPAIGN_CONTRIBUTIONS`` (counted here, one Redis call); never when the limiter store
@@ -67,13 +81,29 @@ def _may_contribute() -> bool:
 @bp.post("/check")
 @counted("check")
 def check() -> Any:
-    body, avatar = _read_check()
-    charge_for_contacts(body.contacts or ())
-    locale = choose_locale(body.locale, request)
-    privileged = caller_has_role(Role.TRAINER)
-    result = run_check(
-        body, avatar, locale, privileged, registry_allowed=_registry_allowed, may_contribute=_may_contribute
-    )
+    started, rebuilt = limits().cpu_clock(), rebuild_seconds()
+    contacts_charged = 0
+    try:
+        body, avatar = _read_check()
+        locale = choose_locale(body.locale, request)
+        privileged = caller_has_role(Role.TRAINER)
+
+        def charge_contacts(candidates: int) -> None:
+            nonlocal contacts_charged
+            contacts_charged = charge_for_contacts(body.contacts or (), candidates)
+
+        result = run_check(
+            body,
+            avatar,
+            locale,
+            privileged,
+            registry_allowed=_registry_allowed,
+            registry_open=_registry_open,
+            may_contribute=_may_contribute,
+            charge_contacts=charge_contacts,
+        )
+    finally:  # a refused body's CPU (an image slow to decode, then refused) counts too
+        charge_for_cpu(started, rebuilt, contacts_charged)
     # Serialised by pydantic in one step (no dict copy for jsonify): this is the hot path.
     return Response(result.model_dump_json(), mimetype="application/json")
 

@@ -29,6 +29,19 @@ V = TypeVar("V")
 T = TypeVar("T")
 
 
+# CPU seconds each thread has spent rebuilding copies (:func:`rebuild_seconds`), by this clock
+# (the thread's CPU time; tests move their own, as they do the rate limit's: ``Limits.cpu_clock``).
+_rebuilt = threading.local()
+cpu_clock: Callable[[], float] = time.thread_time
+
+
+def rebuild_seconds() -> float:
+    """CPU seconds this thread has spent rebuilding copies, all copies together. A check that
+    happens to rebuild one (a bank or the registry changed) did this worker's work, not its
+    client's: the rate limit charges a check's CPU less this (``server.web.limits.charge_for_cpu``)."""
+    return getattr(_rebuilt, "seconds", 0.0)
+
+
 # How long a worker may answer from its copy before reading the version again (the banks', the
 # protected-people registry's): a change made from another worker or node counts within this
 # many seconds; a change made through this worker counts at its next check (``invalidate``).
@@ -107,4 +120,8 @@ class Versioned(Generic[V, T]):
         version = self._version()
         if loaded is not None and loaded[0] == version:
             return loaded
-        return version, self._build(version, None if loaded is None else loaded[1])
+        started = cpu_clock()
+        try:
+            return version, self._build(version, None if loaded is None else loaded[1])
+        finally:
+            _rebuilt.seconds = rebuild_seconds() + cpu_clock() - started

@@ -19,8 +19,9 @@ from heuristics.campaigns import SERVICE as CAMPAIGNS
 from heuristics.campaigns import CampaignCheck
 from heuristics.context import CheckContext, ServiceUnavailable
 from heuristics.engine import score
-from heuristics.images import AvatarFingerprint
-from heuristics.profile import Platform, Profile
+from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
+from heuristics.matching import parse
+from heuristics.profile import Contact, Platform, Profile
 from heuristics.services import BANKS, ProtectedMatch, ProtectedRegistry
 from heuristics.services import PROTECTED as REGISTRY
 from server.i18n import render
@@ -33,31 +34,61 @@ from server.state import app_state
 ANONYMOUS_EVIDENCE = {"impersonation.protected_person": frozenset({"name_similarity", "avatar_distance"})}
 
 
-class _WatchedRegistry:
-    """The protected-people registry, noting whether this check matched anyone in it."""
+def contact_photo_candidates(contacts: Sequence[Contact], avatar: AvatarFingerprint | None) -> int:
+    """How many distinct contact photos ``impersonation.contact`` confirms against the checked
+    photo's pixels: those whose phash is a candidate of it (each a confirmation at up to 36 places
+    of the pixels, :mod:`heuristics.matching`). Without pixels a confirmation compares two hashes,
+    as cheap as the candidate test: none is counted. Identical photos share their places."""
+    if avatar is None or avatar.source is None or avatar.legacy:
+        return 0
+    found = 0
+    for value in {contact.avatar_hash for contact in contacts if contact.avatar_hash}:
+        stored = parse(value)
+        if stored is not None and not stored.legacy and avatar.distance(stored) <= MATCH_THRESHOLD:
+            found += 1
+    return found
 
-    def __init__(self, registry: ProtectedRegistry) -> None:
+
+class _CountedRegistry:
+    """The protected-people registry for an anonymous check: its first match counts against
+    ``HARIS_REGISTRY_LIMIT`` (``allowed()``). When that is refused, the check gets no match from
+    then on — and none came before, that one being the first — so it is answered as if nobody
+    were registered, scored once: scoring it again would make a refused match cost more than a
+    miss, and timing would tell what the answer hides."""
+
+    def __init__(self, registry: ProtectedRegistry, allowed: Callable[[], bool] | None) -> None:
         self._registry = registry
-        self.matched = False
+        self._allowed = allowed
+        self._counted = False
+        self._refused = False
+
+    def _admitted(self, found: bool) -> bool:
+        if found and not self._counted:
+            self._counted = True
+            self._refused = self._allowed is not None and not self._allowed()
+        return not self._refused
 
     def match(self, name: str, min_similarity: float) -> Sequence[ProtectedMatch]:
+        if self._refused:
+            return ()
         found = self._registry.match(name, min_similarity)
-        self.matched = self.matched or bool(found)
-        return found
+        return found if self._admitted(bool(found)) else ()
 
     def photo_matches(self, fingerprint: AvatarFingerprint) -> Sequence[tuple[int, ProtectedMatch]]:
+        if self._refused:
+            return ()
         found = self._registry.photo_matches(fingerprint)
-        self.matched = self.matched or bool(found)
-        return found
+        return found if self._admitted(bool(found)) else ()
 
     def owns(self, profile: Profile, platform: Platform) -> bool:
-        found = self._registry.owns(profile, platform)
-        self.matched = self.matched or found
-        return found
+        if self._refused:
+            return False
+        return self._registry.owns(profile, platform) and self._admitted(True)
 
 
 class _NoMatches:
-    """The registry for a client past ``HARIS_REGISTRY_LIMIT``: as if nobody were registered."""
+    """The registry for a client known to be past ``HARIS_REGISTRY_LIMIT``: as if nobody were
+    registered, without asking the registry (a match and a miss then cost the same)."""
 
     def match(self, name: str, min_similarity: float) -> Sequence[ProtectedMatch]:
         return ()
@@ -75,21 +106,28 @@ def run_check(
     locale: str,
     privileged: bool,
     registry_allowed: Callable[[], bool] | None = None,
+    registry_open: Callable[[], bool] | None = None,
     may_contribute: Callable[[], bool] | None = None,
     vouched: bool = True,
+    charge_contacts: Callable[[int], None] | None = None,
 ) -> CheckResponse:
     """Score one profile and explain it.
 
     ``privileged`` (a trainer or maintainer: the console, or the API with a key) sees who a
     protected-person finding is about; anyone else gets :data:`ANONYMOUS_EVIDENCE` only. For an
-    anonymous check that matched the registry, ``registry_allowed()`` says whether the caller may
-    still be answered from it (``HARIS_REGISTRY_LIMIT``, counted by the route): when it says no,
-    the check is scored again as if nobody were registered. A privileged check adds its account to
-    the campaign aggregate; an anonymous one only when ``may_contribute()`` says so
+    anonymous check, ``registry_open()`` (no Redis call) says whether the caller may still be
+    answered from the registry at all, and at its first match ``registry_allowed()`` counts it
+    (``HARIS_REGISTRY_LIMIT``, both from the route): when either says no, the check is answered as
+    if nobody were registered, and a client known to be past the limit does not reach the
+    registry (:class:`_CountedRegistry`); when ``registry_open()`` raises ServiceUnavailable (the
+    count cannot be made), the registry is left out and its signal listed as unavailable. A
+    privileged check adds its account to the campaign aggregate; an anonymous one only when ``may_contribute()`` says so
     (``HARIS_CAMPAIGN_CONTRIBUTIONS``, counted by the route). A check of what someone else sent —
     a report's page, where a trainer reads what an anonymous reporter filed — is not ``vouched``
     for and adds nothing: a trainer's contribution has no cap, so it must stand for a profile the
-    trainer looked at, never for whatever a reporter made up.
+    trainer looked at, never for whatever a reporter made up. ``charge_contacts(n)`` (the route's
+    rate limit) is called before scoring with the number of contact photos to be confirmed
+    against the checked photo's pixels (:func:`contact_photo_candidates`).
     """
     state = app_state()
     rules = state.rules.current()
@@ -97,15 +135,23 @@ def run_check(
     # Sent bytes win over a sent hash (the hash may come from an older fingerprint version).
     avatar_fingerprint = fingerprint_from(avatar, body.avatar_hash, "avatar_hash")
     del avatar
+    if charge_contacts is not None:  # the route's charge for matching the contacts, photos included
+        charge_contacts(contact_photo_candidates(body.contacts or (), avatar_fingerprint))
     services = dict(state.lookups)
     if BANKS in services:  # the bank versions are read once for the check's avatar signals
         services[BANKS] = services[BANKS].for_check()
     campaign = None
     if state.campaigns is not None:
         campaign = services[CAMPAIGNS] = CampaignCheck(state.campaigns)
-    watched = None
     if not privileged and REGISTRY in services:
-        watched = services[REGISTRY] = _WatchedRegistry(services[REGISTRY])
+        try:
+            registry_is_open = registry_open is None or registry_open()
+        except ServiceUnavailable:  # its answers could not be counted: not asked, listed unavailable
+            del services[REGISTRY]
+        else:
+            services[REGISTRY] = (
+                _CountedRegistry(services[REGISTRY], registry_allowed) if registry_is_open else _NoMatches()
+            )
     context = CheckContext(
         platform=body.platform,
         now=state.clock(),
@@ -114,9 +160,6 @@ def run_check(
         services=services,
     )
     report = score(body.profile or Profile(), context, rules)
-    if watched is not None and watched.matched and registry_allowed is not None and not registry_allowed():
-        services[REGISTRY] = _NoMatches()
-        report = score(body.profile or Profile(), context, rules)
     state.metrics.count_check(report)
     profile = body.profile or Profile()
     if (

@@ -15,9 +15,10 @@ afresh: around the hour an hourly limit allows up to twice its amount.
 
 Redis keys (limiter store only): ``haris:LIMITER/limits/<hmac>/<scope>/<limit>`` — one
 fixed-window counter per client (or per console account name) and limit, expiring with its
-window; for the campaign contributions (``HARIS_CAMPAIGN_CONTRIBUTIONS``) a moving window
-instead (``limits``' list of the times of the client's contributions in the last window), under
-this hour's key and the previous hour's (so the cap holds in any hour, across the pepper's change);
+window; for the campaign contributions (``HARIS_CAMPAIGN_CONTRIBUTIONS``) and the registry's
+matches (``HARIS_REGISTRY_LIMIT``) a moving window instead (``limits``' list of the times of
+the client's contributions, or matches, in the last window), under this hour's key and the
+previous hour's (so the cap holds in any hour, across the pepper's change);
 ``haris:limiter:pepper:<hour>`` — the pepper, two hours.
 
 Limits (``Limits``; anonymous views are decorated with :func:`counted`):
@@ -29,7 +30,10 @@ Limits (``Limits``; anonymous views are decorated with :func:`counted`):
   a user's allowance. A check's trusted contacts are charged by what matching them costs: per
   contact, per character of their names and per photo (``charge_for_contacts``), and a check
   that matched the protected-people registry counts against ``HARIS_REGISTRY_LIMIT`` too
-  (``server.api.check``).
+  (``server.api.check``). That allowance remembers, in the worker's memory until the window ends,
+  the (peppered) clients it refused, so that their checks can skip the registry without a Redis
+  call (``Allowance.known_used_up``): a match must not cost more than a miss. Whatever else
+  makes a check slow is charged once it is done, by its thread's CPU (``charge_for_cpu``).
 - failed API keys, per address (``HARIS_KEY_FAILURE_LIMIT``): past it, every bearer key from that
   address is refused (429) until the window ends, so guessing stops there.
 - console sign-in: failures per address (``HARIS_LOGIN_LIMIT``) and per account name
@@ -37,8 +41,9 @@ Limits (``Limits``; anonymous views are decorated with :func:`counted`):
   with the right password from an address that has not failed.
 
 When the limiter store cannot be reached, anonymous checks and reports are answered uncounted
-with ``HARIS_LIMIT_FAIL_OPEN`` (default true; false: 503 ``limiter_unavailable``); every other
-limit fails closed. After a failure the store is left alone for ``STORAGE_RETRY_SECONDS``.
+with ``HARIS_LIMIT_FAIL_OPEN`` (default true; false: 503 ``limiter_unavailable``), checks without
+the protected-people registry (``Allowance.cannot_count``: its answers must be counted); every
+other limit fails closed. After a failure the store is left alone for ``STORAGE_RETRY_SECONDS``.
 
 flask-limiter and its ``limits`` library are used only through documented API: flask-limiter's
 ``Limiter`` reads the storage and strategy configuration and builds them (``storage_uri``,
@@ -79,6 +84,7 @@ from werkzeug.exceptions import TooManyRequests
 
 from heuristics.context import ServiceUnavailable
 from heuristics.profile import Contact
+from server.lookups.versioned import rebuild_seconds
 from server.storage.breaker import RedisBreaker
 from server.storage.connection import LimiterStore, fast_fail_options
 from server.web.errors import APIError, error_response
@@ -86,6 +92,8 @@ from server.web.errors import APIError, error_response
 log = logging.getLogger("haris.limits")
 F = TypeVar("F", bound=Callable[..., Any])
 STORAGE_RETRY_SECONDS = 1.0
+# Refusals an allowance made with ``remember_refusals`` keeps in a worker's memory (a few MB at most).
+MAX_REMEMBERED_REFUSALS = 20_000
 PEPPER_SECONDS = 3600
 PEPPER_KEY = "haris:limiter:pepper:"
 KEY_PREFIX = "limits"  # the first part of every counter's identifiers (as flask-limiter names them)
@@ -187,6 +195,7 @@ class Allowance:
         key_func: Callable[[], str],
         may_fail_open: bool = False,
         previous_key: Callable[[], str] | None = None,
+        remember_refusals: bool = False,
     ) -> None:
         self.scope = scope
         self.items: list[RateLimitItem] = parse_many(limit)
@@ -198,6 +207,10 @@ class Allowance:
         # The moving window built on the strategy's storage, with that storage: built once, not per
         # charge, and again only if flask-limiter's strategy moves to another storage.
         self._moving: tuple[Storage, MovingWindowRateLimiter] | None = None
+        # With ``remember_refusals``: client key → when (time.monotonic) the window that refused it
+        # ends, as this worker last saw it refused (:meth:`known_used_up`). Peppered keys, as in
+        # the store; at most MAX_REMEMBERED_REFUSALS.
+        self._refused_until: dict[str, float] | None = {} if remember_refusals else None
 
     def _identifiers(self) -> tuple[str, str, str]:
         # The counter's key: haris:LIMITER/limits/<peppered HMAC>/<scope>/<limit> (module docstring).
@@ -241,9 +254,42 @@ class Allowance:
             refused.extend(i for i in self.items if not all(strategy.hit(i, *k, cost=cost) for k in keys))
 
         self._guard.run(hit, self._may_fail_open)
-        if refused and refuse:
-            raise LimitReached(self._retry_after(refused, tuple(identifiers)))
+        if refused and (refuse or self._refused_until is not None):
+            retry_after = self._retry_after(refused, tuple(identifiers))
+            self._remember_refusal(identifiers[1], retry_after)
+            if refuse:
+                raise LimitReached(retry_after)
         return not refused
+
+    def cannot_count(self) -> bool:
+        """Whether the limiter store failed moments ago and is being left alone (no Redis call):
+        a charge now would not count (an anonymous allowance fails open)."""
+        return self._limiter.enabled and self._guard.breaker.is_down
+
+    def known_used_up(self) -> bool:
+        """Whether this worker saw this client refused in its current window (an allowance made
+        with ``remember_refusals``), without a Redis call: a caller that must do the same work
+        whether or not the client would be charged (``server.api.check``: the registry) asks this
+        first. False when this worker has not seen it refused (it may still be, on another one)."""
+        remembered = self._refused_until
+        if not remembered:  # nobody refused here: no key to make
+            return False
+        keys: list[str] = []
+        self._guard.run(lambda: keys.append(self._key_func()), self._may_fail_open)  # may fetch the pepper
+        until = remembered.get(keys[0]) if keys else None
+        return until is not None and until > time.monotonic()
+
+    def _remember_refusal(self, key: str, retry_after: int) -> None:
+        remembered = self._refused_until
+        if remembered is None:
+            return
+        now = time.monotonic()
+        if len(remembered) >= MAX_REMEMBERED_REFUSALS:
+            # Replaced, not mutated: request threads read it without a lock.
+            remembered = self._refused_until = {k: until for k, until in remembered.items() if until > now}
+            if len(remembered) >= MAX_REMEMBERED_REFUSALS:
+                return  # full of live refusals: this one is found by charging, as before
+        remembered[key] = now + retry_after
 
     def standing(self) -> Standing | None:
         """Where this client stands, without counting; None when the limiter is off, or the store
@@ -294,6 +340,8 @@ class Limits:
     def __init__(self, app: Flask, store: LimiterStore) -> None:
         config = app.config
         self.peppers = Peppers(store.client)
+        # The CPU time of the request's thread (charge_for_cpu); tests move their own.
+        self.cpu_clock: Callable[[], float] = time.thread_time
         self.guard = StorageGuard(config["HARIS_LIMIT_FAIL_OPEN"])
         storage_options: dict[str, Any] = {}
         if store.client is not None:
@@ -316,16 +364,20 @@ class Limits:
 
         def allowance(
             scope: str, limit: str, key: Callable[[], str] | None = None, anonymous: bool = False,
-            previous_key: Callable[[], str] | None = None,
+            previous_key: Callable[[], str] | None = None, remember_refusals: bool = False,
         ) -> Allowance:  # fmt: skip
             # The limit string is read once: flask-limiter parses a static limit when it is declared.
             return Allowance(self.limiter, self.guard, scope, config[limit], key or self.client_key, anonymous,
-                             previous_key)  # fmt: skip
+                             previous_key, remember_refusals)  # fmt: skip
 
         self.check = allowance("check", "HARIS_CHECK_LIMIT", anonymous=True)
         self.report = allowance("report", "HARIS_REPORT_LIMIT", anonymous=True)
         self.rules = allowance("rules", "HARIS_CHECK_LIMIT", anonymous=True)
-        self.registry = allowance("registry", "HARIS_REGISTRY_LIMIT", anonymous=True)
+        # Remembers refusals: past it, a check must not ask the registry at all (server.api.check).
+        # A moving window under this hour's key and the previous hour's, as the campaign's below:
+        # a fixed window keyed by the hour's pepper would answer twice the limit around the hour.
+        self.registry = allowance("registry", "HARIS_REGISTRY_LIMIT", anonymous=True,
+                                  previous_key=self.previous_client_key, remember_refusals=True)  # fmt: skip
         self.extractor_health = allowance("extractor-health", "HARIS_EXTRACTOR_HEALTH_LIMIT")
         # Not anonymous: when the store cannot count, nothing is added to the aggregate. Counted in
         # a moving window under this hour's key and the previous hour's: the campaign signals'
@@ -420,8 +472,14 @@ def counted(allowance: str) -> Callable[[F], F]:
 # per started CONTACT_CHARACTERS_PER_CHECK. 500 contacts of ordinary names (~40 characters) are
 # free (about 300 with photos); 2,000 contacts of 300 characters with photos (the most a check may
 # send) count 1 + 118 times, two minutes' allowance at 60/minute.
+# A contact photo whose phash is a candidate of the checked photo, when the check sent its pixels,
+# is confirmed at up to 36 places of them (heuristics.matching): ~1.6 ms, as much as ~7,000
+# characters of names, so each such distinct photo costs CONTACT_CANDIDATE_CHARACTERS
+# (server.services.check.contact_photo_candidates counts them). A few among hundreds of contacts'
+# portraits are candidates of any portrait; 300 made to be candidates cost 0.5 s.
 CONTACT_CHARACTERS = 200
 CONTACT_PHOTO_CHARACTERS = 150
+CONTACT_CANDIDATE_CHARACTERS = 7_000
 FREE_CONTACT_CHARACTERS = 120_000
 CONTACT_CHARACTERS_PER_CHECK = 10_000
 
@@ -443,11 +501,34 @@ def contact_charge(characters: int) -> int:
     return math.ceil(max(0, characters - FREE_CONTACT_CHARACTERS) / CONTACT_CHARACTERS_PER_CHECK)
 
 
-def charge_for_contacts(contacts: Iterable[Contact]) -> None:
-    """Charge a check for matching its trusted ``contacts`` (429 past the limit)."""
-    extra = contact_charge(contact_characters(contacts))
+def charge_for_contacts(contacts: Iterable[Contact], photo_candidates: int = 0) -> int:
+    """Charge a check for matching its trusted ``contacts``, ``photo_candidates`` of whose photos
+    are confirmed against the checked photo's pixels (429 past the limit); the counts charged."""
+    extra = contact_charge(contact_characters(contacts) + photo_candidates * CONTACT_CANDIDATE_CHARACTERS)
     if extra:
         limits().check.charge(extra)
+    return extra
+
+
+# Whatever else makes one check cost (names that keep the name index aligning, a registry or
+# banks of thousands, an image slow to decode), it is charged once it is done: one more count per
+# started CHECK_CPU_SECONDS of its thread's CPU past the first, less what its contacts were
+# charged before. Ordinary checks take a few ms, with a photo ~10-20 ms, against 10,000 banked
+# portraits ~0.1 s (docs/avatars.md); a tagline of three six-part names against 300 contacts of
+# common names took 0.4 s. Charged after the work, it cannot refuse that check, but it keeps one
+# address's CPU within its allowance's worth (60/minute: 6 s of CPU a minute at most).
+CHECK_CPU_SECONDS = 0.1
+
+
+def charge_for_cpu(started: float, rebuilt: float, already: int) -> None:
+    """Charge a finished check for its CPU since ``started`` (``Limits.cpu_clock``), less what it
+    spent rebuilding this worker's copies since ``rebuilt`` (``rebuild_seconds``), beyond the
+    first CHECK_CPU_SECONDS and the ``already`` extra counts its contacts cost. Never refuses:
+    the answer is made; the client's next requests find the allowance used."""
+    spent = limits().cpu_clock() - started - (rebuild_seconds() - rebuilt)
+    extra = math.ceil(max(0.0, spent) / CHECK_CPU_SECONDS) - 1 - already
+    if extra > 0:
+        limits().check.charge(extra, refuse=False)
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
+import json
 import logging
 from typing import Any
 
@@ -14,7 +16,7 @@ from flask.testing import FlaskClient
 from heuristics.images import fingerprint_bytes
 from server.config import ConfigError
 from server.web.limits import LimitReached, Standing
-from tests.api.test_banks import photo_bytes
+from tests.api.test_banks import b64, photo_bytes
 from tests.conftest import TEST_SECRET
 from tests.reliability.redis_process import RedisProcess
 
@@ -136,6 +138,14 @@ def test_cross_site_posts_do_not_use_up_the_users_allowance(make_app: Any) -> No
     assert statuses == [200, 200, 200, 429]
 
 
+def charged_by_contacts_only(app: Any) -> FlaskClient:
+    """A client of ``app`` whose checks' CPU charge is pinned (no CPU passes): these tests count
+    what a check's contacts are charged before scoring; what long contact lists cost in CPU on the
+    machine running the tests must not move their counts (the CPU charge has its own test)."""
+    app.extensions["haris_limits"].cpu_clock = lambda: 0.0
+    return app.test_client()
+
+
 def named_contacts(count: int, name_length: int) -> list[dict[str, str]]:
     return [
         {"display_name": f"{number:06d}" + "a" * (name_length - 6), "account_id": str(number)}
@@ -147,7 +157,7 @@ def test_contacts_are_charged_by_what_matching_them_costs(make_app: Any) -> None
     """Per contact (200 characters' worth), per character of its names and per photo (150): 500
     contacts of ordinary names are free; many short names or photos are not (each contact costs
     about as much to normalise, and each photo to compare, whatever its names' length)."""
-    client = make_app(HARIS_CHECK_LIMIT="20/minute").test_client()
+    client = charged_by_contacts_only(make_app(HARIS_CHECK_LIMIT="20/minute"))
     ordinary = {"platform": "x", "profile": {"display_name": "Sami K"}, "contacts": named_contacts(500, 40)}
     assert client.post("/v1/check", json=ordinary).status_code == 200  # 500 × 240 = 120,000: counted once
     longer = {**ordinary, "contacts": named_contacts(500, 60)}  # 500 × 260 = 130,000: 1 + 1 counts
@@ -159,6 +169,125 @@ def test_contacts_are_charged_by_what_matching_them_costs(make_app: Any) -> None
     assert client.post("/v1/check", json=photos).status_code == 200  # 320 × 390 = 124,800: 1 + 1 counts
     statuses = [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(12)]
     assert statuses == [200] * 11 + [429]  # 20 − (1 + 2 + 4 + 2) = 11 left
+
+
+def _never_confirming(fingerprint_hex: str, aspect: int) -> str:
+    """The same phashes (a candidate of that photo) with another aspect and inverted detail
+    hashes: a confirmation is tried, at a new place, and fails."""
+    raw = bytearray(bytes.fromhex(fingerprint_hex))
+    raw[2] = aspect
+    details = len(fingerprint_bytes(photo_bytes("coffee")).details) * 32
+    raw[-details:] = bytes(b ^ 0xFF for b in raw[-details:])
+    return raw.hex()
+
+
+def test_contact_photos_that_are_candidates_of_the_checked_photo_are_charged(make_app: Any) -> None:
+    """A check's photo sent as bytes is confirmed against every contact photo whose phash is a
+    candidate of it, at up to 36 places of its pixels each (~1.6 ms, where a contact photo that is
+    no candidate costs ~0.05 ms). 300 contacts with candidate photos cost ~0.5 s and were charged
+    as one check (300 × 390 characters, under the free 120,000): one address's 60 checks a minute
+    kept half a core busy. Each candidate now costs CONTACT_CANDIDATE_CHARACTERS (7,000) more;
+    without pixels (a hash) it is a cheap comparison and costs nothing more."""
+    from server.web.limits import CONTACT_CANDIDATE_CHARACTERS
+
+    assert CONTACT_CANDIDATE_CHARACTERS == 7_000
+    client = charged_by_contacts_only(make_app(HARIS_CHECK_LIMIT="12/minute"))
+    photo = photo_bytes("coffee")
+    own = fingerprint_bytes(photo).hex
+    contacts = [
+        {"display_name": f"{n:06d}aaaa", "avatar_hash": _never_confirming(own, 64 + n)} for n in range(20)
+    ]  # 20 × (200 + 10 + 150) = 7,200 characters, + 20 × 7,000 candidates = 147,200: 1 + 3 counts
+    strangers = [{**c, "avatar_hash": fingerprint_bytes(photo_bytes("brick")).hex} for c in contacts]
+    body = {"check": json.dumps({"platform": "x", "profile": {"display_name": "Zed"}, "contacts": contacts})}
+    multipart = client.post("/v1/check", data={**body, "avatar": (io.BytesIO(photo), "a.jpg")})
+    assert multipart.status_code == 200 and multipart.get_json()["findings"] == []
+    # The same contacts against the photo's hash (no pixels), or other photos: no more than before.
+    assert client.post("/v1/check", json={**json.loads(body["check"]), "avatar_hash": own}).status_code == 200
+    no_candidates = {**json.loads(body["check"]), "contacts": strangers, "avatar": b64(photo)}
+    assert client.post("/v1/check", json=no_candidates).status_code == 200
+    statuses = [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(7)]
+    assert statuses == [200] * 6 + [429]  # 12 − (4 + 1 + 1) = 6 left
+
+
+class _CpuClock:
+    """The check's CPU clock (``Limits.cpu_clock``), moved by the test: each check reads it when
+    it starts and when it ends, and is given ``spent`` seconds between the two."""
+
+    def __init__(self, spent: float) -> None:
+        self.spent = spent
+        self.now = 0.0
+        self.started = False
+
+    def __call__(self) -> float:
+        if self.started:
+            self.now += self.spent
+        self.started = not self.started
+        return self.now
+
+
+def test_a_check_is_charged_once_more_per_started_100_ms_of_cpu_past_the_first(make_app: Any) -> None:
+    """Whatever makes a check cost: names that keep the name index aligning (a tagline of three
+    six-part names against 300 contacts of common names took 0.41 s, charged as one check), a
+    registry of thousands, an image that is slow to decode. Each check is charged, once it is
+    done, one more count per started CHECK_CPU_SECONDS (0.1 s) of its thread's CPU past the first
+    (beyond what its contacts were already charged), so one address's CPU stays within its
+    allowance's worth; ordinary checks, photos included, take a few to ~20 ms and count once."""
+    from server.web.limits import CHECK_CPU_SECONDS
+
+    assert CHECK_CPU_SECONDS == 0.1
+    app = make_app(HARIS_CHECK_LIMIT="10/minute")
+    client = app.test_client()
+    limits = app.extensions["haris_limits"]
+    limits.cpu_clock = _CpuClock(0.35)  # 1 + 3 counts
+    assert client.post("/v1/check", json={"platform": "x", "profile": {"display_name": "Zed"}}).status_code == 200
+    # A refused body is charged for its CPU too (a photo that is slow to decode, then refused).
+    refused = client.post("/v1/check", json={"platform": "x", "avatar": "!!"})
+    assert refused.status_code == 422  # 1 + 3 counts
+    limits.cpu_clock = _CpuClock(0.05)
+    statuses = [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]  # 10 − 8 = 2 left
+    # Contacts' own charge counts towards it: 700 short names are 1 + 3 counts before scoring.
+    other = {"REMOTE_ADDR": "10.9.9.9"}
+    limits.cpu_clock = _CpuClock(0.35)
+    body = {"platform": "x", "contacts": named_contacts(700, 6)}
+    assert client.post("/v1/check", json=body, environ_base=other).status_code == 200  # 1 + 3, not 1 + 6
+    limits.cpu_clock = _CpuClock(0.05)
+    statuses = [client.post("/v1/check", json={"platform": "x"}, environ_base=other).status_code for _ in range(7)]
+    assert statuses == [200] * 6 + [429]
+
+
+class _ClockedStore:
+    """A protected-people store whose reads take ``seconds`` of a test's CPU clock (a registry of
+    thousands, rebuilt in a check's thread after a trainer's change); everything else as the real one."""
+
+    def __init__(self, real: Any, clock: list[float], seconds: float) -> None:
+        self.real, self.clock, self.seconds = real, clock, seconds
+
+    def all(self) -> Any:
+        self.clock[0] += self.seconds
+        return self.real.all()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+def test_a_check_is_not_charged_for_rebuilding_the_workers_copies(make_app: Any, monkeypatch: Any) -> None:
+    """The check that happens to find the registry (or a bank, or the rules) changed rebuilds this
+    worker's copy: the worker's work, not its client's, so its CPU is not charged to the client."""
+    from server.lookups import versioned
+
+    app = make_app(HARIS_CHECK_LIMIT="5/minute")
+    client = app.test_client()
+    clock = [0.0]
+    monkeypatch.setattr(versioned, "cpu_clock", lambda: clock[0])
+    app.extensions["haris_limits"].cpu_clock = lambda: clock[0]
+    lookup = app.extensions["haris"].lookups["protected"]
+    lookup.store = _ClockedStore(lookup.store, clock, 2.0)
+    lookup.invalidate()
+    statuses = [client.post("/v1/check", json={"platform": "x", "profile": {"display_name": "Zed"}}).status_code]
+    assert clock[0] == 2.0  # the first check rebuilt the registry
+    statuses += [client.post("/v1/check", json={"platform": "x"}).status_code for _ in range(5)]
+    assert statuses == [200] * 5 + [429]  # each check counted once
 
 
 def test_expanding_contact_names_cost_bounded_work_and_are_charged(make_app: Any) -> None:
@@ -173,7 +302,7 @@ def test_expanding_contact_names_cost_bounded_work_and_are_charged(make_app: Any
     assert len(normalised.cleaned) <= MAX_CLEANED_LENGTH
     assert all(len(reading.parts) <= MAX_PARTS for reading in normalised.readings)
     assert all(len(part.text) <= MAX_PART_LETTERS for reading in normalised.readings for part in reading.parts)
-    client = make_app(HARIS_CHECK_LIMIT="6/minute").test_client()
+    client = charged_by_contacts_only(make_app(HARIS_CHECK_LIMIT="6/minute"))
     body = {
         "platform": "x",
         "profile": {"display_name": "\ufdfa" * 3},
@@ -185,7 +314,7 @@ def test_expanding_contact_names_cost_bounded_work_and_are_charged(make_app: Any
 
 
 def test_a_long_contact_list_past_the_limit_is_refused_and_still_counted(make_app: Any) -> None:
-    client = make_app(HARIS_CHECK_LIMIT="5/minute").test_client()
+    client = charged_by_contacts_only(make_app(HARIS_CHECK_LIMIT="5/minute"))
     body = {"platform": "x", "contacts": named_contacts(420, 100)}  # 420 × (200 + 100) = 126,000: 1 + 1
     assert client.post("/v1/check", json=body).status_code == 200
     assert client.post("/v1/check", json=body).status_code == 200  # 4 of 5

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -205,6 +206,105 @@ def test_checks_that_hit_the_registry_have_a_tighter_limit(make_app: Any, traine
     assert "impersonation.protected_person" in codes(check(client, clone, headers=trainer))
     other = client.post("/v1/check", json={"platform": "x", "profile": clone}, environ_base={"REMOTE_ADDR": "10.4.4.4"})
     assert "impersonation.protected_person" in codes(other.get_json())
+
+
+class _CountingRegistry:
+    """The worker's real registry lookup, counting what a check asks it (not a stand-in: every
+    call goes to it)."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.calls: Counter[str] = Counter()
+
+    def match(self, *args: Any) -> Any:
+        self.calls["match"] += 1
+        return self.real.match(*args)
+
+    def photo_matches(self, *args: Any) -> Any:
+        self.calls["photo_matches"] += 1
+        return self.real.photo_matches(*args)
+
+    def owns(self, *args: Any) -> Any:
+        self.calls["owns"] += 1
+        return self.real.owns(*args)
+
+
+def _limiter_commands(client: redis.Redis) -> Counter[str]:
+    stats = client.info("commandstats")
+    return Counter({name.removeprefix("cmdstat_"): int(value["calls"]) for name, value in stats.items()
+                    if name.removeprefix("cmdstat_") not in {"info", "config"}})  # fmt: skip
+
+
+@pytest.mark.parametrize("store_kind", ["single"])  # counts one server's commands
+def test_past_the_registry_limit_a_match_costs_what_a_miss_costs(
+    make_app: Any, trainer: dict[str, str], limiter_client: redis.Redis
+) -> None:
+    """A timing oracle on the registry: past HARIS_REGISTRY_LIMIT the answer hides a match, so the
+    work must hide it too. Before, a matching check was scored twice (once with the registry,
+    once as if nobody were registered) and made two more limiter commands (the refused count and
+    its window): a script timing its probes (~1 ms more of ~1.3 ms) read every match the limit
+    was meant to hide. Now, once this worker has seen the address refused, its checks do not ask
+    the registry at all, and a match and a miss make the same Redis commands."""
+    app = make_app(HARIS_REGISTRY_LIMIT="2/hour")
+    client = app.test_client()
+    register(client, trainer)
+    state = app.extensions["haris"]
+    counting = state.lookups["protected"] = _CountingRegistry(state.lookups["protected"])
+    clone = {"display_name": "Hala Ahed", "account_id": "5555555555"}
+    stranger = {"display_name": "Huda Amer", "account_id": "5555555555"}
+    answered = [codes(check(client, clone)) for _ in range(3)]
+    assert ["impersonation.protected_person" in found for found in answered] == [True, True, False]
+    work = {}
+    for name, profile in (("clone", clone), ("stranger", stranger)):
+        counting.calls.clear()
+        limiter_client.config_resetstat()
+        assert "impersonation.protected_person" not in codes(check(client, profile))
+        work[name] = (dict(counting.calls), _limiter_commands(limiter_client))
+    assert work["clone"] == work["stranger"]
+    assert work["clone"][0] == {}  # the registry is not asked at all
+    # Another address is answered from the registry as before.
+    other = client.post("/v1/check", json={"platform": "x", "profile": clone}, environ_base={"REMOTE_ADDR": "10.4.4.5"})
+    assert "impersonation.protected_person" in codes(other.get_json())
+
+
+def test_the_registry_limit_holds_across_the_peppers_change(make_app: Any, trainer: dict[str, str]) -> None:
+    """Counted under the hour's peppered key alone, the allowance started afresh with each new
+    pepper: 20 answers just before the hour and 20 more just after it, twice the limit within a
+    minute. Like the campaign contributions, it is a moving window counted under this hour's key
+    and the previous hour's."""
+    from server.web.limits import Peppers
+
+    app = make_app(HARIS_REGISTRY_LIMIT="2/hour")
+    hours = [490_000 * 3_600 + 3_598.0]  # the pepper's clock: two seconds before an hour ends
+    app.extensions["haris_limits"].peppers = Peppers(
+        app.extensions["haris"].redis.limiter.client, clock=lambda: hours[0]
+    )
+    client = app.test_client()
+    register(client, trainer)
+    clone = {"display_name": "Hala Ahed", "account_id": "5555555555"}
+    answered = []
+    for _ in range(4):
+        answered.append("impersonation.protected_person" in codes(check(client, clone)))
+        hours[0] += 1  # the third and fourth checks are in the next hour, under a new key
+    assert answered == [True, True, False, False]
+    hours[0] += 2 * 3_600  # two pepper hours later: both keys are new to this client
+    assert "impersonation.protected_person" in codes(check(client, clone))
+
+
+def test_while_the_limiter_store_is_down_the_registry_is_unavailable_not_uncounted(
+    make_app: Any, trainer: dict[str, str], tmp_path: Any
+) -> None:
+    """Checks fail open when the limiter store cannot count (HARIS_LIMIT_FAIL_OPEN), and so did the
+    registry's allowance: while the store was down (or slowed past its timeout by a flood), a
+    script's registry probes were answered uncounted, as many as it could send. Now an anonymous
+    check answers without the registry then, listing its signal as unavailable, for a match and
+    a miss alike."""
+    register(make_app().test_client(), trainer)  # through a worker whose limiter store answers
+    client = make_app(HARIS_LIMITER_URL=f"unix://{tmp_path}/no-limiter.sock").test_client()
+    for profile in ({"display_name": "Hala Ahed", "account_id": "5555555555"}, {"display_name": "Huda Amer"}):
+        report = check(client, profile)
+        assert "impersonation.protected_person" not in codes(report)
+        assert "impersonation.protected_person" in report["unavailable"]
 
 
 def test_a_clone_that_took_her_released_handle_is_still_flagged(client: FlaskClient, trainer: dict[str, str]) -> None:

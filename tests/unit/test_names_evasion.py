@@ -156,3 +156,18 @@ def test_the_protected_person_signal_sees_the_same_evasions(clone: str) -> None:
 
     found = detect("impersonation.protected_person", context=protected_context(Registry(PEOPLE)), display_name=clone)
     assert found is not None and found.evidence["protected_id"] == "p1"
+
+
+def test_a_name_repeated_as_its_own_tagline_is_searched_once() -> None:
+    """Pieces of a display name that are the name again (or the handle) were each searched anew
+    in the contacts' and the registry's name indexes: a body made to be slow, charged as one
+    check. The same name, whatever its spacing or case, is searched once."""
+    from heuristics.profile import Profile
+    from heuristics.signals.impersonation import names_of
+
+    long_name = "Mohamed Mohammed Muhammad Ahmed Ali"
+    profile = Profile(handle="mohamed ali", display_name=f"{long_name} | {long_name.upper()} | {long_name}  ·  x")
+    names = names_of(profile)
+    keys = [" ".join(name.split()).casefold() for name in names]
+    assert len(keys) == len(set(keys))
+    assert names[0] == profile.display_name and [name.strip() for name in names[2:]] == [long_name, "x"]
