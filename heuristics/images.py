@@ -33,7 +33,7 @@ from typing import Final
 import numpy as np
 from PIL import Image, ImageOps
 
-from heuristics.keypoints import QUERY_KEYPOINTS, STORED_KEYPOINTS, Keypoints, detect, frame
+from heuristics.keypoints import QUERY_KEYPOINTS, STORED_KEYPOINTS, Keypoints, detect, frame, straighten
 from heuristics.phash import RegionHasher
 
 MAX_IMAGE_BYTES: Final = 4 * 1024 * 1024
@@ -306,6 +306,19 @@ class Source:
 
     def to_pixels(self, picture: int, box: Box) -> Box:
         return pixel_box(box, self.pictures[picture], self.hasher.picture.shape)
+
+    def straightened(
+        self, matrix: np.ndarray, size: tuple[int, int], mirrored: bool, box: Box
+    ) -> tuple[int, tuple[int, int]]:
+        """The detail hash and the fine hash (signs, mask) of ``box`` (pixels of a stored frame of
+        ``size``) in this picture's (mirrored) frame warped into that stored frame through
+        ``matrix`` (stored frame → this frame; :func:`heuristics.keypoints.straighten`): where a
+        turned or skewed copy shows the stored picture's region, upright as the stored picture
+        has it. Not kept: a check warps only for the few candidates its keypoints place."""
+        image = self.frame()[0]
+        warped = straighten(image[:, ::-1] if mirrored else image, matrix, size)
+        hasher = RegionHasher(warped)
+        return hasher.details([box])[0], hasher.fine([box])[0]
 
     def details(self, boxes: Sequence[Box]) -> list[tuple[int, int]]:
         """Detail hashes of pixel boxes and masks of their :data:`STRONGEST` strongest

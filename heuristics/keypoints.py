@@ -53,6 +53,17 @@ REPROJECTION_PIXELS: Final = 3.0
 MAX_SCALE: Final = 2.0
 MAX_STRETCH: Final = 1.6
 MAX_ROTATION_DEGREES: Final = 10.0
+# Straightening (:func:`straighten`): a checked picture is warped into the stored picture's frame
+# only under a transform close to a turned re-upload — axes stretched against each other by at
+# most 1.25 (a 10% stretch is 1.1), skewed from square by at most 10 degrees — and only when it
+# turns or skews the stored picture by at least 1 degree (otherwise the upright box the
+# transform gives is already the place; a warp would only be a second try for a look-alike).
+# The stored picture's detail region must lie at least 90% inside the checked picture: a warp
+# never invents the pixels it compares.
+MAX_STRAIGHTENED_STRETCH: Final = 1.25
+MAX_STRAIGHTENED_SKEW_DEGREES: Final = 10.0
+MIN_STRAIGHTENED_DEGREES: Final = 1.0
+MIN_STRAIGHTENED_OVERLAP: Final = 0.9
 _FORMAT: Final = 1
 _HEADER: Final = struct.Struct(">BHHH")  # format, frame width, frame height, count
 _POINT_UNITS: Final = 64  # coordinates stored in 1/64 pixel (uint16: frames up to 1023 px)
@@ -192,4 +203,60 @@ def plausible(linear: npt.NDArray[np.float64]) -> bool:
     )
 
 
-__all__ = ["FRAME_SIDE", "Alignment", "Keypoints", "align", "detect", "frame", "votes"]
+def _axis_angles(linear: npt.NDArray[np.float64]) -> tuple[float, float]:
+    """How far (degrees) a linear map turns the x axis and the y axis from where they were."""
+    x_axis = float(np.degrees(np.arctan2(linear[1, 0], linear[0, 0])))
+    y_axis = float(np.degrees(np.arctan2(-linear[0, 1], linear[1, 1])))
+    return x_axis, y_axis
+
+
+def straightenable(matrix: npt.NDArray[np.float64], region: npt.NDArray[np.float64], size: tuple[int, int]) -> bool:
+    """Whether a checked picture may be warped back through ``matrix`` (stored frame → checked
+    frame, 2×3) to compare the stored ``region`` (its four corners in the stored frame): a
+    plausible re-upload (:func:`plausible`: no mirror, bounded scale), turned or skewed enough
+    that the upright box misses the region, neither stretched nor skewed much, and the region
+    mapped at least :data:`MIN_STRAIGHTENED_OVERLAP` inside the checked frame of ``size``."""
+    linear = matrix[:, :2]
+    if not (np.isfinite(matrix).all() and plausible(linear)):
+        return False
+    scales = np.linalg.svd(linear, compute_uv=False)
+    x_axis, y_axis = _axis_angles(linear)
+    skew = abs(x_axis - y_axis)
+    if scales[0] / scales[1] > MAX_STRAIGHTENED_STRETCH or skew > MAX_STRAIGHTENED_SKEW_DEGREES:
+        return False
+    if max(abs(x_axis), abs(y_axis)) < MIN_STRAIGHTENED_DEGREES:
+        return False
+    mapped = (region @ linear.T + matrix[:, 2]).astype(np.float32)
+    hull = cv2.convexHull(mapped)
+    area = cv2.contourArea(hull)
+    width, height = size
+    inside = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    overlap, _ = cv2.intersectConvexConvex(hull, inside)
+    return bool(area > 0 and overlap >= MIN_STRAIGHTENED_OVERLAP * area)
+
+
+def straighten(image: UInt8Array, matrix: npt.NDArray[np.float64], size: tuple[int, int]) -> UInt8Array:
+    """The checked frame ``image`` seen through ``matrix`` (stored frame → checked frame): a
+    picture of the stored frame's ``size`` whose pixel (x, y) is the checked picture's at
+    ``matrix · (x, y, 1)`` (OpenCV's ``warpAffine`` with the inverse-map flag, bilinear; edges
+    repeated, which :func:`straightenable` keeps out of the compared region)."""
+    return cv2.warpAffine(
+        np.ascontiguousarray(image),
+        np.asarray(matrix, dtype=np.float64),
+        size,
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+
+
+__all__ = [
+    "FRAME_SIDE",
+    "Alignment",
+    "Keypoints",
+    "align",
+    "detect",
+    "frame",
+    "straighten",
+    "straightenable",
+    "votes",
+]

@@ -27,7 +27,12 @@
    of the stored picture's 256 strongest fine coefficients. Two look-alike faces may share a few
    corners (eyes, mouth) in place, even their coarse detail; their edges and texture, compared
    at the same place to a fraction of a pixel, still differ. A copy passes all three by a wide
-   margin, whatever crop it is.
+   margin, whatever crop it is. When the transform turns or skews the stored picture (a photo
+   straightened in an editor, a screen photographed off-axis), the upright box it gives holds
+   turned pixels: the checked picture is then warped upright into the stored frame through that
+   transform (:func:`heuristics.keypoints.straighten`, only for transforms a re-upload makes:
+   :func:`heuristics.keypoints.straightenable`) and both hashes compared again there, under the
+   same thresholds, at most :data:`MAX_STRAIGHTENED` times per geometric check.
 
 Legacy fingerprints (version 1 and bare 64-bit phashes) have no detail hash: they still find
 candidates but never confirm, on either side. Measured per-pair rates of both stages are in
@@ -53,7 +58,7 @@ from heuristics.images import (
     probe_variants,
 )
 from heuristics.index.fingerprints import FingerprintIndex
-from heuristics.keypoints import align, votes
+from heuristics.keypoints import align, straightenable, votes
 from heuristics.phash import FINE_MIRROR_MASK, MIRROR_MASK
 
 # Confirmation with the checked picture's pixels: differing detail-hash bits (of 255) at or under
@@ -79,6 +84,10 @@ MAX_RELATIONS: Final = 4
 MIN_INLIERS: Final = 8
 ALIGNED_THRESHOLD: Final = 28
 FINE_THRESHOLD: Final = 8
+# Straightened comparisons per geometric check (geometric_evidence): a turned or skewed copy's
+# pixels warped into the stored frame through a transform its keypoints agree on, ~1 ms each.
+# Within the confirmation budget, at most MAX_GEOMETRIC_CONFIRMATIONS × this many per check.
+MAX_STRAIGHTENED: Final = 2
 # Where the geometric confirmation decides, the candidate stage may cast a wider net: phash
 # fingerprints within this many bits (a copy cropped between two crop references, or brightened
 # until its highlights clip, lands 12–14 bits from its original; bench/portraits.py).
@@ -228,25 +237,38 @@ def geometric_evidence(
     width, height = keypoints.size
     region = detail_box(TRIMMED, stored.aspect)
     corners = np.array([[region[0] * width, region[1] * height], [region[2] * width, region[3] * height]])
+    stored_box = (corners[0, 0], corners[0, 1], corners[1, 0], corners[1, 1])
     corners = np.array([corners[0], corners[1], [corners[0, 0], corners[1, 1]], [corners[1, 0], corners[0, 1]]])
     hinted = found[0].stored_variant.mirrored != found[0].query_variant.mirrored
-    most, closest_fine = 0, 256
+    signs, mask = keypoints.fine
+    target = stored.details[TRIMMED]
+    most, closest_fine, straightened = 0, 256, 0
+    frame_size = source.frame()[0].shape[::-1]
     for flipped in (hinted, not hinted):
         for alignment in align(source.keypoints(flipped), keypoints, MIN_INLIERS):
             most = max(most, alignment.inliers)
             if alignment.inliers < MIN_INLIERS:
                 continue
-            mapped = alignment.apply(corners)  # a parallelogram: its bounding box is close enough
+            mapped = alignment.apply(corners)  # a parallelogram: its bounding box, unless turned
             box = source.from_frame((*mapped.min(axis=0), *mapped.max(axis=0)), flipped)
-            detail = source.details([box])[0][0]
-            differ = (detail ^ (MIRROR_MASK if flipped else 0) ^ stored.details[TRIMMED]).bit_count()
-            if differ > ALIGNED_THRESHOLD:
+            detail = source.details([box])[0][0] ^ (MIRROR_MASK if flipped else 0)
+            differ = (detail ^ target).bit_count()
+            if differ <= ALIGNED_THRESHOLD:
+                fine = source.hasher.fine([box])[0][0] ^ (FINE_MIRROR_MASK if flipped else 0)
+                closest_fine = min(closest_fine, ((fine ^ signs) & mask).bit_count())
+                if closest_fine <= FINE_THRESHOLD:
+                    return most, differ, closest_fine
+            if straightened == MAX_STRAIGHTENED or not straightenable(alignment.matrix, corners, frame_size):
                 continue
-            signs, mask = keypoints.fine
-            fine = source.hasher.fine([box])[0][0] ^ (FINE_MIRROR_MASK if flipped else 0)
-            closest_fine = min(closest_fine, ((fine ^ signs) & mask).bit_count())
-            if closest_fine <= FINE_THRESHOLD:
-                return most, differ, closest_fine
+            # A turned or skewed copy: its pixels warped upright into the stored frame, under the
+            # same thresholds (a second look at the same place, never a wider net).
+            straightened += 1
+            detail, (fine, _) = source.straightened(alignment.matrix, (width, height), flipped, stored_box)
+            differ = (detail ^ target).bit_count()
+            if differ <= ALIGNED_THRESHOLD:
+                closest_fine = min(closest_fine, ((fine ^ signs) & mask).bit_count())
+                if closest_fine <= FINE_THRESHOLD:
+                    return most, differ, closest_fine
     return most, 256, closest_fine
 
 
