@@ -7,7 +7,6 @@ import itertools
 import struct
 import zlib
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -36,6 +35,7 @@ from heuristics.images import (
 )
 from heuristics.matching import best_match, compare
 from heuristics.phash import reference_detail, reference_phash
+from tests.unit.photos import PHOTOS, photo
 
 
 def matches(query: AvatarFingerprint, stored: AvatarFingerprint) -> bool:
@@ -43,12 +43,7 @@ def matches(query: AvatarFingerprint, stored: AvatarFingerprint) -> bool:
     return compare(query, AvatarFingerprint.from_hex(stored.hex)) is not None
 
 
-PHOTOS = Path(__file__).resolve().parents[1] / "data" / "photos"
 NAMES = sorted(p.stem for p in PHOTOS.glob("*.jpg"))
-
-
-def photo(name: str) -> Image.Image:
-    return decode((PHOTOS / f"{name}.jpg").read_bytes(), target_side=None)
 
 
 def encode(image: Image.Image, fmt: str = "PNG", **options: object) -> bytes:

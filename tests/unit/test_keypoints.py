@@ -3,38 +3,17 @@ taken where that transform puts the stored picture."""
 
 from __future__ import annotations
 
-import io
 import random
-from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageEnhance, ImageOps
 
 from bench.portraits import draw_portrait, family_base
-from heuristics.images import AvatarFingerprint, decode, fingerprint, fingerprint_bytes
+from heuristics.images import AvatarFingerprint, fingerprint, fingerprint_bytes
 from heuristics.keypoints import MAX_STORED_BYTES, STORED_KEYPOINTS, Keypoints, align
 from heuristics.matching import ALIGNED_THRESHOLD, MIN_INLIERS, compare, geometric_evidence, relations
-
-PHOTOS = Path(__file__).resolve().parents[1] / "data" / "photos"
-NAMES = ("astronaut", "chelsea", "coffee", "rocket", "brick", "grass", "gravel")
-
-
-def jpeg(image: Image.Image, quality: int = 85) -> bytes:
-    out = io.BytesIO()
-    image.convert("RGB").save(out, "JPEG", quality=quality)
-    return out.getvalue()
-
-
-def photo(name: str) -> Image.Image:
-    return decode((PHOTOS / f"{name}.jpg").read_bytes(), target_side=None)
-
-
-def stored(image: Image.Image) -> AvatarFingerprint:
-    """As a bank keeps it: the hex form and the keypoints, no pixels."""
-    made = fingerprint_bytes(jpeg(image, 92)).with_keypoints()
-    return replace(AvatarFingerprint.from_hex(made.hex), keypoints=made.keypoints)
+from tests.unit.photos import NAMES, jpeg, photo, stored
 
 
 def copies(image: Image.Image) -> dict[str, Image.Image]:
@@ -88,7 +67,7 @@ def test_copies_agree_on_one_transform_and_confirm(name: str) -> None:
 def test_different_photos_never_confirm_even_as_candidates() -> None:
     kept = [stored(photo(name)) for name in NAMES]
     for n, name in enumerate(NAMES):
-        checked = fingerprint_bytes(jpeg(photo(name)))
+        checked = fingerprint_bytes(jpeg(photo(name), 85))
         assert [m for m, other in enumerate(kept) if compare(checked, other) is not None] == [n]
 
 
@@ -101,7 +80,7 @@ def test_look_alike_portraits_are_candidates_but_never_confirm() -> None:
         base = family_base(rng)
         family = [draw_portrait(base, rng.getrandbits(32), 0.7) for _ in range(6)]
         kept = [stored(person) for person in family]
-        checked = [fingerprint_bytes(jpeg(person)) for person in family]
+        checked = [fingerprint_bytes(jpeg(person, 85)) for person in family]
         for q, query in enumerate(checked):
             for s, other in enumerate(kept):
                 if q != s:

@@ -4,11 +4,8 @@ the same thresholds — never for a transform no re-upload makes, never into a f
 
 from __future__ import annotations
 
-import io
 import math
 import random
-from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +14,7 @@ from PIL import Image
 import heuristics.matching as matching
 from bench.avatar_edits import perspective, rotate
 from bench.portraits import draw_portrait, family_base
-from heuristics.images import AvatarFingerprint, Source, decode, fingerprint_bytes
+from heuristics.images import AvatarFingerprint, Source, fingerprint_bytes
 from heuristics.keypoints import Alignment, align, straighten, straightenable
 from heuristics.matching import (
     GEOMETRIC_CANDIDATE_THRESHOLD,
@@ -28,28 +25,11 @@ from heuristics.matching import (
     geometric_evidence,
     relations,
 )
+from tests.unit.photos import NAMES, jpeg, photo, stored
 
-PHOTOS = Path(__file__).resolve().parents[1] / "data" / "photos"
-NAMES = ("astronaut", "chelsea", "coffee", "rocket", "brick", "grass", "gravel")
 SIDE = 256.0
 # The detail region of a square stored frame (the inner 80%), as geometric_evidence gives it.
 REGION = np.array([[25.6, 25.6], [230.4, 230.4], [25.6, 230.4], [230.4, 25.6]])
-
-
-def jpeg(image: Image.Image, quality: int = 90) -> bytes:
-    out = io.BytesIO()
-    image.convert("RGB").save(out, "JPEG", quality=quality)
-    return out.getvalue()
-
-
-def photo(name: str) -> Image.Image:
-    return decode((PHOTOS / f"{name}.jpg").read_bytes(), target_side=None)
-
-
-def stored(image: Image.Image) -> AvatarFingerprint:
-    """As a bank keeps a photo: the hex form and the keypoints, no pixels."""
-    made = fingerprint_bytes(jpeg(image, 92)).with_keypoints()
-    return replace(AvatarFingerprint.from_hex(made.hex), keypoints=made.keypoints)
 
 
 def turned(degrees: float, scale: float = 1.0, centre: float = SIDE / 2, skew: float = 0.0) -> np.ndarray:
@@ -71,7 +51,7 @@ def test_a_turned_copy_of_a_bank_photo_confirms(bank: list[AvatarFingerprint], n
     """A photo straightened by an editor (turned, then cropped to the upright picture inside):
     before straightening, its keypoints agreed on the turned transform but the upright box's
     hashes did not."""
-    copy = fingerprint_bytes(jpeg(rotate(photo(name), degrees)))
+    copy = fingerprint_bytes(jpeg(rotate(photo(name), degrees), 90))
     found = [match.index for match in PhotoMatcher(bank).matches(copy)]
     assert found == [NAMES.index(name)]
 
@@ -80,7 +60,7 @@ def test_a_turned_copy_of_a_bank_photo_confirms(bank: list[AvatarFingerprint], n
 @pytest.mark.parametrize("seed", range(3))
 def test_a_copy_seen_off_axis_confirms(bank: list[AvatarFingerprint], name: str, seed: int) -> None:
     """Each corner moved inwards by up to 8% of the side (a screen photographed at an angle)."""
-    copy = fingerprint_bytes(jpeg(perspective(photo(name), 0.08, random.Random(f"{name}/{seed}"), (40, 40, 45))))
+    copy = fingerprint_bytes(jpeg(perspective(photo(name), 0.08, random.Random(f"{name}/{seed}"), (40, 40, 45)), 90))
     found = [match.index for match in PhotoMatcher(bank).matches(copy)]
     assert found == [NAMES.index(name)]
 
@@ -101,7 +81,7 @@ def test_a_forced_transform_does_not_make_a_look_alike_match(monkeypatch: pytest
     people = family(seed)
     kept = [stored(person) for person in people]
     for degrees in (-5, -2, 2, 5):
-        checked = [fingerprint_bytes(jpeg(rotate(person, degrees))) for person in people]
+        checked = [fingerprint_bytes(jpeg(rotate(person, degrees), 90)) for person in people]
         for s, other in enumerate(kept):
             assert checked[s].source is not None and other.keypoints is not None
             own = max(align(checked[s].source.keypoints(), other.keypoints), key=lambda a: a.inliers)
@@ -118,7 +98,7 @@ def test_a_different_photo_never_confirms_straightened(
     """Every photo turned 3° against every other, the keypoint stage forced to agree."""
     monkeypatch.setattr(matching, "align", lambda *_: [Alignment(turned(3.0), 400)])
     for n, name in enumerate(NAMES):
-        query = fingerprint_bytes(jpeg(photo(name)))
+        query = fingerprint_bytes(jpeg(photo(name), 90))
         for m, other in enumerate(bank):
             if m != n:
                 assert geometric_evidence(query, other, relations(query, other, 64))[1] == 256
@@ -186,7 +166,7 @@ def test_straightened_comparisons_are_bounded_per_check(monkeypatch: pytest.Monk
     monkeypatch.setattr(Source, "straightened", counted)
     monkeypatch.setattr(matching, "align", lambda *_: [Alignment(turned(d), 400) for d in (2, 3, 4, 5, 6)])
     people = family(5)
-    query = fingerprint_bytes(jpeg(rotate(people[0], 3)))
+    query = fingerprint_bytes(jpeg(rotate(people[0], 3), 90))
     # The look-alikes that are candidates, many times over: more than the budget checks.
     kept = [k for k in map(stored, people[1:]) if relations(query, k, GEOMETRIC_CANDIDATE_THRESHOLD)] * 12
     geometric_evidence(query, kept[0], relations(query, kept[0], 64))
@@ -201,7 +181,7 @@ def test_straightened_comparisons_are_bounded_per_check(monkeypatch: pytest.Monk
 def test_compare_and_every_matcher_share_the_straightened_check(bank: list[AvatarFingerprint]) -> None:
     """Banks and the registry (PhotoMatcher, with or without the budget) and a person's photos
     (best_match) all go through compare: a turned copy confirms in each."""
-    copy = fingerprint_bytes(jpeg(rotate(photo("astronaut"), 5)))
+    copy = fingerprint_bytes(jpeg(rotate(photo("astronaut"), 5), 90))
     assert compare(copy, bank[0]) is not None
     assert [m.index for m in PhotoMatcher(bank).reference_matches(copy)] == [0]
     assert matching.best_match(copy, bank) is not None
