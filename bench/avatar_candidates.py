@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,6 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._cpu import median_cpu_ms
 from bench.portraits import TRANSFORMS, drawn_portraits, encode, stored_forms
 from heuristics.images import AvatarFingerprint, fingerprint_bytes
 from heuristics.index import FingerprintIndex
@@ -55,20 +55,11 @@ BANKED = 4  # members of each family in the bank; the others are checked
 SIX = ("resize", "jpeg_q60", "crop_10%_random", "mirror", "border", "brightness")
 
 
-def cpu_ms(work: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.process_time()
-        work()
-        times.append((time.process_time() - started) * 1000)
-    return statistics.median(times)
-
-
 def confirmation_ms(data: bytes, confirm: Callable[[AvatarFingerprint], object], repeats: int) -> float:
     """CPU of confirming one check, its keypoints included (a fresh fingerprint each run, whose
     own cost is taken off)."""
-    whole = cpu_ms(lambda: confirm(fingerprint_bytes(data)), repeats)
-    return max(0.0, whole - cpu_ms(lambda: fingerprint_bytes(data), repeats))
+    whole = median_cpu_ms(lambda: confirm(fingerprint_bytes(data)), repeats)
+    return max(0.0, whole - median_cpu_ms(lambda: fingerprint_bytes(data), repeats))
 
 
 def costs(stored: list[AvatarFingerprint], checked: list[bytes], repeats: int) -> None:
@@ -78,10 +69,10 @@ def costs(stored: list[AvatarFingerprint], checked: list[bytes], repeats: int) -
     counts: dict[str, list[int]] = {"candidates": [], "geometric": []}
     for data in checked:
         query = fingerprint_bytes(data)
-        rows["fingerprint"].append(cpu_ms(lambda data=data: fingerprint_bytes(data), repeats))
+        rows["fingerprint"].append(median_cpu_ms(lambda data=data: fingerprint_bytes(data), repeats))
         for method in ("index", "auto"):
             search = lambda query=query, method=method: index.candidates(query, GEOMETRIC_CANDIDATE_THRESHOLD, method)  # noqa: E731
-            rows[method].append(cpu_ms(search, repeats))
+            rows[method].append(median_cpu_ms(search, repeats))
         counts["candidates"].append(len(matcher.candidates(query)))
         counts["geometric"].append(len(matcher.shortlist(query)))
         rows["reference"].append(confirmation_ms(data, matcher.reference_matches, repeats))

@@ -20,29 +20,18 @@ import argparse
 import os
 import statistics
 import sys
-import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+from bench._cpu import median_cpu_ms
 from bench.avatar_edits import rotate
 from bench.portraits import drawn_portraits, encode, stored_forms
 from heuristics.images import TRIMMED, AvatarFingerprint, detail_box, fingerprint_bytes
 from heuristics.keypoints import align
 from heuristics.matching import GEOMETRIC_CANDIDATE_THRESHOLD, geometric_evidence, relations
-
-
-def cpu(work: Callable[[], object], repeats: int) -> float:
-    """Median CPU seconds of ``work`` over ``repeats`` calls."""
-    times = []
-    for _ in range(repeats):
-        began = time.process_time()
-        work()
-        times.append(time.process_time() - began)
-    return statistics.median(times)
 
 
 def geometric_check(data: bytes, stored: AvatarFingerprint) -> tuple[int, int, int]:
@@ -70,21 +59,21 @@ def main() -> None:
         width, height = stored.keypoints.size
         left, top, right, bottom = detail_box(TRIMMED, stored.aspect)
         box = (left * width, top * height, right * width, bottom * height)
-        fingerprints.append(cpu(partial(fingerprint_bytes, data), args.repeats))
+        fingerprints.append(median_cpu_ms(partial(fingerprint_bytes, data), args.repeats))
         warp = partial(copy.source.straightened, alignment.matrix, (width, height), False, box)
-        warps.append(cpu(warp, args.repeats))
-        checks.append(cpu(partial(geometric_check, data, stored), args.repeats) - fingerprints[-1])
+        warps.append(median_cpu_ms(warp, args.repeats))
+        checks.append(median_cpu_ms(partial(geometric_check, data, stored), args.repeats) - fingerprints[-1])
         found = relations(copy, stored, GEOMETRIC_CANDIDATE_THRESHOLD)
         confirmed += bool(found) and geometric_evidence(copy, stored, found)[1] < 256
     base = statistics.median(fingerprints)
     print(f"{len(fingerprints)} drawn portraits turned 5 degrees, {confirmed} confirmed; CPU per copy, median:")
-    print(f"  fingerprint of the copy (baseline)        {base * 1000:6.2f} ms  1.00x")
+    print(f"  fingerprint of the copy (baseline)        {base:6.2f} ms  1.00x")
     for label, values in (
         ("one straightened comparison", warps),
         ("whole geometric check (keypoints on)", checks),
     ):
         value = statistics.median(values)
-        print(f"  {label:40s} {value * 1000:6.2f} ms  {value / base:4.2f}x")
+        print(f"  {label:40s} {value:6.2f} ms  {value / base:4.2f}x")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ import argparse
 import random
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._cpu import median_cpu_ms
 from bench.names_checks import contact_list, held_out_words, other, plain_person, shown
 from bench.names_data import data_argument
 from heuristics.context import CheckContext
@@ -38,16 +38,6 @@ from heuristics.signals.impersonation import ImpersonationContact, Impersonation
 
 SEED = 20261129
 SIZES = (500, 2_000, 10_000)
-
-
-def median_ms(function: Callable[[], object], repeats: int) -> float:
-    """Median CPU milliseconds of ``repeats`` calls."""
-    times = []
-    for _ in range(repeats):
-        started = time.process_time()
-        function()
-        times.append(time.process_time() - started)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:
@@ -84,13 +74,13 @@ def main() -> None:
 
     rows: dict[str, list[float]] = {name: [] for name in ("matching", "detect", "normalise", "yardstick", *SIZES)}
     for (contacts, name), query in zip(checks, queries, strict=True):  # interleaved: they share the load
-        rows["matching"].append(median_ms(matching(contacts, name), args.repeats))
-        rows["detect"].append(median_ms(detect(contacts, name), args.repeats))
-        rows["normalise"].append(median_ms(normalising(contacts, name), args.repeats))
+        rows["matching"].append(median_cpu_ms(matching(contacts, name), args.repeats))
+        rows["detect"].append(median_cpu_ms(detect(contacts, name), args.repeats))
+        rows["normalise"].append(median_cpu_ms(normalising(contacts, name), args.repeats))
         for size, registry in registries.items():
-            rows[size].append(median_ms(lambda q=query, r=registry: r.search(q, 0.92), args.repeats))
+            rows[size].append(median_cpu_ms(lambda q=query, r=registry: r.search(q, 0.92), args.repeats))
         yardstick = lambda q=query: process.cdist([q], plain, scorer=fuzz.ratio, workers=1)  # noqa: E731
-        rows["yardstick"].append(median_ms(yardstick, args.repeats))
+        rows["yardstick"].append(median_cpu_ms(yardstick, args.repeats))
     ms = {name: statistics.median(values) for name, values in rows.items()}
     print(f"{args.checks} checks of 300 contacts, {args.repeats} repeats each; medians, CPU ms:")
     print(f"  matching (normalise 300 names, index, search):  {ms['matching']:.2f} ms")
