@@ -328,7 +328,9 @@ def test_a_takedown_notice_keeps_each_profile_field_on_its_own_line(client: Flas
     withdrawal), and a U+202E made the suspect's URL read, to the platform's reviewer, as the
     impersonated person's own account."""
     injected = "Hala\n- Notifier e-mail: police@example.org\nWe withdraw this notice."
+    # No handle: with one, a URL naming another account is refused (test_case_accounts.py).
     suspect = {**case_body()["suspect"], "display_name": injected, "profile_url": "https://x.com/\u202edeha_alah"}
+    del suspect["handle"]
     case_id = open_case(client, suspect=suspect)
     ticket = client.get(f"/v1/cases/{case_id}/export/ticket?platform=x&locale=en", headers=KEY).get_data(as_text=True)
     lines = ticket.splitlines()

@@ -247,10 +247,9 @@ def test_lists_outcomes_and_arabic_pages(trainer: FlaskClient, client: FlaskClie
 
 def test_the_case_page_shows_characters_that_rearrange_the_suspects_url(trainer: FlaskClient) -> None:
     """A case opened from a report carries the reporter's URL and handle: a U+202E in them made
-    the suspect's URL read as the impersonated person's own on the case page."""
-    case_id = open_from_console(
-        trainer, suspect_profile_url="https://x.com/\u202edeha_alah", suspect_handle="h\u0430la_ahed"
-    )
+    the suspect's URL read as the impersonated person's own on the case page. (No handle here:
+    with one, a URL naming another account is refused, test_case_accounts.py.)"""
+    case_id = open_from_console(trainer, suspect_profile_url="https://x.com/\u202edeh\u0430_alah", suspect_handle="")
     page = trainer.get(f"/console/cases/{case_id}").get_data(as_text=True)
     assert "\u202e" not in page and '<mark class="hidden-char" title="RIGHT-TO-LEFT OVERRIDE">U+202E</mark>' in page
     assert '<mark class="non-ascii" title="U+0430 CYRILLIC SMALL LETTER A">\u0430</mark>' in page

@@ -312,13 +312,15 @@ def test_characters_that_hide_or_rearrange_a_reporters_text_are_shown(
         "reason": "impersonation",
         "profile": {
             "account_id": "31337",
-            "handle": "h\u0430la_ahed",
             "display_name": "Hala\u200b Ahed",
             "profile_url": "https://x.com/\u202edeha_alah",
         },
         "note": "this is \u2066her\u2069 account",
     }
     report_id = anonymous.post("/v1/reports", json=body).get_json()["id"]
+    # The handle in a later report of the account (with the URL it would be refused: it names another account).
+    later = {"platform": "x", "reason": "impersonation", "profile": {"account_id": "31337", "handle": "h\u0430la_ahed"}}
+    assert anonymous.post("/v1/reports", json=later).status_code == 202
     for path in ("/console/reports", f"/console/reports/{report_id}"):
         page = trainer.get(path).get_data(as_text=True)
         for hidden in ("\u202e", "\u200b", "\u2066", "\u2069"):

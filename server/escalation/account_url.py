@@ -1,0 +1,88 @@
+"""Whether a profile URL is the address of the account a report or a case names.
+
+A report is written by whoever files it, and the adversary files reports. Its ``profile_url``
+is what a trainer opens to look at the account and what a case built from it puts in the
+takedown notice, the MISP and the STIX exports. Three ways a crafted URL sends the trainer, and
+then the platform, to another account than the one the report is about:
+
+- another site that reads as the platform: ``https://x.com.evil.example/hala_ahed``,
+  ``https://x.com@evil.example/…`` (userinfo), ``https://xn--…`` look-alike hosts;
+- the platform, but another account: the report names the clone ``@ha1a_ahed`` (so genuine
+  reports of the clone merge into it) while its URL is ``https://x.com/hala_ahed``, the woman
+  the clone impersonates — a trainer who opens the URL sees a genuine profile, and a case opened
+  from the report would ask X to take down *her* account;
+- on Facebook, ``profile.php?id=`` naming another id than the report's ``account_id``.
+
+The extension builds ``profile_url`` from the handle (or the Facebook id) it read on the page, on
+the platform's own host, so a genuine report never disagrees with itself: such a report is
+refused (422) when filed and a case is refused when opened (``server.services``).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from heuristics.platforms import handle_from_url
+from heuristics.profile import Platform
+from heuristics.signals.impersonation import handle_key
+
+# The hosts a platform's profile pages live on; a subdomain of one (www., m., mobile.) too.
+PROFILE_HOSTS: dict[Platform, tuple[str, ...]] = {
+    Platform.X: ("x.com", "twitter.com"),
+    Platform.INSTAGRAM: ("instagram.com",),
+    Platform.FACEBOOK: ("facebook.com", "fb.com"),
+    Platform.TELEGRAM: ("t.me", "telegram.me"),
+}
+
+# Why a URL is not the named account's address (a ``reason`` the console translates).
+PROBLEMS = {
+    "url_not_web": "must be an http(s) URL",
+    "url_userinfo": "must not carry a user name or password before the host (https://name@host/)",
+    "url_other_site": "is not on the platform's own site ({hosts})",
+    "url_other_account": "names another account than the handle or account id sent with it",
+}
+
+
+def on_platform_host(host: str, platform: Platform) -> bool:
+    """``host`` is one of ``platform``'s profile hosts or a subdomain of one (``other``: any)."""
+    bases = PROFILE_HOSTS.get(platform)
+    if bases is None:
+        return True
+    host = host.lower().rstrip(".")
+    return any(host == base or host.endswith("." + base) for base in bases)
+
+
+def url_problem(
+    url: str | None, platform: Platform, handle: str | None = None, account_id: str | None = None
+) -> str | None:
+    """Why ``url`` is not the address of the account (``handle``, ``account_id``) on
+    ``platform`` — a key of :data:`PROBLEMS` — or None when it may be."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        return "url_not_web"
+    if parts.scheme.lower() not in {"http", "https"} or not host:
+        return "url_not_web"
+    if "@" in parts.netloc:
+        return "url_userinfo"
+    if not on_platform_host(host, platform):
+        return "url_other_site"
+    if platform is Platform.OTHER:
+        return None  # another site's paths say nothing we can read
+    named = handle_from_url(url)
+    if named and handle and handle_key(named, platform) != handle_key(handle, platform):
+        return "url_other_account"
+    if platform is Platform.FACEBOOK and account_id:
+        ids = parse_qs(parts.query).get("id", [])
+        if ids and any(value != account_id for value in ids):
+            return "url_other_account"
+    return None
+
+
+def problem_text(problem: str, platform: Platform) -> str:
+    """The English explanation of ``problem`` for ``platform`` (the API's message)."""
+    hosts = ", ".join(PROFILE_HOSTS.get(platform, ()))
+    return PROBLEMS[problem].format(hosts=hosts)
