@@ -13,10 +13,11 @@ from werkzeug.wrappers import Response
 from heuristics.banks import BankLabel
 from heuristics.images import sniff_format
 from heuristics.profile import Platform
+from heuristics.services import PROTECTED
 from server.console.auth import actor, console_actor, current_user, require_console_role, safe_next, users
 from server.console.blueprint import bp, error_text, page_locale, t
 from server.console.forms import check_request_from_form, read_avatar
-from server.console.report_view import report_context
+from server.console.report_view import account_warnings, report_context
 from server.i18n import LOCALES
 from server.roles import Role
 from server.schemas import CheckRequest, ConfirmRequest, RejectRequest
@@ -213,8 +214,15 @@ def report_detail(report_id: str) -> Page:
 
 
 def _decision_form(banks: list[str]) -> dict[str, Any]:
-    """What a report's confirm/reject form needs: the banks to confirm into, labels, evidence."""
-    return {"banks": banks, "labels": [label.value for label in BankLabel], "evidence_json": _evidence_json}
+    """What a report's confirm/reject form needs: the banks to confirm into, labels, evidence, and
+    the warnings about which account the report names (``report_view.account_warnings``)."""
+    registry = app_state().lookups.get(PROTECTED)
+    return {
+        "banks": banks,
+        "labels": [label.value for label in BankLabel],
+        "evidence_json": _evidence_json,
+        "account_warnings": lambda report: account_warnings(report, registry),
+    }
 
 
 @bp.post("/reports/<report_id>/<decision>")

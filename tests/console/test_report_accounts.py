@@ -1,0 +1,91 @@
+"""The report queue warns a trainer about which account a report names before she decides it
+(``server.console.report_view.account_warnings``): the reporter wrote every field, and the
+adversary files reports."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from server.state import app_state
+
+API_KEY = {"Authorization": "Bearer test-bootstrap-key"}
+CLONE, HERS = "ha1a_ahed", "hala_ahed"
+
+
+def warnings_on(page: str) -> list[str]:
+    return re.findall(r'data-warning="([a-z_]+)"', page)
+
+
+def both_pages(trainer: FlaskClient, report_id: str) -> list[str]:
+    queue = trainer.get("/console/reports").get_data(as_text=True)
+    item = queue[queue.index(f'id="report-{report_id}"') :]
+    item = item[: item.index("</article>")]
+    return [item, trainer.get(f"/console/reports/{report_id}").get_data(as_text=True)]
+
+
+def test_a_report_of_a_protected_persons_own_account_says_so(trainer: FlaskClient, anonymous: FlaskClient) -> None:
+    """A campaign reports her genuine account as a fake: the check finds nothing (her own account
+    is not flagged), and nothing told the trainer whose account it was."""
+    person = {"display_names": ["Hala Ahed"], "accounts": [{"platform": "x", "handle": HERS}]}
+    assert anonymous.post("/v1/protected", json=person, headers=API_KEY).status_code == 201
+    body = {
+        "platform": "x",
+        "reason": "entrapment",
+        "profile": {"handle": HERS.upper(), "profile_url": f"https://x.com/{HERS}"},
+    }
+    report_id = anonymous.post("/v1/reports", json=body).get_json()["id"]
+    plain = {
+        "platform": "x",
+        "reason": "entrapment",
+        "profile": {"handle": CLONE, "profile_url": f"https://x.com/{CLONE}"},
+    }
+    plain_id = anonymous.post("/v1/reports", json=plain).get_json()["id"]
+    for page in both_pages(trainer, report_id):
+        assert warnings_on(page) == ["protected"]
+        assert "a protected person&#39;s own registered account" in page
+    for page in both_pages(trainer, plain_id):
+        assert warnings_on(page) == []
+
+
+def test_a_report_kept_with_another_accounts_url_says_so(console_app: Flask, trainer: FlaskClient) -> None:
+    """Refused when filed since; one kept from before (or written into Redis) says it on its page."""
+    with console_app.app_context():
+        report_id = app_state().stores.reports.add(
+            {
+                "platform": "x",
+                "reason": "impersonation",
+                "profile": {"handle": CLONE, "profile_url": f"https://x.com/{HERS}"},
+            }
+        )
+    for page in both_pages(trainer, report_id):
+        assert warnings_on(page) == ["url"]
+        assert "names another account than the handle" in page
+    french = trainer.get(f"/console/reports/{report_id}", headers={"Accept-Language": "fr"})
+    assert "désigne un autre compte" in html.unescape(french.get_data(as_text=True))
+
+
+def test_merged_reports_that_name_different_accounts_say_so(trainer: FlaskClient, anonymous: FlaskClient) -> None:
+    """Reports merge by account id. The clone's operator files first, under the clone's id with
+    her handle and URL (which agree with each other); genuine reports of the clone then show
+    under her account, and a trainer who looks at her real page rejects them all at once."""
+    first = {
+        "platform": "x",
+        "reason": "other",
+        "profile": {"account_id": "7001", "handle": HERS, "profile_url": f"https://x.com/{HERS}"},
+    }
+    report_id = anonymous.post("/v1/reports", json=first).get_json()["id"]
+    for page in both_pages(trainer, report_id):
+        assert warnings_on(page) == []
+    genuine = {
+        "platform": "x",
+        "reason": "entrapment",
+        "profile": {"account_id": "7001", "handle": CLONE, "profile_url": f"https://x.com/{CLONE}"},
+    }
+    assert anonymous.post("/v1/reports", json=genuine).status_code == 202
+    for page in both_pages(trainer, report_id):
+        assert warnings_on(page) == ["accounts"]
+        assert f'<code dir="ltr">{CLONE}</code> · <code dir="ltr">{HERS}</code>' in page
