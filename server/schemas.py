@@ -114,6 +114,9 @@ class ReportOut(BaseModel):
         None,
         description="Other versions of the profile (profile, avatar_hash) that later reports sent (at most 3)",
     )
+    handles: list[str] | None = Field(
+        None, description="Other handles later reports of the same account id named (at most 10): they disagree"
+    )
 
 
 class ReportList(BaseModel):

@@ -107,7 +107,8 @@ def account_warnings(report: dict[str, Any], registry: Any) -> list[dict[str, An
     if problem:
         warnings.append({"kind": "url", "problem": problem})
     versions = [profile, *((variant.get("profile") or {}) for variant in report.get("variants") or ())]
-    handles = {handle_key(handle, platform): handle for version in versions if (handle := _handle_of(version))}
+    named = [handle for version in versions if (handle := _handle_of(version))] + list(report.get("handles") or ())
+    handles = {handle_key(handle, platform): handle for handle in named}
     if len(handles) > 1:
         warnings.append({"kind": "accounts", "handles": sorted(handles.values())})
     return warnings

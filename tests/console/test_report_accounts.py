@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from server.state import app_state
+from server.storage.reports import MAX_VARIANTS
 
 API_KEY = {"Authorization": "Bearer test-bootstrap-key"}
 CLONE, HERS = "ha1a_ahed", "hala_ahed"
@@ -89,3 +90,25 @@ def test_merged_reports_that_name_different_accounts_say_so(trainer: FlaskClient
     for page in both_pages(trainer, report_id):
         assert warnings_on(page) == ["accounts"]
         assert f'<code dir="ltr">{CLONE}</code> · <code dir="ltr">{HERS}</code>' in page
+
+
+def test_variants_filled_first_do_not_hide_a_report_naming_another_account(
+    trainer: FlaskClient, anonymous: FlaskClient
+) -> None:
+    """The operator files under the clone's id with her handle, then fills every variant with
+    harmless versions of her profile: a genuine report naming the clone's handle kept no variant,
+    and nothing on the page said the reports disagreed on the account."""
+    profile = {"account_id": "7002", "handle": HERS, "profile_url": f"https://x.com/{HERS}"}
+    report_id = anonymous.post("/v1/reports", json={"platform": "x", "reason": "other", "profile": profile}).get_json()[
+        "id"
+    ]
+    for n in range(MAX_VARIANTS):
+        filler = {"platform": "x", "reason": "other", "profile": profile | {"display_name": f"Hala {n}"}}
+        assert anonymous.post("/v1/reports", json=filler).status_code == 202
+    genuine = {"platform": "x", "reason": "entrapment", "profile": {"account_id": "7002", "handle": CLONE}}
+    assert anonymous.post("/v1/reports", json=genuine).status_code == 202
+    for page in both_pages(trainer, report_id):
+        assert warnings_on(page) == ["accounts"]
+        assert f'<code dir="ltr">{CLONE}</code>' in page
+    listed = anonymous.get("/v1/reports", headers=API_KEY).get_json()["reports"]
+    assert [(r["reports"], r.get("handles"), len(r["variants"])) for r in listed] == [(5, [CLONE], MAX_VARIANTS)]
