@@ -112,3 +112,32 @@ def test_variants_filled_first_do_not_hide_a_report_naming_another_account(
         assert f'<code dir="ltr">{CLONE}</code>' in page
     listed = anonymous.get("/v1/reports", headers=API_KEY).get_json()["reports"]
     assert [(r["reports"], r.get("handles"), len(r["variants"])) for r in listed] == [(5, [CLONE], MAX_VARIANTS)]
+
+
+def test_the_case_page_shows_the_bio_that_leaves_in_exports(trainer: FlaskClient, anonymous: FlaskClient) -> None:
+    """A case from a report takes the reported bio (the reporter's word) into the suspect's
+    fields, and the MISP export carries it to partners; the case page never showed it, so a
+    trainer only ever saw it in the form's text box, where a U+202E or a zero-width space hides."""
+    report = {
+        "platform": "x",
+        "reason": "impersonation",
+        "profile": {"handle": CLONE, "bio": "Lawyer \u202eyrev\u200b"},
+    }
+    report_id = anonymous.post("/v1/reports", json=report).get_json()["id"]
+    assert anonymous.post(f"/v1/reports/{report_id}/confirm", json={}, headers=API_KEY).status_code == 200
+    form = trainer.get(f"/console/cases/new?report={report_id}").get_data(as_text=True)
+    data = dict(re.findall(r'<input type="hidden" name="(csrf_token|report_id)" value="([^"]+)"', form))
+    data |= {
+        "platform": "x",
+        "suspect_profile_url": f"https://x.com/{CLONE}",
+        "suspect_handle": CLONE,
+        "suspect_bio": html.unescape(re.search(r'name="suspect_bio"[^>]*>([^<]*)<', form)[1]),  # type: ignore[index]
+        "impersonated_display_name": "Hala Ahed",
+        "impersonated_profile_url": f"https://x.com/{HERS}",
+    }
+    opened = trainer.post("/console/cases/new", data=data)
+    assert opened.status_code == 303, opened.get_data(as_text=True)[:3000]
+    page = trainer.get(opened.headers["Location"]).get_data(as_text=True)
+    bio = page[page.index('class="suspect-bio"') :]
+    bio = bio[: bio.index("</td>")]
+    assert "\u202e" not in bio and "U+202E" in bio and "U+200B" in bio and "Lawyer" in bio
