@@ -11,7 +11,8 @@ then the platform, to another account than the one the report is about:
   reports of the clone merge into it) while its URL is ``https://x.com/hala_ahed``, the woman
   the clone impersonates — a trainer who opens the URL sees a genuine profile, and a case opened
   from the report would ask X to take down *her* account;
-- on Facebook, ``profile.php?id=`` naming another id than the report's ``account_id``.
+- an account id in the URL (Facebook's ``profile.php?id=``, ``/people/<name>/<id>``, X's
+  ``/i/user/<id>``) other than the report's ``account_id``.
 
 The extension builds ``profile_url`` from the handle (or the Facebook id) it read on the page, on
 the platform's own host, so a genuine report never disagrees with itself: such a report is
@@ -20,7 +21,7 @@ refused (422) when filed and a case is refused when opened (``server.services``)
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from heuristics.platforms import handle_from_url
 from heuristics.profile import Platform
@@ -75,11 +76,23 @@ def url_problem(
     named = handle_from_url(url)
     if named and handle and handle_key(named, platform) != handle_key(handle, platform):
         return "url_other_account"
-    if platform is Platform.FACEBOOK and account_id:
-        ids = parse_qs(parts.query).get("id", [])
-        if ids and any(value != account_id for value in ids):
-            return "url_other_account"
+    if account_id and any(named_id != account_id for named_id in _ids_named(parts, platform)):
+        return "url_other_account"
     return None
+
+
+def _ids_named(parts: SplitResult, platform: Platform) -> list[str]:
+    """The account ids a profile URL names: Facebook's ``profile.php?id=`` and
+    ``/people/<name>/<id>``, X's ``/i/user/<id>``."""
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if platform is Platform.FACEBOOK:
+        ids = parse_qs(parts.query).get("id", []) if segments[:1] == ["profile.php"] else []
+        if len(segments) >= 3 and segments[0] == "people":
+            ids.append(segments[2])
+        return ids
+    if platform is Platform.X and len(segments) >= 3 and segments[:2] == ["i", "user"]:
+        return [segments[2]]
+    return []
 
 
 def problem_text(problem: str, platform: Platform) -> str:

@@ -17,6 +17,9 @@ from server.escalation.account_url import PROBLEMS, problem_text, url_problem
         ("https://www.instagram.com/hala.ahed_/", Platform.INSTAGRAM, "hala.ahed_", None),
         ("https://www.facebook.com/hala.ahed", Platform.FACEBOOK, "halaahed", "100"),  # Facebook ignores dots
         ("https://www.facebook.com/profile.php?id=100090000000001", Platform.FACEBOOK, None, "100090000000001"),
+        ("https://www.facebook.com/people/Hala-Ahed/100090000000001/", Platform.FACEBOOK, None, "100090000000001"),
+        ("https://x.com/i/user/44196397", Platform.X, None, "44196397"),
+        ("https://www.facebook.com/hala.ahed?id=4", Platform.FACEBOOK, "hala.ahed", "1"),  # a vanity URL's query
         ("https://t.me/hala_ahed", Platform.TELEGRAM, "hala_ahed", None),
         # Other hosts of the platform, the handle's case, an @, a trailing dot of the host.
         ("https://mobile.twitter.com/Ha1a_Ahed?lang=ar", Platform.X, "@ha1a_ahed", None),
@@ -53,6 +56,15 @@ def test_the_address_of_the_named_account_passes(
         ("https://www.instagram.com/hala.ahed/", Platform.INSTAGRAM, "halaahed", None, "url_other_account"),
         ("https://x.com/\u202edeha_alah", Platform.X, "hala_ahed", None, "url_other_account"),
         ("https://www.facebook.com/profile.php?id=4", Platform.FACEBOOK, None, "100090000000001", "url_other_account"),
+        ("https://www.facebook.com/profile.php?id=1&id=4", Platform.FACEBOOK, None, "1", "url_other_account"),
+        (
+            "https://www.facebook.com/people/Hala-Ahed/4/",
+            Platform.FACEBOOK,
+            None,
+            "100090000000001",
+            "url_other_account",
+        ),
+        ("https://x.com/i/user/4", Platform.X, None, "1", "url_other_account"),
     ],
 )
 def test_a_url_to_another_site_or_account_is_named(
