@@ -21,6 +21,7 @@ refused (422) when filed and a case is refused when opened (``server.services``)
 
 from __future__ import annotations
 
+import re
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from heuristics.platforms import handle_from_url
@@ -35,12 +36,19 @@ PROFILE_HOSTS: dict[Platform, tuple[str, ...]] = {
     Platform.TELEGRAM: ("t.me", "telegram.me"),
 }
 
+# What a handle on the four platforms is made of (X and Telegram: letters, digits, _; Instagram
+# adds the dot; Facebook vanity names the dot, and older pages' names the hyphen). A suspect
+# whose handle holds anything else — a Cyrillic "а", a U+202E — names no account there: a notice
+# about "x.com/hаla_ahed" reads, to the platform's reviewer, as the woman's own "hala_ahed".
+HANDLE = re.compile(r"^@?[A-Za-z0-9._-]{1,100}$")
+
 # Why a URL is not the named account's address (a ``reason`` the console translates).
 PROBLEMS = {
     "url_not_web": "must be an http(s) URL",
     "url_userinfo": "must not carry a user name or password before the host (https://name@host/)",
     "url_other_site": "is not on the platform's own site ({hosts})",
     "url_other_account": "names another account than the handle or account id sent with it",
+    "handle_not_platform": "holds characters no handle on the platform has (ASCII letters, digits, . _ - only)",
 }
 
 
@@ -93,6 +101,14 @@ def _ids_named(parts: SplitResult, platform: Platform) -> list[str]:
     if platform is Platform.X and len(segments) >= 3 and segments[:2] == ["i", "user"]:
         return [segments[2]]
     return []
+
+
+def handle_problem(handle: str | None, platform: Platform) -> str | None:
+    """``handle_not_platform`` when ``handle`` could not be a handle on ``platform`` (one of the
+    four; a URL's handle: :func:`handle_from_url`); else None."""
+    if platform not in PROFILE_HOSTS or not handle or HANDLE.match(handle):
+        return None
+    return "handle_not_platform"
 
 
 def problem_text(problem: str, platform: Platform) -> str:

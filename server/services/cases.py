@@ -55,7 +55,7 @@ from server.escalation.outcomes import WINDOWS, PlatformOutcome, removal_rates
 from server.escalation.tickets import LOCALES, build_ticket
 from server.i18n import render
 from server.services import Actor
-from server.services.identity import refuse_protected_account, refuse_wrong_url
+from server.services.identity import refuse_impossible_handle, refuse_protected_account, refuse_wrong_url
 from server.storage.audit import AuditLog
 from server.storage.cases import CaseBusy, CaseNotFound, CaseStore
 from server.storage.reports import ReportStore
@@ -226,6 +226,7 @@ def _refuse_wrong_accounts(body: CaseCreate, services: Mapping[str, Any]) -> Non
     protected person's own registered account (``server.services.identity``)."""
     suspect, original = body.suspect, body.impersonated
     refuse_wrong_url(suspect.profile_url, body.platform, suspect.handle, suspect.account_id, "suspect.profile_url")
+    refuse_impossible_handle(suspect.profile_url, body.platform, suspect.handle, "suspect")
     refuse_wrong_url(
         original.profile_url, original.platform, original.handle, original.account_id, "impersonated.profile_url"
     )

@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from heuristics.context import ServiceUnavailable
+from heuristics.platforms import handle_from_url
 from heuristics.profile import Platform, Profile
-from server.escalation.account_url import problem_text, url_problem
+from server.escalation.account_url import handle_problem, problem_text, url_problem
 from server.web.errors import APIError
 
 
@@ -26,6 +27,17 @@ def refuse_wrong_url(
     if problem is not None:
         message = f"The profile URL {problem_text(problem, platform)}."
         raise APIError(422, "invalid_value", message, field, reason=problem)
+
+
+def refuse_impossible_handle(url: str | None, platform: Platform, handle: str | None, field: str) -> None:
+    """422 when the handle, or the URL's (``<field>.handle``, ``<field>.profile_url``), is no
+    handle the platform allows (a look-alike letter, a bidi control): the account named does not
+    exist, and the one it reads as does."""
+    for named, where in ((handle, "handle"), (handle_from_url(url), "profile_url")):
+        problem = handle_problem(named, platform)
+        if problem is not None:
+            message = f"The handle {problem_text(problem, platform)}."
+            raise APIError(422, "invalid_value", message, f"{field}.{where}", reason=problem)
 
 
 def protected_owner(registry: Any, profile: Profile, platform: Platform) -> bool:

@@ -155,3 +155,33 @@ def test_a_protected_persons_account_id_never_joins_a_bank(client: FlaskClient) 
     assert client.get("/v1/banks", headers=KEY).get_json()["banks"] == []
     banked = client.post(f"/v1/reports/{report_id}/confirm", json=confirm | {"with_account_id": False}, headers=KEY)
     assert banked.status_code == 200, banked.get_json()
+
+
+@pytest.mark.parametrize(
+    ("suspect", "field"),
+    [
+        ({"handle": "h\u0430la_ahed", "profile_url": "https://x.com/h\u0430la_ahed"}, "suspect.handle"),
+        ({"profile_url": "https://x.com/\u202edeha_alah"}, "suspect.profile_url"),
+        ({"handle": "hala\u200b_ahed"}, "suspect.handle"),
+    ],
+)
+def test_a_case_against_a_handle_the_platform_cannot_have_is_refused(
+    client: FlaskClient, suspect: dict[str, str], field: str
+) -> None:
+    """X handles are ASCII: "x.com/hаla_ahed" (a Cyrillic а) or "x.com/\u202edeha_alah" names no
+    account, and a notice about it reads, to X's reviewer, as the woman's own @hala_ahed."""
+    body = case_body()
+    body["suspect"] = {"profile_url": f"https://x.com/{CLONE}", "display_name": "Hala Ahed"} | suspect
+    if "handle" in suspect and "profile_url" not in suspect:
+        body["suspect"]["profile_url"] = f"https://x.com/{suspect['handle']}"
+    response = client.post("/v1/cases", json=body, headers=KEY)
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["error"]["field"] == field
+    assert "ASCII letters" in response.get_json()["error"]["message"]
+    # Another site's handles are its own business.
+    other = case_body(
+        platform="other",
+        impersonated={"display_name": "Hala", "profile_url": "https://forum.example/u/hala", "platform": "other"},
+    )
+    other["suspect"] = {"profile_url": "https://forum.example/u/h\u0430la", "handle": "h\u0430la"}
+    assert client.post("/v1/cases", json=other, headers=KEY).status_code == 201

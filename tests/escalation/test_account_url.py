@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from heuristics.profile import Platform
-from server.escalation.account_url import PROBLEMS, problem_text, url_problem
+from server.escalation.account_url import PROBLEMS, handle_problem, problem_text, url_problem
 
 
 @pytest.mark.parametrize(
@@ -76,3 +76,11 @@ def test_a_url_to_another_site_or_account_is_named(
 def test_every_problem_is_explained() -> None:
     assert "x.com, twitter.com" in problem_text("url_other_site", Platform.X)
     assert all(problem_text(problem, Platform.TELEGRAM) for problem in PROBLEMS)
+
+
+def test_handles_the_four_platforms_cannot_have() -> None:
+    for handle in ("ha1a_ahed", "@hala.ahed_", "Some-Page-123", "a"):
+        assert handle_problem(handle, Platform.X) is None
+    for handle in ("h\u0430la_ahed", "\u202edeha_alah", "hala\u200bahed", "hala ahed", "hala%20ahed", "هالة"):
+        assert handle_problem(handle, Platform.INSTAGRAM) == "handle_not_platform"
+        assert handle_problem(handle, Platform.OTHER) is None
