@@ -126,6 +126,17 @@ class ReportList(BaseModel):
     limit: int
 
 
+SeenReports = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=2**31,
+        description="How many reports the decider was shown this one stands for (its ``reports``): when more"
+        " were merged in since, the decision is refused (409 report_changed) for her to look again",
+    ),
+]
+
+
 class ConfirmRequest(BaseModel):
     """Confirm a report; with ``bank``, ``label`` and ``avatar`` (the reported profile's photo, as
     base64) the photo's fingerprint, computed here, and the account id join that bank."""
@@ -136,6 +147,7 @@ class ConfirmRequest(BaseModel):
     label: BankLabel | None = None
     note: Note | None = None
     avatar: Annotated[str, Field(max_length=MAX_AVATAR_BASE64, description="base64 image bytes")] | None = None
+    seen_reports: SeenReports | None = None
     with_account_id: bool = Field(
         True,
         description="Whether the reported account id joins the bank entry with the photo (the reporter wrote it;"
@@ -147,6 +159,7 @@ class RejectRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: Note | None = None
+    seen_reports: SeenReports | None = None
 
 
 # Protected people (``/v1/protected``, the console's pages).

@@ -26,7 +26,7 @@ from server.services.avatars import fingerprint_base64, refuse_foreign_fingerpri
 from server.services.identity import refuse_protected_account, refuse_wrong_url
 from server.state import app_state
 from server.storage.banks import make_entry
-from server.storage.reports import AlreadyDecided, QueueFull, ReportBusy
+from server.storage.reports import AlreadyDecided, QueueFull, ReportBusy, ReportChanged
 from server.web.errors import APIError
 
 
@@ -72,9 +72,18 @@ def decide(report_id: str, confirm: bool, actor: Actor, body: ConfirmRequest | R
             if body.with_account_id:
                 _refuse_protected_bank_account(report_id)
     try:
-        record = stores.reports.resolve(report_id, "confirmed" if confirm else "rejected", **fields)
+        record = stores.reports.resolve(
+            report_id, "confirmed" if confirm else "rejected", seen_reports=body.seen_reports, **fields
+        )
     except AlreadyDecided:
         raise APIError(409, "already_decided", "This report was already confirmed or rejected.") from None
+    except ReportChanged:
+        raise APIError(
+            409,
+            "report_changed",
+            "More reports of this account arrived since it was shown; look at it again before deciding.",
+            reason="report_changed",
+        ) from None
     except ReportBusy:
         raise _busy() from None
     if record is None:

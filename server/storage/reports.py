@@ -88,6 +88,10 @@ class AlreadyDecided(Exception):
     """The report was confirmed or rejected by someone else first."""
 
 
+class ReportChanged(Exception):
+    """More reports were merged into the report since the trainer was shown it."""
+
+
 class QueueFull(Exception):
     """``max_pending`` reports already wait for review."""
 
@@ -286,12 +290,17 @@ class ReportStore:
         reports = [self.get(report_id) for report_id in ids]
         return [r for r in reports if r is not None]
 
-    def resolve(self, report_id: str, status: str, **fields: Any) -> dict[str, Any] | None:
+    def resolve(
+        self, report_id: str, status: str, seen_reports: int | None = None, **fields: Any
+    ) -> dict[str, Any] | None:
         """Mark a report confirmed or rejected and take it off the queue (its record keeps its TTL).
 
-        None if there is no such report; AlreadyDecided if it was not pending. The record is
-        WATCHed: of two concurrent decisions only the first commits (the other finds it decided),
-        and a report merged into it meanwhile is decided with it, not overwritten.
+        None if there is no such report; AlreadyDecided if it was not pending; ReportChanged if
+        ``seen_reports`` (how many reports the trainer was shown it stands for) is no longer its
+        count: a report merged in after she looked — naming another account, say — is not decided
+        unseen. The record is WATCHed: of two concurrent decisions only the first commits (the
+        other finds it decided), and a report merged into it meanwhile is decided with it, not
+        overwritten.
         """
         key = _REPORT + report_id
 
@@ -302,6 +311,8 @@ class ReportStore:
             record = json.loads(raw)
             if record.get("status") != "pending":
                 raise AlreadyDecided(report_id)
+            if seen_reports is not None and int(record.get("reports", 1)) != seen_reports:
+                raise ReportChanged(report_id)
             now = int(time.time())
             record.update(fields, status=status, decided_at=now)
             account_key = self._account_key(record)

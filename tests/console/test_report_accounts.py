@@ -141,3 +141,57 @@ def test_the_case_page_shows_the_bio_that_leaves_in_exports(trainer: FlaskClient
     bio = page[page.index('class="suspect-bio"') :]
     bio = bio[: bio.index("</td>")]
     assert "\u202e" not in bio and "U+202E" in bio and "U+200B" in bio and "Lawyer" in bio
+
+
+def form_of(page: str, action: str) -> dict[str, str]:
+    """The hidden fields of the form posting to ``action`` on ``page``."""
+    start = page.index(f'action="{action}"')
+    form = page[start : page.index("</form>", start)]
+    return dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', form))
+
+
+def test_a_report_merged_into_after_it_was_shown_is_not_decided_unseen(
+    trainer: FlaskClient, anonymous: FlaskClient
+) -> None:
+    """A decision covers every report merged into the one decided. One that arrived after the
+    trainer looked — the genuine report naming the clone, merged into the operator's harmless
+    one — was rejected with it, never shown: the decision now says what it saw."""
+    first = {"platform": "x", "reason": "other", "profile": {"account_id": "7003", "handle": HERS}}
+    report_id = anonymous.post("/v1/reports", json=first).get_json()["id"]
+    page = trainer.get(f"/console/reports/{report_id}").get_data(as_text=True)
+    reject = form_of(page, f"/console/reports/{report_id}/reject")
+    assert reject["seen_reports"] == "1"
+    genuine = {"platform": "x", "reason": "entrapment", "profile": {"account_id": "7003", "handle": CLONE}}
+    assert anonymous.post("/v1/reports", json=genuine).status_code == 202
+    refused = trainer.post(f"/console/reports/{report_id}/reject", data=reject, follow_redirects=True)
+    text = html.unescape(refused.get_data(as_text=True))
+    assert "more reports of this account arrived since the page was shown" in text
+    assert warnings_on(text) == ["accounts"]  # back on the report, as it is now
+    listed = anonymous.get("/v1/reports", headers=API_KEY).get_json()
+    assert listed["pending"] == 1 and listed["reports"][0]["reports"] == 2
+    # The API says what it saw the same way; as seen now, the decision goes through.
+    path = f"/v1/reports/{report_id}/reject"
+    stale = anonymous.post(path, json={"seen_reports": 1}, headers=API_KEY)
+    assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "report_changed"
+    assert anonymous.post(path, json={"seen_reports": 2}, headers=API_KEY).status_code == 200
+
+
+def test_a_bulk_rejection_leaves_a_report_merged_into_since(trainer: FlaskClient, anonymous: FlaskClient) -> None:
+    """A flood's reports are rejected a page at a time; a genuine report merged into one of them
+    after the page was shown stays pending, and the page says how many were left."""
+    ids = [
+        anonymous.post(
+            "/v1/reports", json={"platform": "x", "reason": "other", "profile": {"account_id": str(7100 + n)}}
+        ).get_json()["id"]
+        for n in range(3)
+    ]
+    page = trainer.get("/console/reports").get_data(as_text=True)
+    form = form_of(page, "/console/reports/reject")
+    seen = dict(re.findall(r'name="(seen_[0-9a-f]{16})" value="(\d+)" form="bulk-reject"', page))
+    assert sorted(seen) == sorted(f"seen_{i}" for i in ids)
+    genuine = {"platform": "x", "reason": "entrapment", "profile": {"account_id": "7101", "handle": CLONE}}
+    assert anonymous.post("/v1/reports", json=genuine).status_code == 202
+    done = trainer.post("/console/reports/reject", data={**form, **seen, "ids": ids}, follow_redirects=True)
+    text = done.get_data(as_text=True)
+    assert "2 reports rejected." in text and "1 reports were left pending" in text
+    assert [r["id"] for r in anonymous.get("/v1/reports", headers=API_KEY).get_json()["reports"]] == [ids[1]]

@@ -351,7 +351,7 @@ def test_a_flooded_full_queue_is_said_and_cleared_in_one_post(
     real = file_report(anonymous, reason="entrapment", note="he asked me to meet")
     assert anonymous.post("/v1/reports", json=dict(REPORT, profile={"account_id": "1"})).status_code == 503
     page = trainer.get("/console/reports").get_data(as_text=True)
-    assert "The queue is full" in page and page.count('form="bulk-reject"') == 4
+    assert "The queue is full" in page and page.count('type="checkbox" name="ids"') == 4
     token = page_token(trainer, "/console/reports")
     done = trainer.post(
         "/console/reports/reject", data={"csrf_token": token, "ids": [*flood, "not-an-id"], "note": "flood"},
