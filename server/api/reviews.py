@@ -108,7 +108,8 @@ for _action, _model, _summary in (
                 "404": openapi.error("No such report."),
                 "409": openapi.error(
                     "Already confirmed or rejected (already_decided); the photo is a protected person's"
-                    " (matches_protected_person); the account id is a protected person's own (account_is_protected)."
+                    " (matches_protected_person); the account id is a protected person's own (account_is_protected);"
+                    " more reports were merged in than seen_reports says (report_changed)."
                 ),
                 "415": openapi.error("Unsupported media type."),
                 "422": openapi.error("Invalid values."),

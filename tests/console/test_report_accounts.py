@@ -5,6 +5,7 @@ adversary files reports."""
 from __future__ import annotations
 
 import html
+import io
 import re
 
 from flask import Flask
@@ -12,6 +13,7 @@ from flask.testing import FlaskClient
 
 from server.state import app_state
 from server.storage.reports import MAX_VARIANTS
+from tests.api.test_banks import photo_bytes
 
 API_KEY = {"Authorization": "Bearer test-bootstrap-key"}
 CLONE, HERS = "ha1a_ahed", "hala_ahed"
@@ -147,7 +149,7 @@ def form_of(page: str, action: str) -> dict[str, str]:
     """The hidden fields of the form posting to ``action`` on ``page``."""
     start = page.index(f'action="{action}"')
     form = page[start : page.index("</form>", start)]
-    return dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', form))
+    return dict(re.findall(r'<input type="hidden" name="([a-z0-9_]+)" value="([^"]*)"', form))
 
 
 def test_a_report_merged_into_after_it_was_shown_is_not_decided_unseen(
@@ -195,3 +197,27 @@ def test_a_bulk_rejection_leaves_a_report_merged_into_since(trainer: FlaskClient
     text = done.get_data(as_text=True)
     assert "2 reports rejected." in text and "1 reports were left pending" in text
     assert [r["id"] for r in anonymous.get("/v1/reports", headers=API_KEY).get_json()["reports"]] == [ids[1]]
+
+
+def test_the_bank_preview_carries_what_the_trainer_saw(trainer: FlaskClient, anonymous: FlaskClient) -> None:
+    """Banking takes two posts (the photo is shown between them): a report merged in between is
+    not banked unseen either."""
+    report_id = anonymous.post(
+        "/v1/reports", json={"platform": "x", "reason": "entrapment", "profile": {"account_id": "7004"}}
+    ).get_json()["id"]
+    page = trainer.get(f"/console/reports/{report_id}").get_data(as_text=True)
+    confirm = form_of(page, f"/console/reports/{report_id}/confirm")
+    data = {
+        **confirm,
+        "bank": "entrapment-cases",
+        "label": "entrapment",
+        "photo": (io.BytesIO(photo_bytes("coffee")), "p.jpg"),
+    }
+    preview = trainer.post(f"/console/reports/{report_id}/confirm", data=data, content_type="multipart/form-data")
+    fields = form_of(preview.get_data(as_text=True), f"/console/reports/{report_id}/confirm")
+    assert fields["seen_reports"] == "1" and fields["reviewed"] == "yes"
+    later = {"platform": "x", "reason": "entrapment", "profile": {"account_id": "7004", "handle": CLONE}}
+    assert anonymous.post("/v1/reports", json=later).status_code == 202
+    done = trainer.post(f"/console/reports/{report_id}/confirm", data=fields, follow_redirects=True)
+    assert "more reports of this account arrived" in html.unescape(done.get_data(as_text=True))
+    assert anonymous.get("/v1/banks", headers=API_KEY).get_json()["banks"] == []
