@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from server.state import app_state
 from server.storage.reports import MAX_VARIANTS
 from tests.api.test_banks import photo_bytes
+from tests.api.test_cases import case_body
 
 API_KEY = {"Authorization": "Bearer test-bootstrap-key"}
 CLONE, HERS = "ha1a_ahed", "hala_ahed"
@@ -221,3 +222,21 @@ def test_the_bank_preview_carries_what_the_trainer_saw(trainer: FlaskClient, ano
     done = trainer.post(f"/console/reports/{report_id}/confirm", data=fields, follow_redirects=True)
     assert "more reports of this account arrived" in html.unescape(done.get_data(as_text=True))
     assert anonymous.get("/v1/banks", headers=API_KEY).get_json()["banks"] == []
+
+
+def test_case_notes_and_evidence_sources_show_hidden_characters(trainer: FlaskClient, anonymous: FlaskClient) -> None:
+    """A trainer pastes what a reporter wrote into a note, or a source URL from a report: a U+202E
+    there reordered the case page (the notice already showed it by code point)."""
+    case_id = anonymous.post("/v1/cases", json=case_body(notes="she says \u202etseuqer"), headers=API_KEY).get_json()[
+        "id"
+    ]
+    upload = {"file": (io.BytesIO(photo_bytes("coffee")), "p.jpg"), "source_url": "https://x.com/h\u0430la_ahed"}
+    added = anonymous.post(
+        f"/v1/cases/{case_id}/evidence", data=upload, content_type="multipart/form-data", headers=API_KEY
+    )
+    assert added.status_code == 201
+    page = trainer.get(f"/console/cases/{case_id}").get_data(as_text=True)
+    assert (
+        "\u202e" not in page and '<mark class="hidden-char" title="RIGHT-TO-LEFT OVERRIDE">U+202E</mark>tseuqer' in page
+    )
+    assert '<td dir="ltr" class="url">https://x.com/h<mark class="non-ascii"' in page
