@@ -39,19 +39,33 @@ export function cleanContact(raw) {
   return contact;
 }
 
-/** Merge cleaned contacts into a list: the same account is updated in place, others appended. */
+/**
+ * Merge cleaned contacts into a list: the same account is updated in place, others appended
+ * while there is room (LIMITS.contacts; `full` says some were not). An update only adds or
+ * changes what the incoming contact knows: a file that names a contact by username alone does
+ * not erase the account id saved from her page, which is what tells her from whoever later takes
+ * a username she gave up.
+ */
 export function mergeContacts(list, incoming) {
   const all = list.slice();
   let count = 0;
+  let full = false;
   for (const raw of incoming.slice(0, LIMITS.contacts)) {
     const contact = cleanContact(raw);
     if (!contact) continue;
     const index = all.findIndex((c) => sameAccount(c, contact));
-    if (index >= 0) all[index] = { ...all[index], ...contact, added: all[index].added };
-    else all.push(contact);
+    if (index >= 0) {
+      const known = Object.fromEntries(Object.entries(contact).filter(([, value]) => value !== null));
+      all[index] = { ...all[index], ...known, added: all[index].added };
+    } else if (all.length < LIMITS.contacts) {
+      all.push(contact);
+    } else {
+      full = true;
+      continue;
+    }
     count += 1;
   }
-  return { contacts: all.slice(0, LIMITS.contacts), count };
+  return { contacts: all, count, full };
 }
 
 /** The contacts while the vault is open; [] while it is locked or not set up. */
@@ -70,6 +84,7 @@ export async function upsertContact(raw) {
   let saved = null;
   await updateSecrets((secrets) => {
     const merged = mergeContacts(secrets.contacts, [raw]);
+    if (merged.full) throw new VaultError("import_too_many");
     saved = merged.contacts.find((c) => sameAccount(c, cleanContact(raw)));
     return { contacts: merged.contacts };
   });
@@ -90,15 +105,21 @@ export async function readExport(data, passphrase) {
   let plain = data;
   if (data && data.format === ENCRYPTED_EXPORT_FORMAT) plain = await decryptExport(passphrase, data);
   if (!plain || plain.format !== EXPORT_FORMAT || !Array.isArray(plain.contacts)) throw new Error("not_an_export");
+  // More contacts than a vault holds: refused whole, rather than some kept and some silently not.
+  if (plain.contacts.length > LIMITS.contacts) throw new VaultError("import_too_many");
   return plain.contacts;
 }
 
-/** Import a file's contacts into the open vault: encrypted on arrival, whatever the file was. */
+/**
+ * Import a file's contacts into the open vault: encrypted on arrival, whatever the file was. All
+ * or nothing: a file whose new contacts do not fit beside the ones kept adds none of them.
+ */
 export async function importContacts(data, passphrase) {
   const incoming = await readExport(data, passphrase);
   let count = 0;
   await updateSecrets((secrets) => {
     const merged = mergeContacts(secrets.contacts, incoming);
+    if (merged.full) throw new VaultError("import_too_many");
     count = merged.count;
     return { contacts: merged.contacts };
   });
