@@ -55,9 +55,13 @@
     everywhere = answer.everywhere === true;
   }
 
-  /** Checking, could-not-check and low risk stay in the popup unless the user asked for them here. */
+  /**
+   * Checking, could-not-check and low risk stay in the popup unless the user asked for them here;
+   * a profile holding the username of a contact saved without its account id is shown whatever
+   * its score (background/check.js unconfirmedBy): someone else may hold her old username.
+   */
   function shown(v) {
-    return everywhere || (v.state === "result" && (v.level === "high" || v.level === "medium"));
+    return everywhere || (v.state === "result" && (v.level === "high" || v.level === "medium" || v.unconfirmed === true));
   }
 
   function draw() {

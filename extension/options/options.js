@@ -207,7 +207,9 @@ function drawContacts(contacts) {
     const row = document.createElement("tr");
     row.dataset.index = String(index);
     row.append(
-      cell(contact.display_name), cell(contact.platform), cell(contact.account_id), cell(contact.handle && `@${contact.handle}`),
+      // No account id: known by username alone, which someone else can take once she gives it up.
+      cell(contact.display_name), cell(contact.platform), cell(contact.account_id || t.contactUsernameOnly, contact.account_id ? null : "weak"),
+      cell(contact.handle && `@${contact.handle}`),
       cell(contact.avatar_hash ? contact.avatar_hash.slice(0, 16) : null, "hash"),
     );
     const actions = document.createElement("td");

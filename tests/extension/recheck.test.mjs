@@ -76,6 +76,19 @@ describe("re-checks", () => {
     assert.equal(page.checks().length, 3, "checking resumes at the next address");
   });
 
+  test("discreet by default, except for an account holding the username of a contact saved without its id", async () => {
+    const X = `<main><div data-testid="primaryColumn"><div data-testid="UserName"><div dir="ltr"><span>Mohamed Saleh</span></div><div dir="ltr"><span>@mo_saleh</span></div></div></div></main>`;
+    const host = (page) => Array.from(page.document.body.children).find((n) => /^[a-z]+-[a-z]+$/.test(n.localName)) || null;
+    const quiet = contentScriptAt("https://x.com/mo_saleh", X, { everywhere: false });
+    await quiet.advance(2000);
+    assert.equal(quiet.checks().length, 1);
+    assert.equal(host(quiet), null, "low risk: no banner by default");
+    const unconfirmed = { state: "result", level: "low", risk: 3, findings: [], unconfirmed: true, trusted: false };
+    const told = contentScriptAt("https://x.com/mo_saleh", X, { everywhere: false, view: unconfirmed });
+    await told.advance(2000);
+    assert.ok(host(told), "not silently: the banner says Haris cannot tell");
+  });
+
   test("a value edited in place (same fields, new text) is checked again; a vanished field is not", async () => {
     const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING);
     await page.advance(2000);
