@@ -179,6 +179,16 @@ describe("background", () => {
     assert.equal(next.view.level, "high");
   });
 
+  test("what the worker keeps and hashes of a profile is never more than the API takes", async () => {
+    const huge = { type: "check", platform: "x", key: "x:h:big", profile: { handle: "big", display_name: "N".repeat(100_000), bio: "b".repeat(1_000_000), junk: { deep: "x".repeat(1000) } } };
+    await sendToWorker(browser, huge);
+    const record = (await browser.storage.session.get("last|x:h:big"))["last|x:h:big"];
+    assert.equal(record.profile.bio.length, 2000);
+    assert.equal(record.profile.display_name.length, 200);
+    assert.equal("junk" in record.profile, false);
+    assert.ok(JSON.stringify(await browser.storage.session.get(null)).length < 20_000);
+  });
+
   test("the page gets the server's messages cut to a few lines: they quote what the account wrote", async () => {
     const { pageView } = await import("../../extension/background/check.js");
     const long = "“".concat("ا".repeat(5000), "”");
