@@ -17,7 +17,7 @@
  */
 (function (root) {
   "use strict";
-  const { clean, parseCount, parseJoined, meta, urlPath, scriptTexts, escapeRegExp, visibleText, textRuns, httpUrl, labelledValues } = root.Haris.util;
+  const { clean, parseCount, parseJoined, meta, urlPath, scriptSearch, escapeRegExp, visibleText, textRuns, httpUrl, labelledValues } = root.Haris.util;
 
   const HOSTS = /^((www|web|m|mbasic|touch|[a-z]{2}-[a-z]{2})\.)?facebook\.com$/;
   const RESERVED = new Set([
@@ -108,14 +108,14 @@
     const key = `"(?:userVanity|uri_token|vanity|username)"\\s*:\\s*"${v}"`;
     const id = `"(?:userID|pageID|id)"\\s*:\\s*"(\\d{1,30})"`;
     const patterns = [new RegExp(`${id}[^{}]{0,400}?${key}`, "i"), new RegExp(`${key}[^{}]{0,400}?${id}`, "i")];
-    for (const script of scriptTexts(doc)) {
-      if (!script.toLowerCase().includes(vanity.toLowerCase())) continue;
+    return scriptSearch(doc, `facebook-vanity:${vanity.toLowerCase()}`, (script) => {
+      if (!script.toLowerCase().includes(vanity.toLowerCase())) return null;
       for (const pattern of patterns) {
         const match = script.match(pattern);
         if (match) return match[1];
       }
-    }
-    return null;
+      return null;
+    });
   }
 
   /**
