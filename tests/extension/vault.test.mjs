@@ -252,6 +252,48 @@ describe("an imported file is untrusted: what it asks of the device is bounded",
   });
 });
 
+describe("merging contacts", () => {
+  /** The readable reference: every incoming contact compared with every kept one. */
+  function naiveMerge(list, incoming) {
+    const all = list.slice();
+    let count = 0;
+    let full = false;
+    for (const raw of incoming.slice(0, LIMITS.contacts)) {
+      const contact = Contacts.cleanContact(raw);
+      if (!contact) continue;
+      const at = all.findIndex((c) => Contacts.sameAccount(c, contact));
+      if (at >= 0) {
+        const known = Object.fromEntries(Object.entries(contact).filter(([, value]) => value !== null));
+        all[at] = { ...all[at], ...known, added: all[at].added };
+      } else if (all.length < LIMITS.contacts) all.push(contact);
+      else {
+        full = true;
+        continue;
+      }
+      count += 1;
+    }
+    return { contacts: all, count, full };
+  }
+
+  test("the indexed merge finds the same accounts as comparing every pair", () => {
+    // A small world of colliding ids and handles (dots and case on Facebook, none elsewhere).
+    let seed = 7;
+    const next = (n) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const contact = () => ({
+      display_name: `N${next(5)}`,
+      platform: ["facebook", "instagram", "x", "nowhere"][next(4)],
+      account_id: next(3) ? String(next(6)) : null,
+      handle: next(4) ? ["mo.saleh", "MoSaleh", "mosaleh", "@mo_saleh", "sara"][next(5)] : null,
+      added: "2026-01-01",
+    });
+    for (let round = 0; round < 200; round += 1) {
+      const list = Array.from({ length: next(12) }, contact).map(Contacts.cleanContact).filter(Boolean);
+      const incoming = Array.from({ length: next(12) }, contact);
+      assert.deepEqual(Contacts.mergeContacts(list, incoming), naiveMerge(list, incoming), `round ${round}`);
+    }
+  });
+});
+
 describe("wipe", () => {
   test("one call leaves nothing of Haris's in local, session or sync storage", async () => {
     await Vault.createVault(PASS, { contacts: FRIENDS, apiKey: "hk_secret_api_key" });
