@@ -78,9 +78,13 @@ async function checkContext(message, sender) {
   const checked = { platform: message.platform, ...message.profile };
   const unconfirmed = saved.filter((c) => unconfirmedBy(c, message.platform, message.profile));
   const contacts = saved.map((c) => (unconfirmed.includes(c) ? { ...c, handle: null } : c));
+  const trustedBy = saved.filter((c) => !unconfirmed.includes(c) && sameAccount(c, checked));
   return {
     settings, locale, contacts, open: Boolean(secrets), unconfirmed: unconfirmed.length > 0,
-    trusted: saved.some((c) => !unconfirmed.includes(c) && sameAccount(c, checked)),
+    trusted: trustedBy.length > 0,
+    // Trusted on the username alone: the page showed no account id to compare (often after the
+    // platform's in-app navigation, whose page data still describes the first profile loaded).
+    byUsername: trustedBy.length > 0 && !trustedBy.some((c) => c.account_id && message.profile.account_id),
     tabId: sender.tab ? sender.tab.id : null,
     now: Date.now(),
     cacheKey: `${PREFIX.verdict}${message.key}|${locale}|${secrets ? "open" : "locked"}|${settings.backendUrl}`,
@@ -184,7 +188,7 @@ export function pageView(view, strings) {
   // comes at once, with no request, and would let whatever sends checks from the page's tab (a
   // compromised renderer) test handles against the contact list as fast as it likes.
   if (view.state !== "result") return { state: view.state, trusted: false, reason: view.reason };
-  const out = { state: view.state, trusted: Boolean(view.trusted), unconfirmed: Boolean(view.unconfirmed) };
+  const out = { state: view.state, trusted: Boolean(view.trusted), byUsername: Boolean(view.byUsername), unconfirmed: Boolean(view.unconfirmed) };
   const aboutContact = (f) => f.code === "impersonation.contact" || Boolean(f.evidence && Object.hasOwn(f.evidence, "contact"));
   // A finding about a contact saved by username alone says what is known: her username, not
   // whether this is her (unconfirmedBy). The server's own messages are cut to a few lines: they
@@ -200,6 +204,7 @@ export async function check(message, sender) {
   if (context.open) await noteUse();
   const view = (await cachedView(context, message)) || (await refusal(context)) || (await askServer(context, message));
   view.trusted = context.trusted;
+  view.byUsername = context.byUsername;
   view.unconfirmed = context.unconfirmed;
   await remember(context, message, view);
   await setBadge(context.tabId, view);

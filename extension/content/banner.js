@@ -173,7 +173,7 @@
         }
         if ((view.unavailable || []).length) box.appendChild(this.el("p", { class: "note", "data-partial": "true", text: t.partial }));
         if (view.level === "low") box.appendChild(this.el("p", { class: "note", text: t.lowIsNotProof }));
-        if (view.trusted) box.appendChild(this.el("p", { class: "note", "data-trusted": "true", text: t.trustedContact }));
+        if (view.trusted) box.appendChild(this.el("p", { class: "note", "data-trusted": "true", text: view.byUsername ? t.trustedByUsername : t.trustedContact }));
         // Said once: in the contact's finding when the server raised one, else here.
         if (view.unconfirmed && !top.some((f) => f.code === "impersonation.contact")) {
           box.appendChild(this.el("p", { class: "note", "data-unconfirmed": "true", text: t.unconfirmedContact }));

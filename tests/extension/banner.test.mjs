@@ -132,6 +132,14 @@ describe("banner", () => {
     assert.equal(high.querySelector("[data-unconfirmed]"), null);
   });
 
+  test("a trust on the username alone says so, instead of the plain 'trusted contact'", () => {
+    const t = strings("en");
+    const { banner } = setup();
+    const low = { state: "result", level: "low", risk: 8, findings: [], trusted: true };
+    assert.equal(banner.render(low, t, "en").querySelector("[data-trusted]").textContent, t.trustedContact);
+    assert.equal(banner.render({ ...low, byUsername: true }, t, "en").querySelector("[data-trusted]").textContent, t.trustedByUsername);
+  });
+
   test("the banner stays within the screen, scrolling a long text: it never covers the whole page nor pushes its buttons away", () => {
     assert.match(source("content/banner.js"), /max-height: calc\(100vh - 24px\); overflow-y: auto;/);
   });

@@ -163,6 +163,7 @@ describe("background", () => {
     const noId = { ...squatter, profile: { display_name: "Mohamed Saleh", handle: "mo_saleh" }, force: true };
     const byName = await sendToWorker(browser, noId);
     assert.equal(byName.view.trusted, true);
+    assert.equal(byName.view.byUsername, true, "and it says so: the username was all Haris could compare");
     assert.equal(byName.view.unconfirmed, false);
     assert.deepEqual(seen.at(-1).body.contacts, [imported]);
 
@@ -172,7 +173,11 @@ describe("background", () => {
     assert.deepEqual((await Contacts.getContacts()).map((c) => [c.handle, c.account_id]), [["mo_saleh", "555555"]]);
     const again = await sendToWorker(browser, { ...squatter, force: true });
     assert.equal(again.view.trusted, true);
+    assert.equal(again.view.byUsername, false, "the ids agree");
     assert.equal(again.view.unconfirmed, false);
+    // Her saved id, but a page (after in-app navigation) that shows no id: the username alone, said so.
+    const stale = await sendToWorker(browser, { ...squatter, profile: { display_name: "Mohamed Saleh", handle: "mo_saleh" }, force: true });
+    assert.deepEqual([stale.view.trusted, stale.view.byUsername], [true, true]);
     const next = await sendToWorker(browser, { ...squatter, profile: { ...squatter.profile, account_id: "777777" }, force: true });
     assert.equal(next.view.trusted, false);
     assert.equal(next.view.unconfirmed, false, "both ids known: the ids decide");
