@@ -114,6 +114,9 @@ class ReportOut(BaseModel):
         None,
         description="Other versions of the profile (profile, avatar_hash) that later reports sent (at most 3)",
     )
+    handles: list[str] | None = Field(
+        None, description="Other handles later reports of the same account id named (at most 10): they disagree"
+    )
 
 
 class ReportList(BaseModel):
@@ -121,6 +124,17 @@ class ReportList(BaseModel):
     pending: int
     offset: int
     limit: int
+
+
+SeenReports = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=2**31,
+        description="How many reports the decider was shown this one stands for (its ``reports``): when more"
+        " were merged in since, the decision is refused (409 report_changed) for her to look again",
+    ),
+]
 
 
 class ConfirmRequest(BaseModel):
@@ -133,6 +147,7 @@ class ConfirmRequest(BaseModel):
     label: BankLabel | None = None
     note: Note | None = None
     avatar: Annotated[str, Field(max_length=MAX_AVATAR_BASE64, description="base64 image bytes")] | None = None
+    seen_reports: SeenReports | None = None
     with_account_id: bool = Field(
         True,
         description="Whether the reported account id joins the bank entry with the photo (the reporter wrote it;"
@@ -144,6 +159,7 @@ class RejectRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: Note | None = None
+    seen_reports: SeenReports | None = None
 
 
 # Protected people (``/v1/protected``, the console's pages).

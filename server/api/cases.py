@@ -195,7 +195,10 @@ def _register_openapi() -> None:
             "requestBody": {"required": True, "content": {"application/json": {"schema": openapi.ref(CaseCreate)}}},
             "responses": {
                 "201": openapi.json_response("Opened", openapi.ref(CaseCreated)),
-                "409": openapi.error("The report is not confirmed (code report_not_confirmed)."),
+                "409": openapi.error(
+                    "The report is not confirmed (code report_not_confirmed), or the suspect is a protected"
+                    " person's own registered account (code account_is_protected)."
+                ),
                 **openapi.COMMON_ERRORS,
                 **auth_errors,
             },

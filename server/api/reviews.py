@@ -106,7 +106,11 @@ for _action, _model, _summary in (
                 "200": openapi.json_response("The decided report", openapi.ref(ReportOut)),
                 "400": openapi.error("Malformed JSON or wrong shape."),
                 "404": openapi.error("No such report."),
-                "409": openapi.error("Already confirmed or rejected."),
+                "409": openapi.error(
+                    "Already confirmed or rejected (already_decided); the photo is a protected person's"
+                    " (matches_protected_person); the account id is a protected person's own (account_is_protected);"
+                    " more reports were merged in than seen_reports says (report_changed)."
+                ),
                 "415": openapi.error("Unsupported media type."),
                 "422": openapi.error("Invalid values."),
                 **openapi.AUTH_ERRORS,

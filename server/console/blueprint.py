@@ -103,26 +103,57 @@ def _hidden(text: str, index: int) -> bool:
     return unicodedata.category(ch) in {"Cc", "Zl", "Zp"} and ch not in "\n\t"
 
 
+# Characters ``reveal`` marks one by one in a value; past them the rest of the value is summed up.
+# A 1,000-character note of zero-width characters became 1,000 marks (60 KB), and a pending report
+# holds eleven notes, 50 reports to a page of the queue (docs/console.md).
+MAX_MARKS = 16
+
+
 @bp.app_template_filter("reveal")
 def reveal(value: object, ascii_only: bool = False) -> Markup:
     """Text someone else wrote (a reporter, a reported profile), with every character that would
     hide or rearrange what the trainer reads shown by its code point instead (``U+202E``), and
     with ``ascii_only`` (handles, URLs, ids: ASCII on the platforms) every other non-ASCII
     character marked and named: a right-to-left override must not make one account's URL read
-    as another's, nor a Cyrillic "а" pass for a Latin "a"."""
+    as another's, nor a Cyrillic "а" pass for a Latin "a".
+
+    At most ``MAX_MARKS`` marks per value: after them, hidden characters are left out and counted
+    in one last mark, and with ``ascii_only`` the rest of the value is one mark if it holds any
+    non-ASCII letter — never shown bare, and never more than a few marks however long the value."""
     text = "" if value is None else str(value)
     if text.isascii() and text.isprintable():
         return escape(text)
     pieces: list[Markup] = []
+    marks = 0
+    left_out = 0
+    tail: list[str] = []
     for index, ch in enumerate(text):
-        name = unicodedata.name(ch, "")
-        code = f"U+{ord(ch):04X}"
         if _hidden(text, index):
-            pieces.append(Markup('<mark class="hidden-char" title="{}">{}</mark>').format(name or code, code))
+            if marks < MAX_MARKS:
+                name = unicodedata.name(ch, "")
+                code = f"U+{ord(ch):04X}"
+                pieces.append(Markup('<mark class="hidden-char" title="{}">{}</mark>').format(name or code, code))
+                marks += 1
+            else:
+                left_out += 1
+        elif marks >= MAX_MARKS:
+            tail.append(ch)
         elif ascii_only and not ch.isascii():
-            pieces.append(Markup('<mark class="non-ascii" title="{} {}">{}</mark>').format(code, name, ch))
+            code = f"U+{ord(ch):04X}"
+            pieces.append(
+                Markup('<mark class="non-ascii" title="{} {}">{}</mark>').format(code, unicodedata.name(ch, ""), ch)
+            )
+            marks += 1
         else:
             pieces.append(escape(ch))
+    rest = "".join(tail)
+    if ascii_only and not rest.isascii():
+        pieces.append(Markup('<mark class="non-ascii" title="{}">{}</mark>').format(t("reveal.more_non_ascii"), rest))
+    else:
+        pieces.append(escape(rest))
+    if left_out:
+        summary = t("reveal.left_out", count=left_out)
+        pieces.append(Markup('<mark class="hidden-char" title="{}">+{}</mark>').format(summary, left_out))
     return Markup("").join(pieces)
 
 

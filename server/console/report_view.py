@@ -1,12 +1,20 @@
-"""What the console shows around a report besides its findings: names as compared, and matches."""
+"""What the console shows around a report besides its findings: names as compared, matches, and
+warnings about which account the report names."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
 from heuristics.names import normalise
-from heuristics.profile import Profile
+from heuristics.platforms import handle_from_url
+from heuristics.profile import Platform, Profile
+from heuristics.signals.impersonation import handle_key
+from server.escalation.account_url import url_problem
 from server.schemas import CheckResponse
+from server.services.identity import protected_owner
+from server.web.errors import APIError
 
 
 def compared_names(profile: Profile | None) -> list[dict[str, Any]]:
@@ -65,3 +73,47 @@ def matches(result: CheckResponse) -> list[dict[str, Any]]:
 
 def report_context(result: CheckResponse, profile: Profile | None) -> dict[str, Any]:
     return {"result": result, "profile": profile, "names": compared_names(profile), "matches": matches(result)}
+
+
+def account_warnings(report: dict[str, Any], registry: Any) -> list[dict[str, Any]]:
+    """What a trainer must know before deciding a report about which account it names: the
+    reporter wrote every field, and the adversary files reports.
+
+    - ``protected``: the account is a protected person's own registered account — a campaign
+      reporting her genuine account as a fake (a case or a bank entry of it is refused);
+    - ``url``: its URL leads to another site or account than its handle or id (refused since it
+      was filed; a report kept from before says so here);
+    - ``accounts``: the merged reports name different accounts (handles or URLs): reports merge
+      by account id when they carry one, so whoever filed first under the clone's id with the
+      impersonated woman's handle and URL would have every genuine report of the clone shown
+      under her account (and rejected, or a case opened, with it).
+    """
+    try:
+        platform = Platform(str(report.get("platform")))
+    except ValueError:
+        return []
+    profile = report.get("profile") or {}
+    warnings: list[dict[str, Any]] = []
+    try:
+        named = Profile(account_id=profile.get("account_id"), handle=_handle_of(profile))
+    except ValidationError:  # a record kept before today's limits: nothing to look up
+        named = Profile()
+    try:
+        if protected_owner(registry, named, platform):
+            warnings.append({"kind": "protected"})
+    except APIError:
+        warnings.append({"kind": "registry_unavailable"})
+    problem = url_problem(profile.get("profile_url"), platform, profile.get("handle"), profile.get("account_id"))
+    if problem:
+        warnings.append({"kind": "url", "problem": problem})
+    versions = [profile, *((variant.get("profile") or {}) for variant in report.get("variants") or ())]
+    named = [handle for version in versions if (handle := _handle_of(version))] + list(report.get("handles") or ())
+    handles = {handle_key(handle, platform): handle for handle in named}
+    if len(handles) > 1:
+        warnings.append({"kind": "accounts", "handles": sorted(handles.values())})
+    return warnings
+
+
+def _handle_of(profile: dict[str, Any]) -> str | None:
+    """The handle a reported profile names: its own, else its URL's."""
+    return profile.get("handle") or handle_from_url(profile.get("profile_url"))

@@ -13,10 +13,11 @@ from werkzeug.wrappers import Response
 from heuristics.banks import BankLabel
 from heuristics.images import sniff_format
 from heuristics.profile import Platform
+from heuristics.services import PROTECTED
 from server.console.auth import actor, console_actor, current_user, require_console_role, safe_next, users
 from server.console.blueprint import bp, error_text, page_locale, t
 from server.console.forms import check_request_from_form, read_avatar
-from server.console.report_view import report_context
+from server.console.report_view import account_warnings, report_context
 from server.i18n import LOCALES
 from server.roles import Role
 from server.schemas import CheckRequest, ConfirmRequest, RejectRequest
@@ -175,17 +176,23 @@ def reject_reports() -> Response:
     except APIError as error:
         flash(error_text(error), "error")
         return redirect(url_for("console.reports"), code=303)
-    rejected = 0
+    rejected = changed = 0
     for report_id in ids:
+        seen = request.form.get(f"seen_{report_id}", "")
+        # Each as the page showed it: a report merged in since (a genuine one into a flood's) stays pending.
+        each = body.model_copy(update={"seen_reports": int(seen) if seen.isascii() and seen.isdigit() else None})
         try:
-            decide(report_id, False, console_actor(), body)
+            decide(report_id, False, console_actor(), each)
         except APIError as error:
-            if error.status in {404, 409}:  # gone, or decided by someone else meanwhile
+            changed += error.code == "report_changed"
+            if error.status in {404, 409}:  # gone, decided by someone else, or changed meanwhile
                 continue
             flash(error_text(error), "error")  # the rest stay pending, to be rejected again
             break
         rejected += 1
     flash(t("reports.bulk_rejected", count=rejected), "ok")
+    if changed:
+        flash(t("reports.bulk_changed", count=changed), "error")
     return redirect(url_for("console.reports"), code=303)
 
 
@@ -213,8 +220,15 @@ def report_detail(report_id: str) -> Page:
 
 
 def _decision_form(banks: list[str]) -> dict[str, Any]:
-    """What a report's confirm/reject form needs: the banks to confirm into, labels, evidence."""
-    return {"banks": banks, "labels": [label.value for label in BankLabel], "evidence_json": _evidence_json}
+    """What a report's confirm/reject form needs: the banks to confirm into, labels, evidence, and
+    the warnings about which account the report names (``report_view.account_warnings``)."""
+    registry = app_state().lookups.get(PROTECTED)
+    return {
+        "banks": banks,
+        "labels": [label.value for label in BankLabel],
+        "evidence_json": _evidence_json,
+        "account_warnings": lambda report: account_warnings(report, registry),
+    }
 
 
 @bp.post("/reports/<report_id>/<decision>")
@@ -224,7 +238,11 @@ def decide_report(report_id: str, decision: str) -> Page:
     reported profile's photo and shows it (``report_bank_preview.html``), the second banks it."""
     if decision not in {"confirm", "reject"}:
         abort(404)
-    fields = {key: value.strip() for key, value in request.form.items() if key in {"bank", "label", "note"}}
+    # ``seen_reports``: how many reports the page showed this one stands for (a report merged in
+    # since is not decided unseen: 409 report_changed).
+    fields = {
+        key: value.strip() for key, value in request.form.items() if key in {"bank", "label", "note", "seen_reports"}
+    }
     fields = {key: value for key, value in fields.items() if value}
     try:
         body: ConfirmRequest | RejectRequest
@@ -242,13 +260,15 @@ def decide_report(report_id: str, decision: str) -> Page:
             # preview, where it is shown: the reporter wrote it.
             body = validate(ConfirmRequest, {**fields, "with_account_id": request.form.get("with_account_id") == "yes"})
         else:
-            body = validate(RejectRequest, {k: v for k, v in fields.items() if k == "note"})
+            body = validate(RejectRequest, {k: v for k, v in fields.items() if k in {"note", "seen_reports"}})
         decide(report_id, decision == "confirm", console_actor(), body)
     except APIError as error:
         if error.status == 404:
             abort(404)
         already = error.code == "already_decided"
         flash(t("reports.already_decided") if already else error_text(error), "error")
+        if error.code == "report_changed":  # back to the report, as it is now
+            return redirect(url_for("console.report_detail", report_id=report_id), code=303)
         return redirect(url_for("console.reports"), code=303)
     banked = decision == "confirm" and fields.get("bank")
     flash(t("reports.banked", bank=fields["bank"]) if banked else t(f"reports.{decision}ed"), "ok")

@@ -28,6 +28,7 @@ from server.escalation.identity import handle_of
 from server.escalation.model import Case
 from server.escalation.redact import shareable
 from server.escalation.summary import reason_lines
+from server.escalation.tickets import one_line
 
 NAMESPACE = uuid.UUID("0b6e4f1a-8a1f-5b9e-9c2a-6861726973ff")
 _TLP = {"clear": stix2.TLP_WHITE, "green": stix2.TLP_GREEN, "amber": stix2.TLP_AMBER, "red": stix2.TLP_RED}
@@ -82,8 +83,9 @@ def build_bundle(case: Case) -> stix2.Bundle:
     )
     indicator = stix2.Indicator(
         id=_id("indicator", case.id, "indicator"),
-        name=f"Account impersonating {original_side.display_name}",
-        description=f"{shared.suspect.profile_url} impersonates {original_side.profile_url}.",
+        # Read by a person: hidden characters by code point, as in the notice (server.escalation.summary).
+        name=one_line(f"Account impersonating {original_side.display_name}"),
+        description=one_line(f"{shared.suspect.profile_url} impersonates {original_side.profile_url}."),
         indicator_types=["attribution"],
         pattern=pattern,
         pattern_type="stix",

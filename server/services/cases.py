@@ -26,7 +26,9 @@ from heuristics.engine import score
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Contact, Platform, Profile
 from heuristics.rules import Rules
+from heuristics.services import PROTECTED
 from heuristics.signals import registry
+from heuristics.signals.impersonation import is_same_account
 from server.escalation import archive, misp, stix
 from server.escalation.evidence import default_kind, image_fingerprint, sniff_media_type
 from server.escalation.identity import handle_of
@@ -53,6 +55,7 @@ from server.escalation.outcomes import WINDOWS, PlatformOutcome, removal_rates
 from server.escalation.tickets import LOCALES, build_ticket
 from server.i18n import render
 from server.services import Actor
+from server.services.identity import refuse_impossible_handle, refuse_protected_account, refuse_wrong_url
 from server.storage.audit import AuditLog
 from server.storage.cases import CaseBusy, CaseNotFound, CaseStore
 from server.storage.reports import ReportStore
@@ -169,6 +172,7 @@ def open_case(
     for index, code in enumerate(body.reasons or ()):
         if code not in known:
             raise APIError(422, "invalid_value", f"Unknown finding code {code!r}.", f"reasons.{index}")
+    _refuse_wrong_accounts(body, services)
     report = None
     if body.report_id:
         report = reports.get(body.report_id)
@@ -213,6 +217,31 @@ def open_case(
     cases.create(case)
     audit.record(actor.name, "case.opened", case.id, **detail)
     return case
+
+
+def _refuse_wrong_accounts(body: CaseCreate, services: Mapping[str, Any]) -> None:
+    """A case's notice asks a platform to remove the suspect account: refused when its URL is
+    another site's or another account's than the handle and id it names (a report's URL, made
+    to send the takedown to the impersonated woman's own account), or when the suspect is a
+    protected person's own registered account (``server.services.identity``)."""
+    suspect, original = body.suspect, body.impersonated
+    refuse_wrong_url(suspect.profile_url, body.platform, suspect.handle, suspect.account_id, "suspect.profile_url")
+    refuse_impossible_handle(suspect.profile_url, body.platform, suspect.handle, "suspect")
+    refuse_wrong_url(
+        original.profile_url, original.platform, original.handle, original.account_id, "impersonated.profile_url"
+    )
+    handle = suspect.handle or handle_of(suspect.profile_url)
+    profile = Profile(account_id=suspect.account_id, handle=handle)
+    original_account = (original.platform, original.account_id, original.handle or handle_of(original.profile_url))
+    if is_same_account(profile, body.platform, [original_account]):
+        raise APIError(
+            422,
+            "invalid_value",
+            "The suspect is the impersonated person's own account.",
+            "suspect.profile_url",
+            reason="suspect_is_original",
+        )
+    refuse_protected_account(services.get(PROTECTED), profile, body.platform, "suspect")
 
 
 def _source_url(value: str | None) -> str | None:

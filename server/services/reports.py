@@ -18,14 +18,15 @@ from typing import Any
 from heuristics.banks import BankLabel
 from heuristics.context import ServiceUnavailable
 from heuristics.images import AvatarFingerprint
-from heuristics.profile import Platform
+from heuristics.profile import Platform, Profile
 from heuristics.services import PROTECTED as REGISTRY
 from server.schemas import ConfirmRequest, RejectRequest, ReportRequest
 from server.services import Actor
 from server.services.avatars import fingerprint_base64, refuse_foreign_fingerprint
+from server.services.identity import refuse_protected_account, refuse_wrong_url
 from server.state import app_state
 from server.storage.banks import make_entry
-from server.storage.reports import AlreadyDecided, QueueFull, ReportBusy
+from server.storage.reports import AlreadyDecided, QueueFull, ReportBusy, ReportChanged
 from server.web.errors import APIError
 
 
@@ -38,6 +39,10 @@ def file_report(body: ReportRequest) -> str:
     it is still waiting, and a new one that a trainer has decided on it in between.
     """
     refuse_foreign_fingerprint(body.avatar_hash, "avatar_hash")
+    profile = body.profile
+    if profile is not None:
+        # A URL to another site or account than the one the report names (server.escalation.account_url).
+        refuse_wrong_url(profile.profile_url, body.platform, profile.handle, profile.account_id, "profile.profile_url")
     try:
         report_id, merged = app_state().stores.reports.file(body.model_dump(mode="json", exclude_none=True))
     except QueueFull:
@@ -64,10 +69,21 @@ def decide(report_id: str, confirm: bool, actor: Actor, body: ConfirmRequest | R
         if body.bank and body.label:
             banked = bank_fingerprint(body.avatar)
             fields["banked_fingerprint"] = banked.hex
+            if body.with_account_id:
+                _refuse_protected_bank_account(report_id)
     try:
-        record = stores.reports.resolve(report_id, "confirmed" if confirm else "rejected", **fields)
+        record = stores.reports.resolve(
+            report_id, "confirmed" if confirm else "rejected", seen_reports=body.seen_reports, **fields
+        )
     except AlreadyDecided:
         raise APIError(409, "already_decided", "This report was already confirmed or rejected.") from None
+    except ReportChanged:
+        raise APIError(
+            409,
+            "report_changed",
+            "More reports of this account arrived since it was shown; look at it again before deciding.",
+            reason="report_changed",
+        ) from None
     except ReportBusy:
         raise _busy() from None
     if record is None:
@@ -79,6 +95,19 @@ def decide(report_id: str, confirm: bool, actor: Actor, body: ConfirmRequest | R
         )
     stores.audit.record(actor.name, "report." + record["status"], report_id, **detail)
     return record
+
+
+def _refuse_protected_bank_account(report_id: str) -> None:
+    """409 when the account id a report names (the reporter's word) is a protected person's own
+    registered account's: a bank entry carries it to every organisation the bank is exported to
+    as a bad account's, and the trainer has no way to see whose it is."""
+    report = app_state().stores.reports.get(report_id)
+    account_id = ((report or {}).get("profile") or {}).get("account_id")
+    if not report or not account_id:
+        return
+    platform = Platform(report["platform"])
+    registry = app_state().lookups.get(REGISTRY)
+    refuse_protected_account(registry, Profile(account_id=account_id), platform, "with_account_id")
 
 
 def bank_fingerprint(avatar_base64: str | None) -> AvatarFingerprint:

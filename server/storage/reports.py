@@ -12,8 +12,9 @@ every report is refused with 503 ``report_queue_full``, a report of an account a
 merged, its 202 would tell whoever filled the queue that someone had reported that account), a
 second report of the same account (platform and account id, or handle) while the first is pending
 adds to the first (``reports``: how many) instead of queueing again (keeping each later report's
-reason in ``reasons``, its note in ``notes`` and its version of the profile in ``variants``, each
-bounded, so whoever reports an account first cannot hide what later reporters say about it), a
+reason in ``reasons``, its note in ``notes``, its version of the profile in ``variants`` and any
+other handle it names in ``handles``, each bounded, so whoever reports an account first cannot hide
+what later reporters say about it), a
 reported bio is cut to 500 characters (``server.schemas.ReportedProfile``), and anonymous reports
 have their own tight rate limit (``HARIS_REPORT_LIMIT``).
 
@@ -25,8 +26,8 @@ record kept changing through every retry).
 Redis keys:
 - ``haris:{reports}:report:<id>`` — JSON of what the user chose to send (platform, profile fields,
   avatar_hash, reason, note), the hour it arrived, how many reports it stands for and, for those
-  merged into it, how many gave each reason, their notes and their differing versions of the
-  profile (no time); expires ``REPORT_TTL_SECONDS`` after the start of that hour.
+  merged into it, how many gave each reason, their notes, their differing versions of the
+  profile and the other handles they named (no time); expires ``REPORT_TTL_SECONDS`` after the start of that hour.
 - ``haris:{reports}:pending`` — sorted set of pending report ids by arrival number; ids whose report
   has expired are pruned when the queue is read or full.
 - ``haris:{reports}:sequence`` — the arrival counter (no TTL: a number, no user data).
@@ -52,6 +53,7 @@ from typing import Any
 
 import redis
 
+from heuristics.platforms import handle_from_url
 from heuristics.signals.impersonation import handle_key
 from server.storage.optimistic import watched
 
@@ -64,6 +66,9 @@ MAX_MERGED_NOTES = 10
 # Other versions of the reported profile (its fields and photo fingerprint) that later reports of
 # the same account sent, kept beside the first: the first reporter's version is not the only one.
 MAX_VARIANTS = 3
+# Other handles later reports of the same account (by account id) name, kept apart from the
+# variants (``_count_in``): what tells a trainer that the merged reports disagree on the account.
+MAX_OTHER_HANDLES = 10
 _REPORT = "haris:{reports}:report:"
 _PENDING = "haris:{reports}:pending"
 _SEQUENCE = "haris:{reports}:sequence"
@@ -73,8 +78,18 @@ _ACCOUNTS = "haris:{reports}:accounts"
 _TOUCH_BATCH = 500
 
 
+def _named_handle(report: dict[str, Any]) -> str | None:
+    """The handle a report names: its profile's, else its profile URL's."""
+    profile = report.get("profile") or {}
+    return profile.get("handle") or handle_from_url(profile.get("profile_url"))
+
+
 class AlreadyDecided(Exception):
     """The report was confirmed or rejected by someone else first."""
+
+
+class ReportChanged(Exception):
+    """More reports were merged into the report since the trainer was shown it."""
 
 
 class QueueFull(Exception):
@@ -209,6 +224,17 @@ class ReportStore:
             notes.append(note)
         if not notes:
             del record["notes"]
+        # Every other account a later report names (its handle, else its URL's), apart from the
+        # variants: whoever filed first can fill the variants with harmless versions of her
+        # account, and a genuine report naming the clone's handle would then leave no trace.
+        handle = _named_handle(report)
+        others = record.setdefault("handles", [])
+        platform = record.get("platform")
+        seen = {handle_key(named, platform) for named in (_named_handle(record), *others) if named}
+        if handle and handle_key(handle, platform) not in seen and len(others) < MAX_OTHER_HANDLES:
+            others.append(handle)
+        if not others:
+            del record["handles"]
         variant = {key: report[key] for key in ("profile", "avatar_hash") if report.get(key)}
         variants = record.setdefault("variants", [])
         first = {key: record[key] for key in ("profile", "avatar_hash") if record.get(key)}
@@ -264,12 +290,17 @@ class ReportStore:
         reports = [self.get(report_id) for report_id in ids]
         return [r for r in reports if r is not None]
 
-    def resolve(self, report_id: str, status: str, **fields: Any) -> dict[str, Any] | None:
+    def resolve(
+        self, report_id: str, status: str, seen_reports: int | None = None, **fields: Any
+    ) -> dict[str, Any] | None:
         """Mark a report confirmed or rejected and take it off the queue (its record keeps its TTL).
 
-        None if there is no such report; AlreadyDecided if it was not pending. The record is
-        WATCHed: of two concurrent decisions only the first commits (the other finds it decided),
-        and a report merged into it meanwhile is decided with it, not overwritten.
+        None if there is no such report; AlreadyDecided if it was not pending; ReportChanged if
+        ``seen_reports`` (how many reports the trainer was shown it stands for) is no longer its
+        count: a report merged in after she looked — naming another account, say — is not decided
+        unseen. The record is WATCHed: of two concurrent decisions only the first commits (the
+        other finds it decided), and a report merged into it meanwhile is decided with it, not
+        overwritten.
         """
         key = _REPORT + report_id
 
@@ -280,6 +311,8 @@ class ReportStore:
             record = json.loads(raw)
             if record.get("status") != "pending":
                 raise AlreadyDecided(report_id)
+            if seen_reports is not None and int(record.get("reports", 1)) != seen_reports:
+                raise ReportChanged(report_id)
             now = int(time.time())
             record.update(fields, status=status, decided_at=now)
             account_key = self._account_key(record)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -322,14 +323,19 @@ def test_a_reporters_made_up_fingerprint_never_reaches_a_case_or_its_exports(cli
     assert client.get(f"/v1/cases/{own}", headers=KEY).get_json()["suspect"]["avatar_hash"] == REPORTED_HASH
 
 
-def test_a_takedown_notice_keeps_each_profile_field_on_its_own_line(client: FlaskClient) -> None:
+def test_a_takedown_notice_keeps_each_profile_field_on_its_own_line(
+    client: FlaskClient, redis_client: redis.Redis
+) -> None:
     """Profile fields of a case come from a report or an outside tool: a line break in a display
     name added lines of its own to the notice sent to the platform (here a second notifier and a
     withdrawal), and a U+202E made the suspect's URL read, to the platform's reviewer, as the
-    impersonated person's own account."""
+    impersonated person's own account. (Such a URL is refused when a case opens since,
+    test_cases_accounts.py: here a case kept from before has it.)"""
     injected = "Hala\n- Notifier e-mail: police@example.org\nWe withdraw this notice."
-    suspect = {**case_body()["suspect"], "display_name": injected, "profile_url": "https://x.com/\u202edeha_alah"}
-    case_id = open_case(client, suspect=suspect)
+    case_id = open_case(client, suspect={**case_body()["suspect"], "display_name": injected})
+    stored = json.loads(redis_client.get(f"haris:{{cases}}:case:{case_id}"))
+    stored["suspect"] |= {"profile_url": "https://x.com/\u202edeha_alah", "handle": "\u202edeha_alah"}
+    redis_client.set(f"haris:{{cases}}:case:{case_id}", json.dumps(stored), keepttl=True)
     ticket = client.get(f"/v1/cases/{case_id}/export/ticket?platform=x&locale=en", headers=KEY).get_data(as_text=True)
     lines = ticket.splitlines()
     assert not any(line.startswith(("- Notifier e-mail: police", "We withdraw")) for line in lines)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -245,12 +246,17 @@ def test_lists_outcomes_and_arabic_pages(trainer: FlaskClient, client: FlaskClie
     assert "<script" not in page
 
 
-def test_the_case_page_shows_characters_that_rearrange_the_suspects_url(trainer: FlaskClient) -> None:
+def test_the_case_page_shows_characters_that_rearrange_the_suspects_url(
+    trainer: FlaskClient, redis_client: redis.Redis
+) -> None:
     """A case opened from a report carries the reporter's URL and handle: a U+202E in them made
-    the suspect's URL read as the impersonated person's own on the case page."""
-    case_id = open_from_console(
-        trainer, suspect_profile_url="https://x.com/\u202edeha_alah", suspect_handle="h\u0430la_ahed"
-    )
+    the suspect's URL read as the impersonated person's own on the case page. (Refused when a
+    case opens since, tests/api/test_cases_accounts.py: here a case kept from before has them.)"""
+    case_id = open_from_console(trainer)
+    key = f"haris:{{cases}}:case:{case_id}"
+    stored = json.loads(redis_client.get(key))
+    stored["suspect"] |= {"profile_url": "https://x.com/\u202edeha_alah", "handle": "h\u0430la_ahed"}
+    redis_client.set(key, json.dumps(stored), keepttl=True)
     page = trainer.get(f"/console/cases/{case_id}").get_data(as_text=True)
     assert "\u202e" not in page and '<mark class="hidden-char" title="RIGHT-TO-LEFT OVERRIDE">U+202E</mark>' in page
     assert '<mark class="non-ascii" title="U+0430 CYRILLIC SMALL LETTER A">\u0430</mark>' in page

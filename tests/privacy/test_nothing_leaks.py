@@ -186,9 +186,12 @@ def run_every_flow(app: Flask, make_app: Any) -> tuple[list[str], list[str], lis
     forbidden += [marker("badjoined"), marker("badhandle"), marker("badjson"), marker("badmedia")]
 
     # 4. A report: its fields may be kept in the report record, nowhere else.
+    reported = profile_with_markers("report")
+    # A report's URL must be the address of the account it names (server.escalation.account_url).
+    reported["profile_url"] = f"https://www.facebook.com/{reported['handle']}?ref={marker('reportprofile_url')}"
     report = {
         "platform": "facebook",
-        "profile": profile_with_markers("report"),
+        "profile": reported,
         "reason": "entrapment",
         "note": f"{marker('reportnote')} he asked to meet",
     }

@@ -1,0 +1,117 @@
+"""Whether a profile URL is the address of the account a report or a case names.
+
+A report is written by whoever files it, and the adversary files reports. Its ``profile_url``
+is what a trainer opens to look at the account and what a case built from it puts in the
+takedown notice, the MISP and the STIX exports. Three ways a crafted URL sends the trainer, and
+then the platform, to another account than the one the report is about:
+
+- another site that reads as the platform: ``https://x.com.evil.example/hala_ahed``,
+  ``https://x.com@evil.example/…`` (userinfo), ``https://xn--…`` look-alike hosts;
+- the platform, but another account: the report names the clone ``@ha1a_ahed`` (so genuine
+  reports of the clone merge into it) while its URL is ``https://x.com/hala_ahed``, the woman
+  the clone impersonates — a trainer who opens the URL sees a genuine profile, and a case opened
+  from the report would ask X to take down *her* account;
+- an account id in the URL (Facebook's ``profile.php?id=``, ``/people/<name>/<id>``, X's
+  ``/i/user/<id>``) other than the report's ``account_id``.
+
+The extension builds ``profile_url`` from the handle (or the Facebook id) it read on the page, on
+the platform's own host, so a genuine report never disagrees with itself: such a report is
+refused (422) when filed and a case is refused when opened (``server.services``).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import SplitResult, parse_qs, urlsplit
+
+from heuristics.platforms import handle_from_url
+from heuristics.profile import Platform
+from heuristics.signals.impersonation import handle_key
+
+# The hosts a platform's profile pages live on; a subdomain of one (www., m., mobile.) too.
+PROFILE_HOSTS: dict[Platform, tuple[str, ...]] = {
+    Platform.X: ("x.com", "twitter.com"),
+    Platform.INSTAGRAM: ("instagram.com",),
+    Platform.FACEBOOK: ("facebook.com", "fb.com"),
+    Platform.TELEGRAM: ("t.me", "telegram.me"),
+}
+
+# What a handle on the four platforms is made of (X and Telegram: letters, digits, _; Instagram
+# adds the dot; Facebook vanity names the dot, and older pages' names the hyphen). A suspect
+# whose handle holds anything else — a Cyrillic "а", a U+202E — names no account there: a notice
+# about "x.com/hаla_ahed" reads, to the platform's reviewer, as the woman's own "hala_ahed".
+HANDLE = re.compile(r"^@?[A-Za-z0-9._-]{1,100}$")
+
+# Why a URL is not the named account's address (a ``reason`` the console translates).
+PROBLEMS = {
+    "url_not_web": "must be an http(s) URL",
+    "url_userinfo": "must not carry a user name or password before the host (https://name@host/)",
+    "url_other_site": "is not on the platform's own site ({hosts})",
+    "url_other_account": "names another account than the handle or account id sent with it",
+    "handle_not_platform": "holds characters no handle on the platform has (ASCII letters, digits, . _ - only)",
+}
+
+
+def on_platform_host(host: str, platform: Platform) -> bool:
+    """``host`` is one of ``platform``'s profile hosts or a subdomain of one (``other``: any)."""
+    bases = PROFILE_HOSTS.get(platform)
+    if bases is None:
+        return True
+    host = host.lower().rstrip(".")
+    return any(host == base or host.endswith("." + base) for base in bases)
+
+
+def url_problem(
+    url: str | None, platform: Platform, handle: str | None = None, account_id: str | None = None
+) -> str | None:
+    """Why ``url`` is not the address of the account (``handle``, ``account_id``) on
+    ``platform`` — a key of :data:`PROBLEMS` — or None when it may be."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        return "url_not_web"
+    if parts.scheme.lower() not in {"http", "https"} or not host:
+        return "url_not_web"
+    if "@" in parts.netloc:
+        return "url_userinfo"
+    if not on_platform_host(host, platform):
+        return "url_other_site"
+    if platform is Platform.OTHER:
+        return None  # another site's paths say nothing we can read
+    named = handle_from_url(url)
+    if named and handle and handle_key(named, platform) != handle_key(handle, platform):
+        return "url_other_account"
+    if account_id and any(named_id != account_id for named_id in _ids_named(parts, platform)):
+        return "url_other_account"
+    return None
+
+
+def _ids_named(parts: SplitResult, platform: Platform) -> list[str]:
+    """The account ids a profile URL names: Facebook's ``profile.php?id=`` and
+    ``/people/<name>/<id>``, X's ``/i/user/<id>``."""
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if platform is Platform.FACEBOOK:
+        ids = parse_qs(parts.query).get("id", []) if segments[:1] == ["profile.php"] else []
+        if len(segments) >= 3 and segments[0] == "people":
+            ids.append(segments[2])
+        return ids
+    if platform is Platform.X and len(segments) >= 3 and segments[:2] == ["i", "user"]:
+        return [segments[2]]
+    return []
+
+
+def handle_problem(handle: str | None, platform: Platform) -> str | None:
+    """``handle_not_platform`` when ``handle`` could not be a handle on ``platform`` (one of the
+    four; a URL's handle: :func:`handle_from_url`); else None."""
+    if platform not in PROFILE_HOSTS or not handle or HANDLE.match(handle):
+        return None
+    return "handle_not_platform"
+
+
+def problem_text(problem: str, platform: Platform) -> str:
+    """The English explanation of ``problem`` for ``platform`` (the API's message)."""
+    hosts = ", ".join(PROFILE_HOSTS.get(platform, ()))
+    return PROBLEMS[problem].format(hosts=hosts)
