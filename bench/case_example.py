@@ -1,4 +1,5 @@
-"""Print an excerpt of every export of one example case (docs/escalation.md shows this output).
+"""Print an excerpt of every export of one example case (docs/escalation.md shows this output,
+as the figure ``escalation-case-example``: ``make figures`` rewrites it, ``make test`` checks it).
 
     .venv/bin/python bench/case_example.py
 
@@ -22,35 +23,38 @@ from server.escalation import archive, misp, stix, tickets
 from tests.escalation.samples import sample_case
 
 
-def main() -> None:
+def example_exports() -> str:
+    """The excerpt, as text."""
+    lines: list[str] = []
     case, files = sample_case(Platform.X, "amal", "key:helpline-laptop", "Her sister alerted us.")
-    print("== ticket (x, en), sections 3 and 4 ==")
+    lines.append("== ticket (x, en), sections 3 and 4 ==")
     ticket = tickets.build_ticket(case, Platform.X, "en", case.notifier)
-    print("\n".join(ticket.sections["reasons"] + [""] + ticket.sections["policy"]))
+    lines += ticket.sections["reasons"] + [""] + ticket.sections["policy"]
     event = misp.event_json(case, files)["Event"]
-    print("\n== MISP: objects and tags ==")
+    lines += ["", "== MISP: objects and tags =="]
     for obj in event["Object"]:
-        print(f"{obj['name']}: {', '.join(sorted({a['object_relation'] for a in obj['Attribute']}))}")
-    print("tags:", ", ".join(tag["name"] for tag in event["Tag"]))
+        lines.append(f"{obj['name']}: {', '.join(sorted({a['object_relation'] for a in obj['Attribute']}))}")
+    lines.append("tags: " + ", ".join(tag["name"] for tag in event["Tag"]))
     bundle = stix.bundle_json(case)
-    print("\n== STIX: object types ==")
-    print(", ".join(sorted({obj["type"] for obj in bundle["objects"]})))
+    lines += ["", "== STIX: object types =="]
+    lines.append(", ".join(sorted({obj["type"] for obj in bundle["objects"]})))
     pattern = next(obj for obj in bundle["objects"] if obj["type"] == "attack-pattern")
-    print(json.dumps(pattern["external_references"][0]))
+    lines.append(json.dumps(pattern["external_references"][0]))
     for redacted in (False, True):
         data = archive.build_archive(case, files, redacted=redacted)
-        print(f"\n== {'redacted copy' if redacted else 'archive'}: entries, then the collection log ==")
+        lines += ["", f"== {'redacted copy' if redacted else 'archive'}: entries, then the collection log =="]
         with zipfile.ZipFile(io.BytesIO(data)) as opened:
             for info in opened.infolist():
-                print(f"{info.file_size:8d}  {info.filename}")
-            print(opened.read("collection_log.csv").decode().rstrip())
+                lines.append(f"{info.file_size:8d}  {info.filename}")
+            lines += opened.read("collection_log.csv").decode().rstrip().split("\n")
         with tempfile.TemporaryDirectory() as directory:
             path = Path(directory) / "case.zip"
             path.write_bytes(data)
             result = archive.verify(path)
             verdict = "OK" if result.ok else result.problems
-            print(f"verify: {verdict} {result.files} files, manifest {result.manifest_sha256}")
+            lines.append(f"verify: {verdict} {result.files} files, manifest {result.manifest_sha256}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    main()
+    sys.stdout.write(example_exports() + "\n")

@@ -49,3 +49,11 @@ def readme_check_example(inputs: Inputs) -> str:
             "```",
         ]
     )
+
+
+@figure("escalation-case-example", fast=True)
+def escalation_case_example(inputs: Inputs) -> str:
+    """docs/escalation.md's excerpt of every export of the example case (bench/case_example.py)."""
+    from bench.case_example import example_exports  # imports the escalation package and a test sample
+
+    return "\n".join(["```text", example_exports(), "```"])
