@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import click
 from flask.cli import AppGroup
 
 from server.roles import Role
 from server.services import CLI_ACTOR, accounts
 from server.state import app_state
-from server.storage.apikeys import create_api_key, revoke_api_key
+from server.storage.apikeys import ApiKeyError, key_id, list_api_keys
 from server.storage.users import AccountError
 
 
@@ -21,16 +23,34 @@ def apikey() -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--label", required=True, help="Who or what the key is for (kept for audit trails).")
 def create(role: str, label: str) -> None:
-    key = create_api_key(app_state().stores.client, Role(role), label)
+    """Print a new key (shown this once; only its hash is kept) and, on stderr, its id."""
+    try:
+        key = accounts.create_key(Role(role), label, CLI_ACTOR)
+    except ApiKeyError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(key)
+    click.echo(f"id {key_id(key)} (list and revoke it by this id; the key is not shown again)", err=True)
+
+
+@apikey.command("list")
+def list_keys() -> None:
+    """Every key's id, role, creation date and label (the keys themselves are not kept)."""
+    for stored in list_api_keys(app_state().stores.client):
+        created = datetime.fromtimestamp(stored.created, UTC).strftime("%Y-%m-%d")
+        click.echo(f"{stored.id}\t{stored.role.value}\t{created}\t{stored.label}")
 
 
 @apikey.command("revoke")
-@click.argument("key")
-def revoke(key: str) -> None:
-    if not revoke_api_key(app_state().stores.client, key):
+@click.argument("key_or_id")
+def revoke(key_or_id: str) -> None:
+    """Revoke a key, named by the key itself or by its id (``apikey list``)."""
+    try:
+        stored = accounts.revoke_key(key_or_id, CLI_ACTOR)
+    except ApiKeyError as error:
+        raise click.ClickException(str(error)) from None
+    if stored is None:
         raise click.ClickException("no such key")
-    click.echo("revoked")
+    click.echo(f"revoked {stored.id} ({stored.role.value}, {stored.label})")
 
 
 @click.group("user", cls=AppGroup)

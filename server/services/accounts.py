@@ -1,10 +1,12 @@
-"""Console accounts: what the console's account page and ``flask user`` both do."""
+"""Console accounts and API keys: what the console's account pages, ``flask user`` and
+``flask apikey`` do, each recorded in the audit trail."""
 
 from __future__ import annotations
 
 from server.roles import Role
 from server.services import Actor
 from server.state import app_state
+from server.storage.apikeys import StoredKey, create_api_key, key_id, revoke_api_key
 
 
 def create_user(username: str, password: str, role: Role, actor: Actor) -> None:
@@ -21,3 +23,20 @@ def revoke_user(username: str, actor: Actor) -> bool:
     if revoked:
         stores.audit.record(actor.name, "user.revoked", username)
     return revoked
+
+
+def create_key(role: Role, label: str, actor: Actor) -> str:
+    """A new API key (raises ``ApiKeyError`` for a bad label); the audit trail names its id."""
+    stores = app_state().stores
+    key = create_api_key(stores.client, role, label)
+    stores.audit.record(actor.name, "apikey.created", key_id(key), role=role.value, label=label)
+    return key
+
+
+def revoke_key(key_or_id: str, actor: Actor) -> StoredKey | None:
+    """Revoke the key named by the key or its id; what was revoked, or None if there was none."""
+    stores = app_state().stores
+    stored = revoke_api_key(stores.client, key_or_id)
+    if stored is not None:
+        stores.audit.record(actor.name, "apikey.revoked", stored.id, role=stored.role.value, label=stored.label)
+    return stored
