@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import click
+import pyotp
 from flask.cli import AppGroup
 
 from server.roles import Role
@@ -12,6 +13,8 @@ from server.services import CLI_ACTOR, accounts
 from server.state import app_state
 from server.storage.apikeys import ApiKeyError, key_id, list_api_keys
 from server.storage.users import AccountError
+
+TOTP_ISSUER = "Haris"
 
 
 @click.group("apikey", cls=AppGroup)
@@ -88,5 +91,26 @@ def revoke_user_command(username: str) -> None:
 
 @user.command("list")
 def list_users() -> None:
+    """Every account: username, role, and "totp" for those with a second factor."""
     for account in app_state().stores.users.list():
-        click.echo(f"{account['username']}\t{account['role']}")
+        factor = "\ttotp" if account["totp"] else ""
+        click.echo(f"{account['username']}\t{account['role']}{factor}")
+
+
+@user.command("totp")
+@click.argument("username")
+@click.option("--remove", is_flag=True, help="Remove the second factor (a lost phone) instead of setting one.")
+def totp_command(username: str, remove: bool) -> None:
+    """Give USERNAME a second factor: print a new TOTP secret (shown this once) for their
+    authenticator app. Their sessions end; from now on they sign in with a code as well."""
+    if remove:
+        if not accounts.remove_second_factor(username, CLI_ACTOR):
+            raise click.ClickException("no such user, or no second factor to remove")
+        click.echo(f"removed the second factor of {username}")
+        return
+    secret = accounts.set_second_factor(username, CLI_ACTOR)
+    if secret is None:
+        raise click.ClickException("no such user")
+    click.echo(f"secret: {secret}")
+    click.echo(f"uri:    {pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=TOTP_ISSUER)}")
+    click.echo("Enter it in their authenticator app (or a QR code of the uri) with the person, never by e-mail.")

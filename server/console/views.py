@@ -42,6 +42,7 @@ def login() -> Page:
         return render_template("console/login.html", next=next_page, username="")
     username = request.form.get("username", "").strip().lower()[:64]
     password = request.form.get("password", "")
+    code = request.form.get("code", "")[:16]
     # Failures per address stop a guesser here; failures per account name stop guessing one
     # account from many addresses, but never lock its owner out: the right password still gets in
     # from an address that has not failed.
@@ -50,13 +51,14 @@ def login() -> Page:
     if here is not None and here.used_up:
         raise LimitReached(here.retry_after)
     account = allowance.login_account.standing()
-    role = users().authenticate(username, password)
+    role = users().authenticate(username, password, code)
     if role is None:
         allowance.login.charge(refuse=False)
         allowance.login_account.charge(refuse=False)
         if account is not None and account.used_up:
             raise LimitReached(account.retry_after)
-        # One message for an unknown user and a wrong password: no account enumeration.
+        # One message for an unknown user, a wrong password and a wrong or missing code: no account
+        # enumeration, and a phished password is not confirmed to whoever holds it.
         return render_template("console/login.html", next=next_page, username=username, error=t("login.failed")), 401
     if account is not None and account.used_up and here is not None and here.used:
         raise LimitReached(account.retry_after)

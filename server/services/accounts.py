@@ -40,3 +40,22 @@ def revoke_key(key_or_id: str, actor: Actor) -> StoredKey | None:
     if stored is not None:
         stores.audit.record(actor.name, "apikey.revoked", stored.id, role=stored.role.value, label=stored.label)
     return stored
+
+
+def set_second_factor(username: str, actor: Actor) -> str | None:
+    """Give the account a new TOTP secret and end its sessions; the secret (to enter in the
+    authenticator app), or None if there is no such user."""
+    stores = app_state().stores
+    secret = stores.users.set_totp(username)
+    if secret is not None:
+        stores.audit.record(actor.name, "user.totp_set", username)
+    return secret
+
+
+def remove_second_factor(username: str, actor: Actor) -> bool:
+    """Remove the account's second factor (a lost phone); False if it had none."""
+    stores = app_state().stores
+    removed = stores.users.clear_totp(username)
+    if removed:
+        stores.audit.record(actor.name, "user.totp_removed", username)
+    return removed

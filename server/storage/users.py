@@ -5,9 +5,18 @@ random salt per hash): slow on purpose, so a stolen Redis dump does not give pas
 The browser holds only a Flask-signed cookie carrying a random session id; the session itself
 lives in Redis, so revoking a user ends every session at once.
 
+A second factor (TOTP, RFC 6238, through ``pyotp``) is set per account by an operator
+(``flask --app server user totp NAME``): the account then signs in only with a current
+six-digit code from the authenticator app as well, so a phished password alone does not get in.
+A code is accepted once (the step it belongs to is remembered until it can no longer be valid)
+and one step either side of the server's clock.
+
 Redis keys:
-- ``haris:{users}:user:<username>`` — hash ``role``, ``password`` (scrypt hash), ``created`` (unix time).
+- ``haris:{users}:user:<username>`` — hash ``role``, ``password`` (scrypt hash), ``created`` (unix time),
+  ``totp`` (the base32 TOTP secret, only for accounts with a second factor).
   Kept until the account is revoked (``flask --app server user revoke``).
+- ``haris:{users}:totp-used:<username>:<step>`` — a code's time step, once a sign-in used it, so the
+  same code cannot be replayed; expires after ``TOTP_REPLAY_SECONDS``.
 - ``haris:{users}:session:<session id>`` — hash ``user``, ``created``. Expires after
   ``idle_seconds`` without use (refreshed on each request) and is refused after
   ``max_seconds`` from sign-in whatever the activity.
@@ -17,12 +26,15 @@ Redis keys:
 
 from __future__ import annotations
 
+import hmac
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 
+import pyotp
 import redis
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,6 +43,10 @@ from server.roles import Role
 USER_PREFIX = "haris:{users}:user:"
 SESSION_PREFIX = "haris:{users}:session:"
 USER_SESSIONS_PREFIX = "haris:{users}:user-sessions:"
+TOTP_USED_PREFIX = "haris:{users}:totp-used:"
+TOTP_CODE = re.compile(r"^[0-9]{6}$")
+TOTP_WINDOW = 1  # steps accepted either side of the server's clock (phone clocks drift)
+TOTP_REPLAY_SECONDS = 30 * (2 * TOTP_WINDOW + 2)  # a used step is remembered until no clock accepts it
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
@@ -66,6 +82,7 @@ class UserStore:
     client: redis.Redis
     idle_seconds: int = IDLE_SECONDS
     max_seconds: int = MAX_SECONDS
+    clock: Callable[[], float] = field(default=time.time)
 
     def create(self, username: str, password: str, role: Role) -> None:
         if not valid_username(username):
@@ -75,7 +92,7 @@ class UserStore:
         record = {
             "role": role.value,
             "password": generate_password_hash(password, method=PASSWORD_METHOD),
-            "created": int(time.time()),
+            "created": int(self.clock()),
         }
         key = USER_PREFIX + username
         # HSETNX on the first field makes creation atomic: two concurrent creates cannot both win.
@@ -96,9 +113,10 @@ class UserStore:
         return bool(existed)
 
     def list(self) -> list[dict[str, str | int]]:
+        """Every account: username, role, creation time, and ``totp`` 1 if it has a second factor."""
         users = []
         for key in self.client.scan_iter(match=USER_PREFIX + "*", count=500):
-            record = self.client.hmget(key, "role", "created")
+            record = self.client.hmget(key, "role", "created", "totp")
             if record[0] is None:
                 continue
             users.append(
@@ -106,27 +124,72 @@ class UserStore:
                     "username": key.decode()[len(USER_PREFIX) :],
                     "role": record[0].decode(),
                     "created": int(record[1] or 0),
+                    "totp": int(record[2] is not None),
                 }
             )
         return sorted(users, key=lambda user: str(user["username"]))
 
-    def authenticate(self, username: str, password: str) -> Role | None:
-        """The user's role if the password is right; None otherwise (same cost either way)."""
+    def authenticate(self, username: str, password: str, code: str = "") -> Role | None:
+        """The user's role if the password is right and, for an account with a second factor,
+        ``code`` is a current TOTP code not used before; None otherwise (same cost either way)."""
         plausible = valid_username(username) and len(password) <= MAX_PASSWORD_LENGTH
-        record = self.client.hmget(USER_PREFIX + username, "role", "password") if plausible else None
+        record = self.client.hmget(USER_PREFIX + username, "role", "password", "totp") if plausible else None
         if not record or record[0] is None or record[1] is None:
             check_password_hash(_decoy_hash(), password[:MAX_PASSWORD_LENGTH])
             return None
         if not check_password_hash(record[1].decode(), password):
             return None
+        if record[2] is not None and not self._second_factor(username, record[2].decode(), code):
+            return None
         return Role(record[0].decode())
+
+    def _second_factor(self, username: str, secret: str, code: str) -> bool:
+        """Whether ``code`` is the account's TOTP code at a step within the window, used once."""
+        code = code.strip().replace(" ", "")
+        if not TOTP_CODE.match(code):
+            return False
+        totp = pyotp.TOTP(secret)
+        now = self.clock()
+        for offset in range(-TOTP_WINDOW, TOTP_WINDOW + 1):
+            if hmac.compare_digest(totp.at(now, counter_offset=offset), code):
+                step = totp.timecode(now) + offset
+                # SET NX: of two sign-ins with one code, only the first gets in.
+                return bool(self.client.set(f"{TOTP_USED_PREFIX}{username}:{step}", 1, nx=True, ex=TOTP_REPLAY_SECONDS))
+        return False
+
+    def set_totp(self, username: str) -> str | None:
+        """Give the account a new TOTP secret (replacing any) and end its sessions; the secret,
+        or None if there is no such user."""
+        secret = pyotp.random_base32()
+        if not self.client.hexists(USER_PREFIX + username, "role"):
+            return None
+        self.client.hset(USER_PREFIX + username, "totp", secret)
+        self.end_sessions(username)
+        return secret
+
+    def clear_totp(self, username: str) -> bool:
+        """Remove the account's second factor (a lost phone); False if it had none."""
+        return bool(self.client.hdel(USER_PREFIX + username, "totp"))
+
+    def has_totp(self, username: str) -> bool:
+        return bool(self.client.hexists(USER_PREFIX + username, "totp"))
+
+    def end_sessions(self, username: str) -> None:
+        """End every session of the account (it stays)."""
+        sessions_key = USER_SESSIONS_PREFIX + username
+        session_ids = self.client.smembers(sessions_key)
+        with self.client.pipeline(transaction=True) as pipe:
+            for session_id in session_ids:
+                pipe.delete(SESSION_PREFIX + session_id.decode())
+            pipe.delete(sessions_key)
+            pipe.execute()
 
     def start_session(self, username: str) -> str:
         session_id = secrets.token_urlsafe(32)
         with self.client.pipeline(transaction=True) as pipe:
             pipe.hset(
                 SESSION_PREFIX + session_id,
-                mapping={"user": username, "created": int(time.time())},
+                mapping={"user": username, "created": int(self.clock())},
             )
             pipe.expire(SESSION_PREFIX + session_id, self.idle_seconds)
             pipe.sadd(USER_SESSIONS_PREFIX + username, session_id)
@@ -141,7 +204,7 @@ class UserStore:
         if not record:
             return None
         username = record[b"user"].decode()
-        if time.time() - int(record.get(b"created", b"0")) > self.max_seconds:
+        if self.clock() - int(record.get(b"created", b"0")) > self.max_seconds:
             self.end_session(session_id)
             return None
         # The account may have been revoked between two requests of this session: check it exists
