@@ -13,7 +13,16 @@ from werkzeug.wrappers import Response
 from heuristics.banks import BankLabel
 from heuristics.images import sniff_format
 from heuristics.profile import Platform
-from server.console.auth import actor, console_actor, current_user, require_console_role, safe_next, users
+from server.console.auth import (
+    actor,
+    console_actor,
+    current_user,
+    known_device,
+    remember_device,
+    require_console_role,
+    safe_next,
+    users,
+)
 from server.console.blueprint import bp, error_text, page_locale, t
 from server.console.forms import check_request_from_form, read_avatar
 from server.console.report_view import report_context
@@ -43,24 +52,32 @@ def login() -> Page:
     username = request.form.get("username", "").strip().lower()[:64]
     password = request.form.get("password", "")
     code = request.form.get("code", "")[:16]
-    # Failures per address stop a guesser here; failures per account name stop guessing one
-    # account from many addresses, but never lock its owner out: the right password still gets in
-    # from an address that has not failed.
+    # Failures per address stop a guesser here. Failures per account name stop guessing one
+    # account from many addresses: past them, a password is checked only from a browser that
+    # signed in to this account before (``known_device``) or, for an account with a second factor,
+    # with a code (a password alone, right or wrong, gets nowhere there). Any other attempt is
+    # refused before its password is looked at, so a guesser with a fresh address per guess learns
+    # nothing, while the owner's own browser always gets in.
     allowance = limits()
     here = allowance.login.standing()
     if here is not None and here.used_up:
         raise LimitReached(here.retry_after)
     account = allowance.login_account.standing()
+    under_attack = account is not None and account.used_up
+    known = known_device(username)
+    if under_attack and not known and not users().has_totp(username):
+        allowance.login.charge(refuse=False)
+        raise LimitReached(account.retry_after)
     role = users().authenticate(username, password, code)
     if role is None:
         allowance.login.charge(refuse=False)
         allowance.login_account.charge(refuse=False)
-        if account is not None and account.used_up:
+        if under_attack and not known:
             raise LimitReached(account.retry_after)
         # One message for an unknown user, a wrong password and a wrong or missing code: no account
         # enumeration, and a phished password is not confirmed to whoever holds it.
         return render_template("console/login.html", next=next_page, username=username, error=t("login.failed")), 401
-    if account is not None and account.used_up and here is not None and here.used:
+    if under_attack and not known and here is not None and here.used:
         raise LimitReached(account.retry_after)
     session_id = users().start_session(username)
     language = session.get("lang")
@@ -69,7 +86,9 @@ def login() -> Page:
     session["sid"] = session_id
     if language:
         session["lang"] = language
-    return redirect(next_page, code=303)
+    response = redirect(next_page, code=303)
+    remember_device(response, username)
+    return response
 
 
 @bp.post("/logout")

@@ -104,3 +104,30 @@ def test_the_store_checks_codes_with_its_own_clock(redis_client: redis.Redis) ->
     assert store.authenticate("amal", PASSWORD, code) is Role.TRAINER
     assert store.authenticate("amal", PASSWORD, code) is None  # used
     assert store.set_totp("nobody") is None
+
+
+def test_under_attack_an_account_with_a_second_factor_still_admits_its_owner_anywhere(
+    make_app: Any, accounts: UserStore
+) -> None:
+    """Past the per-account limit a new browser is refused before its password is checked — except
+    for an account with a second factor, where a password alone gets nowhere anyway: its owner
+    signs in from a new device with the code, and a guesser still learns nothing."""
+    app = make_app(HARIS_LOGIN_ACCOUNT_LIMIT="2/hour")
+    with app.app_context():
+        app_state().stores.users.clock = lambda: NOW
+    totp = pyotp.TOTP(secret_for(app, "amal"))
+    for number in range(2):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"203.0.113.{number + 1}"
+        assert sign_in(client, "amal", "123456", "wrong password!!").status_code == 401
+    fresh = app.test_client()
+    fresh.environ_base["REMOTE_ADDR"] = "198.51.100.1"
+    assert sign_in(fresh, "amal", None).status_code == 429  # the right password, no code
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "198.51.100.2"
+    response = sign_in(owner, "amal", totp.at(NOW))
+    assert response.status_code == 303
+    device = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("haris_device="))
+    for flag in ("HttpOnly", "SameSite=Strict", "Path=/console/login"):
+        assert flag in device
+    assert "amal" not in device  # a keyed digest of the name, never the name
