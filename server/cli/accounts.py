@@ -80,6 +80,27 @@ def create_user_command(username: str, role: str, password: str) -> None:
     click.echo(f"created {role} {username}")
 
 
+@user.command("password")
+@click.argument("username")
+@click.option(
+    "--password",
+    prompt="New password",
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="HARIS_NEW_PASSWORD",
+    help="Prompted for when not given (preferred: a password on the command line stays in shell history).",
+)
+def password_command(username: str, password: str) -> None:
+    """Give USERNAME a new password (a forgotten or phished one); all its sessions end."""
+    try:
+        changed = accounts.set_password(username, password, CLI_ACTOR)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    if not changed:
+        raise click.ClickException("no such user")
+    click.echo(f"new password set for {username}; its sessions have ended")
+
+
 @user.command("revoke")
 @click.argument("username")
 def revoke_user_command(username: str) -> None:

@@ -59,3 +59,13 @@ def remove_second_factor(username: str, actor: Actor) -> bool:
     if removed:
         stores.audit.record(actor.name, "user.totp_removed", username)
     return removed
+
+
+def set_password(username: str, password: str, actor: Actor) -> bool:
+    """Give the account a new password and end all its sessions (``AccountError`` for a weak
+    one); False if there is no such user."""
+    stores = app_state().stores
+    changed = stores.users.set_password(username, password)
+    if changed:
+        stores.audit.record(actor.name, "user.password_changed", username)
+    return changed

@@ -19,6 +19,7 @@ TRAINER_PAGES = [
     "/console/protected",
     "/console/protected/new",
     "/console/banks",
+    "/console/account",
 ]
 MAINTAINER_PAGES = ["/console/audit", "/console/users", "/console/extractors"]
 # Every POST of the console with a harmless body (the CSRF token is added by the tests).
@@ -33,6 +34,7 @@ POSTS = [
     "/console/protected/0123456789abcdef/delete",
     "/console/banks/entries",
     "/console/banks/import",
+    "/console/account",
 ]
 
 
