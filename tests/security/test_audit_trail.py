@@ -141,3 +141,19 @@ def test_every_audited_action_has_a_label_in_every_language() -> None:
     for locale in LOCALES:
         missing = sorted(a for a in actions if f"action.{a}" not in strings(locale))
         assert missing == [], (locale, missing)
+
+
+def test_reading_the_registry_over_the_api_is_audited(app: Flask, redis_client: redis.Redis) -> None:
+    """A stolen trainer key reading the registry leaves a trace: the people on it must be warned."""
+    key = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "ngo laptop")}
+    client = app.test_client()
+    person_id = client.post("/v1/protected", json={"display_names": ["Hala Ahed"]}, headers=key).get_json()["id"]
+    assert client.get("/v1/protected", headers=key).status_code == 200
+    assert client.get(f"/v1/protected/{person_id}", headers=key).status_code == 200
+    assert client.get("/v1/protected/0123456789abcdef", headers=key).status_code == 404
+    trail = [(e["actor"], e["action"], e["target"], e["detail"]) for e in reversed(entries(app))]
+    assert trail == [
+        ("key:ngo laptop", "protected.created", person_id, {}),
+        ("key:ngo laptop", "protected.listed", "registry", {"people": 1}),
+        ("key:ngo laptop", "protected.viewed", person_id, {}),
+    ]
