@@ -29,7 +29,7 @@ from server.console.report_view import report_context
 from server.i18n import LOCALES
 from server.roles import Role
 from server.schemas import CheckRequest, ConfirmRequest, RejectRequest
-from server.services.accounts import revoke_user
+from server.services.accounts import record_refused_code, revoke_user
 from server.services.check import run_check
 from server.services.reports import bank_fingerprint, decide
 from server.state import app_state
@@ -54,31 +54,30 @@ def login() -> Page:
     code = request.form.get("code", "")[:16]
     # Failures per address stop a guesser here. Failures per account name stop guessing one
     # account from many addresses: past them, a password is checked only from a browser that
-    # signed in to this account before (``known_device``) or, for an account with a second factor,
-    # with a code (a password alone, right or wrong, gets nowhere there). Any other attempt is
-    # refused before its password is looked at, so a guesser with a fresh address per guess learns
-    # nothing, while the owner's own browser always gets in.
+    # signed in to this account before (``known_device``). Any other attempt is refused before its
+    # password is looked at, so a guesser with a fresh address per guess learns nothing (of the
+    # password, or of a second-factor code), while the owner's own browser always gets in.
     allowance = limits()
     here = allowance.login.standing()
     if here is not None and here.used_up:
         raise LimitReached(here.retry_after)
     account = allowance.login_account.standing()
-    under_attack = account is not None and account.used_up
+    refused_unless_known = account is not None and account.used_up
     known = known_device(username)
-    if under_attack and not known and not users().has_totp(username):
+    if refused_unless_known and not known:
         allowance.login.charge(refuse=False)
         raise LimitReached(account.retry_after)
-    role = users().authenticate(username, password, code)
-    if role is None:
+    checked = users().sign_in(username, password, code)
+    if checked.role is None:
         allowance.login.charge(refuse=False)
         allowance.login_account.charge(refuse=False)
-        if under_attack and not known:
-            raise LimitReached(account.retry_after)
+        if checked.code_refused:
+            # The right password with a wrong code: someone may hold the password. Maintainers see
+            # it in the audit trail (at most the per-account limit's worth an hour).
+            record_refused_code(username)
         # One message for an unknown user, a wrong password and a wrong or missing code: no account
         # enumeration, and a phished password is not confirmed to whoever holds it.
         return render_template("console/login.html", next=next_page, username=username, error=t("login.failed")), 401
-    if under_attack and not known and here is not None and here.used:
-        raise LimitReached(account.retry_after)
     session_id = users().start_session(username)
     language = session.get("lang")
     session.clear()  # a fresh session (and CSRF token) on sign-in: no session fixation

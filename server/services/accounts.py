@@ -69,3 +69,11 @@ def set_password(username: str, password: str, actor: Actor) -> bool:
     if changed:
         stores.audit.record(actor.name, "user.password_changed", username)
     return changed
+
+
+SIGN_IN_ACTOR = Actor("sign-in form", "none", "console")
+
+
+def record_refused_code(username: str) -> None:
+    """A sign-in to ``username`` had the right password and a wrong second-factor code."""
+    app_state().stores.audit.record(SIGN_IN_ACTOR.name, "user.code_refused", username)

@@ -71,6 +71,15 @@ def _check_password_length(password: str) -> None:
 
 
 @dataclass(frozen=True)
+class SignInCheck:
+    """What a sign-in attempt's password and code amount to (never shown to the client: a refused
+    code answers as a wrong password)."""
+
+    role: Role | None
+    code_refused: bool = False  # the password was right, the second-factor code was not
+
+
+@dataclass(frozen=True)
 class SignedIn:
     username: str
     role: Role
@@ -151,16 +160,21 @@ class UserStore:
     def authenticate(self, username: str, password: str, code: str = "") -> Role | None:
         """The user's role if the password is right and, for an account with a second factor,
         ``code`` is a current TOTP code not used before; None otherwise (same cost either way)."""
+        return self.sign_in(username, password, code).role
+
+    def sign_in(self, username: str, password: str, code: str = "") -> SignInCheck:
+        """:meth:`authenticate`, also saying whether it was the code that failed after a right
+        password — the sign that someone else knows the password."""
         plausible = valid_username(username) and len(password) <= MAX_PASSWORD_LENGTH
         record = self.client.hmget(USER_PREFIX + username, "role", "password", "totp") if plausible else None
         if not record or record[0] is None or record[1] is None:
             check_password_hash(_decoy_hash(), password[:MAX_PASSWORD_LENGTH])
-            return None
+            return SignInCheck(None)
         if not check_password_hash(record[1].decode(), password):
-            return None
+            return SignInCheck(None)
         if record[2] is not None and not self._second_factor(username, record[2].decode(), code):
-            return None
-        return Role(record[0].decode())
+            return SignInCheck(None, code_refused=True)
+        return SignInCheck(Role(record[0].decode()))
 
     def _second_factor(self, username: str, secret: str, code: str) -> bool:
         """Whether ``code`` is the account's TOTP code at a step within the window, used once."""

@@ -106,28 +106,44 @@ def test_the_store_checks_codes_with_its_own_clock(redis_client: redis.Redis) ->
     assert store.set_totp("nobody") is None
 
 
-def test_under_attack_an_account_with_a_second_factor_still_admits_its_owner_anywhere(
+def test_under_attack_even_a_right_password_and_code_from_a_new_browser_are_not_checked(
     make_app: Any, accounts: UserStore
 ) -> None:
-    """Past the per-account limit a new browser is refused before its password is checked — except
-    for an account with a second factor, where a password alone gets nowhere anyway: its owner
-    signs in from a new device with the code, and a guesser still learns nothing."""
+    """Past the per-account limit a browser that never signed in to the account is refused before
+    anything is checked — else a phished password plus one code guess per fresh address would
+    be an oracle — while the owner's own browser signs in with its code."""
     app = make_app(HARIS_LOGIN_ACCOUNT_LIMIT="2/hour")
     with app.app_context():
         app_state().stores.users.clock = lambda: NOW
     totp = pyotp.TOTP(secret_for(app, "amal"))
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "198.51.100.2"
+    first = sign_in(owner, "amal", totp.at(NOW, counter_offset=-1))
+    assert first.status_code == 303
+    device = next(h for h in first.headers.getlist("Set-Cookie") if h.startswith("haris_device="))
+    for flag in ("HttpOnly", "SameSite=Strict", "Path=/console/login"):
+        assert flag in device
+    assert "amal" not in device  # a keyed digest of the name, never the name
+    assert owner.post("/console/logout", data={"csrf_token": page_token(owner, "/console/check")}).status_code == 303
     for number in range(2):
         client = app.test_client()
         client.environ_base["REMOTE_ADDR"] = f"203.0.113.{number + 1}"
         assert sign_in(client, "amal", "123456", "wrong password!!").status_code == 401
     fresh = app.test_client()
     fresh.environ_base["REMOTE_ADDR"] = "198.51.100.1"
-    assert sign_in(fresh, "amal", None).status_code == 429  # the right password, no code
-    owner = app.test_client()
-    owner.environ_base["REMOTE_ADDR"] = "198.51.100.2"
-    response = sign_in(owner, "amal", totp.at(NOW))
-    assert response.status_code == 303
-    device = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("haris_device="))
-    for flag in ("HttpOnly", "SameSite=Strict", "Path=/console/login"):
-        assert flag in device
-    assert "amal" not in device  # a keyed digest of the name, never the name
+    assert sign_in(fresh, "amal", totp.at(NOW)).status_code == 429
+    assert sign_in(owner, "amal", totp.at(NOW)).status_code == 303
+
+
+def test_a_right_password_with_a_wrong_code_is_audited(
+    clocked_app: Flask, new_client: Callable[[], FlaskClient], accounts: UserStore, redis_client: redis.Redis
+) -> None:
+    """Someone holds the password: maintainers must learn it (the client is told nothing more)."""
+    totp = pyotp.TOTP(secret_for(clocked_app, "amal"))
+    # A wrong password, with the right code or not, says nothing about the password.
+    assert sign_in(new_client(), "amal", totp.at(NOW), "wrong password!!").status_code == 401
+    assert sign_in(new_client(), "amal", totp.at(NOW + 300)).status_code == 401
+    with clocked_app.app_context():
+        trail = [(e["actor"], e["action"], e["target"]) for e in app_state().stores.audit.recent()]
+    assert trail[0] == ("sign-in form", "user.code_refused", "amal")
+    assert [entry for entry in trail if entry[1] == "user.code_refused"] == [trail[0]]
