@@ -66,7 +66,9 @@ def require_console_role(role: Role) -> Callable[[F], F]:
 def safe_next(target: str | None) -> str:
     """A redirect target inside the console only (no open redirect to another site)."""
     default = url_for("console.home")
-    if not target:
+    # A control character (a CR/LF would be refused in the Location header: a 500) is never in a
+    # link of the console's own.
+    if not target or not target.isprintable():
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/console") or "\\" in target:

@@ -170,6 +170,8 @@ def test_sign_out_ends_the_server_side_session(
         ("//evil.example/console", "/console/"),
         ("/v1/check", "/console/"),
         ("/console\\@evil.example", "/console/"),
+        ("/console/\r\nSet-Cookie: haris_console=forged", "/console/"),
+        ("/console/reports\x00", "/console/"),
     ],
 )
 def test_sign_in_redirects_only_inside_the_console(
@@ -244,6 +246,9 @@ def test_language_follows_the_users_choice_then_accept_language(anonymous: Flask
     assert '<html lang="fr" dir="ltr">' in french and "Connexion" in french
     assert anonymous.get("/console/lang/de").status_code == 404
     assert anonymous.get("/console/lang/en?next=https://evil.example/").headers["Location"] == "/console/"
+    # A line break in the target was a 500 (werkzeug refuses it in a header): now the home page.
+    crlf = anonymous.get("/console/lang/en", query_string={"next": "/console/\r\nX-Injected: 1"})
+    assert crlf.status_code == 302 and crlf.headers["Location"] == "/console/" and "X-Injected" not in crlf.headers
 
 
 def test_language_choice_survives_sign_in(anonymous: FlaskClient, accounts: UserStore) -> None:
