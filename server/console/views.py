@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from heuristics.banks import BankLabel
@@ -67,7 +67,7 @@ def login() -> Page:
     if refused_unless_known and not known:
         allowance.login.charge(refuse=False)
         raise LimitReached(account.retry_after)
-    checked = users().sign_in(username, password, code)
+    checked = users().sign_in(username, password, code, current_app.config["HARIS_REQUIRE_SECOND_FACTOR"])
     if checked.role is None:
         allowance.login.charge(refuse=False)
         allowance.login_account.charge(refuse=False)

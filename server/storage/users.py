@@ -162,9 +162,10 @@ class UserStore:
         ``code`` is a current TOTP code not used before; None otherwise (same cost either way)."""
         return self.sign_in(username, password, code).role
 
-    def sign_in(self, username: str, password: str, code: str = "") -> SignInCheck:
+    def sign_in(self, username: str, password: str, code: str = "", require_code: bool = False) -> SignInCheck:
         """:meth:`authenticate`, also saying whether it was the code that failed after a right
-        password — the sign that someone else knows the password."""
+        password — the sign that someone else knows the password. With ``require_code`` an account
+        without a second factor is refused whatever its password (after checking it: same cost)."""
         plausible = valid_username(username) and len(password) <= MAX_PASSWORD_LENGTH
         record = self.client.hmget(USER_PREFIX + username, "role", "password", "totp") if plausible else None
         if not record or record[0] is None or record[1] is None:
@@ -172,7 +173,9 @@ class UserStore:
             return SignInCheck(None)
         if not check_password_hash(record[1].decode(), password):
             return SignInCheck(None)
-        if record[2] is not None and not self._second_factor(username, record[2].decode(), code):
+        if record[2] is None:
+            return SignInCheck(None) if require_code else SignInCheck(Role(record[0].decode()))
+        if not self._second_factor(username, record[2].decode(), code):
             return SignInCheck(None, code_refused=True)
         return SignInCheck(Role(record[0].decode()))
 

@@ -147,3 +147,15 @@ def test_a_right_password_with_a_wrong_code_is_audited(
         trail = [(e["actor"], e["action"], e["target"]) for e in app_state().stores.audit.recent()]
     assert trail[0] == ("sign-in form", "user.code_refused", "amal")
     assert [entry for entry in trail if entry[1] == "user.code_refused"] == [trail[0]]
+
+
+def test_a_server_may_require_a_second_factor_of_every_account(make_app: Any, accounts: UserStore) -> None:
+    app = make_app(HARIS_REQUIRE_SECOND_FACTOR="true")
+    with app.app_context():
+        app_state().stores.users.clock = lambda: NOW
+    refused = sign_in(app.test_client(), "omar", None)
+    assert refused.status_code == 401
+    assert "Sign-in failed: check the username and password." in refused.get_data(as_text=True)
+    totp = pyotp.TOTP(secret_for(app, "amal"))
+    assert sign_in(app.test_client(), "amal", totp.at(NOW)).status_code == 303
+    assert sign_in(make_app().test_client(), "omar", None).status_code == 303  # off by default
