@@ -1,5 +1,6 @@
-"""The signed-in user's own account page: change the password (which ends every other session:
-the way out after a password was phished or typed on a shared computer)."""
+"""The signed-in user's own account page: how many sessions are open, sign out everywhere else,
+and change the password (which ends every other session too: the way out after a password was
+phished or typed on a shared computer)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def _page(error: str | None = None, status: int = 200) -> tuple[str, int]:
         "console/account.html",
         error=error,
         has_totp=users().has_totp(user.username),
+        sessions=users().live_sessions(user.username),
         min_length=MIN_PASSWORD_LENGTH,
         max_length=MAX_PASSWORD_LENGTH,
     )
@@ -50,12 +52,28 @@ def account() -> Page:
         accounts.set_password(user.username, new, console_actor())
     except AccountError:
         return _page(t("account.weak", count=MIN_PASSWORD_LENGTH), 422)
-    # Every session of the account has ended, this one too: this browser gets a fresh one.
+    _fresh_session(user.username)
+    flash(t("account.changed"), "ok")
+    return redirect(url_for("console.account"), code=303)
+
+
+@bp.post("/account/sessions")
+@require_console_role(Role.TRAINER)
+def end_other_sessions() -> Response:
+    """Sign out every other browser of this account (a shared computer, a lost phone)."""
+    user = current_user()
+    assert user is not None
+    accounts.end_other_sessions(user.username, console_actor())
+    _fresh_session(user.username)
+    flash(t("account.sessions_ended"), "ok")
+    return redirect(url_for("console.account"), code=303)
+
+
+def _fresh_session(username: str) -> None:
+    """Every session of the account has ended, this one too: this browser gets a fresh one."""
     language = session.get("lang")
     session.clear()
     session.permanent = True
-    session["sid"] = users().start_session(user.username)
+    session["sid"] = users().start_session(username)
     if language:
         session["lang"] = language
-    flash(t("account.changed"), "ok")
-    return redirect(url_for("console.account"), code=303)

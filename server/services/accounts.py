@@ -77,3 +77,10 @@ SIGN_IN_ACTOR = Actor("sign-in form", "none", "console")
 def record_refused_code(username: str) -> None:
     """A sign-in to ``username`` had the right password and a wrong second-factor code."""
     app_state().stores.audit.record(SIGN_IN_ACTOR.name, "user.code_refused", username)
+
+
+def end_other_sessions(username: str, actor: Actor) -> None:
+    """End every session of the account (the caller starts a fresh one for its own browser)."""
+    stores = app_state().stores
+    stores.users.end_sessions(username)
+    stores.audit.record(actor.name, "user.sessions_ended", username)

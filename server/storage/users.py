@@ -228,6 +228,11 @@ class UserStore:
     def has_totp(self, username: str) -> bool:
         return bool(self.client.hexists(USER_PREFIX + username, "totp"))
 
+    def live_sessions(self, username: str) -> int:
+        """How many sessions of the account are live (its set may name some that expired)."""
+        digests = [d.decode() for d in self.client.smembers(USER_SESSIONS_PREFIX + username)]
+        return sum(bool(self.client.exists(SESSION_PREFIX + digest)) for digest in digests)
+
     def end_sessions(self, username: str) -> None:
         """End every session of the account (it stays): a new epoch, and its sessions deleted."""
         self.client.hset(USER_PREFIX + username, "epoch", _new_epoch())

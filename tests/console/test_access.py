@@ -35,6 +35,7 @@ POSTS = [
     "/console/banks/entries",
     "/console/banks/import",
     "/console/account",
+    "/console/account/sessions",
 ]
 
 

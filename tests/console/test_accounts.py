@@ -195,3 +195,20 @@ def test_the_cli_resets_a_password_and_ends_sessions(
     assert console_app.test_cli_runner().invoke(args=["user", "password", "nobody", "--password", new]).exit_code != 0
     weak = console_app.test_cli_runner().invoke(args=["user", "password", "amal", "--password", "short"])
     assert weak.exit_code != 0 and "at least 12" in weak.output
+
+
+def test_signing_out_everywhere_else_keeps_this_browser_only(
+    new_client: Callable[[], FlaskClient], accounts: UserStore, maintainer: FlaskClient
+) -> None:
+    here, there, elsewhere = new_client(), new_client(), new_client()
+    for client in (here, there, elsewhere):
+        assert sign_in(client, "amal").status_code == 303
+    assert "this one included: 3." in here.get("/console/account").get_data(as_text=True)
+    token = page_token(here, "/console/account")
+    response = here.post("/console/account/sessions", data={"csrf_token": token})
+    assert response.status_code == 303 and response.headers["Location"] == "/console/account"
+    page = here.get("/console/account").get_data(as_text=True)
+    assert "Every other session of your account has ended." in page and "this one included: 1." in page
+    assert there.get("/console/check").status_code == 302 and elsewhere.get("/console/check").status_code == 302
+    assert sign_in(new_client(), "amal").status_code == 303  # the password still works
+    assert "signed out everywhere else" in maintainer.get("/console/audit").get_data(as_text=True)
