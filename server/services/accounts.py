@@ -3,10 +3,22 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from server.roles import Role
 from server.services import Actor
 from server.state import app_state
 from server.storage.apikeys import StoredKey, create_api_key, key_id, revoke_api_key
+
+T = TypeVar("T")
+SIGN_IN_ACTOR = Actor("sign-in form", "anonymous", "console")
+
+
+def _recorded(done: T, actor: Actor, action: str, username: str) -> T:
+    """``done``, after recording ``action`` on the account in the audit trail if it happened."""
+    if done:
+        app_state().stores.audit.record(actor.name, action, username)
+    return done
 
 
 def create_user(username: str, password: str, role: Role, actor: Actor) -> None:
@@ -18,11 +30,7 @@ def create_user(username: str, password: str, role: Role, actor: Actor) -> None:
 
 def revoke_user(username: str, actor: Actor) -> bool:
     """Delete the account and end all of its sessions at once; False if there was no such user."""
-    stores = app_state().stores
-    revoked = stores.users.revoke(username)
-    if revoked:
-        stores.audit.record(actor.name, "user.revoked", username)
-    return revoked
+    return _recorded(app_state().stores.users.revoke(username), actor, "user.revoked", username)
 
 
 def create_key(role: Role, label: str, actor: Actor) -> str:
@@ -45,42 +53,28 @@ def revoke_key(key_or_id: str, actor: Actor) -> StoredKey | None:
 def set_second_factor(username: str, actor: Actor) -> str | None:
     """Give the account a new TOTP secret and end its sessions; the secret (to enter in the
     authenticator app), or None if there is no such user."""
-    stores = app_state().stores
-    secret = stores.users.set_totp(username)
-    if secret is not None:
-        stores.audit.record(actor.name, "user.totp_set", username)
-    return secret
+    return _recorded(app_state().stores.users.set_totp(username), actor, "user.totp_set", username)
 
 
 def remove_second_factor(username: str, actor: Actor) -> bool:
     """Remove the account's second factor (a lost phone); False if it had none."""
-    stores = app_state().stores
-    removed = stores.users.clear_totp(username)
-    if removed:
-        stores.audit.record(actor.name, "user.totp_removed", username)
-    return removed
+    return _recorded(app_state().stores.users.clear_totp(username), actor, "user.totp_removed", username)
 
 
 def set_password(username: str, password: str, actor: Actor) -> bool:
     """Give the account a new password and end all its sessions (``AccountError`` for a weak
     one); False if there is no such user."""
-    stores = app_state().stores
-    changed = stores.users.set_password(username, password)
-    if changed:
-        stores.audit.record(actor.name, "user.password_changed", username)
-    return changed
-
-
-SIGN_IN_ACTOR = Actor("sign-in form", "none", "console")
+    return _recorded(
+        app_state().stores.users.set_password(username, password), actor, "user.password_changed", username
+    )
 
 
 def record_refused_code(username: str) -> None:
     """A sign-in to ``username`` had the right password and a wrong second-factor code."""
-    app_state().stores.audit.record(SIGN_IN_ACTOR.name, "user.code_refused", username)
+    _recorded(True, SIGN_IN_ACTOR, "user.code_refused", username)
 
 
 def end_other_sessions(username: str, actor: Actor) -> None:
     """End every session of the account (the caller starts a fresh one for its own browser)."""
-    stores = app_state().stores
-    stores.users.end_sessions(username)
-    stores.audit.record(actor.name, "user.sessions_ended", username)
+    app_state().stores.users.end_sessions(username)
+    _recorded(True, actor, "user.sessions_ended", username)
