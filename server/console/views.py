@@ -33,6 +33,7 @@ from server.services.accounts import record_refused_code, revoke_user
 from server.services.check import run_check
 from server.services.reports import bank_fingerprint, decide
 from server.state import app_state
+from server.storage.audit import READ_ACTIONS
 from server.web.body import validate
 from server.web.errors import APIError
 from server.web.limits import LimitReached, limits
@@ -40,6 +41,8 @@ from server.web.limits import LimitReached, limits
 Page = str | tuple[str, int] | Response
 REPORT_ID = re.compile(r"^[0-9a-f]{16}$")
 QUEUE_PAGE = 50  # pending reports per page of the queue
+AUDIT_PAGE = 300  # audit entries per page
+AUDIT_KINDS = ("all", "changes", "reads")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -300,8 +303,20 @@ def _bank_preview(report_id: str, fields: dict[str, str], photo: str) -> Page:
 @bp.get("/audit")
 @require_console_role(Role.MAINTAINER)
 def audit() -> Page:
-    entries = app_state().stores.audit.recent(limit=300)
-    return render_template("console/audit.html", entries=entries)
+    """The newest entries; ``kind`` (changes or reads) and ``who`` (one actor, exactly) narrow
+    them — after a stolen password or key: what did that account do, did anyone read the registry."""
+    kind = request.args.get("kind", "all")
+    kind = kind if kind in AUDIT_KINDS else "all"
+    who = request.args.get("who", "").strip()[:200]
+
+    def keep(entry: dict[str, Any]) -> bool:
+        if who and entry["actor"] != who:
+            return False
+        return kind == "all" or (entry["action"] in READ_ACTIONS) == (kind == "reads")
+
+    narrowed = kind != "all" or bool(who)
+    entries = app_state().stores.audit.recent(limit=AUDIT_PAGE, keep=keep if narrowed else None)
+    return render_template("console/audit.html", entries=entries, kind=kind, who=who, kinds=AUDIT_KINDS)
 
 
 @bp.get("/users")
