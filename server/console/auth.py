@@ -77,8 +77,8 @@ def safe_next(target: str | None) -> str:
 
 
 # A browser that signed in to an account carries a signed cookie saying so (OWASP's "device
-# cookie"): while an account name is being guessed from many addresses, only such browsers — and,
-# for an account with a second factor, anyone with the code — have their password checked at all.
+# cookie"): while an account name is being guessed from many addresses, only such browsers have
+# their password (and code) checked at all.
 # It holds a keyed digest of the username (never the name) and a random nonce; nothing is stored
 # on the server. Path-scoped to the sign-in form, so no other page receives it.
 DEVICE_COOKIE = "haris_device"
