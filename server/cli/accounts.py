@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import click
 import pyotp
+from flask import current_app
 from flask.cli import AppGroup
 
 from server.roles import Role
@@ -41,6 +42,9 @@ def list_keys() -> None:
     for stored in list_api_keys(app_state().stores.client):
         created = datetime.fromtimestamp(stored.created, UTC).strftime("%Y-%m-%d")
         click.echo(f"{stored.id}\t{stored.role.value}\t{created}\t{stored.label}")
+    if current_app.config.get("HARIS_BOOTSTRAP_KEY"):
+        # Not in Redis, so not revocable here: it lives as long as the setting does.
+        click.echo("bootstrap\tmaintainer\t-\tHARIS_BOOTSTRAP_KEY (remove the setting once real keys exist)")
 
 
 @apikey.command("revoke")
