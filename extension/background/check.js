@@ -56,15 +56,35 @@ async function requestDigest(message) {
   return toBase64(new Uint8Array(hash));
 }
 
+/**
+ * Whether `contact` is known by username alone while the checked profile shows that username
+ * and an account id. X, Instagram and Telegram give a username that someone gave up to anyone
+ * who asks: police can register a friend's old one with her name and photo. Such a contact is
+ * not taken for this profile silently — the profile is not "trusted", the contact goes to the
+ * server without the username (so the server compares her name and photo with the profile
+ * instead of taking the username for her account), and the page and popup say that Haris cannot
+ * tell. Saving the profile from the popup records its account id with her, and ends this.
+ */
+export function unconfirmedBy(contact, platform, profile) {
+  return Boolean(!contact.account_id && contact.handle && profile.account_id && sameAccount(contact, { platform, ...profile }));
+}
+
 /** Settings, language and the contacts (none while the vault is locked) for one check. */
 async function checkContext(message, sender) {
   const settings = await getSettings();
   const locale = resolveLocale(settings.language);
   const secrets = await readSecrets();
-  const contacts = secrets ? secrets.contacts : [];
+  const saved = secrets ? secrets.contacts : [];
+  const checked = { platform: message.platform, ...message.profile };
+  const unconfirmed = saved.filter((c) => unconfirmedBy(c, message.platform, message.profile));
+  const contacts = saved.map((c) => (unconfirmed.includes(c) ? { ...c, handle: null } : c));
+  const trustedBy = saved.filter((c) => !unconfirmed.includes(c) && sameAccount(c, checked));
   return {
-    settings, locale, contacts, open: Boolean(secrets),
-    trusted: contacts.some((c) => sameAccount(c, { platform: message.platform, ...message.profile })),
+    settings, locale, contacts, open: Boolean(secrets), unconfirmed: unconfirmed.length > 0,
+    trusted: trustedBy.length > 0,
+    // Trusted on the username alone: the page showed no account id to compare (often after the
+    // platform's in-app navigation, whose page data still describes the first profile loaded).
+    byUsername: trustedBy.length > 0 && !trustedBy.some((c) => c.account_id && message.profile.account_id),
     tabId: sender.tab ? sender.tab.id : null,
     now: Date.now(),
     cacheKey: `${PREFIX.verdict}${message.key}|${locale}|${secrets ? "open" : "locked"}|${settings.backendUrl}`,
@@ -156,6 +176,9 @@ export async function setBadge(tabId, view) {
   }
 }
 
+const MAX_PAGE_MESSAGE = 300;
+const cut = (text, max) => (text.length <= max ? text : `${Array.from(text).slice(0, max - 1).join("")}…`);
+
 /**
  * What the page may see: no evidence, no photo fingerprint, and never a contact's name — a
  * finding about a contact says "one of your contacts"; which one is shown in the popup only.
@@ -165,11 +188,13 @@ export function pageView(view, strings) {
   // comes at once, with no request, and would let whatever sends checks from the page's tab (a
   // compromised renderer) test handles against the contact list as fast as it likes.
   if (view.state !== "result") return { state: view.state, trusted: false, reason: view.reason };
-  const out = { state: view.state, trusted: Boolean(view.trusted) };
-  const findings = (view.findings || []).map((f) => {
-    const aboutContact = f.code === "impersonation.contact" || Boolean(f.evidence && Object.hasOwn(f.evidence, "contact"));
-    return { code: f.code, points: f.points, message: aboutContact ? strings.contactLookalike : f.message };
-  });
+  const out = { state: view.state, trusted: Boolean(view.trusted), byUsername: Boolean(view.byUsername), unconfirmed: Boolean(view.unconfirmed) };
+  const aboutContact = (f) => f.code === "impersonation.contact" || Boolean(f.evidence && Object.hasOwn(f.evidence, "contact"));
+  // A finding about a contact saved by username alone says what is known: her username, not
+  // whether this is her (unconfirmedBy). The server's own messages are cut to a few lines: they
+  // quote what the account wrote, which must not fill the user's screen.
+  const contactMessage = view.unconfirmed ? strings.unconfirmedContact : strings.contactLookalike;
+  const findings = (view.findings || []).map((f) => ({ code: f.code, points: f.points, message: aboutContact(f) ? contactMessage : cut(f.message, MAX_PAGE_MESSAGE) }));
   return { ...out, level: view.level, risk: view.risk, findings, unavailable: view.unavailable || [] };
 }
 
@@ -179,6 +204,8 @@ export async function check(message, sender) {
   if (context.open) await noteUse();
   const view = (await cachedView(context, message)) || (await refusal(context)) || (await askServer(context, message));
   view.trusted = context.trusted;
+  view.byUsername = context.byUsername;
+  view.unconfirmed = context.unconfirmed;
   await remember(context, message, view);
   await setBadge(context.tabId, view);
   return { view: pageView(view, await loadStrings(context.locale)), locale: context.locale };

@@ -11,7 +11,7 @@ import { getSettings } from "../shared/settings.js";
 import { forgetInTabs, wipeEverything } from "../shared/wipe.js";
 import { backendAllowed, check, pruneSession, sessionGet, sessionSet, validRequest } from "./check.js";
 import { ensureGridAlarm } from "./grid-alarm.js";
-import { sendReport } from "./checker.js";
+import { clampProfile, sendReport } from "./checker.js";
 import { initAutoLock, lockIfIdle } from "./auto-lock.js";
 import { initHealth, recordVisit } from "./health.js";
 
@@ -45,7 +45,17 @@ async function openDetails(sender) {
   return { ok: true };
 }
 
-async function handle(message, sender) {
+/**
+ * The profile a content script sent, cut to the API's limits at once: what the worker hashes,
+ * compares with the contacts and keeps for the popup is never larger than what the server takes
+ * (a page made to be read as a megabyte of bio costs nothing more than 2,000 characters).
+ */
+function bounded(message) {
+  return message && message.profile && typeof message.profile === "object" ? { ...message, profile: clampProfile(message.profile) } : message;
+}
+
+async function handle(received, sender) {
+  const message = bounded(received);
   switch (message && message.type) {
     case MESSAGES.PAGE_SETUP:
       return pageSetup();

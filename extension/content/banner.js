@@ -23,6 +23,7 @@
   const STYLE = `
     :host { all: initial !important; }
     .banner { position: fixed; inset-inline: 12px; top: 12px; z-index: 2147483647; max-width: 560px;
+      max-height: calc(100vh - 24px); overflow-y: auto;
       margin-inline-start: auto; box-sizing: border-box; padding: 14px 16px; border-radius: 10px;
       font: 15px/1.45 system-ui, sans-serif;
       color: #fff; box-shadow: 0 6px 24px rgba(0,0,0,.35); border: 2px solid rgba(255,255,255,.25); }
@@ -172,7 +173,11 @@
         }
         if ((view.unavailable || []).length) box.appendChild(this.el("p", { class: "note", "data-partial": "true", text: t.partial }));
         if (view.level === "low") box.appendChild(this.el("p", { class: "note", text: t.lowIsNotProof }));
-        if (view.trusted) box.appendChild(this.el("p", { class: "note", "data-trusted": "true", text: t.trustedContact }));
+        if (view.trusted) box.appendChild(this.el("p", { class: "note", "data-trusted": "true", text: view.byUsername ? t.trustedByUsername : t.trustedContact }));
+        // Said once: in the contact's finding when the server raised one, else here.
+        if (view.unconfirmed && !top.some((f) => f.code === "impersonation.contact")) {
+          box.appendChild(this.el("p", { class: "note", "data-unconfirmed": "true", text: t.unconfirmedContact }));
+        }
         if (view.note) box.appendChild(this.el("p", { class: "note", "data-note": view.noteKind || "info", role: "status", text: view.note }));
         const actions = this.el("div", { class: "actions" }, [
           this.button(t.details, () => this.actions.onDetails(), false, "details"),

@@ -17,7 +17,7 @@
  */
 (function (root) {
   "use strict";
-  const { clean, parseCount, parseJoined, meta, urlPath, scriptTexts, escapeRegExp, visibleText, textRuns, httpUrl, labelledValues } = root.Haris.util;
+  const { clean, parseCount, parseJoined, meta, urlPath, scriptSearch, escapeRegExp, visibleText, textRuns, httpUrl, labelledValues } = root.Haris.util;
 
   const HOSTS = /^((www|web|m|mbasic|touch|[a-z]{2}-[a-z]{2})\.)?facebook\.com$/;
   const RESERVED = new Set([
@@ -108,14 +108,14 @@
     const key = `"(?:userVanity|uri_token|vanity|username)"\\s*:\\s*"${v}"`;
     const id = `"(?:userID|pageID|id)"\\s*:\\s*"(\\d{1,30})"`;
     const patterns = [new RegExp(`${id}[^{}]{0,400}?${key}`, "i"), new RegExp(`${key}[^{}]{0,400}?${id}`, "i")];
-    for (const script of scriptTexts(doc)) {
-      if (!script.toLowerCase().includes(vanity.toLowerCase())) continue;
+    return scriptSearch(doc, `facebook-vanity:${vanity.toLowerCase()}`, (script) => {
+      if (!script.toLowerCase().includes(vanity.toLowerCase())) return null;
       for (const pattern of patterns) {
         const match = script.match(pattern);
         if (match) return match[1];
       }
-    }
-    return null;
+      return null;
+    });
   }
 
   /**
@@ -184,21 +184,46 @@
     return VERIFIED.test(label.trim());
   }
 
-  function linkCount(scope, suffix) {
+  /** The vanities og:url and the canonical link give the page (none when they name it by id). */
+  function tagVanities(doc) {
+    const named = [meta(doc, "og:url"), doc.querySelector("link[rel='canonical']")?.getAttribute("href")].filter(Boolean);
+    return named.map((url) => listOwner(url, null)?.vanity).filter(Boolean);
+  }
+
+  /**
+   * The profile whose list (`suffix`: followers, following; null: the profile itself) a link
+   * opens — {id, vanity} by the same rules as the page's own address — or null when it is no
+   * such list on Facebook.
+   */
+  function listOwner(href, suffix) {
+    let url;
+    try {
+      url = new URL(href, "https://www.facebook.com");
+    } catch (_error) {
+      return null;
+    }
+    if (!HOSTS.test(url.hostname)) return null;
+    const parts = url.pathname.split("/").filter(Boolean);
+    if (suffix === null) return identity(url); // the page itself, not one of its lists
+    if (url.searchParams.get("sk") === suffix) url.searchParams.delete("sk");
+    else if (parts[parts.length - 1] === suffix) url.pathname = `/${parts.slice(0, -1).join("/")}`;
+    else return null;
+    return identity(url);
+  }
+
+  /**
+   * A count printed on a link to this profile's own list. A link to another account's list (an
+   * Intro or a bio can hold one: "facebook.com/1000000/followers") is not this profile's count.
+   */
+  function linkCount(scope, suffix, who) {
     for (const link of scope.querySelectorAll("a[href]")) {
       const href = link.getAttribute("href") || "";
       if (!href.includes(suffix) || link.closest(POSTS)) continue;
-      let path;
-      try {
-        const url = new URL(href, "https://www.facebook.com");
-        path = `${url.pathname.replace(/\/$/, "")}?${url.searchParams.get("sk") || ""}`;
-      } catch (_error) {
-        continue;
-      }
-      if (path.split("?")[0].endsWith(`/${suffix}`) || path.endsWith(`?${suffix}`)) {
-        const value = parseCount(visibleText(link));
-        if (value !== null) return value;
-      }
+      const owner = listOwner(href, suffix);
+      const own = owner && ((owner.vanity && who.vanities.includes(owner.vanity.toLowerCase())) || (owner.id && who.ids.includes(owner.id)));
+      if (!own) continue;
+      const value = parseCount(visibleText(link));
+      if (value !== null) return value;
     }
     return null;
   }
@@ -206,7 +231,8 @@
   /** "3,846 people follow this" / "3.7K followers" printed as text (no link). */
   function textCount(runs, pattern) {
     for (const { text, element } of runs) {
-      if (!/[\d٠-٩]/.test(text)) continue;
+      // A link's text is the link's to decide (linkCount): one to another account's list is not this count.
+      if (!/[\d٠-٩]/.test(text) || element.closest("a[href]")) continue;
       // One text run, or a number and its word split over two spans of one line.
       const line = text.length < 60 && element.parentElement && element.parentElement.children.length <= 3 ? visibleText(element.parentElement) : null;
       const match = text.match(pattern) || (line && line.length < 60 ? line.match(pattern) : null);
@@ -283,8 +309,12 @@
       profile.verified = Array.from(block.querySelectorAll("[aria-label], [title], img[alt], title")).some(isVerifiedBadge);
     }
     const runs = textRuns(main, 160, POSTS);
-    profile.followers = linkCount(main, "followers") ?? textCount(runs, FOLLOWERS_TEXT);
-    profile.following = linkCount(main, "following") ?? textCount(runs, FOLLOWING_TEXT);
+    // This profile's own names: its address's, and — for an address by id (/<name>-<id>/) — the
+    // vanity Facebook's tags give the page, which its own links use.
+    const vanities = who.vanity ? [who.vanity] : tagVanities(doc);
+    const own = { vanities: vanities.map((v) => v.toLowerCase()), ids: [who.id, profile.account_id].filter(Boolean) };
+    profile.followers = linkCount(main, "followers", own) ?? textCount(runs, FOLLOWERS_TEXT);
+    profile.following = linkCount(main, "following", own) ?? textCount(runs, FOLLOWING_TEXT);
     profile.bio = bioFrom(main);
 
     const transparency = labelledValues(main, TRANSPARENCY_LABELS, POSTS);
@@ -316,7 +346,7 @@
 
   root.Haris.register({
     platform: "facebook",
-    version: "2026.2",
+    version: "2026.3",
     // Every profile and Page shows a name and a picture (the silhouette is "no photo"); counts
     // and bios are not on every one. A login wall at a profile's address is not a profile page.
     core: ["display_name", "has_avatar"],

@@ -16,7 +16,7 @@
  */
 (function (root) {
   "use strict";
-  const { clean, parseCount, parseJoined, meta, urlPath, scriptMatch, scriptTexts, escapeRegExp, visibleText, httpUrl, labelledValues } = root.Haris.util;
+  const { clean, parseCount, parseJoined, meta, urlPath, scriptMatch, scriptSearch, escapeRegExp, visibleText, httpUrl, labelledValues } = root.Haris.util;
 
   const RESERVED = new Set([
     "explore", "reels", "reel", "p", "tv", "stories", "direct", "accounts", "about", "legal",
@@ -107,21 +107,21 @@
    */
   function idFromRoute(doc, lower) {
     const handle = escapeRegExp(lower);
-    for (const script of scriptTexts(doc)) {
-      if (!script.toLowerCase().includes(`"${lower}"`)) continue;
-      const patterns = [
-        // Polaris route props: {"id":"…", … "profile_id":"…", … "query":{"username":"…"}}
-        new RegExp(`"profile_id"\\s*:\\s*"(\\d{1,30})"[^{}]{0,400}\\}[\\s\\S]{0,1500}?"username"\\s*:\\s*"${handle}"`, "i"),
-        // The user object of _sharedData: "id":"…" … "username":"…" within one object.
-        new RegExp(`"id"\\s*:\\s*"(\\d{1,30})"[^{}]{0,3000}?"username"\\s*:\\s*"${handle}"`, "i"),
-        new RegExp(`"username"\\s*:\\s*"${handle}"[^{}]{0,3000}?"id"\\s*:\\s*"(\\d{1,30})"`, "i"),
-      ];
+    const patterns = [
+      // Polaris route props: {"id":"…", … "profile_id":"…", … "query":{"username":"…"}}
+      new RegExp(`"profile_id"\\s*:\\s*"(\\d{1,30})"[^{}]{0,400}\\}[\\s\\S]{0,1500}?"username"\\s*:\\s*"${handle}"`, "i"),
+      // The user object of _sharedData: "id":"…" … "username":"…" within one object.
+      new RegExp(`"id"\\s*:\\s*"(\\d{1,30})"[^{}]{0,3000}?"username"\\s*:\\s*"${handle}"`, "i"),
+      new RegExp(`"username"\\s*:\\s*"${handle}"[^{}]{0,3000}?"id"\\s*:\\s*"(\\d{1,30})"`, "i"),
+    ];
+    return scriptSearch(doc, `instagram-route:${lower}`, (script) => {
+      if (!script.toLowerCase().includes(`"${lower}"`)) return null;
       for (const pattern of patterns) {
         const match = script.match(pattern);
         if (match) return match[1];
       }
-    }
-    return null;
+      return null;
+    });
   }
 
   /** The profile header: the <header> whose text shows the handle (the page has other headers). */

@@ -5,7 +5,7 @@
  *  - the profile header's own peer id: data-peer-id on the name's .peer-title (Web K) or on the
  *    header avatar (Web A). Positive ids are users; groups and channels (negative ids) are not
  *    checked. Other peer ids in the panel (a personal channel, common groups, members) are never
- *    used; without a header id, the chat in the URL hash (#<id>) is used only for a user's panel;
+ *    used, nor the chat in the URL hash (#<id>): the panel may show another user than the chat;
  *  - the info rows, recognised by their caption ("Username", "Bio" in the UI language, or
  *    "also @other" when the user has several usernames) rather than by class names; rows the
  *    client has hidden (display: none) hold the previous peer's text and are skipped, and so are
@@ -116,12 +116,11 @@
     return { has: null, avatar: null };
   }
 
-  function extract(doc, location) {
+  function extract(doc, _location) {
     const scope = panel(doc);
     if (!scope) return null;
     const header = headerOf(scope);
     const title = titleOf(scope);
-    const hash = decodeURIComponent(location.hash.replace(/^#/, ""));
     const peerId = headerPeerId(scope, header, title);
     if (peerId && !/^\d{1,20}$/.test(peerId)) return null; // a group or channel
 
@@ -138,15 +137,12 @@
         profile.bio = value;
       }
     }
-    if (peerId) {
-      profile.account_id = peerId;
-    } else if (/^\d{1,20}$/.test(hash) && (usernameRow || profile.bio != null)) {
-      // No id on the header: the chat in the URL, when the panel is a user's (it has user rows).
-      profile.account_id = hash;
-    } else if (!usernameRow) {
-      return null; // a group's, a channel's or a still-empty panel
-    }
-    if (!profile.handle && /^@[A-Za-z0-9_]{4,32}$/.test(hash) && peerId) profile.handle = hash.slice(1);
+    // No id on the header: no id at all. The chat in the URL is not the panel's user — in a chat
+    // with a friend, a forwarded message or a mention opens another account's profile in this
+    // panel while the address still names the friend, and her id on that account would make it
+    // her (a trusted contact, silenced). Keyed by the username instead.
+    if (peerId) profile.account_id = peerId;
+    else if (!usernameRow) return null; // a group's, a channel's or a still-empty panel
     if (profile.handle) profile.profile_url = `https://t.me/${profile.handle}`;
 
     if (title) {
@@ -165,7 +161,7 @@
 
   root.Haris.register({
     platform: "telegram",
-    version: "2026.2",
+    version: "2026.3",
     // Every user has a name; Web A never tells "no photo" from "loading", so the photo is not core.
     core: ["display_name"],
     // A user's chat (a positive id or @username in the address) with its profile panel open.

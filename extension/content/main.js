@@ -12,7 +12,12 @@
 
   const QUIET_MS = 350; // wait for the page to settle…
   const MAX_WAIT_MS = 1500; // …but not forever on pages that never stop changing
-  const MAX_RECHECKS = 3; // per profile, when fields appear or change after the first check
+  const MAX_RECHECKS = 3; // per profile, at once, when fields appear or change after the first check
+  // Past them the page's latest state is still checked, once it has waited 15 s since the last
+  // check, then 30 s, 60 s…: a page that changes its fields a few times (a page script, a slow
+  // layout) cannot leave the verdict of an earlier state on screen, and one that never stops
+  // changing costs a few checks an hour.
+  const LATE_RECHECK_MS = 15_000;
   const MAX_BLOB_BYTES = 4 * 1024 * 1024;
 
   let strings = null;
@@ -22,6 +27,7 @@
   let view = null;
   let note = null;
   let timer = null;
+  let lateTimer = null;
   let firstPending = 0;
   let lastHref = root.location.href;
   let quietHref = null; // after a wipe: this address is not checked again (the next one is)
@@ -55,9 +61,13 @@
     everywhere = answer.everywhere === true;
   }
 
-  /** Checking, could-not-check and low risk stay in the popup unless the user asked for them here. */
+  /**
+   * Checking, could-not-check and low risk stay in the popup unless the user asked for them here;
+   * a profile holding the username of a contact saved without its account id is shown whatever
+   * its score (background/check.js unconfirmedBy): someone else may hold her old username.
+   */
   function shown(v) {
-    return everywhere || (v.state === "result" && (v.level === "high" || v.level === "medium"));
+    return everywhere || (v.state === "result" && (v.level === "high" || v.level === "medium" || v.unconfirmed === true));
   }
 
   function draw() {
@@ -80,6 +90,12 @@
   function changedSince(previous, found) {
     if (avatarId(found.avatar) && avatarId(found.avatar) !== avatarId(previous.avatar)) return true;
     return Object.keys(found.profile).some((field) => JSON.stringify(found.profile[field]) !== JSON.stringify(previous.profile[field]));
+  }
+
+  /** How long a change to the profile on screen waits for its check (0: at once). */
+  function recheckWait(checked, now) {
+    if (checked.rechecks < MAX_RECHECKS) return 0;
+    return Math.max(0, checked.checkedAt + LATE_RECHECK_MS * 2 ** (checked.rechecks - MAX_RECHECKS) - now);
   }
 
   async function blobToBase64(blobUrl) {
@@ -115,9 +131,18 @@
     }
     const same = current && current.key === found.key;
     if (same && !force) {
-      const changed = changedSince(current, found) && current.rechecks < MAX_RECHECKS;
-      if (!changed) {
+      if (!changedSince(current, found)) {
         if (view && !dismissed.has(current.key) && !banner.host?.isConnected) draw();
+        return;
+      }
+      const wait = recheckWait(current, Date.now());
+      if (wait > 0) {
+        // Looked at again when the wait is over, whether or not the page changes meanwhile.
+        clearTimeout(lateTimer);
+        lateTimer = setTimeout(() => {
+          lateTimer = null;
+          scan(false).catch(() => {});
+        }, wait);
         return;
       }
       current.rechecks += 1;
@@ -132,7 +157,7 @@
         return;
       }
     }
-    current = { ...found, rechecks: same ? current.rechecks : 0 };
+    current = { ...found, rechecks: same ? current.rechecks : 0, checkedAt: Date.now() };
     if (!strings) await loadStrings();
     if (!view) {
       view = { state: "checking" };

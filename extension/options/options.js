@@ -19,6 +19,8 @@ let t = null;
 const VAULT_ERRORS = {
   wrong_passphrase: "wrongPassphrase", short_passphrase: "shortPassphrase", same_passphrase: "duressSame",
   not_main: "duressUnavailable", no_vault: "needsVault", locked: "needsUnlock",
+  // An imported file that asks for more than Haris gives one (shared/constants.js IMPORT_KDF).
+  import_settings: "importSettings", import_too_large: "importTooLarge", import_too_many: "importTooMany",
 };
 
 function status(id, text, kind = "ok") {
@@ -205,7 +207,9 @@ function drawContacts(contacts) {
     const row = document.createElement("tr");
     row.dataset.index = String(index);
     row.append(
-      cell(contact.display_name), cell(contact.platform), cell(contact.account_id), cell(contact.handle && `@${contact.handle}`),
+      // No account id: known by username alone, which someone else can take once she gives it up.
+      cell(contact.display_name), cell(contact.platform), cell(contact.account_id || t.contactUsernameOnly, contact.account_id ? null : "weak"),
+      cell(contact.handle && `@${contact.handle}`),
       cell(contact.avatar_hash ? contact.avatar_hash.slice(0, 16) : null, "hash"),
     );
     const actions = document.createElement("td");
@@ -289,9 +293,14 @@ $("import").addEventListener("change", async (event) => {
     status("contacts-status", state === "none" ? t.needsVault : t.needsUnlock, "error");
     return;
   }
+  // Its size is known before its bytes are read: a huge file is not read at all.
+  if (file.size > MAX_IMPORT_BYTES) {
+    status("contacts-status", t.importTooLarge, "error");
+    return;
+  }
   let data = null;
   try {
-    data = file.size <= MAX_IMPORT_BYTES ? JSON.parse(await file.text()) : null;
+    data = JSON.parse(await file.text());
   } catch (_error) {
     data = null;
   }
@@ -299,8 +308,7 @@ $("import").addEventListener("change", async (event) => {
     const count = await importContacts(data, $("file-passphrase").value);
     status("contacts-status", t.importDone.replace("$1", String(count)));
   } catch (error) {
-    if (error && error.code === "wrong_passphrase") status("contacts-status", t.wrongPassphrase, "error");
-    else status("contacts-status", t.importFailed, "error");
+    vaultError("contacts-status", error);
   }
 });
 

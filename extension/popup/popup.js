@@ -94,6 +94,8 @@ function drawFindings(view) {
 function offerFriend(record) {
   const { platform, profile, view } = record;
   $("trusted").hidden = !view.trusted;
+  if (view.byUsername) $("trusted").textContent = t.trustedByUsername;
+  $("unconfirmed").hidden = !view.unconfirmed;
   $("friend").hidden = Boolean(view.trusted);
   $("friend-save").addEventListener("click", async () => {
     const state = await drawVault();

@@ -102,5 +102,16 @@ export const AVATAR_TIMEOUT_MS = 5000;
 export const MAX_AVATAR_BYTES = 4 * 1024 * 1024;
 export const AVATAR_HOSTS = Object.freeze([/^pbs\.twimg\.com$/, /^abs\.twimg\.com$/, /(^|\.)cdninstagram\.com$/, /(^|\.)fbcdn\.net$/]);
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+/**
+ * What an imported file may ask of this device. A file is untrusted (anyone can hand one over,
+ * with its passphrase): its iteration count is work done before the passphrase is even tested,
+ * and 10 million rounds freeze a phone for minutes. Haris writes KDF.iterations (600,000); up to
+ * 2,000,000 is taken (a later version may raise the work factor), at least 100,000. The salt is
+ * 16 to 64 bytes, the IV AES-GCM's 12, the ciphertext no longer than a file Options reads.
+ */
+export const IMPORT_KDF = Object.freeze({
+  minIterations: 100_000, maxIterations: 2_000_000, minSaltBytes: 16, maxSaltBytes: 64, ivBytes: 12,
+  maxCipherBytes: MAX_IMPORT_BYTES,
+});
 export const EXPORT_FORMAT = "haris-contacts";
 export const ENCRYPTED_EXPORT_FORMAT = "haris-contacts-encrypted";

@@ -12,7 +12,7 @@
  */
 import { api } from "./browser.js";
 import { fromBase64, toBase64 } from "./base64.js";
-import { CIPHER, KDF, MIN_PASSPHRASE_LENGTH, STORAGE } from "./constants.js";
+import { CIPHER, IMPORT_KDF, KDF, MIN_PASSPHRASE_LENGTH, STORAGE } from "./constants.js";
 
 const subtle = globalThis.crypto.subtle;
 const encoder = new TextEncoder();
@@ -25,7 +25,11 @@ const VAULT = STORAGE.local.vault;
 const SESSION = STORAGE.session.vaultKey;
 
 export class VaultError extends Error {
-  /** @param {"no_vault"|"exists"|"locked"|"wrong_passphrase"|"short_passphrase"|"same_passphrase"|"not_main"|"corrupt"} code */
+  /**
+   * @param {"no_vault"|"exists"|"locked"|"wrong_passphrase"|"short_passphrase"|"same_passphrase"|"not_main"|"corrupt"
+   *   |"import_settings"|"import_too_large"|"import_too_many"} code — the last three: an imported file asks for
+   *   more work or room than Haris gives one (shared/constants.js IMPORT_KDF, LIMITS.contacts)
+   */
   constructor(code) {
     super(code);
     this.name = "VaultError";
@@ -33,7 +37,12 @@ export class VaultError extends Error {
   }
 }
 
-const randomBytes = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n));
+/** n random bytes, drawn 64 KiB at a time (getRandomValues refuses more at once: a vault of 2,000 contacts is larger). */
+function randomBytes(n) {
+  const bytes = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536) globalThis.crypto.getRandomValues(bytes.subarray(i, Math.min(n, i + 65536)));
+  return bytes;
+}
 
 function checkPassphrase(passphrase) {
   if (typeof passphrase !== "string" || [...passphrase].length < MIN_PASSPHRASE_LENGTH) throw new VaultError("short_passphrase");
@@ -80,10 +89,14 @@ function filler(salt, length) {
   return { salt, iv: toBase64(randomBytes(CIPHER.ivBytes)), data: toBase64(randomBytes(length)) };
 }
 
+/** Whether an iteration count is one Haris will spend: a stored or imported count outside it is refused before any work. */
+const saneIterations = (n) => Number.isInteger(n) && n >= IMPORT_KDF.minIterations && n <= IMPORT_KDF.maxIterations;
+
 async function readRecord() {
   const record = (await api.storage.local.get(VAULT))[VAULT];
   if (!record) return null;
   if (record.version !== 1 || !Array.isArray(record.slots) || record.slots.length !== 2) throw new VaultError("corrupt");
+  if (!record.kdf || !saneIterations(record.kdf.iterations)) throw new VaultError("corrupt");
   return record;
 }
 
@@ -246,11 +259,37 @@ export async function encryptExport(passphrase, payload) {
   return { kdf: { name: KDF.name, hash: KDF.hash, iterations: KDF.iterations, salt: toBase64(salt) }, ...(await seal(raw, payload, EXPORT_AAD)) };
 }
 
-export async function decryptExport(passphrase, sealed) {
-  const kdf = sealed && sealed.kdf;
-  if (!kdf || kdf.name !== KDF.name || kdf.hash !== KDF.hash || !Number.isInteger(kdf.iterations) || kdf.iterations < 1 || kdf.iterations > 10_000_000) {
+/**
+ * Bytes of a base64 field of an imported file, or a VaultError: "import_too_large" past `max`
+ * bytes (judged on the text's length, before decoding), "corrupt" when it is not base64 or
+ * shorter than `min`.
+ */
+function fileBytes(value, min, max) {
+  if (typeof value !== "string") throw new VaultError("corrupt");
+  if (value.length > Math.ceil(max / 3) * 4) throw new VaultError(max === IMPORT_KDF.maxCipherBytes ? "import_too_large" : "corrupt");
+  let bytes;
+  try {
+    bytes = fromBase64(value);
+  } catch (_error) {
     throw new VaultError("corrupt");
   }
-  const raw = await deriveKey(String(passphrase || ""), fromBase64(kdf.salt), kdf.iterations);
+  if (bytes.length < min || bytes.length > max) throw new VaultError("corrupt");
+  return bytes;
+}
+
+/**
+ * Open an encrypted export. Everything the file says about its encryption is checked before any
+ * work is done on it: the algorithm, the iteration count within IMPORT_KDF's range
+ * ("import_settings": a file asking for 10 million rounds would freeze the device), the salt's,
+ * the IV's and the ciphertext's sizes.
+ */
+export async function decryptExport(passphrase, sealed) {
+  const kdf = sealed && sealed.kdf;
+  if (!kdf || kdf.name !== KDF.name || kdf.hash !== KDF.hash) throw new VaultError("corrupt");
+  if (!saneIterations(kdf.iterations)) throw new VaultError("import_settings");
+  const salt = fileBytes(kdf.salt, IMPORT_KDF.minSaltBytes, IMPORT_KDF.maxSaltBytes);
+  fileBytes(sealed.iv, IMPORT_KDF.ivBytes, IMPORT_KDF.ivBytes);
+  fileBytes(sealed.data, TAG_BYTES + 1, IMPORT_KDF.maxCipherBytes);
+  const raw = await deriveKey(String(passphrase || ""), salt, kdf.iterations);
   return unseal(raw, sealed, EXPORT_AAD);
 }

@@ -24,6 +24,14 @@ pytestmark = pytest.mark.browser
 # The banner's host as a page script finds it: its name is random, but it is put first in <body>.
 HOST = "document.body.firstElementChild"
 PASSPHRASE = "olive tram seventeen lantern"
+# A plain contacts file imported as Options would, from the extension's own page.
+IMPORT_PLAIN = "data => import('./../shared/contacts.js').then(m => m.importContacts(data, ''))"
+
+
+def english(key: str) -> str:
+    """The extension's English string `key`, as the page and Options show it."""
+    path = Path(__file__).parents[2] / "extension" / "_locales" / "en" / "messages.json"
+    return json.loads(path.read_text(encoding="utf-8"))[key]["message"]
 
 
 def open_profile(browser: Browser, url: str) -> tuple[Any, BannerView]:
@@ -165,6 +173,74 @@ def test_real_friend_confirmed_in_the_popup_then_a_clone(browser: Browser, backe
     details = popup_for(browser, "m_salih_real")
     details.wait_for_selector('#findings li[data-code="impersonation.contact"]')
     assert "Mohammed Salih" in details.locator('#findings li[data-code="impersonation.contact"]').inner_text()
+
+
+def test_a_contact_known_by_username_only_is_not_taken_for_whoever_holds_it(browser: Browser, backend: Backend) -> None:
+    """An imported contact with no account id: an account showing her username and an id is not
+    taken for her (a released username re-registered with her name and photo). The real server
+    compares her name and photo and warns; the page says Haris cannot tell; saving the account
+    from the popup records its id with her."""
+    browser.configure(backend.url, "en")  # discreet: banners for medium and high risk only
+    browser.create_vault(PASSPHRASE)
+    imported = {
+        "format": "haris-contacts",
+        "version": 1,
+        "contacts": [{"display_name": "Mohammed Salih", "platform": "x", "handle": "m_salih"}],
+    }
+    assert browser.control.evaluate(IMPORT_PLAIN, imported) == 1
+    _page, banner = open_profile(browser, "https://x.com/m_salih")
+    box = banner.wait_state("result")
+    sent = backend.checks[-1]
+    assert sent["profile"]["account_id"] == "88001234"
+    assert sent["contacts"] == [{"display_name": "Mohammed Salih", "platform": "x"}], "no username to be silenced by"
+    assert box.get("data-level") in ("medium", "high"), "the real server compares her name with the profile's"
+    assert banner.reasons()["impersonation.contact"] == english("unconfirmedContact")
+    assert box.find(lambda n: "data-trusted" in n.attrs) is None
+    assert "Mohammed Salih" not in box.text
+
+    popup = popup_for(browser, "m_salih")
+    popup.wait_for_selector("#unconfirmed:not([hidden])")
+    popup.click("#friend-save")
+    popup.wait_for_selector('#friend-status[data-kind="ok"]:not(:empty)')
+    [contact] = browser.contacts()
+    assert (contact["handle"], contact["account_id"]) == ("m_salih", "88001234")
+    # Saving re-checks with the new list: the account is now hers (and a low risk stays out of the page).
+    for _ in range(100):  # polled, not timed
+        if backend.checks[-1].get("contacts", [{}])[0].get("account_id") == "88001234":
+            break
+        popup.wait_for_timeout(100)
+    assert backend.checks[-1]["contacts"][0]["handle"] == "m_salih"
+
+
+def test_a_crafted_contacts_file_is_refused_before_any_work(browser: Browser, tmp_path: Path) -> None:
+    """A file asking for 10 million PBKDF2 rounds (minutes of a phone's CPU) is refused at once,
+    with a message that says why; so is a file over 5 MB, unread."""
+    browser.create_vault(PASSPHRASE)
+    page = browser.context.new_page()
+    page.goto(browser.url("options/options.html"))
+    crafted = {
+        "format": "haris-contacts-encrypted",
+        "version": 1,
+        "kdf": {
+            "name": "PBKDF2",
+            "hash": "SHA-256",
+            "iterations": 10_000_000,
+            "salt": base64.b64encode(b"s" * 16).decode(),
+        },
+        "iv": base64.b64encode(b"i" * 12).decode(),
+        "data": base64.b64encode(b"d" * 64).decode(),
+    }
+    (tmp_path / "crafted.json").write_text(json.dumps(crafted), encoding="utf-8")
+    page.fill("#file-passphrase", "file passphrase 1")
+    page.set_input_files("#import", str(tmp_path / "crafted.json"))
+    page.wait_for_selector('#contacts-status[data-kind="error"]:not(:empty)')
+    assert page.locator("#contacts-status").inner_text() == english("importSettings")
+    (tmp_path / "huge.json").write_text(" " * (5 * 1024 * 1024 + 1), encoding="utf-8")
+    page.evaluate("document.querySelector('#contacts-status').textContent = ''")
+    page.set_input_files("#import", str(tmp_path / "huge.json"))
+    page.wait_for_selector('#contacts-status[data-kind="error"]:not(:empty)')
+    assert page.locator("#contacts-status").inner_text() == english("importTooLarge")
+    assert browser.contacts() == []
 
 
 def test_discreet_by_default_low_risk_and_could_not_check_stay_in_the_popup(

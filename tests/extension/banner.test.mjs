@@ -120,6 +120,30 @@ describe("banner", () => {
     assert.equal(window.document.querySelectorAll(banner.host.localName).length, 1);
   });
 
+  test("a contact known by username only: said once, in the contact's finding or as a note", () => {
+    const t = strings("en");
+    const { banner } = setup();
+    const low = banner.render({ state: "result", level: "low", risk: 8, findings: [], unconfirmed: true, trusted: false }, t, "en");
+    assert.equal(low.querySelector("[data-unconfirmed]").textContent, t.unconfirmedContact);
+    assert.ok(low.querySelector("[data-action='friend']"), "she can confirm it is her, in the extension's window");
+    const finding = { code: "impersonation.contact", points: 4, message: t.unconfirmedContact };
+    const high = banner.render({ ...HIGH, findings: [finding], unconfirmed: true }, t, "en");
+    assert.equal(high.textContent.split(t.unconfirmedContact).length - 1, 1);
+    assert.equal(high.querySelector("[data-unconfirmed]"), null);
+  });
+
+  test("a trust on the username alone says so, instead of the plain 'trusted contact'", () => {
+    const t = strings("en");
+    const { banner } = setup();
+    const low = { state: "result", level: "low", risk: 8, findings: [], trusted: true };
+    assert.equal(banner.render(low, t, "en").querySelector("[data-trusted]").textContent, t.trustedContact);
+    assert.equal(banner.render({ ...low, byUsername: true }, t, "en").querySelector("[data-trusted]").textContent, t.trustedByUsername);
+  });
+
+  test("the banner stays within the screen, scrolling a long text: it never covers the whole page nor pushes its buttons away", () => {
+    assert.match(source("content/banner.js"), /max-height: calc\(100vh - 24px\); overflow-y: auto;/);
+  });
+
   test("the host's name does not say Haris, and differs from page to page: no fixed marker to look for", () => {
     const names = [];
     for (let i = 0; i < 3; i += 1) {

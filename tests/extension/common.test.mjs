@@ -76,3 +76,19 @@ describe("one extractor shape", () => {
     assert.equal(page.Haris.readPage(page.document, page.location).status, "error");
   });
 });
+
+describe("embedded data is searched once per script", () => {
+  test("each inline script is searched once per key, again when its text changes, and the first find wins", () => {
+    const window = pageAt("https://www.instagram.com/someone/", { html: '<script>{"a":1}</script><script src="x.js"></script><script>{"username":"someone","id":"42"}</script>' });
+    const searched = [];
+    const search = (text) => (searched.push(text), text.match(/"id":"(\d+)"/)?.[1]);
+    const { scriptSearch } = window.Haris.util;
+    assert.equal(scriptSearch(window.document, "k", search), "42");
+    assert.equal(scriptSearch(window.document, "k", search), "42");
+    assert.equal(searched.length, 2, "two inline scripts, each searched once for the two scans");
+    scriptSearch(window.document, "other", search);
+    assert.equal(searched.length, 4, "another key is another search");
+    window.document.scripts[2].textContent = '{"username":"someone","id":"4242"}';
+    assert.equal(scriptSearch(window.document, "k", search), "4242", "a script rewritten in place is searched anew");
+  });
+});

@@ -205,6 +205,23 @@ describe("Facebook, invented pages", () => {
     assert.equal(found.avatar, null, "a commenter's picture is not the profile's");
   });
 
+  test("a link to another account's followers (in the Intro, outside the feed) is not this profile's count", () => {
+    let html = fixture("facebook/invented-personal-2025.html");
+    html = html.replace(/ •\s*<a href="https:\/\/www.facebook.com\/karim.nasser.law\/followers\/"[^]*?210 following<\/a>/, "");
+    const links = `<div><a href="https://www.facebook.com/100012345/followers">facebook.com/100012345/followers</a>
+      <a href="/big.page/followers/">2.5M followers</a><a href="https://evil.example/karim.nasser.law/followers">9M followers</a>
+      <a href="/profile.php?id=100012345&amp;sk=following">55K following</a></div>`;
+    html = html.replace('<div role="feed">', `${links}<div role="feed">`);
+    const found = extractAt("https://www.facebook.com/karim.nasser.law", { html });
+    assert.equal(found.profile.followers, undefined);
+    assert.equal(found.profile.following, undefined);
+    // Its own lists, by vanity or by the id the page binds to it, still count.
+    const own = html.replace("</a>\n      <a href=\"/big.page/followers/\">", '</a>\n      <a href="/Karim.Nasser.Law/followers/">');
+    assert.equal(extractAt("https://www.facebook.com/karim.nasser.law", { html: own }).profile.followers, 2_500_000);
+    const byId = html.replace("/profile.php?id=100012345&amp;sk=following", "/profile.php?id=100001234500001&amp;sk=following");
+    assert.equal(extractAt("https://www.facebook.com/karim.nasser.law", { html: byId }).profile.following, 55_000);
+  });
+
   test("a login wall at a profile's address, and the default silhouette", () => {
     assert.equal(extractAt("https://www.facebook.com/some.profile", { fixture: "facebook/invented-login.html" }), null);
     const html = `<div role="main"><svg role="img"><image xlink:href="https://scontent.xx.fbcdn.net/v/t1.30497-1/84628273_176159830277856_972693363922829312_n.jpg?stp=c1.0.200.200"></image></svg><h1>Nobody Yet</h1></div>`;

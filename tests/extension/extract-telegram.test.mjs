@@ -70,16 +70,28 @@ describe("Telegram Web A, reconstructed from the client's source", () => {
     assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html: panelA({ avatar: expanded }) }).profile.has_avatar, true, "a blurred thumbnail means a photo");
   });
 
-  test("expanded photo without a peer id on the header: the user in the URL, never a group's id below", () => {
+  test("expanded photo without a peer id on the header: keyed by the username, never the chat in the URL nor a group's id below", () => {
     const expanded = `<div class="ProfilePhoto"><img class="thumb" src="${BLOB}"></div>`;
     const groups = `<div class="shared-media"><div class="ListItem chat-item-clickable"><div class="Avatar" data-peer-id="-1001234567890"></div><div class="info"><h3 class="fullName">Common group</h3></div></div></div>`;
+    // The address names a chat (a trusted friend's, say); the panel may show another user opened
+    // from it (a forwarded message, a mention): her id on that user would make it her.
     const found = extractAt("https://web.telegram.org/a/#7001234567", { html: panelA({ avatar: expanded, after: groups }) });
-    assert.equal(found.profile.account_id, "7001234567");
+    assert.equal(found.profile.account_id, undefined);
+    assert.equal(found.key, "telegram:h:nour_khalil");
     assert.equal(found.profile.has_avatar, true);
     // In a group chat (#-100…) the member's panel has no id of its own: keyed by the handle alone.
     const inGroup = extractAt("https://web.telegram.org/a/#-1001234567890", { html: panelA({ avatar: expanded, after: groups }) });
     assert.equal(inGroup.profile.account_id, undefined);
     assert.equal(inGroup.key, "telegram:h:nour_khalil");
+  });
+
+  test("a user without a username, opened from a friend's chat (#@friend), does not take the friend's username", () => {
+    const rows = ROW("Met at the workshop.", "Bio");
+    const header = `<div class="avatar profile-avatar avatar-120" data-peer-id="5123456789"><span>KM</span></div>${NAME_K()}`;
+    const found = extractAt("https://web.telegram.org/k/#@mona_saleh", { html: panelK({ header, rows }) });
+    assert.equal(found.profile.account_id, "5123456789");
+    assert.equal(found.profile.handle, undefined);
+    assert.equal(found.profile.profile_url, undefined);
   });
 
   test("group chats and channels yield nothing", () => {

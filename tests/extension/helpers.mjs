@@ -43,9 +43,10 @@ export function strings(locale) {
 
 /**
  * A page at `url` running every content script with a stand-in service worker (its messages are
- * in `sent`); timers advance only through `advance(ms)`.
+ * in `sent`; it answers every check with `view`, and banners show on every profile unless
+ * `everywhere` is false); timers advance only through `advance(ms)`.
  */
-export function contentScriptAt(url, html) {
+export function contentScriptAt(url, html, { everywhere = true, view = { state: "result", level: "low", risk: 3, findings: [] } } = {}) {
   const dom = new JSDOM(html, { url, runScripts: "outside-only", pretendToBeVisual: true });
   const window = dom.window;
   let now = 1_000_000;
@@ -67,9 +68,9 @@ export function contentScriptAt(url, html) {
       onMessage: { addListener: (fn) => listeners.push(fn) },
       sendMessage: async (message) => {
         sent.push(JSON.parse(JSON.stringify(message)));
-        if (message.type === "pageSetup") return { strings: strings("en"), locale: "en", everywhere: true };
+        if (message.type === "pageSetup") return { strings: strings("en"), locale: "en", everywhere };
         if (message.type === "isDismissed") return { dismissed: false };
-        if (message.type === "check") return { view: { state: "result", level: "low", risk: 3, findings: [] }, locale: "en" };
+        if (message.type === "check") return { view, locale: "en" };
         return { ok: true };
       },
     },

@@ -76,6 +76,19 @@ describe("re-checks", () => {
     assert.equal(page.checks().length, 3, "checking resumes at the next address");
   });
 
+  test("discreet by default, except for an account holding the username of a contact saved without its id", async () => {
+    const X = `<main><div data-testid="primaryColumn"><div data-testid="UserName"><div dir="ltr"><span>Mohamed Saleh</span></div><div dir="ltr"><span>@mo_saleh</span></div></div></div></main>`;
+    const host = (page) => Array.from(page.document.body.children).find((n) => /^[a-z]+-[a-z]+$/.test(n.localName)) || null;
+    const quiet = contentScriptAt("https://x.com/mo_saleh", X, { everywhere: false });
+    await quiet.advance(2000);
+    assert.equal(quiet.checks().length, 1);
+    assert.equal(host(quiet), null, "low risk: no banner by default");
+    const unconfirmed = { state: "result", level: "low", risk: 3, findings: [], unconfirmed: true, trusted: false };
+    const told = contentScriptAt("https://x.com/mo_saleh", X, { everywhere: false, view: unconfirmed });
+    await told.advance(2000);
+    assert.ok(host(told), "not silently: the banner says Haris cannot tell");
+  });
+
   test("a value edited in place (same fields, new text) is checked again; a vanished field is not", async () => {
     const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING);
     await page.advance(2000);
@@ -89,7 +102,7 @@ describe("re-checks", () => {
     assert.equal(page.checks().length, 2, "no check for a field that disappeared");
   });
 
-  test("a page that keeps changing is re-checked three times at most, and the checks are debounced", async () => {
+  test("a page that keeps changing is re-checked three times at once, then its latest state after 15 s, 30 s…; the checks are debounced", async () => {
     const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING);
     await page.advance(2000);
     const bio = page.document.querySelector(".ChatExtra .ListItem:nth-child(2) .title").firstChild;
@@ -103,7 +116,25 @@ describe("re-checks", () => {
       bio.nodeValue = `Bio ${i}`;
       await page.advance(2000);
     }
-    assert.equal(page.checks().length, 4, "1 check + 3 re-checks");
+    // 1 check + 3 re-checks at once; the edits after them wait 15 s from the last check, and
+    // the state on screen then is checked (with no further change needed to trigger it).
+    assert.equal(page.checks().length, 5, "1 check + 3 re-checks + 1 after 15 s");
+    const fifth = page.checks()[4].profile.bio;
+    assert.ok(fifth === "Bio 18" || fifth === "Bio 19", fifth);
+    await page.advance(40_000);
+    assert.equal(page.checks().length, 6, "the last edit, 30 s after");
+    assert.equal(page.checks()[5].profile.bio, "Bio 19", "the state on screen now, not an earlier one");
+    await page.advance(200_000);
+    assert.equal(page.checks().length, 6, "nothing changed: nothing sent");
+    bio.nodeValue = "Bio 20";
+    await page.advance(2000);
+    assert.equal(page.checks().length, 7, "the wait (60 s) has long passed");
+    bio.nodeValue = "Bio 21";
+    await page.advance(100_000);
+    assert.equal(page.checks().length, 7, "then 120 s");
+    await page.advance(25_000);
+    assert.equal(page.checks().length, 8);
+    assert.equal(page.checks()[7].profile.bio, "Bio 21");
   });
 
   test("Instagram: the server's tags are checked, then the header drawn later corrects the profile", async () => {

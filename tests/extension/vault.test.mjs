@@ -9,7 +9,7 @@ const browser = installFakeBrowser();
 const Vault = await import("../../extension/shared/vault.js");
 const Contacts = await import("../../extension/shared/contacts.js");
 const { wipeEverything } = await import("../../extension/shared/wipe.js");
-const { KDF } = await import("../../extension/shared/constants.js");
+const { IMPORT_KDF, KDF, LIMITS } = await import("../../extension/shared/constants.js");
 
 const PASS = "olive tram seventeen lantern";
 const FRIENDS = [
@@ -153,6 +153,144 @@ describe("contacts export and import", () => {
     assert.deepEqual([odd.display_name, odd.platform, odd.avatar_hash], ["<b>x</b>", null, null]);
     assertNothingInClear(await everythingStored(browser));
     await assert.rejects(Contacts.importContacts({ contacts: [] }, ""), /not_an_export/);
+  });
+});
+
+/** How many PBKDF2 derivations `run` starts (Node's real WebCrypto, watched, not replaced). */
+async function derivations(run) {
+  const subtle = globalThis.crypto.subtle;
+  const real = subtle.deriveBits;
+  let count = 0;
+  subtle.deriveBits = function (...args) {
+    count += 1;
+    return real.apply(this, args);
+  };
+  try {
+    await run();
+  } finally {
+    subtle.deriveBits = real;
+  }
+  return count;
+}
+
+const b64 = (n) => Buffer.alloc(n, 7).toString("base64");
+
+describe("an imported file is untrusted: what it asks of the device is bounded", () => {
+  test("a file asking for 10 million (or 50) PBKDF2 rounds is refused before any round is run", async () => {
+    await Vault.createVault(PASS);
+    const file = await Contacts.exportContacts("file passphrase 1");
+    for (const iterations of [10_000_000, IMPORT_KDF.maxIterations + 1, 50, 600_000.5, "600000"]) {
+      const crafted = { ...file, kdf: { ...file.kdf, iterations } };
+      const work = await derivations(() => assert.rejects(Contacts.importContacts(crafted, "file passphrase 1"), { code: "import_settings" }));
+      assert.equal(work, 0, `${iterations}: no derivation started`);
+    }
+    // Our own files are within the range, and still open.
+    assert.ok(KDF.iterations >= IMPORT_KDF.minIterations && KDF.iterations <= IMPORT_KDF.maxIterations);
+    assert.equal(await Contacts.importContacts(file, "file passphrase 1"), 0);
+  });
+
+  test("salt, IV and ciphertext of the wrong size are refused before any work", async () => {
+    await Vault.createVault(PASS);
+    const file = await Contacts.exportContacts("file passphrase 1");
+    const cases = [
+      [{ kdf: { ...file.kdf, salt: b64(1024 * 1024) } }, "corrupt"],
+      [{ kdf: { ...file.kdf, salt: b64(4) } }, "corrupt"],
+      [{ kdf: { ...file.kdf, salt: "not base64 !" } }, "corrupt"],
+      [{ iv: b64(16) }, "corrupt"],
+      [{ iv: undefined }, "corrupt"],
+      [{ data: "A".repeat(Math.ceil(IMPORT_KDF.maxCipherBytes / 3) * 4 + 4) }, "import_too_large"],
+      [{ data: b64(8) }, "corrupt"],
+    ];
+    for (const [change, code] of cases) {
+      const work = await derivations(() => assert.rejects(Contacts.importContacts({ ...file, ...change }, "file passphrase 1"), { code }));
+      assert.equal(work, 0, JSON.stringify(change).slice(0, 80));
+    }
+  });
+
+  test("a vault record that asks for 10 million rounds (a tampered profile) is not opened", async () => {
+    await Vault.createVault(PASS);
+    await Vault.lock();
+    const record = (await browser.storage.local.get("vault")).vault;
+    await browser.storage.local.set({ vault: { ...record, kdf: { ...record.kdf, iterations: 10_000_000 } } });
+    const work = await derivations(() => assert.rejects(Vault.unlock(PASS), { code: "corrupt" }));
+    assert.equal(work, 0);
+  });
+
+  test("more contacts than a vault holds are refused whole, with nothing imported", async () => {
+    await Vault.createVault(PASS, { contacts: FRIENDS });
+    const many = Array.from({ length: LIMITS.contacts + 1 }, (_v, i) => ({ display_name: `P${i}`, platform: "x", handle: `p${i}` }));
+    await assert.rejects(Contacts.importContacts({ format: "haris-contacts", version: 1, contacts: many }, ""), { code: "import_too_many" });
+    // Fits alone, but not beside the two kept: none of it goes in (not some kept, some silently dropped).
+    const fits = many.slice(0, LIMITS.contacts - 1);
+    await assert.rejects(Contacts.importContacts({ format: "haris-contacts", version: 1, contacts: fits }, ""), { code: "import_too_many" });
+    assert.deepEqual(await Contacts.getContacts(), FRIENDS);
+    assert.equal(await Contacts.importContacts({ format: "haris-contacts", version: 1, contacts: fits.slice(0, LIMITS.contacts - 2) }, ""), LIMITS.contacts - 2);
+    assert.equal((await Contacts.getContacts()).length, LIMITS.contacts);
+    await assert.rejects(Contacts.upsertContact({ display_name: "One more", platform: "x", handle: "one_more" }), { code: "import_too_many" });
+  });
+
+  test("a file naming a contact by username alone does not erase the account id saved from her page", async () => {
+    await Vault.createVault(PASS, { contacts: FRIENDS });
+    const stripped = { format: "haris-contacts", version: 1, contacts: [{ display_name: "Zaynab H.", platform: "instagram", handle: "zaynab.h" }] };
+    assert.equal(await Contacts.importContacts(stripped, ""), 1);
+    const [zaynab] = await Contacts.getContacts();
+    assert.equal(zaynab.account_id, "77001234");
+    assert.equal(zaynab.avatar_hash, "8f3a9c0d11223344");
+    assert.equal(zaynab.display_name, "Zaynab H.", "what the file does know is updated");
+  });
+
+  test("each refusal has its own message in Arabic, English and French", async () => {
+    const { readFileSync } = await import("node:fs");
+    const options = readFileSync(new URL("../../extension/options/options.js", import.meta.url), "utf8");
+    for (const locale of ["ar", "en", "fr"]) {
+      const messages = JSON.parse(readFileSync(new URL(`../../extension/_locales/${locale}/messages.json`, import.meta.url), "utf8"));
+      for (const [code, key] of [["import_settings", "importSettings"], ["import_too_large", "importTooLarge"], ["import_too_many", "importTooMany"]]) {
+        assert.match(options, new RegExp(`${code}: "${key}"`), `options maps ${code}`);
+        assert.ok(messages[key] && messages[key].message.length > 20, `${locale} ${key}`);
+      }
+    }
+  });
+});
+
+describe("merging contacts", () => {
+  /** The readable reference: every incoming contact compared with every kept one. */
+  function naiveMerge(list, incoming) {
+    const all = list.slice();
+    let count = 0;
+    let full = false;
+    for (const raw of incoming.slice(0, LIMITS.contacts)) {
+      const contact = Contacts.cleanContact(raw);
+      if (!contact) continue;
+      const at = all.findIndex((c) => Contacts.sameAccount(c, contact));
+      if (at >= 0) {
+        const known = Object.fromEntries(Object.entries(contact).filter(([, value]) => value !== null));
+        all[at] = { ...all[at], ...known, added: all[at].added };
+      } else if (all.length < LIMITS.contacts) all.push(contact);
+      else {
+        full = true;
+        continue;
+      }
+      count += 1;
+    }
+    return { contacts: all, count, full };
+  }
+
+  test("the indexed merge finds the same accounts as comparing every pair", () => {
+    // A small world of colliding ids and handles (dots and case on Facebook, none elsewhere).
+    let seed = 7;
+    const next = (n) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const contact = () => ({
+      display_name: `N${next(5)}`,
+      platform: ["facebook", "instagram", "x", "nowhere"][next(4)],
+      account_id: next(3) ? String(next(6)) : null,
+      handle: next(4) ? ["mo.saleh", "MoSaleh", "mosaleh", "@mo_saleh", "sara"][next(5)] : null,
+      added: "2026-01-01",
+    });
+    for (let round = 0; round < 200; round += 1) {
+      const list = Array.from({ length: next(12) }, contact).map(Contacts.cleanContact).filter(Boolean);
+      const incoming = Array.from({ length: next(12) }, contact);
+      assert.deepEqual(Contacts.mergeContacts(list, incoming), naiveMerge(list, incoming), `round ${round}`);
+    }
   });
 });
 

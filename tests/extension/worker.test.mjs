@@ -140,6 +140,68 @@ describe("background", () => {
     assert.equal(seen.length, 1);
   });
 
+  test("a contact saved by username alone is not taken for an account that now holds the username: not trusted, not silenced, said so", async () => {
+    const Contacts = await import("../../extension/shared/contacts.js");
+    // Imported from a file: her name and username, no account id.
+    const imported = { display_name: "Mohamed Saleh", platform: "x", handle: "mo_saleh" };
+    await Vault.createVault(PASS, { contacts: [imported] });
+    // Police registered the username she gave up, with her name: the page shows its account id.
+    const squatter = { type: "check", platform: "x", key: "x:h:mo_saleh", profile: { display_name: "Mohamed Saleh", account_id: "555555", handle: "mo_saleh" } };
+    const answer = await sendToWorker(browser, squatter);
+    assert.equal(answer.view.trusted, false, "not a trusted contact on the username alone");
+    assert.equal(answer.view.unconfirmed, true);
+    // The server gets her without the username, so it compares her name and photo with the
+    // profile instead of taking the username for her account.
+    assert.deepEqual(seen.at(-1).body.contacts, [{ display_name: "Mohamed Saleh", platform: "x" }]);
+    assert.equal(answer.view.level, "high");
+    assert.equal(answer.view.findings[0].message, strings("en").unconfirmedContact);
+    assert.equal(JSON.stringify(answer).includes("Mohamed Saleh"), false, "no contact name in the page");
+    const record = (await browser.storage.session.get("tab|7"))["tab|7"];
+    assert.equal(record.view.unconfirmed, true, "the popup says it too");
+
+    // A page that shows no account id (nothing to tell them apart by): the username decides, as before.
+    const noId = { ...squatter, profile: { display_name: "Mohamed Saleh", handle: "mo_saleh" }, force: true };
+    const byName = await sendToWorker(browser, noId);
+    assert.equal(byName.view.trusted, true);
+    assert.equal(byName.view.byUsername, true, "and it says so: the username was all Haris could compare");
+    assert.equal(byName.view.unconfirmed, false);
+    assert.deepEqual(seen.at(-1).body.contacts, [imported]);
+
+    // She confirms through another channel and saves the account from the popup: its id is
+    // recorded with her, and the next account to take the username is not her.
+    await Contacts.upsertContact({ ...squatter.profile, platform: "x" });
+    assert.deepEqual((await Contacts.getContacts()).map((c) => [c.handle, c.account_id]), [["mo_saleh", "555555"]]);
+    const again = await sendToWorker(browser, { ...squatter, force: true });
+    assert.equal(again.view.trusted, true);
+    assert.equal(again.view.byUsername, false, "the ids agree");
+    assert.equal(again.view.unconfirmed, false);
+    // Her saved id, but a page (after in-app navigation) that shows no id: the username alone, said so.
+    const stale = await sendToWorker(browser, { ...squatter, profile: { display_name: "Mohamed Saleh", handle: "mo_saleh" }, force: true });
+    assert.deepEqual([stale.view.trusted, stale.view.byUsername], [true, true]);
+    const next = await sendToWorker(browser, { ...squatter, profile: { ...squatter.profile, account_id: "777777" }, force: true });
+    assert.equal(next.view.trusted, false);
+    assert.equal(next.view.unconfirmed, false, "both ids known: the ids decide");
+    assert.equal(next.view.level, "high");
+  });
+
+  test("what the worker keeps and hashes of a profile is never more than the API takes", async () => {
+    const huge = { type: "check", platform: "x", key: "x:h:big", profile: { handle: "big", display_name: "N".repeat(100_000), bio: "b".repeat(1_000_000), junk: { deep: "x".repeat(1000) } } };
+    await sendToWorker(browser, huge);
+    const record = (await browser.storage.session.get("last|x:h:big"))["last|x:h:big"];
+    assert.equal(record.profile.bio.length, 2000);
+    assert.equal(record.profile.display_name.length, 200);
+    assert.equal("junk" in record.profile, false);
+    assert.ok(JSON.stringify(await browser.storage.session.get(null)).length < 20_000);
+  });
+
+  test("the page gets the server's messages cut to a few lines: they quote what the account wrote", async () => {
+    const { pageView } = await import("../../extension/background/check.js");
+    const long = "“".concat("ا".repeat(5000), "”");
+    const view = pageView({ state: "result", level: "medium", risk: 50, findings: [{ code: "name.lookalike_characters", points: 2, message: long }] }, strings("en"));
+    assert.ok(view.findings[0].message.length <= 300);
+    assert.ok(view.findings[0].message.endsWith("…"));
+  });
+
   test("nothing about checked, dismissed or reported profiles is written to local storage", async () => {
     await sendToWorker(browser, { type: "check", ...CLONE });
     await sendToWorker(browser, { type: "dismiss", key: CLONE.key });
