@@ -51,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_LOGIN_ACCOUNT_LIMIT": "20/hour",
     # Console session cookies are Secure (HTTPS only); turn off only for plain-http local dev.
     "HARIS_SECURE_COOKIES": True,
+    # Console accounts without a second factor (flask user totp NAME) cannot sign in when true.
+    "HARIS_REQUIRE_SECOND_FACTOR": False,
     # Who files takedown notices for escalation cases (EU DSA Art. 16: name and e-mail), usually
     # the organisation running this server; a case may name its own (docs/escalation.md).
     "HARIS_NOTIFIER_NAME": None,
@@ -58,7 +60,7 @@ DEFAULTS: dict[str, Any] = {
 }
 _INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT", "HARIS_MAX_PENDING_REPORTS"}
 _FLOATS = {"HARIS_REDIS_TIMEOUT", "HARIS_METRICS_DELAY"}
-_BOOLS = {"HARIS_LIMIT_FAIL_OPEN", "HARIS_SECURE_COOKIES"}
+_BOOLS = {"HARIS_LIMIT_FAIL_OPEN", "HARIS_SECURE_COOKIES", "HARIS_REQUIRE_SECOND_FACTOR"}
 _RATE_LIMITS = {
     "HARIS_CHECK_LIMIT",
     "HARIS_REPORT_LIMIT",

@@ -16,9 +16,10 @@ from flask import Blueprint, g, jsonify, request
 from heuristics.rules import RulesError
 from server.roles import Role
 from server.schemas import RulesPublished
+from server.services import Actor
 from server.services.rules import SameVersion, publish
 from server.state import app_state
-from server.web.auth import require_role
+from server.web.auth import key_actor, require_role
 from server.web.errors import APIError, answer_storage_errors
 
 log = logging.getLogger("haris.admin")
@@ -43,7 +44,7 @@ def publish_rules() -> Any:
     except UnicodeDecodeError:
         raise APIError(400, "bad_encoding", "The rules file is not valid UTF-8.") from None
     try:
-        rules, previous, generation = publish(app_state(), text)
+        rules, previous, generation = publish(app_state(), text, Actor(key_actor(), g.role.value, "api"))
     except RulesError as error:
         raise APIError(422, "invalid_rules", error.message, error.key) from None
     except SameVersion as error:

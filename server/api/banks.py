@@ -70,7 +70,7 @@ def list_banks() -> Any:
 @bp.get("/<bank>/export")
 @require_role(Role.TRAINER)
 def export_bank(bank: str) -> Any:
-    lines = export_lines(bank_name(bank))
+    lines = export_lines(bank_name(bank), _actor())
     if lines is None:
         raise APIError(404, "not_found", "No such bank.", "bank")
     return jsonl_download(bank, lines)

@@ -1,7 +1,8 @@
 """Protected people over the JSON API (trainer role): ``POST /v1/protected`` → 201 ``{"id"}``,
 ``GET /v1/protected``, ``GET /v1/protected/{id}``, ``DELETE /v1/protected/{id}`` → 204.
 
-Changes go through :mod:`server.services.protected`, as the console's pages do.
+Reads and changes go through :mod:`server.services.protected`, as the console's pages do, and
+are audited alike.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from flask import Blueprint, g, jsonify, request
 from server.roles import Role
 from server.schemas import Accepted, ProtectedCreate, ProtectedList
 from server.services import Actor, protected
-from server.state import app_state
 from server.storage.protected import ProtectedPerson
 from server.web import openapi
 from server.web.auth import key_actor, require_role
@@ -39,14 +39,14 @@ def create() -> Any:
 @bp.get("/protected")
 @require_role(Role.TRAINER)
 def list_people() -> Any:
-    people = app_state().stores.protected.all()
+    people = protected.people(_actor())
     return jsonify(json.loads(ProtectedList(people=people).model_dump_json()))
 
 
 @bp.get("/protected/<person_id>")
 @require_role(Role.TRAINER)
 def get_person(person_id: str) -> Any:
-    person = app_state().stores.protected.get(person_id)
+    person = protected.person(person_id, _actor())
     if person is None:
         raise APIError(404, "not_found", "No protected person with this id.")
     return jsonify(json.loads(person.model_dump_json()))

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import click
+import pyotp
+from flask import current_app
 from flask.cli import AppGroup
 
 from server.roles import Role
 from server.services import CLI_ACTOR, accounts
 from server.state import app_state
-from server.storage.apikeys import create_api_key, revoke_api_key
+from server.storage.apikeys import ApiKeyError, key_id, list_api_keys
 from server.storage.users import AccountError
+
+TOTP_ISSUER = "Haris"
 
 
 @click.group("apikey", cls=AppGroup)
@@ -21,16 +27,37 @@ def apikey() -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--label", required=True, help="Who or what the key is for (kept for audit trails).")
 def create(role: str, label: str) -> None:
-    key = create_api_key(app_state().stores.client, Role(role), label)
+    """Print a new key (shown this once; only its hash is kept) and, on stderr, its id."""
+    try:
+        key = accounts.create_key(Role(role), label, CLI_ACTOR)
+    except ApiKeyError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(key)
+    click.echo(f"id {key_id(key)} (list and revoke it by this id; the key is not shown again)", err=True)
+
+
+@apikey.command("list")
+def list_keys() -> None:
+    """Every key's id, role, creation date and label (the keys themselves are not kept)."""
+    for stored in list_api_keys(app_state().stores.client):
+        created = datetime.fromtimestamp(stored.created, UTC).strftime("%Y-%m-%d")
+        click.echo(f"{stored.id}\t{stored.role.value}\t{created}\t{stored.label}")
+    if current_app.config.get("HARIS_BOOTSTRAP_KEY"):
+        # Not in Redis, so not revocable here: it lives as long as the setting does.
+        click.echo("bootstrap\tmaintainer\t-\tHARIS_BOOTSTRAP_KEY (remove the setting once real keys exist)")
 
 
 @apikey.command("revoke")
-@click.argument("key")
-def revoke(key: str) -> None:
-    if not revoke_api_key(app_state().stores.client, key):
+@click.argument("key_or_id")
+def revoke(key_or_id: str) -> None:
+    """Revoke a key, named by the key itself or by its id (``apikey list``)."""
+    try:
+        stored = accounts.revoke_key(key_or_id, CLI_ACTOR)
+    except ApiKeyError as error:
+        raise click.ClickException(str(error)) from None
+    if stored is None:
         raise click.ClickException("no such key")
-    click.echo("revoked")
+    click.echo(f"revoked {stored.id} ({stored.role.value}, {stored.label})")
 
 
 @click.group("user", cls=AppGroup)
@@ -57,6 +84,27 @@ def create_user_command(username: str, role: str, password: str) -> None:
     click.echo(f"created {role} {username}")
 
 
+@user.command("password")
+@click.argument("username")
+@click.option(
+    "--password",
+    prompt="New password",
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="HARIS_NEW_PASSWORD",
+    help="Prompted for when not given (preferred: a password on the command line stays in shell history).",
+)
+def password_command(username: str, password: str) -> None:
+    """Give USERNAME a new password (a forgotten or phished one); all its sessions end."""
+    try:
+        changed = accounts.set_password(username, password, CLI_ACTOR)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    if not changed:
+        raise click.ClickException("no such user")
+    click.echo(f"new password set for {username}; its sessions have ended")
+
+
 @user.command("revoke")
 @click.argument("username")
 def revoke_user_command(username: str) -> None:
@@ -68,5 +116,26 @@ def revoke_user_command(username: str) -> None:
 
 @user.command("list")
 def list_users() -> None:
+    """Every account: username, role, and "totp" for those with a second factor."""
     for account in app_state().stores.users.list():
-        click.echo(f"{account['username']}\t{account['role']}")
+        factor = "\ttotp" if account["totp"] else ""
+        click.echo(f"{account['username']}\t{account['role']}{factor}")
+
+
+@user.command("totp")
+@click.argument("username")
+@click.option("--remove", is_flag=True, help="Remove the second factor (a lost phone) instead of setting one.")
+def totp_command(username: str, remove: bool) -> None:
+    """Give USERNAME a second factor: print a new TOTP secret (shown this once) for their
+    authenticator app. Their sessions end; from now on they sign in with a code as well."""
+    if remove:
+        if not accounts.remove_second_factor(username, CLI_ACTOR):
+            raise click.ClickException("no such user, or no second factor to remove")
+        click.echo(f"removed the second factor of {username}")
+        return
+    secret = accounts.set_second_factor(username, CLI_ACTOR)
+    if secret is None:
+        raise click.ClickException("no such user")
+    click.echo(f"secret: {secret}")
+    click.echo(f"uri:    {pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=TOTP_ISSUER)}")
+    click.echo("Enter it in their authenticator app (or a QR code of the uri) with the person, never by e-mail.")

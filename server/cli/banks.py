@@ -12,7 +12,7 @@ import click
 from flask.cli import AppGroup
 
 from server.services import CLI_ACTOR
-from server.services.banks import entries_from_jsonl, import_into_bank, remove_from_bank
+from server.services.banks import entries_from_jsonl, import_into_bank, record_export, remove_from_bank
 from server.state import app_state
 from server.storage.banks import valid_bank_name
 from server.web.errors import APIError
@@ -39,6 +39,7 @@ def export_command(bank: str, output: Path | None) -> None:
     finally:
         if output:
             stream.close()
+    record_export(bank, count, CLI_ACTOR)
     click.echo(f"exported {count} entries", err=True)
 
 

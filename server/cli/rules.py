@@ -14,6 +14,7 @@ import redis
 from flask.cli import AppGroup
 
 from heuristics.rules import Rules, RulesError
+from server.services import CLI_ACTOR
 from server.services.rules import SameVersion, checked_rules, publish
 from server.state import app_state
 
@@ -111,7 +112,7 @@ def publish_command(file: str) -> None:
     new = load_rules_file(file)
     active_rules()  # the version in force, read from Redis now
     try:
-        rules, active, generation = publish(app_state(), new.source)
+        rules, active, generation = publish(app_state(), new.source, CLI_ACTOR)
     except SameVersion:
         raise click.ClickException(
             f"version {new.version!r} is already in force; give the file a new version"

@@ -18,12 +18,13 @@ from datetime import timedelta
 
 from flask import Flask
 
-from server.console import bank_pages, case_pages, errors, extractor_pages, protected_pages, views
+from server.console import account_pages, bank_pages, case_pages, errors, extractor_pages, protected_pages, views
 from server.console.blueprint import CONSOLE_CSP, bp, csrf
 from server.console.session import ConsoleSessionInterface
 
 __all__ = [
     "CONSOLE_CSP",
+    "account_pages",
     "bank_pages",
     "bp",
     "case_pages",

@@ -1,14 +1,18 @@
 """Who is signed in to the console, and what they may do: the signed-in user, the actor the
-services record, role checks and safe redirects."""
+services record, role checks, safe redirects, and the browsers an account signed in from."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
+import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, g, redirect, request, url_for
+from flask import Response, abort, current_app, g, redirect, request, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from server.roles import Role, role_grants
 from server.services import Actor
@@ -62,9 +66,56 @@ def require_console_role(role: Role) -> Callable[[F], F]:
 def safe_next(target: str | None) -> str:
     """A redirect target inside the console only (no open redirect to another site)."""
     default = url_for("console.home")
-    if not target:
+    # A control character (a CR/LF would be refused in the Location header: a 500) is never in a
+    # link of the console's own.
+    if not target or not target.isprintable():
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/console") or "\\" in target:
         return default
     return target
+
+
+# A browser that signed in to an account carries a signed cookie saying so (OWASP's "device
+# cookie"): while an account name is being guessed from many addresses, only such browsers have
+# their password (and code) checked at all.
+# It holds a keyed digest of the username (never the name) and a random nonce; nothing is stored
+# on the server. Path-scoped to the sign-in form, so no other page receives it.
+DEVICE_COOKIE = "haris_device"
+DEVICE_SECONDS = 180 * 24 * 3600
+_DEVICE_SALT = "haris-console-device"
+
+
+def _devices() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt=_DEVICE_SALT)
+
+
+def _account_digest(username: str) -> str:
+    key = str(current_app.secret_key or "").encode()
+    return hmac.new(key, b"device:" + username.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def known_device(username: str) -> bool:
+    """Whether this browser signed in to ``username`` within ``DEVICE_SECONDS``."""
+    token = request.cookies.get(DEVICE_COOKIE)
+    if not token:
+        return False
+    try:
+        digest, _nonce = _devices().loads(token, max_age=DEVICE_SECONDS)
+    except (BadSignature, ValueError, TypeError):
+        return False
+    return isinstance(digest, str) and hmac.compare_digest(digest, _account_digest(username))
+
+
+def remember_device(response: Response, username: str) -> None:
+    """Mark this browser as one ``username`` signed in from (its last account only)."""
+    token = _devices().dumps([_account_digest(username), secrets.token_urlsafe(8)])
+    response.set_cookie(
+        DEVICE_COOKIE,
+        token,
+        max_age=DEVICE_SECONDS,
+        path=url_for("console.login"),
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Strict",
+    )

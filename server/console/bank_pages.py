@@ -104,7 +104,7 @@ def add_bank_entry() -> Page:
 @bp.get("/banks/<bank>/export")
 @require_console_role(Role.TRAINER)
 def export_bank(bank: str) -> Response:
-    lines = export_lines(bank)
+    lines = export_lines(bank, console_actor())
     if lines is None:
         abort(404)
     return jsonl_download(bank, lines)

@@ -99,7 +99,7 @@ def _form_page(person: ProtectedPerson | None, error: APIError | None = None) ->
 @bp.get("/protected")
 @require_console_role(Role.TRAINER)
 def protected_people() -> Page:
-    people = sorted(app_state().stores.protected.all(), key=lambda p: -p.created_at)
+    people = sorted(protected.people(console_actor()), key=lambda p: -p.created_at)
     return render_template("console/protected.html", people=people)
 
 
@@ -120,7 +120,10 @@ def new_protected() -> Page:
 @bp.route("/protected/<person_id>/edit", methods=["GET", "POST"])
 @require_console_role(Role.TRAINER)
 def edit_protected(person_id: str) -> Page:
-    person = app_state().stores.protected.get(person_id)
+    if request.method == "GET":
+        person = protected.person(person_id, console_actor())
+    else:
+        person = app_state().stores.protected.get(person_id)  # the edit is audited, not the read
     if person is None:
         abort(404)
     if request.method == "GET":

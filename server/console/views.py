@@ -7,24 +7,34 @@ import json
 import re
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from heuristics.banks import BankLabel
 from heuristics.images import sniff_format
 from heuristics.profile import Platform
 from heuristics.services import PROTECTED
-from server.console.auth import actor, console_actor, current_user, require_console_role, safe_next, users
+from server.console.auth import (
+    actor,
+    console_actor,
+    current_user,
+    known_device,
+    remember_device,
+    require_console_role,
+    safe_next,
+    users,
+)
 from server.console.blueprint import bp, error_text, page_locale, t
 from server.console.forms import check_request_from_form, read_avatar
 from server.console.report_view import account_warnings, report_context
 from server.i18n import LOCALES
 from server.roles import Role
 from server.schemas import CheckRequest, ConfirmRequest, RejectRequest
-from server.services.accounts import revoke_user
+from server.services.accounts import record_refused_code, revoke_user
 from server.services.check import run_check
 from server.services.reports import bank_fingerprint, decide
 from server.state import app_state
+from server.storage.audit import READ_ACTIONS
 from server.web.body import validate
 from server.web.errors import APIError
 from server.web.limits import LimitReached, limits
@@ -32,6 +42,8 @@ from server.web.limits import LimitReached, limits
 Page = str | tuple[str, int] | Response
 REPORT_ID = re.compile(r"^[0-9a-f]{16}$")
 QUEUE_PAGE = 50  # pending reports per page of the queue
+AUDIT_PAGE = 300  # audit entries per page
+AUDIT_KINDS = ("all", "changes", "reads")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -43,24 +55,33 @@ def login() -> Page:
         return render_template("console/login.html", next=next_page, username="")
     username = request.form.get("username", "").strip().lower()[:64]
     password = request.form.get("password", "")
-    # Failures per address stop a guesser here; failures per account name stop guessing one
-    # account from many addresses, but never lock its owner out: the right password still gets in
-    # from an address that has not failed.
+    code = request.form.get("code", "")[:16]
+    # Failures per address stop a guesser here. Failures per account name stop guessing one
+    # account from many addresses: past them, a password is checked only from a browser that
+    # signed in to this account before (``known_device``). Any other attempt is refused before its
+    # password is looked at, so a guesser with a fresh address per guess learns nothing (of the
+    # password, or of a second-factor code), while the owner's own browser always gets in.
     allowance = limits()
     here = allowance.login.standing()
     if here is not None and here.used_up:
         raise LimitReached(here.retry_after)
     account = allowance.login_account.standing()
-    role = users().authenticate(username, password)
-    if role is None:
+    refused_unless_known = account is not None and account.used_up
+    known = known_device(username)
+    if refused_unless_known and not known:
+        allowance.login.charge(refuse=False)
+        raise LimitReached(account.retry_after)
+    checked = users().sign_in(username, password, code, current_app.config["HARIS_REQUIRE_SECOND_FACTOR"])
+    if checked.role is None:
         allowance.login.charge(refuse=False)
         allowance.login_account.charge(refuse=False)
-        if account is not None and account.used_up:
-            raise LimitReached(account.retry_after)
-        # One message for an unknown user and a wrong password: no account enumeration.
+        if checked.code_refused:
+            # The right password with a wrong code: someone may hold the password. Maintainers see
+            # it in the audit trail (at most the per-account limit's worth an hour).
+            record_refused_code(username)
+        # One message for an unknown user, a wrong password and a wrong or missing code: no account
+        # enumeration, and a phished password is not confirmed to whoever holds it.
         return render_template("console/login.html", next=next_page, username=username, error=t("login.failed")), 401
-    if account is not None and account.used_up and here is not None and here.used:
-        raise LimitReached(account.retry_after)
     session_id = users().start_session(username)
     language = session.get("lang")
     session.clear()  # a fresh session (and CSRF token) on sign-in: no session fixation
@@ -68,7 +89,9 @@ def login() -> Page:
     session["sid"] = session_id
     if language:
         session["lang"] = language
-    return redirect(next_page, code=303)
+    response = redirect(next_page, code=303)
+    remember_device(response, username)
+    return response
 
 
 @bp.post("/logout")
@@ -300,8 +323,20 @@ def _bank_preview(report_id: str, fields: dict[str, str], photo: str) -> Page:
 @bp.get("/audit")
 @require_console_role(Role.MAINTAINER)
 def audit() -> Page:
-    entries = app_state().stores.audit.recent(limit=300)
-    return render_template("console/audit.html", entries=entries)
+    """The newest entries; ``kind`` (changes or reads) and ``who`` (one actor, exactly) narrow
+    them — after a stolen password or key: what did that account do, did anyone read the registry."""
+    kind = request.args.get("kind", "all")
+    kind = kind if kind in AUDIT_KINDS else "all"
+    who = request.args.get("who", "").strip()[:200]
+
+    def keep(entry: dict[str, Any]) -> bool:
+        if who and entry["actor"] != who:
+            return False
+        return kind == "all" or (entry["action"] in READ_ACTIONS) == (kind == "reads")
+
+    narrowed = kind != "all" or bool(who)
+    entries = app_state().stores.audit.recent(limit=AUDIT_PAGE, keep=keep if narrowed else None)
+    return render_template("console/audit.html", entries=entries, kind=kind, who=who, kinds=AUDIT_KINDS)
 
 
 @bp.get("/users")

@@ -1,10 +1,24 @@
-"""Console accounts: what the console's account page and ``flask user`` both do."""
+"""Console accounts and API keys: what the console's account pages, ``flask user`` and
+``flask apikey`` do, each recorded in the audit trail."""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from server.roles import Role
 from server.services import Actor
 from server.state import app_state
+from server.storage.apikeys import StoredKey, create_api_key, key_id, revoke_api_key
+
+T = TypeVar("T")
+SIGN_IN_ACTOR = Actor("sign-in form", "anonymous", "console")
+
+
+def _recorded(done: T, actor: Actor, action: str, username: str) -> T:
+    """``done``, after recording ``action`` on the account in the audit trail if it happened."""
+    if done:
+        app_state().stores.audit.record(actor.name, action, username)
+    return done
 
 
 def create_user(username: str, password: str, role: Role, actor: Actor) -> None:
@@ -16,8 +30,51 @@ def create_user(username: str, password: str, role: Role, actor: Actor) -> None:
 
 def revoke_user(username: str, actor: Actor) -> bool:
     """Delete the account and end all of its sessions at once; False if there was no such user."""
+    return _recorded(app_state().stores.users.revoke(username), actor, "user.revoked", username)
+
+
+def create_key(role: Role, label: str, actor: Actor) -> str:
+    """A new API key (raises ``ApiKeyError`` for a bad label); the audit trail names its id."""
     stores = app_state().stores
-    revoked = stores.users.revoke(username)
-    if revoked:
-        stores.audit.record(actor.name, "user.revoked", username)
-    return revoked
+    key = create_api_key(stores.client, role, label)
+    stores.audit.record(actor.name, "apikey.created", key_id(key), role=role.value, label=label)
+    return key
+
+
+def revoke_key(key_or_id: str, actor: Actor) -> StoredKey | None:
+    """Revoke the key named by the key or its id; what was revoked, or None if there was none."""
+    stores = app_state().stores
+    stored = revoke_api_key(stores.client, key_or_id)
+    if stored is not None:
+        stores.audit.record(actor.name, "apikey.revoked", stored.id, role=stored.role.value, label=stored.label)
+    return stored
+
+
+def set_second_factor(username: str, actor: Actor) -> str | None:
+    """Give the account a new TOTP secret and end its sessions; the secret (to enter in the
+    authenticator app), or None if there is no such user."""
+    return _recorded(app_state().stores.users.set_totp(username), actor, "user.totp_set", username)
+
+
+def remove_second_factor(username: str, actor: Actor) -> bool:
+    """Remove the account's second factor (a lost phone); False if it had none."""
+    return _recorded(app_state().stores.users.clear_totp(username), actor, "user.totp_removed", username)
+
+
+def set_password(username: str, password: str, actor: Actor) -> bool:
+    """Give the account a new password and end all its sessions (``AccountError`` for a weak
+    one); False if there is no such user."""
+    return _recorded(
+        app_state().stores.users.set_password(username, password), actor, "user.password_changed", username
+    )
+
+
+def record_refused_code(username: str) -> None:
+    """A sign-in to ``username`` had the right password and a wrong second-factor code."""
+    _recorded(True, SIGN_IN_ACTOR, "user.code_refused", username)
+
+
+def end_other_sessions(username: str, actor: Actor) -> None:
+    """End every session of the account (the caller starts a fresh one for its own browser)."""
+    app_state().stores.users.end_sessions(username)
+    _recorded(True, actor, "user.sessions_ended", username)

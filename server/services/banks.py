@@ -86,12 +86,21 @@ def remove_from_bank(bank: str, entry_ids: list[str], actor: Actor) -> int:
     return removed
 
 
-def export_lines(bank: str) -> list[str] | None:
-    """A bank as JSONL lines, or None when there is no such bank."""
-    store = app_state().stores.banks
-    if not valid_bank_name(bank) or not store.exists(bank):
+def export_lines(bank: str, actor: Actor) -> list[str] | None:
+    """A bank as JSONL lines, or None when there is no such bank. Audited (``bank.exported``):
+    an export is how a bank leaves the server, to another organisation or to whoever holds a
+    stolen key."""
+    stores = app_state().stores
+    if not valid_bank_name(bank) or not stores.banks.exists(bank):
         return None
-    return [entry.model_dump_json(exclude_none=True) + "\n" for entry in store.entries(bank)]
+    lines = [entry.model_dump_json(exclude_none=True) + "\n" for entry in stores.banks.entries(bank)]
+    record_export(bank, len(lines), actor)
+    return lines
+
+
+def record_export(bank: str, entries: int, actor: Actor) -> None:
+    """Record who exported how many entries of a bank (``flask bank export`` streams its own)."""
+    app_state().stores.audit.record(actor.name, "bank.exported", bank, bank=bank, entries=entries)
 
 
 def bank_summaries() -> list[BankSummary]:

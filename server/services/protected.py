@@ -16,6 +16,7 @@ from server.schemas import ProtectedCreate
 from server.services import Actor
 from server.services.avatars import MAX_AVATAR_BYTES, image_error
 from server.state import app_state
+from server.storage.protected import ProtectedPerson
 from server.web.body import decode_base64
 
 
@@ -69,6 +70,25 @@ def delete(person_id: str, actor: Actor) -> bool:
     _changed()
     state.stores.audit.record(actor.name, "protected.deleted", person_id)
     return True
+
+
+def people(actor: Actor) -> list[ProtectedPerson]:
+    """Every protected person. The read is audited (``protected.listed``): after an account or key
+    is compromised, the organisation must know whether the registry was read — who is on it
+    must then be warned."""
+    state = app_state()
+    found = state.stores.protected.all()
+    state.stores.audit.record(actor.name, "protected.listed", "registry", people=len(found))
+    return found
+
+
+def person(person_id: str, actor: Actor) -> ProtectedPerson | None:
+    """One protected person, or None; a read that finds someone is audited (``protected.viewed``)."""
+    state = app_state()
+    found = state.stores.protected.get(person_id)
+    if found is not None:
+        state.stores.audit.record(actor.name, "protected.viewed", person_id)
+    return found
 
 
 def _changed() -> None:

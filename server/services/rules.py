@@ -17,10 +17,13 @@ import redis
 from flask import Flask
 
 from heuristics.rules import Rules, RulesError, default_rules_text, parse_rules
+from server.services import Actor
 from server.services.rules_smoke import smoke_test
 from server.state import AppState
 
 log = logging.getLogger("haris.rules")
+# Who publishes on SIGHUP: whoever could signal the worker (an operator on the host).
+SIGNAL_ACTOR = Actor("sighup", "maintainer", "cli")
 
 
 class SameVersion(ValueError):
@@ -40,16 +43,22 @@ def checked_rules(text: str) -> Rules:
     return rules
 
 
-def publish(state: AppState, text: str, new_version: bool = True) -> tuple[Rules, Rules, int]:
+def publish(state: AppState, text: str, actor: Actor, new_version: bool = True) -> tuple[Rules, Rules, int]:
     """Validate ``text`` and make it the rules of every worker; the new rules, the ones they
     replace, and the publication's generation. Raises RulesError (nothing is published),
-    SameVersion with ``new_version`` (the default), or a Redis error."""
+    SameVersion with ``new_version`` (the default), or a Redis error.
+
+    Recorded in the audit trail (``rules.published``) whichever door it came through: rules that
+    let a bait account score low are the quietest way to blind every user at once."""
     previous = state.rules.current()
     rules = checked_rules(text)
     if new_version and rules.version == previous.version:
         raise SameVersion(rules.version)
     generation = state.stores.rules.publish(text)
     state.rules.replace(rules, generation)
+    state.stores.audit.record(
+        actor.name, "rules.published", rules.version, previous=previous.version, generation=generation
+    )
     return rules, previous, generation
 
 
@@ -58,7 +67,7 @@ def reload_from_source(app: Flask) -> None:
     path = app.config.get("HARIS_RULES_FILE")
     try:
         text = Path(path).read_text(encoding="utf-8") if path else default_rules_text()
-        rules, _, generation = publish(app.extensions["haris"], text, new_version=False)
+        rules, _, generation = publish(app.extensions["haris"], text, SIGNAL_ACTOR, new_version=False)
     except (OSError, UnicodeDecodeError) as error:
         log.error("SIGHUP: cannot read the rules file: %s", type(error).__name__)
         return

@@ -1,17 +1,22 @@
-"""The audit trail of console and trainer decisions: who decided what, about what, and when.
+"""The audit trail: who changed what (and who read the protected-people registry or exported a
+bank), about what, and when, through whichever door.
 
 Redis key:
-- ``haris:audit`` — a Redis stream, one entry per decision (report confirmed or rejected, bank
-  entry added or imported, protected person changed, account revoked from the console). Fields:
-  ``actor`` (console username, or ``key:<label>`` for an API key), ``action``, ``target`` (an id),
-  ``detail`` (JSON: bank, label, status — never profile data). Entries older than
-  ``AUDIT_RETENTION_SECONDS`` (one year) are trimmed on every write (``XADD … MINID``).
+- ``haris:audit`` — a Redis stream, one entry per privileged action (report confirmed or rejected,
+  bank entry added, imported, removed or exported, protected person registered, changed, deleted,
+  listed or viewed, rules published, console accounts and API keys created and revoked, passwords,
+  second factors and sessions changed, cases). Fields: ``actor`` (console username, ``key:<label>``
+  for an API key, ``cli``, ``sighup`` or ``sign-in form``), ``action``, ``target`` (an id),
+  ``detail`` (JSON: bank, label, status, counts — never profile data, a password or a key).
+  Entries older than ``AUDIT_RETENTION_SECONDS`` (one year) are trimmed on every write
+  (``XADD … MINID``).
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +24,8 @@ import redis
 
 AUDIT_KEY = "haris:audit"
 AUDIT_RETENTION_SECONDS = 365 * 24 * 3600
+# Entries that record a read, not a change (the audit page can show either kind alone).
+READ_ACTIONS = frozenset({"protected.listed", "protected.viewed", "bank.exported"})
 
 
 @dataclass
@@ -40,18 +47,37 @@ class AuditLog:
             approximate=False,
         )
 
-    def recent(self, limit: int = 200) -> list[dict[str, Any]]:
-        """Newest first."""
-        entries = []
-        for entry_id, fields in self.client.xrevrange(AUDIT_KEY, count=limit):
-            at_ms = int(entry_id.decode().split("-", 1)[0])
-            entries.append(
-                {
-                    "at": at_ms // 1000,
-                    "actor": fields[b"actor"].decode(),
-                    "action": fields[b"action"].decode(),
-                    "target": fields[b"target"].decode(),
-                    "detail": json.loads(fields.get(b"detail", b"{}")),
-                }
-            )
-        return entries
+    def recent(
+        self, limit: int = 200, keep: Callable[[dict[str, Any]], bool] | None = None, scan: int = 20_000
+    ) -> list[dict[str, Any]]:
+        """Newest first: the ``limit`` newest entries ``keep`` accepts (all without it), among at
+        most ``scan`` newest entries (a bounded read however rare the kept ones are)."""
+        entries: list[dict[str, Any]] = []
+        last = "+"
+        read = 0
+        while len(entries) < limit and read < scan:
+            batch = self.client.xrevrange(AUDIT_KEY, max=last, count=min(1_000, scan - read) if keep else limit)
+            if last != "+":
+                batch = batch[1:]  # the entry at ``last`` was read in the previous batch
+            if not batch:
+                break
+            read += len(batch)
+            last = batch[-1][0].decode()
+            for entry_id, fields in batch:
+                entry = _entry(entry_id, fields)
+                if keep is None or keep(entry):
+                    entries.append(entry)
+            if keep is None:
+                break
+        return entries[:limit]
+
+
+def _entry(entry_id: bytes, fields: dict[bytes, bytes]) -> dict[str, Any]:
+    at_ms = int(entry_id.decode().split("-", 1)[0])
+    return {
+        "at": at_ms // 1000,
+        "actor": fields[b"actor"].decode(),
+        "action": fields[b"action"].decode(),
+        "target": fields[b"target"].decode(),
+        "detail": json.loads(fields.get(b"detail", b"{}")),
+    }

@@ -3,26 +3,44 @@
 Passwords are hashed with scrypt (werkzeug's ``generate_password_hash``: N=32768, r=8, p=1, a
 random salt per hash): slow on purpose, so a stolen Redis dump does not give passwords away.
 The browser holds only a Flask-signed cookie carrying a random session id; the session itself
-lives in Redis, so revoking a user ends every session at once.
+lives in Redis under the id's SHA-256 (a copy of Redis — a backup, a replica — holds no session a
+cookie could be made for), so revoking a user ends every session at once. Each account has an
+``epoch``, renewed when its password or second factor changes; a session belongs to the epoch it
+started in and ends when the account's moves on (and with a deleted account, whatever account is
+later made under the same name).
+
+A second factor (TOTP, RFC 6238, through ``pyotp``) is set per account by an operator
+(``flask --app server user totp NAME``): the account then signs in only with a current
+six-digit code from the authenticator app as well, so a phished password alone does not get in.
+A code is accepted once (the step it belongs to is remembered until it can no longer be valid)
+and one step either side of the server's clock.
 
 Redis keys:
-- ``haris:{users}:user:<username>`` — hash ``role``, ``password`` (scrypt hash), ``created`` (unix time).
+- ``haris:{users}:user:<username>`` — hash ``role``, ``password`` (scrypt hash), ``created`` (unix time),
+  ``epoch`` (random, renewed with the password or second factor), ``totp`` (the base32 TOTP
+  secret, only for accounts with a second factor).
   Kept until the account is revoked (``flask --app server user revoke``).
-- ``haris:{users}:session:<session id>`` — hash ``user``, ``created``. Expires after
+- ``haris:{users}:totp-used:<username>:<step>`` — a code's time step, once a sign-in used it, so the
+  same code cannot be replayed; expires after ``TOTP_REPLAY_SECONDS``.
+- ``haris:{users}:session:<sha256 of the session id>`` — hash ``user``, ``created``, ``epoch``. Expires after
   ``idle_seconds`` without use (refreshed on each request) and is refused after
   ``max_seconds`` from sign-in whatever the activity.
-- ``haris:{users}:user-sessions:<username>`` — set of that user's session ids, so revocation can delete
+- ``haris:{users}:user-sessions:<username>`` — set of that user's session digests, so revocation can delete
   them; expires with the newest session (same idle lifetime, refreshed on sign-in).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 
+import pyotp
 import redis
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,6 +49,10 @@ from server.roles import Role
 USER_PREFIX = "haris:{users}:user:"
 SESSION_PREFIX = "haris:{users}:session:"
 USER_SESSIONS_PREFIX = "haris:{users}:user-sessions:"
+TOTP_USED_PREFIX = "haris:{users}:totp-used:"
+TOTP_CODE = re.compile(r"^[0-9]{6}$")
+TOTP_WINDOW = 1  # steps accepted either side of the server's clock (phone clocks drift)
+TOTP_REPLAY_SECONDS = 30 * (2 * TOTP_WINDOW + 2)  # a used step is remembered until no clock accepts it
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
@@ -41,6 +63,20 @@ MAX_SECONDS = 12 * 3600
 
 class AccountError(ValueError):
     """An account cannot be created as asked (bad name, weak password, already exists)."""
+
+
+def _check_password_length(password: str) -> None:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise AccountError(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
+
+
+@dataclass(frozen=True)
+class SignInCheck:
+    """What a sign-in attempt's password and code amount to (never shown to the client: a refused
+    code answers as a wrong password)."""
+
+    role: Role | None
+    code_refused: bool = False  # the password was right, the second-factor code was not
 
 
 @dataclass(frozen=True)
@@ -57,6 +93,14 @@ def _decoy_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
 
 
+def _session_digest(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def _new_epoch() -> str:
+    return secrets.token_hex(8)
+
+
 def valid_username(username: str) -> bool:
     return bool(USERNAME_PATTERN.match(username))
 
@@ -66,16 +110,17 @@ class UserStore:
     client: redis.Redis
     idle_seconds: int = IDLE_SECONDS
     max_seconds: int = MAX_SECONDS
+    clock: Callable[[], float] = field(default=time.time)
 
     def create(self, username: str, password: str, role: Role) -> None:
         if not valid_username(username):
             raise AccountError("usernames are 2–64 characters: lower-case letters, digits, '.', '_' or '-'")
-        if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-            raise AccountError(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
+        _check_password_length(password)
         record = {
             "role": role.value,
             "password": generate_password_hash(password, method=PASSWORD_METHOD),
-            "created": int(time.time()),
+            "created": int(self.clock()),
+            "epoch": _new_epoch(),
         }
         key = USER_PREFIX + username
         # HSETNX on the first field makes creation atomic: two concurrent creates cannot both win.
@@ -89,16 +134,17 @@ class UserStore:
         session_ids = self.client.smembers(sessions_key)
         with self.client.pipeline(transaction=True) as pipe:
             pipe.delete(USER_PREFIX + username)
-            for session_id in session_ids:
-                pipe.delete(SESSION_PREFIX + session_id.decode())
+            for digest in session_ids:
+                pipe.delete(SESSION_PREFIX + digest.decode())
             pipe.delete(sessions_key)
             existed, *_ = pipe.execute()
         return bool(existed)
 
     def list(self) -> list[dict[str, str | int]]:
+        """Every account: username, role, creation time, and ``totp`` 1 if it has a second factor."""
         users = []
         for key in self.client.scan_iter(match=USER_PREFIX + "*", count=500):
-            record = self.client.hmget(key, "role", "created")
+            record = self.client.hmget(key, "role", "created", "totp")
             if record[0] is None:
                 continue
             users.append(
@@ -106,58 +152,140 @@ class UserStore:
                     "username": key.decode()[len(USER_PREFIX) :],
                     "role": record[0].decode(),
                     "created": int(record[1] or 0),
+                    "totp": int(record[2] is not None),
                 }
             )
         return sorted(users, key=lambda user: str(user["username"]))
 
-    def authenticate(self, username: str, password: str) -> Role | None:
-        """The user's role if the password is right; None otherwise (same cost either way)."""
+    def authenticate(self, username: str, password: str, code: str = "") -> Role | None:
+        """The user's role if the password is right and, for an account with a second factor,
+        ``code`` is a current TOTP code not used before; None otherwise (same cost either way)."""
+        return self.sign_in(username, password, code).role
+
+    def sign_in(self, username: str, password: str, code: str = "", require_code: bool = False) -> SignInCheck:
+        """:meth:`authenticate`, also saying whether it was the code that failed after a right
+        password — the sign that someone else knows the password. With ``require_code`` an account
+        without a second factor is refused whatever its password (after checking it: same cost)."""
         plausible = valid_username(username) and len(password) <= MAX_PASSWORD_LENGTH
-        record = self.client.hmget(USER_PREFIX + username, "role", "password") if plausible else None
+        record = self.client.hmget(USER_PREFIX + username, "role", "password", "totp") if plausible else None
         if not record or record[0] is None or record[1] is None:
             check_password_hash(_decoy_hash(), password[:MAX_PASSWORD_LENGTH])
-            return None
+            return SignInCheck(None)
         if not check_password_hash(record[1].decode(), password):
+            return SignInCheck(None)
+        if record[2] is None:
+            return SignInCheck(None) if require_code else SignInCheck(Role(record[0].decode()))
+        if not self._second_factor(username, record[2].decode(), code):
+            return SignInCheck(None, code_refused=True)
+        return SignInCheck(Role(record[0].decode()))
+
+    def _second_factor(self, username: str, secret: str, code: str) -> bool:
+        """Whether ``code`` is the account's TOTP code at a step within the window, used once."""
+        code = code.strip().replace(" ", "")
+        if not TOTP_CODE.match(code):
+            return False
+        totp = pyotp.TOTP(secret)
+        now = self.clock()
+        for offset in range(-TOTP_WINDOW, TOTP_WINDOW + 1):
+            if hmac.compare_digest(totp.at(now, counter_offset=offset), code):
+                step = totp.timecode(now) + offset
+                # SET NX: of two sign-ins with one code, only the first gets in.
+                return bool(self.client.set(f"{TOTP_USED_PREFIX}{username}:{step}", 1, nx=True, ex=TOTP_REPLAY_SECONDS))
+        return False
+
+    def check_password(self, username: str, password: str) -> bool:
+        """Whether ``password`` is the account's (the password alone, to confirm a change)."""
+        stored = self.client.hget(USER_PREFIX + username, "password") if valid_username(username) else None
+        if stored is None or len(password) > MAX_PASSWORD_LENGTH:
+            check_password_hash(_decoy_hash(), password[:MAX_PASSWORD_LENGTH])
+            return False
+        return check_password_hash(stored.decode(), password)
+
+    def set_password(self, username: str, password: str) -> bool:
+        """Give the account a new password and end all its sessions (``AccountError`` for a weak
+        one); False if there is no such user."""
+        _check_password_length(password)
+        if not self.client.hexists(USER_PREFIX + username, "role"):
+            return False
+        self.client.hset(USER_PREFIX + username, "password", generate_password_hash(password, method=PASSWORD_METHOD))
+        self.end_sessions(username)
+        return True
+
+    def set_totp(self, username: str) -> str | None:
+        """Give the account a new TOTP secret (replacing any) and end its sessions; the secret,
+        or None if there is no such user."""
+        secret = pyotp.random_base32()
+        if not self.client.hexists(USER_PREFIX + username, "role"):
             return None
-        return Role(record[0].decode())
+        self.client.hset(USER_PREFIX + username, "totp", secret)
+        self.end_sessions(username)
+        return secret
+
+    def clear_totp(self, username: str) -> bool:
+        """Remove the account's second factor (a lost phone); False if it had none."""
+        return bool(self.client.hdel(USER_PREFIX + username, "totp"))
+
+    def has_totp(self, username: str) -> bool:
+        return bool(self.client.hexists(USER_PREFIX + username, "totp"))
+
+    def live_sessions(self, username: str) -> int:
+        """How many sessions of the account are live (its set may name some that expired)."""
+        digests = [d.decode() for d in self.client.smembers(USER_SESSIONS_PREFIX + username)]
+        return sum(bool(self.client.exists(SESSION_PREFIX + digest)) for digest in digests)
+
+    def end_sessions(self, username: str) -> None:
+        """End every session of the account (it stays): a new epoch, and its sessions deleted."""
+        self.client.hset(USER_PREFIX + username, "epoch", _new_epoch())
+        sessions_key = USER_SESSIONS_PREFIX + username
+        session_ids = self.client.smembers(sessions_key)
+        with self.client.pipeline(transaction=True) as pipe:
+            for digest in session_ids:
+                pipe.delete(SESSION_PREFIX + digest.decode())
+            pipe.delete(sessions_key)
+            pipe.execute()
 
     def start_session(self, username: str) -> str:
+        """A new session of the account's current epoch; its id (Redis keeps only its digest)."""
         session_id = secrets.token_urlsafe(32)
+        digest = _session_digest(session_id)
+        epoch = self.client.hget(USER_PREFIX + username, "epoch") or b""
         with self.client.pipeline(transaction=True) as pipe:
             pipe.hset(
-                SESSION_PREFIX + session_id,
-                mapping={"user": username, "created": int(time.time())},
+                SESSION_PREFIX + digest,
+                mapping={"user": username, "created": int(self.clock()), "epoch": epoch},
             )
-            pipe.expire(SESSION_PREFIX + session_id, self.idle_seconds)
-            pipe.sadd(USER_SESSIONS_PREFIX + username, session_id)
+            pipe.expire(SESSION_PREFIX + digest, self.idle_seconds)
+            pipe.sadd(USER_SESSIONS_PREFIX + username, digest)
             pipe.expire(USER_SESSIONS_PREFIX + username, self.max_seconds)
             pipe.execute()
         return session_id
 
     def resume(self, session_id: str) -> SignedIn | None:
         """The signed-in user of a live session (refreshing its idle timer), or None."""
-        key = SESSION_PREFIX + session_id
+        key = SESSION_PREFIX + _session_digest(session_id)
         record = self.client.hgetall(key)
         if not record:
             return None
         username = record[b"user"].decode()
-        if time.time() - int(record.get(b"created", b"0")) > self.max_seconds:
+        if self.clock() - int(record.get(b"created", b"0")) > self.max_seconds:
             self.end_session(session_id)
             return None
-        # The account may have been revoked between two requests of this session: check it exists
-        # and take its current role, so a role change applies at once.
-        role = self.client.hget(USER_PREFIX + username, "role")
-        if role is None:
+        # The account may have been revoked, or its password changed, between two requests of this
+        # session: check it exists in the same epoch and take its current role, so a role change
+        # applies at once.
+        role, epoch = self.client.hmget(USER_PREFIX + username, "role", "epoch")
+        if role is None or (epoch or b"") != record.get(b"epoch", b""):
             self.end_session(session_id)
             return None
         self.client.expire(key, self.idle_seconds)
         return SignedIn(username=username, role=Role(role.decode()), session_id=session_id)
 
     def end_session(self, session_id: str) -> None:
-        key = SESSION_PREFIX + session_id
+        digest = _session_digest(session_id)
+        key = SESSION_PREFIX + digest
         username = self.client.hget(key, "user")
         with self.client.pipeline(transaction=True) as pipe:
             pipe.delete(key)
             if username is not None:
-                pipe.srem(USER_SESSIONS_PREFIX + username.decode(), session_id)
+                pipe.srem(USER_SESSIONS_PREFIX + username.decode(), digest)
             pipe.execute()

@@ -61,7 +61,7 @@ def test_cli_creates_and_revokes_keys(make_app: Any) -> None:
     runner = app.test_cli_runner()
     created = runner.invoke(args=["apikey", "create", "--role", "trainer", "--label", "ngo-1"])
     assert created.exit_code == 0
-    key = created.output.strip()
+    key = created.stdout.strip()
     client = app.test_client()
     assert client.get("/probe/trainer", headers={"Authorization": f"Bearer {key}"}).status_code == 200
     assert runner.invoke(args=["apikey", "revoke", key]).exit_code == 0

@@ -379,6 +379,7 @@ def test_api_additions_and_imports_are_audited_with_the_keys_label(
     assert imported.status_code == 200
     assert [(e["actor"], e["action"], e["target"], e["detail"]) for e in AuditLog(redis_client).recent()] == [
         ("key:bootstrap", "bank.imported", "b2", {"bank": "b2", "entries": 1}),
+        ("key:amal", "bank.exported", "ngo-1", {"bank": "ngo-1", "entries": 1}),
         ("key:amal", "bank.added", created.get_json()["id"], {"bank": "ngo-1", "label": "campaign"}),
     ]
 

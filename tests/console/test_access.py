@@ -19,6 +19,7 @@ TRAINER_PAGES = [
     "/console/protected",
     "/console/protected/new",
     "/console/banks",
+    "/console/account",
 ]
 MAINTAINER_PAGES = ["/console/audit", "/console/users", "/console/extractors"]
 # Every POST of the console with a harmless body (the CSRF token is added by the tests).
@@ -33,6 +34,8 @@ POSTS = [
     "/console/protected/0123456789abcdef/delete",
     "/console/banks/entries",
     "/console/banks/import",
+    "/console/account",
+    "/console/account/sessions",
 ]
 
 
@@ -168,6 +171,8 @@ def test_sign_out_ends_the_server_side_session(
         ("//evil.example/console", "/console/"),
         ("/v1/check", "/console/"),
         ("/console\\@evil.example", "/console/"),
+        ("/console/\r\nSet-Cookie: haris_console=forged", "/console/"),
+        ("/console/reports\x00", "/console/"),
     ],
 )
 def test_sign_in_redirects_only_inside_the_console(
@@ -242,6 +247,9 @@ def test_language_follows_the_users_choice_then_accept_language(anonymous: Flask
     assert '<html lang="fr" dir="ltr">' in french and "Connexion" in french
     assert anonymous.get("/console/lang/de").status_code == 404
     assert anonymous.get("/console/lang/en?next=https://evil.example/").headers["Location"] == "/console/"
+    # A line break in the target was a 500 (werkzeug refuses it in a header): now the home page.
+    crlf = anonymous.get("/console/lang/en", query_string={"next": "/console/\r\nX-Injected: 1"})
+    assert crlf.status_code == 302 and crlf.headers["Location"] == "/console/" and "X-Injected" not in crlf.headers
 
 
 def test_language_choice_survives_sign_in(anonymous: FlaskClient, accounts: UserStore) -> None:
@@ -279,18 +287,50 @@ def test_a_link_from_another_site_cannot_replace_the_session_cookie(anonymous: F
 
 
 def test_the_owner_still_signs_in_while_the_account_is_guessed_elsewhere(make_app: Any, accounts: UserStore) -> None:
-    """Finding 12: 21 wrong passwords from three addresses lock the guessers out, not amal."""
+    """Finding 12: 21 wrong passwords from three addresses lock the guessers out, not amal: the
+    browser she signed in from before still gets in."""
     app = make_app(HARIS_LOGIN_ACCOUNT_LIMIT="20/hour")
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "127.0.0.99"
+    assert sign_in(owner, "amal").status_code == 303
+    assert owner.post("/console/logout", data={"csrf_token": page_token(owner, "/console/check")}).status_code == 303
     statuses = []
     for address in ("127.0.0.10", "127.0.0.11", "127.0.0.12"):
         client = app.test_client()
         client.environ_base["REMOTE_ADDR"] = address
         statuses += [sign_in(client, "amal", "wrong password!!").status_code for _ in range(7)]
     assert statuses[:20] == [401] * 20 and statuses[20] == 429
-    owner = app.test_client()
-    owner.environ_base["REMOTE_ADDR"] = "127.0.0.99"
     assert sign_in(owner, "amal").status_code == 303
     # A guesser's address that failed before stays refused, even with the right password.
     guesser = app.test_client()
     guesser.environ_base["REMOTE_ADDR"] = "127.0.0.12"
     assert sign_in(guesser, "amal").status_code == 429
+
+
+def test_a_fresh_address_per_guess_learns_nothing_once_the_account_is_under_attack(
+    make_app: Any, accounts: UserStore
+) -> None:
+    """Past the per-account limit, a browser that never signed in to the account is refused before
+    its password is checked: the right password gets the same 429 as a wrong one, so a guesser
+    with a new address for every guess has no oracle (before, the right one got in)."""
+    app = make_app(HARIS_LOGIN_ACCOUNT_LIMIT="3/hour")
+    for number in range(3):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"203.0.113.{number + 1}"
+        assert sign_in(client, "amal", "wrong password!!").status_code == 401
+    answers = []
+    for number, password in enumerate(("wrong password!!", PASSWORD)):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"198.51.100.{number + 1}"
+        answers.append(sign_in(client, "amal", password))
+    assert [a.status_code for a in answers] == [429, 429]
+    assert answers[0].get_data() == answers[1].get_data()
+    assert "haris_device" not in answers[1].headers.get("Set-Cookie", "")
+    # A cookie made up, or one for another account, does not make a browser known.
+    forged = app.test_client()
+    forged.set_cookie("haris_device", "amal", path="/console/login")
+    assert sign_in(forged, "amal").status_code == 429
+    omar = app.test_client()
+    assert sign_in(omar, "omar").status_code == 303
+    assert omar.post("/console/logout", data={"csrf_token": page_token(omar, "/console/check")}).status_code == 303
+    assert sign_in(omar, "amal").status_code == 429

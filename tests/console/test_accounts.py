@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from hashlib import sha256
+from typing import Any
 
 import pytest
 import redis
@@ -11,7 +13,7 @@ from flask.testing import FlaskClient
 
 from server.roles import Role
 from server.storage.users import AccountError, UserStore
-from tests.console.conftest import PASSWORD, sign_in
+from tests.console.conftest import PASSWORD, page_token, sign_in
 
 
 def test_passwords_are_stored_only_as_scrypt_hashes(redis_client: redis.Redis) -> None:
@@ -83,15 +85,130 @@ def test_sessions_expire_after_their_maximum_age(redis_client: redis.Redis) -> N
     store = UserStore(redis_client, max_seconds=0)
     store.create("amal", PASSWORD, Role.TRAINER)
     session_id = store.start_session("amal")
-    redis_client.hset(f"haris:{{users}}:session:{session_id}", "created", 1)
+    key = f"haris:{{users}}:session:{sha256(session_id.encode()).hexdigest()}"
+    redis_client.hset(key, "created", 1)
     assert store.resume(session_id) is None
-    assert not redis_client.exists(f"haris:{{users}}:session:{session_id}")
+    assert not redis_client.exists(key)
 
 
 def test_idle_sessions_expire_in_redis(redis_client: redis.Redis) -> None:
     store = UserStore(redis_client, idle_seconds=600)
     store.create("amal", PASSWORD, Role.TRAINER)
     session_id = store.start_session("amal")
-    assert 0 < redis_client.ttl(f"haris:{{users}}:session:{session_id}") <= 600
+    assert 0 < redis_client.ttl(f"haris:{{users}}:session:{sha256(session_id.encode()).hexdigest()}") <= 600
     signed_in = store.resume(session_id)
     assert signed_in is not None and signed_in.username == "amal" and signed_in.role is Role.TRAINER
+
+
+def test_redis_holds_only_digests_of_session_ids(
+    new_client: Callable[[], FlaskClient], accounts: UserStore, redis_client: redis.Redis
+) -> None:
+    """A copy of Redis (a backup, a replica) holds no session id a cookie could be made from."""
+    client = new_client()
+    assert sign_in(client, "amal").status_code == 303
+    with client.session_transaction("/console/") as cookie_session:
+        session_id = cookie_session["sid"]
+    everything = b" ".join(
+        [key for key in redis_client.keys("haris:{users}:*")]
+        + [member for member in redis_client.smembers("haris:{users}:user-sessions:amal")]
+    )
+    assert session_id.encode() not in everything
+    assert sha256(session_id.encode()).hexdigest().encode() in everything
+    assert client.get("/console/check").status_code == 200
+
+
+def change_password(client: FlaskClient, current: str, new: str, again: str | None = None) -> Any:
+    token = page_token(client, "/console/account")
+    return client.post(
+        "/console/account", data={"csrf_token": token, "current": current, "new": new, "again": again or new}
+    )
+
+
+def test_changing_the_password_ends_every_other_session_and_is_audited(
+    new_client: Callable[[], FlaskClient], accounts: UserStore, maintainer: FlaskClient
+) -> None:
+    laptop, stolen = new_client(), new_client()
+    assert sign_in(laptop, "amal").status_code == 303
+    assert sign_in(stolen, "amal").status_code == 303
+    new = "a brand new long passphrase"
+    response = change_password(laptop, PASSWORD, new)
+    assert response.status_code == 303 and response.headers["Location"] == "/console/account"
+    assert "every other session has ended" in laptop.get("/console/account").get_data(as_text=True)
+    assert laptop.get("/console/check").status_code == 200
+    assert stolen.get("/console/check").status_code == 302
+    assert sign_in(new_client(), "amal").status_code == 401
+    assert sign_in(new_client(), "amal", new).status_code == 303
+    trail = maintainer.get("/console/audit").get_data(as_text=True)
+    assert "changed a password" in trail and new not in trail
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "again", "status", "message"),
+    [
+        ("not the password!", "a brand new long passphrase", None, 403, "current password is not right"),
+        (PASSWORD, "a brand new long passphrase", "another long passphrase", 422, "differ"),
+        (PASSWORD, "short", None, 422, "at least 12 characters"),
+    ],
+)
+def test_a_refused_password_change_changes_nothing(
+    trainer: FlaskClient, accounts: UserStore, current: str, new: str, again: str | None, status: int, message: str
+) -> None:
+    response = change_password(trainer, current, new, again)
+    assert response.status_code == status and message in response.get_data(as_text=True)
+    assert trainer.get("/console/check").status_code == 200
+    assert accounts.authenticate("amal", PASSWORD) is Role.TRAINER
+
+
+def test_a_stolen_session_cannot_guess_the_password_on_the_account_page(make_app: Any, accounts: UserStore) -> None:
+    client = make_app(HARIS_LOGIN_LIMIT="2/minute").test_client()
+    assert sign_in(client, "amal").status_code == 303
+    new = "a brand new long passphrase"
+    statuses = [change_password(client, f"guess number {n}!", new).status_code for n in range(3)]
+    assert statuses == [403, 403, 429]
+    assert change_password(client, PASSWORD, "a brand new long passphrase").status_code == 429
+    assert accounts.authenticate("amal", PASSWORD) is Role.TRAINER
+
+
+def test_an_account_made_again_under_a_revoked_name_gets_none_of_its_sessions(redis_client: redis.Redis) -> None:
+    store = UserStore(redis_client)
+    store.create("amal", PASSWORD, Role.MAINTAINER)
+    session_id = store.start_session("amal")
+    # A session started while the account was being revoked (not yet in its set) survives the
+    # revocation in Redis; the name is then given to someone else.
+    store.revoke("amal")
+    late = store.start_session("amal")
+    store.create("amal", PASSWORD, Role.TRAINER)
+    assert store.resume(session_id) is None
+    assert store.resume(late) is None
+
+
+def test_the_cli_resets_a_password_and_ends_sessions(
+    console_app: Flask, new_client: Callable[[], FlaskClient], accounts: UserStore, redis_client: redis.Redis
+) -> None:
+    client = new_client()
+    assert sign_in(client, "amal").status_code == 303
+    new = "a brand new long passphrase"
+    result = console_app.test_cli_runner().invoke(args=["user", "password", "amal"], input=f"{new}\n{new}\n")
+    assert result.exit_code == 0, result.output
+    assert client.get("/console/check").status_code == 302
+    assert UserStore(redis_client).authenticate("amal", new) is Role.TRAINER
+    assert console_app.test_cli_runner().invoke(args=["user", "password", "nobody", "--password", new]).exit_code != 0
+    weak = console_app.test_cli_runner().invoke(args=["user", "password", "amal", "--password", "short"])
+    assert weak.exit_code != 0 and "at least 12" in weak.output
+
+
+def test_signing_out_everywhere_else_keeps_this_browser_only(
+    new_client: Callable[[], FlaskClient], accounts: UserStore, maintainer: FlaskClient
+) -> None:
+    here, there, elsewhere = new_client(), new_client(), new_client()
+    for client in (here, there, elsewhere):
+        assert sign_in(client, "amal").status_code == 303
+    assert "this one included: 3." in here.get("/console/account").get_data(as_text=True)
+    token = page_token(here, "/console/account")
+    response = here.post("/console/account/sessions", data={"csrf_token": token})
+    assert response.status_code == 303 and response.headers["Location"] == "/console/account"
+    page = here.get("/console/account").get_data(as_text=True)
+    assert "Every other session of your account has ended." in page and "this one included: 1." in page
+    assert there.get("/console/check").status_code == 302 and elsewhere.get("/console/check").status_code == 302
+    assert sign_in(new_client(), "amal").status_code == 303  # the password still works
+    assert "signed out everywhere else" in maintainer.get("/console/audit").get_data(as_text=True)

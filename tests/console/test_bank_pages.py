@@ -93,7 +93,7 @@ def test_a_trainer_lists_adds_and_exports_but_cannot_import(trainer: FlaskClient
     refused = import_file(trainer, "ngo-1", exported.get_data())
     assert refused.status_code == 403 and "does not allow" in refused.get_data(as_text=True)
     assert counts(trainer) == {"ngo-1": 1}
-    assert [e["action"] for e in AuditLog(redis_client).recent()] == ["bank.added"]
+    assert [e["action"] for e in AuditLog(redis_client).recent()] == ["bank.exported", "bank.added"]
 
 
 def test_a_maintainer_does_everything(maintainer: FlaskClient) -> None:

@@ -45,6 +45,8 @@ def test_protected_people_changed_from_either_door_are_audited_alike(
         ("key:ngo-amal", "protected.created"),
         ("key:ngo-amal", "protected.deleted"),
         ("amal", "protected.created"),
+        ("key:ngo-amal", "protected.listed"),
+        ("amal", "protected.listed"),  # the list page, read for its form token
         ("amal", "protected.deleted"),
     ]
     # A record names who registered it as before: the key's label, the console's username.
@@ -76,11 +78,13 @@ def test_bank_entries_and_imports_from_any_door_are_audited_alike(
     assert [(actor, action) for actor, action, _ in entries] == [
         ("key:ngo-amal", "bank.added"),
         ("amal", "bank.added"),
+        ("key:ngo-amal", "bank.exported"),
         ("key:bootstrap", "bank.imported"),
         ("cli", "bank.imported"),
     ]
     assert entries[0][2] == entries[1][2] == {"bank": "ngo-1", "label": "other"}
-    assert entries[2][2] == {"bank": "ngo-2", "entries": 2} and entries[3][2] == {"bank": "ngo-3", "entries": 2}
+    assert entries[2][2] == {"bank": "ngo-1", "entries": 2}
+    assert entries[3][2] == {"bank": "ngo-2", "entries": 2} and entries[4][2] == {"bank": "ngo-3", "entries": 2}
 
 
 def test_report_decisions_from_either_door_are_audited_alike(
