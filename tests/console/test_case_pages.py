@@ -157,6 +157,30 @@ def test_the_impersonated_person_from_the_registry(trainer: FlaskClient, client:
     }  # fmt: skip
 
 
+def test_the_registry_picker_is_an_audited_read(
+    trainer: FlaskClient, client: FlaskClient, redis_client: redis.Redis
+) -> None:
+    """The new-case form lists every protected person, and opening a case from one reads her
+    record: both are reads of the registry, audited as the registry's own pages are — a stolen
+    trainer password used only on the case form must leave the same trace."""
+    person = {"display_names": ["Hala Ahed"], "accounts": [{"platform": "x", "handle": "hala_ahed"}]}
+    person_id = client.post("/v1/protected", json=person, headers=API_KEY).get_json()["id"]
+    audit = AuditLog(redis_client)
+    reads = {"protected.listed", "protected.viewed"}
+
+    def trainer_reads() -> list[tuple[str, str]]:
+        return [
+            (e["action"], e["target"])
+            for e in audit.recent(limit=1000)
+            if e["actor"] == "amal" and e["action"] in reads
+        ]
+
+    assert trainer.get("/console/cases/new").status_code == 200
+    assert trainer_reads() == [("protected.listed", "registry")]
+    open_from_console(trainer, impersonated_display_name="", impersonated_profile_url="", protected_id=person_id)
+    assert ("protected.viewed", person_id) in trainer_reads()
+
+
 def test_refused_forms_say_why(trainer: FlaskClient) -> None:
     token = page_token(trainer, "/console/cases/new")
     response = trainer.post("/console/cases/new", data={"csrf_token": token, **TYPED, "suspect_joined": "2026-02-31"})
