@@ -93,6 +93,15 @@ def _decoy_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
 
 
+def _password_matches(stored: bytes | None, password: str) -> bool:
+    """Whether ``password`` is the ``stored`` hash's; with no hash, a decoy is checked instead, so
+    an unknown account costs what a wrong password costs."""
+    if stored is None:
+        check_password_hash(_decoy_hash(), password[:MAX_PASSWORD_LENGTH])
+        return False
+    return check_password_hash(stored.decode(), password)
+
+
 def _session_digest(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
 
@@ -130,15 +139,18 @@ class UserStore:
 
     def revoke(self, username: str) -> bool:
         """Delete the account and end all of its sessions. False if there was no such user."""
-        sessions_key = USER_SESSIONS_PREFIX + username
-        session_ids = self.client.smembers(sessions_key)
         with self.client.pipeline(transaction=True) as pipe:
             pipe.delete(USER_PREFIX + username)
-            for digest in session_ids:
-                pipe.delete(SESSION_PREFIX + digest.decode())
-            pipe.delete(sessions_key)
+            self._delete_sessions(pipe, username)
             existed, *_ = pipe.execute()
         return bool(existed)
+
+    def _delete_sessions(self, pipe: redis.client.Pipeline, username: str) -> None:
+        """Queue on ``pipe`` the deletion of every session of the account, and of their set."""
+        sessions_key = USER_SESSIONS_PREFIX + username
+        for digest in self.client.smembers(sessions_key):
+            pipe.delete(SESSION_PREFIX + digest.decode())
+        pipe.delete(sessions_key)
 
     def list(self) -> list[dict[str, str | int]]:
         """Every account: username, role, creation time, and ``totp`` 1 if it has a second factor."""
@@ -167,17 +179,16 @@ class UserStore:
         password — the sign that someone else knows the password. With ``require_code`` an account
         without a second factor is refused whatever its password (after checking it: same cost)."""
         plausible = valid_username(username) and len(password) <= MAX_PASSWORD_LENGTH
-        record = self.client.hmget(USER_PREFIX + username, "role", "password", "totp") if plausible else None
-        if not record or record[0] is None or record[1] is None:
-            check_password_hash(_decoy_hash(), password[:MAX_PASSWORD_LENGTH])
+        found = self.client.hmget(USER_PREFIX + username, "role", "password", "totp") if plausible else None
+        role, stored, secret = found if found else (None, None, None)
+        # No such account (no role): the decoy is checked instead, at the same cost.
+        if not _password_matches(stored if role is not None else None, password) or role is None:
             return SignInCheck(None)
-        if not check_password_hash(record[1].decode(), password):
-            return SignInCheck(None)
-        if record[2] is None:
-            return SignInCheck(None) if require_code else SignInCheck(Role(record[0].decode()))
-        if not self._second_factor(username, record[2].decode(), code):
+        if secret is None:
+            return SignInCheck(None) if require_code else SignInCheck(Role(role.decode()))
+        if not self._second_factor(username, secret.decode(), code):
             return SignInCheck(None, code_refused=True)
-        return SignInCheck(Role(record[0].decode()))
+        return SignInCheck(Role(role.decode()))
 
     def _second_factor(self, username: str, secret: str, code: str) -> bool:
         """Whether ``code`` is the account's TOTP code at a step within the window, used once."""
@@ -195,11 +206,8 @@ class UserStore:
 
     def check_password(self, username: str, password: str) -> bool:
         """Whether ``password`` is the account's (the password alone, to confirm a change)."""
-        stored = self.client.hget(USER_PREFIX + username, "password") if valid_username(username) else None
-        if stored is None or len(password) > MAX_PASSWORD_LENGTH:
-            check_password_hash(_decoy_hash(), password[:MAX_PASSWORD_LENGTH])
-            return False
-        return check_password_hash(stored.decode(), password)
+        plausible = valid_username(username) and len(password) <= MAX_PASSWORD_LENGTH
+        return _password_matches(self.client.hget(USER_PREFIX + username, "password") if plausible else None, password)
 
     def set_password(self, username: str, password: str) -> bool:
         """Give the account a new password and end all its sessions (``AccountError`` for a weak
@@ -236,12 +244,8 @@ class UserStore:
     def end_sessions(self, username: str) -> None:
         """End every session of the account (it stays): a new epoch, and its sessions deleted."""
         self.client.hset(USER_PREFIX + username, "epoch", _new_epoch())
-        sessions_key = USER_SESSIONS_PREFIX + username
-        session_ids = self.client.smembers(sessions_key)
         with self.client.pipeline(transaction=True) as pipe:
-            for digest in session_ids:
-                pipe.delete(SESSION_PREFIX + digest.decode())
-            pipe.delete(sessions_key)
+            self._delete_sessions(pipe, username)
             pipe.execute()
 
     def start_session(self, username: str) -> str:
