@@ -4,10 +4,10 @@ phished or typed on a shared computer)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from server.console.auth import console_actor, current_user, require_console_role, users
+from server.console.auth import begin_session, console_actor, current_user, require_console_role, users
 from server.console.blueprint import bp, t
 from server.roles import Role
 from server.services import accounts
@@ -52,7 +52,7 @@ def account() -> Page:
         accounts.set_password(user.username, new, console_actor())
     except AccountError:
         return _page(t("account.weak", count=MIN_PASSWORD_LENGTH), 422)
-    _fresh_session(user.username)
+    begin_session(user.username)  # every session ended, this one too
     flash(t("account.changed"), "ok")
     return redirect(url_for("console.account"), code=303)
 
@@ -64,16 +64,6 @@ def end_other_sessions() -> Response:
     user = current_user()
     assert user is not None
     accounts.end_other_sessions(user.username, console_actor())
-    _fresh_session(user.username)
+    begin_session(user.username)  # every session ended, this one too
     flash(t("account.sessions_ended"), "ok")
     return redirect(url_for("console.account"), code=303)
-
-
-def _fresh_session(username: str) -> None:
-    """Every session of the account has ended, this one too: this browser gets a fresh one."""
-    language = session.get("lang")
-    session.clear()
-    session.permanent = True
-    session["sid"] = users().start_session(username)
-    if language:
-        session["lang"] = language

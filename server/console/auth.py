@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Response, abort, current_app, g, redirect, request, url_for
+from flask import Response, abort, current_app, g, redirect, request, session, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from server.roles import Role, role_grants
@@ -28,6 +28,19 @@ def users() -> UserStore:
 
 def current_user() -> SignedIn | None:
     return g.get("console_user")
+
+
+def begin_session(username: str) -> None:
+    """Give this browser a new session of ``username`` (at sign-in, or after the account's sessions
+    were ended): a fresh cookie and CSRF token, so no session is fixed in advance; the chosen
+    language is kept."""
+    session_id = users().start_session(username)
+    language = session.get("lang")
+    session.clear()
+    session.permanent = True
+    session["sid"] = session_id
+    if language:
+        session["lang"] = language
 
 
 def actor() -> str:

@@ -16,6 +16,7 @@ from heuristics.profile import Platform
 from heuristics.services import PROTECTED
 from server.console.auth import (
     actor,
+    begin_session,
     console_actor,
     current_user,
     known_device,
@@ -82,13 +83,7 @@ def login() -> Page:
         # One message for an unknown user, a wrong password and a wrong or missing code: no account
         # enumeration, and a phished password is not confirmed to whoever holds it.
         return render_template("console/login.html", next=next_page, username=username, error=t("login.failed")), 401
-    session_id = users().start_session(username)
-    language = session.get("lang")
-    session.clear()  # a fresh session (and CSRF token) on sign-in: no session fixation
-    session.permanent = True
-    session["sid"] = session_id
-    if language:
-        session["lang"] = language
+    begin_session(username)
     response = redirect(next_page, code=303)
     remember_device(response, username)
     return response
