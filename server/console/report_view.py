@@ -8,12 +8,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from heuristics.names import normalise
-from heuristics.platforms import handle_from_url
 from heuristics.profile import Platform, Profile
 from heuristics.signals.impersonation import handle_key
 from server.escalation.account_url import url_problem
 from server.schemas import CheckResponse
 from server.services.identity import protected_owner
+from server.storage.reports import profile_handle
 from server.web.errors import APIError
 
 
@@ -95,7 +95,7 @@ def account_warnings(report: dict[str, Any], registry: Any) -> list[dict[str, An
     profile = report.get("profile") or {}
     warnings: list[dict[str, Any]] = []
     try:
-        named = Profile(account_id=profile.get("account_id"), handle=_handle_of(profile))
+        named = Profile(account_id=profile.get("account_id"), handle=profile_handle(profile))
     except ValidationError:  # a record kept before today's limits: nothing to look up
         named = Profile()
     try:
@@ -107,13 +107,8 @@ def account_warnings(report: dict[str, Any], registry: Any) -> list[dict[str, An
     if problem:
         warnings.append({"kind": "url", "problem": problem})
     versions = [profile, *((variant.get("profile") or {}) for variant in report.get("variants") or ())]
-    named = [handle for version in versions if (handle := _handle_of(version))] + list(report.get("handles") or ())
+    named = [handle for version in versions if (handle := profile_handle(version))] + list(report.get("handles") or ())
     handles = {handle_key(handle, platform): handle for handle in named}
     if len(handles) > 1:
         warnings.append({"kind": "accounts", "handles": sorted(handles.values())})
     return warnings
-
-
-def _handle_of(profile: dict[str, Any]) -> str | None:
-    """The handle a reported profile names: its own, else its URL's."""
-    return profile.get("handle") or handle_from_url(profile.get("profile_url"))

@@ -78,9 +78,8 @@ _ACCOUNTS = "haris:{reports}:accounts"
 _TOUCH_BATCH = 500
 
 
-def _named_handle(report: dict[str, Any]) -> str | None:
-    """The handle a report names: its profile's, else its profile URL's."""
-    profile = report.get("profile") or {}
+def profile_handle(profile: dict[str, Any]) -> str | None:
+    """The handle a reported profile names: its own, else its profile URL's."""
     return profile.get("handle") or handle_from_url(profile.get("profile_url"))
 
 
@@ -227,10 +226,11 @@ class ReportStore:
         # Every other account a later report names (its handle, else its URL's), apart from the
         # variants: whoever filed first can fill the variants with harmless versions of her
         # account, and a genuine report naming the clone's handle would then leave no trace.
-        handle = _named_handle(report)
+        handle = profile_handle(report.get("profile") or {})
         others = record.setdefault("handles", [])
         platform = record.get("platform")
-        seen = {handle_key(named, platform) for named in (_named_handle(record), *others) if named}
+        first_handle = profile_handle(record.get("profile") or {})
+        seen = {handle_key(named, platform) for named in (first_handle, *others) if named}
         if handle and handle_key(handle, platform) not in seen and len(others) < MAX_OTHER_HANDLES:
             others.append(handle)
         if not others:
