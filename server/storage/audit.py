@@ -57,12 +57,10 @@ class AuditLog:
         read = 0
         while len(entries) < limit and read < scan:
             batch = self.client.xrevrange(AUDIT_KEY, max=last, count=min(1_000, scan - read) if keep else limit)
-            if last != "+":
-                batch = batch[1:]  # the entry at ``last`` was read in the previous batch
             if not batch:
                 break
             read += len(batch)
-            last = batch[-1][0].decode()
+            last = "(" + batch[-1][0].decode()  # the next batch starts just before it (exclusive)
             for entry_id, fields in batch:
                 entry = _entry(entry_id, fields)
                 if keep is None or keep(entry):
