@@ -31,10 +31,12 @@
   }
 
   // Suffixes platforms use for abbreviated counts, in English, French and Arabic UIs.
+  // Arabic words are matched with and without hamza and tanween ("ألف", "الف", "ألفًا"), and
+  // "ك" is the Arabic UIs' short "K".
   const MULTIPLIERS = [
-    [/^(k|k\.|k|mil|ألف|آلاف|ألفًا)$/i, 1e3],
-    [/^(m|m\.|mn|mio|million|millions|مليون|ملايين)$/i, 1e6],
-    [/^(b|md|mrd|milliard|milliards|billion|مليار)$/i, 1e9],
+    [/^(k|k\.|mil|mille|ك|[أا]لف|[أا]لفا|[أا]لفًا|[آا]لاف)$/iu, 1e3],
+    [/^(m|m\.|mn|mln|mio\.?|million|millions|مليون|مليونًا|مليونا|ملايين)$/iu, 1e6],
+    [/^(b|md|mds|mrd|milliard|milliards|billion|مليار|مليارًا|مليارات)$/iu, 1e9],
   ];
 
   /**
@@ -45,7 +47,8 @@
     if (text == null) return null;
     let value = westernDigits(String(text)).replace(BIDI_MARKS, "").replace(/[\u00a0\u202f\u2009]/g, " ").trim();
     value = value.replace(/٬/g, ",").replace(/٫/g, ".");
-    const match = value.match(/(\d[\d., ]*\d|\d)\s*([^\d\s,.]+\.?)?/);
+    // The word after the number: its letters only, so "2K+" is read as 2K and "12 K abonnés" as 12K.
+    const match = value.match(/(\d[\d., ]*\d|\d)\s*([\p{L}\p{M}]+\.?)?/u);
     if (!match) return null;
     let digits = match[1];
     const suffix = match[2] || "";
@@ -84,7 +87,9 @@
   const MONTH_NAMES = Object.keys(MONTHS).sort((a, b) => b.length - a.length);
   const MONTH_PATTERNS = MONTH_NAMES.map((name) => [
     name,
-    new RegExp(`(^|[^\\p{L}])(\\d{1,2})?(?:er)?\\s*${name.replace(".", "\\.")}(?=$|[^\\p{L}])\\s*(\\d{1,2})?(?!\\d)`, "u"),
+    // A day before the month must be a number of its own ("7 janvier"), not the end of a year
+    // ("2010 January" has no day).
+    new RegExp(`(^|[^\\p{L}\\p{N}])(\\d{1,2})?(?:er)?\\s*${name.replace(".", "\\.")}(?=$|[^\\p{L}])\\s*(\\d{1,2})?(?!\\d)`, "u"),
   ]);
 
   /**

@@ -346,7 +346,7 @@
 
   root.Haris.register({
     platform: "facebook",
-    version: "2026.3",
+    version: "2026.4",
     // Every profile and Page shows a name and a picture (the silhouette is "no photo"); counts
     // and bios are not on every one. A login wall at a profile's address is not a profile page.
     core: ["display_name", "has_avatar"],

@@ -270,7 +270,7 @@
 
   root.Haris.register({
     platform: "instagram",
-    version: "2026.1",
+    version: "2026.2",
     // Every profile shows its follower count and a photo (the silhouette is "no photo"); a name is
     // optional on Instagram, so its absence says nothing about the layout.
     core: ["followers", "has_avatar"],
