@@ -77,16 +77,25 @@
     return { ogUrl: Boolean(ogUrl), name: titleMatches ? fromTitle.name : null };
   }
 
-  /** "2,187 Followers, 110 Following, 142 Posts - …", by keyword so a localized order reads right. */
+  /**
+   * "2,187 Followers, 110 Following, 142 Posts - …", by keyword so a localized order reads right.
+   * Arabic joins the parts with "، و" and wraps the numbers in bidi marks ("‏2,187‏ من المتابعين،
+   * و‏110‏ …"), so every ", " separates (a count's own comma has no space after it). Without its
+   * vowel marks one Arabic word is both "followers" and "following" (متابع): a count two parts
+   * claim is left out rather than given to the wrong one.
+   */
   function countsFromDescription(description) {
     const counts = {};
-    const head = description.split(/\s[-–]\s/)[0];
-    for (const part of head.split(/[,،]\s+(?=[\d٠-٩])/)) {
+    const claimed = new Set();
+    const head = (clean(description) || "").split(/\s[-–]\s/)[0];
+    for (const part of head.split(/[,،]\s+/)) {
       const value = parseCount(part);
       if (value === null) continue;
-      if (FOLLOWING.test(part)) counts.following = value;
-      else if (FOLLOWERS.test(part)) counts.followers = value;
-      else if (POSTS.test(part)) counts.posts = value;
+      const field = FOLLOWING.test(part) ? "following" : FOLLOWERS.test(part) ? "followers" : POSTS.test(part) ? "posts" : null;
+      if (!field) continue;
+      if (claimed.has(field)) delete counts[field];
+      else counts[field] = value;
+      claimed.add(field);
     }
     return counts;
   }

@@ -1,6 +1,7 @@
 // Instagram extractor on real saved pages (fixtures/instagram/real-*) and invented ones.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { derive } from "./derive.mjs";
 import { extractAt, fixture } from "./helpers.mjs";
 
 const PLUTO = "instagram/real-pluto__travel-2021-06-09-rendered.html";
@@ -60,6 +61,72 @@ describe("Instagram, real pages", () => {
 
   test("posts, reels, stories and Instagram's own pages are not profiles", () => {
     for (const path of ["/p/CP5xM7lnOVp/", "/reel/Cabc/", "/stories/pluto__travel/123/", "/explore/", "/direct/inbox/", "/accounts/edit/", "/pluto__travel/p/x/"]) {
+      assert.equal(extractAt(`https://www.instagram.com${path}`, { fixture: PLUTO }), null, path);
+    }
+  });
+});
+
+// The real pages in the other languages and states Instagram serves them (fixtures/PROVENANCE.md,
+// "Derived pages"): only labels, number formats, language and direction, or the header changed.
+const PLUTO_URL = "https://www.instagram.com/pluto__travel/";
+const PLUTO_DESCRIPTION = "2,187 Followers, 110 Following, 142 Posts - See Instagram photos and videos from Pluto (@pluto__travel)";
+/** pluto__travel as the server sends it before rendering (no header), its description in `description`. */
+function plutoTags(description) {
+  return derive(PLUTO, [[/<header[\s\S]*?<\/header>/, ""], [PLUTO_DESCRIPTION, description]]);
+}
+
+describe("Instagram, real pages in other languages and states (derived)", () => {
+  test("Arabic description: parts joined by '، و' and numbers wrapped in bidi marks, each count to its own field", () => {
+    const html = plutoTags("\u200f\u200f2,187\u200f من المتابعين، و\u200f110\u200f من المتابَعين، و\u200f142\u200f من المنشورات - شاهد صور ومقاطع فيديو Instagram من Pluto (@pluto__travel)");
+    const { profile } = extractAt(PLUTO_URL, { html });
+    assert.deepEqual([profile.followers, profile.following, profile.posts], [2187, 110, 142]);
+  });
+
+  test("Arabic description without vowel marks: 'متابع' twice is followers or following, so neither is sent", () => {
+    const html = plutoTags("٢٬١٨٧ متابع، ١١٠ متابع، ١٤٢ منشور - شاهد صور ومقاطع فيديو Instagram من Pluto (@pluto__travel)");
+    const { profile } = extractAt(PLUTO_URL, { html });
+    assert.equal(profile.followers, undefined);
+    assert.equal(profile.following, undefined);
+    assert.equal(profile.posts, 142);
+  });
+
+  test("French and Arabic descriptions with narrow spaces and abbreviated counts", () => {
+    const cases = [
+      ["2\u202f187 abonnés, 110 abonnements, 1\u202f042 publications - Voir les photos et vidéos Instagram de Pluto (@pluto__travel)", [2187, 110, 1042]],
+      ["1,2\u00a0M abonnés, 12,5\u00a0k abonnements, 142 publications - Voir les photos et vidéos Instagram de Pluto (@pluto__travel)", [1200000, 12500, 142]],
+      ["١٫٢ مليون متابِع، ١١٠ متابَع، ١٤٢ منشورًا - شاهد صور ومقاطع فيديو Instagram من Pluto (@pluto__travel)", [1200000, 110, 142]],
+    ];
+    for (const [description, expected] of cases) {
+      const { profile } = extractAt(PLUTO_URL, { html: plutoTags(description) });
+      assert.deepEqual([profile.followers, profile.following, profile.posts], expected, description);
+    }
+  });
+
+  test("the rendered header in Arabic (rtl) and French: the same fields as in English", () => {
+    const english = extractAt(PLUTO_URL, { fixture: PLUTO }).profile;
+    const arabic = derive(PLUTO, [
+      ['<html lang="en"', '<html lang="ar" dir="rtl"'], [/(class="g47SY ">)142(<\/span>)\s*posts/, "$1١٤٢$2 منشورًا"],
+      [/(title="2,187">2,187<\/span>)\s*followers/, "$1 متابِع"], [/(class="g47SY ">110<\/span>)\s*following/, "$1 متابَع"],
+      ["pluto__travel's profile picture", "صورة الملف الشخصي لـ pluto__travel"], [">Follow</button>", ">متابعة</button>"],
+    ]);
+    const french = derive(PLUTO, [
+      ['<html lang="en"', '<html lang="fr"'], [/(class="g47SY ">142<\/span>)\s*posts/, "$1 publications"],
+      [/title="2,187">2,187<\/span>\s*followers/, 'title="2\u202f187">2\u202f187</span> abonnés'],
+      [/(class="g47SY ">110<\/span>)\s*following/, "$1 abonnements"], [">Follow</button>", ">S’abonner</button>"],
+    ]);
+    assert.deepEqual(extractAt(PLUTO_URL, { html: arabic }).profile, english);
+    assert.deepEqual(extractAt(PLUTO_URL, { html: french }).profile, english);
+  });
+
+  test("'Sorry, this page isn't available' at a profile's address, and the login page it redirects to, are not profiles", () => {
+    const unavailable = derive(PLUTO, [
+      [/<header[\s\S]*?<\/header>/, "<div><h2>Sorry, this page isn't available.</h2></div>"],
+      [/<title>[^<]*<\/title>/, "<title>Page not found • Instagram</title>"],
+      [/<meta property="og:[^>]*>/g, ""], [/<meta\s+content="[^"]*"\s+name="description">/, ""],
+    ]);
+    assert.equal(extractAt(PLUTO_URL, { html: unavailable }), null);
+    assert.equal(extractAt("https://www.instagram.com/accounts/login/?next=%2Fpluto__travel%2F", { fixture: PLUTO }), null);
+    for (const path of ["/explore/tags/travel/", "/explore/locations/123/paris/", "/pluto__travel/p/CP5xM7lnOVp/", "/pluto__travel/reel/Cabc/", "/stories/highlights/1790/", "/reels/audio/123/", "/accounts/edit/", "/direct/t/123/"]) {
       assert.equal(extractAt(`https://www.instagram.com${path}`, { fixture: PLUTO }), null, path);
     }
   });
