@@ -31,6 +31,8 @@
     "places", "pg", "latest", "profile", "audio", "shops", "stars", "ad_campaign", "events.php", "help.php",
     "category", "directory", "public", "topic", "communities", "coronavirus_info", "climatescienceinfo",
     "menu", "videos", "posts", "permalink", "collections", "campaign", "instantgames", "salegroups",
+    "dating", "commerce", "adsmanager", "policies_center", "accountscenter", "support", "nonprofits",
+    "crisisresponse", "donate", "fundraiser", "marketplace_listing", "birthdays", "pokes", "friends_requests",
   ]);
   const TABS = [
     undefined, "about", "about_overview", "about_work_and_education", "about_places", "about_contact_and_basic_info",
@@ -42,10 +44,10 @@
   const SLUG_ID = /^([\p{L}\p{M}\p{N}.'’_-]{1,150})-(\d{5,30})$/u;
   const VERIFIED = /^(verified( account| page| profile)?|compte vérifié|page vérifiée|profil vérifié|vérifié|حساب موثّق|حساب موثق|صفحة موثّقة|صفحة موثقة|موثّق|موثق|تم التحقق منه)$/i;
   const JOINED = /^(joined|a rejoint|membre depuis|inscrit|page created|page créée|créée? le|creation date|date de création|انضم|انضمت|انضم إلى|تم إنشاء الصفحة|تاريخ الإنشاء)/i;
-  const CARD_TITLE = /^(intro|présentation|à propos|about|نبذة|المقدمة|مقدمة|حول)$/i;
+  const CARD_TITLE = /^(intro|présentation|à propos|about|نبذة|نبذة مختصرة|المقدمة|مقدمة|حول)$/i;
   // Card titles that only ever name the Intro card, whatever element draws them (m.facebook.com
   // draws them as plain text; "About" there may also be a tab).
-  const INTRO_TEXT = /^(intro|présentation|المقدمة|مقدمة)$/i;
+  const INTRO_TEXT = /^(intro|présentation|نبذة مختصرة|المقدمة|مقدمة)$/i;
   // Lines of the Intro/About card that are not the bio.
   const NOT_BIO = [
     JOINED,
@@ -55,7 +57,7 @@
     /^(lives in|from|works at|worked at|studied|studies|went to|goes to|married|single|in a relationship|followed by|habite à|de |travaille|a étudié|étudie|suivi\(e\) par|يقيم في|من |يعمل|عمل|درس|يدرس|متزوج|أعزب|يتابعه)/i,
     /\d[\d.,\s]*\s*[KkMm]?\s*(people|personnes|شخص|أشخاص)?\s*(like this|follow this|likes|followers|checked in|were here|talking about|aiment ça|suivent ceci|j’aime|abonnés|متابع|معجب|سجلوا)/i,
   ];
-  const FOLLOWERS_TEXT = /^([\d.,\s٠-٩٬٫]+\s*(?:[KkMm]|mil|ألف|مليون)?)\s*(?:people follow this|followers|personnes suivent ceci|abonnés|abonné\(e\)s|متابِع|متابع|متابعين|متابعون|شخصًا يتابعون هذا|أشخاص يتابعون هذا)$/i;
+  const FOLLOWERS_TEXT = /^([\d.,\s٠-٩٬٫]+\s*(?:[KkMm]|mil|ألف|مليون)?)\s*(?:people follow this|followers|personnes suivent ceci|personnes suivent ça|abonnés|abonné\(e\)s|متابِع|متابع|متابعًا|متابعين|متابعون|شخصًا يتابعون هذا|أشخاص يتابعون هذا)$|^يتابع\s+([\d.,\s٠-٩٬٫]+\s*(?:ألف|مليون)?)\s*(?:شخصًا|شخص|أشخاص)\s+(?:هذا|هذه الصفحة)$/i;
   const FOLLOWING_TEXT = /^([\d.,\s٠-٩٬٫]+\s*(?:[KkMm]|mil|ألف|مليون)?)\s*(?:following|abonnements|يتابع|متابَع)$/i;
   const TRANSPARENCY_LABELS = {
     joined: /^(page created|creation date|date de création|page créée le|تاريخ الإنشاء|تم إنشاء الصفحة|date joined|joined)$/i,
@@ -94,7 +96,8 @@
     }
     if (parts.length < 1 || parts.length > 2 || !TABS.includes(parts[1])) return null;
     const first = parts[0];
-    if (RESERVED.has(first.toLowerCase())) return null;
+    // Facebook's own scripts (confirmemail.php, ajax/…) are never a vanity, whatever their name.
+    if (RESERVED.has(first.toLowerCase()) || /\.php$/i.test(first)) return null;
     if (/^\d{1,30}$/.test(first)) return { id: first, vanity: null };
     const slug = first.match(SLUG_ID);
     if (slug && !VANITY.test(first)) return { id: slug[2], vanity: null };
@@ -176,8 +179,15 @@
       const first = (urlPath(url) || "").split("/").filter(Boolean)[0] || "";
       if (/^(login|login\.php|checkpoint|recover)$/i.test(first)) return true;
     }
-    return /^(log ?in|log into|se connecter|connexion|تسجيل الدخول)\b/i.test(clean(doc.title) || "") && Boolean(doc.querySelector("input[type='password']"));
+    // "Log into Facebook", "Facebook - log in or sign up", "Se connecter à Facebook", "تسجيل الدخول إلى فيسبوك".
+    return LOGIN_TITLE.test(clean(doc.title) || "") && Boolean(doc.querySelector("input[type='password']"));
   }
+
+  // The word after the title's verb must end there: \b is ASCII-only and never ends an Arabic word.
+  const LOGIN_TITLE = /^(?:(?:facebook|فيسبوك|فيس بوك)\s*[-–|]\s*)?(log ?in|log into|se connecter|connectez-vous|connexion|تسجيل الدخول|سجّل الدخول|سجل الدخول)(?![\p{L}])/iu;
+  // The site's own name in the place of a profile's: its logo heading of a login or error page
+  // (Facebook does not allow its name in a profile's or a Page's).
+  const SITE_NAME = /^(facebook|فيسبوك|فيس بوك)$/i;
 
   function isVerifiedBadge(node) {
     const label = node.getAttribute("aria-label") || node.getAttribute("title") || node.getAttribute("alt") || (node.tagName.toLowerCase() === "title" ? node.textContent : "") || "";
@@ -236,7 +246,7 @@
       // One text run, or a number and its word split over two spans of one line.
       const line = text.length < 60 && element.parentElement && element.parentElement.children.length <= 3 ? visibleText(element.parentElement) : null;
       const match = text.match(pattern) || (line && line.length < 60 ? line.match(pattern) : null);
-      if (match) return parseCount(match[1]);
+      if (match) return parseCount(match[1] ?? match[2]);
     }
     return null;
   }
@@ -298,6 +308,7 @@
     const tagName = fresh ? clean((meta(doc, "og:title") || "").replace(/\s*\|\s*Facebook$/i, "")) : null;
     if (!heading && !tagName) return null; // not a profile (a login wall, a page still rendering)
     profile.display_name = heading ? nameOf(heading) : tagName;
+    if (SITE_NAME.test(profile.display_name || "")) return null;
 
     // Only the badge next to the name counts: the feed below shows other people's badges.
     let block = heading ? nameBlock(heading) : null;

@@ -1,6 +1,7 @@
 // Facebook extractor on real saved pages (fixtures/facebook/real-*) and invented ones.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { derive } from "./derive.mjs";
 import { extractAt, fixture, pageAt } from "./helpers.mjs";
 
 const PAGE_2023 = "facebook/real-heymeedan-2023-01-31.html";
@@ -67,6 +68,60 @@ describe("Facebook, real pages", () => {
       "/groups/123456/", "/watch/?v=1", "/search/top?q=meedan", "/permalink.php?story_fbid=1&id=2", "/story.php?story_fbid=1",
       "/events/123/", "/marketplace/", "/settings/?tab=account", "/pages/category/media/", "/hashtag/news", "/reel/123",
     ]) {
+      assert.equal(extractFrom(window, `https://www.facebook.com${path}`), null, path);
+    }
+  });
+});
+
+// The real pages as Facebook serves them in French and Arabic and in other states
+// (fixtures/PROVENANCE.md, "Derived pages"): labels, number and date formats, language and direction.
+const MEEDAN = "https://www.facebook.com/heymeedan";
+const FB_HTML = '<html id="facebook" class="_9dls __fb-light-mode" lang="en" dir="ltr">';
+const FB_FRENCH = [FB_HTML, FB_HTML.replace('lang="en"', 'lang="fr"')];
+const FB_ARABIC = [FB_HTML, FB_HTML.replace('lang="en" dir="ltr"', 'lang="ar" dir="rtl"')];
+
+describe("Facebook, the real pages in French and Arabic and in other states (derived)", () => {
+  const fields = (found) => {
+    const { display_name, followers, bio, joined, verified, account_id, has_avatar } = found.profile;
+    return { display_name, followers, bio, joined, verified, account_id, has_avatar };
+  };
+
+  test("2023 layout in French and Arabic (rtl): counts with 'k' and 'ألف', the Intro card under its own title", () => {
+    const english = fields(extractAt(MEEDAN, { fixture: PAGE_2023 }));
+    const french = derive(PAGE_2023, [FB_FRENCH, [">3.7K likes<", ">3,7\u00a0k J’aime<"], [">3.7K followers<", ">3,7\u00a0k followers<"], [">Intro<", ">Présentation<"]]);
+    const arabic = derive(PAGE_2023, [FB_ARABIC, [">3.7K likes<", ">\u200f٣٫٧ ألف تسجيل إعجاب<"], [">3.7K followers<", ">\u200f٣٫٧ ألف متابع<"], [">Intro<", ">نبذة مختصرة<"]]);
+    assert.deepEqual(fields(extractAt(MEEDAN, { html: french })), english);
+    assert.deepEqual(fields(extractAt(MEEDAN, { html: arabic })), english);
+  });
+
+  test("2022 Pages layout in French and Arabic: 'personnes suivent ça', 'يتابع … شخصًا هذه الصفحة', the creation date", () => {
+    const english = fields(extractAt(MEEDAN, { fixture: PAGE_2022 }));
+    const follows = /3,846\s+people follow this/;
+    const french = derive(PAGE_2022, [FB_FRENCH, [follows, "3\u202f846 personnes suivent ça"], ["Page created - January 7, 2009", "Page créée - 7 janvier 2009"]]);
+    const arabic = derive(PAGE_2022, [FB_ARABIC, [follows, "يتابع ٣٬٨٤٦ شخصًا هذه الصفحة"], ["Page created - January 7, 2009", "تم إنشاء الصفحة - ٧ يناير ٢٠٠٩"]]);
+    const arabic2 = derive(PAGE_2022, [FB_ARABIC, [follows, "\u200f٣٬٨٤٦ شخصًا يتابعون هذا"]]);
+    assert.deepEqual(fields(extractAt(MEEDAN, { html: french })), english);
+    assert.deepEqual(fields(extractAt(MEEDAN, { html: arabic })), english);
+    assert.equal(extractAt(MEEDAN, { html: arabic2 }).profile.followers, 3846);
+  });
+
+  test("a login wall in Arabic or French at a profile's address is no profile named 'Facebook'", () => {
+    // Only the title and the password box tell: the wall's address tags are removed.
+    const wall = (title, lang) => derive("facebook/invented-login.html", [
+      ['<html lang="en"', `<html lang="${lang}"`], [/<title id="pageTitle">[^<]*<\/title>/, `<title id="pageTitle">${title}</title>`],
+      [/<meta property="og:url"[^>]*>/, ""], [/<link rel="canonical"[^>]*>/, ""],
+    ]);
+    for (const [title, lang] of [["تسجيل الدخول إلى فيسبوك", "ar"], ["Se connecter à Facebook", "fr"], ["Facebook - Connexion ou inscription", "fr"], ["فيسبوك - تسجيل الدخول أو الاشتراك", "ar"], ["Log into Facebook", "en"]]) {
+      assert.equal(extractAt("https://www.facebook.com/some.profile", { html: wall(title, lang) }), null, title);
+    }
+  });
+
+  test("groups, events, marketplace, photos, posts, reels, search and Facebook's own pages on the real page give no profile", () => {
+    const window = pageAt(MEEDAN, { fixture: PAGE_2023 });
+    for (const path of ["/groups/123456789/", "/groups/123/posts/456/", "/events/123456789/", "/marketplace/item/123456789/", "/photo/?fbid=1&set=a.2",
+      "/photo.php?fbid=1", "/heymeedan/photos/a.1/2/", "/heymeedan/posts/pfbid02abc", "/heymeedan/videos/123/", "/reel/123456", "/watch/?v=1",
+      "/share/p/AbCdEf/", "/story.php?story_fbid=1&id=2", "/hashtag/meedan", "/search/top?q=meedan", "/stories/123/456/", "/media/set/?set=a.1",
+      "/gaming/someone", "/confirmemail.php", "/dating", "/commerce/products/123/", "/friends/requests", "/settings?tab=profile", "/login/?next=%2Fheymeedan"]) {
       assert.equal(extractFrom(window, `https://www.facebook.com${path}`), null, path);
     }
   });
