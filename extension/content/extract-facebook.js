@@ -52,8 +52,8 @@
   const NOT_BIO = [
     JOINED,
     /^(page|profile|profil|صفحة|ملف شخصي)\s*[·•]/i,
-    /^(rating|note|évaluation|التقييم|تقييم)\b/i,
-    /^(see all|voir tout|عرض الكل|see more|voir plus|عرض المزيد)\b/i,
+    /^(rating|note|évaluation|التقييم|تقييم)(?![\p{L}\p{M}\p{N}_])/iu,
+    /^(see all|voir tout|عرض الكل|see more|voir plus|عرض المزيد)(?![\p{L}\p{M}\p{N}_])/iu,
     /^(lives in|from|works at|worked at|studied|studies|went to|goes to|married|single|in a relationship|followed by|habite à|de |travaille|a étudié|étudie|suivi\(e\) par|يقيم في|من |يعمل|عمل|درس|يدرس|متزوج|أعزب|يتابعه)/i,
     /\d[\d.,\s]*\s*[KkMm]?\s*(people|personnes|شخص|أشخاص)?\s*(like this|follow this|likes|followers|checked in|were here|talking about|aiment ça|suivent ceci|j’aime|abonnés|متابع|معجب|سجلوا)/i,
   ];

@@ -33,7 +33,8 @@
   const POSTS = /(posts?|publications?|منشور|منشورات)/i;
   const VERIFIED = /^(verified|vérifié|تم التحقق منه|موثّق|موثق|حساب موثّق|حساب موثق)$/i;
   const PRIVATE = /(this account is private|ce compte est privé|هذا الحساب خاص)/i;
-  const NOT_BIO = /^(followed by|suivi\(e\) par|suivi par|يتابعه|تتابعه|translation|see translation|voir la traduction|عرض الترجمة)\b/i;
+  // Ends where the word does (\b is ASCII-only: it never ends an Arabic word).
+  const NOT_BIO = /^(followed by|suivi\(e\) par|suivi par|يتابعه|تتابعه|translation|see translation|voir la traduction|عرض الترجمة)(?![\p{L}\p{M}\p{N}_])/iu;
   // Instagram's anonymous silhouette is served from a fixed path with this id.
   const SILHOUETTE = /\/44884218_345707102882519_2446069589734326272_n\./;
   const ABOUT_LABELS = {

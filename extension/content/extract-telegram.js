@@ -20,7 +20,8 @@
   const { clean, visibleText } = root.Haris.util;
 
   const USERNAME = /^(username|nom d['’]utilisateur|اسم المستخدم)$/i;
-  const ALSO = /^(also|aussi|et aussi|أيضًا|أيضا)\b/i;
+  // Ends where the word does (\b is ASCII-only: it never ends an Arabic word).
+  const ALSO = /^(also|aussi|et aussi|أيضًا|أيضا)(?![\p{L}\p{M}\p{N}_])/iu;
   const BIO = /^(bio|about|à propos|biographie|nabdha|نبذة|النبذة|نبذة تعريفية|النبذة التعريفية|حول)$/i;
   const FAKE = /^(fake|faux|factice|مزيف|مزيّف|وهمي)$/i;
   const HANDLE = /^@?([A-Za-z0-9_]{4,32})$/;
@@ -161,7 +162,7 @@
 
   root.Haris.register({
     platform: "telegram",
-    version: "2026.3",
+    version: "2026.4",
     // Every user has a name; Web A never tells "no photo" from "loading", so the photo is not core.
     core: ["display_name"],
     // A user's chat (a positive id or @username in the address) with its profile panel open.

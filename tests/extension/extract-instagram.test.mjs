@@ -118,6 +118,15 @@ describe("Instagram, real pages in other languages and states (derived)", () => 
     assert.deepEqual(extractAt(PLUTO_URL, { html: french }).profile, english);
   });
 
+  test("'Followed by …' (people the viewer knows) under the bio is not the bio, in English, French and Arabic", () => {
+    const english = extractAt(PLUTO_URL, { fixture: PLUTO }).profile.bio;
+    for (const line of ["Followed by nour.k and 3 others", "Followed by nour.k and sara.m", "Suivi(e) par nour.k et sara.m", "يتابعه nour.k و٣ آخرون", "يتابعه nour.k وsara.m"]) {
+      // Drawn as text under the bio (the 2021 layout makes it a link, which is skipped anyway).
+      const html = derive(PLUTO, [[/(linkin\.bio\/pluto__travel<\/a>)/, `$1<div><span>${line}</span></div>`]]);
+      assert.equal(extractAt(PLUTO_URL, { html }).profile.bio, english, line);
+    }
+  });
+
   test("'Sorry, this page isn't available' at a profile's address, and the login page it redirects to, are not profiles", () => {
     const unavailable = derive(PLUTO, [
       [/<header[\s\S]*?<\/header>/, "<div><h2>Sorry, this page isn't available.</h2></div>"],

@@ -130,6 +130,13 @@ describe("Telegram Web K, invented", () => {
     assert.equal(found.profile.has_avatar, true);
   });
 
+  test("several usernames in the Arabic and French UIs: 'أيضًا @…', 'aussi @…' under the first", () => {
+    for (const also of ["أيضًا", "أيضا", "aussi"]) {
+      const html = panelK({ header: CAROUSEL(`<div class="profile-avatars-avatar"><img class="avatar-photo" src="${BLOB}"></div>`), rows: ROW("karim_mansour_news", `${also} <a href="https://t.me/karim_news">@karim_news</a>`) });
+      assert.equal(extractAt("https://web.telegram.org/k/#@karim_mansour_news", { html }).profile.handle, "karim_mansour_news", also);
+    }
+  });
+
   test("Web K's empty photo carousel means no photo; its initials alone do not", () => {
     const none = extractAt("https://web.telegram.org/k/", { html: panelK({ header: CAROUSEL(""), rows: ROW("karim_mansour_news", "Username") }) });
     assert.equal(none.profile.has_avatar, false);
