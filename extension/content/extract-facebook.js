@@ -42,7 +42,7 @@
   ];
   const VANITY = /^[A-Za-z0-9.]{3,50}$/;
   const SLUG_ID = /^([\p{L}\p{M}\p{N}.'’_-]{1,150})-(\d{5,30})$/u;
-  const VERIFIED = /^(verified( account| page| profile)?|compte vérifié|page vérifiée|profil vérifié|vérifié|حساب موثّق|حساب موثق|صفحة موثّقة|صفحة موثقة|موثّق|موثق|تم التحقق منه)$/i;
+  const VERIFIED = /^(verified( account| page| profile)?|compte vérifié|page vérifiée|profil vérifié|vérifié|vérifiée|حساب موثّق|حساب موثَّق|حساب موثق|صفحة موثّقة|صفحة موثَّقة|صفحة موثقة|موثّق|موثَّق|موثق|تم التحقق منه|تم التحقق|حساب تم التحقق منه|صفحة تم التحقق منها|تم التحقق من الحساب)$/i;
   const JOINED = /^(joined|a rejoint|membre depuis|inscrit|page created|page créée|créée? le|creation date|date de création|انضم|انضمت|انضم إلى|تم إنشاء الصفحة|تاريخ الإنشاء)/i;
   const CARD_TITLE = /^(intro|présentation|à propos|about|نبذة|نبذة مختصرة|المقدمة|مقدمة|حول)$/i;
   // Card titles that only ever name the Intro card, whatever element draws them (m.facebook.com

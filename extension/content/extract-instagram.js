@@ -31,7 +31,7 @@
   const FOLLOWERS = /(followers?|abonné(?:e)?s?|متابِع|متابع|متابعين|متابعون)/i;
   const FOLLOWING = /(following|abonnements?|يتابع|تتابع|المتابَعون|متابَع|تتم متابعتهم)/i;
   const POSTS = /(posts?|publications?|منشور|منشورات)/i;
-  const VERIFIED = /^(verified|vérifié|تم التحقق منه|موثّق|موثق|حساب موثّق|حساب موثق)$/i;
+  const VERIFIED = /^(verified|vérifié|compte vérifié|تم التحقق|تم التحقق منه|حساب تم التحقق منه|موثّق|موثَّق|موثق|حساب موثّق|حساب موثَّق|حساب موثق)$/i;
   const PRIVATE = /(this account is private|ce compte est privé|هذا الحساب خاص)/i;
   // Ends where the word does (\b is ASCII-only: it never ends an Arabic word).
   const NOT_BIO = /^(followed by|suivi\(e\) par|suivi par|يتابعه|تتابعه|translation|see translation|voir la traduction|عرض الترجمة)(?![\p{L}\p{M}\p{N}_])/iu;
@@ -51,13 +51,15 @@
     return handle;
   }
 
-  /** The handle Instagram appended to og:title / <title>: the last "(@…)" before " • ". */
+  /**
+   * The handle Instagram appended to og:title / <title>: the last "(@…)" that a " • " follows
+   * (a name may hold " • " itself: "Nour • Art (@nour.art) • Instagram …").
+   */
   function titleHandle(title) {
-    const head = title.split(/\s[•·]\s/)[0];
-    const all = Array.from(head.matchAll(/\(@([A-Za-z0-9._]{1,30})\)/g));
+    const all = Array.from(title.matchAll(/\(@([A-Za-z0-9._]{1,30})\)(?=\s[•·]\s)/g));
     if (!all.length) return null;
     const last = all[all.length - 1];
-    return { handle: last[1], name: clean(head.slice(0, last.index)) };
+    return { handle: last[1], name: clean(title.slice(0, last.index)) };
   }
 
   /**
@@ -168,7 +170,8 @@
         if (!own) continue;
         if (blocks.some((b) => b.contains(node))) continue; // part of a block already taken
         const value = visibleText(node);
-        if (!value || value.toLowerCase() === lower || PRIVATE.test(value) || NOT_BIO.test(value)) continue;
+        // The 2021 badge is a span whose text is its label ("Verified"): not a line of the bio.
+        if (!value || value.toLowerCase() === lower || PRIVATE.test(value) || NOT_BIO.test(value) || VERIFIED.test(value)) continue;
         if (parseCount(value) !== null && (POSTS.test(value) || FOLLOWERS.test(value) || FOLLOWING.test(value))) continue;
         blocks.push(node);
       }

@@ -105,6 +105,16 @@ describe("Facebook, the real pages in French and Arabic and in other states (der
     assert.equal(extractAt(MEEDAN, { html: arabic2 }).profile.followers, 3846);
   });
 
+  test("the verified badge next to the name as the Arabic and French UIs label it", () => {
+    for (const label of ["حساب تم التحقق منه", "تم التحقق من الحساب", "حساب موثَّق", "Compte vérifié", "Page vérifiée"]) {
+      const badge = `<span class="x3nfvp2"> <span><svg aria-label="${label}" role="img" viewBox="0 0 12 13" width="16"><title>${label}</title><g><path d="M6 0"></path></g></svg></span></span>`;
+      const html = derive(PAGE_2023, [FB_ARABIC, [/(<h1 class="x1heor9g x1qlqyl8 x1pd3egz x1a2a7pz">Meedan)(<\/h1>)/, `$1${badge}$2`]]);
+      const { profile } = extractAt(MEEDAN, { html });
+      assert.equal(profile.verified, true, label);
+      assert.equal(profile.display_name, "Meedan");
+    }
+  });
+
   test("a login wall in Arabic or French at a profile's address is no profile named 'Facebook'", () => {
     // Only the title and the password box tell: the wall's address tags are removed.
     const wall = (title, lang) => derive("facebook/invented-login.html", [

@@ -127,6 +127,24 @@ describe("Instagram, real pages in other languages and states (derived)", () => 
     }
   });
 
+  test("a name holding ' • ' and the Arabic title: the name is all that comes before the appended handle", () => {
+    const title = (value) => derive(PLUTO, [[/<header[\s\S]*?<\/header>/, ""], [/Pluto \(@pluto__travel\) • Instagram photos and videos/g, value]]);
+    assert.equal(extractAt(PLUTO_URL, { html: title("Pluto • Travel ✈️ (@pluto__travel) • Instagram photos and videos") }).profile.display_name, "Pluto • Travel ✈️");
+    assert.equal(extractAt(PLUTO_URL, { html: title("\u200fبلوتو\u200f (@pluto__travel) • صور ومقاطع فيديو Instagram") }).profile.display_name, "بلوتو");
+    // A name holding "(@someone) • " does not make the tags someone's.
+    assert.equal(extractAt("https://www.instagram.com/someone/", { html: title("Pluto (@someone) • x (@pluto__travel) • Instagram photos and videos") }), null);
+  });
+
+  test("the verified badge as the Arabic and French UIs label it", () => {
+    for (const label of ["حساب تم التحقق منه", "تم التحقق", "موثَّق", "Vérifié", "Compte vérifié"]) {
+      const html = derive(PLUTO, [[/(>\s*pluto__travel<\/h2>)/, `$1<span title="${label}" class="mTLOB Szr5J coreSpriteVerifiedBadge">${label}</span>`]]);
+      assert.equal(extractAt(PLUTO_URL, { html }).profile.verified, true, label);
+      // The badge's own text is not a bio: an account with no bio and no category has none.
+      const bare = derive(html, [[/<span class="_8FvLi">Product\/Service<\/span>/, ""], [/<span>Where\s+travel lovers[\s\S]*?<\/span>/, ""]]);
+      assert.equal(extractAt(PLUTO_URL, { html: bare }).profile.bio, undefined, label);
+    }
+  });
+
   test("'Sorry, this page isn't available' at a profile's address, and the login page it redirects to, are not profiles", () => {
     const unavailable = derive(PLUTO, [
       [/<header[\s\S]*?<\/header>/, "<div><h2>Sorry, this page isn't available.</h2></div>"],
