@@ -189,9 +189,12 @@
   // (Facebook does not allow its name in a profile's or a Page's).
   const SITE_NAME = /^(facebook|فيسبوك|فيس بوك)$/i;
 
+  function badgeLabel(node) {
+    return (node.getAttribute("aria-label") || node.getAttribute("title") || node.getAttribute("alt") || (node.tagName.toLowerCase() === "title" ? node.textContent : "") || "").trim();
+  }
+
   function isVerifiedBadge(node) {
-    const label = node.getAttribute("aria-label") || node.getAttribute("title") || node.getAttribute("alt") || (node.tagName.toLowerCase() === "title" ? node.textContent : "") || "";
-    return VERIFIED.test(label.trim());
+    return VERIFIED.test(badgeLabel(node));
   }
 
   /** The vanities og:url and the canonical link give the page (none when they name it by id). */
@@ -317,7 +320,11 @@
       block = label ? nameBlock(label) : null;
     }
     if (block) {
-      profile.verified = Array.from(block.querySelectorAll("[aria-label], [title], img[alt], title")).some(isVerifiedBadge);
+      const marks = Array.from(block.querySelectorAll("[aria-label], [title], img[alt], title"));
+      // A labelled icon next to the name that is no badge we know (a label in another wording or
+      // language): whether the account is verified is left unsaid rather than "no".
+      const unknownIcon = marks.some((node) => node.closest("svg, [role='img']") && !isVerifiedBadge(node) && !/^\p{Extended_Pictographic}/u.test(badgeLabel(node)));
+      profile.verified = marks.some(isVerifiedBadge) ? true : unknownIcon ? null : false;
     }
     const runs = textRuns(main, 160, POSTS);
     // This profile's own names: its address's, and — for an address by id (/<name>-<id>/) — the

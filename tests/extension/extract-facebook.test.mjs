@@ -115,6 +115,14 @@ describe("Facebook, the real pages in French and Arabic and in other states (der
     }
   });
 
+  test("an icon next to the name under a label we do not know: verified is left unsaid, not 'no'", () => {
+    const badge = (label) => `<span class="x3nfvp2"> <span><svg aria-label="${label}" role="img" viewBox="0 0 12 13" width="16"><title>${label}</title><g><path d="M6 0"></path></g></svg></span></span>`;
+    const html = derive(PAGE_2023, [[/(<h1 class="x1heor9g x1qlqyl8 x1pd3egz x1a2a7pz">Meedan)(<\/h1>)/, `$1${badge("Doğrulanmış hesap")}$2`]]);
+    const { profile } = extractAt(MEEDAN, { html });
+    assert.equal(profile.verified, undefined);
+    assert.equal(profile.display_name, "Meedan");
+  });
+
   test("a login wall in Arabic or French at a profile's address is no profile named 'Facebook'", () => {
     // Only the title and the password box tell: the wall's address tags are removed.
     const wall = (title, lang) => derive("facebook/invented-login.html", [
