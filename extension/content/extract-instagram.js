@@ -136,12 +136,15 @@
     });
   }
 
+  /** The element of `header` that shows the handle alone, or null. */
+  function handleNode(header, lower) {
+    return Array.from(header.querySelectorAll("h1, h2, span, a, div")).find((n) => n.children.length <= 1 && (n.textContent || "").trim().toLowerCase() === lower) || null;
+  }
+
   /** The profile header: the <header> whose text shows the handle (the page has other headers). */
   function findHeader(doc, lower) {
     const main = doc.querySelector("main") || doc.body || doc;
-    return Array.from(main.querySelectorAll("header")).find((h) =>
-      Array.from(h.querySelectorAll("h1, h2, span, a, div")).some((n) => n.children.length <= 1 && (n.textContent || "").trim().toLowerCase() === lower),
-    );
+    return Array.from(main.querySelectorAll("header")).find((h) => handleNode(h, lower) !== null);
   }
 
   /**
@@ -232,11 +235,16 @@
           break;
         }
       }
-      profile.verified = area.some((part) =>
-        Array.from(part.querySelectorAll("svg[aria-label], [title], img[alt]")).some((n) =>
-          VERIFIED.test((n.getAttribute("aria-label") || n.getAttribute("title") || n.getAttribute("alt") || "").trim()),
-        ),
-      );
+      const label = (n) => (n.getAttribute("aria-label") || n.getAttribute("title") || n.getAttribute("alt") || "").trim();
+      profile.verified = area.some((part) => Array.from(part.querySelectorAll("svg[aria-label], [title], img[alt]")).some((n) => VERIFIED.test(label(n))));
+      // A labelled icon on the handle's line that is no badge we know (another wording or UI
+      // language; buttons and links are the page's controls): verified is left unsaid, not "no".
+      const own = handleNode(header, lower);
+      const heading = own && (own.closest("h1, h2") || own.querySelector("h1, h2") || own);
+      const line = heading && (heading.closest("a") || heading).parentElement;
+      if (!profile.verified && line && Array.from(line.querySelectorAll("svg[aria-label], [title]")).some((n) => label(n) && !n.closest("button, [role='button'], a"))) {
+        profile.verified = null;
+      }
       // Name first, then category or pronouns, then the bio: the bio is the last free text block.
       // On desktop all of it is inside the header; phones put it in the sections after it.
       let blocks = textBlocks([header], lower);

@@ -145,6 +145,15 @@ describe("Instagram, real pages in other languages and states (derived)", () => 
     }
   });
 
+  test("an icon on the handle's line under a label we do not know: verified is left unsaid, not 'no'", () => {
+    const html = derive(PLUTO, [[/(>\s*pluto__travel<\/h2>)/, '$1<span title="Doğrulanmış" class="mTLOB Szr5J coreSpriteVerifiedBadge">Doğrulanmış</span>']]);
+    assert.equal(extractAt(PLUTO_URL, { html }).profile.verified, undefined);
+    // The 2023 layout: the handle's heading inside its link, the badge an svg after it.
+    const modern = derive(PLUTO, [[/<h2\s+class="_7UhW9[^"]*">\s*pluto__travel<\/h2>/, '<a href="/pluto__travel/"><h2><span>pluto__travel</span></h2></a><div><svg aria-label="Potvrđeno" role="img"><title>Potvrđeno</title></svg></div>']]);
+    assert.equal(extractAt(PLUTO_URL, { html: modern }).profile.verified, undefined);
+    assert.equal(extractAt(PLUTO_URL, { html: modern.replace(/Potvrđeno/g, "تم التحقق") }).profile.verified, true);
+  });
+
   test("'Sorry, this page isn't available' at a profile's address, and the login page it redirects to, are not profiles", () => {
     const unavailable = derive(PLUTO, [
       [/<header[\s\S]*?<\/header>/, "<div><h2>Sorry, this page isn't available.</h2></div>"],
