@@ -25,6 +25,8 @@
   const BIO = /^(bio|about|à propos|biographie|nabdha|نبذة|النبذة|نبذة تعريفية|النبذة التعريفية|حول)$/i;
   const FAKE = /^(fake|faux|factice|مزيف|مزيّف|وهمي)$/i;
   const HANDLE = /^@?([A-Za-z0-9_]{4,32})$/;
+  // The name the clients draw for a deleted account ("HiddenName"), in English, French and Arabic.
+  const DELETED = /^(deleted account|compte supprimé|حساب محذوف)$/i;
   const USER_CHAT = /^(\d{1,20}|@[A-Za-z0-9_]{4,32})$/;
 
   function panel(doc) {
@@ -154,6 +156,8 @@
       if (mark) profile.platform_label = FAKE.test(clean(mark.textContent) || "") ? "fake" : "scam";
     }
     if (!profile.display_name && !profile.handle) return null; // the header is not drawn yet
+    // A deleted account: the client draws this name, no username and no bio. There is no one to check.
+    if (DELETED.test(profile.display_name || "") && !profile.handle && profile.bio == null) return null;
 
     const found = avatarOf(header, scope);
     if (found.has !== null) profile.has_avatar = found.has;

@@ -94,6 +94,25 @@ describe("Telegram Web A, reconstructed from the client's source", () => {
     assert.equal(found.profile.profile_url, undefined);
   });
 
+  test("a deleted account (the client's 'Deleted Account' name, no username, no bio) yields nothing, in en/fr/ar", () => {
+    for (const name of ["Deleted Account", "Compte supprimé", "حساب محذوف"]) {
+      const html = panelA().replace(">Nour Khalil</h3>", `>${name}</h3>`).replace(/<div class="ChatExtra">[\s\S]*?\n <\/div>/, '<div class="ChatExtra"></div>');
+      assert.ok(html.includes(name) && !html.includes("@nour_khalil"), "the derived panel has the name and no rows");
+      assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html }), null, name);
+    }
+    // A user who took that name but has a username is a user.
+    const named = panelA().replace(">Nour Khalil</h3>", ">Deleted Account</h3>");
+    assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html: named }).profile.handle, "nour_khalil");
+  });
+
+  test("the Arabic (rtl) and French UIs: rows by their captions there", () => {
+    const english = extractAt("https://web.telegram.org/a/#7001234567", { html: panelA() }).profile;
+    for (const [lang, dir, username, bio] of [["ar", "rtl", "اسم المستخدم", "النبذة التعريفية"], ["ar", "rtl", "اسم المستخدم", "نبذة"], ["fr", "ltr", "Nom d’utilisateur", "Bio"]]) {
+      const html = panelA({ usernameSub: username }).replace('<html lang="en">', `<html lang="${lang}" dir="${dir}">`).replace('<span class="subtitle">Bio</span>', `<span class="subtitle">${bio}</span>`);
+      assert.deepEqual(extractAt("https://web.telegram.org/a/#7001234567", { html }).profile, english, `${lang} ${username} ${bio}`);
+    }
+  });
+
   test("group chats and channels yield nothing", () => {
     const channel = `<div id="RightColumn"><div class="Profile"><div class="profile-info"><div class="ProfileInfo"><div class="Avatar" data-peer-id="-1001234567890"></div>
       <div class="info"><div class="title"><h3 class="fullName">News</h3></div><span class="status">12 400 subscribers</span></div></div></div>
