@@ -35,6 +35,8 @@
   const PRIVATE = /(this account is private|ce compte est privé|هذا الحساب خاص)/i;
   // Ends where the word does (\b is ASCII-only: it never ends an Arabic word).
   const NOT_BIO = /^(followed by|suivi\(e\) par|suivi par|يتابعه|تتابعه|translation|see translation|voir la traduction|عرض الترجمة)(?![\p{L}\p{M}\p{N}_])/iu;
+  // Pronouns as Instagram draws them next to or under the name: "she/her", "il/lui", "هي/لها".
+  const PRONOUNS = /^[\p{L}]{1,8}(\s*\/\s*[\p{L}]{1,8}){1,2}$/u;
   // Instagram's anonymous silhouette is served from a fixed path with this id.
   const SILHOUETTE = /\/44884218_345707102882519_2446069589734326272_n\./;
   const ABOUT_LABELS = {
@@ -182,6 +184,21 @@
     return blocks.map((node) => visibleText(node));
   }
 
+  /** The category names in the page's embedded data (the profile's and others'), as displayed. */
+  function pageCategories(doc) {
+    return scriptSearch(doc, "instagram-categories", (script) => {
+      const names = [];
+      for (const match of script.matchAll(/"(?:business_|overall_)?category_name"\s*:\s*"((?:[^"\\]|\\.){1,100})"/g)) {
+        try {
+          names.push(clean(JSON.parse(`"${match[1]}"`)));
+        } catch (_error) {
+          // A name we cannot decode is not compared.
+        }
+      }
+      return names.length ? names : null;
+    }) || [];
+  }
+
   function linkCount(area, handle, suffix) {
     for (const part of area) {
       const link = part.querySelector(`a[href="/${handle}/${suffix}/" i], a[href="/${handle}/${suffix}" i]`);
@@ -251,7 +268,11 @@
       if (!blocks.length) blocks = textBlocks(area, lower);
       const named = profile.display_name;
       if (!named && blocks.length) profile.display_name = blocks[0];
-      const rest = blocks.filter((b, i) => !(i === 0 && !named) && b !== profile.display_name);
+      // The category and the pronouns drawn between the name and the bio are not the bio, even
+      // when no bio follows them: a category ("Product/Service", "Personal blog") read as the bio
+      // would give many unrelated accounts the same one.
+      const categories = pageCategories(doc);
+      const rest = blocks.filter((b, i) => !(i === 0 && !named) && b !== profile.display_name && !categories.includes(b) && !PRONOUNS.test(b));
       if (tagBio) {
         profile.bio = tagBio;
       } else if (rest.length) {

@@ -154,6 +154,17 @@ describe("Instagram, real pages in other languages and states (derived)", () => 
     assert.equal(extractAt(PLUTO_URL, { html: modern.replace(/Potvrđeno/g, "تم التحقق") }).profile.verified, true);
   });
 
+  test("an account with a category or pronouns and no bio: neither is sent as the bio", () => {
+    const noBio = derive(PLUTO, [[/<span>Where\s+travel lovers[\s\S]*?<\/span>/, ""]]);
+    assert.equal(extractAt(PLUTO_URL, { html: noBio }).profile.bio, undefined, "the category Product/Service is in the page's data");
+    for (const pronouns of ["she/her", "il / lui", "هي/لها", "they/them/theirs"]) {
+      const html = derive(noBio, [['<span class="_8FvLi">Product/Service</span>', `<span class="_8FvLi">${pronouns}</span>`]]);
+      assert.equal(extractAt(PLUTO_URL, { html }).profile.bio, undefined, pronouns);
+    }
+    // With a bio, the bio is still read after them.
+    assert.equal(extractAt(PLUTO_URL, { fixture: PLUTO }).profile.bio.slice(0, 34), "Where travel lovers go to escape. ");
+  });
+
   test("'Sorry, this page isn't available' at a profile's address, and the login page it redirects to, are not profiles", () => {
     const unavailable = derive(PLUTO, [
       [/<header[\s\S]*?<\/header>/, "<div><h2>Sorry, this page isn't available.</h2></div>"],
