@@ -89,11 +89,21 @@
     return null;
   }
 
+  /**
+   * A name as drawn: the affiliation badge after it is a link to the organisation, whose logo's
+   * alt text is its name, and is not part of the person's name (emoji of the name are not links).
+   */
+  function nameText(node) {
+    const own = node.cloneNode(true);
+    for (const link of own.querySelectorAll("a[href]")) link.remove();
+    return visibleText(own);
+  }
+
   /** The header's name line: the first block of the UserName header that is not "@handle". */
   function displayName(header) {
     const blocks = header.querySelectorAll("[dir]");
     for (const block of blocks.length ? blocks : header.querySelectorAll("span")) {
-      const value = visibleText(block);
+      const value = nameText(block);
       if (value && !value.startsWith("@")) return value;
     }
     return null;
@@ -119,7 +129,7 @@
   function postsFromTitleBar(doc, name) {
     for (const node of doc.querySelectorAll("[data-testid='primaryColumn'] h2 ~ div, [data-testid='TopNavBar'] h2 ~ div")) {
       const title = Array.from(node.parentElement.children).find((c) => c.tagName === "H2");
-      if (name && title && visibleText(title) !== name) continue;
+      if (name && title && nameText(title) !== name) continue;
       // The number and at most one word of it ("23.9K", "23,9 k", "٢٣٫٩ ألف"): parseCount knows the words.
       const match = (visibleText(node) || "").match(/^([\d.,\s٠-٩٬٫]+\s*(?:[\p{L}\p{M}]{1,8}\.?)?)\s+(posts?|tweets?|publications?|منشورًا|منشور|منشورات|تغريدة|تغريدات)$/iu);
       if (match) return parseCount(match[1]);

@@ -112,6 +112,14 @@ describe("X, the real page in other languages and states (derived)", () => {
     }
   });
 
+  test("an affiliation badge after the name (a link to the organisation, its logo's alt its name) is not part of the name", () => {
+    const badge = '<a href="/microlinkhq" role="link"><div><img alt="Microlink" src="https://pbs.twimg.com/profile_images/1/mini_normal.jpg"></div></a>';
+    const html = derive(REAL, [NO_SCHEMA, [/(Kiko Beats<\/span><span class="css-1jxf684 r-bcqeeo r-1ttztb7 r-qvutc0 r-poiln3 r-9iso6">)/g, `$1${badge}`]]);
+    const { profile } = extractAt(KIKO, { html });
+    assert.equal(profile.display_name, "Kiko Beats");
+    assert.equal(profile.posts, 23900, "the title bar carrying the badge too is still this profile's");
+  });
+
   test("an account that does not exist or is suspended: the header X draws over the empty state is no profile", () => {
     // The @handle where the name goes, no counts, no bio, no join date.
     const gone = [NO_SCHEMA, COUNTS, FOLLOWERS, ABSENT, [/<a dir="ltr" href="\/Kikobeats\/about"[\s\S]*?<\/a>/, ""], [/>Kiko Beats</g, ">@Kikobeats<"]];
