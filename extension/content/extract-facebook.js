@@ -144,10 +144,13 @@
     for (const child of heading.childNodes) {
       if (child.nodeType === 3) parts.push(child.nodeValue);
       else if (child.nodeType === 1) {
-        if (child.tagName === "IMG") parts.push(child.getAttribute("alt") || "");
+        // A badge drawn as an image is labelled, not named: "Verified account" is not in the name.
+        if (child.tagName === "IMG") parts.push(isVerifiedBadge(child) ? "" : child.getAttribute("alt") || "");
         else if (child.querySelector("svg, [role='img']") || child.tagName.toLowerCase() === "svg") continue;
         else {
-          const value = visibleText(child) || "";
+          const own = child.cloneNode(true);
+          for (const image of own.querySelectorAll("img")) if (isVerifiedBadge(image)) image.remove();
+          const value = visibleText(own) || "";
           if (value.startsWith("(")) break;
           parts.push(value);
         }

@@ -115,6 +115,18 @@ describe("Facebook, the real pages in French and Arabic and in other states (der
     }
   });
 
+  test("a badge drawn as an image inside the name's heading is not part of the name; an emoji of the name is", () => {
+    const heading = /(<h1 class="x1heor9g x1qlqyl8 x1pd3egz x1a2a7pz">Meedan)(<\/h1>)/;
+    for (const [badge, name, verified] of [
+      ['<span><img alt="Verified account" src="https://static.xx.fbcdn.net/rsrc.php/v3/verified.png"></span>', "Meedan", true],
+      ['<img alt="حساب موثّق" src="https://static.xx.fbcdn.net/rsrc.php/v3/verified.png">', "Meedan", true],
+      ['<span> <img alt="🌙" src="https://static.xx.fbcdn.net/images/emoji.php/v9/t4c/1/16/1f319.png"></span>', "Meedan 🌙", false],
+    ]) {
+      const { profile } = extractAt(MEEDAN, { html: derive(PAGE_2023, [[heading, `$1${badge}$2`]]) });
+      assert.deepEqual([profile.display_name, profile.verified], [name, verified], badge);
+    }
+  });
+
   test("an icon next to the name under a label we do not know: verified is left unsaid, not 'no'", () => {
     const badge = (label) => `<span class="x3nfvp2"> <span><svg aria-label="${label}" role="img" viewBox="0 0 12 13" width="16"><title>${label}</title><g><path d="M6 0"></path></g></svg></span></span>`;
     const html = derive(PAGE_2023, [[/(<h1 class="x1heor9g x1qlqyl8 x1pd3egz x1a2a7pz">Meedan)(<\/h1>)/, `$1${badge("Doğrulanmış hesap")}$2`]]);
