@@ -43,6 +43,9 @@ describe("helpers", () => {
     // The year's last digits are not a day written before the month.
     assert.equal(parseJoined("Joined 2010 January"), "2010-01");
     assert.equal(parseJoined("انضم في ٢٠١٥ مارس"), "2015-03");
+    // Egyptian spellings of June and July.
+    assert.equal(parseJoined("انضم في يونيه ٢٠١٥"), "2015-06");
+    assert.equal(parseJoined("تم إنشاء الصفحة - ٣ يوليه ٢٠٠٩"), "2009-07-03");
   });
 
   test("visibleText reads emoji images, skips what the page hides and icons' titles", () => {
