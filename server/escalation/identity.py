@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
 from heuristics.names import similarity
-from heuristics.platforms import handle_from_url as handle_of
 from server.escalation.model import Case, EvidenceKind
 
-__all__ = ["Element", "copied_elements", "handle_of"]
+__all__ = ["Element", "copied_elements"]
 
 # The impersonation signals' default cut-off (heuristics/rules/default.toml, min_similarity).
 NAME_SIMILARITY = 0.92
@@ -80,8 +79,8 @@ def _username_element(case: Case) -> Element | None:
     finding = case.finding("name.lookalike_characters")
     if finding:
         return Element("username", "name.lookalike_characters")
-    mine = case.suspect.handle or handle_of(case.suspect.profile_url)
-    theirs = case.impersonated.handle or handle_of(case.impersonated.profile_url)
+    mine = case.suspect.account_handle
+    theirs = case.impersonated.account_handle
     if not mine or not theirs or mine.lower() == theirs.lower():
         return None
     score = similarity(mine, theirs).score

@@ -30,7 +30,6 @@ from pymisp import MISPEvent, MISPObject
 
 from heuristics.profile import Platform, parse_joined
 from server.escalation.disarm import techniques_for
-from server.escalation.identity import handle_of
 from server.escalation.model import Case, Evidence, EvidenceKind, Impersonated, Suspect
 from server.escalation.redact import leaves_as_bytes, shareable
 from server.escalation.summary import reason_lines
@@ -59,7 +58,6 @@ def _account(platform: Platform, url: str, account_id: str | None, handle: str |
     template = ACCOUNT_TEMPLATES.get(platform)
     if template is None:
         return None
-    handle = handle or handle_of(url)
     obj = MISPObject(template, strict=True)
     if platform is Platform.X:
         values = {"name": handle, "id": account_id, "displayed-name": name, "link": url, "bio": bio,
@@ -77,12 +75,12 @@ def _account(platform: Platform, url: str, account_id: str | None, handle: str |
 
 
 def _suspect_account(platform: Platform, suspect: Suspect) -> MISPObject | None:
-    return _account(platform, suspect.profile_url, suspect.account_id, suspect.handle, suspect.display_name,
+    return _account(platform, suspect.profile_url, suspect.account_id, suspect.account_handle, suspect.display_name,
                     suspect.joined, suspect.bio)  # fmt: skip
 
 
 def _original_account(original: Impersonated) -> MISPObject | None:
-    return _account(original.platform, original.profile_url, original.account_id, original.handle,
+    return _account(original.platform, original.profile_url, original.account_id, original.account_handle,
                     original.display_name, original.joined)  # fmt: skip
 
 
@@ -126,9 +124,9 @@ def _annotation(case: Case) -> MISPObject:
 def _impersonation(case: Case) -> MISPObject:
     obj = MISPObject("impersonation", strict=True)
     values = {
-        "account-name": case.suspect.display_name or case.suspect.handle or handle_of(case.suspect.profile_url),
+        "account-name": case.suspect.display_name or case.suspect.account_handle,
         "account-url": case.suspect.profile_url,
-        "impersonated-account-name": case.impersonated.handle or handle_of(case.impersonated.profile_url),
+        "impersonated-account-name": case.impersonated.account_handle,
         "impersonated-account-url": case.impersonated.profile_url,
         "real-name": case.impersonated.display_name,
         "type": "Person",

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from heuristics.platforms import handle_from_url
 from heuristics.profile import AccountId, Handle, HashHex, Name, Platform, Profile, Url, parse_joined
 
 CASE_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -58,7 +59,18 @@ def _real_date(value: str | None) -> str | None:
     return value
 
 
-class Suspect(Profile):
+class _AccountSide:
+    """A case's side (the suspect, the impersonated person): an account known by its URL, and by
+    a handle when one was given (both fields are the subclass's: annotated here, pydantic would
+    take them for fields of this class and reorder the models' fields)."""
+
+    @property
+    def account_handle(self) -> str | None:
+        """The handle the account goes by: the one given, else the one its URL names."""
+        return self.handle or handle_from_url(self.profile_url)
+
+
+class Suspect(_AccountSide, Profile):
     """The suspect account: profile fields as in a check, with its URL (required) and, when known,
     its photo's fingerprint."""
 
@@ -73,7 +85,7 @@ class Suspect(Profile):
         return value.strip()
 
 
-class Impersonated(BaseModel):
+class Impersonated(_AccountSide, BaseModel):
     """The person or contact the suspect pretends to be: typed by the trainer or taken from the
     protected registry (``protected_id``)."""
 

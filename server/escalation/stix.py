@@ -24,7 +24,6 @@ import stix2
 
 from heuristics.profile import Platform, parse_joined
 from server.escalation.disarm import techniques_for
-from server.escalation.identity import handle_of
 from server.escalation.model import Case
 from server.escalation.redact import shareable
 from server.escalation.summary import reason_lines
@@ -53,7 +52,6 @@ def _pattern_string(value: str) -> str:
 
 def _account(platform: Platform, url: str, account_id: str | None, handle: str | None,
              name: str | None, joined: str | None) -> stix2.UserAccount:  # fmt: skip
-    handle = handle or handle_of(url)
     values: dict[str, Any] = {
         "account_type": _ACCOUNT_TYPE.get(platform, platform.value),
         "user_id": account_id or handle or url,
@@ -73,10 +71,10 @@ def build_bundle(case: Case) -> stix2.Bundle:
     common = {"created": created, "modified": modified, "object_marking_refs": [marking]}
 
     suspect = _account(shared.platform, shared.suspect.profile_url, shared.suspect.account_id,
-                       shared.suspect.handle, shared.suspect.display_name, shared.suspect.joined)  # fmt: skip
+                       shared.suspect.account_handle, shared.suspect.display_name, shared.suspect.joined)  # fmt: skip
     original_side = shared.impersonated
     original = _account(original_side.platform, original_side.profile_url, original_side.account_id,
-                        original_side.handle, original_side.display_name, original_side.joined)  # fmt: skip
+                        original_side.account_handle, original_side.display_name, original_side.joined)  # fmt: skip
     pattern = (
         f"[user-account:account_type = '{_pattern_string(suspect.account_type)}'"
         f" AND user-account:user_id = '{_pattern_string(suspect.user_id)}']"

@@ -20,7 +20,7 @@ from importlib import resources
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform
 from heuristics.text import is_invisible, joiner_is_legitimate
-from server.escalation.identity import Element, copied_elements, handle_of
+from server.escalation.identity import Element, copied_elements
 from server.escalation.model import Case, Notifier
 from server.escalation.platforms import PlatformProcedure, procedure
 
@@ -140,8 +140,8 @@ def _pair_lines(case: Case, t: Translate) -> list[str]:
         ("label.platform", original.platform.value, case.platform.value),
         (
             "label.handle",
-            original.handle or handle_of(original.profile_url),
-            suspect.handle or handle_of(suspect.profile_url),
+            original.account_handle,
+            suspect.account_handle,
         ),
         ("label.created", original.joined, suspect.joined),
         ("label.photo", None, _short_fingerprint(case.avatar_fingerprint())),

@@ -31,7 +31,6 @@ from heuristics.signals import registry
 from heuristics.signals.impersonation import is_same_account
 from server.escalation import archive, misp, stix
 from server.escalation.evidence import default_kind, image_fingerprint, sniff_media_type
-from server.escalation.identity import handle_of
 from server.escalation.model import (
     MAX_CASE_EVIDENCE_BYTES,
     MAX_EVIDENCE_BYTES,
@@ -126,7 +125,7 @@ def check_snapshot(
     contact = Contact(
         display_name=original.display_name,
         platform=original.platform,
-        handle=original.handle or handle_of(original.profile_url),
+        handle=original.account_handle,
         account_id=original.account_id,
     )
     profile = Profile.model_validate(body.suspect.model_dump(exclude={"avatar_hash"}))
@@ -230,9 +229,9 @@ def _refuse_wrong_accounts(body: CaseCreate, services: Mapping[str, Any]) -> Non
     refuse_wrong_url(
         original.profile_url, original.platform, original.handle, original.account_id, "impersonated.profile_url"
     )
-    handle = suspect.handle or handle_of(suspect.profile_url)
+    handle = suspect.account_handle
     profile = Profile(account_id=suspect.account_id, handle=handle)
-    original_account = (original.platform, original.account_id, original.handle or handle_of(original.profile_url))
+    original_account = (original.platform, original.account_id, original.account_handle)
     if is_same_account(profile, body.platform, [original_account]):
         raise APIError(
             422,
