@@ -57,8 +57,9 @@
     /^(lives in|from|works at|worked at|studied|studies|went to|goes to|married|single|in a relationship|followed by|habite à|de |travaille|a étudié|étudie|suivi\(e\) par|يقيم في|من |يعمل|عمل|درس|يدرس|متزوج|أعزب|يتابعه)/i,
     /\d[\d.,\s]*\s*[KkMm]?\s*(people|personnes|شخص|أشخاص)?\s*(like this|follow this|likes|followers|checked in|were here|talking about|aiment ça|suivent ceci|j’aime|abonnés|متابع|معجب|سجلوا)/i,
   ];
-  const FOLLOWERS_TEXT = /^([\d.,\s٠-٩٬٫]+\s*(?:[KkMm]|mil|ألف|مليون)?)\s*(?:people follow this|followers|personnes suivent ceci|personnes suivent ça|abonnés|abonné\(e\)s|متابِع|متابع|متابعًا|متابعين|متابعون|شخصًا يتابعون هذا|أشخاص يتابعون هذا)$|^يتابع\s+([\d.,\s٠-٩٬٫]+\s*(?:ألف|مليون)?)\s*(?:شخصًا|شخص|أشخاص)\s+(?:هذا|هذه الصفحة)$/i;
-  const FOLLOWING_TEXT = /^([\d.,\s٠-٩٬٫]+\s*(?:[KkMm]|mil|ألف|مليون)?)\s*(?:following|abonnements|يتابع|متابَع)$/i;
+  // A number and at most one word of it ("3,7 k", "٣٫٧ ألف"), which parseCount reads.
+  const FOLLOWERS_TEXT = /^([\d.,\s٠-٩٬٫]+\s*(?:[\p{L}\p{M}]{1,8}\.?)?)\s*(?:people follow this|followers|personnes suivent ceci|personnes suivent ça|abonnés|abonné\(e\)s|متابِع|متابع|متابعًا|متابعين|متابعون|شخصًا يتابعون هذا|أشخاص يتابعون هذا)$|^يتابع\s+([\d.,\s٠-٩٬٫]+\s*(?:[\p{L}\p{M}]{1,8}\.?)?)\s*(?:شخصًا|شخص|أشخاص)\s+(?:هذا|هذه الصفحة)$/iu;
+  const FOLLOWING_TEXT = /^([\d.,\s٠-٩٬٫]+\s*(?:[\p{L}\p{M}]{1,8}\.?)?)\s*(?:following|abonnements|suivi\(e\)s|suivis|يتابع|متابَع)$/iu;
   const TRANSPARENCY_LABELS = {
     joined: /^(page created|creation date|date de création|page créée le|تاريخ الإنشاء|تم إنشاء الصفحة|date joined|joined)$/i,
     based_in: /^(primary country\/region location for people who manage this page|country\/region|pays\/région principal.*|الموقع الأساسي للبلد\/المنطقة.*|account based in)$/i,

@@ -29,7 +29,7 @@
   const TABS = ["reels", "tagged", "saved", "followers", "following", "igtv", "channel", "guides", undefined];
 
   const FOLLOWERS = /(followers?|abonné(?:e)?s?|متابِع|متابع|متابعين|متابعون)/i;
-  const FOLLOWING = /(following|abonnements?|يتابع|تتابع|المتابَعون|متابَع|تتم متابعتهم)/i;
+  const FOLLOWING = /(following|abonnements?|suivi\(e\)s|suivis|يتابع|تتابع|المتابَعون|متابَع|تتم متابعتهم)/i;
   const POSTS = /(posts?|publications?|منشور|منشورات)/i;
   const VERIFIED = /^(verified|vérifié|compte vérifié|تم التحقق|تم التحقق منه|حساب تم التحقق منه|موثّق|موثَّق|موثق|حساب موثّق|حساب موثَّق|حساب موثق)$/i;
   const PRIVATE = /(this account is private|ce compte est privé|هذا الحساب خاص)/i;

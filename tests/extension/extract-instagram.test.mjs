@@ -95,6 +95,8 @@ describe("Instagram, real pages in other languages and states (derived)", () => 
       ["2\u202f187 abonnés, 110 abonnements, 1\u202f042 publications - Voir les photos et vidéos Instagram de Pluto (@pluto__travel)", [2187, 110, 1042]],
       ["1,2\u00a0M abonnés, 12,5\u00a0k abonnements, 142 publications - Voir les photos et vidéos Instagram de Pluto (@pluto__travel)", [1200000, 12500, 142]],
       ["١٫٢ مليون متابِع، ١١٠ متابَع، ١٤٢ منشورًا - شاهد صور ومقاطع فيديو Instagram من Pluto (@pluto__travel)", [1200000, 110, 142]],
+      // The French wording of later years: "followers" and "suivi(e)s".
+      ["2\u202f187 followers, 110 suivi(e)s, 142 publications - Voir les photos et vidéos Instagram de Pluto (@pluto__travel)", [2187, 110, 142]],
     ];
     for (const [description, expected] of cases) {
       const { profile } = extractAt(PLUTO_URL, { html: plutoTags(description) });
