@@ -226,8 +226,11 @@
     // Every profile shows a name, a follower count and a photo (the egg is "no photo"); the
     // "About this account" page shows none of them, but always the join date.
     core: (location) => (isAbout(location) ? ["joined"] : ["display_name", "followers", "has_avatar"]),
-    expects: (_doc, location) => {
+    expects: (doc, location) => {
       const tab = location.pathname.split("/").filter(Boolean)[1] || "";
+      // X's own "doesn't exist" / "suspended" state: no profile to show, not a layout we missed.
+      const empty = doc.querySelector('[data-testid="primaryColumn"] [data-testid="emptyState"]');
+      if (empty && GONE.test(visibleText(empty) || "")) return false;
       return handleFromPath(location) !== null && (HEADER_TABS.has(tab) || isAbout(location));
     },
     matches: (location) => HOSTS.test(location.hostname),

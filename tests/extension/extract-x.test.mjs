@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { derive } from "./derive.mjs";
-import { extractAt, fixture } from "./helpers.mjs";
+import { extractAt, fixture, pageAt } from "./helpers.mjs";
 
 const REAL = "x/real-kikobeats-2025-12-23.html";
 // X's signed-in side navigation: the account switcher shows the viewer's own avatar and name,
@@ -128,6 +128,9 @@ describe("X, the real page in other languages and states (derived)", () => {
     for (const text of ["This account doesn’t exist", "Ce compte n’existe pas", "Account suspended", "Compte suspendu", "الحساب معلّق", "هذا الحساب غير موجود"]) {
       assert.equal(extractAt(KIKO, { html: derive(REAL, [NO_SCHEMA, emptyState(text)]) }), null, text);
     }
+    // Nor should it: the health counter does not count X's own empty state as a profile missed.
+    const window = pageAt(KIKO, { html: derive(REAL, [NO_SCHEMA, emptyState("Account suspended")]) });
+    assert.equal(window.Haris.readPage(window.document, window.location).expected, false);
     // An empty state that says something else (no posts yet, a withheld timeline) is still this profile.
     assert.equal(extractAt(KIKO, { html: derive(REAL, [NO_SCHEMA, emptyState("@Kikobeats hasn’t posted")]) }).profile.followers, 3893);
   });
