@@ -90,19 +90,39 @@
    * claim is left out rather than given to the wrong one.
    */
   function countsFromDescription(description) {
+    const head = (clean(description) || "").split(/\s[-–]\s/)[0];
+    return labelledCounts(head.split(/[,،]\s+/).map((part) => [part, parseCount(part)]));
+  }
+
+  /** {field: count} from [label text, count] pairs, each by its word; a field two pairs claim is left out. */
+  function labelledCounts(pairs) {
     const counts = {};
     const claimed = new Set();
-    const head = (clean(description) || "").split(/\s[-–]\s/)[0];
-    for (const part of head.split(/[,،]\s+/)) {
-      const value = parseCount(part);
+    for (const [label, value] of pairs) {
       if (value === null) continue;
-      const field = FOLLOWING.test(part) ? "following" : FOLLOWERS.test(part) ? "followers" : POSTS.test(part) ? "posts" : null;
+      const field = FOLLOWING.test(label) ? "following" : FOLLOWERS.test(label) ? "followers" : POSTS.test(label) ? "posts" : null;
       if (!field) continue;
       if (claimed.has(field)) delete counts[field];
       else counts[field] = value;
       claimed.add(field);
     }
     return counts;
+  }
+
+  /** The header's counts list: the items of the <ul> that holds the posts count, by their words. */
+  function countItems(area) {
+    for (const part of area) {
+      const posts = Array.from(part.querySelectorAll("ul > li")).find((li) => POSTS.test(li.textContent || "") && parseCount(visibleText(li)) !== null);
+      if (!posts) continue;
+      const pairs = Array.from(posts.parentElement.children, (li) => {
+        const text = visibleText(li) || "";
+        if (text.length > 40 || NOT_BIO.test(text)) return [text, null];
+        const titled = Array.from(li.querySelectorAll("[title]")).map((n) => n.getAttribute("title")).find((t) => /[\d٠-٩]/.test(t));
+        return [text, parseCount(titled || text)];
+      });
+      return labelledCounts(pairs);
+    }
+    return {};
   }
 
   /** The bio the description carries after "(@handle) on Instagram:", quotes removed. */
@@ -240,17 +260,12 @@
 
     if (header) {
       const area = headerArea(header);
-      for (const [field, suffix] of [["followers", "followers"], ["following", "following"]]) {
-        const value = linkCount(area, handle, suffix);
+      // The links to the lists, else the counts list (the <ul> holding the posts count; logged out,
+      // followers and following are items without links): what the header shows wins over the tags.
+      const items = countItems(area);
+      for (const field of ["posts", "followers", "following"]) {
+        const value = (field === "posts" ? null : linkCount(area, handle, field)) ?? items[field] ?? null;
         if (value !== null) profile[field] = value;
-      }
-      for (const part of area) {
-        const item = Array.from(part.querySelectorAll("li")).find((li) => POSTS.test(li.textContent || ""));
-        const value = item ? parseCount(visibleText(item)) : null;
-        if (value !== null) {
-          profile.posts = value;
-          break;
-        }
       }
       const label = (n) => (n.getAttribute("aria-label") || n.getAttribute("title") || n.getAttribute("alt") || "").trim();
       profile.verified = area.some((part) => Array.from(part.querySelectorAll("svg[aria-label], [title], img[alt]")).some((n) => VERIFIED.test(label(n))));

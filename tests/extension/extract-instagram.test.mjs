@@ -156,6 +156,23 @@ describe("Instagram, real pages in other languages and states (derived)", () => 
     assert.equal(extractAt(PLUTO_URL, { html: modern.replace(/Potvrđeno/g, "تم التحقق") }).profile.verified, true);
   });
 
+  test("logged out, the counts are items without links: each read by its word, in English, French and Arabic", () => {
+    // Only the header tells (the tags are removed, as after in-app navigation).
+    const loggedOut = (followers, following, posts) => derive(PLUTO, [
+      [/<meta property="og:[^>]*>/g, ""], [/<meta\s+content="[^"]*"\s+name="description">/, ""], [/<title>[^<]*<\/title>/, "<title>Instagram</title>"],
+      [/(class="g47SY ">142<\/span>)\s*posts/, `$1 ${posts}`],
+      [/<a class="-nal3 "\s+href="\/pluto__travel\/followers\/" tabindex="0">([\s\S]*?)followers<\/a>/, `<span class="-nal3 ">$1${followers}</span>`],
+      [/<a class="-nal3 "\s+href="\/pluto__travel\/following\/" tabindex="0">([\s\S]*?)following<\/a>/, `<span class="-nal3 ">$1${following}</span>`],
+    ]);
+    for (const words of [["followers", "following", "posts"], ["abonnés", "suivi(e)s", "publications"], ["متابِع", "متابَع", "منشورًا"]]) {
+      const { profile } = extractAt(PLUTO_URL, { html: loggedOut(...words) });
+      assert.deepEqual([profile.followers, profile.following, profile.posts], [2187, 110, 142], words.join());
+    }
+    // The same word twice (Arabic without vowel marks): neither count.
+    const { profile } = extractAt(PLUTO_URL, { html: loggedOut("متابع", "متابع", "منشور") });
+    assert.deepEqual([profile.followers, profile.following, profile.posts], [undefined, undefined, 142]);
+  });
+
   test("an account with a category or pronouns and no bio: neither is sent as the bio", () => {
     const noBio = derive(PLUTO, [[/<span>Where\s+travel lovers[\s\S]*?<\/span>/, ""]]);
     assert.equal(extractAt(PLUTO_URL, { html: noBio }).profile.bio, undefined, "the category Product/Service is in the page's data");
