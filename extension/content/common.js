@@ -21,8 +21,9 @@
     });
   }
 
-  // Bidirectional marks platforms wrap names and numbers in (LRM, RLM, embeddings, isolates).
-  const BIDI_MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  // Bidirectional marks platforms wrap names and numbers in (LRM, RLM, the Arabic letter mark
+  // ICU puts in Arabic numbers, embeddings, isolates).
+  const BIDI_MARKS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
   function clean(text) {
     if (text == null) return null;

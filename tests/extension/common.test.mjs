@@ -20,7 +20,8 @@ describe("helpers", () => {
     const cases = {
       "1.2 ك": 1200, "١٫٢ك": 1200, "12 الف": 12000, "١٠ آلاف": 10000, "٢٠ ألفًا": 20000, "5 mille": 5000,
       "1,2 Mio.": 1200000, "1,5 mln": 1500000, "\u200f٢٫٥ مليون\u200f": 2500000, "2K+": 2000, "10K+ followers": 10000,
-      "3,7\u00a0k J’aime": 3700, "12\u202fk abonnés": 12000, "1,2\u00a0M": 1200000,
+      "3,7\u00a0k J’aime": 3700, "12\u202fk abonnés": 12000, "1,2\u00a0M": 1200000, "\u061c١٬٢٣٤\u061c": 1234,
+      "\u2068١٫٢\u2069 ألف": 1200,
     };
     for (const [text, expected] of Object.entries(cases)) assert.equal(parseCount(text), expected, text);
   });
