@@ -38,7 +38,8 @@
   // Pronouns as Instagram draws them next to or under the name: "she/her", "il/lui", "هي/لها".
   const PRONOUNS = /^[\p{L}]{1,8}(\s*\/\s*[\p{L}]{1,8}){1,2}$/u;
   // Instagram's anonymous silhouette is served from a fixed path with this id.
-  const SILHOUETTE = /\/44884218_345707102882519_2446069589734326272_n\./;
+  // Since late 2024 a second one is served; both carry ig_cache_key "anonymous_profile_pic" (base64).
+  const SILHOUETTE = /\/(44884218_345707102882519_2446069589734326272|464760996_1254146839119862_3605321457742435801)_n\.|[?&]ig_cache_key=YW5vbnltb3VzX3Byb2ZpbGVfcGlj/;
   const ABOUT_LABELS = {
     joined: /^(date joined|date d['’]inscription|a rejoint instagram|تاريخ الانضمام)$/i,
     based_in: /^(account based in|compte basé (en|au|aux|à)|موقع الحساب|مقر الحساب|البلد المرتبط بالحساب)$/i,

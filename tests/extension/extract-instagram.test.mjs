@@ -173,6 +173,19 @@ describe("Instagram, real pages in other languages and states (derived)", () => 
     assert.deepEqual([profile.followers, profile.following, profile.posts], [undefined, undefined, 142]);
   });
 
+  test("no photo: Instagram's anonymous picture, the older and the late-2024 one, is not downloaded", () => {
+    for (const src of [
+      "https://scontent-mad1-1.cdninstagram.com/v/t51.2885-19/464760996_1254146839119862_3605321457742435801_n.png?stp=dst-jpg_e0_s150x150&_nc_ht=scontent-mad1-1.cdninstagram.com",
+      "https://scontent-mad1-1.cdninstagram.com/v/t51.2885-19/44884218_345707102882519_2446069589734326272_n.jpg?_nc_ht=scontent-mad1-1.cdninstagram.com",
+      "https://instagram.fmad3-1.fna.fbcdn.net/v/t51.2885-19/s150x150/anon_n.jpg?ig_cache_key=YW5vbnltb3VzX3Byb2ZpbGVfcGlj.2-ccb7-5",
+    ]) {
+      const html = derive(PLUTO, [[/(data-testid="user-avatar"\s+draggable="false"\s+src=")[^"]*"/, `$1${src}"`], [/(<meta property="og:image"\s+content=")[^"]*"/, `$1${src}"`]]);
+      const found = extractAt(PLUTO_URL, { html });
+      assert.equal(found.profile.has_avatar, false, src);
+      assert.equal(found.avatar, null, src);
+    }
+  });
+
   test("an account with a category or pronouns and no bio: neither is sent as the bio", () => {
     const noBio = derive(PLUTO, [[/<span>Where\s+travel lovers[\s\S]*?<\/span>/, ""]]);
     assert.equal(extractAt(PLUTO_URL, { html: noBio }).profile.bio, undefined, "the category Product/Service is in the page's data");
