@@ -192,6 +192,7 @@
   // The site's own name in the place of a profile's: its logo heading of a login or error page
   // (Facebook does not allow its name in a profile's or a Page's).
   const SITE_NAME = /^(facebook|فيسبوك|فيس بوك)$/i;
+  const DIALOG = "[role='dialog'], [role='alertdialog'], [aria-modal='true']";
 
   function badgeLabel(node) {
     return (node.getAttribute("aria-label") || node.getAttribute("title") || node.getAttribute("alt") || (node.tagName.toLowerCase() === "title" ? node.textContent : "") || "").trim();
@@ -311,7 +312,8 @@
     }
     profile.profile_url = who.vanity ? `https://www.facebook.com/${who.vanity}` : `https://www.facebook.com/profile.php?id=${who.id}`;
 
-    const heading = main.querySelector("h1") || doc.querySelector("#cover-name-root h3, [data-sigil='profile-name']");
+    // Never a dialog's heading (the cookie consent, a login prompt): no profile's name is in one.
+    const heading = Array.from(main.querySelectorAll("h1")).find((h) => !h.closest(DIALOG)) || doc.querySelector("#cover-name-root h3, [data-sigil='profile-name']");
     const tagName = fresh ? clean((meta(doc, "og:title") || "").replace(/\s*\|\s*Facebook$/i, "")) : null;
     if (!heading && !tagName) return null; // not a profile (a login wall, a page still rendering)
     profile.display_name = heading ? nameOf(heading) : tagName;

@@ -135,6 +135,14 @@ describe("Facebook, the real pages in French and Arabic and in other states (der
     assert.equal(profile.display_name, "Meedan");
   });
 
+  test("a cookie-consent dialog over a page not yet drawn: its heading is not the name", () => {
+    const consent = '<div role="dialog" aria-label="Cookies"><h1>Autoriser l’utilisation des cookies de Facebook sur ce navigateur ?</h1><div role="button">Autoriser tous les cookies</div></div>';
+    for (const [lang, title] of [["fr", "Autoriser l’utilisation des cookies de Facebook sur ce navigateur ?"], ["ar", "هل تريد السماح باستخدام ملفات تعريف الارتباط من فيسبوك على هذا المتصفح؟"]]) {
+      const html = derive(PAGE_2023, [[FB_HTML, FB_HTML.replace('lang="en"', `lang="${lang}"`)], ['<body class="_6s5d _71pn _-kb sf">', `<body class="_6s5d _71pn _-kb sf">${consent.replace(/<h1>[^<]*/, `<h1>${title}`)}`], [/ role="main"/, ""]]);
+      assert.equal(extractAt(MEEDAN, { html }).profile.display_name, "Meedan", lang);
+    }
+  });
+
   test("a login wall in Arabic or French at a profile's address is no profile named 'Facebook'", () => {
     // Only the title and the password box tell: the wall's address tags are removed.
     const wall = (title, lang) => derive("facebook/invented-login.html", [
