@@ -156,10 +156,11 @@
       if (mark) profile.platform_label = FAKE.test(clean(mark.textContent) || "") ? "fake" : "scam";
     }
     if (!profile.display_name && !profile.handle) return null; // the header is not drawn yet
-    // A deleted account: the client draws this name, no username and no bio. There is no one to check.
-    if (DELETED.test(profile.display_name || "") && !profile.handle && profile.bio == null) return null;
-
+    // A deleted account: the client draws this name, no username, no bio and no photo. There is
+    // no one to check. (A user may take the name; one with a username, a bio or a photo is checked.)
     const found = avatarOf(header, scope);
+    if (DELETED.test(profile.display_name || "") && !profile.handle && profile.bio == null && found.has !== true) return null;
+
     if (found.has !== null) profile.has_avatar = found.has;
     return { profile, avatar: found.avatar };
   }

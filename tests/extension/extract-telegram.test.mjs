@@ -96,13 +96,15 @@ describe("Telegram Web A, reconstructed from the client's source", () => {
 
   test("a deleted account (the client's 'Deleted Account' name, no username, no bio) yields nothing, in en/fr/ar", () => {
     for (const name of ["Deleted Account", "Compte supprimé", "حساب محذوف"]) {
-      const html = panelA().replace(">Nour Khalil</h3>", `>${name}</h3>`).replace(/<div class="ChatExtra">[\s\S]*?\n <\/div>/, '<div class="ChatExtra"></div>');
+      const html = panelA({ avatar: '<div class="Avatar deleted-account" data-peer-id="7001234567"></div>' }).replace(">Nour Khalil</h3>", `>${name}</h3>`).replace(/<div class="ChatExtra">[\s\S]*?\n <\/div>/, '<div class="ChatExtra"></div>');
       assert.ok(html.includes(name) && !html.includes("@nour_khalil"), "the derived panel has the name and no rows");
       assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html }), null, name);
     }
-    // A user who took that name but has a username is a user.
-    const named = panelA().replace(">Nour Khalil</h3>", ">Deleted Account</h3>");
+    // A user who took that name but has a username, or a photo, is a user.
+    const named = panelA().replace(">Nour Khalil</h3>", ">Deleted Account</h3>"); // with a photo
     assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html: named }).profile.handle, "nour_khalil");
+    const withPhoto = named.replace(/<div class="ChatExtra">[\s\S]*?\n <\/div>/, '<div class="ChatExtra"></div>');
+    assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html: withPhoto }).profile.display_name, "Deleted Account");
   });
 
   test("the Arabic (rtl) and French UIs: rows by their captions there", () => {
