@@ -107,6 +107,12 @@ describe("Telegram Web A, reconstructed from the client's source", () => {
     assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html: withPhoto }).profile.display_name, "Deleted Account");
   });
 
+  test("a name with emoji images and bidi marks: the emoji kept, the marks and the badges not", () => {
+    const html = panelA({ titleExtra: '<div class="emoji-status"><img alt="⭐" src="blob:https://web.telegram.org/x"></div>' })
+      .replace('>Nour Khalil</h3>', '>Nour <img class="emoji emoji-small" alt="🌙" src="./img-apple-64/1f319.png"> \u200fنور\u200f</h3>');
+    assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html }).profile.display_name, "Nour 🌙 نور");
+  });
+
   test("the Arabic (rtl) and French UIs: rows by their captions there", () => {
     const english = extractAt("https://web.telegram.org/a/#7001234567", { html: panelA() }).profile;
     for (const [lang, dir, username, bio] of [["ar", "rtl", "اسم المستخدم", "النبذة التعريفية"], ["ar", "rtl", "اسم المستخدم", "نبذة"], ["fr", "ltr", "Nom d’utilisateur", "Bio"]]) {
