@@ -104,6 +104,16 @@ describe("Instagram, real pages in other languages and states (derived)", () => 
     }
   });
 
+  test("the later description format with the bio, in French and Arabic: the bio without its quotes", () => {
+    for (const description of [
+      "2\u202f187 followers, 110 suivi(e)s, 142 publications - Pluto (@pluto__travel) sur Instagram\u00a0: «\u00a0Where travel lovers go to escape.\u00a0»",
+      "\u200f2,187\u200f من المتابعين، و\u200f110\u200f من المتابَعين، و\u200f142\u200f من المنشورات - \u200fPluto (@pluto__travel) على Instagram: &quot;Where travel lovers go to escape.&quot;", // as the attribute escapes it
+    ]) {
+      const { profile } = extractAt(PLUTO_URL, { html: plutoTags(description) });
+      assert.deepEqual([profile.bio, profile.followers, profile.following, profile.posts], ["Where travel lovers go to escape.", 2187, 110, 142], description);
+    }
+  });
+
   test("the rendered header in Arabic (rtl) and French: the same fields as in English", () => {
     const english = extractAt(PLUTO_URL, { fixture: PLUTO }).profile;
     const arabic = derive(PLUTO, [
