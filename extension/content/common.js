@@ -278,9 +278,11 @@
   function labelledValues(scope, labels, skip = null) {
     const out = {};
     for (const { text: own, element } of textRuns(scope, 200, skip)) {
+      // "Account based in:" and "Date d’inscription :" are the labels without their colons.
+      const bare = own.replace(/\s*[:：]$/, "");
       for (const [field, label] of Object.entries(labels)) {
         if (out[field] != null) continue;
-        if (label.test(own)) {
+        if (label.test(bare)) {
           // "label" alone: the value is the next block that says something.
           let value = null;
           for (let node = element, depth = 0; !value && node && node !== scope && depth < 4; node = node.parentElement, depth += 1) {

@@ -59,6 +59,9 @@ describe("helpers", () => {
     const node = window.document.createElement("div");
     node.innerHTML = `<div><span>Account based in</span></div><div><span>Egypt</span></div><div><span>Page created - January 7, 2009</span></div>`;
     assert.deepEqual({ ...labelledValues(node, { based_in: /^account based in$/i, joined: /^page created$/i }) }, { based_in: "Egypt", joined: "January 7, 2009" });
+    // A label printed with its colon, the value in the next block (French puts a space before it).
+    node.innerHTML = `<div><span>Compte basé en :</span></div><div><span>Maroc</span></div><div><span>تاريخ الانضمام:</span></div><div><span>مارس ٢٠١٥</span></div>`;
+    assert.deepEqual({ ...labelledValues(node, { based_in: /^compte basé en$/i, joined: /^تاريخ الانضمام$/i }) }, { based_in: "Maroc", joined: "مارس ٢٠١٥" });
   });
 });
 
