@@ -196,6 +196,19 @@ describe("Instagram, real pages in other languages and states (derived)", () => 
     }
   });
 
+  test("a private account in English, French and Arabic: the notice where the posts were", () => {
+    for (const [title, text] of [["This account is private", "Follow this account to see their photos and videos."],
+      ["Ce compte est privé", "Abonnez-vous à ce compte pour voir ses photos et vidéos."], ["هذا الحساب خاص", "تابع هذا الحساب لمشاهدة صوره ومقاطع الفيديو الخاصة به."]]) {
+      const html = derive(PLUTO, [[/<article[\s\S]*?<\/article>/, `<div><div><h2>${title}</h2><div>${text}</div></div></div>`]]);
+      const { profile } = extractAt(PLUTO_URL, { html });
+      assert.equal(profile.private, true, title);
+      assert.equal(profile.bio.slice(0, 34), "Where travel lovers go to escape. ", "the notice is not the bio");
+    }
+    // Zero posts, public: no notice, no post, so nothing is said about privacy.
+    const empty = derive(PLUTO, [[/<article[\s\S]*?<\/article>/, "<div><h2>No Posts Yet</h2></div>"]]);
+    assert.equal(extractAt(PLUTO_URL, { html: empty }).profile.private, undefined);
+  });
+
   test("an account with a category or pronouns and no bio: neither is sent as the bio", () => {
     const noBio = derive(PLUTO, [[/<span>Where\s+travel lovers[\s\S]*?<\/span>/, ""]]);
     assert.equal(extractAt(PLUTO_URL, { html: noBio }).profile.bio, undefined, "the category Product/Service is in the page's data");
