@@ -112,6 +112,16 @@ describe("X, the real page in other languages and states (derived)", () => {
     }
   });
 
+  test("a protected account with no bio, no photo and no posts, in Arabic: locked, empty bio, no photo, 0 posts", () => {
+    const lock = '<span><svg viewBox="0 0 24 24" aria-label="حساب محمي" role="img" data-testid="icon-lock"><g><path d="M0"></path></g></svg></span>';
+    const html = derive(REAL, [NO_SCHEMA, [HTML_TAG, '<html dir="rtl" lang="ar"'], ABSENT, ["23.9K posts", "٠ منشور"],
+      [/(Kiko Beats<\/span><span class="css-1jxf684 r-bcqeeo r-1ttztb7 r-qvutc0 r-poiln3 r-9iso6">)/g, `$1${lock}`],
+      [/https:\/\/pbs\.twimg\.com\/profile_images\/2000931726244106244\/Ty7-KT2j_(\d+x\d+)\.jpg/g, "https://abs.twimg.com/sticky/default_profile_images/default_profile_$1.png"]]);
+    const found = extractAt(KIKO, { html });
+    assert.deepEqual([found.profile.private, found.profile.bio, found.profile.has_avatar, found.profile.posts, found.profile.display_name], [true, "", false, 0, "Kiko Beats"]);
+    assert.equal(found.avatar, null);
+  });
+
   test("an affiliation badge after the name (a link to the organisation, its logo's alt its name) is not part of the name", () => {
     const badge = '<a href="/microlinkhq" role="link"><div><img alt="Microlink" src="https://pbs.twimg.com/profile_images/1/mini_normal.jpg"></div></a>';
     const html = derive(REAL, [NO_SCHEMA, [/(Kiko Beats<\/span><span class="css-1jxf684 r-bcqeeo r-1ttztb7 r-qvutc0 r-poiln3 r-9iso6">)/g, `$1${badge}`]]);
