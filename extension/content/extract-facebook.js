@@ -305,6 +305,10 @@
     if (who.vanity) profile.handle = who.vanity;
     profile.account_id = who.id || idForVanity(doc, who.vanity);
     const fresh = freshTags(doc, who);
+    // A page Facebook drew has its main region (www.), its mobile hooks, or its tags naming this
+    // profile; a page with none of them (an error page, something else at this address) is not
+    // one whose heading is a name.
+    if (!fresh && !doc.querySelector('[role="main"], #cover-name-root, [data-sigil="profile-name"]')) return null;
     if (!profile.account_id && who.vanity && fresh) {
       // App links of a fresh load: fb://profile/<id>.
       const appLink = meta(doc, "al:android:url") || meta(doc, "al:ios:url") || "";

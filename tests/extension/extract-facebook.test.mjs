@@ -143,6 +143,13 @@ describe("Facebook, the real pages in French and Arabic and in other states (der
     }
   });
 
+  test("a page Facebook did not draw (no main region, no mobile hooks, no tags naming it) at a profile's address is no profile", () => {
+    // Another project's test page (meedan/pender): one <h1>, no Facebook markup at all.
+    for (const url of ["https://www.facebook.com/some.page", "https://www.facebook.com/profile.php?id=100000000000001", "https://m.facebook.com/some.page"]) {
+      assert.equal(extractAt(url, { fixture: "facebook/other-pender-page-without-og-title.html" }), null, url);
+    }
+  });
+
   test("a login wall in Arabic or French at a profile's address is no profile named 'Facebook'", () => {
     // Only the title and the password box tell: the wall's address tags are removed.
     const wall = (title, lang) => derive("facebook/invented-login.html", [
