@@ -164,6 +164,12 @@ describe("Telegram Web K, invented", () => {
     }
   });
 
+  test("Web K: a deleted account (its name, an empty photo carousel, no rows) yields nothing", () => {
+    const header = CAROUSEL("").replace(">Karim Mansour<", ">Deleted Account<").replace(">KM<", "><");
+    assert.ok(header.includes(">Deleted Account<"));
+    assert.equal(extractAt("https://web.telegram.org/k/#5123456789", { html: panelK({ header, rows: "" }) }), null);
+  });
+
   test("Web K's empty photo carousel means no photo; its initials alone do not", () => {
     const none = extractAt("https://web.telegram.org/k/", { html: panelK({ header: CAROUSEL(""), rows: ROW("karim_mansour_news", "Username") }) });
     assert.equal(none.profile.has_avatar, false);
