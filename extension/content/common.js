@@ -21,8 +21,9 @@
     });
   }
 
-  // Bidirectional marks platforms wrap names and numbers in (LRM, RLM, embeddings, isolates).
-  const BIDI_MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  // Bidirectional marks platforms wrap names and numbers in (LRM, RLM, the Arabic letter mark
+  // ICU puts in Arabic numbers, embeddings, isolates).
+  const BIDI_MARKS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
   function clean(text) {
     if (text == null) return null;
@@ -31,10 +32,12 @@
   }
 
   // Suffixes platforms use for abbreviated counts, in English, French and Arabic UIs.
+  // Arabic words are matched with and without hamza and tanween ("ألف", "الف", "ألفًا"), and
+  // "ك" is the Arabic UIs' short "K".
   const MULTIPLIERS = [
-    [/^(k|k\.|k|mil|ألف|آلاف|ألفًا)$/i, 1e3],
-    [/^(m|m\.|mn|mio|million|millions|مليون|ملايين)$/i, 1e6],
-    [/^(b|md|mrd|milliard|milliards|billion|مليار)$/i, 1e9],
+    [/^(k|k\.|mil|mille|ك|[أا]لف|[أا]لفا|[أا]لفًا|[آا]لاف)$/iu, 1e3],
+    [/^(m|m\.|mn|mln|mio\.?|million|millions|مليون|مليونًا|مليونا|ملايين)$/iu, 1e6],
+    [/^(b|md|mds|mrd|milliard|milliards|billion|مليار|مليارًا|مليارات)$/iu, 1e9],
   ];
 
   /**
@@ -45,7 +48,8 @@
     if (text == null) return null;
     let value = westernDigits(String(text)).replace(BIDI_MARKS, "").replace(/[\u00a0\u202f\u2009]/g, " ").trim();
     value = value.replace(/٬/g, ",").replace(/٫/g, ".");
-    const match = value.match(/(\d[\d., ]*\d|\d)\s*([^\d\s,.]+\.?)?/);
+    // The word after the number: its letters only, so "2K+" is read as 2K and "12 K abonnés" as 12K.
+    const match = value.match(/(\d[\d., ]*\d|\d)\s*([\p{L}\p{M}]+\.?)?/u);
     if (!match) return null;
     let digits = match[1];
     const suffix = match[2] || "";
@@ -74,8 +78,8 @@
     janvier: 1, "février": 2, fevrier: 2, mars: 3, avril: 4, mai: 5, juin: 6, juillet: 7,
     "août": 8, aout: 8, septembre: 9, octobre: 10, novembre: 11, "décembre": 12, decembre: 12,
     "janv.": 1, "févr.": 2, "avr.": 4, "juil.": 7, "sept.": 9, "oct.": 10, "nov.": 11, "déc.": 12,
-    "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "إبريل": 4, "ابريل": 4, "مايو": 5, "يونيو": 6,
-    "يوليو": 7, "أغسطس": 8, "اغسطس": 8, "سبتمبر": 9, "أكتوبر": 10, "اكتوبر": 10, "نوفمبر": 11,
+    "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "إبريل": 4, "ابريل": 4, "مايو": 5, "يونيو": 6, "يونيه": 6,
+    "يوليو": 7, "يوليه": 7, "أغسطس": 8, "اغسطس": 8, "سبتمبر": 9, "أكتوبر": 10, "اكتوبر": 10, "نوفمبر": 11,
     "ديسمبر": 12, "كانون الثاني": 1, "شباط": 2, "آذار": 3, "نيسان": 4, "أيار": 5, "حزيران": 6,
     "تموز": 7, "آب": 8, "أيلول": 9, "تشرين الأول": 10, "تشرين الثاني": 11, "كانون الأول": 12,
     "جانفي": 1, "فيفري": 2, "أفريل": 4, "ماي": 5, "جوان": 6, "جويلية": 7, "أوت": 8,
@@ -84,7 +88,9 @@
   const MONTH_NAMES = Object.keys(MONTHS).sort((a, b) => b.length - a.length);
   const MONTH_PATTERNS = MONTH_NAMES.map((name) => [
     name,
-    new RegExp(`(^|[^\\p{L}])(\\d{1,2})?(?:er)?\\s*${name.replace(".", "\\.")}(?=$|[^\\p{L}])\\s*(\\d{1,2})?(?!\\d)`, "u"),
+    // A day before the month must be a number of its own ("7 janvier"), not the end of a year
+    // ("2010 January" has no day).
+    new RegExp(`(^|[^\\p{L}\\p{N}])(\\d{1,2})?(?:er)?\\s*${name.replace(".", "\\.")}(?=$|[^\\p{L}])\\s*(\\d{1,2})?(?!\\d)`, "u"),
   ]);
 
   /**
@@ -272,9 +278,11 @@
   function labelledValues(scope, labels, skip = null) {
     const out = {};
     for (const { text: own, element } of textRuns(scope, 200, skip)) {
+      // "Account based in:" and "Date d’inscription :" are the labels without their colons.
+      const bare = own.replace(/\s*[:：]$/, "");
       for (const [field, label] of Object.entries(labels)) {
         if (out[field] != null) continue;
-        if (label.test(own)) {
+        if (label.test(bare)) {
           // "label" alone: the value is the next block that says something.
           let value = null;
           for (let node = element, depth = 0; !value && node && node !== scope && depth < 4; node = node.parentElement, depth += 1) {

@@ -31,6 +31,8 @@
     "places", "pg", "latest", "profile", "audio", "shops", "stars", "ad_campaign", "events.php", "help.php",
     "category", "directory", "public", "topic", "communities", "coronavirus_info", "climatescienceinfo",
     "menu", "videos", "posts", "permalink", "collections", "campaign", "instantgames", "salegroups",
+    "dating", "commerce", "adsmanager", "policies_center", "accountscenter", "support", "nonprofits",
+    "crisisresponse", "donate", "fundraiser", "marketplace_listing", "birthdays", "pokes", "friends_requests",
   ]);
   const TABS = [
     undefined, "about", "about_overview", "about_work_and_education", "about_places", "about_contact_and_basic_info",
@@ -40,23 +42,24 @@
   ];
   const VANITY = /^[A-Za-z0-9.]{3,50}$/;
   const SLUG_ID = /^([\p{L}\p{M}\p{N}.'’_-]{1,150})-(\d{5,30})$/u;
-  const VERIFIED = /^(verified( account| page| profile)?|compte vérifié|page vérifiée|profil vérifié|vérifié|حساب موثّق|حساب موثق|صفحة موثّقة|صفحة موثقة|موثّق|موثق|تم التحقق منه)$/i;
+  const VERIFIED = /^(verified( account| page| profile)?|compte vérifié|page vérifiée|profil vérifié|vérifié|vérifiée|حساب موثّق|حساب موثَّق|حساب موثق|صفحة موثّقة|صفحة موثَّقة|صفحة موثقة|موثّق|موثَّق|موثق|تم التحقق منه|تم التحقق|حساب تم التحقق منه|صفحة تم التحقق منها|تم التحقق من الحساب)$/i;
   const JOINED = /^(joined|a rejoint|membre depuis|inscrit|page created|page créée|créée? le|creation date|date de création|انضم|انضمت|انضم إلى|تم إنشاء الصفحة|تاريخ الإنشاء)/i;
-  const CARD_TITLE = /^(intro|présentation|à propos|about|نبذة|المقدمة|مقدمة|حول)$/i;
+  const CARD_TITLE = /^(intro|présentation|à propos|about|نبذة|نبذة مختصرة|المقدمة|مقدمة|حول)$/i;
   // Card titles that only ever name the Intro card, whatever element draws them (m.facebook.com
   // draws them as plain text; "About" there may also be a tab).
-  const INTRO_TEXT = /^(intro|présentation|المقدمة|مقدمة)$/i;
+  const INTRO_TEXT = /^(intro|présentation|نبذة مختصرة|المقدمة|مقدمة)$/i;
   // Lines of the Intro/About card that are not the bio.
   const NOT_BIO = [
     JOINED,
     /^(page|profile|profil|صفحة|ملف شخصي)\s*[·•]/i,
-    /^(rating|note|évaluation|التقييم|تقييم)\b/i,
-    /^(see all|voir tout|عرض الكل|see more|voir plus|عرض المزيد)\b/i,
+    /^(rating|note|évaluation|التقييم|تقييم)(?![\p{L}\p{M}\p{N}_])/iu,
+    /^(see all|voir tout|عرض الكل|see more|voir plus|عرض المزيد)(?![\p{L}\p{M}\p{N}_])/iu,
     /^(lives in|from|works at|worked at|studied|studies|went to|goes to|married|single|in a relationship|followed by|habite à|de |travaille|a étudié|étudie|suivi\(e\) par|يقيم في|من |يعمل|عمل|درس|يدرس|متزوج|أعزب|يتابعه)/i,
     /\d[\d.,\s]*\s*[KkMm]?\s*(people|personnes|شخص|أشخاص)?\s*(like this|follow this|likes|followers|checked in|were here|talking about|aiment ça|suivent ceci|j’aime|abonnés|متابع|معجب|سجلوا)/i,
   ];
-  const FOLLOWERS_TEXT = /^([\d.,\s٠-٩٬٫]+\s*(?:[KkMm]|mil|ألف|مليون)?)\s*(?:people follow this|followers|personnes suivent ceci|abonnés|abonné\(e\)s|متابِع|متابع|متابعين|متابعون|شخصًا يتابعون هذا|أشخاص يتابعون هذا)$/i;
-  const FOLLOWING_TEXT = /^([\d.,\s٠-٩٬٫]+\s*(?:[KkMm]|mil|ألف|مليون)?)\s*(?:following|abonnements|يتابع|متابَع)$/i;
+  // A number and at most one word of it ("3,7 k", "٣٫٧ ألف"), which parseCount reads.
+  const FOLLOWERS_TEXT = /^([\d.,\s٠-٩٬٫]+\s*(?:[\p{L}\p{M}]{1,8}\.?)?)\s*(?:people follow this|followers|personnes suivent ceci|personnes suivent ça|abonnés|abonné\(e\)s|متابِع|متابع|متابعًا|متابعين|متابعون|شخصًا يتابعون هذا|أشخاص يتابعون هذا)$|^يتابع\s+([\d.,\s٠-٩٬٫]+\s*(?:[\p{L}\p{M}]{1,8}\.?)?)\s*(?:شخصًا|شخص|أشخاص)\s+(?:هذا|هذه الصفحة)$/iu;
+  const FOLLOWING_TEXT = /^([\d.,\s٠-٩٬٫]+\s*(?:[\p{L}\p{M}]{1,8}\.?)?)\s*(?:following|abonnements|suivi\(e\)s|suivis|يتابع|متابَع)$/iu;
   const TRANSPARENCY_LABELS = {
     joined: /^(page created|creation date|date de création|page créée le|تاريخ الإنشاء|تم إنشاء الصفحة|date joined|joined)$/i,
     based_in: /^(primary country\/region location for people who manage this page|country\/region|pays\/région principal.*|الموقع الأساسي للبلد\/المنطقة.*|account based in)$/i,
@@ -94,7 +97,8 @@
     }
     if (parts.length < 1 || parts.length > 2 || !TABS.includes(parts[1])) return null;
     const first = parts[0];
-    if (RESERVED.has(first.toLowerCase())) return null;
+    // Facebook's own scripts (confirmemail.php, ajax/…) are never a vanity, whatever their name.
+    if (RESERVED.has(first.toLowerCase()) || /\.php$/i.test(first)) return null;
     if (/^\d{1,30}$/.test(first)) return { id: first, vanity: null };
     const slug = first.match(SLUG_ID);
     if (slug && !VANITY.test(first)) return { id: slug[2], vanity: null };
@@ -141,10 +145,13 @@
     for (const child of heading.childNodes) {
       if (child.nodeType === 3) parts.push(child.nodeValue);
       else if (child.nodeType === 1) {
-        if (child.tagName === "IMG") parts.push(child.getAttribute("alt") || "");
+        // A badge drawn as an image is labelled, not named: "Verified account" is not in the name.
+        if (child.tagName === "IMG") parts.push(isVerifiedBadge(child) ? "" : child.getAttribute("alt") || "");
         else if (child.querySelector("svg, [role='img']") || child.tagName.toLowerCase() === "svg") continue;
         else {
-          const value = visibleText(child) || "";
+          const own = child.cloneNode(true);
+          for (const image of own.querySelectorAll("img")) if (isVerifiedBadge(image)) image.remove();
+          const value = visibleText(own) || "";
           if (value.startsWith("(")) break;
           parts.push(value);
         }
@@ -176,12 +183,23 @@
       const first = (urlPath(url) || "").split("/").filter(Boolean)[0] || "";
       if (/^(login|login\.php|checkpoint|recover)$/i.test(first)) return true;
     }
-    return /^(log ?in|log into|se connecter|connexion|تسجيل الدخول)\b/i.test(clean(doc.title) || "") && Boolean(doc.querySelector("input[type='password']"));
+    // "Log into Facebook", "Facebook - log in or sign up", "Se connecter à Facebook", "تسجيل الدخول إلى فيسبوك".
+    return LOGIN_TITLE.test(clean(doc.title) || "") && Boolean(doc.querySelector("input[type='password']"));
+  }
+
+  // The word after the title's verb must end there: \b is ASCII-only and never ends an Arabic word.
+  const LOGIN_TITLE = /^(?:(?:facebook|فيسبوك|فيس بوك)\s*[-–|]\s*)?(log ?in|log into|se connecter|connectez-vous|connexion|تسجيل الدخول|سجّل الدخول|سجل الدخول)(?![\p{L}])/iu;
+  // The site's own name in the place of a profile's: its logo heading of a login or error page
+  // (Facebook does not allow its name in a profile's or a Page's).
+  const SITE_NAME = /^(facebook|فيسبوك|فيس بوك)$/i;
+  const DIALOG = "[role='dialog'], [role='alertdialog'], [aria-modal='true']";
+
+  function badgeLabel(node) {
+    return (node.getAttribute("aria-label") || node.getAttribute("title") || node.getAttribute("alt") || (node.tagName.toLowerCase() === "title" ? node.textContent : "") || "").trim();
   }
 
   function isVerifiedBadge(node) {
-    const label = node.getAttribute("aria-label") || node.getAttribute("title") || node.getAttribute("alt") || (node.tagName.toLowerCase() === "title" ? node.textContent : "") || "";
-    return VERIFIED.test(label.trim());
+    return VERIFIED.test(badgeLabel(node));
   }
 
   /** The vanities og:url and the canonical link give the page (none when they name it by id). */
@@ -236,7 +254,7 @@
       // One text run, or a number and its word split over two spans of one line.
       const line = text.length < 60 && element.parentElement && element.parentElement.children.length <= 3 ? visibleText(element.parentElement) : null;
       const match = text.match(pattern) || (line && line.length < 60 ? line.match(pattern) : null);
-      if (match) return parseCount(match[1]);
+      if (match) return parseCount(match[1] ?? match[2]);
     }
     return null;
   }
@@ -287,6 +305,10 @@
     if (who.vanity) profile.handle = who.vanity;
     profile.account_id = who.id || idForVanity(doc, who.vanity);
     const fresh = freshTags(doc, who);
+    // A page Facebook drew has its main region (www.), its mobile hooks, or its tags naming this
+    // profile; a page with none of them (an error page, something else at this address) is not
+    // one whose heading is a name.
+    if (!fresh && !doc.querySelector('[role="main"], #cover-name-root, [data-sigil="profile-name"]')) return null;
     if (!profile.account_id && who.vanity && fresh) {
       // App links of a fresh load: fb://profile/<id>.
       const appLink = meta(doc, "al:android:url") || meta(doc, "al:ios:url") || "";
@@ -294,10 +316,12 @@
     }
     profile.profile_url = who.vanity ? `https://www.facebook.com/${who.vanity}` : `https://www.facebook.com/profile.php?id=${who.id}`;
 
-    const heading = main.querySelector("h1") || doc.querySelector("#cover-name-root h3, [data-sigil='profile-name']");
+    // Never a dialog's heading (the cookie consent, a login prompt): no profile's name is in one.
+    const heading = Array.from(main.querySelectorAll("h1")).find((h) => !h.closest(DIALOG)) || doc.querySelector("#cover-name-root h3, [data-sigil='profile-name']");
     const tagName = fresh ? clean((meta(doc, "og:title") || "").replace(/\s*\|\s*Facebook$/i, "")) : null;
     if (!heading && !tagName) return null; // not a profile (a login wall, a page still rendering)
     profile.display_name = heading ? nameOf(heading) : tagName;
+    if (SITE_NAME.test(profile.display_name || "")) return null;
 
     // Only the badge next to the name counts: the feed below shows other people's badges.
     let block = heading ? nameBlock(heading) : null;
@@ -306,7 +330,11 @@
       block = label ? nameBlock(label) : null;
     }
     if (block) {
-      profile.verified = Array.from(block.querySelectorAll("[aria-label], [title], img[alt], title")).some(isVerifiedBadge);
+      const marks = Array.from(block.querySelectorAll("[aria-label], [title], img[alt], title"));
+      // A labelled icon next to the name that is no badge we know (a label in another wording or
+      // language): whether the account is verified is left unsaid rather than "no".
+      const unknownIcon = marks.some((node) => node.closest("svg, [role='img']") && !isVerifiedBadge(node) && !/^\p{Extended_Pictographic}/u.test(badgeLabel(node)));
+      profile.verified = marks.some(isVerifiedBadge) ? true : unknownIcon ? null : false;
     }
     const runs = textRuns(main, 160, POSTS);
     // This profile's own names: its address's, and — for an address by id (/<name>-<id>/) — the
@@ -346,7 +374,7 @@
 
   root.Haris.register({
     platform: "facebook",
-    version: "2026.3",
+    version: "2026.4",
     // Every profile and Page shows a name and a picture (the silhouette is "no photo"); counts
     // and bios are not on every one. A login wall at a profile's address is not a profile page.
     core: ["display_name", "has_avatar"],

@@ -29,13 +29,17 @@
   const TABS = ["reels", "tagged", "saved", "followers", "following", "igtv", "channel", "guides", undefined];
 
   const FOLLOWERS = /(followers?|abonné(?:e)?s?|متابِع|متابع|متابعين|متابعون)/i;
-  const FOLLOWING = /(following|abonnements?|يتابع|تتابع|المتابَعون|متابَع|تتم متابعتهم)/i;
+  const FOLLOWING = /(following|abonnements?|suivi\(e\)s|suivis|يتابع|تتابع|المتابَعون|متابَع|تتم متابعتهم)/i;
   const POSTS = /(posts?|publications?|منشور|منشورات)/i;
-  const VERIFIED = /^(verified|vérifié|تم التحقق منه|موثّق|موثق|حساب موثّق|حساب موثق)$/i;
+  const VERIFIED = /^(verified|vérifié|compte vérifié|تم التحقق|تم التحقق منه|حساب تم التحقق منه|موثّق|موثَّق|موثق|حساب موثّق|حساب موثَّق|حساب موثق)$/i;
   const PRIVATE = /(this account is private|ce compte est privé|هذا الحساب خاص)/i;
-  const NOT_BIO = /^(followed by|suivi\(e\) par|suivi par|يتابعه|تتابعه|translation|see translation|voir la traduction|عرض الترجمة)\b/i;
+  // Ends where the word does (\b is ASCII-only: it never ends an Arabic word).
+  const NOT_BIO = /^(followed by|suivi\(e\) par|suivi par|يتابعه|تتابعه|translation|see translation|voir la traduction|عرض الترجمة)(?![\p{L}\p{M}\p{N}_])/iu;
+  // Pronouns as Instagram draws them next to or under the name: "she/her", "il/lui", "هي/لها".
+  const PRONOUNS = /^[\p{L}]{1,8}(\s*\/\s*[\p{L}]{1,8}){1,2}$/u;
   // Instagram's anonymous silhouette is served from a fixed path with this id.
-  const SILHOUETTE = /\/44884218_345707102882519_2446069589734326272_n\./;
+  // Since late 2024 a second one is served; both carry ig_cache_key "anonymous_profile_pic" (base64).
+  const SILHOUETTE = /\/(44884218_345707102882519_2446069589734326272|464760996_1254146839119862_3605321457742435801)_n\.|[?&]ig_cache_key=YW5vbnltb3VzX3Byb2ZpbGVfcGlj/;
   const ABOUT_LABELS = {
     joined: /^(date joined|date d['’]inscription|a rejoint instagram|تاريخ الانضمام)$/i,
     based_in: /^(account based in|compte basé (en|au|aux|à)|موقع الحساب|مقر الحساب|البلد المرتبط بالحساب)$/i,
@@ -50,13 +54,15 @@
     return handle;
   }
 
-  /** The handle Instagram appended to og:title / <title>: the last "(@…)" before " • ". */
+  /**
+   * The handle Instagram appended to og:title / <title>: the last "(@…)" that a " • " follows
+   * (a name may hold " • " itself: "Nour • Art (@nour.art) • Instagram …").
+   */
   function titleHandle(title) {
-    const head = title.split(/\s[•·]\s/)[0];
-    const all = Array.from(head.matchAll(/\(@([A-Za-z0-9._]{1,30})\)/g));
+    const all = Array.from(title.matchAll(/\(@([A-Za-z0-9._]{1,30})\)(?=\s[•·]\s)/g));
     if (!all.length) return null;
     const last = all[all.length - 1];
-    return { handle: last[1], name: clean(head.slice(0, last.index)) };
+    return { handle: last[1], name: clean(title.slice(0, last.index)) };
   }
 
   /**
@@ -77,18 +83,47 @@
     return { ogUrl: Boolean(ogUrl), name: titleMatches ? fromTitle.name : null };
   }
 
-  /** "2,187 Followers, 110 Following, 142 Posts - …", by keyword so a localized order reads right. */
+  /**
+   * "2,187 Followers, 110 Following, 142 Posts - …", by keyword so a localized order reads right.
+   * Arabic joins the parts with "، و" and wraps the numbers in bidi marks ("‏2,187‏ من المتابعين،
+   * و‏110‏ …"), so every ", " separates (a count's own comma has no space after it). Without its
+   * vowel marks one Arabic word is both "followers" and "following" (متابع): a count two parts
+   * claim is left out rather than given to the wrong one.
+   */
   function countsFromDescription(description) {
+    const head = (clean(description) || "").split(/\s[-–]\s/)[0];
+    return labelledCounts(head.split(/[,،]\s+/).map((part) => [part, parseCount(part)]));
+  }
+
+  /** {field: count} from [label text, count] pairs, each by its word; a field two pairs claim is left out. */
+  function labelledCounts(pairs) {
     const counts = {};
-    const head = description.split(/\s[-–]\s/)[0];
-    for (const part of head.split(/[,،]\s+(?=[\d٠-٩])/)) {
-      const value = parseCount(part);
+    const claimed = new Set();
+    for (const [label, value] of pairs) {
       if (value === null) continue;
-      if (FOLLOWING.test(part)) counts.following = value;
-      else if (FOLLOWERS.test(part)) counts.followers = value;
-      else if (POSTS.test(part)) counts.posts = value;
+      const field = FOLLOWING.test(label) ? "following" : FOLLOWERS.test(label) ? "followers" : POSTS.test(label) ? "posts" : null;
+      if (!field) continue;
+      if (claimed.has(field)) delete counts[field];
+      else counts[field] = value;
+      claimed.add(field);
     }
     return counts;
+  }
+
+  /** The header's counts list: the items of the <ul> that holds the posts count, by their words. */
+  function countItems(area) {
+    for (const part of area) {
+      const posts = Array.from(part.querySelectorAll("ul > li")).find((li) => POSTS.test(li.textContent || "") && parseCount(visibleText(li)) !== null);
+      if (!posts) continue;
+      const pairs = Array.from(posts.parentElement.children, (li) => {
+        const text = visibleText(li) || "";
+        if (text.length > 40 || NOT_BIO.test(text)) return [text, null];
+        const titled = Array.from(li.querySelectorAll("[title]")).map((n) => n.getAttribute("title")).find((t) => /[\d٠-٩]/.test(t));
+        return [text, parseCount(titled || text)];
+      });
+      return labelledCounts(pairs);
+    }
+    return {};
   }
 
   /** The bio the description carries after "(@handle) on Instagram:", quotes removed. */
@@ -124,12 +159,15 @@
     });
   }
 
+  /** The element of `header` that shows the handle alone, or null. */
+  function handleNode(header, lower) {
+    return Array.from(header.querySelectorAll("h1, h2, span, a, div")).find((n) => n.children.length <= 1 && (n.textContent || "").trim().toLowerCase() === lower) || null;
+  }
+
   /** The profile header: the <header> whose text shows the handle (the page has other headers). */
   function findHeader(doc, lower) {
     const main = doc.querySelector("main") || doc.body || doc;
-    return Array.from(main.querySelectorAll("header")).find((h) =>
-      Array.from(h.querySelectorAll("h1, h2, span, a, div")).some((n) => n.children.length <= 1 && (n.textContent || "").trim().toLowerCase() === lower),
-    );
+    return Array.from(main.querySelectorAll("header")).find((h) => handleNode(h, lower) !== null);
   }
 
   /**
@@ -158,12 +196,28 @@
         if (!own) continue;
         if (blocks.some((b) => b.contains(node))) continue; // part of a block already taken
         const value = visibleText(node);
-        if (!value || value.toLowerCase() === lower || PRIVATE.test(value) || NOT_BIO.test(value)) continue;
+        // The 2021 badge is a span whose text is its label ("Verified"): not a line of the bio.
+        if (!value || value.toLowerCase() === lower || PRIVATE.test(value) || NOT_BIO.test(value) || VERIFIED.test(value)) continue;
         if (parseCount(value) !== null && (POSTS.test(value) || FOLLOWERS.test(value) || FOLLOWING.test(value))) continue;
         blocks.push(node);
       }
     }
     return blocks.map((node) => visibleText(node));
+  }
+
+  /** The category names in the page's embedded data (the profile's and others'), as displayed. */
+  function pageCategories(doc) {
+    return scriptSearch(doc, "instagram-categories", (script) => {
+      const names = [];
+      for (const match of script.matchAll(/"(?:business_|overall_)?category_name"\s*:\s*"((?:[^"\\]|\\.){1,100})"/g)) {
+        try {
+          names.push(clean(JSON.parse(`"${match[1]}"`)));
+        } catch (_error) {
+          // A name we cannot decode is not compared.
+        }
+      }
+      return names.length ? names : null;
+    }) || [];
   }
 
   function linkCount(area, handle, suffix) {
@@ -207,30 +261,34 @@
 
     if (header) {
       const area = headerArea(header);
-      for (const [field, suffix] of [["followers", "followers"], ["following", "following"]]) {
-        const value = linkCount(area, handle, suffix);
+      // The links to the lists, else the counts list (the <ul> holding the posts count; logged out,
+      // followers and following are items without links): what the header shows wins over the tags.
+      const items = countItems(area);
+      for (const field of ["posts", "followers", "following"]) {
+        const value = (field === "posts" ? null : linkCount(area, handle, field)) ?? items[field] ?? null;
         if (value !== null) profile[field] = value;
       }
-      for (const part of area) {
-        const item = Array.from(part.querySelectorAll("li")).find((li) => POSTS.test(li.textContent || ""));
-        const value = item ? parseCount(visibleText(item)) : null;
-        if (value !== null) {
-          profile.posts = value;
-          break;
-        }
+      const label = (n) => (n.getAttribute("aria-label") || n.getAttribute("title") || n.getAttribute("alt") || "").trim();
+      profile.verified = area.some((part) => Array.from(part.querySelectorAll("svg[aria-label], [title], img[alt]")).some((n) => VERIFIED.test(label(n))));
+      // A labelled icon on the handle's line that is no badge we know (another wording or UI
+      // language; buttons and links are the page's controls): verified is left unsaid, not "no".
+      const own = handleNode(header, lower);
+      const heading = own && (own.closest("h1, h2") || own.querySelector("h1, h2") || own);
+      const line = heading && (heading.closest("a") || heading).parentElement;
+      if (!profile.verified && line && Array.from(line.querySelectorAll("svg[aria-label], [title]")).some((n) => label(n) && !n.closest("button, [role='button'], a"))) {
+        profile.verified = null;
       }
-      profile.verified = area.some((part) =>
-        Array.from(part.querySelectorAll("svg[aria-label], [title], img[alt]")).some((n) =>
-          VERIFIED.test((n.getAttribute("aria-label") || n.getAttribute("title") || n.getAttribute("alt") || "").trim()),
-        ),
-      );
       // Name first, then category or pronouns, then the bio: the bio is the last free text block.
       // On desktop all of it is inside the header; phones put it in the sections after it.
       let blocks = textBlocks([header], lower);
       if (!blocks.length) blocks = textBlocks(area, lower);
       const named = profile.display_name;
       if (!named && blocks.length) profile.display_name = blocks[0];
-      const rest = blocks.filter((b, i) => !(i === 0 && !named) && b !== profile.display_name);
+      // The category and the pronouns drawn between the name and the bio are not the bio, even
+      // when no bio follows them: a category ("Product/Service", "Personal blog") read as the bio
+      // would give many unrelated accounts the same one.
+      const categories = pageCategories(doc);
+      const rest = blocks.filter((b, i) => !(i === 0 && !named) && b !== profile.display_name && !categories.includes(b) && !PRONOUNS.test(b));
       if (tagBio) {
         profile.bio = tagBio;
       } else if (rest.length) {
@@ -270,7 +328,7 @@
 
   root.Haris.register({
     platform: "instagram",
-    version: "2026.1",
+    version: "2026.2",
     // Every profile shows its follower count and a photo (the silhouette is "no photo"); a name is
     // optional on Instagram, so its absence says nothing about the layout.
     core: ["followers", "has_avatar"],

@@ -20,10 +20,13 @@
   const { clean, visibleText } = root.Haris.util;
 
   const USERNAME = /^(username|nom d['’]utilisateur|اسم المستخدم)$/i;
-  const ALSO = /^(also|aussi|et aussi|أيضًا|أيضا)\b/i;
+  // Ends where the word does (\b is ASCII-only: it never ends an Arabic word).
+  const ALSO = /^(also|aussi|et aussi|أيضًا|أيضا)(?![\p{L}\p{M}\p{N}_])/iu;
   const BIO = /^(bio|about|à propos|biographie|nabdha|نبذة|النبذة|نبذة تعريفية|النبذة التعريفية|حول)$/i;
   const FAKE = /^(fake|faux|factice|مزيف|مزيّف|وهمي)$/i;
   const HANDLE = /^@?([A-Za-z0-9_]{4,32})$/;
+  // The name the clients draw for a deleted account ("HiddenName"), in English, French and Arabic.
+  const DELETED = /^(deleted account|compte supprimé|حساب محذوف)$/i;
   const USER_CHAT = /^(\d{1,20}|@[A-Za-z0-9_]{4,32})$/;
 
   function panel(doc) {
@@ -153,15 +156,18 @@
       if (mark) profile.platform_label = FAKE.test(clean(mark.textContent) || "") ? "fake" : "scam";
     }
     if (!profile.display_name && !profile.handle) return null; // the header is not drawn yet
-
+    // A deleted account: the client draws this name, no username, no bio and no photo. There is
+    // no one to check. (A user may take the name; one with a username, a bio or a photo is checked.)
     const found = avatarOf(header, scope);
+    if (DELETED.test(profile.display_name || "") && !profile.handle && profile.bio == null && found.has !== true) return null;
+
     if (found.has !== null) profile.has_avatar = found.has;
     return { profile, avatar: found.avatar };
   }
 
   root.Haris.register({
     platform: "telegram",
-    version: "2026.3",
+    version: "2026.4",
     // Every user has a name; Web A never tells "no photo" from "loading", so the photo is not core.
     core: ["display_name"],
     // A user's chat (a positive id or @username in the address) with its profile panel open.

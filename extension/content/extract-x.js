@@ -89,11 +89,21 @@
     return null;
   }
 
+  /**
+   * A name as drawn: the affiliation badge after it is a link to the organisation, whose logo's
+   * alt text is its name, and is not part of the person's name (emoji of the name are not links).
+   */
+  function nameText(node) {
+    const own = node.cloneNode(true);
+    for (const link of own.querySelectorAll("a[href]")) link.remove();
+    return visibleText(own);
+  }
+
   /** The header's name line: the first block of the UserName header that is not "@handle". */
   function displayName(header) {
     const blocks = header.querySelectorAll("[dir]");
     for (const block of blocks.length ? blocks : header.querySelectorAll("span")) {
-      const value = visibleText(block);
+      const value = nameText(block);
       if (value && !value.startsWith("@")) return value;
     }
     return null;
@@ -119,11 +129,27 @@
   function postsFromTitleBar(doc, name) {
     for (const node of doc.querySelectorAll("[data-testid='primaryColumn'] h2 ~ div, [data-testid='TopNavBar'] h2 ~ div")) {
       const title = Array.from(node.parentElement.children).find((c) => c.tagName === "H2");
-      if (name && title && visibleText(title) !== name) continue;
-      const match = (visibleText(node) || "").match(/^([\d.,\s٠-٩٬٫]+\s*(?:[KkMm]|mil|k)?)\s+(posts?|tweets?|publications?|منشور|منشورات|تغريدة|تغريدات)$/i);
+      if (name && title && nameText(title) !== name) continue;
+      // The number and at most one word of it ("23.9K", "23,9 k", "٢٣٫٩ ألف"): parseCount knows the words.
+      const match = (visibleText(node) || "").match(/^([\d.,\s٠-٩٬٫]+\s*(?:[\p{L}\p{M}]{1,8}\.?)?)\s+(posts?|tweets?|publications?|منشورًا|منشور|منشورات|تغريدة|تغريدات)$/iu);
       if (match) return parseCount(match[1]);
     }
     return null;
+  }
+
+  // Empty states X draws under the header of an account that is not there (deleted, never
+  // existed, suspended), in English, French and Arabic.
+  const GONE = /(doesn[’']t exist|does not exist|account suspended|n[’']existe pas|compte suspendu|غير موجود|الحساب معلّق|الحساب معلق|تم تعليق الحساب)/i;
+
+  /**
+   * Whether the header is one X draws for an account that is not there: the @handle where the
+   * name goes and no counts, or an empty state saying so. Such a page shows no profile.
+   */
+  function accountGone(column, header, handle) {
+    const empty = column.querySelector('[data-testid="emptyState"]');
+    if (empty && GONE.test(visibleText(empty) || "")) return true;
+    const counted = linkCount(column, handle, ["verified_followers", "followers", "following"]) !== null;
+    return !counted && !displayName(header);
   }
 
   function extract(doc, location) {
@@ -135,6 +161,7 @@
     const schema = schemaFor(doc, handle);
     const onAbout = isAbout(location);
     if (!header && !schema && !(onAbout && column)) return null; // a page still loading
+    if (header && !schema && accountGone(column, header, handle)) return null;
 
     const profile = { handle, profile_url: `https://x.com/${handle}` };
     if (schema) {
@@ -150,10 +177,10 @@
     if (header) {
       // What the header shows wins over the schema: emoji are <img alt>, links show their domain.
       profile.display_name = displayName(header) || profile.display_name;
-      const badge = header.querySelector('[data-testid="icon-verified"], svg[aria-label*="erified"], svg[aria-label*="érifié"], svg[aria-label*="موثق"]');
+      const badge = header.querySelector('[data-testid="icon-verified"], svg[aria-label*="erified"], svg[aria-label*="érifié"], svg[aria-label*="موثق"], svg[aria-label*="موثّق"], svg[aria-label*="موثَّق"]');
       profile.verified = Boolean(badge);
       if (badge) profile.verified_type = verifiedType(badge);
-      profile.private = Boolean(header.querySelector('[data-testid="icon-lock"], svg[aria-label*="rotected"], svg[aria-label*="rotégé"]'));
+      profile.private = Boolean(header.querySelector('[data-testid="icon-lock"], svg[aria-label*="rotected"], svg[aria-label*="rotégé"], svg[aria-label*="محمي"]'));
       const bio = column.querySelector('[data-testid="UserDescription"]');
       // A rendered header without a bio block is a profile with an empty bio.
       profile.bio = bio ? visibleText(bio) || "" : "";
@@ -195,12 +222,15 @@
 
   root.Haris.register({
     platform: "x",
-    version: "2026.1",
+    version: "2026.2",
     // Every profile shows a name, a follower count and a photo (the egg is "no photo"); the
     // "About this account" page shows none of them, but always the join date.
     core: (location) => (isAbout(location) ? ["joined"] : ["display_name", "followers", "has_avatar"]),
-    expects: (_doc, location) => {
+    expects: (doc, location) => {
       const tab = location.pathname.split("/").filter(Boolean)[1] || "";
+      // X's own "doesn't exist" / "suspended" state: no profile to show, not a layout we missed.
+      const empty = doc.querySelector('[data-testid="primaryColumn"] [data-testid="emptyState"]');
+      if (empty && GONE.test(visibleText(empty) || "")) return false;
       return handleFromPath(location) !== null && (HEADER_TABS.has(tab) || isAbout(location));
     },
     matches: (location) => HOSTS.test(location.hostname),

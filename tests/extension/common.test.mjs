@@ -16,6 +16,16 @@ describe("helpers", () => {
     for (const [text, expected] of Object.entries(cases)) assert.equal(parseCount(text), expected, text);
   });
 
+  test("parseCount reads the multipliers of Arabic and French UIs and ignores what follows the word", () => {
+    const cases = {
+      "1.2 ك": 1200, "١٫٢ك": 1200, "12 الف": 12000, "١٠ آلاف": 10000, "٢٠ ألفًا": 20000, "5 mille": 5000,
+      "1,2 Mio.": 1200000, "1,5 mln": 1500000, "\u200f٢٫٥ مليون\u200f": 2500000, "2K+": 2000, "10K+ followers": 10000,
+      "3,7\u00a0k J’aime": 3700, "12\u202fk abonnés": 12000, "1,2\u00a0M": 1200000, "\u061c١٬٢٣٤\u061c": 1234,
+      "\u2068١٫٢\u2069 ألف": 1200,
+    };
+    for (const [text, expected] of Object.entries(cases)) assert.equal(parseCount(text), expected, text);
+  });
+
   test("parseCount refuses what it cannot read with confidence", () => {
     for (const text of ["", "followers", "1,23", "1.2345", null]) assert.equal(parseCount(text), null, String(text));
   });
@@ -31,6 +41,12 @@ describe("helpers", () => {
     assert.equal(parseJoined("Joined recently"), null);
     assert.equal(parseJoined("Joined 2011"), null, "a year alone is not a month");
     assert.equal(parseJoined("February 30, 2020"), "2020-02", "an impossible day is left out");
+    // The year's last digits are not a day written before the month.
+    assert.equal(parseJoined("Joined 2010 January"), "2010-01");
+    assert.equal(parseJoined("انضم في ٢٠١٥ مارس"), "2015-03");
+    // Egyptian spellings of June and July.
+    assert.equal(parseJoined("انضم في يونيه ٢٠١٥"), "2015-06");
+    assert.equal(parseJoined("تم إنشاء الصفحة - ٣ يوليه ٢٠٠٩"), "2009-07-03");
   });
 
   test("visibleText reads emoji images, skips what the page hides and icons' titles", () => {
@@ -43,6 +59,9 @@ describe("helpers", () => {
     const node = window.document.createElement("div");
     node.innerHTML = `<div><span>Account based in</span></div><div><span>Egypt</span></div><div><span>Page created - January 7, 2009</span></div>`;
     assert.deepEqual({ ...labelledValues(node, { based_in: /^account based in$/i, joined: /^page created$/i }) }, { based_in: "Egypt", joined: "January 7, 2009" });
+    // A label printed with its colon, the value in the next block (French puts a space before it).
+    node.innerHTML = `<div><span>Compte basé en :</span></div><div><span>Maroc</span></div><div><span>تاريخ الانضمام:</span></div><div><span>مارس ٢٠١٥</span></div>`;
+    assert.deepEqual({ ...labelledValues(node, { based_in: /^compte basé en$/i, joined: /^تاريخ الانضمام$/i }) }, { based_in: "Maroc", joined: "مارس ٢٠١٥" });
   });
 });
 

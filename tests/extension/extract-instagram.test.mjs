@@ -1,6 +1,7 @@
 // Instagram extractor on real saved pages (fixtures/instagram/real-*) and invented ones.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { derive } from "./derive.mjs";
 import { extractAt, fixture } from "./helpers.mjs";
 
 const PLUTO = "instagram/real-pluto__travel-2021-06-09-rendered.html";
@@ -60,6 +61,174 @@ describe("Instagram, real pages", () => {
 
   test("posts, reels, stories and Instagram's own pages are not profiles", () => {
     for (const path of ["/p/CP5xM7lnOVp/", "/reel/Cabc/", "/stories/pluto__travel/123/", "/explore/", "/direct/inbox/", "/accounts/edit/", "/pluto__travel/p/x/"]) {
+      assert.equal(extractAt(`https://www.instagram.com${path}`, { fixture: PLUTO }), null, path);
+    }
+  });
+});
+
+// The real pages in the other languages and states Instagram serves them (fixtures/PROVENANCE.md,
+// "Derived pages"): only labels, number formats, language and direction, or the header changed.
+const PLUTO_URL = "https://www.instagram.com/pluto__travel/";
+const PLUTO_DESCRIPTION = "2,187 Followers, 110 Following, 142 Posts - See Instagram photos and videos from Pluto (@pluto__travel)";
+/** pluto__travel as the server sends it before rendering (no header), its description in `description`. */
+function plutoTags(description) {
+  return derive(PLUTO, [[/<header[\s\S]*?<\/header>/, ""], [PLUTO_DESCRIPTION, description]]);
+}
+
+describe("Instagram, real pages in other languages and states (derived)", () => {
+  test("Arabic description: parts joined by '، و' and numbers wrapped in bidi marks, each count to its own field", () => {
+    const html = plutoTags("\u200f\u200f2,187\u200f من المتابعين، و\u200f110\u200f من المتابَعين، و\u200f142\u200f من المنشورات - شاهد صور ومقاطع فيديو Instagram من Pluto (@pluto__travel)");
+    const { profile } = extractAt(PLUTO_URL, { html });
+    assert.deepEqual([profile.followers, profile.following, profile.posts], [2187, 110, 142]);
+  });
+
+  test("Arabic description without vowel marks: 'متابع' twice is followers or following, so neither is sent", () => {
+    const html = plutoTags("٢٬١٨٧ متابع، ١١٠ متابع، ١٤٢ منشور - شاهد صور ومقاطع فيديو Instagram من Pluto (@pluto__travel)");
+    const { profile } = extractAt(PLUTO_URL, { html });
+    assert.equal(profile.followers, undefined);
+    assert.equal(profile.following, undefined);
+    assert.equal(profile.posts, 142);
+  });
+
+  test("French and Arabic descriptions with narrow spaces and abbreviated counts", () => {
+    const cases = [
+      ["2\u202f187 abonnés, 110 abonnements, 1\u202f042 publications - Voir les photos et vidéos Instagram de Pluto (@pluto__travel)", [2187, 110, 1042]],
+      ["1,2\u00a0M abonnés, 12,5\u00a0k abonnements, 142 publications - Voir les photos et vidéos Instagram de Pluto (@pluto__travel)", [1200000, 12500, 142]],
+      ["١٫٢ مليون متابِع، ١١٠ متابَع، ١٤٢ منشورًا - شاهد صور ومقاطع فيديو Instagram من Pluto (@pluto__travel)", [1200000, 110, 142]],
+      // The French wording of later years: "followers" and "suivi(e)s".
+      ["2\u202f187 followers, 110 suivi(e)s, 142 publications - Voir les photos et vidéos Instagram de Pluto (@pluto__travel)", [2187, 110, 142]],
+    ];
+    for (const [description, expected] of cases) {
+      const { profile } = extractAt(PLUTO_URL, { html: plutoTags(description) });
+      assert.deepEqual([profile.followers, profile.following, profile.posts], expected, description);
+    }
+  });
+
+  test("the later description format with the bio, in French and Arabic: the bio without its quotes", () => {
+    for (const description of [
+      "2\u202f187 followers, 110 suivi(e)s, 142 publications - Pluto (@pluto__travel) sur Instagram\u00a0: «\u00a0Where travel lovers go to escape.\u00a0»",
+      "\u200f2,187\u200f من المتابعين، و\u200f110\u200f من المتابَعين، و\u200f142\u200f من المنشورات - \u200fPluto (@pluto__travel) على Instagram: &quot;Where travel lovers go to escape.&quot;", // as the attribute escapes it
+    ]) {
+      const { profile } = extractAt(PLUTO_URL, { html: plutoTags(description) });
+      assert.deepEqual([profile.bio, profile.followers, profile.following, profile.posts], ["Where travel lovers go to escape.", 2187, 110, 142], description);
+    }
+  });
+
+  test("the rendered header in Arabic (rtl) and French: the same fields as in English", () => {
+    const english = extractAt(PLUTO_URL, { fixture: PLUTO }).profile;
+    const arabic = derive(PLUTO, [
+      ['<html lang="en"', '<html lang="ar" dir="rtl"'], [/(class="g47SY ">)142(<\/span>)\s*posts/, "$1١٤٢$2 منشورًا"],
+      [/(title="2,187">2,187<\/span>)\s*followers/, "$1 متابِع"], [/(class="g47SY ">110<\/span>)\s*following/, "$1 متابَع"],
+      ["pluto__travel's profile picture", "صورة الملف الشخصي لـ pluto__travel"], [">Follow</button>", ">متابعة</button>"],
+    ]);
+    const french = derive(PLUTO, [
+      ['<html lang="en"', '<html lang="fr"'], [/(class="g47SY ">142<\/span>)\s*posts/, "$1 publications"],
+      [/title="2,187">2,187<\/span>\s*followers/, 'title="2\u202f187">2\u202f187</span> abonnés'],
+      [/(class="g47SY ">110<\/span>)\s*following/, "$1 abonnements"], [">Follow</button>", ">S’abonner</button>"],
+    ]);
+    assert.deepEqual(extractAt(PLUTO_URL, { html: arabic }).profile, english);
+    assert.deepEqual(extractAt(PLUTO_URL, { html: french }).profile, english);
+  });
+
+  test("'Followed by …' (people the viewer knows) under the bio is not the bio, in English, French and Arabic", () => {
+    const english = extractAt(PLUTO_URL, { fixture: PLUTO }).profile.bio;
+    for (const line of ["Followed by nour.k and 3 others", "Followed by nour.k and sara.m", "Suivi(e) par nour.k et sara.m", "يتابعه nour.k و٣ آخرون", "يتابعه nour.k وsara.m"]) {
+      // Drawn as text under the bio (the 2021 layout makes it a link, which is skipped anyway).
+      const html = derive(PLUTO, [[/(linkin\.bio\/pluto__travel<\/a>)/, `$1<div><span>${line}</span></div>`]]);
+      assert.equal(extractAt(PLUTO_URL, { html }).profile.bio, english, line);
+    }
+  });
+
+  test("a name holding ' • ' and the Arabic title: the name is all that comes before the appended handle", () => {
+    const title = (value) => derive(PLUTO, [[/<header[\s\S]*?<\/header>/, ""], [/Pluto \(@pluto__travel\) • Instagram photos and videos/g, value]]);
+    assert.equal(extractAt(PLUTO_URL, { html: title("Pluto • Travel ✈️ (@pluto__travel) • Instagram photos and videos") }).profile.display_name, "Pluto • Travel ✈️");
+    assert.equal(extractAt(PLUTO_URL, { html: title("\u200fبلوتو\u200f (@pluto__travel) • صور ومقاطع فيديو Instagram") }).profile.display_name, "بلوتو");
+    // A name holding "(@someone) • " does not make the tags someone's.
+    assert.equal(extractAt("https://www.instagram.com/someone/", { html: title("Pluto (@someone) • x (@pluto__travel) • Instagram photos and videos") }), null);
+  });
+
+  test("the verified badge as the Arabic and French UIs label it", () => {
+    for (const label of ["حساب تم التحقق منه", "تم التحقق", "موثَّق", "Vérifié", "Compte vérifié"]) {
+      const html = derive(PLUTO, [[/(>\s*pluto__travel<\/h2>)/, `$1<span title="${label}" class="mTLOB Szr5J coreSpriteVerifiedBadge">${label}</span>`]]);
+      assert.equal(extractAt(PLUTO_URL, { html }).profile.verified, true, label);
+      // The badge's own text is not a bio: an account with no bio and no category has none.
+      const bare = derive(html, [[/<span class="_8FvLi">Product\/Service<\/span>/, ""], [/<span>Where\s+travel lovers[\s\S]*?<\/span>/, ""]]);
+      assert.equal(extractAt(PLUTO_URL, { html: bare }).profile.bio, undefined, label);
+    }
+  });
+
+  test("an icon on the handle's line under a label we do not know: verified is left unsaid, not 'no'", () => {
+    const html = derive(PLUTO, [[/(>\s*pluto__travel<\/h2>)/, '$1<span title="Doğrulanmış" class="mTLOB Szr5J coreSpriteVerifiedBadge">Doğrulanmış</span>']]);
+    assert.equal(extractAt(PLUTO_URL, { html }).profile.verified, undefined);
+    // The 2023 layout: the handle's heading inside its link, the badge an svg after it.
+    const modern = derive(PLUTO, [[/<h2\s+class="_7UhW9[^"]*">\s*pluto__travel<\/h2>/, '<a href="/pluto__travel/"><h2><span>pluto__travel</span></h2></a><div><svg aria-label="Potvrđeno" role="img"><title>Potvrđeno</title></svg></div>']]);
+    assert.equal(extractAt(PLUTO_URL, { html: modern }).profile.verified, undefined);
+    assert.equal(extractAt(PLUTO_URL, { html: modern.replace(/Potvrđeno/g, "تم التحقق") }).profile.verified, true);
+  });
+
+  test("logged out, the counts are items without links: each read by its word, in English, French and Arabic", () => {
+    // Only the header tells (the tags are removed, as after in-app navigation).
+    const loggedOut = (followers, following, posts) => derive(PLUTO, [
+      [/<meta property="og:[^>]*>/g, ""], [/<meta\s+content="[^"]*"\s+name="description">/, ""], [/<title>[^<]*<\/title>/, "<title>Instagram</title>"],
+      [/(class="g47SY ">142<\/span>)\s*posts/, `$1 ${posts}`],
+      [/<a class="-nal3 "\s+href="\/pluto__travel\/followers\/" tabindex="0">([\s\S]*?)followers<\/a>/, `<span class="-nal3 ">$1${followers}</span>`],
+      [/<a class="-nal3 "\s+href="\/pluto__travel\/following\/" tabindex="0">([\s\S]*?)following<\/a>/, `<span class="-nal3 ">$1${following}</span>`],
+    ]);
+    for (const words of [["followers", "following", "posts"], ["abonnés", "suivi(e)s", "publications"], ["متابِع", "متابَع", "منشورًا"]]) {
+      const { profile } = extractAt(PLUTO_URL, { html: loggedOut(...words) });
+      assert.deepEqual([profile.followers, profile.following, profile.posts], [2187, 110, 142], words.join());
+    }
+    // The same word twice (Arabic without vowel marks): neither count.
+    const { profile } = extractAt(PLUTO_URL, { html: loggedOut("متابع", "متابع", "منشور") });
+    assert.deepEqual([profile.followers, profile.following, profile.posts], [undefined, undefined, 142]);
+  });
+
+  test("no photo: Instagram's anonymous picture, the older and the late-2024 one, is not downloaded", () => {
+    for (const src of [
+      "https://scontent-mad1-1.cdninstagram.com/v/t51.2885-19/464760996_1254146839119862_3605321457742435801_n.png?stp=dst-jpg_e0_s150x150&_nc_ht=scontent-mad1-1.cdninstagram.com",
+      "https://scontent-mad1-1.cdninstagram.com/v/t51.2885-19/44884218_345707102882519_2446069589734326272_n.jpg?_nc_ht=scontent-mad1-1.cdninstagram.com",
+      "https://instagram.fmad3-1.fna.fbcdn.net/v/t51.2885-19/s150x150/anon_n.jpg?ig_cache_key=YW5vbnltb3VzX3Byb2ZpbGVfcGlj.2-ccb7-5",
+    ]) {
+      const html = derive(PLUTO, [[/(data-testid="user-avatar"\s+draggable="false"\s+src=")[^"]*"/, `$1${src}"`], [/(<meta property="og:image"\s+content=")[^"]*"/, `$1${src}"`]]);
+      const found = extractAt(PLUTO_URL, { html });
+      assert.equal(found.profile.has_avatar, false, src);
+      assert.equal(found.avatar, null, src);
+    }
+  });
+
+  test("a private account in English, French and Arabic: the notice where the posts were", () => {
+    for (const [title, text] of [["This account is private", "Follow this account to see their photos and videos."],
+      ["Ce compte est privé", "Abonnez-vous à ce compte pour voir ses photos et vidéos."], ["هذا الحساب خاص", "تابع هذا الحساب لمشاهدة صوره ومقاطع الفيديو الخاصة به."]]) {
+      const html = derive(PLUTO, [[/<article[\s\S]*?<\/article>/, `<div><div><h2>${title}</h2><div>${text}</div></div></div>`]]);
+      const { profile } = extractAt(PLUTO_URL, { html });
+      assert.equal(profile.private, true, title);
+      assert.equal(profile.bio.slice(0, 34), "Where travel lovers go to escape. ", "the notice is not the bio");
+    }
+    // Zero posts, public: no notice, no post, so nothing is said about privacy.
+    const empty = derive(PLUTO, [[/<article[\s\S]*?<\/article>/, "<div><h2>No Posts Yet</h2></div>"]]);
+    assert.equal(extractAt(PLUTO_URL, { html: empty }).profile.private, undefined);
+  });
+
+  test("an account with a category or pronouns and no bio: neither is sent as the bio", () => {
+    const noBio = derive(PLUTO, [[/<span>Where\s+travel lovers[\s\S]*?<\/span>/, ""]]);
+    assert.equal(extractAt(PLUTO_URL, { html: noBio }).profile.bio, undefined, "the category Product/Service is in the page's data");
+    for (const pronouns of ["she/her", "il / lui", "هي/لها", "they/them/theirs"]) {
+      const html = derive(noBio, [['<span class="_8FvLi">Product/Service</span>', `<span class="_8FvLi">${pronouns}</span>`]]);
+      assert.equal(extractAt(PLUTO_URL, { html }).profile.bio, undefined, pronouns);
+    }
+    // With a bio, the bio is still read after them.
+    assert.equal(extractAt(PLUTO_URL, { fixture: PLUTO }).profile.bio.slice(0, 34), "Where travel lovers go to escape. ");
+  });
+
+  test("'Sorry, this page isn't available' at a profile's address, and the login page it redirects to, are not profiles", () => {
+    const unavailable = derive(PLUTO, [
+      [/<header[\s\S]*?<\/header>/, "<div><h2>Sorry, this page isn't available.</h2></div>"],
+      [/<title>[^<]*<\/title>/, "<title>Page not found • Instagram</title>"],
+      [/<meta property="og:[^>]*>/g, ""], [/<meta\s+content="[^"]*"\s+name="description">/, ""],
+    ]);
+    assert.equal(extractAt(PLUTO_URL, { html: unavailable }), null);
+    assert.equal(extractAt("https://www.instagram.com/accounts/login/?next=%2Fpluto__travel%2F", { fixture: PLUTO }), null);
+    for (const path of ["/explore/tags/travel/", "/explore/locations/123/paris/", "/pluto__travel/p/CP5xM7lnOVp/", "/pluto__travel/reel/Cabc/", "/stories/highlights/1790/", "/reels/audio/123/", "/accounts/edit/", "/direct/t/123/"]) {
       assert.equal(extractAt(`https://www.instagram.com${path}`, { fixture: PLUTO }), null, path);
     }
   });

@@ -94,6 +94,33 @@ describe("Telegram Web A, reconstructed from the client's source", () => {
     assert.equal(found.profile.profile_url, undefined);
   });
 
+  test("a deleted account (the client's 'Deleted Account' name, no username, no bio) yields nothing, in en/fr/ar", () => {
+    for (const name of ["Deleted Account", "Compte supprimé", "حساب محذوف"]) {
+      const html = panelA({ avatar: '<div class="Avatar deleted-account" data-peer-id="7001234567"></div>' }).replace(">Nour Khalil</h3>", `>${name}</h3>`).replace(/<div class="ChatExtra">[\s\S]*?\n <\/div>/, '<div class="ChatExtra"></div>');
+      assert.ok(html.includes(name) && !html.includes("@nour_khalil"), "the derived panel has the name and no rows");
+      assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html }), null, name);
+    }
+    // A user who took that name but has a username, or a photo, is a user.
+    const named = panelA().replace(">Nour Khalil</h3>", ">Deleted Account</h3>"); // with a photo
+    assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html: named }).profile.handle, "nour_khalil");
+    const withPhoto = named.replace(/<div class="ChatExtra">[\s\S]*?\n <\/div>/, '<div class="ChatExtra"></div>');
+    assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html: withPhoto }).profile.display_name, "Deleted Account");
+  });
+
+  test("a name with emoji images and bidi marks: the emoji kept, the marks and the badges not", () => {
+    const html = panelA({ titleExtra: '<div class="emoji-status"><img alt="⭐" src="blob:https://web.telegram.org/x"></div>' })
+      .replace('>Nour Khalil</h3>', '>Nour <img class="emoji emoji-small" alt="🌙" src="./img-apple-64/1f319.png"> \u200fنور\u200f</h3>');
+    assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html }).profile.display_name, "Nour 🌙 نور");
+  });
+
+  test("the Arabic (rtl) and French UIs: rows by their captions there", () => {
+    const english = extractAt("https://web.telegram.org/a/#7001234567", { html: panelA() }).profile;
+    for (const [lang, dir, username, bio] of [["ar", "rtl", "اسم المستخدم", "النبذة التعريفية"], ["ar", "rtl", "اسم المستخدم", "نبذة"], ["fr", "ltr", "Nom d’utilisateur", "Bio"]]) {
+      const html = panelA({ usernameSub: username }).replace('<html lang="en">', `<html lang="${lang}" dir="${dir}">`).replace('<span class="subtitle">Bio</span>', `<span class="subtitle">${bio}</span>`);
+      assert.deepEqual(extractAt("https://web.telegram.org/a/#7001234567", { html }).profile, english, `${lang} ${username} ${bio}`);
+    }
+  });
+
   test("group chats and channels yield nothing", () => {
     const channel = `<div id="RightColumn"><div class="Profile"><div class="profile-info"><div class="ProfileInfo"><div class="Avatar" data-peer-id="-1001234567890"></div>
       <div class="info"><div class="title"><h3 class="fullName">News</h3></div><span class="status">12 400 subscribers</span></div></div></div>
@@ -128,6 +155,19 @@ describe("Telegram Web K, invented", () => {
     const found = extractAt("https://web.telegram.org/k/#@karim_mansour_news", { html });
     assert.equal(found.profile.handle, "karim_mansour_news");
     assert.equal(found.profile.has_avatar, true);
+  });
+
+  test("several usernames in the Arabic and French UIs: 'أيضًا @…', 'aussi @…' under the first", () => {
+    for (const also of ["أيضًا", "أيضا", "aussi"]) {
+      const html = panelK({ header: CAROUSEL(`<div class="profile-avatars-avatar"><img class="avatar-photo" src="${BLOB}"></div>`), rows: ROW("karim_mansour_news", `${also} <a href="https://t.me/karim_news">@karim_news</a>`) });
+      assert.equal(extractAt("https://web.telegram.org/k/#@karim_mansour_news", { html }).profile.handle, "karim_mansour_news", also);
+    }
+  });
+
+  test("Web K: a deleted account (its name, an empty photo carousel, no rows) yields nothing", () => {
+    const header = CAROUSEL("").replace(">Karim Mansour<", ">Deleted Account<").replace(">KM<", "><");
+    assert.ok(header.includes(">Deleted Account<"));
+    assert.equal(extractAt("https://web.telegram.org/k/#5123456789", { html: panelK({ header, rows: "" }) }), null);
   });
 
   test("Web K's empty photo carousel means no photo; its initials alone do not", () => {

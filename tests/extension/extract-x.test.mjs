@@ -1,7 +1,8 @@
 // X extractor on real saved pages (fixtures/x/real-*) and invented ones (fixtures/x/invented-*).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { extractAt, fixture } from "./helpers.mjs";
+import { derive } from "./derive.mjs";
+import { extractAt, fixture, pageAt } from "./helpers.mjs";
 
 const REAL = "x/real-kikobeats-2025-12-23.html";
 // X's signed-in side navigation: the account switcher shows the viewer's own avatar and name,
@@ -66,6 +67,87 @@ describe("X, real pages", () => {
 
   test("a post, the home feed, search and settings on the real page yield nothing", () => {
     for (const path of ["/Kikobeats/status/1870000000000000000", "/home", "/search?q=kiko", "/settings/account", "/i/bookmarks", "/explore"]) {
+      assert.equal(extractAt(`https://x.com${path}`, { fixture: REAL }), null, path);
+    }
+  });
+});
+
+// The real page as X serves it in other languages and states (fixtures/PROVENANCE.md, "Derived
+// pages"), after in-app navigation (no JSON-LD) so that every field is read from what is drawn.
+const KIKO = "https://x.com/Kikobeats";
+const NO_SCHEMA = [/<script[^>]*UserProfileSchema-test[^>]*>[\s\S]*?<\/script>/, ""];
+const HTML_TAG = '<html dir="ltr" lang="en"';
+const COUNTS = [/<a href="\/Kikobeats\/following"[\s\S]*?<\/a>/, ""];
+const FOLLOWERS = [/<a href="\/Kikobeats\/verified_followers"[\s\S]*?<\/a>/, ""];
+const ABSENT = [/<div[^>]*data-testid="UserDescription"[\s\S]*?<\/div>/, ""];
+
+describe("X, the real page in other languages and states (derived)", () => {
+  const english = { display_name: "Kiko Beats", followers: 3893, following: 406, posts: 23900, joined: "2010-01" };
+  const read = (html) => {
+    const { profile } = extractAt(KIKO, { html });
+    return { display_name: profile.display_name, followers: profile.followers, following: profile.following, posts: profile.posts, joined: profile.joined };
+  };
+
+  test("Arabic UI (rtl): Arabic-Indic digits, bidi marks, 'ألف' in the title bar's post count", () => {
+    const html = derive(REAL, [NO_SCHEMA, [HTML_TAG, '<html dir="rtl" lang="ar"'], [">3,893<", ">\u200f٣٬٨٩٣<"], [">Followers<", ">متابِعين<"],
+      [">406<", ">٤٠٦<"], [">Following<", ">متابَعًا<"], ["Joined January 2010", "انضم في يناير ٢٠١٠"], ["23.9K posts", "\u200f٢٣٫٩ ألف منشور"]]);
+    assert.deepEqual(read(html), english);
+  });
+
+  test("French UI: narrow no-break spaces, '23,9 k posts', 'A rejoint X en janvier 2010'", () => {
+    const html = derive(REAL, [NO_SCHEMA, [HTML_TAG, '<html dir="ltr" lang="fr"'], [">3,893<", ">3\u202f893<"], [">Followers<", ">abonnés<"],
+      [">Following<", ">abonnements<"], ["Joined January 2010", "A rejoint X en janvier 2010"], ["23.9K posts", "23,9\u00a0k posts"]]);
+    assert.deepEqual(read(html), english);
+  });
+
+  test("abbreviated counts as each UI prints them", () => {
+    const cases = [
+      [[">3,893<", ">1.2M<"], [">406<", ">12.5K<"], ["23.9K posts", "2,104 posts"]], [1200000, 12500, 2104],
+      [[">3,893<", ">1,2\u00a0M<"], [">406<", ">12,5\u00a0k<"], ["23.9K posts", "2\u202f104 posts"]], [1200000, 12500, 2104],
+      [[">3,893<", ">١٫٢ مليون<"], [">406<", ">١٢ ألف<"], ["23.9K posts", "٢ ألف منشور"]], [1200000, 12000, 2000],
+    ];
+    for (let i = 0; i < cases.length; i += 2) {
+      const { followers, following, posts } = read(derive(REAL, [NO_SCHEMA, ...cases[i]]));
+      assert.deepEqual([followers, following, posts], cases[i + 1], JSON.stringify(cases[i]));
+    }
+  });
+
+  test("a protected account with no bio, no photo and no posts, in Arabic: locked, empty bio, no photo, 0 posts", () => {
+    const lock = '<span><svg viewBox="0 0 24 24" aria-label="حساب محمي" role="img" data-testid="icon-lock"><g><path d="M0"></path></g></svg></span>';
+    const html = derive(REAL, [NO_SCHEMA, [HTML_TAG, '<html dir="rtl" lang="ar"'], ABSENT, ["23.9K posts", "٠ منشور"],
+      [/(Kiko Beats<\/span><span class="css-1jxf684 r-bcqeeo r-1ttztb7 r-qvutc0 r-poiln3 r-9iso6">)/g, `$1${lock}`],
+      [/https:\/\/pbs\.twimg\.com\/profile_images\/2000931726244106244\/Ty7-KT2j_(\d+x\d+)\.jpg/g, "https://abs.twimg.com/sticky/default_profile_images/default_profile_$1.png"]]);
+    const found = extractAt(KIKO, { html });
+    assert.deepEqual([found.profile.private, found.profile.bio, found.profile.has_avatar, found.profile.posts, found.profile.display_name], [true, "", false, 0, "Kiko Beats"]);
+    assert.equal(found.avatar, null);
+  });
+
+  test("an affiliation badge after the name (a link to the organisation, its logo's alt its name) is not part of the name", () => {
+    const badge = '<a href="/microlinkhq" role="link"><div><img alt="Microlink" src="https://pbs.twimg.com/profile_images/1/mini_normal.jpg"></div></a>';
+    const html = derive(REAL, [NO_SCHEMA, [/(Kiko Beats<\/span><span class="css-1jxf684 r-bcqeeo r-1ttztb7 r-qvutc0 r-poiln3 r-9iso6">)/g, `$1${badge}`]]);
+    const { profile } = extractAt(KIKO, { html });
+    assert.equal(profile.display_name, "Kiko Beats");
+    assert.equal(profile.posts, 23900, "the title bar carrying the badge too is still this profile's");
+  });
+
+  test("an account that does not exist or is suspended: the header X draws over the empty state is no profile", () => {
+    // The @handle where the name goes, no counts, no bio, no join date.
+    const gone = [NO_SCHEMA, COUNTS, FOLLOWERS, ABSENT, [/<a dir="ltr" href="\/Kikobeats\/about"[\s\S]*?<\/a>/, ""], [/>Kiko Beats</g, ">@Kikobeats<"]];
+    assert.equal(extractAt(KIKO, { html: derive(REAL, gone) }), null);
+    const emptyState = (text) => [/(<div[^>]*data-testid="UserName")/, `<div data-testid="emptyState"><div><span>${text}</span></div></div>$1`];
+    for (const text of ["This account doesn’t exist", "Ce compte n’existe pas", "Account suspended", "Compte suspendu", "الحساب معلّق", "هذا الحساب غير موجود"]) {
+      assert.equal(extractAt(KIKO, { html: derive(REAL, [NO_SCHEMA, emptyState(text)]) }), null, text);
+    }
+    // Nor should it: the health counter does not count X's own empty state as a profile missed.
+    const window = pageAt(KIKO, { html: derive(REAL, [NO_SCHEMA, emptyState("Account suspended")]) });
+    assert.equal(window.Haris.readPage(window.document, window.location).expected, false);
+    // An empty state that says something else (no posts yet, a withheld timeline) is still this profile.
+    assert.equal(extractAt(KIKO, { html: derive(REAL, [NO_SCHEMA, emptyState("@Kikobeats hasn’t posted")]) }).profile.followers, 3893);
+  });
+
+  test("posts, photos, lists, communities, search and X's own pages on the real page give no profile", () => {
+    for (const path of ["/Kikobeats/status/1870000000000000000/photo/1", "/Kikobeats/lists", "/Kikobeats/communities", "/i/communities/1500000000000000000",
+      "/i/lists/123", "/hashtag/opensource", "/search?q=%40Kikobeats&f=user", "/i/flow/login", "/settings/profile", "/Kikobeats/status/1/analytics", "/messages"]) {
       assert.equal(extractAt(`https://x.com${path}`, { fixture: REAL }), null, path);
     }
   });
