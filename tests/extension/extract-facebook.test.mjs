@@ -150,6 +150,16 @@ describe("Facebook, the real pages in French and Arabic and in other states (der
     }
   });
 
+  test("the real login wall Facebook served for a Page's address (meedan/pender, 2022-08-29): no profile, with or without its address tags", () => {
+    // "Log Into Facebook", "You must log in to continue.", an e-mail and a password box; og:url /login/?next=…ironmaiden.
+    const LOGIN = "facebook/real-ironmaiden-login-2022-08-29-prefix.html";
+    const stripped = derive(LOGIN, [[/<meta property="og:url"\s+content="[^"]*">/, ""], [/<link rel="canonical" href="[^"]*">/, ""]]);
+    for (const url of ["https://www.facebook.com/ironmaiden/?fref=ts", "https://www.facebook.com/ironmaiden", "https://m.facebook.com/ironmaiden", "https://www.facebook.com/profile.php?id=100044623170418"]) {
+      assert.equal(extractAt(url, { fixture: LOGIN }), null, url);
+      assert.equal(extractAt(url, { html: stripped }), null, `${url} without og:url and canonical`);
+    }
+  });
+
   test("a login wall in Arabic or French at a profile's address is no profile named 'Facebook'", () => {
     // Only the title and the password box tell: the wall's address tags are removed.
     const wall = (title, lang) => derive("facebook/invented-login.html", [
