@@ -150,6 +150,34 @@ describe("Facebook, the real pages in French and Arabic and in other states (der
     }
   });
 
+  test("an unofficial Page in the classic layout (meedan/pender's meedan-old, 2022-08-29): the name, no badge, the picture; no followers or bio shown as such", () => {
+    // A person reads "Meedan", "Nonprofit Organization", "Unofficial Page", the picture (from Wikipedia),
+    // "66 likes" (likes, not followers) and an About card of Wikipedia's markup printed as text, with links
+    // inside: no bio line is read from it. Other Pages' pictures in "Related Pages" are never the avatar.
+    assert.deepEqual(extractAt("https://www.facebook.com/pages/Meedan/105510962816034", { fixture: "facebook/real-meedan-unofficial-2022-08-29-prefix.html" }), {
+      platform: "facebook",
+      key: "facebook:id:105510962816034",
+      profile: {
+        account_id: "105510962816034",
+        profile_url: "https://www.facebook.com/profile.php?id=105510962816034",
+        display_name: "Meedan",
+        verified: false,
+        has_avatar: true,
+      },
+      avatar: { url: "https://scontent-sjc3-1.xx.fbcdn.net/v/t1.30497-1/84702798_579370612644419_4516628711310622720_n.png?stp=c47.0.160.160a_dst-png_p160x160&_nc_cat=1&ccb=1-7&_nc_sid=dbb9e7&_nc_ohc=f2DVIMJDsCIAX81hLxC&_nc_ht=scontent-sjc3-1.xx&oh=00_AT-Jd_OxymBG1m7zqIXY19gLlERyn8vR57u9bOqHh0eMAg&oe=6331C909" },
+    });
+  });
+
+  test("the real login wall Facebook served for a Page's address (meedan/pender, 2022-08-29): no profile, with or without its address tags", () => {
+    // "Log Into Facebook", "You must log in to continue.", an e-mail and a password box; og:url /login/?next=…ironmaiden.
+    const LOGIN = "facebook/real-ironmaiden-login-2022-08-29-prefix.html";
+    const stripped = derive(LOGIN, [[/<meta property="og:url"\s+content="[^"]*">/, ""], [/<link rel="canonical" href="[^"]*">/, ""]]);
+    for (const url of ["https://www.facebook.com/ironmaiden/?fref=ts", "https://www.facebook.com/ironmaiden", "https://m.facebook.com/ironmaiden", "https://www.facebook.com/profile.php?id=100044623170418"]) {
+      assert.equal(extractAt(url, { fixture: LOGIN }), null, url);
+      assert.equal(extractAt(url, { html: stripped }), null, `${url} without og:url and canonical`);
+    }
+  });
+
   test("a login wall in Arabic or French at a profile's address is no profile named 'Facebook'", () => {
     // Only the title and the password box tell: the wall's address tags are removed.
     const wall = (title, lang) => derive("facebook/invented-login.html", [

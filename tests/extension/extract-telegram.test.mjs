@@ -234,3 +234,12 @@ describe("Telegram Web K, invented", () => {
     });
   });
 });
+
+describe("Telegram, real pages that are not Telegram Web", () => {
+  test("a channel's t.me page (metascraper's channel.html): no profile, at its address or inside Telegram Web", () => {
+    // Channels and groups are not checked (only users are), and t.me is not Telegram Web.
+    for (const url of ["https://t.me/unlimitedhangout", "https://telegram.me/unlimitedhangout", "https://web.telegram.org/k/#@unlimitedhangout"]) {
+      assert.equal(extractAt(url, { fixture: "telegram/real-unlimitedhangout-tme-channel.html" }), null, url);
+    }
+  });
+});

@@ -65,6 +65,38 @@ describe("X, real pages", () => {
     assert.equal(extractAt("https://x.com/Kikobeats", { fixture: "x/real-kikobeats-2024-12-07-shell.html" }), null);
   });
 
+  test("x.com/javilop rendered, dark theme, verified (2025-12-23, the saved page's first 132,157 characters): every field a person reads", () => {
+    assert.deepEqual(extractAt("https://x.com/javilop", { fixture: "x/real-javilop-2025-12-23-prefix.html" }), {
+      platform: "x",
+      key: "x:h:javilop",
+      profile: {
+        handle: "javilop",
+        profile_url: "https://x.com/javilop",
+        account_id: "16045832",
+        // The torii gate is an emoji <img alt> after the text.
+        display_name: "Javi López ⛩️",
+        // As shown: "bit.ly/4ahq8i4" where the JSON-LD holds the t.co address; the hidden "https://" and "Translate bio" left out.
+        bio: "Comparto tutoriales, herramientas y noticias de IA. Y también chorradas. Fundador @Magnific_AI (acq. por @freepik) 🗞️ Newsletter: bit.ly/4ahq8i4",
+        joined: "2008-08-29",
+        followers: 86423, // "86.4K Followers"; exact in the JSON-LD
+        following: 1351,
+        posts: 74263, // "74.2K posts" in the title bar
+        verified: true, // the blue badge inside the name's line, not the title bar's or the pinned post's
+        verified_type: "paid",
+        private: false,
+        has_avatar: true,
+      },
+      avatar: { url: "https://pbs.twimg.com/profile_images/1581679886267301888/BHGZpOc6_400x400.jpg" },
+    });
+  });
+
+  test("x.com/javilop server HTML with Open Graph tags only (empty app root): the page shows nothing, nothing is sent", () => {
+    // og:type "profile" and og:title/description/image name the account, but nothing is drawn yet.
+    for (const url of ["https://x.com/javilop", "https://twitter.com/javilop"]) {
+      assert.equal(extractAt(url, { fixture: "x/real-javilop-og-shell.html" }), null, url);
+    }
+  });
+
   test("a post, the home feed, search and settings on the real page yield nothing", () => {
     for (const path of ["/Kikobeats/status/1870000000000000000", "/home", "/search?q=kiko", "/settings/account", "/i/bookmarks", "/explore"]) {
       assert.equal(extractAt(`https://x.com${path}`, { fixture: REAL }), null, path);
