@@ -14,6 +14,17 @@
  * Avatars are blob: URLs of the page, so the content script reads their bytes itself. Initials
  * on a coloured circle are drawn while the photo loads as well as when there is none, so they
  * alone never mean "no photo".
+ *
+ * t.me / telegram.me: the public page Telegram serves for a username (its "tgme_page" layout:
+ * photo, title, one "extra" line, description, action button), the page a shared t.me link
+ * opens. The same layout serves channels ("N subscribers"), groups ("N members"), bots and
+ * users; only a user's page is read, known by its structure, never by free text: the "extra"
+ * line, a direct child of the page, is exactly "@<the address's username>" (a channel's or a
+ * group's is a count; a bot's has a second line of monthly users), and there is no channel
+ * preview button. Bots (usernames ending in "bot", Telegram's rule for them) are not people and
+ * are not read. The description (the bio) is read as text only and never decides what the page
+ * is. The page shows no account id, so none is sent; the photo lives on Telegram's CDN, which
+ * the extension holds no permission for, so only whether there is one is sent.
  */
 (function (root) {
   "use strict";
@@ -119,7 +130,7 @@
     return { has: null, avatar: null };
   }
 
-  function extract(doc, _location) {
+  function extractWeb(doc) {
     const scope = panel(doc);
     if (!scope) return null;
     const header = headerOf(scope);
@@ -165,15 +176,108 @@
     return { profile, avatar: found.avatar };
   }
 
+
+  const TME_HOSTS = new Set(["t.me", "telegram.me"]);
+  // A username's own address, nothing after it: a letter first, 4 to 32 characters (5 for new
+  // ones; 4 for some sold at auction). Posts (/name/123), /s/name and invite links (/+…) fail it.
+  const TME_PATH = /^\/([A-Za-z][A-Za-z0-9_]{3,31})\/?$/;
+  // Telegram's own pages under t.me, never a person.
+  const TME_RESERVED = /^(joinchat|addstickers|addemoji|addtheme|addlist|setlanguage|confirmphone|share|proxy|socks|login|contact|boost|giftcode|invoice|premium|nft|iv)$/i;
+  const BOT = /bot$/i;
+  const TME_HANDLE = /^@([A-Za-z0-9_]{4,32})$/;
+
+  function tmeHost(location) {
+    return location.protocol === "https:" && TME_HOSTS.has(location.hostname);
+  }
+
+  /** The username a t.me address names, or null for any other address. */
+  function tmeUsername(location) {
+    if (!tmeHost(location)) return null;
+    const match = location.pathname.match(TME_PATH);
+    return match && !TME_RESERVED.test(match[1]) ? match[1] : null;
+  }
+
+  /** The page's own blocks: direct children of the one .tgme_page, never text inside them. */
+  function tmeParts(doc) {
+    const pages = doc.querySelectorAll(".tgme_page");
+    if (pages.length !== 1) return null;
+    const page = pages[0];
+    const own = (selector) => Array.from(page.children).filter((child) => child.matches(selector));
+    return { page, own };
+  }
+
+  /** The username of the "extra" line when it is a user's (one line, "@name"), else null. */
+  function tmeExtraHandle(own) {
+    const extras = own(".tgme_page_extra");
+    if (extras.length !== 1) return null; // a bot's second line ("N monthly users"), or none
+    const match = (clean(extras[0].textContent) || "").match(TME_HANDLE);
+    return match ? match[1] : null;
+  }
+
+  function extractTme(doc, location) {
+    const username = tmeUsername(location);
+    if (!username || BOT.test(username)) return null;
+    const parts = tmeParts(doc);
+    if (!parts) return null;
+    const { own } = parts;
+    const handle = tmeExtraHandle(own);
+    if (!handle || handle.toLowerCase() !== username.toLowerCase() || BOT.test(handle)) return null;
+    // A channel's page has a preview button (to /s/<name>); the buttons are the page's, not the bio's.
+    const actions = own(".tgme_page_action");
+    if (actions.some((action) => action.matches(".tgme_page_context_action") || action.querySelector("a[href^='/s/'], a[href*='t.me/s/']"))) return null;
+    // The button opens the app on this page's account; one naming another is not this page's.
+    for (const action of actions) {
+      for (const link of action.querySelectorAll("a[href^='tg://resolve']")) {
+        const domain = (link.getAttribute("href").match(/[?&]domain=([^&#]*)/) || [])[1];
+        if (domain !== undefined && domain.toLowerCase() !== username.toLowerCase()) return null;
+      }
+    }
+    const titles = own(".tgme_page_title");
+    if (titles.length !== 1) return null;
+    const name = titles[0].cloneNode(true);
+    for (const badge of name.querySelectorAll(".verified-icon, [class*='verified']")) badge.remove();
+    const displayName = visibleText(name);
+    if (!displayName) return null;
+
+    const profile = { handle, display_name: displayName, profile_url: `https://t.me/${handle}` };
+    if (titles[0].querySelector(".verified-icon")) profile.verified = true;
+    const [description] = own(".tgme_page_description");
+    const bio = description ? visibleText(description) : null;
+    if (bio) profile.bio = bio;
+    const photos = own(".tgme_page_photo");
+    if (photos.length === 0) profile.has_avatar = false;
+    else {
+      const image = photos[0].querySelector("img.tgme_page_photo_image");
+      const src = image ? image.getAttribute("src") || "" : "";
+      // Telegram's own logo stands in for a missing photo; anything else is not known.
+      if (/^https:\/\/telegram\.org\/img\//.test(src)) profile.has_avatar = false;
+      else if (/^https:\/\//.test(src)) profile.has_avatar = true;
+    }
+    return { profile, avatar: null };
+  }
+
+  function extract(doc, location) {
+    return location.hostname === "web.telegram.org" ? extractWeb(doc) : extractTme(doc, location);
+  }
+
   root.Haris.register({
     platform: "telegram",
-    version: "2026.4",
+    version: "2026.5",
     // Every user has a name; Web A never tells "no photo" from "loading", so the photo is not core.
-    core: ["display_name"],
-    // A user's chat (a positive id or @username in the address) with its profile panel open.
-    expects: (doc, location) => USER_CHAT.test(decodeURIComponent(location.hash.replace(/^#/, ""))) && Boolean(panel(doc)),
+    // A t.me user page always shows the name and the @username.
+    core: (location) => (tmeHost(location) ? ["display_name", "handle"] : ["display_name"]),
+    // Telegram Web: a user's chat (a positive id or @username in the address) with its profile
+    // panel open. t.me: a username's address whose page has a user's "extra" line ("@name").
+    expects: (doc, location) => {
+      if (tmeHost(location)) {
+        const username = tmeUsername(location);
+        const parts = username && !BOT.test(username) ? tmeParts(doc) : null;
+        return Boolean(parts && tmeExtraHandle(parts.own));
+      }
+      return USER_CHAT.test(decodeURIComponent(location.hash.replace(/^#/, ""))) && Boolean(panel(doc));
+    },
     keyFields: ["account_id", "handle"],
-    matches: (location) => location.hostname === "web.telegram.org",
+    matches: (location) => location.hostname === "web.telegram.org" || tmeHost(location),
     extract,
   });
 })(typeof globalThis !== "undefined" ? globalThis : this);

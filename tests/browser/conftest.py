@@ -39,6 +39,7 @@ PLATFORM_HOSTS = (
     "www.facebook.com",
     "scontent.fbey5-1.fna.fbcdn.net",
     "web.telegram.org",
+    "t.me",
 )
 EXTRACTOR_FIXTURES = REPO / "tests" / "extension" / "fixtures"
 
@@ -62,6 +63,7 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("scontent.fbey5-1.fna.fbcdn.net", "/v/t39.30808-1/p200x200/hala.jpg"): ("image/png", "img/m_salih.png"),
     ("web.telegram.org", "/k/"): ("text/html; charset=utf-8", "@telegram/invented-k.html"),
     ("web.telegram.org", "/a/"): ("text/html; charset=utf-8", "telegram/nour_khalil_loading.html"),
+    ("t.me", "/nour_khalil"): ("text/html; charset=utf-8", "@telegram/derived-tme-user-nour_khalil.html"),
 }
 
 

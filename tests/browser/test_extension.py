@@ -492,6 +492,23 @@ def test_other_platforms_get_a_banner(
         assert base64.b64decode(sent["avatar"]) == (PAGES / "img" / "m_salih.png").read_bytes()
 
 
+def test_a_tme_user_page_is_checked(browser: Browser, backend: Backend) -> None:
+    """A shared t.me link opens Telegram's public page of the user: the manifest runs the
+    extractor there, and the name, @username and bio go out without an account id."""
+    browser.configure(backend.url, "en", everywhere=True)
+    _page, banner = open_profile(browser, "https://t.me/nour_khalil")
+    banner.wait_state("result")
+    sent = backend.checks[-1]
+    assert sent["platform"] == "telegram"
+    assert sent["profile"] == {
+        "handle": "nour_khalil",
+        "display_name": "Nour Khalil",
+        "profile_url": "https://t.me/nour_khalil",
+        "bio": "Illustrator in Beirut. Commissions open: @nour_art",
+        "has_avatar": True,
+    }
+
+
 def test_a_photo_drawn_after_the_first_check_is_checked_again(browser: Browser, backend: Backend) -> None:
     """Telegram shows initials while the photo loads: the first check says nothing about a photo,
     and the photo, once drawn (a blob: URL the content script reads itself), is sent in a second."""

@@ -1,7 +1,9 @@
-// Telegram Web extractor: Web A panels reconstructed from the client's source
-// (fixtures/telegram/reconstructed-*), and invented Web K and Web A panels.
+// Telegram extractor: Web A panels reconstructed from the client's source
+// (fixtures/telegram/reconstructed-*), invented Web K and Web A panels, and t.me public pages
+// (a real channel page and a user page derived from it).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { derive } from "./derive.mjs";
 import { extractAt, fixture } from "./helpers.mjs";
 
 const BASE_A = fixture("telegram/reconstructed-a-base.html");
@@ -235,11 +237,106 @@ describe("Telegram Web K, invented", () => {
   });
 });
 
-describe("Telegram, real pages that are not Telegram Web", () => {
-  test("a channel's t.me page (metascraper's channel.html): no profile, at its address or inside Telegram Web", () => {
-    // Channels and groups are not checked (only users are), and t.me is not Telegram Web.
+describe("t.me / telegram.me public pages", () => {
+  const USER = fixture("telegram/derived-tme-user-nour_khalil.html");
+  const CHANNEL = fixture("telegram/real-unlimitedhangout-tme-channel.html");
+  const EXTRA = '<div class="tgme_page_extra">@nour_khalil</div>';
+  const DESCRIPTION = '<div class="tgme_page_description" dir="auto">Illustrator in Beirut.<br/>Commissions open: <a href="https://t.me/nour_art">@nour_art</a></div>';
+  const PHOTO = /<div class="tgme_page_photo">[\s\S]*?<\/div>\n/;
+  const SEND = 'href="tg://resolve?domain=nour_khalil">Send Message</a>';
+  /** The user page with each [from, to] edit applied (each must apply). */
+  const edited = (...edits) => derive(USER, edits);
+
+  test("a user's page (derived from the real channel page): name, @username, bio, photo; no id", () => {
+    const expected = {
+      platform: "telegram",
+      key: "telegram:h:nour_khalil",
+      profile: {
+        handle: "nour_khalil",
+        display_name: "Nour Khalil",
+        profile_url: "https://t.me/nour_khalil",
+        bio: "Illustrator in Beirut. Commissions open: @nour_art",
+        has_avatar: true,
+      },
+      avatar: null,
+    };
+    for (const url of ["https://t.me/nour_khalil", "https://telegram.me/nour_khalil", "https://t.me/Nour_Khalil/", "https://t.me/nour_khalil?start=1"]) {
+      assert.deepEqual(extractAt(url, { html: USER }), expected, url);
+    }
+  });
+
+  test("a channel's real page (metascraper's channel.html) and a group's: nothing, at t.me or in Telegram Web", () => {
     for (const url of ["https://t.me/unlimitedhangout", "https://telegram.me/unlimitedhangout", "https://web.telegram.org/k/#@unlimitedhangout"]) {
       assert.equal(extractAt(url, { fixture: "telegram/real-unlimitedhangout-tme-channel.html" }), null, url);
     }
+    // The channel page with a user's "@name" line still has its preview button: not a user.
+    const channelAsUser = CHANNEL.replace('<div class="tgme_page_extra">2 805 members</div>', '<div class="tgme_page_extra">@unlimitedhangout</div>');
+    assert.equal(extractAt("https://t.me/unlimitedhangout", { html: channelAsUser }), null);
+    for (const extra of ["1 204 members, 37 online", "12 345 subscribers", "1 204 membres", "١٢ مشترك"]) {
+      const html = edited([EXTRA, `<div class="tgme_page_extra">${extra}</div>`], [SEND, 'href="tg://resolve?domain=nour_khalil">Join Group</a>']);
+      assert.equal(extractAt("https://t.me/nour_khalil", { html }), null, extra);
+    }
+  });
+
+  test("bots are not people: a username ending in 'bot', or a second line of monthly users", () => {
+    const bot = edited([/nour_khalil/g, "nour_helper_bot"]);
+    assert.equal(extractAt("https://t.me/nour_helper_bot", { html: bot }), null);
+    assert.equal(extractAt("https://t.me/Nour_Helper_Bot", { html: bot }), null);
+    const users = edited([EXTRA, `${EXTRA}\n<div class="tgme_page_extra">12 345 monthly users</div>`]);
+    assert.equal(extractAt("https://t.me/nour_khalil", { html: users }), null);
+  });
+
+  test("posts, t.me/s/, invite links, Telegram's own pages and plain http: nothing", () => {
+    for (const url of [
+      "https://t.me/nour_khalil/123", "https://t.me/s/nour_khalil", "https://t.me/+AbCdEf123456", "https://t.me/joinchat/AbCdEf123456",
+      "https://t.me/addstickers/nour_khalil", "https://t.me/share/url?url=x", "https://t.me/", "http://t.me/nour_khalil",
+      "https://t.me.example.com/nour_khalil", "https://www.t.me/nour_khalil", "https://t.me/%40nour_khalil",
+    ]) {
+      assert.equal(extractAt(url, { html: USER }), null, url);
+    }
+  });
+
+  test("a user without photo or bio: has_avatar false, no bio; an unreadable photo: no has_avatar", () => {
+    const bare = edited([PHOTO, ""], [DESCRIPTION, ""]);
+    assert.deepEqual(extractAt("https://t.me/nour_khalil", { html: bare }).profile, {
+      handle: "nour_khalil", display_name: "Nour Khalil", profile_url: "https://t.me/nour_khalil", has_avatar: false,
+    });
+    const logo = edited([/src="https:\/\/cdn1\.telesco\.pe[^"]*"/, 'src="https://telegram.org/img/t_logo.png"']);
+    assert.equal(extractAt("https://t.me/nour_khalil", { html: logo }).profile.has_avatar, false);
+    const initials = edited([PHOTO, '<div class="tgme_page_photo"><i class="tgme_page_photo_image bgcolor2" data-content="NK"></i></div>\n']);
+    assert.equal(extractAt("https://t.me/nour_khalil", { html: initials }).profile.has_avatar, undefined);
+  });
+
+  test("a bio imitating the page's own lines changes nothing about what the page is", () => {
+    for (const bio of ["@other_user", "Join Channel", "12 345 subscribers", '<div class="tgme_page_extra">@other_user</div>', '<a href="/s/nour_khalil">Preview channel</a>']) {
+      const html = edited([DESCRIPTION, `<div class="tgme_page_description" dir="auto">${bio}</div>`]);
+      const found = extractAt("https://t.me/nour_khalil", { html });
+      assert.equal(found.profile.handle, "nour_khalil", bio);
+      assert.equal(found.profile.display_name, "Nour Khalil", bio);
+    }
+    // And on a channel's page, a description reading "@unlimitedhangout" is no user line.
+    const channel = CHANNEL.replace("Investigative Journalist Whitney Webb<br/>", "@unlimitedhangout<br/>Send Message<br/>");
+    assert.equal(extractAt("https://t.me/unlimitedhangout", { html: channel }), null);
+  });
+
+  test("a username differing from the address, or a button opening another account: nothing", () => {
+    assert.equal(extractAt("https://t.me/nour_khalil", { html: edited([EXTRA, '<div class="tgme_page_extra">@nour_khalil2</div>']) }), null);
+    assert.equal(extractAt("https://t.me/other_user", { html: USER }), null);
+    assert.equal(extractAt("https://t.me/nour_khalil", { html: edited([SEND, 'href="tg://resolve?domain=other_user">Send Message</a>']) }), null);
+    assert.equal(extractAt("https://t.me/nour_khalil", { html: edited([EXTRA, '<div class="tgme_page_extra">nour_khalil</div>']) }), null);
+  });
+
+  test("the name without the verified icon, emoji kept; an empty name: nothing", () => {
+    const verified = edited(['<span dir="auto">Nour Khalil</span>', '<span dir="auto">Nour <i class="emoji" style="background-image:url(\'//telegram.org/img/emoji/40/F09F8C99.png\')"><b>🌙</b></i> نور</span><i class="verified-icon"></i>']);
+    const found = extractAt("https://t.me/nour_khalil", { html: verified });
+    assert.equal(found.profile.display_name, "Nour 🌙 نور");
+    assert.equal(found.profile.verified, true);
+    assert.equal(extractAt("https://t.me/nour_khalil", { html: USER }).profile.verified, undefined, "no badge: not claimed either way");
+    assert.equal(extractAt("https://t.me/nour_khalil", { html: edited(['<span dir="auto">Nour Khalil</span>', '<span dir="auto"> </span>']) }), null);
+  });
+
+  test("Telegram's page for a username no one holds (no title, no line): nothing", () => {
+    const html = '<div class="tgme_page"><div class="tgme_page_icon"><i class="tgme_icon_user"></i></div><div class="tgme_page_action"><a class="tgme_action_button_new" href="tg://resolve?domain=nour_khalil">Send Message</a></div><div class="tgme_page_additional">If you have <strong>Telegram</strong>, you can contact <a class="tgme_username_link" href="tg://resolve?domain=nour_khalil">@nour_khalil</a> right away.</div></div>';
+    assert.equal(extractAt("https://t.me/nour_khalil", { html }), null);
   });
 });

@@ -104,6 +104,7 @@ describe("core fields per platform hold on the pages a person sees", () => {
     ["https://web.telegram.org/a/#7001234567", "telegram/reconstructed-a1-minimized-photo.html"],
     ["https://web.telegram.org/a/#7001234567", "telegram/reconstructed-a2-multi-usernames.html"],
     ["https://web.telegram.org/k/#@karim_mansour_news", "telegram/invented-k.html"],
+    ["https://t.me/nour_khalil", "telegram/derived-tme-user-nour_khalil.html"],
   ];
 
   for (const [url, name] of RENDERED) {
@@ -131,6 +132,18 @@ describe("core fields per platform hold on the pages a person sees", () => {
     assert.deepEqual([...core.x(at("https://x.com/a_b/about"))], ["joined"]);
     assert.deepEqual([...core.instagram], ["followers", "has_avatar"], "a name is optional on Instagram");
     assert.deepEqual([...core.facebook], ["display_name", "has_avatar"]);
-    assert.deepEqual([...core.telegram], ["display_name"], "Web A never tells no photo from loading");
+    assert.deepEqual([...core.telegram(at("https://web.telegram.org/a/#7001234567"))], ["display_name"], "Web A never tells no photo from loading");
+    assert.deepEqual([...core.telegram(at("https://t.me/nour_khalil"))], ["display_name", "handle"]);
+  });
+
+  test("t.me: a channel's page is no profile address; a user's page whose layout changed is", () => {
+    const channel = pageAt("https://t.me/unlimitedhangout", { fixture: "telegram/real-unlimitedhangout-tme-channel.html" });
+    const none = channel.Haris.readPage(channel.document, channel.location);
+    assert.deepEqual([none.expected, none.status], [false, "skipped"]);
+    // The name's block renamed: the page still shows a user's "@name" line, and nothing is read.
+    const html = fixture("telegram/derived-tme-user-nour_khalil.html").replace('class="tgme_page_title"', 'class="tgme_page_name"');
+    const changed = pageAt("https://t.me/nour_khalil", { html });
+    const outcome = changed.Haris.readPage(changed.document, changed.location);
+    assert.deepEqual([outcome.expected, outcome.platform, outcome.status], [true, "telegram", "skipped"]);
   });
 });
