@@ -6,7 +6,7 @@
 import { normaliseBackend } from "../background/checker.js";
 import { asksDataConsent, DATA_CONSENT } from "../background/health.js";
 import { api } from "../shared/browser.js";
-import { MAX_IMPORT_BYTES, STORAGE } from "../shared/constants.js";
+import { EXPORT_FILE_NAME, MAX_IMPORT_BYTES, STORAGE } from "../shared/constants.js";
 import { cleanContact, exportContacts, getContacts, importContacts, setContacts } from "../shared/contacts.js";
 import { loadStrings, resolveLocale, translatePage } from "../shared/i18n.js";
 import { getSettings, saveSettings } from "../shared/settings.js";
@@ -277,7 +277,7 @@ $("export").addEventListener("click", async () => {
     return;
   }
   try {
-    download("haris-contacts.json", await exportContacts($("file-passphrase").value));
+    download(EXPORT_FILE_NAME, await exportContacts($("file-passphrase").value));
     status("contacts-status", t.saved);
   } catch (error) {
     vaultError("contacts-status", error);

@@ -113,5 +113,11 @@ export const IMPORT_KDF = Object.freeze({
   minIterations: 100_000, maxIterations: 2_000_000, minSaltBytes: 16, maxSaltBytes: 64, ivBytes: 12,
   maxCipherBytes: MAX_IMPORT_BYTES,
 });
+// Inside the encrypted file only: nobody reads it without the file's passphrase.
 export const EXPORT_FORMAT = "haris-contacts";
-export const ENCRYPTED_EXPORT_FORMAT = "haris-contacts-encrypted";
+// What anyone holding the device sees of an exported file: its name and its outer marker. Neither
+// names Haris or contacts (a file called haris-contacts.json in Downloads tells the police who
+// installed a safety tool for whom). Files of older versions carry the legacy marker and still import.
+export const ENCRYPTED_EXPORT_FORMAT = "encrypted-backup";
+export const LEGACY_ENCRYPTED_EXPORT_FORMATS = Object.freeze(["haris-contacts-encrypted"]);
+export const EXPORT_FILE_NAME = "backup.json";

@@ -2,7 +2,7 @@
  * Trusted contacts: what one is, when two are the same account, and how imported files are
  * cleaned. They are kept only inside the vault (shared/vault.js).
  */
-import { CONTACT_PLATFORMS, EXPORT_FORMAT, ENCRYPTED_EXPORT_FORMAT, LIMITS } from "./constants.js";
+import { CONTACT_PLATFORMS, EXPORT_FORMAT, ENCRYPTED_EXPORT_FORMAT, LEGACY_ENCRYPTED_EXPORT_FORMATS, LIMITS } from "./constants.js";
 import { decryptExport, encryptExport, readSecrets, updateSecrets, VaultError } from "./vault.js";
 
 /**
@@ -147,7 +147,8 @@ export async function exportContacts(passphrase) {
  */
 export async function readExport(data, passphrase) {
   let plain = data;
-  if (data && data.format === ENCRYPTED_EXPORT_FORMAT) plain = await decryptExport(passphrase, data);
+  const encrypted = data && (data.format === ENCRYPTED_EXPORT_FORMAT || LEGACY_ENCRYPTED_EXPORT_FORMATS.includes(data.format));
+  if (encrypted) plain = await decryptExport(passphrase, data);
   if (!plain || plain.format !== EXPORT_FORMAT || !Array.isArray(plain.contacts)) throw new Error("not_an_export");
   // More contacts than a vault holds: refused whole, rather than some kept and some silently not.
   if (plain.contacts.length > LIMITS.contacts) throw new VaultError("import_too_many");

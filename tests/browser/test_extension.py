@@ -584,7 +584,9 @@ def test_trusted_contacts_import_edit_export_delete(browser: Browser, tmp_path: 
         page.click("#export")
     text = Path(download.value.path()).read_text(encoding="utf-8")
     saved = json.loads(text)
-    assert saved["format"] == "haris-contacts-encrypted"
+    # What a device holder sees of it (its name, its outer marker) names neither Haris nor contacts.
+    assert download.value.suggested_filename == "backup.json"
+    assert saved["format"] == "encrypted-backup"
     for secret in ("Hala", "Karim", "100004567890123", "karim_mansour_news", "c3d4"):
         assert secret not in text
 

@@ -135,7 +135,9 @@ describe("contacts export and import", () => {
   test("export is encrypted; importing it needs its passphrase", async () => {
     await Vault.createVault(PASS, { contacts: FRIENDS });
     const file = await Contacts.exportContacts("file passphrase 1");
-    assert.equal(file.format, "haris-contacts-encrypted");
+    // What a device holder sees of the file names neither Haris nor contacts.
+    assert.equal(file.format, "encrypted-backup");
+    assert.doesNotMatch(JSON.stringify(Object.keys(file)) + file.format, /haris|contact/i);
     assert.ok(file.kdf.iterations >= KDF.iterations);
     assertNothingInClear(JSON.stringify(file));
     await Contacts.setContacts([]);
@@ -143,6 +145,15 @@ describe("contacts export and import", () => {
     assert.deepEqual(await Contacts.getContacts(), []);
     assert.equal(await Contacts.importContacts(file, "file passphrase 1"), 2);
     assert.deepEqual((await Contacts.getContacts()).map((c) => c.handle), ["zaynab.h", "sami_ahmad"]);
+  });
+
+  test("a file exported by an older version (its legacy marker) still imports", async () => {
+    await Vault.createVault(PASS, { contacts: FRIENDS });
+    const file = { ...(await Contacts.exportContacts("file passphrase 1")), format: "haris-contacts-encrypted" };
+    await Contacts.setContacts([]);
+    assert.equal(await Contacts.importContacts(file, "file passphrase 1"), 2);
+    assert.deepEqual((await Contacts.getContacts()).map((c) => c.handle), ["zaynab.h", "sami_ahmad"]);
+    await assert.rejects(Contacts.importContacts({ ...file, format: "some-other-backup" }, "file passphrase 1"), /not_an_export/);
   });
 
   test("a plain import is still accepted, cleaned, and encrypted on arrival", async () => {
