@@ -95,11 +95,11 @@ def account_warnings(report: dict[str, Any], registry: Any) -> list[dict[str, An
     profile = report.get("profile") or {}
     warnings: list[dict[str, Any]] = []
     try:
-        named = Profile(account_id=profile.get("account_id"), handle=profile_handle(profile))
+        account = Profile(account_id=profile.get("account_id"), handle=profile_handle(profile))
     except ValidationError:  # a record kept before today's limits: nothing to look up
-        named = Profile()
+        account = Profile()
     try:
-        if protected_owner(registry, named, platform):
+        if protected_owner(registry, account, platform):
             warnings.append({"kind": "protected"})
     except APIError:
         warnings.append({"kind": "registry_unavailable"})
