@@ -64,9 +64,10 @@ async function requestDigest(message) {
  * server without the username (so the server compares her name and photo with the profile
  * instead of taking the username for her account), and the page and popup say that Haris cannot
  * tell. Saving the profile from the popup records its account id with her, and ends this.
+ * `checked`: the profile with its platform, as `sameAccount` takes it.
  */
-export function unconfirmedBy(contact, platform, profile) {
-  return Boolean(!contact.account_id && contact.handle && profile.account_id && sameAccount(contact, { platform, ...profile }));
+export function unconfirmedBy(contact, checked) {
+  return Boolean(!contact.account_id && contact.handle && checked.account_id && sameAccount(contact, checked));
 }
 
 /** Settings, language and the contacts (none while the vault is locked) for one check. */
@@ -76,7 +77,7 @@ async function checkContext(message, sender) {
   const secrets = await readSecrets();
   const saved = secrets ? secrets.contacts : [];
   const checked = { platform: message.platform, ...message.profile };
-  const unconfirmed = saved.filter((c) => unconfirmedBy(c, message.platform, message.profile));
+  const unconfirmed = saved.filter((c) => unconfirmedBy(c, checked));
   const contacts = saved.map((c) => (unconfirmed.includes(c) ? { ...c, handle: null } : c));
   const trustedBy = saved.filter((c) => !unconfirmed.includes(c) && sameAccount(c, checked));
   return {
