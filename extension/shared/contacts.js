@@ -124,12 +124,13 @@ export async function setContacts(contacts) {
 
 /** Add or update one contact (the popup's "Save as a trusted contact"). Needs the vault open. */
 export async function upsertContact(raw) {
-  if (!cleanContact(raw)) throw new Error("invalid contact");
+  const contact = cleanContact(raw);
+  if (!contact) throw new Error("invalid contact");
   let saved = null;
   await updateSecrets((secrets) => {
     const merged = mergeContacts(secrets.contacts, [raw]);
     if (merged.full) throw new VaultError("import_too_many");
-    saved = merged.contacts.find((c) => sameAccount(c, cleanContact(raw)));
+    saved = merged.contacts.find((c) => sameAccount(c, contact));
     return { contacts: merged.contacts };
   });
   return saved;
