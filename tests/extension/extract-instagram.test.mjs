@@ -349,6 +349,9 @@ describe("Instagram, invented pages", () => {
     });
     assert.equal(found.key, "instagram:h:sara19283746");
     assert.equal(found.avatar, null, "the anonymous silhouette is not downloaded");
+    // A bio in a section of its own after the name's (phones): a bio, not a label line under the name.
+    const html = fixture("instagram/invented-mobile.html").replace("سارة</span></section>", 'سارة</span></section><div class="x7a106z"><span dir="auto">طالبة هندسة</span></div>');
+    assert.equal(extractAt("https://www.instagram.com/sara19283746/", { html }).profile.bio, "طالبة هندسة");
   });
 
   test("server HTML of 2024 (head only): bio, counts, id and photo from the tags; no private, no badge", () => {
