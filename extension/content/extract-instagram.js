@@ -186,7 +186,7 @@
 
   const SKIP = "ul, li, a, button, [role='button'], [role='link'], [role='tablist'], h2, svg, time, [aria-hidden='true']";
 
-  /** Free-text blocks of the header area (name, category, pronouns, bio), in reading order. */
+  /** Free-text blocks of the header area (name, category, pronouns, bio), in reading order, as elements. */
   function textBlocks(area, lower) {
     const blocks = [];
     for (const part of area) {
@@ -202,7 +202,30 @@
         blocks.push(node);
       }
     }
-    return blocks.map((node) => visibleText(node));
+    return blocks;
+  }
+
+  /**
+   * Whether `node` is drawn as a label line under the name (a category, pronouns), not as the bio.
+   * Instagram puts its label lines in a wrapper of their own inside the block the name is in
+   * (2021: <div><span>Product/Service</span></div>; 2023: a column <div> holding the category
+   * <div>s), while the bio is that block's own child (a <span>, later an <h1>). A business
+   * account writes its category freely, and after in-app navigation the page's data is the first
+   * profile's, so only this place tells a category from a bio: a one-line, link-free block that
+   * is wrapped apart from the name is a label line. A bio drawn wrapped would be left out, not
+   * replaced by a label (absent beats wrong).
+   */
+  function labelLine(node, nameNode, parts) {
+    if (!nameNode || node === nameNode || node.contains(nameNode) || nameNode.contains(node)) return false;
+    // On phones the name and the bio can sit in different sections: no block they share to judge by.
+    if (!parts.some((part) => part.contains(nameNode) && part.contains(node))) return false;
+    let shared = nameNode.parentElement;
+    while (!shared.contains(node)) shared = shared.parentElement;
+    let wrapper = node;
+    while (wrapper.parentElement !== shared) wrapper = wrapper.parentElement;
+    if (wrapper === node) return false; // the name block's own child: where the bio goes
+    // A line break or a link (#tag, @mention, a site) is a bio's: a label line is one plain line.
+    return !(visibleText(node) || "").includes("\n") && !wrapper.querySelector("a");
   }
 
   /** The category names in the page's embedded data (the profile's and others'), as displayed. */
@@ -280,15 +303,19 @@
       }
       // Name first, then category or pronouns, then the bio: the bio is the last free text block.
       // On desktop all of it is inside the header; phones put it in the sections after it.
-      let blocks = textBlocks([header], lower);
-      if (!blocks.length) blocks = textBlocks(area, lower);
+      let parts = [header];
+      let nodes = textBlocks(parts, lower);
+      if (!nodes.length) nodes = textBlocks((parts = area), lower);
+      const blocks = nodes.map((node) => visibleText(node));
       const named = profile.display_name;
       if (!named && blocks.length) profile.display_name = blocks[0];
       // The category and the pronouns drawn between the name and the bio are not the bio, even
       // when no bio follows them: a category ("Product/Service", "Personal blog") read as the bio
-      // would give many unrelated accounts the same one.
+      // would give many unrelated accounts the same one. Known by the page's data (a fresh load),
+      // their form (pronouns), or their place under the name (any category, after navigation too).
       const categories = pageCategories(doc);
-      const rest = blocks.filter((b, i) => !(i === 0 && !named) && b !== profile.display_name && !categories.includes(b) && !PRONOUNS.test(b));
+      const nameNode = nodes[blocks.indexOf(profile.display_name)] || null;
+      const rest = blocks.filter((b, i) => !(i === 0 && !named) && b !== profile.display_name && !categories.includes(b) && !PRONOUNS.test(b) && !labelLine(nodes[i], nameNode, parts));
       if (tagBio) {
         profile.bio = tagBio;
       } else if (rest.length) {
@@ -328,7 +355,7 @@
 
   root.Haris.register({
     platform: "instagram",
-    version: "2026.2",
+    version: "2026.3",
     // Every profile shows its follower count and a photo (the silhouette is "no photo"); a name is
     // optional on Instagram, so its absence says nothing about the layout.
     core: ["followers", "has_avatar"],

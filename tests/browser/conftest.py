@@ -58,6 +58,11 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ),
     # The other platforms: the extractor tests' desktop fixtures, under their real addresses.
     ("www.instagram.com", "/nour.khalil.art/"): ("text/html; charset=utf-8", "@instagram/invented-desktop.html"),
+    # A real capture (tests/extension/fixtures/PROVENANCE.md); its photo's host is not served.
+    ("www.instagram.com", "/pluto__travel/"): (
+        "text/html; charset=utf-8",
+        "@instagram/real-pluto__travel-2021-06-09-rendered.html",
+    ),
     ("scontent-cdg4-1.cdninstagram.com", "/v/t51.2885-19/123_n.jpg"): ("image/png", "img/m_salih.png"),
     ("www.facebook.com", "/hala.ahed.rights"): ("text/html; charset=utf-8", "@facebook/invented-desktop.html"),
     ("scontent.fbey5-1.fna.fbcdn.net", "/v/t39.30808-1/p200x200/hala.jpg"): ("image/png", "img/m_salih.png"),

@@ -492,6 +492,41 @@ def test_other_platforms_get_a_banner(
         assert base64.b64decode(sent["avatar"]) == (PAGES / "img" / "m_salih.png").read_bytes()
 
 
+# What Instagram's app does on a click to another profile, done to the real pluto__travel page: the
+# address changes without a load and the header is redrawn for the new account (a business account,
+# @pluto.studio, whose category is free text and which has no bio); the <head> and the embedded data
+# stay pluto__travel's. The same edits as the node tests' derived page (PROVENANCE.md).
+NAVIGATE_TO_PLUTO_STUDIO = """() => {
+    history.pushState({}, "", "/pluto.studio/");
+    document.title = "Pluto Studio (@pluto.studio) • Instagram photos and videos";
+    const header = document.querySelector("main header");
+    header.querySelector("h2").textContent = "pluto.studio";
+    for (const link of header.querySelectorAll("a[href^='/pluto__travel/']")) {
+        link.setAttribute("href", link.getAttribute("href").replace("/pluto__travel/", "/pluto.studio/"));
+    }
+    header.querySelector("img").setAttribute("alt", "pluto.studio's profile picture");
+    header.querySelector("h1").textContent = "Pluto Studio";
+    header.querySelector("span._8FvLi").textContent = "Ceramics & glaze, Tunis";
+    header.querySelector("h1").parentElement.querySelector(":scope > span").remove();
+}"""
+
+
+def test_instagram_in_app_navigation_sends_no_category_as_bio(browser: Browser, backend: Backend) -> None:
+    """From a real profile page to a business account without a bio, in the app: the account's
+    free-form category (in no page data, which is the first profile's) is not sent as its bio."""
+    browser.configure(backend.url, "en", everywhere=True)
+    page, banner = open_profile(browser, "https://www.instagram.com/pluto__travel/")
+    banner.wait_state("result")
+    first = backend.checks[-1]["profile"]
+    assert (first["account_id"], first["bio"][:33]) == ("3640900328", "Where travel lovers go to escape.")
+    page.evaluate(NAVIGATE_TO_PLUTO_STUDIO)
+    banner.wait(lambda s: backend.checks[-1]["profile"]["handle"] == "pluto.studio" and s.get("data-state") == "result")
+    sent = backend.checks[-1]["profile"]
+    assert (sent["display_name"], sent["followers"]) == ("Pluto Studio", 2187)
+    assert "bio" not in sent, sent.get("bio")
+    assert "account_id" not in sent, "pluto__travel's id is not this account's"
+
+
 def test_a_tme_user_page_is_checked(browser: Browser, backend: Backend) -> None:
     """A shared t.me link opens Telegram's public page of the user: the manifest runs the
     extractor there, and the name, @username and bio go out without an account id."""

@@ -220,6 +220,11 @@ describe("Instagram, real pages in other languages and states (derived)", () => 
     assert.equal(extractAt(PLUTO_URL, { fixture: PLUTO }).profile.bio.slice(0, 34), "Where travel lovers go to escape. ");
   });
 
+  test("a free-form category with no bio: not the bio on a fresh load either, though the page's data does not name it", () => {
+    const html = derive(PLUTO, [[/<span>Where\s+travel lovers[\s\S]*?<\/span>/, ""], ['<span class="_8FvLi">Product/Service</span>', '<span class="_8FvLi">Ceramics &amp; glaze, Tunis</span>']]);
+    assert.equal(extractAt(PLUTO_URL, { html }).profile.bio, undefined);
+  });
+
   test("'Sorry, this page isn't available' at a profile's address, and the login page it redirects to, are not profiles", () => {
     const unavailable = derive(PLUTO, [
       [/<header[\s\S]*?<\/header>/, "<div><h2>Sorry, this page isn't available.</h2></div>"],
@@ -231,6 +236,77 @@ describe("Instagram, real pages in other languages and states (derived)", () => 
     for (const path of ["/explore/tags/travel/", "/explore/locations/123/paris/", "/pluto__travel/p/CP5xM7lnOVp/", "/pluto__travel/reel/Cabc/", "/stories/highlights/1790/", "/reels/audio/123/", "/accounts/edit/", "/direct/t/123/"]) {
       assert.equal(extractAt(`https://www.instagram.com${path}`, { fixture: PLUTO }), null, path);
     }
+  });
+});
+
+// In-app navigation (Instagram is a single-page app): the user went from @pluto__travel to another
+// account, @pluto.studio, without a page load. The <head> (og:url, description), the embedded data
+// (category "Product/Service", the id) and the posts are still pluto__travel's; the app redrew the
+// header and the tab title for the new account (fixtures/PROVENANCE.md, "Derived pages").
+const STUDIO_URL = "https://www.instagram.com/pluto.studio/";
+const BIO = "Where travel lovers go to escape. Our mobile app helps you organise a trip, get inspiration and protect yourself all in one place. ——";
+const BIO_SPAN = /<span>Where\s+travel lovers[\s\S]*?<\/span>/;
+const CATEGORY_SPAN = '<span class="_8FvLi">Product/Service</span>';
+/** The page after navigating to @pluto.studio, with `edits` to its header. */
+function navigated(edits = []) {
+  return derive(PLUTO, [
+    [/<title>[^<]*<\/title>/, "<title>Pluto Studio (@pluto.studio) • Instagram photos and videos</title>"],
+    [/(<h2\s+class="_7UhW9[^"]*">\s*)pluto__travel(<\/h2>)/, "$1pluto.studio$2"],
+    ['href="/pluto__travel/followers/"', 'href="/pluto.studio/followers/"'],
+    ['href="/pluto__travel/following/"', 'href="/pluto.studio/following/"'],
+    ["pluto__travel's profile picture", "pluto.studio's profile picture"],
+    ['<h1 class="rhpdm">Pluto</h1>', '<h1 class="rhpdm">Pluto Studio</h1>'],
+    ...edits,
+  ]);
+}
+// Business accounts write their category freely: none of these is in the page's data.
+const FREE_CATEGORIES = ["Ceramics &amp; glaze, Tunis", "Atelier de céramique", "استوديو خزف وفخار", "Handmade"];
+/**
+ * The same header in the 2023 structure (as a public copy of a 2023 business header shows it: the
+ * name in a wrapper, the category lines in a column wrapper of their own, the bio an <h1>).
+ */
+function modern(html) {
+  return derive(html, [
+    ['<h1 class="rhpdm">', '<div class="x9f619 xjbqb8w x78zum5"><span class="x1lliihq x1plvlek xryxfnj" dir="auto">'],
+    [/(<span class="x1lliihq x1plvlek xryxfnj" dir="auto">[^<]*)<\/h1><br>/, "$1</span></div>"],
+    [/<div\s+class="\s+Igw0E\s+IwRSH\s+eGOV_\s+_4EzTm\s+">\s*<span class="_8FvLi">([^<]*)<\/span><\/div>/, '<div class="x9f619 xjbqb8w x78zum5 xdt5ytf"><div class="_aacl _aaco _aacu _aacy _aad6 _aade" dir="auto"><br></div><div class="_aacl _aaco _aacu _aacy _aad6 _aade" dir="auto">$1</div></div>'],
+  ].concat(html.search(BIO_SPAN) >= 0 ? [[BIO_SPAN, (span) => span.replace(/^<span>/, '<h1 class="_aacl _aaco _aacu _aacx _aad6 _aade" dir="auto">').replace(/<\/span>$/, "</h1>")]] : []));
+}
+
+describe("Instagram after in-app navigation (derived from the real page)", () => {
+  test("the stale head and data are not used: the header's name and counts are read, no id", () => {
+    const { profile } = extractAt(STUDIO_URL, { html: navigated() });
+    assert.equal(profile.handle, "pluto.studio");
+    assert.equal(profile.display_name, "Pluto Studio");
+    assert.equal(profile.account_id, undefined, "pluto__travel's id is not this account's");
+    assert.deepEqual([profile.followers, profile.following, profile.posts], [2187, 110, 142]);
+  });
+
+  test("a business account with a free-form category and no bio: the category is not sent as the bio", () => {
+    for (const category of FREE_CATEGORIES) {
+      const html = navigated([[BIO_SPAN, ""], [CATEGORY_SPAN, `<span class="_8FvLi">${category}</span>`]]);
+      assert.equal(extractAt(STUDIO_URL, { html }).profile.bio, undefined, category);
+      assert.equal(extractAt(STUDIO_URL, { html: modern(html) }).profile.bio, undefined, `${category} (2023 structure)`);
+      assert.equal(extractAt(STUDIO_URL, { html: modern(html) }).profile.display_name, "Pluto Studio");
+    }
+  });
+
+  test("a category and a bio: the bio is read whole, the category not glued to it", () => {
+    for (const category of FREE_CATEGORIES) {
+      const html = navigated([[CATEGORY_SPAN, `<span class="_8FvLi">${category}</span>`]]);
+      assert.equal(extractAt(STUDIO_URL, { html }).profile.bio, BIO, category);
+      assert.equal(extractAt(STUDIO_URL, { html: modern(html) }).profile.bio, BIO, `${category} (2023 structure)`);
+    }
+  });
+
+  test("no category, a bio: the bio is read", () => {
+    const html = navigated([[/<div\s+class="\s+Igw0E\s+IwRSH\s+eGOV_\s+_4EzTm\s+">\s*<span class="_8FvLi">Product\/Service<\/span><\/div>/, ""]]);
+    assert.equal(extractAt(STUDIO_URL, { html }).profile.bio, BIO);
+    const bare = derive(modern(navigated()), [[/<div class="x9f619 xjbqb8w x78zum5 xdt5ytf">[\s\S]*?<\/div><\/div>/, ""]]);
+    assert.equal(extractAt(STUDIO_URL, { html: bare }).profile.bio, BIO, "2023 structure");
+    // A one-line bio, drawn where the bio goes, is still a bio.
+    const short = derive(html, [[BIO_SPAN, "<span>Handmade</span>"]]);
+    assert.equal(extractAt(STUDIO_URL, { html: short }).profile.bio, "Handmade");
   });
 });
 
@@ -273,6 +349,9 @@ describe("Instagram, invented pages", () => {
     });
     assert.equal(found.key, "instagram:h:sara19283746");
     assert.equal(found.avatar, null, "the anonymous silhouette is not downloaded");
+    // A bio in a section of its own after the name's (phones): a bio, not a label line under the name.
+    const html = fixture("instagram/invented-mobile.html").replace("سارة</span></section>", 'سارة</span></section><div class="x7a106z"><span dir="auto">طالبة هندسة</span></div>');
+    assert.equal(extractAt("https://www.instagram.com/sara19283746/", { html }).profile.bio, "طالبة هندسة");
   });
 
   test("server HTML of 2024 (head only): bio, counts, id and photo from the tags; no private, no badge", () => {
