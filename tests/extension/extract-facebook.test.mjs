@@ -358,3 +358,109 @@ describe("Facebook, invented pages", () => {
     assert.equal(found.avatar, null);
   });
 });
+
+// More real captures from meedan/pender's test data (fixtures/PROVENANCE.md, "More real pages from
+// meedan/pender"): a Page whose name is in Arabic, and a Page's photos tab and two posts that are no profile.
+const KOPTISCH = "facebook/real-koptisch-arabic-2023-01-31-prefix.html";
+const KOPTISCH_URL = "https://www.facebook.com/Koptisch.Orthodoxes.Kulturzentrum.e.V";
+
+describe("Facebook, more real pages from meedan/pender", () => {
+  test("a Page named in Arabic, 2023 layout, English UI (2023-01-31): the Arabic name as shown, followers not likes, the Intro's own line", () => {
+    // A person reads: the cover, the picture, "المركز الثقافي القبطي الأرثوذكسي بالمانيا", "25K likes • 27K followers",
+    // no badge, and an Intro card: "Koptische Orthodoxes Kulturzentrum e.V", then "Page · Religious Center",
+    // an address, "Price Range · $", "Rating · 4.8 (66 Reviews)". The server's tags add "25,769 likes":
+    // likes, never followers. The Page's id is in its app links (fb://profile/…).
+    const expected = {
+      platform: "facebook",
+      key: "facebook:h:koptisch.orthodoxes.kulturzentrum.e.v",
+      profile: {
+        handle: "Koptisch.Orthodoxes.Kulturzentrum.e.V",
+        account_id: "100064435044283",
+        profile_url: KOPTISCH_URL,
+        display_name: "المركز الثقافي القبطي الأرثوذكسي بالمانيا",
+        verified: false,
+        followers: 27000, // "27K followers": the page prints no exact count
+        bio: "Koptische Orthodoxes Kulturzentrum e.V",
+        has_avatar: true,
+      },
+      avatar: {
+        url: "https://scontent-lax3-1.xx.fbcdn.net/v/t39.30808-1/327258629_888927265582070_8126959935102938926_n.jpg?stp=dst-jpg_p200x200&_nc_cat=110&ccb=1-7&_nc_sid=c6021c&_nc_ohc=sCj7l_NIz6cAX_z_TUE&_nc_ht=scontent-lax3-1.xx&oh=00_AfCNSuVk2OYEbYzTK_94QqqiW5BQWgaoJOH_y_6B1Ew8Og&oe=63DEF503",
+      },
+    };
+    // Its canonical address, and the Arabic-locale host its hreflang="ar" link names.
+    for (const url of [KOPTISCH_URL, "https://ar-ar.facebook.com/Koptisch.Orthodoxes.Kulturzentrum.e.V"]) {
+      assert.deepEqual(extractAt(url, { fixture: KOPTISCH }), expected, url);
+    }
+  });
+
+  test("the Arabic-named Page in the Arabic and French UIs (derived): 'ألف' and 'k' counts, the Intro under its own title; category, price and rating lines are no bio", () => {
+    const page = (edits) => extractAt(KOPTISCH_URL, { html: derive(KOPTISCH, edits) }).profile;
+    const english = page([]);
+    const arabicUi = [
+      ['lang="en" dir="ltr"', 'lang="ar" dir="rtl"'], [">25K likes</a>", ">\u200f٢٥ ألف تسجيل إعجاب</a>"], [">27K followers</a>", ">\u200f٢٧ ألف متابع</a>"],
+      [">Intro</span>", ">نبذة مختصرة</span>"], ["<b>Page</b> · Religious Center", "<b>صفحة</b> · مركز ديني"],
+      ["Price Range · $", "نطاق الأسعار · $"], ["Rating · 4.8 (66 Reviews)", "التقييم · ٤٫٨ (٦٦ مراجعة)"],
+    ];
+    const frenchUi = [
+      ['lang="en"', 'lang="fr"'], [">25K likes</a>", ">25\u00a0k J’aime</a>"], [">27K followers</a>", ">27\u00a0k followers</a>"],
+      [">Intro</span>", ">Présentation</span>"], ["<b>Page</b> · Religious Center", "<b>Page</b> · Centre religieux"],
+      ["Price Range · $", "Gamme de prix · $"], ["Rating · 4.8 (66 Reviews)", "Note · 4,8 (66 avis)"],
+    ];
+    assert.deepEqual(page(arabicUi), english);
+    assert.deepEqual(page(frenchUi), english);
+    // Without its own line the Intro card holds only the category, the address, the price range and
+    // the rating: none of them is a bio, in any of the three UIs.
+    const noBio = [/<div class="x2b8uid xdppsyt x1l90r2v"><span [^>]*>Koptische Orthodoxes Kulturzentrum e\.V <\/span><\/div>/, ""];
+    for (const edits of [[noBio], [noBio, ...arabicUi], [noBio, ...frenchUi]]) {
+      const found = page(edits);
+      assert.equal(found.bio, undefined);
+      assert.equal(found.followers, 27000);
+    }
+  });
+
+  test("the Arabic-named Page with likes and no followers link (derived): likes are never taken for followers, in English or Arabic", () => {
+    const followers = / • <a [^>]*href="https:\/\/www\.facebook\.com\/Koptisch\.Orthodoxes\.Kulturzentrum\.e\.V\/followers\/"[^>]*>27K followers<\/a>/;
+    for (const edits of [[[followers, ""]], [[followers, ""], ['lang="en" dir="ltr"', 'lang="ar" dir="rtl"'], [">25K likes</a>", ">\u200f٢٥ ألف تسجيل إعجاب</a>"]]]) {
+      const found = extractAt(KOPTISCH_URL, { html: derive(KOPTISCH, edits) }).profile;
+      assert.equal(found.followers, undefined);
+      assert.equal(found.display_name, "المركز الثقافي القبطي الأرثوذكسي بالمانيا");
+    }
+  });
+
+  test("a Page's photos tab (classic layout) at its own addresses, and two Pages' posts, at their real addresses: no profile", () => {
+    // Cut before their stylesheets: the tags name the photos tab (og:url /pages/category/…/photos/) and the posts
+    // (og:url …/posts/pfbid…, the canonical …/posts/<slug>/<id>/); the comments record the address each was asked at.
+    const cases = {
+      "facebook/real-popordezamagit-photos-tab-prefix.html": [
+        "https://www.facebook.com/pages/category/Interest/PoporDezamagit/photos/",
+        "https://www.facebook.com/pages/category/Society---Culture-Website/PoporDezamagit/photos/",
+      ],
+      "facebook/real-ironmaiden-post-prefix.html": [
+        "https://www.facebook.com/ironmaiden/posts/pfbid02XM9Uabh4DrExsfTo4zpJTUivryioKwBHzmX2VRAxyxY4khagzsdgt5oBqv4Keu6fl",
+        "https://www.facebook.com/ironmaiden/posts/legacy-of-the-beast-touring-update-202021i-hope-you-and-your-loved-ones-are-stay/10157024746512051/",
+        "https://www.facebook.com/54212446406/photos/a.397338611406/10157431603156407",
+        "https://m.facebook.com/ironmaiden/posts/10157024746512051",
+      ],
+      "facebook/real-littlemix-post-prefix.html": [
+        "https://www.facebook.com/LittleMix/posts/pfbid02Hvu5Jys35PPckFHUQFNbxoT7pK8quieyMMG7D5KkkwtxbwJuSkpPjXK1ZEXceQNXl",
+        "https://www.facebook.com/LittleMix/posts/pfbid0E7xrT6BDrv7r7Ry3kHUSdw2naE6BdFBgH2gTsEY9h1a64DdM3vqPyq8gXaFY5rqhl",
+        "https://www.facebook.com/LittleMix/posts/-nothing-comes-between-us-/567261421429868/",
+        "https://m.facebook.com/LittleMix/posts/pfbid02Hvu5Jys35PPckFHUQFNbxoT7pK8quieyMMG7D5KkkwtxbwJuSkpPjXK1ZEXceQNXl",
+      ],
+    };
+    for (const [name, urls] of Object.entries(cases)) {
+      for (const url of urls) assert.equal(extractAt(url, { fixture: name }), null, url);
+    }
+  });
+
+  test("the Arabic-named Page's own post and photo addresses over its real page yield nothing", () => {
+    const window = pageAt(KOPTISCH_URL, { fixture: KOPTISCH });
+    for (const path of [
+      "/Koptisch.Orthodoxes.Kulturzentrum.e.V/posts/pfbid0abc", "/photo/?fbid=550003817157448&set=a.550003793824117",
+      "/photo/?fbid=552573680233795&set=ecnf.100064435044283", "/Koptisch.Orthodoxes.Kulturzentrum.e.V/photos/a.550003793824117/550003817157448/",
+      "/Koptisch.Orthodoxes.Kulturzentrum.e.V/videos/123456789/", "/media/set/?set=a.550003793824117",
+    ]) {
+      assert.equal(extractFrom(window, `https://www.facebook.com${path}`), null, path);
+    }
+  });
+});

@@ -432,3 +432,18 @@ describe("Instagram, invented pages", () => {
     assert.deepEqual([found.profile.joined, found.profile.based_in, found.profile.name_changes], ["2015-03", "Lebanon", 2]);
   });
 });
+
+describe("Instagram, a real post page (meedan/pender)", () => {
+  test("a post (/p/<code>/, meedan/pender's instagram-item-page, first 13,544 characters): nothing", () => {
+    // The head of a post's page: og:type "instapp:photo", og:url /p/Chm_-tPJqpd/, the owner's id in
+    // instapp:owner_user_id, and a twitter:title in a profile's words ("Retro Bay Area (@retrobayarea) •
+    // Instagram photos and videos"): none of it is the account's profile, at the post's addresses.
+    const POST = "instagram/real-retrobayarea-post-prefix.html";
+    for (const url of [
+      "https://www.instagram.com/p/Chm_-tPJqpd/", "https://www.instagram.com/p/Chm_-tPJqpd/?hl=ar", "https://www.instagram.com/p/Chm_-tPJqpd",
+      "https://www.instagram.com/retrobayarea/p/Chm_-tPJqpd/", "https://www.instagram.com/reel/Chm_-tPJqpd/",
+    ]) {
+      assert.equal(extractAt(url, { fixture: POST }), null, url);
+    }
+  });
+});

@@ -340,3 +340,19 @@ describe("t.me / telegram.me public pages", () => {
     assert.equal(extractAt("https://t.me/nour_khalil", { html }), null);
   });
 });
+
+describe("t.me post page (real, meedan/pender)", () => {
+  test("a channel's post at t.me/<name>/<n> (meedan/pender's telegram-item, first 13,826 characters): nothing", () => {
+    // A person reads Telegram's bar and one post drawn in a frame (the page's own text is only its tags).
+    // The title still says "Telegram: Contact @rechtsanwaeltin_beate_bahner" and og:title names the channel:
+    // neither makes the post page a person's page, at any address it is shown at.
+    const POST = "telegram/real-rechtsanwaeltin-tme-post-prefix.html";
+    for (const url of [
+      "https://t.me/rechtsanwaeltin_beate_bahner/13285", "https://telegram.me/rechtsanwaeltin_beate_bahner/13285",
+      "https://t.me/s/rechtsanwaeltin_beate_bahner/13285", "https://t.me/rechtsanwaeltin_beate_bahner/13285?embed=1&mode=tme",
+      "https://t.me/rechtsanwaeltin_beate_bahner",
+    ]) {
+      assert.equal(extractAt(url, { fixture: POST }), null, url);
+    }
+  });
+});
