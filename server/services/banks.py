@@ -93,7 +93,7 @@ def export_lines(bank: str, actor: Actor) -> list[str] | None:
     stores = app_state().stores
     if not valid_bank_name(bank) or not stores.banks.exists(bank):
         return None
-    lines = [entry.model_dump_json(exclude_none=True) + "\n" for entry in stores.banks.entries(bank)]
+    lines = [entry.exported() + "\n" for entry in stores.banks.entries(bank)]
     record_export(bank, len(lines), actor)
     return lines
 

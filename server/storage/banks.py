@@ -42,6 +42,8 @@ BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_NOTE_LENGTH = 1000
 _BANKS = "haris:{banks}:names"
 MAX_KEYPOINTS_BASE64 = 4 * ((MAX_STORED_BYTES + 2) // 3)
+# How a note names one of this server's user reports (server.services.reports writes "report <id>").
+_REPORT_REFERENCE = re.compile(r"\breport [0-9a-f]{16}\b", re.IGNORECASE)
 
 
 def _entries_key(bank: str) -> str:
@@ -89,6 +91,16 @@ class StoredEntry(BaseModel):
         if value is not None:
             _parse_keypoints(value)  # ValueError → validation error
         return value
+
+    def exported(self) -> str:
+        """This entry as an export line carries it to other organisations (without the newline):
+        every door that exports a bank (``GET /v1/banks/{bank}/export``, the console's download,
+        ``flask bank export``) writes this. A note's references to this server's user reports
+        (``report <id>``, which a report confirmed into a bank leaves) are taken out: a partner,
+        or whoever seizes a partner's copy, could link the entry to the report with them. The
+        link stays here, in the report's ``bank_entry`` and the audit trail's ``report.confirmed``."""
+        note = _REPORT_REFERENCE.sub("", self.note or "").strip(" \t\r\n,;") or None
+        return self.model_copy(update={"note": note}).model_dump_json(exclude_none=True)
 
     def to_bank_entry(self, bank: str) -> BankEntry:
         found = AvatarFingerprint.from_hex(self.fingerprint)

@@ -511,3 +511,38 @@ def test_a_reported_account_id_joins_a_bank_only_when_the_trainer_ticks_it(
         banked[account_id] = [json.loads(line).get("account_id") for line in lines]
     assert banked["1111222233"] == [None]
     assert sorted(banked["4444555566"], key=str) == sorted([None, "4444555566"], key=str)
+
+
+def test_no_export_of_a_bank_names_the_report_an_entry_came_from(
+    trainer: FlaskClient, anonymous: FlaskClient, redis_client: redis.Redis, tmp_path: Path
+) -> None:
+    """An entry made from a report kept the note ``report <id>``, and every export carried it:
+    a partner, or whoever seizes a partner's copy, could link the entry to the user report. The
+    exports leave it out; the link stays inside (the report's ``bank_entry``, the audit trail)."""
+    bootstrap = {"Authorization": "Bearer test-bootstrap-key"}
+    report_id = anonymous.post("/v1/reports", json={"platform": "x", "reason": "entrapment"}).get_json()["id"]
+    confirmed = trainer.post(
+        f"/v1/reports/{report_id}/confirm",
+        headers=bootstrap,
+        json={"bank": "ngo-1", "label": "entrapment", "avatar": b64(photo_bytes("rocket"))},
+    )
+    assert confirmed.status_code == 200, confirmed.get_json()
+    entry_id = confirmed.get_json()["bank_entry"]
+    typed = f"campaign 7, REPORT {report_id}"  # a trainer pasted it by hand
+    assert add_photo(trainer, "ngo-1", photo_bytes("astronaut"), note=typed).status_code == 303
+    assert add_photo(trainer, "ngo-1", photo_bytes("coffee"), note="campaign 7").status_code == 303
+    out = tmp_path / "ngo-1.jsonl"
+    ran = trainer.application.test_cli_runner().invoke(args=["bank", "export", "ngo-1", "-o", str(out)])
+    assert ran.exit_code == 0, ran.output
+    exports = {
+        "console": trainer.get("/console/banks/ngo-1/export").get_data(as_text=True),
+        "api": trainer.get("/v1/banks/ngo-1/export", headers=bootstrap).get_data(as_text=True),
+        "cli": out.read_text(encoding="utf-8"),
+    }
+    for door, text in exports.items():
+        assert report_id not in text, door
+        notes = {e["id"]: e.get("note") for e in map(json.loads, text.splitlines())}
+        assert notes[entry_id] is None and sorted(map(str, notes.values())) == ["None", "campaign 7", "campaign 7"]
+    # Inside, the trainer still finds which report an entry came from.
+    (audited,) = [e for e in AuditLog(redis_client).recent() if e["action"] == "report.confirmed"]
+    assert (audited["target"], audited["detail"]["bank_entry"]) == (report_id, entry_id)
