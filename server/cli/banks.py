@@ -34,7 +34,7 @@ def export_command(bank: str, output: Path | None) -> None:
     count = 0
     try:
         for entry in store.entries(bank):
-            stream.write(entry.model_dump_json(exclude_none=True) + "\n")
+            stream.write(entry.exported() + "\n")
             count += 1
     finally:
         if output:

@@ -9,6 +9,7 @@ Only shareable facts go in: no trainer, no private note, evidence by hash under 
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from collections.abc import Callable
@@ -63,19 +64,46 @@ def one_line(value: object) -> str:
     the report or typed the case: a line break in a display name would add lines of its own to
     the notice (a second notifier, a claim), and a right-to-left override or a zero-width
     character would make the suspect's URL read as another account's to the platform's reviewer.
-    Breaks and controls become spaces; characters that hide or rearrange text, ``<U+202E>``."""
+    Breaks and controls become spaces; characters that hide or rearrange text, and private-use
+    or unassigned ones (a font draws them as anything, or nothing), ``<U+202E>``."""
     text = str(value)
     if text.isascii() and text.isprintable():
         return text
     out = []
     for index, ch in enumerate(text):
-        if unicodedata.category(ch) in {"Cc", "Zl", "Zp"}:
+        category = unicodedata.category(ch)
+        if category in {"Cc", "Zl", "Zp"}:
             out.append(" ")
-        elif is_invisible(ch) and not joiner_is_legitimate(text, index):
+        elif (is_invisible(ch) and not joiner_is_legitimate(text, index)) or category in {"Co", "Cn", "Cs"}:
             out.append(f"<U+{ord(ch):04X}>")
         else:
             out.append(ch)
     return "".join(out)
+
+
+# The notice is plain text, but it is pasted into platforms' forms and ticket tools and mailed,
+# and many of those render Markdown or HTML: a case value must stay the text it is there too. A
+# backslash before ASCII punctuation is CommonMark's own escape (shown as the character alone):
+# before "[" and "]" no link, image or reference; before "<" no HTML tag nor <autolink>; before
+# "&" no character reference (``&#x202E;`` would be the override one_line shows by code point);
+# before "\\" no escape of the value's own undoing one of these.
+_MARKUP = str.maketrans({ch: "\\" + ch for ch in "\\[]<>&"})
+# In a URL the same characters are percent-encoded instead, so the URL stays one to copy and
+# open; "&" only where it starts a character reference (a query's "&" stays).
+_URL_MARKUP = str.maketrans({"\\": "%5C", "[": "%5B", "]": "%5D", "<": "%3C", ">": "%3E"})
+_REFERENCE = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+
+
+def plain(value: object) -> str:
+    """A case value as the notice writes it: shown as text by a renderer, then :func:`one_line`
+    (whose ``<U+202E>`` is no tag nor autolink to a renderer: "+" ends neither; the same typed
+    by the value itself is escaped, so the two never look alike)."""
+    return one_line(str(value).translate(_MARKUP))
+
+
+def plain_url(value: object) -> str:
+    """A case URL as the notice writes it: no markup, still the same address, then :func:`one_line`."""
+    return one_line(_REFERENCE.sub("%26", str(value).translate(_URL_MARKUP)))
 
 
 def _date(timestamp: int) -> str:
@@ -110,8 +138,8 @@ def build_ticket(case: Case, platform: Platform, locale: str, notifier: Notifier
     ticket.sections["evidence"] = [t("section.evidence"), *_evidence_lines(case, t)]
     ticket.sections["notifier"] = [
         t("section.notifier"),
-        f"- {t('notifier.name')}: {notifier.name if notifier else t('notifier.missing')}",
-        f"- {t('notifier.email')}: {notifier.email if notifier else t('notifier.missing')}",
+        f"- {t('notifier.name')}: {plain(notifier.name) if notifier else t('notifier.missing')}",
+        f"- {t('notifier.email')}: {plain(notifier.email) if notifier else t('notifier.missing')}",
     ]
     ticket.sections["good_faith"] = [t("section.good_faith"), t("good_faith")]
     ticket.sections["filing"] = [t("section.filing"), *_filing_lines(rules, t)]
@@ -119,7 +147,7 @@ def build_ticket(case: Case, platform: Platform, locale: str, notifier: Notifier
 
 
 def _account_lines(case: Case, t: Translate) -> list[str]:
-    lines = [f"- {t('label.url')}: {one_line(case.suspect.profile_url)}"]
+    lines = [f"- {t('label.url')}: {plain_url(case.suspect.profile_url)}"]
     for label, value in (
         ("label.platform", case.platform.value),
         ("label.account_id", case.suspect.account_id),
@@ -127,7 +155,7 @@ def _account_lines(case: Case, t: Translate) -> list[str]:
         ("label.display_name", case.suspect.display_name),
     ):
         if value:
-            lines.append(f"- {t(label)}: {one_line(value)}")
+            lines.append(f"- {t(label)}: {plain(value)}")
     return lines
 
 
@@ -150,7 +178,8 @@ def _pair_lines(case: Case, t: Translate) -> list[str]:
     for label, left, right in rows:
         if left is None and right is None and label in {"label.handle", "label.photo"}:
             continue
-        lines.append(f"- {t(label)}: {one_line(left or unknown)}  |  {one_line(right or unknown)}")
+        shown = plain_url if label == "label.url" else plain
+        lines.append(f"- {t(label)}: {shown(left) if left else unknown}  |  {shown(right) if right else unknown}")
     return lines
 
 
@@ -179,7 +208,7 @@ def _reason_lines(case: Case, elements: list[Element], t: Translate) -> list[str
     for code in case.reasons:
         finding = case.finding(code)
         facts = ", ".join(
-            f"{key}={one_line(value)}"
+            f"{key}={plain(value)}"
             for key, value in sorted((finding.evidence if finding else {}).items())
             if isinstance(value, str | int | float) and not isinstance(value, bool)
         )
@@ -193,7 +222,7 @@ def _reason_lines(case: Case, elements: list[Element], t: Translate) -> list[str
     if notes:
         lines.append(t("notes.heading"))
         # A trainer's note may run over several lines: each stays indented under the heading.
-        lines.extend(f"  {one_line(line)}" for note in notes for line in note.text.splitlines() if line.strip())
+        lines.extend(f"  {plain(line)}" for note in notes for line in note.text.splitlines() if line.strip())
     return lines
 
 
@@ -207,7 +236,7 @@ def _policy_lines(case: Case, rules: PlatformProcedure, elements: list[Element],
             lines.append(f"{t('mark.confirm')} {t('point.' + point)}")
             continue
         state = "met" if met else "missing"
-        name = one_line(case.impersonated.display_name)
+        name = plain(case.impersonated.display_name)
         text = t(f"point.{point}.{state}", elements=names, count=len(elements), name=name)
         lines.append(f"{t('mark.' + state)} {text}")
     if rules.policy_url:
@@ -226,7 +255,7 @@ def _evidence_lines(case: Case, t: Translate) -> list[str]:
     for item in case.evidence:
         line = f"- {item.neutral_name} · SHA-256 {item.sha256} · {_time(item.added_at)} UTC"
         if item.source_url:
-            line += " · " + t("evidence.source", url=one_line(item.source_url))
+            line += " · " + t("evidence.source", url=plain_url(item.source_url))
         lines.append(line)
     return lines
 

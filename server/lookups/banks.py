@@ -1,5 +1,5 @@
 """The ``banks`` lookup: one :class:`heuristics.banks.BankIndex` per bank in this worker, rebuilt
-when that bank's version key in Redis moves (``server.storage.banks``).
+when that bank's version in Redis (its counter and stamp) moves (``server.storage.banks``).
 
 The versions are read in one round trip at most once per ``check_every`` seconds
 (:data:`~server.lookups.versioned.VERSION_CHECK_SECONDS`, 1 s) by one request thread; the others
@@ -20,8 +20,9 @@ from heuristics.images import AvatarFingerprint
 from server.lookups.versioned import VERSION_CHECK_SECONDS, Versioned
 from server.storage.banks import BankStore
 from server.storage.breaker import RedisBreaker
+from server.storage.stamps import Version
 
-Versions = dict[str, int]
+Versions = dict[str, Version]
 Indexes = dict[str, BankIndex]
 
 
@@ -48,7 +49,7 @@ class BanksLookup:
     def _indexes(self, versions: Versions, previous: Indexes | None) -> Indexes:
         """The indexes of ``versions``: unchanged banks kept, changed ones rebuilt, gone ones dropped."""
         loaded = self.copy.loaded
-        old_versions: Mapping[str, int] = loaded[0] if loaded else {}
+        old_versions: Mapping[str, Version] = loaded[0] if loaded else {}
         indexes: Indexes = {}
         for name, version in versions.items():
             if previous is not None and name in previous and old_versions.get(name) == version:

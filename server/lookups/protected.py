@@ -2,8 +2,8 @@
 :class:`heuristics.names.NameIndex` of their names and a photo matcher of their photos — rebuilt
 when the registry's version in Redis moves (``server.storage.protected``).
 
-At most once per ``check_every`` seconds one request thread reads the version (one GET of a small
-integer); the others keep the copy they have. A worker that changed the registry itself sees the
+At most once per ``check_every`` seconds one request thread reads the version (one MGET of a
+counter and a stamp); the others keep the copy they have. A worker that changed the registry itself sees the
 change at once (``invalidate``); the others within a second.
 """
 
@@ -23,6 +23,7 @@ from heuristics.signals.impersonation import handle_key, is_same_account
 from server.lookups.versioned import VERSION_CHECK_SECONDS, Versioned
 from server.storage.breaker import RedisBreaker
 from server.storage.protected import ProtectedPerson, ProtectedStore
+from server.storage.stamps import Version
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class ProtectedLookup:
 
     def __init__(self, store: ProtectedStore, check_every: float = VERSION_CHECK_SECONDS) -> None:
         self.store = store
-        self.copy: Versioned[int, _Registry] = Versioned(
+        self.copy: Versioned[Version, _Registry] = Versioned(
             store.version, self._load, RedisBreaker("protected people registry unreachable"), check_every
         )
 
@@ -107,7 +108,7 @@ class ProtectedLookup:
         """Read the version at the next match (this worker changed the registry itself)."""
         self.copy.invalidate()
 
-    def _load(self, version: int, previous: _Registry | None) -> _Registry:
+    def _load(self, version: Version, previous: _Registry | None) -> _Registry:
         people = {p.id: p for p in self.store.all()}
         index = NameIndex((p.id, name) for p in people.values() for name in p.display_names)
         photos = _photo_index(people, self.store.keypoints(list(people)))

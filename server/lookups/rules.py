@@ -11,6 +11,7 @@ from heuristics.rules import Rules, RulesError, parse_rules
 from server.lookups.versioned import Versioned
 from server.storage.breaker import RedisBreaker
 from server.storage.rules import RulesStore
+from server.storage.stamps import Version
 
 log = logging.getLogger("haris.rules")
 
@@ -20,15 +21,17 @@ RULES_CHECK_INTERVAL = 1.0  # seconds between two looks at the published generat
 class ActiveRules:
     """A check takes one ``Rules`` object from :meth:`current` and scores with it, so every
     response is consistent with exactly one version. At most once per ``check_interval`` seconds
-    one request thread asks Redis for the published generation (one GET of a small integer); only
+    one request thread asks Redis for the published generation and its stamp (one MGET); only
     when it changed does it fetch and parse the text. While Redis is down the rules in hand stay.
     """
 
     def __init__(self, rules: Rules, store: RulesStore | None = None, check_interval: float = RULES_CHECK_INTERVAL):
         self._store = store
-        # Generation 0: nothing from Redis yet (the rules from the file or the package).
-        self._copy: Versioned[int, Rules] = Versioned(
-            self._published_generation, self._load, RedisBreaker("rules"), check_interval, initial=(0, rules)
+        # Generation 0: nothing from Redis yet (the rules from the file or the package). A version
+        # is the generation and its stamp (server.storage.stamps): a generation alone repeats
+        # when the rules are lost from Redis and published again.
+        self._copy: Versioned[Version, Rules] = Versioned(
+            self._published_generation, self._load, RedisBreaker("rules"), check_interval, initial=((0, ""), rules)
         )
 
     @property
@@ -39,6 +42,10 @@ class ActiveRules:
 
     @property
     def generation(self) -> int:
+        return self.version[0]
+
+    @property
+    def version(self) -> Version:
         loaded = self._copy.loaded
         assert loaded is not None
         return loaded[0]
@@ -60,18 +67,18 @@ class ActiveRules:
         except ServiceUnavailable:
             return self.rules
 
-    def replace(self, rules: Rules, generation: int) -> None:
+    def replace(self, rules: Rules, version: Version) -> None:
         """Use rules this worker just published; an older publication arriving late is ignored."""
-        if generation >= self.generation:
-            self._copy.install(generation, rules)
+        if version[0] >= self.generation:
+            self._copy.install(version, rules)
 
-    def _published_generation(self) -> int:
+    def _published_generation(self) -> Version:
         assert self._store is not None
         found = self._store.generation()
-        # Nothing published: the rules in hand stay, under the generation they have.
-        return self.generation if found is None else found
+        # Nothing published: the rules in hand stay, under the version they have.
+        return self.version if found is None else found
 
-    def _load(self, generation: int, previous: Rules | None) -> Rules:
+    def _load(self, version: Version, previous: Rules | None) -> Rules:
         assert self._store is not None and previous is not None
         published = self._store.published()
         if published is None:

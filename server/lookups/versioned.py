@@ -1,8 +1,9 @@
 """One shape for every per-worker copy of shared state: reload when a version in Redis changes.
 
 Rules, hash banks and the protected-people registry are canonical in Redis; each worker keeps an
-immutable copy (parsed rules, search indexes) and rebuilds it only when a version counter, bumped
-with every change, moves. :class:`Versioned` is that copy:
+immutable copy (parsed rules, search indexes) and rebuilds it only when its version moves: a
+counter bumped with every change and a random stamp written with it (:mod:`server.storage.stamps`:
+a counter alone repeats after Redis loses or rolls back its data). :class:`Versioned` is that copy:
 
 - At most once per ``every`` seconds (``0``: at every read) one thread reads the version; other
   threads keep the copy they have instead of waiting. Only a first read, with nothing built yet,

@@ -17,6 +17,9 @@ from server.state import app_state
 from server.storage.banks import BankImportError, StoredEntry, make_entry, parse_jsonl, valid_bank_name
 from server.web.errors import APIError
 
+# The stable error code of a fingerprint in a form that can never confirm a match.
+LEGACY_FINGERPRINT = "legacy_fingerprint"
+
 
 def bank_name(bank: str) -> str:
     """``bank`` when it is a valid bank name; 422 naming the ``bank`` field otherwise."""
@@ -35,6 +38,18 @@ def new_entry(body: BankEntryRequest, avatar: bytes | None, actor: Actor) -> Sto
         raise APIError(422, "invalid_value", "Send exactly one of 'avatar' and 'avatar_hash'.", "avatar")
     found = fingerprint_from(avatar, body.avatar_hash, "avatar_hash")
     assert found is not None
+    if found.legacy:
+        # A bare 64-bit phash or a version-1 fingerprint still parses (older entries, older
+        # exports) but never confirms a match (heuristics.matching): the entry would grow the
+        # bank's count and never warn anyone. Only the form this server makes (version 2) joins.
+        raise APIError(
+            422,
+            LEGACY_FINGERPRINT,
+            "A bare 64-bit hash or a version 1 fingerprint never confirms a match; send the photo,"
+            " or a fingerprint this server made (version 2).",
+            "avatar_hash",
+            reason=LEGACY_FINGERPRINT,
+        )
     # As for a report confirmed into a bank: a protected person's own photo never becomes "bad",
     # whichever door it is added through (a trainer may add a photo saved from a report by hand).
     refuse_protected_photo(found)
@@ -93,7 +108,7 @@ def export_lines(bank: str, actor: Actor) -> list[str] | None:
     stores = app_state().stores
     if not valid_bank_name(bank) or not stores.banks.exists(bank):
         return None
-    lines = [entry.model_dump_json(exclude_none=True) + "\n" for entry in stores.banks.entries(bank)]
+    lines = [entry.exported() + "\n" for entry in stores.banks.entries(bank)]
     record_export(bank, len(lines), actor)
     return lines
 

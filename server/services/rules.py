@@ -54,8 +54,9 @@ def publish(state: AppState, text: str, actor: Actor, new_version: bool = True) 
     rules = checked_rules(text)
     if new_version and rules.version == previous.version:
         raise SameVersion(rules.version)
-    generation = state.stores.rules.publish(text)
-    state.rules.replace(rules, generation)
+    version = state.stores.rules.publish(text)
+    state.rules.replace(rules, version)
+    generation = version[0]
     state.stores.audit.record(
         actor.name, "rules.published", rules.version, previous=previous.version, generation=generation
     )

@@ -12,6 +12,9 @@ through :meth:`BankStore.remove`, ``flask bank remove``, which moves the version
   ``platform``, ``account_id`` of the bad account if known, ``note``, ``added_at`` (Unix time),
   ``added_by`` (role)).
 - ``haris:{banks}:bank:<name>:version`` — integer bumped on every change of that bank.
+- ``haris:{banks}:bank:<name>:stamp`` — random token written with every change of that bank (in
+  the same transaction): with the version, what a worker rebuilds its index by, so a bank lost
+  and imported again never looks unchanged to a worker (:mod:`server.storage.stamps`).
 """
 
 from __future__ import annotations
@@ -33,11 +36,14 @@ from heuristics.banks import BankEntry, BankLabel
 from heuristics.images import AvatarFingerprint
 from heuristics.keypoints import MAX_STORED_BYTES, Keypoints
 from heuristics.profile import AccountId, HashHex, Platform
+from server.storage.stamps import Version, as_version, new_stamp
 
 BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_NOTE_LENGTH = 1000
 _BANKS = "haris:{banks}:names"
 MAX_KEYPOINTS_BASE64 = 4 * ((MAX_STORED_BYTES + 2) // 3)
+# How a note names one of this server's user reports (server.services.reports writes "report <id>").
+_REPORT_REFERENCE = re.compile(r"\breport [0-9a-f]{16}\b", re.IGNORECASE)
 
 
 def _entries_key(bank: str) -> str:
@@ -46,6 +52,10 @@ def _entries_key(bank: str) -> str:
 
 def _version_key(bank: str) -> str:
     return f"haris:{{banks}}:bank:{bank}:version"
+
+
+def _stamp_key(bank: str) -> str:
+    return f"haris:{{banks}}:bank:{bank}:stamp"
 
 
 def valid_bank_name(name: str) -> bool:
@@ -81,6 +91,16 @@ class StoredEntry(BaseModel):
         if value is not None:
             _parse_keypoints(value)  # ValueError → validation error
         return value
+
+    def exported(self) -> str:
+        """This entry as an export line carries it to other organisations (without the newline):
+        every door that exports a bank (``GET /v1/banks/{bank}/export``, the console's download,
+        ``flask bank export``) writes this. A note's references to this server's user reports
+        (``report <id>``, which a report confirmed into a bank leaves) are taken out: a partner,
+        or whoever seizes a partner's copy, could link the entry to the report with them. The
+        link stays here, in the report's ``bank_entry`` and the audit trail's ``report.confirmed``."""
+        note = _REPORT_REFERENCE.sub("", self.note or "").strip(" \t\r\n,;") or None
+        return self.model_copy(update={"note": note}).model_dump_json(exclude_none=True)
 
     def to_bank_entry(self, bank: str) -> BankEntry:
         found = AvatarFingerprint.from_hex(self.fingerprint)
@@ -152,6 +172,7 @@ class BankStore:
                 chunk = dict(list(mapping.items())[start : start + 1000])
                 pipe.hset(key, mapping=chunk)
             pipe.incr(_version_key(bank))
+            pipe.set(_stamp_key(bank), new_stamp())
             pipe.execute()
         self.writes += 1
         return len(mapping)
@@ -166,7 +187,8 @@ class BankStore:
         with self.client.pipeline(transaction=True) as pipe:
             pipe.hdel(_entries_key(bank), *ids)
             pipe.incr(_version_key(bank))
-            removed, _ = pipe.execute()
+            pipe.set(_stamp_key(bank), new_stamp())
+            removed = pipe.execute()[0]
         self.writes += 1
         return int(removed)
 
@@ -194,21 +216,26 @@ class BankStore:
         for entry_id in sorted(rows):
             yield StoredEntry.model_validate_json(rows[entry_id])
 
-    def versions(self, known: Iterable[str] = ()) -> dict[str, int]:
-        """Every bank's version: one round trip when the banks are the ``known`` ones (the set of
-        names and their versions are read together), two when a bank came or went."""
+    def versions(self, known: Iterable[str] = ()) -> dict[str, Version]:
+        """Every bank's version (counter and stamp): one round trip when the banks are the
+        ``known`` ones (the set of names and their versions are read together), two when a bank
+        came or went."""
         expected = sorted(known)
         # GETs, not one MGET: a Redis Cluster client refuses MGET inside a pipeline.
         with self.client.pipeline(transaction=False) as pipe:
             pipe.smembers(_BANKS)
             for name in expected:
                 pipe.get(_version_key(name))
+                pipe.get(_stamp_key(name))
             replies = pipe.execute()
         names = sorted(n.decode() for n in replies[0])
         if not names:
             return {}
-        values = replies[1:] if names == expected else self.client.mget([_version_key(name) for name in names])
-        return {name: int(v or 0) for name, v in zip(names, values, strict=True)}
+        if names == expected:
+            values = replies[1:]
+        else:
+            values = self.client.mget([key for name in names for key in (_version_key(name), _stamp_key(name))])
+        return {name: as_version(values[2 * i], values[2 * i + 1]) for i, name in enumerate(names)}
 
 
 def make_entry(

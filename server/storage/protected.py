@@ -14,6 +14,9 @@ Redis keys:
 - ``haris:{protected}:version`` — counter incremented on every change. No TTL. Each worker keeps an
   in-memory :class:`heuristics.names.NameIndex` of the registered names and rebuilds it when this
   version changes; it reads the version at most once a second (``server.lookups.protected``).
+- ``haris:{protected}:stamp`` — random token written with every change (same transaction): with
+  the counter, what a worker rebuilds by, so a registry lost and filled again never looks
+  unchanged to a worker (:mod:`server.storage.stamps`). No TTL.
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ import redis
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from heuristics.profile import AccountId, Handle, Platform
+from server.storage.stamps import Version, as_version, new_stamp
 
 _RECORD = "haris:{protected}:person:"
 _IDS = "haris:{protected}:ids"
 _VERSION = "haris:{protected}:version"
+_STAMP = "haris:{protected}:stamp"
 _KEYPOINTS = "haris:{protected}:keypoints:"
 ID = re.compile(r"^[0-9a-f]{16}$")
 
@@ -93,6 +98,7 @@ class ProtectedStore:
             pipe.sadd(_IDS, person_id)
             self._keep_keypoints(pipe, person_id, details.avatar_hashes, keypoints or {})
             pipe.incr(_VERSION)
+            pipe.set(_STAMP, new_stamp())
             pipe.execute()
         return person_id
 
@@ -146,6 +152,7 @@ class ProtectedStore:
             # XX: never resurrect a person deleted since the read above.
             pipe.set(_RECORD + person_id, record.model_dump_json(), xx=True)
             pipe.incr(_VERSION)
+            pipe.set(_STAMP, new_stamp())
             self._keep_keypoints(pipe, person_id, body.avatar_hashes, keypoints or {}, current.avatar_hashes)
             written = pipe.execute()[0]
         return bool(written)
@@ -157,9 +164,12 @@ class ProtectedStore:
             pipe.delete(_RECORD + person_id)
             pipe.srem(_IDS, person_id)
             pipe.incr(_VERSION)
+            pipe.set(_STAMP, new_stamp())
             pipe.delete(_KEYPOINTS + person_id)
             deleted = pipe.execute()[0]
         return bool(deleted)
 
-    def version(self) -> int:
-        return int(self.client.get(_VERSION) or 0)
+    def version(self) -> Version:
+        """The registry's counter and stamp, read together (one MGET: the keys share a slot)."""
+        counter, stamp = self.client.mget([_VERSION, _STAMP])
+        return as_version(counter, stamp)

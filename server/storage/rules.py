@@ -7,6 +7,9 @@ Redis keys (configuration, not user data; no TTL — they live until replaced):
 - ``haris:{rules}:version`` — an integer generation, incremented with every publication in the
   same transaction as the text; workers poll it (``server.lookups.rules``) and load the text
   when it changes.
+- ``haris:{rules}:stamp`` — a random token written with every publication (same transaction): with
+  the generation, what a worker reloads by, so rules lost and published again never look
+  unchanged to a worker (:mod:`server.storage.stamps`).
 """
 
 from __future__ import annotations
@@ -15,19 +18,23 @@ from dataclasses import dataclass
 
 import redis
 
+from server.storage.stamps import Version, as_version, new_stamp
+
 RULES_TEXT_KEY = "haris:{rules}:active"
 RULES_VERSION_KEY = "haris:{rules}:version"
+RULES_STAMP_KEY = "haris:{rules}:stamp"
 
 
 @dataclass
 class RulesStore:
     client: redis.Redis
 
-    def generation(self) -> int | None:
-        """The published generation (one GET of a small integer), or None before any publication."""
-        raw = self.client.get(RULES_VERSION_KEY)
+    def generation(self) -> Version | None:
+        """The published generation and its stamp (one MGET of two small values), or None
+        before any publication."""
+        raw, stamp = self.client.mget([RULES_VERSION_KEY, RULES_STAMP_KEY])
         try:
-            return None if raw is None else int(raw)
+            return None if raw is None else as_version(raw, stamp)
         except ValueError:  # not written by this code: as if nothing were published
             return None
 
@@ -38,10 +45,13 @@ class RulesStore:
             return None
         return int(raw_generation), text
 
-    def publish(self, text: str) -> int:
-        """Store ``text`` as the rules in force and return its new generation (one transaction)."""
+    def publish(self, text: str) -> Version:
+        """Store ``text`` as the rules in force and return its new generation and stamp (one
+        transaction)."""
+        stamp = new_stamp()
         pipe = self.client.pipeline(transaction=True)
         pipe.set(RULES_TEXT_KEY, text.encode("utf-8"))
         pipe.incr(RULES_VERSION_KEY)
-        _, generation = pipe.execute()
-        return int(generation)
+        pipe.set(RULES_STAMP_KEY, stamp)
+        _, generation, _ = pipe.execute()
+        return int(generation), stamp

@@ -168,6 +168,36 @@ def test_bank_entries_need_a_trainer_and_valid_input(client: FlaskClient, traine
     assert client.get("/v1/banks", headers=trainer).get_json() == {"banks": []}
 
 
+def test_a_fingerprint_in_a_form_that_never_confirms_is_refused(client: FlaskClient, trainer: dict[str, str]) -> None:
+    """A bare 64-bit phash or a version 1 fingerprint parses (older entries and exports) but never
+    confirms a match: added by hash, it grew the bank's count and never warned anyone. Refused
+    with a stable code naming the field; the form this server makes (version 2) is added."""
+    made = fingerprint_bytes(photo_bytes("rocket"))
+    legacy = {
+        "bare phash": f"{made.primary:016x}",
+        "version 1": "01" + "01" + f"{made.primary:016x}" * 2,
+        "version 1, several photos merged": "01"
+        + "04"
+        + "".join(f"{h:016x}" for h in (*made.probes, *made.references)),
+    }
+    for shape, value in legacy.items():
+        refused = add(client, "ngo-1", trainer, avatar_hash=value, label="entrapment")
+        assert refused.status_code == 422, shape
+        assert refused.get_json()["error"]["code"] == "legacy_fingerprint", shape
+        assert refused.get_json()["error"]["field"] == "avatar_hash", shape
+    assert client.get("/v1/banks", headers=trainer).get_json()["banks"] == []
+    added = add(client, "ngo-1", trainer, avatar_hash=made.hex.upper(), label="entrapment")
+    assert added.status_code == 201
+    (listed,) = client.get("/v1/banks", headers=trainer).get_json()["banks"]
+    assert (listed["entries"], listed["never_confirm"]) == (1, 0)
+    found = known_bad_codes(client, photo_bytes("rocket"))
+    assert "avatar.known_bad" in found
+
+
+def known_bad_codes(client: FlaskClient, photo: bytes) -> set[str]:
+    return codes(client.post("/v1/check", json={"platform": "x", "avatar": b64(photo)}).get_json())
+
+
 def test_bank_round_trips_through_export_and_import(
     client: FlaskClient, trainer: dict[str, str], redis_client: redis.Redis
 ) -> None:
@@ -450,7 +480,12 @@ def test_the_listing_counts_entries_that_never_confirm_and_adding_the_photo_upgr
     how many of each, and adding the photo again gives an entry that confirms geometrically."""
     made = fingerprint_bytes(photo_bytes("rocket"))
     legacy = "01" + "01" + f"{made.primary:016x}" * 2  # version 1: one probe, one reference
-    assert add(client, "old", trainer, avatar_hash=legacy, label="campaign").status_code == 201
+    # Such entries come from older servers' exports (added by hash, they are refused: above).
+    line = json.dumps({"id": "old-1", "fingerprint": legacy, "label": "campaign", "added_at": 1, "added_by": "m"})
+    imported = client.post(
+        "/v1/banks/old/import", data=line + "\n", content_type="application/x-ndjson", headers=MAINTAINER
+    )
+    assert imported.status_code == 200, imported.get_json()
     assert add(client, "old", trainer, avatar_hash=made.hex, label="campaign").status_code == 201
     listing = client.get("/v1/banks", headers=trainer).get_json()["banks"]
     assert [(b["entries"], b["never_confirm"], b["without_keypoints"]) for b in listing] == [(2, 1, 1)]

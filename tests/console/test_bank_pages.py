@@ -17,12 +17,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from heuristics.banks import BankLabel
-from heuristics.images import AvatarFingerprint, decode, fingerprint
+from heuristics.images import decode, fingerprint
 from server.storage.audit import AuditLog
-from server.storage.banks import BankStore, make_entry
+from server.storage.banks import BankStore, StoredEntry, make_entry
 from server.storage.users import UserStore
 from tests.api.test_banks import b64, cropped_mirrored_copy, photo_bytes
 from tests.console.conftest import HttpsClient, page_token, sign_in
+
+# A fingerprint as this server makes them (version 2), of a photo no test here banks otherwise.
+HASH = fingerprint(decode(photo_bytes("brick"))).hex
 
 _COUNT = re.compile(r'<tr data-bank="([^"]+)">.*?<td class="num count">(\d+)</td>', re.DOTALL)
 SMALL_LIMIT = 64 * 1024  # a small HARIS_MAX_BODY_BYTES keeps the oversize tests cheap
@@ -73,7 +76,7 @@ def test_anonymous_visitors_see_no_bank_and_change_nothing(anonymous: FlaskClien
         assert response.status_code == 302 and response.headers["Location"] == f"/console/login?next={path}"
     token = page_token(anonymous, "/console/login")
     for path in ("/console/banks/entries", "/console/banks/import"):
-        data = {"csrf_token": token, "bank": "ngo-1", "label": "other", "avatar_hash": "ffd8c0e0f0f8fcfe"}
+        data = {"csrf_token": token, "bank": "ngo-1", "label": "other", "avatar_hash": HASH}
         response = anonymous.post(path, data=data, content_type="multipart/form-data")
         assert response.status_code == 302 and response.headers["Location"] == "/console/login"
     assert redis_client.keys("haris:{banks}*") == [] and redis_client.keys("haris:audit") == []
@@ -98,7 +101,7 @@ def test_a_trainer_lists_adds_and_exports_but_cannot_import(trainer: FlaskClient
 
 def test_a_maintainer_does_everything(maintainer: FlaskClient) -> None:
     assert "Import a bank export" in maintainer.get("/console/banks").get_data(as_text=True)
-    assert add_photo(maintainer, "ngo-1", avatar_hash="ffd8c0e0f0f8fcfe").status_code == 303
+    assert add_photo(maintainer, "ngo-1", avatar_hash=HASH).status_code == 303
     exported = maintainer.get("/console/banks/ngo-1/export").get_data()
     assert import_file(maintainer, "copy", exported).status_code == 303
     assert counts(maintainer) == {"copy": 1, "ngo-1": 1}
@@ -122,7 +125,7 @@ def test_adding_grows_the_count_and_is_audited_without_keeping_the_photo(
     shown = trainer.get("/console/banks").get_data(as_text=True)
     assert "Added to bank “ngo-1”." in shown
     assert counts(trainer) == {"ngo-1": 2}
-    typed = add_photo(trainer, "ngo-2", avatar_hash=" FFD8C0E0F0F8FCFE ", label="campaign")
+    typed = add_photo(trainer, "ngo-2", avatar_hash=f" {HASH.upper()} ", label="campaign")
     assert typed.status_code == 303
     assert counts(trainer) == {"ngo-1": 2, "ngo-2": 1}
 
@@ -134,7 +137,7 @@ def test_adding_grows_the_count_and_is_audited_without_keeping_the_photo(
     # Exports travel between organisations: they carry the role, never the trainer's name.
     assert {e.added_by for e in entries.values()} == {"trainer"}
     [typed_entry] = BankStore(redis_client).entries("ngo-2")
-    assert typed_entry.fingerprint == AvatarFingerprint.from_hex("ffd8c0e0f0f8fcfe").hex
+    assert typed_entry.fingerprint == HASH
 
     # Only fingerprints reach Redis, never the photo.
     dump = b" ".join(redis_client.dump(key) or b"" for key in redis_client.keys("haris:*"))
@@ -243,7 +246,7 @@ def test_export_then_import_into_another_bank_gives_the_same_entries(
     trainer: FlaskClient, maintainer: FlaskClient, redis_client: redis.Redis
 ) -> None:
     assert add_photo(trainer, "ngo-1", photo_bytes("astronaut"), account_id="99", note="n").status_code == 303
-    assert add_photo(trainer, "ngo-1", avatar_hash="ffd8c0e0f0f8fcfe", label="campaign").status_code == 303
+    assert add_photo(trainer, "ngo-1", avatar_hash=HASH, label="campaign").status_code == 303
     exported = trainer.get("/console/banks/ngo-1/export")
     assert exported.status_code == 200 and exported.mimetype == "application/x-ndjson"
     assert exported.headers["Content-Disposition"] == 'attachment; filename="ngo-1.jsonl"'
@@ -300,14 +303,17 @@ BROKEN_PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 @pytest.mark.parametrize(
     ("fields", "status", "needles"),
     [
-        ({"bank": "Bad Name!", "avatar_hash": "ffd8c0e0f0f8fcfe"}, 422, ("Bank names are 1–64",)),
-        ({"bank": "", "avatar_hash": "ffd8c0e0f0f8fcfe"}, 422, ("Bank names are 1–64",)),
+        ({"bank": "Bad Name!", "avatar_hash": HASH}, 422, ("Bank names are 1–64",)),
+        ({"bank": "", "avatar_hash": HASH}, 422, ("Bank names are 1–64",)),
         ({"bank": "ngo-1"}, 422, ("Upload a photo or give a fingerprint",)),
-        ({"bank": "ngo-1", "avatar_hash": "ffd8c0e0f0f8fcfe", "photo": "astronaut"}, 422, ("one of the two",)),
+        ({"bank": "ngo-1", "avatar_hash": HASH, "photo": "astronaut"}, 422, ("one of the two",)),
         ({"bank": "ngo-1", "avatar_hash": "not-hex"}, 422, ("avatar_hash",)),
-        ({"bank": "ngo-1", "avatar_hash": "ffd8c0e0f0f8fcfe", "label": "villain"}, 422, ("label",)),
-        ({"bank": "ngo-1", "avatar_hash": "ffd8c0e0f0f8fcfe", "platform": "myspace"}, 422, ("platform",)),
-        ({"bank": "ngo-1", "avatar_hash": "ffd8c0e0f0f8fcfe", "note": "x" * 1001}, 422, ("note",)),
+        # A bare 64-bit phash and a version 1 fingerprint parse but never confirm a match.
+        ({"bank": "ngo-1", "avatar_hash": "ffd8c0e0f0f8fcfe"}, 422, ("never confirms a match", "avatar_hash")),
+        ({"bank": "ngo-1", "avatar_hash": "0101" + "ffd8c0e0f0f8fcfe" * 2}, 422, ("never confirms a match",)),
+        ({"bank": "ngo-1", "avatar_hash": HASH, "label": "villain"}, 422, ("label",)),
+        ({"bank": "ngo-1", "avatar_hash": HASH, "platform": "myspace"}, 422, ("platform",)),
+        ({"bank": "ngo-1", "avatar_hash": HASH, "note": "x" * 1001}, 422, ("note",)),
         ({"bank": "ngo-1", "photo": "broken"}, 422, ("avatar",)),
         ({"bank": "ngo-1", "photo": "svg"}, 415, ("avatar",)),
         ({"bank": "ngo-1", "photo": "huge"}, 413, ("avatar", "larger than")),
@@ -441,7 +447,7 @@ def test_bank_storage_failing_under_a_working_session_is_a_503_page(
     redis_client.set("haris:{banks}:bank:ngo-1:entries", "not a hash")
     added = trainer.post(
         "/console/banks/entries",
-        data={"csrf_token": token, "bank": "ngo-1", "label": "other", "avatar_hash": "ffd8c0e0f0f8fcfe"},
+        data={"csrf_token": token, "bank": "ngo-1", "label": "other", "avatar_hash": HASH},
         content_type="multipart/form-data",
     )
     assert added.status_code == 503 and "storage is unavailable" in added.get_data(as_text=True)
@@ -465,7 +471,7 @@ def test_the_banks_page_speaks_arabic_right_to_left_and_every_string_is_translat
     from server.console.i18n import strings
 
     trainer.get("/console/lang/ar")
-    assert add_photo(trainer, "ngo-1", avatar_hash="ffd8c0e0f0f8fcfe").status_code == 303
+    assert add_photo(trainer, "ngo-1", avatar_hash=HASH).status_code == 303
     page = trainer.get("/console/banks").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in page and "بنوك البصمات" in page and "أُضيف إلى البنك «ngo-1»." in page
     assert "banks." not in page.replace("/console/banks", "")  # no key shown untranslated
@@ -473,10 +479,13 @@ def test_the_banks_page_speaks_arabic_right_to_left_and_every_string_is_translat
     assert set(strings("ar")) == english == set(strings("fr"))
 
 
-def test_the_list_shows_entries_that_never_confirm_or_lack_keypoints(trainer: FlaskClient) -> None:
+def test_the_list_shows_entries_that_never_confirm_or_lack_keypoints(
+    trainer: FlaskClient, redis_client: redis.Redis
+) -> None:
     made = fingerprint(decode(photo_bytes("coffee")))
-    legacy = "01" + "01" + f"{made.primary:016x}" * 2  # a version 1 fingerprint
-    assert add_photo(trainer, "ngo-1", avatar_hash=legacy).status_code in (200, 303)
+    legacy = "01" + "01" + f"{made.primary:016x}" * 2  # a version 1 fingerprint, from an older export
+    old = StoredEntry(id="old-1", fingerprint=legacy, label=BankLabel.OTHER, added_at=1, added_by="maintainer")
+    BankStore(redis_client).add("ngo-1", [old])
     assert add_photo(trainer, "ngo-1", avatar_hash=made.hex).status_code in (200, 303)
     assert add_photo(trainer, "ngo-1", photo_bytes("rocket")).status_code in (200, 303)
     page = trainer.get("/console/banks").get_data(as_text=True)
@@ -511,3 +520,38 @@ def test_a_reported_account_id_joins_a_bank_only_when_the_trainer_ticks_it(
         banked[account_id] = [json.loads(line).get("account_id") for line in lines]
     assert banked["1111222233"] == [None]
     assert sorted(banked["4444555566"], key=str) == sorted([None, "4444555566"], key=str)
+
+
+def test_no_export_of_a_bank_names_the_report_an_entry_came_from(
+    trainer: FlaskClient, anonymous: FlaskClient, redis_client: redis.Redis, tmp_path: Path
+) -> None:
+    """An entry made from a report kept the note ``report <id>``, and every export carried it:
+    a partner, or whoever seizes a partner's copy, could link the entry to the user report. The
+    exports leave it out; the link stays inside (the report's ``bank_entry``, the audit trail)."""
+    bootstrap = {"Authorization": "Bearer test-bootstrap-key"}
+    report_id = anonymous.post("/v1/reports", json={"platform": "x", "reason": "entrapment"}).get_json()["id"]
+    confirmed = trainer.post(
+        f"/v1/reports/{report_id}/confirm",
+        headers=bootstrap,
+        json={"bank": "ngo-1", "label": "entrapment", "avatar": b64(photo_bytes("rocket"))},
+    )
+    assert confirmed.status_code == 200, confirmed.get_json()
+    entry_id = confirmed.get_json()["bank_entry"]
+    typed = f"campaign 7, REPORT {report_id}"  # a trainer pasted it by hand
+    assert add_photo(trainer, "ngo-1", photo_bytes("astronaut"), note=typed).status_code == 303
+    assert add_photo(trainer, "ngo-1", photo_bytes("coffee"), note="campaign 7").status_code == 303
+    out = tmp_path / "ngo-1.jsonl"
+    ran = trainer.application.test_cli_runner().invoke(args=["bank", "export", "ngo-1", "-o", str(out)])
+    assert ran.exit_code == 0, ran.output
+    exports = {
+        "console": trainer.get("/console/banks/ngo-1/export").get_data(as_text=True),
+        "api": trainer.get("/v1/banks/ngo-1/export", headers=bootstrap).get_data(as_text=True),
+        "cli": out.read_text(encoding="utf-8"),
+    }
+    for door, text in exports.items():
+        assert report_id not in text, door
+        notes = {e["id"]: e.get("note") for e in map(json.loads, text.splitlines())}
+        assert notes[entry_id] is None and sorted(map(str, notes.values())) == ["None", "campaign 7", "campaign 7"]
+    # Inside, the trainer still finds which report an entry came from.
+    (audited,) = [e for e in AuditLog(redis_client).recent() if e["action"] == "report.confirmed"]
+    assert (audited["target"], audited["detail"]["bank_entry"]) == (report_id, entry_id)

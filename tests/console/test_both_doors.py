@@ -10,14 +10,16 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
+from heuristics.images import fingerprint_bytes
 from server.roles import Role
 from server.storage.apikeys import create_api_key
 from server.storage.audit import AuditLog
+from tests.api.test_banks import photo_bytes
 from tests.console.conftest import page_token
 from tests.console.test_protected_pages import create_hala
 from tests.console.test_review import file_report
 
-FINGERPRINT = "ffd8c0e0f0f8fcfe"
+FINGERPRINT = fingerprint_bytes(photo_bytes("brick")).hex  # as this server makes them (version 2)
 
 
 def audit(redis_client: redis.Redis) -> list[tuple[str, str, dict[str, Any]]]:

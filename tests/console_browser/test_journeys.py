@@ -176,7 +176,7 @@ def test_see_the_bank_grow_and_the_next_check_match(page: Page, live_server: str
     # A partner's bank already holds one fingerprint (another photo).
     post_json(
         live_server + "/v1/banks/ngo-1/entries",
-        {"avatar_hash": "ffd8c0e0f0f8fcfe", "label": "campaign"},
+        {"avatar_hash": fingerprint(decode(photo_bytes("coffee"))).hex, "label": "campaign"},
         key="test-bootstrap-key",
     )
     sign_in(page, live_server, "amal")

@@ -8,7 +8,7 @@ from typing import Any
 import redis
 from redis.crc import key_slot
 
-from server.storage.banks import _entries_key, _version_key
+from server.storage.banks import _entries_key, _stamp_key, _version_key
 from server.storage.migrate import SCHEMA_KEY, migrate
 
 
@@ -22,14 +22,21 @@ def test_keys_that_travel_together_share_a_slot() -> None:
     from server.storage import banks, campaigns, cases, extractor_health, protected, reports, rules, users
 
     families = {
-        "rules": [rules.RULES_TEXT_KEY, rules.RULES_VERSION_KEY],
+        "rules": [rules.RULES_TEXT_KEY, rules.RULES_VERSION_KEY, rules.RULES_STAMP_KEY],
         "protected": [
             protected._RECORD + "0123456789abcdef",
             protected._KEYPOINTS + "0123456789abcdef",
             protected._IDS,
             protected._VERSION,
+            protected._STAMP,
         ],
-        "banks": [banks._BANKS, _entries_key("ngo-1"), _version_key("ngo-1"), _version_key("other")],
+        "banks": [
+            banks._BANKS,
+            _entries_key("ngo-1"),
+            _version_key("ngo-1"),
+            _stamp_key("ngo-1"),
+            _version_key("other"),
+        ],
         "reports": [
             reports._REPORT + "ab",
             reports._PENDING,
