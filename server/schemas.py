@@ -188,8 +188,19 @@ class ProtectedCreate(BaseModel):
         return names
 
 
+class ProtectedPersonOut(ProtectedPerson):
+    """A protected person as ``GET /v1/protected`` shows her: her record, and which of its photo
+    hashes give her no photo protection (worked out on each read, never stored)."""
+
+    never_confirm: list[str] = Field(
+        [],
+        description="The avatar_hashes that never confirm a match (a bare 64-bit hash or a version 1"
+        " fingerprint, stored before they were refused): no photo protection; register the photo again",
+    )
+
+
 class ProtectedList(BaseModel):
-    people: list[ProtectedPerson]
+    people: list[ProtectedPersonOut]
 
 
 # Hash banks (``/v1/banks``, the console's bank pages).

@@ -1,6 +1,10 @@
 """Protected people over the JSON API (trainer role): ``POST /v1/protected`` → 201 ``{"id"}``,
 ``GET /v1/protected``, ``GET /v1/protected/{id}``, ``DELETE /v1/protected/{id}`` → 204.
 
+A photo hash in a form that never confirms a match (a bare 64-bit phash, version 1) → 422
+``legacy_fingerprint`` naming ``avatar_hashes.N``; the listing names such hashes stored before
+(``never_confirm``).
+
 Reads and changes go through :mod:`server.services.protected`, as the console's pages do, and
 are audited alike.
 """
@@ -13,9 +17,8 @@ from typing import Any
 from flask import Blueprint, g, jsonify, request
 
 from server.roles import Role
-from server.schemas import Accepted, ProtectedCreate, ProtectedList
+from server.schemas import Accepted, ProtectedCreate, ProtectedList, ProtectedPersonOut
 from server.services import Actor, protected
-from server.storage.protected import ProtectedPerson
 from server.web import openapi
 from server.web.auth import key_actor, require_role
 from server.web.body import json_body, validate
@@ -39,7 +42,7 @@ def create() -> Any:
 @bp.get("/protected")
 @require_role(Role.TRAINER)
 def list_people() -> Any:
-    people = protected.people(_actor())
+    people = [protected.shown(p) for p in protected.people(_actor())]
     return jsonify(json.loads(ProtectedList(people=people).model_dump_json()))
 
 
@@ -49,7 +52,7 @@ def get_person(person_id: str) -> Any:
     person = protected.person(person_id, _actor())
     if person is None:
         raise APIError(404, "not_found", "No protected person with this id.")
-    return jsonify(json.loads(person.model_dump_json()))
+    return jsonify(json.loads(protected.shown(person).model_dump_json()))
 
 
 @bp.delete("/protected/<person_id>")
@@ -60,7 +63,7 @@ def delete_person(person_id: str) -> Any:
     return "", 204
 
 
-openapi.MODELS.extend([ProtectedCreate, ProtectedPerson, ProtectedList])
+openapi.MODELS.extend([ProtectedCreate, ProtectedPersonOut, ProtectedList])
 _ID_PARAMETER = [{"name": "person_id", "in": "path", "required": True, "schema": {"type": "string"}}]
 openapi.PATHS["/v1/protected"] = {
     "post": {
@@ -70,6 +73,11 @@ openapi.PATHS["/v1/protected"] = {
         "responses": {
             "201": openapi.json_response("Registered", openapi.ref(Accepted)),
             **{code: e for code, e in openapi.COMMON_ERRORS.items() if code != "429"},  # not rate-limited
+            "422": openapi.error(
+                "Valid JSON with invalid values; `field` names the path. A photo hash that is no"
+                " fingerprint → `invalid_value`; one in a form that never confirms a match (a bare"
+                " 64-bit hash, a version 1 fingerprint) → `legacy_fingerprint` (`avatar_hashes.N`)."
+            ),
             **openapi.AUTH_ERRORS,
         },
     },
@@ -88,7 +96,7 @@ openapi.PATHS["/v1/protected/{person_id}"] = {
         "operationId": "getProtected",
         "parameters": _ID_PARAMETER,
         "responses": {
-            "200": openapi.json_response("The person", openapi.ref(ProtectedPerson)),
+            "200": openapi.json_response("The person", openapi.ref(ProtectedPersonOut)),
             "404": openapi.error("No such id."),
             **openapi.AUTH_ERRORS,
         },

@@ -91,9 +91,14 @@ def _body_from_form(kept_hashes: list[str]) -> tuple[ProtectedCreate, dict[str, 
 
 def _form_page(person: ProtectedPerson | None, error: APIError | None = None) -> tuple[str, int]:
     form = {key: value for key, value in request.form.items() if key != "csrf_token"}
-    return render_template("console/protected_form.html", person=person, form=form, error=error), (
+    return render_template("console/protected_form.html", person=_shown(person), form=form, error=error), (
         error.status if error else 200
     )
+
+
+def _shown(person: ProtectedPerson | None) -> ProtectedPerson | None:
+    """The person with the stored photo hashes that never confirm (the edit page marks them)."""
+    return protected.shown(person) if person is not None else None
 
 
 @bp.get("/protected")
@@ -132,7 +137,7 @@ def edit_protected(person_id: str) -> Page:
             "accounts": accounts_text(person),
             "note": person.note or "",
         }
-        return render_template("console/protected_form.html", person=person, form=form, error=None)
+        return render_template("console/protected_form.html", person=_shown(person), form=form, error=None)
     kept = [h for h in request.form.getlist("keep_hash") if h in person.avatar_hashes]
     try:
         body, keypoints = _body_from_form(kept)

@@ -21,6 +21,11 @@ IMAGE_ERROR_STATUS = {
 }
 
 
+# The stable error code of a fingerprint in a form that can never confirm a match (a bare 64-bit
+# phash or a version 1 fingerprint: heuristics.matching), wherever one is added (banks, registry).
+LEGACY_FINGERPRINT = "legacy_fingerprint"
+
+
 def image_error(error: ImageRejected, field: str = "avatar") -> APIError:
     return APIError(IMAGE_ERROR_STATUS.get(error.code, 422), error.code, error.message, field, reason=error.code)
 
@@ -49,6 +54,33 @@ def fingerprint_from(avatar_bytes: bytes | None, avatar_hash: str | None, hash_f
             message = f"Not an avatar fingerprint: {error}."
             raise APIError(422, "invalid_value", message, hash_field, reason="avatar_fingerprint") from None
     return None
+
+
+def refuse_legacy(found: AvatarFingerprint, field: str) -> None:
+    """422 ``legacy_fingerprint`` naming ``field`` for a fingerprint that never confirms a match.
+
+    A bare 64-bit phash or a version 1 fingerprint still parses (older entries, older exports) but
+    never confirms (heuristics.matching): added as a bank entry it grows the count and warns
+    nobody; added as a protected person's photo it gives her no photo protection. Only the form
+    this server makes (version 2) is added."""
+    if found.legacy:
+        raise APIError(
+            422,
+            LEGACY_FINGERPRINT,
+            "A bare 64-bit hash or a version 1 fingerprint never confirms a match; send the photo,"
+            " or a fingerprint this server made (version 2).",
+            field,
+            reason=LEGACY_FINGERPRINT,
+        )
+
+
+def never_confirms(value: str) -> bool:
+    """Whether a stored fingerprint hex can never confirm a match: a legacy form, or not a
+    fingerprint at all (the registry's index skips it)."""
+    try:
+        return AvatarFingerprint.from_hex(value).legacy
+    except ValueError:
+        return True
 
 
 # The most hashes heuristics.images.fingerprint() ever puts in a fingerprint: the trimmed picture

@@ -11,14 +11,11 @@ from collections.abc import Iterable
 from heuristics.services import BANKS
 from server.schemas import BankEntryRequest, BankSummary
 from server.services import Actor
-from server.services.avatars import fingerprint_from
+from server.services.avatars import fingerprint_from, refuse_legacy
 from server.services.reports import refuse_protected_photo
 from server.state import app_state
 from server.storage.banks import BankImportError, StoredEntry, make_entry, parse_jsonl, valid_bank_name
 from server.web.errors import APIError
-
-# The stable error code of a fingerprint in a form that can never confirm a match.
-LEGACY_FINGERPRINT = "legacy_fingerprint"
 
 
 def bank_name(bank: str) -> str:
@@ -38,18 +35,9 @@ def new_entry(body: BankEntryRequest, avatar: bytes | None, actor: Actor) -> Sto
         raise APIError(422, "invalid_value", "Send exactly one of 'avatar' and 'avatar_hash'.", "avatar")
     found = fingerprint_from(avatar, body.avatar_hash, "avatar_hash")
     assert found is not None
-    if found.legacy:
-        # A bare 64-bit phash or a version-1 fingerprint still parses (older entries, older
-        # exports) but never confirms a match (heuristics.matching): the entry would grow the
-        # bank's count and never warn anyone. Only the form this server makes (version 2) joins.
-        raise APIError(
-            422,
-            LEGACY_FINGERPRINT,
-            "A bare 64-bit hash or a version 1 fingerprint never confirms a match; send the photo,"
-            " or a fingerprint this server made (version 2).",
-            "avatar_hash",
-            reason=LEGACY_FINGERPRINT,
-        )
+    # Older exports' legacy entries still import (import_into_bank); one added now would grow the
+    # bank's count and never warn anyone.
+    refuse_legacy(found, "avatar_hash")
     # As for a report confirmed into a bank: a protected person's own photo never becomes "bad",
     # whichever door it is added through (a trainer may add a photo saved from a report by hand).
     refuse_protected_photo(found)

@@ -8,13 +8,13 @@ fingerprinted here and dropped: only their fingerprints and keypoints are kept.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from heuristics.images import ImageRejected, fingerprint_bytes
 from heuristics.services import PROTECTED
-from server.schemas import ProtectedCreate
+from server.schemas import ProtectedCreate, ProtectedPersonOut
 from server.services import Actor
-from server.services.avatars import MAX_AVATAR_BYTES, image_error
+from server.services.avatars import MAX_AVATAR_BYTES, fingerprint_from, image_error, never_confirms, refuse_legacy
 from server.state import app_state
 from server.storage.protected import ProtectedPerson
 from server.web.body import decode_base64
@@ -41,8 +41,22 @@ def with_sent_photos(body: ProtectedCreate) -> tuple[ProtectedCreate, dict[str, 
     return body.model_copy(update={"avatars": [], "avatar_hashes": [*body.avatar_hashes, *made]}), made
 
 
+def refuse_hashes_that_never_confirm(body: ProtectedCreate, already: Collection[str] = ()) -> None:
+    """422 naming ``avatar_hashes.N`` for a sent hash that is no fingerprint (``invalid_value``)
+    or one that never confirms a match (``legacy_fingerprint``): the impersonation signal counts
+    a photo only when it is confirmed, so such a hash gives the person no photo protection while
+    her record shows a photo hash. Hashes in ``already`` (the person's own, stored before this
+    check existed) are kept as they are, so that her record stays editable."""
+    for number, value in enumerate(body.avatar_hashes):
+        if value not in already:
+            found = fingerprint_from(None, value, f"avatar_hashes.{number}")
+            assert found is not None
+            refuse_legacy(found, f"avatar_hashes.{number}")
+
+
 def register(body: ProtectedCreate, actor: Actor, keypoints: Mapping[str, str] | None = None) -> str:
     """Register a person (``keypoints``: of photos already fingerprinted, by fingerprint hex); the id."""
+    refuse_hashes_that_never_confirm(body)
     body, made = with_sent_photos(body)
     state = app_state()
     person_id = state.stores.protected.add(body, created_by=actor.label, keypoints={**(keypoints or {}), **made})
@@ -53,8 +67,12 @@ def register(body: ProtectedCreate, actor: Actor, keypoints: Mapping[str, str] |
 
 def replace(person_id: str, body: ProtectedCreate, actor: Actor, keypoints: Mapping[str, str] | None = None) -> bool:
     """Replace a person's names, accounts, photos and note; False when there is no such person."""
-    body, made = with_sent_photos(body)
     state = app_state()
+    current = state.stores.protected.get(person_id)
+    if current is None:
+        return False
+    refuse_hashes_that_never_confirm(body, already=current.avatar_hashes)
+    body, made = with_sent_photos(body)
     if not state.stores.protected.replace(person_id, body, {**(keypoints or {}), **made}):
         return False
     _changed()
@@ -89,6 +107,13 @@ def person(person_id: str, actor: Actor) -> ProtectedPerson | None:
     if found is not None:
         state.stores.audit.record(actor.name, "protected.viewed", person_id)
     return found
+
+
+def shown(person: ProtectedPerson) -> ProtectedPersonOut:
+    """A person as the API and the console show her: with the photo hashes that never confirm."""
+    return ProtectedPersonOut(
+        **person.model_dump(), never_confirm=[h for h in person.avatar_hashes if never_confirms(h)]
+    )
 
 
 def _changed() -> None:

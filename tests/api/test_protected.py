@@ -12,14 +12,21 @@ import pytest
 import redis
 from flask.testing import FlaskClient
 
+from heuristics.images import fingerprint_bytes
 from server.roles import Role
+from server.schemas import ProtectedCreate
 from server.storage.apikeys import create_api_key
+from server.storage.protected import ProtectedStore
+from tests.api.test_banks import b64, photo_bytes
 from tests.api.test_openapi import response_schema, validator_for
+
+# A photo fingerprint as this server makes them (version 2), of a photo no check here sends.
+HALA_PHOTO = fingerprint_bytes(photo_bytes("brick")).hex
 
 HALA = {
     "display_names": ["Hala Ahed", "هالة عاهد"],
     "accounts": [{"platform": "x", "account_id": "42"}, {"platform": "instagram", "handle": "hala.ahed"}],
-    "avatar_hashes": ["c3d4e5f6a7b8c9d0"],
+    "avatar_hashes": [HALA_PHOTO],
     "note": "lawyer, cloned in 2025",
 }
 
@@ -87,7 +94,7 @@ def test_register_list_get_delete(client: FlaskClient, trainer: dict[str, str], 
     one = client.get(f"/v1/protected/{person_id}", headers=trainer).get_json()
     assert one["display_names"] == HALA["display_names"]
     assert one["accounts"][1] == {"platform": "instagram", "account_id": None, "handle": "hala.ahed"}
-    assert one["avatar_hashes"] == ["c3d4e5f6a7b8c9d0"]
+    assert one["avatar_hashes"] == [HALA_PHOTO] and one["never_confirm"] == []
     assert one["created_by"] == "ngo-trainer"
     # Deliberately registered: kept without expiry until a trainer deletes it.
     assert redis_client.ttl(f"haris:{{protected}}:person:{person_id}") == -1
@@ -129,6 +136,68 @@ def test_bad_registrations_get_stable_codes(
     error = response.get_json()["error"]
     assert error["code"] == code
     assert error["field"] == field
+
+
+def legacy_forms(photo: str) -> dict[str, str]:
+    """A real photo's hashes in the forms that parse but never confirm a match."""
+    made = fingerprint_bytes(photo_bytes(photo))
+    return {
+        "bare phash": f"{made.primary:016x}",
+        "version 1": "01" + "01" + f"{made.primary:016x}" * 2,
+        "version 1, several photos merged": "01"
+        + "04"
+        + "".join(f"{h:016x}" for h in (*made.probes, *made.references)),
+    }
+
+
+def test_a_photo_hash_that_never_confirms_is_refused(client: FlaskClient, trainer: dict[str, str]) -> None:
+    """A bare 64-bit phash or a version 1 fingerprint parses but never confirms a match: the
+    impersonation signal counts a photo only when it is confirmed, so such a hash gave the person
+    no photo protection while her record showed a photo hash. Refused with a stable code naming
+    the field; the form this server makes (version 2) is registered and protects her photo."""
+    made = fingerprint_bytes(photo_bytes("rocket"))
+    for shape, value in legacy_forms("rocket").items():
+        body = {"display_names": ["Hala Ahed"], "avatar_hashes": [HALA_PHOTO, value]}
+        refused = client.post("/v1/protected", json=body, headers=trainer)
+        assert refused.status_code == 422, shape
+        assert refused.get_json()["error"]["code"] == "legacy_fingerprint", shape
+        assert refused.get_json()["error"]["field"] == "avatar_hashes.1", shape
+    # Hex that is no fingerprint at all was stored and silently skipped by the registry's index.
+    unparsable = client.post(
+        "/v1/protected", json={"display_names": ["Hala"], "avatar_hashes": ["abcd"]}, headers=trainer
+    )
+    assert unparsable.status_code == 422
+    assert (unparsable.get_json()["error"]["code"], unparsable.get_json()["error"]["field"]) == (
+        "invalid_value",
+        "avatar_hashes.0",
+    )
+    assert client.get("/v1/protected", headers=trainer).get_json()["people"] == []
+
+    accounts = [{"platform": "x", "account_id": "42"}]
+    body = {"display_names": ["Hala Ahed"], "accounts": accounts, "avatar_hashes": [made.hex.upper()]}
+    person_id = register(client, trainer, body)
+    stored = client.get(f"/v1/protected/{person_id}", headers=trainer).get_json()
+    assert (stored["avatar_hashes"], stored["never_confirm"]) == ([made.hex], [])
+    # Her photo on an account that is none of hers, under another name, is flagged by the photo.
+    report = check(client, {"display_name": "Free Voice", "account_id": "7"}, avatar=b64(photo_bytes("rocket")))
+    [found] = [f for f in report["findings"] if f["code"] == "impersonation.protected_person"]
+    assert "avatar_distance" in found["evidence"]
+
+
+def test_the_listing_names_stored_hashes_that_never_confirm(
+    client: FlaskClient, trainer: dict[str, str], redis_client: redis.Redis
+) -> None:
+    """A person registered before such hashes were refused keeps them; the API says which of her
+    photo hashes give her no photo protection, so a trainer knows to register the photo again."""
+    legacy = legacy_forms("rocket")["bare phash"]
+    body = ProtectedCreate(display_names=["Hala Ahed"], avatar_hashes=[legacy, HALA_PHOTO])
+    person_id = ProtectedStore(redis_client).add(body, created_by="older-server")
+    [listed] = client.get("/v1/protected", headers=trainer).get_json()["people"]
+    assert (listed["avatar_hashes"], listed["never_confirm"]) == ([legacy, HALA_PHOTO], [legacy])
+    one = client.get(f"/v1/protected/{person_id}", headers=trainer).get_json()
+    assert one["never_confirm"] == [legacy]
+    # The stored record is what a trainer said, not what the listing works out from it.
+    assert "never_confirm" not in (redis_client.get(f"haris:{{protected}}:person:{person_id}") or b"").decode()
 
 
 def test_not_json_is_415(client: FlaskClient, trainer: dict[str, str]) -> None:

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import html
+import re
 
+import pytest
 import redis
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
+from heuristics.images import fingerprint_bytes
+from server.schemas import ProtectedCreate
 from server.storage.audit import AuditLog
 from server.storage.protected import ProtectedStore
+from tests.api.test_banks import photo_bytes
+from tests.api.test_protected import legacy_forms
 from tests.console.conftest import page_token
+
+# Photo fingerprints as this server makes them (version 2).
+HASH = fingerprint_bytes(photo_bytes("brick")).hex
+OTHER_HASH = fingerprint_bytes(photo_bytes("coffee")).hex
 
 
 def create_hala(client: FlaskClient, **changes: str) -> FlaskClient:
@@ -49,7 +60,7 @@ def test_a_trainer_registers_edits_and_deletes_a_protected_person(
             "csrf_token": token,
             "display_names": "Hala Ahed",
             "accounts": "instagram @hala.ahed",
-            "avatar_hashes": "FFD8C0E0F0F8FCFE",
+            "avatar_hashes": HASH.upper(),
             "note": "",
         },
         content_type="multipart/form-data",
@@ -57,7 +68,7 @@ def test_a_trainer_registers_edits_and_deletes_a_protected_person(
     assert edited.status_code == 303
     after = ProtectedStore(redis_client).get(person.id)
     assert after is not None and after.display_names == ["Hala Ahed"] and after.note is None
-    assert after.avatar_hashes == ["ffd8c0e0f0f8fcfe"] and after.created_at == person.created_at
+    assert after.avatar_hashes == [HASH] and after.created_at == person.created_at
 
     token = page_token(trainer, "/console/protected")
     assert trainer.post(f"/console/protected/{person.id}/delete", data={"csrf_token": token}).status_code == 303
@@ -118,3 +129,62 @@ def test_the_next_check_names_the_protected_person_and_shows_normalised_names(tr
         content_type="multipart/form-data",
     ).get_data(as_text=True)
     assert "impersonation.protected_person" not in own
+
+
+NEVER_CONFIRMS = {
+    "en": "a bare 64-bit hash or a version 1 fingerprint never confirms a match",
+    "fr": "un hachage 64 bits seul ou une empreinte de version 1 ne confirme jamais une correspondance",
+    "ar": "التجزئة المجردة ذات 64 بت أو بصمة الإصدار 1 لا تؤكد أي تطابق أبدًا",
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "ar"])
+def test_a_photo_hash_that_never_confirms_is_refused_in_the_pages_language(
+    trainer: FlaskClient, redis_client: redis.Redis, locale: str
+) -> None:
+    """As through the API: a bare 64-bit hash or a version 1 fingerprint would give her no photo
+    protection while her record shows a photo hash. The form says why, in the trainer's language."""
+    trainer.get(f"/console/lang/{locale}")
+    for shape, value in legacy_forms("rocket").items():
+        response = create_hala(trainer, avatar_hashes=f"{HASH}\n{value}")
+        assert response.status_code == 422, shape
+        page = html.unescape(response.get_data(as_text=True))
+        assert NEVER_CONFIRMS[locale] in page and "avatar_hashes.1" in page, shape
+        assert value in page  # what was typed is kept, to correct
+    assert ProtectedStore(redis_client).all() == []
+    assert create_hala(trainer, avatar_hashes=HASH).status_code == 303
+    [person] = ProtectedStore(redis_client).all()
+    assert person.avatar_hashes == [HASH]
+
+
+def test_a_person_stored_with_a_hash_that_never_confirms_stays_editable(
+    trainer: FlaskClient, redis_client: redis.Redis
+) -> None:
+    """Registered before such hashes were refused: her edit page says which of her photo hashes
+    never confirm; keeping them does not block the edit (only hashes new to her are checked);
+    adding another one is refused."""
+    legacy = legacy_forms("rocket")["version 1"]
+    body = ProtectedCreate(display_names=["Hala Ahed"], avatar_hashes=[legacy, HASH])
+    person_id = ProtectedStore(redis_client).add(body, created_by="older-server")
+    page = trainer.get(f"/console/protected/{person_id}/edit").get_data(as_text=True)
+    marked = re.findall(r'value="([0-9a-f]+)" checked> <code dir="ltr">[0-9a-f]+</code>(.*?)</label>', page)
+    assert [(value, "never confirms a match" in after) for value, after in marked] == [(legacy, True), (HASH, False)]
+
+    def edit(**fields: str | list[str]) -> TestResponse:
+        token = page_token(trainer, f"/console/protected/{person_id}/edit")
+        data = {"csrf_token": token, "display_names": "Hala Ahed\nهالة عاهد", "accounts": "", "note": "", **fields}
+        return trainer.post(f"/console/protected/{person_id}/edit", data=data, content_type="multipart/form-data")
+
+    kept = edit(keep_hash=[legacy, HASH], avatar_hashes=OTHER_HASH)
+    assert kept.status_code == 303
+    after = ProtectedStore(redis_client).get(person_id)
+    assert after is not None and after.avatar_hashes == [legacy, HASH, OTHER_HASH]
+    assert after.display_names == ["Hala Ahed", "هالة عاهد"]
+    # Typing the stored value again is keeping it, not adding it.
+    assert edit(keep_hash=[HASH], avatar_hashes=legacy.upper()).status_code == 303
+    # A hash new to her is checked.
+    another = legacy_forms("coffee")["bare phash"]
+    refused = edit(keep_hash=[legacy, HASH], avatar_hashes=another)
+    assert refused.status_code == 422 and "never confirms a match" in html.unescape(refused.get_data(as_text=True))
+    after = ProtectedStore(redis_client).get(person_id)
+    assert after is not None and after.avatar_hashes == [HASH, legacy]
