@@ -25,7 +25,7 @@ from server.services import Actor
 from server.services.avatars import fingerprint_base64, refuse_foreign_fingerprint
 from server.services.identity import refuse_protected_account, refuse_wrong_url
 from server.state import app_state
-from server.storage.banks import make_entry
+from server.storage.banks import make_entry, report_note
 from server.storage.reports import AlreadyDecided, QueueFull, ReportBusy, ReportChanged
 from server.web.errors import APIError
 
@@ -164,7 +164,7 @@ def _add_to_bank(
         added_by=actor.role,  # a role, not a person: entries travel to other organisations in exports
         platform=Platform(platform) if platform else None,
         account_id=profile.get("account_id") if with_account_id else None,
-        note=f"report {record['id']}",
+        note=report_note(record["id"]),
     )
     app_state().stores.banks.add(bank, [entry])
     return entry.id

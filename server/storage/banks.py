@@ -42,8 +42,14 @@ BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_NOTE_LENGTH = 1000
 _BANKS = "haris:{banks}:names"
 MAX_KEYPOINTS_BASE64 = 4 * ((MAX_STORED_BYTES + 2) // 3)
-# How a note names one of this server's user reports (server.services.reports writes "report <id>").
+# How an entry's note names the user report it was confirmed from (report_note), and what an
+# export takes out of notes (StoredEntry.exported): the writer and the reader of one format.
 _REPORT_REFERENCE = re.compile(r"\breport [0-9a-f]{16}\b", re.IGNORECASE)
+
+
+def report_note(report_id: str) -> str:
+    """The note of an entry confirmed from a user report (``server.services.reports``)."""
+    return f"report {report_id}"
 
 
 def _entries_key(bank: str) -> str:
