@@ -14,7 +14,7 @@ import { ensureGridAlarm } from "./grid-alarm.js";
 import { clampProfile, sendReport } from "./checker.js";
 import { initAutoLock, lockIfIdle } from "./auto-lock.js";
 import { initHealth, recordVisit } from "./health.js";
-import { beginWipe, refuseIfWipedSince, WipedMeanwhile, wipesSoFar } from "./wipes.js";
+import { currentEpoch, EpochEnded, newEpoch, refuseIfEpochEnded } from "./epochs.js";
 
 const PREFIX = STORAGE.sessionPrefixes;
 const UNAVAILABLE = { view: { state: "unavailable", reason: "error" } };
@@ -56,11 +56,11 @@ function bounded(message) {
 }
 
 /**
- * The wipe, here: from now on nothing that a check or a count under way would write gets written
- * (background/wipes.js), then everything goes.
+ * The wipe, here: a new epoch, so that nothing a check or a count under way would write gets
+ * written (background/epochs.js), then everything goes.
  */
 async function wipe() {
-  beginWipe();
+  newEpoch();
   await wipeEverything();
   return { ok: true };
 }
@@ -70,13 +70,13 @@ function fromOwnPage(sender) {
   return typeof sender.url === "string" && sender.url.startsWith(api.runtime.getURL(""));
 }
 
-async function handle(received, sender, wipes) {
+async function handle(received, sender, epoch) {
   const message = bounded(received);
   switch (message && message.type) {
     case MESSAGES.PAGE_SETUP:
       return pageSetup();
     case MESSAGES.CHECK:
-      return validRequest(message) ? check(message, sender, wipes) : UNAVAILABLE;
+      return validRequest(message) ? check(message, sender, epoch) : UNAVAILABLE;
     case MESSAGES.WIPE:
       // A page (or a renderer taken over by one) must not be able to erase the user's contacts.
       return fromOwnPage(sender) ? wipe() : { ok: false };
@@ -88,7 +88,7 @@ async function handle(received, sender, wipes) {
     case MESSAGES.DISMISS:
       // Session storage only: "Not now" never becomes a list of profiles on disk.
       if (typeof message.key === "string" && message.key.length < 300) {
-        refuseIfWipedSince(wipes);
+        refuseIfEpochEnded(epoch);
         await sessionSet(`${PREFIX.dismissed}${message.key}`, true);
       }
       return { ok: true };
@@ -96,7 +96,7 @@ async function handle(received, sender, wipes) {
       return { dismissed: Boolean(await sessionGet(`${PREFIX.dismissed}${message.key}`)) };
     case MESSAGES.HEALTH:
       // Counted only if the user opted in; never sent from here (an alarm sends, once a day).
-      return recordVisit(message, wipes);
+      return recordVisit(message, epoch);
     default:
       return { ok: false };
   }
@@ -105,8 +105,8 @@ async function handle(received, sender, wipes) {
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   // Only this extension's own content scripts talk to the worker.
   if (sender.id !== api.runtime.id) return false;
-  const failed = (error) => sendResponse(error instanceof WipedMeanwhile ? { ok: false, wiped: true } : { ...UNAVAILABLE, ok: false });
-  handle(message, sender, wipesSoFar()).then(sendResponse, failed);
+  const failed = (error) => sendResponse(error instanceof EpochEnded ? { ok: false, stale: true } : { ...UNAVAILABLE, ok: false });
+  handle(message, sender, currentEpoch()).then(sendResponse, failed);
   return true;
 });
 
@@ -133,7 +133,11 @@ api.storage.onChanged.addListener((changes, area) => {
   // records go too: they name the profiles the user looked at and the warnings she saw, and a lock
   // (the user's "someone is taking my phone") must leave no such list behind.
   const lockedOrOpened = area === "session" && changed(STORAGE.session.vaultKey);
-  if (lockedOrOpened) forgetInTabs().catch(() => {});
+  if (lockedOrOpened) {
+    // A check under way would write findings about the contacts of before (background/epochs.js).
+    newEpoch();
+    forgetInTabs().catch(() => {});
+  }
   // The contacts changed, or the vault was locked or opened: the per-tab reports go too, since
   // their findings name contacts (which the popup shows) and a lock must leave no contact
   // readable, nor a hint that the list just opened is not the real one.

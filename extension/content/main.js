@@ -185,8 +185,8 @@
     } catch (_error) {
       answer = { view: { state: "unavailable", reason: "error" } };
     }
-    // The user moved on meanwhile, or a FORGET came; `wiped`: a wipe stopped the check.
-    if (!current || current.key !== key || forgotten() || answer.wiped) return;
+    // The user moved on meanwhile, or a FORGET came; `stale`: a wipe, lock or unlock ended the check.
+    if (!current || current.key !== key || forgotten() || answer.stale) return;
     if (answer.locale && answer.locale !== locale) await loadStrings();
     view = answer.view;
     draw();

@@ -224,7 +224,7 @@ describe("sending", () => {
     const counting = sendToWorker(browser, visit("complete"));
     const wiped = await sendToWorker(browser, { type: "wipe" }, { tabId: null, url: popup });
     assert.deepEqual(wiped, { ok: true });
-    assert.deepEqual(await counting, { ok: false, wiped: true });
+    assert.deepEqual(await counting, { ok: false, stale: true });
     await Health.syncHealth(NOW, half);
     assert.equal(await everythingStored(browser), JSON.stringify({ local: {}, session: {}, sync: {} }));
   });

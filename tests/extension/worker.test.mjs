@@ -260,7 +260,7 @@ describe("background", () => {
       assert.equal(await everythingStored(browser), EMPTY);
       assert.equal(browser.action.badges.get(7), "");
       release();
-      assert.deepEqual(await checking, { wiped: true }, "the page is told to show nothing");
+      assert.deepEqual(await checking, { stale: true }, "the page is told to show nothing");
       await settle();
       // The answer (a clone of a contact: "high") would have left the profile, its verdict and a "!".
       assert.equal(await everythingStored(browser), EMPTY);
@@ -268,6 +268,30 @@ describe("background", () => {
       await browser.storage.local.set({ backendUrl: base, language: "en" });
       const after = await sendToWorker(browser, { type: "check", ...CLONE });
       assert.equal(after.view.state, "result", "checks made after the wipe work as before");
+    } finally {
+      release();
+      held = null;
+    }
+  });
+
+  test("a check sent with the contacts and answered after a lock leaves no finding about a contact readable", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    let release;
+    held = new Promise((resolve) => (release = resolve));
+    try {
+      const checking = sendToWorker(browser, { type: "check", ...CLONE });
+      while (seen.length === 0) await settle(1);
+      assert.deepEqual(seen[0].body.contacts, [FRIEND], "sent with the contact");
+      await Vault.lock();
+      await settle();
+      release();
+      assert.deepEqual(await checking, { stale: true });
+      await settle();
+      // The answer names the contact ("looks like your contact Mohamed Saleh"): a per-tab record
+      // or a cached verdict written now would keep it readable on the locked device.
+      const kept = await everythingStored(browser);
+      assert.equal(kept.includes("Mohamed Saleh"), false, kept);
+      assert.equal(browser.action.badges.get(7) ?? "", "");
     } finally {
       release();
       held = null;
