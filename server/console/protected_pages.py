@@ -104,7 +104,8 @@ def _shown(person: ProtectedPerson | None) -> ProtectedPerson | None:
 @bp.get("/protected")
 @require_console_role(Role.TRAINER)
 def protected_people() -> Page:
-    people = sorted(protected.people(console_actor()), key=lambda p: -p.created_at)
+    # Shown as the API shows them: with the photo hashes that never confirm, marked on the list too.
+    people = [protected.shown(p) for p in sorted(protected.people(console_actor()), key=lambda p: -p.created_at)]
     return render_template("console/protected.html", people=people)
 
 

@@ -188,3 +188,30 @@ def test_a_person_stored_with_a_hash_that_never_confirms_stays_editable(
     assert refused.status_code == 422 and "never confirms a match" in html.unescape(refused.get_data(as_text=True))
     after = ProtectedStore(redis_client).get(person_id)
     assert after is not None and after.avatar_hashes == [HASH, legacy]
+
+
+LIST_NEVER_CONFIRM = {
+    "en": "that never confirm a match: 1 (",
+    "fr": "qui ne confirment jamais une correspondance : 1 (",
+    "ar": "لا تؤكد أي تطابق أبدًا: 1 (",
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "ar"])
+def test_the_list_marks_the_people_whose_photo_hashes_never_confirm(
+    trainer: FlaskClient, redis_client: redis.Redis, locale: str
+) -> None:
+    """The list is where a trainer looks over the registry: a person registered before such hashes
+    were refused shows there, not only on her edit page, that a photo of hers gives her no photo
+    protection (the same function as the API's ``never_confirm`` and the edit page)."""
+    store = ProtectedStore(redis_client)
+    weak = store.add(
+        ProtectedCreate(display_names=["Hala Ahed"], avatar_hashes=[legacy_forms("rocket")["version 1"], HASH]),
+        created_by="older-server",
+    )
+    sound = store.add(ProtectedCreate(display_names=["Rana Saleh"], avatar_hashes=[OTHER_HASH]), created_by="amal")
+    trainer.get(f"/console/lang/{locale}")
+    page = html.unescape(trainer.get("/console/protected").get_data(as_text=True))
+    cards = dict(re.findall(r'<article class="card person" data-person="([0-9a-f]+)">(.*?)</article>', page, re.S))
+    assert LIST_NEVER_CONFIRM[locale] in cards[weak]
+    assert 'class="weak"' in cards[weak] and 'class="weak"' not in cards[sound]
