@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 
 import pytest
@@ -149,7 +150,7 @@ def test_a_photo_hash_that_never_confirms_is_refused_in_the_pages_language(
         response = create_hala(trainer, avatar_hashes=f"{HASH}\n{value}")
         assert response.status_code == 422, shape
         page = html.unescape(response.get_data(as_text=True))
-        assert NEVER_CONFIRMS[locale] in page and "avatar_hashes.1" in page, shape
+        assert NEVER_CONFIRMS[locale] in page and "avatar_hashes.2" in page, shape  # typed line 2
         assert value in page  # what was typed is kept, to correct
     assert ProtectedStore(redis_client).all() == []
     assert create_hala(trainer, avatar_hashes=HASH).status_code == 303
@@ -215,3 +216,52 @@ def test_the_list_marks_the_people_whose_photo_hashes_never_confirm(
     cards = dict(re.findall(r'<article class="card person" data-person="([0-9a-f]+)">(.*?)</article>', page, re.S))
     assert LIST_NEVER_CONFIRM[locale] in cards[weak]
     assert 'class="weak"' in cards[weak] and 'class="weak"' not in cards[sound]
+
+
+def error_field(response: TestResponse) -> str:
+    """The field the form's error names (``<code>`` in the error line)."""
+    page = html.unescape(response.get_data(as_text=True))
+    [field] = re.findall(r'<p class="flash error" role="alert">[^<]*<code dir="ltr">(.*?)</code>', page)
+    return field
+
+
+def test_a_refused_photo_hash_or_photo_is_named_as_the_trainer_sees_it(
+    trainer: FlaskClient, redis_client: redis.Redis
+) -> None:
+    """The form's hashes are the kept ones, the typed lines and the uploaded photos together: an
+    error named ``avatar_hashes.N`` by its place in all of them (from 0) pointed to no line the
+    trainer typed. A typed hash is named by its line (from 1, blank lines counted, as accounts.N),
+    an uploaded photo by its file's name."""
+    legacy = legacy_forms("rocket")["version 1"]
+    # Line 4 of what she typed (blank lines counted); the third hash of the form.
+    assert error_field(create_hala(trainer, avatar_hashes=f"\n{HASH}\n\n{legacy}")) == "avatar_hashes.4"
+    assert error_field(create_hala(trainer, avatar_hashes=f"{HASH}\nnot-hex")) == "avatar_hashes.2"
+    # An edit: two kept hashes go before what she typed; line 1 is still line 1.
+    person_id = ProtectedStore(redis_client).add(
+        ProtectedCreate(display_names=["Hala Ahed"], avatar_hashes=[HASH, OTHER_HASH]), created_by="amal"
+    )
+    token = page_token(trainer, f"/console/protected/{person_id}/edit")
+    data = {"csrf_token": token, "display_names": "Hala Ahed", "accounts": "", "note": ""}
+    edited = trainer.post(
+        f"/console/protected/{person_id}/edit",
+        data={**data, "keep_hash": [HASH, OTHER_HASH], "avatar_hashes": legacy},
+        content_type="multipart/form-data",
+    )
+    assert edited.status_code == 422 and error_field(edited) == "avatar_hashes.1"
+    # A photo this server cannot read: named by its file.
+    token = page_token(trainer, "/console/protected/new")
+    uploaded = trainer.post(
+        "/console/protected/new",
+        data={
+            "csrf_token": token,
+            "display_names": "Hala Ahed",
+            "accounts": "",
+            "avatar_hashes": "",
+            "avatars": [(io.BytesIO(photo_bytes("brick")), "brick.png"), (io.BytesIO(b"not an image"), "holiday.png")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code in {413, 415, 422} and error_field(uploaded) == "avatars.holiday.png"
+    stored = ProtectedStore(redis_client).get(person_id)
+    assert stored is not None and stored.avatar_hashes == [HASH, OTHER_HASH]
+    assert [p.id for p in ProtectedStore(redis_client).all()] == [person_id]
