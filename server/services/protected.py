@@ -82,7 +82,8 @@ def replace(person_id: str, body: ProtectedCreate, actor: Actor, keypoints: Mapp
     try:
         replaced = app_state().stores.protected.replace(person_id, body, {**(keypoints or {}), **made}, check)
     except ProtectedBusy:
-        raise APIError(409, "protected_busy", "The person is being changed by someone else; try again.") from None
+        busy = "The person is being changed by someone else; try again."
+        raise APIError(409, "protected_busy", busy, reason="protected_busy") from None
     if not replaced:
         return False
     _changed()

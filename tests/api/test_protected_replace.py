@@ -148,7 +148,7 @@ def test_a_record_that_never_stops_changing_is_answered_busy(
     monkeypatch.setattr(service, "refuse_hashes_that_never_confirm", always_changing)
     with pytest.raises(APIError) as busy:
         replace(app, person_id, ProtectedCreate(display_names=["Hala"], avatar_hashes=[HASH]))
-    assert (busy.value.status, busy.value.code) == (409, "protected_busy")
+    assert (busy.value.status, busy.value.code, busy.value.reason) == (409, "protected_busy", "protected_busy")
     after = store.get(person_id)
     assert after is not None and after.display_names == ["Hala Ahed 4"]  # five tries, none of them written
     assert audited(app, person_id) == []

@@ -13,6 +13,7 @@ from werkzeug.test import TestResponse
 
 from heuristics.images import fingerprint_bytes
 from server.schemas import ProtectedCreate
+from server.services import protected as protected_service
 from server.storage.audit import AuditLog
 from server.storage.protected import ProtectedStore
 from tests.api.test_banks import photo_bytes
@@ -265,3 +266,26 @@ def test_a_refused_photo_hash_or_photo_is_named_as_the_trainer_sees_it(
     stored = ProtectedStore(redis_client).get(person_id)
     assert stored is not None and stored.avatar_hashes == [HASH, OTHER_HASH]
     assert [p.id for p in ProtectedStore(redis_client).all()] == [person_id]
+
+
+def test_an_edit_of_a_record_that_keeps_changing_says_so_in_the_pages_language(
+    trainer: FlaskClient, redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The edit is checked against the very record it replaces, read again when another edit
+    landed meanwhile; a record that never stops changing is answered 409, and said in French."""
+    store = ProtectedStore(redis_client)
+    person_id = store.add(ProtectedCreate(display_names=["Hala Ahed"], avatar_hashes=[HASH]), created_by="amal")
+    names = iter(f"Hala Ahed {n}" for n in range(100))
+    monkeypatch.setattr(
+        protected_service,
+        "refuse_hashes_that_never_confirm",
+        lambda *args, **kwargs: store.replace(person_id, ProtectedCreate(display_names=[next(names)])),
+    )
+    trainer.get("/console/lang/fr")
+    token = page_token(trainer, f"/console/protected/{person_id}/edit")
+    data = {"csrf_token": token, "display_names": "Hala", "accounts": "", "note": "", "keep_hash": [HASH]}
+    response = trainer.post(f"/console/protected/{person_id}/edit", data=data, content_type="multipart/form-data")
+    assert response.status_code == 409
+    assert "quelqu’un d’autre modifie cette personne au même moment" in html.unescape(response.get_data(as_text=True))
+    after = store.get(person_id)
+    assert after is not None and after.display_names != ["Hala"]
