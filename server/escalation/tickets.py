@@ -98,15 +98,16 @@ _REFERENCE = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)
 # Tools that link bare URLs (GitHub-flavoured Markdown, Jira, Zendesk, mail clients) make a link
 # of "https://…", "www.…", a bare domain or e-mail address, or an IP address in a value, with no
 # markup at all. Such a value is written as threat-intelligence reports write an address nobody
-# should open ("defanged"): ``hxxps[://]evil[.]example/x``. The scheme's "://" and every dot that
+# should open ("defanged"): ``hxxps[://]evil[.]example/x``. Every "://" and every dot that
 # joins a word to a following letter (a host name's, an e-mail's domain, "x.com/evil" in a path)
 # or one of an IPv4 address's become bracketed; a number's dot ("0.97") stays. The brackets
-# inserted here are the only unescaped ones of a value, and no "(", "[" or ":" follows them, so
-# no renderer reads them as a link. ioc-fanger (PyPI) does the same in three regular expressions
+# inserted here are the only unescaped ones of a value; a "[" or "(" after them is escaped (a
+# value's "[" always is; a dot's are followed by a letter or digit), so no renderer reads them as
+# a link. ioc-fanger (PyPI) does the same in three regular expressions
 # but misses an upper-case "HTTPS:" and other schemes and brings a command line (click) along.
-_SCHEME = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*)://")
+_SCHEME = re.compile(r"(?i)(?<![a-z])(?:https?|ftps?)(?=://)")
 _SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp", "ftps": "fxps"}
-_IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)")
+_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?!\d|\.\d)")
 _DOT = re.compile(r"(?<=\w)\.(?=[^\W\d_])")
 # What a simple e-mail address is: the notifier's, left as typed so the platform can answer it.
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
@@ -114,7 +115,8 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 
 def defang(text: str) -> str:
     """``text`` with every address in it written so that no tool links it (see above)."""
-    text = _SCHEME.sub(lambda m: _SCHEMES.get(m[1].lower(), m[1]) + "[://]", text)
+    text = _SCHEME.sub(lambda m: _SCHEMES[m[0].lower()], text).replace("://", "[://]")
+    text = text.replace("[://](", "[://]\\(")  # "[://]()" would be a link (to nowhere, but a link)
     text = _IPV4.sub(lambda m: m[0].replace(".", "[.]"), text)
     return _DOT.sub("[.]", text)
 
@@ -127,10 +129,11 @@ def plain(value: object) -> str:
     return one_line(defang(str(value).translate(_MARKUP)))
 
 
-# What makes a line a block (CommonMark and GitHub's tables) when it starts with it: "#" heading,
-# ">" quote, "-", "+", "*" list or break, "=" and "-" heading underline, "_" break, "```" and "~~~"
-# code, "|" table row, "1." and "1)" numbered list; and four spaces' indent, code.
-_BLOCK_START = re.compile(r"^(?:[#>+*=_~`|-]|\d{1,9}(?=[.)]))")
+# What makes a line a block (CommonMark and GitHub's tables) when it starts with it: "#" and a
+# space heading, ">" quote, "-", "+", "*" list or break, "=" and "-" heading underline, "_" break,
+# "```" and "~~~" code, "|" and ":" table row, "1." and "1)" and a space numbered list; and four
+# spaces' indent, code. A "#hashtag" or "2.5 km" starts none, and is left as typed.
+_BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|[>+*=_~`|:-]|\d{1,9}(?=[.)](?:\s|$)))")
 
 
 def plain_lines(value: object) -> list[str]:

@@ -8,6 +8,8 @@ Each case value is written so that a renderer shows it as the text it is."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from heuristics.profile import Platform
@@ -117,6 +119,8 @@ BLOCKS = {
     "indented": "text\n\n    code block",
     "break": "***",
     "table": "a | b\n--- | ---\nc | d",
+    "table_aligned": "a | b\n:-- | --:",
+    "table_piped": "| a | b |\n|---|---|",
 }
 # What only structure makes: a renderer turning a value into any of these is the value's markup.
 # (An inline code span, "`x`", is left: it links nothing and starts no block.)
@@ -183,9 +187,12 @@ def test_a_defanged_value_reads_as_threat_intel_writes_it() -> None:
         ("HTTP://EVIL.EXAMPLE", "hxxp[://]EVIL[.]EXAMPLE"),
         ("ftp://files.evil.example", "fxp[://]files[.]evil[.]example"),
         ("javascript://evil", "javascript[://]evil"),
+        ("_https://x-https://", "_hxxps[://]x-hxxps[://]"),
+        ("https://()", "hxxps[://]\\()"),  # no "[://]()" link
         ("www.evil.example/login", "www[.]evil[.]example/login"),
         ("verify@evil.example", "verify@evil[.]example"),
         ("192.0.2.7:8080/x", "192[.]0[.]2[.]7:8080/x"),
+        ("_192.0.2.7_", "_192[.]0[.]2[.]7_"),
         ("x.com/evil", "x[.]com/evil"),
         ("مثال.مصر", "مثال[.]مصر"),  # an internationalised domain
         # What is no address stays as typed.
@@ -207,7 +214,27 @@ def test_defang(value: str, shown: str) -> None:
         ("```\n~~~\n    code", ["\\```", "\\~~~", "code"]),
         ("Title\n===\n---\n___\n| a |", ["Title", "\\===", "\\---", "\\___", "\\| a |"]),
         ("2026 was hard\n\n  she is safe", ["2026 was hard", "she is safe"]),
+        ("#FreeHala\n2.5 km away\n2026. Safe", ["#FreeHala", "2.5 km away", "2026\\. Safe"]),
+        (":-- | --\n###### six", ["\\:-- | --", "\\###### six"]),
     ],
 )
 def test_a_note_line_starts_no_block(note: str, lines: list[str]) -> None:
     assert plain_lines(note) == lines
+
+
+# Pieces of addresses and of Markdown, put together by hypothesis (derandomized: the same values
+# every run). Longer runs (700 examples) found "_https://…", "_192.0.2.7_" and "https://()" linked.
+PIECES = [
+    *("https://", "HTTP://", "ftp://", "www.", "evil", ".", "example", "@", "/", "x.com", "192.0.2.7", "。"),
+    *(" ", "\n", "    ", "#", ">", "-", "+", "*", "1", ")", "`", "~", "=", "_", "|", ":", "a"),
+    *("[", "]", "(", "<", "!", "&", "\\", "\u202e", "\u200b"),
+]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=25).map("".join))
+def test_no_mix_of_addresses_and_markdown_becomes_a_link_or_block(value: str) -> None:
+    harmless = "\n".join("a" * len(line) for line in value.split("\n"))
+    for md in renderers():
+        html, baseline = md.render(_notice_with(value)), md.render(_notice_with(harmless))
+        assert _structure(html) == _structure(baseline) and _hrefs(html) == _hrefs(baseline), value
