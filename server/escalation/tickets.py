@@ -103,8 +103,8 @@ _REFERENCE = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)
 # or one of an IPv4 address's become bracketed; a number's dot ("0.97") stays. The brackets
 # inserted here are the only unescaped ones of a value; a "[" or "(" after them is escaped (a
 # value's "[" always is; a dot's are followed by a letter or digit), so no renderer reads them as
-# a link. ioc-fanger (PyPI) does the same in three regular expressions
-# but misses an upper-case "HTTPS:" and other schemes and brings a command line (click) along.
+# a link. ioc-fanger (PyPI) defangs in three regular expressions, but misses an upper-case
+# "HTTPS:" and other schemes, writes every "@" as "(at)" and brings a command line (click) along.
 _SCHEME = re.compile(r"(?i)(?<![a-z])(?:https?|ftps?)(?=://)")
 _SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp", "ftps": "fxps"}
 _IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?!\d|\.\d)")
