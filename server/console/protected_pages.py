@@ -7,6 +7,9 @@ upload and dropped: only the fingerprints are kept.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -57,36 +60,74 @@ def accounts_text(person: ProtectedPerson) -> str:
     return "\n".join(lines)
 
 
-def _uploaded_fingerprints(files: list[FileStorage]) -> dict[str, str]:
-    """Uploaded photos' fingerprint hex → keypoints (base64); the bytes are dropped."""
+def _upload_field(upload: FileStorage) -> str:
+    """An uploaded photo as the form's errors name it: by its file's name, as the trainer chose it."""
+    name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return f"avatars.{name[:100]}"
+
+
+def _uploaded_fingerprints(files: list[FileStorage]) -> dict[str, tuple[str, str]]:
+    """Uploaded photos' fingerprint hex → (keypoints (base64), the field that names the photo);
+    the bytes are dropped."""
     uploads = [f for f in files if f.filename]
     if len(uploads) > MAX_AVATARS:
         raise APIError(422, "invalid_value", t("protected.too_many_photos", count=MAX_AVATARS), "avatars")
-    fingerprints: dict[str, str] = {}
+    fingerprints: dict[str, tuple[str, str]] = {}
     for upload in uploads:
-        data = read_avatar(upload)
-        if data is not None:
-            fingerprints.update([photo_fingerprint(data, "avatars")])
+        field = _upload_field(upload)
+        try:
+            data = read_avatar(upload)
+            if data is not None:
+                made, keypoints = photo_fingerprint(data, field)
+                fingerprints.setdefault(made, (keypoints, field))
+        except APIError as error:
+            error.field = field  # read_avatar names the check page's single "avatar"
+            raise
         del data  # fingerprinted, never kept
     return fingerprints
 
 
-def _body_from_form(kept_hashes: list[str]) -> tuple[ProtectedCreate, dict[str, str]]:
-    """The form as a registry body, and the keypoints of the photos uploaded with it."""
+@contextmanager
+def _hashes_named_as_seen(fields: list[str]) -> Iterator[None]:
+    """An error about ``avatar_hashes.N`` (the N-th hash of the body, kept, typed and uploaded
+    together, from 0) renamed to the field the trainer sees: ``fields[N]``."""
+    try:
+        yield
+    except APIError as error:
+        place = re.fullmatch(r"avatar_hashes\.(\d+)", error.field or "")
+        if place and int(place[1]) < len(fields):
+            error.field = fields[int(place[1])]
+        raise
+
+
+def _body_from_form(kept_hashes: list[str]) -> tuple[ProtectedCreate, dict[str, str], list[str]]:
+    """The form as a registry body, the keypoints of the photos uploaded with it, and for each of
+    the body's hashes the field the trainer sees it in: ``keep_hash.N`` (from 1) for one kept,
+    ``avatar_hashes.N`` for one typed on line N (from 1, as ``accounts.N``), ``avatars.<file
+    name>`` for one uploaded."""
     form = request.form
     names = [line.strip() for line in form.get("display_names", "").splitlines() if line.strip()]
-    typed = [line.strip().lower() for line in form.get("avatar_hashes", "").splitlines() if line.strip()]
+    seen: dict[str, str] = {}  # hash → field, the first place it is in
+    for number, value in enumerate(kept_hashes, start=1):
+        seen.setdefault(value, f"keep_hash.{number}")
+    for number, line in enumerate(form.get("avatar_hashes", "").splitlines(), start=1):
+        if line.strip():
+            seen.setdefault(line.strip().lower(), f"avatar_hashes.{number}")
     uploaded = _uploaded_fingerprints(request.files.getlist("avatars"))
-    hashes = list(dict.fromkeys(kept_hashes + typed + list(uploaded)))
+    for value, (_, field) in uploaded.items():
+        seen.setdefault(value, field)
     data: dict[str, Any] = {
         "display_names": names,
         "accounts": parse_accounts(form.get("accounts", "")),
-        "avatar_hashes": hashes,
+        "avatar_hashes": list(seen),
     }
     note = form.get("note", "").strip()
     if note:
         data["note"] = note
-    return validate(ProtectedCreate, data), uploaded
+    fields = list(seen.values())
+    with _hashes_named_as_seen(fields):
+        body = validate(ProtectedCreate, data)
+    return body, {value: keypoints for value, (keypoints, _) in uploaded.items()}, fields
 
 
 def _form_page(person: ProtectedPerson | None, error: APIError | None = None) -> tuple[str, int]:
@@ -104,7 +145,8 @@ def _shown(person: ProtectedPerson | None) -> ProtectedPerson | None:
 @bp.get("/protected")
 @require_console_role(Role.TRAINER)
 def protected_people() -> Page:
-    people = sorted(protected.people(console_actor()), key=lambda p: -p.created_at)
+    # Shown as the API shows them: with the photo hashes that never confirm, marked on the list too.
+    people = [protected.shown(p) for p in sorted(protected.people(console_actor()), key=lambda p: -p.created_at)]
     return render_template("console/protected.html", people=people)
 
 
@@ -114,8 +156,9 @@ def new_protected() -> Page:
     if request.method == "GET":
         return render_template("console/protected_form.html", person=None, form={}, error=None)
     try:
-        body, keypoints = _body_from_form([])
-        protected.register(body, console_actor(), keypoints)
+        body, keypoints, fields = _body_from_form([])
+        with _hashes_named_as_seen(fields):
+            protected.register(body, console_actor(), keypoints)
     except APIError as error:
         return _form_page(None, error)
     flash(t("protected.saved"), "ok")
@@ -140,8 +183,10 @@ def edit_protected(person_id: str) -> Page:
         return render_template("console/protected_form.html", person=_shown(person), form=form, error=None)
     kept = [h for h in request.form.getlist("keep_hash") if h in person.avatar_hashes]
     try:
-        body, keypoints = _body_from_form(kept)
-        if not protected.replace(person_id, body, console_actor(), keypoints):
+        body, keypoints, fields = _body_from_form(kept)
+        with _hashes_named_as_seen(fields):
+            replaced = protected.replace(person_id, body, console_actor(), keypoints)
+        if not replaced:
             abort(404)
     except APIError as error:
         return _form_page(person, error)

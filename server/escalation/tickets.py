@@ -21,6 +21,7 @@ from importlib import resources
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform
 from heuristics.text import is_invisible, joiner_is_legitimate
+from server.escalation.account_url import url_problem
 from server.escalation.identity import Element, copied_elements
 from server.escalation.model import Case, Notifier
 from server.escalation.platforms import PlatformProcedure, procedure
@@ -94,16 +95,80 @@ _URL_MARKUP = str.maketrans({"\\": "%5C", "[": "%5B", "]": "%5D", "<": "%3C", ">
 _REFERENCE = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 
 
+# Tools that link bare URLs (GitHub-flavoured Markdown, Jira, Zendesk, mail clients) make a link
+# of "https://…", "www.…", a bare domain or e-mail address, or an IP address in a value, with no
+# markup at all. Such a value is written as threat-intelligence reports write an address nobody
+# should open ("defanged"): ``hxxps[://]evil[.]example/x``. Every "://" and every dot that
+# joins a word to a following letter (a host name's, an e-mail's domain, "x.com/evil" in a path)
+# or one of an IPv4 address's become bracketed; a number's dot ("0.97") stays. The brackets
+# inserted here are the only unescaped ones of a value; a "[" or "(" after them is escaped (a
+# value's "[" always is; a dot's are followed by a letter or digit), so no renderer reads them as
+# a link. ioc-fanger (PyPI) defangs in three regular expressions, but misses an upper-case
+# "HTTPS:" and other schemes, writes every "@" as "(at)" and brings a command line (click) along.
+_SCHEME = re.compile(r"(?i)(?<![a-z])(?:https?|ftps?)(?=://)")
+_SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp", "ftps": "fxps"}
+_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?!\d|\.\d)")
+_DOT = re.compile(r"(?<=\w)\.(?=[^\W\d_])")
+# What a simple e-mail address is: the notifier's, left as typed so the platform can answer it.
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
+
+
+def defang(text: str) -> str:
+    """``text`` with every address in it written so that no tool links it (see above)."""
+    text = _SCHEME.sub(lambda m: _SCHEMES[m[0].lower()], text).replace("://", "[://]")
+    text = text.replace("[://](", "[://]\\(")  # "[://]()" would be a link (to nowhere, but a link)
+    text = _IPV4.sub(lambda m: m[0].replace(".", "[.]"), text)
+    return _DOT.sub("[.]", text)
+
+
 def plain(value: object) -> str:
-    """A case value as the notice writes it: shown as text by a renderer, then :func:`one_line`
-    (whose ``<U+202E>`` is no tag nor autolink to a renderer: "+" ends neither; the same typed
-    by the value itself is escaped, so the two never look alike)."""
-    return one_line(str(value).translate(_MARKUP))
+    """A case value as the notice writes it: shown as text by a renderer, addresses in it
+    :func:`defang`-ed, then :func:`one_line` (whose ``<U+202E>`` is no tag nor autolink to a
+    renderer: "+" ends neither; the same typed by the value itself is escaped, so the two never
+    look alike)."""
+    return one_line(defang(str(value).translate(_MARKUP)))
+
+
+# What makes a line a block (CommonMark and GitHub's tables) when it starts with it: "#" and a
+# space heading, ">" quote, "-", "+", "*" list or break, "=" and "-" heading underline, "_" break,
+# "```" and "~~~" code, "|" and ":" table row, "1." and "1)" and a space numbered list; and four
+# spaces' indent, code. A "#hashtag" or "2.5 km" starts none, and is left as typed.
+_BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|[>+*=_~`|:-]|\d{1,9}(?=[.)](?:\s|$)))")
+
+
+def plain_lines(value: object) -> list[str]:
+    """A multi-line case value (a note) as the notice writes it: each non-blank line :func:`plain`,
+    its indent dropped and the character that would start a block there escaped (CommonMark's
+    backslash; after a number, the "." or ")")."""
+    lines = []
+    for line in str(value).splitlines():
+        shown = plain(line).lstrip()
+        if shown:
+            start = _BLOCK_START.match(shown)
+            if start:
+                at = start.end() if start[0][0].isdigit() else 0
+                shown = shown[:at] + "\\" + shown[at:]
+            lines.append(shown)
+    return lines
 
 
 def plain_url(value: object) -> str:
     """A case URL as the notice writes it: no markup, still the same address, then :func:`one_line`."""
     return one_line(_REFERENCE.sub("%26", str(value).translate(_URL_MARKUP)))
+
+
+def account_url(value: object, platform: Platform) -> str:
+    """A URL of the case: a working link (:func:`plain_url`) when it is an address on the
+    platform's own site (the account's, a post of it), else a value like the others
+    (:func:`plain`, defanged): a report can name any URL as evidence's source."""
+    if url_problem(str(value), platform) is None:
+        return plain_url(value)
+    return plain(value)
+
+
+def plain_email(value: str) -> str:
+    """The notifier's e-mail: as typed when it is a plain address (the platform answers it)."""
+    return value if _EMAIL.match(value) else plain(value)
 
 
 def _date(timestamp: int) -> str:
@@ -139,7 +204,7 @@ def build_ticket(case: Case, platform: Platform, locale: str, notifier: Notifier
     ticket.sections["notifier"] = [
         t("section.notifier"),
         f"- {t('notifier.name')}: {plain(notifier.name) if notifier else t('notifier.missing')}",
-        f"- {t('notifier.email')}: {plain(notifier.email) if notifier else t('notifier.missing')}",
+        f"- {t('notifier.email')}: {plain_email(notifier.email) if notifier else t('notifier.missing')}",
     ]
     ticket.sections["good_faith"] = [t("section.good_faith"), t("good_faith")]
     ticket.sections["filing"] = [t("section.filing"), *_filing_lines(rules, t)]
@@ -147,7 +212,7 @@ def build_ticket(case: Case, platform: Platform, locale: str, notifier: Notifier
 
 
 def _account_lines(case: Case, t: Translate) -> list[str]:
-    lines = [f"- {t('label.url')}: {plain_url(case.suspect.profile_url)}"]
+    lines = [f"- {t('label.url')}: {account_url(case.suspect.profile_url, case.platform)}"]
     for label, value in (
         ("label.platform", case.platform.value),
         ("label.account_id", case.suspect.account_id),
@@ -178,8 +243,12 @@ def _pair_lines(case: Case, t: Translate) -> list[str]:
     for label, left, right in rows:
         if left is None and right is None and label in {"label.handle", "label.photo"}:
             continue
-        shown = plain_url if label == "label.url" else plain
-        lines.append(f"- {t(label)}: {shown(left) if left else unknown}  |  {shown(right) if right else unknown}")
+        if label == "label.url":
+            left_text = account_url(left, original.platform) if left else unknown
+            right_text = account_url(right, case.platform) if right else unknown
+        else:
+            left_text, right_text = (plain(side) if side else unknown for side in (left, right))
+        lines.append(f"- {t(label)}: {left_text}  |  {right_text}")
     return lines
 
 
@@ -222,7 +291,7 @@ def _reason_lines(case: Case, elements: list[Element], t: Translate) -> list[str
     if notes:
         lines.append(t("notes.heading"))
         # A trainer's note may run over several lines: each stays indented under the heading.
-        lines.extend(f"  {plain(line)}" for note in notes for line in note.text.splitlines() if line.strip())
+        lines.extend(f"  {line}" for note in notes for line in plain_lines(note.text))
     return lines
 
 
@@ -255,7 +324,7 @@ def _evidence_lines(case: Case, t: Translate) -> list[str]:
     for item in case.evidence:
         line = f"- {item.neutral_name} · SHA-256 {item.sha256} · {_time(item.added_at)} UTC"
         if item.source_url:
-            line += " · " + t("evidence.source", url=plain_url(item.source_url))
+            line += " · " + t("evidence.source", url=account_url(item.source_url, case.platform))
         lines.append(line)
     return lines
 

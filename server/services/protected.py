@@ -16,8 +16,9 @@ from server.schemas import ProtectedCreate, ProtectedPersonOut
 from server.services import Actor
 from server.services.avatars import MAX_AVATAR_BYTES, fingerprint_from, image_error, never_confirms, refuse_legacy
 from server.state import app_state
-from server.storage.protected import ProtectedPerson
+from server.storage.protected import ProtectedBusy, ProtectedPerson
 from server.web.body import decode_base64
+from server.web.errors import APIError
 
 
 def photo_fingerprint(data: bytes, field: str) -> tuple[str, str]:
@@ -66,17 +67,27 @@ def register(body: ProtectedCreate, actor: Actor, keypoints: Mapping[str, str] |
 
 
 def replace(person_id: str, body: ProtectedCreate, actor: Actor, keypoints: Mapping[str, str] | None = None) -> bool:
-    """Replace a person's names, accounts, photos and note; False when there is no such person."""
-    state = app_state()
-    current = state.stores.protected.get(person_id)
-    if current is None:
-        return False
-    refuse_hashes_that_never_confirm(body, already=current.avatar_hashes)
+    """Replace a person's names, accounts, photos and note; False when there is no such person.
+
+    Her record is read once, by the store, and the new hashes are checked against that very
+    record (the hashes already hers are kept as they are): checked against an earlier read, a
+    hash another trainer removed meanwhile was written back unchecked. 409 ``protected_busy``
+    when her record keeps changing."""
+    sent = body
     body, made = with_sent_photos(body)
-    if not state.stores.protected.replace(person_id, body, {**(keypoints or {}), **made}):
+
+    def check(current: ProtectedPerson) -> None:
+        refuse_hashes_that_never_confirm(sent, already=current.avatar_hashes)
+
+    try:
+        replaced = app_state().stores.protected.replace(person_id, body, {**(keypoints or {}), **made}, check)
+    except ProtectedBusy:
+        busy = "The person is being changed by someone else; try again."
+        raise APIError(409, "protected_busy", busy, reason="protected_busy") from None
+    if not replaced:
         return False
     _changed()
-    state.stores.audit.record(actor.name, "protected.edited", person_id)
+    app_state().stores.audit.record(actor.name, "protected.edited", person_id)
     return True
 
 

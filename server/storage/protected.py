@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -32,6 +32,7 @@ import redis
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from heuristics.profile import AccountId, Handle, Platform
+from server.storage.optimistic import watched
 from server.storage.stamps import Version, as_version, new_stamp
 
 _RECORD = "haris:{protected}:person:"
@@ -40,6 +41,12 @@ _VERSION = "haris:{protected}:version"
 _STAMP = "haris:{protected}:stamp"
 _KEYPOINTS = "haris:{protected}:keypoints:"
 ID = re.compile(r"^[0-9a-f]{16}$")
+# How many times a replace reads her record again when it changed before the write committed.
+_RETRIES = 5
+
+
+class ProtectedBusy(RuntimeError):
+    """A person's record kept changing while a replace of it was being written."""
 
 
 class ProtectedAccount(BaseModel):
@@ -134,28 +141,48 @@ class ProtectedStore:
         raws = self.client.mget([_RECORD + i for i in ids]) if ids else []
         return [ProtectedPerson.model_validate_json(raw) for raw in raws if raw]
 
-    def replace(self, person_id: str, body: PersonDetails, keypoints: Mapping[str, str] | None = None) -> bool:
+    def replace(
+        self,
+        person_id: str,
+        body: PersonDetails,
+        keypoints: Mapping[str, str] | None = None,
+        check: Callable[[ProtectedPerson], None] | None = None,
+    ) -> bool:
         """Replace a person's names, accounts, fingerprints and note (the console's edit);
-        creation time and author stay. False if there is no such person."""
-        current = self.get(person_id)
-        if current is None:
+        creation time and author stay. False if there is no such person.
+
+        Her record is read once, WATCHed: ``check(current)`` (which may raise to refuse the new
+        one) and the keypoints dropped with her old photos are about the very record the write
+        replaces. When it changes before the write commits, it is read, checked and written again;
+        :class:`ProtectedBusy` after a bounded number of tries."""
+        if not ID.match(person_id):
             return False
-        record = current.model_copy(
-            update={
-                "display_names": body.display_names,
-                "accounts": body.accounts,
-                "avatar_hashes": body.avatar_hashes,
-                "note": body.note,
-            }
-        )
-        with self.client.pipeline(transaction=True) as pipe:
-            # XX: never resurrect a person deleted since the read above.
-            pipe.set(_RECORD + person_id, record.model_dump_json(), xx=True)
+        key = _RECORD + person_id
+
+        def attempt(pipe: redis.client.Pipeline) -> bool:
+            raw = pipe.get(key)
+            if not raw:
+                return False
+            current = ProtectedPerson.model_validate_json(raw)
+            if check is not None:
+                check(current)
+            record = current.model_copy(
+                update={
+                    "display_names": body.display_names,
+                    "accounts": body.accounts,
+                    "avatar_hashes": body.avatar_hashes,
+                    "note": body.note,
+                }
+            )
+            pipe.multi()
+            # XX: never resurrect a person deleted since the read (WATCH retries then, too).
+            pipe.set(key, record.model_dump_json(), xx=True)
             pipe.incr(_VERSION)
             pipe.set(_STAMP, new_stamp())
             self._keep_keypoints(pipe, person_id, body.avatar_hashes, keypoints or {}, current.avatar_hashes)
-            written = pipe.execute()[0]
-        return bool(written)
+            return bool(pipe.execute()[0])
+
+        return watched(self.client, key, attempt, _RETRIES, ProtectedBusy(person_id))
 
     def delete(self, person_id: str) -> bool:
         if not ID.match(person_id):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from werkzeug.test import TestResponse
 
 from heuristics.images import fingerprint_bytes
 from server.schemas import ProtectedCreate
+from server.services import protected as protected_service
 from server.storage.audit import AuditLog
 from server.storage.protected import ProtectedStore
 from tests.api.test_banks import photo_bytes
@@ -149,7 +151,7 @@ def test_a_photo_hash_that_never_confirms_is_refused_in_the_pages_language(
         response = create_hala(trainer, avatar_hashes=f"{HASH}\n{value}")
         assert response.status_code == 422, shape
         page = html.unescape(response.get_data(as_text=True))
-        assert NEVER_CONFIRMS[locale] in page and "avatar_hashes.1" in page, shape
+        assert NEVER_CONFIRMS[locale] in page and "avatar_hashes.2" in page, shape  # typed line 2
         assert value in page  # what was typed is kept, to correct
     assert ProtectedStore(redis_client).all() == []
     assert create_hala(trainer, avatar_hashes=HASH).status_code == 303
@@ -188,3 +190,102 @@ def test_a_person_stored_with_a_hash_that_never_confirms_stays_editable(
     assert refused.status_code == 422 and "never confirms a match" in html.unescape(refused.get_data(as_text=True))
     after = ProtectedStore(redis_client).get(person_id)
     assert after is not None and after.avatar_hashes == [HASH, legacy]
+
+
+LIST_NEVER_CONFIRM = {
+    "en": "that never confirm a match: 1 (",
+    "fr": "qui ne confirment jamais une correspondance : 1 (",
+    "ar": "لا تؤكد أي تطابق أبدًا: 1 (",
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "ar"])
+def test_the_list_marks_the_people_whose_photo_hashes_never_confirm(
+    trainer: FlaskClient, redis_client: redis.Redis, locale: str
+) -> None:
+    """The list is where a trainer looks over the registry: a person registered before such hashes
+    were refused shows there, not only on her edit page, that a photo of hers gives her no photo
+    protection (the same function as the API's ``never_confirm`` and the edit page)."""
+    store = ProtectedStore(redis_client)
+    weak = store.add(
+        ProtectedCreate(display_names=["Hala Ahed"], avatar_hashes=[legacy_forms("rocket")["version 1"], HASH]),
+        created_by="older-server",
+    )
+    sound = store.add(ProtectedCreate(display_names=["Rana Saleh"], avatar_hashes=[OTHER_HASH]), created_by="amal")
+    trainer.get(f"/console/lang/{locale}")
+    page = html.unescape(trainer.get("/console/protected").get_data(as_text=True))
+    cards = dict(re.findall(r'<article class="card person" data-person="([0-9a-f]+)">(.*?)</article>', page, re.S))
+    assert LIST_NEVER_CONFIRM[locale] in cards[weak]
+    assert 'class="weak"' in cards[weak] and 'class="weak"' not in cards[sound]
+
+
+def error_field(response: TestResponse) -> str:
+    """The field the form's error names (``<code>`` in the error line)."""
+    page = html.unescape(response.get_data(as_text=True))
+    [field] = re.findall(r'<p class="flash error" role="alert">[^<]*<code dir="ltr">(.*?)</code>', page)
+    return field
+
+
+def test_a_refused_photo_hash_or_photo_is_named_as_the_trainer_sees_it(
+    trainer: FlaskClient, redis_client: redis.Redis
+) -> None:
+    """The form's hashes are the kept ones, the typed lines and the uploaded photos together: an
+    error named ``avatar_hashes.N`` by its place in all of them (from 0) pointed to no line the
+    trainer typed. A typed hash is named by its line (from 1, blank lines counted, as accounts.N),
+    an uploaded photo by its file's name."""
+    legacy = legacy_forms("rocket")["version 1"]
+    # Line 4 of what she typed (blank lines counted); the third hash of the form.
+    assert error_field(create_hala(trainer, avatar_hashes=f"\n{HASH}\n\n{legacy}")) == "avatar_hashes.4"
+    assert error_field(create_hala(trainer, avatar_hashes=f"{HASH}\nnot-hex")) == "avatar_hashes.2"
+    # An edit: two kept hashes go before what she typed; line 1 is still line 1.
+    person_id = ProtectedStore(redis_client).add(
+        ProtectedCreate(display_names=["Hala Ahed"], avatar_hashes=[HASH, OTHER_HASH]), created_by="amal"
+    )
+    token = page_token(trainer, f"/console/protected/{person_id}/edit")
+    data = {"csrf_token": token, "display_names": "Hala Ahed", "accounts": "", "note": ""}
+    edited = trainer.post(
+        f"/console/protected/{person_id}/edit",
+        data={**data, "keep_hash": [HASH, OTHER_HASH], "avatar_hashes": legacy},
+        content_type="multipart/form-data",
+    )
+    assert edited.status_code == 422 and error_field(edited) == "avatar_hashes.1"
+    # A photo this server cannot read: named by its file.
+    token = page_token(trainer, "/console/protected/new")
+    uploaded = trainer.post(
+        "/console/protected/new",
+        data={
+            "csrf_token": token,
+            "display_names": "Hala Ahed",
+            "accounts": "",
+            "avatar_hashes": "",
+            "avatars": [(io.BytesIO(photo_bytes("brick")), "brick.png"), (io.BytesIO(b"not an image"), "holiday.png")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code in {413, 415, 422} and error_field(uploaded) == "avatars.holiday.png"
+    stored = ProtectedStore(redis_client).get(person_id)
+    assert stored is not None and stored.avatar_hashes == [HASH, OTHER_HASH]
+    assert [p.id for p in ProtectedStore(redis_client).all()] == [person_id]
+
+
+def test_an_edit_of_a_record_that_keeps_changing_says_so_in_the_pages_language(
+    trainer: FlaskClient, redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The edit is checked against the very record it replaces, read again when another edit
+    landed meanwhile; a record that never stops changing is answered 409, and said in French."""
+    store = ProtectedStore(redis_client)
+    person_id = store.add(ProtectedCreate(display_names=["Hala Ahed"], avatar_hashes=[HASH]), created_by="amal")
+    names = iter(f"Hala Ahed {n}" for n in range(100))
+    monkeypatch.setattr(
+        protected_service,
+        "refuse_hashes_that_never_confirm",
+        lambda *args, **kwargs: store.replace(person_id, ProtectedCreate(display_names=[next(names)])),
+    )
+    trainer.get("/console/lang/fr")
+    token = page_token(trainer, f"/console/protected/{person_id}/edit")
+    data = {"csrf_token": token, "display_names": "Hala", "accounts": "", "note": "", "keep_hash": [HASH]}
+    response = trainer.post(f"/console/protected/{person_id}/edit", data=data, content_type="multipart/form-data")
+    assert response.status_code == 409
+    assert "quelqu’un d’autre modifie cette personne au même moment" in html.unescape(response.get_data(as_text=True))
+    after = store.get(person_id)
+    assert after is not None and after.display_names != ["Hala"]

@@ -8,11 +8,13 @@ Each case value is written so that a renderer shows it as the text it is."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from heuristics.profile import Platform
 from server.escalation.model import CaseNote, Notifier
-from server.escalation.tickets import LOCALES, build_ticket
+from server.escalation.tickets import LOCALES, build_ticket, defang, plain_lines
 from tests.escalation.samples import OPENED_AT, sample_case
 
 HOSTILE = {
@@ -53,8 +55,9 @@ def test_the_values_still_read_as_typed() -> None:
     case, _ = sample_case(Platform.X)
     case.suspect = case.suspect.model_copy(update={"display_name": HOSTILE["link"]})
     text = build_ticket(case, Platform.X, "en", None).text
-    assert "\\[Verify your account\\](https://evil.example/login)" in text  # CommonMark's own escape
-    assert "<p>" in rendered(text) and "[Verify your account](https://evil.example/login)" in rendered(text)
+    # CommonMark's own escape; the address defanged (hxxps, [.]) as threat-intel reports write it.
+    assert "\\[Verify your account\\](hxxps[://]evil[.]example/login)" in text
+    assert "<p>" in rendered(text) and "[Verify your account](hxxps[://]evil[.]example/login)" in rendered(text)
 
 
 def test_a_notifier_name_cannot_add_lines_and_hidden_characters_show() -> None:
@@ -64,7 +67,8 @@ def test_a_notifier_name_cannot_add_lines_and_hidden_characters_show() -> None:
     notifier = Notifier(name="Helpline\n- Good faith: withdrawn\u202e", email="help\u202eline@ngo.example")
     text = build_ticket(case, Platform.X, "en", notifier).text
     assert "\n- Good faith: withdrawn" not in text and "\u202e" not in text
-    assert "Helpline - Good faith: withdrawn<U+202E>" in text and "help<U+202E>line@ngo.example" in text
+    # The e-mail is no plain address (a hidden character): shown as any value, defanged.
+    assert "Helpline - Good faith: withdrawn<U+202E>" in text and "help<U+202E>line@ngo[.]example" in text
     assert "withdrawn&lt;U+202E&gt;" in rendered(text)  # the code point is text to a renderer too
 
 
@@ -84,3 +88,153 @@ def test_private_use_and_unassigned_characters_show_by_code_point() -> None:
     case.suspect = case.suspect.model_copy(update={"display_name": "Hala\ue000Ahed\U000e0fff"})
     text = build_ticket(case, Platform.X, "en", None).text
     assert "Hala<U+E000>Ahed<U+E0FFF>" in text
+
+
+# --- Bare URLs and line-leading block syntax -------------------------------------------------
+# Tools that link bare URLs (GitHub-flavoured Markdown, Jira, Zendesk, mail clients) made a link of
+# "visit https://evil.example/x" or "www.evil.example" in a name; a line of a note that starts with
+# "#", ">", "- ", "1. ", "```" or four spaces became a heading, a quote, a list or a code block.
+BARE = {
+    "url": "visit https://evil.example/login now",
+    "upper": "HTTPS://EVIL.EXAMPLE/LOGIN",
+    "www": "www.evil.example/login",
+    "domain": "evil.example",
+    "email": "write to verify@evil.example",
+    "ip": "http://192.0.2.7:8080/x and 192.0.2.7/x",
+    "host_only": "ftp://localhost/x",
+    "path": "x.com/evil",
+}
+BLOCKS = {
+    "heading": "# Verify your account",
+    "quote": "> Message from X Safety",
+    "dash": "- a forged claim",
+    "plus": "+ a forged claim",
+    "star": "* a forged claim",
+    "ordered": "1. a forged claim",
+    "ordered_paren": "1) a forged claim",
+    "fence": "```\ncode\n```",
+    "tilde_fence": "~~~\ncode\n~~~",
+    "setext_h1": "Verify your account\n===",
+    "setext_h2": "Verify your account\n---",
+    "indented": "text\n\n    code block",
+    "break": "***",
+    "table": "a | b\n--- | ---\nc | d",
+    "table_aligned": "a | b\n:-- | --:",
+    "table_piped": "| a | b |\n|---|---|",
+}
+# What only structure makes: a renderer turning a value into any of these is the value's markup.
+# (An inline code span, "`x`", is left: it links nothing and starts no block.)
+STRUCTURE = ("<a ", "<h1", "<h2", "<h3", "<blockquote", "<li", "<pre", "<hr", "<table", "<img")
+
+
+def renderers() -> list[MarkdownIt]:
+    """CommonMark, and GitHub-flavoured with linkify (bare URLs, www., domains, e-mail, IPs; the
+    reserved ``.example`` counts as a real TLD, so the test's evil.example is linked if it can be)."""
+    gfm = MarkdownIt("gfm-like")
+    gfm.linkify.tlds("example", True)
+    gfm.linkify.set({"fuzzy_ip": True})
+    return [MarkdownIt("commonmark"), gfm]
+
+
+def _notice_with(value: str, locale: str = "en") -> str:
+    case, _ = sample_case(Platform.X)
+    case.suspect = case.suspect.model_copy(update={"display_name": value})
+    case.impersonated = case.impersonated.model_copy(update={"display_name": value})
+    case.notes.append(CaseNote(at=OPENED_AT, by="amal", by_role="trainer", text=value))
+    case.evidence = [item.model_copy(update={"source_url": "https://evil.example/x.png"}) for item in case.evidence]
+    return build_ticket(case, Platform.X, locale, Notifier(name=value, email="helpline@ngo.example")).text
+
+
+def _structure(html: str) -> dict[str, int]:
+    return {tag: html.count(tag) for tag in STRUCTURE}
+
+
+def _hrefs(html: str) -> list[str]:
+    return sorted(part.split('"')[0] for part in html.split('href="')[1:])
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("kind", sorted(BARE) + sorted(BLOCKS))
+def test_no_bare_url_or_line_start_becomes_a_link_or_block(kind: str, locale: str) -> None:
+    value = {**BARE, **BLOCKS}[kind]
+    # The same lines of harmless letters: the notice's own structure, its own links.
+    harmless = "\n".join("a" * len(line) for line in value.split("\n"))
+    for md in renderers():
+        html, baseline = md.render(_notice_with(value, locale)), md.render(_notice_with(harmless, locale))
+        assert _structure(html) == _structure(baseline), (kind, md.options)
+        assert _hrefs(html) == _hrefs(baseline), kind
+        assert "evil.example" not in " ".join(_hrefs(html)) and "192.0.2.7" not in " ".join(_hrefs(html))
+
+
+def test_the_account_url_stays_a_working_link() -> None:
+    text = _notice_with(BARE["url"])
+    assert "- URL: https://x.com/ha1a_ahed\n" in text
+    for md in renderers()[1:]:
+        assert "https://x.com/ha1a_ahed" in _hrefs(md.render(text))
+        assert "https://x.com/hala_ahed" in _hrefs(md.render(text))  # hers, in the side-by-side
+
+
+def test_a_defanged_value_reads_as_threat_intel_writes_it() -> None:
+    text = _notice_with(BARE["url"])
+    assert "visit hxxps[://]evil[.]example/login now" in text
+    assert "hxxps[://]evil[.]example/x[.]png" in text  # an evidence source off the platform's site
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("https://evil.example/x", "hxxps[://]evil[.]example/x"),
+        ("HTTP://EVIL.EXAMPLE", "hxxp[://]EVIL[.]EXAMPLE"),
+        ("ftp://files.evil.example", "fxp[://]files[.]evil[.]example"),
+        ("javascript://evil", "javascript[://]evil"),
+        ("_https://x-https://", "_hxxps[://]x-hxxps[://]"),
+        ("https://()", "hxxps[://]\\()"),  # no "[://]()" link
+        ("www.evil.example/login", "www[.]evil[.]example/login"),
+        ("verify@evil.example", "verify@evil[.]example"),
+        ("192.0.2.7:8080/x", "192[.]0[.]2[.]7:8080/x"),
+        ("_192.0.2.7_", "_192[.]0[.]2[.]7_"),
+        ("x.com/evil", "x[.]com/evil"),
+        ("مثال.مصر", "مثال[.]مصر"),  # an internationalised domain
+        # What is no address stays as typed.
+        ("name_similarity 0.97, version 2026.11.3", "name_similarity 0.97, version 2026.11.3"),
+        ("Hala Ahed. Journalist.", "Hala Ahed. Journalist."),
+        ("@hala_ahed", "@hala_ahed"),
+    ],
+)
+def test_defang(value: str, shown: str) -> None:
+    assert defang(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("note", "lines"),
+    [
+        ("# Verify", ["\\# Verify"]),
+        ("> quote\n  - item\n+ item\n* item", ["\\> quote", "\\- item", "\\+ item", "\\* item"]),
+        ("1. one\n12) twelve", ["1\\. one", "12\\) twelve"]),
+        ("```\n~~~\n    code", ["\\```", "\\~~~", "code"]),
+        ("Title\n===\n---\n___\n| a |", ["Title", "\\===", "\\---", "\\___", "\\| a |"]),
+        ("2026 was hard\n\n  she is safe", ["2026 was hard", "she is safe"]),
+        ("#FreeHala\n2.5 km away\n2026. Safe", ["#FreeHala", "2.5 km away", "2026\\. Safe"]),
+        (":-- | --\n###### six", ["\\:-- | --", "\\###### six"]),
+    ],
+)
+def test_a_note_line_starts_no_block(note: str, lines: list[str]) -> None:
+    assert plain_lines(note) == lines
+
+
+# Pieces of addresses and of Markdown, put together by hypothesis (derandomized: the same values
+# every run). Longer runs (700 examples) found "_https://…", "_192.0.2.7_" and "https://()" linked.
+PIECES = [
+    *("https://", "HTTP://", "ftp://", "www.", "evil", ".", "example", "@", "/", "x.com", "192.0.2.7", "。"),
+    *(" ", "\n", "    ", "#", ">", "-", "+", "*", "1", ")", "`", "~", "=", "_", "|", ":", "a"),
+    *("[", "]", "(", "<", "!", "&", "\\", "\u202e", "\u200b"),
+]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=25).map("".join))
+def test_no_mix_of_addresses_and_markdown_becomes_a_link_or_block(value: str) -> None:
+    harmless = "\n".join("a" * len(line) for line in value.split("\n"))
+    for md in renderers():
+        html, baseline = md.render(_notice_with(value)), md.render(_notice_with(harmless))
+        assert _structure(html) == _structure(baseline) and _hrefs(html) == _hrefs(baseline), value
