@@ -212,6 +212,35 @@ def test_a_contact_known_by_username_only_is_not_taken_for_whoever_holds_it(brow
     assert backend.checks[-1]["contacts"][0]["handle"] == "m_salih"
 
 
+def test_a_page_saved_at_its_vanity_is_trusted_at_its_old_page_id_address(browser: Browser, backend: Backend) -> None:
+    """A Facebook Page has two ids: its vanity address is keyed by its new profile id, its old
+    /<name>-<page id>/ address by its old Page id. Saved from one, opened at the other (the real
+    heymeedan page at both), it is the trusted contact, not a clone of itself: the real server
+    gets her under the id this page is keyed by and says nothing about a lookalike."""
+    browser.configure(backend.url, "en", everywhere=True)
+    browser.create_vault(PASSPHRASE)
+    _page, banner = open_profile(browser, "https://www.facebook.com/heymeedan")
+    banner.wait_state("result")
+    assert backend.checks[-1]["profile"]["account_id"] == "100067935271247"
+    popup = popup_for(browser, "heymeedan")
+    popup.wait_for_selector("#friend-save")
+    popup.click("#friend-save")
+    popup.wait_for_selector('#friend-status[data-kind="ok"]:not(:empty)')
+    [contact] = browser.contacts()
+    assert (contact["account_id"], contact["account_ids"]) == ("100067935271247", ["54421674438"])
+
+    _old, old_banner = open_profile(browser, "https://www.facebook.com/Meedan-54421674438/")
+    box = old_banner.wait_state("result")
+    sent = backend.checks[-1]
+    assert sent["profile"]["account_id"] == "54421674438"
+    assert [(c["display_name"], c["account_id"]) for c in sent["contacts"]] == [("Meedan", "54421674438")]
+    assert "impersonation.contact" not in old_banner.reasons()
+    assert box.find(lambda n: "data-trusted" in n.attrs) is not None
+    # Before: the real server's answer had the contact been sent under the id she was saved with.
+    stale = server_answer(backend, {**sent, "contacts": [{**sent["contacts"][0], "account_id": "100067935271247"}]})
+    assert "impersonation.contact" in [f["code"] for f in stale["findings"]]
+
+
 def test_a_crafted_contacts_file_is_refused_before_any_work(browser: Browser, tmp_path: Path) -> None:
     """A file asking for 10 million PBKDF2 rounds (minutes of a phone's CPU) is refused at once,
     with a message that says why; so is a file over 5 MB, unread."""
