@@ -556,6 +556,38 @@ def test_instagram_in_app_navigation_sends_no_category_as_bio(browser: Browser, 
     assert "account_id" not in sent, "pluto__travel's id is not this account's"
 
 
+# The same navigation to a business account without a name: Instagram draws no name line (the
+# category comes first) and titles the tab "@handle • …". The node tests' derived page, live.
+NAVIGATE_TO_NAMELESS_STUDIO = """() => {
+    history.pushState({}, "", "/pluto.studio/");
+    document.title = "@pluto.studio • Instagram photos and videos";
+    const header = document.querySelector("main header");
+    header.querySelector("h2").textContent = "pluto.studio";
+    for (const link of header.querySelectorAll("a[href^='/pluto__travel/']")) {
+        link.setAttribute("href", link.getAttribute("href").replace("/pluto__travel/", "/pluto.studio/"));
+    }
+    const name = header.querySelector("h1");
+    name.nextElementSibling.remove();  // its <br>
+    name.remove();
+    header.querySelector("span._8FvLi").textContent = "Ceramics & glaze, Tunis";
+}"""
+
+
+def test_instagram_in_app_navigation_to_an_account_without_a_name(browser: Browser, backend: Backend) -> None:
+    """From a real profile page to a business account without a name, in the app: its category
+    line, drawn where the name would be, is sent neither as its name nor as its bio."""
+    browser.configure(backend.url, "en", everywhere=True)
+    page, banner = open_profile(browser, "https://www.instagram.com/pluto__travel/")
+    banner.wait_state("result")
+    assert backend.checks[-1]["profile"]["display_name"] == "Pluto"
+    page.evaluate(NAVIGATE_TO_NAMELESS_STUDIO)
+    banner.wait(lambda s: backend.checks[-1]["profile"]["handle"] == "pluto.studio" and s.get("data-state") == "result")
+    sent = backend.checks[-1]["profile"]
+    assert "display_name" not in sent, sent.get("display_name")
+    assert sent["bio"].startswith("Where travel lovers go to escape.")
+    assert sent["followers"] == 2187
+
+
 def test_a_tme_user_page_is_checked(browser: Browser, backend: Backend) -> None:
     """A shared t.me link opens Telegram's public page of the user: the manifest runs the
     extractor there, and the name, @username and bio go out without an account id."""
