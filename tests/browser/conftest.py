@@ -40,6 +40,7 @@ PLATFORM_HOSTS = (
     "scontent.fbey5-1.fna.fbcdn.net",
     "web.telegram.org",
     "t.me",
+    "telegram.dog",
 )
 EXTRACTOR_FIXTURES = REPO / "tests" / "extension" / "fixtures"
 
@@ -73,6 +74,8 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("web.telegram.org", "/k/"): ("text/html; charset=utf-8", "@telegram/invented-k.html"),
     ("web.telegram.org", "/a/"): ("text/html; charset=utf-8", "telegram/nour_khalil_loading.html"),
     ("t.me", "/nour_khalil"): ("text/html; charset=utf-8", "@telegram/derived-tme-user-nour_khalil.html"),
+    # Telegram's mirror of t.me serves the same pages.
+    ("telegram.dog", "/nour_khalil"): ("text/html; charset=utf-8", "@telegram/derived-tme-user-nour_khalil.html"),
 }
 
 

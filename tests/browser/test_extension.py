@@ -605,6 +605,28 @@ def test_a_tme_user_page_is_checked(browser: Browser, backend: Backend) -> None:
     }
 
 
+def test_a_telegram_dog_page_is_checked_and_a_scam_mark_is_no_part_of_the_name(browser: Browser, backend: Backend) -> None:
+    """telegram.dog, Telegram's mirror of t.me: the manifest runs the extractor there and the same
+    profile goes out. Telegram's SCAM mark drawn next to the name (as the node tests' derived page
+    does) goes as platform_label, which the real server reports, and not as part of the name."""
+    browser.configure(backend.url, "en", everywhere=True)
+    page, banner = open_profile(browser, "https://telegram.dog/nour_khalil")
+    banner.wait_state("result")
+    sent = backend.checks[-1]
+    assert (sent["platform"], sent["profile"]["handle"], sent["profile"]["profile_url"]) == (
+        "telegram",
+        "nour_khalil",
+        "https://t.me/nour_khalil",
+    )
+    page.evaluate(
+        """() => document.querySelector(".tgme_page_title span")
+            .insertAdjacentHTML("afterend", '<span class="tgme_label">SCAM</span>')"""
+    )
+    banner.wait(lambda s: backend.checks[-1]["profile"].get("platform_label") == "scam" and s.get("data-state") == "result")
+    assert backend.checks[-1]["profile"]["display_name"] == "Nour Khalil"
+    assert "platform.labelled_scam" in banner.reasons()
+
+
 def test_a_photo_drawn_after_the_first_check_is_checked_again(browser: Browser, backend: Backend) -> None:
     """Telegram shows initials while the photo loads: the first check says nothing about a photo,
     and the photo, once drawn (a blob: URL the content script reads itself), is sent in a second."""
