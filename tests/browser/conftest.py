@@ -44,6 +44,8 @@ PLATFORM_HOSTS = (
 )
 EXTRACTOR_FIXTURES = REPO / "tests" / "extension" / "fixtures"
 
+HEYMEEDAN = "@facebook/real-heymeedan-2023-01-31.html"
+
 # (host, path) -> (content type, file under pages/)
 ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("x.com", "/sara19283746"): ("text/html; charset=utf-8", "x/sara19283746.html"),
@@ -69,8 +71,8 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("scontent.fbey5-1.fna.fbcdn.net", "/v/t39.30808-1/p200x200/hala.jpg"): ("image/png", "img/m_salih.png"),
     # A real Page (tests/extension/fixtures/PROVENANCE.md) at its vanity address and at its old
     # /<name>-<page id>/ one, where Facebook serves the same page; its photo's host is not served.
-    ("www.facebook.com", "/heymeedan"): ("text/html; charset=utf-8", "@facebook/real-heymeedan-2023-01-31.html"),
-    ("www.facebook.com", "/Meedan-54421674438/"): ("text/html; charset=utf-8", "@facebook/real-heymeedan-2023-01-31.html"),
+    ("www.facebook.com", "/heymeedan"): ("text/html; charset=utf-8", HEYMEEDAN),
+    ("www.facebook.com", "/Meedan-54421674438/"): ("text/html; charset=utf-8", HEYMEEDAN),
     ("web.telegram.org", "/k/"): ("text/html; charset=utf-8", "@telegram/invented-k.html"),
     ("web.telegram.org", "/a/"): ("text/html; charset=utf-8", "telegram/nour_khalil_loading.html"),
     ("t.me", "/nour_khalil"): ("text/html; charset=utf-8", "@telegram/derived-tme-user-nour_khalil.html"),

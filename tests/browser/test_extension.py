@@ -605,7 +605,7 @@ def test_a_tme_user_page_is_checked(browser: Browser, backend: Backend) -> None:
     }
 
 
-def test_a_telegram_dog_page_is_checked_and_a_scam_mark_is_no_part_of_the_name(browser: Browser, backend: Backend) -> None:
+def test_a_telegram_dog_page_is_checked_and_a_scam_mark_is_not_in_the_name(browser: Browser, backend: Backend) -> None:
     """telegram.dog, Telegram's mirror of t.me: the manifest runs the extractor there and the same
     profile goes out. Telegram's SCAM mark drawn next to the name (as the node tests' derived page
     does) goes as platform_label, which the real server reports, and not as part of the name."""
@@ -622,7 +622,9 @@ def test_a_telegram_dog_page_is_checked_and_a_scam_mark_is_no_part_of_the_name(b
         """() => document.querySelector(".tgme_page_title span")
             .insertAdjacentHTML("afterend", '<span class="tgme_label">SCAM</span>')"""
     )
-    banner.wait(lambda s: backend.checks[-1]["profile"].get("platform_label") == "scam" and s.get("data-state") == "result")
+    banner.wait(
+        lambda s: backend.checks[-1]["profile"].get("platform_label") == "scam" and s.get("data-state") == "result"
+    )
     assert backend.checks[-1]["profile"]["display_name"] == "Nour Khalil"
     assert "platform.labelled_scam" in banner.reasons()
 
