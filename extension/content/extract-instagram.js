@@ -214,10 +214,12 @@
    */
   function titleName(doc, lower) {
     const title = clean(doc.title) || "";
-    const bare = title.match(/^@([A-Za-z0-9._]{1,30})\s[•·]\s/);
-    if (bare) return bare[1].toLowerCase() === lower ? { name: null } : null;
+    // The appended "(@handle) •" first: a name that starts with "@handle • " (one can type it)
+    // must not read as a title without a name and keep the name out of the check.
     const found = titleHandle(title);
-    return found && found.handle.toLowerCase() === lower ? { name: found.name } : null;
+    if (found) return found.handle.toLowerCase() === lower ? { name: found.name } : null;
+    const bare = title.match(/^@([A-Za-z0-9._]{1,30})\s[•·]\s/);
+    return bare && bare[1].toLowerCase() === lower ? { name: null } : null;
   }
 
   /**

@@ -364,6 +364,9 @@ describe("Instagram, a business account without a name (derived from the real pa
     // The 2023 structure wraps the name like a category: with no title to say, it is left out rather than guessed.
     assert.equal(extractAt(STUDIO_URL, { html: modern(stale) }).profile.display_name, undefined);
     assert.equal(extractAt(STUDIO_URL, { html: modern(navigated()) }).profile.display_name, "Pluto Studio");
+    // A name typed to look like a nameless title ("@pluto.studio • Pluto Studio") is still the name.
+    const typed = navigated([[/<title>[^<]*<\/title>/, "<title>@pluto.studio • Pluto Studio (@pluto.studio) • Instagram photos and videos</title>"], ['<h1 class="rhpdm">Pluto Studio</h1>', '<h1 class="rhpdm">@pluto.studio • Pluto Studio</h1>']]);
+    assert.equal(extractAt(STUDIO_URL, { html: typed }).profile.display_name, "@pluto.studio • Pluto Studio");
   });
 });
 
