@@ -13,6 +13,7 @@ import { readSecrets } from "../shared/vault.js";
 import { noteUse } from "./auto-lock.js";
 import { fetchAvatar, MAX_AVATAR_BASE64 } from "./avatar.js";
 import { checkProfile, normaliseBackend } from "./checker.js";
+import { refuseIfEpochEnded, EpochEnded, currentEpoch } from "./epochs.js";
 
 const PREFIX = STORAGE.sessionPrefixes;
 const SESSION = STORAGE.session;
@@ -131,6 +132,7 @@ async function askServer(context, message) {
   });
   if (!answer.ok) {
     if (answer.reason === "rate_limited") {
+      refuseIfEpochEnded(context.epoch);
       await session().set({ [SESSION.backoffUntil]: context.now + answer.retryAfter * 1000, [SESSION.backoffBackend]: context.settings.backendUrl });
     }
     return { state: "unavailable", reason: answer.reason };
@@ -143,6 +145,7 @@ async function askServer(context, message) {
   // Without its state: Firefox stores values by structured clone, which keeps a key set to
   // undefined, and a cached view's `state: undefined` hid the next visit's warning.
   const { state: _state, ...stored } = view;
+  refuseIfEpochEnded(context.epoch);
   await sessionSet(context.cacheKey, { at: context.now, request: context.request, view: stored });
   return view;
 }
@@ -163,13 +166,15 @@ export async function pruneSession(now) {
 async function remember(context, message, view) {
   await pruneSession(context.now);
   const { platform, profile } = message;
+  refuseIfEpochEnded(context.epoch);
   await sessionSet(`${PREFIX.last}${message.key}`, { at: context.now, platform, profile, avatarHash: view.avatarHash || null });
   if (context.tabId != null) {
+    refuseIfEpochEnded(context.epoch);
     await sessionSet(`${PREFIX.tab}${context.tabId}`, { at: context.now, key: message.key, platform, profile, view, locale: context.locale });
   }
 }
 
-export async function setBadge(tabId, view) {
+export async function setBadge(tabId, view, epoch = currentEpoch()) {
   if (tabId == null || !api.action) return;
   const badge =
     view.state === "unavailable" ? { text: "?", color: "#555" }
@@ -177,9 +182,11 @@ export async function setBadge(tabId, view) {
     : view.level === "medium" ? { text: "!", color: "#b36b00" }
     : { text: "", color: "#24415f" };
   try {
+    refuseIfEpochEnded(epoch);
     await api.action.setBadgeText({ tabId, text: badge.text });
     await api.action.setBadgeBackgroundColor({ tabId, color: badge.color });
-  } catch (_error) {
+  } catch (error) {
+    if (error instanceof EpochEnded) throw error;
     // The tab may have closed meanwhile.
   }
 }
@@ -206,15 +213,28 @@ export function pageView(view, strings) {
   return { ...out, level: view.level, risk: view.risk, findings, unavailable: view.unavailable || [] };
 }
 
-export async function check(message, sender) {
-  const context = await checkContext(message, sender);
-  // A check that sends the contacts is a use of the vault: it stays open the chosen time from now.
-  if (context.open) await noteUse();
-  const view = (await cachedView(context, message)) || (await refusal(context)) || (await askServer(context, message));
-  view.trusted = context.trusted;
-  view.byUsername = context.byUsername;
-  view.unconfirmed = context.unconfirmed;
-  await remember(context, message, view);
-  await setBadge(context.tabId, view);
-  return { view: pageView(view, await loadStrings(context.locale)), locale: context.locale };
+/**
+ * One check. `epoch`: the worker's epoch when its message came (background/epochs.js). A wipe,
+ * lock or unlock since stops it before its next write: nothing of it is kept, no badge is set,
+ * and the page is told the answer is `stale` (the page has been told to forget it anyway).
+ */
+export async function check(message, sender, epoch = currentEpoch()) {
+  try {
+    const context = { ...(await checkContext(message, sender)), epoch };
+    // A check that sends the contacts is a use of the vault: it stays open the chosen time from now.
+    if (context.open) {
+      refuseIfEpochEnded(epoch);
+      await noteUse();
+    }
+    const view = (await cachedView(context, message)) || (await refusal(context)) || (await askServer(context, message));
+    view.trusted = context.trusted;
+    view.byUsername = context.byUsername;
+    view.unconfirmed = context.unconfirmed;
+    await remember(context, message, view);
+    await setBadge(context.tabId, view, epoch);
+    return { view: pageView(view, await loadStrings(context.locale)), locale: context.locale };
+  } catch (error) {
+    if (error instanceof EpochEnded) return { stale: true };
+    throw error;
+  }
 }

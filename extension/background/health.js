@@ -14,6 +14,7 @@ import { getSettings } from "../shared/settings.js";
 import { backendAllowed } from "./check.js";
 import { sendHealth } from "./checker.js";
 import { addVisit, lateSend, nextSend, reportBody, validVisit, visitsIn } from "./health-counts.js";
+import { refuseIfEpochEnded, currentEpoch } from "./epochs.js";
 
 const KEYS = STORAGE.local;
 export const DATA_CONSENT = Object.freeze({ data_collection: ["technicalAndInteraction"] });
@@ -49,10 +50,12 @@ function serial(task) {
 }
 
 /** Count one judged visit, if the user opted in. */
-export function recordVisit(message) {
+export function recordVisit(message, epoch = currentEpoch()) {
   return serial(async () => {
     if (!validVisit(message) || !(await getSettings()).healthCounter || !(await consented())) return { ok: false };
     const stored = await api.storage.local.get(KEYS.healthCounts);
+    // A wipe (or lock) since this visit was reported: its count is not written back (background/epochs.js).
+    refuseIfEpochEnded(epoch);
     await api.storage.local.set({ [KEYS.healthCounts]: addVisit(stored[KEYS.healthCounts], message) });
     return { ok: true };
   });

@@ -1,8 +1,8 @@
 /*
  * The service worker (Chromium) / background module (Firefox). Every network call of the
  * extension happens here, because a content script on an https page may not reach a loopback
- * backend and must not carry the user's cookies anywhere. Content scripts are its only
- * correspondents; the extension's own pages use the shared modules directly.
+ * backend and must not carry the user's cookies anywhere. Content scripts are its correspondents;
+ * the extension's own pages use the shared modules directly, but for the wipe, which is done here.
  */
 import { api } from "../shared/browser.js";
 import { MESSAGES, REPORT_REASONS, STORAGE, TICK } from "../shared/constants.js";
@@ -14,6 +14,7 @@ import { ensureGridAlarm } from "./grid-alarm.js";
 import { clampKept, sendReport } from "./checker.js";
 import { initAutoLock, lockIfIdle } from "./auto-lock.js";
 import { initHealth, recordVisit } from "./health.js";
+import { currentEpoch, EpochEnded, newEpoch, refuseIfEpochEnded } from "./epochs.js";
 
 const PREFIX = STORAGE.sessionPrefixes;
 const UNAVAILABLE = { view: { state: "unavailable", reason: "error" } };
@@ -54,13 +55,31 @@ function bounded(message) {
   return message && message.profile && typeof message.profile === "object" ? { ...message, profile: clampKept(message.profile) } : message;
 }
 
-async function handle(received, sender) {
+/**
+ * The wipe, here: a new epoch, so that nothing a check or a count under way would write gets
+ * written (background/epochs.js), then everything goes.
+ */
+async function wipe() {
+  newEpoch();
+  await wipeEverything();
+  return { ok: true };
+}
+
+/** The extension's own pages (popup, options), whatever tab they are in; never a web page's content script. */
+function fromOwnPage(sender) {
+  return typeof sender.url === "string" && sender.url.startsWith(api.runtime.getURL(""));
+}
+
+async function handle(received, sender, epoch) {
   const message = bounded(received);
   switch (message && message.type) {
     case MESSAGES.PAGE_SETUP:
       return pageSetup();
     case MESSAGES.CHECK:
-      return validRequest(message) ? check(message, sender) : UNAVAILABLE;
+      return validRequest(message) ? check(message, sender, epoch) : UNAVAILABLE;
+    case MESSAGES.WIPE:
+      // A page (or a renderer taken over by one) must not be able to erase the user's contacts.
+      return fromOwnPage(sender) ? wipe() : { ok: false };
     case MESSAGES.FRIEND:
     case MESSAGES.DETAILS:
       return openDetails(sender);
@@ -68,13 +87,16 @@ async function handle(received, sender) {
       return validRequest(message) && REPORT_REASONS.includes(message.reason) ? report(message) : { ok: false };
     case MESSAGES.DISMISS:
       // Session storage only: "Not now" never becomes a list of profiles on disk.
-      if (typeof message.key === "string" && message.key.length < 300) await sessionSet(`${PREFIX.dismissed}${message.key}`, true);
+      if (typeof message.key === "string" && message.key.length < 300) {
+        refuseIfEpochEnded(epoch);
+        await sessionSet(`${PREFIX.dismissed}${message.key}`, true);
+      }
       return { ok: true };
     case MESSAGES.IS_DISMISSED:
       return { dismissed: Boolean(await sessionGet(`${PREFIX.dismissed}${message.key}`)) };
     case MESSAGES.HEALTH:
       // Counted only if the user opted in; never sent from here (an alarm sends, once a day).
-      return recordVisit(message);
+      return recordVisit(message, epoch);
     default:
       return { ok: false };
   }
@@ -83,14 +105,15 @@ async function handle(received, sender) {
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   // Only this extension's own content scripts talk to the worker.
   if (sender.id !== api.runtime.id) return false;
-  handle(message, sender).then(sendResponse, () => sendResponse({ ...UNAVAILABLE, ok: false }));
+  const failed = (error) => sendResponse(error instanceof EpochEnded ? { ok: false, stale: true } : { ...UNAVAILABLE, ok: false });
+  handle(message, sender, currentEpoch()).then(sendResponse, failed);
   return true;
 });
 
 // The keyboard shortcut (manifest `commands`): wipe at once, from any page, without a window.
 if (api.commands && api.commands.onCommand) {
   api.commands.onCommand.addListener((command) => {
-    if (command === "wipe") wipeEverything().catch(() => {});
+    if (command === "wipe") wipe().catch(() => {});
   });
 }
 
@@ -110,7 +133,11 @@ api.storage.onChanged.addListener((changes, area) => {
   // records go too: they name the profiles the user looked at and the warnings she saw, and a lock
   // (the user's "someone is taking my phone") must leave no such list behind.
   const lockedOrOpened = area === "session" && changed(STORAGE.session.vaultKey);
-  if (lockedOrOpened) forgetInTabs().catch(() => {});
+  if (lockedOrOpened) {
+    // A check under way would write findings about the contacts of before (background/epochs.js).
+    newEpoch();
+    forgetInTabs().catch(() => {});
+  }
   // The contacts changed, or the vault was locked or opened: the per-tab reports go too, since
   // their findings name contacts (which the popup shows) and a lock must leave no contact
   // readable, nor a hint that the list just opened is not the real one.

@@ -31,6 +31,9 @@
   let firstPending = 0;
   let lastHref = root.location.href;
   let quietHref = null; // after a wipe: this address is not checked again (the next one is)
+  // The worker's FORGETs so far: a scan under way when one comes (waiting on the worker, or on a
+  // photo) stops there, so that nothing it read is sent to be checked, and kept, after a wipe.
+  let forgets = 0;
   const dismissed = new Set();
 
   // The opt-in health counter's visits (content/health.js): the worker counts them only if asked to.
@@ -118,6 +121,8 @@
       if (root.location.href === quietHref) return;
       quietHref = null;
     }
+    const seen = forgets;
+    const forgotten = () => forgets !== seen;
     // readPage also says why a page gave no profile, and which core fields were missing: what the
     // health counter judges a visit on (content/health.js).
     const outcome = Haris.readPage(root.document, root.location);
@@ -150,7 +155,9 @@
     if (!same) {
       note = null;
       view = null;
-      if (dismissed.has(found.key) || (await send({ type: MESSAGES.IS_DISMISSED, key: found.key })).dismissed) {
+      const dismissedThere = dismissed.has(found.key) || (await send({ type: MESSAGES.IS_DISMISSED, key: found.key })).dismissed;
+      if (forgotten()) return;
+      if (dismissedThere) {
         dismissed.add(found.key);
         banner.remove();
         current = { ...found, rechecks: 0 };
@@ -159,6 +166,7 @@
     }
     current = { ...found, rechecks: same ? current.rechecks : 0, checkedAt: Date.now() };
     if (!strings) await loadStrings();
+    if (forgotten()) return;
     if (!view) {
       view = { state: "checking" };
       draw();
@@ -169,6 +177,7 @@
       const base64 = await blobToBase64(found.avatar.blobUrl);
       if (base64) avatar = { base64 };
     }
+    if (forgotten()) return;
     const key = found.key;
     let answer;
     try {
@@ -176,7 +185,8 @@
     } catch (_error) {
       answer = { view: { state: "unavailable", reason: "error" } };
     }
-    if (!current || current.key !== key) return; // the user moved on meanwhile
+    // The user moved on meanwhile, or a FORGET came; `stale`: a wipe, lock or unlock ended the check.
+    if (!current || current.key !== key || forgotten() || answer.stale) return;
     if (answer.locale && answer.locale !== locale) await loadStrings();
     view = answer.view;
     draw();
@@ -221,6 +231,9 @@
    * address changes, so that nothing is kept about it again at once.
    */
   function forget(quiet) {
+    forgets += 1;
+    clearTimeout(lateTimer);
+    lateTimer = null;
     banner.remove();
     current = null;
     view = null;

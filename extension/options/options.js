@@ -11,7 +11,7 @@ import { cleanContact, exportContacts, getContacts, importContacts, setContacts 
 import { loadStrings, resolveLocale, translatePage } from "../shared/i18n.js";
 import { getSettings, saveSettings } from "../shared/settings.js";
 import { changePassphrase, createVault, lock, readSecrets, setDuressPassphrase, unlock, updateSecrets, vaultState } from "../shared/vault.js";
-import { wipeEverything } from "../shared/wipe.js";
+import { requestWipe } from "../shared/wipe.js";
 
 const $ = (id) => document.getElementById(id);
 let t = null;
@@ -313,7 +313,7 @@ $("import").addEventListener("change", async (event) => {
 });
 
 $("wipe").addEventListener("click", async () => {
-  await wipeEverything();
+  await requestWipe();
   await fillSettings();
   await drawAll();
   status("wipe-status", t.wiped);

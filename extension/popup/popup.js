@@ -9,7 +9,7 @@ import { upsertContact } from "../shared/contacts.js";
 import { loadStrings, resolveLocale, translatePage } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
 import { unlock, vaultState } from "../shared/vault.js";
-import { wipeEverything } from "../shared/wipe.js";
+import { requestWipe } from "../shared/wipe.js";
 
 const $ = (id) => document.getElementById(id);
 const locale = resolveLocale((await getSettings()).language);
@@ -45,7 +45,7 @@ $("options").addEventListener("click", (event) => {
 });
 
 $("wipe").addEventListener("click", async () => {
-  await wipeEverything();
+  await requestWipe();
   for (const id of ["report", "unlock-form", "novault-note", "empty"]) $(id).hidden = true;
   status("wipe-status", t.wiped);
 });

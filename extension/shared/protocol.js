@@ -15,6 +15,9 @@
       IS_DISMISSED: "isDismissed",
       DETAILS: "details",
       HEALTH: "health", // one judged visit of a profile page, for the opt-in health counter
+      // From the extension's own pages (popup, options) to the worker: wipe everything, there, so
+      // that no check the worker has under way writes anything after it (background/wipes.js).
+      WIPE: "wipe",
       // From the worker to the content scripts: the vault was locked or opened, or everything was
       // wiped; take the banner down and forget what was checked (it may say "trusted contact").
       FORGET: "forget",

@@ -7,13 +7,30 @@ import { api } from "./browser.js";
 import { MESSAGES } from "./constants.js";
 
 export async function wipeEverything() {
+  // The pages first: a banner left in a page would still say what Haris said there ("one of your
+  // trusted contacts"), and a "!" on the toolbar which tab was flagged. Told before the clear, a
+  // page stops checking its address (`quiet`) before the clear's own lock notice can reach it
+  // (service-worker.js: a lock makes the pages check again).
+  await forgetInTabs({ badges: true, quiet: true });
   const areas = [api.storage.local, api.storage.session, api.storage.sync].filter(Boolean);
   await Promise.all(areas.map((area) => area.clear()));
   // No alarm is left that says when Haris was used: the worker's tick is made at install and
   // start-up only, and the health counter's send goes with its setting (background/health.js).
-  // A "!" left on the toolbar would still say which tab was flagged, and a banner left in a page
-  // what Haris said there ("one of your trusted contacts").
-  await forgetInTabs({ badges: true, quiet: true });
+}
+
+/**
+ * The wipe of the extension's own pages (popup, options): done by the worker, which then lets no
+ * check it has under way write anything afterwards (background/wipes.js). Where the worker does
+ * not answer, the page wipes by itself: a wipe must never fail to happen.
+ */
+export async function requestWipe() {
+  try {
+    const answer = await api.runtime.sendMessage({ type: MESSAGES.WIPE });
+    if (answer && answer.ok === true) return;
+  } catch (_error) {
+    // No worker to answer: wiped here below.
+  }
+  await wipeEverything();
 }
 
 /**

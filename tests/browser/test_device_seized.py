@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import plyvel
 import pytest
+from flask import Response, request
 
 from tests.browser.banner_view import BannerView
 from tests.browser.conftest import Backend, Browser, PlatformSite, launch_chromium
@@ -207,3 +209,55 @@ def test_wipe_leaves_nothing_and_a_wrong_passphrase_opens_nothing(
     popup.click("#wipe")
     popup.wait_for_selector('#wipe-status[data-kind="ok"]:not(:empty)')
     assert browser.storage() == {"local": {}, "session": {}, "sync": {}}
+
+
+def test_a_check_under_way_when_the_wipe_comes_leaves_nothing_behind(
+    browser: Browser, serve_backend: Callable[..., Backend]
+) -> None:
+    """The server is slow to answer a check; the user wipes meanwhile. The answer, when it comes,
+    must not put back what the wipe removed: the profile and its verdict in session storage, a
+    "!" on the toolbar, a banner in the page."""
+    backend = serve_backend()
+    arrived, release, answered = threading.Event(), threading.Event(), threading.Event()
+
+    @backend.app.before_request
+    def hold_the_first_check() -> None:
+        if request.path == "/v1/check" and not arrived.is_set():
+            arrived.set()
+            release.wait(60)
+
+    @backend.app.after_request
+    def note_the_answer(response: Response) -> Response:
+        if request.path == "/v1/check":
+            answered.set()
+        return response
+
+    browser.configure(backend.url, "en", everywhere=True)
+    browser.create_vault(PASSPHRASE)
+    page = browser.context.new_page()
+    page.goto(FRIEND_PAGE)
+    assert arrived.wait(60), "the page's profile reached the server"
+    popup = browser.context.new_page()
+    popup.goto(browser.url("popup/popup.html"))
+    popup.click("#wipe")
+    popup.wait_for_selector('#wipe-status[data-kind="ok"]:not(:empty)')
+    assert browser.storage() == {"local": {}, "session": {}, "sync": {}}
+
+    release.set()
+    assert answered.wait(60)
+    # A later check, from another tab, answered and drawn: by then the worker has long had the
+    # held answer (a check's writes follow its answer at once).
+    browser.configure(backend.url, "en", everywhere=True)
+    other = browser.context.new_page()
+    other.goto("https://x.com/sara19283746")
+    BannerView(other).wait_state("result")
+
+    kept = json.dumps(browser.storage(), ensure_ascii=False)
+    assert "m_salih" not in kept, kept
+    other.close()  # its own badge is not the question: no tab left may show one
+    badges = browser.control.evaluate(
+        """async () => Promise.all(
+            (await chrome.tabs.query({})).map((tab) => chrome.action.getBadgeText({ tabId: tab.id })))"""
+    )
+    assert len(badges) >= 3 and set(badges) == {""}, badges
+    assert BannerView(page).section() is None

@@ -131,10 +131,13 @@ export function installFakeBrowser({ uiLanguage = "en-US" } = {}) {
   return browser;
 }
 
-/** Send a message to the worker's listener as a content script of tab `tabId` would. */
-export function sendToWorker(browser, message, { tabId = 7, id = browser.runtime.id } = {}) {
+/**
+ * Send a message to the worker's listener as a content script of tab `tabId` would (`url`: the
+ * sender's address, as the browser gives it: an extension page's for the popup or options).
+ */
+export function sendToWorker(browser, message, { tabId = 7, id = browser.runtime.id, url = undefined } = {}) {
   return new Promise((resolve) => {
-    const sender = { id, tab: tabId === null ? undefined : { id: tabId } };
+    const sender = { id, tab: tabId === null ? undefined : { id: tabId }, ...(url === undefined ? {} : { url }) };
     const kept = browser.runtime.onMessage.listeners.map((fn) => fn(message, sender, resolve));
     if (!kept.includes(true)) resolve(undefined);
   });

@@ -216,4 +216,16 @@ describe("sending", () => {
     assert.equal(received.length, 0);
     assert.equal(browser.alarms.scheduled.size, 0);
   });
+
+  test("a visit being counted when the popup wipes is not written back after the wipe", async () => {
+    await optIn();
+    await record(3, visit("complete"));
+    const popup = new URL("../../extension/popup/popup.html", import.meta.url).href;
+    const counting = sendToWorker(browser, visit("complete"));
+    const wiped = await sendToWorker(browser, { type: "wipe" }, { tabId: null, url: popup });
+    assert.deepEqual(wiped, { ok: true });
+    assert.deepEqual(await counting, { ok: false, stale: true });
+    await Health.syncHealth(NOW, half);
+    assert.equal(await everythingStored(browser), JSON.stringify({ local: {}, session: {}, sync: {} }));
+  });
 });

@@ -46,7 +46,7 @@ export function strings(locale) {
  * in `sent`; it answers every check with `view`, and banners show on every profile unless
  * `everywhere` is false); timers advance only through `advance(ms)`.
  */
-export function contentScriptAt(url, html, { everywhere = true, view = { state: "result", level: "low", risk: 3, findings: [] } } = {}) {
+export function contentScriptAt(url, html, { everywhere = true, view = { state: "result", level: "low", risk: 3, findings: [] }, hold = () => null } = {}) {
   const dom = new JSDOM(html, { url, runScripts: "outside-only", pretendToBeVisual: true });
   const window = dom.window;
   let now = 1_000_000;
@@ -68,6 +68,7 @@ export function contentScriptAt(url, html, { everywhere = true, view = { state: 
       onMessage: { addListener: (fn) => listeners.push(fn) },
       sendMessage: async (message) => {
         sent.push(JSON.parse(JSON.stringify(message)));
+        await hold(message); // `hold(message)`: a promise the worker's answer waits for, or null
         if (message.type === "pageSetup") return { strings: strings("en"), locale: "en", everywhere };
         if (message.type === "isDismissed") return { dismissed: false };
         if (message.type === "check") return { view, locale: "en" };
@@ -100,15 +101,15 @@ export function contentScriptAt(url, html, { everywhere = true, view = { state: 
 
 /**
  * A real HTTP server on 127.0.0.1 standing in for the Haris API: `respond(req, sent)` gets each
- * request and its JSON body, and returns `{ status, body }` to answer with as JSON.
+ * request and its JSON body, and returns `{ status, body }` (or a promise of it) to answer with as JSON.
  * Resolves to `{ base, close }`.
  */
 export async function jsonServer(respond) {
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      const answer = respond(req, JSON.parse(body));
+    req.on("end", async () => {
+      const answer = await respond(req, JSON.parse(body));
       res.writeHead(answer.status, { "Content-Type": "application/json" });
       res.end(JSON.stringify(answer.body));
     });

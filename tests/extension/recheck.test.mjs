@@ -76,6 +76,49 @@ describe("re-checks", () => {
     assert.equal(page.checks().length, 3, "checking resumes at the next address");
   });
 
+  test("a wipe while a check is being prepared: the scan under way stops, and nothing is sent to be checked", async () => {
+    // The worker's answer to "was this profile dismissed?" (or the page's photo) takes a while;
+    // the wipe's FORGET comes meanwhile. Sending the check then would have the worker keep the
+    // profile again, after the wipe.
+    let release = null;
+    const hold = (message) => (message.type === "isDismissed" ? new Promise((resolve) => (release = resolve)) : null);
+    const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING, { hold });
+    await page.advance(2000);
+    assert.ok(release, "the scan waits on the worker");
+    page.deliver({ type: "forget", quiet: true });
+    release();
+    await page.advance(2000);
+    assert.equal(page.checks().length, 0);
+    assert.deepEqual(Array.from(page.document.body.children).filter((n) => /^[a-z]+-[a-z]+$/.test(n.localName)), [], "no banner");
+    // A lock's FORGET (not quiet) stops it too; the profile is then checked again, once.
+    const locked = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING, { hold });
+    release = null;
+    await locked.advance(2000);
+    const first = release;
+    locked.deliver({ type: "forget" });
+    await locked.advance(10);
+    release = null;
+    first();
+    await locked.advance(2000);
+    release?.();
+    await locked.advance(2000);
+    assert.equal(locked.checks().length, 1, "checked once, by the scan the FORGET asked for");
+  });
+
+  test("a wipe while the worker checks: its answer is not drawn", async () => {
+    let release = null;
+    const high = { state: "result", level: "high", risk: 90, findings: [] };
+    const hold = (message) => (message.type === "check" ? new Promise((resolve) => (release = resolve)) : null);
+    const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING, { hold, everywhere: false, view: high });
+    await page.advance(2000);
+    assert.equal(page.checks().length, 1);
+    page.deliver({ type: "forget", quiet: true });
+    release();
+    await page.advance(2000);
+    const hosts = Array.from(page.document.body.children).filter((n) => /^[a-z]+-[a-z]+$/.test(n.localName));
+    assert.deepEqual(hosts, [], "no banner");
+  });
+
   test("discreet by default, except for an account holding the username of a contact saved without its id", async () => {
     const X = `<main><div data-testid="primaryColumn"><div data-testid="UserName"><div dir="ltr"><span>Mohamed Saleh</span></div><div dir="ltr"><span>@mo_saleh</span></div></div></div></main>`;
     const host = (page) => Array.from(page.document.body.children).find((n) => /^[a-z]+-[a-z]+$/.test(n.localName)) || null;

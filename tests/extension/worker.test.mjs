@@ -16,11 +16,20 @@ const CLONE = { platform: "x", key: "x:id:999999", profile: { display_name: "Moh
 const seen = [];
 let server;
 let base;
+// While set, the server answers checks only once it resolves: a check under way.
+let held = null;
+const EMPTY = JSON.stringify({ local: {}, session: {}, sync: {} });
+const POPUP = new URL("popup/popup.html", new URL("../../extension/", import.meta.url)).href;
+/** Let the worker's pending promises and the loopback server's replies run. */
+async function settle(rounds = 5) {
+  for (let i = 0; i < rounds; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+}
 
 before(async () => {
-  server = await jsonServer((req, sent) => {
+  server = await jsonServer(async (req, sent) => {
     seen.push({ url: req.url, headers: req.headers, body: sent });
     if (req.url === "/v1/reports") return { status: 202, body: { id: "r1" } };
+    if (held) await held;
     // A clone: a contact's name on another account (the real server is silent when the contact's
     // id is the profile's: heuristics/signals/impersonation.py, is_same_account).
     const findings = (sent.contacts || []).some((c) => c.display_name === sent.profile.display_name && !(c.account_id && c.account_id === sent.profile.account_id))
@@ -274,6 +283,89 @@ describe("background", () => {
     assert.equal(await everythingStored(browser), JSON.stringify({ local: {}, session: {}, sync: {} }));
     assert.deepEqual([...browser.alarms.scheduled.keys()], ["haris-tick"], "no alarm says Haris was used lately");
     assert.ok(browser.tabs.messages.some((m) => m.tabId === 7 && m.message.type === "forget" && m.message.quiet), "nor a banner in a page");
+  });
+
+  test("a wipe is final: a check under way when the popup wipes keeps nothing, sets no badge and draws nothing", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    await sendToWorker(browser, { type: "dismiss", key: "x:id:1" });
+    let release;
+    held = new Promise((resolve) => (release = resolve));
+    try {
+      const checking = sendToWorker(browser, { type: "check", ...CLONE });
+      while (seen.length === 0) await settle(1); // the server has the request: the check is under way
+      const wiped = await sendToWorker(browser, { type: "wipe" }, { tabId: null, url: POPUP });
+      assert.deepEqual(wiped, { ok: true });
+      assert.equal(await everythingStored(browser), EMPTY);
+      assert.equal(browser.action.badges.get(7), "");
+      release();
+      assert.deepEqual(await checking, { stale: true }, "the page is told to show nothing");
+      await settle();
+      // The answer (a clone of a contact: "high") would have left the profile, its verdict and a "!".
+      assert.equal(await everythingStored(browser), EMPTY);
+      assert.equal(browser.action.badges.get(7), "");
+      await browser.storage.local.set({ backendUrl: base, language: "en" });
+      const after = await sendToWorker(browser, { type: "check", ...CLONE });
+      assert.equal(after.view.state, "result", "checks made after the wipe work as before");
+    } finally {
+      release();
+      held = null;
+    }
+  });
+
+  test("a check sent with the contacts and answered after a lock leaves no finding about a contact readable", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    let release;
+    held = new Promise((resolve) => (release = resolve));
+    try {
+      const checking = sendToWorker(browser, { type: "check", ...CLONE });
+      while (seen.length === 0) await settle(1);
+      assert.deepEqual(seen[0].body.contacts, [FRIEND], "sent with the contact");
+      await Vault.lock();
+      await settle();
+      release();
+      assert.deepEqual(await checking, { stale: true });
+      await settle();
+      // The answer names the contact ("looks like your contact Mohamed Saleh"): a per-tab record
+      // or a cached verdict written now would keep it readable on the locked device.
+      const kept = await everythingStored(browser);
+      assert.equal(kept.includes("Mohamed Saleh"), false, kept);
+      assert.equal(browser.action.badges.get(7) ?? "", "");
+    } finally {
+      release();
+      held = null;
+    }
+  });
+
+  test("the wipe message is taken from the extension's own pages only, never from a page's content script", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    const before = await everythingStored(browser);
+    for (const url of [undefined, "https://x.com/mo_saleh", "https://evil.example/chrome-extension://haris"]) {
+      assert.deepEqual(await sendToWorker(browser, { type: "wipe" }, { url }), { ok: false });
+    }
+    assert.equal(await everythingStored(browser), before, "the contacts are still there");
+    const options = new URL("options/options.html", POPUP).href;
+    assert.deepEqual(await sendToWorker(browser, { type: "wipe" }, { url: options }), { ok: true });
+    assert.equal(await everythingStored(browser), EMPTY);
+  });
+
+  test("the popup's and options' wipe goes through the worker, and happens by itself when no worker answers", async () => {
+    const { requestWipe } = await import("../../extension/shared/wipe.js");
+    const asked = [];
+    browser.runtime.sendMessage = (message) => (asked.push(message.type), sendToWorker(browser, message, { tabId: null, url: POPUP }));
+    try {
+      await Vault.createVault(PASS, { contacts: [FRIEND] });
+      await requestWipe();
+      assert.deepEqual(asked, ["wipe"]);
+      assert.equal(await everythingStored(browser), EMPTY);
+      await Vault.createVault(PASS, { contacts: [FRIEND] });
+      browser.runtime.sendMessage = async () => {
+        throw new Error("Could not establish connection. Receiving end does not exist.");
+      };
+      await requestWipe();
+      assert.equal(await everythingStored(browser), EMPTY);
+    } finally {
+      delete browser.runtime.sendMessage;
+    }
   });
 
   test("page setup: the low-risk banner is off by default", async () => {
