@@ -6,7 +6,7 @@
 import { toBase64 } from "../shared/base64.js";
 import { api } from "../shared/browser.js";
 import { CACHE_TTL_MS, PLATFORMS, STORAGE } from "../shared/constants.js";
-import { sameAccount } from "../shared/contacts.js";
+import { isContactsAccount, sameAccount } from "../shared/contacts.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
 import { readSecrets } from "../shared/vault.js";
@@ -79,8 +79,15 @@ async function checkContext(message, sender) {
   const saved = secrets ? secrets.contacts : [];
   const checked = { platform: message.platform, ...message.profile };
   const unconfirmed = saved.filter((c) => unconfirmedBy(c, checked));
-  const contacts = saved.map((c) => (unconfirmed.includes(c) ? { ...c, handle: null } : c));
-  const trustedBy = saved.filter((c) => !unconfirmed.includes(c) && sameAccount(c, checked));
+  const trustedBy = saved.filter((c) => !unconfirmed.includes(c) && isContactsAccount(c, checked));
+  // A contact recognised under one of her other ids (a Facebook Page saved at its vanity address,
+  // opened at its old /<name>-<page id>/ one): the server compares one id per contact, so she goes
+  // with the id this page is keyed by, and its name and photo are taken for hers, not a clone's.
+  const contacts = saved.map((c) => {
+    if (unconfirmed.includes(c)) return { ...c, handle: null };
+    if (trustedBy.includes(c) && !sameAccount(c, checked)) return { ...c, account_id: checked.account_id };
+    return c;
+  });
   return {
     settings, locale, contacts, open: Boolean(secrets), unconfirmed: unconfirmed.length > 0,
     trusted: trustedBy.length > 0,

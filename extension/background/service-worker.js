@@ -11,7 +11,7 @@ import { getSettings } from "../shared/settings.js";
 import { forgetInTabs, wipeEverything } from "../shared/wipe.js";
 import { backendAllowed, check, pruneSession, sessionGet, sessionSet, validRequest } from "./check.js";
 import { ensureGridAlarm } from "./grid-alarm.js";
-import { clampProfile, sendReport } from "./checker.js";
+import { clampKept, sendReport } from "./checker.js";
 import { initAutoLock, lockIfIdle } from "./auto-lock.js";
 import { initHealth, recordVisit } from "./health.js";
 import { currentEpoch, EpochEnded, newEpoch, refuseIfEpochEnded } from "./epochs.js";
@@ -52,7 +52,7 @@ async function openDetails(sender) {
  * (a page made to be read as a megabyte of bio costs nothing more than 2,000 characters).
  */
 function bounded(message) {
-  return message && message.profile && typeof message.profile === "object" ? { ...message, profile: clampProfile(message.profile) } : message;
+  return message && message.profile && typeof message.profile === "object" ? { ...message, profile: clampKept(message.profile) } : message;
 }
 
 /**

@@ -122,6 +122,104 @@
     });
   }
 
+  /*
+   * A Page's other ids. Since 2021 a Page ("New Pages Experience") is also a profile: at its vanity
+   * address the embedded data names it by its new profile id ("userID"/"userVanity", app links
+   * fb://profile/<id>), while its old addresses (/<name>-<page id>/, /pages/<name>/<page id>) name
+   * it by its old Page id. The page Facebook serves writes both in one of its own account objects:
+   *   {"__typename":"User","id":"<profile id>","url":"https://www.facebook.com/<vanity>", …,
+   *    "delegate_page":{"id":"<page id>"}}
+   * (fixtures/facebook/real-heymeedan-2023-01-31.html). Such an object counts only when it is the
+   * account the address names: its url is the address's vanity, or its id or delegate page id is
+   * the address's id (or the id already bound to the vanity). The same page also holds objects of
+   * other accounts (a post's author, a commenter, the first profile loaded before in-app
+   * navigation), each with its own url and ids, so none of them is taken for this one. The data
+   * is read as JSON — strings skipped with their escapes — so a name or a post holding braces or
+   * quoted "ids" cannot move one account's ids into another's object. Other ids in the page
+   * (associated_page_id, pageID of some query, app links of a head that may be stale) are not
+   * bound to the address and are not read here.
+   *
+   * These ids are reported as `account_ids` next to `account_id`; the server does not take them
+   * (checker.js sends known fields only). They are what a trusted contact saved from this page
+   * records, so that the same Page opened at its other address is recognised as her
+   * (background/check.js explains why the visited page's own claims are never enough).
+   */
+  const ACCOUNT_TYPES = new Set(["User", "Page"]);
+  const WANTED_KEYS = new Set(["__typename", "id", "url", "profile_url"]);
+  const DIGITS = /^\d{1,30}$/;
+  const accountObjectsMemo = new WeakMap();
+
+  /** {id, vanity, delegate} of every account object in one script's text that has a delegate page. */
+  function accountObjects(text) {
+    const found = [];
+    const stack = [];
+    const special = /["{}[\],]/g;
+    for (let match = special.exec(text); match; match = special.exec(text)) {
+      const at = match.index;
+      const char = text[at];
+      const top = stack[stack.length - 1];
+      if (char === '"') {
+        // The string's end: the next quote not escaped by an odd run of backslashes.
+        let end = at + 1;
+        for (;;) {
+          end = text.indexOf('"', end);
+          if (end < 0) return found;
+          let slashes = 0;
+          while (text.charCodeAt(end - 1 - slashes) === 92) slashes += 1;
+          if (slashes % 2 === 0) break;
+          end += 1;
+        }
+        special.lastIndex = end + 1;
+        if (!top || !top.object) continue;
+        let next = end + 1;
+        while (next < text.length && /\s/.test(text[next])) next += 1;
+        if (top.key === null && text[next] === ":") top.key = end - at <= 41 ? text.slice(at + 1, end) : "";
+        else if (top.key !== null) {
+          if (WANTED_KEYS.has(top.key) && end - at <= 2049) top.fields[top.key] = text.slice(at + 1, end);
+          top.key = null;
+        }
+      } else if (char === "{" || char === "[") {
+        stack.push({ object: char === "{", key: null, fields: {}, parentKey: top && top.object ? top.key : null });
+        if (top && top.object) top.key = null;
+      } else if (char === "}" || char === "]") {
+        const frame = stack.pop();
+        const parent = stack[stack.length - 1];
+        if (!frame || !frame.object) continue;
+        const { id, __typename: type } = frame.fields;
+        if (frame.parentKey === "delegate_page" && parent && parent.object && DIGITS.test(id || "")) parent.fields.delegate = id;
+        if (ACCOUNT_TYPES.has(type) && DIGITS.test(id || "") && frame.fields.delegate) {
+          const url = (frame.fields.url || frame.fields.profile_url || "").replace(/\\\//g, "/");
+          found.push({ id, delegate: frame.fields.delegate, vanity: (url && listOwner(url, null)?.vanity) || null });
+        }
+      } else if (top && top.object) {
+        top.key = null; // "," after a number or a literal
+      }
+    }
+    return found;
+  }
+
+  /** The page's other ids for the account its address names (see above), without `primary`. */
+  function otherIds(doc, who, primary) {
+    const vanity = who.vanity ? who.vanity.toLowerCase().replaceAll(".", "") : null;
+    const ids = new Set([who.id, primary].filter(Boolean));
+    const out = [];
+    for (const node of doc.querySelectorAll("script:not([src])")) {
+      const text = node.textContent;
+      if (!text.includes('"delegate_page"')) continue;
+      let memo = accountObjectsMemo.get(node);
+      if (!memo || memo.length !== text.length) {
+        memo = { length: text.length, objects: accountObjects(text) };
+        accountObjectsMemo.set(node, memo);
+      }
+      for (const object of memo.objects) {
+        const byVanity = vanity && object.vanity && object.vanity.toLowerCase().replaceAll(".", "") === vanity;
+        if (!byVanity && !ids.has(object.id) && !ids.has(object.delegate)) continue;
+        for (const id of [object.id, object.delegate]) if (id !== primary && !out.includes(id)) out.push(id);
+      }
+    }
+    return out.slice(0, 8);
+  }
+
   /**
    * Whether the server's tags describe this profile (a fresh load): og:url or the canonical link
    * names the vanity or id, or an app link fb://profile/<id> names the id.
@@ -314,6 +412,8 @@
       const appLink = meta(doc, "al:android:url") || meta(doc, "al:ios:url") || "";
       profile.account_id = appLink.match(/^fb:\/\/(?:profile|page)\/(\d{1,30})/)?.[1] || null;
     }
+    const others = otherIds(doc, who, profile.account_id);
+    if (others.length) profile.account_ids = others;
     profile.profile_url = who.vanity ? `https://www.facebook.com/${who.vanity}` : `https://www.facebook.com/profile.php?id=${who.id}`;
 
     // Never a dialog's heading (the cookie consent, a login prompt): no profile's name is in one.
@@ -374,7 +474,7 @@
 
   root.Haris.register({
     platform: "facebook",
-    version: "2026.4",
+    version: "2026.5",
     // Every profile and Page shows a name and a picture (the silhouette is "no photo"); counts
     // and bios are not on every one. A login wall at a profile's address is not a profile page.
     core: ["display_name", "has_avatar"],

@@ -206,6 +206,40 @@
   }
 
   /**
+   * The name the tab's title gives this handle, or null when the title does not name it. Instagram's
+   * app rewrites document.title at every in-app navigation ("Name (@handle) • Instagram photos and
+   * videos"), while the head's tags stay the first page's; an account without a name gets
+   * "@handle • …" (or "(@handle) • …"): {name: null}, it has none. Only the handle at Instagram's
+   * fixed place counts (titleHandle), so a name holding "(@friend)" names no one.
+   */
+  function titleName(doc, lower) {
+    const title = clean(doc.title) || "";
+    // The appended "(@handle) •" first: a name that starts with "@handle • " (one can type it)
+    // must not read as a title without a name and keep the name out of the check.
+    const found = titleHandle(title);
+    if (found) return found.handle.toLowerCase() === lower ? { name: found.name } : null;
+    const bare = title.match(/^@([A-Za-z0-9._]{1,30})\s[•·]\s/);
+    return bare && bare[1].toLowerCase() === lower ? { name: null } : null;
+  }
+
+  /**
+   * The block the name and its label lines are drawn in, for `node` when no name is shown: the
+   * child, holding `node`, of the nearest element that holds both `node` and the counts list
+   * (2021 and 2023: the header's section holds the handle's row, the counts <ul> and this block).
+   */
+  function textContainer(node, parts) {
+    const part = parts.find((p) => p.contains(node));
+    const counts = part && Array.from(part.querySelectorAll("ul")).find((ul) => POSTS.test(ul.textContent || "") && !ul.contains(node));
+    if (!counts) return null;
+    let shared = counts.parentElement;
+    while (shared && !shared.contains(node)) shared = shared.parentElement;
+    if (!shared) return null;
+    let container = node;
+    while (container.parentElement && container.parentElement !== shared) container = container.parentElement;
+    return container === node ? null : container;
+  }
+
+  /**
    * Whether `node` is drawn as a label line under the name (a category, pronouns), not as the bio.
    * Instagram puts its label lines in a wrapper of their own inside the block the name is in
    * (2021: <div><span>Product/Service</span></div>; 2023: a column <div> holding the category
@@ -216,11 +250,19 @@
    * replaced by a label (absent beats wrong).
    */
   function labelLine(node, nameNode, parts) {
-    if (!nameNode || node === nameNode || node.contains(nameNode) || nameNode.contains(node)) return false;
-    // On phones the name and the bio can sit in different sections: no block they share to judge by.
-    if (!parts.some((part) => part.contains(nameNode) && part.contains(node))) return false;
-    let shared = nameNode.parentElement;
-    while (!shared.contains(node)) shared = shared.parentElement;
+    let shared;
+    if (!nameNode) {
+      // No name shown (an account without one): the block a name would be in, found from the
+      // counts list; a label line is wrapped apart there just the same.
+      shared = textContainer(node, parts);
+      if (!shared) return false;
+    } else {
+      if (node === nameNode || node.contains(nameNode) || nameNode.contains(node)) return false;
+      // On phones the name and the bio can sit in different sections: no block they share to judge by.
+      if (!parts.some((part) => part.contains(nameNode) && part.contains(node))) return false;
+      shared = nameNode.parentElement;
+      while (!shared.contains(node)) shared = shared.parentElement;
+    }
     let wrapper = node;
     while (wrapper.parentElement !== shared) wrapper = wrapper.parentElement;
     if (wrapper === node) return false; // the name block's own child: where the bio goes
@@ -307,15 +349,33 @@
       let nodes = textBlocks(parts, lower);
       if (!nodes.length) nodes = textBlocks((parts = area), lower);
       const blocks = nodes.map((node) => visibleText(node));
+      const categories = pageCategories(doc);
+      // The name: the tags' (a fresh load), else the tab title's (which the app rewrites at each
+      // navigation, and which says when the account has no name), else the first block — never a
+      // category or pronouns line. A business account without a name shows its category first,
+      // and in the 2023 header the name is wrapped just like a category, so the first block
+      // alone is the name only when it is not known as a category (the page's data), has not the
+      // form of pronouns, and is not drawn as a label line (wrapped apart in the name's block):
+      // a name left out beats a category sent as the name.
       const named = profile.display_name;
-      if (!named && blocks.length) profile.display_name = blocks[0];
+      const titled = named ? null : titleName(doc, lower);
+      const firstIsName = blocks.length > 0 && !categories.includes(blocks[0]) && !PRONOUNS.test(blocks[0]) && !labelLine(nodes[0], null, parts);
+      let nameIndex = named ? blocks.indexOf(named) : -1;
+      if (titled) {
+        if (titled.name) profile.display_name = titled.name;
+        // The header draws the title's name (its emoji as images, perhaps: then by its place).
+        nameIndex = titled.name ? blocks.indexOf(titled.name) : -1;
+        if (titled.name && nameIndex < 0 && firstIsName) nameIndex = 0;
+      } else if (!named && firstIsName) {
+        profile.display_name = blocks[0];
+        nameIndex = 0;
+      }
       // The category and the pronouns drawn between the name and the bio are not the bio, even
       // when no bio follows them: a category ("Product/Service", "Personal blog") read as the bio
       // would give many unrelated accounts the same one. Known by the page's data (a fresh load),
       // their form (pronouns), or their place under the name (any category, after navigation too).
-      const categories = pageCategories(doc);
-      const nameNode = nodes[blocks.indexOf(profile.display_name)] || null;
-      const rest = blocks.filter((b, i) => !(i === 0 && !named) && b !== profile.display_name && !categories.includes(b) && !PRONOUNS.test(b) && !labelLine(nodes[i], nameNode, parts));
+      const nameNode = nodes[nameIndex] || null;
+      const rest = blocks.filter((b, i) => i !== nameIndex && b !== profile.display_name && !categories.includes(b) && !PRONOUNS.test(b) && !labelLine(nodes[i], nameNode, parts));
       if (tagBio) {
         profile.bio = tagBio;
       } else if (rest.length) {
@@ -355,7 +415,7 @@
 
   root.Haris.register({
     platform: "instagram",
-    version: "2026.3",
+    version: "2026.4",
     // Every profile shows its follower count and a photo (the silhouette is "no photo"); a name is
     // optional on Instagram, so its absence says nothing about the layout.
     core: ["followers", "has_avatar"],

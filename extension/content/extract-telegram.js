@@ -177,7 +177,17 @@
   }
 
 
-  const TME_HOSTS = new Set(["t.me", "telegram.me"]);
+  // telegram.dog is Telegram's own mirror of t.me (its apps open telegram.dog links as t.me ones):
+  // the same pages at another host name, read the same way.
+  const TME_HOSTS = new Set(["t.me", "telegram.me", "telegram.dog"]);
+  // Telegram's own marks next to a name on its public pages. Its channel previews draw each mark
+  // as an element of its own after the name's <span> (`<i class="verified-icon">`, under
+  // tgme_*_labels); a SCAM or FAKE mark is known by "scam"/"fake" in its class (Telegram Web K's
+  // `badge-scam`, `badge-fake`) or by being that word alone in an element of its own. No saved
+  // t.me page shows one, so both forms are read and neither is ever taken into the name. The
+  // account's own name is plain text: "John SCAM" typed as a name stays the name and is no mark.
+  const TME_MARK_CLASS = /(?:^|[\s_-])(scam|fake)(?=$|[\s_-])/i;
+  const SCAM = /^(scam|arnaque|escroquerie|احتيال|نصب|محتال)$/i;
   // A username's own address, nothing after it: a letter first, 4 to 32 characters (5 for new
   // ones; 4 for some sold at auction). Posts (/name/123), /s/name and invite links (/+…) fail it.
   const TME_PATH = /^\/([A-Za-z][A-Za-z0-9_]{3,31})\/?$/;
@@ -214,6 +224,26 @@
     return match ? match[1] : null;
   }
 
+  /**
+   * The name and Telegram's SCAM / FAKE mark in a t.me title: the name is the title's own <span>
+   * (Telegram's), else the title's text, either without the marks and badges drawn in or after it.
+   */
+  function tmeTitle(title) {
+    const copy = title.cloneNode(true);
+    // The name's own <span>: its text is the account's, whatever it says ("SCAM" is a name one can type).
+    const own = Array.from(copy.children).find((child) => child.tagName === "SPAN" && !TME_MARK_CLASS.test(child.getAttribute("class") || ""));
+    let label = null;
+    for (const element of Array.from(copy.querySelectorAll("*"))) {
+      if (!copy.contains(element) || element.closest(".emoji")) continue; // an emoji of the name: <i class="emoji"><b>🌙</b></i>
+      const byClass = (element.getAttribute("class") || "").match(TME_MARK_CLASS);
+      const word = element !== own && element.children.length === 0 ? clean(element.textContent) || "" : "";
+      const kind = byClass ? byClass[1].toLowerCase() : FAKE.test(word) ? "fake" : SCAM.test(word) ? "scam" : null;
+      if (kind) label = label || kind;
+      if (kind || element.matches(".verified-icon, [class*='verified']")) element.remove();
+    }
+    return { name: visibleText(own && copy.contains(own) ? own : copy), label };
+  }
+
   function extractTme(doc, location) {
     const username = tmeUsername(location);
     if (!username || BOT.test(username)) return null;
@@ -234,13 +264,12 @@
     }
     const titles = own(".tgme_page_title");
     if (titles.length !== 1) return null;
-    const name = titles[0].cloneNode(true);
-    for (const badge of name.querySelectorAll(".verified-icon, [class*='verified']")) badge.remove();
-    const displayName = visibleText(name);
+    const { name: displayName, label } = tmeTitle(titles[0]);
     if (!displayName) return null;
 
     const profile = { handle, display_name: displayName, profile_url: `https://t.me/${handle}` };
     if (titles[0].querySelector(".verified-icon")) profile.verified = true;
+    if (label) profile.platform_label = label;
     const [description] = own(".tgme_page_description");
     const bio = description ? visibleText(description) : null;
     if (bio) profile.bio = bio;
@@ -262,7 +291,7 @@
 
   root.Haris.register({
     platform: "telegram",
-    version: "2026.5",
+    version: "2026.6",
     // Every user has a name; Web A never tells "no photo" from "loading", so the photo is not core.
     // A t.me user page always shows the name and the @username.
     core: (location) => (tmeHost(location) ? ["display_name", "handle"] : ["display_name"]),

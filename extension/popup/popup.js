@@ -106,7 +106,7 @@ function offerFriend(record) {
     }
     try {
       await upsertContact({
-        display_name: profile.display_name, platform, account_id: profile.account_id, handle: profile.handle,
+        display_name: profile.display_name, platform, account_id: profile.account_id, account_ids: profile.account_ids, handle: profile.handle,
         avatar_hash: view.avatarHash || null,
       });
       $("friend-save").hidden = true;

@@ -22,6 +22,41 @@ export function sameAccount(a, b) {
   return Boolean(a.handle && b.handle && handleKey(a.handle, a.platform) === handleKey(b.handle, b.platform));
 }
 
+/**
+ * Whether the checked profile is this contact's account: sameAccount, or the profile's own id is
+ * one of the other ids recorded with the contact (`account_ids`: a Facebook Page's old Page id
+ * and its new profile id, which its two kinds of address are keyed by; extract-facebook.js).
+ *
+ * Only ids saved with the contact widen the match, never ids the visited page claims: its
+ * `account_ids` are markup, and a page can be made to name another account's id (a stale block
+ * after in-app navigation, a crafted page), so "the page says it is also <her id>" would let an
+ * impostor pass as her. What is compared on the visited side is its `account_id`, which the
+ * extractor takes from the address or binds to it — the same evidence sameAccount already rests
+ * on. The contact's other ids were bound to her own address when she was saved from her page (or
+ * come from a file the user chose to import, which can name any account anyway).
+ */
+export function isContactsAccount(contact, checked) {
+  if (sameAccount(contact, checked)) return true;
+  return Boolean(
+    contact.platform === checked.platform && checked.account_id && Array.isArray(contact.account_ids) &&
+    contact.account_ids.includes(checked.account_id),
+  );
+}
+
+const MAX_OTHER_IDS = 8;
+
+/** A contact's other ids, cleaned: distinct strings within the id limit, not its account_id. */
+function otherIds(value, accountId) {
+  if (!Array.isArray(value)) return [];
+  const out = [];
+  for (const item of value.slice(0, 64)) {
+    const id = typeof item === "string" ? item.trim() : "";
+    if (id && id.length <= LIMITS.identifiers.account_id && id !== accountId && !out.includes(id)) out.push(id);
+    if (out.length === MAX_OTHER_IDS) break;
+  }
+  return out;
+}
+
 /** Keep only known fields of sane size: imported files and pages are untrusted input. */
 export function cleanContact(raw) {
   if (!raw || typeof raw !== "object") return null;
@@ -36,6 +71,9 @@ export function cleanContact(raw) {
     added: typeof raw.added === "string" ? raw.added.slice(0, 40) : new Date().toISOString(),
   };
   if (!contact.display_name && !contact.account_id && !contact.handle) return null;
+  // Only when there are some: contacts saved before them, and on other platforms, stay as they were.
+  const others = otherIds(raw.account_ids, contact.account_id);
+  if (others.length) contact.account_ids = others;
   return contact;
 }
 
@@ -57,7 +95,12 @@ export function mergeContacts(list, incoming) {
     const at = index.find(contact);
     if (at >= 0) {
       const known = Object.fromEntries(Object.entries(contact).filter(([, value]) => value !== null));
+      const before = all[at].account_ids || [];
       all[at] = { ...all[at], ...known, added: all[at].added };
+      // Other ids add up: a later save from one address keeps those seen at the other.
+      const others = otherIds([...before, ...(contact.account_ids || [])], all[at].account_id);
+      if (others.length) all[at].account_ids = others;
+      else delete all[at].account_ids;
       index.add(all[at], at);
     } else if (all.length < LIMITS.contacts) {
       all.push(contact);

@@ -40,8 +40,11 @@ PLATFORM_HOSTS = (
     "scontent.fbey5-1.fna.fbcdn.net",
     "web.telegram.org",
     "t.me",
+    "telegram.dog",
 )
 EXTRACTOR_FIXTURES = REPO / "tests" / "extension" / "fixtures"
+
+HEYMEEDAN = "@facebook/real-heymeedan-2023-01-31.html"
 
 # (host, path) -> (content type, file under pages/)
 ROUTES: dict[tuple[str, str], tuple[str, str]] = {
@@ -66,9 +69,15 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("scontent-cdg4-1.cdninstagram.com", "/v/t51.2885-19/123_n.jpg"): ("image/png", "img/m_salih.png"),
     ("www.facebook.com", "/hala.ahed.rights"): ("text/html; charset=utf-8", "@facebook/invented-desktop.html"),
     ("scontent.fbey5-1.fna.fbcdn.net", "/v/t39.30808-1/p200x200/hala.jpg"): ("image/png", "img/m_salih.png"),
+    # A real Page (tests/extension/fixtures/PROVENANCE.md) at its vanity address and at its old
+    # /<name>-<page id>/ one, where Facebook serves the same page; its photo's host is not served.
+    ("www.facebook.com", "/heymeedan"): ("text/html; charset=utf-8", HEYMEEDAN),
+    ("www.facebook.com", "/Meedan-54421674438/"): ("text/html; charset=utf-8", HEYMEEDAN),
     ("web.telegram.org", "/k/"): ("text/html; charset=utf-8", "@telegram/invented-k.html"),
     ("web.telegram.org", "/a/"): ("text/html; charset=utf-8", "telegram/nour_khalil_loading.html"),
     ("t.me", "/nour_khalil"): ("text/html; charset=utf-8", "@telegram/derived-tme-user-nour_khalil.html"),
+    # Telegram's mirror of t.me serves the same pages.
+    ("telegram.dog", "/nour_khalil"): ("text/html; charset=utf-8", "@telegram/derived-tme-user-nour_khalil.html"),
 }
 
 

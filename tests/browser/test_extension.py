@@ -212,6 +212,35 @@ def test_a_contact_known_by_username_only_is_not_taken_for_whoever_holds_it(brow
     assert backend.checks[-1]["contacts"][0]["handle"] == "m_salih"
 
 
+def test_a_page_saved_at_its_vanity_is_trusted_at_its_old_page_id_address(browser: Browser, backend: Backend) -> None:
+    """A Facebook Page has two ids: its vanity address is keyed by its new profile id, its old
+    /<name>-<page id>/ address by its old Page id. Saved from one, opened at the other (the real
+    heymeedan page at both), it is the trusted contact, not a clone of itself: the real server
+    gets her under the id this page is keyed by and says nothing about a lookalike."""
+    browser.configure(backend.url, "en", everywhere=True)
+    browser.create_vault(PASSPHRASE)
+    _page, banner = open_profile(browser, "https://www.facebook.com/heymeedan")
+    banner.wait_state("result")
+    assert backend.checks[-1]["profile"]["account_id"] == "100067935271247"
+    popup = popup_for(browser, "heymeedan")
+    popup.wait_for_selector("#friend-save")
+    popup.click("#friend-save")
+    popup.wait_for_selector('#friend-status[data-kind="ok"]:not(:empty)')
+    [contact] = browser.contacts()
+    assert (contact["account_id"], contact["account_ids"]) == ("100067935271247", ["54421674438"])
+
+    _old, old_banner = open_profile(browser, "https://www.facebook.com/Meedan-54421674438/")
+    box = old_banner.wait_state("result")
+    sent = backend.checks[-1]
+    assert sent["profile"]["account_id"] == "54421674438"
+    assert [(c["display_name"], c["account_id"]) for c in sent["contacts"]] == [("Meedan", "54421674438")]
+    assert "impersonation.contact" not in old_banner.reasons()
+    assert box.find(lambda n: "data-trusted" in n.attrs) is not None
+    # Before: the real server's answer had the contact been sent under the id she was saved with.
+    stale = server_answer(backend, {**sent, "contacts": [{**sent["contacts"][0], "account_id": "100067935271247"}]})
+    assert "impersonation.contact" in [f["code"] for f in stale["findings"]]
+
+
 def test_a_crafted_contacts_file_is_refused_before_any_work(browser: Browser, tmp_path: Path) -> None:
     """A file asking for 10 million PBKDF2 rounds (minutes of a phone's CPU) is refused at once,
     with a message that says why; so is a file over 5 MB, unread."""
@@ -527,6 +556,38 @@ def test_instagram_in_app_navigation_sends_no_category_as_bio(browser: Browser, 
     assert "account_id" not in sent, "pluto__travel's id is not this account's"
 
 
+# The same navigation to a business account without a name: Instagram draws no name line (the
+# category comes first) and titles the tab "@handle • …". The node tests' derived page, live.
+NAVIGATE_TO_NAMELESS_STUDIO = """() => {
+    history.pushState({}, "", "/pluto.studio/");
+    document.title = "@pluto.studio • Instagram photos and videos";
+    const header = document.querySelector("main header");
+    header.querySelector("h2").textContent = "pluto.studio";
+    for (const link of header.querySelectorAll("a[href^='/pluto__travel/']")) {
+        link.setAttribute("href", link.getAttribute("href").replace("/pluto__travel/", "/pluto.studio/"));
+    }
+    const name = header.querySelector("h1");
+    name.nextElementSibling.remove();  // its <br>
+    name.remove();
+    header.querySelector("span._8FvLi").textContent = "Ceramics & glaze, Tunis";
+}"""
+
+
+def test_instagram_in_app_navigation_to_an_account_without_a_name(browser: Browser, backend: Backend) -> None:
+    """From a real profile page to a business account without a name, in the app: its category
+    line, drawn where the name would be, is sent neither as its name nor as its bio."""
+    browser.configure(backend.url, "en", everywhere=True)
+    page, banner = open_profile(browser, "https://www.instagram.com/pluto__travel/")
+    banner.wait_state("result")
+    assert backend.checks[-1]["profile"]["display_name"] == "Pluto"
+    page.evaluate(NAVIGATE_TO_NAMELESS_STUDIO)
+    banner.wait(lambda s: backend.checks[-1]["profile"]["handle"] == "pluto.studio" and s.get("data-state") == "result")
+    sent = backend.checks[-1]["profile"]
+    assert "display_name" not in sent, sent.get("display_name")
+    assert sent["bio"].startswith("Where travel lovers go to escape.")
+    assert sent["followers"] == 2187
+
+
 def test_a_tme_user_page_is_checked(browser: Browser, backend: Backend) -> None:
     """A shared t.me link opens Telegram's public page of the user: the manifest runs the
     extractor there, and the name, @username and bio go out without an account id."""
@@ -542,6 +603,30 @@ def test_a_tme_user_page_is_checked(browser: Browser, backend: Backend) -> None:
         "bio": "Illustrator in Beirut. Commissions open: @nour_art",
         "has_avatar": True,
     }
+
+
+def test_a_telegram_dog_page_is_checked_and_a_scam_mark_is_not_in_the_name(browser: Browser, backend: Backend) -> None:
+    """telegram.dog, Telegram's mirror of t.me: the manifest runs the extractor there and the same
+    profile goes out. Telegram's SCAM mark drawn next to the name (as the node tests' derived page
+    does) goes as platform_label, which the real server reports, and not as part of the name."""
+    browser.configure(backend.url, "en", everywhere=True)
+    page, banner = open_profile(browser, "https://telegram.dog/nour_khalil")
+    banner.wait_state("result")
+    sent = backend.checks[-1]
+    assert (sent["platform"], sent["profile"]["handle"], sent["profile"]["profile_url"]) == (
+        "telegram",
+        "nour_khalil",
+        "https://t.me/nour_khalil",
+    )
+    page.evaluate(
+        """() => document.querySelector(".tgme_page_title span")
+            .insertAdjacentHTML("afterend", '<span class="tgme_label">SCAM</span>')"""
+    )
+    banner.wait(
+        lambda s: backend.checks[-1]["profile"].get("platform_label") == "scam" and s.get("data-state") == "result"
+    )
+    assert backend.checks[-1]["profile"]["display_name"] == "Nour Khalil"
+    assert "platform.labelled_scam" in banner.reasons()
 
 
 def test_a_photo_drawn_after_the_first_check_is_checked_again(browser: Browser, backend: Backend) -> None:

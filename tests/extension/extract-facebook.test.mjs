@@ -20,6 +20,8 @@ describe("Facebook, real pages", () => {
       profile: {
         handle: "heymeedan",
         account_id: "100067935271247",
+        // Its old Page id, in the page's own account object for this vanity ("delegate_page").
+        account_ids: ["54421674438"],
         profile_url: "https://www.facebook.com/heymeedan",
         display_name: "Meedan",
         verified: false,
@@ -462,5 +464,53 @@ describe("Facebook, more real pages from meedan/pender", () => {
     ]) {
       assert.equal(extractFrom(window, `https://www.facebook.com${path}`), null, path);
     }
+  });
+});
+
+// A Page has two ids since Facebook moved Pages onto profiles: its vanity address is keyed by the
+// new profile id, its old /<name>-<page id>/ address by the old Page id. Facebook serves the same
+// profile-style page at both (fixtures/PROVENANCE.md: the koptisch page was asked at its old
+// address and came with its vanity as canonical), so the real heymeedan page is loaded at its old
+// address here (the URL is the only change).
+describe("Facebook, a Page's two ids", () => {
+  const OLD_ADDRESS = "https://www.facebook.com/Meedan-54421674438/";
+
+  test("at its old /<name>-<page id>/ address the Page is keyed by its Page id and reports its profile id too", () => {
+    const window = pageAt(OLD_ADDRESS, { fixture: PAGE_2023 });
+    const found = extractFrom(window, OLD_ADDRESS);
+    assert.equal(found.key, "facebook:id:54421674438");
+    assert.deepEqual([found.profile.account_id, found.profile.account_ids], ["54421674438", ["100067935271247"]]);
+    for (const url of ["https://www.facebook.com/pages/Meedan/54421674438", "https://www.facebook.com/profile.php?id=100067935271247"]) {
+      const other = extractFrom(window, url);
+      assert.deepEqual([other.profile.account_id, ...other.profile.account_ids].sort(), ["100067935271247", "54421674438"], url);
+    }
+  });
+
+  test("the retired 2022 layout names the Page by its Page id only: no other id", () => {
+    assert.equal(extractAt("https://www.facebook.com/heymeedan/", { fixture: PAGE_2022 }).profile.account_ids, undefined);
+  });
+
+  test("another account's address over the real page (in-app navigation): none of heymeedan's ids", () => {
+    const window = pageAt(MEEDAN, { fixture: PAGE_2023 });
+    for (const url of ["https://www.facebook.com/someone.else.here", "https://www.facebook.com/Someone-Else-123456789012345/", "https://www.facebook.com/profile.php?id=100000000000001"]) {
+      const found = extractFrom(window, url);
+      assert.equal(found.profile.account_ids, undefined, url);
+      assert.notEqual(found.profile.account_id, "100067935271247", url);
+    }
+  });
+
+  test("another account's object in the page (a post's author) stays that account's; text shaped like one is text", () => {
+    // A commenter's or author's object, as Facebook writes it, put in the page's data before
+    // heymeedan's; then a post text holding braces and an escaped copy of an account object that
+    // names heymeedan's address with other ids (what anyone can type), before it again.
+    const author = '{"__typename":"User","id":"100000000000666","url":"https:\\/\\/www.facebook.com\\/page.of.attacker","delegate_page":{"id":"777777777"}}';
+    const typed = '"text":"}}]] {\\"__typename\\":\\"User\\",\\"id\\":\\"100000000000666\\",\\"url\\":\\"https:\\/\\/www.facebook.com\\/heymeedan\\",\\"delegate_page\\":{\\"id\\":\\"777777777\\"}} [[{{",';
+    const first = '{"__typename":"User","__isActor":"User","id":"100067935271247"';
+    const html = derive(PAGE_2023, [[first, `{"author":${author},${typed}"x":1},${first}`]]);
+    const window = pageAt(MEEDAN, { html });
+    assert.deepEqual(extractFrom(window, MEEDAN).profile.account_ids, ["54421674438"]);
+    assert.deepEqual(extractFrom(window, "https://www.facebook.com/Meedan-54421674438/").profile.account_ids, ["100067935271247"]);
+    // The author's own address: its own object, its own ids.
+    assert.deepEqual(extractFrom(window, "https://www.facebook.com/page.of.attacker").profile.account_ids, ["100000000000666", "777777777"]);
   });
 });

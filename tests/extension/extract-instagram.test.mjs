@@ -310,6 +310,66 @@ describe("Instagram after in-app navigation (derived from the real page)", () =>
   });
 });
 
+// A business account without a name (Instagram allows an empty name): the header shows no name
+// line, so its first line is the category (fixtures/PROVENANCE.md, "Derived pages": the real
+// pluto__travel page, navigated as above, with the name's <h1> and its <br> removed).
+const NAME_LINE = /<h1 class="rhpdm">Pluto Studio<\/h1><br>/;
+const NO_NAME_TITLE = "<title>@pluto.studio • Instagram photos and videos</title>";
+
+describe("Instagram, a business account without a name (derived from the real page)", () => {
+  /** @pluto.studio without a name, its category `category`, with or without its bio, under `title`. */
+  function nameless(category, { bio = true, title = NO_NAME_TITLE } = {}) {
+    return navigated([
+      [NAME_LINE, ""],
+      [CATEGORY_SPAN, `<span class="_8FvLi">${category}</span>`],
+      [/<title>[^<]*<\/title>/, title],
+      ...(bio ? [] : [[BIO_SPAN, ""]]),
+    ]);
+  }
+  // The 2023 structure of the same header, without the name's wrapper.
+  const modernNameless = (html) => derive(modern(derive(html, [[/(<div class="-vDIg">)/, '$1<h1 class="rhpdm">@@NAME@@</h1><br>']])), [[/<div class="x9f619 xjbqb8w x78zum5"><span class="x1lliihq x1plvlek xryxfnj" dir="auto">@@NAME@@<\/span><\/div>/, ""]]);
+
+  test("in-app navigation: the category is never the name, whatever the tab title says", () => {
+    for (const category of [...FREE_CATEGORIES, "Product/Service"]) {
+      for (const title of [NO_NAME_TITLE, "<title>(@pluto.studio) • Instagram photos and videos</title>", "<title>Instagram</title>", "<title>Pluto (@pluto__travel) • Instagram photos and videos</title>"]) {
+        for (const bio of [true, false]) {
+          const html = nameless(category, { bio, title });
+          for (const [layout, page] of [["2021", html], ["2023", modernNameless(html)]]) {
+            const { profile } = extractAt(STUDIO_URL, { html: page });
+            const what = `${category} / ${title} / bio ${bio} / ${layout}`;
+            assert.equal(profile.display_name, undefined, what);
+            assert.equal(profile.bio, bio ? BIO : undefined, what);
+            assert.deepEqual([profile.handle, profile.followers], ["pluto.studio", 2187], what);
+          }
+        }
+      }
+    }
+  });
+
+  test("a fresh load of a nameless account: no name from the tags or the header; the category is not the bio", () => {
+    const html = derive(PLUTO, [
+      [/<h1 class="rhpdm">Pluto<\/h1><br>/, ""],
+      [/Pluto \(@pluto__travel\) • Instagram photos and videos/g, "@pluto__travel • Instagram photos and videos"],
+    ]);
+    const { profile } = extractAt(PLUTO_URL, { html });
+    assert.equal(profile.display_name, undefined);
+    assert.equal(profile.bio, BIO);
+    assert.equal(profile.account_id, "3640900328");
+  });
+
+  test("the name is still read: from the title after navigation, and from the header's first line when the title says nothing", () => {
+    assert.equal(extractAt(STUDIO_URL, { html: navigated() }).profile.display_name, "Pluto Studio");
+    const stale = navigated([[/<title>[^<]*<\/title>/, "<title>Instagram</title>"]]);
+    assert.deepEqual([extractAt(STUDIO_URL, { html: stale }).profile.display_name, extractAt(STUDIO_URL, { html: stale }).profile.bio], ["Pluto Studio", BIO]);
+    // The 2023 structure wraps the name like a category: with no title to say, it is left out rather than guessed.
+    assert.equal(extractAt(STUDIO_URL, { html: modern(stale) }).profile.display_name, undefined);
+    assert.equal(extractAt(STUDIO_URL, { html: modern(navigated()) }).profile.display_name, "Pluto Studio");
+    // A name typed to look like a nameless title ("@pluto.studio • Pluto Studio") is still the name.
+    const typed = navigated([[/<title>[^<]*<\/title>/, "<title>@pluto.studio • Pluto Studio (@pluto.studio) • Instagram photos and videos</title>"], ['<h1 class="rhpdm">Pluto Studio</h1>', '<h1 class="rhpdm">@pluto.studio • Pluto Studio</h1>']]);
+    assert.equal(extractAt(STUDIO_URL, { html: typed }).profile.display_name, "@pluto.studio • Pluto Studio");
+  });
+});
+
 describe("Instagram, invented pages", () => {
   test("desktop, fresh load: Open Graph counts, embedded profile id, header structure", () => {
     assert.deepEqual(extractAt("https://www.instagram.com/nour.khalil.art/", { fixture: "instagram/invented-desktop.html" }), {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { derive } from "./derive.mjs";
-import { extractAt, fixture } from "./helpers.mjs";
+import { extractAt, fixture, source } from "./helpers.mjs";
 
 const BASE_A = fixture("telegram/reconstructed-a-base.html");
 const BLOB = "blob:https://web.telegram.org/6f1c2d3e-0000-4000-8000-000000000001";
@@ -333,6 +333,42 @@ describe("t.me / telegram.me public pages", () => {
     assert.equal(found.profile.verified, true);
     assert.equal(extractAt("https://t.me/nour_khalil", { html: USER }).profile.verified, undefined, "no badge: not claimed either way");
     assert.equal(extractAt("https://t.me/nour_khalil", { html: edited(['<span dir="auto">Nour Khalil</span>', '<span dir="auto"> </span>']) }), null);
+  });
+
+  test("Telegram's SCAM and FAKE marks next to the name: platform_label, and never part of the name", () => {
+    const NAME = '<span dir="auto">Nour Khalil</span>';
+    for (const [mark, label] of [
+      ['<i class="scam-icon"></i>', "scam"],
+      ['<i class="fake-icon"></i>', "fake"],
+      ['<span class="tgme_label">SCAM</span>', "scam"],
+      ['<span class="tgme_label">FAKE</span>', "fake"],
+      ['<div class="tgme_header_labels"><i class="verified-icon"></i><span class="badge badge-scam">ARNAQUE</span></div>', "scam"],
+      ['<span class="badge-fake">مزيف</span>', "fake"],
+      ['<span>احتيال</span>', "scam"],
+    ]) {
+      const { profile } = extractAt("https://t.me/nour_khalil", { html: edited([NAME, `${NAME}${mark}`]) });
+      assert.deepEqual([profile.display_name, profile.platform_label], ["Nour Khalil", label], mark);
+    }
+    // A mark drawn inside the name's <span>, and one with the verified icon.
+    const inside = extractAt("https://t.me/nour_khalil", { html: edited([NAME, '<span dir="auto">Nour Khalil <span class="scam">SCAM</span></span><i class="verified-icon"></i>']) }).profile;
+    assert.deepEqual([inside.display_name, inside.platform_label, inside.verified], ["Nour Khalil", "scam", true]);
+    // The account's own name is its own: typed words are no mark.
+    for (const name of ["Nour SCAM", "SCAM", "Fake Nour"]) {
+      const { profile } = extractAt("https://t.me/nour_khalil", { html: edited([NAME, `<span dir="auto">${name}</span>`]) });
+      assert.deepEqual([profile.display_name, profile.platform_label], [name, undefined], name);
+    }
+    assert.equal(extractAt("https://t.me/nour_khalil", { html: USER }).profile.platform_label, undefined);
+  });
+
+  test("telegram.dog, Telegram's mirror of t.me: the same pages, read the same way, and the content script runs there", () => {
+    const found = extractAt("https://telegram.dog/nour_khalil", { html: USER });
+    assert.deepEqual(found, extractAt("https://t.me/nour_khalil", { html: USER }));
+    assert.equal(found.profile.profile_url, "https://t.me/nour_khalil");
+    assert.equal(extractAt("https://telegram.dog/unlimitedhangout", { html: CHANNEL }), null);
+    assert.equal(extractAt("https://telegram.dog/s/nour_khalil", { html: USER }), null);
+    assert.equal(extractAt("http://telegram.dog/nour_khalil", { html: USER }), null, "https only, as t.me");
+    const matches = JSON.parse(source("manifest.json")).content_scripts[0].matches;
+    for (const host of ["t.me", "telegram.me", "telegram.dog"]) assert.ok(matches.includes(`https://${host}/*`), host);
   });
 
   test("Telegram's page for a username no one holds (no title, no line): nothing", () => {

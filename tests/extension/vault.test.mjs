@@ -330,4 +330,18 @@ describe("the same account", () => {
     // Both ids known: only the ids decide (a released handle is not the person).
     assert.ok(!Contacts.sameAccount({ ...saved, account_id: "1" }, { platform: "facebook", handle: "mosaleh", account_id: "2" }));
   });
+
+  test("a contact's other ids: cleaned like ids, added up on a later save, matched only against the checked page's own id", () => {
+    const raw = { display_name: "Meedan", platform: "facebook", account_id: "100067935271247", account_ids: [" 54421674438 ", "100067935271247", "54421674438", 7, "9".repeat(129), ""] };
+    assert.deepEqual(Contacts.cleanContact(raw).account_ids, ["54421674438"]);
+    assert.equal("account_ids" in Contacts.cleanContact({ ...raw, account_ids: "54421674438" }), false);
+    const merged = Contacts.mergeContacts([Contacts.cleanContact(raw)], [{ ...raw, account_ids: ["111"] }, { ...raw, account_ids: undefined }]).contacts;
+    assert.deepEqual(merged.map((c) => c.account_ids), [["54421674438", "111"]]);
+    const contact = merged[0];
+    assert.ok(Contacts.isContactsAccount(contact, { platform: "facebook", account_id: "54421674438" }));
+    assert.ok(!Contacts.isContactsAccount(contact, { platform: "instagram", account_id: "54421674438" }));
+    // The checked page's own claims of other ids do not make it her.
+    assert.ok(!Contacts.isContactsAccount(contact, { platform: "facebook", account_id: "666", account_ids: ["100067935271247"] }));
+    assert.ok(!Contacts.isContactsAccount({ ...contact, account_ids: undefined }, { platform: "facebook", account_id: "666", account_ids: ["100067935271247"] }));
+  });
 });

@@ -30,8 +30,9 @@ before(async () => {
     seen.push({ url: req.url, headers: req.headers, body: sent });
     if (req.url === "/v1/reports") return { status: 202, body: { id: "r1" } };
     if (held) await held;
-    // A clone: a contact's name on another account.
-    const findings = (sent.contacts || []).some((c) => c.display_name === sent.profile.display_name)
+    // A clone: a contact's name on another account (the real server is silent when the contact's
+    // id is the profile's: heuristics/signals/impersonation.py, is_same_account).
+    const findings = (sent.contacts || []).some((c) => c.display_name === sent.profile.display_name && !(c.account_id && c.account_id === sent.profile.account_id))
       ? [{ code: "impersonation.contact", points: 4.4, message: `This account looks like your contact “${sent.contacts[0].display_name}”.`, evidence: { contact: sent.contacts[0].display_name } }]
       : [];
     return { status: 200, body: { risk: findings.length ? 80 : 5, level: findings.length ? "high" : "low", findings, avatar_hash: "c0ffee00c0ffee00", rules_version: "t", unavailable: [], locale: "en" } };
@@ -191,6 +192,43 @@ describe("background", () => {
     assert.equal(next.view.trusted, false);
     assert.equal(next.view.unconfirmed, false, "both ids known: the ids decide");
     assert.equal(next.view.level, "high");
+  });
+
+  test("a Facebook Page saved at its vanity address is her account at its old /<name>-<page id>/ one; the visited page's own claims are not enough", async () => {
+    const Contacts = await import("../../extension/shared/contacts.js");
+    // What extract-facebook.js reads of the real heymeedan page at its two addresses.
+    const atVanity = { platform: "facebook", key: "facebook:h:heymeedan", profile: { handle: "heymeedan", account_id: "100067935271247", account_ids: ["54421674438"], display_name: "Meedan" } };
+    const atOld = { platform: "facebook", key: "facebook:id:54421674438", profile: { account_id: "54421674438", account_ids: ["100067935271247"], display_name: "Meedan" } };
+    await Vault.createVault(PASS, { contacts: [] });
+    // Saved from the popup at the vanity address (popup.js passes what the page gave).
+    await Contacts.upsertContact({ ...atVanity.profile, platform: "facebook" });
+    assert.deepEqual((await Contacts.getContacts())[0].account_ids, ["54421674438"]);
+    const old = await sendToWorker(browser, { type: "check", ...atOld });
+    // What the popup saves from: the page's other ids are kept with the profile, within limits.
+    assert.deepEqual((await browser.storage.session.get("tab|7"))["tab|7"].profile.account_ids, ["100067935271247"]);
+    assert.deepEqual([old.view.trusted, old.view.byUsername, old.view.level], [true, false, "low"]);
+    // The server compares one id per contact: she goes with the id this page is keyed by.
+    assert.deepEqual(seen.at(-1).body.contacts, [{ display_name: "Meedan", platform: "facebook", account_id: "54421674438", handle: "heymeedan" }]);
+    assert.deepEqual(seen.at(-1).body.profile, { account_id: "54421674438", display_name: "Meedan" }, "the other ids stay in the browser");
+
+    // An impostor's page claiming her ids in its markup: its own id is not hers, so it is a clone.
+    const impostor = { platform: "facebook", key: "facebook:h:meedan.official", profile: { handle: "meedan.official", account_id: "100000000000666", account_ids: ["100067935271247", "54421674438"], display_name: "Meedan" } };
+    const fake = await sendToWorker(browser, { type: "check", ...impostor });
+    assert.deepEqual([fake.view.trusted, fake.view.level], [false, "high"]);
+    assert.equal(seen.at(-1).body.contacts[0].account_id, "100067935271247", "sent as saved");
+
+    // A contact saved by its Page id alone (before other ids were recorded): a page at the vanity
+    // that claims that Page id is not taken for her on its word; the warning stays until she is
+    // saved from it.
+    await Contacts.setContacts([{ display_name: "Meedan", platform: "facebook", account_id: "54421674438", added: "2026-01-01" }]);
+    const claimed = await sendToWorker(browser, { type: "check", ...atVanity, force: true });
+    assert.deepEqual([claimed.view.trusted, claimed.view.level], [false, "high"]);
+    await Contacts.upsertContact({ ...atOld.profile, platform: "facebook" });
+    const saved = await sendToWorker(browser, { type: "check", ...atVanity, force: true });
+    assert.deepEqual([saved.view.trusted, saved.view.level], [true, "low"]);
+    const junk = await sendToWorker(browser, { type: "check", ...atOld, key: "facebook:id:1", profile: { account_id: "1", account_ids: ["1", "2", 3, "9".repeat(129), ...Array.from({ length: 20 }, (_, i) => String(i + 10))] } });
+    assert.equal(junk.view.state, "result");
+    assert.deepEqual((await browser.storage.session.get("tab|7"))["tab|7"].profile.account_ids, ["2", "10", "11", "12", "13"]);
   });
 
   test("what the worker keeps and hashes of a profile is never more than the API takes", async () => {
