@@ -33,7 +33,8 @@ PROFILE_HOSTS: dict[Platform, tuple[str, ...]] = {
     Platform.X: ("x.com", "twitter.com"),
     Platform.INSTAGRAM: ("instagram.com",),
     Platform.FACEBOOK: ("facebook.com", "fb.com"),
-    Platform.TELEGRAM: ("t.me", "telegram.me"),
+    # telegram.dog: Telegram's own mirror of t.me, which the extension reads as t.me.
+    Platform.TELEGRAM: ("t.me", "telegram.me", "telegram.dog"),
 }
 
 # What a handle on the four platforms is made of (X and Telegram: letters, digits, _; Instagram

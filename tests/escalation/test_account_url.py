@@ -25,6 +25,7 @@ from server.escalation.account_url import PROBLEMS, handle_problem, problem_text
         ("https://mobile.twitter.com/Ha1a_Ahed?lang=ar", Platform.X, "@ha1a_ahed", None),
         ("https://m.facebook.com./hala.ahed", Platform.FACEBOOK, "hala.ahed", None),
         ("https://telegram.me/hala_ahed", Platform.TELEGRAM, None, None),
+        ("https://telegram.dog/hala_ahed", Platform.TELEGRAM, "hala_ahed", None),
         # A URL alone, or nothing to compare it with.
         ("https://x.com/someone", Platform.X, None, None),
         ("https://forum.example/u/hala", Platform.OTHER, "other_name", None),
@@ -49,6 +50,7 @@ def test_the_address_of_the_named_account_passes(
         ("https://forum.example@evil.example/", Platform.OTHER, None, None, "url_userinfo"),
         ("https://x.com.evil.example/ha1a_ahed", Platform.X, "ha1a_ahed", None, "url_other_site"),
         ("https://evilx.com/ha1a_ahed", Platform.X, "ha1a_ahed", None, "url_other_site"),
+        ("https://telegram.dog.evil.example/ha1a_ahed", Platform.TELEGRAM, "ha1a_ahed", None, "url_other_site"),
         ("https://xn--instgram-jgb.com/ha1a", Platform.INSTAGRAM, None, None, "url_other_site"),
         ("https://instagram.com/ha1a", Platform.X, None, None, "url_other_site"),  # another platform's site
         # The report names the clone (so genuine reports of it merge in); its URL is the original's.
