@@ -189,13 +189,20 @@ class ProtectedCreate(BaseModel):
 
 
 class ProtectedPersonOut(ProtectedPerson):
-    """A protected person as ``GET /v1/protected`` shows her: her record, and which of its photo
-    hashes give her no photo protection (worked out on each read, never stored)."""
+    """A protected person as ``GET /v1/protected`` shows her: her record, which of its photo
+    hashes give her no photo protection, and which of her accounts are known by their username
+    only (worked out on each read, never stored)."""
 
     never_confirm: list[str] = Field(
         [],
         description="The avatar_hashes that never confirm a match (a bare 64-bit hash or a version 1"
         " fingerprint, stored before they were refused): no photo protection; register the photo again",
+    )
+    accounts_without_id: list[int] = Field(
+        [],
+        description="Indexes in accounts of those on x, instagram, telegram or facebook known by their"
+        " handle only: a released username can be registered by anyone, who is then taken for her"
+        " account (a clone holding it is not flagged); add the account id",
     )
 
 

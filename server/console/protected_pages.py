@@ -18,14 +18,14 @@ from werkzeug.wrappers import Response
 
 from heuristics.profile import Platform
 from server.console.auth import console_actor, require_console_role
-from server.console.blueprint import bp, t
+from server.console.blueprint import bp, error_text, t
 from server.console.forms import read_avatar
 from server.roles import Role
 from server.schemas import MAX_AVATARS, ProtectedCreate
 from server.services import protected
 from server.services.protected import photo_fingerprint
 from server.state import app_state
-from server.storage.protected import ProtectedPerson
+from server.storage.protected import ProtectedAccount, ProtectedPerson
 from server.web.body import validate
 from server.web.errors import APIError
 
@@ -33,30 +33,41 @@ Page = str | tuple[str, int] | Response
 
 
 def parse_accounts(text: str) -> list[dict[str, str]]:
-    """One account per line: ``<platform> <handle>`` or ``<platform> id:<account id>``."""
+    """One account per line: ``<platform> <handle>``, ``<platform> id:<account id>``, or both
+    (``<platform> @<handle> id:<account id>``): an account known by both is one account, whose
+    id decides whether a checked profile is hers (a released handle may be anyone's)."""
     accounts = []
     platforms = {p.value for p in Platform}
     for number, line in enumerate(text.splitlines(), start=1):
         words = line.split()
         if not words:
             continue
-        if len(words) != 2 or words[0].lower() not in platforms:
+        if len(words) not in (2, 3) or words[0].lower() not in platforms:
             raise APIError(422, "invalid_value", t("protected.bad_account", line=number), f"accounts.{number}")
-        platform, value = words[0].lower(), words[1]
-        if value.lower().startswith("id:"):
-            accounts.append({"platform": platform, "account_id": value[3:]})
-        else:
-            accounts.append({"platform": platform, "handle": value.lstrip("@")})
+        account = {"platform": words[0].lower()}
+        for value in words[1:]:
+            if value.lower().startswith("id:"):
+                field, found = "account_id", value[3:]
+            else:
+                field, found = "handle", value.lstrip("@")
+            if field in account:  # two handles or two ids on one line: which one is hers?
+                raise APIError(422, "invalid_value", t("protected.bad_account", line=number), f"accounts.{number}")
+            account[field] = found
+        accounts.append(account)
     return accounts
 
 
 def accounts_text(person: ProtectedPerson) -> str:
+    """Her accounts as the form takes them: one line each, handle and id together (written on two
+    lines, an account known by both would come back as two, one of them known by its handle only)."""
     lines = []
     for account in person.accounts:
+        words = [account.platform.value]
         if account.handle:
-            lines.append(f"{account.platform.value} @{account.handle}")
+            words.append(f"@{account.handle}")
         if account.account_id:
-            lines.append(f"{account.platform.value} id:{account.account_id}")
+            words.append(f"id:{account.account_id}")
+        lines.append(" ".join(words))
     return "\n".join(lines)
 
 
@@ -200,4 +211,27 @@ def delete_protected(person_id: str) -> Response:
     if not protected.delete(person_id, console_actor()):
         abort(404)
     flash(t("protected.deleted"), "ok")
+    return redirect(url_for("console.protected_people"), code=303)
+
+
+@bp.post("/protected/<person_id>/account-id")
+@require_console_role(Role.TRAINER)
+def record_account_id(person_id: str) -> Page:
+    """The manual check's one-click fix: record the checked profile's account id on her account
+    known by its username only (the account as the check page showed it: ``account`` its index,
+    ``platform`` and ``handle``). Through the service, as every edit of her record, and audited."""
+    form = request.form
+    try:
+        expected = ProtectedAccount(platform=form.get("platform", ""), handle=form.get("handle") or None)
+        index = int(form.get("account", ""))
+    except ValueError:  # pydantic's ValidationError is one: a form no page of ours sends
+        abort(400)
+    try:
+        recorded = protected.record_account_id(person_id, index, expected, form.get("account_id", ""), console_actor())
+    except APIError as error:
+        return render_template("console/error.html", status=error.status, message=error_text(error)), error.status
+    if not recorded:
+        message = t("protected.account_changed")
+        return render_template("console/error.html", status=409, message=message), 409
+    flash(t("protected.account_id_recorded"), "ok")
     return redirect(url_for("console.protected_people"), code=303)

@@ -11,8 +11,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from werkzeug.wrappers import Response
 
 from heuristics.banks import BankLabel
+from heuristics.context import ServiceUnavailable
 from heuristics.images import sniff_format
-from heuristics.profile import Platform
+from heuristics.profile import Platform, Profile
 from heuristics.services import PROTECTED
 from server.console.auth import (
     actor,
@@ -31,6 +32,7 @@ from server.console.report_view import account_warnings, report_context
 from server.i18n import LOCALES
 from server.roles import Role
 from server.schemas import CheckRequest, ConfirmRequest, RejectRequest
+from server.services import protected
 from server.services.accounts import record_refused_code, revoke_user
 from server.services.check import run_check
 from server.services.reports import bank_fingerprint, decide
@@ -140,8 +142,27 @@ def manual_check() -> Page:
         platforms=platforms,
         form=form,
         evidence_json=_evidence_json,
+        handle_only=_owned_by_handle_only(body.profile, body.platform),
         **report_context(result, body.profile),
     )
+
+
+def _owned_by_handle_only(profile: Profile | None, platform: Platform) -> list[dict[str, Any]]:
+    """The protected people whose account this profile is taken for only through an account of
+    theirs known by its username (the profile has an id, none of theirs matches it): the page
+    offers to record the id. If the profile is not hers, the trainer now knows whom a squatter of
+    that username hides from. Said to the trainer only: the anonymous answer stays as it was."""
+    registry = app_state().lookups.get(PROTECTED)
+    if registry is None or profile is None or platform not in protected.HANDLES_REUSED:
+        return []
+    try:
+        found = registry.owned_by_handle_only(profile, platform)
+    except ServiceUnavailable:  # the report above already says the registry was unavailable
+        return []
+    return [
+        {"person": person, "index": index, "account": person.accounts[index], "account_id": profile.account_id}
+        for person, index in found
+    ]
 
 
 def _evidence_json(evidence: dict[str, Any]) -> str:

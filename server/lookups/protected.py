@@ -129,6 +129,26 @@ class ProtectedLookup:
         ]
         return bool(found) and is_same_account(profile, platform, found)
 
+    def owned_by_handle_only(self, profile: Profile, platform: Platform) -> list[tuple[ProtectedPerson, int]]:
+        """The registered accounts (person, index in her accounts) on ``platform`` known by their
+        handle only that make ``profile`` — which has an account id — one of a protected person's
+        own accounts, when no registered account id does: recording the profile's id on them
+        turns the handle into a mere hint (:func:`is_same_account` then compares the ids). Empty
+        otherwise. For the privileged console only; :meth:`owns` is unchanged."""
+        if not profile.account_id or not self.owns(profile, platform):
+            return []
+        registry = self.copy.current()
+        if is_same_account(profile, platform, registry.accounts.get(("id", profile.account_id), ())):
+            return []  # owned by its id too: nothing a handle decides
+        return [
+            (person, number)
+            for person in registry.people.values()
+            for number, account in enumerate(person.accounts)
+            if account.platform == platform
+            and account.account_id is None
+            and is_same_account(profile, platform, [(account.platform, None, account.handle)])
+        ]
+
     def photo_matches(self, fingerprint: AvatarFingerprint) -> Sequence[tuple[int, ProtectedMatch]]:
         registry = self.copy.current()
         found: list[tuple[int, ProtectedMatch]] = []

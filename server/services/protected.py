@@ -10,15 +10,24 @@ from __future__ import annotations
 import base64
 from collections.abc import Collection, Mapping
 
+from pydantic import TypeAdapter, ValidationError
+
 from heuristics.images import ImageRejected, fingerprint_bytes
+from heuristics.profile import AccountId, Platform
 from heuristics.services import PROTECTED
 from server.schemas import ProtectedCreate, ProtectedPersonOut
 from server.services import Actor
 from server.services.avatars import MAX_AVATAR_BYTES, fingerprint_from, image_error, never_confirms, refuse_legacy
 from server.state import app_state
-from server.storage.protected import ProtectedBusy, ProtectedPerson
+from server.storage.protected import ProtectedAccount, ProtectedBusy, ProtectedPerson
 from server.web.body import decode_base64
 from server.web.errors import APIError
+
+# Where a username given up can be registered by anyone (Facebook: its vanity names): an account
+# of hers known there by its username only is whoever holds that username today.
+HANDLES_REUSED = frozenset({Platform.X, Platform.INSTAGRAM, Platform.TELEGRAM, Platform.FACEBOOK})
+_ACCOUNT_ID: TypeAdapter[str] = TypeAdapter(AccountId)
+_BUSY = "The person is being changed by someone else; try again."
 
 
 def photo_fingerprint(data: bytes, field: str) -> tuple[str, str]:
@@ -82,8 +91,7 @@ def replace(person_id: str, body: ProtectedCreate, actor: Actor, keypoints: Mapp
     try:
         replaced = app_state().stores.protected.replace(person_id, body, {**(keypoints or {}), **made}, check)
     except ProtectedBusy:
-        busy = "The person is being changed by someone else; try again."
-        raise APIError(409, "protected_busy", busy, reason="protected_busy") from None
+        raise APIError(409, "protected_busy", _BUSY, reason="protected_busy") from None
     if not replaced:
         return False
     _changed()
@@ -120,10 +128,46 @@ def person(person_id: str, actor: Actor) -> ProtectedPerson | None:
     return found
 
 
+def record_account_id(person_id: str, index: int, expected: ProtectedAccount, account_id: str, actor: Actor) -> bool:
+    """Record ``account_id`` on her ``index``-th account, known until now by its handle only (and
+    still ``expected``); audited as any edit of her record (``protected.edited``). False when
+    she or that account is gone or changed meanwhile. 422 ``invalid_value`` (``account_id``) for
+    an id no account could have; 409 ``protected_busy`` when her record keeps changing."""
+    try:
+        account_id = _ACCOUNT_ID.validate_python(account_id.strip())
+    except ValidationError:
+        raise APIError(422, "invalid_value", "Not an account id.", "account_id") from None
+    if not account_id:
+        raise APIError(422, "invalid_value", "Not an account id.", "account_id")
+    try:
+        recorded = app_state().stores.protected.record_account_id(person_id, index, expected, account_id)
+    except ProtectedBusy:
+        raise APIError(409, "protected_busy", _BUSY, reason="protected_busy") from None
+    if not recorded:
+        return False
+    _changed()
+    app_state().stores.audit.record(actor.name, "protected.edited", person_id, account_id_recorded=index)
+    return True
+
+
+def accounts_without_id(person: ProtectedPerson) -> list[int]:
+    """Her accounts (by index) on a platform that hands a released username to anyone, known by
+    their handle only: whoever registers that username later is taken for her account, and a
+    clone holding it is not flagged. Worked out on each read, never stored."""
+    return [
+        number
+        for number, account in enumerate(person.accounts)
+        if account.platform in HANDLES_REUSED and account.handle and not account.account_id
+    ]
+
+
 def shown(person: ProtectedPerson) -> ProtectedPersonOut:
-    """A person as the API and the console show her: with the photo hashes that never confirm."""
+    """A person as the API and the console show her: with the photo hashes that never confirm
+    and the accounts known by their username only."""
     return ProtectedPersonOut(
-        **person.model_dump(), never_confirm=[h for h in person.avatar_hashes if never_confirms(h)]
+        **person.model_dump(),
+        never_confirm=[h for h in person.avatar_hashes if never_confirms(h)],
+        accounts_without_id=accounts_without_id(person),
     )
 
 

@@ -184,6 +184,33 @@ class ProtectedStore:
 
         return watched(self.client, key, attempt, _RETRIES, ProtectedBusy(person_id))
 
+    def record_account_id(self, person_id: str, index: int, expected: ProtectedAccount, account_id: str) -> bool:
+        """Set the account id of her ``index``-th account, which must still be ``expected`` (known
+        by its handle only); the rest of her record stays. False when she or that account is gone
+        or changed (another trainer's edit since the page was read: the trainer looks again).
+
+        Read and written WATCHed, as :meth:`replace`; :class:`ProtectedBusy` after as many tries."""
+        if not ID.match(person_id) or index < 0 or expected.account_id is not None:
+            return False
+        key = _RECORD + person_id
+
+        def attempt(pipe: redis.client.Pipeline) -> bool:
+            raw = pipe.get(key)
+            if not raw:
+                return False
+            current = ProtectedPerson.model_validate_json(raw)
+            if index >= len(current.accounts) or current.accounts[index] != expected:
+                return False
+            accounts = list(current.accounts)
+            accounts[index] = expected.model_copy(update={"account_id": account_id})
+            pipe.multi()
+            pipe.set(key, current.model_copy(update={"accounts": accounts}).model_dump_json(), xx=True)
+            pipe.incr(_VERSION)
+            pipe.set(_STAMP, new_stamp())
+            return bool(pipe.execute()[0])
+
+        return watched(self.client, key, attempt, _RETRIES, ProtectedBusy(person_id))
+
     def delete(self, person_id: str) -> bool:
         if not ID.match(person_id):
             return False

@@ -200,6 +200,30 @@ def test_the_listing_names_stored_hashes_that_never_confirm(
     assert "never_confirm" not in (redis_client.get(f"haris:{{protected}}:person:{person_id}") or b"").decode()
 
 
+def test_the_listing_names_accounts_known_by_their_username_only(
+    client: FlaskClient, trainer: dict[str, str], redis_client: redis.Redis
+) -> None:
+    """On X, Instagram, Telegram and Facebook a released username can be registered by anyone,
+    who is then taken for her account: ``accounts_without_id`` names such accounts by index. An
+    account known by its id, or by both, is not named; nor one on ``other``."""
+    accounts = [
+        {"platform": "x", "account_id": "42", "handle": "hala_ahed"},
+        {"platform": "instagram", "handle": "hala.ahed"},
+        {"platform": "facebook", "account_id": "100012345"},
+        {"platform": "telegram", "handle": "hala_ahed"},
+        {"platform": "other", "handle": "hala.blog"},
+    ]
+    person_id = register(client, trainer, {**HALA, "accounts": accounts})
+    [listed] = client.get("/v1/protected", headers=trainer).get_json()["people"]
+    assert listed["accounts_without_id"] == [1, 3]
+    assert client.get(f"/v1/protected/{person_id}", headers=trainer).get_json()["accounts_without_id"] == [1, 3]
+    # Worked out on each read, never stored.
+    assert "accounts_without_id" not in (redis_client.get(f"haris:{{protected}}:person:{person_id}") or b"").decode()
+    document = client.get("/openapi.json").get_json()
+    field = document["components"]["schemas"]["ProtectedPersonOut"]["properties"]["accounts_without_id"]
+    assert field["items"]["type"] == "integer" and "handle only" in field["description"]
+
+
 def test_not_json_is_415(client: FlaskClient, trainer: dict[str, str]) -> None:
     response = client.post("/v1/protected", data="display_names=Hala", headers=trainer)
     assert response.status_code == 415
