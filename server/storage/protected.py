@@ -157,16 +157,11 @@ class ProtectedStore:
         :class:`ProtectedBusy` after a bounded number of tries."""
         if not ID.match(person_id):
             return False
-        key = _RECORD + person_id
 
-        def attempt(pipe: redis.client.Pipeline) -> bool:
-            raw = pipe.get(key)
-            if not raw:
-                return False
-            current = ProtectedPerson.model_validate_json(raw)
+        def change(current: ProtectedPerson) -> ProtectedPerson:
             if check is not None:
                 check(current)
-            record = current.model_copy(
+            return current.model_copy(
                 update={
                     "display_names": body.display_names,
                     "accounts": body.accounts,
@@ -174,12 +169,39 @@ class ProtectedStore:
                     "note": body.note,
                 }
             )
+
+        def keep_keypoints(pipe: redis.client.Pipeline, current: ProtectedPerson) -> None:
+            self._keep_keypoints(pipe, person_id, body.avatar_hashes, keypoints or {}, current.avatar_hashes)
+
+        return self._rewrite(person_id, change, keep_keypoints)
+
+    def _rewrite(
+        self,
+        person_id: str,
+        change: Callable[[ProtectedPerson], ProtectedPerson | None],
+        also: Callable[[redis.client.Pipeline, ProtectedPerson], None] | None = None,
+    ) -> bool:
+        """Her record read WATCHed, ``change(current)`` (None: nothing to write, False), written
+        with the registry's version moved and ``also(pipe, current)`` in the same transaction;
+        read and changed again when it changes before the write commits, :class:`ProtectedBusy`
+        after a bounded number of tries."""
+        key = _RECORD + person_id
+
+        def attempt(pipe: redis.client.Pipeline) -> bool:
+            raw = pipe.get(key)
+            if not raw:
+                return False
+            current = ProtectedPerson.model_validate_json(raw)
+            record = change(current)
+            if record is None:
+                return False
             pipe.multi()
             # XX: never resurrect a person deleted since the read (WATCH retries then, too).
             pipe.set(key, record.model_dump_json(), xx=True)
             pipe.incr(_VERSION)
             pipe.set(_STAMP, new_stamp())
-            self._keep_keypoints(pipe, person_id, body.avatar_hashes, keypoints or {}, current.avatar_hashes)
+            if also is not None:
+                also(pipe, current)
             return bool(pipe.execute()[0])
 
         return watched(self.client, key, attempt, _RETRIES, ProtectedBusy(person_id))
@@ -192,24 +214,15 @@ class ProtectedStore:
         Read and written WATCHed, as :meth:`replace`; :class:`ProtectedBusy` after as many tries."""
         if not ID.match(person_id) or index < 0 or expected.account_id is not None:
             return False
-        key = _RECORD + person_id
 
-        def attempt(pipe: redis.client.Pipeline) -> bool:
-            raw = pipe.get(key)
-            if not raw:
-                return False
-            current = ProtectedPerson.model_validate_json(raw)
+        def change(current: ProtectedPerson) -> ProtectedPerson | None:
             if index >= len(current.accounts) or current.accounts[index] != expected:
-                return False
+                return None
             accounts = list(current.accounts)
             accounts[index] = expected.model_copy(update={"account_id": account_id})
-            pipe.multi()
-            pipe.set(key, current.model_copy(update={"accounts": accounts}).model_dump_json(), xx=True)
-            pipe.incr(_VERSION)
-            pipe.set(_STAMP, new_stamp())
-            return bool(pipe.execute()[0])
+            return current.model_copy(update={"accounts": accounts})
 
-        return watched(self.client, key, attempt, _RETRIES, ProtectedBusy(person_id))
+        return self._rewrite(person_id, change)
 
     def delete(self, person_id: str) -> bool:
         if not ID.match(person_id):
