@@ -70,22 +70,6 @@ export function clampProfile(profile) {
   return out;
 }
 
-const MAX_OTHER_IDS = 8;
-
-/**
- * The profile as the worker keeps it for the popup: the API's fields (clampProfile) and the
- * account's other ids the page gave (`account_ids`, a Facebook Page's old Page id and new profile
- * id), which a contact saved from the popup records. They are not sent to the server
- * (buildCheckBody clamps again): it compares one id per contact (background/check.js).
- */
-export function clampKept(profile) {
-  const out = clampProfile(profile);
-  const others = Array.isArray(profile.account_ids) ? profile.account_ids.slice(0, MAX_OTHER_IDS) : [];
-  const ids = others.filter((id) => typeof id === "string" && id !== "" && codePoints(id) <= LIMITS.identifiers.account_id && id !== out.account_id);
-  if (ids.length) out.account_ids = [...new Set(ids)];
-  return out;
-}
-
 /** Only the contact fields the API defines, without empty ones, within its limits. */
 export function contactForRequest(contact) {
   const out = {};

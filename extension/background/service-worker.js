@@ -8,10 +8,11 @@ import { api } from "../shared/browser.js";
 import { MESSAGES, REPORT_REASONS, STORAGE, TICK } from "../shared/constants.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
+import { MAX_OTHER_IDS, otherIds } from "../shared/contacts.js";
 import { forgetInTabs, wipeEverything } from "../shared/wipe.js";
 import { backendAllowed, check, pruneSession, sessionGet, sessionSet, validRequest } from "./check.js";
 import { ensureGridAlarm } from "./grid-alarm.js";
-import { clampKept, sendReport } from "./checker.js";
+import { clampProfile, sendReport } from "./checker.js";
 import { initAutoLock, lockIfIdle } from "./auto-lock.js";
 import { initHealth, recordVisit } from "./health.js";
 import { currentEpoch, EpochEnded, newEpoch, refuseIfEpochEnded } from "./epochs.js";
@@ -52,7 +53,21 @@ async function openDetails(sender) {
  * (a page made to be read as a megabyte of bio costs nothing more than 2,000 characters).
  */
 function bounded(message) {
-  return message && message.profile && typeof message.profile === "object" ? { ...message, profile: clampKept(message.profile) } : message;
+  return message && message.profile && typeof message.profile === "object" ? { ...message, profile: kept(message.profile) } : message;
+}
+
+/**
+ * The profile as the worker keeps it for the popup: the API's fields (clampProfile) and the
+ * account's other ids the page gave (`account_ids`, a Facebook Page's old Page id and new profile
+ * id), which a contact saved from the popup records. They are not sent to the server
+ * (buildCheckBody clamps again): it compares one id per contact (background/check.js).
+ */
+function kept(profile) {
+  const out = clampProfile(profile);
+  // The page's first few entries only: what a page sends costs no more than that to clean.
+  const ids = otherIds(Array.isArray(profile.account_ids) ? profile.account_ids.slice(0, MAX_OTHER_IDS) : [], out.account_id);
+  if (ids.length) out.account_ids = ids;
+  return out;
 }
 
 /**

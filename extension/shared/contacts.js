@@ -43,10 +43,13 @@ export function isContactsAccount(contact, checked) {
   );
 }
 
-const MAX_OTHER_IDS = 8;
+export const MAX_OTHER_IDS = 8;
 
-/** A contact's other ids, cleaned: distinct strings within the id limit, not its account_id. */
-function otherIds(value, accountId) {
+/**
+ * An account's other ids, cleaned: distinct strings within the id limit, not its account_id, at
+ * most MAX_OTHER_IDS (a contact's, and those a page gave the worker: background/checker.js).
+ */
+export function otherIds(value, accountId) {
   if (!Array.isArray(value)) return [];
   const out = [];
   for (const item of value.slice(0, 64)) {
