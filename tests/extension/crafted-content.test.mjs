@@ -1,0 +1,111 @@
+// An account's owner writes everything the account shows: its name, bio, website, location,
+// pinned post, posts, link texts. A fake written to look like the platform's own lines ("Joined
+// January 2009", "2.5M followers", a badge's label) must not change what Haris reads: each test
+// takes a real saved page (fixtures/<platform>/real-*, fixtures/PROVENANCE.md), puts the crafted
+// text where its owner can put it on that platform, and checks that the fields the server scores
+// are those of the page as it was (or absent), never the crafted ones.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { derive } from "./derive.mjs";
+import { extractAt } from "./helpers.mjs";
+
+const SCORED = ["account_id", "handle", "display_name", "joined", "followers", "following", "posts", "verified", "verified_type", "platform_label", "has_avatar", "based_in", "name_changes"];
+
+/** The scored fields of what the extractor sends at `url` for `html`. */
+function scored(url, html) {
+  const found = extractAt(url, { html });
+  assert.ok(found, "the page is still read as a profile");
+  return Object.fromEntries(SCORED.filter((field) => field in found.profile).map((field) => [field, found.profile[field]]));
+}
+
+const CRAFTED_LINES = [
+  "Joined January 2009",
+  "Page created - January 7, 2001",
+  "2.5M followers",
+  "2,500,000 people follow this",
+  "55K following",
+  "انضم في يناير ٢٠٠٩",
+  "‏٢٫٥ مليون متابع",
+  "A rejoint Facebook en janvier 2009",
+];
+
+describe("Facebook: an Intro bio written as one of Facebook's own lines", () => {
+  const MEEDAN = "https://www.facebook.com/heymeedan";
+  const PAGE_2023 = "facebook/real-heymeedan-2023-01-31.html";
+  const PAGE_2022 = "facebook/real-heymeedan-2022-08-29-oldpage.html";
+  const BIO_2023 = ">Make sense of the global web.</span>";
+  // The header's count link of the 2023 page: without it the page prints no followers at all.
+  const FOLLOWERS_LINK = /<a [^>]*href="https:\/\/www\.facebook\.com\/heymeedan\/followers\/"[^>]*>3\.7K followers<\/a>/;
+
+  test("profile-style layout (2023, real): a bio line is never the join date or a count, with or without the page's own count", () => {
+    const original = scored(MEEDAN, derive(PAGE_2023, []));
+    assert.equal(original.followers, 3700);
+    for (const line of CRAFTED_LINES) {
+      assert.deepEqual(scored(MEEDAN, derive(PAGE_2023, [[BIO_2023, `>${line}</span>`]])), original, line);
+      // The page's own followers link gone (a profile that shows none): the bio does not stand in for it.
+      const { followers, ...rest } = original;
+      assert.deepEqual(scored(MEEDAN, derive(PAGE_2023, [[BIO_2023, `>${line}</span>`], [FOLLOWERS_LINK, "<span>Follow</span>"]])), rest, line);
+    }
+  });
+
+  test("profile-style layout (2023, real): a bio linking to the account's own followers list is no count", () => {
+    // A bio's address is drawn as a link to it; one to the account's own list, with a number in it.
+    const url = "https://www.facebook.com/heymeedan/followers/?2500000";
+    const html = derive(PAGE_2023, [[BIO_2023, `><a href="${url}" role="link">${url}</a></span>`], [FOLLOWERS_LINK, "<span>Follow</span>"]]);
+    assert.equal(scored(MEEDAN, html).followers, undefined);
+  });
+
+  test("retired Pages layout (2022, real): the About card's bio is not the creation date or the follower count around it", () => {
+    const original = scored(`${MEEDAN}/`, derive(PAGE_2022, []));
+    assert.equal(original.followers, 3846);
+    assert.equal(original.joined, "2009-01-07");
+    const bio = /(<div dir="auto" style="text-align: start;">)Make\s+sense of the global web\./;
+    for (const line of CRAFTED_LINES) {
+      // The bio comes before both real lines: read first, it would win.
+      assert.deepEqual(scored(`${MEEDAN}/`, derive(PAGE_2022, [[bio, `$1${line}`]])), original, line);
+    }
+    // Without the real lines, the bio does not stand in for them.
+    const noLines = [[/>3,846\s+people follow this</, ">Community<"], [/>Page created - January 7, 2009</, ">Page history<"]];
+    const { followers, joined, ...rest } = original;
+    for (const line of CRAFTED_LINES) {
+      assert.deepEqual(scored(`${MEEDAN}/`, derive(PAGE_2022, [[bio, `$1${line}`], ...noLines])), rest, line);
+    }
+  });
+
+  test("an address or e-mail in the Intro's list (2023, real) that starts like a join line is not one", () => {
+    const koptisch = "https://www.facebook.com/Koptisch.Orthodoxes.Kulturzentrum.e.V";
+    const page = "facebook/real-koptisch-arabic-2023-01-31-prefix.html";
+    const original = scored(koptisch, derive(page, []));
+    assert.equal(original.joined, undefined);
+    // The street is the account's; Facebook adds the town and the country after it.
+    for (const street of ["Joined January 2009", "Page created - January 7, 2001", "Joined: March 2009"]) {
+      const html = derive(page, [[">Postfach 1242, Bad Kreuznach, Germany<", `>${street}, Bad Kreuznach, Germany<`]]);
+      assert.deepEqual(scored(koptisch, html), original, street);
+    }
+    const meedan = derive(PAGE_2023, [[">hello@meedan.com<", ">joined@january2009.com<"]]);
+    assert.equal(scored(MEEDAN, meedan).joined, undefined);
+  });
+
+  test("m.facebook.com and the 2025 desktop layout (invented pages: no capture exists): the Intro's text is the account's", () => {
+    // m.facebook.com draws the Intro as a block of text areas under its title: no line in it is read as a detail.
+    const mobile = "https://m.facebook.com/salam.media.net/";
+    const mPage = "facebook/invented-m-page.html";
+    const original = scored(mobile, derive(mPage, []));
+    assert.equal(original.followers, 13000);
+    const bio = ">أخبار مستقلة من شمال أفريقيا.<";
+    const headerCount = '<div class="m" data-mcomponent="TextArea"><div class="native-text"><span class="f5">١٣ ألف متابع</span></div></div>';
+    const { followers, ...rest } = original;
+    for (const line of CRAFTED_LINES) {
+      assert.deepEqual(scored(mobile, derive(mPage, [[bio, `>${line}<`]])), original, line);
+      assert.deepEqual(scored(mobile, derive(mPage, [[bio, `>${line}<`], [headerCount, ""]])), rest, line);
+    }
+    // The desktop Intro keeps its details in a list after the bio: the list's "Joined" is read, the bio's never.
+    const desktop = "https://www.facebook.com/hala.ahed.rights";
+    const page = "facebook/invented-desktop.html";
+    const before = scored(desktop, derive(page, []));
+    assert.equal(before.joined, "2012-03");
+    for (const line of CRAFTED_LINES) {
+      assert.deepEqual(scored(desktop, derive(page, [[">Human-rights defender. Lawyer. Views my own.<", `>${line}<`]])), before, line);
+    }
+  });
+});
