@@ -109,3 +109,48 @@ describe("Facebook: an Intro bio written as one of Facebook's own lines", () => 
     }
   });
 });
+
+describe("X: a bio, location, name or post written as X's own lines", () => {
+  const KIKO = "https://x.com/Kikobeats";
+  const REAL = "x/real-kikobeats-2025-12-23.html";
+  // After in-app navigation the JSON-LD is gone and the header is all there is.
+  const NO_SCHEMA = [/<script[^>]*UserProfileSchema-test[^>]*>[\s\S]*?<\/script>/, ""];
+  const CRAFTED = ["Joined March 2009", "1.2M Followers", "5,000 Following", "98.7K posts", "Verified account", "Account based in: Canada", "A rejoint X en mars 2009", "انضم في مارس ٢٠٠٩"];
+  const PLACES = {
+    bio: (line) => [/(data-testid="UserDescription"[^>]*>\s*<span[^>]*>)Building web infra &amp; open source/, `$1${line}`],
+    location: (line) => [">PORT_ALREADY_USED<", `>${line}<`],
+    "pinned post": (line) => [/(data-testid="tweetText"[^>]*>\s*<span[^>]*>)Making some /, `$1${line} `],
+    name: (line) => [/>Kiko Beats</g, `>Kiko ${line}<`],
+  };
+
+  test("the rendered profile (2025, real), with and without its JSON-LD: no count, date or badge from the account's text", () => {
+    for (const base of [[], [NO_SCHEMA]]) {
+      const original = scored(KIKO, derive(REAL, base));
+      assert.equal(original.followers, 3893);
+      assert.ok(original.joined.startsWith("2010-01"));
+      for (const [place, edit] of Object.entries(PLACES)) {
+        for (const line of CRAFTED) {
+          const found = scored(KIKO, derive(REAL, [...base, edit(line)]));
+          if (place === "name") delete found.display_name; // the name is the account's to write
+          const { display_name: _name, ...expected } = original;
+          assert.deepEqual(found, place === "name" ? expected : original, `${place}: ${line}`);
+        }
+      }
+    }
+  });
+});
+
+describe("X: the About page (invented: its layout is not verified)", () => {
+  test("a name drawn above the rows, typed as a row, is not read as one", () => {
+    const about = "https://x.com/m_salih/about";
+    const page = "x/invented-about.html";
+    const original = scored(about, derive(page, []));
+    assert.equal(original.joined, "2015-03");
+    for (const name of ["Joined · March 2009", "Date joined: March 2009", "Account based in: Canada", "Username changes: 0"]) {
+      const header = `<div data-testid="UserName"><div dir="ltr"><span>${name}</span></div><div dir="ltr"><span>@m_salih</span></div></div>`;
+      const found = scored(about, derive(page, [['<div data-testid="TopNavBar">', `${header}<div data-testid="TopNavBar">`]]));
+      delete found.display_name;
+      assert.deepEqual({ ...found, verified: undefined, private: undefined }, { ...original, verified: undefined, private: undefined }, name);
+    }
+  });
+});
