@@ -154,3 +154,51 @@ describe("X: the About page (invented: its layout is not verified)", () => {
     }
   });
 });
+
+describe("Instagram: a bio, name, highlight or link written as Instagram's own lines", () => {
+  const PLUTO = "https://www.instagram.com/pluto__travel/";
+  const REAL = "instagram/real-pluto__travel-2021-06-09-rendered.html";
+  const CRAFTED = ["1,234 posts", "9,999 posts", "2.5M followers", "5,000 following", "Verified", "Joined March 2009", "١٢٣ منشورًا", "2,5 M abonnés"];
+  const PLACES = {
+    bio: (line) => [/<span>Where\s+travel lovers go to escape\./, `<span>${line}`],
+    name: (line) => ['<h1 class="rhpdm">Pluto</h1>', `<h1 class="rhpdm">Pluto ${line}</h1>`],
+    // A story highlight's title is the account's: drawn under its cover, and in the cover's alt text.
+    highlight: (line) => [/alt="Product's profile picture"([\s\S]*?)>Product<\/div>/, `alt="${line}'s profile picture"$1>${line}</div>`],
+    "highlight alt": (line) => ["alt=\"Product's profile picture\"", `alt="${line}"`],
+    "website link": (line) => [">linkin.bio/pluto__travel</a>", `>instagram.com/pluto__travel/followers/?${line.replace(/\s/g, "")}</a>`],
+  };
+
+  test("the rendered 2021 profile (real): no count or badge from the account's text", () => {
+    const original = scored(PLUTO, derive(REAL, []));
+    assert.deepEqual([original.posts, original.followers, original.following, original.verified], [142, 2187, 110, false]);
+    for (const [place, edit] of Object.entries(PLACES)) {
+      for (const line of CRAFTED) {
+        const found = scored(PLUTO, derive(REAL, [edit(line)]));
+        const expected = { ...original };
+        if (place === "name") {
+          delete found.display_name;
+          delete expected.display_name;
+        }
+        assert.deepEqual(found, expected, `${place}: ${line}`);
+      }
+    }
+  });
+
+  test("a phone's header with the real page's highlights drawn before the counts row: a highlight titled as a count is none", () => {
+    // Phones draw name, bio, highlights and then the counts row, each a section after the header
+    // (fixtures/instagram/invented-mobile.html models the phone layout; the highlights tray is the real page's).
+    const real = derive(REAL, []);
+    const tray = real.slice(real.indexOf('<div class="_4bSq7">'), real.indexOf('<div class="fx7hk">'));
+    assert.ok(tray.includes(">Product</div>") && tray.includes("<ul"), "the real tray is cut out whole");
+    const mobile = "https://www.instagram.com/sara19283746/";
+    const base = "instagram/invented-mobile.html";
+    const original = scored(mobile, derive(base, []));
+    assert.equal(original.posts, 0);
+    for (const line of CRAFTED) {
+      const titled = tray.replace(/alt="Product's profile picture"([\s\S]*?)>Product<\/div>/, `alt="${line}'s profile picture"$1>${line}</div>`)
+        .replace(/>Mindful travel<\/div>/, ">12,000,000 followers</div>");
+      const found = scored(mobile, derive(base, [['<ul class="x78zum5 x1q0g3np">', `${titled}<ul class="x78zum5 x1q0g3np">`]]));
+      assert.deepEqual(found, original, line);
+    }
+  });
+});
