@@ -202,3 +202,49 @@ describe("Instagram: a bio, name, highlight or link written as Instagram's own l
     }
   });
 });
+
+describe("Telegram: a name or bio written as Telegram's own lines or marks", () => {
+  const CRAFTED = ["12 345 subscribers", "2 805 members", "@someone_else", "SCAM", "FAKE", "Verified", "Preview channel", "احتيال"];
+
+  test("a user's t.me page (derived from the real channel page): the bio and the name are text, never the page's lines or marks", () => {
+    const url = "https://t.me/nour_khalil";
+    const page = "telegram/derived-tme-user-nour_khalil.html";
+    const original = scored(url, derive(page, []));
+    assert.equal(original.handle, "nour_khalil");
+    assert.equal(original.platform_label, undefined);
+    for (const line of CRAFTED) {
+      assert.deepEqual(scored(url, derive(page, [[">Illustrator in Beirut.<br/>", `>${line}<br/>`]])), original, `bio: ${line}`);
+      // A name as Telegram draws it: the typed text, its emoji in elements of their own.
+      const named = scored(url, derive(page, [['<span dir="auto">Nour Khalil</span>', `<span dir="auto">Nour ${line} <i class="emoji" style="background-image:url('//telegram.org/img/emoji/40/E29C85.png')"><b>✅</b></i></span>`]]));
+      assert.equal(named.display_name, `Nour ${line} ✅`);
+      delete named.display_name;
+      const { display_name: _name, ...rest } = original;
+      assert.deepEqual(named, rest, `name: ${line}`);
+    }
+  });
+
+  test("a channel's real t.me page whose description is its own @address is still no user's page", () => {
+    const url = "https://t.me/unlimitedhangout";
+    const page = derive("telegram/real-unlimitedhangout-tme-channel.html", []);
+    assert.equal(extractAt(url, { html: page }), null);
+    const description = page.match(/<div class="tgme_page_description"[^>]*>([\s\S]*?)<\/div>/);
+    assert.ok(description, "the real page has a description");
+    for (const text of ["@unlimitedhangout", "@unlimitedhangout<br/>Send Message"]) {
+      assert.equal(extractAt(url, { html: page.replace(description[1], text) }), null, text);
+    }
+  });
+
+  test("Telegram Web A (reconstructed panel): a bio or a name reading like a username row or a mark changes nothing", () => {
+    const base = derive("telegram/reconstructed-a-base.html", [["@@AVATAR@@", ""], ["@@TITLEEXTRA@@", ""], ["@@USERNAME_SUB@@", "Username"], ["@@AFTER@@", ""]]);
+    const url = "https://web.telegram.org/a/#@nour_khalil";
+    const original = scored(url, base);
+    assert.equal(original.handle, "nour_khalil");
+    for (const line of [...CRAFTED, "Username", "also @someone_else"]) {
+      assert.deepEqual(scored(url, base.replace(">Illustrator in Beirut.<", `>${line}<`)), original, `bio: ${line}`);
+      const named = scored(url, base.replace(">Nour Khalil</h3>", `>Nour ${line}</h3>`));
+      delete named.display_name;
+      const { display_name: _name, ...rest } = original;
+      assert.deepEqual(named, rest, `name: ${line}`);
+    }
+  });
+});
