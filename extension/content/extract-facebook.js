@@ -419,6 +419,24 @@
     return card;
   }
 
+  /**
+   * The cards of the main region (www.): a titled block (About, Intro, Page transparency) up to
+   * the largest block that holds no other title, name, tab bar, feed or profile picture. Facebook
+   * prints its detail lines as text only in such cards ("3,846 people follow this" in About,
+   * "Page created - …" in Page transparency, "Joined …" in the Intro's list); elsewhere in the
+   * header, text is the account's (a Page's greeting by its Message button, its category) and
+   * can read like a detail line.
+   */
+  function titledCards(main) {
+    const cards = new Set();
+    for (const heading of main.querySelectorAll("h2, h3, [role='heading']")) {
+      if (heading.closest(POSTS) || heading.closest("[role='tablist'], [role='tab']")) continue;
+      const card = introCard(heading, main);
+      if (card) cards.add(card);
+    }
+    return cards;
+  }
+
   /** The elements holding what the account wrote in its Intro/About cards (see above), as a Set. */
   function ownerWritten(main) {
     const regions = new Set();
@@ -524,7 +542,14 @@
       return false;
     };
     const skip = (node) => node.matches(POSTS) || regions.has(node);
-    const runs = textRuns(main, 160, skip);
+    // www.: detail lines printed as text are read in titled cards only (titledCards); the mobile
+    // sites draw no titles, and their lines are read anywhere outside posts and the Intro's text.
+    const cards = doc.querySelector('[role="main"]') ? titledCards(main) : null;
+    const inCard = (node) => {
+      for (let at = node; at && at !== main; at = at.parentElement) if (cards.has(at)) return true;
+      return false;
+    };
+    const runs = textRuns(main, 160, skip).filter(({ element }) => !cards || inCard(element));
     // This profile's own names: its address's, and — for an address by id (/<name>-<id>/) — the
     // vanity Facebook's tags give the page, which its own links use.
     const vanities = who.vanity ? [who.vanity] : tagVanities(doc);
@@ -533,7 +558,10 @@
     profile.following = linkCount(main, "following", own, owned) ?? textCount(runs, FOLLOWING_TEXT);
     profile.bio = bioFrom(main);
 
-    const transparency = labelledValues(main, TRANSPARENCY_LABELS, skip);
+    const transparency = {};
+    for (const scope of cards ? Array.from(cards) : [main]) {
+      for (const [field, value] of Object.entries(labelledValues(scope, TRANSPARENCY_LABELS, skip))) transparency[field] ??= value;
+    }
     for (const { text, element } of runs) {
       if (profile.joined) break;
       if (!JOINED.test(text)) continue;

@@ -27,6 +27,8 @@ const CRAFTED_LINES = [
   "انضم في يناير ٢٠٠٩",
   "‏٢٫٥ مليون متابع",
   "A rejoint Facebook en janvier 2009",
+  "Country/Region - Canada",
+  "Date joined: March 2009",
 ];
 
 describe("Facebook: an Intro bio written as one of Facebook's own lines", () => {
@@ -69,6 +71,14 @@ describe("Facebook: an Intro bio written as one of Facebook's own lines", () => 
     const { followers, joined, ...rest } = original;
     for (const line of CRAFTED_LINES) {
       assert.deepEqual(scored(`${MEEDAN}/`, derive(PAGE_2022, [[bio, `$1${line}`], ...noLines])), rest, line);
+    }
+  });
+
+  test("retired Pages layout (2022, real): the Page's greeting by its Message button is not a detail line", () => {
+    // A Page writes the greeting its header shows next to "Send message"; it sits before the About card.
+    const original = scored(`${MEEDAN}/`, derive(PAGE_2022, []));
+    for (const line of [...CRAFTED_LINES, "Country/Region - Canada", "Date joined: March 2009"]) {
+      assert.deepEqual(scored(`${MEEDAN}/`, derive(PAGE_2022, [[/>Hi!\s*Please let us know how we can help\.</, `>${line}<`]])), original, line);
     }
   });
 
