@@ -92,6 +92,12 @@ describe("Facebook: an Intro bio written as one of Facebook's own lines", () => 
       const html = derive(page, [[">Postfach 1242, Bad Kreuznach, Germany<", `>${street}, Bad Kreuznach, Germany<`]]);
       assert.deepEqual(scored(koptisch, html), original, street);
     }
+    // Without the header's followers link, an address reading as a count does not stand in for it.
+    const link = / • <a [^>]*href="https:\/\/www\.facebook\.com\/Koptisch\.Orthodoxes\.Kulturzentrum\.e\.V\/followers\/"[^>]*>27K followers<\/a>/;
+    for (const street of ["2,500,000 people follow this", "2.5M followers"]) {
+      const html = derive(page, [[">Postfach 1242, Bad Kreuznach, Germany<", `>${street}, Bad Kreuznach, Germany<`], [link, ""]]);
+      assert.equal(scored(koptisch, html).followers, undefined, street);
+    }
     const meedan = derive(PAGE_2023, [[">hello@meedan.com<", ">joined@january2009.com<"]]);
     assert.equal(scored(MEEDAN, meedan).joined, undefined);
   });
