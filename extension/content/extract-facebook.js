@@ -402,18 +402,33 @@
   const RICH_TEXT = "div[dir='auto']";
   const CARD_END = "h1, [role='tablist'], [role='feed'], [role='article'], [role='main']";
 
-  function hasProfilePicture(node) {
-    return Array.from(node.querySelectorAll("image, img")).some((n) => PROFILE_PICTURE.test(pictureUrl(n) || ""));
+  /**
+   * One pass over the main region for the cards' bounds: the blocks that hold a card's end (a
+   * name, tab bar, feed, post, profile picture) and how many titles each block holds, so that
+   * finding a card costs a walk up from its title, not a search of every block on the way (the
+   * page is scanned again after each change of the DOM).
+   */
+  function cardIndex(main) {
+    const blocked = new Set();
+    const titles = new Map();
+    const pictures = Array.from(main.querySelectorAll("image, img")).filter((n) => PROFILE_PICTURE.test(pictureUrl(n) || ""));
+    for (const end of [...main.querySelectorAll(CARD_END), ...pictures]) {
+      for (let at = end; at && at !== main && !blocked.has(at); at = at.parentElement) blocked.add(at);
+    }
+    for (const title of main.querySelectorAll("h2, h3, [role='heading']")) {
+      for (let at = title; at && at !== main; at = at.parentElement) titles.set(at, (titles.get(at) || 0) + 1);
+    }
+    return { blocked, titles };
   }
 
   /** The Intro/About card a title heads, or null when its block holds the header too. */
-  function introCard(heading, main) {
+  function introCard(heading, main, index) {
+    const own = visibleText(heading);
     let card = heading.parentElement;
-    while (card && card !== main && visibleText(card) === visibleText(heading)) card = card.parentElement;
-    if (!card || card === main || card.querySelector(CARD_END) || hasProfilePicture(card)) return null;
+    while (card && card !== main && visibleText(card) === own) card = card.parentElement;
+    if (!card || card === main || index.blocked.has(card)) return null;
     for (let up = card.parentElement; up && up !== main; up = up.parentElement) {
-      if (up.querySelector(CARD_END) || hasProfilePicture(up)) break;
-      if (Array.from(up.querySelectorAll("h2, h3, [role='heading']")).some((other) => !card.contains(other))) break;
+      if (index.blocked.has(up) || (index.titles.get(up) || 0) > (index.titles.get(card) || 0)) break;
       card = up;
     }
     return card;
@@ -427,21 +442,21 @@
    * header, text is the account's (a Page's greeting by its Message button, its category) and
    * can read like a detail line.
    */
-  function titledCards(main) {
+  function titledCards(main, index) {
     const cards = new Set();
     for (const heading of main.querySelectorAll("h2, h3, [role='heading']")) {
       if (heading.closest(POSTS) || heading.closest("[role='tablist'], [role='tab']")) continue;
-      const card = introCard(heading, main);
+      const card = introCard(heading, main, index);
       if (card) cards.add(card);
     }
     return cards;
   }
 
   /** The elements holding what the account wrote in its Intro/About cards (see above), as a Set. */
-  function ownerWritten(main) {
+  function ownerWritten(main, headings, index) {
     const regions = new Set();
-    for (const heading of cardHeadings(main)) {
-      const card = introCard(heading, main);
+    for (const heading of headings) {
+      const card = introCard(heading, main, index);
       if (!card) continue;
       const lists = Array.from(card.querySelectorAll(DETAILS_LIST));
       const rich = Array.from(card.querySelectorAll(RICH_TEXT)).filter((node) => !node.contains(heading));
@@ -459,8 +474,8 @@
   }
 
   /** The bio: the first line of the Intro/About card that is not a detail, a count or a link. */
-  function bioFrom(main) {
-    for (const heading of cardHeadings(main)) {
+  function bioFrom(main, headings) {
+    for (const heading of headings) {
       // The card: the nearest ancestor that holds more than the heading.
       let card = heading.parentElement;
       while (card && card !== main && visibleText(card) === visibleText(heading)) card = card.parentElement;
@@ -536,7 +551,9 @@
       profile.verified = marks.some(isVerifiedBadge) ? true : unknownIcon ? null : false;
     }
     // Text the account wrote in its Intro is its bio, never one of Facebook's lines (ownerWritten).
-    const regions = ownerWritten(main);
+    const headings = cardHeadings(main);
+    const index = cardIndex(main);
+    const regions = ownerWritten(main, headings, index);
     const owned = (node) => {
       for (let at = node; at && at !== main; at = at.parentElement) if (regions.has(at)) return true;
       return false;
@@ -544,7 +561,7 @@
     const skip = (node) => node.matches(POSTS) || regions.has(node);
     // www.: detail lines printed as text are read in titled cards only (titledCards); the mobile
     // sites draw no titles, and their lines are read anywhere outside posts and the Intro's text.
-    const cards = doc.querySelector('[role="main"]') ? titledCards(main) : null;
+    const cards = doc.querySelector('[role="main"]') ? titledCards(main, index) : null;
     const inCard = (node) => {
       for (let at = node; at && at !== main; at = at.parentElement) if (cards.has(at)) return true;
       return false;
@@ -556,7 +573,7 @@
     const own = { vanities: vanities.map((v) => v.toLowerCase()), ids: [who.id, profile.account_id].filter(Boolean) };
     profile.followers = linkCount(main, "followers", own, owned) ?? textCount(runs, FOLLOWERS_TEXT);
     profile.following = linkCount(main, "following", own, owned) ?? textCount(runs, FOLLOWING_TEXT);
-    profile.bio = bioFrom(main);
+    profile.bio = bioFrom(main, headings);
 
     const transparency = {};
     for (const scope of cards ? Array.from(cards) : [main]) {
