@@ -577,11 +577,15 @@
 
     const transparency = {};
     for (const scope of cards ? Array.from(cards) : [main]) {
-      for (const [field, value] of Object.entries(labelledValues(scope, TRANSPARENCY_LABELS, skip))) transparency[field] ??= value;
+      // Labels are plain text: a control or a link (a Page's address is a button) is the Page's own text.
+      const labels = labelledValues(scope, TRANSPARENCY_LABELS, (node) => skip(node) || node.matches("a[href], [role='button']"));
+      for (const [field, value] of Object.entries(labels)) transparency[field] ??= value;
     }
     for (const { text, element } of runs) {
       if (profile.joined) break;
-      if (!JOINED.test(text)) continue;
+      // A control or a link is no date line: a Page's address in its Intro list, which the Page
+      // types, is a button (it opens the map; real-koptisch-arabic-2023-01-31-prefix.html).
+      if (!JOINED.test(text) || element.closest("a[href], [role='button']")) continue;
       // "Joined" and its date may be two spans of one line; the line is the label and a date, and
       // nothing after it ("Joined January 2009, Cairo": an address the account typed).
       profile.joined = joinedLine(text) || joinedLine(visibleText(element.parentElement));

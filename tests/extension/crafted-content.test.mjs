@@ -91,6 +91,8 @@ describe("Facebook: an Intro bio written as one of Facebook's own lines", () => 
     for (const street of ["Joined January 2009", "Page created - January 7, 2001", "Joined: March 2009"]) {
       const html = derive(page, [[">Postfach 1242, Bad Kreuznach, Germany<", `>${street}, Bad Kreuznach, Germany<`]]);
       assert.deepEqual(scored(koptisch, html), original, street);
+      // Printed alone, without its town: the address is a button (it opens the map), no date line.
+      assert.deepEqual(scored(koptisch, derive(page, [[">Postfach 1242, Bad Kreuznach, Germany<", `>${street}<`]])), original, `${street} alone`);
     }
     // Without the header's followers link, an address reading as a count does not stand in for it.
     const link = / • <a [^>]*href="https:\/\/www\.facebook\.com\/Koptisch\.Orthodoxes\.Kulturzentrum\.e\.V\/followers\/"[^>]*>27K followers<\/a>/;
