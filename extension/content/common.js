@@ -117,6 +117,22 @@
     return null;
   }
 
+  // Words a platform prints around a date ("on", "in", "en", "le", "depuis", "في", "منذ").
+  const DATE_FILLER = /(?<![\p{L}])(on|in|en|le|depuis|since|في|منذ|عام|سنة)(?![\p{L}])/gu;
+
+  /**
+   * Whether `text` is a date and nothing else ("January 7, 2009", " - 7 janvier 2009", "في مارس
+   * ٢٠١٥"): a platform's date line after its label. A line that goes on after the date ("Joined
+   * January 2009, Cairo, Egypt": an address an account typed) is not the platform's date.
+   */
+  function dateOnly(text) {
+    if (!text || !parseJoined(text)) return false;
+    let rest = westernDigits(String(text)).replace(BIDI_MARKS, "").toLowerCase().replace(/(\d)(er|st|nd|rd|th)(?![\p{L}])/gu, "$1");
+    for (const name of MONTH_NAMES) rest = rest.split(name).join(" ");
+    rest = rest.replace(DATE_FILLER, " ").replace(/\d/g, "").replace(/[\s,.\-–—:·/()]+/g, "");
+    return rest === "";
+  }
+
   /** An ISO timestamp or date → "YYYY-MM-DD", or null. */
   function isoDay(text) {
     const match = text ? String(text).match(/^(\d{4})-(\d{2})-(\d{2})/) : null;
@@ -234,15 +250,17 @@
   /**
    * The short text runs of `scope` (one text node each, cleaned, at most `max` characters), with
    * their parent element: a single pass over the page, cheap enough to repeat on every change.
-   * Elements matching the selector `skip` are left out with everything inside them (a feed of
-   * posts: text the account or others wrote, which may imitate the page's own labels).
+   * Elements matching `skip` (a selector, or a function of the element) are left out with
+   * everything inside them (a feed of posts, a bio: text the account or others wrote, which may
+   * imitate the page's own labels).
    */
   function textRuns(scope, max = 200, skip = null) {
     const out = [];
     if (!scope) return out;
     const doc = scope.ownerDocument || scope;
+    const skipped = typeof skip === "function" ? skip : (node) => node.matches(skip);
     const filter = skip
-      ? { acceptNode: (node) => (node.nodeType === 3 ? 1 : node.matches(skip) ? 2 : 3) } // accept, reject subtree, skip
+      ? { acceptNode: (node) => (node.nodeType === 3 ? 1 : skipped(node) ? 2 : 3) } // accept, reject subtree, skip
       : null;
     const walker = doc.createTreeWalker(scope, skip ? 1 | 4 : 4, filter);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -397,7 +415,7 @@
   }
 
   Haris.util = {
-    westernDigits, clean, parseCount, parseJoined, isoDay, meta, urlPath, jsonLd, scriptMatch, scriptSearch, scriptTexts,
+    westernDigits, clean, parseCount, parseJoined, dateOnly, isoDay, meta, urlPath, jsonLd, scriptMatch, scriptSearch, scriptTexts,
     escapeRegExp, text, visibleText, textRuns, httpUrl, labelledValues, compact,
   };
   Haris.register = register;

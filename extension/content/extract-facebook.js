@@ -17,7 +17,7 @@
  */
 (function (root) {
   "use strict";
-  const { clean, parseCount, parseJoined, meta, urlPath, scriptSearch, escapeRegExp, visibleText, textRuns, httpUrl, labelledValues } = root.Haris.util;
+  const { clean, parseCount, parseJoined, dateOnly, meta, urlPath, scriptSearch, escapeRegExp, visibleText, textRuns, httpUrl, labelledValues } = root.Haris.util;
 
   const HOSTS = /^((www|web|m|mbasic|touch|[a-z]{2}-[a-z]{2})\.)?facebook\.com$/;
   const RESERVED = new Set([
@@ -44,6 +44,9 @@
   const SLUG_ID = /^([\p{L}\p{M}\p{N}.'’_-]{1,150})-(\d{5,30})$/u;
   const VERIFIED = /^(verified( account| page| profile)?|compte vérifié|page vérifiée|profil vérifié|vérifié|vérifiée|حساب موثّق|حساب موثَّق|حساب موثق|صفحة موثّقة|صفحة موثَّقة|صفحة موثقة|موثّق|موثَّق|موثق|تم التحقق منه|تم التحقق|حساب تم التحقق منه|صفحة تم التحقق منها|تم التحقق من الحساب)$/i;
   const JOINED = /^(joined|a rejoint|membre depuis|inscrit|page created|page créée|créée? le|creation date|date de création|انضم|انضمت|انضم إلى|تم إنشاء الصفحة|تاريخ الإنشاء)/i;
+  // The label of a join or creation line, as far as its date: "Joined", "Joined Facebook in",
+  // "Page created -", "انضم إلى فيسبوك في".
+  const JOINED_LINE = /^(joined( facebook)?|a rejoint( facebook)?|membre depuis|inscrit(e)?( depuis| le| en)?|page created|page créée( le)?|créée? le|creation date|date de création|انضم(ت)?( إلى فيسبوك| إلى)?|تم إنشاء الصفحة|تاريخ الإنشاء)(?![\p{L}])/iu;
   const CARD_TITLE = /^(intro|présentation|à propos|about|نبذة|نبذة مختصرة|المقدمة|مقدمة|حول)$/i;
   // Card titles that only ever name the Intro card, whatever element draws them (m.facebook.com
   // draws them as plain text; "About" there may also be a tab).
@@ -329,16 +332,21 @@
 
   /**
    * A count printed on a link to this profile's own list. A link to another account's list (an
-   * Intro or a bio can hold one: "facebook.com/1000000/followers") is not this profile's count.
+   * Intro or a bio can hold one: "facebook.com/1000000/followers") is not this profile's count,
+   * nor is a link in text the account wrote (`owned`: a bio linking to its own list), nor a link
+   * that shows an address ("facebook.com/<vanity>/followers?2500000"): Facebook's count link shows
+   * the count.
    */
-  function linkCount(scope, suffix, who) {
+  function linkCount(scope, suffix, who, owned) {
     for (const link of scope.querySelectorAll("a[href]")) {
       const href = link.getAttribute("href") || "";
-      if (!href.includes(suffix) || link.closest(POSTS)) continue;
+      if (!href.includes(suffix) || link.closest(POSTS) || owned(link)) continue;
       const owner = listOwner(href, suffix);
       const own = owner && ((owner.vanity && who.vanities.includes(owner.vanity.toLowerCase())) || (owner.id && who.ids.includes(owner.id)));
       if (!own) continue;
-      const value = parseCount(visibleText(link));
+      const text = visibleText(link) || "";
+      if (/[/\\]|www\.|facebook|fb\.(com|me)/i.test(text)) continue;
+      const value = parseCount(text);
       if (value !== null) return value;
     }
     return null;
@@ -357,18 +365,117 @@
     return null;
   }
 
-  /** The bio: the first line of the Intro/About card that is not a detail, a count or a link. */
-  function bioFrom(main) {
+  /** The titles of the Intro/About cards outside posts and tab bars (m.facebook.com: plain text). */
+  function cardHeadings(main) {
     const headings = Array.from(main.querySelectorAll("h2, h3, [role='heading']"));
     for (const node of main.querySelectorAll("span, div")) {
       if (node.children.length === 0 && INTRO_TEXT.test(clean(node.textContent) || "") && !node.closest("h2, h3, [role='heading'], a, [role='tab']")) headings.push(node);
     }
-    for (const heading of headings) {
-      if (heading.closest(POSTS)) continue;
+    return headings.filter((heading) => {
+      if (heading.closest(POSTS) || heading.closest("[role='tablist'], [role='tab']")) return false;
       const title = clean(Array.from(heading.querySelectorAll("span, a")).concat([heading]).map((n) =>
         Array.from(n.childNodes).filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join(" "),
       ).find((t) => clean(t)));
-      if (!title || !CARD_TITLE.test(title) || heading.closest("[role='tablist'], [role='tab']")) continue;
+      return Boolean(title && CARD_TITLE.test(title));
+    });
+  }
+
+  /*
+   * What the account wrote in its Intro/About card. Its bio is free text, and can be written as
+   * one of Facebook's own lines ("Joined January 2009", "2.5M followers", "Page created - …", a
+   * link to its own followers list): that text is never read as a detail line, whichever is read
+   * first, and wherever else on the page the real line is or is not. Known by structure, never by
+   * what the text says:
+   *  - profile-style layout (2020–2025, Pages and people, www.): the card keeps Facebook's detail
+   *    lines in a list (<ul>); the bio is drawn outside it, so everything in the card outside its
+   *    lists and its title is the account's (fixtures/facebook/real-heymeedan-2023-01-31.html,
+   *    real-koptisch-arabic-2023-01-31-prefix.html);
+   *  - Facebook draws text people write as rich text (<div dir="auto">: posts, and the bio of the
+   *    retired Pages layout's About card, whose details are rows around it:
+   *    real-heymeedan-2022-08-29-oldpage.html), which is the account's wherever it is in a card;
+   *  - a card with neither (m.facebook.com, whose markup no saved page shows) is the account's
+   *    all through: no detail line is read inside it (its header's lines still are).
+   * The card: from its title up to the largest block that holds no other card's title, no name
+   * (<h1>), tab bar, feed or profile picture.
+   */
+  const DETAILS_LIST = "ul, ol, [role='list']";
+  const RICH_TEXT = "div[dir='auto']";
+  const CARD_END = "h1, [role='tablist'], [role='feed'], [role='article'], [role='main']";
+
+  /**
+   * One pass over the main region for the cards' bounds: the blocks that hold a card's end (a
+   * name, tab bar, feed, post, profile picture) and how many titles each block holds, so that
+   * finding a card costs a walk up from its title, not a search of every block on the way (the
+   * page is scanned again after each change of the DOM).
+   */
+  function cardIndex(main) {
+    const blocked = new Set();
+    const titles = new Map();
+    const pictures = Array.from(main.querySelectorAll("image, img")).filter((n) => PROFILE_PICTURE.test(pictureUrl(n) || ""));
+    for (const end of [...main.querySelectorAll(CARD_END), ...pictures]) {
+      for (let at = end; at && at !== main && !blocked.has(at); at = at.parentElement) blocked.add(at);
+    }
+    for (const title of main.querySelectorAll("h2, h3, [role='heading']")) {
+      for (let at = title; at && at !== main; at = at.parentElement) titles.set(at, (titles.get(at) || 0) + 1);
+    }
+    return { blocked, titles };
+  }
+
+  /** The Intro/About card a title heads, or null when its block holds the header too. */
+  function introCard(heading, main, index) {
+    const own = visibleText(heading);
+    let card = heading.parentElement;
+    while (card && card !== main && visibleText(card) === own) card = card.parentElement;
+    if (!card || card === main || index.blocked.has(card)) return null;
+    for (let up = card.parentElement; up && up !== main; up = up.parentElement) {
+      if (index.blocked.has(up) || (index.titles.get(up) || 0) > (index.titles.get(card) || 0)) break;
+      card = up;
+    }
+    return card;
+  }
+
+  /**
+   * The cards of the main region (www.): a titled block (About, Intro, Page transparency) up to
+   * the largest block that holds no other title, name, tab bar, feed or profile picture. Facebook
+   * prints its detail lines as text only in such cards ("3,846 people follow this" in About,
+   * "Page created - …" in Page transparency, "Joined …" in the Intro's list); elsewhere in the
+   * header, text is the account's (a Page's greeting by its Message button, its category) and
+   * can read like a detail line.
+   */
+  function titledCards(main, index) {
+    const cards = new Set();
+    for (const heading of main.querySelectorAll("h2, h3, [role='heading']")) {
+      if (heading.closest(POSTS) || heading.closest("[role='tablist'], [role='tab']")) continue;
+      const card = introCard(heading, main, index);
+      if (card) cards.add(card);
+    }
+    return cards;
+  }
+
+  /** The elements holding what the account wrote in its Intro/About cards (see above), as a Set. */
+  function ownerWritten(main, headings, index) {
+    const regions = new Set();
+    for (const heading of headings) {
+      const card = introCard(heading, main, index);
+      if (!card) continue;
+      const lists = Array.from(card.querySelectorAll(DETAILS_LIST));
+      const rich = Array.from(card.querySelectorAll(RICH_TEXT)).filter((node) => !node.contains(heading));
+      for (const node of rich) regions.add(node);
+      if (!lists.length && rich.length) continue; // the retired Pages layout: rows of details around the bio
+      (function collect(node) {
+        for (const child of node.children) {
+          if (child === heading || lists.includes(child)) continue;
+          if (child.contains(heading) || lists.some((list) => child.contains(list))) collect(child);
+          else regions.add(child);
+        }
+      })(card);
+    }
+    return regions;
+  }
+
+  /** The bio: the first line of the Intro/About card that is not a detail, a count or a link. */
+  function bioFrom(main, headings) {
+    for (const heading of headings) {
       // The card: the nearest ancestor that holds more than the heading.
       let card = heading.parentElement;
       while (card && card !== main && visibleText(card) === visibleText(heading)) card = card.parentElement;
@@ -386,6 +493,13 @@
       }
     }
     return null;
+  }
+
+  /** The date of a line that is a join or creation label and a date, nothing else; or null. */
+  function joinedLine(line) {
+    const label = (line || "").match(JOINED_LINE);
+    const date = label ? line.slice(label[0].length) : null;
+    return dateOnly(date) ? parseJoined(date) : null;
   }
 
   function pictureUrl(node) {
@@ -436,23 +550,47 @@
       const unknownIcon = marks.some((node) => node.closest("svg, [role='img']") && !isVerifiedBadge(node) && !/^\p{Extended_Pictographic}/u.test(badgeLabel(node)));
       profile.verified = marks.some(isVerifiedBadge) ? true : unknownIcon ? null : false;
     }
-    const runs = textRuns(main, 160, POSTS);
+    // Text the account wrote in its Intro is its bio, never one of Facebook's lines (ownerWritten).
+    const headings = cardHeadings(main);
+    const index = cardIndex(main);
+    const regions = ownerWritten(main, headings, index);
+    const owned = (node) => {
+      for (let at = node; at && at !== main; at = at.parentElement) if (regions.has(at)) return true;
+      return false;
+    };
+    const skip = (node) => node.matches(POSTS) || regions.has(node);
+    // www.: detail lines printed as text are read in titled cards only (titledCards); the mobile
+    // sites draw no titles, and their lines are read anywhere outside posts and the Intro's text.
+    const cards = doc.querySelector('[role="main"]') ? titledCards(main, index) : null;
+    const inCard = (node) => {
+      for (let at = node; at && at !== main; at = at.parentElement) if (cards.has(at)) return true;
+      return false;
+    };
+    const runs = textRuns(main, 160, skip).filter(({ element }) => !cards || inCard(element));
     // This profile's own names: its address's, and — for an address by id (/<name>-<id>/) — the
     // vanity Facebook's tags give the page, which its own links use.
     const vanities = who.vanity ? [who.vanity] : tagVanities(doc);
     const own = { vanities: vanities.map((v) => v.toLowerCase()), ids: [who.id, profile.account_id].filter(Boolean) };
-    profile.followers = linkCount(main, "followers", own) ?? textCount(runs, FOLLOWERS_TEXT);
-    profile.following = linkCount(main, "following", own) ?? textCount(runs, FOLLOWING_TEXT);
-    profile.bio = bioFrom(main);
+    profile.followers = linkCount(main, "followers", own, owned) ?? textCount(runs, FOLLOWERS_TEXT);
+    profile.following = linkCount(main, "following", own, owned) ?? textCount(runs, FOLLOWING_TEXT);
+    profile.bio = bioFrom(main, headings);
 
-    const transparency = labelledValues(main, TRANSPARENCY_LABELS, POSTS);
+    const transparency = {};
+    for (const scope of cards ? Array.from(cards) : [main]) {
+      // Labels are plain text: a control or a link (a Page's address is a button) is the Page's own text.
+      const labels = labelledValues(scope, TRANSPARENCY_LABELS, (node) => skip(node) || node.matches("a[href], [role='button']"));
+      for (const [field, value] of Object.entries(labels)) transparency[field] ??= value;
+    }
     for (const { text, element } of runs) {
       if (profile.joined) break;
-      if (!JOINED.test(text)) continue;
-      // "Joined" and its date may be two spans of one line.
-      profile.joined = parseJoined(text) || parseJoined(visibleText(element.parentElement));
+      // A control or a link is no date line: a Page's address in its Intro list, which the Page
+      // types, is a button (it opens the map; real-koptisch-arabic-2023-01-31-prefix.html).
+      if (!JOINED.test(text) || element.closest("a[href], [role='button']")) continue;
+      // "Joined" and its date may be two spans of one line; the line is the label and a date, and
+      // nothing after it ("Joined January 2009, Cairo": an address the account typed).
+      profile.joined = joinedLine(text) || joinedLine(visibleText(element.parentElement));
     }
-    if (!profile.joined && transparency.joined) profile.joined = parseJoined(transparency.joined);
+    if (!profile.joined && dateOnly(transparency.joined)) profile.joined = parseJoined(transparency.joined);
     if (transparency.based_in) profile.based_in = transparency.based_in.replace(/\s*\(\d+\)$/, "").slice(0, 100);
 
     let avatar = null;
@@ -474,7 +612,7 @@
 
   root.Haris.register({
     platform: "facebook",
-    version: "2026.5",
+    version: "2026.6",
     // Every profile and Page shows a name and a picture (the silhouette is "no photo"); counts
     // and bios are not on every one. A login wall at a profile's address is not a profile page.
     core: ["display_name", "has_avatar"],

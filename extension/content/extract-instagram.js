@@ -110,10 +110,17 @@
     return counts;
   }
 
-  /** The header's counts list: the items of the <ul> that holds the posts count, by their words. */
+  // Story highlights: a list of covers (pictures) under titles the account writes, which phones
+  // draw before the counts row and which can read "9,999 posts" or "Verified".
+  const HIGHLIGHTS = "img, canvas, [role='menuitem']";
+
+  /**
+   * The header's counts list: the items of the <ul> that holds the posts count, by their words.
+   * Never the highlights' list (its items are pictures with the account's titles).
+   */
   function countItems(area) {
     for (const part of area) {
-      const posts = Array.from(part.querySelectorAll("ul > li")).find((li) => POSTS.test(li.textContent || "") && parseCount(visibleText(li)) !== null);
+      const posts = Array.from(part.querySelectorAll("ul > li")).find((li) => !li.parentElement.querySelector(HIGHLIGHTS) && POSTS.test(li.textContent || "") && parseCount(visibleText(li)) !== null);
       if (!posts) continue;
       const pairs = Array.from(posts.parentElement.children, (li) => {
         const text = visibleText(li) || "";
@@ -334,7 +341,8 @@
         if (value !== null) profile[field] = value;
       }
       const label = (n) => (n.getAttribute("aria-label") || n.getAttribute("title") || n.getAttribute("alt") || "").trim();
-      profile.verified = area.some((part) => Array.from(part.querySelectorAll("svg[aria-label], [title], img[alt]")).some((n) => VERIFIED.test(label(n))));
+      // Instagram's badge, never a picture in a list (a highlight's cover, labelled by the title its account wrote).
+      profile.verified = area.some((part) => Array.from(part.querySelectorAll("svg[aria-label], [title], img[alt]")).some((n) => VERIFIED.test(label(n)) && !n.closest("li, [role='menuitem']")));
       // A labelled icon on the handle's line that is no badge we know (another wording or UI
       // language; buttons and links are the page's controls): verified is left unsaid, not "no".
       const own = handleNode(header, lower);
@@ -415,7 +423,7 @@
 
   root.Haris.register({
     platform: "instagram",
-    version: "2026.4",
+    version: "2026.5",
     // Every profile shows its follower count and a photo (the silhouette is "no photo"); a name is
     // optional on Instagram, so its absence says nothing about the layout.
     core: ["followers", "has_avatar"],

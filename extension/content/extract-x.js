@@ -37,6 +37,9 @@
     name_changes: /^(username changes|changements? (du |de )?nom d['’]utilisateur|تغييرات اسم المستخدم)$/i,
   };
 
+  // Where X draws what the account wrote: its name line, bio, location, website and posts.
+  const ACCOUNT_TEXT = "a, [data-testid='UserName'], [data-testid='User-Name'], [data-testid='UserDescription'], [data-testid='UserLocation'], [data-testid='UserUrl'], [data-testid='tweet'], article";
+
   // Tabs that draw the profile's header (name, counts, photo); the others list other accounts.
   const HEADER_TABS = new Set(["", "with_replies", "media", "likes", "highlights", "articles", "superfollows"]);
 
@@ -191,7 +194,9 @@
       if (profile.posts == null) profile.posts = postsFromTitleBar(doc, profile.display_name);
     }
     if (onAbout && column) {
-      const about = labelledValues(column, ABOUT_LABELS);
+      // Labels are X's, never the account's text drawn on the page (its name, bio, posts, links):
+      // a name typed "Joined · March 2009" is no join line.
+      const about = labelledValues(column, ABOUT_LABELS, ACCOUNT_TEXT);
       if (!header && !schema && !Object.keys(about).length) return null; // the panel is still loading
       if (profile.joined == null) profile.joined = parseJoined(about.joined);
       profile.based_in = about.based_in ? about.based_in.slice(0, 100) : null;

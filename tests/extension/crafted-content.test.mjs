@@ -1,0 +1,268 @@
+// An account's owner writes everything the account shows: its name, bio, website, location,
+// pinned post, posts, link texts. A fake written to look like the platform's own lines ("Joined
+// January 2009", "2.5M followers", a badge's label) must not change what Haris reads: each test
+// takes a real saved page (fixtures/<platform>/real-*, fixtures/PROVENANCE.md), puts the crafted
+// text where its owner can put it on that platform, and checks that the fields the server scores
+// are those of the page as it was (or absent), never the crafted ones.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { derive } from "./derive.mjs";
+import { extractAt } from "./helpers.mjs";
+
+const SCORED = ["account_id", "handle", "display_name", "joined", "followers", "following", "posts", "verified", "verified_type", "platform_label", "has_avatar", "based_in", "name_changes"];
+
+/** The scored fields of what the extractor sends at `url` for `html`. */
+function scored(url, html) {
+  const found = extractAt(url, { html });
+  assert.ok(found, "the page is still read as a profile");
+  return Object.fromEntries(SCORED.filter((field) => field in found.profile).map((field) => [field, found.profile[field]]));
+}
+
+const CRAFTED_LINES = [
+  "Joined January 2009",
+  "Page created - January 7, 2001",
+  "2.5M followers",
+  "2,500,000 people follow this",
+  "55K following",
+  "انضم في يناير ٢٠٠٩",
+  "‏٢٫٥ مليون متابع",
+  "A rejoint Facebook en janvier 2009",
+  "Country/Region - Canada",
+  "Date joined: March 2009",
+];
+
+describe("Facebook: an Intro bio written as one of Facebook's own lines", () => {
+  const MEEDAN = "https://www.facebook.com/heymeedan";
+  const PAGE_2023 = "facebook/real-heymeedan-2023-01-31.html";
+  const PAGE_2022 = "facebook/real-heymeedan-2022-08-29-oldpage.html";
+  const BIO_2023 = ">Make sense of the global web.</span>";
+  // The header's count link of the 2023 page: without it the page prints no followers at all.
+  const FOLLOWERS_LINK = /<a [^>]*href="https:\/\/www\.facebook\.com\/heymeedan\/followers\/"[^>]*>3\.7K followers<\/a>/;
+
+  test("profile-style layout (2023, real): a bio line is never the join date or a count, with or without the page's own count", () => {
+    const original = scored(MEEDAN, derive(PAGE_2023, []));
+    assert.equal(original.followers, 3700);
+    for (const line of CRAFTED_LINES) {
+      assert.deepEqual(scored(MEEDAN, derive(PAGE_2023, [[BIO_2023, `>${line}</span>`]])), original, line);
+      // The page's own followers link gone (a profile that shows none): the bio does not stand in for it.
+      const { followers, ...rest } = original;
+      assert.deepEqual(scored(MEEDAN, derive(PAGE_2023, [[BIO_2023, `>${line}</span>`], [FOLLOWERS_LINK, "<span>Follow</span>"]])), rest, line);
+    }
+  });
+
+  test("profile-style layout (2023, real): a bio linking to the account's own followers list is no count", () => {
+    // A bio's address is drawn as a link to it; one to the account's own list, with a number in it.
+    const url = "https://www.facebook.com/heymeedan/followers/?2500000";
+    const html = derive(PAGE_2023, [[BIO_2023, `><a href="${url}" role="link">${url}</a></span>`], [FOLLOWERS_LINK, "<span>Follow</span>"]]);
+    assert.equal(scored(MEEDAN, html).followers, undefined);
+  });
+
+  test("retired Pages layout (2022, real): the About card's bio is not the creation date or the follower count around it", () => {
+    const original = scored(`${MEEDAN}/`, derive(PAGE_2022, []));
+    assert.equal(original.followers, 3846);
+    assert.equal(original.joined, "2009-01-07");
+    const bio = /(<div dir="auto" style="text-align: start;">)Make\s+sense of the global web\./;
+    for (const line of CRAFTED_LINES) {
+      // The bio comes before both real lines: read first, it would win.
+      assert.deepEqual(scored(`${MEEDAN}/`, derive(PAGE_2022, [[bio, `$1${line}`]])), original, line);
+    }
+    // Without the real lines, the bio does not stand in for them.
+    const noLines = [[/>3,846\s+people follow this</, ">Community<"], [/>Page created - January 7, 2009</, ">Page history<"]];
+    const { followers, joined, ...rest } = original;
+    for (const line of CRAFTED_LINES) {
+      assert.deepEqual(scored(`${MEEDAN}/`, derive(PAGE_2022, [[bio, `$1${line}`], ...noLines])), rest, line);
+    }
+  });
+
+  test("retired Pages layout (2022, real): the Page's greeting by its Message button is not a detail line", () => {
+    // A Page writes the greeting its header shows next to "Send message"; it sits before the About card.
+    const original = scored(`${MEEDAN}/`, derive(PAGE_2022, []));
+    for (const line of [...CRAFTED_LINES, "Country/Region - Canada", "Date joined: March 2009"]) {
+      assert.deepEqual(scored(`${MEEDAN}/`, derive(PAGE_2022, [[/>Hi!\s*Please let us know how we can help\.</, `>${line}<`]])), original, line);
+    }
+  });
+
+  test("an address or e-mail in the Intro's list (2023, real) that starts like a join line is not one", () => {
+    const koptisch = "https://www.facebook.com/Koptisch.Orthodoxes.Kulturzentrum.e.V";
+    const page = "facebook/real-koptisch-arabic-2023-01-31-prefix.html";
+    const original = scored(koptisch, derive(page, []));
+    assert.equal(original.joined, undefined);
+    // The street is the account's; Facebook adds the town and the country after it.
+    for (const street of ["Joined January 2009", "Page created - January 7, 2001", "Joined: March 2009"]) {
+      const html = derive(page, [[">Postfach 1242, Bad Kreuznach, Germany<", `>${street}, Bad Kreuznach, Germany<`]]);
+      assert.deepEqual(scored(koptisch, html), original, street);
+      // Printed alone, without its town: the address is a button (it opens the map), no date line.
+      assert.deepEqual(scored(koptisch, derive(page, [[">Postfach 1242, Bad Kreuznach, Germany<", `>${street}<`]])), original, `${street} alone`);
+    }
+    // Without the header's followers link, an address reading as a count does not stand in for it.
+    const link = / • <a [^>]*href="https:\/\/www\.facebook\.com\/Koptisch\.Orthodoxes\.Kulturzentrum\.e\.V\/followers\/"[^>]*>27K followers<\/a>/;
+    for (const street of ["2,500,000 people follow this", "2.5M followers"]) {
+      const html = derive(page, [[">Postfach 1242, Bad Kreuznach, Germany<", `>${street}, Bad Kreuznach, Germany<`], [link, ""]]);
+      assert.equal(scored(koptisch, html).followers, undefined, street);
+    }
+    const meedan = derive(PAGE_2023, [[">hello@meedan.com<", ">joined@january2009.com<"]]);
+    assert.equal(scored(MEEDAN, meedan).joined, undefined);
+  });
+
+  test("m.facebook.com and the 2025 desktop layout (invented pages: no capture exists): the Intro's text is the account's", () => {
+    // m.facebook.com draws the Intro as a block of text areas under its title: no line in it is read as a detail.
+    const mobile = "https://m.facebook.com/salam.media.net/";
+    const mPage = "facebook/invented-m-page.html";
+    const original = scored(mobile, derive(mPage, []));
+    assert.equal(original.followers, 13000);
+    const bio = ">أخبار مستقلة من شمال أفريقيا.<";
+    const headerCount = '<div class="m" data-mcomponent="TextArea"><div class="native-text"><span class="f5">١٣ ألف متابع</span></div></div>';
+    const { followers, ...rest } = original;
+    for (const line of CRAFTED_LINES) {
+      assert.deepEqual(scored(mobile, derive(mPage, [[bio, `>${line}<`]])), original, line);
+      assert.deepEqual(scored(mobile, derive(mPage, [[bio, `>${line}<`], [headerCount, ""]])), rest, line);
+    }
+    // The desktop Intro keeps its details in a list after the bio: the list's "Joined" is read, the bio's never.
+    const desktop = "https://www.facebook.com/hala.ahed.rights";
+    const page = "facebook/invented-desktop.html";
+    const before = scored(desktop, derive(page, []));
+    assert.equal(before.joined, "2012-03");
+    for (const line of CRAFTED_LINES) {
+      assert.deepEqual(scored(desktop, derive(page, [[">Human-rights defender. Lawyer. Views my own.<", `>${line}<`]])), before, line);
+    }
+  });
+});
+
+describe("X: a bio, location, name or post written as X's own lines", () => {
+  const KIKO = "https://x.com/Kikobeats";
+  const REAL = "x/real-kikobeats-2025-12-23.html";
+  // After in-app navigation the JSON-LD is gone and the header is all there is.
+  const NO_SCHEMA = [/<script[^>]*UserProfileSchema-test[^>]*>[\s\S]*?<\/script>/, ""];
+  const CRAFTED = ["Joined March 2009", "1.2M Followers", "5,000 Following", "98.7K posts", "Verified account", "Account based in: Canada", "A rejoint X en mars 2009", "انضم في مارس ٢٠٠٩"];
+  const PLACES = {
+    bio: (line) => [/(data-testid="UserDescription"[^>]*>\s*<span[^>]*>)Building web infra &amp; open source/, `$1${line}`],
+    location: (line) => [">PORT_ALREADY_USED<", `>${line}<`],
+    "pinned post": (line) => [/(data-testid="tweetText"[^>]*>\s*<span[^>]*>)Making some /, `$1${line} `],
+    name: (line) => [/>Kiko Beats</g, `>Kiko ${line}<`],
+  };
+
+  test("the rendered profile (2025, real), with and without its JSON-LD: no count, date or badge from the account's text", () => {
+    for (const base of [[], [NO_SCHEMA]]) {
+      const original = scored(KIKO, derive(REAL, base));
+      assert.equal(original.followers, 3893);
+      assert.ok(original.joined.startsWith("2010-01"));
+      for (const [place, edit] of Object.entries(PLACES)) {
+        for (const line of CRAFTED) {
+          const found = scored(KIKO, derive(REAL, [...base, edit(line)]));
+          if (place === "name") delete found.display_name; // the name is the account's to write
+          const { display_name: _name, ...expected } = original;
+          assert.deepEqual(found, place === "name" ? expected : original, `${place}: ${line}`);
+        }
+      }
+    }
+  });
+});
+
+describe("X: the About page (invented: its layout is not verified)", () => {
+  test("a name drawn above the rows, typed as a row, is not read as one", () => {
+    const about = "https://x.com/m_salih/about";
+    const page = "x/invented-about.html";
+    const original = scored(about, derive(page, []));
+    assert.equal(original.joined, "2015-03");
+    for (const name of ["Joined · March 2009", "Date joined: March 2009", "Account based in: Canada", "Username changes: 0"]) {
+      const header = `<div data-testid="UserName"><div dir="ltr"><span>${name}</span></div><div dir="ltr"><span>@m_salih</span></div></div>`;
+      const found = scored(about, derive(page, [['<div data-testid="TopNavBar">', `${header}<div data-testid="TopNavBar">`]]));
+      delete found.display_name;
+      assert.deepEqual({ ...found, verified: undefined, private: undefined }, { ...original, verified: undefined, private: undefined }, name);
+    }
+  });
+});
+
+describe("Instagram: a bio, name, highlight or link written as Instagram's own lines", () => {
+  const PLUTO = "https://www.instagram.com/pluto__travel/";
+  const REAL = "instagram/real-pluto__travel-2021-06-09-rendered.html";
+  const CRAFTED = ["1,234 posts", "9,999 posts", "2.5M followers", "5,000 following", "Verified", "Joined March 2009", "١٢٣ منشورًا", "2,5 M abonnés"];
+  const PLACES = {
+    bio: (line) => [/<span>Where\s+travel lovers go to escape\./, `<span>${line}`],
+    name: (line) => ['<h1 class="rhpdm">Pluto</h1>', `<h1 class="rhpdm">Pluto ${line}</h1>`],
+    // A story highlight's title is the account's: drawn under its cover, and in the cover's alt text.
+    highlight: (line) => [/alt="Product's profile picture"([\s\S]*?)>Product<\/div>/, `alt="${line}'s profile picture"$1>${line}</div>`],
+    "highlight alt": (line) => ["alt=\"Product's profile picture\"", `alt="${line}"`],
+    "website link": (line) => [">linkin.bio/pluto__travel</a>", `>instagram.com/pluto__travel/followers/?${line.replace(/\s/g, "")}</a>`],
+  };
+
+  test("the rendered 2021 profile (real): no count or badge from the account's text", () => {
+    const original = scored(PLUTO, derive(REAL, []));
+    assert.deepEqual([original.posts, original.followers, original.following, original.verified], [142, 2187, 110, false]);
+    for (const [place, edit] of Object.entries(PLACES)) {
+      for (const line of CRAFTED) {
+        const found = scored(PLUTO, derive(REAL, [edit(line)]));
+        const expected = { ...original };
+        if (place === "name") {
+          delete found.display_name;
+          delete expected.display_name;
+        }
+        assert.deepEqual(found, expected, `${place}: ${line}`);
+      }
+    }
+  });
+
+  test("a phone's header with the real page's highlights drawn before the counts row: a highlight titled as a count is none", () => {
+    // Phones draw name, bio, highlights and then the counts row, each a section after the header
+    // (fixtures/instagram/invented-mobile.html models the phone layout; the highlights tray is the real page's).
+    const real = derive(REAL, []);
+    const tray = real.slice(real.indexOf('<div class="_4bSq7">'), real.indexOf('<div class="fx7hk">'));
+    assert.ok(tray.includes(">Product</div>") && tray.includes("<ul"), "the real tray is cut out whole");
+    const mobile = "https://www.instagram.com/sara19283746/";
+    const base = "instagram/invented-mobile.html";
+    const original = scored(mobile, derive(base, []));
+    assert.equal(original.posts, 0);
+    for (const line of CRAFTED) {
+      const titled = tray.replace(/alt="Product's profile picture"([\s\S]*?)>Product<\/div>/, `alt="${line}'s profile picture"$1>${line}</div>`)
+        .replace(/>Mindful travel<\/div>/, ">12,000,000 followers</div>");
+      const found = scored(mobile, derive(base, [['<ul class="x78zum5 x1q0g3np">', `${titled}<ul class="x78zum5 x1q0g3np">`]]));
+      assert.deepEqual(found, original, line);
+    }
+  });
+});
+
+describe("Telegram: a name or bio written as Telegram's own lines or marks", () => {
+  const CRAFTED = ["12 345 subscribers", "2 805 members", "@someone_else", "SCAM", "FAKE", "Verified", "Preview channel", "احتيال"];
+
+  test("a user's t.me page (derived from the real channel page): the bio and the name are text, never the page's lines or marks", () => {
+    const url = "https://t.me/nour_khalil";
+    const page = "telegram/derived-tme-user-nour_khalil.html";
+    const original = scored(url, derive(page, []));
+    assert.equal(original.handle, "nour_khalil");
+    assert.equal(original.platform_label, undefined);
+    for (const line of CRAFTED) {
+      assert.deepEqual(scored(url, derive(page, [[">Illustrator in Beirut.<br/>", `>${line}<br/>`]])), original, `bio: ${line}`);
+      // A name as Telegram draws it: the typed text, its emoji in elements of their own.
+      const named = scored(url, derive(page, [['<span dir="auto">Nour Khalil</span>', `<span dir="auto">Nour ${line} <i class="emoji" style="background-image:url('//telegram.org/img/emoji/40/E29C85.png')"><b>✅</b></i></span>`]]));
+      assert.equal(named.display_name, `Nour ${line} ✅`);
+      delete named.display_name;
+      const { display_name: _name, ...rest } = original;
+      assert.deepEqual(named, rest, `name: ${line}`);
+    }
+  });
+
+  test("a channel's real t.me page whose description is its own @address is still no user's page", () => {
+    const url = "https://t.me/unlimitedhangout";
+    const page = derive("telegram/real-unlimitedhangout-tme-channel.html", []);
+    assert.equal(extractAt(url, { html: page }), null);
+    const description = page.match(/<div class="tgme_page_description"[^>]*>([\s\S]*?)<\/div>/);
+    assert.ok(description, "the real page has a description");
+    for (const text of ["@unlimitedhangout", "@unlimitedhangout<br/>Send Message"]) {
+      assert.equal(extractAt(url, { html: page.replace(description[1], text) }), null, text);
+    }
+  });
+
+  test("Telegram Web A (reconstructed panel): a bio or a name reading like a username row or a mark changes nothing", () => {
+    const base = derive("telegram/reconstructed-a-base.html", [["@@AVATAR@@", ""], ["@@TITLEEXTRA@@", ""], ["@@USERNAME_SUB@@", "Username"], ["@@AFTER@@", ""]]);
+    const url = "https://web.telegram.org/a/#@nour_khalil";
+    const original = scored(url, base);
+    assert.equal(original.handle, "nour_khalil");
+    for (const line of [...CRAFTED, "Username", "also @someone_else"]) {
+      assert.deepEqual(scored(url, base.replace(">Illustrator in Beirut.<", `>${line}<`)), original, `bio: ${line}`);
+      const named = scored(url, base.replace(">Nour Khalil</h3>", `>Nour ${line}</h3>`));
+      delete named.display_name;
+      const { display_name: _name, ...rest } = original;
+      assert.deepEqual(named, rest, `name: ${line}`);
+    }
+  });
+});
