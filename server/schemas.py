@@ -148,10 +148,13 @@ class ConfirmRequest(BaseModel):
     note: Note | None = None
     avatar: Annotated[str, Field(max_length=MAX_AVATAR_BASE64, description="base64 image bytes")] | None = None
     seen_reports: SeenReports | None = None
+    # Off unless asked for, as in the console (unticked): the reporter wrote the id, nothing binds
+    # it to the photo, and bank exports carry it to other organisations as a bad account's, so a
+    # script confirming reports must not pass a forged id on by default.
     with_account_id: bool = Field(
-        True,
-        description="Whether the reported account id joins the bank entry with the photo (the reporter wrote it;"
-        " the console asks the trainer, unticked)",
+        False,
+        description="Whether the reported account id joins the bank entry with the photo: the reporter wrote it,"
+        " so only when a trainer has checked it is the account whose photo is banked (the console's box, unticked)",
     )
 
 

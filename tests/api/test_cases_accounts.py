@@ -144,7 +144,7 @@ def test_a_protected_persons_account_id_never_joins_a_bank(client: FlaskClient) 
     report = {"platform": "x", "reason": "entrapment", "profile": {"account_id": "42", "handle": "bait_acct"}}
     report_id = client.post("/v1/reports", json=report).get_json()["id"]
     confirm = {"bank": "entrapment-cases", "label": "entrapment", "avatar": b64(photo_bytes("rocket"))}
-    refused = client.post(f"/v1/reports/{report_id}/confirm", json=confirm, headers=KEY)
+    refused = client.post(f"/v1/reports/{report_id}/confirm", json=confirm | {"with_account_id": True}, headers=KEY)
     assert refused.status_code == 409, refused.get_json()
     assert refused.get_json()["error"] == {
         "code": "account_is_protected",

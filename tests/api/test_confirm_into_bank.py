@@ -41,6 +41,29 @@ def test_the_trainers_photo_is_banked_and_the_next_check_matches(client: FlaskCl
     assert found and found[0]["evidence"]["bank"] == "entrapment-cases"
 
 
+def exported_account_ids(client: FlaskClient, bank: str) -> list[str | None]:
+    exported = client.get(f"/v1/banks/{bank}/export", headers=BOOTSTRAP)
+    assert exported.status_code == 200
+    return [json.loads(line).get("account_id") for line in exported.get_data(as_text=True).splitlines()]
+
+
+def test_the_reported_account_id_joins_the_bank_only_when_asked_for(client: FlaskClient) -> None:
+    """The reporter wrote the account id, and nothing binds it to the photo the trainer uploads: a
+    forged report naming someone's genuine account id would, confirmed by a script, export her
+    account as a bad one's. The API leaves it out unless asked, as the console's unticked box does."""
+    photo = {"label": "entrapment", "avatar": b64(photo_bytes("rocket"))}
+    plain = report(client, account_id="4242").get_json()["id"]
+    assert (
+        client.post(f"/v1/reports/{plain}/confirm", headers=BOOTSTRAP, json={"bank": "plain", **photo}).status_code
+        == 200
+    )
+    assert exported_account_ids(client, "plain") == [None]
+    asked = report(client, account_id="4343").get_json()["id"]
+    body = {"bank": "asked", "with_account_id": True, **photo}
+    assert client.post(f"/v1/reports/{asked}/confirm", headers=BOOTSTRAP, json=body).status_code == 200
+    assert exported_account_ids(client, "asked") == ["4343"]
+
+
 def test_confirming_into_a_bank_needs_the_photo(client: FlaskClient) -> None:
     avatar_hash = fingerprint_bytes(photo_bytes("rocket")).hex
     report_id = report(client, avatar_hash).get_json()["id"]
