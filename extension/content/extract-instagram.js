@@ -32,7 +32,8 @@
   const FOLLOWING = /(following|abonnements?|suivi\(e\)s|suivis|يتابع|تتابع|المتابَعون|متابَع|تتم متابعتهم)/i;
   const POSTS = /(posts?|publications?|منشور|منشورات)/i;
   const VERIFIED = /^(verified|vérifié|compte vérifié|تم التحقق|تم التحقق منه|حساب تم التحقق منه|موثّق|موثَّق|موثق|حساب موثّق|حساب موثَّق|حساب موثق)$/i;
-  const PRIVATE = /(this account is private|ce compte est privé|هذا الحساب خاص)/i;
+  // The page's own notice where the posts would be: an element whose whole text is this line.
+  const PRIVATE = /^(this account is private|ce compte est privé|هذا الحساب خاص)$/i;
   // Ends where the word does (\b is ASCII-only: it never ends an Arabic word).
   const NOT_BIO = /^(followed by|suivi\(e\) par|suivi par|يتابعه|تتابعه|translation|see translation|voir la traduction|عرض الترجمة)(?![\p{L}\p{M}\p{N}_])/iu;
   // Pronouns as Instagram draws them next to or under the name: "she/her", "il/lui", "هي/لها".
@@ -183,12 +184,46 @@
    */
   function headerArea(header) {
     const area = [header];
+    let counted = hasCounts(header);
     for (let next = header.nextElementSibling; next; next = next.nextElementSibling) {
       if (next.matches("[role='tablist'], article") || next.querySelector("[role='tablist'], article, a[href*='/p/'], a[href*='/reel/']")) break;
-      if (PRIVATE.test(next.textContent || "")) break;
+      // The private notice ends the area only after the counts (or where none follow): phones
+      // draw the bio before the counts row, and a bio saying "this account is private" must not
+      // hide what follows it.
+      if (privateNotice(next) && (counted || !countsAfter(next))) break;
       area.push(next);
+      counted = counted || hasCounts(next);
     }
     return area;
+  }
+
+  const FOLLOWS = 4; // Node.DOCUMENT_POSITION_FOLLOWING
+  const NOTICE_NODES = "h1, h2, h3, [role='heading'], span, div";
+
+  /** `node` is the page's "This account is private" line: its whole text, outside what the owner fills. */
+  function isNotice(node) {
+    if ((node.textContent || "").length > 200) return false; // the notice is one short line: no text walk of big blocks
+    return !node.closest("header, ul, li, a, button, [role='button']") && PRIVATE.test((visibleText(node) || "").trim());
+  }
+
+  /** The notice somewhere in `part` (a sibling of the header, on phones). */
+  function privateNotice(part) {
+    return isNotice(part) || Array.from(part.querySelectorAll(NOTICE_NODES)).some(isNotice);
+  }
+
+  /** The notice after the header area, where the posts would be; never inside the area. */
+  function noticeAfter(main, area) {
+    const last = area[area.length - 1];
+    return Array.from(main.querySelectorAll(NOTICE_NODES)).some((n) => last.compareDocumentPosition(n) & FOLLOWS && !area.some((p) => p.contains(n)) && isNotice(n));
+  }
+
+  function hasCounts(part) {
+    return Object.keys(countItems([part])).length > 0 || part.querySelector("a[href$='/followers/']") !== null;
+  }
+
+  function countsAfter(node) {
+    for (let next = node.nextElementSibling; next; next = next.nextElementSibling) if (hasCounts(next)) return true;
+    return false;
   }
 
   const SKIP = "ul, li, a, button, [role='button'], [role='link'], [role='tablist'], h2, svg, time, [aria-hidden='true']";
@@ -390,7 +425,7 @@
         profile.bio = rest[rest.length - 1];
       }
       // No block under the name: left out rather than "" (a layout we misread must not say "no bio").
-      if (PRIVATE.test(visibleText(main) || "")) profile.private = true;
+      if (noticeAfter(main, area)) profile.private = true;
       else if (main.querySelector("a[href*='/p/'], a[href*='/reel/']")) profile.private = false;
     } else if (tagBio) {
       profile.bio = tagBio;
@@ -423,7 +458,7 @@
 
   root.Haris.register({
     platform: "instagram",
-    version: "2026.5",
+    version: "2026.6",
     // Every profile shows its follower count and a photo (the silhouette is "no photo"); a name is
     // optional on Instagram, so its absence says nothing about the layout.
     core: ["followers", "has_avatar"],

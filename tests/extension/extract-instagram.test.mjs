@@ -209,6 +209,31 @@ describe("Instagram, real pages in other languages and states (derived)", () => 
     assert.equal(extractAt(PLUTO_URL, { html: empty }).profile.private, undefined);
   });
 
+  test("a bio that says the account is private is neither the notice nor dropped (the owner writes it)", () => {
+    // Desktop, the real 2021 profile with its posts: the bio's own line, alone or in a sentence.
+    for (const line of ["This account is private", "DM me, this account is private!", "هذا الحساب خاص"]) {
+      const html = derive(PLUTO, [["<span>Where\n                  travel lovers", `<span>${line}<br>Where\n                  travel lovers`]]);
+      const { profile } = extractAt(PLUTO_URL, { html });
+      assert.equal(profile.private, false, `${line}: the posts are shown`);
+      assert.equal(profile.followers, 2187, line);
+    }
+    // Phone, Arabic UI: a bio section saying so, before the counts row, stops nothing.
+    const MOBILE = "instagram/invented-mobile.html";
+    const url = "https://www.instagram.com/sara19283746/";
+    const bio = (text) => [["سارة</span></section>", `سارة</span></section><div class="x7a106z"><span dir="auto">${text}</span></div>`]];
+    for (const text of ["هذا الحساب خاص", "This account is private"]) {
+      const { profile } = extractAt(url, { html: derive(MOBILE, bio(text)) });
+      assert.equal(profile.followers, 3, text);
+      assert.equal(profile.following, 900, text);
+      assert.equal(profile.private, true, `${text}: the page's own notice, after the counts`);
+    }
+    // Without the page's own notice (and no posts), a bio saying so says nothing about privacy.
+    const notice = '<div class="x1n2onr6"><div><span dir="auto">هذا الحساب خاص</span></div><div>تابع هذا الحساب لمشاهدة صوره ومقاطع الفيديو.</div></div>';
+    const { profile } = extractAt(url, { html: derive(MOBILE, [...bio("هذا الحساب خاص"), [notice, ""]]) });
+    assert.equal(profile.private, undefined);
+    assert.equal(profile.followers, 3);
+  });
+
   test("an account with a category or pronouns and no bio: neither is sent as the bio", () => {
     const noBio = derive(PLUTO, [[/<span>Where\s+travel lovers[\s\S]*?<\/span>/, ""]]);
     assert.equal(extractAt(PLUTO_URL, { html: noBio }).profile.bio, undefined, "the category Product/Service is in the page's data");
