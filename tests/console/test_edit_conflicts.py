@@ -21,7 +21,8 @@ from server.storage.audit import AuditLog
 from server.storage.protected import ProtectedStore
 from server.storage.users import UserStore
 from tests.api.test_banks import photo_bytes
-from tests.console.conftest import PASSWORD, edit_fields, sign_in
+from tests.console.conftest import PASSWORD, csrf_from, edit_fields, sign_in
+from tests.console.test_case_pages import open_from_console
 
 HASH = fingerprint_bytes(photo_bytes("brick")).hex
 OTHER_HASH = fingerprint_bytes(photo_bytes("coffee")).hex
@@ -30,6 +31,11 @@ CHANGED_MEANWHILE = {
     "en": "Someone else changed this person after you opened this page, so nothing was saved.",
     "fr": "Quelqu’un d’autre a modifié cette personne après l’ouverture de cette page : rien n’a été enregistré.",
     "ar": "عدّل شخص آخر بيانات هذه الشخصية بعد أن فتحتَ هذه الصفحة، فلم يُحفظ شيء.",
+}
+CHANGED_STATUS = {
+    "en": "someone else recorded this platform’s status after you opened this page, so nothing was saved",
+    "fr": "quelqu’un d’autre a enregistré le statut de cette plateforme après l’ouverture de cette page",
+    "ar": "سجّل شخص آخر حالة هذه المنصة بعد أن فتحتَ هذه الصفحة، فلم يُحفظ شيء",
 }
 
 
@@ -196,3 +202,84 @@ def test_a_form_refused_for_a_bad_value_keeps_unticked_photos_unticked(
     assert ticked == {HASH: " checked", OTHER_HASH: ""}
     # It still carries the version the trainer's edit was made from.
     assert f'name="version" value="{opened["version"]}"' in page
+
+
+# A case's platform status: the form is blank, but saving it replaces that platform's whole status.
+STATUS = {"platform": "x", "reported_on": "2026-01-10", "reference": "X-42", "outcome": "removed"}
+
+
+def case_form(client: FlaskClient, case_id: str) -> dict[str, str]:
+    """The case page's status form as a browser sends it back: CSRF token and statuses seen."""
+    page = client.get(f"/console/cases/{case_id}").get_data(as_text=True)
+    return {"csrf_token": csrf_from(page), **dict(re.findall(r'name="(seen\.[a-z]+)" value="([^"]*)"', page))}
+
+
+def statuses_set(redis_client: redis.Redis, case_id: str) -> list[str]:
+    return [e["actor"] for e in AuditLog(redis_client).recent(limit=100)
+            if e["target"] == case_id and e["action"] == "case.status_set"]  # fmt: skip
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "ar"])
+def test_a_status_recorded_meanwhile_is_not_overwritten_by_a_page_opened_before(
+    trainer: FlaskClient, other_trainer: FlaskClient, redis_client: redis.Redis, locale: str
+) -> None:
+    """Amal opens the case while X's status is "pending"; Rana records that X removed the clone.
+    Amal, from her older page, records a re-check with another reference: before, "removed" and
+    Rana's reference were replaced without anyone seeing them. Now her save is refused, the table
+    shows Rana's status, and Amal's entry is still in the form; saved again from there, it goes."""
+    case_id = open_from_console(trainer)
+    first = case_form(trainer, case_id)
+    assert (
+        trainer.post(f"/console/cases/{case_id}/status", data={**first, **STATUS, "outcome": "pending"}).status_code
+        == 303
+    )
+    trainer.get(f"/console/lang/{locale}")
+    amal = case_form(trainer, case_id)
+    rana = case_form(other_trainer, case_id)
+    assert other_trainer.post(f"/console/cases/{case_id}/status", data={**rana, **STATUS}).status_code == 303
+
+    mine = {"platform": "x", "reported_on": "2026-01-11", "reference": "X-77", "outcome": "still_up"}
+    refused = trainer.post(f"/console/cases/{case_id}/status", data={**amal, **mine})
+    assert refused.status_code == 409
+    page = html.unescape(refused.get_data(as_text=True))
+    assert CHANGED_STATUS[locale] in page
+    row = re.search(r'<tr data-platform="x">.*?</tr>', page, re.S)
+    assert row is not None and "X-42" in row[0] and "rana" in row[0]
+    assert 'name="reference" maxlength="200" dir="ltr" value="X-77"' in page
+    assert 'value="2026-01-11"' in page and '<option value="still_up" selected>' in page
+    assert statuses_set(redis_client, case_id) == ["rana", "amal"]  # newest first: the refused save is not there
+
+    again = dict(re.findall(r'name="(csrf_token|seen\.[a-z]+)" value="([^"]*)"', page))
+    assert trainer.post(f"/console/cases/{case_id}/status", data={**again, **mine}).status_code == 303
+    now = html.unescape(trainer.get(f"/console/cases/{case_id}").get_data(as_text=True))
+    row = re.search(r'<tr data-platform="x">.*?</tr>', now, re.S)
+    assert row is not None and "X-77" in row[0]
+
+
+def test_a_status_of_another_platform_recorded_meanwhile_does_not_refuse_the_save(
+    trainer: FlaskClient, other_trainer: FlaskClient, redis_client: redis.Redis
+) -> None:
+    case_id = open_from_console(trainer)
+    amal = case_form(trainer, case_id)
+    rana = case_form(other_trainer, case_id)
+    facebook = {**STATUS, "platform": "facebook", "reference": "FB-1"}
+    assert other_trainer.post(f"/console/cases/{case_id}/status", data={**rana, **facebook}).status_code == 303
+    assert trainer.post(f"/console/cases/{case_id}/status", data={**amal, **STATUS}).status_code == 303
+    assert sorted(statuses_set(redis_client, case_id)) == ["amal", "rana"]
+
+
+@pytest.mark.parametrize(
+    "forged", [{"seen.x": "zz"}, {"seen.x": ""}, {"seen.x": "A" * 32}, {"seen.x": "-" * 2}, {"seen.x": "0" * 4000}]
+)
+def test_a_forged_or_missing_status_version_is_refused_with_400(
+    trainer: FlaskClient, redis_client: redis.Redis, forged: dict[str, str]
+) -> None:
+    case_id = open_from_console(trainer)
+    form = case_form(trainer, case_id)
+    assert trainer.post(f"/console/cases/{case_id}/status", data={**form, **STATUS, **forged}).status_code == 400
+    without = {"csrf_token": form["csrf_token"], **STATUS}
+    assert trainer.post(f"/console/cases/{case_id}/status", data=without).status_code == 400
+    # A well-formed version of a status that is not there is a status recorded meanwhile.
+    other = trainer.post(f"/console/cases/{case_id}/status", data={**form, **STATUS, "seen.x": "0" * 32})
+    assert other.status_code == 409
+    assert statuses_set(redis_client, case_id) == []
