@@ -34,6 +34,7 @@ from server.roles import Role
 from server.services import Actor, protected
 from server.services.cases import (
     EXPORT_KINDS,
+    STATUS_VERSION,
     add_evidence,
     add_note,
     export_case,
@@ -42,6 +43,7 @@ from server.services.cases import (
     outcomes,
     set_platform_status,
     set_state,
+    status_version,
 )
 from server.state import app_state
 from server.storage.cases import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS, CaseStore
@@ -183,6 +185,19 @@ def new_case() -> Page:
     return redirect(url_for("console.case_page", case_id=case.id), code=303)
 
 
+def _status_form(case: Any, error: APIError | None, failed: str) -> dict[str, str]:
+    """The status form's values: what was typed when it was refused, else nothing typed; and for
+    each platform the version of its status that the form's save is made from. Refused because
+    another status was recorded meanwhile, the form takes the versions of the statuses this page
+    now shows (saving again replaces them knowingly); refused for another reason, it keeps those
+    the trainer's page showed."""
+    typed = {k: v for k, v in request.form.items() if k != "csrf_token"} if failed == "statuses" else {}
+    seen = {f"seen.{p}": status_version(case.statuses.get(p)) for p in (p.value for p in TAKEDOWN_PLATFORMS)}
+    if error is not None and error.code == "status_changed":
+        return {**typed, **seen}
+    return {**seen, **typed}
+
+
 def _case_page(case_id: str, error: APIError | None = None, failed: str = "") -> tuple[str, int]:
     try:
         case = get_case(_cases(), case_id)
@@ -191,6 +206,7 @@ def _case_page(case_id: str, error: APIError | None = None, failed: str = "") ->
     return render_template(
         "console/case.html",
         case=case,
+        status_form=_status_form(case, error, failed),
         elements=copied_elements(case),
         error=error,
         failed=failed,
@@ -258,10 +274,18 @@ explain_too_large("console.case_evidence", Role.TRAINER, _too_large_upload)
 @bp.post("/cases/<case_id>/status")
 @require_console_role(Role.TRAINER)
 def case_status(case_id: str) -> Page:
+    fields = {key: value.strip() for key, value in request.form.items() if key != "csrf_token" and value.strip()}
+    # The version of each platform's status the page showed: every status form of ours carries them.
+    seen = {key: value for key, value in fields.items() if key.startswith("seen.")}
+    if not seen or not all(STATUS_VERSION.match(value) for value in seen.values()):
+        abort(400)
+
     def operation() -> None:
-        fields = {key: value.strip() for key, value in request.form.items() if key != "csrf_token" and value.strip()}
         update = validate(StatusUpdate, fields)
-        set_platform_status(_cases(), app_state().stores.audit, case_id, update, _actor())
+        platform_seen = seen.get(f"seen.{update.platform.value}")
+        if platform_seen is None:
+            abort(400)
+        set_platform_status(_cases(), app_state().stores.audit, case_id, update, _actor(), seen=platform_seen)
 
     return _change(case_id, "statuses", operation, "cases.status_saved")
 

@@ -25,7 +25,7 @@ from server.schemas import MAX_AVATARS, ProtectedCreate
 from server.services import protected
 from server.services.protected import photo_fingerprint
 from server.state import app_state
-from server.storage.protected import ProtectedAccount, ProtectedPerson
+from server.storage.protected import RECORD_VERSION, ProtectedAccount, ProtectedPerson, record_version
 from server.web.body import validate
 from server.web.errors import APIError
 
@@ -141,11 +141,30 @@ def _body_from_form(kept_hashes: list[str]) -> tuple[ProtectedCreate, dict[str, 
     return body, {value: keypoints for value, (keypoints, _) in uploaded.items()}, fields
 
 
-def _form_page(person: ProtectedPerson | None, error: APIError | None = None) -> tuple[str, int]:
-    form = {key: value for key, value in request.form.items() if key != "csrf_token"}
-    return render_template("console/protected_form.html", person=_shown(person), form=form, error=error), (
-        error.status if error else 200
+def _form_page(
+    person: ProtectedPerson | None, error: APIError | None = None, stored_now: ProtectedPerson | None = None
+) -> tuple[str, int]:
+    """The form again with what the trainer typed and the photos she unticked still unticked;
+    ``stored_now``: the record another trainer saved meanwhile, shown beside it."""
+    form = {key: value for key, value in request.form.items() if key not in {"csrf_token", "keep_hash", "shown_hash"}}
+    if stored_now is not None:
+        form["version"] = record_version(stored_now)  # a save from here replaces what it shows
+        # Photos she kept that the other trainer removed: back in her typed lines, where she sees
+        # them (the list of kept photos shows only what is stored now).
+        gone = [h for h in request.form.getlist("keep_hash") if h not in stored_now.avatar_hashes]
+        if gone:
+            form["avatar_hashes"] = "\n".join([*gone, form.get("avatar_hashes", "")]).strip()
+    dropped = set(request.form.getlist("shown_hash")) - set(request.form.getlist("keep_hash"))
+    page = render_template(
+        "console/protected_form.html",
+        person=_shown(person),
+        form=form,
+        error=error,
+        dropped=dropped,
+        stored_now=stored_now,
+        stored_accounts=accounts_text(stored_now) if stored_now else "",
     )
+    return page, error.status if error else 200
 
 
 def _shown(person: ProtectedPerson | None) -> ProtectedPerson | None:
@@ -190,19 +209,36 @@ def edit_protected(person_id: str) -> Page:
             "display_names": "\n".join(person.display_names),
             "accounts": accounts_text(person),
             "note": person.note or "",
+            # The record this page shows: the save is refused if hers is another one by then.
+            "version": record_version(person),
         }
         return render_template("console/protected_form.html", person=_shown(person), form=form, error=None)
+    version = request.form.get("version", "")
+    if not RECORD_VERSION.match(version):
+        abort(400)  # no page of ours sends this: each edit page carries the version it showed
     kept = [h for h in request.form.getlist("keep_hash") if h in person.avatar_hashes]
     try:
         body, keypoints, fields = _body_from_form(kept)
         with _hashes_named_as_seen(fields):
-            replaced = protected.replace(person_id, body, console_actor(), keypoints)
+            replaced = protected.replace(person_id, body, console_actor(), keypoints, expected_version=version)
         if not replaced:
             abort(404)
     except APIError as error:
+        if error.code == "protected_changed":
+            return _changed_meanwhile(person_id, error)
         return _form_page(person, error)
     flash(t("protected.saved"), "ok")
     return redirect(url_for("console.protected_people"), code=303)
+
+
+def _changed_meanwhile(person_id: str, error: APIError) -> Page:
+    """Another trainer saved her record after this form was shown: nothing was written. The form
+    comes back with what this trainer typed, beside what is stored now, and carries the version of
+    what it shows, so that saving again (once both are reconciled) replaces that record."""
+    now = app_state().stores.protected.get(person_id)
+    if now is None:  # deleted meanwhile: there is nothing left to edit
+        abort(404)
+    return _form_page(now, error, stored_now=now)
 
 
 @bp.post("/protected/<person_id>/delete")

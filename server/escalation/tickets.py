@@ -105,10 +105,32 @@ _REFERENCE = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)
 # value's "[" always is; a dot's are followed by a letter or digit), so no renderer reads them as
 # a link. ioc-fanger (PyPI) defangs in three regular expressions, but misses an upper-case
 # "HTTPS:" and other schemes, writes every "@" as "(at)" and brings a command line (click) along.
+#
+# A host name's dot may also be written as a full-width "．" (U+FF0E), an ideographic "。"
+# (U+3002) or a half-width ideographic "｡" (U+FF61): IDNA (UTS #46) maps all three to ".", so a
+# browser's address bar and the mail clients and ticket tools that follow it open "evil。example"
+# as evil.example. They are bracketed as a dot is, and kept as typed ("evil[。]example": how the
+# clone wrote it is evidence). The price: a full stop between two CJK sentences with no space
+# after it reads "好[。]谢" in a notice. A scheme-relative address ("//localhost/x", a page's
+# own "//host/x") is linked by linkify-it and by browsers without any scheme to defang; its "//"
+# is bracketed when a host could follow it ("[//]localhost/x"), unless it is a scheme's own,
+# already "[://]". No inserted "]" is followed by an unescaped "(", "[" or ":", which would make
+# a link of it (a value's own "[" is escaped, and "(" and ":" after these are).
 _SCHEME = re.compile(r"(?i)(?<![a-z])(?:https?|ftps?)(?=://)")
 _SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp", "ftps": "fxps"}
-_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?!\d|\.\d)")
-_DOT = re.compile(r"(?<=\w)\.(?=[^\W\d_])")
+_DOTS = ".\uff0e\u3002\uff61"
+# Its ends as before, with "." only: a dot of another kind next to an address is not part of it
+# ("。192.0.2.7" is an address after a full stop, and is defanged as one).
+_IPV4 = re.compile(rf"(?<![\d.])\d{{1,3}}(?:[{_DOTS}]\d{{1,3}}){{3}}(?!\d|\.\d)")
+_IPV4_DOT = re.compile(rf"([{_DOTS}])")
+# Before the dot, what linkify-it takes for a letter of a host name: anything but a space and
+# punctuation; so a symbol too ("x`.example", "€.example", "🙂.example" were linked).
+_DOT = re.compile(rf"(?<=[^\s!\"#%&'()*,\-./:;?@\[\\\]{{}}{_DOTS[1:]}])([{_DOTS}])(?=[^\W\d_])")
+# After the slashes, whatever could start a host or its user ("//`x", "//:@localhost" too).
+_SCHEME_RELATIVE = re.compile(r"(?<!:)//(?=[^\s/])")
+# What after an inserted "]" would make a link of the brackets: "[//](…)" a link, "[://]:…" at a
+# line's start a link reference definition (and the line would vanish). Escaped, as CommonMark does.
+_AFTER_BRACKETS = re.compile(r"(\[:?//\])([(:])")
 # What a simple e-mail address is: the notifier's, left as typed so the platform can answer it.
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 
@@ -116,9 +138,10 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 def defang(text: str) -> str:
     """``text`` with every address in it written so that no tool links it (see above)."""
     text = _SCHEME.sub(lambda m: _SCHEMES[m[0].lower()], text).replace("://", "[://]")
-    text = text.replace("[://](", "[://]\\(")  # "[://]()" would be a link (to nowhere, but a link)
-    text = _IPV4.sub(lambda m: m[0].replace(".", "[.]"), text)
-    return _DOT.sub("[.]", text)
+    text = _SCHEME_RELATIVE.sub("[//]", text)
+    text = _AFTER_BRACKETS.sub(r"\1\\\2", text)  # "[://]()" would be a link (to nowhere, but a link)
+    text = _IPV4.sub(lambda m: _IPV4_DOT.sub(r"[\1]", m[0]), text)
+    return _DOT.sub(r"[\1]", text)
 
 
 def plain(value: object) -> str:

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import io
 import json
+import re
 import secrets
 import time
 import zipfile
@@ -85,6 +86,9 @@ def _missing() -> APIError:
 
 def _busy() -> APIError:
     return APIError(409, "case_busy", "The case is being changed by someone else; try again.")
+
+
+_STATUS_CHANGED = "Someone else recorded this platform's status since the page was opened; nothing was saved."
 
 
 def _history(case: Case, actor: Actor, action: str, at: int, **detail: str) -> None:
@@ -312,10 +316,34 @@ def add_evidence(
     return item
 
 
+# What :func:`status_version` gives: "-" for no status yet, else a digest.
+STATUS_VERSION = re.compile(r"^(-|[0-9a-f]{32})$")
+
+
+def status_version(status: PlatformStatus | None) -> str:
+    """The version of one platform's status as a page shows it ("-": none recorded yet), carried
+    by the console's status form: a digest of all of it, kept nowhere."""
+    if status is None:
+        return "-"
+    return hashlib.sha256(status.model_dump_json().encode()).hexdigest()[:32]
+
+
 def set_platform_status(
-    cases: CaseStore, audit: AuditLog, case_id: str, update: StatusUpdate, actor: Actor, now: int | None = None
+    cases: CaseStore,
+    audit: AuditLog,
+    case_id: str,
+    update: StatusUpdate,
+    actor: Actor,
+    now: int | None = None,
+    seen: str | None = None,
 ) -> Case:
-    """Record where the case was reported, its reference number, and the outcome of a re-check."""
+    """Record where the case was reported, its reference number, and the outcome of a re-check.
+
+    A new status replaces the platform's whole status. With ``seen`` (the :func:`status_version`
+    of that platform's status when the trainer's page was shown), 409 ``status_changed`` and
+    nothing written when another status was recorded since: a page opened before another
+    trainer recorded "removed" would otherwise put back "pending" and lose her reference number.
+    """
     at = _now(now)
     today = datetime.fromtimestamp(at, UTC).date()
     for field in ("reported_on", "rechecked_on"):
@@ -326,6 +354,8 @@ def set_platform_status(
         raise APIError(422, "invalid_value", "Re-checked before it was reported.", "rechecked_on")
 
     def change(case: Case) -> None:
+        if seen is not None and status_version(case.statuses.get(update.platform.value)) != seen:
+            raise APIError(409, "status_changed", _STATUS_CHANGED, "platform", reason="status_changed")
         case.statuses[update.platform.value] = PlatformStatus(
             reported_on=update.reported_on,
             reference=update.reference or None,

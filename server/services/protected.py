@@ -19,7 +19,7 @@ from server.schemas import ProtectedCreate, ProtectedPersonOut
 from server.services import Actor
 from server.services.avatars import MAX_AVATAR_BYTES, fingerprint_from, image_error, never_confirms, refuse_legacy
 from server.state import app_state
-from server.storage.protected import ProtectedAccount, ProtectedBusy, ProtectedPerson
+from server.storage.protected import ProtectedAccount, ProtectedBusy, ProtectedChanged, ProtectedPerson
 from server.web.body import decode_base64
 from server.web.errors import APIError
 
@@ -28,6 +28,7 @@ from server.web.errors import APIError
 HANDLES_REUSED = frozenset({Platform.X, Platform.INSTAGRAM, Platform.TELEGRAM, Platform.FACEBOOK})
 _ACCOUNT_ID: TypeAdapter[str] = TypeAdapter(AccountId)
 _BUSY = "The person is being changed by someone else; try again."
+_CHANGED = "Someone else changed this person since the record was read; nothing was saved."
 
 
 def photo_fingerprint(data: bytes, field: str) -> tuple[str, str]:
@@ -75,13 +76,22 @@ def register(body: ProtectedCreate, actor: Actor, keypoints: Mapping[str, str] |
     return person_id
 
 
-def replace(person_id: str, body: ProtectedCreate, actor: Actor, keypoints: Mapping[str, str] | None = None) -> bool:
+def replace(
+    person_id: str,
+    body: ProtectedCreate,
+    actor: Actor,
+    keypoints: Mapping[str, str] | None = None,
+    expected_version: str | None = None,
+) -> bool:
     """Replace a person's names, accounts, photos and note; False when there is no such person.
 
     Her record is read once, by the store, and the new hashes are checked against that very
     record (the hashes already hers are kept as they are): checked against an earlier read, a
     hash another trainer removed meanwhile was written back unchecked. 409 ``protected_busy``
-    when her record keeps changing."""
+    when her record keeps changing. With ``expected_version`` (``record_version`` of the record
+    the edit was made from: the console's edit page carries it), 409 ``protected_changed`` when
+    her record has moved on since, and nothing is written: a whole-record replace made from an
+    older read would silently undo the other trainer's change."""
     sent = body
     body, made = with_sent_photos(body)
 
@@ -89,9 +99,13 @@ def replace(person_id: str, body: ProtectedCreate, actor: Actor, keypoints: Mapp
         refuse_hashes_that_never_confirm(sent, already=current.avatar_hashes)
 
     try:
-        replaced = app_state().stores.protected.replace(person_id, body, {**(keypoints or {}), **made}, check)
+        replaced = app_state().stores.protected.replace(
+            person_id, body, {**(keypoints or {}), **made}, check, expected_version
+        )
     except ProtectedBusy:
         raise APIError(409, "protected_busy", _BUSY, reason="protected_busy") from None
+    except ProtectedChanged:
+        raise APIError(409, "protected_changed", _CHANGED, reason="protected_changed") from None
     if not replaced:
         return False
     _changed()

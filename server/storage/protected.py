@@ -17,10 +17,16 @@ Redis keys:
 - ``haris:{protected}:stamp`` — random token written with every change (same transaction): with
   the counter, what a worker rebuilds by, so a registry lost and filled again never looks
   unchanged to a worker (:mod:`server.storage.stamps`). No TTL.
+
+A person's record has a version of its own, kept nowhere: the digest of the record
+(:func:`record_version`). An edit page carries the version of the record it showed, and a replace
+given it refuses to write over a record that has moved on since (:class:`ProtectedChanged`): the
+registry's counter moves with every person's change, so it would refuse edits nobody overlapped.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import time
@@ -41,12 +47,18 @@ _VERSION = "haris:{protected}:version"
 _STAMP = "haris:{protected}:stamp"
 _KEYPOINTS = "haris:{protected}:keypoints:"
 ID = re.compile(r"^[0-9a-f]{16}$")
+# What :func:`record_version` gives: a form or header with anything else was not made from a read.
+RECORD_VERSION = re.compile(r"^[0-9a-f]{32}$")
 # How many times a replace reads her record again when it changed before the write committed.
 _RETRIES = 5
 
 
 class ProtectedBusy(RuntimeError):
     """A person's record kept changing while a replace of it was being written."""
+
+
+class ProtectedChanged(RuntimeError):
+    """Her record is no longer the one the edit was made from (another trainer saved meanwhile)."""
 
 
 class ProtectedAccount(BaseModel):
@@ -73,6 +85,13 @@ class ProtectedPerson(BaseModel):
     note: str | None = None
     created_at: int
     created_by: str
+
+
+def record_version(person: ProtectedPerson) -> str:
+    """The version of her record as read: a digest of all of it (names, accounts, photos, note,
+    creation). Any change moves it; a change undone gives the old one back, and nothing the
+    edit was made from is then lost. Worked out on each read, never stored."""
+    return hashlib.sha256(person.model_dump_json().encode()).hexdigest()[:32]
 
 
 class PersonDetails(Protocol):
@@ -147,9 +166,12 @@ class ProtectedStore:
         body: PersonDetails,
         keypoints: Mapping[str, str] | None = None,
         check: Callable[[ProtectedPerson], None] | None = None,
+        expected: str | None = None,
     ) -> bool:
         """Replace a person's names, accounts, fingerprints and note (the console's edit);
-        creation time and author stay. False if there is no such person.
+        creation time and author stay. False if there is no such person. With ``expected`` (the
+        :func:`record_version` of the record the edit was made from), :class:`ProtectedChanged`
+        when her record is another one now: the edit would write over a change its author never saw.
 
         Her record is read once, WATCHed: ``check(current)`` (which may raise to refuse the new
         one) and the keypoints dropped with her old photos are about the very record the write
@@ -159,6 +181,8 @@ class ProtectedStore:
             return False
 
         def change(current: ProtectedPerson) -> ProtectedPerson:
+            if expected is not None and record_version(current) != expected:
+                raise ProtectedChanged(person_id)
             if check is not None:
                 check(current)
             return current.model_copy(

@@ -20,7 +20,7 @@ from server.schemas import ProtectedCreate
 from server.services import Actor
 from server.services import protected as service
 from server.state import app_state
-from server.storage.protected import ProtectedStore
+from server.storage.protected import ProtectedStore, record_version
 from server.web.errors import APIError
 from tests.api.test_banks import photo_bytes
 from tests.api.test_protected import legacy_forms
@@ -152,3 +152,39 @@ def test_a_record_that_never_stops_changing_is_answered_busy(
     after = store.get(person_id)
     assert after is not None and after.display_names == ["Hala Ahed 4"]  # five tries, none of them written
     assert audited(app, person_id) == []
+
+
+def test_a_replace_made_from_an_older_read_is_refused_and_writes_nothing(
+    app: Flask, store: ProtectedStore, meanwhile: Callable[[Callable[[], Any]], None]
+) -> None:
+    """Given the version of the record it was made from, a replace refuses to write over another
+    one (409 ``protected_changed``): the other trainer's Arabic name stays, nothing is audited.
+    Given the version of what is stored, it writes; a change undone gives the version back."""
+    person_id = store.add(ProtectedCreate(display_names=["Hala Ahed"], avatar_hashes=[HASH]), created_by="x")
+    before = store.get(person_id)
+    assert before is not None
+    read = record_version(before)
+    store.replace(person_id, ProtectedCreate(display_names=["Hala Ahed", "هالة عاهد"], avatar_hashes=[HASH]))
+    with app.app_context(), pytest.raises(APIError) as changed:
+        service.replace(person_id, ProtectedCreate(display_names=["Hala"], avatar_hashes=[HASH]), TRAINER, None, read)
+    assert (changed.value.status, changed.value.code, changed.value.reason) == (
+        409,
+        "protected_changed",
+        "protected_changed",
+    )
+    now = store.get(person_id)
+    assert now is not None and now.display_names == ["Hala Ahed", "هالة عاهد"]
+    assert audited(app, person_id) == []
+    # A change landing between the service's read and the write is caught too (WATCH, read again).
+    meanwhile(lambda: store.replace(person_id, ProtectedCreate(display_names=["Hala A."], avatar_hashes=[HASH])))
+    with app.app_context(), pytest.raises(APIError):
+        service.replace(person_id, ProtectedCreate(display_names=["Hala"]), TRAINER, None, record_version(now))
+    now = store.get(person_id)
+    assert now is not None and now.display_names == ["Hala A."]
+    with app.app_context():
+        assert service.replace(person_id, ProtectedCreate(display_names=["Hala"]), TRAINER, None, record_version(now))
+    assert audited(app, person_id) == ["protected.edited"]
+    # Undone, the record is the one first read again: nothing written since would be lost.
+    store.replace(person_id, ProtectedCreate(display_names=["Hala Ahed"], avatar_hashes=[HASH]))
+    again = store.get(person_id)
+    assert again is not None and record_version(again) == read

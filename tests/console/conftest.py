@@ -30,6 +30,20 @@ def page_token(client: FlaskClient, path: str) -> str:
     return csrf_from(response.get_data(as_text=True))
 
 
+_VERSION = re.compile(r'name="version" value="([0-9a-f]*)"')
+
+
+def edit_fields(client: FlaskClient, path: str) -> dict[str, str]:
+    """An edit page's hidden fields, as a browser sends them back: its CSRF token and the version
+    of the record it shows."""
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    page = response.get_data(as_text=True)
+    match = _VERSION.search(page)
+    assert match, "page has no version field"
+    return {"csrf_token": csrf_from(page), "version": match.group(1)}
+
+
 def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
     token = page_token(client, "/console/login")
     return client.post("/console/login", data={"username": username, "password": password, "csrf_token": token})

@@ -21,7 +21,7 @@ from server.escalation import archive
 from server.escalation.model import MAX_EVIDENCE_BYTES
 from server.storage.audit import AuditLog
 from tests.api.test_banks import photo_bytes
-from tests.console.conftest import page_token
+from tests.console.conftest import csrf_from, page_token
 from tests.escalation.samples import entries_about, portrait
 
 # Reports carry fingerprints the server makes (a bare 64-bit hash is refused).
@@ -58,9 +58,17 @@ def case_page(client: FlaskClient, case_id: str) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
+_SEEN = re.compile(r'name="(seen\.[a-z]+)" value="([^"]*)"')
+
+
 def post_on_case(client: FlaskClient, case_id: str, action: str, **data: Any) -> Any:
-    token = page_token(client, f"/console/cases/{case_id}")
-    return client.post(f"/console/cases/{case_id}/{action}", data={"csrf_token": token, **data})
+    """A form of the case page as a browser sends it: with its CSRF token and, for the status
+    form, the version of each platform's status the page shows."""
+    response = client.get(f"/console/cases/{case_id}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    hidden = {"csrf_token": csrf_from(page), **(dict(_SEEN.findall(page)) if action == "status" else {})}
+    return client.post(f"/console/cases/{case_id}/{action}", data={**hidden, **data})
 
 
 def test_open_a_case_by_hand_and_work_on_it(trainer: FlaskClient, tmp_path: Path) -> None:

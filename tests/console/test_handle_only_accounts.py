@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from server.storage.audit import AuditLog
 from server.storage.protected import ProtectedStore
-from tests.console.conftest import page_token
+from tests.console.conftest import edit_fields, page_token
 from tests.console.test_protected_pages import create_hala
 
 WITHOUT_ID = {
@@ -65,12 +65,12 @@ def test_an_account_known_by_both_stays_one_account_through_the_edit_form(
     [person] = ProtectedStore(redis_client).all()
     edit = html.unescape(trainer.get(f"/console/protected/{person.id}/edit").get_data(as_text=True))
     assert "x @hala_ahed id:1234567\nfacebook id:100012345" in edit and "data-without-id" not in edit
-    token = page_token(trainer, f"/console/protected/{person.id}/edit")
+    fields = edit_fields(trainer, f"/console/protected/{person.id}/edit")
     text = re.search(r'<textarea name="accounts"[^>]*>(.*?)</textarea>', edit, re.S)
     assert text is not None
     saved = trainer.post(
         f"/console/protected/{person.id}/edit",
-        data={"csrf_token": token, "display_names": "Hala Ahed", "accounts": text[1], "note": ""},
+        data={**fields, "display_names": "Hala Ahed", "accounts": text[1], "note": ""},
         content_type="multipart/form-data",
     )
     assert saved.status_code == 303

@@ -18,7 +18,7 @@ from server.storage.audit import AuditLog
 from server.storage.protected import ProtectedStore
 from tests.api.test_banks import photo_bytes
 from tests.api.test_protected import legacy_forms
-from tests.console.conftest import page_token
+from tests.console.conftest import edit_fields, page_token
 
 # Photo fingerprints as this server makes them (version 2).
 HASH = fingerprint_bytes(photo_bytes("brick")).hex
@@ -55,11 +55,11 @@ def test_a_trainer_registers_edits_and_deletes_a_protected_person(
 
     edit_page = trainer.get(f"/console/protected/{person.id}/edit").get_data(as_text=True)
     assert "x @hala_ahed" in edit_page and "facebook id:100012345" in edit_page
-    token = page_token(trainer, f"/console/protected/{person.id}/edit")
+    fields = edit_fields(trainer, f"/console/protected/{person.id}/edit")
     edited = trainer.post(
         f"/console/protected/{person.id}/edit",
         data={
-            "csrf_token": token,
+            **fields,
             "display_names": "Hala Ahed",
             "accounts": "instagram @hala.ahed",
             "avatar_hashes": HASH.upper(),
@@ -173,8 +173,8 @@ def test_a_person_stored_with_a_hash_that_never_confirms_stays_editable(
     assert [(value, "never confirms a match" in after) for value, after in marked] == [(legacy, True), (HASH, False)]
 
     def edit(**fields: str | list[str]) -> TestResponse:
-        token = page_token(trainer, f"/console/protected/{person_id}/edit")
-        data = {"csrf_token": token, "display_names": "Hala Ahed\nهالة عاهد", "accounts": "", "note": "", **fields}
+        hidden = edit_fields(trainer, f"/console/protected/{person_id}/edit")
+        data = {**hidden, "display_names": "Hala Ahed\nهالة عاهد", "accounts": "", "note": "", **fields}
         return trainer.post(f"/console/protected/{person_id}/edit", data=data, content_type="multipart/form-data")
 
     kept = edit(keep_hash=[legacy, HASH], avatar_hashes=OTHER_HASH)
@@ -241,8 +241,8 @@ def test_a_refused_photo_hash_or_photo_is_named_as_the_trainer_sees_it(
     person_id = ProtectedStore(redis_client).add(
         ProtectedCreate(display_names=["Hala Ahed"], avatar_hashes=[HASH, OTHER_HASH]), created_by="amal"
     )
-    token = page_token(trainer, f"/console/protected/{person_id}/edit")
-    data = {"csrf_token": token, "display_names": "Hala Ahed", "accounts": "", "note": ""}
+    fields = edit_fields(trainer, f"/console/protected/{person_id}/edit")
+    data = {**fields, "display_names": "Hala Ahed", "accounts": "", "note": ""}
     edited = trainer.post(
         f"/console/protected/{person_id}/edit",
         data={**data, "keep_hash": [HASH, OTHER_HASH], "avatar_hashes": legacy},
@@ -268,11 +268,14 @@ def test_a_refused_photo_hash_or_photo_is_named_as_the_trainer_sees_it(
     assert [p.id for p in ProtectedStore(redis_client).all()] == [person_id]
 
 
-def test_an_edit_of_a_record_that_keeps_changing_says_so_in_the_pages_language(
+def test_an_edit_landing_while_a_save_is_checked_refuses_the_save_in_the_pages_language(
     trainer: FlaskClient, redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The edit is checked against the very record it replaces, read again when another edit
-    landed meanwhile; a record that never stops changing is answered 409, and said in French."""
+    landed meanwhile: that record is no longer the one the page showed, so the save is refused
+    (409, said in French) and the other edit stays. (A replace without a version, which reads
+    and writes again, answers ``protected_busy`` when the record never stops changing:
+    tests/api/test_protected_replace.py.)"""
     store = ProtectedStore(redis_client)
     person_id = store.add(ProtectedCreate(display_names=["Hala Ahed"], avatar_hashes=[HASH]), created_by="amal")
     names = iter(f"Hala Ahed {n}" for n in range(100))
@@ -282,10 +285,10 @@ def test_an_edit_of_a_record_that_keeps_changing_says_so_in_the_pages_language(
         lambda *args, **kwargs: store.replace(person_id, ProtectedCreate(display_names=[next(names)])),
     )
     trainer.get("/console/lang/fr")
-    token = page_token(trainer, f"/console/protected/{person_id}/edit")
-    data = {"csrf_token": token, "display_names": "Hala", "accounts": "", "note": "", "keep_hash": [HASH]}
+    fields = edit_fields(trainer, f"/console/protected/{person_id}/edit")
+    data = {**fields, "display_names": "Hala", "accounts": "", "note": "", "keep_hash": [HASH]}
     response = trainer.post(f"/console/protected/{person_id}/edit", data=data, content_type="multipart/form-data")
     assert response.status_code == 409
-    assert "quelqu’un d’autre modifie cette personne au même moment" in html.unescape(response.get_data(as_text=True))
+    assert "Quelqu’un d’autre a modifié cette personne" in html.unescape(response.get_data(as_text=True))
     after = store.get(person_id)
-    assert after is not None and after.display_names != ["Hala"]
+    assert after is not None and after.display_names == ["Hala Ahed 0"]

@@ -7,6 +7,8 @@ Each case value is written so that a renderer shows it as the text it is."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -103,6 +105,11 @@ BARE = {
     "ip": "http://192.0.2.7:8080/x and 192.0.2.7/x",
     "host_only": "ftp://localhost/x",
     "path": "x.com/evil",
+    # No scheme: linkify-it and browsers open "//host/x" on the page's own scheme.
+    "scheme_relative": "see //localhost/x and //host.example/x",
+    # Dots IDNA maps to "." (browsers and the mail clients after them open evil.example).
+    "fullwidth_dot": "evil\uff0eexample/login and www\uff0eevil\uff0eexample",
+    "ideographic_dot": "evil\u3002example and evil\uff61example, 192\u30020\uff0e2\uff617",
 }
 BLOCKS = {
     "heading": "# Verify your account",
@@ -166,6 +173,26 @@ def test_no_bare_url_or_line_start_becomes_a_link_or_block(kind: str, locale: st
         assert "evil.example" not in " ".join(_hrefs(html)) and "192.0.2.7" not in " ".join(_hrefs(html))
 
 
+@pytest.mark.parametrize("kind", ["scheme_relative", "fullwidth_dot", "ideographic_dot"])
+def test_no_address_comes_back_when_its_dots_are_mapped_as_a_browser_maps_them(kind: str) -> None:
+    """IDNA maps "．", "｡" (NFKC) and "。" to "."; the notice's text, so mapped, holds none of the
+    value's hosts, scheme-relative or not."""
+    mapped = unicodedata.normalize("NFKC", _notice_with(BARE[kind])).replace("\u3002", ".")
+    for host in ("evil.example", "//localhost", "//host.example", "192.0.2.7"):
+        assert host not in mapped, (kind, host)
+
+
+def test_a_note_line_of_brackets_and_a_colon_does_not_vanish() -> None:
+    """Defanged, "://: x" was "[://]: x": at a line's start, a link reference definition, which a
+    renderer shows as nothing. In the notice a note's lines continue a list item (no definition
+    there), but a note's lines are pasted on their own too."""
+    lines = plain_lines("://: hala\n//:x")
+    assert lines == ["[://]\\: hala", "[//]\\:x"]
+    for md in renderers():
+        shown = md.render("\n\n".join(lines))
+        assert "[://]: hala" in shown and "[//]:x" in shown, md.options
+
+
 def test_the_account_url_stays_a_working_link() -> None:
     text = _notice_with(BARE["url"])
     assert "- URL: https://x.com/ha1a_ahed\n" in text
@@ -195,10 +222,28 @@ def test_a_defanged_value_reads_as_threat_intel_writes_it() -> None:
         ("_192.0.2.7_", "_192[.]0[.]2[.]7_"),
         ("x.com/evil", "x[.]com/evil"),
         ("مثال.مصر", "مثال[.]مصر"),  # an internationalised domain
+        ("//localhost/x", "[//]localhost/x"),
+        ("see //host.example/x", "see [//]host[.]example/x"),
+        ("//192.0.2.7:8080", "[//]192[.]0[.]2[.]7:8080"),
+        ("evil\uff0eexample", "evil[\uff0e]example"),  # kept as typed, bracketed
+        ("evil\u3002example", "evil[\u3002]example"),
+        ("evil\uff61example", "evil[\uff61]example"),
+        ("hxxps://www\uff0eevil\u3002example/x", "hxxps[://]www[\uff0e]evil[\u3002]example/x"),
+        ("192\u30020\uff0e2\uff617", "192[\u3002]0[\uff0e]2[\uff61]7"),
+        ("\u3002192.0.2.7", "\u3002192[.]0[.]2[.]7"),  # found by a longer run: an address after a full stop
+        # Found by longer runs too: what linkify-it takes for a host's letter, a symbol included.
+        ("//`.https://", "[//]`[.]hxxps[://]"),
+        ("x`.example and \u20ac.example", "x`[.]example and \u20ac[.]example"),
+        ("//:@localhost", "[//]\\:@localhost"),
+        # "[//](x)" would be a link, "[//]:" or "[://]:" at a line's start a reference definition.
+        ("//(x) //: x", "[//]\\(x) [//]\\: x"),
+        ("://: hala", "[://]\\: hala"),
         # What is no address stays as typed.
         ("name_similarity 0.97, version 2026.11.3", "name_similarity 0.97, version 2026.11.3"),
         ("Hala Ahed. Journalist.", "Hala Ahed. Journalist."),
         ("@hala_ahed", "@hala_ahed"),
+        ("// a comment, and/or 3 // 4", "// a comment, and/or 3 // 4"),
+        ("0\u300297 and 2026\uff0e11", "0\u300297 and 2026\uff0e11"),
     ],
 )
 def test_defang(value: str, shown: str) -> None:
@@ -226,6 +271,7 @@ def test_a_note_line_starts_no_block(note: str, lines: list[str]) -> None:
 # every run). Longer runs (700 examples) found "_https://…", "_192.0.2.7_" and "https://()" linked.
 PIECES = [
     *("https://", "HTTP://", "ftp://", "www.", "evil", ".", "example", "@", "/", "x.com", "192.0.2.7", "。"),
+    *("//", "localhost", "\uff0e", "\uff61", "\u20ac"),
     *(" ", "\n", "    ", "#", ">", "-", "+", "*", "1", ")", "`", "~", "=", "_", "|", ":", "a"),
     *("[", "]", "(", "<", "!", "&", "\\", "\u202e", "\u200b"),
 ]
