@@ -135,3 +135,24 @@ def test_a_full_queue_does_not_tell_which_accounts_are_reported_when_a_slot_open
         open_a_slot()
         answers[asked] = (report(asked), report(f"fresh-{asked}"))
     assert answers["bait-reported"] == answers["bait-never-reported"]
+
+
+def test_a_report_of_a_protected_persons_own_account_answers_as_any_other(make_app: Any) -> None:
+    """(a) through reports: a report of her registered account (by id or by handle) is answered
+    exactly as one of a stranger's — status, headers, body shape, a fresh id each time — so filing
+    reports tells nothing about the registry (trainers see the warning on the report's page)."""
+    client = make_app(HARIS_REPORT_LIMIT="1000/minute").test_client()
+    accounts = [{"platform": "x", "account_id": "4242"}, {"platform": "instagram", "handle": "hala.ahed"}]
+    person = {"display_names": ["Hala Ahed"], "accounts": accounts}
+    assert client.post("/v1/protected", json=person, headers=MAINTAINER).status_code == 201
+
+    def answer(platform: str, profile: dict[str, str]) -> tuple[int, list[tuple[str, str]], list[str], int]:
+        response = client.post("/v1/reports", json={"platform": platform, "reason": "other", "profile": profile})
+        assert response.status_code == 202, response.get_json()
+        headers = sorted((k, v) for k, v in response.headers.items() if k not in ("X-Request-ID", "Content-Length"))
+        body = response.get_json()
+        return response.status_code, headers, sorted(body), len(body["id"])
+
+    for _ in range(2):  # a first report and a second, merged one
+        assert answer("x", {"account_id": "4242"}) == answer("x", {"account_id": "4343"})
+        assert answer("instagram", {"handle": "hala.ahed"}) == answer("instagram", {"handle": "hala.ahmed"})
