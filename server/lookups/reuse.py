@@ -114,7 +114,14 @@ class ReuseLookup:
     def observe(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int) -> int:
         return self.breaker.call(lambda: self._observe(fingerprint, account, window_seconds))
 
-    def _observe(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int) -> int:
+    def count(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int) -> int:
+        """As :meth:`observe` (this account included), without recording it: for a check of what
+        someone else sent (a report's page, a case's snapshot), which must neither add a made-up
+        account under a made-up photo nor let its reporter see, by the count, that a trainer
+        opened it."""
+        return self.breaker.call(lambda: self._observe(fingerprint, account, window_seconds, record=False))
+
+    def _observe(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int, record: bool = True) -> int:
         today = int(self.clock() // DAY_SECONDS)
         window_days = max(1, window_seconds // DAY_SECONDS)
         since = today - window_days
@@ -125,6 +132,8 @@ class ReuseLookup:
                 fresh = seen.account_key not in accounts and seen.day > since
                 if fresh and compare(fingerprint, seen.fingerprint) is not None:
                     accounts.add(seen.account_key)
+            if not record:
+                return len(accounts)
             # Only the fingerprint waits, never the pixels behind it.
             self._waiting.append(_Observation(replace(fingerprint, source=None), key, today, window_days))
             if len(self._waiting) == 1:
@@ -192,3 +201,14 @@ class ReuseLookup:
                 # Rounded to the day: the key lives window_days after the day of its last write.
                 pipe.expire(key, max(1, int((day + 1 + window_days) * DAY_SECONDS - now)))
             pipe.execute()
+
+
+@dataclass(frozen=True)
+class ReadOnlyReuse:
+    """The ``reuse`` service for a check of what someone else sent (a report's page, a case's
+    snapshot): it counts as :class:`ReuseLookup` does and records nothing (:meth:`ReuseLookup.count`)."""
+
+    lookup: ReuseLookup
+
+    def observe(self, fingerprint: AvatarFingerprint, account: str, window_seconds: int) -> int:
+        return self.lookup.count(fingerprint, account, window_seconds)

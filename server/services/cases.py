@@ -27,7 +27,7 @@ from heuristics.engine import score
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Contact, Platform, Profile
 from heuristics.rules import Rules
-from heuristics.services import PROTECTED
+from heuristics.services import PROTECTED, REUSE
 from heuristics.signals import registry
 from heuristics.signals.impersonation import is_same_account
 from server.escalation import archive, misp, stix
@@ -54,6 +54,7 @@ from server.escalation.model import (
 from server.escalation.outcomes import WINDOWS, PlatformOutcome, removal_rates
 from server.escalation.tickets import LOCALES, build_ticket
 from server.i18n import render
+from server.lookups.reuse import ReadOnlyReuse, ReuseLookup
 from server.services import Actor
 from server.services.identity import refuse_impossible_handle, refuse_protected_account, refuse_wrong_url
 from server.storage.audit import AuditLog
@@ -133,12 +134,17 @@ def check_snapshot(
         account_id=original.account_id,
     )
     profile = Profile.model_validate(body.suspect.model_dump(exclude={"avatar_hash"}))
+    checked = dict(services)
+    if isinstance(checked.get(REUSE), ReuseLookup):
+        # A snapshot counts the suspect's photo, never records it: the suspect may be what a
+        # reporter wrote, and its reuse count would then tell the reporter a case was opened.
+        checked[REUSE] = ReadOnlyReuse(checked[REUSE])
     context = CheckContext(
         platform=body.platform,
         now=datetime.fromtimestamp(now, UTC),
         contacts=(contact,),
         avatar=avatar,
-        services=dict(services),
+        services=checked,
     )
     report = score(profile, context, rules)
     return CheckSnapshot(

@@ -22,9 +22,10 @@ from heuristics.engine import score
 from heuristics.images import MATCH_THRESHOLD, AvatarFingerprint
 from heuristics.matching import parse
 from heuristics.profile import Contact, Platform, Profile
-from heuristics.services import BANKS, ProtectedMatch, ProtectedRegistry
+from heuristics.services import BANKS, REUSE, ProtectedMatch, ProtectedRegistry
 from heuristics.services import PROTECTED as REGISTRY
 from server.i18n import render
+from server.lookups.reuse import ReadOnlyReuse, ReuseLookup
 from server.schemas import CheckRequest, CheckResponse, FindingOut
 from server.services.avatars import fingerprint_from
 from server.state import app_state
@@ -124,10 +125,11 @@ def run_check(
     privileged check adds its account to the campaign aggregate; an anonymous one only when ``may_contribute()`` says so
     (``HARIS_CAMPAIGN_CONTRIBUTIONS``, counted by the route). A check of what someone else sent —
     a report's page, where a trainer reads what an anonymous reporter filed — is not ``vouched``
-    for and adds nothing: a trainer's contribution has no cap, so it must stand for a profile the
-    trainer looked at, never for whatever a reporter made up. ``charge_contacts(n)`` (the route's
-    rate limit) is called before scoring with the number of contact photos to be confirmed
-    against the checked photo's pixels (:func:`contact_photo_candidates`).
+    for and adds nothing — not to the campaign aggregate (a trainer's contribution has no cap, so it
+    must stand for a profile the trainer looked at, never for whatever a reporter made up), nor to
+    the reuse counts (only counted there: :class:`~server.lookups.reuse.ReadOnlyReuse`).
+    ``charge_contacts(n)`` (the route's rate limit) is called before scoring with the number of
+    contact photos to be confirmed against the checked photo's pixels (:func:`contact_photo_candidates`).
     """
     state = app_state()
     rules = state.rules.current()
@@ -138,6 +140,11 @@ def run_check(
     if charge_contacts is not None:  # the route's charge for matching the contacts, photos included
         charge_contacts(contact_photo_candidates(body.contacts or (), avatar_fingerprint))
     services = dict(state.lookups)
+    if not vouched and isinstance(services.get(REUSE), ReuseLookup):
+        # What a reporter sent is counted, never recorded: recorded, a made-up account would join
+        # the reuse counts under a made-up photo, and the reporter's next check of that photo
+        # would show, by its count, that a trainer had opened the report.
+        services[REUSE] = ReadOnlyReuse(services[REUSE])
     if BANKS in services:  # the bank versions are read once for the check's avatar signals
         services[BANKS] = services[BANKS].for_check()
     campaign = None
