@@ -35,7 +35,7 @@ from server.schemas import CheckRequest, ConfirmRequest, RejectRequest
 from server.services import protected
 from server.services.accounts import record_refused_code, revoke_user
 from server.services.check import run_check
-from server.services.reports import bank_fingerprint, decide
+from server.services.reports import bank_fingerprint, decide, waiting_reports
 from server.state import app_state
 from server.storage.audit import READ_ACTIONS
 from server.web.body import validate
@@ -196,7 +196,8 @@ def reports() -> Page:
         last_page=last_page,
         first_shown=offset + 1,
         last_shown=offset + len(pending),
-        full=total >= app_state().stores.reports.max_pending,
+        # Measured as the API's cap is (merged reports count): a queue refusing reports says so.
+        full=waiting_reports(app_state().stores.reports) >= app_state().stores.reports.max_pending,
         order="oldest" if oldest_first else "newest",
         **_decision_form(banks),
     )

@@ -336,6 +336,22 @@ def test_characters_that_hide_or_rearrange_a_reporters_text_are_shown(
     assert "می\u200cخواهم &lt;b&gt;" in page and "<b>" not in page
 
 
+def test_a_queue_full_of_merged_reports_is_said_to_be_full(make_app: Any, accounts: Any) -> None:
+    """The cap counts every waiting report, merged ones too (a merge taking no room told whoever
+    filled the queue whether an account was already reported): the page says full when the API
+    refuses, not only when the records reach the cap."""
+    app = make_app(HARIS_MAX_PENDING_REPORTS=3)
+    app.test_client_class = HttpsClient
+    anonymous, trainer = app.test_client(), app.test_client()
+    trainer.environ_base["HTTP_REFERER"] = "https://localhost/console/"
+    assert sign_in(trainer, "amal").status_code == 303
+    same = dict(REPORT, profile={**REPORT["profile"], "account_id": "77"})
+    assert [anonymous.post("/v1/reports", json=same).status_code for _ in range(3)] == [202, 202, 202]
+    assert anonymous.post("/v1/reports", json=dict(REPORT, profile={"account_id": "1"})).status_code == 503
+    page = trainer.get("/console/reports").get_data(as_text=True)
+    assert "The queue is full" in page and page.count('type="checkbox" name="ids"') == 1
+
+
 def test_a_flooded_full_queue_is_said_and_cleared_in_one_post(
     make_app: Any, redis_client: redis.Redis, accounts: Any
 ) -> None:
