@@ -29,6 +29,7 @@ from server.services.cases import (
     get_case,
     open_case,
     set_platform_status,
+    status_version,
 )
 from server.state import app_state
 from server.storage.audit import AuditLog
@@ -65,6 +66,15 @@ class CaseSummary(BaseModel):
     updated_at: int
     evidence: int
     reported_on: Annotated[list[str], Field(description="Platforms the case was reported to")]
+
+
+class CaseOut(Case):
+    """A case as ``GET /v1/cases/{id}`` gives it: the stored case and each platform's status version."""
+
+    status_versions: Annotated[
+        dict[str, str],
+        Field(description="Per platform with a status: its version, sent back as `seen` to record the next one"),
+    ]
 
 
 class CaseList(BaseModel):
@@ -127,7 +137,9 @@ def list_cases() -> Any:
 @bp.get("/<case_id>")
 @require_role(Role.TRAINER)
 def read_case(case_id: str) -> Any:
-    return get_case(_cases(), case_id).model_dump(mode="json")
+    case = get_case(_cases(), case_id)
+    versions = {platform: status_version(status) for platform, status in case.statuses.items()}
+    return CaseOut(**dict(case), status_versions=versions).model_dump(mode="json")
 
 
 @bp.post("/<case_id>/evidence")
@@ -164,7 +176,9 @@ def upload_evidence(case_id: str) -> Any:
 @require_role(Role.TRAINER)
 def record_status(case_id: str) -> Any:
     update = validate(StatusUpdate, json_body(request))
-    return summary(set_platform_status(_cases(), _audit(), case_id, update, _actor())).model_dump()
+    # With ``seen``, a status recorded since it was read is not written over (409 status_changed),
+    # as on the console's page.
+    return summary(set_platform_status(_cases(), _audit(), case_id, update, _actor(), seen=update.seen)).model_dump()
 
 
 @bp.get("/<case_id>/export/<kind>")
@@ -184,7 +198,7 @@ def export(case_id: str, kind: str) -> Response:
 
 
 def _register_openapi() -> None:
-    openapi.MODELS.extend([CaseCreate, CaseCreated, EvidenceAdded, CaseSummary, CaseList, Case, StatusUpdate])
+    openapi.MODELS.extend([CaseCreate, CaseCreated, EvidenceAdded, CaseSummary, CaseList, Case, CaseOut, StatusUpdate])
     auth_errors = openapi.AUTH_ERRORS
     case_param = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
     not_found = {"404": openapi.error("No such case (cases expire).")}
@@ -222,7 +236,7 @@ def _register_openapi() -> None:
             "summary": "One case, as stored (trainer)",
             "operationId": "getCase",
             "parameters": [case_param],
-            "responses": {"200": openapi.json_response("The case", openapi.ref(Case)), **not_found, **auth_errors},
+            "responses": {"200": openapi.json_response("The case", openapi.ref(CaseOut)), **not_found, **auth_errors},
         }
     }
     openapi.PATHS["/v1/cases/{case_id}/evidence"] = {
@@ -268,7 +282,10 @@ def _register_openapi() -> None:
             "responses": {
                 "200": openapi.json_response("The case", openapi.ref(CaseSummary)),
                 **not_found,
-                "409": openapi.error("The case changed concurrently; try again."),
+                "409": openapi.error(
+                    "status_changed: another status was recorded since `seen` was read (nothing written);"
+                    " or the case changed concurrently: try again."
+                ),
                 **openapi.COMMON_ERRORS,
                 **auth_errors,
             },

@@ -23,6 +23,7 @@ from server.console.forms import megabytes, profile_from_form
 from server.escalation.identity import copied_elements
 from server.escalation.model import (
     MAX_EVIDENCE_BYTES,
+    STATUS_VERSION,
     TAKEDOWN_PLATFORMS,
     CaseCreate,
     EvidenceKind,
@@ -34,7 +35,6 @@ from server.roles import Role
 from server.services import Actor, protected
 from server.services.cases import (
     EXPORT_KINDS,
-    STATUS_VERSION,
     add_evidence,
     add_note,
     export_case,

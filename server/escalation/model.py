@@ -19,6 +19,9 @@ from heuristics.profile import AccountId, Handle, HashHex, Name, Platform, Profi
 
 CASE_ID = re.compile(r"^[0-9a-f]{16}$")
 EVIDENCE_ID = re.compile(r"^[0-9]{2}$")
+# The version of one platform's status (``server.services.cases.status_version``): "-" for none
+# recorded yet, else a digest of the status.
+STATUS_VERSION = re.compile(r"^(-|[0-9a-f]{32})$")
 REPORT_ID_PATTERN = r"^[0-9a-f]{16}$"
 REASON_CODE_PATTERN = r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$"
 MAX_REASONS = 32
@@ -267,6 +270,14 @@ class StatusUpdate(BaseModel):
     reference: Annotated[str, Field(max_length=MAX_REFERENCE_LENGTH)] | None = None
     outcome: Outcome = Outcome.PENDING
     rechecked_on: IsoDate | None = None
+    seen: Annotated[
+        str | None,
+        Field(
+            pattern=STATUS_VERSION.pattern,
+            description="The platform's status_versions entry as last read (GET /v1/cases/{id}): the status is"
+            " not recorded (409 status_changed) when another was recorded since. Without it, the last one sent wins.",
+        ),
+    ] = None
 
     @field_validator("reported_on", "rechecked_on")
     @classmethod

@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import io
 import json
-import re
 import secrets
 import time
 import zipfile
@@ -320,10 +319,6 @@ def add_evidence(
     _, item = _update(cases, case_id, change, lambda case: {case.evidence[-1].id: data})
     audit.record(actor.name, "case.evidence_added", case_id, evidence=item.id, sha256=digest, size=len(data))
     return item
-
-
-# What :func:`status_version` gives: "-" for no status yet, else a digest.
-STATUS_VERSION = re.compile(r"^(-|[0-9a-f]{32})$")
 
 
 def status_version(status: PlatformStatus | None) -> str:

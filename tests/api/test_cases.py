@@ -296,6 +296,30 @@ def test_platform_status_dates_are_checked(client: FlaskClient) -> None:
         assert response.status_code == 422 and response.get_json()["error"]["field"] == field, change
 
 
+def test_a_status_recorded_from_an_older_read_does_not_write_over_a_newer_one(client: FlaskClient) -> None:
+    """Two tools read the case; one records "removed" with its reference, the other then sends
+    "pending" from its older read: refused (409 status_changed) when it sends the version it read,
+    as the console's page does; without one, the last status sent wins, as before."""
+    case_id = open_case(client)
+    read = client.get(f"/v1/cases/{case_id}", headers=KEY).get_json()
+    assert read["status_versions"] == {}
+    first = {"platform": "x", "reported_on": "2026-01-10", "reference": "X-123", "outcome": "removed", "seen": "-"}
+    assert client.post(f"/v1/cases/{case_id}/status", json=first, headers=KEY).status_code == 200
+    stale = {"platform": "x", "reported_on": "2026-01-10", "outcome": "pending", "seen": "-"}
+    refused = client.post(f"/v1/cases/{case_id}/status", json=stale, headers=KEY)
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "status_changed"
+    now = client.get(f"/v1/cases/{case_id}", headers=KEY).get_json()
+    assert now["statuses"]["x"]["reference"] == "X-123" and now["statuses"]["x"]["outcome"] == "removed"
+    # From the current read it is recorded; a garbled version is a 422 naming the field.
+    fresh = stale | {"seen": now["status_versions"]["x"]}
+    assert client.post(f"/v1/cases/{case_id}/status", json=fresh, headers=KEY).status_code == 200
+    garbled = client.post(f"/v1/cases/{case_id}/status", json=stale | {"seen": "x" * 32}, headers=KEY)
+    assert garbled.status_code == 422 and garbled.get_json()["error"]["field"] == "seen"
+    unguarded = {k: v for k, v in first.items() if k != "seen"}
+    assert client.post(f"/v1/cases/{case_id}/status", json=unguarded, headers=KEY).status_code == 200
+    assert client.get(f"/v1/cases/{case_id}", headers=KEY).get_json()["statuses"]["x"]["outcome"] == "removed"
+
+
 def test_a_reporters_made_up_fingerprint_never_reaches_a_case_or_its_exports(client: FlaskClient) -> None:
     """A report's avatar_hash is made by whoever filed it: one fingerprint can hold several
     people's photos' hashes (small enough to pass for a server's). Taken into a case opened from
