@@ -35,7 +35,7 @@ from server.schemas import CheckRequest, ConfirmRequest, RejectRequest
 from server.services import protected
 from server.services.accounts import record_refused_code, revoke_user
 from server.services.check import run_check
-from server.services.reports import bank_fingerprint, decide, waiting_reports
+from server.services.reports import bank_fingerprint, decide
 from server.state import app_state
 from server.storage.audit import READ_ACTIONS
 from server.web.body import validate
@@ -197,7 +197,7 @@ def reports() -> Page:
         first_shown=offset + 1,
         last_shown=offset + len(pending),
         # Measured as the API's cap is (merged reports count): a queue refusing reports says so.
-        full=waiting_reports(app_state().stores.reports) >= app_state().stores.reports.max_pending,
+        full=app_state().stores.reports.waiting() >= app_state().stores.reports.max_pending,
         order="oldest" if oldest_first else "newest",
         **_decision_form(banks),
     )

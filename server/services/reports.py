@@ -26,7 +26,7 @@ from server.services.avatars import fingerprint_base64, refuse_foreign_fingerpri
 from server.services.identity import refuse_protected_account, refuse_wrong_url
 from server.state import app_state
 from server.storage.banks import make_entry, report_note
-from server.storage.reports import AlreadyDecided, QueueFull, ReportBusy, ReportChanged, ReportStore
+from server.storage.reports import AlreadyDecided, QueueFull, ReportBusy, ReportChanged
 from server.web.errors import APIError
 
 
@@ -43,29 +43,13 @@ def file_report(body: ReportRequest) -> str:
     if profile is not None:
         # A URL to another site or account than the one the report names (server.escalation.account_url).
         refuse_wrong_url(profile.profile_url, body.platform, profile.handle, profile.account_id, "profile.profile_url")
-    store = app_state().stores.reports
     try:
-        if waiting_reports(store) >= store.max_pending:
-            raise QueueFull()
-        report_id, merged = store.file(body.model_dump(mode="json", exclude_none=True))
+        report_id, merged = app_state().stores.reports.file(body.model_dump(mode="json", exclude_none=True))
     except QueueFull:
         raise APIError(503, "report_queue_full", "Too many reports wait for review; try again later.") from None
     except ReportBusy:
         raise _busy() from None
     return secrets.token_hex(8) if merged else report_id
-
-
-def waiting_reports(store: ReportStore) -> int:
-    """How many reports wait for review, each merged one counted (``reports`` of every pending
-    record): what the queue's cap (``HARIS_MAX_PENDING_REPORTS``) is measured in. Counted in
-    records, a merged report took no room and a new one did, so whoever had filled the queue
-    learnt, when a slot opened, whether an account was already reported (or its own report still
-    undecided): its report of that account, then one of a fresh account — 202 for the second only
-    if the first was merged. One read of every pending record per report filed (reports have their
-    own tight limit, ``HARIS_REPORT_LIMIT``)."""
-    if store.count_pending() == 0:
-        return 0
-    return sum(int(record.get("reports", 1)) for record in store.pending(limit=store.max_pending))
 
 
 def _busy() -> APIError:

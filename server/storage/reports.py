@@ -132,7 +132,7 @@ class ReportStore:
         """As :meth:`add`, and whether the report was merged into a pending one."""
         # Full is full for every report, one that would merge too: were it merged (202) while
         # others get 503, whoever fills the queue could tell which accounts are already reported.
-        if self.client.zcard(_PENDING) >= self.max_pending and self._prune() >= self.max_pending:
+        if self.waiting() >= self.max_pending:
             raise QueueFull()
         account_key = self._account_key(report)
         if account_key is not None:
@@ -254,18 +254,6 @@ class ReportStore:
             self.client.srem(_ACCOUNTS, *gone)
         return [key for key, exists in zip(accounts, alive, strict=True) if exists]
 
-    def _prune(self) -> int:
-        """Drop pending ids whose report expired; how many remain."""
-        ids = self.client.zrange(_PENDING, 0, -1)
-        with self.client.pipeline(transaction=False) as pipe:
-            for report_id in ids:
-                pipe.exists(_REPORT + report_id.decode())
-            alive = pipe.execute()
-        gone = [report_id for report_id, exists in zip(ids, alive, strict=True) if not exists]
-        if gone:
-            self.client.zrem(_PENDING, *gone)
-        return len(ids) - len(gone)
-
     def get(self, report_id: str) -> dict[str, Any] | None:
         raw = self.client.get(_REPORT + report_id)
         return json.loads(raw) if raw else None
@@ -282,6 +270,23 @@ class ReportStore:
 
     def count_pending(self) -> int:
         return int(self.client.zcard(_PENDING))
+
+    def waiting(self) -> int:
+        """How many reports wait for review, each merged one counted (``reports`` of every pending
+        record): what ``max_pending`` is measured in. Counted in records, a merged report took no
+        room and a new one did, so whoever had filled the queue learnt, when a slot opened, whether
+        an account was already reported (or its own report still undecided): its report of that
+        account, then one of a fresh account — accepted only if the first was merged. One read of
+        the pending records (reports have their own tight limit); ids whose report expired are
+        dropped, as :meth:`pending` does."""
+        ids = self.client.zrange(_PENDING, 0, -1)
+        if not ids:
+            return 0
+        records = self.client.mget([_REPORT + report_id.decode() for report_id in ids])
+        expired = [report_id for report_id, raw in zip(ids, records, strict=True) if raw is None]
+        if expired:
+            self.client.zrem(_PENDING, *expired)
+        return sum(int(json.loads(raw).get("reports", 1)) for raw in records if raw is not None)
 
     def decided(self, limit: int = 50) -> list[dict[str, Any]]:
         """Recently confirmed or rejected reports, newest decision first."""
