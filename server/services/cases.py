@@ -58,6 +58,7 @@ from server.services import Actor
 from server.services.identity import refuse_impossible_handle, refuse_protected_account, refuse_wrong_url
 from server.storage.audit import AuditLog
 from server.storage.cases import CaseBusy, CaseNotFound, CaseStore
+from server.storage.optimistic import version_of
 from server.storage.reports import ReportStore
 from server.web.errors import APIError
 
@@ -324,9 +325,7 @@ def add_evidence(
 def status_version(status: PlatformStatus | None) -> str:
     """The version of one platform's status as a page shows it ("-": none recorded yet), carried
     by the console's status form: a digest of all of it, kept nowhere."""
-    if status is None:
-        return "-"
-    return hashlib.sha256(status.model_dump_json().encode()).hexdigest()[:32]
+    return "-" if status is None else version_of(status)
 
 
 def set_platform_status(

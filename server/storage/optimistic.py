@@ -1,4 +1,6 @@
 """Optimistic transactions on one key: WATCH it, read, decide, write in MULTI; again if it changed.
+And the version of a record as read (:func:`version_of`), which an edit page carries so that a save
+made from an older read is refused.
 
 redis-py's ``Redis.transaction`` retries without bound; a store here gives up after a bounded
 number of tries and raises its own "busy" error, so a key that never stops changing costs a
@@ -7,10 +9,12 @@ request a bounded number of round trips.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
 import redis
+from pydantic import BaseModel
 
 T = TypeVar("T")
 
@@ -29,3 +33,10 @@ def watched(
             except redis.WatchError:
                 continue
     raise busy
+
+
+def version_of(record: BaseModel) -> str:
+    """The version of a record as read: a digest of all of it (32 hex digits), worked out on each
+    read and stored nowhere. Any change moves it; a change undone gives the old one back, and
+    nothing an edit was made from is then lost."""
+    return hashlib.sha256(record.model_dump_json().encode()).hexdigest()[:32]

@@ -26,7 +26,6 @@ registry's counter moves with every person's change, so it would refuse edits no
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import time
@@ -38,7 +37,7 @@ import redis
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from heuristics.profile import AccountId, Handle, Platform
-from server.storage.optimistic import watched
+from server.storage.optimistic import version_of, watched
 from server.storage.stamps import Version, as_version, new_stamp
 
 _RECORD = "haris:{protected}:person:"
@@ -88,10 +87,8 @@ class ProtectedPerson(BaseModel):
 
 
 def record_version(person: ProtectedPerson) -> str:
-    """The version of her record as read: a digest of all of it (names, accounts, photos, note,
-    creation). Any change moves it; a change undone gives the old one back, and nothing the
-    edit was made from is then lost. Worked out on each read, never stored."""
-    return hashlib.sha256(person.model_dump_json().encode()).hexdigest()[:32]
+    """The version of her record as read (names, accounts, photos, note, creation): :func:`version_of`."""
+    return version_of(person)
 
 
 class PersonDetails(Protocol):
