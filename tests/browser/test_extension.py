@@ -522,22 +522,37 @@ def test_other_platforms_get_a_banner(
 
 
 # What Instagram's app does on a click to another profile, done to the real pluto__travel page: the
-# address changes without a load and the header is redrawn for the new account (a business account,
-# @pluto.studio, whose category is free text and which has no bio); the <head> and the embedded data
-# stay pluto__travel's. The same edits as the node tests' derived page (PROVENANCE.md).
-NAVIGATE_TO_PLUTO_STUDIO = """() => {
+# address changes without a load and the header is redrawn for the new account, @pluto.studio; the
+# <head> and the embedded data stay pluto__travel's. The same edits as the node tests' derived
+# pages (PROVENANCE.md).
+def navigate_to_pluto_studio(title: str, redraw: str) -> str:
+    """A function for ``page.evaluate``: the navigation, the tab's new ``title``, the handle and
+    its links redrawn, then ``redraw`` (JavaScript with ``header``: the account's own lines)."""
+    return (
+        """() => {
     history.pushState({}, "", "/pluto.studio/");
-    document.title = "Pluto Studio (@pluto.studio) • Instagram photos and videos";
+    document.title = """
+        + json.dumps(title)
+        + """;
     const header = document.querySelector("main header");
     header.querySelector("h2").textContent = "pluto.studio";
     for (const link of header.querySelectorAll("a[href^='/pluto__travel/']")) {
         link.setAttribute("href", link.getAttribute("href").replace("/pluto__travel/", "/pluto.studio/"));
     }
-    header.querySelector("img").setAttribute("alt", "pluto.studio's profile picture");
+"""
+        + redraw
+        + "\n}"
+    )
+
+
+# A business account, whose category is free text and which has no bio.
+NAVIGATE_TO_PLUTO_STUDIO = navigate_to_pluto_studio(
+    "Pluto Studio (@pluto.studio) • Instagram photos and videos",
+    """    header.querySelector("img").setAttribute("alt", "pluto.studio's profile picture");
     header.querySelector("h1").textContent = "Pluto Studio";
     header.querySelector("span._8FvLi").textContent = "Ceramics & glaze, Tunis";
-    header.querySelector("h1").parentElement.querySelector(":scope > span").remove();
-}"""
+    header.querySelector("h1").parentElement.querySelector(":scope > span").remove();""",
+)
 
 
 def test_instagram_in_app_navigation_sends_no_category_as_bio(browser: Browser, backend: Backend) -> None:
@@ -558,19 +573,13 @@ def test_instagram_in_app_navigation_sends_no_category_as_bio(browser: Browser, 
 
 # The same navigation to a business account without a name: Instagram draws no name line (the
 # category comes first) and titles the tab "@handle • …". The node tests' derived page, live.
-NAVIGATE_TO_NAMELESS_STUDIO = """() => {
-    history.pushState({}, "", "/pluto.studio/");
-    document.title = "@pluto.studio • Instagram photos and videos";
-    const header = document.querySelector("main header");
-    header.querySelector("h2").textContent = "pluto.studio";
-    for (const link of header.querySelectorAll("a[href^='/pluto__travel/']")) {
-        link.setAttribute("href", link.getAttribute("href").replace("/pluto__travel/", "/pluto.studio/"));
-    }
-    const name = header.querySelector("h1");
+NAVIGATE_TO_NAMELESS_STUDIO = navigate_to_pluto_studio(
+    "@pluto.studio • Instagram photos and videos",
+    """    const name = header.querySelector("h1");
     name.nextElementSibling.remove();  // its <br>
     name.remove();
-    header.querySelector("span._8FvLi").textContent = "Ceramics & glaze, Tunis";
-}"""
+    header.querySelector("span._8FvLi").textContent = "Ceramics & glaze, Tunis";""",
+)
 
 
 def test_instagram_in_app_navigation_to_an_account_without_a_name(browser: Browser, backend: Backend) -> None:
