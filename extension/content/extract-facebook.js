@@ -473,6 +473,12 @@
     return regions;
   }
 
+  /** Whether `node` or one of its ancestors below `main` is in the Set `blocks`. */
+  function withinAny(node, blocks, main) {
+    for (let at = node; at && at !== main; at = at.parentElement) if (blocks.has(at)) return true;
+    return false;
+  }
+
   /** The bio: the first line of the Intro/About card that is not a detail, a count or a link. */
   function bioFrom(main, headings) {
     for (const heading of headings) {
@@ -554,19 +560,12 @@
     const headings = cardHeadings(main);
     const index = cardIndex(main);
     const regions = ownerWritten(main, headings, index);
-    const owned = (node) => {
-      for (let at = node; at && at !== main; at = at.parentElement) if (regions.has(at)) return true;
-      return false;
-    };
+    const owned = (node) => withinAny(node, regions, main);
     const skip = (node) => node.matches(POSTS) || regions.has(node);
     // www.: detail lines printed as text are read in titled cards only (titledCards); the mobile
     // sites draw no titles, and their lines are read anywhere outside posts and the Intro's text.
     const cards = doc.querySelector('[role="main"]') ? titledCards(main, index) : null;
-    const inCard = (node) => {
-      for (let at = node; at && at !== main; at = at.parentElement) if (cards.has(at)) return true;
-      return false;
-    };
-    const runs = textRuns(main, 160, skip).filter(({ element }) => !cards || inCard(element));
+    const runs = textRuns(main, 160, skip).filter(({ element }) => !cards || withinAny(element, cards, main));
     // This profile's own names: its address's, and — for an address by id (/<name>-<id>/) — the
     // vanity Facebook's tags give the page, which its own links use.
     const vanities = who.vanity ? [who.vanity] : tagVanities(doc);
