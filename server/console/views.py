@@ -187,6 +187,7 @@ def reports() -> Page:
     pending = store.pending(limit=QUEUE_PAGE, offset=offset, oldest_first=oldest_first)
     decided = store.decided(limit=30) if page_number == 1 else []
     banks = app_state().stores.banks.names()
+    places = store.places()
     return render_template(
         "console/reports.html",
         pending=pending,
@@ -196,8 +197,9 @@ def reports() -> Page:
         last_page=last_page,
         first_shown=offset + 1,
         last_shown=offset + len(pending),
-        # Measured as the API's cap is (merged reports count): a queue refusing reports says so.
-        full=app_state().stores.reports.waiting() >= app_state().stores.reports.max_pending,
+        # Measured as the API's cap is (places held, merged reports' too): a queue refusing reports
+        # says so, and when its oldest places free (0: not full).
+        full=places.frees_at if places.held >= store.max_pending else 0,
         order="oldest" if oldest_first else "newest",
         **_decision_form(banks),
     )

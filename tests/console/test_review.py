@@ -15,10 +15,11 @@ from heuristics.images import decode, fingerprint
 from server.roles import Role
 from server.storage.apikeys import create_api_key
 from server.storage.audit import AUDIT_KEY, AuditLog
-from server.storage.reports import MAX_MERGED_NOTES, MAX_VARIANTS
+from server.storage.reports import MAX_MERGED_NOTES, MAX_VARIANTS, coarse_time
 from tests.api.test_banks import photo_bytes
 from tests.api.test_campaigns import pinned, snowflake
 from tests.api.test_openapi import response_schema, validator_for
+from tests.conftest import ReportClock
 from tests.console.conftest import HttpsClient, page_token, sign_in
 
 REPORT = {
@@ -353,11 +354,13 @@ def test_a_queue_full_of_merged_reports_is_said_to_be_full(make_app: Any, accoun
 
 
 def test_a_flooded_full_queue_is_said_and_cleared_in_one_post(
-    make_app: Any, redis_client: redis.Redis, accounts: Any
+    make_app: Any, redis_client: redis.Redis, accounts: Any, report_clock: ReportClock
 ) -> None:
     """A flood fills the queue (then every new report, the real ones too, is refused with 503),
     and the console showed neither that it was full nor any way to clear it but one post per
-    report. It says so, and rejects the reports ticked on a page together, each audited."""
+    report. It says so and until when, and rejects the reports ticked on a page together, each
+    audited; the places free when the page said, not when the flood is rejected (a decision
+    freeing places told whoever filled the queue when a report was decided)."""
     app = make_app(HARIS_MAX_PENDING_REPORTS=4)
     app.test_client_class = HttpsClient
     anonymous, trainer = app.test_client(), app.test_client()
@@ -367,16 +370,21 @@ def test_a_flooded_full_queue_is_said_and_cleared_in_one_post(
     real = file_report(anonymous, reason="entrapment", note="he asked me to meet")
     assert anonymous.post("/v1/reports", json=dict(REPORT, profile={"account_id": "1"})).status_code == 503
     page = trainer.get("/console/reports").get_data(as_text=True)
-    assert "The queue is full" in page and page.count('type="checkbox" name="ids"') == 4
+    frees = datetime.fromtimestamp(coarse_time(report_clock.now) + 6 * 3600, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    assert f"new reports are refused until {frees}" in page and page.count('type="checkbox" name="ids"') == 4
     token = page_token(trainer, "/console/reports")
     done = trainer.post(
         "/console/reports/reject", data={"csrf_token": token, "ids": [*flood, "not-an-id"], "note": "flood"},
         follow_redirects=True,
     )  # fmt: skip
     text = done.get_data(as_text=True)
-    assert "3 reports rejected." in text and "The queue is full" not in text and real in text
+    assert "3 reports rejected." in text and real in text and "The queue is full" in text
+    assert page.count('type="checkbox" name="ids"') == 4 and text.count('type="checkbox" name="ids"') == 1
     rejected = [e for e in AuditLog(redis_client).recent() if e["action"] == "report.rejected"]
     assert sorted(e["target"] for e in rejected) == sorted(flood) and {e["actor"] for e in rejected} == {"amal"}
+    assert anonymous.post("/v1/reports", json=dict(REPORT, profile={"account_id": "2"})).status_code == 503
+    report_clock.advance(hours=6)
+    assert "The queue is full" not in trainer.get("/console/reports").get_data(as_text=True)
     assert anonymous.post("/v1/reports", json=dict(REPORT, profile={"account_id": "2"})).status_code == 202
     # CSRF and the role hold as for any console post.
     assert trainer.post("/console/reports/reject", data={"ids": [real]}).status_code == 400
