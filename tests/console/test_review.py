@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -161,6 +163,45 @@ def test_the_console_queue_confirms_and_rejects(
     audit = maintainer.get("/console/audit").get_data(as_text=True)
     assert audit.index(older) < audit.index(newer)  # newest decision first
     assert "confirmed a report" in audit and "rejected a report" in audit and "label=stolen_photo" in audit
+
+
+def test_a_refused_decision_keeps_what_the_trainer_typed(
+    trainer: FlaskClient, anonymous: FlaskClient, trainer_key: dict[str, str]
+) -> None:
+    """A decision refused because more reports arrived since the page was shown, or because
+    someone else decided first, sent the trainer back without the note she had typed. The
+    report's page now comes back (409) as the report is now, with her note (and, confirming,
+    her label) in the form, or beside the decided report to copy."""
+    body = {"platform": "x", "reason": "other", "profile": {"account_id": "7301"}}
+    report_id = anonymous.post("/v1/reports", json=body).get_json()["id"]
+    token = page_token(trainer, f"/console/reports/{report_id}")
+    assert anonymous.post("/v1/reports", json=dict(body, reason="entrapment")).status_code == 202
+    note = 'met the bait "twice" <b>'
+    seen = {"csrf_token": token, "seen_reports": "1", "note": note}
+
+    def note_in(page: str, decision: str) -> str | None:
+        form = page[page.index(f'action="/console/reports/{report_id}/{decision}"') :]
+        form = form[: form.index("</form>")]
+        value = re.search(r'<input name="note"[^>]*value="([^"]*)"', form)
+        return html.unescape(value.group(1)) if value else None
+
+    rejected = trainer.post(f"/console/reports/{report_id}/reject", data=seen)
+    page = rejected.get_data(as_text=True)
+    assert rejected.status_code == 409 and "more reports of this account arrived" in html.unescape(page)
+    assert (note_in(page, "reject"), note_in(page, "confirm")) == (note, None)
+    assert 'name="seen_reports" value="2"' in page  # the form carries what is shown now
+    confirmed = trainer.post(f"/console/reports/{report_id}/confirm", data={**seen, "label": "stolen_photo"})
+    page = confirmed.get_data(as_text=True)
+    assert confirmed.status_code == 409 and (note_in(page, "confirm"), note_in(page, "reject")) == (note, None)
+    assert '<option value="stolen_photo" selected>' in page
+    done = anonymous.post(f"/v1/reports/{report_id}/reject", json={"seen_reports": 2}, headers=trainer_key)
+    assert done.status_code == 200
+    late = trainer.post(f"/console/reports/{report_id}/reject", data={**seen, "seen_reports": "2"})
+    page = late.get_data(as_text=True)
+    assert late.status_code == 409 and "Someone already decided this report." in page
+    kept = re.search(r"<textarea readonly[^>]*>([^<]*)</textarea>", page)
+    assert kept is not None and html.unescape(kept.group(1)) == note
+    assert anonymous.get("/v1/reports", headers=trainer_key).get_json()["reports"] == []
 
 
 def test_a_bad_label_from_the_console_is_refused_without_deciding(trainer: FlaskClient, anonymous: FlaskClient) -> None:
