@@ -24,7 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_REPORT_LIMIT": "5/hour",
     # Seconds checks by level and findings by code are held back before /metrics shows them.
     "HARIS_METRICS_DELAY": 600.0,
-    # Reports waiting for review at most; past it new reports are refused (503 report_queue_full).
+    # Places in the report queue: each report filed holds one (a merged one too); when all are held,
+    # new reports are refused (503 report_queue_full).
     "HARIS_MAX_PENDING_REPORTS": 1_000,
     # Hours a filed report holds its place in that count, whatever is decided meanwhile (a decision
     # freeing places told whoever filled the queue when a report was decided: docs/privacy.md).

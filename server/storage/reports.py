@@ -47,7 +47,7 @@ Redis keys:
   merged into it, how many gave each reason, their notes, their differing versions of the
   profile and the other handles they named (no time); expires ``REPORT_TTL_SECONDS`` after the start of that hour.
 - ``haris:{reports}:pending`` — sorted set of pending report ids by arrival number; ids whose report
-  has expired are pruned when the queue is read or full.
+  has expired are pruned when the queue is read.
 - ``haris:{reports}:sequence`` — the arrival counter (no TTL: a number, no user data).
 - ``haris:{reports}:account:<hmac>`` — the pending report of one reported account, keyed by
   HMAC-SHA256(secret, platform and account id or handle), truncated; expires with the report and
@@ -191,10 +191,6 @@ class ReportStore:
     def places(self, now: float | None = None) -> Places:
         """The places held now (the console says when a full queue frees some)."""
         return self._places(time.time() if now is None else now, take=False)[1]
-
-    def full(self, now: float | None = None) -> bool:
-        """Whether a report filed now would be refused (``report_queue_full``)."""
-        return self.places(now).held >= self.max_pending
 
     def _account_key(self, report: dict[str, Any]) -> str | None:
         profile = report.get("profile") or {}
