@@ -11,6 +11,7 @@ import pytest
 import redis
 from flask.testing import FlaskClient
 
+from server.config import ConfigError
 from server.storage import reports as reports_storage
 from server.storage.reports import MAX_MERGED_NOTES, QueueFull, ReportStore, coarse_time
 from tests.conftest import ReportClock
@@ -275,7 +276,7 @@ def test_places_are_held_for_the_configured_hours(make_app: Any, report_clock: R
     report_clock.advance(hours=1)  # the second hour after the filing's, 4 minutes in
     assert client.post("/v1/reports", json=body).status_code == 202
     for hours in (0, 721):
-        with pytest.raises(Exception, match="HARIS_REPORT_HOLD_HOURS"):
+        with pytest.raises(ConfigError, match="HARIS_REPORT_HOLD_HOURS"):
             make_app(HARIS_REPORT_HOLD_HOURS=hours)
 
 
