@@ -9,6 +9,8 @@ from typing import Any
 
 from limits import parse_many
 
+from server.storage.reports import REPORT_TTL_SECONDS
+
 DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
     # The store of rate-limit counters only; it must not persist (server/storage/connection.py). Unset: an
@@ -22,8 +24,12 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_REPORT_LIMIT": "5/hour",
     # Seconds checks by level and findings by code are held back before /metrics shows them.
     "HARIS_METRICS_DELAY": 600.0,
-    # Reports waiting for review at most; past it new reports are refused (503 report_queue_full).
+    # Places in the report queue: each report filed holds one (a merged one too); when all are held,
+    # new reports are refused (503 report_queue_full).
     "HARIS_MAX_PENDING_REPORTS": 1_000,
+    # Hours a filed report holds its place in that count, whatever is decided meanwhile (a decision
+    # freeing places told whoever filled the queue when a report was decided: docs/privacy.md).
+    "HARIS_REPORT_HOLD_HOURS": 6,
     # Checks whose names or photo matched the protected-people registry, per client address: the
     # registry answers whether an account is a registered person's (docs/privacy.md).
     "HARIS_REGISTRY_LIMIT": "20/hour",
@@ -58,7 +64,7 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_NOTIFIER_NAME": None,
     "HARIS_NOTIFIER_EMAIL": None,
 }
-_INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT", "HARIS_MAX_PENDING_REPORTS"}
+_INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT", "HARIS_MAX_PENDING_REPORTS", "HARIS_REPORT_HOLD_HOURS"}
 _FLOATS = {"HARIS_REDIS_TIMEOUT", "HARIS_METRICS_DELAY"}
 _BOOLS = {"HARIS_LIMIT_FAIL_OPEN", "HARIS_SECURE_COOKIES", "HARIS_REQUIRE_SECOND_FACTOR"}
 _RATE_LIMITS = {
@@ -94,6 +100,8 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         config[key] = _boolean(key, config[key])
     for key in _RATE_LIMITS:
         _check_rate_limit(key, config[key])
+    if not 1 <= config["HARIS_REPORT_HOLD_HOURS"] <= REPORT_TTL_SECONDS // 3600:
+        raise ConfigError("HARIS_REPORT_HOLD_HOURS must be between 1 and 720 (a report's 30 days)")
     if config["HARIS_ENV"] not in {"development", "production"}:
         raise ConfigError("HARIS_ENV must be development or production")
     secret = config["HARIS_SECRET_KEY"]

@@ -159,3 +159,29 @@ def playwright_driver() -> Iterator[Any]:
 
     with sync_playwright() as driver:
         yield driver
+
+
+class ReportClock:
+    """The report store's clock (``server.storage.reports.time``), moved only by the test: places
+    in the report queue free on the hour (HARIS_REPORT_HOLD_HOURS), and no test waits for one."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, hours: float) -> None:
+        self.now += hours * 3600
+
+
+@pytest.fixture
+def report_clock(redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch) -> ReportClock:
+    """Ten minutes into the Redis server's current hour (expiries the store sets stay ahead of the
+    server's own clock, which expires keys), then wherever the test moves it."""
+    from server.storage import reports as reports_storage
+
+    seconds, _ = redis_client.time()
+    clock = ReportClock(reports_storage.coarse_time(seconds) + 600)
+    monkeypatch.setattr(reports_storage, "time", clock)
+    return clock

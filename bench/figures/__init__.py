@@ -85,7 +85,7 @@ def figure(
 
 def load_generators() -> dict[str, Figure]:
     """Import every generator module (each registers its figures) and return the registry."""
-    from bench.figures import api_examples, avatars, campaigns, evaluation, index, names  # noqa: F401 (imported to register)
+    from bench.figures import api_examples, avatars, campaigns, evaluation, index, names, reports  # noqa: F401 (imported to register)
 
     return FIGURES
 

@@ -187,6 +187,7 @@ def reports() -> Page:
     pending = store.pending(limit=QUEUE_PAGE, offset=offset, oldest_first=oldest_first)
     decided = store.decided(limit=30) if page_number == 1 else []
     banks = app_state().stores.banks.names()
+    places = store.places()
     return render_template(
         "console/reports.html",
         pending=pending,
@@ -196,8 +197,9 @@ def reports() -> Page:
         last_page=last_page,
         first_shown=offset + 1,
         last_shown=offset + len(pending),
-        # Measured as the API's cap is (merged reports count): a queue refusing reports says so.
-        full=app_state().stores.reports.waiting() >= app_state().stores.reports.max_pending,
+        # Measured as the API's cap is (places held, merged reports' too): a queue refusing reports
+        # says so, and when its oldest places free (0: not full).
+        full=places.frees_at if places.held >= store.max_pending else 0,
         order="oldest" if oldest_first else "newest",
         **_decision_form(banks),
     )
@@ -240,6 +242,12 @@ def reject_reports() -> Response:
 @require_console_role(Role.TRAINER)
 def report_detail(report_id: str) -> Page:
     """One report, run through the same check as the extension would, to help decide it."""
+    return _report_page(report_id)
+
+
+def _report_page(report_id: str, typed: dict[str, str] | None = None, status: int = 200) -> Page:
+    """A report's page; after a refused decision (409) with what the trainer typed (``typed``:
+    which decision, its note, bank and label) in its form, or beside the report if it was decided."""
     report = app_state().stores.reports.get(report_id) if REPORT_ID.match(report_id) else None
     banks = app_state().stores.banks.names()
     if report is None:
@@ -250,13 +258,15 @@ def report_detail(report_id: str) -> Page:
     # What the reporter sent, checked for the trainer to read: it adds nothing to the campaign
     # aggregate (a trainer's checks count there without the anonymous cap).
     result = run_check(body, None, page_locale(), privileged=True, vouched=False)
-    return render_template(
+    page = render_template(
         "console/report_detail.html",
         report=report,
         detail=True,
+        typed=typed or {},
         **report_context(result, body.profile),
         **_decision_form(banks),
     )
+    return page, status
 
 
 def _decision_form(banks: list[str]) -> dict[str, Any]:
@@ -307,8 +317,11 @@ def decide_report(report_id: str, decision: str) -> Page:
             abort(404)
         already = error.code == "already_decided"
         flash(t("reports.already_decided") if already else error_text(error), "error")
-        if error.code == "report_changed":  # back to the report, as it is now
-            return redirect(url_for("console.report_detail", report_id=report_id), code=303)
+        if already or error.code == "report_changed":
+            # Back to the report as it is now (decided, or with the reports merged in since), with
+            # what she typed: a note lost to a refusal she did not cause is typed twice, or not at all.
+            typed = {key: fields.get(key, "") for key in ("note", "bank", "label")}
+            return _report_page(report_id, {"decision": decision, **typed}, 409)
         return redirect(url_for("console.reports"), code=303)
     banked = decision == "confirm" and fields.get("bank")
     flash(t("reports.banked", bank=fields["bank"]) if banked else t(f"reports.{decision}ed"), "ok")

@@ -47,8 +47,6 @@ def file_report(body: ReportRequest) -> str:
         report_id, merged = app_state().stores.reports.file(body.model_dump(mode="json", exclude_none=True))
     except QueueFull:
         raise APIError(503, "report_queue_full", "Too many reports wait for review; try again later.") from None
-    except ReportBusy:
-        raise _busy() from None
     return secrets.token_hex(8) if merged else report_id
 
 

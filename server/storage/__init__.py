@@ -44,7 +44,12 @@ class Stores:
         return cls(
             client=client,
             audit=AuditLog(client),
-            reports=ReportStore(client, secret, max_pending=config["HARIS_MAX_PENDING_REPORTS"]),
+            reports=ReportStore(
+                client,
+                secret,
+                max_pending=config["HARIS_MAX_PENDING_REPORTS"],
+                hold_hours=config["HARIS_REPORT_HOLD_HOURS"],
+            ),
             users=UserStore(client),
             cases=CaseStore(client),
             rules=RulesStore(client),

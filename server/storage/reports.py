@@ -7,21 +7,39 @@ the hour too (``created_at`` + the TTL, as an absolute time): a TTL counted from
 put the arrival time, to the millisecond, in the key's expiry (``PTTL``, and the ``PXAT`` that
 Redis writes to its append-only file and snapshot).
 
-Bounded against floods: at most ``HARIS_MAX_PENDING_REPORTS`` (1,000) reports wait for review (then
-every report is refused with 503 ``report_queue_full``, a report of an account already waiting too:
-merged, its 202 would tell whoever filled the queue that someone had reported that account), a
-second report of the same account (platform and account id, or handle) while the first is pending
+Bounded against floods: a filing takes a place in the queue and holds it for a time fixed when
+it is filed, whatever happens to the report (``HARIS_REPORT_HOLD_HOURS``, 6 by default: until the
+start of the hour that many hours after the hour it arrived). At most ``HARIS_MAX_PENDING_REPORTS``
+(1,000) places are held at once; past that every report is refused with 503 ``report_queue_full``.
+A second report of the same account (platform and account id, or handle) while the first is pending
 adds to the first (``reports``: how many) instead of queueing again (keeping each later report's
 reason in ``reasons``, its note in ``notes``, its version of the profile in ``variants`` and any
 other handle it names in ``handles``, each bounded, so whoever reports an account first cannot hide
-what later reporters say about it), a
-reported bio is cut to 500 characters (``server.schemas.ReportedProfile``), and anonymous reports
-have their own tight rate limit (``HARIS_REPORT_LIMIT``).
+what later reporters say about it), a reported bio is cut to 500 characters
+(``server.schemas.ReportedProfile``), and anonymous reports have their own tight rate limit
+(``HARIS_REPORT_LIMIT``).
+
+Why places are not freed by decisions: when a decision freed as many places as the reports merged
+into the report, whoever had filled the queue and reported its own bait account N times learnt,
+from N fresh reports passing at once, when a trainer had decided the bait — that the organisation
+had looked at it. Held on a schedule set at filing, places free at moments that say nothing about
+any decision (or its absence). Why a merged report takes a place as a fresh one does: were it
+free, a full queue would take a report of an account already waiting and refuse one of a new
+account, and whoever filled the queue would learn which accounts someone had reported. The cost:
+trainers can no longer reopen a flooded queue by rejecting the flood (the console says when places
+free instead), a burst of genuine reports locks the queue for at most the hold, and the reports
+kept are bounded by ``max_pending`` per hold (at most 120,000 filings in a report's 30 days with
+the defaults) instead of by ``max_pending`` pending records (docs/privacy.md weighs the hold).
+
+The count of places and the taking of one are one Lua script (``_TAKE_PLACE``): two filings at
+once cannot both take the last place.
 
 A merge and a decision are optimistic transactions on the report's record (WATCH): reports of
 one account that arrive together are all counted, and a decision never overwrites a report
-merged while it was being made (``ReportBusy`` — answered 503 ``report_busy`` — only if the
-record kept changing through every retry).
+merged while it was being made. A merge that kept losing to others through every retry does not
+fail: the report is kept as a report of its own (answered as any fresh one is), so a 503 can never
+tell a filer that the account it reports is already waiting. A decision that keeps losing raises
+``ReportBusy`` (503 ``report_busy``, to the trainer only).
 
 Redis keys:
 - ``haris:{reports}:report:<id>`` — JSON of what the user chose to send (platform, profile fields,
@@ -29,13 +47,17 @@ Redis keys:
   merged into it, how many gave each reason, their notes, their differing versions of the
   profile and the other handles they named (no time); expires ``REPORT_TTL_SECONDS`` after the start of that hour.
 - ``haris:{reports}:pending`` — sorted set of pending report ids by arrival number; ids whose report
-  has expired are pruned when the queue is read or full.
+  has expired are pruned when the queue is read.
 - ``haris:{reports}:sequence`` — the arrival counter (no TTL: a number, no user data).
 - ``haris:{reports}:account:<hmac>`` — the pending report of one reported account, keyed by
   HMAC-SHA256(secret, platform and account id or handle), truncated; expires with the report and
   is deleted when it is decided.
 - ``haris:{reports}:accounts`` — set of the account keys above (key names only), so each arrival
   can touch them with the pending reports (``_touch_pending``); expires with the last report.
+- ``haris:{reports}:places`` — hash of the hour filings arrived (epoch seconds of its start) to how
+  many arrived that hour, only for the hours whose places are still held (``HARIS_REPORT_HOLD_HOURS``);
+  older hours are removed at each filing, and the key expires when the newest hour's places free.
+  It counts filings, merged ones too, and names no report, account or filer.
 - ``haris:{reports}:decided`` — sorted set of confirmed/rejected report ids by decision time, for
   the console's "recently decided" list; pruned after the report TTL (the records expire with
   their original TTL, which a decision does not extend).
@@ -59,6 +81,10 @@ from server.storage.optimistic import watched
 
 REPORT_TTL_SECONDS = 30 * 24 * 3600
 TIME_GRAIN_SECONDS = 3600
+# How long a filing holds its place in the queue (module docstring): short enough that a burst of
+# genuine reports does not lock the queue for long, long enough that filings alone cannot keep more
+# than ``max_pending`` × 120 reports (30 days / 6 hours) in the store.
+REPORT_HOLD_HOURS = 6
 _RETRIES = 100  # optimistic transactions: a retry is one round trip, a lost report is lost data
 # Notes of later reports of the same account kept on the pending report (each at most 1,000
 # characters, ``server.schemas.ReportRequest``): what a trainer reads, bounded per report.
@@ -75,6 +101,7 @@ _SEQUENCE = "haris:{reports}:sequence"
 _BY_ACCOUNT = "haris:{reports}:account:"
 _DECIDED = "haris:{reports}:decided"
 _ACCOUNTS = "haris:{reports}:accounts"
+_PLACES = "haris:{reports}:places"
 _TOUCH_BATCH = 500
 
 
@@ -99,6 +126,46 @@ class ReportBusy(Exception):
     """The report kept changing under this write (many reports of its account at once)."""
 
 
+# KEYS[1]: the places hash (hour -> filings that hour). ARGV: this hour, the hold in seconds, the
+# cap, "1" to take a place or "0" only to count. Drops the hours whose places are free; returns
+# {taken (0 or 1), places held before taking, the hour the oldest held places free (0: none held)}.
+# One script, so counting and taking cannot interleave with another filing's (each key of it is in
+# the {reports} slot, as a Redis Cluster needs).
+_TAKE_PLACE = """
+local hour = tonumber(ARGV[1])
+local hold = tonumber(ARGV[2])
+local held = 0
+local oldest = 0
+local hours = redis.call('HGETALL', KEYS[1])
+for i = 1, #hours, 2 do
+  local filed = tonumber(hours[i])
+  if filed + hold <= hour then
+    redis.call('HDEL', KEYS[1], hours[i])
+  else
+    held = held + tonumber(hours[i + 1])
+    if oldest == 0 or filed < oldest then oldest = filed end
+  end
+end
+local frees = 0
+if oldest > 0 then frees = oldest + hold end
+if ARGV[4] ~= '1' or held >= tonumber(ARGV[3]) then
+  return {0, held, frees}
+end
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('EXPIREAT', KEYS[1], hour + hold)
+if frees == 0 then frees = hour + hold end
+return {1, held, frees}
+"""
+
+
+@dataclass(frozen=True)
+class Places:
+    """The queue's places: how many are held, and when the oldest held ones free (0 if none)."""
+
+    held: int
+    frees_at: int
+
+
 def coarse_time(now: float) -> int:
     """``now`` to the hour (the only time a report keeps)."""
     return int(now // TIME_GRAIN_SECONDS) * TIME_GRAIN_SECONDS
@@ -110,6 +177,20 @@ class ReportStore:
     secret: bytes = b""
     ttl: int = REPORT_TTL_SECONDS
     max_pending: int = 1_000
+    hold_hours: int = REPORT_HOLD_HOURS
+
+    def __post_init__(self) -> None:
+        self._take_place = self.client.register_script(_TAKE_PLACE)
+
+    def _places(self, now: float, take: bool) -> tuple[bool, Places]:
+        hour = coarse_time(now)
+        args = [hour, self.hold_hours * TIME_GRAIN_SECONDS, self.max_pending, "1" if take else "0"]
+        taken, held, frees_at = self._take_place(keys=[_PLACES], args=args)
+        return bool(taken), Places(int(held), int(frees_at))
+
+    def places(self, now: float | None = None) -> Places:
+        """The places held now (the console says when a full queue frees some)."""
+        return self._places(time.time() if now is None else now, take=False)[1]
 
     def _account_key(self, report: dict[str, Any]) -> str | None:
         profile = report.get("profile") or {}
@@ -125,22 +206,30 @@ class ReportStore:
     def add(self, report: dict[str, Any]) -> str:
         """Queue a report (or add it to the pending report of the same account); its id.
 
-        Raises QueueFull when ``max_pending`` reports are waiting (a report that would merge too)."""
+        Raises QueueFull when ``max_pending`` places are held (for a report that would merge too)."""
         return self.file(report)[0]
 
     def file(self, report: dict[str, Any]) -> tuple[str, bool]:
         """As :meth:`add`, and whether the report was merged into a pending one."""
+        now = time.time()
+        account_key = self._account_key(report)
         # Full is full for every report, one that would merge too: were it merged (202) while
         # others get 503, whoever fills the queue could tell which accounts are already reported.
-        if self.waiting() >= self.max_pending:
+        # The place is taken before the report is written, in the same script that counts them.
+        taken, _ = self._places(now, take=True)
+        if not taken:
             raise QueueFull()
-        account_key = self._account_key(report)
         if account_key is not None:
-            existing = self._merge(account_key, report)
+            try:
+                existing = self._merge(account_key, report)
+            except ReportBusy:
+                # Kept on its own rather than refused: a 503 only a merge can give would tell
+                # whoever floods one account's report that the account is already waiting.
+                existing, account_key = None, None
             if existing is not None:
                 return existing, True
         report_id = secrets.token_hex(8)
-        created_at = coarse_time(time.time())
+        created_at = coarse_time(now)
         expires_at = created_at + self.ttl  # an hour boundary: the expiry says no more than created_at
         record = dict(report, id=report_id, created_at=created_at, status="pending", reports=1)
         record["reasons"] = {str(report.get("reason")): 1}
@@ -270,23 +359,6 @@ class ReportStore:
 
     def count_pending(self) -> int:
         return int(self.client.zcard(_PENDING))
-
-    def waiting(self) -> int:
-        """How many reports wait for review, each merged one counted (``reports`` of every pending
-        record): what ``max_pending`` is measured in. Counted in records, a merged report took no
-        room and a new one did, so whoever had filled the queue learnt, when a slot opened, whether
-        an account was already reported (or its own report still undecided): its report of that
-        account, then one of a fresh account — accepted only if the first was merged. One read of
-        the pending records (reports have their own tight limit); ids whose report expired are
-        dropped, as :meth:`pending` does."""
-        ids = self.client.zrange(_PENDING, 0, -1)
-        if not ids:
-            return 0
-        records = self.client.mget([_REPORT + report_id.decode() for report_id in ids])
-        expired = [report_id for report_id, raw in zip(ids, records, strict=True) if raw is None]
-        if expired:
-            self.client.zrem(_PENDING, *expired)
-        return sum(int(json.loads(raw).get("reports", 1)) for raw in records if raw is not None)
 
     def decided(self, limit: int = 50) -> list[dict[str, Any]]:
         """Recently confirmed or rejected reports, newest decision first."""

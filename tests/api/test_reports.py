@@ -11,9 +11,13 @@ import pytest
 import redis
 from flask.testing import FlaskClient
 
+from server.config import ConfigError
 from server.storage import reports as reports_storage
-from server.storage.reports import MAX_MERGED_NOTES, ReportStore, coarse_time
+from server.storage.reports import MAX_MERGED_NOTES, QueueFull, ReportStore, coarse_time
+from tests.conftest import ReportClock
 from tests.redis_cluster import open_client
+
+MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
 
 
 def test_report_is_queued_without_reporter_identity(client: FlaskClient, redis_client: redis.Redis) -> None:
@@ -226,3 +230,107 @@ def test_an_unread_report_does_not_keep_its_arrival_time_as_idle_time(
     client.post("/v1/reports", json={"platform": "x", "reason": "other", "profile": {"handle": "b2"}})
     for key in (f"haris:{{reports}}:report:{first_id}", first_account):
         assert redis_client.object("idletime", key) <= 1, key
+
+
+def test_a_decision_frees_no_place_in_a_full_queue(
+    make_app: Any, redis_client: redis.Redis, limiter_client: redis.Redis, report_clock: ReportClock
+) -> None:
+    """A decided report freed at once as many places as the reports merged into it: whoever had
+    filled the queue and reported its own bait account twice saw two fresh reports pass when a
+    trainer decided the bait, and so learnt that the organisation had looked at it. Places now
+    free on the hour fixed at filing, decided or not."""
+    client = make_app(HARIS_MAX_PENDING_REPORTS=4).test_client()
+    start = report_clock.now
+
+    def report(handle: str) -> int:
+        return client.post(
+            "/v1/reports", json={"platform": "x", "reason": "other", "profile": {"handle": handle}}
+        ).status_code
+
+    def answers(decided: bool) -> list[int]:
+        redis_client.flushdb()
+        report_clock.now = start
+        assert [report(handle) for handle in ("bait", "bait", "filler-1", "filler-2")] == [202] * 4
+        if decided:
+            [bait] = [r for r in ReportStore(redis_client).pending() if r["profile"]["handle"] == "bait"]
+            decision = client.post(f"/v1/reports/{bait['id']}/reject", json={}, headers=MAINTAINER)
+            assert decision.status_code == 200
+        seen = [report("fresh-1"), report("fresh-2")]
+        report_clock.advance(hours=5)  # still inside the sixth hour after the filings' hour
+        seen += [report("fresh-3")]
+        report_clock.advance(hours=1)  # the start of that hour: every place frees
+        return seen + [report(f"later-{n}") for n in range(5)]
+
+    assert answers(decided=True) == answers(decided=False) == [503, 503, 503, 202, 202, 202, 202, 503]
+
+
+def test_places_are_held_for_the_configured_hours(make_app: Any, report_clock: ReportClock) -> None:
+    """HARIS_REPORT_HOLD_HOURS: a filing holds its place until the start of the hour that many
+    hours after its own, whatever minute it arrived; a hold outside 1 to 720 hours is refused."""
+    client = make_app(HARIS_MAX_PENDING_REPORTS=1, HARIS_REPORT_HOLD_HOURS=2).test_client()
+    body = {"platform": "x", "reason": "other"}
+    report_clock.advance(hours=0.8)  # 58 minutes into the hour
+    assert [client.post("/v1/reports", json=body).status_code for _ in range(2)] == [202, 503]
+    report_clock.advance(hours=0.1)  # the next hour, 4 minutes in
+    assert client.post("/v1/reports", json=body).status_code == 503
+    report_clock.advance(hours=1)  # the second hour after the filing's, 4 minutes in
+    assert client.post("/v1/reports", json=body).status_code == 202
+    for hours in (0, 721):
+        with pytest.raises(ConfigError, match="HARIS_REPORT_HOLD_HOURS"):
+            make_app(HARIS_REPORT_HOLD_HOURS=hours)
+
+
+def test_two_filings_at_once_cannot_both_take_the_last_place(
+    redis_client: redis.Redis, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The count of waiting reports was read apart from the write: a filing arriving between
+    another's count and its write passed the cap too. Here the second filing runs exactly there
+    (when the first works out its account's key), from another connection."""
+    store = ReportStore(redis_client, max_pending=1)
+    other = ReportStore(open_client(redis_url), max_pending=1)
+    account_key = ReportStore._account_key
+    cut_in: list[str] = []
+
+    def with_a_filing_between(self: ReportStore, report: dict[str, Any]) -> str | None:
+        if self is store and not cut_in:
+            cut_in.append(other.add({"platform": "x", "reason": "other", "profile": {"handle": "second"}}))
+        return account_key(self, report)
+
+    monkeypatch.setattr(ReportStore, "_account_key", with_a_filing_between)
+    with pytest.raises(QueueFull):
+        store.add({"platform": "x", "reason": "other", "profile": {"handle": "first"}})
+    assert [r["id"] for r in store.pending()] == cut_in
+    assert store.places().held == 1
+
+
+def test_a_merge_that_keeps_losing_is_answered_as_a_fresh_report(
+    client: FlaskClient, redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge kept losing to more than a hundred reports of the same account at once was
+    answered 503 report_busy, which a fresh report never is: whoever floods an account's reports
+    learnt that the account was already waiting. It is now kept as a report of its own, answered
+    202 with a fresh id as any report is, and counted (a trainer sees both)."""
+    body = {"platform": "x", "reason": "other", "profile": {"handle": "bait"}}
+    first = client.post("/v1/reports", json=body).get_json()["id"]
+    count_in = ReportStore._count_in
+
+    def and_another_write(record: dict[str, Any], report: dict[str, Any]) -> None:
+        # Another filing's write to the record between this one's read and its write: every try loses.
+        count_in(record, report)
+        redis_client.set(
+            f"haris:{{reports}}:report:{first}",
+            redis_client.get(f"haris:{{reports}}:report:{first}") or b"",
+            keepttl=True,
+        )
+
+    monkeypatch.setattr(ReportStore, "_count_in", staticmethod(and_another_write))
+    merged = client.post("/v1/reports", json=body)
+    fresh = client.post("/v1/reports", json={**body, "profile": {"handle": "never-reported"}})
+    assert (
+        (merged.status_code, sorted(merged.get_json()))
+        == (fresh.status_code, sorted(fresh.get_json()))
+        == (202, ["id"])
+    )
+    kept = [r for r in ReportStore(redis_client).pending() if r["profile"]["handle"] == "bait"]
+    assert sorted(r["reports"] for r in kept) == [1, 1] and first in {r["id"] for r in kept}
+    assert ReportStore(redis_client).places().held == 3

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,10 +17,11 @@ from heuristics.images import decode, fingerprint
 from server.roles import Role
 from server.storage.apikeys import create_api_key
 from server.storage.audit import AUDIT_KEY, AuditLog
-from server.storage.reports import MAX_MERGED_NOTES, MAX_VARIANTS
+from server.storage.reports import MAX_MERGED_NOTES, MAX_VARIANTS, coarse_time
 from tests.api.test_banks import photo_bytes
 from tests.api.test_campaigns import pinned, snowflake
 from tests.api.test_openapi import response_schema, validator_for
+from tests.conftest import ReportClock
 from tests.console.conftest import HttpsClient, page_token, sign_in
 
 REPORT = {
@@ -160,6 +163,45 @@ def test_the_console_queue_confirms_and_rejects(
     audit = maintainer.get("/console/audit").get_data(as_text=True)
     assert audit.index(older) < audit.index(newer)  # newest decision first
     assert "confirmed a report" in audit and "rejected a report" in audit and "label=stolen_photo" in audit
+
+
+def test_a_refused_decision_keeps_what_the_trainer_typed(
+    trainer: FlaskClient, anonymous: FlaskClient, trainer_key: dict[str, str]
+) -> None:
+    """A decision refused because more reports arrived since the page was shown, or because
+    someone else decided first, sent the trainer back without the note she had typed. The
+    report's page now comes back (409) as the report is now, with her note (and, confirming,
+    her label) in the form, or beside the decided report to copy."""
+    body = {"platform": "x", "reason": "other", "profile": {"account_id": "7301"}}
+    report_id = anonymous.post("/v1/reports", json=body).get_json()["id"]
+    token = page_token(trainer, f"/console/reports/{report_id}")
+    assert anonymous.post("/v1/reports", json=dict(body, reason="entrapment")).status_code == 202
+    note = 'met the bait "twice" <b>'
+    seen = {"csrf_token": token, "seen_reports": "1", "note": note}
+
+    def note_in(page: str, decision: str) -> str | None:
+        form = page[page.index(f'action="/console/reports/{report_id}/{decision}"') :]
+        form = form[: form.index("</form>")]
+        value = re.search(r'<input name="note"[^>]*value="([^"]*)"', form)
+        return html.unescape(value.group(1)) if value else None
+
+    rejected = trainer.post(f"/console/reports/{report_id}/reject", data=seen)
+    page = rejected.get_data(as_text=True)
+    assert rejected.status_code == 409 and "more reports of this account arrived" in html.unescape(page)
+    assert (note_in(page, "reject"), note_in(page, "confirm")) == (note, None)
+    assert 'name="seen_reports" value="2"' in page  # the form carries what is shown now
+    confirmed = trainer.post(f"/console/reports/{report_id}/confirm", data={**seen, "label": "stolen_photo"})
+    page = confirmed.get_data(as_text=True)
+    assert confirmed.status_code == 409 and (note_in(page, "confirm"), note_in(page, "reject")) == (note, None)
+    assert '<option value="stolen_photo" selected>' in page
+    done = anonymous.post(f"/v1/reports/{report_id}/reject", json={"seen_reports": 2}, headers=trainer_key)
+    assert done.status_code == 200
+    late = trainer.post(f"/console/reports/{report_id}/reject", data={**seen, "seen_reports": "2"})
+    page = late.get_data(as_text=True)
+    assert late.status_code == 409 and "Someone already decided this report." in page
+    kept = re.search(r"<textarea readonly[^>]*>([^<]*)</textarea>", page)
+    assert kept is not None and html.unescape(kept.group(1)) == note
+    assert anonymous.get("/v1/reports", headers=trainer_key).get_json()["reports"] == []
 
 
 def test_a_bad_label_from_the_console_is_refused_without_deciding(trainer: FlaskClient, anonymous: FlaskClient) -> None:
@@ -353,11 +395,13 @@ def test_a_queue_full_of_merged_reports_is_said_to_be_full(make_app: Any, accoun
 
 
 def test_a_flooded_full_queue_is_said_and_cleared_in_one_post(
-    make_app: Any, redis_client: redis.Redis, accounts: Any
+    make_app: Any, redis_client: redis.Redis, accounts: Any, report_clock: ReportClock
 ) -> None:
     """A flood fills the queue (then every new report, the real ones too, is refused with 503),
     and the console showed neither that it was full nor any way to clear it but one post per
-    report. It says so, and rejects the reports ticked on a page together, each audited."""
+    report. It says so and until when, and rejects the reports ticked on a page together, each
+    audited; the places free when the page said, not when the flood is rejected (a decision
+    freeing places told whoever filled the queue when a report was decided)."""
     app = make_app(HARIS_MAX_PENDING_REPORTS=4)
     app.test_client_class = HttpsClient
     anonymous, trainer = app.test_client(), app.test_client()
@@ -367,16 +411,21 @@ def test_a_flooded_full_queue_is_said_and_cleared_in_one_post(
     real = file_report(anonymous, reason="entrapment", note="he asked me to meet")
     assert anonymous.post("/v1/reports", json=dict(REPORT, profile={"account_id": "1"})).status_code == 503
     page = trainer.get("/console/reports").get_data(as_text=True)
-    assert "The queue is full" in page and page.count('type="checkbox" name="ids"') == 4
+    frees = datetime.fromtimestamp(coarse_time(report_clock.now) + 6 * 3600, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    assert f"new reports are refused until {frees}" in page and page.count('type="checkbox" name="ids"') == 4
     token = page_token(trainer, "/console/reports")
     done = trainer.post(
         "/console/reports/reject", data={"csrf_token": token, "ids": [*flood, "not-an-id"], "note": "flood"},
         follow_redirects=True,
     )  # fmt: skip
     text = done.get_data(as_text=True)
-    assert "3 reports rejected." in text and "The queue is full" not in text and real in text
+    assert "3 reports rejected." in text and real in text and "The queue is full" in text
+    assert page.count('type="checkbox" name="ids"') == 4 and text.count('type="checkbox" name="ids"') == 1
     rejected = [e for e in AuditLog(redis_client).recent() if e["action"] == "report.rejected"]
     assert sorted(e["target"] for e in rejected) == sorted(flood) and {e["actor"] for e in rejected} == {"amal"}
+    assert anonymous.post("/v1/reports", json=dict(REPORT, profile={"account_id": "2"})).status_code == 503
+    report_clock.advance(hours=6)
+    assert "The queue is full" not in trainer.get("/console/reports").get_data(as_text=True)
     assert anonymous.post("/v1/reports", json=dict(REPORT, profile={"account_id": "2"})).status_code == 202
     # CSRF and the role hold as for any console post.
     assert trainer.post("/console/reports/reject", data={"ids": [real]}).status_code == 400

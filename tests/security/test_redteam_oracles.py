@@ -24,6 +24,7 @@ from heuristics.images import fingerprint_bytes
 from server.roles import Role
 from server.storage.users import UserStore
 from tests.api.test_banks import photo_bytes
+from tests.conftest import ReportClock
 from tests.console.conftest import PASSWORD, HttpsClient, sign_in
 
 MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
@@ -110,31 +111,33 @@ def test_opening_a_case_from_a_report_does_not_record_the_suspects_photo(reuse_a
     assert _reused_count(adversary, photo, "probe-1") is None
 
 
-def test_a_full_queue_does_not_tell_which_accounts_are_reported_when_a_slot_opens(make_app: Any) -> None:
+def test_a_full_queue_does_not_tell_which_accounts_are_reported_when_a_slot_opens(
+    make_app: Any, redis_client: redis.Redis, report_clock: ReportClock
+) -> None:
     """Whoever fills the report queue (``HARIS_MAX_PENDING_REPORTS``) is refused 503 for every
-    report, one of an account already waiting too. But when a trainer decides one and a slot opens,
-    the adversary reports the account it asks about, then a fresh one: a merged report took no
-    room, so the fresh one got 202 only when the account was already waiting — (b) someone
-    reported it, or (c) its own report of it is still undecided. A merged report now counts as
-    one of the reports waiting, as a new one does."""
+    report, one of an account already waiting too. But when a slot opens, the adversary reports
+    the account it asks about, then a fresh one: a merged report took no room, so the fresh one
+    got 202 only when the account was already waiting — (b) someone reported it, or (c) its own
+    report of it is still undecided. A merged report now takes a place, as a new one does. (Slots
+    open on the hour fixed when a report was filed: a decision frees none.)"""
     client = make_app(HARIS_REPORT_LIMIT="1000/minute", HARIS_MAX_PENDING_REPORTS=4).test_client()
+    start = report_clock.now
 
     def report(handle: str) -> int:
         body = {"platform": "x", "reason": "entrapment", "profile": {"handle": handle}}
         return client.post("/v1/reports", json=body).status_code
 
-    def open_a_slot() -> None:
-        # A trainer rejects the newest pending report (one of the adversary's fillers).
-        newest = client.get("/v1/reports", headers=MAINTAINER).get_json()["reports"][0]
-        assert client.post(f"/v1/reports/{newest['id']}/reject", headers=MAINTAINER, json={}).status_code == 200
+    def answer(asked: str) -> tuple[int, int]:
+        redis_client.flushdb()
+        report_clock.now = start
+        assert report("filler-0") == 202  # the adversary's first, an hour before the others
+        report_clock.advance(hours=1)
+        assert report("bait-reported") == 202  # someone met the bait and reported it; nobody the other
+        assert [report(f"filler-{n}") for n in range(1, 4)] == [202, 202, 503]
+        report_clock.advance(hours=5)  # the first filler's place frees, and only it
+        return report(asked), report(f"fresh-{asked}")
 
-    assert report("bait-reported") == 202  # someone met the bait and reported it; nobody reported the other
-    assert [report(f"filler-{n}") for n in range(4)] == [202, 202, 202, 503]
-    answers = {}
-    for asked in ("bait-reported", "bait-never-reported"):
-        open_a_slot()
-        answers[asked] = (report(asked), report(f"fresh-{asked}"))
-    assert answers["bait-reported"] == answers["bait-never-reported"]
+    assert answer("bait-reported") == answer("bait-never-reported") == (202, 503)
 
 
 def test_a_report_of_a_protected_persons_own_account_answers_as_any_other(make_app: Any) -> None:
