@@ -106,3 +106,17 @@ def test_a_plain_or_arabic_prefill_adds_no_hint(trainer: FlaskClient, client: Fl
     assert (
         handle is not None and '<mark class="non-ascii" title="U+0430 CYRILLIC SMALL LETTER A">\u0430</mark>' in handle
     )
+
+
+def test_private_use_and_unassigned_characters_in_a_report_show_by_code_point(
+    trainer: FlaskClient, anonymous: FlaskClient
+) -> None:
+    """A font draws U+E000 as anything its maker put there, U+E0FFF (unassigned) as nothing: the
+    queue showed both as they came; the takedown notice already wrote them by code point."""
+    profile = {"handle": "ha1a_ahed", "display_name": "Hala\ue000 Ahed\U000e0fff"}
+    report_id = anonymous.post("/v1/reports", json={"platform": "x", "reason": "impersonation", "profile": profile})
+    assert report_id.status_code == 202
+    page = trainer.get(f"/console/reports/{report_id.get_json()['id']}").get_data(as_text=True)
+    assert "\ue000" not in page and "\U000e0fff" not in page
+    assert '<bdi>Hala<mark class="hidden-char" title="U+E000">U+E000</mark> Ahed' in page
+    assert '<mark class="hidden-char" title="U+E0FFF">U+E0FFF</mark></bdi>' in page
