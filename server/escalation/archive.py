@@ -227,7 +227,7 @@ def verify(path: Path | str) -> Verification:
                 return result
             present = set(names) - {MANIFEST}
             for name in sorted(set(listed) - present):
-                result.problems.append(f"missing: {name}")
+                result.problems.append(f"missing: {_listed_name(name)}")
             for name in sorted(present - set(listed)):
                 result.problems.append(f"not in the manifest: {name}")
             for info in infos:
@@ -248,6 +248,15 @@ def verify(path: Path | str) -> Verification:
     except Exception as error:  # zlib.error and the like, from hostile bytes
         result.problems.append(f"not a readable case archive: {type(error).__name__}")
     return result
+
+
+def _listed_name(name: str) -> str:
+    """A name the manifest lists, as a problem names it. The manifest is whoever changed the
+    archive's: ``flask case verify`` printed its names to the terminal as they came, and an
+    escape sequence there ("\x1b]0;…\x07", "\x1b[2K") rewrote the terminal's title or erased the
+    line that said FAIL; a U+202E reordered it. A name no archive has is shown as a Python
+    literal (``repr`` writes every control and bidi character as an escape)."""
+    return name if _ENTRY_NAME.match(name) else repr(name)
 
 
 def _log_problems(archive: zipfile.ZipFile, listed: Mapping[str, str]) -> list[str]:
