@@ -44,6 +44,9 @@ def test_the_offer_to_record_an_id_shows_the_id_it_records(
     assert trainer.post(action, data={**fields, "account_id": html.unescape(fields["account_id"])}).status_code == 303
     person = ProtectedStore(redis_client).get(person_id)
     assert person is not None and person.accounts[0].account_id == "1234\u202e567"
+    # Her record's page then shows the id it holds, marked, as the button did.
+    registry = trainer.get("/console/protected").get_data(as_text=True)
+    assert "\u202e" not in registry and f"hala_ahed #1234{RLO}567" in registry
 
 
 def test_a_plain_offer_reads_as_before(trainer: FlaskClient, redis_client: redis.Redis) -> None:
