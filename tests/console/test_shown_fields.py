@@ -47,6 +47,11 @@ def test_the_offer_to_record_an_id_shows_the_id_it_records(
     # Her record's page then shows the id it holds, marked, as the button did.
     registry = trainer.get("/console/protected").get_data(as_text=True)
     assert "\u202e" not in registry and f"hala_ahed #1234{RLO}567" in registry
+    # Her edit form holds it exactly in the accounts field, and shows it marked under the field.
+    edit = trainer.get(f"/console/protected/{person_id}/edit").get_data(as_text=True)
+    hint = _hint_after(edit, "accounts")
+    assert hint is not None and f"x @hala_ahed id:1234{RLO}567" in hint
+    assert _hint_after(edit, "display_names") is None  # "Hala Ahed\nهالة عاهد": nothing hidden
 
 
 def test_a_plain_offer_reads_as_before(trainer: FlaskClient, redis_client: redis.Redis) -> None:
