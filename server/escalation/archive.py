@@ -89,9 +89,19 @@ def _utc(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# Where a spreadsheet starts a cell: at the start of the value, and after a ";". Excel opens a
+# .csv with the system's list separator, ";" where "," is the decimal comma (French, Arabic
+# locales among them), and the csv module quotes a cell with "," but not one with ";": a source
+# URL "https://x.com/a;=HYPERLINK(…)" became a cell "=HYPERLINK(…)" there. Quoting every cell does
+# not help: Excel honours a quote only at the start of what it takes for a cell. Spaces before
+# the sign count too (a spreadsheet may trim them): the "'" goes before them.
+_FORMULA_START = re.compile(r"(^|;)(?= *[=+\-@\t\r])")
+
+
 def _cell(value: str) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection), in a locale whose
+    separator is "," or ";": a "'" before what would start one. case.json keeps the exact value."""
+    return _FORMULA_START.sub(r"\1'", value)
 
 
 def collection_log(case: Case, names: Mapping[str, str | None]) -> bytes:

@@ -188,3 +188,20 @@ def test_spreadsheet_formulas_in_the_log_are_neutralised() -> None:
     case.evidence[0] = case.evidence[0].model_copy(update={"source_url": '=HYPERLINK("http://evil")'})
     log = entries(archive.build_archive(case, files))["collection_log.csv"].decode()
     assert "'=HYPERLINK" in log
+
+
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_no_cell_starts_a_formula_whichever_separator_the_spreadsheet_uses(separator: str) -> None:
+    """Excel splits a .csv on the locale's list separator: ";" in French or Arabic settings. A
+    source URL with ";=" made a formula cell there (the csv module quotes "," but not ";")."""
+    case, files = sample_case(Platform.X)
+    sources = ['https://x.com/a;=HYPERLINK("http://evil")', "https://x.com/b; @SUM(1)", "https://x.com/c;+1;-2"]
+    case.evidence = [
+        item.model_copy(update={"source_url": url}) for item, url in zip(case.evidence, sources, strict=True)
+    ]
+    log = entries(archive.build_archive(case, files))["collection_log.csv"].decode()
+    for line in log.splitlines()[1:]:
+        cells = line.split(separator) if separator == ";" else next(csv.reader([line]))
+        assert not [cell for cell in cells if cell.lstrip(" ")[:1] in {"=", "+", "-", "@", "\t", "\r"}], line
+    assert "https://x.com/a;'=HYPERLINK" in log and "https://x.com/c;'+1;'-2" in log
+    assert "https://x.com/b;' @SUM(1)" in log  # a spreadsheet may trim the space
