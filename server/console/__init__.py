@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from server.console import account_pages, bank_pages, case_pages, errors, extractor_pages, protected_pages, views
+from server.console import account_pages, bank_pages, case_pages, errors, extractor_pages, protected_pages, shown, views
 from server.console.blueprint import CONSOLE_CSP, bp, csrf
 from server.console.session import ConsoleSessionInterface
 
@@ -32,6 +32,7 @@ __all__ = [
     "extractor_pages",
     "init_app",
     "protected_pages",
+    "shown",
     "views",
 ]
 
@@ -52,3 +53,4 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.session_interface = ConsoleSessionInterface()
     app.register_blueprint(bp)
+    shown.init_app(app)

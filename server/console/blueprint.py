@@ -96,11 +96,13 @@ def field_label(field: str, form: str) -> str | None:
 
 def _hidden(text: str, index: int) -> bool:
     """A character that shows as nothing, or moves the text around it: a bidi override or
-    isolate, a zero-width character, a blank-looking letter, a control or a line separator."""
+    isolate, a zero-width character, a blank-looking letter, a control or a line separator; or
+    one a font draws as anything or nothing, private-use or unassigned (the notice marks these
+    too, ``server.escalation.tickets.one_line``)."""
     ch = text[index]
     if is_invisible(ch):
         return not joiner_is_legitimate(text, index)
-    return unicodedata.category(ch) in {"Cc", "Zl", "Zp"} and ch not in "\n\t"
+    return unicodedata.category(ch) in {"Cc", "Zl", "Zp", "Co", "Cn"} and ch not in "\n\t"
 
 
 # Characters ``reveal`` marks one by one in a value; past them the rest of the value is summed up.

@@ -89,9 +89,19 @@ def _utc(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# Where a spreadsheet starts a cell: at the start of the value, and after a ";". Excel opens a
+# .csv with the system's list separator, ";" where "," is the decimal comma (French, Arabic
+# locales among them), and the csv module quotes a cell with "," but not one with ";": a source
+# URL "https://x.com/a;=HYPERLINK(…)" became a cell "=HYPERLINK(…)" there. Quoting every cell does
+# not help: Excel honours a quote only at the start of what it takes for a cell. Spaces before
+# the sign count too (a spreadsheet may trim them): the "'" goes before them.
+_FORMULA_START = re.compile(r"(^|;)(?= *[=+\-@\t\r])")
+
+
 def _cell(value: str) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection), in a locale whose
+    separator is "," or ";": a "'" before what would start one. case.json keeps the exact value."""
+    return _FORMULA_START.sub(r"\1'", value)
 
 
 def collection_log(case: Case, names: Mapping[str, str | None]) -> bytes:
@@ -227,7 +237,7 @@ def verify(path: Path | str) -> Verification:
                 return result
             present = set(names) - {MANIFEST}
             for name in sorted(set(listed) - present):
-                result.problems.append(f"missing: {name}")
+                result.problems.append(f"missing: {_listed_name(name)}")
             for name in sorted(present - set(listed)):
                 result.problems.append(f"not in the manifest: {name}")
             for info in infos:
@@ -248,6 +258,15 @@ def verify(path: Path | str) -> Verification:
     except Exception as error:  # zlib.error and the like, from hostile bytes
         result.problems.append(f"not a readable case archive: {type(error).__name__}")
     return result
+
+
+def _listed_name(name: str) -> str:
+    """A name the manifest lists, as a problem names it. The manifest is whoever changed the
+    archive's: ``flask case verify`` printed its names to the terminal as they came, and an
+    escape sequence there ("\x1b]0;…\x07", "\x1b[2K") rewrote the terminal's title or erased the
+    line that said FAIL; a U+202E reordered it. A name no archive has is shown as a Python
+    literal (``repr`` writes every control and bidi character as an escape)."""
+    return name if _ENTRY_NAME.match(name) else repr(name)
 
 
 def _log_problems(archive: zipfile.ZipFile, listed: Mapping[str, str]) -> list[str]:

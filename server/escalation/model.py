@@ -39,7 +39,9 @@ TAKEDOWN_PLATFORMS = (Platform.FACEBOOK, Platform.INSTAGRAM, Platform.X, Platfor
 
 Note = Annotated[str, Field(max_length=MAX_NOTE_LENGTH)]
 ReasonCode = Annotated[str, Field(max_length=64, pattern=REASON_CODE_PATTERN)]
-IsoDate = Annotated[str, Field(max_length=10, pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
+# [0-9], not \d: to pydantic's (Rust) regex \d is any script's digit, and "𝟐𝟎𝟐𝟔-01-10" passed here
+# (and parse_joined) to fail date.fromisoformat later, a 500.
+IsoDate = Annotated[str, Field(max_length=10, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="YYYY-MM-DD")]
 
 
 def _web_url(value: str) -> str:

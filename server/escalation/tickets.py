@@ -20,7 +20,7 @@ from importlib import resources
 
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform
-from heuristics.text import is_invisible, joiner_is_legitimate
+from heuristics.text import is_invisible, joiner_is_legitimate, script_of
 from server.escalation.account_url import url_problem
 from server.escalation.identity import Element, copied_elements
 from server.escalation.model import Case, Notifier
@@ -110,12 +110,16 @@ _REFERENCE = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)
 # (U+3002) or a half-width ideographic "｡" (U+FF61): IDNA (UTS #46) maps all three to ".", so a
 # browser's address bar and the mail clients and ticket tools that follow it open "evil。example"
 # as evil.example. They are bracketed as a dot is, and kept as typed ("evil[。]example": how the
-# clone wrote it is evidence). The price: a full stop between two CJK sentences with no space
-# after it reads "好[。]谢" in a notice. A scheme-relative address ("//localhost/x", a page's
-# own "//host/x") is linked by linkify-it and by browsers without any scheme to defang; its "//"
-# is bracketed when a host could follow it ("[//]localhost/x"), unless it is a scheme's own,
-# already "[://]". No inserted "]" is followed by an unescaped "(", "[" or ":", which would make
-# a link of it (a value's own "[" is escaped, and "(" and ":" after these are).
+# clone wrote it is evidence). Except an ideographic "。" between two CJK letters (Han, kana,
+# Hangul): that is where a Chinese or Japanese sentence ends with no space after it ("好。谢"),
+# and bracketing it put "[。]" in every such note. The price: a host spelled all in CJK letters,
+# "例子。中国", stays as typed. No tool tested links it (linkify-it-py with every TLD links neither
+# it nor "例子.中国"; it links only ASCII dots), and unlike "．" and "｡" (left bracketed everywhere)
+# NFKC does not turn "。" into "." for a tool that normalises first. A scheme-relative address
+# ("//localhost/x", a page's own "//host/x") is linked by linkify-it and by browsers without any
+# scheme to defang; its "//" is bracketed when a host could follow it ("[//]localhost/x"), unless
+# it is a scheme's own, already "[://]". No inserted "]" is followed by an unescaped "(", "[" or
+# ":", which would make a link of it (a value's own "[" is escaped, and "(" and ":" after these are).
 _SCHEME = re.compile(r"(?i)(?<![a-z])(?:https?|ftps?)(?=://)")
 _SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp", "ftps": "fxps"}
 _DOTS = ".\uff0e\u3002\uff61"
@@ -128,6 +132,8 @@ _IPV4_DOT = re.compile(rf"([{_DOTS}])")
 _DOT = re.compile(rf"(?<=[^\s!\"#%&'()*,\-./:;?@\[\\\]{{}}{_DOTS[1:]}])([{_DOTS}])(?=[^\W\d_])")
 # After the slashes, whatever could start a host or its user ("//`x", "//:@localhost" too).
 _SCHEME_RELATIVE = re.compile(r"(?<!:)//(?=[^\s/])")
+# Scripts whose sentences end with "。" and go on with no space (script_of's first word).
+_CJK_SCRIPTS = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC"})
 # What after an inserted "]" would make a link of the brackets: "[//](…)" a link, "[://]:…" at a
 # line's start a link reference definition (and the line would vanish). Escaped, as CommonMark does.
 _AFTER_BRACKETS = re.compile(r"(\[:?//\])([(:])")
@@ -141,7 +147,16 @@ def defang(text: str) -> str:
     text = _SCHEME_RELATIVE.sub("[//]", text)
     text = _AFTER_BRACKETS.sub(r"\1\\\2", text)  # "[://]()" would be a link (to nowhere, but a link)
     text = _IPV4.sub(lambda m: _IPV4_DOT.sub(r"[\1]", m[0]), text)
-    return _DOT.sub(r"[\1]", text)
+    return _DOT.sub(_bracketed_dot, text)
+
+
+def _bracketed_dot(match: re.Match[str]) -> str:
+    """A dot :data:`_DOT` found, bracketed, unless it is a "。" ending a CJK sentence (see above)."""
+    dot, text = match[1], match.string
+    before, after = script_of(text[match.start() - 1]), script_of(text[match.end()])
+    if dot == "\u3002" and before in _CJK_SCRIPTS and after in _CJK_SCRIPTS:
+        return dot
+    return f"[{dot}]"
 
 
 def plain(value: object) -> str:

@@ -290,7 +290,10 @@ def test_platform_status_dates_are_checked(client: FlaskClient) -> None:
     response = client.post(f"/v1/cases/{case_id}/status", json=status, headers=KEY)
     assert response.status_code == 200 and response.get_json()["reported_on"] == ["x"]
     bad = [({"reported_on": "2999-01-01"}, "reported_on"), ({"rechecked_on": "2026-01-01"}, "rechecked_on"),
-           ({"outcome": "deleted"}, "outcome"), ({"reported_on": "2026-13-01"}, "reported_on")]  # fmt: skip
+           ({"outcome": "deleted"}, "outcome"), ({"reported_on": "2026-13-01"}, "reported_on"),
+           # Digits of other scripts matched the date's pattern and failed date.fromisoformat: a 500.
+           ({"reported_on": "\U0001d7d0\U0001d7ce\U0001d7d0\U0001d7d4-01-10"}, "reported_on"),
+           ({"rechecked_on": "\u0662\u0660\u0662\u0666-\u0660\u0661-\u0661\u0662"}, "rechecked_on")]  # fmt: skip
     for change, field in bad:
         response = client.post(f"/v1/cases/{case_id}/status", json=status | change, headers=KEY)
         assert response.status_code == 422 and response.get_json()["error"]["field"] == field, change

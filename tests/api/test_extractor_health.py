@@ -16,6 +16,8 @@ from server.services.extractor_health import JumpRule, Share, is_jump
 from server.storage.extractor_health import MAX_DAY_FIELDS, RETENTION_DAYS, ExtractorHealthStore, day_key
 
 MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
+# "2026.1" in mathematical sans-serif digits: any script's digits matched the version's "\d".
+SANS_SERIF_2026_1 = "\U0001d7e4\U0001d7e2\U0001d7e4\U0001d7e8.\U0001d7e3"
 
 
 def reads(**counts: Any) -> dict[str, Any]:
@@ -72,6 +74,9 @@ def test_the_sum_is_written_after_eight_reports_as_one_sum(client: FlaskClient, 
         ([reads(platform="myspace")], 422, "invalid_value", "extractors.0.platform"),
         ([reads(version="latest")], 422, "invalid_value", "extractors.0.version"),
         ([reads(version="2026.1" + "1" * 40)], 422, "invalid_value", "extractors.0.version"),
+        # Digits of other scripts: "2026.1" to the eye (sans-serif, Arabic-Indic), another row.
+        ([reads(version=SANS_SERIF_2026_1)], 422, "invalid_value", "extractors.0.version"),
+        ([reads(version="\u0662\u0660\u0662\u0666.\u0661")], 422, "invalid_value", "extractors.0.version"),
         ([reads(incomplete=5, missing={"password": 5})], 422, "invalid_value", "extractors.0.missing.password.[key]"),
         ([reads(url="https://x.com/sara_h")], 400, "invalid_schema", "extractors.0.url"),
         ([reads(handle="sara_h")], 400, "invalid_schema", "extractors.0.handle"),

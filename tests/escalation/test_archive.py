@@ -111,6 +111,22 @@ def test_missing_and_extra_files_are_caught(built: bytes, tmp_path: Path) -> Non
     assert archive.verify(write(tmp_path, rezip(contents))).problems == ["not in the manifest: evidence/04-planted.png"]
 
 
+def test_a_name_the_manifest_lists_reaches_no_terminal_as_it_came(built: bytes, tmp_path: Path) -> None:
+    """Whoever changed the archive wrote its manifest: a listed name with an escape sequence (a
+    terminal's title, an erased line) or a U+202E was printed by ``flask case verify`` as it came."""
+    contents = entries(built)
+    manifest = json.loads(contents["manifest.json"])
+    hostile = ["evidence/\x1b]0;verified\x07", "\x1b[2K\rOK 3 files", "evidence/05-\u202egnp.exe"]
+    manifest["files"].update(dict.fromkeys(hostile, "0" * 64))
+    contents["manifest.json"] = json.dumps(manifest).encode()
+    problems = archive.verify(write(tmp_path, rezip(contents))).problems
+    assert sorted(problems) == sorted(f"missing: {name!r}" for name in hostile)
+    assert not any(ch in "".join(problems) for ch in "\x1b\x07\r\u202e")
+    # A name an archive could hold is named as it is.
+    del contents["evidence/03-saved-page.html"]
+    assert "missing: evidence/03-saved-page.html" in archive.verify(write(tmp_path, rezip(contents))).problems
+
+
 def test_a_log_that_disagrees_with_the_files_is_caught(built: bytes, tmp_path: Path) -> None:
     contents = entries(built)
     manifest = json.loads(contents["manifest.json"])
@@ -172,3 +188,20 @@ def test_spreadsheet_formulas_in_the_log_are_neutralised() -> None:
     case.evidence[0] = case.evidence[0].model_copy(update={"source_url": '=HYPERLINK("http://evil")'})
     log = entries(archive.build_archive(case, files))["collection_log.csv"].decode()
     assert "'=HYPERLINK" in log
+
+
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_no_cell_starts_a_formula_whichever_separator_the_spreadsheet_uses(separator: str) -> None:
+    """Excel splits a .csv on the locale's list separator: ";" in French or Arabic settings. A
+    source URL with ";=" made a formula cell there (the csv module quotes "," but not ";")."""
+    case, files = sample_case(Platform.X)
+    sources = ['https://x.com/a;=HYPERLINK("http://evil")', "https://x.com/b; @SUM(1)", "https://x.com/c;+1;-2"]
+    case.evidence = [
+        item.model_copy(update={"source_url": url}) for item, url in zip(case.evidence, sources, strict=True)
+    ]
+    log = entries(archive.build_archive(case, files))["collection_log.csv"].decode()
+    for line in log.splitlines()[1:]:
+        cells = line.split(separator) if separator == ";" else next(csv.reader([line]))
+        assert not [cell for cell in cells if cell.lstrip(" ")[:1] in {"=", "+", "-", "@", "\t", "\r"}], line
+    assert "https://x.com/a;'=HYPERLINK" in log and "https://x.com/c;'+1;'-2" in log
+    assert "https://x.com/b;' @SUM(1)" in log  # a spreadsheet may trim the space

@@ -244,6 +244,16 @@ def test_a_defanged_value_reads_as_threat_intel_writes_it() -> None:
         ("@hala_ahed", "@hala_ahed"),
         ("// a comment, and/or 3 // 4", "// a comment, and/or 3 // 4"),
         ("0\u300297 and 2026\uff0e11", "0\u300297 and 2026\uff0e11"),
+        # A CJK sentence's full stop with no space after it ("好[。]谢" was the price paid before).
+        ("她很好\u3002谢谢", "她很好\u3002谢谢"),
+        ("ありがとう\u3002またね", "ありがとう\u3002またね"),
+        ("ｱﾘｶﾞﾄｳ\u3002ﾏﾀﾈ", "ｱﾘｶﾞﾄｳ\u3002ﾏﾀﾈ"),  # half-width kana: KATAKANA once NFKC'd
+        ("고마워\u3002안녕", "고마워\u3002안녕"),
+        # Still a host's dot: a Latin letter on either side, or a dot NFKC makes "." ("．", "｡"),
+        # or an ASCII dot, between CJK letters too.
+        ("evil\u3002中国 and 例子\u3002com", "evil[\u3002]中国 and 例子[\u3002]com"),
+        ("例子\uff0e中国 例子\uff61中国 例子.中国", "例子[\uff0e]中国 例子[\uff61]中国 例子[.]中国"),
+        ("见www\u3002evil\u3002example\u3002谢谢", "见www[\u3002]evil[\u3002]example[\u3002]谢谢"),
     ],
 )
 def test_defang(value: str, shown: str) -> None:
