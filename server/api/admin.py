@@ -16,6 +16,7 @@ last publication wins, as before.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import Blueprint, g, jsonify, request
@@ -39,21 +40,28 @@ MAX_RULES_BYTES = 256 * 1024
 RULES_MEDIA_TYPES = ("application/toml", "text/plain")
 
 
+# One entity tag of an If-Match list (RFC 9110 §8.8.3): quoted, maybe weak.
+_ENTITY_TAG = re.compile(r'^(W/)?"([^"]*)"$')
+
+
 def _made_from() -> frozenset[Version] | None:
     """The publications named by ``If-Match`` (any of them may be replaced), or None without a
-    precondition. A tag ``GET /v1/rules`` never gives (or a weak one: a publication is named
-    exactly) is refused with 400: it cannot be a publication anyone read."""
-    if "If-Match" not in request.headers:
+    precondition (no header, or ``*``: some rules are always in force). Parsed here, strictly:
+    a tag ``GET /v1/rules`` never gives — unquoted, empty, weak (a publication is named
+    exactly), or not of its form — is refused with 400, as it cannot be a publication anyone
+    read. Our tags hold no comma, so a comma always separates two."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
         return None
-    if request.if_match.star_tag:
-        return None
-    strong = request.if_match.as_set()
-    tags = request.if_match.as_set(include_weak=True)
-    versions = {version_from_tag(tag) for tag in strong}
-    if not tags or tags != strong or None in versions:
-        message = 'If-Match takes the ETag GET /v1/rules gave, e.g. "12.<32 hex digits>" (quoted, not weak).'
-        raise APIError(400, "bad_if_match", message, "If-Match")
-    return frozenset(v for v in versions if v is not None)
+    versions = set()
+    for item in header.split(","):
+        found = _ENTITY_TAG.match(item.strip())
+        version = version_from_tag(found[2]) if found is not None and not found[1] else None
+        if version is None:
+            message = 'If-Match takes the ETag GET /v1/rules gave, e.g. "12.<32 hex digits>" (quoted, not weak).'
+            raise APIError(400, "bad_if_match", message, "If-Match")
+        versions.add(version)
+    return frozenset(versions)
 
 
 @bp.post("/rules")

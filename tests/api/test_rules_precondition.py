@@ -81,7 +81,10 @@ def test_any_of_several_tags_may_match(client: FlaskClient) -> None:
     assert publish(client, rules_text("many-3"), {"If-Match": both}).status_code == 409
 
 
-@pytest.mark.parametrize("header", ['"seven"', 'W/"0"', "", '"1.ABC"', '"01"', '"3.' + "a" * 31 + '"'])
+@pytest.mark.parametrize(
+    "header",
+    ['"seven"', 'W/"0"', "", '"1.ABC"', '"01"', '"3.' + "a" * 31 + '"', "0", '"0", ""', '"{;m%lrC#6v", "", ""'],
+)
 def test_a_tag_no_get_gives_is_refused_with_400(client: FlaskClient, redis_client: redis.Redis, header: str) -> None:
     response = publish(client, rules_text("bad-tag"), {"If-Match": header})
     assert response.status_code == 400
