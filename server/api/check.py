@@ -13,6 +13,7 @@ from server.roles import Role
 from server.schemas import CheckRequest
 from server.services.avatars import MAX_AVATAR_BYTES
 from server.services.check import run_check
+from server.services.rules import rules_tag
 from server.state import app_state
 from server.web.auth import caller_has_role
 from server.web.body import decode_base64, json_body, parse_json_bytes, validate
@@ -111,5 +112,10 @@ def check() -> Any:
 @bp.get("/rules")
 @counted("rules")
 def rules() -> Any:
-    """The active rules, public for transparency."""
-    return jsonify(app_state().rules.current().to_dict())
+    """The active rules, public for transparency. The ETag names their publication
+    (``server.services.rules.rules_tag``): a maintainer sends it back as If-Match with rules
+    made from these, so they are not published over a publication made meanwhile."""
+    version, active = app_state().rules.in_force()
+    response = jsonify(active.to_dict())
+    response.set_etag(rules_tag(version))
+    return response

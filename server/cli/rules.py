@@ -1,7 +1,10 @@
 """Maintainer commands: ``flask --app server rules check|publish``.
 
-``check`` validates a rules file and shows how it differs from the rules in force; ``publish``
-makes it the rules of every worker. ``flask --app server evaluate`` is in :mod:`server.cli.evaluate`.
+``check`` validates a rules file and shows how it differs from the rules in force, and the tag
+of their publication; ``publish`` makes it the rules of every worker. ``publish --if-match TAG``
+(the tag ``check`` printed, or the ETag of ``GET /v1/rules``) publishes only if those rules are
+still in force, so a file made from them does not undo a publication made meanwhile.
+``flask --app server evaluate`` is in :mod:`server.cli.evaluate`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from flask.cli import AppGroup
 
 from heuristics.rules import Rules, RulesError
 from server.services import CLI_ACTOR
-from server.services.rules import SameVersion, checked_rules, publish
+from server.services.rules import RulesMovedOn, SameVersion, checked_rules, publish, rules_tag, version_from_tag
 from server.state import app_state
 
 
@@ -103,16 +106,36 @@ def check(file: str) -> None:
     click.echo(f"compared with the active rules ({active.version}): " + ("no change" if not changes else "changes"))
     for line in changes:
         click.echo(f"  {line}")
+    tag = rules_tag(app_state().rules.version)
+    click.echo(f"active rules' tag: {tag} (rules publish --if-match {tag} FILE publishes only over these)")
 
 
 @rules_group.command("publish")
 @click.argument("file", type=click.Path(dir_okay=False))
-def publish_command(file: str) -> None:
+@click.option(
+    "--if-match",
+    "if_match",
+    metavar="TAG",
+    help="Publish only if the rules in force are still those of TAG (from `rules check` or the ETag of GET /v1/rules).",
+)
+def publish_command(file: str, if_match: str | None) -> None:
     """Validate FILE and make it the active rules of every worker (as POST /v1/admin/rules)."""
+    made_from = None
+    if if_match is not None:
+        named = version_from_tag(if_match.strip().strip('"'))  # the ETag as shown, quotes or not
+        if named is None:
+            raise click.BadParameter("not a tag `rules check` or GET /v1/rules gives", param_hint="--if-match")
+        made_from = {named}
     new = load_rules_file(file)
     active_rules()  # the version in force, read from Redis now
     try:
-        rules, active, generation = publish(app_state(), new.source, CLI_ACTOR)
+        rules, active, generation = publish(app_state(), new.source, CLI_ACTOR, made_from=made_from)
+    except RulesMovedOn as moved:
+        named_version = f"version {moved.rules_version!r}, " if moved.rules_version else ""
+        raise click.ClickException(
+            f"other rules were published since {if_match}: {named_version}generation {moved.generation},"
+            f" tag {moved.tag}; nothing was published (check the file against them again)"
+        ) from None
     except SameVersion:
         raise click.ClickException(
             f"version {new.version!r} is already in force; give the file a new version"

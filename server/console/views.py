@@ -378,11 +378,23 @@ def accounts() -> Page:
 
 @bp.post("/users/<username>/revoke")
 @require_console_role(Role.MAINTAINER)
-def revoke_account(username: str) -> Response:
+def revoke_account(username: str) -> Page:
     if username == actor():
         flash(t("users.cannot_revoke_self"), "error")
         return redirect(url_for("console.accounts"), code=303)
-    if not revoke_user(username, console_actor()):
+    # The account as its row showed it: a page opened before it was deleted and made again under
+    # the same name (or changed) must not revoke the account that stands there now.
+    try:
+        revoked = revoke_user(username, console_actor(), seen=request.form.get("version", ""))
+    except APIError as error:
+        if error.code == "bad_version":
+            abort(400)  # no page of ours sends this: every row carries the version it showed
+        if error.code != "account_changed":
+            raise
+        # Nothing revoked: the page again, as the accounts are now, each row with its version.
+        flash(t("users.changed_meanwhile", username=username), "error")
+        return render_template("console/users.html", accounts=users().list()), 409
+    if not revoked:
         abort(404)
     flash(t("users.revoked", username=username), "ok")
     return redirect(url_for("console.accounts"), code=303)

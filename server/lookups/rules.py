@@ -58,6 +58,14 @@ class ActiveRules:
         except ServiceUnavailable:
             return self.rules  # keep the rules we have; the breaker leaves Redis alone a while
 
+    def in_force(self) -> tuple[Version, Rules]:
+        """:meth:`current` with the version it was loaded under, read together: the ETag of
+        ``GET /v1/rules`` must name the publication of the rules it shows, not a later one."""
+        self.current()
+        loaded = self._copy.loaded  # one reference: a version and its rules, installed together
+        assert loaded is not None
+        return loaded
+
     def sync(self) -> Rules:
         """Check Redis now (CLI, tests, start-up) and return the rules in force."""
         if self._store is None:

@@ -9,9 +9,12 @@ from server.roles import Role
 from server.services import Actor
 from server.state import app_state
 from server.storage.apikeys import StoredKey, create_api_key, key_id, revoke_api_key
+from server.storage.users import ACCOUNT_VERSION, AccountChanged
+from server.web.errors import APIError
 
 T = TypeVar("T")
 SIGN_IN_ACTOR = Actor("sign-in form", "anonymous", "console")
+_ACCOUNT_CHANGED = "The account was changed (or made again under its name) since the page was shown; not revoked."
 
 
 def _recorded(done: T, actor: Actor, action: str, username: str) -> T:
@@ -28,9 +31,21 @@ def create_user(username: str, password: str, role: Role, actor: Actor) -> None:
     stores.audit.record(actor.name, "user.created", username, role=role.value)
 
 
-def revoke_user(username: str, actor: Actor) -> bool:
-    """Delete the account and end all of its sessions at once; False if there was no such user."""
-    return _recorded(app_state().stores.users.revoke(username), actor, "user.revoked", username)
+def revoke_user(username: str, actor: Actor, seen: str | None = None) -> bool:
+    """Delete the account and end all of its sessions at once; False if there was no such user.
+
+    With ``seen`` (the ``version`` of the account on the page the revoke came from), 409
+    ``account_changed`` when the account under that name is another one now — deleted and made
+    again, or its role or second factor changed — and nothing is deleted or audited; 400
+    ``bad_version`` when it is not a version the page gives. Without it (the CLI), the account
+    under that name is revoked, as before."""
+    if seen is not None and not ACCOUNT_VERSION.match(seen):
+        raise APIError(400, "bad_version", "Not the version of an account as a page shows it.", "version")
+    try:
+        revoked = app_state().stores.users.revoke(username, expected=seen)
+    except AccountChanged:
+        raise APIError(409, "account_changed", _ACCOUNT_CHANGED, reason="account_changed") from None
+    return _recorded(revoked, actor, "user.revoked", username)
 
 
 def create_key(role: Role, label: str, actor: Actor) -> str:

@@ -3,13 +3,21 @@
 A rules file is validated completely before anything changes (:func:`checked_rules`); a good one
 is stored in Redis (``server.storage.rules``), this worker switches to it at once and every other
 worker within about a second (``server.lookups.rules``).
+
+Two maintainers editing from the same rules must not silently undo each other: a publication may
+name the publication it was made from (:func:`rules_tag`, the ETag of ``GET /v1/rules``; the
+API's ``If-Match``, the CLI's ``--if-match``), and is then refused (:class:`RulesMovedOn`) when
+another was published since. Without one the last publication wins, as SIGHUP always does: a
+reloaded file is the operator's word on what is in force.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import threading
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +28,8 @@ from heuristics.rules import Rules, RulesError, default_rules_text, parse_rules
 from server.services import Actor
 from server.services.rules_smoke import smoke_test
 from server.state import AppState
+from server.storage.rules import RulesBusy, RulesChanged
+from server.storage.stamps import Version
 
 log = logging.getLogger("haris.rules")
 # Who publishes on SIGHUP: whoever could signal the worker (an operator on the host).
@@ -29,6 +39,36 @@ SIGNAL_ACTOR = Actor("sighup", "maintainer", "cli")
 class SameVersion(ValueError):
     """The file names the version already in force: responses name the version they were scored
     with, so two different files must not share one."""
+
+
+class RulesMovedOn(Exception):
+    """Another publication is in force than the one the new rules were made from: nothing was
+    published. ``tag`` and ``generation`` name the one in force; ``rules_version`` its version
+    (None when this worker cannot say: it changed again meanwhile, or cannot be read here)."""
+
+    def __init__(self, current: Version, rules_version: str | None) -> None:
+        super().__init__(f"generation {current[0]}")
+        self.generation = current[0]
+        self.tag = rules_tag(current)
+        self.rules_version = rules_version
+
+
+# A tag as :func:`rules_tag` writes it: the generation, and the stamp when there is one.
+_TAG = re.compile(r"^(0|[1-9][0-9]{0,17})(?:\.([0-9a-f]{32}))?$")
+
+
+def rules_tag(version: Version) -> str:
+    """The entity tag of a publication (unquoted): its generation and stamp. The generation alone
+    would name two publications when Redis lost the rules and they were published again
+    (``server.storage.stamps``); ``0`` is "nothing published yet" (the file or the defaults)."""
+    generation, stamp = version
+    return f"{generation}.{stamp}" if stamp else str(generation)
+
+
+def version_from_tag(tag: str) -> Version | None:
+    """The publication a tag names, or None when :func:`rules_tag` never writes it."""
+    found = _TAG.match(tag)
+    return None if found is None else (int(found[1]), found[2] or "")
 
 
 def checked_rules(text: str) -> Rules:
@@ -43,18 +83,36 @@ def checked_rules(text: str) -> Rules:
     return rules
 
 
-def publish(state: AppState, text: str, actor: Actor, new_version: bool = True) -> tuple[Rules, Rules, int]:
+def publish(
+    state: AppState, text: str, actor: Actor, new_version: bool = True, made_from: Collection[Version] | None = None
+) -> tuple[Rules, Rules, int]:
     """Validate ``text`` and make it the rules of every worker; the new rules, the ones they
     replace, and the publication's generation. Raises RulesError (nothing is published),
     SameVersion with ``new_version`` (the default), or a Redis error.
 
+    With ``made_from`` (the publications the text was made from: those an If-Match names),
+    :class:`RulesMovedOn` when another is in force, decided in the transaction that writes it
+    (``RulesStore.publish``). Without it, the last publication wins.
+
     Recorded in the audit trail (``rules.published``) whichever door it came through: rules that
-    let a bait account score low are the quietest way to blind every user at once."""
-    previous = state.rules.current()
+    let a bait account score low are the quietest way to blind every user at once. A refused
+    publication records nothing."""
+    # With a precondition, the rules it replaces are read from Redis now (one MGET): the audit
+    # entry's ``previous`` is then the publication the check let through, not this worker's
+    # copy of up to a second ago. Without one, as before.
+    previous = state.rules.current() if made_from is None else state.rules.sync()
     rules = checked_rules(text)
     if new_version and rules.version == previous.version:
         raise SameVersion(rules.version)
-    version = state.stores.rules.publish(text)
+    try:
+        version = state.stores.rules.publish(text, made_from)
+    except RulesChanged as changed:
+        in_force = state.rules.sync()  # this worker then serves what the refusal names
+        known = state.rules.version == changed.current
+        raise RulesMovedOn(changed.current, in_force.version if known else None) from None
+    except RulesBusy:
+        now = state.rules.sync()
+        raise RulesMovedOn(state.rules.version, now.version) from None
     state.rules.replace(rules, version)
     generation = version[0]
     state.stores.audit.record(

@@ -10,19 +10,40 @@ Redis keys (configuration, not user data; no TTL — they live until replaced):
 - ``haris:{rules}:stamp`` — a random token written with every publication (same transaction): with
   the generation, what a worker reloads by, so rules lost and published again never look
   unchanged to a worker (:mod:`server.storage.stamps`).
+
+The three keys share one hash tag, so a publication is one transaction on one node of a cluster,
+and a conditional one (:meth:`RulesStore.publish` with ``expected``) WATCHes the generation there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import redis
 
+from server.storage.optimistic import watched
 from server.storage.stamps import Version, as_version, new_stamp
 
 RULES_TEXT_KEY = "haris:{rules}:active"
 RULES_VERSION_KEY = "haris:{rules}:version"
 RULES_STAMP_KEY = "haris:{rules}:stamp"
+# Tries of a conditional publication whose generation keeps moving under it (each publication moves
+# it, so a retry finds it changed and is refused: a second try is all it ever takes).
+_RETRIES = 5
+
+
+class RulesChanged(RuntimeError):
+    """The rules in force are no longer the publication a new one was made from: ``current`` is
+    the generation and stamp in force now."""
+
+    def __init__(self, current: Version) -> None:
+        super().__init__(f"generation {current[0]}")
+        self.current = current
+
+
+class RulesBusy(RuntimeError):
+    """The generation kept changing while a conditional publication was being written."""
 
 
 @dataclass
@@ -45,13 +66,41 @@ class RulesStore:
             return None
         return int(raw_generation), text
 
-    def publish(self, text: str) -> Version:
+    def publish(self, text: str, expected: Collection[Version] | None = None) -> Version:
         """Store ``text`` as the rules in force and return its new generation and stamp (one
-        transaction)."""
+        transaction).
+
+        With ``expected`` (the versions the new text may replace: the publication its author read,
+        ``(0, "")`` for none yet), :class:`RulesChanged` when the rules in force are another
+        publication: it would silently undo a change its author never saw. The generation is read
+        WATCHed and compared, and the text written in the same MULTI; another publication landing
+        in between fails the EXEC, and the retry reads it and refuses."""
         stamp = new_stamp()
-        pipe = self.client.pipeline(transaction=True)
+        if expected is None:  # as before: the last publication wins (SIGHUP, unconditional calls)
+            pipe = self.client.pipeline(transaction=True)
+            self._write(pipe, text, stamp)
+            _, generation, _ = pipe.execute()
+            return int(generation), stamp
+        allowed = set(expected)
+
+        def attempt(pipe: redis.client.Pipeline) -> Version:
+            # Two GETs: a cluster's pipeline refuses MGET (it could span slots; these do not).
+            counter, found = pipe.get(RULES_VERSION_KEY), pipe.get(RULES_STAMP_KEY)
+            try:
+                current = as_version(counter, found)
+            except ValueError:  # not written by this code: no publication anyone could have read
+                current = (-1, "")
+            if current not in allowed:
+                raise RulesChanged(current)
+            pipe.multi()
+            self._write(pipe, text, stamp)
+            _, generation, _ = pipe.execute()
+            return int(generation), stamp
+
+        return watched(self.client, RULES_VERSION_KEY, attempt, _RETRIES, RulesBusy())
+
+    @staticmethod
+    def _write(pipe: redis.client.Pipeline, text: str, stamp: str) -> None:
         pipe.set(RULES_TEXT_KEY, text.encode("utf-8"))
         pipe.incr(RULES_VERSION_KEY)
         pipe.set(RULES_STAMP_KEY, stamp)
-        _, generation, _ = pipe.execute()
-        return int(generation), stamp

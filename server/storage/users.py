@@ -15,10 +15,17 @@ six-digit code from the authenticator app as well, so a phished password alone d
 A code is accepted once (the step it belongs to is remembered until it can no longer be valid)
 and one step either side of the server's clock.
 
+The console's Users page carries, for each account, the version of the account it showed
+(:func:`account_version`), and a revoke from it is refused (:class:`AccountChanged`) when the
+account under that name is another by then: deleted and made again under the same name, or its
+role or second factor changed. A stale page must not revoke a colleague's new account.
+
 Redis keys:
 - ``haris:{users}:user:<username>`` — hash ``role``, ``password`` (scrypt hash), ``created`` (unix time),
   ``epoch`` (random, renewed with the password or second factor), ``totp`` (the base32 TOTP
-  secret, only for accounts with a second factor).
+  secret, only for accounts with a second factor), ``instance`` (random, written once when the
+  account is made: tells it from one made again under the same name within the same second;
+  absent from accounts made before it was written).
   Kept until the account is revoked (``flask --app server user revoke``).
 - ``haris:{users}:totp-used:<username>:<step>`` — a code's time step, once a sign-in used it, so the
   same code cannot be replayed; expires after ``TOTP_REPLAY_SECONDS``.
@@ -42,9 +49,11 @@ from functools import cache
 
 import pyotp
 import redis
+from pydantic import BaseModel
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.roles import Role
+from server.storage.optimistic import version_of, watched
 
 USER_PREFIX = "haris:{users}:user:"
 SESSION_PREFIX = "haris:{users}:session:"
@@ -59,6 +68,10 @@ MAX_PASSWORD_LENGTH = 1024
 PASSWORD_METHOD = "scrypt"  # noqa: S105 (a KDF name, not a password)
 IDLE_SECONDS = 2 * 3600
 MAX_SECONDS = 12 * 3600
+# What :func:`account_version` gives: a form with anything else was not made from a Users page.
+ACCOUNT_VERSION = re.compile(r"^[0-9a-f]{32}$")
+_REVOKE_RETRIES = 5  # tries of a conditional revoke while the account keeps changing under it
+_SHOWN = ("role", "created", "totp", "instance")  # the fields an account's version is made of
 
 
 class AccountError(ValueError):
@@ -68,6 +81,35 @@ class AccountError(ValueError):
 def _check_password_length(password: str) -> None:
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise AccountError(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
+
+
+class AccountChanged(RuntimeError):
+    """The account under that name is not the one the revoking page showed (or it kept changing)."""
+
+
+class _AccountShown(BaseModel):
+    """What the Users page shows of an account (role, creation, second factor on or off), and
+    the random ``instance`` of its creation: the account a revoke from that page means."""
+
+    role: str
+    created: int
+    totp: bool
+    instance: str
+
+
+def account_version(record: list[bytes | None]) -> str:
+    """The version of an account as read (its ``_SHOWN`` fields, in that order): a digest worked
+    out on each read and stored nowhere (:func:`server.storage.optimistic.version_of`). Neither
+    the password nor the epoch is in it: a revoke is not refused because the owner changed her
+    password or signed out elsewhere, which the page never showed."""
+    role, created, totp, instance = record
+    shown = _AccountShown(
+        role=(role or b"").decode(),
+        created=int(created or 0),
+        totp=totp is not None,
+        instance=(instance or b"").decode(),
+    )
+    return version_of(shown)
 
 
 @dataclass(frozen=True)
@@ -130,6 +172,7 @@ class UserStore:
             "password": generate_password_hash(password, method=PASSWORD_METHOD),
             "created": int(self.clock()),
             "epoch": _new_epoch(),
+            "instance": secrets.token_hex(8),
         }
         key = USER_PREFIX + username
         # HSETNX on the first field makes creation atomic: two concurrent creates cannot both win.
@@ -137,13 +180,37 @@ class UserStore:
             raise AccountError(f"user {username!r} already exists")
         self.client.hset(key, mapping=record)
 
-    def revoke(self, username: str) -> bool:
-        """Delete the account and end all of its sessions. False if there was no such user."""
-        with self.client.pipeline(transaction=True) as pipe:
-            pipe.delete(USER_PREFIX + username)
-            self._delete_sessions(pipe, username)
-            existed, *_ = pipe.execute()
-        return bool(existed)
+    def revoke(self, username: str, expected: str | None = None) -> bool:
+        """Delete the account and end all of its sessions. False if there was no such user.
+
+        With ``expected`` (the :func:`account_version` the revoking page showed),
+        :class:`AccountChanged` when the account is another one now. Its record is read WATCHed
+        and deleted in the same MULTI, so an account made again (or changed) in between fails
+        the EXEC and is read again, then refused."""
+        if expected is None:  # the CLI and the services' callers without a page: as before
+            with self.client.pipeline(transaction=True) as pipe:
+                pipe.delete(USER_PREFIX + username)
+                self._delete_sessions(pipe, username)
+                existed, *_ = pipe.execute()
+            return bool(existed)
+        key = USER_PREFIX + username
+
+        def attempt(pipe: redis.client.Pipeline) -> bool:
+            record = pipe.hmget(key, *_SHOWN)
+            if record[0] is None:
+                return False
+            if account_version(record) != expected:
+                raise AccountChanged(username)
+            sessions = pipe.smembers(USER_SESSIONS_PREFIX + username)
+            pipe.multi()
+            pipe.delete(key)
+            for digest in sessions:
+                pipe.delete(SESSION_PREFIX + digest.decode())
+            pipe.delete(USER_SESSIONS_PREFIX + username)
+            return bool(pipe.execute()[0])
+
+        # Still changing after every try: it is not the account the page showed either.
+        return watched(self.client, key, attempt, _REVOKE_RETRIES, AccountChanged(username))
 
     def _delete_sessions(self, pipe: redis.client.Pipeline, username: str) -> None:
         """Queue on ``pipe`` the deletion of every session of the account, and of their set."""
@@ -153,10 +220,11 @@ class UserStore:
         pipe.delete(sessions_key)
 
     def list(self) -> list[dict[str, str | int]]:
-        """Every account: username, role, creation time, and ``totp`` 1 if it has a second factor."""
+        """Every account: username, role, creation time, ``totp`` 1 if it has a second factor,
+        and its ``version`` as read (:func:`account_version`)."""
         users = []
         for key in self.client.scan_iter(match=USER_PREFIX + "*", count=500):
-            record = self.client.hmget(key, "role", "created", "totp")
+            record = self.client.hmget(key, *_SHOWN)
             if record[0] is None:
                 continue
             users.append(
@@ -165,6 +233,7 @@ class UserStore:
                     "role": record[0].decode(),
                     "created": int(record[1] or 0),
                     "totp": int(record[2] is not None),
+                    "version": account_version(record),
                 }
             )
         return sorted(users, key=lambda user: str(user["username"]))

@@ -83,7 +83,16 @@ PATHS["/v1/rules"] = {
         "summary": "The active rules (public, for transparency)",
         "operationId": "getRules",
         "responses": {
-            "200": json_response("Rules", {"type": "object", "required": ["version", "bias", "levels", "signals"]})
+            "200": {
+                **json_response("Rules", {"type": "object", "required": ["version", "bias", "levels", "signals"]}),
+                "headers": {
+                    "ETag": {
+                        "description": "Names the publication of these rules; send it as If-Match to"
+                        " POST /v1/admin/rules with rules made from them.",
+                        "schema": {"type": "string"},
+                    }
+                },
+            }
         },
     }
 }
@@ -91,6 +100,17 @@ PATHS["/v1/admin/rules"] = {
     "post": {
         "summary": "Publish a new rules version to every worker (maintainer: Authorization: Bearer <key>)",
         "operationId": "publishRules",
+        "parameters": [
+            {
+                "name": "If-Match",
+                "in": "header",
+                "required": False,
+                "description": "Optional: the ETag of GET /v1/rules the new file was made from. The file is"
+                " published only if those rules are still in force (checked in the transaction that writes"
+                " it), else 409 rules_changed. Without it (or with *), the last publication wins.",
+                "schema": {"type": "string"},
+            }
+        ],
         "requestBody": {
             "required": True,
             "content": {
@@ -100,9 +120,13 @@ PATHS["/v1/admin/rules"] = {
         },
         "responses": {
             "200": json_response("Published; the old rules are replaced within about a second", ref(RulesPublished)),
-            "400": error("Not UTF-8."),
+            "400": error("Not UTF-8 (bad_encoding), or an If-Match no GET /v1/rules gives (bad_if_match)."),
             "401": error("No or unknown API key."),
             "403": error("The key is not a maintainer's."),
+            "409": error(
+                "rules_changed: other rules were published since those If-Match names; the message names"
+                " their version, generation and ETag. Nothing changed."
+            ),
             "413": error("Rules file too large."),
             "415": error("Not application/toml or text/plain."),
             "422": error("Invalid rules (or the version already in force); `field` names the key. Nothing changed."),

@@ -44,6 +44,18 @@ def edit_fields(client: FlaskClient, path: str) -> dict[str, str]:
     return {"csrf_token": csrf_from(page), "version": match.group(1)}
 
 
+_ACCOUNT_ROW = re.compile(r'action="/console/users/([^/"]+)/revoke".*?name="version" value="([0-9a-f]{32})"', re.S)
+
+
+def users_page(client: FlaskClient) -> tuple[str, dict[str, str]]:
+    """The Users page's CSRF token and the version each row carries, by username (what a browser
+    sends back with *Revoke*)."""
+    response = client.get("/console/users")
+    assert response.status_code == 200, response.status_code
+    page = response.get_data(as_text=True)
+    return csrf_from(page), dict(_ACCOUNT_ROW.findall(page))
+
+
 def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
     token = page_token(client, "/console/login")
     return client.post("/console/login", data={"username": username, "password": password, "csrf_token": token})

@@ -10,7 +10,7 @@ import redis
 from flask.testing import FlaskClient
 
 from server.storage.users import UserStore
-from tests.console.conftest import PASSWORD, csrf_from, page_token, sign_in
+from tests.console.conftest import PASSWORD, csrf_from, page_token, sign_in, users_page
 
 TRAINER_PAGES = [
     "/console/",
@@ -78,14 +78,15 @@ def test_a_trainer_cannot_revoke_accounts(trainer: FlaskClient, accounts: UserSt
 def test_a_maintainer_revokes_an_account_and_it_is_audited(
     maintainer: FlaskClient, trainer: FlaskClient, redis_client: redis.Redis
 ) -> None:
-    token = page_token(maintainer, "/console/users")
-    response = maintainer.post("/console/users/amal/revoke", data={"csrf_token": token}, follow_redirects=True)
+    token, shown = users_page(maintainer)
+    form = {"csrf_token": token, "version": shown["amal"]}
+    response = maintainer.post("/console/users/amal/revoke", data=form, follow_redirects=True)
     assert response.status_code == 200 and "amal revoked" in response.get_data(as_text=True)
     assert not redis_client.exists("haris:{users}:user:amal")
     assert trainer.get("/console/check").status_code == 302
     audit = maintainer.get("/console/audit").get_data(as_text=True)
     assert "revoked an account" in audit and "omar" in audit
-    assert maintainer.post("/console/users/amal/revoke", data={"csrf_token": token}).status_code == 404
+    assert maintainer.post("/console/users/amal/revoke", data=form).status_code == 404
     own = maintainer.post("/console/users/omar/revoke", data={"csrf_token": token}, follow_redirects=True)
     assert "cannot revoke your own" in own.get_data(as_text=True)
     assert redis_client.exists("haris:{users}:user:omar")

@@ -15,7 +15,7 @@ from server.roles import Role
 from server.storage.apikeys import create_api_key
 from server.storage.audit import AuditLog
 from tests.api.test_banks import photo_bytes
-from tests.console.conftest import page_token
+from tests.console.conftest import page_token, users_page
 from tests.console.test_protected_pages import create_hala
 from tests.console.test_review import file_report
 
@@ -111,8 +111,9 @@ def test_accounts_revoked_from_the_console_or_the_cli_are_audited_alike(
     runner = console_app.test_cli_runner()
     made = runner.invoke(args=["user", "create", "sara", "--role", "trainer"], env={"HARIS_NEW_PASSWORD": "x" * 16})
     assert made.exit_code == 0, made.output
-    token = page_token(maintainer, "/console/users")
-    assert maintainer.post("/console/users/amal/revoke", data={"csrf_token": token}).status_code == 303
+    token, shown = users_page(maintainer)
+    form = {"csrf_token": token, "version": shown["amal"]}
+    assert maintainer.post("/console/users/amal/revoke", data=form).status_code == 303
     assert runner.invoke(args=["user", "revoke", "sara"]).exit_code == 0
     assert [(actor, action) for actor, action, _ in audit(redis_client)] == [
         ("cli", "user.created"),
