@@ -102,18 +102,21 @@ def anonymous(new_client: Callable[[], FlaskClient]) -> FlaskClient:
     return new_client()
 
 
+def signed_in_as(new_client: Callable[[], FlaskClient], username: str) -> FlaskClient:
+    """A fresh browser session of ``username`` (an account already made)."""
+    client = new_client()
+    assert sign_in(client, username).status_code == 303
+    return client
+
+
 @pytest.fixture
 def trainer(new_client: Callable[[], FlaskClient], accounts: UserStore) -> FlaskClient:
-    client = new_client()
-    assert sign_in(client, "amal").status_code == 303
-    return client
+    return signed_in_as(new_client, "amal")
 
 
 @pytest.fixture
 def maintainer(new_client: Callable[[], FlaskClient], accounts: UserStore) -> FlaskClient:
-    client = new_client()
-    assert sign_in(client, "omar").status_code == 303
-    return client
+    return signed_in_as(new_client, "omar")
 
 
 @pytest.fixture(params=["single", "cluster"])

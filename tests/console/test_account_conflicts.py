@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from server.roles import Role
 from server.storage.audit import AuditLog
 from server.storage.users import USER_PREFIX, AccountChanged, UserStore
-from tests.console.conftest import PASSWORD, sign_in, users_page
+from tests.console.conftest import PASSWORD, signed_in_as, users_page
 
 CHANGED = {
     "en": "The account sara was changed after you opened this page",
@@ -39,9 +39,7 @@ def same_second(redis_client: redis.Redis) -> UserStore:
 @pytest.fixture
 def other_maintainer(new_client: Callable[[], FlaskClient], accounts: UserStore) -> FlaskClient:
     accounts.create("lina", PASSWORD, Role.MAINTAINER)
-    client = new_client()
-    assert sign_in(client, "lina").status_code == 303
-    return client
+    return signed_in_as(new_client, "lina")
 
 
 def revoke(client: FlaskClient, username: str, token: str, version: str | None) -> object:

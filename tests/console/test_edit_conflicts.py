@@ -21,7 +21,7 @@ from server.storage.audit import AuditLog
 from server.storage.protected import ProtectedStore
 from server.storage.users import UserStore
 from tests.api.test_banks import photo_bytes
-from tests.console.conftest import PASSWORD, csrf_from, edit_fields, sign_in
+from tests.console.conftest import PASSWORD, csrf_from, edit_fields, signed_in_as
 from tests.console.test_case_pages import open_from_console
 
 HASH = fingerprint_bytes(photo_bytes("brick")).hex
@@ -42,9 +42,7 @@ CHANGED_STATUS = {
 @pytest.fixture
 def other_trainer(new_client: Callable[[], FlaskClient], accounts: UserStore) -> FlaskClient:
     accounts.create("rana", PASSWORD, Role.TRAINER)
-    client = new_client()
-    assert sign_in(client, "rana").status_code == 303
-    return client
+    return signed_in_as(new_client, "rana")
 
 
 @pytest.fixture
