@@ -129,6 +129,9 @@ class ReportBusy(Exception):
 # KEYS[1]: the places hash (hour -> filings that hour). ARGV: this hour, the hold in seconds, the
 # cap, "1" to take a place or "0" only to count. Drops the hours whose places are free; returns
 # {taken (0 or 1), places held before taking, the hour the oldest held places free (0: none held)}.
+# The key expires when the newest hour's places free, never earlier: a worker whose clock is still
+# in the hour before another's (clocks a few seconds apart at the turn of an hour) would otherwise
+# expire the whole hash, the later hour's places with it, an hour early.
 # One script, so counting and taking cannot interleave with another filing's (each key of it is in
 # the {reports} slot, as a Redis Cluster needs).
 _TAKE_PLACE = """
@@ -136,6 +139,7 @@ local hour = tonumber(ARGV[1])
 local hold = tonumber(ARGV[2])
 local held = 0
 local oldest = 0
+local newest = hour
 local hours = redis.call('HGETALL', KEYS[1])
 for i = 1, #hours, 2 do
   local filed = tonumber(hours[i])
@@ -144,6 +148,7 @@ for i = 1, #hours, 2 do
   else
     held = held + tonumber(hours[i + 1])
     if oldest == 0 or filed < oldest then oldest = filed end
+    if filed > newest then newest = filed end
   end
 end
 local frees = 0
@@ -152,7 +157,7 @@ if ARGV[4] ~= '1' or held >= tonumber(ARGV[3]) then
   return {0, held, frees}
 end
 redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
-redis.call('EXPIREAT', KEYS[1], hour + hold)
+redis.call('EXPIREAT', KEYS[1], newest + hold)
 if frees == 0 then frees = hour + hold end
 return {1, held, frees}
 """

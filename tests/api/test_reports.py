@@ -280,6 +280,24 @@ def test_places_are_held_for_the_configured_hours(make_app: Any, report_clock: R
             make_app(HARIS_REPORT_HOLD_HOURS=hours)
 
 
+def test_a_worker_an_hour_behind_does_not_expire_a_later_hours_places(
+    redis_client: redis.Redis, report_clock: ReportClock
+) -> None:
+    """Two workers' clocks either side of an hour's turn: the one still in the earlier hour set the
+    places' expiry to its own hour's end, and with the hash went the later hour's places, an hour
+    before they free (a full queue reopened early). The expiry is the newest hour's."""
+    store = ReportStore(redis_client, max_pending=10, hold_hours=2)
+    start = report_clock.now
+    report_clock.advance(hours=1)  # this worker is in the next hour
+    store.add({"platform": "x", "reason": "other", "profile": {"handle": "ahead"}})
+    report_clock.now = start  # the other is a few seconds behind, still in the hour before
+    store.add({"platform": "x", "reason": "other", "profile": {"handle": "behind"}})
+    seconds, micros = redis_client.time()
+    expires_at = seconds + micros / 1e6 + redis_client.pttl("haris:{reports}:places") / 1000
+    assert abs(expires_at - (coarse_time(start) + 3 * 3600)) < 5  # the later hour's + the hold
+    assert store.places(start).held == 2
+
+
 def test_two_filings_at_once_cannot_both_take_the_last_place(
     redis_client: redis.Redis, redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
