@@ -94,13 +94,17 @@ def _utc(timestamp: int) -> str:
 # locales among them), and the csv module quotes a cell with "," but not one with ";": a source
 # URL "https://x.com/a;=HYPERLINK(…)" became a cell "=HYPERLINK(…)" there. Quoting every cell does
 # not help: Excel honours a quote only at the start of what it takes for a cell. Spaces before
-# the sign count too (a spreadsheet may trim them): the "'" goes before them.
-_FORMULA_START = re.compile(r"(^|;)(?= *[=+\-@\t\r])")
+# the sign count too (a spreadsheet may trim them): the "'" goes before them. After a line break
+# as well: the csv module quotes a value holding one, but with ";" that quote is mid-cell (the
+# cells before it on the row hold none), so the break ends the row there and what follows it
+# starts a row ("https://x.com/a\n=cmd|'/C calc'!A0\nz" made a formula row).
+_FORMULA_START = re.compile(r"(^|[;\n\r])(?= *[=+\-@\t\r])")
 
 
 def _cell(value: str) -> str:
     """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection), in a locale whose
-    separator is "," or ";": a "'" before what would start one. case.json keeps the exact value."""
+    separator is "," or ";": a "'" before what would start one (at the start, after a ";" or a
+    line break). case.json keeps the exact value."""
     return _FORMULA_START.sub(r"\1'", value)
 
 

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import io
 import json
+import re
 import secrets
 import time
 import zipfile
@@ -65,6 +66,8 @@ from server.web.errors import APIError
 ExportKind = Literal["ticket", "misp", "stix", "archive", "redacted"]
 EXPORT_KINDS: tuple[ExportKind, ...] = ("ticket", "misp", "stix", "archive", "redacted")
 MAX_SOURCE_URL = 2048
+# C0 controls and DEL: never in an address a browser shows or sends (``_source_url``).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # A user report's reason → the case's kind.
 _KIND_OF_REASON = {"entrapment": "entrapment", "harassment": "campaign"}
 
@@ -260,7 +263,10 @@ def _source_url(value: str | None) -> str | None:
     if len(value) > MAX_SOURCE_URL:
         raise APIError(422, "invalid_value", f"At most {MAX_SOURCE_URL} characters.", "source_url")
     parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
+    # urlsplit drops tabs and line breaks before parsing, but the value is stored as sent: one
+    # with a line break wrote a row of its own into the collection log as a spreadsheet with ";"
+    # reads it (a forged "captured" line in the chain of custody). No address holds one.
+    if parts.scheme not in {"http", "https"} or not parts.netloc or _CONTROL.search(value):
         raise APIError(422, "invalid_value", "An http(s) URL.", "source_url")
     return value
 

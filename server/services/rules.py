@@ -53,6 +53,8 @@ class RulesMovedOn(Exception):
         self.rules_version = rules_version
 
 
+# What the store reads when Redis holds no publication (``server.storage.stamps.as_version``).
+_NOTHING_PUBLISHED: Version = (0, "")
 # A tag as :func:`rules_tag` writes it: the generation, and the stamp when there is one.
 _TAG = re.compile(r"^(0|[1-9][0-9]{0,17})(?:\.([0-9a-f]{32}))?$")
 
@@ -104,12 +106,21 @@ def publish(
     rules = checked_rules(text)
     if new_version and rules.version == previous.version:
         raise SameVersion(rules.version)
+    allowed = None if made_from is None else set(made_from)
+    if allowed is not None and state.rules.version in allowed:
+        # Redis holding no publication (lost, flushed) while this worker keeps serving the rules
+        # it had: GET /v1/rules names those, nobody has published since, and the author read
+        # them. Were only the store's "nothing" ((0, "")) let through, that ETag — the one GET
+        # gives, again and again — would be refused forever ("published since", falsely).
+        allowed.add(_NOTHING_PUBLISHED)
     try:
-        version = state.stores.rules.publish(text, made_from)
+        version = state.stores.rules.publish(text, allowed)
     except RulesChanged as changed:
         in_force = state.rules.sync()  # this worker then serves what the refusal names
-        known = state.rules.version == changed.current
-        raise RulesMovedOn(changed.current, in_force.version if known else None) from None
+        # Nothing in Redis: what is in force here is this worker's copy, the ETag GET gives.
+        current = state.rules.version if changed.current == _NOTHING_PUBLISHED else changed.current
+        known = state.rules.version == current
+        raise RulesMovedOn(current, in_force.version if known else None) from None
     except RulesBusy:
         now = state.rules.sync()
         raise RulesMovedOn(state.rules.version, now.version) from None

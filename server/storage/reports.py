@@ -36,9 +36,13 @@ once cannot both take the last place.
 
 A merge and a decision are optimistic transactions on the report's record (WATCH): reports of
 one account that arrive together are all counted, and a decision never overwrites a report
-merged while it was being made. A merge that kept losing to others through every retry does not
-fail: the report is kept as a report of its own (answered as any fresh one is), so a 503 can never
-tell a filer that the account it reports is already waiting. A decision that keeps losing raises
+merged while it was being made. A first report is written WATCHing the account's key, and merged
+instead when another filing made the account's pending report in between; a filing that finds
+the report its key named decided deletes the key only while it still names that report: the
+account has one pending report, not two with the count split between them. A merge (or that
+first write) that kept losing to others through every retry does not fail: the report is kept as
+a report of its own (answered as any fresh one is), so a 503 can never tell a filer that the
+account it reports is already waiting. A decision that keeps losing raises
 ``ReportBusy`` (503 ``report_busy``, to the trainer only).
 
 Redis keys:
@@ -129,6 +133,9 @@ class ReportBusy(Exception):
 # KEYS[1]: the places hash (hour -> filings that hour). ARGV: this hour, the hold in seconds, the
 # cap, "1" to take a place or "0" only to count. Drops the hours whose places are free; returns
 # {taken (0 or 1), places held before taking, the hour the oldest held places free (0: none held)}.
+# The key expires when the newest hour's places free, never earlier: a worker whose clock is still
+# in the hour before another's (clocks a few seconds apart at the turn of an hour) would otherwise
+# expire the whole hash, the later hour's places with it, an hour early.
 # One script, so counting and taking cannot interleave with another filing's (each key of it is in
 # the {reports} slot, as a Redis Cluster needs).
 _TAKE_PLACE = """
@@ -136,6 +143,7 @@ local hour = tonumber(ARGV[1])
 local hold = tonumber(ARGV[2])
 local held = 0
 local oldest = 0
+local newest = hour
 local hours = redis.call('HGETALL', KEYS[1])
 for i = 1, #hours, 2 do
   local filed = tonumber(hours[i])
@@ -144,6 +152,7 @@ for i = 1, #hours, 2 do
   else
     held = held + tonumber(hours[i + 1])
     if oldest == 0 or filed < oldest then oldest = filed end
+    if filed > newest then newest = filed end
   end
 end
 local frees = 0
@@ -152,7 +161,7 @@ if ARGV[4] ~= '1' or held >= tonumber(ARGV[3]) then
   return {0, held, frees}
 end
 redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
-redis.call('EXPIREAT', KEYS[1], hour + hold)
+redis.call('EXPIREAT', KEYS[1], newest + hold)
 if frees == 0 then frees = hour + hold end
 return {1, held, frees}
 """
@@ -220,21 +229,39 @@ class ReportStore:
         if not taken:
             raise QueueFull()
         if account_key is not None:
-            try:
-                existing = self._merge(account_key, report)
-            except ReportBusy:
-                # Kept on its own rather than refused: a 503 only a merge can give would tell
-                # whoever floods one account's report that the account is already waiting.
-                existing, account_key = None, None
-            if existing is not None:
-                return existing, True
+            # Merged into the account's pending report, else made its pending report, unless
+            # another filing made one in between (then merged into that one): two first reports
+            # of an account arriving together were two pending reports, the account's key naming
+            # the last written, and the count split between them.
+            for _ in range(_RETRIES):
+                try:
+                    existing = self._merge(account_key, report)
+                except ReportBusy:
+                    # Kept on its own rather than refused: a 503 only a merge can give would tell
+                    # whoever floods one account's report that the account is already waiting.
+                    break
+                if existing is not None:
+                    return existing, True
+                try:
+                    report_id = self._create(report, now, account_key)
+                except ReportBusy:
+                    break
+                if report_id is not None:
+                    return report_id, False
+        return str(self._create(report, now, None)), False
+
+    def _create(self, report: dict[str, Any], now: float, account_key: str | None) -> str | None:
+        """Write ``report`` as a pending report of its own (its account's, with ``account_key``);
+        its id, or None when the account has a pending report by then (WATCHed)."""
         report_id = secrets.token_hex(8)
         created_at = coarse_time(now)
         expires_at = created_at + self.ttl  # an hour boundary: the expiry says no more than created_at
         record = dict(report, id=report_id, created_at=created_at, status="pending", reports=1)
         record["reasons"] = {str(report.get("reason")): 1}
-        position = self.client.incr(_SEQUENCE)
-        with self.client.pipeline(transaction=True) as pipe:
+
+        def write(pipe: redis.client.Pipeline) -> None:
+            position = self.client.incr(_SEQUENCE)
+            pipe.multi()
             pipe.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), exat=expires_at)
             pipe.zadd(_PENDING, {report_id: position})
             if account_key is not None:
@@ -242,8 +269,21 @@ class ReportStore:
                 pipe.sadd(_ACCOUNTS, account_key)
                 pipe.expire(_ACCOUNTS, self.ttl + TIME_GRAIN_SECONDS)
             pipe.execute()
+
+        def attempt(pipe: redis.client.Pipeline) -> bool:
+            if pipe.get(account_key) is not None:
+                pipe.unwatch()
+                return False
+            write(pipe)
+            return True
+
+        if account_key is None:
+            with self.client.pipeline(transaction=True) as pipe:
+                write(pipe)
+        elif not watched(self.client, account_key, attempt, _RETRIES, ReportBusy(report_id)):
+            return None
         self._touch_pending()
-        return report_id, False
+        return report_id
 
     def _touch_pending(self) -> None:
         """Mark every pending report (and its account key) as used now.
@@ -284,9 +324,16 @@ class ReportStore:
             raw = pipe.get(key)
             record = json.loads(raw) if raw else None
             if record is None or record.get("status") != "pending":
-                pipe.unwatch()
-                self.client.delete(account_key)
-                self.client.srem(_ACCOUNTS, account_key)
+                # The account's key is deleted only while it still names this report: another
+                # filing may have made the account's new pending report since it was read.
+                pipe.watch(account_key)
+                if pipe.get(account_key) == raw_id:
+                    pipe.multi()
+                    pipe.delete(account_key)
+                    pipe.srem(_ACCOUNTS, account_key)
+                    pipe.execute()
+                else:
+                    pipe.unwatch()
                 return False
             self._count_in(record, report)
             pipe.multi()

@@ -171,6 +171,9 @@ def test_evidence_is_hashed_on_arrival_and_bounded(client: FlaskClient, redis_cl
     assert code(upload(client, case_id, b"")) == (422, "empty_file")
     assert code(upload(client, case_id, b"x" * (MAX_EVIDENCE_BYTES + 1))) == (413, "file_too_large")
     assert code(upload(client, case_id, b"y", source_url="javascript:alert(1)")) == (422, "invalid_value")
+    # A line break in an address: a row of its own in the collection log as a ";" spreadsheet reads it.
+    for url in ("https://x.com/a\n2026-01-01T00:00:00Z;captured", "https://x.com/a\r=1", "https://x.com/\ta"):
+        assert code(upload(client, case_id, b"y", source_url=url)) == (422, "invalid_value")
     assert code(upload(client, case_id, b"y", kind="passport")) == (422, "invalid_value")
     no_file = client.post(
         f"/v1/cases/{case_id}/evidence",

@@ -216,6 +216,55 @@ def test_reports_of_one_account_arriving_together_are_all_counted(redis_client: 
     assert record["reasons"] == {"other": 1, "entrapment": 200} and len(record["notes"]) == MAX_MERGED_NOTES
 
 
+def test_two_first_reports_of_an_account_at_once_make_one_pending_report(
+    redis_client: redis.Redis, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both found no pending report of the account and each wrote its own: two pending reports of
+    one account, its key naming the last, the count split. Here the other filing lands exactly
+    between this one's look for a pending report and its write (another connection)."""
+    store = ReportStore(redis_client)
+    other = ReportStore(open_client(redis_url))
+    body = {"platform": "x", "reason": "other", "profile": {"handle": "bait"}}
+    merge = ReportStore._merge
+    cut_in: list[str] = []
+
+    def then_another_files(self: ReportStore, account_key: str, report: dict[str, Any]) -> str | None:
+        found = merge(self, account_key, report)
+        if self is store and found is None and not cut_in:
+            cut_in.append(other.add(dict(body, reason="entrapment")))
+        return found
+
+    monkeypatch.setattr(ReportStore, "_merge", then_another_files)
+    store.add(body)
+    assert [(r["id"], r["reports"], r["reasons"]) for r in store.pending()] == [
+        (cut_in[0], 2, {"entrapment": 1, "other": 1})
+    ]
+
+
+def test_a_report_filed_as_another_is_decided_is_not_cut_off_from_its_account(
+    redis_client: redis.Redis, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filing that read the account's key before a decision and the decided record after it
+    deleted the key, which by then named the account's next pending report (filed in between):
+    that report lost its key, and this filing made a second pending report of the account."""
+    store = ReportStore(redis_client)
+    other = ReportStore(open_client(redis_url))
+    body = {"platform": "x", "reason": "other", "profile": {"handle": "bait"}}
+    decided = store.add(body)
+    real_watched = reports_storage.watched
+    cut_in: list[str] = []
+
+    def decided_and_filed_meanwhile(client: redis.Redis, key: str, *args: Any) -> Any:
+        if client is redis_client and key.endswith(decided) and not cut_in:
+            other.resolve(decided, "rejected")
+            cut_in.append(other.add(dict(body, reason="entrapment")))
+        return real_watched(client, key, *args)
+
+    monkeypatch.setattr(reports_storage, "watched", decided_and_filed_meanwhile)
+    store.add(dict(body, reason="impersonation"))
+    assert [(r["id"], r["reports"]) for r in store.pending()] == [(cut_in[0], 2)]
+
+
 def test_an_unread_report_does_not_keep_its_arrival_time_as_idle_time(
     client: FlaskClient, redis_client: redis.Redis
 ) -> None:
@@ -278,6 +327,24 @@ def test_places_are_held_for_the_configured_hours(make_app: Any, report_clock: R
     for hours in (0, 721):
         with pytest.raises(ConfigError, match="HARIS_REPORT_HOLD_HOURS"):
             make_app(HARIS_REPORT_HOLD_HOURS=hours)
+
+
+def test_a_worker_an_hour_behind_does_not_expire_a_later_hours_places(
+    redis_client: redis.Redis, report_clock: ReportClock
+) -> None:
+    """Two workers' clocks either side of an hour's turn: the one still in the earlier hour set the
+    places' expiry to its own hour's end, and with the hash went the later hour's places, an hour
+    before they free (a full queue reopened early). The expiry is the newest hour's."""
+    store = ReportStore(redis_client, max_pending=10, hold_hours=2)
+    start = report_clock.now
+    report_clock.advance(hours=1)  # this worker is in the next hour
+    store.add({"platform": "x", "reason": "other", "profile": {"handle": "ahead"}})
+    report_clock.now = start  # the other is a few seconds behind, still in the hour before
+    store.add({"platform": "x", "reason": "other", "profile": {"handle": "behind"}})
+    seconds, micros = redis_client.time()
+    expires_at = seconds + micros / 1e6 + redis_client.pttl("haris:{reports}:places") / 1000
+    assert abs(expires_at - (coarse_time(start) + 3 * 3600)) < 5  # the later hour's + the hold
+    assert store.places(start).held == 2
 
 
 def test_two_filings_at_once_cannot_both_take_the_last_place(

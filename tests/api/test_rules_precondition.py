@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from server.services.rules import reload_from_source
 from server.storage.audit import AuditLog
-from server.storage.rules import RULES_STAMP_KEY, RULES_VERSION_KEY, RulesChanged, RulesStore
+from server.storage.rules import RULES_STAMP_KEY, RULES_TEXT_KEY, RULES_VERSION_KEY, RulesChanged, RulesStore
 from tests.api.test_admin_rules import check_version, publish, rules_text
 
 
@@ -105,6 +105,29 @@ def test_a_generation_alone_does_not_name_a_publication(client: FlaskClient, red
     assert int(redis_client.get(RULES_VERSION_KEY)) == 1 and before_loss.startswith('"1.')
     refused = publish(client, rules_text("lost-3"), {"If-Match": before_loss})
     assert refused.status_code == 409 and check_version(client) == "lost-2"
+
+
+def test_after_redis_lost_the_rules_the_etag_get_gives_still_publishes(
+    client: FlaskClient, redis_client: redis.Redis
+) -> None:
+    """Redis flushed: the worker keeps serving the rules it had, and GET names them. Its ETag was
+    refused as "published since" (generation 0) however often it was read again."""
+    assert publish(client, rules_text("kept-1")).status_code == 200
+    older = etag(client)
+    assert publish(client, rules_text("kept-2")).status_code == 200
+    read = etag(client)
+    redis_client.delete(RULES_VERSION_KEY, RULES_STAMP_KEY, RULES_TEXT_KEY)  # Redis restarted without its data
+    assert etag(client) == read and check_version(client) == "kept-2"
+
+    # A tag from before the rules this worker serves is still refused, naming the ones GET shows.
+    refused = publish(client, rules_text("kept-3"), {"If-Match": older})
+    assert refused.status_code == 409
+    assert read in refused.get_json()["error"]["message"] and "'kept-2'" in refused.get_json()["error"]["message"]
+
+    ok = publish(client, rules_text("kept-3"), {"If-Match": read})
+    assert ok.status_code == 200, ok.get_json()
+    assert ok.get_json()["previous_version"] == "kept-2" and int(redis_client.get(RULES_VERSION_KEY)) == 1
+    assert published(redis_client) == ["kept-1", "kept-2", "kept-3"]
 
 
 def test_the_check_and_the_write_are_one_transaction(redis_client: redis.Redis) -> None:

@@ -205,3 +205,19 @@ def test_no_cell_starts_a_formula_whichever_separator_the_spreadsheet_uses(separ
         assert not [cell for cell in cells if cell.lstrip(" ")[:1] in {"=", "+", "-", "@", "\t", "\r"}], line
     assert "https://x.com/a;'=HYPERLINK" in log and "https://x.com/c;'+1;'-2" in log
     assert "https://x.com/b;' @SUM(1)" in log  # a spreadsheet may trim the space
+
+
+def test_a_line_break_in_a_value_starts_no_formula_row_where_the_separator_is_a_semicolon() -> None:
+    """The csv module quotes a value with a line break, but in a ";" spreadsheet that quote is in
+    the middle of a cell (the row's first cells hold no ";"), so the break ends the row: a source
+    URL "https://x.com/a\n=cmd|'/C calc'!A0\nz" put a formula as the first cell of a row of its own."""
+    case, files = sample_case(Platform.X)
+    sources = ["https://x.com/a\n=cmd|'/C calc'!A0\nz", "https://x.com/b\r\n @SUM(1)", "https://x.com/c\r-2"]
+    case.evidence = [
+        item.model_copy(update={"source_url": url}) for item, url in zip(case.evidence, sources, strict=True)
+    ]
+    log = entries(archive.build_archive(case, files))["collection_log.csv"].decode()
+    for line in log.replace("\r", "\n").split("\n")[1:]:
+        cells = line.split(";")
+        assert not [cell for cell in cells if cell.lstrip(" ")[:1] in {"=", "+", "-", "@", "\t"}], repr(line)
+    assert "https://x.com/a\n'=cmd" in log and "\r\n' @SUM(1)" in log and "\r'-2" in log
