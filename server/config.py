@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     # Hours a filed report holds its place in that count, whatever is decided meanwhile (a decision
     # freeing places told whoever filled the queue when a report was decided: docs/privacy.md).
     "HARIS_REPORT_HOLD_HOURS": 6,
+    "HARIS_MAX_STORED_REPORTS": 10_000,
     # Checks whose names or photo matched the protected-people registry, per client address: the
     # registry answers whether an account is a registered person's (docs/privacy.md).
     "HARIS_REGISTRY_LIMIT": "20/hour",
@@ -64,7 +65,13 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_NOTIFIER_NAME": None,
     "HARIS_NOTIFIER_EMAIL": None,
 }
-_INTS = {"HARIS_MAX_BODY_BYTES", "HARIS_PROXY_COUNT", "HARIS_MAX_PENDING_REPORTS", "HARIS_REPORT_HOLD_HOURS"}
+_INTS = {
+    "HARIS_MAX_BODY_BYTES",
+    "HARIS_PROXY_COUNT",
+    "HARIS_MAX_PENDING_REPORTS",
+    "HARIS_REPORT_HOLD_HOURS",
+    "HARIS_MAX_STORED_REPORTS",
+}
 _FLOATS = {"HARIS_REDIS_TIMEOUT", "HARIS_METRICS_DELAY"}
 _BOOLS = {"HARIS_LIMIT_FAIL_OPEN", "HARIS_SECURE_COOKIES", "HARIS_REQUIRE_SECOND_FACTOR"}
 _RATE_LIMITS = {
@@ -102,6 +109,8 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         _check_rate_limit(key, config[key])
     if not 1 <= config["HARIS_REPORT_HOLD_HOURS"] <= REPORT_TTL_SECONDS // 3600:
         raise ConfigError("HARIS_REPORT_HOLD_HOURS must be between 1 and 720 (a report's 30 days)")
+    if config["HARIS_MAX_STORED_REPORTS"] < config["HARIS_MAX_PENDING_REPORTS"]:
+        raise ConfigError("HARIS_MAX_STORED_REPORTS must be at least HARIS_MAX_PENDING_REPORTS")
     if config["HARIS_ENV"] not in {"development", "production"}:
         raise ConfigError("HARIS_ENV must be development or production")
     secret = config["HARIS_SECRET_KEY"]

@@ -200,6 +200,8 @@ def reports() -> Page:
         # Measured as the API's cap is (places held, merged reports' too): a queue refusing reports
         # says so, and when its oldest places free (0: not full).
         full=places.frees_at if places.held >= store.max_pending else 0,
+        # Past max_stored pending reports it is refusing too, until some are decided or expire.
+        stored_full=places.stored >= store.max_stored,
         order="oldest" if oldest_first else "newest",
         **_decision_form(banks),
     )

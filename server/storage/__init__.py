@@ -49,6 +49,7 @@ class Stores:
                 secret,
                 max_pending=config["HARIS_MAX_PENDING_REPORTS"],
                 hold_hours=config["HARIS_REPORT_HOLD_HOURS"],
+                max_stored=config["HARIS_MAX_STORED_REPORTS"],
             ),
             users=UserStore(client),
             cases=CaseStore(client),

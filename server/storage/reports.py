@@ -31,6 +31,16 @@ free instead), a burst of genuine reports locks the queue for at most the hold, 
 kept are bounded by ``max_pending`` per hold (at most 120,000 filings in a report's 30 days with
 the defaults) instead of by ``max_pending`` pending records (docs/privacy.md weighs the hold).
 
+A second bound, on what is kept rather than on what arrives: at most ``HARIS_MAX_STORED_REPORTS``
+(10,000) reports pending. Places on a clock bound the filings per hold, not the reports left
+waiting, and a flood nobody reads would otherwise leave ``max_pending`` reports per hold — 120,000
+in a report's 30 days with the defaults, several kB each — in Redis, enough to fill a small
+server's memory (and, under ``noeviction``, to stop every write). Past it every filing is refused
+as when the places are all held. This bound is freed by decisions and expiry, so only once that
+many reports wait unread do the two answer oracles the places close come back (a decision frees
+room; a report merged into a waiting one takes none, as it adds no record): a flood of 10,000
+reports that the console shows, far past the 1,000 that reopened them before.
+
 The count of places and the taking of one are one Lua script (``_TAKE_PLACE``): two filings at
 once cannot both take the last place.
 
@@ -89,6 +99,12 @@ TIME_GRAIN_SECONDS = 3600
 # genuine reports does not lock the queue for long, long enough that filings alone cannot keep more
 # than ``max_pending`` × 120 reports (30 days / 6 hours) in the store.
 REPORT_HOLD_HOURS = 6
+# Pending reports kept at most (``HARIS_MAX_STORED_REPORTS``): places held on a clock bound the
+# filings per hold, not the reports left waiting — unread, a flood kept within the places would
+# leave ``max_pending`` × 120 reports (several kB each) in Redis over their 30 days, enough to
+# fill a small server's memory. Past this many every filing is refused, as when the places are
+# all held (module docstring: what that costs).
+MAX_STORED_REPORTS = 10_000
 _RETRIES = 100  # optimistic transactions: a retry is one round trip, a lost report is lost data
 # Notes of later reports of the same account kept on the pending report (each at most 1,000
 # characters, ``server.schemas.ReportRequest``): what a trainer reads, bounded per report.
@@ -130,9 +146,12 @@ class ReportBusy(Exception):
     """The report kept changing under this write (many reports of its account at once)."""
 
 
-# KEYS[1]: the places hash (hour -> filings that hour). ARGV: this hour, the hold in seconds, the
-# cap, "1" to take a place or "0" only to count. Drops the hours whose places are free; returns
-# {taken (0 or 1), places held before taking, the hour the oldest held places free (0: none held)}.
+# KEYS[1]: the places hash (hour -> filings that hour); KEYS[2]: the pending reports (sorted set).
+# ARGV: this hour, the hold in seconds, the cap, "1" to take a place or "0" only to count, the cap
+# on pending reports kept, the prefix of a report's key. Drops the hours whose places are free, and
+# the oldest pending ids whose report has expired (at most 100 a call: they are the oldest, all
+# reports living the same 30 days); returns {taken (0 or 1), places held before taking, the hour the
+# oldest held places free (0: none held), pending reports kept}.
 # The key expires when the newest hour's places free, never earlier: a worker whose clock is still
 # in the hour before another's (clocks a few seconds apart at the turn of an hour) would otherwise
 # expire the whole hash, the later hour's places with it, an hour early.
@@ -155,24 +174,35 @@ for i = 1, #hours, 2 do
     if filed > newest then newest = filed end
   end
 end
+local stored = redis.call('ZCARD', KEYS[2])
+local pruned = 0
+while stored >= tonumber(ARGV[5]) and pruned < 100 do
+  local head = redis.call('ZRANGE', KEYS[2], 0, 0)
+  if #head == 0 or redis.call('EXISTS', ARGV[6] .. head[1]) == 1 then break end
+  redis.call('ZREM', KEYS[2], head[1])
+  stored = stored - 1
+  pruned = pruned + 1
+end
 local frees = 0
 if oldest > 0 then frees = oldest + hold end
-if ARGV[4] ~= '1' or held >= tonumber(ARGV[3]) then
-  return {0, held, frees}
+if ARGV[4] ~= '1' or held >= tonumber(ARGV[3]) or stored >= tonumber(ARGV[5]) then
+  return {0, held, frees, stored}
 end
 redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
 redis.call('EXPIREAT', KEYS[1], newest + hold)
 if frees == 0 then frees = hour + hold end
-return {1, held, frees}
+return {1, held, frees, stored}
 """
 
 
 @dataclass(frozen=True)
 class Places:
-    """The queue's places: how many are held, and when the oldest held ones free (0 if none)."""
+    """The queue's places: how many are held, when the oldest held ones free (0 if none), and how
+    many pending reports are kept (``stored``, against ``max_stored``)."""
 
     held: int
     frees_at: int
+    stored: int = 0
 
 
 def coarse_time(now: float) -> int:
@@ -187,6 +217,7 @@ class ReportStore:
     ttl: int = REPORT_TTL_SECONDS
     max_pending: int = 1_000
     hold_hours: int = REPORT_HOLD_HOURS
+    max_stored: int = MAX_STORED_REPORTS
 
     def __post_init__(self) -> None:
         self._take_place = self.client.register_script(_TAKE_PLACE)
@@ -194,8 +225,13 @@ class ReportStore:
     def _places(self, now: float, take: bool) -> tuple[bool, Places]:
         hour = coarse_time(now)
         args = [hour, self.hold_hours * TIME_GRAIN_SECONDS, self.max_pending, "1" if take else "0"]
-        taken, held, frees_at = self._take_place(keys=[_PLACES], args=args)
-        return bool(taken), Places(int(held), int(frees_at))
+        args += [self.max_stored, _REPORT]
+        taken, held, frees_at, stored = self._take_place(keys=[_PLACES, _PENDING], args=args)
+        return bool(taken), Places(int(held), int(frees_at), int(stored))
+
+    def full(self, places: Places) -> bool:
+        """Whether filings are refused now: every place held, or ``max_stored`` reports pending."""
+        return places.held >= self.max_pending or places.stored >= self.max_stored
 
     def places(self, now: float | None = None) -> Places:
         """The places held now (the console says when a full queue frees some)."""

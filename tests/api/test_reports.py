@@ -329,6 +329,40 @@ def test_places_are_held_for_the_configured_hours(make_app: Any, report_clock: R
             make_app(HARIS_REPORT_HOLD_HOURS=hours)
 
 
+def test_past_the_stored_cap_every_filing_is_refused_until_reports_are_decided_or_expire(
+    make_app: Any, redis_client: redis.Redis, report_clock: ReportClock
+) -> None:
+    """Places on a clock bound filings per hold, not the reports left waiting: unread, a flood within
+    the places kept 1,000 more every 6 hours (120,000 in 30 days, several kB each: a small server's
+    memory). Past HARIS_MAX_STORED_REPORTS pending reports every filing is refused as a full queue
+    is, one of an account already waiting too; a decision or an expired report makes room."""
+    client = make_app(
+        HARIS_REPORT_LIMIT="1000/minute", HARIS_MAX_PENDING_REPORTS=2, HARIS_MAX_STORED_REPORTS=3
+    ).test_client()
+
+    def report(handle: str) -> Any:
+        return client.post("/v1/reports", json={"platform": "x", "reason": "other", "profile": {"handle": handle}})
+
+    assert [report(handle).status_code for handle in ("first", "second", "third")] == [202, 202, 503]
+    report_clock.advance(hours=6)  # the places free; both reports still wait
+    assert report("third").status_code == 202
+    waiting, fresh = report("first"), report("fourth")
+    assert (waiting.status_code, waiting.get_json()) == (fresh.status_code, fresh.get_json())
+    assert fresh.get_json()["error"]["code"] == "report_queue_full"
+    store = client.application.extensions["haris"].stores.reports
+    assert store.count_pending() == 3 and store.full(store.places(report_clock.now))
+    oldest = store.pending(oldest_first=True)
+    store.resolve(oldest[0]["id"], "rejected")  # a decision makes room
+    assert report("fourth").status_code == 202
+    report_clock.advance(hours=6)  # the places free again
+    assert report("fifth").status_code == 503  # three reports wait
+    redis_client.delete("haris:{reports}:report:" + oldest[1]["id"])  # as if it had expired
+    assert report("fifth").status_code == 202
+    assert [r["profile"]["handle"] for r in store.pending()] == ["fifth", "fourth", "third"]
+    with pytest.raises(ConfigError, match="HARIS_MAX_STORED_REPORTS"):
+        make_app(HARIS_MAX_PENDING_REPORTS=10, HARIS_MAX_STORED_REPORTS=9)
+
+
 def test_a_worker_an_hour_behind_does_not_expire_a_later_hours_places(
     redis_client: redis.Redis, report_clock: ReportClock
 ) -> None:

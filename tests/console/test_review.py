@@ -394,6 +394,32 @@ def test_a_queue_full_of_merged_reports_is_said_to_be_full(make_app: Any, accoun
     assert "The queue is full" in page and page.count('type="checkbox" name="ids"') == 1
 
 
+@pytest.mark.parametrize("locale", ["en", "fr", "ar"])
+def test_a_queue_keeping_all_the_reports_it_may_is_said_to_be_full(
+    make_app: Any, accounts: Any, report_clock: ReportClock, locale: str
+) -> None:
+    """Past HARIS_MAX_STORED_REPORTS waiting reports the API refuses every report though the
+    places have freed: the page says so, in the trainer's language, and not before."""
+    app = make_app(HARIS_MAX_PENDING_REPORTS=2, HARIS_MAX_STORED_REPORTS=3)
+    app.test_client_class = HttpsClient
+    anonymous, trainer = app.test_client(), app.test_client()
+    trainer.environ_base["HTTP_REFERER"] = "https://localhost/console/"
+    assert sign_in(trainer, "amal").status_code == 303
+    trainer.get(f"/console/lang/{locale}")
+
+    def report(account_id: str) -> int:
+        return anonymous.post("/v1/reports", json=dict(REPORT, profile={"account_id": account_id})).status_code
+
+    assert [report("1"), report("2")] == [202, 202]
+    report_clock.advance(hours=6)
+    assert "data-stored-full" not in trainer.get("/console/reports").get_data(as_text=True)
+    assert [report("3"), report("4")] == [202, 503]
+    page = trainer.get("/console/reports").get_data(as_text=True)
+    said = re.findall(r"data-stored-full>([^<]*)<", html.unescape(page))
+    words = {"en": "as many waiting reports as it keeps", "fr": "autant de signalements en attente", "ar": "أقصى عدد"}
+    assert len(said) == 1 and words[locale] in said[0]
+
+
 def test_a_flooded_full_queue_is_said_and_cleared_in_one_post(
     make_app: Any, redis_client: redis.Redis, accounts: Any, report_clock: ReportClock
 ) -> None:
