@@ -122,6 +122,7 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory, single_redis_url: str)
             "HARIS_CHECK_LIMIT": "1000000/minute",
             "HARIS_REPORT_LIMIT": "1000000/minute",
             "HARIS_MAX_PENDING_REPORTS": 1_000_000,
+            "HARIS_MAX_STORED_REPORTS": 1_000_000,
         }
     )
     app.testing = True
