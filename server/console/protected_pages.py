@@ -25,7 +25,8 @@ from server.schemas import MAX_AVATARS, ProtectedCreate
 from server.services import protected
 from server.services.protected import photo_fingerprint
 from server.state import app_state
-from server.storage.protected import RECORD_VERSION, ProtectedAccount, ProtectedPerson, record_version
+from server.storage.optimistic import VERSION
+from server.storage.protected import ProtectedAccount, ProtectedPerson, record_version
 from server.web.body import validate
 from server.web.errors import APIError
 
@@ -214,7 +215,7 @@ def edit_protected(person_id: str) -> Page:
         }
         return render_template("console/protected_form.html", person=_shown(person), form=form, error=None)
     version = request.form.get("version", "")
-    if not RECORD_VERSION.match(version):
+    if not VERSION.match(version):
         abort(400)  # no page of ours sends this: each edit page carries the version it showed
     kept = [h for h in request.form.getlist("keep_hash") if h in person.avatar_hashes]
     try:

@@ -9,7 +9,8 @@ from server.roles import Role
 from server.services import Actor
 from server.state import app_state
 from server.storage.apikeys import StoredKey, create_api_key, key_id, revoke_api_key
-from server.storage.users import ACCOUNT_VERSION, AccountChanged
+from server.storage.optimistic import VERSION
+from server.storage.users import AccountChanged
 from server.web.errors import APIError
 
 T = TypeVar("T")
@@ -39,7 +40,7 @@ def revoke_user(username: str, actor: Actor, seen: str | None = None) -> bool:
     again, or its role or second factor changed — and nothing is deleted or audited; 400
     ``bad_version`` when it is not a version the page gives. Without it (the CLI), the account
     under that name is revoked, as before."""
-    if seen is not None and not ACCOUNT_VERSION.match(seen):
+    if seen is not None and not VERSION.match(seen):
         raise APIError(400, "bad_version", "Not the version of an account as a page shows it.", "version")
     try:
         revoked = app_state().stores.users.revoke(username, expected=seen)

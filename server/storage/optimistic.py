@@ -10,6 +10,7 @@ request a bounded number of round trips.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -33,6 +34,10 @@ def watched(
             except redis.WatchError:
                 continue
     raise busy
+
+
+# What :func:`version_of` gives: a form or header holding anything else was not made from a read.
+VERSION = re.compile(r"^[0-9a-f]{32}$")
 
 
 def version_of(record: BaseModel) -> str:

@@ -46,8 +46,6 @@ _VERSION = "haris:{protected}:version"
 _STAMP = "haris:{protected}:stamp"
 _KEYPOINTS = "haris:{protected}:keypoints:"
 ID = re.compile(r"^[0-9a-f]{16}$")
-# What :func:`record_version` gives: a form or header with anything else was not made from a read.
-RECORD_VERSION = re.compile(r"^[0-9a-f]{32}$")
 # How many times a replace reads her record again when it changed before the write committed.
 _RETRIES = 5
 

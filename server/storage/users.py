@@ -68,8 +68,6 @@ MAX_PASSWORD_LENGTH = 1024
 PASSWORD_METHOD = "scrypt"  # noqa: S105 (a KDF name, not a password)
 IDLE_SECONDS = 2 * 3600
 MAX_SECONDS = 12 * 3600
-# What :func:`account_version` gives: a form with anything else was not made from a Users page.
-ACCOUNT_VERSION = re.compile(r"^[0-9a-f]{32}$")
 _REVOKE_RETRIES = 5  # tries of a conditional revoke while the account keeps changing under it
 _SHOWN = ("role", "created", "totp", "instance")  # the fields an account's version is made of
 
@@ -201,12 +199,9 @@ class UserStore:
                 return False
             if account_version(record) != expected:
                 raise AccountChanged(username)
-            sessions = pipe.smembers(USER_SESSIONS_PREFIX + username)
             pipe.multi()
             pipe.delete(key)
-            for digest in sessions:
-                pipe.delete(SESSION_PREFIX + digest.decode())
-            pipe.delete(USER_SESSIONS_PREFIX + username)
+            self._delete_sessions(pipe, username)
             return bool(pipe.execute()[0])
 
         # Still changing after every try: it is not the account the page showed either.
