@@ -65,14 +65,19 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_NOTIFIER_NAME": None,
     "HARIS_NOTIFIER_EMAIL": None,
 }
-_INTS = {
-    "HARIS_MAX_BODY_BYTES",
-    "HARIS_PROXY_COUNT",
-    "HARIS_MAX_PENDING_REPORTS",
-    "HARIS_REPORT_HOLD_HOURS",
-    "HARIS_MAX_STORED_REPORTS",
+# Numeric settings: their type and the smallest and largest values accepted. A value out of range
+# (a negative proxy count, a zero Redis timeout, a body limit no photo fits in) or that is not a
+# number is refused at start-up with its name, not met as a traceback or a 500 on some request.
+_NUMBERS: dict[str, tuple[type[int] | type[float], float, float]] = {
+    "HARIS_MAX_BODY_BYTES": (int, 1024, 1024**3),
+    "HARIS_PROXY_COUNT": (int, 0, 10),
+    "HARIS_MAX_PENDING_REPORTS": (int, 1, 1_000_000),
+    # A filing's place is held at most a report's 30 days.
+    "HARIS_REPORT_HOLD_HOURS": (int, 1, REPORT_TTL_SECONDS // 3600),
+    "HARIS_MAX_STORED_REPORTS": (int, 1, 10_000_000),
+    "HARIS_REDIS_TIMEOUT": (float, 0.01, 60.0),
+    "HARIS_METRICS_DELAY": (float, 0.0, 86_400.0),
 }
-_FLOATS = {"HARIS_REDIS_TIMEOUT", "HARIS_METRICS_DELAY"}
 _BOOLS = {"HARIS_LIMIT_FAIL_OPEN", "HARIS_SECURE_COOKIES", "HARIS_REQUIRE_SECOND_FACTOR"}
 _RATE_LIMITS = {
     "HARIS_CHECK_LIMIT",
@@ -99,16 +104,12 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         if key in os.environ:
             config[key] = os.environ[key]
     config.update(overrides or {})
-    for key in _INTS:
-        config[key] = int(config[key])
-    for key in _FLOATS:
-        config[key] = float(config[key])
+    for key, (kind, least, most) in _NUMBERS.items():
+        config[key] = _number(key, config[key], kind, least, most)
     for key in _BOOLS:
         config[key] = _boolean(key, config[key])
     for key in _RATE_LIMITS:
         _check_rate_limit(key, config[key])
-    if not 1 <= config["HARIS_REPORT_HOLD_HOURS"] <= REPORT_TTL_SECONDS // 3600:
-        raise ConfigError("HARIS_REPORT_HOLD_HOURS must be between 1 and 720 (a report's 30 days)")
     if config["HARIS_MAX_STORED_REPORTS"] < config["HARIS_MAX_PENDING_REPORTS"]:
         raise ConfigError("HARIS_MAX_STORED_REPORTS must be at least HARIS_MAX_PENDING_REPORTS")
     if config["HARIS_ENV"] not in {"development", "production"}:
@@ -142,6 +143,19 @@ def _check_rate_limit(key: str, value: Any) -> None:
         raise ConfigError(f"{key} must be limits like '60/minute' or '10/minute;50/hour', not {value!r}") from None
     if any(item.get_expiry() > MAX_LIMIT_WINDOW_SECONDS for item in items):
         raise ConfigError(f"{key}: windows longer than an hour cannot be counted (limiter keys change hourly)")
+
+
+def _number(key: str, value: Any, kind: type[int] | type[float], least: float, most: float) -> int | float:
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        number = None
+    # NaN fails both comparisons, so it is refused with the rest.
+    if isinstance(value, bool) or number is None or not least <= number <= most:
+        if kind is int:
+            raise ConfigError(f"{key} must be a whole number between {int(least):,} and {int(most):,}, not {value!r}")
+        raise ConfigError(f"{key} must be a number between {least:g} and {most:g}, not {value!r}")
+    return number
 
 
 def _boolean(key: str, value: Any) -> bool:
