@@ -49,9 +49,14 @@ class PrivateLogger(Logger):
 
 
 def _int(name: str, default: int, *aliases: str) -> int:
+    """A count from the environment (the first of ``name`` and ``aliases`` set), at least 1: a
+    typo stops gunicorn with the setting's name rather than a traceback or zero threads."""
     for key in (name, *aliases):
-        if os.environ.get(key):
-            return int(os.environ[key])
+        value = os.environ.get(key, "").strip()
+        if value:
+            if not value.isascii() or not value.isdigit() or int(value) < 1:
+                raise SystemExit(f"{key} must be a whole number of at least 1, not {value!r}")
+            return int(value)
     return default
 
 

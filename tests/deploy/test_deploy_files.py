@@ -86,6 +86,15 @@ def test_gunicorn_config(monkeypatch: pytest.MonkeyPatch) -> None:
     assert gunicorn_settings(monkeypatch)["bind"] == "127.0.0.1:8000"
 
 
+@pytest.mark.parametrize("value", ["abc", "0", "-2", "1.5", "٣"])
+@pytest.mark.parametrize("name", ["HARIS_WORKERS", "WEB_CONCURRENCY", "HARIS_THREADS", "HARIS_TIMEOUT"])
+def test_a_count_that_is_not_one_stops_gunicorn_with_its_name(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    with pytest.raises(SystemExit, match=f"^{name} must be a whole number of at least 1, not '{value}'$"):
+        gunicorn_settings(monkeypatch, **{name: value})
+
+
 def test_compose_sets_only_settings_that_exist(compose: dict[str, Any]) -> None:
     from server.config import DEFAULTS
 
