@@ -9,7 +9,7 @@ from typing import Any
 
 from limits import parse_many
 
-from server.storage.reports import REPORT_TTL_SECONDS
+from server.storage.reports import REJECTED_REPORT_HOURS, REPORT_TTL_SECONDS
 
 DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     # freeing places told whoever filled the queue when a report was decided: docs/privacy.md).
     "HARIS_REPORT_HOLD_HOURS": 6,
     "HARIS_MAX_STORED_REPORTS": 10_000,
+    # Hours a rejected report keeps what the console shows of its decision (no profile, no filer's
+    # note) before it expires; a confirmed report keeps its 30 days (server/storage/reports.py).
+    "HARIS_REJECTED_REPORT_HOURS": REJECTED_REPORT_HOURS,
     # Checks whose names or photo matched the protected-people registry, per client address: the
     # registry answers whether an account is a registered person's (docs/privacy.md).
     "HARIS_REGISTRY_LIMIT": "20/hour",
@@ -71,6 +74,7 @@ _INTS = {
     "HARIS_MAX_PENDING_REPORTS",
     "HARIS_REPORT_HOLD_HOURS",
     "HARIS_MAX_STORED_REPORTS",
+    "HARIS_REJECTED_REPORT_HOURS",
 }
 _FLOATS = {"HARIS_REDIS_TIMEOUT", "HARIS_METRICS_DELAY"}
 _BOOLS = {"HARIS_LIMIT_FAIL_OPEN", "HARIS_SECURE_COOKIES", "HARIS_REQUIRE_SECOND_FACTOR"}
@@ -109,6 +113,8 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         _check_rate_limit(key, config[key])
     if not 1 <= config["HARIS_REPORT_HOLD_HOURS"] <= REPORT_TTL_SECONDS // 3600:
         raise ConfigError("HARIS_REPORT_HOLD_HOURS must be between 1 and 720 (a report's 30 days)")
+    if not 1 <= config["HARIS_REJECTED_REPORT_HOURS"] <= REPORT_TTL_SECONDS // 3600:
+        raise ConfigError("HARIS_REJECTED_REPORT_HOURS must be between 1 and 720 (a report's 30 days)")
     if config["HARIS_MAX_STORED_REPORTS"] < config["HARIS_MAX_PENDING_REPORTS"]:
         raise ConfigError("HARIS_MAX_STORED_REPORTS must be at least HARIS_MAX_PENDING_REPORTS")
     if config["HARIS_ENV"] not in {"development", "production"}:
