@@ -59,7 +59,13 @@ def _first_report() -> dict[str, Any]:
         "profile_url": MARKERS["profile_url"],
         "bio": MARKERS["bio"],
     }
-    return {"platform": "x", "reason": "impersonation", "profile": profile, "avatar_hash": AVATAR, "note": MARKERS["note"]}
+    return {
+        "platform": "x",
+        "reason": "impersonation",
+        "profile": profile,
+        "avatar_hash": AVATAR,
+        "note": MARKERS["note"],
+    }
 
 
 def _file_forged_campaign(client: FlaskClient) -> str:
@@ -91,7 +97,9 @@ def test_a_rejected_report_keeps_only_its_decision_until_hours_after_it(
     assert AVATAR.encode() in whole
     report_clock.advance(hours=5.5)  # decided in a later hour than the report arrived
     decided = client.post(
-        f"/v1/reports/{report_id}/reject", json={"note": "forged: she is the real one", "seen_reports": 3}, headers=trainer_key
+        f"/v1/reports/{report_id}/reject",
+        json={"note": "forged: she is the real one", "seen_reports": 3},
+        headers=trainer_key,
     )
     assert decided.status_code == 200
     answer = decided.get_json()
