@@ -9,7 +9,7 @@ from typing import Any
 
 from limits import parse_many
 
-from server.storage.reports import REPORT_TTL_SECONDS
+from server.storage.reports import REJECTED_REPORT_HOURS, REPORT_TTL_SECONDS
 
 DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     # freeing places told whoever filled the queue when a report was decided: docs/privacy.md).
     "HARIS_REPORT_HOLD_HOURS": 6,
     "HARIS_MAX_STORED_REPORTS": 10_000,
+    # Hours a rejected report keeps what the console shows of its decision (no profile, no filer's
+    # note) before it expires; a confirmed report keeps its 30 days (server/storage/reports.py).
+    "HARIS_REJECTED_REPORT_HOURS": REJECTED_REPORT_HOURS,
     # Checks whose names or photo matched the protected-people registry, per client address: the
     # registry answers whether an account is a registered person's (docs/privacy.md).
     "HARIS_REGISTRY_LIMIT": "20/hour",
@@ -75,6 +78,8 @@ _NUMBERS: dict[str, tuple[type[int] | type[float], float, float]] = {
     # A filing's place is held at most a report's 30 days.
     "HARIS_REPORT_HOLD_HOURS": (int, 1, REPORT_TTL_SECONDS // 3600),
     "HARIS_MAX_STORED_REPORTS": (int, 1, 10_000_000),
+    # A rejected report is kept at most a report's 30 days.
+    "HARIS_REJECTED_REPORT_HOURS": (int, 1, REPORT_TTL_SECONDS // 3600),
     "HARIS_REDIS_TIMEOUT": (float, 0.01, 60.0),
     "HARIS_METRICS_DELAY": (float, 0.0, 86_400.0),
 }

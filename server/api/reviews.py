@@ -1,7 +1,9 @@
 """Trainers review reported profiles: ``GET /v1/reports``, ``POST /v1/reports/{id}/confirm|reject``.
 
 A decision goes through :func:`server.services.reports.decide`, as the console's does, so it does
-the same thing and leaves the same audit entry either way.
+the same thing and leaves the same audit entry either way. A rejection answers with what the
+report keeps once rejected (``server.storage.reports.REJECTED_FIELDS``: no profile, filer's note
+or fingerprint), which is all that is left of it.
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ openapi.PATHS.setdefault("/v1/reports", {})["get"] = {
 }
 for _action, _model, _summary in (
     ("confirm", ConfirmRequest, "Confirm a report; optionally add its fingerprint to a bank (trainer)"),
-    ("reject", RejectRequest, "Reject a report (trainer)"),
+    ("reject", RejectRequest, "Reject a report; it keeps only the decision, for HARIS_REJECTED_REPORT_HOURS (trainer)"),
 ):
     openapi.PATHS["/v1/reports/{report_id}/" + _action] = {
         "post": {

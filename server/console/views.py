@@ -250,22 +250,30 @@ def report_detail(report_id: str) -> Page:
 def _report_page(report_id: str, typed: dict[str, str] | None = None, status: int = 200) -> Page:
     """A report's page; after a refused decision (409) with what the trainer typed (``typed``:
     which decision, its note, bank and label) in its form, or beside the report if it was decided."""
-    report = app_state().stores.reports.get(report_id) if REPORT_ID.match(report_id) else None
+    store = app_state().stores.reports
+    report = store.get(report_id) if REPORT_ID.match(report_id) else None
     banks = app_state().stores.banks.names()
     if report is None:
         abort(404)
-    body = CheckRequest.model_validate(
-        {key: report.get(key) for key in ("platform", "profile", "avatar_hash")} | {"locale": page_locale()}
-    )
-    # What the reporter sent, checked for the trainer to read: it adds nothing to the campaign
-    # aggregate (a trainer's checks count there without the anonymous cap).
-    result = run_check(body, None, page_locale(), privileged=True, vouched=False)
+    if report.get("status") == "rejected":
+        # A rejected report keeps its decision only (server.storage.reports.REJECTED_FIELDS):
+        # nothing of the profile is left to check, and a check of nothing would read as "no findings".
+        context: dict[str, Any] = {"result": None, "profile": None, "names": [], "matches": []}
+    else:
+        body = CheckRequest.model_validate(
+            {key: report.get(key) for key in ("platform", "profile", "avatar_hash")} | {"locale": page_locale()}
+        )
+        # What the reporter sent, checked for the trainer to read: it adds nothing to the campaign
+        # aggregate (a trainer's checks count there without the anonymous cap).
+        result = run_check(body, None, page_locale(), privileged=True, vouched=False)
+        context = report_context(result, body.profile)
     page = render_template(
         "console/report_detail.html",
         report=report,
         detail=True,
         typed=typed or {},
-        **report_context(result, body.profile),
+        rejected_hours=store.rejected_hours,
+        **context,
         **_decision_form(banks),
     )
     return page, status

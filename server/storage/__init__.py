@@ -50,6 +50,7 @@ class Stores:
                 max_pending=config["HARIS_MAX_PENDING_REPORTS"],
                 hold_hours=config["HARIS_REPORT_HOLD_HOURS"],
                 max_stored=config["HARIS_MAX_STORED_REPORTS"],
+                rejected_hours=config["HARIS_REJECTED_REPORT_HOURS"],
             ),
             users=UserStore(client),
             cases=CaseStore(client),

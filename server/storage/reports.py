@@ -44,6 +44,25 @@ reports that the console shows, far past the 1,000 that reopened them before.
 The count of places and the taking of one are one Lua script (``_TAKE_PLACE``): two filings at
 once cannot both take the last place.
 
+A rejected report keeps only its decision, for a short time (``HARIS_REJECTED_REPORT_HOURS``, 48 by
+default). Kept whole for a report's 30 days, rejected reports were what a flood left: trainers
+rejecting ``max_pending`` reports per hold still left 120,000 records of up to 16 kB in Redis, and a
+forged report against a genuine person (a defender reported as an impersonator, to have her
+banked) left her profile on the server for 30 days once rejected — a seized copy listed the people
+someone had tried to have flagged. A rejection therefore rewrites the record to ``REJECTED_FIELDS``
+(what the "recently decided" list, a decided report's page, the API's answer and the audit entry
+read: id, hour of arrival, status, platform, reason, how many reports and their reasons, who
+decided, when, and the trainer's note) — no profile field, handle or account id, variant, filer's
+note or avatar hash — expiring at the start of the hour ``rejected_hours`` after the decision's
+hour (an hour boundary, as every expiry here: it names the decision's hour, which ``decided_at``
+holds already), never later than the record's original expiry. A flood that trainers reject now
+leaves at most the reports rejected within ``rejected_hours`` — those waiting at its start
+(``max_stored``) and those filed during it (``max_pending`` per hold) — of a few hundred bytes each,
+none of it written by the filers (docs/privacy.md gives the figure). Confirmed reports are kept
+whole for their 30 days: they feed banks and cases. A rejected record written whole before this
+keeps its 30 days until it is read, and is trimmed when read
+(:meth:`ReportStore.get`), to the expiry it would have had, or deleted if that has passed.
+
 A merge and a decision are optimistic transactions on the report's record (WATCH): reports of
 one account that arrive together are all counted, and a decision never overwrites a report
 merged while it was being made. A first report is written WATCHing the account's key, and merged
@@ -60,6 +79,8 @@ Redis keys:
   avatar_hash, reason, note), the hour it arrived, how many reports it stands for and, for those
   merged into it, how many gave each reason, their notes, their differing versions of the
   profile and the other handles they named (no time); expires ``REPORT_TTL_SECONDS`` after the start of that hour.
+  Once rejected, only ``REJECTED_FIELDS`` (no profile, note or fingerprint), expiring
+  ``rejected_hours`` after the decision's hour, or at that original expiry if sooner.
 - ``haris:{reports}:pending`` — sorted set of pending report ids by arrival number; ids whose report
   has expired are pruned when the queue is read.
 - ``haris:{reports}:sequence`` — the arrival counter (no TTL: a number, no user data).
@@ -72,9 +93,14 @@ Redis keys:
   many arrived that hour, only for the hours whose places are still held (``HARIS_REPORT_HOLD_HOURS``);
   older hours are removed at each filing, and the key expires when the newest hour's places free.
   It counts filings, merged ones too, and names no report, account or filer.
-- ``haris:{reports}:decided`` — sorted set of confirmed/rejected report ids by decision time, for
-  the console's "recently decided" list; pruned after the report TTL (the records expire with
-  their original TTL, which a decision does not extend).
+- ``haris:{reports}:decided`` — sorted set of confirmed report ids by decision time, for the
+  console's "recently decided" list; pruned after the report TTL (the records expire with their
+  original TTL, which a decision does not extend). Reports rejected before rejections were trimmed
+  are there too, until read (then moved to the set below) or 30 days.
+- ``haris:{reports}:rejected`` — sorted set of rejected report ids by decision time, the other half
+  of that list: ids decided more than ``rejected_hours`` ago (whose records have expired) are
+  removed at each filing, decision and reading of the list, and the key expires an hour after the
+  newest trimmed record can, so an idle server keeps none past that either.
 """
 
 from __future__ import annotations
@@ -105,6 +131,26 @@ REPORT_HOLD_HOURS = 6
 # fill a small server's memory. Past this many every filing is refused, as when the places are
 # all held (module docstring: what that costs).
 MAX_STORED_REPORTS = 10_000
+# Hours a rejected report's trimmed record is kept (``HARIS_REJECTED_REPORT_HOURS``; module
+# docstring): long enough for the "recently decided" list to show yesterday's rejections whatever
+# the hour, and for a colleague to see the decision and its note; the audit trail keeps who
+# rejected which report, and when, for a year.
+REJECTED_REPORT_HOURS = 48
+# What a rejected report keeps: what the console and the API read of a decided report. Nothing the
+# reported profile said (names, bio, URLs, handle, account id, avatar hash, variants) and nothing
+# a filer wrote (notes): a forged report of a genuine person leaves no trace of her once rejected.
+REJECTED_FIELDS = (
+    "id",
+    "created_at",
+    "status",
+    "platform",
+    "reason",
+    "reports",
+    "reasons",
+    "decided_by",
+    "decided_at",
+    "decision_note",
+)
 _RETRIES = 100  # optimistic transactions: a retry is one round trip, a lost report is lost data
 # Notes of later reports of the same account kept on the pending report (each at most 1,000
 # characters, ``server.schemas.ReportRequest``): what a trainer reads, bounded per report.
@@ -122,6 +168,7 @@ _BY_ACCOUNT = "haris:{reports}:account:"
 _DECIDED = "haris:{reports}:decided"
 _ACCOUNTS = "haris:{reports}:accounts"
 _PLACES = "haris:{reports}:places"
+_REJECTED = "haris:{reports}:rejected"
 _TOUCH_BATCH = 500
 
 
@@ -210,6 +257,11 @@ def coarse_time(now: float) -> int:
     return int(now // TIME_GRAIN_SECONDS) * TIME_GRAIN_SECONDS
 
 
+def trimmed(record: dict[str, Any]) -> dict[str, Any]:
+    """What a rejected report keeps of ``record`` (``REJECTED_FIELDS``)."""
+    return {key: record[key] for key in REJECTED_FIELDS if key in record}
+
+
 @dataclass
 class ReportStore:
     client: redis.Redis
@@ -218,6 +270,7 @@ class ReportStore:
     max_pending: int = 1_000
     hold_hours: int = REPORT_HOLD_HOURS
     max_stored: int = MAX_STORED_REPORTS
+    rejected_hours: int = REJECTED_REPORT_HOURS
 
     def __post_init__(self) -> None:
         self._take_place = self.client.register_script(_TAKE_PLACE)
@@ -262,6 +315,7 @@ class ReportStore:
         # others get 503, whoever fills the queue could tell which accounts are already reported.
         # The place is taken before the report is written, in the same script that counts them.
         taken, _ = self._places(now, take=True)
+        self._prune_rejected(now)
         if not taken:
             raise QueueFull()
         if account_key is not None:
@@ -426,9 +480,51 @@ class ReportStore:
             self.client.srem(_ACCOUNTS, *gone)
         return [key for key, exists in zip(accounts, alive, strict=True) if exists]
 
+    def rejected_expiry(self, record: dict[str, Any], decided_at: float) -> int:
+        """When a report rejected at ``decided_at`` expires: the start of the hour ``rejected_hours``
+        after the decision's (an hour boundary: it names no finer time than that hour), or its
+        original expiry if sooner (a rejection never keeps a report longer)."""
+        rejected_until = coarse_time(decided_at) + self.rejected_hours * TIME_GRAIN_SECONDS
+        return min(int(record["created_at"]) + self.ttl, rejected_until)
+
+    def _prune_rejected(self, now: float) -> None:
+        """Drop the ids of reports rejected more than ``rejected_hours`` ago: their records have
+        expired (:meth:`rejected_expiry` is at most that long after the decision)."""
+        self.client.zremrangebyscore(_REJECTED, 0, int(now) - self.rejected_hours * TIME_GRAIN_SECONDS)
+
+    def _add_rejected(self, pipe: redis.client.Pipeline, report_id: str, decided_at: float) -> None:
+        """List a rejected report (in ``pipe``'s transaction). The set expires an hour after the
+        newest record in it can (a worker's clock a little behind another's, at the turn of an
+        hour, still leaves it as long as that record): idle, it keeps no id past its record."""
+        pipe.zadd(_REJECTED, {report_id: int(decided_at)})
+        pipe.zrem(_DECIDED, report_id)
+        pipe.expireat(_REJECTED, coarse_time(time.time()) + (self.rejected_hours + 1) * TIME_GRAIN_SECONDS)
+
     def get(self, report_id: str) -> dict[str, Any] | None:
         raw = self.client.get(_REPORT + report_id)
-        return json.loads(raw) if raw else None
+        record = json.loads(raw) if raw else None
+        if record is not None and record.get("status") == "rejected" and set(record) - set(REJECTED_FIELDS):
+            return self._trim_written_whole(report_id, record)
+        return record
+
+    def _trim_written_whole(self, report_id: str, record: dict[str, Any]) -> dict[str, Any] | None:
+        """A report rejected before rejections were trimmed, as it would be had it been rejected
+        since: trimmed, to expire ``rejected_hours`` after its decision's hour, or deleted when that
+        has passed (None). Written only if it still exists (``xx``): an expired record stays gone."""
+        key = _REPORT + report_id
+        now = time.time()
+        kept = trimmed(record)
+        decided_at = float(record.get("decided_at") or now)
+        expires_at = self.rejected_expiry(record, decided_at)
+        with self.client.pipeline(transaction=True) as pipe:
+            if expires_at <= now:
+                pipe.delete(key)
+                pipe.zrem(_DECIDED, report_id)
+            else:
+                pipe.set(key, json.dumps(kept, ensure_ascii=False), exat=expires_at, xx=True)
+                self._add_rejected(pipe, report_id, decided_at)
+            pipe.execute()
+        return kept if expires_at > now else None
 
     def pending(self, limit: int = 100, offset: int = 0, oldest_first: bool = False) -> list[dict[str, Any]]:
         """Pending reports, newest first (or oldest first: those closest to expiring unread)."""
@@ -445,15 +541,26 @@ class ReportStore:
 
     def decided(self, limit: int = 50) -> list[dict[str, Any]]:
         """Recently confirmed or rejected reports, newest decision first."""
-        self.client.zremrangebyscore(_DECIDED, 0, int(time.time()) - self.ttl)
-        ids = [i.decode() for i in self.client.zrevrange(_DECIDED, 0, limit - 1)]
+        now = time.time()
+        self.client.zremrangebyscore(_DECIDED, 0, int(now) - self.ttl)
+        self._prune_rejected(now)
+        newest = self.client.zrevrange(_DECIDED, 0, limit - 1, withscores=True)
+        newest += self.client.zrevrange(_REJECTED, 0, limit - 1, withscores=True)
+        ids = [raw.decode() for raw, _ in sorted(newest, key=lambda item: item[1], reverse=True)[:limit]]
         reports = [self.get(report_id) for report_id in ids]
+        expired = [report_id for report_id, report in zip(ids, reports, strict=True) if report is None]
+        if expired:  # expired with their record (a rejection capped by its report's 30 days)
+            with self.client.pipeline(transaction=True) as pipe:
+                pipe.zrem(_DECIDED, *expired)
+                pipe.zrem(_REJECTED, *expired)
+                pipe.execute()
         return [r for r in reports if r is not None]
 
     def resolve(
         self, report_id: str, status: str, seen_reports: int | None = None, **fields: Any
     ) -> dict[str, Any] | None:
-        """Mark a report confirmed or rejected and take it off the queue (its record keeps its TTL).
+        """Mark a report confirmed or rejected and take it off the queue. A confirmed record keeps
+        its TTL; a rejected one keeps only ``REJECTED_FIELDS`` until :meth:`rejected_expiry`.
 
         None if there is no such report; AlreadyDecided if it was not pending; ReportChanged if
         ``seen_reports`` (how many reports the trainer was shown it stands for) is no longer its
@@ -475,15 +582,23 @@ class ReportStore:
                 raise ReportChanged(report_id)
             now = int(time.time())
             record.update(fields, status=status, decided_at=now)
-            account_key = self._account_key(record)
+            account_key = self._account_key(record)  # from the whole record: the trimmed one names no account
             pipe.multi()
-            pipe.set(key, json.dumps(record, ensure_ascii=False), keepttl=True)
+            if status == "rejected":
+                record = trimmed(record)
+                pipe.set(key, json.dumps(record, ensure_ascii=False), exat=self.rejected_expiry(record, now))
+                self._add_rejected(pipe, report_id, now)
+            else:
+                pipe.set(key, json.dumps(record, ensure_ascii=False), keepttl=True)
+                pipe.zadd(_DECIDED, {report_id: now})
             pipe.zrem(_PENDING, report_id)
-            pipe.zadd(_DECIDED, {report_id: now})
             if account_key is not None:
                 pipe.delete(account_key)
                 pipe.srem(_ACCOUNTS, account_key)
             pipe.execute()
             return record
 
-        return watched(self.client, key, attempt, _RETRIES, ReportBusy(report_id))
+        decided = watched(self.client, key, attempt, _RETRIES, ReportBusy(report_id))
+        if status == "rejected":
+            self._prune_rejected(time.time())
+        return decided
