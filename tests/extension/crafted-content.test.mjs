@@ -158,6 +158,28 @@ describe("X: a bio, location, name or post written as X's own lines", () => {
   });
 });
 
+describe("X: a name typed with an \"@\" (derived from the real 2025 page, the name edited)", () => {
+  const KIKO = "https://x.com/Kikobeats";
+  const REAL = "x/real-kikobeats-2025-12-23.html";
+  const NO_SCHEMA = [/<script[^>]*UserProfileSchema-test[^>]*>[\s\S]*?<\/script>/, ""];
+  const NO_COUNTS = [[/<a href="\/Kikobeats\/following"[\s\S]*?<\/a>/, ""], [/<a href="\/Kikobeats\/verified_followers"[\s\S]*?<\/a>/, ""]];
+
+  test("is still the name after in-app navigation, and a header without counts is still a profile", () => {
+    // A clone can start its name with "@": the header's handle line is known by being this
+    // handle, not by its "@", so the name is still compared with the contacts' names.
+    for (const name of ["@Kiko Beats", "@friend_of_kiko", "@ Kiko", "@kikobeats2"]) {
+      const typed = [/>Kiko Beats</g, `>${name}<`];
+      assert.equal(extractAt(KIKO, { html: derive(REAL, [NO_SCHEMA, typed]) }).profile.display_name, name, name);
+      const bare = extractAt(KIKO, { html: derive(REAL, [NO_SCHEMA, typed, ...NO_COUNTS]) });
+      assert.ok(bare, `${name}: a profile whose header shows no counts is not a gone account`);
+      assert.equal(bare.profile.display_name, name);
+    }
+    // X's own gone header (the @handle where the name goes, in any case) is still no one.
+    const gone = derive(REAL, [NO_SCHEMA, ...NO_COUNTS, [/>Kiko Beats</g, ">@kikobeats<"]]);
+    assert.equal(extractAt(KIKO, { html: gone })?.profile.display_name, undefined);
+  });
+});
+
 describe("X: the About page (invented: its layout is not verified)", () => {
   test("a name drawn above the rows, typed as a row, is not read as one", () => {
     const about = "https://x.com/m_salih/about";
