@@ -287,4 +287,29 @@ describe("Telegram: a name or bio written as Telegram's own lines or marks", () 
       assert.deepEqual(named, rest, `name: ${line}`);
     }
   });
+
+  test("a live account named \"Deleted Account\" that shows nothing else is still checked (Web A reconstructed, Web K invented)", () => {
+    // Derived from reconstructed-a-base.html: the name edited, the rows removed, the avatar the
+    // initials Web A draws for a user without a photo (telegram-tt Avatar.tsx: "no-photo").
+    const rowsA = /<div class="ChatExtra">[\s\S]*?\n <\/div>/;
+    for (const name of ["Deleted Account", "Compte supprimé", "حساب محذوف"]) {
+      const initials = '<div class="Avatar size-jumbo color-bg-1 no-photo" data-peer-id="7001234567" aria-label="NAME">DA</div>'.replace("NAME", name);
+      const html = derive("telegram/reconstructed-a-base.html", [["@@AVATAR@@", initials], ["@@TITLEEXTRA@@", ""], ["@@AFTER@@", ""], [">Nour Khalil</h3>", `>${name}</h3>`], [rowsA, '<div class="ChatExtra"></div>']]);
+      const found = extractAt("https://web.telegram.org/a/#7001234567", { html });
+      assert.ok(found, `Web A, ${name}: a user who took the name is checked`);
+      assert.deepEqual([found.profile.account_id, found.profile.display_name], ["7001234567", name]);
+      // The client's own mark on the avatar (a deleted account): nothing to check.
+      const deleted = html.split(initials).join('<div class="Avatar size-jumbo deleted-account" data-peer-id="7001234567"><i class="Avatar__icon icon-avatar-deleted-account" role="img"></i></div>');
+      assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html: deleted }), null, `Web A, ${name}: deleted`);
+    }
+    // Web K (invented panel, tweb's structure): the empty carousel and initials of a user without a photo.
+    const k = (avatarClass, initials) => `<div class="tabs-tab sidebar sidebar-right active" id="column-right"><div class="sidebar-content"><div class="profile-container"><div class="profile-content">
+      <div class="profile-avatars-container"><div class="avatar avatar-like profile-avatars-avatar-fake ${avatarClass}" data-peer-id="5123456789"><span class="avatar-photo-initials">${initials}</span></div><div class="profile-avatars-avatars"></div>
+      <div class="profile-avatars-info"><div class="profile-name"><span class="peer-title" data-peer-id="5123456789">Deleted Account</span></div><div class="profile-subtitle"><span>last seen a long time ago</span></div></div></div>
+      </div></div></div></div>`;
+    const live = extractAt("https://web.telegram.org/k/#5123456789", { html: k("", "DA") });
+    assert.ok(live, "Web K: a user who took the name is checked");
+    assert.deepEqual([live.profile.account_id, live.profile.display_name, live.profile.has_avatar], ["5123456789", "Deleted Account", false]);
+    assert.equal(extractAt("https://web.telegram.org/k/#5123456789", { html: k("tgico-deletedaccount", "") }), null, "Web K: deleted");
+  });
 });
