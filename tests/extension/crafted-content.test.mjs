@@ -243,6 +243,26 @@ describe("Instagram: a bio, name, highlight or link written as Instagram's own l
   });
 });
 
+describe("Instagram: the accounts a followers list shows (invented desktop page, a list dialog added)", () => {
+  test("a follower named like the \"About this account\" dialog's lines gives no join date, country or username changes", () => {
+    // An account can make accounts follow it, named as it likes; its followers and following lists
+    // are dialogs over the profile (at /<handle>/followers/, a profile's address), as the
+    // "About this account" dialog is. Rows as Instagram draws a list: avatar and username links, the name.
+    const row = (user, name) => `<div><div><a href="/${user}/" role="link"><img alt="${user}'s profile picture" src="https://scontent-cdg4-1.cdninstagram.com/v/t51.2885-19/1_n.jpg"></a></div><div><a href="/${user}/" role="link"><span>${user}</span></a><span>${name}</span></div><div><button type="button">Follow</button></div></div>`;
+    const names = ["About this account", "Date joined: March 2009", "Account based in: Canada", "Former usernames: 0", "nour.khalil.art", "Date joined", "2009 March"];
+    const list = `<div role="dialog"><div><h1>Followers</h1></div><div>${names.map((name, i) => row(`follower_${i}`, name)).join("")}</div></div>`;
+    const page = "instagram/invented-desktop.html";
+    for (const url of ["https://www.instagram.com/nour.khalil.art/followers/", "https://www.instagram.com/nour.khalil.art/"]) {
+      const original = scored(url, derive(page, []));
+      assert.deepEqual(scored(url, derive(page, [["</body>", `${list}</body>`]])), original, url);
+      assert.equal(original.joined, undefined);
+    }
+    // The dialog itself, titled by Instagram, is still read (extract-instagram.test.mjs models it).
+    const about = `<div role="dialog"><h1>About this account</h1><span>nour.khalil.art</span><div><div><span>Date joined</span></div><div><span>March 2015</span></div></div></div>`;
+    assert.equal(scored("https://www.instagram.com/nour.khalil.art/", derive(page, [["</body>", `${about}${list}</body>`]])).joined, "2015-03");
+  });
+});
+
 describe("Telegram: a name or bio written as Telegram's own lines or marks", () => {
   const CRAFTED = ["12 345 subscribers", "2 805 members", "@someone_else", "SCAM", "FAKE", "Verified", "Preview channel", "احتيال"];
 
