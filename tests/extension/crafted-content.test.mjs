@@ -57,6 +57,19 @@ describe("Facebook: an Intro bio written as one of Facebook's own lines", () => 
     assert.equal(scored(MEEDAN, html).followers, undefined);
   });
 
+  test("profile-style layout (2023, real): a card under the account's own title is not Facebook's details", () => {
+    // "Details about …", "Favorite quotes", a Page's story or a featured collection: titled cards
+    // holding what the account wrote, drawn beside the Intro (here just before it).
+    const original = scored(MEEDAN, derive(PAGE_2023, []));
+    const intro = /(<div class="x9f619[^"]*">(?:<div[^>]*>){0,12}<h2[^>]*>(?:<span[^>]*>)+Intro<)/;
+    for (const title of ["Details about Meedan", "Favorite quotes", "Our story"]) {
+      for (const line of CRAFTED_LINES) {
+        const card = `<div><div><div><h2><span>${title}</span></h2></div><div><div><span>${line}</span></div></div></div></div>`;
+        assert.deepEqual(scored(MEEDAN, derive(PAGE_2023, [[intro, `${card}$1`]])), original, `${title}: ${line}`);
+      }
+    }
+  });
+
   test("retired Pages layout (2022, real): the About card's bio is not the creation date or the follower count around it", () => {
     const original = scored(`${MEEDAN}/`, derive(PAGE_2022, []));
     assert.equal(original.followers, 3846);
