@@ -291,8 +291,17 @@
     return LOGIN_TITLE.test(clean(doc.title) || "") && Boolean(doc.querySelector("input[type='password']"));
   }
 
-  // The word after the title's verb must end there: \b is ASCII-only and never ends an Arabic word.
-  const LOGIN_TITLE = /^(?:(?:facebook|فيسبوك|فيس بوك)\s*[-–|]\s*)?(log ?in|log into|se connecter|connectez-vous|connexion|تسجيل الدخول|سجّل الدخول|سجل الدخول)(?![\p{L}])/iu;
+  // The wall's whole title, in Facebook's wordings: the verb, then at most "to Facebook", "or sign
+  // up" and " | Facebook". A profile's or a Page's title is its name and " | Facebook", and a
+  // name may start with the verb ("Connexion Tunisie", "Login Tips"): read up to the verb alone,
+  // such a Page seen logged out (a password box in the top bar) was taken for the wall, unchecked.
+  const SITE = "(?:facebook|فيسبوك|فيس بوك)";
+  const LOGIN_TITLE = new RegExp(
+    `^(?:${SITE}\\s*[-–|]\\s*)?(?:log ?in|log into|se connecter|connectez-vous|connexion|تسجيل الدخول|سجّل الدخول|سجل الدخول)` +
+      `(?:\\s+(?:to|into|on|à|sur|إلى|الى|على|في))?(?:\\s+${SITE})?` +
+      `(?:\\s+(?:or sign up|ou inscription|ou s[’']inscrire|أو الاشتراك|او الاشتراك|أو التسجيل))?(?:\\s*[-–|]\\s*${SITE})?$`,
+    "iu",
+  );
   // The site's own name in the place of a profile's: its logo heading of a login or error page
   // (Facebook does not allow its name in a profile's or a Page's).
   const SITE_NAME = /^(facebook|فيسبوك|فيس بوك)$/i;

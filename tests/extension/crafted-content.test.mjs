@@ -70,6 +70,16 @@ describe("Facebook: an Intro bio written as one of Facebook's own lines", () => 
     }
   });
 
+  test("profile-style layout (2023, real, logged out): a Page whose name starts like \"Log in\" is no login wall", () => {
+    // The saved page is logged out: its top bar has a password box. The tab's title is the Page's
+    // name and " | Facebook", and a name may start with the wall's verb.
+    const original = scored(MEEDAN, derive(PAGE_2023, []));
+    for (const name of ["Connexion Tunisie", "Login Tips", "Log in to Freedom", "تسجيل الدخول الآمن", "Se connecter autrement"]) {
+      const found = scored(MEEDAN, derive(PAGE_2023, [["<title>Meedan | Facebook</title>", `<title>${name} | Facebook</title>`]]));
+      assert.deepEqual(found, original, name);
+    }
+  });
+
   test("retired Pages layout (2022, real): the About card's bio is not the creation date or the follower count around it", () => {
     const original = scored(`${MEEDAN}/`, derive(PAGE_2022, []));
     assert.equal(original.followers, 3846);
