@@ -66,7 +66,12 @@ DRAWN_ORDER = """text => {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const at = node.nodeValue.indexOf(text);
         if (at < 0) continue;
-        const edge = (i) => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1); return r.getBoundingClientRect().left; };
+        const edge = (i) => {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            return range.getBoundingClientRect().left;
+        };
         return [edge(at), edge(at + text.length - 1)];
     }
     return null;
