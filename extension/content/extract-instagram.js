@@ -205,10 +205,16 @@
   const FOLLOWS = 4; // Node.DOCUMENT_POSITION_FOLLOWING
   const NOTICE_NODES = "h1, h2, h3, [role='heading'], span, div";
 
-  /** `node` is the page's "This account is private" line: its whole text, outside what the owner fills. */
+  /**
+   * `node` is the page's "This account is private" line: its whole text, outside what the owner
+   * fills — never a picture's alt text (Instagram lets the owner write a post's; the grid draws
+   * it as the alt of the post's picture, which reads "This account is private" as well as any
+   * line), nor anything in the posts (`article`).
+   */
   function isNotice(node) {
     if ((node.textContent || "").length > 200) return false; // the notice is one short line: no text walk of big blocks
-    return !node.closest("header, ul, li, a, button, [role='button']") && PRIVATE.test((visibleText(node) || "").trim());
+    if (node.querySelector("img") || node.closest("header, ul, li, a, button, [role='button'], article")) return false;
+    return PRIVATE.test((visibleText(node) || "").trim());
   }
 
   /** The notice somewhere in `part` (a sibling of the header, on phones). */

@@ -266,6 +266,22 @@ describe("Instagram: a bio, name, highlight or link written as Instagram's own l
   });
 });
 
+describe("Instagram: a post's alt text (the real 2021 page, drawn without the saved file's indentation)", () => {
+  test("a picture described as \"This account is private\" does not make a public account private", () => {
+    // Instagram lets the owner write a post's alt text; the grid draws it as the picture's alt. The
+    // app's DOM has no whitespace between elements, so the saved file's indentation is removed.
+    const url = "https://www.instagram.com/pluto__travel/";
+    const base = derive("instagram/real-pluto__travel-2021-06-09-rendered.html", [[/>\s+</g, "><"]]);
+    const original = scored(url, base);
+    assert.equal(extractAt(url, { html: base }).profile.private, false, "posts are shown");
+    const alt = /alt="Photo by Pluto on June 09, 2021\. May be an image of outdoors[^"]*"/;
+    for (const text of ["This account is private", "Ce compte est privé", "هذا الحساب خاص"]) {
+      assert.deepEqual(scored(url, derive(base, [[alt, `alt="${text}"`]])), original, text);
+      assert.equal(extractAt(url, { html: derive(base, [[alt, `alt="${text}"`]]) }).profile.private, false, text);
+    }
+  });
+});
+
 describe("Instagram: the accounts a followers list shows (invented desktop page, a list dialog added)", () => {
   test("a follower named like the \"About this account\" dialog's lines gives no join date, country or username changes", () => {
     // An account can make accounts follow it, named as it likes; its followers and following lists
