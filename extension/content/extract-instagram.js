@@ -208,12 +208,12 @@
   /**
    * `node` is the page's "This account is private" line: its whole text, outside what the owner
    * fills — never a picture's alt text (Instagram lets the owner write a post's; the grid draws
-   * it as the alt of the post's picture, which reads "This account is private" as well as any
-   * line), nor anything in the posts (`article`).
+   * it as the alt of the post's picture, which can read "This account is private" as well as
+   * any line). (Not "outside <article>": the 2021 layout drew the notice in the posts' place.)
    */
   function isNotice(node) {
     if ((node.textContent || "").length > 200) return false; // the notice is one short line: no text walk of big blocks
-    if (node.querySelector("img") || node.closest("header, ul, li, a, button, [role='button'], article")) return false;
+    if (node.querySelector("img") || node.closest("header, ul, li, a, button, [role='button']")) return false;
     return PRIVATE.test((visibleText(node) || "").trim());
   }
 
