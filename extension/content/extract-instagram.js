@@ -50,7 +50,7 @@
   // The "About this account" dialog's title, and what in a dialog is not one of its rows.
   const ABOUT_HEADING = "h1, h2, h3, [role='heading']";
   const ABOUT_TITLE = /^(about this account|à propos de ce compte|حول هذا الحساب)$/i;
-  const ABOUT_SKIP = "a, button, [role='button'], li, [role='listitem']";
+  const ABOUT_SKIP = "a, button, [role='button']";
 
   function handleFromPath(location) {
     const parts = location.pathname.split("/").filter(Boolean);
@@ -447,7 +447,7 @@
     // following lists are dialogs over the profile too, and the accounts they list — which an
     // account can make follow it, named as it likes — could be named "About this account", "Date
     // joined: March 2009" and "Former usernames: 0". Rows are Instagram's lines, never a link or a
-    // list's entry (an account's name and username in a list).
+    // control (an account's name or username as drawn in a list).
     const dialog = Array.from(doc.querySelectorAll("[role='dialog']")).find((d) =>
       Array.from(d.querySelectorAll(ABOUT_HEADING)).some((h) => ABOUT_TITLE.test(visibleText(h) || "")),
     );
