@@ -48,6 +48,9 @@
   // "Page created -", "انضم إلى فيسبوك في".
   const JOINED_LINE = /^(joined( facebook)?|a rejoint( facebook)?|membre depuis|inscrit(e)?( depuis| le| en)?|page created|page créée( le)?|créée? le|creation date|date de création|انضم(ت)?( إلى فيسبوك| إلى)?|تم إنشاء الصفحة|تاريخ الإنشاء)(?![\p{L}])/iu;
   const CARD_TITLE = /^(intro|présentation|à propos|about|نبذة|نبذة مختصرة|المقدمة|مقدمة|حول)$/i;
+  // Titles of the other cards where Facebook prints detail lines as text: a Page's (or a
+  // profile's) transparency.
+  const DETAILS_TITLE = /^(page transparency|profile transparency|transparence de la page|transparence du profil|شفافية الصفحة|شفافية الملف الشخصي)$/i;
   // Card titles that only ever name the Intro card, whatever element draws them (m.facebook.com
   // draws them as plain text; "About" there may also be a tab).
   const INTRO_TEXT = /^(intro|présentation|نبذة مختصرة|المقدمة|مقدمة)$/i;
@@ -288,8 +291,17 @@
     return LOGIN_TITLE.test(clean(doc.title) || "") && Boolean(doc.querySelector("input[type='password']"));
   }
 
-  // The word after the title's verb must end there: \b is ASCII-only and never ends an Arabic word.
-  const LOGIN_TITLE = /^(?:(?:facebook|فيسبوك|فيس بوك)\s*[-–|]\s*)?(log ?in|log into|se connecter|connectez-vous|connexion|تسجيل الدخول|سجّل الدخول|سجل الدخول)(?![\p{L}])/iu;
+  // The wall's whole title, in Facebook's wordings: the verb, then at most "to Facebook", "or sign
+  // up" and " | Facebook". A profile's or a Page's title is its name and " | Facebook", and a
+  // name may start with the verb ("Connexion Tunisie", "Login Tips"): read up to the verb alone,
+  // such a Page seen logged out (a password box in the top bar) was taken for the wall, unchecked.
+  const SITE = "(?:facebook|فيسبوك|فيس بوك)";
+  const LOGIN_TITLE = new RegExp(
+    `^(?:${SITE}\\s*[-–|]\\s*)?(?:log ?in|log into|se connecter|connectez-vous|connexion|تسجيل الدخول|سجّل الدخول|سجل الدخول)` +
+      `(?:\\s+(?:to|into|on|à|sur|إلى|الى|على|في))?(?:\\s+${SITE})?` +
+      `(?:\\s+(?:or sign up|ou inscription|ou s[’']inscrire|أو الاشتراك|او الاشتراك|أو التسجيل))?(?:\\s*[-–|]\\s*${SITE})?$`,
+    "iu",
+  );
   // The site's own name in the place of a profile's: its logo heading of a login or error page
   // (Facebook does not allow its name in a profile's or a Page's).
   const SITE_NAME = /^(facebook|فيسبوك|فيس بوك)$/i;
@@ -373,11 +385,16 @@
     }
     return headings.filter((heading) => {
       if (heading.closest(POSTS) || heading.closest("[role='tablist'], [role='tab']")) return false;
-      const title = clean(Array.from(heading.querySelectorAll("span, a")).concat([heading]).map((n) =>
-        Array.from(n.childNodes).filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join(" "),
-      ).find((t) => clean(t)));
+      const title = headingTitle(heading);
       return Boolean(title && CARD_TITLE.test(title));
     });
+  }
+
+  /** A heading's title: the first text of its own (or of a span or link in it). */
+  function headingTitle(heading) {
+    return clean(Array.from(heading.querySelectorAll("span, a")).concat([heading]).map((n) =>
+      Array.from(n.childNodes).filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join(" "),
+    ).find((t) => clean(t)));
   }
 
   /*
@@ -446,6 +463,12 @@
     const cards = new Set();
     for (const heading of main.querySelectorAll("h2, h3, [role='heading']")) {
       if (heading.closest(POSTS) || heading.closest("[role='tablist'], [role='tab']")) continue;
+      // Only Facebook's detail cards: a card under another title holds what the account wrote
+      // ("Details about …", "Favorite quotes", a Page's story, a featured collection), where a
+      // line typed "Page created - January 7, 2001" or "Country/Region - Canada" had been read
+      // as the Page's transparency.
+      const title = headingTitle(heading);
+      if (!title || !(CARD_TITLE.test(title) || DETAILS_TITLE.test(title))) continue;
       const card = introCard(heading, main, index);
       if (card) cards.add(card);
     }
@@ -611,7 +634,7 @@
 
   root.Haris.register({
     platform: "facebook",
-    version: "2026.6",
+    version: "2026.7",
     // Every profile and Page shows a name and a picture (the silhouette is "no photo"); counts
     // and bios are not on every one. A login wall at a profile's address is not a profile page.
     core: ["display_name", "has_avatar"],

@@ -47,6 +47,11 @@
     name_changes: /^(former usernames|anciens noms d['’]utilisateur|أسماء المستخدمين السابقة)$/i,
   };
 
+  // The "About this account" dialog's title, and what in a dialog is not one of its rows.
+  const ABOUT_HEADING = "h1, h2, h3, [role='heading']";
+  const ABOUT_TITLE = /^(about this account|à propos de ce compte|حول هذا الحساب)$/i;
+  const ABOUT_SKIP = "a, button, [role='button']";
+
   function handleFromPath(location) {
     const parts = location.pathname.split("/").filter(Boolean);
     if (parts.length < 1 || parts.length > 2 || !TABS.includes(parts[1])) return null;
@@ -200,10 +205,16 @@
   const FOLLOWS = 4; // Node.DOCUMENT_POSITION_FOLLOWING
   const NOTICE_NODES = "h1, h2, h3, [role='heading'], span, div";
 
-  /** `node` is the page's "This account is private" line: its whole text, outside what the owner fills. */
+  /**
+   * `node` is the page's "This account is private" line: its whole text, outside what the owner
+   * fills — never a picture's alt text (Instagram lets the owner write a post's; the grid draws
+   * it as the alt of the post's picture, which can read "This account is private" as well as
+   * any line). (Not "outside <article>": the 2021 layout drew the notice in the posts' place.)
+   */
   function isNotice(node) {
     if ((node.textContent || "").length > 200) return false; // the notice is one short line: no text walk of big blocks
-    return !node.closest("header, ul, li, a, button, [role='button']") && PRIVATE.test((visibleText(node) || "").trim());
+    if (node.querySelector("img") || node.closest("header, ul, li, a, button, [role='button']")) return false;
+    return PRIVATE.test((visibleText(node) || "").trim());
   }
 
   /** The notice somewhere in `part` (a sibling of the header, on phones). */
@@ -432,11 +443,16 @@
     }
 
     // "About this account" (a dialog over the profile): join date, country, former usernames.
+    // Known by its title, a heading, never by text anywhere in a dialog: the followers and
+    // following lists are dialogs over the profile too, and the accounts they list — which an
+    // account can make follow it, named as it likes — could be named "About this account", "Date
+    // joined: March 2009" and "Former usernames: 0". Rows are Instagram's lines, never a link or a
+    // control (an account's name or username as drawn in a list).
     const dialog = Array.from(doc.querySelectorAll("[role='dialog']")).find((d) =>
-      /(about this account|à propos de ce compte|حول هذا الحساب)/i.test(d.textContent || ""),
+      Array.from(d.querySelectorAll(ABOUT_HEADING)).some((h) => ABOUT_TITLE.test(visibleText(h) || "")),
     );
     if (dialog && (dialog.textContent || "").toLowerCase().includes(lower)) {
-      const about = labelledValues(dialog, ABOUT_LABELS);
+      const about = labelledValues(dialog, ABOUT_LABELS, ABOUT_SKIP);
       if (about.joined) profile.joined = parseJoined(about.joined);
       if (about.based_in) profile.based_in = about.based_in.slice(0, 100);
       const changes = about.name_changes ? parseCount(about.name_changes) : null;
@@ -458,7 +474,7 @@
 
   root.Haris.register({
     platform: "instagram",
-    version: "2026.6",
+    version: "2026.7",
     // Every profile shows its follower count and a photo (the silhouette is "no photo"); a name is
     // optional on Instagram, so its absence says nothing about the layout.
     core: ["followers", "has_avatar"],

@@ -112,6 +112,16 @@
     return visibleText(name);
   }
 
+  /**
+   * The clients' own mark on a deleted account's avatar (the ghost icon drawn instead of a photo
+   * or initials): Web A's `deleted-account` class and `icon-avatar-deleted-account` icon
+   * (telegram-tt Avatar.tsx), Web K's `tgico-deletedaccount` (tweb's putPhoto). A class, set by
+   * the client from the account's state, never text the account writes.
+   */
+  function deletedMark(area) {
+    return Boolean(area && area.querySelector("[class*='deleted-account'], [class*='deletedaccount']"));
+  }
+
   function avatarOf(header, scope) {
     const area = header || scope;
     const photos = area.querySelectorAll(
@@ -167,10 +177,12 @@
       if (mark) profile.platform_label = FAKE.test(clean(mark.textContent) || "") ? "fake" : "scam";
     }
     if (!profile.display_name && !profile.handle) return null; // the header is not drawn yet
-    // A deleted account: the client draws this name, no username, no bio and no photo. There is
-    // no one to check. (A user may take the name; one with a username, a bio or a photo is checked.)
+    // A deleted account: the client draws this name, no username, no bio and no photo, and marks
+    // the header's avatar as deleted. There is no one to check. The name alone is not enough: a
+    // user can name herself "Deleted Account" and show nothing else — a bait account that would
+    // then never be checked — so the client's own mark decides (deletedMark).
     const found = avatarOf(header, scope);
-    if (DELETED.test(profile.display_name || "") && !profile.handle && profile.bio == null && found.has !== true) return null;
+    if (DELETED.test(profile.display_name || "") && deletedMark(header || scope) && !profile.handle && profile.bio == null && found.has !== true) return null;
 
     if (found.has !== null) profile.has_avatar = found.has;
     return { profile, avatar: found.avatar };
@@ -291,7 +303,7 @@
 
   root.Haris.register({
     platform: "telegram",
-    version: "2026.6",
+    version: "2026.7",
     // Every user has a name; Web A never tells "no photo" from "loading", so the photo is not core.
     // A t.me user page always shows the name and the @username.
     core: (location) => (tmeHost(location) ? ["display_name", "handle"] : ["display_name"]),

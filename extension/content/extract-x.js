@@ -102,12 +102,19 @@
     return visibleText(own);
   }
 
-  /** The header's name line: the first block of the UserName header that is not "@handle". */
-  function displayName(header) {
+  /**
+   * The header's name line: the first block of the UserName header that is not this profile's
+   * "@handle" line. Known by being "@" and the address's handle, not by starting with "@": a name
+   * is free text, and one typed "@Nour Khalil" (or "@friend") is still the name — skipped, it left
+   * the profile without a name after in-app navigation (no name to compare with a contact's) and,
+   * on a header without counts, read as an account that is gone (no check at all).
+   */
+  function displayName(header, handle) {
+    const own = `@${handle.toLowerCase()}`;
     const blocks = header.querySelectorAll("[dir]");
     for (const block of blocks.length ? blocks : header.querySelectorAll("span")) {
       const value = nameText(block);
-      if (value && !value.startsWith("@")) return value;
+      if (value && value.toLowerCase() !== own) return value;
     }
     return null;
   }
@@ -152,7 +159,7 @@
     const empty = column.querySelector('[data-testid="emptyState"]');
     if (empty && GONE.test(visibleText(empty) || "")) return true;
     const counted = linkCount(column, handle, ["verified_followers", "followers", "following"]) !== null;
-    return !counted && !displayName(header);
+    return !counted && !displayName(header, handle);
   }
 
   function extract(doc, location) {
@@ -179,7 +186,7 @@
     }
     if (header) {
       // What the header shows wins over the schema: emoji are <img alt>, links show their domain.
-      profile.display_name = displayName(header) || profile.display_name;
+      profile.display_name = displayName(header, handle) || profile.display_name;
       const badge = header.querySelector('[data-testid="icon-verified"], svg[aria-label*="erified"], svg[aria-label*="érifié"], svg[aria-label*="موثق"], svg[aria-label*="موثّق"], svg[aria-label*="موثَّق"]');
       profile.verified = Boolean(badge);
       if (badge) profile.verified_type = verifiedType(badge);
@@ -227,7 +234,7 @@
 
   root.Haris.register({
     platform: "x",
-    version: "2026.2",
+    version: "2026.3",
     // Every profile shows a name, a follower count and a photo (the egg is "no photo"); the
     // "About this account" page shows none of them, but always the join date.
     core: (location) => (isAbout(location) ? ["joined"] : ["display_name", "followers", "has_avatar"]),

@@ -90,6 +90,31 @@ function drawFindings(view) {
   $("rules").textContent = t.popupRules.replace("$1", view.rulesVersion || "?");
 }
 
+/**
+ * Who the report is about — and who "Save as a trusted contact" would save: the name, the
+ * username and the platform, each on a row of its own under its label, each value in a <bdi>.
+ * The name is the account's own text: written on one line with the username ("Name · @user
+ * (platform)"), a name typed "Nour Khalil · @nour_k" read as the friend's username, and a bidi
+ * override at its end (U+202E) drew the real username after it backwards. Here it can neither
+ * reorder the rows after it nor stand in for the username row.
+ */
+function drawProfile(profile, platform) {
+  const rows = [["name", t.contactName, profile.display_name], ["handle", t.contactHandle, profile.handle ? `@${profile.handle}` : null], ["platform", t.contactPlatform, platform]];
+  for (const [field, label, value] of rows) {
+    if (!value) continue;
+    const term = document.createElement("dt");
+    term.textContent = label;
+    const shown = document.createElement("bdi");
+    shown.textContent = value;
+    // Usernames and platform names are Latin: drawn left to right in the Arabic popup too.
+    if (field !== "name") shown.dir = "ltr";
+    const data = document.createElement("dd");
+    data.dataset.field = field;
+    data.appendChild(shown);
+    $("profile").append(term, data);
+  }
+}
+
 /** "Save as a trusted contact": only here, in the extension's own window, never by a click in the page. */
 function offerFriend(record) {
   const { platform, profile, view } = record;
@@ -127,8 +152,7 @@ if (!record || !record.view) {
 } else {
   const { profile, platform, view } = record;
   $("report").hidden = false;
-  const who = [profile.display_name, profile.handle ? `@${profile.handle}` : null].filter(Boolean).join(" · ");
-  $("profile").textContent = `${t.popupProfile}: ${who} (${platform})`;
+  drawProfile(profile, platform);
   drawFindings(view);
   offerFriend(record);
 }

@@ -51,6 +51,7 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("x.com", "/sara19283746"): ("text/html; charset=utf-8", "x/sara19283746.html"),
     ("x.com", "/m_salih"): ("text/html; charset=utf-8", "x/m_salih.html"),
     ("x.com", "/m_salih_real"): ("text/html; charset=utf-8", "x/m_salih_real.html"),
+    ("x.com", "/m_salih_copy"): ("text/html; charset=utf-8", "x/m_salih_copy.html"),
     ("x.com", "/hana_redesign"): ("text/html; charset=utf-8", "x/hana_redesign.html"),
     ("pbs.twimg.com", "/profile_images/1500000000000000001/m_salih_200x200.png"): ("image/png", "img/m_salih.png"),
     # The clone steals the friend's photo: same bytes, its own URL.

@@ -59,6 +59,44 @@ def popup_for(browser: Browser, handle: str) -> Any:
     return popup
 
 
+# Where the popup draws `text` (a text node holding it) and, left to right, the left edges of its
+# first and last characters: a username drawn backwards has its "@" on the right.
+DRAWN_ORDER = """text => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.nodeValue.indexOf(text);
+        if (at < 0) continue;
+        const edge = (i) => {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            return range.getBoundingClientRect().left;
+        };
+        return [edge(at), edge(at + text.length - 1)];
+    }
+    return null;
+}"""
+
+
+def test_popup_shows_the_username_apart_from_a_name_that_imitates_it(browser: Browser, backend: Backend) -> None:
+    # A clone names itself "Mohammed Salih · @m_salih": on one line "name · @username (platform)"
+    # the popup read "Mohammed Salih · @m_salih · @m_salih_copy (x)", the friend's username first.
+    # Saving is decided on what this window shows, so the username is a row of its own.
+    browser.configure(backend.url, "en", everywhere=True)
+    browser.create_vault(PASSPHRASE)
+    _page, banner = open_profile(browser, "https://x.com/m_salih_copy")
+    banner.wait_state("result")
+    # The override at the name's end is dropped as the name is read (content/common.js clean).
+    assert backend.checks[-1]["profile"]["display_name"] == "Mohammed Salih · @m_salih"
+    popup = popup_for(browser, "m_salih_copy")
+    popup.wait_for_selector("#friend-save")
+    assert popup.locator('#profile dd[data-field="handle"]').inner_text() == "@m_salih_copy"
+    assert popup.locator('#profile dd[data-field="name"]').inner_text() == "Mohammed Salih · @m_salih"
+    assert popup.locator('#profile dd[data-field="platform"]').inner_text() == "x"
+    first, last = popup.evaluate(DRAWN_ORDER, "@m_salih_copy")
+    assert first < last, "the username is drawn left to right"
+
+
 def test_high_risk_banner_in_english(browser: Browser, backend: Backend, artifacts: Path) -> None:
     browser.configure_through_options(backend.url, "en")
     page, banner = open_profile(browser, "https://x.com/sara19283746")

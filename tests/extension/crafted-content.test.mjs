@@ -57,6 +57,29 @@ describe("Facebook: an Intro bio written as one of Facebook's own lines", () => 
     assert.equal(scored(MEEDAN, html).followers, undefined);
   });
 
+  test("profile-style layout (2023, real): a card under the account's own title is not Facebook's details", () => {
+    // "Details about …", "Favorite quotes", a Page's story or a featured collection: titled cards
+    // holding what the account wrote, drawn beside the Intro (here just before it).
+    const original = scored(MEEDAN, derive(PAGE_2023, []));
+    const intro = /(<div class="x9f619[^"]*">(?:<div[^>]*>){0,12}<h2[^>]*>(?:<span[^>]*>)+Intro<)/;
+    for (const title of ["Details about Meedan", "Favorite quotes", "Our story"]) {
+      for (const line of CRAFTED_LINES) {
+        const card = `<div><div><div><h2><span>${title}</span></h2></div><div><div><span>${line}</span></div></div></div></div>`;
+        assert.deepEqual(scored(MEEDAN, derive(PAGE_2023, [[intro, `${card}$1`]])), original, `${title}: ${line}`);
+      }
+    }
+  });
+
+  test("profile-style layout (2023, real, logged out): a Page whose name starts like \"Log in\" is no login wall", () => {
+    // The saved page is logged out: its top bar has a password box. The tab's title is the Page's
+    // name and " | Facebook", and a name may start with the wall's verb.
+    const original = scored(MEEDAN, derive(PAGE_2023, []));
+    for (const name of ["Connexion Tunisie", "Login Tips", "Log in to Freedom", "تسجيل الدخول الآمن", "Se connecter autrement"]) {
+      const found = scored(MEEDAN, derive(PAGE_2023, [["<title>Meedan | Facebook</title>", `<title>${name} | Facebook</title>`]]));
+      assert.deepEqual(found, original, name);
+    }
+  });
+
   test("retired Pages layout (2022, real): the About card's bio is not the creation date or the follower count around it", () => {
     const original = scored(`${MEEDAN}/`, derive(PAGE_2022, []));
     assert.equal(original.followers, 3846);
@@ -158,6 +181,28 @@ describe("X: a bio, location, name or post written as X's own lines", () => {
   });
 });
 
+describe("X: a name typed with an \"@\" (derived from the real 2025 page, the name edited)", () => {
+  const KIKO = "https://x.com/Kikobeats";
+  const REAL = "x/real-kikobeats-2025-12-23.html";
+  const NO_SCHEMA = [/<script[^>]*UserProfileSchema-test[^>]*>[\s\S]*?<\/script>/, ""];
+  const NO_COUNTS = [[/<a href="\/Kikobeats\/following"[\s\S]*?<\/a>/, ""], [/<a href="\/Kikobeats\/verified_followers"[\s\S]*?<\/a>/, ""]];
+
+  test("is still the name after in-app navigation, and a header without counts is still a profile", () => {
+    // A clone can start its name with "@": the header's handle line is known by being this
+    // handle, not by its "@", so the name is still compared with the contacts' names.
+    for (const name of ["@Kiko Beats", "@friend_of_kiko", "@ Kiko", "@kikobeats2"]) {
+      const typed = [/>Kiko Beats</g, `>${name}<`];
+      assert.equal(extractAt(KIKO, { html: derive(REAL, [NO_SCHEMA, typed]) }).profile.display_name, name, name);
+      const bare = extractAt(KIKO, { html: derive(REAL, [NO_SCHEMA, typed, ...NO_COUNTS]) });
+      assert.ok(bare, `${name}: a profile whose header shows no counts is not a gone account`);
+      assert.equal(bare.profile.display_name, name);
+    }
+    // X's own gone header (the @handle where the name goes, in any case) is still no one.
+    const gone = derive(REAL, [NO_SCHEMA, ...NO_COUNTS, [/>Kiko Beats</g, ">@kikobeats<"]]);
+    assert.equal(extractAt(KIKO, { html: gone })?.profile.display_name, undefined);
+  });
+});
+
 describe("X: the About page (invented: its layout is not verified)", () => {
   test("a name drawn above the rows, typed as a row, is not read as one", () => {
     const about = "https://x.com/m_salih/about";
@@ -221,6 +266,42 @@ describe("Instagram: a bio, name, highlight or link written as Instagram's own l
   });
 });
 
+describe("Instagram: a post's alt text (the real 2021 page, drawn without the saved file's indentation)", () => {
+  test("a picture described as \"This account is private\" does not make a public account private", () => {
+    // Instagram lets the owner write a post's alt text; the grid draws it as the picture's alt. The
+    // app's DOM has no whitespace between elements, so the saved file's indentation is removed.
+    const url = "https://www.instagram.com/pluto__travel/";
+    const base = derive("instagram/real-pluto__travel-2021-06-09-rendered.html", [[/>\s+</g, "><"]]);
+    const original = scored(url, base);
+    assert.equal(extractAt(url, { html: base }).profile.private, false, "posts are shown");
+    const alt = /alt="Photo by Pluto on June 09, 2021\. May be an image of outdoors[^"]*"/;
+    for (const text of ["This account is private", "Ce compte est privé", "هذا الحساب خاص"]) {
+      assert.deepEqual(scored(url, derive(base, [[alt, `alt="${text}"`]])), original, text);
+      assert.equal(extractAt(url, { html: derive(base, [[alt, `alt="${text}"`]]) }).profile.private, false, text);
+    }
+  });
+});
+
+describe("Instagram: the accounts a followers list shows (invented desktop page, a list dialog added)", () => {
+  test("a follower named like the \"About this account\" dialog's lines gives no join date, country or username changes", () => {
+    // An account can make accounts follow it, named as it likes; its followers and following lists
+    // are dialogs over the profile (at /<handle>/followers/, a profile's address), as the
+    // "About this account" dialog is. Rows as Instagram draws a list: avatar and username links, the name.
+    const row = (user, name) => `<div><div><a href="/${user}/" role="link"><img alt="${user}'s profile picture" src="https://scontent-cdg4-1.cdninstagram.com/v/t51.2885-19/1_n.jpg"></a></div><div><a href="/${user}/" role="link"><span>${user}</span></a><span>${name}</span></div><div><button type="button">Follow</button></div></div>`;
+    const names = ["About this account", "Date joined: March 2009", "Account based in: Canada", "Former usernames: 0", "nour.khalil.art", "Date joined", "2009 March"];
+    const list = `<div role="dialog"><div><h1>Followers</h1></div><div>${names.map((name, i) => row(`follower_${i}`, name)).join("")}</div></div>`;
+    const page = "instagram/invented-desktop.html";
+    for (const url of ["https://www.instagram.com/nour.khalil.art/followers/", "https://www.instagram.com/nour.khalil.art/"]) {
+      const original = scored(url, derive(page, []));
+      assert.deepEqual(scored(url, derive(page, [["</body>", `${list}</body>`]])), original, url);
+      assert.equal(original.joined, undefined);
+    }
+    // The dialog itself, titled by Instagram, is still read (extract-instagram.test.mjs models it).
+    const about = `<div role="dialog"><h1>About this account</h1><span>nour.khalil.art</span><div><div><span>Date joined</span></div><div><span>March 2015</span></div></div></div>`;
+    assert.equal(scored("https://www.instagram.com/nour.khalil.art/", derive(page, [["</body>", `${about}${list}</body>`]])).joined, "2015-03");
+  });
+});
+
 describe("Telegram: a name or bio written as Telegram's own lines or marks", () => {
   const CRAFTED = ["12 345 subscribers", "2 805 members", "@someone_else", "SCAM", "FAKE", "Verified", "Preview channel", "احتيال"];
 
@@ -264,5 +345,30 @@ describe("Telegram: a name or bio written as Telegram's own lines or marks", () 
       const { display_name: _name, ...rest } = original;
       assert.deepEqual(named, rest, `name: ${line}`);
     }
+  });
+
+  test("a live account named \"Deleted Account\" that shows nothing else is still checked (Web A reconstructed, Web K invented)", () => {
+    // Derived from reconstructed-a-base.html: the name edited, the rows removed, the avatar the
+    // initials Web A draws for a user without a photo (telegram-tt Avatar.tsx: "no-photo").
+    const rowsA = /<div class="ChatExtra">[\s\S]*?\n <\/div>/;
+    for (const name of ["Deleted Account", "Compte supprimé", "حساب محذوف"]) {
+      const initials = '<div class="Avatar size-jumbo color-bg-1 no-photo" data-peer-id="7001234567" aria-label="NAME">DA</div>'.replace("NAME", name);
+      const html = derive("telegram/reconstructed-a-base.html", [["@@AVATAR@@", initials], ["@@TITLEEXTRA@@", ""], ["@@AFTER@@", ""], [">Nour Khalil</h3>", `>${name}</h3>`], [rowsA, '<div class="ChatExtra"></div>']]);
+      const found = extractAt("https://web.telegram.org/a/#7001234567", { html });
+      assert.ok(found, `Web A, ${name}: a user who took the name is checked`);
+      assert.deepEqual([found.profile.account_id, found.profile.display_name], ["7001234567", name]);
+      // The client's own mark on the avatar (a deleted account): nothing to check.
+      const deleted = html.split(initials).join('<div class="Avatar size-jumbo deleted-account" data-peer-id="7001234567"><i class="Avatar__icon icon-avatar-deleted-account" role="img"></i></div>');
+      assert.equal(extractAt("https://web.telegram.org/a/#7001234567", { html: deleted }), null, `Web A, ${name}: deleted`);
+    }
+    // Web K (invented panel, tweb's structure): the empty carousel and initials of a user without a photo.
+    const k = (avatarClass, initials) => `<div class="tabs-tab sidebar sidebar-right active" id="column-right"><div class="sidebar-content"><div class="profile-container"><div class="profile-content">
+      <div class="profile-avatars-container"><div class="avatar avatar-like profile-avatars-avatar-fake ${avatarClass}" data-peer-id="5123456789"><span class="avatar-photo-initials">${initials}</span></div><div class="profile-avatars-avatars"></div>
+      <div class="profile-avatars-info"><div class="profile-name"><span class="peer-title" data-peer-id="5123456789">Deleted Account</span></div><div class="profile-subtitle"><span>last seen a long time ago</span></div></div></div>
+      </div></div></div></div>`;
+    const live = extractAt("https://web.telegram.org/k/#5123456789", { html: k("", "DA") });
+    assert.ok(live, "Web K: a user who took the name is checked");
+    assert.deepEqual([live.profile.account_id, live.profile.display_name, live.profile.has_avatar], ["5123456789", "Deleted Account", false]);
+    assert.equal(extractAt("https://web.telegram.org/k/#5123456789", { html: k("tgico-deletedaccount", "") }), null, "Web K: deleted");
   });
 });
