@@ -15,14 +15,15 @@ equal comparing one by one (tests check this).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from heuristics.names.align import MAX_MERGED, given_pairs
+from heuristics.names.align import MAX_MERGED, Span, _unit_pairs, given_pairs
+from heuristics.names.even import Extent, describe_all, even_unit_scores, extent
 from heuristics.names.normalise import NameReading, NormalisedName, normalise
 from heuristics.names.similarity import Known, NameSimilarity, compare
 from heuristics.names.units import GATE_EDITS, GATE_SHARE, passes_gate, unit_scores, unit_skeleton
@@ -95,6 +96,15 @@ def blocking_keys(reading: NameReading) -> BlockingKeys:
 # equal comparing one by one.
 MAX_CANDIDATES = 512
 MAX_ALIGNED = 32
+# The constant-work search (``constant_work``): at least this many candidates have their given
+# names scored and at least this many names are aligned in full, decoys making up the missing
+# ones, so that a probe near a stored name costs what one near none costs.
+EVEN_CANDIDATES = 4
+EVEN_ALIGNED = 2  # a person registered under her name in two scripts: both are near a probe
+
+
+# Which pairs of units (spans) two names of so many parts have scored: given_pairs or _unit_pairs.
+PairsOf = Callable[[int, int], tuple[tuple[Span, Span], ...]]
 
 
 class NameIndex:
@@ -104,7 +114,8 @@ class NameIndex:
     Each distinct skeleton is kept once (names share them: محمد, Mohamed, Mohammed are all "mmt");
     for each kind of unit (:class:`BlockingKeys`), which skeleton each name's units have."""
 
-    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, entries: Iterable[tuple[str, str]], constant_work: bool = False) -> None:
+        self.constant_work = constant_work
         self._entries: list[tuple[str, str, NormalisedName]] = []
         numbers: dict[str, int] = {}
         fields = BlockingKeys.__slots__
@@ -132,6 +143,12 @@ class NameIndex:
             field: (np.array(skeletons, dtype=np.int64), np.array(owners, dtype=np.int64))
             for field, (skeletons, owners) in units.items()
         }
+        readings = [reading for _, _, form in self._entries for reading in form.readings]
+        self._scripts = {part.script for reading in readings for part in reading.parts}
+        self._one_part = any(len(reading.parts) == 1 for reading in readings)
+        self._extent_runs = extent(readings, whole=False) if constant_work else (0, 0)
+        self._extent_whole = extent(readings, whole=True) if constant_work else (0, 0)
+        self._described = describe_all(readings) if constant_work else {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -180,7 +197,7 @@ class NameIndex:
                 (keys_of.given, "given_first", keys_of.family, "family_first"),
             ):
                 by_given = owners(given, stored_given)
-                if by_given:
+                if by_given or self.constant_work:  # (the same numpy work whether any passed)
                     found |= by_given & owners(family, stored_family)
         return sorted(found), row, passing
 
@@ -212,6 +229,92 @@ class NameIndex:
             best[id(b)] = max(best[id(b)], score)
         return known, [max(best[id(stored)] for stored in form.readings) for form in forms]
 
+    def _decoys(self, at_least: int, real: int) -> list[NormalisedName]:
+        """Stored names whose scores a constant-work search computes and drops, making ``real``
+        candidates up to ``at_least`` (no more than the names there are: no more can be real).
+        The same names every time, near the query or not."""
+        return [self._entries[number][2] for number in range(max(min(at_least, len(self._entries)) - real, 0))]
+
+    def _pad(self, query: NormalisedName) -> Extent | None:
+        """The model's padding pair for a constant-work search: as long as the longest units of
+        the query and of the stored names that can meet in a batch, or None when no pair across
+        scripts can (a batch then never calls the model, near the query or not)."""
+        if not self.constant_work:
+            return None
+        scripts = {part.script for reading in query.readings for part in reading.parts}
+        if len(scripts | self._scripts) < 2:
+            return None
+        # A whole name is a unit only against a name of one part (align._units).
+        own = extent(query.readings, whole=self._one_part)
+        stored = self._extent_whole if any(len(r.parts) == 1 for r in query.readings) else self._extent_runs
+        return max(own[0], stored[0]), max(own[1], stored[1])
+
+    def _score_pairs(
+        self, query: NormalisedName, forms: list[NormalisedName], which: PairsOf, known: Known, pad: Extent | None
+    ) -> None:
+        """The pairs of units ``which`` gives between the query and each of ``forms``
+        (:func:`align.given_pairs`: the given names; :func:`align._unit_pairs`: all that a full
+        alignment may score), into ``known``, in one batch whose work does not depend on the
+        scores (:func:`even.even_unit_scores`). A decoy's scores are true scores too: a decoy
+        that is also a candidate writes the same values."""
+        requests = [
+            (reading, span_a, stored, span_b)
+            for form in forms
+            for reading in query.readings
+            for stored in form.readings
+            for span_a, span_b in which(len(reading.parts), len(stored.parts))
+        ]
+        scores = even_unit_scores(
+            [(a.parts[sa[0] : sa[1]], b.parts[sb[0] : sb[1]]) for a, sa, b, sb in requests], pad, self._described
+        )
+        for (a, span_a, b, span_b), score in zip(requests, scores, strict=True):
+            known[id(a), span_a, id(b), span_b] = score
+
+    @staticmethod
+    def _best_given(query: NormalisedName, form: NormalisedName, known: Known) -> float:
+        """The best given-name score of ``form`` (every one of its given-name pairs in ``known``)."""
+        return max(
+            known[id(reading), span_a, id(stored), span_b]
+            for reading in query.readings
+            for stored in form.readings
+            for span_a, span_b in given_pairs(len(reading.parts), len(stored.parts))
+        )
+
+    def _even_search(
+        self, query: NormalisedName, entries: list[tuple[str, str, NormalisedName]], cutoff: float
+    ) -> tuple[list[tuple[str, str, NormalisedName]], Known]:
+        """The constant-work search's names to align and their scores: the same as the plain
+        search's, found with the same work whether or not a stored name is near the query.
+
+        A registry of at most EVEN_CANDIDATES names has every pair of every name scored in one
+        batch (one call of the model) and every name aligned. A larger one has the given names
+        of its candidates and of decoys (stored names, the first ones) scored up to
+        EVEN_CANDIDATES names, then every pair of the names to align and of decoys up to
+        EVEN_ALIGNED names, each in one batch.
+        Scoring never looks at the gate (:func:`even.even_unit_scores`), and the decoys are
+        aligned too (their results dropped): a probe sharing a stored name's given name costs
+        what one sharing nothing costs. Past the padding (more near names than that) the work
+        grows with them, within MAX_CANDIDATES and MAX_ALIGNED."""
+        pad = self._pad(query)
+        forms = [form for _, _, form in entries]
+        known: Known = {}
+        small = len(self._entries) <= EVEN_CANDIDATES
+        if small:
+            self._score_pairs(query, self._decoys(EVEN_CANDIDATES, 0), _unit_pairs, known, pad)
+        else:
+            self._score_pairs(query, forms + self._decoys(EVEN_CANDIDATES, len(forms)), given_pairs, known, pad)
+        given = [self._best_given(query, form, known) for form in forms]
+        reaching = sorted(
+            (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
+        )
+        aligned = [entries[number] for number in reaching[:MAX_ALIGNED]]
+        decoys = self._decoys(EVEN_CANDIDATES if small else EVEN_ALIGNED, len(aligned))
+        if not small:
+            self._score_pairs(query, [form for _, _, form in aligned] + decoys, _unit_pairs, known, pad)
+        for decoy in decoys:
+            compare(query, decoy, at_least=cutoff, known=known)  # dropped: it costs what a real one costs
+        return aligned, known
+
     def _gated(self, unit_a: tuple, unit_b: tuple, row: dict[str, int], passing: np.ndarray) -> bool:
         """Whether two units (no particles) pass the gate, from the query's table when it has both."""
         key_a = "".join(part.skeleton for part in unit_a)
@@ -233,12 +336,16 @@ class NameIndex:
         cutoff = max(0.0, min_similarity - 1e-9)
         found, row, passing = self._candidates(query, *self._gate_table(query))
         entries = [self._entries[entry] for entry in found[:MAX_CANDIDATES]]
-        known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
-        reaching = sorted(
-            (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
-        )
+        if self.constant_work:
+            aligned, known = self._even_search(query, entries, cutoff)
+        else:
+            known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
+            reaching = sorted(
+                (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
+            )
+            aligned = [entries[number] for number in reaching[:MAX_ALIGNED]]
         best: dict[str, NameMatch] = {}
-        for key, stored, form in (entries[number] for number in reaching[:MAX_ALIGNED]):
+        for key, stored, form in aligned:
             found = compare(query, form, at_least=cutoff, known=known)
             if found.score >= min_similarity and (key not in best or found.score > best[key].similarity.score):
                 best[key] = NameMatch(key, stored, found)
