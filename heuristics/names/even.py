@@ -15,6 +15,7 @@ Latin letters, at least as long as any in the batch: a batch then costs what its
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -44,8 +45,17 @@ Described = tuple[str, str, list[str] | str]
 
 
 def describe(parts: Sequence[Part], particle: str) -> Described:
-    read = arabic_symbols(parts, particle) if parts[0].script == "arabic" else _letters(parts, particle)
-    return unit_skeleton(parts, particle), _same_script_key(parts, particle), read
+    return unit_skeleton(parts, particle), _same_script_key(parts, particle), _read(parts, particle)
+
+
+def _read(parts: Sequence[Part], particle: str) -> list[str] | str:
+    """What the model reads of a unit (as :func:`units._add_cross` gives it)."""
+    if parts[0].script == "arabic":
+        return arabic_symbols(parts, particle)
+    return latin_letters(particle + "".join(part.text for part in parts))
+
+
+_WORK = (unit_skeleton, _same_script_key, _read)  # how each part of a Described is worked out
 
 
 def describe_all(readings: Iterable[NameReading]) -> dict[UnitKey, Described]:
@@ -74,32 +84,34 @@ def even_unit_scores(
     crossing: list[tuple[int, float, bool]] = []  # pair, skeleton ratio, whether it may count
     inputs: list[tuple[list[str], str]] = []
     known = described or {}
-    fresh: dict[UnitKey, Described] = {}
+    fresh: tuple[dict[UnitKey, Any], ...] = ({}, {}, {})  # the query's units, each part when needed
 
-    def unit(parts: Sequence[Part], particle: str) -> Described:
+    def unit(kind: int, parts: Sequence[Part], particle: str) -> Any:
         key = (tuple(map(id, parts)), particle)
-        found = known.get(key) or fresh.get(key)
-        if found is None:
-            found = fresh[key] = describe(parts, particle)
-        return found
+        found = known.get(key)
+        if found is not None:
+            return found[kind]
+        value = fresh[kind].get(key)
+        if value is None:
+            value = fresh[kind][key] = _WORK[kind](parts, particle)
+        return value
 
     for number, (a, b) in enumerate(pairs):
         for particle_a, particle_b in _variants(a, b):
-            skeleton_a, key_a, read_a = unit(a, particle_a)
-            skeleton_b, key_b, read_b = unit(b, particle_b)
+            skeleton_a, skeleton_b = unit(0, a, particle_a), unit(0, b, particle_b)
             passes = passes_gate(skeleton_a, skeleton_b)
-            gate = fuzz.ratio(skeleton_a, skeleton_b)
             if a[0].script == b[0].script:
-                same = fuzz.ratio(key_a, key_b) / 100
+                same = fuzz.ratio(unit(1, a, particle_a), unit(1, b, particle_b)) / 100
                 if passes:
                     best[number] = max(best[number], same)
                 continue
-            (arabic, arabic_particle, symbols), (latin, latin_particle, letters) = sorted(
-                [(a, particle_a, read_a), (b, particle_b, read_b)], key=lambda side: side[0][0].script != "arabic"
+            sides = ((a, particle_a, unit(2, a, particle_a)), (b, particle_b, unit(2, b, particle_b)))
+            (arabic, arabic_particle, symbols), (latin, latin_particle, letters) = (
+                sides if a[0].script == "arabic" else sides[::-1]
             )
             # محمد only pairs with the Mohammed spellings: such a pair scores 0, but is scored.
             mohammed = _is_mohammed_arabic(arabic, arabic_particle) == _is_mohammed_latin(latin, latin_particle)
-            crossing.append((number, gate, passes and mohammed))
+            crossing.append((number, fuzz.ratio(skeleton_a, skeleton_b), passes and mohammed))
             inputs.append((symbols, letters))  # type: ignore[arg-type]
     if pad is not None:
         inputs.append(([_PAD_SYMBOL] * max(pad[0], 1), "a" * max(pad[1], 1)))
@@ -115,11 +127,6 @@ def _spans(count: int, whole: bool) -> list[tuple[int, int]]:
     """Runs of up to MAX_MERGED parts of a name of ``count``, and with ``whole`` the whole name."""
     spans = [(start, start + size) for size in range(1, MAX_MERGED + 1) for start in range(count - size + 1)]
     return [*spans, (0, count)] if whole and count > MAX_MERGED else spans
-
-
-def _letters(parts: Sequence[Part], particle: str) -> str:
-    """What the model reads of a Latin unit (as :func:`units._add_cross` gives it)."""
-    return latin_letters(particle + "".join(part.text for part in parts))
 
 
 def _variants(a: Sequence[Part], b: Sequence[Part]) -> list[tuple[str, str]]:
@@ -149,5 +156,5 @@ def extent(readings: Iterable[NameReading], whole: bool) -> Extent:
                 if unit[0].script == "arabic":
                     symbols = max(symbols, len(arabic_symbols(unit, particle)))
                 else:
-                    letters = max(letters, len(latin_letters(particle + "".join(part.text for part in unit))))
+                    letters = max(letters, len(_read(unit, particle)))
     return symbols, letters

@@ -11,6 +11,17 @@ pairs are scored in one batch, and only those whose given names reach the cut-of
 full (at most ``MAX_ALIGNED``, best first, of at most ``MAX_CANDIDATES`` candidates: cost stays
 bounded whatever the names). Within these bounds nothing that could match is skipped, so results
 equal comparing one by one (tests check this).
+
+That work depends on what is stored: a query whose given name is close to a stored name's costs
+an alignment more, and the learned model's batch, across scripts, more than that. Where the cost
+of a search must not tell what is stored — the protected-people registry, searched by anonymous
+checks — ``NameIndex(..., constant_work=True)`` finds the same names with the same scores, by
+work that does not depend on whether a stored name is near the query: pairs scored whatever the
+gate and the model's batch padded to the longest units stored (:mod:`even`), and decoy
+alignments (stored names, their results dropped) making up the real ones — every stored name in
+a registry of at most ``EVEN_WHOLE`` names, at least ``EVEN_ALIGNED`` in a larger one, whose
+candidates are chosen by consonant skeletons alone (:meth:`NameIndex._even_search`). The
+contacts' index (the client's own names: no oracle there) keeps the faster plain search.
 """
 
 from __future__ import annotations
@@ -96,10 +107,10 @@ def blocking_keys(reading: NameReading) -> BlockingKeys:
 # equal comparing one by one.
 MAX_CANDIDATES = 512
 MAX_ALIGNED = 32
-# The constant-work search (``constant_work``): at least this many candidates have their given
-# names scored and at least this many names are aligned in full, decoys making up the missing
-# ones, so that a probe near a stored name costs what one near none costs.
-EVEN_CANDIDATES = 4
+# The constant-work search (``constant_work``): a registry of at most EVEN_WHOLE names is scored
+# whole for every probe; in a larger one at least EVEN_ALIGNED names are aligned in full, decoys
+# making up the missing ones, so that a probe near a stored name costs what one near none costs.
+EVEN_WHOLE = 4
 EVEN_ALIGNED = 2  # a person registered under her name in two scripts: both are near a probe
 
 
@@ -281,39 +292,63 @@ class NameIndex:
         )
 
     def _even_search(
-        self, query: NormalisedName, entries: list[tuple[str, str, NormalisedName]], cutoff: float
+        self,
+        query: NormalisedName,
+        entries: list[tuple[str, str, NormalisedName]],
+        cutoff: float,
+        row: dict[str, int],
+        passing: np.ndarray,
     ) -> tuple[list[tuple[str, str, NormalisedName]], Known]:
         """The constant-work search's names to align and their scores: the same as the plain
         search's, found with the same work whether or not a stored name is near the query.
 
-        A registry of at most EVEN_CANDIDATES names has every pair of every name scored in one
-        batch (one call of the model) and every name aligned. A larger one has the given names
-        of its candidates and of decoys (stored names, the first ones) scored up to
-        EVEN_CANDIDATES names, then every pair of the names to align and of decoys up to
-        EVEN_ALIGNED names, each in one batch.
-        Scoring never looks at the gate (:func:`even.even_unit_scores`), and the decoys are
-        aligned too (their results dropped): a probe sharing a stored name's given name costs
-        what one sharing nothing costs. Past the padding (more near names than that) the work
-        grows with them, within MAX_CANDIDATES and MAX_ALIGNED."""
+        A registry of at most EVEN_WHOLE names has every pair of every name scored in one batch
+        (one call of the model) whatever the gate, and every name aligned (the names that do not
+        reach the cut-off as decoys, their results dropped): the work is the same for every
+        probe of a shape, whatever it shares with a stored name.
+
+        A larger one scores its candidates' given names as the plain search does: which names are
+        candidates, and which of their pairs are scored, is decided by consonant skeletons (a
+        probe's candidates are the tens of stored names whose given and family consonants are
+        near its own, and a given name spelt otherwise with the same consonants has the same
+        ones), and one of them costs a few pair scorings among hundreds. Then every pair of the
+        names to align, made up with decoys (the first stored names) to EVEN_ALIGNED names, is
+        scored in one batch whatever the gate, and the decoys aligned too. Past EVEN_ALIGNED
+        near given names the work grows with them, within MAX_ALIGNED."""
         pad = self._pad(query)
         forms = [form for _, _, form in entries]
-        known: Known = {}
-        small = len(self._entries) <= EVEN_CANDIDATES
+        small = len(self._entries) <= EVEN_WHOLE
         if small:
-            self._score_pairs(query, self._decoys(EVEN_CANDIDATES, 0), _unit_pairs, known, pad)
+            known: Known = {}
+            self._score_pairs(query, self._decoys(EVEN_WHOLE, 0), _unit_pairs, known, pad)
+            given = [self._best_given(query, form, known) for form in forms]
         else:
-            self._score_pairs(query, forms + self._decoys(EVEN_CANDIDATES, len(forms)), given_pairs, known, pad)
-        given = [self._best_given(query, form, known) for form in forms]
+            known, given = self._given_name_scores(query, forms, row, passing)
         reaching = sorted(
             (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
         )
         aligned = [entries[number] for number in reaching[:MAX_ALIGNED]]
-        decoys = self._decoys(EVEN_CANDIDATES if small else EVEN_ALIGNED, len(aligned))
+        decoys = self._decoys(EVEN_WHOLE if small else EVEN_ALIGNED, len(aligned))
         if not small:
             self._score_pairs(query, [form for _, _, form in aligned] + decoys, _unit_pairs, known, pad)
         for decoy in decoys:
-            compare(query, decoy, at_least=cutoff, known=known)  # dropped: it costs what a real one costs
+            compare(query, decoy, at_least=cutoff, known=self._as_near(query, decoy, known))  # dropped
         return aligned, known
+
+    @staticmethod
+    def _as_near(query: NormalisedName, decoy: NormalisedName, known: Known) -> Known:
+        """``known``'s scores of the decoy's pairs (all scored), its given names as written made
+        to agree: its alignment then goes on to pair the other parts, as a name near the query
+        does, instead of stopping at its given names (its result is dropped)."""
+        scores: Known = {}
+        for reading in query.readings:
+            for stored in decoy.readings:
+                count_a, count_b = len(reading.parts), len(stored.parts)
+                for span_a, span_b in _unit_pairs(count_a, count_b):
+                    scores[id(reading), span_a, id(stored), span_b] = known[id(reading), span_a, id(stored), span_b]
+                span_a, span_b = given_pairs(count_a, count_b)[0]
+                scores[id(reading), span_a, id(stored), span_b] = 1.0
+        return scores
 
     def _gated(self, unit_a: tuple, unit_b: tuple, row: dict[str, int], passing: np.ndarray) -> bool:
         """Whether two units (no particles) pass the gate, from the query's table when it has both."""
@@ -337,7 +372,7 @@ class NameIndex:
         found, row, passing = self._candidates(query, *self._gate_table(query))
         entries = [self._entries[entry] for entry in found[:MAX_CANDIDATES]]
         if self.constant_work:
-            aligned, known = self._even_search(query, entries, cutoff)
+            aligned, known = self._even_search(query, entries, cutoff, row, passing)
         else:
             known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
             reaching = sorted(

@@ -100,7 +100,7 @@ def results(index: NameIndex, query: str, threshold: float) -> list[tuple[Any, .
 @pytest.mark.parametrize("size", [1, 3, 4, 5, 60, None])
 def test_the_constant_work_search_finds_exactly_what_the_plain_search_finds(size: int | None) -> None:
     """Same matches, same scores to the last bit, same evidence, for registries small enough to be
-    scored whole (at most EVEN_CANDIDATES names) and larger, at three cut-offs."""
+    scored whole (at most EVEN_WHOLE names) and larger, at three cut-offs."""
     names = sample_names()
     if size is not None:
         names = [entry for entry in names if entry[0] == "her"][:1] + names[: size - 1]
@@ -189,7 +189,7 @@ def _others(count: int) -> list[str]:
 def test_a_probe_sharing_her_given_name_does_the_work_of_one_sharing_nothing(
     names: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A registry of at most EVEN_CANDIDATES names (a person under her name in two scripts):
+    """A registry of at most EVEN_WHOLE names (a person under her name in two scripts):
     every probe does the same work, whatever it shares with her."""
     even = NameIndex(((str(number), name) for number, name in enumerate(names)), constant_work=True)
     for probes in (PROBES, ARABIC_PROBES, {k: tagline(v) for k, v in PROBES.items()}):
@@ -224,7 +224,7 @@ def test_in_a_larger_registry_her_given_name_costs_what_another_of_its_consonant
 
 def test_the_constant_work_search_aligns_a_name_for_every_probe(monkeypatch: pytest.MonkeyPatch) -> None:
     """The decoy alignments are really done: a probe near nobody pays what a probe near her pays,
-    not the reverse (her alignment skipped). A registry of at most EVEN_CANDIDATES names has
+    not the reverse (her alignment skipped). A registry of at most EVEN_WHOLE names has
     each aligned and all their pairs scored in one batch; a larger one at least EVEN_ALIGNED."""
     for names, compares, batches in (([HER], 1, 1), ([*_others(40), HER], index_module.EVEN_ALIGNED, 2)):
         even = NameIndex(((str(number), name) for number, name in enumerate(names)), constant_work=True)
