@@ -285,10 +285,13 @@ class NameIndex:
     def _best_given(query: NormalisedName, form: NormalisedName, known: Known) -> float:
         """The best given-name score of ``form`` (every one of its given-name pairs in ``known``)."""
         return max(
-            known[id(reading), span_a, id(stored), span_b]
-            for reading in query.readings
-            for stored in form.readings
-            for span_a, span_b in given_pairs(len(reading.parts), len(stored.parts))
+            (
+                known[id(reading), span_a, id(stored), span_b]
+                for reading in query.readings
+                for stored in form.readings
+                for span_a, span_b in given_pairs(len(reading.parts), len(stored.parts))
+            ),
+            default=0.0,
         )
 
     def _even_search(
@@ -346,8 +349,8 @@ class NameIndex:
                 count_a, count_b = len(reading.parts), len(stored.parts)
                 for span_a, span_b in _unit_pairs(count_a, count_b):
                     scores[id(reading), span_a, id(stored), span_b] = known[id(reading), span_a, id(stored), span_b]
-                span_a, span_b = given_pairs(count_a, count_b)[0]
-                scores[id(reading), span_a, id(stored), span_b] = 1.0
+                for span_a, span_b in given_pairs(count_a, count_b)[:1]:
+                    scores[id(reading), span_a, id(stored), span_b] = 1.0
         return scores
 
     def _gated(self, unit_a: tuple, unit_b: tuple, row: dict[str, int], passing: np.ndarray) -> bool:
