@@ -294,6 +294,28 @@ class NameIndex:
             default=0.0,
         )
 
+    def _whole_search(
+        self, query: NormalisedName, cutoff: float
+    ) -> tuple[list[tuple[str, str, NormalisedName]], Known]:
+        """A constant-work search of at most EVEN_WHOLE names: the names to align and their scores,
+        the same as the plain search's. Every pair of every name is scored in one batch whatever
+        the gate (one call of the model at most), and every name is aligned, those whose given
+        names do not reach the cut-off as decoys (given names made to agree, results dropped):
+        the work depends on the query and on the names' shapes, not on what they share. No
+        candidates are looked for: a name that is not one cannot match, and is aligned anyway."""
+        forms = [form for _, _, form in self._entries]
+        known: Known = {}
+        self._score_pairs(query, forms, _unit_pairs, known, self._pad(query))
+        given = [self._best_given(query, form, known) for form in forms]
+        reaching = sorted(
+            (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
+        )
+        for number, form in enumerate(forms):
+            own = self._as_near(query, form, known, agree=number not in reaching)
+            if number not in reaching:
+                compare(query, form, at_least=cutoff, known=own)  # dropped
+        return [self._entries[number] for number in reaching[:MAX_ALIGNED]], known
+
     def _even_search(
         self,
         query: NormalisedName,
@@ -302,47 +324,37 @@ class NameIndex:
         row: dict[str, int],
         passing: np.ndarray,
     ) -> tuple[list[tuple[str, str, NormalisedName]], Known]:
-        """The constant-work search's names to align and their scores: the same as the plain
-        search's, found with the same work whether or not a stored name is near the query.
+        """A constant-work search of more than EVEN_WHOLE names: the names to align and their
+        scores, the same as the plain search's.
 
-        A registry of at most EVEN_WHOLE names has every pair of every name scored in one batch
-        (one call of the model) whatever the gate, and every name aligned (the names that do not
-        reach the cut-off as decoys, their results dropped): the work is the same for every
-        probe of a shape, whatever it shares with a stored name.
-
-        A larger one scores its candidates' given names as the plain search does: which names are
+        The candidates' given names are scored as the plain search does: which names are
         candidates, and which of their pairs are scored, is decided by consonant skeletons (a
         probe's candidates are the tens of stored names whose given and family consonants are
         near its own, and a given name spelt otherwise with the same consonants has the same
         ones), and one of them costs a few pair scorings among hundreds. Then every pair of the
         names to align, made up with decoys (the first stored names) to EVEN_ALIGNED names, is
-        scored in one batch whatever the gate, and the decoys aligned too. Past EVEN_ALIGNED
-        near given names the work grows with them, within MAX_ALIGNED."""
-        pad = self._pad(query)
-        forms = [form for _, _, form in entries]
-        small = len(self._entries) <= EVEN_WHOLE
-        if small:
-            known: Known = {}
-            self._score_pairs(query, self._decoys(EVEN_WHOLE, 0), _unit_pairs, known, pad)
-            given = [self._best_given(query, form, known) for form in forms]
-        else:
-            known, given = self._given_name_scores(query, forms, row, passing)
+        scored in one batch whatever the gate, its model batch padded, and the decoys aligned
+        too (given names made to agree, results dropped). Past EVEN_ALIGNED near given names the
+        work grows with them, within MAX_ALIGNED."""
+        known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
         reaching = sorted(
             (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
         )
         aligned = [entries[number] for number in reaching[:MAX_ALIGNED]]
-        decoys = self._decoys(EVEN_WHOLE if small else EVEN_ALIGNED, len(aligned))
-        if not small:
-            self._score_pairs(query, [form for _, _, form in aligned] + decoys, _unit_pairs, known, pad)
+        decoys = self._decoys(EVEN_ALIGNED, len(aligned))
+        self._score_pairs(query, [form for _, _, form in aligned] + decoys, _unit_pairs, known, self._pad(query))
+        for _, _, form in aligned:
+            self._as_near(query, form, known, agree=False)  # (what a decoy's costs)
         for decoy in decoys:
             compare(query, decoy, at_least=cutoff, known=self._as_near(query, decoy, known))  # dropped
         return aligned, known
 
     @staticmethod
-    def _as_near(query: NormalisedName, decoy: NormalisedName, known: Known) -> Known:
-        """``known``'s scores of the decoy's pairs (all scored), its given names as written made
-        to agree: its alignment then goes on to pair the other parts, as a name near the query
-        does, instead of stopping at its given names (its result is dropped)."""
+    def _as_near(query: NormalisedName, decoy: NormalisedName, known: Known, agree: bool = True) -> Known:
+        """``known``'s scores of the decoy's pairs (all scored), with ``agree`` its given names as
+        written made to agree: its alignment then goes on to pair the other parts, as a name near
+        the query does, instead of stopping at its given names (its result is dropped). Without
+        ``agree``, done for a real name only to cost what a decoy's costs."""
         scores: Known = {}
         for reading in query.readings:
             for stored in decoy.readings:
@@ -350,7 +362,9 @@ class NameIndex:
                 for span_a, span_b in _unit_pairs(count_a, count_b):
                     scores[id(reading), span_a, id(stored), span_b] = known[id(reading), span_a, id(stored), span_b]
                 for span_a, span_b in given_pairs(count_a, count_b)[:1]:
-                    scores[id(reading), span_a, id(stored), span_b] = 1.0
+                    scores[id(reading), span_a, id(stored), span_b] = (
+                        1.0 if agree else scores[id(reading), span_a, id(stored), span_b]
+                    )
         return scores
 
     def _gated(self, unit_a: tuple, unit_b: tuple, row: dict[str, int], passing: np.ndarray) -> bool:
@@ -372,16 +386,19 @@ class NameIndex:
             return []
         # A hair below the cut-off, so that the pruning never drops a score equal to it.
         cutoff = max(0.0, min_similarity - 1e-9)
-        found, row, passing = self._candidates(query, *self._gate_table(query))
-        entries = [self._entries[entry] for entry in found[:MAX_CANDIDATES]]
-        if self.constant_work:
-            aligned, known = self._even_search(query, entries, cutoff, row, passing)
+        if self.constant_work and len(self._entries) <= EVEN_WHOLE:
+            aligned, known = self._whole_search(query, cutoff)
         else:
-            known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
-            reaching = sorted(
-                (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
-            )
-            aligned = [entries[number] for number in reaching[:MAX_ALIGNED]]
+            found, row, passing = self._candidates(query, *self._gate_table(query))
+            entries = [self._entries[entry] for entry in found[:MAX_CANDIDATES]]
+            if self.constant_work:
+                aligned, known = self._even_search(query, entries, cutoff, row, passing)
+            else:
+                known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
+                reaching = sorted(
+                    (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
+                )
+                aligned = [entries[number] for number in reaching[:MAX_ALIGNED]]
         best: dict[str, NameMatch] = {}
         for key, stored, form in aligned:
             found = compare(query, form, at_least=cutoff, known=known)
