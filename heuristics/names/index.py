@@ -26,6 +26,7 @@ contacts' index (the client's own names: no oracle there) keeps the faster plain
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -160,6 +161,7 @@ class NameIndex:
         self._extent_runs = extent(readings, whole=False) if constant_work else (0, 0)
         self._extent_whole = extent(readings, whole=True) if constant_work else (0, 0)
         self._described = describe_all(readings) if constant_work else {}
+        self._decoy_pool = self._pick_decoys() if constant_work else []
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -240,11 +242,28 @@ class NameIndex:
             best[id(b)] = max(best[id(b)], score)
         return known, [max(best[id(stored)] for stored in form.readings) for form in forms]
 
-    def _decoys(self, at_least: int, real: int) -> list[NormalisedName]:
-        """Stored names whose scores a constant-work search computes and drops, making ``real``
-        candidates up to ``at_least`` (no more than the names there are: no more can be real).
-        The same names every time, near the query or not."""
-        return [self._entries[number][2] for number in range(max(min(at_least, len(self._entries)) - real, 0))]
+    def _pick_decoys(self) -> list[NormalisedName]:
+        """The decoys of a constant-work search of more than EVEN_WHOLE names: for each script
+        stored, a name of its commonest number of parts (a near name costs by its shape, which
+        its decoy should share), then the first names, EVEN_ALIGNED in all."""
+        forms = [form for _, _, form in self._entries]
+        pool: list[NormalisedName] = []
+        for script in ("arabic", "latin"):
+            same = [form for form in forms if form.script == script]
+            if same and len(pool) < EVEN_ALIGNED:
+                counts = Counter(len(form.primary.parts) for form in same)
+                pool.append(next(form for form in same if len(form.primary.parts) == counts.most_common(1)[0][0]))
+        return pool + [form for form in forms if form not in pool][: EVEN_ALIGNED - len(pool)]
+
+    def _decoys(self, aligned: list[NormalisedName]) -> list[NormalisedName]:
+        """The decoys aligned with ``aligned`` (the names near the query), up to EVEN_ALIGNED: each
+        near name takes the place of the decoy of its script, so that the names aligned are of
+        the same scripts whether or not one is near."""
+        pool = list(self._decoy_pool)
+        for form in aligned:
+            if pool:
+                pool.remove(next((decoy for decoy in pool if decoy.script == form.script), pool[-1]))
+        return pool
 
     def _pad(self, query: NormalisedName) -> Extent | None:
         """The model's padding pair for a constant-work search: as long as the longest units of
@@ -332,7 +351,7 @@ class NameIndex:
         probe's candidates are the tens of stored names whose given and family consonants are
         near its own, and a given name spelt otherwise with the same consonants has the same
         ones), and one of them costs a few pair scorings among hundreds. Then every pair of the
-        names to align, made up with decoys (the first stored names) to EVEN_ALIGNED names, is
+        names to align, made up with decoys (stored names, :meth:`_pick_decoys`) to EVEN_ALIGNED, is
         scored in one batch whatever the gate, its model batch padded, and the decoys aligned
         too (given names made to agree, results dropped). Past EVEN_ALIGNED near given names the
         work grows with them, within MAX_ALIGNED."""
@@ -341,7 +360,7 @@ class NameIndex:
             (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
         )
         aligned = [entries[number] for number in reaching[:MAX_ALIGNED]]
-        decoys = self._decoys(EVEN_ALIGNED, len(aligned))
+        decoys = self._decoys([form for _, _, form in aligned])
         self._score_pairs(query, [form for _, _, form in aligned] + decoys, _unit_pairs, known, self._pad(query))
         for _, _, form in aligned:
             self._as_near(query, form, known, agree=False)  # (what a decoy's costs)

@@ -222,6 +222,24 @@ def test_in_a_larger_registry_her_given_name_costs_what_another_of_its_consonant
     assert work["shares her given name"][0] == 1 and work["another given name"][0] == 0  # type: ignore[index]
 
 
+def test_in_a_registry_of_both_scripts_a_near_name_takes_the_place_of_a_decoy_of_its_script(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The decoys are one name of each script (of the commonest shape): a name near the probe
+    takes the place of the decoy of its script, so that the names aligned are of the same
+    scripts, and the pairs scored across scripts as many, whether or not one is near."""
+    held = [line.split("\t")[0] for line in (DATA / "names-held-out.tsv").read_text("utf-8").splitlines()]
+    rng = random.Random(20261202)
+    arabic = [" ".join(rng.sample(held, 3)) for _ in range(20)]
+    names = [*_others(20), *arabic, HER]
+    same_consonants = {"shares her given name": "Hala Haddad", "another given name": "Hela Haddad"}
+    even = NameIndex(((str(number), name) for number, name in enumerate(names)), constant_work=True)
+    assert sorted(decoy.script for decoy in even._decoys([])) == ["arabic", "latin"]
+    work = probe_work(even, same_consonants, monkeypatch)
+    assert len(set(work.values())) == 1, work
+    assert work["another given name"][2]  # type: ignore[index]  # the model's batch: across scripts
+
+
 def test_the_constant_work_search_aligns_a_name_for_every_probe(monkeypatch: pytest.MonkeyPatch) -> None:
     """The decoy alignments are really done: a probe near nobody pays what a probe near her pays,
     not the reverse (her alignment skipped). A registry of at most EVEN_WHOLE names has
