@@ -11,18 +11,31 @@ pairs are scored in one batch, and only those whose given names reach the cut-of
 full (at most ``MAX_ALIGNED``, best first, of at most ``MAX_CANDIDATES`` candidates: cost stays
 bounded whatever the names). Within these bounds nothing that could match is skipped, so results
 equal comparing one by one (tests check this).
+
+That work depends on what is stored: a query whose given name is close to a stored name's costs
+an alignment more, and the learned model's batch, across scripts, more than that. Where the cost
+of a search must not tell what is stored — the protected-people registry, searched by anonymous
+checks — ``NameIndex(..., constant_work=True)`` finds the same names with the same scores, by
+work that does not depend on whether a stored name is near the query: pairs scored whatever the
+gate and the model's batch padded to the longest units stored (:mod:`even`), and decoy
+alignments (stored names, their results dropped) making up the real ones — every stored name in
+a registry of at most ``EVEN_WHOLE`` names, at least ``EVEN_ALIGNED`` in a larger one, whose
+candidates are chosen by consonant skeletons alone (:meth:`NameIndex._even_search`). The
+contacts' index (the client's own names: no oracle there) keeps the faster plain search.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from heuristics.names.align import MAX_MERGED, given_pairs
+from heuristics.names.align import MAX_MERGED, Span, _unit_pairs, given_pairs
+from heuristics.names.even import Extent, describe_all, even_unit_scores, extent
 from heuristics.names.normalise import NameReading, NormalisedName, normalise
 from heuristics.names.similarity import Known, NameSimilarity, compare
 from heuristics.names.units import GATE_EDITS, GATE_SHARE, passes_gate, unit_scores, unit_skeleton
@@ -95,6 +108,15 @@ def blocking_keys(reading: NameReading) -> BlockingKeys:
 # equal comparing one by one.
 MAX_CANDIDATES = 512
 MAX_ALIGNED = 32
+# The constant-work search (``constant_work``): a registry of at most EVEN_WHOLE names is scored
+# whole for every probe; in a larger one at least EVEN_ALIGNED names are aligned in full, decoys
+# making up the missing ones, so that a probe near a stored name costs what one near none costs.
+EVEN_WHOLE = 4
+EVEN_ALIGNED = 2  # a person registered under her name in two scripts: both are near a probe
+
+
+# Which pairs of units (spans) two names of so many parts have scored: given_pairs or _unit_pairs.
+PairsOf = Callable[[int, int], tuple[tuple[Span, Span], ...]]
 
 
 class NameIndex:
@@ -104,7 +126,8 @@ class NameIndex:
     Each distinct skeleton is kept once (names share them: محمد, Mohamed, Mohammed are all "mmt");
     for each kind of unit (:class:`BlockingKeys`), which skeleton each name's units have."""
 
-    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, entries: Iterable[tuple[str, str]], constant_work: bool = False) -> None:
+        self.constant_work = constant_work
         self._entries: list[tuple[str, str, NormalisedName]] = []
         numbers: dict[str, int] = {}
         fields = BlockingKeys.__slots__
@@ -132,6 +155,13 @@ class NameIndex:
             field: (np.array(skeletons, dtype=np.int64), np.array(owners, dtype=np.int64))
             for field, (skeletons, owners) in units.items()
         }
+        readings = [reading for _, _, form in self._entries for reading in form.readings]
+        self._scripts = {part.script for reading in readings for part in reading.parts}
+        self._one_part = any(len(reading.parts) == 1 for reading in readings)
+        self._extent_runs = extent(readings, whole=False) if constant_work else (0, 0)
+        self._extent_whole = extent(readings, whole=True) if constant_work else (0, 0)
+        self._described = describe_all(readings) if constant_work else {}
+        self._decoy_pool = self._pick_decoys() if constant_work else []
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -180,7 +210,7 @@ class NameIndex:
                 (keys_of.given, "given_first", keys_of.family, "family_first"),
             ):
                 by_given = owners(given, stored_given)
-                if by_given:
+                if by_given or self.constant_work:  # (the same numpy work whether any passed)
                     found |= by_given & owners(family, stored_family)
         return sorted(found), row, passing
 
@@ -212,6 +242,150 @@ class NameIndex:
             best[id(b)] = max(best[id(b)], score)
         return known, [max(best[id(stored)] for stored in form.readings) for form in forms]
 
+    def _pick_decoys(self) -> list[NormalisedName]:
+        """The decoys of a constant-work search of more than EVEN_WHOLE names: for each script
+        stored, a name of its commonest number of parts (a near name costs by its shape, which
+        its decoy should share), then the first names, EVEN_ALIGNED in all."""
+        forms = [form for _, _, form in self._entries]
+        pool: list[NormalisedName] = []
+        for script in ("arabic", "latin"):
+            same = [form for form in forms if form.script == script]
+            if same and len(pool) < EVEN_ALIGNED:
+                counts = Counter(len(form.primary.parts) for form in same)
+                pool.append(next(form for form in same if len(form.primary.parts) == counts.most_common(1)[0][0]))
+        return pool + [form for form in forms if form not in pool][: EVEN_ALIGNED - len(pool)]
+
+    def _decoys(self, aligned: list[NormalisedName]) -> list[NormalisedName]:
+        """The decoys aligned with ``aligned`` (the names near the query), up to EVEN_ALIGNED: each
+        near name takes the place of the decoy of its script, so that the names aligned are of
+        the same scripts whether or not one is near."""
+        pool = list(self._decoy_pool)
+        for form in aligned:
+            if pool:
+                pool.remove(next((decoy for decoy in pool if decoy.script == form.script), pool[-1]))
+        return pool
+
+    def _pad(self, query: NormalisedName) -> Extent | None:
+        """The model's padding pair for a constant-work search: as long as the longest units of
+        the query and of the stored names that can meet in a batch, or None when no pair across
+        scripts can (a batch then never calls the model, near the query or not)."""
+        if not self.constant_work:
+            return None
+        scripts = {part.script for reading in query.readings for part in reading.parts}
+        if len(scripts | self._scripts) < 2:
+            return None
+        # A whole name is a unit only against a name of one part (align._units).
+        own = extent(query.readings, whole=self._one_part)
+        stored = self._extent_whole if any(len(r.parts) == 1 for r in query.readings) else self._extent_runs
+        return max(own[0], stored[0]), max(own[1], stored[1])
+
+    def _score_pairs(
+        self, query: NormalisedName, forms: list[NormalisedName], which: PairsOf, known: Known, pad: Extent | None
+    ) -> None:
+        """The pairs of units ``which`` gives between the query and each of ``forms``
+        (:func:`align.given_pairs`: the given names; :func:`align._unit_pairs`: all that a full
+        alignment may score), into ``known``, in one batch whose work does not depend on the
+        scores (:func:`even.even_unit_scores`). A decoy's scores are true scores too: a decoy
+        that is also a candidate writes the same values."""
+        requests = [
+            (reading, span_a, stored, span_b)
+            for form in forms
+            for reading in query.readings
+            for stored in form.readings
+            for span_a, span_b in which(len(reading.parts), len(stored.parts))
+        ]
+        scores = even_unit_scores(
+            [(a.parts[sa[0] : sa[1]], b.parts[sb[0] : sb[1]]) for a, sa, b, sb in requests], pad, self._described
+        )
+        for (a, span_a, b, span_b), score in zip(requests, scores, strict=True):
+            known[id(a), span_a, id(b), span_b] = score
+
+    @staticmethod
+    def _best_given(query: NormalisedName, form: NormalisedName, known: Known) -> float:
+        """The best given-name score of ``form`` (every one of its given-name pairs in ``known``)."""
+        return max(
+            (
+                known[id(reading), span_a, id(stored), span_b]
+                for reading in query.readings
+                for stored in form.readings
+                for span_a, span_b in given_pairs(len(reading.parts), len(stored.parts))
+            ),
+            default=0.0,
+        )
+
+    def _whole_search(
+        self, query: NormalisedName, cutoff: float
+    ) -> tuple[list[tuple[str, str, NormalisedName]], Known]:
+        """A constant-work search of at most EVEN_WHOLE names: the names to align and their scores,
+        the same as the plain search's. Every pair of every name is scored in one batch whatever
+        the gate (one call of the model at most), and every name is aligned, those whose given
+        names do not reach the cut-off as decoys (given names made to agree, results dropped):
+        the work depends on the query and on the names' shapes, not on what they share. No
+        candidates are looked for: a name that is not one cannot match, and is aligned anyway."""
+        forms = [form for _, _, form in self._entries]
+        known: Known = {}
+        self._score_pairs(query, forms, _unit_pairs, known, self._pad(query))
+        given = [self._best_given(query, form, known) for form in forms]
+        reaching = sorted(
+            (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
+        )
+        for number, form in enumerate(forms):
+            own = self._as_near(query, form, known, agree=number not in reaching)
+            if number not in reaching:
+                compare(query, form, at_least=cutoff, known=own)  # dropped
+        return [self._entries[number] for number in reaching[:MAX_ALIGNED]], known
+
+    def _even_search(
+        self,
+        query: NormalisedName,
+        entries: list[tuple[str, str, NormalisedName]],
+        cutoff: float,
+        row: dict[str, int],
+        passing: np.ndarray,
+    ) -> tuple[list[tuple[str, str, NormalisedName]], Known]:
+        """A constant-work search of more than EVEN_WHOLE names: the names to align and their
+        scores, the same as the plain search's.
+
+        The candidates' given names are scored as the plain search does: which names are
+        candidates, and which of their pairs are scored, is decided by consonant skeletons (a
+        probe's candidates are the tens of stored names whose given and family consonants are
+        near its own, and a given name spelt otherwise with the same consonants has the same
+        ones), and one of them costs a few pair scorings among hundreds. Then every pair of the
+        names to align, made up with decoys (stored names, :meth:`_pick_decoys`) to EVEN_ALIGNED, is
+        scored in one batch whatever the gate, its model batch padded, and the decoys aligned
+        too (given names made to agree, results dropped). Past EVEN_ALIGNED near given names the
+        work grows with them, within MAX_ALIGNED."""
+        known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
+        reaching = sorted(
+            (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
+        )
+        aligned = [entries[number] for number in reaching[:MAX_ALIGNED]]
+        decoys = self._decoys([form for _, _, form in aligned])
+        self._score_pairs(query, [form for _, _, form in aligned] + decoys, _unit_pairs, known, self._pad(query))
+        for _, _, form in aligned:
+            self._as_near(query, form, known, agree=False)  # (what a decoy's costs)
+        for decoy in decoys:
+            compare(query, decoy, at_least=cutoff, known=self._as_near(query, decoy, known))  # dropped
+        return aligned, known
+
+    @staticmethod
+    def _as_near(query: NormalisedName, decoy: NormalisedName, known: Known, agree: bool = True) -> Known:
+        """``known``'s scores of the decoy's pairs (all scored), with ``agree`` its given names as
+        written made to agree: its alignment then goes on to pair the other parts, as a name near
+        the query does, instead of stopping at its given names (its result is dropped). Without
+        ``agree``, done for a real name only to cost what a decoy's costs."""
+        scores: Known = {}
+        for reading in query.readings:
+            for stored in decoy.readings:
+                count_a, count_b = len(reading.parts), len(stored.parts)
+                for span_a, span_b in _unit_pairs(count_a, count_b):
+                    scores[id(reading), span_a, id(stored), span_b] = known[id(reading), span_a, id(stored), span_b]
+                for span_a, span_b in given_pairs(count_a, count_b)[:1]:
+                    scores[id(reading), span_a, id(stored), span_b] = (
+                        1.0 if agree else scores[id(reading), span_a, id(stored), span_b]
+                    )
+        return scores
+
     def _gated(self, unit_a: tuple, unit_b: tuple, row: dict[str, int], passing: np.ndarray) -> bool:
         """Whether two units (no particles) pass the gate, from the query's table when it has both."""
         key_a = "".join(part.skeleton for part in unit_a)
@@ -231,14 +405,21 @@ class NameIndex:
             return []
         # A hair below the cut-off, so that the pruning never drops a score equal to it.
         cutoff = max(0.0, min_similarity - 1e-9)
-        found, row, passing = self._candidates(query, *self._gate_table(query))
-        entries = [self._entries[entry] for entry in found[:MAX_CANDIDATES]]
-        known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
-        reaching = sorted(
-            (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
-        )
+        if self.constant_work and len(self._entries) <= EVEN_WHOLE:
+            aligned, known = self._whole_search(query, cutoff)
+        else:
+            found, row, passing = self._candidates(query, *self._gate_table(query))
+            entries = [self._entries[entry] for entry in found[:MAX_CANDIDATES]]
+            if self.constant_work:
+                aligned, known = self._even_search(query, entries, cutoff, row, passing)
+            else:
+                known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
+                reaching = sorted(
+                    (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
+                )
+                aligned = [entries[number] for number in reaching[:MAX_ALIGNED]]
         best: dict[str, NameMatch] = {}
-        for key, stored, form in (entries[number] for number in reaching[:MAX_ALIGNED]):
+        for key, stored, form in aligned:
             found = compare(query, form, at_least=cutoff, known=known)
             if found.score >= min_similarity and (key not in best or found.score > best[key].similarity.score):
                 best[key] = NameMatch(key, stored, found)

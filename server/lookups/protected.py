@@ -110,7 +110,10 @@ class ProtectedLookup:
 
     def _load(self, version: Version, previous: _Registry | None) -> _Registry:
         people = {p.id: p for p in self.store.all()}
-        index = NameIndex((p.id, name) for p in people.values() for name in p.display_names)
+        # Constant work: an anonymous check's search must not cost more for a probe near a
+        # registered name than for one near none (docs/privacy.md; the contacts' index, the
+        # client's own names, keeps the faster plain search).
+        index = NameIndex(((p.id, name) for p in people.values() for name in p.display_names), constant_work=True)
         photos = _photo_index(people, self.store.keypoints(list(people)))
         return _Registry(index, people, *photos, _account_index(people))
 

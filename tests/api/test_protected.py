@@ -360,6 +360,51 @@ def test_past_the_registry_limit_a_match_costs_what_a_miss_costs(
     assert "impersonation.protected_person" in codes(other.get_json())
 
 
+def test_within_the_limit_a_probe_near_her_name_costs_what_one_near_nobody_costs(
+    client: FlaskClient, trainer: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A timing oracle within the limit: the registry's name index aligned in full only the names
+    whose given name is close to the probe's, so a probe sharing her given name and nothing else
+    (no match, nothing counted) cost about twice one sharing nothing, and a script learned which
+    given names were registered. The registry's index does constant work now: the same
+    alignments and the same batches of scored pairs, whatever the probe shares with her."""
+    from heuristics.names import index as index_module
+
+    register(client, trainer)
+    work: list[tuple[str, int]] = []
+    compare, scores = index_module.compare, index_module.even_unit_scores
+
+    def counted_compare(*args: Any, **kwargs: Any) -> Any:
+        work.append(("compare", 0))
+        return compare(*args, **kwargs)
+
+    def counted_scores(pairs: list, *rest: Any) -> Any:
+        work.append(("scored", len(pairs)))
+        return scores(pairs, *rest)
+
+    def plain_scores(pairs: list) -> Any:
+        raise AssertionError("the registry's search scored pairs the plain way")
+
+    monkeypatch.setattr(index_module, "compare", counted_compare)
+    monkeypatch.setattr(index_module, "even_unit_scores", counted_scores)
+    monkeypatch.setattr(index_module, "unit_scores", plain_scores)
+    probes = {
+        "shares nothing": "Karim Haddad",
+        "shares her given name": "Hala Haddad",
+        "shares nothing, in Arabic": "كريم خوري",
+        "shares her given name, in Arabic": "هالة خوري",
+    }
+    done = {}
+    for label, name in probes.items():
+        work.clear()
+        assert "impersonation.protected_person" not in codes(check(client, {"display_name": name}))
+        done[label] = list(work)
+    assert done["shares nothing"] and done["shares nothing"] == done["shares her given name"]
+    assert done["shares nothing, in Arabic"] == done["shares her given name, in Arabic"]
+    lookup = client.application.extensions["haris"].lookups["protected"]
+    assert lookup.copy.current().index.constant_work
+
+
 def test_the_registry_limit_holds_across_the_peppers_change(make_app: Any, trainer: dict[str, str]) -> None:
     """Counted under the hour's peppered key alone, the allowance started afresh with each new
     pepper: 20 answers just before the hour and 20 more just after it, twice the limit within a
