@@ -2,7 +2,7 @@
 implementation before 2026-12-01 (copied below) against the shipped one, in the same run, on the
 batches the name index really sends, and a check that every score is the same float.
 
-    .venv/bin/python bench/transliteration_batch.py [--repeats 30]
+    .venv/bin/python bench/transliteration_batch.py [--repeats 30] [--registry]
 
 Batches: recorded while the protected-people registry's searches of ``bench/registry_timing.py``
 run (its seeded ordinary names, half in each script, against a registry of her name only and of
@@ -11,16 +11,21 @@ plain index), plus batches of 1, 3, 10 and 40 pairs drawn from tests/data/ar2en-
 Each batch is timed old then new, taking turns, ``repeats`` times (CPU of this thread); the table
 gives, per group, how many batches, their median pairs and longest symbols and Latin word, the sum
 over its batches of the median CPU per batch (ms), and the ratio old / new.
+
+``--registry``: instead, the last table of ``bench/registry_timing.py`` (the registry's search
+alone, ``NameIndex.search``, constant work and plain index), once with the old batch and once
+with the new, three times taking turns; the medians of each figure over the three.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -133,10 +138,45 @@ def old_and_new(dense: _DenseTable, pairs: Pairs, repeats: int) -> tuple[float, 
     return statistics.median(spent[0]), statistics.median(spent[1])
 
 
+@contextlib.contextmanager
+def old_batch(old: bool) -> Iterator[None]:
+    """With ``old``, the model's batch is the old one."""
+    new = _DenseTable.log_likelihoods
+    if old:
+        _DenseTable.log_likelihoods = old_log_likelihoods  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        _DenseTable.log_likelihoods = new  # type: ignore[method-assign]
+
+
+def registry_searches(repeats: int) -> None:
+    large = [[registry_timing.REGISTERED], *registry_timing.others(999)]
+    found: dict[tuple[str, bool], list[tuple[float, float]]] = {}
+    for _ in range(3):
+        for old in (True, False):
+            with old_batch(old):
+                for label, even, plain in registry_timing.search_costs(large, repeats):
+                    found.setdefault((label, old), []).append((even, plain))
+    print("the registry's search alone, median CPU per search (ms): constant work / plain index, old and new batch")
+    for label in dict.fromkeys(label for label, _ in found):
+        old_even, old_plain = (statistics.median(row[i] for row in found[label, True]) for i in (0, 1))
+        new_even, new_plain = (statistics.median(row[i] for row in found[label, False]) for i in (0, 1))
+        print(
+            f"  {label:<34} old {old_even:6.3f} / {old_plain:6.3f} (+{old_even - old_plain:.3f}),"
+            f" new {new_even:6.3f} / {new_plain:6.3f} (+{new_even - new_plain:.3f})"
+            f"  constant work {old_even / new_even:.2f}x, plain {old_plain / new_plain:.2f}x"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--registry", action="store_true", help="bench/registry_timing.py's last table, old and new")
     args = parser.parse_args()
+    if args.registry:
+        registry_searches(max(1, args.repeats // 6))
+        return
     dense = model()._dense
     groups = {**recorded_batches(), **sampled_batches()}
     print(f"median CPU per batch (ms), summed over each group's batches ({args.repeats} repeats, taking turns)")
