@@ -225,8 +225,8 @@ class _DenseTable:
         self.columns = np.full(28**3, len(short) + len(segments), dtype=np.int64)
         for column, segment in enumerate(short + segments):
             self.columns[_segment_number(segment)] = column
-        self.rows = {symbol: row for row, symbol in enumerate(model.emissions)}
-        self.unknown, self.pad = len(self.rows), len(self.rows) + 1
+        self.rows = _Rows({symbol: row for row, symbol in enumerate(model.emissions)})
+        self.unknown, self.pad = self.rows.unknown, len(self.rows) + 1
         costs = np.full((len(self.rows) + 2, len(short) + len(segments) + 1), NEVER)
         for symbol, row in self.rows.items():
             if symbol != ADDED:
@@ -236,37 +236,93 @@ class _DenseTable:
         costs[self.unknown, : len(short)] = model.unseen
         costs[self.pad, 0] = 0.0
         self.costs = costs
+        self.never = costs.shape[1] - 1
+        # The added-letter symbol writes one letter at most (its table: see ``learn``), so its
+        # steps try segments of sizes 0 and 1 only: the others cost never, and max(x, -inf) = x.
+        assert not any(len(segment) > 1 for segment in model.emissions.get(ADDED, _NOTHING))
+        self.added = self.rows.get(ADDED, self.unknown)
+        # A Latin word's ASCII bytes (any other character a "?") → base-28 digits: a–z 1–26,
+        # any other 27 (``bytes.translate``).
+        self.digits = bytes(1 + code - ord("a") if "a" <= chr(code) <= "z" else 27 for code in range(256))
 
     def log_likelihoods(self, pairs: Sequence[tuple[Sequence[str], str]]) -> np.ndarray:
-        steps = [with_added(symbols) for symbols, _ in pairs]
-        count, width = len(pairs), max(len(latin) for _, latin in pairs) + 1
-        rows = np.full((count, max(map(len, steps))), self.pad, dtype=np.int64)
-        for number, symbols in enumerate(steps):
-            rows[number, : len(symbols)] = [self.rows.get(symbol, self.unknown) for symbol in symbols]
-        # numbers[p, j, k]: the segment latin[j:j+k] of pair p (k = 0..3), or none past its end
-        letters = np.zeros((count, width + 2), dtype=np.int64)
-        lengths = np.array([len(latin) for _, latin in pairs])
-        for number, (_, latin) in enumerate(pairs):
-            letters[number, : len(latin)] = [ord(ch) - 96 if "a" <= ch <= "z" else 27 for ch in latin]
-        numbers = np.zeros((count, width, 4), dtype=np.int64)
-        for size in range(1, 4):
-            numbers[:, :, size] = numbers[:, :, size - 1] + letters[:, size - 1 : size - 1 + width] * 28 ** (size - 1)
-        columns = self.columns[numbers]
-        ends = np.arange(width)[None, :, None] + np.arange(4)[None, None, :]
-        columns[ends > lengths[:, None, None]] = self.costs.shape[1] - 1  # past the end: never
-        best = np.full((count, width), NEVER)
-        best[:, 0] = 0.0
-        for step in range(rows.shape[1]):
-            costs = self.costs[rows[:, step][:, None, None], columns]  # pair × start × size
-            following = np.full((count, width), NEVER)
-            for size in range(4):
-                np.maximum(
-                    following[:, size:],
-                    best[:, : width - size] + costs[:, : width - size, size],
-                    out=following[:, size:],
-                )
-            best = following
-        return best[np.arange(count), lengths]
+        """The Viterbi log-likelihood of each pair: the same additions and maxima as
+        :meth:`Transliteration.viterbi` (and as the loop over steps this replaced, in
+        ``bench/transliteration_batch.py``), with work set by the batch's shape alone (how many
+        pairs, the most letter symbols, the longest Latin word), never by its letters: :mod:`even`
+        relies on it.
+
+        The pairs lie end to end, each as three places that stay never then its Latin word's
+        places (padded to the longest): ``best[s, 3 + p * span + j]`` is the best log-probability
+        of writing pair p's first s steps as latin[:j]. A segment of size k ending at j starts k
+        places before it, in its pair or its never places; one numpy addition and one maximum per
+        step over the whole row (few, long operations: numpy's cost is mostly per operation)."""
+        count = len(pairs)
+        letters_of = [len(symbols) for symbols, _ in pairs]
+        lengths = [len(latin) for _, latin in pairs]
+        most, span = max(letters_of), max(lengths) + 4
+        places = count * span
+        # rows[i, p]: the row of pair p's i-th letter symbol; past its end the padding row, whose
+        # values no result reads (a pair's result is taken after its own last step)
+        get, pad = self.rows.__getitem__, [self.pad] * most
+        rows: list[int] = []
+        for symbols, _ in pairs:
+            rows += map(get, symbols)
+            rows += pad[len(symbols) :]
+        # digits[3 + p * span + j]: the base-28 digit of pair p's latin[j]; the padding is read
+        # only by segments starting in the never places or ending past the word (which no result
+        # reads: a result at j reads only the segments ending at j or before)
+        text = "".join(["\x00\x00\x00" + latin.ljust(span - 3, "\x00") for _, latin in pairs])
+        digits = np.frombuffer(text.encode("ascii", "replace").translate(self.digits), np.uint8).astype(np.intp)
+        # ending[k, i]: the column of the segment of size k ending at place i (never in the never
+        # places, so that they stay never)
+        numbers = np.zeros((4, places), dtype=np.intp)
+        numbers[1, 3:] = digits[2:-1]
+        numbers[2, 3:] = digits[1:-2] + 28 * numbers[1, 3:]
+        numbers[3, 3:] = digits[:-3] + 28 * numbers[2, 3:]
+        ending = self.columns[numbers]
+        ending.reshape(4, count, span)[:, :, :3] = self.never
+        ending = ending[:, 3:]
+        # what each step costs, size × place: the added-letter symbol's (every other step, the
+        # same each time: sizes 0 and 1), each letter's (all at once, in one take)
+        added = self.costs[self.added].take(ending[:2])
+        flat_rows = np.array(rows, dtype=np.intp).reshape(count, most).T * self.costs.shape[1]
+        lettered = self.costs.ravel().take(np.repeat(flat_rows, span, axis=1)[:, None, 3:] + ending[None])
+        steps = 2 * most + 1
+        best = np.empty((steps + 1, places))
+        best[:, :3] = NEVER
+        best[0] = NEVER
+        best[0, 3::span] = 0.0
+        size = best.itemsize
+        # starts[s, k, i - 3] = best[s, i - k]: where the segment of size k ending at place i starts
+        starts = np.ndarray(
+            (steps + 1, 4, places - 3), buffer=best, offset=3 * size, strides=(best.strides[0], -size, size)
+        )
+        following = best[:, 3:]
+        added_sums, lettered_sums = np.empty((2, places - 3)), np.empty((4, places - 3))
+        add, maximum = np.add, np.maximum.reduce
+        for letter in range(most):
+            step = 2 * letter
+            add(starts[step, :2], added, added_sums)
+            maximum(added_sums, 0, None, following[step + 1])
+            add(starts[step + 1], lettered[letter], lettered_sums)
+            maximum(lettered_sums, 0, None, following[step + 2])
+        add(starts[steps - 1, :2], added, added_sums)
+        maximum(added_sums, 0, None, following[steps])
+        # each pair's result after its own last step (its letters' and the added-letter steps)
+        ends = 3 + np.arange(count) * span + np.array(lengths)
+        return best[2 * np.array(letters_of) + 1, ends]
+
+
+class _Rows(dict[str, int]):
+    """Symbol → row, and the row after the table's for any other symbol (``map`` reads it)."""
+
+    @property
+    def unknown(self) -> int:
+        return len(self)
+
+    def __missing__(self, symbol: str) -> int:
+        return len(self)
 
 
 def _segment_number(segment: str) -> int:
