@@ -114,3 +114,48 @@ def test_random_names_give_the_plain_search_results(stored: list[str], probes: l
     for query in queries:
         for threshold in (0.6, 0.92):
             assert results(even, query, threshold) == results(plain, query, threshold), (query, threshold)
+
+
+def test_what_is_left_a_near_name_costs_by_its_shape_which_its_decoy_may_not_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """docs/privacy.md's "What is left": in a registry of more than EVEN_WHOLE names, her name
+    near the probe takes the place of a decoy of her script, and costs by its shape: registered
+    in Arabizi (two readings) against decoys of one, or with parts of both scripts. Asserted
+    (the figures the docs give), not hidden."""
+    from tests.unit.test_name_index_constant_work import _others
+
+    probes = {"near": "Hala Ahed Haddad", "far": "Hela Ahed Haddad"}
+    figures = {}
+    for hers in ("7ala 3ahed Mansour", "Hala عاهد Mansour", HER):
+        names = [*_others(20), hers, *_others(40)[20:]]
+        even = NameIndex(((str(number), name) for number, name in enumerate(names)), constant_work=True)
+        figures[hers] = probe_work(even, probes, monkeypatch)
+    arabizi = figures["7ala 3ahed Mansour"]
+    assert (arabizi["near"][1][-1], arabizi["near"][3]) == (63, 27)  # type: ignore[index]
+    assert (arabizi["far"][1][-1], arabizi["far"][3]) == (42, 18)  # type: ignore[index]
+    mixed = figures["Hala عاهد Mansour"]
+    assert (mixed["near"][2][-1][0], mixed["far"][2][-1][0]) == (6, 1)  # type: ignore[index]
+    assert figures[HER]["near"] == figures[HER]["far"]  # her shape is the decoys'
+
+
+def test_a_crafted_probe_costs_what_its_shape_and_the_registrys_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CPU an anonymous probe can make the constant-work search spend (docs/privacy.md):
+    against 4 names of six parts, a six-part Arabizi probe (two readings) scores 756 pairs (193
+    in the model's one batch) and completes 90 alignments of 4 names; the plain search scores
+    308 pairs and completes 3."""
+    names = [
+        "Hala Ahed Mansour Saleh Omar Nabil",
+        "هالة عاهد منصور صالح عمر نبيل",
+        "Abd al-Rahman bin Saleh el-Masri Omar",
+        "7amad 3ahed 5aled 9aleh",
+    ]
+    probe = "7ala 3ahed 5aled 7amad 3omar 9aleh"
+    entries = [(str(number), name) for number, name in enumerate(names)]
+    figures = []
+    for constant_work in (True, False):
+        with counting(monkeypatch) as work:
+            assert NameIndex(entries, constant_work=constant_work).search(probe, 0.92) == []
+        figures.append((work.compares, sum(work.batches), sum(count for count, _, _ in work.model), work.completions))
+    assert figures[0] == (4, 756, 193, 90)
+    assert (figures[1][1], figures[1][3]) == (308, 3)
