@@ -10,6 +10,14 @@ but scores every reading of every pair whatever the gate says (keeping only the 
 and, given ``pad``, always calls the model with one more pair of that many Arabic letters and
 Latin letters, at least as long as any in the batch: a batch then costs what its *shape* costs
 (how many pairs, in which scripts), not what their letters are.
+
+:func:`align.align` completes an alignment (pairs the other parts: ``align._complete``) only from
+the given-name pairs that reach the cut-off, so a name whose given name the probe repeats ("Hala
+Hala" reaches hers as written and family first) or reaches in one of its readings and not the
+others costs a completion more or less than a name it is far from. :func:`even_compare` returns
+exactly :func:`similarity.compare`'s result but completes one alignment from every given-name pair
+of every pair of readings, the ones that do not reach the cut-off with their given names made to
+agree (results dropped): its work depends on the names' shapes only.
 """
 
 from __future__ import annotations
@@ -19,8 +27,9 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from heuristics.names.align import MAX_MERGED
-from heuristics.names.normalise import NameReading, Part
+from heuristics.names.align import FLOOR, MAX_MERGED, Alignment, Pair, _complete, _unit_pairs, given_pairs
+from heuristics.names.normalise import NameReading, NormalisedName, Part
+from heuristics.names.similarity import Known, NameSimilarity, mode_for
 from heuristics.names.transliteration import latin_letters, model
 from heuristics.names.units import (
     SKELETON_PENALTY,
@@ -158,3 +167,44 @@ def extent(readings: Iterable[NameReading], whole: bool) -> Extent:
                 else:
                     letters = max(letters, len(_read(unit, particle)))
     return symbols, letters
+
+
+def even_compare(a: NormalisedName, b: NormalisedName, at_least: float, known: Known) -> NameSimilarity:
+    """:func:`similarity.compare` of two names whose unit pairs are all in ``known`` (the same
+    result), completing an alignment from every given-name pair of every pair of readings: the
+    loop of :func:`align.align`, where a given-name pair it would skip (under the cut-off, or
+    unable to beat the best found) is completed anyway, made to agree, and dropped."""
+    best: tuple[float, NameReading, NameReading, Alignment | None] = (-1.0, a.primary, b.primary, None)
+    for reading_a in a.readings:
+        for reading_b in b.readings:
+            found = _even_align(reading_a, reading_b, at_least, known)
+            score = found.score if found is not None else 0.0
+            if score > best[0]:
+                best = (score, reading_a, reading_b, found)
+    score, reading_a, reading_b, alignment = best
+    return NameSimilarity(max(score, 0.0), mode_for(a, b), a, b, reading_a, reading_b, alignment)
+
+
+def _even_align(a: NameReading, b: NameReading, at_least: float, known: Known) -> Alignment | None:
+    """:func:`align.align` of two readings (their pairs' scores from ``known``), one completion per
+    given-name pair. Keep in step with align.align: the identity tests compare the two."""
+    count_a, count_b = len(a.parts), len(b.parts)
+    pairs = _unit_pairs(count_a, count_b)
+    scores = {(sa, sb): known[id(a), sa, id(b), sb] for sa, sb in pairs}
+    score = scores.__getitem__
+    best: Alignment | None = None
+    for span_a, span_b in given_pairs(count_a, count_b):
+        given = score((span_a, span_b))
+        skipped = given < max(FLOOR, at_least) or (best is not None and given <= best.score)
+        found = _complete(Pair(span_a, span_b, 1.0 if skipped else given), pairs, score, count_a, count_b)
+        if skipped or found is None:
+            continue  # (a skipped pair's completion only costs what one followed costs)
+        family_a = 0 if span_a[0] == 1 else count_a - 1
+        family_b = 0 if span_b[0] == 1 else count_b - 1
+        if family_a in found.missing_a or family_b in found.missing_b:
+            continue
+        if (span_a[0], span_b[0]) != (0, 0) and (found.missing_a or found.missing_b):
+            continue
+        if best is None or found.score > best.score:
+            best = found
+    return best

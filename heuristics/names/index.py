@@ -35,7 +35,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from heuristics.names.align import MAX_MERGED, Span, _unit_pairs, given_pairs
-from heuristics.names.even import Extent, describe_all, even_unit_scores, extent
+from heuristics.names.even import Extent, describe_all, even_compare, even_unit_scores, extent
 from heuristics.names.normalise import NameReading, NormalisedName, normalise
 from heuristics.names.similarity import Known, NameSimilarity, compare
 from heuristics.names.units import GATE_EDITS, GATE_SHARE, passes_gate, unit_scores, unit_skeleton
@@ -229,7 +229,15 @@ class NameIndex:
                         unit_a, unit_b = reading.parts[span_a[0] : span_a[1]], stored.parts[span_b[0] : span_b[1]]
                         if unit_a[0].particle or unit_b[0].particle or self._gated(unit_a, unit_b, row, passing):
                             requests.append((reading, span_a, stored, span_b, unit_a, unit_b))
-        scores = unit_scores([(unit_a, unit_b) for *_, unit_a, unit_b in requests])
+        pairs = [(unit_a, unit_b) for *_, unit_a, unit_b in requests]
+        # Constant work, scripts that can meet (a pad): the plain scorer calls the model only for
+        # a candidate's pair across scripts that passes the gate, and a call costs about as much
+        # as its longest unit is long (0.3-1 ms), far more than a pair in it: a probe whose given
+        # and family consonants are near a name registered in the other script cost that much
+        # more ("Mohamed Salem" with محمد صالح registered). The model is called for every such
+        # probe, padded as the alignments' batch is: a candidate costs pairs.
+        pad = self._pad(query)
+        scores = even_unit_scores(pairs, pad, self._described) if pad is not None else unit_scores(pairs)
         known: Known = {}
         best = {id(stored): 0.0 for form in forms for stored in form.readings}
         for form in forms:  # the rest fail the gate
@@ -319,20 +327,26 @@ class NameIndex:
         """A constant-work search of at most EVEN_WHOLE names: the names to align and their scores,
         the same as the plain search's. Every pair of every name is scored in one batch whatever
         the gate (one call of the model at most), and every name is aligned, those whose given
-        names do not reach the cut-off as decoys (given names made to agree, results dropped):
-        the work depends on the query and on the names' shapes, not on what they share. No
-        candidates are looked for: a name that is not one cannot match, and is aligned anyway."""
+        names do not reach the cut-off as decoys (results dropped), each alignment completed from
+        every given-name pair (:func:`even.even_compare`):
+        the work depends on the query and on the names' shapes, not on what they share. Only
+        the candidates (:meth:`candidates`, looked for in every name alike) are aligned for their
+        result, as in the plain search: the skeleton blocking assumes a family name pairs with
+        the other's family units, which an alignment does not require ("ناكر سالم فيلدمان Saleh"
+        aligns "Saleh" with سالم), so a name that is not a candidate may still match and the
+        plain search, like a larger registry, does not find it."""
         forms = [form for _, _, form in self._entries]
         known: Known = {}
         self._score_pairs(query, forms, _unit_pairs, known, self._pad(query))
         given = [self._best_given(query, form, known) for form in forms]
+        candidates = set(self.candidates(query))
         reaching = sorted(
-            (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
+            (number for number, score in enumerate(given) if score >= cutoff and number in candidates),
+            key=lambda n: (-given[n], n),
         )
         for number, form in enumerate(forms):
-            own = self._as_near(query, form, known, agree=number not in reaching)
             if number not in reaching:
-                compare(query, form, at_least=cutoff, known=own)  # dropped
+                even_compare(query, form, cutoff, known)  # dropped
         return [self._entries[number] for number in reaching[:MAX_ALIGNED]], known
 
     def _even_search(
@@ -353,7 +367,8 @@ class NameIndex:
         ones), and one of them costs a few pair scorings among hundreds. Then every pair of the
         names to align, made up with decoys (stored names, :meth:`_pick_decoys`) to EVEN_ALIGNED, is
         scored in one batch whatever the gate, its model batch padded, and the decoys aligned
-        too (given names made to agree, results dropped). Past EVEN_ALIGNED near given names the
+        too (results dropped), every alignment completed from every given-name pair
+        (:func:`even.even_compare`). Past EVEN_ALIGNED near given names the
         work grows with them, within MAX_ALIGNED."""
         known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
         reaching = sorted(
@@ -362,29 +377,9 @@ class NameIndex:
         aligned = [entries[number] for number in reaching[:MAX_ALIGNED]]
         decoys = self._decoys([form for _, _, form in aligned])
         self._score_pairs(query, [form for _, _, form in aligned] + decoys, _unit_pairs, known, self._pad(query))
-        for _, _, form in aligned:
-            self._as_near(query, form, known, agree=False)  # (what a decoy's costs)
         for decoy in decoys:
-            compare(query, decoy, at_least=cutoff, known=self._as_near(query, decoy, known))  # dropped
+            even_compare(query, decoy, cutoff, known)  # dropped
         return aligned, known
-
-    @staticmethod
-    def _as_near(query: NormalisedName, decoy: NormalisedName, known: Known, agree: bool = True) -> Known:
-        """``known``'s scores of the decoy's pairs (all scored), with ``agree`` its given names as
-        written made to agree: its alignment then goes on to pair the other parts, as a name near
-        the query does, instead of stopping at its given names (its result is dropped). Without
-        ``agree``, done for a real name only to cost what a decoy's costs."""
-        scores: Known = {}
-        for reading in query.readings:
-            for stored in decoy.readings:
-                count_a, count_b = len(reading.parts), len(stored.parts)
-                for span_a, span_b in _unit_pairs(count_a, count_b):
-                    scores[id(reading), span_a, id(stored), span_b] = known[id(reading), span_a, id(stored), span_b]
-                for span_a, span_b in given_pairs(count_a, count_b)[:1]:
-                    scores[id(reading), span_a, id(stored), span_b] = (
-                        1.0 if agree else scores[id(reading), span_a, id(stored), span_b]
-                    )
-        return scores
 
     def _gated(self, unit_a: tuple, unit_b: tuple, row: dict[str, int], passing: np.ndarray) -> bool:
         """Whether two units (no particles) pass the gate, from the query's table when it has both."""
@@ -420,7 +415,10 @@ class NameIndex:
                 aligned = [entries[number] for number in reaching[:MAX_ALIGNED]]
         best: dict[str, NameMatch] = {}
         for key, stored, form in aligned:
-            found = compare(query, form, at_least=cutoff, known=known)
+            if self.constant_work:  # every given-name pair completed, as for a decoy (even_compare)
+                found = even_compare(query, form, cutoff, known)
+            else:
+                found = compare(query, form, at_least=cutoff, known=known)
             if found.score >= min_similarity and (key not in best or found.score > best[key].similarity.score):
                 best[key] = NameMatch(key, stored, found)
         return sorted(best.values(), key=lambda m: -m.similarity.score)[:limit]

@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 
 from heuristics.names import NameIndex
+from heuristics.names import align as align_module
+from heuristics.names import even as even_module
 from heuristics.names import index as index_module
 from heuristics.names.transliteration import Transliteration, with_added
 
@@ -115,29 +117,41 @@ def test_the_constant_work_search_finds_exactly_what_the_plain_search_finds(size
 
 
 class Work:
-    """What a search does, counted where the index does it: the alignments it runs (``compare``),
-    the unit pairs it scores in each batch (the index's and the alignment's scorers), and the
-    learned model's batches with their shape (pairs, steps, width): what a batch costs."""
+    """What a search does, counted where the index does it: the alignments it runs (``compare``,
+    ``even_compare``) and how many of them it completes from a given-name pair (``_complete``:
+    pairing the other parts), the unit pairs it scores in each batch (the index's and the
+    alignment's scorers), and the learned model's batches with their shape (pairs, steps, width):
+    what a batch costs."""
 
     def __init__(self) -> None:
         self.compares = 0
+        self.completions = 0
         self.batches: list[int] = []
         self.model: list[tuple[int, int, int]] = []
 
     def as_tuple(self) -> tuple[object, ...]:
-        return self.compares, tuple(self.batches), tuple(self.model)
+        return self.compares, tuple(self.batches), tuple(self.model), self.completions
 
 
 @contextmanager
 def counting(monkeypatch: pytest.MonkeyPatch) -> Iterator[Work]:
     work = Work()
-    compare, even_scores = index_module.compare, index_module.even_unit_scores
+    compare, even_scores, even_compare = index_module.compare, index_module.even_unit_scores, index_module.even_compare
+    complete = align_module._complete
     unit_scores, alignment_scores = index_module.unit_scores, SIMILARITY.unit_scores
     batch = Transliteration.batch_log_likelihoods
 
     def counted_compare(*args: Any, **kwargs: Any) -> Any:
         work.compares += 1
         return compare(*args, **kwargs)
+
+    def counted_even_compare(*args: Any, **kwargs: Any) -> Any:
+        work.compares += 1
+        return even_compare(*args, **kwargs)
+
+    def counted_complete(*args: Any, **kwargs: Any) -> Any:
+        work.completions += 1
+        return complete(*args, **kwargs)
 
     def counted(scorer: Any) -> Any:
         def scores(pairs: list, *rest: Any) -> Any:
@@ -155,6 +169,9 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> Iterator[Work]:
 
     with monkeypatch.context() as patch:
         patch.setattr(index_module, "compare", counted_compare)
+        patch.setattr(index_module, "even_compare", counted_even_compare)
+        patch.setattr(align_module, "_complete", counted_complete)
+        patch.setattr(even_module, "_complete", counted_complete)
         patch.setattr(index_module, "even_unit_scores", counted(even_scores))
         patch.setattr(index_module, "unit_scores", counted(unit_scores))
         patch.setattr(SIMILARITY, "unit_scores", counted(alignment_scores))
