@@ -229,15 +229,7 @@ class NameIndex:
                         unit_a, unit_b = reading.parts[span_a[0] : span_a[1]], stored.parts[span_b[0] : span_b[1]]
                         if unit_a[0].particle or unit_b[0].particle or self._gated(unit_a, unit_b, row, passing):
                             requests.append((reading, span_a, stored, span_b, unit_a, unit_b))
-        pairs = [(unit_a, unit_b) for *_, unit_a, unit_b in requests]
-        # Constant work, scripts that can meet (a pad): the plain scorer calls the model only for
-        # a candidate's pair across scripts that passes the gate, and a call costs about as much
-        # as its longest unit is long (0.3-1 ms), far more than a pair in it: a probe whose given
-        # and family consonants are near a name registered in the other script cost that much
-        # more ("Mohamed Salem" with محمد صالح registered). The model is called for every such
-        # probe, padded as the alignments' batch is: a candidate costs pairs.
-        pad = self._pad(query)
-        scores = even_unit_scores(pairs, pad, self._described) if pad is not None else unit_scores(pairs)
+        scores = unit_scores([(unit_a, unit_b) for *_, unit_a, unit_b in requests])
         known: Known = {}
         best = {id(stored): 0.0 for form in forms for stored in form.readings}
         for form in forms:  # the rest fail the gate

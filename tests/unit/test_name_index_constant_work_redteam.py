@@ -159,26 +159,3 @@ def test_a_crafted_probe_costs_what_its_shape_and_the_registrys_cost(monkeypatch
         figures.append((work.compares, sum(work.batches), sum(count for count, _, _ in work.model), work.completions))
     assert figures[0] == (4, 756, 193, 90)
     assert (figures[1][1], figures[1][3]) == (308, 3)
-
-
-def test_a_candidate_across_scripts_adds_pairs_to_a_model_call_every_probe_makes(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """In a registry of more than EVEN_WHOLE names, which names are candidates is decided by
-    consonants (docs/privacy.md, what is left), but a candidate in the other script no longer
-    costs a call of the model of its own: "Mohamed Salem" (consonants near محمد صالح, registered)
-    made the candidates' given-name batch call the model (1 pair of 9 steps) where "Tarek Nabil"
-    (no candidate in Arabic script) did not call it; both now call it once, padded alike, and
-    differ by the pairs in it."""
-    from tests.unit.test_name_index_constant_work import _others
-
-    held = [line.split("\t")[0] for line in (DATA / "names-held-out.tsv").read_text("utf-8").splitlines()]
-    rng = random.Random(20261204)
-    arabic = [" ".join(rng.sample(held, 2)) for _ in range(10)]
-    names = [*_others(20), *arabic, "محمد صالح"]
-    even = NameIndex(((str(number), name) for number, name in enumerate(names)), constant_work=True)
-    work = probe_work(even, {"near": "Mohamed Salem", "far": "Tarek Nabil"}, monkeypatch)
-    near, far = work["near"][2], work["far"][2]  # type: ignore[index]
-    assert len(near) == len(far) == 2  # the candidates' given names, then the alignments
-    assert [shape[1:] for shape in near] == [shape[1:] for shape in far]  # steps and width
-    assert near[0][0] > far[0][0] == 1  # her pairs, and the padding pair alone
