@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 
 from heuristics.names.align import FLOOR, MAX_MERGED, Alignment, Pair, _complete, _unit_pairs, given_pairs
 from heuristics.names.normalise import NameReading, NormalisedName, Part
-from heuristics.names.similarity import Known, NameSimilarity, mode_for
+from heuristics.names.similarity import Known, NameSimilarity, best_of_readings
 from heuristics.names.transliteration import latin_letters, model
 from heuristics.names.units import (
     SKELETON_PENALTY,
@@ -38,6 +38,7 @@ from heuristics.names.units import (
     _same_script_key,
     arabic_symbols,
     cross_score,
+    particle_readings,
     passes_gate,
     unit_skeleton,
 )
@@ -106,7 +107,7 @@ def even_unit_scores(
         return value
 
     for number, (a, b) in enumerate(pairs):
-        for particle_a, particle_b in _variants(a, b):
+        for particle_a, particle_b in particle_readings(a, b):
             skeleton_a, skeleton_b = unit(0, a, particle_a), unit(0, b, particle_b)
             passes = passes_gate(skeleton_a, skeleton_b)
             if a[0].script == b[0].script:
@@ -138,20 +139,6 @@ def _spans(count: int, whole: bool) -> list[tuple[int, int]]:
     return [*spans, (0, count)] if whole and count > MAX_MERGED else spans
 
 
-def _variants(a: Sequence[Part], b: Sequence[Part]) -> list[tuple[str, str]]:
-    """The ways :func:`units._gated_variants` reads a pair, before its gate: without particles, or
-    with the particle one side writes; none for a unit mixing scripts (never scored)."""
-    script_a, script_b = a[0].script, b[0].script
-    if any(p.script != script_a for p in a) or any(p.script != script_b for p in b):
-        return []
-    readings = [("", "")]
-    if a[0].particle:
-        readings.append((a[0].particle, ""))
-    if b[0].particle:
-        readings.append(("", b[0].particle))
-    return readings
-
-
 def extent(readings: Iterable[NameReading], whole: bool) -> Extent:
     """The most Arabic symbols and the most Latin letters the model can be given for a unit of
     these readings: runs of up to MAX_MERGED parts, with and without their particle, and, with
@@ -174,15 +161,7 @@ def even_compare(a: NormalisedName, b: NormalisedName, at_least: float, known: K
     result), completing an alignment from every given-name pair of every pair of readings: the
     loop of :func:`align.align`, where a given-name pair it would skip (under the cut-off, or
     unable to beat the best found) is completed anyway, made to agree, and dropped."""
-    best: tuple[float, NameReading, NameReading, Alignment | None] = (-1.0, a.primary, b.primary, None)
-    for reading_a in a.readings:
-        for reading_b in b.readings:
-            found = _even_align(reading_a, reading_b, at_least, known)
-            score = found.score if found is not None else 0.0
-            if score > best[0]:
-                best = (score, reading_a, reading_b, found)
-    score, reading_a, reading_b, alignment = best
-    return NameSimilarity(max(score, 0.0), mode_for(a, b), a, b, reading_a, reading_b, alignment)
+    return best_of_readings(a, b, lambda reading_a, reading_b: _even_align(reading_a, reading_b, at_least, known))
 
 
 def _even_align(a: NameReading, b: NameReading, at_least: float, known: Known) -> Alignment | None:

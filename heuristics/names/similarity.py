@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -88,10 +89,19 @@ def compare_readings(
 def compare(a: NormalisedName, b: NormalisedName, at_least: float = 0.0, known: Known | None = None) -> NameSimilarity:
     """Similarity of two normalised names: the best pair of their readings. With ``at_least``,
     a score under it may be reported as 0 (work is saved where it cannot be reached)."""
+    return best_of_readings(a, b, lambda reading_a, reading_b: compare_readings(reading_a, reading_b, at_least, known))
+
+
+def best_of_readings(
+    a: NormalisedName, b: NormalisedName, align_readings: Callable[[NameReading, NameReading], Alignment | None]
+) -> NameSimilarity:
+    """The similarity of the best-aligned pair of ``a``'s and ``b``'s readings (the first of equal
+    ones), each pair aligned by ``align_readings``: :func:`compare`, and the registry's
+    constant-work comparison (:func:`heuristics.names.even.even_compare`), which aligns otherwise."""
     best = (-1.0, a.primary, b.primary, None)
     for reading_a in a.readings:
         for reading_b in b.readings:
-            found = compare_readings(reading_a, reading_b, at_least, known)
+            found = align_readings(reading_a, reading_b)
             score = found.score if found is not None else 0.0
             if score > best[0]:
                 best = (score, reading_a, reading_b, found)

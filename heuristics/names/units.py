@@ -109,9 +109,10 @@ def unit_scores(pairs: Sequence[tuple[Sequence[Part], Sequence[Part]]]) -> list[
     return best
 
 
-def _gated_variants(a: Sequence[Part], b: Sequence[Part]) -> list[tuple[str, str, float]]:
-    """(particle of a, particle of b, skeleton ratio) of the ways to read the pair that pass the
-    gate: without particles, or with the particle one side writes (never both)."""
+def particle_readings(a: Sequence[Part], b: Sequence[Part]) -> list[tuple[str, str]]:
+    """(particle of a, particle of b): the ways to read a pair of units, before the gate: without
+    particles, or with the particle one side writes (never both); none for a unit mixing scripts
+    (never scored)."""
     script_a, script_b = a[0].script, b[0].script
     if any(p.script != script_a for p in a) or any(p.script != script_b for p in b):
         return []
@@ -120,8 +121,14 @@ def _gated_variants(a: Sequence[Part], b: Sequence[Part]) -> list[tuple[str, str
         readings.append((a[0].particle, ""))
     if b[0].particle:
         readings.append(("", b[0].particle))
+    return readings
+
+
+def _gated_variants(a: Sequence[Part], b: Sequence[Part]) -> list[tuple[str, str, float]]:
+    """(particle of a, particle of b, skeleton ratio) of the :func:`particle_readings` of the pair
+    that pass the gate."""
     variants = []
-    for particle_a, particle_b in readings:
+    for particle_a, particle_b in particle_readings(a, b):
         skeleton_a, skeleton_b = unit_skeleton(a, particle_a), unit_skeleton(b, particle_b)
         if passes_gate(skeleton_a, skeleton_b):
             variants.append((particle_a, particle_b, fuzz.ratio(skeleton_a, skeleton_b)))
