@@ -35,7 +35,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from heuristics.names.align import MAX_MERGED, Span, _unit_pairs, given_pairs
-from heuristics.names.even import Extent, describe_all, even_compare, even_unit_scores, extent
+from heuristics.names.even import Described, Extent, UnitKey, describe_all, even_compare, even_unit_scores, extent
 from heuristics.names.normalise import NameReading, NormalisedName, normalise
 from heuristics.names.similarity import Known, NameSimilarity, compare
 from heuristics.names.units import GATE_EDITS, GATE_SHARE, passes_gate, unit_scores, unit_skeleton
@@ -115,6 +115,12 @@ EVEN_WHOLE = 4
 EVEN_ALIGNED = 2  # a person registered under her name in two scripts: both are near a probe
 
 
+def best_first(given: list[float], cutoff: float) -> list[int]:
+    """The numbers of the names whose best given-name score reaches ``cutoff``, best first (ties
+    in stored order): the names a search aligns, within MAX_ALIGNED."""
+    return sorted((number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n))
+
+
 # Which pairs of units (spans) two names of so many parts have scored: given_pairs or _unit_pairs.
 PairsOf = Callable[[int, int], tuple[tuple[Span, Span], ...]]
 
@@ -155,13 +161,21 @@ class NameIndex:
             field: (np.array(skeletons, dtype=np.int64), np.array(owners, dtype=np.int64))
             for field, (skeletons, owners) in units.items()
         }
-        readings = [reading for _, _, form in self._entries for reading in form.readings]
-        self._scripts = {part.script for reading in readings for part in reading.parts}
-        self._one_part = any(len(reading.parts) == 1 for reading in readings)
-        self._extent_runs = extent(readings, whole=False) if constant_work else (0, 0)
-        self._extent_whole = extent(readings, whole=True) if constant_work else (0, 0)
-        self._described = describe_all(readings) if constant_work else {}
-        self._decoy_pool = self._pick_decoys() if constant_work else []
+        # What only the constant-work search reads: the contacts' index is built on every check
+        # that sends contacts, and need not pay for it.
+        self._scripts: set[str] = set()
+        self._one_part = False
+        self._extent_runs = self._extent_whole = (0, 0)
+        self._described: dict[UnitKey, Described] = {}
+        self._decoy_pool: list[NormalisedName] = []
+        if constant_work:
+            readings = [reading for _, _, form in self._entries for reading in form.readings]
+            self._scripts = {part.script for reading in readings for part in reading.parts}
+            self._one_part = any(len(reading.parts) == 1 for reading in readings)
+            self._extent_runs = extent(readings, whole=False)
+            self._extent_whole = extent(readings, whole=True)
+            self._described = describe_all(readings)
+            self._decoy_pool = self._pick_decoys()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -332,10 +346,7 @@ class NameIndex:
         self._score_pairs(query, forms, _unit_pairs, known, self._pad(query))
         given = [self._best_given(query, form, known) for form in forms]
         candidates = set(self.candidates(query))
-        reaching = sorted(
-            (number for number, score in enumerate(given) if score >= cutoff and number in candidates),
-            key=lambda n: (-given[n], n),
-        )
+        reaching = [number for number in best_first(given, cutoff) if number in candidates]
         for number, form in enumerate(forms):
             if number not in reaching:
                 even_compare(query, form, cutoff, known)  # dropped
@@ -363,10 +374,7 @@ class NameIndex:
         (:func:`even.even_compare`). Past EVEN_ALIGNED near given names the
         work grows with them, within MAX_ALIGNED."""
         known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
-        reaching = sorted(
-            (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
-        )
-        aligned = [entries[number] for number in reaching[:MAX_ALIGNED]]
+        aligned = [entries[number] for number in best_first(given, cutoff)[:MAX_ALIGNED]]
         decoys = self._decoys([form for _, _, form in aligned])
         self._score_pairs(query, [form for _, _, form in aligned] + decoys, _unit_pairs, known, self._pad(query))
         for decoy in decoys:
@@ -401,10 +409,7 @@ class NameIndex:
                 aligned, known = self._even_search(query, entries, cutoff, row, passing)
             else:
                 known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
-                reaching = sorted(
-                    (number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n)
-                )
-                aligned = [entries[number] for number in reaching[:MAX_ALIGNED]]
+                aligned = [entries[number] for number in best_first(given, cutoff)[:MAX_ALIGNED]]
         best: dict[str, NameMatch] = {}
         for key, stored, form in aligned:
             if self.constant_work:  # every given-name pair completed, as for a decoy (even_compare)
