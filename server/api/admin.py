@@ -7,10 +7,12 @@ a second.
 
 Optional precondition: ``If-Match`` with the ETag ``GET /v1/rules`` gave. A file made from those
 rules is published only if they are still in force; another publication since is refused with
-409 ``rules_changed`` naming the one in force, and nothing changes. The rules file is the whole
-body (TOML, the same text the CLI and SIGHUP publish), so the precondition is a header rather
-than a field in it. Without ``If-Match`` (or with ``*``: some rules are always in force), the
-last publication wins, as before.
+409 ``rules_changed`` naming the one in force, and nothing changes. The precondition is decided
+before the file is read: a stale tag gets 409 whatever the file holds (invalid, or naming the
+version another maintainer just published), never a 422 about a file made from old rules. The
+rules file is the whole body (TOML, the same text the CLI and SIGHUP publish), so the
+precondition is a header rather than a field in it. Without ``If-Match`` (or with ``*``: some
+rules are always in force), the last publication wins, as before.
 """
 
 from __future__ import annotations

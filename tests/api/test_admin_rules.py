@@ -77,6 +77,7 @@ def test_text_plain_is_accepted_too(client: FlaskClient) -> None:
         (rules_text("bad-2") + '[signals."no.such.signal"]\npoints = 1\n', "signals.no.such.signal"),
         (rules_text("bad-3").replace("high = 70", "high = 170"), "levels.high"),
         (default_rules_text(), "version"),  # the version already in force
+        (rules_text("bad-4") + "[extra]\nn = " + "9" * 5_000 + "\n", "(file)"),  # past int()'s digit limit: was 500
     ],
 )
 def test_bad_rules_are_refused_with_the_key_and_the_old_rules_stay(client: FlaskClient, text: str, field: str) -> None:
