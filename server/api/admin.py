@@ -31,6 +31,7 @@ from server.services.rules import RulesMovedOn, SameVersion, publish, version_fr
 from server.state import app_state
 from server.storage.stamps import Version
 from server.web.auth import key_actor, require_role
+from server.web.body import read_body
 from server.web.errors import APIError, answer_storage_errors
 
 log = logging.getLogger("haris.admin")
@@ -71,7 +72,7 @@ def _made_from() -> frozenset[Version] | None:
 def publish_rules() -> Any:
     if request.mimetype not in RULES_MEDIA_TYPES:
         raise APIError(415, "unsupported_media_type", "Send the rules file as application/toml or text/plain.")
-    raw = request.get_data(cache=False)
+    raw = read_body(request)  # a chunked body past MAX_CONTENT_LENGTH: 413, not its first bytes
     if len(raw) > MAX_RULES_BYTES:
         raise APIError(413, "body_too_large", f"A rules file is at most {MAX_RULES_BYTES} bytes.")
     try:
