@@ -24,13 +24,10 @@ from flask import Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
 from heuristics.findings import Report
-from server.web.request_log import stored_undated
+from server.web.request_log import method_label, stored_undated
 
 # Held-back latencies kept per release (a flood of filings must not grow memory without bound).
 MAX_HELD_LATENCIES = 10_000
-
-# Any token is a valid HTTP method; unknown ones share one label so clients cannot grow the series.
-_KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class Metrics:
@@ -131,7 +128,7 @@ def init_app(app: Flask) -> None:
     def _count(response: Response) -> Response:
         rule = request.url_rule
         route = rule.rule if rule else "<unmatched>"
-        method = request.method if request.method in _KNOWN_METHODS else "OTHER"
+        method = method_label()
         started = g.get("metrics_started")
         seconds = time.perf_counter() - started if started is not None else None
         undated = stored_undated(response.status_code)

@@ -27,6 +27,16 @@ log = logging.getLogger("haris.request")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+# Any token is a valid HTTP method: an unknown one is logged and counted as "OTHER", so the log
+# holds no text a client chose (the route is a template, the request id of a fixed form) and
+# clients cannot grow the metrics' series.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label() -> str:
+    return request.method if request.method in KNOWN_METHODS else "OTHER"
+
+
 View = TypeVar("View", bound=Callable[..., object])
 
 
@@ -95,7 +105,7 @@ def _record(status: int, request_id: str, started: float | None) -> logging.LogR
     duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
     fields = {
         "event": "request",
-        "method": request.method,
+        "method": method_label(),
         "route": request.url_rule.rule if request.url_rule else "<unmatched>",
         "status": status,
         "duration_ms": duration_ms,
