@@ -18,7 +18,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-
 MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
 REPORT = {"platform": "instagram", "reason": "entrapment", "profile": {"account_id": "7770001"}}
 HEALTH = {"extractors": [{"platform": "x", "version": "2026.1", "complete": 20}]}
