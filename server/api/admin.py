@@ -7,10 +7,12 @@ a second.
 
 Optional precondition: ``If-Match`` with the ETag ``GET /v1/rules`` gave. A file made from those
 rules is published only if they are still in force; another publication since is refused with
-409 ``rules_changed`` naming the one in force, and nothing changes. The rules file is the whole
-body (TOML, the same text the CLI and SIGHUP publish), so the precondition is a header rather
-than a field in it. Without ``If-Match`` (or with ``*``: some rules are always in force), the
-last publication wins, as before.
+409 ``rules_changed`` naming the one in force, and nothing changes. The precondition is decided
+before the file is read: a stale tag gets 409 whatever the file holds (invalid, or naming the
+version another maintainer just published), never a 422 about a file made from old rules. The
+rules file is the whole body (TOML, the same text the CLI and SIGHUP publish), so the
+precondition is a header rather than a field in it. Without ``If-Match`` (or with ``*``: some
+rules are always in force), the last publication wins, as before.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from server.services.rules import RulesMovedOn, SameVersion, publish, version_fr
 from server.state import app_state
 from server.storage.stamps import Version
 from server.web.auth import key_actor, require_role
+from server.web.body import read_body
 from server.web.errors import APIError, answer_storage_errors
 
 log = logging.getLogger("haris.admin")
@@ -69,7 +72,7 @@ def _made_from() -> frozenset[Version] | None:
 def publish_rules() -> Any:
     if request.mimetype not in RULES_MEDIA_TYPES:
         raise APIError(415, "unsupported_media_type", "Send the rules file as application/toml or text/plain.")
-    raw = request.get_data(cache=False)
+    raw = read_body(request)  # a chunked body past MAX_CONTENT_LENGTH: 413, not its first bytes
     if len(raw) > MAX_RULES_BYTES:
         raise APIError(413, "body_too_large", f"A rules file is at most {MAX_RULES_BYTES} bytes.")
     try:

@@ -47,12 +47,19 @@ def _read_check() -> tuple[CheckRequest, bytes | None]:
 
 
 def _registry_allowed() -> bool:
-    """Count a check that matched the protected-people registry (``HARIS_REGISTRY_LIMIT``)."""
+    """Count a check that matched the protected-people registry (``HARIS_REGISTRY_LIMIT``);
+    whether it may be answered. Only a counted match is: when the limiter store fails at this
+    count (it died after the check's own count, or a cluster node holding this window is down),
+    the allowance fails open uncounted, or closed with a 503 only a match would get — either
+    tells a match from a miss, with nothing counted. It is answered as a miss is instead."""
+    registry = limits().registry
     try:
-        limits().registry.charge()
+        registry.charge()
     except LimitReached:
         return False
-    return True
+    except APIError:  # limiter_unavailable (failing closed): not counted
+        return False
+    return not registry.cannot_count()  # the guard failed open: not counted either
 
 
 def _registry_open() -> bool:

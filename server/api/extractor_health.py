@@ -31,12 +31,14 @@ from server.web.auth import require_role
 from server.web.body import json_body, validate
 from server.web.errors import answer_storage_errors
 from server.web.limits import counted
+from server.web.request_log import undated
 
 bp = Blueprint("extractor_health", __name__, url_prefix="/v1")
 answer_storage_errors(bp, "The extractor health counts are unavailable; try again later.")
 
 
 @bp.post("/extractor-health")
+@undated  # the counts join the day's sums: no log line dates one sender's
 @counted("extractor_health")
 def report_reads() -> Any:
     body = validate(ExtractorHealthReport, json_body(request))

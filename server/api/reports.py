@@ -11,12 +11,14 @@ from server.services.reports import file_report
 from server.web.body import json_body, validate
 from server.web.errors import answer_storage_errors
 from server.web.limits import counted
+from server.web.request_log import undated
 
 bp = Blueprint("reports", __name__, url_prefix="/v1")
 answer_storage_errors(bp, "The report could not be stored; try again later.")
 
 
 @bp.post("/reports")
+@undated  # the report keeps its hour: no log line dates it more finely
 @counted("report")
 def report() -> Any:
     """A user reports a profile for trainers to review."""

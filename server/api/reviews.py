@@ -19,7 +19,7 @@ from server.services.reports import decide
 from server.state import app_state
 from server.web import openapi
 from server.web.auth import key_actor, require_role
-from server.web.body import json_body, validate
+from server.web.body import optional_json_body, validate
 from server.web.errors import APIError, answer_storage_errors
 
 bp = Blueprint("review", __name__, url_prefix="/v1")
@@ -61,8 +61,7 @@ def list_reports() -> Any:
 
 def _decision(report_id: str, confirm: bool) -> Any:
     model: type[ConfirmRequest | RejectRequest] = ConfirmRequest if confirm else RejectRequest
-    raw = json_body(request) if request.content_length else {}
-    body = validate(model, raw)
+    body = validate(model, optional_json_body(request))
     record = decide(report_id, confirm, Actor(key_actor(), g.role.value, "api"), body)
     return jsonify(report_out(record).model_dump(exclude_none=True))
 

@@ -75,12 +75,18 @@ def version_from_tag(tag: str) -> Version | None:
 
 def checked_rules(text: str) -> Rules:
     """A rules file fit to publish: valid (``parse_rules``), not nested past the TOML parser's
-    recursion limit, and running every enabled signal over test profiles without an exception
-    (``server.services.rules_smoke``). Raises :class:`RulesError`."""
+    recursion limit, no integer past Python's digit limit, and running every enabled signal over
+    test profiles without an exception (``server.services.rules_smoke``). Raises :class:`RulesError`."""
     try:
         rules = parse_rules(text)
     except RecursionError:
         raise RulesError("(file)", "not valid TOML: nested too deeply") from None
+    except RulesError:
+        raise
+    except ValueError:
+        # tomllib lets Python's int() refuse an integer of more than 4,300 digits (a ValueError
+        # that is not a TOMLDecodeError): a 500 before this.
+        raise RulesError("(file)", "not valid TOML: a number is too long") from None
     smoke_test(rules)
     return rules
 
@@ -93,8 +99,9 @@ def publish(
     SameVersion with ``new_version`` (the default), or a Redis error.
 
     With ``made_from`` (the publications the text was made from: those an If-Match names),
-    :class:`RulesMovedOn` when another is in force, decided in the transaction that writes it
-    (``RulesStore.publish``). Without it, the last publication wins.
+    :class:`RulesMovedOn` when another is in force: first before the text is validated (a stale
+    precondition wins over a bad or same-version file), and finally in the transaction that
+    writes it (``RulesStore.publish``). Without it, the last publication wins.
 
     Recorded in the audit trail (``rules.published``) whichever door it came through: rules that
     let a bait account score low are the quietest way to blind every user at once. A refused
@@ -103,9 +110,6 @@ def publish(
     # entry's ``previous`` is then the publication the check let through, not this worker's
     # copy of up to a second ago. Without one, as before.
     previous = state.rules.current() if made_from is None else state.rules.sync()
-    rules = checked_rules(text)
-    if new_version and rules.version == previous.version:
-        raise SameVersion(rules.version)
     allowed = None if made_from is None else set(made_from)
     if allowed is not None and state.rules.version in allowed:
         # Redis holding no publication (lost, flushed) while this worker keeps serving the rules
@@ -113,14 +117,22 @@ def publish(
         # them. Were only the store's "nothing" ((0, "")) let through, that ETag — the one GET
         # gives, again and again — would be refused forever ("published since", falsely).
         allowed.add(_NOTHING_PUBLISHED)
+    if allowed is not None:
+        # The precondition is decided before the file is read (RFC 9110 §13.2.1: before the
+        # content), as the transaction below decides it: a stale If-Match is refused as stale
+        # (409) whatever the file holds — above all a file naming the version another maintainer
+        # just published (it was 422 "already in force", which says to bump the version and
+        # publish over their change). The transaction still decides a publication landing now.
+        in_redis = state.stores.rules.generation() or _NOTHING_PUBLISHED
+        if in_redis not in allowed:
+            raise _moved_on(state, in_redis)
+    rules = checked_rules(text)
+    if new_version and rules.version == previous.version:
+        raise SameVersion(rules.version)
     try:
         version = state.stores.rules.publish(text, allowed)
     except RulesChanged as changed:
-        in_force = state.rules.sync()  # this worker then serves what the refusal names
-        # Nothing in Redis: what is in force here is this worker's copy, the ETag GET gives.
-        current = state.rules.version if changed.current == _NOTHING_PUBLISHED else changed.current
-        known = state.rules.version == current
-        raise RulesMovedOn(current, in_force.version if known else None) from None
+        raise _moved_on(state, changed.current) from None
     except RulesBusy:
         now = state.rules.sync()
         raise RulesMovedOn(state.rules.version, now.version) from None
@@ -130,6 +142,15 @@ def publish(
         actor.name, "rules.published", rules.version, previous=previous.version, generation=generation
     )
     return rules, previous, generation
+
+
+def _moved_on(state: AppState, in_redis: Version) -> RulesMovedOn:
+    """The refusal of a stale precondition, naming what is in force (``in_redis``, the store's)."""
+    in_force = state.rules.sync()  # this worker then serves what the refusal names
+    # Nothing in Redis: what is in force here is this worker's copy, the ETag GET gives.
+    current = state.rules.version if in_redis == _NOTHING_PUBLISHED else in_redis
+    known = state.rules.version == current
+    return RulesMovedOn(current, in_force.version if known else None)
 
 
 def reload_from_source(app: Flask) -> None:

@@ -81,6 +81,19 @@ def json_body(request: Request) -> Any:
     return parse_json_bytes(read_body(request))
 
 
+def optional_json_body(request: Request) -> Any:
+    """As :func:`json_body`, for a body that may be left out: ``{}`` when there is none.
+
+    Read, not judged by ``Content-Length``: a chunked body has none, and was taken for no body
+    — a trainer's decision was then made without its ``seen_reports`` guard, note or bank."""
+    raw = read_body(request)
+    if not raw:
+        return {}
+    if request.mimetype != "application/json":
+        raise APIError(415, "unsupported_media_type", "Send application/json.")
+    return parse_json_bytes(raw)
+
+
 def validate(model: type[Model], data: Any, prefix: str = "") -> Model:
     if not isinstance(data, dict):
         raise APIError(400, "invalid_schema", "The body must be a JSON object.", prefix.rstrip(".") or None)

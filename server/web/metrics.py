@@ -7,6 +7,9 @@ sees one worker. Labels are route templates and finding codes only, never client
 not shown live: they are added to the exported counters only every ``HARIS_METRICS_DELAY``
 seconds (10 minutes by default), all at once, so a scrape cannot tell that someone just checked a
 profile with a particular signature (a bait account's operator watching for its target).
+A stored anonymous filing (``server.web.request_log.undated``: a report) is held back the same
+way, its request count and latency included: the store keeps a report's hour, and a Prometheus
+that scrapes every few seconds would otherwise keep when each report arrived.
 """
 
 from __future__ import annotations
@@ -21,15 +24,20 @@ from flask import Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
 from heuristics.findings import Report
+from server.web.request_log import method_label, stored_undated
 
-# Any token is a valid HTTP method; unknown ones share one label so clients cannot grow the series.
-_KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+# Held-back latencies kept per release (a flood of filings must not grow memory without bound).
+MAX_HELD_LATENCIES = 10_000
 
 
 class Metrics:
     def __init__(self, delay_seconds: float = 600.0) -> None:
         self.delay_seconds = delay_seconds
         self._held: Tally[tuple[str, str]] = Tally()  # (metric, label) → count not yet exported
+        # Stored undated filings not yet exported: (route, method, status) → count; their
+        # latencies by route, at most MAX_HELD_LATENCIES (more are not observed: the count is).
+        self._held_requests: Tally[tuple[str, str, str]] = Tally()
+        self._held_latencies: list[tuple[str, float]] = []
         self._held_lock = threading.Lock()
         self._next_release = time.monotonic() + delay_seconds
         self.registry = CollectorRegistry()
@@ -70,15 +78,34 @@ class Metrics:
         self._count_each(self.unavailable, report.unavailable)
         self.release_when_due()
 
+    def count_request(self, route: str, method: str, status: int, seconds: float | None, undated: bool) -> None:
+        """One request's count and latency; an ``undated`` one's held back (module docstring)."""
+        if not undated:
+            self.child(self.requests, route, method, str(status)).inc()
+            if seconds is not None:
+                self.child(self.latency, route).observe(seconds)
+            return
+        with self._held_lock:
+            self._held_requests[route, method, str(status)] += 1
+            if seconds is not None and len(self._held_latencies) < MAX_HELD_LATENCIES:
+                self._held_latencies.append((route, seconds))
+        self.release_when_due()
+
     def release_when_due(self) -> None:
         """Add the held-back counts to the exported counters once the delay has passed."""
         if time.monotonic() < self._next_release:
             return
         with self._held_lock:
             held, self._held = self._held, Tally()
+            requests, self._held_requests = self._held_requests, Tally()
+            latencies, self._held_latencies = self._held_latencies, []
             self._next_release = time.monotonic() + self.delay_seconds
         for (kind, label), count in held.items():
             self.child(self.checks if kind == "level" else self.findings, label).inc(count)
+        for labels, count in requests.items():
+            self.child(self.requests, *labels).inc(count)
+        for route, seconds in latencies:
+            self.child(self.latency, route).observe(seconds)
 
     def _count_each(self, metric: Counter, codes: Iterable[str]) -> None:
         for code in codes:
@@ -101,9 +128,9 @@ def init_app(app: Flask) -> None:
     def _count(response: Response) -> Response:
         rule = request.url_rule
         route = rule.rule if rule else "<unmatched>"
-        method = request.method if request.method in _KNOWN_METHODS else "OTHER"
-        metrics.child(metrics.requests, route, method, str(response.status_code)).inc()
+        method = method_label()
         started = g.get("metrics_started")
-        if started is not None:
-            metrics.child(metrics.latency, route).observe(time.perf_counter() - started)
+        seconds = time.perf_counter() - started if started is not None else None
+        undated = stored_undated(response.status_code)
+        metrics.count_request(route, method, response.status_code, seconds, undated)
         return response

@@ -125,7 +125,8 @@ PATHS["/v1/admin/rules"] = {
             "403": error("The key is not a maintainer's."),
             "409": error(
                 "rules_changed: other rules were published since those If-Match names; the message names"
-                " their version, generation and ETag. Nothing changed."
+                " their version, generation and ETag. Nothing changed. Decided before the file is read:"
+                " a stale If-Match gets 409 whatever the file holds."
             ),
             "413": error("Rules file too large."),
             "415": error("Not application/toml or text/plain."),

@@ -2,6 +2,12 @@
 
 The route template is logged, never the raw path or query string, and never a body, header or
 client address: the log must not become a record of who checked whom.
+
+Except for an anonymous filing that was stored (:func:`undated`: ``POST /v1/reports``,
+``POST /v1/extractor-health`` answered 2xx): no line at all. The store keeps a report's hour,
+never its time, and the order of the queue; a line per filing would give, to the millisecond, the
+time of the k-th report of that hour — with an ISP's record of who connected then, its filer.
+A refused filing (4xx, 5xx) stored nothing and is logged as any request.
 """
 
 from __future__ import annotations
@@ -12,11 +18,42 @@ import re
 import secrets
 import sys
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 log = logging.getLogger("haris.request")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+# Any token is a valid HTTP method: an unknown one is logged and counted as "OTHER", so the log
+# holds no text a client chose (the route is a template, the request id of a fixed form) and
+# clients cannot grow the metrics' series.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label() -> str:
+    return request.method if request.method in KNOWN_METHODS else "OTHER"
+
+
+View = TypeVar("View", bound=Callable[..., object])
+
+
+def undated(view: View) -> View:
+    """Mark an anonymous view whose stored result the server keeps undated (a report: its hour):
+    its successful requests leave no log line, and ``server.web.metrics`` holds their counts back
+    as it holds a check's findings. Put it under the route decorator, so the view the blueprint
+    registers carries the mark."""
+    view.haris_undated = True  # type: ignore[attr-defined]
+    return view
+
+
+def stored_undated(status: int) -> bool:
+    """Whether this request was an :func:`undated` view's and stored its result (2xx)."""
+    if not 200 <= status < 300 or request.endpoint is None:
+        return False
+    return getattr(current_app.view_functions.get(request.endpoint), "haris_undated", False)
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps with options makes one a call
@@ -57,7 +94,7 @@ def init_app(app: Flask) -> None:
     def _finish(response: Response) -> Response:
         request_id = g.get("request_id", "-")
         response.headers["X-Request-ID"] = request_id
-        if log.isEnabledFor(logging.INFO):
+        if log.isEnabledFor(logging.INFO) and not stored_undated(response.status_code):
             log.handle(_record(response.status_code, request_id, g.get("started")))
         return response
 
@@ -68,7 +105,7 @@ def _record(status: int, request_id: str, started: float | None) -> logging.LogR
     duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
     fields = {
         "event": "request",
-        "method": request.method,
+        "method": method_label(),
         "route": request.url_rule.rule if request.url_rule else "<unmatched>",
         "status": status,
         "duration_ms": duration_ms,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -77,6 +78,7 @@ def test_text_plain_is_accepted_too(client: FlaskClient) -> None:
         (rules_text("bad-2") + '[signals."no.such.signal"]\npoints = 1\n', "signals.no.such.signal"),
         (rules_text("bad-3").replace("high = 70", "high = 170"), "levels.high"),
         (default_rules_text(), "version"),  # the version already in force
+        (rules_text("bad-4") + "[extra]\nn = " + "9" * 5_000 + "\n", "(file)"),  # past int()'s digit limit: was 500
     ],
 )
 def test_bad_rules_are_refused_with_the_key_and_the_old_rules_stay(client: FlaskClient, text: str, field: str) -> None:
@@ -329,3 +331,21 @@ def test_candidate_rules_run_over_test_profiles_before_publishing() -> None:
         assert refused.value.key == "signals.test.fragile" and "ZeroDivisionError" in refused.value.message
     finally:
         signals.remove("test.fragile")
+
+
+def test_a_chunked_rules_file_past_the_body_limit_is_refused_not_cut(make_app: Any) -> None:
+    """Without Content-Length werkzeug stops reading at MAX_CONTENT_LENGTH and ``get_data()``
+    gave its first bytes as the whole file: a file padded past the limit (comments, a cut that
+    leaves valid TOML) was published without the rest of it."""
+    limit = 8 * 1024
+    client = make_app(HARIS_MAX_BODY_BYTES=limit).test_client()
+    text = rules_text("cut-1") + "# a long comment explaining the next section\n" * (limit // 40)
+    assert len(text.encode()) > limit
+    response = client.post(
+        "/v1/admin/rules",
+        input_stream=io.BytesIO(text.encode()),
+        headers={**MAINTAINER, **TOML, "Transfer-Encoding": "chunked"},
+        environ_base={"wsgi.input_terminated": True},  # as gunicorn passes a chunked body
+    )
+    assert response.status_code == 413 and response.get_json()["error"]["code"] == "body_too_large"
+    assert check_version(client) != "cut-1"

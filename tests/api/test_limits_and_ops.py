@@ -540,3 +540,13 @@ def test_production_refuses_to_start_without_a_secret(make_app: Any) -> None:
 def test_a_limit_longer_than_the_pepper_hour_stops_the_start(make_app: Any) -> None:
     with pytest.raises(ConfigError, match="HARIS_REPORT_LIMIT"):
         make_app(HARIS_REPORT_LIMIT="5/hour;20/day")
+
+
+def test_the_log_line_holds_no_method_a_client_made_up(client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    """Any token is an HTTP method: the log line wrote whatever a client sent there (up to a
+    header line's length), the one free text left in it. An unknown method is logged as OTHER."""
+    with caplog.at_level(logging.INFO, logger="haris"):
+        client.open("/v1/check", method="MARKER-" + "X" * 200)
+        client.open("/v1/check", method="POST", json={"platform": "x"})
+    methods = [r.fields["method"] for r in caplog.records if r.name == "haris.request"]  # type: ignore[attr-defined]
+    assert methods == ["OTHER", "POST"]

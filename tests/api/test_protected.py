@@ -542,3 +542,29 @@ def test_registry_down_backs_off_instead_of_retrying_every_check(make_app: Any, 
         with pytest.raises(ServiceUnavailable):
             service.match("Hala Ahed", 0.92)
     assert service.breaker.is_down  # later checks skip Redis until the back-off ends
+
+
+@pytest.mark.parametrize("fail_open", [True, False])
+def test_a_match_the_limiter_store_fails_to_count_is_answered_as_a_miss(
+    make_app: Any, trainer: dict[str, str], limiter_client: redis.Redis, fail_open: bool
+) -> None:
+    """The store can fail at the registry's count after the check's own count went through: it
+    died in between, or (a limiter cluster) the node holding the registry's window is down while
+    the check counter's is up. Failing open, the match was answered uncounted; failing closed,
+    only a match got a 503 — a miss, which counts nothing, got its 200. Either told a match apart
+    from a miss, once per worker per STORAGE_RETRY_SECONDS, with nothing counted. Now such a
+    match is answered as a miss is (a real Redis error: the window's key of another type)."""
+    client = make_app(HARIS_REGISTRY_LIMIT="5/hour", HARIS_LIMIT_FAIL_OPEN=fail_open).test_client()
+    register(client, trainer)
+    clone = {"display_name": "Hala Ahed", "account_id": "5555555555"}
+    assert "impersonation.protected_person" in codes(check(client, clone))  # counted: makes the window's keys
+    windows = [key for key in limiter_client.scan_iter("haris:LIMITER*") if b"/registry/" in key]
+    assert windows
+    for key in windows:
+        limiter_client.delete(key)
+        limiter_client.hset(key, "not", "a window")  # WRONGTYPE for the window's next count
+
+    response = client.post("/v1/check", json={"platform": "x", "profile": clone})
+    assert response.status_code == 200, response.get_json()
+    assert "impersonation.protected_person" not in codes(response.get_json())
+    assert response.get_json()["unavailable"] == []  # as a miss is answered: nothing says a count failed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import threading
 import time
 from types import SimpleNamespace
@@ -435,3 +437,29 @@ def test_a_merge_that_keeps_losing_is_answered_as_a_fresh_report(
     kept = [r for r in ReportStore(redis_client).pending() if r["profile"]["handle"] == "bait"]
     assert sorted(r["reports"] for r in kept) == [1, 1] and first in {r["id"] for r in kept}
     assert ReportStore(redis_client).places().held == 3
+
+
+@pytest.mark.parametrize("action", ["confirm", "reject"])
+def test_a_decision_sent_chunked_is_read(client: FlaskClient, action: str) -> None:
+    """A body without Content-Length (chunked) was taken for no body: the decision was made
+    without its ``seen_reports`` guard (or its note, or its bank), over reports merged meanwhile."""
+    report = {"platform": "instagram", "reason": "entrapment", "profile": {"account_id": "7771234"}}
+    for _ in range(2):
+        assert client.post("/v1/reports", json=report).status_code == 202
+    report_id = client.get("/v1/reports", headers=MAINTAINER).get_json()["reports"][0]["id"]
+
+    def decide(body: bytes, content_type: str = "application/json") -> Any:
+        headers = {**MAINTAINER, "Transfer-Encoding": "chunked"}
+        path = f"/v1/reports/{report_id}/{action}"
+        # As gunicorn and werkzeug's server pass a chunked body: no CONTENT_LENGTH, input terminated.
+        environ = {"wsgi.input_terminated": True}
+        return client.post(
+            path, input_stream=io.BytesIO(body), content_type=content_type, headers=headers, environ_base=environ
+        )
+
+    stale = decide(json.dumps({"seen_reports": 1, "note": "seen once"}).encode())
+    assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "report_changed"
+    assert decide(b"note=x", "application/x-www-form-urlencoded").status_code == 415
+    assert decide(b"[]").status_code == 400
+    decided = decide(json.dumps({"seen_reports": 2, "note": "seen twice"}).encode())
+    assert decided.status_code == 200 and decided.get_json()["decision_note"] == "seen twice"

@@ -232,3 +232,27 @@ def test_refusals_match_the_openapi_document(client: FlaskClient) -> None:
         validator_for(document, response_schema(document, "/v1/admin/rules", "post", status)).validate(
             response.get_json()
         )
+
+
+def test_a_stale_if_match_is_refused_as_stale_whatever_the_file_holds(
+    client: FlaskClient, redis_client: redis.Redis
+) -> None:
+    """The precondition is decided before the file is read (RFC 9110 §13.2.1). Two maintainers
+    bump the same rules to the same new version: the second, whose If-Match is now stale, is told
+    that rules were published since (409) — not that the version is already in force (422, which
+    said to bump the version and publish over the first's change). A bad file with a stale tag is
+    409 too; with the tag in force, the file's own errors are answered as before."""
+    read = etag(client)
+    assert publish(client, rules_text("same-2", bias=-1.0), {"If-Match": read}).status_code == 200
+    for text in (rules_text("same-2", bias=-2.0), "version = [", rules_text("same-3").replace("70", "170")):
+        refused = publish(client, text, {"If-Match": read})
+        assert refused.status_code == 409, refused.get_json()
+        assert (
+            refused.get_json()["error"]["code"] == "rules_changed"
+            and "same-2" in refused.get_json()["error"]["message"]
+        )
+    fresh = etag(client)
+    same = publish(client, rules_text("same-2", bias=-2.0), {"If-Match": fresh})
+    assert same.status_code == 422 and same.get_json()["error"]["field"] == "version"
+    assert publish(client, "version = [", {"If-Match": fresh}).status_code == 422
+    assert published(redis_client)[-1:] == ["same-2"] and check_version(client) == "same-2"
