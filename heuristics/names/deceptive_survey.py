@@ -2,7 +2,7 @@
 
     .venv/bin/python -m heuristics.names.deceptive_survey FILE... [--emoji]
 
-A ``.csv`` is a set of Twitter user objects (the Cresci 2015 files of shared/data/profiles: its
+A ``.csv`` is a set of Twitter user objects (the Cresci 2015 files, not in the repository: its
 ``name`` and ``screen_name`` are one profile's display name and handle); a ``.tsv`` holds one name
 a line in each of its first two columns (Arabic and Latin; the Wikidata tokens' Arabic letters are
 written apart and are joined here), each checked as a display name alone. The names of these sets
