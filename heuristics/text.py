@@ -6,6 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import regex
+
 # Characters that render as nothing or as a blank but are not spaces. Category Cf covers the
 # zero-width and bidi controls; these are letters (Lo) or symbols that merely look empty.
 BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5\u180e")
@@ -16,6 +18,22 @@ _JOINERS = frozenset("\u200c\u200d")
 def is_invisible(ch: str) -> bool:
     """True for format/bidi controls and blank-looking letters (not ordinary spaces)."""
     return ch in BLANK_LOOKING or unicodedata.category(ch) == "Cf"
+
+
+# Default_Ignorable_Code_Point (Unicode's DerivedCoreProperties, from the regex module's Unicode
+# data, newer than the standard library's): what a renderer shows as nothing when it cannot do
+# better. Beyond category Cf it holds combining marks (Mn) that draw nothing: the combining
+# grapheme joiner U+034F, the variation selectors U+FE00–FE0F and U+E0100–E01EF, the Mongolian
+# free variation selectors; and code points not yet assigned in the blocks kept for such
+# characters (U+E0000–E0FFF).
+_DEFAULT_IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
+
+
+@lru_cache(maxsize=4096)
+def is_hidden(ch: str) -> bool:
+    """:func:`is_invisible`, or a default-ignorable character (drawn as nothing): a character that
+    can sit inside a name unseen. Some are legitimate where they are: :func:`hidden_characters`."""
+    return is_invisible(ch) or _DEFAULT_IGNORABLE.match(ch) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -79,3 +97,40 @@ def as_displayed(text: str) -> str:
         return override[1] + _WORD.sub(shown, override[2])
 
     return _OVERRIDDEN.sub(overridden, text) if "\u202d" in text or "\u202e" in text else text
+
+
+# Where a hidden character does a visible job (UTS #51, Unicode Technical Standard on emoji, and
+# the variation sequences of the Unicode Standard), written with Unicode properties, not tables:
+# - an emoji element: an emoji with its presentation selector (VS16 U+FE0F: ❤️; VS15 U+FE0E: the
+#   text form), a keycap (1️⃣: digit, VS16, U+20E3) or a skin-tone modifier;
+# - an emoji ZWJ sequence: pictographic elements joined by ZWJ U+200D (👩‍💻, 🏳️‍🌈);
+# - a subdivision flag: 🏴 U+1F3F4, a subdivision code in tag letters (a region of two letters and
+#   one to four letters or digits: "gbsct"), CANCEL TAG U+E007F. Tags after any other base, or
+#   spelling anything longer, are text hidden in the name (as "ASCII smuggling" hides it);
+# - an ideograph with a variation selector of CJK compatibility (VS1–VS3) or of the Ideographic
+#   Variation Database (VS17–VS256): the glyph of a Japanese or Chinese name's character;
+# - a Mongolian letter with a free variation selector (FVS1–FVS4): its positional form.
+# Each alternative reads at most a bounded number of characters per character it consumes, and
+# finditer moves on past each match: linear in the length of the text.
+_EMOJI_ELEMENT = r"(?:\p{Emoji_Modifier}|[\uFE0E\uFE0F]\u20E3?)?"
+_LEGITIMATE = regex.compile(
+    r"\U0001F3F4[\U000E0061-\U000E007A]{2}[\U000E0030-\U000E0039\U000E0061-\U000E007A]{1,4}\U000E007F"
+    rf"|\p{{Extended_Pictographic}}{_EMOJI_ELEMENT}(?:\u200D\p{{Extended_Pictographic}}{_EMOJI_ELEMENT})+"
+    rf"|\p{{Emoji}}{_EMOJI_ELEMENT}"
+    r"|\p{Ideographic}[\uFE00-\uFE02\U000E0100-\U000E01EF]"
+    r"|\p{Script=Mongolian}[\u180B-\u180D\u180F]"
+)
+
+
+def hidden_characters(text: str) -> list[int]:
+    """Where ``text`` hides characters: the indices of its :func:`is_hidden` characters, less those
+    doing a visible job there (an emoji's presentation selector, the ZWJ of an emoji sequence, the
+    tags of a subdivision flag, an ideograph's variation selector, a Mongolian form selector: see
+    ``_LEGITIMATE``) and the joiners of Arabic-script spelling (:func:`joiner_is_legitimate`)."""
+    hidden = [index for index, ch in enumerate(text) if is_hidden(ch)]
+    if not hidden:
+        return hidden
+    legitimate: set[int] = set()
+    for match in _LEGITIMATE.finditer(text):
+        legitimate.update(range(*match.span()))
+    return [index for index in hidden if index not in legitimate and not joiner_is_legitimate(text, index)]

@@ -62,8 +62,13 @@ def _units(count: int, other: int) -> list[Span]:
 
 
 @cache
-def _unit_pairs(count_a: int, count_b: int) -> tuple[tuple[Span, Span], ...]:
-    """Pairs of units where at least one side is a single part."""
+def unit_pairs(count_a: int, count_b: int) -> tuple[tuple[Span, Span], ...]:
+    """Every pair of units a full alignment of names of ``count_a`` and ``count_b`` parts may
+    score: pairs where at least one side is a single part (``_units`` says what a unit is).
+
+    Public because the names index scores these pairs in one batch before aligning (and the
+    constant-work search scores all of them whatever is near): it must ask for exactly the pairs
+    :func:`align` reads, or the two would drift apart."""
     return tuple(
         (a, b)
         for a in _units(count_a, count_b)
@@ -91,7 +96,7 @@ def given_pairs(count_a: int, count_b: int) -> tuple[tuple[Span, Span], ...]:
     return tuple(
         (a, b)
         for given in readings
-        for a, b in _unit_pairs(count_a, count_b)
+        for a, b in unit_pairs(count_a, count_b)
         if (a[0], b[0]) == given and keeps_family(a, a[0], count_a) and keeps_family(b, b[0], count_b)
     )
 
@@ -112,7 +117,7 @@ def align(
         return None
     candidates = given_pairs(count_a, count_b)
     scores = dict(zip(candidates, pair_scores(list(candidates)), strict=True))
-    pairs = _unit_pairs(count_a, count_b)
+    pairs = unit_pairs(count_a, count_b)
     if not any(value >= max(FLOOR, at_least) for value in scores.values()):
         return None
     rest = [pair for pair in pairs if pair not in scores]
@@ -123,7 +128,7 @@ def align(
         given = score((a, b))
         if given < max(FLOOR, at_least) or (best is not None and given <= best.score):
             continue
-        found = _complete(Pair(a, b, given), pairs, score, count_a, count_b)
+        found = complete(Pair(a, b, given), pairs, score, count_a, count_b)
         if found is None:
             continue
         # The family names must pair: the last part, or the first when written family first.
@@ -138,14 +143,20 @@ def align(
     return best
 
 
-def _complete(
+def complete(
     given: Pair,
     pairs: tuple[tuple[Span, Span], ...],
     score: Callable[[tuple[Span, Span]], float],
     count_a: int,
     count_b: int,
 ) -> Alignment | None:
-    """Pair the other parts greedily (best score first), then check and score the alignment."""
+    """The alignment that follows from one given-name pair: the other parts paired greedily (best
+    score first), then checked (no part unmatched on both sides, two parts matched a side) and
+    scored; None when it fails those checks. The family-name checks are :func:`align`'s.
+
+    Public because :func:`even.even_compare` runs :func:`align`'s loop with one completion per
+    given-name pair (constant work): both must complete an alignment the same way, so there is
+    one completion, here."""
     used_a = set(range(*given.a))
     used_b = set(range(*given.b))
     options = sorted(

@@ -11,7 +11,7 @@ and, given ``pad``, always calls the model with one more pair of that many Arabi
 Latin letters, at least as long as any in the batch: a batch then costs what its *shape* costs
 (how many pairs, in which scripts), not what their letters are.
 
-:func:`align.align` completes an alignment (pairs the other parts: ``align._complete``) only from
+:func:`align.align` completes an alignment (pairs the other parts: :func:`align.complete`) only from
 the given-name pairs that reach the cut-off, so a name whose given name the probe repeats ("Hala
 Hala" reaches hers as written and family first) or reaches in one of its readings and not the
 others costs a completion more or less than a name it is far from. :func:`even_compare` returns
@@ -27,19 +27,18 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from heuristics.names.align import FLOOR, MAX_MERGED, Alignment, Pair, _complete, _unit_pairs, given_pairs
+from heuristics.names.align import FLOOR, MAX_MERGED, Alignment, Pair, complete, given_pairs, unit_pairs
 from heuristics.names.normalise import NameReading, NormalisedName, Part
 from heuristics.names.similarity import Known, NameSimilarity, best_of_readings
 from heuristics.names.transliteration import latin_letters, model
 from heuristics.names.units import (
     SKELETON_PENALTY,
-    _is_mohammed_arabic,
-    _is_mohammed_latin,
-    _same_script_key,
     arabic_symbols,
     cross_score,
+    mohammed_rule_allows,
     particle_readings,
     passes_gate,
+    unit_key,
     unit_skeleton,
 )
 
@@ -55,7 +54,7 @@ Described = tuple[str, str, list[str] | str]
 
 
 def describe(parts: Sequence[Part], particle: str) -> Described:
-    return unit_skeleton(parts, particle), _same_script_key(parts, particle), _read(parts, particle)
+    return unit_skeleton(parts, particle), unit_key(parts, particle), _read(parts, particle)
 
 
 def _read(parts: Sequence[Part], particle: str) -> list[str] | str:
@@ -65,7 +64,7 @@ def _read(parts: Sequence[Part], particle: str) -> list[str] | str:
     return latin_letters(particle + "".join(part.text for part in parts))
 
 
-_WORK = (unit_skeleton, _same_script_key, _read)  # how each part of a Described is worked out
+_WORK = (unit_skeleton, unit_key, _read)  # how each part of a Described is worked out
 
 
 def describe_all(readings: Iterable[NameReading]) -> dict[UnitKey, Described]:
@@ -120,7 +119,7 @@ def even_unit_scores(
                 sides if a[0].script == "arabic" else sides[::-1]
             )
             # محمد only pairs with the Mohammed spellings: such a pair scores 0, but is scored.
-            mohammed = _is_mohammed_arabic(arabic, arabic_particle) == _is_mohammed_latin(latin, latin_particle)
+            mohammed = mohammed_rule_allows(arabic, arabic_particle, latin, latin_particle)
             crossing.append((number, fuzz.ratio(skeleton_a, skeleton_b), passes and mohammed))
             inputs.append((symbols, letters))  # type: ignore[arg-type]
     if pad is not None:
@@ -168,14 +167,14 @@ def _even_align(a: NameReading, b: NameReading, at_least: float, known: Known) -
     """:func:`align.align` of two readings (their pairs' scores from ``known``), one completion per
     given-name pair. Keep in step with align.align: the identity tests compare the two."""
     count_a, count_b = len(a.parts), len(b.parts)
-    pairs = _unit_pairs(count_a, count_b)
+    pairs = unit_pairs(count_a, count_b)
     scores = {(sa, sb): known[id(a), sa, id(b), sb] for sa, sb in pairs}
     score = scores.__getitem__
     best: Alignment | None = None
     for span_a, span_b in given_pairs(count_a, count_b):
         given = score((span_a, span_b))
         skipped = given < max(FLOOR, at_least) or (best is not None and given <= best.score)
-        found = _complete(Pair(span_a, span_b, 1.0 if skipped else given), pairs, score, count_a, count_b)
+        found = complete(Pair(span_a, span_b, 1.0 if skipped else given), pairs, score, count_a, count_b)
         if skipped or found is None:
             continue  # (a skipped pair's completion only costs what one followed costs)
         family_a = 0 if span_a[0] == 1 else count_a - 1

@@ -34,7 +34,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from heuristics.names.align import MAX_MERGED, Span, _unit_pairs, given_pairs
+from heuristics.names.align import MAX_MERGED, Span, given_pairs, unit_pairs
 from heuristics.names.even import Described, Extent, UnitKey, describe_all, even_compare, even_unit_scores, extent
 from heuristics.names.normalise import NameReading, NormalisedName, normalise
 from heuristics.names.similarity import Known, NameSimilarity, compare
@@ -121,7 +121,7 @@ def best_first(given: list[float], cutoff: float) -> list[int]:
     return sorted((number for number, score in enumerate(given) if score >= cutoff), key=lambda n: (-given[n], n))
 
 
-# Which pairs of units (spans) two names of so many parts have scored: given_pairs or _unit_pairs.
+# Which pairs of units (spans) two names of so many parts have scored: given_pairs or unit_pairs.
 PairsOf = Callable[[int, int], tuple[tuple[Span, Span], ...]]
 
 
@@ -297,7 +297,7 @@ class NameIndex:
         self, query: NormalisedName, forms: list[NormalisedName], which: PairsOf, known: Known, pad: Extent | None
     ) -> None:
         """The pairs of units ``which`` gives between the query and each of ``forms``
-        (:func:`align.given_pairs`: the given names; :func:`align._unit_pairs`: all that a full
+        (:func:`align.given_pairs`: the given names; :func:`align.unit_pairs`: all that a full
         alignment may score), into ``known``, in one batch whose work does not depend on the
         scores (:func:`even.even_unit_scores`). A decoy's scores are true scores too: a decoy
         that is also a candidate writes the same values."""
@@ -343,7 +343,7 @@ class NameIndex:
         plain search, like a larger registry, does not find it."""
         forms = [form for _, _, form in self._entries]
         known: Known = {}
-        self._score_pairs(query, forms, _unit_pairs, known, self._pad(query))
+        self._score_pairs(query, forms, unit_pairs, known, self._pad(query))
         given = [self._best_given(query, form, known) for form in forms]
         candidates = set(self.candidates(query))
         reaching = [number for number in best_first(given, cutoff) if number in candidates]
@@ -376,7 +376,7 @@ class NameIndex:
         known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
         aligned = [entries[number] for number in best_first(given, cutoff)[:MAX_ALIGNED]]
         decoys = self._decoys([form for _, _, form in aligned])
-        self._score_pairs(query, [form for _, _, form in aligned] + decoys, _unit_pairs, known, self._pad(query))
+        self._score_pairs(query, [form for _, _, form in aligned] + decoys, unit_pairs, known, self._pad(query))
         for decoy in decoys:
             even_compare(query, decoy, cutoff, known)  # dropped
         return aligned, known

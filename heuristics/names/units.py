@@ -97,7 +97,7 @@ def unit_scores(pairs: Sequence[tuple[Sequence[Part], Sequence[Part]]]) -> list[
     for number, (a, b) in enumerate(pairs):
         for particle_a, particle_b, gate in _gated_variants(a, b):
             if a[0].script == b[0].script:
-                same = fuzz.ratio(_same_script_key(a, particle_a), _same_script_key(b, particle_b)) / 100
+                same = fuzz.ratio(unit_key(a, particle_a), unit_key(b, particle_b)) / 100
                 best[number] = max(best[number], same)
             elif a[0].script == "arabic":
                 _add_cross(crossing, number, gate, a, particle_a, b, particle_b)
@@ -144,18 +144,34 @@ def _add_cross(
     latin: Sequence[Part],
     latin_particle: str,
 ) -> None:
-    if _is_mohammed_arabic(arabic, arabic_particle) != _is_mohammed_latin(latin, latin_particle):
+    if not mohammed_rule_allows(arabic, arabic_particle, latin, latin_particle):
         return  # score 0
     letters = latin_letters(latin_particle + "".join(part.text for part in latin))
     crossing.append((number, gate, (arabic_symbols(arabic, arabic_particle), letters)))
 
 
-def _same_script_key(parts: Sequence[Part], particle: str) -> str:
-    """One part's key; parts written as one word are keyed as that word (mohamedsaleh)."""
+def unit_key(parts: Sequence[Part], particle: str) -> str:
+    """What a unit is compared on against a unit of its own script (``fuzz.ratio``): one part's
+    key, or the key of its parts written as one word (mohamedsaleh), ``particle`` glued before it.
+
+    Public because the constant-work search (:mod:`even`) works the keys of stored units out once
+    and must key them as :func:`unit_scores` does."""
     if len(parts) == 1 and not particle:
         return parts[0].key.replace(COMPOUND_ARTICLE, "")
     glued = Part("", parts[0].script, particle + "".join(part.text for part in parts), "")
     return glued.key.replace(COMPOUND_ARTICLE, "")
+
+
+def mohammed_rule_allows(
+    arabic: Sequence[Part], arabic_particle: str, latin: Sequence[Part], latin_particle: str
+) -> bool:
+    """Whether an Arabic unit and a Latin unit may score above 0 by the Mohammed rule: محمد pairs
+    only with a Mohammed spelling (Mohamed, Muhammad …) and those only with محمد, since the
+    commonest name's near neighbours (محمود / Mahmoud) score as well by letters alone.
+
+    Public because the constant-work search (:func:`even.even_unit_scores`) scores the pairs this
+    rule sets to 0 (so its work does not tell them apart) and must drop the same ones."""
+    return _is_mohammed_arabic(arabic, arabic_particle) == _is_mohammed_latin(latin, latin_particle)
 
 
 def _is_mohammed_arabic(parts: Sequence[Part], particle: str) -> bool:

@@ -118,7 +118,7 @@ def test_the_constant_work_search_finds_exactly_what_the_plain_search_finds(size
 
 class Work:
     """What a search does, counted where the index does it: the alignments it runs (``compare``,
-    ``even_compare``) and how many of them it completes from a given-name pair (``_complete``:
+    ``even_compare``) and how many of them it completes from a given-name pair (``align.complete``:
     pairing the other parts), the unit pairs it scores in each batch (the index's and the
     alignment's scorers), and the learned model's batches with their shape (pairs, steps, width):
     what a batch costs."""
@@ -137,7 +137,7 @@ class Work:
 def counting(monkeypatch: pytest.MonkeyPatch) -> Iterator[Work]:
     work = Work()
     compare, even_scores, even_compare = index_module.compare, index_module.even_unit_scores, index_module.even_compare
-    complete = align_module._complete
+    complete = align_module.complete
     unit_scores, alignment_scores = index_module.unit_scores, SIMILARITY.unit_scores
     batch = Transliteration.batch_log_likelihoods
 
@@ -170,8 +170,8 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> Iterator[Work]:
     with monkeypatch.context() as patch:
         patch.setattr(index_module, "compare", counted_compare)
         patch.setattr(index_module, "even_compare", counted_even_compare)
-        patch.setattr(align_module, "_complete", counted_complete)
-        patch.setattr(even_module, "_complete", counted_complete)
+        patch.setattr(align_module, "complete", counted_complete)
+        patch.setattr(even_module, "complete", counted_complete)
         patch.setattr(index_module, "even_unit_scores", counted(even_scores))
         patch.setattr(index_module, "unit_scores", counted(unit_scores))
         patch.setattr(SIMILARITY, "unit_scores", counted(alignment_scores))
@@ -285,7 +285,7 @@ def test_a_probe_in_arabic_script_calls_the_model_the_same_whatever_is_near(monk
 def test_the_constant_work_search_costs_bounded_work_on_a_hostile_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     """600 long identical names, each matching: still at most MAX_CANDIDATES given-name scorings
     and MAX_ALIGNED full alignments (plus the model's one padding pair a batch)."""
-    from heuristics.names.align import _unit_pairs, given_pairs
+    from heuristics.names.align import given_pairs, unit_pairs
     from heuristics.names.normalise import MAX_PARTS, normalise
 
     long_name = " ".join(["بابابابابابابابابابابابا"] * 7)
@@ -296,7 +296,7 @@ def test_the_constant_work_search_costs_bounded_work_on_a_hostile_registry(monke
     parts = len(normalise(long_name).primary.parts)
     assert parts == MAX_PARTS
     bound = index_module.MAX_CANDIDATES * len(given_pairs(parts, parts))
-    bound += index_module.MAX_ALIGNED * len(_unit_pairs(parts, parts))
+    bound += index_module.MAX_ALIGNED * len(unit_pairs(parts, parts))
     assert sum(count for count, _, _ in work.model) <= bound + len(work.model)
     assert work.compares == index_module.MAX_ALIGNED
 

@@ -66,7 +66,7 @@ def test_a_hostile_list_of_look_alike_names_costs_bounded_work(monkeypatch: pyte
     """600 long identical names, each matching: the learned model scores a bounded number of
     pairs (the candidates' given names, then at most MAX_ALIGNED full alignments), not all."""
     from heuristics.names import index as index_module
-    from heuristics.names.align import _unit_pairs, given_pairs
+    from heuristics.names.align import given_pairs, unit_pairs
     from heuristics.names.normalise import MAX_PARTS
     from heuristics.names.transliteration import Transliteration
 
@@ -85,5 +85,5 @@ def test_a_hostile_list_of_look_alike_names_costs_bounded_work(monkeypatch: pyte
     parts = len(normalise(long_name).primary.parts)
     assert parts == MAX_PARTS
     per_name = len(given_pairs(parts, parts))  # the given-name pairs of one candidate
-    per_alignment = len(_unit_pairs(parts, parts))  # every pair of units of two such names
+    per_alignment = len(unit_pairs(parts, parts))  # every pair of units of two such names
     assert sum(scored) <= index_module.MAX_CANDIDATES * per_name + index_module.MAX_ALIGNED * per_alignment

@@ -15,7 +15,7 @@ from heuristics.names.confusables import is_lookalike_token
 from heuristics.profile import Contact, Platform, Profile
 from heuristics.rules import load_default_rules
 from heuristics.services import ProtectedMatch
-from heuristics.text import is_decorative, is_invisible, script_of
+from heuristics.text import is_decorative, is_hidden, script_of
 from tests.unit.helpers import NOW, detect
 
 FRIEND = Contact(display_name="Mohamed Saleh", platform=Platform.FACEBOOK, account_id="100001", handle="mo.saleh")
@@ -221,7 +221,7 @@ def test_no_ascii_character_is_deceptive_so_ascii_names_can_skip_the_scan() -> N
     # deceptive_characters, lookalike_characters and normalise() take shortcuts for ASCII text
     # (no clean-up scan, no NFKC, no transliteration); this is why they give the same answer.
     ascii_chars = [chr(code) for code in range(128)]
-    assert not any(is_invisible(ch) or is_decorative(ch) for ch in ascii_chars)
+    assert not any(is_hidden(ch) or is_decorative(ch) for ch in ascii_chars)
     assert all(unicodedata.normalize("NFKC", ch) == ch for ch in ascii_chars)
     assert not any(unicodedata.category(ch) in ("Mn", "Me") for ch in ascii_chars)
     assert all(anyascii(ch) == ch for ch in ascii_chars)
