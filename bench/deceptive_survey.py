@@ -1,6 +1,6 @@
 """How often ``name.deceptive_characters`` fires on real display names, and on which characters.
 
-    .venv/bin/python -m heuristics.names.deceptive_survey FILE... [--emoji]
+    .venv/bin/python -m bench.deceptive_survey FILE... [--emoji]
 
 A ``.csv`` is a set of Twitter user objects (the Cresci 2015 files, not in the repository: its
 ``name`` and ``screen_name`` are one profile's display name and handle); a ``.tsv`` holds one name
