@@ -60,6 +60,10 @@ def _web_url(value: str) -> str:
     # makes it read as another account's address (``account_url.hidden_in_url``).
     if hidden_in_url(value):
         raise ValueError("must not hold characters that hide or reorder text (U+202E, U+2066, U+200B, controls)")
+    # No address holds a space (a browser sends and copies %20): after one, a second address
+    # ("https://x.com/ha1a_ahed?ref= https://evil.example") is linked by tools on its own.
+    if any(ch.isspace() for ch in value):
+        raise ValueError("must not hold spaces (write a space in an address as %20)")
     return value
 
 

@@ -199,7 +199,11 @@ def account_url(value: object, platform: Platform) -> str:
     """A URL of the case: a working link (:func:`plain_url`) when it is an address on the
     platform's own site (the account's, a post of it), else a value like the others
     (:func:`plain`, defanged): a report can name any URL as evidence's source."""
-    if url_problem(str(value), platform) is None:
+    text = str(value)
+    # An address has no space: with one, what follows it is another address a tool links on its
+    # own ("https://x.com/ha1a_ahed?ref= https://evil.example/verify" put a working link to
+    # evil.example in the notice's location line), so such a value is defanged as any other.
+    if url_problem(text, platform) is None and not any(ch.isspace() for ch in text):
         return plain_url(value)
     return plain(value)
 

@@ -271,9 +271,9 @@ def _source_url(value: str | None) -> str | None:
         raise APIError(422, "invalid_value", "An http(s) URL.", "source_url")
     # A U+202E or a zero-width character: the address the collection log, the notice and the case
     # page show would read as another than the one the file came from (no address holds one).
-    if hidden_in_url(value):
+    if hidden_in_url(value) or any(ch.isspace() for ch in value):
         raise APIError(
-            422, "invalid_value", "An http(s) URL without characters that hide or reorder text.", "source_url"
+            422, "invalid_value", "An http(s) URL without spaces or characters that hide or reorder text.", "source_url"
         )
     return value
 

@@ -429,3 +429,16 @@ def test_an_address_with_characters_that_hide_or_reorder_text_is_refused(client:
         source_url="https://fa.example/\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
     )
     assert kept.status_code == 201, kept.get_json()
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u3000"])
+def test_an_address_with_a_space_is_refused(client: FlaskClient, space: str) -> None:
+    """After a space, a second address ("…?ref= https://evil.example/verify") that tools link on
+    their own; no address holds one (a browser sends and copies %20)."""
+    url = f"https://x.com/ha1a_ahed?ref={space}https://evil.example/verify"
+    suspect = {**case_body()["suspect"], "profile_url": url}
+    opened = client.post("/v1/cases", json=case_body(suspect=suspect), headers=KEY)
+    assert opened.status_code == 422 and opened.get_json()["error"]["field"] == "suspect.profile_url"
+    case_id = open_case(client, suspect={**suspect, "profile_url": " https://x.com/ha1a_ahed "})  # ends trimmed
+    refused = upload(client, case_id, b"<html>saved</html>", "page.html", source_url=url)
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "source_url"

@@ -294,3 +294,18 @@ def test_no_mix_of_addresses_and_markdown_becomes_a_link_or_block(value: str) ->
     for md in renderers():
         html, baseline = md.render(_notice_with(value)), md.render(_notice_with(harmless))
         assert _structure(html) == _structure(baseline) and _hrefs(html) == _hrefs(baseline), value
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u3000", "\u2003"])
+def test_an_address_after_a_space_in_a_platform_url_is_no_link(space: str) -> None:
+    """A case kept from before spaces were refused in its URLs: "https://x.com/ha1a_ahed?ref=
+    https://evil.example/verify" is on X's own site and names the suspect's handle, so it was
+    written as a working link, and the address after the space with it."""
+    case, _ = sample_case(Platform.X)
+    url = f"https://x.com/ha1a_ahed?ref={space}https://evil.example/verify"
+    case.suspect = case.suspect.model_copy(update={"profile_url": url})
+    case.evidence = [item.model_copy(update={"source_url": url}) for item in case.evidence]
+    text = build_ticket(case, Platform.X, "en", None).text
+    assert "evil.example" not in text and "hxxps[://]evil[.]example/verify" in text
+    for md in renderers():
+        assert not [href for href in _hrefs(md.render(text)) if "evil" in href], md.options
