@@ -129,7 +129,7 @@ def _ids_named(parts: SplitResult, platform: Platform) -> list[str]:
 def handle_problem(handle: str | None, platform: Platform) -> str | None:
     """``handle_not_platform`` when ``handle`` could not be a handle on ``platform`` (one of the
     four; a URL's handle: :func:`handle_from_url`); else None."""
-    if platform not in PROFILE_HOSTS or not handle or HANDLE.match(handle):
+    if platform not in PROFILE_HOSTS or not handle or HANDLE.fullmatch(handle):
         return None
     return "handle_not_platform"
 

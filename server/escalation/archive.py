@@ -209,7 +209,7 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> 
 
 
 def _refused_entry(info: zipfile.ZipInfo) -> str | None:
-    if not _ENTRY_NAME.match(info.filename):
+    if not _ENTRY_NAME.fullmatch(info.filename):
         return f"unexpected entry name {info.filename!r}"
     if info.flag_bits & 0x1:
         return f"{info.filename} is encrypted"
@@ -287,7 +287,7 @@ def _listed_name(name: str) -> str:
     escape sequence there ("\x1b]0;…\x07", "\x1b[2K") rewrote the terminal's title or erased the
     line that said FAIL; a U+202E reordered it. A name no archive has is shown as a Python
     literal (``repr`` writes every control and bidi character as an escape)."""
-    return name if _ENTRY_NAME.match(name) else repr(name)
+    return name if _ENTRY_NAME.fullmatch(name) else repr(name)
 
 
 def _log_problems(archive: zipfile.ZipFile, listed: Mapping[str, str]) -> list[str]:

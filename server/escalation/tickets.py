@@ -210,7 +210,7 @@ def account_url(value: object, platform: Platform) -> str:
 
 def plain_email(value: str) -> str:
     """The notifier's e-mail: as typed when it is a plain address (the platform answers it)."""
-    return value if _EMAIL.match(value) else plain(value)
+    return value if _EMAIL.fullmatch(value) else plain(value)
 
 
 def _date(timestamp: int) -> str:

@@ -17,8 +17,17 @@ from server.services import Actor
 from server.services.avatars import fingerprint_from, refuse_legacy
 from server.services.reports import refuse_protected_photo
 from server.state import app_state
-from server.storage.banks import StoredEntry, make_entry, valid_bank_name
+from server.storage.banks import BANK_NAME, StoredEntry, make_entry
 from server.web.errors import APIError
+
+
+def valid_bank_name(bank: str) -> bool:
+    """Whether ``bank`` is a bank name, the whole of it. ``server.storage.banks.valid_bank_name``
+    matches :data:`BANK_NAME` with ``re.match``, whose "$" also matches before a final line break:
+    "ngo-1\n" (``/v1/banks/ngo-1%0A/entries``) made a bank of its own, whose export put the break
+    in the Content-Disposition header (a 500) on the API and the console's banks page. Every door
+    (API, console, CLI) asks this one."""
+    return BANK_NAME.fullmatch(bank) is not None
 
 
 def bank_name(bank: str) -> str:

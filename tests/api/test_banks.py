@@ -533,3 +533,24 @@ def test_an_import_error_names_the_line_and_the_problem_never_the_lines_content(
     assert printed.exit_code != 0 and printed.output == f"Error: line 2: {message}\n"
     for answer in (refused.get_data(as_text=True), printed.output):
         assert "img" not in answer and "\u202e" not in answer and "SECRET" not in answer and "tpircs" not in answer
+
+
+@pytest.mark.parametrize("name", ["ngo-1%0A", "ngo-1%0D%0A", "ngo-1%0Ax"])
+def test_a_bank_name_with_a_line_break_is_refused_at_every_door(
+    app: Flask, client: FlaskClient, trainer: dict[str, str], redis_client: redis.Redis, name: str, tmp_path: Path
+) -> None:
+    """The bank name pattern's "$" matched before a final line break: "ngo-1\\n" was a valid name,
+    a bank of its own was made, and exporting it put the break in the Content-Disposition header
+    (a 500), on the API and on the console's banks page."""
+    added = add(client, name, trainer, avatar=b64(photo_bytes("astronaut")), label="other")
+    assert added.status_code == 422 and added.get_json()["error"]["field"] == "bank"
+    assert client.get(f"/v1/banks/{name}/export", headers=trainer).status_code == 422
+    body = b'{"id": "x", "fingerprint": "ffd8c0e0f0f8fcfe", "label": "other", "added_at": 1, "added_by": "m"}\n'
+    imported = client.post(
+        f"/v1/banks/{name}/import", data=body, headers=MAINTAINER, content_type="application/x-ndjson"
+    )
+    assert imported.status_code == 422
+    (tmp_path / "bank.jsonl").write_bytes(body)
+    cli = app.test_cli_runner().invoke(args=["bank", "import", "ngo-1\n", str(tmp_path / "bank.jsonl")])
+    assert cli.exit_code != 0
+    assert redis_client.smembers("haris:{banks}:names") == set()

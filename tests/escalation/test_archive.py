@@ -296,3 +296,14 @@ def test_the_log_shows_hidden_characters_by_code_point() -> None:
     assert not [ch for ch in log if unicodedata.category(ch) == "Cf"]
     recorded = json.loads(contents["case.json"])
     assert [item["source_url"] for item in recorded["evidence"]] == sources  # the exact values, as evidence
+
+
+@pytest.mark.parametrize("name", ["manifest.json\n", "evidence/04-extra.png\n", "case.json\n"])
+def test_a_name_with_a_final_line_break_is_refused(built: bytes, tmp_path: Path, name: str) -> None:
+    """The entry-name pattern's "$" matched before a final line break, so such an entry passed as
+    one of the layout's, and a manifest listing one had it printed to the terminal as it came."""
+    contents = entries(built)
+    contents[name] = b"x"
+    result = archive.verify(write(tmp_path, rezip(contents)))
+    assert not result.ok and result.problems == [f"unexpected entry name {name!r}"]
+    assert archive._listed_name(name) == repr(name)
