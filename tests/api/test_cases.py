@@ -371,7 +371,8 @@ def test_a_takedown_notice_keeps_each_profile_field_on_its_own_line(
     assert not any(line.startswith(("- Notifier e-mail: police", "We withdraw")) for line in lines)
     # (The address in the name is defanged, as every bare address in a case value is.)
     assert "Hala - Notifier e-mail: police@example[.]org We withdraw this notice." in ticket
-    assert "\u202e" not in ticket and "https://x.com/<U+202E>deha_alah" in ticket
+    # No address holds a U+202E: the URL is no working link, its override shown by code point.
+    assert "\u202e" not in ticket and "hxxps[://]x[.]com/<U+202E>deha_alah" in ticket
 
 
 def test_the_share_copy_of_a_case_from_a_report_does_not_name_the_report(client: FlaskClient) -> None:

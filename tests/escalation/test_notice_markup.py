@@ -315,15 +315,18 @@ def _separators() -> list[str]:
     """Every printable ASCII character, and the punctuation, symbols and spaces of the BMP up to
     CJK and of the half- and full-width forms: what could end a link before a second address."""
     ranges = [range(0x21, 0x7F), range(0xA0, 0x3100), range(0xFE10, 0xFF66)]
-    kinds = ("P", "S", "Z")
-    return [chr(c) for r in ranges for c in r if c < 0x7F or unicodedata.category(chr(c)).startswith(kinds)]
+    kinds = ("P", "S", "Z", "Cf")  # Cf: a zero-width space or a bidi control, written <U+200B> in a value
+    found = [chr(c) for r in ranges for c in r if c < 0x7F or unicodedata.category(chr(c)).startswith(kinds)]
+    return [*found, "\ufeff", "\ue000", "\U000e0041"]
 
 
 def test_no_character_in_a_platform_url_starts_a_link_of_its_own() -> None:
     """A URL on the platform's own site naming the suspect is written as a working link; a '"', a
     "(", a "{" or a full-width "｜" in it ended the link there for linkify-it, and the address after
     it ("https://x.com/ha1a_ahed?q=(https://evil.example/x") was a working link of its own. Now
-    every character outside RFC 3986's (and "(", ")") is percent-encoded: one link, to X."""
+    every character outside RFC 3986's (and "(", ")") is percent-encoded: one link, to X. A URL
+    with a character no address holds (a zero-width space) is no working link at all: the mark
+    "<U+200B>" would end the link before the second address."""
     gfm = renderers()[1]
     case, _ = sample_case(Platform.X)
     linked = []
