@@ -12,9 +12,14 @@ import click
 from flask.cli import AppGroup
 
 from server.services import CLI_ACTOR
-from server.services.banks import entries_from_jsonl, import_into_bank, record_export, remove_from_bank
+from server.services.banks import (
+    entries_from_jsonl,
+    import_into_bank,
+    record_export,
+    remove_from_bank,
+    valid_bank_name,
+)
 from server.state import app_state
-from server.storage.banks import valid_bank_name
 from server.web.errors import APIError
 
 

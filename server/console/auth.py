@@ -84,7 +84,9 @@ def safe_next(target: str | None) -> str:
     if not target or not target.isprintable():
         return default
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/console") or "\\" in target:
+    # The raw value too: urlsplit drops leading spaces and C0 controls (as browsers do with a
+    # Location), so " /console" was returned as given, its path read as "/console".
+    if parts.scheme or parts.netloc or not target.startswith("/console") or "\\" in target:
         return default
     return target
 

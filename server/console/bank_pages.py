@@ -28,8 +28,8 @@ from server.services.banks import (
     export_lines,
     import_into_bank,
     new_entry,
+    valid_bank_name,
 )
-from server.storage.banks import valid_bank_name
 from server.web.body import validate
 from server.web.downloads import jsonl_download
 from server.web.errors import APIError

@@ -277,7 +277,7 @@ def case_status(case_id: str) -> Page:
     fields = {key: value.strip() for key, value in request.form.items() if key != "csrf_token" and value.strip()}
     # The version of each platform's status the page showed: every status form of ours carries them.
     seen = {key: value for key, value in fields.items() if key.startswith("seen.")}
-    if not seen or not all(STATUS_VERSION.match(value) for value in seen.values()):
+    if not seen or not all(STATUS_VERSION.fullmatch(value) for value in seen.values()):
         abort(400)
 
     def operation() -> None:

@@ -213,7 +213,7 @@ def reject_reports() -> Response:
     """Reject the reports ticked on a page of the queue at once (each decided and audited as one
     rejection): after a flood, a full queue refuses every new report until trainers clear it,
     and one form per report would take a thousand posts."""
-    ids = list(dict.fromkeys(i for i in request.form.getlist("ids") if REPORT_ID.match(i)))[:QUEUE_PAGE]
+    ids = list(dict.fromkeys(i for i in request.form.getlist("ids") if REPORT_ID.fullmatch(i)))[:QUEUE_PAGE]
     note = request.form.get("note", "").strip()
     try:
         body = validate(RejectRequest, {"note": note} if note else {})
@@ -251,7 +251,7 @@ def _report_page(report_id: str, typed: dict[str, str] | None = None, status: in
     """A report's page; after a refused decision (409) with what the trainer typed (``typed``:
     which decision, its note, bank and label) in its form, or beside the report if it was decided."""
     store = app_state().stores.reports
-    report = store.get(report_id) if REPORT_ID.match(report_id) else None
+    report = store.get(report_id) if REPORT_ID.fullmatch(report_id) else None
     banks = app_state().stores.banks.names()
     if report is None:
         abort(404)
@@ -346,7 +346,7 @@ def _uploaded_base64() -> str | None:
 def _bank_preview(report_id: str, fields: dict[str, str], photo: str) -> Page:
     """The photo as it will be banked, its fingerprint, and the button that banks it."""
     fingerprint = bank_fingerprint(photo)  # 4xx for a bad image or a protected person's photo
-    report = app_state().stores.reports.get(report_id) if REPORT_ID.match(report_id) else None
+    report = app_state().stores.reports.get(report_id) if REPORT_ID.fullmatch(report_id) else None
     if report is None:
         abort(404)
     kind = sniff_format(base64.b64decode(photo)) or "JPEG"

@@ -22,11 +22,13 @@ refused (422) when filed and a case is refused when opened (``server.services``)
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from heuristics.platforms import handle_from_url
 from heuristics.profile import Platform
 from heuristics.signals.impersonation import handle_key
+from heuristics.text import is_invisible, joiner_is_legitimate
 
 # The hosts a platform's profile pages live on; a subdomain of one (www., m., mobile.) too.
 PROFILE_HOSTS: dict[Platform, tuple[str, ...]] = {
@@ -51,6 +53,26 @@ PROBLEMS = {
     "url_other_account": "names another account than the handle or account id sent with it",
     "handle_not_platform": "holds characters no handle on the platform has (ASCII letters, digits, . _ - only)",
 }
+
+
+def hidden_in_url(url: str) -> bool:
+    """Whether ``url`` holds a character that hides or reorders text (a bidi override, isolate or
+    mark, a zero-width character, a blank-looking letter), a control or line separator, or a
+    private-use or unassigned one. No address has one as is: RFC 3987 (4.1) forbids the bidi
+    controls in an IRI, and a browser percent-encodes them (and the others) in what it sends and
+    copies. Typed or pasted from a report, one makes an address read as another:
+    "https://x.com/<U+202E>moc.live//:sptth" reads "https://x.com/https://evil.com" (its text after the
+    override shown right to left), and a U+2066 isolate moves a handle away from its host."""
+    if url.isascii() and url.isprintable():
+        return False
+    for index, ch in enumerate(url):
+        if is_invisible(ch) or unicodedata.category(ch) == "Cf":
+            # A joiner inside an Arabic-script word is its spelling (Persian), as the notice keeps it.
+            if not joiner_is_legitimate(url, index):
+                return True
+        elif unicodedata.category(ch) in {"Cc", "Zl", "Zp", "Co", "Cn", "Cs"}:
+            return True
+    return False
 
 
 def on_platform_host(host: str, platform: Platform) -> bool:
@@ -107,7 +129,7 @@ def _ids_named(parts: SplitResult, platform: Platform) -> list[str]:
 def handle_problem(handle: str | None, platform: Platform) -> str | None:
     """``handle_not_platform`` when ``handle`` could not be a handle on ``platform`` (one of the
     four; a URL's handle: :func:`handle_from_url`); else None."""
-    if platform not in PROFILE_HOSTS or not handle or HANDLE.match(handle):
+    if platform not in PROFILE_HOSTS or not handle or HANDLE.fullmatch(handle):
         return None
     return "handle_not_platform"
 

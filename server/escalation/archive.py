@@ -43,6 +43,7 @@ from server.escalation.model import (
     Case,
 )
 from server.escalation.redact import leaves_as_bytes, shareable
+from server.escalation.tickets import one_line
 
 FORMAT = "haris-case-archive/1"
 MANIFEST = "manifest.json"
@@ -94,18 +95,34 @@ def _utc(timestamp: int) -> str:
 # locales among them), and the csv module quotes a cell with "," but not one with ";": a source
 # URL "https://x.com/a;=HYPERLINK(…)" became a cell "=HYPERLINK(…)" there. Quoting every cell does
 # not help: Excel honours a quote only at the start of what it takes for a cell. Spaces before
-# the sign count too (a spreadsheet may trim them): the "'" goes before them. After a line break
-# as well: the csv module quotes a value holding one, but with ";" that quote is mid-cell (the
-# cells before it on the row hold none), so the break ends the row there and what follows it
-# starts a row ("https://x.com/a\n=cmd|'/C calc'!A0\nz" made a formula row).
-_FORMULA_START = re.compile(r"(^|[;\n\r])(?= *[=+\-@\t\r])")
+# the sign count too (a spreadsheet may trim them), any Unicode space as well (a no-break or an
+# ideographic one): the "'" goes before them. After a line break as well (a record kept from
+# before line breaks became spaces here, see ``_cell``).
+#
+# The signs: "=", "+", "-", "@", and their full-width, small, superscript and subscript forms
+# (every character NFKC makes one of the four: "＝" U+FF1D, "＋", "－", "＠", "﹦"…, and the Hebrew
+# alternative plus U+FB29) and the minus signs U+2212, "⁻", "₋". Whether a spreadsheet opening a
+# .csv starts a formula with "＝" was not found in Microsoft's, LibreOffice's or Google's own
+# documentation; Japanese Excel converts full-width signs typed into a cell, and other projects'
+# guards treat them as formula starts. A "'" before one costs a character in a rare cell, so they
+# are guarded as the ASCII signs are (docs/escalation.md, "Evidence practice").
+_SIGNS = "=+\\-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b\u207a\u208a\u207c\u208c\u2212\u207b\u208b\ufb29"
+# The Arabic semicolon "؛" (U+061B) is the list separator some Arabic Windows settings give, so
+# it may split cells as ";" does (unverified; the "'" after it costs as little).
+_FORMULA_START = re.compile(rf"(^|[;\u061b\n\r])(?=\s*[{_SIGNS}])")
 
 
 def _cell(value: str) -> str:
     """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection), in a locale whose
-    separator is "," or ";": a "'" before what would start one (at the start, after a ";" or a
-    line break). case.json keeps the exact value."""
-    return _FORMULA_START.sub(r"\1'", value)
+    separator is "," or ";", and that shows the value as it is (case.json keeps the exact value).
+
+    First as the notice writes a value (:func:`server.escalation.tickets.one_line`): a line break
+    or a control a space, so a value never adds a row of its own to the chain of custody; a
+    character that hides or reorders text (a U+202E, a zero-width space) as ``<U+202E>``. A source
+    URL "https://x.com/<U+202E>moc.live//:sptth" read, with the override at work, as another
+    address than the one the file came from. Then a "'" before what would start a formula (at
+    the start, after a ";")."""
+    return _FORMULA_START.sub(r"\1'", one_line(value))
 
 
 def collection_log(case: Case, names: Mapping[str, str | None]) -> bytes:
@@ -192,7 +209,7 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> 
 
 
 def _refused_entry(info: zipfile.ZipInfo) -> str | None:
-    if not _ENTRY_NAME.match(info.filename):
+    if not _ENTRY_NAME.fullmatch(info.filename):
         return f"unexpected entry name {info.filename!r}"
     if info.flag_bits & 0x1:
         return f"{info.filename} is encrypted"
@@ -270,7 +287,7 @@ def _listed_name(name: str) -> str:
     escape sequence there ("\x1b]0;…\x07", "\x1b[2K") rewrote the terminal's title or erased the
     line that said FAIL; a U+202E reordered it. A name no archive has is shown as a Python
     literal (``repr`` writes every control and bidi character as an escape)."""
-    return name if _ENTRY_NAME.match(name) else repr(name)
+    return name if _ENTRY_NAME.fullmatch(name) else repr(name)
 
 
 def _log_problems(archive: zipfile.ZipFile, listed: Mapping[str, str]) -> list[str]:

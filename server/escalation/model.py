@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from heuristics.platforms import handle_from_url
 from heuristics.profile import AccountId, Handle, HashHex, Name, Platform, Profile, Url, parse_joined
+from server.escalation.account_url import hidden_in_url
 
 CASE_ID = re.compile(r"^[0-9a-f]{16}$")
 EVIDENCE_ID = re.compile(r"^[0-9]{2}$")
@@ -55,6 +56,14 @@ def _web_url(value: str) -> str:
         raise ValueError("must be an http(s) URL") from None
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
         raise ValueError("must be an http(s) URL")
+    # Shown to the trainer, then to the platform's reviewer and partners' tools: a U+202E in it
+    # makes it read as another account's address (``account_url.hidden_in_url``).
+    if hidden_in_url(value):
+        raise ValueError("must not hold characters that hide or reorder text (U+202E, U+2066, U+200B, controls)")
+    # No address holds a space (a browser sends and copies %20): after one, a second address
+    # ("https://x.com/ha1a_ahed?ref= https://evil.example") is linked by tools on its own.
+    if any(ch.isspace() for ch in value):
+        raise ValueError("must not hold spaces (write a space in an address as %20)")
     return value
 
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
+from urllib.parse import quote, urlsplit
 
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform
 from heuristics.text import is_invisible, joiner_is_legitimate, script_of
-from server.escalation.account_url import url_problem
+from server.escalation.account_url import hidden_in_url, url_problem
 from server.escalation.identity import Element, copied_elements
 from server.escalation.model import Case, Notifier
 from server.escalation.platforms import PlatformProcedure, procedure
@@ -89,9 +90,8 @@ def one_line(value: object) -> str:
 # "&" no character reference (``&#x202E;`` would be the override one_line shows by code point);
 # before "\\" no escape of the value's own undoing one of these.
 _MARKUP = str.maketrans({ch: "\\" + ch for ch in "\\[]<>&"})
-# In a URL the same characters are percent-encoded instead, so the URL stays one to copy and
-# open; "&" only where it starts a character reference (a query's "&" stays).
-_URL_MARKUP = str.maketrans({"\\": "%5C", "[": "%5B", "]": "%5D", "<": "%3C", ">": "%3E"})
+# In a URL these characters are percent-encoded instead (``plain_url``), so the URL stays one to
+# copy and open; "&" only where it starts a character reference (a query's "&" stays).
 _REFERENCE = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 
 
@@ -190,23 +190,54 @@ def plain_lines(value: object) -> list[str]:
     return lines
 
 
+# What a URL written as a working link keeps as typed: RFC 3986's unreserved and reserved
+# characters (and "%", so an escape stays one), but for "[", "]", "(" and ")". Every other one is
+# percent-encoded, as a browser does in what it sends: a renderer then reads the URL as one link,
+# and the same address. Kept, '"', "(", ")", "{", "}" or a full-width "｜" ended the link there,
+# and an address after it ("https://x.com/ha1a_ahed?q=(https://evil.example/x") became a working
+# link of its own (the renderers of tests/escalation/test_notice_markup.py, linkify-it's among them).
+_URL_KEPT = "-._~:/?#@!$&'*+,;=%"
+
+
 def plain_url(value: object) -> str:
-    """A case URL as the notice writes it: no markup, still the same address, then :func:`one_line`."""
-    return one_line(_REFERENCE.sub("%26", str(value).translate(_URL_MARKUP)))
+    """A case URL as the notice writes it: no markup, still the same address, one link.
+
+    ``&`` becomes ``%26`` where it would start a character reference (``&#x202E;``); every
+    character but :data:`_URL_KEPT`'s and ASCII letters and digits is percent-encoded (UTF-8)."""
+    return one_line(quote(_REFERENCE.sub("%26", str(value)), safe=_URL_KEPT))
 
 
 def account_url(value: object, platform: Platform) -> str:
     """A URL of the case: a working link (:func:`plain_url`) when it is an address on the
     platform's own site (the account's, a post of it), else a value like the others
     (:func:`plain`, defanged): a report can name any URL as evidence's source."""
-    if url_problem(str(value), platform) is None:
+    text = str(value)
+    # An address has no space: with one, what follows it is another address a tool links on its
+    # own ("https://x.com/ha1a_ahed?ref= https://evil.example/verify" put a working link to
+    # evil.example in the notice's location line), so such a value is defanged as any other.
+    # Its host as typed, ASCII: percent-encoding (plain_url) would make another host of it. And
+    # none of the characters no address holds (refused when a case opens since): percent-encoded
+    # they would hide in the link, and a mark (<U+200B>) in it would end it before a second address.
+    if (
+        url_problem(text, platform) is None
+        and not any(ch.isspace() for ch in text)
+        and not hidden_in_url(text)
+        and _ascii_host(text)
+    ):
         return plain_url(value)
     return plain(value)
 
 
+def _ascii_host(url: str) -> bool:
+    try:
+        return urlsplit(url.strip()).netloc.isascii()
+    except ValueError:
+        return False
+
+
 def plain_email(value: str) -> str:
     """The notifier's e-mail: as typed when it is a plain address (the platform answers it)."""
-    return value if _EMAIL.match(value) else plain(value)
+    return value if _EMAIL.fullmatch(value) else plain(value)
 
 
 def _date(timestamp: int) -> str:

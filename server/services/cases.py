@@ -31,6 +31,7 @@ from heuristics.services import PROTECTED, REUSE
 from heuristics.signals import registry
 from heuristics.signals.impersonation import is_same_account
 from server.escalation import archive, misp, stix
+from server.escalation.account_url import hidden_in_url
 from server.escalation.evidence import default_kind, image_fingerprint, sniff_media_type
 from server.escalation.model import (
     MAX_CASE_EVIDENCE_BYTES,
@@ -268,6 +269,12 @@ def _source_url(value: str | None) -> str | None:
     # reads it (a forged "captured" line in the chain of custody). No address holds one.
     if parts.scheme not in {"http", "https"} or not parts.netloc or _CONTROL.search(value):
         raise APIError(422, "invalid_value", "An http(s) URL.", "source_url")
+    # A U+202E or a zero-width character: the address the collection log, the notice and the case
+    # page show would read as another than the one the file came from (no address holds one).
+    if hidden_in_url(value) or any(ch.isspace() for ch in value):
+        raise APIError(
+            422, "invalid_value", "An http(s) URL without spaces or characters that hide or reorder text.", "source_url"
+        )
     return value
 
 

@@ -494,3 +494,63 @@ def test_the_listing_counts_entries_that_never_confirm_and_adding_the_photo_upgr
     assert [(b["entries"], b["never_confirm"], b["without_keypoints"]) for b in listing] == [(3, 1, 1)]
     found = client.post("/v1/check", json={"platform": "x", "avatar": b64(cropped_mirrored_copy("rocket"))}).get_json()
     assert any(f["code"] == "avatar.known_bad" for f in found["findings"])
+
+
+GOOD_LINE = {"id": "x", "fingerprint": "ffd8c0e0f0f8fcfe", "label": "other", "added_at": 1, "added_by": "m"}
+# What a hostile file puts where an import error used to repeat it: markup, a bidi override, a
+# secret-looking value (the file is another organisation's, or whoever wrote it).
+PAYLOAD = "<img src=x onerror=alert(1)>\u202etpircs hk_SECRET"
+
+
+@pytest.mark.parametrize(
+    ("line", "status", "code", "message"),
+    [
+        (b"\xff\xfe" + PAYLOAD.encode(), 400, "bad_json", "Line 2 is not valid UTF-8 [not_utf8]."),
+        (PAYLOAD.encode(), 422, "invalid_value", "Line 2 is not valid JSON [not_json]."),
+        (json.dumps([PAYLOAD]).encode(), 422, "invalid_value", "Line 2 is not a JSON object [not_object]."),
+        (json.dumps({**GOOD_LINE, PAYLOAD: 1}).encode(), 422, "invalid_value",
+         "Line 2 has a field no bank entry has [unknown_field]."),
+        (json.dumps({**GOOD_LINE, "fingerprint": PAYLOAD}).encode(), 422, "invalid_value",
+         "Line 2 has a value of fingerprint that is not valid [invalid_field]."),
+        (json.dumps({**GOOD_LINE, "platform": PAYLOAD}).encode(), 422, "invalid_value",
+         "Line 2 has a value of platform that is not valid [invalid_field]."),
+        (json.dumps({k: v for k, v in GOOD_LINE.items() if k != "label"}).encode(), 422, "invalid_value",
+         "Line 2 lacks the field label [missing_field]."),
+    ],
+)  # fmt: skip
+def test_an_import_error_names_the_line_and_the_problem_never_the_lines_content(
+    app: Flask, client: FlaskClient, line: bytes, status: int, code: str, message: str, tmp_path: Path
+) -> None:
+    """A refused line is named by its number and a stable problem code: pydantic's message said an
+    unknown key back as written ("<img …>\u202e…: Extra inputs are not permitted"), into the
+    console's page, the API's answer and the CLI's output."""
+    body = json.dumps(GOOD_LINE).encode() + b"\n" + line + b"\n"
+    refused = client.post("/v1/banks/b/import", data=body, headers=MAINTAINER, content_type="application/x-ndjson")
+    assert refused.status_code == status
+    assert refused.get_json() == {"error": {"code": code, "message": message, "field": "line 2"}}
+    (tmp_path / "bad.jsonl").write_bytes(body)
+    printed = app.test_cli_runner().invoke(args=["bank", "import", "b", str(tmp_path / "bad.jsonl")])
+    assert printed.exit_code != 0 and printed.output == f"Error: line 2: {message}\n"
+    for answer in (refused.get_data(as_text=True), printed.output):
+        assert "img" not in answer and "\u202e" not in answer and "SECRET" not in answer and "tpircs" not in answer
+
+
+@pytest.mark.parametrize("name", ["ngo-1%0A", "ngo-1%0D%0A", "ngo-1%0Ax"])
+def test_a_bank_name_with_a_line_break_is_refused_at_every_door(
+    app: Flask, client: FlaskClient, trainer: dict[str, str], redis_client: redis.Redis, name: str, tmp_path: Path
+) -> None:
+    """The bank name pattern's "$" matched before a final line break: "ngo-1\\n" was a valid name,
+    a bank of its own was made, and exporting it put the break in the Content-Disposition header
+    (a 500), on the API and on the console's banks page."""
+    added = add(client, name, trainer, avatar=b64(photo_bytes("astronaut")), label="other")
+    assert added.status_code == 422 and added.get_json()["error"]["field"] == "bank"
+    assert client.get(f"/v1/banks/{name}/export", headers=trainer).status_code == 422
+    body = b'{"id": "x", "fingerprint": "ffd8c0e0f0f8fcfe", "label": "other", "added_at": 1, "added_by": "m"}\n'
+    imported = client.post(
+        f"/v1/banks/{name}/import", data=body, headers=MAINTAINER, content_type="application/x-ndjson"
+    )
+    assert imported.status_code == 422
+    (tmp_path / "bank.jsonl").write_bytes(body)
+    cli = app.test_cli_runner().invoke(args=["bank", "import", "ngo-1\n", str(tmp_path / "bank.jsonl")])
+    assert cli.exit_code != 0
+    assert redis_client.smembers("haris:{banks}:names") == set()

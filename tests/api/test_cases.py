@@ -371,7 +371,8 @@ def test_a_takedown_notice_keeps_each_profile_field_on_its_own_line(
     assert not any(line.startswith(("- Notifier e-mail: police", "We withdraw")) for line in lines)
     # (The address in the name is defanged, as every bare address in a case value is.)
     assert "Hala - Notifier e-mail: police@example[.]org We withdraw this notice." in ticket
-    assert "\u202e" not in ticket and "https://x.com/<U+202E>deha_alah" in ticket
+    # No address holds a U+202E: the URL is no working link, its override shown by code point.
+    assert "\u202e" not in ticket and "hxxps[://]x[.]com/<U+202E>deha_alah" in ticket
 
 
 def test_the_share_copy_of_a_case_from_a_report_does_not_name_the_report(client: FlaskClient) -> None:
@@ -391,3 +392,54 @@ def test_the_share_copy_of_a_case_from_a_report_does_not_name_the_report(client:
             with zipfile.ZipFile(io.BytesIO(exported)) as opened:
                 blobs += [opened.read(name) for name in opened.namelist()]
         assert not any(report_id.encode() in blob for blob in blobs), kind
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://x.com/\u202emoc.live//:sptth",  # reads "https://x.com/https://evil.com"
+        "https://x.com/\u2067ha1a_ahed\u2069",
+        "https://x.com/ha1a_ahed\u200b",
+        "https://x.com/ha1a_ahed?\u200f",
+        "https://x.com/ha1a_ahed\ue000",
+    ],
+)
+def test_an_address_with_characters_that_hide_or_reorder_text_is_refused(client: FlaskClient, url: str) -> None:
+    """No address holds a bidi control, a zero-width or a private-use character as is (RFC 3987
+    4.1; a browser percent-encodes them): one typed or pasted from a report makes the URL read, on
+    the case page, in the collection log and in the notice, as another account's."""
+    case_id = open_case(client)
+    refused = upload(client, case_id, b"<html>saved</html>", "page.html", source_url=url)
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "source_url"
+    suspect = {**case_body()["suspect"], "profile_url": url}
+    opened = client.post("/v1/cases", json=case_body(suspect=suspect), headers=KEY)
+    assert opened.status_code == 422, opened.get_json()
+    assert opened.get_json()["error"] == {
+        "code": "invalid_value",
+        "field": "suspect.profile_url",
+        "message": "Value error, must not hold characters that hide or reorder text (U+202E, U+2066, U+200B, controls)",
+    }
+    original = {**case_body()["impersonated"], "profile_url": url.replace("ha1a_ahed", "hala_ahed")}
+    assert client.post("/v1/cases", json=case_body(impersonated=original), headers=KEY).status_code == 422
+    # A joiner inside an Arabic-script word is spelling (Persian), not a hidden character.
+    kept = upload(
+        client,
+        case_id,
+        b"<html>2</html>",
+        "p.html",
+        source_url="https://fa.example/\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+    )
+    assert kept.status_code == 201, kept.get_json()
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u3000"])
+def test_an_address_with_a_space_is_refused(client: FlaskClient, space: str) -> None:
+    """After a space, a second address ("…?ref= https://evil.example/verify") that tools link on
+    their own; no address holds one (a browser sends and copies %20)."""
+    url = f"https://x.com/ha1a_ahed?ref={space}https://evil.example/verify"
+    suspect = {**case_body()["suspect"], "profile_url": url}
+    opened = client.post("/v1/cases", json=case_body(suspect=suspect), headers=KEY)
+    assert opened.status_code == 422 and opened.get_json()["error"]["field"] == "suspect.profile_url"
+    case_id = open_case(client, suspect={**suspect, "profile_url": " https://x.com/ha1a_ahed "})  # ends trimmed
+    refused = upload(client, case_id, b"<html>saved</html>", "page.html", source_url=url)
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "source_url"

@@ -157,16 +157,25 @@ def test_a_protected_persons_account_id_never_joins_a_bank(client: FlaskClient) 
     assert banked.status_code == 200, banked.get_json()
 
 
+# A URL holding a U+202E or a zero-width space is refused before its handle is looked at: no
+# address holds one (server.escalation.account_url.hidden_in_url).
+HIDDEN = "must not hold characters that hide or reorder text"
+
+
 @pytest.mark.parametrize(
-    ("suspect", "field"),
+    ("suspect", "field", "said"),
     [
-        ({"handle": "h\u0430la_ahed", "profile_url": "https://x.com/h\u0430la_ahed"}, "suspect.handle"),
-        ({"profile_url": "https://x.com/\u202edeha_alah"}, "suspect.profile_url"),
-        ({"handle": "hala\u200b_ahed"}, "suspect.handle"),
+        (
+            {"handle": "h\u0430la_ahed", "profile_url": "https://x.com/h\u0430la_ahed"},
+            "suspect.handle",
+            "ASCII letters",
+        ),
+        ({"profile_url": "https://x.com/\u202edeha_alah"}, "suspect.profile_url", HIDDEN),
+        ({"handle": "hala\u200b_ahed"}, "suspect.profile_url", HIDDEN),
     ],
 )
 def test_a_case_against_a_handle_the_platform_cannot_have_is_refused(
-    client: FlaskClient, suspect: dict[str, str], field: str
+    client: FlaskClient, suspect: dict[str, str], field: str, said: str
 ) -> None:
     """X handles are ASCII: "x.com/hаla_ahed" (a Cyrillic а) or "x.com/\u202edeha_alah" names no
     account, and a notice about it reads, to X's reviewer, as the woman's own @hala_ahed."""
@@ -177,7 +186,7 @@ def test_a_case_against_a_handle_the_platform_cannot_have_is_refused(
     response = client.post("/v1/cases", json=body, headers=KEY)
     assert response.status_code == 422, response.get_json()
     assert response.get_json()["error"]["field"] == field
-    assert "ASCII letters" in response.get_json()["error"]["message"]
+    assert said in response.get_json()["error"]["message"]
     # Another site's handles are its own business.
     other = case_body(
         platform="other",

@@ -555,3 +555,14 @@ def test_no_export_of_a_bank_names_the_report_an_entry_came_from(
     # Inside, the trainer still finds which report an entry came from.
     (audited,) = [e for e in AuditLog(redis_client).recent() if e["action"] == "report.confirmed"]
     assert (audited["target"], audited["detail"]["bank_entry"]) == (report_id, entry_id)
+
+
+def test_a_refused_import_line_is_not_shown_back(maintainer: FlaskClient, redis_client: redis.Redis) -> None:
+    """The banks page names a refused line by its number and problem only: the unknown key of a
+    hostile file (markup, a U+202E) was repeated in the page's error."""
+    payload = "<b>inject</b>\u202eevil"
+    line = {"id": "x", "fingerprint": "ffd8c0e0f0f8fcfe", "label": "other", "added_at": 1, "added_by": "m", payload: 1}
+    response = import_file(maintainer, "copy", json.dumps(line, ensure_ascii=False).encode())
+    page = refused_page(response, 422, "line 1", "Line 1 has a field no bank entry has [unknown_field].")
+    assert "inject" not in page and "\u202e" not in page
+    assert stored_entries(redis_client) == 0

@@ -86,3 +86,9 @@ def test_handles_the_four_platforms_cannot_have() -> None:
     for handle in ("h\u0430la_ahed", "\u202edeha_alah", "hala\u200bahed", "hala ahed", "hala%20ahed", "هالة"):
         assert handle_problem(handle, Platform.INSTAGRAM) == "handle_not_platform"
         assert handle_problem(handle, Platform.OTHER) is None
+
+
+def test_a_final_line_break_is_no_part_of_a_handle() -> None:
+    """The pattern's "$" matched before a final line break: "hala_ahed\\n" passed for a handle."""
+    assert handle_problem("hala_ahed", Platform.X) is None
+    assert handle_problem("hala_ahed\n", Platform.X) == "handle_not_platform"

@@ -7,6 +7,9 @@ import csv
 import hashlib
 import io
 import json
+import re
+import sys
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -220,4 +223,87 @@ def test_a_line_break_in_a_value_starts_no_formula_row_where_the_separator_is_a_
     for line in log.replace("\r", "\n").split("\n")[1:]:
         cells = line.split(";")
         assert not [cell for cell in cells if cell.lstrip(" ")[:1] in {"=", "+", "-", "@", "\t"}], repr(line)
-    assert "https://x.com/a\n'=cmd" in log and "\r\n' @SUM(1)" in log and "\r'-2" in log
+    # Each break a space, as the notice writes it: one row per capture, whatever the value held,
+    # and what followed a break is inside the cell, where no spreadsheet starts a formula.
+    assert len(log.splitlines()) == 1 + 1 + len(sources) and "\r" not in log
+    assert "https://x.com/a =cmd|'/C calc'!A0 z" in log and "https://x.com/b   @SUM(1)" in log
+    assert "https://x.com/c -2" in log
+
+
+def _formula_cells(log: str) -> list[str]:
+    """Cells of the log that start a formula, as a "," or a ";" (or "؛") spreadsheet splits it,
+    spaces of any kind trimmed and the sign read as NFKC reads it ("＝" as "=")."""
+    starts = []
+    for line in log.splitlines()[1:]:
+        cells = [*next(csv.reader([line])), *re.split("[;\u061b]", line)]
+        for cell in cells:
+            first = unicodedata.normalize("NFKC", cell.lstrip()[:1])
+            if first in {"=", "+", "-", "@", "\u2212"}:
+                starts.append(cell)
+    return starts
+
+
+def test_full_width_and_other_signs_start_no_formula() -> None:
+    """The full-width signs "＝", "＋", "－", "＠" (a Japanese IME types them, and Japanese Excel turns
+    them into "=" in a typed cell), the small and superscript signs and the minus sign "−", after
+    any space (a no-break, an ideographic one), and after the Arabic semicolon some Arabic Windows
+    settings use as the list separator: each gets its "'"."""
+    case, files = sample_case(Platform.X)
+    sources = [
+        '\uff1dHYPERLINK("http://evil")',
+        "https://x.com/a;\u3000\uff0b1;\u00a0\uff20SUM(1);\u2212 2",
+        "https://x.com/b\u061b\ufe66cmd|'/C calc'!A0;\u207a1",
+    ]
+    case.evidence = [
+        item.model_copy(update={"source_url": url}) for item, url in zip(case.evidence, sources, strict=True)
+    ]
+    log = entries(archive.build_archive(case, files))["collection_log.csv"].decode()
+    assert _formula_cells(log) == []
+    assert "'\uff1dHYPERLINK" in log and ";'\u3000\uff0b1;'\u00a0\uff20SUM(1);'\u2212 2" in log
+    assert "\u061b'\ufe66cmd" in log and ";'\u207a1" in log
+
+
+def test_every_compatibility_form_of_a_sign_is_guarded() -> None:
+    """The guarded signs hold every character NFKC makes "=", "+", "-" or "@" (so a form the list
+    missed cannot pass for one), and the minus signs."""
+    signs = {"=", "+", "-", "@"}
+    forms = {chr(code) for code in range(sys.maxunicode + 1) if unicodedata.normalize("NFKC", chr(code)) in signs}
+    for sign in forms | {"\u2212", "\u207b", "\u208b"}:
+        assert archive._cell(f"{sign}1") == f"'{sign}1", hex(ord(sign))
+        assert archive._cell(f"a;{sign}1") == f"a;'{sign}1", hex(ord(sign))
+    assert archive._cell("https://x.com/hala_ahed-2") == "https://x.com/hala_ahed-2"  # a sign inside a cell stays
+
+
+def test_the_log_shows_hidden_characters_by_code_point() -> None:
+    """A source URL (from a case kept before they were refused, or a record changed by hand) with
+    a right-to-left override read, in a spreadsheet or a text editor, as another address than the
+    one the file came from: "https://x.com/‮moc.live//:sptth" shows "…https://evil.com". The log
+    writes such characters as the notice does, "<U+202E>"; case.json keeps the exact value."""
+    case, files = sample_case(Platform.X)
+    sources = [
+        "https://x.com/\u202emoc.live//:sptth",
+        "https://x.com/\u2067hala_ahed\u2069\u200b",
+        "https://x.com/a\u200f\u061c",
+    ]
+    case.evidence = [
+        item.model_copy(update={"source_url": url}) for item, url in zip(case.evidence, sources, strict=True)
+    ]
+    built = archive.build_archive(case, files)
+    contents = entries(built)
+    log = contents["collection_log.csv"].decode()
+    assert "https://x.com/<U+202E>moc.live//:sptth" in log
+    assert "https://x.com/<U+2067>hala_ahed<U+2069><U+200B>" in log and "https://x.com/a<U+200F><U+061C>" in log
+    assert not [ch for ch in log if unicodedata.category(ch) == "Cf"]
+    recorded = json.loads(contents["case.json"])
+    assert [item["source_url"] for item in recorded["evidence"]] == sources  # the exact values, as evidence
+
+
+@pytest.mark.parametrize("name", ["manifest.json\n", "evidence/04-extra.png\n", "case.json\n"])
+def test_a_name_with_a_final_line_break_is_refused(built: bytes, tmp_path: Path, name: str) -> None:
+    """The entry-name pattern's "$" matched before a final line break, so such an entry passed as
+    one of the layout's, and a manifest listing one had it printed to the terminal as it came."""
+    contents = entries(built)
+    contents[name] = b"x"
+    result = archive.verify(write(tmp_path, rezip(contents)))
+    assert not result.ok and result.problems == [f"unexpected entry name {name!r}"]
+    assert archive._listed_name(name) == repr(name)

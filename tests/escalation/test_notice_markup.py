@@ -79,7 +79,7 @@ def test_a_url_keeps_its_address_and_carries_no_markup() -> None:
     source = "https://x.com/ha1a_ahed?a=1&b=[Verify](https://evil.example/login)&#x202E;<b>"
     case.evidence = [item.model_copy(update={"source_url": source}) for item in case.evidence]
     text = build_ticket(case, Platform.X, "en", None).text
-    assert "https://x.com/ha1a_ahed?a=1&b=%5BVerify%5D(https://evil.example/login)%26#x202E;%3Cb%3E" in text
+    assert "https://x.com/ha1a_ahed?a=1&b=%5BVerify%5D%28https://evil.example/login%29%26#x202E;%3Cb%3E" in text
     html = rendered(text)
     assert "<b>" not in html and "\u202e" not in html and 'evil.example/login">' not in html
 
@@ -294,3 +294,49 @@ def test_no_mix_of_addresses_and_markdown_becomes_a_link_or_block(value: str) ->
     for md in renderers():
         html, baseline = md.render(_notice_with(value)), md.render(_notice_with(harmless))
         assert _structure(html) == _structure(baseline) and _hrefs(html) == _hrefs(baseline), value
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u3000", "\u2003"])
+def test_an_address_after_a_space_in_a_platform_url_is_no_link(space: str) -> None:
+    """A case kept from before spaces were refused in its URLs: "https://x.com/ha1a_ahed?ref=
+    https://evil.example/verify" is on X's own site and names the suspect's handle, so it was
+    written as a working link, and the address after the space with it."""
+    case, _ = sample_case(Platform.X)
+    url = f"https://x.com/ha1a_ahed?ref={space}https://evil.example/verify"
+    case.suspect = case.suspect.model_copy(update={"profile_url": url})
+    case.evidence = [item.model_copy(update={"source_url": url}) for item in case.evidence]
+    text = build_ticket(case, Platform.X, "en", None).text
+    assert "evil.example" not in text and "hxxps[://]evil[.]example/verify" in text
+    for md in renderers():
+        assert not [href for href in _hrefs(md.render(text)) if "evil" in href], md.options
+
+
+def _separators() -> list[str]:
+    """Every printable ASCII character, and the punctuation, symbols and spaces of the BMP up to
+    CJK and of the half- and full-width forms: what could end a link before a second address."""
+    ranges = [range(0x21, 0x7F), range(0xA0, 0x3100), range(0xFE10, 0xFF66)]
+    kinds = ("P", "S", "Z", "Cf")  # Cf: a zero-width space or a bidi control, written <U+200B> in a value
+    found = [chr(c) for r in ranges for c in r if c < 0x7F or unicodedata.category(chr(c)).startswith(kinds)]
+    return [*found, "\ufeff", "\ue000", "\U000e0041"]
+
+
+def test_no_character_in_a_platform_url_starts_a_link_of_its_own() -> None:
+    """A URL on the platform's own site naming the suspect is written as a working link; a '"', a
+    "(", a "{" or a full-width "｜" in it ended the link there for linkify-it, and the address after
+    it ("https://x.com/ha1a_ahed?q=(https://evil.example/x") was a working link of its own. Now
+    every character outside RFC 3986's (and "(", ")") is percent-encoded: one link, to X. A URL
+    with a character no address holds (a zero-width space) is no working link at all: the mark
+    "<U+200B>" would end the link before the second address."""
+    gfm = renderers()[1]
+    case, _ = sample_case(Platform.X)
+    linked = []
+    for sep in _separators():
+        url = f"https://x.com/ha1a_ahed?q={sep}https://evil.example/x"
+        shown = case.model_copy(update={"suspect": case.suspect.model_copy(update={"profile_url": url})})
+        hrefs = _hrefs(gfm.render(build_ticket(shown, Platform.X, "en", None).text))
+        if [href for href in hrefs if "evil" in href and not href.startswith("https://x.com/ha1a_ahed?q=")]:
+            linked.append(f"U+{ord(sep):04X}")
+    assert linked == []
+    # Still the same address: what a browser sends for it.
+    text = _notice_with(BARE["url"])
+    assert "- URL: https://x.com/ha1a_ahed\n" in text
