@@ -12,7 +12,7 @@ from flask import Blueprint, Response, g, request, session
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup, escape
 
-from heuristics.text import is_invisible, joiner_is_legitimate
+from heuristics.text import hidden_characters
 from server.console.auth import current_user, users
 from server.console.i18n import LANGUAGE_NAMES, direction, lookup, pick_locale, translate
 from server.roles import Role
@@ -94,15 +94,15 @@ def field_label(field: str, form: str) -> str | None:
     return lookup(f"{form}.{field.rsplit('.', 1)[-1]}", page_locale())
 
 
-def _hidden(text: str, index: int) -> bool:
-    """A character that shows as nothing, or moves the text around it: a bidi override or
-    isolate, a zero-width character, a blank-looking letter, a control or a line separator; or
-    one a font draws as anything or nothing, private-use or unassigned (the notice marks these
-    too, ``server.escalation.tickets.one_line``)."""
-    ch = text[index]
-    if is_invisible(ch):
-        return not joiner_is_legitimate(text, index)
-    return unicodedata.category(ch) in {"Cc", "Zl", "Zp", "Co", "Cn"} and ch not in "\n\t"
+def _hidden(text: str) -> set[int]:
+    """Where ``text`` has a character that shows as nothing, or moves the text around it: a bidi
+    override or isolate, a zero-width character, a blank-looking letter, a variation selector or
+    grapheme joiner doing no visible job (:func:`heuristics.text.hidden_characters`), a control or
+    a line separator; or one a font draws as anything or nothing, private-use or unassigned (the
+    notice marks these too, ``server.escalation.tickets.one_line``)."""
+    shown_as_code = {"Cc", "Zl", "Zp", "Co", "Cn"}
+    odd = {i for i, ch in enumerate(text) if unicodedata.category(ch) in shown_as_code and ch not in "\n\t"}
+    return odd.union(hidden_characters(text))
 
 
 # Characters ``reveal`` marks one by one in a value; past them the rest of the value is summed up.
@@ -129,8 +129,9 @@ def reveal(value: object, ascii_only: bool = False) -> Markup:
     marks = 0
     left_out = 0
     tail: list[str] = []
+    hidden = _hidden(text)
     for index, ch in enumerate(text):
-        if _hidden(text, index):
+        if index in hidden:
             if marks < MAX_MARKS:
                 name = unicodedata.name(ch, "")
                 code = f"U+{ord(ch):04X}"

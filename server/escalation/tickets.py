@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform
-from heuristics.text import is_invisible, joiner_is_legitimate, script_of
+from heuristics.text import hidden_characters, script_of
 from server.escalation.account_url import hidden_in_url, url_problem
 from server.escalation.identity import Element, copied_elements
 from server.escalation.model import Case, Notifier
@@ -72,11 +72,12 @@ def one_line(value: object) -> str:
     if text.isascii() and text.isprintable():
         return text
     out = []
+    hidden = set(hidden_characters(text))
     for index, ch in enumerate(text):
         category = unicodedata.category(ch)
         if category in {"Cc", "Zl", "Zp"}:
             out.append(" ")
-        elif (is_invisible(ch) and not joiner_is_legitimate(text, index)) or category in {"Co", "Cn", "Cs"}:
+        elif index in hidden or category in {"Co", "Cn", "Cs"}:
             out.append(f"<U+{ord(ch):04X}>")
         else:
             out.append(ch)

@@ -22,8 +22,8 @@ from server.web.errors import APIError
 
 
 def valid_bank_name(bank: str) -> bool:
-    """Whether ``bank`` is a bank name, the whole of it. ``server.storage.banks.valid_bank_name``
-    matches :data:`BANK_NAME` with ``re.match``, whose "$" also matches before a final line break:
+    """Whether ``bank`` is a bank name, the whole of it. ``BANK_NAME.match`` would not do: its "$"
+    also matches before a final line break:
     "ngo-1\n" (``/v1/banks/ngo-1%0A/entries``) made a bank of its own, whose export put the break
     in the Content-Disposition header (a 500) on the API and the console's banks page. Every door
     (API, console, CLI) asks this one."""

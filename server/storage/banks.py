@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 import secrets
 import time
@@ -30,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 import redis
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from heuristics.banks import BankEntry, BankLabel
 from heuristics.images import AvatarFingerprint
@@ -62,10 +61,6 @@ def _version_key(bank: str) -> str:
 
 def _stamp_key(bank: str) -> str:
     return f"haris:{{banks}}:bank:{bank}:stamp"
-
-
-def valid_bank_name(name: str) -> bool:
-    return bool(BANK_NAME.match(name))
 
 
 class StoredEntry(BaseModel):
@@ -122,39 +117,8 @@ def _parse_keypoints(value: str) -> Keypoints:
         raise ValueError("keypoints are not base64") from None
 
 
-class BankImportError(ValueError):
-    """A JSONL line that is not a valid entry; ``line`` is 1-based."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(f"line {line}: {message}")
-        self.line = line
-        self.message = message
-
-
 def new_entry_id() -> str:
     return secrets.token_hex(8)
-
-
-def parse_jsonl(lines: Iterable[str | bytes]) -> list[StoredEntry]:
-    """Every entry of a JSONL export, all validated before anything is written."""
-    entries = []
-    for number, line in enumerate(lines, start=1):
-        text = line.decode("utf-8") if isinstance(line, bytes) else line
-        if not text.strip():
-            continue
-        try:
-            data = json.loads(text)
-        except ValueError:
-            raise BankImportError(number, "not valid JSON") from None
-        if not isinstance(data, dict):
-            raise BankImportError(number, "not a JSON object")
-        try:
-            entries.append(StoredEntry.model_validate(data))
-        except ValidationError as error:
-            first = error.errors(include_input=False, include_url=False)[0]
-            where = ".".join(str(part) for part in first["loc"])
-            raise BankImportError(number, f"{where}: {first['msg']}") from None
-    return entries
 
 
 @dataclass

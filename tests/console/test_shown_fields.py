@@ -128,3 +128,18 @@ def test_private_use_and_unassigned_characters_in_a_report_show_by_code_point(
     assert "\ue000" not in page and "\U000e0fff" not in page
     assert '<bdi>Hala<mark class="hidden-char" title="U+E000">U+E000</mark> Ahed' in page
     assert '<mark class="hidden-char" title="U+E0FFF">U+E0FFF</mark></bdi>' in page
+
+
+def test_marks_that_draw_nothing_show_and_emoji_sequences_stay_whole(
+    trainer: FlaskClient, anonymous: FlaskClient
+) -> None:
+    """A combining grapheme joiner or a variation selector drew nothing on the report page (the
+    name read as hers); an emoji's ZWJ sequence and presentation selector draw the emoji and are
+    shown as sent, as ``name.deceptive_characters`` reads them (heuristics.text.hidden_characters)."""
+    profile = {"handle": "ha1a_ahed", "display_name": "Ha\u034fla Ahed\ufe00 \U0001f3f3\ufe0f\u200d\U0001f308"}
+    report_id = anonymous.post("/v1/reports", json={"platform": "x", "reason": "impersonation", "profile": profile})
+    assert report_id.status_code == 202
+    page = trainer.get(f"/console/reports/{report_id.get_json()['id']}").get_data(as_text=True)
+    cgj = '<mark class="hidden-char" title="COMBINING GRAPHEME JOINER">U+034F</mark>'
+    vs1 = '<mark class="hidden-char" title="VARIATION SELECTOR-1">U+FE00</mark>'
+    assert f"<bdi>Ha{cgj}la Ahed{vs1} \U0001f3f3\ufe0f\u200d\U0001f308</bdi>" in page

@@ -340,3 +340,14 @@ def test_no_character_in_a_platform_url_starts_a_link_of_its_own() -> None:
     # Still the same address: what a browser sends for it.
     text = _notice_with(BARE["url"])
     assert "- URL: https://x.com/ha1a_ahed\n" in text
+
+
+def test_marks_that_draw_nothing_show_and_emoji_sequences_stay_whole() -> None:
+    """A combining grapheme joiner or a variation selector inside a name draws nothing (the name
+    reads as another's); an emoji's ZWJ sequence and its presentation selector draw the emoji and
+    stay as typed, as ``name.deceptive_characters`` reads them (heuristics.text.hidden_characters)."""
+    case, _ = sample_case(Platform.X)
+    name = "Ha\u034fla Ahed\ufe00 \U0001f3f3\ufe0f\u200d\U0001f308 \u2764\ufe0f"
+    case.suspect = case.suspect.model_copy(update={"display_name": name})
+    text = build_ticket(case, Platform.X, "en", None).text
+    assert "Ha<U+034F>la Ahed<U+FE00> \U0001f3f3\ufe0f\u200d\U0001f308 \u2764\ufe0f" in text
