@@ -75,7 +75,10 @@ LINE_PROBLEMS = {
 def _refused_line(number: int, problem: str, field: str | None = None, status: int = 422) -> APIError:
     text = LINE_PROBLEMS[problem].format(field=field)
     code = "bad_json" if status == 400 else "invalid_value"
-    return APIError(status, code, f"Line {number} {text} [{problem}].", f"line {number}", f"bank_line_{problem}")
+    values = {"line": number, "field": field or ""}
+    return APIError(
+        status, code, f"Line {number} {text} [{problem}].", f"line {number}", f"bank_line_{problem}", values
+    )
 
 
 def _entry_of_line(number: int, line: bytes | str) -> StoredEntry | None:

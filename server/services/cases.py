@@ -273,7 +273,11 @@ def _source_url(value: str | None) -> str | None:
     # page show would read as another than the one the file came from (no address holds one).
     if hidden_in_url(value) or any(ch.isspace() for ch in value):
         raise APIError(
-            422, "invalid_value", "An http(s) URL without spaces or characters that hide or reorder text.", "source_url"
+            422,
+            "invalid_value",
+            "An http(s) URL without spaces or characters that hide or reorder text.",
+            "source_url",
+            "url_hidden_characters",
         )
     return value
 

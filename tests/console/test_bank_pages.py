@@ -563,6 +563,27 @@ def test_a_refused_import_line_is_not_shown_back(maintainer: FlaskClient, redis_
     payload = "<b>inject</b>\u202eevil"
     line = {"id": "x", "fingerprint": "ffd8c0e0f0f8fcfe", "label": "other", "added_at": 1, "added_by": "m", payload: 1}
     response = import_file(maintainer, "copy", json.dumps(line, ensure_ascii=False).encode())
-    page = refused_page(response, 422, "line 1", "Line 1 has a field no bank entry has [unknown_field].")
+    page = refused_page(response, 422, "line 1", "line 1 has a field no bank entry has [unknown_field]")
     assert "inject" not in page and "\u202e" not in page
+    assert stored_entries(redis_client) == 0
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        ("fr", "il manque le champ fingerprint à la ligne 2 [missing_field]"),
+        ("ar", "ينقص السطر 2 الحقل fingerprint [missing_field]"),
+    ],
+)
+def test_a_refused_import_line_is_named_in_the_page_language(
+    maintainer: FlaskClient, redis_client: redis.Redis, locale: str, said: str
+) -> None:
+    """The line's number, the field a bank entry has, and the stable code, in the trainer's language."""
+    maintainer.get(f"/console/lang/{locale}")
+    good = {"id": "x", "fingerprint": "ffd8c0e0f0f8fcfe", "label": "other", "added_at": 1, "added_by": "m"}
+    lacking = {key: value for key, value in good.items() if key != "fingerprint"}
+    content = (json.dumps(good) + "\n" + json.dumps(lacking) + "\n").encode()
+    response = import_file(maintainer, "copy", content)
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422 and 'role="alert"' in page and said in page
     assert stored_entries(redis_client) == 0
