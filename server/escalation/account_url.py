@@ -28,7 +28,7 @@ from urllib.parse import SplitResult, parse_qs, urlsplit
 from heuristics.platforms import handle_from_url
 from heuristics.profile import Platform
 from heuristics.signals.impersonation import handle_key
-from heuristics.text import is_invisible, joiner_is_legitimate
+from heuristics.text import hidden_characters
 
 # The hosts a platform's profile pages live on; a subdomain of one (www., m., mobile.) too.
 PROFILE_HOSTS: dict[Platform, tuple[str, ...]] = {
@@ -52,6 +52,7 @@ PROBLEMS = {
     "url_other_site": "is not on the platform's own site ({hosts})",
     "url_other_account": "names another account than the handle or account id sent with it",
     "handle_not_platform": "holds characters no handle on the platform has (ASCII letters, digits, . _ - only)",
+    "url_hidden_characters": "holds a space or a character that hides or reorders text",
 }
 
 
@@ -65,14 +66,12 @@ def hidden_in_url(url: str) -> bool:
     override shown right to left), and a U+2066 isolate moves a handle away from its host."""
     if url.isascii() and url.isprintable():
         return False
-    for index, ch in enumerate(url):
-        if is_invisible(ch) or unicodedata.category(ch) == "Cf":
-            # A joiner inside an Arabic-script word is its spelling (Persian), as the notice keeps it.
-            if not joiner_is_legitimate(url, index):
-                return True
-        elif unicodedata.category(ch) in {"Cc", "Zl", "Zp", "Co", "Cn", "Cs"}:
-            return True
-    return False
+    # Drawn as nothing (a bidi control, a zero-width or blank-looking character, a grapheme
+    # joiner, a variation selector), less a joiner inside an Arabic-script word: its spelling
+    # (Persian), as the notice keeps it.
+    if hidden_characters(url):
+        return True
+    return any(unicodedata.category(ch) in {"Cc", "Zl", "Zp", "Co", "Cn", "Cs"} for ch in url)
 
 
 def on_platform_host(host: str, platform: Platform) -> bool:
@@ -91,6 +90,10 @@ def url_problem(
     ``platform`` — a key of :data:`PROBLEMS` — or None when it may be."""
     if not url:
         return None
+    # Before anything is read from it: what the URL reads as is not what it is (a U+202E), or a
+    # second address hides after a space ("https://x.com/ha1a_ahed?ref= https://evil.example").
+    if hidden_in_url(url) or any(ch.isspace() for ch in url.strip()):
+        return "url_hidden_characters"
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname or ""

@@ -40,6 +40,13 @@ def protect_her(client: FlaskClient) -> None:
         ({"handle": CLONE, "profile_url": f"https://x.com.evil.example/{CLONE}"}, "url_other_site"),
         ({"handle": CLONE, "profile_url": f"https://x.com@evil.example/{CLONE}"}, "url_userinfo"),
         ({"profile_url": f"javascript:alert(1)//x.com/{CLONE}"}, "url_not_web"),
+        # Read as another address: a second one after a space, a U+202E, a grapheme joiner.
+        (
+            {"handle": CLONE, "profile_url": f"https://x.com/{CLONE}?ref= https://evil.example/verify"},
+            "url_hidden_characters",
+        ),
+        ({"handle": CLONE, "profile_url": f"https://x.com/{CLONE}/\u202emoc.live//:sptth"}, "url_hidden_characters"),
+        ({"profile_url": f"https://x.com/{CLONE}\u034f"}, "url_hidden_characters"),
     ],
 )
 def test_a_report_whose_url_is_another_accounts_is_refused(

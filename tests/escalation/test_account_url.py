@@ -56,7 +56,13 @@ def test_the_address_of_the_named_account_passes(
         # The report names the clone (so genuine reports of it merge in); its URL is the original's.
         ("https://x.com/hala_ahed", Platform.X, "ha1a_ahed", None, "url_other_account"),
         ("https://www.instagram.com/hala.ahed/", Platform.INSTAGRAM, "halaahed", None, "url_other_account"),
-        ("https://x.com/\u202edeha_alah", Platform.X, "hala_ahed", None, "url_other_account"),
+        (
+            "https://x.com/\u202edeha_alah",
+            Platform.X,
+            "hala_ahed",
+            None,
+            "url_hidden_characters",
+        ),  # read as hers, refused whatever it names
         ("https://www.facebook.com/profile.php?id=4", Platform.FACEBOOK, None, "100090000000001", "url_other_account"),
         ("https://www.facebook.com/profile.php?id=1&id=4", Platform.FACEBOOK, None, "1", "url_other_account"),
         (
