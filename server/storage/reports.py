@@ -262,7 +262,8 @@ return {1, held, frees, stored}
 # pending report (``ReportStore._write``), so the two send the same commands (module docstring,
 # "What a filing's time says"). KEYS: the record, the pending reports, the account's key, the set
 # of account keys, the arrival counter. ARGV: the record's JSON; its expiry (epoch seconds, an hour
-# boundary; "0": a merge, which keeps the TTL the record and the account's key have); the report's
+# boundary; "0": a merge, which keeps the TTL the record and the account's key have, and writes
+# neither if it has gone: KEEPTTL on a missing key would write it with no expiry); the report's
 # id; 1 for a first report (a new arrival number) or 0 (a merge: INCRBY 0 reads the counter, and
 # ZADD NX leaves the report's number as it is); when the set of account keys may expire at the
 # earliest (epoch milliseconds, an hour after the record: it is never shortened, so it expires
@@ -272,8 +273,8 @@ return {1, held, frees, stored}
 _WRITE = """
 local position = redis.call('INCRBY', KEYS[5], ARGV[4])
 if ARGV[2] == '0' then
-  redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
-  redis.call('SET', KEYS[3], ARGV[3], 'KEEPTTL')
+  redis.call('SET', KEYS[1], ARGV[1], 'XX', 'KEEPTTL')
+  redis.call('SET', KEYS[3], ARGV[3], 'XX', 'KEEPTTL')
 else
   redis.call('SET', KEYS[1], ARGV[1], 'EXAT', ARGV[2])
   redis.call('SET', KEYS[3], ARGV[3], 'EXAT', ARGV[2])
