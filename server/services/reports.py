@@ -47,7 +47,8 @@ def file_report(body: ReportRequest) -> str:
         report_id, merged = app_state().stores.reports.file(body.model_dump(mode="json", exclude_none=True))
     except QueueFull:
         raise APIError(503, "report_queue_full", "Too many reports wait for review; try again later.") from None
-    return secrets.token_hex(8) if merged else report_id
+    fresh = secrets.token_hex(8)  # drawn for every filing: a merge's answer costs what a first report's does
+    return fresh if merged else report_id
 
 
 def _busy() -> APIError:

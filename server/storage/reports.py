@@ -74,6 +74,21 @@ a report of its own (answered as any fresh one is), so a 503 can never tell a fi
 account it reports is already waiting. A decision that keeps losing raises
 ``ReportBusy`` (503 ``report_busy``, to the trainer only).
 
+What a filing's time says: nothing of whether its account is reported already, or of how much
+its pending report holds. A merge read the pending record, parsed it and wrote it back (one SET); a
+first report wrote a new record, its account's key and the arrival counter (one more round trip, a
+MULTI of five): the two took measurably different times (a merge into a record at its caps parsed
+and serialised 16 kB of JSON where a first report serialised 2 kB), and whoever runs a fake
+account could report it and a made-up one, compare, and learn that someone had reported hers. Both
+now read alike (the account's key, then, WATCHed, the pending record, or for a first report the
+account's key again), write with one script (``_WRITE``: the same commands, a merge's
+keeping the expiries it finds), and parse and serialise ``RECORD_BUDGET`` characters of JSON,
+ballast making up what the record lacks (``_even_json``); ``bench/report_filing_timing.py`` times
+the three cases, ``tests/privacy/test_filing_time.py`` counts their work. Still apart: a merge
+into a record at its caps runs its count (``_count_in``) over more notes, variants and handles
+(some tens of microseconds), and a filing that finds the account's report just decided, or loses
+a hundred retries, does more (both rare: a decision deletes the account's key with it).
+
 Redis keys:
 - ``haris:{reports}:report:<id>`` — JSON of what the user chose to send (platform, profile fields,
   avatar_hash, reason, note), the hour it arrived, how many reports it stands for and, for those
@@ -88,7 +103,8 @@ Redis keys:
   HMAC-SHA256(secret, platform and account id or handle), truncated; expires with the report and
   is deleted when it is decided.
 - ``haris:{reports}:accounts`` — set of the account keys above (key names only), so each arrival
-  can touch them with the pending reports (``_touch_pending``); expires with the last report.
+  can touch them with the pending reports (``_touch_pending``); expires an hour after the last
+  report, on the hour (set by the write script, never shortened).
 - ``haris:{reports}:places`` — hash of the hour filings arrived (epoch seconds of its start) to how
   many arrived that hour, only for the hours whose places are still held (``HARIS_REPORT_HOLD_HOURS``);
   older hours are removed at each filing, and the key expires when the newest hour's places free.
@@ -242,6 +258,77 @@ return {1, held, frees, stored}
 """
 
 
+# A report of an account, written: the same script for a first report and for one merged into a
+# pending report (``ReportStore._write``), so the two send the same commands (module docstring,
+# "What a filing's time says"). KEYS: the record, the pending reports, the account's key, the set
+# of account keys, the arrival counter. ARGV: the record's JSON; its expiry (epoch seconds, an hour
+# boundary; "0": a merge, which keeps the TTL the record and the account's key have, and writes
+# neither if it has gone: KEEPTTL on a missing key would write it with no expiry); the report's
+# id; 1 for a first report (a new arrival number) or 0 (a merge: INCRBY 0 reads the counter, and
+# ZADD NX leaves the report's number as it is); when the set of account keys may expire at the
+# earliest (epoch milliseconds, an hour after the record: it is never shortened, so it expires
+# with the last report and names no finer time than an hour). Redis's own clock (TIME) reads the
+# set's expiry: a worker's clock behind would shorten it; expiries are an hour apart, so a minute's
+# margin keeps one from being set again for the milliseconds between PTTL and TIME.
+_WRITE = """
+local position = redis.call('INCRBY', KEYS[5], ARGV[4])
+if ARGV[2] == '0' then
+  redis.call('SET', KEYS[1], ARGV[1], 'XX', 'KEEPTTL')
+  redis.call('SET', KEYS[3], ARGV[3], 'XX', 'KEEPTTL')
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'EXAT', ARGV[2])
+  redis.call('SET', KEYS[3], ARGV[3], 'EXAT', ARGV[2])
+end
+redis.call('ZADD', KEYS[2], 'NX', position, ARGV[3])
+redis.call('SADD', KEYS[4], KEYS[3])
+local left = redis.call('PTTL', KEYS[4])
+local now = redis.call('TIME')
+if left < 0 or now[1] * 1000 + math.floor(now[2] / 1000) + left < tonumber(ARGV[5]) - 60000 then
+  redis.call('PEXPIREAT', KEYS[4], ARGV[5])
+end
+return position
+"""
+
+# Characters of JSON a filing of an account parses, and as many it serialises, whichever path it
+# takes (``_even_json``): a record at its caps (``MAX_MERGED_NOTES`` notes, ``MAX_VARIANTS``
+# variants, ``MAX_OTHER_HANDLES`` handles, every field as long as a report allows, written without
+# escapes) is about 22,000. A merge into a larger record (text full of characters JSON escapes)
+# costs more than a first report.
+RECORD_BUDGET = 24_000
+# The ballast that makes up the difference: pieces shaped like a record's content (a profile, a
+# fingerprint, a note), about 1,000 characters each.
+_PIECE: dict[str, Any] = {
+    "profile": {
+        "handle": "ballast_handle",
+        "display_name": "Ballast Name",
+        "bio": ("ballast text of a bio " * 23)[:500],
+        "followers": 1234,
+    },
+    "avatar_hash": "0" * 64,
+    "note": ("a note of ballast, " * 22)[:400],
+}
+_PIECE_CHARS = len(json.dumps(_PIECE, ensure_ascii=False))
+_PIECES = [json.loads(json.dumps(_PIECE)) for _ in range(RECORD_BUDGET // _PIECE_CHARS)]
+_PIECE_TEXTS = ["[" + ",".join([json.dumps(_PIECE, ensure_ascii=False)] * n) + "]" for n in range(len(_PIECES) + 1)]
+
+
+def _parse(text: str) -> dict[str, Any]:
+    return json.loads(text)
+
+
+def _serialise(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False)
+
+
+def _even_json(parsed: int, serialised: int) -> None:
+    """Parse and serialise ballast, so that a filing's JSON work comes to ``RECORD_BUDGET``
+    characters each way (to within a piece) whatever the record it wrote: a merge into a capped
+    record parsed and serialised 16 kB where a first report serialised 2 kB, and the time told
+    whoever files reports of her own account and a made-up one whether hers was already reported."""
+    _parse(_PIECE_TEXTS[max(0, RECORD_BUDGET - parsed) // _PIECE_CHARS])
+    _serialise({"ballast": _PIECES[: max(0, RECORD_BUDGET - serialised) // _PIECE_CHARS]})
+
+
 @dataclass(frozen=True)
 class Places:
     """The queue's places: how many are held, when the oldest held ones free (0 if none), and how
@@ -274,6 +361,7 @@ class ReportStore:
 
     def __post_init__(self) -> None:
         self._take_place = self.client.register_script(_TAKE_PLACE)
+        self._write_script = self.client.register_script(_WRITE)
 
     def _places(self, now: float, take: bool) -> tuple[bool, Places]:
         hour = coarse_time(now)
@@ -342,38 +430,80 @@ class ReportStore:
 
     def _create(self, report: dict[str, Any], now: float, account_key: str | None) -> str | None:
         """Write ``report`` as a pending report of its own (its account's, with ``account_key``);
-        its id, or None when the account has a pending report by then (WATCHed)."""
+        its id, or None when the account has a pending report by then (WATCHed).
+
+        A report of an account is written as a merge is (:meth:`_write`: the same commands, the
+        same JSON work; module docstring, "What a filing's time says")."""
         report_id = secrets.token_hex(8)
         created_at = coarse_time(now)
         expires_at = created_at + self.ttl  # an hour boundary: the expiry says no more than created_at
         record = dict(report, id=report_id, created_at=created_at, status="pending", reports=1)
         record["reasons"] = {str(report.get("reason")): 1}
-
-        def write(pipe: redis.client.Pipeline) -> None:
-            position = self.client.incr(_SEQUENCE)
-            pipe.multi()
-            pipe.set(_REPORT + report_id, json.dumps(record, ensure_ascii=False), exat=expires_at)
-            pipe.zadd(_PENDING, {report_id: position})
-            if account_key is not None:
-                pipe.set(account_key, report_id, exat=expires_at)
-                pipe.sadd(_ACCOUNTS, account_key)
-                pipe.expire(_ACCOUNTS, self.ttl + TIME_GRAIN_SECONDS)
-            pipe.execute()
+        if account_key is None:
+            # No account to merge into, so nothing for a filing's time to say about one.
+            with self.client.pipeline(transaction=True) as pipe:
+                position = self.client.incr(_SEQUENCE)
+                pipe.set(_REPORT + report_id, _serialise(record), exat=expires_at)
+                pipe.zadd(_PENDING, {report_id: position})
+                pipe.execute()
+            self._touch_pending()
+            return report_id
 
         def attempt(pipe: redis.client.Pipeline) -> bool:
             if pipe.get(account_key) is not None:
                 pipe.unwatch()
                 return False
-            write(pipe)
+            text = _serialise(record)
+            # What a merge does to the record it reads, here to this one (and then dropped): a
+            # merge's parse and its count, at about a small record's cost (the ballast evens out
+            # the JSON; a count into a capped record costs some tens of microseconds more).
+            self._count_in(_parse(text), report)
+            _even_json(len(text), len(text))
+            self._write(pipe, report_id, text, account_key, expires_at, created_at, first=True)
             return True
 
-        if account_key is None:
-            with self.client.pipeline(transaction=True) as pipe:
-                write(pipe)
-        elif not watched(self.client, account_key, attempt, _RETRIES, ReportBusy(report_id)):
+        if not watched(self.client, account_key, attempt, _RETRIES, ReportBusy(report_id)):
             return None
         self._touch_pending()
         return report_id
+
+    def _write(
+        self,
+        pipe: redis.client.Pipeline,
+        report_id: str,
+        text: str,
+        account_key: str,
+        expires_at: int,
+        created_at: int,
+        first: bool,
+    ) -> None:
+        """Write a report of an account (a first one, or one merged into) in ``pipe``'s transaction:
+        one script (``_WRITE``), the same call on both paths. Its cache lost (a Redis restart), the
+        script is loaded and the attempt made again (``WatchError``: :func:`watched` retries)."""
+        accounts_expire = (created_at + self.ttl + TIME_GRAIN_SECONDS) * 1000
+        pipe.multi()
+        # execute_command: redis-py's cluster pipeline blocks its ``evalsha`` method, but not the
+        # command, whose keys all share the {reports} slot (as a transaction needs there).
+        pipe.execute_command(
+            "EVALSHA",
+            self._write_script.sha,
+            5,
+            _REPORT + report_id,
+            _PENDING,
+            account_key,
+            _ACCOUNTS,
+            _SEQUENCE,
+            text,
+            expires_at if first else 0,
+            report_id,
+            1 if first else 0,
+            accounts_expire,
+        )
+        try:
+            pipe.execute()
+        except redis.exceptions.NoScriptError:
+            self._write_script.sha = self.client.script_load(_WRITE)
+            raise redis.WatchError("the write script was not loaded") from None
 
     def _touch_pending(self) -> None:
         """Mark every pending report (and its account key) as used now.
@@ -412,7 +542,8 @@ class ReportStore:
 
         def attempt(pipe: redis.client.Pipeline) -> bool:
             raw = pipe.get(key)
-            record = json.loads(raw) if raw else None
+            read = raw.decode() if raw else ""
+            record = _parse(read) if read else None
             if record is None or record.get("status") != "pending":
                 # The account's key is deleted only while it still names this report: another
                 # filing may have made the account's new pending report since it was read.
@@ -426,9 +557,10 @@ class ReportStore:
                     pipe.unwatch()
                 return False
             self._count_in(record, report)
-            pipe.multi()
-            pipe.set(key, json.dumps(record, ensure_ascii=False), keepttl=True)
-            pipe.execute()
+            text = _serialise(record)
+            _even_json(len(read), len(text))
+            created_at = int(record.get("created_at") or coarse_time(time.time()))
+            self._write(pipe, report_id, text, account_key, created_at + self.ttl, created_at, first=False)
             return True
 
         if not watched(self.client, key, attempt, _RETRIES, ReportBusy(report_id)):

@@ -463,3 +463,37 @@ def test_a_decision_sent_chunked_is_read(client: FlaskClient, action: str) -> No
     assert decide(b"[]").status_code == 400
     decided = decide(json.dumps({"seen_reports": 2, "note": "seen twice"}).encode())
     assert decided.status_code == 200 and decided.get_json()["decision_note"] == "seen twice"
+
+
+def test_a_merge_keeps_every_expiry_and_the_accounts_set_expires_on_the_hour(
+    client: FlaskClient, redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first report and a merge write with the same script (docs/privacy.md, "Reports": the
+    filing's time). A merge changes no expiry: the record's, its account key's and the set of
+    account keys' stay as the first report set them. The set expires an hour after the newest
+    record, on an hour boundary (it expired ``ttl`` + an hour after the write: to the second, the
+    arrival time of the newest first report)."""
+    seconds, _ = redis_client.time()
+    arrived = coarse_time(seconds) + 1234.5
+    monkeypatch.setattr(reports_storage, "time", SimpleNamespace(time=lambda: arrived))
+    body = {"platform": "instagram", "reason": "entrapment", "profile": {"account_id": "8675309"}}
+    report_id = client.post("/v1/reports", json=body).get_json()["id"]
+    [account_key] = redis_client.keys("haris:{reports}:account:*")
+    keys = (f"haris:{{reports}}:report:{report_id}", account_key, "haris:{reports}:accounts")
+
+    def expiries() -> list[float]:
+        found = []
+        for key in keys:
+            remaining_ms = redis_client.pttl(key)
+            now_seconds, now_micro = redis_client.time()
+            found.append(now_seconds + now_micro / 1e6 + remaining_ms / 1000)
+        return found
+
+    before = expiries()
+    expected = coarse_time(arrived) + 30 * 24 * 3600
+    assert [round(at - expected) for at in before] == [0, 0, 3600]
+    monkeypatch.setattr(reports_storage, "time", SimpleNamespace(time=lambda: arrived + 1800))
+    assert client.post("/v1/reports", json=dict(body, reason="other")).status_code == 202
+    record = ReportStore(redis_client).get(report_id)
+    assert record is not None and record["reports"] == 2
+    assert [round(at - expected) for at in expiries()] == [0, 0, 3600]
