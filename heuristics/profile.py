@@ -35,9 +35,10 @@ MIN_JOINED_YEAR = 1990
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 
 
-def _replace_lone_surrogates(value: object) -> object:
-    # JSON may carry "\ud800" escapes that are not valid text; they would break UTF-8 encoding
-    # later (logs, Redis, responses), so they become U+FFFD here, before validation.
+def replace_lone_surrogates(value: object) -> object:
+    """A string with its lone surrogates as U+FFFD, anything else as it is. JSON may carry
+    "\ud800" escapes that are not valid text; they would break UTF-8 encoding later (logs, Redis,
+    responses), so they are replaced before validation. Public: the server's report fields use it too."""
     if isinstance(value, str) and _has_surrogate(value):
         return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     return value
@@ -55,12 +56,12 @@ def _check_hex(value: str | None) -> str | None:
     return value.lower()
 
 
-AccountId = Annotated[str, Field(max_length=MAX_ID_LENGTH), BeforeValidator(_replace_lone_surrogates)]
-Handle = Annotated[str, Field(max_length=MAX_HANDLE_LENGTH), BeforeValidator(_replace_lone_surrogates)]
-Name = Annotated[str, Field(max_length=MAX_NAME_LENGTH), BeforeValidator(_replace_lone_surrogates)]
-Bio = Annotated[str, Field(max_length=MAX_BIO_LENGTH), BeforeValidator(_replace_lone_surrogates)]
-Url = Annotated[str, Field(max_length=MAX_URL_LENGTH), BeforeValidator(_replace_lone_surrogates)]
-Place = Annotated[str, Field(max_length=MAX_PLACE_LENGTH), BeforeValidator(_replace_lone_surrogates)]
+AccountId = Annotated[str, Field(max_length=MAX_ID_LENGTH), BeforeValidator(replace_lone_surrogates)]
+Handle = Annotated[str, Field(max_length=MAX_HANDLE_LENGTH), BeforeValidator(replace_lone_surrogates)]
+Name = Annotated[str, Field(max_length=MAX_NAME_LENGTH), BeforeValidator(replace_lone_surrogates)]
+Bio = Annotated[str, Field(max_length=MAX_BIO_LENGTH), BeforeValidator(replace_lone_surrogates)]
+Url = Annotated[str, Field(max_length=MAX_URL_LENGTH), BeforeValidator(replace_lone_surrogates)]
+Place = Annotated[str, Field(max_length=MAX_PLACE_LENGTH), BeforeValidator(replace_lone_surrogates)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 HashHex = Annotated[str, Field(min_length=2, max_length=MAX_HASH_HEX_LENGTH), AfterValidator(_check_hex)]
 

@@ -13,8 +13,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from heuristics.banks import BankLabel
 from heuristics.names import normalise
-from heuristics.profile import AccountId, Contact, HashHex, Name, Platform, Profile
-from heuristics.profile import _replace_lone_surrogates as replace_lone_surrogates
+from heuristics.profile import AccountId, Contact, HashHex, Name, Platform, Profile, replace_lone_surrogates
 from server.storage.banks import BANK_NAME, MAX_NOTE_LENGTH
 from server.storage.protected import ProtectedAccount, ProtectedPerson
 

@@ -19,7 +19,7 @@ from bench.figures.evaluation import CRESCI_HINT, _cresci
 from heuristics import evaluation as ev
 from heuristics.campaigns.creation import from_id
 from heuristics.campaigns.traits import name_family
-from heuristics.evaluation.datasets import _twitter_time
+from heuristics.evaluation.datasets import twitter_time
 from heuristics.evaluation.stream import holdout_split, replay
 from heuristics.profile import Platform
 from heuristics.rules import Rules, load_default_rules
@@ -81,7 +81,7 @@ def creation_precision(inputs: Inputs) -> str:
     for path in inputs.files("cresci", CRESCI_HINT):
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
-                created, found = _twitter_time(row.get("created_at", "")), from_id(Platform.X, row.get("id"))
+                created, found = twitter_time(row.get("created_at", "")), from_id(Platform.X, row.get("id"))
                 if created is None or found is None:
                     continue
                 error = abs(found.time.timestamp() - created.timestamp())

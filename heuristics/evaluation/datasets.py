@@ -162,7 +162,7 @@ def load_instafake(path: Path) -> list[Example]:
     return examples
 
 
-def _twitter_time(value: str) -> datetime | None:
+def twitter_time(value: str) -> datetime | None:
     """``Fri Apr 06 10:58:22 +0000 2007`` (API) or ``2015-02-14 10:54:49`` (crawl time)."""
     value = (value or "").strip()
     if not value:
@@ -193,7 +193,7 @@ def cresci_profile(row: dict[str, str]) -> tuple[Profile, datetime | None]:
     describe the crawler): favourites, listed, lang, time zone, colours, the dataset column.
     The second value is when the profile was seen (``updated``), the "now" for age signals.
     """
-    created = _twitter_time(row.get("created_at", ""))
+    created = twitter_time(row.get("created_at", ""))
     profile = Profile(
         account_id=(row.get("id") or "").strip() or None,
         handle=(row.get("screen_name") or "").strip() or None,
@@ -207,7 +207,7 @@ def cresci_profile(row: dict[str, str]) -> tuple[Profile, datetime | None]:
         private=(row.get("protected") or "").strip() in {"1", "true", "True"},
         has_avatar=(row.get("default_profile_image") or "").strip() not in {"1", "true", "True"},
     )
-    return profile, _twitter_time(row.get("updated", ""))
+    return profile, twitter_time(row.get("updated", ""))
 
 
 def load_cresci(path: Path, fake: bool | None = None) -> list[Example]:
