@@ -276,6 +276,14 @@ class ErrorDetail(BaseModel):
     code: str
     message: str
     field: str | None = None
+    reason: Annotated[
+        str | None,
+        Field(
+            description="Why the value was refused, where a code says more than `code` does "
+            "(`url_other_account`, `string_too_long`, `bank_line_unknown_field`…); "
+            "one of a fixed set, never text the client sent"
+        ),
+    ] = None
 
 
 class ErrorResponse(BaseModel):

@@ -36,7 +36,8 @@ class APIError(Exception):
     """An error a client caused or should know about, with a stable code.
 
     ``reason`` and ``values`` say what was wrong in a form pages can translate (e.g.
-    ``string_too_long`` with ``{"max_length": 200}``); the API sends only the English ``message``.
+    ``string_too_long`` with ``{"max_length": 200}``). The API sends ``reason`` beside the English
+    ``message`` (a fixed set of codes a client can act on, never text it sent), not ``values``.
     """
 
     def __init__(
@@ -57,10 +58,14 @@ class APIError(Exception):
         self.values = dict(values or {})
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
+def error_response(
+    status: int, code: str, message: str, field: str | None = None, reason: str | None = None
+) -> Response:
     body: dict[str, str] = {"code": code, "message": message}
     if field:
         body["field"] = field
+    if reason and reason != code:  # only where it says more than the code
+        body["reason"] = reason
     response = jsonify({"error": body})
     response.status_code = status
     return response
@@ -84,7 +89,7 @@ def answer_storage_errors(blueprint: Blueprint, message: str) -> None:
 def init_app(app: Flask) -> None:
     @app.errorhandler(APIError)
     def _api_error(error: APIError) -> Response:
-        return error_response(error.status, error.code, error.message, error.field)
+        return error_response(error.status, error.code, error.message, error.field, error.reason)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:

@@ -527,7 +527,8 @@ def test_an_import_error_names_the_line_and_the_problem_never_the_lines_content(
     body = json.dumps(GOOD_LINE).encode() + b"\n" + line + b"\n"
     refused = client.post("/v1/banks/b/import", data=body, headers=MAINTAINER, content_type="application/x-ndjson")
     assert refused.status_code == status
-    assert refused.get_json() == {"error": {"code": code, "message": message, "field": "line 2"}}
+    reason = "bank_line_" + message.rsplit("[", 1)[1].split("]")[0]  # the problem's code, for clients
+    assert refused.get_json() == {"error": {"code": code, "message": message, "field": "line 2", "reason": reason}}
     (tmp_path / "bad.jsonl").write_bytes(body)
     printed = app.test_cli_runner().invoke(args=["bank", "import", "b", str(tmp_path / "bad.jsonl")])
     assert printed.exit_code != 0 and printed.output == f"Error: line 2: {message}\n"

@@ -418,6 +418,7 @@ def test_an_address_with_characters_that_hide_or_reorder_text_is_refused(client:
         "code": "invalid_value",
         "field": "suspect.profile_url",
         "message": "Value error, must not hold characters that hide or reorder text (U+202E, U+2066, U+200B, controls)",
+        "reason": "value_error",
     }
     original = {**case_body()["impersonated"], "profile_url": url.replace("ha1a_ahed", "hala_ahed")}
     assert client.post("/v1/cases", json=case_body(impersonated=original), headers=KEY).status_code == 422

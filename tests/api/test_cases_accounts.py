@@ -55,7 +55,7 @@ def test_a_report_whose_url_is_another_accounts_is_refused(
     response = client.post("/v1/reports", json={"platform": "x", "reason": "impersonation", "profile": profile})
     assert response.status_code == 422
     error = response.get_json()["error"]
-    assert (error["code"], error["field"]) == ("invalid_value", "profile.profile_url")
+    assert (error["code"], error["field"], error["reason"]) == ("invalid_value", "profile.profile_url", reason)
     assert problem_text(reason, Platform.X) in error["message"]
     assert redis_client.zcard("haris:{reports}:pending") == 0  # nothing kept for a trainer to act on
 

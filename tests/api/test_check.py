@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -212,7 +213,9 @@ def test_multipart_check_as_a_file_part(client: FlaskClient) -> None:
 def error_of(response: Any) -> dict[str, Any]:
     body = response.get_json()
     assert set(body) == {"error"}, body
-    assert set(body["error"]) <= {"code", "message", "field"}
+    assert set(body["error"]) <= {"code", "message", "field", "reason"}
+    # A reason is one of a fixed set of codes (a validation type, a problem), never text sent.
+    assert re.fullmatch(r"[a-z][a-z0-9_]*", body["error"].get("reason", "x")), body
     return body["error"]
 
 

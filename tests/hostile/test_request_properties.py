@@ -140,8 +140,9 @@ def assert_clean_answer(response: Any, ok: int) -> None:
     assert isinstance(body, dict)
     if response.status_code != ok:
         error = body["error"]
-        assert set(error) <= {"code", "message", "field"}
+        assert set(error) <= {"code", "message", "field", "reason"}
         assert isinstance(error["code"], str) and ERROR_CODE.match(error["code"])
+        assert ERROR_CODE.match(error.get("reason", "x"))  # a fixed code, never text that was sent
         assert isinstance(error["message"], str) and error["message"]
     # The answer is valid UTF-8 JSON, whatever came in.
     json.loads(response.get_data().decode("utf-8"))
