@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -123,3 +124,13 @@ def maintainer(new_client: Callable[[], FlaskClient], accounts: UserStore) -> Fl
 def store_kind(request: pytest.FixtureRequest) -> str:
     """Every test here runs on a single Redis and on a three-node Redis Cluster (tests/conftest.py)."""
     return request.param
+
+
+def keep_from_before(redis_client: redis.Redis, report_id: str, **profile: str) -> None:
+    """Give a stored report profile fields the API now refuses (a profile URL with a U+202E or a
+    space: ``server.escalation.account_url``), as a report filed before that version holds them;
+    the console must still show them as they are."""
+    key = f"haris:{{reports}}:report:{report_id}"
+    record = json.loads(redis_client.get(key))
+    record["profile"] = {**(record.get("profile") or {}), **profile}
+    redis_client.set(key, json.dumps(record, ensure_ascii=False), keepttl=True)

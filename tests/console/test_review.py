@@ -22,7 +22,7 @@ from tests.api.test_banks import photo_bytes
 from tests.api.test_campaigns import pinned, snowflake
 from tests.api.test_openapi import response_schema, validator_for
 from tests.conftest import ReportClock
-from tests.console.conftest import HttpsClient, page_token, sign_in
+from tests.console.conftest import HttpsClient, keep_from_before, page_token, sign_in
 
 REPORT = {
     "platform": "instagram",
@@ -343,7 +343,7 @@ def test_reading_a_report_adds_nothing_to_the_campaign_aggregate(
 
 
 def test_characters_that_hide_or_rearrange_a_reporters_text_are_shown(
-    trainer: FlaskClient, anonymous: FlaskClient
+    trainer: FlaskClient, anonymous: FlaskClient, redis_client: redis.Redis
 ) -> None:
     """A right-to-left override made a reported URL read, on the trainer's screen, as another
     account's (a U+202E before "deha_alah" in a URL showed it as ".../hala_ahed"), a zero-width space
@@ -355,11 +355,16 @@ def test_characters_that_hide_or_rearrange_a_reporters_text_are_shown(
         "profile": {
             "account_id": "31337",
             "display_name": "Hala\u200b Ahed",
-            "profile_url": "https://x.com/\u202edeha_alah",
         },
         "note": "this is \u2066her\u2069 account",
     }
+    # Such a URL is refused when filed now (no address holds a U+202E); a report kept from before
+    # may hold one.
+    hidden_url = "https://x.com/\u202edeha_alah"
+    with_url = {**body, "profile": {**body["profile"], "profile_url": hidden_url}}
+    assert anonymous.post("/v1/reports", json=with_url).status_code == 422
     report_id = anonymous.post("/v1/reports", json=body).get_json()["id"]
+    keep_from_before(redis_client, report_id, profile_url=hidden_url)
     # The handle in a later report of the account (with the URL it would be refused: it names another account).
     later = {"platform": "x", "reason": "impersonation", "profile": {"account_id": "31337", "handle": "h\u0430la_ahed"}}
     assert anonymous.post("/v1/reports", json=later).status_code == 202

@@ -13,6 +13,7 @@ import redis
 from flask.testing import FlaskClient
 
 from server.storage.protected import ProtectedStore
+from tests.console.conftest import keep_from_before
 from tests.console.test_handle_only_accounts import HER_X, check_page, hala_id, record_form
 
 API_KEY = {"Authorization": "Bearer test-bootstrap-key"}
@@ -60,9 +61,16 @@ def test_a_plain_offer_reads_as_before(trainer: FlaskClient, redis_client: redis
     assert re.sub(r"</?bdi[^>]*>", "", button) == "Record account id 1234567 for this account of Hala Ahed"
 
 
-def _case_form(trainer: FlaskClient, client: FlaskClient, profile: dict[str, str]) -> str:
+def _case_form(
+    trainer: FlaskClient, client: FlaskClient, profile: dict[str, str], redis_client: redis.Redis | None = None
+) -> str:
+    """The new-case form prefilled from a confirmed report of ``profile``; a profile URL the API now
+    refuses is given to the stored report as one kept from before (``keep_from_before``)."""
+    from_before = {"profile_url": profile.pop("profile_url")} if redis_client is not None else {}
     report = {"platform": "x", "profile": profile, "reason": "impersonation"}
     report_id = client.post("/v1/reports", json=report).get_json()["id"]
+    if redis_client is not None:
+        keep_from_before(redis_client, report_id, **from_before)
     client.post(f"/v1/reports/{report_id}/confirm", json={}, headers=API_KEY)
     response = trainer.get(f"/console/cases/new?report={report_id}")
     assert response.status_code == 200
@@ -78,7 +86,7 @@ def _hint_after(form: str, field: str) -> str | None:
 
 
 def test_a_case_form_prefilled_from_a_report_shows_what_its_fields_hold(
-    trainer: FlaskClient, client: FlaskClient
+    trainer: FlaskClient, client: FlaskClient, redis_client: redis.Redis
 ) -> None:
     """The clone's handle stored as "<U+202E>alah_deha" reads "ahed_hala" in the field."""
     profile = {
@@ -87,7 +95,7 @@ def test_a_case_form_prefilled_from_a_report_shows_what_its_fields_hold(
         "profile_url": "https://x.com/\u202ealah_deha",
         "bio": "Journalist\u200b",
     }
-    form = _case_form(trainer, client, profile)
+    form = _case_form(trainer, client, profile, redis_client)
     handle = _hint_after(form, "suspect_handle")
     assert handle is not None and f'<bdi dir="ltr">{RLO}alah_deha</bdi>' in handle
     url = _hint_after(form, "suspect_profile_url")
