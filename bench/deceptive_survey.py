@@ -62,6 +62,26 @@ def survey(source: str) -> tuple[int, int, Counter[str], Counter[str]]:
     return total, fired, kinds, characters
 
 
+# The files in the repository the figure ``names-deceptive`` reads (tests/data/PROVENANCE.md).
+_TEST_DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+REPOSITORY_NAMES = tuple(
+    str(_TEST_DATA / name) for name in ("ar2en-sample.tsv", "names-held-out.tsv", "wikidata-name-variants.tsv")
+)
+
+
+def table(sources: list[str]) -> str:
+    """A Markdown table of what ``main`` prints: per file, the names checked, how many the signal
+    fires on, by kind, and the code points it counted as invisible (docs/names.md)."""
+    rows = ["| names | checked | fire | by kind | invisible characters counted |", "|---|---|---|---|---|"]
+    for source in sources:
+        total, fired, kinds, characters = survey(source)
+        label = 'Unicode\'s emoji sequences, after "Hala Ahed"' if source == "--emoji" else f"`{Path(source).name}`"
+        by_kind = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+        common = ", ".join(f"{code} ×{count}" for code, count in characters.most_common(8))
+        rows.append(f"| {label} | {total:,} | {fired:,} | {by_kind} | {common} |")
+    return "\n".join(rows)
+
+
 def main(sources: list[str]) -> int:
     for source in sources:
         total, fired, kinds, characters = survey(source)

@@ -137,3 +137,24 @@ def names_check_examples(inputs: Inputs) -> str:
                 "",
             ]
     return "\n".join(blocks).rstrip("\n")
+
+
+@figure("names-deceptive-repository", fast=True)
+def names_deceptive_repository(inputs: Inputs) -> str:
+    """How often `name.deceptive_characters` fires on Unicode's emoji sequences and on the names
+    in tests/data: `bench/deceptive_survey.py`."""
+    from bench.deceptive_survey import REPOSITORY_NAMES, table
+
+    return table(["--emoji", *REPOSITORY_NAMES])
+
+
+@figure("names-deceptive-data", needs=("cresci", "names"))
+def names_deceptive_data(inputs: Inputs) -> str:
+    """The same on real display names outside the repository: the Cresci 2015 profiles and the two
+    name files."""
+    from bench.deceptive_survey import table
+    from bench.figures.evaluation import CRESCI_HINT
+
+    folder = names_folder(inputs)
+    cresci = [str(path) for path in inputs.files("cresci", CRESCI_HINT)]
+    return table([*cresci, str(folder / AR2EN), str(folder / WIKIDATA)])
