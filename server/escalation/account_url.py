@@ -74,6 +74,15 @@ def hidden_in_url(url: str) -> bool:
     return any(unicodedata.category(ch) in {"Cc", "Zl", "Zp", "Co", "Cn", "Cs"} for ch in url)
 
 
+def hides_another_address(url: str) -> bool:
+    """Whether ``url`` may read as another address than it is: a character that hides or reorders
+    text (:func:`hidden_in_url`), or a space of any kind — no address holds one (a browser sends
+    and copies %20), and after one a second address ("https://x.com/ha1a_ahed?ref=
+    https://evil.example") is linked by tools on its own. Reports, cases, evidence and the notice
+    ask this one."""
+    return hidden_in_url(url) or any(ch.isspace() for ch in url)
+
+
 def on_platform_host(host: str, platform: Platform) -> bool:
     """``host`` is one of ``platform``'s profile hosts or a subdomain of one (``other``: any)."""
     bases = PROFILE_HOSTS.get(platform)
@@ -92,7 +101,7 @@ def url_problem(
         return None
     # Before anything is read from it: what the URL reads as is not what it is (a U+202E), or a
     # second address hides after a space ("https://x.com/ha1a_ahed?ref= https://evil.example").
-    if hidden_in_url(url) or any(ch.isspace() for ch in url.strip()):
+    if hides_another_address(url.strip()):
         return "url_hidden_characters"
     try:
         parts = urlsplit(url.strip())

@@ -22,7 +22,7 @@ from urllib.parse import quote, urlsplit
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform
 from heuristics.text import hidden_characters, script_of
-from server.escalation.account_url import hidden_in_url, url_problem
+from server.escalation.account_url import hides_another_address, url_problem
 from server.escalation.identity import Element, copied_elements
 from server.escalation.model import Case, Notifier
 from server.escalation.platforms import PlatformProcedure, procedure
@@ -213,18 +213,13 @@ def account_url(value: object, platform: Platform) -> str:
     platform's own site (the account's, a post of it), else a value like the others
     (:func:`plain`, defanged): a report can name any URL as evidence's source."""
     text = str(value)
-    # An address has no space: with one, what follows it is another address a tool links on its
-    # own ("https://x.com/ha1a_ahed?ref= https://evil.example/verify" put a working link to
-    # evil.example in the notice's location line), so such a value is defanged as any other.
-    # Its host as typed, ASCII: percent-encoding (plain_url) would make another host of it. And
-    # none of the characters no address holds (refused when a case opens since): percent-encoded
-    # they would hide in the link, and a mark (<U+200B>) in it would end it before a second address.
-    if (
-        url_problem(text, platform) is None
-        and not any(ch.isspace() for ch in text)
-        and not hidden_in_url(text)
-        and _ascii_host(text)
-    ):
+    # No space, even at an end (url_problem trims them), and none of the characters no address
+    # holds (refused when a case opens since): after a space, what follows is another address a
+    # tool links on its own ("https://x.com/ha1a_ahed?ref= https://evil.example/verify" put a
+    # working link to evil.example in the notice's location line), and a hidden character,
+    # percent-encoded, would hide in the link. Such a value is defanged as any other. Its host as
+    # typed, ASCII: percent-encoding (plain_url) would make another host of it.
+    if url_problem(text, platform) is None and not hides_another_address(text) and _ascii_host(text):
         return plain_url(value)
     return plain(value)
 

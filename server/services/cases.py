@@ -31,7 +31,7 @@ from heuristics.services import PROTECTED, REUSE
 from heuristics.signals import registry
 from heuristics.signals.impersonation import is_same_account
 from server.escalation import archive, misp, stix
-from server.escalation.account_url import hidden_in_url
+from server.escalation.account_url import hides_another_address
 from server.escalation.evidence import default_kind, image_fingerprint, sniff_media_type
 from server.escalation.model import (
     MAX_CASE_EVIDENCE_BYTES,
@@ -271,7 +271,7 @@ def _source_url(value: str | None) -> str | None:
         raise APIError(422, "invalid_value", "An http(s) URL.", "source_url")
     # A U+202E or a zero-width character: the address the collection log, the notice and the case
     # page show would read as another than the one the file came from (no address holds one).
-    if hidden_in_url(value) or any(ch.isspace() for ch in value):
+    if hides_another_address(value):
         raise APIError(
             422,
             "invalid_value",
