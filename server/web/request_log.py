@@ -8,6 +8,11 @@ Except for an anonymous filing that was stored (:func:`undated`: ``POST /v1/repo
 never its time, and the order of the queue; a line per filing would give, to the millisecond, the
 time of the k-th report of that hour — with an ISP's record of who connected then, its filer.
 A refused filing (4xx, 5xx) stored nothing and is logged as any request.
+
+And a check's line (:func:`untimed`) carries no duration: what a check costs depends on what it
+matched (a protected person's match is counted in the limiter store, a photo is decoded), so a
+seized log's durations would sort its lines by what the checks found. ``/metrics`` keeps their
+latency as a histogram, which no one line can be read from.
 """
 
 from __future__ import annotations
@@ -49,11 +54,22 @@ def undated(view: View) -> View:
     return view
 
 
+def untimed(view: View) -> View:
+    """Mark a view whose log line must not say how long it took (module docstring). Put it under
+    the route decorator, as :func:`undated`."""
+    view.haris_untimed = True  # type: ignore[attr-defined]
+    return view
+
+
+def _view_marked(mark: str) -> bool:
+    if request.endpoint is None:
+        return False
+    return getattr(current_app.view_functions.get(request.endpoint), mark, False)
+
+
 def stored_undated(status: int) -> bool:
     """Whether this request was an :func:`undated` view's and stored its result (2xx)."""
-    if not 200 <= status < 300 or request.endpoint is None:
-        return False
-    return getattr(current_app.view_functions.get(request.endpoint), "haris_undated", False)
+    return 200 <= status < 300 and _view_marked("haris_undated")
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps with options makes one a call
@@ -102,13 +118,13 @@ def init_app(app: Flask) -> None:
 def _record(status: int, request_id: str, started: float | None) -> logging.LogRecord:
     """The request's log record, made directly (``Logger.makeRecord``): ``log.info`` would also
     walk the stack for a caller's file and line that the JSON line never shows."""
-    duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
-    fields = {
+    fields: dict[str, object] = {
         "event": "request",
         "method": method_label(),
         "route": request.url_rule.rule if request.url_rule else "<unmatched>",
         "status": status,
-        "duration_ms": duration_ms,
         "request_id": request_id,
     }
+    if not _view_marked("haris_untimed"):
+        fields["duration_ms"] = round((time.perf_counter() - started) * 1000, 2) if started else None
     return log.makeRecord(log.name, logging.INFO, __file__, 0, "request", (), None, extra={"fields": fields})

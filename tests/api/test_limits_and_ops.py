@@ -483,9 +483,19 @@ def test_one_log_line_per_request_without_any_profile_data(
     assert len(lines) == 1
     fields = lines[0].fields  # type: ignore[attr-defined]
     assert fields["route"] == "/v1/check" and fields["status"] == 200 and fields["request_id"] == "req-12345678"
-    assert set(fields) == {"event", "method", "route", "status", "duration_ms", "request_id"}
+    # No duration: a check's cost says what it matched (a photo, a protected person's count).
+    assert set(fields) == {"event", "method", "route", "status", "request_id"}
     everything = " ".join(r.getMessage() + repr(getattr(r, "fields", "")) for r in caplog.records).lower()
     assert "marker" not in everything
+
+
+def test_only_a_check_line_goes_without_its_duration(client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="haris"):
+        client.get("/v1/rules")
+        client.post("/v1/check", json={"platform": "x", "profile": {"handle": "someone"}})
+    lines = {r.fields["route"]: r.fields for r in caplog.records if r.name == "haris.request"}  # type: ignore[attr-defined]
+    assert isinstance(lines["/v1/rules"]["duration_ms"], float)
+    assert "duration_ms" not in lines["/v1/check"]
 
 
 def test_security_headers_and_request_id(client: FlaskClient) -> None:
