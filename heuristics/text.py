@@ -69,11 +69,25 @@ def is_decorative(ch: str) -> bool:
     return folded != ch and folded.isascii() and folded.isalnum()
 
 
+_VIRAMA = 9  # the canonical combining class of a virama (halant, al-lakuna, coeng…)
+
+
 def joiner_is_legitimate(text: str, index: int) -> bool:
-    """ZWNJ/ZWJ between two Arabic-script letters is ordinary spelling, not a trick."""
-    if text[index] not in _JOINERS or index == 0 or index == len(text) - 1:
+    """ZWNJ/ZWJ doing its job in spelling, not a trick:
+    - between two Arabic-script letters (Persian and Urdu spelling: علی‌رضا);
+    - right after a virama that follows a letter of its own script (the Indic conjunct and
+      half-form controls, and a Malayalam chillu at a word's end: अवन्‍, क्‌ष). This is the rule
+      IDNA allows joiners by (RFC 5892, Appendix A.1 and A.2: "Canonical_Combining_Class(Before)
+      = Virama"), with the virama's own script required, so a virama cannot license a joiner
+      inside a Latin or Arabic name."""
+    if text[index] not in _JOINERS or index == 0:
         return False
-    return script_of(text[index - 1]) == "ARABIC" and script_of(text[index + 1]) == "ARABIC"
+    before = text[index - 1]
+    if unicodedata.combining(before) == _VIRAMA:
+        return index >= 2 and script_of(text[index - 2]) == unicodedata.name(before, "").split(" ", 1)[0]
+    if index == len(text) - 1:
+        return False
+    return script_of(before) == "ARABIC" and script_of(text[index + 1]) == "ARABIC"
 
 
 # A bidi override (LRO U+202D, RLO U+202E) up to the next bidi control. Embeddings, isolates and

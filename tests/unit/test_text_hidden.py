@@ -56,6 +56,9 @@ def test_every_hidden_character_inside_a_latin_name_is_marked() -> None:
         ("Hala \U0001f3f4" + "".join(chr(0xE0000 + ord(c)) for c in "verified") + "\U000e007f", 9),  # text in tags
         ("Hala\u200d\U0001f600", 1),  # ZWJ between a letter and an emoji
         ("Hala \U0001f469\u200d", 1),  # ZWJ joining nothing
+        ("Ha\u094d\u200dla Ahed", 1),  # a Devanagari virama cannot license a joiner in a Latin name
+        ("\u0915\u200d\u0937", 1),  # ZWJ between two Devanagari letters, no virama: does nothing
+        ("\u0915\u094d\u200d\u200d\u0937", 1),  # the second joiner follows no virama
     ],
 )
 def test_hidden_characters_are_marked_as_invisible(name: str, count: int) -> None:
@@ -86,6 +89,11 @@ def test_the_marked_name_still_matches_the_name_it_hides_in() -> None:
         "神\ufe00",  # CJK compatibility variation sequence
         "\u182e\u180b\u1823\u1829",  # Mongolian letter with a free variation selector
         "محمد\u200cرضا",  # ZWNJ in Persian spelling
+        "Lakshmi \u0932\u0915\u094d\u200d\u0937\u094d\u092e\u0940",  # Devanagari half form (virama, ZWJ)
+        "\u0915\u094d\u200c\u0937",  # Devanagari explicit virama (virama, ZWNJ)
+        "\u0d05\u0d35\u0d28\u0d4d\u200d",  # Malayalam chillu at the word's end
+        "\u09b0\u09cd\u200d\u09af",  # Bengali ya-phala
+        "\u0dc1\u0dca\u200d\u0dbb\u0dd3",  # Sinhala (al-lakuna, ZWJ): "Sri"
     ],
 )
 def test_hidden_characters_doing_a_visible_job_are_not_marked(name: str) -> None:
