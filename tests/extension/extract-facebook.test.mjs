@@ -514,3 +514,46 @@ describe("Facebook, a Page's two ids", () => {
     assert.deepEqual(extractFrom(window, "https://www.facebook.com/page.of.attacker").profile.account_ids, ["100000000000666", "777777777"]);
   });
 });
+
+// The header draws the cover photo before the profile picture; the picture may not be drawn yet,
+// and some Pages' heads give the cover as og:image (fixtures/PROVENANCE.md, "Derived pages").
+describe("Facebook, the cover photo is never the profile picture (derived)", () => {
+  const URL_2023 = "https://www.facebook.com/heymeedan";
+  const PICTURE = /(<image[^>]*xlink:href=")https:\/\/scontent-lax3-1\.xx\.fbcdn\.net\/v\/t39\.30808-1\/310513247_[^"]*"/g;
+  const OG_IMAGE = /(<meta property="og:image" content=")[^"]*"/;
+  const COVER_URL = "https://scontent-lax3-1.xx.fbcdn.net/v/t39.30808-6/310619660_435753675365805_6443573710465588208_n.jpg?_nc_cat=109&amp;ccb=1-7";
+
+  test("the picture not drawn yet and og:image the cover (by its content type or by its file): no photo read, not 'no photo'", () => {
+    for (const cover of [COVER_URL, "https://scontent.xx.fbcdn.net/310619660_435753675365805_6443573710465588208_n.jpg"]) {
+      const html = derive(PAGE_2023, [[PICTURE, '$1"'], [OG_IMAGE, `$1${cover}"`]]);
+      const { profile, avatar } = extractAt(URL_2023, { html });
+      assert.equal(profile.display_name, "Meedan");
+      assert.equal(profile.has_avatar, undefined, cover);
+      assert.equal(avatar, null, cover);
+    }
+  });
+
+  test("the picture not drawn yet: og:image of this Page's fresh load, a profile picture, is read", () => {
+    const { avatar } = extractAt(URL_2023, { html: derive(PAGE_2023, [[PICTURE, '$1"']]) });
+    assert.match(avatar.url, /\/v\/t39\.30808-1\/310513247_435753678699138_2623398131510754475_n\.png\?/);
+  });
+
+  test("a picture served from the pre-2016 profile hosts (fbcdn-profile-…, hprofile-…) is the profile picture", () => {
+    for (const old of ["https://fbcdn-profile-a.akamaihd.net/hprofile-ak-xpa1/v/t1.0-1/p160x160/310513247_435753678699138_2623398131510754475_n.png", "https://scontent.xx.fbcdn.net/hprofile-xfa1/v/l/t1.0-1/p160x160/310513247_435753678699138_2623398131510754475_n.png"]) {
+      const html = derive(PAGE_2023, [[PICTURE, `$1${old}"`], [OG_IMAGE, `$1${COVER_URL}"`]]);
+      assert.equal(extractAt(URL_2023, { html }).avatar.url, old);
+    }
+  });
+
+  test("the retired Pages layout with the header's picture not drawn: the picture drawn further down, never the cover photo", () => {
+    const html = derive(PAGE_2022, [[/(<image[^>]*xlink:href=")https:\/\/scontent-sjc3-1\.xx\.fbcdn\.net\/v\/t1\.6435-1\/48405270_[^"]*"/g, '$1"']]);
+    const { profile, avatar } = extractAt("https://www.facebook.com/heymeedan/", { html });
+    assert.equal(profile.display_name, "Meedan");
+    assert.match(avatar.url, /\/v\/t1\.6435-1\/48405270_10156958756529439_588050386544230400_n\.png\?/);
+    // With every copy of the picture gone, nothing: the cover (105284088_…, "-9") is not taken.
+    const bare = derive(PAGE_2022, [[/https:\/\/scontent-sjc3-1\.xx\.fbcdn\.net\/v\/t1\.6435-1\/48405270_[^"]*"/g, '"']]);
+    const stripped = extractAt("https://www.facebook.com/heymeedan/", { html: bare });
+    assert.equal(stripped.avatar, null);
+    assert.equal(stripped.profile.has_avatar, undefined);
+  });
+});
