@@ -287,13 +287,21 @@
    * A login wall or checkpoint served at a profile's address: no profile on it. (Logged-out pages
    * also carry a small login form in their top bar, so the form alone does not count.)
    */
-  function loginWall(doc) {
+  function loginWall(doc, who) {
     for (const url of [meta(doc, "og:url"), doc.querySelector("link[rel='canonical']")?.getAttribute("href")]) {
       const first = (urlPath(url) || "").split("/").filter(Boolean)[0] || "";
       if (/^(login|login\.php|checkpoint|recover)$/i.test(first)) return true;
     }
     // "Log into Facebook", "Facebook - log in or sign up", "Se connecter à Facebook", "تسجيل الدخول إلى فيسبوك".
-    return LOGIN_TITLE.test(clean(doc.title) || "") && Boolean(doc.querySelector("input[type='password']"));
+    if (!LOGIN_TITLE.test(clean(doc.title) || "") || !doc.querySelector("input[type='password']")) return false;
+    // A Page named exactly as the wall's title ("Connexion | Facebook"), seen logged out, is no
+    // wall: its head names this profile (og:url, canonical or app link; the wall's name /login) or
+    // its data binds an id to the address's vanity, and its main region has a name heading that is
+    // not the site's logo. The real wall has neither (fixtures/facebook/real-ironmaiden-login-…).
+    const bound = who && (freshTags(doc, who) || (who.vanity && idForVanity(doc, who.vanity)));
+    const main = doc.querySelector('[role="main"]');
+    const named = main && Array.from(main.querySelectorAll("h1")).some((h) => !h.closest(DIALOG) && !SITE_NAME.test(visibleText(h) || ""));
+    return !(bound && named);
   }
 
   // The wall's whole title, in Facebook's wordings: the verb, then at most "to Facebook", "or sign
@@ -549,7 +557,7 @@
 
   function extract(doc, location) {
     const who = identity(location);
-    if (!who || loginWall(doc)) return null;
+    if (!who || loginWall(doc, who)) return null;
     // The main region (www.); the mobile sites have none, and their top bar holds no profile.
     const main = doc.querySelector('[role="main"]') || doc.body;
     if (!main) return null;
@@ -657,7 +665,7 @@
     // Every profile and Page shows a name and a picture (the silhouette is "no photo"); counts
     // and bios are not on every one. A login wall at a profile's address is not a profile page.
     core: ["display_name", "has_avatar"],
-    expects: (doc, location) => identity(location) !== null && !loginWall(doc),
+    expects: (doc, location) => identity(location) !== null && !loginWall(doc, identity(location)),
     matches: (location) => HOSTS.test(location.hostname),
     extract,
   });

@@ -557,3 +557,33 @@ describe("Facebook, the cover photo is never the profile picture (derived)", () 
     assert.equal(stripped.profile.has_avatar, undefined);
   });
 });
+
+// A Page may be named as Facebook's login wall is titled; seen logged out, its top bar has a
+// password box (fixtures/PROVENANCE.md, "Derived pages").
+describe("Facebook, a Page named like the login wall (derived)", () => {
+  test("'Connexion | Facebook', 'Log in | Facebook', 'تسجيل الدخول | فيسبوك': the Page is read, bound to its address", () => {
+    for (const [name, title] of [["Connexion", "Connexion | Facebook"], ["Log in", "Log in | Facebook"], ["تسجيل الدخول", "تسجيل الدخول | فيسبوك"]]) {
+      const html = derive(PAGE_2023, [
+        ["<title>Meedan | Facebook</title>", `<title>${title}</title>`],
+        ['<h1 class="x1heor9g x1qlqyl8 x1pd3egz x1a2a7pz">Meedan</h1>', `<h1 class="x1heor9g x1qlqyl8 x1pd3egz x1a2a7pz">${name}</h1>`],
+        ['<meta property="og:title" content="Meedan"', `<meta property="og:title" content="${name}"`],
+      ]);
+      const found = extractAt("https://www.facebook.com/heymeedan", { html });
+      assert.equal(found?.profile.display_name, name, title);
+      assert.equal(found.profile.account_id, "100067935271247", title);
+    }
+  });
+
+  test("the same title over the real wall, or over a page with no name heading or nothing naming this address, is still the wall", () => {
+    const LOGIN = "facebook/real-ironmaiden-login-2022-08-29-prefix.html";
+    const titled = derive(LOGIN, [[/<title id="pageTitle">[^<]*<\/title>/, "<title>Connexion | Facebook</title>"]]);
+    assert.equal(extractAt("https://www.facebook.com/ironmaiden", { html: titled }), null);
+    // The real Page's head and data, but its name heading gone (the wall's layout).
+    const noHeading = derive(PAGE_2023, [["<title>Meedan | Facebook</title>", "<title>Connexion | Facebook</title>"], [/<h1 class="x1heor9g x1qlqyl8 x1pd3egz x1a2a7pz">Meedan<\/h1>/, ""]]);
+    assert.equal(extractAt("https://www.facebook.com/heymeedan", { html: noHeading }), null);
+    // Another address: heymeedan's head and data name another account, nothing is bound to this one.
+    const named = derive(PAGE_2023, [["<title>Meedan | Facebook</title>", "<title>Connexion | Facebook</title>"]]);
+    assert.equal(extractAt("https://www.facebook.com/connexion.tunisie", { html: named }), null);
+  });
+});
+
