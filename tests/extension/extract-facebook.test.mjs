@@ -587,3 +587,25 @@ describe("Facebook, a Page named like the login wall (derived)", () => {
   });
 });
 
+// Facebook's page for an address with no one behind it (a deleted or blocked account, a broken
+// link): its main region holds the notice, and the head names no profile (fixtures/PROVENANCE.md).
+describe("Facebook, 'This content isn't available' at a profile's address (derived)", () => {
+  test("no profile, in English, French and Arabic, with or without the old page's embedded data", () => {
+    for (const [lang, dir, title, line] of [
+      ["en", "ltr", "This content isn't available right now", "When this happens, it's usually because the owner only shared it with a small group of people."],
+      ["fr", "ltr", "Ce contenu n’est pas disponible pour le moment", "Cela se produit généralement lorsque le propriétaire l’a partagé uniquement avec un petit groupe de personnes."],
+      ["ar", "rtl", "هذا المحتوى غير متاح الآن", "يحدث هذا عادةً لأن المالك شاركه مع مجموعة صغيرة من الأشخاص فقط."],
+    ]) {
+      const html = derive(PAGE_2023, [
+        ['lang="en" dir="ltr"', `lang="${lang}" dir="${dir}"`],
+        ["<title>Meedan | Facebook</title>", "<title>Facebook</title>"],
+        [/<meta property="(?:og:[a-z:]+|al:[a-z:_]+)" content="[^"]*">/g, ""], [/<link rel="canonical" href="[^"]*">/, ""],
+        [/<div class="x78zum5 xdt5ytf x1t2pt76 x1n2onr6" role="main">[\s\S]*<\/body>/, `<div role="main"><div><h2><span>${title}</span></h2><span>${line}</span><a href="/">Go to News Feed</a></div></div></body>`],
+      ]);
+      for (const url of ["https://www.facebook.com/heymeedan", "https://www.facebook.com/profile.php?id=100067935271247", "https://m.facebook.com/heymeedan"]) {
+        assert.equal(extractAt(url, { html }), null, `${lang} ${url}`);
+      }
+    }
+  });
+});
+
