@@ -31,13 +31,16 @@
     return value === "" ? null : value;
   }
 
+  const SPACES = /[\u00a0\u2007\u2008\u2009\u200a\u202f\u205f\u3000]/g;
+  const INVISIBLE = /[\u200b\u2060\ufeff]/g;
+
   // Suffixes platforms use for abbreviated counts, in English, French and Arabic UIs.
   // Arabic words are matched with and without hamza and tanween ("ألف", "الف", "ألفًا"), and
-  // "ك" is the Arabic UIs' short "K".
+  // "ك" is the Arabic UIs' short "K"; Persian UIs (Persian digits) write "هزار", "میلیون".
   const MULTIPLIERS = [
-    [/^(k|k\.|mil|mille|ك|[أا]لف|[أا]لفا|[أا]لفًا|[آا]لاف)$/iu, 1e3],
-    [/^(m|m\.|mn|mln|mio\.?|million|millions|مليون|مليونًا|مليونا|ملايين)$/iu, 1e6],
-    [/^(b|md|mds|mrd|milliard|milliards|billion|مليار|مليارًا|مليارات)$/iu, 1e9],
+    [/^(k|k\.|mil|mille|ك|[أا]لف|[أا]لفا|[أا]لفًا|[آا]لاف|هزار)$/iu, 1e3],
+    [/^(m|m\.|mn|mln|mio\.?|million|millions|مليون|مليونًا|مليونا|ملايين|میلیون)$/iu, 1e6],
+    [/^(b|md|mds|mrd|milliard|milliards|billion|مليار|مليارًا|مليارات|میلیارد)$/iu, 1e9],
   ];
 
   /**
@@ -46,7 +49,9 @@
    */
   function parseCount(text) {
     if (text == null) return null;
-    let value = westernDigits(String(text)).replace(BIDI_MARKS, "").replace(/[\u00a0\u202f\u2009]/g, " ").trim();
+    // Every space a page may group digits with (no-break, narrow no-break, thin, figure, hair,
+    // medium mathematical, ideographic) is a space; zero-width ones are nothing.
+    let value = westernDigits(String(text)).replace(BIDI_MARKS, "").replace(INVISIBLE, "").replace(SPACES, " ").trim();
     value = value.replace(/٬/g, ",").replace(/٫/g, ".");
     // The word after the number: its letters only, so "2K+" is read as 2K and "12 K abonnés" as 12K.
     const match = value.match(/(\d[\d., ]*\d|\d)\s*([\p{L}\p{M}]+\.?)?/u);
@@ -61,6 +66,11 @@
       // "1.2K" or "1,2 k": one separator followed by 1–2 digits is a decimal mark.
       const decimal = digits.match(/^(\d+)[.,](\d{1,2})$/);
       if (decimal) return Math.round(parseFloat(`${decimal[1]}.${decimal[2]}`) * multiplier);
+      // "1,234.5K", "1 234,5 k": thousands grouped with one mark and a decimal with another.
+      const grouped = digits.match(/^(\d{1,3}(?:([ ,.])\d{3})+)([.,])(\d{1,2})$/);
+      if (grouped && grouped[2] !== grouped[3]) {
+        return Math.round(parseFloat(`${grouped[1].replace(/[ ,.]/g, "")}.${grouped[4]}`) * multiplier);
+      }
       digits = digits.replace(/[ ,.]/g, "");
       return /^\d+$/.test(digits) ? parseInt(digits, 10) * multiplier : null;
     }

@@ -76,8 +76,13 @@
   const POSTS = "[role='article'], [role='feed']";
   // Facebook's grey silhouette for accounts without a picture.
   const SILHOUETTE = /\/84628273_176159830277856_972693363922829312_n\.|\/1379841_10150004552801901_469209496895221757_n\./;
-  // Profile pictures are served under a content type ending in "-1" (cover photos "-6"/"-9").
-  const PROFILE_PICTURE = /\/v\/t\d+\.\d+-1\//;
+  // Profile pictures are served under a content type ending in "-1" (cover photos "-6"/"-9"),
+  // before 2016 from "hprofile-…" paths or the fbcdn-profile-… hosts.
+  const PROFILE_PICTURE = /\/v\/t\d+\.\d+-1\/|^https?:\/\/fbcdn-profile-[^/]*\/|\/hprofile-[^/]*\//;
+  // A picture served under another content type ("-6", "-9": cover photos, posts' photos).
+  const OTHER_PICTURE = /\/v\/t\d+\.\d+-(?!1\/)\d+\//;
+  // The cover photo's own hooks: its logging name, its link's label (en/fr/ar), m.facebook.com's sigil.
+  const COVER = "[data-imgperflogname*='cover' i], a[aria-label*='cover photo' i], a[aria-label*='couverture' i], a[aria-label*='الغلاف'], [data-sigil*='cover' i], #cover-photo, .coverPhoto";
 
   function decoded(segment) {
     try {
@@ -282,13 +287,21 @@
    * A login wall or checkpoint served at a profile's address: no profile on it. (Logged-out pages
    * also carry a small login form in their top bar, so the form alone does not count.)
    */
-  function loginWall(doc) {
+  function loginWall(doc, who) {
     for (const url of [meta(doc, "og:url"), doc.querySelector("link[rel='canonical']")?.getAttribute("href")]) {
       const first = (urlPath(url) || "").split("/").filter(Boolean)[0] || "";
       if (/^(login|login\.php|checkpoint|recover)$/i.test(first)) return true;
     }
     // "Log into Facebook", "Facebook - log in or sign up", "Se connecter à Facebook", "تسجيل الدخول إلى فيسبوك".
-    return LOGIN_TITLE.test(clean(doc.title) || "") && Boolean(doc.querySelector("input[type='password']"));
+    if (!LOGIN_TITLE.test(clean(doc.title) || "") || !doc.querySelector("input[type='password']")) return false;
+    // A Page named exactly as the wall's title ("Connexion | Facebook"), seen logged out, is no
+    // wall: its head names this profile (og:url, canonical or app link; the wall's name /login) or
+    // its data binds an id to the address's vanity, and its main region has a name heading that is
+    // not the site's logo. The real wall has neither (fixtures/facebook/real-ironmaiden-login-…).
+    const bound = who && (freshTags(doc, who) || (who.vanity && idForVanity(doc, who.vanity)));
+    const main = doc.querySelector('[role="main"]');
+    const named = main && Array.from(main.querySelectorAll("h1")).some((h) => !h.closest(DIALOG) && !SITE_NAME.test(visibleText(h) || ""));
+    return !(bound && named);
   }
 
   // The wall's whole title, in Facebook's wordings: the verb, then at most "to Facebook", "or sign
@@ -531,6 +544,12 @@
     return dateOnly(date) ? parseJoined(date) : null;
   }
 
+  /** A picture's file name ("310619660_…_n.jpg"), the same for every size Facebook serves it at. */
+  function pictureFile(src) {
+    const match = (src || "").match(/\/([^/?#]+\.(?:jpe?g|png|webp|gif))(?:[?#]|$)/i);
+    return match ? match[1] : null;
+  }
+
   function pictureUrl(node) {
     const src = node.getAttribute("xlink:href") || node.getAttributeNS("http://www.w3.org/1999/xlink", "href") || node.getAttribute("href") || node.getAttribute("src");
     return src;
@@ -538,7 +557,7 @@
 
   function extract(doc, location) {
     const who = identity(location);
-    if (!who || loginWall(doc)) return null;
+    if (!who || loginWall(doc, who)) return null;
     // The main region (www.); the mobile sites have none, and their top bar holds no profile.
     const main = doc.querySelector('[role="main"]') || doc.body;
     if (!main) return null;
@@ -616,14 +635,22 @@
     if (transparency.based_in) profile.based_in = transparency.based_in.replace(/\s*\(\d+\)$/, "").slice(0, 100);
 
     let avatar = null;
+    // Never the cover photo, which the header draws before the picture: a picture that is the
+    // cover's file (its hooks: COVER), or one served as another kind of picture (OTHER_PICTURE), is
+    // no profile picture — nor is og:image when it is the cover, as on some Pages' heads.
+    const coverNodes = `${COVER}, ${COVER.replaceAll(", ", " img, ")} img, ${COVER.replaceAll(", ", " image, ")} image`;
+    const covers = new Set(Array.from(main.querySelectorAll(coverNodes), (node) => pictureFile(pictureUrl(node))).filter(Boolean));
+    const notCover = (value) => (value && !OTHER_PICTURE.test(value) && !covers.has(pictureFile(value)) ? value : null);
     // The first profile picture of the header: lists, posts and comments hold other accounts' pictures.
     const pictures = Array.from(main.querySelectorAll("svg image, img"))
       .filter((node) => !node.closest("li, ul, [role='article'], [role='feed'], [role='list'], [role='listitem']"))
       .map(pictureUrl)
-      .filter((src) => src && PROFILE_PICTURE.test(src));
+      .filter((src) => src && PROFILE_PICTURE.test(src) && !covers.has(pictureFile(src)));
     const fallback = Array.from(main.querySelectorAll("a[aria-label] svg image, svg[aria-label] image, svg[role='img'] image, img.profpic, img[data-sigil*='profile'], [data-testid='profile-photo'] img"))
-      .find((node) => !node.closest(POSTS));
-    const src = pictures[0] || (fallback && pictureUrl(fallback)) || (fresh ? meta(doc, "og:image") : null);
+      .filter((node) => !node.closest(POSTS))
+      .map((node) => notCover(pictureUrl(node)))
+      .find(Boolean);
+    const src = pictures[0] || fallback || (fresh ? notCover(meta(doc, "og:image")) : null);
     const url = httpUrl(src, location.href);
     if (url) {
       profile.has_avatar = !SILHOUETTE.test(url);
@@ -634,11 +661,11 @@
 
   root.Haris.register({
     platform: "facebook",
-    version: "2026.7",
+    version: "2026.8",
     // Every profile and Page shows a name and a picture (the silhouette is "no photo"); counts
     // and bios are not on every one. A login wall at a profile's address is not a profile page.
     core: ["display_name", "has_avatar"],
-    expects: (doc, location) => identity(location) !== null && !loginWall(doc),
+    expects: (doc, location) => identity(location) !== null && !loginWall(doc, identity(location)),
     matches: (location) => HOSTS.test(location.hostname),
     extract,
   });

@@ -16,7 +16,7 @@
  */
 (function (root) {
   "use strict";
-  const { clean, parseCount, parseJoined, meta, urlPath, scriptMatch, scriptSearch, escapeRegExp, visibleText, httpUrl, labelledValues } = root.Haris.util;
+  const { clean, parseCount, parseJoined, meta, urlPath, jsonLd, scriptMatch, scriptSearch, escapeRegExp, visibleText, httpUrl, labelledValues } = root.Haris.util;
 
   const RESERVED = new Set([
     "explore", "reels", "reel", "p", "tv", "stories", "direct", "accounts", "about", "legal",
@@ -170,6 +170,118 @@
       }
       return null;
     });
+  }
+
+  /**
+   * The JSON-LD Instagram's server HTML carried for search engines (2017–2021: a Person, or a
+   * Store, Organization… for business accounts), only when it is this handle's: its
+   * alternateName is "@<handle>" and its ProfilePage's @id, when given, is this profile's address.
+   * {name, bio, followers, image}; image only from Instagram's picture CDN (a business account's
+   * entity carries Instagram's favicon as its image).
+   */
+  function schemaFor(doc, lower) {
+    for (const block of jsonLd(doc)) {
+      for (const item of Array.isArray(block) ? block : [block]) {
+        if (!item || typeof item !== "object") continue;
+        if (String(item.alternateName || "").replace(/^@/, "").toLowerCase() !== lower) continue;
+        const page = item.mainEntityofPage || item.mainEntityOfPage || {};
+        const path = page["@id"] ? (urlPath(String(page["@id"])) || "").split("/").filter(Boolean) : [lower];
+        if (path.length !== 1 || path[0].toLowerCase() !== lower) continue;
+        let followers = null;
+        for (const stat of [].concat(page.interactionStatistic || item.interactionStatistic || [])) {
+          if (stat && /FollowAction$/.test(String(stat.interactionType || ""))) followers = countValue(stat.userInteractionCount);
+        }
+        const image = typeof item.image === "string" ? httpUrl(item.image) : null;
+        return {
+          name: clean(item.name),
+          bio: clean(item.description),
+          followers,
+          image: image && PICTURE_HOST.test(new URL(image).hostname) ? image : null,
+        };
+      }
+    }
+    return null;
+  }
+
+  const PICTURE_HOST = /(^|\.)(cdninstagram\.com|fbcdn\.net)$/;
+
+  function countValue(value) {
+    const number = typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : value;
+    return Number.isSafeInteger(number) && number >= 0 ? number : null;
+  }
+
+  /**
+   * This handle's user object in the page's embedded JSON (window._sharedData and
+   * __additionalDataLoaded of 2017–2021, the JSON script blocks of later pages): an object whose
+   * "username" is this handle and which carries a follower count — never the signed-in viewer's
+   * own object (under "viewer", and without counts), nor another account's (a post's author, a
+   * suggested account: each its own username). Parsed as JSON, so text an account wrote cannot
+   * pose as a key. Returns the object's fields Haris reads, or null.
+   */
+  function userData(doc, lower) {
+    return scriptSearch(doc, `instagram-user:${lower}`, (script) => {
+      if (!script.toLowerCase().includes(lower)) return null;
+      const start = script.indexOf("{");
+      const end = script.lastIndexOf("}");
+      if (start < 0 || end <= start) return null;
+      let data;
+      try {
+        data = JSON.parse(script.slice(start, end + 1));
+      } catch (_error) {
+        return null; // code, not data
+      }
+      const stack = [[data, null]];
+      for (let seen = 0; stack.length && seen < 200000; seen += 1) {
+        const [node, key] = stack.pop();
+        if (!node || typeof node !== "object") continue;
+        if (!Array.isArray(node) && key !== "viewer" && typeof node.username === "string" && node.username.toLowerCase() === lower) {
+          const followers = countValue(node.edge_followed_by?.count ?? node.follower_count);
+          if (followers !== null) {
+            return {
+              id: /^\d{1,30}$/.test(String(node.id ?? node.pk ?? "")) ? String(node.id ?? node.pk) : null,
+              name: typeof node.full_name === "string" ? clean(node.full_name) : null,
+              bio: typeof node.biography === "string" ? clean(node.biography) || "" : null,
+              followers,
+              following: countValue(node.edge_follow?.count ?? node.following_count),
+              posts: countValue(node.edge_owner_to_timeline_media?.count ?? node.media_count),
+              verified: typeof node.is_verified === "boolean" ? node.is_verified : null,
+              private: typeof node.is_private === "boolean" ? node.is_private : null,
+              image: httpUrl(node.profile_pic_url_hd || node.hd_profile_pic_url_info?.url || node.profile_pic_url || null),
+            };
+          }
+        }
+        for (const [childKey, child] of Object.entries(node)) if (child && typeof child === "object") stack.push([child, Array.isArray(node) ? key : childKey]);
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Whether an exact count from the page's data is the one the header shows, perhaps abbreviated
+   * ("1.2M", "12,5 k"): within the rounding of an abbreviation (5%). A count that is not (data left
+   * from an earlier state) is not taken over the header's: the header is what the person reads.
+   */
+  function agrees(shown, exact) {
+    return Math.abs(shown - exact) <= Math.max(1, shown * 0.05);
+  }
+
+  /**
+   * Whether the page's data binds `id` to another username within one object: the logging id of
+   * the head (profilePage_<id>) names no username itself, and a page whose data says the id is
+   * someone else's does not give it to this handle.
+   */
+  function idElsewhere(doc, id, lower) {
+    const username = `"username"\\s*:\\s*"([A-Za-z0-9._]{1,30})"`;
+    const bound = `"(?:id|pk)"\\s*:\\s*"${id}"`;
+    const patterns = [new RegExp(`${bound}[^{}]{0,3000}?${username}`), new RegExp(`${username}[^{}]{0,3000}?${bound}`)];
+    return Boolean(scriptSearch(doc, `instagram-id-owner:${id}:${lower}`, (script) => {
+      if (!script.includes(id)) return null;
+      for (const pattern of patterns) {
+        const match = script.match(pattern);
+        if (match && match[1].toLowerCase() !== lower) return true;
+      }
+      return null;
+    }));
   }
 
   /** The element of `header` that shows the handle alone, or null. */
@@ -366,15 +478,26 @@
       tagBio = bioFromDescription(description, lower) ?? bioFromDescription(ogDescription, lower);
       if (tags.ogUrl) {
         // A fresh load of this profile: its logging id and owner tag are this profile's.
+        // Unless the page's data gives that id another username (idElsewhere).
         profile.account_id = meta(doc, "instapp:owner_user_id") || scriptMatch(doc, /"profilePage_(\d{1,30})"/);
+        if (profile.account_id && idElsewhere(doc, profile.account_id, lower)) profile.account_id = null;
         tagImage = httpUrl(meta(doc, "og:image"), location.href);
       }
     }
     // The route data binds id and username; on a fresh load it is this profile's.
     if (!profile.account_id) profile.account_id = idFromRoute(doc, lower);
     if (profile.account_id && !/^\d{1,30}$/.test(profile.account_id)) profile.account_id = null;
+    // The embedded user object and JSON-LD, each bound to this handle (older server HTML).
+    const data = userData(doc, lower);
+    const schema = schemaFor(doc, lower);
+    if (data && data.id) {
+      // The id the user object gives this username wins over an id found by a looser pattern.
+      profile.account_id = data.id;
+    }
 
     const header = findHeader(doc, lower);
+    // The data alone makes no profile page: a page that shows neither this header nor the
+    // server's tags for this handle ("Sorry, this page isn't available") shows no one.
     if (!header && !tags) return null;
 
     if (header) {
@@ -459,12 +582,35 @@
       if (changes !== null) profile.name_changes = changes;
     }
 
+    // The embedded data bound to this handle (userData, schemaFor). Under a rendered header it
+    // only makes an abbreviated count exact, where the two agree (agrees()): the header is what
+    // the person reads, and decides name, bio, badge and privacy. Without one (the server's HTML,
+    // before the app draws), it gives what the tags do not say.
+    for (const source of [data, schema]) {
+      if (!source) continue;
+      if (!header && profile.display_name == null && source.name) profile.display_name = source.name;
+      if (!header && profile.bio == null && source.bio != null && (source.bio || data === source)) profile.bio = source.bio;
+      for (const field of ["followers", "following", "posts"]) {
+        const exact = source[field];
+        if (exact == null) continue;
+        if (profile[field] == null) {
+          if (!header) profile[field] = exact;
+        } else if (profile[field] !== exact && agrees(profile[field], exact)) {
+          profile[field] = exact;
+        }
+      }
+    }
+    if (data && !header) {
+      if (data.verified !== null) profile.verified = data.verified;
+      if (data.private !== null) profile.private = data.private;
+    }
+
     let avatar = null;
     const image =
       header &&
       (header.querySelector("img[data-testid='user-avatar'], img[alt*='profile picture' i], img[alt*='photo de profil' i], img[alt*='صورة الملف الشخصي']") ||
         header.querySelector("img"));
-    const url = (image && httpUrl(image.getAttribute("src"), location.href)) || tagImage;
+    const url = (image && httpUrl(image.getAttribute("src"), location.href)) || tagImage || data?.image || schema?.image || null;
     if (url) {
       profile.has_avatar = !SILHOUETTE.test(url);
       if (profile.has_avatar) avatar = { url };
@@ -474,7 +620,7 @@
 
   root.Haris.register({
     platform: "instagram",
-    version: "2026.7",
+    version: "2026.8",
     // Every profile shows its follower count and a photo (the silhouette is "no photo"); a name is
     // optional on Instagram, so its absence says nothing about the layout.
     core: ["followers", "has_avatar"],

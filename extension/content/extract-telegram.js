@@ -274,6 +274,12 @@
         if (domain !== undefined && domain.toLowerCase() !== username.toLowerCase()) return null;
       }
     }
+    // The head's app links (al:*, twitter:app:url:*) open the page's account too: a head naming
+    // another username is not this address's page (never read as a field, only as a refusal).
+    for (const node of doc.querySelectorAll("meta[property^='al:'][property$=':url'], meta[name^='twitter:app:url:'], meta[property^='twitter:app:url:']")) {
+      const domain = ((node.getAttribute("content") || "").match(/^tg:\/\/resolve\?(?:[^#]*&)?domain=([^&#]*)/) || [])[1];
+      if (domain !== undefined && domain.toLowerCase() !== username.toLowerCase()) return null;
+    }
     const titles = own(".tgme_page_title");
     if (titles.length !== 1) return null;
     const { name: displayName, label } = tmeTitle(titles[0]);
@@ -303,7 +309,7 @@
 
   root.Haris.register({
     platform: "telegram",
-    version: "2026.7",
+    version: "2026.8",
     // Every user has a name; Web A never tells "no photo" from "loading", so the photo is not core.
     // A t.me user page always shows the name and the @username.
     core: (location) => (tmeHost(location) ? ["display_name", "handle"] : ["display_name"]),

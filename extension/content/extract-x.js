@@ -196,8 +196,16 @@
       profile.bio = bio ? visibleText(bio) || "" : "";
       const joined = parseJoined(visibleText(column.querySelector('[data-testid="UserJoinDate"]')));
       if (profile.joined == null) profile.joined = joined;
-      if (profile.followers == null) profile.followers = linkCount(column, handle, ["verified_followers", "followers"]);
-      if (profile.following == null) profile.following = linkCount(column, handle, ["following"]);
+      // The JSON-LD's exact counts stand while the header's agree with them (an abbreviation's
+      // rounding, 5%); a header that shows another number (the JSON-LD of an earlier load of this
+      // profile, counts that moved since) is what the person reads.
+      const shown = {
+        followers: linkCount(column, handle, ["verified_followers", "followers"]),
+        following: linkCount(column, handle, ["following"]),
+      };
+      for (const [field, value] of Object.entries(shown)) {
+        if (value !== null && (profile[field] == null || Math.abs(profile[field] - value) > Math.max(1, value * 0.05))) profile[field] = value;
+      }
       if (profile.posts == null) profile.posts = postsFromTitleBar(doc, profile.display_name);
     }
     if (onAbout && column) {

@@ -26,6 +26,27 @@ describe("helpers", () => {
     for (const [text, expected] of Object.entries(cases)) assert.equal(parseCount(text), expected, text);
   });
 
+  test("parseCount reads every space and mark real pages put in a number, Persian digits and words, grouped decimals", () => {
+    const cases = {
+      // Figure, hair, thin and ideographic spaces as group separators; zero-width ones and word joiners inside.
+      "1\u2007234": 1234, "1\u200a234\u200a567": 1234567, "1\u2009234": 1234, "12\u3000k": 12000,
+      "1\u200b234": 1234, "\u2060١٬٢٣٤\u2060": 1234, "\ufeff3,893 Followers": 3893,
+      // RTL marks on both sides and inside, as Arabic UIs wrap numbers.
+      "\u200f\u202b١٬٢٣٤\u202c\u200f متابع": 1234, "\u200e1.2K\u200e": 1200, "\u2067١٫٢\u2069\u00a0ألف": 1200,
+      // Persian digits and separators, and the Persian words for thousand and million.
+      "۱۲۳": 123, "۱٬۲۳۴": 1234, "۱٫۲ هزار": 1200, "۲٫۵ میلیون": 2500000,
+      // A grouped number and a decimal with another mark before a multiplier.
+      "1,234.5K": 1234500, "1 234,5 k": 1234500, "1\u202f234,5\u00a0k abonnés": 1234500,
+      // The forms the brief lists, each once.
+      "1.2M": 1200000, "١٫٢ ألف": 1200, "1,2 M abonnés": 1200000, "12 k": 12000, "12 mille": 12000,
+    };
+    for (const [text, expected] of Object.entries(cases)) assert.equal(parseCount(text), expected, JSON.stringify(text));
+  });
+
+  test("parseCount refuses CJK multipliers (out of scope) rather than reading a wrong number", () => {
+    for (const text of ["1.2万", "3.4億", "1,2万人"]) assert.equal(parseCount(text), null, text);
+  });
+
   test("parseCount refuses what it cannot read with confidence", () => {
     for (const text of ["", "followers", "1,23", "1.2345", null]) assert.equal(parseCount(text), null, String(text));
   });

@@ -514,3 +514,98 @@ describe("Facebook, a Page's two ids", () => {
     assert.deepEqual(extractFrom(window, "https://www.facebook.com/page.of.attacker").profile.account_ids, ["100000000000666", "777777777"]);
   });
 });
+
+// The header draws the cover photo before the profile picture; the picture may not be drawn yet,
+// and some Pages' heads give the cover as og:image (fixtures/PROVENANCE.md, "Derived pages").
+describe("Facebook, the cover photo is never the profile picture (derived)", () => {
+  const URL_2023 = "https://www.facebook.com/heymeedan";
+  const PICTURE = /(<image[^>]*xlink:href=")https:\/\/scontent-lax3-1\.xx\.fbcdn\.net\/v\/t39\.30808-1\/310513247_[^"]*"/g;
+  const OG_IMAGE = /(<meta property="og:image" content=")[^"]*"/;
+  const COVER_URL = "https://scontent-lax3-1.xx.fbcdn.net/v/t39.30808-6/310619660_435753675365805_6443573710465588208_n.jpg?_nc_cat=109&amp;ccb=1-7";
+
+  test("the picture not drawn yet and og:image the cover (by its content type or by its file): no photo read, not 'no photo'", () => {
+    for (const cover of [COVER_URL, "https://scontent.xx.fbcdn.net/310619660_435753675365805_6443573710465588208_n.jpg"]) {
+      const html = derive(PAGE_2023, [[PICTURE, '$1"'], [OG_IMAGE, `$1${cover}"`]]);
+      const { profile, avatar } = extractAt(URL_2023, { html });
+      assert.equal(profile.display_name, "Meedan");
+      assert.equal(profile.has_avatar, undefined, cover);
+      assert.equal(avatar, null, cover);
+    }
+  });
+
+  test("the picture not drawn yet: og:image of this Page's fresh load, a profile picture, is read", () => {
+    const { avatar } = extractAt(URL_2023, { html: derive(PAGE_2023, [[PICTURE, '$1"']]) });
+    assert.match(avatar.url, /\/v\/t39\.30808-1\/310513247_435753678699138_2623398131510754475_n\.png\?/);
+  });
+
+  test("a picture served from the pre-2016 profile hosts (fbcdn-profile-…, hprofile-…) is the profile picture", () => {
+    for (const old of ["https://fbcdn-profile-a.akamaihd.net/hprofile-ak-xpa1/v/t1.0-1/p160x160/310513247_435753678699138_2623398131510754475_n.png", "https://scontent.xx.fbcdn.net/hprofile-xfa1/v/l/t1.0-1/p160x160/310513247_435753678699138_2623398131510754475_n.png"]) {
+      const html = derive(PAGE_2023, [[PICTURE, `$1${old}"`], [OG_IMAGE, `$1${COVER_URL}"`]]);
+      assert.equal(extractAt(URL_2023, { html }).avatar.url, old);
+    }
+  });
+
+  test("the retired Pages layout with the header's picture not drawn: the picture drawn further down, never the cover photo", () => {
+    const html = derive(PAGE_2022, [[/(<image[^>]*xlink:href=")https:\/\/scontent-sjc3-1\.xx\.fbcdn\.net\/v\/t1\.6435-1\/48405270_[^"]*"/g, '$1"']]);
+    const { profile, avatar } = extractAt("https://www.facebook.com/heymeedan/", { html });
+    assert.equal(profile.display_name, "Meedan");
+    assert.match(avatar.url, /\/v\/t1\.6435-1\/48405270_10156958756529439_588050386544230400_n\.png\?/);
+    // With every copy of the picture gone, nothing: the cover (105284088_…, "-9") is not taken.
+    const bare = derive(PAGE_2022, [[/https:\/\/scontent-sjc3-1\.xx\.fbcdn\.net\/v\/t1\.6435-1\/48405270_[^"]*"/g, '"']]);
+    const stripped = extractAt("https://www.facebook.com/heymeedan/", { html: bare });
+    assert.equal(stripped.avatar, null);
+    assert.equal(stripped.profile.has_avatar, undefined);
+  });
+});
+
+// A Page may be named as Facebook's login wall is titled; seen logged out, its top bar has a
+// password box (fixtures/PROVENANCE.md, "Derived pages").
+describe("Facebook, a Page named like the login wall (derived)", () => {
+  test("'Connexion | Facebook', 'Log in | Facebook', 'تسجيل الدخول | فيسبوك': the Page is read, bound to its address", () => {
+    for (const [name, title] of [["Connexion", "Connexion | Facebook"], ["Log in", "Log in | Facebook"], ["تسجيل الدخول", "تسجيل الدخول | فيسبوك"]]) {
+      const html = derive(PAGE_2023, [
+        ["<title>Meedan | Facebook</title>", `<title>${title}</title>`],
+        ['<h1 class="x1heor9g x1qlqyl8 x1pd3egz x1a2a7pz">Meedan</h1>', `<h1 class="x1heor9g x1qlqyl8 x1pd3egz x1a2a7pz">${name}</h1>`],
+        ['<meta property="og:title" content="Meedan"', `<meta property="og:title" content="${name}"`],
+      ]);
+      const found = extractAt("https://www.facebook.com/heymeedan", { html });
+      assert.equal(found?.profile.display_name, name, title);
+      assert.equal(found.profile.account_id, "100067935271247", title);
+    }
+  });
+
+  test("the same title over the real wall, or over a page with no name heading or nothing naming this address, is still the wall", () => {
+    const LOGIN = "facebook/real-ironmaiden-login-2022-08-29-prefix.html";
+    const titled = derive(LOGIN, [[/<title id="pageTitle">[^<]*<\/title>/, "<title>Connexion | Facebook</title>"]]);
+    assert.equal(extractAt("https://www.facebook.com/ironmaiden", { html: titled }), null);
+    // The real Page's head and data, but its name heading gone (the wall's layout).
+    const noHeading = derive(PAGE_2023, [["<title>Meedan | Facebook</title>", "<title>Connexion | Facebook</title>"], [/<h1 class="x1heor9g x1qlqyl8 x1pd3egz x1a2a7pz">Meedan<\/h1>/, ""]]);
+    assert.equal(extractAt("https://www.facebook.com/heymeedan", { html: noHeading }), null);
+    // Another address: heymeedan's head and data name another account, nothing is bound to this one.
+    const named = derive(PAGE_2023, [["<title>Meedan | Facebook</title>", "<title>Connexion | Facebook</title>"]]);
+    assert.equal(extractAt("https://www.facebook.com/connexion.tunisie", { html: named }), null);
+  });
+});
+
+// Facebook's page for an address with no one behind it (a deleted or blocked account, a broken
+// link): its main region holds the notice, and the head names no profile (fixtures/PROVENANCE.md).
+describe("Facebook, 'This content isn't available' at a profile's address (derived)", () => {
+  test("no profile, in English, French and Arabic, with or without the old page's embedded data", () => {
+    for (const [lang, dir, title, line] of [
+      ["en", "ltr", "This content isn't available right now", "When this happens, it's usually because the owner only shared it with a small group of people."],
+      ["fr", "ltr", "Ce contenu n’est pas disponible pour le moment", "Cela se produit généralement lorsque le propriétaire l’a partagé uniquement avec un petit groupe de personnes."],
+      ["ar", "rtl", "هذا المحتوى غير متاح الآن", "يحدث هذا عادةً لأن المالك شاركه مع مجموعة صغيرة من الأشخاص فقط."],
+    ]) {
+      const html = derive(PAGE_2023, [
+        ['lang="en" dir="ltr"', `lang="${lang}" dir="${dir}"`],
+        ["<title>Meedan | Facebook</title>", "<title>Facebook</title>"],
+        [/<meta property="(?:og:[a-z:]+|al:[a-z:_]+)" content="[^"]*">/g, ""], [/<link rel="canonical" href="[^"]*">/, ""],
+        [/<div class="x78zum5 xdt5ytf x1t2pt76 x1n2onr6" role="main">[\s\S]*<\/body>/, `<div role="main"><div><h2><span>${title}</span></h2><span>${line}</span><a href="/">Go to News Feed</a></div></div></body>`],
+      ]);
+      for (const url of ["https://www.facebook.com/heymeedan", "https://www.facebook.com/profile.php?id=100067935271247", "https://m.facebook.com/heymeedan"]) {
+        assert.equal(extractAt(url, { html }), null, `${lang} ${url}`);
+      }
+    }
+  });
+});
+

@@ -71,8 +71,14 @@ describe("Instagram, real pages", () => {
 const PLUTO_URL = "https://www.instagram.com/pluto__travel/";
 const PLUTO_DESCRIPTION = "2,187 Followers, 110 Following, 142 Posts - See Instagram photos and videos from Pluto (@pluto__travel)";
 /** pluto__travel as the server sends it before rendering (no header), its description in `description`. */
+// The page's embedded data about the profile: the JSON-LD and window._sharedData.
+const PLUTO_DATA = [
+  [/<script type="application\/ld\+json">[\s\S]*?<\/script>/, ""],
+  [/<script type="text\/javascript">\s*window\._sharedData = [\s\S]*?<\/script>/, ""],
+];
+/** The server's tags alone say what the page shows: no header, no embedded data. */
 function plutoTags(description) {
-  return derive(PLUTO, [[/<header[\s\S]*?<\/header>/, ""], [PLUTO_DESCRIPTION, description]]);
+  return derive(PLUTO, [[/<header[\s\S]*?<\/header>/, ""], [PLUTO_DESCRIPTION, description], ...PLUTO_DATA]);
 }
 
 describe("Instagram, real pages in other languages and states (derived)", () => {
@@ -530,5 +536,68 @@ describe("Instagram, a real post page (meedan/pender)", () => {
     ]) {
       assert.equal(extractAt(url, { fixture: POST }), null, url);
     }
+  });
+});
+
+// The server's HTML of 2017–2021 carried the profile as JSON-LD and in window._sharedData; a page
+// saved before Instagram's app drew it (or with scripts off) shows what those say. Each variant is
+// the real 2021 page with its rendered header removed (fixtures/PROVENANCE.md, "Derived pages").
+const PLUTO_HEADERLESS = [[/<header[\s\S]*?<\/header>/, ""]];
+
+describe("Instagram, the server's embedded data bound to the handle (derived)", () => {
+  test("without the rendered header: name, bio, counts, id, badge, privacy and photo from the user object, as the header showed them", () => {
+    const rendered = extractAt(PLUTO_URL, { fixture: PLUTO });
+    const found = extractAt(PLUTO_URL, { html: derive(PLUTO, PLUTO_HEADERLESS) });
+    for (const field of ["display_name", "bio", "followers", "following", "posts", "account_id", "verified", "private", "has_avatar"]) {
+      assert.deepEqual(found.profile[field], rendered.profile[field], field);
+    }
+    // The server's og:image (150 px) comes first; the same picture as the header's.
+    assert.match(found.avatar.url, /\/133834346_403703180893250_1427065180629518897_n\.jpg\?/);
+  });
+
+  test("the JSON-LD alone (alternateName '@handle', its ProfilePage's @id): name, bio, followers; its favicon is no photo", () => {
+    const html = derive(PLUTO, [...PLUTO_HEADERLESS, PLUTO_DATA[1], [/<meta property="og:image"[^>]*>/, ""]]);
+    const { profile, avatar } = extractAt(PLUTO_URL, { html });
+    assert.equal(profile.display_name, "Pluto");
+    assert.equal(profile.bio, BIO);
+    assert.equal(profile.followers, 2187);
+    assert.equal(profile.verified, undefined);
+    assert.equal(profile.has_avatar, undefined);
+    assert.equal(avatar, null);
+  });
+
+  test("JSON-LD or a user object naming another handle, and the signed-in viewer's own object, are never read", () => {
+    // The JSON-LD's alternateName and @id name another account: not this profile's.
+    const otherSchema = derive(PLUTO, [...PLUTO_HEADERLESS, PLUTO_DATA[1], ['"alternateName": "@pluto__travel"', '"alternateName": "@pluto_travel_fake"']]);
+    assert.equal(extractAt(PLUTO_URL, { html: otherSchema }).profile.bio, undefined);
+    const otherPage = derive(PLUTO, [...PLUTO_HEADERLESS, PLUTO_DATA[1], ['"@id": "https:\\/\\/www.instagram.com\\/pluto__travel\\/"', '"@id": "https:\\/\\/www.instagram.com\\/someone_else\\/"']]);
+    assert.equal(extractAt(PLUTO_URL, { html: otherPage }).profile.bio, undefined);
+    // At the viewer's own username (kikobeats; the server's tags renamed to it): the head's
+    // logging id (profilePage_3640900328), which the data binds to pluto__travel, is not given to
+    // kikobeats; the id the data binds to "kikobeats" is. The viewer object under "viewer"
+    // carries no counts and gives nothing else — no bio, badge or privacy.
+    const viewer = derive(PLUTO, [
+      ...PLUTO_HEADERLESS, PLUTO_DATA[0],
+      ['content="https://www.instagram.com/pluto__travel/"', 'content="https://www.instagram.com/kikobeats/"'], [/Pluto \(@pluto__travel\)/g, "Kiko Beats (@kikobeats)"],
+    ]);
+    const { profile } = extractAt("https://www.instagram.com/kikobeats/", { html: viewer });
+    assert.equal(profile.handle, "kikobeats");
+    assert.equal(profile.display_name, "Kiko Beats");
+    assert.equal(profile.account_id, "31031468");
+    for (const field of ["bio", "verified", "private"]) assert.equal(profile[field], undefined, field);
+  });
+
+  test("an abbreviated count in the header becomes the data's exact one only when the two agree", () => {
+    const shown = (text) => derive(PLUTO, [[/(class="g47SY " title=")2,187(">)2,187(<\/span>)/, `$1${text}$2${text}$3`]]);
+    assert.equal(extractAt(PLUTO_URL, { html: shown("2.2K") }).profile.followers, 2187);
+    assert.equal(extractAt(PLUTO_URL, { html: shown("2,2 k") }).profile.followers, 2187);
+    // A header showing another number than the data (data left from an earlier state): the header's.
+    assert.equal(extractAt(PLUTO_URL, { html: shown("5K") }).profile.followers, 5000);
+  });
+
+  test("the Arabic description without vowel marks leaves two counts ambiguous; the user object bound to the handle gives them", () => {
+    const html = derive(PLUTO, [...PLUTO_HEADERLESS, [PLUTO_DESCRIPTION, "٢٬١٨٧ متابع، ١١٠ متابع، ١٤٢ منشور - شاهد صور ومقاطع فيديو Instagram من Pluto (@pluto__travel)"]]);
+    const { profile } = extractAt(PLUTO_URL, { html });
+    assert.deepEqual([profile.followers, profile.following, profile.posts], [2187, 110, 142]);
   });
 });

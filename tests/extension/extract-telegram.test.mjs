@@ -327,6 +327,13 @@ describe("t.me / telegram.me public pages", () => {
     assert.equal(extractAt("https://t.me/nour_khalil", { html: edited([EXTRA, '<div class="tgme_page_extra">nour_khalil</div>']) }), null);
   });
 
+  test("a head whose app links open another username is not this address's page; its own app links change nothing", () => {
+    assert.ok(extractAt("https://t.me/nour_khalil", { html: USER }));
+    for (const tag of ['<meta property="al:ios:url" content="tg://resolve?domain=nour_khalil">', '<meta property="al:android:url" content="tg://resolve?domain=nour_khalil">', '<meta name="twitter:app:url:iphone" content="tg://resolve?domain=nour_khalil">']) {
+      assert.equal(extractAt("https://t.me/nour_khalil", { html: edited([tag, tag.replace("nour_khalil", "other_user")]) }), null, tag);
+    }
+  });
+
   test("the name without the verified icon, emoji kept; an empty name: nothing", () => {
     const verified = edited(['<span dir="auto">Nour Khalil</span>', '<span dir="auto">Nour <i class="emoji" style="background-image:url(\'//telegram.org/img/emoji/40/F09F8C99.png\')"><b>🌙</b></i> نور</span><i class="verified-icon"></i>']);
     const found = extractAt("https://t.me/nour_khalil", { html: verified });

@@ -280,3 +280,17 @@ describe("X, invented pages", () => {
     assert.equal(extractAt("https://x.com/layla_h1987/about", { html: "<main><div data-testid='primaryColumn'></div></main>" }), null);
   });
 });
+
+// The rendered page keeps its JSON-LD (exact counts) while the header shows the counts as drawn
+// (fixtures/PROVENANCE.md, "Derived pages").
+describe("X, JSON-LD and header counts (derived)", () => {
+  test("an abbreviated header count agreeing with the JSON-LD keeps the exact one; a header showing another number wins", () => {
+    const url = "https://x.com/Kikobeats";
+    const shown = (followers, following) => derive("x/real-kikobeats-2025-12-23.html", [[">3,893<", `>${followers}<`], [">406<", `>${following}<`]]);
+    const agreeing = extractAt(url, { html: shown("3.9K", "406") }).profile;
+    assert.deepEqual([agreeing.followers, agreeing.following], [3893, 406]);
+    const moved = extractAt(url, { html: shown("5,120", "٥٠٠") }).profile;
+    assert.deepEqual([moved.followers, moved.following], [5120, 500]);
+  });
+});
+
