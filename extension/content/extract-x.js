@@ -242,7 +242,7 @@
 
   root.Haris.register({
     platform: "x",
-    version: "2026.3",
+    version: "2026.8",
     // Every profile shows a name, a follower count and a photo (the egg is "no photo"); the
     // "About this account" page shows none of them, but always the join date.
     core: (location) => (isAbout(location) ? ["joined"] : ["display_name", "followers", "has_avatar"]),
