@@ -159,6 +159,11 @@ export async function pruneSession(now) {
   const records = [PREFIX.verdict, PREFIX.last, PREFIX.tab];
   const stale = Object.keys(all).filter((k) => records.some((p) => k.startsWith(p)) && !(all[k] && now - all[k].at <= CACHE_TTL_MS));
   if (stale.length) await session().remove(stale);
+  // A tab's badge goes with its report: a "!" left on a tab still open on the feed, long after the
+  // report it stood for was forgotten, would tell whoever takes the device that a profile seen
+  // there was risky. (A tab that navigated away already lost it: the browser resets it.)
+  const tabs = stale.filter((k) => k.startsWith(PREFIX.tab)).map((k) => Number(k.slice(PREFIX.tab.length))).filter(Number.isInteger);
+  if (api.action) await Promise.all(tabs.map((tabId) => api.action.setBadgeText({ tabId, text: "" }).catch(() => {})));
 }
 
 
