@@ -74,8 +74,7 @@
    * its score (background/check.js unconfirmedBy): someone else may hold her old username.
    */
   function shown(v) {
-    if (silent) return false;
-    return everywhere || (v.state === "result" && (v.level === "high" || v.level === "medium" || v.unconfirmed === true));
+    return root.HarisProtocol.drawnInPage(v, { everywhere, silent });
   }
 
   function draw() {

@@ -5,7 +5,7 @@
  */
 import "./protocol.js";
 
-export const { MESSAGES, REPORT_REASONS, HEALTH_OUTCOMES } = globalThis.HarisProtocol;
+export const { MESSAGES, REPORT_REASONS, HEALTH_OUTCOMES, drawnInPage } = globalThis.HarisProtocol;
 
 export const LOCALES = Object.freeze(["ar", "en", "fr"]);
 /** Platforms the content scripts read; a contact may also be on "other". */

@@ -16,6 +16,7 @@ const PASS = "olive tram seventeen lantern";
 const RISKY = { type: "check", platform: "x", key: "x:id:999999", profile: { display_name: "Mohamed Saleh", account_id: "999999", handle: "mo_saleh_1" } };
 const seen = [];
 let server;
+let lowAnswers = false; // the stand-in server answers "high" unless a test asks for "low"
 
 /** Let the worker's pending promises (storage events, the tabs it tells) run. */
 async function settle() {
@@ -25,6 +26,7 @@ async function settle() {
 before(async () => {
   server = await jsonServer(async (req, sent) => {
     seen.push({ url: req.url, body: sent });
+    if (lowAnswers) return { status: 200, body: { risk: 4, level: "low", findings: [], avatar_hash: null, rules_version: "t", unavailable: [], locale: "en" } };
     return { status: 200, body: { risk: 88, level: "high", findings: [], avatar_hash: null, rules_version: "t", unavailable: [], locale: "en" } };
   });
 });
@@ -36,6 +38,7 @@ beforeEach(async () => {
   browser.action.badges.clear();
   browser.tabs.created.length = 0;
   seen.length = 0;
+  lowAnswers = false;
 });
 
 describe("who may ask the worker what", () => {
@@ -125,6 +128,32 @@ describe("what the toolbar still shows", () => {
     await settle();
     assert.equal((await browser.storage.session.get("tab|7"))["tab|7"], undefined);
     assert.equal(browser.action.badges.get(7), "");
+  });
+});
+
+describe("what the page is told of an answer", () => {
+  const CONTACT = { display_name: "Sara Haddad", platform: "x", account_id: "424242", handle: "sara_h" };
+  const probe = (id, key = `x:id:${id}`) => ({ type: "check", platform: "x", key, profile: { display_name: "Anyone", account_id: id, handle: `h${id}` } });
+
+  test("by default, nothing of an answer the page will not draw: a renderer cannot learn who is a trusted contact", async () => {
+    lowAnswers = true;
+    await Vault.createVault(PASS, { contacts: [CONTACT] });
+    const contact = await sendToWorker(browser, probe("424242"));
+    const stranger = await sendToWorker(browser, probe("515151"));
+    assert.deepEqual([contact, stranger], [{ view: { state: "hidden" }, locale: "en" }, { view: { state: "hidden" }, locale: "en" }]);
+    // The popup has it: the per-tab record holds the whole answer.
+    const record = (await browser.storage.session.get("tab|7"))["tab|7"];
+    assert.deepEqual([record.view.level, record.view.trusted], ["low", false]);
+    // With banners on every profile (the user's choice), the page draws "trusted contact" and so is told.
+    await browser.storage.local.set({ bannerEverywhere: true });
+    assert.equal((await sendToWorker(browser, probe("424242", "x:id:424242b"))).view.trusted, true);
+  });
+
+  test("with 'Nothing in the page', not even a high-risk answer: the badge and the popup have it", async () => {
+    await browser.storage.local.set({ pageSilent: true });
+    assert.deepEqual(await sendToWorker(browser, RISKY), { view: { state: "hidden" }, locale: "en" });
+    assert.equal(browser.action.badges.get(7), "!");
+    assert.equal((await browser.storage.session.get("tab|7"))["tab|7"].view.level, "high");
   });
 });
 
