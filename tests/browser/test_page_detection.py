@@ -70,7 +70,8 @@ def test_nothing_in_the_page_leaves_the_dom_untouched_and_the_toolbar_warns(brow
     page.wait_for_timeout(1000)  # time to draw, had it meant to
     assert page.evaluate("window.__added") == []
     assert page.evaluate("document.body.firstElementChild.localName") != name
-    record = next(v for k, v in browser.control.evaluate("chrome.storage.session.get(null)").items() if k.startswith("tab|"))
+    stored = browser.control.evaluate("chrome.storage.session.get(null)")
+    record = next(v for k, v in stored.items() if k.startswith("tab|"))
     assert record["view"]["level"] == "high"
 
 
