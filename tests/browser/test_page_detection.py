@@ -84,6 +84,8 @@ def test_options_offers_nothing_in_the_page(browser: Browser) -> None:
     options.wait_for_selector('#status[data-kind="ok"]:not(:empty)')
     assert browser.control.evaluate("chrome.storage.local.get('pageSilent')") == {"pageSilent": True}
     options.reload()
+    # Filled in once the page's module has read the settings (asynchronously): waited for, not timed.
+    options.wait_for_function("document.getElementById('page-silent').checked", timeout=10_000)
     assert options.is_checked("#page-silent")
 
 
