@@ -5,7 +5,7 @@
  */
 import { toBase64 } from "../shared/base64.js";
 import { api } from "../shared/browser.js";
-import { CACHE_TTL_MS, PLATFORMS, STORAGE } from "../shared/constants.js";
+import { CACHE_TTL_MS, drawnInPage, PLATFORMS, STORAGE } from "../shared/constants.js";
 import { isContactsAccount, sameAccount } from "../shared/contacts.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
@@ -159,6 +159,11 @@ export async function pruneSession(now) {
   const records = [PREFIX.verdict, PREFIX.last, PREFIX.tab];
   const stale = Object.keys(all).filter((k) => records.some((p) => k.startsWith(p)) && !(all[k] && now - all[k].at <= CACHE_TTL_MS));
   if (stale.length) await session().remove(stale);
+  // A tab's badge goes with its report: a "!" left on a tab still open on the feed, long after the
+  // report it stood for was forgotten, would tell whoever takes the device that a profile seen
+  // there was risky. (A tab that navigated away already lost it: the browser resets it.)
+  const tabs = stale.filter((k) => k.startsWith(PREFIX.tab)).map((k) => Number(k.slice(PREFIX.tab.length))).filter(Number.isInteger);
+  if (api.action) await Promise.all(tabs.map((tabId) => api.action.setBadgeText({ tabId, text: "" }).catch(() => {})));
 }
 
 
@@ -232,6 +237,12 @@ export async function check(message, sender, epoch = currentEpoch()) {
     view.unconfirmed = context.unconfirmed;
     await remember(context, message, view);
     await setBadge(context.tabId, view, epoch);
+    // An answer the page will not draw (low risk by default; any, with "Nothing in the page") is
+    // not handed to it: a renderer taken over by its page would otherwise learn every verdict,
+    // and whether each profile it names is one of the user's trusted contacts (a low-risk answer
+    // with `trusted`), at the server's rate. The toolbar badge and the popup have it all.
+    const settings = context.settings;
+    if (!drawnInPage(view, { everywhere: settings.bannerEverywhere, silent: settings.pageSilent })) return { view: { state: "hidden" }, locale: context.locale };
     return { view: pageView(view, await loadStrings(context.locale)), locale: context.locale };
   } catch (error) {
     if (error instanceof EpochEnded) return { stale: true };

@@ -5,7 +5,7 @@
  * the extension's own pages use the shared modules directly, but for the wipe, which is done here.
  */
 import { api } from "../shared/browser.js";
-import { MESSAGES, REPORT_REASONS, STORAGE, TICK } from "../shared/constants.js";
+import { MESSAGES, PAGE_LIMITS, REPORT_REASONS, STORAGE, TICK } from "../shared/constants.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
 import { MAX_OTHER_IDS, otherIds } from "../shared/contacts.js";
@@ -13,6 +13,7 @@ import { forgetInTabs, wipeEverything } from "../shared/wipe.js";
 import { backendAllowed, check, pruneSession, sessionGet, sessionSet, validRequest } from "./check.js";
 import { ensureGridAlarm } from "./grid-alarm.js";
 import { clampProfile, sendReport } from "./checker.js";
+import { MAX_AVATAR_BASE64 } from "./avatar.js";
 import { initAutoLock, lockIfIdle } from "./auto-lock.js";
 import { initHealth, recordVisit } from "./health.js";
 import { currentEpoch, EpochEnded, newEpoch, refuseIfEpochEnded } from "./epochs.js";
@@ -23,7 +24,9 @@ const UNAVAILABLE = { view: { state: "unavailable", reason: "error" } };
 async function pageSetup() {
   const settings = await getSettings();
   const locale = resolveLocale(settings.language);
-  return { locale, strings: await loadStrings(locale), everywhere: settings.bannerEverywhere };
+  // `silent`: the user chose to have nothing drawn in pages (a page then cannot tell Haris runs,
+  // nor what it found); the toolbar badge and the popup still say it.
+  return { locale, strings: await loadStrings(locale), everywhere: settings.bannerEverywhere && !settings.pageSilent, silent: settings.pageSilent };
 }
 
 async function report(message) {
@@ -37,14 +40,52 @@ async function report(message) {
  * The extension's own window for this tab: the full report, and there — out of the page's
  * reach — "Save as a trusted contact". The toolbar popup where the browser allows it, else a tab.
  */
+let lastTabOpened = -Infinity;
 async function openDetails(sender) {
   const tabId = sender.tab ? sender.tab.id : null;
   try {
     await api.action.openPopup();
   } catch (_error) {
+    // A person opens one window at a time; a renderer taken over by its page could send this
+    // message in a loop and bury the user under extension tabs.
+    const now = Date.now();
+    if (now - lastTabOpened < PAGE_LIMITS.openTabGapMs) return { ok: false };
+    lastTabOpened = now;
     await api.tabs.create({ url: api.runtime.getURL(`popup/popup.html?tab=${tabId}`) });
   }
   return { ok: true };
+}
+
+/**
+ * "Not now": kept in session storage (memory) with its time, the latest PAGE_LIMITS.maxDismissed
+ * only. A person dismisses a few profiles a day; a renderer taken over by its page could send
+ * millions of keys and fill session storage, where the vault's key then would not fit (no unlock).
+ */
+async function dismissProfile(key, epoch) {
+  const all = await api.storage.session.get(null);
+  const kept = Object.keys(all).filter((k) => k.startsWith(PREFIX.dismissed) && k !== `${PREFIX.dismissed}${key}`);
+  const at = (k) => (all[k] && typeof all[k].at === "number" ? all[k].at : 0);
+  const over = kept.length + 1 - PAGE_LIMITS.maxDismissed;
+  refuseIfEpochEnded(epoch);
+  if (over > 0) await api.storage.session.remove(kept.sort((a, b) => at(a) - at(b)).slice(0, over));
+  await sessionSet(`${PREFIX.dismissed}${key}`, { at: Date.now() });
+}
+
+/** A profile's key as content scripts send it ("x:id:123"): a short string, or nothing. */
+function validKey(key) {
+  return typeof key === "string" && key.length > 0 && key.length < PAGE_LIMITS.maxKey;
+}
+
+/**
+ * The photo a check may carry: a CDN address (the worker downloads it, from the allowed hosts
+ * only) or bytes read from a blob:, within the photo limit; anything else is dropped before the
+ * request is hashed or kept, so a 60 MB "photo" costs the worker nothing.
+ */
+function boundedAvatar(avatar) {
+  if (!avatar || typeof avatar !== "object") return null;
+  if (typeof avatar.url === "string" && avatar.url.length <= PAGE_LIMITS.maxAvatarUrl) return { url: avatar.url };
+  if (typeof avatar.base64 === "string" && avatar.base64.length <= MAX_AVATAR_BASE64) return { base64: avatar.base64 };
+  return null;
 }
 
 /**
@@ -53,7 +94,13 @@ async function openDetails(sender) {
  * (a page made to be read as a megabyte of bio costs nothing more than 2,000 characters).
  */
 function bounded(message) {
-  return message && message.profile && typeof message.profile === "object" ? { ...message, profile: kept(message.profile) } : message;
+  if (!message || typeof message !== "object") return null;
+  const out = message.profile && typeof message.profile === "object" ? { ...message, profile: kept(message.profile) } : { ...message };
+  if (message.type === MESSAGES.CHECK) {
+    out.avatar = boundedAvatar(message.avatar);
+    out.force = message.force === true;
+  }
+  return out;
 }
 
 /**
@@ -85,16 +132,57 @@ function fromOwnPage(sender) {
   return typeof sender.url === "string" && sender.url.startsWith(api.runtime.getURL(""));
 }
 
+/**
+ * The origins the manifest runs the content scripts in ("https://x.com", …). Read from the
+ * manifest itself, so the list is not written twice.
+ */
+const PAGE_ORIGINS = new Set(
+  (api.runtime.getManifest().content_scripts || []).flatMap((script) => script.matches).map((pattern) => new URL(pattern.replace(/\*$/, "")).origin),
+);
+
+/**
+ * A content script's message: from the top frame of a tab showing one of the platforms (the
+ * browser sets `sender.url`, `sender.frameId` and `sender.tab`; a page cannot). A renderer of any
+ * other site, taken over by its page, gets nothing from the worker at all.
+ */
+function fromPlatformPage(sender) {
+  if (!sender.tab || (sender.frameId !== undefined && sender.frameId !== 0) || typeof sender.url !== "string") return false;
+  try {
+    return PAGE_ORIGINS.has(new URL(sender.url).origin);
+  } catch (_error) {
+    return false;
+  }
+}
+
+/**
+ * What each sender may ask. The platforms' pages: "check this profile" and what the banner's
+ * buttons do (none of which reads a contact, the API key or a setting beyond the page's own
+ * language and where banners show, nor locks, unlocks, wipes or exports anything). The
+ * extension's own pages: the wipe. Anything else is refused.
+ */
+const PAGE_MESSAGES = new Set([
+  MESSAGES.PAGE_SETUP, MESSAGES.CHECK, MESSAGES.FRIEND, MESSAGES.DETAILS, MESSAGES.REPORT, MESSAGES.DISMISS, MESSAGES.IS_DISMISSED, MESSAGES.HEALTH,
+]);
+const OWN_PAGE_MESSAGES = new Set([MESSAGES.WIPE]);
+
+function allowed(message, sender) {
+  if (!message || typeof message.type !== "string") return false;
+  if (OWN_PAGE_MESSAGES.has(message.type)) return fromOwnPage(sender);
+  return PAGE_MESSAGES.has(message.type) && fromPlatformPage(sender);
+}
+
 async function handle(received, sender, epoch) {
   const message = bounded(received);
-  switch (message && message.type) {
+  if (!allowed(message, sender)) return { ok: false };
+  switch (message.type) {
     case MESSAGES.PAGE_SETUP:
       return pageSetup();
     case MESSAGES.CHECK:
       return validRequest(message) ? check(message, sender, epoch) : UNAVAILABLE;
     case MESSAGES.WIPE:
-      // A page (or a renderer taken over by one) must not be able to erase the user's contacts.
-      return fromOwnPage(sender) ? wipe() : { ok: false };
+      // A page (or a renderer taken over by one) must not be able to erase the user's contacts
+      // (allowed(): from the extension's own pages only).
+      return wipe();
     case MESSAGES.FRIEND:
     case MESSAGES.DETAILS:
       return openDetails(sender);
@@ -102,13 +190,11 @@ async function handle(received, sender, epoch) {
       return validRequest(message) && REPORT_REASONS.includes(message.reason) ? report(message) : { ok: false };
     case MESSAGES.DISMISS:
       // Session storage only: "Not now" never becomes a list of profiles on disk.
-      if (typeof message.key === "string" && message.key.length < 300) {
-        refuseIfEpochEnded(epoch);
-        await sessionSet(`${PREFIX.dismissed}${message.key}`, true);
-      }
+      if (!validKey(message.key)) return { ok: false };
+      await dismissProfile(message.key, epoch);
       return { ok: true };
     case MESSAGES.IS_DISMISSED:
-      return { dismissed: Boolean(await sessionGet(`${PREFIX.dismissed}${message.key}`)) };
+      return { dismissed: validKey(message.key) && Boolean(await sessionGet(`${PREFIX.dismissed}${message.key}`)) };
     case MESSAGES.HEALTH:
       // Counted only if the user opted in; never sent from here (an alarm sends, once a day).
       return recordVisit(message, epoch);
@@ -151,7 +237,9 @@ api.storage.onChanged.addListener((changes, area) => {
   if (lockedOrOpened) {
     // A check under way would write findings about the contacts of before (background/epochs.js).
     newEpoch();
-    forgetInTabs().catch(() => {});
+    // The badges too: the reports they stood for go below, and a "!" on a tab would still say a
+    // risky profile was seen there (the pages' new checks set them again).
+    forgetInTabs({ badges: true }).catch(() => {});
   }
   // The contacts changed, or the vault was locked or opened: the per-tab reports go too, since
   // their findings name contacts (which the popup shows) and a lock must leave no contact

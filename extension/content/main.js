@@ -23,6 +23,9 @@
   let strings = null;
   let locale = "en";
   let everywhere = false; // discreet by default: only medium and high risk get a banner
+  // The user's "nothing in the page": no banner at all, so the page cannot tell that Haris runs
+  // or what it found (the toolbar badge and the popup say it).
+  let silent = false;
   let current = null; // {key, platform, profile, avatar, rechecks}
   let view = null;
   let note = null;
@@ -62,6 +65,7 @@
     strings = answer.strings;
     locale = answer.locale;
     everywhere = answer.everywhere === true;
+    silent = answer.silent === true;
   }
 
   /**
@@ -70,7 +74,7 @@
    * its score (background/check.js unconfirmedBy): someone else may hold her old username.
    */
   function shown(v) {
-    return everywhere || (v.state === "result" && (v.level === "high" || v.level === "medium" || v.unconfirmed === true));
+    return root.HarisProtocol.drawnInPage(v, { everywhere, silent });
   }
 
   function draw() {
@@ -279,7 +283,7 @@
   if (root.navigation && root.navigation.addEventListener) root.navigation.addEventListener("navigatesuccess", schedule);
   api.storage.onChanged.addListener((changes, area) => {
     // A new language or contact list: redraw in the new language, re-check with the new contacts.
-    if (area === "local" && (changes.language || changes.vault || changes.backendUrl || changes.bannerEverywhere)) {
+    if (area === "local" && (changes.language || changes.vault || changes.backendUrl || changes.bannerEverywhere || changes.pageSilent)) {
       // The old strings stay usable until the new ones are in (a click may be mid-way).
       loadStrings()
         .then(() => (current && !dismissed.has(current.key) ? scan(true) : null))

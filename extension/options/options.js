@@ -44,6 +44,7 @@ async function fillSettings() {
   $("backend-url").value = settings.backendUrl;
   $("language").value = settings.language;
   $("banner-everywhere").checked = settings.bannerEverywhere;
+  $("page-silent").checked = settings.pageSilent;
   $("health-counter").checked = settings.healthCounter;
   $("auto-lock").value = String(settings.autoLockMinutes);
 }
@@ -66,7 +67,7 @@ $("settings").addEventListener("submit", async (event) => {
     status("status", t.permissionDenied, "error");
     return;
   }
-  await saveSettings({ backendUrl: backend, language: $("language").value, bannerEverywhere: $("banner-everywhere").checked });
+  await saveSettings({ backendUrl: backend, language: $("language").value, bannerEverywhere: $("banner-everywhere").checked, pageSilent: $("page-silent").checked });
   await applyLanguage();
   await drawAll(); // buttons in the language just chosen
   status("status", t.saved);

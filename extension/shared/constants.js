@@ -5,7 +5,7 @@
  */
 import "./protocol.js";
 
-export const { MESSAGES, REPORT_REASONS, HEALTH_OUTCOMES } = globalThis.HarisProtocol;
+export const { MESSAGES, REPORT_REASONS, HEALTH_OUTCOMES, drawnInPage } = globalThis.HarisProtocol;
 
 export const LOCALES = Object.freeze(["ar", "en", "fr"]);
 /** Platforms the content scripts read; a contact may also be on "other". */
@@ -33,6 +33,8 @@ export const LIMITS = Object.freeze({
 export const STORAGE = Object.freeze({
   local: Object.freeze({
     backendUrl: "backendUrl", language: "language", everywhere: "bannerEverywhere", vault: "vault", autoLock: "autoLockMinutes",
+    // "Nothing in the page": warnings only in the toolbar and popup (content/main.js draws nothing).
+    silent: "pageSilent",
     // The opt-in health counter: the choice, the counts since the last send, when to send next
     // (set at a send, never at a page read) and how many sends found too few counts.
     health: "healthCounter", healthCounts: "healthCounts", healthNextSend: "healthNextSend", healthIdle: "healthIdle",
@@ -46,7 +48,7 @@ export const STORAGE = Object.freeze({
 });
 
 export const DEFAULT_SETTINGS = Object.freeze({
-  backendUrl: "http://127.0.0.1:5000", language: "auto", bannerEverywhere: false, healthCounter: false, autoLockMinutes: 60,
+  backendUrl: "http://127.0.0.1:5000", language: "auto", bannerEverywhere: false, pageSilent: false, healthCounter: false, autoLockMinutes: 60,
 });
 
 /**
@@ -91,6 +93,13 @@ export const CIPHER = Object.freeze({ name: "AES-GCM", keyBits: 256, ivBytes: 12
 export const MIN_PASSPHRASE_LENGTH = 8;
 
 export const CACHE_TTL_MS = 10 * 60 * 1000;
+/**
+ * What a content script may ask of the worker, bounded (background/service-worker.js): its
+ * "Not now" list keeps the latest MAX_DISMISSED profiles (a person dismisses a few; a renderer
+ * taken over by a page could otherwise fill session storage, where the vault's key must fit),
+ * and Details / "This is my real friend" open at most one extension tab per OPEN_TAB_GAP_MS.
+ */
+export const PAGE_LIMITS = Object.freeze({ maxKey: 300, maxDismissed: 200, openTabGapMs: 3000, maxAvatarUrl: 2048 });
 /**
  * The worker's tick: a periodic alarm on the wall clock's grid (background/grid-alarm.js), created
  * at install and start-up and never timed from a use. Each tick forgets checks' records older than

@@ -25,5 +25,16 @@
     REPORT_REASONS: Object.freeze(["impersonation", "entrapment", "harassment", "other"]),
     // How a visit of a profile page went, for the health counter (content/health.js).
     HEALTH_OUTCOMES: Object.freeze(["complete", "incomplete", "no_profile", "error"]),
+    /**
+     * Whether a check's answer is drawn in the page: never with "Nothing in the page" (`silent`);
+     * on every profile when the user asked (`everywhere`); else — discreet, by default — for
+     * medium and high risk, and for a profile holding the username of a contact saved without
+     * its account id (background/check.js unconfirmedBy). The worker tells the page nothing more
+     * of an answer it will not draw (a "hidden" view), the content script draws by the same rule.
+     */
+    drawnInPage(view, { everywhere, silent }) {
+      if (silent || !view || view.state === "hidden") return false;
+      return everywhere === true || (view.state === "result" && (view.level === "high" || view.level === "medium" || view.unconfirmed === true));
+    },
   });
 })(globalThis);

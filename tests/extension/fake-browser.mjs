@@ -77,6 +77,7 @@ export function installFakeBrowser({ uiLanguage = "en-US" } = {}) {
     runtime: {
       id: "haris@test",
       getURL: (path) => new URL(path, EXTENSION_ROOT).href,
+      getManifest: () => JSON.parse(readFileSync(new URL("manifest.json", EXTENSION_ROOT), "utf8")),
       onMessage: event(),
       openOptionsPage: async () => {},
     },
@@ -135,9 +136,12 @@ export function installFakeBrowser({ uiLanguage = "en-US" } = {}) {
  * Send a message to the worker's listener as a content script of tab `tabId` would (`url`: the
  * sender's address, as the browser gives it: an extension page's for the popup or options).
  */
-export function sendToWorker(browser, message, { tabId = 7, id = browser.runtime.id, url = undefined } = {}) {
+export function sendToWorker(browser, message, { tabId = 7, id = browser.runtime.id, url = undefined, frameId = 0 } = {}) {
   return new Promise((resolve) => {
-    const sender = { id, tab: tabId === null ? undefined : { id: tabId }, ...(url === undefined ? {} : { url }) };
+    // A content script's sender, as the browser sets it: its tab, its frame and the page's address
+    // (a platform's, where the manifest runs the content scripts), unless the test names another.
+    const address = url === undefined && tabId !== null ? "https://x.com/someone" : url;
+    const sender = { id, tab: tabId === null ? undefined : { id: tabId }, ...(tabId === null ? {} : { frameId }), ...(address === undefined ? {} : { url: address }) };
     const kept = browser.runtime.onMessage.listeners.map((fn) => fn(message, sender, resolve));
     if (!kept.includes(true)) resolve(undefined);
   });

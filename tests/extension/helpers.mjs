@@ -44,9 +44,9 @@ export function strings(locale) {
 /**
  * A page at `url` running every content script with a stand-in service worker (its messages are
  * in `sent`; it answers every check with `view`, and banners show on every profile unless
- * `everywhere` is false); timers advance only through `advance(ms)`.
+ * `everywhere` is false, and none at all when `silent`); timers advance only through `advance(ms)`.
  */
-export function contentScriptAt(url, html, { everywhere = true, view = { state: "result", level: "low", risk: 3, findings: [] }, hold = () => null } = {}) {
+export function contentScriptAt(url, html, { everywhere = true, silent = false, view = { state: "result", level: "low", risk: 3, findings: [] }, hold = () => null } = {}) {
   const dom = new JSDOM(html, { url, runScripts: "outside-only", pretendToBeVisual: true });
   const window = dom.window;
   let now = 1_000_000;
@@ -69,7 +69,7 @@ export function contentScriptAt(url, html, { everywhere = true, view = { state: 
       sendMessage: async (message) => {
         sent.push(JSON.parse(JSON.stringify(message)));
         await hold(message); // `hold(message)`: a promise the worker's answer waits for, or null
-        if (message.type === "pageSetup") return { strings: strings("en"), locale: "en", everywhere };
+        if (message.type === "pageSetup") return { strings: strings("en"), locale: "en", everywhere, silent };
         if (message.type === "isDismissed") return { dismissed: false };
         if (message.type === "check") return { view, locale: "en" };
         return { ok: true };

@@ -43,7 +43,9 @@ after(() => server.close());
 
 beforeEach(async () => {
   for (const name of ["local", "session", "sync"]) await browser.storage[name].clear();
-  await browser.storage.local.set({ backendUrl: base, language: "en" });
+  // Banners on every profile: these tests read what the page is told of each answer, and by
+  // default the page is told nothing of one it does not draw (worker-messages.test.mjs).
+  await browser.storage.local.set({ backendUrl: base, language: "en", bannerEverywhere: true });
   seen.length = 0;
 });
 
@@ -303,7 +305,7 @@ describe("background", () => {
       // The answer (a clone of a contact: "high") would have left the profile, its verdict and a "!".
       assert.equal(await everythingStored(browser), EMPTY);
       assert.equal(browser.action.badges.get(7), "");
-      await browser.storage.local.set({ backendUrl: base, language: "en" });
+      await browser.storage.local.set({ backendUrl: base, language: "en", bannerEverywhere: true });
       const after = await sendToWorker(browser, { type: "check", ...CLONE });
       assert.equal(after.view.state, "result", "checks made after the wipe work as before");
     } finally {
@@ -369,6 +371,7 @@ describe("background", () => {
   });
 
   test("page setup: the low-risk banner is off by default", async () => {
+    await browser.storage.local.remove("bannerEverywhere");
     assert.equal((await sendToWorker(browser, { type: "pageSetup" })).everywhere, false);
     await browser.storage.local.set({ bannerEverywhere: true });
     assert.equal((await sendToWorker(browser, { type: "pageSetup" })).everywhere, true);
