@@ -85,7 +85,7 @@ def login() -> Page:
         # One message for an unknown user, a wrong password and a wrong or missing code: no account
         # enumeration, and a phished password is not confirmed to whoever holds it.
         return render_template("console/login.html", next=next_page, username=username, error=t("login.failed")), 401
-    begin_session(username)
+    begin_session(username, checked.epoch)
     response = redirect(next_page, code=303)
     remember_device(response, username)
     return response

@@ -242,3 +242,18 @@ def test_a_stolen_session_cannot_guess_the_password_from_many_addresses(make_app
     assert owner.get("/console/account").status_code == 200  # her session goes on
     owner.post("/console/logout", data={"csrf_token": page_token(owner, "/console/account")})
     assert sign_in(owner, "amal").status_code == 303  # and her browser, known to her account, gets in
+
+
+def test_a_sign_in_checked_just_before_a_password_change_gets_no_lasting_session(redis_client: redis.Redis) -> None:
+    """The thief signs in with the phished password while its owner changes it: his password is
+    checked, then hers is changed (every session ended, a new epoch), then his session is made.
+    Made in the epoch current then, it outlived the change; it belongs to the epoch his password
+    was checked in, and ends at its first request."""
+    store = UserStore(redis_client)
+    store.create("amal", PASSWORD, Role.TRAINER)
+    thief = store.sign_in("amal", PASSWORD)
+    assert thief.role is Role.TRAINER
+    assert store.set_password("amal", "the owner's new passphrase")
+    assert store.resume(store.start_session("amal", thief.epoch)) is None
+    owner = store.sign_in("amal", "the owner's new passphrase")
+    assert store.resume(store.start_session("amal", owner.epoch)) is not None
