@@ -25,8 +25,18 @@ import redis
 from flask.cli import AppGroup
 
 from heuristics.context import ServiceUnavailable
+from heuristics.text import hidden_characters
 
 EXPORT_MODE = 0o600
+
+
+def shown(text: str) -> str:
+    """Text from a file, safe to print to a terminal: every character that is not printable (an
+    escape sequence's ESC, a carriage return) or that hides or reorders text (a bidi override) is
+    written as its escape (``\\x1b``, ``\\u202e``). Printed raw, ``ESC[2K`` and a CR erased the
+    line and a hostile rules file's error read as "valid"."""
+    hidden = set(hidden_characters(text))
+    return "".join(ch if ch.isprintable() and index not in hidden else ascii(ch)[1:-1] for index, ch in enumerate(text))
 
 
 def open_regular(path: str | Path) -> BinaryIO:

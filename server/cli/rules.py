@@ -16,7 +16,7 @@ import redis
 
 from heuristics.rules import Rules, RulesError
 from server.api.admin import MAX_RULES_BYTES
-from server.cli.files import StoreGroup, read_bounded
+from server.cli.files import StoreGroup, read_bounded, shown
 from server.services import CLI_ACTOR
 from server.services.rules import RulesMovedOn, SameVersion, checked_rules, publish, rules_tag, version_from_tag
 from server.state import app_state
@@ -30,7 +30,7 @@ def load_rules_file(path: str) -> Rules:
     except UnicodeDecodeError:
         raise click.ClickException(f"{path}: not UTF-8 text") from None
     except RulesError as error:
-        raise click.ClickException(f"{path}: {error.key}: {error.message}") from None
+        raise click.ClickException(f"{shown(path)}: {shown(error.key)}: {shown(error.message)}") from None
 
 
 def active_rules() -> Rules:

@@ -157,3 +157,32 @@ def test_a_line_nested_past_the_json_parsers_depth_is_not_json(app: Flask, tmp_p
         "/v1/banks/partner/import", data=nested, headers=KEY, content_type="application/x-ndjson"
     )
     assert answer.status_code == 422 and answer.get_json()["error"]["field"] == "line 1"
+
+
+RULES_HEAD = 'bias = 0\n[levels]\nmedium = 40\nhigh = 70\n[signals."account.new"]\npoints = 1.5\n'
+
+
+def test_a_rules_file_cannot_write_escape_sequences_to_the_terminal(app: Flask, tmp_path: Path) -> None:
+    """A signal code made of ``ESC[2K``, a carriage return and "FILE: valid": printed raw, the
+    terminal erased the error line and the maintainer read that the file was valid."""
+    hostile = tmp_path / "partner-rules.toml"
+    hostile.write_text(
+        'version = "p-1"\n' + RULES_HEAD + '[signals."\\u001b[2K\\rpartner-rules.toml: valid\\u202e"]\npoints = 1\n'
+    )
+    ran = app.test_cli_runner().invoke(args=["rules", "check", str(hostile)], color=True)
+    assert ran.exit_code == 1
+    assert not any(ch in ran.output for ch in "\x1b\r\u202e"), repr(ran.output)
+    assert "signals.\\x1b[2K\\rpartner-rules.toml: valid\\u202e: unknown signal code" in ran.output
+
+
+@pytest.mark.parametrize("version", ["\\u001b]0;owned\\u0007", "2026.1\\u202e", "a\\rb"])
+def test_a_rules_version_that_hides_or_rewrites_text_is_refused(app: Flask, tmp_path: Path, version: str) -> None:
+    """The version is printed by ``rules check``, ``publish`` and ``evaluate``, and shown by the API."""
+    hostile = tmp_path / "rules.toml"
+    hostile.write_text(f'version = "{version}"\n' + RULES_HEAD)
+    ran = app.test_cli_runner().invoke(args=["rules", "check", str(hostile)], color=True)
+    assert ran.exit_code == 1 and "version: must be printable" in ran.output, repr(ran.output)
+    answer = app.test_client().post(
+        "/v1/admin/rules", data=hostile.read_bytes(), headers={**KEY, "Content-Type": "application/toml"}
+    )
+    assert answer.status_code == 422 and answer.get_json()["error"]["field"] == "version"
