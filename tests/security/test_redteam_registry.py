@@ -24,6 +24,7 @@ from server.storage.apikeys import create_api_key
 from server.storage.audit import AUDIT_KEY, READ_ACTIONS
 from server.storage.users import UserStore
 from tests.console.conftest import PASSWORD, HttpsClient, page_token, sign_in
+from tests.privacy.harness import dump_redis, find, marker
 
 HALA = {"display_names": ["Hala Ahed"], "accounts": [{"platform": "x", "account_id": "42"}]}
 CLONE = {"display_name": "Hala Ahed", "account_id": "777", "handle": "hala_ahed_2"}
@@ -83,3 +84,35 @@ def test_probing_the_registry_through_the_consoles_check_is_audited(
     page = browser.post("/console/check", data=form)
     assert page.status_code == 200 and person_id in page.get_data(as_text=True)
     assert trail(app) == [("amal", "protected.matched", person_id, {})]
+
+
+def test_once_she_is_deleted_a_seized_store_and_audit_hold_nothing_of_her(
+    make_app: Callable[..., Flask], redis_client: redis.Redis
+) -> None:
+    """The audit trail must tell whether the registry was read without becoming a second copy of
+    it: every read and change of her record (made, listed, opened, edited, her account id recorded,
+    a trainer's check that named her, deleted) leaves her id and the actor only. Once she is
+    deleted, no key or value anywhere in Redis — the audit stream included — holds her names, her
+    handles, her account ids or her note (searched as written, lower-cased, base64 and hex)."""
+    app = make_app()
+    client = app.test_client()
+    key = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "ngo laptop")}
+    name, arabic = marker("name"), "زينب قاسمي"
+    handle, account, note = marker("handle").lower(), "918273645", marker("note")
+    body = {
+        "display_names": [name, arabic],
+        "accounts": [{"platform": "x", "account_id": account}, {"platform": "instagram", "handle": handle}],
+        "note": note,
+    }
+    created = client.post("/v1/protected", json=body, headers=key)
+    assert created.status_code == 201
+    person_id = created.get_json()["id"]
+    assert client.get("/v1/protected", headers=key).status_code == 200
+    assert client.get(f"/v1/protected/{person_id}", headers=key).status_code == 200
+    clone = {"platform": "x", "profile": {"display_name": arabic, "account_id": "5550001", "handle": "zq_2"}}
+    assert _named(client.post("/v1/check", json=clone, headers=key).get_json()) == [person_id]
+    assert client.delete(f"/v1/protected/{person_id}", headers=key).status_code == 204
+    actions = [action for _, action, target, _ in trail(app) if target == person_id]
+    assert actions == ["protected.created", "protected.viewed", "protected.matched", "protected.deleted"]
+    seized = b"\n".join(entry.blob() for entry in dump_redis(redis_client))
+    assert find([name, arabic, handle, account, note], seized) == []
