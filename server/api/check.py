@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from heuristics.context import ServiceUnavailable
 from server.i18n import choose_locale
 from server.lookups.versioned import rebuild_seconds
 from server.roles import Role
 from server.schemas import CheckRequest
+from server.services import Actor, protected
 from server.services.avatars import MAX_AVATAR_BYTES
 from server.services.check import run_check
 from server.services.rules import rules_tag
 from server.state import app_state
-from server.web.auth import caller_has_role
+from server.web.auth import caller_has_role, key_actor
 from server.web.body import decode_base64, json_body, parse_json_bytes, validate
 from server.web.errors import APIError
 from server.web.limits import LimitReached, charge_for_contacts, charge_for_cpu, counted, limits
@@ -114,6 +115,8 @@ def check() -> Any:
         )
     finally:  # a refused body's CPU (an image slow to decode, then refused) counts too
         charge_for_cpu(started, rebuilt, contacts_charged)
+    if privileged:  # a trainer's answer names protected people: a read of the registry
+        protected.record_matches(result, Actor(key_actor(), g.role.value, "api"))
     # Serialised by pydantic in one step (no dict copy for jsonify): this is the hot path.
     return Response(result.model_dump_json(), mimetype="application/json")
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import click
 import pyotp
 from flask import current_app
-from flask.cli import AppGroup
 
+from server.cli.files import StoreGroup
 from server.roles import Role
 from server.services import CLI_ACTOR, accounts
 from server.state import app_state
@@ -18,7 +18,7 @@ from server.storage.users import AccountError
 TOTP_ISSUER = "Haris"
 
 
-@click.group("apikey", cls=AppGroup)
+@click.group("apikey", cls=StoreGroup)
 def apikey() -> None:
     """Create and revoke API keys for the trainer and maintainer endpoints."""
 
@@ -60,7 +60,7 @@ def revoke(key_or_id: str) -> None:
     click.echo(f"revoked {stored.id} ({stored.role.value}, {stored.label})")
 
 
-@click.group("user", cls=AppGroup)
+@click.group("user", cls=StoreGroup)
 def user() -> None:
     """Create and revoke console accounts (trainers and maintainers)."""
 

@@ -4,13 +4,13 @@ as ``POST /v1/banks/{bank}/import`` does, and is audited the same way; so is a r
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
-from flask.cli import AppGroup
 
+from server.cli.files import StoreGroup, bounded_lines, create_private, open_regular
 from server.services import CLI_ACTOR
 from server.services.banks import (
     entries_from_jsonl,
@@ -20,10 +20,16 @@ from server.services.banks import (
     valid_bank_name,
 )
 from server.state import app_state
+from server.storage.banks import MAX_KEYPOINTS_BASE64, MAX_NOTE_LENGTH
 from server.web.errors import APIError
 
+# The longest line an entry can be: its keypoints, its note with every character escaped as
+# JSON's \uXXXX\uXXXX (a character outside the BMP: 12 bytes), and room for its short fields. A
+# longer line is no entry; read whole, one endless line would fill the server's memory.
+MAX_LINE_BYTES = MAX_KEYPOINTS_BASE64 + 12 * MAX_NOTE_LENGTH + 4096
 
-@click.group("bank", cls=AppGroup)
+
+@click.group("bank", cls=StoreGroup)
 def bank_group() -> None:
     """Export and import hash banks as JSONL; remove entries."""
 
@@ -35,7 +41,9 @@ def export_command(bank: str, output: Path | None) -> None:
     store = app_state().stores.banks
     if not valid_bank_name(bank) or not store.exists(bank):
         raise click.ClickException(f"no such bank: {bank}")
-    stream = output.open("w", encoding="utf-8") if output else sys.stdout
+    # A new file of the operator's only (``create_private``): the export is the bank's photos'
+    # fingerprints and, for reported accounts, their ids.
+    stream = io.TextIOWrapper(create_private(output), encoding="utf-8") if output else sys.stdout
     count = 0
     try:
         for entry in store.entries(bank):
@@ -50,12 +58,14 @@ def export_command(bank: str, output: Path | None) -> None:
 
 @bank_group.command("import")
 @click.argument("bank")
-@click.argument("source", type=click.File("rb"))
-def import_command(bank: str, source: Any) -> None:
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+def import_command(bank: str, source: Path) -> None:
     if not valid_bank_name(bank):
         raise click.ClickException("bank names are 1–64 of a-z, 0-9, '_' and '-'")
     try:
-        count = import_into_bank(bank, entries_from_jsonl(source), CLI_ACTOR)
+        with open_regular(source) as lines:
+            entries = entries_from_jsonl(bounded_lines(lines, str(source), MAX_LINE_BYTES))
+        count = import_into_bank(bank, entries, CLI_ACTOR)
     except APIError as error:
         raise click.ClickException(f"{error.field}: {error.message}" if error.field else error.message) from None
     click.echo(f"imported {count} entries into {bank}")

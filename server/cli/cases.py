@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
+from server.cli.files import StoreGroup, create_private, open_regular
 from server.escalation.archive import verify
 from server.services import CLI_ACTOR
 from server.services.cases import EXPORT_KINDS, export_case
@@ -16,7 +16,7 @@ from server.web.downloads import default_notifier
 from server.web.errors import APIError
 
 
-@click.group("case", cls=AppGroup)
+@click.group("case", cls=StoreGroup)
 def case_group() -> None:
     """Escalation cases: verify archives, export cases."""
 
@@ -26,6 +26,7 @@ def case_group() -> None:
 def verify_command(archive: Path) -> None:
     """Check a case archive (full or redacted) against its manifest. Exit 0 when every file is
     as exported; exit 1 naming each changed, missing or added file."""
+    open_regular(archive).close()  # a FIFO or a device is refused before the zip reader waits on it
     result = verify(archive)
     if result.manifest_sha256:
         click.echo(f"manifest sha256 {result.manifest_sha256}")
@@ -52,5 +53,8 @@ def export_command(case_id: str, kind: str, output: Path, locale: str) -> None:
         )  # fmt: skip
     except APIError as error:
         raise click.ClickException(error.message) from None
-    output.write_bytes(result.data)
+    # The export (its evidence, the reported accounts, the people they target) is written to a
+    # new file its owner alone can read: never over a file, never through a planted link.
+    with create_private(output) as written:
+        written.write(result.data)
     click.echo(f"wrote {output} ({len(result.data)} bytes)")

@@ -23,6 +23,7 @@ from heuristics import evaluation as ev
 from heuristics import rules as rules_package
 from heuristics.rules import Rules, parse_rules
 from heuristics.rules.rewrite import rewrite_rules_text
+from server.cli.files import StoreCommand
 from server.cli.rules import active_rules, load_rules_file
 
 PROGRESS_FROM = 200  # examples; below this the run is instant and a bar is noise
@@ -176,7 +177,7 @@ def _fit_and_write(
     return fit, version
 
 
-@click.command("evaluate")
+@click.command("evaluate", cls=StoreCommand)
 @with_appcontext
 @click.argument("data", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False), help="Rules to evaluate (default: active).")

@@ -9,14 +9,14 @@ still in force, so a file made from them does not undo a publication made meanwh
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
 import redis
-from flask.cli import AppGroup
 
 from heuristics.rules import Rules, RulesError
+from server.api.admin import MAX_RULES_BYTES
+from server.cli.files import StoreGroup, read_bounded, shown
 from server.services import CLI_ACTOR
 from server.services.rules import RulesMovedOn, SameVersion, checked_rules, publish, rules_tag, version_from_tag
 from server.state import app_state
@@ -24,14 +24,13 @@ from server.state import app_state
 
 def load_rules_file(path: str) -> Rules:
     """A rules file checked as a publication would be (``server.services.rules.checked_rules``)."""
+    data = read_bounded(path, MAX_RULES_BYTES)  # the API's bound: a rules file is a few kilobytes
     try:
-        return checked_rules(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise click.ClickException(f"{path}: {error.strerror or error}") from None
+        return checked_rules(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise click.ClickException(f"{path}: not UTF-8 text") from None
     except RulesError as error:
-        raise click.ClickException(f"{path}: {error.key}: {error.message}") from None
+        raise click.ClickException(f"{shown(path)}: {shown(error.key)}: {shown(error.message)}") from None
 
 
 def active_rules() -> Rules:
@@ -87,7 +86,7 @@ def rules_diff(active: Rules, new: Rules) -> list[str]:
     return changes
 
 
-@click.group("rules", cls=AppGroup)
+@click.group("rules", cls=StoreGroup)
 def rules_group() -> None:
     """Validate and publish rules files."""
 

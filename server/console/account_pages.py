@@ -4,7 +4,7 @@ phished or typed on a shared computer)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from server.console.auth import begin_session, console_actor, current_user, require_console_role, users
@@ -39,11 +39,16 @@ def account() -> Page:
     user = current_user()
     assert user is not None
     # Someone holding only a stolen session cookie must not be able to guess the password here
-    # (nor change it and lock the owner out): wrong current passwords count as failed sign-ins.
-    allowance = limits().login
-    allowance.refuse_when_used_up()
+    # (nor change it and lock the owner out): wrong current passwords count as failed sign-ins,
+    # per address and against her account — the cookie works from any address, so a thief can
+    # send each guess from a new one. Past either, even the right password is refused unchecked.
+    g.password_account = user.username
+    here, account = limits().login, limits().login_account
+    here.refuse_when_used_up()
+    account.refuse_when_used_up()
     if not users().check_password(user.username, request.form.get("current", "")):
-        allowance.charge(refuse=False)
+        here.charge(refuse=False)
+        account.charge(refuse=False)
         return _page(t("account.wrong_current"), 403)
     new, again = request.form.get("new", ""), request.form.get("again", "")
     if new != again:

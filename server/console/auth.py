@@ -30,11 +30,11 @@ def current_user() -> SignedIn | None:
     return g.get("console_user")
 
 
-def begin_session(username: str) -> None:
-    """Give this browser a new session of ``username`` (at sign-in, or after the account's sessions
-    were ended): a fresh cookie and CSRF token, so no session is fixed in advance; the chosen
-    language is kept."""
-    session_id = users().start_session(username)
+def begin_session(username: str, epoch: bytes | None = None) -> None:
+    """Give this browser a new session of ``username`` (at sign-in, of the ``epoch`` its password
+    was checked in; or after the account's sessions were ended): a fresh cookie and CSRF token,
+    so no session is fixed in advance; the chosen language is kept."""
+    session_id = users().start_session(username, epoch)
     language = session.get("lang")
     session.clear()
     session.permanent = True

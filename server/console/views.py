@@ -85,7 +85,7 @@ def login() -> Page:
         # One message for an unknown user, a wrong password and a wrong or missing code: no account
         # enumeration, and a phished password is not confirmed to whoever holds it.
         return render_template("console/login.html", next=next_page, username=username, error=t("login.failed")), 401
-    begin_session(username)
+    begin_session(username, checked.epoch)
     response = redirect(next_page, code=303)
     remember_device(response, username)
     return response
@@ -137,12 +137,14 @@ def manual_check() -> Page:
         return render_template(
             "console/check.html", platforms=platforms, form=form, result=None, error=error
         ), error.status
+    handle_only = _owned_by_handle_only(body.profile, body.platform)
+    protected.record_matches(result, console_actor(), also=[found["person"].id for found in handle_only])
     return render_template(
         "console/check.html",
         platforms=platforms,
         form=form,
         evidence_json=_evidence_json,
-        handle_only=_owned_by_handle_only(body.profile, body.platform),
+        handle_only=handle_only,
         **report_context(result, body.profile),
     )
 
@@ -266,6 +268,7 @@ def _report_page(report_id: str, typed: dict[str, str] | None = None, status: in
         # What the reporter sent, checked for the trainer to read: it adds nothing to the campaign
         # aggregate (a trainer's checks count there without the anonymous cap).
         result = run_check(body, None, page_locale(), privileged=True, vouched=False)
+        protected.record_matches(result, console_actor())
         context = report_context(result, body.profile)
     page = render_template(
         "console/report_detail.html",

@@ -91,7 +91,7 @@ def _entry_of_line(number: int, line: bytes | str) -> StoredEntry | None:
         return None
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested past the parser's depth ("[[[…")
         raise _refused_line(number, "not_json") from None
     if not isinstance(data, dict):
         raise _refused_line(number, "not_object")

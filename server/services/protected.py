@@ -8,14 +8,14 @@ fingerprinted here and dropped: only their fingerprints and keypoints are kept.
 from __future__ import annotations
 
 import base64
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from pydantic import TypeAdapter, ValidationError
 
 from heuristics.images import ImageRejected, fingerprint_bytes
 from heuristics.profile import AccountId, Platform
 from heuristics.services import PROTECTED
-from server.schemas import ProtectedCreate, ProtectedPersonOut
+from server.schemas import CheckResponse, ProtectedCreate, ProtectedPersonOut
 from server.services import Actor
 from server.services.avatars import MAX_AVATAR_BYTES, fingerprint_from, image_error, never_confirms, refuse_legacy
 from server.state import app_state
@@ -140,6 +140,22 @@ def person(person_id: str, actor: Actor) -> ProtectedPerson | None:
     if found is not None:
         state.stores.audit.record(actor.name, "protected.viewed", person_id)
     return found
+
+
+MATCH_FINDING = "impersonation.protected_person"
+
+
+def record_matches(result: CheckResponse, actor: Actor, also: Iterable[str] = ()) -> None:
+    """A privileged check's answer names the protected people a profile is taken for (her name
+    and id; ``also``: ids a page names besides its findings): each is a read of the registry,
+    audited as ``protected.matched`` with her id only — never what was checked. Unaudited, a
+    stolen trainer key or session probed the registry name by name, unbounded, where listing it
+    leaves a trace. Anonymous checks name nobody and are never recorded."""
+    named = [f.evidence.get("protected_id") for f in result.findings if f.code == MATCH_FINDING]
+    audit = app_state().stores.audit
+    for person_id in dict.fromkeys([*named, *also]):
+        if isinstance(person_id, str) and person_id:
+            audit.record(actor.name, "protected.matched", person_id)
 
 
 def record_account_id(person_id: str, index: int, expected: ProtectedAccount, account_id: str, actor: Actor) -> bool:

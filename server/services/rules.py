@@ -25,6 +25,7 @@ import redis
 from flask import Flask
 
 from heuristics.rules import Rules, RulesError, default_rules_text, parse_rules
+from heuristics.text import hidden_characters
 from server.services import Actor
 from server.services.rules_smoke import smoke_test
 from server.state import AppState
@@ -87,6 +88,10 @@ def checked_rules(text: str) -> Rules:
         # tomllib lets Python's int() refuse an integer of more than 4,300 digits (a ValueError
         # that is not a TOMLDecodeError): a 500 before this.
         raise RulesError("(file)", "not valid TOML: a number is too long") from None
+    # The version is printed to maintainers' terminals (``rules check``, ``publish``, ``evaluate``)
+    # and shown on pages: an escape sequence or a bidi override in it rewrote what they read.
+    if not rules.version.isprintable() or hidden_characters(rules.version):
+        raise RulesError("version", "must be printable, with no character that hides or reorders text")
     smoke_test(rules)
     return rules
 

@@ -4,10 +4,11 @@ bank), about what, and when, through whichever door.
 Redis key:
 - ``haris:audit`` — a Redis stream, one entry per privileged action (report confirmed or rejected,
   bank entry added, imported, removed or exported, protected person registered, changed, deleted,
-  listed or viewed, rules published, console accounts and API keys created and revoked, passwords,
-  second factors and sessions changed, cases). Fields: ``actor`` (console username, ``key:<label>``
-  for an API key, ``cli``, ``sighup`` or ``sign-in form``), ``action``, ``target`` (an id),
-  ``detail`` (JSON: bank, label, status, counts — never profile data, a password or a key).
+  listed, viewed or named by a trainer's check, rules published, console accounts and API keys
+  created and revoked, passwords, second factors and sessions changed, cases). Fields: ``actor``
+  (console username, ``key:<label>`` for an API key, ``cli``, ``sighup`` or ``sign-in form``),
+  ``action``, ``target`` (an id), ``detail`` (JSON: bank, label, status, counts — never profile
+  data, a password or a key).
   Entries older than ``AUDIT_RETENTION_SECONDS`` (one year) are trimmed on every write
   (``XADD … MINID``).
 """
@@ -25,7 +26,7 @@ import redis
 AUDIT_KEY = "haris:audit"
 AUDIT_RETENTION_SECONDS = 365 * 24 * 3600
 # Entries that record a read, not a change (the audit page can show either kind alone).
-READ_ACTIONS = frozenset({"protected.listed", "protected.viewed", "bank.exported"})
+READ_ACTIONS = frozenset({"protected.listed", "protected.viewed", "protected.matched", "bank.exported"})
 
 
 @dataclass

@@ -117,6 +117,9 @@ class SignInCheck:
 
     role: Role | None
     code_refused: bool = False  # the password was right, the second-factor code was not
+    # The account's epoch when its password was checked: the session this sign-in starts belongs
+    # to it (:meth:`UserStore.start_session`), not to whatever epoch is current a moment later.
+    epoch: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -243,16 +246,18 @@ class UserStore:
         password — the sign that someone else knows the password. With ``require_code`` an account
         without a second factor is refused whatever its password (after checking it: same cost)."""
         plausible = valid_username(username) and len(password) <= MAX_PASSWORD_LENGTH
-        found = self.client.hmget(USER_PREFIX + username, "role", "password", "totp") if plausible else None
-        role, stored, secret = found if found else (None, None, None)
+        fields = ("role", "password", "totp", "epoch")
+        found = self.client.hmget(USER_PREFIX + username, *fields) if plausible else None
+        role, stored, secret, epoch = found if found else (None, None, None, None)
         # No such account (no role): the decoy is checked instead, at the same cost.
         if not _password_matches(stored if role is not None else None, password) or role is None:
             return SignInCheck(None)
+        signed_in = SignInCheck(Role(role.decode()), epoch=epoch or b"")
         if secret is None:
-            return SignInCheck(None) if require_code else SignInCheck(Role(role.decode()))
+            return SignInCheck(None) if require_code else signed_in
         if not self._second_factor(username, secret.decode(), code):
             return SignInCheck(None, code_refused=True)
-        return SignInCheck(Role(role.decode()))
+        return signed_in
 
     def _second_factor(self, username: str, secret: str, code: str) -> bool:
         """Whether ``code`` is the account's TOTP code at a step within the window, used once."""
@@ -312,11 +317,17 @@ class UserStore:
             self._delete_sessions(pipe, username)
             pipe.execute()
 
-    def start_session(self, username: str) -> str:
-        """A new session of the account's current epoch; its id (Redis keeps only its digest)."""
+    def start_session(self, username: str, epoch: bytes | None = None) -> str:
+        """A new session of the account's ``epoch`` (a sign-in's: the one its password was checked
+        in, :attr:`SignInCheck.epoch`), else its current one; its id (Redis keeps only its digest).
+
+        A sign-in with the old password that was checked just before the password changed (or
+        the account's sessions were ended) belongs to the old epoch, so it ends at its first
+        request; read here instead, the new epoch gave it a session that outlived the change."""
         session_id = secrets.token_urlsafe(32)
         digest = _session_digest(session_id)
-        epoch = self.client.hget(USER_PREFIX + username, "epoch") or b""
+        if epoch is None:
+            epoch = self.client.hget(USER_PREFIX + username, "epoch") or b""
         with self.client.pipeline(transaction=True) as pipe:
             pipe.hset(
                 SESSION_PREFIX + digest,

@@ -98,7 +98,10 @@ def caller_has_role(needed: Role) -> bool:
         found = verify_key(token)
     except (LimitReached, APIError):
         return False
-    return found is not None and role_grants(found[0], needed)
+    if found is None:
+        return False
+    g.role, g.principal = found  # who the call acts as, for the audit trail (``key_actor``)
+    return role_grants(found[0], needed)
 
 
 def key_actor() -> str:

@@ -75,7 +75,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import redis
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from limits import RateLimitItem, WindowStats, parse_many
 from limits.storage import Storage
@@ -401,8 +401,11 @@ class Limits:
         return self.keyed(b"address:", _address(), previous_hour=True)
 
     def account_key(self) -> str:
-        """The account name a sign-in form names, as a peppered HMAC."""
-        return self.keyed(b"login:", request.form.get("username", "").strip().lower()[:64].encode())
+        """The account name a sign-in form names, as a peppered HMAC; on a page that checks the
+        signed-in user's own password (``g.password_account``, set by that page), hers: guesses
+        there count against her account as guesses on the sign-in form do."""
+        name = g.get("password_account") or request.form.get("username", "")
+        return self.keyed(b"login:", name.strip().lower()[:64].encode())
 
 
 def _address() -> bytes:

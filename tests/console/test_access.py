@@ -9,6 +9,7 @@ import pytest
 import redis
 from flask.testing import FlaskClient
 
+from server.console import SESSION_COOKIE
 from server.storage.users import UserStore
 from tests.console.conftest import PASSWORD, csrf_from, page_token, sign_in, users_page
 
@@ -131,22 +132,29 @@ def test_failed_sign_in_says_the_same_for_unknown_users_and_wrong_passwords(
 def test_session_cookie_flags_and_rotation(new_client: Callable[[], FlaskClient], accounts: UserStore) -> None:
     client = new_client()
     client.get("/console/login")
-    before = client.get_cookie("haris_console", path="/console")
+    before = client.get_cookie(SESSION_COOKIE)
     response = sign_in(client, "amal")
     assert response.status_code == 303 and response.headers["Location"] == "/console/"
-    header = response.headers["Set-Cookie"]
-    for flag in ("Secure", "HttpOnly", "SameSite=Strict", "Path=/console"):
+    [header] = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("__Host-haris_console=")]
+    for flag in ("Secure", "HttpOnly", "SameSite=Strict", "Path=/;"):
         assert flag in header
-    after = client.get_cookie("haris_console", path="/console")
+    assert "Domain" not in header  # __Host-: host-only, so no other host of the domain can plant one
+    after = client.get_cookie(SESSION_COOKIE)
     assert before is not None and after is not None and before.value != after.value
+    # Path=/ sends it to the API too, where no session is opened nor any cookie set.
+    api = client.post("/v1/check", json={"platform": "x", "profile": {"handle": "a"}})
+    assert api.status_code == 200 and "Set-Cookie" not in api.headers
 
 
 def test_insecure_cookies_only_when_configured(make_app: Any, accounts: UserStore) -> None:
     client = make_app(HARIS_SECURE_COOKIES="false").test_client()
     response = sign_in(client, "amal")
     assert response.status_code == 303
-    assert "Secure" not in response.headers["Set-Cookie"]
+    # No __Host- prefix over plain http (a browser would drop it): the plain name, the console's path.
+    [header] = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("haris_console=")]
+    assert "Secure" not in header and "Path=/console;" in header
     assert client.get("/console/check").status_code == 200
+    assert "Set-Cookie" not in client.post("/v1/check", json={"platform": "x"}).headers
 
 
 def test_sign_out_ends_the_server_side_session(
@@ -154,13 +162,13 @@ def test_sign_out_ends_the_server_side_session(
 ) -> None:
     client = new_client()
     sign_in(client, "amal")
-    stolen = client.get_cookie("haris_console", path="/console")
+    stolen = client.get_cookie(SESSION_COOKIE)
     assert stolen is not None
     token = page_token(client, "/console/check")
     assert client.post("/console/logout", data={"csrf_token": token}).status_code == 303
     assert redis_client.keys("haris:{users}:session:*") == []
     replay = new_client()
-    replay.set_cookie("haris_console", stolen.value, path="/console")
+    replay.set_cookie(SESSION_COOKIE, stolen.value)
     assert replay.get("/console/check").status_code == 302
 
 
@@ -284,7 +292,7 @@ def test_a_link_from_another_site_cannot_replace_the_session_cookie(anonymous: F
     cross = anonymous.get("/console/lang/fr?next=/console/", headers={"Sec-Fetch-Site": "cross-site"})
     assert cross.status_code == 302 and "Set-Cookie" not in cross.headers
     own = anonymous.get("/console/lang/fr?next=/console/", headers={"Sec-Fetch-Site": "same-origin"})
-    assert own.status_code == 302 and "haris_console=" in own.headers.get("Set-Cookie", "")
+    assert own.status_code == 302 and f"{SESSION_COOKIE}=" in own.headers.get("Set-Cookie", "")
 
 
 def test_the_owner_still_signs_in_while_the_account_is_guessed_elsewhere(make_app: Any, accounts: UserStore) -> None:

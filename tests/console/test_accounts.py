@@ -11,6 +11,7 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
+from server.console import SESSION_COOKIE
 from server.roles import Role
 from server.storage.users import AccountError, UserStore
 from tests.console.conftest import PASSWORD, page_token, sign_in
@@ -212,3 +213,47 @@ def test_signing_out_everywhere_else_keeps_this_browser_only(
     assert there.get("/console/check").status_code == 302 and elsewhere.get("/console/check").status_code == 302
     assert sign_in(new_client(), "amal").status_code == 303  # the password still works
     assert "signed out everywhere else" in maintainer.get("/console/audit").get_data(as_text=True)
+
+
+def test_a_stolen_session_cannot_guess_the_password_from_many_addresses(make_app: Any, accounts: UserStore) -> None:
+    """The cookie works from anywhere: a thief holding it sends each guess of the current password
+    from a new address, so the per-address limit never stops him. Wrong current passwords count
+    against the account as failed sign-ins do (``HARIS_LOGIN_ACCOUNT_LIMIT``); past it even the
+    right one is refused (it would confirm the guess), and the sign-in form is guarded as after
+    guesses there."""
+    app = make_app(HARIS_LOGIN_ACCOUNT_LIMIT="2/hour")
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    assert sign_in(owner, "amal").status_code == 303
+    stolen = owner.get_cookie(SESSION_COOKIE)
+    assert stolen is not None
+    statuses = []
+    for number, address in enumerate(("203.0.113.1", "203.0.113.2", "203.0.113.3")):
+        thief = app.test_client()
+        thief.environ_base["REMOTE_ADDR"] = address
+        thief.set_cookie(SESSION_COOKIE, stolen.value)
+        current = PASSWORD if number == 2 else f"guess number {number}!"
+        statuses.append(change_password(thief, current, "the thief's own passphrase").status_code)
+    assert statuses == [403, 403, 429]
+    assert accounts.authenticate("amal", PASSWORD) is Role.TRAINER
+    newcomer = app.test_client()
+    newcomer.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    assert sign_in(newcomer, "amal").status_code == 429  # a browser that never signed in to her account
+    assert owner.get("/console/account").status_code == 200  # her session goes on
+    owner.post("/console/logout", data={"csrf_token": page_token(owner, "/console/account")})
+    assert sign_in(owner, "amal").status_code == 303  # and her browser, known to her account, gets in
+
+
+def test_a_sign_in_checked_just_before_a_password_change_gets_no_lasting_session(redis_client: redis.Redis) -> None:
+    """The thief signs in with the phished password while its owner changes it: his password is
+    checked, then hers is changed (every session ended, a new epoch), then his session is made.
+    Made in the epoch current then, it outlived the change; it belongs to the epoch his password
+    was checked in, and ends at its first request."""
+    store = UserStore(redis_client)
+    store.create("amal", PASSWORD, Role.TRAINER)
+    thief = store.sign_in("amal", PASSWORD)
+    assert thief.role is Role.TRAINER
+    assert store.set_password("amal", "the owner's new passphrase")
+    assert store.resume(store.start_session("amal", thief.epoch)) is None
+    owner = store.sign_in("amal", "the owner's new passphrase")
+    assert store.resume(store.start_session("amal", owner.epoch)) is not None

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 
 from heuristics.banks import BankLabel
 from heuristics.images import decode, fingerprint
+from server.console import SESSION_COOKIE
 from server.storage.audit import AuditLog
 from server.storage.banks import BankStore, StoredEntry, make_entry
 from server.storage.users import UserStore
@@ -427,12 +428,12 @@ def test_oversize_posts_from_anonymous_visitors_show_no_bank(
 def test_redis_down_shows_the_consoles_503_page(
     trainer: FlaskClient, make_app: Any, tmp_path: Path, redis_client: redis.Redis
 ) -> None:
-    cookie = trainer.get_cookie("haris_console", path="/console")
+    cookie = trainer.get_cookie(SESSION_COOKIE)
     assert cookie is not None
     down: Flask = make_app(REDIS_URL=f"unix://{tmp_path}/nothing.sock")
     down.test_client_class = HttpsClient
     client = down.test_client()
-    client.set_cookie("haris_console", cookie.value, path="/console")
+    client.set_cookie(SESSION_COOKIE, cookie.value)
     for response in (client.get("/console/banks"), client.get("/console/banks/ngo-1/export")):
         assert response.status_code == 503
         assert "storage is unavailable" in response.get_data(as_text=True)

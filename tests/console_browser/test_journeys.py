@@ -65,7 +65,7 @@ def test_sign_in_wrong_then_right_then_out(page: Page, live_server: str) -> None
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(live_server + "/console/reports")
-    cookie = next(c for c in page.context.cookies() if c["name"] == "haris_console")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "__Host-haris_console")
     assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Strict"
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(live_server + "/console/login")

@@ -34,10 +34,12 @@ PUBLIC_RULES = {"/console/login", "/console/lang/<code>"}  # sign-in and the lan
 
 # Routes that need more than the trainer role. Routes not listed here must at least refuse
 # anonymous callers and admit a maintainer; listing one here also checks that a trainer is refused.
+# (Every route's role, console included, is in tests/security/test_role_table.py.)
 MAINTAINER_ONLY = {
     ("POST", "/v1/admin/rules"),
     ("POST", "/v1/banks/<bank>/import"),
     ("GET", "/v1/extractor-health"),
+    ("GET", "/metrics"),
 }
 ANONYMOUS_REFUSALS = {401, 403}
 SECURITY_HEADERS = {

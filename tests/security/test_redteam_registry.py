@@ -1,0 +1,118 @@
+"""Red team: reading the protected-people registry without leaving a trace.
+
+Listing the registry or opening a person is audited (``protected.listed``, ``protected.viewed``):
+after a trainer's key or session is stolen, the organisation must know whether the registry was
+read, and warn the people on it. A trainer's check (the console's manual check, a report's page,
+``/v1/check`` with a trainer key) names the protected person a profile is taken for — her name
+and id. Probing names through checks read the registry one person at a time, unbounded and
+unaudited. Every such answer is now a ``protected.matched`` read in the trail: the person's id
+and the actor, never what was checked. An anonymous check names nobody and records nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+
+from server.roles import Role
+from server.state import app_state
+from server.storage.apikeys import create_api_key
+from server.storage.audit import AUDIT_KEY, READ_ACTIONS
+from server.storage.users import UserStore
+from tests.console.conftest import PASSWORD, HttpsClient, page_token, sign_in
+from tests.privacy.harness import dump_redis, find, marker
+
+HALA = {"display_names": ["Hala Ahed"], "accounts": [{"platform": "x", "account_id": "42"}]}
+CLONE = {"display_name": "Hala Ahed", "account_id": "777", "handle": "hala_ahed_2"}
+
+
+def trail(app: Flask) -> list[tuple[str, str, str, dict[str, Any]]]:
+    with app.app_context():
+        found = app_state().stores.audit.recent()
+    return [(e["actor"], e["action"], e["target"], e["detail"]) for e in reversed(found)]
+
+
+def _register(client: FlaskClient, key: dict[str, str]) -> str:
+    created = client.post("/v1/protected", json=HALA, headers=key)
+    assert created.status_code == 201, created.get_json()
+    return str(created.get_json()["id"])
+
+
+def _named(report: dict[str, Any]) -> list[str]:
+    found = [f for f in report["findings"] if f["code"] == "impersonation.protected_person"]
+    return [f["evidence"].get("protected_id") for f in found]
+
+
+def test_a_trainer_keys_check_that_names_a_protected_person_is_audited(
+    make_app: Callable[..., Flask], redis_client: redis.Redis
+) -> None:
+    app = make_app()
+    client = app.test_client()
+    key = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "stolen laptop")}
+    person_id = _register(client, key)
+    redis_client.delete(AUDIT_KEY)
+    anonymous = client.post("/v1/check", json={"platform": "x", "profile": CLONE}).get_json()
+    assert _named(anonymous) == [None]  # a match, named to nobody
+    assert trail(app) == []  # and nothing recorded of an anonymous client's check
+    trained = client.post("/v1/check", json={"platform": "x", "profile": CLONE}, headers=key).get_json()
+    assert _named(trained) == [person_id]
+    assert trail(app) == [("key:stolen laptop", "protected.matched", person_id, {})]
+    # A check that names nobody records nothing.
+    client.post("/v1/check", json={"platform": "x", "profile": {"display_name": "Nobody Here"}}, headers=key)
+    assert len(trail(app)) == 1
+    assert "protected.matched" in READ_ACTIONS  # the audit page's "reads" shows it
+
+
+def test_probing_the_registry_through_the_consoles_check_is_audited(
+    make_app: Callable[..., Flask], redis_client: redis.Redis
+) -> None:
+    app = make_app()
+    app.test_client_class = HttpsClient
+    UserStore(redis_client).create("amal", PASSWORD, Role.TRAINER)
+    key = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "setup")}
+    person_id = _register(app.test_client(), key)
+    redis_client.delete(AUDIT_KEY)
+    browser = app.test_client()
+    browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"
+    assert sign_in(browser, "amal").status_code == 303
+    token = page_token(browser, "/console/check")
+    form = {"csrf_token": token, "platform": "x", "display_name": CLONE["display_name"], "account_id": "777"}
+    page = browser.post("/console/check", data=form)
+    assert page.status_code == 200 and person_id in page.get_data(as_text=True)
+    assert trail(app) == [("amal", "protected.matched", person_id, {})]
+
+
+def test_once_she_is_deleted_a_seized_store_and_audit_hold_nothing_of_her(
+    make_app: Callable[..., Flask], redis_client: redis.Redis
+) -> None:
+    """The audit trail must tell whether the registry was read without becoming a second copy of
+    it: every read and change of her record (made, listed, opened, edited, her account id recorded,
+    a trainer's check that named her, deleted) leaves her id and the actor only. Once she is
+    deleted, no key or value anywhere in Redis — the audit stream included — holds her names, her
+    handles, her account ids or her note (searched as written, lower-cased, base64 and hex)."""
+    app = make_app()
+    client = app.test_client()
+    key = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "ngo laptop")}
+    name, arabic = marker("name"), "زينب قاسمي"
+    handle, account, note = marker("handle").lower(), "918273645", marker("note")
+    body = {
+        "display_names": [name, arabic],
+        "accounts": [{"platform": "x", "account_id": account}, {"platform": "instagram", "handle": handle}],
+        "note": note,
+    }
+    created = client.post("/v1/protected", json=body, headers=key)
+    assert created.status_code == 201
+    person_id = created.get_json()["id"]
+    assert client.get("/v1/protected", headers=key).status_code == 200
+    assert client.get(f"/v1/protected/{person_id}", headers=key).status_code == 200
+    clone = {"platform": "x", "profile": {"display_name": arabic, "account_id": "5550001", "handle": "zq_2"}}
+    assert _named(client.post("/v1/check", json=clone, headers=key).get_json()) == [person_id]
+    assert client.delete(f"/v1/protected/{person_id}", headers=key).status_code == 204
+    actions = [action for _, action, target, _ in trail(app) if target == person_id]
+    assert actions == ["protected.created", "protected.viewed", "protected.matched", "protected.deleted"]
+    seized = b"\n".join(entry.blob() for entry in dump_redis(redis_client))
+    assert find([name, arabic, handle, account, note], seized) == []
