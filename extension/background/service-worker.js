@@ -17,6 +17,7 @@ import { MAX_AVATAR_BASE64 } from "./avatar.js";
 import { initAutoLock, lockIfIdle } from "./auto-lock.js";
 import { initHealth, recordVisit } from "./health.js";
 import { currentEpoch, EpochEnded, newEpoch, refuseIfEpochEnded } from "./epochs.js";
+import { restrictStorageAccess } from "./storage-access.js";
 
 const PREFIX = STORAGE.sessionPrefixes;
 const UNAVAILABLE = { view: { state: "unavailable", reason: "error" } };
@@ -221,10 +222,32 @@ if (api.commands && api.commands.onCommand) {
 initHealth();
 initAutoLock();
 
-// The vault's key is in session storage: never where a content script can read it.
-if (api.storage.session.setAccessLevel) {
-  api.storage.session.setAccessLevel({ accessLevel: "TRUSTED_CONTEXTS" }).catch(() => {});
+// The vault's key (session) and, where the browser allows it, its ciphertext and the settings
+// (local): never where a content script can read them (background/storage-access.js). At every
+// start of the worker, and at install and browser start-up: Chromium keeps the level in the
+// profile, but a start that finds it reset closes it again before any page is checked.
+restrictStorageAccess();
+if (api.runtime.onInstalled) api.runtime.onInstalled.addListener(() => restrictStorageAccess());
+if (api.runtime.onStartup) api.runtime.onStartup.addListener(() => restrictStorageAccess());
+
+/**
+ * Every tab's content script asks for its strings and settings again and checks its profile again
+ * (MESSAGES.REFRESH): it cannot watch `local` storage itself. Sent to every tab, since the worker
+ * may not read tabs' addresses; a tab without Haris's content script refuses it.
+ */
+async function refreshTabs() {
+  let tabs = [];
+  try {
+    tabs = await api.tabs.query({});
+  } catch (_error) {
+    return;
+  }
+  await Promise.all(tabs.map((tab) => Promise.resolve().then(() => api.tabs.sendMessage(tab.id, { type: MESSAGES.REFRESH })).catch(() => {})));
 }
+
+// What a page's banner is drawn from: its language and where banners show (PAGE_SETUP), and what
+// its check is made with (the contacts, the server).
+const PAGE_SETTINGS = [STORAGE.local.language, STORAGE.local.vault, STORAGE.local.backendUrl, STORAGE.local.everywhere, STORAGE.local.silent];
 
 api.storage.onChanged.addListener((changes, area) => {
   const local = STORAGE.local;
@@ -246,13 +269,17 @@ api.storage.onChanged.addListener((changes, area) => {
   // readable, nor a hint that the list just opened is not the real one.
   const contacts = lockedOrOpened || (area === "local" && changed(local.vault));
   // New contacts, a new server or language, a lock or unlock: cached verdicts and backoff are stale.
+  let cleared = Promise.resolve();
   if (contacts || (area === "local" && [local.backendUrl, local.language].some(changed))) {
     const prefixes = [PREFIX.verdict, ...(contacts ? [PREFIX.tab] : []), ...(lockedOrOpened ? [PREFIX.dismissed, PREFIX.last] : [])];
-    api.storage.session.get(null).then((all) => {
+    cleared = api.storage.session.get(null).then((all) => {
       const stale = Object.keys(all).filter((k) => k === STORAGE.session.backoffUntil || prefixes.some((p) => k.startsWith(p)));
       return stale.length ? api.storage.session.remove(stale) : null;
     }).catch(() => {});
   }
+  // The pages redraw in the new language and check again with the new contacts or server, once
+  // the stale verdicts are gone. (A lock or unlock tells them with FORGET, above.)
+  if (area === "local" && PAGE_SETTINGS.some(changed)) cleared.then(refreshTabs).catch(() => {});
 });
 
 // The tick (shared/constants.js TICK): checks' records older than the cache lifetime go, whether

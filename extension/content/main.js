@@ -247,6 +247,17 @@
     else schedule();
   }
 
+  /**
+   * The worker's REFRESH: a new language or contact list, server or banner setting. Redraw in the
+   * new language, check again with the new contacts. The old strings stay usable until the new
+   * ones are in (a click may be mid-way).
+   */
+  function refresh() {
+    loadStrings()
+      .then(() => (current && !dismissed.has(current.key) ? scan(true) : null))
+      .catch(() => {});
+  }
+
   /** Debounced: quiet for QUIET_MS, or at most MAX_WAIT_MS after the first change. */
   function schedule() {
     const now = Date.now();
@@ -275,20 +286,17 @@
     childList: true, subtree: true, characterData: true, attributes: true,
     attributeFilter: ["src", "href", "data-peer-id", "content", "alt", "aria-label", "title", "data-testid"],
   });
+  // Only the worker's messages (this extension's id; a page cannot send as it): FORGET, and
+  // REFRESH for a new language, contact list, server or banner setting. The content script reads
+  // nothing from storage itself: `local` is closed to it where the browser allows it
+  // (background/storage-access.js), so no `storage.onChanged` would come.
   api.runtime.onMessage.addListener((message, sender) => {
-    if (sender && sender.id === api.runtime.id && message && message.type === MESSAGES.FORGET) forget(message.quiet === true);
+    if (!sender || sender.id !== api.runtime.id || !message) return;
+    if (message.type === MESSAGES.FORGET) forget(message.quiet === true);
+    else if (message.type === MESSAGES.REFRESH) refresh();
   });
   root.addEventListener("popstate", schedule);
   root.addEventListener("hashchange", schedule);
   if (root.navigation && root.navigation.addEventListener) root.navigation.addEventListener("navigatesuccess", schedule);
-  api.storage.onChanged.addListener((changes, area) => {
-    // A new language or contact list: redraw in the new language, re-check with the new contacts.
-    if (area === "local" && (changes.language || changes.vault || changes.backendUrl || changes.bannerEverywhere || changes.pageSilent)) {
-      // The old strings stay usable until the new ones are in (a click may be mid-way).
-      loadStrings()
-        .then(() => (current && !dismissed.has(current.key) ? scan(true) : null))
-        .catch(() => {});
-    }
-  });
   schedule();
 })(globalThis);

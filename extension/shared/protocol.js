@@ -21,6 +21,11 @@
       // From the worker to the content scripts: the vault was locked or opened, or everything was
       // wiped; take the banner down and forget what was checked (it may say "trusted contact").
       FORGET: "forget",
+      // From the worker to the content scripts: the language, the contacts, the server or where
+      // banners show changed; ask PAGE_SETUP again and check the profile again. The message says
+      // nothing of what changed: content scripts cannot read `local` storage where the browser
+      // allows closing it (background/storage-access.js), so this is how they learn of a change.
+      REFRESH: "refresh",
     }),
     REPORT_REASONS: Object.freeze(["impersonation", "entrapment", "harassment", "other"]),
     // How a visit of a profile page went, for the health counter (content/health.js).

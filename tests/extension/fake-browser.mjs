@@ -1,7 +1,8 @@
 // A faithful stand-in for Firefox's promise-based `browser.*` API as the extension's modules use
 // it: storage areas (local, session, sync) with get/set/remove/clear, values stored as copies
 // (structured clone, as the browser serialises them), onChanged events with {oldValue, newValue}
-// per key and the area's name, session's setAccessLevel, alarms (scheduled, never fired by a
+// per key and the area's name, setAccessLevel (session's, as every browser has it; `local` and
+// `sync` too when a test asks for Chromium 140's, with each area's default level), alarms (scheduled, never fired by a
 // clock: tests fire them with `fire`), idle's state events (emitted by tests), runtime and i18n. It has to be installed
 // before the first import of a module that reads `browser`.
 import { readFileSync } from "node:fs";
@@ -17,14 +18,15 @@ function event() {
   };
 }
 
-function area(name, onChanged) {
+function area(name, onChanged, { settable }) {
   const data = new Map();
   const notify = (changes) => {
     if (Object.keys(changes).length) onChanged.emit(changes, name);
   };
   const api = {
     data,
-    accessLevel: "TRUSTED_CONTEXTS",
+    // The browsers' defaults: `session` for the extension's own pages only, the others for content scripts too.
+    accessLevel: name === "session" ? "TRUSTED_CONTEXTS" : "TRUSTED_AND_UNTRUSTED_CONTEXTS",
     async get(keys) {
       if (keys === null || keys === undefined) return Object.fromEntries([...data].map(([k, v]) => [k, structuredClone(v)]));
       const wanted = typeof keys === "string" ? { [keys]: undefined } : Array.isArray(keys) ? Object.fromEntries(keys.map((k) => [k, undefined])) : keys;
@@ -59,7 +61,7 @@ function area(name, onChanged) {
       notify(changes);
     },
   };
-  if (name === "session") {
+  if (settable.includes(name)) {
     api.setAccessLevel = async ({ accessLevel }) => {
       if (!["TRUSTED_CONTEXTS", "TRUSTED_AND_UNTRUSTED_CONTEXTS"].includes(accessLevel)) throw new Error("bad access level");
       api.accessLevel = accessLevel;
@@ -70,12 +72,19 @@ function area(name, onChanged) {
 
 export const EXTENSION_ROOT = new URL("../../extension/", import.meta.url);
 
-export function installFakeBrowser({ uiLanguage = "en-US" } = {}) {
+/**
+ * `accessLevels`: the areas that have setAccessLevel (["session"]: Chromium before 140; add
+ * "local" and "sync" for Chromium 140 and later; Firefox has it on none).
+ */
+export function installFakeBrowser({ uiLanguage = "en-US", accessLevels = ["session"] } = {}) {
   const onChanged = event();
+  const settable = { settable: accessLevels };
   const browser = {
-    storage: { onChanged, local: area("local", onChanged), session: area("session", onChanged), sync: area("sync", onChanged) },
+    storage: { onChanged, local: area("local", onChanged, settable), session: area("session", onChanged, settable), sync: area("sync", onChanged, settable) },
     runtime: {
       id: "haris@test",
+      onInstalled: event(),
+      onStartup: event(),
       getURL: (path) => new URL(path, EXTENSION_ROOT).href,
       getManifest: () => JSON.parse(readFileSync(new URL("manifest.json", EXTENSION_ROOT), "utf8")),
       onMessage: event(),

@@ -62,6 +62,10 @@ export function contentScriptAt(url, html, { everywhere = true, silent = false, 
   };
   const sent = [];
   const listeners = [];
+  // What the stand-in worker answers PAGE_SETUP with; a test may change it (a new language).
+  const setup = { strings: strings("en"), locale: "en", everywhere, silent };
+  // No `storage`: content scripts read nothing of it (where the browser allows, `local` is closed
+  // to them: background/storage-access.js); a script that tried would throw here.
   window.chrome = {
     runtime: {
       id: "haris@test",
@@ -69,13 +73,12 @@ export function contentScriptAt(url, html, { everywhere = true, silent = false, 
       sendMessage: async (message) => {
         sent.push(JSON.parse(JSON.stringify(message)));
         await hold(message); // `hold(message)`: a promise the worker's answer waits for, or null
-        if (message.type === "pageSetup") return { strings: strings("en"), locale: "en", everywhere, silent };
+        if (message.type === "pageSetup") return { ...setup };
         if (message.type === "isDismissed") return { dismissed: false };
-        if (message.type === "check") return { view, locale: "en" };
+        if (message.type === "check") return { view, locale: setup.locale };
         return { ok: true };
       },
     },
-    storage: { onChanged: { addListener() {} } },
   };
   for (const script of MANIFEST_SCRIPTS) window.eval(source(script));
 
@@ -96,7 +99,7 @@ export function contentScriptAt(url, html, { everywhere = true, silent = false, 
   const checks = () => sent.filter((m) => m.type === "check");
   /** A message from the worker (`from`: the sender's extension id). */
   const deliver = (message, from = "haris@test") => listeners.forEach((fn) => fn(message, { id: from }));
-  return { window, document: window.document, advance, checks, sent, deliver };
+  return { window, document: window.document, advance, checks, sent, deliver, setup };
 }
 
 /**

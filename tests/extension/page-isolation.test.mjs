@@ -28,7 +28,6 @@ test("a page script cannot read the banner or press 'This is my real friend' or 
         return { ok: true };
       },
     },
-    storage: { onChanged: { addListener() {} } },
   };
   window.eval(source("content/main.js"));
   const host = await new Promise((resolve, reject) => {

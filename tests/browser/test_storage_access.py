@@ -1,0 +1,141 @@
+"""Red-team finding: a page that takes over its renderer can do whatever Haris's content script can,
+and content scripts could read the extension's `local` storage (the vault's ciphertext, to guess
+the passphrase offline) and watch every change of it. The worker now closes `local`, `session` and
+`sync` to content scripts (Chromium 140 and later: background/storage-access.js).
+
+The test runs code in Haris's content-script world itself: the DevTools protocol lists a page's
+execution contexts, and the content scripts' isolated world is the one whose origin is the
+extension's (a page script cannot reach it; a taken-over renderer can, which is the threat). There
+it reads storage as such a renderer would, while the extension's own pages and the banners keep
+working: Options, the popup, a trusted contact's clone warned of, a new language redrawn.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from tests.browser.banner_view import BannerView
+from tests.browser.conftest import Backend, Browser
+
+pytestmark = pytest.mark.browser
+
+PASSPHRASE = "olive tram seventeen lantern"
+FRIEND_FILE = {
+    "format": "haris-contacts",
+    "version": 1,
+    "contacts": [{"display_name": "Mohammed Salih", "platform": "x", "account_id": "88001234", "handle": "m_salih"}],
+}
+IMPORT_PLAIN = "data => import('./../shared/contacts.js').then(m => m.importContacts(data, ''))"
+DENIED = {"error": "Access to storage is not allowed from this context."}
+# What the content-script world gets when it reads or reopens an area: the value or the error.
+READ = "chrome.storage.{area}.get(null).then(value => ({{value}}), e => ({{error: e.message}}))"
+REOPEN = (
+    "chrome.storage.local.setAccessLevel({accessLevel: 'TRUSTED_AND_UNTRUSTED_CONTEXTS'})"
+    ".then(() => ({value: 'reopened'}), e => ({error: e.message}))"
+)
+# Every storage event the content-script world is told of, by area (kept in that world only).
+WATCH = """globalThis.harisTestSeen = [];
+chrome.storage.onChanged.addListener((changes, area) => globalThis.harisTestSeen.push([area, Object.keys(changes)]));
+true"""
+TIMEOUT_S = 10.0
+
+
+class ContentScriptWorld:
+    """Haris's content-script world in `page`'s top frame, reached through the DevTools protocol."""
+
+    def __init__(self, browser: Browser, page: Any) -> None:
+        self.page = page
+        self.cdp = browser.context.new_cdp_session(page)
+        contexts: list[dict[str, Any]] = []
+        self.cdp.on("Runtime.executionContextCreated", lambda event: contexts.append(event["context"]))
+        # Enabling reports the contexts that already exist (the content scripts ran at document_idle).
+        self.cdp.send("Runtime.enable")
+        frame = self.cdp.send("Page.getFrameTree")["frameTree"]["frame"]["id"]
+        origin = browser.url("").rstrip("/")
+        deadline = time.monotonic() + TIMEOUT_S
+        while True:
+            found = [
+                c
+                for c in contexts
+                if c["origin"] == origin and c.get("auxData", {}).get("frameId") == frame
+                if c.get("auxData", {}).get("type") == "isolated"
+            ]
+            if found:
+                self.context_id = found[-1]["id"]
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no content-script world; contexts: {[c['origin'] for c in contexts]}")
+            page.wait_for_timeout(100)
+
+    def evaluate(self, expression: str) -> Any:
+        answer = self.cdp.send(
+            "Runtime.evaluate",
+            {"expression": expression, "contextId": self.context_id, "awaitPromise": True, "returnByValue": True},
+        )
+        assert "exceptionDetails" not in answer, answer
+        return answer["result"].get("value")
+
+
+def tab_record(browser: Browser, handle: str) -> str:
+    """The tab id of the worker's per-tab report for the profile `handle` (session storage)."""
+    records = browser.control.evaluate("chrome.storage.session.get(null)")
+    [tab_id] = [
+        k.split("|")[1] for k, v in records.items() if k.startswith("tab|") and v["profile"].get("handle") == handle
+    ]
+    return tab_id
+
+
+def test_a_content_script_gets_nothing_of_storage_and_the_extension_still_works(
+    browser: Browser, backend: Backend
+) -> None:
+    browser.configure(backend.url, "en", everywhere=True)
+    browser.create_vault(PASSPHRASE)
+    assert browser.control.evaluate(IMPORT_PLAIN, FRIEND_FILE) == 1
+    # The extension's own page reads local storage as before: the vault (ciphertext) is there.
+    assert "vault" in browser.storage()["local"]
+
+    page = browser.context.new_page()
+    page.goto("https://x.com/m_salih_real")
+    banner = BannerView(page)
+    banner.wait_state("result")
+    # The clone of the trusted contact is warned of: the worker read the vault.
+    assert next(iter(banner.reasons())) == "impersonation.contact"
+
+    world = ContentScriptWorld(browser, page)
+    # This is Haris's content-script world (its scripts' globals are here, not in the page's).
+    assert world.evaluate("typeof globalThis.Haris.Banner") == "function"
+    assert page.evaluate("typeof globalThis.Haris") == "undefined"
+    # What a taken-over renderer gets of the extension's storage: nothing, in any area.
+    for area in ("local", "session", "sync"):
+        assert world.evaluate(READ.format(area=area)) == DENIED, area
+    # Nor can it open local storage again for itself.
+    assert world.evaluate(REOPEN) == DENIED
+    assert world.evaluate(READ.format(area="local")) == DENIED
+
+    # A new language chosen in Options: no storage event reaches the content script, yet the
+    # worker's REFRESH has it redraw the banner in French, checked again with the contacts.
+    assert world.evaluate(WATCH) is True
+    checks = len(backend.checks)
+    browser.configure_through_options(backend.url, "fr")
+    section = banner.wait(lambda s: s.get("lang") == "fr" and s.get("data-state") == "result")
+    assert len(backend.checks) > checks
+    assert backend.checks[-1]["locale"] == "fr"
+    assert [f["account_id"] for f in backend.checks[-1]["contacts"]] == ["88001234"]
+    assert section.get("data-level") == "high"
+    assert next(iter(banner.reasons())) == "impersonation.contact"
+    assert world.evaluate("globalThis.harisTestSeen") == [], "no change of local or session storage told"
+
+    # The extension's own pages: the popup names the contact, Options lists her.
+    popup = browser.context.new_page()
+    popup.goto(browser.url(f"popup/popup.html?tab={tab_record(browser, 'm_salih_real')}"))
+    popup.wait_for_selector('#findings li[data-code="impersonation.contact"]')
+    assert "Mohammed Salih" in popup.locator('#findings li[data-code="impersonation.contact"]').inner_text()
+    options = browser.context.new_page()
+    options.goto(browser.url("options/options.html"))
+    row = options.locator("#contacts tbody tr")
+    row.first.wait_for()
+    assert row.first.locator("td").nth(0).inner_text() == "Mohammed Salih"
+    assert options.locator("#language").input_value() == "fr"
