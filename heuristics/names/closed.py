@@ -44,7 +44,8 @@ RELATED_LATIN: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("hamid", re.compile(r"^hamid$")),  # Hamid, Hamed, Hameed
     ("hamad", re.compile(r"^hamad$")),  # Hamad, Hammad
     ("hasan", re.compile(r"^(?:hasani?|hasin)$")),  # Hassan, Hasan, Hassane, Hassen, Hacen
-    ("husayn", re.compile(r"^(?:hus[aiu]{1,2}n|husini|hasini)$")),  # Hussein, Husain, Hossein, Houcine, Hassine
+    # Hussein, Husain, Hossein, Houcine (not Hassine, حسين in Tunisia: Hacène is حسن in Algeria)
+    ("husayn", re.compile(r"^(?:hus[aiu]{1,2}n|husini)$")),
     ("khalid", re.compile(r"^hal[aiu]?[dt]$")),  # Khaled, Khalid, Halid, Khalid
     ("khalil", re.compile(r"^halil$")),  # Khalil, Khaleel, Halil
 )
@@ -52,8 +53,9 @@ RELATED_LATIN: tuple[tuple[str, re.Pattern[str]], ...] = (
 # The name after عبد (folded, without its article) → its Latin spellings after Abd-/Abdel-/Abdul-
 # (as the Latin part's key has it: ``abd`` and the rest, see normalise.Part.key).
 DIVINE_NAMES: dict[str, tuple[str, ...]] = {
-    "له": ("allah", "ullah", "lah", "llah", "alla", "la", "ulla"),
-    "اله": ("ilah", "ilahi", "elah", "illah"),
+    # Abdallahi, Abdoulaye: Mauritanian and West African forms. عبد الإله (Abdelilah) is left out:
+    # "Abd ilah", "Abd elah" are also read Abd + (al)lah, so the table could not tell them apart.
+    "له": ("allah", "ullah", "lah", "llah", "alla", "la", "ulla", "lahi", "allahi", "ullahi", "laye"),
     "رحمن": ("rahman", "rahmane", "rehman", "rahmaan"),
     "رحيم": ("rahim", "raheem", "rahime"),
     "عزيز": ("aziz", "azeez", "azize"),

@@ -445,7 +445,13 @@ def _name_words(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
     while len(joined) > 2 and droppable(joined[0][1], LEADING_TITLES) and full(joined[1:]):
         joined = joined[1:]
-    while len(joined) > 2 and droppable(joined[-1][1], TRAILING_TITLES) and full(joined[:-1]):
+    # A title after bin/ben/ould/بن/ولد is a name (ولد الشيخ, Ould Cheikh: a Mauritanian family).
+    while (
+        len(joined) > 2
+        and droppable(joined[-1][1], TRAILING_TITLES)
+        and not _is_particle_word(joined[-2][1])
+        and full(joined[:-1])
+    ):
         joined = joined[:-1]
     half = len(joined) // 2
     if half >= 2 and len(joined) == 2 * half and [w for _, w in joined[:half]] == [w for _, w in joined[half:]]:
