@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from heuristics.names.latin import fold_token
 
@@ -147,10 +147,19 @@ def divine_arabic(text: str) -> str | None:
 
 
 @cache
-def _divine_keys() -> tuple[tuple[str, frozenset[str]], ...]:
-    return tuple(
-        (name, frozenset(fold_token(spelling) for spelling in spellings)) for name, spellings in DIVINE_NAMES.items()
-    )
+def _divine_keys() -> tuple[list[str], list[str]]:
+    """Every spelling's key and the name it spells, as two lists (one rapidfuzz call reads them)."""
+    pairs = sorted({(fold_token(spelling), name) for name, spellings in DIVINE_NAMES.items() for spelling in spellings})
+    return [key for key, _ in pairs], [name for _, name in pairs]
+
+
+@cache
+def _divine_exact() -> dict[str, frozenset[str]]:
+    keys, names = _divine_keys()
+    exact: dict[str, set[str]] = {}
+    for key, name in zip(keys, names, strict=True):
+        exact.setdefault(key, set()).add(name)
+    return {key: frozenset(found) for key, found in exact.items()}
 
 
 def divine_latin(text: str, key: str) -> frozenset[str] | None:
@@ -160,11 +169,15 @@ def divine_latin(text: str, key: str) -> frozenset[str] | None:
     if not key.startswith(ABD_LATIN) or not text.startswith(ABD_LATIN) or len(key) == len(ABD_LATIN):
         return None
     tail = key[len(ABD_LATIN) :]
-    scored = [(max(fuzz.ratio(tail, spelling) for spelling in keys), name) for name, keys in _divine_keys()]
-    best = max(score for score, _ in scored)
-    if best < RECOGNISED:
+    exact = _divine_exact().get(tail)
+    if exact is not None:  # a spelling of the table: no other can be more alike
+        return exact
+    keys, names = _divine_keys()
+    found = process.extract(tail, keys, scorer=fuzz.ratio, score_cutoff=RECOGNISED, limit=None)
+    if not found:
         return None
-    return frozenset(name for score, name in scored if score == best)
+    best = max(score for _, score, _ in found)
+    return frozenset(names[number] for _, score, number in found if score == best)
 
 
 def closed_sets_allow(arabic_text: str, latin_text: str, latin_key: str) -> bool:
