@@ -101,21 +101,32 @@ def given_pairs(count_a: int, count_b: int) -> tuple[tuple[Span, Span], ...]:
     )
 
 
+def family_first_allowed(given: tuple[Span, Span], second_has_particle: tuple[bool, bool]) -> bool:
+    """Whether a given-name pair may be tried: a name read family first has its given name second,
+    and a part after bin/ben/ould (``second_has_particle``) is a father's or family name, never a
+    given name (Ali Ben Omar is not Omar Ben Ali written family first: they are father and son)."""
+    return not any(span[0] == 1 and particle for span, particle in zip(given, second_has_particle, strict=True))
+
+
 def align(
     count_a: int,
     count_b: int,
     pair_scores: Callable[[list[tuple[Span, Span]]], list[float]],
     at_least: float = 0.0,
+    second_has_particle: tuple[bool, bool] = (False, False),
 ) -> Alignment | None:
     """The best valid alignment of names of ``count_a`` and ``count_b`` parts, or None.
 
     ``pair_scores`` scores a list of unit pairs at once (the given-name pairs first, then, if one
     reaches the floor, every other pair in one call). ``at_least``: only alignments scoring at least
     this are wanted (an alignment never scores more than its given-name pair, so given-name pairs
-    under it are not followed)."""
+    under it are not followed). ``second_has_particle``: whether each name's second part follows
+    a particle (see :func:`family_first_allowed`)."""
     if not count_a or not count_b:
         return None
-    candidates = given_pairs(count_a, count_b)
+    candidates = tuple(
+        pair for pair in given_pairs(count_a, count_b) if family_first_allowed(pair, second_has_particle)
+    )
     scores = dict(zip(candidates, pair_scores(list(candidates)), strict=True))
     pairs = unit_pairs(count_a, count_b)
     if not any(value >= max(FLOOR, at_least) for value in scores.values()):

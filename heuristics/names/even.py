@@ -27,9 +27,18 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from heuristics.names.align import FLOOR, MAX_MERGED, Alignment, Pair, complete, given_pairs, unit_pairs
+from heuristics.names.align import (
+    FLOOR,
+    MAX_MERGED,
+    Alignment,
+    Pair,
+    complete,
+    family_first_allowed,
+    given_pairs,
+    unit_pairs,
+)
 from heuristics.names.normalise import NameReading, NormalisedName, Part
-from heuristics.names.similarity import Known, NameSimilarity, best_of_readings
+from heuristics.names.similarity import Known, NameSimilarity, best_of_readings, second_has_particle
 from heuristics.names.transliteration import latin_letters, model
 from heuristics.names.units import (
     SKELETON_PENALTY,
@@ -171,9 +180,14 @@ def _even_align(a: NameReading, b: NameReading, at_least: float, known: Known) -
     scores = {(sa, sb): known[id(a), sa, id(b), sb] for sa, sb in pairs}
     score = scores.__getitem__
     best: Alignment | None = None
+    particles = second_has_particle(a, b)
     for span_a, span_b in given_pairs(count_a, count_b):
         given = score((span_a, span_b))
-        skipped = given < max(FLOOR, at_least) or (best is not None and given <= best.score)
+        skipped = (
+            not family_first_allowed((span_a, span_b), particles)
+            or given < max(FLOOR, at_least)
+            or (best is not None and given <= best.score)
+        )
         found = complete(Pair(span_a, span_b, 1.0 if skipped else given), pairs, score, count_a, count_b)
         if skipped or found is None:
             continue  # (a skipped pair's completion only costs what one followed costs)

@@ -39,9 +39,11 @@ _NOT_NAME = re.compile(r"[^a-z'`]")
 _MARKS = str.maketrans("", "", "'`")
 _FINAL_H = re.compile(r"(?<=[aiu])h$")
 # Mohammed, Muhammad, Mohamed, Mouhamad… after folding: m, vowel, h, vowel, m, vowel, d. Mahmoud
-# (no vowel between h and m) stays out. The family gets one symbol.
+# (no vowel between h and m) stays out. The family gets one symbol. Also the Maghrebi M'hamed /
+# Mhamed (civil registers of Morocco and Algeria write امحمد and محمد so), the abbreviations Mohd,
+# Muhd, Md (Malaysia, Bangladesh, India: "Md." is Muhammad) and the Turkish Mehmet / Mehmed.
 MOHAMMED = "MM"
-_MOHAMMED = re.compile(r"^(?:m[aiu]h[aiu]m[aiu]?d|mhmd|muhd|mhd)$")
+_MOHAMMED = re.compile(r"^(?:m[aiu]h[aiu]m[aiu]?d|mh[aiu]m[aiu]?d|mhmd|muhd|mhd|md|mihmi[dt])$")
 
 
 def fold_token(token: str) -> str:

@@ -445,7 +445,13 @@ def _name_words(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
     while len(joined) > 2 and droppable(joined[0][1], LEADING_TITLES) and full(joined[1:]):
         joined = joined[1:]
-    while len(joined) > 2 and droppable(joined[-1][1], TRAILING_TITLES) and full(joined[:-1]):
+    # A title after bin/ben/ould/بن/ولد is a name (ولد الشيخ, Ould Cheikh: a Mauritanian family).
+    while (
+        len(joined) > 2
+        and droppable(joined[-1][1], TRAILING_TITLES)
+        and not _is_particle_word(joined[-2][1])
+        and full(joined[:-1])
+    ):
         joined = joined[:-1]
     half = len(joined) // 2
     if half >= 2 and len(joined) == 2 * half and [w for _, w in joined[:half]] == [w for _, w in joined[half:]]:
@@ -530,6 +536,7 @@ def _is_tail(words: list[_Word], index: int) -> bool:
 def _parts(words: list[_Word]) -> tuple[Part, ...]:
     """Group words into parts: drop Latin articles, glue heads to what follows and compound tails
     to what precedes, keep particles beside the word they introduce."""
+    words = list(words)  # an article's next word may be marked below
     groups: list[tuple[list[_Word], str]] = []  # words of a part, and its particle
     particle = ""
     index = 0
@@ -545,6 +552,10 @@ def _parts(words: list[_Word]) -> tuple[Part, ...]:
         if _is_article(words, index):
             if following is None and not groups:
                 groups.append(([word], ""))  # a name that is only "Al"
+            elif following is not None and word.script == "arabic" == following.script:
+                # آل نهيان is written Al Nahyan and Alnahyan alike: the next word carries the
+                # article, so the Latin may write it or not (as for النهيان).
+                words[index + 1] = following._replace(article=True)
             index += 1
             continue
         is_particle = word.text in (LATIN_PARTICLES if word.script == "latin" else ARABIC_PARTICLES)
@@ -578,6 +589,21 @@ def _is_decoration(token: str) -> bool:
     )
 
 
+def _is_particle_word(token: str) -> bool:
+    return token in LATIN_PARTICLES or (not token.isascii() and fold_arabic(token) in ARABIC_PARTICLES)
+
+
+def _decorations(tokens: list[str]) -> list[bool]:
+    """Which case-folded words are decoration to drop. Some decoration words are names too (جديد is
+    "new" and a family name: صلاح جديد, الشاذلي بن جديد / Chadli Bendjedid), so, as titles, they
+    go only while two other words remain, and a word after bin/ben/ould/بن is always a name."""
+    drop = [
+        _is_decoration(token) and not (number and _is_particle_word(tokens[number - 1]))
+        for number, token in enumerate(tokens)
+    ]
+    return drop if len(tokens) - sum(drop) != 1 else [False] * len(tokens)
+
+
 def normalise(name: str) -> NormalisedName:
     """Normalise a display name or handle. Pure: the same text gives the same parts.
 
@@ -592,7 +618,7 @@ def normalise(name: str) -> NormalisedName:
 def _has_word_tricks(words: list[str]) -> bool:
     """Whether :func:`_name_words` may change these words (then the reference path runs). It sees
     them as the reference does, without decoration words."""
-    words = [word for word in words if not _is_decoration(word.casefold())]
+    words = [word for word, drop in zip(words, _decorations([w.casefold() for w in words]), strict=True) if not drop]
     if not words:
         return True
     half = len(words) // 2
@@ -608,11 +634,12 @@ def normalise_reference(name: str) -> NormalisedName:
     """:func:`normalise` for any text, step by step (the reference the plain-name path equals)."""
     cleaned, lookalikes = unmask_words(name)
     shown_words = cleaned.split()
+    folded_words = [w.casefold() for w in shown_words]
     kept = _name_words(
         [
             (shown, word)
-            for shown, word in zip(shown_words, (w.casefold() for w in shown_words), strict=True)
-            if not word.isdigit() and not _is_decoration(word)
+            for shown, word, drop in zip(shown_words, folded_words, _decorations(folded_words), strict=True)
+            if not word.isdigit() and not drop
         ]
     )
     word_readings = [(shown, _digit_readings(word)) for shown, word in kept]
@@ -685,10 +712,12 @@ def _normalise_plain(name: str) -> NormalisedName:
             found.append(Part(shown, "arabic", letters, arabic_skeleton(letters), article))
         else:
             return NormalisedName(name, name, "arabic", (), (NameReading("plain", tuple(found)),))
+    shown_words = name.split(" ")
+    tokens = [shown.casefold() for shown in shown_words]
     words = [
         word
-        for shown in name.split(" ")
-        if not _is_decoration(token := shown.casefold())
+        for shown, token, drop in zip(shown_words, tokens, _decorations(tokens), strict=True)
+        if not drop
         for word in _words(shown, token)
     ]
     return NormalisedName(name, name, _script(name), (), (NameReading("plain", _parts(words)),))

@@ -68,6 +68,11 @@ class NameSimilarity:
 Known = dict[tuple[int, Span, int, Span], float]
 
 
+def second_has_particle(a: NameReading, b: NameReading) -> tuple[bool, bool]:
+    """Whether each reading's second part follows a particle (it can then be no given name)."""
+    return tuple(len(r.parts) > 1 and bool(r.parts[1].particle) for r in (a, b))  # type: ignore[return-value]
+
+
 def compare_readings(
     a: NameReading, b: NameReading, at_least: float = 0.0, known: Known | None = None
 ) -> Alignment | None:
@@ -83,7 +88,7 @@ def compare_readings(
             found[number] = value
         return [value if value is not None else 0.0 for value in found]
 
-    return align(len(a.parts), len(b.parts), scores, at_least)
+    return align(len(a.parts), len(b.parts), scores, at_least, second_has_particle(a, b))
 
 
 def compare(a: NormalisedName, b: NormalisedName, at_least: float = 0.0, known: Known | None = None) -> NameSimilarity:

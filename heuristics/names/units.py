@@ -29,12 +29,14 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
+from heuristics.names.closed import closed_sets_allow
 from heuristics.names.latin import MOHAMMED
 from heuristics.names.normalise import COMPOUND_ARTICLE, Part
 from heuristics.names.skeleton import arabic_skeleton, latin_skeleton
 from heuristics.names.transliteration import ARTICLE, LINK, latin_letters, letter_symbols, model
 
-MOHAMMED_ARABIC = "محمد"
+# محمد and the Maghrebi امحمد (M'hamed), both written with the Mohammed spellings.
+MOHAMMED_ARABIC = frozenset({"محمد", "امحمد"})
 # The gate: skeletons at most GATE_EDITS insertions or deletions apart (a substitution is two), or
 # at most GATE_SHARE of their letters apart (rapidfuzz ratio ≥ 60: ratio is 1 − InDel / lengths).
 GATE_EDITS = 2
@@ -165,17 +167,23 @@ def unit_key(parts: Sequence[Part], particle: str) -> str:
 def mohammed_rule_allows(
     arabic: Sequence[Part], arabic_particle: str, latin: Sequence[Part], latin_particle: str
 ) -> bool:
-    """Whether an Arabic unit and a Latin unit may score above 0 by the Mohammed rule: محمد pairs
+    """Whether an Arabic unit and a Latin unit may score above 0 by the name rules: محمد pairs
     only with a Mohammed spelling (Mohamed, Muhammad …) and those only with محمد, since the
-    commonest name's near neighbours (محمود / Mahmoud) score as well by letters alone.
+    commonest name's near neighbours (محمود / Mahmoud) score as well by letters alone; and two
+    parts that :mod:`closed`'s tables both know (Ahmed / حامد, Abdallah / عبد العزيز) pair only
+    when they are the same name.
 
     Public because the constant-work search (:func:`even.even_unit_scores`) scores the pairs this
     rule sets to 0 (so its work does not tell them apart) and must drop the same ones."""
-    return _is_mohammed_arabic(arabic, arabic_particle) == _is_mohammed_latin(latin, latin_particle)
+    if _is_mohammed_arabic(arabic, arabic_particle) != _is_mohammed_latin(latin, latin_particle):
+        return False
+    if len(arabic) != 1 or len(latin) != 1 or arabic_particle or latin_particle:
+        return True
+    return closed_sets_allow(arabic[0].text, latin[0].text, latin[0].key)
 
 
 def _is_mohammed_arabic(parts: Sequence[Part], particle: str) -> bool:
-    return len(parts) == 1 and not particle and parts[0].text == MOHAMMED_ARABIC
+    return len(parts) == 1 and not particle and parts[0].text in MOHAMMED_ARABIC
 
 
 def _is_mohammed_latin(parts: Sequence[Part], particle: str) -> bool:
