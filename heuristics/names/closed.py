@@ -5,7 +5,7 @@ parts across scripts in which *both* sides are names of one set must be the same
   احمد / محمود / حامد / حمد (ح م د: Ahmed, Mahmoud, Hamid, Hamad), حسن / حسين (Hassan /
   Hussein), خالد / خليل (Khaled / Khalil). Brothers are often named so; the learned model writes
   one as the other for little (حامد = a-h-m-e-d less one vowel). محمد, the commonest, has its own
-  stricter rule (:func:`units.mohammed_rule_allows`).
+  stricter rule (:func:`units.name_rules_allow`).
 - **The name of God after Abd** (:data:`DIVINE_NAMES`): عبد الله, عبد العزيز, عبد الرحمن,
   عبد الرحيم … (Abdallah, Abdelaziz, Abderrahmane, Abderrahim) share their first four letters in
   both scripts, which carry the whole evidence; the tail alone tells brothers apart. The list is
@@ -19,7 +19,7 @@ the tables can only refuse a pair both of whose sides they know, never accept on
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -162,6 +162,9 @@ def _divine_exact() -> dict[str, frozenset[str]]:
     return {key: frozenset(found) for key, found in exact.items()}
 
 
+# The same Latin part meets every contact's (or registered person's) parts in one check: its
+# lookup is made once, and so costs the same whatever the other side's parts are.
+@lru_cache(maxsize=4096)
 def divine_latin(text: str, key: str) -> frozenset[str] | None:
     """The names of God a Latin Abd compound (text ``abdelaziz``, key ``abdaziz``) may end with:
     those whose spellings' keys are the most alike its tail's, if alike enough; None when it is

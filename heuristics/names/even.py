@@ -44,7 +44,7 @@ from heuristics.names.units import (
     SKELETON_PENALTY,
     arabic_symbols,
     cross_score,
-    mohammed_rule_allows,
+    name_rules_allow,
     particle_readings,
     passes_gate,
     unit_key,
@@ -127,9 +127,10 @@ def even_unit_scores(
             (arabic, arabic_particle, symbols), (latin, latin_particle, letters) = (
                 sides if a[0].script == "arabic" else sides[::-1]
             )
-            # محمد only pairs with the Mohammed spellings: such a pair scores 0, but is scored.
-            mohammed = mohammed_rule_allows(arabic, arabic_particle, latin, latin_particle)
-            crossing.append((number, fuzz.ratio(skeleton_a, skeleton_b), passes and mohammed))
+            # محمد only pairs with the Mohammed spellings, and names the closed tables tell apart
+            # never pair: such a pair scores 0, but is scored.
+            allowed = name_rules_allow(arabic, arabic_particle, latin, latin_particle)
+            crossing.append((number, fuzz.ratio(skeleton_a, skeleton_b), passes and allowed))
             inputs.append((symbols, letters))  # type: ignore[arg-type]
     if pad is not None:
         inputs.append(([_PAD_SYMBOL] * max(pad[0], 1), "a" * max(pad[1], 1)))

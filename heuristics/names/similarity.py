@@ -70,7 +70,11 @@ Known = dict[tuple[int, Span, int, Span], float]
 
 def second_has_particle(a: NameReading, b: NameReading) -> tuple[bool, bool]:
     """Whether each reading's second part follows a particle (it can then be no given name)."""
-    return tuple(len(r.parts) > 1 and bool(r.parts[1].particle) for r in (a, b))  # type: ignore[return-value]
+    return _second_has_particle(a), _second_has_particle(b)
+
+
+def _second_has_particle(reading: NameReading) -> bool:
+    return len(reading.parts) > 1 and bool(reading.parts[1].particle)
 
 
 def compare_readings(

@@ -146,7 +146,7 @@ def _add_cross(
     latin: Sequence[Part],
     latin_particle: str,
 ) -> None:
-    if not mohammed_rule_allows(arabic, arabic_particle, latin, latin_particle):
+    if not name_rules_allow(arabic, arabic_particle, latin, latin_particle):
         return  # score 0
     letters = latin_letters(latin_particle + "".join(part.text for part in latin))
     crossing.append((number, gate, (arabic_symbols(arabic, arabic_particle), letters)))
@@ -164,9 +164,7 @@ def unit_key(parts: Sequence[Part], particle: str) -> str:
     return glued.key.replace(COMPOUND_ARTICLE, "")
 
 
-def mohammed_rule_allows(
-    arabic: Sequence[Part], arabic_particle: str, latin: Sequence[Part], latin_particle: str
-) -> bool:
+def name_rules_allow(arabic: Sequence[Part], arabic_particle: str, latin: Sequence[Part], latin_particle: str) -> bool:
     """Whether an Arabic unit and a Latin unit may score above 0 by the name rules: محمد pairs
     only with a Mohammed spelling (Mohamed, Muhammad …) and those only with محمد, since the
     commonest name's near neighbours (محمود / Mahmoud) score as well by letters alone; and two
