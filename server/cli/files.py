@@ -98,21 +98,19 @@ def _explained(error: Exception) -> click.ClickException:
     return click.ClickException(f"cannot reach the store (REDIS_URL): {type(error).__name__}")
 
 
-class StoreGroup(AppGroup):
+class _AnswersUnreachableStore(click.Command):
+    """Redis out of reach: one line and exit 1, not a traceback (module docstring)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _UNREACHABLE as error:
+            raise _explained(error) from None
+
+
+class StoreGroup(_AnswersUnreachableStore, AppGroup):
     """A command group whose commands answer an unreachable Redis with one line and exit 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except _UNREACHABLE as error:
-            raise _explained(error) from None
 
-
-class StoreCommand(click.Command):
+class StoreCommand(_AnswersUnreachableStore):
     """A single command with :class:`StoreGroup`'s answer to an unreachable Redis."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except _UNREACHABLE as error:
-            raise _explained(error) from None
