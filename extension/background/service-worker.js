@@ -10,6 +10,7 @@ import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
 import { MAX_OTHER_IDS, otherIds } from "../shared/contacts.js";
 import { forgetInTabs, wipeEverything } from "../shared/wipe.js";
+import { tellEveryTab } from "../shared/tabs.js";
 import { backendAllowed, check, pruneSession, sessionGet, sessionSet, validRequest } from "./check.js";
 import { ensureGridAlarm } from "./grid-alarm.js";
 import { clampProfile, sendReport } from "./checker.js";
@@ -232,17 +233,10 @@ if (api.runtime.onStartup) api.runtime.onStartup.addListener(() => restrictStora
 
 /**
  * Every tab's content script asks for its strings and settings again and checks its profile again
- * (MESSAGES.REFRESH): it cannot watch `local` storage itself. Sent to every tab, since the worker
- * may not read tabs' addresses; a tab without Haris's content script refuses it.
+ * (MESSAGES.REFRESH): it cannot watch `local` storage itself.
  */
-async function refreshTabs() {
-  let tabs = [];
-  try {
-    tabs = await api.tabs.query({});
-  } catch (_error) {
-    return;
-  }
-  await Promise.all(tabs.map((tab) => Promise.resolve().then(() => api.tabs.sendMessage(tab.id, { type: MESSAGES.REFRESH })).catch(() => {})));
+function refreshTabs() {
+  return tellEveryTab({ type: MESSAGES.REFRESH });
 }
 
 // What a page's banner is drawn from: its language and where banners show (PAGE_SETUP), and what

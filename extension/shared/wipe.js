@@ -5,6 +5,7 @@
  */
 import { api } from "./browser.js";
 import { MESSAGES } from "./constants.js";
+import { tellEveryTab } from "./tabs.js";
 
 export async function wipeEverything() {
   // The pages first: a banner left in a page would still say what Haris said there ("one of your
@@ -38,15 +39,6 @@ export async function requestWipe() {
  * or (`quiet`, after a wipe) not before the address changes; `badges`: the toolbar's go too.
  */
 export async function forgetInTabs({ badges = false, quiet = false } = {}) {
-  let tabs = [];
-  try {
-    tabs = await api.tabs.query({});
-  } catch (_error) {
-    return; // No tabs API here (a test double): nothing shown to clear.
-  }
-  await Promise.all(tabs.map(async (tab) => {
-    if (badges) await api.action.setBadgeText({ tabId: tab.id, text: "" }).catch(() => {});
-    // Tabs without Haris's content script refuse the message.
-    await Promise.resolve().then(() => api.tabs.sendMessage(tab.id, { type: MESSAGES.FORGET, quiet })).catch(() => {});
-  }));
+  const clearBadge = (tab) => api.action.setBadgeText({ tabId: tab.id, text: "" }).catch(() => {});
+  await tellEveryTab({ type: MESSAGES.FORGET, quiet }, badges ? clearBadge : null);
 }
