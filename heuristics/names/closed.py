@@ -368,6 +368,8 @@ COMPOUND_TAILS: dict[str, re.Pattern[str]] = {
     "رحمن": re.compile(r"(?:[aeiou][lr])?r[ae]h?m[aeo]ne?"),
 }
 _SHORTEST_HEAD = 2
+# Any tail at the end of a word: most Latin words have none and are answered by this one search.
+_ANY_TAIL = re.compile("(?:" + "|".join(pattern.pattern for pattern in COMPOUND_TAILS.values()) + ")$")
 
 
 def compound_head_arabic(text: str) -> tuple[str, str] | None:
@@ -424,7 +426,7 @@ def compound_heads_latin(text: str) -> tuple[str, frozenset[str]] | None:
     off, the heads whose spellings' keys are the most alike, if alike enough (rapidfuzz ratio ≥
     RECOGNISED); None when it has no tail of the table or no head of it."""
     letters = text.replace("'", "").replace("`", "")
-    if len(letters) < _SHORTEST_HEAD + 2 or letters[-1] not in "aehn":  # no tail ends otherwise
+    if len(letters) < _SHORTEST_HEAD + 2 or not _ANY_TAIL.search(letters):
         return None
     best = 0.0
     found: set[tuple[str, str]] = set()
