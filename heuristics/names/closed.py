@@ -289,6 +289,8 @@ COMPOUND_HEADS_ARABIC: dict[str, str] = {
     "عطاء": "ata",
     "محبوب": "mahbub",
     "نعيم": "naim",
+    # عبد الله, عبد الرحمن: Abdullah is not Obaidullah, Abdur Rahman not Azizur Rahman (0.997).
+    "عبد": "abd",
 }
 COMPOUND_HEADS_LATIN: dict[str, tuple[str, ...]] = {
     "nur": ("nur", "nour", "noor", "nor", "nuur"),
@@ -357,6 +359,7 @@ COMPOUND_HEADS_LATIN: dict[str, tuple[str, ...]] = {
     "ata": ("ata", "ataa", "atau", "atta"),
     "mahbub": ("mahbub", "mahboob", "mehboob", "mahbubu", "mahboub"),
     "naim": ("naim", "naeem", "naimu", "naeemu"),
+    "abd": ("abd", "abdu", "abdul", "abdel", "abdal", "abdil", "abdol", "abdou", "abdoul", "abde", "abdo"),
 }
 # The tails, as an Arabic compound's part writes them (after the article mark), and the Latin
 # endings of each: a link (a vowel, an article's l or r, or the article assimilated: e-d-dine,

@@ -347,6 +347,11 @@ NOT_THE_SAME = {
         ("حفيظ الرحمن زكري", "Fazlur Rahman Zekri"),
         ("مطيع الرحمن زكري", "Atiqur Rahman Zekri"),
         ("سعيد الرحمن زكري", "Shafiqur Rahman Zekri"),
+        ("عبد الله زكري", "Obaidullah Zekri"),
+        ("عبيد الله زكري", "Abdullah Zekri"),
+        ("عبد الرحمن زكري", "Azizur Rahman Zekri"),
+        ("عزيز الرحمن زكري", "Abdur Rahman Zekri"),
+        ("عبد الرحمن زكري", "Habibur Rahman Zekri"),
     ],
     "sisters Zohra and Fatima-Zohra; Qasim and Asim (ق read as a glottal stop)": [
         ("فاطمة الزهراء المنصوري", "Zahra Mansouri"),
