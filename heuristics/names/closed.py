@@ -23,7 +23,9 @@ from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
+from heuristics.names.arabic import fold_letters, same_script_key
 from heuristics.names.latin import fold_token
+from heuristics.names.normalise import COMPOUND_ARTICLE
 
 # Arabic (folded) → the name; the Latin keys (latin.fold_token) of its usual spellings.
 RELATED_ARABIC: dict[str, str] = {
@@ -37,6 +39,8 @@ RELATED_ARABIC: dict[str, str] = {
     "حسين": "husayn",
     "خالد": "khalid",
     "خليل": "khalil",
+    "قاسم": "qasim",
+    "عاصم": "asim",
 }
 RELATED_LATIN: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ahmad", re.compile(r"^ahm[aiu]?[dt]$")),  # Ahmed, Ahmad, Ahmet, Akhmed, Ahmd
@@ -48,6 +52,11 @@ RELATED_LATIN: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("husayn", re.compile(r"^(?:hus[aiu]{1,2}n|husini)$")),
     ("khalid", re.compile(r"^hal[aiu]?[dt]$")),  # Khaled, Khalid, Halid, Khalid
     ("khalil", re.compile(r"^halil$")),  # Khalil, Khaleel, Halil
+    # قاسم is Qasim, Kassem, Kacem and, with ق as g (Gulf, Sudan, Maghreb), Gassim, Ghasem; عاصم
+    # is Asim, Assem: the model lets ع stand for the k or g (0.957), and a reader for whom ق is a
+    # glottal stop (Cairo, Beirut) says both alike, yet they are two names (brothers, namesakes).
+    ("qasim", re.compile(r"^(?:k|g|G)as[iu]m$")),  # Qasim, Kassem, Kacem, Gassim, Ghasem
+    ("asim", re.compile(r"^as[iu]m$")),  # Asim, Assem, Aasim, Asem
 )
 
 # The name after عبد (folded, without its article) → its Latin spellings after Abd-/Abdel-/Abdul-
@@ -195,3 +204,255 @@ def closed_sets_allow(arabic_text: str, latin_text: str, latin_key: str) -> bool
         return True
     latin_tails = divine_latin(latin_text, latin_key)
     return latin_tails is None or arabic_tail in latin_tails
+
+
+# Compounds of a head and a tail that carries the article, the tail written alike whatever the
+# head: X al-Din ("of the faith": نور الدين, Nour Eddine, Nur al-Din, Nureddin, Nurettin), X-ullah
+# (نصر الله, Nasrallah, Nasrullah) and X ur-Rahman (ضياء الرحمن, Ziaur Rahman). The tail carries most
+# of the letters in both scripts, so Nour Eddine and Nasreddine, Azizur and Ziaur Rahman look close
+# to the model (0.98): the head alone tells brothers apart. Heads as their folded Arabic letters →
+# the head's name; the name → its usual Latin spellings before the tail (French Maghreb -eddine,
+# English and South Asian -uddin, -ullah, -ur, ALA-LC al-Din, Turkish -ettin). These are the laqabs
+# X al-Din (Wikipedia, "Laqab"; Encyclopaedia of Islam, "Laḳab") and the X-ullah / X-ur-Rahman
+# names of Afghanistan, Pakistan and Bangladesh most borne as given names. Heads one name to the
+# table: نصر / ناصر (Naser al-Din Shah is also written Nasreddin, as Nasreddin Hodja, نصر الدين, is),
+# محيي / محي, علاء / علا, حافظ / حفيظ (both Hafiz): the table must not tell a spelling's two readings
+# apart. A ة head is also written with ت (Persian and Urdu: هدايت الله).
+COMPOUND_HEADS_ARABIC: dict[str, str] = {
+    "نور": "nur",
+    "نصر": "nasr",
+    "ناصر": "nasr",
+    "صلاح": "salah",
+    "علاء": "ala",
+    "علا": "ala",
+    "كمال": "kamal",
+    "عز": "izz",
+    "سيف": "sayf",
+    "بدر": "badr",
+    "خير": "khayr",
+    "شمس": "shams",
+    "شرف": "sharaf",
+    "جمال": "jamal",
+    "تقي": "taqi",
+    "زين": "zayn",
+    "فخر": "fakhr",
+    "محيي": "muhyi",
+    "محي": "muhyi",
+    "حسام": "husam",
+    "عماد": "imad",
+    "نظام": "nizam",
+    "قمر": "qamar",
+    "صدر": "sadr",
+    "بهاء": "baha",
+    "ضياء": "diya",
+    "سعد": "saad",
+    "جلال": "jalal",
+    "نجم": "najm",
+    "شهاب": "shihab",
+    "ركن": "rukn",
+    "معين": "muin",
+    "قطب": "qutb",
+    "غياث": "ghiyath",
+    "تاج": "taj",
+    "برهان": "burhan",
+    "ظهير": "zahir",
+    "حبيب": "habib",
+    "نجيب": "najib",
+    "عزيز": "aziz",
+    "حفيظ": "hafiz",
+    "حافظ": "hafiz",
+    "خليل": "khalil",
+    "مطيع": "muti",
+    "مجيب": "mujib",
+    "انيس": "anis",
+    "عتيق": "atiq",
+    "شفيق": "shafiq",
+    "سعيد": "said",
+    "فضل": "fadl",
+    "لطف": "lutf",
+    "سميع": "sami",
+    "رفيع": "rafi",
+    "عبيد": "ubayd",
+    "حمد": "hamd",
+    "حميد": "hamid",
+    "امين": "amin",
+    "امان": "aman",
+    "اسد": "asad",
+    "كليم": "kalim",
+    "رحمة": "rahmat",
+    "نعمة": "nimat",
+    "هداية": "hidayat",
+    "عناية": "inayat",
+    "فتح": "fath",
+    "احسان": "ihsan",
+    "ثناء": "sana",
+    "عطاء": "ata",
+    "محبوب": "mahbub",
+    "نعيم": "naim",
+    # عبد الله, عبد الرحمن: Abdullah is not Obaidullah, Abdur Rahman not Azizur Rahman (0.997).
+    "عبد": "abd",
+}
+COMPOUND_HEADS_LATIN: dict[str, tuple[str, ...]] = {
+    "nur": ("nur", "nour", "noor", "nor", "nuur"),
+    "nasr": ("nasr", "nassr", "naser", "nasser", "nasir", "nassir", "nacer", "nacir", "nasar", "naseer"),
+    "salah": ("salah", "salaah", "slah", "sala", "salaha"),
+    "ala": ("ala", "alaa", "alla", "allaa", "alae", "ela"),
+    "kamal": ("kamal", "kamel", "kemal", "kemel", "kamaal", "camal"),
+    "izz": ("izz", "iz", "ezz", "ez", "azz", "az", "izze", "ezze", "izzat", "ezzat"),
+    "sayf": ("sayf", "saif", "seif", "seyf", "sif", "saifu", "seyfe"),
+    "badr": ("badr", "bader", "badre", "bedr", "bedre", "badar", "badru"),
+    "khayr": ("khayr", "khair", "kheir", "khir", "kheyr", "hayr", "hair", "khairu", "khaira"),
+    "shams": ("shams", "chams", "chems", "shems", "shamsu", "sams", "semse"),
+    "sharaf": ("sharaf", "charaf", "cheraf", "sharf", "sheraf", "sharafu", "serafe", "seref"),
+    "jamal": ("jamal", "djamal", "djamel", "jamel", "gamal", "cemal", "cemale", "jamalu"),
+    "taqi": ("taqi", "taki", "taqiy", "taqy", "takiy"),
+    "zayn": ("zayn", "zain", "zein", "zeyn", "zin", "zine", "zainu", "zeyne"),
+    "fakhr": ("fakhr", "fakhar", "fakher", "fakhir", "fahr", "fakhru", "fahre"),
+    "muhyi": ("muhyi", "muhy", "mohi", "mohy", "muhi", "mouhi", "mohyi", "mohie"),
+    "husam": ("husam", "hussam", "hosam", "hossam", "houssam", "hisam", "husame"),
+    "imad": ("imad", "emad", "imed", "emed", "imade", "imadu"),
+    "nizam": ("nizam", "nezam", "nidham", "nidam", "nizame", "nizamu"),
+    "qamar": ("qamar", "kamar", "gamar", "qamer", "kamer", "qamaru"),
+    "sadr": ("sadr", "sadre", "sadru", "sader"),
+    "baha": ("baha", "bahaa", "beha", "bahae"),
+    "diya": ("diya", "dia", "diaa", "zia", "ziya", "ziaa", "dhia", "dhiya", "dhiaa", "ziyae", "diyae"),
+    "saad": ("saad", "sad", "sa'd", "saadu", "sade", "saade", "saadi"),
+    "jalal": ("jalal", "djalal", "djelal", "jelal", "galal", "celal", "celale", "jalalu"),
+    "najm": ("najm", "nadjm", "nejm", "najmu", "necm", "necme", "najam"),
+    "shihab": ("shihab", "chihab", "shehab", "chehab", "shahab", "shihabu", "sihab"),
+    "rukn": ("rukn", "rokn", "roukn", "ruknu", "rukne"),
+    "muin": ("muin", "moin", "moinu", "mueen", "mouin", "muinu", "moeen"),
+    "qutb": ("qutb", "kutb", "qotb", "kotb", "qutbu", "kutbe"),
+    "ghiyath": ("ghiyath", "ghiyas", "ghias", "ghiath", "giyas", "ghiyasu"),
+    "taj": ("taj", "tadj", "tag", "tajud"),
+    "burhan": ("burhan", "borhan", "bourhan", "burhanu", "burhane"),
+    "zahir": ("zahir", "zaheer", "dhahir", "zahiru", "zahire"),
+    "habib": ("habib", "habeeb", "habibu", "habibi", "habibo"),
+    "najib": ("najib", "najeeb", "nadjib", "naguib", "nagib", "najibu"),
+    "aziz": ("aziz", "azeez", "azizu", "azizi"),
+    "hafiz": ("hafiz", "hafeez", "hafizu", "hafidh", "hafez", "hafid"),
+    "khalil": ("khalil", "khaleel", "khalilu", "halil"),
+    "muti": ("muti", "moti", "motiu", "mutiu", "mutee", "mouti"),
+    "mujib": ("mujib", "mujeeb", "mojib", "mujibu", "moujib"),
+    "anis": ("anis", "anees", "anisu", "anisi"),
+    "atiq": ("atiq", "ateeq", "atik", "atiqu", "atiku"),
+    "shafiq": ("shafiq", "shafeeq", "shafik", "chafik", "shafiqu", "chafiq"),
+    "said": ("said", "saeed", "sayeed", "saiid", "saied", "saeedu", "saidu"),
+    "fadl": ("fadl", "fazl", "fazal", "fadel", "fadhl", "fazlu", "fazle", "fadlu"),
+    "lutf": ("lutf", "lotf", "lutfu", "lotfu", "lutfi"),
+    "sami": ("sami", "samee", "samiu", "samie", "samiyu"),
+    "rafi": ("rafi", "rafee", "rafiu", "rafie", "rafiyu"),
+    "ubayd": ("ubayd", "ubaid", "obaid", "ubaidu", "obaidu", "obeid", "ubeyd"),
+    "hamd": ("hamd", "hamdu", "hamdi", "hamde"),
+    "hamid": ("hamid", "hameed", "hamed", "hamidu"),
+    "amin": ("amin", "ameen", "aminu", "emin", "amine"),
+    "aman": ("aman", "amanu", "amaan"),
+    "asad": ("asad", "assad", "asadu", "esad", "asadi"),
+    "kalim": ("kalim", "kaleem", "kalimu", "kelim"),
+    "rahmat": ("rahmat", "rahmet", "rahmatu", "rahmato"),
+    "nimat": ("nimat", "nemat", "niamat", "nimet", "nimatu", "nematu", "nemato", "nemet"),
+    "hidayat": ("hidayat", "hedayat", "hidayatu", "hedayet", "hedayatu"),
+    "inayat": ("inayat", "enayat", "inayatu", "inayet", "enayatu"),
+    "fath": ("fath", "fateh", "fatah", "fethu", "fathu", "fet"),
+    "ihsan": ("ihsan", "ehsan", "ehsanu", "ihsanu", "ehsaan"),
+    "sana": ("sana", "sanaa", "thana", "sanau", "thanau"),
+    "ata": ("ata", "ataa", "atau", "atta"),
+    "mahbub": ("mahbub", "mahboob", "mehboob", "mahbubu", "mahboub"),
+    "naim": ("naim", "naeem", "naimu", "naeemu"),
+    "abd": ("abd", "abdu", "abdul", "abdel", "abdal", "abdil", "abdol", "abdou", "abdoul", "abde", "abdo"),
+}
+# The tails, as an Arabic compound's part writes them (after the article mark), and the Latin
+# endings of each: a link (a vowel, an article's l or r, or the article assimilated: e-d-dine,
+# u-d-din, a-l-din, e-t-tin; u-r-rahman; u-llah) and the tail (din, dine, deen, ttin; allah, ulla;
+# rahman, rehman, rahmane).
+COMPOUND_TAILS: dict[str, re.Pattern[str]] = {
+    "دين": re.compile(r"[aeiou]?[ldt]?[dt]{1,2}(?:i|ee|e|y|ie)ne?"),
+    "له": re.compile(r"[aeiou]?ll?[aeo]h?"),
+    "رحمن": re.compile(r"(?:[aeiou][lr])?r[ae]h?m[aeo]ne?"),
+}
+_SHORTEST_HEAD = 2
+# Any tail at the end of a word: most Latin words have none and are answered by this one search.
+_ANY_TAIL = re.compile("(?:" + "|".join(pattern.pattern for pattern in COMPOUND_TAILS.values()) + ")$")
+
+
+def compound_head_arabic(text: str) -> tuple[str, str] | None:
+    """(tail, head) of an Arabic compound of the table (folded letters, ``|`` for the article:
+    نور|دين → (دين, nur)), if the table knows its tail and head."""
+    head, mark, tail = text.partition(COMPOUND_ARTICLE)
+    if not mark or tail not in COMPOUND_TAILS:
+        return None
+    name = _heads_arabic().get(same_script_key(head))
+    return None if name is None else (tail, name)
+
+
+@cache
+def _heads_arabic() -> dict[str, str]:
+    """COMPOUND_HEADS_ARABIC keyed as :func:`same_script_key` writes a head (ضياء as ضيا, رحمة as
+    رحمه), with the Persian ت for a final ة (رحمت, هدايت)."""
+    table: dict[str, str] = {}
+    for head, name in COMPOUND_HEADS_ARABIC.items():
+        folded = fold_letters(head)
+        table[same_script_key(folded)] = name
+        if folded.endswith("ة"):
+            table[folded[:-1] + "ت"] = name
+    return table
+
+
+@cache
+def _head_keys() -> tuple[list[str], list[str], dict[str, frozenset[str]]]:
+    """Every head spelling's key, the head it spells, and the heads of each key."""
+    pairs = sorted(
+        {(fold_token(spelling), name) for name, spellings in COMPOUND_HEADS_LATIN.items() for spelling in spellings}
+    )
+    exact: dict[str, set[str]] = {}
+    for key, name in pairs:
+        exact.setdefault(key, set()).add(name)
+    return [key for key, _ in pairs], [name for _, name in pairs], {key: frozenset(v) for key, v in exact.items()}
+
+
+def _recognised(key: str) -> list[tuple[float, str]]:
+    """(how alike, head) of the heads whose spellings' keys are alike enough to ``key``."""
+    keys, names, exact = _head_keys()
+    if key in exact:  # a spelling of the table: no other can be more alike
+        return [(100.0, name) for name in exact[key]]
+    found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=RECOGNISED, limit=None)
+    return [(score, names[number]) for _, score, number in found]
+
+
+# As divine_latin: one Latin unit meets every contact's (or registered person's) parts in one
+# check; its lookup is made once, and is made for every Latin unit whatever the other side is, so
+# that it costs the same whether or not the other name is a compound of the table.
+@lru_cache(maxsize=4096)
+def compound_heads_latin(text: str) -> tuple[str, frozenset[str]] | None:
+    """(tail, heads) of a Latin word (``noureddine``, ``nuraldin``, ``nasrullah``,
+    ``ziaurrahman``: Nour Eddine and Ziaur Rahman written as one): of every way to cut a tail
+    off, the heads whose spellings' keys are the most alike, if alike enough (rapidfuzz ratio ≥
+    RECOGNISED); None when it has no tail of the table or no head of it."""
+    letters = text.replace("'", "").replace("`", "")
+    if len(letters) < _SHORTEST_HEAD + 2 or not _ANY_TAIL.search(letters):
+        return None
+    best = 0.0
+    found: set[tuple[str, str]] = set()
+    for tail, pattern in COMPOUND_TAILS.items():
+        for cut in range(_SHORTEST_HEAD, len(letters) - 1):
+            if not pattern.fullmatch(letters, cut):
+                continue
+            for score, name in _recognised(fold_token(letters[:cut])):
+                if score > best:
+                    best, found = score, {(tail, name)}
+                elif score == best:
+                    found.add((tail, name))
+    tails = {tail for tail, _ in found}
+    if len(tails) != 1:  # none, or (never seen) two tails equally read: no opinion
+        return None
+    return tails.pop(), frozenset(name for _, name in found)
+
+
+def compound_heads_allow(arabic_text: str, latin_text: str) -> bool:
+    """Whether an Arabic part and a Latin unit (its parts' letters written together) may pair by
+    the compounds' table: not when both are compounds of it with one tail and different heads."""
+    latin = compound_heads_latin(latin_text)  # looked up first, whatever the Arabic side is
+    arabic = compound_head_arabic(arabic_text)
+    if arabic is None or latin is None or arabic[0] != latin[0]:
+        return True
+    return arabic[1] in latin[1]

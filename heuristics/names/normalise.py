@@ -205,6 +205,11 @@ LATIN_PARTICLES = frozenset({"bin", "ben", "ibn", "bint", "binti", "ould", "uld"
 ARABIC_PARTICLES = frozenset({"بن", "ابن", "بنت", "ولد"})
 # Second words of compounds that carry the article (عبد الله aside: a head takes its next word).
 ARABIC_TAILS = frozenset({"له", "دين", "رحمن", "رحيم", "حق", "نبي", "اسلام", "زمان"})
+# Tails that make a compound after one head only (as same_script_key folds them): فاطمة الزهراء,
+# one given name (Fatima az-Zahra, the Prophet's daughter), which the Maghreb writes Fatim-Zahra,
+# Fatimzahra, Fatima-Ezzahra, Fatima Zohra (its ة elided or read -a before the article; Moroccan
+# civil register spellings). Its two parts apart, فاطمة scored against "Fatim" alone (0.745).
+ARABIC_HEAD_TAILS: dict[str, frozenset[str]] = {"زهرا": frozenset({"فاطمه"}), "زهره": frozenset({"فاطمه"})}
 LATIN_ALLAH = frozenset({"ullah", "ulla", "allah", "alla", "ollah", "olla", "ellah", "illah", "ulah"})
 LATIN_TAILS = frozenset(
     {"din", "deen", "dine", "rahman", "rahmane", "rehman", "rahim", "haq", "haque", "nabi", "islam"}
@@ -527,7 +532,12 @@ def _is_tail(words: list[_Word], index: int) -> bool:
     -ullah, or a tail after its article (ud-Din, ur-Rahman) (Latin)."""
     word = words[index]
     if word.script == "arabic":
-        return word.article and word.text in ARABIC_TAILS
+        if not word.article:
+            return False
+        heads = ARABIC_HEAD_TAILS.get(same_script_key(word.text))
+        if heads is not None:
+            return index > 0 and same_script_key(words[index - 1].text) in heads
+        return word.text in ARABIC_TAILS
     if word.text in LATIN_ALLAH:
         return True
     return _is_article(words, index) and index + 1 < len(words) and words[index + 1].text in LATIN_TAILS
@@ -684,7 +694,7 @@ def _is_arabic_special(letters: str, article: bool) -> bool:
         letters in ARABIC_HEADS
         or letters in ARABIC_PARTICLES
         or letters == "ال"
-        or (article and letters in ARABIC_TAILS)
+        or (article and (letters in ARABIC_TAILS or same_script_key(letters) in ARABIC_HEAD_TAILS))
         or same_script_key(letters) in DECORATION_WORDS
         or len(split_glued_compound(letters)) > 1
     )

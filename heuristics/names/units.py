@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from heuristics.names.closed import closed_sets_allow
+from heuristics.names.closed import closed_sets_allow, compound_heads_allow
 from heuristics.names.latin import MOHAMMED
 from heuristics.names.normalise import COMPOUND_ARTICLE, Part
 from heuristics.names.skeleton import arabic_skeleton, latin_skeleton
@@ -175,9 +175,13 @@ def name_rules_allow(arabic: Sequence[Part], arabic_particle: str, latin: Sequen
     rule sets to 0 (so its work does not tell them apart) and must drop the same ones."""
     if _is_mohammed_arabic(arabic, arabic_particle) != _is_mohammed_latin(latin, latin_particle):
         return False
-    if len(arabic) != 1 or len(latin) != 1 or arabic_particle or latin_particle:
+    if len(arabic) != 1 or len(latin) > 2 or arabic_particle or latin_particle:
         return True
-    return closed_sets_allow(arabic[0].text, latin[0].text, latin[0].key)
+    # Nour Eddine and Ziaur Rahman are two Latin parts, one Arabic compound (نور الدين, ضياء
+    # الرحمن): the heads are read from the unit's letters written together.
+    if not compound_heads_allow(arabic[0].text, "".join(part.text for part in latin)):
+        return False
+    return len(latin) != 1 or closed_sets_allow(arabic[0].text, latin[0].text, latin[0].key)
 
 
 def _is_mohammed_arabic(parts: Sequence[Part], particle: str) -> bool:

@@ -305,3 +305,36 @@ def test_the_plain_search_is_unchanged_for_contacts() -> None:
     """The contacts' index keeps the plain search (the client's own names: nothing to hide)."""
     assert NameIndex([("c", HER)]).constant_work is False
     assert Counter(m.key for m in NameIndex([("c", HER)]).search("Hala Ahed Mansur", 0.9)) == {"c": 1}
+
+
+def test_the_compound_heads_table_is_read_whether_or_not_the_stored_name_is_one_of_its_compounds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The table of compound heads (نور الدين is not Nasreddine) is looked up for every pair across
+    scripts, whatever the stored name is: a probe makes the same lookups against a registered
+    compound of the table (refused by it) as against a name that is none (refused by the model)."""
+    from heuristics.names import closed
+
+    def lookups(stored: str) -> tuple[Counter[str], int]:
+        latin: Counter[str] = Counter()
+        arabic = 0
+        heads_latin, head_arabic = closed.compound_heads_latin, closed.compound_head_arabic
+
+        def counted_latin(text: str) -> Any:
+            latin[text] += 1
+            return heads_latin(text)
+
+        def counted_arabic(text: str) -> Any:
+            nonlocal arabic
+            arabic += 1
+            return head_arabic(text)
+
+        even = NameIndex([("0", HER), ("1", stored)], constant_work=True)
+        with monkeypatch.context() as patch:
+            patch.setattr(closed, "compound_heads_latin", counted_latin)
+            patch.setattr(closed, "compound_head_arabic", counted_arabic)
+            work_of(even, ["Nasreddine Zekri"], monkeypatch)
+        return latin, arabic
+
+    compound, plain = lookups("نور الدين زكري"), lookups("كريم زكري")
+    assert compound[0]["nasreddine"] and compound == plain

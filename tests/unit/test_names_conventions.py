@@ -18,6 +18,15 @@ Sources of the conventions:
 - Mauritania: Ould (ولد). South and South-East Asia: Mohd, Muhd, Md for Muhammad. Turkish
   spellings: Mehmet, Ahmet.
 - Arabizi (the Arabic chat alphabet): 2 = ء, 3 = ع, 5 = خ, 7 = ح.
+- Compounds X al-Din (laqabs: Wikipedia "Laqab"; Encyclopaedia of Islam, "Laḳab"): the tail written
+  ad-Dīn (DIN 31635), al-Dīn (ALA-LC), -eddine / Eddine (French, Maghreb registers), -uddin (South
+  Asia), -ettin (Turkish: Necmettin, Hayreddin); X-ullah and X ur-Rahman (Afghan, Pakistani and
+  Bangladeshi registers: Najibullah, Ziaur Rahman); the head tells brothers apart.
+- Moroccan civil register forms of فاطمة الزهراء: Fatima-Zahra, Fatim-Zahra, Fatimzahra,
+  Fatima-Ezzahra, Fatima Zohra; Moulay, Lalla and Sidi written before a given name, apart or
+  hyphenated (Moulay Hafid Elalamy, Lalla Salma, Sidi Mohamed Ould Boubacar): part of the name.
+- ق as g in Gulf, Sudanese and Maghrebi speech and spellings (Gaddafi, Belgacem, Gassim, Guerfi;
+  Wikipedia "Qaf", "Varieties of Arabic"); غ as rh in French colonial spellings (Rharb, Rharbi).
 """
 
 from __future__ import annotations
@@ -25,7 +34,13 @@ from __future__ import annotations
 import pytest
 
 from heuristics.names import NameIndex, normalise, similarity
-from heuristics.names.closed import DIVINE_NAMES, divine_latin
+from heuristics.names.closed import (
+    COMPOUND_HEADS_ARABIC,
+    COMPOUND_HEADS_LATIN,
+    DIVINE_NAMES,
+    compound_heads_latin,
+    divine_latin,
+)
 from heuristics.rules import load_default_rules
 
 MATCH = load_default_rules().rules["impersonation.contact"].params.min_similarity  # type: ignore[attr-defined]
@@ -180,6 +195,78 @@ SAME_PERSON = {
         ("حسين الحوثي", "Houcine Houthi"),
         ("حسن نصر الله", "Hassen Nasrallah"),
     ],
+    "X al-Din: ad-Din, al-Din, Eddine, -eddine, -uddin, -ettin, hyphenated or glued": [
+        ("نور الدين زكري", "Noureddine Zekri"),
+        ("نور الدين زكري", "Nour-Eddine Zekri"),
+        ("نور الدين زكري", "Nureddin Zekri"),
+        ("نور الدين زكري", "Nourdine Zekri"),
+        ("نصر الدين خالدي", "Nasreddine Khaldi"),
+        # ناصر and نصر are one head to the table: the Shah is also written Nasreddin
+        ("ناصر الدين شاه", "Naser al-Din Shah"),
+        ("ناصر الدين شاه", "Nasreddin Shah"),
+        ("ناصر الدين شاه", "Nacer Eddine Shah"),
+        ("علاء الدين يوسف", "Alaeddine Youssef"),
+        ("علاء الدين يوسف", "Alaa El-Din Youssef"),
+        ("صلاح الدين مزوار", "Salaheddine Mezouar"),
+        ("صلاح الدين مزوار", "Salah Eddine Mezouar"),
+        ("كمال الدين حسين", "Kamal al-Din Husayn"),
+        ("كمال الدين حسين", "Kamel Eddine Hussein"),
+        ("عز الدين القسام", "Izz ad-Din al-Qassam"),
+        ("عز الدين القسام", "Ezzeddine Al-Qassam"),
+        ("عز الدين القسام", "Azzedine Qassam"),
+        ("خير الدين بربروس", "Khayr al-Din Barbarossa"),
+        ("خير الدين التونسي", "Khayreddine Ettounsi"),
+        ("خير الدين التونسي", "Hayreddin Tunusi"),
+        ("نجم الدين أربكان", "Necmettin Erbakan"),
+        ("زين الدين زيدان", "Zinedine Zidane"),
+        ("جمال الدين الأفغاني", "Jamal al-Din al-Afghani"),
+        ("جمال الدين الأفغاني", "Djamaleddine Afghani"),
+        ("زياد تقي الدين", "Ziad Takieddine"),
+        ("سيف الدين الطرابلسي", "Seifeddine Trabelsi"),
+        ("محيي الدين ابن عربي", "Muhyiddin Ibn Arabi"),
+        ("شمس الدين العلمي", "Chamseddine Alami"),
+        ("فخر الدين المعني", "Fakhreddine Maani"),
+        ("بهاء الدين زكري", "Bahaa Eldin Zekri"),
+        ("حسام الدين زكري", "Hossam El-Din Zekri"),
+        ("عماد الدين أديب", "Emad El-Din Adeeb"),
+        ("نظام الدين أولياء", "Nizamuddin Auliya"),
+        ("ضياء الدين زكري", "Diaeddine Zekri"),
+        ("ضياء الدين زكري", "Ziauddin Zekri"),
+        ("بدر الدين زكري", "Badreddine Zekri"),
+        ("شرف الدين زكري", "Charafeddine Zekri"),
+        ("قمر الدين زكري", "Kamareddine Zekri"),
+        ("سعد الدين العثماني", "Saadeddine Othmani"),
+    ],
+    "X-ullah and X ur-Rahman (Afghanistan, Pakistan, Bangladesh), apart or glued": [
+        ("نصر الله زكري", "Nasrullah Zekri"),
+        ("نجيب الله احمدزي", "Najibullah Ahmadzai"),
+        ("حبيب الله زكري", "Habib-ullah Zekri"),
+        ("فضل الله زكري", "Fadlallah Zekri"),
+        ("رحمة الله زكري", "Rahmatullah Zekri"),
+        ("ضياء الرحمن زكري", "Ziaur Rahman Zekri"),
+        ("مجيب الرحمن زكري", "Mujibur Rahman Zekri"),
+        ("فضل الرحمن زكري", "Fazlur Rahman Zekri"),
+        ("حبيب الرحمن زكري", "Habib ur-Rehman Zekri"),
+    ],
+    "Fatima-Zahra, Moulay, Lalla, Sidi (Moroccan and Mauritanian registers)": [
+        ("فاطمة الزهراء المنصوري", "Fatima-Zahra Mansouri"),
+        ("فاطمة الزهراء المنصوري", "Fatim-Zahra El Mansouri"),
+        ("فاطمة الزهراء المنصوري", "Fatimzahra Mansouri"),
+        ("فاطمة الزهراء المنصوري", "Fatima Ezzahra El Mansouri"),
+        ("فاطمة الزهراء المنصوري", "Fatima Zohra Mansouri"),
+        ("فاطمة الزهراء المنصوري", "Fatim Ezzahra Mansouri"),
+        ("مولاي حفيظ العلمي", "Moulay Hafid Elalamy"),
+        ("مولاي حفيظ العلمي", "Moulay-Hafid Elalamy"),
+        ("للا سلمى بناني", "Lalla-Salma Bennani"),
+        ("سيدي محمد ولد بوبكر", "Sidi-Mohamed Ould Boubacar"),
+    ],
+    "ق as g (Gulf, Sudan, Maghreb), غ as rh (French)": [
+        ("معمر القذافي", "Muammar Gaddafi"),
+        ("بلقاسم ساسي", "Belgacem Sassi"),
+        ("قاسم الحربي", "Gassim Alharbi"),
+        ("محمد قرفي", "Mohamed Guerfi"),
+        ("عمر الغربي", "Omar Rharbi"),
+    ],
 }
 
 NOT_THE_SAME = {
@@ -226,6 +313,52 @@ NOT_THE_SAME = {
         ("محمد بن سلمان آل سعود", "Mohammed bin Nayef Al Saud"),
         ("محمد بن سلمان آل سعود", "Khalid bin Salman Al Saud"),
         ("تركي بن سلمان آل سعود", "Faisal bin Salman Al Saud"),
+    ],
+    "X al-Din: same tail, another head (brothers)": [
+        ("نور الدين زكري", "Nasreddine Zekri"),
+        ("نور الدين زكري", "Nasr al-Din Zekri"),
+        ("نور الدين زكري", "Nacer Eddine Zekri"),
+        ("نور الدين زكري", "Salah Eddine Zekri"),
+        ("نور الدين زكري", "Alaeddine Zekri"),
+        ("نور الدين زكري", "Kamel Eddine Zekri"),
+        ("نور الدين زكري", "Zinedine Zekri"),
+        ("نور الدين زكري", "Badreddine Zekri"),
+        ("نصر الدين زكري", "Noureddine Zekri"),
+        ("ناصر الدين زكري", "Noureddine Zekri"),
+        ("صلاح الدين زكري", "Nour Eddine Zekri"),
+        ("علاء الدين زكري", "Nour-Eddine Zekri"),
+        ("كمال الدين زكري", "Nur al-Din Zekri"),
+        ("عز الدين زكري", "Seifeddine Zekri"),
+        ("جمال الدين زكري", "Kamal Eddine Zekri"),
+        ("كمال الدين زكري", "Gamal Eddine Zekri"),
+        ("بدر الدين زكري", "Nour Eddine Zekri"),
+        ("خير الدين زكري", "Nacer Eddine Zekri"),
+        ("سعد الدين العثماني", "Salah Eddine El Othmani"),
+    ],
+    "X-ullah and X ur-Rahman: same tail, another head (brothers)": [
+        ("نصر الله زكري", "Nurullah Zekri"),
+        ("نور الله زكري", "Nasrullah Zekri"),
+        ("فتح الله زكري", "Fazlullah Zekri"),
+        ("حمد الله زكري", "Rahmatullah Zekri"),
+        ("ضياء الله زكري", "Hidayatullah Zekri"),
+        ("امين الله زكري", "Amanullah Zekri"),
+        ("عزيز الرحمن زكري", "Ziaur Rahman Zekri"),
+        ("ضياء الرحمن زكري", "Azizur Rahman Zekri"),
+        ("حفيظ الرحمن زكري", "Fazlur Rahman Zekri"),
+        ("مطيع الرحمن زكري", "Atiqur Rahman Zekri"),
+        ("سعيد الرحمن زكري", "Shafiqur Rahman Zekri"),
+        ("عبد الله زكري", "Obaidullah Zekri"),
+        ("عبيد الله زكري", "Abdullah Zekri"),
+        ("عبد الرحمن زكري", "Azizur Rahman Zekri"),
+        ("عزيز الرحمن زكري", "Abdur Rahman Zekri"),
+        ("عبد الرحمن زكري", "Habibur Rahman Zekri"),
+    ],
+    "sisters Zohra and Fatima-Zohra; Qasim and Asim (ق read as a glottal stop)": [
+        ("فاطمة الزهراء المنصوري", "Zahra Mansouri"),
+        ("زهرة المنصوري", "Fatima Zohra Mansouri"),
+        ("قاسم الحربي", "Assem Alharbi"),
+        ("عاصم الحربي", "Gassim Alharbi"),
+        ("عاصم الحربي", "Kassem Alharbi"),
     ],
     "same given name, another family": [
         ("خالد صالح", "Khaled Salem"),
@@ -278,3 +411,23 @@ def test_every_spelling_of_a_name_after_abd_is_read_as_that_name(glue: str) -> N
         for spelling in spellings:
             part = normalise(f"{glue}{spelling} Saleh").primary.parts[0]
             assert tail in (divine_latin(part.text, part.key) or ()), (glue, spelling, part.key)
+
+
+TAILS = {
+    "دين": ["eddine", "uddin", " al-Din", " ad-Din", " Eddine", "-Eddine", "dine", "deen", "ettin"],
+    "له": ["ullah", "ollah", "allah", " Allah", "-ullah", "ulla"],
+    "رحمن": ["ur Rahman", " ur-Rahman", "urrahman", "ur Rehman", " al-Rahman", " ar-Rahman"],
+}
+
+
+@pytest.mark.parametrize(("tail", "written"), [(tail, written) for tail, forms in TAILS.items() for written in forms])
+def test_every_spelling_of_a_head_before_its_tail_is_read_as_that_head(tail: str, written: str) -> None:
+    """The compounds' table refuses a pair whose heads it reads as different: each of its own
+    head spellings, however the tail is written (glued, apart, hyphenated, as the alignment joins
+    two Latin parts), must read as its own head and no other (or the table would refuse it)."""
+    for head, spellings in COMPOUND_HEADS_LATIN.items():
+        for spelling in spellings:
+            parts = normalise(f"{spelling}{written} Zekri").primary.parts
+            unit = "".join(part.text for part in parts[:-1])
+            assert compound_heads_latin(unit) == (tail, frozenset({head})), (spelling, written, unit)
+    assert set(COMPOUND_HEADS_ARABIC.values()) == set(COMPOUND_HEADS_LATIN)
