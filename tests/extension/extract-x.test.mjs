@@ -60,6 +60,10 @@ describe("X, real pages", () => {
       window.history.replaceState(null, "", url.replace("https://mobile.x.com", "https://x.com"));
       assert.equal(window.Haris.extractProfile(window.document, new URL(url)), null, url);
     }
+    // Back at Kikobeats (whose JSON-LD the page holds) with another account's header still on
+    // screen: its name is not bound to Kikobeats' id.
+    const other = derive(REAL, [[">@Kikobeats<", ">@someone_else<"]]);
+    assert.equal(extractAt("https://x.com/Kikobeats", { html: other }), null);
     // The same header redrawn for that handle is read (its @handle line decides, in any case).
     const redrawn = derive(REAL, [[">@Kikobeats<", ">@friend_acct<"]]);
     const found = extractAt("https://x.com/Friend_Acct", { html: redrawn });
