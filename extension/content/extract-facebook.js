@@ -337,6 +337,21 @@
       `(?:\\s+(?:or sign up|ou inscription|ou s[’']inscrire|أو الاشتراك|او الاشتراك|أو التسجيل))?(?:\\s*[-–|]\\s*${SITE})?$`,
     "iu",
   );
+  // What Facebook prints in the name's place at an address that shows no one — an account
+  // deactivated, deleted, or one that blocked the person looking (en, fr, ar; the wordings as
+  // Facebook's help pages and its users quote them, the markup not captured). Read as a name, it
+  // had been sent as the name of the account at that address (a contact's, after she blocked you).
+  const UNAVAILABLE = /^(?:sorry,?\s+)?(?:this (?:content|page)(?: isn[’']t| is not) available(?: right now| at the moment| at this time)?|(?:ce contenu|cette page) n[’']est pas disponible(?: pour le moment| actuellement| en ce moment)?|(?:هذا المحتوى|هذه الصفحة) غير (?:متاح|متاحة|متوفر|متوفرة)(?: حاليًا| حاليا| الآن| في الوقت الحالي)?)[.!]?$/iu;
+
+  /**
+   * Whether the page says, in a heading of its main region, that there is nothing to show; never
+   * a post's (a shared post whose original is gone says so too, on a live profile).
+   */
+  function unavailable(doc) {
+    const main = doc.querySelector('[role="main"]') || doc.body;
+    return Boolean(main && Array.from(main.querySelectorAll("h1, h2, h3, [role='heading']")).some((h) => !h.closest(`${DIALOG}, ${POSTS}`) && UNAVAILABLE.test(visibleText(h) || "")));
+  }
+
   // The site's own name in the place of a profile's: its logo heading of a login or error page
   // (Facebook does not allow its name in a profile's or a Page's).
   const SITE_NAME = /^(facebook|فيسبوك|فيس بوك)$/i;
@@ -636,7 +651,7 @@
     const tagName = fresh ? clean((meta(doc, "og:title") || "").replace(/\s*\|\s*Facebook$/i, "")) : null;
     if (!heading && !tagName) return null; // not a profile (a login wall, a page still rendering)
     profile.display_name = heading ? nameOf(heading) : tagName;
-    if (SITE_NAME.test(profile.display_name || "")) return null;
+    if (SITE_NAME.test(profile.display_name || "") || UNAVAILABLE.test(profile.display_name || "") || unavailable(doc)) return null;
 
     // Only the badge next to the name counts: the feed below shows other people's badges.
     let block = heading ? nameBlock(heading) : null;
@@ -716,9 +731,10 @@
     platform: "facebook",
     version: "2026.9",
     // Every profile and Page shows a name and a picture (the silhouette is "no photo"); counts
-    // and bios are not on every one. A login wall at a profile's address is not a profile page.
+    // and bios are not on every one. A login wall, or "This content isn't available", at a
+    // profile's address is not a profile page.
     core: ["display_name", "has_avatar"],
-    expects: (doc, location) => identity(location) !== null && !loginWall(doc, identity(location)),
+    expects: (doc, location) => identity(location) !== null && !loginWall(doc, identity(location)) && !unavailable(doc),
     matches: (location) => HOSTS.test(location.hostname),
     extract,
   });

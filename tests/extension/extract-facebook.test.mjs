@@ -324,6 +324,34 @@ describe("Facebook, invented pages", () => {
     }
   });
 
+  test("'This content isn't available' at a profile's address (deactivated, or it blocked you): no profile, in en/fr/ar", () => {
+    // Constructed: the main region as Facebook draws its error state (a heading, a line, links
+    // back), with the wordings as Facebook's help pages and its users quote them; not a capture.
+    const page = (lang, heading, line) => `<html lang="${lang}"><head><title>Facebook</title></head><body><div role="banner"><a aria-label="Facebook" href="/">facebook</a></div>
+      <div role="main"><div><h2><span dir="auto">${heading}</span></h2><span dir="auto">${line}</span>
+      <a href="/">Go to News Feed</a><a href="/help">Visit Help Center</a></div></div></body></html>`;
+    const states = [
+      ["en", "This content isn't available right now", "When this happens, it's usually because the owner only shared it with a small group of people."],
+      ["en", "This Page Isn't Available", "The link may be broken, or the page may have been removed."],
+      ["fr", "Ce contenu n’est pas disponible pour le moment", "Le propriétaire l’a peut-être partagé avec un petit groupe de personnes."],
+      ["ar", "هذا المحتوى غير متاح حاليًا", "يحدث هذا عادةً لأن المالك شارك المحتوى مع مجموعة صغيرة."],
+    ];
+    for (const [lang, heading, line] of states) {
+      for (const tag of ["h1", "h2"]) {
+        const html = page(lang, heading, line).replaceAll("h2>", `${tag}>`);
+        for (const url of ["https://www.facebook.com/nour.khalil.42", "https://www.facebook.com/profile.php?id=100001234500001", "https://m.facebook.com/nour.khalil.42"]) {
+          const window = pageAt(url, { html });
+          const extractor = window.Haris.extractors.find((e) => e.platform === "facebook");
+          assert.equal(window.Haris.extractProfile(window.document, window.location), null, `${tag} ${heading} ${url}`);
+          assert.equal(extractor.expects(window.document, window.location), false, `${tag} ${heading} ${url}`);
+        }
+      }
+    }
+    // A live profile whose feed holds a shared post that is gone: the profile is read.
+    const shared = derive("facebook/invented-personal-2025.html", [['<div role="feed">', '<div role="feed"><div role="article"><h3>This content isn\'t available right now</h3></div>']]);
+    assert.equal(extractAt("https://www.facebook.com/karim.nasser.law", { html: shared }).profile.display_name, "Karim Nasser");
+  });
+
   test("personal profile, signed in (2025 layout): no mutual friends, no viewer picture, no feed badge", () => {
     const found = extractAt("https://www.facebook.com/karim.nasser.law", { fixture: "facebook/invented-personal-2025.html" });
     assert.deepEqual(found.profile, {
