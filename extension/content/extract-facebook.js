@@ -434,12 +434,14 @@
       .map((link) => listOwner(link.getAttribute("href"), null))
       .filter(Boolean);
     if (!owners.length) return false;
-    const vanity = who.vanity && who.vanity.toLowerCase();
-    const bound = vanity ? [] : boundVanities(doc, ids);
+    // Facebook's usernames ignore case and dots ("Hala.Ahed" is "halaahed").
+    const same = (name) => name.toLowerCase().replaceAll(".", "");
+    const vanity = who.vanity && same(who.vanity);
+    const bound = vanity ? [] : boundVanities(doc, ids).map(same);
     return !owners.some((owner) =>
-      (owner.vanity && owner.vanity.toLowerCase() === vanity) ||
+      (owner.vanity && same(owner.vanity) === vanity) ||
       (owner.id && ids.includes(owner.id)) ||
-      (owner.vanity && !vanity && (bound.includes(owner.vanity.toLowerCase()) || ids.includes(idForVanity(doc, owner.vanity)))),
+      (owner.vanity && !vanity && (bound.includes(same(owner.vanity)) || ids.includes(idForVanity(doc, owner.vanity)))),
     );
   }
 

@@ -64,8 +64,9 @@ describe("Facebook, real pages", () => {
     for (const url of ["https://www.facebook.com/someone.else.here", "https://www.facebook.com/profile.php?id=100000000000001", "https://www.facebook.com/Someone-Else-123456789012345/"]) {
       assert.equal(extractFrom(window, url), null, url);
     }
-    // Its own addresses still read it: its vanity in another case, its profile id, its Page id.
-    for (const url of ["https://www.facebook.com/HeyMeedan", "https://www.facebook.com/profile.php?id=100067935271247", "https://www.facebook.com/Meedan-54421674438/"]) {
+    // Its own addresses still read it: its vanity in another case or with a dot (Facebook ignores
+    // both in usernames), its profile id, its Page id.
+    for (const url of ["https://www.facebook.com/HeyMeedan", "https://www.facebook.com/hey.meedan", "https://www.facebook.com/profile.php?id=100067935271247", "https://www.facebook.com/Meedan-54421674438/"]) {
       assert.equal(extractFrom(window, url).profile.display_name, "Meedan", url);
     }
   });
