@@ -243,12 +243,10 @@
     const vanity = who.vanity ? who.vanity.toLowerCase().replaceAll(".", "") : null;
     const ids = new Set([who.id, primary].filter(Boolean));
     const out = [];
-    {
-      for (const object of pageAccountObjects(doc)) {
-        const byVanity = vanity && object.vanity && object.vanity.toLowerCase().replaceAll(".", "") === vanity;
-        if (!byVanity && !ids.has(object.id) && !ids.has(object.delegate)) continue;
-        for (const id of [object.id, object.delegate]) if (id !== primary && !out.includes(id)) out.push(id);
-      }
+    for (const object of pageAccountObjects(doc)) {
+      const byVanity = vanity && object.vanity && object.vanity.toLowerCase().replaceAll(".", "") === vanity;
+      if (!byVanity && !ids.has(object.id) && !ids.has(object.delegate)) continue;
+      for (const id of [object.id, object.delegate]) if (id !== primary && !out.includes(id)) out.push(id);
     }
     return out.slice(0, 8);
   }
@@ -425,8 +423,8 @@
    * holds the Page's two ids) — the header is another's. A Page opened at its old address
    * /<name>-<page id>/ is read when its data names that id; one whose data does not (a page
    * whose head names only its vanity and its profile id) is not: it looks exactly like the
-   * previous profile's page left on screen. Without a tab bar (the mobile
-   * sites), nothing is decided here.
+   * previous profile's page left on screen. Without a tab bar (the mobile sites), nothing is
+   * decided here.
    */
   function tabsOfAnother(doc, main, who, ids) {
     const owners = Array.from(main.querySelectorAll("[role='tablist'] a[href]"))

@@ -163,16 +163,18 @@
   }
 
   /**
-   * Whether the header is another profile's: it has an "@handle" line, and none of them is the
-   * address's handle. After in-app navigation the address changes before X redraws the column,
-   * and the header, bio, join date and title bar on screen are still the previous profile's —
-   * read under the new handle, they gave that profile another account's name, bio and dates. A
-   * header drawn without any "@handle" line (a layout we do not know) is not judged here.
+   * Whether the header is another profile's: its "@handle" line is not the address's handle.
+   * After in-app navigation the address changes before X redraws the column, and the header,
+   * bio, join date and title bar on screen are still the previous profile's — read under the new
+   * handle, they gave that profile another account's name, bio and dates. The handle line is the
+   * header's last line of that form (X draws the name first, and a name may be typed "@friend",
+   * even as the handle of the profile one goes to next); on the page of an account that is gone
+   * it is the only one. A header without any (a layout we do not know) is not judged here.
    */
   function headerOfAnother(header, handle) {
-    const own = `@${handle.toLowerCase()}`;
     const lines = Array.from(header.querySelectorAll("[dir], span"), (node) => (nameText(node) || "").toLowerCase());
-    return !lines.includes(own) && lines.some((line) => /^@[a-z0-9_]{1,15}$/.test(line));
+    const handles = lines.filter((line) => /^@[a-z0-9_]{1,15}$/.test(line));
+    return handles.length > 0 && handles[handles.length - 1] !== `@${handle.toLowerCase()}`;
   }
 
   function extract(doc, location) {

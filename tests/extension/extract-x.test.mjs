@@ -64,6 +64,9 @@ describe("X, real pages", () => {
     // screen: its name is not bound to Kikobeats' id.
     const other = derive(REAL, [[">@Kikobeats<", ">@someone_else<"]]);
     assert.equal(extractAt("https://x.com/Kikobeats", { html: other }), null);
+    // A previous profile that named itself "@friend_acct" (its name line) is still not friend_acct's.
+    const named = derive(REAL, [[">Kiko Beats<", ">@friend_acct<"]]);
+    assert.equal(extractAt("https://x.com/friend_acct", { html: named }), null);
     // The same header redrawn for that handle is read (its @handle line decides, in any case).
     const redrawn = derive(REAL, [[">@Kikobeats<", ">@friend_acct<"]]);
     const found = extractAt("https://x.com/Friend_Acct", { html: redrawn });
