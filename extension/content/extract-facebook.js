@@ -1,6 +1,6 @@
 /*
  * Facebook (www., web., m., mbasic. and touch.facebook.com): personal profiles and Pages at
- * /<vanity>, /profile.php?id=<id>, /people/<name>/<id>, /pages/<name>/<id>, /<numeric id> and the
+ * /<vanity>, /profile.php?id=<id>, /p/<name>-<id>/, /people/<name>/<id>, /pages/<name>/<id>, /<numeric id> and the
  * old Page addresses /<name-in-any-script>-<id> (percent-encoded in the URL).
  *
  * Sources:
@@ -106,6 +106,12 @@
       if (!TABS.includes(parts[3])) return null;
       return /^\d{1,30}$/.test(parts[2]) ? { id: parts[2], vanity: null } : null;
     }
+    // /p/<name>-<id>/: since 2024 the address of a profile without a username (shinigami-eyes
+    // issue #146 reports it; /p alone is the account whose username is "p").
+    if (parts[0] === "p" && parts.length >= 2) {
+      const slug = parts[1].match(SLUG_ID);
+      return slug && parts.length <= 3 && TABS.includes(parts[2]) ? { id: slug[2], vanity: null } : null;
+    }
     if (parts.length < 1 || parts.length > 2 || !TABS.includes(parts[1])) return null;
     const first = parts[0];
     // Facebook's own scripts (confirmemail.php, ajax/…) are never a vanity, whatever their name.
@@ -209,11 +215,9 @@
     return found;
   }
 
-  /** The page's other ids for the account its address names (see above), without `primary`. */
-  function otherIds(doc, who, primary) {
-    const vanity = who.vanity ? who.vanity.toLowerCase().replaceAll(".", "") : null;
-    const ids = new Set([who.id, primary].filter(Boolean));
-    const out = [];
+  /** Every account object with a delegate page in the page's inline scripts (accountObjects), memoised per script. */
+  function pageAccountObjects(doc) {
+    const all = [];
     for (const node of doc.querySelectorAll("script:not([src])")) {
       const text = node.textContent;
       if (!text.includes('"delegate_page"')) continue;
@@ -222,11 +226,27 @@
         memo = { length: text.length, objects: accountObjects(text) };
         accountObjectsMemo.set(node, memo);
       }
-      for (const object of memo.objects) {
-        const byVanity = vanity && object.vanity && object.vanity.toLowerCase().replaceAll(".", "") === vanity;
-        if (!byVanity && !ids.has(object.id) && !ids.has(object.delegate)) continue;
-        for (const id of [object.id, object.delegate]) if (id !== primary && !out.includes(id)) out.push(id);
-      }
+      all.push(...memo.objects);
+    }
+    return all;
+  }
+
+  /** The vanities of the account objects whose id or delegate page id is one of `ids`. */
+  function boundVanities(doc, ids) {
+    return pageAccountObjects(doc)
+      .filter((object) => object.vanity && (ids.includes(object.id) || ids.includes(object.delegate)))
+      .map((object) => object.vanity.toLowerCase());
+  }
+
+  /** The page's other ids for the account its address names (see above), without `primary`. */
+  function otherIds(doc, who, primary) {
+    const vanity = who.vanity ? who.vanity.toLowerCase().replaceAll(".", "") : null;
+    const ids = new Set([who.id, primary].filter(Boolean));
+    const out = [];
+    for (const object of pageAccountObjects(doc)) {
+      const byVanity = vanity && object.vanity && object.vanity.toLowerCase().replaceAll(".", "") === vanity;
+      if (!byVanity && !ids.has(object.id) && !ids.has(object.delegate)) continue;
+      for (const id of [object.id, object.delegate]) if (id !== primary && !out.includes(id)) out.push(id);
     }
     return out.slice(0, 8);
   }
@@ -315,6 +335,21 @@
       `(?:\\s+(?:or sign up|ou inscription|ou s[’']inscrire|أو الاشتراك|او الاشتراك|أو التسجيل))?(?:\\s*[-–|]\\s*${SITE})?$`,
     "iu",
   );
+  // What Facebook prints in the name's place at an address that shows no one — an account
+  // deactivated, deleted, or one that blocked the person looking (en, fr, ar; the wordings as
+  // Facebook's help pages and its users quote them, the markup not captured). Read as a name, it
+  // had been sent as the name of the account at that address (a contact's, after she blocked you).
+  const UNAVAILABLE = /^(?:sorry,?\s+)?(?:this (?:content|page)(?: isn[’']t| is not) available(?: right now| at the moment| at this time)?|(?:ce contenu|cette page) n[’']est pas disponible(?: pour le moment| actuellement| en ce moment)?|(?:هذا المحتوى|هذه الصفحة) غير (?:متاح|متاحة|متوفر|متوفرة)(?: حاليًا| حاليا| الآن| في الوقت الحالي)?)[.!]?$/iu;
+
+  /**
+   * Whether the page says, in a heading of its main region, that there is nothing to show; never
+   * a post's (a shared post whose original is gone says so too, on a live profile).
+   */
+  function unavailable(doc) {
+    const main = doc.querySelector('[role="main"]') || doc.body;
+    return Boolean(main && Array.from(main.querySelectorAll("h1, h2, h3, [role='heading']")).some((h) => !h.closest(`${DIALOG}, ${POSTS}`) && UNAVAILABLE.test(visibleText(h) || "")));
+  }
+
   // The site's own name in the place of a profile's: its logo heading of a login or error page
   // (Facebook does not allow its name in a profile's or a Page's).
   const SITE_NAME = /^(facebook|فيسبوك|فيس بوك)$/i;
@@ -375,6 +410,37 @@
       if (value !== null) return value;
     }
     return null;
+  }
+
+  /**
+   * Whether the header on screen was drawn for another profile. After in-app navigation the
+   * address changes before Facebook redraws the page, and the name, picture, Intro and counts on
+   * screen are still the previous profile's: read under the new address, they gave its id (a
+   * /profile.php?id= address) or its vanity another account's name. The header's tab bar (About,
+   * Photos, Videos…) links to the profile it belongs to, by vanity or id: when its links name
+   * profiles and none is this one — this vanity, one of this address's ids, or a vanity the
+   * page's data binds to one of them (`userVanity`/`uri_token`, or the account object that
+   * holds the Page's two ids) — the header is another's. A Page opened at its old address
+   * /<name>-<page id>/ is read when its data names that id; one whose data does not (a page
+   * whose head names only its vanity and its profile id) is not: it looks exactly like the
+   * previous profile's page left on screen. Without a tab bar (the mobile sites), nothing is
+   * decided here.
+   */
+  function tabsOfAnother(doc, main, who, ids) {
+    const owners = Array.from(main.querySelectorAll("[role='tablist'] a[href]"))
+      .filter((link) => !link.closest(`${POSTS}, ${DIALOG}`))
+      .map((link) => listOwner(link.getAttribute("href"), null))
+      .filter(Boolean);
+    if (!owners.length) return false;
+    // Facebook's usernames ignore case and dots ("Hala.Ahed" is "halaahed").
+    const same = (name) => name.toLowerCase().replaceAll(".", "");
+    const vanity = who.vanity && same(who.vanity);
+    const bound = vanity ? [] : boundVanities(doc, ids).map(same);
+    return !owners.some((owner) =>
+      (owner.vanity && same(owner.vanity) === vanity) ||
+      (owner.id && ids.includes(owner.id)) ||
+      (owner.vanity && !vanity && (bound.includes(same(owner.vanity)) || ids.includes(idForVanity(doc, owner.vanity)))),
+    );
   }
 
   /** "3,846 people follow this" / "3.7K followers" printed as text (no link). */
@@ -576,6 +642,8 @@
     }
     const others = otherIds(doc, who, profile.account_id);
     if (others.length) profile.account_ids = others;
+    // Another profile's header, left on screen while Facebook loads this one: nothing of it is read.
+    if (tabsOfAnother(doc, main, who, [who.id, profile.account_id, ...others].filter(Boolean))) return null;
     profile.profile_url = who.vanity ? `https://www.facebook.com/${who.vanity}` : `https://www.facebook.com/profile.php?id=${who.id}`;
 
     // Never a dialog's heading (the cookie consent, a login prompt): no profile's name is in one.
@@ -583,7 +651,7 @@
     const tagName = fresh ? clean((meta(doc, "og:title") || "").replace(/\s*\|\s*Facebook$/i, "")) : null;
     if (!heading && !tagName) return null; // not a profile (a login wall, a page still rendering)
     profile.display_name = heading ? nameOf(heading) : tagName;
-    if (SITE_NAME.test(profile.display_name || "")) return null;
+    if (SITE_NAME.test(profile.display_name || "") || UNAVAILABLE.test(profile.display_name || "") || unavailable(doc)) return null;
 
     // Only the badge next to the name counts: the feed below shows other people's badges.
     let block = heading ? nameBlock(heading) : null;
@@ -661,11 +729,12 @@
 
   root.Haris.register({
     platform: "facebook",
-    version: "2026.8",
+    version: "2026.9",
     // Every profile and Page shows a name and a picture (the silhouette is "no photo"); counts
-    // and bios are not on every one. A login wall at a profile's address is not a profile page.
+    // and bios are not on every one. A login wall, or "This content isn't available", at a
+    // profile's address is not a profile page.
     core: ["display_name", "has_avatar"],
-    expects: (doc, location) => identity(location) !== null && !loginWall(doc, identity(location)),
+    expects: (doc, location) => identity(location) !== null && !loginWall(doc, identity(location)) && !unavailable(doc),
     matches: (location) => HOSTS.test(location.hostname),
     extract,
   });

@@ -140,6 +140,16 @@
     return { has: null, avatar: null };
   }
 
+  /** Whether a username row of the panel (the first, or an "also @…" one) names a bot. */
+  function botPanel(scope) {
+    for (const { value, caption, full } of rows(scope)) {
+      const handle = value && value.match(HANDLE);
+      if (USERNAME.test(caption) && handle && BOT.test(handle[1])) return true;
+      if (ALSO.test(full) && Array.from(full.matchAll(/@([A-Za-z0-9_]{4,32})/g)).some((m) => BOT.test(m[1]))) return true;
+    }
+    return false;
+  }
+
   function extractWeb(doc) {
     const scope = panel(doc);
     if (!scope) return null;
@@ -161,6 +171,9 @@
         profile.bio = value;
       }
     }
+    // A bot's panel (its username ends in "bot", Telegram's rule for bots, which users cannot
+    // take): not a person, as on t.me. Any of its usernames says so.
+    if (botPanel(scope)) return null;
     // No id on the header: no id at all. The chat in the URL is not the panel's user — in a chat
     // with a friend, a forwarded message or a mention opens another account's profile in this
     // panel while the address still names the friend, and her id on that account would make it
@@ -309,19 +322,20 @@
 
   root.Haris.register({
     platform: "telegram",
-    version: "2026.8",
+    version: "2026.9",
     // Every user has a name; Web A never tells "no photo" from "loading", so the photo is not core.
     // A t.me user page always shows the name and the @username.
     core: (location) => (tmeHost(location) ? ["display_name", "handle"] : ["display_name"]),
     // Telegram Web: a user's chat (a positive id or @username in the address) with its profile
-    // panel open. t.me: a username's address whose page has a user's "extra" line ("@name").
+    // panel open, not a bot's. t.me: a username's address whose page has a user's "extra" line ("@name").
     expects: (doc, location) => {
       if (tmeHost(location)) {
         const username = tmeUsername(location);
         const parts = username && !BOT.test(username) ? tmeParts(doc) : null;
         return Boolean(parts && tmeExtraHandle(parts.own));
       }
-      return USER_CHAT.test(decodeURIComponent(location.hash.replace(/^#/, ""))) && Boolean(panel(doc));
+      const scope = USER_CHAT.test(decodeURIComponent(location.hash.replace(/^#/, ""))) ? panel(doc) : null;
+      return Boolean(scope) && !botPanel(scope);
     },
     keyFields: ["account_id", "handle"],
     matches: (location) => location.hostname === "web.telegram.org" || tmeHost(location),

@@ -162,12 +162,29 @@
     return !counted && !displayName(header, handle);
   }
 
+  /**
+   * Whether the header is another profile's: its "@handle" line is not the address's handle.
+   * After in-app navigation the address changes before X redraws the column, and the header,
+   * bio, join date and title bar on screen are still the previous profile's — read under the new
+   * handle, they gave that profile another account's name, bio and dates. The handle line is the
+   * header's last line of that form (X draws the name first, and a name may be typed "@friend",
+   * even as the handle of the profile one goes to next); on the page of an account that is gone
+   * it is the only one. A header without any (a layout we do not know) is not judged here.
+   */
+  function headerOfAnother(header, handle) {
+    const lines = Array.from(header.querySelectorAll("[dir], span"), (node) => (nameText(node) || "").toLowerCase());
+    const handles = lines.filter((line) => /^@[a-z0-9_]{1,15}$/.test(line));
+    return handles.length > 0 && handles[handles.length - 1] !== `@${handle.toLowerCase()}`;
+  }
+
   function extract(doc, location) {
     const handle = handleFromPath(location);
     if (!handle) return null;
     // Only the primary column shows the profile; a page without one is not rendered yet.
     const column = doc.querySelector('[data-testid="primaryColumn"]') || doc.querySelector("main, [role='main']");
     const header = column ? column.querySelector('[data-testid="UserName"]') : null;
+    // Another profile's header, left on screen while X loads this one: nothing of it is read.
+    if (header && headerOfAnother(header, handle)) return null;
     const schema = schemaFor(doc, handle);
     const onAbout = isAbout(location);
     if (!header && !schema && !(onAbout && column)) return null; // a page still loading
@@ -242,7 +259,7 @@
 
   root.Haris.register({
     platform: "x",
-    version: "2026.8",
+    version: "2026.9",
     // Every profile shows a name, a follower count and a photo (the egg is "no photo"); the
     // "About this account" page shows none of them, but always the join date.
     core: (location) => (isAbout(location) ? ["joined"] : ["display_name", "followers", "has_avatar"]),

@@ -364,6 +364,19 @@ def test_follows_single_page_navigation(browser: Browser, backend: Backend) -> N
     assert len(backend.checks) == 2
 
 
+def test_single_page_navigation_never_reads_the_previous_header(browser: Browser, backend: Backend) -> None:
+    # The address changes 2.5 s before X draws the new profile: Sara's header is on screen under
+    # /m_salih meanwhile, and read there it would send Sara's name, join date and counts as
+    # m_salih's (one account's fields bound to another's handle).
+    browser.configure(backend.url, "en", everywhere=True)
+    page, banner = open_profile(browser, "https://x.com/sara19283746")
+    assert banner.wait_state("result").get("data-level") == "high"
+    page.click("#slow")
+    banner.wait(lambda s: s.get("data-level") == "low")
+    sent = [(check["profile"]["handle"], check["profile"].get("display_name")) for check in backend.checks]
+    assert sent == [("sara19283746", "Sara"), ("m_salih", "Mohammed Salih")]
+
+
 def test_details_popup_lists_every_finding(browser: Browser, backend: Backend) -> None:
     browser.configure(backend.url, "fr")
     _page, banner = open_profile(browser, "https://x.com/sara19283746")

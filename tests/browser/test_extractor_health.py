@@ -66,21 +66,21 @@ def test_a_changed_layout_is_counted_sent_stored_and_shown(
     # below makes the counts multiples of 5: what is sent is then exactly what was counted.
     browser.control.evaluate(
         "counts => chrome.storage.local.set({healthCounts: counts})",
-        {"x|2026.8": {"complete": 20, "incomplete": 4, "no_profile": 0, "error": 0, "missing": {"followers": 4}}},
+        {"x|2026.9": {"complete": 20, "incomplete": 4, "no_profile": 0, "error": 0, "missing": {"followers": 4}}},
     )
 
     page = browser.context.new_page()
     page.goto("https://x.com/hana_redesign")
     wait_for(lambda: backend.checks, 15, "the check")
     counted = wait_for(
-        lambda: (browser.storage()["local"].get("healthCounts") or {}).get("x|2026.8", {}).get("incomplete") == 5,
+        lambda: (browser.storage()["local"].get("healthCounts") or {}).get("x|2026.9", {}).get("incomplete") == 5,
         30,
         "the visit to be judged and counted",
     )
     assert counted
     counts = browser.storage()["local"]["healthCounts"]
     assert counts == {
-        "x|2026.8": {
+        "x|2026.9": {
             "complete": 20,
             "incomplete": 5,
             "no_profile": 0,
@@ -97,7 +97,7 @@ def test_a_changed_layout_is_counted_sent_stored_and_shown(
     [sent] = received
     assert sent["query"] == "" and "Authorization" not in sent["headers"] and "Cookie" not in sent["headers"]
     assert sent["body"]["extractors"][0]["platform"] == "x"
-    assert sent["body"]["extractors"][0]["version"] == "2026.8"
+    assert sent["body"]["extractors"][0]["version"] == "2026.9"
     assert sent["body"]["extractors"][0]["complete"] == 20 and sent["body"]["extractors"][0]["incomplete"] == 5
     assert sent["body"]["extractors"][0]["missing"]["followers"] == 5
     assert sent["body"]["extractors"][0]["missing"].get("has_avatar", 0) in {0, 5}  # 1, rounded at random
@@ -112,7 +112,7 @@ def test_a_changed_layout_is_counted_sent_stored_and_shown(
     backend.app.extensions["haris"].stores.extractor_health.flush()
     [day_key] = redis_client.keys("haris:{extractors}:day:*")
     stored = redis_client.hgetall(day_key)
-    assert stored[b"x|2026.8|incomplete"] == b"5" and stored[b"x|2026.8|missing:followers"] == b"5"
+    assert stored[b"x|2026.9|incomplete"] == b"5" and stored[b"x|2026.9|missing:followers"] == b"5"
     UserStore(redis_client).create("omar", PASSWORD, Role.MAINTAINER)
     console = browser.context.new_page()
     console.goto(backend.url + "/console/extractors")
@@ -120,7 +120,7 @@ def test_a_changed_layout_is_counted_sent_stored_and_shown(
     console.get_by_label("Password").fill(PASSWORD)
     console.get_by_role("button", name="Sign in").click()
     console.wait_for_url(backend.url + "/console/extractors")
-    row = console.locator('tr[data-platform="x"][data-version="2026.8"]')
+    row = console.locator('tr[data-platform="x"][data-version="2026.9"]')
     assert row.locator("td").nth(2).inner_text() == "25"
     assert "followers 5" in row.inner_text()
     console.close()

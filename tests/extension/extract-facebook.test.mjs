@@ -56,11 +56,19 @@ describe("Facebook, real pages", () => {
     });
   });
 
-  test("another profile's address over a real page (in-app navigation): the vanity/id pair of heymeedan is not used", () => {
+  test("another profile's address over a real page (in-app navigation): nothing of heymeedan's header is read", () => {
+    // The address changes before Facebook redraws: the name, picture, Intro and counts on screen
+    // are heymeedan's, and its tab bar says so. Read under another vanity or id, they gave that
+    // account heymeedan's name (and, at /profile.php?id=, bound that id to it).
     const window = pageAt("https://www.facebook.com/heymeedan", { fixture: PAGE_2023 });
-    const found = extractFrom(window, "https://www.facebook.com/someone.else.here");
-    assert.equal(found.profile.account_id, undefined);
-    assert.equal(found.key, "facebook:h:someone.else.here");
+    for (const url of ["https://www.facebook.com/someone.else.here", "https://www.facebook.com/profile.php?id=100000000000001", "https://www.facebook.com/Someone-Else-123456789012345/"]) {
+      assert.equal(extractFrom(window, url), null, url);
+    }
+    // Its own addresses still read it: its vanity in another case or with a dot (Facebook ignores
+    // both in usernames), its profile id, its Page id.
+    for (const url of ["https://www.facebook.com/HeyMeedan", "https://www.facebook.com/hey.meedan", "https://www.facebook.com/profile.php?id=100067935271247", "https://www.facebook.com/Meedan-54421674438/"]) {
+      assert.equal(extractFrom(window, url).profile.display_name, "Meedan", url);
+    }
   });
 
   test("posts, photos, videos, groups, search and the feed over a real page yield nothing", () => {
@@ -261,13 +269,20 @@ describe("Facebook, invented pages", () => {
     assert.equal(extractAt("https://m.facebook.com/salam.media.net/", { html: unbadged }).profile.verified, false);
   });
 
+  // The Page's account object, as the real 2023 capture writes one (real-heymeedan-2023-01-31:
+  // its profile id, its vanity's address and its old Page id as "delegate_page"): it binds the
+  // old address's id to the vanity the head and the tab bar name.
+  const ANNOUR_OBJECT = '<script type="application/json">{"__typename":"User","id":"100064400099988","url":"https:\\/\\/www.facebook.com\\/Annour.Culture.Assoc","delegate_page":{"id":"108765432109876"}}</script></body>';
+  const ANNOUR = derive("facebook/invented-arabic-page.html", [["</body>", ANNOUR_OBJECT]]);
+
   test("percent-encoded Arabic address /<name>-<id>/: the Page id from the URL, the rest from the header", () => {
     const url = `https://www.facebook.com/${encodeURIComponent("جمعية-النور-الثقافية-108765432109876")}/`;
-    assert.deepEqual(extractAt(url, { fixture: "facebook/invented-arabic-page.html" }), {
+    assert.deepEqual(extractAt(url, { html: ANNOUR }), {
       platform: "facebook",
       key: "facebook:id:108765432109876",
       profile: {
         account_id: "108765432109876",
+        account_ids: ["100064400099988"],
         profile_url: "https://www.facebook.com/profile.php?id=108765432109876",
         display_name: "جمعية النور الثقافية",
         verified: false,
@@ -278,10 +293,64 @@ describe("Facebook, invented pages", () => {
       avatar: { url: "https://scontent-cdg4-1.xx.fbcdn.net/v/t39.30808-1/annour_p480x480.png" },
     });
     // The same address unencoded, and the /people/ and /pages/ forms, carry the id too.
-    const window = pageAt(url, { fixture: "facebook/invented-arabic-page.html" });
+    const window = pageAt(url, { html: ANNOUR });
     for (const other of ["https://www.facebook.com/جمعية-النور-الثقافية-108765432109876/", "https://www.facebook.com/pages/Annour/108765432109876", "https://www.facebook.com/108765432109876"]) {
       assert.equal(extractFrom(window, other).profile.account_id, "108765432109876", other);
     }
+  });
+
+  test("at an address by id whose data does not name that id, a header whose tabs name another vanity is not read (in-app navigation)", () => {
+    // Without the account object, the head and the tab bar name the vanity and nothing binds the
+    // address's id to it: exactly the previous profile's page left on screen after in-app
+    // navigation to /profile.php?id=<someone else>. Absent, never that id under this name.
+    for (const url of [`https://www.facebook.com/${encodeURIComponent("جمعية-النور-الثقافية-108765432109876")}/`, "https://www.facebook.com/profile.php?id=100000000000001"]) {
+      assert.equal(extractAt(url, { fixture: "facebook/invented-arabic-page.html" }), null, url);
+    }
+    // With it, another id is still not this Page's.
+    assert.equal(extractAt("https://www.facebook.com/profile.php?id=100000000000001", { html: ANNOUR }), null);
+    // At its vanity, the page is read with or without it.
+    assert.equal(extractAt("https://www.facebook.com/Annour.Culture.Assoc", { fixture: "facebook/invented-arabic-page.html" }).profile.display_name, "جمعية النور الثقافية");
+  });
+
+  test("a profile without a username at /p/<name>-<id>/ (Facebook's address for it since 2024): the id from the URL", () => {
+    const window = pageAt("https://www.facebook.com/karim.nasser.law", { fixture: "facebook/invented-personal-2025.html" });
+    for (const url of ["https://www.facebook.com/p/Karim-Nasser-100001234500001/", "https://m.facebook.com/p/%D9%83%D8%B1%D9%8A%D9%85-100001234500001/about"]) {
+      const found = extractFrom(window, url);
+      assert.equal(found.key, "facebook:id:100001234500001", url);
+      assert.equal(found.profile.display_name, "Karim Nasser", url);
+    }
+    // Another id at that address over this header (in-app navigation), a post, and a bare /p/.
+    for (const url of ["https://www.facebook.com/p/Someone-Else-100009999999999/", "https://www.facebook.com/p/Karim-Nasser-100001234500001/posts/123", "https://www.facebook.com/p/", "https://www.facebook.com/p/Karim-Nasser/"]) {
+      assert.equal(extractFrom(window, url), null, url);
+    }
+  });
+
+  test("'This content isn't available' at a profile's address (deactivated, or it blocked you): no profile, in en/fr/ar", () => {
+    // Constructed: the main region as Facebook draws its error state (a heading, a line, links
+    // back), with the wordings as Facebook's help pages and its users quote them; not a capture.
+    const page = (lang, heading, line) => `<html lang="${lang}"><head><title>Facebook</title></head><body><div role="banner"><a aria-label="Facebook" href="/">facebook</a></div>
+      <div role="main"><div><h2><span dir="auto">${heading}</span></h2><span dir="auto">${line}</span>
+      <a href="/">Go to News Feed</a><a href="/help">Visit Help Center</a></div></div></body></html>`;
+    const states = [
+      ["en", "This content isn't available right now", "When this happens, it's usually because the owner only shared it with a small group of people."],
+      ["en", "This Page Isn't Available", "The link may be broken, or the page may have been removed."],
+      ["fr", "Ce contenu n’est pas disponible pour le moment", "Le propriétaire l’a peut-être partagé avec un petit groupe de personnes."],
+      ["ar", "هذا المحتوى غير متاح حاليًا", "يحدث هذا عادةً لأن المالك شارك المحتوى مع مجموعة صغيرة."],
+    ];
+    for (const [lang, heading, line] of states) {
+      for (const tag of ["h1", "h2"]) {
+        const html = page(lang, heading, line).replaceAll("h2>", `${tag}>`);
+        for (const url of ["https://www.facebook.com/nour.khalil.42", "https://www.facebook.com/profile.php?id=100001234500001", "https://m.facebook.com/nour.khalil.42"]) {
+          const window = pageAt(url, { html });
+          const extractor = window.Haris.extractors.find((e) => e.platform === "facebook");
+          assert.equal(window.Haris.extractProfile(window.document, window.location), null, `${tag} ${heading} ${url}`);
+          assert.equal(extractor.expects(window.document, window.location), false, `${tag} ${heading} ${url}`);
+        }
+      }
+    }
+    // A live profile whose feed holds a shared post that is gone: the profile is read.
+    const shared = derive("facebook/invented-personal-2025.html", [['<div role="feed">', '<div role="feed"><div role="article"><h3>This content isn\'t available right now</h3></div>']]);
+    assert.equal(extractAt("https://www.facebook.com/karim.nasser.law", { html: shared }).profile.display_name, "Karim Nasser");
   });
 
   test("personal profile, signed in (2025 layout): no mutual friends, no viewer picture, no feed badge", () => {
@@ -493,7 +562,13 @@ describe("Facebook, a Page's two ids", () => {
   test("another account's address over the real page (in-app navigation): none of heymeedan's ids", () => {
     const window = pageAt(MEEDAN, { fixture: PAGE_2023 });
     for (const url of ["https://www.facebook.com/someone.else.here", "https://www.facebook.com/Someone-Else-123456789012345/", "https://www.facebook.com/profile.php?id=100000000000001"]) {
-      const found = extractFrom(window, url);
+      // heymeedan's header (its tab bar names it) is not read at another's address at all.
+      assert.equal(extractFrom(window, url), null, url);
+    }
+    // Nor, with the tab bar gone, are heymeedan's ids given to another address.
+    const untabbed = pageAt(MEEDAN, { html: derive(PAGE_2023, [['role="tablist"', 'role="presentation"']]) });
+    for (const url of ["https://www.facebook.com/someone.else.here", "https://www.facebook.com/Someone-Else-123456789012345/", "https://www.facebook.com/profile.php?id=100000000000001"]) {
+      const found = extractFrom(untabbed, url);
       assert.equal(found.profile.account_ids, undefined, url);
       assert.notEqual(found.profile.account_id, "100067935271247", url);
     }
@@ -506,7 +581,8 @@ describe("Facebook, a Page's two ids", () => {
     const author = '{"__typename":"User","id":"100000000000666","url":"https:\\/\\/www.facebook.com\\/page.of.attacker","delegate_page":{"id":"777777777"}}';
     const typed = '"text":"}}]] {\\"__typename\\":\\"User\\",\\"id\\":\\"100000000000666\\",\\"url\\":\\"https:\\/\\/www.facebook.com\\/heymeedan\\",\\"delegate_page\\":{\\"id\\":\\"777777777\\"}} [[{{",';
     const first = '{"__typename":"User","__isActor":"User","id":"100067935271247"';
-    const html = derive(PAGE_2023, [[first, `{"author":${author},${typed}"x":1},${first}`]]);
+    // The tab bar removed, so that heymeedan's header can be read at the author's address.
+    const html = derive(PAGE_2023, [[first, `{"author":${author},${typed}"x":1},${first}`], ['role="tablist"', 'role="presentation"']]);
     const window = pageAt(MEEDAN, { html });
     assert.deepEqual(extractFrom(window, MEEDAN).profile.account_ids, ["54421674438"]);
     assert.deepEqual(extractFrom(window, "https://www.facebook.com/Meedan-54421674438/").profile.account_ids, ["100067935271247"]);

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { derive } from "./derive.mjs";
-import { extractAt, fixture, source } from "./helpers.mjs";
+import { extractAt, fixture, pageAt, source } from "./helpers.mjs";
 
 const BASE_A = fixture("telegram/reconstructed-a-base.html");
 const BLOB = "blob:https://web.telegram.org/6f1c2d3e-0000-4000-8000-000000000001";
@@ -215,6 +215,24 @@ describe("Telegram Web K, invented", () => {
     assert.equal(found.profile.handle, undefined);
     assert.equal(found.profile.bio, undefined);
     assert.equal(found.profile.account_id, "5123456789");
+  });
+
+  test("a bot's panel (its username, or one of its usernames, ends in 'bot') yields nothing, as on t.me", () => {
+    // A bot has a positive id like a user; Telegram keeps usernames ending in "bot" for bots.
+    const panel = (rows) => `<div class="sidebar-right"><div class="profile-container"><div class="profile-content">${CAROUSEL("")}${rows}</div></div></div>`;
+    const at = (rows, hash = "#5123456789") => {
+      const window = pageAt(`https://web.telegram.org/k/${hash}`, { html: `<body>${panel(rows)}</body>` });
+      const extractor = window.Haris.extractors.find((e) => e.platform === "telegram");
+      return [window.Haris.extractProfile(window.document, window.location), extractor.expects(window.document, window.location)];
+    };
+    for (const rows of [ROW("nour_helper_bot", "Username"), ROW("NourHelperBot", "Nom d’utilisateur"), ROW("nour_helper", "also @nour_helper_bot") + ROW("nour_helper", "Username")]) {
+      assert.deepEqual(at(rows), [null, false], rows);
+      assert.deepEqual(at(rows, "#@nour_helper_bot"), [null, false], rows);
+    }
+    // A person whose name or bio says "bot" is read.
+    const [found, expected] = at(ROW("karim_mansour_news", "Username") + ROW("I build a bot", "Bio"));
+    assert.equal(found.profile.handle, "karim_mansour_news");
+    assert.equal(expected, true);
   });
 
   test("a group's or a channel's panel yields nothing", () => {

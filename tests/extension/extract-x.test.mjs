@@ -52,6 +52,28 @@ describe("X, real pages", () => {
     assert.equal(found.profile.joined, "2010-01");
   });
 
+  test("in-app navigation to another handle before X redraws: the header on screen is Kikobeats', nothing is read", () => {
+    // The address changes first; the header, bio, join date and title bar are still the previous
+    // profile's. Read under the new handle, they gave that account Kikobeats' name, bio and dates.
+    const window = pageAt("https://x.com/Kikobeats", { fixture: REAL });
+    for (const url of ["https://x.com/friend_acct", "https://x.com/friend_acct/media", "https://mobile.x.com/friend_acct"]) {
+      window.history.replaceState(null, "", url.replace("https://mobile.x.com", "https://x.com"));
+      assert.equal(window.Haris.extractProfile(window.document, new URL(url)), null, url);
+    }
+    // Back at Kikobeats (whose JSON-LD the page holds) with another account's header still on
+    // screen: its name is not bound to Kikobeats' id.
+    const other = derive(REAL, [[">@Kikobeats<", ">@someone_else<"]]);
+    assert.equal(extractAt("https://x.com/Kikobeats", { html: other }), null);
+    // A previous profile that named itself "@friend_acct" (its name line) is still not friend_acct's.
+    const named = derive(REAL, [[">Kiko Beats<", ">@friend_acct<"]]);
+    assert.equal(extractAt("https://x.com/friend_acct", { html: named }), null);
+    // The same header redrawn for that handle is read (its @handle line decides, in any case).
+    const redrawn = derive(REAL, [[">@Kikobeats<", ">@friend_acct<"]]);
+    const found = extractAt("https://x.com/Friend_Acct", { html: redrawn });
+    assert.equal(found.profile.display_name, "Kiko Beats");
+    assert.equal(found.profile.account_id, undefined, "the JSON-LD names Kikobeats");
+  });
+
   test("signed in: the viewer's own avatar and name in the side navigation are never read", () => {
     const found = extractAt("https://x.com/Kikobeats", { html: signedIn(fixture(REAL)) });
     assert.equal(found.avatar.url, "https://pbs.twimg.com/profile_images/2000931726244106244/Ty7-KT2j_400x400.jpg");

@@ -16,7 +16,7 @@ describe("one judged visit per profile page", () => {
     await page.advance(SETTLE_MS - 1000);
     assert.equal(healthOf(page).length, 0, "not judged before the page had time to render");
     await page.advance(2000);
-    assert.deepEqual(healthOf(page), [{ type: "health", platform: "x", version: "2026.8", outcome: "complete", missing: [] }]);
+    assert.deepEqual(healthOf(page), [{ type: "health", platform: "x", version: "2026.9", outcome: "complete", missing: [] }]);
     page.document.body.append(page.document.createElement("p")); // the page keeps changing
     await page.advance(3 * SETTLE_MS);
     assert.equal(healthOf(page).length, 1, "a visit is judged once");
@@ -27,7 +27,7 @@ describe("one judged visit per profile page", () => {
     const page = contentScriptAt("https://x.com/sara_h", `<body>${BARE_X}</body>`);
     await page.advance(SETTLE_MS + 1000);
     const [sent] = healthOf(page);
-    assert.deepEqual(sent, { type: "health", platform: "x", version: "2026.8", outcome: "incomplete", missing: ["followers", "has_avatar"] });
+    assert.deepEqual(sent, { type: "health", platform: "x", version: "2026.9", outcome: "incomplete", missing: ["followers", "has_avatar"] });
     const text = JSON.stringify(sent).toLowerCase();
     for (const content of ["sara", "haddad", "x.com", "http"]) assert.ok(!text.includes(content), content);
   });
