@@ -85,9 +85,10 @@ def set_password(username: str, password: str, actor: Actor) -> bool:
     )
 
 
-def record_refused_code(username: str) -> None:
-    """A sign-in to ``username`` had the right password and a wrong second-factor code."""
-    _recorded(True, SIGN_IN_ACTOR, "user.code_refused", username)
+def record_refused_code(username: str, actor: Actor = SIGN_IN_ACTOR) -> None:
+    """A sign-in to ``username`` (or, by ``actor``, a confirmation on her account page) had the
+    right password and a wrong second-factor code."""
+    _recorded(True, actor, "user.code_refused", username)
 
 
 def end_other_sessions(username: str, actor: Actor) -> None:
