@@ -19,6 +19,10 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_DATA_DIR": "./data",
     "HARIS_ENV": "development",
     "HARIS_SECRET_KEY": None,
+    # Previous values of HARIS_SECRET_KEY, comma-separated, after a rotation: second-factor
+    # secrets sealed under one still open, and are sealed again under the current one
+    # (server/storage/sealed.py). Nothing else reads them.
+    "HARIS_SECRET_KEY_FALLBACKS": "",
     "HARIS_CHECK_LIMIT": "60/minute",
     # Anonymous reports per client address: far tighter than checks (a report is kept 30 days).
     "HARIS_REPORT_LIMIT": "5/hour",
@@ -132,7 +136,15 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
             raise ConfigError("production refuses HARIS_SECURE_COOKIES=false: console sessions need HTTPS")
     elif not secret:
         config["HARIS_SECRET_KEY"] = secrets.token_urlsafe(32)
+        config["HARIS_SECRET_KEY_GENERATED"] = True  # dies with the process (server/storage/__init__.py)
+    config["HARIS_SECRET_KEY_FALLBACKS"] = _fallbacks(config["HARIS_SECRET_KEY_FALLBACKS"])
     return config
+
+
+def _fallbacks(value: Any) -> list[str]:
+    """HARIS_SECRET_KEY_FALLBACKS as a list (a comma-separated string, or a list from tests)."""
+    items = value if isinstance(value, list | tuple) else str(value or "").split(",")
+    return [str(item).strip() for item in items if str(item).strip()]
 
 
 # Limiter keys change every hour (a new random pepper, server/web/limits.py): a longer window could

@@ -22,7 +22,7 @@ from server.console import SESSION_COOKIE
 from server.roles import Role
 from server.state import app_state
 from server.storage.users import UserStore
-from tests.console.conftest import PASSWORD, page_token, sign_in
+from tests.console.conftest import PASSWORD, SEALER, page_token, sign_in
 from tests.console.test_second_factor import NOW, secret_for
 from tests.console.test_second_factor import sign_in as sign_in_with_code
 
@@ -145,5 +145,5 @@ def test_with_a_second_factor_a_password_change_needs_the_code(
     assert sign_in_with_code(owner, "amal", totp.at(NOW, counter_offset=-1)).status_code == 303
     assert change_password(owner, {"current": PASSWORD}).status_code == 403
     assert change_password(owner, {"current": PASSWORD, "code": totp.at(NOW)}).status_code == 303
-    store = UserStore(accounts.client, clock=lambda: NOW)
+    store = UserStore(accounts.client, clock=lambda: NOW, sealer=SEALER)
     assert store.authenticate("amal", NEW, totp.at(NOW, counter_offset=1)) is Role.TRAINER

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from server.roles import Role
 from server.state import app_state
 from server.storage.users import UserStore
-from tests.console.conftest import PASSWORD, page_token
+from tests.console.conftest import PASSWORD, SEALER, page_token
 
 NOW = 1_800_000_000.0  # the tests' clock: every code is computed for it, never for the real time
 
@@ -77,7 +77,8 @@ def test_setting_a_second_factor_ends_sessions_is_audited_and_listed(
     assert sign_in(signed_in, "amal", None).status_code == 303
     secret = secret_for(clocked_app, "amal")
     assert signed_in.get("/console/check").status_code == 302
-    assert redis_client.hget("haris:{users}:user:amal", "totp") == secret.encode()
+    sealed = redis_client.hget("haris:{users}:user:amal", "totp")
+    assert sealed is not None and secret.encode() not in sealed  # sealed: tests/security/test_totp_sealed.py
     runner = clocked_app.test_cli_runner()
     assert "amal\ttrainer\ttotp" in runner.invoke(args=["user", "list"]).stdout
     maintainer = new_client()
@@ -95,7 +96,7 @@ def test_setting_a_second_factor_ends_sessions_is_audited_and_listed(
 
 
 def test_the_store_checks_codes_with_its_own_clock(redis_client: redis.Redis) -> None:
-    store = UserStore(redis_client, clock=lambda: NOW)
+    store = UserStore(redis_client, clock=lambda: NOW, sealer=SEALER)
     store.create("amal", PASSWORD, Role.TRAINER)
     secret = store.set_totp("amal")
     assert secret is not None and store.has_totp("amal")
