@@ -44,6 +44,10 @@ DEFAULTS: dict[str, Any] = {
     # Checks per client address that add to the campaign aggregate in any hour (a moving window
     # across the hourly pepper: docs/campaigns.md); the campaign signals need more other accounts.
     "HARIS_CAMPAIGN_CONTRIBUTIONS": "1/hour",
+    # Protected people a trainer's checks may name, per trainer (console account or API key label),
+    # in any hour (a moving window across the hourly pepper); past it her checks are refused, 429
+    # protected_matches_limited, until the window has room (server/services/protected.py).
+    "HARIS_PROTECTED_MATCH_LIMIT": "30/hour",
     # Extractor health reports per client address (the extension sends one a day, docs/extension.md).
     "HARIS_EXTRACTOR_HEALTH_LIMIT": "2/hour",
     # Failed API keys (Authorization: Bearer …) per client address.
@@ -92,6 +96,7 @@ _RATE_LIMITS = {
     "HARIS_CHECK_LIMIT",
     "HARIS_REPORT_LIMIT",
     "HARIS_REGISTRY_LIMIT",
+    "HARIS_PROTECTED_MATCH_LIMIT",
     "HARIS_CAMPAIGN_CONTRIBUTIONS",
     "HARIS_EXTRACTOR_HEALTH_LIMIT",
     "HARIS_KEY_FAILURE_LIMIT",

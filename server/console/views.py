@@ -132,13 +132,18 @@ def manual_check() -> Page:
     try:
         avatar = read_avatar(request.files.get("avatar"))
         body = check_request_from_form(form, page_locale(), has_upload=avatar is not None)
+        protected.refuse_when_matches_used_up(console_actor())
         result = run_check(body, avatar, page_locale(), privileged=True)
+    except protected.MatchesLimited as error:
+        page = render_template("console/error.html", status=429, message=t("check.matches_limited"))
+        return Response(page, status=429, headers={"Retry-After": str(error.retry_after)}, mimetype="text/html")
     except APIError as error:
         return render_template(
             "console/check.html", platforms=platforms, form=form, result=None, error=error
         ), error.status
     handle_only = _owned_by_handle_only(body.profile, body.platform)
-    protected.record_matches(result, console_actor(), also=[found["person"].id for found in handle_only])
+    named = protected.record_matches(result, console_actor(), also=[found["person"].id for found in handle_only])
+    protected.count_matches(console_actor(), named)
     return render_template(
         "console/check.html",
         platforms=platforms,
