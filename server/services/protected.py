@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 from collections.abc import Collection, Iterable, Mapping
 
-from flask import g
 from pydantic import TypeAdapter, ValidationError
 
 from heuristics.images import ImageRejected, fingerprint_bytes
@@ -192,8 +191,7 @@ def refuse_when_matches_used_up(actor: Actor) -> None:
     passed by at most one check's matches, and by concurrent checks read before it was used up).
     Fails closed (503 ``limiter_unavailable``) when the limiter store cannot say: her answers
     must be counted. Anonymous checks never come here."""
-    g.limited_actor = actor.name
-    standing = limits().protected_matches.standing()
+    standing = limits().protected_matches_of(actor.name).standing()
     if standing is not None and standing.used_up:
         app_state().stores.audit.record(actor.name, "protected.match_refused", "registry")
         raise MatchesLimited(standing.retry_after)
@@ -203,8 +201,7 @@ def count_matches(actor: Actor, named: int) -> None:
     """Count ``named`` protected people named to ``actor`` (:func:`record_matches`) against
     ``HARIS_PROTECTED_MATCH_LIMIT``; never refuses this answer (:func:`refuse_when_matches_used_up`
     refuses the next checks). A store that cannot count fails closed, before the answer is sent."""
-    g.limited_actor = actor.name
-    limits().protected_matches.charge(named, refuse=False)
+    limits().protected_matches_of(actor.name).charge(named, refuse=False)
 
 
 def record_account_id(person_id: str, index: int, expected: ProtectedAccount, account_id: str, actor: Actor) -> bool:

@@ -412,6 +412,12 @@ class Limits:
         """The client's key as it was in the previous hour (that hour's pepper)."""
         return self.keyed(b"address:", _address(), previous_hour=True)
 
+    def protected_matches_of(self, actor: str) -> Allowance:
+        """The allowance of protected people named to ``actor`` (a console username or
+        ``key:<label>``), for this request: it is what :meth:`actor_key` reads."""
+        g.limited_actor = actor
+        return self.protected_matches
+
     def actor_key(self) -> str:
         """The trainer a privileged check is answered to (``g.limited_actor``: a console username or
         ``key:<label>``), as a peppered HMAC."""
