@@ -12,7 +12,7 @@ from server.console.auth import begin_session, console_actor, current_user, requ
 from server.console.blueprint import bp, t
 from server.roles import Role
 from server.services import accounts
-from server.storage.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, AccountError, SignedIn
+from server.storage.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, AccountError, SignedIn, SignInCheck
 from server.web.limits import limits
 
 Page = str | tuple[str, int] | Response
@@ -35,7 +35,7 @@ def _page(error: str | None = None, status: int = 200, section: str = "password"
     return page, status
 
 
-def _owner_confirmed(user: SignedIn) -> bool:
+def _owner_confirmed(user: SignedIn) -> SignInCheck:
     """Whether the form carries the account's current password and, for an account with a second
     factor, a current code not used before (checked as at sign-in: a code is used once).
 
@@ -46,28 +46,30 @@ def _owner_confirmed(user: SignedIn) -> bool:
     answers count as failed sign-ins, per address and against her account — the cookie works from
     any address, so a thief can send each guess from a new one. Past either limit, even the right
     password is refused unchecked (429). A right password with a wrong code answers as a wrong
-    password does (same status, same text, same counting), and is audited as at sign-in."""
+    password does (same status, same text, same counting), and is audited as at sign-in, once
+    the answer is sent (:func:`_not_confirmed`)."""
     g.password_account = user.username
     here, account = limits().login, limits().login_account
     here.refuse_when_used_up()
     account.refuse_when_used_up()
     checked = users().sign_in(user.username, request.form.get("current", ""), request.form.get("code", "")[:16])
-    if checked.role is not None:
-        return True
-    here.charge(refuse=False)
-    account.charge(refuse=False)
-    if checked.code_refused:
-        accounts.record_refused_code(user.username, console_actor())
-    return False
+    if checked.role is None:
+        here.charge(refuse=False)
+        account.charge(refuse=False)
+    return checked
 
 
-def _not_confirmed(section: str) -> tuple[str, int]:
+def _not_confirmed(section: str, checked: SignInCheck) -> Response:
     user = current_user()
     assert user is not None
     # One text for a wrong password and a wrong code: a phished password is not confirmed to
     # whoever holds it with the cookie.
     key = "account.wrong_confirmation" if users().has_totp(user.username) else "account.wrong_current"
-    return _page(t(key), 403, section)
+    page, status = _page(t(key), 403, section)
+    refused = Response(page, status=status, mimetype="text/html")
+    if checked.code_refused:
+        accounts.record_refused_code_after(refused, user.username, console_actor())
+    return refused
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -84,8 +86,9 @@ def account() -> Page:
         return _page(t("account.mismatch"), 422)
     if not MIN_PASSWORD_LENGTH <= len(new) <= MAX_PASSWORD_LENGTH:
         return _page(t("account.weak", count=MIN_PASSWORD_LENGTH), 422)
-    if not _owner_confirmed(user):
-        return _not_confirmed("password")
+    checked = _owner_confirmed(user)
+    if checked.role is None:
+        return _not_confirmed("password", checked)
     try:
         accounts.set_password(user.username, new, console_actor())
     except AccountError:
@@ -102,8 +105,9 @@ def end_other_sessions() -> Page:
     owner has confirmed it is her (:func:`_owner_confirmed`)."""
     user = current_user()
     assert user is not None
-    if not _owner_confirmed(user):
-        return _not_confirmed("sessions")
+    checked = _owner_confirmed(user)
+    if checked.role is None:
+        return _not_confirmed("sessions", checked)
     accounts.end_other_sessions(user.username, console_actor())
     begin_session(user.username)  # every session ended, this one too
     flash(t("account.sessions_ended"), "ok")

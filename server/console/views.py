@@ -33,7 +33,7 @@ from server.i18n import LOCALES
 from server.roles import Role
 from server.schemas import CheckRequest, ConfirmRequest, RejectRequest
 from server.services import protected
-from server.services.accounts import record_refused_code, revoke_user
+from server.services.accounts import record_refused_code_after, revoke_user
 from server.services.check import run_check
 from server.services.reports import bank_fingerprint, decide
 from server.state import app_state
@@ -78,13 +78,16 @@ def login() -> Page:
     if checked.role is None:
         allowance.login.charge(refuse=False)
         allowance.login_account.charge(refuse=False)
-        if checked.code_refused:
-            # The right password with a wrong code: someone may hold the password. Maintainers see
-            # it in the audit trail (at most the per-account limit's worth an hour).
-            record_refused_code(username)
         # One message for an unknown user, a wrong password and a wrong or missing code: no account
         # enumeration, and a phished password is not confirmed to whoever holds it.
-        return render_template("console/login.html", next=next_page, username=username, error=t("login.failed")), 401
+        page = render_template("console/login.html", next=next_page, username=username, error=t("login.failed"))
+        refused = Response(page, status=401, mimetype="text/html")
+        if checked.code_refused:
+            # The right password with a wrong code: someone may hold the password. Maintainers see
+            # it in the audit trail (at most the per-account limit's worth an hour), recorded once
+            # the answer is sent, so it comes as fast as a wrong password's.
+            record_refused_code_after(refused, username)
+        return refused
     begin_session(username, checked.epoch)
     response = redirect(next_page, code=303)
     remember_device(response, username)

@@ -23,7 +23,7 @@ from server.roles import Role
 from server.state import app_state
 from server.storage.users import UserStore
 from tests.console.conftest import PASSWORD, SEALER, page_token, sign_in
-from tests.console.test_second_factor import NOW, secret_for
+from tests.console.test_second_factor import NOW, secret_for, sent
 from tests.console.test_second_factor import sign_in as sign_in_with_code
 
 NEW = "a brand new long passphrase"
@@ -31,12 +31,16 @@ NEW = "a brand new long passphrase"
 
 def end_elsewhere(client: FlaskClient, form: dict[str, str]) -> Any:
     token = page_token(client, "/console/account")
-    return client.post("/console/account/sessions", data={"csrf_token": token, **form})
+    response = client.post("/console/account/sessions", data={"csrf_token": token, **form})
+    sent(response)
+    return response
 
 
 def change_password(client: FlaskClient, form: dict[str, str]) -> Any:
     token = page_token(client, "/console/account")
-    return client.post("/console/account", data={"csrf_token": token, "new": NEW, "again": NEW, **form})
+    response = client.post("/console/account", data={"csrf_token": token, "new": NEW, "again": NEW, **form})
+    sent(response)
+    return response
 
 
 def audit_actions(app: Flask) -> list[tuple[str, str, str]]:
