@@ -19,6 +19,10 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_DATA_DIR": "./data",
     "HARIS_ENV": "development",
     "HARIS_SECRET_KEY": None,
+    # Previous values of HARIS_SECRET_KEY, comma-separated, after a rotation: second-factor
+    # secrets sealed under one still open, and are sealed again under the current one
+    # (server/storage/sealed.py). Nothing else reads them.
+    "HARIS_SECRET_KEY_FALLBACKS": "",
     "HARIS_CHECK_LIMIT": "60/minute",
     # Anonymous reports per client address: far tighter than checks (a report is kept 30 days).
     "HARIS_REPORT_LIMIT": "5/hour",
@@ -40,6 +44,10 @@ DEFAULTS: dict[str, Any] = {
     # Checks per client address that add to the campaign aggregate in any hour (a moving window
     # across the hourly pepper: docs/campaigns.md); the campaign signals need more other accounts.
     "HARIS_CAMPAIGN_CONTRIBUTIONS": "1/hour",
+    # Protected people a trainer's checks may name, per trainer (console account or API key label),
+    # in any hour (a moving window across the hourly pepper); past it her checks are refused, 429
+    # protected_matches_limited, until the window has room (server/services/protected.py).
+    "HARIS_PROTECTED_MATCH_LIMIT": "30/hour",
     # Extractor health reports per client address (the extension sends one a day, docs/extension.md).
     "HARIS_EXTRACTOR_HEALTH_LIMIT": "2/hour",
     # Failed API keys (Authorization: Bearer …) per client address.
@@ -88,6 +96,7 @@ _RATE_LIMITS = {
     "HARIS_CHECK_LIMIT",
     "HARIS_REPORT_LIMIT",
     "HARIS_REGISTRY_LIMIT",
+    "HARIS_PROTECTED_MATCH_LIMIT",
     "HARIS_CAMPAIGN_CONTRIBUTIONS",
     "HARIS_EXTRACTOR_HEALTH_LIMIT",
     "HARIS_KEY_FAILURE_LIMIT",
@@ -132,7 +141,15 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
             raise ConfigError("production refuses HARIS_SECURE_COOKIES=false: console sessions need HTTPS")
     elif not secret:
         config["HARIS_SECRET_KEY"] = secrets.token_urlsafe(32)
+        config["HARIS_SECRET_KEY_GENERATED"] = True  # dies with the process (server/storage/__init__.py)
+    config["HARIS_SECRET_KEY_FALLBACKS"] = _fallbacks(config["HARIS_SECRET_KEY_FALLBACKS"])
     return config
+
+
+def _fallbacks(value: Any) -> list[str]:
+    """HARIS_SECRET_KEY_FALLBACKS as a list (a comma-separated string, or a list from tests)."""
+    items = value if isinstance(value, list | tuple) else str(value or "").split(",")
+    return [str(item).strip() for item in items if str(item).strip()]
 
 
 # Limiter keys change every hour (a new random pepper, server/web/limits.py): a longer window could

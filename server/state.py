@@ -52,6 +52,12 @@ def init_app(app: Flask) -> None:
         except (redis.RedisError, OSError):
             log.warning("Redis unreachable at start-up: old key names are renamed at the next start")
     stores = Stores.over(handle.client, settings)
+    try:
+        # Second factors stored in the clear by an earlier version (or under a previous secret)
+        # are sealed under the current key now, not only at their account's next sign-in.
+        stores.users.seal_second_factors()
+    except (redis.RedisError, OSError):
+        log.warning("Redis unreachable at start-up: second factors are sealed at the next start or sign-in")
     rules = load_rules(settings["HARIS_RULES_FILE"]) if settings["HARIS_RULES_FILE"] else load_default_rules()
     app.extensions["haris"] = AppState(
         redis=handle,

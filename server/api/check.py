@@ -18,7 +18,7 @@ from server.services.rules import rules_tag
 from server.state import app_state
 from server.web.auth import caller_has_role, key_actor
 from server.web.body import decode_base64, json_body, parse_json_bytes, validate
-from server.web.errors import APIError
+from server.web.errors import APIError, error_response
 from server.web.limits import LimitReached, charge_for_contacts, charge_for_cpu, counted, limits
 from server.web.request_log import untimed
 
@@ -98,6 +98,8 @@ def check() -> Any:
         body, avatar = _read_check()
         locale = choose_locale(body.locale, request)
         privileged = caller_has_role(Role.TRAINER)
+        if privileged:  # a stolen trainer key must not walk names against the registry
+            protected.refuse_when_matches_used_up(Actor(key_actor(), g.role.value, "api"))
 
         def charge_contacts(candidates: int) -> None:
             nonlocal contacts_charged
@@ -116,9 +118,17 @@ def check() -> Any:
     finally:  # a refused body's CPU (an image slow to decode, then refused) counts too
         charge_for_cpu(started, rebuilt, contacts_charged)
     if privileged:  # a trainer's answer names protected people: a read of the registry
-        protected.record_matches(result, Actor(key_actor(), g.role.value, "api"))
+        trainer = Actor(key_actor(), g.role.value, "api")
+        protected.count_matches(trainer, protected.record_matches(result, trainer))
     # Serialised by pydantic in one step (no dict copy for jsonify): this is the hot path.
     return Response(result.model_dump_json(), mimetype="application/json")
+
+
+@bp.errorhandler(protected.MatchesLimited)
+def _matches_limited(error: protected.MatchesLimited) -> Response:
+    response = error_response(error.status, error.code, error.message, reason=error.reason)
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @bp.get("/rules")

@@ -133,7 +133,10 @@ def totp_command(username: str, remove: bool) -> None:
             raise click.ClickException("no such user, or no second factor to remove")
         click.echo(f"removed the second factor of {username}")
         return
-    secret = accounts.set_second_factor(username, CLI_ACTOR)
+    try:
+        secret = accounts.set_second_factor(username, CLI_ACTOR)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
     if secret is None:
         raise click.ClickException("no such user")
     click.echo(f"secret: {secret}")

@@ -33,7 +33,7 @@ from server.i18n import LOCALES
 from server.roles import Role
 from server.schemas import CheckRequest, ConfirmRequest, RejectRequest
 from server.services import protected
-from server.services.accounts import record_refused_code, revoke_user
+from server.services.accounts import record_refused_code_after, revoke_user
 from server.services.check import run_check
 from server.services.reports import bank_fingerprint, decide
 from server.state import app_state
@@ -78,13 +78,16 @@ def login() -> Page:
     if checked.role is None:
         allowance.login.charge(refuse=False)
         allowance.login_account.charge(refuse=False)
-        if checked.code_refused:
-            # The right password with a wrong code: someone may hold the password. Maintainers see
-            # it in the audit trail (at most the per-account limit's worth an hour).
-            record_refused_code(username)
         # One message for an unknown user, a wrong password and a wrong or missing code: no account
         # enumeration, and a phished password is not confirmed to whoever holds it.
-        return render_template("console/login.html", next=next_page, username=username, error=t("login.failed")), 401
+        page = render_template("console/login.html", next=next_page, username=username, error=t("login.failed"))
+        refused = Response(page, status=401, mimetype="text/html")
+        if checked.code_refused:
+            # The right password with a wrong code: someone may hold the password. Maintainers see
+            # it in the audit trail (at most the per-account limit's worth an hour), recorded once
+            # the answer is sent, so it comes as fast as a wrong password's.
+            record_refused_code_after(refused, username)
+        return refused
     begin_session(username, checked.epoch)
     response = redirect(next_page, code=303)
     remember_device(response, username)
@@ -132,13 +135,18 @@ def manual_check() -> Page:
     try:
         avatar = read_avatar(request.files.get("avatar"))
         body = check_request_from_form(form, page_locale(), has_upload=avatar is not None)
+        protected.refuse_when_matches_used_up(console_actor())
         result = run_check(body, avatar, page_locale(), privileged=True)
+    except protected.MatchesLimited as error:
+        page = render_template("console/error.html", status=429, message=t("check.matches_limited"))
+        return Response(page, status=429, headers={"Retry-After": str(error.retry_after)}, mimetype="text/html")
     except APIError as error:
         return render_template(
             "console/check.html", platforms=platforms, form=form, result=None, error=error
         ), error.status
     handle_only = _owned_by_handle_only(body.profile, body.platform)
-    protected.record_matches(result, console_actor(), also=[found["person"].id for found in handle_only])
+    named = protected.record_matches(result, console_actor(), also=[found["person"].id for found in handle_only])
+    protected.count_matches(console_actor(), named)
     return render_template(
         "console/check.html",
         platforms=platforms,

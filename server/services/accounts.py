@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from werkzeug.wrappers import Response
+
 from server.roles import Role
 from server.services import Actor
 from server.state import app_state
@@ -85,9 +87,16 @@ def set_password(username: str, password: str, actor: Actor) -> bool:
     )
 
 
-def record_refused_code(username: str) -> None:
-    """A sign-in to ``username`` had the right password and a wrong second-factor code."""
-    _recorded(True, SIGN_IN_ACTOR, "user.code_refused", username)
+def record_refused_code_after(response: Response, username: str, actor: Actor = SIGN_IN_ACTOR) -> None:
+    """Audit (``user.code_refused``) that a sign-in to ``username`` (or, by ``actor``, a
+    confirmation on her account page) had the right password and a wrong second-factor code,
+    once ``response`` has been sent (closed by the server).
+
+    Only a right password with a wrong code writes to the audit trail: made before the answer,
+    that write made it a Redis round trip slower than a wrong password's, the same answer
+    otherwise — a timing that could confirm a phished password to whoever holds it."""
+    audit = app_state().stores.audit  # bound now: the request's context is gone when it runs
+    response.call_on_close(lambda: audit.record(actor.name, "user.code_refused", username))
 
 
 def end_other_sessions(username: str, actor: Actor) -> None:

@@ -22,6 +22,7 @@ from server.state import app_state
 from server.storage.protected import ProtectedAccount, ProtectedBusy, ProtectedChanged, ProtectedPerson
 from server.web.body import decode_base64
 from server.web.errors import APIError
+from server.web.limits import limits
 
 # Where a username given up can be registered by anyone (Facebook: its vanity names): an account
 # of hers known there by its username only is whoever holds that username today.
@@ -145,17 +146,62 @@ def person(person_id: str, actor: Actor) -> ProtectedPerson | None:
 MATCH_FINDING = "impersonation.protected_person"
 
 
-def record_matches(result: CheckResponse, actor: Actor, also: Iterable[str] = ()) -> None:
+def record_matches(result: CheckResponse, actor: Actor, also: Iterable[str] = ()) -> int:
     """A privileged check's answer names the protected people a profile is taken for (her name
     and id; ``also``: ids a page names besides its findings): each is a read of the registry,
     audited as ``protected.matched`` with her id only — never what was checked. Unaudited, a
     stolen trainer key or session probed the registry name by name, unbounded, where listing it
-    leaves a trace. Anonymous checks name nobody and are never recorded."""
+    leaves a trace. Anonymous checks name nobody and are never recorded. How many were named."""
     named = [f.evidence.get("protected_id") for f in result.findings if f.code == MATCH_FINDING]
     audit = app_state().stores.audit
+    recorded = 0
     for person_id in dict.fromkeys([*named, *also]):
         if isinstance(person_id, str) and person_id:
             audit.record(actor.name, "protected.matched", person_id)
+            recorded += 1
+    return recorded
+
+
+class MatchesLimited(APIError):
+    """The trainer has been named ``HARIS_PROTECTED_MATCH_LIMIT`` protected people: her checks
+    are refused until the window has room (429 ``protected_matches_limited``, ``Retry-After``)."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            429,
+            "protected_matches_limited",
+            "This account's checks have named as many protected people as an hour allows; retry later.",
+            reason="protected_matches_limited",
+        )
+        self.retry_after = retry_after
+
+
+def refuse_when_matches_used_up(actor: Actor) -> None:
+    """Before a trainer's check that may name protected people (``/v1/check`` with a key, the
+    console's manual check): :class:`MatchesLimited` once ``actor`` has been named
+    ``HARIS_PROTECTED_MATCH_LIMIT`` of them in the window; the refusal is audited
+    (``protected.match_refused``, no person, nothing of the check).
+
+    Why the whole check is refused, and before it runs: a stolen key could otherwise walk names
+    against the registry. Answering the check with the registry's part left out would tell the
+    trainer "not a protected person" about a clone of one — a wrong answer where the check exists
+    to protect her. Refusing only the checks that match would say which ones match (the refusal
+    itself the oracle). So once used up, every check of that trainer is refused, whatever it is,
+    until the window has room; the check that uses it up is answered in full (the limit is then
+    passed by at most one check's matches, and by concurrent checks read before it was used up).
+    Fails closed (503 ``limiter_unavailable``) when the limiter store cannot say: her answers
+    must be counted. Anonymous checks never come here."""
+    standing = limits().protected_matches_of(actor.name).standing()
+    if standing is not None and standing.used_up:
+        app_state().stores.audit.record(actor.name, "protected.match_refused", "registry")
+        raise MatchesLimited(standing.retry_after)
+
+
+def count_matches(actor: Actor, named: int) -> None:
+    """Count ``named`` protected people named to ``actor`` (:func:`record_matches`) against
+    ``HARIS_PROTECTED_MATCH_LIMIT``; never refuses this answer (:func:`refuse_when_matches_used_up`
+    refuses the next checks). A store that cannot count fails closed, before the answer is sent."""
+    limits().protected_matches_of(actor.name).charge(named, refuse=False)
 
 
 def record_account_id(person_id: str, index: int, expected: ProtectedAccount, account_id: str, actor: Actor) -> bool:

@@ -21,7 +21,8 @@ from server.storage.extractor_health import ExtractorHealthStore
 from server.storage.protected import ProtectedStore
 from server.storage.reports import ReportStore
 from server.storage.rules import RulesStore
-from server.storage.users import UserStore
+from server.storage.sealed import Sealer
+from server.storage.users import TOTP_PURPOSE, UserStore
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class Stores:
     @classmethod
     def over(cls, client: redis.Redis, config: Mapping[str, Any]) -> Stores:
         secret = config["HARIS_SECRET_KEY"].encode("utf-8")
+        previous = [old.encode("utf-8") for old in config["HARIS_SECRET_KEY_FALLBACKS"]]
+        # A secret made up at start (development without HARIS_SECRET_KEY) dies with the process:
+        # a second factor sealed under it could not be read after a restart, nor by the CLI.
+        sealer = None if config.get("HARIS_SECRET_KEY_GENERATED") else Sealer(secret, TOTP_PURPOSE, previous)
         return cls(
             client=client,
             audit=AuditLog(client),
@@ -52,7 +57,7 @@ class Stores:
                 max_stored=config["HARIS_MAX_STORED_REPORTS"],
                 rejected_hours=config["HARIS_REJECTED_REPORT_HOURS"],
             ),
-            users=UserStore(client),
+            users=UserStore(client, sealer=sealer),
             cases=CaseStore(client),
             rules=RulesStore(client),
             banks=BankStore(client),

@@ -26,7 +26,10 @@ import redis
 AUDIT_KEY = "haris:audit"
 AUDIT_RETENTION_SECONDS = 365 * 24 * 3600
 # Entries that record a read, not a change (the audit page can show either kind alone).
-READ_ACTIONS = frozenset({"protected.listed", "protected.viewed", "protected.matched", "bank.exported"})
+READ_ACTIONS = frozenset(
+    # A refused check (too many protected people named to one trainer) is an attempted read.
+    {"protected.listed", "protected.viewed", "protected.matched", "protected.match_refused", "bank.exported"}
+)
 
 
 @dataclass

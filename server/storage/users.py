@@ -15,6 +15,16 @@ six-digit code from the authenticator app as well, so a phished password alone d
 A code is accepted once (the step it belongs to is remembered until it can no longer be valid)
 and one step either side of the server's clock.
 
+The TOTP secret is stored sealed (``server.storage.sealed``: AES-256-GCM under a key derived
+from ``HARIS_SECRET_KEY``), bound to the account — its name and the random ``instance`` of its
+creation — so a Redis copy alone gives no second factor, and a sealed secret copied to another
+account's record (or to an account made again under the same name) opens nowhere. A secret
+stored in the clear by an earlier version, or sealed under a previous secret
+(``HARIS_SECRET_KEY_FALLBACKS``), is sealed again under the current one when the app starts
+(:meth:`UserStore.seal_second_factors`) and when it is next read at a sign-in. A secret no key
+of the server opens (the server's secret was changed without keeping the old one as a fallback)
+refuses every sign-in of its account, as a wrong code would, until an operator sets a new one.
+
 The console's Users page carries, for each account, the version of the account it showed
 (:func:`account_version`), and a revoke from it is refused (:class:`AccountChanged`) when the
 account under that name is another by then: deleted and made again under the same name, or its
@@ -23,8 +33,10 @@ role or second factor changed. A stale page must not revoke a colleague's new ac
 Redis keys:
 - ``haris:{users}:user:<username>`` — hash ``role``, ``password`` (scrypt hash), ``created`` (unix time),
   ``epoch`` (random, renewed with the password or second factor), ``totp`` (the base32 TOTP
-  secret, only for accounts with a second factor), ``instance`` (random, written once when the
-  account is made: tells it from one made again under the same name within the same second;
+  secret sealed as ``v1:<key id>:<base64url>``, only for accounts with a second factor; in the
+  clear only in a record an earlier version wrote and no start or sign-in has re-sealed),
+  ``instance`` (random, written once when the account is made: tells it from one made again
+  under the same name within the same second;
   absent from accounts made before it was written).
   Kept until the account is revoked (``flask --app server user revoke``).
 - ``haris:{users}:totp-used:<username>:<step>`` — a code's time step, once a sign-in used it, so the
@@ -40,6 +52,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 import time
@@ -54,6 +67,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.roles import Role
 from server.storage.optimistic import version_of, watched
+from server.storage.sealed import Sealer, Unreadable, is_sealed
+
+log = logging.getLogger("haris.accounts")
 
 USER_PREFIX = "haris:{users}:user:"
 SESSION_PREFIX = "haris:{users}:session:"
@@ -70,6 +86,7 @@ IDLE_SECONDS = 2 * 3600
 MAX_SECONDS = 12 * 3600
 _REVOKE_RETRIES = 5  # tries of a conditional revoke while the account keeps changing under it
 _SHOWN = ("role", "created", "totp", "instance")  # the fields an account's version is made of
+TOTP_PURPOSE = b"totp"  # the sealing key's own purpose (server.storage.sealed)
 
 
 class AccountError(ValueError):
@@ -79,6 +96,10 @@ class AccountError(ValueError):
 def _check_password_length(password: str) -> None:
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise AccountError(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
+
+
+class _StillChanging(RuntimeError):
+    """An account's record kept changing while its second factor was being sealed again."""
 
 
 class AccountChanged(RuntimeError):
@@ -157,12 +178,21 @@ def valid_username(username: str) -> bool:
     return bool(USERNAME_PATTERN.match(username))
 
 
+def _totp_binding(username: str, instance: bytes | None) -> bytes:
+    """What a sealed TOTP secret is bound to (its associated data): the account, by its name and
+    the random ``instance`` written when it was made (empty for accounts made before it was)."""
+    return b"totp\0" + username.encode() + b"\0" + (instance or b"")
+
+
 @dataclass
 class UserStore:
     client: redis.Redis
     idle_seconds: int = IDLE_SECONDS
     max_seconds: int = MAX_SECONDS
     clock: Callable[[], float] = field(default=time.time)
+    # Seals TOTP secrets (made from HARIS_SECRET_KEY: server.storage.Stores.over). None: this
+    # store cannot set a second factor, nor check one (a sign-in to such an account is refused).
+    sealer: Sealer | None = None
 
     def create(self, username: str, password: str, role: Role) -> None:
         if not valid_username(username):
@@ -246,18 +276,90 @@ class UserStore:
         password — the sign that someone else knows the password. With ``require_code`` an account
         without a second factor is refused whatever its password (after checking it: same cost)."""
         plausible = valid_username(username) and len(password) <= MAX_PASSWORD_LENGTH
-        fields = ("role", "password", "totp", "epoch")
+        fields = ("role", "password", "totp", "epoch", "instance")
         found = self.client.hmget(USER_PREFIX + username, *fields) if plausible else None
-        role, stored, secret, epoch = found if found else (None, None, None, None)
+        role, stored, sealed, epoch, instance = found if found else (None, None, None, None, None)
         # No such account (no role): the decoy is checked instead, at the same cost.
         if not _password_matches(stored if role is not None else None, password) or role is None:
             return SignInCheck(None)
         signed_in = SignInCheck(Role(role.decode()), epoch=epoch or b"")
-        if secret is None:
+        if sealed is None:
             return SignInCheck(None) if require_code else signed_in
-        if not self._second_factor(username, secret.decode(), code):
+        secret = self._open_totp(username, sealed, instance)
+        # A secret no key opens cannot be checked: refused as a wrong code is (same answer).
+        if secret is None or not self._second_factor(username, secret, code):
             return SignInCheck(None, code_refused=True)
         return signed_in
+
+    def _open_totp(self, username: str, sealed: bytes, instance: bytes | None) -> str | None:
+        """The account's TOTP secret, or None when no key of this server opens it (logged: an
+        operator sets a new one). One in the clear, or sealed under a previous secret, is sealed
+        again under the current one."""
+        if self.sealer is None:
+            log.error("no sealer: the second factor of %s cannot be checked", username)
+            return None
+        try:
+            opened = self.sealer.open(sealed.decode(), _totp_binding(username, instance))
+        except Unreadable as error:
+            log.error("the second factor of %s cannot be opened (%s): set it again", username, error)
+            return None
+        if opened.stale:
+            self._reseal_totp(username)
+        return opened.value
+
+    def _reseal_totp(self, username: str) -> bool:
+        """Seal the account's TOTP secret again under the current key if it is in the clear or
+        under a previous secret; whether it was. WATCHed: a secret set or removed meanwhile is
+        left as it is (never replaced by the old one)."""
+        sealer = self.sealer
+        if sealer is None:
+            return False
+        key = USER_PREFIX + username
+
+        def attempt(pipe: redis.client.Pipeline) -> bool:
+            stored, instance = pipe.hmget(key, "totp", "instance")
+            if stored is None:
+                return False
+            binding = _totp_binding(username, instance)
+            try:
+                opened = sealer.open(stored.decode(), binding)
+            except Unreadable:
+                return False
+            if not opened.stale:
+                return False
+            pipe.multi()
+            pipe.hset(key, "totp", sealer.seal(opened.value, binding))
+            pipe.execute()
+            return True
+
+        try:
+            return watched(self.client, key, attempt, _REVOKE_RETRIES, _StillChanging(username))
+        except _StillChanging:  # whoever keeps changing it writes it sealed
+            return False
+
+    def seal_second_factors(self) -> int:
+        """Seal every TOTP secret stored in the clear (by an earlier version) or under a previous
+        secret, under the current key; how many were. Run at start (``server.state``): a backup
+        taken afterwards holds none in the clear, even of accounts that never sign in."""
+        if self.sealer is None:
+            return 0
+        resealed = 0
+        for key in self.client.scan_iter(match=USER_PREFIX + "*", count=500):
+            username = key.decode()[len(USER_PREFIX) :]
+            stored = self.client.hget(key, "totp")
+            if stored is not None and (not is_sealed(stored.decode()) or self._stale(username, stored)):
+                resealed += self._reseal_totp(username)
+        if resealed:
+            log.info("sealed %d second-factor secrets under the current key", resealed)
+        return resealed
+
+    def _stale(self, username: str, stored: bytes) -> bool:
+        assert self.sealer is not None
+        instance = self.client.hget(USER_PREFIX + username, "instance")
+        try:
+            return self.sealer.open(stored.decode(), _totp_binding(username, instance)).stale
+        except Unreadable:
+            return False
 
     def _second_factor(self, username: str, secret: str, code: str) -> bool:
         """Whether ``code`` is the account's TOTP code at a step within the window, used once."""
@@ -290,11 +392,14 @@ class UserStore:
 
     def set_totp(self, username: str) -> str | None:
         """Give the account a new TOTP secret (replacing any) and end its sessions; the secret,
-        or None if there is no such user."""
+        or None if there is no such user. Stored sealed, bound to the account."""
+        if self.sealer is None:
+            raise AccountError("this server cannot seal second factors (no HARIS_SECRET_KEY)")
         secret = pyotp.random_base32()
-        if not self.client.hexists(USER_PREFIX + username, "role"):
+        role, instance = self.client.hmget(USER_PREFIX + username, "role", "instance")
+        if role is None:
             return None
-        self.client.hset(USER_PREFIX + username, "totp", secret)
+        self.client.hset(USER_PREFIX + username, "totp", self.sealer.seal(secret, _totp_binding(username, instance)))
         self.end_sessions(username)
         return secret
 

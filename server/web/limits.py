@@ -16,7 +16,8 @@ afresh: around the hour an hourly limit allows up to twice its amount.
 Redis keys (limiter store only): ``haris:LIMITER/limits/<hmac>/<scope>/<limit>`` — one
 fixed-window counter per client (or per console account name) and limit, expiring with its
 window; for the campaign contributions (``HARIS_CAMPAIGN_CONTRIBUTIONS``) and the registry's
-matches (``HARIS_REGISTRY_LIMIT``) a moving window instead (``limits``' list of the times of
+matches (``HARIS_REGISTRY_LIMIT``, and per trainer ``HARIS_PROTECTED_MATCH_LIMIT``) a moving
+window instead (``limits``' list of the times of
 the client's contributions, or matches, in the last window), under this hour's key and the
 previous hour's (so the cap holds in any hour, across the pepper's change);
 ``haris:limiter:pepper:<hour>`` — the pepper, two hours.
@@ -37,8 +38,11 @@ Limits (``Limits``; anonymous views are decorated with :func:`counted`):
 - failed API keys, per address (``HARIS_KEY_FAILURE_LIMIT``): past it, every bearer key from that
   address is refused (429) until the window ends, so guessing stops there.
 - console sign-in: failures per address (``HARIS_LOGIN_LIMIT``) and per account name
-  (``HARIS_LOGIN_ACCOUNT_LIMIT``). An account under attack from elsewhere still lets its owner in
-  with the right password from an address that has not failed.
+  (``HARIS_LOGIN_ACCOUNT_LIMIT``); wrong current passwords on *My account* count there too. An
+  account under attack from elsewhere still lets its owner in with the right password from an
+  address that has not failed.
+- protected people named to a trainer, per trainer (``HARIS_PROTECTED_MATCH_LIMIT``, a moving
+  window as the registry's): ``server.services.protected`` refuses her checks once used up.
 
 When the limiter store cannot be reached, anonymous checks and reports are answered uncounted
 with ``HARIS_LIMIT_FAIL_OPEN`` (default true; false: 503 ``limiter_unavailable``), checks without
@@ -299,9 +303,12 @@ class Allowance:
         found: list[tuple[RateLimitItem, WindowStats]] = []
 
         def read() -> None:
-            identifiers = self._identifiers()  # inside the guard, as in charge()
+            keys = [self._identifiers()]  # inside the guard, as in charge()
+            if self._previous_key is not None:
+                # Counted under the previous hour's key too (charge): used up under either is used up.
+                keys.append((KEY_PREFIX, self._previous_key(), self.scope))
             strategy = self._strategy()
-            found.extend((item, strategy.get_window_stats(item, *identifiers)) for item in self.items)
+            found.extend((item, strategy.get_window_stats(item, *key)) for key in keys for item in self.items)
 
         self._guard.run(read, self._may_fail_open)
         if not found:
@@ -386,6 +393,11 @@ class Limits:
         self.campaign = allowance("campaign", "HARIS_CAMPAIGN_CONTRIBUTIONS", previous_key=self.previous_client_key)
         self.key_failures = allowance("key-failures", "HARIS_KEY_FAILURE_LIMIT")
         self.login = allowance("login", "HARIS_LOGIN_LIMIT")
+        # Protected people named to one trainer (server.services.protected.disclosed): a moving
+        # window under this hour's key and the previous hour's, as the registry's, so a fixed
+        # window (or the new pepper) does not let twice the limit through around the hour.
+        self.protected_matches = allowance("protected-matches", "HARIS_PROTECTED_MATCH_LIMIT", key=self.actor_key,
+                                           previous_key=self.previous_actor_key)  # fmt: skip
         self.login_account = allowance("login-account", "HARIS_LOGIN_ACCOUNT_LIMIT", key=self.account_key)
 
     def keyed(self, label: bytes, value: bytes, *, previous_hour: bool = False) -> str:
@@ -399,6 +411,20 @@ class Limits:
     def previous_client_key(self) -> str:
         """The client's key as it was in the previous hour (that hour's pepper)."""
         return self.keyed(b"address:", _address(), previous_hour=True)
+
+    def protected_matches_of(self, actor: str) -> Allowance:
+        """The allowance of protected people named to ``actor`` (a console username or
+        ``key:<label>``), for this request: it is what :meth:`actor_key` reads."""
+        g.limited_actor = actor
+        return self.protected_matches
+
+    def actor_key(self) -> str:
+        """The trainer a privileged check is answered to (``g.limited_actor``: a console username or
+        ``key:<label>``), as a peppered HMAC."""
+        return self.keyed(b"actor:", str(g.get("limited_actor", "")).encode())
+
+    def previous_actor_key(self) -> str:
+        return self.keyed(b"actor:", str(g.get("limited_actor", "")).encode(), previous_hour=True)
 
     def account_key(self) -> str:
         """The account name a sign-in form names, as a peppered HMAC; on a page that checks the

@@ -13,9 +13,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from server.roles import Role
-from server.storage.users import UserStore
+from server.storage.sealed import Sealer
+from server.storage.users import TOTP_PURPOSE, UserStore
+from tests.conftest import TEST_SECRET
 
 PASSWORD = "correct horse battery staple"
+# What the test apps seal second factors with (their HARIS_SECRET_KEY): a store made outside an
+# app sets a second factor those apps can check.
+SEALER = Sealer(TEST_SECRET.encode(), TOTP_PURPOSE)
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from server.roles import Role
 from server.storage.audit import AuditLog
 from server.storage.users import USER_PREFIX, AccountChanged, UserStore
-from tests.console.conftest import PASSWORD, signed_in_as, users_page
+from tests.console.conftest import PASSWORD, SEALER, signed_in_as, users_page
 
 CHANGED = {
     "en": "The account sara was changed after you opened this page",
@@ -33,7 +33,7 @@ NOW = 1_800_000_000.0  # the one second every account here is made in
 @pytest.fixture
 def same_second(redis_client: redis.Redis) -> UserStore:
     """Accounts made at one fixed instant: a re-made account has the creation time of the old one."""
-    return UserStore(redis_client, clock=lambda: NOW)
+    return UserStore(redis_client, clock=lambda: NOW, sealer=SEALER)
 
 
 @pytest.fixture

@@ -206,7 +206,7 @@ def test_signing_out_everywhere_else_keeps_this_browser_only(
         assert sign_in(client, "amal").status_code == 303
     assert "this one included: 3." in here.get("/console/account").get_data(as_text=True)
     token = page_token(here, "/console/account")
-    response = here.post("/console/account/sessions", data={"csrf_token": token})
+    response = here.post("/console/account/sessions", data={"csrf_token": token, "current": PASSWORD})
     assert response.status_code == 303 and response.headers["Location"] == "/console/account"
     page = here.get("/console/account").get_data(as_text=True)
     assert "Every other session of your account has ended." in page and "this one included: 1." in page

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from server.roles import Role
 from server.state import app_state
 from server.storage.users import UserStore
-from tests.console.conftest import PASSWORD, page_token
+from tests.console.conftest import PASSWORD, SEALER, csrf_from, page_token
 
 NOW = 1_800_000_000.0  # the tests' clock: every code is computed for it, never for the real time
 
@@ -38,7 +38,16 @@ def sign_in(client: FlaskClient, username: str, code: str | None, password: str 
     form = {"username": username, "password": password, "csrf_token": page_token(client, "/console/login")}
     if code is not None:
         form["code"] = code
-    return client.post("/console/login", data=form)
+    response = client.post("/console/login", data=form)
+    sent(response)
+    return response
+
+
+def sent(response: Any) -> None:
+    """Read the response whole and close it, as the server does once it is sent (what is done
+    after the answer, ``call_on_close``, runs then)."""
+    response.make_sequence()
+    response.close()
 
 
 def test_an_account_with_a_second_factor_needs_a_current_code(
@@ -77,7 +86,8 @@ def test_setting_a_second_factor_ends_sessions_is_audited_and_listed(
     assert sign_in(signed_in, "amal", None).status_code == 303
     secret = secret_for(clocked_app, "amal")
     assert signed_in.get("/console/check").status_code == 302
-    assert redis_client.hget("haris:{users}:user:amal", "totp") == secret.encode()
+    sealed = redis_client.hget("haris:{users}:user:amal", "totp")
+    assert sealed is not None and secret.encode() not in sealed  # sealed: tests/security/test_totp_sealed.py
     runner = clocked_app.test_cli_runner()
     assert "amal\ttrainer\ttotp" in runner.invoke(args=["user", "list"]).stdout
     maintainer = new_client()
@@ -95,7 +105,7 @@ def test_setting_a_second_factor_ends_sessions_is_audited_and_listed(
 
 
 def test_the_store_checks_codes_with_its_own_clock(redis_client: redis.Redis) -> None:
-    store = UserStore(redis_client, clock=lambda: NOW)
+    store = UserStore(redis_client, clock=lambda: NOW, sealer=SEALER)
     store.create("amal", PASSWORD, Role.TRAINER)
     secret = store.set_totp("amal")
     assert secret is not None and store.has_totp("amal")
@@ -133,6 +143,41 @@ def test_under_attack_even_a_right_password_and_code_from_a_new_browser_are_not_
     fresh.environ_base["REMOTE_ADDR"] = "198.51.100.1"
     assert sign_in(fresh, "amal", totp.at(NOW)).status_code == 429
     assert sign_in(owner, "amal", totp.at(NOW)).status_code == 303
+
+
+def test_a_wrong_code_is_audited_only_once_the_answer_is_sent(
+    clocked_app: Flask, new_client: Callable[[], FlaskClient], accounts: UserStore
+) -> None:
+    """A right password with a wrong code must answer as a wrong password does: same status, same
+    page, and no extra Redis write before it (a round trip more would time it apart and confirm a
+    phished password). The audit entry is written once the answer has been sent."""
+    totp = pyotp.TOTP(secret_for(clocked_app, "amal"))
+    wrong = "000000" if totp.at(NOW) != "000000" else "111111"
+    client = new_client()
+    form = {"username": "amal", "password": PASSWORD, "code": wrong}
+    code_refused = client.post("/console/login", data={**form, "csrf_token": page_token(client, "/console/login")})
+
+    def refusals() -> list[str]:
+        with clocked_app.app_context():
+            return [e["target"] for e in app_state().stores.audit.recent() if e["action"] == "user.code_refused"]
+
+    assert refusals() == []  # answered, nothing written yet
+    sent(code_refused)
+    assert refusals() == ["amal"]
+    client = new_client()
+    wrong_password = client.post(
+        "/console/login",
+        data={**form, "password": "not the password!", "csrf_token": page_token(client, "/console/login")},
+    )
+    sent(wrong_password)
+    assert code_refused.status_code == wrong_password.status_code == 401
+    assert code_refused.get_data() == wrong_password.get_data().replace(
+        csrf(wrong_password.get_data()), csrf(code_refused.get_data())
+    )
+
+
+def csrf(page: bytes) -> bytes:
+    return csrf_from(page.decode()).encode()
 
 
 def test_a_right_password_with_a_wrong_code_is_audited(

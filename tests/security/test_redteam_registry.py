@@ -116,3 +116,106 @@ def test_once_she_is_deleted_a_seized_store_and_audit_hold_nothing_of_her(
     assert actions == ["protected.created", "protected.viewed", "protected.matched", "protected.deleted"]
     seized = b"\n".join(entry.blob() for entry in dump_redis(redis_client))
     assert find([name, arabic, handle, account, note], seized) == []
+
+
+def test_a_trainer_key_past_its_protected_matches_is_refused_whatever_it_checks(
+    make_app: Callable[..., Flask], redis_client: redis.Redis
+) -> None:
+    """Audited is not enough: a stolen key walked names against the registry, unbounded. Past
+    ``HARIS_PROTECTED_MATCH_LIMIT`` people named to one trainer, every check of hers is refused
+    (429 ``protected_matches_limited``) — a miss as well as a match, so the refusal is no oracle,
+    and never a match answered as a miss (a clone of a protected person called harmless)."""
+    app = make_app(HARIS_PROTECTED_MATCH_LIMIT="2/hour")
+    client = app.test_client()
+    key = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "stolen laptop")}
+    person_id = _register(client, key)
+    redis_client.delete(AUDIT_KEY)
+    nobody = {"platform": "x", "profile": {"display_name": "Nobody Here"}}
+    assert client.post("/v1/check", json=nobody, headers=key).status_code == 200  # a miss counts nothing
+    for _ in range(2):
+        answered = client.post("/v1/check", json={"platform": "x", "profile": CLONE}, headers=key)
+        assert answered.status_code == 200 and _named(answered.get_json()) == [person_id]
+    for body in ({"platform": "x", "profile": CLONE}, nobody):
+        refused = client.post("/v1/check", json=body, headers=key)
+        assert refused.status_code == 429
+        assert refused.get_json()["error"]["code"] == "protected_matches_limited"
+        assert 1 <= int(refused.headers["Retry-After"]) <= 3600
+    assert trail(app) == [
+        ("key:stolen laptop", "protected.matched", person_id, {}),
+        ("key:stolen laptop", "protected.matched", person_id, {}),
+        ("key:stolen laptop", "protected.match_refused", "registry", {}),
+        ("key:stolen laptop", "protected.match_refused", "registry", {}),
+    ]
+    assert "protected.match_refused" in READ_ACTIONS
+    # Another trainer's key has its own allowance; an anonymous check is answered as before.
+    other = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "office desktop")}
+    assert _named(client.post("/v1/check", json={"platform": "x", "profile": CLONE}, headers=other).get_json()) == [
+        person_id
+    ]
+    anonymous = client.post("/v1/check", json={"platform": "x", "profile": CLONE})
+    assert anonymous.status_code == 200 and _named(anonymous.get_json()) == [None]
+
+
+def test_anonymous_checks_never_use_a_trainers_allowance(
+    make_app: Callable[..., Flask], redis_client: redis.Redis
+) -> None:
+    app = make_app(HARIS_PROTECTED_MATCH_LIMIT="1/hour")
+    client = app.test_client()
+    key = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "setup")}
+    person_id = _register(client, key)
+    for _ in range(3):
+        assert _named(client.post("/v1/check", json={"platform": "x", "profile": CLONE}).get_json()) == [None]
+    assert _named(client.post("/v1/check", json={"platform": "x", "profile": CLONE}, headers=key).get_json()) == [
+        person_id
+    ]
+    assert trail(app)[-1] == ("key:setup", "protected.matched", person_id, {})
+
+
+def test_the_consoles_check_past_the_limit_is_refused_with_a_page(
+    make_app: Callable[..., Flask], redis_client: redis.Redis
+) -> None:
+    app = make_app(HARIS_PROTECTED_MATCH_LIMIT="1/hour")
+    app.test_client_class = HttpsClient
+    UserStore(redis_client).create("amal", PASSWORD, Role.TRAINER)
+    key = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "setup")}
+    person_id = _register(app.test_client(), key)
+    redis_client.delete(AUDIT_KEY)
+    browser = app.test_client()
+    browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"
+    assert sign_in(browser, "amal").status_code == 303
+    form = {"platform": "x", "display_name": CLONE["display_name"], "account_id": "777"}
+    first = browser.post("/console/check", data={"csrf_token": page_token(browser, "/console/check"), **form})
+    assert first.status_code == 200 and person_id in first.get_data(as_text=True)
+    second = browser.post("/console/check", data={"csrf_token": page_token(browser, "/console/check"), **form})
+    assert second.status_code == 429 and "Retry-After" in second.headers
+    page = second.get_data(as_text=True)
+    assert "HARIS_PROTECTED_MATCH_LIMIT" in page and person_id not in page
+    assert trail(app) == [
+        ("amal", "protected.matched", person_id, {}),
+        ("amal", "protected.match_refused", "registry", {}),
+    ]
+
+
+def test_the_trainers_allowance_holds_across_the_hourly_pepper(
+    make_app: Callable[..., Flask], redis_client: redis.Redis
+) -> None:
+    """Limiter keys change with the hour's pepper: read under this hour's key only, a new hour
+    would give a used-up trainer a fresh allowance at once. It is read under the previous hour's
+    key too, as it is counted."""
+    from server.web.limits import Peppers
+
+    app = make_app(HARIS_PROTECTED_MATCH_LIMIT="1/hour")
+    hours = [490_000 * 3_600.0]
+    app.extensions["haris_limits"].peppers = Peppers(
+        app.extensions["haris"].redis.limiter.client, clock=lambda: hours[0]
+    )
+    client = app.test_client()
+    key = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "stolen laptop")}
+    _register(client, key)
+    clone = {"platform": "x", "profile": CLONE}
+    assert client.post("/v1/check", json=clone, headers=key).status_code == 200
+    assert client.post("/v1/check", json=clone, headers=key).status_code == 429
+    hours[0] += 3_600  # the next hour's pepper: the last hour's matches still count
+    assert client.post("/v1/check", json=clone, headers=key).status_code == 429
+    hours[0] += 3_600  # two peppers on, the matches were counted under keys no longer read
+    assert client.post("/v1/check", json=clone, headers=key).status_code == 200
