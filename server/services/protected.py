@@ -146,19 +146,19 @@ def person(person_id: str, actor: Actor) -> ProtectedPerson | None:
 MATCH_FINDING = "impersonation.protected_person"
 
 
-def record_matches(result: CheckResponse, actor: Actor, also: Iterable[str] = ()) -> int:
+def record_matches(result: CheckResponse, actor: Actor, also: Iterable[str] = ()) -> list[str]:
     """A privileged check's answer names the protected people a profile is taken for (her name
     and id; ``also``: ids a page names besides its findings): each is a read of the registry,
     audited as ``protected.matched`` with her id only — never what was checked. Unaudited, a
     stolen trainer key or session probed the registry name by name, unbounded, where listing it
-    leaves a trace. Anonymous checks name nobody and are never recorded. How many were named."""
+    leaves a trace. Anonymous checks name nobody and are never recorded. The ids named."""
     named = [f.evidence.get("protected_id") for f in result.findings if f.code == MATCH_FINDING]
     audit = app_state().stores.audit
-    recorded = 0
+    recorded: list[str] = []
     for person_id in dict.fromkeys([*named, *also]):
         if isinstance(person_id, str) and person_id:
             audit.record(actor.name, "protected.matched", person_id)
-            recorded += 1
+            recorded.append(person_id)
     return recorded
 
 
@@ -197,11 +197,16 @@ def refuse_when_matches_used_up(actor: Actor) -> None:
         raise MatchesLimited(standing.retry_after)
 
 
-def count_matches(actor: Actor, named: int) -> None:
-    """Count ``named`` protected people named to ``actor`` (:func:`record_matches`) against
-    ``HARIS_PROTECTED_MATCH_LIMIT``; never refuses this answer (:func:`refuse_when_matches_used_up`
-    refuses the next checks). A store that cannot count fails closed, before the answer is sent."""
-    limits().protected_matches_of(actor.name).charge(named, refuse=False)
+def count_matches(actor: Actor, named: Iterable[str]) -> None:
+    """Count the protected people ``named`` to ``actor`` (:func:`record_matches`) against
+    ``HARIS_PROTECTED_MATCH_LIMIT``, each once an hour: what is limited is how many *people* her
+    checks can name, not how many checks name one. A campaign of forty clones of one defender,
+    checked one by one, names one person and must not lock her trainer out mid-campaign; a stolen
+    key walking names names a new person at each hit. Never refuses this answer
+    (:func:`refuse_when_matches_used_up` refuses the next checks). A store that cannot count fails
+    closed, before the answer is sent."""
+    fresh = limits().newly_named(actor.name, named)
+    limits().protected_matches_of(actor.name).charge(fresh, refuse=False)
 
 
 def record_account_id(person_id: str, index: int, expected: ProtectedAccount, account_id: str, actor: Actor) -> bool:

@@ -20,6 +20,8 @@ matches (``HARIS_REGISTRY_LIMIT``, and per trainer ``HARIS_PROTECTED_MATCH_LIMIT
 window instead (``limits``' list of the times of
 the client's contributions, or matches, in the last window), under this hour's key and the
 previous hour's (so the cap holds in any hour, across the pepper's change);
+``haris:LIMITER/limits/<hmac>/protected-named/1/1/hour`` — a protected person named to a trainer in
+the hour (an HMAC of both: only a person not named to her yet counts against her limit);
 ``haris:limiter:pepper:<hour>`` — the pepper, two hours.
 
 Limits (``Limits``; anonymous views are decorated with :func:`counted`):
@@ -398,6 +400,11 @@ class Limits:
         # window (or the new pepper) does not let twice the limit through around the hour.
         self.protected_matches = allowance("protected-matches", "HARIS_PROTECTED_MATCH_LIMIT", key=self.actor_key,
                                            previous_key=self.previous_actor_key)  # fmt: skip
+        # One protected person named to one trainer, once an hour: only a person not named to her
+        # yet in the hour counts against HARIS_PROTECTED_MATCH_LIMIT. A campaign of clones of one
+        # defender, checked one by one, names one person; a walk through names names many.
+        self.protected_person_named = Allowance(self.limiter, self.guard, "protected-named", "1/hour",
+                                                self.actor_person_key)  # fmt: skip
         self.login_account = allowance("login-account", "HARIS_LOGIN_ACCOUNT_LIMIT", key=self.account_key)
 
     def keyed(self, label: bytes, value: bytes, *, previous_hour: bool = False) -> str:
@@ -417,6 +424,20 @@ class Limits:
         ``key:<label>``), for this request: it is what :meth:`actor_key` reads."""
         g.limited_actor = actor
         return self.protected_matches
+
+    def newly_named(self, actor: str, person_ids: Iterable[str]) -> int:
+        """How many of ``person_ids`` were not named to ``actor`` yet in the hour (each one is
+        marked named: a fixed window of one, keyed by the peppered actor and person)."""
+        g.limited_actor = actor
+        fresh = 0
+        for person_id in person_ids:
+            g.limited_person = person_id
+            fresh += self.protected_person_named.charge(refuse=False)
+        return fresh
+
+    def actor_person_key(self) -> str:
+        actor, person = str(g.get("limited_actor", "")), str(g.get("limited_person", ""))
+        return self.keyed(b"named:", f"{len(actor)}:{actor}{person}".encode())
 
     def actor_key(self) -> str:
         """The trainer a privileged check is answered to (``g.limited_actor``: a console username or

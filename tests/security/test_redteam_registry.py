@@ -28,6 +28,8 @@ from tests.privacy.harness import dump_redis, find, marker
 
 HALA = {"display_names": ["Hala Ahed"], "accounts": [{"platform": "x", "account_id": "42"}]}
 CLONE = {"display_name": "Hala Ahed", "account_id": "777", "handle": "hala_ahed_2"}
+NOUR = {"display_names": ["Nour Tamimi"], "accounts": [{"platform": "x", "account_id": "43"}]}
+NOUR_CLONE = {"display_name": "Nour Tamimi", "account_id": "778", "handle": "nour_tamimi_2"}
 
 
 def trail(app: Flask) -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -36,8 +38,8 @@ def trail(app: Flask) -> list[tuple[str, str, str, dict[str, Any]]]:
     return [(e["actor"], e["action"], e["target"], e["detail"]) for e in reversed(found)]
 
 
-def _register(client: FlaskClient, key: dict[str, str]) -> str:
-    created = client.post("/v1/protected", json=HALA, headers=key)
+def _register(client: FlaskClient, key: dict[str, str], person: dict[str, Any] = HALA) -> str:
+    created = client.post("/v1/protected", json=person, headers=key)
     assert created.status_code == 201, created.get_json()
     return str(created.get_json()["id"])
 
@@ -129,12 +131,13 @@ def test_a_trainer_key_past_its_protected_matches_is_refused_whatever_it_checks(
     client = app.test_client()
     key = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "stolen laptop")}
     person_id = _register(client, key)
+    nour_id = _register(client, key, NOUR)
     redis_client.delete(AUDIT_KEY)
     nobody = {"platform": "x", "profile": {"display_name": "Nobody Here"}}
     assert client.post("/v1/check", json=nobody, headers=key).status_code == 200  # a miss counts nothing
-    for _ in range(2):
-        answered = client.post("/v1/check", json={"platform": "x", "profile": CLONE}, headers=key)
-        assert answered.status_code == 200 and _named(answered.get_json()) == [person_id]
+    for profile, named in ((CLONE, person_id), (NOUR_CLONE, nour_id)):
+        answered = client.post("/v1/check", json={"platform": "x", "profile": profile}, headers=key)
+        assert answered.status_code == 200 and _named(answered.get_json()) == [named]
     for body in ({"platform": "x", "profile": CLONE}, nobody):
         refused = client.post("/v1/check", json=body, headers=key)
         assert refused.status_code == 429
@@ -142,7 +145,7 @@ def test_a_trainer_key_past_its_protected_matches_is_refused_whatever_it_checks(
         assert 1 <= int(refused.headers["Retry-After"]) <= 3600
     assert trail(app) == [
         ("key:stolen laptop", "protected.matched", person_id, {}),
-        ("key:stolen laptop", "protected.matched", person_id, {}),
+        ("key:stolen laptop", "protected.matched", nour_id, {}),
         ("key:stolen laptop", "protected.match_refused", "registry", {}),
         ("key:stolen laptop", "protected.match_refused", "registry", {}),
     ]
@@ -154,6 +157,27 @@ def test_a_trainer_key_past_its_protected_matches_is_refused_whatever_it_checks(
     ]
     anonymous = client.post("/v1/check", json={"platform": "x", "profile": CLONE})
     assert anonymous.status_code == 200 and _named(anonymous.get_json()) == [None]
+
+
+def test_a_campaign_of_clones_of_one_person_never_uses_up_her_trainers_allowance(
+    make_app: Callable[..., Flask], redis_client: redis.Redis
+) -> None:
+    """What is limited is how many people a trainer's checks name, not how many checks name one:
+    a defamation campaign runs dozens of clones of one defender, and her trainer checks each. The
+    first check of a clone of a second person then uses the allowance up."""
+    app = make_app(HARIS_PROTECTED_MATCH_LIMIT="2/hour")
+    client = app.test_client()
+    key = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "ngo laptop")}
+    person_id = _register(client, key)
+    nour_id = _register(client, key, NOUR)
+    for number in range(6):
+        clone = {"display_name": "Hala Ahed", "account_id": str(900 + number), "handle": f"hala_ahed_{number}"}
+        answered = client.post("/v1/check", json={"platform": "x", "profile": clone}, headers=key)
+        assert answered.status_code == 200 and _named(answered.get_json()) == [person_id]
+    answered = client.post("/v1/check", json={"platform": "x", "profile": NOUR_CLONE}, headers=key)
+    assert answered.status_code == 200 and _named(answered.get_json()) == [nour_id]
+    refused = client.post("/v1/check", json={"platform": "x", "profile": CLONE}, headers=key)
+    assert refused.status_code == 429
 
 
 def test_anonymous_checks_never_use_a_trainers_allowance(
