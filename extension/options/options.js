@@ -321,7 +321,7 @@ $("wipe").addEventListener("click", async () => {
 });
 
 api.storage.onChanged.addListener((changes, area) => {
-  if ((area === "local" && changes[STORAGE.local.vault]) || (area === "session" && changes[STORAGE.session.vaultKey])) drawAll();
+  if (area === "session" && (changes[STORAGE.session.vaultKey] || changes[STORAGE.session.vaultWritten])) drawAll();
 });
 
 await applyLanguage();
