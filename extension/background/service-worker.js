@@ -224,8 +224,9 @@ if (api.commands && api.commands.onCommand) {
 initHealth();
 initAutoLock();
 
-// The vault's key (session) and, where the browser allows it, its ciphertext and the settings
-// (local): never where a content script can read them (background/storage-access.js). At every
+// The vault's key (session) and, where the browser allows it, the settings (local): never where a
+// content script can read them (background/storage-access.js; the vault's ciphertext is in the
+// extension's IndexedDB, shared/vault-store.js). At every
 // start of the worker, and at install and browser start-up: Chromium keeps the level in the
 // profile, but a start that finds it reset closes it again before any page is checked.
 restrictStorageAccess();
