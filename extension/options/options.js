@@ -319,6 +319,8 @@ $("import").addEventListener("change", async (event) => {
   }
   try {
     const count = await importContacts(data, $("file-passphrase").value);
+    // Drawn before it is said: the write's own event (vaultWritten) may come later.
+    await drawAll();
     status("contacts-status", t.importDone.replace("$1", String(count)));
   } catch (error) {
     vaultError("contacts-status", error);
