@@ -19,6 +19,7 @@ import { initAutoLock, lockIfIdle } from "./auto-lock.js";
 import { initHealth, recordVisit } from "./health.js";
 import { currentEpoch, EpochEnded, newEpoch, refuseIfEpochEnded } from "./epochs.js";
 import { restrictStorageAccess } from "./storage-access.js";
+import { migrateVault } from "../shared/vault-store.js";
 
 const PREFIX = STORAGE.sessionPrefixes;
 const UNAVAILABLE = { view: { state: "unavailable", reason: "error" } };
@@ -223,13 +224,17 @@ if (api.commands && api.commands.onCommand) {
 initHealth();
 initAutoLock();
 
-// The vault's key (session) and, where the browser allows it, its ciphertext and the settings
-// (local): never where a content script can read them (background/storage-access.js). At every
+// The vault's key (session) and, where the browser allows it, the settings (local): never where a
+// content script can read them (background/storage-access.js; the vault's ciphertext is in the
+// extension's IndexedDB, shared/vault-store.js). At every
 // start of the worker, and at install and browser start-up: Chromium keeps the level in the
 // profile, but a start that finds it reset closes it again before any page is checked.
 restrictStorageAccess();
 if (api.runtime.onInstalled) api.runtime.onInstalled.addListener(() => restrictStorageAccess());
 if (api.runtime.onStartup) api.runtime.onStartup.addListener(() => restrictStorageAccess());
+// A vault an older version kept in `local` (open to content scripts in Firefox and Chromium before
+// 140) moves into the extension's IndexedDB at once, not at its first use (shared/vault-store.js).
+migrateVault().catch(() => {});
 
 /**
  * Every tab's content script asks for its strings and settings again and checks its profile again
@@ -241,7 +246,7 @@ function refreshTabs() {
 
 // What a page's banner is drawn from: its language and where banners show (PAGE_SETUP), and what
 // its check is made with (the contacts, the server).
-const PAGE_SETTINGS = [STORAGE.local.language, STORAGE.local.vault, STORAGE.local.backendUrl, STORAGE.local.everywhere, STORAGE.local.silent];
+const PAGE_SETTINGS = [STORAGE.local.language, STORAGE.local.backendUrl, STORAGE.local.everywhere, STORAGE.local.silent];
 
 api.storage.onChanged.addListener((changes, area) => {
   const local = STORAGE.local;
@@ -261,7 +266,10 @@ api.storage.onChanged.addListener((changes, area) => {
   // The contacts changed, or the vault was locked or opened: the per-tab reports go too, since
   // their findings name contacts (which the popup shows) and a lock must leave no contact
   // readable, nor a hint that the list just opened is not the real one.
-  const contacts = lockedOrOpened || (area === "local" && changed(local.vault));
+  // (The vault's record is in IndexedDB, which has no such event: every write of it sets
+  // `vaultWritten` in session storage, shared/vault-store.js.)
+  const written = area === "session" && changed(STORAGE.session.vaultWritten);
+  const contacts = lockedOrOpened || written;
   // New contacts, a new server or language, a lock or unlock: cached verdicts and backoff are stale.
   let cleared = Promise.resolve();
   if (contacts || (area === "local" && [local.backendUrl, local.language].some(changed))) {
@@ -273,7 +281,7 @@ api.storage.onChanged.addListener((changes, area) => {
   }
   // The pages redraw in the new language and check again with the new contacts or server, once
   // the stale verdicts are gone. (A lock or unlock tells them with FORGET, above.)
-  if (area === "local" && PAGE_SETTINGS.some(changed)) cleared.then(refreshTabs).catch(() => {});
+  if (written || (area === "local" && PAGE_SETTINGS.some(changed))) cleared.then(refreshTabs).catch(() => {});
 });
 
 // The tick (shared/constants.js TICK): checks' records older than the cache lifetime go, whether

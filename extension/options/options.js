@@ -120,6 +120,7 @@ $("create-form").addEventListener("submit", async (event) => {
   try {
     await createVault(passphrase);
     clearFields("create-passphrase", "create-repeat");
+    await drawAll();
     status("vault-status", t.vaultCreated);
   } catch (error) {
     vaultError("vault-status", error);
@@ -248,8 +249,19 @@ function editRow(row, index, contact) {
   name.focus();
 }
 
-/** Show what the vault's state allows: create, unlock, or the open vault's contents. */
-async function drawAll() {
+/**
+ * Show what the vault's state allows: create, unlock, or the open vault's contents. One draw at a
+ * time, in the order asked: a write of the vault and the key's arrival are two events, and a
+ * draw begun at the first (state "locked", the key not yet there) must not finish after the one
+ * begun at the second (its record is read from IndexedDB, which takes a while).
+ */
+let drawing = Promise.resolve();
+function drawAll() {
+  drawing = drawing.then(drawNow, drawNow);
+  return drawing;
+}
+
+async function drawNow() {
   const state = await vaultState();
   $("create-form").hidden = state !== "none";
   $("unlock-form").hidden = state !== "locked";
@@ -307,6 +319,8 @@ $("import").addEventListener("change", async (event) => {
   }
   try {
     const count = await importContacts(data, $("file-passphrase").value);
+    // Drawn before it is said: the write's own event (vaultWritten) may come later.
+    await drawAll();
     status("contacts-status", t.importDone.replace("$1", String(count)));
   } catch (error) {
     vaultError("contacts-status", error);
@@ -321,7 +335,7 @@ $("wipe").addEventListener("click", async () => {
 });
 
 api.storage.onChanged.addListener((changes, area) => {
-  if ((area === "local" && changes[STORAGE.local.vault]) || (area === "session" && changes[STORAGE.session.vaultKey])) drawAll();
+  if (area === "session" && (changes[STORAGE.session.vaultKey] || changes[STORAGE.session.vaultWritten])) drawAll();
 });
 
 await applyLanguage();

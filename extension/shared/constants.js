@@ -32,7 +32,7 @@ export const LIMITS = Object.freeze({
 /** Where things are kept. `local` is on disk; `session` is memory only, gone when the browser closes. */
 export const STORAGE = Object.freeze({
   local: Object.freeze({
-    backendUrl: "backendUrl", language: "language", everywhere: "bannerEverywhere", vault: "vault", autoLock: "autoLockMinutes",
+    backendUrl: "backendUrl", language: "language", everywhere: "bannerEverywhere", autoLock: "autoLockMinutes",
     // "Nothing in the page": warnings only in the toolbar and popup (content/main.js draws nothing).
     silent: "pageSilent",
     // The opt-in health counter: the choice, the counts since the last send, when to send next
@@ -40,9 +40,14 @@ export const STORAGE = Object.freeze({
     health: "healthCounter", healthCounts: "healthCounts", healthNextSend: "healthNextSend", healthIdle: "healthIdle",
   }),
   // lastUse: when the open vault was last used (background/auto-lock.js), in memory only.
-  session: Object.freeze({ vaultKey: "vaultKey", backoffUntil: "backoffUntil", backoffBackend: "backoffBackend", lastUse: "lastUse" }),
+  // vaultWritten: a random value set at every write of the vault's record, the one change event
+  // the record has (it is kept in IndexedDB: shared/vault-store.js).
+  session: Object.freeze({ vaultKey: "vaultKey", backoffUntil: "backoffUntil", backoffBackend: "backoffBackend", lastUse: "lastUse", vaultWritten: "vaultWritten" }),
   // Per-profile and per-tab records, session storage only: verdicts, the last profile seen, Not now.
   sessionPrefixes: Object.freeze({ verdict: "v|", last: "last|", tab: "tab|", dismissed: "dismissed|" }),
+  // Where older versions kept the vault's record in `local` (readable by content scripts in
+  // Firefox and Chromium before 140); moved into IndexedDB (shared/vault-store.js), then deleted.
+  legacyVault: "vault",
   // What older versions kept in clear in `local`; moved into the vault, then deleted.
   legacyClear: Object.freeze(["contacts", "apiKey", "contactsRev"]),
 });

@@ -2,9 +2,10 @@
  * The vault: trusted contacts and the API key, encrypted at rest.
  *
  * AES-256-GCM under a key derived from the user's passphrase with PBKDF2-SHA256 (600,000
- * iterations, a random salt per passphrase). The ciphertext is in `local` storage (on disk); the
- * derived key's raw bytes are in `session` storage (memory only, trusted contexts only), so the
- * vault is unlocked once per browser session and locked again when the browser closes.
+ * iterations, a random salt per passphrase). The ciphertext is in the extension's own IndexedDB
+ * (on disk, out of content scripts' reach in every browser: shared/vault-store.js); the derived
+ * key's raw bytes are in `session` storage (memory only, trusted contexts only), so the vault is
+ * unlocked once per browser session and locked again when the browser closes.
  *
  * Two slots, always: the main one and either random bytes or a decoy opened by a second
  * ("duress") passphrase, which shows an empty contact list. Both are padded to the same length,
@@ -13,6 +14,7 @@
 import { api } from "./browser.js";
 import { fromBase64, toBase64 } from "./base64.js";
 import { CIPHER, IMPORT_KDF, KDF, MIN_PASSPHRASE_LENGTH, STORAGE } from "./constants.js";
+import { readVaultRecord, writeVaultRecord } from "./vault-store.js";
 
 const subtle = globalThis.crypto.subtle;
 const encoder = new TextEncoder();
@@ -21,7 +23,6 @@ const AAD = encoder.encode("haris-vault-v1");
 const EXPORT_AAD = encoder.encode("haris-export-v1");
 const PAD_BYTES = 4096;
 const TAG_BYTES = 16;
-const VAULT = STORAGE.local.vault;
 const SESSION = STORAGE.session.vaultKey;
 
 export class VaultError extends Error {
@@ -93,7 +94,7 @@ function filler(salt, length) {
 const saneIterations = (n) => Number.isInteger(n) && n >= IMPORT_KDF.minIterations && n <= IMPORT_KDF.maxIterations;
 
 async function readRecord() {
-  const record = (await api.storage.local.get(VAULT))[VAULT];
+  const record = await readVaultRecord();
   if (!record) return null;
   if (record.version !== 1 || !Array.isArray(record.slots) || record.slots.length !== 2) throw new VaultError("corrupt");
   if (!record.kdf || !saneIterations(record.kdf.iterations)) throw new VaultError("corrupt");
@@ -139,7 +140,7 @@ export async function createVault(passphrase, { contacts = [], apiKey = "" } = {
   const slots = [];
   slots[index] = main;
   slots[1 - index] = filler(toBase64(randomBytes(KDF.saltBytes)), cipherLength(main));
-  await api.storage.local.set({ [VAULT]: { version: 1, kdf: { name: KDF.name, hash: KDF.hash, iterations: KDF.iterations }, slots } });
+  await writeVaultRecord({ version: 1, kdf: { name: KDF.name, hash: KDF.hash, iterations: KDF.iterations }, slots });
   await api.storage.local.remove(STORAGE.legacyClear);
   await rememberKey(index, raw);
 }
@@ -209,7 +210,7 @@ export async function updateSecrets(update) {
   const length = cipherLength(slots[key.slot]);
   if (next.role === "main" && peer) slots[other] = { salt: slots[other].salt, ...(await seal(peer.raw, peer.value, AAD, length)) };
   else if (next.role === "main" && !next.peerKey) slots[other] = filler(slots[other].salt, length);
-  await api.storage.local.set({ [VAULT]: { ...record, slots } });
+  await writeVaultRecord({ ...record, slots });
   return { contacts: next.contacts, apiKey: next.apiKey };
 }
 
@@ -223,7 +224,7 @@ export async function changePassphrase(current, next) {
   const raw = await deriveKey(next, salt);
   const slots = record.slots.slice();
   slots[key.slot] = { salt: toBase64(salt), ...(await seal(raw, secrets, AAD, cipherLength(slots[key.slot]))) };
-  await api.storage.local.set({ [VAULT]: { ...record, kdf: { name: KDF.name, hash: KDF.hash, iterations: KDF.iterations }, slots } });
+  await writeVaultRecord({ ...record, kdf: { name: KDF.name, hash: KDF.hash, iterations: KDF.iterations }, slots });
   await rememberKey(key.slot, raw);
 }
 
@@ -247,7 +248,7 @@ export async function setDuressPassphrase(passphrase) {
   const other = 1 - key.slot;
   const slots = record.slots.slice();
   slots[other] = { salt: toBase64(salt), ...(await seal(raw, { role: "decoy", contacts: [], apiKey: "" }, AAD, cipherLength(slots[key.slot]))) };
-  await api.storage.local.set({ [VAULT]: { ...record, slots } });
+  await writeVaultRecord({ ...record, slots });
   await updateSecrets(() => ({ peerKey: toBase64(raw) }));
 }
 

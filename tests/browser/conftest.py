@@ -176,6 +176,22 @@ def closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# The vault's record, read from the extension's own IndexedDB (shared/vault-store.js) by one of its
+# pages, directly rather than through the module (which would first move a vault left in `local`).
+READ_VAULT_RECORD = """async () => {
+  if (!(await indexedDB.databases()).some((d) => d.name === 'haris-vault')) return null;
+  const db = await new Promise((ok, fail) => {
+    const r = indexedDB.open('haris-vault'); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error);
+  });
+  try {
+    return await new Promise((ok, fail) => {
+      const r = db.transaction('records').objectStore('records').get('vault');
+      r.onsuccess = () => ok(r.result ?? null); r.onerror = () => fail(r.error);
+    });
+  } finally { db.close(); }
+}"""
+
+
 @dataclass
 class Browser:
     context: Any
@@ -209,6 +225,14 @@ class Browser:
             """async () => ({local: await chrome.storage.local.get(null),
                 session: await chrome.storage.session.get(null), sync: await chrome.storage.sync.get(null)})"""
         )
+
+    def vault_record(self) -> dict[str, Any] | None:
+        """The vault's record in the extension's IndexedDB, or None."""
+        return self.control.evaluate(READ_VAULT_RECORD)
+
+    def databases(self) -> list[str]:
+        """The names of the extension's IndexedDB databases."""
+        return self.control.evaluate("async () => (await indexedDB.databases()).map((d) => d.name)")
 
     def contacts(self) -> list[dict[str, Any]]:
         """The trusted contacts as the extension reads them ([] while the vault is locked)."""
@@ -275,8 +299,11 @@ def chromium(
 @pytest.fixture
 def browser(chromium: Browser) -> Iterator[Browser]:
     """The module's Chromium with no open tab and empty extension storage (settings, contacts,
-    cached verdicts), as after a fresh install."""
-    chromium.control.evaluate("Promise.all([chrome.storage.local.clear(), chrome.storage.session.clear()])")
+    cached verdicts) and no vault database, as after a fresh install."""
+    chromium.control.evaluate(
+        "Promise.all([chrome.storage.local.clear(), chrome.storage.session.clear(),"
+        " import('./../shared/vault-store.js').then((m) => m.deleteVaultStore())])"
+    )
     chromium.control.reload()
     yield chromium
     for page in list(chromium.context.pages):

@@ -147,10 +147,14 @@ def test_a_seized_profile_directory_holds_no_contact_and_no_api_key(
     browser, profile = own_chromium
     fingerprint = journey(browser, backend, tmp_path)
 
-    # Read back through the extension's own storage API: on disk (`local`) only settings and ciphertext.
+    # Read back through the extension's own storage API: in `local` (which content scripts can read
+    # in Firefox and Chromium before 140) only settings; the ciphertext is in the extension's own
+    # IndexedDB (shared/vault-store.js).
     stored = browser.storage()
-    assert sorted(stored["local"]) == ["backendUrl", "bannerEverywhere", "language", "vault"]
-    vault = stored["local"]["vault"]
+    assert sorted(stored["local"]) == ["backendUrl", "bannerEverywhere", "language"]
+    vault = browser.vault_record()
+    assert vault is not None
+    assert browser.databases() == ["haris-vault"]
     assert vault["kdf"]["iterations"] >= 600_000
     assert all(set(slot) == {"salt", "iv", "data"} for slot in vault["slots"])
     assert stored["sync"] == {}
@@ -160,7 +164,13 @@ def test_a_seized_profile_directory_holds_no_contact_and_no_api_key(
     for contact in IMPORTED:
         strict += [value for key, value in contact.items() if key != "platform"]
     contents = leveldb_contents(profile, tmp_path / "leveldb")
-    assert any(b"vault" in entry for entry in contents), "the extension's LevelDB was read"
+    assert any(b"backendUrl" in entry for entry in contents), "the extension's LevelDB was read"
+    # No salt of the vault in storage.local's LevelDB (the extension's Local Extension Settings).
+    salts = [slot["salt"].encode() for slot in vault["slots"]]
+    assert not [e for e in contents if any(salt in e for salt in salts)], "the vault in `local`"
+    # The vault's record is in the extension origin's IndexedDB (Chromium's own comparator: plyvel
+    # cannot open it, so its raw bytes are what is grepped below).
+    assert [p for p in profile.rglob("*") if "IndexedDB" in p.parts and browser.extension_id in p.name], "IndexedDB"
     for secret in strict:
         assert files_containing(profile, secret) == [], f"{secret!r} in clear"
         assert not [e for e in contents if any(n in e for n in encodings(secret))], f"{secret!r} in a LevelDB"
@@ -205,10 +215,17 @@ def test_wipe_leaves_nothing_and_a_wrong_passphrase_opens_nothing(
     popup.wait_for_selector("#unlock-form[hidden]", state="attached")
     assert len(browser.contacts()) == 3
 
-    # One press: nothing of Haris's left in local, session or sync storage.
+    # One press: nothing of Haris's left in local, session or sync storage, and the vault's
+    # database is gone.
+    assert browser.vault_record() is not None
     popup.click("#wipe")
     popup.wait_for_selector('#wipe-status[data-kind="ok"]:not(:empty)')
     assert browser.storage() == {"local": {}, "session": {}, "sync": {}}
+    assert browser.databases() == []
+    # The popup, still open, asks whether there is a vault: asking makes no empty database.
+    popup.reload()
+    popup.wait_for_selector("#wipe")
+    assert browser.databases() == []
 
 
 def test_a_check_under_way_when_the_wipe_comes_leaves_nothing_behind(

@@ -13,7 +13,10 @@ Chromium, tests/browser/test_extension.py.)
 from __future__ import annotations
 
 import contextlib
+import http.server
 import json
+import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -57,8 +60,41 @@ Promise.all([api.local.get(null), api.session.get(null), api.sync.get(null)])
   .then(([local, session, sync]) => done(JSON.stringify({local, session, sync})), (e) => done(String(e)));"""
 
 
-@pytest.fixture
-def firefox(tmp_path: Path) -> Iterator[Marionette]:
+# The vault's record in the extension's own IndexedDB (shared/vault-store.js), read by one of its
+# pages directly (not through the module, which would first move a vault left in `local`).
+VAULT_RECORD = """const done = arguments[0];
+(async () => {
+  const names = (await window.indexedDB.databases()).map((d) => d.name);
+  if (!names.includes("haris-vault")) return {names, record: null};
+  const db = await new Promise((ok, fail) => {
+    const r = window.indexedDB.open("haris-vault"); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error);
+  });
+  const record = await new Promise((ok, fail) => {
+    const r = db.transaction("records").objectStore("records").get("vault");
+    r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error);
+  });
+  db.close();
+  return {names, record: JSON.parse(JSON.stringify(record ?? null))};
+})().then((v) => done(JSON.stringify(v)), (e) => done(JSON.stringify({error: String(e)})));"""
+# An older version's profile: the record put back in `local`, the database deleted.
+AS_AN_OLDER_VERSION = """const [json, done] = arguments;
+const page = window.wrappedJSObject;
+const gone = window.indexedDB.deleteDatabase("haris-vault");
+gone.onsuccess = () => page.browser.storage.local.set(page.JSON.parse(json))
+  .then(() => done(true), (e) => done(String(e)));
+gone.onerror = () => done(String(gone.error));
+gone.onblocked = () => done("blocked");"""
+# A content script of Haris's own (added to a copy of the extension for this test only) on a local
+# page: it writes what it can read of storage.local and which IndexedDB databases it sees into
+# the page, where Marionette reads them.
+PROBE = """Promise.all([browser.storage.local.get(null), indexedDB.databases()]).then(([local, dbs]) => {
+  document.documentElement.setAttribute("data-haris-probe",
+    JSON.stringify({local, databases: dbs.map((d) => d.name), origin: location.origin}));
+}, (e) => document.documentElement.setAttribute("data-haris-probe", JSON.stringify({error: String(e)})));
+"""
+
+
+def start_firefox(tmp_path: Path, extension: Path) -> Marionette:
     if not Path(FIREFOX).exists():
         raise RuntimeError("Firefox is missing: `make test-deps` installs Debian's firefox-esr package.")
     client = Marionette(
@@ -74,10 +110,60 @@ def firefox(tmp_path: Path) -> Iterator[Marionette]:
     # for Marionette's default five minutes.
     client.timeout.page_load = PAGE_LOAD_SECONDS
     try:
-        Addons(client).install(str(EXTENSION), temp=True)
+        Addons(client).install(str(extension), temp=True)
+    except BaseException:
+        client.cleanup()
+        raise
+    return client
+
+
+@pytest.fixture
+def firefox(tmp_path: Path) -> Iterator[Marionette]:
+    client = start_firefox(tmp_path, EXTENSION)
+    try:
         yield client
     finally:
         client.cleanup()
+
+
+@pytest.fixture
+def probed_firefox(tmp_path: Path) -> Iterator[Marionette]:
+    """Firefox with a copy of the extension that has one more content script (PROBE), on 127.0.0.1."""
+    copy = tmp_path / "extension"
+    shutil.copytree(EXTENSION, copy)
+    (copy / "probe.js").write_text(PROBE, encoding="utf-8")
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    probe_script = {"matches": ["http://127.0.0.1/*"], "js": ["probe.js"], "run_at": "document_idle"}
+    manifest["content_scripts"].append(probe_script)
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    client = start_firefox(tmp_path, copy)
+    try:
+        yield client
+    finally:
+        client.cleanup()
+
+
+@pytest.fixture
+def local_page() -> Iterator[str]:
+    """A plain page on 127.0.0.1 (its origin is the page's, as x.com's is for the real content scripts)."""
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<!doctype html><title>page</title><p>a page"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet test output
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
 
 
 def open_page(client: Marionette, path: str) -> None:
@@ -98,6 +184,22 @@ def open_page(client: Marionette, path: str) -> None:
 
 def storage(client: Marionette) -> dict[str, Any]:
     return json.loads(client.execute_async_script(STORAGE))
+
+
+def vault_db(client: Marionette) -> dict[str, Any]:
+    """{names: the extension's IndexedDB databases, record: the vault's record or None} (from one of its pages)."""
+    answer = json.loads(client.execute_async_script(VAULT_RECORD))
+    assert "error" not in answer, answer
+    return answer
+
+
+def probe(client: Marionette, url: str) -> dict[str, Any]:
+    """What Haris's content script reads on the page at `url`."""
+    client.navigate(url)
+    seen = Wait(client, timeout=15).until(
+        lambda m: m.execute_script("return document.documentElement.getAttribute('data-haris-probe')")
+    )
+    return json.loads(seen)
 
 
 def fill(client: Marionette, element_id: str, text: str) -> None:
@@ -140,12 +242,16 @@ def test_firefox_vault_encrypts_and_a_wrong_passphrase_opens_nothing(firefox: Ma
     names = [row.text for row in firefox.find_elements(By.CSS_SELECTOR, "#contacts tbody tr td:first-child")]
     assert names == ["Wardah Qutaybi", "نجلاء الزهراني"]
 
+    # Nothing in `local` (which Firefox lets content scripts read): the vault's record is in the
+    # extension's own IndexedDB.
     stored = storage(firefox)
-    assert list(stored["local"]) == ["vault"]
-    assert stored["local"]["vault"]["kdf"]["iterations"] >= 600_000
+    assert stored["local"] == {}
+    db = vault_db(firefox)
+    assert db["names"] == ["haris-vault"]
+    assert db["record"]["kdf"]["iterations"] >= 600_000
     assert "vaultKey" in stored["session"]
     for secret in SECRETS:
-        assert secret not in json.dumps(stored["local"], ensure_ascii=False), secret
+        assert secret not in json.dumps(db["record"], ensure_ascii=False), secret
 
     # Locked, the popup says so; a wrong passphrase opens nothing; the right one opens the vault.
     firefox.find_element(By.ID, "lock").click()
@@ -185,6 +291,41 @@ def test_firefox_wipe_leaves_nothing(firefox: Marionette, tmp_path: Path) -> Non
     assert storage(firefox)["local"]["bannerEverywhere"] is True
     open_page(firefox, "popup/popup.html")
     Wait(firefox, timeout=15).until(lambda m: m.find_element(By.ID, "wipe").text)
+    record = vault_db(firefox)["record"]
+    assert record is not None
     firefox.find_element(By.ID, "wipe").click()
     status_of(firefox, "wipe-status")
     assert storage(firefox) == {"local": {}, "session": {}, "sync": {}}
+    assert vault_db(firefox) == {"names": [], "record": None}, "the vault's database is deleted"
+    # The browser closed: no file of the profile holds the vault's salts, in clear or otherwise.
+    profile = Path(firefox.instance.profile.profile)
+    firefox.quit()
+    salts = [slot["salt"] for slot in record["slots"]]
+    files = [p for p in profile.rglob("*") if p.is_file()]
+    found = [str(p.relative_to(profile)) for p in files if any(_holds(p, salt) for salt in salts)]
+    assert found == []
+
+
+def test_firefox_content_script_reads_no_vault_once_moved(
+    probed_firefox: Marionette, tmp_path: Path, local_page: str
+) -> None:
+    """Firefox cannot close `local` to content scripts (no setAccessLevel): an older version's vault
+    there was theirs to read. Once moved (at its first use), a content script of Haris's finds it
+    neither in `local` nor among the IndexedDB databases of its page's origin."""
+    firefox = probed_firefox
+    set_up_vault(firefox, tmp_path)
+    record = vault_db(firefox)["record"]
+    assert firefox.execute_async_script(AS_AN_OLDER_VERSION, script_args=[json.dumps({"vault": record})]) is True
+    # Before the move: the content script reads the whole record (the exposure being closed).
+    before = probe(firefox, local_page)
+    assert before["origin"] == local_page.rstrip("/")
+    assert before["local"]["vault"] == record
+    # The first use of the vault (the popup asks whether it is open) moves it.
+    open_page(firefox, "popup/popup.html")
+    Wait(firefox, timeout=15).until(lambda m: vault_db(m)["record"] is not None)
+    assert vault_db(firefox) == {"names": ["haris-vault"], "record": record}
+    after = probe(firefox, local_page)
+    assert "vault" not in after["local"]
+    salts = [slot["salt"] for slot in record["slots"]]
+    assert not [salt for salt in salts if salt in json.dumps(after)]
+    assert "haris-vault" not in after["databases"]

@@ -8,6 +8,11 @@ execution contexts, and the content scripts' isolated world is the one whose ori
 extension's (a page script cannot reach it; a taken-over renderer can, which is the threat). There
 it reads storage as such a renderer would, while the extension's own pages and the banners keep
 working: Options, the popup, a trusted contact's clone warned of, a new language redrawn.
+
+Firefox and Chromium 121-139 cannot close `local`: there the vault's record is kept out of it, in
+the extension's own IndexedDB (shared/vault-store.js), which a content script (running in the
+page's origin) never reaches. The second test opens `local` to content scripts again, as those
+browsers leave it, over an older version's profile, and reads it from the content-script world.
 """
 
 from __future__ import annotations
@@ -94,8 +99,10 @@ def test_a_content_script_gets_nothing_of_storage_and_the_extension_still_works(
     browser.configure(backend.url, "en", everywhere=True)
     browser.create_vault(PASSPHRASE)
     assert browser.control.evaluate(IMPORT_PLAIN, FRIEND_FILE) == 1
-    # The extension's own page reads local storage as before: the vault (ciphertext) is there.
-    assert "vault" in browser.storage()["local"]
+    # The extension's own page reads local storage as before (the settings); the vault's ciphertext
+    # is in the extension's own IndexedDB, in no storage area.
+    assert "vault" not in browser.storage()["local"]
+    assert browser.vault_record() is not None
 
     page = browser.context.new_page()
     page.goto("https://x.com/m_salih_real")
@@ -139,3 +146,48 @@ def test_a_content_script_gets_nothing_of_storage_and_the_extension_still_works(
     row.first.wait_for()
     assert row.first.locator("td").nth(0).inner_text() == "Mohammed Salih"
     assert options.locator("#language").input_value() == "fr"
+
+
+OPEN_LOCAL = "chrome.storage.local.setAccessLevel({accessLevel: 'TRUSTED_AND_UNTRUSTED_CONTEXTS'})"
+CLOSE_LOCAL = "chrome.storage.local.setAccessLevel({accessLevel: 'TRUSTED_CONTEXTS'})"
+PAGE_DATABASES = "indexedDB.databases().then((dbs) => dbs.map((d) => d.name))"
+
+
+def test_where_local_stays_open_to_content_scripts_the_vault_is_not_in_it(browser: Browser, backend: Backend) -> None:
+    browser.configure(backend.url, "en", everywhere=True)
+    browser.create_vault(PASSPHRASE)
+    assert browser.control.evaluate(IMPORT_PLAIN, FRIEND_FILE) == 1
+    record = browser.vault_record()
+    # An older version's profile: the vault's record in `local`, no database.
+    browser.control.evaluate(
+        "r => import('./../shared/vault-store.js')"
+        ".then((m) => m.deleteVaultStore()).then(() => chrome.storage.local.set({vault: r}))",
+        record,
+    )
+    assert browser.databases() == []
+    # `local` open to content scripts, as Firefox and Chromium 121-139 leave it.
+    browser.control.evaluate(OPEN_LOCAL)
+    try:
+        # The first use of the vault (here: the popup asks whether it is open) moves it.
+        popup = browser.context.new_page()
+        popup.goto(browser.url("popup/popup.html"))
+        popup.wait_for_selector("#wipe")
+        page = browser.context.new_page()
+        page.goto("https://x.com/m_salih_real")
+        banner = BannerView(page)
+        banner.wait_state("result")
+        assert next(iter(banner.reasons())) == "impersonation.contact", "the moved vault is read by the worker"
+
+        world = ContentScriptWorld(browser, page)
+        seen = world.evaluate(READ.format(area="local"))
+        assert "value" in seen, seen  # open to the content script, as in those browsers
+        assert sorted(seen["value"]) == ["backendUrl", "bannerEverywhere", "language"]
+        salts = [slot["salt"] for slot in record["slots"]]
+        assert not [salt for salt in salts if salt in str(seen)]
+        # Its IndexedDB is the page's (x.com's): the extension's database is not among them.
+        assert "haris-vault" not in world.evaluate(PAGE_DATABASES)
+        # The record is the same, in the extension's own database, and still opens.
+        assert browser.vault_record() == record
+        assert [c["handle"] for c in browser.contacts()] == ["m_salih"]
+    finally:
+        browser.control.evaluate(CLOSE_LOCAL)

@@ -3,7 +3,7 @@
 // screen locks; and using Haris makes or moves no alarm (Chromium keeps them on disk).
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
+import { clearEverything, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
 import { jsonServer } from "./helpers.mjs";
 
 const browser = installFakeBrowser();
@@ -26,7 +26,7 @@ before(async () => {
 after(() => server.close());
 
 beforeEach(async () => {
-  for (const name of ["local", "session", "sync"]) await browser.storage[name].clear();
+  await clearEverything(browser);
   browser.alarms.scheduled.clear();
   await browser.storage.local.set({ backendUrl: server.base, language: "en" });
   timing.now = () => T0;

@@ -6,6 +6,7 @@
 // clock: tests fire them with `fire`), idle's state events (emitted by tests), runtime and i18n. It has to be installed
 // before the first import of a module that reads `browser`.
 import { readFileSync } from "node:fs";
+import { IDBFactory } from "fake-indexeddb";
 
 function event() {
   const listeners = [];
@@ -127,6 +128,31 @@ export function installFakeBrowser({ uiLanguage = "en-US", accessLevels = ["sess
     },
   };
   globalThis.browser = browser;
+  // The extension's own IndexedDB (the vault's record: shared/vault-store.js): fake-indexeddb, an
+  // in-memory implementation of the whole IndexedDB API (transactions, versionchange, deleteDatabase).
+  globalThis.indexedDB = new IDBFactory();
+  // Web Locks (navigator.locks, which Node 20 lacks), as the browsers give them to an extension's
+  // worker and pages alike: exclusive, one queue per name, released when the callback settles.
+  if (!globalThis.navigator || !globalThis.navigator.locks) {
+    const queues = new Map();
+    const locks = {
+      held: [],
+      request(name, callback) {
+        const before = queues.get(name) || Promise.resolve();
+        const run = before.then(async () => {
+          locks.held.push(name);
+          try {
+            return await callback({ name, mode: "exclusive" });
+          } finally {
+            locks.held.splice(locks.held.indexOf(name), 1);
+          }
+        });
+        queues.set(name, run.catch(() => {}));
+        return run;
+      },
+    };
+    Object.defineProperty(globalThis, "navigator", { value: { ...(globalThis.navigator || {}), locks }, configurable: true, writable: true });
+  }
   // The extension fetches its own files (string catalogues) by URL; Node's fetch has no file:.
   if (!globalThis.fetch.extensionFiles) {
     const realFetch = globalThis.fetch;
@@ -156,9 +182,64 @@ export function sendToWorker(browser, message, { tabId = 7, id = browser.runtime
   });
 }
 
-/** Every stored value of every area, as one string, to look for clear text in. */
+/** Every stored value of every area and the extension's IndexedDB, as one string, to look for clear text in. */
 export async function everythingStored(browser) {
   const all = {};
   for (const name of ["local", "session", "sync"]) all[name] = await browser.storage[name].get(null);
+  // The extension's IndexedDB, when there is one (a wipe deletes it whole: then it is not listed).
+  if ((await idbNames()).length) all.indexedDB = await idbVault();
   return JSON.stringify(all);
+}
+
+// The vault's database as shared/vault-store.js lays it out, read and written here directly (not
+// through the module under test), as another program reading the profile would.
+const DB = { name: "haris-vault", version: 1, store: "records", key: "vault" };
+
+function done(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function inVaultDb(mode, work) {
+  const open = globalThis.indexedDB.open(DB.name, DB.version);
+  open.onupgradeneeded = () => open.result.createObjectStore(DB.store);
+  const db = await done(open);
+  try {
+    const tx = db.transaction(DB.store, mode);
+    const result = done(work(tx.objectStore(DB.store)));
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onabort = () => reject(tx.error);
+    });
+    return await result;
+  } finally {
+    db.close();
+  }
+}
+
+/** The vault's record in the extension's IndexedDB, or null (and no database made where there is none). */
+export async function idbVault() {
+  if (!(await idbNames()).includes(DB.name)) return null;
+  return (await inVaultDb("readonly", (store) => store.get(DB.key))) ?? null;
+}
+
+/** Put a record there (a test's tampered or left-over copy). */
+export function setIdbVault(record) {
+  return inVaultDb("readwrite", (store) => store.put(record, DB.key));
+}
+
+/** The names of the extension's IndexedDB databases (none after a wipe). */
+export async function idbNames() {
+  return (await globalThis.indexedDB.databases()).map((db) => db.name);
+}
+
+/**
+ * A fresh install's storage: every area emptied (with their change events, as the browser's
+ * clear() sends them) and a new, empty IndexedDB for the extension.
+ */
+export async function clearEverything(browser) {
+  for (const name of ["local", "session", "sync"]) await browser.storage[name].clear();
+  globalThis.indexedDB = new IDBFactory();
 }

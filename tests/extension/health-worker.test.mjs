@@ -3,7 +3,7 @@
 // what it keeps, when it sends, what the request holds, and what it does with each answer.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { everythingStored, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
+import { clearEverything, everythingStored, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
 import { jsonServer } from "./helpers.mjs";
 
 const browser = installFakeBrowser();
@@ -49,7 +49,7 @@ async function record(times, message) {
 }
 
 beforeEach(async () => {
-  for (const name of ["local", "session", "sync"]) await browser.storage[name].clear();
+  await clearEverything(browser);
   await browser.storage.local.set({ backendUrl: base, language: "en" });
   await Health.syncHealth(NOW, half); // settles the listeners' own work on the cleared storage
   browser.alarms.scheduled.clear();

@@ -3,7 +3,7 @@
 // real storage is covered in tests/browser.
 import assert from "node:assert/strict";
 import { beforeEach, describe, test } from "node:test";
-import { everythingStored, installFakeBrowser } from "./fake-browser.mjs";
+import { clearEverything, everythingStored, idbNames, idbVault, installFakeBrowser, setIdbVault } from "./fake-browser.mjs";
 
 const browser = installFakeBrowser();
 const Vault = await import("../../extension/shared/vault.js");
@@ -19,7 +19,7 @@ const FRIENDS = [
 const SECRETS_IN_CLEAR = ["Zaynab", "zaynab.h", "77001234", "8f3a9c0d11223344", "سامي", "sami_ahmad", "99005678", "hk_secret_api_key"];
 
 async function clearAll() {
-  for (const name of ["local", "session", "sync"]) await browser.storage[name].clear();
+  await clearEverything(browser);
 }
 
 function assertNothingInClear(text) {
@@ -36,12 +36,14 @@ describe("vault", () => {
     assert.equal(await Vault.vaultState(), "unlocked");
     assert.deepEqual((await Vault.readSecrets()).contacts, FRIENDS);
 
-    const stored = await browser.storage.local.get(null);
-    assert.deepEqual(Object.keys(stored), ["vault"]);
-    assertNothingInClear(JSON.stringify(stored));
-    assert.equal(stored.vault.kdf.name, "PBKDF2");
-    assert.equal(stored.vault.kdf.hash, "SHA-256");
-    assert.ok(stored.vault.kdf.iterations >= 600_000, "OWASP 2023 work factor");
+    // The record is in the extension's IndexedDB (out of content scripts' reach); `local`, which
+    // content scripts can read in Firefox and Chromium before 140, holds nothing of it.
+    assert.deepEqual(await browser.storage.local.get(null), {});
+    const stored = await idbVault();
+    assertNothingInClear(await everythingStored(browser));
+    assert.equal(stored.kdf.name, "PBKDF2");
+    assert.equal(stored.kdf.hash, "SHA-256");
+    assert.ok(stored.kdf.iterations >= 600_000, "OWASP 2023 work factor");
     // The key is in session storage, which Firefox keeps in memory; never in `local`.
     assert.ok((await browser.storage.session.get("vaultKey")).vaultKey);
 
@@ -57,19 +59,19 @@ describe("vault", () => {
   test("a wrong passphrase opens nothing, and says so", async () => {
     await Vault.createVault(PASS, { contacts: FRIENDS });
     await Vault.lock();
-    const before = await browser.storage.local.get(null);
+    const before = await everythingStored(browser);
     await assert.rejects(Vault.unlock("olive tram seventeen lanterns"), { name: "VaultError", code: "wrong_passphrase" });
     await assert.rejects(Vault.unlock(""), { code: "wrong_passphrase" });
     assert.equal(await Vault.vaultState(), "locked");
-    assert.deepEqual(await browser.storage.session.get(null), {});
-    assert.deepEqual(await browser.storage.local.get(null), before, "a failed unlock changes nothing");
+    assert.deepEqual(await everythingStored(browser), before, "a failed unlock changes nothing");
+    assert.deepEqual(Object.keys(await browser.storage.session.get(null)), ["vaultWritten"], "no key");
   });
 
   test("a tampered ciphertext opens nothing either (AES-GCM's tag)", async () => {
     await Vault.createVault(PASS, { contacts: FRIENDS });
-    const { vault } = await browser.storage.local.get("vault");
+    const vault = await idbVault();
     for (const slot of vault.slots) slot.data = `${slot.data[0] === "A" ? "B" : "A"}${slot.data.slice(1)}`;
-    await browser.storage.local.set({ vault });
+    await setIdbVault(vault);
     await Vault.lock();
     await assert.rejects(Vault.unlock(PASS), { code: "wrong_passphrase" });
   });
@@ -81,10 +83,10 @@ describe("vault", () => {
 
   test("changing the passphrase re-encrypts: new salt and ciphertext, old passphrase opens nothing", async () => {
     await Vault.createVault(PASS, { contacts: FRIENDS });
-    const before = (await browser.storage.local.get("vault")).vault;
+    const before = (await idbVault());
     await assert.rejects(Vault.changePassphrase("not the passphrase", "a new long passphrase"), { code: "wrong_passphrase" });
     await Vault.changePassphrase(PASS, "a new long passphrase");
-    const after = (await browser.storage.local.get("vault")).vault;
+    const after = (await idbVault());
     const changed = after.slots.filter((slot, i) => slot.salt !== before.slots[i].salt && slot.data !== before.slots[i].data);
     assert.equal(changed.length, 1);
     await Vault.lock();
@@ -96,11 +98,11 @@ describe("vault", () => {
   test("a second (duress) passphrase opens an empty list; the record does not show whether one exists", async () => {
     await Vault.createVault(PASS, { contacts: FRIENDS });
     const lengths = (record) => record.slots.map((s) => s.data.length);
-    const plain = (await browser.storage.local.get("vault")).vault;
+    const plain = (await idbVault());
     assert.equal(new Set(lengths(plain)).size, 1, "random filler of the same length");
     await assert.rejects(Vault.setDuressPassphrase(PASS), { code: "same_passphrase" });
     await Vault.setDuressPassphrase("nothing to see here");
-    const withDecoy = (await browser.storage.local.get("vault")).vault;
+    const withDecoy = (await idbVault());
     assert.equal(new Set(lengths(withDecoy)).size, 1);
     assert.deepEqual(Object.keys(withDecoy).sort(), Object.keys(plain).sort());
 
@@ -115,7 +117,7 @@ describe("vault", () => {
     assert.deepEqual((await Vault.readSecrets()).contacts, FRIENDS);
     // The main slot's writes keep the decoy's length in step with its own.
     await Contacts.setContacts([...FRIENDS, ...Array.from({ length: 60 }, (_, i) => ({ display_name: `Friend ${i}`, platform: "x", handle: `f${i}` }))]);
-    assert.equal(new Set(lengths((await browser.storage.local.get("vault")).vault)).size, 1);
+    assert.equal(new Set(lengths((await idbVault()))).size, 1);
     await Vault.lock();
     await Vault.unlock("nothing to see here");
     assert.deepEqual((await Vault.readSecrets()).contacts.map((c) => c.handle), ["decoy"]);
@@ -125,8 +127,8 @@ describe("vault", () => {
     await browser.storage.local.set({ contacts: FRIENDS, apiKey: "hk_secret_api_key", contactsRev: 3, backendUrl: "https://h.example" });
     await Vault.createVault(PASS);
     const stored = await browser.storage.local.get(null);
-    assert.deepEqual(Object.keys(stored).sort(), ["backendUrl", "vault"]);
-    assertNothingInClear(JSON.stringify(stored));
+    assert.deepEqual(Object.keys(stored).sort(), ["backendUrl"]);
+    assertNothingInClear(await everythingStored(browser));
     assert.deepEqual(await Vault.readSecrets(), { contacts: FRIENDS, apiKey: "hk_secret_api_key" });
   });
 });
@@ -221,8 +223,8 @@ describe("an imported file is untrusted: what it asks of the device is bounded",
   test("a vault record that asks for 10 million rounds (a tampered profile) is not opened", async () => {
     await Vault.createVault(PASS);
     await Vault.lock();
-    const record = (await browser.storage.local.get("vault")).vault;
-    await browser.storage.local.set({ vault: { ...record, kdf: { ...record.kdf, iterations: 10_000_000 } } });
+    const record = (await idbVault());
+    await setIdbVault({ ...record, kdf: { ...record.kdf, iterations: 10_000_000 } });
     const work = await derivations(() => assert.rejects(Vault.unlock(PASS), { code: "corrupt" }));
     assert.equal(work, 0);
   });
@@ -306,16 +308,19 @@ describe("merging contacts", () => {
 });
 
 describe("wipe", () => {
-  test("one call leaves nothing of Haris's in local, session or sync storage", async () => {
+  test("one call leaves nothing of Haris's in local, session or sync storage, nor in its IndexedDB", async () => {
     await Vault.createVault(PASS, { contacts: FRIENDS, apiKey: "hk_secret_api_key" });
     await browser.storage.local.set({ backendUrl: "https://h.example", language: "ar", bannerEverywhere: true });
     await browser.storage.session.set({ "v|x:id:1|en|open|https://h.example": { at: 1 }, "dismissed|x:id:2": true, "tab|7": { at: 1 } });
     await browser.storage.sync.set({ anything: 1 });
     await browser.action.setBadgeText({ tabId: 7, text: "!" });
+    assert.deepEqual(await idbNames(), ["haris-vault"]);
     await wipeEverything();
     for (const name of ["local", "session", "sync"]) assert.deepEqual(await browser.storage[name].get(null), {}, name);
+    assert.deepEqual(await idbNames(), [], "the vault's database is deleted whole");
     assert.equal(browser.action.badges.get(7), "");
     assert.equal(await Vault.vaultState(), "none");
+    assert.deepEqual(await idbNames(), [], "asking whether there is a vault makes no empty database");
   });
 });
 

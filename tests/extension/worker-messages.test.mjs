@@ -4,7 +4,7 @@
 // fake-browser.mjs (Firefox's `browser.*` API) and a real local HTTP server standing in for Haris.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
+import { clearEverything, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
 import { jsonServer } from "./helpers.mjs";
 
 const browser = installFakeBrowser();
@@ -33,7 +33,7 @@ before(async () => {
 after(() => server.close());
 
 beforeEach(async () => {
-  for (const name of ["local", "session", "sync"]) await browser.storage[name].clear();
+  await clearEverything(browser);
   await browser.storage.local.set({ backendUrl: server.base, language: "en" });
   browser.action.badges.clear();
   browser.tabs.created.length = 0;

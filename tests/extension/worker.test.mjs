@@ -2,7 +2,7 @@
 // HTTP server standing in for the Haris API: what it sends, what the page is shown, what it keeps.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { everythingStored, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
+import { clearEverything, everythingStored, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
 import { jsonServer, strings } from "./helpers.mjs";
 
 const browser = installFakeBrowser();
@@ -42,7 +42,7 @@ before(async () => {
 after(() => server.close());
 
 beforeEach(async () => {
-  for (const name of ["local", "session", "sync"]) await browser.storage[name].clear();
+  await clearEverything(browser);
   // Banners on every profile: these tests read what the page is told of each answer, and by
   // default the page is told nothing of one it does not draw (worker-messages.test.mjs).
   await browser.storage.local.set({ backendUrl: base, language: "en", bannerEverywhere: true });
