@@ -18,6 +18,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
 
+from server.roles import Role
+from server.storage.users import UserStore
 from tests.redis_cluster import RedisClusterProcesses, open_client
 
 # In CI (CI=true) property tests and schemathesis use fixed seeds, so a run is reproducible and a
@@ -27,6 +29,7 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+PASSWORD = "correct horse battery staple"  # every console account the tests make
 
 
 @pytest.fixture(scope="session")
@@ -185,3 +188,12 @@ def report_clock(redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch) -> 
     clock = ReportClock(reports_storage.coarse_time(seconds) + 600)
     monkeypatch.setattr(reports_storage, "time", clock)
     return clock
+
+
+@pytest.fixture
+def accounts(redis_client: redis.Redis) -> UserStore:
+    """Two console accounts: amal, a trainer, and omar, a maintainer (password :data:`PASSWORD`)."""
+    store = UserStore(redis_client)
+    store.create("amal", PASSWORD, Role.TRAINER)
+    store.create("omar", PASSWORD, Role.MAINTAINER)
+    return store

@@ -12,12 +12,10 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server.roles import Role
 from server.storage.sealed import Sealer
 from server.storage.users import TOTP_PURPOSE, UserStore
-from tests.conftest import TEST_SECRET
+from tests.conftest import PASSWORD, TEST_SECRET
 
-PASSWORD = "correct horse battery staple"
 # What the test apps seal second factors with (their HARIS_SECRET_KEY): a store made outside an
 # app sets a second factor those apps can check.
 SEALER = Sealer(TEST_SECRET.encode(), TOTP_PURPOSE)
@@ -81,14 +79,6 @@ def console_app(make_app: Any) -> Flask:
     app: Flask = make_app()
     app.test_client_class = HttpsClient
     return app
-
-
-@pytest.fixture
-def accounts(redis_client: redis.Redis) -> UserStore:
-    store = UserStore(redis_client)
-    store.create("amal", PASSWORD, Role.TRAINER)
-    store.create("omar", PASSWORD, Role.MAINTAINER)
-    return store
 
 
 @pytest.fixture

@@ -44,6 +44,20 @@ def _register(client: FlaskClient, key: dict[str, str], person: dict[str, Any] =
     return str(created.get_json()["id"])
 
 
+def _trainer_in_the_console(app: Flask, redis_client: redis.Redis) -> tuple[FlaskClient, str]:
+    """amal, a trainer, signed in to the console (her browser), and Hala registered by another
+    trainer's key (her id); the audit trail emptied of the registration."""
+    app.test_client_class = HttpsClient
+    UserStore(redis_client).create("amal", PASSWORD, Role.TRAINER)
+    key = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "setup")}
+    person_id = _register(app.test_client(), key)
+    redis_client.delete(AUDIT_KEY)
+    browser = app.test_client()
+    browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"
+    assert sign_in(browser, "amal").status_code == 303
+    return browser, person_id
+
+
 def _named(report: dict[str, Any]) -> list[str]:
     found = [f for f in report["findings"] if f["code"] == "impersonation.protected_person"]
     return [f["evidence"].get("protected_id") for f in found]
@@ -73,14 +87,7 @@ def test_probing_the_registry_through_the_consoles_check_is_audited(
     make_app: Callable[..., Flask], redis_client: redis.Redis
 ) -> None:
     app = make_app()
-    app.test_client_class = HttpsClient
-    UserStore(redis_client).create("amal", PASSWORD, Role.TRAINER)
-    key = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "setup")}
-    person_id = _register(app.test_client(), key)
-    redis_client.delete(AUDIT_KEY)
-    browser = app.test_client()
-    browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"
-    assert sign_in(browser, "amal").status_code == 303
+    browser, person_id = _trainer_in_the_console(app, redis_client)
     token = page_token(browser, "/console/check")
     form = {"csrf_token": token, "platform": "x", "display_name": CLONE["display_name"], "account_id": "777"}
     page = browser.post("/console/check", data=form)
@@ -199,14 +206,7 @@ def test_the_consoles_check_past_the_limit_is_refused_with_a_page(
     make_app: Callable[..., Flask], redis_client: redis.Redis
 ) -> None:
     app = make_app(HARIS_PROTECTED_MATCH_LIMIT="1/hour")
-    app.test_client_class = HttpsClient
-    UserStore(redis_client).create("amal", PASSWORD, Role.TRAINER)
-    key = {"Authorization": "Bearer " + create_api_key(redis_client, Role.TRAINER, "setup")}
-    person_id = _register(app.test_client(), key)
-    redis_client.delete(AUDIT_KEY)
-    browser = app.test_client()
-    browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"
-    assert sign_in(browser, "amal").status_code == 303
+    browser, person_id = _trainer_in_the_console(app, redis_client)
     form = {"platform": "x", "display_name": CLONE["display_name"], "account_id": "777"}
     first = browser.post("/console/check", data={"csrf_token": page_token(browser, "/console/check"), **form})
     assert first.status_code == 200 and person_id in first.get_data(as_text=True)

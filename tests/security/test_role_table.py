@@ -109,14 +109,6 @@ def app(make_app: Any) -> Flask:
     return built
 
 
-@pytest.fixture
-def accounts(redis_client: redis.Redis) -> UserStore:
-    store = UserStore(redis_client)
-    store.create("amal", PASSWORD, Role.TRAINER)
-    store.create("omar", PASSWORD, Role.MAINTAINER)
-    return store
-
-
 def _browser(app: Flask) -> FlaskClient:
     client = app.test_client()
     client.environ_base["HTTP_REFERER"] = "https://localhost/console/"

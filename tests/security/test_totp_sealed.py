@@ -32,14 +32,6 @@ from tests.privacy.harness import dump_redis, find
 OTHER_SECRET = "another-secret-key-that-is-long-enough-9876543210"
 
 
-@pytest.fixture
-def accounts(redis_client: redis.Redis) -> UserStore:
-    store = UserStore(redis_client)
-    store.create("amal", PASSWORD, Role.TRAINER)
-    store.create("omar", PASSWORD, Role.MAINTAINER)
-    return store
-
-
 def clocked(app: Flask) -> Flask:
     app.test_client_class = HttpsClient
     with app.app_context():
