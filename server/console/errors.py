@@ -39,12 +39,17 @@ def _csrf_error(_error: CSRFError) -> tuple[str, int]:
     return _error_page(400, "error.csrf")
 
 
+def too_many_requests_page(key: str, retry_after: int) -> Response:
+    """The console's 429 page, saying ``key``'s message, with ``Retry-After``."""
+    body, status = _error_page(429, key)
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 @bp.errorhandler(LimitReached)
 def _rate_limited(error: LimitReached) -> Response:
-    body, status = _error_page(429, "error.rate_limited")
-    response = Response(body, status=status, mimetype="text/html")
-    response.headers["Retry-After"] = str(error.retry_after)
-    return response
+    return too_many_requests_page("error.rate_limited", error.retry_after)
 
 
 def _storage_unavailable(_error: Exception) -> tuple[str, int]:

@@ -27,6 +27,7 @@ from server.console.auth import (
     users,
 )
 from server.console.blueprint import bp, error_text, page_locale, t
+from server.console.errors import too_many_requests_page
 from server.console.forms import check_request_from_form, read_avatar
 from server.console.report_view import account_warnings, report_context
 from server.i18n import LOCALES
@@ -138,8 +139,7 @@ def manual_check() -> Page:
         protected.refuse_when_matches_used_up(console_actor())
         result = run_check(body, avatar, page_locale(), privileged=True)
     except protected.MatchesLimited as error:
-        page = render_template("console/error.html", status=429, message=t("check.matches_limited"))
-        return Response(page, status=429, headers={"Retry-After": str(error.retry_after)}, mimetype="text/html")
+        return too_many_requests_page("check.matches_limited", error.retry_after)
     except APIError as error:
         return render_template(
             "console/check.html", platforms=platforms, form=form, result=None, error=error
