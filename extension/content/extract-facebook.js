@@ -490,17 +490,22 @@
    * read only when something the page drew for it names this address's account, and nothing it
    * drew names another:
    *  - its own links to one of the account's lists or tabs ("٣ متابِعين" → /profile.php?id=<id>&sk=followers,
-   *    /<vanity>/photos, /<vanity>/about), outside posts, dialogs and what the account wrote
-   *    (`owned`: its Intro), and not showing an address as their text (a link typed in a bio);
+   *    /<vanity>/photos, /<vanity>/about), outside posts, dialogs, the top bar and menus (the
+   *    viewer's own links) and what the account wrote (`owned`: its Intro), and not showing an
+   *    address as their text (a link typed in a bio);
    *    links to a bare profile (a workplace, "Followed by …") say nothing about whose header it is;
    *  - or the server's tags naming this address (`fresh`), when no such link names another.
    * When nothing ties them, nothing is read: a previous profile's name bound to this address's id
    * or vanity is worse than no check.
    */
+  // What the mobile sites draw around the header: the top bar and menus (the viewer's own links)
+  // and posts, which m.facebook.com draws as <article> without a role.
+  const MOBILE_NOT_HEADER = "[role='banner'], [role='navigation'], #header, #mJewelNav, .fixed-container.top, article";
+
   function headerOfAnother(doc, main, who, ids, fresh, owned) {
     let own = false;
     for (const link of main.querySelectorAll("a[href]")) {
-      if (link.closest(`${POSTS}, ${DIALOG}`) || owned(link)) continue;
+      if (link.closest(`${POSTS}, ${DIALOG}, ${MOBILE_NOT_HEADER}`) || owned(link)) continue;
       const href = link.getAttribute("href") || "";
       let url;
       try {

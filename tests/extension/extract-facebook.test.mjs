@@ -709,6 +709,15 @@ describe("Facebook, the mobile sites after in-app navigation (derived)", () => {
     assert.equal(extractAt(OWN, { html }), null);
   });
 
+  test("the viewer's own list links in the top bar, and another account's in a post, change nothing", () => {
+    const html = derive(MOBILE, [
+      ['<div id="root" role="region">', '<div id="header" role="banner"><a href="/profile.php?id=100000000000777&amp;sk=friends">Friends</a></div><div id="root" role="region">'],
+      ['<div class="_55wo _2xfb">', '<article class="_55wo"><a href="/someone.else/followers/">12 followers</a></article><div class="_55wo _2xfb">'],
+    ]);
+    assert.equal(extractAt(OWN, { html }).profile.display_name, "هالة عاهد");
+    assert.equal(extractAt("https://m.facebook.com/profile.php?id=100000000000777", { html }), null);
+  });
+
   test("a link typed in the account's text, a bare profile link, or a link showing an address ties nothing", () => {
     // Only the header's own list links count: a workplace or "Followed by" links to a bare
     // profile, and a link whose text is an address is one someone typed.
