@@ -264,8 +264,7 @@
       if (who.vanity && path[0] && path[0].toLowerCase() === who.vanity.toLowerCase()) return true;
       if (who.id && (path.includes(who.id) || new URL(url, "https://www.facebook.com").searchParams.get("id") === who.id)) return true;
     }
-    const appLink = meta(doc, "al:android:url") || meta(doc, "al:ios:url") || "";
-    return Boolean(who.id && appLink.match(/^fb:\/\/(?:profile|page)\/(\d{1,30})/)?.[1] === who.id);
+    return Boolean(who.id && appLinkIds(doc).includes(who.id));
   }
 
   /** The heading's name: its text up to a nickname "(…)" or a badge, emoji included. */
@@ -412,35 +411,117 @@
     return null;
   }
 
+  /** The ids the head's app links name: fb://profile/<id>, fb://page/<id>, fb://page/?id=<id> (the classic Pages' head). */
+  function appLinkIds(doc) {
+    const ids = [];
+    for (const key of ["al:android:url", "al:ios:url"]) {
+      const match = (meta(doc, key) || "").match(/^fb:\/\/(?:profile|page)\/(?:\?id=)?(\d{1,30})(?:[?&#]|$)/);
+      if (match && !ids.includes(match[1])) ids.push(match[1]);
+    }
+    return ids;
+  }
+
+  /**
+   * The vanity the head names, when the same head also names one of `ids`: one server answer
+   * (og:url or the canonical link by vanity, an app link or an address by id) about one account,
+   * so that vanity and that id are the same account's. A classic Page's head names its vanity and
+   * its Page id (fb://page/?id=<page id>, as fixtures/facebook/real-popordezamagit-photos-tab-prefix
+   * writes its app links); a profile-style Page's, its vanity and its profile id (fb://profile/…).
+   * A head naming two vanities binds none. The head is the last full load's, not necessarily the
+   * address's: the tie is between the vanity and the id it names, never to the address itself,
+   * and it counts only where the drawn header (its tab bar or its own links) names that vanity.
+   */
+  function headVanity(doc, ids) {
+    const named = [meta(doc, "og:url"), doc.querySelector("link[rel='canonical']")?.getAttribute("href")].filter(Boolean);
+    const owners = named.map((url) => listOwner(url, null)).filter(Boolean);
+    const vanities = new Set(owners.map((owner) => owner.vanity && sameName(owner.vanity)).filter(Boolean));
+    if (vanities.size !== 1) return null;
+    const headIds = [...appLinkIds(doc), ...owners.map((owner) => owner.id).filter(Boolean)];
+    return ids.some((id) => headIds.includes(id)) ? [...vanities][0] : null;
+  }
+
+  /** A username as Facebook compares them: case and dots ignored ("Hala.Ahed" is "halaahed"). */
+  function sameName(name) {
+    return name.toLowerCase().replaceAll(".", "");
+  }
+
+  /**
+   * Whether `owner` ({id, vanity}, from a link of the header) is the account the address names:
+   * its vanity, one of its ids, or — at an address by id — a vanity the page binds to one of them
+   * (`userVanity`/`uri_token`, the account object that holds a Page's two ids, or the head naming
+   * that vanity and one of those ids: headVanity).
+   */
+  function ownerIsAddress(doc, who, ids, owner) {
+    const vanity = who.vanity && sameName(who.vanity);
+    if (owner.vanity && vanity) return sameName(owner.vanity) === vanity;
+    if (owner.id) return ids.includes(owner.id);
+    if (!owner.vanity) return false;
+    const name = sameName(owner.vanity);
+    return boundVanities(doc, ids).map(sameName).includes(name) || ids.includes(idForVanity(doc, owner.vanity)) || headVanity(doc, ids) === name;
+  }
+
+  /** The profiles the header's tab bar (About, Photos, Videos…) links to. */
+  function tabOwners(main) {
+    return Array.from(main.querySelectorAll("[role='tablist'] a[href]"))
+      .filter((link) => !link.closest(`${POSTS}, ${DIALOG}`))
+      .map((link) => listOwner(link.getAttribute("href"), null))
+      .filter(Boolean);
+  }
+
   /**
    * Whether the header on screen was drawn for another profile. After in-app navigation the
    * address changes before Facebook redraws the page, and the name, picture, Intro and counts on
    * screen are still the previous profile's: read under the new address, they gave its id (a
    * /profile.php?id= address) or its vanity another account's name. The header's tab bar (About,
    * Photos, Videos…) links to the profile it belongs to, by vanity or id: when its links name
-   * profiles and none is this one — this vanity, one of this address's ids, or a vanity the
-   * page's data binds to one of them (`userVanity`/`uri_token`, or the account object that
-   * holds the Page's two ids) — the header is another's. A Page opened at its old address
-   * /<name>-<page id>/ is read when its data names that id; one whose data does not (a page
-   * whose head names only its vanity and its profile id) is not: it looks exactly like the
-   * previous profile's page left on screen. Without a tab bar (the mobile sites), nothing is
-   * decided here.
+   * profiles and none is this one (ownerIsAddress) the header is another's. A Page opened at its
+   * old address /<name>-<page id>/ is read when its data or its head names that id with the tabs'
+   * vanity; one that names it nowhere (a page whose head names only its vanity and its profile
+   * id) is not: it looks exactly like the previous profile's page left on screen. Without a tab
+   * bar (the mobile sites) headerOfAnother decides.
    */
-  function tabsOfAnother(doc, main, who, ids) {
-    const owners = Array.from(main.querySelectorAll("[role='tablist'] a[href]"))
-      .filter((link) => !link.closest(`${POSTS}, ${DIALOG}`))
-      .map((link) => listOwner(link.getAttribute("href"), null))
-      .filter(Boolean);
-    if (!owners.length) return false;
-    // Facebook's usernames ignore case and dots ("Hala.Ahed" is "halaahed").
-    const same = (name) => name.toLowerCase().replaceAll(".", "");
-    const vanity = who.vanity && same(who.vanity);
-    const bound = vanity ? [] : boundVanities(doc, ids).map(same);
-    return !owners.some((owner) =>
-      (owner.vanity && same(owner.vanity) === vanity) ||
-      (owner.id && ids.includes(owner.id)) ||
-      (owner.vanity && !vanity && (bound.includes(same(owner.vanity)) || ids.includes(idForVanity(doc, owner.vanity)))),
-    );
+  function tabsOfAnother(doc, owners, who, ids) {
+    return owners.length > 0 && !owners.some((owner) => ownerIsAddress(doc, who, ids, owner));
+  }
+
+  /**
+   * The mobile sites (m., mbasic., touch.) draw no tab bar, and change the address before they
+   * draw the next profile, as www. does: the header on screen may be the previous profile's. It is
+   * read only when something the page drew for it names this address's account, and nothing it
+   * drew names another:
+   *  - its own links to one of the account's lists or tabs ("٣ متابِعين" → /profile.php?id=<id>&sk=followers,
+   *    /<vanity>/photos, /<vanity>/about), outside posts, dialogs, the top bar and menus (the
+   *    viewer's own links) and what the account wrote (`owned`: its Intro), and not showing an
+   *    address as their text (a link typed in a bio);
+   *    links to a bare profile (a workplace, "Followed by …") say nothing about whose header it is;
+   *  - or the server's tags naming this address (`fresh`), when no such link names another.
+   * When nothing ties them, nothing is read: a previous profile's name bound to this address's id
+   * or vanity is worse than no check.
+   */
+  // What the mobile sites draw around the header: the top bar and menus (the viewer's own links)
+  // and posts, which m.facebook.com draws as <article> without a role.
+  const MOBILE_NOT_HEADER = "[role='banner'], [role='navigation'], #header, #mJewelNav, .fixed-container.top, article";
+
+  function headerOfAnother(doc, main, who, ids, fresh, owned) {
+    let own = false;
+    for (const link of main.querySelectorAll("a[href]")) {
+      if (link.closest(`${POSTS}, ${DIALOG}, ${MOBILE_NOT_HEADER}`) || owned(link)) continue;
+      const href = link.getAttribute("href") || "";
+      let url;
+      try {
+        url = new URL(href, "https://www.facebook.com");
+      } catch (_error) {
+        continue;
+      }
+      const parts = url.pathname.split("/").filter(Boolean);
+      const tab = parts[0] === "profile.php" ? url.searchParams.get("sk") : parts[parts[0] === "p" ? 2 : 1];
+      if (!tab || !TABS.includes(tab)) continue; // a bare profile's link, or no profile
+      const owner = identity(url);
+      if (!owner || /[/\\]|www\.|facebook|fb\.(com|me)/i.test(visibleText(link) || "")) continue;
+      if (!ownerIsAddress(doc, who, ids, owner)) return true;
+      own = true;
+    }
+    return !own && !fresh;
   }
 
   /** "3,846 people follow this" / "3.7K followers" printed as text (no link). */
@@ -637,13 +718,21 @@
     if (!fresh && !doc.querySelector('[role="main"], #cover-name-root, [data-sigil="profile-name"]')) return null;
     if (!profile.account_id && who.vanity && fresh) {
       // App links of a fresh load: fb://profile/<id>.
-      const appLink = meta(doc, "al:android:url") || meta(doc, "al:ios:url") || "";
-      profile.account_id = appLink.match(/^fb:\/\/(?:profile|page)\/(\d{1,30})/)?.[1] || null;
+      profile.account_id = appLinkIds(doc)[0] || null;
     }
     const others = otherIds(doc, who, profile.account_id);
     if (others.length) profile.account_ids = others;
+    // Text the account wrote in its Intro is its bio, never one of Facebook's lines (ownerWritten).
+    const headings = cardHeadings(main);
+    const index = cardIndex(main);
+    const regions = ownerWritten(main, headings, index);
+    const owned = (node) => withinAny(node, regions, main);
     // Another profile's header, left on screen while Facebook loads this one: nothing of it is read.
-    if (tabsOfAnother(doc, main, who, [who.id, profile.account_id, ...others].filter(Boolean))) return null;
+    const ids = [who.id, profile.account_id, ...others].filter(Boolean);
+    const tabs = tabOwners(main);
+    if (tabsOfAnother(doc, tabs, who, ids)) return null;
+    const mobile = /^(m|mbasic|touch)\./.test(location.hostname) || !doc.querySelector('[role="main"]');
+    if (!tabs.length && mobile && headerOfAnother(doc, main, who, ids, fresh, owned)) return null;
     profile.profile_url = who.vanity ? `https://www.facebook.com/${who.vanity}` : `https://www.facebook.com/profile.php?id=${who.id}`;
 
     // Never a dialog's heading (the cookie consent, a login prompt): no profile's name is in one.
@@ -666,11 +755,6 @@
       const unknownIcon = marks.some((node) => node.closest("svg, [role='img']") && !isVerifiedBadge(node) && !/^\p{Extended_Pictographic}/u.test(badgeLabel(node)));
       profile.verified = marks.some(isVerifiedBadge) ? true : unknownIcon ? null : false;
     }
-    // Text the account wrote in its Intro is its bio, never one of Facebook's lines (ownerWritten).
-    const headings = cardHeadings(main);
-    const index = cardIndex(main);
-    const regions = ownerWritten(main, headings, index);
-    const owned = (node) => withinAny(node, regions, main);
     const skip = (node) => node.matches(POSTS) || regions.has(node);
     // www.: detail lines printed as text are read in titled cards only (titledCards); the mobile
     // sites draw no titles, and their lines are read anywhere outside posts and the Intro's text.
@@ -729,7 +813,7 @@
 
   root.Haris.register({
     platform: "facebook",
-    version: "2026.9",
+    version: "2026.10",
     // Every profile and Page shows a name and a picture (the silhouette is "no photo"); counts
     // and bios are not on every one. A login wall, or "This content isn't available", at a
     // profile's address is not a profile page.

@@ -140,14 +140,74 @@
     return { has: null, avatar: null };
   }
 
-  /** Whether a username row of the panel (the first, or an "also @…" one) names a bot. */
+  /**
+   * The status line under the name, which the client draws from the account's type and never
+   * from anything the account writes: Web A's ProfileInfo `.status` (telegram-tt getUserStatus),
+   * Web K's `.profile-subtitle` (tweb getUserStatusString). For a bot both draw "bot" (langpack
+   * key Bot) or, when Telegram gives its audience, "<n> monthly users" (BotUsers) instead of a
+   * last-seen line: the mark of every bot, whatever its username — bots made before the "bot"
+   * suffix was required keep names without it.
+   */
+  function statusLine(scope) {
+    const status = scope.querySelector(".ProfileInfo .status, .profile-info .status, .profile-subtitle");
+    return status && !hidden(status, scope) ? clean(visibleText(status)) || "" : "";
+  }
+  // "bot" in the UI language (en, fr, ar: the langpack's Bot; fr and ar as we know them, not captured).
+  const BOT_STATUS = /^(bot|robot|بوت|روبوت|بوت آلي)$/i;
+  // "<n> monthly users" (BotUsers): a number, then "monthly" in the UI language.
+  const BOT_USERS = /^[\d٠-٩][\d٠-٩\s.,\u00a0\u202f\u066b\u066c]*\s*[KkMm]?\s*(?:ألف|مليون)?\s*(?:monthly users?|utilisateurs? mensuels?|utilisateurs? par mois|مستخدمًا شهريًا|مستخدم شهريًا|مستخدمين شهريًا|مستخدم شهريا|مستخدمًا شهريا)$/iu;
+
+  /** Whether a username row of the panel (the first, or an "also @…" one) names a bot, or the status line says "bot". */
   function botPanel(scope) {
+    const status = statusLine(scope);
+    if (BOT_STATUS.test(status) || BOT_USERS.test(status)) return true;
     for (const { value, caption, full } of rows(scope)) {
       const handle = value && value.match(HANDLE);
       if (USERNAME.test(caption) && handle && BOT.test(handle[1])) return true;
       if (ALSO.test(full) && Array.from(full.matchAll(/@([A-Za-z0-9_]{4,32})/g)).some((m) => BOT.test(m[1]))) return true;
     }
     return false;
+  }
+
+  /**
+   * Whether the header is between two peers: Web K draws the name (its peer title) and the
+   * avatar one after the other when the panel switches to another chat, each with its own peer
+   * id; while they differ, half the header is the previous peer's.
+   */
+  function headerSplit(header, title, peerId) {
+    if (!header || !peerId || !title || !title.querySelector("[data-peer-id]")) return false;
+    const avatars = Array.from(header.querySelectorAll(".profile-avatar[data-peer-id], .profile-avatars-avatar[data-peer-id], .profile-avatars-avatar [data-peer-id], .profile-avatars-avatar-fake[data-peer-id]"))
+      .filter((node) => !node.closest(`${OTHER_CHAT_ROWS}, .profile-name`));
+    return avatars.some((node) => node.getAttribute("data-peer-id") !== peerId);
+  }
+  const OTHER_CHAT_ROWS = ".chatlist, .search-super, .row, .ListItem";
+
+  /*
+   * Which username went with which id, in this page, so far. The username rows and the header
+   * are drawn apart (Web K fills each row when its data comes, and the name when its own does):
+   * after the panel switches to another chat, a row can still show the previous peer's username
+   * under the new peer's id, or the new peer's under the previous id. No row carries the peer id
+   * it was drawn for, so the page's own history decides: Telegram gives a username to one account
+   * at a time, and an account shows one first username, so a username already read with another
+   * id, or an id already read with another username, is not sent — the id and the rest of the
+   * header are, keyed by the id. A pair is remembered only when it agrees with what came before.
+   */
+  const seenPairs = new WeakMap();
+
+  /** The handle when it agrees with the ids and handles read so far in `doc`, else null. */
+  function agreeingHandle(doc, peerId, handle) {
+    if (!peerId || !handle) return handle;
+    let seen = seenPairs.get(doc);
+    if (!seen) seenPairs.set(doc, (seen = { byId: new Map(), byHandle: new Map() }));
+    const key = handle.toLowerCase();
+    const idOfHandle = seen.byHandle.get(key);
+    const handleOfId = seen.byId.get(peerId);
+    if ((idOfHandle && idOfHandle !== peerId) || (handleOfId && handleOfId !== key)) return null;
+    if (seen.byHandle.size < 500) {
+      seen.byHandle.set(key, peerId);
+      seen.byId.set(peerId, key);
+    }
+    return handle;
   }
 
   function extractWeb(doc) {
@@ -157,6 +217,7 @@
     const title = titleOf(scope);
     const peerId = headerPeerId(scope, header, title);
     if (peerId && !/^\d{1,20}$/.test(peerId)) return null; // a group or channel
+    if (headerSplit(header, title, peerId)) return null; // half the previous peer's
 
     const profile = {};
     let usernameRow = false;
@@ -180,6 +241,8 @@
     // her (a trusted contact, silenced). Keyed by the username instead.
     if (peerId) profile.account_id = peerId;
     else if (!usernameRow) return null; // a group's, a channel's or a still-empty panel
+    // A username row left from the previous peer (or drawn before the header): not this id's.
+    if (profile.handle && !agreeingHandle(doc, peerId, profile.handle)) delete profile.handle;
     if (profile.handle) profile.profile_url = `https://t.me/${profile.handle}`;
 
     if (title) {
@@ -322,7 +385,7 @@
 
   root.Haris.register({
     platform: "telegram",
-    version: "2026.9",
+    version: "2026.10",
     // Every user has a name; Web A never tells "no photo" from "loading", so the photo is not core.
     // A t.me user page always shows the name and the @username.
     core: (location) => (tmeHost(location) ? ["display_name", "handle"] : ["display_name"]),

@@ -685,3 +685,100 @@ describe("Facebook, 'This content isn't available' at a profile's address (deriv
   });
 });
 
+
+// m.facebook.com (and mbasic., touch.) change the address before they draw the next profile, as
+// www. does, and draw no tab bar to tell whose header is on screen (fixtures/PROVENANCE.md,
+// "Derived pages"): the header is read only when a link it draws to one of the account's lists,
+// or the server's tags, name the address's account, and none names another.
+describe("Facebook, the mobile sites after in-app navigation (derived)", () => {
+  const MOBILE = "facebook/invented-mobile.html";
+  const OWN = "https://m.facebook.com/profile.php?id=61558800011122";
+
+  test("the previous profile's header under another id or vanity: nothing; under its own address, on every mobile host: read", () => {
+    const window = pageAt(OWN, { fixture: MOBILE });
+    for (const url of ["https://m.facebook.com/profile.php?id=100000000000009", "https://m.facebook.com/someone.else", "https://mbasic.facebook.com/profile.php?id=100000000000009", "https://touch.facebook.com/p/Someone-Else-100000000000009/"]) {
+      assert.equal(extractFrom(window, url), null, url);
+    }
+    for (const url of [OWN, "https://mbasic.facebook.com/profile.php?id=61558800011122", "https://touch.facebook.com/profile.php?id=61558800011122&refid=17"]) {
+      assert.equal(extractFrom(window, url).profile.display_name, "هالة عاهد", url);
+    }
+  });
+
+  test("a header with nothing that names the address's account (no list link, no tags): nothing, rather than a name bound to the address", () => {
+    const html = derive(MOBILE, [[/<div class="_7-1j"><a href="\/profile\.php\?id=61558800011122&amp;sk=followers">٣ متابِعين<\/a><\/div>/, ""]]);
+    assert.equal(extractAt(OWN, { html }), null);
+  });
+
+  test("the viewer's own list links in the top bar, and another account's in a post, change nothing", () => {
+    const html = derive(MOBILE, [
+      ['<div id="root" role="region">', '<div id="header" role="banner"><a href="/profile.php?id=100000000000777&amp;sk=friends">Friends</a></div><div id="root" role="region">'],
+      ['<div class="_55wo _2xfb">', '<article class="_55wo"><a href="/someone.else/followers/">12 followers</a></article><div class="_55wo _2xfb">'],
+    ]);
+    assert.equal(extractAt(OWN, { html }).profile.display_name, "هالة عاهد");
+    assert.equal(extractAt("https://m.facebook.com/profile.php?id=100000000000777", { html }), null);
+  });
+
+  test("a link typed in the account's text, a bare profile link, or a link showing an address ties nothing", () => {
+    // Only the header's own list links count: a workplace or "Followed by" links to a bare
+    // profile, and a link whose text is an address is one someone typed.
+    const html = derive(MOBILE, [[/<a href="\/profile\.php\?id=61558800011122&amp;sk=followers">٣ متابِعين<\/a>/,
+      '<a href="/someone.else">Works at Someone</a> <a href="https://www.facebook.com/someone.else/followers">facebook.com/someone.else/followers</a>']]);
+    assert.equal(extractAt("https://m.facebook.com/someone.else", { html }), null);
+  });
+
+  test("the head updated before the header is redrawn: a list link of the header naming another account wins over tags naming the address", () => {
+    const PAGE = "facebook/invented-m-page.html";
+    const linked = [[/<span class="f5">١٣ ألف متابع<\/span>/, '<a href="/salam.media.net/followers/"><span class="f5">١٣ ألف متابع</span></a>']];
+    // Its own address, with the header's followers link: read.
+    assert.equal(extractAt("https://m.facebook.com/salam.media.net/", { html: derive(PAGE, linked) }).profile.display_name, "شبكة سلام للإعلام");
+    // The head naming another Page (its vanity, its id) over this header: nothing.
+    const moved = derive(PAGE, [...linked, [/salam\.media\.net\/"/g, 'other.page/"'], [/fb:\/\/profile\/100064400011122/, "fb://profile/100064400099999"], [/<meta property="og:title" content="[^"]*">/, '<meta property="og:title" content="صفحة أخرى">']]);
+    for (const url of ["https://m.facebook.com/other.page/", "https://m.facebook.com/profile.php?id=100064400099999"]) {
+      assert.equal(extractAt(url, { html: moved }), null, url);
+    }
+  });
+});
+
+// A Page's old address /<name>-<page id>/ is read by that id when the page's own head names it
+// with the vanity the tab bar names: a classic Page's head writes its Page id in its app links
+// (fb://page/?id=<id>, fb://page/<id>?referrer=app_link, as real-popordezamagit-photos-tab-prefix
+// does) next to og:url and the canonical link by vanity (fixtures/PROVENANCE.md, "Derived pages").
+describe("Facebook, a Page's old address tied by its head (derived)", () => {
+  const OLD = `https://www.facebook.com/${encodeURIComponent("جمعية-النور-الثقافية-108765432109876")}/`;
+  const PAGE_IDS = [
+    [/<meta property="al:android:url" content="[^"]*">/, '<meta property="al:android:url" content="fb://page/108765432109876?referrer=app_link"><meta property="al:ios:url" content="fb://page/?id=108765432109876">'],
+  ];
+
+  test("the head names the Page id and the tabs' vanity: read at the old address, keyed by the id; no other id is invented", () => {
+    const found = extractAt(OLD, { html: derive("facebook/invented-arabic-page.html", PAGE_IDS) });
+    assert.equal(found.key, "facebook:id:108765432109876");
+    assert.equal(found.profile.account_id, "108765432109876");
+    assert.equal(found.profile.account_ids, undefined);
+    assert.equal(found.profile.display_name, "جمعية النور الثقافية");
+    assert.equal(found.profile.followers, 26000);
+    // Either app link alone does.
+    const iosOnly = derive("facebook/invented-arabic-page.html", [[/<meta property="al:android:url" content="[^"]*">/, '<meta property="al:ios:url" content="fb://page/?id=108765432109876">']]);
+    assert.equal(extractAt(OLD, { html: iosOnly }).profile.account_id, "108765432109876");
+  });
+
+  test("another id, a head whose vanity is not the tabs', or a head naming two vanities: nothing", () => {
+    const window = pageAt(OLD, { html: derive("facebook/invented-arabic-page.html", PAGE_IDS) });
+    for (const url of ["https://www.facebook.com/profile.php?id=100000000000001", "https://www.facebook.com/Someone-Else-123456789012345/"]) {
+      assert.equal(extractFrom(window, url), null, url);
+    }
+    const otherVanity = derive("facebook/invented-arabic-page.html", [...PAGE_IDS, [/https:\/\/www\.facebook\.com\/Annour\.Culture\.Assoc"/g, 'https://www.facebook.com/Other.Page"']]);
+    assert.equal(extractAt(OLD, { html: otherVanity }), null);
+    const twoVanities = derive("facebook/invented-arabic-page.html", [...PAGE_IDS, ['<link rel="canonical" href="https://www.facebook.com/Annour.Culture.Assoc">', '<link rel="canonical" href="https://www.facebook.com/Other.Page">']]);
+    assert.equal(extractAt(OLD, { html: twoVanities }), null);
+  });
+
+  test("the real Arabic-named Page at the old address it was asked at: its head names only its vanity and its profile id, so it stays unread there", () => {
+    // real-koptisch-arabic-2023-01-31-prefix.html was saved from /<its name in Arabic>-179240385797/
+    // (its first comment); nothing the kept part of the page holds names 179240385797.
+    const old = `https://www.facebook.com/${encodeURIComponent("المركز-الثقافي-القبطي-الأرثوذكسي-بالمانيا-179240385797")}/`;
+    const window = pageAt(old, { fixture: KOPTISCH });
+    assert.equal(extractFrom(window, old), null);
+    // Its profile id, which its head names with its vanity, reads it.
+    assert.equal(extractFrom(window, "https://www.facebook.com/profile.php?id=100064435044283").profile.display_name, "المركز الثقافي القبطي الأرثوذكسي بالمانيا");
+  });
+});

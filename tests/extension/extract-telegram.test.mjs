@@ -418,3 +418,85 @@ describe("t.me post page (real, meedan/pender)", () => {
     }
   });
 });
+
+// Telegram Web K fills the panel's parts one by one when it switches to another chat: the name
+// (its peer title), the avatar and each row as their data come (tweb peerProfile.ts: cleanupHTML
+// hides the rows, then fillRows and setAvatar redraw them apart). Constructed panels after that
+// structure (fixtures/PROVENANCE.md, "Reconstructed Telegram Web A panels" and the Web K note).
+describe("Telegram Web, a panel between two peers", () => {
+  const KARIM = { id: "5123456789", name: "Karim Mansour" };
+  const MONA = { id: "5200000001", name: "Mona Saleh" };
+  const header = (avatarPeer, namePeer) => `<div class="avatar profile-avatar avatar-120" data-peer-id="${avatarPeer.id}"><span>KM</span></div>` +
+    `<div class="profile-name"><span class="peer-title" data-peer-id="${namePeer.id}">${namePeer.name}</span></div><div class="profile-subtitle"><span class="i18n">last seen recently</span></div>`;
+  const panel = (avatarPeer, namePeer, username) => panelK({ header: header(avatarPeer, namePeer), rows: ROW(username, "Username") });
+  const read = (window) => JSON.parse(JSON.stringify(window.Haris.extractProfile(window.document, window.location)));
+
+  test("a username row still the previous peer's under the new id (or the new one's under the previous id) is not sent; the id is", () => {
+    const window = pageAt("https://web.telegram.org/k/#5123456789", { html: panel(KARIM, KARIM, "karim_mansour_news") });
+    const body = window.document.body;
+    assert.equal(read(window).profile.handle, "karim_mansour_news");
+    // The header redrawn for Mona, the row not yet: Karim's username is not given to Mona's id.
+    body.innerHTML = panel(MONA, MONA, "karim_mansour_news");
+    const lagging = read(window);
+    assert.deepEqual([lagging.profile.account_id, lagging.profile.display_name, lagging.profile.handle, lagging.profile.profile_url], [MONA.id, MONA.name, undefined, undefined]);
+    assert.equal(lagging.key, `telegram:id:${MONA.id}`);
+    // Her row drawn: her username.
+    body.innerHTML = panel(MONA, MONA, "mona_saleh");
+    assert.equal(read(window).profile.handle, "mona_saleh");
+    // Back to Karim: his header, her row still (the row drawn first): not his username either.
+    body.innerHTML = panel(KARIM, KARIM, "mona_saleh");
+    assert.deepEqual([read(window).profile.account_id, read(window).profile.handle], [KARIM.id, undefined]);
+    body.innerHTML = panel(KARIM, KARIM, "karim_mansour_news");
+    assert.equal(read(window).profile.handle, "karim_mansour_news");
+  });
+
+  test("the name drawn for one peer and the avatar for another: nothing is read", () => {
+    for (const [avatarPeer, namePeer] of [[KARIM, MONA], [MONA, KARIM]]) {
+      assert.equal(extractAt("https://web.telegram.org/k/#5123456789", { html: panel(avatarPeer, namePeer, "karim_mansour_news") }), null);
+    }
+    // Web K's photo carousel names the peer on each photo, and on its placeholder.
+    const carousel = `<div class="profile-avatars-container"><div class="profile-avatars-avatars"><div class="profile-avatars-avatar"><div class="avatar avatar-full" data-peer-id="${KARIM.id}"><img class="avatar-photo" src="${BLOB}"></div></div></div>` +
+      `<div class="profile-avatars-info"><div class="profile-name"><span class="peer-title" data-peer-id="${MONA.id}">${MONA.name}</span></div></div></div>`;
+    assert.equal(extractAt("https://web.telegram.org/k/#5200000001", { html: panelK({ header: carousel, rows: "" }) }), null);
+  });
+});
+
+// Bots made before Telegram required the "bot" suffix keep usernames without it; the clients
+// draw every bot's status line from its type: "bot" (langpack key Bot) or "<n> monthly users"
+// (BotUsers) where a user's says when she was last seen (telegram-tt getUserStatus, tweb
+// getUserStatusString). English as the clients' sources give it; French and Arabic as we know
+// the langpacks, not captured.
+describe("Telegram Web, a bot whose username does not end in 'bot'", () => {
+  const kPanel = (status, username = "nour_helper") => `<div class="sidebar-right"><div class="profile-container"><div class="profile-content">` +
+    `<div class="avatar profile-avatar avatar-120" data-peer-id="5123456789"><span>NH</span></div><div class="profile-name"><span class="peer-title" data-peer-id="5123456789">Nour Helper</span></div>` +
+    `<div class="profile-subtitle"><span class="i18n">${status}</span></div>${ROW(username, "Username")}</div></div></div>`;
+  const at = (url, html) => {
+    const window = pageAt(url, { html });
+    const extractor = window.Haris.extractors.find((e) => e.platform === "telegram");
+    return [window.Haris.extractProfile(window.document, window.location), extractor.expects(window.document, window.location)];
+  };
+
+  test("Web K: the status line 'bot' or '<n> monthly users' (en, fr, ar): nothing read, no profile expected", () => {
+    for (const status of ["bot", "12,345 monthly users", "1 monthly user", "2.1M monthly users", "robot", "12 345 utilisateurs mensuels", "بوت", "١٢٬٣٤٥ مستخدم شهريًا"]) {
+      assert.deepEqual(at("https://web.telegram.org/k/#5123456789", kPanel(status)), [null, false], status);
+    }
+  });
+
+  test("Web A (reconstructed panel): the status line 'bot' or '<n> monthly users': nothing read", () => {
+    for (const status of ["bot", "48,210 monthly users", "بوت"]) {
+      const html = panelA().replace('<div class="status"><span dir="auto">last seen recently</span></div>', `<div class="status"><span dir="auto">${status}</span></div>`);
+      assert.ok(html.includes(`>${status}<`));
+      assert.deepEqual(at("https://web.telegram.org/a/#7001234567", html), [null, false], status);
+    }
+  });
+
+  test("a person's last-seen line, or a person whose name or bio says 'bot', is read", () => {
+    for (const status of ["last seen recently", "online", "vu récemment", "آخر ظهور مؤخرًا", "last seen 5 minutes ago"]) {
+      const [found, expected] = at("https://web.telegram.org/k/#5123456789", kPanel(status));
+      assert.equal(found?.profile.handle, "nour_helper", status);
+      assert.equal(expected, true, status);
+    }
+    const named = kPanel("last seen recently").replace(">Nour Helper<", ">bot<").replace(ROW("nour_helper", "Username"), ROW("nour_helper", "Username") + ROW("bot", "Bio"));
+    assert.equal(at("https://web.telegram.org/k/#5123456789", named)[0].profile.display_name, "bot");
+  });
+});
