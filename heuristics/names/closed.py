@@ -14,18 +14,26 @@ parts across scripts in which *both* sides are names of one set must be the same
 
 A side outside the table is left to the learned model (الحسيني / Husseini, عبد العالي / Abdelaali):
 the tables can only refuse a pair both of whose sides they know, never accept one.
+
+Nothing here remembers a name it was asked about: the only caches are of the tables themselves
+(argument-less). A Latin unit's lookups (:func:`read_latin`, a rapidfuzz search for a spelling the
+tables do not hold) are kept by whoever owns the unit's parts, for as long as it holds them: the
+registry's index for its stored names (read once when it is built), one search for the probe's
+(:class:`units.ClosedReadings`). A process-wide cache of them was a log of the names checked.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz import fuzz, process
 
 from heuristics.names.arabic import fold_letters, same_script_key
 from heuristics.names.latin import fold_token
-from heuristics.names.normalise import COMPOUND_ARTICLE
+from heuristics.names.normalise import COMPOUND_ARTICLE, Part
 
 # Arabic (folded) → the name; the Latin keys (latin.fold_token) of its usual spellings.
 RELATED_ARABIC: dict[str, str] = {
@@ -171,9 +179,6 @@ def _divine_exact() -> dict[str, frozenset[str]]:
     return {key: frozenset(found) for key, found in exact.items()}
 
 
-# The same Latin part meets every contact's (or registered person's) parts in one check: its
-# lookup is made once, and so costs the same whatever the other side's parts are.
-@lru_cache(maxsize=4096)
 def divine_latin(text: str, key: str) -> frozenset[str] | None:
     """The names of God a Latin Abd compound (text ``abdelaziz``, key ``abdaziz``) may end with:
     those whose spellings' keys are the most alike its tail's, if alike enough; None when it is
@@ -192,18 +197,15 @@ def divine_latin(text: str, key: str) -> frozenset[str] | None:
     return frozenset(names[number] for _, score, number in found if score == best)
 
 
-def closed_sets_allow(arabic_text: str, latin_text: str, latin_key: str) -> bool:
-    """Whether one Arabic part and one Latin part may pair by these tables: not when both are
-    related names and different ones, nor when both are Abd compounds the table knows, ending
-    with different names of God."""
-    arabic_name, latin_name = related_arabic(arabic_text), related_latin(latin_key)
-    if arabic_name is not None and latin_name is not None and arabic_name != latin_name:
+def closed_sets_allow(arabic_text: str, latin: LatinReading) -> bool:
+    """Whether one Arabic part and one Latin part (as :func:`read_latin` read it) may pair by
+    these tables: not when both are related names and different ones, nor when both are Abd
+    compounds the table knows, ending with different names of God."""
+    arabic_name = related_arabic(arabic_text)
+    if arabic_name is not None and latin.related is not None and arabic_name != latin.related:
         return False
     arabic_tail = divine_arabic(arabic_text)
-    if arabic_tail is None:
-        return True
-    latin_tails = divine_latin(latin_text, latin_key)
-    return latin_tails is None or arabic_tail in latin_tails
+    return arabic_tail is None or latin.divine is None or arabic_tail in latin.divine
 
 
 # Compounds of a head and a tail that carries the article, the tail written alike whatever the
@@ -419,10 +421,6 @@ def _recognised(key: str) -> list[tuple[float, str]]:
     return [(score, names[number]) for _, score, number in found]
 
 
-# As divine_latin: one Latin unit meets every contact's (or registered person's) parts in one
-# check; its lookup is made once, and is made for every Latin unit whatever the other side is, so
-# that it costs the same whether or not the other name is a compound of the table.
-@lru_cache(maxsize=4096)
 def compound_heads_latin(text: str) -> tuple[str, frozenset[str]] | None:
     """(tail, heads) of a Latin word (``noureddine``, ``nuraldin``, ``nasrullah``,
     ``ziaurrahman``: Nour Eddine and Ziaur Rahman written as one): of every way to cut a tail
@@ -448,11 +446,32 @@ def compound_heads_latin(text: str) -> tuple[str, frozenset[str]] | None:
     return tails.pop(), frozenset(name for _, name in found)
 
 
-def compound_heads_allow(arabic_text: str, latin_text: str) -> bool:
-    """Whether an Arabic part and a Latin unit (its parts' letters written together) may pair by
-    the compounds' table: not when both are compounds of it with one tail and different heads."""
-    latin = compound_heads_latin(latin_text)  # looked up first, whatever the Arabic side is
+def compound_heads_allow(arabic_text: str, latin: LatinReading) -> bool:
+    """Whether an Arabic part and a Latin unit (as :func:`read_latin` read it) may pair by the
+    compounds' table: not when both are compounds of it with one tail and different heads."""
     arabic = compound_head_arabic(arabic_text)
-    if arabic is None or latin is None or arabic[0] != latin[0]:
+    if arabic is None or latin.compound is None or arabic[0] != latin.compound[0]:
         return True
-    return arabic[1] in latin[1]
+    return arabic[1] in latin.compound[1]
+
+
+@dataclass(frozen=True, slots=True)
+class LatinReading:
+    """What the tables read of a Latin unit (one part, or two written as one: Nour Eddine):
+    ``compound``, :func:`compound_heads_latin` of its letters written together; for one part,
+    ``related``, :func:`related_latin` of its key, and ``divine``, :func:`divine_latin`."""
+
+    compound: tuple[str, frozenset[str]] | None
+    related: str | None = None
+    divine: frozenset[str] | None = None
+
+
+def read_latin(parts: Sequence[Part]) -> LatinReading:
+    """Every table's lookup of a Latin unit, made whatever the Arabic side it meets is (so that a
+    pair costs the same whether or not the other name is one of the tables'). The caller keeps
+    the result for as long as it keeps the parts: nothing here does."""
+    compound = compound_heads_latin("".join(part.text for part in parts))
+    if len(parts) != 1:
+        return LatinReading(compound)
+    part = parts[0]
+    return LatinReading(compound, related_latin(part.key), divine_latin(part.text, part.key))
