@@ -163,20 +163,41 @@ def divine_arabic(text: str) -> str | None:
     return tail if tail in DIVINE_NAMES else None
 
 
-@cache
-def _divine_keys() -> tuple[list[str], list[str]]:
-    """Every spelling's key and the name it spells, as two lists (one rapidfuzz call reads them)."""
-    pairs = sorted({(fold_token(spelling), name) for name, spellings in DIVINE_NAMES.items() for spelling in spellings})
-    return [key for key, _ in pairs], [name for _, name in pairs]
+class Spellings:
+    """A table's spellings as keys (:func:`latin.fold_token`), for :meth:`alike`: each key's names,
+    and, by the length of a key looked up, the spellings long or short enough to be alike it."""
+
+    def __init__(self, table: dict[str, tuple[str, ...]]) -> None:
+        pairs = sorted({(fold_token(spelling), name) for name, spellings in table.items() for spelling in spellings})
+        exact: dict[str, set[str]] = {}
+        for key, name in pairs:
+            exact.setdefault(key, set()).add(name)
+        self.exact = {key: frozenset(found) for key, found in exact.items()}
+        # ratio ≤ 200·min(a, b) / (a + b) (an InDel distance is at least the lengths' difference):
+        # a key of length a can reach RECOGNISED only with spellings of length b where that does.
+        longest = max(len(key) for key, _ in pairs)
+        self.reachable: list[tuple[list[str], list[str]]] = []
+        for length in range(longest * 3 // 2 + 1):
+            near = [
+                (key, name) for key, name in pairs if 200 * min(length, len(key)) >= RECOGNISED * (length + len(key))
+            ]
+            self.reachable.append(([key for key, _ in near], [name for _, name in near]))
+
+    def alike(self, key: str) -> list[tuple[float, str]]:
+        """(how alike, name) of the names whose spellings' keys are alike enough to ``key``
+        (rapidfuzz ratio ≥ RECOGNISED): only its own when it is a spelling of the table."""
+        if key in self.exact:  # no other can be more alike
+            return [(100.0, name) for name in self.exact[key]]
+        if len(key) >= len(self.reachable):
+            return []
+        keys, names = self.reachable[len(key)]
+        found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=RECOGNISED, limit=None)
+        return [(score, names[number]) for _, score, number in found]
 
 
 @cache
-def _divine_exact() -> dict[str, frozenset[str]]:
-    keys, names = _divine_keys()
-    exact: dict[str, set[str]] = {}
-    for key, name in zip(keys, names, strict=True):
-        exact.setdefault(key, set()).add(name)
-    return {key: frozenset(found) for key, found in exact.items()}
+def _divine_spellings() -> Spellings:
+    return Spellings(DIVINE_NAMES)
 
 
 def divine_latin(text: str, key: str) -> frozenset[str] | None:
@@ -185,16 +206,11 @@ def divine_latin(text: str, key: str) -> frozenset[str] | None:
     no Abd compound or its tail is none of the table's."""
     if not key.startswith(ABD_LATIN) or not text.startswith(ABD_LATIN) or len(key) == len(ABD_LATIN):
         return None
-    tail = key[len(ABD_LATIN) :]
-    exact = _divine_exact().get(tail)
-    if exact is not None:  # a spelling of the table: no other can be more alike
-        return exact
-    keys, names = _divine_keys()
-    found = process.extract(tail, keys, scorer=fuzz.ratio, score_cutoff=RECOGNISED, limit=None)
+    found = _divine_spellings().alike(key[len(ABD_LATIN) :])
     if not found:
         return None
-    best = max(score for _, score, _ in found)
-    return frozenset(names[number] for _, score, number in found if score == best)
+    best = max(score for score, _ in found)
+    return frozenset(name for score, name in found if score == best)
 
 
 def closed_sets_allow(arabic_text: str, latin: LatinReading) -> bool:
@@ -401,24 +417,8 @@ def _heads_arabic() -> dict[str, str]:
 
 
 @cache
-def _head_keys() -> tuple[list[str], list[str], dict[str, frozenset[str]]]:
-    """Every head spelling's key, the head it spells, and the heads of each key."""
-    pairs = sorted(
-        {(fold_token(spelling), name) for name, spellings in COMPOUND_HEADS_LATIN.items() for spelling in spellings}
-    )
-    exact: dict[str, set[str]] = {}
-    for key, name in pairs:
-        exact.setdefault(key, set()).add(name)
-    return [key for key, _ in pairs], [name for _, name in pairs], {key: frozenset(v) for key, v in exact.items()}
-
-
-def _recognised(key: str) -> list[tuple[float, str]]:
-    """(how alike, head) of the heads whose spellings' keys are alike enough to ``key``."""
-    keys, names, exact = _head_keys()
-    if key in exact:  # a spelling of the table: no other can be more alike
-        return [(100.0, name) for name in exact[key]]
-    found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=RECOGNISED, limit=None)
-    return [(score, names[number]) for _, score, number in found]
+def _head_spellings() -> Spellings:
+    return Spellings(COMPOUND_HEADS_LATIN)
 
 
 def compound_heads_latin(text: str) -> tuple[str, frozenset[str]] | None:
@@ -435,7 +435,7 @@ def compound_heads_latin(text: str) -> tuple[str, frozenset[str]] | None:
         for cut in range(_SHORTEST_HEAD, len(letters) - 1):
             if not pattern.fullmatch(letters, cut):
                 continue
-            for score, name in _recognised(fold_token(letters[:cut])):
+            for score, name in _head_spellings().alike(fold_token(letters[:cut])):
                 if score > best:
                     best, found = score, {(tail, name)}
                 elif score == best:

@@ -35,10 +35,9 @@ ALLOWED_CACHES = {
     "heuristics.names.align.unit_pairs",
     "heuristics.names.align.given_pairs",
     # no argument: a table read or worked out once
-    "heuristics.names.closed._divine_keys",
-    "heuristics.names.closed._divine_exact",
+    "heuristics.names.closed._divine_spellings",
     "heuristics.names.closed._heads_arabic",
-    "heuristics.names.closed._head_keys",
+    "heuristics.names.closed._head_spellings",
     "heuristics.names.confusables._prototypes",
     "heuristics.names.normalise._unwanted",
     "heuristics.names.normalise._as_ascii",
