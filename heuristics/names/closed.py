@@ -150,9 +150,16 @@ def related_arabic(text: str) -> str | None:
     return RELATED_ARABIC.get(text)
 
 
+# RELATED_LATIN as one search: the first name whose keys match (each pattern is ^…$).
+_RELATED_LATIN = re.compile(
+    "^(?:" + "|".join(f"(?P<n{number}>{keys.pattern[1:-1]})" for number, (_, keys) in enumerate(RELATED_LATIN)) + ")$"
+)
+
+
 def related_latin(key: str) -> str | None:
     """The related name a Latin part (its folded key) is, if any."""
-    return next((name for name, keys in RELATED_LATIN if keys.match(key)), None)
+    found = _RELATED_LATIN.match(key)
+    return None if found is None or found.lastgroup is None else RELATED_LATIN[int(found.lastgroup[1:])][0]
 
 
 def divine_arabic(text: str) -> str | None:
@@ -391,6 +398,23 @@ COMPOUND_TAILS: dict[str, re.Pattern[str]] = {
 _SHORTEST_HEAD = 2
 # Any tail at the end of a word: most Latin words have none and are answered by this one search.
 _ANY_TAIL = re.compile("(?:" + "|".join(pattern.pattern for pattern in COMPOUND_TAILS.values()) + ")$")
+# Where each tail can start: every place from which it runs to the word's end (one scan a tail).
+_TAIL_STARTS = {tail: re.compile(f"(?=(?:{pattern.pattern})$)") for tail, pattern in COMPOUND_TAILS.items()}
+
+
+def _cuts(letters: str) -> dict[str, list[int]]:
+    """For each tail, the places a Latin word (no Arabizi marks) can be cut into a head of at least
+    _SHORTEST_HEAD letters and that tail (of two letters at least), first to last."""
+    if len(letters) < _SHORTEST_HEAD + 2 or not _ANY_TAIL.search(letters):
+        return {}
+    found = {}
+    for tail, starts in _TAIL_STARTS.items():
+        cuts = [
+            cut for match in starts.finditer(letters) if _SHORTEST_HEAD <= (cut := match.start()) < len(letters) - 1
+        ]
+        if cuts:
+            found[tail] = cuts
+    return found
 
 
 def compound_head_arabic(text: str) -> tuple[str, str] | None:
@@ -427,14 +451,14 @@ def compound_heads_latin(text: str) -> tuple[str, frozenset[str]] | None:
     off, the heads whose spellings' keys are the most alike, if alike enough (rapidfuzz ratio ≥
     RECOGNISED); None when it has no tail of the table or no head of it."""
     letters = text.replace("'", "").replace("`", "")
-    if len(letters) < _SHORTEST_HEAD + 2 or not _ANY_TAIL.search(letters):
-        return None
+    return _heads_of(letters, _cuts(letters))
+
+
+def _heads_of(letters: str, cuts: dict[str, list[int]]) -> tuple[str, frozenset[str]] | None:
     best = 0.0
     found: set[tuple[str, str]] = set()
-    for tail, pattern in COMPOUND_TAILS.items():
-        for cut in range(_SHORTEST_HEAD, len(letters) - 1):
-            if not pattern.fullmatch(letters, cut):
-                continue
+    for tail, places in cuts.items():
+        for cut in places:
             for score, name in _head_spellings().alike(fold_token(letters[:cut])):
                 if score > best:
                     best, found = score, {(tail, name)}
