@@ -30,10 +30,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from heuristics.names.arabic import fold_letters, same_script_key
 from heuristics.names.latin import fold_token
 from heuristics.names.normalise import COMPOUND_ARTICLE, Part
+from heuristics.names.skeleton import arabic_skeleton, latin_skeleton
 
 # Arabic (folded) → the name; the Latin keys (latin.fold_token) of its usual spellings.
 RELATED_ARABIC: dict[str, str] = {
@@ -472,11 +474,52 @@ def _heads_of(letters: str, cuts: dict[str, list[int]]) -> tuple[str, frozenset[
 
 def compound_heads_allow(arabic_text: str, latin: LatinReading) -> bool:
     """Whether an Arabic part and a Latin unit (as :func:`read_latin` read it) may pair by the
-    compounds' table: not when both are compounds of it with one tail and different heads."""
+    compounds' table: not when both are compounds of it with one tail and different heads.
+    Where the table has no say (a head it does not hold: حسن الدين, Hassanuddin), by the
+    compounds' shape: not when the Arabic part is a head and a tail of the table and the Latin
+    unit ends with that tail after a head whose consonants are not the Arabic head's
+    (:func:`heads_look_alike`): refused, as the table refuses, never accepted."""
     arabic = compound_head_arabic(arabic_text)
-    if arabic is None or latin.compound is None or arabic[0] != latin.compound[0]:
+    if arabic is not None and latin.compound is not None and arabic[0] == latin.compound[0]:
+        return arabic[1] in latin.compound[1]
+    head, mark, tail = arabic_text.partition(COMPOUND_ARTICLE)
+    if not mark or tail not in COMPOUND_TAILS:
         return True
-    return arabic[1] in latin.compound[1]
+    latin_head = next((found for found in latin.heads if found[0] == tail), None)
+    return latin_head is None or heads_look_alike(head, latin_head[1], latin_head[2])
+
+
+# Heads outside the table are told apart by their consonant skeletons (:mod:`skeleton`): the Latin
+# head's may lack one of the Arabic head's letters (Jamal-dine cuts as jama + ldine; Halil writes
+# خ as nothing) or have one more t or l (ة written t: Rahmat-ullah; the article's l: Abdul-lah),
+# nothing else; and by the related names (حسين الدين is not Hassanuddin: same consonants).
+_EXTRA_LATIN = "tl"
+_SOFT_C = re.compile("c(?=[eiy])")  # Nacer: the c of a French spelling before e, i, y is s
+
+
+def heads_look_alike(arabic_head: str, latin_skeleton_of_head: str, latin_related: str | None) -> bool:
+    """Whether an Arabic compound's head (folded letters) may be a Latin head (its skeleton, the
+    related name it is): the skeletons alike as above, and not two related names."""
+    arabic, latin = arabic_skeleton(arabic_head), latin_skeleton_of_head
+    if len(latin) == len(arabic) + 1:
+        alike = any(latin[i] in _EXTRA_LATIN and latin[:i] + latin[i + 1 :] == arabic for i in range(len(latin)))
+    else:
+        alike = latin == arabic or (len(latin) == len(arabic) - 1 and Indel.distance(arabic, latin) == 1)
+    if not alike:
+        return False
+    arabic_related = related_arabic(arabic_head)
+    return arabic_related is None or latin_related is None or arabic_related == latin_related
+
+
+def _shape(text: str) -> tuple[tuple[str, str, str | None], ...]:
+    """(tail, the head's skeleton, the related name the head is) of each tail a Latin word can
+    end with, the head cut before the longest reading of the tail (Hassan + uddin)."""
+    letters = text.replace("'", "").replace("`", "")
+    found = []
+    for tail, places in _cuts(letters).items():
+        head = letters[: places[0]]
+        found.append((tail, latin_skeleton(_SOFT_C.sub("s", head)), related_latin(fold_token(head))))
+    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,6 +529,7 @@ class LatinReading:
     ``related``, :func:`related_latin` of its key, and ``divine``, :func:`divine_latin`."""
 
     compound: tuple[str, frozenset[str]] | None
+    heads: tuple[tuple[str, str, str | None], ...] = ()  # by shape (:func:`compound_heads_allow`)
     related: str | None = None
     divine: frozenset[str] | None = None
 
@@ -494,8 +538,9 @@ def read_latin(parts: Sequence[Part]) -> LatinReading:
     """Every table's lookup of a Latin unit, made whatever the Arabic side it meets is (so that a
     pair costs the same whether or not the other name is one of the tables'). The caller keeps
     the result for as long as it keeps the parts: nothing here does."""
-    compound = compound_heads_latin("".join(part.text for part in parts))
+    text = "".join(part.text for part in parts)
+    compound, heads = compound_heads_latin(text), _shape(text)
     if len(parts) != 1:
-        return LatinReading(compound)
+        return LatinReading(compound, heads)
     part = parts[0]
-    return LatinReading(compound, related_latin(part.key), divine_latin(part.text, part.key))
+    return LatinReading(compound, heads, related_latin(part.key), divine_latin(part.text, part.key))
