@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from functools import cache
 
 from anyascii import anyascii
 
@@ -136,11 +135,15 @@ def split_glued_compound(word: str) -> list[tuple[bool, str]]:
     return [(False, word)]
 
 
-@cache
 def _symbol(ch: str) -> str:
     return _LONG_VOWELS.get(ch) or anyascii(ch).lower()
 
 
+# The Arabic letters' readable forms, worked out once from the fixed alphabet (U+0621–U+064A), not
+# as names are met: a cache filled by the letters of the names checked would tell which were.
+_SYMBOLS = {chr(code): _symbol(chr(code)) for code in range(0x0621, 0x064B)}
+
+
 def arabic_to_latin(letters: str) -> str:
     """A readable Latin form of folded Arabic letters, letter by letter (for evidence)."""
-    return "".join(_symbol(ch) for ch in letters)
+    return "".join(_SYMBOLS.get(ch) or _symbol(ch) for ch in letters)

@@ -14,18 +14,28 @@ parts across scripts in which *both* sides are names of one set must be the same
 
 A side outside the table is left to the learned model (الحسيني / Husseini, عبد العالي / Abdelaali):
 the tables can only refuse a pair both of whose sides they know, never accept one.
+
+Nothing here remembers a name it was asked about: the only caches are of the tables themselves
+(argument-less). A Latin unit's lookups (:func:`read_latin`, a rapidfuzz search for a spelling the
+tables do not hold) are kept by whoever owns the unit's parts, for as long as it holds them: the
+registry's index for its stored names (read once when it is built), one search for the probe's
+(:class:`units.ClosedReadings`). A process-wide cache of them was a log of the names checked.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from heuristics.names.arabic import fold_letters, same_script_key
 from heuristics.names.latin import fold_token
-from heuristics.names.normalise import COMPOUND_ARTICLE
+from heuristics.names.normalise import COMPOUND_ARTICLE, Part
+from heuristics.names.skeleton import arabic_skeleton, latin_skeleton
 
 # Arabic (folded) → the name; the Latin keys (latin.fold_token) of its usual spellings.
 RELATED_ARABIC: dict[str, str] = {
@@ -142,9 +152,16 @@ def related_arabic(text: str) -> str | None:
     return RELATED_ARABIC.get(text)
 
 
+# RELATED_LATIN as one search: the first name whose keys match (each pattern is ^…$).
+_RELATED_LATIN = re.compile(
+    "^(?:" + "|".join(f"(?P<n{number}>{keys.pattern[1:-1]})" for number, (_, keys) in enumerate(RELATED_LATIN)) + ")$"
+)
+
+
 def related_latin(key: str) -> str | None:
     """The related name a Latin part (its folded key) is, if any."""
-    return next((name for name, keys in RELATED_LATIN if keys.match(key)), None)
+    found = _RELATED_LATIN.match(key)
+    return None if found is None or found.lastgroup is None else RELATED_LATIN[int(found.lastgroup[1:])][0]
 
 
 def divine_arabic(text: str) -> str | None:
@@ -155,55 +172,65 @@ def divine_arabic(text: str) -> str | None:
     return tail if tail in DIVINE_NAMES else None
 
 
-@cache
-def _divine_keys() -> tuple[list[str], list[str]]:
-    """Every spelling's key and the name it spells, as two lists (one rapidfuzz call reads them)."""
-    pairs = sorted({(fold_token(spelling), name) for name, spellings in DIVINE_NAMES.items() for spelling in spellings})
-    return [key for key, _ in pairs], [name for _, name in pairs]
+class Spellings:
+    """A table's spellings as keys (:func:`latin.fold_token`), for :meth:`alike`: each key's names,
+    and, by the length of a key looked up, the spellings long or short enough to be alike it."""
+
+    def __init__(self, table: dict[str, tuple[str, ...]]) -> None:
+        pairs = sorted({(fold_token(spelling), name) for name, spellings in table.items() for spelling in spellings})
+        exact: dict[str, set[str]] = {}
+        for key, name in pairs:
+            exact.setdefault(key, set()).add(name)
+        self.exact = {key: frozenset(found) for key, found in exact.items()}
+        # ratio ≤ 200·min(a, b) / (a + b) (an InDel distance is at least the lengths' difference):
+        # a key of length a can reach RECOGNISED only with spellings of length b where that does.
+        longest = max(len(key) for key, _ in pairs)
+        self.reachable: list[tuple[list[str], list[str]]] = []
+        for length in range(longest * 3 // 2 + 1):
+            near = [
+                (key, name) for key, name in pairs if 200 * min(length, len(key)) >= RECOGNISED * (length + len(key))
+            ]
+            self.reachable.append(([key for key, _ in near], [name for _, name in near]))
+
+    def alike(self, key: str) -> list[tuple[float, str]]:
+        """(how alike, name) of the names whose spellings' keys are alike enough to ``key``
+        (rapidfuzz ratio ≥ RECOGNISED): only its own when it is a spelling of the table."""
+        if key in self.exact:  # no other can be more alike
+            return [(100.0, name) for name in self.exact[key]]
+        if len(key) >= len(self.reachable):
+            return []
+        keys, names = self.reachable[len(key)]
+        found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=RECOGNISED, limit=None)
+        return [(score, names[number]) for _, score, number in found]
 
 
 @cache
-def _divine_exact() -> dict[str, frozenset[str]]:
-    keys, names = _divine_keys()
-    exact: dict[str, set[str]] = {}
-    for key, name in zip(keys, names, strict=True):
-        exact.setdefault(key, set()).add(name)
-    return {key: frozenset(found) for key, found in exact.items()}
+def _divine_spellings() -> Spellings:
+    return Spellings(DIVINE_NAMES)
 
 
-# The same Latin part meets every contact's (or registered person's) parts in one check: its
-# lookup is made once, and so costs the same whatever the other side's parts are.
-@lru_cache(maxsize=4096)
 def divine_latin(text: str, key: str) -> frozenset[str] | None:
     """The names of God a Latin Abd compound (text ``abdelaziz``, key ``abdaziz``) may end with:
     those whose spellings' keys are the most alike its tail's, if alike enough; None when it is
     no Abd compound or its tail is none of the table's."""
     if not key.startswith(ABD_LATIN) or not text.startswith(ABD_LATIN) or len(key) == len(ABD_LATIN):
         return None
-    tail = key[len(ABD_LATIN) :]
-    exact = _divine_exact().get(tail)
-    if exact is not None:  # a spelling of the table: no other can be more alike
-        return exact
-    keys, names = _divine_keys()
-    found = process.extract(tail, keys, scorer=fuzz.ratio, score_cutoff=RECOGNISED, limit=None)
+    found = _divine_spellings().alike(key[len(ABD_LATIN) :])
     if not found:
         return None
-    best = max(score for _, score, _ in found)
-    return frozenset(names[number] for _, score, number in found if score == best)
+    best = max(score for score, _ in found)
+    return frozenset(name for score, name in found if score == best)
 
 
-def closed_sets_allow(arabic_text: str, latin_text: str, latin_key: str) -> bool:
-    """Whether one Arabic part and one Latin part may pair by these tables: not when both are
-    related names and different ones, nor when both are Abd compounds the table knows, ending
-    with different names of God."""
-    arabic_name, latin_name = related_arabic(arabic_text), related_latin(latin_key)
-    if arabic_name is not None and latin_name is not None and arabic_name != latin_name:
+def closed_sets_allow(arabic_text: str, latin: LatinReading) -> bool:
+    """Whether one Arabic part and one Latin part (as :func:`read_latin` read it) may pair by
+    these tables: not when both are related names and different ones, nor when both are Abd
+    compounds the table knows, ending with different names of God."""
+    arabic_name = related_arabic(arabic_text)
+    if arabic_name is not None and latin.related is not None and arabic_name != latin.related:
         return False
     arabic_tail = divine_arabic(arabic_text)
-    if arabic_tail is None:
-        return True
-    latin_tails = divine_latin(latin_text, latin_key)
-    return latin_tails is None or arabic_tail in latin_tails
+    return arabic_tail is None or latin.divine is None or arabic_tail in latin.divine
 
 
 # Compounds of a head and a tail that carries the article, the tail written alike whatever the
@@ -373,6 +400,23 @@ COMPOUND_TAILS: dict[str, re.Pattern[str]] = {
 _SHORTEST_HEAD = 2
 # Any tail at the end of a word: most Latin words have none and are answered by this one search.
 _ANY_TAIL = re.compile("(?:" + "|".join(pattern.pattern for pattern in COMPOUND_TAILS.values()) + ")$")
+# Where each tail can start: every place from which it runs to the word's end (one scan a tail).
+_TAIL_STARTS = {tail: re.compile(f"(?=(?:{pattern.pattern})$)") for tail, pattern in COMPOUND_TAILS.items()}
+
+
+def _cuts(letters: str) -> dict[str, list[int]]:
+    """For each tail, the places a Latin word (no Arabizi marks) can be cut into a head of at least
+    _SHORTEST_HEAD letters and that tail (of two letters at least), first to last."""
+    if len(letters) < _SHORTEST_HEAD + 2 or not _ANY_TAIL.search(letters):
+        return {}
+    found = {}
+    for tail, starts in _TAIL_STARTS.items():
+        cuts = [
+            cut for match in starts.finditer(letters) if _SHORTEST_HEAD <= (cut := match.start()) < len(letters) - 1
+        ]
+        if cuts:
+            found[tail] = cuts
+    return found
 
 
 def compound_head_arabic(text: str) -> tuple[str, str] | None:
@@ -399,45 +443,25 @@ def _heads_arabic() -> dict[str, str]:
 
 
 @cache
-def _head_keys() -> tuple[list[str], list[str], dict[str, frozenset[str]]]:
-    """Every head spelling's key, the head it spells, and the heads of each key."""
-    pairs = sorted(
-        {(fold_token(spelling), name) for name, spellings in COMPOUND_HEADS_LATIN.items() for spelling in spellings}
-    )
-    exact: dict[str, set[str]] = {}
-    for key, name in pairs:
-        exact.setdefault(key, set()).add(name)
-    return [key for key, _ in pairs], [name for _, name in pairs], {key: frozenset(v) for key, v in exact.items()}
+def _head_spellings() -> Spellings:
+    return Spellings(COMPOUND_HEADS_LATIN)
 
 
-def _recognised(key: str) -> list[tuple[float, str]]:
-    """(how alike, head) of the heads whose spellings' keys are alike enough to ``key``."""
-    keys, names, exact = _head_keys()
-    if key in exact:  # a spelling of the table: no other can be more alike
-        return [(100.0, name) for name in exact[key]]
-    found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=RECOGNISED, limit=None)
-    return [(score, names[number]) for _, score, number in found]
-
-
-# As divine_latin: one Latin unit meets every contact's (or registered person's) parts in one
-# check; its lookup is made once, and is made for every Latin unit whatever the other side is, so
-# that it costs the same whether or not the other name is a compound of the table.
-@lru_cache(maxsize=4096)
 def compound_heads_latin(text: str) -> tuple[str, frozenset[str]] | None:
     """(tail, heads) of a Latin word (``noureddine``, ``nuraldin``, ``nasrullah``,
     ``ziaurrahman``: Nour Eddine and Ziaur Rahman written as one): of every way to cut a tail
     off, the heads whose spellings' keys are the most alike, if alike enough (rapidfuzz ratio ≥
     RECOGNISED); None when it has no tail of the table or no head of it."""
     letters = text.replace("'", "").replace("`", "")
-    if len(letters) < _SHORTEST_HEAD + 2 or not _ANY_TAIL.search(letters):
-        return None
+    return _heads_of(letters, _cuts(letters))
+
+
+def _heads_of(letters: str, cuts: dict[str, list[int]]) -> tuple[str, frozenset[str]] | None:
     best = 0.0
     found: set[tuple[str, str]] = set()
-    for tail, pattern in COMPOUND_TAILS.items():
-        for cut in range(_SHORTEST_HEAD, len(letters) - 1):
-            if not pattern.fullmatch(letters, cut):
-                continue
-            for score, name in _recognised(fold_token(letters[:cut])):
+    for tail, places in cuts.items():
+        for cut in places:
+            for score, name in _head_spellings().alike(fold_token(letters[:cut])):
                 if score > best:
                     best, found = score, {(tail, name)}
                 elif score == best:
@@ -448,11 +472,75 @@ def compound_heads_latin(text: str) -> tuple[str, frozenset[str]] | None:
     return tails.pop(), frozenset(name for _, name in found)
 
 
-def compound_heads_allow(arabic_text: str, latin_text: str) -> bool:
-    """Whether an Arabic part and a Latin unit (its parts' letters written together) may pair by
-    the compounds' table: not when both are compounds of it with one tail and different heads."""
-    latin = compound_heads_latin(latin_text)  # looked up first, whatever the Arabic side is
+def compound_heads_allow(arabic_text: str, latin: LatinReading) -> bool:
+    """Whether an Arabic part and a Latin unit (as :func:`read_latin` read it) may pair by the
+    compounds' table: not when both are compounds of it with one tail and different heads.
+    Where the table has no say (a head it does not hold: حسن الدين, Hassanuddin), by the
+    compounds' shape: not when the Arabic part is a head and a tail of the table and the Latin
+    unit ends with that tail after a head whose consonants are not the Arabic head's
+    (:func:`heads_look_alike`): refused, as the table refuses, never accepted."""
     arabic = compound_head_arabic(arabic_text)
-    if arabic is None or latin is None or arabic[0] != latin[0]:
+    if arabic is not None and latin.compound is not None and arabic[0] == latin.compound[0]:
+        return arabic[1] in latin.compound[1]
+    head, mark, tail = arabic_text.partition(COMPOUND_ARTICLE)
+    if not mark or tail not in COMPOUND_TAILS:
         return True
-    return arabic[1] in latin[1]
+    latin_head = next((found for found in latin.heads if found[0] == tail), None)
+    return latin_head is None or heads_look_alike(head, latin_head[1], latin_head[2])
+
+
+# Heads outside the table are told apart by their consonant skeletons (:mod:`skeleton`): the Latin
+# head's may lack one of the Arabic head's letters (Jamal-dine cuts as jama + ldine; Halil writes
+# خ as nothing) or have one more t or l (ة written t: Rahmat-ullah; the article's l: Abdul-lah),
+# nothing else; and by the related names (حسين الدين is not Hassanuddin: same consonants).
+_EXTRA_LATIN = "tl"
+_SOFT_C = re.compile("c(?=[eiy])")  # Nacer: the c of a French spelling before e, i, y is s
+
+
+def heads_look_alike(arabic_head: str, latin_skeleton_of_head: str, latin_related: str | None) -> bool:
+    """Whether an Arabic compound's head (folded letters) may be a Latin head (its skeleton, the
+    related name it is): the skeletons alike as above, and not two related names."""
+    arabic, latin = arabic_skeleton(arabic_head), latin_skeleton_of_head
+    if len(latin) == len(arabic) + 1:
+        alike = any(latin[i] in _EXTRA_LATIN and latin[:i] + latin[i + 1 :] == arabic for i in range(len(latin)))
+    else:
+        alike = latin == arabic or (len(latin) == len(arabic) - 1 and Indel.distance(arabic, latin) == 1)
+    if not alike:
+        return False
+    arabic_related = related_arabic(arabic_head)
+    return arabic_related is None or latin_related is None or arabic_related == latin_related
+
+
+def _shape(text: str) -> tuple[tuple[str, str, str | None], ...]:
+    """(tail, the head's skeleton, the related name the head is) of each tail a Latin word can
+    end with, the head cut before the longest reading of the tail (Hassan + uddin)."""
+    letters = text.replace("'", "").replace("`", "")
+    found = []
+    for tail, places in _cuts(letters).items():
+        head = letters[: places[0]]
+        found.append((tail, latin_skeleton(_SOFT_C.sub("s", head)), related_latin(fold_token(head))))
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class LatinReading:
+    """What the tables read of a Latin unit (one part, or two written as one: Nour Eddine):
+    ``compound``, :func:`compound_heads_latin` of its letters written together; for one part,
+    ``related``, :func:`related_latin` of its key, and ``divine``, :func:`divine_latin`."""
+
+    compound: tuple[str, frozenset[str]] | None
+    heads: tuple[tuple[str, str, str | None], ...] = ()  # by shape (:func:`compound_heads_allow`)
+    related: str | None = None
+    divine: frozenset[str] | None = None
+
+
+def read_latin(parts: Sequence[Part]) -> LatinReading:
+    """Every table's lookup of a Latin unit, made whatever the Arabic side it meets is (so that a
+    pair costs the same whether or not the other name is one of the tables'). The caller keeps
+    the result for as long as it keeps the parts: nothing here does."""
+    text = "".join(part.text for part in parts)
+    compound, heads = compound_heads_latin(text), _shape(text)
+    if len(parts) != 1:
+        return LatinReading(compound, heads)
+    part = parts[0]
+    return LatinReading(compound, heads, related_latin(part.key), divine_latin(part.text, part.key))

@@ -42,6 +42,7 @@ from heuristics.names.similarity import Known, NameSimilarity, best_of_readings,
 from heuristics.names.transliteration import latin_letters, model
 from heuristics.names.units import (
     SKELETON_PENALTY,
+    ClosedReadings,
     arabic_symbols,
     cross_score,
     name_rules_allow,
@@ -93,11 +94,14 @@ def even_unit_scores(
     pairs: Sequence[tuple[Sequence[Part], Sequence[Part]]],
     pad: Extent | None,
     described: Mapping[UnitKey, Described] | None = None,
+    closed: ClosedReadings | None = None,
 ) -> list[float]:
     """:func:`units.unit_scores` of ``pairs`` (the same floats), every reading of every pair scored
     whatever the gate, the model called once with the pairs across scripts and, given ``pad``, a
     padding pair of that extent (its result dropped). ``described``: units already described
-    (:func:`describe_all`); the others are described once each here."""
+    (:func:`describe_all`); the others are described once each here. ``closed``: the search's
+    closed-table readings of Latin units (else this call's own)."""
+    closed = ClosedReadings() if closed is None else closed
     best = [0.0] * len(pairs)
     crossing: list[tuple[int, float, bool]] = []  # pair, skeleton ratio, whether it may count
     inputs: list[tuple[list[str], str]] = []
@@ -129,7 +133,7 @@ def even_unit_scores(
             )
             # محمد only pairs with the Mohammed spellings, and names the closed tables tell apart
             # never pair: such a pair scores 0, but is scored.
-            allowed = name_rules_allow(arabic, arabic_particle, latin, latin_particle)
+            allowed = name_rules_allow(arabic, arabic_particle, latin, latin_particle, closed)
             crossing.append((number, fuzz.ratio(skeleton_a, skeleton_b), passes and allowed))
             inputs.append((symbols, letters))  # type: ignore[arg-type]
     if pad is not None:

@@ -35,10 +35,20 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from heuristics.names.align import MAX_MERGED, Span, given_pairs, unit_pairs
+from heuristics.names.closed import LatinReading
 from heuristics.names.even import Described, Extent, UnitKey, describe_all, even_compare, even_unit_scores, extent
 from heuristics.names.normalise import NameReading, NormalisedName, normalise
 from heuristics.names.similarity import Known, NameSimilarity, compare
-from heuristics.names.units import GATE_EDITS, GATE_SHARE, passes_gate, unit_scores, unit_skeleton
+from heuristics.names.units import (
+    GATE_EDITS,
+    GATE_SHARE,
+    ClosedReadings,
+    LatinUnit,
+    passes_gate,
+    read_stored,
+    unit_scores,
+    unit_skeleton,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +177,7 @@ class NameIndex:
         self._one_part = False
         self._extent_runs = self._extent_whole = (0, 0)
         self._described: dict[UnitKey, Described] = {}
+        self._closed: dict[LatinUnit, LatinReading] = {}
         self._decoy_pool: list[NormalisedName] = []
         if constant_work:
             readings = [reading for _, _, form in self._entries for reading in form.readings]
@@ -175,6 +186,9 @@ class NameIndex:
             self._extent_runs = extent(readings, whole=False)
             self._extent_whole = extent(readings, whole=True)
             self._described = describe_all(readings)
+            # The closed tables' lookups of the stored Latin units, once (a search reads its
+            # probe's; the contacts' index, searched once or twice, reads what it meets).
+            self._closed = read_stored(readings)
             self._decoy_pool = self._pick_decoys()
 
     def __len__(self) -> int:
@@ -229,7 +243,12 @@ class NameIndex:
         return sorted(found), row, passing
 
     def _given_name_scores(
-        self, query: NormalisedName, forms: list[NormalisedName], row: dict[str, int], passing: np.ndarray
+        self,
+        query: NormalisedName,
+        forms: list[NormalisedName],
+        row: dict[str, int],
+        passing: np.ndarray,
+        closed: ClosedReadings,
     ) -> tuple[Known, list[float]]:
         """The scores of the pairs of units :func:`align.align` tries as given names, between the
         query and each stored name, in one batch (most candidates stop there). Pairs whose
@@ -243,7 +262,7 @@ class NameIndex:
                         unit_a, unit_b = reading.parts[span_a[0] : span_a[1]], stored.parts[span_b[0] : span_b[1]]
                         if unit_a[0].particle or unit_b[0].particle or self._gated(unit_a, unit_b, row, passing):
                             requests.append((reading, span_a, stored, span_b, unit_a, unit_b))
-        scores = unit_scores([(unit_a, unit_b) for *_, unit_a, unit_b in requests])
+        scores = unit_scores([(unit_a, unit_b) for *_, unit_a, unit_b in requests], closed)
         known: Known = {}
         best = {id(stored): 0.0 for form in forms for stored in form.readings}
         for form in forms:  # the rest fail the gate
@@ -294,7 +313,13 @@ class NameIndex:
         return max(own[0], stored[0]), max(own[1], stored[1])
 
     def _score_pairs(
-        self, query: NormalisedName, forms: list[NormalisedName], which: PairsOf, known: Known, pad: Extent | None
+        self,
+        query: NormalisedName,
+        forms: list[NormalisedName],
+        which: PairsOf,
+        known: Known,
+        pad: Extent | None,
+        closed: ClosedReadings,
     ) -> None:
         """The pairs of units ``which`` gives between the query and each of ``forms``
         (:func:`align.given_pairs`: the given names; :func:`align.unit_pairs`: all that a full
@@ -309,7 +334,10 @@ class NameIndex:
             for span_a, span_b in which(len(reading.parts), len(stored.parts))
         ]
         scores = even_unit_scores(
-            [(a.parts[sa[0] : sa[1]], b.parts[sb[0] : sb[1]]) for a, sa, b, sb in requests], pad, self._described
+            [(a.parts[sa[0] : sa[1]], b.parts[sb[0] : sb[1]]) for a, sa, b, sb in requests],
+            pad,
+            self._described,
+            closed,
         )
         for (a, span_a, b, span_b), score in zip(requests, scores, strict=True):
             known[id(a), span_a, id(b), span_b] = score
@@ -328,7 +356,7 @@ class NameIndex:
         )
 
     def _whole_search(
-        self, query: NormalisedName, cutoff: float
+        self, query: NormalisedName, cutoff: float, closed: ClosedReadings
     ) -> tuple[list[tuple[str, str, NormalisedName]], Known]:
         """A constant-work search of at most EVEN_WHOLE names: the names to align and their scores,
         the same as the plain search's. Every pair of every name is scored in one batch whatever
@@ -343,7 +371,7 @@ class NameIndex:
         plain search, like a larger registry, does not find it."""
         forms = [form for _, _, form in self._entries]
         known: Known = {}
-        self._score_pairs(query, forms, unit_pairs, known, self._pad(query))
+        self._score_pairs(query, forms, unit_pairs, known, self._pad(query), closed)
         given = [self._best_given(query, form, known) for form in forms]
         candidates = set(self.candidates(query))
         reaching = [number for number in best_first(given, cutoff) if number in candidates]
@@ -359,6 +387,7 @@ class NameIndex:
         cutoff: float,
         row: dict[str, int],
         passing: np.ndarray,
+        closed: ClosedReadings,
     ) -> tuple[list[tuple[str, str, NormalisedName]], Known]:
         """A constant-work search of more than EVEN_WHOLE names: the names to align and their
         scores, the same as the plain search's.
@@ -373,10 +402,11 @@ class NameIndex:
         too (results dropped), every alignment completed from every given-name pair
         (:func:`even.even_compare`). Past EVEN_ALIGNED near given names the
         work grows with them, within MAX_ALIGNED."""
-        known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
+        known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing, closed)
         aligned = [entries[number] for number in best_first(given, cutoff)[:MAX_ALIGNED]]
         decoys = self._decoys([form for _, _, form in aligned])
-        self._score_pairs(query, [form for _, _, form in aligned] + decoys, unit_pairs, known, self._pad(query))
+        forms = [form for _, _, form in aligned] + decoys
+        self._score_pairs(query, forms, unit_pairs, known, self._pad(query), closed)
         for decoy in decoys:
             even_compare(query, decoy, cutoff, known)  # dropped
         return aligned, known
@@ -400,22 +430,28 @@ class NameIndex:
             return []
         # A hair below the cut-off, so that the pruning never drops a score equal to it.
         cutoff = max(0.0, min_similarity - 1e-9)
+        # The closed tables' lookups of the probe's Latin units live for this search only; the
+        # constant-work search makes all of them first, whatever it then meets.
+        closed = ClosedReadings(self._closed)
+        if self.constant_work:
+            closed.read_all(query.readings)
         if self.constant_work and len(self._entries) <= EVEN_WHOLE:
-            aligned, known = self._whole_search(query, cutoff)
+            aligned, known = self._whole_search(query, cutoff, closed)
         else:
             found, row, passing = self._candidates(query, *self._gate_table(query))
             entries = [self._entries[entry] for entry in found[:MAX_CANDIDATES]]
             if self.constant_work:
-                aligned, known = self._even_search(query, entries, cutoff, row, passing)
+                aligned, known = self._even_search(query, entries, cutoff, row, passing, closed)
             else:
-                known, given = self._given_name_scores(query, [form for _, _, form in entries], row, passing)
+                forms = [form for _, _, form in entries]
+                known, given = self._given_name_scores(query, forms, row, passing, closed)
                 aligned = [entries[number] for number in best_first(given, cutoff)[:MAX_ALIGNED]]
         best: dict[str, NameMatch] = {}
         for key, stored, form in aligned:
             if self.constant_work:  # every given-name pair completed, as for a decoy (even_compare)
                 found = even_compare(query, form, cutoff, known)
             else:
-                found = compare(query, form, at_least=cutoff, known=known)
+                found = compare(query, form, cutoff, known, closed)
             if found.score >= min_similarity and (key not in best or found.score > best[key].similarity.score):
                 best[key] = NameMatch(key, stored, found)
         return sorted(best.values(), key=lambda m: -m.similarity.score)[:limit]

@@ -475,6 +475,12 @@ def _digit_readings(token: str) -> dict[Reading, str]:
     return found
 
 
+# Latin short forms written for a whole name: Fatim is Fatima (the Maghreb's Fatim-Zahra, فاطمة
+# الزهراء with its ta marbuta unread before the second name, and West Africa's Fatim). Read as the
+# name, so that Fatim-Zahra meets Fatima Zahra and فاطمة زهراء as Fatima-Zahra does; shown as written.
+_SHORT_FORMS = {"fatim": "fatima"}
+
+
 class _Word(NamedTuple):
     shown: str
     script: Script
@@ -495,6 +501,7 @@ def _words(shown: str, token: str) -> list[_Word]:
         ]
     latin = token if token.isascii() else anyascii(token).lower()
     text = _NOT_LATIN.sub("", latin)[:MAX_PART_LETTERS]
+    text = _SHORT_FORMS.get(text, text)
     return [_Word(shown, "latin", text)] if text else []
 
 
@@ -709,7 +716,7 @@ def _normalise_plain(name: str) -> NormalisedName:
             parts = tuple(
                 Part(shown, "latin", text, latin_skeleton(text))
                 for shown, token in zip(name.split(" "), tokens, strict=True)
-                for text in (token[:MAX_PART_LETTERS],)
+                for text in (_SHORT_FORMS.get(token[:MAX_PART_LETTERS], token[:MAX_PART_LETTERS]),)
             )
             return NormalisedName(name, name, "latin", (), (NameReading("plain", parts),))
     elif _ARABIC_NAME.fullmatch(name):

@@ -9,7 +9,7 @@ from typing import Literal
 
 from heuristics.names.align import Alignment, Span, align
 from heuristics.names.normalise import NameReading, NormalisedName, normalise
-from heuristics.names.units import unit_scores
+from heuristics.names.units import ClosedReadings, unit_scores
 
 Mode = Literal["latin", "arabic", "cross"]
 
@@ -78,15 +78,22 @@ def _second_has_particle(reading: NameReading) -> bool:
 
 
 def compare_readings(
-    a: NameReading, b: NameReading, at_least: float = 0.0, known: Known | None = None
+    a: NameReading,
+    b: NameReading,
+    at_least: float = 0.0,
+    known: Known | None = None,
+    closed: ClosedReadings | None = None,
 ) -> Alignment | None:
-    """The best alignment of two readings' parts (see :func:`align.align` for ``at_least``)."""
+    """The best alignment of two readings' parts (see :func:`align.align` for ``at_least``).
+    ``closed``: the closed tables' readings of the search's Latin units (else this call's own)."""
+    closed = ClosedReadings() if closed is None else closed
 
     def scores(pairs: list[tuple[Span, Span]]) -> list[float]:
         found = [None if known is None else known.get((id(a), sa, id(b), sb)) for sa, sb in pairs]
         missing = [number for number, value in enumerate(found) if value is None]
         fresh = unit_scores(
-            [(a.parts[pairs[n][0][0] : pairs[n][0][1]], b.parts[pairs[n][1][0] : pairs[n][1][1]]) for n in missing]
+            [(a.parts[pairs[n][0][0] : pairs[n][0][1]], b.parts[pairs[n][1][0] : pairs[n][1][1]]) for n in missing],
+            closed,
         )
         for number, value in zip(missing, fresh, strict=True):
             found[number] = value
@@ -95,10 +102,20 @@ def compare_readings(
     return align(len(a.parts), len(b.parts), scores, at_least, second_has_particle(a, b))
 
 
-def compare(a: NormalisedName, b: NormalisedName, at_least: float = 0.0, known: Known | None = None) -> NameSimilarity:
+def compare(
+    a: NormalisedName,
+    b: NormalisedName,
+    at_least: float = 0.0,
+    known: Known | None = None,
+    closed: ClosedReadings | None = None,
+) -> NameSimilarity:
     """Similarity of two normalised names: the best pair of their readings. With ``at_least``,
-    a score under it may be reported as 0 (work is saved where it cannot be reached)."""
-    return best_of_readings(a, b, lambda reading_a, reading_b: compare_readings(reading_a, reading_b, at_least, known))
+    a score under it may be reported as 0 (work is saved where it cannot be reached). ``closed``:
+    the closed tables' readings of the search's Latin units (else this comparison's own)."""
+    closed = ClosedReadings() if closed is None else closed
+    return best_of_readings(
+        a, b, lambda reading_a, reading_b: compare_readings(reading_a, reading_b, at_least, known, closed)
+    )
 
 
 def best_of_readings(

@@ -24,14 +24,14 @@ it (Benkirane = بن كيران) and left out (bin Saleh = صالح).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from heuristics.names.closed import closed_sets_allow, compound_heads_allow
+from heuristics.names.closed import LatinReading, closed_sets_allow, compound_heads_allow, read_latin
 from heuristics.names.latin import MOHAMMED
-from heuristics.names.normalise import COMPOUND_ARTICLE, Part
+from heuristics.names.normalise import COMPOUND_ARTICLE, NameReading, Part
 from heuristics.names.skeleton import arabic_skeleton, latin_skeleton
 from heuristics.names.transliteration import ARTICLE, LINK, latin_letters, letter_symbols, model
 
@@ -46,6 +46,61 @@ CROSS_SCALE = 4.0
 # Across scripts, each point of consonant-skeleton difference costs this much evidence: the model
 # alone lets an Arabic consonant go unwritten cheaply (عبيد / Ayed), the skeletons do not.
 SKELETON_PENALTY = 0.2
+
+
+# A Latin unit as the closed tables' readings are kept: its parts' ids. Whoever keeps a reading
+# keeps the parts too (an index its stored names, a search its probe), so an id is not reused
+# while the reading is kept.
+LatinUnit = tuple[int, ...]
+
+
+class ClosedReadings:
+    """The closed tables' readings (:func:`closed.read_latin`) of the Latin units one search meets,
+    each made once: ``stored``, those of an index's stored names, read when it was built; the
+    others (the probe's, and a plain index's stored names) read when first met and kept only as
+    long as this object, one search or one comparison. Never process-wide: a cache that outlived
+    the search would hold the name parts of the profiles checked (docs/names.md)."""
+
+    __slots__ = ("_found", "_stored")
+
+    def __init__(self, stored: Mapping[LatinUnit, LatinReading] | None = None) -> None:
+        self._stored: Mapping[LatinUnit, LatinReading] = stored if stored is not None else {}
+        self._found: dict[LatinUnit, LatinReading] = {}
+
+    def of(self, parts: Sequence[Part]) -> LatinReading:
+        """The reading of a Latin unit, made the first time this search meets it."""
+        key = tuple(map(id, parts))
+        found = self._stored.get(key) or self._found.get(key)
+        if found is None:
+            found = self._found[key] = read_latin(parts)
+        return found
+
+    def read_all(self, readings: Iterable[NameReading]) -> None:
+        """Read every Latin unit of ``readings`` the name rules can ask about now, whatever they
+        meet: the constant-work search reads its probe's so, so that which of them are read does
+        not depend on the stored names."""
+        for unit in latin_units(readings):
+            self.of(unit)
+
+
+def latin_units(readings: Iterable[NameReading]) -> list[tuple[Part, ...]]:
+    """The Latin units of ``readings`` the closed tables are asked about (:func:`name_rules_allow`):
+    one part, or two neighbouring parts, all in Latin letters."""
+    found = []
+    for reading in readings:
+        parts = reading.parts
+        for size in (1, 2):
+            for start in range(len(parts) - size + 1):
+                unit = parts[start : start + size]
+                if all(part.script == "latin" for part in unit):
+                    found.append(unit)
+    return found
+
+
+def read_stored(readings: Iterable[NameReading]) -> dict[LatinUnit, LatinReading]:
+    """The closed tables' readings of every Latin unit of an index's stored names, made once when
+    the index is built (:class:`ClosedReadings`' ``stored``)."""
+    return {tuple(map(id, unit)): read_latin(unit) for unit in latin_units(readings)}
 
 
 def arabic_symbols(parts: Sequence[Part], particle: str = "") -> list[str]:
@@ -92,8 +147,12 @@ def unit_score(a: Sequence[Part], b: Sequence[Part]) -> float:
     return unit_scores([(a, b)])[0]
 
 
-def unit_scores(pairs: Sequence[tuple[Sequence[Part], Sequence[Part]]]) -> list[float]:
-    """:func:`unit_score` of many pairs, the learned model scoring all cross-script ones at once."""
+def unit_scores(
+    pairs: Sequence[tuple[Sequence[Part], Sequence[Part]]], closed: ClosedReadings | None = None
+) -> list[float]:
+    """:func:`unit_score` of many pairs, the learned model scoring all cross-script ones at once.
+    ``closed``: the closed tables' readings of the search's Latin units (else this call's own)."""
+    closed = ClosedReadings() if closed is None else closed
     best = [0.0] * len(pairs)
     crossing: list[tuple[int, float, tuple[list[str], str]]] = []  # pair, gate, model input
     for number, (a, b) in enumerate(pairs):
@@ -102,9 +161,9 @@ def unit_scores(pairs: Sequence[tuple[Sequence[Part], Sequence[Part]]]) -> list[
                 same = fuzz.ratio(unit_key(a, particle_a), unit_key(b, particle_b)) / 100
                 best[number] = max(best[number], same)
             elif a[0].script == "arabic":
-                _add_cross(crossing, number, gate, a, particle_a, b, particle_b)
+                _add_cross(crossing, number, gate, a, particle_a, b, particle_b, closed)
             else:
-                _add_cross(crossing, number, gate, b, particle_b, a, particle_a)
+                _add_cross(crossing, number, gate, b, particle_b, a, particle_a, closed)
     evidences = model().evidences([inputs for _, _, inputs in crossing])
     for (number, gate, _), evidence in zip(crossing, evidences, strict=True):
         best[number] = max(best[number], cross_score(evidence - SKELETON_PENALTY * (100.0 - gate)))
@@ -145,8 +204,9 @@ def _add_cross(
     arabic_particle: str,
     latin: Sequence[Part],
     latin_particle: str,
+    closed: ClosedReadings,
 ) -> None:
-    if not name_rules_allow(arabic, arabic_particle, latin, latin_particle):
+    if not name_rules_allow(arabic, arabic_particle, latin, latin_particle, closed):
         return  # score 0
     letters = latin_letters(latin_particle + "".join(part.text for part in latin))
     crossing.append((number, gate, (arabic_symbols(arabic, arabic_particle), letters)))
@@ -164,7 +224,13 @@ def unit_key(parts: Sequence[Part], particle: str) -> str:
     return glued.key.replace(COMPOUND_ARTICLE, "")
 
 
-def name_rules_allow(arabic: Sequence[Part], arabic_particle: str, latin: Sequence[Part], latin_particle: str) -> bool:
+def name_rules_allow(
+    arabic: Sequence[Part],
+    arabic_particle: str,
+    latin: Sequence[Part],
+    latin_particle: str,
+    closed: ClosedReadings | None = None,
+) -> bool:
     """Whether an Arabic unit and a Latin unit may score above 0 by the name rules: محمد pairs
     only with a Mohammed spelling (Mohamed, Muhammad …) and those only with محمد, since the
     commonest name's near neighbours (محمود / Mahmoud) score as well by letters alone; and two
@@ -172,16 +238,18 @@ def name_rules_allow(arabic: Sequence[Part], arabic_particle: str, latin: Sequen
     when they are the same name.
 
     Public because the constant-work search (:func:`even.even_unit_scores`) scores the pairs this
-    rule sets to 0 (so its work does not tell them apart) and must drop the same ones."""
+    rule sets to 0 (so its work does not tell them apart) and must drop the same ones.
+    ``closed``: the search's readings of Latin units (:class:`ClosedReadings`), else read here."""
     if _is_mohammed_arabic(arabic, arabic_particle) != _is_mohammed_latin(latin, latin_particle):
         return False
     if len(arabic) != 1 or len(latin) > 2 or arabic_particle or latin_particle:
         return True
     # Nour Eddine and Ziaur Rahman are two Latin parts, one Arabic compound (نور الدين, ضياء
     # الرحمن): the heads are read from the unit's letters written together.
-    if not compound_heads_allow(arabic[0].text, "".join(part.text for part in latin)):
+    reading = closed.of(latin) if closed is not None else read_latin(latin)
+    if not compound_heads_allow(arabic[0].text, reading):
         return False
-    return len(latin) != 1 or closed_sets_allow(arabic[0].text, latin[0].text, latin[0].key)
+    return len(latin) != 1 or closed_sets_allow(arabic[0].text, reading)
 
 
 def _is_mohammed_arabic(parts: Sequence[Part], particle: str) -> bool:
