@@ -264,7 +264,7 @@ function drawAll() {
 async function drawNow() {
   const state = await vaultState();
   // Contacts or an API key of an older version, unencrypted until a passphrase is chosen here.
-  $("unsealed-note").hidden = !(state === "none" && (await unsealedWaiting()));
+  $("unsealed-note").hidden = !((await unsealedWaiting()) && state === "none");
   $("create-form").hidden = state !== "none";
   $("unlock-form").hidden = state !== "locked";
   $("unlocked").hidden = state !== "unlocked";

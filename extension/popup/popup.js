@@ -25,7 +25,8 @@ async function drawVault() {
   const state = await vaultState();
   // Contacts or an API key of an older version, unencrypted until a passphrase is chosen: said
   // first, in place of the plain "no passphrase yet".
-  const unsealed = state === "none" && (await unsealedWaiting());
+  // (Asked whatever the state: asking moves them out of `local` where the worker has not yet.)
+  const unsealed = (await unsealedWaiting()) && state === "none";
   $("unsealed-note").hidden = !unsealed;
   $("novault-note").hidden = state !== "none" || unsealed;
   $("unlock-form").hidden = state !== "locked";
