@@ -199,7 +199,8 @@ READ_RECORDS = """async () => {
     const r = indexedDB.open('haris-vault'); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error);
   });
   const all = (method) => new Promise((ok, fail) => {
-    const r = db.transaction('records').objectStore('records')[method](); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error);
+    const r = db.transaction('records').objectStore('records')[method]();
+    r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error);
   });
   try {
     const [keys, values] = [await all('getAllKeys'), await all('getAll')];

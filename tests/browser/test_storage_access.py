@@ -205,7 +205,9 @@ def test_where_local_stays_open_to_content_scripts_the_vault_is_not_in_it(browse
 # An older version's profile, from before the vault: settings, health counts, and the trusted
 # contacts and API key in clear, all in `local`.
 OLDER_SETTINGS = {"language": "en", "bannerEverywhere": True, "healthCounter": True, "autoLockMinutes": 15}
-OLDER_COUNTS = {"healthCounts": {"x|2026.1": {"complete": 3, "incomplete": 0, "no_profile": 0, "error": 0, "missing": {}}}}
+OLDER_COUNTS = {
+    "healthCounts": {"x|2026.1": {"complete": 3, "incomplete": 0, "no_profile": 0, "error": 0, "missing": {}}}
+}
 OLDER_CLEAR = {
     "contacts": [{"display_name": "Mohammed Salih", "platform": "x", "account_id": "88001234", "handle": "m_salih"}],
     "apiKey": "hk_older_clear_key_42",
