@@ -1,6 +1,7 @@
 /*
  * The opt-in extractor health counter (docs/extension.md, "Knowing when a platform changes"):
- * counts of judged visits (content/health.js) kept in `local` storage, sent to the server about
+ * counts of judged visits (content/health.js) kept in the extension's IndexedDB (one record:
+ * shared/vault-store.js, out of content scripts' reach), sent to the server about
  * once a day by an alarm — never with a check, never at the moment of a page read.
  *
  * Off by default. Turning it off deletes the counts and the alarm. On Firefox it also needs the
@@ -10,13 +11,16 @@
  */
 import { api } from "../shared/browser.js";
 import { HEALTH, STORAGE } from "../shared/constants.js";
-import { getSettings } from "../shared/settings.js";
+import { changedSettings, getSettings } from "../shared/settings.js";
+import { changeRecords, readRecord } from "../shared/vault-store.js";
 import { backendAllowed } from "./check.js";
 import { sendHealth } from "./checker.js";
 import { addVisit, lateSend, nextSend, reportBody, validVisit, visitsIn } from "./health-counts.js";
 import { refuseIfEpochEnded, currentEpoch } from "./epochs.js";
 
-const KEYS = STORAGE.local;
+const KEYS = STORAGE.health;
+const RECORD = STORAGE.records.health;
+const SETTINGS = STORAGE.records.settings;
 export const DATA_CONSENT = Object.freeze({ data_collection: ["technicalAndInteraction"] });
 
 /** A uniform number in [0, 1) from the browser's cryptographic generator. */
@@ -49,26 +53,48 @@ function serial(task) {
   return run;
 }
 
+/** The health record's fields (none: {}). */
+const readCounts = async () => (await readRecord(RECORD)) || {};
+
+/**
+ * Set and remove fields of the record, in one step with a look at the choice: while the settings
+ * (same transaction) do not say the user opted in — she turned it off, or a wipe deleted them —
+ * nothing is set, so no count or planned send outlives the choice or a wipe. A record left empty
+ * is deleted (and none is made to delete from). `guard`: see vault-store.js changeRecords.
+ * Resolves to whether the values were set.
+ */
+async function changeCounts(values, remove = [], guard = undefined) {
+  let kept = false;
+  await changeRecords([RECORD, SETTINGS], (current) => {
+    const optedIn = Boolean(current[SETTINGS] && current[SETTINGS][STORAGE.settings.health] === true);
+    const next = { ...(current[RECORD] || {}), ...(optedIn ? values(current[RECORD] || {}) : {}) };
+    for (const key of remove) delete next[key];
+    kept = optedIn;
+    return { [RECORD]: Object.keys(next).length ? next : null };
+  }, guard);
+  return kept;
+}
+
 /** Count one judged visit, if the user opted in. */
 export function recordVisit(message, epoch = currentEpoch()) {
   return serial(async () => {
     if (!validVisit(message) || !(await getSettings()).healthCounter || !(await consented())) return { ok: false };
-    const stored = await api.storage.local.get(KEYS.healthCounts);
-    // A wipe (or lock) since this visit was reported: its count is not written back (background/epochs.js).
     refuseIfEpochEnded(epoch);
-    await api.storage.local.set({ [KEYS.healthCounts]: addVisit(stored[KEYS.healthCounts], message) });
-    return { ok: true };
+    // Read and written in one step; a wipe (or lock) since this visit was reported: its count is
+    // not written back (background/epochs.js; asked again inside the store's lock, after which the
+    // wipe's delete of the database comes).
+    const counted = await changeCounts((current) => ({ [KEYS.counts]: addVisit(current[KEYS.counts], message) }), [], () => refuseIfEpochEnded(epoch));
+    return { ok: counted };
   });
 }
 
 async function planSend(when) {
-  await api.storage.local.set({ [KEYS.healthNextSend]: when });
-  await api.alarms.create(HEALTH.alarm, { when });
+  if (await changeCounts(() => ({ [KEYS.nextSend]: when }))) await api.alarms.create(HEALTH.alarm, { when });
 }
 
 /** Off: no counts, no planned send, no alarm. */
 async function forget() {
-  await api.storage.local.remove([KEYS.healthCounts, KEYS.healthNextSend, KEYS.healthIdle]);
+  await changeCounts(() => ({}), [KEYS.counts, KEYS.nextSend, KEYS.idle]);
   await api.alarms.clear(HEALTH.alarm);
 }
 
@@ -79,7 +105,7 @@ async function forget() {
 export function syncHealth(now = timing.now(), random = timing.random) {
   return serial(async () => {
     if (!(await getSettings()).healthCounter) return forget();
-    const planned = (await api.storage.local.get(KEYS.healthNextSend))[KEYS.healthNextSend];
+    const planned = (await readCounts())[KEYS.nextSend];
     if (!Number.isFinite(planned)) return planSend(nextSend(now, random));
     if (planned <= now) return planSend(lateSend(now, random));
     const alarm = await api.alarms.get(HEALTH.alarm);
@@ -97,13 +123,13 @@ export function sendDue(now = timing.now(), random = timing.random) {
   return serial(async () => {
     const settings = await getSettings();
     if (!settings.healthCounter) return forget();
-    const stored = await api.storage.local.get([KEYS.healthCounts, KEYS.healthIdle]);
-    const counts = stored[KEYS.healthCounts] || {};
+    const stored = await readCounts();
+    const counts = stored[KEYS.counts] || {};
     if (!(await consented())) return planSend(nextSend(now, random));
     if (visitsIn(counts) < HEALTH.minVisits) {
-      const idle = (stored[KEYS.healthIdle] || 0) + 1;
-      if (idle > HEALTH.maxIdleSends) await api.storage.local.remove([KEYS.healthCounts, KEYS.healthIdle]);
-      else await api.storage.local.set({ [KEYS.healthIdle]: idle });
+      const idle = (stored[KEYS.idle] || 0) + 1;
+      if (idle > HEALTH.maxIdleSends) await changeCounts(() => ({}), [KEYS.counts, KEYS.idle]);
+      else await changeCounts(() => ({ [KEYS.idle]: idle }));
       return planSend(nextSend(now, random));
     }
     const body = reportBody(counts, random);
@@ -111,7 +137,7 @@ export function sendDue(now = timing.now(), random = timing.random) {
       ? await sendHealth(fetch, settings, body)
       : { ok: false, reason: body.extractors.length ? "permission" : "empty" };
     if (answer.ok || answer.reason === "empty" || (answer.reason === "error" && answer.status >= 400 && answer.status < 500)) {
-      await api.storage.local.remove([KEYS.healthCounts, KEYS.healthIdle]);
+      await changeCounts(() => ({}), [KEYS.counts, KEYS.idle]);
       return planSend(nextSend(now, random));
     }
     return planSend(nextSend(now, random, HEALTH.retryMs));
@@ -122,8 +148,9 @@ export function sendDue(now = timing.now(), random = timing.random) {
 export function initHealth() {
   if (!api.alarms) return;
   api.alarms.onAlarm.addListener((alarm) => (alarm.name === HEALTH.alarm ? sendDue().catch(() => {}) : undefined));
+  // The choice, made in Options: told through session storage (the settings are in IndexedDB).
   api.storage.onChanged.addListener((changes, area) => {
-    if (area === "local" && Object.hasOwn(changes, KEYS.health)) syncHealth().catch(() => {});
+    if (changedSettings(changes, area).includes(STORAGE.settings.health)) syncHealth().catch(() => {});
   });
   syncHealth().catch(() => {});
 }

@@ -7,7 +7,7 @@
 import { api } from "../shared/browser.js";
 import { MESSAGES, PAGE_LIMITS, REPORT_REASONS, STORAGE, TICK } from "../shared/constants.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
-import { getSettings } from "../shared/settings.js";
+import { changedSettings, getSettings } from "../shared/settings.js";
 import { MAX_OTHER_IDS, otherIds } from "../shared/contacts.js";
 import { forgetInTabs, wipeEverything } from "../shared/wipe.js";
 import { tellEveryTab } from "../shared/tabs.js";
@@ -19,7 +19,7 @@ import { initAutoLock, lockIfIdle } from "./auto-lock.js";
 import { initHealth, recordVisit } from "./health.js";
 import { currentEpoch, EpochEnded, newEpoch, refuseIfEpochEnded } from "./epochs.js";
 import { restrictStorageAccess } from "./storage-access.js";
-import { migrateVault } from "../shared/vault-store.js";
+import { migrateAll } from "../shared/vault-store.js";
 
 const PREFIX = STORAGE.sessionPrefixes;
 const UNAVAILABLE = { view: { state: "unavailable", reason: "error" } };
@@ -224,17 +224,20 @@ if (api.commands && api.commands.onCommand) {
 initHealth();
 initAutoLock();
 
-// The vault's key (session) and, where the browser allows it, the settings (local): never where a
-// content script can read them (background/storage-access.js; the vault's ciphertext is in the
-// extension's IndexedDB, shared/vault-store.js). At every
+// The vault's key (session) and, where the browser allows it, `local` and `sync` (which hold
+// nothing of Haris's once an older version's records are moved, below): never where a content
+// script can read them (background/storage-access.js; the vault's ciphertext, the settings and
+// the health counts are in the extension's IndexedDB, shared/vault-store.js). At every
 // start of the worker, and at install and browser start-up: Chromium keeps the level in the
 // profile, but a start that finds it reset closes it again before any page is checked.
 restrictStorageAccess();
 if (api.runtime.onInstalled) api.runtime.onInstalled.addListener(() => restrictStorageAccess());
 if (api.runtime.onStartup) api.runtime.onStartup.addListener(() => restrictStorageAccess());
-// A vault an older version kept in `local` (open to content scripts in Firefox and Chromium before
-// 140) moves into the extension's IndexedDB at once, not at its first use (shared/vault-store.js).
-migrateVault().catch(() => {});
+// What an older version kept in `local` (open to content scripts in Firefox and Chromium before
+// 140) moves into the extension's IndexedDB at once, not at its first use (shared/vault-store.js):
+// the vault's record, the settings, the health counts, and contacts and an API key kept in clear
+// (still unencrypted there until a passphrase is chosen, which the popup and Options ask for).
+migrateAll().catch(() => {});
 
 /**
  * Every tab's content script asks for its strings and settings again and checks its profile again
@@ -246,10 +249,13 @@ function refreshTabs() {
 
 // What a page's banner is drawn from: its language and where banners show (PAGE_SETUP), and what
 // its check is made with (the contacts, the server).
-const PAGE_SETTINGS = [STORAGE.local.language, STORAGE.local.backendUrl, STORAGE.local.everywhere, STORAGE.local.silent];
+const SETTINGS = STORAGE.settings;
+const PAGE_SETTINGS = [SETTINGS.language, SETTINGS.backendUrl, SETTINGS.everywhere, SETTINGS.silent];
 
 api.storage.onChanged.addListener((changes, area) => {
-  const local = STORAGE.local;
+  // The settings are in IndexedDB, which has no change event: every write of them sets
+  // `settingsWritten` in session storage with the names of those that changed (shared/settings.js).
+  const settings = changedSettings(changes, area);
   const changed = (key) => Object.hasOwn(changes, key);
   // Locked or opened (perhaps with the second passphrase): the banners drawn with the old contacts
   // go, and their profiles are checked again. The "Not now" dismissals and the last checks'
@@ -272,7 +278,7 @@ api.storage.onChanged.addListener((changes, area) => {
   const contacts = lockedOrOpened || written;
   // New contacts, a new server or language, a lock or unlock: cached verdicts and backoff are stale.
   let cleared = Promise.resolve();
-  if (contacts || (area === "local" && [local.backendUrl, local.language].some(changed))) {
+  if (contacts || [SETTINGS.backendUrl, SETTINGS.language].some((key) => settings.includes(key))) {
     const prefixes = [PREFIX.verdict, ...(contacts ? [PREFIX.tab] : []), ...(lockedOrOpened ? [PREFIX.dismissed, PREFIX.last] : [])];
     cleared = api.storage.session.get(null).then((all) => {
       const stale = Object.keys(all).filter((k) => k === STORAGE.session.backoffUntil || prefixes.some((p) => k.startsWith(p)));
@@ -281,7 +287,7 @@ api.storage.onChanged.addListener((changes, area) => {
   }
   // The pages redraw in the new language and check again with the new contacts or server, once
   // the stale verdicts are gone. (A lock or unlock tells them with FORGET, above.)
-  if (written || (area === "local" && PAGE_SETTINGS.some(changed))) cleared.then(refreshTabs).catch(() => {});
+  if (written || PAGE_SETTINGS.some((key) => settings.includes(key))) cleared.then(refreshTabs).catch(() => {});
 });
 
 // The tick (shared/constants.js TICK): checks' records older than the cache lifetime go, whether

@@ -1,11 +1,12 @@
 /*
  * Who may read the extension's storage. `session` (the vault's key) and, where the browser allows
- * it, `local` (the settings, and an older version's vault until it is moved) and `sync` are closed
- * to content scripts: a page that takes over its renderer then cannot read them, nor watch
- * `storage.onChanged` for every change. Chromium offers setAccessLevel on `session` from version
- * 96 and on every area from 140; Firefox on none (Mozilla bug 1724754), where `session` is closed
- * to content scripts anyway and `local` stays open (docs/extension.md). The vault's ciphertext is
- * out of their reach in every browser: it is in the extension's own IndexedDB (shared/vault-store.js).
+ * it, `local` (which holds nothing of Haris's, but an older version's records until they are
+ * moved) and `sync` are closed to content scripts: a page that takes over its renderer then cannot
+ * read them, nor watch `storage.onChanged` for every change. Chromium offers setAccessLevel on
+ * `session` from version 96 and on every area from 140; Firefox on none (Mozilla bug 1724754),
+ * where `session` is closed to content scripts anyway and `local` stays open (docs/extension.md).
+ * The vault's ciphertext, the settings and the health counts are out of their reach in every
+ * browser: they are in the extension's own IndexedDB (shared/vault-store.js).
  * The content scripts read nothing from storage: the worker tells them what they need
  * (MESSAGES.PAGE_SETUP) and when it changed (MESSAGES.REFRESH).
  */

@@ -10,7 +10,7 @@ import { EXPORT_FILE_NAME, MAX_IMPORT_BYTES, STORAGE } from "../shared/constants
 import { cleanContact, exportContacts, getContacts, importContacts, setContacts } from "../shared/contacts.js";
 import { loadStrings, resolveLocale, translatePage } from "../shared/i18n.js";
 import { getSettings, saveSettings } from "../shared/settings.js";
-import { changePassphrase, createVault, lock, readSecrets, setDuressPassphrase, unlock, updateSecrets, vaultState } from "../shared/vault.js";
+import { changePassphrase, createVault, lock, readSecrets, setDuressPassphrase, unlock, unsealedWaiting, updateSecrets, vaultState } from "../shared/vault.js";
 import { requestWipe } from "../shared/wipe.js";
 
 const $ = (id) => document.getElementById(id);
@@ -263,6 +263,8 @@ function drawAll() {
 
 async function drawNow() {
   const state = await vaultState();
+  // Contacts or an API key of an older version, unencrypted until a passphrase is chosen here.
+  $("unsealed-note").hidden = !((await unsealedWaiting()) && state === "none");
   $("create-form").hidden = state !== "none";
   $("unlock-form").hidden = state !== "locked";
   $("unlocked").hidden = state !== "unlocked";
@@ -334,6 +336,8 @@ $("wipe").addEventListener("click", async () => {
   status("wipe-status", t.wiped);
 });
 
+// Session storage only: the vault and the settings are in IndexedDB, whose writes set a value
+// there (shared/vault-store.js); `local` holds nothing of Haris's to watch.
 api.storage.onChanged.addListener((changes, area) => {
   if (area === "session" && (changes[STORAGE.session.vaultKey] || changes[STORAGE.session.vaultWritten])) drawAll();
 });

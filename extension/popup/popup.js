@@ -8,7 +8,7 @@ import { STORAGE } from "../shared/constants.js";
 import { upsertContact } from "../shared/contacts.js";
 import { loadStrings, resolveLocale, translatePage } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
-import { unlock, vaultState } from "../shared/vault.js";
+import { unlock, unsealedWaiting, vaultState } from "../shared/vault.js";
 import { requestWipe } from "../shared/wipe.js";
 
 const $ = (id) => document.getElementById(id);
@@ -23,7 +23,12 @@ function status(id, text, kind = "ok") {
 
 async function drawVault() {
   const state = await vaultState();
-  $("novault-note").hidden = state !== "none";
+  // Contacts or an API key of an older version, unencrypted until a passphrase is chosen: said
+  // first, in place of the plain "no passphrase yet".
+  // (Asked whatever the state: asking moves them out of `local` where the worker has not yet.)
+  const unsealed = (await unsealedWaiting()) && state === "none";
+  $("unsealed-note").hidden = !unsealed;
+  $("novault-note").hidden = state !== "none" || unsealed;
   $("unlock-form").hidden = state !== "locked";
   return state;
 }
@@ -46,7 +51,7 @@ $("options").addEventListener("click", (event) => {
 
 $("wipe").addEventListener("click", async () => {
   await requestWipe();
-  for (const id of ["report", "unlock-form", "novault-note", "empty"]) $(id).hidden = true;
+  for (const id of ["report", "unlock-form", "novault-note", "unsealed-note", "empty"]) $(id).hidden = true;
   status("wipe-status", t.wiped);
 });
 

@@ -29,26 +29,44 @@ export const LIMITS = Object.freeze({
   reportNote: 1000,
 });
 
-/** Where things are kept. `local` is on disk; `session` is memory only, gone when the browser closes. */
+/**
+ * Where things are kept. Nothing is kept in `storage.local` any more: content scripts can read it in
+ * Firefox and in Chromium before 140 (background/storage-access.js). What must outlive the browser
+ * is in the extension's own IndexedDB (shared/vault-store.js), one record per kind; `session` is
+ * memory only, gone when the browser closes, and closed to content scripts in every browser.
+ */
 export const STORAGE = Object.freeze({
-  local: Object.freeze({
+  // The records of the extension's IndexedDB: the vault's (ciphertext), the settings, the health
+  // counter's counts, and what an older version kept in clear until a passphrase is chosen.
+  records: Object.freeze({ vault: "vault", settings: "settings", health: "health", unsealed: "unsealed" }),
+  // The settings record's fields (named as older versions named their `local` keys, so that one
+  // moves into the other as it is). They stay readable while the vault is locked: checks still run.
+  settings: Object.freeze({
     backendUrl: "backendUrl", language: "language", everywhere: "bannerEverywhere", autoLock: "autoLockMinutes",
     // "Nothing in the page": warnings only in the toolbar and popup (content/main.js draws nothing).
     silent: "pageSilent",
-    // The opt-in health counter: the choice, the counts since the last send, when to send next
-    // (set at a send, never at a page read) and how many sends found too few counts.
-    health: "healthCounter", healthCounts: "healthCounts", healthNextSend: "healthNextSend", healthIdle: "healthIdle",
+    // The opt-in health counter's choice.
+    health: "healthCounter",
   }),
+  // The health counter's record (opted in only): the counts since the last send, when to send next
+  // (set at a send, never at a page read) and how many sends found too few counts.
+  health: Object.freeze({ counts: "healthCounts", nextSend: "healthNextSend", idle: "healthIdle" }),
   // lastUse: when the open vault was last used (background/auto-lock.js), in memory only.
-  // vaultWritten: a random value set at every write of the vault's record, the one change event
-  // the record has (it is kept in IndexedDB: shared/vault-store.js).
-  session: Object.freeze({ vaultKey: "vaultKey", backoffUntil: "backoffUntil", backoffBackend: "backoffBackend", lastUse: "lastUse", vaultWritten: "vaultWritten" }),
+  // vaultWritten, settingsWritten: a random value (with, for the settings, the names of the ones
+  // that changed) set at every write of the record, the one change event it has across the
+  // extension's contexts (IndexedDB has none: shared/vault-store.js).
+  session: Object.freeze({
+    vaultKey: "vaultKey", backoffUntil: "backoffUntil", backoffBackend: "backoffBackend", lastUse: "lastUse",
+    vaultWritten: "vaultWritten", settingsWritten: "settingsWritten",
+  }),
   // Per-profile and per-tab records, session storage only: verdicts, the last profile seen, Not now.
   sessionPrefixes: Object.freeze({ verdict: "v|", last: "last|", tab: "tab|", dismissed: "dismissed|" }),
-  // Where older versions kept the vault's record in `local` (readable by content scripts in
-  // Firefox and Chromium before 140); moved into IndexedDB (shared/vault-store.js), then deleted.
+  // Where older versions kept things in `local` (readable by content scripts in Firefox and
+  // Chromium before 140): each moves into its IndexedDB record (shared/vault-store.js), then is deleted.
+  // The vault's record, whole, under one key:
   legacyVault: "vault",
-  // What older versions kept in clear in `local`; moved into the vault, then deleted.
+  // What versions older than the vault kept in clear; in the `unsealed` record until a passphrase
+  // is chosen (shared/vault.js createVault moves it into the vault).
   legacyClear: Object.freeze(["contacts", "apiKey", "contactsRev"]),
 });
 

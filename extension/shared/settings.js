@@ -1,15 +1,19 @@
 /*
  * The settings that are not secret (server address, language, where banners show, the health
- * counter's opt-in, when the vault locks itself), in `local` storage. They must stay readable while the vault is locked, so
- * that checks still run; what they reveal on a seized device is written down in docs/extension.md.
+ * counter's opt-in, when the vault locks itself): one record in the extension's own IndexedDB
+ * (shared/vault-store.js), out of content scripts' reach in every browser. They must stay readable
+ * while the vault is locked, so that checks still run; what they reveal on a seized device is
+ * written down in docs/extension.md. A fresh install (no database) reads the defaults, and reading
+ * makes no database.
  */
-import { api } from "./browser.js";
 import { AUTO_LOCK, DEFAULT_SETTINGS, STORAGE } from "./constants.js";
+import { readRecord, updateRecord } from "./vault-store.js";
 
-const KEYS = STORAGE.local;
+const KEYS = STORAGE.settings;
+const RECORD = STORAGE.records.settings;
 
 export async function getSettings() {
-  const stored = await api.storage.local.get([KEYS.backendUrl, KEYS.language, KEYS.everywhere, KEYS.silent, KEYS.health, KEYS.autoLock]);
+  const stored = (await readRecord(RECORD)) || {};
   return {
     backendUrl: typeof stored[KEYS.backendUrl] === "string" ? stored[KEYS.backendUrl] : DEFAULT_SETTINGS.backendUrl,
     language: typeof stored[KEYS.language] === "string" ? stored[KEYS.language] : DEFAULT_SETTINGS.language,
@@ -20,6 +24,10 @@ export async function getSettings() {
   };
 }
 
+/**
+ * Change the settings given (the others stay). The worker and the extension's pages learn which
+ * changed from `settingsWritten` in session storage (vault-store.js): IndexedDB has no change event.
+ */
 export async function saveSettings({ backendUrl, language, bannerEverywhere, pageSilent, healthCounter, autoLockMinutes }) {
   const values = {};
   if (backendUrl !== undefined) values[KEYS.backendUrl] = backendUrl;
@@ -28,5 +36,16 @@ export async function saveSettings({ backendUrl, language, bannerEverywhere, pag
   if (pageSilent !== undefined) values[KEYS.silent] = Boolean(pageSilent);
   if (healthCounter !== undefined) values[KEYS.health] = Boolean(healthCounter);
   if (AUTO_LOCK.choices.includes(autoLockMinutes)) values[KEYS.autoLock] = autoLockMinutes;
-  await api.storage.local.set(values);
+  if (!Object.keys(values).length) return;
+  await updateRecord(RECORD, (current) => ({ ...(current || {}), ...values }));
+}
+
+/**
+ * The names of the settings a write changed, from a `storage.onChanged` event of session storage
+ * (none when the event is not about the settings; a wipe's clear removes the signal: none either).
+ */
+export function changedSettings(changes, area) {
+  const written = area === "session" ? changes[STORAGE.session.settingsWritten] : null;
+  const value = written && written.newValue;
+  return value && Array.isArray(value.changed) ? value.changed : [];
 }

@@ -1,28 +1,85 @@
 /*
- * Where the vault's record (its ciphertext, salts and PBKDF2 settings) is kept: the extension's own
- * IndexedDB, in the origin chrome-extension://<id> or moz-extension://<uuid>. Content scripts run
- * in the page's origin, so their `indexedDB` is the page's: a page that takes over its renderer
- * cannot copy the ciphertext to guess the passphrase offline. `storage.local`, where the vault was
- * kept before, is readable by content scripts in Firefox and in Chromium before 140
- * (background/storage-access.js), hence the move.
+ * Everything Haris keeps on disk: the extension's own IndexedDB (database `haris-vault`), in the
+ * origin chrome-extension://<id> or moz-extension://<uuid>. Content scripts run in the page's
+ * origin, so their `indexedDB` is the page's: a page that takes over its renderer can neither copy
+ * the vault's ciphertext (to guess the passphrase offline) nor read the settings (the server's
+ * address can name the organisation a user works with). `storage.local`, where older versions
+ * kept all of it, is readable by content scripts in Firefox and in Chromium before 140
+ * (background/storage-access.js), hence the move; nothing is written there any more.
  *
- * One record under one key. Every open is closed again once its transaction is done, so that the
- * wipe's deleteDatabase is never held up by a connection this module forgot (a service worker
- * keeps its globals between events).
+ * One store, one record per kind (STORAGE.records): the vault's record, the settings, the health
+ * counter's counts, and the contacts and API key an older version kept in clear (until a
+ * passphrase is chosen: shared/vault.js). Every open is closed again once its transaction is done,
+ * so that the wipe's deleteDatabase is never held up by a connection this module forgot (a service
+ * worker keeps its globals between events). A read opens no database that is not there: after a
+ * wipe, the popup asking for the language or whether there is a vault must not make an empty one
+ * (a trace of Haris on disk).
  *
- * Migration (migrateVault): a vault still in `storage.local` is copied here, read back, compared,
- * and only then removed from `storage.local`. While `storage.local` holds a vault it is the one
- * that counts (this module never writes here before the copy is verified, so a `local` vault is
- * never older than the one here); an interrupted migration is simply done again. The worker and
- * the extension's pages each may start one: a Web Lock (one per origin, so shared by all of them)
- * lets one run at a time, and the wipe's delete waits for it.
+ * Migration (migrateRecord): a record still in `storage.local` is copied here, read back,
+ * compared, and only then removed from `storage.local`. While `storage.local` holds a record it is
+ * the one that counts (this module never writes here before the copy is verified, so a `local`
+ * record is never older than the one here); an interrupted migration is simply done again. The
+ * worker and the extension's pages each may start one: a Web Lock (one per origin, so shared by
+ * all of them) lets one migration or write run at a time, and the wipe's delete waits for it.
+ *
+ * IndexedDB has no change event across contexts: a write of the vault or of the settings sets a
+ * random value in session storage (memory only, closed to content scripts in every browser), which
+ * the worker and the extension's pages watch (`storage.onChanged`, area "session").
  */
 import { api } from "./browser.js";
 import { STORAGE } from "./constants.js";
 
-export const VAULT_DB = Object.freeze({ name: "haris-vault", version: 1, store: "records", key: "vault" });
-const LEGACY = STORAGE.legacyVault;
-const WRITTEN = STORAGE.session.vaultWritten;
+export const VAULT_DB = Object.freeze({ name: "haris-vault", version: 1, store: "records", key: STORAGE.records.vault });
+const RECORDS = STORAGE.records;
+
+/** A record older versions kept whole under one `local` key (the vault's). */
+function wholeUnder(key) {
+  return {
+    legacyKeys: [key],
+    fromLocal: (stored) => stored[key] ?? null,
+    toLocal: (record) => (record === null ? {} : { [key]: record }),
+    // A record here that is not a copy of the `local` one is older (see the head of this file).
+    merge: (_here, moved) => moved,
+  };
+}
+
+/** A record whose fields older versions kept as `local` keys of the same names (the settings). */
+function fieldsUnder(keys) {
+  return {
+    legacyKeys: keys,
+    fromLocal: (stored) => {
+      const present = keys.filter((key) => Object.hasOwn(stored, key));
+      return present.length ? Object.fromEntries(present.map((key) => [key, stored[key]])) : null;
+    },
+    toLocal: (record) => record ?? {},
+    // Fields still in `local` are newer than those here; the others here stay.
+    merge: (here, moved) => ({ ...(here || {}), ...moved }),
+  };
+}
+
+const fresh = () => globalThis.crypto.randomUUID();
+/** The names of the fields that differ between two versions of a record (the settings' signal says which changed). */
+function changedFields(before, after) {
+  const keys = new Set([...Object.keys(before || {}), ...Object.keys(after || {})]);
+  return [...keys].filter((key) => !same((before || {})[key], (after || {})[key])).sort();
+}
+
+const LAYOUT = Object.freeze({
+  [RECORDS.vault]: { ...wholeUnder(STORAGE.legacyVault), signal: STORAGE.session.vaultWritten, signalValue: () => fresh() },
+  [RECORDS.settings]: {
+    ...fieldsUnder(Object.values(STORAGE.settings)),
+    signal: STORAGE.session.settingsWritten,
+    signalValue: (before, after) => ({ id: fresh(), changed: changedFields(before, after) }),
+  },
+  [RECORDS.health]: fieldsUnder(Object.values(STORAGE.health)),
+  [RECORDS.unsealed]: fieldsUnder(STORAGE.legacyClear),
+});
+
+function layoutOf(name) {
+  const layout = LAYOUT[name];
+  if (!layout) throw new TypeError(`no record ${name}`);
+  return layout;
+}
 
 function request(req) {
   return new Promise((resolve, reject) => {
@@ -41,17 +98,20 @@ function openDb() {
   });
 }
 
-/** Run `work(store)` in one transaction; resolves with its request's result once the transaction is committed. */
+/**
+ * Run `work(store, tx)` in one transaction; resolves with what it returned once the transaction is
+ * committed (rejects with the transaction's error, or with the one `work` left in `tx.failure`).
+ */
 async function inStore(mode, work) {
   const db = await openDb();
   try {
     const tx = db.transaction(VAULT_DB.store, mode);
     const done = new Promise((resolve, reject) => {
       tx.oncomplete = resolve;
-      tx.onabort = () => reject(tx.error || new Error("aborted"));
-      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.failure || tx.error || new Error("aborted"));
+      tx.onerror = () => reject(tx.failure || tx.error);
     });
-    const result = request(work(tx.objectStore(VAULT_DB.store)));
+    const result = work(tx.objectStore(VAULT_DB.store), tx);
     await done;
     return await result;
   } finally {
@@ -59,74 +119,189 @@ async function inStore(mode, work) {
   }
 }
 
-// A read opens no database that is not there: after a wipe, the popup asking whether there is a
-// vault must not make an empty one (a trace of Haris on disk). databases(): Chromium 71, Firefox 126.
-const exists = async () => (await globalThis.indexedDB.databases()).some((db) => db.name === VAULT_DB.name);
-const readIdb = async () => ((await exists()) ? ((await inStore("readonly", (store) => store.get(VAULT_DB.key))) ?? null) : null);
-const writeIdb = (record) => inStore("readwrite", (store) => store.put(record, VAULT_DB.key));
-const dropDatabase = () => request(globalThis.indexedDB.deleteDatabase(VAULT_DB.name));
-const readLegacy = async () => (await api.storage.local.get(LEGACY))[LEGACY] ?? null;
-// The records are plain JSON (they were made by JSON-safe code and kept in storage.local).
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Read the records `names`, then write what `decide(current)` says, in the one transaction: the
+ * writes are queued from the reads' own success events (no promise between), so no other context's
+ * write can come between the read and the write. `decide` throwing aborts the transaction: nothing
+ * is written, and its error is the one the caller gets.
+ */
+function readThenWrite(store, tx, names, decide) {
+  const current = {};
+  let left = names.length;
+  for (const name of names) {
+    const read = store.get(name);
+    read.onsuccess = () => {
+      current[name] = read.result ?? null;
+      left -= 1;
+      if (left) return;
+      try {
+        for (const [key, record] of Object.entries(decide(current))) {
+          if (record === null || record === undefined) store.delete(key);
+          else store.put(record, key);
+        }
+      } catch (error) {
+        tx.failure = error;
+        tx.abort();
+      }
+    };
+  }
+}
 
-/** `work` while no other context of the extension migrates or wipes (navigator.locks: Chromium 69, Firefox 96). */
+// databases(): Chromium 71, Firefox 126.
+const exists = async () => (await globalThis.indexedDB.databases()).some((db) => db.name === VAULT_DB.name);
+const readIdb = async (name) => ((await exists()) ? ((await inStore("readonly", (store) => request(store.get(name)))) ?? null) : null);
+const writeIdb = (name, record) => inStore("readwrite", (store) => request(store.put(record, name)));
+const absent = (record) => record === null || record === undefined;
+const dropDatabase = () => request(globalThis.indexedDB.deleteDatabase(VAULT_DB.name));
+const readLegacy = async (name) => layoutOf(name).fromLocal(await api.storage.local.get(layoutOf(name).legacyKeys));
+// The records are plain JSON (made by JSON-safe code; older versions kept them in storage.local).
+const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** `work` while no other context of the extension migrates, writes or wipes (navigator.locks: Chromium 69, Firefox 96). */
 function exclusively(work) {
   const locks = globalThis.navigator && globalThis.navigator.locks;
   return locks ? locks.request(VAULT_DB.name, work) : work();
 }
 
-let migrating = null;
+const migrating = new Map();
 
 /**
- * Move a vault from `storage.local` into IndexedDB; resolves to "none" (nothing to move), "moved",
- * or "kept" (the copy did not read back equal: `local` keeps the vault, tried again next time).
- * One migration at a time in the whole extension; calling it again is harmless.
+ * Move a record (STORAGE.records) from `storage.local` into IndexedDB; resolves to "none"
+ * (nothing to move), "moved", or "kept" (the copy did not read back equal, or there is no
+ * IndexedDB to be had: `local` keeps it, tried again next time). One migration or write at a time
+ * in the whole extension; calling it again is harmless.
  */
-export function migrateVault() {
-  if (!migrating) migrating = exclusively(migrateOnce).finally(() => { migrating = null; });
-  return migrating;
+export function migrateRecord(name) {
+  layoutOf(name);
+  if (!migrating.has(name)) migrating.set(name, exclusively(() => migrateOnce(name)).finally(() => migrating.delete(name)));
+  return migrating.get(name);
 }
 
-async function migrateOnce() {
-  const legacy = await readLegacy();
+/** Every record an older version left in `local`, moved (the worker, at its start). */
+export async function migrateAll() {
+  const names = Object.keys(LAYOUT);
+  const results = await Promise.all(names.map((name) => migrateRecord(name)));
+  return Object.fromEntries(names.map((name, i) => [name, results[i]]));
+}
+
+async function migrateOnce(name) {
+  const layout = layoutOf(name);
+  const legacy = await readLegacy(name);
   if (!legacy) return "none";
+  let target;
   try {
-    // A copy left here by an interrupted migration is the same record: read back equal, it is
-    // kept. Any other record here is older than the one in `local` (see the head of this file).
-    if (!same(await readIdb(), legacy)) await writeIdb(legacy);
-    if (!same(await readIdb(), legacy)) return "kept";
+    target = layout.merge(await readIdb(name), legacy);
+    // A copy left here by an interrupted migration reads back equal: it is kept as it is.
+    if (!same(await readIdb(name), target)) await writeIdb(name, target);
+    if (!same(await readIdb(name), target)) return "kept";
   } catch (_error) {
-    return "kept"; // no IndexedDB to be had (full disk, a browser that refuses it): `local` keeps the vault
+    return "kept"; // no IndexedDB to be had (full disk, a browser that refuses it): `local` keeps it
   }
-  // A wipe between the read and here (no other migration runs: exclusively): the `local` vault is
-  // gone, and its copy must not outlive it. One written there meanwhile (where a move was "kept")
-  // is newer: it is moved next time.
-  const now = await readLegacy();
+  // A wipe between the read and here (no other migration or write runs: exclusively): the `local`
+  // record is gone, and its copy must not outlive it. One written there meanwhile is newer: it is
+  // moved next time.
+  const now = await readLegacy(name);
   if (!now) await dropDatabase();
   if (!same(now, legacy)) return now ? "kept" : "none";
-  await api.storage.local.remove(LEGACY);
+  await api.storage.local.remove(layout.legacyKeys);
   return "moved";
 }
 
-/** The vault's record, or null when there is none (a vault still in `local` is moved first). */
-export async function readVaultRecord() {
-  // A move that did not verify leaves the vault in `local`, where it is then read.
-  return (await migrateVault()) === "kept" ? readLegacy() : readIdb();
+/** A record as it stands where a move that did not verify left it: in `local`, over what is here. */
+async function readKept(name) {
+  let here = null;
+  try {
+    here = await readIdb(name);
+  } catch (_error) {
+    here = null;
+  }
+  const legacy = await readLegacy(name);
+  return legacy ? layoutOf(name).merge(here, legacy) : here;
+}
+
+/** A record, or null when there is none (one still in `local` is moved first). Opens no database that is not there. */
+export async function readRecord(name) {
+  return (await migrateRecord(name)) === "kept" ? readKept(name) : readIdb(name);
 }
 
 /**
- * Keep a new record, then tell every context that it changed (session storage: memory only,
- * closed to content scripts in every browser): the worker forgets the findings made with the old
- * contacts and has the pages check again, the options page redraws. IndexedDB has no change
- * event across contexts.
+ * Change records together: `update(current)` gets {name: record or null} for every name and
+ * returns the new records (null: deleted), at once, in one transaction (all or none; a move into
+ * the vault and the deletion of its clear copy cannot be split by a crash). `guard()` is asked
+ * last, inside the lock and before anything is written: a worker's task that a wipe ended throws
+ * there (background/epochs.js), and the wipe's delete has either come after or is still to come.
+ * A record whose move did not verify is written where it still is (`local`): a `local` record must
+ * never be older than the one here, or the next move would put the older one back. A change that
+ * leaves nothing to keep makes no database. Resolves to {before, after}.
  */
-export async function writeVaultRecord(record) {
-  // Where the move did not verify, the vault is written where it still is: a `local` vault must
-  // never be older than the one here, or the next move would put the older one back.
-  if ((await migrateVault()) === "kept") await api.storage.local.set({ [LEGACY]: record });
-  else await writeIdb(record);
-  await api.storage.session.set({ [WRITTEN]: globalThis.crypto.randomUUID() });
+export function changeRecords(names, update, guard = () => {}) {
+  names.forEach(layoutOf);
+  return exclusively(async () => {
+    const where = await Promise.all(names.map((name) => migrateOnce(name)));
+    const kept = names.filter((_name, i) => where[i] === "kept");
+    const before = {};
+    for (const name of kept) before[name] = await readKept(name);
+    const inIdb = names.filter((name) => !kept.includes(name));
+    let after = null;
+    const decide = (current) => {
+      Object.assign(before, current);
+      after = { ...before, ...update(before) };
+      guard();
+      // Only what changed is written; a record that is not there and stays so makes no database.
+      return Object.fromEntries(inIdb.filter((name) => !same(after[name], before[name])).map((name) => [name, after[name] ?? null]));
+    };
+    if (inIdb.length && (await exists())) {
+      await inStore("readwrite", (store, tx) => readThenWrite(store, tx, inIdb, decide));
+    } else {
+      const writes = decide(Object.fromEntries(inIdb.map((name) => [name, null])));
+      const made = Object.entries(writes).filter(([, record]) => !absent(record));
+      if (made.length) await inStore("readwrite", (store) => made.forEach(([name, record]) => store.put(record, name)));
+    }
+    for (const name of kept) await writeLocal(name, after[name] ?? null);
+    await signal(names, before, after);
+    return { before, after };
+  });
 }
+
+async function writeLocal(name, record) {
+  const layout = layoutOf(name);
+  const values = layout.toLocal(record);
+  const gone = layout.legacyKeys.filter((key) => !Object.hasOwn(values, key));
+  if (Object.keys(values).length) await api.storage.local.set(values);
+  if (gone.length) await api.storage.local.remove(gone);
+}
+
+/**
+ * Tell every context that a record changed (session storage): the worker forgets the findings made
+ * with the old contacts, plans the health counter's sends, has the pages check again or redraw
+ * in a new language; the options page redraws.
+ */
+async function signal(names, before, after) {
+  const values = {};
+  for (const name of names) {
+    const layout = layoutOf(name);
+    if (layout.signal && !same(before[name], after[name])) values[layout.signal] = layout.signalValue(before[name], after[name]);
+  }
+  if (Object.keys(values).length) await api.storage.session.set(values);
+}
+
+/** Keep one record (null: delete it). */
+export async function writeRecord(name, record, guard) {
+  await changeRecords([name], () => ({ [name]: record }), guard);
+}
+
+/** Change one record from its current value; resolves to {before, after}. */
+export async function updateRecord(name, update, guard) {
+  const { before, after } = await changeRecords([name], (current) => ({ [name]: update(current[name]) }), guard);
+  return { before: before[name], after: after[name] };
+}
+
+/** The vault's record, or null when there is none. */
+export const readVaultRecord = () => readRecord(RECORDS.vault);
+/** Keep a new vault record (and tell the other contexts: `vaultWritten`). */
+export const writeVaultRecord = (record) => writeRecord(RECORDS.vault, record);
+/** The vault's move alone (tests; the worker moves every record: migrateAll). */
+export const migrateVault = () => migrateRecord(RECORDS.vault);
 
 /** The wipe: the database goes whole. Resolves once it is deleted (open connections close on versionchange). */
 export function deleteVaultStore() {

@@ -14,7 +14,7 @@
 import { api } from "./browser.js";
 import { fromBase64, toBase64 } from "./base64.js";
 import { CIPHER, IMPORT_KDF, KDF, MIN_PASSPHRASE_LENGTH, STORAGE } from "./constants.js";
-import { readVaultRecord, writeVaultRecord } from "./vault-store.js";
+import { changeRecords, readRecord as readStored, readVaultRecord, writeVaultRecord } from "./vault-store.js";
 
 const subtle = globalThis.crypto.subtle;
 const encoder = new TextEncoder();
@@ -125,14 +125,33 @@ export async function vaultState() {
   return (await sessionKey()) ? "unlocked" : "locked";
 }
 
+/**
+ * What a version older than the vault kept in clear (contacts, API key): moved out of `local` into
+ * the extension's IndexedDB (the `unsealed` record) at the worker's start, still unencrypted there
+ * until a passphrase is chosen; createVault moves it into the vault and deletes it.
+ */
+async function readUnsealed() {
+  const record = await readStored(STORAGE.records.unsealed);
+  return {
+    contacts: record && Array.isArray(record.contacts) ? record.contacts : [],
+    apiKey: record && typeof record.apiKey === "string" ? record.apiKey : "",
+  };
+}
+
+/** Whether contacts or an API key of an older version wait, unencrypted, for a passphrase (the popup and Options then ask for one). */
+export async function unsealedWaiting() {
+  const { contacts, apiKey } = await readUnsealed();
+  return contacts.length > 0 || apiKey !== "";
+}
+
 /** Choose the passphrase: a new vault holding `secrets`, unlocked for this session. */
 export async function createVault(passphrase, { contacts = [], apiKey = "" } = {}) {
   checkPassphrase(passphrase);
   if (await readRecord()) throw new VaultError("exists");
   // What an older version kept in clear moves in, then the clear copy goes.
-  const legacy = await api.storage.local.get(STORAGE.legacyClear);
-  if (Array.isArray(legacy.contacts)) contacts = [...legacy.contacts, ...contacts];
-  if (!apiKey && typeof legacy.apiKey === "string") apiKey = legacy.apiKey;
+  const unsealed = await readUnsealed();
+  contacts = [...unsealed.contacts, ...contacts];
+  if (!apiKey) apiKey = unsealed.apiKey;
   const salt = randomBytes(KDF.saltBytes);
   const raw = await deriveKey(passphrase, salt);
   const main = { salt: toBase64(salt), ...(await seal(raw, { role: "main", contacts, apiKey }, AAD)) };
@@ -140,8 +159,12 @@ export async function createVault(passphrase, { contacts = [], apiKey = "" } = {
   const slots = [];
   slots[index] = main;
   slots[1 - index] = filler(toBase64(randomBytes(KDF.saltBytes)), cipherLength(main));
-  await writeVaultRecord({ version: 1, kdf: { name: KDF.name, hash: KDF.hash, iterations: KDF.iterations }, slots });
-  await api.storage.local.remove(STORAGE.legacyClear);
+  const record = { version: 1, kdf: { name: KDF.name, hash: KDF.hash, iterations: KDF.iterations }, slots };
+  // The vault written and the clear copy deleted in one transaction: no crash leaves both.
+  await changeRecords([STORAGE.records.vault, STORAGE.records.unsealed], (current) => {
+    if (current[STORAGE.records.vault]) throw new VaultError("exists"); // another page chose one meanwhile
+    return { [STORAGE.records.vault]: record, [STORAGE.records.unsealed]: null };
+  });
   await rememberKey(index, raw);
 }
 

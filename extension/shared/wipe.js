@@ -4,7 +4,7 @@
  * once, with no dialog that would name any of it.
  */
 import { api } from "./browser.js";
-import { MESSAGES } from "./constants.js";
+import { HEALTH, MESSAGES } from "./constants.js";
 import { tellEveryTab } from "./tabs.js";
 import { deleteVaultStore } from "./vault-store.js";
 
@@ -14,12 +14,14 @@ export async function wipeEverything() {
   // page stops checking its address (`quiet`) before the clear's own lock notice can reach it
   // (service-worker.js: a lock makes the pages check again).
   await forgetInTabs({ badges: true, quiet: true });
-  // The vault's record is in the extension's IndexedDB (shared/vault-store.js): its database goes
-  // whole, beside the storage areas (each started at once: one that fails stops no other).
+  // The vault's record, the settings and the health counts are in the extension's IndexedDB
+  // (shared/vault-store.js): its database goes whole, beside the storage areas (`local` holds an
+  // older version's records until they are moved); each started at once: one that fails stops no other.
   const areas = [api.storage.local, api.storage.session, api.storage.sync].filter(Boolean);
-  await Promise.all([...areas.map((area) => area.clear()), deleteVaultStore()]);
   // No alarm is left that says when Haris was used: the worker's tick is made at install and
-  // start-up only, and the health counter's send goes with its setting (background/health.js).
+  // start-up only, and the health counter's send goes with its setting, here.
+  const alarm = api.alarms ? api.alarms.clear(HEALTH.alarm) : null;
+  await Promise.all([...areas.map((area) => area.clear()), deleteVaultStore(), alarm]);
 }
 
 /**

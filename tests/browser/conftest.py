@@ -192,6 +192,23 @@ READ_VAULT_RECORD = """async () => {
 }"""
 
 
+# Every record of the extension's IndexedDB, by key ({} when there is no database; none is made).
+READ_RECORDS = """async () => {
+  if (!(await indexedDB.databases()).some((d) => d.name === 'haris-vault')) return {};
+  const db = await new Promise((ok, fail) => {
+    const r = indexedDB.open('haris-vault'); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error);
+  });
+  const all = (method) => new Promise((ok, fail) => {
+    const r = db.transaction('records').objectStore('records')[method]();
+    r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error);
+  });
+  try {
+    const [keys, values] = [await all('getAllKeys'), await all('getAll')];
+    return Object.fromEntries(keys.map((k, i) => [k, values[i]]));
+  } finally { db.close(); }
+}"""
+
+
 @dataclass
 class Browser:
     context: Any
@@ -202,12 +219,26 @@ class Browser:
         return f"chrome-extension://{self.extension_id}/{path}"
 
     def configure(self, backend_url: str, language: str, *, everywhere: bool = False) -> None:
-        """Set the backend and language in extension storage, where the options page puts them
-        (`everywhere`: banners also for low risk, checking and could-not-check)."""
-        self.control.evaluate(
-            "s => chrome.storage.local.set(s)",
-            {"backendUrl": backend_url, "language": language, "bannerEverywhere": everywhere},
-        )
+        """Set the backend and language as the options page saves them, in the extension's
+        IndexedDB (`everywhere`: banners also for low risk, checking and could-not-check)."""
+        self.save_settings({"backendUrl": backend_url, "language": language, "bannerEverywhere": everywhere})
+
+    def save_settings(self, settings: dict[str, Any]) -> None:
+        """Save settings through the extension's own module (shared/settings.js), as Options does:
+        the worker learns of the change from session storage (`settingsWritten`)."""
+        self.control.evaluate("s => import('./../shared/settings.js').then((m) => m.saveSettings(s))", settings)
+
+    def records(self) -> dict[str, Any]:
+        """Every record of the extension's IndexedDB (vault, settings, health, unsealed), read directly."""
+        return self.control.evaluate(READ_RECORDS)
+
+    def settings(self) -> dict[str, Any]:
+        """The settings record as stored ({} when there is none)."""
+        return self.records().get("settings") or {}
+
+    def health(self) -> dict[str, Any]:
+        """The health counter's record as stored ({} when there is none)."""
+        return self.records().get("health") or {}
 
     def create_vault(self, passphrase: str) -> None:
         """Choose the passphrase in the options page, as a user would; the vault is then open."""
@@ -298,8 +329,8 @@ def chromium(
 
 @pytest.fixture
 def browser(chromium: Browser) -> Iterator[Browser]:
-    """The module's Chromium with no open tab and empty extension storage (settings, contacts,
-    cached verdicts) and no vault database, as after a fresh install."""
+    """The module's Chromium with no open tab and empty extension storage (cached verdicts) and no
+    IndexedDB database (the vault, the settings), as after a fresh install."""
     chromium.control.evaluate(
         "Promise.all([chrome.storage.local.clear(), chrome.storage.session.clear(),"
         " import('./../shared/vault-store.js').then((m) => m.deleteVaultStore())])"

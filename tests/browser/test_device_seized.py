@@ -147,11 +147,12 @@ def test_a_seized_profile_directory_holds_no_contact_and_no_api_key(
     browser, profile = own_chromium
     fingerprint = journey(browser, backend, tmp_path)
 
-    # Read back through the extension's own storage API: in `local` (which content scripts can read
-    # in Firefox and Chromium before 140) only settings; the ciphertext is in the extension's own
-    # IndexedDB (shared/vault-store.js).
+    # Read back through the extension's own storage API: nothing in `local` (which content scripts
+    # can read in Firefox and Chromium before 140); the ciphertext and the settings are in the
+    # extension's own IndexedDB (shared/vault-store.js).
     stored = browser.storage()
-    assert sorted(stored["local"]) == ["backendUrl", "bannerEverywhere", "language"]
+    assert stored["local"] == {}
+    assert sorted(browser.settings()) == ["backendUrl", "bannerEverywhere", "language"]
     vault = browser.vault_record()
     assert vault is not None
     assert browser.databases() == ["haris-vault"]
@@ -164,7 +165,8 @@ def test_a_seized_profile_directory_holds_no_contact_and_no_api_key(
     for contact in IMPORTED:
         strict += [value for key, value in contact.items() if key != "platform"]
     contents = leveldb_contents(profile, tmp_path / "leveldb")
-    assert any(b"backendUrl" in entry for entry in contents), "the extension's LevelDB was read"
+    # (The settings are in IndexedDB now; the alarms' record, checked below, is in a LevelDB plyvel reads.)
+    assert any(e.split(b"\x00", 1)[0].endswith(b".alarms") for e in contents), "the extension's LevelDB was read"
     # No salt of the vault in storage.local's LevelDB (the extension's Local Extension Settings).
     salts = [slot["salt"].encode() for slot in vault["slots"]]
     assert not [e for e in contents if any(salt in e for salt in salts)], "the vault in `local`"

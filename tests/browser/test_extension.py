@@ -313,9 +313,9 @@ def test_a_crafted_contacts_file_is_refused_before_any_work(browser: Browser, tm
 def test_discreet_by_default_low_risk_and_could_not_check_stay_in_the_popup(
     browser: Browser, backend: Backend, closed_port: int
 ) -> None:
-    assert browser.control.evaluate("chrome.storage.local.get(null)") == {}
+    assert browser.records() == {}
     browser.configure_through_options(backend.url, "en")
-    assert browser.control.evaluate("chrome.storage.local.get('bannerEverywhere')") == {"bannerEverywhere": False}
+    assert browser.settings()["bannerEverywhere"] is False
     page, banner = open_profile(browser, "https://x.com/m_salih")
     for _ in range(100):
         if any(k.startswith("tab|") for k in browser.control.evaluate("chrome.storage.session.get(null)")):

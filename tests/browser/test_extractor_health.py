@@ -60,12 +60,13 @@ def test_a_changed_layout_is_counted_sent_stored_and_shown(
     options.check("#health-counter")
     options.wait_for_selector('#health-status[data-kind="ok"]:not(:empty)')
     options.close()
-    planned = wait_for(lambda: browser.storage()["local"].get("healthNextSend"), 10, "the first send to be planned")
+    planned = wait_for(lambda: browser.health().get("healthNextSend"), 10, "the first send to be planned")
     assert 24 * 3600 * 1000 <= planned - time.time() * 1000 <= 30 * 3600 * 1000 + 60_000
     # The window already holds 24 visits of this version (4 of them incomplete), so the visit
     # below makes the counts multiples of 5: what is sent is then exactly what was counted.
     browser.control.evaluate(
-        "counts => chrome.storage.local.set({healthCounts: counts})",
+        "counts => import('./../shared/vault-store.js')"
+        ".then((m) => m.updateRecord('health', (r) => ({...r, healthCounts: counts})))",
         {"x|2026.9": {"complete": 20, "incomplete": 4, "no_profile": 0, "error": 0, "missing": {"followers": 4}}},
     )
 
@@ -73,12 +74,12 @@ def test_a_changed_layout_is_counted_sent_stored_and_shown(
     page.goto("https://x.com/hana_redesign")
     wait_for(lambda: backend.checks, 15, "the check")
     counted = wait_for(
-        lambda: (browser.storage()["local"].get("healthCounts") or {}).get("x|2026.9", {}).get("incomplete") == 5,
+        lambda: (browser.health().get("healthCounts") or {}).get("x|2026.9", {}).get("incomplete") == 5,
         30,
         "the visit to be judged and counted",
     )
     assert counted
-    counts = browser.storage()["local"]["healthCounts"]
+    counts = browser.health()["healthCounts"]
     assert counts == {
         "x|2026.9": {
             "complete": 20,
@@ -104,8 +105,8 @@ def test_a_changed_layout_is_counted_sent_stored_and_shown(
     text = json.dumps(sent).lower()
     for content in ("hana", "redesign", "mourad", "x.com", "translator"):
         assert content not in text, content
-    wait_for(lambda: "healthCounts" not in browser.storage()["local"], 10, "the sent counts to be forgotten")
-    following = browser.storage()["local"]["healthNextSend"] - time.time() * 1000
+    wait_for(lambda: "healthCounts" not in browser.health(), 10, "the sent counts to be forgotten")
+    following = browser.health()["healthNextSend"] - time.time() * 1000
     assert 24 * 3600 * 1000 - 60_000 <= following <= 30 * 3600 * 1000, "the next send a day later, at a random hour"
 
     # The server summed them; a maintainer sees them on the console page.

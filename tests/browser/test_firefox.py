@@ -1,8 +1,9 @@
 """The extension in a real Firefox (Debian's firefox-esr, headless), driven through Marionette,
 Firefox's own remote protocol (marionette-driver: no geckodriver needed). It covers Firefox's
 flavour of the storage API under the vault: the module pages load, the passphrase encrypts what
-is stored, a wrong passphrase opens nothing, the wipe empties local, session and sync storage, and
-the closed profile directory holds nothing in clear.
+is stored, a wrong passphrase opens nothing, the wipe empties local, session and sync storage and
+deletes the extension's IndexedDB, the closed profile directory holds nothing in clear, and a
+content script reads nothing of Haris's in `local` once an older version's records are moved.
 
 Firefox keeps storage.local in an IndexedDB SQLite file whose values may be compressed, so the
 test also reads everything back through the extension's own API and checks it is ciphertext,
@@ -84,6 +85,14 @@ gone.onsuccess = () => page.browser.storage.local.set(page.JSON.parse(json))
   .then(() => done(true), (e) => done(String(e)));
 gone.onerror = () => done(String(gone.error));
 gone.onblocked = () => done("blocked");"""
+# What an older version kept in `local`: the settings, and before the vault the contacts and the API
+# key in clear.
+OLDER_SETTINGS = {"backendUrl": "https://haris.ngo.example", "language": "fr", "bannerEverywhere": True}
+OLDER_CLEAR = {
+    "contacts": [{"display_name": "Karim Mansour", "platform": "x", "account_id": "5550123", "handle": "karim_m"}],
+    "apiKey": "hk_older_clear_key_7",
+    "contactsRev": 3,
+}
 # A content script of Haris's own (added to a copy of the extension for this test only) on a local
 # page: it writes what it can read of storage.local and which IndexedDB databases it sees into
 # the page, where Marionette reads them.
@@ -288,9 +297,11 @@ def test_firefox_wipe_leaves_nothing(firefox: Marionette, tmp_path: Path) -> Non
         "window.wrappedJSObject.browser.storage.local.set({bannerEverywhere: true, language: 'fr'}).then(arguments[0])"
     )
     firefox.execute_async_script("window.wrappedJSObject.browser.storage.sync.set({left: 'over'}).then(arguments[0])")
-    assert storage(firefox)["local"]["bannerEverywhere"] is True
+    assert storage(firefox)["local"]["bannerEverywhere"] is True  # as an older version kept them
     open_page(firefox, "popup/popup.html")
     Wait(firefox, timeout=15).until(lambda m: m.find_element(By.ID, "wipe").text)
+    # The popup read them, and so moved them into the extension's IndexedDB.
+    Wait(firefox, timeout=15).until(lambda m: storage(m)["local"] == {})
     record = vault_db(firefox)["record"]
     assert record is not None
     firefox.find_element(By.ID, "wipe").click()
@@ -306,26 +317,48 @@ def test_firefox_wipe_leaves_nothing(firefox: Marionette, tmp_path: Path) -> Non
     assert found == []
 
 
-def test_firefox_content_script_reads_no_vault_once_moved(
+def test_firefox_content_script_reads_nothing_of_harises_in_local_once_moved(
     probed_firefox: Marionette, tmp_path: Path, local_page: str
 ) -> None:
-    """Firefox cannot close `local` to content scripts (no setAccessLevel): an older version's vault
-    there was theirs to read. Once moved (at its first use), a content script of Haris's finds it
-    neither in `local` nor among the IndexedDB databases of its page's origin."""
+    """Firefox cannot close `local` to content scripts (no setAccessLevel): what an older version
+    kept there was theirs to read — the vault, the settings (the server can name an organisation),
+    and, before the vault, the contacts and API key in clear. Once moved (at their first use), a
+    content script of Haris's finds nothing in `local`, and no Haris database among its page
+    origin's; the clear contacts make the popup ask for a passphrase."""
     firefox = probed_firefox
     set_up_vault(firefox, tmp_path)
     record = vault_db(firefox)["record"]
-    assert firefox.execute_async_script(AS_AN_OLDER_VERSION, script_args=[json.dumps({"vault": record})]) is True
-    # Before the move: the content script reads the whole record (the exposure being closed).
+    older = {"vault": record, **OLDER_SETTINGS}
+    assert firefox.execute_async_script(AS_AN_OLDER_VERSION, script_args=[json.dumps(older)]) is True
+    # Before the move: the content script reads the whole record and the settings (the exposure being closed).
     before = probe(firefox, local_page)
     assert before["origin"] == local_page.rstrip("/")
-    assert before["local"]["vault"] == record
-    # The first use of the vault (the popup asks whether it is open) moves it.
+    assert before["local"] == older
+    # The first use of the vault and of the settings (the popup) moves them.
     open_page(firefox, "popup/popup.html")
     Wait(firefox, timeout=15).until(lambda m: vault_db(m)["record"] is not None)
+    Wait(firefox, timeout=15).until(lambda m: storage(m)["local"] == {})
     assert vault_db(firefox) == {"names": ["haris-vault"], "record": record}
     after = probe(firefox, local_page)
-    assert "vault" not in after["local"]
+    assert after["local"] == {}
     salts = [slot["salt"] for slot in record["slots"]]
     assert not [salt for salt in salts if salt in json.dumps(after)]
     assert "haris-vault" not in after["databases"]
+
+    # A profile from before the vault: the contacts and the API key in clear in `local`.
+    open_page(firefox, "popup/popup.html")
+    Wait(firefox, timeout=15).until(lambda m: m.find_element(By.ID, "wipe").text)  # the page's module is running
+    firefox.find_element(By.ID, "wipe").click()
+    status_of(firefox, "wipe-status")
+    older = {**OLDER_SETTINGS, **OLDER_CLEAR}
+    assert firefox.execute_async_script(AS_AN_OLDER_VERSION, script_args=[json.dumps(older)]) is True
+    assert probe(firefox, local_page)["local"] == older
+    open_page(firefox, "popup/popup.html")
+    Wait(firefox, timeout=15).until(lambda m: visible(m, "unsealed-note"))
+    # In the language of the moved settings (French), from the extension's own catalogue.
+    french = json.loads((EXTENSION / "_locales" / "fr" / "messages.json").read_text(encoding="utf-8"))
+    assert firefox.find_element(By.ID, "unsealed-note").text == french["unsealedNotePopup"]["message"]
+    Wait(firefox, timeout=15).until(lambda m: storage(m)["local"] == {})
+    after = probe(firefox, local_page)
+    assert after["local"] == {}
+    assert "hk_older_clear" not in json.dumps(after) and "Karim" not in json.dumps(after)

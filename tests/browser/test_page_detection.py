@@ -63,7 +63,7 @@ def test_nothing_in_the_page_leaves_the_dom_untouched_and_the_toolbar_warns(brow
 
     # With "Nothing in the page" chosen in Options, the same verdict adds nothing to the page;
     # the toolbar's "!" says it, and the popup has the report.
-    browser.control.evaluate("chrome.storage.local.set({pageSilent: true})")
+    browser.save_settings({"pageSilent": True})
     page = watched_profile(browser, "https://x.com/sara19283746")
     # (Answered from the worker's cache: the same profile was checked a moment ago.)
     wait_for(page, lambda: "!" in badges(browser))
@@ -82,7 +82,7 @@ def test_options_offers_nothing_in_the_page(browser: Browser) -> None:
     options.fill("#backend-url", "http://127.0.0.1:5000")
     options.click("#save")
     options.wait_for_selector('#status[data-kind="ok"]:not(:empty)')
-    assert browser.control.evaluate("chrome.storage.local.get('pageSilent')") == {"pageSilent": True}
+    assert browser.settings()["pageSilent"] is True
     options.reload()
     # Filled in once the page's module has read the settings (asynchronously): waited for, not timed.
     options.wait_for_function("document.getElementById('page-silent').checked", timeout=10_000)

@@ -9,10 +9,11 @@ extension's (a page script cannot reach it; a taken-over renderer can, which is 
 it reads storage as such a renderer would, while the extension's own pages and the banners keep
 working: Options, the popup, a trusted contact's clone warned of, a new language redrawn.
 
-Firefox and Chromium 121-139 cannot close `local`: there the vault's record is kept out of it, in
-the extension's own IndexedDB (shared/vault-store.js), which a content script (running in the
-page's origin) never reaches. The second test opens `local` to content scripts again, as those
-browsers leave it, over an older version's profile, and reads it from the content-script world.
+Firefox and Chromium 121-139 cannot close `local`: there nothing of Haris's is kept in it. The
+vault's record, the settings, the health counts and an older version's clear contacts are in the
+extension's own IndexedDB (shared/vault-store.js), which a content script (running in the page's
+origin) never reaches. The last two tests open `local` to content scripts again, as those browsers
+leave it, over an older version's profile, and read it from the content-script world.
 """
 
 from __future__ import annotations
@@ -99,10 +100,11 @@ def test_a_content_script_gets_nothing_of_storage_and_the_extension_still_works(
     browser.configure(backend.url, "en", everywhere=True)
     browser.create_vault(PASSPHRASE)
     assert browser.control.evaluate(IMPORT_PLAIN, FRIEND_FILE) == 1
-    # The extension's own page reads local storage as before (the settings); the vault's ciphertext
-    # is in the extension's own IndexedDB, in no storage area.
-    assert "vault" not in browser.storage()["local"]
+    # Nothing in local storage: the vault's ciphertext and the settings are in the extension's own
+    # IndexedDB, in no storage area.
+    assert browser.storage()["local"] == {}
     assert browser.vault_record() is not None
+    assert browser.settings()["backendUrl"] == backend.url
 
     page = browser.context.new_page()
     page.goto("https://x.com/m_salih_real")
@@ -162,11 +164,12 @@ def test_where_local_stays_open_to_content_scripts_the_vault_is_not_in_it(browse
     # it came after the set-up below. A reloaded Options, once its contacts are drawn, reads no more.
     browser.control.reload()
     browser.control.locator("#contacts tbody tr").first.wait_for()
-    # An older version's profile: the vault's record in `local`, no database.
+    # An older version's profile: the vault's record and the settings in `local`, no database.
+    settings = browser.settings()
     browser.control.evaluate(
-        "r => import('./../shared/vault-store.js')"
-        ".then((m) => m.deleteVaultStore()).then(() => chrome.storage.local.set({vault: r}))",
-        record,
+        "s => import('./../shared/vault-store.js')"
+        ".then((m) => m.deleteVaultStore()).then(() => chrome.storage.local.set(s))",
+        {"vault": record, **settings},
     )
     assert browser.databases() == []
     # `local` open to content scripts, as Firefox and Chromium 121-139 leave it.
@@ -184,14 +187,96 @@ def test_where_local_stays_open_to_content_scripts_the_vault_is_not_in_it(browse
 
         world = ContentScriptWorld(browser, page)
         seen = world.evaluate(READ.format(area="local"))
-        assert "value" in seen, seen  # open to the content script, as in those browsers
-        assert sorted(seen["value"]) == ["backendUrl", "bannerEverywhere", "language"]
+        # Open to the content script, as in those browsers, and holding nothing: the older
+        # version's vault and settings were moved into IndexedDB (at their first use).
+        assert seen == {"value": {}}, seen
         salts = [slot["salt"] for slot in record["slots"]]
         assert not [salt for salt in salts if salt in str(seen)]
         # Its IndexedDB is the page's (x.com's): the extension's database is not among them.
         assert "haris-vault" not in world.evaluate(PAGE_DATABASES)
         # The record is the same, in the extension's own database, and still opens.
         assert browser.vault_record() == record
+        assert browser.settings() == settings
         assert [c["handle"] for c in browser.contacts()] == ["m_salih"]
     finally:
         browser.control.evaluate(CLOSE_LOCAL)
+
+
+# An older version's profile, from before the vault: settings, health counts, and the trusted
+# contacts and API key in clear, all in `local`.
+OLDER_SETTINGS = {"language": "en", "bannerEverywhere": True, "healthCounter": True, "autoLockMinutes": 15}
+OLDER_COUNTS = {
+    "healthCounts": {"x|2026.1": {"complete": 3, "incomplete": 0, "no_profile": 0, "error": 0, "missing": {}}}
+}
+OLDER_CLEAR = {
+    "contacts": [{"display_name": "Mohammed Salih", "platform": "x", "account_id": "88001234", "handle": "m_salih"}],
+    "apiKey": "hk_older_clear_key_42",
+    "contactsRev": 2,
+}
+
+
+def restart_worker(browser: Browser) -> None:
+    """Stop the extension's service worker, as Chromium does after 30 s idle or at a restart; the
+    next event (a page's message) starts it again, and its module runs from the top."""
+    cdp = browser.context.new_cdp_session(browser.control)
+    cdp.send("ServiceWorker.enable")
+    cdp.send("ServiceWorker.stopAllWorkers")
+    cdp.detach()
+
+
+def test_where_local_stays_open_an_older_profile_is_moved_out_at_the_workers_start(
+    browser: Browser, backend: Backend
+) -> None:
+    older = {"backendUrl": backend.url, **OLDER_SETTINGS, **OLDER_COUNTS, **OLDER_CLEAR}
+    # (No database is asserted here: a worker Chromium starts meanwhile, for any event, moves it at once.)
+    browser.control.evaluate("s => chrome.storage.local.set(s)", older)
+    browser.control.evaluate(OPEN_LOCAL)
+    try:
+        restart_worker(browser)
+        # A platform page wakes the worker; its start moves everything out of `local` at once.
+        page = browser.context.new_page()
+        page.goto("https://x.com/m_salih_real")
+        banner = BannerView(page)
+        banner.wait_state("result")
+        # (The worker's start closed `local` again: opened once more, as those browsers leave it.)
+        browser.control.evaluate(OPEN_LOCAL)
+        world = ContentScriptWorld(browser, page)
+        deadline = time.monotonic() + TIMEOUT_S
+        while (seen := world.evaluate(READ.format(area="local"))) != {"value": {}} and time.monotonic() < deadline:
+            if seen == DENIED:  # the worker's own start closed it after the line above: opened again
+                browser.control.evaluate(OPEN_LOCAL)
+            page.wait_for_timeout(100)
+        # What a taken-over content process reads of Haris in `local`: nothing at all.
+        assert seen == {"value": {}}, seen
+        records = browser.records()
+        assert records["settings"] == {"backendUrl": backend.url, **OLDER_SETTINGS}
+        # (The opted-in counter's next send is planned at the worker's start, beside the counts.)
+        assert records["health"]["healthCounts"] == OLDER_COUNTS["healthCounts"]
+        # The clear contacts: out of `local`, still unencrypted until a passphrase is chosen.
+        assert records["unsealed"] == OLDER_CLEAR
+        assert "vault" not in records
+        # The banner was drawn with the moved settings (everywhere: a low-risk result shows too).
+        assert backend.checks and backend.checks[-1]["locale"] == "en"
+    finally:
+        browser.control.evaluate(CLOSE_LOCAL)
+
+    # The popup asks for a passphrase, saying why.
+    popup = browser.context.new_page()
+    popup.goto(browser.url("popup/popup.html"))
+    note = popup.locator("#unsealed-note")
+    note.wait_for()
+    assert "unencrypted" in note.inner_text()
+    assert popup.locator("#novault-note").is_hidden()
+    # Options too; choosing one there seals the contacts and the key, and the clear copy goes.
+    options = browser.context.new_page()
+    options.goto(browser.url("options/options.html"))
+    options.locator("#unsealed-note").wait_for()
+    options.close()
+    browser.create_vault(PASSPHRASE)
+    records = browser.records()
+    assert "unsealed" not in records
+    assert "hk_older_clear_key_42" not in str(records) and "Mohammed Salih" not in str(records)
+    assert [c["handle"] for c in browser.contacts()] == ["m_salih"]
+    assert browser.control.evaluate("import('./../shared/vault.js').then((m) => m.readSecrets())")["apiKey"] == (
+        "hk_older_clear_key_42"
+    )

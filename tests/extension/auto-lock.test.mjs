@@ -3,11 +3,12 @@
 // screen locks; and using Haris makes or moves no alarm (Chromium keeps them on disk).
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { clearEverything, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
+import { clearEverything, installFakeBrowser, sendToWorker, setIdbRecord } from "./fake-browser.mjs";
 import { jsonServer } from "./helpers.mjs";
 
 const browser = installFakeBrowser();
 const Vault = await import("../../extension/shared/vault.js");
+const { saveSettings } = await import("../../extension/shared/settings.js");
 const { timing } = await import("../../extension/background/auto-lock.js");
 await import("../../extension/background/service-worker.js");
 
@@ -28,7 +29,7 @@ after(() => server.close());
 beforeEach(async () => {
   await clearEverything(browser);
   browser.alarms.scheduled.clear();
-  await browser.storage.local.set({ backendUrl: server.base, language: "en" });
+  await saveSettings({ backendUrl: server.base, language: "en" });
   timing.now = () => T0;
 });
 
@@ -75,7 +76,7 @@ describe("auto-lock", () => {
   });
 
   test("the time is chosen in Options; 'only when the browser closes' keeps the key until then", async () => {
-    await browser.storage.local.set({ autoLockMinutes: 15 });
+    await saveSettings({ autoLockMinutes: 15 });
     await Vault.createVault(PASS);
     await settle();
     timing.now = () => T0 + 15 * MINUTE;
@@ -83,14 +84,14 @@ describe("auto-lock", () => {
     assert.equal(await Vault.vaultState(), "locked");
     await Vault.unlock(PASS);
     await settle();
-    await browser.storage.local.set({ autoLockMinutes: 0 });
+    await saveSettings({ autoLockMinutes: 0 });
     timing.now = () => T0 + 1000 * MINUTE;
     await watch();
     assert.equal(await Vault.vaultState(), "unlocked");
     browser.idle.onStateChanged.emit("locked");
     await settle();
     assert.equal(await Vault.vaultState(), "unlocked");
-    await browser.storage.local.set({ autoLockMinutes: 7 }); // not a choice: the default hour
+    await setIdbRecord("settings", { autoLockMinutes: 7 }); // not a choice: the default hour
     timing.now = () => T0 + 15 * MINUTE + 59 * MINUTE;
     await watch();
     assert.equal(await Vault.vaultState(), "unlocked");

@@ -187,13 +187,14 @@ export async function everythingStored(browser) {
   const all = {};
   for (const name of ["local", "session", "sync"]) all[name] = await browser.storage[name].get(null);
   // The extension's IndexedDB, when there is one (a wipe deletes it whole: then it is not listed).
-  if ((await idbNames()).length) all.indexedDB = await idbVault();
+  if ((await idbNames()).length) all.indexedDB = await idbRecords();
   return JSON.stringify(all);
 }
 
-// The vault's database as shared/vault-store.js lays it out, read and written here directly (not
-// through the module under test), as another program reading the profile would.
-const DB = { name: "haris-vault", version: 1, store: "records", key: "vault" };
+// The extension's database as shared/vault-store.js lays it out (one store, one record per kind:
+// vault, settings, health, unsealed), read and written here directly (not through the module
+// under test), as another program reading the profile would.
+const DB = { name: "haris-vault", version: 1, store: "records" };
 
 function done(request) {
   return new Promise((resolve, reject) => {
@@ -219,16 +220,30 @@ async function inVaultDb(mode, work) {
   }
 }
 
-/** The vault's record in the extension's IndexedDB, or null (and no database made where there is none). */
-export async function idbVault() {
+/** One record of the extension's IndexedDB ("vault", "settings", "health", "unsealed"), or null (and no database made where there is none). */
+export async function idbRecord(name) {
   if (!(await idbNames()).includes(DB.name)) return null;
-  return (await inVaultDb("readonly", (store) => store.get(DB.key))) ?? null;
+  return (await inVaultDb("readonly", (store) => store.get(name))) ?? null;
 }
 
-/** Put a record there (a test's tampered or left-over copy). */
-export function setIdbVault(record) {
-  return inVaultDb("readwrite", (store) => store.put(record, DB.key));
+/** Every record of the extension's IndexedDB, by name ({} when there is no database; none made). */
+export async function idbRecords() {
+  if (!(await idbNames()).includes(DB.name)) return {};
+  const keys = await inVaultDb("readonly", (store) => store.getAllKeys());
+  const values = await inVaultDb("readonly", (store) => store.getAll());
+  return Object.fromEntries(keys.map((key, i) => [key, values[i]]));
 }
+
+/** Put a record there (a test's tampered or left-over copy, or an older version's). */
+export function setIdbRecord(name, record) {
+  return inVaultDb("readwrite", (store) => store.put(record, name));
+}
+
+/** The vault's record in the extension's IndexedDB, or null. */
+export const idbVault = () => idbRecord("vault");
+
+/** Put a vault record there. */
+export const setIdbVault = (record) => setIdbRecord("vault", record);
 
 /** The names of the extension's IndexedDB databases (none after a wipe). */
 export async function idbNames() {

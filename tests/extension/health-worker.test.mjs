@@ -3,7 +3,7 @@
 // what it keeps, when it sends, what the request holds, and what it does with each answer.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { clearEverything, everythingStored, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
+import { clearEverything, everythingStored, idbRecord, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
 import { jsonServer } from "./helpers.mjs";
 
 const browser = installFakeBrowser();
@@ -11,6 +11,7 @@ const Vault = await import("../../extension/shared/vault.js");
 const { HEALTH } = await import("../../extension/shared/constants.js");
 const Counts = await import("../../extension/background/health-counts.js");
 const Health = await import("../../extension/background/health.js");
+const { saveSettings } = await import("../../extension/shared/settings.js");
 await import("../../extension/background/service-worker.js");
 
 const HOUR = 3600 * 1000;
@@ -35,12 +36,13 @@ before(async () => {
 });
 after(() => server.close());
 
+/** A field of the health counter's record (the extension's IndexedDB). */
 async function stored(key) {
-  return (await browser.storage.local.get(key))[key];
+  return ((await idbRecord("health")) || {})[key];
 }
 
 async function optIn() {
-  await browser.storage.local.set({ healthCounter: true });
+  await saveSettings({ healthCounter: true });
   await Health.syncHealth(NOW, half);
 }
 
@@ -50,7 +52,7 @@ async function record(times, message) {
 
 beforeEach(async () => {
   await clearEverything(browser);
-  await browser.storage.local.set({ backendUrl: base, language: "en" });
+  await saveSettings({ backendUrl: base, language: "en" });
   await Health.syncHealth(NOW, half); // settles the listeners' own work on the cleared storage
   browser.alarms.scheduled.clear();
   received.length = 0;
@@ -73,7 +75,7 @@ describe("off by default", () => {
     assert.equal(planned, NOW + DAY + 3 * HOUR, "a day plus half the six-hour jitter (random = 0.5)");
     assert.equal((await browser.alarms.get(HEALTH.alarm)).scheduledTime, planned);
     await record(3, visit("incomplete", ["followers"]));
-    await browser.storage.local.set({ healthCounter: false });
+    await saveSettings({ healthCounter: false });
     await Health.syncHealth(NOW, half);
     assert.deepEqual([await stored("healthCounts"), await stored("healthNextSend"), browser.alarms.scheduled.size], [undefined, undefined, 0]);
   });
@@ -181,7 +183,7 @@ describe("sending", () => {
       assert.equal((await stored("healthCounts"))["x|2026.1"].complete, 20, String(status));
       assert.equal(await stored("healthNextSend"), NOW + DAY + 3 * HOUR + 3 * HOUR, String(status));
     }
-    await browser.storage.local.set({ backendUrl: "http://127.0.0.1:9" });
+    await saveSettings({ backendUrl: "http://127.0.0.1:9" });
     await Health.sendDue(NOW + DAY, half);
     assert.equal((await stored("healthCounts"))["x|2026.1"].complete, 20);
   });
@@ -211,7 +213,7 @@ describe("sending", () => {
     const { wipeEverything } = await import("../../extension/shared/wipe.js");
     await wipeEverything();
     await Health.syncHealth(NOW, half);
-    await browser.storage.local.set({ backendUrl: base });
+    await saveSettings({ backendUrl: base });
     await Health.sendDue(NOW + DAY, half);
     assert.equal(received.length, 0);
     assert.equal(browser.alarms.scheduled.size, 0);

@@ -6,7 +6,7 @@
 // (tests/browser/test_storage_access.py shows the same in a real Chromium's content-script world.)
 import assert from "node:assert/strict";
 import { after, beforeEach, describe, test } from "node:test";
-import { installFakeBrowser } from "./fake-browser.mjs";
+import { clearEverything, installFakeBrowser } from "./fake-browser.mjs";
 import { contentScriptAt, fixture, source, MANIFEST_SCRIPTS, strings } from "./helpers.mjs";
 
 const browser = installFakeBrowser({ accessLevels: ["session", "local", "sync"] });
@@ -28,6 +28,7 @@ process.on("unhandledRejection", onUnhandled);
 after(() => process.off("unhandledRejection", onUnhandled));
 
 const { restrictStorageAccess } = await import("../../extension/background/storage-access.js");
+const { saveSettings } = await import("../../extension/shared/settings.js");
 await import("../../extension/background/service-worker.js");
 
 /** Let the worker's pending promises (storage events, the tabs it tells) run. */
@@ -42,7 +43,7 @@ describe("the worker closes storage to content scripts", () => {
     await settle();
     assert.deepEqual(calls, EVERY_AREA);
     assert.equal(browser.storage.session.accessLevel, "TRUSTED_CONTEXTS");
-    assert.equal(browser.storage.local.accessLevel, "TRUSTED_CONTEXTS", "the vault's ciphertext and the settings");
+    assert.equal(browser.storage.local.accessLevel, "TRUSTED_CONTEXTS", "an older version's records, until they are moved");
     assert.equal(browser.storage.sync.accessLevel, "TRUSTED_AND_UNTRUSTED_CONTEXTS", "sync refused; left as it was");
     assert.deepEqual(unhandled, []);
   });
@@ -85,25 +86,41 @@ describe("the worker closes storage to content scripts", () => {
 
 describe("the worker tells the pages what they can no longer watch (REFRESH)", () => {
   beforeEach(async () => {
-    for (const name of ["local", "session"]) await browser.storage[name].clear();
+    await clearEverything(browser);
     await settle();
     browser.tabs.messages.length = 0;
   });
 
-  for (const [area, key, value] of [
-    ["local", "language", "ar"], ["local", "backendUrl", "https://haris.example"], ["local", "bannerEverywhere", true], ["local", "pageSilent", true],
-    // A write of the vault's record (in IndexedDB, which has no change event: shared/vault-store.js).
-    ["session", "vaultWritten", "a1"],
-  ]) {
+  // The settings are in the extension's IndexedDB (shared/settings.js), which has no change event:
+  // their writes tell the worker through session storage (`settingsWritten`).
+  for (const [key, value] of [["language", "ar"], ["backendUrl", "https://haris.example"], ["bannerEverywhere", true], ["pageSilent", true]]) {
     test(`a change of ${key}: every tab is told once, and told nothing of what changed`, async () => {
-      await browser.storage[area].set({ [key]: value });
+      await saveSettings({ [key]: value });
       await settle();
       assert.deepEqual(refreshes(), [{ tabId: 7, message: { type: "refresh" } }]);
     });
   }
 
+  test("a write of the vault's record (in IndexedDB, which has no change event: shared/vault-store.js): every tab is told once", async () => {
+    await browser.storage.session.set({ vaultWritten: "a1" });
+    await settle();
+    assert.deepEqual(refreshes(), [{ tabId: 7, message: { type: "refresh" } }]);
+  });
+
+  test("a setting saved again unchanged tells no tab; a new one does", async () => {
+    await saveSettings({ language: "fr" });
+    await settle();
+    browser.tabs.messages.length = 0;
+    await saveSettings({ language: "fr" });
+    await settle();
+    assert.deepEqual(refreshes(), []);
+    await saveSettings({ language: "en" });
+    await settle();
+    assert.equal(refreshes().length, 1);
+  });
+
   test("settings a page does not use (the health counter, the lock delay) and session changes tell no tab", async () => {
-    await browser.storage.local.set({ healthCounter: true, healthCounts: { x: 1 }, autoLockMinutes: 15 });
+    await saveSettings({ healthCounter: true, autoLockMinutes: 15 });
     await browser.storage.session.set({ "v|x:id:1": { at: 1 } });
     await settle();
     assert.deepEqual(refreshes(), []);
@@ -133,7 +150,7 @@ describe("the worker tells the pages what they can no longer watch (REFRESH)", (
     browser.tabs.query = async () => [{ id: 3 }, { id: 7 }];
     browser.tabs.sendMessage = (tabId, message) => (tabId === 3 ? Promise.reject(new Error("Receiving end does not exist.")) : send(tabId, message));
     try {
-      await browser.storage.local.set({ language: "fr" });
+      await saveSettings({ language: "fr" });
       await settle();
     } finally {
       browser.tabs.query = query;

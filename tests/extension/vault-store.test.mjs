@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, beforeEach, describe, test } from "node:test";
 import { IDBFactory, IDBObjectStore } from "fake-indexeddb";
-import { clearEverything, idbNames, idbVault, installFakeBrowser, setIdbVault } from "./fake-browser.mjs";
+import { clearEverything, idbNames, idbRecord, idbVault, installFakeBrowser, setIdbVault } from "./fake-browser.mjs";
 
 const browser = installFakeBrowser();
 const Vault = await import("../../extension/shared/vault.js");
@@ -47,13 +47,14 @@ async function assertMoved(record) {
 const atStart = await olderVersionsVault();
 await import("../../extension/background/service-worker.js");
 await settle();
-const afterStart = { local: await browser.storage.local.get(null), idb: await idbVault() };
+const afterStart = { local: await browser.storage.local.get(null), idb: await idbVault(), settings: await idbRecord("settings") };
 
 beforeEach(() => clearEverything(browser));
 
 describe("the vault moves out of storage.local", () => {
-  test("at the worker's start", async () => {
-    assert.deepEqual(afterStart.local, SETTINGS);
+  test("at the worker's start (with the settings: settings-store.test.mjs)", async () => {
+    assert.deepEqual(afterStart.local, {});
+    assert.deepEqual(afterStart.settings, SETTINGS);
     assert.deepEqual(afterStart.idb, atStart);
   });
 

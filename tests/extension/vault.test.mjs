@@ -7,6 +7,7 @@ import { clearEverything, everythingStored, idbNames, idbVault, installFakeBrows
 
 const browser = installFakeBrowser();
 const Vault = await import("../../extension/shared/vault.js");
+const { saveSettings } = await import("../../extension/shared/settings.js");
 const Contacts = await import("../../extension/shared/contacts.js");
 const { wipeEverything } = await import("../../extension/shared/wipe.js");
 const { IMPORT_KDF, KDF, LIMITS } = await import("../../extension/shared/constants.js");
@@ -310,7 +311,8 @@ describe("merging contacts", () => {
 describe("wipe", () => {
   test("one call leaves nothing of Haris's in local, session or sync storage, nor in its IndexedDB", async () => {
     await Vault.createVault(PASS, { contacts: FRIENDS, apiKey: "hk_secret_api_key" });
-    await browser.storage.local.set({ backendUrl: "https://h.example", language: "ar", bannerEverywhere: true });
+    await saveSettings({ backendUrl: "https://h.example", language: "ar", bannerEverywhere: true });
+    await browser.storage.local.set({ language: "fr" }); // an older version's setting, not moved yet
     await browser.storage.session.set({ "v|x:id:1|en|open|https://h.example": { at: 1 }, "dismissed|x:id:2": true, "tab|7": { at: 1 } });
     await browser.storage.sync.set({ anything: 1 });
     await browser.action.setBadgeText({ tabId: 7, text: "!" });

@@ -9,6 +9,7 @@ import { jsonServer } from "./helpers.mjs";
 
 const browser = installFakeBrowser();
 const Vault = await import("../../extension/shared/vault.js");
+const { saveSettings } = await import("../../extension/shared/settings.js");
 const { PAGE_LIMITS } = await import("../../extension/shared/constants.js");
 await import("../../extension/background/service-worker.js");
 
@@ -34,7 +35,7 @@ after(() => server.close());
 
 beforeEach(async () => {
   await clearEverything(browser);
-  await browser.storage.local.set({ backendUrl: server.base, language: "en" });
+  await saveSettings({ backendUrl: server.base, language: "en" });
   browser.action.badges.clear();
   browser.tabs.created.length = 0;
   seen.length = 0;
@@ -57,7 +58,8 @@ describe("who may ask the worker what", () => {
       }
     }
     assert.deepEqual(seen, [], "no request reached the server");
-    assert.deepEqual(await browser.storage.session.get(null), {});
+    // (settingsWritten: the set-up's own save of the settings, which names no profile.)
+    assert.deepEqual(Object.keys(await browser.storage.session.get(null)), ["settingsWritten"]);
     assert.equal(browser.tabs.created.length, 0);
     // The same messages from the platform's page are answered.
     assert.equal((await sendToWorker(browser, RISKY, { url: "https://x.com/mo_saleh_1" })).view.level, "high");
@@ -145,12 +147,12 @@ describe("what the page is told of an answer", () => {
     const record = (await browser.storage.session.get("tab|7"))["tab|7"];
     assert.deepEqual([record.view.level, record.view.trusted], ["low", false]);
     // With banners on every profile (the user's choice), the page draws "trusted contact" and so is told.
-    await browser.storage.local.set({ bannerEverywhere: true });
+    await saveSettings({ bannerEverywhere: true });
     assert.equal((await sendToWorker(browser, probe("424242", "x:id:424242b"))).view.trusted, true);
   });
 
   test("with 'Nothing in the page', not even a high-risk answer: the badge and the popup have it", async () => {
-    await browser.storage.local.set({ pageSilent: true });
+    await saveSettings({ pageSilent: true });
     assert.deepEqual(await sendToWorker(browser, RISKY), { view: { state: "hidden" }, locale: "en" });
     assert.equal(browser.action.badges.get(7), "!");
     assert.equal((await browser.storage.session.get("tab|7"))["tab|7"].view.level, "high");
@@ -160,7 +162,7 @@ describe("what the page is told of an answer", () => {
 describe("nothing in the page", () => {
   test("page setup says `silent` when the user chose it, and no banner for every profile then", async () => {
     assert.deepEqual([(await sendToWorker(browser, { type: "pageSetup" })).silent], [false]);
-    await browser.storage.local.set({ pageSilent: true, bannerEverywhere: true });
+    await saveSettings({ pageSilent: true, bannerEverywhere: true });
     const setup = await sendToWorker(browser, { type: "pageSetup" });
     assert.deepEqual([setup.silent, setup.everywhere], [true, false]);
   });

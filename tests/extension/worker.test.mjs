@@ -2,11 +2,12 @@
 // HTTP server standing in for the Haris API: what it sends, what the page is shown, what it keeps.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { clearEverything, everythingStored, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
+import { clearEverything, everythingStored, idbRecords, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
 import { jsonServer, strings } from "./helpers.mjs";
 
 const browser = installFakeBrowser();
 const Vault = await import("../../extension/shared/vault.js");
+const { saveSettings } = await import("../../extension/shared/settings.js");
 const { fetchAvatar } = await import("../../extension/background/avatar.js");
 await import("../../extension/background/service-worker.js");
 
@@ -45,7 +46,7 @@ beforeEach(async () => {
   await clearEverything(browser);
   // Banners on every profile: these tests read what the page is told of each answer, and by
   // default the page is told nothing of one it does not draw (worker-messages.test.mjs).
-  await browser.storage.local.set({ backendUrl: base, language: "en", bannerEverywhere: true });
+  await saveSettings({ backendUrl: base, language: "en", bannerEverywhere: true });
   seen.length = 0;
 });
 
@@ -257,8 +258,8 @@ describe("background", () => {
     assert.deepEqual(await sendToWorker(browser, { type: "isDismissed", key: CLONE.key }), { dismissed: true });
     assert.equal((await sendToWorker(browser, { type: "report", reason: "entrapment", ...CLONE })).ok, true);
     assert.equal(seen.at(-1).url, "/v1/reports");
-    const local = JSON.stringify(await browser.storage.local.get(null));
-    for (const trace of ["999999", "mo_saleh", "Mohamed"]) assert.equal(local.includes(trace), false, trace);
+    const disk = JSON.stringify([await browser.storage.local.get(null), await idbRecords()]);
+    for (const trace of ["999999", "mo_saleh", "Mohamed"]) assert.equal(disk.includes(trace), false, trace);
   });
 
   test("'This is my real friend' saves nothing by itself: it opens the extension's window", async () => {
@@ -305,7 +306,7 @@ describe("background", () => {
       // The answer (a clone of a contact: "high") would have left the profile, its verdict and a "!".
       assert.equal(await everythingStored(browser), EMPTY);
       assert.equal(browser.action.badges.get(7), "");
-      await browser.storage.local.set({ backendUrl: base, language: "en", bannerEverywhere: true });
+      await saveSettings({ backendUrl: base, language: "en", bannerEverywhere: true });
       const after = await sendToWorker(browser, { type: "check", ...CLONE });
       assert.equal(after.view.state, "result", "checks made after the wipe work as before");
     } finally {
@@ -371,9 +372,9 @@ describe("background", () => {
   });
 
   test("page setup: the low-risk banner is off by default", async () => {
-    await browser.storage.local.remove("bannerEverywhere");
+    await saveSettings({ bannerEverywhere: false });
     assert.equal((await sendToWorker(browser, { type: "pageSetup" })).everywhere, false);
-    await browser.storage.local.set({ bannerEverywhere: true });
+    await saveSettings({ bannerEverywhere: true });
     assert.equal((await sendToWorker(browser, { type: "pageSetup" })).everywhere, true);
   });
 });
