@@ -39,14 +39,23 @@ async function applyLanguage() {
   document.title = t.optionsTitle;
 }
 
+// The settings' controls, disabled in the page's markup until the stored settings fill them (they
+// are read from IndexedDB, which takes a while): a choice made before would be overwritten by the
+// fill, or saved over settings the page had not shown.
+const SETTINGS_CONTROLS = ["backend-url", "language", "banner-everywhere", "page-silent", "save", "health-counter", "auto-lock"];
+
 async function fillSettings() {
-  const settings = await getSettings();
-  $("backend-url").value = settings.backendUrl;
-  $("language").value = settings.language;
-  $("banner-everywhere").checked = settings.bannerEverywhere;
-  $("page-silent").checked = settings.pageSilent;
-  $("health-counter").checked = settings.healthCounter;
-  $("auto-lock").value = String(settings.autoLockMinutes);
+  try {
+    const settings = await getSettings();
+    $("backend-url").value = settings.backendUrl;
+    $("language").value = settings.language;
+    $("banner-everywhere").checked = settings.bannerEverywhere;
+    $("page-silent").checked = settings.pageSilent;
+    $("health-counter").checked = settings.healthCounter;
+    $("auto-lock").value = String(settings.autoLockMinutes);
+  } finally {
+    for (const id of SETTINGS_CONTROLS) $(id).disabled = false;
+  }
 }
 
 $("settings").addEventListener("submit", async (event) => {

@@ -84,8 +84,9 @@ def test_options_offers_nothing_in_the_page(browser: Browser) -> None:
     options.wait_for_selector('#status[data-kind="ok"]:not(:empty)')
     assert browser.settings()["pageSilent"] is True
     options.reload()
-    # Filled in once the page's module has read the settings (asynchronously): waited for, not timed.
-    options.wait_for_function("document.getElementById('page-silent').checked", timeout=10_000)
+    # Filled in once the page's module has read the settings (asynchronously), and only then
+    # enabled: waited for, not timed (a selector: the page's CSP refuses a polled expression).
+    options.wait_for_selector("#page-silent:enabled")
     assert options.is_checked("#page-silent")
 
 
