@@ -115,7 +115,16 @@ def create_case() -> Any:
     body = validate(CaseCreate, json_body(request))
     state = app_state()
     stores = state.stores
-    case = open_case(stores.cases, stores.reports, stores.audit, body, _actor(), state.rules.current(), state.lookups)
+    case = open_case(
+        stores.cases,
+        stores.reports,
+        stores.audit,
+        body,
+        _actor(),
+        state.rules.current(),
+        state.lookups,
+        campaigns=state.campaigns,
+    )
     return CaseCreated(id=case.id).model_dump(), 201
 
 

@@ -177,7 +177,14 @@ def new_case() -> Page:
         body = case_body_from_form(request.form)
         stores = state.stores
         case = open_case(
-            stores.cases, stores.reports, stores.audit, body, _actor(), state.rules.current(), state.lookups
+            stores.cases,
+            stores.reports,
+            stores.audit,
+            body,
+            _actor(),
+            state.rules.current(),
+            state.lookups,
+            campaigns=state.campaigns,
         )
     except APIError as error:
         return render_template("console/case_new.html", **_form_context(form_data, error)), error.status

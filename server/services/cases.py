@@ -22,6 +22,8 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from heuristics.campaigns import SERVICE as CAMPAIGNS
+from heuristics.campaigns import CampaignAggregate, CampaignCheck
 from heuristics.context import CheckContext
 from heuristics.engine import score
 from heuristics.images import AvatarFingerprint
@@ -118,10 +120,17 @@ def get_case(cases: CaseStore, case_id: str) -> Case:
 
 
 def check_snapshot(
-    body: CaseCreate, avatar_hash: str | None, rules: Rules, services: Mapping[str, Any], now: int
+    body: CaseCreate,
+    avatar_hash: str | None,
+    rules: Rules,
+    services: Mapping[str, Any],
+    now: int,
+    campaigns: CampaignAggregate | None = None,
 ) -> CheckSnapshot:
     """Haris's findings on the suspect when the case opens, explained in every language. The
-    impersonated person is the check's trusted contact, so a copied name or photo is measured."""
+    impersonated person is the check's trusted contact, so a copied name or photo is measured.
+    With ``campaigns`` (the app's aggregate) the campaign signals read its counts, as a check
+    does; a snapshot never adds the suspect to them."""
     avatar = None
     if avatar_hash:
         try:
@@ -143,6 +152,11 @@ def check_snapshot(
         # A snapshot counts the suspect's photo, never records it: the suspect may be what a
         # reporter wrote, and its reuse count would then tell the reporter a case was opened.
         checked[REUSE] = ReadOnlyReuse(checked[REUSE])
+    if campaigns is not None:
+        # Read, never contributed: the suspect may be what a reporter wrote, and a trainer's
+        # contribution has no cap (server.services.check), so a made-up account would join the
+        # counts other people's checks read. Reading is what every check does.
+        checked[CAMPAIGNS] = CampaignCheck(campaigns)
     context = CheckContext(
         platform=body.platform,
         now=datetime.fromtimestamp(now, UTC),
@@ -178,8 +192,10 @@ def open_case(
     rules: Rules,
     services: Mapping[str, Any],
     now: int | None = None,
+    campaigns: CampaignAggregate | None = None,
 ) -> Case:
-    """Open a case from a confirmed report or a manual check (``POST /v1/cases``)."""
+    """Open a case from a confirmed report or a manual check (``POST /v1/cases``). ``campaigns``
+    (the app's aggregate, when it has one) lets the snapshot's campaign signals read their counts."""
     at = _now(now)
     known = registry()
     for index, code in enumerate(body.reasons or ()):
@@ -199,7 +215,7 @@ def open_case(
     # case, it would put their photos in the notice's "copies her photo" claim and in the MISP and
     # STIX exports partners import, with nothing the trainer could see it stands for.
     avatar_hash = body.suspect.avatar_hash
-    snapshot = check_snapshot(body, avatar_hash, rules, services, at)
+    snapshot = check_snapshot(body, avatar_hash, rules, services, at, campaigns)
     reasons = list(dict.fromkeys(body.reasons or [f.code for f in snapshot.findings if f.points > 0]))
     kind = body.kind or _KIND_OF_REASON.get(str((report or {}).get("reason")), "impersonation")
     notes = [

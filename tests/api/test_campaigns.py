@@ -205,3 +205,37 @@ def test_the_contribution_allowance_keeps_one_moving_window_per_storage() -> Non
     moved = allowance._strategy()
     assert moved is not first and moved.storage is extension.limiter.storage
     assert allowance.charge(refuse=False)  # counted afresh where the strategy now counts
+
+
+def test_a_cases_snapshot_reads_the_campaign_counts_and_adds_nothing_to_them(make_app: Any) -> None:
+    """A case opened on one account of a burst shows the burst in its snapshot (evidence a notice
+    can cite), through the API and the console alike; opening it writes nothing to the aggregate:
+    the suspect may be what a reporter wrote."""
+    app = pinned(make_app(HARIS_PROXY_COUNT=1))
+    client = app.test_client()
+    limiter = app.extensions["haris"].redis.limiter.client
+    made = datetime(2026, 10, 2, 8, 0, tzinfo=UTC)
+    key = {"Authorization": "Bearer test-bootstrap-key"}
+    for n in range(16):
+        body = {"platform": "x", "profile": {"account_id": snowflake(made, n), "posts": 30}}
+        assert client.post("/v1/check", json=body, headers=key).status_code == 200
+
+    def aggregate() -> dict[bytes, bytes | None]:
+        return {name: limiter.dump(name) for name in sorted(limiter.scan_iter("haris:{campaign}:*"))}
+
+    before = aggregate()
+    assert before  # the checks above wrote the epoch's table
+    account_id = snowflake(made, 99)
+    suspect = {"profile_url": f"https://x.com/i/user/{account_id}", "account_id": account_id, "posts": 30}
+    impersonated = {"display_name": "Hala Ahed", "profile_url": "https://x.com/hala_ahed", "platform": "x"}
+    case_body = {"platform": "x", "suspect": suspect, "impersonated": impersonated}
+    response = client.post("/v1/cases", json=case_body, headers=key)
+    assert response.status_code == 201, response.get_json()
+    case = client.get(f"/v1/cases/{response.get_json()['id']}", headers=key).get_json()
+    snapshot = case["check"]
+    burst = next(f for f in snapshot["findings"] if f["code"] == "campaign.creation_burst")
+    assert 6 <= burst["evidence"]["accounts"] <= 16
+    assert set(burst["messages"]) == {"ar", "en", "fr"}
+    assert not any(code.startswith("campaign.") for code in snapshot["unavailable"])
+    assert "campaign.creation_burst" in case["reasons"]
+    assert aggregate() == before  # read, never added to

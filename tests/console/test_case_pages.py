@@ -306,3 +306,26 @@ def test_a_reports_account_id_is_shown_not_prefilled_into_a_case(trainer: FlaskC
     form = html.unescape(trainer.get(f"/console/cases/new?report={report_id}").get_data(as_text=True))
     assert 'name="suspect_account_id" maxlength="128" dir="ltr" value="">' in form
     assert 'value="bait_acct"' in form and "The report named this account id" in form and "1234567890" in form
+
+
+def test_a_case_opened_in_the_console_shows_a_burst_it_belongs_to(trainer: FlaskClient, console_app: Any) -> None:
+    """The console's door gives the snapshot the campaign aggregate as the API's does
+    (tests/api/test_campaigns.py): a case on one account of a burst cites the burst."""
+    from tests.api.test_campaigns import pinned, snowflake
+
+    pinned(console_app)
+    api = console_app.test_client()
+    made = datetime(2026, 10, 2, 8, 0, tzinfo=UTC)
+    for n in range(16):
+        body = {"platform": "x", "profile": {"account_id": snowflake(made, n), "posts": 30}}
+        assert api.post("/v1/check", json=body, headers=API_KEY).status_code == 200
+    account_id = snowflake(made, 99)
+    case_id = open_from_console(
+        trainer,
+        suspect_profile_url=f"https://x.com/i/user/{account_id}",
+        suspect_account_id=account_id,
+        suspect_joined="",
+    )
+    case = api.get(f"/v1/cases/{case_id}", headers=API_KEY).get_json()
+    assert "campaign.creation_burst" in [f["code"] for f in case["check"]["findings"]]
+    assert not any(code.startswith("campaign.") for code in case["check"]["unavailable"])
