@@ -13,7 +13,8 @@ from functools import cache
 
 import pytest
 
-from heuristics.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
+from heuristics import keypoints, matching
+from heuristics.images import MATCH_THRESHOLD, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
 from server.api.admin import MAX_RULES_BYTES
 from server.console.auth import DEVICE_SECONDS
 from server.console.blueprint import MAX_MARKS
@@ -100,6 +101,38 @@ STATED = [
         "docs/privacy.md",
         f"once {REUSE_BATCH_SIZE} are waiting or the oldest has waited {n(REUSE_BATCH_SECONDS / 60)} minutes",
     ),
+    # Photo matching: docs/avatars.md's thresholds and budget (heuristics/matching.py, keypoints.py).
+    ("docs/avatars.md", f"within **{MATCH_THRESHOLD} bits** of a reference"),
+    ("docs/avatars.md", f"the net is wider, **{matching.GEOMETRIC_CANDIDATE_THRESHOLD} bits**"),
+    ("docs/avatars.md", f"≤ {keypoints.STORED_KEYPOINTS} of them on the trimmed picture"),
+    ("docs/avatars.md", f"(its own ≤ {keypoints.QUERY_KEYPOINTS} keypoints"),
+    ("docs/avatars.md", f"least **{matching.MIN_INLIERS}** keypoints agreeing on one transform"),
+    (
+        "docs/avatars.md",
+        f"within **{matching.ALIGNED_THRESHOLD}** of 255 bits and its **fine hash** within "
+        f"**{matching.FINE_THRESHOLD}**",
+    ),
+    ("docs/avatars.md", f"at most **{matching.MAX_STRAIGHTENED}** warps per geometric check"),
+    (
+        "docs/avatars.md",
+        f"all bits within **{matching.DETAIL_THRESHOLD}** and the **128 strongest coefficients** "
+        f"within **{matching.STRONG_THRESHOLD}**",
+    ),
+    (
+        "docs/avatars.md",
+        f"within **{matching.HASH_DETAIL_THRESHOLD}** bits, and within **{matching.LIST_HASH_DETAIL_THRESHOLD}** "
+        "in banks and the registry",
+    ),
+    ("docs/avatars.md", f"The check's **{matching.VOTE_KEYPOINTS}** strongest keypoints"),
+    ("docs/avatars.md", f"stored keypoints of at most **{matching.MAX_VOTERS}** candidates"),
+    ("docs/avatars.md", f"Only the **{matching.MAX_GEOMETRIC_CONFIRMATIONS}** pictures with the most votes"),
+    (
+        "docs/avatars.md",
+        f"the {matching.MAX_VOTERS - matching.DETAIL_VOTERS} closest in phash, and the "
+        f"{matching.DETAIL_VOTERS} others closest by the trimmed picture's detail hash",
+    ),
+    ("docs/avatars.md", f"at most **{matching.MAX_DETAIL_CONFIRMATIONS}** per check"),
+    ("docs/avatars.md", f"(≤ {n(keypoints.MAX_STORED_BYTES)} bytes"),
     # Sizes.
     ("docs/avatars.md", f"more than {MAX_IMAGE_BYTES // MIB} MiB"),
     ("docs/avatars.md", f"more than {SIDE}×{SIDE} pixels"),
