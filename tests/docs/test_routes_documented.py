@@ -94,3 +94,23 @@ def test_answers_tells_a_missing_route_and_a_wrong_method(app: Flask) -> None:
     assert not answers(app, "DELETE", "/v1/check")
     assert not answers(app, "GET", "/v1/nonesuch")
     assert answers(app, None, "/v1/check")
+
+
+def test_every_api_route_the_app_serves_is_shown_somewhere(app: Flask) -> None:
+    """The reverse: a /v1 route (and method) no document shows is one an operator cannot find."""
+    adapter = app.url_map.bind("localhost")
+    shown = set()
+    for _, method, path in documented_routes():
+        try:
+            rule, _ = adapter.match(path, method=method or "GET", return_rule=True)
+        except (MethodNotAllowed, NotFound, RequestRedirect):
+            continue
+        shown.add((rule.rule, method or "GET"))
+    served = {
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/v1/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert len(served) > 20
+    assert sorted(served - shown) == []
