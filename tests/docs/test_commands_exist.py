@@ -223,3 +223,33 @@ def test_resolve_finds_commands_and_refuses_unknown_ones() -> None:
     assert command is not None and command.name == "create" and options == ["--role", "--label"]
     assert resolve(["apikey", "nonesuch"])[0] is None
     assert resolve(["bank", "export|nonesuch"])[0] is None
+
+
+def test_every_flask_command_is_shown_somewhere() -> None:
+    """The reverse: a command no document shows is one an operator cannot find."""
+    shown = set()
+    for _, words in flask_invocations():
+        command: click.Command = flask_commands()
+        path = []
+        for word in words:
+            if not isinstance(command, click.Group) or word.startswith("-"):
+                break
+            for name in word.split("|"):
+                sub = command.get_command(click.Context(command), name)
+                if sub is not None:
+                    shown.add(" ".join([*path, name]))
+            found = command.get_command(click.Context(command), word.split("|")[0])
+            if found is None:
+                break
+            path.append(word.split("|")[0])
+            command = found
+    leaves = []
+    stack: list[tuple[list[str], click.Command]] = [([], flask_commands())]
+    while stack:
+        path, command = stack.pop()
+        if isinstance(command, click.Group):
+            stack += [([*path, name], sub) for name, sub in command.commands.items()]
+        else:
+            leaves.append(" ".join(path))
+    assert len(leaves) > 10
+    assert sorted(set(leaves) - shown) == []
