@@ -19,6 +19,7 @@ from server.api.admin import MAX_RULES_BYTES
 from server.console.auth import DEVICE_SECONDS
 from server.console.blueprint import MAX_MARKS
 from server.console.views import AUDIT_PAGE, QUEUE_PAGE
+from server.escalation.archive import MAX_ENTRIES, MAX_RATIO
 from server.escalation.model import (
     MAX_CASE_EVIDENCE_BYTES,
     MAX_EVIDENCE_BYTES,
@@ -61,6 +62,8 @@ STATED = [
     ("docs/escalation.md", f"| history | the last {MAX_HISTORY} entries |"),
     ("docs/escalation.md", f"| open | {OPEN_TTL_SECONDS // DAY} days after its last change"),
     ("docs/escalation.md", f"| closed | {CLOSED_TTL_SECONDS // DAY} days after its last change |"),
+    ("docs/escalation.md", f"`verify` refuses more than {MAX_ENTRIES} entries"),
+    ("docs/escalation.md", f"anything expanding more than {MAX_RATIO} times"),
     (
         "docs/privacy.md",
         f"at most {MAX_EVIDENCE_FILES} files of {MAX_EVIDENCE_BYTES // MIB} MiB, "
