@@ -168,3 +168,14 @@ def test_the_document_states_the_codes_limit(document: str, sentence: str) -> No
 def test_a_changed_constant_would_be_caught() -> None:
     assert f"{MAX_EVIDENCE_FILES + 1}; {MAX_CASE_EVIDENCE_BYTES // MIB} MiB per case" not in text("docs/escalation.md")
     assert n(4000) == "4,000" and n(0.1) == "0.1" and n(10.0) == "10"
+
+
+def test_every_rate_limit_scope_is_in_privacy_mds_key_table() -> None:
+    """Each scope of ``haris:LIMITER/limits/<hmac>/<scope>/…`` (server/web/limits.py) is named in
+    privacy.md's row for that family: what a seized limiter store's keys are."""
+    code = (ROOT / "server" / "web" / "limits.py").read_text(encoding="utf-8")
+    scopes = set(re.findall(r"""allowance\(\s*"([a-z-]+)",""", code))
+    scopes |= set(re.findall(r"""Allowance\(\s*self\.limiter, self\.guard, "([a-z-]+)",""", code))
+    assert {"check", "campaign", "protected-named"} <= scopes
+    row = next(line for line in text("docs/privacy.md").split("| `haris:") if line.startswith("LIMITER/limits/"))
+    assert sorted(scope for scope in scopes if f"`{scope}`" not in row) == []
