@@ -1,5 +1,5 @@
-"""What README.md and docs/*.md tell a reader to open or run exists: every repository path in a
-code span or a command block (``server/web/limits.py``, ``tests/api/test_reports.py::test_…``),
+"""What README.md and docs/*.md tell a reader to open or run exists: every repository path they
+name (``server/web/limits.py``, ``tests/api/test_reports.py::test_…``),
 every ``make`` target, every ``flask --app server`` command and its options, and every option
 shown for a ``bench/*.py`` script or ``python -m bench.figures``. Files had moved and commands
 been renamed under documents that still named the old ones."""
@@ -41,13 +41,16 @@ def texts() -> list[tuple[str, str]]:
 
 
 def mentioned_paths() -> list[tuple[str, str, str | None]]:
+    """(where, path, test name or None) of every repository path a document names, in code or in
+    prose (a path with a placeholder, ``<thing>.py`` or ``extract-*.js``, is a pattern: left out)."""
     found = []
-    for where, text in texts():
-        for match in PATH.finditer(text):
-            path = match.group(1).rstrip("./")
-            if any(mark in path for mark in ("*", "<", "…")):
-                continue
-            found.append((where, path, match.group(2)))
+    for document in DOCUMENTS:
+        name = document.relative_to(ROOT).as_posix()
+        for number, line in enumerate(document.read_text(encoding="utf-8").splitlines(), 1):
+            for match in PATH.finditer(line):
+                path = match.group(1).rstrip("./")
+                if not any(mark in path for mark in ("*", "<", "{", "…")):
+                    found.append((f"{name}:{number}", path, match.group(2)))
     return found
 
 
@@ -253,3 +256,19 @@ def test_every_flask_command_is_shown_somewhere() -> None:
             leaves.append(" ".join(path))
     assert len(leaves) > 10
     assert sorted(set(leaves) - shown) == []
+
+
+def test_every_test_file_and_test_named_alone_exists() -> None:
+    """``test_stix.py`` or ``test_defang`` without a folder: some file or test of tests/ has the name."""
+    sources = list((ROOT / "tests").rglob("*.py"))
+    files = {path.name for path in sources}
+    tests = {name for path in sources for name in re.findall(r"def (test_\w+)\(", path.read_text(encoding="utf-8"))}
+    missing = []
+    for document in DOCUMENTS:
+        text = document.read_text(encoding="utf-8")
+        where = document.relative_to(ROOT).as_posix()
+        named_files = re.findall(r"(?<![\w/])(test_\w+\.py)", text)
+        named_tests = re.findall(r"(?<![\w/.:])(test_\w+)(?![\w.])", text)
+        missing += [f"{where}: {name}" for name in named_files if name not in files]
+        missing += [f"{where}: {name}" for name in named_tests if name not in tests]
+    assert not missing, "\n".join(sorted(set(missing)))
