@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from server.config import DEFAULTS
+from tests.docs.markdown import DOCUMENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 # gunicorn.conf.py's settings: os.environ.get("NAME", "default") or _int("NAME", default, …).
@@ -85,3 +86,56 @@ def test_the_deployment_table_names_no_setting_the_code_does_not_read() -> None:
 def test_readme_lists_settings_as_the_deployment_table_does() -> None:
     assert README, "README.md has a settings table"
     assert {name: README[name] for name in README} == {name: DEPLOYMENT.get(name) for name in README}
+
+
+# A default quoted in prose: "`HARIS_X` (default `V`)", "`HARIS_X` (6 by default", "`HARIS_X` (48)".
+QUOTED_DEFAULT = [
+    re.compile(r"`(?P<name>HARIS_[A-Z_]+)`[^.;`]{0,60}?\(default `(?P<value>[^`]+)`"),
+    re.compile(r"`(?P<name>HARIS_[A-Z_]+)`,? \(?(?P<value>[\d,./a-z]+) (?:an? \w+ )?(?:per \w+ )?by default"),
+    re.compile(r"`(?P<name>HARIS_[A-Z_]+)`,? \((?P<value>[\d,]+)\)"),
+]
+
+
+def cli_environment() -> set[str]:
+    """Variables the flask commands read for an option (``HARIS_NEW_PASSWORD``)."""
+    from server.cli import GROUPS
+
+    found: set[str] = set()
+    commands = list(GROUPS)
+    while commands:
+        command = commands.pop()
+        commands += list(getattr(command, "commands", {}).values())
+        found |= {parameter.envvar for parameter in command.params if isinstance(parameter.envvar, str)}
+    return found
+
+
+def test_every_setting_the_documents_name_is_one_the_code_reads() -> None:
+    known = set(DEPLOYMENT) | cli_environment()
+    assert "HARIS_NEW_PASSWORD" in cli_environment()
+    named = {
+        (document.relative_to(ROOT).as_posix(), name)
+        for document in DOCUMENTS
+        for name in re.findall(r"\b(HARIS_[A-Z_]*[A-Z])\b", document.read_text(encoding="utf-8"))
+    }
+    assert sorted(f"{document}: {name}" for document, name in named if name not in known) == []
+
+
+def quoted_defaults() -> list[tuple[str, str, str]]:
+    found = []
+    for document in DOCUMENTS:
+        text = re.sub(r"\s+", " ", document.read_text(encoding="utf-8"))
+        for pattern in QUOTED_DEFAULT:
+            found += [(document.relative_to(ROOT).as_posix(), m["name"], m["value"]) for m in pattern.finditer(text)]
+    return found
+
+
+def test_defaults_quoted_in_prose_are_the_codes() -> None:
+    quoted = quoted_defaults()
+    assert {"HARIS_LOGIN_LIMIT", "HARIS_REJECTED_REPORT_HOURS"} <= {name for _, name, _ in quoted}
+    wrong = []
+    for document, name, value in quoted:
+        default = shown(DEFAULTS[name])
+        value = value.replace(",", "")
+        if value != default and not default.startswith(f"{value}/"):  # "20" for 20/hour
+            wrong.append(f"{document}: {name} quoted as {value}, the code's default is {default}")
+    assert wrong == []
