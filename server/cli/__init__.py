@@ -2,7 +2,7 @@
 
 - :mod:`.accounts` — ``apikey`` and ``user``;
 - :mod:`.rules` — ``rules check|publish``; :mod:`.evaluate` — ``evaluate``;
-- :mod:`.banks` — ``bank export|import``; :mod:`.cases` — ``case verify|export``.
+- :mod:`.banks` — ``bank export|import|remove``; :mod:`.cases` — ``case verify|export``.
 
 Commands call the same services as the API and the console (and leave the same audit entries).
 """
