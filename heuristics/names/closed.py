@@ -452,8 +452,13 @@ def compound_heads_latin(text: str) -> tuple[str, frozenset[str]] | None:
     ``ziaurrahman``: Nour Eddine and Ziaur Rahman written as one): of every way to cut a tail
     off, the heads whose spellings' keys are the most alike, if alike enough (rapidfuzz ratio ≥
     RECOGNISED); None when it has no tail of the table or no head of it."""
-    letters = text.replace("'", "").replace("`", "")
+    letters = _letters(text)
     return _heads_of(letters, _cuts(letters))
+
+
+def _letters(text: str) -> str:
+    """A Latin unit's letters as the compounds' tables read them (no Arabizi marks)."""
+    return text.replace("'", "").replace("`", "")
 
 
 def _heads_of(letters: str, cuts: dict[str, list[int]]) -> tuple[str, frozenset[str]] | None:
@@ -511,12 +516,12 @@ def heads_look_alike(arabic_head: str, latin_skeleton_of_head: str, latin_relate
     return arabic_related is None or latin_related is None or arabic_related == latin_related
 
 
-def _shape(text: str) -> tuple[tuple[str, str, str | None], ...]:
-    """(tail, the head's skeleton, the related name the head is) of each tail a Latin word can
-    end with, the head cut before the longest reading of the tail (Hassan + uddin)."""
-    letters = text.replace("'", "").replace("`", "")
+def _shape(letters: str, cuts: dict[str, list[int]]) -> tuple[tuple[str, str, str | None], ...]:
+    """(tail, the head's skeleton, the related name the head is) of each tail a Latin word
+    (:func:`_letters`, cut by :func:`_cuts`) can end with, the head cut before the longest reading
+    of the tail (Hassan + uddin)."""
     found = []
-    for tail, places in _cuts(letters).items():
+    for tail, places in cuts.items():
         head = letters[: places[0]]
         found.append((tail, latin_skeleton(_SOFT_C.sub("s", head)), related_latin(fold_token(head))))
     return tuple(found)
@@ -525,7 +530,8 @@ def _shape(text: str) -> tuple[tuple[str, str, str | None], ...]:
 @dataclass(frozen=True, slots=True)
 class LatinReading:
     """What the tables read of a Latin unit (one part, or two written as one: Nour Eddine):
-    ``compound``, :func:`compound_heads_latin` of its letters written together; for one part,
+    ``compound``, :func:`compound_heads_latin` of its letters written together, and ``heads``, its
+    compounds' shape (:func:`compound_heads_allow`), both from one cutting; for one part,
     ``related``, :func:`related_latin` of its key, and ``divine``, :func:`divine_latin`."""
 
     compound: tuple[str, frozenset[str]] | None
@@ -538,8 +544,9 @@ def read_latin(parts: Sequence[Part]) -> LatinReading:
     """Every table's lookup of a Latin unit, made whatever the Arabic side it meets is (so that a
     pair costs the same whether or not the other name is one of the tables'). The caller keeps
     the result for as long as it keeps the parts: nothing here does."""
-    text = "".join(part.text for part in parts)
-    compound, heads = compound_heads_latin(text), _shape(text)
+    letters = _letters("".join(part.text for part in parts))
+    cuts = _cuts(letters)  # once: the table's heads and the shape read the same cuts
+    compound, heads = _heads_of(letters, cuts), _shape(letters, cuts)
     if len(parts) != 1:
         return LatinReading(compound, heads)
     part = parts[0]
