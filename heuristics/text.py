@@ -235,8 +235,12 @@ def as_displayed(text: str) -> str:
 
 # Where a hidden character does a visible job (UTS #51, Unicode Technical Standard on emoji, and
 # the variation sequences of the Unicode Standard), written with Unicode properties, not tables:
-# - an emoji element: an emoji with its presentation selector (VS16 U+FE0F: ❤️; VS15 U+FE0E: the
-#   text form), a keycap (1️⃣: digit, VS16, U+20E3) or a skin-tone modifier;
+# - an emoji element: an emoji with its presentation selector (VS16 U+FE0F: ❤️, ©️, ™️; VS15 U+FE0E:
+#   the text form), a keycap (1️⃣: digit, VS16, U+20E3) or a skin-tone modifier. A digit, # or *
+#   takes a selector only inside a keycap: Unicode lists 1 + VS16 as a variation sequence, but no
+#   emoji is a bare one (Unicode's emoji data has only the keycaps) and it draws a plain 1, so a
+#   selector there is a character nobody sees (a bit of hidden data per digit; "2️0️2️4️" and "2024"
+#   read alike and differ to an exact comparison);
 # - an emoji ZWJ sequence: pictographic elements joined by ZWJ U+200D (👩‍💻, 🏳️‍🌈);
 # - a subdivision flag: 🏴 U+1F3F4, a subdivision code in tag letters (a region of two letters and
 #   one to four letters or digits: "gbsct"), CANCEL TAG U+E007F. Tags after any other base, or
@@ -250,7 +254,8 @@ _EMOJI_ELEMENT = r"(?:\p{Emoji_Modifier}|[\uFE0E\uFE0F]\u20E3?)?"
 _LEGITIMATE = regex.compile(
     r"\U0001F3F4[\U000E0061-\U000E007A]{2}[\U000E0030-\U000E0039\U000E0061-\U000E007A]{1,4}\U000E007F"
     rf"|\p{{Extended_Pictographic}}{_EMOJI_ELEMENT}(?:\u200D\p{{Extended_Pictographic}}{_EMOJI_ELEMENT})+"
-    rf"|\p{{Emoji}}{_EMOJI_ELEMENT}"
+    r"|[0-9#*][\uFE0E\uFE0F]?\u20E3"
+    rf"|(?![0-9#*])\p{{Emoji}}{_EMOJI_ELEMENT}"
     r"|\p{Ideographic}[\uFE00-\uFE02\U000E0100-\U000E01EF]"
     r"|\p{Script=Mongolian}[\u180B-\u180D\u180F]"
 )
