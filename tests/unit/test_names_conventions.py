@@ -560,3 +560,16 @@ def test_gul_and_jan_compounds_by_shape(arabic: list[str], latin: str, allowed: 
     from heuristics.names.closed import persian_compounds_allow
 
     assert persian_compounds_allow(arabic, latin) is allowed
+
+
+@pytest.mark.parametrize(
+    ("written", "other"),
+    [
+        ("Ahmad Dzhan Karimi", "Ahmadjan Karimi"),
+        ("Dzhamal Karimi", "Jamal Karimi"),
+        ("Dzhokhar Karimi", "Djokhar Karimi"),
+    ],
+)
+def test_russian_style_dzh_is_j_in_latin_letters(written: str, other: str) -> None:
+    """Names written from Cyrillic (Дж as dzh: Central Asia, the Caucasus) against j and dj."""
+    assert similarity(written, other).score >= MATCH, similarity(written, other).evidence()
