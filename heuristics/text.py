@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 import unicodedata
-from functools import lru_cache
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import regex
 
@@ -29,19 +33,13 @@ def is_invisible(ch: str) -> bool:
 _DEFAULT_IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
 
 
-@lru_cache(maxsize=4096)
-def is_hidden(ch: str) -> bool:
-    """:func:`is_invisible`, or a default-ignorable character (drawn as nothing): a character that
-    can sit inside a name unseen. Some are legitimate where they are: :func:`hidden_characters`."""
+def is_hidden_reference(ch: str) -> bool:
+    """:func:`is_hidden` worked out from Unicode's data (the tables are built from it)."""
     return is_invisible(ch) or _DEFAULT_IGNORABLE.match(ch) is not None
 
 
-@lru_cache(maxsize=4096)
-def script_of(ch: str) -> str | None:
-    """The script of a letter, from its Unicode name (LATIN, ARABIC, CYRILLIC, …); None otherwise.
-
-    Decorative forms report the script they decompose to: 𝐌 (MATHEMATICAL BOLD CAPITAL M) is LATIN.
-    """
+def script_of_reference(ch: str) -> str | None:
+    """:func:`script_of` worked out from Unicode's data (the tables are built from it)."""
     if not ch.isalpha():
         return None
     base = unicodedata.normalize("NFKC", ch)
@@ -57,16 +55,138 @@ def script_of(ch: str) -> str | None:
     return word
 
 
-@lru_cache(maxsize=4096)
-def is_decorative(ch: str) -> bool:
-    """Styled letters used to dress up a name: mathematical alphanumerics, fullwidth, enclosed,
-    small capitals and superscripts — anything NFKC folds to a different letter, or a small cap."""
+def is_decorative_reference(ch: str) -> bool:
+    """:func:`is_decorative` worked out from Unicode's data (the tables are built from it)."""
     if not ch.isalnum() or ch.isascii():
         return False
     if "SMALL CAPITAL" in unicodedata.name(ch, ""):
         return True
     folded = unicodedata.normalize("NFKC", ch)
     return folded != ch and folded.isascii() and folded.isalnum()
+
+
+# The three classifications are read from fixed tables of every code point, not worked out and
+# memoised per character: a cache keyed by the characters met is a process-wide record of which
+# letters the checked names held (a rare Persian ژ or a decorative 𝐌 tells that some name had it;
+# docs/names.md, "What a worker's memory holds"). A table is runs of code points of one value,
+# looked up by bisection; it depends on nothing but the Unicode data of the standard library
+# (``unicodedata``: letters, names, NFKC) and of the ``regex`` module (default-ignorable), so it
+# ships as data made from the reference functions above (:func:`write_tables` writes it)
+# and is rebuilt from them, once, at import, when either library's version differs from the one it
+# was made with. tests/unit/test_text_tables.py checks table and reference agree on every code
+# point.
+_CLASSIFICATIONS: dict[str, Callable[[str], object]] = {
+    "script_of": script_of_reference,
+    "is_hidden": is_hidden_reference,
+    "is_decorative": is_decorative_reference,
+}
+TABLES_PATH = Path(__file__).resolve().parent / "data" / "unicode_classes.json"
+
+
+def _unicode_versions() -> dict[str, str]:
+    return {"unicodedata": unicodedata.unidata_version, "regex": regex.__version__}
+
+
+class CodePointRuns:
+    """A value for every code point, kept as runs: a code point has the value of the last run
+    starting at or before it."""
+
+    __slots__ = ("starts", "values")
+
+    def __init__(self, runs: Sequence[tuple[int, object]]) -> None:
+        if not runs or runs[0][0] != 0:
+            raise ValueError("the runs must start at code point 0")
+        self.starts = [start for start, _ in runs]
+        self.values = [value for _, value in runs]
+
+    def __getitem__(self, ch: str) -> object:
+        return self.at(ord(ch))
+
+    def at(self, code: int) -> object:
+        return self.values[bisect_right(self.starts, code) - 1]
+
+    def plane(self, end: int = 0x10000) -> list[object]:
+        """The value of each code point below ``end``, one list item each (read by index)."""
+        spelled: list[object] = []
+        for start, stop, value in zip(self.starts, [*self.starts[1:], sys.maxunicode + 1], self.values, strict=True):
+            if start >= end:
+                break
+            spelled += [value] * (min(stop, end) - start)
+        return spelled
+
+    @classmethod
+    def of(cls, classify: Callable[[str], object]) -> CodePointRuns:
+        """The runs of ``classify`` over every code point (a second or two for the three)."""
+        runs: list[tuple[int, object]] = []
+        for code in range(sys.maxunicode + 1):
+            value = classify(chr(code))
+            if not runs or value != runs[-1][1]:
+                runs.append((code, value))
+        return cls(runs)
+
+    def as_runs(self) -> list[tuple[int, object]]:
+        return list(zip(self.starts, self.values, strict=True))
+
+
+def computed_tables() -> dict[str, CodePointRuns]:
+    """The tables worked out from the reference functions with this interpreter's Unicode data."""
+    return {name: CodePointRuns.of(classify) for name, classify in _CLASSIFICATIONS.items()}
+
+
+def _load_tables() -> dict[str, CodePointRuns]:
+    """The shipped tables, or tables computed here when they were made with other Unicode data."""
+    try:
+        stored = json.loads(TABLES_PATH.read_text("utf-8"))
+    except (OSError, ValueError):
+        return computed_tables()
+    if stored.get("versions") != _unicode_versions():
+        return computed_tables()
+    return {name: CodePointRuns([(start, value) for start, value in stored[name]]) for name in _CLASSIFICATIONS}
+
+
+_TABLES = _load_tables()
+_SCRIPTS, _HIDDEN, _DECORATIVE = (_TABLES[name] for name in ("script_of", "is_hidden", "is_decorative"))
+# The Basic Multilingual Plane (every letter of Arabic, Latin, Persian, Cyrillic … names) spelled
+# out, read by index: as fast as the per-character caches were. Astral code points (mathematical
+# alphanumerics, tags, emoji) go through the runs.
+_BMP = 0x10000
+_SCRIPTS_BMP, _HIDDEN_BMP, _DECORATIVE_BMP = (table.plane(_BMP) for table in (_SCRIPTS, _HIDDEN, _DECORATIVE))
+
+
+def is_hidden(ch: str) -> bool:
+    """:func:`is_invisible`, or a default-ignorable character (drawn as nothing): a character that
+    can sit inside a name unseen. Some are legitimate where they are: :func:`hidden_characters`."""
+    code = ord(ch)
+    return _HIDDEN_BMP[code] if code < _BMP else _HIDDEN.at(code)  # type: ignore[return-value]
+
+
+def script_of(ch: str) -> str | None:
+    """The script of a letter, from its Unicode name (LATIN, ARABIC, CYRILLIC, …); None otherwise.
+
+    Decorative forms report the script they decompose to: 𝐌 (MATHEMATICAL BOLD CAPITAL M) is LATIN.
+    """
+    code = ord(ch)
+    return _SCRIPTS_BMP[code] if code < _BMP else _SCRIPTS.at(code)  # type: ignore[return-value]
+
+
+def is_decorative(ch: str) -> bool:
+    """Styled letters used to dress up a name: mathematical alphanumerics, fullwidth, enclosed,
+    small capitals and superscripts — anything NFKC folds to a different letter, or a small cap."""
+    code = ord(ch)
+    return _DECORATIVE_BMP[code] if code < _BMP else _DECORATIVE.at(code)  # type: ignore[return-value]
+
+
+def write_tables(path: Path = TABLES_PATH) -> None:
+    """Write the tables made with this interpreter's Unicode data:
+    ``.venv/bin/python -c "from heuristics.text import write_tables; write_tables()"``."""
+    lines = ["{", f'"versions": {json.dumps(_unicode_versions())},']
+    tables = list(computed_tables().items())
+    for number, (name, table) in enumerate(tables):
+        runs = ",\n".join(json.dumps(run) for run in table.as_runs())  # a run a line: readable diffs
+        lines.append(f'"{name}": [\n{runs}\n]' + ("," if number < len(tables) - 1 else ""))
+    lines.append("}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", "utf-8")
 
 
 _VIRAMA = 9  # the canonical combining class of a virama (halant, al-lakuna, coeng…)
@@ -115,8 +235,12 @@ def as_displayed(text: str) -> str:
 
 # Where a hidden character does a visible job (UTS #51, Unicode Technical Standard on emoji, and
 # the variation sequences of the Unicode Standard), written with Unicode properties, not tables:
-# - an emoji element: an emoji with its presentation selector (VS16 U+FE0F: ❤️; VS15 U+FE0E: the
-#   text form), a keycap (1️⃣: digit, VS16, U+20E3) or a skin-tone modifier;
+# - an emoji element: an emoji with its presentation selector (VS16 U+FE0F: ❤️, ©️, ™️; VS15 U+FE0E:
+#   the text form), a keycap (1️⃣: digit, VS16, U+20E3) or a skin-tone modifier. A digit, # or *
+#   takes a selector only inside a keycap: Unicode lists 1 + VS16 as a variation sequence, but no
+#   emoji is a bare one (Unicode's emoji data has only the keycaps) and it draws a plain 1, so a
+#   selector there is a character nobody sees (a bit of hidden data per digit; "2️0️2️4️" and "2024"
+#   read alike and differ to an exact comparison);
 # - an emoji ZWJ sequence: pictographic elements joined by ZWJ U+200D (👩‍💻, 🏳️‍🌈);
 # - a subdivision flag: 🏴 U+1F3F4, a subdivision code in tag letters (a region of two letters and
 #   one to four letters or digits: "gbsct"), CANCEL TAG U+E007F. Tags after any other base, or
@@ -130,7 +254,8 @@ _EMOJI_ELEMENT = r"(?:\p{Emoji_Modifier}|[\uFE0E\uFE0F]\u20E3?)?"
 _LEGITIMATE = regex.compile(
     r"\U0001F3F4[\U000E0061-\U000E007A]{2}[\U000E0030-\U000E0039\U000E0061-\U000E007A]{1,4}\U000E007F"
     rf"|\p{{Extended_Pictographic}}{_EMOJI_ELEMENT}(?:\u200D\p{{Extended_Pictographic}}{_EMOJI_ELEMENT})+"
-    rf"|\p{{Emoji}}{_EMOJI_ELEMENT}"
+    r"|[0-9#*][\uFE0E\uFE0F]?\u20E3"
+    rf"|(?![0-9#*])\p{{Emoji}}{_EMOJI_ELEMENT}"
     r"|\p{Ideographic}[\uFE00-\uFE02\U000E0100-\U000E01EF]"
     r"|\p{Script=Mongolian}[\u180B-\u180D\u180F]"
 )

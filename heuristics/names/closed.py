@@ -12,6 +12,9 @@ parts across scripts in which *both* sides are names of one set must be the same
   the names of God most borne after Abd (the Asma al-Husna, and the Shia Abd al-Husayn, Abd
   al-Zahra …), each with its usual Latin spellings after Abd-, Abdel-, Abdul-, Abd al-.
 
+- **Compounds with گل and جان** (:data:`PERSIAN_PIECES`: Gul Ahmad, Ahmad Jan), by shape: both
+  sides starting or ending with the piece must leave the same consonants (Ghulam is not Gul Ahmad).
+
 A side outside the table is left to the learned model (الحسيني / Husseini, عبد العالي / Abdelaali):
 the tables can only refuse a pair both of whose sides they know, never accept one.
 
@@ -452,8 +455,13 @@ def compound_heads_latin(text: str) -> tuple[str, frozenset[str]] | None:
     ``ziaurrahman``: Nour Eddine and Ziaur Rahman written as one): of every way to cut a tail
     off, the heads whose spellings' keys are the most alike, if alike enough (rapidfuzz ratio ≥
     RECOGNISED); None when it has no tail of the table or no head of it."""
-    letters = text.replace("'", "").replace("`", "")
+    letters = _letters(text)
     return _heads_of(letters, _cuts(letters))
+
+
+def _letters(text: str) -> str:
+    """A Latin unit's letters as the compounds' tables read them (no Arabizi marks)."""
+    return text.replace("'", "").replace("`", "")
 
 
 def _heads_of(letters: str, cuts: dict[str, list[int]]) -> tuple[str, frozenset[str]] | None:
@@ -511,21 +519,95 @@ def heads_look_alike(arabic_head: str, latin_skeleton_of_head: str, latin_relate
     return arabic_related is None or latin_related is None or arabic_related == latin_related
 
 
-def _shape(text: str) -> tuple[tuple[str, str, str | None], ...]:
-    """(tail, the head's skeleton, the related name the head is) of each tail a Latin word can
-    end with, the head cut before the longest reading of the tail (Hassan + uddin)."""
-    letters = text.replace("'", "").replace("`", "")
+def _shape(letters: str, cuts: dict[str, list[int]]) -> tuple[tuple[str, str, str | None], ...]:
+    """(tail, the head's skeleton, the related name the head is) of each tail a Latin word
+    (:func:`_letters`, cut by :func:`_cuts`) can end with, the head cut before the longest reading
+    of the tail (Hassan + uddin)."""
     found = []
-    for tail, places in _cuts(letters).items():
+    for tail, places in cuts.items():
         head = letters[: places[0]]
         found.append((tail, latin_skeleton(_SOFT_C.sub("s", head)), related_latin(fold_token(head))))
     return tuple(found)
 
 
+# Persian, Afghan (Dari, Pashto) and Central Asian compounds with گل (gul, "flower": Gul Ahmad,
+# Gulalai, Shah Gul, Gulbuddin) and جان (jan, "dear, soul": Ahmad Jan, Jan Mohammad, Nazir Jan),
+# written apart, glued or hyphenated. The pieces are the Arabic letters as folded (گ is غ) and their
+# usual Latin spellings (Tajik and Uzbek -jon, Russian-style -dzhan). The learned model reads the
+# rest of such a word loosely: غلام (Ghulam) scored 0.97 against Gul Ahmad written as one, گل against
+# Ghulam 0.94 and Gulab 0.93, جان against Janan 0.99. Where both sides start (or end) with the same
+# piece, what is left must have the same consonant skeleton (:mod:`skeleton`): Gul + ab is not گل
+# alone, Gul + ahmad is not غل + ام. A refusal only, like the tables': a side that does not read
+# the piece leaves the pair to the model.
+PERSIAN_PIECES: dict[str, tuple[str, ...]] = {
+    "غل": ("gul", "gol", "gull", "goul", "gool", "ghul"),
+    "جان": ("jan", "jaan", "djan", "jon", "dzhan"),
+}
+
+
+def _latin_rests(latin: str, spellings: tuple[str, ...], at_start: bool) -> list[str]:
+    """What is left of a Latin unit after each spelling of a piece it starts (or ends) with."""
+    rests = []
+    for spelling in spellings:
+        if at_start and latin.startswith(spelling):
+            rest = latin[len(spelling) :]
+            rests += [rest, rest[1:]] if rest[:1] == spelling[-1] else [rest]  # Jan-nie
+        elif not at_start and latin.endswith(spelling):
+            rest = latin[: -len(spelling)]
+            rests += [rest, rest[:-1]] if rest[-1:] == spelling[0] else [rest]
+    return rests
+
+
+def _arabic_rest(words: Sequence[str], piece: str, at_start: bool) -> list[str] | None:
+    """The words of an Arabic unit less a piece it starts (or ends) with, if it does."""
+    if at_start and words[0].startswith(piece):
+        return [words[0][len(piece) :], *words[1:]]
+    if not at_start and words[-1].endswith(piece):
+        return [*words[:-1], words[-1][: -len(piece)]]
+    return None
+
+
+def _rests_alike(arabic_rest: Sequence[str], latin_rest: str) -> bool:
+    """The same consonant skeleton left (a final ة may be written t: Gul Rahmat; a c before e, i,
+    y is s: Janice). The Arabic words' skeletons are joined as they are: غلام احمد leaves م + مد
+    (m m t), not the m t that Gul Ahmad's ahmad leaves."""
+    arabic = "".join(arabic_skeleton(word) for word in arabic_rest)
+    latin = latin_skeleton(_SOFT_C.sub("s", latin_rest))
+    if latin == arabic or (arabic_rest[-1].endswith("ة") and latin == arabic + "t"):
+        return True
+    # A rest of two consonants or more may be written with one more t or l, as the compounds'
+    # heads may (:func:`heads_look_alike`): Menachem's ch, Lothar's th, an article's l.
+    return len(arabic) >= 2 and len(latin) == len(arabic) + 1 and _one_more_t_or_l(arabic, latin)
+
+
+def _one_more_t_or_l(arabic: str, latin: str) -> bool:
+    return any(latin[i] in _EXTRA_LATIN and latin[:i] + latin[i + 1 :] == arabic for i in range(len(latin)))
+
+
+def persian_compounds_allow(arabic_words: Sequence[str], latin_text: str) -> bool:
+    """Whether an Arabic unit (its parts' folded letters) and a Latin unit (its parts' text written
+    together) may pair by the گل / جان compounds' shape: not when both start, or both end, with one
+    of :data:`PERSIAN_PIECES` and no reading of the Latin piece leaves the same consonants as the
+    Arabic one (Gul Ahmad / غلام, Ghulam / گل, Gulab / گل, Janan / جان)."""
+    if not arabic_words or any(COMPOUND_ARTICLE in word for word in arabic_words):
+        return True
+    latin = _letters(latin_text)
+    for at_start in (True, False):
+        for piece, spellings in PERSIAN_PIECES.items():
+            arabic_rest = _arabic_rest(arabic_words, piece, at_start)
+            if arabic_rest is None:
+                continue
+            latin_rests = _latin_rests(latin, spellings, at_start)
+            if latin_rests and not any(_rests_alike(arabic_rest, rest) for rest in latin_rests):
+                return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class LatinReading:
     """What the tables read of a Latin unit (one part, or two written as one: Nour Eddine):
-    ``compound``, :func:`compound_heads_latin` of its letters written together; for one part,
+    ``compound``, :func:`compound_heads_latin` of its letters written together, and ``heads``, its
+    compounds' shape (:func:`compound_heads_allow`), both from one cutting; for one part,
     ``related``, :func:`related_latin` of its key, and ``divine``, :func:`divine_latin`."""
 
     compound: tuple[str, frozenset[str]] | None
@@ -538,8 +620,9 @@ def read_latin(parts: Sequence[Part]) -> LatinReading:
     """Every table's lookup of a Latin unit, made whatever the Arabic side it meets is (so that a
     pair costs the same whether or not the other name is one of the tables'). The caller keeps
     the result for as long as it keeps the parts: nothing here does."""
-    text = "".join(part.text for part in parts)
-    compound, heads = compound_heads_latin(text), _shape(text)
+    letters = _letters("".join(part.text for part in parts))
+    cuts = _cuts(letters)  # once: the table's heads and the shape read the same cuts
+    compound, heads = _heads_of(letters, cuts), _shape(letters, cuts)
     if len(parts) != 1:
         return LatinReading(compound, heads)
     part = parts[0]

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 
-# Longest first: "sch" before "ch", "dj" before plain d.
+# Longest first: "sch" before "ch", "dj" before plain d. dzh is the Russian-style j (Dzhamal,
+# Ahmadzhan: Central Asian and Caucasian names written from Cyrillic Дж).
 _DIGRAPHS = (
     ("sch", "S"),
     ("tch", "S"),
+    ("dzh", "g"),
     ("dj", "g"),
     ("dh", "D"),
     ("kh", "h"),

@@ -29,7 +29,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from heuristics.names.closed import LatinReading, closed_sets_allow, compound_heads_allow, read_latin
+from heuristics.names.closed import (
+    LatinReading,
+    closed_sets_allow,
+    compound_heads_allow,
+    persian_compounds_allow,
+    read_latin,
+)
 from heuristics.names.latin import MOHAMMED
 from heuristics.names.normalise import COMPOUND_ARTICLE, NameReading, Part
 from heuristics.names.skeleton import arabic_skeleton, latin_skeleton
@@ -235,12 +241,18 @@ def name_rules_allow(
     only with a Mohammed spelling (Mohamed, Muhammad …) and those only with محمد, since the
     commonest name's near neighbours (محمود / Mahmoud) score as well by letters alone; and two
     parts that :mod:`closed`'s tables both know (Ahmed / حامد, Abdallah / عبد العزيز) pair only
-    when they are the same name.
+    when they are the same name; units both starting or ending with گل or جان only when the rest
+    has the same consonants (:func:`closed.persian_compounds_allow`: Ghulam is not Gul Ahmad).
 
     Public because the constant-work search (:func:`even.even_unit_scores`) scores the pairs this
     rule sets to 0 (so its work does not tell them apart) and must drop the same ones.
     ``closed``: the search's readings of Latin units (:class:`ClosedReadings`), else read here."""
     if _is_mohammed_arabic(arabic, arabic_particle) != _is_mohammed_latin(latin, latin_particle):
+        return False
+    arabic_words = [part.text for part in arabic]
+    if arabic_particle:
+        arabic_words[0] = arabic_particle + arabic_words[0]
+    if not persian_compounds_allow(arabic_words, latin_particle + "".join(part.text for part in latin)):
         return False
     if len(arabic) != 1 or len(latin) > 2 or arabic_particle or latin_particle:
         return True

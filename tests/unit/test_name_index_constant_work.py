@@ -312,17 +312,28 @@ def test_the_compound_heads_table_is_read_whether_or_not_the_stored_name_is_one_
 ) -> None:
     """The table of compound heads (نور الدين is not Nasreddine) is looked up for every pair across
     scripts, whatever the stored name is: a probe makes the same lookups against a registered
-    compound of the table (refused by it) as against a name that is none (refused by the model)."""
+    compound of the table (refused by it) as against a name that is none (refused by the model).
+
+    Counted where the tables are read: each Latin unit cut into head and tail (``closed._cuts``),
+    each search of a table of spellings by key (``Spellings.alike``: the compounds' heads, the
+    names of God after Abd), each Arabic part looked up as a compound. A lookup made only when the
+    stored name is a compound of the table changes these counts, however it is reached. Each unit
+    is cut once: the table's heads and the compound's shape read the same cuts."""
     from heuristics.names import closed
 
-    def lookups(stored: str) -> tuple[Counter[str], int]:
-        latin: Counter[str] = Counter()
+    def lookups(stored: str) -> tuple[Counter[str], Counter[str], int]:
+        cut: Counter[str] = Counter()
+        searched: Counter[str] = Counter()
         arabic = 0
-        heads_latin, head_arabic = closed.compound_heads_latin, closed.compound_head_arabic
+        cuts, alike, head_arabic = closed._cuts, closed.Spellings.alike, closed.compound_head_arabic
 
-        def counted_latin(text: str) -> Any:
-            latin[text] += 1
-            return heads_latin(text)
+        def counted_cuts(letters: str) -> Any:
+            cut[letters] += 1
+            return cuts(letters)
+
+        def counted_alike(self: closed.Spellings, key: str) -> Any:
+            searched[key] += 1
+            return alike(self, key)
 
         def counted_arabic(text: str) -> Any:
             nonlocal arabic
@@ -331,10 +342,14 @@ def test_the_compound_heads_table_is_read_whether_or_not_the_stored_name_is_one_
 
         even = NameIndex([("0", HER), ("1", stored)], constant_work=True)
         with monkeypatch.context() as patch:
-            patch.setattr(closed, "compound_heads_latin", counted_latin)
+            patch.setattr(closed, "_cuts", counted_cuts)
+            patch.setattr(closed.Spellings, "alike", counted_alike)
             patch.setattr(closed, "compound_head_arabic", counted_arabic)
             work_of(even, ["Nasreddine Zekri"], monkeypatch)
-        return latin, arabic
+        return cut, searched, arabic
 
     compound, plain = lookups("نور الدين زكري"), lookups("كريم زكري")
-    assert compound[0]["nasreddine"] and compound == plain
+    cut, searched, _ = compound
+    assert cut["nasreddine"] == 1 and set(cut.values()) == {1}, cut  # each unit cut once
+    assert searched["nasr"] >= 1, searched  # the head of the cut nasr + eddine, looked up
+    assert compound == plain

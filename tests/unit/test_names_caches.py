@@ -186,3 +186,48 @@ def test_the_registry_reads_its_names_once_and_a_search_reads_only_its_probe(mon
             index.search(probe, 0.92)
             lookups[label] = sorted(read)
     assert all(found == expected for found in lookups.values()), lookups
+
+
+# heuristics/text.py classifies the characters of every checked name and handle (script, hidden,
+# decorative). Memoised per character, its caches were a record of which characters checked text
+# held: a rare letter (Persian ژ, a decorative 𝐌, Cherokee Ꮋ) tells that some name had it.
+TEXT_MODULES = ("heuristics.text", "heuristics.signals.name")
+RARE_CHARACTERS = "ژ\U0001d40c\u13bb\u13aa\u034f\U000e0067ڤ\u1d0d"
+TEXT_PROBES = [
+    "Ha\u034fla \U0001d40cansour",
+    "\u13bb\u13aa\u13de\u13aa \u0645\u0646\u0635\u0648\u0631",  # Cherokee letters that look Latin
+    "\u202edehA alaH \u0698\u06a4\u1d0d",
+    "Hala \U0001f3f4\U000e0067\U000e0062\U000e007f",
+]
+
+
+def text_caches() -> dict[str, Any]:
+    found = {}
+    for module_name in TEXT_MODULES:
+        module = importlib.import_module(module_name)
+        for name, value in vars(module).items():
+            if callable(value) and hasattr(value, "cache_info"):
+                found[f"{module_name}.{name}"] = value
+    return found
+
+
+def test_no_cache_of_the_text_classification_is_keyed_by_a_character() -> None:
+    from heuristics.signals.name import deceptive_kinds
+    from heuristics.text import as_displayed, hidden_characters, is_decorative, is_hidden, script_of
+
+    for probe in TEXT_PROBES:
+        deceptive_kinds(probe)
+        hidden_characters(probe)
+        as_displayed(probe)
+        similarity(probe, "Hala Mansour")
+        for ch in probe:
+            script_of(ch), is_hidden(ch), is_decorative(ch)
+    rare = set(RARE_CHARACTERS)
+    assert rare <= set("".join(TEXT_PROBES))
+    for name, function in text_caches().items():
+        keys = {text for key in cache_dict(function) for text in strings_in(key)}
+        assert not keys, (name, keys & rare or keys)
+    for module_name in TEXT_MODULES:
+        for name, value in vars(importlib.import_module(module_name)).items():
+            if isinstance(value, dict | set | list) and not name.startswith("__"):
+                assert not rare & {text for item in value for text in strings_in(item)}, (module_name, name)

@@ -25,6 +25,12 @@ Sources of the conventions:
 - Moroccan civil register forms of فاطمة الزهراء: Fatima-Zahra, Fatim-Zahra, Fatimzahra,
   Fatima-Ezzahra, Fatima Zohra; Moulay, Lalla and Sidi written before a given name, apart or
   hyphenated (Moulay Hafid Elalamy, Lalla Salma, Sidi Mohamed Ould Boubacar): part of the name.
+- Persian, Afghan (Dari, Pashto) and Central Asian compounds with گل (gul, "flower") and جان (jan,
+  "dear"): Gul Ahmad, Gulalai, Shah Gul, Gulbuddin, Ahmad Jan, Jan Mohammad, Nazir Jan, written
+  apart, hyphenated or glued, with Persian letters (ی ک گ) or Pashto ۍ; Latin gul / gol / goul,
+  jan / jaan / djan and Tajik / Uzbek -jon (Wikipedia "Afghan name", "Gul (name)", "Jan (name)";
+  Gulbuddin Hekmatyar, Gulab Mangal, Gul Agha Sherzai, Gulalai Ismail as their names are written in
+  Dari and English). Ghulam (غلام, "servant of") and Gulab (گلاب, "rose water") are other names.
 - ق as g in Gulf, Sudanese and Maghrebi speech and spellings (Gaddafi, Belgacem, Gassim, Guerfi;
   Wikipedia "Qaf", "Varieties of Arabic"); غ as rh in French colonial spellings (Rharb, Rharbi).
 """
@@ -272,6 +278,40 @@ SAME_PERSON = {
         ("للا سلمى بناني", "Lalla-Salma Bennani"),
         ("سيدي محمد ولد بوبكر", "Sidi-Mohamed Ould Boubacar"),
     ],
+    "Gul and Jan compounds (Dari, Pashto, Central Asia), apart, hyphenated or glued": [
+        ("گلبدین حکمتیار", "Gulbuddin Hekmatyar"),
+        ("گلبدین حکمتیار", "Golbuddin Hekmatyar"),
+        ("گلاب منگل", "Gulab Mangal"),
+        ("گل آغا شیرزی", "Gul Agha Sherzai"),
+        ("گل آغا شیرزی", "Gulagha Shirzai"),
+        ("گلالۍ اسماعیل", "Gulalai Ismail"),
+        ("گلالی اسماعیل", "Gulalay Ismail"),
+        ("جان محمد خان", "Jan Mohammad Khan"),
+        ("جان محمد خان", "Janmohammad Khan"),
+        ("جان محمد خان", "Jaan Muhammad Khan"),
+        ("گل احمد کریمی", "Gul Ahmad Karimi"),
+        ("گل احمد کریمی", "Gulahmad Karimi"),
+        ("گل احمد کریمی", "Gul-Ahmad Karimi"),
+        ("گل احمد کریمی", "Gol Ahmad Karimi"),
+        ("گل احمد کریمی", "Goul Ahmad Karimi"),
+        ("گل‌احمد کریمی", "Gul Ahmad Karimi"),
+        ("احمد جان کریمی", "Ahmad Jan Karimi"),
+        ("احمد جان کریمی", "Ahmadjan Karimi"),
+        ("احمد جان کریمی", "Ahmad Jaan Karimi"),
+        ("احمد جان کریمی", "Ahmad Djan Karimi"),
+        ("احمد جان کریمی", "Ahmadjon Karimi"),
+        ("احمدجان کریمی", "Ahmad-Jan Karimi"),
+        ("شاه گل کریمی", "Shah Gul Karimi"),
+        ("شاه گل کریمی", "Shahgul Karimi"),
+        ("نذیر جان کریمی", "Nazir Jan Karimi"),
+        ("نذیر جان کریمی", "Nazirjan Karimi"),
+        ("گل رحمت کریمی", "Gulrahmat Karimi"),
+        ("گلنار کریمی", "Golnar Karimi"),
+        ("جانان کریمی", "Janan Karimi"),
+        ("غلام احمد کریمی", "Ghulam Ahmad Karimi"),
+        ("غلام احمد کریمی", "Gulam Ahmad Karimi"),
+        ("غلام سرور کریمی", "Gholam Sarwar Karimi"),
+    ],
     "ق as g (Gulf, Sudan, Maghreb), غ as rh (French)": [
         ("معمر القذافي", "Muammar Gaddafi"),
         ("بلقاسم ساسي", "Belgacem Sassi"),
@@ -381,6 +421,24 @@ NOT_THE_SAME = {
         ("عاصم الحربي", "Gassim Alharbi"),
         ("عاصم الحربي", "Kassem Alharbi"),
     ],
+    "Gul and Jan compounds: another name before or after the piece, Ghulam, Gulab, Janan": [
+        ("غلام احمد کریمی", "Gul Ahmad Karimi"),
+        ("غلام احمد کریمی", "Gulahmad Karimi"),
+        ("گل احمد کریمی", "Ghulam Ahmad Karimi"),
+        ("گل کریمی", "Ghulam Karimi"),
+        ("گل کریمی", "Gulab Karimi"),
+        ("گلاب کریمی", "Gul Karimi"),
+        ("گل احمد کریمی", "Gulab Ahmad Karimi"),
+        ("جان کریمی", "Janan Karimi"),
+        ("جانان کریمی", "Jan Karimi"),
+        ("گلنار کریمی", "Gulnaz Karimi"),
+        ("گلالی کریمی", "Gul Karimi"),
+        ("گل محمد کریمی", "Jan Mohammad Karimi"),
+        ("جان محمد کریمی", "Gul Mohammad Karimi"),
+        ("احمد جان کریمی", "Ahmad Gul Karimi"),
+        ("نذیر جان کریمی", "Nazir Gul Karimi"),
+        ("شاه گل کریمی", "Shah Jan Karimi"),
+    ],
     "same given name, another family": [
         ("خالد صالح", "Khaled Salem"),
         ("طارق صالح", "Tarek Salem"),
@@ -469,3 +527,49 @@ def test_every_spelling_of_a_head_before_its_tail_is_read_as_that_head(tail: str
             unit = "".join(part.text for part in parts[:-1])
             assert compound_heads_latin(unit) == (tail, frozenset({head})), (spelling, written, unit)
     assert set(COMPOUND_HEADS_ARABIC.values()) == set(COMPOUND_HEADS_LATIN)
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin", "allowed"),
+    [
+        (["غل", "احمد"], "gulahmad", True),  # گل احمد against Gul Ahmad written as one
+        (["غلاحمد"], "gulahmad", True),
+        (["غلام"], "gulahmad", False),  # Ghulam is not Gul Ahmad: غل + ام against gul + ahmad
+        (["غلام", "احمد"], "gulahmad", False),  # nor is Ghulam Ahmad: ام + احمد leaves m m t
+        (["غلام"], "ghulam", True),
+        (["غلام"], "gulam", True),
+        (["غل"], "ghulam", False),
+        (["غل"], "gulab", False),
+        (["غلاب"], "gul", False),
+        (["غلاب"], "gulab", True),
+        (["جان"], "janan", False),
+        (["جانان"], "jan", False),
+        (["جان"], "jaan", True),
+        (["جاني"], "jannie", True),  # a doubled n after the piece
+        (["جانيس"], "janice", True),  # c before i is s
+        (["احمد", "جان"], "ahmadjon", True),
+        (["احمدجان"], "ahmadgul", True),  # no piece read on both sides: the model decides
+        (["شاه", "غل"], "shahgol", True),
+        (["مغول"], "mongol", True),  # ends with ول, not with گل: no opinion
+        (["غلرحمة"], "gulrahmat", True),  # a final ة written t
+        (["نور|دين"], "gulddin", True),  # an article-bearing compound: the compounds' table decides
+    ],
+)
+def test_gul_and_jan_compounds_by_shape(arabic: list[str], latin: str, allowed: bool) -> None:
+    """Where both sides start (or end) with گل or جان, what is left must have the same consonants."""
+    from heuristics.names.closed import persian_compounds_allow
+
+    assert persian_compounds_allow(arabic, latin) is allowed
+
+
+@pytest.mark.parametrize(
+    ("written", "other"),
+    [
+        ("Ahmad Dzhan Karimi", "Ahmadjan Karimi"),
+        ("Dzhamal Karimi", "Jamal Karimi"),
+        ("Dzhokhar Karimi", "Djokhar Karimi"),
+    ],
+)
+def test_russian_style_dzh_is_j_in_latin_letters(written: str, other: str) -> None:
+    """Names written from Cyrillic (Дж as dzh: Central Asia, the Caucasus) against j and dj."""
+    assert similarity(written, other).score >= MATCH, similarity(written, other).evidence()

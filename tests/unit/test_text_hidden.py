@@ -59,6 +59,11 @@ def test_every_hidden_character_inside_a_latin_name_is_marked() -> None:
         ("Ha\u094d\u200dla Ahed", 1),  # a Devanagari virama cannot license a joiner in a Latin name
         ("\u0915\u200d\u0937", 1),  # ZWJ between two Devanagari letters, no virama: does nothing
         ("\u0915\u094d\u200d\u200d\u0937", 1),  # the second joiner follows no virama
+        # A digit, # or * takes a selector only in a keycap: 1 + VS16 alone draws a plain 1.
+        ("Hala Ahed 1\ufe0f", 1),
+        ("Hala Ahed 2\ufe0f0\ufe0f2\ufe0f4\ufe0f", 4),
+        ("7\ufe0fala 3\ufe0fahed", 2),
+        ("Hala Ahed #\ufe0e", 1),
     ],
 )
 def test_hidden_characters_are_marked_as_invisible(name: str, count: int) -> None:
@@ -80,6 +85,8 @@ def test_the_marked_name_still_matches_the_name_it_hides_in() -> None:
         "Hala \u263a\ufe0f",
         "Hala \u2764\ufe0e",  # VS15: text presentation
         "Hala 1\ufe0f\u20e3",  # keycap
+        "Hala 1\u20e3",  # keycap without its selector
+        "Hala \u00a9\ufe0f \u00ae\ufe0f \u2122\ufe0f",  # ©️ ®️ ™️: emoji, drawn as emoji
         "Hala \U0001f469\U0001f3fd\u200d\U0001f4bb",  # ZWJ sequence with a skin tone
         "Hala \U0001f3f3\ufe0f\u200d\U0001f308",  # rainbow flag
         "Hala \U0001f468\u200d\U0001f469\u200d\U0001f467",
