@@ -254,7 +254,9 @@ export async function readRecord(name) {
   layoutOf(name);
   const known = thisContext();
   if (!known.localClear.has(name) && (await migrateRecord(name)) === "kept") return readKept(name);
-  return REMEMBERED.includes(name) ? readRemembered(name) : readIdb(name);
+  // Under the lock: a wipe's delete cannot come between finding the database and opening it
+  // (an open after the delete would make an empty one, a trace of Haris).
+  return REMEMBERED.includes(name) ? readRemembered(name) : exclusively(() => readIdb(name));
 }
 
 /** What this context remembers (see the head of this file), for the IndexedDB it was read from. */

@@ -133,6 +133,16 @@ describe("the settings are read once per context", () => {
     assert.equal((await Settings.getSettings()).language, "ar");
   });
 
+  test("a read that no longer looks in `local` still waits for a wipe: no empty database made after it", async () => {
+    await Store.writeRecord("vault", { version: 1, slots: [] });
+    await Store.readRecord("vault"); // `local` seen empty: no move, no lock for it any more
+    for (let i = 0; i < 5; i += 1) {
+      await Store.writeRecord("vault", { version: 1, slots: [] });
+      await Promise.all([Store.readRecord("vault"), Other.deleteVaultStore(), Store.readRecord("vault")]);
+      assert.deepEqual(await idbNames(), [], `round ${i}`);
+    }
+  });
+
   test("an older version's settings put into `local` in a context's life (none can be: still moved)", async () => {
     await Settings.saveSettings({ language: "fr" });
     await Settings.getSettings();
