@@ -29,7 +29,8 @@
  * Reading again cheaply (the worker reads the settings at every check). Each context (the worker,
  * a page) remembers, for its life:
  * - which records `local` was seen to hold nothing of (a move found none, or finished): their reads
- *   and writes no longer look there nor take the lock for it. Only an older version writes them
+ *   and writes no longer look there (a read still takes the lock once, to find and open the
+ *   database with no wipe between; a remembered one, not after its first). Only an older version writes them
  *   there, and a browser runs one version of an extension at a time (an update restarts every
  *   context); `local` is not synced. Should anything put one there all the same (this version does,
  *   for a record whose move did not verify: then it was never seen empty), `storage.onChanged`
