@@ -37,6 +37,25 @@ export function addVisit(counts, { platform, version, outcome, missing }) {
   return out;
 }
 
+/**
+ * Two sets of counts added up (a new object; each count stops at HEALTH.maxCount, and entries
+ * beyond HEALTH.maxEntries are left out, as addVisit does): counts taken for a send the server
+ * could not take now, put back beside the visits counted meanwhile.
+ */
+export function mergeCounts(counts, more) {
+  const out = structuredClone(counts || {});
+  for (const [key, entry] of Object.entries(more || {})) {
+    if (!out[key]) {
+      if (Object.keys(out).length >= HEALTH.maxEntries) continue;
+      out[key] = emptyEntry();
+    }
+    const into = out[key];
+    for (const outcome of HEALTH_OUTCOMES) into[outcome] = Math.min(HEALTH.maxCount, (into[outcome] || 0) + (entry[outcome] || 0));
+    for (const [field, n] of Object.entries(entry.missing || {})) into.missing[field] = Math.min(HEALTH.maxCount, (into.missing[field] || 0) + n);
+  }
+  return out;
+}
+
 /** How many visits the counts stand for. */
 export function visitsIn(counts) {
   return Object.values(counts || {}).reduce((sum, entry) => sum + HEALTH_OUTCOMES.reduce((s, o) => s + (entry[o] || 0), 0), 0);

@@ -15,7 +15,7 @@ import { changedSettings, getSettings } from "../shared/settings.js";
 import { changeRecords, readRecord } from "../shared/vault-store.js";
 import { backendAllowed } from "./check.js";
 import { sendHealth } from "./checker.js";
-import { addVisit, lateSend, nextSend, reportBody, validVisit, visitsIn } from "./health-counts.js";
+import { addVisit, lateSend, mergeCounts, nextSend, reportBody, validVisit, visitsIn } from "./health-counts.js";
 import { refuseIfEpochEnded, currentEpoch } from "./epochs.js";
 
 const KEYS = STORAGE.health;
@@ -115,31 +115,72 @@ export function syncHealth(now = timing.now(), random = timing.random) {
 }
 
 /**
+ * The counts to send, taken in one transaction (under the same look at the choice as every change:
+ * changeCounts): when they stand for enough visits they are removed (with the idle sends' tally)
+ * as they are read, so a visit counted while they are on their way is kept beside them, neither
+ * lost by a reset that comes after it nor sent again; too few, and one more idle send is noted
+ * (the counts dropped after too many). Resolves to the counts taken, or null.
+ */
+async function takeCounts() {
+  let taken = null;
+  await changeRecords([RECORD, SETTINGS], (current) => {
+    taken = null;
+    const next = { ...(current[RECORD] || {}) };
+    if (!(current[SETTINGS] && current[SETTINGS][STORAGE.settings.health] === true)) return {};
+    const counts = next[KEYS.counts] || {};
+    const idle = (next[KEYS.idle] || 0) + 1;
+    if (visitsIn(counts) >= HEALTH.minVisits || idle > HEALTH.maxIdleSends) {
+      if (visitsIn(counts) >= HEALTH.minVisits) taken = counts;
+      delete next[KEYS.counts];
+      delete next[KEYS.idle];
+    } else {
+      next[KEYS.idle] = idle;
+    }
+    return { [RECORD]: Object.keys(next).length ? next : null };
+  });
+  return taken;
+}
+
+/**
+ * Counts the server could not take now, put back beside those counted since they were taken (one
+ * transaction). Not after a wipe or an opt-out meanwhile: changeCounts sets nothing then.
+ */
+const putBack = (counts) => changeCounts((current) => ({ [KEYS.counts]: mergeCounts(current[KEYS.counts], counts) }));
+
+let sending = null;
+
+/**
  * The alarm: send the counts if they stand for enough visits, then plan the next send. Counts
- * stay for the next try when the server cannot take them now (down, rate limited, not allowed);
- * a refusal of the counts themselves (4xx) drops them, since they would be refused again.
+ * go back for the next try when the server cannot take them now (down, rate limited); a refusal
+ * of the counts themselves (4xx) drops them, since they would be refused again. The request is
+ * not made inside the queue of count changes: a visit is counted at once while it is on its way
+ * (takeCounts). One send at a time. A worker stopped while the request is out loses that day's
+ * counts (they are neither on disk nor sent twice).
  */
 export function sendDue(now = timing.now(), random = timing.random) {
-  return serial(async () => {
+  if (!sending) sending = sendOnce(now, random).finally(() => (sending = null));
+  return sending;
+}
+
+async function sendOnce(now, random) {
+  const taken = await serial(async () => {
     const settings = await getSettings();
-    if (!settings.healthCounter) return forget();
-    const stored = await readCounts();
-    const counts = stored[KEYS.counts] || {};
-    if (!(await consented())) return planSend(nextSend(now, random));
-    if (visitsIn(counts) < HEALTH.minVisits) {
-      const idle = (stored[KEYS.idle] || 0) + 1;
-      if (idle > HEALTH.maxIdleSends) await changeCounts(() => ({}), [KEYS.counts, KEYS.idle]);
-      else await changeCounts(() => ({ [KEYS.idle]: idle }));
-      return planSend(nextSend(now, random));
-    }
-    const body = reportBody(counts, random);
-    const answer = (await backendAllowed(settings.backendUrl)) && body.extractors.length
-      ? await sendHealth(fetch, settings, body)
-      : { ok: false, reason: body.extractors.length ? "permission" : "empty" };
+    if (!settings.healthCounter) return forget().then(() => null);
+    if (!(await consented())) return planSend(nextSend(now, random)).then(() => null);
+    // A server the user has not allowed: the counts stay where they are, tried again in hours.
+    if (!(await backendAllowed(settings.backendUrl))) return planSend(nextSend(now, random, HEALTH.retryMs)).then(() => null);
+    const counts = await takeCounts();
+    if (!counts) return planSend(nextSend(now, random)).then(() => null);
+    return { settings, counts };
+  });
+  if (!taken) return null;
+  const body = reportBody(taken.counts, random);
+  const answer = body.extractors.length ? await sendHealth(fetch, taken.settings, body) : { ok: false, reason: "empty" };
+  return serial(async () => {
     if (answer.ok || answer.reason === "empty" || (answer.reason === "error" && answer.status >= 400 && answer.status < 500)) {
-      await changeCounts(() => ({}), [KEYS.counts, KEYS.idle]);
       return planSend(nextSend(now, random));
     }
+    await putBack(taken.counts);
     return planSend(nextSend(now, random, HEALTH.retryMs));
   });
 }

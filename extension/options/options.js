@@ -140,8 +140,9 @@ $("create-form").addEventListener("submit", async (event) => {
 $("unlock-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   try {
-    await unlock($("unlock-passphrase").value);
-    status("vault-status", t.vaultUnlocked);
+    const { folded } = await unlock($("unlock-passphrase").value);
+    // An older version's clear copy just moved into the vault (only ever with the main passphrase).
+    status("vault-status", folded ? `${t.vaultUnlocked} ${t.unsealedFolded}` : t.vaultUnlocked);
   } catch (error) {
     vaultError("vault-status", error);
   }

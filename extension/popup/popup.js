@@ -36,9 +36,11 @@ async function drawVault() {
 $("unlock-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   try {
-    await unlock($("unlock-passphrase").value);
+    const { folded } = await unlock($("unlock-passphrase").value);
     $("unlock-passphrase").value = "";
     await drawVault();
+    // An older version's clear copy just moved into the vault (only ever with the main passphrase).
+    $("folded-note").hidden = !folded;
   } catch (_error) {
     status("unlock-status", t.wrongPassphrase, "error");
   }
@@ -51,7 +53,7 @@ $("options").addEventListener("click", (event) => {
 
 $("wipe").addEventListener("click", async () => {
   await requestWipe();
-  for (const id of ["report", "unlock-form", "novault-note", "unsealed-note", "empty"]) $(id).hidden = true;
+  for (const id of ["report", "unlock-form", "novault-note", "unsealed-note", "folded-note", "empty"]) $(id).hidden = true;
   status("wipe-status", t.wiped);
 });
 

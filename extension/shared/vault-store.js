@@ -25,6 +25,21 @@
  * IndexedDB has no change event across contexts: a write of the vault or of the settings sets a
  * random value in session storage (memory only, closed to content scripts in every browser), which
  * the worker and the extension's pages watch (`storage.onChanged`, area "session").
+ *
+ * Reading again cheaply (the worker reads the settings at every check). Each context (the worker,
+ * a page) remembers, for its life:
+ * - which records `local` was seen to hold nothing of (a move found none, or finished): their reads
+ *   and writes no longer look there (a read still takes the lock once, to find and open the
+ *   database with no wipe between; a remembered one, not after its first). Only an older version writes them
+ *   there, and a browser runs one version of an extension at a time (an update restarts every
+ *   context); `local` is not synced. Should anything put one there all the same (this version does,
+ *   for a record whose move did not verify: then it was never seen empty), `storage.onChanged`
+ *   (area "local") says so, and the next read moves it again.
+ * - the settings' record (REMEMBERED), read once through a connection it keeps open, and forgotten
+ *   when it can be stale: at the context's own write, at another context's (its signal in session
+ *   storage), and at a wipe (deleteDatabase's `versionchange` reaches the kept connection, which
+ *   closes at once so the delete is not held up; `close` too, when the browser drops the data).
+ *   A read that began before such a change does not keep what it read.
  */
 import { api } from "./browser.js";
 import { STORAGE } from "./constants.js";
@@ -64,6 +79,9 @@ function changedFields(before, after) {
   return [...keys].filter((key) => !same((before || {})[key], (after || {})[key])).sort();
 }
 
+/** The records each context remembers once read (see the head of this file): the settings, read at every check. */
+const REMEMBERED = Object.freeze([RECORDS.settings]);
+
 const LAYOUT = Object.freeze({
   [RECORDS.vault]: { ...wholeUnder(STORAGE.legacyVault), signal: STORAGE.session.vaultWritten, signalValue: () => fresh() },
   [RECORDS.settings]: {
@@ -99,21 +117,27 @@ function openDb() {
 }
 
 /**
- * Run `work(store, tx)` in one transaction; resolves with what it returned once the transaction is
- * committed (rejects with the transaction's error, or with the one `work` left in `tx.failure`).
+ * Run `work(store, tx)` in one transaction of `db`; resolves with what it returned once the
+ * transaction is committed (rejects with the transaction's error, or with the one `work` left in
+ * `tx.failure`).
  */
+async function inTransaction(db, mode, work) {
+  const tx = db.transaction(VAULT_DB.store, mode);
+  const done = new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onabort = () => reject(tx.failure || tx.error || new Error("aborted"));
+    tx.onerror = () => reject(tx.failure || tx.error);
+  });
+  const result = work(tx.objectStore(VAULT_DB.store), tx);
+  await done;
+  return await result;
+}
+
+/** inTransaction on a connection opened for it and closed after. */
 async function inStore(mode, work) {
   const db = await openDb();
   try {
-    const tx = db.transaction(VAULT_DB.store, mode);
-    const done = new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onabort = () => reject(tx.failure || tx.error || new Error("aborted"));
-      tx.onerror = () => reject(tx.failure || tx.error);
-    });
-    const result = work(tx.objectStore(VAULT_DB.store), tx);
-    await done;
-    return await result;
+    return await inTransaction(db, mode, work);
   } finally {
     db.close();
   }
@@ -185,6 +209,13 @@ export async function migrateAll() {
 }
 
 async function migrateOnce(name) {
+  const where = await moveOnce(name);
+  // Seen empty under the lock: nothing is to be moved again in this context's life (head of this file).
+  if (where !== "kept") thisContext().localClear.add(name);
+  return where;
+}
+
+async function moveOnce(name) {
   const layout = layoutOf(name);
   const legacy = await readLegacy(name);
   if (!legacy) return "none";
@@ -221,8 +252,82 @@ async function readKept(name) {
 
 /** A record, or null when there is none (one still in `local` is moved first). Opens no database that is not there. */
 export async function readRecord(name) {
-  return (await migrateRecord(name)) === "kept" ? readKept(name) : readIdb(name);
+  layoutOf(name);
+  const known = thisContext();
+  if (!known.localClear.has(name) && (await migrateRecord(name)) === "kept") return readKept(name);
+  // Under the lock: a wipe's delete cannot come between finding the database and opening it
+  // (an open after the delete would make an empty one, a trace of Haris).
+  return REMEMBERED.includes(name) ? readRemembered(name) : exclusively(() => readIdb(name));
 }
+
+/** What this context remembers (see the head of this file), for the IndexedDB it was read from. */
+const context = { factory: null, localClear: new Set(), remembered: new Map(), generation: 0, held: null };
+
+/** The context's memory; all of it forgotten if the IndexedDB is not the one it was read from (tests start a fresh profile so). */
+function thisContext() {
+  if (context.factory !== globalThis.indexedDB) {
+    if (context.held) context.held.close();
+    context.held = null;
+    context.factory = globalThis.indexedDB;
+    context.localClear.clear();
+    forgetRemembered();
+  }
+  return context;
+}
+
+function forgetRemembered() {
+  context.generation += 1;
+  context.remembered.clear();
+}
+
+/** The kept connection (one per context), opened on the first remembered read that finds the database. */
+async function heldDb() {
+  if (context.held) return context.held;
+  const db = await openDb();
+  if (context.held) {
+    db.close();
+    return context.held;
+  }
+  const letGo = () => {
+    db.close();
+    if (context.held === db) context.held = null;
+    forgetRemembered();
+  };
+  db.onversionchange = letGo; // a wipe (deleteDatabase), in this context or another
+  db.onclose = letGo; // the browser closed it (its site data cleared)
+  context.held = db;
+  return db;
+}
+
+/**
+ * A remembered record: read once, under the lock (no wipe's delete between finding the database
+ * and opening it), through the kept connection; a database that is not there is neither made nor
+ * watched (the record's first write, here or in another context, makes this one forget).
+ */
+async function readRemembered(name) {
+  const known = thisContext();
+  if (known.remembered.has(name)) return structuredClone(known.remembered.get(name));
+  const generation = known.generation;
+  const record = await exclusively(async () => {
+    if (!(await exists())) return null;
+    return (await inTransaction(await heldDb(), "readonly", (store) => request(store.get(name)))) ?? null;
+  });
+  if (known.generation === generation && known.factory === globalThis.indexedDB) known.remembered.set(name, structuredClone(record));
+  return record;
+}
+
+/** Another context's change: a record's signal (session), or an older version's record put into `local`. */
+function noticeChange(changes, area) {
+  for (const [name, layout] of Object.entries(LAYOUT)) {
+    if (area === "session" && layout.signal && Object.hasOwn(changes, layout.signal)) forgetRemembered();
+    const put = (key) => Object.hasOwn(changes, key) && changes[key].newValue !== undefined;
+    if (area === "local" && layout.legacyKeys.some(put)) {
+      context.localClear.delete(name);
+      forgetRemembered();
+    }
+  }
+}
+if (api.storage && api.storage.onChanged) api.storage.onChanged.addListener(noticeChange);
 
 /**
  * Change records together: `update(current)` gets {name: record or null} for every name and
@@ -237,7 +342,8 @@ export async function readRecord(name) {
 export function changeRecords(names, update, guard = () => {}) {
   names.forEach(layoutOf);
   return exclusively(async () => {
-    const where = await Promise.all(names.map((name) => migrateOnce(name)));
+    const known = thisContext();
+    const where = await Promise.all(names.map((name) => (known.localClear.has(name) ? "none" : migrateOnce(name))));
     const kept = names.filter((_name, i) => where[i] === "kept");
     const before = {};
     for (const name of kept) before[name] = await readKept(name);
@@ -258,6 +364,8 @@ export function changeRecords(names, update, guard = () => {}) {
       if (made.length) await inStore("readwrite", (store) => made.forEach(([name, record]) => store.put(record, name)));
     }
     for (const name of kept) await writeLocal(name, after[name] ?? null);
+    // This context's own write: what it remembered is older (other contexts learn from the signal).
+    forgetRemembered();
     await signal(names, before, after);
     return { before, after };
   });
@@ -305,5 +413,6 @@ export const migrateVault = () => migrateRecord(RECORDS.vault);
 
 /** The wipe: the database goes whole. Resolves once it is deleted (open connections close on versionchange). */
 export function deleteVaultStore() {
-  return exclusively(dropDatabase);
+  forgetRemembered();
+  return exclusively(dropDatabase).finally(forgetRemembered);
 }

@@ -14,6 +14,7 @@
 import { api } from "./browser.js";
 import { fromBase64, toBase64 } from "./base64.js";
 import { CIPHER, IMPORT_KDF, KDF, MIN_PASSPHRASE_LENGTH, STORAGE } from "./constants.js";
+import { addMissingContacts } from "./contacts.js";
 import { changeRecords, readRecord as readStored, readVaultRecord, writeVaultRecord } from "./vault-store.js";
 
 const subtle = globalThis.crypto.subtle;
@@ -168,22 +169,66 @@ export async function createVault(passphrase, { contacts = [], apiKey = "" } = {
   await rememberKey(index, raw);
 }
 
-/** Try the passphrase on both slots; remember the key of the one it opens. */
+/**
+ * Try the passphrase on both slots; remember the key of the one it opens. Resolves to {folded}:
+ * whether contacts an older version kept in clear were just moved into the vault (foldUnsealed;
+ * the popup and Options say so).
+ */
 export async function unlock(passphrase) {
   const record = await readRecord();
   if (!record) throw new VaultError("no_vault");
   if (typeof passphrase !== "string" || !passphrase) throw new VaultError("wrong_passphrase");
   const keys = await Promise.all(record.slots.map((slot) => deriveKey(passphrase, fromBase64(slot.salt), record.kdf.iterations)));
   for (let index = 0; index < keys.length; index += 1) {
+    let opened;
     try {
-      await unseal(keys[index], record.slots[index], AAD);
-      await rememberKey(index, keys[index]);
-      return;
+      opened = await unseal(keys[index], record.slots[index], AAD);
     } catch (error) {
       if (error.code !== "wrong_passphrase") throw error;
+      continue;
     }
+    // Never in the way of the unlock itself: a fold that fails is tried again at the next one.
+    const folded = await foldUnsealed(record, { slot: index, raw: keys[index] }, cleanSecrets(opened)).catch(() => false);
+    await rememberKey(index, keys[index]);
+    return { folded };
   }
   throw new VaultError("wrong_passphrase");
+}
+
+/**
+ * A vault and a clear copy both there: an older version's createVault wrote the vault (holding
+ * the clear contacts) and stopped before deleting the copy. At an unlock:
+ * - with the main passphrase, the clear contacts the vault does not hold are added to it (the
+ *   vault's own copy of one it holds wins: it may be newer), the API key too if the vault has
+ *   none, and the clear copy is deleted, in the same transaction as the vault's write;
+ * - with the second passphrase, the clear copy is deleted and nothing is added: it is typed under
+ *   pressure, and a list of real contacts left readable on the device (or added to the decoy)
+ *   would give the user away. Nothing is lost that the main slot did not get at its creation,
+ *   and nothing on screen tells this unlock from any other.
+ * A vault changed meanwhile by another page: nothing done, tried again at the next unlock.
+ * Resolves to whether the clear copy was moved in (false with the second passphrase).
+ */
+async function foldUnsealed(record, key, secrets) {
+  const UNSEALED = STORAGE.records.unsealed;
+  const VAULT = STORAGE.records.vault;
+  const clear = await readStored(UNSEALED);
+  if (!clear) return false;
+  if (secrets.role !== "main") {
+    await changeRecords([UNSEALED], () => ({ [UNSEALED]: null }));
+    return false;
+  }
+  const unsealed = await readUnsealed();
+  const merged = addMissingContacts(secrets.contacts, unsealed.contacts);
+  const next = cleanSecrets({ ...secrets, contacts: merged.contacts, apiKey: secrets.apiKey || unsealed.apiKey });
+  const sealed = await resealed(record, key, next);
+  let folded = false;
+  await changeRecords([VAULT, UNSEALED], (current) => {
+    if (JSON.stringify(current[VAULT]) !== JSON.stringify(record)) return {};
+    if (JSON.stringify(current[UNSEALED]) !== JSON.stringify(clear)) return {};
+    folded = true;
+    return { [VAULT]: sealed, [UNSEALED]: null };
+  });
+  return folded;
 }
 
 /** Forget the key: the contacts stay encrypted until the passphrase is typed again. */
@@ -218,6 +263,12 @@ export async function readSecrets() {
 export async function updateSecrets(update) {
   const { record, key, secrets } = await openSlot();
   const next = cleanSecrets({ ...secrets, ...update(secrets) });
+  await writeVaultRecord(await resealed(record, key, next));
+  return { contacts: next.contacts, apiKey: next.apiKey };
+}
+
+/** The record with the slot `key` opens sealed again holding `next`, the other slot kept as updateSecrets says. */
+async function resealed(record, key, next) {
   const other = 1 - key.slot;
   const slots = record.slots.slice();
   let peer = null;
@@ -233,8 +284,7 @@ export async function updateSecrets(update) {
   const length = cipherLength(slots[key.slot]);
   if (next.role === "main" && peer) slots[other] = { salt: slots[other].salt, ...(await seal(peer.raw, peer.value, AAD, length)) };
   else if (next.role === "main" && !next.peerKey) slots[other] = filler(slots[other].salt, length);
-  await writeVaultRecord({ ...record, slots });
-  return { contacts: next.contacts, apiKey: next.apiKey };
+  return { ...record, slots };
 }
 
 /** A new passphrase for the open slot (the current one is asked again): new salt, new key, re-encrypted. */

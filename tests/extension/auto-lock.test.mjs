@@ -3,13 +3,15 @@
 // screen locks; and using Haris makes or moves no alarm (Chromium keeps them on disk).
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { clearEverything, installFakeBrowser, sendToWorker, setIdbRecord } from "./fake-browser.mjs";
+import { clearEverything, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
 import { jsonServer } from "./helpers.mjs";
 
 const browser = installFakeBrowser();
 const Vault = await import("../../extension/shared/vault.js");
 const { saveSettings } = await import("../../extension/shared/settings.js");
 const { timing } = await import("../../extension/background/auto-lock.js");
+// Another context's store (an Options page): its writes reach the worker by their signal.
+const OptionsStore = await import("../../extension/shared/vault-store.js?options-page");
 await import("../../extension/background/service-worker.js");
 
 const PASS = "olive tram seventeen lantern";
@@ -91,7 +93,8 @@ describe("auto-lock", () => {
     browser.idle.onStateChanged.emit("locked");
     await settle();
     assert.equal(await Vault.vaultState(), "unlocked");
-    await setIdbRecord("settings", { autoLockMinutes: 7 }); // not a choice: the default hour
+    await OptionsStore.writeRecord("settings", { autoLockMinutes: 7 }); // not a choice: the default hour
+    await settle();
     timing.now = () => T0 + 15 * MINUTE + 59 * MINUTE;
     await watch();
     assert.equal(await Vault.vaultState(), "unlocked");

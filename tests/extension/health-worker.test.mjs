@@ -188,6 +188,109 @@ describe("sending", () => {
     assert.equal((await stored("healthCounts"))["x|2026.1"].complete, 20);
   });
 
+  /**
+   * A send whose request waits until the test lets it go (`release`); `out` resolves once it is
+   * made. What the worker does meanwhile is what a visit counted during a slow send meets.
+   */
+  function heldSend() {
+    const realFetch = globalThis.fetch;
+    let release;
+    let made;
+    const gate = new Promise((resolve) => (release = resolve));
+    const out = new Promise((resolve) => (made = resolve));
+    globalThis.fetch = async (...args) => {
+      made();
+      await gate;
+      return realFetch(...args);
+    };
+    return {
+      out,
+      release,
+      restore: () => {
+        release();
+        globalThis.fetch = realFetch;
+      },
+    };
+  }
+
+  const waiting = () => new Promise((resolve) => setTimeout(() => resolve("still waiting"), 200));
+
+  test("a visit counted while the counts are on their way is counted at once, kept, and not sent with them", async () => {
+    await optIn();
+    await record(20, visit("complete"));
+    const held = heldSend();
+    try {
+      const sending = Health.sendDue(NOW + DAY, half);
+      await held.out;
+      // Taken and reset in one transaction before the request: the visit does not wait for it.
+      const counted = await Promise.race([sendToWorker(browser, visit("incomplete", ["followers"])), waiting()]);
+      assert.deepEqual(counted, { ok: true });
+      held.release();
+      await sending;
+    } finally {
+      held.restore();
+    }
+    assert.equal(received.length, 1);
+    assert.deepEqual(received[0].body.extractors.map((e) => [e.complete, e.incomplete]), [[20, 0]], "the visit counted meanwhile is not in this send");
+    assert.deepEqual(await stored("healthCounts"), { "x|2026.1": { complete: 0, incomplete: 1, no_profile: 0, error: 0, missing: { followers: 1 } } });
+    await Health.sendDue(NOW + 2 * DAY, half);
+    assert.equal(received.length, 1, "one visit is too few for the next send: the 20 are not sent twice");
+  });
+
+  test("a server that cannot take them now: the counts taken go back beside the visit counted meanwhile", async () => {
+    await optIn();
+    await record(20, visit("complete"));
+    answer = { status: 503, body: { error: { code: "storage_unavailable", message: "later" } } };
+    const held = heldSend();
+    try {
+      const sending = Health.sendDue(NOW + DAY, half);
+      await held.out;
+      assert.deepEqual(await Promise.race([sendToWorker(browser, visit("complete")), waiting()]), { ok: true });
+      held.release();
+      await sending;
+    } finally {
+      held.restore();
+    }
+    assert.deepEqual(await stored("healthCounts"), { "x|2026.1": { complete: 21, incomplete: 0, no_profile: 0, error: 0, missing: {} } });
+    assert.equal(await stored("healthNextSend"), NOW + DAY + 3 * HOUR + 3 * HOUR, "a retry in hours");
+  });
+
+  test("a wipe while the counts are on their way: nothing is put back", async () => {
+    await optIn();
+    await record(20, visit("complete"));
+    answer = { status: 503, body: { error: { code: "storage_unavailable", message: "later" } } };
+    const held = heldSend();
+    try {
+      const sending = Health.sendDue(NOW + DAY, half);
+      await held.out;
+      const { wipeEverything } = await import("../../extension/shared/wipe.js");
+      await wipeEverything();
+      held.release();
+      await sending;
+    } finally {
+      held.restore();
+    }
+    assert.equal(await everythingStored(browser), JSON.stringify({ local: {}, session: {}, sync: {} }));
+    assert.equal(browser.alarms.scheduled.size, 0);
+  });
+
+  test("two alarms at once make one send", async () => {
+    await optIn();
+    await record(20, visit("complete"));
+    await Promise.all([Health.sendDue(NOW + DAY, half), Health.sendDue(NOW + DAY, half)]);
+    assert.equal(received.length, 1);
+  });
+
+  test("counts put back add up within the bounds", () => {
+    const many = Counts.addVisit({}, visit("incomplete", ["followers"]));
+    many["x|2026.1"].incomplete = HEALTH.maxCount;
+    const merged = Counts.mergeCounts(many, { "x|2026.1": { complete: 2, incomplete: 5, no_profile: 0, error: 1, missing: { followers: 3 } }, "instagram|2026.1": { complete: 1, incomplete: 0, no_profile: 0, error: 0, missing: {} } });
+    assert.deepEqual(merged, {
+      "x|2026.1": { complete: 2, incomplete: HEALTH.maxCount, no_profile: 0, error: 1, missing: { followers: 4 } },
+      "instagram|2026.1": { complete: 1, incomplete: 0, no_profile: 0, error: 0, missing: {} },
+    });
+  });
+
   test("a refusal of the counts themselves (422): they are dropped, not sent again and again", async () => {
     await optIn();
     await record(20, visit("complete"));

@@ -96,6 +96,86 @@ describe("an older profile's `local` moves out at the worker's start", () => {
   });
 });
 
+describe("a vault and the clear copy both there (an older createVault stopped between its two writes)", () => {
+  const DURESS = "seven quiet harbour lamps";
+  const LINA = { display_name: "Lina Khoury", platform: "x", handle: "lina_k" };
+  const KARIM_NOW = { ...FRIENDS[0], display_name: "Karim M." }; // renamed in the vault since
+
+  /** A locked vault holding `contacts` (and a second passphrase), beside an older version's clear copy. */
+  async function crashedCreate(contacts, { apiKey = "" } = {}) {
+    await Vault.createVault(PASS, { contacts, apiKey });
+    await Vault.setDuressPassphrase(DURESS);
+    await Vault.lock();
+    await setIdbRecord("unsealed", CLEAR);
+  }
+
+  test("the main passphrase moves the contacts the vault lacks into it and erases the clear copy, in one transaction", async () => {
+    await crashedCreate([KARIM_NOW, LINA]);
+    const record = await idbRecord("vault");
+    const written = [];
+    const put = IDBObjectStore.prototype.put;
+    const remove = IDBObjectStore.prototype.delete;
+    IDBObjectStore.prototype.put = function (value, key) {
+      written.push([this.transaction, "put", key]);
+      return put.call(this, value, key);
+    };
+    IDBObjectStore.prototype.delete = function (key) {
+      written.push([this.transaction, "delete", key]);
+      return remove.call(this, key);
+    };
+    let answer;
+    try {
+      answer = await Vault.unlock(PASS);
+    } finally {
+      IDBObjectStore.prototype.put = put;
+      IDBObjectStore.prototype.delete = remove;
+    }
+    assert.deepEqual(answer, { folded: true }, "the popup and Options say so");
+    assert.deepEqual(written.map(([, what, key]) => [what, key]), [["put", "vault"], ["delete", "unsealed"]]);
+    assert.equal(written[0][0], written[1][0], "one transaction");
+    assert.equal(await idbRecord("unsealed"), null);
+    assert.notDeepEqual(await idbRecord("vault"), record);
+    const secrets = await Vault.readSecrets();
+    assert.deepEqual(secrets.contacts.map((c) => c.display_name), ["Karim M.", "Lina Khoury"], "no duplicate; the vault's copy wins");
+    assert.equal(secrets.apiKey, "hk_clear_api_key_1", "the vault had no key: the clear one moves in");
+    const everything = await everythingStored(browser);
+    for (const secret of IN_CLEAR) assert.equal(everything.includes(secret), false, secret);
+    // The second passphrase still opens its empty list.
+    await Vault.lock();
+    assert.deepEqual(await Vault.unlock(DURESS), { folded: false });
+    assert.deepEqual(await Vault.readSecrets(), { contacts: [], apiKey: "" });
+  });
+
+  test("a contact only in the clear copy is added; the vault's own API key stays", async () => {
+    await crashedCreate([LINA], { apiKey: "hk_vault_key" });
+    assert.deepEqual(await Vault.unlock(PASS), { folded: true });
+    const secrets = await Vault.readSecrets();
+    assert.deepEqual(secrets.contacts.map((c) => c.handle), ["lina_k", "karim.mansour"]);
+    assert.equal(secrets.apiKey, "hk_vault_key");
+    assert.equal(await idbRecord("unsealed"), null);
+  });
+
+  test("the second passphrase erases the clear copy, adds nothing to either list, and says nothing", async () => {
+    await crashedCreate([LINA]);
+    const record = await idbRecord("vault");
+    assert.deepEqual(await Vault.unlock(DURESS), { folded: false });
+    assert.deepEqual(await Vault.readSecrets(), { contacts: [], apiKey: "" });
+    assert.equal(await idbRecord("unsealed"), null);
+    assert.deepEqual(await idbRecord("vault"), record, "the vault is not written: the main slot cannot be opened from here");
+    const everything = await everythingStored(browser);
+    for (const secret of IN_CLEAR) assert.equal(everything.includes(secret), false, secret);
+    await Vault.lock();
+    assert.deepEqual(await Vault.unlock(PASS), { folded: false });
+    assert.deepEqual((await Vault.readSecrets()).contacts.map((c) => c.handle), ["lina_k"]);
+  });
+
+  test("a wrong passphrase changes nothing", async () => {
+    await crashedCreate([LINA]);
+    await assert.rejects(Vault.unlock("not the passphrase at all"), { code: "wrong_passphrase" });
+    assert.deepEqual(await idbRecord("unsealed"), CLEAR);
+  });
+});
+
 describe("the settings' move", () => {
   test("at their first read in a page, the same values; again and again is harmless", async () => {
     await olderProfile({ clear: false });
