@@ -85,7 +85,9 @@ class Metrics:
             for finding in report.findings:
                 self._held["code", finding.code] += 1
         self._count_each(self.unavailable, report.unavailable)
-        self.release_when_due()
+        # Released by the request's count (count_request, after the response is made), not here:
+        # a release observes every held latency (0.3 s for 120,000), and a check's CPU is charged
+        # to its client (server.web.limits.charge_for_cpu).
 
     def count_request(
         self, route: str, method: str, status: int, seconds: float | None, undated: bool, untimed: bool = False
