@@ -90,3 +90,27 @@ def test_a_client_polling_a_count_it_raised_sees_the_moment_someone_checks_an_ac
     check(client, "192.0.2.50", {"account_id": bait, "bio": bait_bio})
 
     assert read_count() == polls[0] + 1  # the residual
+
+
+def test_a_filer_polling_a_made_up_account_it_reported_sees_a_trainer_check_it(make_app: Any) -> None:
+    """(c) the same way: a report's page adds nothing to the aggregate, but a trainer's own check
+    of the reported account (the console's check, or the API with a key) does, as a vouched check.
+    A filer that reported a made-up account nobody else would check, and polls its bit, sees the
+    moment a trainer checked it by hand."""
+    client = pinned(make_app(HARIS_PROXY_COUNT=1)).test_client()
+    _primed(client)
+    made_up = snowflake(datetime(2026, 10, 9, 8, 0, tzinfo=UTC), 11)
+    filed = client.post(
+        "/v1/reports",
+        json={"platform": "x", "reason": "entrapment", "profile": {"account_id": made_up}},
+        headers={"X-Forwarded-For": POLLER},
+    )
+    assert filed.status_code == 202
+    before = _read_bit(client, made_up)
+    assert before is not None and _read_bit(client, made_up) == before
+
+    trainer = {"Authorization": "Bearer test-bootstrap-key"}
+    body = {"platform": "x", "profile": {"account_id": made_up}}
+    assert client.post("/v1/check", json=body, headers=trainer).status_code == 200
+
+    assert _read_bit(client, made_up) == before - 1  # the residual: a trainer looked
