@@ -114,3 +114,30 @@ def test_a_filer_polling_a_made_up_account_it_reported_sees_a_trainer_check_it(m
     assert client.post("/v1/check", json=body, headers=trainer).status_code == 200
 
     assert _read_bit(client, made_up) == before - 1  # the residual: a trainer looked
+
+
+def test_held_contributions_date_the_first_check_only_to_the_hold_interval(make_app: Any) -> None:
+    """With ``HARIS_CAMPAIGN_HOLD_SECONDS`` the poller's reads stay as they were until the clock
+    passes the interval's end: then the next request writes what was held, and the poll says only
+    that the bait was first checked in the interval before it."""
+    app = pinned(make_app(HARIS_PROXY_COUNT=1, HARIS_CAMPAIGN_HOLD_SECONDS=600))
+    held = app.extensions["haris"].held_contributions
+    wall = [1_796_000_400.0]  # the start of an interval of 600 seconds
+    held.clock = lambda: wall[0]
+    held.release_when_due()  # its interval read from the clock now in force
+    client = app.test_client()
+    _primed(client)
+    bait = snowflake(datetime(2026, 10, 2, 8, 0, tzinfo=UTC), 7)
+    wall[0] += 600
+    assert client.get("/healthz").status_code == 200  # any request ends by writing what was held
+    polls = [_read_bit(client, bait) for _ in range(3)]
+    assert polls[0] is not None and polls == [polls[0]] * 3
+
+    wall[0] += 5
+    check(client, "192.0.2.50", {"account_id": bait, "bio": "Just me. Photos and thoughts."})
+    wall[0] += 590  # the end of the interval: still held
+    assert _read_bit(client, bait) == polls[0]
+
+    wall[0] += 5  # past it: the first request ends by writing them (the poll after it sees it)
+    _read_bit(client, bait)
+    assert _read_bit(client, bait) == polls[0] - 1
