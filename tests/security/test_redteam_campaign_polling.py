@@ -141,3 +141,30 @@ def test_held_contributions_date_the_first_check_only_to_the_hold_interval(make_
     wall[0] += 5  # past it: the first request ends by writing them (the poll after it sees it)
     _read_bit(client, bait)
     assert _read_bit(client, bait) == polls[0] - 1
+
+
+def test_held_contributions_are_written_once_per_interval_and_bounded(monkeypatch: Any) -> None:
+    """Nothing is written inside the interval; after it, every held account once (one held twice
+    adds nothing the second time); past MAX_HELD_CONTRIBUTIONS, more are lost, not kept."""
+    from heuristics.campaigns import CampaignAggregate, MemoryCellStore, traits
+    from heuristics.profile import Platform, Profile
+    from server.storage import campaigns
+
+    wall = [1_796_000_400.0]
+    aggregate = CampaignAggregate(MemoryCellStore(), clock=lambda: wall[0])
+    held = campaigns.HeldContributions(aggregate, 600, clock=lambda: wall[0])
+    made_at = datetime(2026, 9, 1, tzinfo=UTC)
+    made = [traits(Profile(account_id=snowflake(made_at, n), bio="same bio here"), Platform.X, None) for n in range(3)]
+    for found in (*made, made[0]):
+        held.add(found)
+    assert held.release_when_due() == 0
+    assert not any(aggregate.lookup(found).maybe_counted for found in made)  # nothing written yet
+    wall[0] += 600
+    assert 1 <= held.release_when_due() <= 3  # a bit pre-filled (15%) adds nothing; the repeat never
+    assert all(aggregate.lookup(found).maybe_counted for found in made)
+    assert held.release_when_due() == 0  # the same interval: nothing left
+
+    monkeypatch.setattr(campaigns, "MAX_HELD_CONTRIBUTIONS", 2)
+    for found in made:
+        held.add(found)
+    assert len(held._held) == 2
