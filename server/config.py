@@ -44,6 +44,10 @@ DEFAULTS: dict[str, Any] = {
     # Checks per client address that add to the campaign aggregate in any hour (a moving window
     # across the hourly pepper: docs/campaigns.md); the campaign signals need more other accounts.
     "HARIS_CAMPAIGN_CONTRIBUTIONS": "1/hour",
+    # Seconds contributions to the campaign aggregate are held in each worker and written at the next
+    # multiple of this on the clock (0: at their check). Written at once, a client polling the
+    # aggregate sees the moment an account it watches is first checked (docs/privacy.md).
+    "HARIS_CAMPAIGN_HOLD_SECONDS": 0.0,
     # Protected people a trainer's checks may name, per trainer (console account or API key label),
     # in any hour (a moving window across the hourly pepper); past it her checks are refused, 429
     # protected_matches_limited, until the window has room (server/services/protected.py).
@@ -90,6 +94,7 @@ _NUMBERS: dict[str, tuple[type[int] | type[float], float, float]] = {
     "HARIS_REJECTED_REPORT_HOURS": (int, 1, REPORT_TTL_SECONDS // 3600),
     "HARIS_REDIS_TIMEOUT": (float, 0.01, 60.0),
     "HARIS_METRICS_DELAY": (float, 0.0, 86_400.0),
+    "HARIS_CAMPAIGN_HOLD_SECONDS": (float, 0.0, 86_400.0),
 }
 _BOOLS = {"HARIS_LIMIT_FAIL_OPEN", "HARIS_SECURE_COOKIES", "HARIS_REQUIRE_SECOND_FACTOR"}
 _RATE_LIMITS = {

@@ -36,6 +36,9 @@ class AppState:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # The campaign aggregate (heuristics.campaigns; tables in the limiter store: server/storage/campaigns.py).
     campaigns: Any = None
+    # Contributions to it held until a clock boundary (HARIS_CAMPAIGN_HOLD_SECONDS; None: written at
+    # their check): server.storage.campaigns.HeldContributions.
+    held_contributions: Any = None
 
 
 def app_state() -> AppState:

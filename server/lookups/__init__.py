@@ -16,7 +16,7 @@ from heuristics.services import BANKS, PROTECTED, REUSE
 from server.lookups.banks import BanksLookup
 from server.lookups.protected import ProtectedLookup
 from server.lookups.reuse import ReuseLookup
-from server.storage.campaigns import make_aggregate
+from server.storage.campaigns import HeldContributions, make_aggregate
 
 
 def init_app(app: Flask) -> None:
@@ -33,3 +33,11 @@ def init_app(app: Flask) -> None:
     # checks' clock, so a pinned clock pins them too. Each check gets its own view of it
     # (heuristics.campaigns.CampaignCheck, server.services.check).
     state.campaigns = make_aggregate(state.redis.limiter.client, clock=lambda: state.clock().timestamp())
+    hold = app.config["HARIS_CAMPAIGN_HOLD_SECONDS"]
+    if hold > 0:
+        held = state.held_contributions = HeldContributions(state.campaigns, hold)
+
+        @app.teardown_request
+        def _release_held_contributions(_error: BaseException | None) -> None:
+            # After the response, outside any check's CPU charge (server.web.limits.charge_for_cpu).
+            held.release_when_due()

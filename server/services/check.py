@@ -182,7 +182,10 @@ def run_check(
         # add nothing, and an anonymous client's allowance is kept for one that can (a repeated
         # check of one account costs no allowance and no Redis round trip for it).
         with contextlib.suppress(ServiceUnavailable):
-            campaign.contribute(profile, body.platform, avatar_fingerprint)
+            if state.held_contributions is not None:  # written at the next clock boundary (docs/privacy.md)
+                state.held_contributions.add(campaign.traits_of(profile, body.platform, avatar_fingerprint))
+            else:
+                campaign.contribute(profile, body.platform, avatar_fingerprint)
     # The answer is made here from the engine's own values, so it is built without validating it
     # again (pydantic's model_construct): this is the hot path of every check.
     findings = []

@@ -37,12 +37,17 @@ checks always contribute (``server.services.check``).
 from __future__ import annotations
 
 import logging
+import random
+import threading
+import time
 from collections.abc import Callable, Sequence
 
 import redis
 
 from heuristics.campaigns import AggregateSettings, CampaignAggregate, CellStore, MemoryCellStore
 from heuristics.campaigns.aggregate import TableRead, TableState
+from heuristics.campaigns.traits import Traits
+from heuristics.context import ServiceUnavailable
 from server.storage.breaker import RedisBreaker
 
 log = logging.getLogger("haris.campaigns")
@@ -106,3 +111,60 @@ def make_aggregate(
 ) -> CampaignAggregate:
     store: CellStore = RedisCellStore(limiter_client) if limiter_client is not None else MemoryCellStore()
     return CampaignAggregate(store, settings or AggregateSettings(), clock=clock)
+
+
+# Contributions one worker holds at most until its next release (a flood must not grow memory
+# without bound: the anonymous ones are capped per client, a trainer's are not); more are lost.
+MAX_HELD_CONTRIBUTIONS = 20_000
+
+
+class HeldContributions:
+    """Contributions to the campaign aggregate held in this worker's memory and written, shuffled,
+    after the clock passes the next multiple of ``HARIS_CAMPAIGN_HOLD_SECONDS`` (by the first
+    request that ends after it: ``server.lookups``), instead of at their check.
+
+    Written at once, an account's first check changed its seen bit and its traits' counts at
+    that moment, and a client reading them again and again (docs/privacy.md, "Known limits of what
+    is kept") saw when, to its polling interval: with an ISP's record of who connected then, who.
+    Held, the change comes at the first request after the boundary, and says only that the account
+    was first added in the interval before it. The aggregate's counts are late by as much, and a
+    restart loses what a worker held. Live memory holds what is not written yet (the accounts'
+    traits and ids, in no order of arrival once shuffled; never a client).
+    """
+
+    def __init__(
+        self, aggregate: CampaignAggregate, hold_seconds: float, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.aggregate = aggregate
+        self.hold_seconds = hold_seconds
+        self.clock = clock
+        self._held: list[Traits] = []
+        self._lock = threading.Lock()
+        self._interval = self._now_interval()
+
+    def _now_interval(self) -> int:
+        return int(self.clock() // self.hold_seconds)
+
+    def add(self, traits: Traits) -> None:
+        with self._lock:
+            if len(self._held) < MAX_HELD_CONTRIBUTIONS:
+                self._held.append(traits)
+
+    def release_when_due(self) -> int:
+        """Write what was held once the clock has passed the interval's end; how many were added
+        (an account already counted, or held twice, adds nothing). What Redis cannot take is lost."""
+        interval = self._now_interval()
+        if interval == self._interval:
+            return 0
+        with self._lock:
+            if interval == self._interval:
+                return 0
+            held, self._held, self._interval = self._held, [], interval
+        random.SystemRandom().shuffle(held)  # the order of writes says nothing of the order of checks
+        added = 0
+        for traits in held:
+            try:
+                added += self.aggregate.contribute(traits)
+            except ServiceUnavailable:
+                break  # the limiter store is down: the rest is lost, as a contribution at its check would be
+        return added

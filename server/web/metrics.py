@@ -9,7 +9,12 @@ seconds (10 minutes by default), all at once, so a scrape cannot tell that someo
 profile with a particular signature (a bait account's operator watching for its target).
 A stored anonymous filing (``server.web.request_log.undated``: a report) is held back the same
 way, its request count and latency included: the store keeps a report's hour, and a Prometheus
-that scrapes every few seconds would otherwise keep when each report arrived.
+that scrapes every few seconds would otherwise keep when each report arrived. A check's latency
+(``server.web.request_log.untimed``) is held back too, its count not: what a check cost says what
+it matched (a photo decoded, a protected person's match or a campaign contribution counted in the
+limiter store), which is why its log line carries no duration; on a quiet server a scrape every
+few seconds sees one check at a time, and a live histogram kept that duration, to its bucket, for
+each of them.
 """
 
 from __future__ import annotations
@@ -24,9 +29,13 @@ from flask import Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
 from heuristics.findings import Report
-from server.web.request_log import method_label, stored_undated
+from server.web.request_log import duration_withheld, method_label, stored_undated
 
-# Held-back latencies kept per release (a flood of filings must not grow memory without bound).
+# Held-back latencies are kept to LATENCY_RESOLUTION seconds, as counts of each value: a check's
+# by the thousand a minute take a few thousand entries at most. At most MAX_HELD_LATENCIES values
+# per release (a flood must not grow memory without bound; a value past it is not observed: the
+# count is).
+LATENCY_RESOLUTION = 0.0001
 MAX_HELD_LATENCIES = 10_000
 
 
@@ -35,9 +44,9 @@ class Metrics:
         self.delay_seconds = delay_seconds
         self._held: Tally[tuple[str, str]] = Tally()  # (metric, label) → count not yet exported
         # Stored undated filings not yet exported: (route, method, status) → count; their
-        # latencies by route, at most MAX_HELD_LATENCIES (more are not observed: the count is).
+        # latencies, and checks', by route: (route, seconds to LATENCY_RESOLUTION) → count.
         self._held_requests: Tally[tuple[str, str, str]] = Tally()
-        self._held_latencies: list[tuple[str, float]] = []
+        self._held_latencies: Tally[tuple[str, float]] = Tally()
         self._held_lock = threading.Lock()
         self._next_release = time.monotonic() + delay_seconds
         self.registry = CollectorRegistry()
@@ -76,19 +85,29 @@ class Metrics:
             for finding in report.findings:
                 self._held["code", finding.code] += 1
         self._count_each(self.unavailable, report.unavailable)
-        self.release_when_due()
+        # Released by the request's count (count_request, after the response is made), not here:
+        # a release observes every held latency (0.3 s for 120,000), and a check's CPU is charged
+        # to its client (server.web.limits.charge_for_cpu).
 
-    def count_request(self, route: str, method: str, status: int, seconds: float | None, undated: bool) -> None:
-        """One request's count and latency; an ``undated`` one's held back (module docstring)."""
+    def count_request(
+        self, route: str, method: str, status: int, seconds: float | None, undated: bool, untimed: bool = False
+    ) -> None:
+        """One request's count and latency; an ``undated`` one's held back, an ``untimed`` one's
+        latency held back (module docstring)."""
         if not undated:
             self.child(self.requests, route, method, str(status)).inc()
-            if seconds is not None:
+            if seconds is None:
+                return
+            if not untimed:
                 self.child(self.latency, route).observe(seconds)
-            return
+                return
         with self._held_lock:
-            self._held_requests[route, method, str(status)] += 1
-            if seconds is not None and len(self._held_latencies) < MAX_HELD_LATENCIES:
-                self._held_latencies.append((route, seconds))
+            if undated:
+                self._held_requests[route, method, str(status)] += 1
+            if seconds is not None:
+                held = (route, round(seconds / LATENCY_RESOLUTION) * LATENCY_RESOLUTION)
+                if held in self._held_latencies or len(self._held_latencies) < MAX_HELD_LATENCIES:
+                    self._held_latencies[held] += 1
         self.release_when_due()
 
     def release_when_due(self) -> None:
@@ -98,14 +117,15 @@ class Metrics:
         with self._held_lock:
             held, self._held = self._held, Tally()
             requests, self._held_requests = self._held_requests, Tally()
-            latencies, self._held_latencies = self._held_latencies, []
+            latencies, self._held_latencies = self._held_latencies, Tally()
             self._next_release = time.monotonic() + self.delay_seconds
         for (kind, label), count in held.items():
             self.child(self.checks if kind == "level" else self.findings, label).inc(count)
         for labels, count in requests.items():
             self.child(self.requests, *labels).inc(count)
-        for route, seconds in latencies:
-            self.child(self.latency, route).observe(seconds)
+        for (route, seconds), count in latencies.items():
+            for _ in range(count):
+                self.child(self.latency, route).observe(seconds)
 
     def _count_each(self, metric: Counter, codes: Iterable[str]) -> None:
         for code in codes:
@@ -132,5 +152,5 @@ def init_app(app: Flask) -> None:
         started = g.get("metrics_started")
         seconds = time.perf_counter() - started if started is not None else None
         undated = stored_undated(response.status_code)
-        metrics.count_request(route, method, response.status_code, seconds, undated)
+        metrics.count_request(route, method, response.status_code, seconds, undated, duration_withheld())
         return response

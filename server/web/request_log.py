@@ -11,8 +11,10 @@ A refused filing (4xx, 5xx) stored nothing and is logged as any request.
 
 And a check's line (:func:`untimed`) carries no duration: what a check costs depends on what it
 matched (a protected person's match is counted in the limiter store, a photo is decoded), so a
-seized log's durations would sort its lines by what the checks found. ``/metrics`` keeps their
-latency as a histogram, which no one line can be read from.
+seized log's durations would sort its lines by what the checks found. ``/metrics`` adds their
+latencies to its histogram only every ``HARIS_METRICS_DELAY``, all at once (``server.web.metrics``):
+observed live, a Prometheus scraping every few seconds of a quiet server kept each check's
+duration, to its bucket, beside the time of its log line.
 """
 
 from __future__ import annotations
@@ -72,6 +74,11 @@ def stored_undated(status: int) -> bool:
     return 200 <= status < 300 and _view_marked("haris_undated")
 
 
+def duration_withheld() -> bool:
+    """Whether this request was an :func:`untimed` view's: its duration says what it matched."""
+    return _view_marked("haris_untimed")
+
+
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps with options makes one a call
 
 
@@ -125,6 +132,6 @@ def _record(status: int, request_id: str, started: float | None) -> logging.LogR
         "status": status,
         "request_id": request_id,
     }
-    if not _view_marked("haris_untimed"):
+    if not duration_withheld():
         fields["duration_ms"] = round((time.perf_counter() - started) * 1000, 2) if started else None
     return log.makeRecord(log.name, logging.INFO, __file__, 0, "request", (), None, extra={"fields": fields})
