@@ -19,24 +19,82 @@ each of them.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import threading
 import time
 from collections import Counter as Tally
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from flask import Flask, Response, g, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
+from prometheus_client.core import HistogramMetricFamily
 
 from heuristics.findings import Report
 from server.web.request_log import duration_withheld, method_label, stored_undated
 
-# Held-back latencies are kept to LATENCY_RESOLUTION seconds, as counts of each value: a check's
-# by the thousand a minute take a few thousand entries at most. At most MAX_HELD_LATENCIES values
-# per release (a flood must not grow memory without bound; a value past it is not observed: the
-# count is).
-LATENCY_RESOLUTION = 0.0001
-MAX_HELD_LATENCIES = 10_000
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+
+
+class BucketCounts:
+    """Latencies by route as Prometheus buckets count them (a value in the first bucket whose
+    upper bound it does not exceed; the last is +Inf), and their sum. Held-back latencies are
+    kept this way too, so a release adds a whole window per bucket: memory and work bounded by
+    routes × buckets, however many requests the window saw."""
+
+    def __init__(self, bounds: Sequence[float]) -> None:
+        self.bounds = tuple(float(bound) for bound in bounds)
+        self.counts: dict[str, list[int]] = {}
+        self.sums: Tally[str] = Tally()
+
+    def add(self, route: str, seconds: float) -> None:
+        counts = self.counts.setdefault(route, [0] * (len(self.bounds) + 1))
+        counts[bisect.bisect_left(self.bounds, seconds)] += 1
+        self.sums[route] += seconds
+
+    def merge(self, other: BucketCounts) -> None:
+        for route, counts in other.counts.items():
+            mine = self.counts.setdefault(route, [0] * (len(self.bounds) + 1))
+            self.counts[route] = [a + b for a, b in zip(mine, counts, strict=True)]
+            self.sums[route] += other.sums[route]
+
+
+class LatencyHistogram:
+    """The request-latency histogram, exported through prometheus_client's documented custom
+    collector protocol (``collect`` yielding a :class:`HistogramMetricFamily`) so that held-back
+    latencies join it per bucket at their release: a ``Histogram`` takes them one ``observe`` at
+    a time, which for a busy window took seconds in the request that released them."""
+
+    def __init__(self, name: str, documentation: str, bounds: Sequence[float]) -> None:
+        self.name, self.documentation = name, documentation
+        self._observed = BucketCounts(bounds)
+        self._lock = threading.Lock()
+
+    def empty(self) -> BucketCounts:
+        return BucketCounts(self._observed.bounds)
+
+    def observe(self, route: str, seconds: float) -> None:
+        with self._lock:
+            self._observed.add(route, seconds)
+
+    def add(self, held: BucketCounts) -> None:
+        with self._lock:
+            self._observed.merge(held)
+
+    def describe(self) -> Iterator[HistogramMetricFamily]:
+        yield HistogramMetricFamily(self.name, self.documentation, labels=["route"])
+
+    def collect(self) -> Iterator[HistogramMetricFamily]:
+        family = HistogramMetricFamily(self.name, self.documentation, labels=["route"])
+        with self._lock:
+            observed = {
+                route: (list(counts), self._observed.sums[route]) for route, counts in self._observed.counts.items()
+            }
+        labels = [repr(bound) for bound in self._observed.bounds] + ["+Inf"]
+        for route, (counts, total) in sorted(observed.items()):
+            family.add_metric([route], list(zip(labels, itertools.accumulate(counts), strict=True)), total)
+        yield family
 
 
 class Metrics:
@@ -44,22 +102,17 @@ class Metrics:
         self.delay_seconds = delay_seconds
         self._held: Tally[tuple[str, str]] = Tally()  # (metric, label) → count not yet exported
         # Stored undated filings not yet exported: (route, method, status) → count; their
-        # latencies, and checks', by route: (route, seconds to LATENCY_RESOLUTION) → count.
+        # latencies, and checks', are held by bucket in _held_latencies (made with the histogram).
         self._held_requests: Tally[tuple[str, str, str]] = Tally()
-        self._held_latencies: Tally[tuple[str, float]] = Tally()
         self._held_lock = threading.Lock()
         self._next_release = time.monotonic() + delay_seconds
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "haris_http_requests_total", "HTTP requests", ["route", "method", "status"], registry=self.registry
         )
-        self.latency = Histogram(
-            "haris_http_request_duration_seconds",
-            "Request latency",
-            ["route"],
-            registry=self.registry,
-            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
-        )
+        self.latency = LatencyHistogram("haris_http_request_duration_seconds", "Request latency", LATENCY_BUCKETS)
+        self.registry.register(self.latency)
+        self._held_latencies = self.latency.empty()
         self.checks = Counter("haris_checks_total", "Checks by resulting level", ["level"], registry=self.registry)
         self.findings = Counter("haris_findings_total", "Findings by code", ["code"], registry=self.registry)
         self.unavailable = Counter(
@@ -70,7 +123,7 @@ class Metrics:
         # check increments several counters. Label values are codes and routes, a bounded set.
         self._children: dict[tuple[Any, ...], Any] = {}
 
-    def child(self, metric: Counter | Histogram, *values: str) -> Any:
+    def child(self, metric: Counter, *values: str) -> Any:
         key = (id(metric), *values)
         found = self._children.get(key)
         if found is None:
@@ -86,8 +139,8 @@ class Metrics:
                 self._held["code", finding.code] += 1
         self._count_each(self.unavailable, report.unavailable)
         # Released by the request's count (count_request, after the response is made), not here:
-        # a release observes every held latency (0.3 s for 120,000), and a check's CPU is charged
-        # to its client (server.web.limits.charge_for_cpu).
+        # a check's CPU is charged to its client (server.web.limits.charge_for_cpu), and a release
+        # is not that check's work.
 
     def count_request(
         self, route: str, method: str, status: int, seconds: float | None, undated: bool, untimed: bool = False
@@ -99,15 +152,13 @@ class Metrics:
             if seconds is None:
                 return
             if not untimed:
-                self.child(self.latency, route).observe(seconds)
+                self.latency.observe(route, seconds)
                 return
         with self._held_lock:
             if undated:
                 self._held_requests[route, method, str(status)] += 1
             if seconds is not None:
-                held = (route, round(seconds / LATENCY_RESOLUTION) * LATENCY_RESOLUTION)
-                if held in self._held_latencies or len(self._held_latencies) < MAX_HELD_LATENCIES:
-                    self._held_latencies[held] += 1
+                self._held_latencies.add(route, seconds)
         self.release_when_due()
 
     def release_when_due(self) -> None:
@@ -117,15 +168,13 @@ class Metrics:
         with self._held_lock:
             held, self._held = self._held, Tally()
             requests, self._held_requests = self._held_requests, Tally()
-            latencies, self._held_latencies = self._held_latencies, Tally()
+            latencies, self._held_latencies = self._held_latencies, self.latency.empty()
             self._next_release = time.monotonic() + self.delay_seconds
         for (kind, label), count in held.items():
             self.child(self.checks if kind == "level" else self.findings, label).inc(count)
         for labels, count in requests.items():
             self.child(self.requests, *labels).inc(count)
-        for (route, seconds), count in latencies.items():
-            for _ in range(count):
-                self.child(self.latency, route).observe(seconds)
+        self.latency.add(latencies)
 
     def _count_each(self, metric: Counter, codes: Iterable[str]) -> None:
         for code in codes:
