@@ -13,6 +13,7 @@ import statistics
 from collections.abc import Callable
 
 from bench.campaign_adversary import table as adversary_table_text
+from bench.campaign_hold import hold_table
 from bench.campaign_stream import below_thresholds_table, grid_table
 from bench.figures import Inputs, figure
 from bench.figures.evaluation import CRESCI_HINT, _cresci
@@ -113,6 +114,13 @@ def generated_stream_table(inputs: Inputs) -> str:
     """bench/campaign_stream.py --grid: generated streams of human-looking fakes made in batches and
     genuine accounts, one parameter varied at a time, against the bare within-a-day count."""
     return grid_table(load_default_rules())
+
+
+@figure("campaigns-hold")
+def hold_cost(inputs: Inputs) -> str:
+    """bench/campaign_hold.py: what HARIS_CAMPAIGN_HOLD_SECONDS costs detection on the realistic
+    generated stream, its checks spread over an hour, a day or an epoch of the aggregate."""
+    return hold_table(load_default_rules())
 
 
 @figure("campaigns-below-thresholds")
