@@ -41,6 +41,9 @@ DEFAULTS: dict[str, Any] = {
     # Checks whose names or photo matched the protected-people registry, per client address: the
     # registry answers whether an account is a registered person's (docs/privacy.md).
     "HARIS_REGISTRY_LIMIT": "20/hour",
+    # The same, per IPv6 /48 (every /64 of it together): a tunnel broker hands out a /48 for free,
+    # 65,536 /64 clients that would each get HARIS_REGISTRY_LIMIT. IPv4 clients are not grouped.
+    "HARIS_REGISTRY_NETWORK_LIMIT": "100/hour",
     # Checks per client address that add to the campaign aggregate in any hour (a moving window
     # across the hourly pepper: docs/campaigns.md); the campaign signals need more other accounts.
     "HARIS_CAMPAIGN_CONTRIBUTIONS": "1/hour",
@@ -101,6 +104,7 @@ _RATE_LIMITS = {
     "HARIS_CHECK_LIMIT",
     "HARIS_REPORT_LIMIT",
     "HARIS_REGISTRY_LIMIT",
+    "HARIS_REGISTRY_NETWORK_LIMIT",
     "HARIS_PROTECTED_MATCH_LIMIT",
     "HARIS_CAMPAIGN_CONTRIBUTIONS",
     "HARIS_EXTRACTOR_HEALTH_LIMIT",

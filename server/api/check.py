@@ -49,19 +49,21 @@ def _read_check() -> tuple[CheckRequest, bytes | None]:
 
 
 def _registry_allowed() -> bool:
-    """Count a check that matched the protected-people registry (``HARIS_REGISTRY_LIMIT``);
+    """Count a check that matched the protected-people registry (``HARIS_REGISTRY_LIMIT``, and
+    ``HARIS_REGISTRY_NETWORK_LIMIT`` for an IPv6 client);
     whether it may be answered. Only a counted match is: when the limiter store fails at this
     count (it died after the check's own count, or a cluster node holding this window is down),
     the allowance fails open uncounted, or closed with a 503 only a match would get — either
     tells a match from a miss, with nothing counted. It is answered as a miss is instead."""
-    registry = limits().registry
-    try:
-        registry.charge()
-    except LimitReached:
-        return False
-    except APIError:  # limiter_unavailable (failing closed): not counted
-        return False
-    return not registry.cannot_count()  # the guard failed open: not counted either
+    allowances = limits().registry_allowances()  # the client's, and an IPv6 client's /48's
+    for allowance in allowances:
+        try:
+            allowance.charge()
+        except LimitReached:
+            return False
+        except APIError:  # limiter_unavailable (failing closed): not counted
+            return False
+    return not any(allowance.cannot_count() for allowance in allowances)  # failed open: not counted either
 
 
 def _registry_open() -> bool:
@@ -70,10 +72,10 @@ def _registry_open() -> bool:
     ServiceUnavailable while the limiter store cannot count (this check's own count just failed):
     the registry's answers must be counted, so it is not asked, and its signal is listed as
     unavailable — for every check then, a match and a miss alike."""
-    registry = limits().registry
-    if registry.cannot_count():
+    allowances = limits().registry_allowances()
+    if any(allowance.cannot_count() for allowance in allowances):
         raise ServiceUnavailable("rate limit storage")
-    return not registry.known_used_up()
+    return not any(allowance.known_used_up() for allowance in allowances)
 
 
 def _may_contribute() -> bool:

@@ -387,6 +387,11 @@ class Limits:
         # a fixed window keyed by the hour's pepper would answer twice the limit around the hour.
         self.registry = allowance("registry", "HARIS_REGISTRY_LIMIT", anonymous=True,
                                   previous_key=self.previous_client_key, remember_refusals=True)  # fmt: skip
+        # The registry's allowance again, per IPv6 /48 (IPv4 clients are not charged it): a /48 is
+        # 65,536 /64 clients, each with its own HARIS_REGISTRY_LIMIT, and tunnel brokers hand one out free.
+        self.registry_network = allowance("registry-network", "HARIS_REGISTRY_NETWORK_LIMIT", key=self.network_key,
+                                          anonymous=True, previous_key=self.previous_network_key,
+                                          remember_refusals=True)  # fmt: skip
         self.extractor_health = allowance("extractor-health", "HARIS_EXTRACTOR_HEALTH_LIMIT")
         # Not anonymous: when the store cannot count, nothing is added to the aggregate. Counted in
         # a moving window under this hour's key and the previous hour's: the campaign signals'
@@ -418,6 +423,19 @@ class Limits:
     def previous_client_key(self) -> str:
         """The client's key as it was in the previous hour (that hour's pepper)."""
         return self.keyed(b"address:", _address(), previous_hour=True)
+
+    def network_key(self) -> str:
+        """The client's IPv6 /48 as a peppered HMAC (its address's key for an IPv4 client, which
+        :meth:`registry_allowances` never charges to this)."""
+        return self.keyed(b"network:", _network() or _address())
+
+    def previous_network_key(self) -> str:
+        return self.keyed(b"network:", _network() or _address(), previous_hour=True)
+
+    def registry_allowances(self) -> tuple[Allowance, ...]:
+        """What a check that matched the protected-people registry is charged: the client's
+        allowance, and for an IPv6 client its /48's."""
+        return (self.registry, self.registry_network) if _network() is not None else (self.registry,)
 
     def protected_matches_of(self, actor: str) -> Allowance:
         """The allowance of protected people named to ``actor`` (a console username or
@@ -472,6 +490,19 @@ def _address() -> bytes:
             return str(address.ipv4_mapped).encode()
         return str(ipaddress.ip_network((address, 64), strict=False)).encode()  # its /64
     return str(address).encode()
+
+
+def _network() -> bytes | None:
+    """The client's IPv6 /48, or None for an IPv4 client (an IPv4-mapped address is one): the
+    network a tunnel broker or a hosting provider hands out whole, for the registry's second
+    allowance. IPv4 addresses are not grouped (a /24 is often many households behind one ISP)."""
+    try:
+        address = ipaddress.ip_address(_without_port(request.remote_addr or ""))
+    except ValueError:
+        return None
+    if not isinstance(address, ipaddress.IPv6Address) or address.ipv4_mapped is not None:
+        return None
+    return str(ipaddress.ip_network((address, 48), strict=False)).encode()
 
 
 def _without_port(raw: str) -> str:

@@ -301,6 +301,32 @@ def test_checks_that_hit_the_registry_have_a_tighter_limit(make_app: Any, traine
     assert "impersonation.protected_person" in codes(other.get_json())
 
 
+def test_an_ipv6_48_shares_one_registry_allowance_across_its_64s(make_app: Any, trainer: dict[str, str]) -> None:
+    """A /48 (a tunnel broker hands one out free) is 65,536 /64 clients, each with its own
+    HARIS_REGISTRY_LIMIT: past HARIS_REGISTRY_NETWORK_LIMIT the /48's matches are answered as
+    misses, whichever /64 sends them. Another /48, and IPv4 clients, keep their answers."""
+    client = make_app(HARIS_REGISTRY_LIMIT="2/hour", HARIS_REGISTRY_NETWORK_LIMIT="3/hour").test_client()
+    register(client, trainer)
+    clone = {"display_name": "Hala Ahed", "account_id": "5555555555"}
+
+    def matched(address: str) -> bool:
+        response = client.post("/v1/check", json={"platform": "x", "profile": clone},
+                               environ_base={"REMOTE_ADDR": address})  # fmt: skip
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["unavailable"] == []  # nothing says a signal was held back
+        return "impersonation.protected_person" in codes(response.get_json())
+
+    # Four /64s of one /48, one check each, then the first /64 again: three answered, then misses.
+    walk = ["2001:db8:aa:1::7", "2001:db8:aa:2::7", "[2001:db8:aa:3::7]:443", "2001:db8:aa:4::7", "2001:db8:aa:1::8"]
+    assert [matched(address) for address in walk] == [True, True, True, False, False]
+    assert matched("2001:db8:bb:1::7")  # another /48
+    # IPv4 clients are not grouped (an IPv4-mapped address is its IPv4 address): each keeps its own.
+    assert [matched(f"198.51.100.{n}") for n in (1, 2, 3, 4)] == [True] * 4
+    assert matched("::ffff:198.51.100.5")
+    # The per-address allowance still holds inside a /48 that has room.
+    assert [matched("2001:db8:cc:1::1") for _ in range(3)] == [True, True, False]
+
+
 class _CountingRegistry:
     """The worker's real registry lookup, counting what a check asks it (not a stand-in: every
     call goes to it)."""
