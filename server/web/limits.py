@@ -473,21 +473,28 @@ class Limits:
         return self.keyed(b"login:", name.strip().lower()[:64].encode())
 
 
+def _client_ip() -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The request's client address, parsed: without a port some proxies append to the forwarded
+    address (``192.0.2.1:5060``, ``[2001:db8::1]:443``: each connection would otherwise be a new
+    client), an IPv4-mapped IPv6 address as its IPv4 address; None when it is no address."""
+    try:
+        address = ipaddress.ip_address(_without_port(request.remote_addr or "unknown"))
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
 def _address() -> bytes:
     """The client as every limit counts it: its IPv4 address, or its IPv6 address's /64. A host
     or home network is given a whole /64 and may send from any of its addresses: counted one by
     one, they would let a single client past every limit (checks, the registry, campaign
-    contributions). An IPv4-mapped IPv6 address is its IPv4 address. A port some proxies append
-    to the forwarded address (``192.0.2.1:5060``, ``[2001:db8::1]:443``) is not part of it: each
-    connection would otherwise be a new client."""
-    raw = request.remote_addr or "unknown"
-    try:
-        address = ipaddress.ip_address(_without_port(raw))
-    except ValueError:
-        return raw.encode()
+    contributions). Not an address: the raw value as it came."""
+    address = _client_ip()
+    if address is None:
+        return (request.remote_addr or "unknown").encode()
     if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped).encode()
         return str(ipaddress.ip_network((address, 64), strict=False)).encode()  # its /64
     return str(address).encode()
 
@@ -496,11 +503,8 @@ def _network() -> bytes | None:
     """The client's IPv6 /48, or None for an IPv4 client (an IPv4-mapped address is one): the
     network a tunnel broker or a hosting provider hands out whole, for the registry's second
     allowance. IPv4 addresses are not grouped (a /24 is often many households behind one ISP)."""
-    try:
-        address = ipaddress.ip_address(_without_port(request.remote_addr or ""))
-    except ValueError:
-        return None
-    if not isinstance(address, ipaddress.IPv6Address) or address.ipv4_mapped is not None:
+    address = _client_ip()
+    if not isinstance(address, ipaddress.IPv6Address):
         return None
     return str(ipaddress.ip_network((address, 48), strict=False)).encode()
 
