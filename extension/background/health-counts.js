@@ -23,18 +23,12 @@ function emptyEntry() {
   return { complete: 0, incomplete: 0, no_profile: 0, error: 0, missing: {} };
 }
 
-/** The counts with one more visit (a new object; each count stops at HEALTH.maxCount). */
+/** The counts with one more visit (a new object; each count stops at HEALTH.maxCount): mergeCounts of the visit alone. */
 export function addVisit(counts, { platform, version, outcome, missing }) {
-  const key = `${platform}|${version}`;
-  const out = structuredClone(counts || {});
-  if (!out[key]) {
-    if (Object.keys(out).length >= HEALTH.maxEntries) return out;
-    out[key] = emptyEntry();
-  }
-  const entry = out[key];
-  entry[outcome] = Math.min(HEALTH.maxCount, (entry[outcome] || 0) + 1);
-  for (const field of missing) entry.missing[field] = Math.min(HEALTH.maxCount, (entry.missing[field] || 0) + 1);
-  return out;
+  const visit = emptyEntry();
+  visit[outcome] = 1;
+  for (const field of missing) visit.missing[field] = (visit.missing[field] || 0) + 1;
+  return mergeCounts(counts, { [`${platform}|${version}`]: visit });
 }
 
 /**
