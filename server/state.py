@@ -36,9 +36,10 @@ class AppState:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # The campaign aggregate (heuristics.campaigns; tables in the limiter store: server/storage/campaigns.py).
     campaigns: Any = None
-    # Contributions to it held until a clock boundary (HARIS_CAMPAIGN_HOLD_SECONDS; None: written at
-    # their check): server.storage.campaigns.HeldContributions.
-    held_contributions: Any = None
+    # Where a check's contribution to it goes (heuristics.campaigns.Contributions): None, the
+    # aggregate at once; with HARIS_CAMPAIGN_HOLD_SECONDS, server.storage.campaigns.HeldContributions,
+    # which writes them after the next clock boundary.
+    contributions: Any = None
 
 
 def app_state() -> AppState:

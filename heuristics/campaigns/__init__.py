@@ -13,6 +13,7 @@ OTHER accounts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from heuristics.campaigns.aggregate import (
     AggregateSettings,
@@ -30,11 +31,20 @@ from heuristics.profile import Platform, Profile
 SERVICE = "campaigns"
 
 
+class Contributions(Protocol):
+    """Where a check's contribution goes: the aggregate itself (written at once), or a holder that
+    writes it later (the server's ``HeldContributions``). Whether the account was added now."""
+
+    def contribute(self, traits: Traits) -> bool: ...
+
+
 @dataclass
 class CampaignCheck:
-    """One check's view of the aggregate: counts read at most once, then one contribution."""
+    """One check's view of the aggregate: counts read at most once, then one contribution, through
+    ``contributions`` (default: the aggregate, at once)."""
 
     aggregate: CampaignAggregate
+    contributions: Contributions | None = None
     _traits: Traits | None = None
     _counts: Counts | None = None
     _key: tuple[Profile, Platform, object] | None = field(default=None, repr=False)
@@ -60,7 +70,7 @@ class CampaignCheck:
         return self._counts is None or not self._counts.maybe_counted
 
     def contribute(self, profile: Profile, platform: Platform, avatar: AvatarFingerprint | None) -> bool:
-        return self.aggregate.contribute(self.traits_of(profile, platform, avatar))
+        return (self.contributions or self.aggregate).contribute(self.traits_of(profile, platform, avatar))
 
 
 __all__ = [
@@ -69,6 +79,7 @@ __all__ = [
     "CampaignAggregate",
     "CampaignCheck",
     "CellStore",
+    "Contributions",
     "Counts",
     "CreationEstimate",
     "FamilyCount",

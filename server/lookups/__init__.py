@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
     state.campaigns = make_aggregate(state.redis.limiter.client, clock=lambda: state.clock().timestamp())
     hold = app.config["HARIS_CAMPAIGN_HOLD_SECONDS"]
     if hold > 0:
-        held = state.held_contributions = HeldContributions(state.campaigns, hold)
+        held = state.contributions = HeldContributions(state.campaigns, hold)
 
         @app.teardown_request
         def _release_held_contributions(_error: BaseException | None) -> None:

@@ -149,7 +149,7 @@ def run_check(
         services[BANKS] = services[BANKS].for_check()
     campaign = None
     if state.campaigns is not None:
-        campaign = services[CAMPAIGNS] = CampaignCheck(state.campaigns)
+        campaign = services[CAMPAIGNS] = CampaignCheck(state.campaigns, state.contributions)
     if not privileged and REGISTRY in services:
         try:
             registry_is_open = registry_open is None or registry_open()
@@ -181,11 +181,9 @@ def run_check(
         # found already counted (its seen bit set) is not offered again: the contribution would
         # add nothing, and an anonymous client's allowance is kept for one that can (a repeated
         # check of one account costs no allowance and no Redis round trip for it).
+        # Written now, or held to the next clock boundary (HARIS_CAMPAIGN_HOLD_SECONDS: state.contributions).
         with contextlib.suppress(ServiceUnavailable):
-            if state.held_contributions is not None:  # written at the next clock boundary (docs/privacy.md)
-                state.held_contributions.add(campaign.traits_of(profile, body.platform, avatar_fingerprint))
-            else:
-                campaign.contribute(profile, body.platform, avatar_fingerprint)
+            campaign.contribute(profile, body.platform, avatar_fingerprint)
     # The answer is made here from the engine's own values, so it is built without validating it
     # again (pydantic's model_construct): this is the hot path of every check.
     findings = []

@@ -145,10 +145,12 @@ class HeldContributions:
     def _now_interval(self) -> int:
         return int(self.clock() // self.hold_seconds)
 
-    def add(self, traits: Traits) -> None:
+    def contribute(self, traits: Traits) -> bool:
+        """Hold one contribution (:class:`heuristics.campaigns.Contributions`): nothing is added now."""
         with self._lock:
             if len(self._held) < MAX_HELD_CONTRIBUTIONS:
                 self._held.append(traits)
+        return False
 
     def release_when_due(self) -> int:
         """Write what was held once the clock has passed the interval's end; how many were added

@@ -121,7 +121,7 @@ def test_held_contributions_date_the_first_check_only_to_the_hold_interval(make_
     passes the interval's end: then the next request writes what was held, and the poll says only
     that the bait was first checked in the interval before it."""
     app = pinned(make_app(HARIS_PROXY_COUNT=1, HARIS_CAMPAIGN_HOLD_SECONDS=600))
-    held = app.extensions["haris"].held_contributions
+    held = app.extensions["haris"].contributions
     wall = [1_796_000_400.0]  # the start of an interval of 600 seconds
     held.clock = lambda: wall[0]
     held.release_when_due()  # its interval read from the clock now in force
@@ -156,7 +156,7 @@ def test_held_contributions_are_written_once_per_interval_and_bounded(monkeypatc
     made_at = datetime(2026, 9, 1, tzinfo=UTC)
     made = [traits(Profile(account_id=snowflake(made_at, n), bio="same bio here"), Platform.X, None) for n in range(3)]
     for found in (*made, made[0]):
-        held.add(found)
+        held.contribute(found)
     assert held.release_when_due() == 0
     assert not any(aggregate.lookup(found).maybe_counted for found in made)  # nothing written yet
     wall[0] += 600
@@ -166,5 +166,5 @@ def test_held_contributions_are_written_once_per_interval_and_bounded(monkeypatc
 
     monkeypatch.setattr(campaigns, "MAX_HELD_CONTRIBUTIONS", 2)
     for found in made:
-        held.add(found)
+        held.contribute(found)
     assert len(held._held) == 2
