@@ -9,6 +9,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 import regex
 
@@ -75,7 +76,7 @@ def is_decorative_reference(ch: str) -> bool:
 # and is rebuilt from them, once, at import, when either library's version differs from the one it
 # was made with. tests/unit/test_text_tables.py checks table and reference agree on every code
 # point.
-_CLASSIFICATIONS: dict[str, Callable[[str], object]] = {
+_CLASSIFICATIONS: dict[str, Callable[[str], Any]] = {
     "script_of": script_of_reference,
     "is_hidden": is_hidden_reference,
     "is_decorative": is_decorative_reference,
@@ -87,27 +88,30 @@ def _unicode_versions() -> dict[str, str]:
     return {"unicodedata": unicodedata.unidata_version, "regex": regex.__version__}
 
 
-class CodePointRuns:
+V = TypeVar("V")
+
+
+class CodePointRuns(Generic[V]):
     """A value for every code point, kept as runs: a code point has the value of the last run
     starting at or before it."""
 
     __slots__ = ("starts", "values")
 
-    def __init__(self, runs: Sequence[tuple[int, object]]) -> None:
+    def __init__(self, runs: Sequence[tuple[int, V]]) -> None:
         if not runs or runs[0][0] != 0:
             raise ValueError("the runs must start at code point 0")
         self.starts = [start for start, _ in runs]
         self.values = [value for _, value in runs]
 
-    def __getitem__(self, ch: str) -> object:
+    def __getitem__(self, ch: str) -> V:
         return self.at(ord(ch))
 
-    def at(self, code: int) -> object:
+    def at(self, code: int) -> V:
         return self.values[bisect_right(self.starts, code) - 1]
 
-    def plane(self, end: int = 0x10000) -> list[object]:
+    def plane(self, end: int = 0x10000) -> list[V]:
         """The value of each code point below ``end``, one list item each (read by index)."""
-        spelled: list[object] = []
+        spelled: list[V] = []
         for start, stop, value in zip(self.starts, [*self.starts[1:], sys.maxunicode + 1], self.values, strict=True):
             if start >= end:
                 break
@@ -115,25 +119,25 @@ class CodePointRuns:
         return spelled
 
     @classmethod
-    def of(cls, classify: Callable[[str], object]) -> CodePointRuns:
+    def of(cls, classify: Callable[[str], V]) -> CodePointRuns[V]:
         """The runs of ``classify`` over every code point (a second or two for the three)."""
-        runs: list[tuple[int, object]] = []
+        runs: list[tuple[int, V]] = []
         for code in range(sys.maxunicode + 1):
             value = classify(chr(code))
             if not runs or value != runs[-1][1]:
                 runs.append((code, value))
         return cls(runs)
 
-    def as_runs(self) -> list[tuple[int, object]]:
+    def as_runs(self) -> list[tuple[int, V]]:
         return list(zip(self.starts, self.values, strict=True))
 
 
-def computed_tables() -> dict[str, CodePointRuns]:
+def computed_tables() -> dict[str, CodePointRuns[Any]]:
     """The tables worked out from the reference functions with this interpreter's Unicode data."""
     return {name: CodePointRuns.of(classify) for name, classify in _CLASSIFICATIONS.items()}
 
 
-def _load_tables() -> dict[str, CodePointRuns]:
+def _load_tables() -> dict[str, CodePointRuns[Any]]:
     """The shipped tables, or tables computed here when they were made with other Unicode data."""
     try:
         stored = json.loads(TABLES_PATH.read_text("utf-8"))
@@ -145,19 +149,21 @@ def _load_tables() -> dict[str, CodePointRuns]:
 
 
 _TABLES = _load_tables()
-_SCRIPTS, _HIDDEN, _DECORATIVE = (_TABLES[name] for name in ("script_of", "is_hidden", "is_decorative"))
+_SCRIPTS: CodePointRuns[str | None] = _TABLES["script_of"]
+_HIDDEN: CodePointRuns[bool] = _TABLES["is_hidden"]
+_DECORATIVE: CodePointRuns[bool] = _TABLES["is_decorative"]
 # The Basic Multilingual Plane (every letter of Arabic, Latin, Persian, Cyrillic … names) spelled
 # out, read by index: as fast as the per-character caches were. Astral code points (mathematical
 # alphanumerics, tags, emoji) go through the runs.
 _BMP = 0x10000
-_SCRIPTS_BMP, _HIDDEN_BMP, _DECORATIVE_BMP = (table.plane(_BMP) for table in (_SCRIPTS, _HIDDEN, _DECORATIVE))
+_SCRIPTS_BMP, _HIDDEN_BMP, _DECORATIVE_BMP = _SCRIPTS.plane(_BMP), _HIDDEN.plane(_BMP), _DECORATIVE.plane(_BMP)
 
 
 def is_hidden(ch: str) -> bool:
     """:func:`is_invisible`, or a default-ignorable character (drawn as nothing): a character that
     can sit inside a name unseen. Some are legitimate where they are: :func:`hidden_characters`."""
     code = ord(ch)
-    return _HIDDEN_BMP[code] if code < _BMP else _HIDDEN.at(code)  # type: ignore[return-value]
+    return _HIDDEN_BMP[code] if code < _BMP else _HIDDEN.at(code)
 
 
 def script_of(ch: str) -> str | None:
@@ -166,14 +172,14 @@ def script_of(ch: str) -> str | None:
     Decorative forms report the script they decompose to: 𝐌 (MATHEMATICAL BOLD CAPITAL M) is LATIN.
     """
     code = ord(ch)
-    return _SCRIPTS_BMP[code] if code < _BMP else _SCRIPTS.at(code)  # type: ignore[return-value]
+    return _SCRIPTS_BMP[code] if code < _BMP else _SCRIPTS.at(code)
 
 
 def is_decorative(ch: str) -> bool:
     """Styled letters used to dress up a name: mathematical alphanumerics, fullwidth, enclosed,
     small capitals and superscripts — anything NFKC folds to a different letter, or a small cap."""
     code = ord(ch)
-    return _DECORATIVE_BMP[code] if code < _BMP else _DECORATIVE.at(code)  # type: ignore[return-value]
+    return _DECORATIVE_BMP[code] if code < _BMP else _DECORATIVE.at(code)
 
 
 def write_tables(path: Path = TABLES_PATH) -> None:
