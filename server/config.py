@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "HARIS_CHECK_LIMIT": "60/minute",
     # Anonymous reports per client address: far tighter than checks (a report is kept 30 days).
     "HARIS_REPORT_LIMIT": "5/hour",
+    # The same per IPv6 /48 (every /64 of it together; IPv4 clients are not grouped): four clients'
+    # worth, where one free /48 was 65,536 clients filling the report queue (docs/deployment.md).
+    "HARIS_REPORT_NETWORK_LIMIT": "20/hour",
     # Seconds checks by level and findings by code are held back before /metrics shows them.
     "HARIS_METRICS_DELAY": 600.0,
     # Places in the report queue: each report filed holds one (a merged one too); when all are held,
@@ -47,6 +50,9 @@ DEFAULTS: dict[str, Any] = {
     # Checks per client address that add to the campaign aggregate in any hour (a moving window
     # across the hourly pepper: docs/campaigns.md); the campaign signals need more other accounts.
     "HARIS_CAMPAIGN_CONTRIBUTIONS": "1/hour",
+    # The same per IPv6 /48 (every /64 of it together; IPv4 clients are not grouped): a /48 is free
+    # from tunnel brokers, so it adds no more than one address does (docs/campaigns.md).
+    "HARIS_CAMPAIGN_NETWORK_CONTRIBUTIONS": "1/hour",
     # Seconds contributions to the campaign aggregate are held in each worker and written at the next
     # multiple of this on the clock (0: at their check). Written at once, a client polling the
     # aggregate sees the moment an account it watches is first checked (docs/privacy.md).
@@ -103,10 +109,12 @@ _BOOLS = {"HARIS_LIMIT_FAIL_OPEN", "HARIS_SECURE_COOKIES", "HARIS_REQUIRE_SECOND
 _RATE_LIMITS = {
     "HARIS_CHECK_LIMIT",
     "HARIS_REPORT_LIMIT",
+    "HARIS_REPORT_NETWORK_LIMIT",
     "HARIS_REGISTRY_LIMIT",
     "HARIS_REGISTRY_NETWORK_LIMIT",
     "HARIS_PROTECTED_MATCH_LIMIT",
     "HARIS_CAMPAIGN_CONTRIBUTIONS",
+    "HARIS_CAMPAIGN_NETWORK_CONTRIBUTIONS",
     "HARIS_EXTRACTOR_HEALTH_LIMIT",
     "HARIS_KEY_FAILURE_LIMIT",
     "HARIS_LOGIN_LIMIT",

@@ -19,7 +19,7 @@ from server.state import app_state
 from server.web.auth import caller_has_role, key_actor
 from server.web.body import decode_base64, json_body, parse_json_bytes, validate
 from server.web.errors import APIError, error_response
-from server.web.limits import LimitReached, charge_for_contacts, charge_for_cpu, counted, limits
+from server.web.limits import charge_for_contacts, charge_for_cpu, counted, limits
 from server.web.request_log import untimed
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
@@ -55,14 +55,12 @@ def _registry_allowed() -> bool:
     count (it died after the check's own count, or a cluster node holding this window is down),
     the allowance fails open uncounted, or closed with a 503 only a match would get — either
     tells a match from a miss, with nothing counted. It is answered as a miss is instead."""
-    allowances = limits().registry_allowances()  # the client's, and an IPv6 client's /48's
-    for allowance in allowances:
-        try:
-            allowance.charge()
-        except LimitReached:
+    try:
+        if not limits().charge(limits().registry, refuse=False):  # the client's, then an IPv6 client's /48's
             return False
-        except APIError:  # limiter_unavailable (failing closed): not counted
-            return False
+    except APIError:  # limiter_unavailable (failing closed): not counted
+        return False
+    allowances = limits().charged(limits().registry)
     return not any(allowance.cannot_count() for allowance in allowances)  # failed open: not counted either
 
 
@@ -72,7 +70,7 @@ def _registry_open() -> bool:
     ServiceUnavailable while the limiter store cannot count (this check's own count just failed):
     the registry's answers must be counted, so it is not asked, and its signal is listed as
     unavailable — for every check then, a match and a miss alike."""
-    allowances = limits().registry_allowances()
+    allowances = limits().charged(limits().registry)
     if any(allowance.cannot_count() for allowance in allowances):
         raise ServiceUnavailable("rate limit storage")
     return not any(allowance.known_used_up() for allowance in allowances)
@@ -80,12 +78,14 @@ def _registry_open() -> bool:
 
 def _may_contribute() -> bool:
     """Whether this anonymous check adds to the campaign aggregate: while the client is within
-    ``HARIS_CAMPAIGN_CONTRIBUTIONS`` (counted here, one Redis call); never when the limiter store
-    cannot count (a flood must not pass uncounted)."""
+    ``HARIS_CAMPAIGN_CONTRIBUTIONS`` and, for an IPv6 client, its /48 within
+    ``HARIS_CAMPAIGN_NETWORK_CONTRIBUTIONS`` (counted here, only for a check that would
+    contribute); never when the limiter store cannot count (a flood must not pass uncounted).
+    Either refusal only leaves the contribution out: the answer is the same."""
     if not limits().limiter.enabled:
         return False  # nothing counts: nothing would cap a flood
     try:
-        return limits().campaign.charge(1, refuse=False)
+        return limits().charge(limits().campaign, refuse=False)
     except APIError:  # the limiter store is down: it fails closed
         return False
 

@@ -5,7 +5,11 @@ writes every command to its append-only file in order, so a persisted counter ke
 address next to that client's check would tell a seized server who checked what.
 
 How they are keyed: ``HMAC-SHA256(pepper, client address)``, truncated; an IPv6 address counts as
-its /64 (``_address``: one host may send from all of them). The pepper is random,
+its /64 (``_address``: one host may send from all of them). The registry's matches, campaign
+contributions and reports are counted per IPv6 /48 too (``_network``; ``Limits.charged``): a /48,
+free from tunnel brokers, is 65,536 /64 clients. The check limit is not (every check would pay
+the /48's round trip; those three pay it only when a check matches or contributes, or for a
+report). IPv4 clients are not grouped. The pepper is random,
 made by whichever worker first needs it in a clock hour, shared between workers and nodes only in
 the limiter store's memory (``haris:limiter:pepper:<hour number>``, SET NX, expires after two
 hours) and cached per worker. It is never derived from ``HARIS_SECRET_KEY`` and never written to
@@ -20,6 +24,9 @@ matches (``HARIS_REGISTRY_LIMIT``, and per trainer ``HARIS_PROTECTED_MATCH_LIMIT
 window instead (``limits``' list of the times of
 the client's contributions, or matches, in the last window), under this hour's key and the
 previous hour's (so the cap holds in any hour, across the pepper's change);
+``haris:LIMITER/limits/<hmac>/<scope>-network/<limit>`` — the same per IPv6 /48, for ``registry``,
+``campaign`` and ``report`` (``HARIS_REGISTRY_NETWORK_LIMIT``, ``HARIS_CAMPAIGN_NETWORK_CONTRIBUTIONS``,
+``HARIS_REPORT_NETWORK_LIMIT``), counted as the client's twin is, after it let the request in;
 ``haris:LIMITER/limits/<hmac>/protected-named/1/1/hour`` — a protected person named to a trainer in
 the hour (an HMAC of both: only a person not named to her yet counts against her limit);
 ``haris:limiter:pepper:<hour>`` — the pepper, two hours.
@@ -27,16 +34,20 @@ the hour (an HMAC of both: only a person not named to her yet counts against her
 Limits (``Limits``; anonymous views are decorated with :func:`counted`):
 
 - anonymous routes (``/v1/check``, ``/v1/reports``, ``/v1/rules``): ``HARIS_CHECK_LIMIT``, reports
-  ``HARIS_REPORT_LIMIT``. Counted only for requests that reach the view with no ``Origin`` or an
-  allowed one (``server.web.security`` refuses the others first) and, for POST, a JSON or multipart
-  body (others get 415 uncounted): a web page's no-preflight ``text/plain`` POSTs cannot use up
-  a user's allowance. A check's trusted contacts are charged by what matching them costs: per
-  contact, per character of their names and per photo (``charge_for_contacts``), and a check
-  that matched the protected-people registry counts against ``HARIS_REGISTRY_LIMIT`` too
-  (``server.api.check``). That allowance remembers, in the worker's memory until the window ends,
-  the (peppered) clients it refused, so that their checks can skip the registry without a Redis
-  call (``Allowance.known_used_up``): a match must not cost more than a miss. Whatever else
-  makes a check slow is charged once it is done, by its thread's CPU (``charge_for_cpu``).
+  ``HARIS_REPORT_LIMIT`` (and per IPv6 /48 ``HARIS_REPORT_NETWORK_LIMIT``, answered with the same
+  429). Counted only for requests that reach the view with no ``Origin`` or an allowed one
+  (``server.web.security`` refuses the others first) and, for POST, a JSON or multipart body
+  (others get 415 uncounted): a web page's no-preflight ``text/plain`` POSTs cannot use up a
+  user's allowance. A check's trusted contacts are charged by what matching them costs: per
+  contact, per character of their names and per photo (``charge_for_contacts``); a check that
+  matched the protected-people registry counts against ``HARIS_REGISTRY_LIMIT`` (and
+  ``HARIS_REGISTRY_NETWORK_LIMIT``) too, and one that would add to the campaign aggregate against
+  ``HARIS_CAMPAIGN_CONTRIBUTIONS`` (and ``HARIS_CAMPAIGN_NETWORK_CONTRIBUTIONS``; past either it
+  is answered as it is and adds nothing) (``server.api.check``). The registry's allowances
+  remember, in the worker's memory until the window ends, the (peppered) clients they refused, so
+  that their checks can skip the registry without a Redis call (``Allowance.known_used_up``): a
+  match must not cost more than a miss. Whatever else makes a check slow is charged once it is
+  done, by its thread's CPU (``charge_for_cpu``).
 - failed API keys, per address (``HARIS_KEY_FAILURE_LIMIT``): past it, every bearer key from that
   address is refused (429) until the window ends, so guessing stops there.
 - console sign-in: failures per address (``HARIS_LOGIN_LIMIT``) and per account name
@@ -379,25 +390,40 @@ class Limits:
             return Allowance(self.limiter, self.guard, scope, config[limit], key or self.client_key, anonymous,
                              previous_key, remember_refusals)  # fmt: skip
 
+        # A client's allowance, made with ``network_limit``: its twin per IPv6 /48 too
+        # (``<scope>-network``, counted as the client's is), which :meth:`charge` charges an IPv6
+        # client after its own. A /48 is 65,536 /64 clients, each with its own allowance, and
+        # tunnel brokers hand one out free. IPv4 clients are not charged it.
+        self.per_network: dict[Allowance, Allowance] = {}
+
+        def client_allowance(
+            scope: str, limit: str, network_limit: str | None = None, anonymous: bool = False,
+            moving: bool = False, remember_refusals: bool = False,
+        ) -> Allowance:  # fmt: skip
+            client = allowance(scope, limit, anonymous=anonymous, remember_refusals=remember_refusals,
+                               previous_key=self.previous_client_key if moving else None)  # fmt: skip
+            if network_limit is not None:
+                self.per_network[client] = allowance(
+                    f"{scope}-network", network_limit, key=self.network_key, anonymous=anonymous,
+                    previous_key=self.previous_network_key if moving else None, remember_refusals=remember_refusals,
+                )  # fmt: skip
+            return client
+
         self.check = allowance("check", "HARIS_CHECK_LIMIT", anonymous=True)
-        self.report = allowance("report", "HARIS_REPORT_LIMIT", anonymous=True)
+        self.report = client_allowance("report", "HARIS_REPORT_LIMIT", "HARIS_REPORT_NETWORK_LIMIT", anonymous=True)
         self.rules = allowance("rules", "HARIS_CHECK_LIMIT", anonymous=True)
         # Remembers refusals: past it, a check must not ask the registry at all (server.api.check).
         # A moving window under this hour's key and the previous hour's, as the campaign's below:
         # a fixed window keyed by the hour's pepper would answer twice the limit around the hour.
-        self.registry = allowance("registry", "HARIS_REGISTRY_LIMIT", anonymous=True,
-                                  previous_key=self.previous_client_key, remember_refusals=True)  # fmt: skip
-        # The registry's allowance again, per IPv6 /48 (IPv4 clients are not charged it): a /48 is
-        # 65,536 /64 clients, each with its own HARIS_REGISTRY_LIMIT, and tunnel brokers hand one out free.
-        self.registry_network = allowance("registry-network", "HARIS_REGISTRY_NETWORK_LIMIT", key=self.network_key,
-                                          anonymous=True, previous_key=self.previous_network_key,
-                                          remember_refusals=True)  # fmt: skip
+        self.registry = client_allowance("registry", "HARIS_REGISTRY_LIMIT", "HARIS_REGISTRY_NETWORK_LIMIT",
+                                         anonymous=True, moving=True, remember_refusals=True)  # fmt: skip
         self.extractor_health = allowance("extractor-health", "HARIS_EXTRACTOR_HEALTH_LIMIT")
         # Not anonymous: when the store cannot count, nothing is added to the aggregate. Counted in
         # a moving window under this hour's key and the previous hour's: the campaign signals'
         # thresholds rest on "at most N contributions in any hour", which a fixed window (or a new
         # pepper) would double at the boundary (docs/campaigns.md, "Poisoning and floods").
-        self.campaign = allowance("campaign", "HARIS_CAMPAIGN_CONTRIBUTIONS", previous_key=self.previous_client_key)
+        self.campaign = client_allowance("campaign", "HARIS_CAMPAIGN_CONTRIBUTIONS",
+                                         "HARIS_CAMPAIGN_NETWORK_CONTRIBUTIONS", moving=True)  # fmt: skip
         self.key_failures = allowance("key-failures", "HARIS_KEY_FAILURE_LIMIT")
         self.login = allowance("login", "HARIS_LOGIN_LIMIT")
         # Protected people named to one trainer (server.services.protected.disclosed): a moving
@@ -426,16 +452,25 @@ class Limits:
 
     def network_key(self) -> str:
         """The client's IPv6 /48 as a peppered HMAC (its address's key for an IPv4 client, which
-        :meth:`registry_allowances` never charges to this)."""
+        :meth:`charged` never charges a /48's allowance)."""
         return self.keyed(b"network:", _network() or _address())
 
     def previous_network_key(self) -> str:
         return self.keyed(b"network:", _network() or _address(), previous_hour=True)
 
-    def registry_allowances(self) -> tuple[Allowance, ...]:
-        """What a check that matched the protected-people registry is charged: the client's
-        allowance, and for an IPv6 client its /48's."""
-        return (self.registry, self.registry_network) if _network() is not None else (self.registry,)
+    def charged(self, allowance: Allowance) -> tuple[Allowance, ...]:
+        """What a request counted against a client's ``allowance`` is charged: that allowance,
+        and for an IPv6 client its /48's, if it has one (``per_network``), in that order."""
+        network = self.per_network.get(allowance)
+        return (allowance, network) if network is not None and _network() is not None else (allowance,)
+
+    def charge(self, allowance: Allowance, refuse: bool = True) -> bool:
+        """Count this request once against :meth:`charged` (``allowance``, then an IPv6 client's
+        /48's only if the client's own had room: a client past its allowance uses up nothing of
+        its /48's); whether every one had room. LimitReached from the first without, or False
+        with ``refuse=False``. Each is its own limiter-store round trip (``limits`` counts one key
+        per call, and on a cluster the two keys are on different nodes)."""
+        return all(each.charge(refuse=refuse) for each in self.charged(allowance))
 
     def protected_matches_of(self, actor: str) -> Allowance:
         """The allowance of protected people named to ``actor`` (a console username or
@@ -501,8 +536,9 @@ def _address() -> bytes:
 
 def _network() -> bytes | None:
     """The client's IPv6 /48, or None for an IPv4 client (an IPv4-mapped address is one): the
-    network a tunnel broker or a hosting provider hands out whole, for the registry's second
-    allowance. IPv4 addresses are not grouped (a /24 is often many households behind one ISP)."""
+    network a tunnel broker or a hosting provider hands out whole, for the /48 twins of the
+    registry's, the campaign contributions' and the reports' allowances (``Limits.charged``). IPv4
+    addresses are not grouped (a /24 is often many households behind one ISP)."""
     address = _client_ip()
     if not isinstance(address, ipaddress.IPv6Address):
         return None
@@ -532,13 +568,14 @@ def countable() -> bool:
 
 def counted(allowance: str) -> Callable[[F], F]:
     """Decorator of an anonymous view: each request that reaches it counts against the named
-    allowance of :class:`Limits` (``check``, ``report``, ``rules``), if :func:`countable`."""
+    allowance of :class:`Limits` (``check``, ``report``, ``rules``) and its /48 twin, if it has one
+    (:meth:`Limits.charge`), if :func:`countable`."""
 
     def decorate(view: F) -> F:
         @functools.wraps(view)
         def run(*args: Any, **kwargs: Any) -> Any:
             if countable():
-                getattr(limits(), allowance).charge()
+                limits().charge(getattr(limits(), allowance))
             return view(*args, **kwargs)
 
         run.haris_allowance = allowance  # type: ignore[attr-defined]  # tests/security/test_routes.py reads it

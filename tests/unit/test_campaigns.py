@@ -256,19 +256,18 @@ def test_the_newest_accounts_are_not_a_weekly_burst_against_their_one_sided_week
     assert burst_after([t for t in recent if t < now - 3_600], now - 2 * DAY) is None
 
 
-def test_every_campaign_threshold_sits_above_what_one_anonymous_client_may_add() -> None:
-    """A flood from one client adds at most its allowance in any hour (a moving window, counted
-    under the hour's key and the previous hour's: tests/api/test_campaigns.py); a limit of a
-    shorter period, as many times as it fits in an hour. No campaign signal of the default rules
-    may fire on that alone (docs/campaigns.md)."""
+@pytest.mark.parametrize("setting", ["HARIS_CAMPAIGN_CONTRIBUTIONS", "HARIS_CAMPAIGN_NETWORK_CONTRIBUTIONS"])
+def test_every_campaign_threshold_sits_above_what_one_anonymous_client_may_add(setting: str) -> None:
+    """A flood from one client — or from every /64 of one IPv6 /48 — adds at most its allowance
+    in any hour (a moving window, counted under the hour's key and the previous hour's:
+    tests/api/test_campaigns.py, tests/api/test_network_limits.py); a limit of a shorter period,
+    as many times as it fits in an hour. No campaign signal of the default rules may fire on that
+    alone (docs/campaigns.md)."""
     from limits import parse_many
 
     from server.config import DEFAULTS
 
-    per_hour = min(
-        item.amount * math.ceil(3_600 / item.get_expiry())
-        for item in parse_many(DEFAULTS["HARIS_CAMPAIGN_CONTRIBUTIONS"])
-    )
+    per_hour = min(item.amount * math.ceil(3_600 / item.get_expiry()) for item in parse_many(DEFAULTS[setting]))
     rules = load_default_rules()
     for code, rule in rules.rules.items():
         if code.startswith("campaign."):
