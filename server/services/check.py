@@ -123,7 +123,8 @@ def run_check(
     registry (:class:`_CountedRegistry`); when ``registry_open()`` raises ServiceUnavailable (the
     count cannot be made), the registry is left out and its signal listed as unavailable. A
     privileged check adds its account to the campaign aggregate; an anonymous one only when ``may_contribute()`` says so
-    (``HARIS_CAMPAIGN_CONTRIBUTIONS``, counted by the route). A check of what someone else sent —
+    (``HARIS_CAMPAIGN_CONTRIBUTIONS``, and per IPv6 /48 ``HARIS_CAMPAIGN_NETWORK_CONTRIBUTIONS``,
+    counted by the route). A check of what someone else sent —
     a report's page, where a trainer reads what an anonymous reporter filed — is not ``vouched``
     for and adds nothing — not to the campaign aggregate (a trainer's contribution has no cap, so it
     must stand for a profile the trainer looked at, never for whatever a reporter made up), nor to

@@ -29,7 +29,8 @@ account counted by an old worker has its seen bit set, and a new one would never
 keys). Changing the prefix starts the aggregate afresh, as a restart of the limiter store does.
 
 Which clients contribute: ``server.api.check`` counts an anonymous client at most
-``HARIS_CAMPAIGN_CONTRIBUTIONS`` checks (1 in any hour by default), like a rate limit (a peppered
+``HARIS_CAMPAIGN_CONTRIBUTIONS`` checks (1 in any hour by default; an IPv6 /48 as a whole
+``HARIS_CAMPAIGN_NETWORK_CONTRIBUTIONS``, 1 too), like a rate limit (a peppered
 HMAC of its address in the limiter store, no link to what it checked); a trainer's or maintainer's
 checks always contribute (``server.services.check``).
 """
