@@ -103,7 +103,9 @@ def account_warnings(report: dict[str, Any], registry: Any) -> list[dict[str, An
             warnings.append({"kind": "protected"})
     except APIError:
         warnings.append({"kind": "registry_unavailable"})
-    problem = url_problem(profile.get("profile_url"), platform, profile.get("handle"), profile.get("account_id"))
+    problem = url_problem(
+        profile.get("profile_url"), platform, profile.get("handle"), profile.get("account_id"), names_account=True
+    )
     if problem:
         warnings.append({"kind": "url", "problem": problem})
     versions = [profile, *((variant.get("profile") or {}) for variant in report.get("variants") or ())]

@@ -23,7 +23,7 @@ def refuse_wrong_url(
     url: str | None, platform: Platform, handle: str | None, account_id: str | None, field: str
 ) -> None:
     """422 when ``url`` is not the address of the account (handle, account id) on ``platform``."""
-    problem = url_problem(url, platform, handle, account_id)
+    problem = url_problem(url, platform, handle, account_id, names_account=True)
     if problem is not None:
         message = f"The profile URL {problem_text(problem, platform)}."
         raise APIError(422, "invalid_value", message, field, reason=problem)
