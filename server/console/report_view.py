@@ -12,7 +12,7 @@ from heuristics.profile import Platform, Profile
 from heuristics.signals.impersonation import handle_key
 from server.escalation.account_url import url_problem
 from server.schemas import CheckResponse
-from server.services.identity import protected_owner
+from server.services.identity import protected_owners
 from server.storage.reports import profile_handle
 from server.web.errors import APIError
 
@@ -99,8 +99,9 @@ def account_warnings(report: dict[str, Any], registry: Any) -> list[dict[str, An
     except ValidationError:  # a record kept before today's limits: nothing to look up
         account = Profile()
     try:
-        if protected_owner(registry, account, platform):
-            warnings.append({"kind": "protected"})
+        owners = protected_owners(registry, account, platform)
+        if owners:  # her id: the page that shows this audits the read (server.console.views)
+            warnings.append({"kind": "protected", "people": owners})
     except APIError:
         warnings.append({"kind": "registry_unavailable"})
     problem = url_problem(
