@@ -108,3 +108,23 @@ def test_the_page_says_how_many_notes_were_left_out(make_app: Any, redis_client:
     page = trainer.get("/console/reports").get_data(as_text=True)
     left_out = len(HARMLESS) - 1 + 4 - MAX_MERGED_NOTES
     assert f"{left_out} more notes of later reports were left out" in page
+
+
+def test_a_case_takes_the_kind_most_reports_gave_not_the_first_filers(make_app: Any) -> None:
+    """A case opened from a report takes its kind from the report's reason when none is given
+    (the console's form is prefilled with it): the first filer's reason, which the bait's
+    operator chose ("other": an impersonation case, without the entrapment technique in its MISP
+    and STIX exports), whatever the victims who followed said."""
+    from tests.api.test_cases import KEY, case_body
+
+    client = make_app(HARIS_REPORT_LIMIT="1000/minute").test_client()
+    first = {"platform": "x", "reason": "other", "profile": {"handle": "ha1a_ahed"}}
+    report_id = client.post("/v1/reports", json=first).get_json()["id"]
+    for _ in range(3):
+        later = {"platform": "x", "reason": "entrapment", "profile": {"handle": "ha1a_ahed"}}
+        assert client.post("/v1/reports", json=later).status_code == 202
+    assert client.post(f"/v1/reports/{report_id}/confirm", json={}, headers=KEY).status_code == 200
+    opened = client.post("/v1/cases", json=case_body(report_id=report_id), headers=KEY)
+    assert opened.status_code == 201, opened.get_json()
+    case = client.get(f"/v1/cases/{opened.get_json()['id']}", headers=KEY).get_json()
+    assert case["kind"] == "entrapment"
