@@ -83,6 +83,8 @@ def account_warnings(report: dict[str, Any], registry: Any) -> list[dict[str, An
       reporting her genuine account as a fake (a case or a bank entry of it is refused);
     - ``url``: its URL leads to another site or account than its handle or id (refused since it
       was filed; a report kept from before says so here);
+    - ``other_site``: a report of another platform than the four, whose URL may be any site's:
+      opening it tells that site that someone looked;
     - ``accounts``: the merged reports name different accounts (handles or URLs): reports merge
       by account id when they carry one, so whoever filed first under the clone's id with the
       impersonated woman's handle and URL would have every genuine report of the clone shown
@@ -109,6 +111,11 @@ def account_warnings(report: dict[str, Any], registry: Any) -> list[dict[str, An
     )
     if problem:
         warnings.append({"kind": "url", "problem": problem})
+    elif platform is Platform.OTHER and profile.get("profile_url"):
+        # Any site's address passes (its paths say nothing Haris can read), and the extension never
+        # files such a report: opening it tells whoever runs that site that a trainer looked, when,
+        # and from where (tests/security/test_redteam_reports_urls.py).
+        warnings.append({"kind": "other_site"})
     versions = [profile, *((variant.get("profile") or {}) for variant in report.get("variants") or ())]
     named = [handle for version in versions if (handle := profile_handle(version))] + list(report.get("handles") or ())
     handles = {handle_key(handle, platform): handle for handle in named}

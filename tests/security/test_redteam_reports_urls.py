@@ -104,3 +104,24 @@ def test_a_case_cannot_be_opened_with_such_a_suspect_url(make_app: Any) -> None:
     answer = client.post("/v1/cases", json=body, headers={"Authorization": "Bearer test-bootstrap-key"})
     assert answer.status_code == 422, answer.get_json()
     assert answer.get_json()["error"]["reason"] == "url_other_account"
+
+
+def test_a_report_on_another_site_warns_that_opening_its_url_tells_that_site(make_app: Any, redis_client: Any) -> None:
+    """Platform ``other``: any site's address passes (Haris cannot read its paths), and the
+    extension never files such a report (it reads the four platforms only). Whoever filed it
+    with an address of its own learns, when a trainer opens it to look, that a trainer looked,
+    when, and from which address. The queue and the report's page now say so, in red."""
+    from server.roles import Role
+    from server.storage.users import UserStore
+    from tests.console.conftest import PASSWORD, HttpsClient, sign_in
+
+    app = make_app()
+    app.test_client_class = HttpsClient
+    body = {"platform": "other", "reason": "entrapment", "profile": {"profile_url": "https://forum.example/u/nour"}}
+    assert app.test_client().post("/v1/reports", json=body).status_code == 202
+    UserStore(redis_client).create("amal", PASSWORD, Role.TRAINER)
+    trainer = app.test_client()
+    trainer.environ_base["HTTP_REFERER"] = "https://localhost/console/"
+    assert sign_in(trainer, "amal").status_code == 303
+    page = trainer.get("/console/reports").get_data(as_text=True)
+    assert 'data-warning="other_site"' in page
