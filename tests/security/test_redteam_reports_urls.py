@@ -91,6 +91,9 @@ def test_a_case_kept_from_before_writes_such_a_url_in_the_notice_as_no_link() ->
     assert "https://evil.example" not in written
     assert "evil[.]example" in written
     assert account_url(f"https://x.com/{CLONE}", Platform.X) == f"https://x.com/{CLONE}"
+    # On X's site, but a browser opens her account: no working link either.
+    climbing = account_url(f"https://x.com/{CLONE}/../{HERS}", Platform.X)
+    assert not climbing.startswith("https://"), climbing
 
 
 def test_a_case_cannot_be_opened_with_such_a_suspect_url(make_app: Any) -> None:
