@@ -65,6 +65,11 @@ PROBLEMS = {
     "url_no_account": "names no account (a profile's address: the platform's host, then the handle or the id form)",
 }
 
+# The platforms' own redirectors (link shims): on their site, they send the browser to the
+# address in their query ("l.facebook.com/l.php?u=https://evil.example"). No profile's address.
+_REDIRECTOR_HOSTS = {"l.facebook.com", "lm.facebook.com", "l.instagram.com"}
+_REDIRECTOR_PATHS = {"l.php"}
+
 # Path segments a browser removes or climbs with (WHATWG URL: "." and "..", their dots also
 # percent-encoded, in any case).
 _SINGLE_DOT = {".", "%2e"}
@@ -169,6 +174,8 @@ def url_problem(
     if platform is Platform.OTHER:
         return None  # another site's paths say nothing we can read
     named = handle_from_url(url)
+    if names_account and (host.lower().rstrip(".") in _REDIRECTOR_HOSTS or (named or "").lower() in _REDIRECTOR_PATHS):
+        return "url_other_site"  # a link shim: it leads to the address in its query
     ids = _ids_named(parts, platform)
     if named and handle and handle_key(named, platform) != handle_key(handle, platform):
         return "url_other_account"

@@ -66,6 +66,23 @@ def test_a_report_whose_url_a_browser_reads_as_another_address_is_refused(
     assert (error["code"], error["field"], error["reason"]) == ("invalid_value", "profile.profile_url", problem)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://l.facebook.com/l.php?u=https%3A%2F%2Fevil.example%2F",
+        "https://lm.facebook.com/l.php?u=https%3A%2F%2Fevil.example%2F",
+        "https://www.facebook.com/l.php?u=https%3A%2F%2Fevil.example%2F",
+        "https://l.instagram.com/?u=https%3A%2F%2Fevil.example%2F",
+    ],
+)
+def test_the_platforms_own_redirectors_are_no_profiles_address(url: str) -> None:
+    """Facebook's and Instagram's link shims are on their own sites and send the browser to the
+    address in their query: a report naming no handle passed with one (``l.php`` read as a
+    handle), and a trainer opening it landed on evil.example."""
+    platform = Platform.INSTAGRAM if "instagram" in url else Platform.FACEBOOK
+    assert url_problem(url, platform, names_account=True) == "url_other_site"
+
+
 def test_telegrams_channel_preview_names_no_account_of_the_report() -> None:
     # t.me/s/<name> is a public channel's preview page: the handle after /s/ is not the one sent.
     assert url_problem(f"https://t.me/s/{HERS}", Platform.TELEGRAM, CLONE, names_account=True) == "url_no_account"
