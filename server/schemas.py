@@ -113,6 +113,14 @@ class ReportOut(BaseModel):
         None,
         description="Other versions of the profile (profile, avatar_hash) that later reports sent (at most 3)",
     )
+    notes_seen: int | None = Field(
+        None,
+        description="How many different notes later reports gave; past the 10 kept, each had the same chance to be"
+        " kept whenever it arrived",
+    )
+    variants_seen: int | None = Field(
+        None, description="How many other versions of the profile later reports sent (3 kept, sampled as the notes)"
+    )
     handles: list[str] | None = Field(
         None, description="Other handles later reports of the same account id named (at most 10): they disagree"
     )

@@ -39,6 +39,7 @@ from server.services.cases import (
     add_note,
     export_case,
     get_case,
+    kind_of_report,
     open_case,
     outcomes,
     set_platform_status,
@@ -98,7 +99,7 @@ def _prefill_from_report(report_id: str) -> dict[str, Any]:
     # Not the report's avatar_hash: its filer made it (``server.services.cases.open_case``); the
     # trainer uploads the suspect's photo as evidence instead.
     form.update(platform=report.get("platform", ""), report_id=report_id)
-    form["kind"] = {"entrapment": "entrapment", "harassment": "campaign"}.get(report.get("reason", ""), "impersonation")
+    form["kind"] = kind_of_report(report)
     form["impersonated_platform"] = form["platform"]
     return form
 

@@ -12,7 +12,7 @@ from heuristics.profile import Platform, Profile
 from heuristics.signals.impersonation import handle_key
 from server.escalation.account_url import url_problem
 from server.schemas import CheckResponse
-from server.services.identity import protected_owner
+from server.services.identity import protected_owners
 from server.storage.reports import profile_handle
 from server.web.errors import APIError
 
@@ -83,6 +83,8 @@ def account_warnings(report: dict[str, Any], registry: Any) -> list[dict[str, An
       reporting her genuine account as a fake (a case or a bank entry of it is refused);
     - ``url``: its URL leads to another site or account than its handle or id (refused since it
       was filed; a report kept from before says so here);
+    - ``other_site``: a report of another platform than the four, whose URL may be any site's:
+      opening it tells that site that someone looked;
     - ``accounts``: the merged reports name different accounts (handles or URLs): reports merge
       by account id when they carry one, so whoever filed first under the clone's id with the
       impersonated woman's handle and URL would have every genuine report of the clone shown
@@ -99,13 +101,21 @@ def account_warnings(report: dict[str, Any], registry: Any) -> list[dict[str, An
     except ValidationError:  # a record kept before today's limits: nothing to look up
         account = Profile()
     try:
-        if protected_owner(registry, account, platform):
-            warnings.append({"kind": "protected"})
+        owners = protected_owners(registry, account, platform)
+        if owners:  # her id: the page that shows this audits the read (server.console.views)
+            warnings.append({"kind": "protected", "people": owners})
     except APIError:
         warnings.append({"kind": "registry_unavailable"})
-    problem = url_problem(profile.get("profile_url"), platform, profile.get("handle"), profile.get("account_id"))
+    problem = url_problem(
+        profile.get("profile_url"), platform, profile.get("handle"), profile.get("account_id"), names_account=True
+    )
     if problem:
         warnings.append({"kind": "url", "problem": problem})
+    elif platform is Platform.OTHER and profile.get("profile_url"):
+        # Any site's address passes (its paths say nothing Haris can read), and the extension never
+        # files such a report: opening it tells whoever runs that site that a trainer looked, when,
+        # and from where (tests/security/test_redteam_reports_urls.py).
+        warnings.append({"kind": "other_site"})
     versions = [profile, *((variant.get("profile") or {}) for variant in report.get("variants") or ())]
     named = [handle for version in versions if (handle := profile_handle(version))] + list(report.get("handles") or ())
     handles = {handle_key(handle, platform): handle for handle in named}

@@ -298,8 +298,22 @@ def _decision_form(banks: list[str]) -> dict[str, Any]:
         "banks": banks,
         "labels": [label.value for label in BankLabel],
         "evidence_json": _evidence_json,
-        "account_warnings": lambda report: account_warnings(report, registry),
+        "account_warnings": lambda report: _audited_warnings(report, registry),
     }
+
+
+def _audited_warnings(report: dict[str, Any], registry: Any) -> list[dict[str, Any]]:
+    """:func:`account_warnings`, its red "a protected person's own account" recorded as a read of
+    the registry (``protected.matched``, her id), as a check naming her is: a stolen session that
+    files anonymous reports of candidate accounts and reads the queue learnt, fifty to a page and
+    without a trace, which accounts are protected people's (tests/security/test_redteam_reports_registry.py).
+    Not counted against ``HARIS_PROTECTED_MATCH_LIMIT``, as a report page's findings are not: a
+    campaign reporting many protected people's accounts would lock their trainers out."""
+    warnings = account_warnings(report, registry)
+    named = [person for warning in warnings for person in warning.get("people", ())]
+    if named:
+        protected.record_owned(named, console_actor())
+    return warnings
 
 
 @bp.post("/reports/<report_id>/<decision>")

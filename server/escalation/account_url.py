@@ -12,7 +12,16 @@ then the platform, to another account than the one the report is about:
   the clone impersonates — a trainer who opens the URL sees a genuine profile, and a case opened
   from the report would ask X to take down *her* account;
 - an account id in the URL (Facebook's ``profile.php?id=``, ``/people/<name>/<id>``, X's
-  ``/i/user/<id>``) other than the report's ``account_id``.
+  ``/i/user/<id>``) other than the report's ``account_id``, or an id where the report gives a
+  handle and no id to compare it with;
+- no account at all, a page that opens one named in its query (``x.com/intent/user?screen_name=``,
+  ``t.me/s/<channel>``).
+
+The URL is read as a browser reads it (:func:`as_browser_reads`, the WHATWG URL standard), not as
+``urllib.parse`` does: a backslash is a slash in an http(s) address, so
+``https://evil.example\\.x.com/`` is ``evil.example`` (a host ending in ``.x.com`` to urllib), and
+``..`` segments, percent-encoded too, are resolved, so ``https://x.com/ha1a_ahed/../hala_ahed``
+opens her account (``tests/security/test_redteam_reports_urls.py``).
 
 The extension builds ``profile_url`` from the handle (or the Facebook id) it read on the page, on
 the platform's own host, so a genuine report never disagrees with itself: such a report is
@@ -23,7 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import SplitResult, parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit, urlunsplit
 
 from heuristics.platforms import handle_from_url
 from heuristics.profile import Platform
@@ -53,7 +62,18 @@ PROBLEMS = {
     "url_other_account": "names another account than the handle or account id sent with it",
     "handle_not_platform": "holds characters no handle on the platform has (ASCII letters, digits, . _ - only)",
     "url_hidden_characters": "holds a space or a character that hides or reorders text",
+    "url_no_account": "names no account (a profile's address: the platform's host, then the handle or the id form)",
 }
+
+# The platforms' own redirectors (link shims): on their site, they send the browser to the
+# address in their query ("l.facebook.com/l.php?u=https://evil.example"). No profile's address.
+_REDIRECTOR_HOSTS = {"l.facebook.com", "lm.facebook.com", "l.instagram.com"}
+_REDIRECTOR_PATHS = {"l.php"}
+
+# Path segments a browser removes or climbs with (WHATWG URL: "." and "..", their dots also
+# percent-encoded, in any case).
+_SINGLE_DOT = {".", "%2e"}
+_DOUBLE_DOT = {"..", ".%2e", "%2e.", "%2e%2e"}
 
 
 def hidden_in_url(url: str) -> bool:
@@ -92,19 +112,56 @@ def on_platform_host(host: str, platform: Platform) -> bool:
     return any(host == base or host.endswith("." + base) for base in bases)
 
 
+def as_browser_reads(url: str) -> str:
+    """``url`` as a browser opens it, for what :func:`url_problem` reads (host, path): before the
+    query, a backslash is a slash (WHATWG URL, for http(s)), and the path's ``.`` and ``..``
+    segments — ``%2e`` a dot as well — are resolved. ``urllib.parse`` does neither."""
+    cut = min((at for at in (url.find("?"), url.find("#")) if at >= 0), default=len(url))
+    head, tail = url[:cut], url[cut:]
+    if head.lower().startswith(("http:", "https:")):
+        head = head.replace("\\", "/")
+    try:
+        parts = urlsplit(head + tail)
+    except ValueError:
+        return url
+    if not parts.path:
+        return head + tail
+    segments = parts.path.split("/")[1:]
+    kept: list[str] = []
+    for at, segment in enumerate(segments):
+        last = at == len(segments) - 1
+        if segment.lower() in _DOUBLE_DOT:
+            if kept:
+                kept.pop()
+        elif segment.lower() not in _SINGLE_DOT:
+            kept.append(segment)
+            continue
+        if last:
+            kept.append("")  # "/a/.." is "/", a directory
+    return urlunsplit(parts._replace(path="/" + "/".join(kept)))
+
+
 def url_problem(
-    url: str | None, platform: Platform, handle: str | None = None, account_id: str | None = None
+    url: str | None,
+    platform: Platform,
+    handle: str | None = None,
+    account_id: str | None = None,
+    names_account: bool = False,
 ) -> str | None:
     """Why ``url`` is not the address of the account (``handle``, ``account_id``) on
-    ``platform`` — a key of :data:`PROBLEMS` — or None when it may be."""
+    ``platform`` — a key of :data:`PROBLEMS` — or None when it may be. ``names_account``: the
+    URL is a profile's (a report's, a case's side), so on the four platforms it must name an
+    account by its handle or id, and by its handle when it is given without an id (an id alone
+    could be any account's)."""
     if not url:
         return None
     # Before anything is read from it: what the URL reads as is not what it is (a U+202E), or a
     # second address hides after a space ("https://x.com/ha1a_ahed?ref= https://evil.example").
     if hides_another_address(url.strip()):
         return "url_hidden_characters"
+    url = as_browser_reads(url.strip())
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         host = parts.hostname or ""
     except ValueError:
         return "url_not_web"
@@ -117,10 +174,17 @@ def url_problem(
     if platform is Platform.OTHER:
         return None  # another site's paths say nothing we can read
     named = handle_from_url(url)
+    if names_account and (host.lower().rstrip(".") in _REDIRECTOR_HOSTS or (named or "").lower() in _REDIRECTOR_PATHS):
+        return "url_other_site"  # a link shim: it leads to the address in its query
+    ids = _ids_named(parts, platform)
     if named and handle and handle_key(named, platform) != handle_key(handle, platform):
         return "url_other_account"
-    if account_id and any(named_id != account_id for named_id in _ids_named(parts, platform)):
+    if account_id and any(named_id != account_id for named_id in ids):
         return "url_other_account"
+    if names_account and not named and not ids:
+        return "url_no_account"  # x.com/intent/user?screen_name=…, t.me/s/<channel>: any account
+    if names_account and not named and handle and not account_id:
+        return "url_other_account"  # x.com/i/user/<id>: nothing says the id is the handle's
     return None
 
 

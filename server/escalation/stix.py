@@ -54,7 +54,10 @@ def _account(platform: Platform, url: str, account_id: str | None, handle: str |
              name: str | None, joined: str | None) -> stix2.UserAccount:  # fmt: skip
     values: dict[str, Any] = {
         "account_type": _ACCOUNT_TYPE.get(platform, platform.value),
-        "user_id": account_id or handle or url,
+        # STIX's user_id is the account's identifier, what partners correlate and alert on; a
+        # handle is its account_login. A handle of digits (X allows it) that is another account's
+        # id, as user_id, named that account (tests/security/test_redteam_reports_exports.py).
+        "user_id": account_id or (None if handle else url),
         "account_login": handle,
         "display_name": name,
     }
@@ -75,9 +78,10 @@ def build_bundle(case: Case) -> stix2.Bundle:
     original_side = shared.impersonated
     original = _account(original_side.platform, original_side.profile_url, original_side.account_id,
                         original_side.account_handle, original_side.display_name, original_side.joined)  # fmt: skip
+    named_by = "user_id" if suspect.get("user_id") else "account_login"
     pattern = (
         f"[user-account:account_type = '{_pattern_string(suspect.account_type)}'"
-        f" AND user-account:user_id = '{_pattern_string(suspect.user_id)}']"
+        f" AND user-account:{named_by} = '{_pattern_string(suspect[named_by])}']"
     )
     indicator = stix2.Indicator(
         id=_id("indicator", case.id, "indicator"),

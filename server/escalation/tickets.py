@@ -22,7 +22,7 @@ from urllib.parse import quote, urlsplit
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform
 from heuristics.text import hidden_characters, script_of
-from server.escalation.account_url import hides_another_address, url_problem
+from server.escalation.account_url import as_browser_reads, hides_another_address, url_problem
 from server.escalation.identity import Element, copied_elements
 from server.escalation.model import Case, Notifier
 from server.escalation.platforms import PlatformProcedure, procedure
@@ -219,7 +219,10 @@ def account_url(value: object, platform: Platform) -> str:
     # working link to evil.example in the notice's location line), and a hidden character,
     # percent-encoded, would hide in the link. Such a value is defanged as any other. Its host as
     # typed, ASCII: percent-encoding (plain_url) would make another host of it.
-    if url_problem(text, platform) is None and not hides_another_address(text) and _ascii_host(text):
+    # And read by a browser as written: "x.com/ha1a_ahed/../hala_ahed" (a case kept from before
+    # such URLs were refused) is on X's site and opens her account.
+    readable = as_browser_reads(text.strip()) == text.strip()
+    if url_problem(text, platform) is None and not hides_another_address(text) and _ascii_host(text) and readable:
         return plain_url(value)
     return plain(value)
 

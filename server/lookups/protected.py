@@ -132,6 +132,14 @@ class ProtectedLookup:
         ]
         return bool(found) and is_same_account(profile, platform, found)
 
+    def owners(self, profile: Profile, platform: Platform) -> list[str]:
+        """The ids of the protected people whose registered account ``profile`` is (:meth:`owns`):
+        for the privileged console, which audits that read (``server.console.views``)."""
+        if not self.owns(profile, platform):
+            return []
+        registry = self.copy.current()
+        return [p.id for p in registry.people.values() if is_same_account(profile, platform, _accounts(p))]
+
     def owned_by_handle_only(self, profile: Profile, platform: Platform) -> list[tuple[ProtectedPerson, int]]:
         """The registered accounts (person, index in her accounts) on ``platform`` known by their
         handle only that make ``profile`` — which has an account id — one of a protected person's

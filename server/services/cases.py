@@ -75,6 +75,19 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _KIND_OF_REASON = {"entrapment": "entrapment", "harassment": "campaign"}
 
 
+def kind_of_report(report: dict[str, Any] | None) -> str:
+    """The case kind a report stands for: from the reason most of its merged reports gave (the
+    first report's among equals), not the first report's alone — whoever reported the account
+    first (its operator, "other") would set the kind of every case opened from it, whatever the
+    victims after it said (tests/security/test_redteam_reports_merge.py)."""
+    report = report or {}
+    first = str(report.get("reason"))
+    counts = {str(reason): int(count) for reason, count in (report.get("reasons") or {}).items()}
+    top = max(counts.values(), default=0)
+    reason = first if counts.get(first, 0) >= top else min(r for r, n in counts.items() if n == top)
+    return _KIND_OF_REASON.get(reason, "impersonation")
+
+
 @dataclass(frozen=True)
 class Export:
     data: bytes
@@ -217,7 +230,7 @@ def open_case(
     avatar_hash = body.suspect.avatar_hash
     snapshot = check_snapshot(body, avatar_hash, rules, services, at, campaigns)
     reasons = list(dict.fromkeys(body.reasons or [f.code for f in snapshot.findings if f.points > 0]))
-    kind = body.kind or _KIND_OF_REASON.get(str((report or {}).get("reason")), "impersonation")
+    kind = body.kind or kind_of_report(report)
     notes = [
         CaseNote(at=at, by=actor.name, by_role=actor.role, text=text, private=private)
         for text, private in ((body.notes, False), (body.private_notes, True))

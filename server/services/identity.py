@@ -23,7 +23,7 @@ def refuse_wrong_url(
     url: str | None, platform: Platform, handle: str | None, account_id: str | None, field: str
 ) -> None:
     """422 when ``url`` is not the address of the account (handle, account id) on ``platform``."""
-    problem = url_problem(url, platform, handle, account_id)
+    problem = url_problem(url, platform, handle, account_id, names_account=True)
     if problem is not None:
         message = f"The profile URL {problem_text(problem, platform)}."
         raise APIError(422, "invalid_value", message, field, reason=problem)
@@ -48,6 +48,17 @@ def protected_owner(registry: Any, profile: Profile, platform: Platform) -> bool
         return False
     try:
         return bool(registry.owns(profile, platform))
+    except ServiceUnavailable:
+        raise APIError(503, "storage_unavailable", "The protected-people registry cannot be checked now.") from None
+
+
+def protected_owners(registry: Any, profile: Profile, platform: Platform) -> list[str]:
+    """The ids of the protected people whose registered account ``profile`` is (none: not one);
+    for a privileged page, which audits the read. 503 as :func:`protected_owner`."""
+    if registry is None or not (profile.account_id or profile.handle):
+        return []
+    try:
+        return list(registry.owners(profile, platform))
     except ServiceUnavailable:
         raise APIError(503, "storage_unavailable", "The protected-people registry cannot be checked now.") from None
 

@@ -162,6 +162,15 @@ def record_matches(result: CheckResponse, actor: Actor, also: Iterable[str] = ()
     return recorded
 
 
+def record_owned(person_ids: Iterable[str], actor: Actor) -> None:
+    """A privileged page said that an account is a protected person's own (the report queue's
+    warning): a read of the registry, audited as a check naming her is (``protected.matched``,
+    her id only)."""
+    audit = app_state().stores.audit
+    for person_id in dict.fromkeys(person_ids):
+        audit.record(actor.name, "protected.matched", person_id)
+
+
 class MatchesLimited(APIError):
     """The trainer has been named ``HARIS_PROTECTED_MATCH_LIMIT`` protected people: her checks
     are refused until the window has room (429 ``protected_matches_limited``, ``Retry-After``)."""

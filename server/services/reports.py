@@ -15,6 +15,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from pydantic import ValidationError
+
 from heuristics.banks import BankLabel
 from heuristics.context import ServiceUnavailable
 from heuristics.images import AvatarFingerprint
@@ -26,7 +28,7 @@ from server.services.avatars import fingerprint_base64, refuse_foreign_fingerpri
 from server.services.identity import refuse_protected_account, refuse_wrong_url
 from server.state import app_state
 from server.storage.banks import make_entry, report_note
-from server.storage.reports import AlreadyDecided, QueueFull, ReportBusy, ReportChanged
+from server.storage.reports import AlreadyDecided, QueueFull, ReportBusy, ReportChanged, profile_handle
 from server.web.errors import APIError
 
 
@@ -101,12 +103,20 @@ def _refuse_protected_bank_account(report_id: str) -> None:
     registered account's: a bank entry carries it to every organisation the bank is exported to
     as a bad account's, and the trainer has no way to see whose it is."""
     report = app_state().stores.reports.get(report_id)
-    account_id = ((report or {}).get("profile") or {}).get("account_id")
+    profile = (report or {}).get("profile") or {}
+    account_id = profile.get("account_id")
     if not report or not account_id:
         return
     platform = Platform(report["platform"])
     registry = app_state().lookups.get(REGISTRY)
-    refuse_protected_account(registry, Profile(account_id=account_id), platform, "with_account_id")
+    # The account as the report names it, its handle too (as the report page's warning asks): a
+    # person registered by her username only has no id to compare, and a forged report of her
+    # handle with her real id banked that id (tests/security/test_redteam_reports_banks.py).
+    try:
+        account = Profile(account_id=account_id, handle=profile_handle(profile))
+    except ValidationError:  # a record kept from before today's limits: its id alone
+        account = Profile(account_id=account_id)
+    refuse_protected_account(registry, account, platform, "with_account_id")
 
 
 def bank_fingerprint(avatar_base64: str | None) -> AvatarFingerprint:

@@ -14,8 +14,9 @@ start of the hour that many hours after the hour it arrived). At most ``HARIS_MA
 A second report of the same account (platform and account id, or handle) while the first is pending
 adds to the first (``reports``: how many) instead of queueing again (keeping each later report's
 reason in ``reasons``, its note in ``notes``, its version of the profile in ``variants`` and any
-other handle it names in ``handles``, each bounded, so whoever reports an account first cannot hide
-what later reporters say about it), a reported bio is cut to 500 characters
+other handle it names in ``handles``, each bounded — notes and variants past their bound as a
+reservoir sample (``_sample_into``) — so whoever reports an account first cannot hide what later
+reporters say about it), a reported bio is cut to 500 characters
 (``server.schemas.ReportedProfile``), and anonymous reports have their own tight rate limit
 (``HARIS_REPORT_LIMIT``).
 
@@ -329,6 +330,29 @@ def _even_json(parsed: int, serialised: int) -> None:
     _serialise({"ballast": _PIECES[: max(0, RECORD_BUDGET - serialised) // _PIECE_CHARS]})
 
 
+def _slot(seen: int) -> int:
+    """A uniform draw in ``range(seen)`` (:func:`_sample_into`; seeded in tests)."""
+    return secrets.randbelow(seen)
+
+
+def _sample_into(record: dict[str, Any], field: str, item: Any, cap: int) -> None:
+    """Keep ``item`` in ``record[field]`` as a reservoir sample of at most ``cap`` of every item
+    offered to it (counted in ``<field>_seen``): each has the same chance to be kept whenever it
+    arrived. Kept first come, the bound was whoever reported the account first: its operator,
+    filing eleven harmless notes (three harmless versions of its profile) before anyone else,
+    had every victim's note (version) dropped unseen (``tests/security/test_redteam_reports_merge.py``).
+    Now its share of what a trainer reads is its share of what was filed."""
+    kept = record.setdefault(field, [])
+    seen = int(record.get(field + "_seen", len(kept))) + 1
+    record[field + "_seen"] = seen
+    if len(kept) < cap:
+        kept.append(item)
+        return
+    slot = _slot(seen)
+    if slot < cap:
+        kept[slot] = item
+
+
 @dataclass(frozen=True)
 class Places:
     """The queue's places: how many are held, when the oldest held ones free (0 if none), and how
@@ -577,8 +601,8 @@ class ReportStore:
         reasons[reason] = int(reasons.get(reason, 0)) + 1
         note = report.get("note")
         notes = record.setdefault("notes", [])
-        if note and note != record.get("note") and note not in notes and len(notes) < MAX_MERGED_NOTES:
-            notes.append(note)
+        if note and note != record.get("note") and note not in notes:
+            _sample_into(record, "notes", note, MAX_MERGED_NOTES)
         if not notes:
             del record["notes"]
         # Every other account a later report names (its handle, else its URL's), apart from the
@@ -596,8 +620,8 @@ class ReportStore:
         variant = {key: report[key] for key in ("profile", "avatar_hash") if report.get(key)}
         variants = record.setdefault("variants", [])
         first = {key: record[key] for key in ("profile", "avatar_hash") if record.get(key)}
-        if variant and variant != first and variant not in variants and len(variants) < MAX_VARIANTS:
-            variants.append(variant)
+        if variant and variant != first and variant not in variants:
+            _sample_into(record, "variants", variant, MAX_VARIANTS)
         if not variants:
             del record["variants"]
 
