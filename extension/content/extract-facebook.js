@@ -72,8 +72,11 @@
   };
   // Posts and comments (the feed, each an article): what the account or others wrote there is not
   // what Facebook says about the account, and can be written to look like it ("Joined 2009",
-  // "2.5M followers", a link to some id's /followers), so no field is read inside them.
-  const POSTS = "[role='article'], [role='feed']";
+  // "2.5M followers", a link to some id's /followers), so no field is read inside them. www. marks
+  // them with roles; m.facebook.com and mbasic. draw each post as an <article> without one, where
+  // a post reading "Joined January 2009" or "2.5M followers" (or "Intro" over a line, taken for the
+  // Intro's bio) had been read as the profile's own line on a header that shows none.
+  const POSTS = "[role='article'], [role='feed'], article";
   // Facebook's grey silhouette for accounts without a picture.
   const SILHOUETTE = /\/84628273_176159830277856_972693363922829312_n\.|\/1379841_10150004552801901_469209496895221757_n\./;
   // Profile pictures are served under a content type ending in "-1" (cover photos "-6"/"-9"),
@@ -795,7 +798,7 @@
     const notCover = (value) => (value && !OTHER_PICTURE.test(value) && !covers.has(pictureFile(value)) ? value : null);
     // The first profile picture of the header: lists, posts and comments hold other accounts' pictures.
     const pictures = Array.from(main.querySelectorAll("svg image, img"))
-      .filter((node) => !node.closest("li, ul, [role='article'], [role='feed'], [role='list'], [role='listitem']"))
+      .filter((node) => !node.closest(`li, ul, [role='list'], [role='listitem'], ${POSTS}`))
       .map(pictureUrl)
       .filter((src) => src && PROFILE_PICTURE.test(src) && !covers.has(pictureFile(src)));
     const fallback = Array.from(main.querySelectorAll("a[aria-label] svg image, svg[aria-label] image, svg[role='img'] image, img.profpic, img[data-sigil*='profile'], [data-testid='profile-photo'] img"))
@@ -813,7 +816,7 @@
 
   root.Haris.register({
     platform: "facebook",
-    version: "2026.10",
+    version: "2026.11",
     // Every profile and Page shows a name and a picture (the silhouette is "no photo"); counts
     // and bios are not on every one. A login wall, or "This content isn't available", at a
     // profile's address is not a profile page.

@@ -151,6 +151,38 @@ describe("Facebook: an Intro bio written as one of Facebook's own lines", () => 
   });
 });
 
+describe("Facebook, the mobile sites: a post is the account's text (invented classic m.facebook.com page: no capture exists)", () => {
+  // m.facebook.com and mbasic. draw each post of the timeline as an <article> with no role
+  // (www. gives posts role="article"); its author writes it, and can make it read like the
+  // header's own lines, or put "Intro" over a line to pass it for the Intro's bio.
+  const OWN = "https://m.facebook.com/profile.php?id=61558800011122";
+  const MOBILE = "facebook/invented-mobile.html";
+  const DETAILS = /<div class="_55wo _2xfb">[\s\S]*?<\/div><\/div><\/div>/;
+  const post = (lines) =>
+    '<article class="_55wo _5rgr _5gh8" data-sigil="story-div"><header><h3>هالة عاهد</h3></header>' +
+    lines.map((line) => `<div class="_5rgt"><span>${line}</span></div>`).join("") +
+    "</article>";
+
+  test("no join date, count or bio from a post, whether or not the header shows its own", () => {
+    const original = scored(OWN, derive(MOBILE, []));
+    assert.equal(original.joined, "2026-11");
+    assert.equal(original.followers, 3);
+    for (const line of CRAFTED_LINES) {
+      // After the profile's own Details card: nothing moves.
+      const after = derive(MOBILE, [[DETAILS, (card) => card + post([line])]]);
+      assert.deepEqual(scored(OWN, after), original, line);
+      // A profile that shows no join line: the post does not stand in for it.
+      const { joined: _joined, ...rest } = original;
+      const instead = derive(MOBILE, [[DETAILS, post([line])]]);
+      assert.deepEqual(scored(OWN, instead), rest, line);
+    }
+    for (const title of ["Intro", "المقدمة", "Présentation"]) {
+      const found = extractAt(OWN, { html: derive(MOBILE, [[DETAILS, post([title, "The real Hala. My old account was hacked."])]]) });
+      assert.equal(found.profile.bio, undefined, title);
+    }
+  });
+});
+
 describe("X: a bio, location, name or post written as X's own lines", () => {
   const KIKO = "https://x.com/Kikobeats";
   const REAL = "x/real-kikobeats-2025-12-23.html";
