@@ -17,7 +17,7 @@
  */
 (function (root) {
   "use strict";
-  const { clean, parseCount, parseJoined, dateOnly, meta, urlPath, scriptSearch, escapeRegExp, visibleText, textRuns, httpUrl, labelledValues } = root.Haris.util;
+  const { clean, parseCount, parseJoined, dateOnly, meta, urlPath, scriptSearch, escapeRegExp, visibleText, textShower, textRuns, httpUrl, labelledValues } = root.Haris.util;
 
   const HOSTS = /^((www|web|m|mbasic|touch|[a-z]{2}-[a-z]{2})\.)?facebook\.com$/;
   const RESERVED = new Set([
@@ -540,7 +540,12 @@
     return null;
   }
 
-  /** The titles of the Intro/About cards outside posts and tab bars (m.facebook.com: plain text). */
+  // A profile draws a few titled cards (Intro, About, Page transparency); a page drawing more
+  // "Intro" titles than this holds text typed to look like them (a post of lines reading "Intro",
+  // where m.facebook.com marks no post), and each one looked at costs a walk of its card.
+  const MAX_CARD_TITLES = 16;
+
+  /** The titles of the Intro/About cards outside posts and tab bars (m.facebook.com: plain text), the first MAX_CARD_TITLES. */
   function cardHeadings(main) {
     const headings = Array.from(main.querySelectorAll("h2, h3, [role='heading']"));
     for (const node of main.querySelectorAll("span, div")) {
@@ -550,7 +555,7 @@
       if (heading.closest(POSTS) || heading.closest("[role='tablist'], [role='tab']")) return false;
       const title = headingTitle(heading);
       return Boolean(title && CARD_TITLE.test(title));
-    });
+    }).slice(0, MAX_CARD_TITLES);
   }
 
   /** A heading's title: the first text of its own (or of a span or link in it). */
@@ -591,21 +596,47 @@
   function cardIndex(main) {
     const blocked = new Set();
     const titles = new Map();
+    // How many section titles (h2, h3) each block holds: where bioFrom's walk stops.
+    const sections = new Map();
     const pictures = Array.from(main.querySelectorAll("image, img")).filter((n) => PROFILE_PICTURE.test(pictureUrl(n) || ""));
     for (const end of [...main.querySelectorAll(CARD_END), ...pictures]) {
       for (let at = end; at && at !== main && !blocked.has(at); at = at.parentElement) blocked.add(at);
     }
     for (const title of main.querySelectorAll("h2, h3, [role='heading']")) {
-      for (let at = title; at && at !== main; at = at.parentElement) titles.set(at, (titles.get(at) || 0) + 1);
+      const section = title.matches("h2, h3");
+      for (let at = title; at && at !== main; at = at.parentElement) {
+        titles.set(at, (titles.get(at) || 0) + 1);
+        if (section) sections.set(at, (sections.get(at) || 0) + 1);
+      }
     }
-    return { blocked, titles };
+    return { blocked, titles, sections, shows: textShower(), cards: new Map() };
   }
 
-  /** The Intro/About card a title heads, or null when its block holds the header too. */
-  function introCard(heading, main, index) {
-    const own = visibleText(heading);
+  /**
+   * The nearest ancestor of a title that shows more than the title (the wrappers around it add
+   * nothing a person reads), or `main`: whether another child shows text, known once per element
+   * (index.shows) instead of reading the whole ancestor's text for every title in it.
+   */
+  function cardStart(heading, main, index) {
+    let child = heading;
     let card = heading.parentElement;
-    while (card && card !== main && visibleText(card) === own) card = card.parentElement;
+    while (card && card !== main) {
+      const more = Array.from(card.childNodes).some((node) => node !== child && (node.nodeType === 3 ? clean(node.nodeValue) !== null : node.nodeType === 1 && index.shows(node)));
+      if (more) break;
+      child = card;
+      card = card.parentElement;
+    }
+    return card;
+  }
+
+  /** The Intro/About card a title heads, or null when its block holds the header too (memoised per title). */
+  function introCard(heading, main, index) {
+    if (!index.cards.has(heading)) index.cards.set(heading, findCard(heading, main, index));
+    return index.cards.get(heading);
+  }
+
+  function findCard(heading, main, index) {
+    let card = cardStart(heading, main, index);
     if (!card || card === main || index.blocked.has(card)) return null;
     for (let up = card.parentElement; up && up !== main; up = up.parentElement) {
       if (index.blocked.has(up) || (index.titles.get(up) || 0) > (index.titles.get(card) || 0)) break;
@@ -641,9 +672,12 @@
   /** The elements holding what the account wrote in its Intro/About cards (see above), as a Set. */
   function ownerWritten(main, headings, index) {
     const regions = new Set();
+    const done = new Set();
     for (const heading of headings) {
       const card = introCard(heading, main, index);
-      if (!card) continue;
+      // One card under several titles (lines typed "Intro" in it) is read once.
+      if (!card || done.has(card)) continue;
+      done.add(card);
       const lists = Array.from(card.querySelectorAll(DETAILS_LIST));
       const rich = Array.from(card.querySelectorAll(RICH_TEXT)).filter((node) => !node.contains(heading));
       for (const node of rich) regions.add(node);
@@ -665,23 +699,45 @@
     return false;
   }
 
-  /** The bio: the first line of the Intro/About card that is not a detail, a count or a link. */
-  function bioFrom(main, headings) {
+  /**
+   * The bio: the first line after a card's title, in the card (the nearest block that shows more
+   * than the title, then up to 14 blocks around it, until one holds another section's title), that
+   * is not a detail, a count or a link. Each block adds only what follows the block before it
+   * (what it held was read already), and a line judged once is not judged again for another
+   * title, so the walk reads each line of the page at most once, however many titles it has.
+   */
+  function bioFrom(main, headings, index) {
+    const judged = new Set();
+    const line = (node) => {
+      if (judged.has(node)) return null;
+      judged.add(node);
+      if (node.closest(`a, ul, li, h2, h3, [role='heading'], ${POSTS}`)) return null;
+      if (!Array.from(node.childNodes).some((c) => c.nodeType === 3 && c.nodeValue.trim())) return null;
+      const value = visibleText(node);
+      if (!value || NOT_BIO.some((pattern) => pattern.test(value))) return null;
+      if (node.querySelector("a")) return null; // a detail line ("Lives in <place>")
+      return value;
+    };
     for (const heading of headings) {
-      // The card: the nearest ancestor that holds more than the heading.
-      let card = heading.parentElement;
-      while (card && card !== main && visibleText(card) === visibleText(heading)) card = card.parentElement;
-      for (let depth = 0; card && card !== main && depth < 14; depth += 1, card = card.parentElement) {
-        for (const node of card.querySelectorAll("span, div")) {
-          if ((heading.compareDocumentPosition(node) & 4) === 0 || heading.contains(node)) continue;
-          if (node.closest(`a, ul, li, h2, h3, [role='heading'], ${POSTS}`)) continue;
-          if (!Array.from(node.childNodes).some((c) => c.nodeType === 3 && c.nodeValue.trim())) continue;
-          const value = visibleText(node);
-          if (!value || NOT_BIO.some((pattern) => pattern.test(value))) continue;
-          if (node.querySelector("a")) continue; // a detail line ("Lives in <place>")
-          return value;
+      let card = cardStart(heading, main, index);
+      let inner = null;
+      for (let depth = 0; card && card !== main && depth < 14; depth += 1, inner = card, card = card.parentElement) {
+        // The lines after the title: in the first block, those that follow it; in each block
+        // after, those of the children that follow the block before.
+        const scopes = [];
+        if (!inner) scopes.push(...Array.from(card.querySelectorAll("span, div")).filter((node) => heading.compareDocumentPosition(node) & 4 && !heading.contains(node)));
+        else {
+          for (let next = inner.nextElementSibling; next; next = next.nextElementSibling) {
+            if (next.matches("span, div")) scopes.push(next);
+            scopes.push(...next.querySelectorAll("span, div"));
+          }
         }
-        if (card.parentElement && card.parentElement.querySelectorAll("h2, h3").length > 1) break;
+        for (const node of scopes) {
+          const value = line(node);
+          if (value) return value;
+        }
+        if (card.parentElement && card.parentElement !== main && (index.sections.get(card.parentElement) || 0) > 1) break;
+        if (card.parentElement === main && main.querySelectorAll("h2, h3").length > 1) break;
       }
     }
     return null;
@@ -769,7 +825,7 @@
     const own = { vanities: vanities.map((v) => v.toLowerCase()), ids: [who.id, profile.account_id].filter(Boolean) };
     profile.followers = linkCount(main, "followers", own, owned) ?? textCount(runs, FOLLOWERS_TEXT);
     profile.following = linkCount(main, "following", own, owned) ?? textCount(runs, FOLLOWING_TEXT);
-    profile.bio = bioFrom(main, headings);
+    profile.bio = bioFrom(main, headings, index);
 
     const transparency = {};
     for (const scope of cards ? Array.from(cards) : [main]) {

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { derive } from "./derive.mjs";
-import { extractAt } from "./helpers.mjs";
+import { extractAt, pageAt } from "./helpers.mjs";
 
 const SCORED = ["account_id", "handle", "display_name", "joined", "followers", "following", "posts", "verified", "verified_type", "platform_label", "has_avatar", "based_in", "name_changes"];
 
@@ -180,6 +180,45 @@ describe("Facebook, the mobile sites: a post is the account's text (invented cla
       const found = extractAt(OWN, { html: derive(MOBILE, [[DETAILS, post([title, "The real Hala. My old account was hacked."])]]) });
       assert.equal(found.profile.bio, undefined, title);
     }
+  });
+});
+
+describe("Facebook: a page of many card titles costs a read of each line, not of the page per title", () => {
+  // The work of one extraction, counted (never timed): elements the page's queries return, plus
+  // child lists read while walking text. A post of N lines reading "Intro" (where the 2024–2025
+  // m.facebook.com markup marks no post) made every line a card title whose walk read the whole
+  // post again: N² (a post of 1,000 such lines held the tab for over a minute).
+  function work(url, html) {
+    const window = pageAt(url, { html });
+    let count = 0;
+    const { querySelectorAll } = window.Element.prototype;
+    window.Element.prototype.querySelectorAll = function (selector) {
+      const found = querySelectorAll.call(this, selector);
+      count += found.length;
+      return found;
+    };
+    const childNodes = Object.getOwnPropertyDescriptor(window.Node.prototype, "childNodes");
+    Object.defineProperty(window.Node.prototype, "childNodes", {
+      get() {
+        count += 1;
+        return childNodes.get.call(this);
+      },
+      configurable: true,
+    });
+    const found = window.Haris.extractProfile(window.document, window.location);
+    return { count, found: JSON.parse(JSON.stringify(found)) };
+  }
+  const lines = (n) => Array.from({ length: n }, (_, i) => `<div class="m" data-mcomponent="TextArea"><div class="native-text"><span class="f5">${["Intro", "See all", "المقدمة", "Voir tout"][i % 4]}</span></div></div>`).join("");
+  const AFTER = '<span class="f5">منشور لشخص آخر</span></div></div>';
+
+  test("m.facebook.com (invented page), a post of lines reading \"Intro\": twice the lines, about twice the work; the Page read as before", () => {
+    const url = "https://m.facebook.com/salam.media.net/";
+    const page = "facebook/invented-m-page.html";
+    const small = work(url, derive(page, [[AFTER, AFTER + lines(150)]]));
+    const large = work(url, derive(page, [[AFTER, AFTER + lines(300)]]));
+    assert.ok(large.count < small.count * 2.5, `${small.count} then ${large.count}`);
+    assert.equal(large.found.profile.bio, "أخبار مستقلة من شمال أفريقيا.");
+    assert.deepEqual(large.found, small.found);
   });
 });
 
