@@ -527,11 +527,35 @@
     return !own && !fresh;
   }
 
+  /*
+   * An item of a details list (the Intro's <ul>) is one line: Facebook's label and its value
+   * ("Works at …", "Studied at …", "Joined March 2012"). The value can be what the account typed
+   * (a workplace or a school with no Page of its own, drawn as a span after the label), and reads
+   * as anything: "Works at 2.5M followers" or "Studied at Joined January 2009" had been read as
+   * the count or the join date by the value's own span. Inside an item, only the item's whole
+   * line is a count or date line. `items` memoises each item's text for one reading.
+   */
+  const DETAIL_ITEM = "li, [role='listitem']";
+
+  function itemLine(element, items) {
+    const item = element.closest(DETAIL_ITEM);
+    if (!item) return undefined;
+    if (!items.has(item)) items.set(item, (item.textContent || "").length > 300 ? "" : visibleText(item) || "");
+    return items.get(item);
+  }
+
   /** "3,846 people follow this" / "3.7K followers" printed as text (no link). */
   function textCount(runs, pattern) {
+    const items = new Map();
     for (const { text, element } of runs) {
       // A link's text is the link's to decide (linkCount): one to another account's list is not this count.
       if (!/[\d٠-٩]/.test(text) || element.closest("a[href]")) continue;
+      const item = itemLine(element, items);
+      if (item !== undefined) {
+        const whole = item.match(pattern);
+        if (whole) return parseCount(whole[1] ?? whole[2]);
+        continue;
+      }
       // One text run, or a number and its word split over two spans of one line.
       const line = text.length < 60 && element.parentElement && element.parentElement.children.length <= 3 ? visibleText(element.parentElement) : null;
       const match = text.match(pattern) || (line && line.length < 60 ? line.match(pattern) : null);
@@ -828,16 +852,29 @@
     profile.bio = bioFrom(main, headings, index);
 
     const transparency = {};
+    const lineItems = new Map();
+    // Part of a details item's line (a typed value after Facebook's label, itemLine): no label of its own.
+    const partOfItem = (node) => {
+      const item = itemLine(node, lineItems);
+      return item !== undefined && !node.matches(DETAIL_ITEM) && (visibleText(node) || "") !== item;
+    };
     for (const scope of cards ? Array.from(cards) : [main]) {
       // Labels are plain text: a control or a link (a Page's address is a button) is the Page's own text.
-      const labels = labelledValues(scope, TRANSPARENCY_LABELS, (node) => skip(node) || node.matches("a[href], [role='button']"));
+      const labels = labelledValues(scope, TRANSPARENCY_LABELS, (node) => skip(node) || node.matches("a[href], [role='button']") || partOfItem(node));
       for (const [field, value] of Object.entries(labels)) transparency[field] ??= value;
     }
+    const items = new Map();
     for (const { text, element } of runs) {
       if (profile.joined) break;
       // A control or a link is no date line: a Page's address in its Intro list, which the Page
       // types, is a button (it opens the map; real-koptisch-arabic-2023-01-31-prefix.html).
       if (!JOINED.test(text) || element.closest("a[href], [role='button']")) continue;
+      // In a details list, the item's whole line (itemLine): a typed workplace is no date line.
+      const item = itemLine(element, items);
+      if (item !== undefined) {
+        profile.joined = joinedLine(item);
+        continue;
+      }
       // "Joined" and its date may be two spans of one line; the line is the label and a date, and
       // nothing after it ("Joined January 2009, Cairo": an address the account typed).
       profile.joined = joinedLine(text) || joinedLine(visibleText(element.parentElement));

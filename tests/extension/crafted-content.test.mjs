@@ -151,6 +151,32 @@ describe("Facebook: an Intro bio written as one of Facebook's own lines", () => 
   });
 });
 
+describe("Facebook: a detail the account types in its Intro list (invented 2025 personal profile: no capture exists)", () => {
+  // A workplace or a school without a Page of its own is the account's text, drawn after
+  // Facebook's label in one item of the Intro's details list.
+  const KARIM = "https://www.facebook.com/karim.nasser.law";
+  const PAGE = "facebook/invented-personal-2025.html";
+  const FROM = '<li><span dir="auto">From <a href="/pages/Irbid/2">Irbid</a></span></li>';
+  const HEADER_COUNT = /<a href="https:\/\/www\.facebook\.com\/karim\.nasser\.law\/followers\/" role="link">3\.4K followers<\/a> •/;
+
+  test("is never a count or a join date, in one span with the label or in its own", () => {
+    const original = scored(KARIM, derive(PAGE, []));
+    assert.equal(original.followers, 3400);
+    const { followers: _followers, ...rest } = original;
+    for (const line of CRAFTED_LINES) {
+      for (const label of ["Works at", "Studied at", "Travaille chez", "يعمل لدى"]) {
+        for (const item of [`<li><span dir="auto">${label} <span>${line}</span></span></li>`, `<li><span dir="auto">${label}</span> <span dir="auto">${line}</span></li>`]) {
+          assert.deepEqual(scored(KARIM, derive(PAGE, [[FROM, FROM + item]])), original, `${label} ${line}`);
+          // The header's own followers link gone: the typed line does not stand in for it.
+          assert.deepEqual(scored(KARIM, derive(PAGE, [[FROM, FROM + item], [HEADER_COUNT, ""]])), rest, `${label} ${line}`);
+        }
+      }
+    }
+    // Facebook's own line, alone in its item, is still read.
+    assert.equal(scored(KARIM, derive(PAGE, [[FROM, `${FROM}<li><span dir="auto">Joined March 2012</span></li>`]])).joined, "2012-03");
+  });
+});
+
 describe("Facebook, the mobile sites: a post is the account's text (invented classic m.facebook.com page: no capture exists)", () => {
   // m.facebook.com and mbasic. draw each post of the timeline as an <article> with no role
   // (www. gives posts role="article"); its author writes it, and can make it read like the
