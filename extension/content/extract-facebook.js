@@ -767,6 +767,20 @@
     return null;
   }
 
+  /**
+   * m.facebook.com's 2024–2025 markup ("bloks": generic data-mcomponent containers, modelled in
+   * fixtures/facebook/invented-m-page.html, not captured) marks its posts in no way we know, and a
+   * post reading "Joined January 2009" or "2.5M followers" had been read as the Page's own line.
+   * There, count and date lines are read only in the header: the nearest block around the name
+   * that holds the profile picture; none found, none read (absent, not wrong).
+   */
+  function bloksHeader(main, nameNode) {
+    for (let at = nameNode ? nameNode.parentElement : null; at && at !== main; at = at.parentElement) {
+      if (Array.from(at.querySelectorAll("img, image")).some((n) => PROFILE_PICTURE.test(pictureUrl(n) || ""))) return at;
+    }
+    return null;
+  }
+
   /** The date of a line that is a join or creation label and a date, nothing else; or null. */
   function joinedLine(line) {
     const label = (line || "").match(JOINED_LINE);
@@ -827,9 +841,11 @@
 
     // Only the badge next to the name counts: the feed below shows other people's badges.
     let block = heading ? nameBlock(heading) : null;
+    let nameNode = heading;
     if (!block && tagName) {
       const label = Array.from(main.querySelectorAll("span, div, h2, h3")).find((n) => n.children.length <= 2 && !n.closest(POSTS) && visibleText(n) === tagName);
       block = label ? nameBlock(label) : null;
+      nameNode = nameNode || label || null;
     }
     if (block) {
       const marks = Array.from(block.querySelectorAll("[aria-label], [title], img[alt], title"));
@@ -840,8 +856,11 @@
     }
     const skip = (node) => node.matches(POSTS) || regions.has(node);
     // www.: detail lines printed as text are read in titled cards only (titledCards); the mobile
-    // sites draw no titles, and their lines are read anywhere outside posts and the Intro's text.
-    const cards = doc.querySelector('[role="main"]') ? titledCards(main, index) : null;
+    // sites draw no titles, and their lines are read anywhere outside posts and the Intro's text —
+    // except in m.facebook.com's 2024–2025 markup, which marks no post: there only in its header
+    // (bloksHeader).
+    const bloks = !doc.querySelector('[role="main"]') && doc.querySelector("[data-mcomponent]") !== null;
+    const cards = doc.querySelector('[role="main"]') ? titledCards(main, index) : bloks ? new Set([bloksHeader(main, nameNode)].filter(Boolean)) : null;
     const runs = textRuns(main, 160, skip).filter(({ element }) => !cards || withinAny(element, cards, main));
     // This profile's own names: its address's, and — for an address by id (/<name>-<id>/) — the
     // vanity Facebook's tags give the page, which its own links use.

@@ -209,6 +209,25 @@ describe("Facebook, the mobile sites: a post is the account's text (invented cla
   });
 });
 
+describe("Facebook, m.facebook.com's 2024–2025 markup: a post is the account's text (invented bloks page: no capture exists)", () => {
+  // That markup (generic data-mcomponent containers) marks no post: its posts are blocks after
+  // the header and the Intro, like the one fixtures/facebook/invented-m-page.html draws.
+  const URL_ = "https://m.facebook.com/salam.media.net/";
+  const PAGE = "facebook/invented-m-page.html";
+  const HEADER_COUNT = '<div class="m" data-mcomponent="TextArea"><div class="native-text"><span class="f5">١٣ ألف متابع</span></div></div>';
+  const POST_TEXT = '<span class="f5">منشور لشخص آخر</span>';
+
+  test("no count or date from a post, whether or not the header shows its own; the header's own count still read", () => {
+    const original = scored(URL_, derive(PAGE, []));
+    assert.equal(original.followers, 13000);
+    const { followers: _followers, ...rest } = original;
+    for (const line of CRAFTED_LINES) {
+      assert.deepEqual(scored(URL_, derive(PAGE, [[POST_TEXT, `<span class="f5">${line}</span>`]])), original, line);
+      assert.deepEqual(scored(URL_, derive(PAGE, [[HEADER_COUNT, ""], [POST_TEXT, `<span class="f5">${line}</span>`]])), rest, line);
+    }
+  });
+});
+
 describe("Facebook: a page of many card titles costs a read of each line, not of the page per title", () => {
   // The work of one extraction, counted (never timed): elements the page's queries return, plus
   // child lists read while walking text. A post of N lines reading "Intro" (where the 2024–2025
