@@ -258,6 +258,35 @@
   }
 
   /**
+   * A test of whether an element shows any text a person reads (visibleText would not be empty:
+   * a text of its own, an image's alt, in it or in an element inside it that is not hidden),
+   * memoised per element for one look at the page: walking up from many headings of one big block
+   * asks the same question of the same elements, which visibleText would answer by reading the
+   * whole block each time (a page of N lines, each a card title the account can type, cost N²).
+   */
+  function textShower() {
+    const memo = new Map();
+    return function shows(element) {
+      const known = memo.get(element);
+      if (known !== undefined) return known;
+      let result = false;
+      if (!UNREAD.has(element.tagName) && !hiddenElement(element)) {
+        if (element.tagName === "IMG") result = clean(element.getAttribute("alt")) !== null;
+        else {
+          for (const child of element.childNodes) {
+            if (child.nodeType === 3 ? clean(child.nodeValue) !== null : child.nodeType === 1 && shows(child)) {
+              result = true;
+              break;
+            }
+          }
+        }
+      }
+      memo.set(element, result);
+      return result;
+    };
+  }
+
+  /**
    * The short text runs of `scope` (one text node each, cleaned, at most `max` characters), with
    * their parent element: a single pass over the page, cheap enough to repeat on every change.
    * Elements matching `skip` (a selector, or a function of the element) are left out with
@@ -426,7 +455,7 @@
 
   Haris.util = {
     westernDigits, clean, parseCount, parseJoined, dateOnly, isoDay, meta, urlPath, jsonLd, scriptMatch, scriptSearch, scriptTexts,
-    escapeRegExp, text, visibleText, textRuns, httpUrl, labelledValues, compact,
+    escapeRegExp, text, visibleText, textShower, textRuns, httpUrl, labelledValues, compact,
   };
   Haris.register = register;
   Haris.readPage = readPage;

@@ -17,7 +17,7 @@
  */
 (function (root) {
   "use strict";
-  const { clean, parseCount, parseJoined, dateOnly, meta, urlPath, scriptSearch, escapeRegExp, visibleText, textRuns, httpUrl, labelledValues } = root.Haris.util;
+  const { clean, parseCount, parseJoined, dateOnly, meta, urlPath, scriptSearch, escapeRegExp, visibleText, textShower, textRuns, httpUrl, labelledValues } = root.Haris.util;
 
   const HOSTS = /^((www|web|m|mbasic|touch|[a-z]{2}-[a-z]{2})\.)?facebook\.com$/;
   const RESERVED = new Set([
@@ -72,8 +72,11 @@
   };
   // Posts and comments (the feed, each an article): what the account or others wrote there is not
   // what Facebook says about the account, and can be written to look like it ("Joined 2009",
-  // "2.5M followers", a link to some id's /followers), so no field is read inside them.
-  const POSTS = "[role='article'], [role='feed']";
+  // "2.5M followers", a link to some id's /followers), so no field is read inside them. www. marks
+  // them with roles; m.facebook.com and mbasic. draw each post as an <article> without one, where
+  // a post reading "Joined January 2009" or "2.5M followers" (or "Intro" over a line, taken for the
+  // Intro's bio) had been read as the profile's own line on a header that shows none.
+  const POSTS = "[role='article'], [role='feed'], article";
   // Facebook's grey silhouette for accounts without a picture.
   const SILHOUETTE = /\/84628273_176159830277856_972693363922829312_n\.|\/1379841_10150004552801901_469209496895221757_n\./;
   // Profile pictures are served under a content type ending in "-1" (cover photos "-6"/"-9"),
@@ -524,11 +527,35 @@
     return !own && !fresh;
   }
 
+  /*
+   * An item of a details list (the Intro's <ul>) is one line: Facebook's label and its value
+   * ("Works at …", "Studied at …", "Joined March 2012"). The value can be what the account typed
+   * (a workplace or a school with no Page of its own, drawn as a span after the label), and reads
+   * as anything: "Works at 2.5M followers" or "Studied at Joined January 2009" had been read as
+   * the count or the join date by the value's own span. Inside an item, only the item's whole
+   * line is a count or date line. `items` memoises each item's text for one reading.
+   */
+  const DETAIL_ITEM = "li, [role='listitem']";
+
+  function itemLine(element, items) {
+    const item = element.closest(DETAIL_ITEM);
+    if (!item) return undefined;
+    if (!items.has(item)) items.set(item, (item.textContent || "").length > 300 ? "" : visibleText(item) || "");
+    return items.get(item);
+  }
+
   /** "3,846 people follow this" / "3.7K followers" printed as text (no link). */
   function textCount(runs, pattern) {
+    const items = new Map();
     for (const { text, element } of runs) {
       // A link's text is the link's to decide (linkCount): one to another account's list is not this count.
       if (!/[\d٠-٩]/.test(text) || element.closest("a[href]")) continue;
+      const item = itemLine(element, items);
+      if (item !== undefined) {
+        const whole = item.match(pattern);
+        if (whole) return parseCount(whole[1] ?? whole[2]);
+        continue;
+      }
       // One text run, or a number and its word split over two spans of one line.
       const line = text.length < 60 && element.parentElement && element.parentElement.children.length <= 3 ? visibleText(element.parentElement) : null;
       const match = text.match(pattern) || (line && line.length < 60 ? line.match(pattern) : null);
@@ -537,7 +564,12 @@
     return null;
   }
 
-  /** The titles of the Intro/About cards outside posts and tab bars (m.facebook.com: plain text). */
+  // A profile draws a few titled cards (Intro, About, Page transparency); a page drawing more
+  // "Intro" titles than this holds text typed to look like them (a post of lines reading "Intro",
+  // where m.facebook.com marks no post), and each one looked at costs a walk of its card.
+  const MAX_CARD_TITLES = 16;
+
+  /** The titles of the Intro/About cards outside posts and tab bars (m.facebook.com: plain text), the first MAX_CARD_TITLES. */
   function cardHeadings(main) {
     const headings = Array.from(main.querySelectorAll("h2, h3, [role='heading']"));
     for (const node of main.querySelectorAll("span, div")) {
@@ -547,7 +579,7 @@
       if (heading.closest(POSTS) || heading.closest("[role='tablist'], [role='tab']")) return false;
       const title = headingTitle(heading);
       return Boolean(title && CARD_TITLE.test(title));
-    });
+    }).slice(0, MAX_CARD_TITLES);
   }
 
   /** A heading's title: the first text of its own (or of a span or link in it). */
@@ -588,21 +620,47 @@
   function cardIndex(main) {
     const blocked = new Set();
     const titles = new Map();
+    // How many section titles (h2, h3) each block holds: where bioFrom's walk stops.
+    const sections = new Map();
     const pictures = Array.from(main.querySelectorAll("image, img")).filter((n) => PROFILE_PICTURE.test(pictureUrl(n) || ""));
     for (const end of [...main.querySelectorAll(CARD_END), ...pictures]) {
       for (let at = end; at && at !== main && !blocked.has(at); at = at.parentElement) blocked.add(at);
     }
     for (const title of main.querySelectorAll("h2, h3, [role='heading']")) {
-      for (let at = title; at && at !== main; at = at.parentElement) titles.set(at, (titles.get(at) || 0) + 1);
+      const section = title.matches("h2, h3");
+      for (let at = title; at && at !== main; at = at.parentElement) {
+        titles.set(at, (titles.get(at) || 0) + 1);
+        if (section) sections.set(at, (sections.get(at) || 0) + 1);
+      }
     }
-    return { blocked, titles };
+    return { blocked, titles, sections, shows: textShower(), cards: new Map() };
   }
 
-  /** The Intro/About card a title heads, or null when its block holds the header too. */
-  function introCard(heading, main, index) {
-    const own = visibleText(heading);
+  /**
+   * The nearest ancestor of a title that shows more than the title (the wrappers around it add
+   * nothing a person reads), or `main`: whether another child shows text, known once per element
+   * (index.shows) instead of reading the whole ancestor's text for every title in it.
+   */
+  function cardStart(heading, main, index) {
+    let child = heading;
     let card = heading.parentElement;
-    while (card && card !== main && visibleText(card) === own) card = card.parentElement;
+    while (card && card !== main) {
+      const more = Array.from(card.childNodes).some((node) => node !== child && (node.nodeType === 3 ? clean(node.nodeValue) !== null : node.nodeType === 1 && index.shows(node)));
+      if (more) break;
+      child = card;
+      card = card.parentElement;
+    }
+    return card;
+  }
+
+  /** The Intro/About card a title heads, or null when its block holds the header too (memoised per title). */
+  function introCard(heading, main, index) {
+    if (!index.cards.has(heading)) index.cards.set(heading, findCard(heading, main, index));
+    return index.cards.get(heading);
+  }
+
+  function findCard(heading, main, index) {
+    let card = cardStart(heading, main, index);
     if (!card || card === main || index.blocked.has(card)) return null;
     for (let up = card.parentElement; up && up !== main; up = up.parentElement) {
       if (index.blocked.has(up) || (index.titles.get(up) || 0) > (index.titles.get(card) || 0)) break;
@@ -638,9 +696,12 @@
   /** The elements holding what the account wrote in its Intro/About cards (see above), as a Set. */
   function ownerWritten(main, headings, index) {
     const regions = new Set();
+    const done = new Set();
     for (const heading of headings) {
       const card = introCard(heading, main, index);
-      if (!card) continue;
+      // One card under several titles (lines typed "Intro" in it) is read once.
+      if (!card || done.has(card)) continue;
+      done.add(card);
       const lists = Array.from(card.querySelectorAll(DETAILS_LIST));
       const rich = Array.from(card.querySelectorAll(RICH_TEXT)).filter((node) => !node.contains(heading));
       for (const node of rich) regions.add(node);
@@ -662,24 +723,60 @@
     return false;
   }
 
-  /** The bio: the first line of the Intro/About card that is not a detail, a count or a link. */
-  function bioFrom(main, headings) {
+  /**
+   * The bio: the first line after a card's title, in the card (the nearest block that shows more
+   * than the title, then up to 14 blocks around it, until one holds another section's title), that
+   * is not a detail, a count or a link. Each block adds only what follows the block before it
+   * (what it held was read already), and a line judged once is not judged again for another
+   * title, so the walk reads each line of the page at most once, however many titles it has.
+   */
+  function bioFrom(main, headings, index) {
+    const judged = new Set();
+    const line = (node) => {
+      if (judged.has(node)) return null;
+      judged.add(node);
+      if (node.closest(`a, ul, li, h2, h3, [role='heading'], ${POSTS}`)) return null;
+      if (!Array.from(node.childNodes).some((c) => c.nodeType === 3 && c.nodeValue.trim())) return null;
+      const value = visibleText(node);
+      if (!value || NOT_BIO.some((pattern) => pattern.test(value))) return null;
+      if (node.querySelector("a")) return null; // a detail line ("Lives in <place>")
+      return value;
+    };
     for (const heading of headings) {
-      // The card: the nearest ancestor that holds more than the heading.
-      let card = heading.parentElement;
-      while (card && card !== main && visibleText(card) === visibleText(heading)) card = card.parentElement;
-      for (let depth = 0; card && card !== main && depth < 14; depth += 1, card = card.parentElement) {
-        for (const node of card.querySelectorAll("span, div")) {
-          if ((heading.compareDocumentPosition(node) & 4) === 0 || heading.contains(node)) continue;
-          if (node.closest(`a, ul, li, h2, h3, [role='heading'], ${POSTS}`)) continue;
-          if (!Array.from(node.childNodes).some((c) => c.nodeType === 3 && c.nodeValue.trim())) continue;
-          const value = visibleText(node);
-          if (!value || NOT_BIO.some((pattern) => pattern.test(value))) continue;
-          if (node.querySelector("a")) continue; // a detail line ("Lives in <place>")
-          return value;
+      let card = cardStart(heading, main, index);
+      let inner = null;
+      for (let depth = 0; card && card !== main && depth < 14; depth += 1, inner = card, card = card.parentElement) {
+        // The lines after the title: in the first block, those that follow it; in each block
+        // after, those of the children that follow the block before.
+        const scopes = [];
+        if (!inner) scopes.push(...Array.from(card.querySelectorAll("span, div")).filter((node) => heading.compareDocumentPosition(node) & 4 && !heading.contains(node)));
+        else {
+          for (let next = inner.nextElementSibling; next; next = next.nextElementSibling) {
+            if (next.matches("span, div")) scopes.push(next);
+            scopes.push(...next.querySelectorAll("span, div"));
+          }
         }
-        if (card.parentElement && card.parentElement.querySelectorAll("h2, h3").length > 1) break;
+        for (const node of scopes) {
+          const value = line(node);
+          if (value) return value;
+        }
+        if (card.parentElement && card.parentElement !== main && (index.sections.get(card.parentElement) || 0) > 1) break;
+        if (card.parentElement === main && main.querySelectorAll("h2, h3").length > 1) break;
       }
+    }
+    return null;
+  }
+
+  /**
+   * m.facebook.com's 2024–2025 markup ("bloks": generic data-mcomponent containers, modelled in
+   * fixtures/facebook/invented-m-page.html, not captured) marks its posts in no way we know, and a
+   * post reading "Joined January 2009" or "2.5M followers" had been read as the Page's own line.
+   * There, count and date lines are read only in the header: the nearest block around the name
+   * that holds the profile picture; none found, none read (absent, not wrong).
+   */
+  function bloksHeader(main, nameNode) {
+    for (let at = nameNode ? nameNode.parentElement : null; at && at !== main; at = at.parentElement) {
+      if (Array.from(at.querySelectorAll("img, image")).some((n) => PROFILE_PICTURE.test(pictureUrl(n) || ""))) return at;
     }
     return null;
   }
@@ -744,9 +841,11 @@
 
     // Only the badge next to the name counts: the feed below shows other people's badges.
     let block = heading ? nameBlock(heading) : null;
+    let nameNode = heading;
     if (!block && tagName) {
       const label = Array.from(main.querySelectorAll("span, div, h2, h3")).find((n) => n.children.length <= 2 && !n.closest(POSTS) && visibleText(n) === tagName);
       block = label ? nameBlock(label) : null;
+      nameNode = nameNode || label || null;
     }
     if (block) {
       const marks = Array.from(block.querySelectorAll("[aria-label], [title], img[alt], title"));
@@ -757,8 +856,11 @@
     }
     const skip = (node) => node.matches(POSTS) || regions.has(node);
     // www.: detail lines printed as text are read in titled cards only (titledCards); the mobile
-    // sites draw no titles, and their lines are read anywhere outside posts and the Intro's text.
-    const cards = doc.querySelector('[role="main"]') ? titledCards(main, index) : null;
+    // sites draw no titles, and their lines are read anywhere outside posts and the Intro's text —
+    // except in m.facebook.com's 2024–2025 markup, which marks no post: there only in its header
+    // (bloksHeader).
+    const bloks = !doc.querySelector('[role="main"]') && doc.querySelector("[data-mcomponent]") !== null;
+    const cards = doc.querySelector('[role="main"]') ? titledCards(main, index) : bloks ? new Set([bloksHeader(main, nameNode)].filter(Boolean)) : null;
     const runs = textRuns(main, 160, skip).filter(({ element }) => !cards || withinAny(element, cards, main));
     // This profile's own names: its address's, and — for an address by id (/<name>-<id>/) — the
     // vanity Facebook's tags give the page, which its own links use.
@@ -766,19 +868,32 @@
     const own = { vanities: vanities.map((v) => v.toLowerCase()), ids: [who.id, profile.account_id].filter(Boolean) };
     profile.followers = linkCount(main, "followers", own, owned) ?? textCount(runs, FOLLOWERS_TEXT);
     profile.following = linkCount(main, "following", own, owned) ?? textCount(runs, FOLLOWING_TEXT);
-    profile.bio = bioFrom(main, headings);
+    profile.bio = bioFrom(main, headings, index);
 
     const transparency = {};
+    const lineItems = new Map();
+    // Part of a details item's line (a typed value after Facebook's label, itemLine): no label of its own.
+    const partOfItem = (node) => {
+      const item = itemLine(node, lineItems);
+      return item !== undefined && !node.matches(DETAIL_ITEM) && (visibleText(node) || "") !== item;
+    };
     for (const scope of cards ? Array.from(cards) : [main]) {
       // Labels are plain text: a control or a link (a Page's address is a button) is the Page's own text.
-      const labels = labelledValues(scope, TRANSPARENCY_LABELS, (node) => skip(node) || node.matches("a[href], [role='button']"));
+      const labels = labelledValues(scope, TRANSPARENCY_LABELS, (node) => skip(node) || node.matches("a[href], [role='button']") || partOfItem(node));
       for (const [field, value] of Object.entries(labels)) transparency[field] ??= value;
     }
+    const items = new Map();
     for (const { text, element } of runs) {
       if (profile.joined) break;
       // A control or a link is no date line: a Page's address in its Intro list, which the Page
       // types, is a button (it opens the map; real-koptisch-arabic-2023-01-31-prefix.html).
       if (!JOINED.test(text) || element.closest("a[href], [role='button']")) continue;
+      // In a details list, the item's whole line (itemLine): a typed workplace is no date line.
+      const item = itemLine(element, items);
+      if (item !== undefined) {
+        profile.joined = joinedLine(item);
+        continue;
+      }
       // "Joined" and its date may be two spans of one line; the line is the label and a date, and
       // nothing after it ("Joined January 2009, Cairo": an address the account typed).
       profile.joined = joinedLine(text) || joinedLine(visibleText(element.parentElement));
@@ -795,7 +910,7 @@
     const notCover = (value) => (value && !OTHER_PICTURE.test(value) && !covers.has(pictureFile(value)) ? value : null);
     // The first profile picture of the header: lists, posts and comments hold other accounts' pictures.
     const pictures = Array.from(main.querySelectorAll("svg image, img"))
-      .filter((node) => !node.closest("li, ul, [role='article'], [role='feed'], [role='list'], [role='listitem']"))
+      .filter((node) => !node.closest(`li, ul, [role='list'], [role='listitem'], ${POSTS}`))
       .map(pictureUrl)
       .filter((src) => src && PROFILE_PICTURE.test(src) && !covers.has(pictureFile(src)));
     const fallback = Array.from(main.querySelectorAll("a[aria-label] svg image, svg[aria-label] image, svg[role='img'] image, img.profpic, img[data-sigil*='profile'], [data-testid='profile-photo'] img"))
@@ -813,7 +928,7 @@
 
   root.Haris.register({
     platform: "facebook",
-    version: "2026.10",
+    version: "2026.11",
     // Every profile and Page shows a name and a picture (the silhouette is "no photo"); counts
     // and bios are not on every one. A login wall, or "This content isn't available", at a
     // profile's address is not a profile page.

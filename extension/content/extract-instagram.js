@@ -122,21 +122,34 @@
 
   /**
    * The header's counts list: the items of the <ul> that holds the posts count, by their words.
-   * Never the highlights' list (its items are pictures with the account's titles).
+   * Never the highlights' list (its items are pictures with the account's titles). Each part of
+   * the area is read once per look at the page (`memo`): headerArea asks whether each part and
+   * the parts after it hold counts, and the extractor then reads the counts of the same parts.
    */
-  function countItems(area) {
+  function countItems(area, memo) {
     for (const part of area) {
-      const posts = Array.from(part.querySelectorAll("ul > li")).find((li) => !li.parentElement.querySelector(HIGHLIGHTS) && POSTS.test(li.textContent || "") && parseCount(visibleText(li)) !== null);
-      if (!posts) continue;
+      const found = partCounts(part, memo);
+      if (found) return found;
+    }
+    return {};
+  }
+
+  /** The counts list of one part ({field: count}), or null when the part holds none. */
+  function partCounts(part, memo) {
+    if (memo.has(part)) return memo.get(part);
+    let found = null;
+    const posts = Array.from(part.querySelectorAll("ul > li")).find((li) => !li.parentElement.querySelector(HIGHLIGHTS) && POSTS.test(li.textContent || "") && parseCount(visibleText(li)) !== null);
+    if (posts) {
       const pairs = Array.from(posts.parentElement.children, (li) => {
         const text = visibleText(li) || "";
         if (text.length > 40 || NOT_BIO.test(text)) return [text, null];
         const titled = Array.from(li.querySelectorAll("[title]")).map((n) => n.getAttribute("title")).find((t) => /[\d٠-٩]/.test(t));
         return [text, parseCount(titled || text)];
       });
-      return labelledCounts(pairs);
+      found = labelledCounts(pairs);
     }
-    return {};
+    memo.set(part, found);
+    return found;
   }
 
   /** The bio the description carries after "(@handle) on Instagram:", quotes removed. */
@@ -299,8 +312,13 @@
    * The blocks of the header's profile area, in reading order: the header itself and, on phones,
    * the sections after it, up to the tab bar or the posts.
    */
-  function headerArea(header) {
+  function headerArea(header, memo) {
     const area = [header];
+    const hasCounts = (part) => Object.keys(partCounts(part, memo) || {}).length > 0 || part.querySelector("a[href$='/followers/']") !== null;
+    const countsAfter = (node) => {
+      for (let next = node.nextElementSibling; next; next = next.nextElementSibling) if (hasCounts(next)) return true;
+      return false;
+    };
     let counted = hasCounts(header);
     for (let next = header.nextElementSibling; next; next = next.nextElementSibling) {
       if (next.matches("[role='tablist'], article") || next.querySelector("[role='tablist'], article, a[href*='/p/'], a[href*='/reel/']")) break;
@@ -338,15 +356,6 @@
   function noticeAfter(main, area) {
     const last = area[area.length - 1];
     return Array.from(main.querySelectorAll(NOTICE_NODES)).some((n) => last.compareDocumentPosition(n) & FOLLOWS && !area.some((p) => p.contains(n)) && isNotice(n));
-  }
-
-  function hasCounts(part) {
-    return Object.keys(countItems([part])).length > 0 || part.querySelector("a[href$='/followers/']") !== null;
-  }
-
-  function countsAfter(node) {
-    for (let next = node.nextElementSibling; next; next = next.nextElementSibling) if (hasCounts(next)) return true;
-    return false;
   }
 
   const SKIP = "ul, li, a, button, [role='button'], [role='link'], [role='tablist'], h2, svg, time, [aria-hidden='true']";
@@ -501,10 +510,11 @@
     if (!header && !tags) return null;
 
     if (header) {
-      const area = headerArea(header);
+      const counts = new Map();
+      const area = headerArea(header, counts);
       // The links to the lists, else the counts list (the <ul> holding the posts count; logged out,
       // followers and following are items without links): what the header shows wins over the tags.
-      const items = countItems(area);
+      const items = countItems(area, counts);
       for (const field of ["posts", "followers", "following"]) {
         const value = (field === "posts" ? null : linkCount(area, handle, field)) ?? items[field] ?? null;
         if (value !== null) profile[field] = value;

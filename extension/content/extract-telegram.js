@@ -210,6 +210,34 @@
     return handle;
   }
 
+  /*
+   * The rows an id showed at its last read without a username row, by caption. tweb hides every
+   * row when the panel switches chats (peerProfile.ts cleanupHTML) and then fills each one, and
+   * the name apart, as its data comes: the mixed state a page can show is the previous peer's
+   * header over the next peer's rows. When that previous peer has no username, no pair was
+   * remembered for its id, and the next peer's username row under it was sent as its username
+   * (a bait without a username, then a friend's panel: the bait's id with the friend's
+   * username). Filling only ever shows rows; a row the id showed that has since changed or gone
+   * says the rows are now another peer's, and a username that comes with that is not this id's.
+   * (An id that showed no row at all still cannot be told: absent nothing to compare.)
+   */
+  const rowsWithoutUsername = new WeakMap();
+
+  /** Whether a row `peerId` showed at its last read without a username has changed or gone. */
+  function rowsReplaced(doc, peerId, shown) {
+    const last = rowsWithoutUsername.get(doc)?.get(peerId);
+    if (!last) return false;
+    for (const [caption, value] of last) if (shown.get(caption) !== value) return true;
+    return false;
+  }
+
+  function rememberRows(doc, peerId, shown) {
+    let seen = rowsWithoutUsername.get(doc);
+    if (!seen) rowsWithoutUsername.set(doc, (seen = new Map()));
+    if (shown === null) seen.delete(peerId);
+    else if (seen.has(peerId) || seen.size < 500) seen.set(peerId, shown);
+  }
+
   function extractWeb(doc) {
     const scope = panel(doc);
     if (!scope) return null;
@@ -221,6 +249,8 @@
 
     const profile = {};
     let usernameRow = false;
+    // The other rows shown (caption → value), for rowsReplaced.
+    const shown = new Map();
     for (const { value, caption, full } of rows(scope)) {
       if (!value) continue;
       const handle = value.match(HANDLE);
@@ -228,8 +258,9 @@
       if (isUsername && handle) {
         usernameRow = true;
         if (profile.handle == null) profile.handle = handle[1];
-      } else if (BIO.test(caption) && profile.bio == null) {
-        profile.bio = value;
+      } else {
+        if (caption && !shown.has(caption)) shown.set(caption, value);
+        if (BIO.test(caption) && profile.bio == null) profile.bio = value;
       }
     }
     // A bot's panel (its username ends in "bot", Telegram's rule for bots, which users cannot
@@ -242,7 +273,10 @@
     if (peerId) profile.account_id = peerId;
     else if (!usernameRow) return null; // a group's, a channel's or a still-empty panel
     // A username row left from the previous peer (or drawn before the header): not this id's.
-    if (profile.handle && !agreeingHandle(doc, peerId, profile.handle)) delete profile.handle;
+    // Nor one that came with the rows of another peer under a header that showed none (rowsReplaced).
+    if (peerId && profile.handle && rowsReplaced(doc, peerId, shown)) delete profile.handle;
+    else if (profile.handle && !agreeingHandle(doc, peerId, profile.handle)) delete profile.handle;
+    else if (peerId) rememberRows(doc, peerId, usernameRow ? null : shown);
     if (profile.handle) profile.profile_url = `https://t.me/${profile.handle}`;
 
     if (title) {
@@ -385,7 +419,7 @@
 
   root.Haris.register({
     platform: "telegram",
-    version: "2026.10",
+    version: "2026.11",
     // Every user has a name; Web A never tells "no photo" from "loading", so the photo is not core.
     // A t.me user page always shows the name and the @username.
     core: (location) => (tmeHost(location) ? ["display_name", "handle"] : ["display_name"]),

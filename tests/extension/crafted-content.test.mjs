@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { derive } from "./derive.mjs";
-import { extractAt } from "./helpers.mjs";
+import { extractAt, pageAt } from "./helpers.mjs";
 
 const SCORED = ["account_id", "handle", "display_name", "joined", "followers", "following", "posts", "verified", "verified_type", "platform_label", "has_avatar", "based_in", "name_changes"];
 
@@ -148,6 +148,122 @@ describe("Facebook: an Intro bio written as one of Facebook's own lines", () => 
     for (const line of CRAFTED_LINES) {
       assert.deepEqual(scored(desktop, derive(page, [[">Human-rights defender. Lawyer. Views my own.<", `>${line}<`]])), before, line);
     }
+  });
+});
+
+describe("Facebook: a detail the account types in its Intro list (invented 2025 personal profile: no capture exists)", () => {
+  // A workplace or a school without a Page of its own is the account's text, drawn after
+  // Facebook's label in one item of the Intro's details list.
+  const KARIM = "https://www.facebook.com/karim.nasser.law";
+  const PAGE = "facebook/invented-personal-2025.html";
+  const FROM = '<li><span dir="auto">From <a href="/pages/Irbid/2">Irbid</a></span></li>';
+  const HEADER_COUNT = /<a href="https:\/\/www\.facebook\.com\/karim\.nasser\.law\/followers\/" role="link">3\.4K followers<\/a> •/;
+
+  test("is never a count or a join date, in one span with the label or in its own", () => {
+    const original = scored(KARIM, derive(PAGE, []));
+    assert.equal(original.followers, 3400);
+    const { followers: _followers, ...rest } = original;
+    for (const line of CRAFTED_LINES) {
+      for (const label of ["Works at", "Studied at", "Travaille chez", "يعمل لدى"]) {
+        for (const item of [`<li><span dir="auto">${label} <span>${line}</span></span></li>`, `<li><span dir="auto">${label}</span> <span dir="auto">${line}</span></li>`]) {
+          assert.deepEqual(scored(KARIM, derive(PAGE, [[FROM, FROM + item]])), original, `${label} ${line}`);
+          // The header's own followers link gone: the typed line does not stand in for it.
+          assert.deepEqual(scored(KARIM, derive(PAGE, [[FROM, FROM + item], [HEADER_COUNT, ""]])), rest, `${label} ${line}`);
+        }
+      }
+    }
+    // Facebook's own line, alone in its item, is still read.
+    assert.equal(scored(KARIM, derive(PAGE, [[FROM, `${FROM}<li><span dir="auto">Joined March 2012</span></li>`]])).joined, "2012-03");
+  });
+});
+
+describe("Facebook, the mobile sites: a post is the account's text (invented classic m.facebook.com page: no capture exists)", () => {
+  // m.facebook.com and mbasic. draw each post of the timeline as an <article> with no role
+  // (www. gives posts role="article"); its author writes it, and can make it read like the
+  // header's own lines, or put "Intro" over a line to pass it for the Intro's bio.
+  const OWN = "https://m.facebook.com/profile.php?id=61558800011122";
+  const MOBILE = "facebook/invented-mobile.html";
+  const DETAILS = /<div class="_55wo _2xfb">[\s\S]*?<\/div><\/div><\/div>/;
+  const post = (lines) =>
+    '<article class="_55wo _5rgr _5gh8" data-sigil="story-div"><header><h3>هالة عاهد</h3></header>' +
+    lines.map((line) => `<div class="_5rgt"><span>${line}</span></div>`).join("") +
+    "</article>";
+
+  test("no join date, count or bio from a post, whether or not the header shows its own", () => {
+    const original = scored(OWN, derive(MOBILE, []));
+    assert.equal(original.joined, "2026-11");
+    assert.equal(original.followers, 3);
+    for (const line of CRAFTED_LINES) {
+      // After the profile's own Details card: nothing moves.
+      const after = derive(MOBILE, [[DETAILS, (card) => card + post([line])]]);
+      assert.deepEqual(scored(OWN, after), original, line);
+      // A profile that shows no join line: the post does not stand in for it.
+      const { joined: _joined, ...rest } = original;
+      const instead = derive(MOBILE, [[DETAILS, post([line])]]);
+      assert.deepEqual(scored(OWN, instead), rest, line);
+    }
+    for (const title of ["Intro", "المقدمة", "Présentation"]) {
+      const found = extractAt(OWN, { html: derive(MOBILE, [[DETAILS, post([title, "The real Hala. My old account was hacked."])]]) });
+      assert.equal(found.profile.bio, undefined, title);
+    }
+  });
+});
+
+describe("Facebook, m.facebook.com's 2024–2025 markup: a post is the account's text (invented bloks page: no capture exists)", () => {
+  // That markup (generic data-mcomponent containers) marks no post: its posts are blocks after
+  // the header and the Intro, like the one fixtures/facebook/invented-m-page.html draws.
+  const URL_ = "https://m.facebook.com/salam.media.net/";
+  const PAGE = "facebook/invented-m-page.html";
+  const HEADER_COUNT = '<div class="m" data-mcomponent="TextArea"><div class="native-text"><span class="f5">١٣ ألف متابع</span></div></div>';
+  const POST_TEXT = '<span class="f5">منشور لشخص آخر</span>';
+
+  test("no count or date from a post, whether or not the header shows its own; the header's own count still read", () => {
+    const original = scored(URL_, derive(PAGE, []));
+    assert.equal(original.followers, 13000);
+    const { followers: _followers, ...rest } = original;
+    for (const line of CRAFTED_LINES) {
+      assert.deepEqual(scored(URL_, derive(PAGE, [[POST_TEXT, `<span class="f5">${line}</span>`]])), original, line);
+      assert.deepEqual(scored(URL_, derive(PAGE, [[HEADER_COUNT, ""], [POST_TEXT, `<span class="f5">${line}</span>`]])), rest, line);
+    }
+  });
+});
+
+describe("Facebook: a page of many card titles costs a read of each line, not of the page per title", () => {
+  // The work of one extraction, counted (never timed): elements the page's queries return, plus
+  // child lists read while walking text. A post of N lines reading "Intro" (where the 2024–2025
+  // m.facebook.com markup marks no post) made every line a card title whose walk read the whole
+  // post again: N² (a post of 1,000 such lines held the tab for over a minute).
+  function work(url, html) {
+    const window = pageAt(url, { html });
+    let count = 0;
+    const { querySelectorAll } = window.Element.prototype;
+    window.Element.prototype.querySelectorAll = function (selector) {
+      const found = querySelectorAll.call(this, selector);
+      count += found.length;
+      return found;
+    };
+    const childNodes = Object.getOwnPropertyDescriptor(window.Node.prototype, "childNodes");
+    Object.defineProperty(window.Node.prototype, "childNodes", {
+      get() {
+        count += 1;
+        return childNodes.get.call(this);
+      },
+      configurable: true,
+    });
+    const found = window.Haris.extractProfile(window.document, window.location);
+    return { count, found: JSON.parse(JSON.stringify(found)) };
+  }
+  const lines = (n) => Array.from({ length: n }, (_, i) => `<div class="m" data-mcomponent="TextArea"><div class="native-text"><span class="f5">${["Intro", "See all", "المقدمة", "Voir tout"][i % 4]}</span></div></div>`).join("");
+  const AFTER = '<span class="f5">منشور لشخص آخر</span></div></div>';
+
+  test("m.facebook.com (invented page), a post of lines reading \"Intro\": twice the lines, about twice the work; the Page read as before", () => {
+    const url = "https://m.facebook.com/salam.media.net/";
+    const page = "facebook/invented-m-page.html";
+    const small = work(url, derive(page, [[AFTER, AFTER + lines(150)]]));
+    const large = work(url, derive(page, [[AFTER, AFTER + lines(300)]]));
+    assert.ok(large.count < small.count * 2.5, `${small.count} then ${large.count}`);
+    assert.equal(large.found.profile.bio, "أخبار مستقلة من شمال أفريقيا.");
+    assert.deepEqual(large.found, small.found);
   });
 });
 

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { derive } from "./derive.mjs";
-import { extractAt, fixture } from "./helpers.mjs";
+import { extractAt, fixture, pageAt } from "./helpers.mjs";
 
 const PLUTO = "instagram/real-pluto__travel-2021-06-09-rendered.html";
 const MEGADETH = "instagram/real-megadeth-2022-08-23-shell.html";
@@ -599,5 +599,37 @@ describe("Instagram, the server's embedded data bound to the handle (derived)", 
     const html = derive(PLUTO, [...PLUTO_HEADERLESS, [PLUTO_DESCRIPTION, "٢٬١٨٧ متابع، ١١٠ متابع، ١٤٢ منشور - شاهد صور ومقاطع فيديو Instagram من Pluto (@pluto__travel)"]]);
     const { profile } = extractAt(PLUTO_URL, { html });
     assert.deepEqual([profile.followers, profile.following, profile.posts], [2187, 110, 142]);
+  });
+});
+
+// headerArea asks whether the header and each part after it hold the counts list, and whether
+// the parts after a private notice do; the extractor then reads the counts of the same parts.
+// Each part's list is now read once per look at the page (it had been read again for each question).
+describe("Instagram: each part of the header area's counts read once per look", () => {
+  function countsLookups(url, options) {
+    const window = pageAt(url, options);
+    const perElement = new Map();
+    const { querySelectorAll } = window.Element.prototype;
+    window.Element.prototype.querySelectorAll = function (selector) {
+      if (selector === "ul > li") perElement.set(this, (perElement.get(this) || 0) + 1);
+      return querySelectorAll.call(this, selector);
+    };
+    const found = JSON.parse(JSON.stringify(window.Haris.extractProfile(window.document, window.location)));
+    return { found, most: Math.max(0, ...perElement.values()), parts: perElement.size };
+  }
+
+  test("the real 2021 header and the phone layout, with a bio saying the account is private: once each, counts as before", () => {
+    const real = countsLookups("https://www.instagram.com/pluto__travel/", { fixture: "instagram/real-pluto__travel-2021-06-09-rendered.html" });
+    assert.deepEqual([real.found.profile.posts, real.found.profile.followers, real.found.profile.following], [142, 2187, 110]);
+    assert.equal(real.most, 1);
+    // The phone layout draws the bio in a section before the counts row; a bio reading the
+    // private notice makes headerArea look for counts in every section after it.
+    const phone = "instagram/invented-mobile.html";
+    const url = "https://www.instagram.com/sara19283746/";
+    for (const html of [fixture(phone), derive(phone, [["سارة</span></section>", 'سارة</span></section><div class="x7a106z"><span dir="auto">هذا الحساب خاص</span></div>']])]) {
+      const read = countsLookups(url, { html });
+      assert.deepEqual([read.found.profile.followers, read.found.profile.following, read.found.profile.private], [3, 900, true]);
+      assert.equal(read.most, 1);
+    }
   });
 });

@@ -450,6 +450,42 @@ describe("Telegram Web, a panel between two peers", () => {
     assert.equal(read(window).profile.handle, "karim_mansour_news");
   });
 
+  test("a peer without a username, then the next peer's rows under its header: the next peer's username is not sent with its id", () => {
+    // tweb hides the rows at a switch and fills the name and each row apart: the previous header
+    // over the next peer's rows. Mona has no username, so no pair was remembered for her id.
+    const rowsOf = (rows) => panelK({ header: header(MONA, MONA), rows });
+    const window = pageAt("https://web.telegram.org/k/#5200000001", { html: rowsOf(ROW("Cairo, photography", "Bio")) });
+    const body = window.document.body;
+    assert.deepEqual([read(window).profile.account_id, read(window).profile.handle, read(window).profile.bio], [MONA.id, undefined, "Cairo, photography"]);
+    // Karim's rows drawn, her header not yet redrawn: not her username.
+    for (const rows of [ROW("karim_mansour_news", "Username") + ROW("Lawyer in Amman", "Bio"), ROW("karim_mansour_news", "Username")]) {
+      body.innerHTML = rowsOf(rows);
+      const lagging = read(window);
+      assert.deepEqual([lagging.profile.account_id, lagging.profile.handle], [MONA.id, undefined], rows);
+    }
+    // His header drawn: his username, with his id.
+    body.innerHTML = panelK({ header: header(KARIM, KARIM), rows: ROW("karim_mansour_news", "Username") + ROW("Lawyer in Amman", "Bio") });
+    assert.deepEqual([read(window).profile.account_id, read(window).profile.handle], [KARIM.id, "karim_mansour_news"]);
+  });
+
+  test("a panel filling its rows one by one (only ever adding rows) keeps its username", () => {
+    const rowsOf = (rows) => panelK({ header: header(MONA, MONA), rows });
+    for (const steps of [
+      ["", ROW("Cairo, photography", "Bio"), ROW("mona_saleh", "Username") + ROW("Cairo, photography", "Bio")],
+      [ROW("+20 100 000 0000", "Phone"), ROW("+20 100 000 0000", "Phone") + ROW("mona_saleh", "Username") + ROW("Cairo, photography", "Bio")],
+    ]) {
+      // Read at every step, as the content script does after each change.
+      const window = pageAt("https://web.telegram.org/k/#5200000001", { html: rowsOf(steps[0]) });
+      assert.equal(read(window).profile.handle, undefined);
+      for (const rows of steps.slice(1)) {
+        window.document.body.innerHTML = rowsOf(rows);
+        read(window);
+      }
+      const found = read(window);
+      assert.deepEqual([found.profile.account_id, found.profile.handle], [MONA.id, "mona_saleh"]);
+    }
+  });
+
   test("the name drawn for one peer and the avatar for another: nothing is read", () => {
     for (const [avatarPeer, namePeer] of [[KARIM, MONA], [MONA, KARIM]]) {
       assert.equal(extractAt("https://web.telegram.org/k/#5123456789", { html: panel(avatarPeer, namePeer, "karim_mansour_news") }), null);
