@@ -33,6 +33,9 @@ class CheckContext:
     avatar: AvatarFingerprint | None = None
     # The server's objects for heuristics.services, by name.
     services: Mapping[str, Any] = field(default_factory=dict)
+    # What signals work out from the profile and share within this check, by name (a profile's
+    # creation date: heuristics.signals.account.account_created), each with the profile it is of.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def service(self, name: str) -> Any:
         return self.services[name]

@@ -29,11 +29,13 @@ def level_for(risk: float, rules: Rules) -> Level:
 def score(profile: Profile, context: CheckContext, rules: Rules) -> Report:
     """Score one profile. Signals whose services are missing or down are listed as unavailable."""
     signals = registry()
+    services = context.services
     findings: list[Finding] = []
     unavailable: list[str] = []
     for rule in rules.enabled():
         signal = signals[rule.code]
-        if not signal.needs <= context.services.keys():
+        # Most signals need no service: only those that do are tested (without a set built per test).
+        if signal.needs and not all(name in services for name in signal.needs):
             unavailable.append(rule.code)
             continue
         try:

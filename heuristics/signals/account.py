@@ -15,12 +15,26 @@ from heuristics.signals.base import Signal, SignalParams
 
 
 def account_created(profile: Profile, context: CheckContext) -> tuple[date, str] | None:
-    """When the account was created and from what: its id (exact on X) or its join date."""
+    """When the account was created and from what: its id (exact on X) or its join date. Worked
+    out once per check (several signals ask; the join date is parsed from its text)."""
+    known = context.memo.get(_CREATED)
+    if known is not None and known[0] is profile:
+        return known[1]
+    found = _account_created(profile, context)
+    context.memo[_CREATED] = (profile, found)
+    return found
+
+
+_CREATED = "account.created"
+
+
+def _account_created(profile: Profile, context: CheckContext) -> tuple[date, str] | None:
     created = created_from_id(context.platform, profile.account_id)
     if created is not None:
         return created, "account_id"
-    if profile.joined_date is not None:
-        return profile.joined_date, "joined"
+    joined = profile.joined_date
+    if joined is not None:
+        return joined, "joined"
     return None
 
 

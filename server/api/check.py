@@ -27,7 +27,8 @@ bp = Blueprint("api", __name__, url_prefix="/v1")
 
 def _read_check() -> tuple[CheckRequest, bytes | None]:
     """The check request and the avatar bytes, from JSON or from multipart (``check`` + ``avatar``)."""
-    if request.mimetype == "multipart/form-data":
+    mimetype = request.mimetype
+    if mimetype == "multipart/form-data":
         part = request.files.get("check")
         raw = part.read() if part else request.form.get("check", "").encode("utf-8")
         if not raw:
@@ -43,7 +44,7 @@ def _read_check() -> tuple[CheckRequest, bytes | None]:
             # An empty file part sends no image: the JSON part's own avatar, if any, is read below
             # (and refused when it is not base64), never silently dropped.
     else:
-        body = validate(CheckRequest, json_body(request))
+        body = validate(CheckRequest, json_body(request, mimetype))
     avatar = decode_base64(body.avatar, "avatar", MAX_AVATAR_BYTES) if body.avatar else None
     return body, avatar
 
@@ -55,12 +56,13 @@ def _registry_allowed() -> bool:
     count (it died after the check's own count, or a cluster node holding this window is down),
     the allowance fails open uncounted, or closed with a 503 only a match would get — either
     tells a match from a miss, with nothing counted. It is answered as a miss is instead."""
+    app_limits = limits()
     try:
-        if not limits().charge(limits().registry, refuse=False):  # the client's, then an IPv6 client's /48's
+        if not app_limits.charge(app_limits.registry, refuse=False):  # the client's, then an IPv6 client's /48's
             return False
     except APIError:  # limiter_unavailable (failing closed): not counted
         return False
-    allowances = limits().charged(limits().registry)
+    allowances = app_limits.charged(app_limits.registry)
     return not any(allowance.cannot_count() for allowance in allowances)  # failed open: not counted either
 
 
@@ -70,7 +72,8 @@ def _registry_open() -> bool:
     ServiceUnavailable while the limiter store cannot count (this check's own count just failed):
     the registry's answers must be counted, so it is not asked, and its signal is listed as
     unavailable — for every check then, a match and a miss alike."""
-    allowances = limits().charged(limits().registry)
+    app_limits = limits()
+    allowances = app_limits.charged(app_limits.registry)
     if any(allowance.cannot_count() for allowance in allowances):
         raise ServiceUnavailable("rate limit storage")
     return not any(allowance.known_used_up() for allowance in allowances)
@@ -82,10 +85,11 @@ def _may_contribute() -> bool:
     ``HARIS_CAMPAIGN_NETWORK_CONTRIBUTIONS`` (counted here, only for a check that would
     contribute); never when the limiter store cannot count (a flood must not pass uncounted).
     Either refusal only leaves the contribution out: the answer is the same."""
-    if not limits().limiter.enabled:
+    app_limits = limits()
+    if not app_limits.limiter.enabled:
         return False  # nothing counts: nothing would cap a flood
     try:
-        return limits().charge(limits().campaign, refuse=False)
+        return app_limits.charge(app_limits.campaign, refuse=False)
     except APIError:  # the limiter store is down: it fails closed
         return False
 

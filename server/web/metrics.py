@@ -27,12 +27,12 @@ from collections import Counter as Tally
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import HistogramMetricFamily
 
 from heuristics.findings import Report
-from server.web.request_log import duration_withheld, method_label, stored_undated
+from server.web.request_log import request_facts
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
 
@@ -195,11 +195,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _count(response: Response) -> Response:
-        rule = request.url_rule
-        route = rule.rule if rule else "<unmatched>"
-        method = method_label()
+        facts = request_facts(response.status_code)
         started = g.get("metrics_started")
         seconds = time.perf_counter() - started if started is not None else None
-        undated = stored_undated(response.status_code)
-        metrics.count_request(route, method, response.status_code, seconds, undated, duration_withheld())
+        metrics.count_request(facts.route, facts.method, response.status_code, seconds, facts.undated, facts.untimed)
         return response

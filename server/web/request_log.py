@@ -26,7 +26,7 @@ import secrets
 import sys
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from flask import Flask, Response, current_app, g, request
 
@@ -40,8 +40,8 @@ _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
-def method_label() -> str:
-    return request.method if request.method in KNOWN_METHODS else "OTHER"
+def method_label(method: str) -> str:
+    return method if method in KNOWN_METHODS else "OTHER"
 
 
 View = TypeVar("View", bound=Callable[..., object])
@@ -63,20 +63,29 @@ def untimed(view: View) -> View:
     return view
 
 
-def _view_marked(mark: str) -> bool:
-    if request.endpoint is None:
-        return False
-    return getattr(current_app.view_functions.get(request.endpoint), mark, False)
+class RequestFacts(NamedTuple):
+    """What the request's log line and its metrics say about it, read once per hook."""
+
+    route: str  # the route template, "<unmatched>" without one
+    method: str  # :func:`method_label`
+    undated: bool  # an :func:`undated` view's request that stored its result (2xx)
+    untimed: bool  # an :func:`untimed` view's request: its duration says what it matched
 
 
-def stored_undated(status: int) -> bool:
-    """Whether this request was an :func:`undated` view's and stored its result (2xx)."""
-    return 200 <= status < 300 and _view_marked("haris_undated")
-
-
-def duration_withheld() -> bool:
-    """Whether this request was an :func:`untimed` view's: its duration says what it matched."""
-    return _view_marked("haris_untimed")
+def request_facts(status: int) -> RequestFacts:
+    """The current request's :class:`RequestFacts`, for a response of ``status``. The request and
+    the app are read through their proxies once (every proxied read costs a context lookup)."""
+    current = request._get_current_object()  # type: ignore[attr-defined]
+    rule = current.url_rule
+    if rule is None:
+        return RequestFacts("<unmatched>", method_label(current.method), False, False)
+    view = current_app.view_functions.get(rule.endpoint)
+    return RequestFacts(
+        rule.rule,
+        method_label(current.method),
+        200 <= status < 300 and getattr(view, "haris_undated", False),
+        getattr(view, "haris_untimed", False),
+    )
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps with options makes one a call
@@ -117,21 +126,23 @@ def init_app(app: Flask) -> None:
     def _finish(response: Response) -> Response:
         request_id = g.get("request_id", "-")
         response.headers["X-Request-ID"] = request_id
-        if log.isEnabledFor(logging.INFO) and not stored_undated(response.status_code):
-            log.handle(_record(response.status_code, request_id, g.get("started")))
+        if log.isEnabledFor(logging.INFO):
+            facts = request_facts(response.status_code)
+            if not facts.undated:
+                log.handle(_record(facts, response.status_code, request_id, g.get("started")))
         return response
 
 
-def _record(status: int, request_id: str, started: float | None) -> logging.LogRecord:
+def _record(facts: RequestFacts, status: int, request_id: str, started: float | None) -> logging.LogRecord:
     """The request's log record, made directly (``Logger.makeRecord``): ``log.info`` would also
     walk the stack for a caller's file and line that the JSON line never shows."""
     fields: dict[str, object] = {
         "event": "request",
-        "method": method_label(),
-        "route": request.url_rule.rule if request.url_rule else "<unmatched>",
+        "method": facts.method,
+        "route": facts.route,
         "status": status,
         "request_id": request_id,
     }
-    if not duration_withheld():
+    if not facts.untimed:
         fields["duration_ms"] = round((time.perf_counter() - started) * 1000, 2) if started else None
     return log.makeRecord(log.name, logging.INFO, __file__, 0, "request", (), None, extra={"fields": fields})

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pytest
 
+from heuristics.context import CheckContext
 from heuristics.platforms import created_from_id
-from heuristics.profile import Platform
-from tests.unit.helpers import detect
+from heuristics.profile import Platform, Profile
+from heuristics.signals.account import account_created
+from tests.unit.helpers import NOW, detect
 
 # --- account.new -----------------------------------------------------------------------------
 
@@ -44,6 +47,19 @@ def test_x_snowflake_id_dates_the_account_exactly() -> None:
     assert created_from_id(Platform.X, str(snowflake)).isoformat() == "2026-11-01"
     found = detect("account.new", platform=Platform.X, account_id=str(snowflake), joined="2010-01-01")
     assert found is not None and found.evidence == {"age_days": 22, "source": "account_id"}
+
+
+def test_a_context_works_out_each_profiles_creation_on_its_own() -> None:
+    # One check works a profile's creation out once (heuristics.signals.account.account_created,
+    # shared by account.new and the activity signals); a context asked about another profile
+    # answers for that one, never with the first one's date.
+    context = CheckContext(now=NOW)
+    young, old = Profile(joined="2026-11-10"), Profile(joined="2019-03")
+    assert account_created(young, context) == (date(2026, 11, 10), "joined")
+    assert account_created(old, context) == (date(2019, 3, 1), "joined")
+    assert account_created(Profile(), context) is None
+    assert detect("account.new", context=context, joined="2026-11-10") is not None
+    assert detect("account.new", context=context, joined="2019-03") is None
 
 
 def test_old_sequential_x_ids_and_other_platforms_carry_no_date() -> None:
