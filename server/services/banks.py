@@ -11,10 +11,13 @@ from collections.abc import Iterable
 
 from pydantic import ValidationError
 
+from heuristics.profile import Platform, Profile
 from heuristics.services import BANKS
+from heuristics.services import PROTECTED as REGISTRY
 from server.schemas import BankEntryRequest, BankSummary
 from server.services import Actor
 from server.services.avatars import fingerprint_from, refuse_legacy
+from server.services.identity import refuse_protected_account
 from server.services.reports import refuse_protected_photo
 from server.state import app_state
 from server.storage.banks import BANK_NAME, StoredEntry, make_entry
@@ -53,6 +56,7 @@ def new_entry(body: BankEntryRequest, avatar: bytes | None, actor: Actor) -> Sto
     # As for a report confirmed into a bank: a protected person's own photo never becomes "bad",
     # whichever door it is added through (a trainer may add a photo saved from a report by hand).
     refuse_protected_photo(found)
+    refuse_protected_entry_account(body.platform, body.account_id, "account_id")
     return make_entry(found, body.label, actor.role, body.platform, body.account_id, body.note)
 
 
@@ -70,6 +74,16 @@ LINE_PROBLEMS = {
     "missing_field": "lacks the field {field}",
     "invalid_field": "has a value of {field} that is not valid",
 }
+
+
+def refuse_protected_entry_account(platform: Platform | None, account_id: str | None, field: str) -> None:
+    """409 ``account_is_protected`` when an entry names a protected person's own registered
+    account as the bad account: an export carries it to every partner as a bad account's, and a
+    partner's file may name her account (a bait account there reported her). As for a report
+    confirmed into a bank with its account id (``server.services.reports``)."""
+    if platform is not None and account_id:
+        registry = app_state().lookups.get(REGISTRY)
+        refuse_protected_account(registry, Profile(account_id=account_id), platform, field)
 
 
 def _refused_line(number: int, problem: str, field: str | None = None, status: int = 422) -> APIError:
@@ -129,14 +143,20 @@ def import_into_bank(bank: str, entries: list[StoredEntry], actor: Actor) -> int
 
     A file with an entry that matches a protected person's registered photo is refused whole
     (409 ``matches_protected_person``, naming its line), as a photo added by hand is: another
-    organisation's bank may hold her photo, stolen by a bait account there."""
+    organisation's bank may hold her photo, stolen by a bait account there. So is one naming her
+    own registered account as the bad account (409 ``account_is_protected``)."""
+    refusals = {
+        "matches_protected_person": "matches a protected person's photo",
+        "account_is_protected": "names a protected person's own account",
+    }
     for number, entry in enumerate(entries, start=1):
         try:
             refuse_protected_photo(entry.to_bank_entry(bank_name(bank)).fingerprint)
+            refuse_protected_entry_account(entry.platform, entry.account_id, "account_id")
         except APIError as error:
-            if error.code != "matches_protected_person":
+            if error.code not in refusals:
                 raise
-            message = f"Entry {number} matches a protected person's photo; nothing was imported."
+            message = f"Entry {number} {refusals[error.code]}; nothing was imported."
             raise APIError(409, error.code, message, f"entry {number}", reason=error.reason) from None
     stores = app_state().stores
     count = stores.banks.add(bank_name(bank), entries)

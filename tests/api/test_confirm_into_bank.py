@@ -177,3 +177,34 @@ def test_an_imported_bank_with_a_protected_persons_photo_is_refused(client: Flas
     assert error["code"] == "matches_protected_person" and error["field"] == "entry 2"
     assert client.get("/v1/banks/imported/export", headers=BOOTSTRAP).status_code == 404
     assert client.post("/v1/banks/imported/import", headers=jsonl, data=exported).status_code == 200
+
+
+def test_a_bank_entry_naming_a_protected_persons_own_account_is_refused(client: FlaskClient) -> None:
+    """An entry names its bad account (platform, account id), and an export carries it to every
+    partner as a bad account's. Added by hand or in a partner's file (a bait account there reported
+    her), her own registered account was banked as one: only the report's door refused it."""
+    person = {"display_names": ["Hala Ahed"], "accounts": [{"platform": "x", "account_id": "42"}]}
+    assert client.post("/v1/protected", json=person, headers=BOOTSTRAP).status_code == 201
+    hers = {"label": "entrapment", "avatar": b64(photo_bytes("coffee")), "platform": "x", "account_id": "42"}
+    refused = client.post("/v1/banks/partner/entries", headers=BOOTSTRAP, json=hers)
+    assert refused.status_code == 409, refused.get_json()
+    assert refused.get_json()["error"]["code"] == "account_is_protected"
+    assert refused.get_json()["error"]["field"] == "account_id"
+    assert client.get("/v1/banks/partner/export", headers=BOOTSTRAP).status_code == 404
+    for other in ({"account_id": "43"}, {"platform": "instagram"}):  # another account, or her id elsewhere
+        assert client.post("/v1/banks/partner/entries", headers=BOOTSTRAP, json={**hers, **other}).status_code == 201
+    exported = client.get("/v1/banks/partner/export", headers=BOOTSTRAP).get_data()
+    assert exported.count(b"\n") == 2
+
+    theirs = fingerprint_bytes(photo_bytes("rocket"))
+    line = {"id": "p1", "fingerprint": theirs.hex, "label": "entrapment", "added_at": 1, "added_by": "trainer"}
+    line.update(platform="x", account_id="42")
+    jsonl = {**BOOTSTRAP, "Content-Type": "application/x-ndjson"}
+    refused = client.post(
+        "/v1/banks/imported/import", headers=jsonl, data=exported + (json.dumps(line) + "\n").encode()
+    )
+    assert refused.status_code == 409, refused.get_json()
+    error = refused.get_json()["error"]
+    assert error["code"] == "account_is_protected" and error["field"] == "entry 3"
+    assert client.get("/v1/banks/imported/export", headers=BOOTSTRAP).status_code == 404
+    assert client.post("/v1/banks/imported/import", headers=jsonl, data=exported).status_code == 200
