@@ -8,7 +8,7 @@ evidence values such as ``"invisible"``.
 from __future__ import annotations
 
 import tomllib
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -49,22 +49,13 @@ def _term(value: Any, terms: dict[str, str]) -> Any:
 def render(code: str, evidence: dict[str, Any], locale: str) -> str:
     """The human message for a finding; falls back to English, then to the code itself."""
     for candidate in (locale, DEFAULT_LOCALE):
-        found = _message(candidate, code)
-        if found is None:
+        entry = catalogue(candidate).get("findings", {}).get(code)
+        if not entry:
             continue
-        message, terms = found
+        terms = catalogue(candidate).get("terms", {})
         values = _Evidence({key: _term(value, terms) for key, value in evidence.items()})
         try:
-            return message.format_map(values)
+            return entry["message"].format_map(values)
         except (ValueError, TypeError, KeyError, IndexError):
             continue
     return code
-
-
-@lru_cache(maxsize=1024)
-def _message(locale: str, code: str) -> tuple[str, dict[str, str]] | None:
-    """A finding's message in ``locale`` and the catalogue's terms, looked up once per code."""
-    entry = catalogue(locale).get("findings", {}).get(code)
-    if not entry:
-        return None
-    return entry["message"], catalogue(locale).get("terms", {})
