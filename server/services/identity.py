@@ -10,6 +10,7 @@ account's — refuse both.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from heuristics.context import ServiceUnavailable
@@ -40,27 +41,28 @@ def refuse_impossible_handle(url: str | None, platform: Platform, handle: str | 
             raise APIError(422, "invalid_value", message, f"{field}.{where}", reason=problem)
 
 
+def _read_registry(registry: Any, profile: Profile, read: Callable[[Any], Any], nothing: Any) -> Any:
+    """``read(registry)``, or ``nothing`` when there is no registry or no account to look up; 503
+    when the registry cannot be read: an answer of "no" would let the takedown through."""
+    if registry is None or not (profile.account_id or profile.handle):
+        return nothing
+    try:
+        return read(registry)
+    except ServiceUnavailable:
+        raise APIError(503, "storage_unavailable", "The protected-people registry cannot be checked now.") from None
+
+
 def protected_owner(registry: Any, profile: Profile, platform: Platform) -> bool:
     """Whether ``profile`` is one of a protected person's registered accounts on ``platform``
     (``registry``: the ``protected`` lookup, None when the server has none). 503 when the
-    registry cannot be read: an answer of "no" would let the takedown through."""
-    if registry is None or not (profile.account_id or profile.handle):
-        return False
-    try:
-        return bool(registry.owns(profile, platform))
-    except ServiceUnavailable:
-        raise APIError(503, "storage_unavailable", "The protected-people registry cannot be checked now.") from None
+    registry cannot be read."""
+    return bool(_read_registry(registry, profile, lambda r: r.owns(profile, platform), False))
 
 
 def protected_owners(registry: Any, profile: Profile, platform: Platform) -> list[str]:
     """The ids of the protected people whose registered account ``profile`` is (none: not one);
     for a privileged page, which audits the read. 503 as :func:`protected_owner`."""
-    if registry is None or not (profile.account_id or profile.handle):
-        return []
-    try:
-        return list(registry.owners(profile, platform))
-    except ServiceUnavailable:
-        raise APIError(503, "storage_unavailable", "The protected-people registry cannot be checked now.") from None
+    return list(_read_registry(registry, profile, lambda r: r.owners(profile, platform), []))
 
 
 def refuse_protected_account(registry: Any, profile: Profile, platform: Platform, field: str) -> None:
