@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bench.campaign_stream import SEEDS, StreamSpec, examples
+from bench.campaign_stream import SEEDS, StreamSpec, examples, replay_figures
 from heuristics import evaluation as ev
 from heuristics.campaigns import SERVICE, AggregateSettings, CampaignAggregate, CampaignCheck, MemoryCellStore, Traits
 from heuristics.campaigns.creation import burst_times
@@ -120,18 +120,8 @@ def measure_held(spec: StreamSpec, rules: Rules, fraction: float, seed: int, hol
     items = examples(spec, seed)
     checks = len(stream_order(len(items), fraction, seed))
     run = replay_held(items, rules, fraction, seed, hold, span / max(checks, 1))
-    labels = [s.example.fake for s in run.scored]
-    result = ev.evaluate(run.scored, rules, 0)
-    high = result.cutoffs[1]
-    flagged = high.true_pos + high.false_pos
-    return HoldResult(
-        len(run.scored),
-        result.roc_auc,
-        ev.roc_auc(run.baseline, labels),
-        high.true_pos / flagged if flagged else None,
-        high.recall,
-        run.hidden,
-    )
+    result, labels, precision, recall = replay_figures(run.scored, rules)
+    return HoldResult(len(run.scored), result.roc_auc, ev.roc_auc(run.baseline, labels), precision, recall, run.hidden)
 
 
 def _pct(value: float | None) -> str:

@@ -43,6 +43,7 @@ import numpy as np
 from heuristics import evaluation as ev
 from heuristics.campaigns.creation import anchor_tables
 from heuristics.evaluation.datasets import Example
+from heuristics.evaluation.run import Scored
 from heuristics.platforms import X_SNOWFLAKE_EPOCH_MS
 from heuristics.profile import Platform, Profile
 from heuristics.rules import Rules, load_default_rules
@@ -340,21 +341,28 @@ class StreamResult:
     high_recall: float
 
 
+def replay_figures(scored: Sequence[Scored], rules: Rules) -> tuple[ev.Evaluation, list[bool], float | None, float]:
+    """A replay's checks evaluated: the evaluation, their labels (fake or not), and precision (None
+    when nothing is flagged) and recall at the "high" cutoff. Shared with bench/campaign_hold.py."""
+    labels = [s.example.fake for s in scored]
+    result = ev.evaluate(scored, rules, 0)
+    high = result.cutoffs[1]
+    flagged = high.true_pos + high.false_pos
+    return result, labels, high.true_pos / flagged if flagged else None, high.recall
+
+
 def measure(spec: StreamSpec, rules: Rules, fraction: float, seed: int) -> StreamResult:
     from heuristics.evaluation.stream import replay
 
     run = replay(examples(spec, seed), rules, fraction, seed)
-    labels = [s.example.fake for s in run.scored]
-    result = ev.evaluate(run.scored, rules, 0)
-    high = result.cutoffs[1]
-    flagged = high.true_pos + high.false_pos
+    result, labels, precision, recall = replay_figures(run.scored, rules)
     return StreamResult(
         len(run.scored),
         result.roc_auc,
         ev.roc_auc([s.report.risk for s in run.scored], labels),
         ev.roc_auc(run.baseline, labels),
-        high.true_pos / flagged if flagged else None,
-        high.recall,
+        precision,
+        recall,
     )
 
 
