@@ -20,10 +20,10 @@ from server.console.auth import (
     begin_session,
     console_actor,
     current_user,
-    known_device,
     remember_device,
     require_console_role,
     safe_next,
+    spend_device,
     users,
 )
 from server.console.blueprint import bp, error_text, page_locale, t
@@ -62,17 +62,18 @@ def login() -> Page:
     code = request.form.get("code", "")[:16]
     # Failures per address stop a guesser here. Failures per account name stop guessing one
     # account from many addresses: past them, a password is checked only from a browser that
-    # signed in to this account before (``known_device``). Any other attempt is refused before its
+    # signed in to this account before (``spend_device``). Any other attempt is refused before its
     # password is looked at, so a guesser with a fresh address per guess learns nothing (of the
-    # password, or of a second-factor code), while the owner's own browser always gets in.
+    # password, or of a second-factor code), while the owner's own browser gets in.
     allowance = limits()
     here = allowance.login.standing()
     if here is not None and here.used_up:
         raise LimitReached(here.retry_after)
     account = allowance.login_account.standing()
     refused_unless_known = account is not None and account.used_up
-    known = known_device(username)
-    if refused_unless_known and not known:
+    # One checked attempt per sign-in of that browser: a copy of its cookie is not a pass for a
+    # guess from each fresh address.
+    if refused_unless_known and not spend_device(username):
         allowance.login.charge(refuse=False)
         raise LimitReached(account.retry_after)
     checked = users().sign_in(username, password, code, current_app.config["HARIS_REQUIRE_SECOND_FACTOR"])

@@ -11,6 +11,7 @@ from server.roles import Role
 from server.services import Actor
 from server.state import app_state
 from server.storage.apikeys import StoredKey, create_api_key, key_id, revoke_api_key
+from server.storage.devices import DeviceStore
 from server.storage.optimistic import VERSION
 from server.storage.users import AccountChanged
 from server.web.errors import APIError
@@ -48,6 +49,8 @@ def revoke_user(username: str, actor: Actor, seen: str | None = None) -> bool:
         revoked = app_state().stores.users.revoke(username, expected=seen)
     except AccountChanged:
         raise APIError(409, "account_changed", _ACCOUNT_CHANGED, reason="account_changed") from None
+    if revoked:  # its browsers are not known to an account made again under the name
+        DeviceStore(app_state().stores.client).forget_all(username)
     return _recorded(revoked, actor, "user.revoked", username)
 
 
