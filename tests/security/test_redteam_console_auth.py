@@ -12,6 +12,19 @@ as long as he liked (the per-address limit never binds), and anyone with the sec
 could sign one for every account. Now a device cookie names a random nonce the server keeps
 (its digest: ``server.storage.devices``), and while the account is under attack a known
 browser gets one checked attempt per sign-in: a wrong one forgets it.
+
+Finding 2 — a phished password could grind second-factor codes for ever. Each right password
+with a wrong code was audited, and counted against ``HARIS_LOGIN_ACCOUNT_LIMIT`` (20 an hour),
+but never stopped: three codes of a million are accepted at any moment, so 20 guesses an hour
+came to about 4% a month and 40% a year (NIST SP 800-63B caps failed attempts on one account
+at 100). Now an account's second factor stops accepting codes after ``MAX_CODE_FAILURES``
+wrong ones in a row with its right password, until an operator sets a new password (or second
+factor); the count is kept in the account's record, read with its password hash and written
+once the answer is sent, so it adds no timing that confirms the password.
+
+Finding 3 — the audit trail names who acted by name alone, and ``cli`` (the operator's shell) and
+``sighup`` (a rules reload) are valid usernames: a console account so named had its actions
+read as the operator's. Such names are refused.
 """
 
 from __future__ import annotations
@@ -20,8 +33,10 @@ import hashlib
 import hmac
 from typing import Any
 
+import pyotp
 import pytest
 import redis
+from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
@@ -29,8 +44,9 @@ from server.console.auth import DEVICE_COOKIE
 from server.roles import Role
 from server.services import CLI_ACTOR
 from server.services import accounts as account_services
+from server.state import app_state
 from server.storage.devices import DEVICES_PREFIX
-from server.storage.users import UserStore
+from server.storage.users import MAX_CODE_FAILURES, USER_PREFIX, UserStore
 from tests.conftest import PASSWORD, TEST_SECRET
 from tests.console.conftest import page_token, sign_in
 
@@ -145,3 +161,74 @@ def test_a_revoked_accounts_browsers_are_forgotten(
     with app.app_context():
         assert account_services.revoke_user("amal", CLI_ACTOR)
     assert not redis_client.exists(DEVICES_PREFIX + "amal")
+
+
+NOW = 1_800_000_000.0  # the users store's clock in the second-factor tests (never the real time)
+
+
+def _sent(response: Any) -> Any:
+    """Read and close the response, as the server does once it is sent (``call_on_close`` runs)."""
+    response.make_sequence()
+    response.close()
+    return response
+
+
+def _with_code(client: FlaskClient, username: str, code: str, password: str = PASSWORD) -> Any:
+    form = {"username": username, "password": password, "code": code}
+    form["csrf_token"] = page_token(client, LOGIN_PATH)
+    return _sent(client.post(LOGIN_PATH, data=form))
+
+
+def _second_factor_app(make_app: Any) -> tuple[Flask, pyotp.TOTP]:
+    app: Flask = make_app(HARIS_LOGIN_ACCOUNT_LIMIT="1000/hour", HARIS_LOGIN_LIMIT="1000/hour")
+    with app.app_context():
+        app_state().stores.users.clock = lambda: NOW
+    result = app.test_cli_runner().invoke(args=["user", "totp", "amal"])
+    assert result.exit_code == 0, result.output
+    secret = next(line for line in result.stdout.splitlines() if line.startswith("secret: "))
+    return app, pyotp.TOTP(secret.removeprefix("secret: "))
+
+
+def test_a_phished_password_cannot_grind_second_factor_codes(
+    make_app: Any, accounts: UserStore, redis_client: redis.Redis
+) -> None:
+    app, totp = _second_factor_app(make_app)
+    valid = {totp.at(NOW, counter_offset=offset) for offset in (-1, 0, 1)}
+    wrong = [f"{number:06d}" for number in range(200) if f"{number:06d}" not in valid][:MAX_CODE_FAILURES]
+    for number, code in enumerate(wrong):
+        assert _with_code(_from(app, f"192.0.2.{number + 1}"), "amal", code).status_code == 401
+    # The next guess is the right code: refused as a wrong one, unchecked (it is not used up).
+    answer = _with_code(_from(app, "192.0.2.200"), "amal", totp.at(NOW))
+    assert answer.status_code == 401
+    assert b"haris_device" not in b"".join(v.encode() for v in answer.headers.getlist("Set-Cookie"))
+    assert not redis_client.exists(f"haris:{{users}}:totp-used:amal:{totp.timecode(NOW)}")
+    # The owner's way back: an operator sets a new password; the same code then signs in.
+    reset = app.test_cli_runner().invoke(args=["user", "password", "amal"], input="a brand new passphrase\n" * 2)
+    assert reset.exit_code == 0, reset.output
+    assert not redis_client.hexists(USER_PREFIX + "amal", "code_failures")
+    assert _with_code(_from(app, "198.51.100.9"), "amal", totp.at(NOW), "a brand new passphrase").status_code == 303
+
+
+def test_a_right_code_starts_the_count_again(make_app: Any, accounts: UserStore, redis_client: redis.Redis) -> None:
+    """Only wrong codes in a row count: the owner's occasional typo never adds up to a lock."""
+    app, totp = _second_factor_app(make_app)
+    wrong = "000000" if "000000" not in {totp.at(NOW, counter_offset=o) for o in (-1, 0, 1)} else "000001"
+    owner = _from(app, "198.51.100.7")
+    for _ in range(MAX_CODE_FAILURES - 1):
+        assert _with_code(owner, "amal", wrong).status_code == 401
+    assert _with_code(owner, "amal", totp.at(NOW, counter_offset=-1)).status_code == 303
+    assert not redis_client.hexists(USER_PREFIX + "amal", "code_failures")
+    _sign_out(owner)
+    assert _with_code(owner, "amal", wrong).status_code == 401
+    assert _with_code(owner, "amal", totp.at(NOW)).status_code == 303
+
+
+@pytest.mark.parametrize("name", ["cli", "sighup"])
+def test_no_account_takes_a_name_the_audit_trail_gives_the_operator(
+    make_app: Any, redis_client: redis.Redis, name: str
+) -> None:
+    app = make_app()
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["user", "create", name, "--role", "maintainer"], input=f"{PASSWORD}\n" * 2)
+    assert made.exit_code != 0 and "audit trail" in made.output
+    assert not redis_client.exists(USER_PREFIX + name)
