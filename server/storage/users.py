@@ -203,6 +203,12 @@ class UserStore:
     # store cannot set a second factor, nor check one (a sign-in to such an account is refused).
     sealer: Sealer | None = None
 
+    def __post_init__(self) -> None:
+        # The decoy is made now (once per process), not at the first sign-in for an unknown name:
+        # made then, that sign-in cost two scrypts, twice a wrong password's time, and each new
+        # worker (gunicorn restarts them every ~20,000 requests) told one prober "no such user".
+        _decoy_hash()
+
     def create(self, username: str, password: str, role: Role) -> None:
         if not valid_username(username):
             raise AccountError("usernames are 2–64 characters: lower-case letters, digits, '.', '_' or '-'")

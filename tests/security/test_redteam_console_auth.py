@@ -25,6 +25,12 @@ once the answer is sent, so it adds no timing that confirms the password.
 Finding 3 — the audit trail names who acted by name alone, and ``cli`` (the operator's shell) and
 ``sighup`` (a rules reload) are valid usernames: a console account so named had its actions
 read as the operator's. Such names are refused.
+
+Finding 4 — the decoy hash an unknown name is checked against was made at the first sign-in
+for an unknown name in each worker: that answer took two scrypts, about twice a wrong
+password's, so the first probe of each new worker
+(gunicorn recycles them every ~20,000 requests) told that the name does not exist. It is made
+when the store is.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ from server.roles import Role
 from server.services import CLI_ACTOR
 from server.services import accounts as account_services
 from server.state import app_state
+from server.storage import users as users_storage
 from server.storage.devices import DEVICES_PREFIX
 from server.storage.users import MAX_CODE_FAILURES, USER_PREFIX, UserStore
 from tests.conftest import PASSWORD, TEST_SECRET
@@ -232,3 +239,10 @@ def test_no_account_takes_a_name_the_audit_trail_gives_the_operator(
     made = runner.invoke(args=["user", "create", name, "--role", "maintainer"], input=f"{PASSWORD}\n" * 2)
     assert made.exit_code != 0 and "audit trail" in made.output
     assert not redis_client.exists(USER_PREFIX + name)
+
+
+def test_the_decoy_hash_is_ready_before_the_first_sign_in(make_app: Any) -> None:
+    """No timing here: whether the app made the decoy before any sign-in asked for it."""
+    users_storage._decoy_hash.cache_clear()
+    make_app()
+    assert users_storage._decoy_hash.cache_info().currsize == 1
