@@ -48,6 +48,7 @@ REPORT_ID = re.compile(r"^[0-9a-f]{16}$")
 QUEUE_PAGE = 50  # pending reports per page of the queue
 AUDIT_PAGE = 300  # audit entries per page
 AUDIT_KINDS = ("all", "changes", "reads")
+AUDIT_ENTRY_ID = re.compile(r"^[0-9]{1,20}-[0-9]{1,20}$")  # a Redis stream entry id
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -401,8 +402,15 @@ def audit() -> Page:
         return kind == "all" or (entry["action"] in READ_ACTIONS) == (kind == "reads")
 
     narrowed = kind != "all" or bool(who)
-    entries = app_state().stores.audit.recent(limit=AUDIT_PAGE, keep=keep if narrowed else None)
-    return render_template("console/audit.html", entries=entries, kind=kind, who=who, kinds=AUDIT_KINDS)
+    # ``before``: where the previous page stopped. Page after page every entry can be reached; a
+    # flood of newer ones (a few hundred loads of an audited page) no longer hides the older.
+    before = request.args.get("before", "")
+    before = before if AUDIT_ENTRY_ID.fullmatch(before) else None
+    trail = app_state().stores.audit
+    entries, older = trail.page(limit=AUDIT_PAGE, keep=keep if narrowed else None, before=before)
+    return render_template(
+        "console/audit.html", entries=entries, kind=kind, who=who, kinds=AUDIT_KINDS, older=older, before=before
+    )
 
 
 @bp.get("/users")
