@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from server.roles import Role, role_grants
 from server.services import Actor
 from server.state import app_state
+from server.storage.devices import DAY_SECONDS, DEVICE_DAYS, DeviceStore
 from server.storage.users import SignedIn, UserStore
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -94,15 +95,21 @@ def safe_next(target: str | None) -> str:
 # A browser that signed in to an account carries a signed cookie saying so (OWASP's "device
 # cookie"): while an account name is being guessed from many addresses, only such browsers have
 # their password (and code) checked at all.
-# It holds a keyed digest of the username (never the name) and a random nonce; nothing is stored
-# on the server. Path-scoped to the sign-in form, so no other page receives it.
+# It holds a keyed digest of the username (never the name) and a random nonce, which the server
+# lists (its digest only: ``server.storage.devices``) — so neither a copy of the cookie (a stolen
+# laptop) nor the secret alone is a standing pass past the per-account limit. Path-scoped to the
+# sign-in form, so no other page receives it.
 DEVICE_COOKIE = "haris_device"
-DEVICE_SECONDS = 180 * 24 * 3600
+DEVICE_SECONDS = DEVICE_DAYS * DAY_SECONDS
 _DEVICE_SALT = "haris-console-device"
 
 
-def _devices() -> URLSafeTimedSerializer:
+def _device_tokens() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key or "", salt=_DEVICE_SALT)
+
+
+def _device_store() -> DeviceStore:
+    return DeviceStore(app_state().stores.client, clock=users().clock)
 
 
 def _account_digest(username: str) -> str:
@@ -110,21 +117,34 @@ def _account_digest(username: str) -> str:
     return hmac.new(key, b"device:" + username.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def known_device(username: str) -> bool:
-    """Whether this browser signed in to ``username`` within ``DEVICE_SECONDS``."""
+def _presented_nonce(username: str) -> str | None:
+    """The nonce of this browser's device cookie, if it is a cookie of ``username``'s."""
     token = request.cookies.get(DEVICE_COOKIE)
     if not token:
-        return False
+        return None
     try:
-        digest, _nonce = _devices().loads(token, max_age=DEVICE_SECONDS)
+        digest, nonce = _device_tokens().loads(token, max_age=DEVICE_SECONDS)
     except (BadSignature, ValueError, TypeError):
-        return False
-    return isinstance(digest, str) and hmac.compare_digest(digest, _account_digest(username))
+        return None
+    if not isinstance(digest, str) or not isinstance(nonce, str):
+        return None
+    return nonce if hmac.compare_digest(digest, _account_digest(username)) else None
+
+
+def spend_device(username: str) -> bool:
+    """Whether this browser signed in to ``username`` within ``DEVICE_SECONDS`` and has not spent
+    that sign-in since, for one attempt: the browser is unknown afterwards unless that attempt
+    signs in (:func:`remember_device` then lists it again). While the account is under
+    attack, a copy of the cookie gets one checked guess, whatever address it comes from."""
+    nonce = _presented_nonce(username)
+    return nonce is not None and _device_store().spend(username, nonce)
 
 
 def remember_device(response: Response, username: str) -> None:
     """Mark this browser as one ``username`` signed in from (its last account only)."""
-    token = _devices().dumps([_account_digest(username), secrets.token_urlsafe(8)])
+    nonce = secrets.token_urlsafe(16)
+    _device_store().remember(username, nonce, replacing=_presented_nonce(username))
+    token = _device_tokens().dumps([_account_digest(username), nonce])
     response.set_cookie(
         DEVICE_COOKIE,
         token,

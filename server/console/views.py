@@ -20,10 +20,10 @@ from server.console.auth import (
     begin_session,
     console_actor,
     current_user,
-    known_device,
     remember_device,
     require_console_role,
     safe_next,
+    spend_device,
     users,
 )
 from server.console.blueprint import bp, error_text, page_locale, t
@@ -48,6 +48,7 @@ REPORT_ID = re.compile(r"^[0-9a-f]{16}$")
 QUEUE_PAGE = 50  # pending reports per page of the queue
 AUDIT_PAGE = 300  # audit entries per page
 AUDIT_KINDS = ("all", "changes", "reads")
+AUDIT_ENTRY_ID = re.compile(r"^[0-9]{1,20}-[0-9]{1,20}$")  # a Redis stream entry id
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -62,17 +63,18 @@ def login() -> Page:
     code = request.form.get("code", "")[:16]
     # Failures per address stop a guesser here. Failures per account name stop guessing one
     # account from many addresses: past them, a password is checked only from a browser that
-    # signed in to this account before (``known_device``). Any other attempt is refused before its
+    # signed in to this account before (``spend_device``). Any other attempt is refused before its
     # password is looked at, so a guesser with a fresh address per guess learns nothing (of the
-    # password, or of a second-factor code), while the owner's own browser always gets in.
+    # password, or of a second-factor code), while the owner's own browser gets in.
     allowance = limits()
     here = allowance.login.standing()
     if here is not None and here.used_up:
         raise LimitReached(here.retry_after)
     account = allowance.login_account.standing()
     refused_unless_known = account is not None and account.used_up
-    known = known_device(username)
-    if refused_unless_known and not known:
+    # One checked attempt per sign-in of that browser: a copy of its cookie is not a pass for a
+    # guess from each fresh address.
+    if refused_unless_known and not spend_device(username):
         allowance.login.charge(refuse=False)
         raise LimitReached(account.retry_after)
     checked = users().sign_in(username, password, code, current_app.config["HARIS_REQUIRE_SECOND_FACTOR"])
@@ -400,8 +402,15 @@ def audit() -> Page:
         return kind == "all" or (entry["action"] in READ_ACTIONS) == (kind == "reads")
 
     narrowed = kind != "all" or bool(who)
-    entries = app_state().stores.audit.recent(limit=AUDIT_PAGE, keep=keep if narrowed else None)
-    return render_template("console/audit.html", entries=entries, kind=kind, who=who, kinds=AUDIT_KINDS)
+    # ``before``: where the previous page stopped. Page after page every entry can be reached; a
+    # flood of newer ones (a few hundred loads of an audited page) no longer hides the older.
+    before = request.args.get("before", "")
+    before = before if AUDIT_ENTRY_ID.fullmatch(before) else None
+    trail = app_state().stores.audit
+    entries, older = trail.page(limit=AUDIT_PAGE, keep=keep if narrowed else None, before=before)
+    return render_template(
+        "console/audit.html", entries=entries, kind=kind, who=who, kinds=AUDIT_KINDS, older=older, before=before
+    )
 
 
 @bp.get("/users")

@@ -3,20 +3,28 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TypeVar
 
 from werkzeug.wrappers import Response
 
 from server.roles import Role
-from server.services import Actor
+from server.services import CLI_ACTOR, Actor
+from server.services.rules import SIGNAL_ACTOR
 from server.state import app_state
+from server.storage import Stores
 from server.storage.apikeys import StoredKey, create_api_key, key_id, revoke_api_key
+from server.storage.devices import DeviceStore
 from server.storage.optimistic import VERSION
-from server.storage.users import AccountChanged
+from server.storage.users import MAX_CODE_FAILURES, AccountChanged, AccountError
 from server.web.errors import APIError
 
 T = TypeVar("T")
+log = logging.getLogger("haris.accounts")
 SIGN_IN_ACTOR = Actor("sign-in form", "anonymous", "console")
+# The audit trail records who acted by name only: an account named as the operator's shell or a
+# SIGHUP reload would have its actions read as theirs (and ``who=cli`` would show both).
+RESERVED_NAMES = frozenset({CLI_ACTOR.name, SIGNAL_ACTOR.name})
 _ACCOUNT_CHANGED = "The account was changed (or made again under its name) since the page was shown; not revoked."
 
 
@@ -28,7 +36,10 @@ def _recorded(done: T, actor: Actor, action: str, username: str) -> T:
 
 
 def create_user(username: str, password: str, role: Role, actor: Actor) -> None:
-    """Create an account (raises ``AccountError`` for a bad name, a weak password, a taken name)."""
+    """Create an account (raises ``AccountError`` for a bad name, a weak password, a taken name,
+    or a name the audit trail gives another door: ``RESERVED_NAMES``)."""
+    if username in RESERVED_NAMES:
+        raise AccountError(f"{username!r} names the operator's commands in the audit trail; choose another name")
     stores = app_state().stores
     stores.users.create(username, password, role)
     stores.audit.record(actor.name, "user.created", username, role=role.value)
@@ -48,6 +59,8 @@ def revoke_user(username: str, actor: Actor, seen: str | None = None) -> bool:
         revoked = app_state().stores.users.revoke(username, expected=seen)
     except AccountChanged:
         raise APIError(409, "account_changed", _ACCOUNT_CHANGED, reason="account_changed") from None
+    if revoked:  # its browsers are not known to an account made again under the name
+        DeviceStore(app_state().stores.client).forget_all(username)
     return _recorded(revoked, actor, "user.revoked", username)
 
 
@@ -89,14 +102,25 @@ def set_password(username: str, password: str, actor: Actor) -> bool:
 
 def record_refused_code_after(response: Response, username: str, actor: Actor = SIGN_IN_ACTOR) -> None:
     """Audit (``user.code_refused``) that a sign-in to ``username`` (or, by ``actor``, a
-    confirmation on her account page) had the right password and a wrong second-factor code,
-    once ``response`` has been sent (closed by the server).
+    confirmation on her account page) had the right password and a wrong second-factor code, and
+    count it (:meth:`UserStore.count_refused_code`), once ``response`` has been sent (closed by
+    the server).
 
     Only a right password with a wrong code writes to the audit trail: made before the answer,
     that write made it a Redis round trip slower than a wrong password's, the same answer
     otherwise — a timing that could confirm a phished password to whoever holds it."""
-    audit = app_state().stores.audit  # bound now: the request's context is gone when it runs
-    response.call_on_close(lambda: audit.record(actor.name, "user.code_refused", username))
+    stores = app_state().stores  # bound now: the request's context is gone when it runs
+    response.call_on_close(lambda: _refused_code(stores, username, actor))
+
+
+def _refused_code(stores: Stores, username: str, actor: Actor) -> None:
+    """Audit a wrong code with the right password and count it: past ``MAX_CODE_FAILURES`` in a
+    row the account takes no code until a new password is set (``flask user password``)."""
+    stores.audit.record(actor.name, "user.code_refused", username)
+    if stores.users.count_refused_code(username) == MAX_CODE_FAILURES:
+        log.warning(
+            "%s: %d wrong second-factor codes with the right password; set a new password", username, MAX_CODE_FAILURES
+        )
 
 
 def end_other_sessions(username: str, actor: Actor) -> None:

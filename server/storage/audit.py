@@ -56,27 +56,44 @@ class AuditLog:
     ) -> list[dict[str, Any]]:
         """Newest first: the ``limit`` newest entries ``keep`` accepts (all without it), among at
         most ``scan`` newest entries (a bounded read however rare the kept ones are)."""
+        return self.page(limit, keep, scan)[0]
+
+    def page(
+        self,
+        limit: int = 200,
+        keep: Callable[[dict[str, Any]], bool] | None = None,
+        scan: int = 20_000,
+        before: str | None = None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """:meth:`recent`, from just before the entry ``before`` (an id a page gave) if given; and
+        where the next page starts (None at the trail's end). Every entry can be reached, page
+        after page: with only the newest ones, whoever floods the trail (a stolen session loading
+        a page that is audited, a few hundred times) hid what it did before."""
         entries: list[dict[str, Any]] = []
-        last = "+"
+        last = "(" + before if before else "+"
         read = 0
-        while len(entries) < limit and read < scan:
-            batch = self.client.xrevrange(AUDIT_KEY, max=last, count=min(1_000, scan - read) if keep else limit)
+        while read < scan:
+            count = min(1_000, scan - read) if keep else limit - len(entries)
+            batch = self.client.xrevrange(AUDIT_KEY, max=last, count=count)
             if not batch:
-                break
+                return entries, None
             read += len(batch)
-            last = "(" + batch[-1][0].decode()  # the next batch starts just before it (exclusive)
             for entry_id, fields in batch:
+                last = "(" + entry_id.decode()  # the next read starts just before it (exclusive)
                 entry = _entry(entry_id, fields)
                 if keep is None or keep(entry):
                     entries.append(entry)
-            if keep is None:
-                break
-        return entries[:limit]
+                    if len(entries) == limit:
+                        return entries, entry["id"]
+            if len(batch) < count:
+                return entries, None
+        return entries, last[1:]
 
 
 def _entry(entry_id: bytes, fields: dict[bytes, bytes]) -> dict[str, Any]:
     at_ms = int(entry_id.decode().split("-", 1)[0])
     return {
+        "id": entry_id.decode(),
         "at": at_ms // 1000,
         "actor": fields[b"actor"].decode(),
         "action": fields[b"action"].decode(),

@@ -13,7 +13,11 @@ A second factor (TOTP, RFC 6238, through ``pyotp``) is set per account by an ope
 (``flask --app server user totp NAME``): the account then signs in only with a current
 six-digit code from the authenticator app as well, so a phished password alone does not get in.
 A code is accepted once (the step it belongs to is remembered until it can no longer be valid)
-and one step either side of the server's clock.
+and one step either side of the server's clock. Wrong codes that came with the right password
+are counted in the account's record (:meth:`UserStore.count_refused_code`, once the answer is
+sent); after ``MAX_CODE_FAILURES`` of them in a row no code is checked — whoever holds the
+password cannot grind codes, three of a million right at any time — until an operator sets a
+new password (or second factor); a right code starts the count again.
 
 The TOTP secret is stored sealed (``server.storage.sealed``: AES-256-GCM under a key derived
 from ``HARIS_SECRET_KEY``), bound to the account — its name and the random ``instance`` of its
@@ -37,7 +41,9 @@ Redis keys:
   clear only in a record an earlier version wrote and no start or sign-in has re-sealed),
   ``instance`` (random, written once when the account is made: tells it from one made again
   under the same name within the same second;
-  absent from accounts made before it was written).
+  absent from accounts made before it was written), ``code_failures`` (wrong second-factor codes
+  in a row with the right password, only while there are some: past ``MAX_CODE_FAILURES`` the
+  account takes no code until its password or second factor is set again).
   Kept until the account is revoked (``flask --app server user revoke``).
 - ``haris:{users}:totp-used:<username>:<step>`` — a code's time step, once a sign-in used it, so the
   same code cannot be replayed; expires after ``TOTP_REPLAY_SECONDS``.
@@ -87,6 +93,9 @@ MAX_SECONDS = 12 * 3600
 _REVOKE_RETRIES = 5  # tries of a conditional revoke while the account keeps changing under it
 _SHOWN = ("role", "created", "totp", "instance")  # the fields an account's version is made of
 TOTP_PURPOSE = b"totp"  # the sealing key's own purpose (server.storage.sealed)
+# Wrong codes in a row with the right password before the second factor takes none (NIST SP
+# 800-63B caps failed attempts on an account at 100): 10 guesses find a code 3 times in 100,000.
+MAX_CODE_FAILURES = 10
 
 
 class AccountError(ValueError):
@@ -194,6 +203,12 @@ class UserStore:
     # store cannot set a second factor, nor check one (a sign-in to such an account is refused).
     sealer: Sealer | None = None
 
+    def __post_init__(self) -> None:
+        # The decoy is made now (once per process), not at the first sign-in for an unknown name:
+        # made then, that sign-in cost two scrypts, twice a wrong password's time, and each new
+        # worker (gunicorn restarts them every ~20,000 requests) told one prober "no such user".
+        _decoy_hash()
+
     def create(self, username: str, password: str, role: Role) -> None:
         if not valid_username(username):
             raise AccountError("usernames are 2–64 characters: lower-case letters, digits, '.', '_' or '-'")
@@ -276,20 +291,35 @@ class UserStore:
         password — the sign that someone else knows the password. With ``require_code`` an account
         without a second factor is refused whatever its password (after checking it: same cost)."""
         plausible = valid_username(username) and len(password) <= MAX_PASSWORD_LENGTH
-        fields = ("role", "password", "totp", "epoch", "instance")
+        # The count of wrong codes is read with the hash, in the same round trip: a read made only
+        # after a right password would time apart a right one from a wrong one.
+        fields = ("role", "password", "totp", "epoch", "instance", "code_failures")
         found = self.client.hmget(USER_PREFIX + username, *fields) if plausible else None
-        role, stored, sealed, epoch, instance = found if found else (None, None, None, None, None)
+        role, stored, sealed, epoch, instance, failures = found if found else (None,) * len(fields)
         # No such account (no role): the decoy is checked instead, at the same cost.
         if not _password_matches(stored if role is not None else None, password) or role is None:
             return SignInCheck(None)
         signed_in = SignInCheck(Role(role.decode()), epoch=epoch or b"")
         if sealed is None:
             return SignInCheck(None) if require_code else signed_in
+        if int(failures or 0) >= MAX_CODE_FAILURES:  # no code is checked: refused as a wrong one
+            return SignInCheck(None, code_refused=True)
         secret = self._open_totp(username, sealed, instance)
         # A secret no key opens cannot be checked: refused as a wrong code is (same answer).
         if secret is None or not self._second_factor(username, secret, code):
             return SignInCheck(None, code_refused=True)
+        if failures is not None:
+            self.client.hdel(USER_PREFIX + username, "code_failures")
         return signed_in
+
+    def count_refused_code(self, username: str) -> int:
+        """Count a wrong code that came with the account's right password (once the answer is
+        sent: ``server.services.accounts.record_refused_code_after``); the count so far. Nothing
+        for an account deleted meanwhile."""
+        key = USER_PREFIX + username
+        if not self.client.hexists(key, "role"):
+            return 0
+        return int(self.client.hincrby(key, "code_failures", 1))
 
     def _open_totp(self, username: str, sealed: bytes, instance: bytes | None) -> str | None:
         """The account's TOTP secret, or None when no key of this server opens it (logged: an
@@ -377,6 +407,7 @@ class UserStore:
         if not self.client.hexists(USER_PREFIX + username, "role"):
             return False
         self.client.hset(USER_PREFIX + username, "password", generate_password_hash(password, method=PASSWORD_METHOD))
+        self.client.hdel(USER_PREFIX + username, "code_failures")  # the grinder's password is void
         self.end_sessions(username)
         return True
 
@@ -390,12 +421,17 @@ class UserStore:
         if role is None:
             return None
         self.client.hset(USER_PREFIX + username, "totp", self.sealer.seal(secret, _totp_binding(username, instance)))
+        self.client.hdel(USER_PREFIX + username, "code_failures")
         self.end_sessions(username)
         return secret
 
     def clear_totp(self, username: str) -> bool:
         """Remove the account's second factor (a lost phone); False if it had none."""
-        return bool(self.client.hdel(USER_PREFIX + username, "totp"))
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.hdel(USER_PREFIX + username, "totp")
+            pipe.hdel(USER_PREFIX + username, "code_failures")
+            removed, _ = pipe.execute()
+        return bool(removed)
 
     def has_totp(self, username: str) -> bool:
         return bool(self.client.hexists(USER_PREFIX + username, "totp"))
