@@ -41,6 +41,11 @@ MAX_IMAGE_BYTES: Final = 4 * 1024 * 1024
 # WORK_SIDE; anything larger is refused from the header, before decoding (Pillow's own bomb check
 # only starts at ~89 Mpx). 4096² cost ~0.5 s to decode for a 706-byte WebP.
 MAX_IMAGE_PIXELS: Final = 2048 * 2048
+# Nor may either side pass this, whatever the pixel count: a fingerprint reduces a picture by an
+# integer factor of its SHORT side, so a 4,194,304×1 PNG (a few KB of zlib) kept its 4 million
+# columns, and hashing them took ~1 minute of CPU and ~20 GB (tests/security/test_redteam_check.py);
+# at 4096 a side the worst shape costs about twice the largest square (2048²).
+MAX_IMAGE_SIDE: Final = 4096
 # Fingerprints need little resolution: JPEGs are decoded at a reduced scale (draft mode, the
 # smallest DCT scale keeping this many pixels per side) and larger pictures are reduced by an
 # integer factor towards it before hashing (bench/avatar_eval.py measures recall at this size).
@@ -103,9 +108,10 @@ def decode(
         width, height = image.size  # from the header: nothing is decoded yet
         if width < 1 or height < 1:
             raise ImageRejected("image_corrupt", "The image has no pixels.")
-        if width * height > max_pixels:
+        if width * height > max_pixels or max(width, height) > MAX_IMAGE_SIDE:
             raise ImageRejected(
-                "image_too_many_pixels", f"The image declares {width}×{height} pixels; the limit is {max_pixels}."
+                "image_too_many_pixels",
+                f"The image declares {width}×{height} pixels; the limit is {max_pixels}, and {MAX_IMAGE_SIDE} a side.",
             )
         if target_side and image.format == "JPEG":
             image.draft("L" if grey else "RGB", (target_side, target_side))

@@ -1,0 +1,84 @@
+"""Red team: the anonymous check API (``POST /v1/check`` and its avatar) against an adversary who
+wants it to spend unbounded CPU or memory on one request, to crash it, or to read from its
+answers who is in the protected-people registry.
+
+Each test plays the adversary against a real app (real Redis, single and cluster: this folder's
+conftest) and fails on the code before its fix. What was tried and held is listed in the report of
+this pass; earlier passes (test_redteam_oracles.py, tests/hostile, tests/privacy) are not redone.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import struct
+import zlib
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from heuristics.images import MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, ImageRejected, decode
+
+
+@pytest.fixture(params=["single", "cluster"])
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """The tests that make an app run on a single Redis and on a three-node Redis Cluster."""
+    return request.param
+
+
+def _png_declaring(width: int, height: int) -> bytes:
+    """A 1-bit greyscale PNG whose header declares ``width``×``height``, with almost no data."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+
+
+def _uniform_png(width: int, height: int) -> bytes:
+    """A real, complete grey PNG: a few KB of zlib whatever its shape."""
+    out = io.BytesIO()
+    Image.new("L", (width, height), 128).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("shape", [(MAX_IMAGE_PIXELS, 1), (1, MAX_IMAGE_PIXELS), (65_536, 64)])
+def test_a_sliver_within_the_pixel_limit_is_refused_from_its_header(shape: tuple[int, int]) -> None:
+    """4,194,304×1 is within 2048² pixels, and a fingerprint reduces a picture by a factor of its
+    short side: it kept 4 million columns, and one such PNG of a few KB took ~1 minute of CPU and
+    ~20 GB to fingerprint (a worker killed, a host swapping). Refused from the header now, before
+    a pixel is decoded (this one has none to decode: it was image_corrupt only after load)."""
+    width, height = shape
+    assert width * height <= MAX_IMAGE_PIXELS
+    with pytest.raises(ImageRejected) as refused:
+        decode(_png_declaring(width, height))
+    assert refused.value.code == "image_too_many_pixels"
+
+
+def test_a_long_thin_avatar_gets_a_413_from_the_check(make_app: Any) -> None:
+    """Through the API, as multipart and as base64: the stable code and status of a picture with
+    too many pixels, never a 200 after the work (or a worker lost to it)."""
+    client = make_app().test_client()
+    sliver = _uniform_png(MAX_IMAGE_SIDE * 4, 16)  # 65,536×16: ~1 MB of pixels, 90 MB to hash before
+    assert len(sliver) < 10_000
+    as_json = client.post("/v1/check", json={"platform": "x", "avatar": base64.b64encode(sliver).decode()})
+    as_file = client.post(
+        "/v1/check",
+        data={"check": '{"platform": "x"}', "avatar": (io.BytesIO(sliver), "a.png", "image/png")},
+        content_type="multipart/form-data",
+    )
+    for response in (as_json, as_file):
+        assert response.status_code == 413, response.get_json()
+        assert response.get_json()["error"]["code"] == "image_too_many_pixels"
+        assert response.get_json()["error"]["field"] == "avatar"
+
+
+def test_the_longest_side_allowed_is_still_answered(make_app: Any) -> None:
+    """The bound is a side of MAX_IMAGE_SIDE: a banner-shaped picture up to it is fingerprinted."""
+    client = make_app().test_client()
+    wide = _uniform_png(MAX_IMAGE_SIDE, 64)
+    response = client.post("/v1/check", json={"platform": "x", "avatar": base64.b64encode(wide).decode()})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["avatar_hash"]
