@@ -18,7 +18,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from heuristics.campaigns import traits
 from heuristics.images import MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, ImageRejected, decode
+from heuristics.profile import Platform, Profile
+from tests.api.test_network_limits import Contributions
 
 
 @pytest.fixture(params=["single", "cluster"])
@@ -83,3 +86,16 @@ def test_the_longest_side_allowed_is_still_answered(make_app: Any) -> None:
     response = client.post("/v1/check", json={"platform": "x", "avatar": base64.b64encode(wide).decode()})
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["avatar_hash"]
+
+
+def test_a_check_that_cannot_contribute_spends_no_contribution_allowance(make_app: Any) -> None:
+    """An account with no trait to count (no creation time, photo, bio…) adds nothing to the
+    campaign aggregate, yet its check spent the client's hourly contribution (1/hour) and its /48's
+    (1/hour): the next check that could add — the client's own, or any client's of that /48 — was
+    left out that hour. Any client could so empty its /48's allowance with checks of nothing."""
+    contributions = Contributions(make_app())
+    traitless = {"account_id": "1234", "display_name": "Omar Said", "handle": "omar"}
+    assert not traits(Profile.model_validate(traitless), Platform.X, None).families
+    for first, then in (("198.51.100.9", "198.51.100.9"), ("2001:db8:bb:1::7", "2001:db8:bb:2::7")):
+        contributions.answer(first, traitless)
+        assert contributions.contributes(then), f"a check of nothing from {first} used up {then}'s allowance"
