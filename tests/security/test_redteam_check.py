@@ -21,7 +21,10 @@ from PIL import Image
 from heuristics.campaigns import traits
 from heuristics.images import MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, ImageRejected, decode
 from heuristics.profile import Platform, Profile
+from tests.api.test_banks import photo_bytes
 from tests.api.test_network_limits import Contributions
+
+MAINTAINER = {"Authorization": "Bearer test-bootstrap-key"}
 
 
 @pytest.fixture(params=["single", "cluster"])
@@ -99,3 +102,49 @@ def test_a_check_that_cannot_contribute_spends_no_contribution_allowance(make_ap
     for first, then in (("198.51.100.9", "198.51.100.9"), ("2001:db8:bb:1::7", "2001:db8:bb:2::7")):
         contributions.answer(first, traitless)
         assert contributions.contributes(then), f"a check of nothing from {first} used up {then}'s allowance"
+
+
+def _squashed(photo: bytes, width: int, height: int) -> bytes:
+    """The photo resized to ``width``×``height``: its phash (each region scaled to a square before
+    the DCT) is about the photo's, so it is a candidate of the photo wherever that is stored."""
+    out = io.BytesIO()
+    Image.open(io.BytesIO(photo)).convert("RGB").resize((width, height), Image.Resampling.BILINEAR).save(out, "PNG")
+    return out.getvalue()
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+@pytest.mark.parametrize("where", ["registry", "bank"])
+def test_a_squashed_copy_of_a_stored_photo_is_answered_not_a_500(make_app: Any, where: str) -> None:
+    """A protected person's photo is public (her own profile's), and a banked scam photo often is:
+    squashed to 4096×16 it stays a candidate of the stored photo, whose confirmation computed the
+    checked picture's ORB keypoints on a 256×1 frame, where OpenCV raised — a 500, before the
+    registry counted anything. So an anonymous client learned, uncounted, whether a photo was
+    registered or banked (500) or not (200), as often as its check limit allowed."""
+    client = make_app().test_client()
+    photo = photo_bytes("astronaut")
+    if where == "registry":
+        added = client.post("/v1/protected", json={"display_names": ["Layla Haddad"], "avatars": [_b64(photo)]},
+                            headers=MAINTAINER)  # fmt: skip
+    else:
+        added = client.post("/v1/banks/scam/entries", json={"avatar": _b64(photo), "label": "entrapment"},
+                            headers=MAINTAINER)  # fmt: skip
+    assert added.status_code == 201, added.get_json()
+    for width, height in ((4096, 16), (16, 4096), (2048, 8)):
+        squashed = _squashed(photo, width, height)
+        response = client.post("/v1/check", json={"platform": "x", "avatar": _b64(squashed)})
+        assert response.status_code == 200, (width, height, response.get_json())
+        unrelated = client.post("/v1/check", json={"platform": "x", "avatar": _b64(_uniform_png(width, height))})
+        assert unrelated.status_code == 200
+
+
+def test_a_thin_photo_can_be_registered_and_banked(make_app: Any) -> None:
+    """The same picture added by a trainer (a photo from a page, as it came) was a 500 too."""
+    client = make_app().test_client()
+    thin = _b64(_squashed(photo_bytes("astronaut"), 4096, 16))
+    registered = client.post("/v1/protected", json={"display_names": ["Layla Haddad"], "avatars": [thin]},
+                             headers=MAINTAINER)  # fmt: skip
+    banked = client.post("/v1/banks/scam/entries", json={"avatar": thin, "label": "entrapment"}, headers=MAINTAINER)
+    assert (registered.status_code, banked.status_code) == (201, 201), (registered.get_json(), banked.get_json())
