@@ -46,6 +46,11 @@ MAX_IMAGE_PIXELS: Final = 2048 * 2048
 # columns, and hashing them took ~1 minute of CPU and ~20 GB (tests/security/test_redteam_check.py);
 # at 4096 a side the worst shape costs about twice the largest square (2048²).
 MAX_IMAGE_SIDE: Final = 4096
+# Nor may a JPEG have more scans than this. libjpeg decodes every scan over every block, and a
+# scan cut short is completed with zeros (a warning, not an error): a 2048² progressive JPEG of
+# bare scan headers, 11 bytes each, cost ~0.5 ms a scan, ~3 minutes of CPU in 4 MiB. Encoders
+# write at most a few tens (libjpeg's progressive script: 10; mozjpeg's optimised ones: ~20).
+MAX_JPEG_SCANS: Final = 100
 # Fingerprints need little resolution: JPEGs are decoded at a reduced scale (draft mode, the
 # smallest DCT scale keeping this many pixels per side) and larger pictures are reduced by an
 # integer factor towards it before hashing (bench/avatar_eval.py measures recall at this size).
@@ -113,6 +118,8 @@ def decode(
                 "image_too_many_pixels",
                 f"The image declares {width}×{height} pixels; the limit is {max_pixels}, and {MAX_IMAGE_SIDE} a side.",
             )
+        if claimed == "JPEG" and jpeg_scans(data, MAX_JPEG_SCANS) > MAX_JPEG_SCANS:
+            raise ImageRejected("image_corrupt", f"The JPEG has more than {MAX_JPEG_SCANS} scans.")
         if target_side and image.format == "JPEG":
             image.draft("L" if grey else "RGB", (target_side, target_side))
         image.load()
@@ -130,6 +137,41 @@ def decode(
         # truncation, SyntaxError, struct.error, zlib.error, …); for untrusted bytes every one of
         # them means the same thing to the client.
         raise ImageRejected("image_corrupt", "The image could not be decoded.") from None
+
+
+def jpeg_scans(data: bytes, stop_after: int) -> int:
+    """How many scans (SOS markers) libjpeg would read in ``data``, counting no further than one
+    past ``stop_after``. Markers are walked as libjpeg walks them: a segment is skipped by its
+    length, garbage up to the next 0xFF is skipped, and a scan's entropy-coded data runs to the
+    first 0xFF followed by neither a stuffed 0x00 nor a restart marker. Only the JPEG's own
+    segments count, not a thumbnail inside its EXIF (skipped by length, as libjpeg skips it)."""
+    scans, position, end = 0, 2, len(data)  # after SOI
+    while scans <= stop_after:
+        position = data.find(b"\xff", position)
+        while 0 <= position < end - 1 and data[position + 1] == 0xFF:  # fill bytes
+            position += 1
+        if position < 0 or position + 1 >= end:
+            return scans
+        marker = data[position + 1]
+        if marker == 0xD9:  # EOI
+            return scans
+        if marker in (0x00, 0x01) or 0xD0 <= marker <= 0xD8:  # stuffing, TEM, RSTn, SOI: no length
+            position += 2
+            continue
+        if position + 4 > end:
+            return scans
+        position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker == 0xDA:  # SOS: its entropy-coded data follows, up to the next real marker
+            scans += 1
+            while True:
+                position = data.find(b"\xff", position)
+                if position < 0 or position + 1 >= end:
+                    return scans
+                following = data[position + 1]
+                if following != 0x00 and not 0xD0 <= following <= 0xD7 and following != 0xFF:
+                    break
+                position += 1 if following == 0xFF else 2
+    return scans
 
 
 def _flatten(image: Image.Image, mode: str = "RGB") -> Image.Image:

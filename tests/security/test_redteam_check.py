@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from heuristics.campaigns import traits
-from heuristics.images import MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, ImageRejected, decode
+from heuristics.images import MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_JPEG_SCANS, ImageRejected, decode, jpeg_scans
 from heuristics.profile import Platform, Profile
 from tests.api.test_banks import photo_bytes
 from tests.api.test_network_limits import Contributions
@@ -148,3 +148,39 @@ def test_a_thin_photo_can_be_registered_and_banked(make_app: Any) -> None:
                              headers=MAINTAINER)  # fmt: skip
     banked = client.post("/v1/banks/scam/entries", json={"avatar": thin, "label": "entrapment"}, headers=MAINTAINER)
     assert (registered.status_code, banked.status_code) == (201, 201), (registered.get_json(), banked.get_json())
+
+
+def _scan_bomb(side: int, scans: int) -> bytes:
+    """A progressive greyscale JPEG of ``side``² whose scans are bare headers: libjpeg completes
+    each cut-short scan with zeros (a warning) and decodes it over every block of the picture."""
+
+    def segment(marker: int, body: bytes) -> bytes:
+        return bytes((0xFF, marker)) + struct.pack(">H", len(body) + 2) + body
+
+    head = segment(0xDB, b"\x00" + bytes([1] * 64))  # one quantisation table
+    head += segment(0xC2, struct.pack(">BHHB", 8, side, side, 1) + b"\x01\x11\x00")  # SOF2, one component
+    head += segment(0xC4, b"\x00" + bytes([1] + [0] * 15) + b"\x00")  # DC table: one 1-bit code
+    scan = segment(0xDA, b"\x01\x01\x00\x00\x00\x00") + b"\x00"  # DC first scan, then 1 byte of data
+    return b"\xff\xd8" + head + scan * scans + b"\xff\xd9"
+
+
+def test_a_jpeg_of_thousands_of_empty_scans_is_refused_before_decoding(make_app: Any) -> None:
+    """2,048² with 5,000 scans of 11 bytes (55 KB) took ~2.5 s of CPU, and 4 MiB of them ~3 minutes
+    (one check, one worker; its CPU charged to the client only once done). Refused from its
+    markers now; an ordinary progressive JPEG (10 scans) is decoded as before."""
+    with pytest.raises(ImageRejected) as refused:
+        decode(_scan_bomb(2048, 1_000))
+    assert refused.value.code == "image_corrupt"
+    client = make_app().test_client()
+    response = client.post("/v1/check", json={"platform": "x", "avatar": _b64(_scan_bomb(2048, 5_000))})
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["error"] == {
+        "code": "image_corrupt",
+        "message": f"The JPEG has more than {MAX_JPEG_SCANS} scans.",
+        "field": "avatar",
+    }
+    progressive = io.BytesIO()
+    Image.open(io.BytesIO(photo_bytes("astronaut"))).save(progressive, "JPEG", progressive=True)
+    assert jpeg_scans(progressive.getvalue(), MAX_JPEG_SCANS) == 10
+    assert client.post("/v1/check", json={"platform": "x", "avatar": _b64(progressive.getvalue())}).status_code == 200
+    assert decode(_scan_bomb(64, MAX_JPEG_SCANS)).size == (64, 64)  # up to the bound: decoded
