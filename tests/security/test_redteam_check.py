@@ -19,7 +19,15 @@ import pytest
 from PIL import Image
 
 from heuristics.campaigns import traits
-from heuristics.images import MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_JPEG_SCANS, ImageRejected, decode, jpeg_scans
+from heuristics.images import (
+    MAX_IMAGE_PIXELS,
+    MAX_IMAGE_SIDE,
+    MAX_JPEG_SCANS,
+    MAX_JPEG_SEGMENTS,
+    ImageRejected,
+    decode,
+    jpeg_markers,
+)
 from heuristics.profile import Platform, Profile
 from tests.api.test_banks import photo_bytes
 from tests.api.test_network_limits import Contributions
@@ -181,6 +189,52 @@ def test_a_jpeg_of_thousands_of_empty_scans_is_refused_before_decoding(make_app:
     }
     progressive = io.BytesIO()
     Image.open(io.BytesIO(photo_bytes("astronaut"))).save(progressive, "JPEG", progressive=True)
-    assert jpeg_scans(progressive.getvalue(), MAX_JPEG_SCANS) == 10
+    assert jpeg_markers(progressive.getvalue(), MAX_JPEG_SCANS, MAX_JPEG_SEGMENTS)[0] == 10
     assert client.post("/v1/check", json={"platform": "x", "avatar": _b64(progressive.getvalue())}).status_code == 200
     assert decode(_scan_bomb(64, MAX_JPEG_SCANS)).size == (64, 64)  # up to the bound: decoded
+
+
+@pytest.mark.parametrize(
+    "padding",
+    [b"\xff\xe5\x00\x02" * 1_000_000, b"\xff" * 4_000_000, b"\xff\xd0" * 2_000_000],
+    ids=["empty APP5 segments", "fill bytes", "restart markers"],
+)
+def test_a_jpeg_header_of_a_million_markers_is_refused_before_pillow_reads_them(padding: bytes) -> None:
+    """Pillow reads what comes before a JPEG's first scan a marker (or a fill byte) at a time in
+    Python: 4 MiB of empty APP5 segments, of 0xFF fill or of restart markers took ~3.5 s of CPU
+    to open. Refused once past MAX_JPEG_SEGMENTS, counted in C before Pillow sees the bytes."""
+    plain = io.BytesIO()
+    Image.new("L", (64, 64), 100).save(plain, "JPEG")
+    jpeg = plain.getvalue()
+    padded = jpeg[:2] + padding + jpeg[2:]
+    with pytest.raises(ImageRejected) as refused:
+        decode(padded)
+    assert refused.value.code == "image_corrupt"
+    assert jpeg_markers(padded, MAX_JPEG_SCANS, MAX_JPEG_SEGMENTS)[1] > MAX_JPEG_SEGMENTS
+    within = jpeg[:2] + padding[: len(padding) // 8_000] + jpeg[2:]  # 125 to 250 such markers, or 500 fill bytes
+    assert decode(within).size == (64, 64)
+
+
+def test_scans_are_counted_where_libjpeg_sees_them() -> None:
+    """The count follows libjpeg's reading: stuffed bytes and restart markers inside a scan do not
+    end it, a scan header ending in 0xFF does not hide the next scan, and a thumbnail inside an
+    EXIF segment (its own SOS) is skipped with its segment."""
+    photo = Image.open(io.BytesIO(photo_bytes("astronaut")))
+    with_thumbnail = io.BytesIO()
+    thumbnail = io.BytesIO()
+    photo.resize((64, 64)).save(thumbnail, "JPEG", progressive=True)
+    exif = b"Exif\x00\x00" + thumbnail.getvalue()  # not a valid TIFF: only its bytes matter here
+    photo.save(with_thumbnail, "JPEG", progressive=True)
+    data = with_thumbnail.getvalue()
+    data = data[:2] + b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif + data[2:]
+    assert jpeg_markers(data, MAX_JPEG_SCANS, MAX_JPEG_SEGMENTS)[0] == 10
+    bomb = _scan_bomb(64, 3)
+    first_scan = bomb.index(b"\xff\xda")
+    head, scans = bomb[:first_scan], bomb[first_scan:-2].split(b"\xff\xda")[1:]
+    plain = jpeg_markers(bomb, MAX_JPEG_SCANS, MAX_JPEG_SEGMENTS)
+    assert len(scans) == 3 and plain == (3, 4)  # DQT, SOF2, DHT and EOI
+    ending_in_ff = head + b"".join(b"\xff\xda" + scan[:7] + b"\xff" for scan in scans) + b"\xff\xd9"  # Ah/Al 0xFF
+    assert jpeg_markers(ending_in_ff, MAX_JPEG_SCANS, MAX_JPEG_SEGMENTS) == plain
+    scan_data = b"\x12\xff\x00\x34\xff\xd3\x56\xff\xff\x00" * 100
+    restarted = head + b"".join(b"\xff\xda" + scan[:8] + scan_data for scan in scans) + b"\xff\xd9"
+    assert jpeg_markers(restarted, MAX_JPEG_SCANS, MAX_JPEG_SEGMENTS) == plain
