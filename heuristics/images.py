@@ -57,6 +57,9 @@ MAX_JPEG_SCANS: Final = 100
 # segments, or of 0xFF fill bytes, took ~4 s. Photos have a few tens (APP0/1/2, tables, and a
 # DHT or two before each scan).
 MAX_JPEG_SEGMENTS: Final = 1000
+# Nor a PNG more chunks: Pillow reads each in Python (~5 µs), so 4 MiB of empty ancillary chunks
+# took ~2 s to open. libpng writes IDAT in 8 KiB chunks: 512 for the largest PNG accepted.
+MAX_PNG_CHUNKS: Final = 5000
 # Fingerprints need little resolution: JPEGs are decoded at a reduced scale (draft mode, the
 # smallest DCT scale keeping this many pixels per side) and larger pictures are reduced by an
 # integer factor towards it before hashing (bench/avatar_eval.py measures recall at this size).
@@ -120,6 +123,8 @@ def decode(
             raise ImageRejected("image_corrupt", f"The JPEG has more than {MAX_JPEG_SCANS} scans.")
         if segments > MAX_JPEG_SEGMENTS:
             raise ImageRejected("image_corrupt", f"The JPEG has more than {MAX_JPEG_SEGMENTS} markers.")
+    if claimed == "PNG" and png_chunks(data, MAX_PNG_CHUNKS) > MAX_PNG_CHUNKS:
+        raise ImageRejected("image_corrupt", f"The PNG has more than {MAX_PNG_CHUNKS} chunks.")
     try:
         image = Image.open(io.BytesIO(data), formats=[claimed])
         width, height = image.size  # from the header: nothing is decoded yet
@@ -147,6 +152,18 @@ def decode(
         # truncation, SyntaxError, struct.error, zlib.error, …); for untrusted bytes every one of
         # them means the same thing to the client.
         raise ImageRejected("image_corrupt", "The image could not be decoded.") from None
+
+
+def png_chunks(data: bytes, stop_after: int) -> int:
+    """How many chunks a PNG has (each is a length, a type, its data and a CRC), counting no
+    further than one past ``stop_after``; a chunk cut short by the end counts."""
+    chunks, position, end = 0, 8, len(data)  # after the signature
+    while position + 8 <= end and chunks <= stop_after:
+        chunks += 1
+        if data[position + 4 : position + 8] == b"IEND":
+            break
+        position += 12 + int.from_bytes(data[position : position + 4], "big")
+    return chunks
 
 
 # A marker: one or more 0xFF, then the marker byte (libjpeg skips any number of 0xFF "fill"

@@ -24,9 +24,11 @@ from heuristics.images import (
     MAX_IMAGE_SIDE,
     MAX_JPEG_SCANS,
     MAX_JPEG_SEGMENTS,
+    MAX_PNG_CHUNKS,
     ImageRejected,
     decode,
     jpeg_markers,
+    png_chunks,
 )
 from heuristics.profile import Platform, Profile
 from tests.api.test_banks import photo_bytes
@@ -238,3 +240,21 @@ def test_scans_are_counted_where_libjpeg_sees_them() -> None:
     scan_data = b"\x12\xff\x00\x34\xff\xd3\x56\xff\xff\x00" * 100
     restarted = head + b"".join(b"\xff\xda" + scan[:8] + scan_data for scan in scans) + b"\xff\xd9"
     assert jpeg_markers(restarted, MAX_JPEG_SCANS, MAX_JPEG_SEGMENTS) == plain
+
+
+def test_a_png_of_a_million_empty_chunks_is_refused_before_pillow_reads_them() -> None:
+    """Pillow reads a PNG's chunks one at a time in Python: 4 MiB of empty ancillary chunks,
+    before or after the pixels, took ~2 s of CPU. Refused past MAX_PNG_CHUNKS, counted first."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    png = _uniform_png(64, 64)
+    after_header, before_end = 8 + 25, png.rindex(b"IEND") - 4
+    for at in (after_header, before_end):
+        padded = png[:at] + chunk(b"abCd", b"") * 330_000 + png[at:]
+        with pytest.raises(ImageRejected) as refused:
+            decode(padded)
+        assert refused.value.code == "image_corrupt"
+        assert png_chunks(padded, MAX_PNG_CHUNKS) == MAX_PNG_CHUNKS + 1  # it stopped there
+        assert decode(png[:at] + chunk(b"abCd", b"") * 1_000 + png[at:]).size == (64, 64)
