@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -41,6 +42,24 @@ MAX_IMAGE_BYTES: Final = 4 * 1024 * 1024
 # WORK_SIDE; anything larger is refused from the header, before decoding (Pillow's own bomb check
 # only starts at ~89 Mpx). 4096² cost ~0.5 s to decode for a 706-byte WebP.
 MAX_IMAGE_PIXELS: Final = 2048 * 2048
+# Nor may either side pass this, whatever the pixel count: a fingerprint reduces a picture by an
+# integer factor of its SHORT side, so a 4,194,304×1 PNG (a few KB of zlib) kept its 4 million
+# columns, and hashing them took ~1 minute of CPU and ~20 GB (tests/security/test_redteam_check.py);
+# at 4096 a side the worst shape costs about twice the largest square (2048²).
+MAX_IMAGE_SIDE: Final = 4096
+# Nor may a JPEG have more scans than this. libjpeg decodes every scan over every block, and a
+# scan cut short is completed with zeros (a warning, not an error): a 2048² progressive JPEG of
+# bare scan headers, 11 bytes each, cost ~0.5 ms a scan, ~3 minutes of CPU in 4 MiB. Encoders
+# write at most a few tens (libjpeg's progressive script: 10; mozjpeg's optimised ones: ~20).
+MAX_JPEG_SCANS: Final = 100
+# Nor more markers other than scans, fill and stray bytes between them than this: Pillow reads
+# those before the first scan one by one in Python, ~4 µs each, so 4 MiB of empty 4-byte APP5
+# segments, or of 0xFF fill bytes, took ~4 s. Photos have a few tens (APP0/1/2, tables, and a
+# DHT or two before each scan).
+MAX_JPEG_SEGMENTS: Final = 1000
+# Nor a PNG more chunks: Pillow reads each in Python (~5 µs), so 4 MiB of empty ancillary chunks
+# took ~2 s to open. libpng writes IDAT in 8 KiB chunks: 512 for the largest PNG accepted.
+MAX_PNG_CHUNKS: Final = 5000
 # Fingerprints need little resolution: JPEGs are decoded at a reduced scale (draft mode, the
 # smallest DCT scale keeping this many pixels per side) and larger pictures are reduced by an
 # integer factor towards it before hashing (bench/avatar_eval.py measures recall at this size).
@@ -98,14 +117,23 @@ def decode(
     claimed = sniff_format(data)
     if claimed is None:
         raise ImageRejected("image_format_not_allowed", "Only JPEG, PNG, WebP and GIF images are accepted.")
+    if claimed == "JPEG":  # before Image.open, which reads every segment up to the first scan
+        scans, segments = jpeg_markers(data, MAX_JPEG_SCANS, MAX_JPEG_SEGMENTS)
+        if scans > MAX_JPEG_SCANS:
+            raise ImageRejected("image_corrupt", f"The JPEG has more than {MAX_JPEG_SCANS} scans.")
+        if segments > MAX_JPEG_SEGMENTS:
+            raise ImageRejected("image_corrupt", f"The JPEG has more than {MAX_JPEG_SEGMENTS} markers.")
+    if claimed == "PNG" and png_chunks(data, MAX_PNG_CHUNKS) > MAX_PNG_CHUNKS:
+        raise ImageRejected("image_corrupt", f"The PNG has more than {MAX_PNG_CHUNKS} chunks.")
     try:
         image = Image.open(io.BytesIO(data), formats=[claimed])
         width, height = image.size  # from the header: nothing is decoded yet
         if width < 1 or height < 1:
             raise ImageRejected("image_corrupt", "The image has no pixels.")
-        if width * height > max_pixels:
+        if width * height > max_pixels or max(width, height) > MAX_IMAGE_SIDE:
             raise ImageRejected(
-                "image_too_many_pixels", f"The image declares {width}×{height} pixels; the limit is {max_pixels}."
+                "image_too_many_pixels",
+                f"The image declares {width}×{height} pixels; the limit is {max_pixels}, and {MAX_IMAGE_SIDE} a side.",
             )
         if target_side and image.format == "JPEG":
             image.draft("L" if grey else "RGB", (target_side, target_side))
@@ -124,6 +152,67 @@ def decode(
         # truncation, SyntaxError, struct.error, zlib.error, …); for untrusted bytes every one of
         # them means the same thing to the client.
         raise ImageRejected("image_corrupt", "The image could not be decoded.") from None
+
+
+def png_chunks(data: bytes, stop_after: int) -> int:
+    """How many chunks a PNG has (each is a length, a type, its data and a CRC), counting no
+    further than one past ``stop_after``; a chunk cut short by the end counts."""
+    chunks, position, end = 0, 8, len(data)  # after the signature
+    while position + 8 <= end and chunks <= stop_after:
+        chunks += 1
+        if data[position + 4 : position + 8] == b"IEND":
+            break
+        position += 12 + int.from_bytes(data[position : position + 4], "big")
+    return chunks
+
+
+# A marker: one or more 0xFF, then the marker byte (libjpeg skips any number of 0xFF "fill"
+# bytes). Matched where a marker must start; possessive, so a long run is read once.
+_FILL_AND_MARKER = re.compile(rb"\xff++(.)", re.DOTALL)
+# In a scan's entropy-coded data, the next marker that ends it: a run of 0xFF (its first byte, so
+# each run is tried once) followed by neither a stuffed 0x00 nor a restart marker.
+_SCAN_END = re.compile(rb"(?<!\xff)\xff++[^\x00\xd0-\xd7]")
+
+
+def jpeg_markers(data: bytes, max_scans: int, max_segments: int) -> tuple[int, int]:
+    """How many scans (SOS) libjpeg would read in ``data``, and how many other markers and bytes
+    of junk Pillow would read one at a time before them (segments, parameterless markers, fill
+    and stray bytes between markers: each is a turn of its Python loop), counting no further
+    than one past either bound. The markers are walked as libjpeg walks them, in C (``re``,
+    ``bytes.find``): a segment is skipped by its length (a thumbnail inside an EXIF segment is
+    not counted), and a scan's entropy-coded data runs to the first marker that is neither a
+    stuffed 0xFF nor a restart."""
+    scans, steps, position, end = 0, 0, 2, len(data)  # after SOI
+    in_scan = False
+    while scans <= max_scans and steps <= max_segments:
+        if in_scan:  # to the end of the entropy-coded data
+            in_scan = False
+            found = _FILL_AND_MARKER.match(data, position)  # the data may start with 0xFF
+            if found is None or found[1][0] == 0x00 or 0xD0 <= found[1][0] <= 0xD7:
+                if found is not None:
+                    position = found.end()  # past it: the search's look-behind then sees no 0xFF
+                ended = _SCAN_END.search(data, position)
+                if ended is None:
+                    break
+                position = ended.start()
+        marker_at = data.find(b"\xff", position)
+        found = _FILL_AND_MARKER.match(data, marker_at) if marker_at >= 0 else None
+        if found is None:
+            break
+        steps += (marker_at - position) + (found.end() - marker_at - 2) + 1  # junk, fill, the marker
+        marker, position = found[1][0], found.end()
+        if marker == 0xD9:  # EOI
+            break
+        if marker in (0x00, 0x01) or 0xD0 <= marker <= 0xD8:  # stuffing, TEM, RSTn, SOI: no length
+            continue
+        if position + 2 > end:
+            break
+        position += int.from_bytes(data[position : position + 2], "big")
+        if marker == 0xDA:  # SOS: its entropy-coded data follows
+            scans += 1
+            steps -= 1
+            in_scan = True
+    return scans, steps
 
 
 def _flatten(image: Image.Image, mode: str = "RGB") -> Image.Image:

@@ -129,6 +129,11 @@ def frame(picture: npt.NDArray[np.float64], box: tuple[float, float, float, floa
 
 def detect(image: UInt8Array, count: int) -> Keypoints:
     """At most ``count`` ORB keypoints of a frame, strongest first."""
+    # A frame one pixel thin (a picture about 170 times longer than wide, frame() gives it
+    # FRAME_SIDE × 1) has none, and OpenCV's pyramid raised on it: a check of a protected
+    # person's public photo squashed to 4096×16 was a 500 (tests/security/test_redteam_check.py).
+    if min(image.shape[:2]) < 2:
+        return Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, _DESCRIPTOR_BYTES), np.uint8), image.shape[1::-1])
     found, descriptors = _detector(count).detectAndCompute(image, None)
     if descriptors is None:
         return Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, _DESCRIPTOR_BYTES), np.uint8), image.shape[::-1])

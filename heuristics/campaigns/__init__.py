@@ -63,10 +63,15 @@ class CampaignCheck:
 
     def may_add(self, profile: Profile, platform: Platform, avatar: AvatarFingerprint | None) -> bool:
         """Whether ``contribute`` could add this account, from what this check has already read:
-        False when its counts found the account's seen bit set (``Counts.maybe_counted``; a
-        contribution would change nothing, so no allowance need be spent on it); True when they
-        did not, or were not read (the campaign signals disabled or unavailable)."""
-        self.traits_of(profile, platform, avatar)
+        False when the account has no id or no trait to count (``contribute`` adds nothing: an
+        anonymous client's hourly allowance, and its /48's, were spent on it, and the client's
+        next check that could add lost its place) or when its counts found the account's seen bit
+        set (``Counts.maybe_counted``; a contribution would change nothing, so no allowance need be
+        spent on it); True when they did not, or were not read (the campaign signals disabled or
+        unavailable)."""
+        found = self.traits_of(profile, platform, avatar)
+        if found.account is None or not found.families:
+            return False
         return self._counts is None or not self._counts.maybe_counted
 
     def contribute(self, profile: Profile, platform: Platform, avatar: AvatarFingerprint | None) -> bool:
