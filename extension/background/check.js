@@ -229,11 +229,14 @@ const cut = (text, max) => (text.length <= max ? text : `${Array.from(text).slic
  * finding about a contact says "one of your contacts"; which one is shown in the popup only.
  */
 export function pageView(view, strings) {
-  // Whether the profile is a trusted contact goes only with a server's answer: a "could not check"
-  // comes at once, with no request, and would let whatever sends checks from the page's tab (a
-  // compromised renderer) test handles against the contact list as fast as it likes.
-  if (view.state !== "result") return { state: view.state, trusted: false, reason: view.reason };
-  const out = { state: view.state, trusted: Boolean(view.trusted), byUsername: Boolean(view.byUsername), unconfirmed: Boolean(view.unconfirmed) };
+  if (view.state !== "result") return { state: view.state, reason: view.reason };
+  // Never whether the profile is a trusted contact (`trusted`, `byUsername`): the banner would say
+  // so in a note, without "This is my real friend", and a page's script measures the area the
+  // banner covers (elementFromPoint finds its host), so the platform would learn, one visit at a
+  // time, who the user's trusted contacts are. The page's banner is the same for a contact as for
+  // anyone else; "This is my real friend" opens the popup, which says she is one.
+  // (`unconfirmed` is drawn whatever the score: docs/extension.md, "What a page can tell".)
+  const out = { state: view.state, unconfirmed: Boolean(view.unconfirmed) };
   const aboutContact = (f) => f.code === "impersonation.contact" || Boolean(f.evidence && Object.hasOwn(f.evidence, "contact"));
   // A finding about a contact saved by username alone says what is known: her username, not
   // whether this is her (unconfirmedBy). The server's own messages are cut to a few lines: they
