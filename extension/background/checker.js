@@ -13,6 +13,7 @@ import { boundedBody } from "./avatar.js";
 const LEVELS = new Set(["low", "medium", "high"]);
 // A photo fingerprint as the server writes it: hex digits, whole bytes.
 const HEX = /^([0-9a-f]{2})+$/i;
+const UTF8 = new TextEncoder();
 const CONTACT_FIELDS = ["display_name", "platform", "account_id", "handle", "avatar_hash"];
 const MAX_RETRY_AFTER_S = 15 * 60;
 // The extension's calls need no role: the API key never goes with them, so a seized server
@@ -224,11 +225,15 @@ export async function checkProfile(fetchImpl, settings, request) {
  * vault's key must still fit, once per profile checked (PAGE_LIMITS.maxRecords).
  */
 export function boundedReport(json) {
-  const findings = json.findings.slice(0, ANSWER_LIMITS.findings).map((f) => {
+  const findings = [];
+  let bytes = 0;
+  for (const f of json.findings.slice(0, ANSWER_LIMITS.findings)) {
     const finding = { code: cut(f.code, ANSWER_LIMITS.code), points: f.points, message: cut(f.message, ANSWER_LIMITS.message) };
     if (f.evidence && typeof f.evidence === "object" && Object.hasOwn(f.evidence, "contact")) finding.evidence = { contact: true };
-    return finding;
-  });
+    bytes += UTF8.encode(finding.code).length + UTF8.encode(finding.message).length;
+    if (bytes > ANSWER_LIMITS.findingBytes) break;
+    findings.push(finding);
+  }
   const name = (value) => cut(value, ANSWER_LIMITS.name);
   const hash = json.avatar_hash;
   return {

@@ -129,10 +129,14 @@ export const PAGE_LIMITS = Object.freeze({ maxKey: 300, maxDismissed: 200, maxRe
  * What the worker takes of the server's answer to a check (background/checker.js boundedReport):
  * the server decides the verdict, not how much the worker keeps in session storage. A body over
  * `bytes` is no report ("could not check"); of a report, the first `findings` findings, codes and
- * messages cut to `code` and `message` characters, `unavailable` names and the rules version cut
- * to `name`. A Haris report is a few kilobytes: 23 signals, one finding each at most.
+ * messages cut to `code` and `message` characters, while their text stays within `findingBytes`
+ * (UTF-8), `unavailable` names and the rules version cut to `name`. A Haris report is a few
+ * kilobytes: 23 signals, one finding each at most, messages of at most a few hundred characters.
+ * So MAX_RECORDS verdicts hold at most ~3 MB, and the vault's key still fits in Chromium's 10.
  */
-export const ANSWER_LIMITS = Object.freeze({ bytes: 1024 * 1024, findings: 50, code: 100, message: 1000, unavailable: 32, name: 64 });
+export const ANSWER_LIMITS = Object.freeze({
+  bytes: 1024 * 1024, findings: 50, code: 100, message: 1000, findingBytes: 32 * 1024, unavailable: 32, name: 64,
+});
 /**
  * The worker's tick: a periodic alarm on the wall clock's grid (background/grid-alarm.js), created
  * at install and start-up and never timed from a use. Each tick forgets checks' records older than

@@ -114,6 +114,17 @@ describe("what the server's answer may make the worker keep", () => {
     assert.ok(size < 256 * 1024, `${size} characters in session storage`);
   });
 
+  test("a server answering every check of a flood with the largest report it may: session storage stays within a few MB", async () => {
+    // Each finding at its limits, in four-byte characters: what the worker keeps of one answer is bounded in bytes.
+    const findings = Array.from({ length: ANSWER_LIMITS.findings }, (_x, i) => ({ code: `c.${"😀".repeat(100)}${i}`, points: 1, message: "😀".repeat(ANSWER_LIMITS.message) }));
+    const body = JSON.stringify({ ...HIGH, findings, unavailable: Array(ANSWER_LIMITS.unavailable).fill("😀".repeat(ANSWER_LIMITS.name)) });
+    assert.ok(Buffer.byteLength(body) < ANSWER_LIMITS.bytes);
+    answer = () => ({ status: 200, body });
+    await Promise.all(Array.from({ length: PAGE_LIMITS.maxRecords * 2 }, (_x, i) => sendToWorker(browser, invented(i))));
+    const bytes = Buffer.byteLength(JSON.stringify(await browser.storage.session.get(null)));
+    assert.ok(bytes < 5 * 1024 * 1024, `${bytes} bytes in session storage`);
+  });
+
   test("an answer larger than any report is no report: 'could not check', nothing of it kept", async () => {
     const padding = "x".repeat(ANSWER_LIMITS.bytes);
     answer = () => ({ status: 200, body: JSON.stringify({ ...HIGH, findings: [{ code: "name.a", points: 1, message: "m", evidence: { padding } }] }) });
