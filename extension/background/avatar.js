@@ -22,7 +22,7 @@ export function allowedAvatarUrl(value) {
  * before reading, and the stream is cancelled as soon as it passes it, so a huge file on the CDN
  * costs the worker at most `max` bytes of memory, never its whole size.
  */
-async function boundedBody(response, max) {
+export async function boundedBody(response, max) {
   const declared = Number(response.headers.get("Content-Length"));
   if (Number.isFinite(declared) && declared > max) return null;
   if (!response.body) return null;

@@ -5,7 +5,7 @@
  */
 import { toBase64 } from "../shared/base64.js";
 import { api } from "../shared/browser.js";
-import { CACHE_TTL_MS, drawnInPage, PLATFORMS, STORAGE } from "../shared/constants.js";
+import { CACHE_TTL_MS, drawnInPage, PAGE_LIMITS, PLATFORMS, STORAGE } from "../shared/constants.js";
 import { isContactsAccount, sameAccount } from "../shared/contacts.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
@@ -25,6 +25,33 @@ export async function sessionGet(key) {
 
 export async function sessionSet(key, value) {
   await session().set({ [key]: value });
+}
+
+// The records of many profiles (verdicts, last profiles, "Not now"), written one at a time.
+let recordWrites = Promise.resolve();
+
+/**
+ * Keep `value` under `key`, one of many records whose keys start with `prefix`, with room made
+ * first: the oldest (by their `at`) beyond `max` go. A person opens a few profiles a minute; a
+ * page that draws one invented profile after another, or a renderer taken over by its page that
+ * names thousands at once (a check answered from the server's backoff costs nothing), could
+ * otherwise fill session storage, where the vault's key then would not fit: no unlock, and no
+ * contacts in any check. One such write at a time in the worker, so that messages handled at
+ * once do not each find room in the same count. `epoch`: see background/epochs.js.
+ */
+export function keepRecord(prefix, key, value, epoch, max = PAGE_LIMITS.maxRecords) {
+  const write = async () => {
+    const all = await session().get(null);
+    const others = Object.keys(all).filter((k) => k.startsWith(prefix) && k !== key);
+    const at = (k) => (all[k] && typeof all[k].at === "number" ? all[k].at : 0);
+    const over = others.length + 1 - max;
+    if (over > 0) await session().remove(others.sort((a, b) => at(a) - at(b)).slice(0, over));
+    refuseIfEpochEnded(epoch);
+    await sessionSet(key, value);
+  };
+  const run = recordWrites.then(write, write);
+  recordWrites = run.catch(() => {});
+  return run;
 }
 
 export function validRequest(message) {
@@ -145,8 +172,7 @@ async function askServer(context, message) {
   // Without its state: Firefox stores values by structured clone, which keeps a key set to
   // undefined, and a cached view's `state: undefined` hid the next visit's warning.
   const { state: _state, ...stored } = view;
-  refuseIfEpochEnded(context.epoch);
-  await sessionSet(context.cacheKey, { at: context.now, request: context.request, view: stored });
+  await keepRecord(PREFIX.verdict, context.cacheKey, { at: context.now, request: context.request, view: stored }, context.epoch);
   return view;
 }
 
@@ -171,8 +197,7 @@ export async function pruneSession(now) {
 async function remember(context, message, view) {
   await pruneSession(context.now);
   const { platform, profile } = message;
-  refuseIfEpochEnded(context.epoch);
-  await sessionSet(`${PREFIX.last}${message.key}`, { at: context.now, platform, profile, avatarHash: view.avatarHash || null });
+  await keepRecord(PREFIX.last, `${PREFIX.last}${message.key}`, { at: context.now, platform, profile, avatarHash: view.avatarHash || null }, context.epoch);
   if (context.tabId != null) {
     refuseIfEpochEnded(context.epoch);
     await sessionSet(`${PREFIX.tab}${context.tabId}`, { at: context.now, key: message.key, platform, profile, view, locale: context.locale });
@@ -204,11 +229,14 @@ const cut = (text, max) => (text.length <= max ? text : `${Array.from(text).slic
  * finding about a contact says "one of your contacts"; which one is shown in the popup only.
  */
 export function pageView(view, strings) {
-  // Whether the profile is a trusted contact goes only with a server's answer: a "could not check"
-  // comes at once, with no request, and would let whatever sends checks from the page's tab (a
-  // compromised renderer) test handles against the contact list as fast as it likes.
-  if (view.state !== "result") return { state: view.state, trusted: false, reason: view.reason };
-  const out = { state: view.state, trusted: Boolean(view.trusted), byUsername: Boolean(view.byUsername), unconfirmed: Boolean(view.unconfirmed) };
+  if (view.state !== "result") return { state: view.state, reason: view.reason };
+  // Never whether the profile is a trusted contact (`trusted`, `byUsername`): the banner would say
+  // so in a note, without "This is my real friend", and a page's script measures the area the
+  // banner covers (elementFromPoint finds its host), so the platform would learn, one visit at a
+  // time, who the user's trusted contacts are. The page's banner is the same for a contact as for
+  // anyone else; "This is my real friend" opens the popup, which says she is one.
+  // (`unconfirmed` is drawn whatever the score: docs/extension.md, "What a page can tell".)
+  const out = { state: view.state, unconfirmed: Boolean(view.unconfirmed) };
   const aboutContact = (f) => f.code === "impersonation.contact" || Boolean(f.evidence && Object.hasOwn(f.evidence, "contact"));
   // A finding about a contact saved by username alone says what is known: her username, not
   // whether this is her (unconfirmedBy). The server's own messages are cut to a few lines: they

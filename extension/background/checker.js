@@ -7,9 +7,13 @@
  * timeouts, 429, 5xx, error bodies and malformed JSON all become {ok: false, reason}, which the
  * banner shows as "could not check" — never as a low-risk result.
  */
-import { HEALTH, LIMITS } from "../shared/constants.js";
+import { ANSWER_LIMITS, HEALTH, LIMITS } from "../shared/constants.js";
+import { boundedBody } from "./avatar.js";
 
 const LEVELS = new Set(["low", "medium", "high"]);
+// A photo fingerprint as the server writes it: hex digits, whole bytes.
+const HEX = /^([0-9a-f]{2})+$/i;
+const UTF8 = new TextEncoder();
 const CONTACT_FIELDS = ["display_name", "platform", "account_id", "handle", "avatar_hash"];
 const MAX_RETRY_AFTER_S = 15 * 60;
 // The extension's calls need no role: the API key never goes with them, so a seized server
@@ -81,7 +85,7 @@ export function contactForRequest(contact) {
   for (const field of ["account_id", "handle"]) {
     if (typeof out[field] === "string" && codePoints(out[field]) > LIMITS.identifiers[field]) delete out[field];
   }
-  if (typeof out.avatar_hash === "string" && !(out.avatar_hash.length <= LIMITS.hashHex && /^([0-9a-f]{2})+$/i.test(out.avatar_hash))) delete out.avatar_hash;
+  if (typeof out.avatar_hash === "string" && !(out.avatar_hash.length <= LIMITS.hashHex && HEX.test(out.avatar_hash))) delete out.avatar_hash;
   return out;
 }
 
@@ -134,7 +138,10 @@ export async function postJson(fetchImpl, backend, path, body, { apiKey, timeout
   }
   let json = null;
   try {
-    json = await response.json();
+    // At most ANSWER_LIMITS.bytes read: a server (or whoever answers in its name) cannot make the
+    // worker hold, parse and keep a body of any size; a longer one is no answer.
+    const bytes = await boundedBody(response, ANSWER_LIMITS.bytes);
+    json = bytes ? JSON.parse(new TextDecoder().decode(bytes)) : null;
   } catch (_error) {
     json = null;
   } finally {
@@ -205,7 +212,38 @@ export async function checkProfile(fetchImpl, settings, request) {
   if (smaller) answer = await postCheck(fetchImpl, settings, smaller);
   if (!answer.ok) return answer;
   if (!looksLikeReport(answer.json)) return { ok: false, reason: "error", status: answer.status, code: "malformed_response" };
-  return { ok: true, report: answer.json };
+  return { ok: true, report: boundedReport(answer.json) };
+}
+
+
+/**
+ * A well-formed report (looksLikeReport) as the worker keeps it for the popup and draws it: within
+ * ANSWER_LIMITS, the risk within 0–100, a photo fingerprint only if it is one, and of a finding's
+ * evidence only whether it is about one of the user's contacts (background/check.js pageView then
+ * says "one of your contacts" in the page; the server's message names her in the popup). The
+ * server decides what is said, not how much is kept: it is kept in session storage, where the
+ * vault's key must still fit, once per profile checked (PAGE_LIMITS.maxRecords).
+ */
+export function boundedReport(json) {
+  const findings = [];
+  let bytes = 0;
+  for (const f of json.findings.slice(0, ANSWER_LIMITS.findings)) {
+    const finding = { code: cut(f.code, ANSWER_LIMITS.code), points: f.points, message: cut(f.message, ANSWER_LIMITS.message) };
+    if (f.evidence && typeof f.evidence === "object" && Object.hasOwn(f.evidence, "contact")) finding.evidence = { contact: true };
+    bytes += UTF8.encode(finding.code).length + UTF8.encode(finding.message).length;
+    if (bytes > ANSWER_LIMITS.findingBytes) break;
+    findings.push(finding);
+  }
+  const name = (value) => cut(value, ANSWER_LIMITS.name);
+  const hash = json.avatar_hash;
+  return {
+    level: json.level,
+    risk: Math.min(100, Math.max(0, json.risk)),
+    findings,
+    unavailable: (json.unavailable || []).slice(0, ANSWER_LIMITS.unavailable).map(name),
+    avatar_hash: typeof hash === "string" && hash.length <= LIMITS.hashHex && HEX.test(hash) ? hash : null,
+    rules_version: typeof json.rules_version === "string" ? name(json.rules_version) : null,
+  };
 }
 
 /** Send a user's report. Resolves to {ok: true, id} or {ok: false, reason}. */

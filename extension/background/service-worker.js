@@ -11,13 +11,13 @@ import { changedSettings, getSettings } from "../shared/settings.js";
 import { MAX_OTHER_IDS, otherIds } from "../shared/contacts.js";
 import { forgetInTabs, wipeEverything } from "../shared/wipe.js";
 import { tellEveryTab } from "../shared/tabs.js";
-import { backendAllowed, check, pruneSession, sessionGet, sessionSet, validRequest } from "./check.js";
+import { backendAllowed, check, keepRecord, pruneSession, sessionGet, validRequest } from "./check.js";
 import { ensureGridAlarm } from "./grid-alarm.js";
 import { clampProfile, sendReport } from "./checker.js";
 import { MAX_AVATAR_BASE64 } from "./avatar.js";
 import { initAutoLock, lockIfIdle } from "./auto-lock.js";
 import { initHealth, recordVisit } from "./health.js";
-import { currentEpoch, EpochEnded, newEpoch, refuseIfEpochEnded } from "./epochs.js";
+import { currentEpoch, EpochEnded, newEpoch } from "./epochs.js";
 import { restrictStorageAccess } from "./storage-access.js";
 import { migrateAll } from "../shared/vault-store.js";
 
@@ -64,14 +64,9 @@ async function openDetails(sender) {
  * only. A person dismisses a few profiles a day; a renderer taken over by its page could send
  * millions of keys and fill session storage, where the vault's key then would not fit (no unlock).
  */
-async function dismissProfile(key, epoch) {
-  const all = await api.storage.session.get(null);
-  const kept = Object.keys(all).filter((k) => k.startsWith(PREFIX.dismissed) && k !== `${PREFIX.dismissed}${key}`);
-  const at = (k) => (all[k] && typeof all[k].at === "number" ? all[k].at : 0);
-  const over = kept.length + 1 - PAGE_LIMITS.maxDismissed;
-  refuseIfEpochEnded(epoch);
-  if (over > 0) await api.storage.session.remove(kept.sort((a, b) => at(a) - at(b)).slice(0, over));
-  await sessionSet(`${PREFIX.dismissed}${key}`, { at: Date.now() });
+function dismissProfile(key, epoch) {
+  // One record at a time (keepRecord): a flood sent all at once finds no room twice.
+  return keepRecord(PREFIX.dismissed, `${PREFIX.dismissed}${key}`, { at: Date.now() }, epoch, PAGE_LIMITS.maxDismissed);
 }
 
 /** A profile's key as content scripts send it ("x:id:123"): a short string, or nothing. */

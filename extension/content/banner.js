@@ -123,7 +123,7 @@
     }
 
     /**
-     * @param {object} view {state, level, risk, findings, unavailable, reason, trusted, note}
+     * @param {object} view {state, level, risk, findings, unavailable, reason, unconfirmed, note}
      * @param {object} t strings of the chosen language ({key: text}); t.dir is "rtl" or "ltr"
      */
     render(view, t, locale) {
@@ -173,7 +173,7 @@
         }
         if ((view.unavailable || []).length) box.appendChild(this.el("p", { class: "note", "data-partial": "true", text: t.partial }));
         if (view.level === "low") box.appendChild(this.el("p", { class: "note", text: t.lowIsNotProof }));
-        if (view.trusted) box.appendChild(this.el("p", { class: "note", "data-trusted": "true", text: view.byUsername ? t.trustedByUsername : t.trustedContact }));
+        // Never "trusted contact": the page measures the banner (background/check.js pageView).
         // Said once: in the contact's finding when the server raised one, else here.
         if (view.unconfirmed && !top.some((f) => f.code === "impersonation.contact")) {
           box.appendChild(this.el("p", { class: "note", "data-unconfirmed": "true", text: t.unconfirmedContact }));
@@ -181,7 +181,7 @@
         if (view.note) box.appendChild(this.el("p", { class: "note", "data-note": view.noteKind || "info", role: "status", text: view.note }));
         const actions = this.el("div", { class: "actions" }, [
           this.button(t.details, () => this.actions.onDetails(), false, "details"),
-          view.trusted ? null : this.button(t.realFriend, () => this.actions.onFriend(), true, "friend"),
+          this.button(t.realFriend, () => this.actions.onFriend(), true, "friend"),
           this.button(t.notNow, () => this.actions.onDismiss(), true, "dismiss"),
           this.button(t.report, () => this.showReportChoices(box, t), true, "report"),
         ]);

@@ -12,6 +12,7 @@ import { loadStrings, resolveLocale, translatePage } from "../shared/i18n.js";
 import { getSettings, saveSettings } from "../shared/settings.js";
 import { changePassphrase, createVault, lock, readSecrets, setDuressPassphrase, unlock, unsealedWaiting, updateSecrets, vaultState } from "../shared/vault.js";
 import { requestWipe } from "../shared/wipe.js";
+import { giveBackOrigins } from "../shared/grants.js";
 
 const $ = (id) => document.getElementById(id);
 let t = null;
@@ -77,6 +78,8 @@ $("settings").addEventListener("submit", async (event) => {
     return;
   }
   await saveSettings({ backendUrl: backend, language: $("language").value, bannerEverywhere: $("banner-everywhere").checked, pageSilent: $("page-silent").checked });
+  // Servers chosen before are not left listed in the browser's own record of what it granted.
+  await giveBackOrigins(`${new URL(backend).origin}/*`);
   await applyLanguage();
   await drawAll(); // buttons in the language just chosen
   status("status", t.saved);

@@ -94,7 +94,8 @@ function drawFindings(view) {
     $("unavailable").hidden = false;
     $("unavailable").textContent = `${t.popupUnavailable} ${view.unavailable.join(", ")}`;
   }
-  $("rules").textContent = t.popupRules.replace("$1", view.rulesVersion || "?");
+  // A function, not a string: a `$&` or `` $` `` in the server's version would be a replacement pattern.
+  $("rules").textContent = t.popupRules.replace("$1", () => view.rulesVersion || "?");
 }
 
 /**

@@ -120,9 +120,23 @@ export const CACHE_TTL_MS = 10 * 60 * 1000;
  * What a content script may ask of the worker, bounded (background/service-worker.js): its
  * "Not now" list keeps the latest MAX_DISMISSED profiles (a person dismisses a few; a renderer
  * taken over by a page could otherwise fill session storage, where the vault's key must fit),
- * and Details / "This is my real friend" open at most one extension tab per OPEN_TAB_GAP_MS.
+ * checks keep the latest MAX_RECORDS verdicts and profiles (a person opens a few a minute, and
+ * they live CACHE_TTL_MS; background/check.js keepRecord), and Details / "This is my real
+ * friend" open at most one extension tab per OPEN_TAB_GAP_MS.
  */
-export const PAGE_LIMITS = Object.freeze({ maxKey: 300, maxDismissed: 200, openTabGapMs: 3000, maxAvatarUrl: 2048 });
+export const PAGE_LIMITS = Object.freeze({ maxKey: 300, maxDismissed: 200, maxRecords: 100, openTabGapMs: 3000, maxAvatarUrl: 2048 });
+/**
+ * What the worker takes of the server's answer to a check (background/checker.js boundedReport):
+ * the server decides the verdict, not how much the worker keeps in session storage. A body over
+ * `bytes` is no report ("could not check"); of a report, the first `findings` findings, codes and
+ * messages cut to `code` and `message` characters, while their text stays within `findingBytes`
+ * (UTF-8), `unavailable` names and the rules version cut to `name`. A Haris report is a few
+ * kilobytes: 23 signals, one finding each at most, messages of at most a few hundred characters.
+ * So MAX_RECORDS verdicts hold at most ~3 MB, and the vault's key still fits in Chromium's 10.
+ */
+export const ANSWER_LIMITS = Object.freeze({
+  bytes: 1024 * 1024, findings: 50, code: 100, message: 1000, findingBytes: 32 * 1024, unavailable: 32, name: 64,
+});
 /**
  * The worker's tick: a periodic alarm on the wall clock's grid (background/grid-alarm.js), created
  * at install and start-up and never timed from a use. Each tick forgets checks' records older than

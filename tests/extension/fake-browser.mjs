@@ -92,7 +92,27 @@ export function installFakeBrowser({ uiLanguage = "en-US", accessLevels = ["sess
       openOptionsPage: async () => {},
     },
     i18n: { getUILanguage: () => uiLanguage },
-    permissions: { contains: async () => true, request: async () => true },
+    // `origins`: the optional origins granted (a test sets them); the manifest's own are always
+    // granted and, as in Chromium, cannot be removed. `contains` says yes to all (the loopback
+    // server the tests run is one of the manifest's).
+    permissions: {
+      origins: [],
+      contains: async () => true,
+      request: async ({ origins = [] } = {}) => {
+        browser.permissions.origins.push(...origins.filter((o) => !browser.permissions.origins.includes(o)));
+        return true;
+      },
+      getAll: async () => {
+        const manifest = browser.runtime.getManifest();
+        return { permissions: manifest.permissions, origins: [...manifest.host_permissions, ...manifest.content_scripts[0].matches, ...browser.permissions.origins] };
+      },
+      remove: async ({ origins = [] } = {}) => {
+        const manifest = browser.runtime.getManifest();
+        if (origins.some((o) => manifest.host_permissions.includes(o) || manifest.content_scripts[0].matches.includes(o))) throw new Error("You cannot remove required permissions.");
+        browser.permissions.origins = browser.permissions.origins.filter((o) => !origins.includes(o));
+        return true;
+      },
+    },
     action: { badges: new Map(), setBadgeText: async ({ tabId, text }) => browser.action.badges.set(tabId, text), setBadgeBackgroundColor: async () => {}, openPopup: async () => { throw new Error("no window"); } },
     tabs: {
       created: [], messages: [], query: async () => [{ id: 7 }], create: async (props) => browser.tabs.created.push(props),
@@ -256,5 +276,6 @@ export async function idbNames() {
  */
 export async function clearEverything(browser) {
   for (const name of ["local", "session", "sync"]) await browser.storage[name].clear();
+  browser.permissions.origins = [];
   globalThis.indexedDB = new IDBFactory();
 }

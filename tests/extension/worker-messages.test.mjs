@@ -146,9 +146,13 @@ describe("what the page is told of an answer", () => {
     // The popup has it: the per-tab record holds the whole answer.
     const record = (await browser.storage.session.get("tab|7"))["tab|7"];
     assert.deepEqual([record.view.level, record.view.trusted], ["low", false]);
-    // With banners on every profile (the user's choice), the page draws "trusted contact" and so is told.
+    // With banners on every profile (the user's choice), the page draws the answer, but never
+    // "trusted contact" (its script measures the banner): a contact's answer is a stranger's.
     await saveSettings({ bannerEverywhere: true });
-    assert.equal((await sendToWorker(browser, probe("424242", "x:id:424242b"))).view.trusted, true);
+    const drawn = await sendToWorker(browser, probe("424242", "x:id:424242b"));
+    assert.equal((await browser.storage.session.get("tab|7"))["tab|7"].view.trusted, true, "the popup says it");
+    assert.deepEqual(drawn, await sendToWorker(browser, probe("515151", "x:id:515151b")));
+    assert.equal("trusted" in drawn.view, false);
   });
 
   test("with 'Nothing in the page', not even a high-risk answer: the badge and the popup have it", async () => {

@@ -26,6 +26,16 @@ async function settle(rounds = 5) {
   for (let i = 0; i < rounds; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
+/**
+ * A check as the page's tab sends it: what the page is told (`view`) and what the popup then shows
+ * of it (`popup`, the tab's record), where alone whether the profile is a trusted contact is said.
+ */
+async function checkSeen(message) {
+  const answer = await sendToWorker(browser, message);
+  const record = (await browser.storage.session.get("tab|7"))["tab|7"];
+  return { ...answer, popup: record ? record.view : null };
+}
+
 before(async () => {
   server = await jsonServer(async (req, sent) => {
     seen.push({ url: req.url, headers: req.headers, body: sent });
@@ -142,15 +152,19 @@ describe("background", () => {
     assert.equal(again.view.level, "high");
   });
 
-  test("whether a profile is a contact is told only with a server's answer, never with an instant 'could not check'", async () => {
+  test("whether a profile is a contact is never told to the page, answered or refused at once: the popup says it", async () => {
     await Vault.createVault(PASS, { contacts: [FRIEND] });
     const own = { type: "check", platform: "x", key: "x:id:111111", profile: { account_id: "111111", handle: "mo_saleh", display_name: "Mohamed Saleh" } };
-    assert.equal((await sendToWorker(browser, own)).view.trusted, true);
+    const answered = await checkSeen(own);
+    assert.equal(answered.popup.trusted, true);
+    const stranger = await checkSeen({ ...own, key: "x:id:222222", profile: { account_id: "222222", handle: "someone", display_name: "Someone" } });
+    assert.equal(stranger.popup.trusted, false);
+    assert.deepEqual(answered.view, stranger.view, "the same answer, drawn the same: the page measures the banner");
     // The server is rate limiting: every check is refused at once, without a request.
     await browser.storage.session.set({ backoffUntil: Date.now() + 60_000, backoffBackend: base });
-    const refused = await sendToWorker(browser, { ...own, key: "x:h:mo_saleh", force: true });
-    assert.deepEqual(refused.view, { state: "unavailable", trusted: false, reason: "rate_limited" });
-    assert.equal(seen.length, 1);
+    const refused = await checkSeen({ ...own, key: "x:h:mo_saleh", force: true });
+    assert.deepEqual(refused.view, { state: "unavailable", reason: "rate_limited" });
+    assert.equal(seen.length, 2);
   });
 
   test("a contact saved by username alone is not taken for an account that now holds the username: not trusted, not silenced, said so", async () => {
@@ -160,23 +174,23 @@ describe("background", () => {
     await Vault.createVault(PASS, { contacts: [imported] });
     // Police registered the username she gave up, with her name: the page shows its account id.
     const squatter = { type: "check", platform: "x", key: "x:h:mo_saleh", profile: { display_name: "Mohamed Saleh", account_id: "555555", handle: "mo_saleh" } };
-    const answer = await sendToWorker(browser, squatter);
-    assert.equal(answer.view.trusted, false, "not a trusted contact on the username alone");
+    const answer = await checkSeen(squatter);
+    assert.equal(answer.popup.trusted, false, "not a trusted contact on the username alone");
     assert.equal(answer.view.unconfirmed, true);
     // The server gets her without the username, so it compares her name and photo with the
     // profile instead of taking the username for her account.
     assert.deepEqual(seen.at(-1).body.contacts, [{ display_name: "Mohamed Saleh", platform: "x" }]);
     assert.equal(answer.view.level, "high");
     assert.equal(answer.view.findings[0].message, strings("en").unconfirmedContact);
-    assert.equal(JSON.stringify(answer).includes("Mohamed Saleh"), false, "no contact name in the page");
+    assert.equal(JSON.stringify(answer.view).includes("Mohamed Saleh"), false, "no contact name in the page");
     const record = (await browser.storage.session.get("tab|7"))["tab|7"];
     assert.equal(record.view.unconfirmed, true, "the popup says it too");
 
     // A page that shows no account id (nothing to tell them apart by): the username decides, as before.
     const noId = { ...squatter, profile: { display_name: "Mohamed Saleh", handle: "mo_saleh" }, force: true };
-    const byName = await sendToWorker(browser, noId);
-    assert.equal(byName.view.trusted, true);
-    assert.equal(byName.view.byUsername, true, "and it says so: the username was all Haris could compare");
+    const byName = await checkSeen(noId);
+    assert.equal(byName.popup.trusted, true);
+    assert.equal(byName.popup.byUsername, true, "and it says so: the username was all Haris could compare");
     assert.equal(byName.view.unconfirmed, false);
     assert.deepEqual(seen.at(-1).body.contacts, [imported]);
 
@@ -184,15 +198,15 @@ describe("background", () => {
     // recorded with her, and the next account to take the username is not her.
     await Contacts.upsertContact({ ...squatter.profile, platform: "x" });
     assert.deepEqual((await Contacts.getContacts()).map((c) => [c.handle, c.account_id]), [["mo_saleh", "555555"]]);
-    const again = await sendToWorker(browser, { ...squatter, force: true });
-    assert.equal(again.view.trusted, true);
-    assert.equal(again.view.byUsername, false, "the ids agree");
+    const again = await checkSeen({ ...squatter, force: true });
+    assert.equal(again.popup.trusted, true);
+    assert.equal(again.popup.byUsername, false, "the ids agree");
     assert.equal(again.view.unconfirmed, false);
     // Her saved id, but a page (after in-app navigation) that shows no id: the username alone, said so.
-    const stale = await sendToWorker(browser, { ...squatter, profile: { display_name: "Mohamed Saleh", handle: "mo_saleh" }, force: true });
-    assert.deepEqual([stale.view.trusted, stale.view.byUsername], [true, true]);
-    const next = await sendToWorker(browser, { ...squatter, profile: { ...squatter.profile, account_id: "777777" }, force: true });
-    assert.equal(next.view.trusted, false);
+    const stale = await checkSeen({ ...squatter, profile: { display_name: "Mohamed Saleh", handle: "mo_saleh" }, force: true });
+    assert.deepEqual([stale.popup.trusted, stale.popup.byUsername], [true, true]);
+    const next = await checkSeen({ ...squatter, profile: { ...squatter.profile, account_id: "777777" }, force: true });
+    assert.equal(next.popup.trusted, false);
     assert.equal(next.view.unconfirmed, false, "both ids known: the ids decide");
     assert.equal(next.view.level, "high");
   });
@@ -206,29 +220,29 @@ describe("background", () => {
     // Saved from the popup at the vanity address (popup.js passes what the page gave).
     await Contacts.upsertContact({ ...atVanity.profile, platform: "facebook" });
     assert.deepEqual((await Contacts.getContacts())[0].account_ids, ["54421674438"]);
-    const old = await sendToWorker(browser, { type: "check", ...atOld });
+    const old = await checkSeen({ type: "check", ...atOld });
     // What the popup saves from: the page's other ids are kept with the profile, within limits.
     assert.deepEqual((await browser.storage.session.get("tab|7"))["tab|7"].profile.account_ids, ["100067935271247"]);
-    assert.deepEqual([old.view.trusted, old.view.byUsername, old.view.level], [true, false, "low"]);
+    assert.deepEqual([old.popup.trusted, old.popup.byUsername, old.view.level], [true, false, "low"]);
     // The server compares one id per contact: she goes with the id this page is keyed by.
     assert.deepEqual(seen.at(-1).body.contacts, [{ display_name: "Meedan", platform: "facebook", account_id: "54421674438", handle: "heymeedan" }]);
     assert.deepEqual(seen.at(-1).body.profile, { account_id: "54421674438", display_name: "Meedan" }, "the other ids stay in the browser");
 
     // An impostor's page claiming her ids in its markup: its own id is not hers, so it is a clone.
     const impostor = { platform: "facebook", key: "facebook:h:meedan.official", profile: { handle: "meedan.official", account_id: "100000000000666", account_ids: ["100067935271247", "54421674438"], display_name: "Meedan" } };
-    const fake = await sendToWorker(browser, { type: "check", ...impostor });
-    assert.deepEqual([fake.view.trusted, fake.view.level], [false, "high"]);
+    const fake = await checkSeen({ type: "check", ...impostor });
+    assert.deepEqual([fake.popup.trusted, fake.view.level], [false, "high"]);
     assert.equal(seen.at(-1).body.contacts[0].account_id, "100067935271247", "sent as saved");
 
     // A contact saved by its Page id alone (before other ids were recorded): a page at the vanity
     // that claims that Page id is not taken for her on its word; the warning stays until she is
     // saved from it.
     await Contacts.setContacts([{ display_name: "Meedan", platform: "facebook", account_id: "54421674438", added: "2026-01-01" }]);
-    const claimed = await sendToWorker(browser, { type: "check", ...atVanity, force: true });
-    assert.deepEqual([claimed.view.trusted, claimed.view.level], [false, "high"]);
+    const claimed = await checkSeen({ type: "check", ...atVanity, force: true });
+    assert.deepEqual([claimed.popup.trusted, claimed.view.level], [false, "high"]);
     await Contacts.upsertContact({ ...atOld.profile, platform: "facebook" });
-    const saved = await sendToWorker(browser, { type: "check", ...atVanity, force: true });
-    assert.deepEqual([saved.view.trusted, saved.view.level], [true, "low"]);
+    const saved = await checkSeen({ type: "check", ...atVanity, force: true });
+    assert.deepEqual([saved.popup.trusted, saved.view.level], [true, "low"]);
     const junk = await sendToWorker(browser, { type: "check", ...atOld, key: "facebook:id:1", profile: { account_id: "1", account_ids: ["1", "2", 3, "9".repeat(129), ...Array.from({ length: 20 }, (_, i) => String(i + 10))] } });
     assert.equal(junk.view.state, "result");
     assert.deepEqual((await browser.storage.session.get("tab|7"))["tab|7"].profile.account_ids, ["2", "10", "11", "12", "13"]);
