@@ -30,7 +30,7 @@ from server.console.blueprint import bp, error_text, page_locale, t
 from server.console.errors import too_many_requests_page
 from server.console.forms import check_request_from_form, read_avatar
 from server.console.registry_reads import RegistryReads
-from server.console.report_view import as_reported, report_context, without_filer_figures
+from server.console.report_view import as_reported, filer_figures, report_context, without_filer_figures
 from server.i18n import LOCALES
 from server.roles import Role
 from server.schemas import CheckRequest, ConfirmRequest, RejectRequest
@@ -283,7 +283,9 @@ def _report_page(report_id: str, typed: dict[str, str] | None = None, status: in
         # What the reporter sent, checked for the trainer to read, told as "as reported, unverified",
         # beside the same check without the filer's figures and photo (report_view.as_reported).
         result = reads.check(body, page_locale())
-        named_only = reads.check(without_filer_figures(body), page_locale())
+        # A report with no figures and no photo: the same check, not run twice.
+        has_figures = bool(filer_figures(body.profile) or body.avatar_hash)
+        named_only = reads.check(without_filer_figures(body), page_locale()) if has_figures else result
         warnings = reads.warnings_of([report])
         context = report_context(result, body.profile) | {
             "unverified": as_reported(result, named_only, body.profile),
