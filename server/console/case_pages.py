@@ -20,6 +20,7 @@ from server.console.auth import console_actor, require_console_role
 from server.console.blueprint import bp, page_locale, t
 from server.console.errors import explain_too_large
 from server.console.forms import megabytes, profile_from_form
+from server.console.report_view import NAMING_FIELDS
 from server.escalation.identity import copied_elements
 from server.escalation.model import (
     MAX_EVIDENCE_BYTES,
@@ -90,10 +91,20 @@ def _prefill_from_report(report_id: str) -> dict[str, Any]:
     if report is None:
         abort(404)
     profile = report.get("profile") or {}
-    # Not the account id: the reporter wrote it, most platforms' pages do not show it, and the
-    # case's STIX indicator and MISP account name that id as the impersonator's to partners. It
-    # is shown beside the field for the trainer to type once checked.
-    form = {f"suspect_{key}": str(value) for key, value in profile.items() if value is not None and key != "account_id"}
+    # Only what names the account (its name, handle, URL) fills the suspect's fields, to be checked
+    # on the account itself. Its figures (join date, counts, bio, badges) are an anonymous filer's
+    # word: prefilled, the case's snapshot rated them, as established, when it opened — a genuine
+    # account reported with a made-up recent join date and few followers went into the notice as
+    # "new, few followers". They are shown beside the form, as reported, for the trainer to type
+    # once seen on the account (tests/console/test_report_unverified_fields.py).
+    # Not the account id either: the reporter wrote it, most platforms' pages do not show it, and
+    # the case's STIX indicator and MISP account name that id as the impersonator's to partners.
+    # It is shown beside the field for the trainer to type once checked.
+    named = {key: value for key, value in profile.items() if value is not None}
+    form: dict[str, Any] = {
+        f"suspect_{key}": str(value) for key, value in named.items() if key in NAMING_FIELDS and key != "account_id"
+    }
+    form["reported_figures"] = {key: str(value) for key, value in sorted(named.items()) if key not in NAMING_FIELDS}
     if profile.get("account_id"):
         form["reported_account_id"] = str(profile["account_id"])
     # Not the report's avatar_hash: its filer made it (``server.services.cases.open_case``); the
@@ -102,6 +113,17 @@ def _prefill_from_report(report_id: str) -> dict[str, Any]:
     form["kind"] = kind_of_report(report)
     form["impersonated_platform"] = form["platform"]
     return form
+
+
+def _with_report_hints(form: dict[str, Any]) -> dict[str, Any]:
+    """A refused form from a report, shown again with what the report said beside it (its figures
+    and account id, as reported): typed fields are the trainer's, kept as she typed them."""
+    report_id = str(form.get("report_id", ""))
+    report = app_state().stores.reports.get(report_id) if len(report_id) == 16 else None
+    if report is None:
+        return form
+    hints = _prefill_from_report(report_id)
+    return form | {key: hints[key] for key in ("reported_figures", "reported_account_id") if key in hints}
 
 
 def _impersonated_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
@@ -188,7 +210,9 @@ def new_case() -> Page:
             campaigns=state.campaigns,
         )
     except APIError as error:
-        return render_template("console/case_new.html", **_form_context(form_data, error)), error.status
+        return render_template(
+            "console/case_new.html", **_form_context(_with_report_hints(form_data), error)
+        ), error.status
     flash(t("cases.opened"), "ok")
     return redirect(url_for("console.case_page", case_id=case.id), code=303)
 

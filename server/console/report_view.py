@@ -11,7 +11,7 @@ from heuristics.names import normalise
 from heuristics.profile import Platform, Profile
 from heuristics.signals.impersonation import handle_key
 from server.escalation.account_url import url_problem
-from server.schemas import CheckResponse
+from server.schemas import CheckRequest, CheckResponse
 from server.services.identity import protected_owners
 from server.storage.reports import profile_handle
 from server.web.errors import APIError
@@ -75,6 +75,41 @@ def report_context(result: CheckResponse, profile: Profile | None) -> dict[str, 
     return {"result": result, "profile": profile, "names": compared_names(profile), "matches": matches(result)}
 
 
+# What names the account a report is about: the trainer checks these against the account itself
+# (its page, by its handle). Everything else a report's profile holds — join date, counts, bio,
+# badges, the platform's labels — and its photo fingerprint describe the account as the filer says
+# it is: an anonymous filer (the extension, or anyone with the API) who may be the adversary
+# reporting a genuine account with made-up figures to have it rated high.
+NAMING_FIELDS = ("account_id", "handle", "display_name", "profile_url")
+
+
+def filer_figures(profile: Profile | None) -> list[str]:
+    """The fields of a reported profile that only the filer vouches for (those set)."""
+    if profile is None:
+        return []
+    return sorted(key for key in profile.model_fields_set - set(NAMING_FIELDS) if getattr(profile, key) is not None)
+
+
+def without_filer_figures(body: CheckRequest) -> CheckRequest:
+    """The check of a report with only what names the account: no figures, no photo fingerprint.
+    A missing field is no evidence to any signal, so made-up figures cannot raise its rating."""
+    profile = body.profile.model_copy(update=dict.fromkeys(filer_figures(body.profile))) if body.profile else None
+    return body.model_copy(update={"profile": profile, "avatar_hash": None})
+
+
+def as_reported(result: CheckResponse, named_only: CheckResponse, profile: Profile | None) -> dict[str, Any]:
+    """A report page's rating, told as what it is: ``result`` (the check of everything the filer
+    sent) is "as reported, unverified"; ``named_only`` (:func:`without_filer_figures`) is what is
+    left without the filer's figures and photo; ``codes`` are the findings that rest on them."""
+    kept = {finding.code for finding in named_only.findings}
+    return {
+        "named_only": named_only,
+        "figures": filer_figures(profile),
+        "codes": sorted({finding.code for finding in result.findings} - kept),
+        "photo": bool(result.avatar_hash),
+    }
+
+
 def account_warnings(report: dict[str, Any], registry: Any) -> list[dict[str, Any]]:
     """What a trainer must know before deciding a report about which account it names: the
     reporter wrote every field, and the adversary files reports.
@@ -102,7 +137,7 @@ def account_warnings(report: dict[str, Any], registry: Any) -> list[dict[str, An
         account = Profile()
     try:
         owners = protected_owners(registry, account, platform)
-        if owners:  # her id: the page that shows this audits the read (server.console.views)
+        if owners:  # her id: the page that shows this audits and counts the read (server.console.registry_reads)
             warnings.append({"kind": "protected", "people": owners})
     except APIError:
         warnings.append({"kind": "registry_unavailable"})

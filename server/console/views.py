@@ -29,7 +29,8 @@ from server.console.auth import (
 from server.console.blueprint import bp, error_text, page_locale, t
 from server.console.errors import too_many_requests_page
 from server.console.forms import check_request_from_form, read_avatar
-from server.console.report_view import account_warnings, report_context
+from server.console.registry_reads import RegistryReads
+from server.console.report_view import as_reported, filer_figures, report_context, without_filer_figures
 from server.i18n import LOCALES
 from server.roles import Role
 from server.schemas import CheckRequest, ConfirmRequest, RejectRequest
@@ -200,6 +201,10 @@ def reports() -> Page:
     decided = store.decided(limit=30) if page_number == 1 else []
     banks = app_state().stores.banks.names()
     places = store.places()
+    # Each report's warnings once, and the registry reads among them audited and counted once
+    # against the trainer's allowance (server.console.registry_reads).
+    reads = RegistryReads.start(console_actor())
+    warnings = reads.warnings_of(pending)
     return render_template(
         "console/reports.html",
         pending=pending,
@@ -215,7 +220,7 @@ def reports() -> Page:
         # Past max_stored pending reports it is refusing too, until some are decided or expire.
         stored_full=places.stored >= store.max_stored,
         order="oldest" if oldest_first else "newest",
-        **_decision_form(banks),
+        **_decision_form(banks, warnings),
     )
 
 
@@ -267,6 +272,8 @@ def _report_page(report_id: str, typed: dict[str, str] | None = None, status: in
     banks = app_state().stores.banks.names()
     if report is None:
         abort(404)
+    reads = RegistryReads.start(console_actor())
+    warnings: dict[str, list[dict[str, Any]]] = {}
     if report.get("status") == "rejected":
         # A rejected report keeps its decision only (server.storage.reports.REJECTED_FIELDS):
         # nothing of the profile is left to check, and a check of nothing would read as "no findings".
@@ -275,11 +282,17 @@ def _report_page(report_id: str, typed: dict[str, str] | None = None, status: in
         body = CheckRequest.model_validate(
             {key: report.get(key) for key in ("platform", "profile", "avatar_hash")} | {"locale": page_locale()}
         )
-        # What the reporter sent, checked for the trainer to read: it adds nothing to the campaign
-        # aggregate (a trainer's checks count there without the anonymous cap).
-        result = run_check(body, None, page_locale(), privileged=True, vouched=False)
-        protected.record_matches(result, console_actor())
-        context = report_context(result, body.profile)
+        # What the reporter sent, checked for the trainer to read, told as "as reported, unverified",
+        # beside the same check without the filer's figures and photo (report_view.as_reported).
+        result = reads.check(body, page_locale())
+        # A report with no figures and no photo: the same check, not run twice.
+        has_figures = bool(filer_figures(body.profile) or body.avatar_hash)
+        named_only = reads.check(without_filer_figures(body), page_locale()) if has_figures else result
+        warnings = reads.warnings_of([report])
+        context = report_context(result, body.profile) | {
+            "unverified": as_reported(result, named_only, body.profile),
+            "registry": _registry_verdict(warnings.get(report_id, [])),
+        }
     page = render_template(
         "console/report_detail.html",
         report=report,
@@ -287,35 +300,34 @@ def _report_page(report_id: str, typed: dict[str, str] | None = None, status: in
         typed=typed or {},
         rejected_hours=store.rejected_hours,
         **context,
-        **_decision_form(banks),
+        **_decision_form(banks, warnings),
     )
     return page, status
 
 
-def _decision_form(banks: list[str]) -> dict[str, Any]:
+def _registry_verdict(warnings: list[dict[str, Any]]) -> str:
+    """What the server itself knows of the reported account from the registry (by its id and
+    handle, not by anything the filer says of it), as its warnings said: ``protected`` (her own
+    account), ``none``, ``withheld`` (the trainer's allowance is spent) or ``unavailable``."""
+    kinds = {warning["kind"] for warning in warnings}
+    for kind, verdict in (("registry_withheld", "withheld"), ("registry_unavailable", "unavailable")):
+        if kind in kinds:
+            return verdict
+    return "protected" if "protected" in kinds else "none"
+
+
+def _decision_form(banks: list[str], warnings: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """What a report's confirm/reject form needs: the banks to confirm into, labels, evidence, and
-    the warnings about which account the report names (``report_view.account_warnings``)."""
-    registry = app_state().lookups.get(PROTECTED)
+    the warnings about which account each report names (``warnings``, by report id: made once
+    per request by :class:`~server.console.registry_reads.RegistryReads`, never while the page
+    renders — a template that looked the registry up read, audited and counted it again at each
+    render)."""
     return {
         "banks": banks,
         "labels": [label.value for label in BankLabel],
         "evidence_json": _evidence_json,
-        "account_warnings": lambda report: _audited_warnings(report, registry),
+        "warnings": warnings,
     }
-
-
-def _audited_warnings(report: dict[str, Any], registry: Any) -> list[dict[str, Any]]:
-    """:func:`account_warnings`, its red "a protected person's own account" recorded as a read of
-    the registry (``protected.matched``, her id), as a check naming her is: a stolen session that
-    files anonymous reports of candidate accounts and reads the queue learnt, fifty to a page and
-    without a trace, which accounts are protected people's (tests/security/test_redteam_reports_registry.py).
-    Not counted against ``HARIS_PROTECTED_MATCH_LIMIT``, as a report page's findings are not: a
-    campaign reporting many protected people's accounts would lock their trainers out."""
-    warnings = account_warnings(report, registry)
-    named = [person for warning in warnings for person in warning.get("people", ())]
-    if named:
-        protected.record_owned(named, console_actor())
-    return warnings
 
 
 @bp.post("/reports/<report_id>/<decision>")

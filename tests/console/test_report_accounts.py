@@ -118,9 +118,10 @@ def test_variants_filled_first_do_not_hide_a_report_naming_another_account(
 
 
 def test_the_case_page_shows_the_bio_that_leaves_in_exports(trainer: FlaskClient, anonymous: FlaskClient) -> None:
-    """A case from a report takes the reported bio (the reporter's word) into the suspect's
-    fields, and the MISP export carries it to partners; the case page never showed it, so a
-    trainer only ever saw it in the form's text box, where a U+202E or a zero-width space hides."""
+    """A case's bio — copied by the trainer from the report's, which the form shows beside the
+    suspect's fields (the reporter's word, no longer prefilled) — goes to partners in the MISP
+    export; the case page never showed it, so a trainer only ever saw it in the form's text box,
+    where a U+202E or a zero-width space hides."""
     report = {
         "platform": "x",
         "reason": "impersonation",
@@ -129,12 +130,15 @@ def test_the_case_page_shows_the_bio_that_leaves_in_exports(trainer: FlaskClient
     report_id = anonymous.post("/v1/reports", json=report).get_json()["id"]
     assert anonymous.post(f"/v1/reports/{report_id}/confirm", json={}, headers=API_KEY).status_code == 200
     form = trainer.get(f"/console/cases/new?report={report_id}").get_data(as_text=True)
+    assert re.search(r'name="suspect_bio"[^>]*></textarea>', form)  # not prefilled: shown as reported
+    shown = form[form.index('data-figure="bio"') :]
+    assert "U+202E" in shown[: shown.index("</dd>")]
     data = dict(re.findall(r'<input type="hidden" name="(csrf_token|report_id)" value="([^"]+)"', form))
     data |= {
         "platform": "x",
         "suspect_profile_url": f"https://x.com/{CLONE}",
         "suspect_handle": CLONE,
-        "suspect_bio": html.unescape(re.search(r'name="suspect_bio"[^>]*>([^<]*)<', form)[1]),  # type: ignore[index]
+        "suspect_bio": report["profile"]["bio"],
         "impersonated_display_name": "Hala Ahed",
         "impersonated_profile_url": f"https://x.com/{HERS}",
     }

@@ -105,8 +105,10 @@ def test_a_case_form_prefilled_from_a_report_shows_what_its_fields_hold(
         name is not None
         and '<bdi>Hala<mark class="hidden-char" title="LEFT-TO-RIGHT ISOLATE">U+2066</mark> Ahed</bdi>' in name
     )
-    bio = _hint_after(form, "suspect_bio")
-    assert bio is not None and "U+200B" in bio
+    # The bio is the filer's word, not prefilled: listed beside the form as reported, marked too.
+    assert _hint_after(form, "suspect_bio") is None
+    bio = form[form.index('data-figure="bio"') :]
+    assert "U+200B" in bio[: bio.index("</dd>")]
     # The fields themselves keep the exact value: the case stores what the report holds.
     assert 'name="suspect_handle" maxlength="100" dir="ltr" value="\u202ealah_deha"' in form
 

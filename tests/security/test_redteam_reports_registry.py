@@ -10,9 +10,8 @@ learning which accounts belong to protected people, where a manual check of the 
 leaves ``protected.matched`` in the audit trail (``tests/security/test_redteam_registry.py``).
 
 Now every page that shows the warning records the read as a check naming her does:
-``protected.matched`` with her id, by the trainer. Not counted against
-``HARIS_PROTECTED_MATCH_LIMIT``, as a report's page's findings are not: a campaign reporting many
-protected people's accounts would otherwise lock their trainers' checks for an hour (docs/privacy.md).
+``protected.matched`` with her id, by the trainer, once a request; and counts it against
+``HARIS_PROTECTED_MATCH_LIMIT`` as her checks are (tests/console/test_report_registry_allowance.py).
 """
 
 from __future__ import annotations
