@@ -8,7 +8,14 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from server.console.auth import begin_session, console_actor, current_user, require_console_role, users
+from server.console.auth import (
+    begin_session,
+    console_actor,
+    current_user,
+    one_attempt_at_a_time,
+    require_console_role,
+    users,
+)
 from server.console.blueprint import bp, t
 from server.roles import Role
 from server.services import accounts
@@ -50,12 +57,13 @@ def _owner_confirmed(user: SignedIn) -> SignInCheck:
     the answer is sent (:func:`_not_confirmed`)."""
     g.password_account = user.username
     here, account = limits().login, limits().login_account
-    here.refuse_when_used_up()
-    account.refuse_when_used_up()
-    checked = users().sign_in(user.username, request.form.get("current", ""), request.form.get("code", "")[:16])
-    if checked.role is None:
-        here.charge(refuse=False)
-        account.charge(refuse=False)
+    with one_attempt_at_a_time(user.username):  # read, checked and charged with no other check between
+        here.refuse_when_used_up()
+        account.refuse_when_used_up()
+        checked = users().sign_in(user.username, request.form.get("current", ""), request.form.get("code", "")[:16])
+        if checked.role is None:
+            here.charge(refuse=False)
+            account.charge(refuse=False)
     return checked
 
 

@@ -7,18 +7,21 @@ import functools
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Response, abort, current_app, g, redirect, request, session, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from redis.exceptions import LockError
 
 from server.roles import Role, role_grants
 from server.services import Actor
 from server.state import app_state
 from server.storage.devices import DAY_SECONDS, DEVICE_DAYS, DeviceStore
 from server.storage.users import SignedIn, UserStore
+from server.web.limits import LimitReached
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -129,6 +132,24 @@ def _presented_nonce(username: str) -> str | None:
     if not isinstance(digest, str) or not isinstance(nonce, str):
         return None
     return nonce if hmac.compare_digest(digest, _account_digest(username)) else None
+
+
+@contextmanager
+def one_attempt_at_a_time(username: str) -> Iterator[None]:
+    """Read the sign-in limits, check ``username``'s password and charge a failure with no other
+    password check of that account in between, wherever it comes from (sign-in or *My
+    account*). The limits are read before the check and charged after it: without this, a burst
+    of guesses sent together from many addresses all passed the same reading, about one more
+    guess per concurrent request than ``HARIS_LOGIN_ACCOUNT_LIMIT`` in each window. An attempt
+    that finds another one running is refused unchecked (429, retry in a second)."""
+    lock = users().attempt_lock(username)
+    if not lock.acquire(blocking=False):
+        raise LimitReached(1)
+    try:
+        yield
+    finally:
+        with suppress(LockError):  # held past ATTEMPT_SECONDS and taken since: not ours to release
+            lock.release()
 
 
 def spend_device(username: str) -> bool:

@@ -20,6 +20,7 @@ from server.console.auth import (
     begin_session,
     console_actor,
     current_user,
+    one_attempt_at_a_time,
     remember_device,
     require_console_role,
     safe_next,
@@ -40,6 +41,7 @@ from server.services.check import run_check
 from server.services.reports import bank_fingerprint, decide
 from server.state import app_state
 from server.storage.audit import READ_ACTIONS
+from server.storage.users import SignInCheck
 from server.web.body import validate
 from server.web.errors import APIError
 from server.web.limits import LimitReached, limits
@@ -52,6 +54,33 @@ AUDIT_KINDS = ("all", "changes", "reads")
 AUDIT_ENTRY_ID = re.compile(r"^[0-9]{1,20}-[0-9]{1,20}$")  # a Redis stream entry id
 
 
+def _checked_sign_in(username: str, password: str, code: str) -> SignInCheck:
+    """A sign-in's password check, past the limits, with a failure charged to them.
+
+    Failures per address stop a guesser here. Failures per account name stop guessing one
+    account from many addresses: past them, a password is checked only from a browser that
+    signed in to this account before (``spend_device``, one checked attempt per sign-in of that
+    browser: a copy of its cookie is not a pass for a guess from each fresh address). Any other
+    attempt is refused before its password is looked at, so a guesser with a fresh address per
+    guess learns nothing (of the password, or of a second-factor code), while the owner's own
+    browser gets in. Read, checked and charged with no other check of the account in between
+    (``one_attempt_at_a_time``): guesses sent together do not all pass one reading."""
+    allowance = limits()
+    with one_attempt_at_a_time(username):
+        here = allowance.login.standing()
+        if here is not None and here.used_up:
+            raise LimitReached(here.retry_after)
+        account = allowance.login_account.standing()
+        if account is not None and account.used_up and not spend_device(username):
+            allowance.login.charge(refuse=False)
+            raise LimitReached(account.retry_after)
+        checked = users().sign_in(username, password, code, current_app.config["HARIS_REQUIRE_SECOND_FACTOR"])
+        if checked.role is None:
+            allowance.login.charge(refuse=False)
+            allowance.login_account.charge(refuse=False)
+    return checked
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Page:
     next_page = safe_next(request.values.get("next"))
@@ -62,26 +91,8 @@ def login() -> Page:
     username = request.form.get("username", "").strip().lower()[:64]
     password = request.form.get("password", "")
     code = request.form.get("code", "")[:16]
-    # Failures per address stop a guesser here. Failures per account name stop guessing one
-    # account from many addresses: past them, a password is checked only from a browser that
-    # signed in to this account before (``spend_device``). Any other attempt is refused before its
-    # password is looked at, so a guesser with a fresh address per guess learns nothing (of the
-    # password, or of a second-factor code), while the owner's own browser gets in.
-    allowance = limits()
-    here = allowance.login.standing()
-    if here is not None and here.used_up:
-        raise LimitReached(here.retry_after)
-    account = allowance.login_account.standing()
-    refused_unless_known = account is not None and account.used_up
-    # One checked attempt per sign-in of that browser: a copy of its cookie is not a pass for a
-    # guess from each fresh address.
-    if refused_unless_known and not spend_device(username):
-        allowance.login.charge(refuse=False)
-        raise LimitReached(account.retry_after)
-    checked = users().sign_in(username, password, code, current_app.config["HARIS_REQUIRE_SECOND_FACTOR"])
+    checked = _checked_sign_in(username, password, code)
     if checked.role is None:
-        allowance.login.charge(refuse=False)
-        allowance.login_account.charge(refuse=False)
         # One message for an unknown user, a wrong password and a wrong or missing code: no account
         # enumeration, and a phished password is not confirmed to whoever holds it.
         page = render_template("console/login.html", next=next_page, username=username, error=t("login.failed"))

@@ -81,6 +81,11 @@ USER_PREFIX = "haris:{users}:user:"
 SESSION_PREFIX = "haris:{users}:session:"
 USER_SESSIONS_PREFIX = "haris:{users}:user-sessions:"
 TOTP_USED_PREFIX = "haris:{users}:totp-used:"
+# One password check at a time per account name (:meth:`UserStore.attempt_lock`): the sign-in
+# limits are read before the password is checked (scrypt, ~0.5 s) and charged after it, so
+# without it a burst of parallel guesses from many addresses all passed the same reading.
+ATTEMPT_PREFIX = "haris:{users}:attempt:"
+ATTEMPT_SECONDS = 10  # the lock's life if its worker dies holding it
 TOTP_CODE = re.compile(r"^[0-9]{6}$")
 TOTP_WINDOW = 1  # steps accepted either side of the server's clock (phone clocks drift)
 TOTP_REPLAY_SECONDS = 30 * (2 * TOTP_WINDOW + 2)  # a used step is remembered until no clock accepts it
@@ -285,6 +290,13 @@ class UserStore:
         """The user's role if the password is right and, for an account with a second factor,
         ``code`` is a current TOTP code not used before; None otherwise (same cost either way)."""
         return self.sign_in(username, password, code).role
+
+    def attempt_lock(self, username: str) -> redis.lock.Lock:
+        """The lock one password check of ``username`` holds (not blocking: whoever finds it held
+        is refused, not queued). Keyed by the name's SHA-256: any name typed is locked, and a
+        name that is no account's (a password typed in the wrong field) is not written out."""
+        digest = hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return self.client.lock(ATTEMPT_PREFIX + digest, timeout=ATTEMPT_SECONDS, blocking=False)
 
     def sign_in(self, username: str, password: str, code: str = "", require_code: bool = False) -> SignInCheck:
         """:meth:`authenticate`, also saying whether it was the code that failed after a right

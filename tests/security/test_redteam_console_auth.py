@@ -36,6 +36,13 @@ Finding 5 — the audit page showed the newest 300 entries (of those a filter ke
 stolen session, or a trainer, that read the protected-people registry then loaded an audited page
 a few hundred times pushed those reads out of every maintainer's reach in the console. The page
 now goes back, page after page, through the whole trail.
+
+Finding 6 (the lead, from this pass's report) — the sign-in limits were read before a password
+was checked (scrypt, about half a second) and charged after it, so guesses sent together, from
+as many addresses, all passed the same reading: about one guess more than
+``HARIS_LOGIN_ACCOUNT_LIMIT`` per request in flight, in every window (gunicorn's 2 × 8 threads
+per node). One password check of an account runs at a time now (``one_attempt_at_a_time``), at
+sign-in and on *My account*; one that finds another running is refused unchecked.
 """
 
 from __future__ import annotations
@@ -278,3 +285,42 @@ def test_a_flood_of_newer_entries_does_not_hide_an_older_read(make_app: Any, acc
     assert "p-0123456789abcdef" not in pages[0]
     assert any("p-0123456789abcdef" in page for page in pages[1:])
     assert maintainer.get("/console/audit?before=nonsense").status_code == 200  # not an id: the newest
+
+
+def test_guesses_sent_together_do_not_all_pass_one_reading_of_the_limits(make_app: Any, accounts: UserStore) -> None:
+    app = make_app(HARIS_LOGIN_ACCOUNT_LIMIT="2/hour")
+    # A password check of "amal" is running (a guess sent at the same moment, in another worker).
+    running = accounts.attempt_lock("amal")
+    assert running.acquire(blocking=False)
+    try:
+        statuses = [
+            sign_in(_from(app, f"192.0.2.{number + 1}"), "amal", "a guess!!!!!").status_code for number in range(4)
+        ]
+        assert statuses == [429, 429, 429, 429]
+        assert sign_in(_from(app, "192.0.2.9"), "amal").status_code == 429  # the right one is not checked either
+    finally:
+        running.release()
+    # Refused unchecked, they counted nothing: the account's two failures are still to come.
+    _lock(app, "amal", 2)
+    assert sign_in(_from(app, "192.0.2.10"), "amal", "a third guess").status_code == 429
+    # Another account's checks never waited on amal's.
+    assert accounts.attempt_lock("amal").acquire(blocking=False)
+    assert sign_in(_from(app, "198.51.100.20"), "omar").status_code == 303
+
+
+def test_my_account_checks_the_current_password_one_at_a_time_too(make_app: Any, accounts: UserStore) -> None:
+    """A stolen session cookie sends each guess of the current password from a new address: the
+    same lock holds there."""
+    app = make_app()
+    thief = _from(app, "198.51.100.30")
+    assert sign_in(thief, "amal").status_code == 303
+    running = accounts.attempt_lock("amal")
+    assert running.acquire(blocking=False)
+    try:
+        token = page_token(thief, "/console/account")
+        response = thief.post("/console/account/sessions", data={"csrf_token": token, "current": PASSWORD})
+        assert response.status_code == 429
+    finally:
+        running.release()
+    token = page_token(thief, "/console/account")
+    assert thief.post("/console/account/sessions", data={"csrf_token": token, "current": PASSWORD}).status_code == 303
