@@ -57,8 +57,8 @@ def _owner_confirmed(user: SignedIn) -> SignInCheck:
     the answer is sent (:func:`_not_confirmed`)."""
     g.password_account = user.username
     here, account = limits().login, limits().login_account
+    here.refuse_when_used_up()  # before the lock, as at sign-in
     with one_attempt_at_a_time(user.username):  # read, checked and charged with no other check between
-        here.refuse_when_used_up()
         account.refuse_when_used_up()
         checked = users().sign_in(user.username, request.form.get("current", ""), request.form.get("code", "")[:16])
         if checked.role is None:

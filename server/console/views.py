@@ -66,10 +66,12 @@ def _checked_sign_in(username: str, password: str, code: str) -> SignInCheck:
     browser gets in. Read, checked and charged with no other check of the account in between
     (``one_attempt_at_a_time``): guesses sent together do not all pass one reading."""
     allowance = limits()
+    # Before the lock: an address past its limit never holds it (a flood from few addresses
+    # cannot keep the owner's own browser waiting on it).
+    here = allowance.login.standing()
+    if here is not None and here.used_up:
+        raise LimitReached(here.retry_after)
     with one_attempt_at_a_time(username):
-        here = allowance.login.standing()
-        if here is not None and here.used_up:
-            raise LimitReached(here.retry_after)
         account = allowance.login_account.standing()
         if account is not None and account.used_up and not spend_device(username):
             allowance.login.charge(refuse=False)
