@@ -29,6 +29,17 @@ export async function sessionSet(key, value) {
 
 // The records of many profiles (verdicts, last profiles, "Not now"), written one at a time.
 let recordWrites = Promise.resolve();
+function oneWriteAtATime(write) {
+  const run = recordWrites.then(write, write);
+  recordWrites = run.catch(() => {});
+  return run;
+}
+
+// Tabs closed since the worker started (the browsers never give a closed tab's id to another): a
+// check under way when its tab closed keeps nothing for it (forgetTab). The latest few only.
+const closedTabs = new Set();
+const MAX_CLOSED_TABS = 1000;
+const tabClosed = (tabId) => tabId != null && closedTabs.has(tabId);
 
 /**
  * Keep `value` under `key`, one of many records whose keys start with `prefix`, with room made
@@ -39,8 +50,9 @@ let recordWrites = Promise.resolve();
  * contacts in any check. One such write at a time in the worker, so that messages handled at
  * once do not each find room in the same count. `epoch`: see background/epochs.js.
  */
-export function keepRecord(prefix, key, value, epoch, max = PAGE_LIMITS.maxRecords) {
-  const write = async () => {
+export function keepRecord(prefix, key, value, epoch, max = PAGE_LIMITS.maxRecords, tabId = null) {
+  return oneWriteAtATime(async () => {
+    if (tabClosed(tabId)) return;
     const all = await session().get(null);
     const others = Object.keys(all).filter((k) => k.startsWith(prefix) && k !== key);
     const at = (k) => (all[k] && typeof all[k].at === "number" ? all[k].at : 0);
@@ -48,10 +60,7 @@ export function keepRecord(prefix, key, value, epoch, max = PAGE_LIMITS.maxRecor
     if (over > 0) await session().remove(others.sort((a, b) => at(a) - at(b)).slice(0, over));
     refuseIfEpochEnded(epoch);
     await sessionSet(key, value);
-  };
-  const run = recordWrites.then(write, write);
-  recordWrites = run.catch(() => {});
-  return run;
+  });
 }
 
 export function validRequest(message) {
@@ -105,6 +114,7 @@ async function checkContext(message, sender) {
   const secrets = await readSecrets();
   const saved = secrets ? secrets.contacts : [];
   const checked = { platform: message.platform, ...message.profile };
+  const tabId = sender.tab && Number.isInteger(sender.tab.id) ? sender.tab.id : null;
   const unconfirmed = saved.filter((c) => unconfirmedBy(c, checked));
   const trustedBy = saved.filter((c) => !unconfirmed.includes(c) && isContactsAccount(c, checked));
   // A contact recognised under one of her other ids (a Facebook Page saved at its vanity address,
@@ -121,15 +131,51 @@ async function checkContext(message, sender) {
     // Trusted on the username alone: the page showed no account id to compare (often after the
     // platform's in-app navigation, whose page data still describes the first profile loaded).
     byUsername: trustedBy.length > 0 && !trustedBy.some((c) => c.account_id && message.profile.account_id),
-    tabId: sender.tab ? sender.tab.id : null,
+    tabId,
     now: Date.now(),
-    cacheKey: `${PREFIX.verdict}${message.key}|${locale}|${secrets ? "open" : "locked"}|${settings.backendUrl}`,
+    cacheKey: verdictKey(tabId, sender.url, `${message.key}|${locale}|${secrets ? "open" : "locked"}|${settings.backendUrl}`),
     request: await requestDigest(message),
   };
 }
 
+/** Where a tab's cached verdicts start: `verdictKey`'s prefix, forgotten with the tab (forgetTab). */
+const tabVerdicts = (tabId) => `${PREFIX.verdict}${tabId}|`;
+
+/**
+ * A cached verdict's key: the tab and the site that asked as well as the request's. A cached
+ * answer comes at once and a new one only after the server's round trip, so a renderer taken over
+ * by its page, timing checks of profiles it names, would learn whether each was checked in any tab
+ * in the cache's lifetime: it learns only what was checked in its own tab, by its own site (a
+ * site the tab showed before is another renderer). No tab (never a content script): not cached.
+ */
+function verdictKey(tabId, url, request) {
+  if (!Number.isInteger(tabId)) return null;
+  let origin = "";
+  try {
+    origin = new URL(url).origin;
+  } catch (_error) {
+    return null;
+  }
+  return `${tabVerdicts(tabId)}${origin}|${request}`;
+}
+
+/**
+ * A closed tab's cached verdicts and its report for the popup go at once, not at the end of their
+ * lifetime. In the queue of record writes (keepRecord), after any under way.
+ */
+export function forgetTab(tabId) {
+  if (!Number.isInteger(tabId)) return Promise.resolve();
+  closedTabs.add(tabId);
+  if (closedTabs.size > MAX_CLOSED_TABS) closedTabs.delete(closedTabs.values().next().value);
+  return oneWriteAtATime(async () => {
+    const all = await session().get(null);
+    const gone = Object.keys(all).filter((k) => k.startsWith(tabVerdicts(tabId)) || k === `${PREFIX.tab}${tabId}`);
+    if (gone.length) await session().remove(gone);
+  });
+}
+
 async function cachedView(context, message) {
-  if (message.force) return null;
+  if (message.force || !context.cacheKey) return null;
   const cached = await sessionGet(context.cacheKey);
   const fresh = cached && context.now - cached.at < CACHE_TTL_MS && cached.request === context.request;
   return fresh ? { ...cached.view, state: "result" } : null;
@@ -172,7 +218,7 @@ async function askServer(context, message) {
   // Without its state: Firefox stores values by structured clone, which keeps a key set to
   // undefined, and a cached view's `state: undefined` hid the next visit's warning.
   const { state: _state, ...stored } = view;
-  await keepRecord(PREFIX.verdict, context.cacheKey, { at: context.now, request: context.request, view: stored }, context.epoch);
+  if (context.cacheKey) await keepRecord(PREFIX.verdict, context.cacheKey, { at: context.now, request: context.request, view: stored }, context.epoch, PAGE_LIMITS.maxRecords, context.tabId);
   return view;
 }
 
@@ -199,8 +245,12 @@ async function remember(context, message, view) {
   const { platform, profile } = message;
   await keepRecord(PREFIX.last, `${PREFIX.last}${message.key}`, { at: context.now, platform, profile, avatarHash: view.avatarHash || null }, context.epoch);
   if (context.tabId != null) {
-    refuseIfEpochEnded(context.epoch);
-    await sessionSet(`${PREFIX.tab}${context.tabId}`, { at: context.now, key: message.key, platform, profile, view, locale: context.locale });
+    // Not for a tab closed meanwhile (forgetTab): one at a time with its forgetting.
+    await oneWriteAtATime(async () => {
+      if (tabClosed(context.tabId)) return;
+      refuseIfEpochEnded(context.epoch);
+      await sessionSet(`${PREFIX.tab}${context.tabId}`, { at: context.now, key: message.key, platform, profile, view, locale: context.locale });
+    });
   }
 }
 

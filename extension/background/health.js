@@ -21,7 +21,7 @@ import { refuseIfEpochEnded, currentEpoch } from "./epochs.js";
 const KEYS = STORAGE.health;
 const RECORD = STORAGE.records.health;
 const SETTINGS = STORAGE.records.settings;
-export const DATA_CONSENT = Object.freeze({ data_collection: ["technicalAndInteraction"] });
+export const DATA_CONSENT = HEALTH.dataConsent;
 
 /** A uniform number in [0, 1) from the browser's cryptographic generator. */
 export function secureRandom() {

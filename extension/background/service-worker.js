@@ -11,7 +11,7 @@ import { changedSettings, getSettings } from "../shared/settings.js";
 import { MAX_OTHER_IDS, otherIds } from "../shared/contacts.js";
 import { forgetInTabs, wipeEverything } from "../shared/wipe.js";
 import { tellEveryTab } from "../shared/tabs.js";
-import { backendAllowed, check, keepRecord, pruneSession, sessionGet, validRequest } from "./check.js";
+import { backendAllowed, check, forgetTab, keepRecord, pruneSession, sessionGet, validRequest } from "./check.js";
 import { ensureGridAlarm } from "./grid-alarm.js";
 import { clampProfile, sendReport } from "./checker.js";
 import { MAX_AVATAR_BASE64 } from "./avatar.js";
@@ -208,6 +208,10 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   handle(message, sender, currentEpoch()).then(sendResponse, failed);
   return true;
 });
+
+// A closed tab's cached verdicts and its report go with it (background/check.js forgetTab): they
+// would otherwise say, for up to the cache's lifetime, what was checked in a tab no longer open.
+if (api.tabs && api.tabs.onRemoved) api.tabs.onRemoved.addListener((tabId) => forgetTab(tabId).catch(() => {}));
 
 // The keyboard shortcut (manifest `commands`): wipe at once, from any page, without a window.
 if (api.commands && api.commands.onCommand) {

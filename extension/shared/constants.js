@@ -108,6 +108,9 @@ export const HEALTH = Object.freeze({
   lateMs: Object.freeze([10 * 60 * 1000, HOUR_MS]),
   // Counts that waited this many sends for company are dropped: they describe old pages.
   maxIdleSends: 14,
+  // Firefox's own consent to send technical data (the manifest's optional data collection),
+  // asked in Options and given back at a wipe (shared/grants.js). Chromium has no such permission.
+  dataConsent: Object.freeze({ data_collection: Object.freeze(["technicalAndInteraction"]) }),
 });
 
 /** PBKDF2-SHA256 at OWASP's 2023 work factor; AES-256-GCM with a fresh 96-bit IV per write. */

@@ -5,8 +5,12 @@
  * server's address, which can name the organisation a user works with, outlived a wipe there, and
  * every server ever chosen stayed listed. Given back at the wipe, and the others than the one in
  * use when a server is saved.
+ *
+ * Firefox keeps there, too, the user's consent to send technical data (the health counter's:
+ * background/health.js), which says that the counter was once on: given back at the wipe as well.
  */
 import { api } from "./browser.js";
+import { HEALTH } from "./constants.js";
 
 // What Options asks for: one https origin, "https://<host>/*" (options/options.js).
 const SERVER_GRANT = /^https:\/\/[^*/]+\/\*$/;
@@ -42,4 +46,22 @@ export async function giveBackOrigins(keep = null) {
   const extra = granted.filter((o) => SERVER_GRANT.test(o) && !required.has(originOf(o)) && (!keep || originOf(o) !== originOf(keep)));
   const given = await Promise.all(extra.map((origin) => api.permissions.remove({ origins: [origin] }).then(() => origin, () => null)));
   return given.filter(Boolean);
+}
+
+/**
+ * Give back Firefox's data-collection consent (HEALTH.dataConsent), if it was granted: a consent
+ * left in the profile after a wipe would say that the health counter was once on. Chromium has no
+ * such permission, lists none in getAll and would refuse the key in remove: nothing is asked there.
+ * Resolves to whether it was given back; never rejects (a wipe must not fail for it).
+ */
+export async function giveBackDataConsent() {
+  if (!api.permissions || !api.permissions.getAll || !api.permissions.remove) return false;
+  try {
+    const granted = (await api.permissions.getAll()).data_collection || [];
+    const consent = HEALTH.dataConsent.data_collection.filter((kind) => granted.includes(kind));
+    if (!consent.length) return false;
+    return (await api.permissions.remove({ data_collection: consent })) !== false;
+  } catch (_error) {
+    return false;
+  }
 }

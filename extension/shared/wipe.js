@@ -7,7 +7,7 @@ import { api } from "./browser.js";
 import { HEALTH, MESSAGES } from "./constants.js";
 import { tellEveryTab } from "./tabs.js";
 import { deleteVaultStore } from "./vault-store.js";
-import { giveBackOrigins } from "./grants.js";
+import { giveBackDataConsent, giveBackOrigins } from "./grants.js";
 
 export async function wipeEverything() {
   // The pages first: a banner left in a page would still say what Haris said there ("one of your
@@ -22,8 +22,9 @@ export async function wipeEverything() {
   // No alarm is left that says when Haris was used: the worker's tick is made at install and
   // start-up only, and the health counter's send goes with its setting, here.
   const alarm = api.alarms ? api.alarms.clear(HEALTH.alarm) : null;
-  // The server's origin, which the browser keeps on disk among what it granted Haris (shared/grants.js).
-  await Promise.all([...areas.map((area) => area.clear()), deleteVaultStore(), alarm, giveBackOrigins()]);
+  // The server's origin, which the browser keeps on disk among what it granted Haris, and Firefox's
+  // consent to the health counter's sends, which says it was once on (shared/grants.js).
+  await Promise.all([...areas.map((area) => area.clear()), deleteVaultStore(), alarm, giveBackOrigins(), giveBackDataConsent()]);
 }
 
 /**

@@ -3,7 +3,8 @@ Firefox's own remote protocol (marionette-driver: no geckodriver needed). It cov
 flavour of the storage API under the vault: the module pages load, the passphrase encrypts what
 is stored, a wrong passphrase opens nothing, the wipe empties local, session and sync storage and
 deletes the extension's IndexedDB, the closed profile directory holds nothing in clear, and a
-content script reads nothing of Haris's in `local` once an older version's records are moved.
+content script reads nothing of Haris's in `local` once an older version's records are moved,
+and the wipe gives back the health counter's data-collection consent.
 
 Firefox keeps storage.local in an IndexedDB SQLite file whose values may be compressed, so the
 test also reads everything back through the extension's own API and checks it is ciphertext,
@@ -362,3 +363,40 @@ def test_firefox_content_script_reads_nothing_of_harises_in_local_once_moved(
     after = probe(firefox, local_page)
     assert after["local"] == {}
     assert "hk_older_clear" not in json.dumps(after) and "Karim" not in json.dumps(after)
+
+
+# Firefox's own store of what it granted an add-on (ExtensionPermissions, kept in the profile),
+# written as Firefox does when the user consents: here the consent the health counter asks for.
+GRANT_DATA_CONSENT = """const [id, done] = arguments;
+const { ExtensionPermissions } = ChromeUtils.importESModule("resource://gre/modules/ExtensionPermissions.sys.mjs");
+// The running add-on is told too (the third argument), as after a consent in the add-on manager.
+const consent = {permissions: [], origins: [], data_collection: ["technicalAndInteraction"]};
+ExtensionPermissions.add(id, consent, WebExtensionPolicy.getByID(id).extension)
+  .then(() => ExtensionPermissions.get(id))
+  .then((granted) => done(JSON.stringify(granted.data_collection || [])), (e) => done(String(e)));"""
+# What Firefox's store now lists as granted to the add-on.
+STORED_GRANTS = """const [id, done] = arguments;
+const { ExtensionPermissions } = ChromeUtils.importESModule("resource://gre/modules/ExtensionPermissions.sys.mjs");
+ExtensionPermissions.get(id)
+  .then((granted) => done(JSON.stringify(granted.data_collection || [])), (e) => done(String(e)));"""
+GRANTED = """const done = arguments[0];
+window.wrappedJSObject.browser.permissions.getAll()
+  .then((all) => done(JSON.stringify(all.data_collection || null)), (e) => done(String(e)));"""
+
+
+def test_firefox_wipe_gives_back_the_health_counters_data_consent(firefox: Marionette) -> None:
+    """The consent to send technical data (the health counter's, asked in Options) is kept by
+    Firefox in the profile: left after a wipe, it would show that the counter was once on."""
+    with firefox.using_context(firefox.CONTEXT_CHROME):
+        granted = firefox.execute_async_script(GRANT_DATA_CONSENT, script_args=[GECKO_ID])
+    assert "technicalAndInteraction" in json.loads(granted), granted
+    open_page(firefox, "popup/popup.html")
+    Wait(firefox, timeout=15).until(lambda m: m.find_element(By.ID, "wipe").text)
+    assert "technicalAndInteraction" in json.loads(firefox.execute_async_script(GRANTED))
+    firefox.find_element(By.ID, "wipe").click()
+    status_of(firefox, "wipe-status")
+    after = json.loads(firefox.execute_async_script(GRANTED))
+    assert after == ["websiteContent", "personallyIdentifyingInfo"], "given back; the manifest's required ones stay"
+    with firefox.using_context(firefox.CONTEXT_CHROME):
+        left = firefox.execute_async_script(STORED_GRANTS, script_args=[GECKO_ID])
+    assert "technicalAndInteraction" not in json.loads(left), left

@@ -93,29 +93,39 @@ export function installFakeBrowser({ uiLanguage = "en-US", accessLevels = ["sess
     },
     i18n: { getUILanguage: () => uiLanguage },
     // `origins`: the optional origins granted (a test sets them); the manifest's own are always
-    // granted and, as in Chromium, cannot be removed. `contains` says yes to all (the loopback
-    // server the tests run is one of the manifest's).
+    // granted and, as in Chromium, cannot be removed. `dataCollection`: Firefox's optional
+    // data-collection consents granted (listed by getAll as `data_collection`, Firefox 139+,
+    // and given back by remove). `contains` says yes to all (the loopback server the tests run
+    // is one of the manifest's).
     permissions: {
       origins: [],
+      dataCollection: [],
       contains: async () => true,
-      request: async ({ origins = [] } = {}) => {
+      request: async ({ origins = [], data_collection: kinds = [] } = {}) => {
         browser.permissions.origins.push(...origins.filter((o) => !browser.permissions.origins.includes(o)));
+        browser.permissions.dataCollection.push(...kinds.filter((k) => !browser.permissions.dataCollection.includes(k)));
         return true;
       },
       getAll: async () => {
         const manifest = browser.runtime.getManifest();
-        return { permissions: manifest.permissions, origins: [...manifest.host_permissions, ...manifest.content_scripts[0].matches, ...browser.permissions.origins] };
+        return {
+          permissions: manifest.permissions,
+          origins: [...manifest.host_permissions, ...manifest.content_scripts[0].matches, ...browser.permissions.origins],
+          data_collection: [...manifest.browser_specific_settings.gecko.data_collection_permissions.required, ...browser.permissions.dataCollection],
+        };
       },
-      remove: async ({ origins = [] } = {}) => {
+      remove: async ({ origins = [], data_collection: kinds = [] } = {}) => {
         const manifest = browser.runtime.getManifest();
         if (origins.some((o) => manifest.host_permissions.includes(o) || manifest.content_scripts[0].matches.includes(o))) throw new Error("You cannot remove required permissions.");
+        if (kinds.some((k) => !manifest.browser_specific_settings.gecko.data_collection_permissions.optional.includes(k))) throw new Error("You cannot remove required permissions.");
         browser.permissions.origins = browser.permissions.origins.filter((o) => !origins.includes(o));
+        browser.permissions.dataCollection = browser.permissions.dataCollection.filter((k) => !kinds.includes(k));
         return true;
       },
     },
     action: { badges: new Map(), setBadgeText: async ({ tabId, text }) => browser.action.badges.set(tabId, text), setBadgeBackgroundColor: async () => {}, openPopup: async () => { throw new Error("no window"); } },
     tabs: {
-      created: [], messages: [], query: async () => [{ id: 7 }], create: async (props) => browser.tabs.created.push(props),
+      created: [], messages: [], query: async () => [{ id: 7 }], create: async (props) => browser.tabs.created.push(props), onRemoved: event(),
       sendMessage: async (tabId, message) => browser.tabs.messages.push({ tabId, message: structuredClone(message) }),
     },
     commands: { onCommand: event() },
@@ -277,5 +287,6 @@ export async function idbNames() {
 export async function clearEverything(browser) {
   for (const name of ["local", "session", "sync"]) await browser.storage[name].clear();
   browser.permissions.origins = [];
+  browser.permissions.dataCollection = [];
   globalThis.indexedDB = new IDBFactory();
 }

@@ -42,3 +42,50 @@ test("saving a server gives back the ones chosen before, and keeps the one in us
   assert.deepEqual(await giveBackOrigins(), []);
   browser.permissions.remove = remove;
 });
+
+// Firefox keeps the user's consent to send technical data (the health counter's, asked in
+// Options) among what it granted Haris: left after a wipe, it would say that the counter was once on.
+const CONSENT = { data_collection: ["technicalAndInteraction"] };
+const wipeFromPopup = () => sendToWorker(browser, { type: "wipe" }, { url: browser.runtime.getURL("popup/popup.html"), tabId: null });
+
+test("the wipe gives back Firefox's data-collection consent, and only that one", async () => {
+  await browser.permissions.request(CONSENT);
+  const required = (await browser.permissions.getAll()).data_collection.filter((k) => k !== "technicalAndInteraction");
+  assert.deepEqual(await wipeFromPopup(), { ok: true });
+  assert.deepEqual(browser.permissions.dataCollection, [], "the consent is no longer granted");
+  assert.deepEqual((await browser.permissions.getAll()).data_collection, required, "the manifest's required ones are not asked for");
+});
+
+test("a consent never granted is not asked to be given back", async () => {
+  const asked = [];
+  const remove = browser.permissions.remove;
+  browser.permissions.remove = async (what) => {
+    asked.push(what);
+    return remove(what);
+  };
+  try {
+    assert.deepEqual(await wipeFromPopup(), { ok: true });
+  } finally {
+    browser.permissions.remove = remove;
+  }
+  assert.equal(asked.some((what) => "data_collection" in what), false);
+});
+
+test("Chromium, which has no data-collection permission: the wipe still gives back the servers and ends", async () => {
+  // Chromium lists no `data_collection` and refuses a key it does not know.
+  const { getAll, remove } = browser.permissions;
+  browser.permissions.getAll = async () => {
+    const { data_collection: _none, ...rest } = await getAll();
+    return rest;
+  };
+  browser.permissions.remove = async (what) => {
+    if (Object.keys(what).some((k) => k !== "origins" && k !== "permissions")) throw new TypeError(`Unexpected property: ${Object.keys(what)}`);
+    return remove(what);
+  };
+  try {
+    assert.deepEqual(await wipeFromPopup(), { ok: true });
+  } finally {
+    Object.assign(browser.permissions, { getAll, remove });
+  }
+  assert.deepEqual(browser.permissions.origins, []);
+});

@@ -137,19 +137,64 @@ describe("background", () => {
     const real = await sendToWorker(browser, { type: "check", ...CLONE }, { tabId: 9 });
     assert.equal(seen.length, 2);
     assert.equal(real.view.level, "high");
-    // The same profile read again is answered from the cache.
-    assert.equal((await sendToWorker(browser, { type: "check", ...CLONE }, { tabId: 10 })).view.level, "high");
+    // The same profile read again in that tab is answered from the cache.
+    assert.equal((await sendToWorker(browser, { type: "check", ...CLONE }, { tabId: 9 })).view.level, "high");
     assert.equal(seen.length, 2);
   });
 
   test("a risky profile opened again within the cache lifetime is answered from the cache, still risky (Firefox keeps undefined keys)", async () => {
     await Vault.createVault(PASS, { contacts: [FRIEND] });
     const first = await sendToWorker(browser, { type: "check", ...CLONE });
-    const again = await sendToWorker(browser, { type: "check", ...CLONE }, { tabId: 8 });
+    const again = await sendToWorker(browser, { type: "check", ...CLONE });
     assert.equal(seen.length, 1, "the second answer comes from the cache");
     assert.deepEqual(again, first);
     assert.equal(again.view.state, "result");
     assert.equal(again.view.level, "high");
+  });
+
+  test("a tab's page cannot time the cache to learn what another tab, or another site in its own tab, checked", async () => {
+    // Tab 7 checks the clone; the popup finds the verdict for tab 7.
+    const first = await checkSeen({ type: "check", ...CLONE });
+    assert.equal(first.popup.level, "low", JSON.stringify(first));
+    assert.equal(seen.length, 1);
+    // A renderer taken over by its page, in another tab, names the same profile: had anyone looked at
+    // it lately, a cached answer would come at once. It is asked of the server like any other.
+    await sendToWorker(browser, { type: "check", ...CLONE }, { tabId: 8 });
+    assert.equal(seen.length, 2, "not answered from tab 7's cache");
+    // Nor from the tab's own cache by another site it shows now (Instagram's renderer, not X's).
+    await sendToWorker(browser, { type: "check", ...CLONE }, { url: "https://www.instagram.com/someone/" });
+    assert.equal(seen.length, 3, "not answered from X's cache in the same tab");
+    // The tab and site that checked it are answered from the cache, as before.
+    await sendToWorker(browser, { type: "check", ...CLONE });
+    assert.equal(seen.length, 3);
+    assert.equal((await browser.storage.session.get("tab|7"))["tab|7"].key, CLONE.key, "the popup still finds tab 7's verdict");
+  });
+
+  test("a closed tab's cached verdicts and report go at once, and a check under way when it closed keeps nothing for it", async () => {
+    await sendToWorker(browser, { type: "check", ...CLONE }, { tabId: 8 });
+    await sendToWorker(browser, { type: "check", ...CLONE }, { tabId: 81 });
+    const verdictsOf = async (tabId) => Object.keys(await browser.storage.session.get(null)).filter((k) => k.startsWith(`v|${tabId}|`));
+    assert.equal((await verdictsOf(8)).length, 1);
+    await Promise.all(browser.tabs.onRemoved.emit(8, { windowId: 1, isWindowClosing: false }));
+    assert.deepEqual(await verdictsOf(8), []);
+    assert.deepEqual(await browser.storage.session.get("tab|8"), {});
+    assert.equal((await verdictsOf(81)).length, 1, "tab 81's stay");
+    assert.ok((await browser.storage.session.get("tab|81"))["tab|81"]);
+    let release;
+    held = new Promise((resolve) => (release = resolve));
+    try {
+      const checking = sendToWorker(browser, { type: "check", ...CLONE, key: "x:id:5" }, { tabId: 82 });
+      while (seen.length < 3) await settle(1);
+      await Promise.all(browser.tabs.onRemoved.emit(82, { windowId: 1, isWindowClosing: false }));
+      release();
+      await checking;
+      await settle();
+      assert.deepEqual(await verdictsOf(82), []);
+      assert.deepEqual(await browser.storage.session.get("tab|82"), {});
+    } finally {
+      release();
+      held = null;
+    }
   });
 
   test("whether a profile is a contact is never told to the page, answered or refused at once: the popup says it", async () => {
