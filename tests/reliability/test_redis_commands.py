@@ -83,8 +83,12 @@ def test_a_check_that_may_contribute_charges_the_allowance_once(
     # draw of 0.15^5 with a random one.
     app.extensions["haris"].campaigns.rng = np.random.default_rng(20)
     client = app.test_client()
+    # Each with a trait to count (the bio): an account with none adds nothing, and spends no
+    # allowance (CampaignCheck.may_add).
+    bio = "Proud mother, nurse and volunteer. Justice for all, every single day."
     bodies = iter(
-        {"platform": "instagram", "profile": {"handle": "sara19283746", "account_id": str(9100 + n)}} for n in range(20)
+        {"platform": "instagram", "profile": {"handle": "sara19283746", "account_id": str(9100 + n), "bio": bio}}
+        for n in range(20)
     )
     for _ in range(2):  # scripts loaded, epoch key read, this client's one contribution an hour used
         client.post("/v1/check", json=next(bodies))
