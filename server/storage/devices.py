@@ -61,11 +61,6 @@ class DeviceStore:
             pipe.expire(key, (DEVICE_DAYS + 1) * DAY_SECONDS)
             pipe.execute()
 
-    def known(self, username: str, nonce: str) -> bool:
-        """Whether ``nonce``'s browser is listed for ``username`` and not expired."""
-        expires = self.client.zscore(DEVICES_PREFIX + username, nonce_digest(nonce))
-        return expires is not None and expires > self._today()
-
     def spend(self, username: str, nonce: str) -> bool:
         """:meth:`known`, and the nonce is no longer listed (one attempt per listing; a right
         password lists a new one). Atomic: of concurrent attempts with one cookie, one is let in."""
