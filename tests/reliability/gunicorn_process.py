@@ -71,10 +71,22 @@ def sockets_by_process(port: int, state: str) -> Counter[int]:
     holders: Counter[int] = Counter()
     for fd_dir in Path("/proc").glob("[0-9]*/fd"):
         try:
-            links = [os.readlink(fd) for fd in fd_dir.iterdir()]
+            fds = list(fd_dir.iterdir())
         except OSError:  # the process ended, or is not ours to inspect
             continue
-        held = sum(link in inodes for link in links)
+        held = sum(_link(fd) in inodes for fd in fds)
         if held:
             holders[int(fd_dir.parent.name)] = held
     return holders
+
+
+def _link(fd: Path) -> str | None:
+    """What an open file descriptor points to; None when it was closed since it was listed.
+
+    A busy worker opens and closes descriptors (Redis connections, accepted sockets) all the
+    time: one closed between the listing and the read must not hide the process's other
+    descriptors, its listening socket among them (which made this count flaky under load)."""
+    try:
+        return os.readlink(fd)
+    except OSError:
+        return None
