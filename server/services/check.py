@@ -128,7 +128,8 @@ def run_check(
     a report's page, where a trainer reads what an anonymous reporter filed — is not ``vouched``
     for and adds nothing — not to the campaign aggregate (a trainer's contribution has no cap, so it
     must stand for a profile the trainer looked at, never for whatever a reporter made up), nor to
-    the reuse counts (only counted there: :class:`~server.lookups.reuse.ReadOnlyReuse`).
+    the reuse counts (only counted there: :class:`~server.lookups.reuse.ReadOnlyReuse`), nor to the
+    check metrics.
     ``charge_contacts(n)`` (the route's rate limit) is called before scoring with the number of
     contact photos to be confirmed against the checked photo's pixels (:func:`contact_photo_candidates`).
     """
@@ -168,7 +169,11 @@ def run_check(
         services=services,
     )
     report = score(body.profile or Profile(), context, rules)
-    state.metrics.count_check(report)
+    if vouched:
+        # A report's page checks what its filer sent, at each view and twice (with and without
+        # the filer's figures): neither is a check someone made, and counted they would make
+        # /metrics say how often trainers read a report rather than what clients met.
+        state.metrics.count_check(report)
     profile = body.profile or Profile()
     if (
         campaign is not None

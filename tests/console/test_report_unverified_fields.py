@@ -93,3 +93,25 @@ def test_a_case_from_a_report_does_not_carry_the_filers_figures_as_established(
     assert case is not None and case.report_id == report_id
     assert case.suspect.followers is None and case.suspect.joined is None
     assert not [f.code for f in case.check.findings if f.code.startswith(FIGURE_CODES)]
+
+
+def _checks_counted(anonymous: FlaskClient) -> float:
+    text = anonymous.get("/metrics", headers=API_KEY).get_data(as_text=True)
+    return sum(float(count) for count in re.findall(r"^haris_checks_total\{[^}]*\} (\S+)$", text, re.M))
+
+
+def test_reading_a_report_is_not_counted_as_a_check(
+    console_app: Flask, trainer: FlaskClient, anonymous: FlaskClient
+) -> None:
+    """A report's page checks its profile twice (with and without the filer's figures) at each
+    view; the check metrics count what clients checked, not how often a trainer read a report."""
+    metrics = console_app.extensions["haris"].metrics
+    metrics.delay_seconds, metrics._next_release = 0, 0.0  # released at each scrape
+    report_id = _forged_report(console_app, anonymous)
+    before = _checks_counted(anonymous)
+    for _ in range(3):
+        assert trainer.get(f"/console/reports/{report_id}").status_code == 200
+    assert _checks_counted(anonymous) == before
+    # A check a client makes is still counted.
+    assert anonymous.post("/v1/check", json={"platform": "x", "profile": GENUINE}).status_code == 200
+    assert _checks_counted(anonymous) == before + 1
