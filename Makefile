@@ -44,9 +44,13 @@ test-extension: $(EXT_TESTS)/node_modules/.installed
 	cd $(EXT_TESTS) && node --test
 	cd $(EXT_TESTS) && npx --no-install web-ext lint --source-dir ../../extension
 
+# pytest-xdist: the suite in this many processes (2 on the 2-core machines CI runs on; its tests
+# wait on Redis, browsers and gunicorn as much as they compute).
+PYTEST_WORKERS ?= 2
+
 test: test-deps lint
 	$(MAKE) test-extension
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 # pip-audit asks PyPI's vulnerability data (or OSV: PIP_AUDIT_FLAGS="-s osv"). Offline it cannot
 # audit anything and would pass in silence; `make lint` then says loudly that the audit did not
