@@ -18,7 +18,7 @@ from heuristics.profile import Platform
 from heuristics.signals import registry
 from server.console.auth import console_actor, require_console_role
 from server.console.blueprint import bp, page_locale, t
-from server.console.errors import explain_too_large
+from server.console.errors import explain_too_large, too_many_requests_page
 from server.console.forms import megabytes, profile_from_form
 from server.console.report_view import NAMING_FIELDS
 from server.escalation.identity import copied_elements
@@ -42,6 +42,7 @@ from server.services.cases import (
     get_case,
     kind_of_report,
     open_case,
+    open_case_read,
     outcomes,
     set_platform_status,
     set_state,
@@ -199,16 +200,22 @@ def new_case() -> Page:
     try:
         body = case_body_from_form(request.form)
         stores = state.stores
-        case = open_case(
-            stores.cases,
-            stores.reports,
-            stores.audit,
-            body,
-            _actor(),
-            state.rules.current(),
-            state.lookups,
-            campaigns=state.campaigns,
+        actor = _actor()
+        case = open_case_read(
+            actor,
+            lambda: open_case(
+                stores.cases,
+                stores.reports,
+                stores.audit,
+                body,
+                actor,
+                state.rules.current(),
+                state.lookups,
+                campaigns=state.campaigns,
+            ),
         )
+    except protected.MatchesLimited as error:
+        return too_many_requests_page("check.matches_limited", error.retry_after)
     except APIError as error:
         return render_template(
             "console/case_new.html", **_form_context(_with_report_hints(form_data), error)

@@ -16,7 +16,7 @@ import re
 import secrets
 import time
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -58,8 +58,9 @@ from server.escalation.outcomes import WINDOWS, PlatformOutcome, removal_rates
 from server.escalation.tickets import LOCALES, build_ticket
 from server.i18n import render
 from server.lookups.reuse import ReadOnlyReuse, ReuseLookup
-from server.services import Actor
+from server.services import Actor, protected
 from server.services.identity import refuse_impossible_handle, refuse_protected_account, refuse_wrong_url
+from server.services.protected import MATCH_FINDING as PROTECTED_MATCH
 from server.storage.audit import AuditLog
 from server.storage.cases import CaseBusy, CaseNotFound, CaseStore
 from server.storage.optimistic import version_of
@@ -258,6 +259,33 @@ def open_case(
     _history(case, actor, "case.opened", at, **detail)
     cases.create(case)
     audit.record(actor.name, "case.opened", case.id, **detail)
+    return case
+
+
+def protected_people_named(case: Case) -> list[str]:
+    """The ids of the protected people the case's snapshot names (its
+    ``impersonation.protected_person`` finding): what a trainer reading the case learns of the
+    registry."""
+    if case.check is None:
+        return []
+    named = (f.evidence.get("protected_id") for f in case.check.findings if f.code == PROTECTED_MATCH)
+    return list(dict.fromkeys(person for person in named if isinstance(person, str) and person))
+
+
+def open_case_read(actor: Actor, opener: Callable[[], Case]) -> Case:
+    """``opener()`` (an :func:`open_case` call) as a door runs it for a trainer: a read of the
+    protected registry, as her checks are. The snapshot scores the suspect against the registry
+    and the case keeps the finding (the person's name and id) for every trainer who opens it:
+    without this, a stolen key that opened cases of candidate names read the registry a person
+    a case, unaudited and past ``HARIS_PROTECTED_MATCH_LIMIT``, where the same probe through
+    ``/v1/check`` is audited and stops (tests/security/test_redteam_cases.py). Refused before
+    anything is read once her allowance is spent (429 ``protected_matches_limited``); each person
+    named audited (``protected.matched``, her id only) and counted."""
+    protected.refuse_when_matches_used_up(actor)
+    case = opener()
+    named = protected_people_named(case)
+    protected.record_owned(named, actor)
+    protected.count_matches(actor, named)
     return case
 
 
