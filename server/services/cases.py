@@ -59,7 +59,7 @@ from server.escalation.tickets import LOCALES, build_ticket
 from server.i18n import render
 from server.lookups.reuse import ReadOnlyReuse, ReuseLookup
 from server.services import Actor, protected
-from server.services.identity import refuse_impossible_handle, refuse_protected_account, refuse_wrong_url
+from server.services.identity import protected_owners, refuse_impossible_handle, refuse_wrong_url
 from server.services.protected import MATCH_FINDING as PROTECTED_MATCH
 from server.storage.audit import AuditLog
 from server.storage.cases import CaseBusy, CaseNotFound, CaseStore
@@ -262,6 +262,22 @@ def open_case(
     return case
 
 
+class ProtectedAccountRefused(APIError):
+    """409 ``account_is_protected``: the suspect is a protected person's own registered account
+    (``server.services.identity.refuse_protected_account``'s answer), with whose (``owners``):
+    the refusal says the registry holds that account, a read :func:`open_case_read` audits."""
+
+    def __init__(self, owners: list[str]) -> None:
+        super().__init__(
+            409,
+            "account_is_protected",
+            "This account is a protected person's own registered account; it is not the impersonator.",
+            "suspect",
+            reason="account_is_protected",
+        )
+        self.owners = owners
+
+
 def protected_people_named(case: Case) -> list[str]:
     """The ids of the protected people the case's snapshot names (its
     ``impersonation.protected_person`` finding): what a trainer reading the case learns of the
@@ -280,9 +296,16 @@ def open_case_read(actor: Actor, opener: Callable[[], Case]) -> Case:
     a case, unaudited and past ``HARIS_PROTECTED_MATCH_LIMIT``, where the same probe through
     ``/v1/check`` is audited and stops (tests/security/test_redteam_cases.py). Refused before
     anything is read once her allowance is spent (429 ``protected_matches_limited``); each person
-    named audited (``protected.matched``, her id only) and counted."""
+    named audited (``protected.matched``, her id only) and counted. So is a refusal that says the
+    suspect is a protected person's own account (409 ``account_is_protected``): without it, a
+    key walked account ids against the registry, unaudited."""
     protected.refuse_when_matches_used_up(actor)
-    case = opener()
+    try:
+        case = opener()
+    except ProtectedAccountRefused as refused:
+        protected.record_owned(refused.owners, actor)
+        protected.count_matches(actor, refused.owners)
+        raise
     named = protected_people_named(case)
     protected.record_owned(named, actor)
     protected.count_matches(actor, named)
@@ -311,7 +334,9 @@ def _refuse_wrong_accounts(body: CaseCreate, services: Mapping[str, Any]) -> Non
             "suspect.profile_url",
             reason="suspect_is_original",
         )
-    refuse_protected_account(services.get(PROTECTED), profile, body.platform, "suspect")
+    owners = protected_owners(services.get(PROTECTED), profile, body.platform)
+    if owners:
+        raise ProtectedAccountRefused(owners)
 
 
 def _source_url(value: str | None) -> str | None:

@@ -75,6 +75,25 @@ def test_a_case_snapshot_that_names_a_protected_person_is_a_counted_audited_read
     assert all(target != nour for _, _, target in _trail(app))
 
 
+def test_a_case_refused_as_a_protected_persons_own_account_is_an_audited_read(
+    make_app: Callable[..., Flask], redis_client: redis.Redis
+) -> None:
+    """409 account_is_protected says the registry holds that account: a key walking account ids
+    through case openings read the registry one account at a time, unaudited and uncounted."""
+    app = make_app(HARIS_PROTECTED_MATCH_LIMIT="1/hour")
+    client = app.test_client()
+    setup = _key(redis_client, "setup")
+    person = {"display_names": ["Rana Haddad"], "accounts": [{"platform": "x", "handle": "rana_haddad"}]}
+    rana = _register(client, setup, person)
+    redis_client.delete(AUDIT_KEY)
+    stolen = _key(redis_client, "stolen laptop")
+    refused = client.post("/v1/cases", json=_case("Someone", "rana_haddad"), headers=stolen)
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "account_is_protected"
+    assert _trail(app) == [("key:stolen laptop", "protected.matched", rana)]
+    again = client.post("/v1/cases", json=_case("Someone", "rana_haddad"), headers=stolen)
+    assert again.status_code == 429  # her one person this hour is spent
+
+
 def test_no_export_names_the_registry(make_app: Callable[..., Flask], redis_client: redis.Redis) -> None:
     """The suspect's name is a registered person's; the case is about someone else (a contact the
     trainer typed). The notice to the platform, the MISP event, the STIX bundle and the redacted
