@@ -26,11 +26,12 @@ from server.services.cases import (
     EXPORT_KINDS,
     add_evidence,
     export_case,
-    get_case,
+    list_recent_cases,
     open_case,
     open_case_read,
     set_platform_status,
     status_version,
+    view_case,
 )
 from server.state import app_state
 from server.storage.audit import AuditLog
@@ -152,14 +153,14 @@ def list_cases() -> Any:
     if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= 1_000_000:
         raise APIError(422, "invalid_value", f"limit is 1–{MAX_PAGE}, offset 0–1000000.", "limit")
     store = _cases()
-    listed = [summary(case) for case in store.recent(limit=limit, offset=offset)]
+    listed = [summary(case) for case in list_recent_cases(store, _audit(), _actor(), limit, offset)]
     return CaseList(cases=listed, total=store.count()).model_dump()
 
 
 @bp.get("/<case_id>")
 @require_role(Role.TRAINER)
 def read_case(case_id: str) -> Any:
-    case = get_case(_cases(), case_id)
+    case = view_case(_cases(), _audit(), case_id, _actor())
     versions = {platform: status_version(status) for platform, status in case.statuses.items()}
     return CaseOut(**dict(case), status_versions=versions).model_dump(mode="json")
 

@@ -39,14 +39,15 @@ from server.services.cases import (
     add_evidence,
     add_note,
     export_case,
-    get_case,
     kind_of_report,
+    list_recent_cases,
     open_case,
     open_case_read,
     outcomes,
     set_platform_status,
     set_state,
     status_version,
+    view_case,
 )
 from server.state import app_state
 from server.storage.cases import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS, CaseStore
@@ -175,7 +176,7 @@ def case_body_from_form(form: MultiDict[str, str]) -> CaseCreate:
 @bp.get("/cases")
 @require_console_role(Role.TRAINER)
 def cases() -> Page:
-    listed = _cases().recent(limit=200)
+    listed = list_recent_cases(_cases(), app_state().stores.audit, _actor(), limit=200)
     return render_template(
         "console/cases.html", cases=listed, open_days=OPEN_TTL_SECONDS // 86400, closed_days=CLOSED_TTL_SECONDS // 86400
     )
@@ -239,7 +240,7 @@ def _status_form(case: Any, error: APIError | None, failed: str) -> dict[str, st
 
 def _case_page(case_id: str, error: APIError | None = None, failed: str = "") -> tuple[str, int]:
     try:
-        case = get_case(_cases(), case_id)
+        case = view_case(_cases(), app_state().stores.audit, case_id, _actor())
     except APIError:
         abort(404)
     return render_template(

@@ -133,6 +133,24 @@ def get_case(cases: CaseStore, case_id: str) -> Case:
     return case
 
 
+def view_case(cases: CaseStore, audit: AuditLog, case_id: str, actor: Actor) -> Case:
+    """A case as a trainer reads it (``GET /v1/cases/{id}``, the case page): audited
+    (``case.viewed``, the case id). A case holds the impersonated person, private notes and the
+    protected person its snapshot names; after a stolen key or session the organisation must be
+    able to tell whose cases were read, as it can for the registry (``protected.viewed``)."""
+    case = get_case(cases, case_id)
+    audit.record(actor.name, "case.viewed", case.id)
+    return case
+
+
+def list_recent_cases(cases: CaseStore, audit: AuditLog, actor: Actor, limit: int, offset: int = 0) -> list[Case]:
+    """A page of cases, most recently changed first: audited (``case.listed``, how many), since
+    a list names each case's impersonated person."""
+    found = cases.recent(limit=limit, offset=offset)
+    audit.record(actor.name, "case.listed", "cases", cases=len(found), offset=offset)
+    return found
+
+
 def check_snapshot(
     body: CaseCreate,
     avatar_hash: str | None,

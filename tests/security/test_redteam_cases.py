@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from server.roles import Role
 from server.state import app_state
 from server.storage.apikeys import create_api_key
-from server.storage.audit import AUDIT_KEY
+from server.storage.audit import AUDIT_KEY, READ_ACTIONS
 from server.storage.users import UserStore
 from tests.console.conftest import PASSWORD, HttpsClient, page_token, sign_in
 
@@ -156,3 +156,33 @@ def test_the_consoles_case_form_is_counted_as_its_check_page_is(
     refused = browser.post("/console/cases/new", data=typed("Nour Tamimi", "nour_probe"))
     assert refused.status_code == 429
     assert len(redis_client.zrange("haris:{cases}:index", 0, -1)) == cases
+
+
+def test_reading_cases_is_audited(make_app: Callable[..., Flask], redis_client: redis.Redis) -> None:
+    """A case holds the impersonated person, private notes and the protected person its snapshot
+    names. A stolen key or session read every case (the list, then each one) and left no trace,
+    where a read of the registry is audited: after the theft, nobody could tell whose cases were
+    read. Each read is now audited (the case id, the actor), in the audit page's reads."""
+    app = make_app()
+    client = app.test_client()
+    setup = _key(redis_client, "setup")
+    case_id = client.post("/v1/cases", json=_case("Hala Ahed", "ha1a_ahed"), headers=setup).get_json()["id"]
+    redis_client.delete(AUDIT_KEY)
+    stolen = _key(redis_client, "stolen laptop")
+    assert client.get("/v1/cases", headers=stolen).status_code == 200
+    assert client.get(f"/v1/cases/{case_id}", headers=stolen).status_code == 200
+    assert _trail(app) == [
+        ("key:stolen laptop", "case.listed", "cases"),
+        ("key:stolen laptop", "case.viewed", case_id),
+    ]
+    assert {"case.listed", "case.viewed"} <= READ_ACTIONS
+
+    app.test_client_class = HttpsClient
+    UserStore(redis_client).create("amal", PASSWORD, Role.TRAINER)
+    browser = app.test_client()
+    browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"
+    assert sign_in(browser, "amal").status_code == 303
+    redis_client.delete(AUDIT_KEY)
+    assert browser.get("/console/cases").status_code == 200
+    assert browser.get(f"/console/cases/{case_id}").status_code == 200
+    assert _trail(app) == [("amal", "case.listed", "cases"), ("amal", "case.viewed", case_id)]
