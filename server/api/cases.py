@@ -21,15 +21,17 @@ from pydantic import BaseModel, Field
 from heuristics.profile import Platform
 from server.escalation.model import MAX_EVIDENCE_BYTES, Case, CaseCreate, EvidenceKind, StatusUpdate
 from server.roles import Role
-from server.services import Actor
+from server.services import Actor, protected
 from server.services.cases import (
     EXPORT_KINDS,
     add_evidence,
     export_case,
-    get_case,
+    list_recent_cases,
     open_case,
+    open_case_read,
     set_platform_status,
     status_version,
+    view_case,
 )
 from server.state import app_state
 from server.storage.audit import AuditLog
@@ -38,7 +40,7 @@ from server.web import openapi
 from server.web.auth import key_actor, require_role
 from server.web.body import json_body, validate
 from server.web.downloads import default_notifier, download, requested_locale, requested_platform
-from server.web.errors import APIError, answer_storage_errors
+from server.web.errors import APIError, answer_storage_errors, error_response
 
 bp = Blueprint("cases", __name__, url_prefix="/v1/cases")
 answer_storage_errors(bp, "Cases are unavailable right now; try again later.")
@@ -82,6 +84,14 @@ class CaseList(BaseModel):
     total: int
 
 
+@bp.errorhandler(protected.MatchesLimited)
+def _matches_limited(error: protected.MatchesLimited) -> Response:
+    """429 with Retry-After, as ``/v1/check`` answers it."""
+    response = error_response(error.status, error.code, error.message, reason=error.reason)
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 def summary(case: Case) -> CaseSummary:
     return CaseSummary(
         id=case.id,
@@ -115,15 +125,19 @@ def create_case() -> Any:
     body = validate(CaseCreate, json_body(request))
     state = app_state()
     stores = state.stores
-    case = open_case(
-        stores.cases,
-        stores.reports,
-        stores.audit,
-        body,
-        _actor(),
-        state.rules.current(),
-        state.lookups,
-        campaigns=state.campaigns,
+    actor = _actor()
+    case = open_case_read(
+        actor,
+        lambda: open_case(
+            stores.cases,
+            stores.reports,
+            stores.audit,
+            body,
+            actor,
+            state.rules.current(),
+            state.lookups,
+            campaigns=state.campaigns,
+        ),
     )
     return CaseCreated(id=case.id).model_dump(), 201
 
@@ -139,14 +153,14 @@ def list_cases() -> Any:
     if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= 1_000_000:
         raise APIError(422, "invalid_value", f"limit is 1–{MAX_PAGE}, offset 0–1000000.", "limit")
     store = _cases()
-    listed = [summary(case) for case in store.recent(limit=limit, offset=offset)]
+    listed = [summary(case) for case in list_recent_cases(store, _audit(), _actor(), limit, offset)]
     return CaseList(cases=listed, total=store.count()).model_dump()
 
 
 @bp.get("/<case_id>")
 @require_role(Role.TRAINER)
 def read_case(case_id: str) -> Any:
-    case = get_case(_cases(), case_id)
+    case = view_case(_cases(), _audit(), case_id, _actor())
     versions = {platform: status_version(status) for platform, status in case.statuses.items()}
     return CaseOut(**dict(case), status_versions=versions).model_dump(mode="json")
 
@@ -223,6 +237,10 @@ def _register_openapi() -> None:
                     " person's own registered account (code account_is_protected)."
                 ),
                 **openapi.COMMON_ERRORS,
+                "429": openapi.error(
+                    "Rate limited; or protected_matches_limited: this key's checks and cases have named as many"
+                    " protected people as HARIS_PROTECTED_MATCH_LIMIT allows (nothing opened). See Retry-After."
+                ),
                 **auth_errors,
             },
         },

@@ -18,7 +18,7 @@ from heuristics.profile import Platform
 from heuristics.signals import registry
 from server.console.auth import console_actor, require_console_role
 from server.console.blueprint import bp, page_locale, t
-from server.console.errors import explain_too_large
+from server.console.errors import explain_too_large, too_many_requests_page
 from server.console.forms import megabytes, profile_from_form
 from server.console.report_view import NAMING_FIELDS
 from server.escalation.identity import copied_elements
@@ -39,13 +39,15 @@ from server.services.cases import (
     add_evidence,
     add_note,
     export_case,
-    get_case,
     kind_of_report,
+    list_recent_cases,
     open_case,
+    open_case_read,
     outcomes,
     set_platform_status,
     set_state,
     status_version,
+    view_case,
 )
 from server.state import app_state
 from server.storage.cases import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS, CaseStore
@@ -174,7 +176,7 @@ def case_body_from_form(form: MultiDict[str, str]) -> CaseCreate:
 @bp.get("/cases")
 @require_console_role(Role.TRAINER)
 def cases() -> Page:
-    listed = _cases().recent(limit=200)
+    listed = list_recent_cases(_cases(), app_state().stores.audit, _actor(), limit=200)
     return render_template(
         "console/cases.html", cases=listed, open_days=OPEN_TTL_SECONDS // 86400, closed_days=CLOSED_TTL_SECONDS // 86400
     )
@@ -199,16 +201,22 @@ def new_case() -> Page:
     try:
         body = case_body_from_form(request.form)
         stores = state.stores
-        case = open_case(
-            stores.cases,
-            stores.reports,
-            stores.audit,
-            body,
-            _actor(),
-            state.rules.current(),
-            state.lookups,
-            campaigns=state.campaigns,
+        actor = _actor()
+        case = open_case_read(
+            actor,
+            lambda: open_case(
+                stores.cases,
+                stores.reports,
+                stores.audit,
+                body,
+                actor,
+                state.rules.current(),
+                state.lookups,
+                campaigns=state.campaigns,
+            ),
         )
+    except protected.MatchesLimited as error:
+        return too_many_requests_page("check.matches_limited", error.retry_after)
     except APIError as error:
         return render_template(
             "console/case_new.html", **_form_context(_with_report_hints(form_data), error)
@@ -232,7 +240,7 @@ def _status_form(case: Any, error: APIError | None, failed: str) -> dict[str, st
 
 def _case_page(case_id: str, error: APIError | None = None, failed: str = "") -> tuple[str, int]:
     try:
-        case = get_case(_cases(), case_id)
+        case = view_case(_cases(), app_state().stores.audit, case_id, _actor())
     except APIError:
         abort(404)
     return render_template(

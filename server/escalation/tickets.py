@@ -26,6 +26,7 @@ from server.escalation.account_url import as_browser_reads, hides_another_addres
 from server.escalation.identity import Element, copied_elements
 from server.escalation.model import Case, Notifier
 from server.escalation.platforms import PlatformProcedure, procedure
+from server.escalation.redact import shareable
 
 LOCALES = ("ar", "en", "fr")
 SECTIONS = ("location", "pair", "reasons", "policy", "evidence", "notifier", "good_faith", "filing")
@@ -251,6 +252,9 @@ def build_ticket(case: Case, platform: Platform, locale: str, notifier: Notifier
     """The notice for ``platform`` (any of the four, or ``other`` for a generic DSA notice)."""
     if locale not in LOCALES:
         raise ValueError(f"unsupported locale {locale!r}")
+    # The share copy: the notice leaves for the platform. From the stored case, its reasons wrote
+    # the registry's id for a protected person ("protected_id=…") into every notice.
+    case = shareable(case)
     rules = procedure(platform)
 
     def t(key: str, **values: object) -> str:

@@ -16,7 +16,7 @@ import re
 import secrets
 import time
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -58,8 +58,9 @@ from server.escalation.outcomes import WINDOWS, PlatformOutcome, removal_rates
 from server.escalation.tickets import LOCALES, build_ticket
 from server.i18n import render
 from server.lookups.reuse import ReadOnlyReuse, ReuseLookup
-from server.services import Actor
-from server.services.identity import refuse_impossible_handle, refuse_protected_account, refuse_wrong_url
+from server.services import Actor, protected
+from server.services.identity import protected_owners, refuse_impossible_handle, refuse_wrong_url
+from server.services.protected import MATCH_FINDING as PROTECTED_MATCH
 from server.storage.audit import AuditLog
 from server.storage.cases import CaseBusy, CaseNotFound, CaseStore
 from server.storage.optimistic import version_of
@@ -130,6 +131,24 @@ def get_case(cases: CaseStore, case_id: str) -> Case:
     if case is None:
         raise _missing()
     return case
+
+
+def view_case(cases: CaseStore, audit: AuditLog, case_id: str, actor: Actor) -> Case:
+    """A case as a trainer reads it (``GET /v1/cases/{id}``, the case page): audited
+    (``case.viewed``, the case id). A case holds the impersonated person, private notes and the
+    protected person its snapshot names; after a stolen key or session the organisation must be
+    able to tell whose cases were read, as it can for the registry (``protected.viewed``)."""
+    case = get_case(cases, case_id)
+    audit.record(actor.name, "case.viewed", case.id)
+    return case
+
+
+def list_recent_cases(cases: CaseStore, audit: AuditLog, actor: Actor, limit: int, offset: int = 0) -> list[Case]:
+    """A page of cases, most recently changed first: audited (``case.listed``, how many), since
+    a list names each case's impersonated person."""
+    found = cases.recent(limit=limit, offset=offset)
+    audit.record(actor.name, "case.listed", "cases", cases=len(found), offset=offset)
+    return found
 
 
 def check_snapshot(
@@ -261,6 +280,56 @@ def open_case(
     return case
 
 
+class ProtectedAccountRefused(APIError):
+    """409 ``account_is_protected``: the suspect is a protected person's own registered account
+    (``server.services.identity.refuse_protected_account``'s answer), with whose (``owners``):
+    the refusal says the registry holds that account, a read :func:`open_case_read` audits."""
+
+    def __init__(self, owners: list[str]) -> None:
+        super().__init__(
+            409,
+            "account_is_protected",
+            "This account is a protected person's own registered account; it is not the impersonator.",
+            "suspect",
+            reason="account_is_protected",
+        )
+        self.owners = owners
+
+
+def protected_people_named(case: Case) -> list[str]:
+    """The ids of the protected people the case's snapshot names (its
+    ``impersonation.protected_person`` finding): what a trainer reading the case learns of the
+    registry."""
+    if case.check is None:
+        return []
+    named = (f.evidence.get("protected_id") for f in case.check.findings if f.code == PROTECTED_MATCH)
+    return list(dict.fromkeys(person for person in named if isinstance(person, str) and person))
+
+
+def open_case_read(actor: Actor, opener: Callable[[], Case]) -> Case:
+    """``opener()`` (an :func:`open_case` call) as a door runs it for a trainer: a read of the
+    protected registry, as her checks are. The snapshot scores the suspect against the registry
+    and the case keeps the finding (the person's name and id) for every trainer who opens it:
+    without this, a stolen key that opened cases of candidate names read the registry a person
+    a case, unaudited and past ``HARIS_PROTECTED_MATCH_LIMIT``, where the same probe through
+    ``/v1/check`` is audited and stops (tests/security/test_redteam_cases.py). Refused before
+    anything is read once her allowance is spent (429 ``protected_matches_limited``); each person
+    named audited (``protected.matched``, her id only) and counted. So is a refusal that says the
+    suspect is a protected person's own account (409 ``account_is_protected``): without it, a
+    key walked account ids against the registry, unaudited."""
+    protected.refuse_when_matches_used_up(actor)
+    try:
+        case = opener()
+    except ProtectedAccountRefused as refused:
+        protected.record_owned(refused.owners, actor)
+        protected.count_matches(actor, refused.owners)
+        raise
+    named = protected_people_named(case)
+    protected.record_owned(named, actor)
+    protected.count_matches(actor, named)
+    return case
+
+
 def _refuse_wrong_accounts(body: CaseCreate, services: Mapping[str, Any]) -> None:
     """A case's notice asks a platform to remove the suspect account: refused when its URL is
     another site's or another account's than the handle and id it names (a report's URL, made
@@ -283,7 +352,9 @@ def _refuse_wrong_accounts(body: CaseCreate, services: Mapping[str, Any]) -> Non
             "suspect.profile_url",
             reason="suspect_is_original",
         )
-    refuse_protected_account(services.get(PROTECTED), profile, body.platform, "suspect")
+    owners = protected_owners(services.get(PROTECTED), profile, body.platform)
+    if owners:
+        raise ProtectedAccountRefused(owners)
 
 
 def _source_url(value: str | None) -> str | None:

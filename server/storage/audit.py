@@ -28,7 +28,15 @@ AUDIT_RETENTION_SECONDS = 365 * 24 * 3600
 # Entries that record a read, not a change (the audit page can show either kind alone).
 READ_ACTIONS = frozenset(
     # A refused check (too many protected people named to one trainer) is an attempted read.
-    {"protected.listed", "protected.viewed", "protected.matched", "protected.match_refused", "bank.exported"}
+    {
+        "protected.listed",
+        "protected.viewed",
+        "protected.matched",
+        "protected.match_refused",
+        "bank.exported",
+        "case.listed",
+        "case.viewed",
+    }
 )
 
 

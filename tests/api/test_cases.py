@@ -76,7 +76,8 @@ def test_open_a_case_and_read_it_back(client: FlaskClient, redis_client: redis.R
     assert 0 < redis_client.ttl("haris:{cases}:index") <= CLOSED_TTL_SECONDS
     listed = client.get("/v1/cases", headers=KEY).get_json()
     assert listed["total"] == 1 and listed["cases"][0]["id"] == case_id
-    (entry,) = entries_about(AuditLog(redis_client), case_id)
+    viewed, entry = entries_about(AuditLog(redis_client), case_id)  # newest first: reading it is audited too
+    assert (viewed["action"], viewed["actor"]) == ("case.viewed", "key:bootstrap")
     assert (entry["action"], entry["actor"], entry["detail"]) == (
         "case.opened", "key:bootstrap", {"kind": "impersonation", "platform": "x"}
     )  # fmt: skip
