@@ -13,7 +13,7 @@ from server.services import CLI_ACTOR, Actor
 from server.services.rules import SIGNAL_ACTOR
 from server.state import app_state
 from server.storage import Stores
-from server.storage.apikeys import StoredKey, create_api_key, key_id, revoke_api_key
+from server.storage.apikeys import StoredKey, create_api_key, key_id, revoke_api_key, revoke_keys_of
 from server.storage.devices import DeviceStore
 from server.storage.optimistic import VERSION
 from server.storage.users import MAX_CODE_FAILURES, AccountChanged, AccountError
@@ -59,17 +59,35 @@ def revoke_user(username: str, actor: Actor, seen: str | None = None) -> bool:
         revoked = app_state().stores.users.revoke(username, expected=seen)
     except AccountChanged:
         raise APIError(409, "account_changed", _ACCOUNT_CHANGED, reason="account_changed") from None
-    if revoked:  # its browsers are not known to an account made again under the name
-        DeviceStore(app_state().stores.client).forget_all(username)
-    return _recorded(revoked, actor, "user.revoked", username)
-
-
-def create_key(role: Role, label: str, actor: Actor) -> str:
-    """A new API key (raises ``ApiKeyError`` for a bad label); the audit trail names its id."""
+    if not revoked:
+        return False
     stores = app_state().stores
-    key = create_api_key(stores.client, role, label)
-    stores.audit.record(actor.name, "apikey.created", key_id(key), role=role.value, label=label)
+    DeviceStore(stores.client).forget_all(username)  # not known to an account made again under the name
+    stores.audit.record(actor.name, "user.revoked", username)
+    # Its API keys go with it (each one audited). Refused from the moment the account is gone
+    # anyway (server.storage.apikeys.owner_lives): this deletes them, and any an earlier
+    # revocation of the name left behind.
+    for stored in revoke_keys_of(stores.client, username):
+        _record_key_revoked(stores, actor, stored)
+    return True
+
+
+def create_key(role: Role, label: str, actor: Actor, owner: str | None = None) -> str:
+    """A new API key, for the console account ``owner`` if given (raises ``ApiKeyError`` for a bad
+    label, or an owner that is no account or whose role does not grant ``role``); the audit
+    trail names its id."""
+    stores = app_state().stores
+    key = create_api_key(stores.client, role, label, owner=owner)
+    detail = {"role": role.value, "label": label} | ({"owner": owner} if owner is not None else {})
+    stores.audit.record(actor.name, "apikey.created", key_id(key), **detail)
     return key
+
+
+def _record_key_revoked(stores: Stores, actor: Actor, stored: StoredKey) -> None:
+    detail = {"role": stored.role.value, "label": stored.label}
+    if stored.owner is not None:
+        detail["owner"] = stored.owner
+    stores.audit.record(actor.name, "apikey.revoked", stored.id, **detail)
 
 
 def revoke_key(key_or_id: str, actor: Actor) -> StoredKey | None:
@@ -77,7 +95,7 @@ def revoke_key(key_or_id: str, actor: Actor) -> StoredKey | None:
     stores = app_state().stores
     stored = revoke_api_key(stores.client, key_or_id)
     if stored is not None:
-        stores.audit.record(actor.name, "apikey.revoked", stored.id, role=stored.role.value, label=stored.label)
+        _record_key_revoked(stores, actor, stored)
     return stored
 
 

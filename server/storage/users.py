@@ -40,10 +40,11 @@ Redis keys:
   secret sealed as ``v1:<key id>:<base64url>``, only for accounts with a second factor; in the
   clear only in a record an earlier version wrote and no start or sign-in has re-sealed),
   ``instance`` (random, written once when the account is made: tells it from one made again
-  under the same name within the same second;
-  absent from accounts made before it was written), ``code_failures`` (wrong second-factor codes
-  in a row with the right password, only while there are some: past ``MAX_CODE_FAILURES`` the
-  account takes no code until its password or second factor is set again).
+  under the same name within the same second; the API keys made for the account name it:
+  ``server.storage.apikeys``; absent from accounts made before it was written),
+  ``code_failures`` (wrong second-factor codes in a row with the right password, only while
+  there are some: past ``MAX_CODE_FAILURES`` the account takes no code until its password or
+  second factor is set again).
   Kept until the account is revoked (``flask --app server user revoke``).
 - ``haris:{users}:totp-used:<username>:<step>`` — a code's time step, once a sign-in used it, so the
   same code cannot be replayed; expires after ``TOTP_REPLAY_SECONDS``.
@@ -190,6 +191,21 @@ def _new_epoch() -> str:
 
 def valid_username(username: str) -> bool:
     return bool(USERNAME_PATTERN.match(username))
+
+
+def account_instance(client: redis.Redis, username: str) -> tuple[Role, str] | None:
+    """The role of the account under ``username`` and what tells it from any other account ever
+    made under that name: its random ``instance`` (``created:<unix time>`` for an account made
+    before instances were written); None if there is no such account. API keys made for the
+    account name it (``server.storage.apikeys``)."""
+    plausible = valid_username(username)
+    role, instance, created = (
+        client.hmget(USER_PREFIX + username, "role", "instance", "created") if plausible else (None,) * 3
+    )
+    if role is None:
+        return None
+    identity = instance.decode() if instance else f"created:{int(created or 0)}"
+    return Role(role.decode()), identity
 
 
 def _totp_binding(username: str, instance: bytes | None) -> bytes:
