@@ -10,9 +10,11 @@ from werkzeug.wrappers import Response
 
 from server.console.auth import (
     begin_session,
+    charge_failure_to_address,
     console_actor,
     current_user,
     one_attempt_at_a_time,
+    refuse_address_past_sign_in_limit,
     require_console_role,
     users,
 )
@@ -56,13 +58,13 @@ def _owner_confirmed(user: SignedIn) -> SignInCheck:
     password does (same status, same text, same counting), and is audited as at sign-in, once
     the answer is sent (:func:`_not_confirmed`)."""
     g.password_account = user.username
-    here, account = limits().login, limits().login_account
-    here.refuse_when_used_up()  # before the lock, as at sign-in
+    account = limits().login_account
+    refuse_address_past_sign_in_limit()  # before the lock, as at sign-in
     with one_attempt_at_a_time(user.username):  # read, checked and charged with no other check between
         account.refuse_when_used_up()
         checked = users().sign_in(user.username, request.form.get("current", ""), request.form.get("code", "")[:16])
         if checked.role is None:
-            here.charge(refuse=False)
+            charge_failure_to_address()
             account.charge(refuse=False)
     return checked
 

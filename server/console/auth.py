@@ -21,7 +21,7 @@ from server.services import Actor
 from server.state import app_state
 from server.storage.devices import DAY_SECONDS, DEVICE_DAYS, DeviceStore
 from server.storage.users import SignedIn, UserStore
-from server.web.limits import LimitReached
+from server.web.limits import LimitReached, limits
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -132,6 +132,21 @@ def _presented_nonce(username: str) -> str | None:
     if not isinstance(digest, str) or not isinstance(nonce, str):
         return None
     return nonce if hmac.compare_digest(digest, _account_digest(username)) else None
+
+
+def refuse_address_past_sign_in_limit() -> None:
+    """LimitReached (429) if this client's address, or for an IPv6 client its /48, has failed
+    ``HARIS_LOGIN_LIMIT`` (``HARIS_LOGIN_NETWORK_LIMIT``) sign-ins in the window. Read before
+    :func:`one_attempt_at_a_time`: an address past its limit never holds the account's lock."""
+    allowance = limits()
+    for each in allowance.charged(allowance.login):
+        each.refuse_when_used_up()
+
+
+def charge_failure_to_address() -> None:
+    """Count a failed password check against this address (and an IPv6 client's /48)."""
+    allowance = limits()
+    allowance.charge(allowance.login, refuse=False)
 
 
 @contextmanager

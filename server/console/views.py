@@ -18,9 +18,11 @@ from heuristics.services import PROTECTED
 from server.console.auth import (
     actor,
     begin_session,
+    charge_failure_to_address,
     console_actor,
     current_user,
     one_attempt_at_a_time,
+    refuse_address_past_sign_in_limit,
     remember_device,
     require_console_role,
     safe_next,
@@ -68,17 +70,15 @@ def _checked_sign_in(username: str, password: str, code: str) -> SignInCheck:
     allowance = limits()
     # Before the lock: an address past its limit never holds it (a flood from few addresses
     # cannot keep the owner's own browser waiting on it).
-    here = allowance.login.standing()
-    if here is not None and here.used_up:
-        raise LimitReached(here.retry_after)
+    refuse_address_past_sign_in_limit()
     with one_attempt_at_a_time(username):
         account = allowance.login_account.standing()
         if account is not None and account.used_up and not spend_device(username):
-            allowance.login.charge(refuse=False)
+            charge_failure_to_address()
             raise LimitReached(account.retry_after)
         checked = users().sign_in(username, password, code, current_app.config["HARIS_REQUIRE_SECOND_FACTOR"])
         if checked.role is None:
-            allowance.login.charge(refuse=False)
+            charge_failure_to_address()
             allowance.login_account.charge(refuse=False)
     return checked
 
