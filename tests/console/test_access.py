@@ -233,12 +233,12 @@ def test_failed_sign_ins_from_one_ipv6_48_are_limited_together(make_app: Any, ac
     # is 65,536 of them, so they also count together against HARIS_LOGIN_NETWORK_LIMIT.
     app = make_app(HARIS_LOGIN_LIMIT="3/minute", HARIS_LOGIN_NETWORK_LIMIT="4/minute")
 
-    def attempt(address: str, password: str = "wrong password!!") -> int:
+    def attempt(address: str, password: str) -> int:
         client = app.test_client()
         client.environ_base["REMOTE_ADDR"] = address
         return int(sign_in(client, "amal", password).status_code)
 
-    assert [attempt(f"2001:db8:48:{n}::1") for n in range(1, 5)] == [401, 401, 401, 401]
+    assert [attempt(f"2001:db8:48:{n}::1", "wrong password!!") for n in range(1, 5)] == [401, 401, 401, 401]
     limited = app.test_client()
     limited.environ_base["REMOTE_ADDR"] = "2001:db8:48:ffff::9"  # a fresh /64 of the same /48
     refused = sign_in(limited, "amal")  # the right password: refused before it is looked at
