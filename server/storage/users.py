@@ -208,6 +208,12 @@ def account_instance(client: redis.Redis, username: str) -> tuple[Role, str] | N
     return Role(role.decode()), identity
 
 
+def _forget_code_failures(client: redis.Redis | redis.client.Pipeline, username: str) -> None:
+    """Start the account's count of wrong codes again (a right code, a new password or second
+    factor), on ``client`` or queued on a pipeline."""
+    client.hdel(USER_PREFIX + username, "code_failures")
+
+
 def _totp_binding(username: str, instance: bytes | None) -> bytes:
     """What a sealed TOTP secret is bound to (its associated data): the account, by its name and
     the random ``instance`` written when it was made (empty for accounts made before it was)."""
@@ -337,7 +343,7 @@ class UserStore:
         if secret is None or not self._second_factor(username, secret, code):
             return SignInCheck(None, code_refused=True)
         if failures is not None:
-            self.client.hdel(USER_PREFIX + username, "code_failures")
+            _forget_code_failures(self.client, username)
         return signed_in
 
     def count_refused_code(self, username: str) -> int:
@@ -435,7 +441,7 @@ class UserStore:
         if not self.client.hexists(USER_PREFIX + username, "role"):
             return False
         self.client.hset(USER_PREFIX + username, "password", generate_password_hash(password, method=PASSWORD_METHOD))
-        self.client.hdel(USER_PREFIX + username, "code_failures")  # the grinder's password is void
+        _forget_code_failures(self.client, username)  # the grinder's password is void
         self.end_sessions(username)
         return True
 
@@ -449,7 +455,7 @@ class UserStore:
         if role is None:
             return None
         self.client.hset(USER_PREFIX + username, "totp", self.sealer.seal(secret, _totp_binding(username, instance)))
-        self.client.hdel(USER_PREFIX + username, "code_failures")
+        _forget_code_failures(self.client, username)
         self.end_sessions(username)
         return secret
 
@@ -457,7 +463,7 @@ class UserStore:
         """Remove the account's second factor (a lost phone); False if it had none."""
         with self.client.pipeline(transaction=True) as pipe:
             pipe.hdel(USER_PREFIX + username, "totp")
-            pipe.hdel(USER_PREFIX + username, "code_failures")
+            _forget_code_failures(pipe, username)
             removed, _ = pipe.execute()
         return bool(removed)
 
