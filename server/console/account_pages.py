@@ -10,11 +10,8 @@ from werkzeug.wrappers import Response
 
 from server.console.auth import (
     begin_session,
-    charge_failure_to_address,
     console_actor,
     current_user,
-    one_attempt_at_a_time,
-    refuse_address_past_sign_in_limit,
     require_console_role,
     users,
 )
@@ -22,7 +19,6 @@ from server.console.blueprint import bp, t
 from server.roles import Role
 from server.services import accounts
 from server.storage.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, AccountError, SignedIn, SignInCheck
-from server.web.limits import limits
 
 Page = str | tuple[str, int] | Response
 
@@ -57,16 +53,8 @@ def _owner_confirmed(user: SignedIn) -> SignInCheck:
     password is refused unchecked (429). A right password with a wrong code answers as a wrong
     password does (same status, same text, same counting), and is audited as at sign-in, once
     the answer is sent (:func:`_not_confirmed`)."""
-    g.password_account = user.username
-    account = limits().login_account
-    refuse_address_past_sign_in_limit()  # before the lock, as at sign-in
-    with one_attempt_at_a_time(user.username):  # read, checked and charged with no other check between
-        account.refuse_when_used_up()
-        checked = users().sign_in(user.username, request.form.get("current", ""), request.form.get("code", "")[:16])
-        if checked.role is None:
-            charge_failure_to_address()
-            account.charge(refuse=False)
-    return checked
+    g.password_account = user.username  # the name the per-account limit counts (Limits.account_key)
+    return accounts.checked_password(user.username, request.form.get("current", ""), request.form.get("code", "")[:16])
 
 
 def _not_confirmed(section: str, checked: SignInCheck) -> Response:
