@@ -80,6 +80,9 @@ DEFAULTS: dict[str, Any] = {
     # Console sign-in: failed attempts allowed per client address and per account name.
     "HARIS_LOGIN_LIMIT": "10/minute;50/hour",
     "HARIS_LOGIN_ACCOUNT_LIMIT": "20/hour",
+    # The per-address one per IPv6 /48 (every /64 of it together; IPv4 clients are not grouped):
+    # four addresses' worth, where one free /48 was 65,536 addresses guessing passwords.
+    "HARIS_LOGIN_NETWORK_LIMIT": "40/minute;200/hour",
     # Console session cookies are Secure (HTTPS only); turn off only for plain-http local dev.
     "HARIS_SECURE_COOKIES": True,
     # Console accounts without a second factor (flask user totp NAME) cannot sign in when true.
@@ -119,6 +122,7 @@ _RATE_LIMITS = {
     "HARIS_KEY_FAILURE_LIMIT",
     "HARIS_LOGIN_LIMIT",
     "HARIS_LOGIN_ACCOUNT_LIMIT",
+    "HARIS_LOGIN_NETWORK_LIMIT",
 }
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 MIN_SECRET_LENGTH = 32

@@ -6,13 +6,14 @@ from datetime import UTC, datetime
 
 import click
 import pyotp
+import redis
 from flask import current_app
 
 from server.cli.files import StoreGroup
 from server.roles import Role
 from server.services import CLI_ACTOR, accounts
 from server.state import app_state
-from server.storage.apikeys import ApiKeyError, key_id, list_api_keys
+from server.storage.apikeys import ApiKeyError, StoredKey, key_id, list_api_keys, owner_lives
 from server.storage.users import AccountError
 
 TOTP_ISSUER = "Haris"
@@ -26,10 +27,15 @@ def apikey() -> None:
 @apikey.command("create")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--label", required=True, help="Who or what the key is for (kept for audit trails).")
-def create(role: str, label: str) -> None:
+@click.option(
+    "--owner",
+    default=None,
+    help="The console account the key is for: revoked with it (its role must grant the key's).",
+)
+def create(role: str, label: str, owner: str | None) -> None:
     """Print a new key (shown this once; only its hash is kept) and, on stderr, its id."""
     try:
-        key = accounts.create_key(Role(role), label, CLI_ACTOR)
+        key = accounts.create_key(Role(role), label, CLI_ACTOR, owner=owner)
     except ApiKeyError as error:
         raise click.ClickException(str(error)) from None
     click.echo(key)
@@ -38,13 +44,23 @@ def create(role: str, label: str) -> None:
 
 @apikey.command("list")
 def list_keys() -> None:
-    """Every key's id, role, creation date and label (the keys themselves are not kept)."""
-    for stored in list_api_keys(app_state().stores.client):
+    """Every key's id, role, creation date, owner and label (the keys themselves are not kept).
+    The owner is the console account the key was made for, "unowned" for a key made for none
+    (not revoked with any account), and "NAME (gone)" when that account is no more: the key is
+    refused, and revoked with ``apikey revoke``."""
+    client = app_state().stores.client
+    for stored in list_api_keys(client):
         created = datetime.fromtimestamp(stored.created, UTC).strftime("%Y-%m-%d")
-        click.echo(f"{stored.id}\t{stored.role.value}\t{created}\t{stored.label}")
+        click.echo(f"{stored.id}\t{stored.role.value}\t{created}\t{_owner_shown(client, stored)}\t{stored.label}")
     if current_app.config.get("HARIS_BOOTSTRAP_KEY"):
         # Not in Redis, so not revocable here: it lives as long as the setting does.
-        click.echo("bootstrap\tmaintainer\t-\tHARIS_BOOTSTRAP_KEY (remove the setting once real keys exist)")
+        click.echo("bootstrap\tmaintainer\t-\tunowned\tHARIS_BOOTSTRAP_KEY (remove the setting once real keys exist)")
+
+
+def _owner_shown(client: redis.Redis, stored: StoredKey) -> str:
+    if stored.owner is None:
+        return "unowned"
+    return stored.owner if owner_lives(client, stored) else f"{stored.owner} (gone)"
 
 
 @apikey.command("revoke")
@@ -108,10 +124,10 @@ def password_command(username: str, password: str) -> None:
 @user.command("revoke")
 @click.argument("username")
 def revoke_user_command(username: str) -> None:
-    """Delete the account and end all its sessions at once."""
+    """Delete the account, end all its sessions and revoke the API keys made for it, at once."""
     if not accounts.revoke_user(username, CLI_ACTOR):
         raise click.ClickException("no such user")
-    click.echo(f"revoked {username} and ended its sessions")
+    click.echo(f"revoked {username}, ended its sessions and revoked its API keys")
 
 
 @user.command("list")

@@ -12,7 +12,6 @@ from server.console.auth import (
     begin_session,
     console_actor,
     current_user,
-    one_attempt_at_a_time,
     require_console_role,
     users,
 )
@@ -20,7 +19,6 @@ from server.console.blueprint import bp, t
 from server.roles import Role
 from server.services import accounts
 from server.storage.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, AccountError, SignedIn, SignInCheck
-from server.web.limits import limits
 
 Page = str | tuple[str, int] | Response
 
@@ -55,16 +53,8 @@ def _owner_confirmed(user: SignedIn) -> SignInCheck:
     password is refused unchecked (429). A right password with a wrong code answers as a wrong
     password does (same status, same text, same counting), and is audited as at sign-in, once
     the answer is sent (:func:`_not_confirmed`)."""
-    g.password_account = user.username
-    here, account = limits().login, limits().login_account
-    here.refuse_when_used_up()  # before the lock, as at sign-in
-    with one_attempt_at_a_time(user.username):  # read, checked and charged with no other check between
-        account.refuse_when_used_up()
-        checked = users().sign_in(user.username, request.form.get("current", ""), request.form.get("code", "")[:16])
-        if checked.role is None:
-            here.charge(refuse=False)
-            account.charge(refuse=False)
-    return checked
+    g.password_account = user.username  # the name the per-account limit counts (Limits.account_key)
+    return accounts.checked_password(user.username, request.form.get("current", ""), request.form.get("code", "")[:16])
 
 
 def _not_confirmed(section: str, checked: SignInCheck) -> Response:

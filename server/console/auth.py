@@ -7,21 +7,18 @@ import functools
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Response, abort, current_app, g, redirect, request, session, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from redis.exceptions import LockError
 
 from server.roles import Role, role_grants
 from server.services import Actor
 from server.state import app_state
-from server.storage.devices import DAY_SECONDS, DEVICE_DAYS, DeviceStore
+from server.storage.devices import DAY_SECONDS, DEVICE_DAYS
 from server.storage.users import SignedIn, UserStore
-from server.web.limits import LimitReached
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -111,10 +108,6 @@ def _device_tokens() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key or "", salt=_DEVICE_SALT)
 
 
-def _device_store() -> DeviceStore:
-    return DeviceStore(app_state().stores.client, clock=users().clock)
-
-
 def _account_digest(username: str) -> str:
     key = str(current_app.secret_key or "").encode()
     return hmac.new(key, b"device:" + username.encode(), hashlib.sha256).hexdigest()[:32]
@@ -134,37 +127,19 @@ def _presented_nonce(username: str) -> str | None:
     return nonce if hmac.compare_digest(digest, _account_digest(username)) else None
 
 
-@contextmanager
-def one_attempt_at_a_time(username: str) -> Iterator[None]:
-    """Read the sign-in limits, check ``username``'s password and charge a failure with no other
-    password check of that account in between, wherever it comes from (sign-in or *My
-    account*). The limits are read before the check and charged after it: without this, a burst
-    of guesses sent together from many addresses all passed the same reading, about one more
-    guess per concurrent request than ``HARIS_LOGIN_ACCOUNT_LIMIT`` in each window. An attempt
-    that finds another one running is refused unchecked (429, retry in a second)."""
-    lock = users().attempt_lock(username)
-    if not lock.acquire(blocking=False):
-        raise LimitReached(1)
-    try:
-        yield
-    finally:
-        with suppress(LockError):  # held past ATTEMPT_SECONDS and taken since: not ours to release
-            lock.release()
-
-
 def spend_device(username: str) -> bool:
     """Whether this browser signed in to ``username`` within ``DEVICE_SECONDS`` and has not spent
     that sign-in since, for one attempt: the browser is unknown afterwards unless that attempt
     signs in (:func:`remember_device` then lists it again). While the account is under
     attack, a copy of the cookie gets one checked guess, whatever address it comes from."""
     nonce = _presented_nonce(username)
-    return nonce is not None and _device_store().spend(username, nonce)
+    return nonce is not None and app_state().stores.devices.spend(username, nonce)
 
 
 def remember_device(response: Response, username: str) -> None:
     """Mark this browser as one ``username`` signed in from (its last account only)."""
     nonce = secrets.token_urlsafe(16)
-    _device_store().remember(username, nonce, replacing=_presented_nonce(username))
+    app_state().stores.devices.remember(username, nonce, replacing=_presented_nonce(username))
     token = _device_tokens().dumps([_account_digest(username), nonce])
     response.set_cookie(
         DEVICE_COOKIE,

@@ -20,7 +20,6 @@ from server.console.auth import (
     begin_session,
     console_actor,
     current_user,
-    one_attempt_at_a_time,
     remember_device,
     require_console_role,
     safe_next,
@@ -36,15 +35,13 @@ from server.i18n import LOCALES
 from server.roles import Role
 from server.schemas import CheckRequest, ConfirmRequest, RejectRequest
 from server.services import protected
-from server.services.accounts import record_refused_code_after, revoke_user
+from server.services.accounts import checked_password, record_refused_code_after, revoke_user
 from server.services.check import run_check
 from server.services.reports import bank_fingerprint, decide
 from server.state import app_state
 from server.storage.audit import READ_ACTIONS
-from server.storage.users import SignInCheck
 from server.web.body import validate
 from server.web.errors import APIError
-from server.web.limits import LimitReached, limits
 
 Page = str | tuple[str, int] | Response
 REPORT_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -52,35 +49,6 @@ QUEUE_PAGE = 50  # pending reports per page of the queue
 AUDIT_PAGE = 300  # audit entries per page
 AUDIT_KINDS = ("all", "changes", "reads")
 AUDIT_ENTRY_ID = re.compile(r"^[0-9]{1,20}-[0-9]{1,20}$")  # a Redis stream entry id
-
-
-def _checked_sign_in(username: str, password: str, code: str) -> SignInCheck:
-    """A sign-in's password check, past the limits, with a failure charged to them.
-
-    Failures per address stop a guesser here. Failures per account name stop guessing one
-    account from many addresses: past them, a password is checked only from a browser that
-    signed in to this account before (``spend_device``, one checked attempt per sign-in of that
-    browser: a copy of its cookie is not a pass for a guess from each fresh address). Any other
-    attempt is refused before its password is looked at, so a guesser with a fresh address per
-    guess learns nothing (of the password, or of a second-factor code), while the owner's own
-    browser gets in. Read, checked and charged with no other check of the account in between
-    (``one_attempt_at_a_time``): guesses sent together do not all pass one reading."""
-    allowance = limits()
-    # Before the lock: an address past its limit never holds it (a flood from few addresses
-    # cannot keep the owner's own browser waiting on it).
-    here = allowance.login.standing()
-    if here is not None and here.used_up:
-        raise LimitReached(here.retry_after)
-    with one_attempt_at_a_time(username):
-        account = allowance.login_account.standing()
-        if account is not None and account.used_up and not spend_device(username):
-            allowance.login.charge(refuse=False)
-            raise LimitReached(account.retry_after)
-        checked = users().sign_in(username, password, code, current_app.config["HARIS_REQUIRE_SECOND_FACTOR"])
-        if checked.role is None:
-            allowance.login.charge(refuse=False)
-            allowance.login_account.charge(refuse=False)
-    return checked
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -93,7 +61,15 @@ def login() -> Page:
     username = request.form.get("username", "").strip().lower()[:64]
     password = request.form.get("password", "")
     code = request.form.get("code", "")[:16]
-    checked = _checked_sign_in(username, password, code)
+    # Failures per address stop a guesser here. Failures per account name stop guessing one
+    # account from many addresses: past them, a password is checked only from a browser that
+    # signed in to this account before (``spend_device``, one checked attempt per sign-in of that
+    # browser: a copy of its cookie is not a pass for a guess from each fresh address). Any other
+    # attempt is refused before its password is looked at, so a guesser with a fresh address per
+    # guess learns nothing (of the password, or of a second-factor code), while the owner's own
+    # browser gets in.
+    require_code = current_app.config["HARIS_REQUIRE_SECOND_FACTOR"]
+    checked = checked_password(username, password, code, require_code, known_device=lambda: spend_device(username))
     if checked.role is None:
         # One message for an unknown user, a wrong password and a wrong or missing code: no account
         # enumeration, and a phished password is not confirmed to whoever holds it.

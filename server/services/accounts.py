@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from typing import TypeVar
 
+from redis.exceptions import LockError
 from werkzeug.wrappers import Response
 
 from server.roles import Role
@@ -13,11 +16,11 @@ from server.services import CLI_ACTOR, Actor
 from server.services.rules import SIGNAL_ACTOR
 from server.state import app_state
 from server.storage import Stores
-from server.storage.apikeys import StoredKey, create_api_key, key_id, revoke_api_key
-from server.storage.devices import DeviceStore
+from server.storage.apikeys import StoredKey, create_api_key, key_id, revoke_api_key, revoke_keys_of
 from server.storage.optimistic import VERSION
-from server.storage.users import MAX_CODE_FAILURES, AccountChanged, AccountError
+from server.storage.users import MAX_CODE_FAILURES, AccountChanged, AccountError, SignInCheck
 from server.web.errors import APIError
+from server.web.limits import LimitReached, limits
 
 T = TypeVar("T")
 log = logging.getLogger("haris.accounts")
@@ -59,17 +62,35 @@ def revoke_user(username: str, actor: Actor, seen: str | None = None) -> bool:
         revoked = app_state().stores.users.revoke(username, expected=seen)
     except AccountChanged:
         raise APIError(409, "account_changed", _ACCOUNT_CHANGED, reason="account_changed") from None
-    if revoked:  # its browsers are not known to an account made again under the name
-        DeviceStore(app_state().stores.client).forget_all(username)
-    return _recorded(revoked, actor, "user.revoked", username)
-
-
-def create_key(role: Role, label: str, actor: Actor) -> str:
-    """A new API key (raises ``ApiKeyError`` for a bad label); the audit trail names its id."""
+    if not revoked:
+        return False
     stores = app_state().stores
-    key = create_api_key(stores.client, role, label)
-    stores.audit.record(actor.name, "apikey.created", key_id(key), role=role.value, label=label)
+    stores.devices.forget_all(username)  # not known to an account made again under the name
+    stores.audit.record(actor.name, "user.revoked", username)
+    # Its API keys go with it (each one audited). Refused from the moment the account is gone
+    # anyway (server.storage.apikeys.owner_lives): this deletes them, and any an earlier
+    # revocation of the name left behind.
+    for stored in revoke_keys_of(stores.client, username):
+        _record_key_revoked(stores, actor, stored)
+    return True
+
+
+def create_key(role: Role, label: str, actor: Actor, owner: str | None = None) -> str:
+    """A new API key, for the console account ``owner`` if given (raises ``ApiKeyError`` for a bad
+    label, or an owner that is no account or whose role does not grant ``role``); the audit
+    trail names its id."""
+    stores = app_state().stores
+    key = create_api_key(stores.client, role, label, owner=owner)
+    detail = {"role": role.value, "label": label} | ({"owner": owner} if owner is not None else {})
+    stores.audit.record(actor.name, "apikey.created", key_id(key), **detail)
     return key
+
+
+def _record_key_revoked(stores: Stores, actor: Actor, stored: StoredKey) -> None:
+    detail = {"role": stored.role.value, "label": stored.label}
+    if stored.owner is not None:
+        detail["owner"] = stored.owner
+    stores.audit.record(actor.name, "apikey.revoked", stored.id, **detail)
 
 
 def revoke_key(key_or_id: str, actor: Actor) -> StoredKey | None:
@@ -77,7 +98,7 @@ def revoke_key(key_or_id: str, actor: Actor) -> StoredKey | None:
     stores = app_state().stores
     stored = revoke_api_key(stores.client, key_or_id)
     if stored is not None:
-        stores.audit.record(actor.name, "apikey.revoked", stored.id, role=stored.role.value, label=stored.label)
+        _record_key_revoked(stores, actor, stored)
     return stored
 
 
@@ -98,6 +119,59 @@ def set_password(username: str, password: str, actor: Actor) -> bool:
     return _recorded(
         app_state().stores.users.set_password(username, password), actor, "user.password_changed", username
     )
+
+
+def checked_password(
+    username: str,
+    password: str,
+    code: str,
+    require_code: bool = False,
+    known_device: Callable[[], bool] | None = None,
+) -> SignInCheck:
+    """``username``'s password (and second-factor code) checked within the failed sign-in limits,
+    a failure charged to them: what signing in and confirming a change on *My account* share.
+
+    Per address (``HARIS_LOGIN_LIMIT``, and an IPv6 client's /48: ``HARIS_LOGIN_NETWORK_LIMIT``):
+    read before the account's lock, so an address past its limit never holds it (a flood from few
+    addresses cannot keep the owner's own browser waiting on it). Per account name
+    (``HARIS_LOGIN_ACCOUNT_LIMIT``): read, checked and charged with no other check of the account
+    in between (:func:`_one_attempt_at_a_time`). Past the account's limit an attempt is refused
+    (429) before its password is looked at, unless ``known_device`` lets it in (at sign-in, a
+    browser that signed in to the account before: ``server.console.auth.spend_device``); a
+    sign-in so refused counts against its address too (``known_device`` given: the form is the
+    sign-in form, where a guesser sprays across accounts)."""
+    allowance = limits()
+    for each in allowance.charged(allowance.login):
+        each.refuse_when_used_up()
+    with _one_attempt_at_a_time(username):
+        account = allowance.login_account.standing()
+        if account is not None and account.used_up and not (known_device is not None and known_device()):
+            if known_device is not None:
+                allowance.charge(allowance.login, refuse=False)
+            raise LimitReached(account.retry_after)
+        checked = app_state().stores.users.sign_in(username, password, code, require_code)
+        if checked.role is None:
+            allowance.charge(allowance.login, refuse=False)
+            allowance.login_account.charge(refuse=False)
+    return checked
+
+
+@contextmanager
+def _one_attempt_at_a_time(username: str) -> Iterator[None]:
+    """Read the sign-in limits, check ``username``'s password and charge a failure with no other
+    password check of that account in between, wherever it comes from (sign-in or *My
+    account*). The limits are read before the check and charged after it: without this, a burst
+    of guesses sent together from many addresses all passed the same reading, about one more
+    guess per concurrent request than ``HARIS_LOGIN_ACCOUNT_LIMIT`` in each window. An attempt
+    that finds another one running is refused unchecked (429, retry in a second)."""
+    lock = app_state().stores.users.attempt_lock(username)
+    if not lock.acquire(blocking=False):
+        raise LimitReached(1)
+    try:
+        yield
+    finally:
+        with suppress(LockError):  # held past ATTEMPT_SECONDS and taken since: not ours to release
+            lock.release()
 
 
 def record_refused_code_after(response: Response, username: str, actor: Actor = SIGN_IN_ACTOR) -> None:

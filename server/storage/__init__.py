@@ -17,6 +17,7 @@ from flask import current_app
 from server.storage.audit import AuditLog
 from server.storage.banks import BankStore
 from server.storage.cases import CaseStore
+from server.storage.devices import DeviceStore
 from server.storage.extractor_health import ExtractorHealthStore
 from server.storage.protected import ProtectedStore
 from server.storage.reports import ReportStore
@@ -38,6 +39,12 @@ class Stores:
     banks: BankStore
     protected: ProtectedStore
     extractor_health: ExtractorHealthStore
+
+    @property
+    def devices(self) -> DeviceStore:
+        """The browsers each console account signed in from, on the users store's clock (read at
+        each use: tests move that clock, and the devices' days must move with it)."""
+        return DeviceStore(self.client, clock=self.users.clock)
 
     @classmethod
     def over(cls, client: redis.Redis, config: Mapping[str, Any]) -> Stores:

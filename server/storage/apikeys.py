@@ -6,9 +6,20 @@ that digest: printed when the key is made and by ``flask --app server apikey lis
 key for revocation without the key itself — the operator of a trainer's seized laptop has only
 the id, and must still be able to revoke what was on it.
 
+A key may be made **for a console account** (``apikey create --owner NAME``): the account must
+exist and its role must grant the key's (a trainer cannot own a maintainer key). Such a key is
+revoked with its account (``server.services.accounts.revoke_user``) and, should a revocation be
+interrupted or race a key being made, is refused anyway whenever its owner is not the account it
+was made for: the key names the account's ``instance`` (``server.storage.users``: written once
+when the account is made), so an account deleted and made again under the same name owns none of
+the old one's keys. A key made without an owner (and every key made before owners existed) is
+kept as before, listed as unowned.
+
 Redis key:
 - ``haris:apikey:<sha256>`` — hash ``role``, ``label`` (who or what the key is for, kept for audit
-  trails), ``created`` (unix time). Kept until revoked (``flask --app server apikey revoke``).
+  trails), ``created`` (unix time), and for a key made for an account ``owner`` (its username)
+  and ``owner_instance`` (:func:`server.storage.users.account_instance`). Kept until revoked
+  (``flask --app server apikey revoke``, or with its owner's account).
 """
 
 from __future__ import annotations
@@ -20,7 +31,8 @@ from dataclasses import dataclass
 
 import redis
 
-from server.roles import Role
+from server.roles import Role, role_grants
+from server.storage.users import account_instance
 
 KEY_PREFIX = "haris:apikey:"
 KEY_ID_LENGTH = 12
@@ -39,6 +51,8 @@ class StoredKey:
     role: Role
     label: str
     created: int
+    owner: str | None = None  # the console account the key was made for; None: unowned
+    owner_instance: str | None = None
 
 
 def _digest(key: str) -> str:
@@ -55,14 +69,32 @@ def valid_label(label: str) -> bool:
     return bool(label.strip()) and len(label) <= MAX_LABEL_LENGTH and label.isprintable()
 
 
-def create_api_key(client: redis.Redis, role: Role, label: str, now: float | None = None) -> str:
-    """Create a key, store its hash, and return the key (the only time it is visible)."""
+def create_api_key(
+    client: redis.Redis, role: Role, label: str, now: float | None = None, owner: str | None = None
+) -> str:
+    """Create a key, store its hash, and return the key (the only time it is visible). With
+    ``owner``, the key is that console account's (``ApiKeyError`` if there is no such account or
+    its role does not grant ``role``)."""
     if not valid_label(label):
         raise ApiKeyError(f"a label is 1-{MAX_LABEL_LENGTH} printable characters")
+    record: dict[str, str | int] = {"role": role.value, "label": label}
+    if owner is not None:
+        found = account_instance(client, owner)
+        if found is None:
+            raise ApiKeyError(f"no console account {owner!r} to own the key")
+        account_role, instance = found
+        if not role_grants(account_role, role):
+            raise ApiKeyError(f"{owner!r} is a {account_role.value}: it cannot own a {role.value} key")
+        record |= {"owner": owner, "owner_instance": instance}
     key = "hk_" + secrets.token_urlsafe(32)
-    created = int(time.time() if now is None else now)
-    client.hset(KEY_PREFIX + _digest(key), mapping={"role": role.value, "label": label, "created": created})
+    record["created"] = int(time.time() if now is None else now)
+    client.hset(KEY_PREFIX + _digest(key), mapping=record)
     return key
+
+
+def _optional(record: dict[bytes, bytes], name: bytes) -> str | None:
+    value = record.get(name)
+    return None if value is None else value.decode()
 
 
 def _record(digest: str, record: dict[bytes, bytes]) -> StoredKey:
@@ -71,18 +103,38 @@ def _record(digest: str, record: dict[bytes, bytes]) -> StoredKey:
         role=Role(record[b"role"].decode()),
         label=record.get(b"label", b"").decode(),
         created=int(record.get(b"created", b"0")),
+        owner=_optional(record, b"owner"),
+        owner_instance=_optional(record, b"owner_instance"),
     )
 
 
-def list_api_keys(client: redis.Redis) -> list[StoredKey]:
-    """Every key's id, role, label and creation time (never the key: it is not kept)."""
+def owner_lives(client: redis.Redis, stored: StoredKey) -> bool:
+    """Whether the key may be used as far as its owner goes: unowned, or owned by the very
+    account it was made for (not deleted, not made again under its name) whose role still grants
+    the key's."""
+    if stored.owner is None:
+        return True
+    found = account_instance(client, stored.owner)
+    if found is None:
+        return False
+    account_role, instance = found
+    return instance == stored.owner_instance and role_grants(account_role, stored.role)
+
+
+def _stored_keys(client: redis.Redis) -> list[tuple[str, StoredKey]]:
+    """Every stored key's digest and record, oldest first."""
     found = []
     for name in client.scan_iter(match=KEY_PREFIX + "*", count=500):
         digest = name.decode()[len(KEY_PREFIX) :]
         record = client.hgetall(name)
         if record:
-            found.append(_record(digest, record))
-    return sorted(found, key=lambda stored: (stored.created, stored.id))
+            found.append((digest, _record(digest, record)))
+    return sorted(found, key=lambda pair: (pair[1].created, pair[1].id))
+
+
+def list_api_keys(client: redis.Redis) -> list[StoredKey]:
+    """Every key's id, role, label, creation time and owner (never the key: it is not kept)."""
+    return [stored for _, stored in _stored_keys(client)]
 
 
 def _find(client: redis.Redis, key_or_id: str) -> tuple[str, StoredKey] | None:
@@ -112,10 +164,28 @@ def revoke_api_key(client: redis.Redis, key_or_id: str) -> StoredKey | None:
     return stored
 
 
+def revoke_keys_of(client: redis.Redis, username: str) -> list[StoredKey]:
+    """Delete every key made for an account named ``username`` that is not the account under that
+    name now (the caller has just deleted it; one made again since keeps its own keys); what was
+    deleted. Reads every key (an operator's action: there are as many keys as the operator made)."""
+    live = account_instance(client, username)
+    revoked = []
+    for digest, stored in _stored_keys(client):
+        if stored.owner != username or (live is not None and stored.owner_instance == live[1]):
+            continue
+        if client.delete(KEY_PREFIX + digest):  # not if revoked meanwhile by its id
+            revoked.append(stored)
+    return revoked
+
+
 def stored_key(client: redis.Redis, key: str) -> tuple[Role, str] | None:
-    """The role and label of a stored key, or None. The lookup is by hash, so timing reveals
-    nothing about stored keys."""
-    record = client.hgetall(KEY_PREFIX + _digest(key))
+    """The role and label of a stored key, or None (also for a key whose owner is gone:
+    :func:`owner_lives`). The lookup is by hash, so timing reveals nothing about stored keys."""
+    digest = _digest(key)
+    record = client.hgetall(KEY_PREFIX + digest)
     if not record:
         return None
-    return Role(record[b"role"].decode()), record.get(b"label", b"").decode()
+    stored = _record(digest, record)
+    if not owner_lives(client, stored):
+        return None
+    return stored.role, stored.label

@@ -40,10 +40,11 @@ Redis keys:
   secret sealed as ``v1:<key id>:<base64url>``, only for accounts with a second factor; in the
   clear only in a record an earlier version wrote and no start or sign-in has re-sealed),
   ``instance`` (random, written once when the account is made: tells it from one made again
-  under the same name within the same second;
-  absent from accounts made before it was written), ``code_failures`` (wrong second-factor codes
-  in a row with the right password, only while there are some: past ``MAX_CODE_FAILURES`` the
-  account takes no code until its password or second factor is set again).
+  under the same name within the same second; the API keys made for the account name it:
+  ``server.storage.apikeys``; absent from accounts made before it was written),
+  ``code_failures`` (wrong second-factor codes in a row with the right password, only while
+  there are some: past ``MAX_CODE_FAILURES`` the account takes no code until its password or
+  second factor is set again).
   Kept until the account is revoked (``flask --app server user revoke``).
 - ``haris:{users}:totp-used:<username>:<step>`` — a code's time step, once a sign-in used it, so the
   same code cannot be replayed; expires after ``TOTP_REPLAY_SECONDS``.
@@ -192,6 +193,27 @@ def valid_username(username: str) -> bool:
     return bool(USERNAME_PATTERN.match(username))
 
 
+def account_instance(client: redis.Redis, username: str) -> tuple[Role, str] | None:
+    """The role of the account under ``username`` and what tells it from any other account ever
+    made under that name: its random ``instance`` (``created:<unix time>`` for an account made
+    before instances were written); None if there is no such account. API keys made for the
+    account name it (``server.storage.apikeys``)."""
+    plausible = valid_username(username)
+    role, instance, created = (
+        client.hmget(USER_PREFIX + username, "role", "instance", "created") if plausible else (None,) * 3
+    )
+    if role is None:
+        return None
+    identity = instance.decode() if instance else f"created:{int(created or 0)}"
+    return Role(role.decode()), identity
+
+
+def _forget_code_failures(client: redis.Redis | redis.client.Pipeline, username: str) -> None:
+    """Start the account's count of wrong codes again (a right code, a new password or second
+    factor), on ``client`` or queued on a pipeline."""
+    client.hdel(USER_PREFIX + username, "code_failures")
+
+
 def _totp_binding(username: str, instance: bytes | None) -> bytes:
     """What a sealed TOTP secret is bound to (its associated data): the account, by its name and
     the random ``instance`` written when it was made (empty for accounts made before it was)."""
@@ -321,7 +343,7 @@ class UserStore:
         if secret is None or not self._second_factor(username, secret, code):
             return SignInCheck(None, code_refused=True)
         if failures is not None:
-            self.client.hdel(USER_PREFIX + username, "code_failures")
+            _forget_code_failures(self.client, username)
         return signed_in
 
     def count_refused_code(self, username: str) -> int:
@@ -419,7 +441,7 @@ class UserStore:
         if not self.client.hexists(USER_PREFIX + username, "role"):
             return False
         self.client.hset(USER_PREFIX + username, "password", generate_password_hash(password, method=PASSWORD_METHOD))
-        self.client.hdel(USER_PREFIX + username, "code_failures")  # the grinder's password is void
+        _forget_code_failures(self.client, username)  # the grinder's password is void
         self.end_sessions(username)
         return True
 
@@ -433,7 +455,7 @@ class UserStore:
         if role is None:
             return None
         self.client.hset(USER_PREFIX + username, "totp", self.sealer.seal(secret, _totp_binding(username, instance)))
-        self.client.hdel(USER_PREFIX + username, "code_failures")
+        _forget_code_failures(self.client, username)
         self.end_sessions(username)
         return secret
 
@@ -441,7 +463,7 @@ class UserStore:
         """Remove the account's second factor (a lost phone); False if it had none."""
         with self.client.pipeline(transaction=True) as pipe:
             pipe.hdel(USER_PREFIX + username, "totp")
-            pipe.hdel(USER_PREFIX + username, "code_failures")
+            _forget_code_failures(pipe, username)
             removed, _ = pipe.execute()
         return bool(removed)
 

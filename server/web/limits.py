@@ -6,10 +6,10 @@ address next to that client's check would tell a seized server who checked what.
 
 How they are keyed: ``HMAC-SHA256(pepper, client address)``, truncated; an IPv6 address counts as
 its /64 (``_address``: one host may send from all of them). The registry's matches, campaign
-contributions and reports are counted per IPv6 /48 too (``_network``; ``Limits.charged``): a /48,
-free from tunnel brokers, is 65,536 /64 clients. The check limit is not (every check would pay
-the /48's round trip; those three pay it only when a check matches or contributes, or for a
-report). IPv4 clients are not grouped. The pepper is random,
+contributions, reports and failed console sign-ins are counted per IPv6 /48 too (``_network``;
+``Limits.charged``): a /48, free from tunnel brokers, is 65,536 /64 clients. The check limit is
+not (every check would pay the /48's round trip; the others pay it only when a check matches or
+contributes, for a report, or for a sign-in). IPv4 clients are not grouped. The pepper is random,
 made by whichever worker first needs it in a clock hour, shared between workers and nodes only in
 the limiter store's memory (``haris:limiter:pepper:<hour number>``, SET NX, expires after two
 hours) and cached per worker. It is never derived from ``HARIS_SECRET_KEY`` and never written to
@@ -25,8 +25,9 @@ window instead (``limits``' list of the times of
 the client's contributions, or matches, in the last window), under this hour's key and the
 previous hour's (so the cap holds in any hour, across the pepper's change);
 ``haris:LIMITER/limits/<hmac>/<scope>-network/<limit>`` — the same per IPv6 /48, for ``registry``,
-``campaign`` and ``report`` (``HARIS_REGISTRY_NETWORK_LIMIT``, ``HARIS_CAMPAIGN_NETWORK_CONTRIBUTIONS``,
-``HARIS_REPORT_NETWORK_LIMIT``), counted as the client's twin is, after it let the request in;
+``campaign``, ``report`` and ``login`` (``HARIS_REGISTRY_NETWORK_LIMIT``,
+``HARIS_CAMPAIGN_NETWORK_CONTRIBUTIONS``, ``HARIS_REPORT_NETWORK_LIMIT``,
+``HARIS_LOGIN_NETWORK_LIMIT``), counted as the client's twin is, after it let the request in;
 ``haris:LIMITER/limits/<hmac>/protected-named/1/1/hour`` — a protected person named to a trainer in
 the hour (an HMAC of both: only a person not named to her yet counts against her limit);
 ``haris:limiter:pepper:<hour>`` — the pepper, two hours.
@@ -50,7 +51,8 @@ Limits (``Limits``; anonymous views are decorated with :func:`counted`):
   done, by its thread's CPU (``charge_for_cpu``).
 - failed API keys, per address (``HARIS_KEY_FAILURE_LIMIT``): past it, every bearer key from that
   address is refused (429) until the window ends, so guessing stops there.
-- console sign-in: failures per address (``HARIS_LOGIN_LIMIT``) and per account name
+- console sign-in: failures per address (``HARIS_LOGIN_LIMIT``, and per IPv6 /48
+  ``HARIS_LOGIN_NETWORK_LIMIT``) and per account name
   (``HARIS_LOGIN_ACCOUNT_LIMIT``); wrong current passwords on *My account* count there too. An
   account under attack from elsewhere still lets its owner in with the right password from an
   address that has not failed.
@@ -425,7 +427,9 @@ class Limits:
         self.campaign = client_allowance("campaign", "HARIS_CAMPAIGN_CONTRIBUTIONS",
                                          "HARIS_CAMPAIGN_NETWORK_CONTRIBUTIONS", moving=True)  # fmt: skip
         self.key_failures = allowance("key-failures", "HARIS_KEY_FAILURE_LIMIT")
-        self.login = allowance("login", "HARIS_LOGIN_LIMIT")
+        # Failed console sign-ins (and My account's confirmations), with a twin per IPv6 /48: a
+        # guesser with a free /48 would otherwise spray passwords from 65,536 addresses.
+        self.login = client_allowance("login", "HARIS_LOGIN_LIMIT", "HARIS_LOGIN_NETWORK_LIMIT")
         # Protected people named to one trainer (server.services.protected.disclosed): a moving
         # window under this hour's key and the previous hour's, as the registry's, so a fixed
         # window (or the new pepper) does not let twice the limit through around the hour.
@@ -537,7 +541,8 @@ def _address() -> bytes:
 def _network() -> bytes | None:
     """The client's IPv6 /48, or None for an IPv4 client (an IPv4-mapped address is one): the
     network a tunnel broker or a hosting provider hands out whole, for the /48 twins of the
-    registry's, the campaign contributions' and the reports' allowances (``Limits.charged``). IPv4
+    registry's, the campaign contributions', the reports' and the console sign-in's allowances
+    (``Limits.charged``). IPv4
     addresses are not grouped (a /24 is often many households behind one ISP)."""
     address = _client_ip()
     if not isinstance(address, ipaddress.IPv6Address):

@@ -228,6 +228,25 @@ def test_failed_sign_ins_are_rate_limited_per_address(make_app: Any, accounts: U
     assert sign_in(other, "amal").status_code == 303
 
 
+def test_failed_sign_ins_from_one_ipv6_48_are_limited_together(make_app: Any, accounts: UserStore) -> None:
+    # Each /64 is an address of its own for HARIS_LOGIN_LIMIT; a /48 (free from tunnel brokers)
+    # is 65,536 of them, so they also count together against HARIS_LOGIN_NETWORK_LIMIT.
+    app = make_app(HARIS_LOGIN_LIMIT="3/minute", HARIS_LOGIN_NETWORK_LIMIT="4/minute")
+
+    def attempt(address: str, password: str) -> int:
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        return int(sign_in(client, "amal", password).status_code)
+
+    assert [attempt(f"2001:db8:48:{n}::1", "wrong password!!") for n in range(1, 5)] == [401, 401, 401, 401]
+    limited = app.test_client()
+    limited.environ_base["REMOTE_ADDR"] = "2001:db8:48:ffff::9"  # a fresh /64 of the same /48
+    refused = sign_in(limited, "amal")  # the right password: refused before it is looked at
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert attempt("2001:db8:49:1::1", PASSWORD) == 303  # another /48
+    assert attempt("198.51.100.7", PASSWORD) == 303  # IPv4 clients are not grouped
+
+
 def test_successful_sign_ins_do_not_use_up_the_allowance(make_app: Any, accounts: UserStore) -> None:
     app = make_app(HARIS_LOGIN_LIMIT="2/minute")
     for _ in range(4):

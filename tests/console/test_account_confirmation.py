@@ -100,6 +100,23 @@ def test_guesses_per_address_are_limited_too(make_app: Any, accounts: UserStore)
     assert statuses == [403, 403, 429]
 
 
+def test_guesses_per_ipv6_48_are_limited_too(make_app: Any, accounts: UserStore) -> None:
+    # A stolen session cookie works from any address: each guess from a fresh /64 of one /48
+    # still counts against that /48 (HARIS_LOGIN_NETWORK_LIMIT), as a failed sign-in does.
+    app = make_app(HARIS_LOGIN_NETWORK_LIMIT="2/minute")
+    owner = app.test_client()
+    assert sign_in(owner, "amal").status_code == 303
+    stolen = owner.get_cookie(SESSION_COOKIE)
+    assert stolen is not None
+    statuses = []
+    for number in range(3):
+        thief = app.test_client()
+        thief.environ_base["REMOTE_ADDR"] = f"2001:db8:48:{number + 1}::1"
+        thief.set_cookie(SESSION_COOKIE, stolen.value)
+        statuses.append(end_elsewhere(thief, {"current": f"guess number {number}!"}).status_code)
+    assert statuses == [403, 403, 429]
+
+
 @pytest.fixture
 def clocked_app(console_app: Flask) -> Flask:
     with console_app.app_context():

@@ -85,9 +85,9 @@ def test_api_keys_are_listed_and_revoked_by_id_and_audited(app: Flask, redis_cli
     ident = key_id(key)
     assert f"id {ident}" in created.stderr
     listed = runner.invoke(args=["apikey", "list"]).stdout
-    assert f"{ident}\ttrainer\t" in listed and "\tamal laptop\n" in listed
+    assert f"{ident}\ttrainer\t" in listed and "\tunowned\tamal laptop\n" in listed
     # The configured bootstrap key is listed too, so that it is not forgotten (never its value).
-    assert "bootstrap\tmaintainer\t-\tHARIS_BOOTSTRAP_KEY" in listed and "test-bootstrap-key" not in listed
+    assert "bootstrap\tmaintainer\t-\tunowned\tHARIS_BOOTSTRAP_KEY" in listed and "test-bootstrap-key" not in listed
     assert key not in listed
     headers = {"Authorization": f"Bearer {key}"}
     assert app.test_client().get("/v1/banks", headers=headers).status_code == 200

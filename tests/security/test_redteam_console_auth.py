@@ -41,8 +41,9 @@ Finding 6 (the lead, from this pass's report) — the sign-in limits were read b
 was checked (scrypt, about half a second) and charged after it, so guesses sent together, from
 as many addresses, all passed the same reading: about one guess more than
 ``HARIS_LOGIN_ACCOUNT_LIMIT`` per request in flight, in every window (gunicorn's 2 × 8 threads
-per node). One password check of an account runs at a time now (``one_attempt_at_a_time``), at
-sign-in and on *My account*; one that finds another running is refused unchecked.
+per node). One password check of an account runs at a time now
+(``server.services.accounts.checked_password``), at sign-in and on *My account*; one that finds
+another running is refused unchecked.
 """
 
 from __future__ import annotations
