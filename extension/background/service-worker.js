@@ -11,7 +11,7 @@ import { changedSettings, getSettings } from "../shared/settings.js";
 import { MAX_OTHER_IDS, otherIds } from "../shared/contacts.js";
 import { forgetInTabs, wipeEverything } from "../shared/wipe.js";
 import { tellEveryTab } from "../shared/tabs.js";
-import { backendAllowed, check, forgetTab, keepRecord, pruneSession, sessionGet, validRequest } from "./check.js";
+import { backendAllowed, check, forgetTab, keepRecord, lastKey, pruneSession, sessionGet, validRequest } from "./check.js";
 import { ensureGridAlarm } from "./grid-alarm.js";
 import { clampProfile, sendReport } from "./checker.js";
 import { MAX_AVATAR_BASE64 } from "./avatar.js";
@@ -32,10 +32,12 @@ async function pageSetup() {
   return { locale, strings: await loadStrings(locale), everywhere: settings.bannerEverywhere && !settings.pageSilent, silent: settings.pageSilent };
 }
 
-async function report(message) {
+async function report(message, sender) {
   const settings = await getSettings();
   if (!(await backendAllowed(settings.backendUrl))) return { ok: false, reason: "permission" };
-  const last = (await sessionGet(`${PREFIX.last}${message.key}`)) || {};
+  // This tab's and site's check of the profile only (check.js lastKey): never another tab's.
+  const key = lastKey(sender.tab.id, sender.url, message.key);
+  const last = (key && (await sessionGet(key))) || {};
   return sendReport(fetch, settings, { platform: message.platform, profile: message.profile, avatarHash: last.avatarHash, reason: message.reason });
 }
 
@@ -185,7 +187,7 @@ async function handle(received, sender, epoch) {
     case MESSAGES.DETAILS:
       return openDetails(sender);
     case MESSAGES.REPORT:
-      return validRequest(message) && REPORT_REASONS.includes(message.reason) ? report(message) : { ok: false };
+      return validRequest(message) && REPORT_REASONS.includes(message.reason) ? report(message, sender) : { ok: false };
     case MESSAGES.DISMISS:
       // Session storage only: "Not now" never becomes a list of profiles on disk.
       if (!validKey(message.key)) return { ok: false };
