@@ -5,7 +5,7 @@
  * the extension's own pages use the shared modules directly, but for the wipe, which is done here.
  */
 import { api } from "../shared/browser.js";
-import { MESSAGES, PAGE_LIMITS, REPORT_REASONS, STORAGE, TICK } from "../shared/constants.js";
+import { MESSAGES, OPEN_WINDOW_LIMITS, PAGE_LIMITS, REPORT_REASONS, STORAGE, TICK } from "../shared/constants.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { changedSettings, getSettings } from "../shared/settings.js";
 import { MAX_OTHER_IDS, otherIds } from "../shared/contacts.js";
@@ -44,18 +44,26 @@ async function report(message, sender) {
 /**
  * The extension's own window for this tab: the full report, and there — out of the page's
  * reach — "Save as a trusted contact". The toolbar popup where the browser allows it, else a tab.
+ * Only for the tab the user is looking at (the browser says whether the sender's tab is active:
+ * a page in a background tab cannot put the popup over another site), and at most once per
+ * OPEN_WINDOW_LIMITS.perTabMs for a tab and once per anyMs in all: the worker cannot verify a
+ * click in the page (a renderer taken over by its page sends what it likes), and this message
+ * sent in a loop would otherwise cover the user's screen, or bury her under extension tabs.
  */
-let lastTabOpened = -Infinity;
+const lastOpened = new Map(); // tab id → when its window was last opened (the latest few only)
+let lastOpenedAny = -Infinity;
 async function openDetails(sender) {
-  const tabId = sender.tab ? sender.tab.id : null;
+  const tabId = sender.tab.id;
+  const now = Date.now();
+  if (sender.tab.active !== true) return { ok: false };
+  if (now - lastOpenedAny < OPEN_WINDOW_LIMITS.anyMs || now - (lastOpened.get(tabId) ?? -Infinity) < OPEN_WINDOW_LIMITS.perTabMs) return { ok: false };
+  lastOpenedAny = now;
+  // Tabs whose gap has passed are forgotten: at most perTabMs / anyMs entries are ever kept.
+  for (const [tab, at] of lastOpened) if (now - at >= OPEN_WINDOW_LIMITS.perTabMs) lastOpened.delete(tab);
+  lastOpened.set(tabId, now);
   try {
     await api.action.openPopup();
   } catch (_error) {
-    // A person opens one window at a time; a renderer taken over by its page could send this
-    // message in a loop and bury the user under extension tabs.
-    const now = Date.now();
-    if (now - lastTabOpened < PAGE_LIMITS.openTabGapMs) return { ok: false };
-    lastTabOpened = now;
     await api.tabs.create({ url: api.runtime.getURL(`popup/popup.html?tab=${tabId}`) });
   }
   return { ok: true };

@@ -3,14 +3,14 @@
 // the device afterwards (what the toolbar still shows). The worker module runs against
 // fake-browser.mjs (Firefox's `browser.*` API) and a real local HTTP server standing in for Haris.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, test } from "node:test";
+import { after, before, beforeEach, describe, mock, test } from "node:test";
 import { clearEverything, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
 import { jsonServer } from "./helpers.mjs";
 
 const browser = installFakeBrowser();
 const Vault = await import("../../extension/shared/vault.js");
 const { saveSettings } = await import("../../extension/shared/settings.js");
-const { PAGE_LIMITS } = await import("../../extension/shared/constants.js");
+const { OPEN_WINDOW_LIMITS, PAGE_LIMITS } = await import("../../extension/shared/constants.js");
 await import("../../extension/background/service-worker.js");
 
 const PASS = "olive tram seventeen lantern";
@@ -96,6 +96,38 @@ describe("who may ask the worker what", () => {
   test("Details and 'This is my real friend' in a loop open one extension tab, not one per message", async () => {
     for (let i = 0; i < 40; i += 1) await sendToWorker(browser, { type: i % 2 ? "details" : "friend" });
     assert.equal(browser.tabs.created.length, 1);
+  });
+
+  test("a page asking for the extension's window in a loop gets it once per tab per ten seconds, and only for the tab the user looks at", async () => {
+    // The worker's clock, moved by the test (the gaps are timed with Date.now).
+    mock.timers.enable({ apis: ["Date"], now: Date.now() + 3_600_000 });
+    const opened = [];
+    const openPopup = browser.action.openPopup;
+    browser.action.openPopup = async () => {
+      opened.push(Date.now());
+    };
+    const ask = (from = {}) => sendToWorker(browser, { type: "details" }, from);
+    try {
+      // A page in a background tab cannot put the popup over what the user is looking at.
+      assert.deepEqual(await ask({ active: false }), { ok: false });
+      assert.equal(opened.length, 0);
+      // The active tab's page, in a loop: once, then nothing until its gap has passed.
+      assert.deepEqual(await ask(), { ok: true });
+      for (let i = 0; i < 20; i += 1) assert.deepEqual(await ask(), { ok: false });
+      mock.timers.tick(OPEN_WINDOW_LIMITS.perTabMs - 1);
+      assert.deepEqual(await ask(), { ok: false });
+      mock.timers.tick(1);
+      assert.deepEqual(await ask(), { ok: true });
+      // Another tab, become active, is not held by tab 7's gap, but by the one across tabs.
+      assert.deepEqual(await ask({ tabId: 8 }), { ok: false });
+      mock.timers.tick(OPEN_WINDOW_LIMITS.anyMs);
+      assert.deepEqual(await ask({ tabId: 8 }), { ok: true });
+      assert.equal(opened.length, 3);
+      assert.equal(browser.tabs.created.length, 0, "the popup opened: no tab made");
+    } finally {
+      browser.action.openPopup = openPopup;
+      mock.timers.reset();
+    }
   });
 
   test("a check's photo is bounded before anything is done with it: an over-long one is dropped, the check still runs", async () => {
