@@ -326,8 +326,11 @@ export function pageView(view, strings) {
 export async function check(message, sender, epoch = currentEpoch()) {
   try {
     const context = { ...(await checkContext(message, sender)), epoch };
-    // A check that sends the contacts is a use of the vault: it stays open the chosen time from now.
-    if (context.open) {
+    // A check that sends the contacts is a use of the vault: it stays open the chosen time from
+    // now. Only a check of the tab the user is looking at (the browser says whether the sender's
+    // tab is active): a page in a background tab checking in a loop would keep the vault open
+    // past the time the user chose, on a device left alone or taken.
+    if (context.open && sender.tab && sender.tab.active === true) {
       refuseIfEpochEnded(epoch);
       await noteUse();
     }
@@ -342,7 +345,9 @@ export async function check(message, sender, epoch = currentEpoch()) {
     // and whether each profile it names is one of the user's trusted contacts (a low-risk answer
     // with `trusted`), at the server's rate. The toolbar badge and the popup have it all.
     const settings = context.settings;
-    if (!drawnInPage(view, { everywhere: settings.bannerEverywhere, silent: settings.pageSilent })) return { view: { state: "hidden" }, locale: context.locale };
+    // Nor its language: with "Nothing in the page" every answer is hidden, and the page is told no
+    // language at all (service-worker.js pageSetup).
+    if (!drawnInPage(view, { everywhere: settings.bannerEverywhere, silent: settings.pageSilent })) return { view: { state: "hidden" } };
     return { view: pageView(view, await loadStrings(context.locale)), locale: context.locale };
   } catch (error) {
     if (error instanceof EpochEnded) return { stale: true };

@@ -5,7 +5,7 @@
  * the extension's own pages use the shared modules directly, but for the wipe, which is done here.
  */
 import { api } from "../shared/browser.js";
-import { MESSAGES, OPEN_WINDOW_LIMITS, PAGE_LIMITS, REPORT_REASONS, STORAGE, TICK } from "../shared/constants.js";
+import { MESSAGES, OPEN_WINDOW_LIMITS, PAGE_LIMITS, PLATFORM_SITES, REPORT_REASONS, STORAGE, TICK } from "../shared/constants.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { changedSettings, getSettings } from "../shared/settings.js";
 import { MAX_OTHER_IDS, otherIds } from "../shared/contacts.js";
@@ -17,6 +17,7 @@ import { clampProfile, sendReport } from "./checker.js";
 import { MAX_AVATAR_BASE64 } from "./avatar.js";
 import { initAutoLock, lockIfIdle } from "./auto-lock.js";
 import { initHealth, recordVisit } from "./health.js";
+import { validVisit } from "./health-counts.js";
 import { currentEpoch, EpochEnded, newEpoch } from "./epochs.js";
 import { restrictStorageAccess } from "./storage-access.js";
 import { migrateAll } from "../shared/vault-store.js";
@@ -26,10 +27,13 @@ const UNAVAILABLE = { view: { state: "unavailable", reason: "error" } };
 
 async function pageSetup() {
   const settings = await getSettings();
-  const locale = resolveLocale(settings.language);
   // `silent`: the user chose to have nothing drawn in pages (a page then cannot tell Haris runs,
-  // nor what it found); the toolbar badge and the popup still say it.
-  return { locale, strings: await loadStrings(locale), everywhere: settings.bannerEverywhere && !settings.pageSilent, silent: settings.pageSilent };
+  // nor what it found); the toolbar badge and the popup still say it. Nothing is drawn, so the
+  // page is given no strings and no language: a renderer taken over by its page would learn
+  // which language the user chose for Haris (no check's answer says it either: check.js).
+  if (settings.pageSilent) return { locale: null, strings: {}, everywhere: false, silent: true };
+  const locale = resolveLocale(settings.language);
+  return { locale, strings: await loadStrings(locale), everywhere: settings.bannerEverywhere, silent: false };
 }
 
 async function report(message, sender) {
@@ -82,6 +86,30 @@ function dismissProfile(key, epoch) {
 /** A profile's key as content scripts send it ("x:id:123"): a short string, or nothing. */
 function validKey(key) {
   return typeof key === "string" && key.length > 0 && key.length < PAGE_LIMITS.maxKey;
+}
+
+/**
+ * The platform whose pages the sender's site shows (shared/constants.js PLATFORM_SITES), or null.
+ * A key names its platform first ("x:id:123"): a page is answered about its own platform's only.
+ */
+function platformOf(sender) {
+  let host = "";
+  try {
+    host = new URL(sender.url).hostname;
+  } catch (_error) {
+    return null;
+  }
+  return Object.keys(PLATFORM_SITES).find((platform) => PLATFORM_SITES[platform].includes(host)) || null;
+}
+
+/**
+ * "Not now" is asked and kept for a profile of the sender's own platform only: the list holds the
+ * profiles dismissed on every platform, and a renderer taken over by, say, X's page must not
+ * learn, key by key, which Facebook or Telegram profiles the user dismissed.
+ */
+function ownPlatformKey(key, sender) {
+  const platform = platformOf(sender);
+  return validKey(key) && platform !== null && key.startsWith(`${platform}:`);
 }
 
 /**
@@ -198,14 +226,16 @@ async function handle(received, sender, epoch) {
       return validRequest(message) && REPORT_REASONS.includes(message.reason) ? report(message, sender) : { ok: false };
     case MESSAGES.DISMISS:
       // Session storage only: "Not now" never becomes a list of profiles on disk.
-      if (!validKey(message.key)) return { ok: false };
+      if (!ownPlatformKey(message.key, sender)) return { ok: false };
       await dismissProfile(message.key, epoch);
       return { ok: true };
     case MESSAGES.IS_DISMISSED:
-      return { dismissed: validKey(message.key) && Boolean(await sessionGet(`${PREFIX.dismissed}${message.key}`)) };
+      return { dismissed: ownPlatformKey(message.key, sender) && Boolean(await sessionGet(`${PREFIX.dismissed}${message.key}`)) };
     case MESSAGES.HEALTH:
-      // Counted only if the user opted in; never sent from here (an alarm sends, once a day).
-      return recordVisit(message, epoch);
+      // Counted only if the user opted in; never sent from here (an alarm sends, once a day). The
+      // answer is the same whether or not it was counted: it would tell the page the user's choice.
+      await recordVisit(message, epoch);
+      return { ok: validVisit(message) };
     default:
       return { ok: false };
   }

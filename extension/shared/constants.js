@@ -13,6 +13,18 @@ export const PLATFORMS = Object.freeze(["facebook", "instagram", "x", "telegram"
 export const CONTACT_PLATFORMS = Object.freeze([...PLATFORMS, "other"]);
 
 /**
+ * The sites the content scripts run on (the manifest's `matches`, by host; a test keeps them
+ * equal), by the platform whose profiles they show. A page's "Not now" questions are answered for
+ * its own platform's profiles only (background/service-worker.js).
+ */
+export const PLATFORM_SITES = Object.freeze({
+  facebook: Object.freeze(["www.facebook.com", "web.facebook.com", "m.facebook.com"]),
+  instagram: Object.freeze(["www.instagram.com"]),
+  x: Object.freeze(["x.com", "mobile.x.com", "twitter.com", "mobile.twitter.com"]),
+  telegram: Object.freeze(["web.telegram.org", "t.me", "telegram.me", "telegram.dog"]),
+});
+
+/**
  * The public API's validation limits (heuristics/profile.py and server/schemas.py; a test keeps
  * them equal). Free text over its limit is cut; an identifier over its limit is dropped, because a
  * cut identifier names another account.
