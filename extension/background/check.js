@@ -133,6 +133,7 @@ async function checkContext(message, sender) {
     byUsername: trustedBy.length > 0 && !trustedBy.some((c) => c.account_id && message.profile.account_id),
     tabId,
     now: Date.now(),
+    lastKey: lastKey(tabId, sender.url, message.key),
     cacheKey: verdictKey(tabId, sender.url, `${message.key}|${locale}|${secrets ? "open" : "locked"}|${settings.backendUrl}`),
     request: await requestDigest(message),
   };
@@ -140,6 +141,30 @@ async function checkContext(message, sender) {
 
 /** Where a tab's cached verdicts start: `verdictKey`'s prefix, forgotten with the tab (forgetTab). */
 const tabVerdicts = (tabId) => `${PREFIX.verdict}${tabId}|`;
+/** Where a tab's last profiles start (`lastKey`), forgotten with the tab too. */
+const tabLasts = (tabId) => `${PREFIX.last}${tabId}|`;
+
+/** "https://x.com/someone" → "https://x.com"; null for anything else. */
+function originOf(url) {
+  try {
+    return new URL(url).origin;
+  } catch (_error) {
+    return null;
+  }
+}
+
+/**
+ * The key of the last profile checked under `profileKey` in a tab, by a site: what Report sends
+ * with it (the photo's fingerprint) is read from here. Per tab and site, as verdicts are: kept
+ * under the profile's key alone, a page in one tab could have another tab's check filed in a
+ * report (a report in the user's name, with the photo's fingerprint the other tab's check got).
+ * No tab or site (never a content script's message): null, nothing kept or read.
+ */
+export function lastKey(tabId, url, profileKey) {
+  const origin = originOf(url);
+  if (!Number.isInteger(tabId) || !origin) return null;
+  return `${tabLasts(tabId)}${origin}|${profileKey}`;
+}
 
 /**
  * A cached verdict's key: the tab and the site that asked as well as the request's. A cached
@@ -149,18 +174,13 @@ const tabVerdicts = (tabId) => `${PREFIX.verdict}${tabId}|`;
  * site the tab showed before is another renderer). No tab (never a content script): not cached.
  */
 function verdictKey(tabId, url, request) {
-  if (!Number.isInteger(tabId)) return null;
-  let origin = "";
-  try {
-    origin = new URL(url).origin;
-  } catch (_error) {
-    return null;
-  }
+  const origin = originOf(url);
+  if (!Number.isInteger(tabId) || !origin) return null;
   return `${tabVerdicts(tabId)}${origin}|${request}`;
 }
 
 /**
- * A closed tab's cached verdicts and its report for the popup go at once, not at the end of their
+ * A closed tab's cached verdicts, last profiles and its report for the popup go at once, not at the end of their
  * lifetime. In the queue of record writes (keepRecord), after any under way.
  */
 export function forgetTab(tabId) {
@@ -169,7 +189,7 @@ export function forgetTab(tabId) {
   if (closedTabs.size > MAX_CLOSED_TABS) closedTabs.delete(closedTabs.values().next().value);
   return oneWriteAtATime(async () => {
     const all = await session().get(null);
-    const gone = Object.keys(all).filter((k) => k.startsWith(tabVerdicts(tabId)) || k === `${PREFIX.tab}${tabId}`);
+    const gone = Object.keys(all).filter((k) => k.startsWith(tabVerdicts(tabId)) || k.startsWith(tabLasts(tabId)) || k === `${PREFIX.tab}${tabId}`);
     if (gone.length) await session().remove(gone);
   });
 }
@@ -243,7 +263,9 @@ export async function pruneSession(now) {
 async function remember(context, message, view) {
   await pruneSession(context.now);
   const { platform, profile } = message;
-  await keepRecord(PREFIX.last, `${PREFIX.last}${message.key}`, { at: context.now, platform, profile, avatarHash: view.avatarHash || null }, context.epoch);
+  if (context.lastKey) {
+    await keepRecord(PREFIX.last, context.lastKey, { at: context.now, platform, profile, avatarHash: view.avatarHash || null }, context.epoch, PAGE_LIMITS.maxRecords, context.tabId);
+  }
   if (context.tabId != null) {
     // Not for a tab closed meanwhile (forgetTab): one at a time with its forgetting.
     await oneWriteAtATime(async () => {
@@ -304,8 +326,11 @@ export function pageView(view, strings) {
 export async function check(message, sender, epoch = currentEpoch()) {
   try {
     const context = { ...(await checkContext(message, sender)), epoch };
-    // A check that sends the contacts is a use of the vault: it stays open the chosen time from now.
-    if (context.open) {
+    // A check that sends the contacts is a use of the vault: it stays open the chosen time from
+    // now. Only a check of the tab the user is looking at (the browser says whether the sender's
+    // tab is active): a page in a background tab checking in a loop would keep the vault open
+    // past the time the user chose, on a device left alone or taken.
+    if (context.open && sender.tab && sender.tab.active === true) {
       refuseIfEpochEnded(epoch);
       await noteUse();
     }
@@ -320,7 +345,9 @@ export async function check(message, sender, epoch = currentEpoch()) {
     // and whether each profile it names is one of the user's trusted contacts (a low-risk answer
     // with `trusted`), at the server's rate. The toolbar badge and the popup have it all.
     const settings = context.settings;
-    if (!drawnInPage(view, { everywhere: settings.bannerEverywhere, silent: settings.pageSilent })) return { view: { state: "hidden" }, locale: context.locale };
+    // Nor its language: with "Nothing in the page" every answer is hidden, and the page is told no
+    // language at all (service-worker.js pageSetup).
+    if (!drawnInPage(view, { everywhere: settings.bannerEverywhere, silent: settings.pageSilent })) return { view: { state: "hidden" } };
     return { view: pageView(view, await loadStrings(context.locale)), locale: context.locale };
   } catch (error) {
     if (error instanceof EpochEnded) return { stale: true };

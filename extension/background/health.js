@@ -11,12 +11,13 @@
  */
 import { api } from "../shared/browser.js";
 import { HEALTH, STORAGE } from "../shared/constants.js";
-import { changedSettings, getSettings } from "../shared/settings.js";
+import { changedSettings, getSettings, saveSettings } from "../shared/settings.js";
 import { changeRecords, readRecord } from "../shared/vault-store.js";
 import { backendAllowed } from "./check.js";
 import { sendHealth } from "./checker.js";
 import { addVisit, lateSend, mergeCounts, nextSend, reportBody, validVisit, visitsIn } from "./health-counts.js";
 import { refuseIfEpochEnded, currentEpoch } from "./epochs.js";
+import { giveBackDataConsent } from "../shared/grants.js";
 
 const KEYS = STORAGE.health;
 const RECORD = STORAGE.records.health;
@@ -183,6 +184,34 @@ async function sendOnce(now, random) {
     await putBack(taken.counts);
     return planSend(nextSend(now, random, HEALTH.retryMs));
   });
+}
+
+/**
+ * The user's choice in Options, made there with this. On: Firefox's consent to send technical
+ * data is asked first (inside the click, as browsers require: the request is the first thing
+ * done, before any await), and without it nothing is turned on. Off: the choice is saved, then
+ * the consent is given back (shared/grants.js), as the wipe does: Firefox keeps it in the profile,
+ * and left there it would say that the counter was once on. Chromium asks nothing of its own for
+ * the counter (it sends to the server the checks use, whose origin stays granted for them), so
+ * there is nothing to give back there. Resolves to whether the counter is now on.
+ */
+export async function chooseHealth(on) {
+  if (on) {
+    if (asksDataConsent()) {
+      let granted = false;
+      try {
+        granted = await api.permissions.request(DATA_CONSENT);
+      } catch (_error) {
+        granted = false;
+      }
+      if (!granted) return false;
+    }
+    await saveSettings({ healthCounter: true });
+    return true;
+  }
+  await saveSettings({ healthCounter: false });
+  await giveBackDataConsent();
+  return false;
 }
 
 /** Listeners of the worker: the alarm, the choice in Options, and a start of the worker. */

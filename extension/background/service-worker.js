@@ -5,18 +5,19 @@
  * the extension's own pages use the shared modules directly, but for the wipe, which is done here.
  */
 import { api } from "../shared/browser.js";
-import { MESSAGES, PAGE_LIMITS, REPORT_REASONS, STORAGE, TICK } from "../shared/constants.js";
+import { MESSAGES, OPEN_WINDOW_LIMITS, PAGE_LIMITS, PLATFORM_SITES, REPORT_REASONS, STORAGE, TICK } from "../shared/constants.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { changedSettings, getSettings } from "../shared/settings.js";
 import { MAX_OTHER_IDS, otherIds } from "../shared/contacts.js";
 import { forgetInTabs, wipeEverything } from "../shared/wipe.js";
 import { tellEveryTab } from "../shared/tabs.js";
-import { backendAllowed, check, forgetTab, keepRecord, pruneSession, sessionGet, validRequest } from "./check.js";
+import { backendAllowed, check, forgetTab, keepRecord, lastKey, pruneSession, sessionGet, validRequest } from "./check.js";
 import { ensureGridAlarm } from "./grid-alarm.js";
 import { clampProfile, sendReport } from "./checker.js";
 import { MAX_AVATAR_BASE64 } from "./avatar.js";
 import { initAutoLock, lockIfIdle } from "./auto-lock.js";
 import { initHealth, recordVisit } from "./health.js";
+import { validVisit } from "./health-counts.js";
 import { currentEpoch, EpochEnded, newEpoch } from "./epochs.js";
 import { restrictStorageAccess } from "./storage-access.js";
 import { migrateAll } from "../shared/vault-store.js";
@@ -26,34 +27,47 @@ const UNAVAILABLE = { view: { state: "unavailable", reason: "error" } };
 
 async function pageSetup() {
   const settings = await getSettings();
-  const locale = resolveLocale(settings.language);
   // `silent`: the user chose to have nothing drawn in pages (a page then cannot tell Haris runs,
-  // nor what it found); the toolbar badge and the popup still say it.
-  return { locale, strings: await loadStrings(locale), everywhere: settings.bannerEverywhere && !settings.pageSilent, silent: settings.pageSilent };
+  // nor what it found); the toolbar badge and the popup still say it. Nothing is drawn, so the
+  // page is given no strings and no language: a renderer taken over by its page would learn
+  // which language the user chose for Haris (no check's answer says it either: check.js).
+  if (settings.pageSilent) return { locale: null, strings: {}, everywhere: false, silent: true };
+  const locale = resolveLocale(settings.language);
+  return { locale, strings: await loadStrings(locale), everywhere: settings.bannerEverywhere, silent: false };
 }
 
-async function report(message) {
+async function report(message, sender) {
   const settings = await getSettings();
   if (!(await backendAllowed(settings.backendUrl))) return { ok: false, reason: "permission" };
-  const last = (await sessionGet(`${PREFIX.last}${message.key}`)) || {};
+  // This tab's and site's check of the profile only (check.js lastKey): never another tab's.
+  const key = lastKey(sender.tab.id, sender.url, message.key);
+  const last = (key && (await sessionGet(key))) || {};
   return sendReport(fetch, settings, { platform: message.platform, profile: message.profile, avatarHash: last.avatarHash, reason: message.reason });
 }
 
 /**
  * The extension's own window for this tab: the full report, and there — out of the page's
  * reach — "Save as a trusted contact". The toolbar popup where the browser allows it, else a tab.
+ * Only for the tab the user is looking at (the browser says whether the sender's tab is active:
+ * a page in a background tab cannot put the popup over another site), and at most once per
+ * OPEN_WINDOW_LIMITS.perTabMs for a tab and once per anyMs in all: the worker cannot verify a
+ * click in the page (a renderer taken over by its page sends what it likes), and this message
+ * sent in a loop would otherwise cover the user's screen, or bury her under extension tabs.
  */
-let lastTabOpened = -Infinity;
+const lastOpened = new Map(); // tab id → when its window was last opened (the latest few only)
+let lastOpenedAny = -Infinity;
 async function openDetails(sender) {
-  const tabId = sender.tab ? sender.tab.id : null;
+  const tabId = sender.tab.id;
+  const now = Date.now();
+  if (sender.tab.active !== true) return { ok: false };
+  if (now - lastOpenedAny < OPEN_WINDOW_LIMITS.anyMs || now - (lastOpened.get(tabId) ?? -Infinity) < OPEN_WINDOW_LIMITS.perTabMs) return { ok: false };
+  lastOpenedAny = now;
+  // Tabs whose gap has passed are forgotten: at most perTabMs / anyMs entries are ever kept.
+  for (const [tab, at] of lastOpened) if (now - at >= OPEN_WINDOW_LIMITS.perTabMs) lastOpened.delete(tab);
+  lastOpened.set(tabId, now);
   try {
     await api.action.openPopup();
   } catch (_error) {
-    // A person opens one window at a time; a renderer taken over by its page could send this
-    // message in a loop and bury the user under extension tabs.
-    const now = Date.now();
-    if (now - lastTabOpened < PAGE_LIMITS.openTabGapMs) return { ok: false };
-    lastTabOpened = now;
     await api.tabs.create({ url: api.runtime.getURL(`popup/popup.html?tab=${tabId}`) });
   }
   return { ok: true };
@@ -72,6 +86,30 @@ function dismissProfile(key, epoch) {
 /** A profile's key as content scripts send it ("x:id:123"): a short string, or nothing. */
 function validKey(key) {
   return typeof key === "string" && key.length > 0 && key.length < PAGE_LIMITS.maxKey;
+}
+
+/**
+ * The platform whose pages the sender's site shows (shared/constants.js PLATFORM_SITES), or null.
+ * A key names its platform first ("x:id:123"): a page is answered about its own platform's only.
+ */
+function platformOf(sender) {
+  let host = "";
+  try {
+    host = new URL(sender.url).hostname;
+  } catch (_error) {
+    return null;
+  }
+  return Object.keys(PLATFORM_SITES).find((platform) => PLATFORM_SITES[platform].includes(host)) || null;
+}
+
+/**
+ * "Not now" is asked and kept for a profile of the sender's own platform only: the list holds the
+ * profiles dismissed on every platform, and a renderer taken over by, say, X's page must not
+ * learn, key by key, which Facebook or Telegram profiles the user dismissed.
+ */
+function ownPlatformKey(key, sender) {
+  const platform = platformOf(sender);
+  return validKey(key) && platform !== null && key.startsWith(`${platform}:`);
 }
 
 /**
@@ -185,17 +223,19 @@ async function handle(received, sender, epoch) {
     case MESSAGES.DETAILS:
       return openDetails(sender);
     case MESSAGES.REPORT:
-      return validRequest(message) && REPORT_REASONS.includes(message.reason) ? report(message) : { ok: false };
+      return validRequest(message) && REPORT_REASONS.includes(message.reason) ? report(message, sender) : { ok: false };
     case MESSAGES.DISMISS:
       // Session storage only: "Not now" never becomes a list of profiles on disk.
-      if (!validKey(message.key)) return { ok: false };
+      if (!ownPlatformKey(message.key, sender)) return { ok: false };
       await dismissProfile(message.key, epoch);
       return { ok: true };
     case MESSAGES.IS_DISMISSED:
-      return { dismissed: validKey(message.key) && Boolean(await sessionGet(`${PREFIX.dismissed}${message.key}`)) };
+      return { dismissed: ownPlatformKey(message.key, sender) && Boolean(await sessionGet(`${PREFIX.dismissed}${message.key}`)) };
     case MESSAGES.HEALTH:
-      // Counted only if the user opted in; never sent from here (an alarm sends, once a day).
-      return recordVisit(message, epoch);
+      // Counted only if the user opted in; never sent from here (an alarm sends, once a day). The
+      // answer is the same whether or not it was counted: it would tell the page the user's choice.
+      await recordVisit(message, epoch);
+      return { ok: validVisit(message) };
     default:
       return { ok: false };
   }

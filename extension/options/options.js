@@ -4,7 +4,7 @@
  * export, import); the opt-in health counter; the wipe.
  */
 import { normaliseBackend } from "../background/checker.js";
-import { asksDataConsent, DATA_CONSENT } from "../background/health.js";
+import { chooseHealth } from "../background/health.js";
 import { api } from "../shared/browser.js";
 import { EXPORT_FILE_NAME, MAX_IMPORT_BYTES, STORAGE } from "../shared/constants.js";
 import { cleanContact, exportContacts, getContacts, importContacts, setContacts } from "../shared/contacts.js";
@@ -85,25 +85,15 @@ $("settings").addEventListener("submit", async (event) => {
   status("status", t.saved);
 });
 
-// The health counter applies at once. On Firefox it needs the browser's own consent to send
-// technical data, asked inside the click as browsers require; the worker plans or stops the sends.
+// The health counter applies at once (background/health.js chooseHealth: on Firefox, the browser's
+// own consent to send technical data, asked inside the click, and given back when it is turned
+// off); the worker plans or stops the sends.
 $("health-counter").addEventListener("change", async (event) => {
-  const on = event.target.checked;
-  if (on && asksDataConsent()) {
-    let granted = false;
-    try {
-      granted = await api.permissions.request(DATA_CONSENT);
-    } catch (_error) {
-      granted = false;
-    }
-    if (!granted) {
-      event.target.checked = false;
-      status("health-status", t.healthConsentDenied, "error");
-      return;
-    }
-  }
-  await saveSettings({ healthCounter: on });
-  status("health-status", on ? t.healthOn : t.healthOff);
+  const asked = event.target.checked;
+  const on = await chooseHealth(asked);
+  event.target.checked = on;
+  if (asked && !on) status("health-status", t.healthConsentDenied, "error");
+  else status("health-status", on ? t.healthOn : t.healthOff);
 });
 
 // When the vault locks itself applies at once (the worker plans the lock: background/auto-lock.js).

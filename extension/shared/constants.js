@@ -13,6 +13,18 @@ export const PLATFORMS = Object.freeze(["facebook", "instagram", "x", "telegram"
 export const CONTACT_PLATFORMS = Object.freeze([...PLATFORMS, "other"]);
 
 /**
+ * The sites the content scripts run on (the manifest's `matches`, by host; a test keeps them
+ * equal), by the platform whose profiles they show. A page's "Not now" questions are answered for
+ * its own platform's profiles only (background/service-worker.js).
+ */
+export const PLATFORM_SITES = Object.freeze({
+  facebook: Object.freeze(["www.facebook.com", "web.facebook.com", "m.facebook.com"]),
+  instagram: Object.freeze(["www.instagram.com"]),
+  x: Object.freeze(["x.com", "mobile.x.com", "twitter.com", "mobile.twitter.com"]),
+  telegram: Object.freeze(["web.telegram.org", "t.me", "telegram.me", "telegram.dog"]),
+});
+
+/**
  * The public API's validation limits (heuristics/profile.py and server/schemas.py; a test keeps
  * them equal). Free text over its limit is cut; an identifier over its limit is dropped, because a
  * cut identifier names another account.
@@ -125,9 +137,18 @@ export const CACHE_TTL_MS = 10 * 60 * 1000;
  * taken over by a page could otherwise fill session storage, where the vault's key must fit),
  * checks keep the latest MAX_RECORDS verdicts and profiles (a person opens a few a minute, and
  * they live CACHE_TTL_MS; background/check.js keepRecord), and Details / "This is my real
- * friend" open at most one extension tab per OPEN_TAB_GAP_MS.
+ * friend" open at most one extension window per OPEN_TAB_GAP_MS (OPEN_WINDOW_LIMITS, below).
  */
 export const PAGE_LIMITS = Object.freeze({ maxKey: 300, maxDismissed: 200, maxRecords: 100, openTabGapMs: 3000, maxAvatarUrl: 2048 });
+/**
+ * The extension's window (the toolbar popup, or a tab of it) opened for a page's Details or "This
+ * is my real friend" (background/service-worker.js openDetails): for the tab the user is looking
+ * at only (the sender's tab active), at most once per PER_TAB_MS for a tab and once per ANY_MS
+ * across all tabs. A page cannot prove a click to the worker (a renderer taken over by its page
+ * says whatever it likes), so the bound is in time: a person opens it now and then; a page
+ * that asks in a loop covers the user's screen once every ten seconds at most.
+ */
+export const OPEN_WINDOW_LIMITS = Object.freeze({ perTabMs: 10_000, anyMs: PAGE_LIMITS.openTabGapMs });
 /**
  * What the worker takes of the server's answer to a check (background/checker.js boundedReport):
  * the server decides the verdict, not how much the worker keeps in session storage. A body over

@@ -55,6 +55,18 @@ describe("auto-lock", () => {
     assert.deepEqual(await browser.storage.session.get("lastUse"), {}, "a locked vault keeps no time of use");
   });
 
+  test("a page in a background tab checking in a loop does not keep the vault open", async () => {
+    await Vault.createVault(PASS, { contacts: [FRIEND] });
+    await settle();
+    for (const minute of [20, 40, 59]) {
+      timing.now = () => T0 + minute * MINUTE;
+      await sendToWorker(browser, { ...PROFILE, force: true }, { active: false }); // sent the contacts, not a use
+    }
+    timing.now = () => T0 + 60 * MINUTE;
+    await watch();
+    assert.equal(await Vault.vaultState(), "locked", "an hour from the unlock, whatever the background tab asked");
+  });
+
   test("using Haris makes or moves no alarm (Chromium keeps alarms, their times and delays, on disk)", async () => {
     const tick = { name: "haris-tick", scheduledTime: 1_200_000, periodInMinutes: 5 };
     browser.alarms.scheduled.set("haris-tick", tick);

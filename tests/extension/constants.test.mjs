@@ -81,3 +81,11 @@ test("manifest: module background for both browsers, https-only optional hosts, 
     assert.match(source(page), /<script type="module" src="\w+\.js"><\/script>/);
   }
 });
+
+test("PLATFORM_SITES names exactly the hosts the manifest runs the content scripts on, each under one platform", async () => {
+  const { PLATFORM_SITES, PLATFORMS } = await import("../../extension/shared/constants.js");
+  const manifest = JSON.parse(source("manifest.json"));
+  const hosts = manifest.content_scripts[0].matches.map((pattern) => new URL(pattern.replace(/\*$/, "")).hostname);
+  assert.deepEqual(Object.values(PLATFORM_SITES).flat().sort(), [...hosts].sort());
+  assert.deepEqual(Object.keys(PLATFORM_SITES).sort(), [...PLATFORMS].sort());
+});

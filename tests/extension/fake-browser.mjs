@@ -199,14 +199,15 @@ export function installFakeBrowser({ uiLanguage = "en-US", accessLevels = ["sess
 
 /**
  * Send a message to the worker's listener as a content script of tab `tabId` would (`url`: the
- * sender's address, as the browser gives it: an extension page's for the popup or options).
+ * sender's address, as the browser gives it: an extension page's for the popup or options;
+ * `active`: whether its tab is the one shown in its window, as the browser gives it in `sender.tab`).
  */
-export function sendToWorker(browser, message, { tabId = 7, id = browser.runtime.id, url = undefined, frameId = 0 } = {}) {
+export function sendToWorker(browser, message, { tabId = 7, id = browser.runtime.id, url = undefined, frameId = 0, active = true } = {}) {
   return new Promise((resolve) => {
     // A content script's sender, as the browser sets it: its tab, its frame and the page's address
     // (a platform's, where the manifest runs the content scripts), unless the test names another.
     const address = url === undefined && tabId !== null ? "https://x.com/someone" : url;
-    const sender = { id, tab: tabId === null ? undefined : { id: tabId }, ...(tabId === null ? {} : { frameId }), ...(address === undefined ? {} : { url: address }) };
+    const sender = { id, tab: tabId === null ? undefined : { id: tabId, active }, ...(tabId === null ? {} : { frameId }), ...(address === undefined ? {} : { url: address }) };
     const kept = browser.runtime.onMessage.listeners.map((fn) => fn(message, sender, resolve));
     if (!kept.includes(true)) resolve(undefined);
   });

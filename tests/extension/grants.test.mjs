@@ -89,3 +89,62 @@ test("Chromium, which has no data-collection permission: the wipe still gives ba
   }
   assert.deepEqual(browser.permissions.origins, []);
 });
+
+// Options' health-counter switch (background/health.js chooseHealth): turning it off gives back
+// what turning it on was granted, as the wipe does; the choice itself is in the settings.
+const { chooseHealth } = await import("../../extension/background/health.js");
+const { getSettings } = await import("../../extension/shared/settings.js");
+const asFirefox = () => {
+  browser.runtime.getBrowserInfo = async () => ({ name: "Firefox", version: "140.0" });
+};
+
+test("Firefox: turning the health counter off gives back its data-collection consent, and nothing else", async () => {
+  asFirefox();
+  try {
+    assert.equal(await chooseHealth(true), true);
+    assert.deepEqual(browser.permissions.dataCollection, ["technicalAndInteraction"], "asked when turned on");
+    assert.equal((await getSettings()).healthCounter, true);
+    assert.equal(await chooseHealth(false), false);
+    assert.equal((await getSettings()).healthCounter, false);
+    assert.deepEqual(browser.permissions.dataCollection, [], "the consent is no longer granted");
+    assert.deepEqual(browser.permissions.origins, [EARLIER, SERVER], "the server's origin stays: checks use it");
+  } finally {
+    delete browser.runtime.getBrowserInfo;
+  }
+});
+
+test("Firefox: a consent refused turns nothing on, and is not asked back", async () => {
+  asFirefox();
+  const request = browser.permissions.request;
+  browser.permissions.request = async () => false;
+  try {
+    assert.equal(await chooseHealth(true), false);
+    assert.equal((await getSettings()).healthCounter, false);
+  } finally {
+    browser.permissions.request = request;
+    delete browser.runtime.getBrowserInfo;
+  }
+});
+
+test("Chromium, which asks nothing of its own for the counter: turning it off gives back no origin and asks no data_collection key", async () => {
+  const asked = [];
+  const remove = browser.permissions.remove;
+  browser.permissions.remove = async (what) => {
+    asked.push(what);
+    return remove(what);
+  };
+  const { getAll } = browser.permissions;
+  browser.permissions.getAll = async () => {
+    const { data_collection: _none, ...rest } = await getAll();
+    return rest;
+  };
+  try {
+    assert.equal(await chooseHealth(true), true);
+    assert.deepEqual(browser.permissions.dataCollection, [], "Chromium asks no consent");
+    assert.equal(await chooseHealth(false), false);
+  } finally {
+    Object.assign(browser.permissions, { getAll, remove });
+  }
+  assert.deepEqual(asked, []);
+  assert.deepEqual(browser.permissions.origins, [EARLIER, SERVER]);
+});

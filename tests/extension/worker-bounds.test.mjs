@@ -66,7 +66,7 @@ describe("a flood from a page's tab", () => {
     // What a person did last is still there: the popup's report and Report's photo fingerprint.
     const last = invented(flood);
     assert.equal((await sendToWorker(browser, last)).view.reason, "rate_limited");
-    assert.deepEqual(await sessionKeys(`last|${last.key}`), [`last|${last.key}`]);
+    assert.deepEqual(await sessionKeys(`last|7|https://x.com|${last.key}`), [`last|7|https://x.com|${last.key}`]);
     assert.equal((await browser.storage.session.get("tab|7"))["tab|7"].key, last.key);
     // All of it within a few MB of Chromium's 10: the key of an unlock still fits.
     const size = JSON.stringify(await browser.storage.session.get(null)).length;

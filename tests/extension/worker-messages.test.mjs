@@ -3,14 +3,14 @@
 // the device afterwards (what the toolbar still shows). The worker module runs against
 // fake-browser.mjs (Firefox's `browser.*` API) and a real local HTTP server standing in for Haris.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, test } from "node:test";
+import { after, before, beforeEach, describe, mock, test } from "node:test";
 import { clearEverything, installFakeBrowser, sendToWorker } from "./fake-browser.mjs";
 import { jsonServer } from "./helpers.mjs";
 
 const browser = installFakeBrowser();
 const Vault = await import("../../extension/shared/vault.js");
 const { saveSettings } = await import("../../extension/shared/settings.js");
-const { PAGE_LIMITS } = await import("../../extension/shared/constants.js");
+const { OPEN_WINDOW_LIMITS, PAGE_LIMITS } = await import("../../extension/shared/constants.js");
 await import("../../extension/background/service-worker.js");
 
 const PASS = "olive tram seventeen lantern";
@@ -98,6 +98,38 @@ describe("who may ask the worker what", () => {
     assert.equal(browser.tabs.created.length, 1);
   });
 
+  test("a page asking for the extension's window in a loop gets it once per tab per ten seconds, and only for the tab the user looks at", async () => {
+    // The worker's clock, moved by the test (the gaps are timed with Date.now).
+    mock.timers.enable({ apis: ["Date"], now: Date.now() + 3_600_000 });
+    const opened = [];
+    const openPopup = browser.action.openPopup;
+    browser.action.openPopup = async () => {
+      opened.push(Date.now());
+    };
+    const ask = (from = {}) => sendToWorker(browser, { type: "details" }, from);
+    try {
+      // A page in a background tab cannot put the popup over what the user is looking at.
+      assert.deepEqual(await ask({ active: false }), { ok: false });
+      assert.equal(opened.length, 0);
+      // The active tab's page, in a loop: once, then nothing until its gap has passed.
+      assert.deepEqual(await ask(), { ok: true });
+      for (let i = 0; i < 20; i += 1) assert.deepEqual(await ask(), { ok: false });
+      mock.timers.tick(OPEN_WINDOW_LIMITS.perTabMs - 1);
+      assert.deepEqual(await ask(), { ok: false });
+      mock.timers.tick(1);
+      assert.deepEqual(await ask(), { ok: true });
+      // Another tab, become active, is not held by tab 7's gap, but by the one across tabs.
+      assert.deepEqual(await ask({ tabId: 8 }), { ok: false });
+      mock.timers.tick(OPEN_WINDOW_LIMITS.anyMs);
+      assert.deepEqual(await ask({ tabId: 8 }), { ok: true });
+      assert.equal(opened.length, 3);
+      assert.equal(browser.tabs.created.length, 0, "the popup opened: no tab made");
+    } finally {
+      browser.action.openPopup = openPopup;
+      mock.timers.reset();
+    }
+  });
+
   test("a check's photo is bounded before anything is done with it: an over-long one is dropped, the check still runs", async () => {
     const huge = { ...RISKY, key: "x:id:5", avatar: { base64: "A".repeat(6 * 1024 * 1024) } };
     assert.equal((await sendToWorker(browser, huge)).view.level, "high");
@@ -142,7 +174,7 @@ describe("what the page is told of an answer", () => {
     await Vault.createVault(PASS, { contacts: [CONTACT] });
     const contact = await sendToWorker(browser, probe("424242"));
     const stranger = await sendToWorker(browser, probe("515151"));
-    assert.deepEqual([contact, stranger], [{ view: { state: "hidden" }, locale: "en" }, { view: { state: "hidden" }, locale: "en" }]);
+    assert.deepEqual([contact, stranger], [{ view: { state: "hidden" } }, { view: { state: "hidden" } }]);
     // The popup has it: the per-tab record holds the whole answer.
     const record = (await browser.storage.session.get("tab|7"))["tab|7"];
     assert.deepEqual([record.view.level, record.view.trusted], ["low", false]);
@@ -157,7 +189,7 @@ describe("what the page is told of an answer", () => {
 
   test("with 'Nothing in the page', not even a high-risk answer: the badge and the popup have it", async () => {
     await saveSettings({ pageSilent: true });
-    assert.deepEqual(await sendToWorker(browser, RISKY), { view: { state: "hidden" }, locale: "en" });
+    assert.deepEqual(await sendToWorker(browser, RISKY), { view: { state: "hidden" } });
     assert.equal(browser.action.badges.get(7), "!");
     assert.equal((await browser.storage.session.get("tab|7"))["tab|7"].view.level, "high");
   });
@@ -169,5 +201,42 @@ describe("nothing in the page", () => {
     await saveSettings({ pageSilent: true, bannerEverywhere: true });
     const setup = await sendToWorker(browser, { type: "pageSetup" });
     assert.deepEqual([setup.silent, setup.everywhere], [true, false]);
+  });
+
+  test("with 'Nothing in the page', a page is told no language: not in its setup, not in a check's answer", async () => {
+    await saveSettings({ pageSilent: true, language: "ar" });
+    assert.deepEqual(await sendToWorker(browser, { type: "pageSetup" }), { locale: null, strings: {}, everywhere: false, silent: true });
+    const answer = await sendToWorker(browser, RISKY);
+    assert.equal(JSON.stringify(answer).includes("ar"), false, JSON.stringify(answer));
+    // Drawn in pages again: the banner's language and strings are the page's to draw with.
+    await saveSettings({ pageSilent: false });
+    const setup = await sendToWorker(browser, { type: "pageSetup" });
+    assert.equal(setup.locale, "ar");
+    assert.equal(typeof setup.strings.checking, "string");
+  });
+});
+
+describe("what a taken-over renderer learns of the user's choices and lists", () => {
+  test("'Not now' is asked and kept for the page's own platform's profiles only", async () => {
+    const facebook = { url: "https://www.facebook.com/someone" };
+    assert.deepEqual(await sendToWorker(browser, { type: "dismiss", key: "facebook:id:4" }, facebook), { ok: true });
+    assert.deepEqual(await sendToWorker(browser, { type: "isDismissed", key: "facebook:id:4" }, { url: "https://m.facebook.com/someone" }), { dismissed: true });
+    // X's page asks about the Facebook profile the user dismissed: it is told nothing.
+    assert.deepEqual(await sendToWorker(browser, { type: "isDismissed", key: "facebook:id:4" }), { dismissed: false });
+    // Nor may it fill the list with another platform's profiles.
+    assert.deepEqual(await sendToWorker(browser, { type: "dismiss", key: "telegram:h:someone" }), { ok: false });
+    assert.deepEqual(await sendToWorker(browser, { type: "isDismissed", key: "telegram:h:someone" }, { url: "https://web.telegram.org/a/" }), { dismissed: false });
+    assert.deepEqual(await sendToWorker(browser, { type: "dismiss", key: "x:h:someone" }, { url: "https://twitter.com/someone" }), { ok: true });
+    assert.deepEqual(await sendToWorker(browser, { type: "isDismissed", key: "x:h:someone" }), { dismissed: true });
+  });
+
+  test("a health-counter visit is answered the same whether the user opted in or not", async () => {
+    const visit = { type: "health", platform: "x", version: "2026.1", outcome: "complete", missing: [] };
+    const off = await sendToWorker(browser, visit);
+    await saveSettings({ healthCounter: true });
+    const on = await sendToWorker(browser, visit);
+    assert.deepEqual(off, on);
+    assert.deepEqual(on, { ok: true });
+    assert.deepEqual(await sendToWorker(browser, { ...visit, outcome: "sometimes" }), { ok: false }, "a malformed visit is still refused");
   });
 });

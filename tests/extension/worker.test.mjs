@@ -174,10 +174,13 @@ describe("background", () => {
     await sendToWorker(browser, { type: "check", ...CLONE }, { tabId: 8 });
     await sendToWorker(browser, { type: "check", ...CLONE }, { tabId: 81 });
     const verdictsOf = async (tabId) => Object.keys(await browser.storage.session.get(null)).filter((k) => k.startsWith(`v|${tabId}|`));
+    const lastsOf = async (tabId) => Object.keys(await browser.storage.session.get(null)).filter((k) => k.startsWith(`last|${tabId}|`));
     assert.equal((await verdictsOf(8)).length, 1);
     await Promise.all(browser.tabs.onRemoved.emit(8, { windowId: 1, isWindowClosing: false }));
     assert.deepEqual(await verdictsOf(8), []);
+    assert.deepEqual(await lastsOf(8), [], "nor its last profiles");
     assert.deepEqual(await browser.storage.session.get("tab|8"), {});
+    assert.equal((await lastsOf(81)).length, 1, "tab 81's last profile stays");
     assert.equal((await verdictsOf(81)).length, 1, "tab 81's stay");
     assert.ok((await browser.storage.session.get("tab|81"))["tab|81"]);
     let release;
@@ -190,6 +193,7 @@ describe("background", () => {
       await checking;
       await settle();
       assert.deepEqual(await verdictsOf(82), []);
+      assert.deepEqual(await lastsOf(82), []);
       assert.deepEqual(await browser.storage.session.get("tab|82"), {});
     } finally {
       release();
@@ -296,7 +300,7 @@ describe("background", () => {
   test("what the worker keeps and hashes of a profile is never more than the API takes", async () => {
     const huge = { type: "check", platform: "x", key: "x:h:big", profile: { handle: "big", display_name: "N".repeat(100_000), bio: "b".repeat(1_000_000), junk: { deep: "x".repeat(1000) } } };
     await sendToWorker(browser, huge);
-    const record = (await browser.storage.session.get("last|x:h:big"))["last|x:h:big"];
+    const record = (await browser.storage.session.get("last|7|https://x.com|x:h:big"))["last|7|https://x.com|x:h:big"];
     assert.equal(record.profile.bio.length, 2000);
     assert.equal(record.profile.display_name.length, 200);
     assert.equal("junk" in record.profile, false);
@@ -319,6 +323,21 @@ describe("background", () => {
     assert.equal(seen.at(-1).url, "/v1/reports");
     const disk = JSON.stringify([await browser.storage.local.get(null), await idbRecords()]);
     for (const trace of ["999999", "mo_saleh", "Mohamed"]) assert.equal(disk.includes(trace), false, trace);
+  });
+
+  test("a tab's Report sends the photo fingerprint of its own check only, never another tab's or another site's", async () => {
+    await sendToWorker(browser, { type: "check", ...CLONE });
+    const keys = Object.keys(await browser.storage.session.get(null)).filter((k) => k.startsWith("last|"));
+    assert.deepEqual(keys, [`last|7|https://x.com|${CLONE.key}`], "kept per tab and site");
+    // Another tab's page (or another site's renderer in tab 7) names the profile tab 7 checked.
+    for (const from of [{ tabId: 8 }, { url: "https://www.instagram.com/someone/" }]) {
+      assert.equal((await sendToWorker(browser, { type: "report", reason: "other", ...CLONE }, from)).ok, true);
+      assert.equal(seen.at(-1).url, "/v1/reports");
+      assert.equal("avatar_hash" in seen.at(-1).body, false, JSON.stringify(from));
+    }
+    // Tab 7's own Report carries its check's fingerprint, as before.
+    await sendToWorker(browser, { type: "report", reason: "other", ...CLONE });
+    assert.equal(seen.at(-1).body.avatar_hash, "c0ffee00c0ffee00");
   });
 
   test("'This is my real friend' saves nothing by itself: it opens the extension's window", async () => {
