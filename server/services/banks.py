@@ -182,7 +182,9 @@ def add_to_bank(bank: str, entry: StoredEntry, actor: Actor) -> None:
 
 
 def import_into_bank(bank: str, entries: list[StoredEntry], actor: Actor) -> int:
-    """Store imported entries (replacing same ids) and record who imported how many.
+    """Store imported entries and record who imported how many. An entry the bank holds already
+    (same id, picture and label) is written again; another under a taken id is refused
+    (:func:`refuse_id_reuse`).
 
     A file with an entry that matches a protected person's registered photo is refused whole
     (409 ``matches_protected_person``, naming its line), as a photo added by hand is: another
@@ -208,10 +210,42 @@ def import_into_bank(bank: str, entries: list[StoredEntry], actor: Actor) -> int
                 raise
             message = f"Entry {number} {refusals[error.code]}; nothing was imported."
             raise APIError(409, error.code, message, f"entry {number}", reason=error.reason) from None
+    refuse_id_reuse(bank, entries)
     stores = app_state().stores
     count = stores.banks.add(bank_name(bank), entries)
     stores.audit.record(actor.name, "bank.imported", bank, bank=bank, entries=count)
     return count
+
+
+def refuse_id_reuse(bank: str, entries: list[StoredEntry]) -> None:
+    """422 ``duplicate_entry_id`` for a file giving one id to two pictures or labels, 409 ``entry_id_taken`` for an
+    entry whose id the bank holds for another picture or label (naming the entry; nothing is
+    imported). Ids travel in exports: a partner holding this bank's export could otherwise send
+    back its ids on other pictures, and the import silently overwrote the bank's entries (bait
+    accounts' photos unbanked; the audit said only "imported N"). The same entries again (an
+    export imported twice) still import: the note may differ (exports drop report references)."""
+    first_line: dict[str, int] = {}
+    for number, entry in enumerate(entries, start=1):
+        if entry.id not in first_line:
+            first_line[entry.id] = number
+            continue
+        first = entries[first_line[entry.id] - 1]
+        if (first.fingerprint, first.label) != (entry.fingerprint, entry.label):  # a repeated line is harmless
+            message = (
+                f"Entry {number} has the id of entry {first_line[entry.id]} with another picture or label;"
+                " nothing was imported."
+            )
+            raise APIError(422, "duplicate_entry_id", message, f"entry {number}", "duplicate_entry_id")
+    stored = app_state().stores.banks.stored(bank, list(first_line))
+    for entry_id, existing in stored.items():
+        entry = entries[first_line[entry_id] - 1]
+        if (existing.fingerprint, existing.label) != (entry.fingerprint, entry.label):
+            number = first_line[entry_id]
+            message = (
+                f"Entry {number} has the id of an entry of this bank with another picture or label;"
+                " nothing was imported. Remove that entry first (flask bank remove) if it is to go."
+            )
+            raise APIError(409, "entry_id_taken", message, f"entry {number}", "entry_id_taken")
 
 
 def remove_from_bank(bank: str, entry_ids: list[str], actor: Actor) -> int:

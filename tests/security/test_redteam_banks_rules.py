@@ -14,6 +14,16 @@
    a released default version (``heuristics/rules/released.toml``) with other contents. A version
    published before (or released) now names those contents only: the same file again (a
    rollback) is published, another one is refused (422 ``invalid_rules``, field ``version``).
+3. A maintainer's slip: a sign lost on the bias (``bias = 4.62``) or ``levels.medium = 0`` passed
+   validation and the smoke test, and every account checked — anyone's brother, colleague,
+   friend — was then warned about. A file under which a profile no signal fires on is at medium
+   or above is now refused (422 ``invalid_rules``, field ``bias``).
+4. An import replaced entries by id, silently: a partner who had received this server's export
+   (its entry ids) could send back a file with those ids on other pictures or labels, and the
+   maintainer's import overwrote the bank's entries — the bait accounts' photos quietly
+   unbanked, the audit saying only "imported N". An entry whose id is taken by an entry of
+   another picture or label is now refused (409 ``entry_id_taken``, the whole file), as is a file
+   repeating an id (422 ``duplicate_entry_id``); the same file again still imports (no change).
 """
 
 from __future__ import annotations
@@ -130,3 +140,40 @@ def test_a_released_default_version_names_the_released_file_only(client: FlaskCl
     refused = publish(client, forged)
     assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "version", refused.get_json()
     assert publish(client, default_rules_text()).get_json()["rules_version"] == released
+
+
+def test_rules_that_would_warn_about_everyone_are_refused(client: FlaskClient) -> None:
+    defaults = default_rules_text()
+    in_force = client.post("/v1/check", json={"platform": "x", "profile": {}}).get_json()["rules_version"]
+    for slip in (("bias = -4.62", "bias = 4.62"), ("medium = 40", "medium = 0")):
+        text = defaults.replace(*slip).replace('version = "', 'version = "slip-', 1)
+        assert text.count(slip[1]) == 1
+        refused = publish(client, text)
+        assert refused.status_code == 422, (slip, refused.get_json())
+        assert refused.get_json()["error"] == {
+            "code": "invalid_rules",
+            "message": refused.get_json()["error"]["message"],
+            "field": "bias",
+        }
+        assert "every account" in refused.get_json()["error"]["message"]
+    checked = client.post("/v1/check", json={"platform": "x", "profile": {}}).get_json()
+    assert checked["rules_version"] == in_force and checked["level"] == "low"
+
+
+def test_a_partner_file_cannot_overwrite_this_banks_entries_by_id(client: FlaskClient) -> None:
+    rocket = fingerprint(Image.open(io.BytesIO(photo_bytes("rocket"))).convert("RGB")).hex
+    brick = fingerprint(Image.open(io.BytesIO(photo_bytes("brick"))).convert("RGB")).hex
+    ours = entry_line(rocket, "ours-1") + "\n"
+    assert client.post("/v1/banks/shared/import", data=ours, headers=JSONL).status_code == 200
+    assert client.post("/v1/banks/shared/import", data=ours, headers=JSONL).status_code == 200  # again: no change
+    exported = client.get("/v1/banks/shared/export", headers=MAINTAINER).get_data(as_text=True)
+    for hostile in (entry_line(brick, "ours-1"), entry_line(rocket, "ours-1").replace("entrapment", "other")):
+        refused = client.post("/v1/banks/shared/import", data=hostile + "\n", headers=JSONL)
+        assert refused.status_code == 409, refused.get_json()
+        assert refused.get_json()["error"]["code"] == "entry_id_taken"
+        assert refused.get_json()["error"]["field"] == "entry 1"
+    twice = entry_line(brick, "new-1") + "\n" + entry_line(rocket, "new-1") + "\n"
+    refused = client.post("/v1/banks/shared/import", data=twice, headers=JSONL)
+    assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "duplicate_entry_id"
+    assert refused.get_json()["error"]["field"] == "entry 2"
+    assert client.get("/v1/banks/shared/export", headers=MAINTAINER).get_data(as_text=True) == exported
