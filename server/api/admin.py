@@ -27,7 +27,7 @@ from heuristics.rules import RulesError
 from server.roles import Role
 from server.schemas import RulesPublished
 from server.services import Actor
-from server.services.rules import RulesMovedOn, SameVersion, publish, version_from_tag
+from server.services.rules import RulesMovedOn, SameVersion, VersionReused, publish, version_from_tag
 from server.state import app_state
 from server.storage.stamps import Version
 from server.web.auth import key_actor, require_role
@@ -97,6 +97,8 @@ def publish_rules() -> Any:
     except SameVersion as error:
         message = f"version {str(error)!r} is already in force; give a new one"
         raise APIError(422, "invalid_rules", message, "version") from None
+    except VersionReused as error:
+        raise APIError(422, "invalid_rules", f"{error}; give a new one", "version") from None
     log.info("rules version %s published by %s (generation %d)", rules.version, g.principal, generation)
     body = RulesPublished(rules_version=rules.version, previous_version=previous.version, generation=generation)
     return jsonify(body.model_dump())

@@ -138,6 +138,11 @@ def _register_openapi() -> None:
             "requestBody": {"required": True, "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
             "responses": {
                 "200": openapi.json_response("Imported", openapi.ref(ImportResult)),
+                "409": openapi.error(
+                    "Nothing imported: an entry matches a protected person's photo or names her account, or"
+                    " has the id of an entry of this bank with another picture or label (`entry_id_taken`);"
+                    " `field` is `entry N`."
+                ),
                 **openapi.COMMON_ERRORS,
                 **auth_errors,
             },

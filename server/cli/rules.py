@@ -18,7 +18,15 @@ from heuristics.rules import Rules, RulesError
 from server.api.admin import MAX_RULES_BYTES
 from server.cli.files import StoreGroup, read_bounded, shown
 from server.services import CLI_ACTOR
-from server.services.rules import RulesMovedOn, SameVersion, checked_rules, publish, rules_tag, version_from_tag
+from server.services.rules import (
+    RulesMovedOn,
+    SameVersion,
+    VersionReused,
+    checked_rules,
+    publish,
+    rules_tag,
+    version_from_tag,
+)
 from server.state import app_state
 
 
@@ -139,6 +147,8 @@ def publish_command(file: str, if_match: str | None) -> None:
         raise click.ClickException(
             f"version {new.version!r} is already in force; give the file a new version"
         ) from None
+    except VersionReused as reused:
+        raise click.ClickException(f"{reused}; give the file a new version") from None
     except (redis.RedisError, OSError) as error:
         raise click.ClickException(f"cannot publish: {type(error).__name__}") from None
     click.echo(f"published {rules.version} (was {active.version}; generation {generation})")

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 from pydantic import ValidationError
 
+from heuristics.banks import DEFAULTS_BANK
+from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform, Profile
 from heuristics.services import BANKS
 from heuristics.services import PROTECTED as REGISTRY
@@ -86,6 +88,45 @@ def refuse_protected_entry_account(platform: Platform | None, account_id: str | 
         refuse_protected_account(registry, Profile(account_id=account_id), platform, field)
 
 
+LOW_INFORMATION_FINGERPRINT = "low_information_fingerprint"
+# How close (in bits of 256) a detail hash may come to all zeros or all ones before it says "flat
+# picture": a flat or plainly shaded picture (a blank, one-colour or gradient avatar) has a detail
+# hash of zero, and two such hashes confirm each other (heuristics.matching, DETAIL_THRESHOLD 56).
+# Photos set about half their bits (120–140 in tests/data/photos).
+LOW_DETAIL_BITS = 64
+# The same for the 64-bit phashes: a photo's, thresholded at its median, sets 32 bits; a flat
+# picture's one or none.
+LOW_PHASH_BITS = 8
+
+
+def low_information(found: AvatarFingerprint) -> bool:
+    """Whether a fingerprint is of a picture with no detail of its own (blank, one colour, a plain
+    gradient): banked, it matches every other such avatar. Legacy fingerprints never confirm."""
+    if found.legacy:
+        return False
+    phash = found.primary.bit_count()
+    if phash <= LOW_PHASH_BITS or phash >= 64 - LOW_PHASH_BITS:
+        return True
+    return any(d.bit_count() <= LOW_DETAIL_BITS or d.bit_count() >= 256 - LOW_DETAIL_BITS for d in found.details)
+
+
+def refuse_low_information(bank: str, found: AvatarFingerprint, field: str) -> None:
+    """422 ``low_information_fingerprint`` for a flat picture's fingerprint in any bank but the
+    defaults bank. Banked as a fingerprint (a trainer's ``avatar_hash``, a partner's file), a
+    blank avatar's "confirmed" against every blank, one-colour and gradient avatar: every genuine
+    account showing one was told ``avatar.known_bad``. The defaults bank takes it: a match there
+    says "no photo of its own" (``avatar.missing_or_default``), never "known bad"."""
+    if bank != DEFAULTS_BANK and low_information(found):
+        raise APIError(
+            422,
+            LOW_INFORMATION_FINGERPRINT,
+            "This picture has no detail of its own (blank, one colour or a plain gradient): banked, it"
+            f" would mark every such avatar as known bad. Default avatars go in the {DEFAULTS_BANK} bank.",
+            field,
+            reason=LOW_INFORMATION_FINGERPRINT,
+        )
+
+
 def _refused_line(number: int, problem: str, field: str | None = None, status: int = 422) -> APIError:
     text = LINE_PROBLEMS[problem].format(field=field)
     code = "bad_json" if status == 400 else "invalid_value"
@@ -133,23 +174,34 @@ def entries_from_jsonl(lines: Iterable[bytes | str]) -> list[StoredEntry]:
 
 def add_to_bank(bank: str, entry: StoredEntry, actor: Actor) -> None:
     """Store one entry and record who added it."""
+    found = AvatarFingerprint.from_hex(entry.fingerprint)
+    refuse_low_information(bank_name(bank), found, "avatar_hash" if entry.keypoints is None else "avatar")
     stores = app_state().stores
     stores.banks.add(bank_name(bank), [entry])
     stores.audit.record(actor.name, "bank.added", entry.id, bank=bank, label=entry.label.value)
 
 
 def import_into_bank(bank: str, entries: list[StoredEntry], actor: Actor) -> int:
-    """Store imported entries (replacing same ids) and record who imported how many.
+    """Store imported entries and record who imported how many. An entry the bank holds already
+    (same id, picture and label) is written again; another under a taken id is refused
+    (:func:`refuse_id_reuse`).
 
     A file with an entry that matches a protected person's registered photo is refused whole
     (409 ``matches_protected_person``, naming its line), as a photo added by hand is: another
     organisation's bank may hold her photo, stolen by a bait account there. So is one naming her
-    own registered account as the bad account (409 ``account_is_protected``)."""
+    own registered account as the bad account (409 ``account_is_protected``), and one of a flat
+    picture outside the defaults bank (422 ``low_information_fingerprint``)."""
     refusals = {
         "matches_protected_person": "matches a protected person's photo",
         "account_is_protected": "names a protected person's own account",
     }
     for number, entry in enumerate(entries, start=1):
+        if bank != DEFAULTS_BANK and low_information(AvatarFingerprint.from_hex(entry.fingerprint)):
+            message = (
+                f"Entry {number} is a picture with no detail of its own (blank, one colour or a plain"
+                " gradient): banked, it would mark every such avatar as known bad; nothing was imported."
+            )
+            raise APIError(422, LOW_INFORMATION_FINGERPRINT, message, f"entry {number}", LOW_INFORMATION_FINGERPRINT)
         try:
             refuse_protected_photo(entry.to_bank_entry(bank_name(bank)).fingerprint)
             refuse_protected_entry_account(entry.platform, entry.account_id, "account_id")
@@ -158,10 +210,42 @@ def import_into_bank(bank: str, entries: list[StoredEntry], actor: Actor) -> int
                 raise
             message = f"Entry {number} {refusals[error.code]}; nothing was imported."
             raise APIError(409, error.code, message, f"entry {number}", reason=error.reason) from None
+    refuse_id_reuse(bank, entries)
     stores = app_state().stores
     count = stores.banks.add(bank_name(bank), entries)
     stores.audit.record(actor.name, "bank.imported", bank, bank=bank, entries=count)
     return count
+
+
+def refuse_id_reuse(bank: str, entries: list[StoredEntry]) -> None:
+    """422 ``duplicate_entry_id`` for a file giving one id to two pictures or labels, 409 ``entry_id_taken`` for an
+    entry whose id the bank holds for another picture or label (naming the entry; nothing is
+    imported). Ids travel in exports: a partner holding this bank's export could otherwise send
+    back its ids on other pictures, and the import silently overwrote the bank's entries (bait
+    accounts' photos unbanked; the audit said only "imported N"). The same entries again (an
+    export imported twice) still import: the note may differ (exports drop report references)."""
+    first_line: dict[str, int] = {}
+    for number, entry in enumerate(entries, start=1):
+        if entry.id not in first_line:
+            first_line[entry.id] = number
+            continue
+        first = entries[first_line[entry.id] - 1]
+        if (first.fingerprint, first.label) != (entry.fingerprint, entry.label):  # a repeated line is harmless
+            message = (
+                f"Entry {number} has the id of entry {first_line[entry.id]} with another picture or label;"
+                " nothing was imported."
+            )
+            raise APIError(422, "duplicate_entry_id", message, f"entry {number}", "duplicate_entry_id")
+    stored = app_state().stores.banks.stored(bank, list(first_line))
+    for entry_id, existing in stored.items():
+        entry = entries[first_line[entry_id] - 1]
+        if (existing.fingerprint, existing.label) != (entry.fingerprint, entry.label):
+            number = first_line[entry_id]
+            message = (
+                f"Entry {number} has the id of an entry of this bank with another picture or label;"
+                " nothing was imported. Remove that entry first (flask bank remove) if it is to go."
+            )
+            raise APIError(409, "entry_id_taken", message, f"entry {number}", "entry_id_taken")
 
 
 def remove_from_bank(bank: str, entry_ids: list[str], actor: Actor) -> int:

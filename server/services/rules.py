@@ -13,11 +13,15 @@ reloaded file is the operator's word on what is in force.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 import signal
 import threading
+import tomllib
 from collections.abc import Collection
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +33,7 @@ from heuristics.text import hidden_characters
 from server.services import Actor
 from server.services.rules_smoke import smoke_test
 from server.state import AppState
-from server.storage.rules import RulesBusy, RulesChanged
+from server.storage.rules import RulesBusy, RulesChanged, rules_digest
 from server.storage.stamps import Version
 
 log = logging.getLogger("haris.rules")
@@ -40,6 +44,31 @@ SIGNAL_ACTOR = Actor("sighup", "maintainer", "cli")
 class SameVersion(ValueError):
     """The file names the version already in force: responses name the version they were scored
     with, so two different files must not share one."""
+
+
+class VersionReused(ValueError):
+    """The file names a version published (or released) before with other contents: answers name
+    the version they were scored with, so it must name one file. Its message says which."""
+
+
+@cache
+def released_digests() -> dict[str, str]:
+    """The released default versions and their files' SHA-256 (``heuristics/rules/released.toml``)."""
+    text = resources.files("heuristics.rules").joinpath("released.toml").read_text(encoding="utf-8")
+    return dict(tomllib.loads(text)["released"])
+
+
+def refuse_reused_version(state: AppState, rules: Rules) -> None:
+    """:class:`VersionReused` when ``rules.version`` was published before, or released with the
+    defaults, as another file. Publishing that very file again (a rollback) is allowed."""
+    digest = rules_digest(rules.source)
+    released = released_digests().get(rules.version)
+    # compare_digest: not a secret, but the repository compares every digest so (test_cors_and_secrets).
+    if released is not None and not hmac.compare_digest(released, digest):
+        raise VersionReused(f"version {rules.version!r} is a released default version with other contents")
+    published = state.stores.rules.digest_of(rules.version)
+    if published is not None and not hmac.compare_digest(published, digest):
+        raise VersionReused(f"version {rules.version!r} was published before with other contents")
 
 
 class RulesMovedOn(Exception):
@@ -101,7 +130,7 @@ def publish(
 ) -> tuple[Rules, Rules, int]:
     """Validate ``text`` and make it the rules of every worker; the new rules, the ones they
     replace, and the publication's generation. Raises RulesError (nothing is published),
-    SameVersion with ``new_version`` (the default), or a Redis error.
+    SameVersion or VersionReused with ``new_version`` (the default), or a Redis error.
 
     With ``made_from`` (the publications the text was made from: those an If-Match names),
     :class:`RulesMovedOn` when another is in force: first before the text is validated (a stale
@@ -134,8 +163,11 @@ def publish(
     rules = checked_rules(text)
     if new_version and rules.version == previous.version:
         raise SameVersion(rules.version)
+    if new_version:
+        # SIGHUP (``new_version`` False) is the operator's word on the file in force, as before.
+        refuse_reused_version(state, rules)
     try:
-        version = state.stores.rules.publish(text, allowed)
+        version = state.stores.rules.publish(text, allowed, rules.version)
     except RulesChanged as changed:
         raise _moved_on(state, changed.current) from None
     except RulesBusy:

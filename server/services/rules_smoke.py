@@ -3,6 +3,9 @@
 Parameter bounds (pydantic ``Field``) catch most bad values; this catches the rest — a value in
 range that still breaks a signal, a combination of values — before a worker would answer every
 check with a 500. Any exception refuses the file with the signal's code and the exception type.
+
+First it refuses a file that would warn about everyone (:func:`refuse_warning_everyone`): a
+maintainer's slip (a sign lost on the bias, ``levels.medium = 0``) passed every other check.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from datetime import UTC, datetime
 
 from heuristics.banks import BankMatch
 from heuristics.context import CheckContext, ServiceUnavailable
+from heuristics.engine import level_for, sigmoid
+from heuristics.findings import Level
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Contact, Platform, Profile
 from heuristics.rules import Rules, RulesError
@@ -70,8 +75,27 @@ def _contexts() -> Iterator[CheckContext]:
         yield CheckContext(platform=platform, now=NOW)
 
 
+def refuse_warning_everyone(rules: Rules) -> None:
+    """RulesError (key ``bias``) when a profile no signal fires on scores medium or above: its
+    risk is the bias's alone (:func:`heuristics.engine.score`), so every account checked — the
+    person's brother, her colleague — would be warned about, and warnings would mean nothing.
+
+    Its mirror (rules under which no profile can reach medium: the bias plus every enabled
+    signal's positive points below it) is not refused: test and evaluation files publish such
+    rules on purpose (docs/evaluation.md)."""
+    floor = round(100 * sigmoid(rules.bias))
+    if level_for(floor, rules) is not Level.LOW:
+        raise RulesError(
+            "bias",
+            f"a profile no signal fires on would score {floor}, at or above levels.medium"
+            f" ({rules.medium:g}): every account checked would be warned about",
+        )
+
+
 def smoke_test(rules: Rules) -> None:
-    """Run every enabled signal over the corpus; RulesError naming the first that fails."""
+    """Refuse a file that would warn about everyone (:func:`refuse_warning_everyone`), then run
+    every enabled signal over the corpus; RulesError naming the first that fails."""
+    refuse_warning_everyone(rules)
     signals = registry()
     contexts = list(_contexts())
     for rule in rules.enabled():

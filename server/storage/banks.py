@@ -162,6 +162,20 @@ class BankStore:
         self.writes += 1
         return int(removed)
 
+    def stored(self, bank: str, entry_ids: list[str]) -> dict[str, StoredEntry]:
+        """The entries of ``bank`` among ``entry_ids`` (HMGET, 1,000 ids a command, one round trip)."""
+        if not entry_ids:
+            return {}
+        with self.client.pipeline(transaction=False) as pipe:
+            for start in range(0, len(entry_ids), 1000):
+                pipe.hmget(_entries_key(bank), entry_ids[start : start + 1000])
+            replies = [value for reply in pipe.execute() for value in reply]
+        return {
+            entry_id: StoredEntry.model_validate_json(value)
+            for entry_id, value in zip(entry_ids, replies, strict=True)
+            if value is not None
+        }
+
     def banks(self) -> list[dict[str, Any]]:
         names = self.names()
         with self.client.pipeline(transaction=True) as pipe:

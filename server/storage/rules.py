@@ -7,6 +7,10 @@ Redis keys (configuration, not user data; no TTL — they live until replaced):
 - ``haris:{rules}:version`` — an integer generation, incremented with every publication in the
   same transaction as the text; workers poll it (``server.lookups.rules``) and load the text
   when it changes.
+- ``haris:{rules}:digests`` — hash: every rules version ever published → the SHA-256 of its
+  text (written in the same transaction): a version names one file, so a different file under a
+  version published before is refused (``server.services.rules``), while the same file again (a
+  rollback) is not. A seized copy tells which versions were published, as the audit trail does.
 - ``haris:{rules}:stamp`` — a random token written with every publication (same transaction): with
   the generation, what a worker reloads by, so rules lost and published again never look
   unchanged to a worker (:mod:`server.storage.stamps`).
@@ -17,6 +21,7 @@ and a conditional one (:meth:`RulesStore.publish` with ``expected``) WATCHes the
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -28,6 +33,14 @@ from server.storage.stamps import Version, as_version, new_stamp
 RULES_TEXT_KEY = "haris:{rules}:active"
 RULES_VERSION_KEY = "haris:{rules}:version"
 RULES_STAMP_KEY = "haris:{rules}:stamp"
+RULES_DIGESTS_KEY = "haris:{rules}:digests"
+
+
+def rules_digest(text: str) -> str:
+    """The SHA-256 of a rules file's text (UTF-8), as ``heuristics/rules/released.toml`` lists them."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 # Tries of a conditional publication whose generation keeps moving under it (each publication moves
 # it, so a retry finds it changed and is refused: a second try is all it ever takes).
 _RETRIES = 5
@@ -66,7 +79,12 @@ class RulesStore:
             return None
         return int(raw_generation), text
 
-    def publish(self, text: str, expected: Collection[Version] | None = None) -> Version:
+    def digest_of(self, version: str) -> str | None:
+        """The SHA-256 of the text first published as ``version``, or None when it never was."""
+        found = self.client.hget(RULES_DIGESTS_KEY, version)
+        return None if found is None else found.decode()
+
+    def publish(self, text: str, expected: Collection[Version] | None = None, version: str | None = None) -> Version:
         """Store ``text`` as the rules in force and return its new generation and stamp (one
         transaction).
 
@@ -78,8 +96,8 @@ class RulesStore:
         stamp = new_stamp()
         if expected is None:  # as before: the last publication wins (SIGHUP, unconditional calls)
             pipe = self.client.pipeline(transaction=True)
-            self._write(pipe, text, stamp)
-            _, generation, _ = pipe.execute()
+            self._write(pipe, text, stamp, version)
+            generation = pipe.execute()[1]
             return int(generation), stamp
         allowed = set(expected)
 
@@ -93,14 +111,16 @@ class RulesStore:
             if current not in allowed:
                 raise RulesChanged(current)
             pipe.multi()
-            self._write(pipe, text, stamp)
-            _, generation, _ = pipe.execute()
+            self._write(pipe, text, stamp, version)
+            generation = pipe.execute()[1]
             return int(generation), stamp
 
         return watched(self.client, RULES_VERSION_KEY, attempt, _RETRIES, RulesBusy())
 
     @staticmethod
-    def _write(pipe: redis.client.Pipeline, text: str, stamp: str) -> None:
+    def _write(pipe: redis.client.Pipeline, text: str, stamp: str, version: str | None) -> None:
         pipe.set(RULES_TEXT_KEY, text.encode("utf-8"))
         pipe.incr(RULES_VERSION_KEY)
         pipe.set(RULES_STAMP_KEY, stamp)
+        if version is not None:  # the first file published under a version keeps it
+            pipe.hsetnx(RULES_DIGESTS_KEY, version, rules_digest(text))

@@ -56,7 +56,7 @@ NO_TTL_FAMILIES = {
     r"^haris:apikey:[0-9a-f]{64}$": "API keys live until revoked; the key holds only a SHA-256 of a random token",
     r"^haris:\{reports\}:pending$": "the review queue's index; expired reports' ids are pruned when it is read or full",
     r"^haris:\{reports\}:sequence$": "the reports' arrival counter: a number, no user data",
-    r"^haris:\{rules\}:(active|version|stamp)$": "the published rules, generation and stamp: configuration",
+    r"^haris:\{rules\}:(active|version|stamp|digests)$": "the published rules and their versions: configuration",
     r"^haris:\{protected\}:(person:[0-9a-f]{16}|ids|version|stamp)$": "protected people stay until a trainer deletes",
     r"^haris:schema$": "the version of the key names (server/storage/migrate.py): a number, no user data",
     r"^haris:audit$": "the audit stream: entries older than a year are trimmed on every write; no profile data",
