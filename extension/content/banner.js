@@ -22,9 +22,9 @@
   // clip the banner through its host.
   const STYLE = `
     :host { all: initial !important; }
-    .banner { position: fixed; inset-inline: 12px; top: 12px; z-index: 2147483647; max-width: 560px;
-      max-height: calc(100vh - 24px); overflow-y: auto;
-      margin-inline-start: auto; box-sizing: border-box; padding: 14px 16px; border-radius: 10px;
+    .banner { position: fixed; inset: auto; inset-inline: 12px; top: 12px; z-index: 2147483647; max-width: 560px;
+      width: auto; height: auto; max-height: calc(100vh - 24px); overflow-y: auto;
+      margin: 0; margin-inline-start: auto; box-sizing: border-box; padding: 14px 16px; border-radius: 10px;
       font: 15px/1.45 system-ui, sans-serif;
       color: #fff; box-shadow: 0 6px 24px rgba(0,0,0,.35); border: 2px solid rgba(255,255,255,.25); }
     .banner[data-level="high"] { background: #8f1515; }
@@ -78,12 +78,20 @@
     // The closed root is reachable only through this field, which lives in the content script's
     // isolated world: the page sees an empty element of a random name whose shadowRoot is null.
     #shadow = null;
+    #box = null; // the <section> drawn last, shown in the top layer
 
     constructor(doc, actions) {
       this.doc = doc;
       this.actions = actions;
       this.host = null;
       this.tagName = randomTagName();
+      // The top layer is the page's too: a popover or dialog the page opens after the banner is
+      // drawn would stack above it. Whenever one opens, the banner goes back on top. No loop: the
+      // banner's own "toggle" events stay inside its closed root (they are not composed), and the
+      // page cannot see the banner being raised, so it raises the banner once per popover it opens.
+      doc.addEventListener("toggle", (event) => {
+        if (event.newState === "open" && this.#box && event.target !== this.#box) this.raise(this.#box);
+      }, true);
     }
 
     /** Put the host back if the page's own rendering removed it. */
@@ -93,9 +101,14 @@
         this.#shadow = this.host.attachShadow({ mode: "closed" });
       }
       if (!this.host.isConnected) {
-        // First in <body> so it comes early in the keyboard's tab order.
-        const parent = this.doc.body || this.doc.documentElement;
-        parent.insertBefore(this.host, parent.firstChild);
+        // A child of the root element, just before <body>: an ancestor's style reaches the host
+        // where its own !important :host rules do not, and a page that hides its <body>
+        // (display: none, content-visibility: hidden) to draw itself beside it would hide a
+        // banner inside it. The root has no such ancestor, and a page cannot hide the root
+        // without hiding itself. Before <body>, it still comes first in the keyboard's tab order.
+        const rootElement = this.doc.documentElement;
+        const body = this.doc.body && this.doc.body.parentNode === rootElement ? this.doc.body : null;
+        rootElement.insertBefore(this.host, body);
       }
     }
 
@@ -103,6 +116,7 @@
       if (this.host) this.host.remove();
       this.host = null;
       this.#shadow = null;
+      this.#box = null;
     }
 
     el(tag, props, children) {
@@ -188,7 +202,31 @@
         box.appendChild(actions);
       }
       shadow.appendChild(box);
+      this.#box = box;
+      this.raise(box);
       return box;
+    }
+
+    /**
+     * The banner in the browser's top layer, above every z-index of the page: the host is in the
+     * page's DOM, and a page element at the top z-index later in the DOM (painted after the host)
+     * would cover it: a "safe" drawn over a warning, or a cover with `pointer-events: none` the
+     * user clicks through onto "Not now". The popover is the <section> inside the closed root,
+     * not the host, so the page sees no attribute and holds no reference to hide it with; a page
+     * can only take the host out, which main.js notices and repairs. Browsers without popovers
+     * (Firefox before 125) keep the z-index alone.
+     */
+    raise(box) {
+      if (typeof box.showPopover !== "function" || !box.isConnected) return;
+      box.setAttribute("popover", "manual");
+      try {
+        // Shown again, it goes to the top of the top layer.
+        if (box.matches(":popover-open")) box.hidePopover();
+        box.showPopover();
+      } catch (_error) {
+        // Not shown as a popover (a document without a top layer): the z-index still stands.
+        box.removeAttribute("popover");
+      }
     }
 
     showReportChoices(box, t) {

@@ -258,6 +258,15 @@
    * Whether the server's tags describe this profile (a fresh load): og:url or the canonical link
    * names the vanity or id, or an app link fb://profile/<id> names the id.
    */
+  /** The "id" parameter of an address the page names, or null (an address that cannot be parsed throws no error). */
+  function idParameter(url) {
+    try {
+      return new URL(url, "https://www.facebook.com").searchParams.get("id");
+    } catch (_error) {
+      return null;
+    }
+  }
+
   function freshTags(doc, who) {
     const named = [meta(doc, "og:url"), doc.querySelector("link[rel='canonical']")?.getAttribute("href")].filter(Boolean);
     if (!named.length && !meta(doc, "al:android:url")) return false;
@@ -265,7 +274,7 @@
       const path = (urlPath(url) || "").split("/").filter(Boolean).map(decoded);
       if (path[0] === "login" || path[0] === "login.php" || path[0] === "checkpoint") return false;
       if (who.vanity && path[0] && path[0].toLowerCase() === who.vanity.toLowerCase()) return true;
-      if (who.id && (path.includes(who.id) || new URL(url, "https://www.facebook.com").searchParams.get("id") === who.id)) return true;
+      if (who.id && (path.includes(who.id) || idParameter(url) === who.id)) return true;
     }
     return Boolean(who.id && appLinkIds(doc).includes(who.id));
   }

@@ -11,7 +11,7 @@
  */
 (function (root) {
   "use strict";
-  const { clean, parseCount, parseJoined, isoDay, jsonLd, visibleText, httpUrl, labelledValues } = root.Haris.util;
+  const { clean, parseCount, parseJoined, isoDay, jsonLd, visibleText, httpUrl, labelledValues, urlPath } = root.Haris.util;
 
   const HOSTS = /^(www\.|mobile\.)?(x|twitter)\.com$/;
   // First path segments that are X's own pages, not handles.
@@ -82,7 +82,9 @@
   function linkCount(scope, handle, suffixes) {
     for (const suffix of suffixes) {
       for (const link of scope.querySelectorAll(`a[href$="/${suffix}"]`)) {
-        const path = new URL(link.getAttribute("href"), "https://x.com").pathname.toLowerCase();
+        // urlPath, not new URL: one address that cannot be parsed ("http://[/following") would
+        // throw, and the whole profile would go unchecked.
+        const path = (urlPath(link.getAttribute("href")) || "").toLowerCase();
         if (path === `/${handle.toLowerCase()}/${suffix}`) {
           const value = parseCount(visibleText(link));
           if (value !== null) return value;
@@ -242,7 +244,7 @@
     const photo =
       (column && Array.from(column.querySelectorAll('a[href$="/photo" i] img')).find((img) => {
         const href = img.closest("a").getAttribute("href") || "";
-        return new URL(href, "https://x.com").pathname.toLowerCase() === `/${lower}/photo`;
+        return (urlPath(href) || "").toLowerCase() === `/${lower}/photo`;
       })) ||
       (column && Array.from(column.querySelectorAll('[data-testid^="UserAvatar-Container-"]')).find(
         (node) => node.getAttribute("data-testid").slice("UserAvatar-Container-".length).toLowerCase() === lower,

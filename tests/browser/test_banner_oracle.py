@@ -24,7 +24,7 @@ SAVE = "contact => import('./../shared/contacts.js').then(m => m.upsertContact(c
 
 # What a page's script can measure of the banner: the rectangle where elementFromPoint finds its host.
 MEASURE = """() => {
-  const host = document.body.firstElementChild;
+  const host = document.body.previousElementSibling;
   const hit = (x, y) => document.elementFromPoint(x, y) === host;
   let left = null, right = null, top = null, bottom = null;
   for (let x = 0; x < innerWidth; x += 1) if (hit(x, 24)) { if (left === null) left = x; right = x; }

@@ -21,8 +21,8 @@ from tests.browser.conftest import PAGES, Backend, Browser
 
 pytestmark = pytest.mark.browser
 
-# The banner's host as a page script finds it: its name is random, but it is put first in <body>.
-HOST = "document.body.firstElementChild"
+# The banner's host as a page script finds it: its name is random, but it is put just before <body>.
+HOST = "document.body.previousElementSibling"
 PASSPHRASE = "olive tram seventeen lantern"
 # A plain contacts file imported as Options would, from the extension's own page.
 IMPORT_PLAIN = "data => import('./../shared/contacts.js').then(m => m.importContacts(data, ''))"
@@ -451,7 +451,7 @@ def test_a_page_script_cannot_read_or_press_the_banner(browser: Browser, backend
     spot = banner.box(friend)
     seen_by_page = page.evaluate(
         """([x, y]) => {
-            const host = document.body.firstElementChild;
+            const host = document.body.previousElementSibling;
             const hit = document.elementFromPoint(x, y);
             for (const target of [host, hit]) {
                 target.click();
@@ -501,7 +501,7 @@ def test_the_page_css_cannot_hide_or_move_the_banner(browser: Browser, backend: 
     center = [after["x"] + after["width"] / 2, after["y"] + after["height"] / 2]
     seen = page.evaluate(
         """([x, y]) => {
-            const host = document.body.firstElementChild;
+            const host = document.body.previousElementSibling;
             const style = getComputedStyle(host);
             return {hit: document.elementFromPoint(x, y) === host, display: style.display,
                     visibility: style.visibility, opacity: style.opacity};

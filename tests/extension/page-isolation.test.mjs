@@ -33,8 +33,8 @@ test("a page script cannot read the banner or press 'This is my real friend' or 
   const host = await new Promise((resolve, reject) => {
     const started = Date.now();
     const poll = setInterval(() => {
-      // The host's name is random (no marker to look for): the element the content script put first in <body>.
-      const first = window.document.body.firstElementChild;
+      // The host's name is random (no marker to look for): the element the content script put just before <body>.
+      const first = window.document.body.previousElementSibling;
       const found = first && first.localName.includes("-") ? first : null;
       if (found || Date.now() - started > 5000) {
         clearInterval(poll);

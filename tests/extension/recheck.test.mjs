@@ -50,7 +50,7 @@ describe("re-checks", () => {
   test("the worker's FORGET (a lock, an unlock, a wipe) takes the banner down; the profile is then checked again", async () => {
     const page = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING);
     const host = () => {
-      const first = page.document.body.firstElementChild;
+      const first = page.document.body.previousElementSibling;
       return first && /^[a-z]+-[a-z]+$/.test(first.localName) ? first : null;
     };
     await page.advance(2000);
@@ -89,7 +89,7 @@ describe("re-checks", () => {
     release();
     await page.advance(2000);
     assert.equal(page.checks().length, 0);
-    assert.deepEqual(Array.from(page.document.body.children).filter((n) => /^[a-z]+-[a-z]+$/.test(n.localName)), [], "no banner");
+    assert.deepEqual(Array.from(page.document.documentElement.children).filter((n) => /^[a-z]+-[a-z]+$/.test(n.localName)), [], "no banner");
     // A lock's FORGET (not quiet) stops it too; the profile is then checked again, once.
     const locked = contentScriptAt("https://web.telegram.org/a/#7001234567", TELEGRAM_LOADING, { hold });
     release = null;
@@ -115,13 +115,13 @@ describe("re-checks", () => {
     page.deliver({ type: "forget", quiet: true });
     release();
     await page.advance(2000);
-    const hosts = Array.from(page.document.body.children).filter((n) => /^[a-z]+-[a-z]+$/.test(n.localName));
+    const hosts = Array.from(page.document.documentElement.children).filter((n) => /^[a-z]+-[a-z]+$/.test(n.localName));
     assert.deepEqual(hosts, [], "no banner");
   });
 
   test("discreet by default, except for an account holding the username of a contact saved without its id", async () => {
     const X = `<main><div data-testid="primaryColumn"><div data-testid="UserName"><div dir="ltr"><span>Mohamed Saleh</span></div><div dir="ltr"><span>@mo_saleh</span></div></div></div></main>`;
-    const host = (page) => Array.from(page.document.body.children).find((n) => /^[a-z]+-[a-z]+$/.test(n.localName)) || null;
+    const host = (page) => Array.from(page.document.documentElement.children).find((n) => /^[a-z]+-[a-z]+$/.test(n.localName)) || null;
     const quiet = contentScriptAt("https://x.com/mo_saleh", X, { everywhere: false });
     await quiet.advance(2000);
     assert.equal(quiet.checks().length, 1);
