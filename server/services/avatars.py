@@ -5,6 +5,7 @@ The bytes are decoded with :func:`heuristics.images.decode` and dropped: never s
 
 from __future__ import annotations
 
+from heuristics.banks import DEFAULTS_BANK
 from heuristics.images import MAX_IMAGE_BYTES, AvatarFingerprint, ImageRejected, fingerprint_bytes
 from server.web.body import decode_base64
 from server.web.errors import APIError
@@ -111,4 +112,42 @@ def refuse_foreign_fingerprint(value: str | None, field: str) -> None:
     if not is_server_shaped(fingerprint, value):
         raise APIError(
             422, "invalid_value", "Not an avatar fingerprint this server makes.", field, reason="avatar_fingerprint"
+        )
+
+
+LOW_INFORMATION_FINGERPRINT = "low_information_fingerprint"
+# How close (in bits of 256) a detail hash may come to all zeros or all ones before it says "flat
+# picture": a flat or plainly shaded picture (a blank, one-colour or gradient avatar) has a detail
+# hash of zero, and two such hashes confirm each other (heuristics.matching, DETAIL_THRESHOLD 56).
+# Photos set about half their bits (120–140 in tests/data/photos).
+LOW_DETAIL_BITS = 64
+# The same for the 64-bit phashes: a photo's, thresholded at its median, sets 32 bits; a flat
+# picture's one or none.
+LOW_PHASH_BITS = 8
+
+
+def low_information(found: AvatarFingerprint) -> bool:
+    """Whether a fingerprint is of a picture with no detail of its own (blank, one colour, a plain
+    gradient): banked, it matches every other such avatar. Legacy fingerprints never confirm."""
+    if found.legacy:
+        return False
+    phash = found.primary.bit_count()
+    if phash <= LOW_PHASH_BITS or phash >= 64 - LOW_PHASH_BITS:
+        return True
+    return any(d.bit_count() <= LOW_DETAIL_BITS or d.bit_count() >= 256 - LOW_DETAIL_BITS for d in found.details)
+
+
+def refuse_flat_picture(found: AvatarFingerprint, field: str) -> None:
+    """422 ``low_information_fingerprint`` naming ``field`` for a flat picture's fingerprint
+    (:func:`low_information`). Banked, or registered as a protected person's photo, a blank avatar
+    is "confirmed" against every blank, one-colour and gradient avatar: every genuine account
+    showing one would be told ``avatar.known_bad``, or taken for her impersonator."""
+    if low_information(found):
+        raise APIError(
+            422,
+            LOW_INFORMATION_FINGERPRINT,
+            "This picture has no detail of its own (blank, one colour or a plain gradient): it would"
+            f" match every such avatar. Default avatars go in the {DEFAULTS_BANK} bank.",
+            field,
+            reason=LOW_INFORMATION_FINGERPRINT,
         )

@@ -18,7 +18,13 @@ from heuristics.services import BANKS
 from heuristics.services import PROTECTED as REGISTRY
 from server.schemas import BankEntryRequest, BankSummary
 from server.services import Actor
-from server.services.avatars import fingerprint_from, refuse_legacy
+from server.services.avatars import (
+    LOW_INFORMATION_FINGERPRINT,
+    fingerprint_from,
+    low_information,
+    refuse_flat_picture,
+    refuse_legacy,
+)
 from server.services.identity import refuse_protected_account
 from server.services.reports import refuse_protected_photo
 from server.state import app_state
@@ -88,43 +94,12 @@ def refuse_protected_entry_account(platform: Platform | None, account_id: str | 
         refuse_protected_account(registry, Profile(account_id=account_id), platform, field)
 
 
-LOW_INFORMATION_FINGERPRINT = "low_information_fingerprint"
-# How close (in bits of 256) a detail hash may come to all zeros or all ones before it says "flat
-# picture": a flat or plainly shaded picture (a blank, one-colour or gradient avatar) has a detail
-# hash of zero, and two such hashes confirm each other (heuristics.matching, DETAIL_THRESHOLD 56).
-# Photos set about half their bits (120–140 in tests/data/photos).
-LOW_DETAIL_BITS = 64
-# The same for the 64-bit phashes: a photo's, thresholded at its median, sets 32 bits; a flat
-# picture's one or none.
-LOW_PHASH_BITS = 8
-
-
-def low_information(found: AvatarFingerprint) -> bool:
-    """Whether a fingerprint is of a picture with no detail of its own (blank, one colour, a plain
-    gradient): banked, it matches every other such avatar. Legacy fingerprints never confirm."""
-    if found.legacy:
-        return False
-    phash = found.primary.bit_count()
-    if phash <= LOW_PHASH_BITS or phash >= 64 - LOW_PHASH_BITS:
-        return True
-    return any(d.bit_count() <= LOW_DETAIL_BITS or d.bit_count() >= 256 - LOW_DETAIL_BITS for d in found.details)
-
-
 def refuse_low_information(bank: str, found: AvatarFingerprint, field: str) -> None:
     """422 ``low_information_fingerprint`` for a flat picture's fingerprint in any bank but the
-    defaults bank. Banked as a fingerprint (a trainer's ``avatar_hash``, a partner's file), a
-    blank avatar's "confirmed" against every blank, one-colour and gradient avatar: every genuine
-    account showing one was told ``avatar.known_bad``. The defaults bank takes it: a match there
-    says "no photo of its own" (``avatar.missing_or_default``), never "known bad"."""
-    if bank != DEFAULTS_BANK and low_information(found):
-        raise APIError(
-            422,
-            LOW_INFORMATION_FINGERPRINT,
-            "This picture has no detail of its own (blank, one colour or a plain gradient): banked, it"
-            f" would mark every such avatar as known bad. Default avatars go in the {DEFAULTS_BANK} bank.",
-            field,
-            reason=LOW_INFORMATION_FINGERPRINT,
-        )
+    defaults bank (:func:`~server.services.avatars.refuse_flat_picture`). The defaults bank takes
+    it: a match there says "no photo of its own" (``avatar.missing_or_default``), never "known bad"."""
+    if bank != DEFAULTS_BANK:
+        refuse_flat_picture(found, field)
 
 
 def _refused_line(number: int, problem: str, field: str | None = None, status: int = 422) -> APIError:

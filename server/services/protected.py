@@ -17,7 +17,14 @@ from heuristics.profile import AccountId, Platform
 from heuristics.services import PROTECTED
 from server.schemas import CheckResponse, ProtectedCreate, ProtectedPersonOut
 from server.services import Actor
-from server.services.avatars import MAX_AVATAR_BYTES, fingerprint_from, image_error, never_confirms, refuse_legacy
+from server.services.avatars import (
+    MAX_AVATAR_BYTES,
+    fingerprint_from,
+    image_error,
+    never_confirms,
+    refuse_flat_picture,
+    refuse_legacy,
+)
 from server.state import app_state
 from server.storage.protected import ProtectedAccount, ProtectedBusy, ProtectedChanged, ProtectedPerson
 from server.web.body import decode_base64
@@ -39,6 +46,7 @@ def photo_fingerprint(data: bytes, field: str) -> tuple[str, str]:
     except ImageRejected as error:
         raise image_error(error, field) from None
     assert made.keypoints is not None
+    refuse_flat_picture(made, field)
     return made.hex, base64.b64encode(made.keypoints.to_bytes()).decode()
 
 
@@ -64,6 +72,7 @@ def refuse_hashes_that_never_confirm(body: ProtectedCreate, already: Collection[
             found = fingerprint_from(None, value, f"avatar_hashes.{number}")
             assert found is not None
             refuse_legacy(found, f"avatar_hashes.{number}")
+            refuse_flat_picture(found, f"avatar_hashes.{number}")
 
 
 def register(body: ProtectedCreate, actor: Actor, keypoints: Mapping[str, str] | None = None) -> str:

@@ -17,14 +17,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from heuristics.banks import BankLabel
+from heuristics.banks import DEFAULTS_BANK, BankLabel
 from heuristics.context import ServiceUnavailable
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform, Profile
 from heuristics.services import PROTECTED as REGISTRY
 from server.schemas import ConfirmRequest, RejectRequest, ReportRequest
 from server.services import Actor
-from server.services.avatars import fingerprint_base64, refuse_foreign_fingerprint
+from server.services.avatars import fingerprint_base64, refuse_flat_picture, refuse_foreign_fingerprint
 from server.services.identity import refuse_protected_account, refuse_wrong_url
 from server.state import app_state
 from server.storage.banks import make_entry, report_note
@@ -69,6 +69,8 @@ def decide(report_id: str, confirm: bool, actor: Actor, body: ConfirmRequest | R
         fields.update({key: value for key, value in (("bank", body.bank), ("label", body.label)) if value})
         if body.bank and body.label:
             banked = bank_fingerprint(body.avatar)
+            if body.bank != DEFAULTS_BANK:  # as a bank's own door refuses it (server.services.banks)
+                refuse_flat_picture(banked, "avatar")
             fields["banked_fingerprint"] = banked.hex
             if body.with_account_id:
                 _refuse_protected_bank_account(report_id)

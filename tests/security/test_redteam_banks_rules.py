@@ -177,3 +177,40 @@ def test_a_partner_file_cannot_overwrite_this_banks_entries_by_id(client: FlaskC
     assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "duplicate_entry_id"
     assert refused.get_json()["error"]["field"] == "entry 2"
     assert client.get("/v1/banks/shared/export", headers=MAINTAINER).get_data(as_text=True) == exported
+
+
+def test_a_flat_picture_is_refused_at_the_registry_and_at_a_reports_confirmation(
+    client: FlaskClient, redis_client: redis.Redis
+) -> None:
+    """The two other doors a photo comes into a matcher by. Registered as a protected person's
+    photo, a blank avatar would be "confirmed" against every flat avatar: every genuine account
+    showing one taken for her impersonator. Confirmed into a bank from a report, it would mark
+    them all known bad, as through the bank's own door (the tests above)."""
+    trainer = {"Authorization": f"Bearer {create_api_key(redis_client, Role.TRAINER, 'amal')}"}
+    person = {"display_names": ["Hala Ahed"], "accounts": [{"platform": "x", "account_id": "42"}]}
+    for image in (BLANK, gradient(128)):
+        for sent, field in (
+            ({"avatars": [b64(png(image))]}, "avatars.0"),
+            ({"avatar_hashes": [fingerprint(image).hex]}, "avatar_hashes.0"),
+        ):
+            refused = client.post("/v1/protected", json=person | sent, headers=trainer)
+            assert refused.status_code == 422, refused.get_json()
+            assert refused.get_json()["error"] == refused.get_json()["error"] | {
+                "code": "low_information_fingerprint",
+                "field": field,
+            }
+    assert client.get("/v1/protected", headers=trainer).get_json()["people"] == []
+    # A real photo still registers.
+    photo = {"avatars": [b64(photo_bytes("rocket"))]}
+    assert client.post("/v1/protected", json=person | photo, headers=trainer).status_code == 201
+
+    filed = client.post("/v1/reports", json={"platform": "x", "profile": {"account_id": "77"}, "reason": "entrapment"})
+    report_id = filed.get_json()["id"]
+    flat = {"bank": "entrapment-cases", "label": "entrapment", "avatar": b64(png(BLANK))}
+    refused = client.post(f"/v1/reports/{report_id}/confirm", json=flat, headers=trainer)
+    assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "low_information_fingerprint"
+    for name, image in GENUINE_FLAT_AVATARS.items():
+        assert not known_bad(client, image), name
+    # Still pending: confirmed with the bait's real photo, it banks.
+    real = flat | {"avatar": b64(photo_bytes("coffee"))}
+    assert client.post(f"/v1/reports/{report_id}/confirm", json=real, headers=trainer).status_code == 200
