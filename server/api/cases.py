@@ -27,8 +27,7 @@ from server.services.cases import (
     add_evidence,
     export_case,
     list_recent_cases,
-    open_case,
-    open_case_read,
+    open_case_from_door,
     set_platform_status,
     status_version,
     view_case,
@@ -123,22 +122,7 @@ def _actor() -> Actor:
 @require_role(Role.TRAINER)
 def create_case() -> Any:
     body = validate(CaseCreate, json_body(request))
-    state = app_state()
-    stores = state.stores
-    actor = _actor()
-    case = open_case_read(
-        actor,
-        lambda: open_case(
-            stores.cases,
-            stores.reports,
-            stores.audit,
-            body,
-            actor,
-            state.rules.current(),
-            state.lookups,
-            campaigns=state.campaigns,
-        ),
-    )
+    case = open_case_from_door(body, _actor())
     return CaseCreated(id=case.id).model_dump(), 201
 
 

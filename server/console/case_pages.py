@@ -41,8 +41,7 @@ from server.services.cases import (
     export_case,
     kind_of_report,
     list_recent_cases,
-    open_case,
-    open_case_read,
+    open_case_from_door,
     outcomes,
     set_platform_status,
     set_state,
@@ -197,24 +196,8 @@ def new_case() -> Page:
         platform = form_data.get("platform", "")
         prefill.update(platform=platform, impersonated_platform=platform, avatar_hash=form_data.get("avatar_hash", ""))
         return render_template("console/case_new.html", **_form_context(prefill))
-    state = app_state()
     try:
-        body = case_body_from_form(request.form)
-        stores = state.stores
-        actor = _actor()
-        case = open_case_read(
-            actor,
-            lambda: open_case(
-                stores.cases,
-                stores.reports,
-                stores.audit,
-                body,
-                actor,
-                state.rules.current(),
-                state.lookups,
-                campaigns=state.campaigns,
-            ),
-        )
+        case = open_case_from_door(case_body_from_form(request.form), _actor())
     except protected.MatchesLimited as error:
         return too_many_requests_page("check.matches_limited", error.retry_after)
     except APIError as error:

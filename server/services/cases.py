@@ -61,6 +61,7 @@ from server.lookups.reuse import ReadOnlyReuse, ReuseLookup
 from server.services import Actor, protected
 from server.services.identity import protected_owners, refuse_impossible_handle, refuse_wrong_url
 from server.services.protected import MATCH_FINDING as PROTECTED_MATCH
+from server.state import app_state
 from server.storage.audit import AuditLog
 from server.storage.cases import CaseBusy, CaseNotFound, CaseStore
 from server.storage.optimistic import version_of
@@ -328,6 +329,26 @@ def open_case_read(actor: Actor, opener: Callable[[], Case]) -> Case:
     protected.record_owned(named, actor)
     protected.count_matches(actor, named)
     return case
+
+
+def open_case_from_door(body: CaseCreate, actor: Actor) -> Case:
+    """:func:`open_case` on the app's stores, rules and lookups, as both doors (``POST /v1/cases``
+    and the console's form) run it: a counted, audited registry read (:func:`open_case_read`)."""
+    state = app_state()
+    stores = state.stores
+    return open_case_read(
+        actor,
+        lambda: open_case(
+            stores.cases,
+            stores.reports,
+            stores.audit,
+            body,
+            actor,
+            state.rules.current(),
+            state.lookups,
+            campaigns=state.campaigns,
+        ),
+    )
 
 
 def _refuse_wrong_accounts(body: CaseCreate, services: Mapping[str, Any]) -> None:
