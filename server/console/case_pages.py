@@ -199,7 +199,7 @@ def new_case() -> Page:
     try:
         case = open_case_from_door(case_body_from_form(request.form), _actor())
     except protected.MatchesLimited as error:
-        return too_many_requests_page("check.matches_limited", error.retry_after)
+        return too_many_requests_page("cases.matches_limited", error.retry_after)
     except APIError as error:
         return render_template(
             "console/case_new.html", **_form_context(_with_report_hints(form_data), error)

@@ -155,6 +155,7 @@ def test_the_consoles_case_form_is_counted_as_its_check_page_is(
     cases = len(redis_client.zrange("haris:{cases}:index", 0, -1))
     refused = browser.post("/console/cases/new", data=typed("Nour Tamimi", "nour_probe"))
     assert refused.status_code == 429
+    assert "Opening a case checks its suspect against the registry" in refused.get_data(as_text=True)
     assert len(redis_client.zrange("haris:{cases}:index", 0, -1)) == cases
 
 
