@@ -21,6 +21,23 @@ from tests.conftest import TEST_SECRET
 from tests.reliability.redis_process import RedisProcess
 
 
+@pytest.fixture
+def make_app(make_app: Any) -> Any:
+    """The app factory, with each app's CPU charge pinned (no CPU passes): these tests count
+    checks against limits, and a check's CPU charge (``Limits.cpu_clock``) would move their counts
+    with the machine — a first check in a fresh test process pays one-off imports, and under xdist
+    on a loaded machine that charged a whole allowance (clean-clone CI at bd1ad12: [429, 429,
+    429, 429] where [200, 200, 200, 429] was due). The tests of the CPU charge set their own clock."""
+
+    def build(**overrides: Any) -> Any:
+        app = make_app(**overrides)
+        if "haris_limits" in app.extensions:
+            app.extensions["haris_limits"].cpu_clock = lambda: 0.0
+        return app
+
+    return build
+
+
 def test_limiter_really_limits_with_json_429_and_retry_after(
     make_app: Any, redis_client: redis.Redis, limiter_client: redis.Redis
 ) -> None:
