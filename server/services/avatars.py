@@ -137,12 +137,14 @@ def low_information(found: AvatarFingerprint) -> bool:
     return any(d.bit_count() <= LOW_DETAIL_BITS or d.bit_count() >= 256 - LOW_DETAIL_BITS for d in found.details)
 
 
-def refuse_flat_picture(found: AvatarFingerprint, field: str) -> None:
+def refuse_flat_picture(found: AvatarFingerprint, field: str, bank: str | None = None) -> None:
     """422 ``low_information_fingerprint`` naming ``field`` for a flat picture's fingerprint
     (:func:`low_information`). Banked, or registered as a protected person's photo, a blank avatar
     is "confirmed" against every blank, one-colour and gradient avatar: every genuine account
-    showing one would be told ``avatar.known_bad``, or taken for her impersonator."""
-    if low_information(found):
+    showing one would be told ``avatar.known_bad``, or taken for her impersonator. ``bank``: the
+    bank it is to go in; the defaults bank takes it (a match there says "no photo of its own",
+    ``avatar.missing_or_default``, never "known bad")."""
+    if bank != DEFAULTS_BANK and low_information(found):
         raise APIError(
             422,
             LOW_INFORMATION_FINGERPRINT,

@@ -94,14 +94,6 @@ def refuse_protected_entry_account(platform: Platform | None, account_id: str | 
         refuse_protected_account(registry, Profile(account_id=account_id), platform, field)
 
 
-def refuse_low_information(bank: str, found: AvatarFingerprint, field: str) -> None:
-    """422 ``low_information_fingerprint`` for a flat picture's fingerprint in any bank but the
-    defaults bank (:func:`~server.services.avatars.refuse_flat_picture`). The defaults bank takes
-    it: a match there says "no photo of its own" (``avatar.missing_or_default``), never "known bad"."""
-    if bank != DEFAULTS_BANK:
-        refuse_flat_picture(found, field)
-
-
 def _refused_line(number: int, problem: str, field: str | None = None, status: int = 422) -> APIError:
     text = LINE_PROBLEMS[problem].format(field=field)
     code = "bad_json" if status == 400 else "invalid_value"
@@ -149,10 +141,11 @@ def entries_from_jsonl(lines: Iterable[bytes | str]) -> list[StoredEntry]:
 
 def add_to_bank(bank: str, entry: StoredEntry, actor: Actor) -> None:
     """Store one entry and record who added it."""
+    bank = bank_name(bank)
     found = AvatarFingerprint.from_hex(entry.fingerprint)
-    refuse_low_information(bank_name(bank), found, "avatar_hash" if entry.keypoints is None else "avatar")
+    refuse_flat_picture(found, "avatar_hash" if entry.keypoints is None else "avatar", bank)
     stores = app_state().stores
-    stores.banks.add(bank_name(bank), [entry])
+    stores.banks.add(bank, [entry])
     stores.audit.record(actor.name, "bank.added", entry.id, bank=bank, label=entry.label.value)
 
 

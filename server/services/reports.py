@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from heuristics.banks import DEFAULTS_BANK, BankLabel
+from heuristics.banks import BankLabel
 from heuristics.context import ServiceUnavailable
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform, Profile
@@ -69,8 +69,7 @@ def decide(report_id: str, confirm: bool, actor: Actor, body: ConfirmRequest | R
         fields.update({key: value for key, value in (("bank", body.bank), ("label", body.label)) if value})
         if body.bank and body.label:
             banked = bank_fingerprint(body.avatar)
-            if body.bank != DEFAULTS_BANK:  # as a bank's own door refuses it (server.services.banks)
-                refuse_flat_picture(banked, "avatar")
+            refuse_flat_picture(banked, "avatar", body.bank)  # as a bank's own door does
             fields["banked_fingerprint"] = banked.hex
             if body.with_account_id:
                 _refuse_protected_bank_account(report_id)
