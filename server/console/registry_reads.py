@@ -94,11 +94,7 @@ class RegistryReads:
             self._withheld()
             return run_check(body, None, locale, privileged=False, registry_open=lambda: False, vouched=False)
         result = run_check(body, None, locale, privileged=True, vouched=False)
-        self._name(
-            f.evidence["protected_id"]
-            for f in result.findings
-            if f.code == protected.MATCH_FINDING and isinstance(f.evidence.get("protected_id"), str)
-        )
+        self._name(protected.people_named(result.findings))
         return result
 
     def warnings(self, report: dict[str, Any]) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ import re
 import secrets
 import time
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -60,7 +60,6 @@ from server.i18n import render
 from server.lookups.reuse import ReadOnlyReuse, ReuseLookup
 from server.services import Actor, protected
 from server.services.identity import protected_owners, refuse_impossible_handle, refuse_wrong_url
-from server.services.protected import MATCH_FINDING as PROTECTED_MATCH
 from server.state import app_state
 from server.storage.audit import AuditLog
 from server.storage.cases import CaseBusy, CaseNotFound, CaseStore
@@ -284,7 +283,7 @@ def open_case(
 class ProtectedAccountRefused(APIError):
     """409 ``account_is_protected``: the suspect is a protected person's own registered account
     (``server.services.identity.refuse_protected_account``'s answer), with whose (``owners``):
-    the refusal says the registry holds that account, a read :func:`open_case_read` audits."""
+    the refusal says the registry holds that account, a read :func:`open_case_from_door` audits."""
 
     def __init__(self, owners: list[str]) -> None:
         super().__init__(
@@ -301,44 +300,26 @@ def protected_people_named(case: Case) -> list[str]:
     """The ids of the protected people the case's snapshot names (its
     ``impersonation.protected_person`` finding): what a trainer reading the case learns of the
     registry."""
-    if case.check is None:
-        return []
-    named = (f.evidence.get("protected_id") for f in case.check.findings if f.code == PROTECTED_MATCH)
-    return list(dict.fromkeys(person for person in named if isinstance(person, str) and person))
-
-
-def open_case_read(actor: Actor, opener: Callable[[], Case]) -> Case:
-    """``opener()`` (an :func:`open_case` call) as a door runs it for a trainer: a read of the
-    protected registry, as her checks are. The snapshot scores the suspect against the registry
-    and the case keeps the finding (the person's name and id) for every trainer who opens it:
-    without this, a stolen key that opened cases of candidate names read the registry a person
-    a case, unaudited and past ``HARIS_PROTECTED_MATCH_LIMIT``, where the same probe through
-    ``/v1/check`` is audited and stops (tests/security/test_redteam_cases.py). Refused before
-    anything is read once her allowance is spent (429 ``protected_matches_limited``); each person
-    named audited (``protected.matched``, her id only) and counted. So is a refusal that says the
-    suspect is a protected person's own account (409 ``account_is_protected``): without it, a
-    key walked account ids against the registry, unaudited."""
-    protected.refuse_when_matches_used_up(actor)
-    try:
-        case = opener()
-    except ProtectedAccountRefused as refused:
-        protected.record_owned(refused.owners, actor)
-        protected.count_matches(actor, refused.owners)
-        raise
-    named = protected_people_named(case)
-    protected.record_owned(named, actor)
-    protected.count_matches(actor, named)
-    return case
+    return protected.people_named(case.check.findings) if case.check is not None else []
 
 
 def open_case_from_door(body: CaseCreate, actor: Actor) -> Case:
     """:func:`open_case` on the app's stores, rules and lookups, as both doors (``POST /v1/cases``
-    and the console's form) run it: a counted, audited registry read (:func:`open_case_read`)."""
+    and the console's form) run it for a trainer: a read of the protected registry, as her checks
+    are. The snapshot scores the suspect against the registry and the case keeps the finding (the
+    person's name and id) for every trainer who opens it: without this, a stolen key that opened
+    cases of candidate names read the registry a person a case, unaudited and past
+    ``HARIS_PROTECTED_MATCH_LIMIT``, where the same probe through ``/v1/check`` is audited and
+    stops (tests/security/test_redteam_cases.py). Refused before anything is read once her
+    allowance is spent (429 ``protected_matches_limited``); each person named audited
+    (``protected.matched``, her id only) and counted. So is a refusal that says the suspect is a
+    protected person's own account (409 ``account_is_protected``): without it, a key walked
+    account ids against the registry, unaudited."""
+    protected.refuse_when_matches_used_up(actor)
     state = app_state()
     stores = state.stores
-    return open_case_read(
-        actor,
-        lambda: open_case(
+    try:
+        case = open_case(
             stores.cases,
             stores.reports,
             stores.audit,
@@ -347,8 +328,15 @@ def open_case_from_door(body: CaseCreate, actor: Actor) -> Case:
             state.rules.current(),
             state.lookups,
             campaigns=state.campaigns,
-        ),
-    )
+        )
+    except ProtectedAccountRefused as refused:
+        protected.record_owned(refused.owners, actor)
+        protected.count_matches(actor, refused.owners)
+        raise
+    named = protected_people_named(case)
+    protected.record_owned(named, actor)
+    protected.count_matches(actor, named)
+    return case
 
 
 def _refuse_wrong_accounts(body: CaseCreate, services: Mapping[str, Any]) -> None:

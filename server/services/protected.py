@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Collection, Iterable, Mapping
+from typing import Any, Protocol
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -155,16 +156,31 @@ def person(person_id: str, actor: Actor) -> ProtectedPerson | None:
 MATCH_FINDING = "impersonation.protected_person"
 
 
+class _Finding(Protocol):
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def evidence(self) -> Mapping[str, Any]: ...
+
+
+def people_named(findings: Iterable[_Finding]) -> list[str]:
+    """The ids of the protected people a check's findings name (its ``MATCH_FINDING``s), each
+    once, in order: what reading that check's answer, or a case's snapshot of one, tells of the
+    registry."""
+    named = (f.evidence.get("protected_id") for f in findings if f.code == MATCH_FINDING)
+    return list(dict.fromkeys(person for person in named if isinstance(person, str) and person))
+
+
 def record_matches(result: CheckResponse, actor: Actor, also: Iterable[str] = ()) -> list[str]:
     """A privileged check's answer names the protected people a profile is taken for (her name
     and id; ``also``: ids a page names besides its findings): each is a read of the registry,
     audited as ``protected.matched`` with her id only — never what was checked. Unaudited, a
     stolen trainer key or session probed the registry name by name, unbounded, where listing it
     leaves a trace. Anonymous checks name nobody and are never recorded. The ids named."""
-    named = [f.evidence.get("protected_id") for f in result.findings if f.code == MATCH_FINDING]
     audit = app_state().stores.audit
     recorded: list[str] = []
-    for person_id in dict.fromkeys([*named, *also]):
+    for person_id in dict.fromkeys([*people_named(result.findings), *also]):
         if isinstance(person_id, str) and person_id:
             audit.record(actor.name, "protected.matched", person_id)
             recorded.append(person_id)
