@@ -136,10 +136,10 @@ export const CACHE_TTL_MS = 10 * 60 * 1000;
  * "Not now" list keeps the latest MAX_DISMISSED profiles (a person dismisses a few; a renderer
  * taken over by a page could otherwise fill session storage, where the vault's key must fit),
  * checks keep the latest MAX_RECORDS verdicts and profiles (a person opens a few a minute, and
- * they live CACHE_TTL_MS; background/check.js keepRecord), and Details / "This is my real
- * friend" open at most one extension window per OPEN_TAB_GAP_MS (OPEN_WINDOW_LIMITS, below).
+ * they live CACHE_TTL_MS; background/check.js keepRecord); Details / "This is my real friend"
+ * open the extension's window within OPEN_WINDOW_LIMITS (below).
  */
-export const PAGE_LIMITS = Object.freeze({ maxKey: 300, maxDismissed: 200, maxRecords: 100, openTabGapMs: 3000, maxAvatarUrl: 2048 });
+export const PAGE_LIMITS = Object.freeze({ maxKey: 300, maxDismissed: 200, maxRecords: 100, maxAvatarUrl: 2048 });
 /**
  * The extension's window (the toolbar popup, or a tab of it) opened for a page's Details or "This
  * is my real friend" (background/service-worker.js openDetails): for the tab the user is looking
@@ -148,7 +148,7 @@ export const PAGE_LIMITS = Object.freeze({ maxKey: 300, maxDismissed: 200, maxRe
  * says whatever it likes), so the bound is in time: a person opens it now and then; a page
  * that asks in a loop covers the user's screen once every ten seconds at most.
  */
-export const OPEN_WINDOW_LIMITS = Object.freeze({ perTabMs: 10_000, anyMs: PAGE_LIMITS.openTabGapMs });
+export const OPEN_WINDOW_LIMITS = Object.freeze({ perTabMs: 10_000, anyMs: 3000 });
 /**
  * What the worker takes of the server's answer to a check (background/checker.js boundedReport):
  * the server decides the verdict, not how much the worker keeps in session storage. A body over
