@@ -542,8 +542,8 @@ def _network() -> bytes | None:
     """The client's IPv6 /48, or None for an IPv4 client (an IPv4-mapped address is one): the
     network a tunnel broker or a hosting provider hands out whole, for the /48 twins of the
     registry's, the campaign contributions', the reports' and the console sign-in's allowances
-    (``Limits.charged``). IPv4
-    addresses are not grouped (a /24 is often many households behind one ISP)."""
+    (``Limits.charged``). IPv4 addresses are not grouped (a /24 is often many households behind
+    one ISP)."""
     address = _client_ip()
     if not isinstance(address, ipaddress.IPv6Address):
         return None
