@@ -9,12 +9,11 @@ still in force, so a file made from them does not undo a publication made meanwh
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 import redis
 
 from heuristics.rules import Rules, RulesError
+from heuristics.rules.changes import rules_changes
 from server.api.admin import MAX_RULES_BYTES
 from server.cli.files import StoreGroup, read_bounded, shown
 from server.services import CLI_ACTOR
@@ -50,48 +49,15 @@ def active_rules() -> Rules:
 # rules check: effective weights and the difference from the active rules
 
 
-def _params(rules: Rules, code: str) -> dict[str, Any]:
-    return rules.rules[code].params.model_dump()
-
-
 def effective_table(rules: Rules) -> list[str]:
     lines = [
         f"rules version {rules.version}: bias {rules.bias:g}, levels medium ≥ {rules.medium:g}, high ≥ {rules.high:g}"
     ]
     lines.append(f"{'signal':30} {'on':3} {'points':>7}  params (defaults filled in)")
     for code, rule in sorted(rules.rules.items()):
-        params = ", ".join(f"{k}={v}" for k, v in _params(rules, code).items())
+        params = ", ".join(f"{k}={v}" for k, v in rule.params.model_dump().items())
         lines.append(f"{code:30} {'yes' if rule.enabled else 'no':3} {rule.points:7.2f}  {params}".rstrip())
     return lines
-
-
-def rules_diff(active: Rules, new: Rules) -> list[str]:
-    """Human-readable changes from ``active`` to ``new`` (empty when they score identically)."""
-    changes = []
-    if active.version != new.version:
-        changes.append(f"version: {active.version} → {new.version}")
-    if active.bias != new.bias:
-        changes.append(f"bias: {active.bias:g} → {new.bias:g}")
-    for level in ("medium", "high"):
-        if getattr(active, level) != getattr(new, level):
-            changes.append(f"levels.{level}: {getattr(active, level):g} → {getattr(new, level):g}")
-    for code in sorted(set(active.rules) | set(new.rules)):
-        old, now = active.rules.get(code), new.rules.get(code)
-        if old is None:
-            changes.append(f"{code}: added ({now.points:g} points)")  # type: ignore[union-attr]
-            continue
-        if now is None:
-            changes.append(f"{code}: removed (was {old.points:g} points; it will not run)")
-            continue
-        if old.enabled != now.enabled:
-            changes.append(f"{code}: {'enabled' if now.enabled else 'disabled'}")
-        if old.points != now.points:
-            changes.append(f"{code}.points: {old.points:g} → {now.points:g}")
-        before, after = _params(active, code), _params(new, code)
-        for key in sorted(before):
-            if before[key] != after[key]:
-                changes.append(f"{code}.{key}: {before[key]} → {after[key]}")
-    return changes
 
 
 @click.group("rules", cls=StoreGroup)
@@ -108,7 +74,7 @@ def check(file: str) -> None:
     for line in effective_table(new):
         click.echo(line)
     active = active_rules()
-    changes = rules_diff(active, new)
+    changes = rules_changes(active, new)
     click.echo("")
     click.echo(f"compared with the active rules ({active.version}): " + ("no change" if not changes else "changes"))
     for line in changes:

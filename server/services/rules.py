@@ -29,6 +29,7 @@ import redis
 from flask import Flask
 
 from heuristics.rules import Rules, RulesError, default_rules_text, parse_rules
+from heuristics.rules.changes import rules_changes
 from heuristics.text import hidden_characters
 from server.services import Actor
 from server.services.rules_smoke import smoke_test
@@ -176,9 +177,36 @@ def publish(
     state.rules.replace(rules, version)
     generation = version[0]
     state.stores.audit.record(
-        actor.name, "rules.published", rules.version, previous=previous.version, generation=generation
+        actor.name,
+        "rules.published",
+        rules.version,
+        previous=previous.version,
+        generation=generation,
+        # What the file changes, not only which versions: a quiet blinding (a bait signal's
+        # points set to 0, a level raised) reads as one line here. The digest names the file
+        # itself (``haris:{rules}:digests`` keeps the same for each version).
+        changes=audited_changes(previous, rules),
+        sha256=rules_digest(text),
     )
     return rules, previous, generation
+
+
+# An audit entry's changes are bounded however a file differs (a rules file is at most 256 KiB,
+# and a parameter may be a long list): the first lines, each cut, and how many more there were.
+_AUDITED_CHANGES = 100
+_AUDITED_LINE = 300
+
+
+def audited_changes(previous: Rules, rules: Rules) -> list[str]:
+    """:func:`~heuristics.rules.changes.rules_changes` as the audit trail keeps it (bounded)."""
+    changes = [
+        line if len(line) <= _AUDITED_LINE else line[: _AUDITED_LINE - 1] + "…"
+        for line in rules_changes(previous, rules)
+    ]
+    if len(changes) > _AUDITED_CHANGES:
+        more = len(changes) - _AUDITED_CHANGES + 1
+        changes = [*changes[: _AUDITED_CHANGES - 1], f"… and {more} more"]
+    return changes
 
 
 def _moved_on(state: AppState, in_redis: Version) -> RulesMovedOn:

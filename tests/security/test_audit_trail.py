@@ -4,9 +4,12 @@ action it records has a label in the console's three languages."""
 from __future__ import annotations
 
 import ast
+import hashlib
 import os
+import re
 import signal
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +17,11 @@ import pytest
 import redis
 from flask import Flask
 
-from heuristics.rules import default_rules_text
+from heuristics.rules import default_rules_text, parse_rules
 from server.console.i18n import strings
 from server.i18n import LOCALES
 from server.roles import Role
+from server.services.rules import audited_changes
 from server.state import app_state
 from server.storage.apikeys import create_api_key, key_id
 
@@ -43,7 +47,47 @@ def test_publishing_rules_over_the_api_is_audited(app: Flask) -> None:
     [entry] = entries(app)
     assert entry["actor"] == "key:bootstrap" and entry["action"] == "rules.published"
     assert entry["target"] == response.get_json()["rules_version"]
-    assert entry["detail"] == {"previous": before, "generation": response.get_json()["generation"]}
+    version = response.get_json()["rules_version"]
+    assert entry["detail"] == {
+        "previous": before,
+        "generation": response.get_json()["generation"],
+        "changes": [f"version: {before} → {version}"],
+        "sha256": hashlib.sha256(rules_text("api").encode()).hexdigest(),
+    }
+
+
+def test_the_audit_trail_says_what_a_publication_changed(app: Flask) -> None:
+    """A quiet blinding — a bait signal's points set to nothing — reads as
+    such in the trail, not as one version following another."""
+    text = rules_text("blind")
+    active = parse_rules(text)
+    code = next(code for code, rule in sorted(active.rules.items()) if rule.enabled and rule.points > 0)
+    points = active.rules[code].points
+    section = f'[signals."{code}"]'
+    head, rest = text.split(section, 1)
+    body, tail = rest.split("\n[", 1)
+    blinded = head + section + re.sub(r"(?m)^points\s*=.*$", "points = 0", body, count=1) + "\n[" + tail
+    assert blinded != text
+    response = app.test_client().post(
+        "/v1/admin/rules", data=blinded, headers={**MAINTAINER, "Content-Type": "application/toml"}
+    )
+    assert response.status_code == 200, response.get_json()
+    [entry] = entries(app)
+    changes = entry["detail"]["changes"]
+    assert f"{code}.points: {points:g} → 0" in changes
+    assert len(changes) == 2  # the version, and the points
+
+
+def test_an_audited_change_list_is_bounded() -> None:
+    """However two files differ, the entry keeps at most 100 lines of at most 300 characters."""
+    active = parse_rules(default_rules_text())
+    many = {f"signal.{i}": None for i in range(250)}
+    wide = replace(active, rules={**active.rules, **{code: next(iter(active.rules.values())) for code in many}})
+    changes = audited_changes(active, wide)
+    assert len(changes) == 100 and changes[-1] == "… and 151 more"
+    long_version = replace(active, version="v" * 1000)
+    [line] = audited_changes(active, long_version)
+    assert len(line) == 300 and line.endswith("…")
 
 
 def test_refused_rules_leave_no_audit_entry(app: Flask) -> None:
