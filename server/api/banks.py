@@ -57,7 +57,7 @@ def add_entry(bank: str) -> Any:
     bank = bank_name(bank)
     body = validate(BankEntryRequest, json_body(request))
     avatar = decode_base64(body.avatar, "avatar", MAX_AVATAR_BYTES) if body.avatar else None
-    entry = new_entry(body, avatar, _actor())
+    entry = new_entry(bank, body, avatar, _actor())
     del avatar  # fingerprinted, never kept
     add_to_bank(bank, entry, _actor())
     return {"id": entry.id}, 201

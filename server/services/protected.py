@@ -23,7 +23,7 @@ from server.services.avatars import (
     fingerprint_from,
     image_error,
     never_confirms,
-    refuse_flat_picture,
+    refuse_common_picture,
     refuse_legacy,
 )
 from server.state import app_state
@@ -47,7 +47,7 @@ def photo_fingerprint(data: bytes, field: str) -> tuple[str, str]:
     except ImageRejected as error:
         raise image_error(error, field) from None
     assert made.keypoints is not None
-    refuse_flat_picture(made, field)
+    refuse_common_picture(made, field)
     return made.hex, base64.b64encode(made.keypoints.to_bytes()).decode()
 
 
@@ -73,7 +73,7 @@ def refuse_hashes_that_never_confirm(body: ProtectedCreate, already: Collection[
             found = fingerprint_from(None, value, f"avatar_hashes.{number}")
             assert found is not None
             refuse_legacy(found, f"avatar_hashes.{number}")
-            refuse_flat_picture(found, f"avatar_hashes.{number}")
+            refuse_common_picture(found, f"avatar_hashes.{number}")
 
 
 def register(body: ProtectedCreate, actor: Actor, keypoints: Mapping[str, str] | None = None) -> str:
