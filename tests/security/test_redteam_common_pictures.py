@@ -33,6 +33,7 @@ from flask.testing import FlaskClient
 from heuristics.images import decode, fingerprint, fingerprint_bytes
 from server.roles import Role
 from server.storage.apikeys import create_api_key
+from server.storage.banks import BankStore
 from tests.api.test_banks import MAINTAINER, b64, codes, cropped_mirrored_copy, photo_bytes
 
 JSONL = {**MAINTAINER, "Content-Type": "application/x-ndjson"}
@@ -148,3 +149,13 @@ def test_an_entry_banked_before_its_default_flags_no_one_wearing_it(
     assert "avatar.known_bad" not in check(client, reencoded(STOCK))
     assert "avatar.known_bad" in check(client, cropped_mirrored_copy("rocket"))
 
+
+def test_an_export_dates_entries_to_the_day(client: FlaskClient, redis_client: redis.Redis) -> None:
+    """A partner's copy of an export, or a seized one, says on which day an entry was added, not
+    at which second (the stored entry keeps its second)."""
+    found = fingerprint(decode(photo_bytes("rocket")))
+    line = {"id": "r1", "fingerprint": found.hex, "label": "entrapment", "added_at": 1_700_000_123, "added_by": "m"}
+    assert client.post("/v1/banks/partner/import", data=json.dumps(line) + "\n", headers=JSONL).status_code == 200
+    exported = client.get("/v1/banks/partner/export", headers=MAINTAINER).get_data(as_text=True)
+    assert json.loads(exported)["added_at"] == 1_699_920_000  # 2023-11-14 00:00 UTC
+    assert BankStore(redis_client).stored("partner", ["r1"])["r1"].added_at == 1_700_000_123
