@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import redis
+from flask import Flask
 from flask.testing import FlaskClient
 
 from heuristics.images import decode, fingerprint, fingerprint_bytes
@@ -90,7 +92,9 @@ def test_a_copy_of_a_default_never_enters_a_bank_through_its_door(
     assert "avatar.known_bad" in check(client, reencoded("rocket"))
 
 
-def test_a_partner_file_with_a_default_is_refused_whole(client: FlaskClient, redis_client: redis.Redis) -> None:
+def test_a_partner_file_with_a_default_is_refused_whole(
+    app: Flask, client: FlaskClient, redis_client: redis.Redis, tmp_path: Path
+) -> None:
     a_default(client, trainer_key(redis_client))
 
     def line(name: str, entry_id: str) -> str:
@@ -104,6 +108,15 @@ def test_a_partner_file_with_a_default_is_refused_whole(client: FlaskClient, red
     refused_as_common(refused, "entry 2")
     assert refused.get_json()["error"]["message"].startswith("Entry 2 ")
     assert client.get("/v1/banks/partner/export", headers=MAINTAINER).status_code == 404  # nothing half-imported
+    # So is it through `flask bank import` (run on the server), naming the entry.
+    source = tmp_path / "partner.jsonl"
+    source.write_text(body)
+    refused_cli = app.test_cli_runner().invoke(args=["bank", "import", "partner", str(source)])
+    assert (
+        refused_cli.exit_code != 0
+        and "entry 2: Entry 2 matches a picture of the platform-defaults" in refused_cli.output
+    )
+    assert client.get("/v1/banks/partner/export", headers=MAINTAINER).status_code == 404
     # Into the defaults bank, the same file imports.
     assert client.post("/v1/banks/platform-defaults/import", data=body, headers=JSONL).status_code == 200
 
