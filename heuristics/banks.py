@@ -59,6 +59,14 @@ class BankIndex:
         legacy = sum(e.fingerprint.legacy for e in self.entries)
         return legacy, sum(not e.fingerprint.legacy and e.fingerprint.keypoints is None for e in self.entries)
 
+    def confirmed(self, fingerprint: AvatarFingerprint) -> BankMatch | None:
+        """The closest entry the known-bad confirmation confirms, whichever bank it is of. Asked of
+        the defaults bank: whether a picture is a platform default *as a known-bad match would
+        find it* (server.lookups.banks.platform_default), stricter than :meth:`match`'s
+        ``defaults`` (the candidate stage alone, which also pairs portraits of different people)."""
+        found = self._index.matches(fingerprint)
+        return BankMatch(self.entries[found[0].index], found[0].distance) if found else None
+
     def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
         # Platforms' default avatars (flat silhouettes and initials) have no detail to confirm
         # with, and calling a photo a default is a weak finding: the candidate stage decides.

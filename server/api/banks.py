@@ -3,7 +3,9 @@
 - ``POST /v1/banks/{bank}/entries`` (trainer): one photo (``avatar``, base64) or fingerprint
   (``avatar_hash``) with a label → 201 ``{"id"}``. The photo is fingerprinted and dropped. A
   fingerprint in a form that never confirms a match (a bare phash, version 1) → 422
-  ``legacy_fingerprint``.
+  ``legacy_fingerprint``; a flat picture → 422 ``low_information_fingerprint``; a copy of a picture
+  of the ``platform-defaults`` bank, outside that bank → 422 ``common_picture``
+  (:func:`server.services.avatars.refuse_common_picture`).
 - ``GET /v1/banks`` (trainer): names, entry counts and versions.
 - ``GET /v1/banks/{bank}/export`` (trainer): JSONL, one entry per line.
 - ``POST /v1/banks/{bank}/import`` (maintainer): JSONL as exported; all lines are validated before
@@ -57,7 +59,7 @@ def add_entry(bank: str) -> Any:
     bank = bank_name(bank)
     body = validate(BankEntryRequest, json_body(request))
     avatar = decode_base64(body.avatar, "avatar", MAX_AVATAR_BYTES) if body.avatar else None
-    entry = new_entry(body, avatar, _actor())
+    entry = new_entry(bank, body, avatar, _actor())
     del avatar  # fingerprinted, never kept
     add_to_bank(bank, entry, _actor())
     return {"id": entry.id}, 201

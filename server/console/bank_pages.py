@@ -92,7 +92,7 @@ def add_bank_entry() -> Page:
             raise APIError(422, "invalid_value", t("banks.one_of"), "avatar")
         body = validate(BankEntryRequest, {key: form[key] for key in ENTRY_FIELDS if form[key]})
         # Exports carry the role, never the trainer's name; the audit trail names the trainer.
-        entry = new_entry(body, avatar, console_actor())
+        entry = new_entry(bank, body, avatar, console_actor())
         del avatar  # fingerprinted, never kept
         add_to_bank(bank, entry, console_actor())
     except APIError as error:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 
-from heuristics.banks import BankIndex, BankMatch
+from heuristics.banks import DEFAULTS_BANK, BankIndex, BankMatch
 from heuristics.images import AvatarFingerprint
 from server.lookups.versioned import VERSION_CHECK_SECONDS, Versioned
 from server.storage.banks import BankStore
@@ -72,6 +72,10 @@ class BanksLookup:
     def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
         return best_match(self.indexes(), fingerprint, defaults)
 
+    def platform_default(self, fingerprint: AvatarFingerprint) -> BankMatch | None:
+        """The entry of the defaults bank this picture is a copy of (:func:`platform_default`)."""
+        return platform_default(self.indexes(), fingerprint)
+
     def for_check(self) -> CheckBanks:
         """The banks as one check sees them (the versions read at its first match, then kept)."""
         return CheckBanks(self)
@@ -93,10 +97,27 @@ class CheckBanks:
 
 
 def best_match(indexes: Indexes, fingerprint: AvatarFingerprint, defaults: bool) -> BankMatch | None:
-    """The closest match over every bank's index (of the defaults bank only, with ``defaults``)."""
+    """The closest match over every bank's index (of the defaults bank only, with ``defaults``).
+
+    A known-bad match of a picture that is itself a platform default (:func:`platform_default`)
+    is no match: an entry confirmed against a default avatar, a logo or a stock photo that the
+    defaults bank holds would flag everyone showing it. New entries of such pictures are refused
+    (``common_picture``: server.services.avatars); this covers those stored before their default
+    was added. It costs one confirmation against the defaults bank, only in a check whose avatar
+    already matched a bank entry, within the matcher's budget (heuristics.matching)."""
     best: BankMatch | None = None
     for index in indexes.values():
         found = index.match(fingerprint, defaults=defaults)
         if found is not None and (best is None or found.distance < best.distance):
             best = found
+    if best is not None and not defaults and platform_default(indexes, fingerprint) is not None:
+        return None
     return best
+
+
+def platform_default(indexes: Indexes, fingerprint: AvatarFingerprint) -> BankMatch | None:
+    """The entry of the defaults bank the known-bad confirmation finds this picture a copy of:
+    not the candidate stage alone (what ``avatar.missing_or_default`` asks), which also pairs
+    portraits of different people and would refuse or silence genuine bait photos."""
+    defaults = indexes.get(DEFAULTS_BANK)
+    return defaults.confirmed(fingerprint) if defaults is not None else None

@@ -6,7 +6,11 @@ The bytes are decoded with :func:`heuristics.images.decode` and dropped: never s
 from __future__ import annotations
 
 from heuristics.banks import DEFAULTS_BANK
+from heuristics.context import ServiceUnavailable
 from heuristics.images import MAX_IMAGE_BYTES, AvatarFingerprint, ImageRejected, fingerprint_bytes
+from heuristics.services import BANKS
+from server.lookups.banks import BanksLookup
+from server.state import app_state
 from server.web.body import decode_base64
 from server.web.errors import APIError
 
@@ -137,19 +141,61 @@ def low_information(found: AvatarFingerprint) -> bool:
     return any(d.bit_count() <= LOW_DETAIL_BITS or d.bit_count() >= 256 - LOW_DETAIL_BITS for d in found.details)
 
 
-def refuse_flat_picture(found: AvatarFingerprint, field: str, bank: str | None = None) -> None:
+def refuse_flat_picture(
+    found: AvatarFingerprint, field: str, bank: str | None = None, entry: int | None = None
+) -> None:
     """422 ``low_information_fingerprint`` naming ``field`` for a flat picture's fingerprint
     (:func:`low_information`). Banked, or registered as a protected person's photo, a blank avatar
     is "confirmed" against every blank, one-colour and gradient avatar: every genuine account
     showing one would be told ``avatar.known_bad``, or taken for her impersonator. ``bank``: the
     bank it is to go in; the defaults bank takes it (a match there says "no photo of its own",
-    ``avatar.missing_or_default``, never "known bad")."""
-    if bank != DEFAULTS_BANK and low_information(found):
-        raise APIError(
-            422,
-            LOW_INFORMATION_FINGERPRINT,
+    ``avatar.missing_or_default``, never "known bad"). ``entry``: its number in an imported file,
+    which the error names (``entry N``) instead of ``field``; nothing of the file is imported."""
+    if bank == DEFAULTS_BANK or not low_information(found):
+        return
+    if entry is None:
+        message = (
             "This picture has no detail of its own (blank, one colour or a plain gradient): it would"
-            f" match every such avatar. Default avatars go in the {DEFAULTS_BANK} bank.",
-            field,
-            reason=LOW_INFORMATION_FINGERPRINT,
+            f" match every such avatar. Default avatars go in the {DEFAULTS_BANK} bank."
         )
+    else:
+        field = f"entry {entry}"
+        message = (
+            f"Entry {entry} is a picture with no detail of its own (blank, one colour or a plain"
+            " gradient): banked, it would mark every such avatar as known bad; nothing was imported."
+        )
+    raise APIError(422, LOW_INFORMATION_FINGERPRINT, message, field, reason=LOW_INFORMATION_FINGERPRINT)
+
+
+COMMON_PICTURE = "common_picture"
+
+
+def refuse_common_picture(
+    found: AvatarFingerprint, field: str, bank: str | None = None, entry: int | None = None
+) -> None:
+    """:func:`refuse_flat_picture`, then 422 ``common_picture`` for a picture the known-bad
+    confirmation finds a copy of in the ``platform-defaults`` bank (a platform's default
+    silhouette, a logo, a stock photo a maintainer put there): banked, every account showing it
+    would be told ``avatar.known_bad``; registered as a protected person's photo, every such
+    account would be taken for her impersonator. Arguments as for :func:`refuse_flat_picture`;
+    the defaults bank itself takes it. 503 when the banks cannot be read."""
+    refuse_flat_picture(found, field, bank, entry)
+    if bank == DEFAULTS_BANK or found.legacy:
+        return
+    banks = app_state().lookups.get(BANKS)
+    if not isinstance(banks, BanksLookup):
+        return
+    try:
+        default = banks.platform_default(found)
+    except ServiceUnavailable:
+        raise APIError(503, "storage_unavailable", "The banks cannot be checked now.") from None
+    if default is None:
+        return
+    said = "This picture" if entry is None else f"Entry {entry}"
+    message = (
+        f"{said} matches a picture of the {DEFAULTS_BANK} bank (a default avatar, a logo or a stock"
+        " photo): it would flag everyone who shows it."
+    )
+    if entry is not None:
+        field, message = f"entry {entry}", message + " Nothing was imported."
+    raise APIError(422, COMMON_PICTURE, message, field, reason=COMMON_PICTURE)

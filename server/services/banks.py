@@ -11,20 +11,13 @@ from collections.abc import Iterable
 
 from pydantic import ValidationError
 
-from heuristics.banks import DEFAULTS_BANK
 from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform, Profile
 from heuristics.services import BANKS
 from heuristics.services import PROTECTED as REGISTRY
 from server.schemas import BankEntryRequest, BankSummary
 from server.services import Actor
-from server.services.avatars import (
-    LOW_INFORMATION_FINGERPRINT,
-    fingerprint_from,
-    low_information,
-    refuse_flat_picture,
-    refuse_legacy,
-)
+from server.services.avatars import fingerprint_from, refuse_common_picture, refuse_flat_picture, refuse_legacy
 from server.services.identity import refuse_protected_account
 from server.services.reports import refuse_protected_photo
 from server.state import app_state
@@ -48,8 +41,10 @@ def bank_name(bank: str) -> str:
     return bank
 
 
-def new_entry(body: BankEntryRequest, avatar: bytes | None, actor: Actor) -> StoredEntry:
-    """The entry for one photo (fingerprinted, then dropped by the caller) or one fingerprint.
+def new_entry(bank: str, body: BankEntryRequest, avatar: bytes | None, actor: Actor) -> StoredEntry:
+    """The entry of ``bank`` for one photo (fingerprinted, then dropped by the caller) or one
+    fingerprint. A common picture is refused here, where the photo's pixels still are (what
+    confirms a crop of a default against it): :func:`~server.services.avatars.refuse_common_picture`.
 
     The entry says who added it by role, not by name: entries travel to other organisations in
     exports (the audit trail names the person).
@@ -61,6 +56,7 @@ def new_entry(body: BankEntryRequest, avatar: bytes | None, actor: Actor) -> Sto
     # Older exports' legacy entries still import (import_into_bank); one added now would grow the
     # bank's count and never warn anyone.
     refuse_legacy(found, "avatar_hash")
+    refuse_common_picture(found, "avatar" if avatar else "avatar_hash", bank)
     # As for a report confirmed into a bank: a protected person's own photo never becomes "bad",
     # whichever door it is added through (a trainer may add a photo saved from a report by hand).
     refuse_protected_photo(found)
@@ -140,7 +136,7 @@ def entries_from_jsonl(lines: Iterable[bytes | str]) -> list[StoredEntry]:
 
 
 def add_to_bank(bank: str, entry: StoredEntry, actor: Actor) -> None:
-    """Store one entry and record who added it."""
+    """Store one entry (:func:`new_entry`'s) and record who added it."""
     bank = bank_name(bank)
     found = AvatarFingerprint.from_hex(entry.fingerprint)
     refuse_flat_picture(found, "avatar_hash" if entry.keypoints is None else "avatar", bank)
@@ -157,21 +153,18 @@ def import_into_bank(bank: str, entries: list[StoredEntry], actor: Actor) -> int
     A file with an entry that matches a protected person's registered photo is refused whole
     (409 ``matches_protected_person``, naming its line), as a photo added by hand is: another
     organisation's bank may hold her photo, stolen by a bait account there. So is one naming her
-    own registered account as the bad account (409 ``account_is_protected``), and one of a flat
-    picture outside the defaults bank (422 ``low_information_fingerprint``)."""
+    own registered account as the bad account (409 ``account_is_protected``), and, outside the
+    defaults bank, one of a flat picture (422 ``low_information_fingerprint``) or of a picture
+    that bank holds (422 ``common_picture``: :func:`~server.services.avatars.refuse_common_picture`)."""
     refusals = {
         "matches_protected_person": "matches a protected person's photo",
         "account_is_protected": "names a protected person's own account",
     }
     for number, entry in enumerate(entries, start=1):
-        if bank != DEFAULTS_BANK and low_information(AvatarFingerprint.from_hex(entry.fingerprint)):
-            message = (
-                f"Entry {number} is a picture with no detail of its own (blank, one colour or a plain"
-                " gradient): banked, it would mark every such avatar as known bad; nothing was imported."
-            )
-            raise APIError(422, LOW_INFORMATION_FINGERPRINT, message, f"entry {number}", LOW_INFORMATION_FINGERPRINT)
+        found = entry.to_bank_entry(bank_name(bank)).fingerprint
+        refuse_common_picture(found, "fingerprint", bank, entry=number)
         try:
-            refuse_protected_photo(entry.to_bank_entry(bank_name(bank)).fingerprint)
+            refuse_protected_photo(found)
             refuse_protected_entry_account(entry.platform, entry.account_id, "account_id")
         except APIError as error:
             if error.code not in refusals:

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from pydantic import TypeAdapter, ValidationError
 
-from heuristics.images import ImageRejected, fingerprint_bytes
+from heuristics.images import AvatarFingerprint, ImageRejected, fingerprint_bytes
 from heuristics.profile import AccountId, Platform
 from heuristics.services import PROTECTED
 from server.schemas import CheckResponse, ProtectedCreate, ProtectedPersonOut
@@ -23,6 +23,7 @@ from server.services.avatars import (
     fingerprint_from,
     image_error,
     never_confirms,
+    refuse_common_picture,
     refuse_flat_picture,
     refuse_legacy,
 )
@@ -41,13 +42,24 @@ _CHANGED = "Someone else changed this person since the record was read; nothing 
 
 
 def photo_fingerprint(data: bytes, field: str) -> tuple[str, str]:
-    """A genuine photo's fingerprint hex and its keypoints (base64); the bytes are not kept."""
+    """A genuine photo's fingerprint hex and its keypoints (base64); the bytes are not kept. A flat
+    picture is refused here; a common one (``common_picture``) where the registry's doors take
+    it: :func:`with_sent_photos` with the photo's pixels, :func:`refuse_hashes_that_never_confirm`
+    for every hash new to her (the console's uploads among them)."""
+    return _encoded(_genuine_photo(data, field))
+
+
+def _genuine_photo(data: bytes, field: str) -> AvatarFingerprint:
     try:
         made = fingerprint_bytes(data).with_keypoints()
     except ImageRejected as error:
         raise image_error(error, field) from None
-    assert made.keypoints is not None
     refuse_flat_picture(made, field)
+    return made
+
+
+def _encoded(made: AvatarFingerprint) -> tuple[str, str]:
+    assert made.keypoints is not None
     return made.hex, base64.b64encode(made.keypoints.to_bytes()).decode()
 
 
@@ -55,10 +67,14 @@ def with_sent_photos(body: ProtectedCreate) -> tuple[ProtectedCreate, dict[str, 
     """The body with the photos it sent (base64) replaced by their fingerprints, and their keypoints."""
     if not body.avatars:
         return body, {}
-    made = dict(
-        photo_fingerprint(decode_base64(avatar, f"avatars.{n}", MAX_AVATAR_BYTES), f"avatars.{n}")
-        for n, avatar in enumerate(body.avatars)
-    )
+    made: dict[str, str] = {}
+    for number, avatar in enumerate(body.avatars):
+        field = f"avatars.{number}"
+        photo = _genuine_photo(decode_base64(avatar, field, MAX_AVATAR_BYTES), field)
+        # With its pixels, a crop of a default is found too (geometrically, against its keypoints).
+        refuse_common_picture(photo, field)
+        hex_value, keypoints = _encoded(photo)
+        made[hex_value] = keypoints
     return body.model_copy(update={"avatars": [], "avatar_hashes": [*body.avatar_hashes, *made]}), made
 
 
@@ -73,7 +89,7 @@ def refuse_hashes_that_never_confirm(body: ProtectedCreate, already: Collection[
             found = fingerprint_from(None, value, f"avatar_hashes.{number}")
             assert found is not None
             refuse_legacy(found, f"avatar_hashes.{number}")
-            refuse_flat_picture(found, f"avatar_hashes.{number}")
+            refuse_common_picture(found, f"avatar_hashes.{number}")
 
 
 def register(body: ProtectedCreate, actor: Actor, keypoints: Mapping[str, str] | None = None) -> str:

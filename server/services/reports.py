@@ -24,7 +24,7 @@ from heuristics.profile import Platform, Profile
 from heuristics.services import PROTECTED as REGISTRY
 from server.schemas import ConfirmRequest, RejectRequest, ReportRequest
 from server.services import Actor
-from server.services.avatars import fingerprint_base64, refuse_flat_picture, refuse_foreign_fingerprint
+from server.services.avatars import fingerprint_base64, refuse_common_picture, refuse_foreign_fingerprint
 from server.services.identity import refuse_protected_account, refuse_wrong_url
 from server.state import app_state
 from server.storage.banks import make_entry, report_note
@@ -69,7 +69,7 @@ def decide(report_id: str, confirm: bool, actor: Actor, body: ConfirmRequest | R
         fields.update({key: value for key, value in (("bank", body.bank), ("label", body.label)) if value})
         if body.bank and body.label:
             banked = bank_fingerprint(body.avatar)
-            refuse_flat_picture(banked, "avatar", body.bank)  # as a bank's own door does
+            refuse_common_picture(banked, "avatar", body.bank)  # as a bank's own door does
             fields["banked_fingerprint"] = banked.hex
             if body.with_account_id:
                 _refuse_protected_bank_account(report_id)

@@ -44,6 +44,11 @@ MAX_KEYPOINTS_BASE64 = 4 * ((MAX_STORED_BYTES + 2) // 3)
 # How an entry's note names the user report it was confirmed from (report_note), and what an
 # export takes out of notes (StoredEntry.exported): the writer and the reader of one format.
 _REPORT_REFERENCE = re.compile(r"\breport [0-9a-f]{16}\b", re.IGNORECASE)
+# What an export says of when an entry was added: its day (UTC midnight, Unix time). To the second,
+# a partner's copy, or a seized one, dated a trainer's work, and lined up entries with the reports
+# and checks of that moment; nothing reads an export's times but people (entries go in id order).
+# The stored time keeps the second (the audit trail has it anyway).
+EXPORTED_ADDED_AT_STEP = 86_400
 
 
 def report_note(report_id: str) -> str:
@@ -99,9 +104,11 @@ class StoredEntry(BaseModel):
         ``flask bank export``) writes this. A note's references to this server's user reports
         (``report <id>``, which a report confirmed into a bank leaves) are taken out: a partner,
         or whoever seizes a partner's copy, could link the entry to the report with them. The
-        link stays here, in the report's ``bank_entry`` and the audit trail's ``report.confirmed``."""
+        link stays here, in the report's ``bank_entry`` and the audit trail's ``report.confirmed``.
+        ``added_at`` goes out as its day (:data:`EXPORTED_ADDED_AT_STEP`)."""
         note = _REPORT_REFERENCE.sub("", self.note or "").strip(" \t\r\n,;") or None
-        return self.model_copy(update={"note": note}).model_dump_json(exclude_none=True)
+        added_at = self.added_at - self.added_at % EXPORTED_ADDED_AT_STEP
+        return self.model_copy(update={"note": note, "added_at": added_at}).model_dump_json(exclude_none=True)
 
     def to_bank_entry(self, bank: str) -> BankEntry:
         found = AvatarFingerprint.from_hex(self.fingerprint)
