@@ -3,7 +3,9 @@
 
 A photo hash in a form that never confirms a match (a bare 64-bit phash, version 1) → 422
 ``legacy_fingerprint`` naming ``avatar_hashes.N``; the listing names such hashes stored before
-(``never_confirm``).
+(``never_confirm``). A near-blank picture → 422 ``low_information_fingerprint``, a copy of a
+``platform-defaults`` picture → 422 ``common_picture`` (sent as a photo or a hash:
+:mod:`server.services.avatars`).
 
 Reads and changes go through :mod:`server.services.protected`, as the console's pages do, and
 are audited alike.
@@ -76,7 +78,10 @@ openapi.PATHS["/v1/protected"] = {
             "422": openapi.error(
                 "Valid JSON with invalid values; `field` names the path. A photo hash that is no"
                 " fingerprint → `invalid_value`; one in a form that never confirms a match (a bare"
-                " 64-bit hash, a version 1 fingerprint) → `legacy_fingerprint` (`avatar_hashes.N`)."
+                " 64-bit hash, a version 1 fingerprint) → `legacy_fingerprint` (`avatar_hashes.N`);"
+                " a near-blank picture → `low_information_fingerprint`; a copy of a `platform-defaults`"
+                " picture (a default silhouette, a logo) → `common_picture`: either would name every"
+                " account wearing it as her impersonator."
             ),
             **openapi.AUTH_ERRORS,
         },
