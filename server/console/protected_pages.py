@@ -155,7 +155,9 @@ def _form_page(
         gone = [h for h in request.form.getlist("keep_hash") if h not in stored_now.avatar_hashes]
         if gone:
             form["avatar_hashes"] = "\n".join([*gone, form.get("avatar_hashes", "")]).strip()
-    dropped = set(request.form.getlist("shown_hash")) - set(request.form.getlist("keep_hash"))
+    # The photos the page showed: one field, space-separated (protected_form.html says why).
+    shown = {value for field in request.form.getlist("shown_hash") for value in field.split()}
+    dropped = shown - set(request.form.getlist("keep_hash"))
     page = render_template(
         "console/protected_form.html",
         person=_shown(person),

@@ -1,0 +1,171 @@
+"""Red team: the console's pages (docs/console.md, "Security").
+
+Adversaries: a page of another origin the trainer's browser has open (another host of the
+organisation's own domain is the same *site*: the SameSite=Strict cookie goes with its requests),
+a stolen trainer session posting what no page of ours sends, and the trainer's own records grown
+as far as the registry allows. Every test talks to the real app and the real Redis of the
+fixtures.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Callable
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+from heuristics.images import fingerprint_bytes
+from PIL import Image
+from server.schemas import MAX_AVATARS, ProtectedCreate
+from server.storage.protected import ProtectedStore
+from server.storage.users import UserStore
+from tests.console.conftest import HttpsClient, page_token, signed_in_as
+
+KEY = {"Authorization": "Bearer test-bootstrap-key"}
+HALA = {"display_names": ["Hala Ahed"], "accounts": [{"platform": "x", "account_id": "42", "handle": "hala_ahed"}]}
+
+
+@pytest.fixture
+def new_client(make_app: Callable[..., Flask]) -> Callable[[], FlaskClient]:
+    """Browsers of one console over HTTPS (Secure cookies, as in production)."""
+    app = make_app()
+    app.test_client_class = HttpsClient
+
+    def build() -> FlaskClient:
+        browser = app.test_client()
+        browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"  # as the console's pages send it
+        return browser
+
+    return build
+
+
+@pytest.fixture
+def trainer(new_client: Callable[[], FlaskClient], accounts: UserStore) -> FlaskClient:
+    return signed_in_as(new_client, "amal")
+
+
+def test_a_huge_count_on_the_check_form_is_refused_not_a_crash(trainer: FlaskClient) -> None:
+    """The check form parsed its counts with ``int()`` after ``isdigit()``: 5,000 digits raise in
+    ``int()`` (Python's 4,300-digit limit), and so does "²" (a digit, not a decimal): a 500."""
+    token = page_token(trainer, "/console/check")
+    for followers, field in (("9" * 5000, "less_than_equal"), ("12" + "\u00b2", "int_parsing")):
+        answer = trainer.post("/console/check", data={"csrf_token": token, "platform": "x", "followers": followers})
+        assert answer.status_code == 422, (followers[:8], answer.status_code)
+        text = answer.get_data(as_text=True)
+        assert "profile.followers" in text
+        assert ("10000000000 or less" in text) if field == "less_than_equal" else ("whole number" in text)
+    # Arabic-Indic digits are a number, as before.
+    typed = {"csrf_token": token, "platform": "x", "handle": "hala_ahed", "followers": "\u0661\u0662"}
+    assert trainer.post("/console/check", data=typed).status_code == 200
+
+
+class _Form(HTMLParser):
+    """The fields a browser sends with the form whose action is ``action``: hidden and text
+    inputs, ticked boxes, textareas, and a file input as an empty file part."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.action, self.inside, self.textarea = action, False, None
+        self.fields: list[tuple[str, Any]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self.inside = values.get("action") == self.action
+        elif self.inside and tag == "input" and "name" in values:
+            kind = values.get("type", "text")
+            if kind == "file":
+                self.fields.append((values["name"], (io.BytesIO(b""), "")))
+            elif kind != "checkbox" or "checked" in values:
+                self.fields.append((values["name"], values.get("value", "")))
+        elif self.inside and tag == "textarea":
+            self.textarea = values["name"]
+            self.fields.append((self.textarea, ""))
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea is not None:
+            name, text = self.fields.pop()
+            self.fields.append((name, text + data))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self.textarea = None
+        elif tag == "form":
+            self.inside = False
+
+
+def _photo_fingerprints(count: int) -> list[str]:
+    """``count`` distinct photo fingerprints made by this server's own function (fixed seed)."""
+    draw = random.Random(7)
+    found: list[str] = []
+    while len(found) < count:
+        image = Image.new("RGB", (16, 16))
+        image.putdata([tuple(draw.randrange(256) for _ in range(3)) for _ in range(256)])  # type: ignore[misc]
+        out = io.BytesIO()
+        image.resize((128, 128)).save(out, "PNG")
+        made = fingerprint_bytes(out.getvalue()).hex
+        if made not in found:
+            found.append(made)
+    return found
+
+
+def test_a_protected_person_with_many_photos_can_still_be_edited(
+    accounts: UserStore, redis_client: redis.Redis, new_client: Callable[[], FlaskClient]
+) -> None:
+    """Her edit form sent a hidden field and a box for each photo kept, and a form may have 50
+    parts (``MAX_FORM_PARTS``): from 22 photos on, saving her record — to add the account a
+    clone took, to fix a name — answered "The upload is too large" with nothing uploaded, and the
+    registry allows 40. Sent as the browser sends the page, the form saves."""
+    hashes = _photo_fingerprints(MAX_AVATARS * 4)
+    person_id = ProtectedStore(redis_client).add(
+        ProtectedCreate(display_names=["Hala Ahed"], avatar_hashes=hashes), created_by="amal"
+    )
+    trainer = signed_in_as(new_client, "amal")
+    path = f"/console/protected/{person_id}/edit"
+    form = _Form(path)
+    form.feed(trainer.get(path).get_data(as_text=True))
+    assert sum(name == "keep_hash" for name, _ in form.fields) == len(hashes)
+    fields = [(name, "Hala Ahed\nهالة عاهد" if name == "display_names" else value) for name, value in form.fields]
+    data: dict[str, list[Any]] = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+    saved = trainer.post(path, data=data, content_type="multipart/form-data")
+    assert saved.status_code == 303, saved.status_code
+    stored = ProtectedStore(redis_client).get(person_id)
+    assert stored is not None and stored.display_names == ["Hala Ahed", "هالة عاهد"] and stored.avatar_hashes == hashes
+
+
+def test_what_another_trainer_stored_meanwhile_shows_its_hidden_characters(
+    trainer: FlaskClient, redis_client: redis.Redis
+) -> None:
+    """Two trainers edit one record: the refused save shows the record as stored now beside what
+    she typed, for her to reconcile the two — and showed its names, accounts and note with their
+    controls at work, where her card in the registry and her form mark them. A name pasted with
+    a U+202E from a clone's profile read as another name exactly where she compares them."""
+    store = ProtectedStore(redis_client)
+    person_id = store.add(ProtectedCreate(display_names=["Hala Ahed"]), created_by="amal")
+    path = f"/console/protected/{person_id}/edit"
+    page = trainer.get(path).get_data(as_text=True)
+    form = _Form(path)
+    form.feed(page)
+    store.replace(
+        person_id,
+        ProtectedCreate(
+            display_names=["Hala Ahed", "Hala\u202edehA"],
+            accounts=[{"platform": "x", "handle": "hala\u0430hed"}],
+            note="WHRD \u2066quiet\u2069",
+        ),
+    )
+    refused = trainer.post(path, data=dict(form.fields), content_type="multipart/form-data")
+    assert refused.status_code == 409
+    text = refused.get_data(as_text=True)
+    stored_now = text[text.index("data-stored-now") : text.index("</section>", text.index("data-stored-now"))]
+    for hidden in ("\u202e", "\u2066", "\u2069"):
+        assert hidden not in stored_now, hex(ord(hidden))
+    assert ">U+202E</mark>" in stored_now and ">U+2066</mark>" in stored_now
+    assert 'class="non-ascii" title="U+0430 CYRILLIC SMALL LETTER A"' in stored_now
