@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import io
 import random
+import unicodedata
 from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 import redis
+import server.console.blueprint as blueprint
 from flask import Flask
 from flask.testing import FlaskClient
 from heuristics.images import fingerprint_bytes
+from heuristics.text import hidden_characters
+from markupsafe import Markup, escape
 from PIL import Image
+from server.console.blueprint import MAX_MARKS, reveal
 from server.schemas import MAX_AVATARS, ProtectedCreate
 from server.storage.protected import ProtectedStore
 from server.storage.users import UserStore
@@ -138,6 +143,92 @@ def test_a_protected_person_with_many_photos_can_still_be_edited(
     assert saved.status_code == 303, saved.status_code
     stored = ProtectedStore(redis_client).get(person_id)
     assert stored is not None and stored.display_names == ["Hala Ahed", "هالة عاهد"] and stored.avatar_hashes == hashes
+
+
+def test_a_typed_megabyte_is_shown_back_a_run_at_a_time(trainer: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refused registry form comes back with what was typed, and under her names and accounts
+    that text again with its hidden characters marked (``shown_as``). ``reveal`` escaped such a
+    text a character at a time when it held a line break: a body-limit post of lines (a stolen
+    session, or a paste gone wrong) kept a worker busy for about ten seconds a megabyte, twice a
+    field. Counted in escapes, not seconds: one per run between marks."""
+    escapes = 0
+    real_escape = blueprint.escape
+
+    def counting(value: Any) -> Markup:
+        nonlocal escapes
+        escapes += 1
+        return real_escape(value)
+
+    monkeypatch.setattr(blueprint, "escape", counting)
+    token = page_token(trainer, "/console/protected/new")
+    lines = "Hala\u202eAhed\n" + "Hala Ahed\n" * 20_000
+    typed = {"csrf_token": token, "display_names": lines, "accounts": "x @hala\u200b\n" + "x @hala_ahed\n" * 20_000}
+    refused = trainer.post("/console/protected/new", data=typed)
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert 'title="RIGHT-TO-LEFT OVERRIDE">U+202E</mark>' in page and ">U+200B</mark>" in page
+    assert escapes < 20, escapes
+
+
+def _reveal_before(value: object, ascii_only: bool = False) -> Markup:
+    """``reveal`` as it was (a character at a time), to hold the new one to the same output."""
+    text = "" if value is None else str(value)
+    if text.isascii() and text.isprintable():
+        return escape(text)
+    shown_as_code = {"Cc", "Zl", "Zp", "Co", "Cn"}
+    hidden = {i for i, ch in enumerate(text) if unicodedata.category(ch) in shown_as_code and ch not in "\n\t"}
+    hidden.update(hidden_characters(text))
+    pieces: list[Markup] = []
+    marks = left_out = 0
+    tail: list[str] = []
+    for index, ch in enumerate(text):
+        code = f"U+{ord(ch):04X}"
+        if index in hidden:
+            if marks < MAX_MARKS:
+                pieces.append(
+                    Markup('<mark class="hidden-char" title="{}">{}</mark>').format(
+                        unicodedata.name(ch, "") or code, code
+                    )
+                )
+                marks += 1
+            else:
+                left_out += 1
+        elif marks >= MAX_MARKS:
+            tail.append(ch)
+        elif ascii_only and not ch.isascii():
+            pieces.append(
+                Markup('<mark class="non-ascii" title="{} {}">{}</mark>').format(code, unicodedata.name(ch, ""), ch)
+            )
+            marks += 1
+        else:
+            pieces.append(escape(ch))
+    rest = "".join(tail)
+    more = blueprint.t("reveal.more_non_ascii")
+    pieces.append(
+        Markup('<mark class="non-ascii" title="{}">{}</mark>').format(more, rest)
+        if ascii_only and not rest.isascii()
+        else escape(rest)
+    )
+    if left_out:
+        summary = blueprint.t("reveal.left_out", count=left_out)
+        pieces.append(Markup('<mark class="hidden-char" title="{}">+{}</mark>').format(summary, left_out))
+    return Markup("").join(pieces)
+
+
+# Letters, markup, line breaks and tabs, Arabic and its joiners, overrides and isolates, a
+# zero-width space, a Hangul filler, a control, a line separator, private-use, an emoji sequence.
+ALPHABET = list("ab <&\"'\n\t") + list("هلة") + ["\u200c", "\u200d", "\u202e", "\u2066", "\u200b", "\u3164"]
+ALPHABET += ["\x01", "\u2028", "\ue000", "\u0430", "\U0001f469\u200d\U0001f4bb", "\u2764\ufe0f"]
+
+
+def test_reveal_marks_exactly_as_before(app: Flask) -> None:
+    """Run by run, ``reveal`` shows every text as it did character by character (fixed seed)."""
+    draw = random.Random(11)
+    with app.test_request_context("/console/"):
+        for _ in range(1500):
+            text = "".join(draw.choice(ALPHABET) for _ in range(draw.randrange(0, 60)))
+            for ascii_only in (False, True):
+                assert str(reveal(text, ascii_only)) == str(_reveal_before(text, ascii_only)), (text, ascii_only)
 
 
 def test_what_another_trainer_stored_meanwhile_shows_its_hidden_characters(
