@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, g, request, session
+from flask import Blueprint, Response, abort, g, request, session
 from flask_wtf.csrf import CSRFProtect
-from heuristics.text import hidden_characters
 from markupsafe import Markup, escape
+
+from heuristics.text import hidden_characters
 from server.console.auth import current_user, users
 from server.console.i18n import LANGUAGE_NAMES, direction, lookup, pick_locale, translate
 from server.roles import Role
@@ -40,10 +41,41 @@ def t(key: str, **values: object) -> str:
     return translate(key, page_locale(), **values)
 
 
+# Fetch Metadata (``Sec-Fetch-*``, sent by every current browser): what a request may be when it
+# comes from another origin. Only a navigation of the whole tab, by GET — a link the trainer
+# follows — opens a console page from there.
+_OWN_SITES = frozenset({"same-origin", "none"})  # none: typed, a bookmark, the browser's own
+_NAVIGATION = frozenset({"GET", "HEAD"})
+
+
+def from_another_origin(headers: Any, method: str) -> bool:
+    """Whether the browser says this request was made by another origin's page, as anything but
+    a top-level GET navigation: an image, a script, a fetch, a frame, a form post.
+
+    SameSite=Strict keeps the session cookie from other *sites*, but another host of the
+    organisation's own domain (its blog at ``www.ngo.example``, a compromised or user-content
+    sibling) is the same site: its page could make a signed-in trainer's browser load
+    ``<img src="/console/protected">`` or ``/console/reports?page=…`` a hundred times, unseen.
+    Each load ran the page: the registry read, audited in her name (``protected.listed``,
+    ``protected.matched``) and counted against her ``HARIS_PROTECTED_MATCH_LIMIT`` (her report
+    pages then withheld her matches for an hour), and her session kept from idling out. No
+    answer is readable there, but the page's work was done. A request without these headers (an
+    older browser, a script) is let through: the cookie and the CSRF token still hold."""
+    site = headers.get("Sec-Fetch-Site")
+    if site is None or site in _OWN_SITES:
+        return False
+    # Browsers send the three together; one sent alone is read as a link followed.
+    mode, destination = headers.get("Sec-Fetch-Mode", "navigate"), headers.get("Sec-Fetch-Dest", "document")
+    navigated = mode == "navigate" and destination == "document"
+    return not (navigated and method in _NAVIGATION)
+
+
 @bp.before_request
 def _load_user() -> None:
     g.locale = pick_locale(session.get("lang"), request)
     g.console_user = None
+    if from_another_origin(request.headers, request.method):
+        abort(403)  # before the session is resumed (which would keep it alive) or any view runs
     session_id = session.get("sid")
     if session_id:
         g.console_user = users().resume(session_id)

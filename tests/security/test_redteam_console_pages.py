@@ -18,21 +18,32 @@ from typing import Any
 
 import pytest
 import redis
-import server.console.blueprint as blueprint
 from flask import Flask
 from flask.testing import FlaskClient
-from heuristics.images import fingerprint_bytes
-from heuristics.text import hidden_characters
 from markupsafe import Markup, escape
 from PIL import Image
+
+import server.console.blueprint as blueprint
+from heuristics.images import fingerprint_bytes
+from heuristics.text import hidden_characters
 from server.console.blueprint import MAX_MARKS, reveal
 from server.schemas import MAX_AVATARS, ProtectedCreate
+from server.storage.audit import AuditLog
 from server.storage.protected import ProtectedStore
 from server.storage.users import UserStore
 from tests.console.conftest import HttpsClient, page_token, signed_in_as
 
 KEY = {"Authorization": "Bearer test-bootstrap-key"}
 HALA = {"display_names": ["Hala Ahed"], "accounts": [{"platform": "x", "account_id": "42", "handle": "hala_ahed"}]}
+
+# What a browser says of a request another origin's page made (Fetch Metadata): an image, a
+# frame, a form posted there; and a link the trainer followed from there.
+SIBLING_IMAGE = {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}
+SIBLING_FRAME = {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe"}
+SIBLING_FETCH = {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"}
+CROSS_SITE_POST = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+LINK_FOLLOWED = {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+OWN_PAGE = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
 
 
 @pytest.fixture
@@ -52,6 +63,41 @@ def new_client(make_app: Callable[..., Flask]) -> Callable[[], FlaskClient]:
 @pytest.fixture
 def trainer(new_client: Callable[[], FlaskClient], accounts: UserStore) -> FlaskClient:
     return signed_in_as(new_client, "amal")
+
+
+def _reads(redis_client: redis.Redis) -> list[tuple[str, str]]:
+    return [(entry["actor"], entry["action"]) for entry in AuditLog(redis_client).recent()]
+
+
+@pytest.mark.parametrize("made_by", [SIBLING_IMAGE, SIBLING_FRAME, SIBLING_FETCH], ids=["image", "frame", "fetch"])
+def test_another_origins_page_cannot_make_the_trainers_browser_read_the_registry(
+    trainer: FlaskClient, client: FlaskClient, redis_client: redis.Redis, made_by: dict[str, str]
+) -> None:
+    """``<img src="/console/protected">`` on a sibling host's page: the browser sends the Strict
+    cookie (same site), and the page ran — a read of the registry in her name (audited as hers,
+    counted against her allowance), unseen, as often as that page liked. Refused now before any
+    view runs; the page she opens herself, or a link she follows, still works."""
+    her_id = client.post("/v1/protected", json=HALA, headers=KEY).get_json()["id"]
+    report = {"platform": "x", "reason": "impersonation", "profile": {"account_id": "42", "handle": "hala_ahed"}}
+    report_id = client.post("/v1/reports", json=report).get_json()["id"]
+    before = _reads(redis_client)
+    for path in (
+        "/console/protected",
+        f"/console/protected/{her_id}/edit",
+        "/console/reports",
+        f"/console/reports/{report_id}",
+    ):
+        refused = trainer.get(path, headers=made_by)
+        assert refused.status_code == 403, (path, refused.status_code)
+        assert "Hala" not in refused.get_data(as_text=True)
+    assert _reads(redis_client) == before  # nothing read, nothing written in her name
+    # Posted from there (a form on the sibling page): refused before the CSRF check, as before it.
+    assert trainer.post(f"/console/protected/{her_id}/delete", data={}, headers=CROSS_SITE_POST).status_code == 403
+    # Her own pages, a link she follows from there, and a browser that sends no such header.
+    for headers in (OWN_PAGE, LINK_FOLLOWED, {}):
+        assert trainer.get("/console/protected", headers=headers).status_code == 200, headers
+    after = _reads(redis_client)  # newest first
+    assert after[: len(after) - len(before)] == [("amal", "protected.listed")] * 3
 
 
 def test_a_huge_count_on_the_check_form_is_refused_not_a_crash(trainer: FlaskClient) -> None:
