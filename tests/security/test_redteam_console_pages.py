@@ -26,7 +26,7 @@ from PIL import Image
 import server.console.blueprint as blueprint
 from heuristics.images import fingerprint_bytes
 from heuristics.text import hidden_characters
-from server.console.blueprint import MAX_MARKS, reveal
+from server.console.blueprint import CONSOLE_CSP, MAX_MARKS, reveal
 from server.schemas import MAX_AVATARS, ProtectedCreate
 from server.storage.audit import AuditLog
 from server.storage.protected import ProtectedStore
@@ -89,6 +89,8 @@ def test_another_origins_page_cannot_make_the_trainers_browser_read_the_registry
     ):
         refused = trainer.get(path, headers=made_by)
         assert refused.status_code == 403, (path, refused.status_code)
+        assert refused.headers["Content-Security-Policy"] == CONSOLE_CSP
+        assert refused.headers["Cache-Control"] == "no-store"
         assert "Hala" not in refused.get_data(as_text=True)
     assert _reads(redis_client) == before  # nothing read, nothing written in her name
     # Posted from there (a form on the sibling page): refused before the CSRF check, as before it.
