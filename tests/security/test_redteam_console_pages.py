@@ -308,3 +308,29 @@ def test_what_another_trainer_stored_meanwhile_shows_its_hidden_characters(
         assert hidden not in stored_now, hex(ord(hidden))
     assert ">U+202E</mark>" in stored_now and ">U+2066</mark>" in stored_now
     assert 'class="non-ascii" title="U+0430 CYRILLIC SMALL LETTER A"' in stored_now
+
+
+@pytest.mark.parametrize("refusal", ["invalid", "stale"])
+def test_a_refused_save_that_shows_her_record_is_an_audited_read(
+    trainer: FlaskClient, redis_client: redis.Redis, refusal: str
+) -> None:
+    """Her edit page is an audited read (``protected.viewed``), its save is audited as an edit,
+    and a refused save was neither: it showed her stored record all the same — with a blank name
+    (422), her photo fingerprints and the accounts known by handle only; with any well-formed
+    version not hers (409), her whole record under *Stored now*. A stolen session read any
+    record by its id that way and the trail the maintainer reads afterwards held nothing."""
+    hashes = _photo_fingerprints(1)
+    store = ProtectedStore(redis_client)
+    body = ProtectedCreate(
+        display_names=["Hala Ahed"], accounts=[{"platform": "x", "handle": "hala_ahed"}], avatar_hashes=hashes
+    )
+    person_id = store.add(body, created_by="rana")
+    token = page_token(trainer, "/console/protected/new")
+    typed = {"csrf_token": token, "version": "0" * 32, "display_names": "" if refusal == "invalid" else "Hala"}
+    before = _reads(redis_client)
+    refused = trainer.post(f"/console/protected/{person_id}/edit", data=typed, content_type="multipart/form-data")
+    assert refused.status_code == (422 if refusal == "invalid" else 409)
+    page = refused.get_data(as_text=True)
+    assert hashes[0] in page and "hala_ahed" in page  # her record, shown
+    after = _reads(redis_client)
+    assert after[: len(after) - len(before)] == [("amal", "protected.viewed")]
