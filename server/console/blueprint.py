@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import heapq
+import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, g, request, session
+from flask import Blueprint, Response, abort, g, request, session
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup, escape
 
@@ -38,10 +41,41 @@ def t(key: str, **values: object) -> str:
     return translate(key, page_locale(), **values)
 
 
+# Fetch Metadata (``Sec-Fetch-*``, sent by every current browser): what a request may be when it
+# comes from another origin. Only a navigation of the whole tab, by GET — a link the trainer
+# follows — opens a console page from there.
+_OWN_SITES = frozenset({"same-origin", "none"})  # none: typed, a bookmark, the browser's own
+_NAVIGATION = frozenset({"GET", "HEAD"})
+
+
+def from_another_origin(headers: Any, method: str) -> bool:
+    """Whether the browser says this request was made by another origin's page, as anything but
+    a top-level GET navigation: an image, a script, a fetch, a frame, a form post.
+
+    SameSite=Strict keeps the session cookie from other *sites*, but another host of the
+    organisation's own domain (its blog at ``www.ngo.example``, a compromised or user-content
+    sibling) is the same site: its page could make a signed-in trainer's browser load
+    ``<img src="/console/protected">`` or ``/console/reports?page=…`` a hundred times, unseen.
+    Each load ran the page: the registry read, audited in her name (``protected.listed``,
+    ``protected.matched``) and counted against her ``HARIS_PROTECTED_MATCH_LIMIT`` (her report
+    pages then withheld her matches for an hour), and her session kept from idling out. No
+    answer is readable there, but the page's work was done. A request without these headers (an
+    older browser, a script) is let through: the cookie and the CSRF token still hold."""
+    site = headers.get("Sec-Fetch-Site")
+    if site is None or site in _OWN_SITES:
+        return False
+    # Browsers send the three together; one sent alone is read as a link followed.
+    mode, destination = headers.get("Sec-Fetch-Mode", "navigate"), headers.get("Sec-Fetch-Dest", "document")
+    navigated = mode == "navigate" and destination == "document"
+    return not (navigated and method in _NAVIGATION)
+
+
 @bp.before_request
 def _load_user() -> None:
     g.locale = pick_locale(session.get("lang"), request)
     g.console_user = None
+    if from_another_origin(request.headers, request.method):
+        abort(403)  # before the session is resumed (which would keep it alive) or any view runs
     session_id = session.get("sid")
     if session_id:
         g.console_user = users().resume(session_id)
@@ -101,8 +135,21 @@ def _hidden(text: str) -> set[int]:
     a line separator; or one a font draws as anything or nothing, private-use or unassigned (the
     notice marks these too, ``server.escalation.tickets.one_line``)."""
     shown_as_code = {"Cc", "Zl", "Zp", "Co", "Cn"}
-    odd = {i for i, ch in enumerate(text) if unicodedata.category(ch) in shown_as_code and ch not in "\n\t"}
-    return odd.union(hidden_characters(text))
+    odd: set[int] = set()
+    start = 0
+    # A line at a time, and only the lines that need it a character at a time: a printable line has
+    # no character of those categories, an ASCII one no hidden character, and none of the hidden
+    # characters' exceptions (an emoji sequence, a joiner between two Arabic letters) spans a line
+    # break. A typed megabyte of lines costs its lines, not a million lookups.
+    for line in text.split("\n"):
+        if not line.isprintable():
+            odd.update(
+                start + i for i, ch in enumerate(line) if unicodedata.category(ch) in shown_as_code and ch != "\t"
+            )
+        if not line.isascii():
+            odd.update(start + i for i in hidden_characters(line))
+        start += len(line) + 1
+    return odd
 
 
 # Characters ``reveal`` marks one by one in a value; past them the rest of the value is summed up.
@@ -125,39 +172,50 @@ def reveal(value: object, ascii_only: bool = False) -> Markup:
     text = "" if value is None else str(value)
     if text.isascii() and text.isprintable():
         return escape(text)
-    pieces: list[Markup] = []
-    marks = 0
-    left_out = 0
-    tail: list[str] = []
+    # The text between the characters marked is escaped a run at a time, never a character at a
+    # time: a protected person's form shows what was typed in its fields again, marked, and a
+    # megabyte of lines (each line break makes a text not "printable") was a million escapes,
+    # ten seconds a megabyte of a worker's time, twice a field, for one post of the form.
     hidden = _hidden(text)
-    for index, ch in enumerate(text):
+    pieces: list[Markup] = []
+    position = 0  # where the text not yet shown starts
+    for index in islice(_marked_places(text, hidden, ascii_only), MAX_MARKS):
+        pieces.append(escape(text[position:index]))
+        ch = text[index]
+        code = f"U+{ord(ch):04X}"
         if index in hidden:
-            if marks < MAX_MARKS:
-                name = unicodedata.name(ch, "")
-                code = f"U+{ord(ch):04X}"
-                pieces.append(Markup('<mark class="hidden-char" title="{}">{}</mark>').format(name or code, code))
-                marks += 1
-            else:
-                left_out += 1
-        elif marks >= MAX_MARKS:
-            tail.append(ch)
-        elif ascii_only and not ch.isascii():
-            code = f"U+{ord(ch):04X}"
+            name = unicodedata.name(ch, "")
+            pieces.append(Markup('<mark class="hidden-char" title="{}">{}</mark>').format(name or code, code))
+        else:
             pieces.append(
                 Markup('<mark class="non-ascii" title="{} {}">{}</mark>').format(code, unicodedata.name(ch, ""), ch)
             )
-            marks += 1
-        else:
-            pieces.append(escape(ch))
-    rest = "".join(tail)
+        position = index + 1
+    # Past the marks: the rest, its hidden characters left out and counted.
+    left = sorted(index for index in hidden if index >= position)
+    rest = "".join(text[start + 1 : end] for start, end in zip([position - 1, *left], [*left, len(text)], strict=True))
     if ascii_only and not rest.isascii():
         pieces.append(Markup('<mark class="non-ascii" title="{}">{}</mark>').format(t("reveal.more_non_ascii"), rest))
     else:
         pieces.append(escape(rest))
-    if left_out:
-        summary = t("reveal.left_out", count=left_out)
-        pieces.append(Markup('<mark class="hidden-char" title="{}">+{}</mark>').format(summary, left_out))
+    if left:
+        summary = t("reveal.left_out", count=len(left))
+        pieces.append(Markup('<mark class="hidden-char" title="{}">+{}</mark>').format(summary, len(left)))
     return Markup("").join(pieces)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _marked_places(text: str, hidden: set[int], ascii_only: bool) -> Iterator[int]:
+    """Where ``reveal`` puts a mark, in order: each hidden character and, with ``ascii_only``,
+    each other non-ASCII one — found as they are needed (``reveal`` stops at ``MAX_MARKS``)."""
+    places = heapq.merge(sorted(hidden), (m.start() for m in _NON_ASCII.finditer(text)) if ascii_only else ())
+    last = -1
+    for index in places:
+        if index != last:
+            yield index
+        last = index
 
 
 @bp.app_template_filter("console_time")

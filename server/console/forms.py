@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from heuristics.platforms import handle_from_url
+from heuristics.profile import MAX_COUNT
 from server.schemas import CheckRequest
 from server.services.avatars import MAX_AVATAR_BYTES
 from server.web.body import validate
@@ -41,8 +42,14 @@ def profile_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
         value = form.get(name, "").strip().replace(",", "").replace(" ", "")
         if not value:
             continue
-        if not value.isdigit():
+        # isdecimal, not isdigit: "²" is a digit int() refuses (a 500); Arabic-Indic "١٢" is decimal
+        # and reads as 12. A long run of digits is refused before int() (past 4,300 digits it
+        # raises, a 500; short of that it is a bigint to convert for nothing).
+        if not value.isdecimal():
             raise APIError(422, "invalid_value", "must be a whole number", "profile." + name, "int_parsing")
+        if len(value) > len(str(MAX_COUNT)):
+            message = f"must be {MAX_COUNT} or less"
+            raise APIError(422, "invalid_value", message, "profile." + name, "less_than_equal", {"le": MAX_COUNT})
         profile[name] = int(value)
     for name in TRISTATE_FIELDS:
         value = form.get(name, "")

@@ -155,7 +155,9 @@ def _form_page(
         gone = [h for h in request.form.getlist("keep_hash") if h not in stored_now.avatar_hashes]
         if gone:
             form["avatar_hashes"] = "\n".join([*gone, form.get("avatar_hashes", "")]).strip()
-    dropped = set(request.form.getlist("shown_hash")) - set(request.form.getlist("keep_hash"))
+    # The photos the page showed: one field, space-separated (protected_form.html says why).
+    shown = {value for field in request.form.getlist("shown_hash") for value in field.split()}
+    dropped = shown - set(request.form.getlist("keep_hash"))
     page = render_template(
         "console/protected_form.html",
         person=_shown(person),
@@ -225,21 +227,26 @@ def edit_protected(person_id: str) -> Page:
         if not replaced:
             abort(404)
     except APIError as error:
-        if error.code == "protected_changed":
-            return _changed_meanwhile(person_id, error)
-        return _form_page(person, error)
+        return _refused_save(person_id, error)
     flash(t("protected.saved"), "ok")
     return redirect(url_for("console.protected_people"), code=303)
 
 
-def _changed_meanwhile(person_id: str, error: APIError) -> Page:
-    """Another trainer saved her record after this form was shown: nothing was written. The form
-    comes back with what this trainer typed, beside what is stored now, and carries the version of
-    what it shows, so that saving again (once both are reconciled) replaces that record."""
-    now = app_state().stores.protected.get(person_id)
+def _refused_save(person_id: str, error: APIError) -> Page:
+    """Nothing was written; the form comes back with what this trainer typed and her record as
+    stored now — a read of it, audited as the edit page's is (``protected.viewed``): unaudited,
+    a post with a blank name or a made-up version showed any record by its id, photo
+    fingerprints and all, and left the trail empty.
+
+    Another trainer saved her record after this form was shown (``protected_changed``): what is
+    stored now is shown beside what she typed, and the form carries the version of what it shows,
+    so that saving again (once both are reconciled) replaces that record."""
+    now = protected.person(person_id, console_actor())
     if now is None:  # deleted meanwhile: there is nothing left to edit
         abort(404)
-    return _form_page(now, error, stored_now=now)
+    if error.code == "protected_changed":
+        return _form_page(now, error, stored_now=now)
+    return _form_page(now, error)
 
 
 @bp.post("/protected/<person_id>/delete")

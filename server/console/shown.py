@@ -26,7 +26,11 @@ from server.console.i18n import lookup
 def isolated(value: object, ascii_only: bool = False) -> Markup:
     """``value`` revealed inside its own ``<bdi>``, so that its direction can neither reorder the
     sentence around it nor be reordered by it; left to right when ``ascii_only`` (handles, ids)."""
-    return Markup("<bdi{}>{}</bdi>").format(Markup(' dir="ltr"') if ascii_only else "", reveal(value, ascii_only))
+    return _in_bdi(reveal(value, ascii_only), ascii_only)
+
+
+def _in_bdi(revealed: Markup, ascii_only: bool) -> Markup:
+    return Markup("<bdi{}>{}</bdi>").format(Markup(' dir="ltr"') if ascii_only else "", revealed)
 
 
 def t_marked(key: str, **values: object) -> Markup:
@@ -41,10 +45,13 @@ def t_marked(key: str, **values: object) -> Markup:
 def shown_as(value: object, ascii_only: bool = False) -> Markup:
     """A hint to put under a form field holding ``value``: how it reads with its hidden characters
     shown, when it has any (and, with ``ascii_only``, any non-ASCII letter); nothing otherwise."""
-    if value is None or str(value) == "" or str(reveal(value, ascii_only)) == str(escape(value)):
+    if value is None or str(value) == "":
+        return Markup("")
+    revealed = reveal(value, ascii_only)  # once: the value may be all a trainer typed in a field
+    if str(revealed) == str(escape(value)):
         return Markup("")
     return Markup('<small class="hint shown-as">{} {}</small>').format(
-        t("reveal.shown_as"), isolated(value, ascii_only)
+        t("reveal.shown_as"), _in_bdi(revealed, ascii_only)
     )
 
 
