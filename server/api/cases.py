@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, Field
 
 from heuristics.profile import Platform
-from server.escalation.model import MAX_EVIDENCE_BYTES, Case, CaseCreate, EvidenceKind, StatusUpdate
+from server.escalation.model import MAX_EVIDENCE_BYTES, Case, CaseCreate, CaseListing, EvidenceKind, StatusUpdate
 from server.roles import Role
 from server.services import Actor, protected
 from server.services.cases import (
@@ -91,17 +91,18 @@ def _matches_limited(error: protected.MatchesLimited) -> Response:
     return response
 
 
-def summary(case: Case) -> CaseSummary:
+def summary(case: CaseListing) -> CaseSummary:
+    """A case as the list gives it, from its stored summary (never its whole record)."""
     return CaseSummary(
         id=case.id,
         state=case.state,
         kind=case.kind,
         platform=case.platform.value,
-        suspect_url=case.suspect.profile_url,
-        impersonated=case.impersonated.display_name,
+        suspect_url=case.suspect_url,
+        impersonated=case.impersonated,
         created_at=case.created_at,
         updated_at=case.updated_at,
-        evidence=len(case.evidence),
+        evidence=case.evidence,
         reported_on=sorted(case.statuses),
     )
 
@@ -185,7 +186,8 @@ def record_status(case_id: str) -> Any:
     update = validate(StatusUpdate, json_body(request))
     # With ``seen``, a status recorded since it was read is not written over (409 status_changed),
     # as on the console's page.
-    return summary(set_platform_status(_cases(), _audit(), case_id, update, _actor(), seen=update.seen)).model_dump()
+    changed = set_platform_status(_cases(), _audit(), case_id, update, _actor(), seen=update.seen)
+    return summary(CaseListing.of(changed)).model_dump()
 
 
 @bp.get("/<case_id>/export/<kind>")

@@ -44,6 +44,7 @@ from server.escalation.model import (
     MAX_NOTES,
     Case,
     CaseCreate,
+    CaseListing,
     CaseNote,
     CheckSnapshot,
     Evidence,
@@ -143,9 +144,12 @@ def view_case(cases: CaseStore, audit: AuditLog, case_id: str, actor: Actor) -> 
     return case
 
 
-def list_recent_cases(cases: CaseStore, audit: AuditLog, actor: Actor, limit: int, offset: int = 0) -> list[Case]:
-    """A page of cases, most recently changed first: audited (``case.listed``, how many), since
-    a list names each case's impersonated person."""
+def list_recent_cases(
+    cases: CaseStore, audit: AuditLog, actor: Actor, limit: int, offset: int = 0
+) -> list[CaseListing]:
+    """A page of cases' summaries, most recently changed first: audited (``case.listed``, how
+    many), since a list names each case's impersonated person. Summaries only: a page costs the
+    same whatever the cases' notes and evidence hold."""
     found = cases.recent(limit=limit, offset=offset)
     audit.record(actor.name, "case.listed", "cases", cases=len(found), offset=offset)
     return found
@@ -609,7 +613,8 @@ def _json(data: Any) -> bytes:
 
 
 def outcomes(cases: CaseStore, now: int | None = None) -> dict[int, list[PlatformOutcome]]:
-    """Removal rates per platform over the last 7 and 30 days."""
+    """Removal rates per platform over the last 7 and 30 days, from the cases' summaries' statuses
+    alone (never their records)."""
     today = datetime.fromtimestamp(_now(now), UTC).date()
-    live = cases.all()
+    live = cases.statuses()
     return {days: removal_rates(live, today, days) for days in WINDOWS}
