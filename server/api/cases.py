@@ -249,7 +249,15 @@ def _register_openapi() -> None:
             "summary": "One case, as stored (trainer)",
             "operationId": "getCase",
             "parameters": [case_param],
-            "responses": {"200": openapi.json_response("The case", openapi.ref(CaseOut)), **not_found, **auth_errors},
+            "responses": {
+                "200": openapi.json_response("The case", openapi.ref(CaseOut)),
+                **not_found,
+                "429": openapi.error(
+                    "protected_matches_limited: the case names a protected person and this key's checks and cases"
+                    " have named as many as HARIS_PROTECTED_MATCH_LIMIT allows (nothing shown). See Retry-After."
+                ),
+                **auth_errors,
+            },
         }
     }
     openapi.PATHS["/v1/cases/{case_id}/evidence"] = {

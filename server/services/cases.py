@@ -138,9 +138,22 @@ def view_case(cases: CaseStore, audit: AuditLog, case_id: str, actor: Actor) -> 
     """A case as a trainer reads it (``GET /v1/cases/{id}``, the case page): audited
     (``case.viewed``, the case id). A case holds the impersonated person, private notes and the
     protected person its snapshot names; after a stolen key or session the organisation must be
-    able to tell whose cases were read, as it can for the registry (``protected.viewed``)."""
+    able to tell whose cases were read, as it can for the registry (``protected.viewed``).
+
+    A case that names protected people (:func:`people_a_case_names`) is a read of the registry, as
+    opening it was: refused once the reader's ``HARIS_PROTECTED_MATCH_LIMIT`` is spent (429
+    ``protected_matches_limited``, nothing shown), each person audited (``protected.matched``)
+    and counted, once an hour per person. Without it a stolen key listed the cases and read
+    every protected person any trainer's case named, audited but unbounded. A case naming
+    nobody is never refused."""
     case = get_case(cases, case_id)
+    named = people_a_case_names(case)
+    if named:
+        protected.refuse_when_matches_used_up(actor)
     audit.record(actor.name, "case.viewed", case.id)
+    if named:
+        protected.record_owned(named, actor)
+        protected.count_matches(actor, named)
     return case
 
 
@@ -305,6 +318,15 @@ def protected_people_named(case: Case) -> list[str]:
     ``impersonation.protected_person`` finding): what a trainer reading the case learns of the
     registry."""
     return protected.people_named(case.check.findings) if case.check is not None else []
+
+
+def people_a_case_names(case: Case) -> list[str]:
+    """What reading the case tells of the registry: the people its snapshot names
+    (:func:`protected_people_named`) and the impersonated person's registry id when she was
+    picked from it (the case page links her record)."""
+    named = protected_people_named(case)
+    picked = case.impersonated.protected_id
+    return list(dict.fromkeys([*named, picked] if picked else named))
 
 
 def open_case_from_door(body: CaseCreate, actor: Actor) -> Case:
