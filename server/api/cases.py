@@ -338,7 +338,10 @@ def _register_openapi() -> None:
                     },
                 },
                 "404": openapi.error("No such case or export kind."),
-                "409": openapi.error("An evidence file no longer matches its hash (code evidence_mismatch)."),
+                "409": openapi.error(
+                    "An evidence file no longer matches its hash (code evidence_mismatch); or a takedown ticket of a"
+                    " closed case (code case_closed: reopen it first; its other exports are allowed and audited)."
+                ),
                 "422": openapi.error("Bad platform or locale."),
                 **auth_errors,
             },

@@ -582,14 +582,25 @@ def export_case(
     default_notifier: Notifier | None = None,
 ) -> Export:
     """One export of a case (``GET /v1/cases/{id}/export/{kind}``), recorded in the audit trail
-    with the archive's manifest hash, so a copy can later be checked against what left."""
+    with the archive's manifest hash, so a copy can later be checked against what left.
+
+    A closed case still exports its records (the archive, the redacted copy, MISP, STIX): a court
+    or a lawyer asks for them after the account is gone, and reopening a case only to export it
+    would rewrite its history and its expiry. Such an export is audited with ``case_state:
+    closed``. Its takedown notice is refused (409 ``case_closed``): a notice asks a platform to
+    act now, on a case nobody is pursuing any more (the account removed, or the case closed as
+    mistaken); reopen it to file one."""
     if kind not in EXPORT_KINDS:
         raise APIError(404, "not_found", f"No such export; one of {', '.join(EXPORT_KINDS)}.", "kind")
     if locale not in LOCALES:
         raise APIError(422, "invalid_value", f"locale is one of {', '.join(LOCALES)}.", "locale")
     case = get_case(cases, case_id)
+    if kind == "ticket" and case.state == "closed":
+        raise APIError(409, "case_closed", "The case is closed; reopen it to file a takedown notice.", "kind")
     stem = f"haris-case-{case.id}"
     detail: dict[str, Any] = {"kind": kind}
+    if case.state == "closed":
+        detail["case_state"] = "closed"
     try:
         if kind == "ticket":
             chosen = platform or case.platform
