@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, Field
 
 from heuristics.profile import Platform
-from server.escalation.model import MAX_EVIDENCE_BYTES, Case, CaseCreate, EvidenceKind, StatusUpdate
+from server.escalation.model import MAX_EVIDENCE_BYTES, Case, CaseCreate, CaseListing, EvidenceKind, StatusUpdate
 from server.roles import Role
 from server.services import Actor, protected
 from server.services.cases import (
@@ -91,17 +91,18 @@ def _matches_limited(error: protected.MatchesLimited) -> Response:
     return response
 
 
-def summary(case: Case) -> CaseSummary:
+def summary(case: CaseListing) -> CaseSummary:
+    """A case as the list gives it, from its stored summary (never its whole record)."""
     return CaseSummary(
         id=case.id,
         state=case.state,
         kind=case.kind,
         platform=case.platform.value,
-        suspect_url=case.suspect.profile_url,
-        impersonated=case.impersonated.display_name,
+        suspect_url=case.suspect_url,
+        impersonated=case.impersonated,
         created_at=case.created_at,
         updated_at=case.updated_at,
-        evidence=len(case.evidence),
+        evidence=case.evidence,
         reported_on=sorted(case.statuses),
     )
 
@@ -185,7 +186,8 @@ def record_status(case_id: str) -> Any:
     update = validate(StatusUpdate, json_body(request))
     # With ``seen``, a status recorded since it was read is not written over (409 status_changed),
     # as on the console's page.
-    return summary(set_platform_status(_cases(), _audit(), case_id, update, _actor(), seen=update.seen)).model_dump()
+    changed = set_platform_status(_cases(), _audit(), case_id, update, _actor(), seen=update.seen)
+    return summary(CaseListing.of(changed)).model_dump()
 
 
 @bp.get("/<case_id>/export/<kind>")
@@ -247,7 +249,15 @@ def _register_openapi() -> None:
             "summary": "One case, as stored (trainer)",
             "operationId": "getCase",
             "parameters": [case_param],
-            "responses": {"200": openapi.json_response("The case", openapi.ref(CaseOut)), **not_found, **auth_errors},
+            "responses": {
+                "200": openapi.json_response("The case", openapi.ref(CaseOut)),
+                **not_found,
+                "429": openapi.error(
+                    "protected_matches_limited: the case names a protected person and this key's checks and cases"
+                    " have named as many as HARIS_PROTECTED_MATCH_LIMIT allows (nothing shown). See Retry-After."
+                ),
+                **auth_errors,
+            },
         }
     }
     openapi.PATHS["/v1/cases/{case_id}/evidence"] = {
@@ -328,7 +338,10 @@ def _register_openapi() -> None:
                     },
                 },
                 "404": openapi.error("No such case or export kind."),
-                "409": openapi.error("An evidence file no longer matches its hash (code evidence_mismatch)."),
+                "409": openapi.error(
+                    "An evidence file no longer matches its hash (code evidence_mismatch); or a takedown ticket of a"
+                    " closed case (code case_closed: reopen it first; its other exports are allowed and audited)."
+                ),
                 "422": openapi.error("Bad platform or locale."),
                 **auth_errors,
             },

@@ -221,9 +221,11 @@ def _status_form(case: Any, error: APIError | None, failed: str) -> dict[str, st
     return {**seen, **typed}
 
 
-def _case_page(case_id: str, error: APIError | None = None, failed: str = "") -> tuple[str, int]:
+def _case_page(case_id: str, error: APIError | None = None, failed: str = "") -> Page:
     try:
         case = view_case(_cases(), app_state().stores.audit, case_id, _actor())
+    except protected.MatchesLimited as limited:  # the case names protected people (view_case)
+        return too_many_requests_page("cases.view_matches_limited", limited.retry_after)
     except APIError:
         abort(404)
     return render_template(

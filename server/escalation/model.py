@@ -349,3 +349,58 @@ class Case(BaseModel):
         if self.check is None:
             return None
         return next((f for f in self.check.findings if f.code == code), None)
+
+
+class StatusSummary(BaseModel):
+    """A platform status as the case list and the outcome figures read it: no reference number,
+    no trainer."""
+
+    reported_on: IsoDate
+    outcome: Outcome = Outcome.PENDING
+    rechecked_on: IsoDate | None = None
+
+
+class CaseStatuses(BaseModel):
+    """What the outcome figures read of a case (``server.escalation.outcomes``): where it was
+    reported, when, with what outcome. One entry per platform, so a few hundred bytes."""
+
+    statuses: dict[str, StatusSummary] = Field(default_factory=dict)
+
+
+class CaseListing(CaseStatuses):
+    """A case's summary (``haris:{cases}:case:<id>:summary``): what the case list shows, written
+    with the case in the same transaction. Every field is bounded (a URL, a name, counts, one
+    status per platform), so reading a page of the list costs the same whatever the cases' notes,
+    history and evidence hold."""
+
+    id: Annotated[str, Field(pattern=CASE_ID.pattern)]
+    state: Literal["open", "closed"] = "open"
+    kind: CaseKind = "impersonation"
+    platform: Platform
+    suspect_url: Url
+    impersonated: Name
+    created_at: int
+    updated_at: int
+    closed_at: int | None = None
+    evidence: int = 0
+
+    @classmethod
+    def of(cls, case: Case) -> CaseListing:
+        return cls(
+            id=case.id,
+            state=case.state,
+            kind=case.kind,
+            platform=case.platform,
+            suspect_url=case.suspect.profile_url,
+            impersonated=case.impersonated.display_name,
+            created_at=case.created_at,
+            updated_at=case.updated_at,
+            closed_at=case.closed_at,
+            evidence=len(case.evidence),
+            statuses={
+                platform: StatusSummary(
+                    reported_on=status.reported_on, outcome=status.outcome, rechecked_on=status.rechecked_on
+                )
+                for platform, status in case.statuses.items()
+            },
+        )

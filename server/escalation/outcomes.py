@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from server.escalation.model import TAKEDOWN_PLATFORMS, Case, Outcome
+from server.escalation.model import TAKEDOWN_PLATFORMS, Case, CaseStatuses, Outcome
 
 WINDOWS = (7, 30)
 
@@ -32,8 +32,9 @@ class PlatformOutcome:
         return self.removed / self.reported if self.reported else None
 
 
-def removal_rates(cases: Iterable[Case], today: date, days: int) -> list[PlatformOutcome]:
-    """One row per takedown platform, in a fixed order, for reports filed in the last ``days``."""
+def removal_rates(cases: Iterable[Case | CaseStatuses], today: date, days: int) -> list[PlatformOutcome]:
+    """One row per takedown platform, in a fixed order, for reports filed in the last ``days``
+    (from cases, or from their summaries' statuses: the same figures)."""
     first_day = today - timedelta(days=days - 1)
     counts = {platform.value: {outcome: 0 for outcome in Outcome} for platform in TAKEDOWN_PLATFORMS}
     delays: dict[str, list[int]] = {platform.value: [] for platform in TAKEDOWN_PLATFORMS}

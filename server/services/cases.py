@@ -44,6 +44,7 @@ from server.escalation.model import (
     MAX_NOTES,
     Case,
     CaseCreate,
+    CaseListing,
     CaseNote,
     CheckSnapshot,
     Evidence,
@@ -137,15 +138,31 @@ def view_case(cases: CaseStore, audit: AuditLog, case_id: str, actor: Actor) -> 
     """A case as a trainer reads it (``GET /v1/cases/{id}``, the case page): audited
     (``case.viewed``, the case id). A case holds the impersonated person, private notes and the
     protected person its snapshot names; after a stolen key or session the organisation must be
-    able to tell whose cases were read, as it can for the registry (``protected.viewed``)."""
+    able to tell whose cases were read, as it can for the registry (``protected.viewed``).
+
+    A case that names protected people (:func:`people_a_case_names`) is a read of the registry, as
+    opening it was: refused once the reader's ``HARIS_PROTECTED_MATCH_LIMIT`` is spent (429
+    ``protected_matches_limited``, nothing shown), each person audited (``protected.matched``)
+    and counted, once an hour per person. Without it a stolen key listed the cases and read
+    every protected person any trainer's case named, audited but unbounded. A case naming
+    nobody is never refused."""
     case = get_case(cases, case_id)
+    named = people_a_case_names(case)
+    if named:
+        protected.refuse_when_matches_used_up(actor)
     audit.record(actor.name, "case.viewed", case.id)
+    if named:
+        protected.record_owned(named, actor)
+        protected.count_matches(actor, named)
     return case
 
 
-def list_recent_cases(cases: CaseStore, audit: AuditLog, actor: Actor, limit: int, offset: int = 0) -> list[Case]:
-    """A page of cases, most recently changed first: audited (``case.listed``, how many), since
-    a list names each case's impersonated person."""
+def list_recent_cases(
+    cases: CaseStore, audit: AuditLog, actor: Actor, limit: int, offset: int = 0
+) -> list[CaseListing]:
+    """A page of cases' summaries, most recently changed first: audited (``case.listed``, how
+    many), since a list names each case's impersonated person. Summaries only: a page costs the
+    same whatever the cases' notes and evidence hold."""
     found = cases.recent(limit=limit, offset=offset)
     audit.record(actor.name, "case.listed", "cases", cases=len(found), offset=offset)
     return found
@@ -301,6 +318,15 @@ def protected_people_named(case: Case) -> list[str]:
     ``impersonation.protected_person`` finding): what a trainer reading the case learns of the
     registry."""
     return protected.people_named(case.check.findings) if case.check is not None else []
+
+
+def people_a_case_names(case: Case) -> list[str]:
+    """What reading the case tells of the registry: the people its snapshot names
+    (:func:`protected_people_named`) and the impersonated person's registry id when she was
+    picked from it (the case page links her record)."""
+    named = protected_people_named(case)
+    picked = case.impersonated.protected_id
+    return list(dict.fromkeys([*named, picked] if picked else named))
 
 
 def open_case_from_door(body: CaseCreate, actor: Actor) -> Case:
@@ -556,14 +582,25 @@ def export_case(
     default_notifier: Notifier | None = None,
 ) -> Export:
     """One export of a case (``GET /v1/cases/{id}/export/{kind}``), recorded in the audit trail
-    with the archive's manifest hash, so a copy can later be checked against what left."""
+    with the archive's manifest hash, so a copy can later be checked against what left.
+
+    A closed case still exports its records (the archive, the redacted copy, MISP, STIX): a court
+    or a lawyer asks for them after the account is gone, and reopening a case only to export it
+    would rewrite its history and its expiry. Such an export is audited with ``case_state:
+    closed``. Its takedown notice is refused (409 ``case_closed``): a notice asks a platform to
+    act now, on a case nobody is pursuing any more (the account removed, or the case closed as
+    mistaken); reopen it to file one."""
     if kind not in EXPORT_KINDS:
         raise APIError(404, "not_found", f"No such export; one of {', '.join(EXPORT_KINDS)}.", "kind")
     if locale not in LOCALES:
         raise APIError(422, "invalid_value", f"locale is one of {', '.join(LOCALES)}.", "locale")
     case = get_case(cases, case_id)
+    if kind == "ticket" and case.state == "closed":
+        raise APIError(409, "case_closed", "The case is closed; reopen it to file a takedown notice.", "kind")
     stem = f"haris-case-{case.id}"
     detail: dict[str, Any] = {"kind": kind}
+    if case.state == "closed":
+        detail["case_state"] = "closed"
     try:
         if kind == "ticket":
             chosen = platform or case.platform
@@ -609,7 +646,8 @@ def _json(data: Any) -> bytes:
 
 
 def outcomes(cases: CaseStore, now: int | None = None) -> dict[int, list[PlatformOutcome]]:
-    """Removal rates per platform over the last 7 and 30 days."""
+    """Removal rates per platform over the last 7 and 30 days, from the cases' summaries' statuses
+    alone (never their records)."""
     today = datetime.fromtimestamp(_now(now), UTC).date()
-    live = cases.all()
+    live = cases.statuses()
     return {days: removal_rates(live, today, days) for days in WINDOWS}

@@ -7,6 +7,14 @@ Redis keys (every one expires; docs/privacy.md says what a seized copy reveals):
   ``CLOSED_TTL_SECONDS`` (365 days) after its last change once closed.
 - ``haris:{cases}:case:<id>:file:<nn>`` — the bytes of evidence file ``nn`` exactly as uploaded (at most
   20 files of 5 MiB, 40 MiB per case); expires with the record (every write renews both).
+- ``haris:{cases}:case:<id>:summary`` — hash, the case's summary
+  (:class:`~server.escalation.model.CaseListing`): ``row`` (JSON: state, kind, platform, the
+  suspect's URL, the impersonated person's name, created/updated/closed times, how many evidence
+  files) and ``statuses`` (JSON: per platform, the report date, outcome and re-check date).
+  Written with the record in the same transaction, with the same TTL. The case list reads only
+  ``row`` and ``statuses``, the outcome figures only ``statuses``: their cost is bounded per case
+  whatever its notes, history and evidence hold. A case stored before summaries existed gets
+  one the first time a list reads it (from its record, with the record's remaining TTL).
 - ``haris:{cases}:index`` — sorted set: case id → time of its last change, for the console's list. Its TTL
   is the longest a case can live, renewed on every write; ids whose record expired are pruned
   whenever the set is read.
@@ -19,17 +27,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import redis
 
-from server.escalation.model import CASE_ID, Case
+from server.escalation.model import CASE_ID, Case, CaseListing, CaseStatuses
 from server.storage.optimistic import watched
 
 OPEN_TTL_SECONDS = 180 * 24 * 3600
 CLOSED_TTL_SECONDS = 365 * 24 * 3600
 _RECORD = "haris:{cases}:case:"
 _INDEX = "haris:{cases}:index"
+# The summary hash's fields: what the list shows but statuses, and the statuses (all the outcome
+# figures read).
+_ROW = "row"
+_STATUSES = "statuses"
 MAX_LISTED = 5000
 _RETRIES = 10
 
@@ -46,6 +58,38 @@ class CaseBusy(RuntimeError):
 
 def _file_key(case_id: str, evidence_id: str) -> str:
     return f"{_RECORD}{case_id}:file:{evidence_id}"
+
+
+def _summary_key(case_id: str) -> str:
+    return f"{_RECORD}{case_id}:summary"
+
+
+def _summary_fields(listing: CaseListing) -> dict[str, str]:
+    return {
+        _ROW: listing.model_dump_json(exclude={"statuses"}, exclude_none=True),
+        _STATUSES: CaseStatuses(statuses=listing.statuses).model_dump_json(exclude_none=True),
+    }
+
+
+def _listing(row: bytes | None, statuses: bytes | None) -> CaseListing | None:
+    """The summary as stored, or None when it is missing or unreadable (then built again from
+    the record)."""
+    if row is None or statuses is None:
+        return None
+    try:
+        listed = CaseStatuses.model_validate_json(statuses).statuses
+        return CaseListing.model_validate_json(row).model_copy(update={"statuses": listed})
+    except ValueError:  # pydantic's ValidationError
+        return None
+
+
+def _statuses(raw: bytes | None) -> CaseStatuses | None:
+    if raw is None:
+        return None
+    try:
+        return CaseStatuses.model_validate_json(raw)
+    except ValueError:
+        return None
 
 
 def ttl_for(case: Case) -> int:
@@ -94,6 +138,9 @@ class CaseStore:
     def _write(self, pipe: redis.client.Pipeline, case: Case, files: Mapping[str, bytes]) -> None:
         ttl = ttl_for(case)
         pipe.set(_RECORD + case.id, case.model_dump_json(exclude_none=True), ex=ttl)
+        summary = _summary_key(case.id)
+        pipe.hset(summary, mapping=_summary_fields(CaseListing.of(case)))
+        pipe.expire(summary, ttl)
         for item in case.evidence:
             key = _file_key(case.id, item.id)
             if item.id in files:
@@ -113,20 +160,75 @@ class CaseStore:
         values = self.client.mget([_file_key(case.id, item.id) for item in case.evidence])
         return {item.id: value for item, value in zip(case.evidence, values, strict=True) if value is not None}
 
-    def recent(self, limit: int = 100, offset: int = 0) -> list[Case]:
-        """Cases by last change, newest first; expired ids are dropped from the index."""
-        ids = [raw.decode() for raw in self.client.zrevrange(_INDEX, offset, offset + limit - 1)]
+    def recent(self, limit: int = 100, offset: int = 0) -> list[CaseListing]:
+        """The summaries of cases by last change, newest first: never a case's record (but once
+        for a case stored before summaries existed). Ids whose case expired are dropped from the
+        index."""
+        ids = self._ids(limit, offset)
         if not ids:
             return []
-        records = self.client.mget([_RECORD + case_id for case_id in ids])
-        gone = [case_id for case_id, raw in zip(ids, records, strict=True) if raw is None]
-        if gone:
-            self.client.zrem(_INDEX, *gone)
-        return [Case.model_validate_json(raw) for raw in records if raw is not None]
+        with self.client.pipeline(transaction=False) as pipe:
+            for case_id in ids:
+                pipe.hmget(_summary_key(case_id), [_ROW, _STATUSES])
+            found = {case_id: _listing(*fields) for case_id, fields in zip(ids, pipe.execute(), strict=True)}
+        self._complete(found)
+        return [listing for listing in found.values() if listing is not None]
+
+    def statuses(self) -> list[CaseStatuses]:
+        """Where every live case (at most MAX_LISTED, newest first) was reported and with what
+        outcome, for the outcome figures: each case's summary's ``statuses`` alone."""
+        ids = self._ids(MAX_LISTED, 0)
+        if not ids:
+            return []
+        with self.client.pipeline(transaction=False) as pipe:
+            for case_id in ids:
+                pipe.hget(_summary_key(case_id), _STATUSES)
+            found: dict[str, CaseStatuses | None] = {
+                case_id: _statuses(raw) for case_id, raw in zip(ids, pipe.execute(), strict=True)
+            }
+        self._complete(found)
+        return [statuses for statuses in found.values() if statuses is not None]
 
     def count(self) -> int:
         return int(self.client.zcard(_INDEX))
 
-    def all(self) -> list[Case]:
-        """Every live case (at most MAX_LISTED, newest first), for outcome figures."""
-        return self.recent(limit=MAX_LISTED)
+    def _ids(self, limit: int, offset: int) -> list[str]:
+        return [raw.decode() for raw in self.client.zrevrange(_INDEX, offset, offset + limit - 1)]
+
+    def _complete(self, found: dict[str, Any]) -> None:
+        """Fill in, from their records, the summaries ``found`` lacks (None): a case stored before
+        summaries existed gets one, kept. Ids whose record expired are dropped from the index and
+        from ``found``."""
+        missing = [case_id for case_id, value in found.items() if value is None]
+        gone = []
+        for case_id in missing:
+            listing = self._summarise(case_id)
+            if listing is None:
+                gone.append(case_id)
+                del found[case_id]
+            else:
+                found[case_id] = listing
+        if gone:
+            self.client.zrem(_INDEX, *gone)
+
+    def _summarise(self, case_id: str) -> CaseListing | None:
+        """Write the summary of a case from its record, with the record's remaining TTL; None when
+        the record is gone. WATCHed: a change to the case meanwhile (which writes its own
+        summary) is never overwritten with an older one."""
+        key = _RECORD + case_id
+
+        def attempt(pipe: redis.client.Pipeline) -> CaseListing | None:
+            raw = pipe.get(key)
+            left = pipe.pttl(key)
+            if raw is None:
+                return None
+            listing = CaseListing.of(Case.model_validate_json(raw))
+            summary = _summary_key(case_id)
+            pipe.multi()
+            pipe.hset(summary, mapping=_summary_fields(listing))
+            if left > 0:  # every record has one; a record without one keeps a summary without one
+                pipe.pexpire(summary, left)
+            pipe.execute()
+            return listing
+
+        return watched(self.client, key, attempt, _RETRIES, CaseBusy(case_id))

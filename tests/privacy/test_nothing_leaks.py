@@ -65,8 +65,8 @@ NO_TTL_FAMILIES = {
 REPORT_KEY = re.compile(rb"^haris:\{reports\}:report:[0-9a-f]{16}$")
 # Keys where what a trainer registered about a protected person may appear (the record itself).
 PROTECTED_KEY = re.compile(rb"^haris:\{protected\}:person:[0-9a-f]{16}$")
-# Keys where what a trainer put in an escalation case may appear (the record and its files).
-CASE_KEY = re.compile(rb"^haris:\{cases\}:case:[0-9a-f]{16}(:file:[0-9]{2})?$")
+# Keys where what a trainer put in an escalation case may appear (the record, its files, its summary).
+CASE_KEY = re.compile(rb"^haris:\{cases\}:case:[0-9a-f]{16}(:file:[0-9]{2}|:summary)?$")
 # The extractor health sums: a day, and per platform, extractor version and outcome a number.
 HEALTH_KEY = re.compile(rb"^haris:\{extractors\}:day:\d{4}-\d{2}-\d{2}$")
 HEALTH_FIELD = re.compile(

@@ -45,7 +45,7 @@ def test_keys_that_travel_together_share_a_slot() -> None:
             reports._DECIDED,
         ],
         "users": [users.USER_PREFIX + "amal", users.SESSION_PREFIX + "s1", users.USER_SESSIONS_PREFIX + "amal"],
-        "cases": [cases._RECORD + "c1", cases._file_key("c1", "01"), cases._INDEX],
+        "cases": [cases._RECORD + "c1", cases._file_key("c1", "01"), cases._summary_key("c1"), cases._INDEX],
         # The console reads a fortnight of days in one pipeline.
         "extractors": [extractor_health.day_key(date(2026, 3, day)) for day in (1, 14, 31)],
         # A check reads two epochs' tables in one pipeline (in the limiter store).

@@ -64,7 +64,9 @@ def test_a_case_snapshot_that_names_a_protected_person_is_a_counted_audited_read
     stolen = _key(redis_client, "stolen laptop")
     opened = client.post("/v1/cases", json=_case("Hala Ahed", "hala_probe"), headers=stolen)
     assert opened.status_code == 201
-    case = client.get(f"/v1/cases/{opened.get_json()['id']}", headers=stolen).get_json()
+    # Read back by another trainer: the stolen key's one person this hour is spent, and a case
+    # that names a protected person is refused to it now (test_redteam_case_views.py).
+    case = client.get(f"/v1/cases/{opened.get_json()['id']}", headers=setup).get_json()
     named = [f["evidence"].get("protected_id") for f in case["check"]["findings"]]
     assert hala in named
     assert ("key:stolen laptop", "protected.matched", hala) in _trail(app)
