@@ -50,11 +50,10 @@ def app_state() -> AppState:
 def init_app(app: Flask) -> None:
     settings = app.config
     handle = connect(settings)
-    if not handle.cluster:  # a cluster deployment never had the old names
-        try:
-            migrate(handle.client)
-        except (redis.RedisError, OSError):
-            log.warning("Redis unreachable at start-up: old key names are renamed at the next start")
+    try:
+        migrate(handle.client, cluster=handle.cluster)
+    except (redis.RedisError, OSError):
+        log.warning("Redis unreachable at start-up: old key names are renamed at the next start")
     stores = Stores.over(handle.client, settings)
     try:
         # Second factors stored in the clear by an earlier version (or under a previous secret)

@@ -127,19 +127,41 @@ def _presented_nonce(username: str) -> str | None:
     return nonce if hmac.compare_digest(digest, _account_digest(username)) else None
 
 
-def spend_device(username: str) -> bool:
-    """Whether this browser signed in to ``username`` within ``DEVICE_SECONDS`` and has not spent
-    that sign-in since, for one attempt: the browser is unknown afterwards unless that attempt
-    signs in (:func:`remember_device` then lists it again). While the account is under
-    attack, a copy of the cookie gets one checked guess, whatever address it comes from."""
-    nonce = _presented_nonce(username)
-    return nonce is not None and app_state().stores.devices.spend(username, nonce)
+class PresentedDevice:
+    """This browser's device cookie, as proof that it signed in to ``username`` before (what
+    ``server.services.accounts.checked_password`` asks of a browser its limits would refuse).
+
+    A cookie that is not ``username``'s, badly signed or older than ``DEVICE_SECONDS`` proves
+    nothing, without a Redis call; a well-signed one proves it only while its nonce is listed
+    (``server.storage.devices``). What was read is kept for the request: one ZSCORE at most."""
+
+    def __init__(self, username: str) -> None:
+        self.username = username
+        self.nonce = _presented_nonce(username)
+        self._known: bool | None = None
+
+    def known(self) -> bool:
+        """Whether this browser signed in to the account within ``DEVICE_SECONDS`` and has not
+        spent that sign-in since; read only. Lets it past the per-address and per-/48 limits of
+        failed sign-ins (a shared CGNAT address or carrier /48 used up by someone else), never
+        past the per-account one."""
+        if self._known is None:
+            self._known = self.nonce is not None and app_state().stores.devices.known(self.username, self.nonce)
+        return self._known
+
+    def spend(self) -> bool:
+        """:meth:`known`, for one attempt: the browser is unknown afterwards unless that attempt
+        signs in (:func:`remember_device` then lists it again). While the account is under
+        attack, a copy of the cookie gets one checked guess, whatever address it comes from."""
+        self._known = self.nonce is not None and app_state().stores.devices.spend(self.username, self.nonce)
+        return self._known
 
 
-def remember_device(response: Response, username: str) -> None:
-    """Mark this browser as one ``username`` signed in from (its last account only)."""
-    nonce = secrets.token_urlsafe(16)
-    app_state().stores.devices.remember(username, nonce, replacing=_presented_nonce(username))
+def remember_device(response: Response, device: PresentedDevice) -> None:
+    """Mark this browser as one ``device.username`` signed in from (its last account only),
+    replacing the nonce its cookie came with (read once, when ``device`` was made)."""
+    username, nonce = device.username, secrets.token_urlsafe(16)
+    app_state().stores.devices.remember(username, nonce, replacing=device.nonce)
     token = _device_tokens().dumps([_account_digest(username), nonce])
     response.set_cookie(
         DEVICE_COOKIE,

@@ -16,6 +16,7 @@ from heuristics.images import sniff_format
 from heuristics.profile import Platform, Profile
 from heuristics.services import PROTECTED
 from server.console.auth import (
+    PresentedDevice,
     actor,
     begin_session,
     console_actor,
@@ -23,7 +24,6 @@ from server.console.auth import (
     remember_device,
     require_console_role,
     safe_next,
-    spend_device,
     users,
 )
 from server.console.blueprint import bp, error_text, page_locale, t
@@ -63,13 +63,15 @@ def login() -> Page:
     code = request.form.get("code", "")[:16]
     # Failures per address stop a guesser here. Failures per account name stop guessing one
     # account from many addresses: past them, a password is checked only from a browser that
-    # signed in to this account before (``spend_device``, one checked attempt per sign-in of that
-    # browser: a copy of its cookie is not a pass for a guess from each fresh address). Any other
-    # attempt is refused before its password is looked at, so a guesser with a fresh address per
-    # guess learns nothing (of the password, or of a second-factor code), while the owner's own
-    # browser gets in.
+    # signed in to this account before (``PresentedDevice.spend``, one checked attempt per sign-in
+    # of that browser: a copy of its cookie is not a pass for a guess from each fresh address). Any
+    # other attempt is refused before its password is looked at, so a guesser with a fresh address
+    # per guess learns nothing (of the password, or of a second-factor code), while the owner's own
+    # browser gets in. That browser is let past a used-up address or IPv6 /48 too (a carrier's,
+    # shared with whoever used it up: ``PresentedDevice.known``), never past the account's limit.
     require_code = current_app.config["HARIS_REQUIRE_SECOND_FACTOR"]
-    checked = checked_password(username, password, code, require_code, known_device=lambda: spend_device(username))
+    device = PresentedDevice(username)
+    checked = checked_password(username, password, code, require_code, device=device)
     if checked.role is None:
         # One message for an unknown user, a wrong password and a wrong or missing code: no account
         # enumeration, and a phished password is not confirmed to whoever holds it.
@@ -83,7 +85,7 @@ def login() -> Page:
         return refused
     begin_session(username, checked.epoch)
     response = redirect(next_page, code=303)
-    remember_device(response, username)
+    remember_device(response, device)
     return response
 
 

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from redis.exceptions import LockError
 from werkzeug.wrappers import Response
@@ -121,32 +121,50 @@ def set_password(username: str, password: str, actor: Actor) -> bool:
     )
 
 
+class KnownBrowser(Protocol):
+    """What a sign-in's browser proves of having signed in to the account before
+    (``server.console.auth.PresentedDevice``: OWASP's device cookie)."""
+
+    def known(self) -> bool:
+        """Whether it did (read only)."""
+        ...
+
+    def spend(self) -> bool:
+        """Whether it did, spending that proof for this one attempt."""
+        ...
+
+
 def checked_password(
     username: str,
     password: str,
     code: str,
     require_code: bool = False,
-    known_device: Callable[[], bool] | None = None,
+    device: KnownBrowser | None = None,
 ) -> SignInCheck:
     """``username``'s password (and second-factor code) checked within the failed sign-in limits,
     a failure charged to them: what signing in and confirming a change on *My account* share.
 
     Per address (``HARIS_LOGIN_LIMIT``, and an IPv6 client's /48: ``HARIS_LOGIN_NETWORK_LIMIT``):
     read before the account's lock, so an address past its limit never holds it (a flood from few
-    addresses cannot keep the owner's own browser waiting on it). Per account name
-    (``HARIS_LOGIN_ACCOUNT_LIMIT``): read, checked and charged with no other check of the account
-    in between (:func:`_one_attempt_at_a_time`). Past the account's limit an attempt is refused
-    (429) before its password is looked at, unless ``known_device`` lets it in (at sign-in, a
-    browser that signed in to the account before: ``server.console.auth.spend_device``); a
-    sign-in so refused counts against its address too (``known_device`` given: the form is the
-    sign-in form, where a guesser sprays across accounts)."""
+    addresses cannot keep the owner's own browser waiting on it). Past either, an attempt is
+    refused (429) unless ``device`` (at sign-in, the browser's device cookie) is known to have
+    signed in to this account before: a carrier's CGNAT address or /48 is shared by thousands, so
+    whoever among them uses it up must not keep a trainer out of her own account. Per account
+    name (``HARIS_LOGIN_ACCOUNT_LIMIT``, which binds known browsers too): read, checked and
+    charged with no other check of the account in between (:func:`_one_attempt_at_a_time`). Past
+    the account's limit an attempt is refused (429) before its password is looked at, unless
+    ``device`` spends its proof for it (one checked attempt per sign-in of that browser); a
+    sign-in so refused counts against its address too (``device`` given: the form is the sign-in
+    form, where a guesser sprays across accounts)."""
     allowance = limits()
     for each in allowance.charged(allowance.login):
-        each.refuse_when_used_up()
+        standing = each.standing()
+        if standing is not None and standing.used_up and not (device is not None and device.known()):
+            raise LimitReached(standing.retry_after)
     with _one_attempt_at_a_time(username):
         account = allowance.login_account.standing()
-        if account is not None and account.used_up and not (known_device is not None and known_device()):
-            if known_device is not None:
+        if account is not None and account.used_up and not (device is not None and device.spend()):
+            if device is not None:
                 allowance.charge(allowance.login, refuse=False)
             raise LimitReached(account.retry_after)
         checked = app_state().stores.users.sign_in(username, password, code, require_code)

@@ -15,11 +15,20 @@ when the account is made), so an account deleted and made again under the same n
 the old one's keys. A key made without an owner (and every key made before owners existed) is
 kept as before, listed as unowned.
 
-Redis key:
-- ``haris:apikey:<sha256>`` — hash ``role``, ``label`` (who or what the key is for, kept for audit
-  trails), ``created`` (unix time), and for a key made for an account ``owner`` (its username)
-  and ``owner_instance`` (:func:`server.storage.users.account_instance`). Kept until revoked
-  (``flask --app server apikey revoke``, or with its owner's account).
+Revoking an account reads only its own keys: each account's keys are listed in an index
+(``OWNER_PREFIX``), written in the same transaction as the key (MULTI/EXEC: the key and the
+index are one hash-tagged family, ``{apikeys}``, in one Redis Cluster slot), and a key leaves it
+in the transaction that deletes it. Keys written before the index, under ``haris:apikey:``, are
+moved into the family and their owners' indexes once, at start-up (``server.storage.migrate``).
+
+Redis keys:
+- ``haris:{apikeys}:key:<sha256>`` — hash ``role``, ``label`` (who or what the key is for, kept
+  for audit trails), ``created`` (unix time), and for a key made for an account ``owner`` (its
+  username) and ``owner_instance`` (:func:`server.storage.users.account_instance`). Kept until
+  revoked (``flask --app server apikey revoke``, or with its owner's account).
+- ``haris:{apikeys}:owner:<username>`` — set of the digests of the keys made for accounts of
+  that name (of the account under that name now, and of any earlier one a revocation was
+  interrupted before deleting): what revoking the account deletes. Gone with its last key.
 """
 
 from __future__ import annotations
@@ -34,7 +43,8 @@ import redis
 from server.roles import Role, role_grants
 from server.storage.users import account_instance
 
-KEY_PREFIX = "haris:apikey:"
+KEY_PREFIX = "haris:{apikeys}:key:"
+OWNER_PREFIX = "haris:{apikeys}:owner:"
 KEY_ID_LENGTH = 12
 MAX_LABEL_LENGTH = 100
 
@@ -88,8 +98,30 @@ def create_api_key(
         record |= {"owner": owner, "owner_instance": instance}
     key = "hk_" + secrets.token_urlsafe(32)
     record["created"] = int(time.time() if now is None else now)
-    client.hset(KEY_PREFIX + _digest(key), mapping=record)
+    store_record(client, _digest(key), record)
     return key
+
+
+def store_record(client: redis.Redis, digest: str, record: dict[str, str | int]) -> None:
+    """Write the key of ``digest`` and, for an owned one, list it in its owner's index, in one
+    transaction (one slot: the ``{apikeys}`` family)."""
+    owner = record.get("owner")
+    with client.pipeline(transaction=True) as pipe:
+        pipe.hset(KEY_PREFIX + digest, mapping=record)
+        if owner is not None:
+            pipe.sadd(OWNER_PREFIX + str(owner), digest)
+        pipe.execute()
+
+
+def _delete(client: redis.Redis, digest: str, owner: str | None) -> bool:
+    """Delete the key of ``digest`` and take it out of its owner's index, in one transaction;
+    whether it was there to delete (not if revoked meanwhile)."""
+    with client.pipeline(transaction=True) as pipe:
+        pipe.delete(KEY_PREFIX + digest)
+        if owner is not None:
+            pipe.srem(OWNER_PREFIX + owner, digest)
+        deleted, *_ = pipe.execute()
+    return bool(deleted)
 
 
 def _optional(record: dict[bytes, bytes], name: bytes) -> str | None:
@@ -160,22 +192,32 @@ def revoke_api_key(client: redis.Redis, key_or_id: str) -> StoredKey | None:
     if found is None:
         return None
     digest, stored = found
-    client.delete(KEY_PREFIX + digest)
+    _delete(client, digest, stored.owner)
     return stored
 
 
 def revoke_keys_of(client: redis.Redis, username: str) -> list[StoredKey]:
     """Delete every key made for an account named ``username`` that is not the account under that
     name now (the caller has just deleted it; one made again since keeps its own keys); what was
-    deleted. Reads every key (an operator's action: there are as many keys as the operator made)."""
+    deleted. Reads only the keys the name's index lists (``OWNER_PREFIX``), not every key."""
     live = account_instance(client, username)
+    index = OWNER_PREFIX + username
+    digests = sorted(member.decode() for member in client.smembers(index))
+    with client.pipeline(transaction=False) as pipe:
+        for digest in digests:
+            pipe.hgetall(KEY_PREFIX + digest)
+        records = pipe.execute()
     revoked = []
-    for digest, stored in _stored_keys(client):
+    for digest, record in zip(digests, records, strict=True):
+        if not record:  # deleted, and the index not yet told (cannot happen but by hand): tidy it
+            client.srem(index, digest)
+            continue
+        stored = _record(digest, record)
         if stored.owner != username or (live is not None and stored.owner_instance == live[1]):
             continue
-        if client.delete(KEY_PREFIX + digest):  # not if revoked meanwhile by its id
+        if _delete(client, digest, username):  # not if revoked meanwhile by its id
             revoked.append(stored)
-    return revoked
+    return sorted(revoked, key=lambda stored: (stored.created, stored.id))
 
 
 def stored_key(client: redis.Redis, key: str) -> tuple[Role, str] | None:

@@ -1,7 +1,10 @@
 """The browsers each console account signed in from (OWASP's "device cookie"), kept server-side.
 
 While an account's name is being guessed from many addresses, only a browser that signed in to
-it before has its password checked (``server.console.auth``). Such a browser carries a signed
+it before has its password checked (``server.console.auth``); and while its address (or IPv6
+/48) has used up the failed sign-ins it may make — a carrier's CGNAT address or /48 is shared by
+thousands, an attacker among them included — such a browser is still let try its own account
+(:meth:`DeviceStore.known`, read only; the per-account limit still counts its failures). Such a browser carries a signed
 cookie naming a random nonce; the server keeps that nonce's SHA-256 here. Kept server-side so
 that neither a copy of the cookie nor the server's secret is a standing pass:
 
@@ -60,6 +63,12 @@ class DeviceStore:
             pipe.zremrangebyrank(key, 0, -(MAX_DEVICES + 1))
             pipe.expire(key, (DEVICE_DAYS + 1) * DAY_SECONDS)
             pipe.execute()
+
+    def known(self, username: str, nonce: str) -> bool:
+        """Whether the browser of ``nonce`` is listed as one ``username`` signed in from, and not
+        past its day: read only (one ZSCORE), nothing is spent or written."""
+        expires = self.client.zscore(DEVICES_PREFIX + username, nonce_digest(nonce))
+        return expires is not None and expires > self._today()
 
     def spend(self, username: str, nonce: str) -> bool:
         """:meth:`known`, and the nonce is no longer listed (one attempt per listing; a right

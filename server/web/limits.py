@@ -55,7 +55,8 @@ Limits (``Limits``; anonymous views are decorated with :func:`counted`):
   ``HARIS_LOGIN_NETWORK_LIMIT``) and per account name
   (``HARIS_LOGIN_ACCOUNT_LIMIT``); wrong current passwords on *My account* count there too. An
   account under attack from elsewhere still lets its owner in with the right password from an
-  address that has not failed.
+  address that has not failed, and a browser that signed in to it before from one that has (a
+  carrier's CGNAT address or /48, used up by someone sharing it: ``server.services.accounts``).
 - protected people named to a trainer, per trainer (``HARIS_PROTECTED_MATCH_LIMIT``, a moving
   window as the registry's): ``server.services.protected`` refuses her checks once used up.
 
@@ -512,42 +513,48 @@ class Limits:
         return self.keyed(b"login:", name.strip().lower()[:64].encode())
 
 
-def _client_ip() -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The request's client address, parsed: without a port some proxies append to the forwarded
+# Raw client addresses already parsed, with what they count as: a client sends many requests, and
+# one request asks for its address and its /48 several times (its key, its /48's key, whether it
+# has a /48). Bounded: a flood of fresh addresses only evicts.
+PARSED_ADDRESSES = 4096
+
+
+@functools.lru_cache(maxsize=PARSED_ADDRESSES)
+def _counted_as(raw: str) -> tuple[bytes, bytes | None]:
+    """What the raw client address ``raw`` counts as: (its IPv4 address, or its IPv6 address's
+    /64; its IPv6 /48, or None). Parsed without a port some proxies append to the forwarded
     address (``192.0.2.1:5060``, ``[2001:db8::1]:443``: each connection would otherwise be a new
-    client), an IPv4-mapped IPv6 address as its IPv4 address; None when it is no address."""
+    client), an IPv4-mapped IPv6 address as its IPv4 address; not an address: the raw value as it
+    came, and no /48.
+
+    A host or home network is given a whole /64 and may send from any of its addresses: counted
+    one by one, they would let a single client past every limit (checks, the registry, campaign
+    contributions). The /48 is the network a tunnel broker or a hosting provider hands out
+    whole, for the /48 twins of the registry's, the campaign contributions', the reports' and the
+    console sign-in's allowances (``Limits.charged``). IPv4 addresses are not grouped (a /24 is
+    often many households behind one ISP)."""
     try:
-        address = ipaddress.ip_address(_without_port(request.remote_addr or "unknown"))
+        address = ipaddress.ip_address(_without_port(raw))
     except ValueError:
-        return None
+        return raw.encode(), None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
+        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv4Address):
+        return str(address).encode(), None
+    own = str(ipaddress.ip_network((address, 64), strict=False)).encode()
+    return own, str(ipaddress.ip_network((address, 48), strict=False)).encode()
 
 
 def _address() -> bytes:
-    """The client as every limit counts it: its IPv4 address, or its IPv6 address's /64. A host
-    or home network is given a whole /64 and may send from any of its addresses: counted one by
-    one, they would let a single client past every limit (checks, the registry, campaign
-    contributions). Not an address: the raw value as it came."""
-    address = _client_ip()
-    if address is None:
-        return (request.remote_addr or "unknown").encode()
-    if isinstance(address, ipaddress.IPv6Address):
-        return str(ipaddress.ip_network((address, 64), strict=False)).encode()  # its /64
-    return str(address).encode()
+    """The client as every limit counts it: its IPv4 address, or its IPv6 address's /64
+    (:func:`_counted_as`)."""
+    return _counted_as(request.remote_addr or "unknown")[0]
 
 
 def _network() -> bytes | None:
-    """The client's IPv6 /48, or None for an IPv4 client (an IPv4-mapped address is one): the
-    network a tunnel broker or a hosting provider hands out whole, for the /48 twins of the
-    registry's, the campaign contributions', the reports' and the console sign-in's allowances
-    (``Limits.charged``). IPv4 addresses are not grouped (a /24 is often many households behind
-    one ISP)."""
-    address = _client_ip()
-    if not isinstance(address, ipaddress.IPv6Address):
-        return None
-    return str(ipaddress.ip_network((address, 48), strict=False)).encode()
+    """The client's IPv6 /48, or None for an IPv4 client (an IPv4-mapped address is one):
+    :func:`_counted_as`."""
+    return _counted_as(request.remote_addr or "unknown")[1]
 
 
 def _without_port(raw: str) -> str:

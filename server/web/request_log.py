@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple, TypeVar
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
 
 log = logging.getLogger("haris.request")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -72,10 +72,24 @@ class RequestFacts(NamedTuple):
     untimed: bool  # an :func:`untimed` view's request: its duration says what it matched
 
 
+_FACTS = "haris.request_facts"  # where a request's facts are kept once read (its WSGI environ)
+
+
 def request_facts(status: int) -> RequestFacts:
     """The current request's :class:`RequestFacts`, for a response of ``status``. The request and
-    the app are read through their proxies once (every proxied read costs a context lookup)."""
+    the app are read through their proxies once (every proxied read costs a context lookup), and
+    the facts once a request: its log line and its metrics both ask (kept in its environ, with
+    the status they were read for)."""
     current = request._get_current_object()  # type: ignore[attr-defined]
+    kept = current.environ.get(_FACTS)
+    if kept is not None and kept[0] == status:
+        return kept[1]
+    facts = _read_facts(current, status)
+    current.environ[_FACTS] = (status, facts)
+    return facts
+
+
+def _read_facts(current: Request, status: int) -> RequestFacts:
     rule = current.url_rule
     if rule is None:
         return RequestFacts("<unmatched>", method_label(current.method), False, False)

@@ -45,7 +45,7 @@ def test_a_key_is_owned_only_by_an_account_whose_role_grants_it(
     assert nobody.exit_code != 0 and "no console account 'nobody'" in nobody.output
     above = make_key(console_app, "maintainer", "amal admin", "amal")
     assert above.exit_code != 0 and "cannot own a maintainer key" in above.output
-    assert redis_client.keys("haris:apikey:*") == []
+    assert redis_client.keys("haris:{apikeys}:key:*") == []
     # A maintainer may own a trainer key as well as a maintainer one.
     assert status(console_app, key_of(console_app, "trainer", "omar phone", "omar")) == 200
     owned = key_of(console_app, "maintainer", "omar laptop", "omar")
@@ -72,7 +72,7 @@ def test_revoking_an_account_from_the_cli_revokes_its_keys_and_audits_each(
     assert status(console_app, laptop) == 401 and status(console_app, phone) == 401
     # Another account's keys and a key made for no account are kept.
     assert status(console_app, colleague) == 200 and status(console_app, unowned) == 200
-    assert len(redis_client.keys("haris:apikey:*")) == 2
+    assert len(redis_client.keys("haris:{apikeys}:key:*")) == 2
     user_revoked, *keys_revoked = key_trail(redis_client)[4:]
     assert user_revoked == ("cli", "user.revoked", "amal", {})
     assert sorted(keys_revoked, key=lambda entry: entry[3]["label"]) == [
@@ -89,7 +89,7 @@ def test_revoking_an_account_from_the_console_revokes_its_keys(
     form = {"csrf_token": token, "version": shown["amal"]}
     assert maintainer.post("/console/users/amal/revoke", data=form).status_code == 303
     assert status(console_app, laptop) == 401
-    assert redis_client.keys("haris:apikey:*") == []
+    assert redis_client.keys("haris:{apikeys}:key:*") == []
     assert key_trail(redis_client)[-2:] == [
         ("omar", "user.revoked", "amal", {}),
         ("omar", "apikey.revoked", key_id(laptop), {"role": "trainer", "label": "amal laptop", "owner": "amal"}),
@@ -124,7 +124,7 @@ def test_an_account_made_again_under_the_same_name_inherits_no_key(
     assert status(console_app, new) == 200
     # Revoking the new account takes the keys of both with it.
     assert console_app.test_cli_runner().invoke(args=["user", "revoke", "amal"]).exit_code == 0
-    assert redis_client.keys("haris:apikey:*") == []
+    assert redis_client.keys("haris:{apikeys}:key:*") == []
     assert status(console_app, new) == 401
 
 
@@ -135,7 +135,7 @@ def test_a_key_of_an_account_made_before_instances_follows_its_creation_time(
     key = key_of(console_app, "trainer", "amal laptop", "amal")
     assert status(console_app, key) == 200
     assert (
-        redis_client.hget("haris:apikey:" + sha256(key.encode()).hexdigest(), "owner_instance")
+        redis_client.hget("haris:{apikeys}:key:" + sha256(key.encode()).hexdigest(), "owner_instance")
         .decode()
         .startswith("created:")
     )

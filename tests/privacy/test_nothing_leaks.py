@@ -53,7 +53,8 @@ IDENTITY_HEADERS = {
 
 # Key families that may live without a TTL, each with the reason (mirrored in docs/privacy.md).
 NO_TTL_FAMILIES = {
-    r"^haris:apikey:[0-9a-f]{64}$": "API keys live until revoked; the key holds only a SHA-256 of a random token",
+    r"^haris:\{apikeys\}:key:[0-9a-f]{64}$": "API keys live until revoked; the key holds a SHA-256 of a random token",
+    r"^haris:\{apikeys\}:owner:[a-z0-9._-]{2,64}$": "an account's API keys' digests, kept with its keys until revoked",
     r"^haris:\{reports\}:pending$": "the review queue's index; expired reports' ids are pruned when it is read or full",
     r"^haris:\{reports\}:sequence$": "the reports' arrival counter: a number, no user data",
     r"^haris:\{rules\}:(active|version|stamp|digests)$": "the published rules and their versions: configuration",

@@ -9,7 +9,7 @@ import redis
 from redis.crc import key_slot
 
 from server.storage.banks import _entries_key, _stamp_key, _version_key
-from server.storage.migrate import SCHEMA_KEY, migrate
+from server.storage.migrate import SCHEMA, SCHEMA_KEY, migrate
 
 
 def slot(key: str) -> int:
@@ -19,7 +19,7 @@ def slot(key: str) -> int:
 def test_keys_that_travel_together_share_a_slot() -> None:
     from datetime import date
 
-    from server.storage import banks, campaigns, cases, extractor_health, protected, reports, rules, users
+    from server.storage import apikeys, banks, campaigns, cases, extractor_health, protected, reports, rules, users
 
     families = {
         "rules": [rules.RULES_TEXT_KEY, rules.RULES_VERSION_KEY, rules.RULES_STAMP_KEY],
@@ -44,6 +44,8 @@ def test_keys_that_travel_together_share_a_slot() -> None:
             reports._BY_ACCOUNT + "x",
             reports._DECIDED,
         ],
+        # A key and its owner's index are written and deleted in one transaction.
+        "apikeys": [apikeys.KEY_PREFIX + "ab" * 32, apikeys.OWNER_PREFIX + "amal"],
         "users": [users.USER_PREFIX + "amal", users.SESSION_PREFIX + "s1", users.USER_SESSIONS_PREFIX + "amal"],
         "cases": [cases._RECORD + "c1", cases._file_key("c1", "01"), cases._summary_key("c1"), cases._INDEX],
         # The console reads a fortnight of days in one pipeline.
@@ -67,7 +69,7 @@ def test_old_key_names_are_renamed_once_with_values_and_ttls(redis_client: redis
     redis_client.hset("haris:user-sessions:amal", "x", "y")
     redis_client.set("haris:rules:version", 3)
     make_app()
-    assert redis_client.get(SCHEMA_KEY) == b"2"
+    assert redis_client.get(SCHEMA_KEY) == SCHEMA
     assert redis_client.get("haris:{reports}:report:0123456789abcdef") == b'{"id": "0123456789abcdef"}'
     assert 0 < redis_client.ttl("haris:{reports}:report:0123456789abcdef") <= 3600
     assert redis_client.zscore("haris:{reports}:pending", "0123456789abcdef") == 1

@@ -140,7 +140,7 @@ def test_api_keys_are_listed_and_revoked_by_id_and_audited(app: Flask, redis_cli
     assert revoked.exit_code == 0, revoked.output
     assert app.test_client().get("/v1/banks", headers=headers).status_code == 401
     assert runner.invoke(args=["apikey", "revoke", ident]).exit_code != 0
-    assert redis_client.keys("haris:apikey:*") == []
+    assert redis_client.keys("haris:{apikeys}:key:*") == []
     trail = [(e["actor"], e["action"], e["target"], e["detail"]) for e in reversed(entries(app))]
     detail = {"role": "trainer", "label": "amal laptop"}
     assert trail == [("cli", "apikey.created", ident, detail), ("cli", "apikey.revoked", ident, detail)]
@@ -149,20 +149,20 @@ def test_api_keys_are_listed_and_revoked_by_id_and_audited(app: Flask, redis_cli
 def test_a_key_is_never_revoked_by_a_prefix_that_names_two(redis_client: redis.Redis, app: Flask) -> None:
     first = create_api_key(redis_client, Role.TRAINER, "one")
     # A second stored digest sharing the first's id (made by hand: 48 bits rarely collide).
-    digest = next(k for k in redis_client.keys("haris:apikey:*")).decode().rsplit(":", 1)[1]
-    redis_client.hset("haris:apikey:" + digest[:12] + "f" * 52, mapping={"role": "maintainer", "label": "two"})
+    digest = next(k for k in redis_client.keys("haris:{apikeys}:key:*")).decode().rsplit(":", 1)[1]
+    redis_client.hset("haris:{apikeys}:key:" + digest[:12] + "f" * 52, mapping={"role": "maintainer", "label": "two"})
     result = app.test_cli_runner().invoke(args=["apikey", "revoke", key_id(first)])
     assert result.exit_code != 0 and "names 2 keys" in result.output
-    assert len(redis_client.keys("haris:apikey:*")) == 2
+    assert len(redis_client.keys("haris:{apikeys}:key:*")) == 2
     assert app.test_cli_runner().invoke(args=["apikey", "revoke", first]).exit_code == 0
-    assert len(redis_client.keys("haris:apikey:*")) == 1
+    assert len(redis_client.keys("haris:{apikeys}:key:*")) == 1
 
 
 @pytest.mark.parametrize("label", ["", "   ", "x" * 101, "line\nbreak", "bell\x07"])
 def test_a_key_needs_a_printable_label(app: Flask, redis_client: redis.Redis, label: str) -> None:
     result = app.test_cli_runner().invoke(args=["apikey", "create", "--role", "trainer", "--label", label])
     assert result.exit_code != 0 and "label" in result.output
-    assert redis_client.keys("haris:apikey:*") == []
+    assert redis_client.keys("haris:{apikeys}:key:*") == []
 
 
 def _recorded_actions() -> set[str]:
