@@ -9,7 +9,8 @@
  * already making ("double-click here", where "Not now" will be): the buttons that lower protection
  * (GUARDED: "Not now", "This is my real friend") ignore clicks and keys until the banner has been
  * shown, on top, for INPUT_PROTECTION.armMs without a break — as the browsers' own prompts do — and
- * a click that is the second of a double-click (or later) even then. The wait starts again whenever
+ * a click that is the second of a double-click (or later), or a key pressed before then and held
+ * (its repeats, its release), even then. The wait starts again whenever
  * the banner is drawn again, raised again above a page's popover or full-screen element, its tab
  * comes back into view or its window back into focus; hidden or out of focus, those buttons wait.
  * Until then they are aria-disabled (dimmed, described as "available in a moment"), not
@@ -100,6 +101,7 @@
     #box = null; // the <section> drawn last, shown in the top layer
     #armed = false; // the GUARDED buttons act (the banner has been on screen for armMs)
     #armTimer = null;
+    #keyBlocked = false; // the key down in the banner was pressed before it could be read, or repeats
 
     constructor(doc, actions, { setTimer, clearTimer } = {}) {
       this.doc = doc;
@@ -170,12 +172,13 @@
     }
 
     /**
-     * Whether a GUARDED button's click counts: the banner has been on screen long enough, and the
+     * Whether a GUARDED button's click counts: the banner has been on screen long enough, the
      * click is not the second of a double-click or later (`detail`, the browser's click count: a
-     * user clicking fast where the banner appeared; 0 for a key, 1 for a single click).
+     * user clicking fast where the banner appeared; 0 for a key, 1 for a single click), and a
+     * key's comes from a key pressed afresh since then.
      */
     #accepts(event) {
-      return this.#armed && event.detail <= 1;
+      return this.#armed && event.detail <= 1 && !(event.detail === 0 && this.#keyBlocked);
     }
 
     /** Put the host back if the page's own rendering removed it. */
@@ -183,6 +186,18 @@
       if (!this.host) {
         this.host = this.doc.createElement(this.tagName);
         this.#shadow = this.host.attachShadow({ mode: "closed" });
+        // A key held down since before the banner could be read acts on a button later: Enter's
+        // repeats each press it, Space presses it when released. Only a key pressed, afresh,
+        // once the GUARDED buttons act, acts on one. Its mark lasts until the click its release
+        // may cause (Space's) is over, then goes: a screen reader's click comes with no key.
+        this.#shadow.addEventListener("keydown", (event) => {
+          this.#keyBlocked = !this.#armed || event.repeat === true;
+        }, true);
+        this.#shadow.addEventListener("keyup", () => {
+          this.setTimer(() => {
+            this.#keyBlocked = false;
+          }, 0);
+        }, true);
       }
       if (!this.host.isConnected) {
         // A child of the root element, just before <body>: an ancestor's style reaches the host

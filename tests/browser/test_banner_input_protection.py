@@ -143,3 +143,22 @@ def test_a_double_click_on_not_now_is_ignored_even_once_it_acts(browser: Browser
     page.mouse.down(click_count=1)
     page.mouse.up(click_count=1)
     banner.wait_gone()
+
+
+@pytest.mark.parametrize("key", ["Enter", " "])
+def test_a_key_held_from_before_never_hides_the_warning(browser: Browser, backend: Backend, key: str) -> None:
+    """A key pressed on "Not now" before it acts and held: Enter's repeats, Space's release (which
+    is what presses a button) never press it. Pressed afresh, it does."""
+    browser.configure(backend.url, "en")
+    page, banner = open_profile(browser, "https://x.com/sara19283746")
+    banner.wait_state("result")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    page.keyboard.down(key)
+    banner.wait_armed("dismiss")
+    for _ in range(3):
+        page.keyboard.down(key)  # held: the browser sends it again as a repeat
+    page.keyboard.up(key)
+    assert banner.section() is not None, "the held key did nothing"
+    page.keyboard.press(key)
+    banner.wait_gone()
