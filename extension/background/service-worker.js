@@ -249,9 +249,8 @@ if (api.tabs && api.tabs.onRemoved) api.tabs.onRemoved.addListener((tabId) => fo
 
 // The keyboard shortcut (manifest `commands`): wipe at once, from any page, without a window.
 if (api.commands && api.commands.onCommand) {
-  api.commands.onCommand.addListener((command) => {
-    if (command === "wipe") wipe().catch(() => {});
-  });
+  // The wipe's promise is returned for tests to wait on (the browser ignores a listener's value).
+  api.commands.onCommand.addListener((command) => (command === "wipe" ? wipe().catch(() => {}) : undefined));
 }
 
 initHealth();
