@@ -9,6 +9,7 @@ import { CACHE_TTL_MS, drawnInPage, PAGE_LIMITS, PLATFORMS, STORAGE } from "../s
 import { isContactsAccount, sameAccount } from "../shared/contacts.js";
 import { loadStrings, resolveLocale } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
+import { parsedUrl } from "../shared/urls.js";
 import { readSecrets } from "../shared/vault.js";
 import { noteUse } from "./auto-lock.js";
 import { fetchAvatar, MAX_AVATAR_BASE64 } from "./avatar.js";
@@ -146,11 +147,8 @@ const tabLasts = (tabId) => `${PREFIX.last}${tabId}|`;
 
 /** "https://x.com/someone" → "https://x.com"; null for anything else. */
 function originOf(url) {
-  try {
-    return new URL(url).origin;
-  } catch (_error) {
-    return null;
-  }
+  const parsed = parsedUrl(url);
+  return parsed ? parsed.origin : null;
 }
 
 /**

@@ -11,6 +11,7 @@ import { changedSettings, getSettings } from "../shared/settings.js";
 import { MAX_OTHER_IDS, otherIds } from "../shared/contacts.js";
 import { forgetInTabs, wipeEverything } from "../shared/wipe.js";
 import { tellEveryTab } from "../shared/tabs.js";
+import { parsedUrl } from "../shared/urls.js";
 import { backendAllowed, check, forgetTab, keepRecord, lastKey, pruneSession, sessionGet, validRequest } from "./check.js";
 import { ensureGridAlarm } from "./grid-alarm.js";
 import { clampProfile, sendReport } from "./checker.js";
@@ -93,13 +94,9 @@ function validKey(key) {
  * A key names its platform first ("x:id:123"): a page is answered about its own platform's only.
  */
 function platformOf(sender) {
-  let host = "";
-  try {
-    host = new URL(sender.url).hostname;
-  } catch (_error) {
-    return null;
-  }
-  return Object.keys(PLATFORM_SITES).find((platform) => PLATFORM_SITES[platform].includes(host)) || null;
+  const url = parsedUrl(sender?.url);
+  if (!url) return null;
+  return Object.keys(PLATFORM_SITES).find((platform) => PLATFORM_SITES[platform].includes(url.hostname)) || null;
 }
 
 /**
@@ -183,11 +180,8 @@ const PAGE_ORIGINS = new Set(
  */
 function fromPlatformPage(sender) {
   if (!sender.tab || (sender.frameId !== undefined && sender.frameId !== 0) || typeof sender.url !== "string") return false;
-  try {
-    return PAGE_ORIGINS.has(new URL(sender.url).origin);
-  } catch (_error) {
-    return false;
-  }
+  const url = parsedUrl(sender.url);
+  return url !== null && PAGE_ORIGINS.has(url.origin);
 }
 
 /**
@@ -255,9 +249,8 @@ if (api.tabs && api.tabs.onRemoved) api.tabs.onRemoved.addListener((tabId) => fo
 
 // The keyboard shortcut (manifest `commands`): wipe at once, from any page, without a window.
 if (api.commands && api.commands.onCommand) {
-  api.commands.onCommand.addListener((command) => {
-    if (command === "wipe") wipe().catch(() => {});
-  });
+  // The wipe's promise is returned for tests to wait on (the browser ignores a listener's value).
+  api.commands.onCommand.addListener((command) => (command === "wipe" ? wipe().catch(() => {}) : undefined));
 }
 
 initHealth();

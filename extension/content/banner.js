@@ -5,6 +5,20 @@
  * buttons act only on the user's own clicks (`isTrusted`): a page script's synthetic click does
  * nothing. No browser-API calls: strings and actions are handed in, so jsdom can test it.
  *
+ * Input protection, against a page that times the banner to appear under a click the user is
+ * already making ("double-click here", where "Not now" will be): the buttons that lower protection
+ * (GUARDED: "Not now", "This is my real friend") ignore clicks and keys until the banner has been
+ * shown, on top, for INPUT_PROTECTION.armMs without a break — as the browsers' own prompts do — and
+ * a click that is the second of a double-click (or later), or a key pressed before then and held
+ * (its repeats, its release), even then. The wait starts again whenever
+ * the banner is drawn again, raised again above a page's popover or full-screen element, its tab
+ * comes back into view or its window back into focus; hidden or out of focus, those buttons wait.
+ * Until then they are aria-disabled (dimmed, described as "available in a moment"), not
+ * `disabled`: they stay in the keyboard's tab order, so the user's place is kept. The buttons that
+ * raise it act at once: Details (shows every finding, in the extension's own window), Report and
+ * its reasons (a report goes to human review, and the adversary can file reports of its own
+ * anyway), Retry (checks again).
+ *
  * States: "checking", "result" (level low | medium | high), "unavailable" (the backend could not
  * answer — shown as such, never as a clean result).
  */
@@ -43,9 +57,13 @@
       border: 1px solid #fff; background: #fff; color: #111; }
     button.secondary { background: transparent; color: #fff; }
     button:focus-visible { outline: 3px solid #ffd34d; outline-offset: 2px; }
+    button { transition: opacity .2s; }
+    button[aria-disabled="true"] { opacity: .5; cursor: not-allowed; }
   `;
 
-  const { REPORT_REASONS } = root.HarisProtocol;
+  const { REPORT_REASONS, INPUT_PROTECTION } = root.HarisProtocol;
+  // The actions that lower protection: hide the warning, or open the window that trusts the profile.
+  const GUARDED = new Set(["dismiss", "friend"]);
 
   /**
    * The three reasons to show: findings that raised the risk, highest points first — except that
@@ -73,18 +91,25 @@
   /**
    * @param {Document} doc
    * @param {{onDetails, onFriend, onDismiss, onReport, onRetry}} actions
+   * @param {{setTimer?: Function, clearTimer?: Function}} [clock] the input protection's timer
+   *   (the window's setTimeout by default; tests hand in their own)
    */
   class Banner {
     // The closed root is reachable only through this field, which lives in the content script's
     // isolated world: the page sees an empty element of a random name whose shadowRoot is null.
     #shadow = null;
     #box = null; // the <section> drawn last, shown in the top layer
+    #armed = false; // the GUARDED buttons act (the banner has been on screen for armMs)
+    #armTimer = null;
+    #keyBlocked = false; // the key down in the banner was pressed before it could be read, or repeats
 
-    constructor(doc, actions) {
+    constructor(doc, actions, { setTimer, clearTimer } = {}) {
       this.doc = doc;
       this.actions = actions;
       this.host = null;
       this.tagName = randomTagName();
+      this.setTimer = setTimer || ((fn, ms) => root.setTimeout(fn, ms));
+      this.clearTimer = clearTimer || ((id) => root.clearTimeout(id));
       // The top layer is the page's too: a popover or dialog the page opens after the banner is
       // drawn would stack above it. Whenever one opens, the banner goes back on top. No loop: the
       // banner's own "toggle" events stay inside its closed root (they are not composed), and the
@@ -92,6 +117,68 @@
       doc.addEventListener("toggle", (event) => {
         if (event.newState === "open" && this.#box && event.target !== this.#box) this.raise(this.#box);
       }, true);
+      // A page's full-screen element is in the top layer too, above the banner while it lasts: on
+      // entering, the banner goes back on top; on leaving, it is uncovered. Either way it waits anew.
+      doc.addEventListener("fullscreenchange", () => {
+        if (this.#box) this.raise(this.#box);
+      }, true);
+      // Out of sight, the banner is not being read: a hidden tab, a window out of focus (a page's
+      // pop-up window closed under the user's click) wait; back in sight, the wait starts again.
+      doc.addEventListener("visibilitychange", () => {
+        if (doc.visibilityState === "hidden") this.#disarm();
+        else this.#startArming();
+      }, true);
+      const view = doc.defaultView;
+      if (view) {
+        view.addEventListener("blur", (event) => {
+          if (event.target === view) this.#disarm();
+        }, true);
+        view.addEventListener("focus", (event) => {
+          if (event.target === view) this.#startArming();
+        }, true);
+      }
+    }
+
+    /** The GUARDED buttons wait; a wait under way is called off. */
+    #disarm() {
+      if (this.#armTimer !== null) this.clearTimer(this.#armTimer);
+      this.#armTimer = null;
+      this.#setArmed(false);
+    }
+
+    /** The GUARDED buttons wait INPUT_PROTECTION.armMs from now, if the banner is on screen. */
+    #startArming() {
+      this.#disarm();
+      if (!this.#box || !this.#box.isConnected || this.doc.visibilityState === "hidden") return;
+      this.#armTimer = this.setTimer(() => {
+        this.#armTimer = null;
+        this.#setArmed(true);
+      }, INPUT_PROTECTION.armMs);
+    }
+
+    #setArmed(armed) {
+      this.#armed = armed;
+      if (!this.#box) return;
+      for (const button of this.#box.querySelectorAll("button[data-action]")) {
+        if (!GUARDED.has(button.getAttribute("data-action"))) continue;
+        if (armed) {
+          button.removeAttribute("aria-disabled");
+          button.removeAttribute("aria-describedby");
+        } else {
+          button.setAttribute("aria-disabled", "true");
+          button.setAttribute("aria-describedby", "haris-arming");
+        }
+      }
+    }
+
+    /**
+     * Whether a GUARDED button's click counts: the banner has been on screen long enough, the
+     * click is not the second of a double-click or later (`detail`, the browser's click count: a
+     * user clicking fast where the banner appeared; 0 for a key, 1 for a single click), and a
+     * key's comes from a key pressed afresh since then.
+     */
+    #accepts(event) {
+      return this.#armed && event.detail <= 1 && !(event.detail === 0 && this.#keyBlocked);
     }
 
     /** Put the host back if the page's own rendering removed it. */
@@ -99,6 +186,18 @@
       if (!this.host) {
         this.host = this.doc.createElement(this.tagName);
         this.#shadow = this.host.attachShadow({ mode: "closed" });
+        // A key held down since before the banner could be read acts on a button later: Enter's
+        // repeats each press it, Space presses it when released. Only a key pressed, afresh,
+        // once the GUARDED buttons act, acts on one. Its mark lasts until the click its release
+        // may cause (Space's) is over, then goes: a screen reader's click comes with no key.
+        this.#shadow.addEventListener("keydown", (event) => {
+          this.#keyBlocked = !this.#armed || event.repeat === true;
+        }, true);
+        this.#shadow.addEventListener("keyup", () => {
+          this.setTimer(() => {
+            this.#keyBlocked = false;
+          }, 0);
+        }, true);
       }
       if (!this.host.isConnected) {
         // A child of the root element, just before <body>: an ancestor's style reaches the host
@@ -113,6 +212,7 @@
     }
 
     remove() {
+      this.#disarm();
       if (this.host) this.host.remove();
       this.host = null;
       this.#shadow = null;
@@ -133,7 +233,15 @@
     }
 
     button(label, onclick, secondary, name) {
-      return this.el("button", { type: "button", class: secondary ? "secondary" : "primary", "data-action": name, text: label, onclick });
+      if (!GUARDED.has(name)) return this.el("button", { type: "button", class: secondary ? "secondary" : "primary", "data-action": name, text: label, onclick });
+      // Drawn waiting: render() starts the wait once the banner is on screen.
+      const guarded = (event) => {
+        if (this.#accepts(event)) onclick(event);
+      };
+      return this.el("button", {
+        type: "button", class: secondary ? "secondary" : "primary", "data-action": name, text: label, onclick: guarded,
+        "aria-disabled": "true", "aria-describedby": "haris-arming",
+      });
     }
 
     /**
@@ -158,6 +266,9 @@
       // Nothing on the host itself: its attributes are in the page's DOM, readable by the page.
       if (view.state === "result") box.setAttribute("data-level", view.level);
 
+      // What the waiting buttons say to a screen reader (aria-describedby); hidden from sight,
+      // where the dimmed buttons say it.
+      box.appendChild(this.el("span", { id: "haris-arming", hidden: "", text: t.bannerArming }));
       if (view.state === "checking") {
         box.appendChild(this.el("h2", { id: "haris-title", text: t.checking }));
       } else if (view.state === "unavailable") {
@@ -217,6 +328,7 @@
      * (Firefox before 125) keep the z-index alone.
      */
     raise(box) {
+      this.#startArming();
       if (typeof box.showPopover !== "function" || !box.isConnected) return;
       box.setAttribute("popover", "manual");
       try {

@@ -242,18 +242,21 @@
   function visibleText(node) {
     if (!node) return null;
     const parts = [];
-    (function walk(current) {
-      for (const child of current.childNodes) {
-        if (child.nodeType === 3) {
-          parts.push(child.nodeValue);
-        } else if (child.nodeType === 1) {
-          if (UNREAD.has(child.tagName) || hiddenElement(child)) continue;
-          if (child.tagName === "BR") parts.push("\n");
-          else if (child.tagName === "IMG") parts.push(child.getAttribute("alt") || "");
-          else walk(child);
-        }
+    // Iterative, in document order: a page nesting elements thousands deep would overflow the
+    // stack of a recursive walk (a RangeError, and no profile read). `pending` holds the nodes
+    // still to visit, the next one last: each element's children go on in reverse.
+    const pending = Array.from(node.childNodes).reverse();
+    while (pending.length) {
+      const child = pending.pop();
+      if (child.nodeType === 3) {
+        parts.push(child.nodeValue);
+      } else if (child.nodeType === 1) {
+        if (UNREAD.has(child.tagName) || hiddenElement(child)) continue;
+        if (child.tagName === "BR") parts.push("\n");
+        else if (child.tagName === "IMG") parts.push(child.getAttribute("alt") || "");
+        else for (let last = child.lastChild; last; last = last.previousSibling) pending.push(last);
       }
-    })(node);
+    }
     return clean(parts.join(""));
   }
 

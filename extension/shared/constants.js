@@ -1,11 +1,11 @@
 /*
  * Every list and limit the extension's modules share, in one place. Content scripts (classic
- * scripts) get message types and report reasons from shared/protocol.js, imported here too, so no
- * list is written twice.
+ * scripts) get message types, report reasons and the banner's input protection (INPUT_PROTECTION)
+ * from shared/protocol.js, imported and exported here too, so no list or limit is written twice.
  */
 import "./protocol.js";
 
-export const { MESSAGES, REPORT_REASONS, HEALTH_OUTCOMES, drawnInPage } = globalThis.HarisProtocol;
+export const { MESSAGES, REPORT_REASONS, HEALTH_OUTCOMES, INPUT_PROTECTION, drawnInPage } = globalThis.HarisProtocol;
 
 export const LOCALES = Object.freeze(["ar", "en", "fr"]);
 /** Platforms the content scripts read; a contact may also be on "other". */

@@ -28,6 +28,14 @@
       REFRESH: "refresh",
     }),
     REPORT_REASONS: Object.freeze(["impersonation", "entrapment", "harassment", "other"]),
+    /**
+     * The banner's input protection (content/banner.js): its buttons that lower protection
+     * ("Not now", "This is my real friend") ignore clicks and keys until the banner has been on
+     * screen, on top, for `armMs` without a break; shown again or raised again, it waits anew. A
+     * page cannot then put the banner under a click the user was already making (Firefox's
+     * security.dialog_enable_delay is 1000 ms, Chromium's dialogs ignore clicks for 500 ms).
+     */
+    INPUT_PROTECTION: Object.freeze({ armMs: 1000 }),
     // How a visit of a profile page went, for the health counter (content/health.js).
     HEALTH_OUTCOMES: Object.freeze(["complete", "incomplete", "no_profile", "error"]),
     /**

@@ -100,14 +100,44 @@ class BannerView:
         xs, ys = quad[0::2], quad[1::2]
         return {"x": min(xs), "y": min(ys), "width": max(xs) - min(xs), "height": max(ys) - min(ys)}
 
+    @staticmethod
+    def button(section: Node, action: str) -> Node | None:
+        return section.find(lambda n: n.name == "button" and n.get("data-action") == action)
+
+    def waiting(self, action: str) -> bool:
+        """Whether the banner shows the `action` button still waiting (aria-disabled): the banner's
+        input protection, until it has been on screen for a moment (content/banner.js)."""
+        section = self.section()
+        button = self.button(section, action) if section is not None else None
+        return button is not None and button.get("aria-disabled") == "true"
+
+    def wait_armed(self, action: str, timeout: float = TIMEOUT_S) -> Node:
+        """The banner once its `action` button acts: drawn, and no longer waiting."""
+
+        def armed(section: Node) -> bool:
+            button = self.button(section, action)
+            return button is not None and button.get("aria-disabled") != "true"
+
+        return self.wait(armed, timeout)
+
     def press(self, action: str) -> None:
-        """Click a banner button with the mouse, as a person would (a trusted event)."""
+        """Click a banner button with the mouse, as a person would (a trusted event), once it acts:
+        a person sees a dimmed button light up, the test polls the attribute that dims it."""
+        self.wait_armed(action)
+        self.press_now(action)
+
+    def press_now(self, action: str) -> bool:
+        """Click a banner button at once, waiting or not. True when the banner still shows the
+        button waiting after the click: the wait only ever starts again, never ends early, so a
+        click that did not redraw the banner (as "Not now" would, by removing it) landed while
+        it waited."""
         section = self.section()
         assert section is not None, "no banner"
-        button = section.find(lambda n: n.name == "button" and n.get("data-action") == action)
+        button = self.button(section, action)
         assert button is not None, f"no {action} button"
         box = self.box(button)
         self.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        return self.waiting(action)
 
     def screenshot(self, path: str) -> None:
         section = self.section()

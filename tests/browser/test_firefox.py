@@ -4,12 +4,13 @@ flavour of the storage API under the vault: the module pages load, the passphras
 is stored, a wrong passphrase opens nothing, the wipe empties local, session and sync storage and
 deletes the extension's IndexedDB, the closed profile directory holds nothing in clear, and a
 content script reads nothing of Haris's in `local` once an older version's records are moved,
-and the wipe gives back the health counter's data-collection consent.
+and the wipe gives back the health counter's data-collection consent; and the banner's input
+protection, with Firefox's own mouse clicks.
 
 Firefox keeps storage.local in an IndexedDB SQLite file whose values may be compressed, so the
 test also reads everything back through the extension's own API and checks it is ciphertext,
 besides grepping every file's raw bytes. (The in-page banner on platform pages is covered in
-Chromium, tests/browser/test_extension.py.)
+Chromium, tests/browser/test_extension.py; here, only its input protection, drawn by a probe.)
 """
 
 from __future__ import annotations
@@ -104,6 +105,32 @@ PROBE = """Promise.all([browser.storage.local.get(null), indexedDB.databases()])
 """
 
 
+# Haris's banner drawn by a content script of its own on a local page (added to a copy of the
+# extension for this test only, after the banner's own scripts), with actions that only count the
+# clicks they get. It publishes, in the page, whether "Not now" waits, where it is and what acted.
+BANNER_PROBE = """(function () {
+  "use strict";
+  const calls = [];
+  const strings = { dir: "ltr", title_high: "High risk", riskScore: "risk $1/100", noReasons: "No reasons.",
+    adviceTitle: "Advice", adviceVerify: "Verify.", adviceNoMeet: "Do not meet.", adviceNoContacts: "No contacts.",
+    details: "Details", realFriend: "This is my real friend", notNow: "Not now", report: "Report",
+    bannerArming: "Available in a moment", reportWhy: "Why?" };
+  const act = (name) => () => { calls.push(name); publish(); };
+  const banner = new globalThis.Haris.Banner(document, { onDetails: act("details"), onFriend: act("friend"),
+    onDismiss: act("dismiss"), onReport: act("report"), onRetry: act("retry") });
+  const box = banner.render({ state: "result", level: "high", risk: 90, findings: [] }, strings, "en");
+  function publish() {
+    const button = box.querySelector('[data-action="dismiss"]');
+    const r = button.getBoundingClientRect();
+    document.documentElement.setAttribute("data-haris-banner", JSON.stringify({ calls,
+      waiting: button.getAttribute("aria-disabled") === "true", x: r.x + r.width / 2, y: r.y + r.height / 2 }));
+  }
+  new MutationObserver(publish).observe(box, { attributes: true, subtree: true });
+  publish();
+})();
+"""
+
+
 def start_firefox(tmp_path: Path, extension: Path) -> Marionette:
     if not Path(FIREFOX).exists():
         raise RuntimeError("Firefox is missing: `make test-deps` installs Debian's firefox-esr package.")
@@ -145,6 +172,23 @@ def probed_firefox(tmp_path: Path) -> Iterator[Marionette]:
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
     probe_script = {"matches": ["http://127.0.0.1/*"], "js": ["probe.js"], "run_at": "document_idle"}
     manifest["content_scripts"].append(probe_script)
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    client = start_firefox(tmp_path, copy)
+    try:
+        yield client
+    finally:
+        client.cleanup()
+
+
+@pytest.fixture
+def banner_firefox(tmp_path: Path) -> Iterator[Marionette]:
+    """Firefox with a copy of the extension that draws its banner on 127.0.0.1 (BANNER_PROBE)."""
+    copy = tmp_path / "extension"
+    shutil.copytree(EXTENSION, copy)
+    (copy / "banner-probe.js").write_text(BANNER_PROBE, encoding="utf-8")
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    scripts = ["shared/protocol.js", "content/banner.js", "banner-probe.js"]
+    manifest["content_scripts"].append({"matches": ["http://127.0.0.1/*"], "js": scripts, "run_at": "document_idle"})
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     client = start_firefox(tmp_path, copy)
     try:
@@ -400,3 +444,49 @@ def test_firefox_wipe_gives_back_the_health_counters_data_consent(firefox: Mario
     with firefox.using_context(firefox.CONTEXT_CHROME):
         left = firefox.execute_async_script(STORED_GRANTS, script_args=[GECKO_ID])
     assert "technicalAndInteraction" not in json.loads(left), left
+
+
+def banner_state(client: Marionette) -> dict[str, Any] | None:
+    seen = client.execute_script("return document.documentElement.getAttribute('data-haris-banner')")
+    return json.loads(seen) if seen else None
+
+
+def click_at(client: Marionette, x: float, y: float) -> None:
+    """A click of the mouse at (x, y) of the viewport: a trusted event, as from a person."""
+    mouse = client.actions.sequence("pointer", "mouse", {"pointerType": "mouse"})
+    mouse.pointer_move(round(x), round(y), origin="viewport").pointer_down().pointer_up().perform()
+    client.actions.release()
+
+
+# The page's own popover: the banner is raised above it, and waits again.
+OPEN_POPOVER = """const pop = document.createElement("div");
+pop.setAttribute("popover", "manual");
+pop.textContent = "Double-click here!";
+pop.style.cssText = "position: fixed; inset: auto; left: 0; bottom: 0; width: 120px; height: 40px; margin: 0";
+document.body.appendChild(pop);
+pop.showPopover();"""
+
+
+def test_firefox_banner_ignores_not_now_until_shown(banner_firefox: Marionette, local_page: str) -> None:
+    """The banner's input protection in Firefox: a click on a waiting "Not now" does nothing (it
+    still waits after the click, so the click landed in the wait); once it no longer waits, the
+    same click acts; a popover of the page makes it wait again."""
+    client = banner_firefox
+    client.navigate(local_page)
+    Wait(client, timeout=15).until(lambda m: banner_state(m) is not None)
+    for _ in range(5):
+        state = Wait(client, timeout=15).until(lambda m: (s := banner_state(m)) and s["waiting"] and s)
+        click_at(client, state["x"], state["y"])
+        after = banner_state(client)
+        if after["waiting"]:
+            break
+        client.execute_script(OPEN_POPOVER)
+    else:
+        raise AssertionError("no click landed while Not now waited")
+    assert after["calls"] == [], "a click on a waiting Not now does nothing"
+    state = Wait(client, timeout=15).until(lambda m: (s := banner_state(m)) and not s["waiting"] and s)
+    click_at(client, state["x"], state["y"])
+    Wait(client, timeout=15).until(lambda m: banner_state(m)["calls"] == ["dismiss"])
+    client.execute_script(OPEN_POPOVER)
+    Wait(client, timeout=15).until(lambda m: banner_state(m)["waiting"])
+    Wait(client, timeout=15).until(lambda m: not banner_state(m)["waiting"])

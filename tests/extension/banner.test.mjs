@@ -1,14 +1,36 @@
 // Banner tests in jsdom: levels, reasons, advice, right-to-left, honest "could not check", safety.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { INPUT_PROTECTION } from "../../extension/shared/constants.js";
 import { pageAt, source, strings } from "./helpers.mjs";
+
+/** The banner's input-protection timer, run by hand: `fire()` runs the timers set so far. */
+function fakeTimers() {
+  const timers = new Map();
+  let next = 1;
+  return {
+    timers,
+    setTimer: (fn, ms) => {
+      timers.set(next, { fn, ms });
+      return next++;
+    },
+    clearTimer: (id) => timers.delete(id),
+    fire() {
+      for (const [id, timer] of [...timers]) {
+        timers.delete(id);
+        timer.fn();
+      }
+    },
+  };
+}
 
 function setup() {
   const window = pageAt("https://x.com/someone", { html: "<body><div id=react-root>page</div></body>" });
   const calls = [];
   const actions = Object.fromEntries(["onDetails", "onFriend", "onDismiss", "onReport", "onRetry"].map((name) => [name, (arg) => calls.push([name, arg])]));
-  const banner = new window.Haris.Banner(window.document, actions);
-  return { window, banner, calls };
+  const clock = fakeTimers();
+  const banner = new window.Haris.Banner(window.document, actions, clock);
+  return { window, banner, calls, clock };
 }
 
 const HIGH = {
@@ -152,6 +174,120 @@ describe("banner", () => {
       names.push(name);
     }
     assert.equal(new Set(names).size, 3);
+  });
+});
+
+/** Whether each of the banner's buttons waits (aria-disabled), by action. */
+function waiting(box) {
+  return Object.fromEntries(Array.from(box.querySelectorAll("button[data-action]"), (b) => [b.getAttribute("data-action"), b.getAttribute("aria-disabled") === "true"]));
+}
+
+const GUARDED_WAIT = { details: false, friend: true, dismiss: true, report: false };
+const ARMED = { details: false, friend: false, dismiss: false, report: false };
+
+describe("input protection: the buttons that lower protection wait until the banner has been on screen", () => {
+  test("'Not now' and 'This is my real friend' wait armMs, described to screen readers; Details and Report act at once", () => {
+    const { banner, clock } = setup();
+    const t = strings("en");
+    const box = banner.render(HIGH, t, "en");
+    assert.deepEqual(waiting(box), GUARDED_WAIT);
+    const dismiss = box.querySelector('[data-action="dismiss"]');
+    assert.equal(box.querySelector(`#${dismiss.getAttribute("aria-describedby")}`).textContent, t.bannerArming);
+    assert.equal(box.querySelector("#haris-arming").hidden, true, "said to screen readers; the dimmed buttons say it on screen");
+    assert.deepEqual([...clock.timers.values()].map((timer) => timer.ms), [INPUT_PROTECTION.armMs]);
+    assert.ok(INPUT_PROTECTION.armMs >= 500, "at least Chromium's own dialogs' wait");
+    clock.fire();
+    assert.deepEqual(waiting(box), ARMED);
+    assert.equal(dismiss.hasAttribute("aria-describedby"), false);
+    assert.match(source("content/banner.js"), /button\[aria-disabled="true"\] \{ opacity: \.5; cursor: not-allowed; \}/, "a visible cue");
+  });
+
+  test("could not check: 'Not now' waits, Retry does not", () => {
+    const { banner, clock } = setup();
+    const box = banner.render({ state: "unavailable", reason: "down" }, strings("ar"), "ar");
+    assert.deepEqual(waiting(box), { retry: false, dismiss: true });
+    assert.match(box.querySelector("#haris-arming").textContent, /لحظة/);
+    clock.fire();
+    assert.deepEqual(waiting(box), { retry: false, dismiss: false });
+  });
+
+  test("drawn again, the wait starts again", () => {
+    const { banner, clock } = setup();
+    banner.render(HIGH, strings("en"), "en");
+    clock.fire();
+    const box = banner.render({ ...HIGH, note: "Report sent", noteKind: "report-sent" }, strings("en"), "en");
+    assert.deepEqual(waiting(box), GUARDED_WAIT);
+    assert.equal(clock.timers.size, 1);
+    clock.fire();
+    assert.deepEqual(waiting(box), ARMED);
+  });
+
+  test("raised again above a page's popover or full-screen element, the wait starts again", () => {
+    for (const raise of [
+      (window) => {
+        const event = new window.Event("toggle");
+        Object.defineProperty(event, "newState", { value: "open" });
+        window.document.getElementById("react-root").dispatchEvent(event);
+      },
+      (window) => window.document.dispatchEvent(new window.Event("fullscreenchange")),
+    ]) {
+      const { window, banner, clock } = setup();
+      const box = banner.render(HIGH, strings("en"), "en");
+      clock.fire();
+      assert.deepEqual(waiting(box), ARMED);
+      raise(window);
+      assert.deepEqual(waiting(box), GUARDED_WAIT);
+      assert.equal(clock.timers.size, 1, "one wait, from the raise");
+      clock.fire();
+      assert.deepEqual(waiting(box), ARMED);
+    }
+  });
+
+  test("a popover closing does not restart the wait; nor does anything once the banner is gone", () => {
+    const { window, banner, clock } = setup();
+    const box = banner.render(HIGH, strings("en"), "en");
+    clock.fire();
+    const closed = new window.Event("toggle");
+    Object.defineProperty(closed, "newState", { value: "closed" });
+    window.document.body.dispatchEvent(closed);
+    assert.deepEqual(waiting(box), ARMED);
+    banner.render(HIGH, strings("en"), "en");
+    banner.remove();
+    assert.equal(clock.timers.size, 0, "the wait under way is called off with the banner");
+    window.document.dispatchEvent(new window.Event("fullscreenchange"));
+    window.dispatchEvent(new window.Event("focus"));
+    assert.equal(clock.timers.size, 0);
+  });
+
+  test("a hidden tab or a window out of focus waits; back in sight, the wait starts again", () => {
+    const { window, banner, clock } = setup();
+    let visibility = "visible";
+    Object.defineProperty(window.document, "visibilityState", { configurable: true, get: () => visibility });
+    const box = banner.render(HIGH, strings("en"), "en");
+    clock.fire();
+    visibility = "hidden";
+    window.document.dispatchEvent(new window.Event("visibilitychange"));
+    assert.deepEqual(waiting(box), GUARDED_WAIT);
+    assert.equal(clock.timers.size, 0, "no wait runs out while the tab is hidden");
+    banner.render(HIGH, strings("en"), "en");
+    assert.equal(clock.timers.size, 0, "drawn in a hidden tab: nothing runs until it is shown");
+    visibility = "visible";
+    window.document.dispatchEvent(new window.Event("visibilitychange"));
+    assert.equal(clock.timers.size, 1);
+    clock.fire();
+    const shown = banner.render(HIGH, strings("en"), "en");
+    clock.fire();
+    assert.deepEqual(waiting(shown), ARMED);
+
+    window.dispatchEvent(new window.Event("blur"));
+    assert.deepEqual(waiting(shown), GUARDED_WAIT);
+    assert.equal(clock.timers.size, 0);
+    window.document.getElementById("react-root").dispatchEvent(new window.Event("focus"));
+    assert.equal(clock.timers.size, 0, "an element's focus is not the window's");
+    window.dispatchEvent(new window.Event("focus"));
+    assert.equal(clock.timers.size, 1);
+    clock.fire();
+    assert.deepEqual(waiting(shown), ARMED);
   });
 });
 

@@ -359,8 +359,7 @@ describe("background", () => {
     await sendToWorker(browser, { type: "check", ...CLONE });
     await sendToWorker(browser, { type: "dismiss", key: CLONE.key });
     assert.notEqual(await everythingStored(browser), JSON.stringify({ local: {}, session: {}, sync: {} }));
-    browser.commands.onCommand.emit("wipe");
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await Promise.all(browser.commands.onCommand.emit("wipe"));
     assert.equal(await everythingStored(browser), JSON.stringify({ local: {}, session: {}, sync: {} }));
     assert.deepEqual([...browser.alarms.scheduled.keys()], ["haris-tick"], "no alarm says Haris was used lately");
     assert.ok(browser.tabs.messages.some((m) => m.tabId === 7 && m.message.type === "forget" && m.message.quiet), "nor a banner in a page");
