@@ -51,3 +51,22 @@ def test_reading_in_batches_neither_repeats_nor_skips_an_entry(redis_client: red
     every = log.recent(limit=5_000, keep=lambda entry: True)
     assert len(every) == 2_501 and len({(e["target"], e["actor"]) for e in every}) == 2_501
     assert every[-1]["target"] == "oldest" and every[0]["target"] == "2499"
+
+
+def test_a_rules_publication_shows_each_change_on_its_own_line(
+    maintainer: FlaskClient, redis_client: redis.Redis
+) -> None:
+    """The trail's list of what a publication changed is shown line by line, escaped, not as a
+    Python list."""
+    AuditLog(redis_client).record(
+        "key:ops",
+        "rules.published",
+        "v2",
+        previous="v1",
+        changes=["version: v1 → v2", "avatar.known_bad.points: 4 → 0", "<b>bias</b>: 0 → 1"],
+        sha256="ab" * 32,
+    )
+    page = maintainer.get("/console/audit").get_data(as_text=True)
+    assert "<li><code>avatar.known_bad.points: 4 → 0</code></li>" in page
+    assert "<li><code>&lt;b&gt;bias&lt;/b&gt;: 0 → 1</code></li>" in page
+    assert "['version" not in page and "previous=v1" in page
