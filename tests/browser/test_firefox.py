@@ -163,31 +163,14 @@ def firefox(tmp_path: Path) -> Iterator[Marionette]:
         client.cleanup()
 
 
-@pytest.fixture
-def probed_firefox(tmp_path: Path) -> Iterator[Marionette]:
-    """Firefox with a copy of the extension that has one more content script (PROBE), on 127.0.0.1."""
+def _firefox_with_scripts(tmp_path: Path, files: dict[str, str], scripts: list[str]) -> Iterator[Marionette]:
+    """Firefox with a copy of the extension given ``files`` and one more content script on
+    127.0.0.1 that runs ``scripts`` (paths in the copy)."""
     copy = tmp_path / "extension"
     shutil.copytree(EXTENSION, copy)
-    (copy / "probe.js").write_text(PROBE, encoding="utf-8")
+    for name, text in files.items():
+        (copy / name).write_text(text, encoding="utf-8")
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
-    probe_script = {"matches": ["http://127.0.0.1/*"], "js": ["probe.js"], "run_at": "document_idle"}
-    manifest["content_scripts"].append(probe_script)
-    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    client = start_firefox(tmp_path, copy)
-    try:
-        yield client
-    finally:
-        client.cleanup()
-
-
-@pytest.fixture
-def banner_firefox(tmp_path: Path) -> Iterator[Marionette]:
-    """Firefox with a copy of the extension that draws its banner on 127.0.0.1 (BANNER_PROBE)."""
-    copy = tmp_path / "extension"
-    shutil.copytree(EXTENSION, copy)
-    (copy / "banner-probe.js").write_text(BANNER_PROBE, encoding="utf-8")
-    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
-    scripts = ["shared/protocol.js", "content/banner.js", "banner-probe.js"]
     manifest["content_scripts"].append({"matches": ["http://127.0.0.1/*"], "js": scripts, "run_at": "document_idle"})
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     client = start_firefox(tmp_path, copy)
@@ -195,6 +178,19 @@ def banner_firefox(tmp_path: Path) -> Iterator[Marionette]:
         yield client
     finally:
         client.cleanup()
+
+
+@pytest.fixture
+def probed_firefox(tmp_path: Path) -> Iterator[Marionette]:
+    """Firefox with a copy of the extension that has one more content script (PROBE), on 127.0.0.1."""
+    yield from _firefox_with_scripts(tmp_path, {"probe.js": PROBE}, ["probe.js"])
+
+
+@pytest.fixture
+def banner_firefox(tmp_path: Path) -> Iterator[Marionette]:
+    """Firefox with a copy of the extension that draws its banner on 127.0.0.1 (BANNER_PROBE)."""
+    scripts = ["shared/protocol.js", "content/banner.js", "banner-probe.js"]
+    yield from _firefox_with_scripts(tmp_path, {"banner-probe.js": BANNER_PROBE}, scripts)
 
 
 @pytest.fixture
