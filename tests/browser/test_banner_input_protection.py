@@ -100,27 +100,22 @@ def test_a_key_on_not_now_is_ignored_until_the_banner_has_been_on_screen(browser
     banner.wait_gone()
 
 
-def test_a_page_popover_makes_the_banner_wait_again(browser: Browser, backend: Backend) -> None:
-    """Raised above a popover the page opens, the banner is shown anew: a page could open one to
-    cover the banner and close it under the user's click; the wait starts again."""
+@pytest.mark.parametrize(
+    "shown_anew",
+    [
+        # Raised above a popover the page opens: a page could open one to cover the banner and
+        # close it under the user's click.
+        pytest.param(OPEN_POPOVER, id="raised above a page popover"),
+        pytest.param("document.body.previousElementSibling.remove()", id="put back after the page removed it"),
+    ],
+)
+def test_a_banner_shown_anew_waits_again(browser: Browser, backend: Backend, shown_anew: str) -> None:
+    """Whatever shows the banner anew starts the wait again."""
     browser.configure(backend.url, "en")
     page, banner = open_profile(browser, "https://x.com/sara19283746")
     banner.wait_state("result")
     banner.wait_armed("dismiss")
-    page.evaluate(OPEN_POPOVER)
-    banner.wait(lambda s: banner.button(s, "dismiss").get("aria-disabled") == "true")
-    early_click(page, banner, "dismiss")
-    assert banner.section() is not None, "the warning stays"
-    banner.press("dismiss")
-    banner.wait_gone()
-
-
-def test_a_banner_put_back_after_the_page_removed_it_waits_again(browser: Browser, backend: Backend) -> None:
-    browser.configure(backend.url, "en")
-    page, banner = open_profile(browser, "https://x.com/sara19283746")
-    banner.wait_state("result")
-    banner.wait_armed("dismiss")
-    page.evaluate("document.body.previousElementSibling.remove()")
+    page.evaluate(shown_anew)
     banner.wait(lambda s: banner.button(s, "dismiss").get("aria-disabled") == "true")
     early_click(page, banner, "dismiss")
     assert banner.section() is not None, "the warning stays"
