@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import redis
 
@@ -171,7 +171,7 @@ class CaseStore:
             for case_id in ids:
                 pipe.hmget(_summary_key(case_id), [_ROW, _STATUSES])
             found = {case_id: _listing(*fields) for case_id, fields in zip(ids, pipe.execute(), strict=True)}
-        self._complete(found)
+        self._complete(found, lambda listing: listing)
         return [listing for listing in found.values() if listing is not None]
 
     def statuses(self) -> list[CaseStatuses]:
@@ -186,7 +186,7 @@ class CaseStore:
             found: dict[str, CaseStatuses | None] = {
                 case_id: _statuses(raw) for case_id, raw in zip(ids, pipe.execute(), strict=True)
             }
-        self._complete(found)
+        self._complete(found, lambda listing: CaseStatuses(statuses=listing.statuses))
         return [statuses for statuses in found.values() if statuses is not None]
 
     def count(self) -> int:
@@ -195,10 +195,10 @@ class CaseStore:
     def _ids(self, limit: int, offset: int) -> list[str]:
         return [raw.decode() for raw in self.client.zrevrange(_INDEX, offset, offset + limit - 1)]
 
-    def _complete(self, found: dict[str, Any]) -> None:
-        """Fill in, from their records, the summaries ``found`` lacks (None): a case stored before
-        summaries existed gets one, kept. Ids whose record expired are dropped from the index and
-        from ``found``."""
+    def _complete(self, found: dict[str, T | None], part: Callable[[CaseListing], T]) -> None:
+        """Fill in, from their records, the summaries ``found`` lacks (None), as ``part`` of the
+        summary the caller read: a case stored before summaries existed gets one, kept. Ids whose
+        record expired are dropped from the index and from ``found``."""
         missing = [case_id for case_id, value in found.items() if value is None]
         gone = []
         for case_id in missing:
@@ -207,7 +207,7 @@ class CaseStore:
                 gone.append(case_id)
                 del found[case_id]
             else:
-                found[case_id] = listing
+                found[case_id] = part(listing)
         if gone:
             self.client.zrem(_INDEX, *gone)
 

@@ -16,7 +16,14 @@ import redis
 from flask import Flask
 
 from heuristics.profile import Platform
-from server.escalation.model import MAX_NOTE_LENGTH, MAX_NOTES, Case, CaseNote, Outcome, PlatformStatus
+from server.escalation.model import (
+    MAX_NOTE_LENGTH,
+    MAX_NOTES,
+    Case,
+    CaseNote,
+    Outcome,
+    PlatformStatus,
+)
 from server.escalation.outcomes import WINDOWS, removal_rates
 from server.roles import Role
 from server.services import CLI_ACTOR
@@ -172,6 +179,10 @@ def test_a_case_stored_before_summaries_is_listed_and_summarised_once(
     before = _sent_bytes(redis_client)
     assert client.get("/v1/cases", headers=KEY).get_json()["cases"] == [listed]
     assert _sent_bytes(redis_client) - before < 32_000
+    # The outcome figures meet an old case the same way: its statuses, from the record.
+    redis_client.delete(summary)
+    (statuses,) = CaseStore(redis_client).statuses()
+    assert statuses.statuses["x"].outcome == Outcome.REMOVED
     # An unreadable summary is built again from the record, never a lost case.
     redis_client.hset(summary, "row", b"{not json")
     assert client.get("/v1/cases", headers=KEY).get_json()["cases"] == [listed]
