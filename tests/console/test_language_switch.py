@@ -69,9 +69,7 @@ def test_a_signed_in_trainer_stays_signed_in_after_another_sites_link(
     kept = anonymous.get_cookie(SESSION_COOKIE)
     assert kept is not None
     link = anonymous.application.test_client()
-    answer = link.get(
-        "/console/lang/fr", base_url="https://localhost", headers={"Referer": "https://evil.example/"}
-    )
+    answer = link.get("/console/lang/fr", base_url="https://localhost", headers={"Referer": "https://evil.example/"})
     if _sets_a_cookie(answer):  # what her browser would do with it: replace her session cookie
         replaced = link.get_cookie(SESSION_COOKIE)
         assert replaced is not None
