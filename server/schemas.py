@@ -217,7 +217,10 @@ class ProtectedPersonOut(ProtectedPerson):
 
 
 class ProtectedList(BaseModel):
+    """A page of ``GET /v1/protected``: ``next`` is the ``cursor`` of the following page (None: the last)."""
+
     people: list[ProtectedPersonOut]
+    next: str | None = None
 
 
 # Hash banks (``/v1/banks``, the console's bank pages).

@@ -1,5 +1,6 @@
 """Protected people over the JSON API (trainer role): ``POST /v1/protected`` → 201 ``{"id"}``,
-``GET /v1/protected``, ``GET /v1/protected/{id}``, ``DELETE /v1/protected/{id}`` → 204.
+``GET /v1/protected`` (a page: ``?cursor=`` the previous page's ``next``), ``GET /v1/protected/{id}``,
+``DELETE /v1/protected/{id}`` → 204.
 
 A photo hash in a form that never confirms a match (a bare 64-bit phash, version 1) → 422
 ``legacy_fingerprint`` naming ``avatar_hashes.N``; the listing names such hashes stored before
@@ -44,8 +45,11 @@ def create() -> Any:
 @bp.get("/protected")
 @require_role(Role.TRAINER)
 def list_people() -> Any:
-    people = [protected.shown(p) for p in protected.people(_actor())]
-    return jsonify(json.loads(ProtectedList(people=people).model_dump_json()))
+    """A page of the registry (``protected.PAGE_SIZE`` people): without ``cursor`` the first, and
+    ``next`` the cursor of the following one (null on the last)."""
+    found, following = protected.people_page(_actor(), request.args.get("cursor"))
+    people = [protected.shown(p) for p in found]
+    return jsonify(json.loads(ProtectedList(people=people, next=following).model_dump_json()))
 
 
 @bp.get("/protected/<person_id>")
@@ -87,10 +91,25 @@ openapi.PATHS["/v1/protected"] = {
         },
     },
     "get": {
-        "summary": "List protected people (trainer)",
+        "summary": "A page of protected people, in the order of their ids (trainer)",
+        "description": (
+            f"At most {protected.PAGE_SIZE} people a page. Without `cursor`, the first page; `next` in the"
+            " answer is the `cursor` of the following page (null on the last). Page after page covers"
+            " everyone registered throughout exactly once. Each page is audited (`protected.listed`)."
+        ),
         "operationId": "listProtected",
+        "parameters": [
+            {
+                "name": "cursor",
+                "in": "query",
+                "required": False,
+                "description": "The `next` of the previous page.",
+                "schema": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
+            }
+        ],
         "responses": {
-            "200": openapi.json_response("All protected people", openapi.ref(ProtectedList)),
+            "200": openapi.json_response("A page of protected people", openapi.ref(ProtectedList)),
+            "422": openapi.error("`invalid_value` (`cursor`): a cursor that is no page's `next`."),
             **openapi.AUTH_ERRORS,
         },
     },

@@ -26,7 +26,7 @@ from server.services import protected
 from server.services.protected import photo_fingerprint
 from server.state import app_state
 from server.storage.optimistic import VERSION
-from server.storage.protected import ProtectedAccount, ProtectedPerson, record_version
+from server.storage.protected import ID, ProtectedAccount, ProtectedPerson, record_version
 from server.web.body import validate
 from server.web.errors import APIError
 
@@ -178,9 +178,15 @@ def _shown(person: ProtectedPerson | None) -> ProtectedPerson | None:
 @bp.get("/protected")
 @require_console_role(Role.TRAINER)
 def protected_people() -> Page:
-    # Shown as the API shows them: with the photo hashes that never confirm, marked on the list too.
-    people = [protected.shown(p) for p in sorted(protected.people(console_actor()), key=lambda p: -p.created_at)]
-    return render_template("console/protected.html", people=people)
+    """A page of the registry (``after``: where the previous page stopped, as ``GET /v1/protected``'s
+    cursor), with a link to the next. Shown as the API shows them: with the photo hashes that
+    never confirm, marked on the list too."""
+    after = request.args.get("after")
+    if after is not None and not ID.fullmatch(after):
+        abort(400)  # no link of ours sends it
+    found, following = protected.people_page(console_actor(), after)
+    people = [protected.shown(p) for p in found]
+    return render_template("console/protected.html", people=people, after=after, following=following)
 
 
 @bp.route("/protected/new", methods=["GET", "POST"])

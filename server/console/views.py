@@ -6,6 +6,7 @@ import base64
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
@@ -105,12 +106,27 @@ def logout() -> Response:
 def choose_language(code: str) -> Response:
     if code not in LOCALES:
         abort(404)
-    # A link from another site arrives without the SameSite=Strict cookie; answering it with a
-    # new cookie would replace a signed-in trainer's session (a forced sign-out). Browsers say
-    # where a navigation came from in Sec-Fetch-Site: only the console's own links set the language.
-    if request.headers.get("Sec-Fetch-Site", "same-origin") in {"same-origin", "none"}:
+    if _followed_from_the_console():
         session["lang"] = code
     return redirect(safe_next(request.args.get("next")))
+
+
+def _followed_from_the_console() -> bool:
+    """Whether the language link was the console's own (or typed, a bookmark).
+
+    A link from another site arrives without the SameSite=Strict cookie; answering it with a new
+    cookie would replace a signed-in trainer's session (a forced sign-out). Current browsers say
+    where a navigation came from in Sec-Fetch-Site. One without it (Safari before 16.4, Firefox
+    before 90) was taken for the console itself, so any site's link signed her out there: without
+    it, the Origin or Referer must be this very origin (the console's pages send a same-origin
+    Referer: its Referrer-Policy). Neither sent (another site's no-referrer link, or typed into
+    such a browser): the language stays — the link still opens, nothing is replaced."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in {"same-origin", "none"}
+    sent = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    parts = urlsplit(sent)
+    return bool(parts.scheme and parts.netloc) and f"{parts.scheme}://{parts.netloc}/" == request.host_url
 
 
 @bp.get("/")

@@ -28,7 +28,7 @@ from server.services.avatars import (
     refuse_legacy,
 )
 from server.state import app_state
-from server.storage.protected import ProtectedAccount, ProtectedBusy, ProtectedChanged, ProtectedPerson
+from server.storage.protected import ID, ProtectedAccount, ProtectedBusy, ProtectedChanged, ProtectedPerson
 from server.web.body import decode_base64
 from server.web.errors import APIError
 from server.web.limits import limits
@@ -158,6 +158,25 @@ def people(actor: Actor) -> list[ProtectedPerson]:
     found = state.stores.protected.all()
     state.stores.audit.record(actor.name, "protected.listed", "registry", people=len(found))
     return found
+
+
+# People on a page of the registry's listing (``GET /v1/protected``, the console's list), as a page
+# of the case list: a request reads the ids and this many records, however many are registered.
+PAGE_SIZE = 50
+
+
+def people_page(actor: Actor, after: str | None = None) -> tuple[list[ProtectedPerson], str | None]:
+    """A page of protected people (:meth:`ProtectedStore.page`: in the order of their ids, from
+    just after ``after``) and where the next starts (None: the last page). Each page is a read of
+    the registry, audited as :func:`people` is (``protected.listed``, how many people, and
+    ``after`` when given). 422 ``invalid_value`` (``cursor``) for an ``after`` that is no id."""
+    if after is not None and not ID.fullmatch(after):
+        raise APIError(422, "invalid_value", "cursor is the `next` of a previous page.", "cursor")
+    state = app_state()
+    found, following = state.stores.protected.page(after, PAGE_SIZE)
+    detail = {"after": after} if after is not None else {}
+    state.stores.audit.record(actor.name, "protected.listed", "registry", people=len(found), **detail)
+    return found, following
 
 
 def person(person_id: str, actor: Actor) -> ProtectedPerson | None:
