@@ -8,6 +8,7 @@
  */
 import { AUTO_LOCK, DEFAULT_SETTINGS, STORAGE } from "./constants.js";
 import { readRecord, updateRecord } from "./vault-store.js";
+import { vaultState, VaultError } from "./vault.js";
 
 const KEYS = STORAGE.settings;
 const RECORD = STORAGE.records.settings;
@@ -27,8 +28,16 @@ export async function getSettings() {
 /**
  * Change the settings given (the others stay). The worker and the extension's pages learn which
  * changed from `settingsWritten` in session storage (vault-store.js): IndexedDB has no change event.
+ *
+ * A new server address while a vault is there and locked is refused (VaultError "locked"): the
+ * server gets every profile opened and, once the vault is open, the contacts, so whoever holds the
+ * device with Haris locked must not be able to point it at a server of theirs and wait for the
+ * user's next unlock. With the vault open (the passphrase was typed) or with no vault, it may change.
  */
 export async function saveSettings({ backendUrl, language, bannerEverywhere, pageSilent, healthCounter, autoLockMinutes }) {
+  if (backendUrl !== undefined && backendUrl !== (await getSettings()).backendUrl && (await vaultState()) === "locked") {
+    throw new VaultError("locked");
+  }
   const values = {};
   if (backendUrl !== undefined) values[KEYS.backendUrl] = backendUrl;
   if (language !== undefined) values[KEYS.language] = language;
