@@ -53,3 +53,58 @@ describe("the server address, while the vault is locked", () => {
     assert.equal((await Settings.getSettings()).backendUrl, THEIRS);
   });
 });
+
+// A plain contacts file as an older version or another tool writes it (Options reads at most
+// MAX_IMPORT_BYTES of it, then importContacts).
+const plainFile = (contacts) => ({ format: "haris-contacts", version: 1, contacts });
+// The server's default body limit (server/config.py HARIS_MAX_BODY_BYTES) and the photo a check
+// may carry (MAX_AVATAR_BYTES, base64): the contacts must leave the photo its room.
+const SERVER_BODY_BYTES = 6 * 1024 * 1024;
+
+describe("a hostile contacts file", () => {
+  test("control characters and lone surrogates (six bytes each in every check's JSON) are not kept", async () => {
+    const { MAX_IMPORT_BYTES } = await import("../../extension/shared/constants.js");
+    await Vault.createVault(PASS);
+    // Two files under Options' size limit, 1,000 contacts each: names, ids and usernames made of
+    // what JSON writes longest.
+    const hostile = (from) => Array.from({ length: 1000 }, (_, i) => ({
+      display_name: "\ud800".repeat(LIMITS.text.display_name), platform: "x",
+      account_id: `${from + i}`.padEnd(LIMITS.identifiers.account_id, "\u0001"),
+      handle: `h${from + i}`.padEnd(LIMITS.identifiers.handle, "\u007f\u0085"), avatar_hash: "ab".repeat(LIMITS.hashHex / 2),
+    }));
+    for (const from of [0, 1000]) {
+      const file = plainFile(hostile(from));
+      assert.ok(Buffer.byteLength(JSON.stringify(file)) <= MAX_IMPORT_BYTES, "a file Options reads");
+      assert.equal(await Contacts.importContacts(file, ""), 1000);
+    }
+    const contacts = await Contacts.getContacts();
+    assert.equal(contacts.length, 2000);
+    const body = JSON.stringify(buildCheckBody({ platform: "x", profile: { handle: "someone" }, contacts, locale: "en" }));
+    assert.ok(!/\\u00|\\ud8/.test(body), "no control character nor lone surrogate is sent");
+    // 2,000 contacts at their longest leave a 1.8 MB photo its room (it was 6.27 MB: the photo never went).
+    assert.ok(Buffer.byteLength(body) + Math.ceil((1.8 * 1024 * 1024) / 3) * 4 < SERVER_BODY_BYTES, `${Buffer.byteLength(body)} bytes`);
+    assert.equal(contacts[0].account_id, "0", "what is left of the id is kept");
+    assert.equal(contacts[0].display_name, "\ufffd".repeat(LIMITS.text.display_name));
+  });
+
+  test("prototype keys are plain data: nothing is polluted, nothing but the contact's known fields is kept", async () => {
+    await Vault.createVault(PASS);
+    const file = JSON.parse(`{"format":"haris-contacts","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":2}},
+      "contacts":[{"__proto__":{"polluted":3,"account_id":"forged"},"display_name":"Zaynab Haddad","platform":"__proto__","handle":"zaynab.h",
+      "account_ids":["__proto__","constructor"],"constructor":{"prototype":{"polluted":4}}}]}`);
+    assert.equal(await Contacts.importContacts(file, ""), 1);
+    const [contact] = await Contacts.getContacts();
+    assert.equal({}.polluted, undefined);
+    assert.equal(Object.getPrototypeOf(contact), Object.prototype);
+    assert.deepEqual(Object.keys(contact).sort(), ["account_id", "account_ids", "added", "avatar_hash", "display_name", "handle", "platform"]);
+    assert.deepEqual([contact.platform, contact.account_id, contact.account_ids], [null, null, ["__proto__", "constructor"]]);
+  });
+
+  test("JSON nested 2.5 million deep parses (V8's parser does not recurse) and imports nothing", async () => {
+    await Vault.createVault(PASS);
+    const deep = JSON.parse(`${"[".repeat(2_500_000)}${"]".repeat(2_500_000)}`);
+    await assert.rejects(Contacts.importContacts(deep, ""), { message: "not_an_export" });
+    assert.equal(await Contacts.importContacts({ format: "haris-contacts", contacts: deep }, ""), 0, "an array is no contact");
+    assert.deepEqual(await Contacts.getContacts(), []);
+  });
+});
