@@ -108,8 +108,15 @@ $("health-counter").addEventListener("change", async (event) => {
 
 // When the vault locks itself applies at once (the worker plans the lock: background/auto-lock.js).
 $("auto-lock").addEventListener("change", async (event) => {
-  await saveSettings({ autoLockMinutes: Number(event.target.value) });
-  status("vault-status", t.saved);
+  try {
+    await saveSettings({ autoLockMinutes: Number(event.target.value) });
+    status("vault-status", t.saved);
+  } catch (error) {
+    // A longer time while locked (shared/settings.js): refused, and the choice in force shown again.
+    if (!error || error.code !== "locked") throw error;
+    event.target.value = String((await getSettings()).autoLockMinutes);
+    status("vault-status", t.autoLockNeedsUnlock, "error");
+  }
 });
 
 /** Passphrases typed twice must match and be long enough before anything is derived. */

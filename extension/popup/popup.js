@@ -42,6 +42,8 @@ $("unlock-form").addEventListener("submit", async (event) => {
     // An older version's clear copy just moved into the vault (only ever with the main passphrase).
     $("folded-note").hidden = !folded;
   } catch (_error) {
+    // A wrong one is often the right one mistyped: not left in the field for whoever comes next.
+    $("unlock-passphrase").value = "";
     status("unlock-status", t.wrongPassphrase, "error");
   }
 });

@@ -36,6 +36,13 @@ def test_a_locked_vault_keeps_its_server(browser: Browser, backend: Backend) -> 
     assert options.locator("#status").inner_text() == english("serverNeedsUnlock")
     assert browser.settings()["backendUrl"] == backend.url
 
+    # Nor can they make the vault stay open after the user's next unlock.
+    options.select_option("#auto-lock", "0")
+    options.wait_for_selector('#vault-status[data-kind="error"]:not(:empty)')
+    assert options.locator("#vault-status").inner_text() == english("autoLockNeedsUnlock")
+    assert options.input_value("#auto-lock") == "60"
+    assert browser.settings().get("autoLockMinutes", 60) == 60
+
     # Unlocked (the passphrase typed), the user may change it.
     options.fill("#unlock-passphrase", PASSPHRASE)
     options.click('#unlock-form button[type="submit"]')
@@ -72,3 +79,15 @@ def test_a_report_window_left_open_forgets_the_contact_at_the_lock(browser: Brow
     details.wait_for_selector("#report[hidden]", state="attached")
     assert "Mohammed Salih" not in details.locator("body").inner_text()
     assert "Mohammed Salih" not in details.content()
+
+
+def test_a_mistyped_passphrase_is_not_left_in_the_popup(browser: Browser) -> None:
+    browser.create_vault(PASSPHRASE)
+    browser.control.evaluate("import('./../shared/vault.js').then((m) => m.lock())")
+    popup = browser.context.new_page()
+    popup.goto(browser.url("popup/popup.html"))
+    popup.wait_for_selector("#unlock-form:not([hidden])")
+    popup.fill("#unlock-passphrase", PASSPHRASE[:-1])
+    popup.click('#unlock-form button[type="submit"]')
+    popup.wait_for_selector('#unlock-status[data-kind="error"]:not(:empty)')
+    assert popup.input_value("#unlock-passphrase") == ""

@@ -108,3 +108,20 @@ describe("a hostile contacts file", () => {
     assert.deepEqual(await Contacts.getContacts(), []);
   });
 });
+
+describe("when the vault locks itself, while it is locked", () => {
+  test("a longer time, or never, is refused: it would leave the next unlock open for whoever comes next", async () => {
+    await Vault.createVault(PASS);
+    await Settings.saveSettings({ autoLockMinutes: 60 });
+    await Vault.lock();
+    for (const longer of [240, 0]) {
+      await assert.rejects(Settings.saveSettings({ autoLockMinutes: longer }), { name: "VaultError", code: "locked" });
+    }
+    assert.equal((await Settings.getSettings()).autoLockMinutes, 60);
+    await Settings.saveSettings({ autoLockMinutes: 15 });
+    assert.equal((await Settings.getSettings()).autoLockMinutes, 15, "a shorter one is taken");
+    await Vault.unlock(PASS);
+    await Settings.saveSettings({ autoLockMinutes: 0 });
+    assert.equal((await Settings.getSettings()).autoLockMinutes, 0, "open: the user chooses");
+  });
+});
