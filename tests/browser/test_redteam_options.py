@@ -6,6 +6,12 @@ name or the export file's passphrase. Real Chromium, the real pages, clicked as 
 
 from __future__ import annotations
 
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
 import pytest
 
 from tests.browser.conftest import Backend, Browser
@@ -91,3 +97,69 @@ def test_a_mistyped_passphrase_is_not_left_in_the_popup(browser: Browser) -> Non
     popup.click('#unlock-form button[type="submit"]')
     popup.wait_for_selector('#unlock-status[data-kind="error"]:not(:empty)')
     assert popup.input_value("#unlock-passphrase") == ""
+
+
+# What a hostile server (one the user was talked into setting, or whoever answers in its name)
+# answers to every check: markup, a link to follow, a replacement pattern in its rules version.
+HOSTILE_MESSAGE = (
+    "<img src=x onerror=\"document.title='owned'\">"
+    "<a href='https://collector.example/verify'>Verify your account here</a>"
+)
+HOSTILE_REPORT = {
+    "level": "high",
+    "risk": 97,
+    "findings": [{"code": "network.hostile", "points": 40, "message": HOSTILE_MESSAGE}],
+    "unavailable": ["<i>photo</i>"],
+    "rules_version": "$& <script>document.title='owned'</script>",
+}
+
+
+@pytest.fixture
+def hostile_server() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """A server on this computer that answers every check with HOSTILE_REPORT and keeps the
+    requests' headers."""
+    seen: list[dict[str, Any]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            seen.append(dict(self.headers))
+            body = json.dumps(HOSTILE_REPORT).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_hostile_servers_answer_is_shown_as_text(browser: Browser, hostile_server: Any) -> None:
+    """What the server says is drawn as text in the banner and the popup, never as markup: no
+    element, no link, no script of its own; and the API key never goes to it."""
+    url, seen = hostile_server
+    browser.configure(url, "en", everywhere=True)
+    browser.create_vault(PASSPHRASE)
+    browser.control.evaluate(
+        "import('./../shared/vault.js').then((m) => m.updateSecrets(() => ({apiKey: 'hk_never_sent_1'})))"
+    )
+    _page, banner = open_profile(browser, "https://x.com/m_salih")
+    section = banner.wait_state("result")
+    assert banner.reasons()["network.hostile"].startswith(HOSTILE_MESSAGE)
+    assert section.find(lambda n: n.name in {"img", "a", "script", "i"}) is None
+
+    popup = popup_for(browser, "m_salih")
+    popup.wait_for_selector('#findings li[data-code="network.hostile"]')
+    assert popup.locator("#findings li").first.evaluate("li => li.firstChild.nodeValue") == HOSTILE_MESSAGE
+    assert popup.locator("#report img, #report a, #report script, #report i").count() == 0
+    assert "$& <script>" in popup.locator("#rules").inner_text()
+    assert "<i>photo</i>" in popup.locator("#unavailable").inner_text()
+    assert popup.title() != "owned"
+    assert seen and all("Authorization" not in headers for headers in seen)
