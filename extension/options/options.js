@@ -77,7 +77,17 @@ $("settings").addEventListener("submit", async (event) => {
     status("status", t.permissionDenied, "error");
     return;
   }
-  await saveSettings({ backendUrl: backend, language: $("language").value, bannerEverywhere: $("banner-everywhere").checked, pageSilent: $("page-silent").checked });
+  try {
+    await saveSettings({ backendUrl: backend, language: $("language").value, bannerEverywhere: $("banner-everywhere").checked, pageSilent: $("page-silent").checked });
+  } catch (error) {
+    // A new server while the vault is locked (shared/settings.js): whoever holds the device must
+    // not point Haris at a server of theirs and wait for the next unlock. Nothing was saved.
+    if (!error || error.code !== "locked") throw error;
+    // The grant just asked for goes back too: the browser's record would name that server.
+    await giveBackOrigins(`${new URL((await getSettings()).backendUrl).origin}/*`);
+    status("status", t.serverNeedsUnlock, "error");
+    return;
+  }
   // Servers chosen before are not left listed in the browser's own record of what it granted.
   await giveBackOrigins(`${new URL(backend).origin}/*`);
   await applyLanguage();
@@ -98,8 +108,15 @@ $("health-counter").addEventListener("change", async (event) => {
 
 // When the vault locks itself applies at once (the worker plans the lock: background/auto-lock.js).
 $("auto-lock").addEventListener("change", async (event) => {
-  await saveSettings({ autoLockMinutes: Number(event.target.value) });
-  status("vault-status", t.saved);
+  try {
+    await saveSettings({ autoLockMinutes: Number(event.target.value) });
+    status("vault-status", t.saved);
+  } catch (error) {
+    // A longer time while locked (shared/settings.js): refused, and the choice in force shown again.
+    if (!error || error.code !== "locked") throw error;
+    event.target.value = String((await getSettings()).autoLockMinutes);
+    status("vault-status", t.autoLockNeedsUnlock, "error");
+  }
 });
 
 /** Passphrases typed twice must match and be long enough before anything is derived. */
@@ -276,6 +293,9 @@ async function drawNow() {
   const secrets = state === "unlocked" ? await readSecrets() : null;
   drawContacts(secrets ? secrets.contacts : []);
   $("api-key").value = secrets ? secrets.apiKey : "";
+  // The export file's passphrase opens backup.json in Downloads: not left in the page, where
+  // whoever holds the device after a lock could read the field's value.
+  if (state !== "unlocked") clearFields("file-passphrase");
 }
 
 function download(name, data) {

@@ -42,6 +42,8 @@ $("unlock-form").addEventListener("submit", async (event) => {
     // An older version's clear copy just moved into the vault (only ever with the main passphrase).
     $("folded-note").hidden = !folded;
   } catch (_error) {
+    // A wrong one is often the right one mistyped: not left in the field for whoever comes next.
+    $("unlock-passphrase").value = "";
     status("unlock-status", t.wrongPassphrase, "error");
   }
 });
@@ -51,7 +53,9 @@ $("options").addEventListener("click", (event) => {
   api.runtime.openOptionsPage();
 });
 
+let wiping = false;
 $("wipe").addEventListener("click", async () => {
+  wiping = true;
   await requestWipe();
   for (const id of ["report", "unlock-form", "novault-note", "unsealed-note", "folded-note", "empty"]) $(id).hidden = true;
   status("wipe-status", t.wiped);
@@ -150,6 +154,27 @@ function offerFriend(record) {
     }
   });
 }
+
+/**
+ * The report, taken off the screen. Its findings name contacts ("looks like your contact …"), and
+ * this window can stay open for hours (the banner's Details opens it in a tab of its own): a lock
+ * or a wipe, here or anywhere else (Options, the auto-lock, the shortcut), must leave no contact
+ * readable on it, as the worker leaves none in the popup's records.
+ */
+function forgetReport() {
+  for (const id of ["profile", "findings"]) $(id).replaceChildren();
+  for (const id of ["verdict", "none", "unavailable", "rules"]) $(id).textContent = "";
+  $("report").hidden = true;
+}
+
+// The key's removal: a lock (Lock now, the auto-lock, a locked screen) or a wipe.
+api.storage.onChanged.addListener((changes, area) => {
+  const key = changes[STORAGE.session.vaultKey];
+  if (area !== "session" || !key || key.newValue !== undefined) return;
+  forgetReport();
+  // A lock: the unlock form. This window's own wipe leaves nothing but its "erased" on screen.
+  if (!wiping) drawVault();
+});
 
 await drawVault();
 const tabId = await currentTab();

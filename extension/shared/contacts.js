@@ -60,10 +60,24 @@ export function otherIds(value, accountId) {
   return out;
 }
 
+/**
+ * Text of a contact as kept: without control characters (U+0000–U+001F, U+007F–U+009F: no name,
+ * username or id has one), cut to `max`, and well-formed (a lone surrogate, or one left by the cut,
+ * becomes U+FFFD). Each control character or lone surrogate is six bytes in the JSON of every
+ * check that sends the contacts ("\u0001"): 2,000 contacts imported from hostile files made of
+ * them made the checks' body larger than the server takes (6 MiB), and every check while the
+ * vault was open "could not check". Kept so, a contact is at most ~2.3 kB there.
+ */
+function contactText(value, max) {
+  if (typeof value !== "string") return null;
+  const clean = value.replace(/\p{Cc}/gu, "").trim().slice(0, max).toWellFormed();
+  return clean || null;
+}
+
 /** Keep only known fields of sane size: imported files and pages are untrusted input. */
 export function cleanContact(raw) {
   if (!raw || typeof raw !== "object") return null;
-  const text = (value, max) => (typeof value === "string" && value.trim() ? value.trim().slice(0, max) : null);
+  const text = contactText;
   const hash = raw.avatar_hash;
   const contact = {
     display_name: text(raw.display_name, LIMITS.text.display_name),

@@ -8,6 +8,7 @@
  */
 import { AUTO_LOCK, DEFAULT_SETTINGS, STORAGE } from "./constants.js";
 import { readRecord, updateRecord } from "./vault-store.js";
+import { vaultState, VaultError } from "./vault.js";
 
 const KEYS = STORAGE.settings;
 const RECORD = STORAGE.records.settings;
@@ -24,11 +25,26 @@ export async function getSettings() {
   };
 }
 
+/** How long a vault stays open after its last use, to compare choices: 0 is "until the browser closes". */
+const openFor = (minutes) => (minutes === 0 ? Infinity : minutes);
+
 /**
  * Change the settings given (the others stay). The worker and the extension's pages learn which
  * changed from `settingsWritten` in session storage (vault-store.js): IndexedDB has no change event.
+ *
+ * A new server address while a vault is there and locked is refused (VaultError "locked"): the
+ * server gets every profile opened and, once the vault is open, the contacts, so whoever holds the
+ * device with Haris locked must not be able to point it at a server of theirs and wait for the
+ * user's next unlock. With the vault open (the passphrase was typed) or with no vault, it may change.
+ * So is a longer time before the vault locks itself (or "only when the browser closes"): set while
+ * locked, it would leave the vault open after the next unlock for whoever takes the device next.
+ * A shorter one is taken.
  */
 export async function saveSettings({ backendUrl, language, bannerEverywhere, pageSilent, healthCounter, autoLockMinutes }) {
+  const current = await getSettings();
+  const newServer = backendUrl !== undefined && backendUrl !== current.backendUrl;
+  const longerOpen = AUTO_LOCK.choices.includes(autoLockMinutes) && openFor(autoLockMinutes) > openFor(current.autoLockMinutes);
+  if ((newServer || longerOpen) && (await vaultState()) === "locked") throw new VaultError("locked");
   const values = {};
   if (backendUrl !== undefined) values[KEYS.backendUrl] = backendUrl;
   if (language !== undefined) values[KEYS.language] = language;
