@@ -11,13 +11,12 @@ from collections.abc import Iterable
 
 from pydantic import ValidationError
 
-from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform, Profile
 from heuristics.services import BANKS
 from heuristics.services import PROTECTED as REGISTRY
 from server.schemas import BankEntryRequest, BankSummary
 from server.services import Actor
-from server.services.avatars import fingerprint_from, refuse_common_picture, refuse_flat_picture, refuse_legacy
+from server.services.avatars import fingerprint_from, refuse_common_picture, refuse_legacy
 from server.services.identity import refuse_protected_account
 from server.services.reports import refuse_protected_photo
 from server.state import app_state
@@ -136,10 +135,9 @@ def entries_from_jsonl(lines: Iterable[bytes | str]) -> list[StoredEntry]:
 
 
 def add_to_bank(bank: str, entry: StoredEntry, actor: Actor) -> None:
-    """Store one entry (:func:`new_entry`'s) and record who added it."""
+    """Store one entry (:func:`new_entry`'s, which refused a flat or common picture for this bank)
+    and record who added it."""
     bank = bank_name(bank)
-    found = AvatarFingerprint.from_hex(entry.fingerprint)
-    refuse_flat_picture(found, "avatar_hash" if entry.keypoints is None else "avatar", bank)
     stores = app_state().stores
     stores.banks.add(bank, [entry])
     stores.audit.record(actor.name, "bank.added", entry.id, bank=bank, label=entry.label.value)
