@@ -77,13 +77,12 @@ function contactText(value, max) {
 /** Keep only known fields of sane size: imported files and pages are untrusted input. */
 export function cleanContact(raw) {
   if (!raw || typeof raw !== "object") return null;
-  const text = contactText;
   const hash = raw.avatar_hash;
   const contact = {
-    display_name: text(raw.display_name, LIMITS.text.display_name),
+    display_name: contactText(raw.display_name, LIMITS.text.display_name),
     platform: CONTACT_PLATFORMS.includes(raw.platform) ? raw.platform : null,
-    account_id: text(raw.account_id, LIMITS.identifiers.account_id),
-    handle: text(raw.handle, LIMITS.identifiers.handle),
+    account_id: contactText(raw.account_id, LIMITS.identifiers.account_id),
+    handle: contactText(raw.handle, LIMITS.identifiers.handle),
     avatar_hash: typeof hash === "string" && hash.length <= LIMITS.hashHex && /^([0-9a-f]{2})+$/i.test(hash) ? hash.toLowerCase() : null,
     added: typeof raw.added === "string" ? raw.added.slice(0, 40) : new Date().toISOString(),
   };
