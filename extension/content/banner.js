@@ -233,15 +233,13 @@
     }
 
     button(label, onclick, secondary, name) {
-      if (!GUARDED.has(name)) return this.el("button", { type: "button", class: secondary ? "secondary" : "primary", "data-action": name, text: label, onclick });
+      const attributes = { type: "button", class: secondary ? "secondary" : "primary", "data-action": name, text: label, onclick };
+      if (!GUARDED.has(name)) return this.el("button", attributes);
       // Drawn waiting: render() starts the wait once the banner is on screen.
       const guarded = (event) => {
         if (this.#accepts(event)) onclick(event);
       };
-      return this.el("button", {
-        type: "button", class: secondary ? "secondary" : "primary", "data-action": name, text: label, onclick: guarded,
-        "aria-disabled": "true", "aria-describedby": "haris-arming",
-      });
+      return this.el("button", { ...attributes, onclick: guarded, "aria-disabled": "true", "aria-describedby": "haris-arming" });
     }
 
     /**
