@@ -589,7 +589,11 @@ def export_case(
     would rewrite its history and its expiry. Such an export is audited with ``case_state:
     closed``. Its takedown notice is refused (409 ``case_closed``): a notice asks a platform to
     act now, on a case nobody is pursuing any more (the account removed, or the case closed as
-    mistaken); reopen it to file one."""
+    mistaken); reopen it to file one.
+
+    The full archive of a case that names protected people is a read of the registry as its page
+    is (:func:`view_case`): refused past the reader's ``HARIS_PROTECTED_MATCH_LIMIT`` (429
+    ``protected_matches_limited``), each person audited and counted."""
     if kind not in EXPORT_KINDS:
         raise APIError(404, "not_found", f"No such export; one of {', '.join(EXPORT_KINDS)}.", "kind")
     if locale not in LOCALES:
@@ -597,6 +601,12 @@ def export_case(
     case = get_case(cases, case_id)
     if kind == "ticket" and case.state == "closed":
         raise APIError(409, "case_closed", "The case is closed; reopen it to file a takedown notice.", "kind")
+    # The full archive's case.json is the record the case page shows (the snapshot's finding: her
+    # registry id and registered name): as counted as reading it, or it was the way around that
+    # count. The share copies leave the registry out (``redact.shareable``).
+    named = people_a_case_names(case) if kind == "archive" else []
+    if named:
+        protected.refuse_when_matches_used_up(actor)
     stem = f"haris-case-{case.id}"
     detail: dict[str, Any] = {"kind": kind}
     if case.state == "closed":
@@ -624,6 +634,9 @@ def export_case(
     except archive.EvidenceMismatch as error:  # only that: another error is not a changed file
         raise APIError(409, "evidence_mismatch", str(error)) from None
     audit.record(actor.name, "case.exported", case.id, **detail)
+    if named:
+        protected.record_owned(named, actor)
+        protected.count_matches(actor, named)
     return result
 
 
