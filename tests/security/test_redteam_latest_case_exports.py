@@ -70,7 +70,7 @@ def test_the_console_refuses_the_full_archive_past_the_allowance(
     make_app: Callable[..., Flask], redis_client: redis.Redis
 ) -> None:
     app = make_app(HARIS_PROTECTED_MATCH_LIMIT="1/hour")
-    hala, nour, names_hala, names_nour, _names_nobody = _three_cases(app, redis_client)
+    _hala, nour, names_hala, names_nour, _names_nobody = _three_cases(app, redis_client)
     app.test_client_class = HttpsClient
     UserStore(redis_client).create("amal", PASSWORD, Role.TRAINER)
     browser = app.test_client()

@@ -99,7 +99,8 @@ def test_her_cookie_counts_behind_hundreds_of_tossed_ones(make_app: Any, account
     hers = owner.get_cookie(DEVICE_COOKIE, domain=CONSOLE_HOST, path=LOGIN_PATH)
     assert hers is not None
     tossed = [f"{DEVICE_COOKIE}=junk{number}" for number in range(200)]
-    with app.test_request_context(LOGIN_PATH, method="POST", headers={"Cookie": "; ".join([*tossed, f"{DEVICE_COOKIE}={hers.value}"])}):
+    sent = "; ".join([*tossed, f"{DEVICE_COOKIE}={hers.value}"])
+    with app.test_request_context(LOGIN_PATH, method="POST", headers={"Cookie": sent}):
         assert PresentedDevice("amal").known()
         assert not PresentedDevice("omar").known()
     with app.test_request_context(LOGIN_PATH, method="POST", headers={"Cookie": "; ".join(tossed)}):
