@@ -84,7 +84,10 @@ def safe_next(target: str | None) -> str:
     # link of the console's own.
     if not target or not target.isprintable():
         return default
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # an unclosed IPv6 bracket ("//[x"): no link of ours, and was a 500
+        return default
     # The raw value too: urlsplit drops leading spaces and C0 controls (as browsers do with a
     # Location), so " /console" was returned as given, its path read as "/console".
     if parts.scheme or parts.netloc or not target.startswith("/console") or "\\" in target:

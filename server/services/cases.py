@@ -398,7 +398,10 @@ def _source_url(value: str | None) -> str | None:
     value = value.strip()
     if len(value) > MAX_SOURCE_URL:
         raise APIError(422, "invalid_value", f"At most {MAX_SOURCE_URL} characters.", "source_url")
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # an unclosed IPv6 bracket ("http://[::1"): no address, and was a 500
+        raise APIError(422, "invalid_value", "An http(s) URL.", "source_url") from None
     # urlsplit drops tabs and line breaks before parsing, but the value is stored as sent: one
     # with a line break wrote a row of its own into the collection log as a spreadsheet with ";"
     # reads it (a forged "captured" line in the chain of custody). No address holds one.
