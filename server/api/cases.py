@@ -343,6 +343,11 @@ def _register_openapi() -> None:
                     " closed case (code case_closed: reopen it first; its other exports are allowed and audited)."
                 ),
                 "422": openapi.error("Bad platform or locale."),
+                "429": openapi.error(
+                    "protected_matches_limited: the full archive of a case that names a protected person, once this"
+                    " key's checks and cases have named as many as HARIS_PROTECTED_MATCH_LIMIT allows (as reading"
+                    " the case is; nothing sent). See Retry-After."
+                ),
                 **auth_errors,
             },
         }

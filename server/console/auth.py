@@ -84,7 +84,10 @@ def safe_next(target: str | None) -> str:
     # link of the console's own.
     if not target or not target.isprintable():
         return default
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # an unclosed IPv6 bracket ("//[x"): no link of ours, and was a 500
+        return default
     # The raw value too: urlsplit drops leading spaces and C0 controls (as browsers do with a
     # Location), so " /console" was returned as given, its path read as "/console".
     if parts.scheme or parts.netloc or not target.startswith("/console") or "\\" in target:
@@ -114,17 +117,25 @@ def _account_digest(username: str) -> str:
 
 
 def _presented_nonce(username: str) -> str | None:
-    """The nonce of this browser's device cookie, if it is a cookie of ``username``'s."""
-    token = request.cookies.get(DEVICE_COOKIE)
-    if not token:
-        return None
-    try:
-        digest, nonce = _device_tokens().loads(token, max_age=DEVICE_SECONDS)
-    except (BadSignature, ValueError, TypeError):
-        return None
-    if not isinstance(digest, str) or not isinstance(nonce, str):
-        return None
-    return nonce if hmac.compare_digest(digest, _account_digest(username)) else None
+    """The nonce of this browser's device cookie of ``username``'s, if it sent one.
+
+    Every cookie of that name is read, not the first: another host of the organisation's site
+    (``www.ngo.example``, a sibling of the console's) may set one for the whole site, which the
+    browser sends beside the console's own, the older first (RFC 6265 §5.4). Read first, such a
+    cookie hid hers, and she was kept out past a used-up address like a stranger. What they
+    cost is bounded by the request's header (a bad signature is refused before anything is
+    decoded)."""
+    tokens = _device_tokens()
+    account = _account_digest(username)
+    for token in request.cookies.getlist(DEVICE_COOKIE):
+        try:
+            digest, nonce = tokens.loads(token, max_age=DEVICE_SECONDS)
+            # compare_digest raises TypeError for a non-ASCII str (a cookie signed with the secret)
+            if isinstance(nonce, str) and hmac.compare_digest(digest, account):
+                return nonce
+        except (BadSignature, ValueError, TypeError):
+            continue
+    return None
 
 
 class PresentedDevice:

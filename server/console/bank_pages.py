@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from heuristics.banks import BankLabel
 from heuristics.profile import Platform
 from server.console.auth import console_actor, require_console_role
-from server.console.blueprint import bp, t
+from server.console.blueprint import bp, only_from_the_console, t
 from server.console.errors import explain_too_large
 from server.console.forms import megabytes, read_avatar
 from server.roles import Role
@@ -102,6 +102,7 @@ def add_bank_entry() -> Page:
 
 
 @bp.get("/banks/<bank>/export")
+@only_from_the_console
 @require_console_role(Role.TRAINER)
 def export_bank(bank: str) -> Response:
     lines = export_lines(bank, console_actor())

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, abort, g, request, session
+from flask import Blueprint, Response, abort, current_app, g, request, session
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup, escape
 
@@ -48,7 +48,20 @@ _OWN_SITES = frozenset({"same-origin", "none"})  # none: typed, a bookmark, the 
 _NAVIGATION = frozenset({"GET", "HEAD"})
 
 
-def from_another_origin(headers: Any, method: str) -> bool:
+def only_from_the_console(view: F) -> F:
+    """Mark a view whose answer is a download (an export): another origin may not even navigate
+    to it (:func:`from_another_origin`'s ``lands`` False)."""
+    view.only_from_the_console = True  # type: ignore[attr-defined]
+    return view
+
+
+def _lands(endpoint: str | None) -> bool:
+    """Whether the view of ``endpoint`` is a page a link from elsewhere may open."""
+    view = current_app.view_functions.get(endpoint or "")
+    return not getattr(view, "only_from_the_console", False)
+
+
+def from_another_origin(headers: Any, method: str, lands: bool = True) -> bool:
     """Whether the browser says this request was made by another origin's page, as anything but
     a top-level GET navigation: an image, a script, a fetch, a frame, a form post.
 
@@ -60,10 +73,17 @@ def from_another_origin(headers: Any, method: str) -> bool:
     ``protected.matched``) and counted against her ``HARIS_PROTECTED_MATCH_LIMIT`` (her report
     pages then withheld her matches for an hour), and her session kept from idling out. No
     answer is readable there, but the page's work was done. A request without these headers (an
-    older browser, a script) is let through: the cookie and the CSRF token still hold."""
+    older browser, a script) is let through: the cookie and the CSRF token still hold.
+
+    Not even a navigation when the view does not ``lands`` (:func:`only_from_the_console`): a
+    download leaves the tab on the page that asked for it, so that page's script navigated to
+    an export again and again, each one audited in her name and saved to her disk, unseen but
+    for the downloads."""
     site = headers.get("Sec-Fetch-Site")
     if site is None or site in _OWN_SITES:
         return False
+    if not lands:
+        return True
     # Browsers send the three together; one sent alone is read as a link followed.
     mode, destination = headers.get("Sec-Fetch-Mode", "navigate"), headers.get("Sec-Fetch-Dest", "document")
     navigated = mode == "navigate" and destination == "document"
@@ -74,7 +94,7 @@ def from_another_origin(headers: Any, method: str) -> bool:
 def _load_user() -> None:
     g.locale = pick_locale(session.get("lang"), request)
     g.console_user = None
-    if from_another_origin(request.headers, request.method):
+    if from_another_origin(request.headers, request.method, _lands(request.endpoint)):
         abort(403)  # before the session is resumed (which would keep it alive) or any view runs
     session_id = session.get("sid")
     if session_id:

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from heuristics.profile import Platform
 from heuristics.signals import registry
 from server.console.auth import console_actor, require_console_role
-from server.console.blueprint import bp, page_locale, t
+from server.console.blueprint import bp, only_from_the_console, page_locale, t
 from server.console.errors import explain_too_large, too_many_requests_page
 from server.console.forms import megabytes, profile_from_form
 from server.console.report_view import NAMING_FIELDS
@@ -340,6 +340,7 @@ def case_state(case_id: str, state: str) -> Page:
 
 
 @bp.get("/cases/<case_id>/export/<kind>")
+@only_from_the_console
 @require_console_role(Role.TRAINER)
 def case_export(case_id: str, kind: str) -> Page:
     try:

@@ -125,7 +125,10 @@ def _followed_from_the_console() -> bool:
     if site is not None:
         return site in {"same-origin", "none"}
     sent = request.headers.get("Origin") or request.headers.get("Referer") or ""
-    parts = urlsplit(sent)
+    try:
+        parts = urlsplit(sent)
+    except ValueError:  # an unclosed IPv6 bracket: not this origin (it was a 500)
+        return False
     return bool(parts.scheme and parts.netloc) and f"{parts.scheme}://{parts.netloc}/" == request.host_url
 
 

@@ -398,7 +398,10 @@ def _source_url(value: str | None) -> str | None:
     value = value.strip()
     if len(value) > MAX_SOURCE_URL:
         raise APIError(422, "invalid_value", f"At most {MAX_SOURCE_URL} characters.", "source_url")
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # an unclosed IPv6 bracket ("http://[::1"): no address, and was a 500
+        raise APIError(422, "invalid_value", "An http(s) URL.", "source_url") from None
     # urlsplit drops tabs and line breaks before parsing, but the value is stored as sent: one
     # with a line break wrote a row of its own into the collection log as a spreadsheet with ";"
     # reads it (a forged "captured" line in the chain of custody). No address holds one.
@@ -589,7 +592,11 @@ def export_case(
     would rewrite its history and its expiry. Such an export is audited with ``case_state:
     closed``. Its takedown notice is refused (409 ``case_closed``): a notice asks a platform to
     act now, on a case nobody is pursuing any more (the account removed, or the case closed as
-    mistaken); reopen it to file one."""
+    mistaken); reopen it to file one.
+
+    The full archive of a case that names protected people is a read of the registry as its page
+    is (:func:`view_case`): refused past the reader's ``HARIS_PROTECTED_MATCH_LIMIT`` (429
+    ``protected_matches_limited``), each person audited and counted."""
     if kind not in EXPORT_KINDS:
         raise APIError(404, "not_found", f"No such export; one of {', '.join(EXPORT_KINDS)}.", "kind")
     if locale not in LOCALES:
@@ -597,6 +604,12 @@ def export_case(
     case = get_case(cases, case_id)
     if kind == "ticket" and case.state == "closed":
         raise APIError(409, "case_closed", "The case is closed; reopen it to file a takedown notice.", "kind")
+    # The full archive's case.json is the record the case page shows (the snapshot's finding: her
+    # registry id and registered name): as counted as reading it, or it was the way around that
+    # count. The share copies leave the registry out (``redact.shareable``).
+    named = people_a_case_names(case) if kind == "archive" else []
+    if named:
+        protected.refuse_when_matches_used_up(actor)
     stem = f"haris-case-{case.id}"
     detail: dict[str, Any] = {"kind": kind}
     if case.state == "closed":
@@ -624,6 +637,9 @@ def export_case(
     except archive.EvidenceMismatch as error:  # only that: another error is not a changed file
         raise APIError(409, "evidence_mismatch", str(error)) from None
     audit.record(actor.name, "case.exported", case.id, **detail)
+    if named:
+        protected.record_owned(named, actor)
+        protected.count_matches(actor, named)
     return result
 
 
