@@ -188,7 +188,8 @@ def import_into_bank(bank: str, entries: list[StoredEntry], actor: Actor) -> int
     organisation's bank may hold her photo, stolen by a bait account there. So is one naming her
     own registered account as the bad account (409 ``account_is_protected``), and, outside the
     defaults bank, one of a flat picture (422 ``low_information_fingerprint``) or of a picture
-    that bank holds (422 ``common_picture``: :func:`~server.services.avatars.refuse_common_picture`)."""
+    that bank holds (422 ``common_picture``: :func:`~server.services.avatars.refuse_common_picture`).
+    Into the defaults bank, a maintainer's import only (:func:`refuse_defaults_write`)."""
     refuse_defaults_write(bank, actor)
     refusals = {
         "matches_protected_person": "matches a protected person's photo",
