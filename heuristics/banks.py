@@ -67,6 +67,11 @@ class BankIndex:
         found = self._index.matches(fingerprint)
         return BankMatch(self.entries[found[0].index], found[0].distance) if found else None
 
+    def confirmed_all(self, fingerprint: AvatarFingerprint) -> list[BankMatch]:
+        """Every entry the known-bad confirmation confirms (within the matcher's per-check budget),
+        closest first: what a picture joining the defaults bank silences (server.lookups.banks)."""
+        return [BankMatch(self.entries[m.index], m.distance) for m in self._index.matches(fingerprint)]
+
     def match(self, fingerprint: AvatarFingerprint, *, defaults: bool = False) -> BankMatch | None:
         # Platforms' default avatars (flat silhouettes and initials) have no detail to confirm
         # with, and calling a photo a default is a weak finding: the candidate stage decides.

@@ -5,9 +5,14 @@
   fingerprint in a form that never confirms a match (a bare phash, version 1) → 422
   ``legacy_fingerprint``; a flat picture → 422 ``low_information_fingerprint``; a copy of a picture
   of the ``platform-defaults`` bank, outside that bank → 422 ``common_picture``
-  (:func:`server.services.avatars.refuse_common_picture`).
+  (:func:`server.services.avatars.refuse_common_picture`). The ``platform-defaults`` bank itself
+  is a maintainer's: a trainer's key naming it → 403 ``forbidden`` (reason
+  ``defaults_maintainer_only``, ``field`` ``bank``) before the photo is read, since a picture
+  there silences every other bank's entries of it (:mod:`server.services.defaults_bank`); a
+  maintainer's answer adds ``shadowed_entries``, how many entries of other banks a check of the
+  picture confirms (those it now silences; a count, never which).
 - ``GET /v1/banks`` (trainer): names, entry counts and versions.
-- ``GET /v1/banks/{bank}/export`` (trainer): JSONL, one entry per line.
+- ``GET /v1/banks/{bank}/export`` (trainer): JSONL, one entry per line (``platform-defaults`` too).
 - ``POST /v1/banks/{bank}/import`` (maintainer): JSONL as exported; all lines are validated before
   any is written. Maintainer, because a bulk import adopts another organisation's labels for
   every check at once, while a trainer's entries are vetted one by one. The file is bounded by
@@ -37,6 +42,7 @@ from server.services.banks import (
     import_into_bank,
     new_entry,
 )
+from server.services.defaults_bank import refuse_defaults_write
 from server.web import openapi
 from server.web.auth import key_actor, require_role
 from server.web.body import decode_base64, json_body, read_body, validate
@@ -57,12 +63,16 @@ def _actor() -> Actor:
 @require_role(Role.TRAINER)
 def add_entry(bank: str) -> Any:
     bank = bank_name(bank)
+    refuse_defaults_write(bank, _actor())  # platform-defaults: a maintainer's, before any work
     body = validate(BankEntryRequest, json_body(request))
     avatar = decode_base64(body.avatar, "avatar", MAX_AVATAR_BYTES) if body.avatar else None
     entry = new_entry(bank, body, avatar, _actor())
     del avatar  # fingerprinted, never kept
-    add_to_bank(bank, entry, _actor())
-    return {"id": entry.id}, 201
+    shadowed = add_to_bank(bank, entry, _actor())
+    answer: dict[str, Any] = {"id": entry.stored.id}
+    if shadowed is not None:  # the defaults bank (a maintainer's): how many entries it now silences
+        answer["shadowed_entries"] = shadowed
+    return answer, 201
 
 
 @bp.get("")
@@ -96,7 +106,20 @@ def _register_openapi() -> None:
     openapi.MODELS.extend([BankEntryRequest, BankList, BankSummary, ImportResult])
     auth_errors = openapi.AUTH_ERRORS
     bank_param = [{"name": "bank", "in": "path", "required": True, "schema": {"type": "string"}}]
-    created = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+    created = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {
+            "id": {"type": "string"},
+            "shadowed_entries": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Only for the platform-defaults bank (a maintainer's): how many entries of the other"
+                " banks a check of this picture confirms, which it now silences (a count, never which; at least"
+                " that many). Absent when the banks could not be read.",
+            },
+        },
+    }
     openapi.PATHS["/v1/banks"] = {
         "get": {
             "summary": "List hash banks (trainer)",
@@ -106,14 +129,22 @@ def _register_openapi() -> None:
     }
     openapi.PATHS["/v1/banks/{bank}/entries"] = {
         "post": {
-            "summary": "Add a photo or fingerprint to a bank (trainer)",
+            "summary": "Add a photo or fingerprint to a bank (trainer; the platform-defaults bank: maintainer)",
             "operationId": "addBankEntry",
             "parameters": bank_param,
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": openapi.ref(BankEntryRequest)}},
             },
-            "responses": {"201": openapi.json_response("Added", created), **openapi.COMMON_ERRORS, **auth_errors},
+            "responses": {
+                "201": openapi.json_response("Added", created),
+                **openapi.COMMON_ERRORS,
+                **auth_errors,
+                "403": openapi.error(
+                    "The key's role does not allow this; for the platform-defaults bank a trainer's key gets"
+                    " `forbidden` with reason `defaults_maintainer_only` and `field` `bank`."
+                ),
+            },
         }
     }
     openapi.PATHS["/v1/banks/{bank}/export"] = {

@@ -1,6 +1,9 @@
 """``flask --app server bank export|import|remove``: hash banks as JSONL files, for banks larger
 than a request body, and entries removed by id. An import goes through :mod:`server.services.banks`,
-as ``POST /v1/banks/{bank}/import`` does, and is audited the same way; so is a removal."""
+as ``POST /v1/banks/{bank}/import`` does, and is audited the same way; so is a removal. The
+operator's CLI acts as a maintainer (``CLI_ACTOR``), so it writes the ``platform-defaults`` bank
+too, which API keys and console accounts write only with the maintainer role
+(``server.services.defaults_bank``)."""
 
 from __future__ import annotations
 

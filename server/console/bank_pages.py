@@ -1,5 +1,7 @@
 """Console pages for hash banks: the list with entry counts, add one photo or fingerprint, export a
 bank as JSONL, and import an export (maintainers only, as for ``POST /v1/banks/{bank}/import``).
+The ``platform-defaults`` bank is written by maintainers only (``server.services.defaults_bank``):
+a trainer's forms do not offer it, and a trainer's post naming it is refused (403).
 
 Everything a bank page does goes through the functions the JSON API uses (``server.services.banks``):
 the same validation, fingerprinting, storage, audit entries and size limit (the request body
@@ -13,7 +15,7 @@ from collections.abc import Callable
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from heuristics.banks import BankLabel
+from heuristics.banks import DEFAULTS_BANK, BankLabel
 from heuristics.profile import Platform
 from server.console.auth import console_actor, require_console_role
 from server.console.blueprint import bp, only_from_the_console, t
@@ -30,6 +32,7 @@ from server.services.banks import (
     new_entry,
     valid_bank_name,
 )
+from server.services.defaults_bank import may_write_bank, refuse_defaults_write
 from server.web.body import validate
 from server.web.downloads import jsonl_download
 from server.web.errors import APIError
@@ -44,9 +47,13 @@ def _page(
 ) -> tuple[str, int]:
     """The banks page; after a refused post, that form ("add" or "import") as typed and why."""
     banks = bank_summaries()
+    role = console_actor().role
     page = render_template(
         "console/banks.html",
         banks=banks,
+        # The banks the forms offer: the defaults bank is a maintainer's (server.services.defaults_bank).
+        writable=[bank.name for bank in banks if may_write_bank(bank.name, role)],
+        defaults_bank=DEFAULTS_BANK,
         labels=[label.value for label in BankLabel],
         platforms=[platform.value for platform in Platform],
         form=form if failed == "add" and form else {},
@@ -87,6 +94,7 @@ def add_bank_entry() -> Page:
     try:
         if not valid_bank_name(bank):
             raise APIError(422, "invalid_value", t("banks.bad_name"), "bank")
+        refuse_defaults_write(bank, console_actor())  # platform-defaults: a maintainer's, before any work
         avatar = read_avatar(request.files.get("avatar"))
         if bool(avatar) == bool(form["avatar_hash"]):
             raise APIError(422, "invalid_value", t("banks.one_of"), "avatar")
@@ -94,10 +102,12 @@ def add_bank_entry() -> Page:
         # Exports carry the role, never the trainer's name; the audit trail names the trainer.
         entry = new_entry(bank, body, avatar, console_actor())
         del avatar  # fingerprinted, never kept
-        add_to_bank(bank, entry, console_actor())
+        shadowed = add_to_bank(bank, entry, console_actor())
     except APIError as error:
         return _refused("add", form, error)
     flash(t("banks.added", bank=bank), "ok")
+    if shadowed is not None:  # the defaults bank (maintainers only): what it now silences, a count
+        flash(t("banks.defaults_shadow", count=shadowed), "ok")
     return redirect(url_for("console.banks"), code=303)
 
 

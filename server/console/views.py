@@ -38,6 +38,7 @@ from server.schemas import CheckRequest, ConfirmRequest, RejectRequest
 from server.services import protected
 from server.services.accounts import checked_password, record_refused_code_after, revoke_user
 from server.services.check import run_check
+from server.services.defaults_bank import may_write_bank, refuse_defaults_write
 from server.services.reports import bank_fingerprint, decide
 from server.state import app_state
 from server.storage.audit import READ_ACTIONS
@@ -332,8 +333,9 @@ def _decision_form(banks: list[str], warnings: dict[str, list[dict[str, Any]]]) 
     per request by :class:`~server.console.registry_reads.RegistryReads`, never while the page
     renders — a template that looked the registry up read, audited and counted it again at each
     render)."""
+    role = console_actor().role
     return {
-        "banks": banks,
+        "banks": [bank for bank in banks if may_write_bank(bank, role)],  # platform-defaults: maintainers'
         "labels": [label.value for label in BankLabel],
         "evidence_json": _evidence_json,
         "warnings": warnings,
@@ -362,6 +364,7 @@ def decide_report(report_id: str, decision: str) -> Page:
                     flash(t("reports.photo_required"), "error")
                     return redirect(url_for("console.report_detail", report_id=report_id), code=303)
                 validate(ConfirmRequest, fields)  # a bad bank name or label is refused before the preview
+                refuse_defaults_write(fields["bank"], console_actor())  # so is a trainer's platform-defaults
                 if request.form.get("reviewed") != "yes":
                     return _bank_preview(report_id, fields, photo)
                 fields["avatar"] = photo

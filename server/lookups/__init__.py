@@ -22,11 +22,14 @@ from server.storage.campaigns import HeldContributions, make_aggregate
 def init_app(app: Flask) -> None:
     state = app.extensions["haris"]
     secret = app.config["HARIS_SECRET_KEY"].encode("utf-8")
+    banks = BanksLookup(state.stores.banks)
     state.lookups.update(
         {
-            BANKS: BanksLookup(state.stores.banks),
+            BANKS: banks,
             REUSE: ReuseLookup(state.stores.client, secret),
-            PROTECTED: ProtectedLookup(state.stores.protected),
+            # A registered photo that a platform default copies names nobody (as a bank entry of one
+            # flags nobody): the registry asks the banks' own confirmation.
+            PROTECTED: ProtectedLookup(state.stores.protected, is_default=banks.is_platform_default),
         }
     )
     # The campaign aggregate lives in the limiter store (never on disk); its epochs follow the

@@ -76,6 +76,18 @@ class BanksLookup:
         """The entry of the defaults bank this picture is a copy of (:func:`platform_default`)."""
         return platform_default(self.indexes(), fingerprint)
 
+    def is_platform_default(self, fingerprint: AvatarFingerprint) -> bool:
+        """Whether this picture is a copy of an entry of the defaults bank (:func:`platform_default`):
+        the registry's photo match asks it (``server.lookups.protected.ProtectedLookup``)."""
+        return self.platform_default(fingerprint) is not None
+
+    def shadowed(self, fingerprint: AvatarFingerprint) -> int:
+        """How many entries outside the defaults bank a check of this picture confirms as known
+        bad: those that :func:`best_match` silences once the picture is in the defaults bank
+        (within the matcher's budget per bank: at least that many). For the maintainer who adds it."""
+        others = (index for name, index in self.indexes().items() if name != DEFAULTS_BANK)
+        return sum(len(index.confirmed_all(fingerprint)) for index in others)
+
     def for_check(self) -> CheckBanks:
         """The banks as one check sees them (the versions read at its first match, then kept)."""
         return CheckBanks(self)

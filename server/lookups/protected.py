@@ -10,9 +10,10 @@ change at once (``invalidate``); the others within a second.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from heuristics.context import ServiceUnavailable
 from heuristics.images import AvatarFingerprint
 from heuristics.keypoints import Keypoints
 from heuristics.matching import PhotoMatcher
@@ -83,11 +84,25 @@ def _photo_index(
     return PhotoMatcher(fingerprints), owners
 
 
-class ProtectedLookup:
-    """The ``protected`` service of :mod:`heuristics.services`."""
+# Whether a picture is a copy of one of the defaults bank's, as the known-bad confirmation finds
+# it (``server.lookups.banks.BanksLookup.is_platform_default``); ServiceUnavailable when the banks
+# cannot be read.
+DefaultsCheck = Callable[[AvatarFingerprint], bool]
 
-    def __init__(self, store: ProtectedStore, check_every: float = VERSION_CHECK_SECONDS) -> None:
+
+class ProtectedLookup:
+    """The ``protected`` service of :mod:`heuristics.services`.
+
+    ``is_default`` (the banks' own confirmation, given at start-up: ``server.lookups.init_app``)
+    makes :meth:`photo_matches` ignore a checked picture that is a platform default, a logo or a
+    stock photo of the ``platform-defaults`` bank, as :func:`server.lookups.banks.best_match`
+    does for bank entries."""
+
+    def __init__(
+        self, store: ProtectedStore, check_every: float = VERSION_CHECK_SECONDS, is_default: DefaultsCheck | None = None
+    ) -> None:
         self.store = store
+        self.is_default = is_default
         self.copy: Versioned[Version, _Registry] = Versioned(
             store.version, self._load, RedisBreaker("protected people registry unreachable"), check_every
         )
@@ -161,6 +176,31 @@ class ProtectedLookup:
         ]
 
     def photo_matches(self, fingerprint: AvatarFingerprint) -> Sequence[tuple[int, ProtectedMatch]]:
+        """The registered people whose photo ``fingerprint`` confirms against, closest first, one
+        each; none when the picture is itself a confirmed platform default (``is_default``): a
+        registered photo of hers that a default, a logo or a stock photo of the defaults bank
+        copies — registered before that picture joined the bank (new ones are refused,
+        ``common_picture``) — would take everyone showing that picture for her impersonator.
+
+        Constant work on that account: whether the picture is a default is asked of every
+        picture, before the registry and whatever it holds, and the registry's photos are then
+        matched all the same; the answer is dropped after. So what it costs depends on the
+        checked picture and the defaults bank, never on whether someone registered matches.
+        When the banks cannot be read the picture counts as no default (the registry answers as
+        it did before the defaults bank existed)."""
+        is_default = self._is_default(fingerprint)
+        found = self._photo_matches(fingerprint)
+        return () if is_default else found
+
+    def _is_default(self, fingerprint: AvatarFingerprint) -> bool:
+        if self.is_default is None:
+            return False
+        try:
+            return self.is_default(fingerprint)
+        except ServiceUnavailable:
+            return False
+
+    def _photo_matches(self, fingerprint: AvatarFingerprint) -> list[tuple[int, ProtectedMatch]]:
         registry = self.copy.current()
         found: list[tuple[int, ProtectedMatch]] = []
         seen: set[str] = set()

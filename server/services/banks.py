@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from heuristics.banks import DEFAULTS_BANK
+from heuristics.context import ServiceUnavailable
+from heuristics.images import AvatarFingerprint
 from heuristics.profile import Platform, Profile
 from heuristics.services import BANKS
 from heuristics.services import PROTECTED as REGISTRY
+from server.lookups.banks import BanksLookup
 from server.schemas import BankEntryRequest, BankSummary
 from server.services import Actor
 from server.services.avatars import fingerprint_from, refuse_common_picture, refuse_legacy
+from server.services.defaults_bank import refuse_defaults_write
 from server.services.identity import refuse_protected_account
 from server.services.reports import refuse_protected_photo
 from server.state import app_state
@@ -40,14 +46,25 @@ def bank_name(bank: str) -> str:
     return bank
 
 
-def new_entry(bank: str, body: BankEntryRequest, avatar: bytes | None, actor: Actor) -> StoredEntry:
+@dataclass(frozen=True)
+class NewEntry:
+    """An entry ready to store (:func:`new_entry`) and the picture it was made of: the photo's
+    fingerprint with its pixels when one was sent (what confirms crops), dropped with it."""
+
+    stored: StoredEntry
+    picture: AvatarFingerprint
+
+
+def new_entry(bank: str, body: BankEntryRequest, avatar: bytes | None, actor: Actor) -> NewEntry:
     """The entry of ``bank`` for one photo (fingerprinted, then dropped by the caller) or one
     fingerprint. A common picture is refused here, where the photo's pixels still are (what
     confirms a crop of a default against it): :func:`~server.services.avatars.refuse_common_picture`.
 
     The entry says who added it by role, not by name: entries travel to other organisations in
-    exports (the audit trail names the person).
+    exports (the audit trail names the person). Only a maintainer adds to the defaults bank
+    (:func:`refuse_defaults_write`).
     """
+    refuse_defaults_write(bank, actor)
     if bool(avatar) == bool(body.avatar_hash):
         raise APIError(422, "invalid_value", "Send exactly one of 'avatar' and 'avatar_hash'.", "avatar")
     found = fingerprint_from(avatar, body.avatar_hash, "avatar_hash")
@@ -60,7 +77,7 @@ def new_entry(bank: str, body: BankEntryRequest, avatar: bytes | None, actor: Ac
     # whichever door it is added through (a trainer may add a photo saved from a report by hand).
     refuse_protected_photo(found)
     refuse_protected_entry_account(body.platform, body.account_id, "account_id")
-    return make_entry(found, body.label, actor.role, body.platform, body.account_id, body.note)
+    return NewEntry(make_entry(found, body.label, actor.role, body.platform, body.account_id, body.note), found)
 
 
 # Why a line of an imported bank file was refused: a stable code (``APIError.reason``, and in
@@ -134,13 +151,31 @@ def entries_from_jsonl(lines: Iterable[bytes | str]) -> list[StoredEntry]:
     return entries
 
 
-def add_to_bank(bank: str, entry: StoredEntry, actor: Actor) -> None:
+def add_to_bank(bank: str, new: NewEntry, actor: Actor) -> int | None:
     """Store one entry (:func:`new_entry`'s, which refused a flat or common picture for this bank)
-    and record who added it."""
+    and record who added it. For the defaults bank (a maintainer's), how many entries of the
+    other banks a check of the picture confirms: from now on they are silenced for it
+    (:meth:`~server.lookups.banks.BanksLookup.shadowed`), a count for the maintainer alone, never
+    which entries. None for another bank, or when the banks cannot be read for it (the entry is
+    stored all the same)."""
     bank = bank_name(bank)
+    refuse_defaults_write(bank, actor)
+    shadowed = _shadowed(new.picture) if bank == DEFAULTS_BANK else None
     stores = app_state().stores
+    entry = new.stored
     stores.banks.add(bank, [entry])
     stores.audit.record(actor.name, "bank.added", entry.id, bank=bank, label=entry.label.value)
+    return shadowed
+
+
+def _shadowed(picture: AvatarFingerprint) -> int | None:
+    banks = app_state().lookups.get(BANKS)
+    if not isinstance(banks, BanksLookup):
+        return None
+    try:
+        return banks.shadowed(picture)
+    except ServiceUnavailable:
+        return None
 
 
 def import_into_bank(bank: str, entries: list[StoredEntry], actor: Actor) -> int:
@@ -153,7 +188,9 @@ def import_into_bank(bank: str, entries: list[StoredEntry], actor: Actor) -> int
     organisation's bank may hold her photo, stolen by a bait account there. So is one naming her
     own registered account as the bad account (409 ``account_is_protected``), and, outside the
     defaults bank, one of a flat picture (422 ``low_information_fingerprint``) or of a picture
-    that bank holds (422 ``common_picture``: :func:`~server.services.avatars.refuse_common_picture`)."""
+    that bank holds (422 ``common_picture``: :func:`~server.services.avatars.refuse_common_picture`).
+    Into the defaults bank, a maintainer's import only (:func:`refuse_defaults_write`)."""
+    refuse_defaults_write(bank, actor)
     refusals = {
         "matches_protected_person": "matches a protected person's photo",
         "account_is_protected": "names a protected person's own account",
@@ -208,7 +245,9 @@ def refuse_id_reuse(bank: str, entries: list[StoredEntry]) -> None:
 
 
 def remove_from_bank(bank: str, entry_ids: list[str], actor: Actor) -> int:
-    """Remove entries by id (a photo banked by mistake) and record who removed how many."""
+    """Remove entries by id (a photo banked by mistake) and record who removed how many. Only a
+    maintainer removes from the defaults bank (:func:`refuse_defaults_write`)."""
+    refuse_defaults_write(bank, actor)
     stores = app_state().stores
     removed = stores.banks.remove(bank_name(bank), entry_ids)
     stores.audit.record(actor.name, "bank.removed", bank, bank=bank, entries=removed)

@@ -25,6 +25,7 @@ from heuristics.services import PROTECTED as REGISTRY
 from server.schemas import ConfirmRequest, RejectRequest, ReportRequest
 from server.services import Actor
 from server.services.avatars import fingerprint_base64, refuse_common_picture, refuse_foreign_fingerprint
+from server.services.defaults_bank import refuse_defaults_write
 from server.services.identity import refuse_protected_account, refuse_wrong_url
 from server.state import app_state
 from server.storage.banks import make_entry, report_note
@@ -68,6 +69,7 @@ def decide(report_id: str, confirm: bool, actor: Actor, body: ConfirmRequest | R
     if isinstance(body, ConfirmRequest):
         fields.update({key: value for key, value in (("bank", body.bank), ("label", body.label)) if value})
         if body.bank and body.label:
+            refuse_defaults_write(body.bank, actor)  # a trainer's confirmation never reaches it
             banked = bank_fingerprint(body.avatar)
             refuse_common_picture(banked, "avatar", body.bank)  # as a bank's own door does
             fields["banked_fingerprint"] = banked.hex

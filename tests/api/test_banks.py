@@ -258,13 +258,13 @@ def test_cli_export_then_import_round_trips(
     assert any(f["code"] == "avatar.known_bad" for f in findings)
 
 
-def test_defaults_bank_makes_missing_or_default_fire(client: FlaskClient, trainer: dict[str, str]) -> None:
+def test_defaults_bank_makes_missing_or_default_fire(client: FlaskClient) -> None:
     silhouette = Image.new("RGB", (120, 120), (210, 210, 210))
     silhouette.paste((150, 150, 150), (40, 20, 80, 60))
     silhouette.paste((150, 150, 150), (25, 70, 95, 120))
     out = io.BytesIO()
     silhouette.save(out, "PNG")
-    assert add(client, "platform-defaults", trainer, avatar=b64(out.getvalue()), label="other").status_code == 201
+    assert add(client, "platform-defaults", MAINTAINER, avatar=b64(out.getvalue()), label="other").status_code == 201
     shown = io.BytesIO()
     silhouette.resize((64, 64)).save(shown, "JPEG", quality=80)
     report = client.post("/v1/check", json={"platform": "x", "avatar": b64(shown.getvalue())}).get_json()

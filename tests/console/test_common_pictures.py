@@ -29,7 +29,7 @@ SAID = {
 
 
 def with_a_default(client: FlaskClient) -> None:
-    """The stock photo joins the defaults bank, from the console's own form."""
+    """A maintainer puts the stock photo in the defaults bank, from the console's own form."""
     assert add_photo(client, "platform-defaults", photo_bytes(STOCK), label="other").status_code == 303
 
 
@@ -41,9 +41,9 @@ def alert(response: TestResponse) -> str:
 
 @pytest.mark.parametrize("locale", ["en", "fr", "ar"])
 def test_the_add_form_refuses_a_copy_of_a_default_in_the_pages_language(
-    trainer: FlaskClient, redis_client: redis.Redis, locale: str
+    trainer: FlaskClient, maintainer: FlaskClient, redis_client: redis.Redis, locale: str
 ) -> None:
-    with_a_default(trainer)
+    with_a_default(maintainer)
     trainer.get(f"/console/lang/{locale}")
     refused = add_photo(trainer, "ngo-1", cropped_mirrored_copy(STOCK))
     page = alert(refused)
@@ -65,8 +65,10 @@ def test_the_import_form_names_the_entry_of_a_default(maintainer: FlaskClient, r
     assert stored_entries(redis_client) == 1
 
 
-def test_the_protected_form_refuses_a_default_as_her_photo(trainer: FlaskClient, redis_client: redis.Redis) -> None:
-    with_a_default(trainer)
+def test_the_protected_form_refuses_a_default_as_her_photo(
+    trainer: FlaskClient, maintainer: FlaskClient, redis_client: redis.Redis
+) -> None:
+    with_a_default(maintainer)
     token = page_token(trainer, "/console/protected/new")
     data = {"csrf_token": token, "display_names": "Hala Ahed", "accounts": "", "avatar_hashes": ""}
     refused = trainer.post(

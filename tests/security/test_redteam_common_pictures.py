@@ -57,9 +57,10 @@ def add(client: FlaskClient, bank: str, headers: dict[str, str], **body: Any) ->
     return client.post(f"/v1/banks/{bank}/entries", json={"label": "entrapment", **body}, headers=headers)
 
 
-def a_default(client: FlaskClient, headers: dict[str, str]) -> None:
-    """The stock photo joins the defaults bank (from its photo: with keypoints)."""
-    assert add(client, "platform-defaults", headers, avatar=b64(photo_bytes(STOCK)), label="other").status_code == 201
+def a_default(client: FlaskClient) -> None:
+    """A maintainer puts the stock photo in the defaults bank (from its photo: with keypoints)."""
+    added = add(client, "platform-defaults", MAINTAINER, avatar=b64(photo_bytes(STOCK)), label="other")
+    assert added.status_code == 201
 
 
 def refused_as_common(response: Any, field: str) -> None:
@@ -78,7 +79,7 @@ def test_a_copy_of_a_default_never_enters_a_bank_through_its_door(
     client: FlaskClient, redis_client: redis.Redis
 ) -> None:
     trainer = trainer_key(redis_client)
-    a_default(client, trainer)
+    a_default(client)
     # A cropped, mirrored copy of it (the photo's pixels confirm it geometrically) …
     refused_as_common(add(client, "shared", trainer, avatar=b64(cropped_mirrored_copy(STOCK))), "avatar")
     # … and a re-upload's fingerprint, sent alone.
@@ -87,7 +88,7 @@ def test_a_copy_of_a_default_never_enters_a_bank_through_its_door(
     assert client.get("/v1/banks/shared/export", headers=MAINTAINER).status_code == 404
     assert "avatar.known_bad" not in check(client, reencoded(STOCK))
     # The defaults bank itself takes it (again), and a genuine bait photo still banks.
-    assert add(client, "platform-defaults", trainer, avatar_hash=copy_hash, label="other").status_code == 201
+    assert add(client, "platform-defaults", MAINTAINER, avatar_hash=copy_hash, label="other").status_code == 201
     assert add(client, "shared", trainer, avatar=b64(photo_bytes("rocket"))).status_code == 201
     assert "avatar.known_bad" in check(client, reencoded("rocket"))
 
@@ -95,7 +96,7 @@ def test_a_copy_of_a_default_never_enters_a_bank_through_its_door(
 def test_a_partner_file_with_a_default_is_refused_whole(
     app: Flask, client: FlaskClient, redis_client: redis.Redis, tmp_path: Path
 ) -> None:
-    a_default(client, trainer_key(redis_client))
+    a_default(client)
 
     def line(name: str, entry_id: str) -> str:
         found = fingerprint(decode(reencoded(name)))
@@ -125,7 +126,7 @@ def test_a_default_is_refused_at_a_reports_confirmation_and_at_the_registry(
     client: FlaskClient, redis_client: redis.Redis
 ) -> None:
     trainer = trainer_key(redis_client)
-    a_default(client, trainer)
+    a_default(client)
     filed = client.post("/v1/reports", json={"platform": "x", "profile": {"account_id": "77"}, "reason": "entrapment"})
     report_id = filed.get_json()["id"]
     confirm = {"bank": "entrapment-cases", "label": "entrapment", "avatar": b64(reencoded(STOCK))}
@@ -156,7 +157,7 @@ def test_an_entry_banked_before_its_default_flags_no_one_wearing_it(
     for name in (STOCK, "rocket"):
         assert add(client, "shared", trainer, avatar=b64(photo_bytes(name))).status_code == 201
     assert "avatar.known_bad" in check(client, cropped_mirrored_copy(STOCK))
-    a_default(client, trainer)
+    a_default(client)
     found = check(client, cropped_mirrored_copy(STOCK))
     assert "avatar.known_bad" not in found and "avatar.missing_or_default" in found
     assert "avatar.known_bad" not in check(client, reencoded(STOCK))
