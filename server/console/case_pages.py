@@ -8,6 +8,7 @@ from either door is checked, stored and audited the same way.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -50,6 +51,7 @@ from server.services.cases import (
 )
 from server.state import app_state
 from server.storage.cases import CLOSED_TTL_SECONDS, OPEN_TTL_SECONDS, CaseStore
+from server.storage.protected import ID
 from server.web.body import validate
 from server.web.downloads import default_notifier, download, requested_locale, requested_platform
 from server.web.errors import APIError
@@ -73,17 +75,42 @@ def _actor() -> Actor:
     return console_actor()
 
 
-def _form_context(form: dict[str, Any], error: APIError | None = None) -> dict[str, Any]:
-    # Through the service, so that listing the registry in the picker is audited as any other
-    # read of it is (``protected.listed``): a stolen password used only here left no trace.
-    people = sorted(protected.people(_actor()), key=lambda p: p.display_names[0].lower())
+@dataclass(frozen=True)
+class _Pick:
+    """A protected person as the picker shows her: her id and names, nothing else of her record."""
+
+    id: str
+    display_names: list[str]
+
+
+def _registry_picker(form: dict[str, Any], after: str | None) -> dict[str, Any]:
+    """A page of the registry for the picker (``after``: where the previous page stopped), as the
+    registry's own pages read it: ``protected.people_page``, so one form reads the ids and at most
+    ``PAGE_SIZE`` records however many people are registered, and the read is audited as theirs
+    is (``protected.listed``, how many, ``after``). Like them, not counted against
+    ``HARIS_PROTECTED_MATCH_LIMIT``: it names whom the registry holds, not whom a profile is taken
+    for. The person already picked, when not on this page, is read too (``protected.viewed``), so
+    that a refused form or another page keeps her picked."""
+    found, following = protected.people_page(_actor(), after)
+    people = [_Pick(person.id, person.display_names) for person in found]
+    chosen = str(form.get("protected_id", ""))
+    if ID.fullmatch(chosen) and all(pick.id != chosen for pick in people):
+        person = protected.person(chosen, _actor())
+        if person is not None:
+            people.insert(0, _Pick(person.id, person.display_names))
+    return {"people": people, "registry_after": after, "registry_next": following}
+
+
+def _form_context(
+    form: dict[str, Any], error: APIError | None = None, registry_after: str | None = None
+) -> dict[str, Any]:
     return {
         "form": form,
         "error": error,
         "platforms": [p.value for p in Platform],
         "kinds": KINDS,
         "codes": sorted(registry()),
-        "people": people,
+        **_registry_picker(form, registry_after),
     }
 
 
@@ -188,10 +215,21 @@ def new_case() -> Page:
         report_id = request.args.get("report", "")
         form = _prefill_from_report(report_id) if report_id else {}
         return render_template("console/case_new.html", **_form_context(form))
-    form_data = {key: value for key, value in request.form.items() if key != "csrf_token"}
+    form_data: dict[str, Any] = {
+        key: value for key, value in request.form.items() if key not in {"csrf_token", "registry_after"}
+    }
+    form_data["reasons"] = request.form.getlist("reasons")
+    if "registry_after" in request.form:
+        # The picker's "next people" (or "first page"): the form again, as typed, nothing created.
+        after = request.form["registry_after"] or None
+        if after is not None and not ID.fullmatch(after):
+            abort(400)  # no button of ours sends it
+        return render_template(
+            "console/case_new.html", **_form_context(_with_report_hints(form_data), registry_after=after)
+        )
     if request.form.get("prefill"):
         # From the manual check page: its fields become the suspect's, nothing is created yet.
-        skip = {"platform", "prefill", "avatar_hash"}
+        skip = {"platform", "prefill", "avatar_hash", "reasons"}
         prefill = {f"suspect_{key}": value for key, value in form_data.items() if key not in skip}
         platform = form_data.get("platform", "")
         prefill.update(platform=platform, impersonated_platform=platform, avatar_hash=form_data.get("avatar_hash", ""))

@@ -18,8 +18,15 @@ kept as before, listed as unowned.
 Revoking an account reads only its own keys: each account's keys are listed in an index
 (``OWNER_PREFIX``), written in the same transaction as the key (MULTI/EXEC: the key and the
 index are one hash-tagged family, ``{apikeys}``, in one Redis Cluster slot), and a key leaves it
-in the transaction that deletes it. Keys written before the index, under ``haris:apikey:``, are
-moved into the family and their owners' indexes once, at start-up (``server.storage.migrate``).
+in the transaction that deletes it. Keys written before the index, under ``haris:apikey:``
+(``OLD_KEY_PREFIX``: spread over a cluster's slots, so never in one transaction with the family),
+are moved into the family and their owners' indexes once, at start-up (``server.storage.migrate``):
+written under the new name first (:func:`move_record`), then deleted under the old one, so a
+worker that dies in between leaves both and the next start finishes. A revocation deletes both
+names, the old one first, and leaves a **tombstone** in the family in the transaction that
+deletes the new one: a move that read the key before the revocation then finds the tombstone
+where it would write, and writes nothing (a revoked key never comes back), while two workers
+moving the same key write the same record and delete the same old name (none is lost).
 
 Redis keys:
 - ``haris:{apikeys}:key:<sha256>`` — hash ``role``, ``label`` (who or what the key is for, kept
@@ -29,6 +36,9 @@ Redis keys:
 - ``haris:{apikeys}:owner:<username>`` — set of the digests of the keys made for accounts of
   that name (of the account under that name now, and of any earlier one a revocation was
   interrupted before deleting): what revoking the account deletes. Gone with its last key.
+- ``haris:{apikeys}:revoked:<sha256>`` — ``1``: that the key was revoked, so that a start-up move
+  (which may have read it under its old name just before) does not write it back. Expires after
+  ``TOMBSTONE_SECONDS`` (a move's read and write are one round trip apart).
 """
 
 from __future__ import annotations
@@ -41,10 +51,16 @@ from dataclasses import dataclass
 import redis
 
 from server.roles import Role, role_grants
+from server.storage.optimistic import watched
 from server.storage.users import account_instance
 
 KEY_PREFIX = "haris:{apikeys}:key:"
 OWNER_PREFIX = "haris:{apikeys}:owner:"
+TOMBSTONE_PREFIX = "haris:{apikeys}:revoked:"
+OLD_KEY_PREFIX = "haris:apikey:"  # before schema 3: moved at start-up (server.storage.migrate)
+# A move reads a key and writes it a round trip later; a week covers any worker paused in between.
+TOMBSTONE_SECONDS = 7 * 86_400
+_MOVE_RETRIES = 5
 KEY_ID_LENGTH = 12
 MAX_LABEL_LENGTH = 100
 
@@ -113,15 +129,43 @@ def store_record(client: redis.Redis, digest: str, record: dict[str, str | int])
         pipe.execute()
 
 
+class _MoveBusy(redis.RedisError):
+    """The key's tombstone kept changing while a move tried to write it (never in practice; a
+    Redis error, so start-up goes on and the next start moves the key)."""
+
+
+def move_record(client: redis.Redis, digest: str, record: dict[str, str | int]) -> bool:
+    """Write a key read under its old name (``OLD_KEY_PREFIX``) as :func:`store_record` does,
+    unless it was revoked since (its tombstone is there); whether it was written. Writing it
+    again (another worker moved it, or this move was interrupted) writes the same record."""
+    tombstone = TOMBSTONE_PREFIX + digest
+
+    def attempt(pipe: redis.client.Pipeline) -> bool:
+        if pipe.exists(tombstone):
+            pipe.unwatch()
+            return False
+        pipe.multi()
+        pipe.hset(KEY_PREFIX + digest, mapping=record)
+        if record.get("owner") is not None:
+            pipe.sadd(OWNER_PREFIX + str(record["owner"]), digest)
+        pipe.execute()
+        return True
+
+    return watched(client, tombstone, attempt, _MOVE_RETRIES, _MoveBusy(digest))
+
+
 def _delete(client: redis.Redis, digest: str, owner: str | None) -> bool:
-    """Delete the key of ``digest`` and take it out of its owner's index, in one transaction;
-    whether it was there to delete (not if revoked meanwhile)."""
+    """Delete the key of ``digest`` under its old name, then under its new one with its owner's
+    index and a tombstone in one transaction (the order :func:`move_record` relies on); whether
+    it was there to delete (not if revoked meanwhile)."""
+    old_deleted = client.delete(OLD_KEY_PREFIX + digest)
     with client.pipeline(transaction=True) as pipe:
         pipe.delete(KEY_PREFIX + digest)
         if owner is not None:
             pipe.srem(OWNER_PREFIX + owner, digest)
+        pipe.set(TOMBSTONE_PREFIX + digest, 1, ex=TOMBSTONE_SECONDS)
         deleted, *_ = pipe.execute()
-    return bool(deleted)
+    return bool(deleted or old_deleted)
 
 
 def _optional(record: dict[bytes, bytes], name: bytes) -> str | None:
@@ -171,17 +215,21 @@ def list_api_keys(client: redis.Redis) -> list[StoredKey]:
 
 def _find(client: redis.Redis, key_or_id: str) -> tuple[str, StoredKey] | None:
     """The digest and record of the key named by the key itself or by its id (``ApiKeyError`` if
-    an id is ambiguous)."""
+    an id is ambiguous), under its name or, not moved yet, its old one."""
     if len(key_or_id) == KEY_ID_LENGTH and all(c in "0123456789abcdef" for c in key_or_id):
-        names = list(client.scan_iter(match=KEY_PREFIX + key_or_id + "*", count=500))
-        if len(names) > 1:
-            raise ApiKeyError(f"id {key_or_id} names {len(names)} keys; revoke by the key itself")
-        digest = names[0].decode()[len(KEY_PREFIX) :] if names else None
+        digests = {
+            name.decode()[len(prefix) :]
+            for prefix in (KEY_PREFIX, OLD_KEY_PREFIX)
+            for name in client.scan_iter(match=prefix + key_or_id + "*", count=500)
+        }
+        if len(digests) > 1:
+            raise ApiKeyError(f"id {key_or_id} names {len(digests)} keys; revoke by the key itself")
+        digest = digests.pop() if digests else None
     else:
         digest = _digest(key_or_id)
     if digest is None:
         return None
-    record = client.hgetall(KEY_PREFIX + digest)
+    record = client.hgetall(KEY_PREFIX + digest) or client.hgetall(OLD_KEY_PREFIX + digest)
     return (digest, _record(digest, record)) if record else None
 
 

@@ -15,6 +15,11 @@ Redis keys (every one expires; docs/privacy.md says what a seized copy reveals):
   ``row`` and ``statuses``, the outcome figures only ``statuses``: their cost is bounded per case
   whatever its notes, history and evidence hold. A case stored before summaries existed gets
   one the first time a list reads it (from its record, with the record's remaining TTL).
+  ``updated`` (its last change's time, as in ``row``) tells a stale summary without the record:
+  a worker of a version before summaries (a rolling upgrade) changes the record and the
+  index's score (the same time) but not the summary, so a summary whose time is not its
+  index score is built again from the record, as a missing one is. Two changes in the same
+  second, the second by such a worker, are not told apart (times are whole seconds).
 - ``haris:{cases}:index`` — sorted set: case id → time of its last change, for the console's list. Its TTL
   is the longest a case can live, renewed on every write; ids whose record expired are pruned
   whenever the set is read.
@@ -42,6 +47,7 @@ _INDEX = "haris:{cases}:index"
 # figures read).
 _ROW = "row"
 _STATUSES = "statuses"
+_UPDATED = "updated"  # the case's updated_at: compared with its index score (stale summaries)
 MAX_LISTED = 5000
 _RETRIES = 10
 
@@ -68,6 +74,7 @@ def _summary_fields(listing: CaseListing) -> dict[str, str]:
     return {
         _ROW: listing.model_dump_json(exclude={"statuses"}, exclude_none=True),
         _STATUSES: CaseStatuses(statuses=listing.statuses).model_dump_json(exclude_none=True),
+        _UPDATED: str(listing.updated_at),
     }
 
 
@@ -80,6 +87,13 @@ def _listing(row: bytes | None, statuses: bytes | None) -> CaseListing | None:
         listed = CaseStatuses.model_validate_json(statuses).statuses
         return CaseListing.model_validate_json(row).model_copy(update={"statuses": listed})
     except ValueError:  # pydantic's ValidationError
+        return None
+
+
+def _number(raw: bytes) -> int | None:
+    try:
+        return int(raw)
+    except ValueError:
         return None
 
 
@@ -164,36 +178,65 @@ class CaseStore:
         """The summaries of cases by last change, newest first: never a case's record (but once
         for a case stored before summaries existed). Ids whose case expired are dropped from the
         index."""
-        ids = self._ids(limit, offset)
-        if not ids:
+        scored = self._ids(limit, offset)
+        if not scored:
             return []
         with self.client.pipeline(transaction=False) as pipe:
-            for case_id in ids:
+            for case_id in scored:
                 pipe.hmget(_summary_key(case_id), [_ROW, _STATUSES])
-            found = {case_id: _listing(*fields) for case_id, fields in zip(ids, pipe.execute(), strict=True)}
+            found = {case_id: _listing(*fields) for case_id, fields in zip(scored, pipe.execute(), strict=True)}
+        for case_id, listing in found.items():
+            if listing is not None and listing.updated_at != scored[case_id]:
+                found[case_id] = None  # changed by a worker that wrote no summary: built again
         self._complete(found, lambda listing: listing)
         return [listing for listing in found.values() if listing is not None]
 
     def statuses(self) -> list[CaseStatuses]:
         """Where every live case (at most MAX_LISTED, newest first) was reported and with what
         outcome, for the outcome figures: each case's summary's ``statuses`` alone."""
-        ids = self._ids(MAX_LISTED, 0)
-        if not ids:
+        scored = self._ids(MAX_LISTED, 0)
+        if not scored:
             return []
         with self.client.pipeline(transaction=False) as pipe:
-            for case_id in ids:
-                pipe.hget(_summary_key(case_id), _STATUSES)
-            found: dict[str, CaseStatuses | None] = {
-                case_id: _statuses(raw) for case_id, raw in zip(ids, pipe.execute(), strict=True)
-            }
+            for case_id in scored:
+                pipe.hmget(_summary_key(case_id), [_STATUSES, _UPDATED])
+            replies = dict(zip(scored, pipe.execute(), strict=True))
+        # A summary written before it carried ``updated``: its time from its row (bounded too).
+        undated = [case_id for case_id, (raw, updated) in replies.items() if raw is not None and updated is None]
+        dated = self._updated_from_rows(undated)
+        found: dict[str, CaseStatuses | None] = {}
+        for case_id, (raw, updated) in replies.items():
+            at = dated.get(case_id) if updated is None else _number(updated)
+            found[case_id] = _statuses(raw) if at == scored[case_id] else None  # None: built again
         self._complete(found, lambda listing: CaseStatuses(statuses=listing.statuses))
         return [statuses for statuses in found.values() if statuses is not None]
 
     def count(self) -> int:
         return int(self.client.zcard(_INDEX))
 
-    def _ids(self, limit: int, offset: int) -> list[str]:
-        return [raw.decode() for raw in self.client.zrevrange(_INDEX, offset, offset + limit - 1)]
+    def _ids(self, limit: int, offset: int) -> dict[str, int]:
+        """The ids of cases by last change, newest first, with the time of that change (the
+        index's score, written with the record by every version)."""
+        found = self.client.zrevrange(_INDEX, offset, offset + limit - 1, withscores=True)
+        return {raw.decode(): int(score) for raw, score in found}
+
+    def _updated_from_rows(self, case_ids: list[str]) -> dict[str, int]:
+        """The last change's time each of these cases' summaries holds in its ``row``."""
+        if not case_ids:
+            return {}
+        with self.client.pipeline(transaction=False) as pipe:
+            for case_id in case_ids:
+                pipe.hget(_summary_key(case_id), _ROW)
+            rows = pipe.execute()
+        dated = {}
+        for case_id, row in zip(case_ids, rows, strict=True):
+            if row is None:  # gone meanwhile: built again from the record, or dropped with it
+                continue
+            try:
+                dated[case_id] = CaseListing.model_validate_json(row).updated_at
+            except ValueError:  # unreadable: built again from the record
+                continue
+        return dated
 
     def _complete(self, found: dict[str, T | None], part: Callable[[CaseListing], T]) -> None:
         """Fill in, from their records, the summaries ``found`` lacks (None), as ``part`` of the

@@ -168,7 +168,7 @@ def test_the_impersonated_person_from_the_registry(trainer: FlaskClient, client:
 def test_the_registry_picker_is_an_audited_read(
     trainer: FlaskClient, client: FlaskClient, redis_client: redis.Redis
 ) -> None:
-    """The new-case form lists every protected person, and opening a case from one reads her
+    """The new-case form lists a page of the protected people, and opening a case from one reads her
     record: both are reads of the registry, audited as the registry's own pages are — a stolen
     trainer password used only on the case form must leave the same trace."""
     person = {"display_names": ["Hala Ahed"], "accounts": [{"platform": "x", "handle": "hala_ahed"}]}
