@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import redis
 from flask import Flask
+from flask.testing import FlaskClient
 
 from server.roles import Role
 from server.storage.audit import AUDIT_KEY
@@ -37,6 +38,16 @@ def _three_cases(app: Flask, redis_client: redis.Redis) -> tuple[str, str, str, 
         ids.append(opened.get_json()["id"])
     redis_client.delete(AUDIT_KEY)
     return hala, nour, ids[0], ids[1], ids[2]
+
+
+def _trainer_signed_in(app: Flask, redis_client: redis.Redis) -> FlaskClient:
+    """A console browser signed in as the trainer "amal", over HTTPS, its pages' Referer the console."""
+    app.test_client_class = HttpsClient
+    UserStore(redis_client).create("amal", PASSWORD, Role.TRAINER)
+    browser = app.test_client()
+    browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"
+    assert sign_in(browser, "amal").status_code == 303
+    return browser
 
 
 def test_reading_cases_that_name_protected_people_is_counted_through_the_api(
@@ -71,11 +82,7 @@ def test_reading_cases_that_name_protected_people_is_counted_in_the_console(
 ) -> None:
     app = make_app(HARIS_PROTECTED_MATCH_LIMIT="1/hour")
     hala, _nour, names_hala, names_nour, names_nobody = _three_cases(app, redis_client)
-    app.test_client_class = HttpsClient
-    UserStore(redis_client).create("amal", PASSWORD, Role.TRAINER)
-    browser = app.test_client()
-    browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"
-    assert sign_in(browser, "amal").status_code == 303
+    browser = _trainer_signed_in(app, redis_client)
 
     assert browser.get(f"/console/cases/{names_hala}").status_code == 200
     assert ("amal", "protected.matched", hala) in _trail(app)

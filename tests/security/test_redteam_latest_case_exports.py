@@ -19,10 +19,7 @@ from collections.abc import Callable
 import redis
 from flask import Flask
 
-from server.roles import Role
-from server.storage.users import UserStore
-from tests.console.conftest import PASSWORD, HttpsClient, sign_in
-from tests.security.test_redteam_case_views import _three_cases
+from tests.security.test_redteam_case_views import _three_cases, _trainer_signed_in
 from tests.security.test_redteam_cases import _key, _trail
 
 
@@ -71,11 +68,7 @@ def test_the_console_refuses_the_full_archive_past_the_allowance(
 ) -> None:
     app = make_app(HARIS_PROTECTED_MATCH_LIMIT="1/hour")
     _hala, nour, names_hala, names_nour, _names_nobody = _three_cases(app, redis_client)
-    app.test_client_class = HttpsClient
-    UserStore(redis_client).create("amal", PASSWORD, Role.TRAINER)
-    browser = app.test_client()
-    browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"
-    assert sign_in(browser, "amal").status_code == 303
+    browser = _trainer_signed_in(app, redis_client)
 
     assert browser.get(f"/console/cases/{names_hala}/export/archive").status_code == 200
     refused = browser.get(f"/console/cases/{names_nour}/export/archive")
