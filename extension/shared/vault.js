@@ -14,6 +14,7 @@
 import { api } from "./browser.js";
 import { fromBase64, toBase64 } from "./base64.js";
 import { CIPHER, IMPORT_KDF, KDF, MIN_PASSPHRASE_LENGTH, STORAGE } from "./constants.js";
+import { randomBytes } from "./random.js";
 import { changeRecords, readRecord as readStored, readVaultRecord, writeVaultRecord } from "./vault-store.js";
 
 const subtle = globalThis.crypto.subtle;
@@ -36,13 +37,6 @@ export class VaultError extends Error {
     this.name = "VaultError";
     this.code = code;
   }
-}
-
-/** n random bytes, drawn 64 KiB at a time (getRandomValues refuses more at once: a vault of 2,000 contacts is larger). */
-function randomBytes(n) {
-  const bytes = new Uint8Array(n);
-  for (let i = 0; i < n; i += 65536) globalThis.crypto.getRandomValues(bytes.subarray(i, Math.min(n, i + 65536)));
-  return bytes;
 }
 
 function checkPassphrase(passphrase) {
