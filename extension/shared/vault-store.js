@@ -61,7 +61,8 @@ const RECORDS = STORAGE.records;
 function wholeUnder(key) {
   return {
     legacyKeys: [key],
-    fromLocal: (stored) => stored[key] ?? null,
+    // (Without a filler: one there would never read back equal from here, where reads strip it.)
+    fromLocal: (stored) => fromDisk(stored[key]),
     toLocal: (record) => (record === null ? {} : { [key]: record }),
     // A record here that is not a copy of the `local` one is older (see the head of this file).
     merge: (_here, moved) => moved,
