@@ -96,13 +96,15 @@ export const STORAGE = Object.freeze({
 export const RECORD_FILES = Object.freeze({ records: Object.freeze(["vault", "unsealed"]), field: "filler", fillerBytes: 96 * 1024 });
 
 export const DEFAULT_SETTINGS = Object.freeze({
-  backendUrl: "http://127.0.0.1:5000", language: "auto", bannerEverywhere: false, pageSilent: false, healthCounter: false, autoLockMinutes: 60,
+  backendUrl: "http://127.0.0.1:5000", language: "auto", bannerEverywhere: false, pageSilent: false, healthCounter: false, autoLockMinutes: 15,
 });
 
 /**
  * The vault locks itself after this many minutes without use (an unlock, or a check that sent the
  * contacts; at the next tick), and when the device's screen locks where the browser reports it
  * (background/auto-lock.js); 0 is "only when the browser closes". Options offers these choices.
+ * The default (DEFAULT_SETTINGS) is the shortest: Firefox, on Android too, reports no screen lock,
+ * so there the time is all that closes the vault of a phone taken running.
  */
 export const AUTO_LOCK = Object.freeze({ choices: Object.freeze([15, 60, 240, 0]) });
 
