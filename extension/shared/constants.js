@@ -82,14 +82,29 @@ export const STORAGE = Object.freeze({
   legacyClear: Object.freeze(["contacts", "apiKey", "contactsRev"]),
 });
 
+/**
+ * Records written as one value above the size at which the browser keeps an IndexedDB value in a
+ * file of its own (Chromium: 64 KiB, Blink's IDBValueWrapper threshold) rather than in the LevelDB
+ * log and tables, where a replaced or deleted value stays readable on disk until LevelDB happens
+ * to compact that range (days, or never for a small database). The file is deleted when the record
+ * is replaced or deleted. Each write adds `fillerBytes` of fresh random bytes (base64, so about
+ * 128 KiB: twice the threshold, and incompressible, so the browser's own compression cannot bring
+ * it back under) in the field `field`, which shared/vault-store.js strips on every read. Only the
+ * records whose older versions tell something: the vault (a contact deleted since, a passphrase
+ * changed since) and the contacts an older version kept in clear (deleted once sealed).
+ */
+export const RECORD_FILES = Object.freeze({ records: Object.freeze(["vault", "unsealed"]), field: "filler", fillerBytes: 96 * 1024 });
+
 export const DEFAULT_SETTINGS = Object.freeze({
-  backendUrl: "http://127.0.0.1:5000", language: "auto", bannerEverywhere: false, pageSilent: false, healthCounter: false, autoLockMinutes: 60,
+  backendUrl: "http://127.0.0.1:5000", language: "auto", bannerEverywhere: false, pageSilent: false, healthCounter: false, autoLockMinutes: 15,
 });
 
 /**
  * The vault locks itself after this many minutes without use (an unlock, or a check that sent the
  * contacts; at the next tick), and when the device's screen locks where the browser reports it
  * (background/auto-lock.js); 0 is "only when the browser closes". Options offers these choices.
+ * The default (DEFAULT_SETTINGS) is the shortest: Firefox, on Android too, reports no screen lock,
+ * so there the time is all that closes the vault of a phone taken running.
  */
 export const AUTO_LOCK = Object.freeze({ choices: Object.freeze([15, 60, 240, 0]) });
 

@@ -171,30 +171,6 @@ class ContactIndex {
   }
 }
 
-/**
- * `list` with the contacts of `incoming` it does not hold yet appended (sameAccount, as
- * mergeContacts finds them), while there is room; a contact it holds stays as it is there (an
- * older copy changes nothing). `added`: how many were appended; `left`: how many did not fit.
- */
-export function addMissingContacts(list, incoming) {
-  const all = list.slice();
-  const index = new ContactIndex(all);
-  let added = 0;
-  let left = 0;
-  for (const raw of incoming) {
-    const contact = cleanContact(raw);
-    if (!contact || index.find(contact) >= 0) continue;
-    if (all.length >= LIMITS.contacts) {
-      left += 1;
-      continue;
-    }
-    all.push(contact);
-    index.add(contact, all.length - 1);
-    added += 1;
-  }
-  return { contacts: all, added, left };
-}
-
 /** The contacts while the vault is open; [] while it is locked or not set up. */
 export async function getContacts() {
   const secrets = await readSecrets();

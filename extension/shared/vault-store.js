@@ -22,6 +22,14 @@
  * worker and the extension's pages each may start one: a Web Lock (one per origin, so shared by
  * all of them) lets one migration or write run at a time, and the wipe's delete waits for it.
  *
+ * Old versions on disk (RECORD_FILES): Chromium keeps an IndexedDB value in its LevelDB, where a
+ * replaced or deleted value stays in the log or a table file until LevelDB compacts that range,
+ * which for a database this small may be never (a deleted record, even the whole database deleted
+ * by the wipe, was still in the profile directory after the browser closed). A value over 64 KiB
+ * is kept in a file of its own instead, deleted when the value is replaced or deleted. The vault's
+ * and the clear copy's records are written so (toDisk: a random filler field), and read without
+ * it (fromDisk); nothing else in this module sees the filler.
+ *
  * IndexedDB has no change event across contexts: a write of the vault or of the settings sets a
  * random value in session storage (memory only, closed to content scripts in every browser), which
  * the worker and the extension's pages watch (`storage.onChanged`, area "session").
@@ -42,7 +50,9 @@
  *   A read that began before such a change does not keep what it read.
  */
 import { api } from "./browser.js";
-import { STORAGE } from "./constants.js";
+import { toBase64 } from "./base64.js";
+import { RECORD_FILES, STORAGE } from "./constants.js";
+import { randomBytes } from "./random.js";
 
 export const VAULT_DB = Object.freeze({ name: "haris-vault", version: 1, store: "records", key: STORAGE.records.vault });
 const RECORDS = STORAGE.records;
@@ -51,7 +61,8 @@ const RECORDS = STORAGE.records;
 function wholeUnder(key) {
   return {
     legacyKeys: [key],
-    fromLocal: (stored) => stored[key] ?? null,
+    // (Without a filler: one there would never read back equal from here, where reads strip it.)
+    fromLocal: (stored) => fromDisk(stored[key]),
     toLocal: (record) => (record === null ? {} : { [key]: record }),
     // A record here that is not a copy of the `local` one is older (see the head of this file).
     merge: (_here, moved) => moved,
@@ -97,6 +108,19 @@ function layoutOf(name) {
   const layout = LAYOUT[name];
   if (!layout) throw new TypeError(`no record ${name}`);
   return layout;
+}
+
+/** A record as it is written: the vault and the clear copy with a fresh random filler (RECORD_FILES). */
+function toDisk(name, record) {
+  if (!RECORD_FILES.records.includes(name) || !record || typeof record !== "object") return record;
+  return { ...record, [RECORD_FILES.field]: toBase64(randomBytes(RECORD_FILES.fillerBytes)) };
+}
+
+/** A record as it was read, without its filler. */
+function fromDisk(record) {
+  if (!record || typeof record !== "object" || !Object.hasOwn(record, RECORD_FILES.field)) return record ?? null;
+  const { [RECORD_FILES.field]: _filler, ...rest } = record;
+  return rest;
 }
 
 function request(req) {
@@ -155,13 +179,13 @@ function readThenWrite(store, tx, names, decide) {
   for (const name of names) {
     const read = store.get(name);
     read.onsuccess = () => {
-      current[name] = read.result ?? null;
+      current[name] = fromDisk(read.result);
       left -= 1;
       if (left) return;
       try {
         for (const [key, record] of Object.entries(decide(current))) {
           if (record === null || record === undefined) store.delete(key);
-          else store.put(record, key);
+          else store.put(toDisk(key, record), key);
         }
       } catch (error) {
         tx.failure = error;
@@ -173,8 +197,8 @@ function readThenWrite(store, tx, names, decide) {
 
 // databases(): Chromium 71, Firefox 126.
 const exists = async () => (await globalThis.indexedDB.databases()).some((db) => db.name === VAULT_DB.name);
-const readIdb = async (name) => ((await exists()) ? ((await inStore("readonly", (store) => request(store.get(name)))) ?? null) : null);
-const writeIdb = (name, record) => inStore("readwrite", (store) => request(store.put(record, name)));
+const readIdb = async (name) => ((await exists()) ? fromDisk(await inStore("readonly", (store) => request(store.get(name)))) : null);
+const writeIdb = (name, record) => inStore("readwrite", (store) => request(store.put(toDisk(name, record), name)));
 const absent = (record) => record === null || record === undefined;
 const dropDatabase = () => request(globalThis.indexedDB.deleteDatabase(VAULT_DB.name));
 const readLegacy = async (name) => layoutOf(name).fromLocal(await api.storage.local.get(layoutOf(name).legacyKeys));
@@ -310,7 +334,7 @@ async function readRemembered(name) {
   const generation = known.generation;
   const record = await exclusively(async () => {
     if (!(await exists())) return null;
-    return (await inTransaction(await heldDb(), "readonly", (store) => request(store.get(name)))) ?? null;
+    return fromDisk(await inTransaction(await heldDb(), "readonly", (store) => request(store.get(name))));
   });
   if (known.generation === generation && known.factory === globalThis.indexedDB) known.remembered.set(name, structuredClone(record));
   return record;
@@ -361,7 +385,7 @@ export function changeRecords(names, update, guard = () => {}) {
     } else {
       const writes = decide(Object.fromEntries(inIdb.map((name) => [name, null])));
       const made = Object.entries(writes).filter(([, record]) => !absent(record));
-      if (made.length) await inStore("readwrite", (store) => made.forEach(([name, record]) => store.put(record, name)));
+      if (made.length) await inStore("readwrite", (store) => made.forEach(([name, record]) => store.put(toDisk(name, record), name)));
     }
     for (const name of kept) await writeLocal(name, after[name] ?? null);
     // This context's own write: what it remembered is older (other contexts learn from the signal).

@@ -14,7 +14,7 @@
 import { api } from "./browser.js";
 import { fromBase64, toBase64 } from "./base64.js";
 import { CIPHER, IMPORT_KDF, KDF, MIN_PASSPHRASE_LENGTH, STORAGE } from "./constants.js";
-import { addMissingContacts } from "./contacts.js";
+import { randomBytes } from "./random.js";
 import { changeRecords, readRecord as readStored, readVaultRecord, writeVaultRecord } from "./vault-store.js";
 
 const subtle = globalThis.crypto.subtle;
@@ -37,13 +37,6 @@ export class VaultError extends Error {
     this.name = "VaultError";
     this.code = code;
   }
-}
-
-/** n random bytes, drawn 64 KiB at a time (getRandomValues refuses more at once: a vault of 2,000 contacts is larger). */
-function randomBytes(n) {
-  const bytes = new Uint8Array(n);
-  for (let i = 0; i < n; i += 65536) globalThis.crypto.getRandomValues(bytes.subarray(i, Math.min(n, i + 65536)));
-  return bytes;
 }
 
 function checkPassphrase(passphrase) {
@@ -171,7 +164,7 @@ export async function createVault(passphrase, { contacts = [], apiKey = "" } = {
 
 /**
  * Try the passphrase on both slots; remember the key of the one it opens. Resolves to {folded}:
- * whether contacts an older version kept in clear were just moved into the vault (foldUnsealed;
+ * whether the clear copy an older version left beside the vault was just erased (foldUnsealed;
  * the popup and Options say so).
  */
 export async function unlock(passphrase) {
@@ -188,7 +181,7 @@ export async function unlock(passphrase) {
       continue;
     }
     // Never in the way of the unlock itself: a fold that fails is tried again at the next one.
-    const folded = await foldUnsealed(record, { slot: index, raw: keys[index] }, cleanSecrets(opened)).catch(() => false);
+    const folded = await foldUnsealed(cleanSecrets(opened)).catch(() => false);
     await rememberKey(index, keys[index]);
     return { folded };
   }
@@ -196,39 +189,29 @@ export async function unlock(passphrase) {
 }
 
 /**
- * A vault and a clear copy both there: an older version's createVault wrote the vault (holding
- * the clear contacts) and stopped before deleting the copy. At an unlock:
- * - with the main passphrase, the clear contacts the vault does not hold are added to it (the
- *   vault's own copy of one it holds wins: it may be newer), the API key too if the vault has
- *   none, and the clear copy is deleted, in the same transaction as the vault's write;
- * - with the second passphrase, the clear copy is deleted and nothing is added: it is typed under
- *   pressure, and a list of real contacts left readable on the device (or added to the decoy)
- *   would give the user away. Nothing is lost that the main slot did not get at its creation,
- *   and nothing on screen tells this unlock from any other.
- * A vault changed meanwhile by another page: nothing done, tried again at the next unlock.
- * Resolves to whether the clear copy was moved in (false with the second passphrase).
+ * A vault and a clear copy both there: an older version's createVault wrote the vault and stopped
+ * before deleting the copy. Every createVault that ever ran (this repository's history, from the
+ * first vault on) sealed the whole clear copy — every contact, and its API key unless one was
+ * typed — into the main slot before writing the vault, so the main slot got all of it, and a
+ * clear contact the vault lacks now is one the user deleted (or changed into another account)
+ * since; the same for an API key the vault no longer holds. Putting them back would bring a
+ * deleted contact back into the list, and into the vault a seized device holds. So at an unlock,
+ * with either passphrase, the clear copy is erased and nothing is added; nothing is lost that the
+ * vault did not already hold. Resolves to whether it was erased at a main-passphrase unlock (the
+ * popup and Options say so; at the second passphrase nothing on screen tells this unlock from any
+ * other). A clear copy that changed meanwhile (another page) is left for the next unlock.
  */
-async function foldUnsealed(record, key, secrets) {
+async function foldUnsealed(secrets) {
   const UNSEALED = STORAGE.records.unsealed;
-  const VAULT = STORAGE.records.vault;
   const clear = await readStored(UNSEALED);
   if (!clear) return false;
-  if (secrets.role !== "main") {
-    await changeRecords([UNSEALED], () => ({ [UNSEALED]: null }));
-    return false;
-  }
-  const unsealed = await readUnsealed();
-  const merged = addMissingContacts(secrets.contacts, unsealed.contacts);
-  const next = cleanSecrets({ ...secrets, contacts: merged.contacts, apiKey: secrets.apiKey || unsealed.apiKey });
-  const sealed = await resealed(record, key, next);
-  let folded = false;
-  await changeRecords([VAULT, UNSEALED], (current) => {
-    if (JSON.stringify(current[VAULT]) !== JSON.stringify(record)) return {};
+  let erased = false;
+  await changeRecords([UNSEALED], (current) => {
     if (JSON.stringify(current[UNSEALED]) !== JSON.stringify(clear)) return {};
-    folded = true;
-    return { [VAULT]: sealed, [UNSEALED]: null };
+    erased = true;
+    return { [UNSEALED]: null };
   });
-  return folded;
+  return erased && secrets.role === "main";
 }
 
 /** Forget the key: the contacts stay encrypted until the passphrase is typed again. */

@@ -525,17 +525,17 @@ def test_the_vault_locks_itself_after_the_chosen_time(browser: Browser) -> None:
         if options.input_value("#backend-url"):
             break
         options.wait_for_timeout(50)
-    assert options.input_value("#auto-lock") == "60", "an hour by default"
-    options.select_option("#auto-lock", "15")
+    assert options.input_value("#auto-lock") == "15", "15 minutes by default"
+    options.select_option("#auto-lock", "60")
     options.wait_for_selector('#vault-status[data-kind="ok"]:not(:empty)')
     assert worker.evaluate("chrome.alarms.getAll()") == tick, "an unlock makes or moves no alarm"
-    # Fourteen minutes since the last use: the tick leaves the vault open.
-    browser.control.evaluate("chrome.storage.session.set({ lastUse: Date.now() - 14 * 60000 })")
+    # Fifty-nine minutes since the last use: the tick leaves the vault open.
+    browser.control.evaluate("chrome.storage.session.set({ lastUse: Date.now() - 59 * 60000 })")
     worker.evaluate("chrome.alarms.create('haris-tick', { when: Date.now() + 100, periodInMinutes: 5 })")
     options.wait_for_timeout(1000)
     assert browser.storage()["session"].get("vaultKey")
-    # Sixteen: it locks.
-    browser.control.evaluate("chrome.storage.session.set({ lastUse: Date.now() - 16 * 60000 })")
+    # Sixty-one: it locks.
+    browser.control.evaluate("chrome.storage.session.set({ lastUse: Date.now() - 61 * 60000 })")
     worker.evaluate("chrome.alarms.create('haris-tick', { when: Date.now() + 100, periodInMinutes: 5 })")
     for _ in range(100):
         if not browser.storage()["session"].get("vaultKey"):

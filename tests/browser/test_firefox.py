@@ -31,7 +31,7 @@ from marionette_driver.errors import TimeoutException
 from marionette_driver.marionette import Marionette
 from marionette_driver.wait import Wait
 
-from tests.browser.conftest import EXTENSION
+from tests.browser.conftest import EXTENSION, without_filler
 
 pytestmark = pytest.mark.browser
 
@@ -237,10 +237,11 @@ def storage(client: Marionette) -> dict[str, Any]:
 
 
 def vault_db(client: Marionette) -> dict[str, Any]:
-    """{names: the extension's IndexedDB databases, record: the vault's record or None} (from one of its pages)."""
+    """{names: the extension's IndexedDB databases, record: the vault's record or None} (from one of its pages);
+    the record without its random filler (new at each write: RECORD_FILES in extension/shared/constants.js)."""
     answer = json.loads(client.execute_async_script(VAULT_RECORD))
     assert "error" not in answer, answer
-    return answer
+    return {**answer, "record": without_filler(answer["record"])}
 
 
 def probe(client: Marionette, url: str) -> dict[str, Any]:

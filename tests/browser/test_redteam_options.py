@@ -46,8 +46,8 @@ def test_a_locked_vault_keeps_its_server(browser: Browser, backend: Backend) -> 
     options.select_option("#auto-lock", "0")
     options.wait_for_selector('#vault-status[data-kind="error"]:not(:empty)')
     assert options.locator("#vault-status").inner_text() == english("autoLockNeedsUnlock")
-    assert options.input_value("#auto-lock") == "60"
-    assert browser.settings().get("autoLockMinutes", 60) == 60
+    assert options.input_value("#auto-lock") == "15", "the default, kept"
+    assert browser.settings().get("autoLockMinutes", 15) == 15
 
     # Unlocked (the passphrase typed), the user may change it.
     options.fill("#unlock-passphrase", PASSPHRASE)

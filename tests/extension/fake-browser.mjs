@@ -253,8 +253,23 @@ async function inVaultDb(mode, work) {
 
 /** One record of the extension's IndexedDB ("vault", "settings", "health", "unsealed"), or null (and no database made where there is none). */
 export async function idbRecord(name) {
+  return withoutFiller(await idbRawRecord(name));
+}
+
+/**
+ * A record as stored, with the random filler that keeps the vault's and the clear copy's records
+ * in a file of their own in Chromium (RECORD_FILES in shared/constants.js); idbRecord and
+ * idbRecords leave the filler out, so that tests compare what a record holds.
+ */
+export async function idbRawRecord(name) {
   if (!(await idbNames()).includes(DB.name)) return null;
   return (await inVaultDb("readonly", (store) => store.get(name))) ?? null;
+}
+
+function withoutFiller(record) {
+  if (!record || typeof record !== "object" || !Object.hasOwn(record, "filler")) return record;
+  const { filler: _filler, ...rest } = record;
+  return rest;
 }
 
 /** Every record of the extension's IndexedDB, by name ({} when there is no database; none made). */
@@ -262,7 +277,7 @@ export async function idbRecords() {
   if (!(await idbNames()).includes(DB.name)) return {};
   const keys = await inVaultDb("readonly", (store) => store.getAllKeys());
   const values = await inVaultDb("readonly", (store) => store.getAll());
-  return Object.fromEntries(keys.map((key, i) => [key, values[i]]));
+  return Object.fromEntries(keys.map((key, i) => [key, withoutFiller(values[i])]));
 }
 
 /** Put a record there (a test's tampered or left-over copy, or an older version's). */

@@ -101,26 +101,32 @@ describe("a vault and the clear copy both there (an older createVault stopped be
   const LINA = { display_name: "Lina Khoury", platform: "x", handle: "lina_k" };
   const KARIM_NOW = { ...FRIENDS[0], display_name: "Karim M." }; // renamed in the vault since
 
-  /** A locked vault holding `contacts` (and a second passphrase), beside an older version's clear copy. */
-  async function crashedCreate(contacts, { apiKey = "" } = {}) {
+  /**
+   * What an older createVault that stopped between its two writes leaves: a vault made from the
+   * clear copy (every createVault sealed all of it into the main slot), a second passphrase, the
+   * user's own changes since (`since`, in the open vault), locked; and the clear copy still there.
+   */
+  async function crashedCreate({ contacts = [], apiKey = "", since = null } = {}) {
+    await setIdbRecord("unsealed", CLEAR);
     await Vault.createVault(PASS, { contacts, apiKey });
     await Vault.setDuressPassphrase(DURESS);
+    if (since) await Vault.updateSecrets(since);
     await Vault.lock();
     await setIdbRecord("unsealed", CLEAR);
   }
 
-  test("the main passphrase moves the contacts the vault lacks into it and erases the clear copy, in one transaction", async () => {
-    await crashedCreate([KARIM_NOW, LINA]);
+  test("the main passphrase erases the clear copy and writes nothing else: the vault is as the user left it", async () => {
+    await crashedCreate({ contacts: [LINA], since: () => ({ contacts: [KARIM_NOW, LINA] }) });
     const record = await idbRecord("vault");
     const written = [];
     const put = IDBObjectStore.prototype.put;
     const remove = IDBObjectStore.prototype.delete;
     IDBObjectStore.prototype.put = function (value, key) {
-      written.push([this.transaction, "put", key]);
+      written.push(["put", key]);
       return put.call(this, value, key);
     };
     IDBObjectStore.prototype.delete = function (key) {
-      written.push([this.transaction, "delete", key]);
+      written.push(["delete", key]);
       return remove.call(this, key);
     };
     let answer;
@@ -131,13 +137,12 @@ describe("a vault and the clear copy both there (an older createVault stopped be
       IDBObjectStore.prototype.delete = remove;
     }
     assert.deepEqual(answer, { folded: true }, "the popup and Options say so");
-    assert.deepEqual(written.map(([, what, key]) => [what, key]), [["put", "vault"], ["delete", "unsealed"]]);
-    assert.equal(written[0][0], written[1][0], "one transaction");
+    assert.deepEqual(written, [["delete", "unsealed"]]);
     assert.equal(await idbRecord("unsealed"), null);
-    assert.notDeepEqual(await idbRecord("vault"), record);
+    assert.deepEqual(await idbRecord("vault"), record);
     const secrets = await Vault.readSecrets();
     assert.deepEqual(secrets.contacts.map((c) => c.display_name), ["Karim M.", "Lina Khoury"], "no duplicate; the vault's copy wins");
-    assert.equal(secrets.apiKey, "hk_clear_api_key_1", "the vault had no key: the clear one moves in");
+    assert.equal(secrets.apiKey, "hk_clear_api_key_1", "sealed at the vault's creation");
     const everything = await everythingStored(browser);
     for (const secret of IN_CLEAR) assert.equal(everything.includes(secret), false, secret);
     // The second passphrase still opens its empty list.
@@ -146,17 +151,27 @@ describe("a vault and the clear copy both there (an older createVault stopped be
     assert.deepEqual(await Vault.readSecrets(), { contacts: [], apiKey: "" });
   });
 
-  test("a contact only in the clear copy is added; the vault's own API key stays", async () => {
-    await crashedCreate([LINA], { apiKey: "hk_vault_key" });
+  test("a contact and an API key the user deleted since the vault was made do not come back from the clear copy", async () => {
+    await crashedCreate({ contacts: [LINA], since: (secrets) => ({ contacts: secrets.contacts.filter((c) => c.handle !== "karim.mansour"), apiKey: "" }) });
     assert.deepEqual(await Vault.unlock(PASS), { folded: true });
     const secrets = await Vault.readSecrets();
-    assert.deepEqual(secrets.contacts.map((c) => c.handle), ["lina_k", "karim.mansour"]);
-    assert.equal(secrets.apiKey, "hk_vault_key");
+    assert.deepEqual(secrets.contacts.map((c) => c.handle), ["lina_k"], "Karim was deleted: he stays deleted");
+    assert.equal(secrets.apiKey, "", "the key was removed: it stays removed");
     assert.equal(await idbRecord("unsealed"), null);
+    const everything = await everythingStored(browser);
+    for (const secret of IN_CLEAR) assert.equal(everything.includes(secret), false, secret);
+  });
+
+  test("an API key typed at the vault's creation stays, and the clear one is not added", async () => {
+    await crashedCreate({ apiKey: "hk_vault_key" });
+    assert.deepEqual(await Vault.unlock(PASS), { folded: true });
+    const secrets = await Vault.readSecrets();
+    assert.deepEqual(secrets.contacts.map((c) => c.handle), ["karim.mansour"]);
+    assert.equal(secrets.apiKey, "hk_vault_key");
   });
 
   test("the second passphrase erases the clear copy, adds nothing to either list, and says nothing", async () => {
-    await crashedCreate([LINA]);
+    await crashedCreate({ contacts: [LINA] });
     const record = await idbRecord("vault");
     assert.deepEqual(await Vault.unlock(DURESS), { folded: false });
     assert.deepEqual(await Vault.readSecrets(), { contacts: [], apiKey: "" });
@@ -166,11 +181,11 @@ describe("a vault and the clear copy both there (an older createVault stopped be
     for (const secret of IN_CLEAR) assert.equal(everything.includes(secret), false, secret);
     await Vault.lock();
     assert.deepEqual(await Vault.unlock(PASS), { folded: false });
-    assert.deepEqual((await Vault.readSecrets()).contacts.map((c) => c.handle), ["lina_k"]);
+    assert.deepEqual((await Vault.readSecrets()).contacts.map((c) => c.handle), ["karim.mansour", "lina_k"]);
   });
 
   test("a wrong passphrase changes nothing", async () => {
-    await crashedCreate([LINA]);
+    await crashedCreate({ contacts: [LINA] });
     await assert.rejects(Vault.unlock("not the passphrase at all"), { code: "wrong_passphrase" });
     assert.deepEqual(await idbRecord("unsealed"), CLEAR);
   });

@@ -8,13 +8,14 @@
 import assert from "node:assert/strict";
 import { after, beforeEach, describe, test } from "node:test";
 import { IDBFactory, IDBObjectStore } from "fake-indexeddb";
-import { clearEverything, idbNames, idbRecord, idbVault, installFakeBrowser, setIdbVault } from "./fake-browser.mjs";
+import { clearEverything, idbNames, idbRawRecord, idbRecord, idbVault, installFakeBrowser, setIdbRecord, setIdbVault } from "./fake-browser.mjs";
 
 const browser = installFakeBrowser();
 const Vault = await import("../../extension/shared/vault.js");
 const Store = await import("../../extension/shared/vault-store.js");
 const Contacts = await import("../../extension/shared/contacts.js");
 const { wipeEverything } = await import("../../extension/shared/wipe.js");
+const { RECORD_FILES } = await import("../../extension/shared/constants.js");
 
 const PASS = "olive tram seventeen lantern";
 const OTHER_PASS = "a different vault entirely";
@@ -191,5 +192,32 @@ describe("the store", () => {
     const session = JSON.stringify(await browser.storage.session.get(null));
     for (const slot of (await idbVault()).slots) assert.equal(session.includes(slot.salt) || session.includes(slot.data.slice(0, 40)), false);
     assert.equal(globalThis.indexedDB instanceof IDBFactory, true);
+  });
+
+  test("the vault and the clear copy are written over the browser's file size, with a new random filler each time; reads never see it", async () => {
+    // Chromium keeps a value over 64 KiB in a file of its own, deleted when the value is replaced
+    // or deleted; under it, in LevelDB, where older versions stay on disk (tests/browser/test_device_seized.py).
+    const minimum = Math.ceil((RECORD_FILES.fillerBytes * 4) / 3);
+    assert.ok(minimum >= 2 * 64 * 1024, "twice Chromium's threshold");
+    await setIdbRecord("unsealed", { contacts: FRIENDS, apiKey: "hk_clear" });
+    await Store.migrateAll();
+    await Vault.createVault(PASS);
+    const first = await idbRawRecord("vault");
+    assert.ok(first[RECORD_FILES.field].length >= minimum);
+    await Contacts.setContacts([]);
+    const second = await idbRawRecord("vault");
+    assert.ok(second[RECORD_FILES.field].length >= minimum);
+    assert.notEqual(first[RECORD_FILES.field], second[RECORD_FILES.field], "fresh at every write");
+    assert.equal(Object.hasOwn(await Store.readVaultRecord(), RECORD_FILES.field), false);
+    assert.deepEqual(Object.keys(await Store.readVaultRecord()).sort(), ["kdf", "slots", "version"]);
+    // The clear copy, as written by a move out of `local`.
+    await clearEverything(browser);
+    await browser.storage.local.set({ contacts: FRIENDS, apiKey: "hk_clear" });
+    assert.equal(await Store.migrateRecord("unsealed"), "moved");
+    assert.ok((await idbRawRecord("unsealed"))[RECORD_FILES.field].length >= minimum);
+    assert.deepEqual(await Store.readRecord("unsealed"), { contacts: FRIENDS, apiKey: "hk_clear" });
+    // The settings are small and stay so.
+    await Store.writeRecord("settings", SETTINGS);
+    assert.deepEqual(await idbRawRecord("settings"), SETTINGS);
   });
 });
