@@ -192,6 +192,16 @@ class ProtectedLookup:
         found = self._photo_matches(fingerprint)
         return () if is_default else found
 
+    def registered_photo_matches(self, fingerprint: AvatarFingerprint) -> Sequence[tuple[int, ProtectedMatch]]:
+        """The registered people whose photo ``fingerprint`` confirms against, a platform default
+        or not: what a write refuses (``server.services.reports.refuse_protected_photo``). The
+        exemption of :meth:`photo_matches` is for checks; asked by a bank write it let a
+        maintainer's key put her photo in the defaults bank once a picture it copies was there,
+        and a clone showing her photo named nobody
+        (tests/security/test_redteam_session12_defaults_hide_her.py). Privileged writes only:
+        its cost tells nothing an anonymous client could time."""
+        return self._photo_matches(fingerprint)
+
     def _is_default(self, fingerprint: AvatarFingerprint) -> bool:
         if self.is_default is None:
             return False
