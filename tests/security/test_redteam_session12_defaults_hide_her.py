@@ -15,17 +15,28 @@ now asks the registry without the exemption: the last two posts are refused as h
 
 from __future__ import annotations
 
+import io
+
 import redis
 from flask.testing import FlaskClient
+from PIL import Image
 
 from heuristics.banks import BankLabel
 from heuristics.images import fingerprint_bytes
 from server.storage.banks import make_entry
 from tests.api.test_banks import MAINTAINER, b64, cropped_mirrored_copy, photo_bytes
-from tests.security.test_redteam_common_pictures import STOCK, add
+from tests.security.test_redteam_common_pictures import STOCK, add, reencoded
 from tests.security.test_redteam_defaults_writes import DEFAULTS, JSONL, anonymous_findings, register
 
 HERS = "impersonation.protected_person"
+
+
+def reencoded_copy(photo: bytes) -> bytes:
+    """Her photo as a clone would upload it: decoded and saved again (another JPEG quality)."""
+    image = Image.open(io.BytesIO(photo)).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
 
 
 def refused_as_hers(response: object) -> None:
@@ -59,3 +70,24 @@ def test_a_maintainer_key_cannot_put_her_photo_in_the_defaults_after_its_stock_p
     confirm = {"bank": DEFAULTS, "label": "other", "avatar": b64(hers)}
     refused_as_hers(client.post(f"/v1/reports/{filed.get_json()['id']}/confirm", json=confirm, headers=MAINTAINER))
     assert HERS in anonymous_findings(client, hers)
+
+
+def test_one_import_of_the_stock_picture_with_keypoints_does_not_hide_her_photo(
+    client: FlaskClient, redis_client: redis.Redis
+) -> None:
+    """The same without a write the guard could refuse: the stock picture's entry with its
+    keypoints (an export line, a partner's defaults file) is not hers — asked of the registry
+    without her photo's pixels, it does not confirm her crop — and is imported. But at check time
+    her photo, cropped from it, confirms against its keypoints, so every picture "a default"
+    dropped her: a clone showing her real photo named nobody. Now a registered photo is dropped
+    only when the default is at least as close to the checked picture as her photo is: the stock
+    picture still names nobody, her photo names her."""
+    hers = cropped_mirrored_copy(STOCK)
+    register(client, hers)
+    line = make_entry(fingerprint_bytes(photo_bytes(STOCK)), BankLabel.OTHER, "maintainer").exported()
+    imported = client.post(f"/v1/banks/{DEFAULTS}/import", data=line, headers=JSONL)
+    assert imported.status_code == 200, imported.get_json()
+    assert HERS in anonymous_findings(client, hers)
+    assert HERS in anonymous_findings(client, reencoded_copy(hers))
+    found = anonymous_findings(client, reencoded(STOCK))
+    assert HERS not in found and "avatar.missing_or_default" in found
