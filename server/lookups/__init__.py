@@ -27,9 +27,9 @@ def init_app(app: Flask) -> None:
         {
             BANKS: banks,
             REUSE: ReuseLookup(state.stores.client, secret),
-            # A registered photo that a platform default copies names nobody (as a bank entry of one
-            # flags nobody): the registry asks the banks' own confirmation.
-            PROTECTED: ProtectedLookup(state.stores.protected, is_default=banks.is_platform_default),
+            # A registered photo that a platform default copies names nobody showing that default (as a
+            # bank entry of one flags nobody): the registry asks the banks' own confirmation how close.
+            PROTECTED: ProtectedLookup(state.stores.protected, default_distance=banks.default_distance),
         }
     )
     # The campaign aggregate lives in the limiter store (never on disk); its epochs follow the

@@ -76,10 +76,12 @@ class BanksLookup:
         """The entry of the defaults bank this picture is a copy of (:func:`platform_default`)."""
         return platform_default(self.indexes(), fingerprint)
 
-    def is_platform_default(self, fingerprint: AvatarFingerprint) -> bool:
-        """Whether this picture is a copy of an entry of the defaults bank (:func:`platform_default`):
-        the registry's photo match asks it (``server.lookups.protected.ProtectedLookup``)."""
-        return self.platform_default(fingerprint) is not None
+    def default_distance(self, fingerprint: AvatarFingerprint) -> int | None:
+        """How far this picture is from the entry of the defaults bank it is a copy of
+        (:func:`platform_default`), None when it is none: the registry's photo match asks it
+        (``server.lookups.protected.ProtectedLookup``)."""
+        found = self.platform_default(fingerprint)
+        return None if found is None else found.distance
 
     def shadowed(self, fingerprint: AvatarFingerprint) -> int:
         """How many entries outside the defaults bank a check of this picture confirms as known

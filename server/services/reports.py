@@ -143,7 +143,9 @@ def refuse_protected_photo(fingerprint: AvatarFingerprint) -> None:
     if registry is None:
         return
     try:
-        matches = registry.photo_matches(fingerprint)
+        # Not ``photo_matches``: its exemption of platform defaults is a check's; a default that
+        # copies her photo must not carry her photo into a bank (the defaults bank included).
+        matches = registry.registered_photo_matches(fingerprint)
     except ServiceUnavailable:
         raise APIError(503, "storage_unavailable", "The protected-people registry cannot be checked now.") from None
     if matches:

@@ -179,11 +179,12 @@ class Asked:
         self.answer = answer
         self.calls = 0
 
-    def __call__(self, picture: AvatarFingerprint) -> bool:
+    def __call__(self, picture: AvatarFingerprint) -> int | None:
+        """The default's distance: 0 (the picture is the default itself) when it is one."""
         self.calls += 1
         if self.answer is None:
             raise ServiceUnavailable("banks")
-        return self.answer
+        return 0 if self.answer else None
 
 
 class CountedMatcher(PhotoMatcher):
@@ -212,7 +213,7 @@ def test_the_registry_asks_the_defaults_whatever_it_holds_and_matches_its_photos
             store.add(Person(["Hala Ahed"], [], [mine.hex], None), "t")
         for answer in (False, True, None):
             asked = Asked(answer)
-            lookup = ProtectedLookup(store, check_every=0, is_default=asked)
+            lookup = ProtectedLookup(store, check_every=0, default_distance=asked)
             CountedMatcher.calls = 0
             found = lookup.photo_matches(picture)
             results[registered, answer] = (asked.calls, CountedMatcher.calls, len(found))
