@@ -19,10 +19,11 @@ from werkzeug.wrappers import Response
 from heuristics.profile import Platform
 from server.console.auth import console_actor, require_console_role
 from server.console.blueprint import bp, error_text, t
+from server.console.errors import too_many_requests_page
 from server.console.forms import read_avatar
 from server.roles import Role
 from server.schemas import MAX_AVATARS, ProtectedCreate
-from server.services import protected
+from server.services import protected, registry_listing
 from server.services.protected import photo_fingerprint
 from server.state import app_state
 from server.storage.optimistic import VERSION
@@ -180,11 +181,19 @@ def _shown(person: ProtectedPerson | None) -> ProtectedPerson | None:
 def protected_people() -> Page:
     """A page of the registry (``after``: where the previous page stopped, as ``GET /v1/protected``'s
     cursor), with a link to the next. Shown as the API shows them: with the photo hashes that
-    never confirm, marked on the list too."""
+    never confirm, marked on the list too (a count of photos, never their fingerprints). Within
+    her ``HARIS_REGISTRY_LIST_LIMIT``, as the API's listing (:mod:`server.services.registry_listing`):
+    past it, the console's 429 page, the registry unread; the console's 503 page when the limiter
+    store cannot count."""
     after = request.args.get("after")
     if after is not None and not ID.fullmatch(after):
         abort(400)  # no link of ours sends it
-    found, following = protected.people_page(console_actor(), after)
+    try:
+        found, following = registry_listing.page(console_actor(), after)
+    except registry_listing.ListingLimited as error:
+        return too_many_requests_page("protected.list_limited", error.retry_after)
+    except APIError as error:  # 503 limiter_unavailable: her reads must be counted (fails closed)
+        return render_template("console/error.html", status=error.status, message=t("error.unavailable")), error.status
     people = [protected.shown(p) for p in found]
     return render_template("console/protected.html", people=people, after=after, following=following)
 
