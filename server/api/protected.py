@@ -56,7 +56,7 @@ def list_people() -> Any:
 @bp.get("/protected/<person_id>")
 @require_role(Role.TRAINER)
 def get_person(person_id: str) -> Any:
-    person = protected.person(person_id, _actor())
+    person = registry_listing.person(person_id, _actor())  # within HARIS_REGISTRY_LIST_LIMIT
     if person is None:
         raise APIError(404, "not_found", "No protected person with this id.")
     return jsonify(json.loads(protected.shown(person).model_dump_json()))
@@ -138,11 +138,17 @@ openapi.PATHS["/v1/protected"] = {
 openapi.PATHS["/v1/protected/{person_id}"] = {
     "get": {
         "summary": "One protected person (trainer)",
+        "description": (
+            "Audited (`protected.viewed`) and counted as a person the listing shows (`HARIS_REGISTRY_LIST_LIMIT`):"
+            " free for a person the key was shown this clock hour, refused for any other once the allowance"
+            " is used up."
+        ),
         "operationId": "getProtected",
         "parameters": _ID_PARAMETER,
         "responses": {
             "200": openapi.json_response("The person", openapi.ref(ProtectedPersonOut)),
             "404": openapi.error("No such id."),
+            "429": openapi.error("`protected_list_limited`: as for the listing; see `Retry-After`."),
             **openapi.AUTH_ERRORS,
         },
     },

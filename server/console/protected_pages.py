@@ -217,7 +217,14 @@ def new_protected() -> Page:
 @require_console_role(Role.TRAINER)
 def edit_protected(person_id: str) -> Page:
     if request.method == "GET":
-        person = protected.person(person_id, console_actor())
+        try:  # a person shown is counted as the list's are (HARIS_REGISTRY_LIST_LIMIT)
+            person = registry_listing.person(person_id, console_actor())
+        except registry_listing.ListingLimited as error:
+            return too_many_requests_page("protected.list_limited", error.retry_after)
+        except APIError as error:  # 503 limiter_unavailable (fails closed), as the list
+            return render_template(
+                "console/error.html", status=error.status, message=t("error.unavailable")
+            ), error.status
     else:
         person = app_state().stores.protected.get(person_id)  # the edit is audited, not the read
     if person is None:
@@ -256,7 +263,10 @@ def _refused_save(person_id: str, error: APIError) -> Page:
     Another trainer saved her record after this form was shown (``protected_changed``): what is
     stored now is shown beside what she typed, and the form carries the version of what it shows,
     so that saving again (once both are reconciled) replaces that record."""
-    now = protected.person(person_id, console_actor())
+    try:  # counted as her edit page is: a refused post showed any record by its id
+        now = registry_listing.person(person_id, console_actor())
+    except registry_listing.ListingLimited as limited:
+        return too_many_requests_page("protected.list_limited", limited.retry_after)
     if now is None:  # deleted meanwhile: there is nothing left to edit
         abort(404)
     if error.code == "protected_changed":

@@ -528,6 +528,12 @@ class Limits:
         one is marked shown, as :meth:`newly_named` marks a person named)."""
         return self._first_this_hour(self.protected_person_listed, actor, person_ids)
 
+    def listed_this_hour(self, actor: str, person_id: str) -> bool:
+        """Whether the listing showed ``actor`` this person in the clock hour (read, not marked)."""
+        g.limited_actor, g.limited_person = actor, person_id
+        standing = self.protected_person_listed.standing()
+        return standing is not None and standing.used
+
     @staticmethod
     def _first_this_hour(marks: Allowance, actor: str, person_ids: Iterable[str]) -> int:
         """How many of ``person_ids`` ``marks`` (a fixed window of one an hour per actor and

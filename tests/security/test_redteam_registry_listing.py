@@ -287,3 +287,52 @@ def test_a_count_past_the_limit_uses_the_allowance_up(make_app: Callable[..., Fl
         assert not counted.standing().used_up
         assert not counted.charge(2, refuse=False)  # two more people shown: past the limit
         assert counted.standing().used_up
+
+
+def test_one_persons_record_is_counted_as_a_person_shown(
+    make_app: Callable[..., Flask], redis_client: redis.Redis
+) -> None:
+    """Ids are found outside the listing (the audit page names everyone registered in the year,
+    by id): opened one by one they read the registry past the allowance. A person already shown
+    this hour opens again whatever the allowance; anyone else is refused once it is used up."""
+    app = make_app(HARIS_REGISTRY_LIST_LIMIT=f"{PAGE_SIZE}/hour")
+    registered = fill_registry(redis_client, PAGE_SIZE + 5)
+    client = app.test_client()
+    key = _key(redis_client, "stolen laptop")
+    first = _api_page(client, key)
+    assert first.status_code == 200
+    shown, unseen = _ids(first), sorted(registered - set(_ids(first)))
+    assert client.get(f"/v1/protected/{shown[0]}", headers=key).status_code == 200  # free: shown already
+    _refused(client.get(f"/v1/protected/{unseen[0]}", headers=key))
+    _refused(client.get(f"/v1/protected/{'0' * 16}", headers=key))  # no oracle of which ids exist
+    assert client.get(f"/v1/protected/{shown[0]}", headers=key).status_code == 200  # a refusal marks nobody
+    # One at a time, a fresh key's records use its allowance up as its pages do.
+    other = _key(redis_client, "office desktop")
+    for person in sorted(registered)[:PAGE_SIZE]:
+        assert client.get(f"/v1/protected/{person}", headers=other).status_code == 200
+    _refused(client.get(f"/v1/protected/{sorted(registered)[PAGE_SIZE]}", headers=other))
+    _refused(_api_page(client, other))
+
+
+def test_the_consoles_edit_page_is_counted_as_a_person_shown(
+    make_app: Callable[..., Flask], redis_client: redis.Redis
+) -> None:
+    app = make_app(HARIS_REGISTRY_LIST_LIMIT=f"{PAGE_SIZE}/hour")
+    registered = fill_registry(redis_client, PAGE_SIZE + 5)
+    browser = _signed_in(app, redis_client, "amal", Role.MAINTAINER)
+    listed = browser.get("/console/protected")
+    shown = _PERSON.findall(listed.get_data(as_text=True))
+    assert listed.status_code == 200 and len(shown) == PAGE_SIZE
+    assert browser.get(f"/console/protected/{shown[-1]}/edit").status_code == 200  # her Edit link stays open
+    unseen = sorted(registered - set(shown))[0]
+    refused = browser.get(f"/console/protected/{unseen}/edit")
+    assert refused.status_code == 429 and "HARIS_REGISTRY_LIST_LIMIT" in refused.get_data(as_text=True)
+    assert "Person " not in refused.get_data(as_text=True)  # her record is not on it (her id is: the URL)
+    assert _listing_trail(app)[-1] == ("amal", "protected.list_refused", "registry")
+    # A save refused (a blank name) shows her stored record again: counted as her edit page is.
+    token = re.search(r'name="csrf_token" value="([^"]+)"', listed.get_data(as_text=True))[1]
+    post = {"csrf_token": token, "version": "0" * 32, "display_names": "", "accounts": ""}
+    refused_save = browser.post(f"/console/protected/{unseen}/edit", data=post)
+    assert refused_save.status_code == 429 and "Person " not in refused_save.get_data(as_text=True)
+    shown_save = browser.post(f"/console/protected/{shown[-1]}/edit", data=post)
+    assert shown_save.status_code == 422  # someone shown to her this hour: her form comes back
