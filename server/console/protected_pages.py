@@ -176,6 +176,15 @@ def _shown(person: ProtectedPerson | None) -> ProtectedPerson | None:
     return protected.shown(person) if person is not None else None
 
 
+def _refused_read(refusal: APIError) -> Page:
+    """A read of the registry :mod:`server.services.registry_listing` refused: the console's 429
+    page past her ``HARIS_REGISTRY_LIST_LIMIT`` (naming it), its 503 page when the limiter store
+    cannot count what she would be shown (fails closed)."""
+    if isinstance(refusal, registry_listing.ListingLimited):
+        return too_many_requests_page("protected.list_limited", refusal.retry_after)
+    return render_template("console/error.html", status=refusal.status, message=t("error.unavailable")), refusal.status
+
+
 @bp.get("/protected")
 @require_console_role(Role.TRAINER)
 def protected_people() -> Page:
@@ -190,10 +199,8 @@ def protected_people() -> Page:
         abort(400)  # no link of ours sends it
     try:
         found, following = registry_listing.page(console_actor(), after)
-    except registry_listing.ListingLimited as error:
-        return too_many_requests_page("protected.list_limited", error.retry_after)
-    except APIError as error:  # 503 limiter_unavailable: her reads must be counted (fails closed)
-        return render_template("console/error.html", status=error.status, message=t("error.unavailable")), error.status
+    except APIError as refusal:
+        return _refused_read(refusal)
     people = [protected.shown(p) for p in found]
     return render_template("console/protected.html", people=people, after=after, following=following)
 
@@ -219,12 +226,8 @@ def edit_protected(person_id: str) -> Page:
     if request.method == "GET":
         try:  # a person shown is counted as the list's are (HARIS_REGISTRY_LIST_LIMIT)
             person = registry_listing.person(person_id, console_actor())
-        except registry_listing.ListingLimited as error:
-            return too_many_requests_page("protected.list_limited", error.retry_after)
-        except APIError as error:  # 503 limiter_unavailable (fails closed), as the list
-            return render_template(
-                "console/error.html", status=error.status, message=t("error.unavailable")
-            ), error.status
+        except APIError as refusal:
+            return _refused_read(refusal)
     else:
         person = app_state().stores.protected.get(person_id)  # the edit is audited, not the read
     if person is None:
@@ -265,8 +268,8 @@ def _refused_save(person_id: str, error: APIError) -> Page:
     so that saving again (once both are reconciled) replaces that record."""
     try:  # counted as her edit page is: a refused post showed any record by its id
         now = registry_listing.person(person_id, console_actor())
-    except registry_listing.ListingLimited as limited:
-        return too_many_requests_page("protected.list_limited", limited.retry_after)
+    except APIError as refusal:
+        return _refused_read(refusal)
     if now is None:  # deleted meanwhile: there is nothing left to edit
         abort(404)
     if error.code == "protected_changed":
