@@ -61,6 +61,13 @@ DEFAULTS: dict[str, Any] = {
     # in any hour (a moving window across the hourly pepper); past it her checks are refused, 429
     # protected_matches_limited, until the window has room (server/services/protected.py).
     "HARIS_PROTECTED_MATCH_LIMIT": "30/hour",
+    # Distinct protected people the registry's listing (GET /v1/protected, the console's list) and
+    # one person's record (GET /v1/protected/{id}, her edit page) may show one trainer (console
+    # account or API key label) in any hour, a moving window; a person shown again within the
+    # clock hour counts once. Past it the listing is refused, 429
+    # protected_list_limited, until the window has room (server/services/registry_listing.py):
+    # a stolen key or password cannot page through the whole registry in minutes. Four pages.
+    "HARIS_REGISTRY_LIST_LIMIT": "200/hour",
     # Extractor health reports per client address (the extension sends one a day, docs/extension.md).
     "HARIS_EXTRACTOR_HEALTH_LIMIT": "2/hour",
     # Failed API keys (Authorization: Bearer …) per client address.
@@ -116,6 +123,7 @@ _RATE_LIMITS = {
     "HARIS_REGISTRY_LIMIT",
     "HARIS_REGISTRY_NETWORK_LIMIT",
     "HARIS_PROTECTED_MATCH_LIMIT",
+    "HARIS_REGISTRY_LIST_LIMIT",
     "HARIS_CAMPAIGN_CONTRIBUTIONS",
     "HARIS_CAMPAIGN_NETWORK_CONTRIBUTIONS",
     "HARIS_EXTRACTOR_HEALTH_LIMIT",

@@ -17,15 +17,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from server.roles import Role
 from server.schemas import Accepted, ProtectedCreate, ProtectedList, ProtectedPersonOut
-from server.services import Actor, protected
+from server.services import Actor, protected, registry_listing
 from server.web import openapi
 from server.web.auth import key_actor, require_role
 from server.web.body import json_body, validate
-from server.web.errors import APIError, answer_storage_errors
+from server.web.errors import APIError, answer_storage_errors, error_response
 
 bp = Blueprint("protected", __name__, url_prefix="/v1")
 answer_storage_errors(bp, "The registry cannot be reached; try again later.")
@@ -46,8 +46,9 @@ def create() -> Any:
 @require_role(Role.TRAINER)
 def list_people() -> Any:
     """A page of the registry (``protected.PAGE_SIZE`` people): without ``cursor`` the first, and
-    ``next`` the cursor of the following one (null on the last)."""
-    found, following = protected.people_page(_actor(), request.args.get("cursor"))
+    ``next`` the cursor of the following one (null on the last); within the key's
+    ``HARIS_REGISTRY_LIST_LIMIT`` (:mod:`server.services.registry_listing`)."""
+    found, following = registry_listing.page(_actor(), request.args.get("cursor"))
     people = [protected.shown(p) for p in found]
     return jsonify(json.loads(ProtectedList(people=people, next=following).model_dump_json()))
 
@@ -55,7 +56,7 @@ def list_people() -> Any:
 @bp.get("/protected/<person_id>")
 @require_role(Role.TRAINER)
 def get_person(person_id: str) -> Any:
-    person = protected.person(person_id, _actor())
+    person = registry_listing.person(person_id, _actor())  # within HARIS_REGISTRY_LIST_LIMIT
     if person is None:
         raise APIError(404, "not_found", "No protected person with this id.")
     return jsonify(json.loads(protected.shown(person).model_dump_json()))
@@ -67,6 +68,13 @@ def delete_person(person_id: str) -> Any:
     if not protected.delete(person_id, _actor()):
         raise APIError(404, "not_found", "No protected person with this id.")
     return "", 204
+
+
+@bp.errorhandler(registry_listing.ListingLimited)
+def _listing_limited(error: registry_listing.ListingLimited) -> Response:
+    response = error_response(error.status, error.code, error.message, reason=error.reason)
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 openapi.MODELS.extend([ProtectedCreate, ProtectedPersonOut, ProtectedList])
@@ -96,6 +104,11 @@ openapi.PATHS["/v1/protected"] = {
             f"At most {protected.PAGE_SIZE} people a page. Without `cursor`, the first page; `next` in the"
             " answer is the `cursor` of the following page (null on the last). Page after page covers"
             " everyone registered throughout exactly once. Each page is audited (`protected.listed`)."
+            " The people a key is shown are counted against `HARIS_REGISTRY_LIST_LIMIT` (by default 200"
+            " in any hour, per key label, maintainer keys too): each distinct person once a clock hour,"
+            " however many pages or requests show her. Once it is used up every listing request of the"
+            " key is refused (429 `protected_list_limited`, `Retry-After`), the refusal audited"
+            " (`protected.list_refused`); the page that uses it up is answered in full."
         ),
         "operationId": "listProtected",
         "parameters": [
@@ -110,18 +123,32 @@ openapi.PATHS["/v1/protected"] = {
         "responses": {
             "200": openapi.json_response("A page of protected people", openapi.ref(ProtectedList)),
             "422": openapi.error("`invalid_value` (`cursor`): a cursor that is no page's `next`."),
+            "429": openapi.error(
+                "`protected_list_limited`: the listing has shown this key `HARIS_REGISTRY_LIST_LIMIT`"
+                " protected people in the window; nothing is read until `Retry-After` seconds have passed."
+            ),
             **openapi.AUTH_ERRORS,
+            "503": openapi.error(
+                "Storage is unavailable, or `limiter_unavailable`: the limiter store cannot count what"
+                " the key would be shown (fails closed)."
+            ),
         },
     },
 }
 openapi.PATHS["/v1/protected/{person_id}"] = {
     "get": {
         "summary": "One protected person (trainer)",
+        "description": (
+            "Audited (`protected.viewed`) and counted as a person the listing shows (`HARIS_REGISTRY_LIST_LIMIT`):"
+            " free for a person the key was shown this clock hour, refused for any other once the allowance"
+            " is used up."
+        ),
         "operationId": "getProtected",
         "parameters": _ID_PARAMETER,
         "responses": {
             "200": openapi.json_response("The person", openapi.ref(ProtectedPersonOut)),
             "404": openapi.error("No such id."),
+            "429": openapi.error("`protected_list_limited`: as for the listing; see `Retry-After`."),
             **openapi.AUTH_ERRORS,
         },
     },

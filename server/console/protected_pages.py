@@ -19,10 +19,11 @@ from werkzeug.wrappers import Response
 from heuristics.profile import Platform
 from server.console.auth import console_actor, require_console_role
 from server.console.blueprint import bp, error_text, t
+from server.console.errors import too_many_requests_page
 from server.console.forms import read_avatar
 from server.roles import Role
 from server.schemas import MAX_AVATARS, ProtectedCreate
-from server.services import protected
+from server.services import protected, registry_listing
 from server.services.protected import photo_fingerprint
 from server.state import app_state
 from server.storage.optimistic import VERSION
@@ -175,16 +176,31 @@ def _shown(person: ProtectedPerson | None) -> ProtectedPerson | None:
     return protected.shown(person) if person is not None else None
 
 
+def _refused_read(refusal: APIError) -> Page:
+    """A read of the registry :mod:`server.services.registry_listing` refused: the console's 429
+    page past her ``HARIS_REGISTRY_LIST_LIMIT`` (naming it), its 503 page when the limiter store
+    cannot count what she would be shown (fails closed)."""
+    if isinstance(refusal, registry_listing.ListingLimited):
+        return too_many_requests_page("protected.list_limited", refusal.retry_after)
+    return render_template("console/error.html", status=refusal.status, message=t("error.unavailable")), refusal.status
+
+
 @bp.get("/protected")
 @require_console_role(Role.TRAINER)
 def protected_people() -> Page:
     """A page of the registry (``after``: where the previous page stopped, as ``GET /v1/protected``'s
     cursor), with a link to the next. Shown as the API shows them: with the photo hashes that
-    never confirm, marked on the list too."""
+    never confirm, marked on the list too (a count of photos, never their fingerprints). Within
+    her ``HARIS_REGISTRY_LIST_LIMIT``, as the API's listing (:mod:`server.services.registry_listing`):
+    past it, the console's 429 page, the registry unread; the console's 503 page when the limiter
+    store cannot count."""
     after = request.args.get("after")
     if after is not None and not ID.fullmatch(after):
         abort(400)  # no link of ours sends it
-    found, following = protected.people_page(console_actor(), after)
+    try:
+        found, following = registry_listing.page(console_actor(), after)
+    except APIError as refusal:
+        return _refused_read(refusal)
     people = [protected.shown(p) for p in found]
     return render_template("console/protected.html", people=people, after=after, following=following)
 
@@ -208,7 +224,10 @@ def new_protected() -> Page:
 @require_console_role(Role.TRAINER)
 def edit_protected(person_id: str) -> Page:
     if request.method == "GET":
-        person = protected.person(person_id, console_actor())
+        try:  # a person shown is counted as the list's are (HARIS_REGISTRY_LIST_LIMIT)
+            person = registry_listing.person(person_id, console_actor())
+        except APIError as refusal:
+            return _refused_read(refusal)
     else:
         person = app_state().stores.protected.get(person_id)  # the edit is audited, not the read
     if person is None:
@@ -247,7 +266,10 @@ def _refused_save(person_id: str, error: APIError) -> Page:
     Another trainer saved her record after this form was shown (``protected_changed``): what is
     stored now is shown beside what she typed, and the form carries the version of what it shows,
     so that saving again (once both are reconciled) replaces that record."""
-    now = protected.person(person_id, console_actor())
+    try:  # counted as her edit page is: a refused post showed any record by its id
+        now = registry_listing.person(person_id, console_actor())
+    except APIError as refusal:
+        return _refused_read(refusal)
     if now is None:  # deleted meanwhile: there is nothing left to edit
         abort(404)
     if error.code == "protected_changed":

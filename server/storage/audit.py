@@ -4,7 +4,8 @@ bank), about what, and when, through whichever door.
 Redis key:
 - ``haris:audit`` — a Redis stream, one entry per privileged action (report confirmed or rejected,
   bank entry added, imported, removed or exported, protected person registered, changed, deleted,
-  listed, viewed or named by a trainer's check, rules published, console accounts and API keys
+  listed, viewed or named by a trainer's check, or a listing or check refused past a trainer's
+  allowance, rules published, console accounts and API keys
   created and revoked, passwords, second factors and sessions changed, cases). Fields: ``actor``
   (console username, ``key:<label>`` for an API key, ``cli``, ``sighup`` or ``sign-in form``),
   ``action``, ``target`` (an id), ``detail`` (JSON: bank, label, status, counts — never profile
@@ -27,12 +28,14 @@ AUDIT_KEY = "haris:audit"
 AUDIT_RETENTION_SECONDS = 365 * 24 * 3600
 # Entries that record a read, not a change (the audit page can show either kind alone).
 READ_ACTIONS = frozenset(
-    # A refused check (too many protected people named to one trainer) is an attempted read.
+    # A refused check (too many protected people named to one trainer) is an attempted read, as a
+    # refused listing (too many shown to her: server.services.registry_listing) is.
     {
         "protected.listed",
         "protected.viewed",
         "protected.matched",
         "protected.match_refused",
+        "protected.list_refused",
         "bank.exported",
         "case.listed",
         "case.viewed",

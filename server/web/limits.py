@@ -30,6 +30,9 @@ previous hour's (so the cap holds in any hour, across the pepper's change);
 ``HARIS_LOGIN_NETWORK_LIMIT``), counted as the client's twin is, after it let the request in;
 ``haris:LIMITER/limits/<hmac>/protected-named/1/1/hour`` — a protected person named to a trainer in
 the hour (an HMAC of both: only a person not named to her yet counts against her limit);
+``haris:LIMITER/limits/<hmac>/protected-listed/…`` and ``…/protected-listed-person/1/1/hour`` — the
+same for the people the registry's listing showed a trainer (``HARIS_REGISTRY_LIST_LIMIT``; the
+person's mark under its own HMAC label);
 ``haris:limiter:pepper:<hour>`` — the pepper, two hours.
 
 Limits (``Limits``; anonymous views are decorated with :func:`counted`):
@@ -58,7 +61,9 @@ Limits (``Limits``; anonymous views are decorated with :func:`counted`):
   address that has not failed, and a browser that signed in to it before from one that has (a
   carrier's CGNAT address or /48, used up by someone sharing it: ``server.services.accounts``).
 - protected people named to a trainer, per trainer (``HARIS_PROTECTED_MATCH_LIMIT``, a moving
-  window as the registry's): ``server.services.protected`` refuses her checks once used up.
+  window as the registry's): ``server.services.protected`` refuses her checks once used up; those
+  the registry's listing showed her (``HARIS_REGISTRY_LIST_LIMIT``, alike):
+  ``server.services.registry_listing`` refuses her listing once used up.
 
 When the limiter store cannot be reached, anonymous checks and reports are answered uncounted
 with ``HARIS_LIMIT_FAIL_OPEN`` (default true; false: 503 ``limiter_unavailable``), checks without
@@ -252,7 +257,11 @@ class Allowance:
     def charge(self, cost: int = 1, refuse: bool = True) -> bool:
         """Count this request ``cost`` times against every limit of the list; whether it was
         within all of them. Once past one: LimitReached (a 429), or False with ``refuse=False``
-        (the caller decides what a used-up allowance means)."""
+        (the caller decides what a used-up allowance means). With ``refuse=False`` the work was
+        done whatever the answer, so a charge past a limit uses that limit up: a moving window
+        records a charge only whole, and ``cost`` past its room recorded nothing — a trainer one
+        person short of her limit was then shown two more people at a time, again and again,
+        and never used it up (:meth:`_use_up`)."""
         if cost <= 0 or not self._limiter.enabled:
             return True
         refused: list[RateLimitItem] = []
@@ -272,6 +281,8 @@ class Allowance:
                 # sits beside an entry of this hour that refuses them anyway).
                 keys.insert(0, (KEY_PREFIX, self._previous_key(), self.scope))
             refused.extend(i for i in self.items if not all(strategy.hit(i, *k, cost=cost) for k in keys))
+            if refused and not refuse and cost > 1 and self._previous_key is not None:
+                self._use_up(strategy, refused, keys)
 
         self._guard.run(hit, self._may_fail_open)
         if refused and (refuse or self._refused_until is not None):
@@ -280,6 +291,17 @@ class Allowance:
             if refuse:
                 raise LimitReached(retry_after)
         return not refused
+
+    @staticmethod
+    def _use_up(strategy: RateLimiter, items: list[RateLimitItem], keys: list[tuple[str, ...]]) -> None:
+        """Fill the moving windows of ``items`` under ``keys`` to their limits: what remains of
+        each, one call to read it and one to record it (a fixed window counts a charge past its
+        limit anyway: nothing remains)."""
+        for item in items:
+            for key in keys:
+                room = strategy.get_window_stats(item, *key).remaining
+                if room > 0:
+                    strategy.hit(item, *key, cost=room)
 
     def cannot_count(self) -> bool:
         """Whether the limiter store failed moments ago and is being left alone (no Redis call):
@@ -441,6 +463,13 @@ class Limits:
         # defender, checked one by one, names one person; a walk through names names many.
         self.protected_person_named = Allowance(self.limiter, self.guard, "protected-named", "1/hour",
                                                 self.actor_person_key)  # fmt: skip
+        # Protected people the registry's listing showed one trainer (server.services.registry_listing),
+        # a moving window as the matches' are; and, as for them, a person shown to her once an hour
+        # (its own HMAC label: a seized store cannot tell a person listed from one named by a check).
+        self.protected_listed = allowance("protected-listed", "HARIS_REGISTRY_LIST_LIMIT", key=self.actor_key,
+                                          previous_key=self.previous_actor_key)  # fmt: skip
+        self.protected_person_listed = Allowance(self.limiter, self.guard, "protected-listed-person", "1/hour",
+                                                 self.actor_listed_person_key)  # fmt: skip
         self.login_account = allowance("login-account", "HARIS_LOGIN_ACCOUNT_LIMIT", key=self.account_key)
 
     def keyed(self, label: bytes, value: bytes, *, previous_hour: bool = False) -> str:
@@ -486,16 +515,43 @@ class Limits:
     def newly_named(self, actor: str, person_ids: Iterable[str]) -> int:
         """How many of ``person_ids`` were not named to ``actor`` yet in the hour (each one is
         marked named: a fixed window of one, keyed by the peppered actor and person)."""
+        return self._first_this_hour(self.protected_person_named, actor, person_ids)
+
+    def protected_listing_of(self, actor: str) -> Allowance:
+        """The allowance of protected people the registry's listing showed ``actor`` (a console
+        username or ``key:<label>``), for this request (what :meth:`actor_key` reads)."""
+        g.limited_actor = actor
+        return self.protected_listed
+
+    def newly_listed(self, actor: str, person_ids: Iterable[str]) -> int:
+        """How many of ``person_ids`` the listing had not shown ``actor`` yet in the hour (each
+        one is marked shown, as :meth:`newly_named` marks a person named)."""
+        return self._first_this_hour(self.protected_person_listed, actor, person_ids)
+
+    def listed_this_hour(self, actor: str, person_id: str) -> bool:
+        """Whether the listing showed ``actor`` this person in the clock hour (read, not marked)."""
+        g.limited_actor, g.limited_person = actor, person_id
+        standing = self.protected_person_listed.standing()
+        return standing is not None and standing.used
+
+    @staticmethod
+    def _first_this_hour(marks: Allowance, actor: str, person_ids: Iterable[str]) -> int:
+        """How many of ``person_ids`` ``marks`` (a fixed window of one an hour per actor and
+        person) had not marked for ``actor`` yet; each is marked. One limiter-store call each."""
         g.limited_actor = actor
         fresh = 0
         for person_id in person_ids:
             g.limited_person = person_id
-            fresh += self.protected_person_named.charge(refuse=False)
+            fresh += marks.charge(refuse=False)
         return fresh
 
     def actor_person_key(self) -> str:
         actor, person = str(g.get("limited_actor", "")), str(g.get("limited_person", ""))
         return self.keyed(b"named:", f"{len(actor)}:{actor}{person}".encode())
+
+    def actor_listed_person_key(self) -> str:
+        actor, person = str(g.get("limited_actor", "")), str(g.get("limited_person", ""))
+        return self.keyed(b"listed:", f"{len(actor)}:{actor}{person}".encode())
 
     def actor_key(self) -> str:
         """The trainer a privileged check is answered to (``g.limited_actor``: a console username or
