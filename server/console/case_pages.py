@@ -34,7 +34,7 @@ from server.escalation.model import (
 )
 from server.escalation.tickets import LOCALES
 from server.roles import Role
-from server.services import Actor, protected
+from server.services import Actor, protected, registry_listing
 from server.services.cases import (
     EXPORT_KINDS,
     add_evidence,
@@ -84,20 +84,29 @@ class _Pick:
 
 
 def _registry_picker(form: dict[str, Any], after: str | None) -> dict[str, Any]:
-    """A page of the registry for the picker (``after``: where the previous page stopped), as the
-    registry's own pages read it: ``protected.people_page``, so one form reads the ids and at most
-    ``PAGE_SIZE`` records however many people are registered, and the read is audited as theirs
-    is (``protected.listed``, how many, ``after``). Like them, not counted against
+    """A page of the registry for the picker (``after``: where the previous page stopped), read as
+    the registry's own pages read it — :func:`server.services.registry_listing.page`: one form
+    reads the ids and at most ``PAGE_SIZE`` records however many people are registered, audited
+    as theirs are (``protected.listed``, how many, ``after``), and the people shown are counted
+    against her ``HARIS_REGISTRY_LIST_LIMIT``: without it, "next people" on this form paged
+    through the whole registry past the limit its own pages keep. Not counted against
     ``HARIS_PROTECTED_MATCH_LIMIT``: it names whom the registry holds, not whom a profile is taken
-    for. The person already picked, when not on this page, is read too (``protected.viewed``), so
-    that a refused form or another page keeps her picked."""
-    found, following = protected.people_page(_actor(), after)
-    people = [_Pick(person.id, person.display_names) for person in found]
-    chosen = str(form.get("protected_id", ""))
-    if ID.fullmatch(chosen) and all(pick.id != chosen for pick in people):
-        person = protected.person(chosen, _actor())
-        if person is not None:
-            people.insert(0, _Pick(person.id, person.display_names))
+    for. The person already picked, when not on this page, is read too
+    (:func:`~server.services.registry_listing.person`: free when shown to her this hour), so that a
+    refused form or another page keeps her picked.
+
+    Once the allowance is used up (or the limiter store cannot count), the form is shown without
+    the picker, saying why: a case can still be opened, its impersonated person typed."""
+    try:
+        found, following = registry_listing.page(_actor(), after)
+        people = [_Pick(person.id, person.display_names) for person in found]
+        chosen = str(form.get("protected_id", ""))
+        if ID.fullmatch(chosen) and all(pick.id != chosen for pick in people):
+            person = registry_listing.person(chosen, _actor())
+            if person is not None:
+                people.insert(0, _Pick(person.id, person.display_names))
+    except APIError:  # 429 protected_list_limited, 503 limiter_unavailable: nothing listed
+        return {"people": [], "registry_after": None, "registry_next": None, "registry_withheld": True}
     return {"people": people, "registry_after": after, "registry_next": following}
 
 
@@ -162,7 +171,9 @@ def _impersonated_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
     }
     person_id = form.get("protected_id", "").strip()
     if person_id:
-        person = protected.person(person_id, _actor())
+        # Within her HARIS_REGISTRY_LIST_LIMIT: free for the person the picker showed her, counted
+        # for an id she did not see there (a forged field reads that person's names into the case).
+        person = registry_listing.person(person_id, _actor())
         if person is None:
             raise APIError(422, "invalid_value", t("cases.no_such_person"), "impersonated.protected_id")
         data["protected_id"] = person.id

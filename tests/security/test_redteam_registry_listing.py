@@ -336,3 +336,58 @@ def test_the_consoles_edit_page_is_counted_as_a_person_shown(
     assert refused_save.status_code == 429 and "Person " not in refused_save.get_data(as_text=True)
     shown_save = browser.post(f"/console/protected/{shown[-1]}/edit", data=post)
     assert shown_save.status_code == 422  # someone shown to her this hour: her form comes back
+
+
+def test_the_new_case_forms_picker_is_counted_as_the_list(
+    make_app: Callable[..., Flask], redis_client: redis.Redis
+) -> None:
+    """The new-case form offers the registry a page at a time too ("next people" posts the form
+    again with the next page). It read through the uncounted page read, so a stolen password paged
+    the whole registry there, past the list's allowance. Now it is the same listing: two pages,
+    then the form without the picker (a case can still be typed and opened), the list refused
+    too, and an id she was not shown refused when the case is opened with it."""
+    app = make_app(HARIS_REGISTRY_LIST_LIMIT=LIMIT)
+    registered = fill_registry(redis_client)
+    browser = _signed_in(app, redis_client, "amal", Role.TRAINER)
+    redis_client.delete(AUDIT_KEY)
+    option = re.compile(r'<option value="([0-9a-f]{16})"')
+    following = re.compile(r'name="registry_after" value="([0-9a-f]{16})"')
+    page = browser.get("/console/cases/new").get_data(as_text=True)
+    shown = option.findall(page)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    page = browser.post(
+        "/console/cases/new", data={"csrf_token": token, "registry_after": following.search(page)[1]}
+    ).get_data(as_text=True)
+    shown += option.findall(page)
+    assert len(shown) == 2 * PAGE_SIZE
+    withheld = browser.post(
+        "/console/cases/new", data={"csrf_token": token, "registry_after": following.search(page)[1]}
+    )
+    assert withheld.status_code == 200
+    text = withheld.get_data(as_text=True)
+    assert "HARIS_REGISTRY_LIST_LIMIT" in text and not option.findall(text)
+    assert not [person for person in registered - set(shown) if person in text]
+    assert _listing_trail(app) == [
+        ("amal", "protected.listed", PAGE_SIZE),
+        ("amal", "protected.listed", PAGE_SIZE),
+        ("amal", "protected.list_refused", "registry"),
+    ]
+    assert browser.get("/console/protected").status_code == 429  # one allowance for both
+    # A case naming someone she was not shown (a forged field) is refused, her names not read into it.
+    unseen = sorted(registered - set(shown))[0]
+    typed = {
+        "csrf_token": token,
+        "platform": "x",
+        "suspect_profile_url": "https://x.com/ha1a_ahed",
+        "suspect_display_name": "Hala Ahed",
+        "impersonated_platform": "x",
+        "impersonated_profile_url": "https://x.com/hala_ahed",
+    }
+    refused = browser.post("/console/cases/new", data={**typed, "protected_id": unseen})
+    assert refused.status_code == 429 and "HARIS_REGISTRY_LIST_LIMIT" in refused.get_data(as_text=True)
+    assert not redis_client.keys("haris:{cases}:case:*")
+    # One she was shown is picked, free; and a case typed by hand opens as ever.
+    picked = browser.post("/console/cases/new", data={**typed, "protected_id": shown[-1]})
+    assert picked.status_code == 303, re.findall(r"flash.{0,400}", picked.get_data(as_text=True))
+    typed_by_hand = browser.post("/console/cases/new", data={**typed, "impersonated_display_name": "Hala Ahed"})
+    assert typed_by_hand.status_code == 303
