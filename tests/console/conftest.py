@@ -74,6 +74,17 @@ class HttpsClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+def console_browser(app: Flask, username: str) -> FlaskClient:
+    """A browser signed in to ``app``'s console as ``username`` (an account already made), over
+    HTTPS (``app`` is switched to :class:`HttpsClient`) and sending the console's own Referer, as
+    its pages make a browser send it."""
+    app.test_client_class = HttpsClient
+    browser = app.test_client()
+    browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"
+    assert sign_in(browser, username).status_code == 303
+    return browser
+
+
 @pytest.fixture
 def console_app(make_app: Any) -> Flask:
     app: Flask = make_app()

@@ -15,7 +15,7 @@ from server.services.protected import PAGE_SIZE
 from server.storage.protected import ProtectedStore
 from server.storage.users import UserStore
 from tests.api.test_protected import HALA
-from tests.console.conftest import HttpsClient, sign_in
+from tests.console.conftest import console_browser
 
 NOTE = "n" * 1000  # the longest note a record holds: a record read shows in the bytes
 ID_BYTES = 40  # an id in the ids set's reply (16 hex digits and RESP framing), with room
@@ -41,10 +41,7 @@ def test_the_form_reads_one_page_of_the_registry_however_many_are_registered(
     make_app: Any, redis_client: redis.Redis, accounts: UserStore
 ) -> None:
     app = make_app()
-    app.test_client_class = HttpsClient
-    trainer = app.test_client()
-    trainer.environ_base["HTTP_REFERER"] = "https://localhost/console/"
-    assert sign_in(trainer, "amal").status_code == 303
+    trainer = console_browser(app, "amal")
     _register(redis_client, 2 * PAGE_SIZE)
     sent_small, found_small, small_page = _served(redis_client, trainer)
     more = 8 * PAGE_SIZE

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from server.roles import Role
 from server.storage.audit import AUDIT_KEY
 from server.storage.users import UserStore
-from tests.console.conftest import PASSWORD, HttpsClient, sign_in
+from tests.console.conftest import PASSWORD, console_browser
 from tests.security.test_redteam_cases import HALA, NOUR, _case, _key, _register, _trail
 
 
@@ -42,12 +42,8 @@ def _three_cases(app: Flask, redis_client: redis.Redis) -> tuple[str, str, str, 
 
 def _trainer_signed_in(app: Flask, redis_client: redis.Redis) -> FlaskClient:
     """A console browser signed in as the trainer "amal", over HTTPS, its pages' Referer the console."""
-    app.test_client_class = HttpsClient
     UserStore(redis_client).create("amal", PASSWORD, Role.TRAINER)
-    browser = app.test_client()
-    browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"
-    assert sign_in(browser, "amal").status_code == 303
-    return browser
+    return console_browser(app, "amal")
 
 
 def test_reading_cases_that_name_protected_people_is_counted_through_the_api(

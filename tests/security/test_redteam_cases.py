@@ -19,7 +19,7 @@ from server.state import app_state
 from server.storage.apikeys import create_api_key
 from server.storage.audit import AUDIT_KEY, READ_ACTIONS
 from server.storage.users import UserStore
-from tests.console.conftest import PASSWORD, HttpsClient, page_token, sign_in
+from tests.console.conftest import PASSWORD, HttpsClient, console_browser, page_token, sign_in
 
 HALA = {"display_names": ["Hala Ahed"], "accounts": [{"platform": "x", "account_id": "42"}]}
 NOUR = {"display_names": ["Nour Tamimi"], "accounts": [{"platform": "x", "account_id": "43"}]}
@@ -180,11 +180,8 @@ def test_reading_cases_is_audited(make_app: Callable[..., Flask], redis_client: 
     ]
     assert {"case.listed", "case.viewed"} <= READ_ACTIONS
 
-    app.test_client_class = HttpsClient
     UserStore(redis_client).create("amal", PASSWORD, Role.TRAINER)
-    browser = app.test_client()
-    browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"
-    assert sign_in(browser, "amal").status_code == 303
+    browser = console_browser(app, "amal")
     redis_client.delete(AUDIT_KEY)
     assert browser.get("/console/cases").status_code == 200
     assert browser.get(f"/console/cases/{case_id}").status_code == 200

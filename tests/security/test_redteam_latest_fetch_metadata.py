@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 from server.storage.audit import AuditLog
 from server.storage.users import UserStore
 from tests.api.test_banks import b64, photo_bytes
-from tests.console.conftest import HttpsClient, signed_in_as
+from tests.console.conftest import HttpsClient, console_browser
 from tests.security.test_redteam_cases import _case, _key
 
 NAVIGATED_FROM_SIBLING = {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
@@ -42,12 +42,7 @@ def app(make_app: Callable[..., Flask]) -> Flask:
 
 @pytest.fixture
 def trainer(app: Flask, accounts: UserStore) -> FlaskClient:
-    def build() -> FlaskClient:
-        browser = app.test_client()
-        browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"
-        return browser
-
-    return signed_in_as(build, "amal")
+    return console_browser(app, "amal")
 
 
 def _exports(redis_client: redis.Redis) -> list[tuple[str, str, str]]:

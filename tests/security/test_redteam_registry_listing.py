@@ -32,7 +32,7 @@ from server.storage.apikeys import create_api_key
 from server.storage.audit import AUDIT_KEY, READ_ACTIONS
 from server.storage.users import UserStore
 from tests.api.test_protected_listing import HOW_MANY, fill_registry
-from tests.console.conftest import PASSWORD, HttpsClient, sign_in
+from tests.console.conftest import PASSWORD, HttpsClient, console_browser
 from tests.privacy.harness import dump_redis, find
 from tests.security.test_redteam_registry import trail
 
@@ -175,12 +175,8 @@ def test_a_limiter_store_that_cannot_count_lists_nobody(
 
 
 def _signed_in(app: Flask, redis_client: redis.Redis, username: str, role: Role) -> FlaskClient:
-    app.test_client_class = HttpsClient
     UserStore(redis_client).create(username, PASSWORD, role)
-    browser = app.test_client()
-    browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"
-    assert sign_in(browser, username).status_code == 303
-    return browser
+    return console_browser(app, username)
 
 
 @pytest.mark.parametrize("role", [Role.TRAINER, Role.MAINTAINER])

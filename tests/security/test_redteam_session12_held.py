@@ -22,7 +22,7 @@ from server.storage.banks import BankStore
 from server.storage.users import UserStore
 from tests.api.test_banks import b64, photo_bytes
 from tests.api.test_protected_listing import fill_registry
-from tests.console.conftest import HttpsClient, csrf_from, signed_in_as
+from tests.console.conftest import HttpsClient, console_browser, csrf_from
 from tests.console.test_case_pages import TYPED
 from tests.security.test_redteam_common_pictures import trainer_key
 
@@ -45,12 +45,7 @@ def app(make_app: Callable[..., Flask]) -> Flask:
 
 @pytest.fixture
 def trainer(app: Flask, accounts: UserStore) -> FlaskClient:
-    def build() -> FlaskClient:
-        browser = app.test_client()
-        browser.environ_base["HTTP_REFERER"] = "https://localhost/console/"
-        return browser
-
-    return signed_in_as(build, "amal")
+    return console_browser(app, "amal")
 
 
 def _banks(redis_client: redis.Redis) -> set[str]:
