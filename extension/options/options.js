@@ -7,7 +7,7 @@ import { normaliseBackend } from "../background/checker.js";
 import { chooseHealth } from "../background/health.js";
 import { api } from "../shared/browser.js";
 import { EXPORT_FILE_NAME, MAX_IMPORT_BYTES, STORAGE } from "../shared/constants.js";
-import { cleanContact, exportContacts, getContacts, importContacts, setContacts } from "../shared/contacts.js";
+import { cleanContact, exportContacts, foldSharedIdContacts, getContacts, importContacts, setContacts } from "../shared/contacts.js";
 import { loadStrings, resolveLocale, translatePage } from "../shared/i18n.js";
 import { getSettings, saveSettings } from "../shared/settings.js";
 import { changePassphrase, createVault, lock, readSecrets, setDuressPassphrase, unlock, unsealedWaiting, updateSecrets, vaultState } from "../shared/vault.js";
@@ -151,6 +151,8 @@ $("unlock-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   try {
     const { folded } = await unlock($("unlock-passphrase").value);
+    // A Page saved twice by an older version, once at each of its addresses: one contact again.
+    await foldSharedIdContacts().catch(() => 0);
     // An older version's clear copy just moved into the vault (only ever with the main passphrase).
     status("vault-status", folded ? `${t.vaultUnlocked} ${t.unsealedFolded}` : t.vaultUnlocked);
   } catch (error) {
