@@ -232,7 +232,10 @@ function drawContacts(contacts) {
     row.dataset.index = String(index);
     row.append(
       // No account id: known by username alone, which someone else can take once she gives it up.
-      cell(contact.display_name), cell(contact.platform), cell(contact.account_id || t.contactUsernameOnly, contact.account_id ? null : "weak"),
+      // Other ids shown beside it (a Page's two): a save at a Page's other address adds them to the
+      // contact she already is, and the user must see what a contact matches to delete it.
+      cell(contact.display_name), cell(contact.platform),
+      cell(contact.account_id ? [contact.account_id, ...(contact.account_ids || [])].join(" · ") : t.contactUsernameOnly, contact.account_id ? null : "weak"),
       cell(contact.handle && `@${contact.handle}`),
       cell(contact.avatar_hash ? contact.avatar_hash.slice(0, 16) : null, "hash"),
     );

@@ -267,8 +267,8 @@ function compatible(a, b) {
  * by a version that recorded one id, then again from its other address (whose page names the
  * first id). Each such pair becomes one contact: the one saved first, with the other's ids
  * (withIdsOf). Only a pair whose two contacts share an id with each other and with no other
- * contact, and whose names and usernames are the same (or one has none), so that nothing the
- * user typed or kept is lost, and no chain of shared ids makes several contacts one. Resolves to the list and
+ * contact, and whose names, usernames and photo fingerprints are the same (or one has none), so
+ * that nothing the user typed or kept, nor a photo the server compares, is lost, and no chain of shared ids makes several contacts one. Resolves to the list and
  * how many contacts were folded away.
  */
 export function foldSharedIds(list) {
@@ -285,7 +285,7 @@ export function foldSharedIds(list) {
     if (back.size !== 1 || !back.has(at)) return;
     if (!compatible(nameKey(contact.display_name), nameKey(list[mate].display_name))) return;
     const handles = [contact, list[mate]].map((c) => (c.handle ? handleKey(c.handle, c.platform) : ""));
-    if (!compatible(...handles)) return;
+    if (!compatible(...handles) || !compatible(contact.avatar_hash, list[mate].avatar_hash)) return;
     out[at] = withIdsOf(contact, list[mate]);
     gone.add(mate);
   });

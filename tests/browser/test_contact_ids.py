@@ -35,3 +35,13 @@ def test_popup_unlock_folds_a_page_saved_at_both_addresses_into_one_contact(brow
         ("Zaynab", "111", None),
         ("Zaynab (work)", "222", ["111"]),  # another name she kept: not folded, nothing she typed lost
     ]
+    # Options shows what each contact matches, both ids of the Page among them.
+    options = browser.context.new_page()
+    options.goto(browser.url("options/options.html"))
+    rows = options.locator("#contacts tbody tr")
+    rows.first.wait_for()
+    assert [rows.nth(i).locator("td").nth(2).inner_text() for i in range(rows.count())] == [
+        f"{PROFILE_ID} · {PAGE_ID}",
+        "111",
+        "222 · 111",
+    ]

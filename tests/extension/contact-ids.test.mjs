@@ -19,6 +19,8 @@ const PAGE_ID = "54421674438"; // the same Page at /Meedan-54421674438/
 const OLD = { display_name: "Meedan", platform: "facebook", account_id: PROFILE_ID, handle: "heymeedan", avatar_hash: "aa11", added: "2025-01-01T00:00:00.000Z" };
 // The same Page as the popup saves it at its old address now: its page names the other id.
 const AT_OLD_ADDRESS = { display_name: "Meedan", platform: "facebook", account_id: PAGE_ID, account_ids: [PROFILE_ID], handle: "heymeedan", avatar_hash: "bb22" };
+// Saved so by that version: the same photo.
+const NEWER = { ...AT_OLD_ADDRESS, avatar_hash: "aa11", added: "2026-01-01T00:00:00.000Z" };
 
 beforeEach(() => clearEverything(browser));
 
@@ -90,7 +92,6 @@ describe("a crafted page cannot merge contacts", () => {
 });
 
 describe("pairs saved by an older version fold into one at an unlock", () => {
-  const NEWER = { ...AT_OLD_ADDRESS, added: "2026-01-01T00:00:00.000Z" };
 
   test("the pair becomes the contact saved first, with both ids", () => {
     const { contacts, folded } = Contacts.foldSharedIds([OLD, NEWER].map(Contacts.cleanContact));
@@ -103,8 +104,8 @@ describe("pairs saved by an older version fold into one at an unlock", () => {
     assert.deepEqual(reversed.map((c) => [c.account_id, c.account_ids]), [[PAGE_ID, [PROFILE_ID]]]);
   });
 
-  test("what would be lost keeps them apart: another name or username the user kept", () => {
-    for (const change of [{ display_name: "Meedan (old page)" }, { handle: "meedan.old" }]) {
+  test("what would be lost keeps them apart: another name or username the user kept, another photo", () => {
+    for (const change of [{ display_name: "Meedan (old page)" }, { handle: "meedan.old" }, { avatar_hash: "cc33" }]) {
       const list = [OLD, { ...NEWER, ...change }].map(Contacts.cleanContact);
       assert.deepEqual(Contacts.foldSharedIds(list), { contacts: list, folded: 0 }, JSON.stringify(change));
     }
