@@ -7,7 +7,7 @@ import { normaliseBackend } from "../background/checker.js";
 import { chooseHealth } from "../background/health.js";
 import { api } from "../shared/browser.js";
 import { EXPORT_FILE_NAME, MAX_IMPORT_BYTES, STORAGE } from "../shared/constants.js";
-import { cleanContact, exportContacts, getContacts, importContacts, setContacts } from "../shared/contacts.js";
+import { cleanContact, exportContacts, foldSharedIdContacts, getContacts, importContacts, setContacts } from "../shared/contacts.js";
 import { loadStrings, resolveLocale, translatePage } from "../shared/i18n.js";
 import { getSettings, saveSettings } from "../shared/settings.js";
 import { changePassphrase, createVault, lock, readSecrets, setDuressPassphrase, unlock, unsealedWaiting, updateSecrets, vaultState } from "../shared/vault.js";
@@ -151,6 +151,8 @@ $("unlock-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   try {
     const { folded } = await unlock($("unlock-passphrase").value);
+    // A Page saved twice by an older version, once at each of its addresses: one contact again.
+    await foldSharedIdContacts().catch(() => 0);
     // An older version's clear copy just moved into the vault (only ever with the main passphrase).
     status("vault-status", folded ? `${t.vaultUnlocked} ${t.unsealedFolded}` : t.vaultUnlocked);
   } catch (error) {
@@ -230,7 +232,10 @@ function drawContacts(contacts) {
     row.dataset.index = String(index);
     row.append(
       // No account id: known by username alone, which someone else can take once she gives it up.
-      cell(contact.display_name), cell(contact.platform), cell(contact.account_id || t.contactUsernameOnly, contact.account_id ? null : "weak"),
+      // Other ids shown beside it (a Page's two): a save at a Page's other address adds them to the
+      // contact she already is, and the user must see what a contact matches to delete it.
+      cell(contact.display_name), cell(contact.platform),
+      cell(contact.account_id ? [contact.account_id, ...(contact.account_ids || [])].join(" · ") : t.contactUsernameOnly, contact.account_id ? null : "weak"),
       cell(contact.handle && `@${contact.handle}`),
       cell(contact.avatar_hash ? contact.avatar_hash.slice(0, 16) : null, "hash"),
     );

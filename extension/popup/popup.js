@@ -5,7 +5,7 @@
  */
 import { api } from "../shared/browser.js";
 import { STORAGE } from "../shared/constants.js";
-import { upsertContact } from "../shared/contacts.js";
+import { foldSharedIdContacts, upsertContact } from "../shared/contacts.js";
 import { loadStrings, resolveLocale, translatePage } from "../shared/i18n.js";
 import { getSettings } from "../shared/settings.js";
 import { unlock, unsealedWaiting, vaultState } from "../shared/vault.js";
@@ -38,6 +38,8 @@ $("unlock-form").addEventListener("submit", async (event) => {
   try {
     const { folded } = await unlock($("unlock-passphrase").value);
     $("unlock-passphrase").value = "";
+    // A Page saved twice by an older version, once at each of its addresses: one contact again.
+    await foldSharedIdContacts().catch(() => 0);
     await drawVault();
     // An older version's clear copy just moved into the vault (only ever with the main passphrase).
     $("folded-note").hidden = !folded;

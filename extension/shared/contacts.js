@@ -93,12 +93,47 @@ export function cleanContact(raw) {
   return contact;
 }
 
+/** A contact's ids: its account_id, then the other ids saved with it. */
+function idsOf(contact) {
+  return contact.account_id ? [contact.account_id, ...(contact.account_ids || [])] : [];
+}
+
+/**
+ * Whether two contacts are one account seen at its two addresses: same platform, both with an
+ * account id, and an id in common (a Facebook Page's old Page id and new profile id).
+ */
+function sharesAnId(a, b) {
+  if (a.platform !== b.platform || !a.account_id || !b.account_id) return false;
+  const ids = idsOf(b);
+  return idsOf(a).some((id) => ids.includes(id));
+}
+
+/**
+ * `into` with `other`'s ids added (its account_id and other ids, after `into`'s own, within
+ * MAX_OTHER_IDS) and nothing else of `into` changed: its name, username, photo and date stay, so
+ * what the user typed or saved first wins; a field `into` lacks is taken from `other`.
+ */
+function withIdsOf(into, other) {
+  const out = { ...into };
+  for (const field of ["display_name", "handle", "avatar_hash"]) if (!out[field] && other[field]) out[field] = other[field];
+  const others = otherIds([...(into.account_ids || []), ...idsOf(other)], into.account_id);
+  if (others.length) out.account_ids = others;
+  return out;
+}
+
 /**
  * Merge cleaned contacts into a list: the same account is updated in place, others appended
  * while there is room (LIMITS.contacts; `full` says some were not). An update only adds or
  * changes what the incoming contact knows: a file that names a contact by username alone does
  * not erase the account id saved from her page, which is what tells her from whoever later takes
  * a username she gave up.
+ *
+ * A contact that is not the same account as any kept one but shares an id with exactly one
+ * (a Facebook Page saved at its other address, whose page names the id she was saved with) adds
+ * its ids to that contact instead of becoming a second one (withIdsOf: her name, username and
+ * photo stay). The ids it adds are the ones a new contact would have carried anyway, so saving
+ * trusts no account it did not trust before. Sharing ids with several kept contacts merges with
+ * none (it is added as before): one page must not make two of the user's contacts one.
  */
 export function mergeContacts(list, incoming) {
   const all = list.slice();
@@ -109,7 +144,11 @@ export function mergeContacts(list, incoming) {
     const contact = cleanContact(raw);
     if (!contact) continue;
     const at = index.find(contact);
-    if (at >= 0) {
+    const linked = at < 0 ? index.linked(contact) : -1;
+    if (linked >= 0) {
+      all[linked] = withIdsOf(all[linked], contact);
+      index.add(all[linked], linked);
+    } else if (at >= 0) {
       const known = Object.fromEntries(Object.entries(contact).filter(([, value]) => value !== null));
       const before = all[at].account_ids || [];
       all[at] = { ...all[at], ...known, added: all[at].added };
@@ -148,7 +187,25 @@ class ContactIndex {
     const keys = [];
     if (contact.account_id) keys.push(`${contact.platform}\u0000id\u0000${contact.account_id}`);
     if (contact.handle) keys.push(`${contact.platform}\u0000h\u0000${handleKey(contact.handle, contact.platform)}`);
+    for (const id of idsOf(contact)) keys.push(`${contact.platform}\u0000any\u0000${id}`);
     return keys;
+  }
+
+  /** Where the contacts that share an id with `contact` are (sharesAnId), without `skip`. */
+  sharing(contact, skip = -1) {
+    const places = new Set();
+    for (const id of idsOf(contact)) {
+      for (const at of this.keys.get(`${contact.platform}\u0000any\u0000${id}`) || []) {
+        if (at !== skip && sharesAnId(this.list[at], contact)) places.add(at);
+      }
+    }
+    return places;
+  }
+
+  /** The one contact that shares an id with `contact`, or -1 (none, or more than one). */
+  linked(contact) {
+    const places = this.sharing(contact);
+    return places.size === 1 ? [...places][0] : -1;
   }
 
   add(contact, at) {
@@ -189,10 +246,66 @@ export async function upsertContact(raw) {
   await updateSecrets((secrets) => {
     const merged = mergeContacts(secrets.contacts, [raw]);
     if (merged.full) throw new VaultError("import_too_many");
-    saved = merged.contacts.find((c) => sameAccount(c, contact));
+    saved = merged.contacts.find((c) => sameAccount(c, contact)) || merged.contacts.find((c) => sharesAnId(c, contact));
     return { contacts: merged.contacts };
   });
   return saved;
+}
+
+/** Display names as the fold compares them: case and spaces aside. */
+function nameKey(name) {
+  return name ? name.trim().replace(/\s+/g, " ").toLowerCase() : "";
+}
+
+/** Two values of one field that merge without losing either: the same, or one of them empty. */
+function compatible(a, b) {
+  return !a || !b || a === b;
+}
+
+/**
+ * Contacts saved as two before mergeContacts joined them: a Facebook Page saved from one address
+ * by a version that recorded one id, then again from its other address (whose page names the
+ * first id). Each such pair becomes one contact: the one saved first, with the other's ids
+ * (withIdsOf). Only a pair whose two contacts share an id with each other and with no other
+ * contact, and whose names, usernames and photo fingerprints are the same (or one has none), so
+ * that nothing the user typed or kept, nor a photo the server compares, is lost, and no chain of shared ids makes several contacts one. Resolves to the list and
+ * how many contacts were folded away.
+ */
+export function foldSharedIds(list) {
+  const index = new ContactIndex(list);
+  const gone = new Set();
+  const out = list.slice();
+  list.forEach((contact, at) => {
+    if (gone.has(at)) return;
+    const mates = index.sharing(contact, at);
+    if (mates.size !== 1) return;
+    const [mate] = mates;
+    if (mate < at || gone.has(mate)) return;
+    const back = index.sharing(list[mate], mate);
+    if (back.size !== 1 || !back.has(at)) return;
+    if (!compatible(nameKey(contact.display_name), nameKey(list[mate].display_name))) return;
+    const handles = [contact, list[mate]].map((c) => (c.handle ? handleKey(c.handle, c.platform) : ""));
+    if (!compatible(...handles) || !compatible(contact.avatar_hash, list[mate].avatar_hash)) return;
+    out[at] = withIdsOf(contact, list[mate]);
+    gone.add(mate);
+  });
+  return { contacts: out.filter((_, at) => !gone.has(at)), folded: gone.size };
+}
+
+/**
+ * foldSharedIds on the open vault's contacts (the popup and Options, right after an unlock: the
+ * vault's record is written only when a pair was folded). Resolves to how many were folded away.
+ */
+export async function foldSharedIdContacts() {
+  const secrets = await readSecrets();
+  if (!secrets || foldSharedIds(secrets.contacts).folded === 0) return 0;
+  let folded = 0;
+  await updateSecrets((current) => {
+    const result = foldSharedIds(current.contacts);
+    folded = result.folded;
+    return { contacts: result.contacts };
+  });
+  return folded;
 }
 
 /** The export file: always encrypted, under a passphrase chosen for the file. */
