@@ -337,6 +337,18 @@ def chromium(
 
 
 @pytest.fixture
+def own_chromium(playwright_driver: Any, platform_site: PlatformSite, tmp_path: Path) -> Iterator[tuple[Browser, Path]]:
+    """A Chromium of the test's own, with its profile directory: for tests that read what the
+    browser left on disk (the profile is the test's, closed when the test ends)."""
+    profile = tmp_path / "profile"
+    browser = launch_chromium(playwright_driver, platform_site, profile)
+    try:
+        yield browser, profile
+    finally:
+        browser.context.close()
+
+
+@pytest.fixture
 def browser(chromium: Browser) -> Iterator[Browser]:
     """The module's Chromium with no open tab and empty extension storage (cached verdicts) and no
     IndexedDB database (the vault, the settings), as after a fresh install."""

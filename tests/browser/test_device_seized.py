@@ -19,16 +19,15 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import plyvel
 import pytest
 from flask import Response, request
 
 from tests.browser.banner_view import BannerView
-from tests.browser.conftest import Backend, Browser, PlatformSite, launch_chromium
+from tests.browser.conftest import Backend, Browser
 
 pytestmark = pytest.mark.browser
 
@@ -47,16 +46,6 @@ IMPORTED = [
 FRIEND_PAGE = "https://x.com/m_salih"
 # Files where Chromium records the pages a person visited (addresses, titles), Haris or not.
 VISITED_PAGE_RECORDS = ("History", "Sessions", "Visited Links", "Top Sites", "Favicons", "ukm_db")
-
-
-@pytest.fixture
-def own_chromium(playwright_driver: Any, platform_site: PlatformSite, tmp_path: Path) -> Iterator[tuple[Browser, Path]]:
-    profile = tmp_path / "profile"
-    browser = launch_chromium(playwright_driver, platform_site, profile)
-    try:
-        yield browser, profile
-    finally:
-        browser.context.close()
 
 
 def encodings(secret: str) -> list[bytes]:

@@ -12,13 +12,12 @@ profile directory, closed before it is read."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Browser, PlatformSite, launch_chromium
+from tests.browser.conftest import Browser
 from tests.browser.test_vault_fold import CLEAR
 
 pytestmark = pytest.mark.browser
@@ -27,16 +26,6 @@ PASSPHRASE = "olive tram seventeen lantern"
 NEW_PASSPHRASE = "copper kettle under nine bridges"
 VAULT = "import('./../shared/vault.js').then((m) => m.{call})"
 CLEAR_SECRETS = ["Mohammed Salih", "m_salih", "88001234", "hk_older_clear_key_42"]
-
-
-@pytest.fixture
-def own_chromium(playwright_driver: Any, platform_site: PlatformSite, tmp_path: Path) -> Iterator[tuple[Browser, Path]]:
-    profile = tmp_path / "profile"
-    browser = launch_chromium(playwright_driver, platform_site, profile)
-    try:
-        yield browser, profile
-    finally:
-        browser.context.close()
 
 
 def indexeddb_files(profile: Path, extension_id: str) -> list[Path]:
