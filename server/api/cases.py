@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from heuristics.profile import Platform
 from server.escalation.model import MAX_EVIDENCE_BYTES, Case, CaseCreate, CaseListing, EvidenceKind, StatusUpdate
 from server.roles import Role
-from server.services import Actor, protected
+from server.services import Actor
 from server.services.cases import (
     EXPORT_KINDS,
     add_evidence,
@@ -39,7 +39,7 @@ from server.web import openapi
 from server.web.auth import key_actor, require_role
 from server.web.body import json_body, validate
 from server.web.downloads import default_notifier, download, requested_locale, requested_platform
-from server.web.errors import APIError, answer_storage_errors, error_response
+from server.web.errors import APIError, answer_storage_errors
 
 bp = Blueprint("cases", __name__, url_prefix="/v1/cases")
 answer_storage_errors(bp, "Cases are unavailable right now; try again later.")
@@ -81,14 +81,6 @@ class CaseOut(Case):
 class CaseList(BaseModel):
     cases: list[CaseSummary]
     total: int
-
-
-@bp.errorhandler(protected.MatchesLimited)
-def _matches_limited(error: protected.MatchesLimited) -> Response:
-    """429 with Retry-After, as ``/v1/check`` answers it."""
-    response = error_response(error.status, error.code, error.message, reason=error.reason)
-    response.headers["Retry-After"] = str(error.retry_after)
-    return response
 
 
 def summary(case: CaseListing) -> CaseSummary:

@@ -18,7 +18,7 @@ from server.services.rules import rules_tag
 from server.state import app_state
 from server.web.auth import caller_has_role, key_actor
 from server.web.body import decode_base64, json_body, parse_json_bytes, validate
-from server.web.errors import APIError, error_response
+from server.web.errors import APIError
 from server.web.limits import charge_for_contacts, charge_for_cpu, counted, limits
 from server.web.request_log import untimed
 
@@ -128,13 +128,6 @@ def check() -> Any:
         protected.count_matches(trainer, protected.record_matches(result, trainer))
     # Serialised by pydantic in one step (no dict copy for jsonify): this is the hot path.
     return Response(result.model_dump_json(), mimetype="application/json")
-
-
-@bp.errorhandler(protected.MatchesLimited)
-def _matches_limited(error: protected.MatchesLimited) -> Response:
-    response = error_response(error.status, error.code, error.message, reason=error.reason)
-    response.headers["Retry-After"] = str(error.retry_after)
-    return response
 
 
 @bp.get("/rules")

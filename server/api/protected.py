@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 
 from server.roles import Role
 from server.schemas import Accepted, ProtectedCreate, ProtectedList, ProtectedPersonOut
@@ -25,7 +25,7 @@ from server.services import Actor, protected, registry_listing
 from server.web import openapi
 from server.web.auth import key_actor, require_role
 from server.web.body import json_body, validate
-from server.web.errors import APIError, answer_storage_errors, error_response
+from server.web.errors import APIError, answer_storage_errors
 
 bp = Blueprint("protected", __name__, url_prefix="/v1")
 answer_storage_errors(bp, "The registry cannot be reached; try again later.")
@@ -68,13 +68,6 @@ def delete_person(person_id: str) -> Any:
     if not protected.delete(person_id, _actor()):
         raise APIError(404, "not_found", "No protected person with this id.")
     return "", 204
-
-
-@bp.errorhandler(registry_listing.ListingLimited)
-def _listing_limited(error: registry_listing.ListingLimited) -> Response:
-    response = error_response(error.status, error.code, error.message, reason=error.reason)
-    response.headers["Retry-After"] = str(error.retry_after)
-    return response
 
 
 openapi.MODELS.extend([ProtectedCreate, ProtectedPersonOut, ProtectedList])

@@ -30,7 +30,7 @@ from server.services.avatars import (
 from server.state import app_state
 from server.storage.protected import ID, ProtectedAccount, ProtectedBusy, ProtectedChanged, ProtectedPerson
 from server.web.body import decode_base64
-from server.web.errors import APIError
+from server.web.errors import APIError, RetryLater
 from server.web.limits import limits
 
 # Where a username given up can be registered by anyone (Facebook: its vanity names): an account
@@ -231,18 +231,16 @@ def record_owned(person_ids: Iterable[str], actor: Actor) -> None:
         audit.record(actor.name, "protected.matched", person_id)
 
 
-class MatchesLimited(APIError):
+class MatchesLimited(RetryLater):
     """The trainer has been named ``HARIS_PROTECTED_MATCH_LIMIT`` protected people: her checks
     are refused until the window has room (429 ``protected_matches_limited``, ``Retry-After``)."""
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(
-            429,
             "protected_matches_limited",
             "This account's checks have named as many protected people as an hour allows; retry later.",
-            reason="protected_matches_limited",
+            retry_after,
         )
-        self.retry_after = retry_after
 
 
 def refuse_when_matches_used_up(actor: Actor) -> None:

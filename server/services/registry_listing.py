@@ -27,24 +27,22 @@ from __future__ import annotations
 from server.services import Actor, protected
 from server.state import app_state
 from server.storage.protected import ProtectedPerson
-from server.web.errors import APIError
+from server.web.errors import RetryLater
 from server.web.limits import limits
 
 REFUSED = "protected.list_refused"
 
 
-class ListingLimited(APIError):
+class ListingLimited(RetryLater):
     """The trainer has been shown ``HARIS_REGISTRY_LIST_LIMIT`` protected people by the listing in
     the window: 429 ``protected_list_limited`` with ``Retry-After``."""
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(
-            429,
             "protected_list_limited",
             "The listing has shown this key as many protected people as an hour allows; retry later.",
-            reason="protected_list_limited",
+            retry_after,
         )
-        self.retry_after = retry_after
 
 
 def page(actor: Actor, after: str | None = None) -> tuple[list[ProtectedPerson], str | None]:

@@ -58,6 +58,16 @@ class APIError(Exception):
         self.values = dict(values or {})
 
 
+class RetryLater(APIError):
+    """429: an allowance of this client's is used up, ``retry_after`` seconds until the window has
+    room. Every door answers it with ``Retry-After`` (:func:`init_app`'s handler), so no
+    blueprint needs a handler of its own for it."""
+
+    def __init__(self, code: str, message: str, retry_after: int) -> None:
+        super().__init__(429, code, message, reason=code)
+        self.retry_after = retry_after
+
+
 def error_response(
     status: int, code: str, message: str, field: str | None = None, reason: str | None = None
 ) -> Response:
@@ -89,7 +99,10 @@ def answer_storage_errors(blueprint: Blueprint, message: str) -> None:
 def init_app(app: Flask) -> None:
     @app.errorhandler(APIError)
     def _api_error(error: APIError) -> Response:
-        return error_response(error.status, error.code, error.message, error.field, error.reason)
+        response = error_response(error.status, error.code, error.message, error.field, error.reason)
+        if isinstance(error, RetryLater):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:
