@@ -82,8 +82,7 @@ class RegistryReads:
         if not fresh:
             return False
         self.named.extend(fresh)
-        protected.record_owned(fresh, self.actor)
-        protected.count_matches(self.actor, fresh)
+        protected.record_and_count_named(fresh, self.actor)
         return True
 
     def check(self, body: CheckRequest, locale: str) -> CheckResponse:

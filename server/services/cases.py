@@ -152,8 +152,7 @@ def view_case(cases: CaseStore, audit: AuditLog, case_id: str, actor: Actor) -> 
         protected.refuse_when_matches_used_up(actor)
     audit.record(actor.name, "case.viewed", case.id)
     if named:
-        protected.record_owned(named, actor)
-        protected.count_matches(actor, named)
+        protected.record_and_count_named(named, actor)
     return case
 
 
@@ -356,12 +355,10 @@ def open_case_from_door(body: CaseCreate, actor: Actor) -> Case:
             campaigns=state.campaigns,
         )
     except ProtectedAccountRefused as refused:
-        protected.record_owned(refused.owners, actor)
-        protected.count_matches(actor, refused.owners)
+        protected.record_and_count_named(refused.owners, actor)
         raise
     named = protected_people_named(case)
-    protected.record_owned(named, actor)
-    protected.count_matches(actor, named)
+    protected.record_and_count_named(named, actor)
     return case
 
 
@@ -638,8 +635,7 @@ def export_case(
         raise APIError(409, "evidence_mismatch", str(error)) from None
     audit.record(actor.name, "case.exported", case.id, **detail)
     if named:
-        protected.record_owned(named, actor)
-        protected.count_matches(actor, named)
+        protected.record_and_count_named(named, actor)
     return result
 
 

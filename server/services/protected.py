@@ -276,6 +276,15 @@ def count_matches(actor: Actor, named: Iterable[str]) -> None:
     limits().protected_matches_of(actor.name).charge(fresh, refuse=False)
 
 
+def record_and_count_named(person_ids: Iterable[str], actor: Actor) -> None:
+    """Protected people a privileged page or answer named to ``actor`` (a case, a refused case, a
+    report's warning): each audited (:func:`record_owned`) and counted against her
+    ``HARIS_PROTECTED_MATCH_LIMIT`` (:func:`count_matches`)."""
+    named = list(person_ids)
+    record_owned(named, actor)
+    count_matches(actor, named)
+
+
 def record_account_id(person_id: str, index: int, expected: ProtectedAccount, account_id: str, actor: Actor) -> bool:
     """Record ``account_id`` on her ``index``-th account, known until now by its handle only (and
     still ``expected``); audited as any edit of her record (``protected.edited``). False when
