@@ -31,7 +31,6 @@ log = logging.getLogger("haris.redis")
 SCHEMA_KEY = "haris:schema"
 SCHEMA = b"3"
 _HASH_TAGGED = b"2"  # the schema whose keys carry hash tags, before API keys moved
-OLD_API_KEY_PREFIX = OLD_KEY_PREFIX
 _API_KEY_PASSES = 3  # a pass, and the scan that finds none left (or another pass for late ones)
 # Whole keys first, then families by prefix (``haris:protected:ids`` before ``haris:protected:*``).
 RENAMED_KEYS = {
@@ -60,9 +59,9 @@ RENAMED_PREFIXES = {
 
 def migrate(client: redis.Redis, cluster: bool = False) -> int:
     """Rename keys written under the old names; how many were renamed. Safe to run from several
-        workers at once (RENAMENX; an API key two workers move is written twice, the same), and from
-    a worker that died half-way and starts again (what is left is moved). On a
-        ``cluster`` only the API keys are moved: a cluster deployment never had the older names."""
+    workers at once (RENAMENX; an API key two workers move is written twice, the same), and from
+    a worker that died half-way and starts again (what is left is moved). On a ``cluster`` only
+    the API keys are moved: a cluster deployment never had the older names."""
     schema = client.get(SCHEMA_KEY)
     if schema == SCHEMA:
         return 0
@@ -88,9 +87,7 @@ def migrate(client: redis.Redis, cluster: bool = False) -> int:
 
 
 def _old_api_keys(client: redis.Redis) -> list[str]:
-    return [
-        key.decode("utf-8", "surrogateescape") for key in client.scan_iter(match=OLD_API_KEY_PREFIX + "*", count=1000)
-    ]
+    return [key.decode("utf-8", "surrogateescape") for key in client.scan_iter(match=OLD_KEY_PREFIX + "*", count=1000)]
 
 
 def _move_api_keys(client: redis.Redis, old_names: list[str]) -> int:
@@ -102,7 +99,7 @@ def _move_api_keys(client: redis.Redis, old_names: list[str]) -> int:
         if not record:  # moved or revoked meanwhile
             continue
         fields: dict[str, str | int] = {field.decode(): value.decode() for field, value in record.items()}
-        moved += move_record(client, name[len(OLD_API_KEY_PREFIX) :], fields)
+        moved += move_record(client, name[len(OLD_KEY_PREFIX) :], fields)
         client.delete(name)  # only once written: a worker that dies before leaves it to the next start
     return moved
 

@@ -12,8 +12,8 @@ import redis
 from server.roles import Role
 from server.services import CLI_ACTOR
 from server.services.accounts import revoke_user
-from server.storage.apikeys import KEY_PREFIX, OWNER_PREFIX, list_api_keys, stored_key
-from server.storage.migrate import OLD_API_KEY_PREFIX, SCHEMA, SCHEMA_KEY, migrate
+from server.storage.apikeys import KEY_PREFIX, OLD_KEY_PREFIX, OWNER_PREFIX, list_api_keys, stored_key
+from server.storage.migrate import SCHEMA, SCHEMA_KEY, migrate
 from server.storage.users import UserStore
 
 
@@ -30,15 +30,15 @@ def test_keys_written_before_the_index_are_moved_and_still_revoked(
     instance = redis_client.hget("haris:{users}:user:amal", "instance").decode()
     owned, unowned = "hk_made-before-the-index-owned", "hk_made-before-the-index-unowned"
     redis_client.hset(
-        OLD_API_KEY_PREFIX + _digest(owned),
+        OLD_KEY_PREFIX + _digest(owned),
         mapping={"role": "trainer", "label": "old laptop", "created": 1, "owner": "amal", "owner_instance": instance},
     )
     unowned_record = {"role": "maintainer", "label": "ci", "created": 2}
-    redis_client.hset(OLD_API_KEY_PREFIX + _digest(unowned), mapping=unowned_record)
+    redis_client.hset(OLD_KEY_PREFIX + _digest(unowned), mapping=unowned_record)
     redis_client.set(SCHEMA_KEY, b"2")
     app = make_app()
     assert redis_client.get(SCHEMA_KEY) == SCHEMA
-    assert redis_client.keys(OLD_API_KEY_PREFIX + "*") == []
+    assert redis_client.keys(OLD_KEY_PREFIX + "*") == []
     assert [(k.label, k.owner) for k in list_api_keys(redis_client)] == [("old laptop", "amal"), ("ci", None)]
     assert stored_key(redis_client, owned) == (Role.TRAINER, "old laptop")
     assert stored_key(redis_client, unowned) == (Role.MAINTAINER, "ci")

@@ -25,6 +25,7 @@ from server.roles import Role
 from server.storage.apikeys import (
     KEY_ID_LENGTH,
     KEY_PREFIX,
+    OLD_KEY_PREFIX,
     OWNER_PREFIX,
     TOMBSTONE_PREFIX,
     TOMBSTONE_SECONDS,
@@ -32,7 +33,7 @@ from server.storage.apikeys import (
     revoke_api_key,
     stored_key,
 )
-from server.storage.migrate import OLD_API_KEY_PREFIX, SCHEMA, SCHEMA_KEY, migrate
+from server.storage.migrate import SCHEMA, SCHEMA_KEY, migrate
 from server.storage.users import UserStore
 from tests.redis_cluster import open_client
 
@@ -51,9 +52,9 @@ def _seed(client: redis.Redis) -> None:
     """What a server before the owners' index left: three keys under their old names, schema 2."""
     instance = client.hget("haris:{users}:user:amal", "instance").decode()
     owned = {"role": "trainer", "label": "amal laptop", "created": 1, "owner": "amal", "owner_instance": instance}
-    client.hset(OLD_API_KEY_PREFIX + _digest(OWNED), mapping=owned)
-    client.hset(OLD_API_KEY_PREFIX + _digest(UNOWNED), mapping={"role": "maintainer", "label": "ops", "created": 2})
-    client.hset(OLD_API_KEY_PREFIX + _digest(CI), mapping={"role": "trainer", "label": "ci", "created": 3})
+    client.hset(OLD_KEY_PREFIX + _digest(OWNED), mapping=owned)
+    client.hset(OLD_KEY_PREFIX + _digest(UNOWNED), mapping={"role": "maintainer", "label": "ops", "created": 2})
+    client.hset(OLD_KEY_PREFIX + _digest(CI), mapping={"role": "trainer", "label": "ci", "created": 3})
     client.set(SCHEMA_KEY, b"2")
 
 
@@ -121,7 +122,7 @@ def _assert_moved(client: redis.Redis, revoked: set[str]) -> None:
     """Every key not in ``revoked`` works under its new name (the owned one in its owner's
     index); every revoked one is under no name, in no index, its tombstone expiring; no old name
     is left; schema 3."""
-    assert client.keys(OLD_API_KEY_PREFIX + "*") == []
+    assert client.keys(OLD_KEY_PREFIX + "*") == []
     assert client.get(SCHEMA_KEY) == SCHEMA
     expected = {OWNED: (Role.TRAINER, "amal laptop"), UNOWNED: (Role.MAINTAINER, "ops"), CI: (Role.TRAINER, "ci")}
     for key, found in expected.items():
