@@ -462,14 +462,14 @@ class Limits:
         # yet in the hour counts against HARIS_PROTECTED_MATCH_LIMIT. A campaign of clones of one
         # defender, checked one by one, names one person; a walk through names names many.
         self.protected_person_named = Allowance(self.limiter, self.guard, "protected-named", "1/hour",
-                                                self.actor_person_key)  # fmt: skip
+                                                functools.partial(self.actor_person_key, b"named:"))  # fmt: skip
         # Protected people the registry's listing showed one trainer (server.services.registry_listing),
         # a moving window as the matches' are; and, as for them, a person shown to her once an hour
         # (its own HMAC label: a seized store cannot tell a person listed from one named by a check).
         self.protected_listed = allowance("protected-listed", "HARIS_REGISTRY_LIST_LIMIT", key=self.actor_key,
                                           previous_key=self.previous_actor_key)  # fmt: skip
         self.protected_person_listed = Allowance(self.limiter, self.guard, "protected-listed-person", "1/hour",
-                                                 self.actor_listed_person_key)  # fmt: skip
+                                                 functools.partial(self.actor_person_key, b"listed:"))  # fmt: skip
         self.login_account = allowance("login-account", "HARIS_LOGIN_ACCOUNT_LIMIT", key=self.account_key)
 
     def keyed(self, label: bytes, value: bytes, *, previous_hour: bool = False) -> str:
@@ -545,13 +545,13 @@ class Limits:
             fresh += marks.charge(refuse=False)
         return fresh
 
-    def actor_person_key(self) -> str:
+    def actor_person_key(self, label: bytes) -> str:
+        """The trainer (``g.limited_actor``) and a protected person (``g.limited_person``) together,
+        as a peppered HMAC under ``label``: ``named:`` for a person a check named to her,
+        ``listed:`` for one the registry's listing showed her (a seized store cannot tell which
+        mark is which, nor whose)."""
         actor, person = str(g.get("limited_actor", "")), str(g.get("limited_person", ""))
-        return self.keyed(b"named:", f"{len(actor)}:{actor}{person}".encode())
-
-    def actor_listed_person_key(self) -> str:
-        actor, person = str(g.get("limited_actor", "")), str(g.get("limited_person", ""))
-        return self.keyed(b"listed:", f"{len(actor)}:{actor}{person}".encode())
+        return self.keyed(label, f"{len(actor)}:{actor}{person}".encode())
 
     def actor_key(self) -> str:
         """The trainer a privileged check is answered to (``g.limited_actor``: a console username or
