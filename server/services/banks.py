@@ -152,14 +152,13 @@ def entries_from_jsonl(lines: Iterable[bytes | str]) -> list[StoredEntry]:
 
 
 def add_to_bank(bank: str, new: NewEntry, actor: Actor) -> int | None:
-    """Store one entry (:func:`new_entry`'s, which refused a flat or common picture for this bank)
-    and record who added it. For the defaults bank (a maintainer's), how many entries of the
-    other banks a check of the picture confirms: from now on they are silenced for it
-    (:meth:`~server.lookups.banks.BanksLookup.shadowed`), a count for the maintainer alone, never
-    which entries. None for another bank, or when the banks cannot be read for it (the entry is
-    stored all the same)."""
+    """Store one entry (:func:`new_entry`'s, which refused a flat or common picture for this bank,
+    and a write of the defaults bank by anyone but a maintainer) and record who added it. For the
+    defaults bank, how many entries of the other banks a check of the picture confirms: from now
+    on they are silenced for it (:meth:`~server.lookups.banks.BanksLookup.shadowed`), a count for
+    the maintainer alone, never which entries. None for another bank, or when the banks cannot be
+    read for it (the entry is stored all the same)."""
     bank = bank_name(bank)
-    refuse_defaults_write(bank, actor)
     shadowed = _shadowed(new.picture) if bank == DEFAULTS_BANK else None
     stores = app_state().stores
     entry = new.stored
