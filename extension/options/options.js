@@ -7,7 +7,7 @@ import { normaliseBackend } from "../background/checker.js";
 import { chooseHealth } from "../background/health.js";
 import { api } from "../shared/browser.js";
 import { EXPORT_FILE_NAME, MAX_IMPORT_BYTES, STORAGE } from "../shared/constants.js";
-import { cleanContact, exportContacts, foldSharedIdContacts, getContacts, importContacts, setContacts } from "../shared/contacts.js";
+import { cleanContact, exportContacts, foldSharedIdContacts, getContacts, idsOf, importContacts, setContacts } from "../shared/contacts.js";
 import { loadStrings, resolveLocale, translatePage } from "../shared/i18n.js";
 import { getSettings, saveSettings } from "../shared/settings.js";
 import { changePassphrase, createVault, lock, readSecrets, setDuressPassphrase, unlock, unsealedWaiting, updateSecrets, vaultState } from "../shared/vault.js";
@@ -235,7 +235,7 @@ function drawContacts(contacts) {
       // Other ids shown beside it (a Page's two): a save at a Page's other address adds them to the
       // contact she already is, and the user must see what a contact matches to delete it.
       cell(contact.display_name), cell(contact.platform),
-      cell(contact.account_id ? [contact.account_id, ...(contact.account_ids || [])].join(" · ") : t.contactUsernameOnly, contact.account_id ? null : "weak"),
+      cell(contact.account_id ? idsOf(contact).join(" · ") : t.contactUsernameOnly, contact.account_id ? null : "weak"),
       cell(contact.handle && `@${contact.handle}`),
       cell(contact.avatar_hash ? contact.avatar_hash.slice(0, 16) : null, "hash"),
     );

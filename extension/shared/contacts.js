@@ -93,8 +93,8 @@ export function cleanContact(raw) {
   return contact;
 }
 
-/** A contact's ids: its account_id, then the other ids saved with it. */
-function idsOf(contact) {
+/** A contact's ids: its account_id, then the other ids saved with it ([] without an account_id). */
+export function idsOf(contact) {
   return contact.account_id ? [contact.account_id, ...(contact.account_ids || [])] : [];
 }
 
@@ -268,8 +268,8 @@ function compatible(a, b) {
  * first id). Each such pair becomes one contact: the one saved first, with the other's ids
  * (withIdsOf). Only a pair whose two contacts share an id with each other and with no other
  * contact, and whose names, usernames and photo fingerprints are the same (or one has none), so
- * that nothing the user typed or kept, nor a photo the server compares, is lost, and no chain of shared ids makes several contacts one. Resolves to the list and
- * how many contacts were folded away.
+ * that nothing the user typed or kept, nor a photo the server compares, is lost, and no chain of
+ * shared ids makes several contacts one. Returns the list and how many contacts were folded away.
  */
 export function foldSharedIds(list) {
   const index = new ContactIndex(list);
